@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ossbatch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ossbatch", targets: ["ossbatch"]),
+        .executable(name: "local-oss", targets: ["local-oss"]),
+        .library(name: "OSSBatch", targets: ["OSSBatch"]),
+        .library(name: "OSSKit", targets: ["OSSKit"]),
+        .library(name: "LocalOSS", targets: ["LocalOSS"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // C libraries, each behind one thin Swift wrapper module.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+
+        .target(name: "Digests", dependencies: ["COpenSSL", "CLZMA"]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "Digests"]),
+        .target(name: "OSSKit", dependencies: ["CurlHTTP", "Digests"]),
+        .target(name: "OSSBatch", dependencies: [
+            "OSSKit", "Digests",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "ossbatch", dependencies: [
+            "OSSBatch",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "LocalOSS", dependencies: [
+            "Digests", "OSSKit",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "local-oss", dependencies: [
+            "LocalOSS",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OSSKitTests", dependencies: ["OSSKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch"]),
+        .testTarget(name: "LocalOSSTests", dependencies: ["LocalOSS", "OSSKit", "CurlHTTP"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["OSSBatch", "OSSKit", "LocalOSS", "CurlHTTP"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
