@@ -1,0 +1,169 @@
+import CurlHTTP
+
+/// How requests are signed.
+public enum SignatureVersion: String, Sendable, Codable, CaseIterable {
+    case v4
+    case v1
+}
+
+/// Where the bucket goes in the URL.
+public enum Addressing: String, Sendable, Codable, CaseIterable {
+    /// `https://<bucket>.<endpoint>/<key>` (the default against aliyuncs.com).
+    case virtualHost = "virtual-host"
+    /// `http://<endpoint>/<bucket>/<key>` (IP addresses, localhost, LocalOSS).
+    case path
+}
+
+/// Where and how an `OSSClient` talks to OSS.
+public struct OSSClientConfiguration: Sendable {
+    /// `https://oss-cn-hangzhou.aliyuncs.com` or `http://127.0.0.1:PORT`.
+    public var endpoint: String
+    /// The V4 region id (`cn-hangzhou`).
+    public var region: String
+    public var signature: SignatureVersion
+    public var addressing: Addressing
+    public var retry: RetryPolicy
+
+    public init(endpoint: String, region: String, signature: SignatureVersion = .v4,
+                addressing: Addressing = .virtualHost, retry: RetryPolicy = RetryPolicy()) {
+        self.endpoint = endpoint
+        self.region = region
+        self.signature = signature
+        self.addressing = addressing
+        self.retry = retry
+    }
+}
+
+/// When and how long to wait before a failed request is sent again.
+public struct RetryPolicy: Sendable, Hashable, Codable {
+    /// Total attempts, the first included (1 = never retry).
+    public var attempts: Int
+    /// Seconds; the n-th retry waits about `min(baseDelay * 2^n, maxDelay)`, with equal jitter.
+    public var baseDelay: Double
+    public var maxDelay: Double
+
+    public init(attempts: Int = 6, baseDelay: Double = 0.2, maxDelay: Double = 20) {
+        self.attempts = attempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+    }
+}
+
+/// A request body for PutObject and UploadPart.
+public typealias ObjectBody = HTTPRequestBody
+
+/// What PutObject returned.
+public struct PutObjectResult: Sendable, Hashable {
+    public var etag: String
+    /// The server's `x-oss-hash-crc64ecma`, already checked against the CRC computed while sending.
+    public var crc64: UInt64
+    public var requestID: String
+    /// The HTTP status: 200, or 203 never (a 203 CallbackFailed throws `OSSError.service`).
+    public var status: Int
+    /// The callback receiver's reply relayed by OSS, when the request carried a callback.
+    public var callbackBody: String?
+    /// Attempts this call took (1 = first try succeeded).
+    public var attempts: Int
+}
+
+/// What UploadPart returned.
+public struct UploadPartResult: Sendable, Hashable {
+    public var partNumber: Int
+    public var etag: String
+    /// The part's CRC-64 (server's, checked equal to the one computed while sending).
+    public var crc64: UInt64
+    public var size: Int64
+    public var requestID: String
+    public var attempts: Int
+}
+
+/// One part named in CompleteMultipartUpload.
+public struct CompletedPart: Sendable, Hashable, Codable {
+    public var partNumber: Int
+    public var etag: String
+    public init(partNumber: Int, etag: String) {
+        self.partNumber = partNumber
+        self.etag = etag
+    }
+}
+
+/// What CompleteMultipartUpload returned.
+public struct CompleteMultipartUploadResult: Sendable, Hashable {
+    public var etag: String
+    /// The whole object's CRC-64 as the server reports it (`nil` if it sent none).
+    public var crc64: UInt64?
+    public var requestID: String
+    public var callbackBody: String?
+    public var attempts: Int
+}
+
+/// One part as ListParts reports it.
+public struct ListedPart: Sendable, Hashable {
+    public var partNumber: Int
+    public var etag: String
+    public var size: Int64
+    public var crc64: UInt64?
+}
+
+/// One in-progress upload as ListMultipartUploads reports it.
+public struct MultipartUploadSummary: Sendable, Hashable {
+    public var key: String
+    public var uploadID: String
+    public var initiated: String
+}
+
+/// What HeadObject returned for an existing object.
+public struct ObjectHead: Sendable, Hashable {
+    public var size: Int64
+    public var etag: String
+    public var crc64: UInt64?
+    public var contentType: String?
+    /// `x-oss-meta-*` headers, names without the prefix, lower-cased.
+    public var metadata: [String: String]
+    public var headers: [String: String]
+    public var requestID: String
+}
+
+/// One object as ListObjectsV2 reports it.
+public struct ObjectSummary: Sendable, Hashable {
+    public var key: String
+    public var size: Int64
+    public var etag: String
+}
+
+/// The OSS operations an uploader needs, signed, retried per `RetryPolicy`, integrity-checked.
+/// Knows nothing of manifests or batches. Every method throws `OSSError`.
+public final class OSSClient: Sendable {
+    public let configuration: OSSClientConfiguration
+
+    public init(configuration: OSSClientConfiguration, credentials: Credentials, http: CurlHTTPClient) {
+        self.configuration = configuration
+        fatalError("OSSClient: not implemented yet")
+    }
+
+    public func putObject(bucket: String, key: String, body: ObjectBody, options: ObjectOptions,
+                          contentMD5: Bool = false) async throws -> PutObjectResult { fatalError() }
+
+    /// Returns the new upload id. Not idempotent: a retried Initiate after a lost response leaks an upload.
+    public func initiateMultipartUpload(bucket: String, key: String, options: ObjectOptions) async throws -> String { fatalError() }
+
+    public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: ObjectBody,
+                           contentMD5: Bool = false) async throws -> UploadPartResult { fatalError() }
+
+    public func completeMultipartUpload(bucket: String, key: String, uploadID: String, parts: [CompletedPart],
+                                        callback: UploadCallback?) async throws -> CompleteMultipartUploadResult { fatalError() }
+
+    /// Every part of the upload (all pages).
+    public func listParts(bucket: String, key: String, uploadID: String) async throws -> [ListedPart] { fatalError() }
+
+    public func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws { fatalError() }
+
+    /// Every in-progress upload under `prefix` (all pages).
+    public func listMultipartUploads(bucket: String, prefix: String) async throws -> [MultipartUploadSummary] { fatalError() }
+
+    /// `nil` when the object does not exist (404).
+    public func headObject(bucket: String, key: String) async throws -> ObjectHead? { fatalError() }
+
+    /// Every object under `prefix` (all pages).
+    public func listObjectsV2(bucket: String, prefix: String) async throws -> [ObjectSummary] { fatalError() }
+}

@@ -1,0 +1,57 @@
+import CurlHTTP
+
+/// An error answer from OSS, parsed from the error XML (`<Error><Code/>…`) and headers.
+public struct OSSServiceError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var httpStatus: Int
+    public var code: String
+    public var message: String
+    public var requestID: String
+    public var hostID: String?
+    /// OSS's detailed error code (`x-oss-ec` / `<EC>`).
+    public var ec: String?
+    /// Other elements of the error XML (e.g. `UploadId`), and for 203 CallbackFailed the raw body.
+    public var details: [String: String]
+
+    public init(httpStatus: Int, code: String, message: String, requestID: String, hostID: String? = nil,
+                ec: String? = nil, details: [String: String] = [:]) {
+        self.httpStatus = httpStatus
+        self.code = code
+        self.message = message
+        self.requestID = requestID
+        self.hostID = hostID
+        self.ec = ec
+        self.details = details
+    }
+
+    public var description: String {
+        "\(code) (HTTP \(httpStatus)): \(message) [request id \(requestID.isEmpty ? "none" : requestID)\(ec.map { ", EC \($0)" } ?? "")]"
+    }
+}
+
+/// Everything an `OSSClient` call can throw. Descriptions never contain the secret or the token.
+public enum OSSError: Error, Sendable, CustomStringConvertible {
+    /// OSS answered with an error status.
+    case service(OSSServiceError, attempts: Int)
+    /// No complete response (connect, timeout, reset, TLS).
+    case transport(HTTPTransportError, attempts: Int)
+    /// The server's CRC-64 differs from the one computed over the bytes sent.
+    case integrity(expected: UInt64, received: UInt64, requestID: String)
+    /// A 2xx answer that could not be understood (bad XML, missing header).
+    case invalidResponse(String, requestID: String)
+
+    public var description: String {
+        switch self {
+        case .service(let e, let attempts): return e.description + (attempts > 1 ? " after \(attempts) attempts" : "")
+        case .transport(let e, let attempts): return e.description + (attempts > 1 ? " after \(attempts) attempts" : "")
+        case .integrity(let expected, let received, let rid):
+            return "CRC-64 mismatch: sent \(expected), server has \(received) [request id \(rid)]"
+        case .invalidResponse(let m, let rid): return "invalid response: \(m) [request id \(rid)]"
+        }
+    }
+
+    /// The OSS error code, if the server sent one.
+    public var code: String? {
+        if case .service(let e, _) = self { return e.code }
+        return nil
+    }
+}
