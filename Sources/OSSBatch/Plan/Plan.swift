@@ -1,0 +1,105 @@
+import OSSKit
+
+/// Where a batch goes: the `target:` section of the manifest, resolved.
+public struct Target: Sendable, Hashable, Codable {
+    public var endpoint: String
+    public var region: String
+    public var bucket: String
+    public var signature: SignatureVersion
+    public var addressing: Addressing
+
+    public init(endpoint: String, region: String, bucket: String, signature: SignatureVersion, addressing: Addressing) {
+        self.endpoint = endpoint
+        self.region = region
+        self.bucket = bucket
+        self.signature = signature
+        self.addressing = addressing
+    }
+}
+
+/// What to verify end to end.
+public enum VerifyMode: String, Sendable, Hashable, Codable, CaseIterable {
+    case crc64, md5, both, none
+}
+
+/// What to do when the key already exists.
+public enum IfExists: String, Sendable, Hashable, Codable, CaseIterable {
+    case overwrite, skip, fail
+}
+
+/// The `upload:` section, resolved: how the engine runs the batch.
+public struct UploadSettings: Sendable, Hashable, Codable {
+    /// HTTP requests in flight across the whole batch.
+    public var concurrency: Int
+    /// Multipart uploads open at once.
+    public var filesInFlight: Int
+    public var partSize: Int64
+    public var multipartThreshold: Int64
+    public var verify: VerifyMode
+    /// Absolute path.
+    public var checkpointDir: String
+    public var retry: RetryPolicy
+    public var ifExists: IfExists
+    /// Bytes per second over the batch; 0 = unlimited.
+    public var bandwidth: Int64
+
+    public init(concurrency: Int = 16, filesInFlight: Int = 8, partSize: Int64 = 8 << 20,
+                multipartThreshold: Int64 = 16 << 20, verify: VerifyMode = .crc64, checkpointDir: String,
+                retry: RetryPolicy = RetryPolicy(), ifExists: IfExists = .overwrite, bandwidth: Int64 = 0) {
+        self.concurrency = concurrency
+        self.filesInFlight = filesInFlight
+        self.partSize = partSize
+        self.multipartThreshold = multipartThreshold
+        self.verify = verify
+        self.checkpointDir = checkpointDir
+        self.retry = retry
+        self.ifExists = ifExists
+        self.bandwidth = bandwidth
+    }
+}
+
+/// Where credentials come from when the manifest names a file.
+public struct CredentialsSource: Sendable, Hashable, Codable {
+    /// Absolute path of an INI file (mode 0600).
+    public var file: String
+    public var profile: String
+
+    public init(file: String, profile: String = "default") {
+        self.file = file
+        self.profile = profile
+    }
+}
+
+/// The expanded batch: every job sorted by key, with totals. The same manifest over the same files
+/// always gives the same plan (and the same `planID`).
+public struct Plan: Sendable, Hashable, Codable {
+    /// Absolute path of the manifest this plan came from.
+    public var manifestPath: String
+    public var target: Target
+    public var upload: UploadSettings
+    public var credentials: CredentialsSource?
+    /// `allow_empty: true` in the manifest: zero jobs is not an error.
+    public var allowEmpty: Bool
+    /// Sorted by key, keys unique.
+    public var jobs: [UploadJob]
+
+    public init(manifestPath: String, target: Target, upload: UploadSettings, credentials: CredentialsSource?,
+                allowEmpty: Bool, jobs: [UploadJob]) {
+        self.manifestPath = manifestPath
+        self.target = target
+        self.upload = upload
+        self.credentials = credentials
+        self.allowEmpty = allowEmpty
+        self.jobs = jobs
+    }
+
+    public var totalBytes: Int64 { jobs.reduce(0) { $0 + $1.size } }
+    public var singlePutCount: Int { jobs.filter { $0.method == .put }.count }
+    public var multipartCount: Int { jobs.count - singlePutCount }
+    public var partCount: Int {
+        jobs.reduce(0) { sum, job in
+            if case .multipart(let p) = job.method { return sum + p.partCount }
+            return sum
+        }
+    }
+}
