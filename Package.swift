@@ -47,11 +47,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch"]),
-        .testTarget(name: "LocalOSSTests", dependencies: ["LocalOSS", "OSSKit", "CurlHTTP"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["OSSBatch", "OSSKit", "LocalOSS", "CurlHTTP"]),
+        .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "TestSupport"]),
+        .testTarget(name: "LocalOSSTests", dependencies: ["LocalOSS", "OSSKit", "CurlHTTP", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["OSSBatch", "OSSKit", "LocalOSS", "CurlHTTP", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,7 @@
+import Foundation
 import Testing
+import TestSupport
 
-@Test func placeholderBuilds() { #expect(Bool(true)) }
+@Test func builtProductsAreFoundBesideTheTests() {
+    #expect(FileManager.default.isExecutableFile(atPath: Products.url("ossbatch").path))
+}
