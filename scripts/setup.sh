@@ -10,3 +10,6 @@ if [ ${#need[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# The official OSS Python SDK is an independent client in LocalOSS's tests (and a benchmark peer).
+python3 -c 'import oss2' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check oss2 >/dev/null
