@@ -41,13 +41,14 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "local-oss", dependencies: [
             "LocalOSS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LocalOSS"], path: "Tests/TestSupport"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "TestSupport"]),
