@@ -1,7 +1,9 @@
+import CurlHTTP
 import Digests
 import Foundation
 import LocalOSS
 import OSSBatch
+import OSSKit
 import TestSupport
 import Testing
 
@@ -37,6 +39,14 @@ final class EngineHarness: @unchecked Sendable {
         await server.stop()
         dir.remove()
     }
+
+    /// An OSSClient with the harness's credentials, for tests that act behind ossbatch's back.
+    func makeClient() -> OSSClient {
+        OSSClient(configuration: OSSClientConfiguration(endpoint: endpoint, region: "local", addressing: .path),
+                  credentials: Credentials(accessKeyID: accessKeyID, accessKeySecret: secret), http: EngineHarness.http)
+    }
+
+    static let http = CurlHTTPClient()
 
     var endpoint: String { "http://127.0.0.1:\(server.port)" }
 
