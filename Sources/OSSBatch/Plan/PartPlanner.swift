@@ -10,11 +10,13 @@ public enum PartPlanner {
     public static func method(size: Int64, partSize: Int64, threshold: Int64) -> UploadMethod? {
         guard size <= maximumObjectSize else { return nil }
         guard size > 0, size >= threshold else { return .put }
-        // Smallest whole-MiB part size that fits the file in 10,000 parts, if the configured one does not.
-        let mib: Int64 = 1 << 20
-        let needed = (size + maximumParts - 1) / maximumParts
-        let grown = (needed + mib - 1) / mib * mib
-        let chosen = min(max(partSize, grown), maximumPartSize)
+        // When the configured size would need more than 10,000 parts, grow it to the smallest whole MiB that fits.
+        var chosen = partSize
+        if (size + partSize - 1) / partSize > maximumParts {
+            let mib: Int64 = 1 << 20
+            let needed = (size + maximumParts - 1) / maximumParts
+            chosen = min((needed + mib - 1) / mib * mib, maximumPartSize)
+        }
         let count = (size + chosen - 1) / chosen
         return .multipart(PartPlan(partSize: chosen, partCount: Int(count)))
     }
