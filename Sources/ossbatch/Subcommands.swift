@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// Every `ossbatch` subcommand, in help order; add new commands here.
+enum Subcommands {
+    static let all: [any ParsableCommand.Type] = [
+        PlanCommand.self,
+    ]
+}
