@@ -10,6 +10,12 @@ final class SignalWatcher: @unchecked Sendable {
     private var count = 0
 
     init(onSignal: @escaping @Sendable (_ name: String, _ repeated: Bool) -> Void) {
+        // A parent (a test runner, some supervisors) may have blocked these signals; children inherit masks.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
         for (sig, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)

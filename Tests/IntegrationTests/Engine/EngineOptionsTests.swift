@@ -1,0 +1,133 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// Object options, callbacks, `if_exists` and credentials reach OSS as the manifest says.
+@Suite(.serialized)
+struct EngineOptionsTests {
+    @Test func objectOptionsFromTheManifestReachOSSAsHeaders() async throws {
+        let h = try await EngineHarness.start("options")
+        defer { Task { await h.stop() } }
+        try h.writeFile("page.html", size: 300)
+        try h.writeFile("big.bin", size: 1_500_000, seed: 2)
+        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB"],
+                                           defaults: ["acl: private", "storage_class: IA", "metadata: {team: data, run: nightly}",
+                                                      "tags: {project: atlas}", "cache_control: max-age=60",
+                                                      "content_disposition: attachment"])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        for key in ["data/page.html", "data/big.bin"] {
+            let headers = try #require(h.server.objectHeaders(bucket: h.bucket, key: key))
+            #expect(headers["x-oss-object-acl"] == "private", "\(key)")
+            #expect(headers["x-oss-storage-class"] == "IA", "\(key)")
+            #expect(headers["x-oss-meta-team"] == "data", "\(key)")
+            #expect(headers["x-oss-meta-run"] == "nightly", "\(key)")
+            #expect(headers["x-oss-tagging"] == "project=atlas", "\(key)")
+            #expect(headers["cache-control"] == "max-age=60", "\(key)")
+            #expect(headers["content-disposition"] == "attachment", "\(key)")
+        }
+        #expect(h.server.objectHeaders(bucket: h.bucket, key: "data/page.html")?["content-type"] == "text/html")
+    }
+
+    @Test func callbackOnPutAndOnCompleteIsCalledWithVariablesAndReported() async throws {
+        let h = try await EngineHarness.start("callback")
+        defer { Task { await h.stop() } }
+        let receiver = try CallbackReceiver(directory: h.dir.url)
+        defer { receiver.stop() }
+        try h.writeFile("small.txt", size: 100)
+        try h.writeFile("big.bin", size: 1_500_000, seed: 3)
+        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB"],
+                                           extraEntryLines: ["callback:",
+                                                             "  url: \(receiver.url)",
+                                                             "  body: \"object=${object}&size=${size}&batch=${x:batch}\"",
+                                                             "  vars: {batch: nightly}"])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let bodies = receiver.bodies.sorted()
+        #expect(bodies == ["object=data/big.bin&size=1500000&batch=nightly", "object=data/small.txt&size=100&batch=nightly"])
+        for job in try h.report().jobs {
+            #expect(job.outcome.callback?.status == 200)
+            #expect(job.outcome.callback?.body.contains("received") == true)
+        }
+    }
+
+    @Test func failedCallbackIsReportedAsCallbackFailedWithTheObjectStored() async throws {
+        let h = try await EngineHarness.start("callbackfail")
+        defer { Task { await h.stop() } }
+        let receiver = try CallbackReceiver(directory: h.dir.url, status: 500)
+        defer { receiver.stop() }
+        try h.writeFile("small.txt", size: 100)
+        let manifest = try h.writeManifest(extraEntryLines: ["callback: {url: \"\(receiver.url)\", body: \"object=${object}\"}"])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 1)
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.status == .failed)
+        #expect(job.outcome.error?.code == "CallbackFailed")
+        #expect(job.outcome.callback?.status == 203)
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func ifExistsSkipLeavesIdenticalObjectsAndUploadsChangedOnes() async throws {
+        let h = try await EngineHarness.start("skip")
+        defer { Task { await h.stop() } }
+        try h.writeFile("same.txt", size: 5000, seed: 1)
+        try h.writeFile("changes.txt", size: 5000, seed: 2)
+        try h.writeFile("big.bin", size: 1_500_000, seed: 3)
+        let manifest = try h.writeManifest(upload: ["if_exists: skip", "part_size: 512KiB", "multipart_threshold: 1MiB"])
+        #expect(try await h.run(manifest).exitCode == 0)
+        try h.writeFile("changes.txt", size: 5000, seed: 22)
+        let logStart = h.server.log.all.count
+        let second = try await h.run(manifest)
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        let statuses = Dictionary(uniqueKeysWithValues: try h.report().jobs.map { ($0.spec.key, $0.outcome.status) })
+        #expect(statuses == ["data/same.txt": .skipped, "data/big.bin": .skipped, "data/changes.txt": .succeeded])
+        let puts = h.server.log.all[logStart...].filter { $0.operation == .putObject || $0.operation == .uploadPart }
+        #expect(puts.map { $0.key } == ["data/changes.txt"])
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func ifExistsFailRefusesToOverwriteAnExistingObject() async throws {
+        let h = try await EngineHarness.start("failexists")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let manifest = try h.writeManifest(upload: ["if_exists: fail"])
+        #expect(try await h.run(manifest).exitCode == 0)
+        let second = try await h.run(manifest)
+        #expect(second.exitCode == 1)
+        #expect(try h.report().jobs.first?.outcome.error?.code == "FileAlreadyExists")
+    }
+
+    @Test func credentialsFileReadableByOthersIsRefusedAndAPrivateOneIsUsed() async throws {
+        let h = try await EngineHarness.start("credfile")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let manifest = try h.writeManifest()
+        let file = try h.dir.write("credentials.ini", "[batch]\naccess_key_id = \(h.accessKeyID)\naccess_key_secret = \(h.secret)\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        let noEnv: [String: String?] = ["OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil]
+        let refused = try await h.ossbatch(["run", manifest, "--report", h.reportPath, "--credentials-file", file.path,
+                                            "--profile", "batch"], environment: noEnv)
+        #expect(refused.exitCode == 3)
+        #expect(refused.stderr.contains("chmod 600"))
+        #expect(try h.report().status == .fatal, "a report is left even when nothing could be sent")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        let resumed = try await h.ossbatch(["resume", h.reportPath, "--credentials-file", file.path, "--profile", "batch"],
+                                           environment: noEnv)
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        h.expectNoSecrets(in: [refused.stdout, refused.stderr, resumed.stdout, resumed.stderr])
+    }
+
+    @Test func missingCredentialsAreFatalWithAMessageSayingWhereTheyGo() async throws {
+        let h = try await EngineHarness.start("nocreds")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let manifest = try h.writeManifest()
+        let result = try await h.ossbatch(["run", manifest, "--report", h.reportPath],
+                                          environment: ["OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil])
+        #expect(result.exitCode == 3)
+        #expect(result.stderr.contains("OSS_ACCESS_KEY_ID"))
+        #expect(h.server.stats.snapshot.requestsTotal == 0)
+    }
+}
