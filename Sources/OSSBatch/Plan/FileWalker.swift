@@ -37,19 +37,23 @@ struct FileWalker {
             return
         }
         let base = path.hasSuffix("/") ? path : path + "/"
+        // Resolve kinds first, then visit in byte order of the relative path (a directory sorts as
+        // "name/"), so each walk yields its files already sorted by key.
+        var children: [Child] = []
+        children.reserveCapacity(entries.count)
         for entry in entries {
             guard let name = entry.utf8Name else {
                 problems.append("file name is not valid UTF-8: \(PathEscaping.escape(Array(base.utf8) + entry.name)) (OSS keys must be UTF-8; rename the file or exclude it)")
                 continue
             }
-            var kind = entry.kind
             do throws(FileSystemError) {
-                if kind == .unknown { kind = try directory.status(of: entry.name, followSymlinks: false).kind }
+                var kind = entry.kind
                 var status: FileStatus?
+                if kind == .unknown { kind = try directory.status(of: name, followSymlinks: false).kind }
                 if kind == .symlink {
                     guard followSymlinks else { continue }
                     do {
-                        let target = try directory.status(of: entry.name, followSymlinks: true)
+                        let target = try directory.status(of: name, followSymlinks: true)
                         kind = target.kind
                         status = target
                     } catch {
@@ -57,36 +61,49 @@ struct FileWalker {
                         continue
                     }
                 }
-                let childRelative = relative.isEmpty ? name : relative + "/" + name
-                switch kind {
-                case .directory:
+                guard kind == .regular || kind == .directory else { continue }  // FIFOs, sockets, devices: not files
+                let sortKey = kind == .directory ? entry.name + [0x2F] : entry.name
+                children.append(Child(name: name, sortKey: sortKey, kind: kind, status: status))
+            } catch {
+                problems.append("cannot stat \(error.path): \(error.reason)")
+            }
+        }
+        children.sort { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
+        let identity = ProcessIdentity.current
+        for child in children {
+            let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
+            do throws(FileSystemError) {
+                var st: FileStatus
+                if let status = child.status { st = status } else { st = try directory.status(of: child.name, followSymlinks: false) }
+                if child.kind == .directory {
                     if let maximumDepth, depth >= maximumDepth { continue }
-                    var st: FileStatus
-                    if let status { st = status } else { st = try directory.status(of: entry.name, followSymlinks: false) }
                     let id = DirectoryID(device: st.device, inode: st.inode)
                     guard !ancestors.contains(id) else {
-                        problems.append("symbolic link loop: \(base + name) leads back to a directory above it")
+                        problems.append("symbolic link loop: \(base + child.name) leads back to a directory above it")
                         continue
                     }
                     ancestors.insert(id)
-                    walk(directory: base + name, relative: childRelative, depth: depth + 1, ancestors: &ancestors,
+                    walk(directory: base + child.name, relative: childRelative, depth: depth + 1, ancestors: &ancestors,
                          problems: &problems, visit: visit)
                     ancestors.remove(id)
-                case .regular:
-                    var st: FileStatus
-                    if let status { st = status } else { st = try directory.status(of: entry.name, followSymlinks: false) }
-                    guard directory.isReadable(entry.name) else {
-                        problems.append("cannot read \(base + name): permission denied")
+                } else {
+                    guard identity.mayRead(st) else {
+                        problems.append("cannot read \(base + child.name): permission denied")
                         continue
                     }
-                    visit(FoundFile(relative: childRelative, absolute: base + name, status: st))
-                default:
-                    continue  // FIFOs, sockets and devices are not files to upload.
+                    visit(FoundFile(relative: childRelative, absolute: base + child.name, status: st))
                 }
             } catch {
                 problems.append("cannot stat \(error.path): \(error.reason)")
             }
         }
+    }
+
+    private struct Child {
+        var name: String
+        var sortKey: [UInt8]
+        var kind: FileKind
+        var status: FileStatus?
     }
 }
 

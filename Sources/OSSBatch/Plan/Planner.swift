@@ -24,7 +24,9 @@ public struct Planner: Sendable {
             let expander = EntryExpander(entry: entry, index: index, manifest: manifest)
             expander.expand(into: &candidates, diagnostics: &diagnostics)
         }
-        candidates.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        // Each walk yields keys in order already; a full sort is needed only when entries interleave.
+        let precedes = { (a: Candidate, b: Candidate) in a.key.utf8.lexicographicallyPrecedes(b.key.utf8) }
+        if !candidates.isSorted(by: precedes) { candidates.sort(by: precedes) }
         reportDuplicates(candidates, manifest: manifest, into: &diagnostics)
         let upload = manifest.upload
         var jobs: [UploadJob] = []
@@ -76,4 +78,13 @@ struct Candidate {
     var entry: Int
     var absolute: String
     var status: FileStatus
+}
+
+extension Array {
+    /// Whether no element precedes the one before it (O(n)).
+    func isSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> Bool {
+        guard count > 1 else { return true }
+        for i in 1..<count where areInIncreasingOrder(self[i], self[i - 1]) { return false }
+        return true
+    }
 }
