@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Times `ossbatch plan` over 200,000 small files against `find DIR -type f | wc -l` in the same run.
+# Times `ossbatch plan` over 200,000 small files against `find DIR -type f | wc -l` in the same run
+# (and against `find -printf` with size/mtime/inode, which like the planner must stat every file).
 # Usage: Benchmarks/plan/run.sh [FILES] [REPETITIONS]    (defaults: 200000 files, 5 repetitions)
 # The tree is generated once under ${BENCH_DIR:-/tmp/ossbatch-plan-bench-FILES} and reused afterwards.
 set -euo pipefail
@@ -52,20 +53,26 @@ find "$dir/tree" -type f | wc -l >/dev/null
 "$bin" plan "$dir/bench.yaml" >/dev/null
 
 now() { date +%s.%N; }
-plan_times=(); find_times=(); rss=()
+plan_times=(); find_times=(); stat_times=(); rss=()
 for ((i = 1; i <= reps; i++)); do
     t0=$(now); find "$dir/tree" -type f | wc -l >/dev/null; t1=$(now)
     /usr/bin/time -v -o "$dir/time.txt" "$bin" plan "$dir/bench.yaml" >"$dir/plan.txt"; t2=$(now)
+    # A second baseline that, like the planner, stats every file (size, mtime, inode).
+    find "$dir/tree" -type f -printf '%s %T@ %i %p\n' | wc -l >/dev/null; t3=$(now)
     find_times+=("$(echo "$t1 - $t0" | bc)")
     plan_times+=("$(echo "$t2 - $t1" | bc)")
+    stat_times+=("$(echo "$t3 - $t2" | bc)")
     rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$dir/time.txt")")
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mf=$(median "${find_times[@]}"); mp=$(median "${plan_times[@]}"); mr=$(median "${rss[@]}")
+ms=$(median "${stat_times[@]}")
 planned=$(awk '/files:/ {print $2; exit}' "$dir/plan.txt")
 echo "files planned:        $planned"
 echo "find -type f | wc -l: median ${mf}s  (runs: ${find_times[*]})"
 echo "ossbatch plan:        median ${mp}s  (runs: ${plan_times[*]})"
+echo "find -printf (stats): median ${ms}s  (runs: ${stat_times[*]})"
 echo "ratio plan/find:      $(echo "scale=2; $mp / $mf" | bc)x   (target ≤ 3x)"
+echo "ratio plan/find-stat: $(echo "scale=2; $mp / $ms" | bc)x"
 echo "peak RSS (plan):      median $((mr / 1024)) MiB   (runs KiB: ${rss[*]}; target ≤ 200 MB)"

@@ -41,6 +41,8 @@ struct FileWalker {
         // "name/"), so each walk yields its files already sorted by key.
         var children: [Child] = []
         children.reserveCapacity(entries.count)
+        // Targets of followed links, by child number: rare, and kept out of `Child` so sorting moves less.
+        var linkTargets: [Int: FileStatus] = [:]
         for entry in entries {
             guard let name = entry.utf8Name else {
                 problems.append("file name is not valid UTF-8: \(PathEscaping.escape(Array(base.utf8) + entry.name)) (OSS keys must be UTF-8; rename the file or exclude it)")
@@ -63,7 +65,8 @@ struct FileWalker {
                 }
                 guard kind == .regular || kind == .directory else { continue }  // FIFOs, sockets, devices: not files
                 let sortKey = kind == .directory ? entry.name + [0x2F] : entry.name
-                children.append(Child(name: name, sortKey: sortKey, kind: kind, status: status))
+                if let status { linkTargets[children.count] = status }
+                children.append(Child(name: name, sortKey: sortKey, isDirectory: kind == .directory, number: children.count))
             } catch {
                 problems.append("cannot stat \(error.path): \(error.reason)")
             }
@@ -74,8 +77,8 @@ struct FileWalker {
             let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
             do throws(FileSystemError) {
                 var st: FileStatus
-                if let status = child.status { st = status } else { st = try directory.status(of: child.name, followSymlinks: false) }
-                if child.kind == .directory {
+                if let status = linkTargets[child.number] { st = status } else { st = try directory.status(of: child.name, followSymlinks: false) }
+                if child.isDirectory {
                     if let maximumDepth, depth >= maximumDepth { continue }
                     let id = DirectoryID(device: st.device, inode: st.inode)
                     guard !ancestors.contains(id) else {
@@ -102,8 +105,8 @@ struct FileWalker {
     private struct Child {
         var name: String
         var sortKey: [UInt8]
-        var kind: FileKind
-        var status: FileStatus?
+        var isDirectory: Bool
+        var number: Int
     }
 }
 
