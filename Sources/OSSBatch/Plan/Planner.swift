@@ -3,6 +3,9 @@ import OSSKit
 
 /// Expands a `Manifest` into a `Plan`: resolves the target, finds every file, maps keys, checks them,
 /// and fixes each file's upload method. All problems are reported together as a `ManifestError`.
+///
+/// Planning is synchronous file-system work (a directory's subdirectories are walked on Dispatch's
+/// worker threads); call it before starting the batch, not from a latency-sensitive task.
 public struct Planner: Sendable {
     public var overrides: TargetOverrides
 
@@ -15,9 +18,10 @@ public struct Planner: Sendable {
         try Planner(overrides: overrides).plan(ManifestLoader.load(path: path))
     }
 
+    /// Expands a loaded manifest against the files as they are now.
     public func plan(_ manifest: Manifest) throws(ManifestError) -> Plan {
         var diagnostics: [Diagnostic] = []
-        let target = TargetResolver(section: manifest.target, overrides: overrides, file: manifest.path)
+        let target = TargetResolver(section: manifest.target, overrides: overrides)
             .resolve(into: &diagnostics)
         var collector = JobCollector(manifest: manifest)
         let expanders = manifest.files.enumerated().map { EntryExpander(entry: $1, index: $0, manifest: manifest) }
