@@ -1,13 +1,14 @@
-/// The process exit codes of `ossbatch`, as documented for users and scripts.
+/// The process exit codes ossbatch promises (manifest.md).
 public enum ExitStatus: Int32, Sendable {
-    /// Every job succeeded (or was skipped), or `plan` found the manifest valid.
+    /// Every job succeeded or was skipped.
     case success = 0
-    /// The batch ran, and some jobs failed.
+    /// Some jobs failed (or a manifest selected no files without `allow_empty`).
     case jobsFailed = 1
-    /// An invalid manifest or command line.
+    /// Invalid manifest, report or command line.
     case invalidInput = 2
-    /// A fatal condition before or during the run (no credentials, missing bucket, access denied).
+    /// Fatal before or during the run: no credentials, bucket missing, access denied for the whole batch,
+    /// state files unwritable.
     case fatal = 3
-    /// Interrupted by SIGINT/SIGTERM.
+    /// Stopped by SIGINT or SIGTERM; `resume` continues.
     case interrupted = 130
 }

@@ -4,5 +4,8 @@ import ArgumentParser
 enum Subcommands {
     static let all: [any ParsableCommand.Type] = [
         PlanCommand.self,
+        RunCommand.self,
+        ResumeCommand.self,
+        AbortCommand.self,
     ]
 }
