@@ -45,6 +45,16 @@ public final class Directory {
         return FileStatus(st)
     }
 
+    /// `fstatat` on an entry whose name is valid UTF-8 (no copy of the name is needed).
+    public func status(of name: String, followSymlinks: Bool) throws(FileSystemError) -> FileStatus {
+        var st = stat()
+        let flags = followSymlinks ? Int32(0) : AT_SYMLINK_NOFOLLOW
+        guard fstatat(dirfd(stream), name, &st, flags) == 0 else {
+            throw FileSystemError(operation: "stat", path: (path.hasSuffix("/") ? path : path + "/") + name, errno: errno)
+        }
+        return FileStatus(st)
+    }
+
     /// Whether this process may read the entry (`faccessat` with the effective ids, as `open` would check).
     public func isReadable(_ name: [UInt8]) -> Bool {
         withCString(name) { faccessat(dirfd(stream), $0, R_OK, AT_EACCESS) } == 0

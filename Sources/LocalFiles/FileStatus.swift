@@ -11,20 +11,27 @@ public struct FileStatus: Sendable, Hashable {
     public var device: UInt64
     /// Permission bits (`st_mode & 0o7777`).
     public var permissions: UInt32
+    /// Owning user and group ids.
+    public var owner: UInt32
+    public var group: UInt32
 
-    public init(kind: FileKind, size: Int64, mtimeNanoseconds: Int64, inode: UInt64, device: UInt64, permissions: UInt32) {
+    public init(kind: FileKind, size: Int64, mtimeNanoseconds: Int64, inode: UInt64, device: UInt64, permissions: UInt32,
+                owner: UInt32 = 0, group: UInt32 = 0) {
         self.kind = kind
         self.size = size
         self.mtimeNanoseconds = mtimeNanoseconds
         self.inode = inode
         self.device = device
         self.permissions = permissions
+        self.owner = owner
+        self.group = group
     }
 
     init(_ st: stat) {
         self.init(kind: FileKind(mode: st.st_mode), size: Int64(st.st_size),
                   mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-                  inode: UInt64(st.st_ino), device: UInt64(st.st_dev), permissions: UInt32(st.st_mode) & 0o7777)
+                  inode: UInt64(st.st_ino), device: UInt64(st.st_dev), permissions: UInt32(st.st_mode) & 0o7777,
+                  owner: UInt32(st.st_uid), group: UInt32(st.st_gid))
     }
 
     /// `stat(2)`: follows symbolic links.

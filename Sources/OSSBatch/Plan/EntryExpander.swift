@@ -11,20 +11,20 @@ struct EntryExpander {
 
     private var followSymlinks: Bool { entry.options.over(manifest.defaults).followSymlinks ?? false }
     private var prefix: String { entry.keyPrefix?.value ?? "" }
-    private var keyMark: SourceMark { entry.key?.mark ?? entry.keyPrefix?.mark ?? selectorMark }
+    var keyMark: SourceMark { entry.key?.mark ?? entry.keyPrefix?.mark ?? selectorMark }
     private var selectorMark: SourceMark {
         switch entry.selector { case .source(let s): s.mark
         case .glob(let g): g.mark }
     }
 
-    func expand(into candidates: inout [Candidate], diagnostics: inout [Diagnostic]) {
+    func expand(into collector: inout JobCollector, diagnostics: inout [Diagnostic]) {
         var problems: [String] = []
-        let start = candidates.count
+        let start = collector.count
         switch entry.selector {
-        case .source(let source): expandSource(source, into: &candidates, problems: &problems)
-        case .glob(let glob): expandGlob(glob, into: &candidates, problems: &problems)
+        case .source(let source): expandSource(source, into: &collector, problems: &problems)
+        case .glob(let glob): expandGlob(glob, into: &collector, problems: &problems)
         }
-        for candidate in candidates[start...] {
+        for candidate in collector.jobs[start...] {
             if let problem = ObjectKey.problem(with: candidate.key) { problems.append(problem) }
         }
         for problem in problems.prefix(Self.problemLimit) {
@@ -35,7 +35,7 @@ struct EntryExpander {
         }
     }
 
-    private func expandSource(_ source: Marked<String>, into candidates: inout [Candidate], problems: inout [String]) {
+    private func expandSource(_ source: Marked<String>, into collector: inout JobCollector, problems: inout [String]) {
         let absolute = PathResolver.absolute(source.value, relativeTo: manifest.directory)
         let status: FileStatus
         do {
@@ -50,10 +50,11 @@ struct EntryExpander {
             if entry.key != nil { problems.append("'key' names one object, but source '\(source.value)' is a directory; use 'key_prefix'") }
             let filters = PathFilters(entry)
             let walker = FileWalker(followSymlinks: followSymlinks, maximumDepth: nil)
-            problems += walker.walk(root: absolute, rootStatus: status) { file in
-                guard filters.admits(file.relative) else { return }
-                candidates.append(Candidate(key: prefix + file.relative, mark: keyMark, entry: index,
-                                            absolute: file.absolute, status: file.status))
+            let walk = walker.walk(root: absolute, rootStatus: status)
+            problems += walk.problems
+            collector.reserve(additional: walk.files.count)
+            for file in walk.files where filters.admits(file.relative) {
+                collector.add(key: prefix + file.relative, entry: index, absolute: file.absolute, status: file.status)
             }
         case .regular:
             guard FileStatus.isReadable(absolute) else {
@@ -61,14 +62,13 @@ struct EntryExpander {
                 return
             }
             let name = absolute.split(separator: "/").last.map(String.init) ?? absolute
-            candidates.append(Candidate(key: entry.key?.value ?? prefix + name, mark: keyMark, entry: index,
-                                        absolute: absolute, status: status))
+            collector.add(key: entry.key?.value ?? prefix + name, entry: index, absolute: absolute, status: status)
         default:
             problems.append("source '\(source.value)' is \(status.kind.description), not a regular file or directory")
         }
     }
 
-    private func expandGlob(_ glob: Marked<String>, into candidates: inout [Candidate], problems: inout [String]) {
+    private func expandGlob(_ glob: Marked<String>, into collector: inout JobCollector, problems: inout [String]) {
         // The fixed leading directories are walked; the rest of the pattern is matched relative to them.
         var segments = glob.value.split(separator: "/", omittingEmptySubsequences: true)
         var fixed: [Substring] = []
@@ -79,17 +79,17 @@ struct EntryExpander {
         let rootPrefix = glob.value.hasPrefix("/") ? "/" : ""
         let base = PathResolver.absolute(rootPrefix + fixed.joined(separator: "/"), relativeTo: manifest.directory)
         let pattern = GlobPattern(segments.joined(separator: "/"), anchored: true)
-        let start = candidates.count
+        let start = collector.count
         if let status = try? FileStatus.stat(base), status.kind == .directory {
             let filters = PathFilters(entry)
             let walker = FileWalker(followSymlinks: followSymlinks, maximumDepth: pattern.maximumDepth)
-            problems += walker.walk(root: base, rootStatus: status) { file in
-                guard pattern.matches(file.relative), filters.admits(file.relative) else { return }
-                candidates.append(Candidate(key: prefix + file.relative, mark: keyMark, entry: index,
-                                            absolute: file.absolute, status: file.status))
+            let walk = walker.walk(root: base, rootStatus: status)
+            problems += walk.problems
+            for file in walk.files where pattern.matches(file.relative) && filters.admits(file.relative) {
+                collector.add(key: prefix + file.relative, entry: index, absolute: file.absolute, status: file.status)
             }
         }
-        if candidates.count == start && problems.isEmpty {
+        if collector.count == start && problems.isEmpty {
             problems.append("glob '\(glob.value)' matches no files (searched \(base))")
         }
     }

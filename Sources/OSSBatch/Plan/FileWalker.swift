@@ -1,7 +1,9 @@
+import Dispatch
 import LocalFiles
+import Synchronization
 
 /// A regular file found under a walked directory.
-struct FoundFile {
+struct FoundFile: Sendable {
     /// Path relative to the walk's root, `/`-separated.
     var relative: String
     var absolute: String
@@ -10,23 +12,83 @@ struct FoundFile {
 
 /// Walks a directory tree: regular files only, symbolic links skipped unless followed, loops detected
 /// by the (device, inode) of every directory on the current path. Problems are collected, not thrown.
-struct FileWalker {
+///
+/// Files come out sorted by the bytes of their relative path, so keys need no global sort. The root's
+/// subdirectories are walked in parallel: a plan is mostly `fstatat` calls, and they scale with cores.
+struct FileWalker: Sendable {
     var followSymlinks: Bool
     /// Deepest level at which files are reported (1 = the root's own files), `nil` for unbounded.
     var maximumDepth: Int?
 
-    private struct DirectoryID: Hashable { var device: UInt64; var inode: UInt64 }
+    private struct DirectoryID: Hashable, Sendable { var device: UInt64; var inode: UInt64 }
 
-    /// Calls `visit` for every regular file below `root`, in no particular order; returns the problems.
-    func walk(root: String, rootStatus: FileStatus, visit: (FoundFile) -> Void) -> [String] {
+    /// One directory entry worth visiting, with the key it sorts by (a directory sorts as "name/").
+    private struct Child: Sendable {
+        var name: String
+        var sortKey: [UInt8]
+        var isDirectory: Bool
+        /// Set for followed symbolic links (the target's status); otherwise the entry is stat'ed on visit.
+        var linkTarget: FileStatus?
+    }
+
+    /// A walk's output: files in order, and problems.
+    struct Result: Sendable {
+        var files: [FoundFile] = []
         var problems: [String] = []
-        var ancestors: Set<DirectoryID> = [DirectoryID(device: rootStatus.device, inode: rootStatus.inode)]
-        walk(directory: root, relative: "", depth: 1, ancestors: &ancestors, problems: &problems, visit: visit)
-        return problems
+    }
+
+    /// Every regular file below `root`, sorted by relative path bytes, and the problems met on the way.
+    func walk(root: String, rootStatus: FileStatus) -> Result {
+        var top = Result()
+        let base = root.hasSuffix("/") ? root : root + "/"
+        guard let (directory, children) = list(root, problems: &top.problems) else { return top }
+        let rootID = DirectoryID(device: rootStatus.device, inode: rootStatus.inode)
+        // Subtrees in parallel, each into its own slot; the root's own files in order afterwards.
+        let slots = Mutex([Result?](repeating: nil, count: children.count))
+        let subdirectories = children.indices.filter { children[$0].isDirectory }
+        DispatchQueue.concurrentPerform(iterations: subdirectories.count) { n in
+            let child = children[subdirectories[n]]
+            var result = Result()
+            var ancestors: Set<DirectoryID> = [rootID]
+            do throws(FileSystemError) {
+                var status: FileStatus
+                if let target = child.linkTarget { status = target } else { status = try FileStatus.lstat(base + child.name) }
+                enter(child, status: status, base: base, relative: "", depth: 1, ancestors: &ancestors, into: &result)
+            } catch {
+                result.problems.append("cannot stat \(error.path): \(error.reason)")
+            }
+            slots.withLock { $0[subdirectories[n]] = result }
+        }
+        var subtrees = slots.withLock { slots in
+            defer { slots = [] }
+            return slots
+        }
+        top.files.reserveCapacity(subtrees.reduce(children.count) { $0 + ($1?.files.count ?? 0) })
+        for index in children.indices {
+            let child = children[index]
+            if let subtree = subtrees[index] {
+                top.files += subtree.files
+                top.problems += subtree.problems
+                subtrees[index] = nil  // frees the subtree's list as soon as it is copied
+            } else {
+                var ancestors: Set<DirectoryID> = [rootID]
+                visit(child, in: directory, base: base, relative: "", depth: 1, ancestors: &ancestors, into: &top)
+            }
+        }
+        return top
     }
 
     private func walk(directory path: String, relative: String, depth: Int, ancestors: inout Set<DirectoryID>,
-                      problems: inout [String], visit: (FoundFile) -> Void) {
+                      into result: inout Result) {
+        guard let (directory, children) = list(path, problems: &result.problems) else { return }
+        let base = path.hasSuffix("/") ? path : path + "/"
+        for child in children {
+            visit(child, in: directory, base: base, relative: relative, depth: depth, ancestors: &ancestors, into: &result)
+        }
+    }
+
+    /// Opens and lists a directory: kinds resolved, links followed or dropped, sorted for output.
+    private func list(_ path: String, problems: inout [String]) -> (Directory, [Child])? {
         let directory: Directory
         let entries: [DirectoryEntry]
         do {
@@ -34,59 +96,73 @@ struct FileWalker {
             entries = try directory.entries()
         } catch {
             problems.append("cannot list directory \(error.path): \(error.reason)")
-            return
+            return nil
         }
         let base = path.hasSuffix("/") ? path : path + "/"
+        var children: [Child] = []
+        children.reserveCapacity(entries.count)
         for entry in entries {
             guard let name = entry.utf8Name else {
                 problems.append("file name is not valid UTF-8: \(PathEscaping.escape(Array(base.utf8) + entry.name)) (OSS keys must be UTF-8; rename the file or exclude it)")
                 continue
             }
-            var kind = entry.kind
             do throws(FileSystemError) {
-                if kind == .unknown { kind = try directory.status(of: entry.name, followSymlinks: false).kind }
-                var status: FileStatus?
+                var kind = entry.kind
+                var linkTarget: FileStatus?
+                if kind == .unknown { kind = try directory.status(of: name, followSymlinks: false).kind }
                 if kind == .symlink {
                     guard followSymlinks else { continue }
                     do {
-                        let target = try directory.status(of: entry.name, followSymlinks: true)
+                        let target = try directory.status(of: name, followSymlinks: true)
                         kind = target.kind
-                        status = target
+                        linkTarget = target
                     } catch {
                         problems.append("broken symbolic link \(base + name): \(error.reason)")
                         continue
                     }
                 }
-                let childRelative = relative.isEmpty ? name : relative + "/" + name
-                switch kind {
-                case .directory:
-                    if let maximumDepth, depth >= maximumDepth { continue }
-                    var st: FileStatus
-                    if let status { st = status } else { st = try directory.status(of: entry.name, followSymlinks: false) }
-                    let id = DirectoryID(device: st.device, inode: st.inode)
-                    guard !ancestors.contains(id) else {
-                        problems.append("symbolic link loop: \(base + name) leads back to a directory above it")
-                        continue
-                    }
-                    ancestors.insert(id)
-                    walk(directory: base + name, relative: childRelative, depth: depth + 1, ancestors: &ancestors,
-                         problems: &problems, visit: visit)
-                    ancestors.remove(id)
-                case .regular:
-                    var st: FileStatus
-                    if let status { st = status } else { st = try directory.status(of: entry.name, followSymlinks: false) }
-                    guard directory.isReadable(entry.name) else {
-                        problems.append("cannot read \(base + name): permission denied")
-                        continue
-                    }
-                    visit(FoundFile(relative: childRelative, absolute: base + name, status: st))
-                default:
-                    continue  // FIFOs, sockets and devices are not files to upload.
-                }
+                guard kind == .regular || kind == .directory else { continue }  // FIFOs, sockets, devices: not files
+                let sortKey = kind == .directory ? entry.name + [0x2F] : entry.name
+                children.append(Child(name: name, sortKey: sortKey, isDirectory: kind == .directory, linkTarget: linkTarget))
             } catch {
                 problems.append("cannot stat \(error.path): \(error.reason)")
             }
         }
+        children.sort { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
+        return (directory, children)
+    }
+
+    private func visit(_ child: Child, in directory: Directory, base: String, relative: String, depth: Int,
+                       ancestors: inout Set<DirectoryID>, into result: inout Result) {
+        do throws(FileSystemError) {
+            var status: FileStatus
+            if let target = child.linkTarget { status = target } else { status = try directory.status(of: child.name, followSymlinks: false) }
+            if child.isDirectory {
+                enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors, into: &result)
+            } else if ProcessIdentity.current.mayRead(status) {
+                let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
+                result.files.append(FoundFile(relative: childRelative, absolute: base + child.name, status: status))
+            } else {
+                result.problems.append("cannot read \(base + child.name): permission denied")
+            }
+        } catch {
+            result.problems.append("cannot stat \(error.path): \(error.reason)")
+        }
+    }
+
+    /// Descends into a child directory unless it is too deep or already on the path (a link loop).
+    private func enter(_ child: Child, status: FileStatus, base: String, relative: String, depth: Int,
+                       ancestors: inout Set<DirectoryID>, into result: inout Result) {
+        if let maximumDepth, depth >= maximumDepth { return }
+        let id = DirectoryID(device: status.device, inode: status.inode)
+        guard !ancestors.contains(id) else {
+            result.problems.append("symbolic link loop: \(base + child.name) leads back to a directory above it")
+            return
+        }
+        ancestors.insert(id)
+        let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
+        walk(directory: base + child.name, relative: childRelative, depth: depth + 1, ancestors: &ancestors, into: &result)
+        ancestors.remove(id)
     }
 }
 

@@ -19,8 +19,7 @@ struct ObjectOptionsTemplate {
     func options(forFileName name: String) -> ObjectOptions {
         guard guessesContentType else { return base }
         var options = base
-        let slash = name.lastIndex(of: "/").map { name.index(after: $0) } ?? name.startIndex
-        options.contentType = ContentTypes.guess(forFileName: name[slash...])
+        options.contentType = ContentTypes.guess(forFileName: name)
         return options
     }
 }

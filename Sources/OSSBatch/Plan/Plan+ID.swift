@@ -2,37 +2,61 @@ import Digests
 import OSSKit
 
 extension Plan {
-    /// A stable identity of the job list: hex SHA-256 over each job's canonical form (key, source, size,
-    /// mtime, inode, device, method, options). Two plans with equal IDs upload the same files the same way.
-    /// Hashes job by job so 200,000 jobs never need one big buffer.
+    /// A stable identity of the job list: hex SHA-256 over the jobs' canonical forms (key, source, size,
+    /// mtime, inode, device, method, options), in plan order. Two plans with equal IDs upload the same
+    /// files the same way. The canonical bytes are hashed in chunks of about 1 MiB and the chunk digests
+    /// hashed again, so 200,000 jobs never need one big buffer.
     public var planID: String {
-        var digests: [UInt8] = []
-        digests.reserveCapacity(jobs.count * 32)
-        for job in jobs { digests += SHA256.hash(Array(job.canonicalForm.utf8)) }
-        return SHA256.hash(digests).hexString
+        var chunkDigests: [UInt8] = []
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 20 + 4096)
+        for job in jobs {
+            job.appendCanonicalForm(to: &chunk)
+            if chunk.count >= 1 << 20 {
+                chunkDigests += SHA256.hash(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        if !chunk.isEmpty || chunkDigests.isEmpty { chunkDigests += SHA256.hash(chunk) }
+        return SHA256.hash(chunkDigests).hexString
     }
 }
 
 extension UploadJob {
-    /// Fields separated by NUL (which cannot occur in paths, keys or header values), maps sorted by key.
-    var canonicalForm: String {
-        var fields = [key, source, String(identity.size), String(identity.mtimeNanoseconds), String(identity.inode),
-                      String(identity.device)]
+    /// Fields each followed by NUL (which cannot occur in paths, keys or header values); maps sorted by
+    /// key; a job ends with a newline.
+    func appendCanonicalForm(to bytes: inout [UInt8]) {
+        func field(_ text: String) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(0)
+        }
+        func map(_ values: [String: String]) {
+            for (k, v) in values.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) { field(k); field(v) }
+            bytes.append(1)
+        }
+        field(key)
+        field(source)
+        field(String(identity.size))
+        field(String(identity.mtimeNanoseconds))
+        field(String(identity.inode))
+        field(String(identity.device))
         switch method {
-        case .put: fields.append("put")
-        case .multipart(let plan): fields += ["multipart", String(plan.partSize), String(plan.partCount)]
+        case .put: field("put")
+        case .multipart(let plan): field("multipart"); field(String(plan.partSize)); field(String(plan.partCount))
         }
         let o = options
-        fields += [o.contentType ?? "", o.acl.rawValue, o.storageClass.rawValue, Self.canonical(o.metadata),
-                   Self.canonical(o.tags), o.cacheControl ?? "", o.contentDisposition ?? "", o.contentEncoding ?? "",
-                   o.forbidOverwrite ? "1" : "0"]
+        field(o.contentType ?? "")
+        field(o.acl.rawValue)
+        field(o.storageClass.rawValue)
+        map(o.metadata)
+        map(o.tags)
+        field(o.cacheControl ?? "")
+        field(o.contentDisposition ?? "")
+        field(o.contentEncoding ?? "")
+        field(o.forbidOverwrite ? "1" : "0")
         if let c = o.callback {
-            fields += [c.url, c.host ?? "", c.body, c.bodyType ?? "", Self.canonical(c.vars)]
+            field(c.url); field(c.host ?? ""); field(c.body); field(c.bodyType ?? ""); map(c.vars)
         }
-        return fields.joined(separator: "\u{0}")
-    }
-
-    private static func canonical(_ map: [String: String]) -> String {
-        map.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1}")
+        bytes.append(0x0A)
     }
 }

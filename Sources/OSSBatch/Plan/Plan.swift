@@ -94,7 +94,8 @@ public struct Plan: Sendable, Hashable, Codable {
     }
 
     public var totalBytes: Int64 { jobs.reduce(0) { $0 + $1.size } }
-    public var singlePutCount: Int { jobs.filter { $0.method == .put }.count }
+    // Counted in place: `filter` would copy every job of a 200,000-file plan.
+    public var singlePutCount: Int { jobs.reduce(0) { $1.method == .put ? $0 + 1 : $0 } }
     public var multipartCount: Int { jobs.count - singlePutCount }
     public var partCount: Int {
         jobs.reduce(0) { sum, job in

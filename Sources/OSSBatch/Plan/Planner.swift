@@ -3,6 +3,9 @@ import OSSKit
 
 /// Expands a `Manifest` into a `Plan`: resolves the target, finds every file, maps keys, checks them,
 /// and fixes each file's upload method. All problems are reported together as a `ManifestError`.
+///
+/// Planning is synchronous file-system work (a directory's subdirectories are walked on Dispatch's
+/// worker threads); call it before starting the batch, not from a latency-sensitive task.
 public struct Planner: Sendable {
     public var overrides: TargetOverrides
 
@@ -15,33 +18,22 @@ public struct Planner: Sendable {
         try Planner(overrides: overrides).plan(ManifestLoader.load(path: path))
     }
 
+    /// Expands a loaded manifest against the files as they are now.
     public func plan(_ manifest: Manifest) throws(ManifestError) -> Plan {
         var diagnostics: [Diagnostic] = []
-        let target = TargetResolver(section: manifest.target, overrides: overrides, file: manifest.path)
+        let target = TargetResolver(section: manifest.target, overrides: overrides)
             .resolve(into: &diagnostics)
-        var candidates: [Candidate] = []
-        for (index, entry) in manifest.files.enumerated() {
-            let expander = EntryExpander(entry: entry, index: index, manifest: manifest)
-            expander.expand(into: &candidates, diagnostics: &diagnostics)
+        var collector = JobCollector(manifest: manifest)
+        let expanders = manifest.files.enumerated().map { EntryExpander(entry: $1, index: $0, manifest: manifest) }
+        for expander in expanders { expander.expand(into: &collector, diagnostics: &diagnostics) }
+        for file in collector.oversized {
+            diagnostics.append(Diagnostic(expanders[file.entry].keyMark,
+                "\(file.path) is \(ByteSize.format(file.size)); the largest OSS object is \(ByteSize.format(PartPlanner.maximumObjectSize))"))
         }
-        candidates.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        reportDuplicates(candidates, manifest: manifest, into: &diagnostics)
+        collector.sortByKey()
+        reportDuplicates(collector.jobs, origins: collector.origins, marks: expanders.map(\.keyMark), into: &diagnostics)
         let upload = manifest.upload
-        var jobs: [UploadJob] = []
-        jobs.reserveCapacity(candidates.count)
-        let templates = manifest.files.map { ObjectOptionsTemplate($0.options.over(manifest.defaults)) }
-        for candidate in candidates {
-            let size = candidate.status.size
-            guard let method = PartPlanner.method(size: size, partSize: upload.partSize, threshold: upload.multipartThreshold) else {
-                diagnostics.append(Diagnostic(candidate.mark, "\(candidate.absolute) is \(ByteSize.format(size)); the largest OSS object is \(ByteSize.format(PartPlanner.maximumObjectSize))"))
-                continue
-            }
-            let identity = SourceIdentity(size: size, mtimeNanoseconds: candidate.status.mtimeNanoseconds,
-                                          inode: candidate.status.inode, device: candidate.status.device)
-            jobs.append(UploadJob(source: candidate.absolute, key: candidate.key, identity: identity,
-                                  options: templates[candidate.entry].options(forFileName: candidate.absolute),
-                                  method: method))
-        }
+        let jobs = collector.finish()
         guard diagnostics.isEmpty, let target else { throw ManifestError(diagnostics) }
         var settings = UploadSettings(
             concurrency: upload.concurrency, filesInFlight: upload.filesInFlight, partSize: upload.partSize,
@@ -56,24 +48,16 @@ public struct Planner: Sendable {
                     allowEmpty: manifest.allowEmpty, jobs: jobs)
     }
 
-    private func reportDuplicates(_ sorted: [Candidate], manifest: Manifest, into diagnostics: inout [Diagnostic]) {
+    private func reportDuplicates(_ sorted: [UploadJob], origins: [Int], marks: [SourceMark],
+                                  into diagnostics: inout [Diagnostic]) {
         guard sorted.count > 1 else { return }
         for i in 1..<sorted.count where sorted[i].key == sorted[i - 1].key {
-            let (a, b) = (sorted[i - 1], sorted[i])
-            let (first, second) = a.mark.line ?? 0 <= b.mark.line ?? 0 ? (a, b) : (b, a)
-            diagnostics.append(Diagnostic(second.mark,
-                "two files map to the key '\(b.key)': \(second.absolute) (this entry) and \(first.absolute) "
-                + "(the entry at line \(first.mark.line ?? 0), column \(first.mark.column ?? 0))"))
+            // Report at the later entry, naming the earlier one (the same entry cannot map two files to one key).
+            let (a, b) = origins[i - 1] <= origins[i] ? (i - 1, i) : (i, i - 1)
+            let first = marks[origins[a]]
+            diagnostics.append(Diagnostic(marks[origins[b]],
+                "two files map to the key '\(sorted[i].key)': \(sorted[b].source) (this entry) and \(sorted[a].source) "
+                + "(the entry at line \(first.line ?? 0), column \(first.column ?? 0))"))
         }
     }
-}
-
-/// A file on its way to becoming a job.
-struct Candidate {
-    var key: String
-    /// Where to point when this file's key is wrong: the entry's key, key_prefix or source node.
-    var mark: SourceMark
-    var entry: Int
-    var absolute: String
-    var status: FileStatus
 }

@@ -5,7 +5,6 @@ import OSSKit
 struct TargetResolver {
     let section: TargetSection
     let overrides: TargetOverrides
-    let file: String
 
     /// A mark for values that came from the command line rather than the manifest.
     private func flag(_ name: String) -> SourceMark { SourceMark(file: "--\(name)") }

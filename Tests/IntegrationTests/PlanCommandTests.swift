@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// End to end: the real `ossbatch` binary, its stdout, stderr and exit status.
+@Suite struct PlanCommandTests {
+    let ossbatch = Products.url("ossbatch")
+
+    /// A small tree with a known shape: 3 files in a directory (one of 250,000 bytes), one single file.
+    private func makeBatch(_ extraYAML: String = "") throws -> (TemporaryDirectory, String) {
+        let dir = try TemporaryDirectory("plan-cli")
+        try dir.write("tree/a.txt", "alpha\n")
+        try dir.write("tree/sub/b.json", "{}\n")
+        try dir.write("tree/big.bin", String(repeating: "x", count: 250_000))
+        try dir.write("notes.md", "# notes\n")
+        let manifest = try dir.write("batch.yaml", """
+            version: 1
+            target:
+              endpoint: https://oss-cn-hangzhou.aliyuncs.com
+              bucket: cli-bucket
+            upload:
+              part_size: 100KiB
+              multipart_threshold: 200KiB
+            files:
+              - source: tree/
+                key_prefix: t/
+              - source: notes.md
+                key: docs/notes.md
+            \(extraYAML)
+            """)
+        return (dir, manifest.path)
+    }
+
+    @Test func summaryShowsTargetAndTotals() throws {
+        let (dir, manifest) = try makeBatch()
+        defer { dir.remove() }
+        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(result.exitCode == 0)
+        #expect(result.stderr == "")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines == [
+            "Plan for \(manifest)",
+            "Target",
+            "  endpoint:       https://oss-cn-hangzhou.aliyuncs.com",
+            "  bucket:         cli-bucket",
+            "  region:         cn-hangzhou",
+            "  signature:      v4",
+            "  addressing:     virtual-host",
+            "Totals",
+            "  files:          4",
+            "  bytes:          244.2 KiB (250,017 bytes)",
+            "  single puts:    3",
+            "  multipart jobs: 1",
+            "  parts:          3",
+            "",
+        ])
+    }
+
+    @Test func overridesSwitchTheTargetToLocalOSS() throws {
+        let (dir, manifest) = try makeBatch()
+        defer { dir.remove() }
+        let result = try ProcessRunner.run(ossbatch, ["plan", manifest, "--endpoint", "http://127.0.0.1:39001",
+                                                      "--bucket", "quickstart", "--region", "local"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("  endpoint:       http://127.0.0.1:39001\n  bucket:         quickstart\n  region:         local\n  signature:      v4\n  addressing:     path\n"))
+    }
+
+    @Test func jsonListsEveryJobSortedByKey() throws {
+        let (dir, manifest) = try makeBatch()
+        defer { dir.remove() }
+        let result = try ProcessRunner.run(ossbatch, ["plan", manifest, "--json"])
+        #expect(result.exitCode == 0)
+        let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let jobs = document?["jobs"] as? [[String: Any]] ?? []
+        #expect(jobs.compactMap { $0["key"] as? String } == ["docs/notes.md", "t/a.txt", "t/big.bin", "t/sub/b.json"])
+        let big = jobs.first { $0["key"] as? String == "t/big.bin" }
+        #expect(big?["method"] as? String == "multipart")
+        #expect(big?["part_size"] as? Int == 102_400)
+        #expect(big?["part_count"] as? Int == 3)
+        #expect((big?["options"] as? [String: Any])?["content_type"] as? String == "application/octet-stream")
+        #expect((document?["totals"] as? [String: Any])?["files"] as? Int == 4)
+        #expect((document?["plan_id"] as? String)?.count == 64)
+        // Stable output: the same plan prints the same bytes.
+        #expect(try ProcessRunner.run(ossbatch, ["plan", manifest, "--json"]).stdout == result.stdout)
+    }
+
+    @Test func invalidManifestPrintsEveryDiagnosticAndExits2() throws {
+        let (dir, manifest) = try makeBatch("  - source: missing.txt\n    contnet_type: text/plain\n")
+        defer { dir.remove() }
+        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(result.exitCode == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+            \(manifest):14:5: error: 'contnet_type' is not a field of a files entry; did you mean 'content_type'?
+            1 error in the manifest; nothing was sent
+
+            """)
+    }
+
+    @Test func plannerErrorsPointAtTheirNodesAndExit2() throws {
+        let (dir, manifest) = try makeBatch("  - source: missing.txt\n  - glob: \"tree/*.none\"\n  - source: tree/a.txt\n    key: docs/notes.md\n")
+        defer { dir.remove() }
+        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(result.exitCode == 2)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("\(manifest):13:13: error: source 'missing.txt' does not exist"))
+        #expect(lines[1].hasPrefix("\(manifest):14:11: error: glob 'tree/*.none' matches no files"))
+        #expect(lines[2].hasPrefix("\(manifest):16:10: error: two files map to the key 'docs/notes.md'"))
+        #expect(lines[2].contains("(the entry at line 12, column 10)"))
+        #expect(lines[3] == "3 errors in the manifest; nothing was sent")
+    }
+
+    @Test func emptyManifestExits2AtLine1() throws {
+        let dir = try TemporaryDirectory("plan-cli")
+        defer { dir.remove() }
+        let manifest = try dir.write("empty.yaml", "").path
+        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.hasPrefix("\(manifest):1:1: error: the manifest is empty"))
+    }
+
+    @Test func tabIndentationExits2AtTheTab() throws {
+        let dir = try TemporaryDirectory("plan-cli")
+        defer { dir.remove() }
+        let manifest = try dir.write("tab.yaml", "version: 1\ntarget:\n\tbucket: b\n").path
+        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.hasPrefix("\(manifest):3:1: error: tab character in indentation"))
+    }
+
+    @Test func usageErrorsExit2() throws {
+        let result = try ProcessRunner.run(ossbatch, ["plan"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("Missing expected argument '<manifest>'"))
+        #expect(try ProcessRunner.run(ossbatch, ["plan", "x.yaml", "--no-such-flag"]).exitCode == 2)
+    }
+
+    @Test func zeroSelectedFilesWarnsAndExits0() throws {
+        let (dir, manifest) = try makeBatch()
+        defer { dir.remove() }
+        try dir.write("batch.yaml", """
+            version: 1
+            target: {endpoint: http://127.0.0.1:9000, bucket: quickstart, region: local}
+            files:
+              - source: tree/
+                include: ["*.none"]
+
+            """)
+        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("  files:          0\n"))
+        #expect(result.stderr.contains("warning: the manifest selects no files"))
+    }
+
+    @Test func planHelpIsStable() throws {
+        let result = try ProcessRunner.run(ossbatch, ["plan", "--help"], environment: ["COLUMNS": "80"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout == """
+            OVERVIEW: Validate a manifest and show what would be uploaded, without sending
+            anything.
+
+            Prints the target and totals (files, bytes, single puts, multipart jobs,
+            parts). With --json, prints the whole plan, every job included, as JSON on
+            stdout. Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all
+            at once. Exits 0 when the manifest is valid and 2 when it is not.
+
+            USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>]
+
+            ARGUMENTS:
+              <manifest>              The manifest (YAML). Relative paths inside it are
+                                      resolved against its directory.
+
+            OPTIONS:
+              --json                  Print the whole plan as JSON (keys sorted) instead of
+                                      the summary.
+              --endpoint <url>        Use this endpoint instead of target.endpoint (e.g.
+                                      http://127.0.0.1:9000).
+              --bucket <name>         Use this bucket instead of target.bucket.
+              --region <region>       Use this region instead of target.region.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test func rootHelpListsPlanAndTheExitCodes() throws {
+        let result = try ProcessRunner.run(ossbatch, ["--help"], environment: ["COLUMNS": "80"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.hasPrefix("OVERVIEW: Upload large batches of local files to Alibaba Cloud OSS, resumably.\n"))
+        #expect(result.stdout.contains("Exit codes: 0 success, 1 some jobs failed, 2 invalid manifest or usage, 3 fatal\nerror, 130 interrupted."))
+        #expect(result.stdout.contains("  plan                    Validate a manifest and show what would be uploaded,\n"))
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import LocalFiles
+import Testing
+import TestSupport
+
+@Suite struct LocalFilesTests {
+    @Test func statReportsSizeKindAndIdentity() throws {
+        let dir = try TemporaryDirectory("localfiles")
+        defer { dir.remove() }
+        let file = try dir.write("f.txt", "12345").path
+        let status = try FileStatus.stat(file)
+        #expect(status.kind == .regular)
+        #expect(status.size == 5)
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect(status.inode == (attributes[.systemFileNumber] as? NSNumber)?.uint64Value)
+        let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        #expect(abs(Double(status.mtimeNanoseconds) / 1e9 - mtime) < 0.001)
+        #expect(try FileStatus.stat(dir.path).kind == .directory)
+    }
+
+    @Test func missingPathsThrowWithTheirErrno() {
+        #expect(throws: FileSystemError.self) { try FileStatus.stat("/nonexistent/ossbatch") }
+        do {
+            _ = try FileStatus.stat("/nonexistent/ossbatch")
+        } catch {
+            #expect(error.doesNotExist)
+            #expect(error.description.contains("/nonexistent/ossbatch"))
+        }
+    }
+
+    @Test func lstatSeesTheLinkAndStatItsTarget() throws {
+        let dir = try TemporaryDirectory("localfiles")
+        defer { dir.remove() }
+        try dir.write("target.txt", "x")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/link", withDestinationPath: "target.txt")
+        #expect(try FileStatus.lstat(dir.path + "/link").kind == .symlink)
+        #expect(try FileStatus.stat(dir.path + "/link").kind == .regular)
+    }
+
+    @Test func directoryListsEveryEntryButDotAndDotDot() throws {
+        let dir = try TemporaryDirectory("localfiles")
+        defer { dir.remove() }
+        try dir.write("a", "")
+        try dir.write("sub/b", "")
+        let entries = try Directory(path: dir.path).entries()
+        #expect(Set(entries.compactMap(\.utf8Name)) == ["a", "sub"])
+        #expect(entries.first { $0.utf8Name == "sub" }?.kind == .directory)
+    }
+
+    @Test func permissionBitsDecideReadabilityForOrdinaryUsers() {
+        let user = ProcessIdentity(user: 1000, groups: [1000])
+        let mine = FileStatus(kind: .regular, size: 0, mtimeNanoseconds: 0, inode: 1, device: 1, permissions: 0o000,
+                              owner: 1000, group: 1000)
+        #expect(!user.mayRead(mine))
+        var readable = mine
+        readable.permissions = 0o400
+        #expect(user.mayRead(readable))
+        var others = mine
+        others.owner = 0
+        others.group = 0
+        others.permissions = 0o004
+        #expect(user.mayRead(others))
+        #expect(ProcessIdentity(user: 0, groups: [0]).mayRead(mine))
+    }
+}

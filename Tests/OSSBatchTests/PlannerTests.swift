@@ -1,0 +1,167 @@
+import Foundation
+import OSSBatch
+import OSSKit
+import Testing
+
+@Suite struct PlannerTests {
+    @Test func directoryKeysAreThePrefixPlusTheRelativePath() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: logs/\n",
+                                    files: ["data/a.log": "a", "data/deep/er/b.log": "bb"])
+        defer { f.remove() }
+        let plan = try f.plan()
+        #expect(plan.jobs.map(\.key) == ["logs/a.log", "logs/deep/er/b.log"])
+        #expect(plan.jobs.map(\.source) == [f.path("data/a.log"), f.path("data/deep/er/b.log")])
+        #expect(plan.jobs.map(\.size) == [1, 2])
+    }
+
+    @Test func singleFileUsesItsKeyOrThePrefixPlusItsName() throws {
+        let f = try ManifestFixture(ManifestFixture.target
+            + "files:\n  - source: data/a.txt\n    key: x/y.txt\n  - source: data/b.txt\n    key_prefix: p/\n")
+        defer { f.remove() }
+        #expect(try f.plan().jobs.map(\.key) == ["p/b.txt", "x/y.txt"])
+    }
+
+    @Test func globKeysAreRelativeToTheFixedLeadingDirectory() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - glob: \"exports/*/*.csv\"\n    key_prefix: e/\n",
+                                    files: ["exports/2026/a.csv": "1", "exports/2026/b.txt": "2",
+                                            "exports/2026/deeper/c.csv": "3", "exports/top.csv": "4"])
+        defer { f.remove() }
+        #expect(try f.plan().jobs.map(\.key) == ["e/2026/a.csv"])
+    }
+
+    @Test func includeAndExcludeFilterRelativePaths() throws {
+        let f = try ManifestFixture(ManifestFixture.target
+            + "files:\n  - source: data/\n    include: [\"**/*.log\"]\n    exclude: [\"**/tmp/**\"]\n",
+                                    files: ["data/a.log": "", "data/b.txt": "", "data/x/c.log": "", "data/x/tmp/d.log": ""])
+        defer { f.remove() }
+        #expect(try f.plan().jobs.map(\.key) == ["a.log", "x/c.log"])
+    }
+
+    @Test func jobsAreSortedByUTF8BytesAndThePlanIsDeterministic() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n",
+                                    files: ["data/b": "", "data/a": "", "data/Z": "", "data/é": "", "data/c/b": ""])
+        defer { f.remove() }
+        let first = try f.plan()
+        #expect(first.jobs.map(\.key) == ["Z", "a", "b", "c/b", "é"])
+        let second = try f.plan()
+        #expect(first == second)
+        #expect(first.planID == second.planID)
+        #expect(first.planID.count == 64)
+    }
+
+    @Test func planIDChangesWhenAFileChanges() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n")
+        defer { f.remove() }
+        let before = try f.plan().planID
+        try f.directory.write("data/a.txt", "alpha, longer now\n")
+        #expect(try f.plan().planID != before)
+    }
+
+    @Test func filesAtTheThresholdAreMultipartAndSmallerOnesSinglePuts() throws {
+        let f = try ManifestFixture(ManifestFixture.target
+            + "upload:\n  part_size: 100KiB\n  multipart_threshold: 200KiB\nfiles:\n  - source: data/\n",
+                                    files: ["data/small": String(repeating: "s", count: 204_799),
+                                            "data/big": String(repeating: "b", count: 204_800 * 2 + 1),
+                                            "data/empty": ""])
+        defer { f.remove() }
+        let plan = try f.plan()
+        #expect(plan.jobs.map(\.method) == [.multipart(PartPlan(partSize: 102_400, partCount: 5)), .put, .put])
+        #expect((plan.singlePutCount, plan.multipartCount, plan.partCount) == (2, 1, 5))
+    }
+
+    @Test func partSizeGrowsSoNoFileNeedsMoreThan10000Parts() {
+        let size: Int64 = 200 << 30  // 200 GiB at 8 MiB parts would be 25,600 parts
+        guard case .multipart(let p)? = PartPlanner.method(size: size, partSize: 8 << 20, threshold: 16 << 20) else {
+            Issue.record("expected multipart")
+            return
+        }
+        #expect(p.partCount <= 10_000)
+        #expect(p.partSize % (1 << 20) == 0)
+        #expect(p.partSize == 21 << 20)
+        #expect(Int64(p.partCount) * p.partSize >= size)
+        #expect(PartPlanner.method(size: PartPlanner.maximumObjectSize + 1, partSize: 8 << 20, threshold: 1) == nil)
+        #expect(PartPlanner.method(size: 0, partSize: 8 << 20, threshold: 0) == .put)
+    }
+
+    @Test func entryOptionsOverrideDefaultsAndAutoGuessesTheContentType() throws {
+        let f = try ManifestFixture(ManifestFixture.target + """
+            defaults:
+              acl: private
+              metadata: {team: data}
+              storage_class: IA
+            files:
+              - source: data/a.txt
+              - source: data/b.txt
+                acl: public-read
+                content_type: application/x-custom
+
+            """)
+        defer { f.remove() }
+        let jobs = try f.plan().jobs
+        #expect(jobs[0].options == ObjectOptions(contentType: "text/plain", acl: .private, storageClass: .ia,
+                                                 metadata: ["team": "data"]))
+        #expect(jobs[1].options == ObjectOptions(contentType: "application/x-custom", acl: .publicRead,
+                                                 storageClass: .ia, metadata: ["team": "data"]))
+    }
+
+    @Test func overridesApplyBeforeDefaultsAreDerived() throws {
+        let f = try ManifestFixture("""
+            version: 1
+            target: {endpoint: https://oss-cn-shanghai.aliyuncs.com, bucket: prod-bucket}
+            files:
+              - source: data/
+
+            """)
+        defer { f.remove() }
+        let remote = try f.plan().target
+        #expect(remote == Target(endpoint: "https://oss-cn-shanghai.aliyuncs.com", region: "cn-shanghai",
+                                 bucket: "prod-bucket", signature: .v4, addressing: .virtualHost))
+        let local = try f.plan(TargetOverrides(endpoint: "http://127.0.0.1:4567", bucket: "quickstart", region: "local")).target
+        #expect(local == Target(endpoint: "http://127.0.0.1:4567", region: "local", bucket: "quickstart",
+                                signature: .v4, addressing: .path))
+    }
+
+    @Test func internalEndpointsGiveTheirRegion() throws {
+        let f = try ManifestFixture("version: 1\ntarget: {endpoint: oss-cn-beijing-internal.aliyuncs.com, bucket: b-1}\nfiles:\n  - source: data/\n")
+        defer { f.remove() }
+        let target = try f.plan().target
+        #expect(target.region == "cn-beijing")
+        #expect(target.endpoint == "https://oss-cn-beijing-internal.aliyuncs.com")
+    }
+
+    @Test func pathsAreResolvedAgainstTheManifestDirectory() throws {
+        let f = try ManifestFixture(ManifestFixture.target
+            + "upload:\n  checkpoint_dir: state/cp\n  retries: {attempts: 2, base_delay: 50ms, max_delay: 1m}\n  bandwidth: 200MB/s\n"
+            + "files:\n  - source: data/\n")
+        defer { f.remove() }
+        // The working directory (the package root under `swift test`) is not the manifest's directory.
+        #expect(FileManager.default.currentDirectoryPath != f.directory.path)
+        let plan = try f.plan()
+        #expect(plan.upload.checkpointDir == f.path("state/cp"))
+        #expect(plan.upload.retry == RetryPolicy(attempts: 2, baseDelay: 0.05, maxDelay: 60))
+        #expect(plan.upload.bandwidth == 200_000_000)
+        #expect(plan.jobs.first?.source == f.path("data/a.txt"))
+    }
+
+    @Test func symlinksAreSkippedInWalksUnlessFollowedAndLoopsAreDetected() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n", files: ["data/real/a.txt": "a"])
+        defer { f.remove() }
+        try FileManager.default.createSymbolicLink(atPath: f.path("data/link"), withDestinationPath: "real")
+        try FileManager.default.createSymbolicLink(atPath: f.path("data/real/loop"), withDestinationPath: "..")
+        #expect(try f.plan().jobs.map(\.key) == ["real/a.txt"])
+
+        let followed = try ManifestFixture(ManifestFixture.target + "files:\n  - source: ../\(f.directory.url.lastPathComponent)/data/\n    follow_symlinks: true\n")
+        defer { followed.remove() }
+        let d = followed.diagnostics()
+        #expect(positions(d) == [at(7, 13), at(7, 13)])
+        #expect(d.allSatisfy { $0.message.contains("symbolic link loop") })
+    }
+
+    @Test func zeroFilesIsAValidPlanThatRemembersAllowEmpty() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "allow_empty: true\nfiles:\n  - source: data/\n    include: [\"*.none\"]\n")
+        defer { f.remove() }
+        let plan = try f.plan()
+        #expect(plan.jobs.isEmpty)
+        #expect(plan.allowEmpty)
+    }
+}

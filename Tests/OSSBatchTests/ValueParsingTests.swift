@@ -1,0 +1,80 @@
+import OSSBatch
+import Testing
+
+@Suite struct ValueParsingTests {
+    @Test(arguments: [("8MiB", Int64(8 << 20)), ("100KB", 100_000), ("512", 512), ("1.5GiB", 1_610_612_736),
+                      ("0", 0), ("100 KiB", 102_400), ("2TB", 2_000_000_000_000)])
+    func sizesParseBinaryAndDecimalUnits(text: String, bytes: Int64) {
+        #expect(ByteSize.parse(text) == bytes)
+    }
+
+    @Test(arguments: ["", "MiB", "-1", "8 mebibytes", "1.5B", "0x10"])
+    func nonSizesAreRejected(text: String) {
+        #expect(ByteSize.parse(text) == nil)
+    }
+
+    @Test func durationsTakeMillisecondsSecondsAndMinutes() {
+        #expect(DurationText.parse("200ms") == 0.2)
+        #expect(DurationText.parse("20s") == 20)
+        #expect(DurationText.parse("5m") == 300)
+        #expect(DurationText.parse("3") == 3)
+        #expect(DurationText.parse("soon") == nil)
+    }
+
+    @Test func bytesFormatForPeople() {
+        #expect(ByteSize.format(1023) == "1023 B")
+        #expect(ByteSize.format(250_529) == "244.7 KiB")
+        #expect(ByteSize.format(3 << 30) == "3.0 GiB")
+    }
+
+    @Test func objectKeyRules() {
+        #expect(ObjectKey.problem(with: "a/b.txt") == nil)
+        #expect(ObjectKey.problem(with: "") != nil)
+        #expect(ObjectKey.problem(with: "\\x") != nil)
+        #expect(ObjectKey.problem(with: String(repeating: "é", count: 512)) != nil)  // 1024 bytes
+    }
+
+    @Test func bucketNameRules() {
+        #expect(BucketName.problem(with: "my-bucket-1") == nil)
+        for bad in ["ab", "-abc", "abc-", "ABC", "a_b_c", String(repeating: "a", count: 64)] {
+            #expect(BucketName.problem(with: bad) != nil, "\(bad)")
+        }
+    }
+
+    @Test func contentTypesComeFromTheBuiltInTable() {
+        #expect(ContentTypes.guess(forFileName: "a.JSON") == "application/json")
+        #expect(ContentTypes.guess(forFileName: "photo.jpeg") == "image/jpeg")
+        #expect(ContentTypes.guess(forFileName: "noext") == "application/octet-stream")
+        #expect(ContentTypes.guess(forFileName: ".bashrc") == "application/octet-stream")
+    }
+}
+
+@Suite struct GlobPatternTests {
+    @Test func starAndQuestionMarkStayWithinOneSegment() {
+        #expect(GlobPattern("*.csv", anchored: true).matches("a.csv"))
+        #expect(!GlobPattern("*.csv", anchored: true).matches("x/a.csv"))
+        #expect(GlobPattern("a?c", anchored: true).matches("abc"))
+        #expect(!GlobPattern("a?c", anchored: true).matches("a/c"))
+    }
+
+    @Test func doubleStarMatchesAnyNumberOfSegments() {
+        let p = GlobPattern("**/tmp/**")
+        #expect(p.matches("tmp/a"))
+        #expect(p.matches("x/y/tmp/z/a"))
+        #expect(!p.matches("x/tmpfile"))
+        #expect(GlobPattern("**/*.log").matches("a.log"))
+    }
+
+    @Test func bracketSetsRangesAndNegation() {
+        #expect(GlobPattern("[ab]1", anchored: true).matches("b1"))
+        #expect(GlobPattern("2026-0[1-3]", anchored: true).matches("2026-02"))
+        #expect(!GlobPattern("2026-0[1-3]", anchored: true).matches("2026-04"))
+        #expect(GlobPattern("[!a]x", anchored: true).matches("bx"))
+        #expect(!GlobPattern("[!a]x", anchored: true).matches("ax"))
+    }
+
+    @Test func unanchoredPatternWithoutSlashMatchesNamesAnywhere() {
+        #expect(GlobPattern("*.tmp").matches("deep/down/x.tmp"))
+        #expect(!GlobPattern("*.tmp", anchored: true).matches("deep/down/x.tmp"))
+    }
+}
