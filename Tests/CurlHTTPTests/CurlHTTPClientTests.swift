@@ -110,3 +110,21 @@ struct RoundTripTests {
         }
     }
 }
+
+@Suite("CurlHTTPClient request validation")
+struct RequestValidationTests {
+    @Test func headerWithLineBreakIsRejectedWithoutEchoingTheValue() async throws {
+        try await withServer { server, client in
+            let secret = "S3cr3tV4lue\r\nx-injected: yes"
+            do {
+                _ = try await client.send(HTTPRequest(method: "GET", url: server.url("/x"),
+                                                      headers: [("x-oss-security-token", secret)]))
+                Issue.record("a header with CR LF must not be sent")
+            } catch let error as HTTPTransportError {
+                #expect(!error.description.contains("S3cr3tV4lue"))
+                guard case .other = error else { Issue.record("expected .other, got \(error)"); return }
+            }
+            #expect(server.requests == 0)
+        }
+    }
+}
