@@ -48,6 +48,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "crc64-bench", dependencies: ["Digests"], path: "Benchmarks/crc64"),
+        .executableTarget(name: "curl-bench", dependencies: ["CurlHTTP"], path: "Benchmarks/curl", exclude: ["sink.py"]),
 
         .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),

@@ -58,6 +58,17 @@ struct ConnectionTests {
         }
     }
 
+    @Test func httpsToPlainHTTPServerIsTLSError() async throws {
+        try await withServer { server, client in
+            do {
+                _ = try await client.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/tls"))
+                Issue.record("a TLS handshake with a plain HTTP server must fail")
+            } catch let error as HTTPTransportError {
+                guard case .tls = error else { Issue.record("expected .tls, got \(error)"); return }
+            }
+        }
+    }
+
     @Test func silentServerTimesOutUnderLowSpeedLimit() async throws {
         var configuration = CurlHTTPConfiguration()
         configuration.lowSpeedLimit = 1024
