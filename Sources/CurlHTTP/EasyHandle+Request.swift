@@ -66,6 +66,10 @@ extension EasyHandle {
         set(CURLOPT_USERAGENT, configuration.userAgent)
         // HTTP/1.1: one connection per concurrent part spreads load; HTTP/2 would funnel parts into one TCP stream.
         set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+        // Only HTTP(S): a request URL can never make curl read a local file or speak another protocol.
+        set(CURLOPT_PROTOCOLS_STR, "http,https")
+        // Through an HTTPS proxy, the CONNECT answer's headers are not the server's response headers.
+        set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
         // CURLOPT_PROXY is deliberately left alone: curl then honours http_proxy/https_proxy/no_proxy.
     }
 

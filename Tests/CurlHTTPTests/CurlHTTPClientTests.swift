@@ -127,4 +127,16 @@ struct RequestValidationTests {
             #expect(server.requests == 0)
         }
     }
+
+    @Test func nonHTTPURLIsRefused() async throws {
+        let client = CurlHTTPClient()
+        defer { client.shutdown() }
+        do {
+            let response = try await client.send(HTTPRequest(method: "GET", url: "file:///etc/hostname"))
+            Issue.record("file:// must not be fetched (got \(response.body.count) bytes)")
+        } catch let error as HTTPTransportError {
+            guard case .other(let code, _) = error else { Issue.record("expected .other, got \(error)"); return }
+            #expect(code == 1)  // CURLE_UNSUPPORTED_PROTOCOL
+        }
+    }
 }
