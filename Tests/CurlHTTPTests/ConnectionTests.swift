@@ -3,7 +3,7 @@ import Digests
 import Foundation
 import Testing
 
-@Suite("CurlHTTPClient connections and failures")
+@Suite("CurlHTTPClient connections and failures", .timeLimit(.minutes(1)))
 struct ConnectionTests {
     @Test func sequentialRequestsReuseOneConnection() async throws {
         try await withServer { server, client in

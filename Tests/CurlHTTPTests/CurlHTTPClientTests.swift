@@ -31,7 +31,7 @@ func testBytes(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
     return out
 }
 
-@Suite("CurlHTTPClient round trips")
+@Suite("CurlHTTPClient round trips", .timeLimit(.minutes(1)))
 struct RoundTripTests {
     @Test func getReturnsStatusHeadersAndBodyAndSendsNoExpect() async throws {
         try await withServer { server, client in
@@ -111,7 +111,7 @@ struct RoundTripTests {
     }
 }
 
-@Suite("CurlHTTPClient request validation")
+@Suite("CurlHTTPClient request validation", .timeLimit(.minutes(1)))
 struct RequestValidationTests {
     @Test func headerWithLineBreakIsRejectedWithoutEchoingTheValue() async throws {
         try await withServer { server, client in

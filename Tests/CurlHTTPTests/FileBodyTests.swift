@@ -8,7 +8,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite("CurlHTTPClient file bodies")
+@Suite("CurlHTTPClient file bodies", .timeLimit(.minutes(1)))
 struct FileBodyTests {
     @Test func fileRangeArrivesByteExactWithMatchingCRCAndMD5() async throws {
         let directory = try TemporaryDirectory("curl-file")
