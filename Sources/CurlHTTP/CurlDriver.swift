@@ -94,6 +94,15 @@ final class CurlDriver: @unchecked Sendable {
             transfer.resume(with: .failure(HTTPTransportError.cancelled))
             return
         }
+        if let bad = transfer.request.headers.firstIndex(where: { Self.breaksLine($0.name) || Self.breaksLine($0.value) }) {
+            // A CR or LF would inject header lines. The value may be a secret, so only the position and a
+            // clean name are reported.
+            let name = transfer.request.headers[bad].name
+            let shown = Self.breaksLine(name) ? "#\(bad + 1)" : "#\(bad + 1) (\(name))"
+            transfer.resume(with: .failure(HTTPTransportError.other(code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue),
+                                                                   message: "request header \(shown) contains a line break")))
+            return
+        }
         guard let easy = idleHandles.popLast() ?? EasyHandle() else {
             transfer.resume(with: .failure(HTTPTransportError.other(code: Int(CURLE_OUT_OF_MEMORY.rawValue),
                                                                    message: "curl_easy_init failed")))
@@ -108,6 +117,10 @@ final class CurlDriver: @unchecked Sendable {
             let message = String(cString: curl_multi_strerror(added))
             end(transfer, with: .failure(HTTPTransportError.other(code: Int(added.rawValue), message: message)))
         }
+    }
+
+    private static func breaksLine(_ text: String) -> Bool {
+        text.utf8.contains { $0 == 0x0A || $0 == 0x0D }
     }
 
     private func abort(_ transfer: Transfer) {

@@ -6,6 +6,10 @@ extension EasyHandle {
     func prepare(_ transfer: Transfer, configuration: CurlHTTPConfiguration) {
         attachErrorBuffer()
         applyConnectionSettings(configuration)
+        // Large chunks mean fewer read callbacks (each a pread + hash) per part; small bodies get a small
+        // buffer so tiny uploads do not pay for a megabyte (curl's floor is 16 KiB).
+        let chunk = min(Int64(CurlHTTPClient.uploadBufferSize), max(16 * 1024, transfer.bodyLength))
+        set(CURLOPT_UPLOAD_BUFFERSIZE, Int(chunk))
         let request = transfer.request
         set(CURLOPT_URL, request.url)
         let method = request.method.uppercased()
@@ -62,8 +66,10 @@ extension EasyHandle {
         set(CURLOPT_USERAGENT, configuration.userAgent)
         // HTTP/1.1: one connection per concurrent part spreads load; HTTP/2 would funnel parts into one TCP stream.
         set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
-        // Large upload chunks mean fewer read callbacks (each one a pread + hash) per part.
-        set(CURLOPT_UPLOAD_BUFFERSIZE, CurlHTTPClient.uploadBufferSize)
+        // Only HTTP(S): a request URL can never make curl read a local file or speak another protocol.
+        set(CURLOPT_PROTOCOLS_STR, "http,https")
+        // Through an HTTPS proxy, the CONNECT answer's headers are not the server's response headers.
+        set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
         // CURLOPT_PROXY is deliberately left alone: curl then honours http_proxy/https_proxy/no_proxy.
     }
 

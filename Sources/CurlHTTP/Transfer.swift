@@ -2,10 +2,6 @@ import CCurl
 import Digests
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One request in flight: its body cursor and hashes, the response being collected, and the continuation
 /// to resume.
 ///
@@ -27,19 +23,19 @@ final class Transfer: @unchecked Sendable {
 
     // Request body.
     let bodyLength: Int64
-    private let bodyBytes: [UInt8]
-    private let bodyDescriptor: Int32
-    private let bodyOffset: Int64
-    private let bodyIsFile: Bool
-    private var position: Int64 = 0
-    private var crc = CRC64()
-    private var md5: MD5?
+    let bodyBytes: [UInt8]
+    let bodyDescriptor: Int32
+    let bodyOffset: Int64
+    let bodyIsFile: Bool
+    var position: Int64 = 0
+    var crc = CRC64()
+    var md5: MD5?
     /// Set when reading the body failed; the transfer then ends as `.bodyRead`.
-    private(set) var bodyReadFailure: String?
+    var bodyReadFailure: String?
 
     // Response.
-    private var headers: [(name: String, value: String)] = []
-    private var responseBody: [UInt8] = []
+    var headers: [(name: String, value: String)] = []
+    var responseBody: [UInt8] = []
 
     init(request: HTTPRequest, md5: Bool, meter: SendMeter) {
         self.request = request
@@ -67,97 +63,5 @@ final class Transfer: @unchecked Sendable {
     func response(status: Int) -> HTTPResponse {
         HTTPResponse(status: status, headers: headers, body: responseBody,
                      sentBodyCRC64: crc.value, sentBodyMD5: md5?.finalize())
-    }
-}
-
-// MARK: - Request body
-
-extension Transfer {
-    /// Fills curl's upload buffer with the next body bytes: `pread` straight into `buffer` for files
-    /// (one copy, no intermediate buffer), hashing the same bytes. Returns the count, 0 at the end,
-    /// or one of curl's pause/abort codes.
-    func readBody(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        let remaining = bodyLength - position
-        guard remaining > 0, let base = buffer.baseAddress else { return 0 }
-        let wanted = meter.grant(min(Int64(buffer.count), remaining))
-        guard wanted > 0 else {
-            isPaused = true
-            meter.paused.append(self)
-            return CCURL_READFUNC_PAUSE
-        }
-        let count: Int
-        if bodyIsFile {
-            count = readFile(into: base, count: Int(wanted))
-            guard count > 0 else { return CCURL_READFUNC_ABORT }
-        } else {
-            count = Int(wanted)
-            bodyBytes.withUnsafeBytes { source in
-                // Both ranges are in bounds: position + count <= bodyLength == source.count, count <= buffer.count.
-                base.copyMemory(from: source.baseAddress! + Int(position), byteCount: count)
-            }
-        }
-        let sent = UnsafeRawBufferPointer(start: base, count: count)
-        crc.update(sent)
-        md5?.update(sent)
-        position += Int64(count)
-        meter.record(Int64(count))
-        return count
-    }
-
-    /// `pread` of up to `count` bytes at the cursor into curl's buffer; 0 on failure (recorded).
-    private func readFile(into base: UnsafeMutableRawPointer, count: Int) -> Int {
-        while true {
-            // `base` points to curl's upload buffer, valid for `count` bytes during this callback.
-            let n = pread(bodyDescriptor, base, count, off_t(bodyOffset + position))
-            if n > 0 { return n }
-            if n == 0 {
-                bodyReadFailure = "file ended \(bodyLength - position) bytes before the body's end (offset \(bodyOffset + position))"
-                return 0
-            }
-            let code = errno
-            if code == EINTR { continue }
-            bodyReadFailure = "pread(fd \(bodyDescriptor), offset \(bodyOffset + position)): \(String(cString: strerror(code)))"
-            return 0
-        }
-    }
-
-    /// curl rewinds the body to resend it (a reused connection died, a redirect, auth): restart the cursor
-    /// and the hashes so they describe exactly the one complete send that produced the response.
-    func rewindBody(to offset: Int64) -> Int32 {
-        guard offset == 0 else { return Int32(CCURL_SEEKFUNC_FAIL) }
-        position = 0
-        crc = CRC64()
-        if md5 != nil { md5 = MD5() }
-        return Int32(CCURL_SEEKFUNC_OK)
-    }
-}
-
-// MARK: - Response
-
-extension Transfer {
-    /// One header line from curl (status line, `Name: value`, or the blank line ending the block).
-    func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
-        var end = line.count
-        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
-        guard end > 0 else { return }
-        let bytes = UnsafeRawBufferPointer(rebasing: line[0..<end])
-        if end >= 5, bytes.starts(with: "HTTP/".utf8) {
-            // A new status line (after 100 Continue, a redirect, or a resend): only the last block counts.
-            headers.removeAll(keepingCapacity: true)
-            responseBody.removeAll(keepingCapacity: true)
-            return
-        }
-        guard let colon = bytes.firstIndex(of: 0x3A) else { return }
-        let name = String(decoding: bytes[0..<colon], as: UTF8.self)
-        var start = colon + 1
-        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-        var stop = end
-        while stop > start, bytes[stop - 1] == 0x20 || bytes[stop - 1] == 0x09 { stop -= 1 }
-        let value = String(decoding: bytes[start..<stop], as: UTF8.self)
-        headers.append((name: name, value: value))
-    }
-
-    func receiveBody(_ chunk: UnsafeRawBufferPointer) {
-        responseBody.append(contentsOf: chunk)
     }
 }

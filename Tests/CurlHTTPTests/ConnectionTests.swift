@@ -3,7 +3,7 @@ import Digests
 import Foundation
 import Testing
 
-@Suite("CurlHTTPClient connections and failures")
+@Suite("CurlHTTPClient connections and failures", .timeLimit(.minutes(1)))
 struct ConnectionTests {
     @Test func sequentialRequestsReuseOneConnection() async throws {
         try await withServer { server, client in
@@ -40,7 +40,7 @@ struct ConnectionTests {
             #expect(statuses.count == total)
             #expect(statuses.allSatisfy { $0 == 200 })
             #expect(server.requests == total)
-            #expect(server.connections < total)
+            #expect(server.connections <= 2 * width)
         }
     }
 
@@ -55,6 +55,17 @@ struct ConnectionTests {
             Issue.record("a closed port must not answer")
         } catch let error as HTTPTransportError {
             guard case .connect = error else { Issue.record("expected .connect, got \(error)"); return }
+        }
+    }
+
+    @Test func httpsToPlainHTTPServerIsTLSError() async throws {
+        try await withServer { server, client in
+            do {
+                _ = try await client.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/tls"))
+                Issue.record("a TLS handshake with a plain HTTP server must fail")
+            } catch let error as HTTPTransportError {
+                guard case .tls = error else { Issue.record("expected .tls, got \(error)"); return }
+            }
         }
     }
 

@@ -8,7 +8,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite("CurlHTTPClient file bodies")
+@Suite("CurlHTTPClient file bodies", .timeLimit(.minutes(1)))
 struct FileBodyTests {
     @Test func fileRangeArrivesByteExactWithMatchingCRCAndMD5() async throws {
         let directory = try TemporaryDirectory("curl-file")
@@ -27,6 +27,8 @@ struct FileBodyTests {
             let response = try await client.send(request, md5: true)
             #expect(response.status == 200)
             #expect(response.header("x-body-length") == String(length))
+            #expect(response.header("x-content-length") == String(length))
+            #expect(response.header("x-expect") == "none")
             #expect(response.header("x-body-crc64") == String(CRC64.checksum(range)))
             #expect(response.sentBodyCRC64 == CRC64.checksum(range))
             #expect(response.sentBodyMD5 == MD5.hash(range))

@@ -21,7 +21,6 @@ final class TestServer: Sendable {
     var requests: Int { counters.requests.load(ordering: .relaxed) }
 
     private let channel: any Channel
-    private let group: MultiThreadedEventLoopGroup
     private let counters: Counters
 
     final class Counters: Sendable {
@@ -29,17 +28,16 @@ final class TestServer: Sendable {
         let requests = Atomic<Int>(0)
     }
 
-    private init(channel: any Channel, group: MultiThreadedEventLoopGroup, counters: Counters) {
+    private init(channel: any Channel, counters: Counters) {
         self.channel = channel
-        self.group = group
         self.counters = counters
         port = channel.localAddress?.port ?? 0
     }
 
     static func start() async throws -> TestServer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // The process-wide group: no per-test thread to start and shut down.
         let counters = Counters()
-        let channel = try await ServerBootstrap(group: group)
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -51,14 +49,14 @@ final class TestServer: Sendable {
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return TestServer(channel: channel, group: group, counters: counters)
+        return TestServer(channel: channel, counters: counters)
     }
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
+    /// Stops listening (connections still open close when their client closes them).
     func stop() async {
         try? await channel.close()
-        try? await group.shutdownGracefully()
     }
 }
 
