@@ -41,6 +41,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "local-oss", dependencies: [
             "LocalOSS",
@@ -49,7 +50,7 @@ let package = Package(
 
         .executableTarget(name: "crc64-bench", dependencies: ["Digests"], path: "Benchmarks/crc64"),
 
-        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LocalOSS"], path: "Tests/TestSupport"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "TestSupport"]),

@@ -1,0 +1,33 @@
+import NIOConcurrencyHelpers
+
+/// The fault rules in force on a server. Thread-safe; tests add rules while requests run.
+public final class FaultInjector: Sendable {
+    private struct Entry: Sendable {
+        var rule: FaultRule
+        var seen = 0
+    }
+    private let entries = NIOLockedValueBox<[Entry]>([])
+
+    public init() {}
+
+    /// Adds a rule; rules apply in the order added, and one request can collect several actions.
+    public func add(_ rule: FaultRule) { entries.withLockedValue { $0.append(Entry(rule: rule)) } }
+
+    public func removeAll() { entries.withLockedValue { $0.removeAll() } }
+
+    public var rules: [FaultRule] { entries.withLockedValue { $0.map(\.rule) } }
+
+    /// The actions for one request; counts it against every matching rule.
+    func actions(for operation: OSSOperation, key: String) -> [FaultAction] {
+        entries.withLockedValue { entries in
+            var actions: [FaultAction] = []
+            for i in entries.indices where entries[i].rule.matches(operation, key: key) {
+                entries[i].seen += 1
+                let rule = entries[i].rule
+                let ordinal = entries[i].seen - rule.skip  // 1 for the first request the rule acts on
+                if ordinal >= 1 && (rule.count.map { ordinal <= $0 } ?? true) { actions.append(rule.action) }
+            }
+            return actions
+        }
+    }
+}

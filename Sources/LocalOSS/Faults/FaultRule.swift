@@ -1,0 +1,42 @@
+/// What a fault rule does to a request it matches.
+public enum FaultAction: Sendable, Codable, Hashable {
+    /// Answer with this HTTP status and OSS error code instead of running the operation.
+    case fail(status: Int, code: String)
+    /// Close the connection abruptly (TCP reset) once this many request-body bytes have arrived.
+    case resetAfterBodyBytes(Int)
+    /// Wait this long before responding.
+    case delay(milliseconds: Int)
+    /// Run the operation but send a wrong `x-oss-hash-crc64ecma`.
+    case wrongCRC
+    /// Run the operation but send a wrong `ETag`.
+    case wrongETag
+}
+
+/// Matches requests by operation (and optionally a key substring) and applies an action to some of them:
+/// the first `skip` matches pass untouched, the next `count` get the action (`count` nil: all further ones).
+public struct FaultRule: Sendable, Codable, Hashable {
+    public var operation: OSSOperation?
+    public var keyContains: String?
+    public var skip: Int
+    public var count: Int?
+    public var action: FaultAction
+
+    public init(operation: OSSOperation? = nil, keyContains: String? = nil, skip: Int = 0, count: Int? = 1,
+                action: FaultAction) {
+        self.operation = operation
+        self.keyContains = keyContains
+        self.skip = skip
+        self.count = count
+        self.action = action
+    }
+
+    /// Fails only the `n`-th matching request (1-based).
+    public static func failNth(_ n: Int, _ operation: OSSOperation? = nil, keyContains: String? = nil,
+                               status: Int, code: String) -> FaultRule {
+        FaultRule(operation: operation, keyContains: keyContains, skip: n - 1, count: 1, action: .fail(status: status, code: code))
+    }
+
+    func matches(_ op: OSSOperation, key: String) -> Bool {
+        (operation == nil || operation == op) && (keyContains.map { key.contains($0) } ?? true)
+    }
+}

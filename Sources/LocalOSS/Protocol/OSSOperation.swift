@@ -1,0 +1,36 @@
+/// The OSS operations LocalOSS understands, named as in OSS's API reference.
+public enum OSSOperation: String, Sendable, Codable, CaseIterable {
+    case putObject = "PutObject"
+    case getObject = "GetObject"
+    case headObject = "HeadObject"
+    case deleteObject = "DeleteObject"
+    case initiateMultipartUpload = "InitiateMultipartUpload"
+    case uploadPart = "UploadPart"
+    case completeMultipartUpload = "CompleteMultipartUpload"
+    case listParts = "ListParts"
+    case abortMultipartUpload = "AbortMultipartUpload"
+    case listMultipartUploads = "ListMultipartUploads"
+    case listObjectsV2 = "ListObjectsV2"
+    /// A request LocalOSS cannot map to an operation (answered 400/405).
+    case unknown = "Unknown"
+}
+
+extension OSSOperation {
+    /// Classifies a request by method, whether it names an object, and its sub-resources.
+    static func classify(method: String, hasKey: Bool, query: [String: String]) -> OSSOperation {
+        switch (method, hasKey) {
+        case ("PUT", true):
+            return query["uploadId"] != nil || query["partNumber"] != nil ? .uploadPart : .putObject
+        case ("GET", true): return query["uploadId"] != nil ? .listParts : .getObject
+        case ("HEAD", true): return .headObject
+        case ("DELETE", true): return query["uploadId"] != nil ? .abortMultipartUpload : .deleteObject
+        case ("POST", true):
+            if query["uploads"] != nil { return .initiateMultipartUpload }
+            return query["uploadId"] != nil ? .completeMultipartUpload : .unknown
+        case ("GET", false):
+            if query["uploads"] != nil { return .listMultipartUploads }
+            return .listObjectsV2
+        default: return .unknown
+        }
+    }
+}

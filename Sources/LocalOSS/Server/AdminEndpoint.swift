@@ -1,0 +1,54 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `/__localoss/…`: fault rules, counters and the operation log over HTTP, for a server run as a process.
+/// Not signed: LocalOSS listens on loopback only and exists for tests.
+struct AdminEndpoint {
+    static let prefix = "/__localoss/"
+    let server: LocalOSSServer
+
+    func handle(_ request: OSSRequest, body: BodyReader) async throws -> OSSResponse {
+        let path = String(OSSRequest.split(request.uri).path.dropFirst(AdminEndpoint.prefix.count))
+        var input = try await body.collect()
+        let bytes = input.readBytes(length: input.readableBytes) ?? []
+        switch (request.method, path) {
+        case ("GET", "stats"): return try json(server.stats.snapshot)
+        case ("POST", "stats/reset"), ("DELETE", "stats"):
+            server.stats.reset()
+            return OSSResponse(status: .noContent)
+        case ("GET", "log"): return try json(server.log.all)
+        case ("DELETE", "log"):
+            server.log.removeAll()
+            return OSSResponse(status: .noContent)
+        case ("GET", "faults"): return try json(server.faults.rules)
+        case ("POST", "faults"):
+            let rules: [FaultRule]
+            do {
+                // One rule object or an array of them.
+                if let one = try? JSONDecoder().decode(FaultRule.self, from: Data(bytes)) {
+                    rules = [one]
+                } else {
+                    rules = try JSONDecoder().decode([FaultRule].self, from: Data(bytes))
+                }
+            } catch {
+                throw OSSRequestError(400, "InvalidArgument", "fault rule JSON not understood: \(error)")
+            }
+            rules.forEach(server.faults.add)
+            return OSSResponse(status: .noContent)
+        case ("DELETE", "faults"):
+            server.faults.removeAll()
+            return OSSResponse(status: .noContent)
+        default:
+            throw OSSRequestError(404, "NoSuchAdminEndpoint", "Unknown LocalOSS admin endpoint \(request.method) /__localoss/\(path).")
+        }
+    }
+
+    private func json<T: Encodable>(_ value: T) throws -> OSSResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        return OSSResponse(status: .ok, headers: headers, body: .bytes(ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

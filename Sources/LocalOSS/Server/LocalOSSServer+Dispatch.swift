@@ -1,0 +1,69 @@
+import Foundation
+import NIOHTTP1
+
+extension LocalOSSServer {
+    /// Authenticates, applies `fail`/`wrong…` faults and runs the operation.
+    func respond(to request: OSSRequest, body: BodyReader, actions: [FaultAction], requestID: String) async throws -> OSSResponse {
+        for case .fail(let status, let code) in actions {
+            throw OSSRequestError(status, code, "Injected by a LocalOSS fault rule.", ec: "9999-00000000")
+        }
+        try verifier.verify(request)
+        guard let bucket = request.bucket else {
+            throw OSSRequestError(400, "InvalidArgument", "LocalOSS serves bucket and object requests only.")
+        }
+        guard configuration.buckets.contains(bucket) else { throw OSSRequestError.noSuchBucket(bucket) }
+
+        var response: OSSResponse
+        switch request.operation {
+        case .putObject: response = try await putObject(request, bucket: bucket, body: body, requestID: requestID)
+        case .getObject, .headObject: response = try getObject(request, bucket: bucket)
+        case .deleteObject:
+            store.delete(bucket: bucket, key: request.objectKey)
+            response = OSSResponse(status: .noContent)
+        case .initiateMultipartUpload: response = try initiate(request, bucket: bucket)
+        case .uploadPart: response = try await uploadPart(request, bucket: bucket, body: body)
+        case .completeMultipartUpload: response = try await complete(request, bucket: bucket, body: body, requestID: requestID)
+        case .listParts: response = try listParts(request, bucket: bucket)
+        case .abortMultipartUpload:
+            store.abort(try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? ""))
+            response = OSSResponse(status: .noContent)
+        case .listMultipartUploads: response = listUploads(request, bucket: bucket)
+        case .listObjectsV2: response = try listObjects(request, bucket: bucket)
+        case .unknown:
+            throw OSSRequestError(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+        }
+        try await body.drain()
+        for action in actions {
+            if action == .wrongCRC, let crc = response.headers.first(name: "x-oss-hash-crc64ecma").flatMap(UInt64.init) {
+                response.headers.replaceOrAdd(name: "x-oss-hash-crc64ecma", value: "\(crc ^ 0xDEAD_BEEF)")
+            }
+            if action == .wrongETag, response.headers.first(name: "ETag") != nil {
+                response.headers.replaceOrAdd(name: "ETag", value: "\"00000000000000000000000000000BAD\"")
+            }
+        }
+        return response
+    }
+
+    /// Streams a body into a sink (a temp file unless discarding), then checks Content-MD5.
+    func receive(_ request: OSSRequest, body: BodyReader) async throws -> (sink: BodySink, size: UInt64, md5: [UInt8], crc64: UInt64) {
+        let sink = try BodySink(file: store.temporaryFile())
+        do {
+            while let chunk = try await body.next() { try sink.write(chunk) }
+        } catch {
+            sink.discardFile()
+            throw error
+        }
+        let (size, md5, crc) = sink.finish()
+        if let expected = request.header("content-md5"), expected != md5.base64String {
+            sink.discardFile()
+            throw OSSRequestError(400, "InvalidDigest", "The Content-MD5 you specified is not valid.", ec: "0016-00000401")
+        }
+        return (sink, size, md5, crc)
+    }
+
+    static func forbidsOverwrite(_ request: OSSRequest) -> Bool {
+        request.header("x-oss-forbid-overwrite")?.lowercased() == "true"
+    }
+}
+
+import Digests

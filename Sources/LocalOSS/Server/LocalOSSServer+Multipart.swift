@@ -1,0 +1,150 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+extension LocalOSSServer {
+    func initiate(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
+        if LocalOSSServer.forbidsOverwrite(request) && store.exists(bucket: bucket, key: request.objectKey) {
+            throw ObjectStore.fileAlreadyExists(request.objectKey)
+        }
+        let upload = try store.initiate(bucket: bucket, key: request.objectKey, headers: StoredHeaders.pick(from: request))
+        return .xml("<InitiateMultipartUploadResult>" + XMLText.element("Bucket", bucket)
+            + XMLText.element("Key", upload.key) + XMLText.element("UploadId", upload.uploadID)
+            + "</InitiateMultipartUploadResult>")
+    }
+
+    func uploadPart(_ request: OSSRequest, bucket: String, body: BodyReader) async throws -> OSSResponse {
+        guard let number = request.query["partNumber"].flatMap({ Int($0) }), (1...10_000).contains(number) else {
+            throw OSSRequestError.invalidArgument("Part number must be an integer between 1 and 10000, inclusive.")
+        }
+        let upload = try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? "")
+        let received = try await receive(request, body: body)
+        let part = StoredPart(number: number, size: received.size, etag: ObjectStore.etag(md5: received.md5),
+                              md5: received.md5, crc64: received.crc64, lastModified: Date(), dataFile: nil)
+        let stored = try store.addPart(part, temporaryFile: received.sink.temporaryFile, to: upload)
+        var response = OSSResponse()
+        response.headers.add(name: "ETag", value: stored.etag)
+        response.headers.add(name: "x-oss-hash-crc64ecma", value: "\(stored.crc64)")
+        return response
+    }
+
+    func complete(_ request: OSSRequest, bucket: String, body: BodyReader, requestID: String) async throws -> OSSResponse {
+        let uploadID = request.query["uploadId"] ?? ""
+        let upload = try store.upload(bucket: bucket, key: request.objectKey, id: uploadID)
+        var document = try await body.collect()
+        let text = document.readString(length: document.readableBytes) ?? ""
+        let requested: [(number: Int, etag: String)]?
+        if request.header("x-oss-complete-all")?.lowercased() == "yes" {
+            guard text.isEmpty else { throw OSSRequestError.invalidArgument("Should not specify both complete all header and http body.") }
+            requested = nil
+        } else {
+            if let md5 = request.header("content-md5"), md5 != Digests.MD5.hash(Array(text.utf8)).base64String {
+                throw OSSRequestError(400, "InvalidDigest", "The Content-MD5 you specified is not valid.", ec: "0016-00000401")
+            }
+            requested = try LocalOSSServer.parseCompleteBody(text)
+        }
+        let parts = try store.partsToComplete(upload, requested: requested)
+        let object = try store.complete(upload, parts: parts, forbidOverwrite: LocalOSSServer.forbidsOverwrite(request))
+        var response = OSSResponse.xml("<CompleteMultipartUploadResult>" + XMLText.element("EncodingType", "url")
+            + XMLText.element("Location", "\(endpoint.absoluteString)/\(bucket)/\(PercentEncoding.encode(object.key, keepSlash: true))")
+            + XMLText.element("Bucket", bucket) + XMLText.element("Key", PercentEncoding.encode(object.key, keepSlash: true))
+            + XMLText.element("ETag", object.etag) + "</CompleteMultipartUploadResult>")
+        // Callers that did not ask for url encoding get the raw key.
+        if request.query["encoding-type"] != "url" {
+            response = .xml("<CompleteMultipartUploadResult>"
+                + XMLText.element("Location", "\(endpoint.absoluteString)/\(bucket)/\(object.key)")
+                + XMLText.element("Bucket", bucket) + XMLText.element("Key", object.key)
+                + XMLText.element("ETag", object.etag) + "</CompleteMultipartUploadResult>")
+        }
+        response.headers.add(name: "ETag", value: object.etag)
+        response.headers.add(name: "x-oss-hash-crc64ecma", value: "\(object.crc64)")
+        return try await runCallback(request, object: object, base: response)
+    }
+
+    static func parseCompleteBody(_ text: String) throws(OSSRequestError) -> [(number: Int, etag: String)] {
+        guard text.contains("<CompleteMultipartUpload") else {
+            throw OSSRequestError.malformedXML("The XML you provided was not well-formed or did not validate against our published schema.")
+        }
+        var parts: [(Int, String)] = []
+        for part in XMLText.elements("Part", in: text[...]) {
+            guard let n = XMLText.firstText("PartNumber", in: part).flatMap({ Int($0) }),
+                  let etag = XMLText.firstText("ETag", in: part) else {
+                throw OSSRequestError.malformedXML("The XML you provided was not well-formed or did not validate against our published schema.")
+            }
+            parts.append((n, etag))
+        }
+        return parts
+    }
+
+    func listParts(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
+        let upload = try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? "")
+        let maxParts = min(max(request.query["max-parts"].flatMap { Int($0) } ?? 1000, 1), 1000)
+        let marker = request.query["part-number-marker"].flatMap { Int($0) } ?? 0
+        let numbers = upload.parts.keys.sorted().filter { $0 > marker }
+        let page = numbers.prefix(maxParts)
+        let truncated = numbers.count > maxParts
+        var xml = "<ListPartsResult>" + XMLText.element("Bucket", bucket) + XMLText.element("Key", upload.key)
+            + XMLText.element("UploadId", upload.uploadID) + XMLText.element("PartNumberMarker", "\(marker)")
+            + XMLText.element("NextPartNumberMarker", "\(page.last ?? marker)") + XMLText.element("MaxParts", "\(maxParts)")
+            + XMLText.element("IsTruncated", truncated ? "true" : "false")
+        for n in page {
+            let p = upload.parts[n]!
+            xml += "<Part>" + XMLText.element("PartNumber", "\(n)")
+                + XMLText.element("LastModified", LocalOSSServer.isoDate(p.lastModified)) + XMLText.element("ETag", p.etag)
+                + XMLText.element("HashCrc64ecma", "\(p.crc64)") + XMLText.element("Size", "\(p.size)") + "</Part>"
+        }
+        return .xml(xml + "</ListPartsResult>")
+    }
+
+    func listUploads(_ request: OSSRequest, bucket: String) -> OSSResponse {
+        let prefix = request.query["prefix"] ?? ""
+        let keyMarker = request.query["key-marker"] ?? ""
+        let idMarker = request.query["upload-id-marker"] ?? ""
+        let maxUploads = min(max(request.query["max-uploads"].flatMap { Int($0) } ?? 1000, 1), 1000)
+        let all = store.uploads(bucket: bucket, prefix: prefix).filter {
+            keyMarker.isEmpty || $0.key > keyMarker || ($0.key == keyMarker && !idMarker.isEmpty && $0.uploadID > idMarker)
+        }
+        let page = all.prefix(maxUploads)
+        var xml = "<ListMultipartUploadsResult>" + XMLText.element("Bucket", bucket) + XMLText.element("KeyMarker", keyMarker)
+            + XMLText.element("UploadIdMarker", idMarker) + XMLText.element("NextKeyMarker", page.last?.key ?? "")
+            + XMLText.element("NextUploadIdMarker", page.last?.uploadID ?? "") + XMLText.element("Delimiter", "")
+            + XMLText.element("Prefix", prefix) + XMLText.element("MaxUploads", "\(maxUploads)")
+            + XMLText.element("IsTruncated", all.count > maxUploads ? "true" : "false")
+        for u in page {
+            xml += "<Upload>" + XMLText.element("Key", u.key) + XMLText.element("UploadId", u.uploadID)
+                + XMLText.element("Initiated", LocalOSSServer.isoDate(u.initiated)) + "</Upload>"
+        }
+        return .xml(xml + "</ListMultipartUploadsResult>")
+    }
+
+    func listObjects(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
+        let prefix = request.query["prefix"] ?? ""
+        let maxKeys = min(max(request.query["max-keys"].flatMap { Int($0) } ?? 100, 1), 1000)
+        // The continuation token is the last key returned, base64-encoded so it is opaque like OSS's.
+        let token = request.query["continuation-token"]
+        var after = request.query["start-after"]
+        if let token, !token.isEmpty {
+            guard let data = Data(base64Encoded: token), let key = String(data: data, encoding: .utf8) else {
+                throw OSSRequestError.invalidArgument("The continuation token provided is incorrect.")
+            }
+            after = key
+        }
+        let (objects, truncated) = store.list(bucket: bucket, prefix: prefix, after: after, limit: maxKeys)
+        var xml = "<ListBucketResult>" + XMLText.element("Name", bucket) + XMLText.element("Prefix", prefix)
+            + XMLText.element("MaxKeys", "\(maxKeys)") + XMLText.element("Delimiter", "")
+            + XMLText.element("IsTruncated", truncated ? "true" : "false") + XMLText.element("KeyCount", "\(objects.count)")
+        if let token { xml += XMLText.element("ContinuationToken", token) }
+        if truncated, let last = objects.last {
+            xml += XMLText.element("NextContinuationToken", Data(last.key.utf8).base64EncodedString())
+        }
+        for o in objects {
+            xml += "<Contents>" + XMLText.element("Key", o.key)
+                + XMLText.element("LastModified", LocalOSSServer.isoDate(o.lastModified)) + XMLText.element("ETag", o.etag)
+                + XMLText.element("Type", o.isMultipart ? "Multipart" : "Normal") + XMLText.element("Size", "\(o.size)")
+                + XMLText.element("StorageClass", o.headers["x-oss-storage-class"] ?? "Standard") + "</Contents>"
+        }
+        return .xml(xml + "</ListBucketResult>")
+    }
+}
+
+import Digests

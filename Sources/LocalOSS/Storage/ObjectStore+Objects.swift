@@ -1,0 +1,67 @@
+import Foundation
+
+extension ObjectStore {
+    func object(bucket: String, key: String) throws(OSSRequestError) -> StoredObject {
+        guard let o = index.withLockedValue({ $0.objects[bucket]?[key] }) else { throw .noSuchKey(key) }
+        return o
+    }
+
+    func exists(bucket: String, key: String) -> Bool {
+        index.withLockedValue { $0.objects[bucket]?[key] != nil }
+    }
+
+    static func fileAlreadyExists(_ key: String) -> OSSRequestError {
+        OSSRequestError(409, "FileAlreadyExists", "The object you specified already exists and can not be overwritten.",
+                        ec: "0026-00000009", extra: [("Key", key)])
+    }
+
+    /// Moves a received body (already in `temporaryFile`, or discarded) into place as `object`.
+    func commit(_ object: StoredObject, temporaryFile: URL?, forbidOverwrite: Bool) throws(OSSRequestError) -> StoredObject {
+        var stored = object
+        let stem = ObjectStore.fileStem(forKey: object.key)
+        let dir = objectsDirectory(object.bucket)
+        if forbidOverwrite && exists(bucket: object.bucket, key: object.key) {
+            if let temporaryFile { try? FileManager.default.removeItem(at: temporaryFile) }
+            throw ObjectStore.fileAlreadyExists(object.key)
+        }
+        if let temporaryFile {
+            stored.dataFile = stem + ".data"
+            // rename(2) replaces the old data atomically: a reader sees the old or the new object, never a mix.
+            guard rename(temporaryFile.path, dir.appendingPathComponent(stem + ".data").path) == 0 else {
+                throw OSSRequestError(500, "InternalError", "cannot store object: errno \(errno)")
+            }
+        } else if !discard {
+            stored.dataFile = nil
+        }
+        try persist(stored, to: dir.appendingPathComponent(stem + ".json"))
+        index.withLockedValue { $0.objects[object.bucket, default: [:]][object.key] = stored }
+        return stored
+    }
+
+    func delete(bucket: String, key: String) {
+        let removed = index.withLockedValue { $0.objects[bucket]?.removeValue(forKey: key) }
+        guard removed != nil else { return }
+        let stem = objectsDirectory(bucket).appendingPathComponent(ObjectStore.fileStem(forKey: key))
+        try? FileManager.default.removeItem(at: stem.appendingPathExtension("data"))
+        try? FileManager.default.removeItem(at: stem.appendingPathExtension("json"))
+    }
+
+    /// OSS orders keys by their UTF-8 bytes.
+    static func byteOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    func dataURL(_ object: StoredObject) -> URL? {
+        object.dataFile.map { objectsDirectory(object.bucket).appendingPathComponent($0) }
+    }
+
+    /// Keys of `bucket` starting with `prefix` and sorting after `after`, in order, at most `limit` (+ whether more).
+    func list(bucket: String, prefix: String, after: String?, limit: Int) -> (objects: [StoredObject], truncated: Bool) {
+        let all = index.withLockedValue { Array(($0.objects[bucket] ?? [:]).values) }
+        let matching = all.filter { o in o.key.hasPrefix(prefix) && (after.map { ObjectStore.byteOrder($0, o.key) } ?? true) }
+            .sorted { ObjectStore.byteOrder($0.key, $1.key) }
+        return (Array(matching.prefix(limit)), matching.count > limit)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

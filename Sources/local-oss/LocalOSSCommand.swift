@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import LocalOSS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `local-oss`: runs LocalOSS as a process until SIGTERM/SIGINT.
+@main
+struct LocalOSSCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "local-oss",
+        abstract: "An OSS-protocol server on 127.0.0.1 for tests, benchmarks and the quick start.",
+        discussion: """
+            Prints `listening 127.0.0.1:PORT` as its first line, then serves until SIGTERM or SIGINT.
+            Access keys come from --access-key ID:SECRET, --access-key-file FILE (lines ID:SECRET) or
+            LOCALOSS_ACCESS_KEYS=ID:SECRET,...; with none, anonymous requests are accepted.
+            """)
+
+    @Option(help: "TCP port on 127.0.0.1 (0 picks a free one).")
+    var port = 0
+
+    @Option(help: "Directory for objects, parts and metadata.")
+    var data: String
+
+    @Option(name: .customLong("bucket"), help: "A bucket to serve (repeatable); others are NoSuchBucket.")
+    var buckets: [String] = []
+
+    @Option(name: .customLong("access-key"), help: "ID:SECRET (repeatable). Prefer --access-key-file: argv is visible to other users.")
+    var accessKeys: [String] = []
+
+    @Option(help: "File of ID:SECRET lines.")
+    var accessKeyFile: String?
+
+    @Option(help: "Region expected in V4 signatures.")
+    var region = "cn-hangzhou"
+
+    @Flag(help: "Hash and drop bodies, keep only sizes, hashes and metadata (benchmarks).")
+    var discard = false
+
+    func run() async throws {
+        var keys: [String: String] = [:]
+        var specs = accessKeys
+        if let file = accessKeyFile {
+            specs += try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+        }
+        if let env = ProcessInfo.processInfo.environment["LOCALOSS_ACCESS_KEYS"] {
+            specs += env.split(separator: ",").map(String.init)
+        }
+        for spec in specs {
+            let trimmed = spec.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let colon = trimmed.firstIndex(of: ":") else {
+                // Name only the id part: the spec may hold a secret.
+                throw ValidationError("access key must be ID:SECRET (got an entry without ':')")
+            }
+            keys[String(trimmed[..<colon])] = String(trimmed[trimmed.index(after: colon)...])
+        }
+        guard !buckets.isEmpty else { throw ValidationError("at least one --bucket is required") }
+
+        let server = try LocalOSSServer(configuration: LocalOSSConfiguration(
+            dataDirectory: URL(fileURLWithPath: data), buckets: Set(buckets), accessKeys: keys, region: region,
+            discardBodies: discard, port: port))
+        let bound = try await server.start()
+        // Written straight to fd 1 so the line is out before serving, whatever stdout buffering is in force.
+        FileHandle.standardOutput.write(Data("listening 127.0.0.1:\(bound)\n".utf8))
+
+        await SignalWaiter.waitForTermination()
+        await server.stop()
+    }
+}

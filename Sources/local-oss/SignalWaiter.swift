@@ -1,0 +1,21 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Suspends until SIGTERM or SIGINT arrives.
+enum SignalWaiter {
+    static func waitForTermination() async {
+        let (signals, continuation) = AsyncStream<Int32>.makeStream()
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)  // the dispatch source sees it instead of the default (terminating) action
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { continuation.yield(sig) }
+            source.resume()
+            sources.append(source)
+        }
+        for await _ in signals { break }
+        sources.forEach { $0.cancel() }
+    }
+}

@@ -1,1 +1,0 @@
-print("local-oss")
