@@ -23,6 +23,8 @@ public struct OSSClientConfiguration: Sendable {
     public var signature: SignatureVersion
     public var addressing: Addressing
     public var retry: RetryPolicy
+    /// Called before each retry (from the task making the call), e.g. to log it. Never sees secrets.
+    public var onRetry: (@Sendable (RetryEvent) -> Void)? = nil
 
     public init(endpoint: String, region: String, signature: SignatureVersion = .v4,
                 addressing: Addressing = .virtualHost, retry: RetryPolicy = RetryPolicy()) {
@@ -103,6 +105,13 @@ public struct ListedPart: Sendable, Hashable {
     public var etag: String
     public var size: Int64
     public var crc64: UInt64?
+
+    public init(partNumber: Int, etag: String, size: Int64, crc64: UInt64?) {
+        self.partNumber = partNumber
+        self.etag = etag
+        self.size = size
+        self.crc64 = crc64
+    }
 }
 
 /// One in-progress upload as ListMultipartUploads reports it.
@@ -110,6 +119,12 @@ public struct MultipartUploadSummary: Sendable, Hashable {
     public var key: String
     public var uploadID: String
     public var initiated: String
+
+    public init(key: String, uploadID: String, initiated: String) {
+        self.key = key
+        self.uploadID = uploadID
+        self.initiated = initiated
+    }
 }
 
 /// What HeadObject returned for an existing object.
@@ -129,41 +144,38 @@ public struct ObjectSummary: Sendable, Hashable {
     public var key: String
     public var size: Int64
     public var etag: String
+
+    public init(key: String, size: Int64, etag: String) {
+        self.key = key
+        self.size = size
+        self.etag = etag
+    }
 }
 
 /// The OSS operations an uploader needs, signed, retried per `RetryPolicy`, integrity-checked.
 /// Knows nothing of manifests or batches. Every method throws `OSSError`.
-public final class OSSClient: Sendable {
+///
+/// The operations live in `OSSClient+Objects.swift`, `OSSClient+Multipart.swift` and
+/// `OSSClient+Listing.swift`; signing and the retry loop in `OSSClient+Perform.swift`.
+public final class OSSClient: Sendable, CustomStringConvertible {
     public let configuration: OSSClientConfiguration
+    let credentials: Credentials
+    let http: CurlHTTPClient
+    let endpoint: Result<Endpoint, EndpointError>
+    let clock = ClockSkew()
 
     public init(configuration: OSSClientConfiguration, credentials: Credentials, http: CurlHTTPClient) {
         self.configuration = configuration
-        fatalError("OSSClient: not implemented yet")
+        self.credentials = credentials
+        self.http = http
+        // A bad endpoint is reported by the first call (as curl's "URL malformed"), keeping `init` non-throwing.
+        self.endpoint = Result { () throws(EndpointError) in try Endpoint(parsing: configuration.endpoint) }
     }
 
-    public func putObject(bucket: String, key: String, body: ObjectBody, options: ObjectOptions,
-                          contentMD5: Bool = false) async throws -> PutObjectResult { fatalError() }
+    public var description: String {
+        "OSSClient(\(configuration.endpoint), region: \(configuration.region), \(configuration.signature.rawValue), \(credentials))"
+    }
 
-    /// Returns the new upload id. Not idempotent: a retried Initiate after a lost response leaks an upload.
-    public func initiateMultipartUpload(bucket: String, key: String, options: ObjectOptions) async throws -> String { fatalError() }
-
-    public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: ObjectBody,
-                           contentMD5: Bool = false) async throws -> UploadPartResult { fatalError() }
-
-    public func completeMultipartUpload(bucket: String, key: String, uploadID: String, parts: [CompletedPart],
-                                        callback: UploadCallback?) async throws -> CompleteMultipartUploadResult { fatalError() }
-
-    /// Every part of the upload (all pages).
-    public func listParts(bucket: String, key: String, uploadID: String) async throws -> [ListedPart] { fatalError() }
-
-    public func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws { fatalError() }
-
-    /// Every in-progress upload under `prefix` (all pages).
-    public func listMultipartUploads(bucket: String, prefix: String) async throws -> [MultipartUploadSummary] { fatalError() }
-
-    /// `nil` when the object does not exist (404).
-    public func headObject(bucket: String, key: String) async throws -> ObjectHead? { fatalError() }
-
-    /// Every object under `prefix` (all pages).
-    public func listObjectsV2(bucket: String, prefix: String) async throws -> [ObjectSummary] { fatalError() }
+    /// Seconds added to the local clock when signing, learnt from `RequestTimeTooSkewed` answers.
+    public var clockOffset: Int64 { clock.offset }
 }

@@ -1,0 +1,30 @@
+import CCurl
+
+extension HTTPTransportError {
+    /// Classifies a failed transfer. `detail` is curl's CURLOPT_ERRORBUFFER text (host and port, never
+    /// headers or bodies, so no credentials); `bodyReadFailure` is set when our read callback aborted.
+    init(code: CURLcode, detail: String, bodyReadFailure: String?) {
+        if let bodyReadFailure, code == CURLE_ABORTED_BY_CALLBACK || code == CURLE_READ_ERROR {
+            self = .bodyRead(bodyReadFailure)
+            return
+        }
+        let summary = String(cString: curl_easy_strerror(code))
+        let message = detail.isEmpty ? summary : "\(summary): \(detail)"
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            self = .connect(message)
+        case CURLE_OPERATION_TIMEDOUT:
+            self = .timeout(message)
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING,
+             CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_SEND_FAIL_REWIND:
+            self = .reset(message)
+        case CURLE_SSL_CONNECT_ERROR:
+            self = .tls(message)
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM,
+             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_INVALIDCERTSTATUS:
+            self = .certificate(message)
+        default:
+            self = .other(code: Int(code.rawValue), message: message)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import CurlHTTP
+
+extension OSSClient {
+    /// Every part of the upload (all pages, 1,000 per page).
+    public func listParts(bucket: String, key: String, uploadID: String) async throws -> [ListedPart] {
+        var parts: [ListedPart] = []
+        var marker: String?
+        repeat {
+            var query: [SignableRequest.QueryItem] = [.init("uploadId", uploadID), .init("max-parts", "1000")]
+            if let marker { query.append(.init("part-number-marker", marker)) }
+            let operation = OSSOperation(name: "ListParts", method: "GET", bucket: bucket, key: key, query: query)
+            let page = try await perform(operation) { (response, _) throws(OSSError) in
+                try Self.listPartsPage(response)
+            }
+            parts += page.parts
+            marker = page.next
+        } while marker != nil
+        return parts
+    }
+
+    /// Every in-progress upload whose key starts with `prefix` (all pages).
+    public func listMultipartUploads(bucket: String, prefix: String) async throws -> [MultipartUploadSummary] {
+        var uploads: [MultipartUploadSummary] = []
+        var markers: (key: String, uploadID: String)?
+        repeat {
+            var query: [SignableRequest.QueryItem] = [.init("uploads"), .init("max-uploads", "1000")]
+            if !prefix.isEmpty { query.append(.init("prefix", prefix)) }
+            if let markers {
+                query.append(.init("key-marker", markers.key))
+                query.append(.init("upload-id-marker", markers.uploadID))
+            }
+            let operation = OSSOperation(name: "ListMultipartUploads", method: "GET", bucket: bucket, key: nil, query: query)
+            let page = try await perform(operation) { (response, _) throws(OSSError) in
+                try Self.listUploadsPage(response)
+            }
+            uploads += page.uploads
+            markers = page.next
+        } while markers != nil
+        return uploads
+    }
+
+    /// Every object whose key starts with `prefix` (all pages).
+    public func listObjectsV2(bucket: String, prefix: String) async throws -> [ObjectSummary] {
+        var objects: [ObjectSummary] = []
+        var token: String?
+        repeat {
+            var query: [SignableRequest.QueryItem] = [.init("list-type", "2"), .init("max-keys", "1000")]
+            if !prefix.isEmpty { query.append(.init("prefix", prefix)) }
+            if let token { query.append(.init("continuation-token", token)) }
+            let operation = OSSOperation(name: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query)
+            let page = try await perform(operation) { (response, _) throws(OSSError) in
+                try Self.listObjectsPage(response)
+            }
+            objects += page.objects
+            token = page.next
+        } while token != nil
+        return objects
+    }
+
+    // MARK: page parsers (static so unit tests can feed them XML)
+
+    /// One ListParts page and the marker of the next page (`nil` when this was the last).
+    public static func listPartsPage(_ response: HTTPResponse) throws(OSSError) -> (parts: [ListedPart], next: String?) {
+        let root = try document(response, root: "ListPartsResult")
+        var parts: [ListedPart] = []
+        for node in root.children("Part") {
+            guard let number = node.text(of: "PartNumber").flatMap({ Int($0) }),
+                  let size = node.text(of: "Size").flatMap({ Int64($0) }) else {
+                throw .invalidResponse("ListParts: a Part without PartNumber or Size", requestID: requestID(response))
+            }
+            parts.append(ListedPart(partNumber: number, etag: node.text(of: "ETag") ?? "", size: size,
+                                    crc64: node.text(of: "HashCrc64ecma").flatMap { UInt64($0) }))
+        }
+        let next = try nextMarker(root, response, truncatedBy: "NextPartNumberMarker")
+        return (parts, next)
+    }
+
+    public static func listUploadsPage(_ response: HTTPResponse) throws(OSSError)
+        -> (uploads: [MultipartUploadSummary], next: (key: String, uploadID: String)?) {
+        let root = try document(response, root: "ListMultipartUploadsResult")
+        let uploads = root.children("Upload").map {
+            MultipartUploadSummary(key: $0.text(of: "Key") ?? "", uploadID: $0.text(of: "UploadId") ?? "",
+                                   initiated: $0.text(of: "Initiated") ?? "")
+        }
+        guard let key = try nextMarker(root, response, truncatedBy: "NextKeyMarker") else { return (uploads, nil) }
+        return (uploads, (key, root.text(of: "NextUploadIdMarker") ?? ""))
+    }
+
+    public static func listObjectsPage(_ response: HTTPResponse) throws(OSSError) -> (objects: [ObjectSummary], next: String?) {
+        let root = try document(response, root: "ListBucketResult")
+        var objects: [ObjectSummary] = []
+        for node in root.children("Contents") {
+            guard let key = node.text(of: "Key"), let size = node.text(of: "Size").flatMap({ Int64($0) }) else {
+                throw .invalidResponse("ListObjectsV2: Contents without Key or Size", requestID: requestID(response))
+            }
+            objects.append(ObjectSummary(key: key, size: size, etag: node.text(of: "ETag") ?? ""))
+        }
+        return (objects, try nextMarker(root, response, truncatedBy: "NextContinuationToken"))
+    }
+
+    private static func document(_ response: HTTPResponse, root name: String) throws(OSSError) -> XMLNode {
+        guard let root = XMLNode.parse(response.body), root.name == name else {
+            throw .invalidResponse("expected a \(name) document", requestID: requestID(response))
+        }
+        return root
+    }
+
+    /// The next page's marker when `IsTruncated` is true; a truncated page without one would loop forever.
+    private static func nextMarker(_ root: XMLNode, _ response: HTTPResponse, truncatedBy element: String) throws(OSSError) -> String? {
+        guard root.text(of: "IsTruncated")?.lowercased() == "true" else { return nil }
+        guard let marker = root.text(of: element), !marker.isEmpty else {
+            throw .invalidResponse("truncated listing without \(element)", requestID: requestID(response))
+        }
+        return marker
+    }
+}

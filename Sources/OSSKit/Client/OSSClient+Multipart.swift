@@ -1,0 +1,69 @@
+import CurlHTTP
+import Digests
+
+extension OSSClient {
+    /// Returns the new upload id. Not idempotent: a retried Initiate after a lost response leaks an upload.
+    public func initiateMultipartUpload(bucket: String, key: String, options: ObjectOptions) async throws -> String {
+        // The callback belongs to Complete, not here; every other option is fixed now.
+        let operation = OSSOperation(name: "InitiateMultipartUpload", method: "POST", bucket: bucket, key: key,
+                                     query: [.init("uploads")], headers: options.headers)
+        return try await perform(operation) { (response, _) throws(OSSError) in
+            guard let root = XMLNode.parse(response.body), let id = root.text(of: "UploadId"), !id.isEmpty else {
+                throw .invalidResponse("InitiateMultipartUpload: no UploadId in the answer", requestID: Self.requestID(response))
+            }
+            return id
+        }
+    }
+
+    /// Uploads one part (1…10,000); the server's CRC-64 of the part is checked against the bytes sent.
+    public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: ObjectBody,
+                           contentMD5: Bool = false) async throws -> UploadPartResult {
+        var headers: [(name: String, value: String)] = []
+        if contentMD5 { headers.append(("Content-MD5", try Self.contentMD5(of: body).base64String)) }
+        let operation = OSSOperation(name: "UploadPart", method: "PUT", bucket: bucket, key: key,
+                                     query: [.init("partNumber", String(partNumber)), .init("uploadId", uploadID)],
+                                     headers: headers, body: body)
+        return try await perform(operation) { (response, attempt) throws(OSSError) in
+            let crc = try Self.checkedCRC(response)
+            return UploadPartResult(partNumber: partNumber, etag: response.header("ETag") ?? "", crc64: crc,
+                                    size: body.length, requestID: Self.requestID(response), attempts: attempt)
+        }
+    }
+
+    /// Completes the upload from `parts` (sorted here by part number), with an optional callback.
+    public func completeMultipartUpload(bucket: String, key: String, uploadID: String, parts: [CompletedPart],
+                                        callback: UploadCallback?) async throws -> CompleteMultipartUploadResult {
+        let xml = Array(Self.completeBody(parts).utf8)
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/xml"),
+                                                        ("Content-MD5", MD5.hash(xml).base64String)]
+        headers += callback?.headers ?? []
+        let operation = OSSOperation(name: "CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
+                                     query: [.init("uploadId", uploadID)], headers: headers, body: .bytes(xml))
+        return try await perform(operation) { (response, attempt) throws(OSSError) in
+            // With a callback the body is the receiver's reply, not the result XML.
+            let root = callback == nil ? XMLNode.parse(response.body) : nil
+            let etag = root?.text(of: "ETag") ?? response.header("ETag") ?? ""
+            return CompleteMultipartUploadResult(
+                etag: etag, crc64: response.header("x-oss-hash-crc64ecma").flatMap { UInt64($0) },
+                requestID: Self.requestID(response),
+                callbackBody: callback == nil ? nil : String(decoding: response.body, as: UTF8.self),
+                attempts: attempt)
+        }
+    }
+
+    /// Aborts the upload; its parts are deleted.
+    public func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws {
+        let operation = OSSOperation(name: "AbortMultipartUpload", method: "DELETE", bucket: bucket, key: key,
+                                     query: [.init("uploadId", uploadID)])
+        try await perform(operation) { (_, _) throws(OSSError) in () }
+    }
+
+    /// `<CompleteMultipartUpload>` with one `<Part>` per part, ascending by part number.
+    public static func completeBody(_ parts: [CompletedPart]) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUpload>"
+        for part in parts.sorted(by: { $0.partNumber < $1.partNumber }) {
+            xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\(xmlEscaped(part.etag))</ETag></Part>"
+        }
+        return xml + "</CompleteMultipartUpload>"
+    }
+}

@@ -1,0 +1,76 @@
+import CurlHTTP
+import Digests
+
+extension OSSClient {
+    /// Uploads `body` as `key` with `options` (callback included). The CRC-64 the server reports is checked
+    /// against the bytes sent; with `contentMD5` the body's MD5 is computed first and sent as `Content-MD5`.
+    public func putObject(bucket: String, key: String, body: ObjectBody, options: ObjectOptions,
+                          contentMD5: Bool = false) async throws -> PutObjectResult {
+        var headers = options.headers + (options.callback?.headers ?? [])
+        if contentMD5 { headers.append(("Content-MD5", try Self.contentMD5(of: body).base64String)) }
+        let operation = OSSOperation(name: "PutObject", method: "PUT", bucket: bucket, key: key, headers: headers, body: body)
+        return try await perform(operation) { (response, attempt) throws(OSSError) in
+            let crc = try Self.checkedCRC(response)
+            return PutObjectResult(etag: response.header("ETag") ?? "", crc64: crc, requestID: Self.requestID(response),
+                                   status: response.status,
+                                   callbackBody: options.callback == nil ? nil : String(decoding: response.body, as: UTF8.self),
+                                   attempts: attempt)
+        }
+    }
+
+    /// `nil` when the object does not exist (404).
+    public func headObject(bucket: String, key: String) async throws -> ObjectHead? {
+        let operation = OSSOperation(name: "HeadObject", method: "HEAD", bucket: bucket, key: key, acceptsNotFound: true)
+        return try await perform(operation) { (response, _) throws(OSSError) -> ObjectHead? in
+            guard response.status != 404 else { return nil }
+            let rid = Self.requestID(response)
+            guard let length = response.header("Content-Length").flatMap({ Int64($0) }) else {
+                throw .invalidResponse("HeadObject: no Content-Length", requestID: rid)
+            }
+            var metadata: [String: String] = [:]
+            var headers: [String: String] = [:]
+            for header in response.headers {
+                let name = header.name.lowercased()
+                headers[name] = header.value
+                if name.hasPrefix("x-oss-meta-") { metadata[String(name.dropFirst("x-oss-meta-".count))] = header.value }
+            }
+            return ObjectHead(size: length, etag: response.header("ETag") ?? "",
+                              crc64: response.header("x-oss-hash-crc64ecma").flatMap { UInt64($0) },
+                              contentType: response.header("Content-Type"), metadata: metadata, headers: headers,
+                              requestID: rid)
+        }
+    }
+
+    // MARK: shared response helpers
+
+    static func requestID(_ response: HTTPResponse) -> String { response.header("x-oss-request-id") ?? "" }
+
+    /// The server's `x-oss-hash-crc64ecma`, which must equal the CRC-64 of the bytes curl sent.
+    static func checkedCRC(_ response: HTTPResponse) throws(OSSError) -> UInt64 {
+        let rid = requestID(response)
+        guard let text = response.header("x-oss-hash-crc64ecma") else {
+            throw .invalidResponse("no x-oss-hash-crc64ecma: the upload cannot be verified", requestID: rid)
+        }
+        guard let received = UInt64(text) else {
+            throw .invalidResponse("x-oss-hash-crc64ecma is not a decimal CRC: \(text)", requestID: rid)
+        }
+        guard received == response.sentBodyCRC64 else {
+            throw .integrity(expected: response.sentBodyCRC64, received: received, requestID: rid)
+        }
+        return received
+    }
+
+    /// MD5 of a request body, read once before sending (`Content-MD5` is a header, so it precedes the body).
+    static func contentMD5(of body: ObjectBody) throws(OSSError) -> [UInt8] {
+        switch body {
+        case .none: return MD5.hash([UInt8]())
+        case .bytes(let bytes): return MD5.hash(bytes)
+        case .file(let descriptor, let offset, let length):
+            do {
+                return try FileDigest.md5(descriptor: descriptor, offset: offset, length: length)
+            } catch {
+                throw .transport(.bodyRead(error.description), attempts: 0)
+            }
+        }
+    }
+}

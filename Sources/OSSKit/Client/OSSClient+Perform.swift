@@ -1,0 +1,88 @@
+import CurlHTTP
+import Digests
+
+extension OSSClient {
+    /// Signs and sends `operation`, retrying per the policy, and hands an accepted response to `interpret`
+    /// (whose `OSSError`s — integrity, unreadable answers — go through the same retry decision).
+    func perform<T>(_ operation: OSSOperation,
+                    _ interpret: (HTTPResponse, _ attempt: Int) throws(OSSError) -> T) async throws(OSSError) -> T {
+        let endpoint: Endpoint
+        switch self.endpoint {
+        case .success(let e): endpoint = e
+        case .failure(let e): throw .transport(.other(code: 3, message: e.message), attempts: 0)
+        }
+        let policy = configuration.retry
+        var attempt = 0
+        var integrityFailures = 0
+        while true {
+            attempt += 1
+            let failure: OSSError
+            let (outcome, mayRetry) = await sendOnce(operation, endpoint: endpoint, attempt: attempt)
+            switch outcome {
+            case .success(let response):
+                do throws(OSSError) {
+                    return try interpret(response, attempt)
+                } catch {
+                    failure = error
+                }
+            case .failure(let error):
+                failure = error
+            }
+            var retryable = mayRetry && policy.isRetryable(failure)
+            if case .integrity = failure {
+                integrityFailures += 1
+                retryable = integrityFailures <= RetryPolicy.integrityRetries
+            }
+            guard retryable, attempt < policy.attempts, !Task.isCancelled else { throw failure }
+            let delay = policy.delay(forRetry: attempt - 1)
+            configuration.onRetry?(RetryEvent(operation: operation.name, bucket: operation.bucket ?? "",
+                                              key: operation.key, attempt: attempt, error: failure, delay: delay))
+            do {
+                try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+            } catch {
+                throw .transport(.cancelled, attempts: attempt)
+            }
+        }
+    }
+
+    /// One signed attempt: a response this operation accepts, or the error it amounts to; `mayRetry` is false
+    /// when a retry is known to be pointless even if the error is of a retryable kind.
+    private func sendOnce(_ operation: OSSOperation, endpoint: Endpoint,
+                          attempt: Int) async -> (Result<HTTPResponse, OSSError>, mayRetry: Bool) {
+        var request = SignableRequest(method: operation.method, bucket: operation.bucket, key: operation.key,
+                                      query: operation.query, headers: operation.headers)
+        sign(&request)
+        let http = HTTPRequest(method: operation.method, url: endpoint.url(for: request, addressing: configuration.addressing),
+                               headers: request.headers, body: operation.body)
+        let response: HTTPResponse
+        do {
+            response = try await self.http.send(http)
+        } catch let transport as HTTPTransportError {
+            return (.failure(.transport(transport, attempts: attempt)), true)
+        } catch is CancellationError {
+            return (.failure(.transport(.cancelled, attempts: attempt)), false)
+        } catch {
+            return (.failure(.transport(.other(code: -1, message: String(describing: error)), attempts: attempt)), true)
+        }
+        if operation.accepts(response.status) { return (.success(response), true) }
+        var service = OSSServiceError(response: response)
+        if response.status == 203 {
+            // OSS stored the object but the callback receiver failed; keep its whole answer.
+            if service.code.hasPrefix("HTTP") { service.code = "CallbackFailed" }
+            service.details["body"] = String(decoding: response.body, as: UTF8.self)
+        }
+        // Without the server's time a retry would be just as skewed: then the error is final.
+        let corrected = service.code != "RequestTimeTooSkewed" || clock.correct(serverDate: response.header("Date"))
+        return (.failure(.service(service, attempts: attempt)), corrected)
+    }
+
+    /// Adds the date, token and Authorization headers for the configured signature version at the
+    /// skew-corrected time.
+    func sign(_ request: inout SignableRequest) {
+        let now = clock.now()
+        switch configuration.signature {
+        case .v4: SignerV4(credentials: credentials, region: configuration.region).sign(&request, at: now)
+        case .v1: SignerV1(credentials: credentials).sign(&request, at: now)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import CurlHTTP
+
+extension RetryPolicy {
+    /// Codes that are retried whatever their status (timeouts on the server side, a clock to correct).
+    public static let retryableCodes: Set<String> = ["RequestTimeout", "IncompleteBody", "RequestTimeTooSkewed"]
+
+    /// Whether sending the same request again may succeed: transport failures (but not an untrusted
+    /// certificate, a local read error or a cancellation), 5xx, 408, 429, and the codes in `retryableCodes`.
+    /// Credentials, missing buckets or uploads, invalid arguments and 203 CallbackFailed are final.
+    /// A CRC-64 mismatch (`.integrity`) is retryable here; `OSSClient` allows it `integrityRetries` times only.
+    public func isRetryable(_ error: OSSError) -> Bool {
+        switch error {
+        case .transport(let transport, _):
+            switch transport {
+            case .connect, .timeout, .reset, .tls, .other: return true
+            case .certificate, .bodyRead, .cancelled: return false
+            }
+        case .service(let service, _):
+            if Self.retryableCodes.contains(service.code) { return true }
+            return service.httpStatus >= 500 || service.httpStatus == 408 || service.httpStatus == 429
+        case .integrity:
+            return true
+        case .invalidResponse:
+            return false
+        }
+    }
+
+    /// Seconds to wait before retry `n` (0 = the first retry): equal jitter of `min(baseDelay · 2^n, maxDelay)`,
+    /// i.e. half of it fixed and half uniformly random, so retries spread out but never come back at once.
+    public func delay<G: RandomNumberGenerator>(forRetry n: Int, using generator: inout G) -> Double {
+        let exponent = Double(min(max(n, 0), 62))
+        let ceiling = min(baseDelay * pow2(exponent), maxDelay)
+        guard ceiling > 0 else { return 0 }
+        let half = ceiling / 2
+        return half + Double.random(in: 0...half, using: &generator)
+    }
+
+    public func delay(forRetry n: Int) -> Double {
+        var generator = SystemRandomNumberGenerator()
+        return delay(forRetry: n, using: &generator)
+    }
+
+    /// How many times a CRC-64 mismatch is re-sent before `.integrity` is thrown: once. A second mismatch on
+    /// the same bytes points at a disk or memory fault, or a broken server, which more retries will not fix.
+    public static let integrityRetries = 1
+}
+
+private func pow2(_ exponent: Double) -> Double {
+    var result = 1.0
+    var n = Int(exponent)
+    while n > 0 {
+        result *= 2
+        n -= 1
+    }
+    return result
+}

@@ -1,0 +1,139 @@
+import CurlHTTP
+import Digests
+import Foundation
+import Testing
+
+@Suite("CurlHTTPClient connections and failures")
+struct ConnectionTests {
+    @Test func sequentialRequestsReuseOneConnection() async throws {
+        try await withServer { server, client in
+            for i in 0..<10 {
+                let response = try await client.send(HTTPRequest(method: "GET", url: server.url("/seq/\(i)")))
+                #expect(response.status == 200)
+            }
+            #expect(server.requests == 10)
+            #expect(server.connections == 1)
+        }
+    }
+
+    @Test func manyConcurrentRequestsCompleteOverFewerConnections() async throws {
+        try await withServer { server, client in
+            let total = 64, width = 8
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                var started = 0, results: [Int] = []
+                func add() {
+                    let index = started
+                    started += 1
+                    group.addTask {
+                        let body = testBytes(10_000 + index, seed: UInt64(index + 1))
+                        let response = try await client.send(HTTPRequest(method: "PUT", url: server.url("/c/\(index)"), body: .bytes(body)))
+                        return response.header("x-body-crc64") == String(CRC64.checksum(body)) ? response.status : -1
+                    }
+                }
+                for _ in 0..<width { add() }
+                while let status = try await group.next() {
+                    results.append(status)
+                    if started < total { add() }
+                }
+                return results
+            }
+            #expect(statuses.count == total)
+            #expect(statuses.allSatisfy { $0 == 200 })
+            #expect(server.requests == total)
+            #expect(server.connections < total)
+        }
+    }
+
+    @Test func refusedConnectionIsConnectError() async throws {
+        let server = try await TestServer.start()
+        let url = server.url("/gone")
+        await server.stop()
+        let client = CurlHTTPClient()
+        defer { client.shutdown() }
+        do {
+            _ = try await client.send(HTTPRequest(method: "GET", url: url))
+            Issue.record("a closed port must not answer")
+        } catch let error as HTTPTransportError {
+            guard case .connect = error else { Issue.record("expected .connect, got \(error)"); return }
+        }
+    }
+
+    @Test func silentServerTimesOutUnderLowSpeedLimit() async throws {
+        var configuration = CurlHTTPConfiguration()
+        configuration.lowSpeedLimit = 1024
+        configuration.lowSpeedTime = 1
+        try await withServer(configuration) { server, client in
+            let clock = ContinuousClock()
+            let start = clock.now
+            do {
+                _ = try await client.send(HTTPRequest(method: "GET", url: server.url("/hang")))
+                Issue.record("a server that never answers must time out")
+            } catch let error as HTTPTransportError {
+                guard case .timeout = error else { Issue.record("expected .timeout, got \(error)"); return }
+            }
+            #expect(clock.now - start >= .milliseconds(900))
+        }
+    }
+
+    @Test func connectionClosedMidRequestIsReset() async throws {
+        try await withServer { server, client in
+            for request in [HTTPRequest(method: "GET", url: server.url("/close")),
+                            HTTPRequest(method: "PUT", url: server.url("/close"), body: .bytes(testBytes(4 << 20)))] {
+                do {
+                    _ = try await client.send(request)
+                    Issue.record("\(request.method) to a closing server must fail")
+                } catch let error as HTTPTransportError {
+                    guard case .reset = error else { Issue.record("expected .reset, got \(error)"); continue }
+                }
+            }
+        }
+    }
+
+    @Test func cancellationAbortsTransferAndClientStillWorks() async throws {
+        try await withServer { server, client in
+            let task = Task { try await client.send(HTTPRequest(method: "PUT", url: server.url("/hang"), body: .bytes(testBytes(1000)))) }
+            try await Task.sleep(for: .milliseconds(200))
+            task.cancel()
+            await #expect(throws: HTTPTransportError.cancelled) { try await task.value }
+            let response = try await client.send(HTTPRequest(method: "GET", url: server.url("/after")))
+            #expect(response.status == 200)
+        }
+    }
+
+    @Test func alreadyCancelledTaskFailsWithoutSending() async throws {
+        try await withServer { server, client in
+            let task = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await client.send(HTTPRequest(method: "GET", url: server.url("/never")))
+            }
+            await #expect(throws: HTTPTransportError.cancelled) { try await task.value }
+            #expect(server.requests == 0)
+        }
+    }
+
+    @Test func shutdownFailsInFlightAndLaterRequests() async throws {
+        try await withServer { server, client in
+            let task = Task { try await client.send(HTTPRequest(method: "GET", url: server.url("/hang"))) }
+            try await Task.sleep(for: .milliseconds(200))
+            client.shutdown()
+            await #expect(throws: HTTPTransportError.cancelled) { try await task.value }
+            await #expect(throws: HTTPTransportError.cancelled) {
+                try await client.send(HTTPRequest(method: "GET", url: server.url("/late")))
+            }
+        }
+    }
+
+    @Test func sendRateLimitBoundsDuration() async throws {
+        var configuration = CurlHTTPConfiguration()
+        configuration.maxSendBytesPerSecond = 1_000_000
+        let body = testBytes(2_000_000, seed: 3)
+        try await withServer(configuration) { server, client in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let response = try await client.send(HTTPRequest(method: "PUT", url: server.url("/limited"), body: .bytes(body)))
+            let elapsed = clock.now - start
+            #expect(response.header("x-body-crc64") == String(CRC64.checksum(body)))
+            #expect(elapsed >= .milliseconds(1500))
+        }
+    }
+}
