@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OSSKit
 
 extension LocalOSSServer {
     func initiate(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
