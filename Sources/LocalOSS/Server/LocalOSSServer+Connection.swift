@@ -35,7 +35,8 @@ extension LocalOSSServer {
         async throws -> (NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator, Bool)
     {
         stats.requestStarted()
-        defer { stats.requestFinished() }
+        var finished = false
+        defer { if !finished { stats.requestFinished() } }
         let requestID = LocalOSSServer.makeRequestID()
         var request = OSSRequest(head: head, knownBuckets: configuration.buckets)
         request.requestID = requestID
@@ -82,12 +83,14 @@ extension LocalOSSServer {
         response.headers.replaceOrAdd(name: "Date", value: LocalOSSServer.httpDate(Date()))
         let keepAlive = head.isKeepAlive
         if !keepAlive { response.headers.replaceOrAdd(name: "Connection", value: "close") }
-        try await write(response, version: head.version, to: outbound)
-
+        // Log and count before the bytes go out, so a client that just got its answer sees its entry.
         entry.status = Int(response.status.code)
         entry.bytes = UInt64(body.received)
         entry.errorCode = response.errorCode
         if !isAdmin { log.append(entry) }
+        finished = true
+        stats.requestFinished()
+        try await write(response, version: head.version, to: outbound)
         return (body.release(), keepAlive)
     }
 
