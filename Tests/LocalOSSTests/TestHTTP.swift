@@ -69,8 +69,13 @@ enum TestHTTP {
 
     /// Runs curl without blocking a cooperative thread (the server under test runs on the same pool).
     static func runCurl(_ args: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await runProcess("/usr/bin/curl", args)
+    }
+
+    /// Runs a program to completion without blocking a cooperative thread.
+    static func runProcess(_ path: String, _ args: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = args
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

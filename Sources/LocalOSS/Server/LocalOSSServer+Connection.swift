@@ -129,9 +129,10 @@ extension LocalOSSServer {
         return f.string(from: date)
     }
 
+    /// `2026-11-25T20:50:45.000Z`: OSS always writes `.000`, and oss2 parses exactly that form.
     static func isoDate(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
+        f.formatOptions = [.withInternetDateTime]
+        return String(f.string(from: date).dropLast()) + ".000Z"
     }
 }
