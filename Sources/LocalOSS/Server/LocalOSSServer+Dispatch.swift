@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import NIOHTTP1
 
@@ -65,5 +66,3 @@ extension LocalOSSServer {
         request.header("x-oss-forbid-overwrite")?.lowercased() == "true"
     }
 }
-
-import Digests
