@@ -57,3 +57,16 @@ import TestSupport
         }
     }
 }
+
+extension OSSClientInteropTests {
+    @Test func clientCorrectsItsClockAgainstASkewedServer() async throws {
+        let http = CurlHTTPClient()
+        defer { http.shutdown() }
+        try await LocalOSSFixture.with(configure: { $0.clockOffset = -1800; $0.maxClockSkew = 900 }) { oss in
+            let client = Self.client(oss, http: http)
+            let put = try await client.putObject(bucket: oss.bucket, key: "skew", body: .bytes(Array("t".utf8)), options: ObjectOptions())
+            #expect(put.status == 200)
+            #expect(oss.log.all.map(\.errorCode) == ["RequestTimeTooSkewed", nil])
+        }
+    }
+}

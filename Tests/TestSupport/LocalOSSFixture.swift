@@ -14,13 +14,16 @@ public final class LocalOSSFixture: Sendable {
     /// Starts a server. With `accessKeyID`/`accessKeySecret` nil it accepts anonymous requests.
     public static func start(bucket: String = "test-bucket", accessKeyID: String? = "LTAI5tLocalTestKey",
                              accessKeySecret: String? = "local-test-secret/+=", region: String = "cn-hangzhou",
-                             discard: Bool = false, extraBuckets: Set<String> = []) async throws -> LocalOSSFixture {
+                             discard: Bool = false, extraBuckets: Set<String> = [],
+                             configure: (inout LocalOSSConfiguration) -> Void = { _ in }) async throws -> LocalOSSFixture {
         let dir = try TemporaryDirectory("localoss")
         var keys: [String: String] = [:]
         if let accessKeyID, let accessKeySecret { keys[accessKeyID] = accessKeySecret }
-        let server = try LocalOSSServer(configuration: LocalOSSConfiguration(
+        var configuration = LocalOSSConfiguration(
             dataDirectory: dir.url.appendingPathComponent("data"), buckets: extraBuckets.union([bucket]),
-            accessKeys: keys, region: region, discardBodies: discard))
+            accessKeys: keys, region: region, discardBodies: discard)
+        configure(&configuration)
+        let server = try LocalOSSServer(configuration: configuration)
         try await server.start()
         return LocalOSSFixture(server: server, directory: dir, bucket: bucket, accessKeyID: accessKeyID,
                                accessKeySecret: accessKeySecret, region: region)
@@ -29,9 +32,10 @@ public final class LocalOSSFixture: Sendable {
     /// Starts a fixture, runs `body` with it and stops it, also when `body` throws.
     public static func with<T>(bucket: String = "test-bucket", accessKeyID: String? = "LTAI5tLocalTestKey",
                                accessKeySecret: String? = "local-test-secret/+=", discard: Bool = false,
+                               configure: (inout LocalOSSConfiguration) -> Void = { _ in },
                                _ body: (LocalOSSFixture) async throws -> T) async throws -> T {
         let fixture = try await start(bucket: bucket, accessKeyID: accessKeyID, accessKeySecret: accessKeySecret,
-                                      discard: discard)
+                                      discard: discard, configure: configure)
         do {
             let result = try await body(fixture)
             await fixture.stop()

@@ -80,7 +80,7 @@ extension LocalOSSServer {
 
         response.headers.replaceOrAdd(name: "x-oss-request-id", value: requestID)
         response.headers.replaceOrAdd(name: "Server", value: "LocalOSS")
-        response.headers.replaceOrAdd(name: "Date", value: LocalOSSServer.httpDate(Date()))
+        response.headers.replaceOrAdd(name: "Date", value: LocalOSSServer.httpDate(now))
         let keepAlive = head.isKeepAlive
         if !keepAlive { response.headers.replaceOrAdd(name: "Connection", value: "close") }
         // Log and count before the bytes go out, so a client that just got its answer sees its entry.
@@ -115,6 +115,9 @@ extension LocalOSSServer {
         }
         try await outbound.write(.end(nil))
     }
+
+    /// The server's idea of the current time (`clockOffset` applied).
+    var now: Date { Date().addingTimeInterval(configuration.clockOffset) }
 
     static func makeRequestID() -> String {
         // 24 upper-case hex digits like OSS's ids; random, so unique across servers and restarts.

@@ -1,5 +1,6 @@
 import Digests
 import Foundation
+import OSSKit
 import NIOHTTP1
 
 extension LocalOSSServer {
@@ -9,6 +10,7 @@ extension LocalOSSServer {
             throw OSSRequestError(status, code, "Injected by a LocalOSS fault rule.", ec: "9999-00000000")
         }
         try verifier.verify(request)
+        try checkClockSkew(request)
         guard let bucket = request.bucket else {
             throw OSSRequestError(400, "InvalidArgument", "LocalOSS serves bucket and object requests only.")
         }
@@ -60,6 +62,21 @@ extension LocalOSSServer {
             throw OSSRequestError(400, "InvalidDigest", "The Content-MD5 you specified is not valid.", ec: "0016-00000401")
         }
         return (sink, size, md5, crc)
+    }
+
+    /// 403 RequestTimeTooSkewed when the request's signing time is too far from the server's clock.
+    func checkClockSkew(_ request: OSSRequest) throws(OSSRequestError) {
+        guard let limit = configuration.maxClockSkew, request.header("authorization") != nil else { return }
+        let signed = request.header("x-oss-date").flatMap { SigningTime(iso8601Basic: $0) }
+            ?? request.header("date").flatMap { SigningTime(rfc1123: $0) }
+        guard let signed else { return }
+        let serverTime = now
+        let offset = TimeInterval(signed.epochSeconds) - serverTime.timeIntervalSince1970
+        guard abs(offset) > limit else { return }
+        throw OSSRequestError(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.",
+                              ec: "0002-00000504",
+                              extra: [("RequestTime", request.header("x-oss-date") ?? request.header("date") ?? ""),
+                                      ("ServerTime", LocalOSSServer.isoDate(serverTime))])
     }
 
     static func forbidsOverwrite(_ request: OSSRequest) -> Bool {
