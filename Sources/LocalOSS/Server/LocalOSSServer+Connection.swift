@@ -56,14 +56,17 @@ extension LocalOSSServer {
                                       uploadID: request.query["uploadId"], status: 0, bytes: 0, requestID: requestID)
         var response: OSSResponse
         do {
-            if isAdmin {
-                response = try await AdminEndpoint(server: self).handle(request, body: body)
-            } else {
-                response = try await respond(to: request, body: body, actions: actions, requestID: requestID)
+            do {
+                if isAdmin {
+                    response = try await AdminEndpoint(server: self).handle(request, body: body)
+                } else {
+                    response = try await respond(to: request, body: body, actions: actions)
+                }
+            } catch let e as OSSRequestError {
+                // Read what the client still sends, so the connection stays in step for the next request.
+                try await body.drain()
+                response = .error(e, requestID: requestID, isHead: request.method == "HEAD")
             }
-        } catch let e as OSSRequestError {
-            try await body.drain()
-            response = .error(e, requestID: requestID, isHead: request.method == "HEAD")
         } catch let reset as InjectedReset {
             entry.bytes = UInt64(body.received)
             entry.errorCode = "InjectedReset"

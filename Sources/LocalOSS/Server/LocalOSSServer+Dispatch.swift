@@ -5,7 +5,7 @@ import NIOHTTP1
 
 extension LocalOSSServer {
     /// Authenticates, applies `fail`/`wrong…` faults and runs the operation.
-    func respond(to request: OSSRequest, body: BodyReader, actions: [FaultAction], requestID: String) async throws -> OSSResponse {
+    func respond(to request: OSSRequest, body: BodyReader, actions: [FaultAction]) async throws -> OSSResponse {
         for case .fail(let status, let code) in actions {
             throw OSSRequestError(status, code, "Injected by a LocalOSS fault rule.", ec: "9999-00000000")
         }
@@ -18,14 +18,14 @@ extension LocalOSSServer {
 
         var response: OSSResponse
         switch request.operation {
-        case .putObject: response = try await putObject(request, bucket: bucket, body: body, requestID: requestID)
+        case .putObject: response = try await putObject(request, bucket: bucket, body: body)
         case .getObject, .headObject: response = try getObject(request, bucket: bucket)
         case .deleteObject:
             store.delete(bucket: bucket, key: request.objectKey)
             response = OSSResponse(status: .noContent)
         case .initiateMultipartUpload: response = try initiate(request, bucket: bucket)
         case .uploadPart: response = try await uploadPart(request, bucket: bucket, body: body)
-        case .completeMultipartUpload: response = try await complete(request, bucket: bucket, body: body, requestID: requestID)
+        case .completeMultipartUpload: response = try await complete(request, bucket: bucket, body: body)
         case .listParts: response = try listParts(request, bucket: bucket)
         case .abortMultipartUpload:
             store.abort(try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? ""))

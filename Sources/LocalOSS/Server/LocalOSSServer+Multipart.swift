@@ -30,7 +30,7 @@ extension LocalOSSServer {
         return response
     }
 
-    func complete(_ request: OSSRequest, bucket: String, body: BodyReader, requestID: String) async throws -> OSSResponse {
+    func complete(_ request: OSSRequest, bucket: String, body: BodyReader) async throws -> OSSResponse {
         let uploadID = request.query["uploadId"] ?? ""
         let upload = try store.upload(bucket: bucket, key: request.objectKey, id: uploadID)
         var document = try await body.collect()
