@@ -38,56 +38,72 @@ public struct CRC64: Sendable, Hashable {
         return crc.value
     }
 
+    /// A CRC already known by value and length (e.g. a part's CRC reported by the server).
+    public init(value: UInt64, count: UInt64) {
+        self.value = value
+        self.count = count
+    }
+
     /// Appends another CRC: `combine(crc(A), crc(B), length(B)) == crc(A + B)`.
     public mutating func append(_ other: CRC64) {
-        value = CRC64.combine(value, other.value, lengthB: other.count)
-        count &+= other.count
+        append(crc: other.value, length: other.count)
     }
 
-    /// The CRC of A followed by B from the CRCs of A and B and B's length, without the bytes
-    /// (zlib's GF(2) matrix method, adapted to the CRC-64/ECMA reflected polynomial).
+    /// Appends bytes known only by their CRC and length.
+    public mutating func append(crc: UInt64, length: UInt64) {
+        value = CRC64.combine(value, crc, lengthB: length)
+        count &+= length
+    }
+
+    /// The CRC of A followed by B from the CRCs of A and B and B's length, without the bytes.
+    ///
+    /// crc(A‖B) = crc(A)·x^(8·len B) mod P ⊕ crc(B); the all-ones init and xor-out cancel out. x^(8n) is built
+    /// from a table of x^(2^k) by square-and-multiply, so a combine costs O(log n) polynomial products
+    /// (the method of zlib 1.2.12's crc32_combine, in the reflected CRC-64/ECMA domain).
     public static func combine(_ crcA: UInt64, _ crcB: UInt64, lengthB: UInt64) -> UInt64 {
         guard lengthB > 0 else { return crcA }
-        // Operator for one zero bit, in the reflected domain.
-        var odd = [UInt64](repeating: 0, count: 64)
-        odd[0] = 0xC96C_5795_D787_0F42
-        var row: UInt64 = 1
-        for n in 1..<64 {
-            odd[n] = row
-            row <<= 1
-        }
-        var even = [UInt64](repeating: 0, count: 64)
-        square(&even, odd)  // two zero bits
-        square(&odd, even)  // four zero bits
-
-        // The init/xor-out of all ones cancel out across the concatenation, so only crcA is shifted.
-        var crc = crcA
-        var length = lengthB
-        repeat {
-            square(&even, odd)  // first pass: one zero byte
-            if length & 1 != 0 { crc = times(even, crc) }
-            length >>= 1
-            if length == 0 { break }
-            square(&odd, even)
-            if length & 1 != 0 { crc = times(odd, crc) }
-            length >>= 1
-        } while length != 0
-        return crc ^ crcB
+        return multiplyModP(xToThe8N(lengthB), crcA) ^ crcB
     }
 
-    private static func times(_ matrix: [UInt64], _ vector: UInt64) -> UInt64 {
-        var sum: UInt64 = 0
-        var vec = vector
-        var i = 0
-        while vec != 0 {
-            if vec & 1 != 0 { sum ^= matrix[i] }
-            vec >>= 1
-            i += 1
+    /// The reflected ECMA-182 polynomial.
+    private static let polynomial: UInt64 = 0xC96C_5795_D787_0F42
+    /// x^0 in the reflected representation.
+    private static let one: UInt64 = 1 << 63
+
+    /// a·b mod P, reflected.
+    private static func multiplyModP(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var m = one
+        var product: UInt64 = 0
+        var b = b
+        while true {
+            if a & m != 0 {
+                product ^= b
+                if a & (m - 1) == 0 { break }
+            }
+            m >>= 1
+            b = b & 1 != 0 ? (b >> 1) ^ polynomial : b >> 1
         }
-        return sum
+        return product
     }
 
-    private static func square(_ result: inout [UInt64], _ matrix: [UInt64]) {
-        for n in 0..<64 { result[n] = times(matrix, matrix[n]) }
+    /// x^(2^k) mod P for k = 0…63.
+    private static let powersOfTwo: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 64)
+        table[0] = one >> 1  // x^1
+        for k in 1..<64 { table[k] = multiplyModP(table[k - 1], table[k - 1]) }
+        return table
+    }()
+
+    /// x^(8·n) mod P.
+    private static func xToThe8N(_ n: UInt64) -> UInt64 {
+        var result = one
+        var n = n
+        var k = 3  // 8·n = 2^3·n
+        while n != 0 {
+            if n & 1 != 0 { result = multiplyModP(powersOfTwo[k & 63], result) }
+            n >>= 1
+            k += 1
+        }
+        return result
     }
 }

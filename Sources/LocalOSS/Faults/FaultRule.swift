@@ -6,6 +6,9 @@ public enum FaultAction: Sendable, Codable, Hashable {
     case resetAfterBodyBytes(Int)
     /// Wait this long before responding.
     case delay(milliseconds: Int)
+    /// Run the operation, then close the connection instead of answering: the client never learns that it
+    /// succeeded (a lost response; e.g. a Complete whose retry then meets `NoSuchUpload`).
+    case dropResponse
     /// Run the operation but send a wrong `x-oss-hash-crc64ecma`.
     case wrongCRC
     /// Run the operation but send a wrong `ETag`.

@@ -80,6 +80,13 @@ extension LocalOSSServer {
             throw IncompleteBodyError()
         }
         for case .delay(let ms) in actions { try await Task.sleep(for: .milliseconds(ms)) }
+        if actions.contains(.dropResponse) {
+            entry.status = Int(response.status.code)
+            entry.bytes = UInt64(body.received)
+            entry.errorCode = "InjectedDroppedResponse"
+            log.append(entry)
+            throw InjectedReset()
+        }
 
         response.headers.replaceOrAdd(name: "x-oss-request-id", value: requestID)
         response.headers.replaceOrAdd(name: "Server", value: "LocalOSS")

@@ -1,0 +1,17 @@
+import Foundation
+
+extension LocalOSSServer {
+    /// The stored bytes of an object (nil if absent, or in discard mode). For tests that prove an upload is
+    /// byte-exact.
+    public func objectData(bucket: String, key: String) -> Data? {
+        guard let object = try? store.object(bucket: bucket, key: key) else { return nil }
+        if object.size == 0 { return Data() }
+        guard let url = store.dataURL(object) else { return nil }
+        return try? Data(contentsOf: url)
+    }
+
+    /// The stored headers of an object (lower-case names: content-type, x-oss-meta-*, …), nil if absent.
+    public func objectHeaders(bucket: String, key: String) -> [String: String]? {
+        (try? store.object(bucket: bucket, key: key))?.headers
+    }
+}

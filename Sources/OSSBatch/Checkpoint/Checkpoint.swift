@@ -1,0 +1,92 @@
+import Digests
+import Foundation
+
+/// One multipart job's progress, as kept on disk between runs: which upload, for which version of which
+/// file, cut how, and every part OSS confirmed (number, size, ETag, CRC-64). No secrets.
+public struct Checkpoint: Sendable, Codable, Hashable {
+    public static let currentFormat = "ossbatch-checkpoint/1"
+
+    public struct Part: Sendable, Codable, Hashable {
+        public var number: Int
+        public var size: Int64
+        public var etag: String
+        public var crc64: UInt64
+    }
+
+    public var format: String
+    public var bucket: String
+    public var key: String
+    public var source: String
+    public var identity: SourceIdentity
+    public var partSize: Int64
+    public var partCount: Int
+    public var uploadID: String
+    /// Confirmed parts, sorted by number.
+    public var parts: [Part]
+    /// Set just before CompleteMultipartUpload is sent: if the process dies after that, the upload may have
+    /// been completed, and `resume` settles it with HEAD (size and CRC-64) instead of uploading again.
+    public var completing: Bool
+    public var createdAt: String
+
+    public init(bucket: String, key: String, source: String, identity: SourceIdentity, partPlan: PartPlan, uploadID: String) {
+        format = Checkpoint.currentFormat
+        self.bucket = bucket
+        self.key = key
+        self.source = source
+        self.identity = identity
+        partSize = partPlan.partSize
+        partCount = partPlan.partCount
+        self.uploadID = uploadID
+        parts = []
+        completing = false
+        createdAt = Timestamp.iso8601()
+    }
+
+    public var partPlan: PartPlan { PartPlan(partSize: partSize, partCount: partCount) }
+
+    /// Records a confirmed part (replacing an earlier record of the same number).
+    public mutating func record(_ part: Part) {
+        if let i = parts.firstIndex(where: { $0.number == part.number }) {
+            parts[i] = part
+        } else {
+            parts.append(part)
+            parts.sort { $0.number < $1.number }
+        }
+    }
+
+    /// The whole object's CRC-64 when every part is recorded, combined in part order; `nil` otherwise.
+    public var objectCRC64: UInt64? {
+        guard parts.count == partCount else { return nil }
+        var crc = CRC64()
+        for part in parts {
+            crc = CRC64(combining: crc, partCRC: part.crc64, partLength: part.size)
+        }
+        return crc.value
+    }
+}
+
+extension CRC64 {
+    /// `previous` followed by a part known only by its CRC and length.
+    init(combining previous: CRC64, partCRC: UInt64, partLength: Int64) {
+        self = previous
+        self.append(crc: partCRC, length: UInt64(partLength))
+    }
+}
+
+/// Why a checkpoint on disk cannot be used.
+public enum CheckpointProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Not JSON, truncated, or its checksum does not match its content.
+    case corrupt(String)
+    /// The source file is not the version the checkpoint's parts came from.
+    case sourceChanged(String)
+    /// Another bucket, key, source or part plan than the job's.
+    case mismatched(String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let s): return "checkpoint is corrupt (\(s))"
+        case .sourceChanged(let s): return "source changed since the checkpoint (\(s))"
+        case .mismatched(let s): return "checkpoint is for another upload (\(s))"
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import OSSKit
+
+/// Credentials could not be found or read. Messages name the place to fix, never a secret.
+public struct CredentialsError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Finds the AccessKey (and STS token) for a run, afresh on every `run` and `resume` (a token may have been
+/// rotated in between). Order: `--credentials-file`, then the manifest's `target.credentials`, then the
+/// environment (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`).
+///
+/// A credentials file is INI: `[profile]` sections with `access_key_id`, `access_key_secret` and optionally
+/// `security_token` (`#` or `;` start comments). It must not be readable by group or others.
+public struct CredentialsResolver: Sendable {
+    public var commandLineFile: String?
+    public var profile: String?
+    public var manifestSource: CredentialsSource?
+    public var environment: [String: String]
+
+    public init(commandLineFile: String? = nil, profile: String? = nil, manifestSource: CredentialsSource?,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.commandLineFile = commandLineFile
+        self.profile = profile
+        self.manifestSource = manifestSource
+        self.environment = environment
+    }
+
+    public func resolve() throws(CredentialsError) -> Credentials {
+        if let file = commandLineFile {
+            return try CredentialsResolver.read(file: file, profile: profile ?? manifestSource?.profile ?? "default")
+        }
+        if let source = manifestSource {
+            return try CredentialsResolver.read(file: source.file, profile: profile ?? source.profile)
+        }
+        let id = environment["OSS_ACCESS_KEY_ID"] ?? ""
+        let secret = environment["OSS_ACCESS_KEY_SECRET"] ?? ""
+        guard !id.isEmpty, !secret.isEmpty else {
+            throw CredentialsError(message: "no credentials: set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS), or name a credentials file with --credentials-file or target.credentials in the manifest")
+        }
+        let token = environment["OSS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        return Credentials(accessKeyID: id, accessKeySecret: secret, securityToken: token)
+    }
+
+    /// Reads `profile` from the INI file at `file`, refusing a file others can read.
+    static func read(file: String, profile: String) throws(CredentialsError) -> Credentials {
+        let path = (file as NSString).expandingTildeInPath
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw CredentialsError(message: "credentials file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard st.st_mode & 0o077 == 0 else {
+            throw CredentialsError(message: "credentials file \(path) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8))); run: chmod 600 \(path)")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CredentialsError(message: "credentials file \(path) cannot be read as UTF-8 text")
+        }
+        let sections = INI.parse(text)
+        guard let values = sections[profile] else {
+            let known = sections.keys.sorted().joined(separator: ", ")
+            throw CredentialsError(message: "credentials file \(path) has no profile [\(profile)]" + (known.isEmpty ? "" : " (profiles: \(known))"))
+        }
+        guard let id = values["access_key_id"], !id.isEmpty,
+              let secret = values["access_key_secret"], !secret.isEmpty else {
+            throw CredentialsError(message: "credentials file \(path), profile [\(profile)]: needs access_key_id and access_key_secret")
+        }
+        let token = values["security_token"] ?? values["session_token"]
+        return Credentials(accessKeyID: id, accessKeySecret: secret, securityToken: token?.isEmpty == false ? token : nil)
+    }
+}
+
+/// The small INI dialect of credentials files.
+enum INI {
+    /// Section name → key → value. Keys are lower-cased; values trimmed.
+    static func parse(_ text: String) -> [String: [String: String]] {
+        var sections: [String: [String: String]] = [:]
+        var current: String?
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") && line.hasSuffix("]") {
+                let name = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                current = name
+                sections[name, default: [:]] = sections[name] ?? [:]
+                continue
+            }
+            guard let section = current, let eq = line.firstIndex(of: "=") else { continue }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            sections[section, default: [:]][key] = value
+        }
+        return sections
+    }
+}

@@ -1,0 +1,95 @@
+import Logging
+import OSSKit
+import Synchronization
+
+/// Why a batch stops taking new work before the end.
+enum StopReason: Sendable {
+    /// SIGINT or SIGTERM.
+    case interrupted
+    /// An error that every request would hit (bad credentials, missing bucket, access denied).
+    case fatal(JobError)
+}
+
+/// Everything the jobs of one batch share: the client, the global request limit, the stop flag.
+final class BatchContext: Sendable {
+    let client: OSSClient
+    let bucket: String
+    let settings: UploadSettings
+    let checkpoints: CheckpointStore
+    let logger: Logger
+    let progress: BatchProgress
+    /// At most `concurrency` requests in flight over the whole batch.
+    private let requests: AsyncSemaphore
+    private let state = Mutex(State())
+
+    private struct State {
+        var stop: StopReason?
+        var succeededRequests = 0
+        var consecutiveFatal = 0
+    }
+
+    init(client: OSSClient, bucket: String, settings: UploadSettings, logger: Logger, progress: BatchProgress) {
+        self.client = client
+        self.bucket = bucket
+        self.settings = settings
+        checkpoints = CheckpointStore(directory: settings.checkpointDir)
+        self.logger = logger
+        self.progress = progress
+        requests = AsyncSemaphore(permits: settings.concurrency)
+    }
+
+    var stopReason: StopReason? { state.withLock { $0.stop } }
+    var isStopping: Bool { stopReason != nil }
+
+    func requestStop(_ reason: StopReason) {
+        state.withLock { s in
+            if s.stop == nil { s.stop = reason }
+        }
+    }
+
+    /// Runs one client call (one request, with the client's own retries) under the global request limit,
+    /// and watches its outcome for batch-fatal errors.
+    func send<T: Sendable>(_ tally: JobTally, _ call: () async throws -> T) async throws -> T {
+        do {
+            let result = try await requests.withPermit(call)
+            state.withLock { s in
+                s.succeededRequests += 1
+                s.consecutiveFatal = 0
+            }
+            return result
+        } catch let error as OSSError {
+            tally.addAttempts(error.attempts)
+            observe(error)
+            throw error
+        }
+    }
+
+    /// Batch-fatal codes stop the batch when they come three times in a row, or at once when no request of
+    /// this run has succeeded yet (a wrong key or a missing bucket fails everything; there is no point in
+    /// failing 100,000 jobs one by one).
+    private func observe(_ error: OSSError) {
+        guard case .service(let e, _) = error, JobError.batchFatalCodes.contains(e.code) else {
+            state.withLock { $0.consecutiveFatal = 0 }
+            return
+        }
+        let trip = state.withLock { s -> Bool in
+            s.consecutiveFatal += 1
+            return s.succeededRequests == 0 || s.consecutiveFatal >= 3
+        }
+        if trip {
+            let jobError = JobError(error)
+            if !isStopping { logger.error("stopping the batch: \(jobError)") }
+            requestStop(.fatal(jobError))
+        }
+    }
+}
+
+/// Per-job counters, updated by concurrent part uploads.
+final class JobTally: Sendable {
+    private let state = Mutex((attempts: 0, bytes: Int64(0)))
+
+    func addAttempts(_ n: Int) { state.withLock { $0.attempts += n } }
+    func addBytes(_ n: Int64) { state.withLock { $0.bytes += n } }
+    var attempts: Int { state.withLock { $0.attempts } }
+    var bytes: Int64 { state.withLock { $0.bytes } }
+}

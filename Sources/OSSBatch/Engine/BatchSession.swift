@@ -1,0 +1,29 @@
+import CurlHTTP
+import Foundation
+import Logging
+import OSSKit
+
+/// Everything one `run` or `resume` needs, built from a report: the transport, the client, the engine.
+public struct BatchSession: Sendable {
+    public let http: CurlHTTPClient
+    public let client: OSSClient
+    public let engine: Engine
+
+    public init(report: Report, store: ReportStore, credentials: Credentials, logger: Logger) {
+        var httpConfig = CurlHTTPConfiguration()
+        httpConfig.maxSendBytesPerSecond = report.upload.bandwidth
+        httpConfig.maxConnections = max(16, report.upload.concurrency * 2)
+        httpConfig.userAgent = "ossbatch/\(OSSBatchVersion.current)"
+        http = CurlHTTPClient(configuration: httpConfig)
+        let target = report.target
+        client = OSSClient(configuration: OSSClientConfiguration(endpoint: target.endpoint, region: target.region,
+                                                                 signature: target.signature, addressing: target.addressing,
+                                                                 retry: report.upload.retry),
+                           credentials: credentials, http: http)
+        engine = Engine(report: report, store: store, client: client, http: http, logger: logger)
+    }
+}
+
+public enum OSSBatchVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,180 @@
+import CurlHTTP
+import Foundation
+import Logging
+import OSSKit
+import Synchronization
+
+/// How a run ended, for the CLI.
+public struct RunResult: Sendable {
+    public var report: Report
+    public var exitStatus: ExitStatus
+}
+
+/// Runs the unfinished jobs of a report under the batch's global limits, recording every outcome in the
+/// report's journal as it happens and the final state in the report.
+///
+/// Limits: at most `concurrency` requests in flight over the whole batch (parts of several files interleave),
+/// at most `files_in_flight` multipart uploads open, at most `concurrency` small files in progress, and the
+/// transport's bandwidth cap. A failing job never stalls the others; a batch-fatal error or `stop()` stops
+/// new work, and what was in flight ends `pending` with its checkpoint.
+public final class Engine: Sendable {
+    public let progress = BatchProgress()
+    private let context: BatchContext
+    private let store: ReportStore
+    private let http: CurlHTTPClient
+    private let state: Mutex<Report>
+    private let runTask = Mutex<Task<Void, Never>?>(nil)
+
+    public init(report: Report, store: ReportStore, client: OSSClient, http: CurlHTTPClient, logger: Logger) {
+        self.store = store
+        self.http = http
+        state = Mutex(report)
+        context = BatchContext(client: client, bucket: report.target.bucket, settings: report.upload,
+                               logger: logger, progress: progress)
+    }
+
+    /// Stops taking new work (SIGINT/SIGTERM). In-flight requests get `grace` to finish, then are cancelled.
+    public func stop(grace: Duration = .seconds(3)) {
+        guard !context.isStopping else { return }
+        context.requestStop(.interrupted)
+        context.logger.notice("interrupted: finishing in-flight requests (at most \(Int(grace.seconds)) s), then saving progress")
+        Task {
+            try? await Task.sleep(for: grace)
+            self.runTask.withLock { $0 }?.cancel()
+        }
+    }
+
+    /// Runs every job that is not yet succeeded or skipped. `command` names the invocation in the report.
+    public func run(command: String) async -> RunResult {
+        let startedAt = Timestamp.iso8601()
+        let todo: [(index: Int, job: UploadJob)] = state.withLock { report in
+            report.status = .running
+            report.fatalError = nil
+            report.runs.append(RunRecord(command: command, startedAt: startedAt, finishedAt: nil, status: .running, exitCode: nil))
+            return report.jobs.enumerated().compactMap { i, entry in
+                entry.outcome.status == .succeeded || entry.outcome.status == .skipped ? nil : (i, entry.spec)
+            }
+        }
+        let initial = state.withLock { $0 }
+        progress.start(jobs: initial.jobs.count, bytes: initial.totals.bytes,
+                       alreadyDoneJobs: initial.totals.succeeded + initial.totals.skipped,
+                       alreadyDoneBytes: initial.totals.bytesDone)
+        var writeError: StateFileError?
+        do { try store.write(initial) } catch { writeError = error }
+
+        if writeError == nil, todo.contains(where: { if case .multipart = $0.job.method { return true }; return false }) {
+            do { try context.checkpoints.prepare() } catch {
+                context.requestStop(.fatal(JobError(code: "CheckpointError", message: error.description)))
+            }
+        }
+
+        if writeError == nil && !context.isStopping {
+            let task = Task { await self.runJobs(todo) }
+            runTask.withLock { $0 = task }
+            // A periodic flush makes journaled outcomes durable about once a second (kill -9 loses nothing
+            // written; a power cut loses at most the last second).
+            let flusher = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    try? store.syncJournal()
+                    progress.setBytesSent(http.bodyBytesSent)
+                }
+            }
+            await task.value
+            flusher.cancel()
+            progress.setBytesSent(http.bodyBytesSent)
+        }
+
+        return finish(writeError: writeError)
+    }
+
+    private func runJobs(_ todo: [(index: Int, job: UploadJob)]) async {
+        let runner = JobRunner(context: context)
+        let smallSlots = AsyncSemaphore(permits: context.settings.concurrency)
+        let multipartSlots = AsyncSemaphore(permits: context.settings.filesInFlight)
+        await withTaskGroup(of: Void.self) { group in
+            for (index, job) in todo {
+                if context.isStopping || Task.isCancelled { break }
+                let slots: AsyncSemaphore
+                if case .multipart = job.method { slots = multipartSlots } else { slots = smallSlots }
+                do { try await slots.acquire() } catch { break }
+                if context.isStopping {
+                    slots.release()
+                    break
+                }
+                group.addTask {
+                    let (outcome, ran) = await runner.run(job)
+                    slots.release()
+                    self.record(outcome, index: index, ran: ran, planned: job)
+                }
+            }
+            await group.waitForAll()
+        }
+    }
+
+    /// Journals one outcome and updates the in-memory report.
+    private func record(_ outcome: JobOutcome, index: Int, ran: UploadJob, planned: UploadJob) {
+        progress.finished(outcome.status, bytes: ran.size)
+        state.withLock { report in
+            report.jobs[index].outcome = outcome
+            report.jobs[index].spec = ran
+        }
+        switch outcome.status {
+        case .failed: context.logger.error("\(outcome.key): failed: \(outcome.error.map { "\($0)" } ?? "unknown error")")
+        case .succeeded, .skipped: context.logger.debug("\(outcome.key): \(outcome.status.rawValue)")
+        case .pending: context.logger.info("\(outcome.key): stopped, will resume")
+        }
+        for warning in outcome.warnings ?? [] { context.logger.warning("\(outcome.key): \(warning)") }
+        do {
+            try store.record(outcome, spec: ran == planned ? nil : ran)
+        } catch {
+            // Without the journal a crash could lose what happened; stop rather than go on unrecorded.
+            context.logger.error("cannot write the journal: \(error)")
+            context.requestStop(.fatal(JobError(code: "ReportError", message: error.description)))
+        }
+    }
+
+    private func finish(writeError: StateFileError?) -> RunResult {
+        var report = state.withLock { $0 }
+        report.recomputeTotals()
+        let exit: ExitStatus
+        if let writeError {
+            report.status = .fatal
+            report.fatalError = JobError(code: "ReportError", message: writeError.description)
+            exit = .fatal
+        } else {
+            switch context.stopReason {
+            case .interrupted?:
+                report.status = .interrupted
+                exit = .interrupted
+            case .fatal(let error)?:
+                report.status = .fatal
+                report.fatalError = error
+                exit = .fatal
+            case nil:
+                if report.totals.failed > 0 || report.totals.pending > 0 {
+                    report.status = .failed
+                    exit = .jobsFailed
+                } else {
+                    report.status = .succeeded
+                    exit = .success
+                }
+            }
+        }
+        let now = Timestamp.iso8601()
+        report.updatedAt = now
+        if !report.runs.isEmpty {
+            report.runs[report.runs.count - 1].finishedAt = now
+            report.runs[report.runs.count - 1].status = report.status
+            report.runs[report.runs.count - 1].exitCode = exit.rawValue
+        }
+        var finalExit = exit
+        if writeError == nil {
+            do { try store.write(report) } catch {
+                context.logger.error("cannot write the report: \(error)")
+                finalExit = .fatal
+            }
+        }
+        return RunResult(report: report, exitStatus: finalExit)
+    }
+}

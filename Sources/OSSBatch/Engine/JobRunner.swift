@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import OSSKit
+
+/// Runs one `UploadJob` to an outcome: PutObject for small files, a resumable multipart upload for large
+/// ones. Never throws: every way a job can end is a `JobOutcome` (cancellation ends it `pending`).
+struct JobRunner: Sendable {
+    let context: BatchContext
+
+    /// The outcome, and the job as actually run (its identity and part plan change when the source
+    /// changed since it was planned).
+    func run(_ planned: UploadJob) async -> (JobOutcome, UploadJob) {
+        let started = ContinuousClock.now
+        let tally = JobTally()
+        var warnings: [String] = []
+        var job = planned
+        var outcome: JobOutcome
+        do {
+            let file = try SourceFile(path: job.source)
+            let current = try file.identity()
+            if current != job.identity {
+                // A new version since the plan (or since the run that was interrupted): upload it as it is
+                // now, from scratch; a checkpoint of the old version will not match and is discarded.
+                warnings.append("source changed since it was planned (\(current.differences(from: job.identity))); uploading the current version")
+                job.identity = current
+                guard let method = PartPlanner.method(size: current.size, partSize: context.settings.partSize,
+                                                      threshold: context.settings.multipartThreshold) else {
+                    throw JobError(code: "EntityTooLarge", message: "\(job.source) is now \(current.size) bytes, more than OSS's largest object")
+                }
+                job.method = method
+            }
+            switch job.method {
+            case .put:
+                outcome = try await runPut(job, file: file, tally: tally)
+            case .multipart(let partPlan):
+                outcome = try await MultipartUpload(context: context, job: job, partPlan: partPlan, file: file,
+                                                    tally: tally).run()
+            }
+        } catch let error as MultipartUpload.Failure {
+            outcome = JobOutcome(key: job.key, status: .failed, method: job.methodName, uploadID: error.uploadID,
+                                 checkpoint: error.checkpoint, error: error.error)
+            outcome.callback = error.callback
+        } catch let error as MultipartUpload.Pending {
+            outcome = JobOutcome(key: job.key, status: .pending, method: job.methodName, uploadID: error.uploadID,
+                                 checkpoint: error.checkpoint)
+        } catch {
+            if isCancellation(error) {
+                outcome = JobOutcome(key: job.key, status: .pending, method: job.methodName)
+            } else {
+                outcome = JobOutcome(key: job.key, status: .failed, method: job.methodName, error: JobError.from(error))
+                if case .service(let e, _)? = error as? OSSError, e.code == "CallbackFailed" {
+                    outcome.callback = CallbackResult(status: e.httpStatus, body: e.details["body"] ?? e.message)
+                }
+            }
+        }
+        if let more = outcome.warnings { warnings.insert(contentsOf: more, at: 0) }
+        outcome.warnings = warnings.isEmpty ? nil : warnings
+        outcome.attempts = tally.attempts
+        outcome.bytesSent = tally.bytes
+        outcome.durationSeconds = (ContinuousClock.now - started).seconds
+        outcome.finishedAt = Timestamp.iso8601()
+        return (outcome, job)
+    }
+
+    /// One PutObject, the source stat'ed before and after.
+    private func runPut(_ job: UploadJob, file: SourceFile, tally: JobTally) async throws -> JobOutcome {
+        let client = context.client
+        let bucket = context.bucket
+        if context.settings.ifExists == .skip, let skipped = try await skipIfIdentical(job, file: file, tally: tally) {
+            return skipped
+        }
+        var options = job.options
+        if context.settings.ifExists == .fail { options.forbidOverwrite = true }
+        let md5 = context.settings.verify == .md5 || context.settings.verify == .both
+        let body = ObjectBody.file(descriptor: file.descriptor, offset: 0, length: job.size)
+        let result = try await context.send(tally) {
+            try await client.putObject(bucket: bucket, key: job.key, body: body, options: options, contentMD5: md5)
+        }
+        tally.addAttempts(result.attempts)
+        tally.addBytes(job.size)
+        try verifyUnchanged(job, file: file)
+        var outcome = JobOutcome(key: job.key, status: .succeeded, method: .put, etag: result.etag,
+                                 crc64: String(result.crc64))
+        if job.options.callback != nil {
+            outcome.callback = CallbackResult(status: result.status, body: result.callbackBody ?? "")
+        }
+        return outcome
+    }
+
+    /// `if_exists: skip`: HEAD the key; an object of the same size and CRC-64 as the local file is kept.
+    func skipIfIdentical(_ job: UploadJob, file: SourceFile, tally: JobTally) async throws -> JobOutcome? {
+        let client = context.client
+        let bucket = context.bucket
+        guard let head = try await context.send(tally, { try await client.headObject(bucket: bucket, key: job.key) }) else {
+            tally.addAttempts(1)
+            return nil
+        }
+        tally.addAttempts(1)
+        guard head.size == job.size, let remote = head.crc64 else { return nil }
+        let local = try file.crc64(offset: 0, length: job.size)
+        guard local == remote else { return nil }
+        return JobOutcome(key: job.key, status: .skipped, method: job.methodName, etag: head.etag, crc64: String(remote))
+    }
+
+    /// The file must be the same version after sending as before: same through our descriptor, and still the
+    /// file at its path. Otherwise the object may mix two versions, and the job fails.
+    func verifyUnchanged(_ job: UploadJob, file: SourceFile) throws(JobError) {
+        let now = try file.identity()
+        let atPath = try SourceFile.identity(atPath: job.source)
+        guard now == job.identity, atPath == job.identity else {
+            let what = now != job.identity ? now.differences(from: job.identity) : atPath.differences(from: job.identity)
+            throw JobError(code: "SourceChanged", message: "source changed while it was being uploaded (\(what)); run resume to upload the new version")
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,315 @@
+import Digests
+import Foundation
+import Logging
+import OSSKit
+
+/// One resumable multipart upload: find or start the upload, send the parts the server does not already
+/// have, complete, prove the object. Progress lives in a `Checkpoint` so that a run killed at any instant
+/// resumes without sending again a part the server confirmed.
+struct MultipartUpload {
+    /// The job failed; what the report should keep (the checkpoint stays when the upload can continue).
+    struct Failure: Error {
+        var error: JobError
+        var uploadID: String?
+        var checkpoint: String?
+        var callback: CallbackResult?
+    }
+
+    /// The job was stopped (interrupt or fatal stop) with its progress saved.
+    struct Pending: Error {
+        var uploadID: String?
+        var checkpoint: String?
+    }
+
+    let context: BatchContext
+    let job: UploadJob
+    let partPlan: PartPlan
+    let file: SourceFile
+    let tally: JobTally
+
+    private var client: OSSClient { context.client }
+    private var bucket: String { context.bucket }
+    private var store: CheckpointStore { context.checkpoints }
+    private var logger: Logger { context.logger }
+
+    func run() async throws -> JobOutcome {
+        let path = store.path(bucket: bucket, key: job.key, source: job.source)
+        var warnings: [String] = []
+
+        if context.settings.ifExists == .skip,
+           let skipped = try await JobRunner(context: context).skipIfIdentical(job, file: file, tally: tally) {
+            store.remove(path)
+            return skipped
+        }
+
+        // 1. An upload to continue, or a new one.
+        var resumed = try await resumeFromCheckpoint(at: path, warnings: &warnings)
+        if case .succeeded(let outcome)? = resumed {
+            var outcome = outcome
+            outcome.warnings = warnings.isEmpty ? nil : warnings
+            return outcome
+        }
+        var checkpoint: Checkpoint
+        var reused = 0
+        if case .continuing(let c, let kept)? = resumed {
+            checkpoint = c
+            reused = kept
+        } else {
+            var options = job.options
+            if context.settings.ifExists == .fail { options.forbidOverwrite = true }
+            let key = job.key
+            let uploadID = try await context.send(tally) {
+                try await client.initiateMultipartUpload(bucket: bucket, key: key, options: options)
+            }
+            tally.addAttempts(1)
+            checkpoint = Checkpoint(bucket: bucket, key: job.key, source: job.source, identity: job.identity,
+                                    partPlan: partPlan, uploadID: uploadID)
+            do {
+                try store.save(checkpoint, to: path)
+            } catch {
+                // Without a checkpoint a crash would orphan the upload: give it back now.
+                try? await context.send(tally) { try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID) }
+                throw Failure(error: JobError.from(error), uploadID: nil, checkpoint: nil)
+            }
+        }
+        resumed = nil
+
+        // 2. The missing parts, concurrently under the global request limit.
+        let writer = CheckpointWriter(store: store, path: path, checkpoint: checkpoint)
+        let done = Set(checkpoint.parts.map(\.number))
+        let missing = (1...partPlan.partCount).filter { !done.contains($0) }
+        do {
+            try await uploadParts(missing, uploadID: checkpoint.uploadID, writer: writer)
+        } catch {
+            try? writer.flush()
+            if isCancellation(error) || context.isStopping && !(error is Failure) {
+                throw Pending(uploadID: checkpoint.uploadID, checkpoint: path)
+            }
+            if let failure = error as? Failure { throw failure }
+            throw Failure(error: JobError.from(error), uploadID: checkpoint.uploadID, checkpoint: path)
+        }
+        checkpoint = writer.current
+
+        // 3. Same file as the parts came from? Otherwise the object would mix versions.
+        do {
+            try JobRunner(context: context).verifyUnchanged(job, file: file)
+        } catch {
+            await discard(path: path, uploadID: checkpoint.uploadID)
+            throw Failure(error: error, uploadID: nil, checkpoint: nil)
+        }
+
+        // 4. Complete, then prove the object.
+        checkpoint.completing = true
+        do { try store.save(checkpoint, to: path) } catch {
+            throw Failure(error: JobError.from(error), uploadID: checkpoint.uploadID, checkpoint: path)
+        }
+        var outcome = try await complete(checkpoint, path: path)
+        outcome.partsReused = reused
+        warnings += outcome.warnings ?? []
+        outcome.warnings = warnings.isEmpty ? nil : warnings
+        return outcome
+    }
+
+    // MARK: - Resume
+
+    private enum Resumed {
+        case continuing(Checkpoint, keptParts: Int)
+        case succeeded(JobOutcome)
+    }
+
+    /// Reads the checkpoint, checks it against the source and the server, and keeps every part the server
+    /// confirms. Returns `nil` when the job must start a new upload.
+    private func resumeFromCheckpoint(at path: String, warnings: inout [String]) async throws -> Resumed? {
+        guard let loaded = store.load(path) else { return nil }
+        var checkpoint: Checkpoint
+        switch loaded {
+        case .failure(let problem):
+            warnings.append("\(problem); discarded, starting over")
+            logger.warning("\(job.key): \(problem); discarded, starting over")
+            await discard(path: path, uploadID: store.uploadIDForCleanup(path))
+            return nil
+        case .success(let c):
+            checkpoint = c
+        }
+        if let problem = mismatch(checkpoint) {
+            warnings.append("\(problem); discarded, starting over")
+            logger.warning("\(job.key): \(problem); discarded, starting over")
+            await discard(path: path, uploadID: checkpoint.uploadID)
+            return nil
+        }
+
+        let key = job.key
+        let uploadID = checkpoint.uploadID
+        let listed: [ListedPart]
+        do {
+            listed = try await context.send(tally) { try await client.listParts(bucket: bucket, key: key, uploadID: uploadID) }
+            tally.addAttempts(1)
+        } catch let error as OSSError where error.code == "NoSuchUpload" {
+            // Completed by a run that died before deleting its checkpoint, or aborted by someone else.
+            if checkpoint.completing, let outcome = try await settleByHead(checkpoint, path: path, after: "the upload is gone (NoSuchUpload)") {
+                return .succeeded(outcome)
+            }
+            warnings.append("upload \(uploadID) no longer exists (NoSuchUpload); starting a new upload")
+            logger.warning("\(job.key): upload \(uploadID) no longer exists; starting a new upload")
+            store.remove(path)
+            return nil
+        } catch {
+            if isCancellation(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
+            // Never silently open a second upload: the old one would be orphaned with its parts.
+            var jobError = JobError.from(error)
+            jobError.message = "cannot list the parts of upload \(uploadID) to resume it: \(jobError.message)"
+            throw Failure(error: jobError, uploadID: uploadID, checkpoint: path)
+        }
+
+        // Keep every part the server has whose ETag (recorded parts) or CRC-64 of the local bytes
+        // (parts the checkpoint had not yet recorded when the run died) matches — not only a leading run.
+        let recorded = Dictionary(checkpoint.parts.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
+        var kept: [Checkpoint.Part] = []
+        for part in listed where part.partNumber >= 1 && part.partNumber <= partPlan.partCount {
+            let range = partPlan.range(ofPart: part.partNumber, fileSize: job.size)
+            guard part.size == range.length else { continue }
+            if let mine = recorded[part.partNumber], mine.etag == part.etag, part.crc64 == nil || part.crc64 == mine.crc64 {
+                kept.append(mine)
+            } else if let remote = part.crc64, try file.crc64(offset: range.offset, length: range.length) == remote {
+                kept.append(Checkpoint.Part(number: part.partNumber, size: part.size, etag: part.etag, crc64: remote))
+            }
+        }
+        checkpoint.parts = kept.sorted { $0.number < $1.number }
+        checkpoint.completing = false
+        try? store.save(checkpoint, to: path)
+        logger.info("\(job.key): resuming upload \(uploadID) with \(kept.count) of \(partPlan.partCount) parts already on the server")
+        return .continuing(checkpoint, keptParts: kept.count)
+    }
+
+    /// Why `checkpoint` cannot continue this job, if it cannot.
+    private func mismatch(_ checkpoint: Checkpoint) -> CheckpointProblem? {
+        if checkpoint.identity != job.identity {
+            return .sourceChanged(job.identity.differences(from: checkpoint.identity))
+        }
+        if checkpoint.bucket != bucket || checkpoint.key != job.key || checkpoint.source != job.source {
+            return .mismatched("oss://\(checkpoint.bucket)/\(checkpoint.key) from \(checkpoint.source)")
+        }
+        if checkpoint.partPlan != partPlan {
+            return .mismatched("part size \(checkpoint.partSize) × \(checkpoint.partCount), planned \(partPlan.partSize) × \(partPlan.partCount)")
+        }
+        return nil
+    }
+
+    /// Deletes a checkpoint and aborts its upload, so a discarded checkpoint leaves no orphaned parts.
+    private func discard(path: String, uploadID: String?) async {
+        if let uploadID {
+            let key = job.key
+            do {
+                try await context.send(tally) { try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID) }
+            } catch let error as OSSError where error.code == "NoSuchUpload" {
+            } catch {
+                logger.warning("\(job.key): could not abort the discarded upload \(uploadID): \(error)")
+            }
+        }
+        store.remove(path)
+    }
+
+    // MARK: - Parts
+
+    private func uploadParts(_ numbers: [Int], uploadID: String, writer: CheckpointWriter) async throws {
+        let md5 = context.settings.verify == .md5 || context.settings.verify == .both
+        let key = job.key
+        let fd = file.descriptor
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // At most `concurrency` parts of this file are started at a time; the global request limit inside
+            // `send` interleaves them with the parts of other files.
+            var running = 0
+            for number in numbers {
+                if context.isStopping { break }
+                if running >= context.settings.concurrency {
+                    try await group.next()
+                    running -= 1
+                }
+                let range = partPlan.range(ofPart: number, fileSize: job.size)
+                group.addTask {
+                    let result = try await context.send(tally) {
+                        try await client.uploadPart(bucket: bucket, key: key, uploadID: uploadID, partNumber: number,
+                                                    body: .file(descriptor: fd, offset: range.offset, length: range.length),
+                                                    contentMD5: md5)
+                    }
+                    tally.addAttempts(result.attempts)
+                    tally.addBytes(range.length)
+                    try writer.record(Checkpoint.Part(number: number, size: range.length, etag: result.etag, crc64: result.crc64))
+                }
+                running += 1
+            }
+            try await group.waitForAll()
+        }
+        if context.isStopping { throw CancellationError() }
+        try writer.flush()
+    }
+
+    // MARK: - Complete
+
+    private func complete(_ checkpoint: Checkpoint, path: String) async throws -> JobOutcome {
+        let key = job.key
+        let uploadID = checkpoint.uploadID
+        let parts = checkpoint.parts.map { CompletedPart(partNumber: $0.number, etag: $0.etag) }
+        guard let expected = checkpoint.objectCRC64, parts.count == partPlan.partCount else {
+            throw Failure(error: JobError(code: "InternalError", message: "not every part is recorded before completing"),
+                          uploadID: uploadID, checkpoint: path)
+        }
+        let result: CompleteMultipartUploadResult
+        do {
+            result = try await context.send(tally) {
+                try await client.completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, parts: parts,
+                                                         callback: job.options.callback)
+            }
+            tally.addAttempts(result.attempts)
+        } catch let error as OSSError where error.code == "NoSuchUpload" {
+            // A Complete retried after a lost response: the first may have succeeded. HEAD decides.
+            if let outcome = try await settleByHead(checkpoint, path: path, after: "Complete answered NoSuchUpload") {
+                return outcome
+            }
+            store.remove(path)
+            throw Failure(error: JobError(error), uploadID: uploadID, checkpoint: nil)
+        } catch let error as OSSError where error.code == "CallbackFailed" {
+            // The object is stored; only the callback failed. The upload is consumed, so is the checkpoint.
+            store.remove(path)
+            guard case .service(let e, _) = error else { throw error }
+            throw Failure(error: JobError(error), uploadID: uploadID, checkpoint: nil,
+                          callback: CallbackResult(status: e.httpStatus, body: e.details["body"] ?? e.message))
+        } catch {
+            if isCancellation(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
+            throw Failure(error: JobError.from(error), uploadID: uploadID, checkpoint: path)
+        }
+
+        var serverCRC = result.crc64
+        if serverCRC == nil {
+            serverCRC = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }?.crc64
+        }
+        if context.settings.verify != .none, let serverCRC, serverCRC != expected {
+            store.remove(path)
+            throw Failure(error: JobError(code: "IntegrityError",
+                                          message: "object CRC-64 \(serverCRC) differs from the parts' combined CRC-64 \(expected); run resume to upload it again",
+                                          requestID: result.requestID), uploadID: uploadID, checkpoint: nil)
+        }
+        store.remove(path)
+        var outcome = JobOutcome(key: job.key, status: .succeeded, method: .multipart, uploadID: uploadID,
+                                 etag: result.etag, crc64: String(serverCRC ?? expected))
+        if job.options.callback != nil {
+            outcome.callback = CallbackResult(status: 200, body: result.callbackBody ?? "")
+        }
+        return outcome
+    }
+
+    /// The object is there with the expected size and CRC-64: the upload was completed. Returns `nil` when
+    /// HEAD does not prove it.
+    private func settleByHead(_ checkpoint: Checkpoint, path: String, after reason: String) async throws -> JobOutcome? {
+        guard let expected = checkpoint.objectCRC64 else { return nil }
+        let key = job.key
+        let head = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }
+        tally.addAttempts(1)
+        guard let head, head.size == job.size, head.crc64 == expected else { return nil }
+        logger.info("\(job.key): \(reason), and HEAD shows the object complete (size \(head.size), CRC-64 \(expected))")
+        store.remove(path)
+        return JobOutcome(key: job.key, status: .succeeded, method: .multipart, uploadID: checkpoint.uploadID,
+                          etag: head.etag, crc64: String(expected),
+                          warnings: ["\(reason); HEAD proved the object complete"])
+    }
+}

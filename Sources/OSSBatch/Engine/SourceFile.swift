@@ -1,0 +1,86 @@
+import Digests
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A local source file opened for one job. Parts are sent straight from `descriptor` with `pread` by the
+/// transport, so one descriptor serves concurrent parts. `identity()` re-reads size, mtime and inode through
+/// the open descriptor: a file replaced or modified under us is noticed.
+final class SourceFile: Sendable {
+    let path: String
+    let descriptor: Int32
+
+    init(path: String) throws(JobError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw JobError(code: "SourceUnreadable", message: "cannot open \(path): \(reason)")
+        }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    /// The identity of the open file now.
+    func identity() throws(JobError) -> SourceIdentity {
+        var st = stat()
+        guard fstat(descriptor, &st) == 0 else {
+            throw JobError(code: "SourceUnreadable", message: "cannot stat \(path): \(String(cString: strerror(errno)))")
+        }
+        return SourceIdentity(st)
+    }
+
+    /// The identity of whatever is at `path` now (catches a file replaced by rename after we opened it).
+    static func identity(atPath path: String) throws(JobError) -> SourceIdentity {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw JobError(code: "SourceUnreadable", message: "cannot stat \(path): \(String(cString: strerror(errno)))")
+        }
+        return SourceIdentity(st)
+    }
+
+    /// CRC-64 of `length` bytes from `offset`, read through a separate handle (the shared descriptor's
+    /// offset is left alone).
+    func crc64(offset: Int64, length: Int64) throws(JobError) -> UInt64 {
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            try handle.seek(toOffset: UInt64(offset))
+            var crc = CRC64()
+            var remaining = length
+            while remaining > 0 {
+                let chunk = try handle.read(upToCount: Int(min(remaining, 1 << 20))) ?? Data()
+                if chunk.isEmpty { break }
+                crc.update(chunk)
+                remaining -= Int64(chunk.count)
+            }
+            guard remaining == 0 else {
+                throw JobError(code: "SourceChanged", message: "\(path) is shorter than planned")
+            }
+            return crc.value
+        } catch let error as JobError {
+            throw error
+        } catch {
+            throw JobError(code: "SourceUnreadable", message: "cannot read \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+extension SourceIdentity {
+    init(_ st: stat) {
+        self.init(size: Int64(st.st_size),
+                  mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+                  inode: UInt64(st.st_ino), device: UInt64(st.st_dev))
+    }
+
+    /// What differs from `other`, for messages ("size 10 → 12, mtime changed").
+    func differences(from other: SourceIdentity) -> String {
+        var parts: [String] = []
+        if size != other.size { parts.append("size \(other.size) → \(size)") }
+        if mtimeNanoseconds != other.mtimeNanoseconds { parts.append("mtime changed") }
+        if inode != other.inode || device != other.device { parts.append("inode changed (file replaced)") }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,53 @@
+import CurlHTTP
+import Logging
+import OSSKit
+
+/// Aborts the multipart uploads a report's checkpoints hold (`ossbatch abort`), deleting each checkpoint
+/// once OSS confirms its upload is gone.
+public struct UploadAborter: Sendable {
+    public struct Result: Sendable {
+        public var aborted = 0
+        public var alreadyGone = 0
+        public var failed = 0
+    }
+
+    let report: Report
+    let logger: Logger
+    let resolver: CredentialsResolver
+
+    public init(report: Report, logger: Logger, resolver: CredentialsResolver) {
+        self.report = report
+        self.logger = logger
+        self.resolver = resolver
+    }
+
+    public func abortAll() async throws -> Result {
+        let credentials = try resolver.resolve()
+        let http = CurlHTTPClient()
+        defer { http.shutdown() }
+        let target = report.target
+        let client = OSSClient(configuration: OSSClientConfiguration(endpoint: target.endpoint, region: target.region,
+                                                                     signature: target.signature, addressing: target.addressing,
+                                                                     retry: report.upload.retry),
+                               credentials: credentials, http: http)
+        let store = CheckpointStore(directory: report.upload.checkpointDir)
+        var result = Result()
+        for job in report.jobs {
+            let path = store.path(bucket: target.bucket, key: job.spec.key, source: job.spec.source)
+            guard let uploadID = store.uploadIDForCleanup(path) else { continue }
+            do {
+                try await client.abortMultipartUpload(bucket: target.bucket, key: job.spec.key, uploadID: uploadID)
+                result.aborted += 1
+                store.remove(path)
+                logger.info("\(job.spec.key): aborted upload \(uploadID)")
+            } catch let error as OSSError where error.code == "NoSuchUpload" {
+                result.alreadyGone += 1
+                store.remove(path)
+            } catch {
+                result.failed += 1
+                logger.error("\(job.spec.key): could not abort upload \(uploadID): \(error)")
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,14 @@
+/// The process exit codes ossbatch promises (manifest.md).
+public enum ExitStatus: Int32, Sendable {
+    /// Every job succeeded or was skipped.
+    case success = 0
+    /// Some jobs failed (or a manifest selected no files without `allow_empty`).
+    case jobsFailed = 1
+    /// Invalid manifest, report or command line.
+    case invalidInput = 2
+    /// Fatal before or during the run: no credentials, bucket missing, access denied for the whole batch,
+    /// state files unwritable.
+    case fatal = 3
+    /// Stopped by SIGINT or SIGTERM; `resume` continues.
+    case interrupted = 130
+}

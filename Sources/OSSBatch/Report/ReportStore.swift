@@ -1,0 +1,129 @@
+import Foundation
+
+/// A report that cannot be used for `resume` or `abort`.
+public struct ReportLoadError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// The report file and its journal on disk.
+///
+/// Lifecycle of one run: `create` (or `open` for resume) writes the report with the run marked `running`;
+/// every job outcome is appended to `<path>.journal` as it happens (`record`); `write` replaces the report
+/// atomically with the final state and empties the journal. A run killed at any instant leaves a report
+/// plus a journal from which `open` rebuilds the latest state.
+public final class ReportStore: Sendable {
+    public let path: String
+    public var journalPath: String { path + ".journal" }
+    private let journal: AppendLog
+
+    private init(path: String, journal: AppendLog) {
+        self.path = path
+        self.journal = journal
+    }
+
+    /// Writes a new report at `path` (replacing any file there) and starts an empty journal.
+    public static func create(_ report: Report, at path: String) throws(StateFileError) -> ReportStore {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
+            }
+        }
+        try AtomicFile.write(try encode(report), to: path)
+        let log = try AppendLog(path: path + ".journal")
+        try log.truncate()
+        return ReportStore(path: path, journal: log)
+    }
+
+    /// Loads the report at `path` with its journal folded in.
+    public static func open(_ path: String) throws -> (ReportStore, Report) {
+        let report = try load(path)
+        return (ReportStore(path: path, journal: try AppendLog(path: path + ".journal")), report)
+    }
+
+    /// The report at `path` with its journal folded in, without opening it for writing.
+    public static func load(_ path: String) throws -> Report {
+        guard let bytes = try AtomicFile.read(path) else {
+            throw ReportLoadError(path: path, reason: "no such report")
+        }
+        var report: Report
+        do {
+            report = try JSONDecoder().decode(Report.self, from: Data(bytes))
+        } catch {
+            throw ReportLoadError(path: path, reason: "not an ossbatch report (\(error))")
+        }
+        guard report.format == Report.currentFormat else {
+            throw ReportLoadError(path: path, reason: "unsupported report format '\(report.format)'")
+        }
+        // Journal lines are in the order outcomes happened, so applying them in order yields the latest state.
+        var index: [String: Int] = [:]
+        for (i, job) in report.jobs.enumerated() { index[job.spec.key] = i }
+        let decoder = JSONDecoder()
+        for line in try AppendLog.readLines(path + ".journal") {
+            guard let entry = try? decoder.decode(JournalEntry.self, from: Data(line)), let i = index[entry.outcome.key] else {
+                continue  // a torn or foreign line: the job stays as the report last said
+            }
+            report.jobs[i].outcome = entry.outcome
+            if let identity = entry.identity { report.jobs[i].spec.identity = identity }
+            if let method = entry.method { report.jobs[i].spec.method = method }
+        }
+        report.recomputeTotals()
+        return report
+    }
+
+    /// Appends one job's outcome to the journal. `spec` is given when the job ran against a source version
+    /// other than the planned one (the file changed), so `resume` knows what was uploaded.
+    public func record(_ outcome: JobOutcome, spec: UploadJob? = nil) throws(StateFileError) {
+        let entry = JournalEntry(outcome: outcome, identity: spec?.identity, method: spec?.method)
+        let line: [UInt8]
+        do {
+            line = Array(try JSONEncoder.compact.encode(entry))
+        } catch {
+            throw StateFileError(path: journalPath, operation: "encode an entry for", reason: "\(error)")
+        }
+        try journal.append(line: line)
+    }
+
+    /// Makes appended outcomes durable (coalesced by the caller: about once a second and at the end).
+    public func syncJournal() throws(StateFileError) { try journal.sync() }
+
+    /// Replaces the report atomically, then empties the journal it now includes.
+    public func write(_ report: Report) throws(StateFileError) {
+        try journal.sync()
+        try AtomicFile.write(try ReportStore.encode(report), to: path)
+        try journal.truncate()
+    }
+
+    static func encode(_ report: Report) throws(StateFileError) -> [UInt8] {
+        do {
+            return Array(try JSONEncoder.pretty.encode(report))
+        } catch {
+            throw StateFileError(path: "report", operation: "encode", reason: "\(error)")
+        }
+    }
+}
+
+/// One journal line.
+struct JournalEntry: Codable {
+    var outcome: JobOutcome
+    var identity: SourceIdentity?
+    var method: UploadMethod?
+}
+
+extension JSONEncoder {
+    static var pretty: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    static var compact: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+}

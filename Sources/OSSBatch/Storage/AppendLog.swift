@@ -1,0 +1,61 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An append-only file of lines (the report's journal). Each `append` is one `write(2)` of a whole line with
+/// `O_APPEND`, so a process killed at any instant leaves whole lines plus at most one torn last line, which
+/// readers skip. `sync` makes what was appended durable; callers coalesce it.
+final class AppendLog: @unchecked Sendable {
+    // `fd` is only used under `lock`.
+    private let lock = NSLock()
+    private var fd: Int32
+    let path: String
+    private var dirty = false
+
+    init(path: String) throws(StateFileError) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StateFileError(path: path, operation: "open", errno: errno) }
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    func append(line: [UInt8]) throws(StateFileError) {
+        var bytes = line
+        bytes.append(UInt8(ascii: "\n"))
+        lock.lock()
+        defer { lock.unlock() }
+        try AtomicFile.writeAll(fd, bytes, path: path)
+        dirty = true
+    }
+
+    func sync() throws(StateFileError) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard dirty else { return }
+        guard fsync(fd) == 0 else { throw StateFileError(path: path, operation: "fsync", errno: errno) }
+        dirty = false
+    }
+
+    /// Empties the log (after its lines were folded into a durable report).
+    func truncate() throws(StateFileError) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard ftruncate(fd, 0) == 0 else { throw StateFileError(path: path, operation: "truncate", errno: errno) }
+        fsync(fd)
+        dirty = false
+    }
+
+    /// Every complete line of the file at `path` (a torn last line is dropped).
+    static func readLines(_ path: String) throws(StateFileError) -> [[UInt8]] {
+        guard let bytes = try AtomicFile.read(path) else { return [] }
+        var lines: [[UInt8]] = []
+        var start = 0
+        for i in bytes.indices where bytes[i] == UInt8(ascii: "\n") {
+            if i > start { lines.append(Array(bytes[start..<i])) }
+            start = i + 1
+        }
+        return lines
+    }
+}

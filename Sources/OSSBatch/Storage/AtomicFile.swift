@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whole-file writes that a crash cannot tear: the bytes go to a temporary file in the same directory,
+/// which is fsync'ed and renamed over the target, then the directory is fsync'ed so the rename is durable.
+/// A reader sees the old file or the new one, never a mix.
+enum AtomicFile {
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(StateFileError) {
+        let dir = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw StateFileError(path: path, operation: "create", errno: errno) }
+        do throws(StateFileError) {
+            try writeAll(fd, bytes, path: path)
+            guard fsync(fd) == 0 else { throw StateFileError(path: path, operation: "fsync", errno: errno) }
+            guard close(fd) == 0 else {
+                unlink(temp)
+                throw StateFileError(path: path, operation: "close", errno: errno)
+            }
+        } catch {
+            close(fd)
+            unlink(temp)
+            throw error
+        }
+        guard rename(temp, path) == 0 else {
+            let code = errno
+            unlink(temp)
+            throw StateFileError(path: path, operation: "rename into place", errno: code)
+        }
+        syncDirectory(dir.isEmpty ? "." : dir)
+    }
+
+    /// Writes every byte (FileHandle retries short writes and EINTR).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StateFileError) {
+        do {
+            try FileHandle(fileDescriptor: fd, closeOnDealloc: false).write(contentsOf: bytes)
+        } catch {
+            let code = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code } ?? Int(EIO)
+            throw StateFileError(path: path, operation: "write", errno: Int32(code))
+        }
+    }
+
+    static func syncDirectory(_ dir: String) {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    /// The whole file, or `nil` if it does not exist.
+    static func read(_ path: String) throws(StateFileError) -> [UInt8]? {
+        do {
+            return try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+            return nil
+        } catch {
+            throw StateFileError(path: path, operation: "read", reason: "\(error.localizedDescription)")
+        }
+    }
+
+    /// Creates `dir` and its parents with mode 0700, and proves it writable by creating and removing a file.
+    static func prepareDirectory(_ dir: String) throws(StateFileError) {
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
+        }
+        let probe = dir + "/.ossbatch-write-probe-\(getpid())"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StateFileError(path: dir, operation: "write to", errno: errno) }
+        close(fd)
+        unlink(probe)
+    }
+}

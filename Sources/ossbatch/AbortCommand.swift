@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OSSBatch
+
+/// `ossbatch abort REPORT`: give a batch up and leave no multipart uploads behind.
+struct AbortCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "abort",
+        abstract: "Abort every open multipart upload that a report's checkpoints hold, and delete those checkpoints.",
+        discussion: "For a batch given up on: OSS keeps (and bills) the parts of an unfinished upload until it is aborted.")
+
+    @Argument(help: ArgumentHelp("The report of the batch to give up.", valueName: "report"))
+    var report: String
+
+    @Option(help: ArgumentHelp("Send to this endpoint instead of the report's.", valueName: "url"))
+    var endpoint: String?
+
+    @OptionGroup var execution: ExecutionOptions
+
+    func run() async throws {
+        var loaded: Report
+        do {
+            loaded = try ReportStore.load(report)
+        } catch {
+            Console.printError("error: \(error)")
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
+        if let endpoint { loaded.target.endpoint = endpoint }
+        let logger = BatchRunner.makeLogger(options: execution, display: ProgressHolder())
+        do {
+            let result = try await UploadAborter(report: loaded, logger: logger,
+                                                 resolver: CredentialsResolver(commandLineFile: execution.credentialsFile,
+                                                                               profile: execution.profile,
+                                                                               manifestSource: loaded.credentials)).abortAll()
+            print("aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed")
+            throw ExitCode(result.failed == 0 ? ExitStatus.success.rawValue : ExitStatus.jobsFailed.rawValue)
+        } catch let error as CredentialsError {
+            Console.printError("error: \(error.message)")
+            throw ExitCode(ExitStatus.fatal.rawValue)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import OSSBatch
+
+/// The few lines printed at the end of `run` and `resume`.
+struct RunSummary {
+    let report: Report
+    let reportPath: String
+    let elapsed: Duration
+    let bytesSent: Int64
+
+    func text() -> String {
+        let t = report.totals
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rate = seconds > 0 ? Int64(Double(bytesSent) / seconds) : 0
+        var lines = ["\(report.status.rawValue): \(t.succeeded) succeeded, \(t.skipped) skipped, \(t.failed) failed, \(t.pending) pending of \(t.jobs) files",
+                     "sent \(ByteFormat.human(bytesSent)) in \(ByteFormat.duration(seconds)) (\(ByteFormat.human(rate))/s); \(ByteFormat.human(t.bytesDone)) of \(ByteFormat.human(t.bytes)) done"]
+        if let fatal = report.fatalError { lines.append("stopped: \(fatal)") }
+        let failed = report.jobs.filter { $0.outcome.status == .failed }
+        for job in failed.prefix(10) {
+            lines.append("  failed \(job.spec.key): \(job.outcome.error.map { "\($0)" } ?? "unknown error")")
+        }
+        if failed.count > 10 { lines.append("  … and \(failed.count - 10) more (see the report)") }
+        lines.append("report: \(reportPath)")
+        if report.status != .succeeded { lines.append("to continue: ossbatch resume \(reportPath)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,173 @@
+import CurlHTTP
+import Digests
+import Foundation
+import LocalOSS
+import OSSBatch
+import OSSKit
+import TestSupport
+import Testing
+
+/// One end-to-end setup: a LocalOSS server in this process, a temp dir with source files and a manifest,
+/// and the real `ossbatch` binary run against them with credentials in its environment.
+final class EngineHarness: @unchecked Sendable {
+    let dir: TemporaryDirectory
+    let server: LocalOSSServer
+    let bucket = "batch-bucket"
+    let accessKeyID = "LTAI5tEngineTest"
+    let secret: String
+    let token: String
+
+    private init(dir: TemporaryDirectory, server: LocalOSSServer, secret: String, token: String) {
+        self.dir = dir
+        self.server = server
+        self.secret = secret
+        self.token = token
+    }
+
+    static func start(_ label: String = "engine") async throws -> EngineHarness {
+        let dir = try TemporaryDirectory(label)
+        let secret = "SeCrEt-\(UUID().uuidString)"
+        let token = "ToKeN-\(UUID().uuidString)"
+        let server = try LocalOSSServer(configuration: LocalOSSConfiguration(
+            dataDirectory: dir.url.appendingPathComponent("oss-data"), buckets: ["batch-bucket"],
+            accessKeys: ["LTAI5tEngineTest": secret], region: "local"))
+        _ = try await server.start()
+        return EngineHarness(dir: dir, server: server, secret: secret, token: token)
+    }
+
+    func stop() async {
+        await server.stop()
+        dir.remove()
+    }
+
+    /// An OSSClient with the harness's credentials, for tests that act behind ossbatch's back.
+    func makeClient() -> OSSClient {
+        OSSClient(configuration: OSSClientConfiguration(endpoint: endpoint, region: "local", addressing: .path),
+                  credentials: Credentials(accessKeyID: accessKeyID, accessKeySecret: secret), http: EngineHarness.http)
+    }
+
+    static let http = CurlHTTPClient()
+
+    var endpoint: String { "http://127.0.0.1:\(server.port)" }
+
+    /// Credentials for the binary: through the environment, never argv.
+    var environment: [String: String?] {
+        ["OSS_ACCESS_KEY_ID": accessKeyID, "OSS_ACCESS_KEY_SECRET": secret, "OSS_SESSION_TOKEN": token]
+    }
+
+    /// Writes `size` deterministic bytes (a function of `seed`) to `relativePath` under `src/`.
+    @discardableResult
+    func writeFile(_ relativePath: String, size: Int, seed: UInt64 = 1) throws -> URL {
+        let url = dir.url.appendingPathComponent("src").appendingPathComponent(relativePath)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        var remaining = size
+        var chunk = [UInt8](repeating: 0, count: min(size, 1 << 20))
+        while remaining > 0 {
+            let n = min(remaining, chunk.count)
+            var i = 0
+            while i < n {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                var word = state >> 16
+                for _ in 0..<min(6, n - i) {
+                    chunk[i] = UInt8(truncatingIfNeeded: word)
+                    word >>= 8
+                    i += 1
+                }
+            }
+            try handle.write(contentsOf: chunk[0..<n])
+            remaining -= n
+        }
+        return url
+    }
+
+    /// A manifest uploading everything under `src/` to `prefix`, with `upload` settings (YAML lines).
+    @discardableResult
+    func writeManifest(_ name: String = "manifest.yaml", upload: [String] = [], prefix: String = "data/",
+                       extraEntryLines: [String] = [], defaults: [String] = []) throws -> String {
+        var lines = ["version: 1", "target:", "  endpoint: \(endpoint)", "  region: local", "  bucket: \(bucket)",
+                     "  addressing: path", "upload:", "  checkpoint_dir: state/checkpoints"]
+        lines += upload.map { "  " + $0 }
+        if !defaults.isEmpty { lines += ["defaults:"] + defaults.map { "  " + $0 } }
+        lines += ["files:", "  - source: src/", "    key_prefix: \(prefix)"]
+        lines += extraEntryLines.map { "    " + $0 }
+        let url = try dir.write(name, lines.joined(separator: "\n") + "\n")
+        return url.path
+    }
+
+    var reportPath: String { dir.url.appendingPathComponent("report.json").path }
+    var checkpointDir: String { dir.url.appendingPathComponent("state/checkpoints").path }
+
+    func start(_ arguments: [String], environment extra: [String: String?] = [:]) throws -> RunningProcess {
+        var env = environment
+        for (k, v) in extra { env[k] = v }
+        return try RunningProcess(Products.url("ossbatch"), arguments, environment: env)
+    }
+
+    /// Runs `ossbatch` to completion.
+    func ossbatch(_ arguments: [String], environment extra: [String: String?] = [:]) async throws -> ProcessResult {
+        await (try start(arguments, environment: extra)).wait()
+    }
+
+    func run(_ manifest: String, _ more: [String] = []) async throws -> ProcessResult {
+        try await ossbatch(["run", manifest, "--report", reportPath, "--progress-interval", "3600"] + more)
+    }
+
+    func resume(_ more: [String] = []) async throws -> ProcessResult {
+        try await ossbatch(["resume", reportPath, "--progress-interval", "3600"] + more)
+    }
+
+    func report() throws -> Report { try ReportStore.load(reportPath) }
+
+    /// MD5 (hex) of the stored object, or nil if there is none.
+    func storedMD5(_ key: String) -> String? {
+        guard let data = server.objectData(bucket: bucket, key: key) else { return nil }
+        return MD5.hash(data).hexString
+    }
+
+    static func md5(of url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let md5 = MD5()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { md5.update(chunk) }
+        return md5.finalize().hexString
+    }
+
+    /// Every source file under `src/` with its key under `prefix`.
+    func sources(prefix: String = "data/") throws -> [(key: String, url: URL)] {
+        let root = dir.url.appendingPathComponent("src")
+        let paths = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+        return paths.sorted().compactMap { rel in
+            var isDir: ObjCBool = false
+            let url = root.appendingPathComponent(rel)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else { return nil }
+            return (prefix + rel, url)
+        }
+    }
+
+    /// Asserts every source is stored byte-exact (MD5) under its key.
+    func expectAllStoredExactly(prefix: String = "data/", sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for (key, url) in try sources(prefix: prefix) {
+            let expected = try EngineHarness.md5(of: url)
+            #expect(storedMD5(key) == expected, "object \(key)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Every file ossbatch wrote (report, journal, checkpoints) plus the given outputs must not hold a secret.
+    func expectNoSecrets(in outputs: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        var texts = outputs
+        for path in [reportPath, reportPath + ".journal"] {
+            if let s = try? String(contentsOfFile: path, encoding: .utf8) { texts.append(s) }
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: checkpointDir)) ?? [] {
+            if let s = try? String(contentsOfFile: checkpointDir + "/" + name, encoding: .utf8) { texts.append(s) }
+        }
+        for text in texts {
+            #expect(!text.contains(secret), "the AccessKey secret leaked", sourceLocation: sourceLocation)
+            #expect(!text.contains(token), "the STS token leaked", sourceLocation: sourceLocation)
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import CurlHTTP
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// Killed, interrupted and damaged runs, and `ossbatch resume`.
+@Suite(.serialized)
+struct EngineResumeTests {
+    /// (upload id, part number) of every part the checkpoints on disk have recorded.
+    static func recordedParts(in dir: String) -> Set<String> {
+        let store = CheckpointStore(directory: dir)
+        var parts = Set<String>()
+        for (_, checkpoint) in store.all() {
+            for part in checkpoint.parts { parts.insert("\(checkpoint.uploadID)#\(part.number)") }
+        }
+        return parts
+    }
+
+    /// A checkpoint marked `completing` is written just before CompleteMultipartUpload is sent; with the
+    /// server delaying Completes, seeing one means a Complete is in flight.
+    static func completeInFlight(_ dir: String) -> Bool {
+        CheckpointStore(directory: dir).all().contains { $0.checkpoint.completing }
+    }
+
+    @Test func killNineAtRandomMomentsThenResumeNeverResendsARecordedPartAndEndsExact() async throws {
+        let h = try await EngineHarness.start("kill9")
+        defer { Task { await h.stop() } }
+        for i in 0..<8 { try h.writeFile("big-\(i).bin", size: 6_000_000 + i * 333_333, seed: UInt64(i + 1)) }
+        for i in 0..<30 { try h.writeFile("small/s\(i).txt", size: 2000 + i, seed: UInt64(40 + i)) }
+        // Slow parts so that kills land mid-upload; slow completes so that one kill lands inside a Complete.
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 100)))
+        h.server.faults.add(FaultRule(operation: .completeMultipartUpload, count: nil, action: .delay(milliseconds: 700)))
+        let manifest = try h.writeManifest(upload: ["concurrency: 4", "files_in_flight: 2", "part_size: 128KiB",
+                                                    "multipart_threshold: 1MiB"])
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        var killedDuringComplete = false
+        var first = true
+        while kills < 12 {
+            let recorded = EngineResumeTests.recordedParts(in: h.checkpointDir)
+            let logStart = h.server.log.all.count
+            let args = first ? ["run", manifest, "--report", h.reportPath] : ["resume", h.reportPath]
+            first = false
+            let process = try h.start(args + ["--progress-interval", "3600"])
+            // Wait for a Complete in flight for one kill; random moments for the others.
+            if !killedDuringComplete && kills >= 3 {
+                let deadline = ContinuousClock.now + .seconds(30)
+                while ContinuousClock.now < deadline {
+                    if EngineResumeTests.completeInFlight(h.checkpointDir) || !process.process.isRunning { break }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                killedDuringComplete = EngineResumeTests.completeInFlight(h.checkpointDir)
+            } else {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 100...600, using: &generator)))
+            }
+            process.signal(SIGKILL)
+            let result = await process.wait()
+            let resent = h.server.log.all[logStart...].filter {
+                $0.operation == .uploadPart && $0.status < 300 && recorded.contains("\($0.uploadID ?? "")#\($0.partNumber ?? 0)")
+            }
+            #expect(resent.isEmpty, "parts recorded in a checkpoint were sent again: \(resent.map { "\($0.key ?? "") #\($0.partNumber ?? 0)" })")
+            if !result.signaled { break }  // finished before the kill
+            kills += 1
+        }
+        #expect(kills >= 10)
+        #expect(killedDuringComplete, "one kill should land while a CompleteMultipartUpload is in flight")
+        h.server.faults.removeAll()
+        let recorded = EngineResumeTests.recordedParts(in: h.checkpointDir)
+        let logStart = h.server.log.all.count
+        let final = try await h.resume()
+        #expect(final.exitCode == 0, "\(final.stderr)")
+        let resent = h.server.log.all[logStart...].filter {
+            $0.operation == .uploadPart && $0.status < 300 && recorded.contains("\($0.uploadID ?? "")#\($0.partNumber ?? 0)")
+        }
+        #expect(resent.isEmpty)
+        #expect(try h.report().status == .succeeded)
+        try h.expectAllStoredExactly()
+        h.expectNoSecrets(in: [final.stdout, final.stderr])
+    }
+
+    /// Runs until at least one checkpoint has parts, then kills the process.
+    static func killMidUpload(_ h: EngineHarness, manifest: String) async throws {
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 100)))
+        let process = try h.start(["run", manifest, "--report", h.reportPath])
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if !recordedParts(in: h.checkpointDir).isEmpty { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.signal(SIGKILL)
+        _ = await process.wait()
+        h.server.faults.removeAll()
+        #expect(!recordedParts(in: h.checkpointDir).isEmpty, "the run should have checkpointed some parts")
+    }
+
+    static func multipartManifest(_ h: EngineHarness) throws -> String {
+        try h.writeManifest(upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"])
+    }
+
+    @Test func resumeAfterTheUploadVanishedStartsAFreshUpload() async throws {
+        let h = try await EngineHarness.start("nosuchupload")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 4_000_000, seed: 1)
+        try await EngineResumeTests.killMidUpload(h, manifest: try EngineResumeTests.multipartManifest(h))
+        // Someone (a lifecycle rule, ossutil) aborts the upload behind our back.
+        let client = h.makeClient()
+        for (_, checkpoint) in CheckpointStore(directory: h.checkpointDir).all() {
+            try await client.abortMultipartUpload(bucket: h.bucket, key: checkpoint.key, uploadID: checkpoint.uploadID)
+        }
+        let result = try await h.resume()
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.warnings?.contains { $0.contains("NoSuchUpload") } == true)
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func corruptCheckpointIsDiscardedWithAWarningItsUploadAbortedAndTheJobRestarts() async throws {
+        let h = try await EngineHarness.start("corrupt")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 4_000_000, seed: 2)
+        try await EngineResumeTests.killMidUpload(h, manifest: try EngineResumeTests.multipartManifest(h))
+        let store = CheckpointStore(directory: h.checkpointDir)
+        let (path, checkpoint) = try #require(store.all().first)
+        // Flip a digit inside the recorded parts: still JSON, but the checksum no longer matches.
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let range = try #require(text.range(of: "\"size\":"))
+        text.replaceSubrange(range, with: "\"size\":9")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await h.resume()
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("corrupt"))
+        let aborted = h.server.log.all.contains { $0.operation == .abortMultipartUpload && $0.uploadID == checkpoint.uploadID }
+        #expect(aborted, "the discarded checkpoint's upload must be aborted, not orphaned")
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func truncatedCheckpointIsDiscardedAndTheJobRestarts() async throws {
+        let h = try await EngineHarness.start("truncated")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 3)
+        try await EngineResumeTests.killMidUpload(h, manifest: try EngineResumeTests.multipartManifest(h))
+        let path = try #require(CheckpointStore(directory: h.checkpointDir).all().first?.path)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+        let result = try await h.resume()
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func fileModifiedBetweenKillAndResumeIsUploadedFreshNeverStitched() async throws {
+        let h = try await EngineHarness.start("modified")
+        defer { Task { await h.stop() } }
+        let url = try h.writeFile("big.bin", size: 4_000_000, seed: 4)
+        try await EngineResumeTests.killMidUpload(h, manifest: try EngineResumeTests.multipartManifest(h))
+        // New content, same size: only mtime/inode tell the versions apart.
+        try await Task.sleep(for: .milliseconds(20))
+        try h.writeFile("big.bin", size: 4_000_000, seed: 99)
+        let result = try await h.resume()
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("source changed"))
+        #expect(h.storedMD5("data/big.bin") == (try EngineHarness.md5(of: url)))
+    }
+
+    @Test func fileModifiedDuringUploadFailsItsJobAsSourceChanged() async throws {
+        let h = try await EngineHarness.start("changing")
+        defer { Task { await h.stop() } }
+        let url = try h.writeFile("big.bin", size: 3_000_000, seed: 5)
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 100)))
+        let manifest = try EngineResumeTests.multipartManifest(h)
+        let process = try h.start(["run", manifest, "--report", h.reportPath])
+        try await Task.sleep(for: .milliseconds(600))
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("appended while uploading".utf8))
+        try handle.close()
+        let result = await process.wait()
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.status == .failed)
+        #expect(job.outcome.error?.code == "SourceChanged")
+        h.server.faults.removeAll()
+        // Resume uploads the new version.
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(h.storedMD5("data/big.bin") == (try EngineHarness.md5(of: url)))
+    }
+
+    @Test func completeWhoseResponseWasLostIsSettledByHeadNotReportedAsFailure() async throws {
+        let h = try await EngineHarness.start("lostcomplete")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 2_000_000, seed: 6)
+        // The first Complete succeeds on the server but its response never arrives (delay past the
+        // client's patience is replaced here by a reset after the server processed it); the retry then
+        // answers NoSuchUpload.
+        h.server.faults.add(FaultRule(operation: .completeMultipartUpload, count: 1, action: .dropResponse))
+        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB",
+                                                    "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}"])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.status == .succeeded)
+        #expect(job.outcome.warnings?.contains { $0.contains("HEAD") } == true,
+                "\(h.server.log.all.map { "\($0.operation) \($0.status) \($0.errorCode ?? "")" }) \(result.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func abortCommandAbortsEveryUploadTheReportsCheckpointsHold() async throws {
+        let h = try await EngineHarness.start("abort")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 7)
+        try await EngineResumeTests.killMidUpload(h, manifest: try EngineResumeTests.multipartManifest(h))
+        let uploadID = try #require(CheckpointStore(directory: h.checkpointDir).all().first?.checkpoint.uploadID)
+        let result = try await h.ossbatch(["abort", h.reportPath])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("aborted 1"))
+        #expect(h.server.log.all.contains { $0.operation == .abortMultipartUpload && $0.uploadID == uploadID && $0.status < 300 })
+        #expect(CheckpointStore(directory: h.checkpointDir).all().isEmpty)
+    }
+}
