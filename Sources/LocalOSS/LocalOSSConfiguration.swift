@@ -16,6 +16,11 @@ public struct LocalOSSConfiguration: Sendable {
     public var port: Int
     /// How long a callback receiver may take before the answer is 203 `CallbackFailed`.
     public var callbackTimeout: TimeInterval
+    /// Added to the server's clock (its `Date` header and skew check), to test clients' skew correction.
+    public var clockOffset: TimeInterval = 0
+    /// Refuse signed requests whose time is further off than this with 403 `RequestTimeTooSkewed`
+    /// (OSS: 15 minutes). nil: not checked (so recorded requests can be replayed).
+    public var maxClockSkew: TimeInterval? = nil
 
     public init(dataDirectory: URL, buckets: Set<String>, accessKeys: [String: String] = [:],
                 region: String = "cn-hangzhou", discardBodies: Bool = false, port: Int = 0,

@@ -105,6 +105,13 @@ public struct ListedPart: Sendable, Hashable {
     public var etag: String
     public var size: Int64
     public var crc64: UInt64?
+
+    public init(partNumber: Int, etag: String, size: Int64, crc64: UInt64?) {
+        self.partNumber = partNumber
+        self.etag = etag
+        self.size = size
+        self.crc64 = crc64
+    }
 }
 
 /// One in-progress upload as ListMultipartUploads reports it.
@@ -112,6 +119,12 @@ public struct MultipartUploadSummary: Sendable, Hashable {
     public var key: String
     public var uploadID: String
     public var initiated: String
+
+    public init(key: String, uploadID: String, initiated: String) {
+        self.key = key
+        self.uploadID = uploadID
+        self.initiated = initiated
+    }
 }
 
 /// What HeadObject returned for an existing object.
@@ -131,6 +144,12 @@ public struct ObjectSummary: Sendable, Hashable {
     public var key: String
     public var size: Int64
     public var etag: String
+
+    public init(key: String, size: Int64, etag: String) {
+        self.key = key
+        self.size = size
+        self.etag = etag
+    }
 }
 
 /// The OSS operations an uploader needs, signed, retried per `RetryPolicy`, integrity-checked.

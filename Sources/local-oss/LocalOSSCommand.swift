@@ -35,6 +35,12 @@ struct LocalOSSCommand: AsyncParsableCommand {
     @Option(help: "Region expected in V4 signatures.")
     var region = "cn-hangzhou"
 
+    @Option(help: "Refuse requests signed more than this many seconds off the server's clock (OSS: 900). Default: not checked.")
+    var maxClockSkew: Double?
+
+    @Option(help: "Seconds added to the server's clock (to test clients' clock-skew correction).")
+    var clockOffset: Double = 0
+
     @Flag(help: "Hash and drop bodies, keep only sizes, hashes and metadata (benchmarks).")
     var discard = false
 
@@ -58,9 +64,11 @@ struct LocalOSSCommand: AsyncParsableCommand {
         }
         guard !buckets.isEmpty else { throw ValidationError("at least one --bucket is required") }
 
-        let server = try LocalOSSServer(configuration: LocalOSSConfiguration(
-            dataDirectory: URL(fileURLWithPath: data), buckets: Set(buckets), accessKeys: keys, region: region,
-            discardBodies: discard, port: port))
+        var configuration = LocalOSSConfiguration(dataDirectory: URL(fileURLWithPath: data), buckets: Set(buckets),
+                                                  accessKeys: keys, region: region, discardBodies: discard, port: port)
+        configuration.maxClockSkew = maxClockSkew
+        configuration.clockOffset = clockOffset
+        let server = try LocalOSSServer(configuration: configuration)
         let bound = try await server.start()
         // Written straight to fd 1 so the line is out before serving, whatever stdout buffering is in force.
         FileHandle.standardOutput.write(Data("listening 127.0.0.1:\(bound)\n".utf8))

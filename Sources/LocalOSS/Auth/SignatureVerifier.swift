@@ -1,33 +1,59 @@
 import Digests
+import OSSKit
 
-/// Checks a request's `Authorization` against the configured access keys (V4 or V1).
+/// Checks a request's `Authorization` against the configured access keys, recomputing the signature with
+/// OSSKit's own `SignerV4`/`SignerV1` (one implementation of signing in the codebase).
 struct SignatureVerifier: Sendable {
     let accessKeys: [String: String]
     let region: String
 
-    /// Throws `InvalidAccessKeyId`/`SignatureDoesNotMatch`/`AccessDenied` (403) when the request is not
+    /// Throws `AccessDenied`/`InvalidAccessKeyId`/`SignatureDoesNotMatch` (403) when the request is not
     /// signed by a configured key. With no keys configured every request is accepted.
+    /// An `x-oss-security-token` is accepted as sent (it is signed like any `x-oss-` header).
     func verify(_ request: OSSRequest) throws(OSSRequestError) {
         guard !accessKeys.isEmpty else { return }
         guard let authorization = request.header("authorization") else {
             throw OSSRequestError(403, "AccessDenied", "You have no right to access this object because of bucket acl.",
                                   ec: "0003-00000001")
         }
-        if authorization.hasPrefix("OSS4-HMAC-SHA256 ") {
-            try verifyV4(request, authorization: authorization)
-        } else if authorization.hasPrefix("OSS ") {
-            try verifyV1(request, authorization: authorization)
-        } else {
-            throw OSSRequestError.invalidArgument("Authorization header is invalid.")
+        let signable = SignableRequest(method: request.method, bucket: request.bucket, key: request.key,
+                                       query: request.queryItems.map { .init($0.name, $0.value) },
+                                       headers: request.headers.map { (name: $0.name, value: $0.value) })
+        do {
+            if authorization.hasPrefix(SignerV4.algorithm + " ") {
+                try verifyV4(signable, authorization: SignerV4.parseAuthorization(authorization))
+            } else if authorization.hasPrefix("OSS ") {
+                let (id, signature) = try SignerV1.parseAuthorization(authorization)
+                let computed = SignerV1(credentials: try credentials(id)).authorization(for: signable)
+                guard Self.equal(computed.signature, signature) else { throw Self.mismatch(computed.stringToSign) }
+            } else {
+                throw OSSRequestError.invalidArgument("Authorization header is invalid.")
+            }
+        } catch let e as OSSRequestError {
+            throw e
+        } catch {
+            throw OSSRequestError.invalidArgument("Authorization header is invalid: \(error)")
         }
     }
 
-    func secret(for id: String) throws(OSSRequestError) -> String {
+    private func verifyV4(_ request: SignableRequest, authorization: V4Authorization) throws {
+        let signer = SignerV4(credentials: try credentials(authorization.accessKeyID), region: region)
+        guard authorization.region == region, authorization.service == "oss" else {
+            throw OSSRequestError(400, "InvalidArgument", "Invalid signing region in Authorization header.", ec: "0002-00000225")
+        }
+        let computed = try signer.authorization(for: request, additionalHeaders: authorization.additionalHeaders)
+        guard computed.stringToSign.split(separator: "\n").dropFirst(2).first == Substring(signer.scope(day: authorization.day)),
+              Self.equal(computed.signature, authorization.signature) else {
+            throw Self.mismatch(computed.stringToSign)
+        }
+    }
+
+    private func credentials(_ id: String) throws(OSSRequestError) -> Credentials {
         guard let secret = accessKeys[id] else {
             throw OSSRequestError(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.",
                                   ec: "0002-00000902", extra: [("OSSAccessKeyId", id)])
         }
-        return secret
+        return Credentials(accessKeyID: id, accessKeySecret: secret)
     }
 
     static func mismatch(_ stringToSign: String) -> OSSRequestError {

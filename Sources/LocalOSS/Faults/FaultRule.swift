@@ -43,3 +43,27 @@ public struct FaultRule: Sendable, Codable, Hashable {
         (operation == nil || operation == op) && (keyContains.map { key.contains($0) } ?? true)
     }
 }
+
+extension FaultRule {
+    private enum CodingKeys: String, CodingKey { case operation, keyContains, skip, count, action }
+
+    /// JSON defaults match the Swift initialiser: `skip` 0 and `count` 1 when absent; `"count": null` means
+    /// every further match.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        operation = try c.decodeIfPresent(OSSOperation.self, forKey: .operation)
+        keyContains = try c.decodeIfPresent(String.self, forKey: .keyContains)
+        skip = try c.decodeIfPresent(Int.self, forKey: .skip) ?? 0
+        count = c.contains(.count) ? try c.decodeIfPresent(Int.self, forKey: .count) : 1
+        action = try c.decode(FaultAction.self, forKey: .action)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(operation, forKey: .operation)
+        try c.encodeIfPresent(keyContains, forKey: .keyContains)
+        try c.encode(skip, forKey: .skip)
+        try c.encode(count, forKey: .count)  // null when unlimited, so a round trip keeps the meaning
+        try c.encode(action, forKey: .action)
+    }
+}

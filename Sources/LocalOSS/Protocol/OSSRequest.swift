@@ -1,4 +1,5 @@
 import NIOHTTP1
+import OSSKit
 
 /// A request head as LocalOSS sees it: addressing resolved, path and query decoded.
 struct OSSRequest: Sendable {
@@ -36,16 +37,16 @@ struct OSSRequest: Sendable {
         if let label = hostLabel, host.contains("."), knownBuckets.contains(label) {
             // Virtual-host style: the whole path is the key.
             bucket = label
-            key = path.isEmpty ? nil : PercentEncoding.decode(path)
+            key = path.isEmpty ? nil : PercentEncoding.decode(String(path))
         } else if path.isEmpty {
             bucket = nil
             key = nil
         } else {
             // Path style: the first segment is the bucket. Decode the rest whole, since oss2 sends `/` as `%2F`.
             let slash = path.firstIndex(of: "/")
-            bucket = PercentEncoding.decode(path[..<(slash ?? path.endIndex)])
+            bucket = PercentEncoding.decode(String(path[..<(slash ?? path.endIndex)]))
             let rest = slash.map { path[path.index(after: $0)...] } ?? ""
-            key = rest.isEmpty ? nil : PercentEncoding.decode(rest)
+            key = rest.isEmpty ? nil : PercentEncoding.decode(String(rest))
         }
         operation = .classify(method: method, hasKey: !(key ?? "").isEmpty, query: query)
     }
@@ -60,9 +61,9 @@ struct OSSRequest: Sendable {
     static func parseQuery(_ raw: Substring) -> [(name: String, value: String)] {
         raw.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             if let eq = pair.firstIndex(of: "=") {
-                return (PercentEncoding.decode(pair[..<eq]), PercentEncoding.decode(pair[pair.index(after: eq)...]))
+                return (PercentEncoding.decode(String(pair[..<eq])), PercentEncoding.decode(String(pair[pair.index(after: eq)...])))
             }
-            return (PercentEncoding.decode(pair), "")
+            return (PercentEncoding.decode(String(pair)), "")
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Minimal XML writing and reading for OSS's small, flat documents.
 enum XMLText {
     /// Escapes text for element content.
@@ -43,5 +45,3 @@ enum XMLText {
         elements(name, in: xml).first.map { unescape(String($0).trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 }
-
-import Foundation

@@ -20,17 +20,21 @@ final class BodyReader {
         self.iterator = iterator
         self.stats = stats
         self.resetAfter = resetAfter
-        if resetAfter == 0 { self.finishedEarly = true }
     }
-
-    private var finishedEarly = false
 
     /// The next chunk, or nil at the end of the body.
     func next() async throws -> ByteBuffer? {
-        if finishedEarly { throw InjectedReset() }
         guard !finished else { return nil }
+        if resetAfter == 0 { throw InjectedReset() }
         while true {
-            guard let part = try await iterator.next() else { throw IncompleteBodyError() }
+            let next: HTTPServerRequestPart?
+            do {
+                next = try await iterator.next()
+            } catch {
+                // The decoder fails when the connection ends inside a body: for OSS that is IncompleteBody.
+                throw IncompleteBodyError()
+            }
+            guard let part = next else { throw IncompleteBodyError() }
             switch part {
             case .body(let buffer):
                 received += buffer.readableBytes

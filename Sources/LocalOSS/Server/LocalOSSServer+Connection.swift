@@ -35,7 +35,8 @@ extension LocalOSSServer {
         async throws -> (NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator, Bool)
     {
         stats.requestStarted()
-        defer { stats.requestFinished() }
+        var finished = false
+        defer { if !finished { stats.requestFinished() } }
         let requestID = LocalOSSServer.makeRequestID()
         var request = OSSRequest(head: head, knownBuckets: configuration.buckets)
         request.requestID = requestID
@@ -55,14 +56,17 @@ extension LocalOSSServer {
                                       uploadID: request.query["uploadId"], status: 0, bytes: 0, requestID: requestID)
         var response: OSSResponse
         do {
-            if isAdmin {
-                response = try await AdminEndpoint(server: self).handle(request, body: body)
-            } else {
-                response = try await respond(to: request, body: body, actions: actions, requestID: requestID)
+            do {
+                if isAdmin {
+                    response = try await AdminEndpoint(server: self).handle(request, body: body)
+                } else {
+                    response = try await respond(to: request, body: body, actions: actions)
+                }
+            } catch let e as OSSRequestError {
+                // Read what the client still sends, so the connection stays in step for the next request.
+                try await body.drain()
+                response = .error(e, requestID: requestID, isHead: request.method == "HEAD")
             }
-        } catch let e as OSSRequestError {
-            try await body.drain()
-            response = .error(e, requestID: requestID, isHead: request.method == "HEAD")
         } catch let reset as InjectedReset {
             entry.bytes = UInt64(body.received)
             entry.errorCode = "InjectedReset"
@@ -86,15 +90,17 @@ extension LocalOSSServer {
 
         response.headers.replaceOrAdd(name: "x-oss-request-id", value: requestID)
         response.headers.replaceOrAdd(name: "Server", value: "LocalOSS")
-        response.headers.replaceOrAdd(name: "Date", value: LocalOSSServer.httpDate(Date()))
+        response.headers.replaceOrAdd(name: "Date", value: LocalOSSServer.httpDate(now))
         let keepAlive = head.isKeepAlive
         if !keepAlive { response.headers.replaceOrAdd(name: "Connection", value: "close") }
-        try await write(response, version: head.version, to: outbound)
-
+        // Log and count before the bytes go out, so a client that just got its answer sees its entry.
         entry.status = Int(response.status.code)
         entry.bytes = UInt64(body.received)
         entry.errorCode = response.errorCode
         if !isAdmin { log.append(entry) }
+        finished = true
+        stats.requestFinished()
+        try await write(response, version: head.version, to: outbound)
         return (body.release(), keepAlive)
     }
 
@@ -120,6 +126,9 @@ extension LocalOSSServer {
         try await outbound.write(.end(nil))
     }
 
+    /// The server's idea of the current time (`clockOffset` applied).
+    var now: Date { Date().addingTimeInterval(configuration.clockOffset) }
+
     static func makeRequestID() -> String {
         // 24 upper-case hex digits like OSS's ids; random, so unique across servers and restarts.
         String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24))
@@ -133,9 +142,10 @@ extension LocalOSSServer {
         return f.string(from: date)
     }
 
+    /// `2026-11-25T20:50:45.000Z`: OSS always writes `.000`, and oss2 parses exactly that form.
     static func isoDate(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
+        f.formatOptions = [.withInternetDateTime]
+        return String(f.string(from: date).dropLast()) + ".000Z"
     }
 }

@@ -1,13 +1,16 @@
+import Digests
 import Foundation
+import OSSKit
 import NIOHTTP1
 
 extension LocalOSSServer {
     /// Authenticates, applies `fail`/`wrong…` faults and runs the operation.
-    func respond(to request: OSSRequest, body: BodyReader, actions: [FaultAction], requestID: String) async throws -> OSSResponse {
+    func respond(to request: OSSRequest, body: BodyReader, actions: [FaultAction]) async throws -> OSSResponse {
         for case .fail(let status, let code) in actions {
             throw OSSRequestError(status, code, "Injected by a LocalOSS fault rule.", ec: "9999-00000000")
         }
         try verifier.verify(request)
+        try checkClockSkew(request)
         guard let bucket = request.bucket else {
             throw OSSRequestError(400, "InvalidArgument", "LocalOSS serves bucket and object requests only.")
         }
@@ -15,14 +18,14 @@ extension LocalOSSServer {
 
         var response: OSSResponse
         switch request.operation {
-        case .putObject: response = try await putObject(request, bucket: bucket, body: body, requestID: requestID)
+        case .putObject: response = try await putObject(request, bucket: bucket, body: body)
         case .getObject, .headObject: response = try getObject(request, bucket: bucket)
         case .deleteObject:
             store.delete(bucket: bucket, key: request.objectKey)
             response = OSSResponse(status: .noContent)
         case .initiateMultipartUpload: response = try initiate(request, bucket: bucket)
         case .uploadPart: response = try await uploadPart(request, bucket: bucket, body: body)
-        case .completeMultipartUpload: response = try await complete(request, bucket: bucket, body: body, requestID: requestID)
+        case .completeMultipartUpload: response = try await complete(request, bucket: bucket, body: body)
         case .listParts: response = try listParts(request, bucket: bucket)
         case .abortMultipartUpload:
             store.abort(try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? ""))
@@ -61,9 +64,22 @@ extension LocalOSSServer {
         return (sink, size, md5, crc)
     }
 
+    /// 403 RequestTimeTooSkewed when the request's signing time is too far from the server's clock.
+    func checkClockSkew(_ request: OSSRequest) throws(OSSRequestError) {
+        guard let limit = configuration.maxClockSkew, request.header("authorization") != nil else { return }
+        let signed = request.header("x-oss-date").flatMap { SigningTime(iso8601Basic: $0) }
+            ?? request.header("date").flatMap { SigningTime(rfc1123: $0) }
+        guard let signed else { return }
+        let serverTime = now
+        let offset = TimeInterval(signed.epochSeconds) - serverTime.timeIntervalSince1970
+        guard abs(offset) > limit else { return }
+        throw OSSRequestError(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.",
+                              ec: "0002-00000504",
+                              extra: [("RequestTime", request.header("x-oss-date") ?? request.header("date") ?? ""),
+                                      ("ServerTime", LocalOSSServer.isoDate(serverTime))])
+    }
+
     static func forbidsOverwrite(_ request: OSSRequest) -> Bool {
         request.header("x-oss-forbid-overwrite")?.lowercased() == "true"
     }
 }
-
-import Digests

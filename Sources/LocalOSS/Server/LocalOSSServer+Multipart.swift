@@ -1,6 +1,8 @@
+import Digests
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OSSKit
 
 extension LocalOSSServer {
     func initiate(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
@@ -28,7 +30,7 @@ extension LocalOSSServer {
         return response
     }
 
-    func complete(_ request: OSSRequest, bucket: String, body: BodyReader, requestID: String) async throws -> OSSResponse {
+    func complete(_ request: OSSRequest, bucket: String, body: BodyReader) async throws -> OSSResponse {
         let uploadID = request.query["uploadId"] ?? ""
         let upload = try store.upload(bucket: bucket, key: request.objectKey, id: uploadID)
         var document = try await body.collect()
@@ -45,17 +47,14 @@ extension LocalOSSServer {
         }
         let parts = try store.partsToComplete(upload, requested: requested)
         let object = try store.complete(upload, parts: parts, forbidOverwrite: LocalOSSServer.forbidsOverwrite(request))
-        var response = OSSResponse.xml("<CompleteMultipartUploadResult>" + XMLText.element("EncodingType", "url")
-            + XMLText.element("Location", "\(endpoint.absoluteString)/\(bucket)/\(PercentEncoding.encode(object.key, keepSlash: true))")
-            + XMLText.element("Bucket", bucket) + XMLText.element("Key", PercentEncoding.encode(object.key, keepSlash: true))
+        // With `encoding-type=url` (the SDKs' default) the key is sent percent-encoded, as OSS does.
+        let urlEncoded = request.query["encoding-type"] == "url"
+        let key = urlEncoded ? PercentEncoding.encode(object.key, keepSlash: true) : object.key
+        var response = OSSResponse.xml("<CompleteMultipartUploadResult>"
+            + (urlEncoded ? XMLText.element("EncodingType", "url") : "")
+            + XMLText.element("Location", "\(endpoint.absoluteString)/\(bucket)/\(key)")
+            + XMLText.element("Bucket", bucket) + XMLText.element("Key", key)
             + XMLText.element("ETag", object.etag) + "</CompleteMultipartUploadResult>")
-        // Callers that did not ask for url encoding get the raw key.
-        if request.query["encoding-type"] != "url" {
-            response = .xml("<CompleteMultipartUploadResult>"
-                + XMLText.element("Location", "\(endpoint.absoluteString)/\(bucket)/\(object.key)")
-                + XMLText.element("Bucket", bucket) + XMLText.element("Key", object.key)
-                + XMLText.element("ETag", object.etag) + "</CompleteMultipartUploadResult>")
-        }
         response.headers.add(name: "ETag", value: object.etag)
         response.headers.add(name: "x-oss-hash-crc64ecma", value: "\(object.crc64)")
         return try await runCallback(request, object: object, base: response)
@@ -146,5 +145,3 @@ extension LocalOSSServer {
         return .xml(xml + "</ListBucketResult>")
     }
 }
-
-import Digests

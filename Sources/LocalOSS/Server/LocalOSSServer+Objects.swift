@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 
 extension LocalOSSServer {
-    func putObject(_ request: OSSRequest, bucket: String, body: BodyReader, requestID: String) async throws -> OSSResponse {
+    func putObject(_ request: OSSRequest, bucket: String, body: BodyReader) async throws -> OSSResponse {
         let key = request.objectKey
         if LocalOSSServer.forbidsOverwrite(request) && store.exists(bucket: bucket, key: key) {
             throw ObjectStore.fileAlreadyExists(key)

@@ -114,7 +114,9 @@ extension ObjectStore {
 
     private func concatenate(_ parts: [StoredPart], of upload: StoredUpload, into target: URL) throws(OSSRequestError) {
         do {
-            FileManager.default.createFile(atPath: target.path, contents: nil)
+            guard FileManager.default.createFile(atPath: target.path, contents: nil) else {
+                throw OSSRequestError(500, "InternalError", "cannot create \(target.lastPathComponent)")
+            }
             let out = try FileHandle(forWritingTo: target)
             defer { try? out.close() }
             for part in parts {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ObjectStore {
     func object(bucket: String, key: String) throws(OSSRequestError) -> StoredObject {
@@ -30,8 +33,6 @@ extension ObjectStore {
             guard rename(temporaryFile.path, dir.appendingPathComponent(stem + ".data").path) == 0 else {
                 throw OSSRequestError(500, "InternalError", "cannot store object: errno \(errno)")
             }
-        } else if !discard {
-            stored.dataFile = nil
         }
         try persist(stored, to: dir.appendingPathComponent(stem + ".json"))
         index.withLockedValue { $0.objects[object.bucket, default: [:]][object.key] = stored }
@@ -61,7 +62,3 @@ extension ObjectStore {
         return (Array(matching.prefix(limit)), matching.count > limit)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -10,6 +10,15 @@ public struct RetryEvent: Sendable, CustomStringConvertible {
     /// Seconds the client waits before the next attempt.
     public var delay: Double
 
+    public init(operation: String, bucket: String, key: String?, attempt: Int, error: OSSError, delay: Double) {
+        self.operation = operation
+        self.bucket = bucket
+        self.key = key
+        self.attempt = attempt
+        self.error = error
+        self.delay = delay
+    }
+
     public var description: String {
         "\(operation) \(bucket)/\(key ?? "") attempt \(attempt) failed: \(error); retrying in \(String(format2: delay)) s"
     }
