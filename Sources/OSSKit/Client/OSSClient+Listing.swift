@@ -10,7 +10,7 @@ extension OSSClient {
         repeat {
             var query: [SignableRequest.QueryItem] = [.init("uploadId", uploadID), .init("max-parts", pageSize)]
             if let marker { query.append(.init("part-number-marker", marker)) }
-            let operation = OSSOperation(name: "ListParts", method: "GET", bucket: bucket, key: key, query: query)
+            let operation = OperationSpec(name: "ListParts", method: "GET", bucket: bucket, key: key, query: query)
             let page = try await perform(operation) { (response, _) throws(OSSError) in
                 try Self.listPartsPage(response)
             }
@@ -31,7 +31,7 @@ extension OSSClient {
                 query.append(.init("key-marker", markers.key))
                 query.append(.init("upload-id-marker", markers.uploadID))
             }
-            let operation = OSSOperation(name: "ListMultipartUploads", method: "GET", bucket: bucket, key: nil, query: query)
+            let operation = OperationSpec(name: "ListMultipartUploads", method: "GET", bucket: bucket, key: nil, query: query)
             let page = try await perform(operation) { (response, _) throws(OSSError) in
                 try Self.listUploadsPage(response)
             }
@@ -49,7 +49,7 @@ extension OSSClient {
             var query: [SignableRequest.QueryItem] = [.init("list-type", "2"), .init("max-keys", pageSize)]
             if !prefix.isEmpty { query.append(.init("prefix", prefix)) }
             if let token { query.append(.init("continuation-token", token)) }
-            let operation = OSSOperation(name: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query)
+            let operation = OperationSpec(name: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query)
             let page = try await perform(operation) { (response, _) throws(OSSError) in
                 try Self.listObjectsPage(response)
             }
