@@ -52,6 +52,8 @@ let package = Package(
 
         .executableTarget(name: "crc64-bench", dependencies: ["Digests"], path: "Benchmarks/crc64"),
         .executableTarget(name: "curl-bench", dependencies: ["CurlHTTP"], path: "Benchmarks/curl", exclude: ["sink.py"]),
+        .executableTarget(name: "upload-bench", dependencies: ["OSSKit", "CurlHTTP", "Digests"], path: "Benchmarks/upload",
+                          exclude: ["run.sh"]),
 
         .target(name: "TestSupport", dependencies: ["LocalOSS"], path: "Tests/TestSupport"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),

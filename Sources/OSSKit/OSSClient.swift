@@ -25,6 +25,8 @@ public struct OSSClientConfiguration: Sendable {
     public var retry: RetryPolicy
     /// Called before each retry (from the task making the call), e.g. to log it. Never sees secrets.
     public var onRetry: (@Sendable (RetryEvent) -> Void)? = nil
+    /// Entries per page of ListParts, ListMultipartUploads and ListObjectsV2 (OSS allows 1…1000).
+    public var listPageSize: Int = 1000
 
     public init(endpoint: String, region: String, signature: SignatureVersion = .v4,
                 addressing: Addressing = .virtualHost, retry: RetryPolicy = RetryPolicy()) {

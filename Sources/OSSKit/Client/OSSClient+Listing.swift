@@ -1,14 +1,16 @@
 import CurlHTTP
 
 extension OSSClient {
+    private var pageSize: String { String(min(max(configuration.listPageSize, 1), 1000)) }
+
     /// Every part of the upload (all pages, 1,000 per page).
     public func listParts(bucket: String, key: String, uploadID: String) async throws -> [ListedPart] {
         var parts: [ListedPart] = []
         var marker: String?
         repeat {
-            var query: [SignableRequest.QueryItem] = [.init("uploadId", uploadID), .init("max-parts", "1000")]
+            var query: [SignableRequest.QueryItem] = [.init("uploadId", uploadID), .init("max-parts", pageSize)]
             if let marker { query.append(.init("part-number-marker", marker)) }
-            let operation = OSSOperation(name: "ListParts", method: "GET", bucket: bucket, key: key, query: query)
+            let operation = OperationSpec(name: "ListParts", method: "GET", bucket: bucket, key: key, query: query)
             let page = try await perform(operation) { (response, _) throws(OSSError) in
                 try Self.listPartsPage(response)
             }
@@ -23,13 +25,13 @@ extension OSSClient {
         var uploads: [MultipartUploadSummary] = []
         var markers: (key: String, uploadID: String)?
         repeat {
-            var query: [SignableRequest.QueryItem] = [.init("uploads"), .init("max-uploads", "1000")]
+            var query: [SignableRequest.QueryItem] = [.init("uploads"), .init("max-uploads", pageSize)]
             if !prefix.isEmpty { query.append(.init("prefix", prefix)) }
             if let markers {
                 query.append(.init("key-marker", markers.key))
                 query.append(.init("upload-id-marker", markers.uploadID))
             }
-            let operation = OSSOperation(name: "ListMultipartUploads", method: "GET", bucket: bucket, key: nil, query: query)
+            let operation = OperationSpec(name: "ListMultipartUploads", method: "GET", bucket: bucket, key: nil, query: query)
             let page = try await perform(operation) { (response, _) throws(OSSError) in
                 try Self.listUploadsPage(response)
             }
@@ -44,10 +46,10 @@ extension OSSClient {
         var objects: [ObjectSummary] = []
         var token: String?
         repeat {
-            var query: [SignableRequest.QueryItem] = [.init("list-type", "2"), .init("max-keys", "1000")]
+            var query: [SignableRequest.QueryItem] = [.init("list-type", "2"), .init("max-keys", pageSize)]
             if !prefix.isEmpty { query.append(.init("prefix", prefix)) }
             if let token { query.append(.init("continuation-token", token)) }
-            let operation = OSSOperation(name: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query)
+            let operation = OperationSpec(name: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query)
             let page = try await perform(operation) { (response, _) throws(OSSError) in
                 try Self.listObjectsPage(response)
             }

@@ -5,7 +5,7 @@ extension OSSClient {
     /// Returns the new upload id. Not idempotent: a retried Initiate after a lost response leaks an upload.
     public func initiateMultipartUpload(bucket: String, key: String, options: ObjectOptions) async throws -> String {
         // The callback belongs to Complete, not here; every other option is fixed now.
-        let operation = OSSOperation(name: "InitiateMultipartUpload", method: "POST", bucket: bucket, key: key,
+        let operation = OperationSpec(name: "InitiateMultipartUpload", method: "POST", bucket: bucket, key: key,
                                      query: [.init("uploads")], headers: options.headers)
         return try await perform(operation) { (response, _) throws(OSSError) in
             guard let root = XMLNode.parse(response.body), let id = root.text(of: "UploadId"), !id.isEmpty else {
@@ -20,7 +20,7 @@ extension OSSClient {
                            contentMD5: Bool = false) async throws -> UploadPartResult {
         var headers: [(name: String, value: String)] = []
         if contentMD5 { headers.append(("Content-MD5", try Self.contentMD5(of: body).base64String)) }
-        let operation = OSSOperation(name: "UploadPart", method: "PUT", bucket: bucket, key: key,
+        let operation = OperationSpec(name: "UploadPart", method: "PUT", bucket: bucket, key: key,
                                      query: [.init("partNumber", String(partNumber)), .init("uploadId", uploadID)],
                                      headers: headers, body: body)
         return try await perform(operation) { (response, attempt) throws(OSSError) in
@@ -37,7 +37,7 @@ extension OSSClient {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/xml"),
                                                         ("Content-MD5", MD5.hash(xml).base64String)]
         headers += callback?.headers ?? []
-        let operation = OSSOperation(name: "CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
+        let operation = OperationSpec(name: "CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
                                      query: [.init("uploadId", uploadID)], headers: headers, body: .bytes(xml))
         return try await perform(operation) { (response, attempt) throws(OSSError) in
             // With a callback the body is the receiver's reply, not the result XML.
@@ -53,7 +53,7 @@ extension OSSClient {
 
     /// Aborts the upload; its parts are deleted.
     public func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws {
-        let operation = OSSOperation(name: "AbortMultipartUpload", method: "DELETE", bucket: bucket, key: key,
+        let operation = OperationSpec(name: "AbortMultipartUpload", method: "DELETE", bucket: bucket, key: key,
                                      query: [.init("uploadId", uploadID)])
         try await perform(operation) { (_, _) throws(OSSError) in () }
     }

@@ -8,7 +8,7 @@ extension OSSClient {
                           contentMD5: Bool = false) async throws -> PutObjectResult {
         var headers = options.headers + (options.callback?.headers ?? [])
         if contentMD5 { headers.append(("Content-MD5", try Self.contentMD5(of: body).base64String)) }
-        let operation = OSSOperation(name: "PutObject", method: "PUT", bucket: bucket, key: key, headers: headers, body: body)
+        let operation = OperationSpec(name: "PutObject", method: "PUT", bucket: bucket, key: key, headers: headers, body: body)
         return try await perform(operation) { (response, attempt) throws(OSSError) in
             let crc = try Self.checkedCRC(response)
             return PutObjectResult(etag: response.header("ETag") ?? "", crc64: crc, requestID: Self.requestID(response),
@@ -20,7 +20,7 @@ extension OSSClient {
 
     /// `nil` when the object does not exist (404).
     public func headObject(bucket: String, key: String) async throws -> ObjectHead? {
-        let operation = OSSOperation(name: "HeadObject", method: "HEAD", bucket: bucket, key: key, acceptsNotFound: true)
+        let operation = OperationSpec(name: "HeadObject", method: "HEAD", bucket: bucket, key: key, acceptsNotFound: true)
         return try await perform(operation) { (response, _) throws(OSSError) -> ObjectHead? in
             guard response.status != 404 else { return nil }
             let rid = Self.requestID(response)

@@ -4,7 +4,7 @@ import Digests
 extension OSSClient {
     /// Signs and sends `operation`, retrying per the policy, and hands an accepted response to `interpret`
     /// (whose `OSSError`s — integrity, unreadable answers — go through the same retry decision).
-    func perform<T>(_ operation: OSSOperation,
+    func perform<T>(_ operation: OperationSpec,
                     _ interpret: (HTTPResponse, _ attempt: Int) throws(OSSError) -> T) async throws(OSSError) -> T {
         let endpoint: Endpoint
         switch self.endpoint {
@@ -47,7 +47,7 @@ extension OSSClient {
 
     /// One signed attempt: a response this operation accepts, or the error it amounts to; `mayRetry` is false
     /// when a retry is known to be pointless even if the error is of a retryable kind.
-    private func sendOnce(_ operation: OSSOperation, endpoint: Endpoint,
+    private func sendOnce(_ operation: OperationSpec, endpoint: Endpoint,
                           attempt: Int) async -> (Result<HTTPResponse, OSSError>, mayRetry: Bool) {
         var request = SignableRequest(method: operation.method, bucket: operation.bucket, key: operation.key,
                                       query: operation.query, headers: operation.headers)

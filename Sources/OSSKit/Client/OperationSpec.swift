@@ -1,7 +1,7 @@
 import CurlHTTP
 
 /// One OSS request before signing: what the retry loop re-signs and re-sends on every attempt.
-struct OSSOperation: Sendable {
+struct OperationSpec: Sendable {
     /// `PutObject`, `UploadPart`, … (for retry events and messages).
     var name: String
     var method: String
