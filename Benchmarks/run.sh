@@ -124,7 +124,7 @@ for p in "${peers[@]}"; do
   case $p in
     ossbatch)
       # Until the engine's `run` lands, the binary may be a stub: skip it then rather than fail every set.
-      if [[ -x $bin/ossbatch ]] && "$bin/ossbatch" run --help >/dev/null 2>&1; then OSSBATCH=$bin/ossbatch
+      if [[ -x $bin/ossbatch ]] && "$bin/ossbatch" run --help 2>&1 | grep -qi manifest; then OSSBATCH=$bin/ossbatch
       else say "skipping ossbatch: $bin/ossbatch has no working 'run' command"; continue; fi ;;
     oss2) has_module oss2 || pip_install oss2 || { say "skipping oss2: pip install oss2 failed"; continue; } ;;
     ossv2) has_module alibabacloud_oss_v2 || pip_install alibabacloud-oss-v2 ||
