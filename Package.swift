@@ -26,8 +26,10 @@ let package = Package(
         .target(name: "Digests", dependencies: ["COpenSSL", "CLZMA"]),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "Digests"]),
         .target(name: "OSSKit", dependencies: ["CurlHTTP", "Digests"]),
+        // POSIX directory walking and stat: the one place with file-system pointers.
+        .target(name: "LocalFiles"),
         .target(name: "OSSBatch", dependencies: [
-            "OSSKit", "Digests",
+            "OSSKit", "Digests", "LocalFiles",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),

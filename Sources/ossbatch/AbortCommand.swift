@@ -23,7 +23,7 @@ struct AbortCommand: AsyncParsableCommand {
         do {
             loaded = try ReportStore.load(report)
         } catch {
-            CLIOutput.error("\(error)")
+            Console.printError("error: \(error)")
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
         if let endpoint { loaded.target.endpoint = endpoint }
@@ -36,7 +36,7 @@ struct AbortCommand: AsyncParsableCommand {
             print("aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed")
             throw ExitCode(result.failed == 0 ? ExitStatus.success.rawValue : ExitStatus.jobsFailed.rawValue)
         } catch let error as CredentialsError {
-            CLIOutput.error(error.message)
+            Console.printError("error: \(error.message)")
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
     }

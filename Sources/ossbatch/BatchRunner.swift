@@ -49,8 +49,8 @@ enum BatchRunner {
             failed.status = .fatal
             failed.fatalError = JobError(code: "NoCredentials", message: error.message)
             try? store.write(failed)
-            CLIOutput.error(error.message)
-            CLIOutput.error("report: \(store.path) (nothing was sent; fix the credentials and run: ossbatch resume \(store.path))")
+            Console.printError("error: \(error.message)")
+            Console.printError("report: \(store.path) (nothing was sent; fix the credentials and run: ossbatch resume \(store.path))")
             return .fatal
         }
 
@@ -103,15 +103,4 @@ final class ProgressHolder: @unchecked Sendable {
 
     func set(_ d: ProgressDisplay) { lock.withLock { display = d } }
     func clear() { lock.withLock { display }?.clearLine() }
-}
-
-/// One-line messages of the CLI on stderr.
-enum CLIOutput {
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data("ossbatch: error: \(message)\n".utf8))
-    }
-
-    static func note(_ message: String) {
-        FileHandle.standardError.write(Data("ossbatch: \(message)\n".utf8))
-    }
 }

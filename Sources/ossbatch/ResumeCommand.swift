@@ -23,7 +23,7 @@ struct ResumeCommand: AsyncParsableCommand {
         do {
             (store, loaded) = try ReportStore.open(report)
         } catch {
-            CLIOutput.error("\(error)")
+            Console.printError("error: \(error)")
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
         if let endpoint { loaded.target.endpoint = endpoint }

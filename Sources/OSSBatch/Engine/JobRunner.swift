@@ -23,7 +23,11 @@ struct JobRunner: Sendable {
                 // now, from scratch; a checkpoint of the old version will not match and is discarded.
                 warnings.append("source changed since it was planned (\(current.differences(from: job.identity))); uploading the current version")
                 job.identity = current
-                job.method = UploadMethod.planned(size: current.size, settings: context.settings)
+                guard let method = PartPlanner.method(size: current.size, partSize: context.settings.partSize,
+                                                      threshold: context.settings.multipartThreshold) else {
+                    throw JobError(code: "EntityTooLarge", message: "\(job.source) is now \(current.size) bytes, more than OSS's largest object")
+                }
+                job.method = method
             }
             switch job.method {
             case .put:

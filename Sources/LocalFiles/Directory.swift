@@ -1,0 +1,64 @@
+import Glibc
+
+/// An open directory: lists its entries and stats them relative to its descriptor (`fstatat`), which
+/// saves the kernel from resolving the full path again for each of thousands of files.
+public final class Directory {
+    public let path: String
+    // Owned: closed (with the descriptor under it) in deinit, used on one thread at a time.
+    private let stream: OpaquePointer
+
+    /// Opens `path` for listing. Throws when it does not exist, is not a directory, or cannot be read.
+    public init(path: String) throws(FileSystemError) {
+        guard let stream = opendir(path) else { throw FileSystemError(operation: "opendir", path: path, errno: errno) }
+        self.path = path
+        self.stream = stream
+    }
+
+    deinit { closedir(stream) }
+
+    /// Every entry except `.` and `..`, in the order the file system returns them (callers sort).
+    public func entries() throws(FileSystemError) -> [DirectoryEntry] {
+        var result: [DirectoryEntry] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 { throw FileSystemError(operation: "readdir", path: path, errno: errno) }
+                return result
+            }
+            // `d_name` is a fixed-size, NUL-terminated C array inside the dirent that readdir returned; it
+            // stays valid until the next readdir on this stream, and we copy the bytes out before that.
+            let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let length = raw.firstIndex(of: 0) ?? raw.count
+                return Array(raw[..<length])
+            }
+            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+            result.append(DirectoryEntry(name: name, kind: FileKind(direntType: entry.pointee.d_type)))
+        }
+    }
+
+    /// `fstatat` on an entry of this directory; `followSymlinks: false` describes a link itself.
+    public func status(of name: [UInt8], followSymlinks: Bool) throws(FileSystemError) -> FileStatus {
+        var st = stat()
+        let flags = followSymlinks ? Int32(0) : AT_SYMLINK_NOFOLLOW
+        let rc = withCString(name) { fstatat(dirfd(stream), $0, &st, flags) }
+        guard rc == 0 else { throw FileSystemError(operation: "stat", path: childPath(name), errno: errno) }
+        return FileStatus(st)
+    }
+
+    /// Whether this process may read the entry (`faccessat` with the effective ids, as `open` would check).
+    public func isReadable(_ name: [UInt8]) -> Bool {
+        withCString(name) { faccessat(dirfd(stream), $0, R_OK, AT_EACCESS) } == 0
+    }
+
+    /// The entry's path for messages (invalid UTF-8 is repaired here, for display only).
+    public func childPath(_ name: [UInt8]) -> String {
+        (path.hasSuffix("/") ? path : path + "/") + String(decoding: name, as: UTF8.self)
+    }
+
+    private func withCString<R>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+        // A NUL-terminated copy of the raw name; the pointer lives only for the duration of `body`.
+        (name + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
+    }
+}

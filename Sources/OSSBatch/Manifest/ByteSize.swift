@@ -1,0 +1,72 @@
+/// Parses sizes as the manifest writes them: `8MiB`, `100KB`, `512` (bytes). Binary units are powers
+/// of 1024, decimal units powers of 1000. Fractions are allowed when the result is a whole byte count.
+public enum ByteSize {
+    private static let units: [(String, Double)] = [
+        ("TiB", 1_099_511_627_776), ("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024),
+        ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("B", 1),
+    ]
+
+    /// The units, for error messages.
+    public static let unitNames = "B, KiB, MiB, GiB, TiB, KB, MB, GB, TB"
+
+    /// Bytes, or `nil` when `text` is not a size.
+    public static func parse(_ text: String) -> Int64? {
+        let trimmed = text.trimmingSpaces
+        var multiplier = 1.0
+        var number = Substring(trimmed)
+        for (unit, value) in units where trimmed.hasSuffix(unit) {
+            multiplier = value
+            number = trimmed.dropLast(unit.count)
+            break
+        }
+        let digits = String(number).trimmingSpaces
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              let value = Double(digits) else { return nil }
+        let bytes = value * multiplier
+        guard bytes < 9.2e18, bytes == bytes.rounded() else { return nil }
+        return Int64(bytes)
+    }
+
+    /// `1.5 MiB`-style text for people (binary units, one decimal).
+    public static func format(_ bytes: Int64) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        var value = Double(bytes)
+        for unit in ["KiB", "MiB", "GiB", "TiB", "PiB"] {
+            value /= 1024
+            if value < 1024 || unit == "PiB" {
+                let tenths = Int((value * 10).rounded())
+                return "\(tenths / 10).\(tenths % 10) \(unit)"
+            }
+        }
+        return "\(bytes) B"
+    }
+}
+
+/// Parses durations: `200ms`, `20s`, `5m`; a plain number is seconds.
+public enum DurationText {
+    /// Seconds, or `nil` when `text` is not a duration.
+    public static func parse(_ text: String) -> Double? {
+        let trimmed = text.trimmingSpaces
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var multiplier = 1.0
+        var number = Substring(trimmed)
+        for (unit, value) in units where trimmed.hasSuffix(unit) {
+            multiplier = value
+            number = trimmed.dropLast(unit.count)
+            break
+        }
+        let digits = String(number).trimmingSpaces
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              let value = Double(digits) else { return nil }
+        return value * multiplier
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let first = s.first, first == " " { s.removeFirst() }
+        while let last = s.last, last == " " { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Yams
+
+/// Reads a manifest file into a `Manifest`, or throws a `ManifestError` holding every problem found.
+public enum ManifestLoader {
+    /// Manifests are hand-written; anything bigger is a mistake (a log file, a binary) and is refused
+    /// before parsing so it cannot stall the tool.
+    public static let maximumSize = 8 << 20
+
+    /// Loads `path` (relative paths are resolved against the working directory).
+    public static func load(path: String) throws(ManifestError) -> Manifest {
+        let absolute = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+        let text = try read(absolute)
+        return try decode(text, path: absolute)
+    }
+
+    /// Decodes manifest text; `path` is used for messages and as the base of relative paths.
+    public static func decode(_ text: String, path: String) throws(ManifestError) -> Manifest {
+        let tabs = TabIndentation.diagnostics(in: text, file: path)
+        guard tabs.isEmpty else { throw ManifestError(tabs) }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ManifestError([YAMLErrorDiagnostic.make(error, file: path)])
+        }
+        guard let root, !isEmptyDocument(root) else {
+            throw ManifestError([Diagnostic(file: path, line: 1, column: 1,
+                                            message: "the manifest is empty; expected a mapping with 'version', 'target' and 'files'")])
+        }
+        let reader = NodeReader(file: path)
+        let manifest = ManifestDecoding(reader: reader, path: path).manifest(root)
+        guard reader.diagnostics.isEmpty, let manifest else {
+            throw ManifestError(reader.diagnostics)
+        }
+        return manifest
+    }
+
+    private static func read(_ path: String) throws(ManifestError) -> String {
+        let unreadable = { (reason: String) in ManifestError([Diagnostic(file: path, line: nil, column: nil, message: reason)]) }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            throw unreadable("cannot read the manifest: no such file")
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maximumSize else {
+            throw unreadable("the manifest is \(ByteSize.format(Int64(size))); manifests are limited to \(ByteSize.format(Int64(maximumSize))) — is this the right file?")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw unreadable("cannot read the manifest (permission denied or not a file)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw unreadable("the manifest is not valid UTF-8 text")
+        }
+        return text
+    }
+
+    private static func isEmptyDocument(_ node: Node) -> Bool {
+        if case .scalar(let scalar) = node { return scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" }
+        return false
+    }
+}

@@ -1,0 +1,155 @@
+import Yams
+
+/// Reads typed values out of Yams nodes, recording a diagnostic (instead of stopping) for every value
+/// that is wrong, so one pass reports all of a manifest's problems.
+final class NodeReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    func mark(_ node: Node) -> SourceMark {
+        SourceMark(file: file, line: node.mark?.line, column: node.mark?.column)
+    }
+
+    func error(_ node: Node, _ message: String) { diagnostics.append(Diagnostic(mark(node), message)) }
+    func error(_ mark: SourceMark, _ message: String) { diagnostics.append(Diagnostic(mark, message)) }
+
+    /// The fields of a mapping by name, after reporting unknown (with a suggestion), secret-looking and
+    /// non-string field names. `nil` (and a diagnostic) when `node` is not a mapping.
+    func fields(of node: Node, in context: String, allowed: [String]) -> [String: (key: Node, value: Node)]? {
+        guard case .mapping(let mapping) = node else {
+            error(node, "\(context) must be a mapping of fields, not \(describe(node))")
+            return nil
+        }
+        var result: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                error(key, "field names in \(context) must be plain strings")
+                continue
+            }
+            let name = scalar.string
+            if SecretFieldPolicy.looksSecret(name) {
+                error(key, SecretFieldPolicy.message(for: name))
+            } else if !allowed.contains(name) {
+                var message = "'\(name)' is not a field of \(context)"
+                if let suggestion = FieldSuggestion.closest(to: name, in: allowed) {
+                    message += "; did you mean '\(suggestion)'?"
+                } else {
+                    message += "; expected one of: \(allowed.joined(separator: ", "))"
+                }
+                error(key, message)
+            } else {
+                result[name] = (key, value)
+            }
+        }
+        return result
+    }
+
+    func string(_ node: Node, _ field: String) -> String? {
+        guard case .scalar(let scalar) = node, !isNull(scalar) else {
+            error(node, "'\(field)' must be a string, not \(describe(node))")
+            return nil
+        }
+        return scalar.string
+    }
+
+    func markedString(_ node: Node, _ field: String) -> Marked<String>? {
+        string(node, field).map { Marked($0, at: mark(node)) }
+    }
+
+    func int(_ node: Node, _ field: String, range: ClosedRange<Int>) -> Int? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
+            error(node, "'\(field)' must be an integer, not \(describe(node))")
+            return nil
+        }
+        guard range.contains(value) else {
+            error(node, "'\(field)' must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
+            return nil
+        }
+        return value
+    }
+
+    func bool(_ node: Node, _ field: String) -> Bool? {
+        if case .scalar(let scalar) = node, scalar.style == .plain {
+            switch scalar.string { case "true": return true
+            case "false": return false
+            default: break }
+        }
+        error(node, "'\(field)' must be true or false, not \(describe(node))")
+        return nil
+    }
+
+    /// A size: a plain integer (bytes) or a string with a unit. `perSecond` also accepts a `/s` suffix.
+    func size(_ node: Node, _ field: String, perSecond: Bool = false) -> Int64? {
+        if case .scalar(let scalar) = node {
+            var text = scalar.string
+            if perSecond, text.hasSuffix("/s") { text.removeLast(2) }
+            if let bytes = ByteSize.parse(text) { return bytes }
+        }
+        error(node, "'\(field)' must be a size such as 8MiB or 100KB (units: \(ByteSize.unitNames)), not \(describe(node))")
+        return nil
+    }
+
+    func duration(_ node: Node, _ field: String) -> Double? {
+        if case .scalar(let scalar) = node, let seconds = DurationText.parse(scalar.string) { return seconds }
+        error(node, "'\(field)' must be a duration such as 200ms, 20s or 5m, not \(describe(node))")
+        return nil
+    }
+
+    func choice<E: RawRepresentable & CaseIterable>(_ node: Node, _ field: String, _: E.Type) -> E?
+    where E.RawValue == String {
+        if case .scalar(let scalar) = node, let value = E(rawValue: scalar.string) { return value }
+        let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+        error(node, "'\(field)' must be one of \(allowed); not \(describe(node))")
+        return nil
+    }
+
+    /// A mapping of strings to strings (metadata, tags, callback variables).
+    func stringMap(_ node: Node, _ field: String) -> [String: String]? {
+        guard case .mapping(let mapping) = node else {
+            error(node, "'\(field)' must be a mapping of names to strings, not \(describe(node))")
+            return nil
+        }
+        var result: [String: String] = [:]
+        for (key, value) in mapping {
+            guard case .scalar(let k) = key, case .scalar(let v) = value else {
+                error(value, "'\(field)' values must be strings, not \(describe(value))")
+                continue
+            }
+            if SecretFieldPolicy.looksSecret(k.string) { error(key, SecretFieldPolicy.message(for: k.string)); continue }
+            result[k.string] = v.string
+        }
+        return result
+    }
+
+    /// A list of strings; a single string counts as a list of one.
+    func stringList(_ node: Node, _ field: String) -> [Marked<String>] {
+        switch node {
+        case .scalar:
+            return markedString(node, field).map { [$0] } ?? []
+        case .sequence(let sequence):
+            return sequence.compactMap { markedString($0, field) }
+        default:
+            error(node, "'\(field)' must be a list of patterns, not \(describe(node))")
+            return []
+        }
+    }
+
+    func isNull(_ scalar: Node.Scalar) -> Bool {
+        scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    /// How a wrong value is named in messages: `"many" (a string)`, `a list`, …
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar):
+            if isNull(scalar) { return "an empty value" }
+            let shown = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
+            return scalar.style == .plain ? "'\(shown)'" : "\"\(shown)\" (a quoted string)"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+}

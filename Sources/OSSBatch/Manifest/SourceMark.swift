@@ -1,0 +1,23 @@
+/// Where a value came from: a file, and a 1-based line and column when a YAML node exists.
+public struct SourceMark: Sendable, Hashable, Codable {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+
+    public init(file: String, line: Int? = nil, column: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+}
+
+/// A manifest value together with the place it was written.
+public struct Marked<Value: Sendable & Hashable>: Sendable, Hashable {
+    public var value: Value
+    public var mark: SourceMark
+
+    public init(_ value: Value, at mark: SourceMark) {
+        self.value = value
+        self.mark = mark
+    }
+}

@@ -1,0 +1,89 @@
+/// A path pattern with `*` (any run of characters within one path segment), `?` (one character),
+/// `[...]` (a set or range, `[!...]` or `[^...]` negated) and `**` (any number of whole segments).
+/// Unless `anchored`, a pattern without `/` matches a file name in any directory (as in .gitignore).
+public struct GlobPattern: Sendable, Hashable {
+    public let text: String
+    private let segments: [[Character]]
+
+    public init(_ text: String, anchored: Bool = false) {
+        self.text = text
+        var body = text
+        if !anchored && !body.contains("/") { body = "**/" + body }
+        segments = body.split(separator: "/", omittingEmptySubsequences: true).map(Array.init)
+    }
+
+    /// Whether `text` contains any pattern characters.
+    public static func hasWildcards(_ text: some StringProtocol) -> Bool {
+        text.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+    }
+
+    /// Matches a relative path with `/` separators.
+    public func matches(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(Array.init)
+        return match(segment: 0, parts[...])
+    }
+
+    /// The number of path segments a match can have at most, or `nil` when `**` makes it unbounded.
+    public var maximumDepth: Int? {
+        segments.contains([Character]("**")) ? nil : segments.count
+    }
+
+    private func match(segment index: Int, _ parts: ArraySlice<[Character]>) -> Bool {
+        guard index < segments.count else { return parts.isEmpty }
+        let segment = segments[index]
+        if segment == ["*", "*"] {
+            var rest = parts
+            while true {
+                if match(segment: index + 1, rest) { return true }
+                guard !rest.isEmpty else { return false }
+                rest = rest.dropFirst()
+            }
+        }
+        guard let first = parts.first, Self.matchSegment(segment[...], first[...]) else { return false }
+        return match(segment: index + 1, parts.dropFirst())
+    }
+
+    static func matchSegment(_ pattern: ArraySlice<Character>, _ name: ArraySlice<Character>) -> Bool {
+        guard let p = pattern.first else { return name.isEmpty }
+        switch p {
+        case "*":
+            var rest = name
+            while true {
+                if matchSegment(pattern.dropFirst(), rest) { return true }
+                guard !rest.isEmpty else { return false }
+                rest = rest.dropFirst()
+            }
+        case "?":
+            return !name.isEmpty && matchSegment(pattern.dropFirst(), name.dropFirst())
+        case "[":
+            guard let c = name.first, let (matched, after) = matchSet(pattern.dropFirst(), c) else {
+                // An unclosed '[' is a literal.
+                return name.first == "[" && matchSegment(pattern.dropFirst(), name.dropFirst())
+            }
+            return matched && matchSegment(after, name.dropFirst())
+        default:
+            return name.first == p && matchSegment(pattern.dropFirst(), name.dropFirst())
+        }
+    }
+
+    /// Matches `c` against the set that starts after '['; returns the pattern after ']' too.
+    private static func matchSet(_ pattern: ArraySlice<Character>, _ c: Character) -> (Bool, ArraySlice<Character>)? {
+        var rest = pattern
+        var negated = false
+        if let f = rest.first, f == "!" || f == "^" { negated = true; rest = rest.dropFirst() }
+        var found = false
+        var first = true
+        while let f = rest.first {
+            if f == "]" && !first { return (found != negated, rest.dropFirst()) }
+            first = false
+            rest = rest.dropFirst()
+            if rest.count >= 2, rest.first == "-", let upper = rest.dropFirst().first, upper != "]" {
+                if f <= c && c <= upper { found = true }
+                rest = rest.dropFirst(2)
+            } else if f == c {
+                found = true
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,17 @@
+/// OSS's rules for object names, checked before anything is sent (never silently fixed).
+public enum ObjectKey {
+    public static let maximumBytes = 1023
+
+    /// Why `key` is not a valid object name, or `nil` when it is.
+    public static func problem(with key: String) -> String? {
+        let bytes = key.utf8.count
+        if bytes == 0 { return "the object key is empty" }
+        if bytes > maximumBytes {
+            return "the object key '\(key.prefix(40))…' is \(bytes) bytes; OSS allows 1–\(maximumBytes) bytes of UTF-8"
+        }
+        if key.hasPrefix("/") || key.hasPrefix("\\") {
+            return "the object key '\(key)' starts with '\(key.first!)'; OSS keys must not start with '/' or '\\'"
+        }
+        return nil
+    }
+}

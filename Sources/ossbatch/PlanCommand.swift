@@ -1,0 +1,41 @@
+import ArgumentParser
+import OSSBatch
+
+/// `ossbatch plan MANIFEST`: validates and expands a manifest, prints what would be uploaded, sends nothing.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Validate a manifest and show what would be uploaded, without sending anything.",
+        discussion: """
+            Prints the target and totals (files, bytes, single puts, multipart jobs, parts). \
+            With --json, prints the whole plan, every job included, as JSON on stdout. \
+            Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all at once. \
+            Exits 0 when the manifest is valid and 2 when it is not.
+            """
+    )
+
+    @Argument(help: "The manifest (YAML). Relative paths inside it are resolved against its directory.")
+    var manifest: String
+
+    @Flag(help: "Print the whole plan as JSON (keys sorted) instead of the summary.")
+    var json = false
+
+    @OptionGroup var target: TargetOptions
+
+    func run() async throws {
+        let plan: Plan
+        do {
+            plan = try Planner.plan(manifestAt: manifest, overrides: target.overrides)
+        } catch {
+            throw Console.report(error)
+        }
+        if plan.jobs.isEmpty && !plan.allowEmpty {
+            Console.warn("the manifest selects no files; 'run' will fail unless the manifest says allow_empty: true")
+        }
+        if json {
+            Console.print(String(decoding: try PlanDocument(plan).encoded(), as: UTF8.self))
+        } else {
+            Console.print(PlanSummary(plan).text)
+        }
+    }
+}

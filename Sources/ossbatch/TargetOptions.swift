@@ -1,0 +1,17 @@
+import ArgumentParser
+import OSSBatch
+
+/// `--endpoint`, `--bucket`, `--region`: replace the manifest's target values (shared by the commands
+/// that read a manifest).
+struct TargetOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Use this endpoint instead of target.endpoint (e.g. http://127.0.0.1:9000).", valueName: "url"))
+    var endpoint: String?
+
+    @Option(help: ArgumentHelp("Use this bucket instead of target.bucket.", valueName: "name"))
+    var bucket: String?
+
+    @Option(help: ArgumentHelp("Use this region instead of target.region.", valueName: "region"))
+    var region: String?
+
+    var overrides: TargetOverrides { TargetOverrides(endpoint: endpoint, bucket: bucket, region: region) }
+}
