@@ -12,7 +12,7 @@ peer_curl() {
   while IFS=$'\t' read -r path size parts; do
     printf 'upload-file = "%s"\nurl = "%s"\noutput = "/dev/null"\n' "$DIR/$path" "$SERVER/$BUCKET/$PREFIX$path"
   done <"$WORK/$SET.files.tsv" >"$RUN/curl.cfg"
-  CMD=(curl -sS --fail -H "Expect:" --parallel --parallel-immediate --parallel-max "$C" -K "$RUN/curl.cfg")
+  CMD=(curl -sS --no-progress-meter --fail -H "Expect:" --parallel --parallel-immediate --parallel-max "$C" -K "$RUN/curl.cfg")
   SETTINGS="$C transfers, whole files"
 }
 
@@ -43,7 +43,7 @@ while IFS=\$'\\t' read -r url cfg; do
   sed "s/UPLOAD_ID/\$id/" "\$cfg" >>all.cfg
   echo "\$url?uploadId=\$id" >>uploads.txt
 done <multipart.tsv
-curl -sS --fail -H "Expect:" --parallel --parallel-immediate --parallel-max $C -K all.cfg
+curl -sS --no-progress-meter --fail -H "Expect:" --parallel --parallel-immediate --parallel-max $C -K all.cfg
 while read -r url; do curl -sS --fail -o /dev/null -X POST -H "x-oss-complete-all: yes" "\$url"; done <uploads.txt
 EOF
   CMD=(bash "$RUN/curl-parts.sh")
@@ -96,7 +96,7 @@ force_path_style = true
 EOF
   CMD=(env -u AWS_CA_BUNDLE rclone --config "$RUN/rclone.conf" copy "$DIR" "bench:$BUCKET/${PREFIX%/}" -q
     --transfers "$F" --s3-upload-concurrency "$P" --s3-chunk-size "${PART}B" --s3-upload-cutoff "${PART}B"
-    --s3-no-head --s3-disable-checksum --s3-no-check-bucket)
+    --s3-no-head --s3-disable-checksum --s3-no-check-bucket --retries 1)
   SETTINGS="$F transfers × $P parts"
 }
 
