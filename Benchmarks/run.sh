@@ -155,7 +155,7 @@ done
 version_of() {
   case $1 in
     curl*) curl --version | head -1 ;;
-    ossbatch) "$OSSBATCH" --version 2>&1 | head -1 || true ;;
+    ossbatch) echo "ossbatch $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)" ;;
     oss2) python3 -c 'import oss2; print("oss2", oss2.__version__)' ;;
     ossv2) python3 -c 'import alibabacloud_oss_v2 as o; print("alibabacloud-oss-v2", o.__version__)' ;;
     rclone) rclone version | head -1 ;;
