@@ -16,6 +16,7 @@
 #   --reps N       repetitions (default 5; 1 with --quick)
 #   --only PEERS   comma-separated: curl, curl-parts, ossbatch, oss2, ossv2, rclone, aws (default: all)
 #   --sinkd        also run everything against ../shared/bench/start-sinkd (when it exists)
+#   --servers LIST localoss, sinkd or localoss,sinkd (default localoss; --sinkd adds sinkd)
 #   --out DIR      results (default: $TMPDIR/ossbatch-bench/run-DATE)
 #   --work DIR     data sets (default: $TMPDIR/ossbatch-bench/data, data-quick with --quick)
 #   --no-install   skip a missing client instead of installing it (apt-get: rclone, time; pip: oss2,
@@ -34,7 +35,7 @@ invocation="$0 $*"
 say() { echo "run.sh: $*" >&2; }
 die() { say "$*"; exit 2; }
 
-quick='' sets=large,small,mixed,many reps='' only='' sinkd='' out='' WORK='' install=1 build=1
+quick='' sets=large,small,mixed,many reps='' only='' sinkd='' server_list=localoss out='' WORK='' install=1 build=1
 while (($#)); do
   case $1 in
     --quick) quick=1; shift ;;
@@ -42,6 +43,7 @@ while (($#)); do
     --reps) reps=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --sinkd) sinkd=1; shift ;;
+    --servers) server_list=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --no-install) install=''; shift ;;
@@ -138,10 +140,17 @@ done
 peers=("${usable[@]}")
 ((${#peers[@]})) || die "no client to run"
 
-servers=(localoss)
-if [[ -n $sinkd ]]; then
-  if [[ -x $SINKD_START ]]; then servers+=(sinkd); else say "no $SINKD_START: --sinkd ignored"; fi
-fi
+[[ -z $sinkd || ,$server_list, == *,sinkd,* ]] || server_list+=,sinkd
+servers=()
+IFS=, read -ra wanted <<<"$server_list"
+for s in "${wanted[@]}"; do
+  case $s in
+    localoss) servers+=(localoss) ;;
+    sinkd) if [[ -x $SINKD_START ]]; then servers+=(sinkd); else say "no $SINKD_START: sinkd skipped"; fi ;;
+    *) die "unknown server $s (localoss, sinkd)" ;;
+  esac
+done
+((${#servers[@]})) || die "no server to run against"
 
 # ---- data ----------------------------------------------------------------------------------------------
 mkdir -p "$WORK" "$out/runs"
