@@ -227,6 +227,11 @@ def cmd_check(a):
                server_requests=stats["requests"], server_connections=stats["connections"],
                server_bytes_in=stats["bytes_in"], server_max_in_flight=stats["max_in_flight"],
                crc_checked=crc_checked, log=a.log)
+    # ossbatch's report and its journal: what the run wrote besides the upload itself.
+    for name in ("report.json", "report.json.journal"):
+        path = os.path.join(os.path.dirname(a.log), name)
+        if os.path.exists(path):
+            rec[name.replace(".", "_") + "_bytes"] = os.path.getsize(path)
     with open(os.path.join(a.out, "runs.jsonl"), "a") as f:
         f.write(json.dumps(rec) + "\n")
     verdict = "ok" if rec["ok"] else "FAILED: " + "; ".join(problems)
