@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product ossbatch >/dev/null
-swift build -c release --product local-oss >/dev/null
-bin="$(swift build -c release --show-bin-path)"
+swift build --product ossbatch >/dev/null
+swift build --product local-oss >/dev/null
+bin="$(swift build --show-bin-path)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ossbatch-quickstart.XXXXXX")"
 # A throwaway key pair for this LocalOSS only. Secrets go through the environment, never argv.

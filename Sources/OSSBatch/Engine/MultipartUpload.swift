@@ -105,6 +105,7 @@ struct MultipartUpload {
         }
         var outcome = try await complete(checkpoint, path: path)
         outcome.partsReused = reused
+        warnings += outcome.warnings ?? []
         outcome.warnings = warnings.isEmpty ? nil : warnings
         return outcome
     }

@@ -27,10 +27,10 @@ struct EngineResumeTests {
     @Test func killNineAtRandomMomentsThenResumeNeverResendsARecordedPartAndEndsExact() async throws {
         let h = try await EngineHarness.start("kill9")
         defer { Task { await h.stop() } }
-        for i in 0..<4 { try h.writeFile("big-\(i).bin", size: 6_000_000 + i * 333_333, seed: UInt64(i + 1)) }
+        for i in 0..<8 { try h.writeFile("big-\(i).bin", size: 6_000_000 + i * 333_333, seed: UInt64(i + 1)) }
         for i in 0..<30 { try h.writeFile("small/s\(i).txt", size: 2000 + i, seed: UInt64(40 + i)) }
         // Slow parts so that kills land mid-upload; slow completes so that one kill lands inside a Complete.
-        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 40)))
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 100)))
         h.server.faults.add(FaultRule(operation: .completeMultipartUpload, count: nil, action: .delay(milliseconds: 700)))
         let manifest = try h.writeManifest(upload: ["concurrency: 4", "files_in_flight: 2", "part_size: 128KiB",
                                                     "multipart_threshold: 1MiB"])
@@ -53,7 +53,7 @@ struct EngineResumeTests {
                 }
                 killedDuringComplete = EngineResumeTests.completeInFlight(h.checkpointDir)
             } else {
-                try await Task.sleep(for: .milliseconds(Int.random(in: 150...900, using: &generator)))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 100...600, using: &generator)))
             }
             process.signal(SIGKILL)
             let result = await process.wait()
@@ -201,7 +201,8 @@ struct EngineResumeTests {
         #expect(result.exitCode == 0, "\(result.stderr)")
         let job = try #require(try h.report().jobs.first)
         #expect(job.outcome.status == .succeeded)
-        #expect(job.outcome.warnings?.contains { $0.contains("HEAD") } == true)
+        #expect(job.outcome.warnings?.contains { $0.contains("HEAD") } == true,
+                "\(h.server.log.all.map { "\($0.operation) \($0.status) \($0.errorCode ?? "")" }) \(result.stderr)")
         try h.expectAllStoredExactly()
     }
 
