@@ -101,14 +101,13 @@ EOF
 }
 
 # aws s3 cp --recursive. payload_signing_enabled=false: over plain http botocore would otherwise SHA-256
-# every body (it does not over https, and the OSS SDKs send UNSIGNED-PAYLOAD). request_checksum_calculation
-# =when_required: newer botocore sends unsigned bodies as aws-chunked with a trailing CRC32, a framing
-# LocalOSS does not decode (sinkd does); with it the body goes plain, and aws skips that CRC32 pass.
+# every body (it does not over https, and the OSS SDKs send UNSIGNED-PAYLOAD). botocore keeps its default
+# CRC32 per request; AWS_CHECKSUMS=when_required turns that off (request_checksum_calculation).
 peer_aws() {
   cat >"$RUN/aws.cfg" <<EOF
 [default]
 region = $REGION
-request_checksum_calculation = ${AWS_CHECKSUMS:-when_required}
+${AWS_CHECKSUMS:+request_checksum_calculation = $AWS_CHECKSUMS}
 s3 =
     max_concurrent_requests = $C
     multipart_threshold = $PART
