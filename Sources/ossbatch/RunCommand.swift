@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
         let initial = Report(plan: plan, planID: plan.planID)
         let store: ReportStore
         do {
-            store = try ReportStore.create(initial, at: reportPath)
+            store = try ReportStore.create(at: reportPath)
         } catch {
             Console.printError("error: cannot write the report: \(error)")
             throw ExitCode(ExitStatus.fatal.rawValue)

@@ -132,6 +132,18 @@ import TestSupport
         }
     }
 
+    @Test func completeBodyWithNumericCharacterReferencesIsDecodedLikeOSS() async throws {
+        // Go clients (rclone's AWS SDK) write the quotes around ETags as `&#34;`.
+        try await LocalOSSFixture.anonymous { oss in
+            let id = try await Self.initiate(oss, "go")
+            let part = try await Self.upload(oss, "go", id, 1, Data("go client".utf8))
+            let etag = try #require(part.header("ETag")).replacingOccurrences(of: "\"", with: "&#34;")
+            let done = try await Self.complete(oss, "go", id, [(1, etag)])
+            #expect(done.status == 200)
+            #expect(try await TestHTTP.send("GET", oss.url(forKey: "go")).body == Data("go client".utf8))
+        }
+    }
+
     @Test func reuploadingAPartNumberReplacesIt() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let id = try await Self.initiate(oss, "re")

@@ -60,16 +60,15 @@ extension LocalOSSServer {
         return try await runCallback(request, object: object, base: response)
     }
 
+    /// The parts a CompleteMultipartUpload body lists. Parsed with OSSKit's XML reader (FoundationXML), so
+    /// entities such as Go clients' `&#34;` around ETags are decoded like OSS does.
     static func parseCompleteBody(_ text: String) throws(OSSRequestError) -> [(number: Int, etag: String)] {
-        guard text.contains("<CompleteMultipartUpload") else {
-            throw OSSRequestError.malformedXML("The XML you provided was not well-formed or did not validate against our published schema.")
-        }
+        let malformed = OSSRequestError.malformedXML("The XML you provided was not well-formed or did not validate against our published schema.")
+        guard let root = XMLNode.parse(Array(text.utf8)), root.name == "CompleteMultipartUpload" else { throw malformed }
         var parts: [(Int, String)] = []
-        for part in XMLText.elements("Part", in: text[...]) {
-            guard let n = XMLText.firstText("PartNumber", in: part).flatMap({ Int($0) }),
-                  let etag = XMLText.firstText("ETag", in: part) else {
-                throw OSSRequestError.malformedXML("The XML you provided was not well-formed or did not validate against our published schema.")
-            }
+        for part in root.children("Part") {
+            guard let n = part.text(of: "PartNumber").flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
+                  let etag = part.text(of: "ETag")?.trimmingCharacters(in: .whitespacesAndNewlines) else { throw malformed }
             parts.append((n, etag))
         }
         return parts

@@ -92,7 +92,9 @@ public final class Engine: Sendable {
         let runner = JobRunner(context: context)
         let smallSlots = AsyncSemaphore(permits: context.settings.concurrency)
         let multipartSlots = AsyncSemaphore(permits: context.settings.filesInFlight)
-        await withTaskGroup(of: Void.self) { group in
+        // A discarding group frees each finished job at once; a plain task group would keep every child's
+        // result until awaited, which grows with the batch (100,000 files → gigabytes).
+        await withDiscardingTaskGroup { group in
             for (index, job) in todo {
                 if context.isStopping || Task.isCancelled { break }
                 let slots: AsyncSemaphore
@@ -108,7 +110,6 @@ public final class Engine: Sendable {
                     self.record(outcome, index: index, ran: ran, planned: job)
                 }
             }
-            await group.waitForAll()
         }
     }
 

@@ -23,8 +23,9 @@ public final class ReportStore: Sendable {
         self.journal = journal
     }
 
-    /// Writes a new report at `path` (replacing any file there) and starts an empty journal.
-    public static func create(_ report: Report, at path: String) throws(StateFileError) -> ReportStore {
+    /// Prepares a new report at `path`: its directory and an empty journal. The report itself is written by
+    /// the first `write` (the engine does so before its first request).
+    public static func create(at path: String) throws(StateFileError) -> ReportStore {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
             do {
@@ -33,7 +34,6 @@ public final class ReportStore: Sendable {
                 throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
             }
         }
-        try AtomicFile.write(try encode(report), to: path)
         let log = try AppendLog(path: path + ".journal")
         try log.truncate()
         return ReportStore(path: path, journal: log)
@@ -94,15 +94,42 @@ public final class ReportStore: Sendable {
     /// Replaces the report atomically, then empties the journal it now includes.
     public func write(_ report: Report) throws(StateFileError) {
         try journal.sync()
-        try AtomicFile.write(try ReportStore.encode(report), to: path)
+        try ReportStore.write(report, to: path)
         try journal.truncate()
     }
 
-    static func encode(_ report: Report) throws(StateFileError) -> [UInt8] {
+    /// Writes the report as JSON with one job per line, streaming the jobs so memory stays flat however
+    /// many there are: the top-level fields are encoded with an empty job list, which is then filled in.
+    static func write(_ report: Report, to path: String) throws(StateFileError) {
+        var header = report
+        header.jobs = []
+        let encoder = JSONEncoder.compact
+        let headerText: String
         do {
-            return Array(try JSONEncoder.pretty.encode(report))
+            headerText = String(decoding: try encoder.encode(header), as: UTF8.self)
         } catch {
-            throw StateFileError(path: "report", operation: "encode", reason: "\(error)")
+            throw StateFileError(path: path, operation: "encode", reason: "\(error)")
+        }
+        // Only the top level has a "jobs" key (free-form maps live inside jobs, which are empty here).
+        guard let slot = headerText.range(of: "\"jobs\":[]") else {
+            throw StateFileError(path: path, operation: "encode", reason: "no job list in the report header")
+        }
+        try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
+            try out.append(headerText[..<slot.lowerBound].utf8)
+            try out.append("\"jobs\":[\n".utf8)
+            for (i, job) in report.jobs.enumerated() {
+                do {
+                    try out.append(try encoder.encode(job))
+                } catch let error as StateFileError {
+                    throw error
+                } catch {
+                    throw StateFileError(path: path, operation: "encode", reason: "\(error)")
+                }
+                try out.append((i + 1 < report.jobs.count ? ",\n" : "\n").utf8)
+            }
+            try out.append("]".utf8)
+            try out.append(headerText[slot.upperBound...].utf8)
+            try out.append("\n".utf8)
         }
     }
 }
@@ -115,12 +142,6 @@ struct JournalEntry: Codable {
 }
 
 extension JSONEncoder {
-    static var pretty: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return e
-    }
-
     static var compact: JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -8,13 +8,22 @@ import Glibc
 /// A reader sees the old file or the new one, never a mix.
 enum AtomicFile {
     static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(StateFileError) {
+        try write(to: path, mode: mode) { (out: ChunkWriter) throws(StateFileError) in try out.append(bytes) }
+    }
+
+    /// Like `write(_:to:)`, with the content produced piece by piece into a buffered writer, so a large file
+    /// (the report of 100,000 jobs) never needs to exist whole in memory.
+    static func write(to path: String, mode: mode_t = 0o600,
+                      _ produce: (ChunkWriter) throws(StateFileError) -> Void) throws(StateFileError) {
         let dir = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw StateFileError(path: path, operation: "create", errno: errno) }
         do throws(StateFileError) {
-            try writeAll(fd, bytes, path: path)
+            let writer = ChunkWriter(fd: fd, path: path)
+            try produce(writer)
+            try writer.flush()
             guard fsync(fd) == 0 else { throw StateFileError(path: path, operation: "fsync", errno: errno) }
             guard close(fd) == 0 else {
                 unlink(temp)
@@ -75,5 +84,30 @@ enum AtomicFile {
         guard fd >= 0 else { throw StateFileError(path: dir, operation: "write to", errno: errno) }
         close(fd)
         unlink(probe)
+    }
+}
+
+/// Buffers appended bytes and writes them to a descriptor about a megabyte at a time.
+final class ChunkWriter {
+    private let fd: Int32
+    private let path: String
+    private var buffer: [UInt8] = []
+    private static let threshold = 1 << 20
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+        buffer.reserveCapacity(ChunkWriter.threshold + 4096)
+    }
+
+    func append<Bytes: Sequence>(_ bytes: Bytes) throws(StateFileError) where Bytes.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= ChunkWriter.threshold { try flush() }
+    }
+
+    func flush() throws(StateFileError) {
+        guard !buffer.isEmpty else { return }
+        try AtomicFile.writeAll(fd, buffer, path: path)
+        buffer.removeAll(keepingCapacity: true)
     }
 }
