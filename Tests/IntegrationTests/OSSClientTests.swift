@@ -48,8 +48,9 @@ import Testing
         #expect(try await h.client.headObject(bucket: Self.bucket, key: "nope") == nil)
     }
 
-    @Test func multipartUploadFromFileRangesCompletesToTheExactObject() async throws {
-        let h = try await OSSClientHarness.start()
+    @Test(arguments: SignatureVersion.allCases)
+    func multipartUploadFromFileRangesCompletesToTheExactObject(_ signature: SignatureVersion) async throws {
+        let h = try await OSSClientHarness.start(signature: signature)
         defer { Task { await h.stop() } }
         let partSize = 120 * 1024
         let bytes = testBytes(partSize * 2 + 777)

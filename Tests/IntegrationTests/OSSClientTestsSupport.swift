@@ -106,3 +106,4 @@ struct OpenFile {
 
     func close() { _ = Glibc.close(descriptor) }
 }
+
