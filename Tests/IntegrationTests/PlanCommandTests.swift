@@ -178,6 +178,7 @@ import TestSupport
                                       http://127.0.0.1:9000).
               --bucket <name>         Use this bucket instead of target.bucket.
               --region <region>       Use this region instead of target.region.
+              --version               Show the version.
               -h, --help              Show help information.
 
 

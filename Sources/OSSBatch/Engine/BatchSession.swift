@@ -16,10 +16,12 @@ public struct BatchSession: Sendable {
         httpConfig.userAgent = "ossbatch/\(OSSBatchVersion.current)"
         http = CurlHTTPClient(configuration: httpConfig)
         let target = report.target
-        client = OSSClient(configuration: OSSClientConfiguration(endpoint: target.endpoint, region: target.region,
-                                                                 signature: target.signature, addressing: target.addressing,
-                                                                 retry: report.upload.retry),
-                           credentials: credentials, http: http)
+        var clientConfig = OSSClientConfiguration(endpoint: target.endpoint, region: target.region,
+                                                  signature: target.signature, addressing: target.addressing,
+                                                  retry: report.upload.retry)
+        // Retries are normal on a long batch; the log says which request and why (never a secret).
+        clientConfig.onRetry = { event in logger.info("retrying: \(event)") }
+        client = OSSClient(configuration: clientConfig, credentials: credentials, http: http)
         engine = Engine(report: report, store: store, client: client, http: http, logger: logger)
     }
 }
