@@ -7,65 +7,10 @@ import TestSupport
 
 /// Upload callbacks: a tiny receiver (python3's http.server) on loopback gets the rendered body.
 @Suite struct CallbackTests {
-    /// A callback receiver process: records each POST (content type + body) and answers with `status`.
-    final class Receiver: Sendable {
-        let process: Process
-        let directory: TemporaryDirectory
-        let port: Int
-
-        static let script = #"""
-        import http.server, sys, os
-        out, status = sys.argv[1], int(sys.argv[2])
-        class H(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
-                with open(os.path.join(out, 'request'), 'wb') as f:
-                    f.write(self.headers.get('Content-Type', '').encode() + b'\n' + body)
-                reply = b'{"Status":"OK","from":"receiver"}'
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-            def log_message(self, *a): pass
-        s = http.server.HTTPServer(('127.0.0.1', 0), H)
-        with open(os.path.join(out, 'port.tmp'), 'w') as f: f.write(str(s.server_address[1]))
-        os.rename(os.path.join(out, 'port.tmp'), os.path.join(out, 'port'))
-        s.serve_forever()
-        """#
-
-        init(status: Int) async throws {
-            directory = try TemporaryDirectory("callback")
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", Receiver.script, directory.path, "\(status)"]
-            try process.run()
-            let portFile = directory.url.appendingPathComponent("port")
-            for _ in 0..<200 where !FileManager.default.fileExists(atPath: portFile.path) {
-                try await Task.sleep(for: .milliseconds(25))
-            }
-            port = Int(try String(contentsOf: portFile, encoding: .utf8)) ?? 0
-        }
-
-        /// (content type, body) of the last callback received.
-        var received: (contentType: String, body: String)? {
-            guard let data = try? String(contentsOf: directory.url.appendingPathComponent("request"), encoding: .utf8),
-                  let newline = data.firstIndex(of: "\n") else { return nil }
-            return (String(data[..<newline]), String(data[data.index(after: newline)...]))
-        }
-
-        func stop() {
-            // SIGKILL: the test runner's blocked-signal mask is inherited, so SIGTERM may never arrive.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            directory.remove()
-        }
-    }
-
     static func header(_ json: String) -> String { Data(json.utf8).base64EncodedString() }
 
     @Test func callbackBodyIsRenderedPostedAndTheReplyRelayed() async throws {
-        let receiver = try await Receiver(status: 200)
+        let receiver = try await CallbackReceiver(status: 200)
         defer { receiver.stop() }
         try await LocalOSSFixture.anonymous { oss in
             let callback = Self.header(#"{"callbackUrl":"http://127.0.0.1:\#(receiver.port)/cb","callbackBody":"bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mime=${mimeType}&crc=${crc64}&batch=${x:batch}","callbackBodyType":"application/x-www-form-urlencoded"}"#)
@@ -84,7 +29,7 @@ import TestSupport
     }
 
     @Test func callbackOnCompleteMultipartUploadIsSentWithJSONBody() async throws {
-        let receiver = try await Receiver(status: 200)
+        let receiver = try await CallbackReceiver(status: 200)
         defer { receiver.stop() }
         try await LocalOSSFixture.anonymous { oss in
             let id = try #require(try await TestHTTP.send("POST", oss.url(forKey: "mp", query: "uploads")).xml("UploadId"))
@@ -99,7 +44,7 @@ import TestSupport
     }
 
     @Test func failingReceiverGives203CallbackFailedAndTheObjectStaysStored() async throws {
-        let receiver = try await Receiver(status: 500)
+        let receiver = try await CallbackReceiver(status: 500)
         defer { receiver.stop() }
         try await LocalOSSFixture.anonymous { oss in
             let callback = Self.header(#"{"callbackUrl":"http://127.0.0.1:\#(receiver.port)/","callbackBody":"x=${size}"}"#)

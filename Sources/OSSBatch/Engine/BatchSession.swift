@@ -15,10 +15,7 @@ public struct BatchSession: Sendable {
         httpConfig.maxConnections = max(16, report.upload.concurrency * 2)
         httpConfig.userAgent = "ossbatch/\(OSSBatchVersion.current)"
         http = CurlHTTPClient(configuration: httpConfig)
-        let target = report.target
-        var clientConfig = OSSClientConfiguration(endpoint: target.endpoint, region: target.region,
-                                                  signature: target.signature, addressing: target.addressing,
-                                                  retry: report.upload.retry)
+        var clientConfig = report.clientConfiguration
         // Retries are normal on a long batch; the log says which request and why (never a secret).
         clientConfig.onRetry = { event in logger.info("retrying: \(event)") }
         client = OSSClient(configuration: clientConfig, credentials: credentials, http: http)
@@ -28,4 +25,12 @@ public struct BatchSession: Sendable {
 
 public enum OSSBatchVersion {
     public static let current = "0.1.0"
+}
+
+extension Report {
+    /// How to reach the report's target: endpoint, region, signature, addressing and retry policy.
+    public var clientConfiguration: OSSClientConfiguration {
+        OSSClientConfiguration(endpoint: target.endpoint, region: target.region, signature: target.signature,
+                               addressing: target.addressing, retry: upload.retry)
+    }
 }

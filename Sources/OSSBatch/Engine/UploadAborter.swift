@@ -26,10 +26,7 @@ public struct UploadAborter: Sendable {
         let http = CurlHTTPClient()
         defer { http.shutdown() }
         let target = report.target
-        let client = OSSClient(configuration: OSSClientConfiguration(endpoint: target.endpoint, region: target.region,
-                                                                     signature: target.signature, addressing: target.addressing,
-                                                                     retry: report.upload.retry),
-                               credentials: credentials, http: http)
+        let client = OSSClient(configuration: report.clientConfiguration, credentials: credentials, http: http)
         let store = CheckpointStore(directory: report.upload.checkpointDir)
         var result = Result()
         for job in report.jobs {

@@ -59,8 +59,8 @@ private final class XMLCollector: NSObject, XMLParserDelegate {
     }
 }
 
-/// Escapes text for an XML element body.
-func xmlEscaped(_ text: String) -> String {
+/// Escapes text for an XML element body (the client's Complete body, LocalOSS's answers).
+public func xmlEscaped(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.count)
     for ch in text {

@@ -34,7 +34,7 @@ struct EngineOptionsTests {
     @Test func callbackOnPutAndOnCompleteIsCalledWithVariablesAndReported() async throws {
         let h = try await EngineHarness.start("callback")
         defer { Task { await h.stop() } }
-        let receiver = try CallbackReceiver(directory: h.dir.url)
+        let receiver = try await CallbackReceiver()
         defer { receiver.stop() }
         try h.writeFile("small.txt", size: 100)
         try h.writeFile("big.bin", size: 1_500_000, seed: 3)
@@ -45,18 +45,18 @@ struct EngineOptionsTests {
                                                              "  vars: {batch: nightly}"])
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stderr)")
-        let bodies = receiver.bodies.sorted()
+        let bodies = receiver.all.map(\.body).sorted()
         #expect(bodies == ["object=data/big.bin&size=1500000&batch=nightly", "object=data/small.txt&size=100&batch=nightly"])
         for job in try h.report().jobs {
             #expect(job.outcome.callback?.status == 200)
-            #expect(job.outcome.callback?.body.contains("received") == true)
+            #expect(job.outcome.callback?.body.contains("\"from\":\"receiver\"") == true)
         }
     }
 
     @Test func failedCallbackIsReportedAsCallbackFailedWithTheObjectStored() async throws {
         let h = try await EngineHarness.start("callbackfail")
         defer { Task { await h.stop() } }
-        let receiver = try CallbackReceiver(directory: h.dir.url, status: 500)
+        let receiver = try await CallbackReceiver(status: 500)
         defer { receiver.stop() }
         try h.writeFile("small.txt", size: 100)
         let manifest = try h.writeManifest(extraEntryLines: ["callback: {url: \"\(receiver.url)\", body: \"object=${object}\"}"])
