@@ -38,7 +38,8 @@ struct MultipartUpload {
 
         if context.settings.ifExists == .skip,
            let skipped = try await JobRunner(context: context).skipIfIdentical(job, file: file, tally: tally) {
-            store.remove(path)
+            // A checkpoint left for this key is no longer needed; its upload (if still open) would be an orphan.
+            await discard(path: path, uploadID: store.uploadIDForCleanup(path))
             return skipped
         }
 
@@ -46,6 +47,7 @@ struct MultipartUpload {
         var resumed = try await resumeFromCheckpoint(at: path, warnings: &warnings)
         if case .succeeded(let outcome)? = resumed {
             var outcome = outcome
+            warnings += outcome.warnings ?? []
             outcome.warnings = warnings.isEmpty ? nil : warnings
             return outcome
         }
