@@ -107,6 +107,11 @@ final class EngineHarness: @unchecked Sendable {
         return try RunningProcess(Products.url("ossbatch"), arguments, environment: env)
     }
 
+    /// Runs another program (e.g. `script` wrapping ossbatch) with the harness's environment.
+    func ossbatchVia(_ program: URL, _ arguments: [String]) async throws -> ProcessResult {
+        await (try RunningProcess(program, arguments, environment: environment)).wait()
+    }
+
     /// Runs `ossbatch` to completion.
     func ossbatch(_ arguments: [String], environment extra: [String: String?] = [:]) async throws -> ProcessResult {
         await (try start(arguments, environment: extra)).wait()

@@ -205,6 +205,25 @@ struct EngineOutputTests {
         h.expectNoSecrets(in: [result.stdout, result.stderr])
     }
 
+    @Test func onATerminalProgressIsOneLiveLineRedrawnInPlace() async throws {
+        let h = try await EngineHarness.start("tty")
+        defer { Task { await h.stop() } }
+        for i in 0..<2 { try h.writeFile("big-\(i).bin", size: 2_000_000, seed: UInt64(i)) }
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 250)))
+        let manifest = try h.writeManifest(upload: ["concurrency: 2", "part_size: 256KiB", "multipart_threshold: 1MiB"])
+        // util-linux `script` gives the binary a pseudo-terminal, as an operator's shell would.
+        let command = [Products.url("ossbatch").path, "run", manifest, "--report", h.reportPath]
+            .map { "'" + $0 + "'" }.joined(separator: " ")
+        let result = try await h.ossbatchVia(URL(fileURLWithPath: "/usr/bin/script"),
+                                             ["-qefc", command, "/dev/null"])
+        #expect(result.exitCode == 0, "\(result.stdout)")
+        let redraws = result.stdout.components(separatedBy: "\r\u{1B}[K").count - 1
+        #expect(redraws >= 3, "the live line should be redrawn in place: \(result.stdout.debugDescription)")
+        #expect(result.stdout.contains("files, "))
+        #expect(!result.stdout.contains("progress: "), "no periodic lines on a terminal")
+        #expect(result.stdout.contains("2 succeeded"))
+    }
+
     @Test func quietPrintsNothingOnSuccessAndTheSummaryOnFailure() async throws {
         let h = try await EngineHarness.start("quiet")
         defer { Task { await h.stop() } }
