@@ -1,0 +1,67 @@
+import Foundation
+import OSSKit
+import Testing
+import TestSupport
+@testable import OSSBatch
+
+/// The report on disk: journal replay, and the final write that copies unchanged specs from the file.
+struct ReportStoreTests {
+    static func plan(jobs: Int, dir: String) -> Plan {
+        let target = Target(endpoint: "http://127.0.0.1:9", region: "local", bucket: "b", signature: .v4, addressing: .path)
+        let tricky = ObjectOptions(contentType: "text/plain", metadata: ["outcome": "x", ",\"outcome\":": "{\"spec\":1}"],
+                                   tags: ["t": "v"])
+        var list: [UploadJob] = []
+        for i in 0..<jobs {
+            let identity = SourceIdentity(size: Int64(i), mtimeNanoseconds: 1, inode: UInt64(i), device: 1)
+            let options: ObjectOptions = i % 2 == 0 ? tricky : ObjectOptions()
+            let method: UploadMethod = i % 3 == 0 ? .multipart(PartPlan(partSize: 102_400, partCount: 2)) : .put
+            list.append(UploadJob(source: "\(dir)/f\(i)", key: "k/\(i)", identity: identity, options: options, method: method))
+        }
+        return Plan(manifestPath: "\(dir)/m.yaml", target: target,
+                    upload: UploadSettings(checkpointDir: "\(dir)/cp"), credentials: nil, allowEmpty: false, jobs: list)
+    }
+
+    @Test func finalWriteCopyingUnchangedSpecsEqualsAFullEncoding() throws {
+        let dir = try TemporaryDirectory("report")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        var report = Report(plan: ReportStoreTests.plan(jobs: 7, dir: dir.path), planID: "id")
+        let store = try ReportStore.create(at: path)
+        try store.write(report)
+        for i in report.jobs.indices {
+            report.jobs[i].outcome.status = i == 4 ? .failed : .succeeded
+            report.jobs[i].outcome.etag = "\"E\(i)\""
+            report.jobs[i].outcome.error = i == 4 ? JobError(code: "X", message: "m \"quoted\", \"outcome\":") : nil
+        }
+        report.jobs[3].spec.identity.size = 999  // the source changed during the run
+        report.jobs[3].spec.method = .put
+        report.recomputeTotals()
+        try store.write(report, changedSpecs: [3])
+        let loaded = try ReportStore.load(path)
+        #expect(loaded.jobs == report.jobs)
+        #expect(loaded.totals == report.totals)
+        // And it is the same document a full encoding gives.
+        let full = dir.path + "/full.json"
+        try ReportStore.create(at: full).write(report)
+        #expect(try ReportStore.load(full).jobs == loaded.jobs)
+    }
+
+    @Test func journalLinesAfterTheReportWinAndATornLastLineIsIgnored() throws {
+        let dir = try TemporaryDirectory("journal")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        let report = Report(plan: ReportStoreTests.plan(jobs: 3, dir: dir.path), planID: "id")
+        let store = try ReportStore.create(at: path)
+        try store.write(report)
+        try store.record(JobOutcome(key: "k/1", status: .failed, method: .put, error: JobError(code: "A", message: "a")))
+        try store.record(JobOutcome(key: "k/1", status: .succeeded, method: .put, etag: "\"E\""))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: store.journalPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"outcome\":{\"key\":\"k/2\",\"sta".utf8))  // killed mid-write
+        try handle.close()
+        let loaded = try ReportStore.load(path)
+        #expect(loaded.jobs[1].outcome.status == .succeeded)
+        #expect(loaded.jobs[2].outcome.status == .pending)
+        #expect(loaded.totals.succeeded == 1 && loaded.totals.pending == 2)
+    }
+}
