@@ -77,7 +77,12 @@ final class CurlDriver: @unchecked Sendable {
                 defer { box.pending.removeAll(); box.cancelled.removeAll() }
                 return (box.pending, box.cancelled, box.stopping)
             }
-            if stopping { break }
+            if stopping {
+                // Requests queued together with the stop were taken out of the inbox above: fail them here, or
+                // their tasks would wait forever (shutDown only sees what is still in the inbox or active).
+                for transfer in pending { transfer.resume(with: .failure(HTTPTransportError.cancelled)) }
+                break
+            }
             for transfer in pending { begin(transfer) }
             for transfer in cancelled { abort(transfer) }
             curl_multi_perform(multi, &running)
