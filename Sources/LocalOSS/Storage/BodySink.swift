@@ -1,5 +1,6 @@
 import Digests
 import Foundation
+import LocalFiles
 import NIOCore
 #if canImport(Glibc)
 import Glibc
@@ -28,25 +29,14 @@ final class BodySink {
     deinit { if fd >= 0 { close(fd) } }
 
     func write(_ buffer: ByteBuffer) throws(OSSRequestError) {
-        var failure: Int32 = 0
-        // NIO lends the chunk's bytes for the duration of the closure; we only read them inside it.
-        buffer.withUnsafeReadableBytes { raw in
-            crc.update(raw)
-            md5.update(raw)
-            guard fd >= 0, var base = raw.baseAddress else { return }
-            var left = raw.count
-            while left > 0 {
-                let n = Glibc.write(fd, base, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                left -= n
-                base += n  // stays inside `raw`: n ≤ left
-            }
+        // The view is contiguous: Digests and LocalFiles read it in place, no copy.
+        let bytes = buffer.readableBytesView
+        crc.update(bytes)
+        md5.update(bytes)
+        if fd >= 0 {
+            let failure = FileDescriptorWriter.writeAll(fd, bytes)
+            guard failure == 0 else { throw OSSRequestError(500, "InternalError", "write failed: errno \(failure)") }
         }
-        guard failure == 0 else { throw OSSRequestError(500, "InternalError", "write failed: errno \(failure)") }
         count += UInt64(buffer.readableBytes)
     }
 

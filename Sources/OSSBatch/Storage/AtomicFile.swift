@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,14 +43,10 @@ enum AtomicFile {
         syncDirectory(dir.isEmpty ? "." : dir)
     }
 
-    /// Writes every byte (FileHandle retries short writes and EINTR).
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StateFileError) {
-        do {
-            try FileHandle(fileDescriptor: fd, closeOnDealloc: false).write(contentsOf: bytes)
-        } catch {
-            let code = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code } ?? Int(EIO)
-            throw StateFileError(path: path, operation: "write", errno: Int32(code))
-        }
+    /// Writes every byte.
+    static func writeAll<Bytes: Sequence>(_ fd: Int32, _ bytes: Bytes, path: String) throws(StateFileError) where Bytes.Element == UInt8 {
+        let failure = FileDescriptorWriter.writeAll(fd, bytes)
+        guard failure == 0 else { throw StateFileError(path: path, operation: "write", errno: failure) }
     }
 
     static func syncDirectory(_ dir: String) {
