@@ -10,23 +10,11 @@ struct AbortCommand: AsyncParsableCommand {
         abstract: "Abort every open multipart upload that a report's checkpoints hold, and delete those checkpoints.",
         discussion: "For a batch given up on: OSS keeps (and bills) the parts of an unfinished upload until it is aborted.")
 
-    @Argument(help: ArgumentHelp("The report of the batch to give up.", valueName: "report"))
-    var report: String
-
-    @Option(help: ArgumentHelp("Send to this endpoint instead of the report's.", valueName: "url"))
-    var endpoint: String?
-
+    @OptionGroup var target: ReportArguments
     @OptionGroup var execution: ExecutionOptions
 
     func run() async throws {
-        var loaded: Report
-        do {
-            loaded = try ReportStore.load(report)
-        } catch {
-            Console.printError("error: \(error)")
-            throw ExitCode(ExitStatus.invalidInput.rawValue)
-        }
-        if let endpoint { loaded.target.endpoint = endpoint }
+        let loaded = try target.load()
         let logger = BatchRunner.makeLogger(options: execution, display: ProgressHolder())
         do {
             let result = try await UploadAborter(report: loaded, logger: logger,

@@ -58,18 +58,8 @@ public struct Checkpoint: Sendable, Codable, Hashable {
     public var objectCRC64: UInt64? {
         guard parts.count == partCount else { return nil }
         var crc = CRC64()
-        for part in parts {
-            crc = CRC64(combining: crc, partCRC: part.crc64, partLength: part.size)
-        }
+        for part in parts { crc.append(crc: part.crc64, length: UInt64(part.size)) }
         return crc.value
-    }
-}
-
-extension CRC64 {
-    /// `previous` followed by a part known only by its CRC and length.
-    init(combining previous: CRC64, partCRC: UInt64, partLength: Int64) {
-        self = previous
-        self.append(crc: partCRC, length: UInt64(partLength))
     }
 }
 

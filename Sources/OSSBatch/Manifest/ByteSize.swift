@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses sizes as the manifest writes them: `8MiB`, `100KB`, `512` (bytes). Binary units are powers
 /// of 1024, decimal units powers of 1000. Fractions are allowed when the result is a whole byte count.
 public enum ByteSize {
@@ -11,18 +13,7 @@ public enum ByteSize {
 
     /// Bytes, or `nil` when `text` is not a size.
     public static func parse(_ text: String) -> Int64? {
-        let trimmed = text.trimmingSpaces
-        var multiplier = 1.0
-        var number = Substring(trimmed)
-        for (unit, value) in units where trimmed.hasSuffix(unit) {
-            multiplier = value
-            number = trimmed.dropLast(unit.count)
-            break
-        }
-        let digits = String(number).trimmingSpaces
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              let value = Double(digits) else { return nil }
-        let bytes = value * multiplier
+        guard let bytes = parseNumber(text, units: units) else { return nil }
         guard bytes < 9.2e18, bytes == bytes.rounded() else { return nil }
         return Int64(bytes)
     }
@@ -44,22 +35,37 @@ public enum ByteSize {
 
 /// Parses durations: `200ms`, `20s`, `5m`; a plain number is seconds.
 public enum DurationText {
+    private static let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+
     /// Seconds, or `nil` when `text` is not a duration.
     public static func parse(_ text: String) -> Double? {
-        let trimmed = text.trimmingSpaces
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        var multiplier = 1.0
-        var number = Substring(trimmed)
-        for (unit, value) in units where trimmed.hasSuffix(unit) {
-            multiplier = value
-            number = trimmed.dropLast(unit.count)
-            break
-        }
-        let digits = String(number).trimmingSpaces
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              let value = Double(digits) else { return nil }
-        return value * multiplier
+        parseNumber(text, units: units)
     }
+
+    /// `0.4 s`, `26 s`, `3 m 05 s`, `2 h 10 m`: for progress lines and summaries.
+    public static func format(_ seconds: Double) -> String {
+        if seconds < 10 { return String(format: "%.1f s", seconds) }
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s) s" }
+        if s < 3600 { return String(format: "%d m %02d s", s / 60, s % 60) }
+        return String(format: "%d h %02d m", s / 3600, (s % 3600) / 60)
+    }
+}
+
+/// A decimal number followed by one of `units` (or none: multiplier 1), times the unit's multiplier.
+private func parseNumber(_ text: String, units: [(String, Double)]) -> Double? {
+    let trimmed = text.trimmingSpaces
+    var multiplier = 1.0
+    var number = Substring(trimmed)
+    for (unit, value) in units where trimmed.hasSuffix(unit) {
+        multiplier = value
+        number = trimmed.dropLast(unit.count)
+        break
+    }
+    let digits = String(number).trimmingSpaces
+    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+          let value = Double(digits) else { return nil }
+    return value * multiplier
 }
 
 extension String {

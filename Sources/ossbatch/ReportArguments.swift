@@ -1,0 +1,37 @@
+import ArgumentParser
+import OSSBatch
+
+/// The report a command works on (`resume`, `abort`) and the endpoint override; an unusable report is exit 2.
+struct ReportArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("The report of an earlier run (also works after kill -9).", valueName: "report"))
+    var report: String
+
+    @Option(help: ArgumentHelp("Send to this endpoint instead of the report's (e.g. a new LocalOSS port).", valueName: "url"))
+    var endpoint: String?
+
+    /// The report with its journal folded in, opened for writing the outcome of this run.
+    func open() throws -> (ReportStore, Report) {
+        let (store, report) = try orInvalidInput { try ReportStore.open(self.report) }
+        return (store, overridden(report))
+    }
+
+    /// The report with its journal folded in, read only.
+    func load() throws -> Report {
+        overridden(try orInvalidInput { try ReportStore.load(self.report) })
+    }
+
+    private func overridden(_ report: Report) -> Report {
+        var report = report
+        if let endpoint { report.target.endpoint = endpoint }
+        return report
+    }
+
+    private func orInvalidInput<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            Console.printError("error: \(error)")
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
+    }
+}
