@@ -2,6 +2,7 @@ import CurlHTTP
 import Digests
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("CurlHTTPClient connections and failures", .timeLimit(.minutes(1)))
 struct ConnectionTests {

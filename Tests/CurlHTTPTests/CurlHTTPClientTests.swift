@@ -20,17 +20,6 @@ func withServer<T>(_ configuration: CurlHTTPConfiguration = CurlHTTPConfiguratio
     }
 }
 
-/// Deterministic pseudo-random bytes (xorshift) so bodies are not trivially compressible or repetitive.
-func testBytes(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
-    var state = seed
-    var out = [UInt8](repeating: 0, count: count)
-    for i in 0..<count {
-        state ^= state << 13; state ^= state >> 7; state ^= state << 17
-        out[i] = UInt8(truncatingIfNeeded: state)
-    }
-    return out
-}
-
 @Suite("CurlHTTPClient round trips", .timeLimit(.minutes(1)))
 struct RoundTripTests {
     @Test func getReturnsStatusHeadersAndBodyAndSendsNoExpect() async throws {

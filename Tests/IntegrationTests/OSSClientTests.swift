@@ -4,6 +4,7 @@ import Foundation
 import LocalOSS
 import OSSKit
 import Testing
+import TestSupport
 
 /// OSSClient over the real CurlHTTPClient against LocalOSS on 127.0.0.1: every operation and error path.
 @Suite(.serialized) struct OSSClientTests {

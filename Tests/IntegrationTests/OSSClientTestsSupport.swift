@@ -79,19 +79,6 @@ private final class RetryEvents: Sendable {
     var all: [RetryEvent] { events.withLock { $0 } }
 }
 
-/// Deterministic pseudo-random bytes (xorshift), so a failure reproduces.
-func testBytes(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
-    var state = seed
-    var out = [UInt8](repeating: 0, count: count)
-    for i in 0..<count {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        out[i] = UInt8(truncatingIfNeeded: state)
-    }
-    return out
-}
-
 /// A file holding `bytes`, open for reading; the descriptor is closed by `close()`.
 struct OpenFile {
     let url: URL

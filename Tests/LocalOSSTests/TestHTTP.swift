@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A plain HTTP answer as the tests inspect it.
 struct TestReply: Sendable {
@@ -92,15 +93,5 @@ enum TestHTTP {
     }
 
     /// Deterministic pseudo-random bytes (so failures reproduce), `count` long.
-    static func bytes(_ count: Int, seed: UInt64 = 1) -> Data {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        var out = Data(count: count)
-        for i in 0..<count {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            out[i] = UInt8(truncatingIfNeeded: state)
-        }
-        return out
-    }
+    static func bytes(_ count: Int, seed: UInt64 = 1) -> Data { Data(testBytes(count, seed: seed)) }
 }
