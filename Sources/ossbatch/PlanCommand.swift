@@ -23,12 +23,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var target: TargetOptions
 
     func run() async throws {
-        let plan: Plan
-        do {
-            plan = try Planner.plan(manifestAt: manifest, overrides: target.overrides)
-        } catch {
-            throw Console.report(error)
-        }
+        let plan = try target.plan(manifest)
         if plan.jobs.isEmpty && !plan.allowEmpty {
             Console.warn("the manifest selects no files; 'run' will fail unless the manifest says allow_empty: true")
         }

@@ -24,12 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var execution: ExecutionOptions
 
     func run() async throws {
-        let plan: Plan
-        do {
-            plan = try Planner.plan(manifestAt: manifest, overrides: target.overrides)
-        } catch {
-            throw Console.report(error)
-        }
+        let plan = try target.plan(manifest)
         let reportPath = report.map { ($0 as NSString).expandingTildeInPath } ?? RunCommand.defaultReportPath(for: plan)
         if plan.jobs.isEmpty && !plan.allowEmpty {
             Console.printError("error: the manifest selects no files (add allow_empty: true if that is fine)")

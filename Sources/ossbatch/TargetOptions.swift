@@ -14,4 +14,13 @@ struct TargetOptions: ParsableArguments {
     var region: String?
 
     var overrides: TargetOverrides { TargetOverrides(endpoint: endpoint, bucket: bucket, region: region) }
+
+    /// Plans `manifest` with these overrides; an invalid manifest prints every diagnostic and exits 2.
+    func plan(_ manifest: String) throws -> Plan {
+        do {
+            return try Planner.plan(manifestAt: manifest, overrides: overrides)
+        } catch {
+            throw Console.report(error)
+        }
+    }
 }
