@@ -18,6 +18,20 @@ import TestSupport
         #expect(try FileStatus.stat(dir.path).kind == .directory)
     }
 
+    @Test func byteOrderComparesRawBytesWithPrefixesFirst() {
+        let names: [[UInt8]] = [Array("b".utf8), Array("a".utf8), Array("é".utf8), Array("ab".utf8), Array("a/".utf8),
+                                Array("a.txt".utf8), [0xFF], []]
+        let sorted = names.sorted { ByteOrder.precedes($0, $1) }
+        // Byte order, not Unicode or locale order: "." (0x2E) < "/" (0x2F) < letters < UTF-8 lead bytes < 0xFF.
+        #expect(sorted == [[], Array("a".utf8), Array("a.txt".utf8), Array("a/".utf8), Array("ab".utf8), Array("b".utf8),
+                           Array("é".utf8), [0xFF]])
+        #expect(!ByteOrder.precedes(Array("a".utf8), Array("a".utf8)))
+        // Strings compare by their UTF-8 bytes, even when not in normal form ("e" + combining acute < "é").
+        #expect(ByteOrder.precedes("e\u{301}", "\u{E9}"))
+        #expect(!ByteOrder.precedes("\u{E9}", "e\u{301}"))
+        #expect(ByteOrder.precedes("Z", "a") && ByteOrder.precedes("key", "key/"))
+    }
+
     @Test func missingPathsThrowWithTheirErrno() {
         #expect(throws: FileSystemError.self) { try FileStatus.stat("/nonexistent/ossbatch") }
         do {

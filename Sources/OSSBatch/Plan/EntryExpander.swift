@@ -1,10 +1,12 @@
 import LocalFiles
+import Synchronization
 
 /// Expands one `files:` entry into candidate files with their keys, or diagnostics pointing at the entry.
 struct EntryExpander {
     let entry: FileEntry
     let index: Int
     let manifest: Manifest
+    let factory: JobFactory
 
     /// At most this many problems are listed per entry; a tree of bad names would otherwise drown the rest.
     static let problemLimit = 20
@@ -19,14 +21,12 @@ struct EntryExpander {
 
     func expand(into collector: inout JobCollector, diagnostics: inout [Diagnostic]) {
         var problems: [String] = []
-        let start = collector.count
+        var keyProblems: [String] = []
         switch entry.selector {
-        case .source(let source): expandSource(source, into: &collector, problems: &problems)
-        case .glob(let glob): expandGlob(glob, into: &collector, problems: &problems)
+        case .source(let source): expandSource(source, into: &collector, problems: &problems, keyProblems: &keyProblems)
+        case .glob(let glob): expandGlob(glob, into: &collector, problems: &problems, keyProblems: &keyProblems)
         }
-        for candidate in collector.jobs[start...] {
-            if let problem = ObjectKey.problem(with: candidate.key) { problems.append(problem) }
-        }
+        problems += keyProblems
         for problem in problems.prefix(Self.problemLimit) {
             diagnostics.append(Diagnostic(problem.hasPrefix("the object key") ? keyMark : selectorMark, problem))
         }
@@ -35,7 +35,8 @@ struct EntryExpander {
         }
     }
 
-    private func expandSource(_ source: Marked<String>, into collector: inout JobCollector, problems: inout [String]) {
+    private func expandSource(_ source: Marked<String>, into collector: inout JobCollector, problems: inout [String],
+                              keyProblems: inout [String]) {
         let absolute = PathResolver.absolute(source.value, relativeTo: manifest.directory)
         let status: FileStatus
         do {
@@ -49,26 +50,23 @@ struct EntryExpander {
         case .directory:
             if entry.key != nil { problems.append("'key' names one object, but source '\(source.value)' is a directory; use 'key_prefix'") }
             let filters = PathFilters(entry)
-            let walker = FileWalker(followSymlinks: followSymlinks, maximumDepth: nil)
-            let walk = walker.walk(root: absolute, rootStatus: status)
-            problems += walk.problems
-            collector.reserve(additional: walk.files.count)
-            for file in walk.files where filters.admits(file.relative) {
-                collector.add(key: prefix + file.relative, entry: index, absolute: file.absolute, status: file.status)
-            }
+            walk(FileWalker(followSymlinks: followSymlinks, maximumDepth: nil), root: absolute, status: status,
+                 admits: { filters.admits($0) }, into: &collector, problems: &problems, keyProblems: &keyProblems)
         case .regular:
             guard FileStatus.isReadable(absolute) else {
                 problems.append("cannot read source '\(source.value)' (\(absolute)): permission denied")
                 return
             }
             let name = absolute.split(separator: "/").last.map(String.init) ?? absolute
-            collector.add(key: entry.key?.value ?? prefix + name, entry: index, absolute: absolute, status: status)
+            collector.add(factory.make(key: entry.key?.value ?? prefix + name, entry: index, absolute: absolute, status: status),
+                          entry: index, problems: &keyProblems)
         default:
             problems.append("source '\(source.value)' is \(status.kind.description), not a regular file or directory")
         }
     }
 
-    private func expandGlob(_ glob: Marked<String>, into collector: inout JobCollector, problems: inout [String]) {
+    private func expandGlob(_ glob: Marked<String>, into collector: inout JobCollector, problems: inout [String],
+                            keyProblems: inout [String]) {
         // The fixed leading directories are walked; the rest of the pattern is matched relative to them.
         var segments = glob.value.split(separator: "/", omittingEmptySubsequences: true)
         var fixed: [Substring] = []
@@ -79,25 +77,47 @@ struct EntryExpander {
         let rootPrefix = glob.value.hasPrefix("/") ? "/" : ""
         let base = PathResolver.absolute(rootPrefix + fixed.joined(separator: "/"), relativeTo: manifest.directory)
         let pattern = GlobPattern(segments.joined(separator: "/"), anchored: true)
-        let start = collector.count
+        var matched = 0
         if let status = try? FileStatus.stat(base), status.kind == .directory {
             let filters = PathFilters(entry)
-            let walker = FileWalker(followSymlinks: followSymlinks, maximumDepth: pattern.maximumDepth)
-            let walk = walker.walk(root: base, rootStatus: status)
-            problems += walk.problems
-            for file in walk.files where pattern.matches(file.relative) && filters.admits(file.relative) {
-                collector.add(key: prefix + file.relative, entry: index, absolute: file.absolute, status: file.status)
-            }
+            matched = walk(FileWalker(followSymlinks: followSymlinks, maximumDepth: pattern.maximumDepth), root: base,
+                           status: status, admits: { pattern.matches($0) && filters.admits($0) },
+                           into: &collector, problems: &problems, keyProblems: &keyProblems)
         }
-        if collector.count == start && problems.isEmpty {
+        if matched == 0 && problems.isEmpty {
             problems.append("glob '\(glob.value)' matches no files (searched \(base))")
         }
     }
 }
 
+extension EntryExpander {
+    /// Walks a directory, making a job of every file whose relative path `admits`, on the walk's threads.
+    /// Returns how many files were admitted (jobs and rejected ones).
+    @discardableResult
+    private func walk(_ walker: FileWalker, root: String, status: FileStatus, admits: @escaping @Sendable (String) -> Bool,
+                      into collector: inout JobCollector, problems: inout [String], keyProblems: inout [String]) -> Int {
+        // Rejections are rare; they are gathered under a lock and put in path order afterwards.
+        let rejections = Mutex<[JobFactory.Outcome]>([])
+        let (factory, prefix, index) = (factory, prefix, index)
+        let walk = walker.walk(root: root, rootStatus: status) { file -> UploadJob? in
+            guard admits(file.relative) else { return nil }
+            let outcome = factory.make(key: prefix + file.relative, entry: index, absolute: file.absolute, status: file.status)
+            if case .job(let job) = outcome { return job }
+            rejections.withLock { $0.append(outcome) }
+            return nil
+        }
+        problems += walk.problems
+        let rejected = rejections.withLock { $0 }.sorted { ByteOrder.precedes($0.path, $1.path) }
+        let admitted = walk.count + rejected.count
+        collector.add(jobs: walk.chunks, entry: index)
+        for outcome in rejected { collector.add(outcome, entry: index, problems: &keyProblems) }
+        return admitted
+    }
+}
+
 /// An entry's `include` and `exclude` patterns: a file is taken when it matches some include (or
 /// there are none) and no exclude.
-struct PathFilters {
+struct PathFilters: Sendable {
     let include: [GlobPattern]
     let exclude: [GlobPattern]
 

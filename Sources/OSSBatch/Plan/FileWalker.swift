@@ -3,7 +3,7 @@ import LocalFiles
 import Synchronization
 
 /// A regular file found under a walked directory.
-struct FoundFile: Sendable {
+struct FoundFile {
     /// Path relative to the walk's root, `/`-separated.
     var relative: String
     var absolute: String
@@ -14,7 +14,8 @@ struct FoundFile: Sendable {
 /// by the (device, inode) of every directory on the current path. Problems are collected, not thrown.
 ///
 /// Files come out sorted by the bytes of their relative path, so keys need no global sort. The root's
-/// subdirectories are walked in parallel: a plan is mostly `fstatat` calls, and they scale with cores.
+/// subdirectories are walked in parallel, and each found file is turned into the caller's element on
+/// the thread that found it: a plan is mostly `fstatat` calls and per-file work, and both scale with cores.
 struct FileWalker: Sendable {
     var followSymlinks: Bool
     /// Deepest level at which files are reported (1 = the root's own files), `nil` for unbounded.
@@ -31,55 +32,69 @@ struct FileWalker: Sendable {
         var linkTarget: FileStatus?
     }
 
-    /// A walk's output: files in order, and problems.
-    struct Result: Sendable {
-        var files: [FoundFile] = []
+    /// A walk's output: elements in path order (in chunks, one per subtree, so that nothing is copied
+    /// twice on the way to the caller), and problems.
+    struct Result<Element: Sendable>: Sendable {
+        var chunks: [[Element]] = []
+        var problems: [String] = []
+        var count: Int { chunks.reduce(0) { $0 + $1.count } }
+    }
+
+    /// One thread's share of a walk: what `transform` made of the files found so far.
+    private struct Accumulator<Element: Sendable> {
+        let transform: (FoundFile) -> Element?
+        var elements: [Element] = []
         var problems: [String] = []
     }
 
-    /// Every regular file below `root`, sorted by relative path bytes, and the problems met on the way.
-    func walk(root: String, rootStatus: FileStatus) -> Result {
-        var top = Result()
+    /// Every regular file below `root`, in relative path byte order, passed through `transform` (which
+    /// drops a file by returning `nil`), and the problems met on the way. `transform` runs concurrently.
+    func walk<Element: Sendable>(root: String, rootStatus: FileStatus,
+                                 transform: @escaping @Sendable (FoundFile) -> Element?) -> Result<Element> {
+        var top = Accumulator<Element>(transform: transform)
         let base = root.hasSuffix("/") ? root : root + "/"
-        guard let (directory, children) = list(root, problems: &top.problems) else { return top }
+        guard let (directory, children) = list(root, problems: &top.problems) else { return Result(problems: top.problems) }
         let rootID = DirectoryID(device: rootStatus.device, inode: rootStatus.inode)
         // Subtrees in parallel, each into its own slot; the root's own files in order afterwards.
-        let slots = Mutex([Result?](repeating: nil, count: children.count))
+        let slots = Mutex([Result<Element>?](repeating: nil, count: children.count))
         let subdirectories = children.indices.filter { children[$0].isDirectory }
         DispatchQueue.concurrentPerform(iterations: subdirectories.count) { n in
             let child = children[subdirectories[n]]
-            var result = Result()
+            var subtree = Accumulator<Element>(transform: transform)
             var ancestors: Set<DirectoryID> = [rootID]
             do throws(FileSystemError) {
                 var status: FileStatus
                 if let target = child.linkTarget { status = target } else { status = try FileStatus.lstat(base + child.name) }
-                enter(child, status: status, base: base, relative: "", depth: 1, ancestors: &ancestors, into: &result)
+                enter(child, status: status, base: base, relative: "", depth: 1, ancestors: &ancestors, into: &subtree)
             } catch {
-                result.problems.append("cannot stat \(error.path): \(error.reason)")
+                subtree.problems.append("cannot stat \(error.path): \(error.reason)")
             }
+            let result = Result(chunks: [subtree.elements], problems: subtree.problems)
             slots.withLock { $0[subdirectories[n]] = result }
         }
         var subtrees = slots.withLock { slots in
             defer { slots = [] }
             return slots
         }
-        top.files.reserveCapacity(subtrees.reduce(children.count) { $0 + ($1?.files.count ?? 0) })
+        var result = Result<Element>()
         for index in children.indices {
-            let child = children[index]
             if let subtree = subtrees[index] {
-                top.files += subtree.files
+                if !top.elements.isEmpty { result.chunks.append(top.elements); top.elements = [] }
+                result.chunks += subtree.chunks
                 top.problems += subtree.problems
-                subtrees[index] = nil  // frees the subtree's list as soon as it is copied
+                subtrees[index] = nil
             } else {
                 var ancestors: Set<DirectoryID> = [rootID]
-                visit(child, in: directory, base: base, relative: "", depth: 1, ancestors: &ancestors, into: &top)
+                visit(children[index], in: directory, base: base, relative: "", depth: 1, ancestors: &ancestors, into: &top)
             }
         }
-        return top
+        if !top.elements.isEmpty { result.chunks.append(top.elements) }
+        result.problems = top.problems
+        return result
     }
 
-    private func walk(directory path: String, relative: String, depth: Int, ancestors: inout Set<DirectoryID>,
-                      into result: inout Result) {
+    private func walk<Element>(directory path: String, relative: String, depth: Int, ancestors: inout Set<DirectoryID>,
+                               into result: inout Accumulator<Element>) {
         guard let (directory, children) = list(path, problems: &result.problems) else { return }
         let base = path.hasSuffix("/") ? path : path + "/"
         for child in children {
@@ -128,12 +143,13 @@ struct FileWalker: Sendable {
                 problems.append("cannot stat \(error.path): \(error.reason)")
             }
         }
-        children.sort { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
-        return (directory, children)
+        // Sort positions, not the (large) children themselves: moving an Int is cheaper than moving a Child.
+        let order = children.indices.sorted { ByteOrder.precedes(children[$0].sortKey, children[$1].sortKey) }
+        return (directory, order.map { children[$0] })
     }
 
-    private func visit(_ child: Child, in directory: Directory, base: String, relative: String, depth: Int,
-                       ancestors: inout Set<DirectoryID>, into result: inout Result) {
+    private func visit<Element>(_ child: Child, in directory: Directory, base: String, relative: String, depth: Int,
+                                ancestors: inout Set<DirectoryID>, into result: inout Accumulator<Element>) {
         do throws(FileSystemError) {
             var status: FileStatus
             if let target = child.linkTarget { status = target } else { status = try directory.status(of: child.name, followSymlinks: false) }
@@ -141,7 +157,9 @@ struct FileWalker: Sendable {
                 enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors, into: &result)
             } else if ProcessIdentity.current.mayRead(status) {
                 let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
-                result.files.append(FoundFile(relative: childRelative, absolute: base + child.name, status: status))
+                if let element = result.transform(FoundFile(relative: childRelative, absolute: base + child.name, status: status)) {
+                    result.elements.append(element)
+                }
             } else {
                 result.problems.append("cannot read \(base + child.name): permission denied")
             }
@@ -151,8 +169,8 @@ struct FileWalker: Sendable {
     }
 
     /// Descends into a child directory unless it is too deep or already on the path (a link loop).
-    private func enter(_ child: Child, status: FileStatus, base: String, relative: String, depth: Int,
-                       ancestors: inout Set<DirectoryID>, into result: inout Result) {
+    private func enter<Element>(_ child: Child, status: FileStatus, base: String, relative: String, depth: Int,
+                                ancestors: inout Set<DirectoryID>, into result: inout Accumulator<Element>) {
         if let maximumDepth, depth >= maximumDepth { return }
         let id = DirectoryID(device: status.device, inode: status.inode)
         guard !ancestors.contains(id) else {

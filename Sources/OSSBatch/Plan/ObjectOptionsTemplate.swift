@@ -2,7 +2,7 @@ import OSSKit
 
 /// An entry's options with defaults applied, turned into `ObjectOptions` per file (only the content
 /// type depends on the file, when it is `auto`).
-struct ObjectOptionsTemplate {
+struct ObjectOptionsTemplate: Sendable {
     private var base: ObjectOptions
     private var guessesContentType: Bool
 

@@ -23,15 +23,18 @@ public struct Planner: Sendable {
         var diagnostics: [Diagnostic] = []
         let target = TargetResolver(section: manifest.target, overrides: overrides)
             .resolve(into: &diagnostics)
-        var collector = JobCollector(manifest: manifest)
-        let expanders = manifest.files.enumerated().map { EntryExpander(entry: $1, index: $0, manifest: manifest) }
+        var collector = JobCollector()
+        let factory = JobFactory(manifest: manifest)
+        let expanders = manifest.files.enumerated().map {
+            EntryExpander(entry: $1, index: $0, manifest: manifest, factory: factory)
+        }
         for expander in expanders { expander.expand(into: &collector, diagnostics: &diagnostics) }
         for file in collector.oversized {
             diagnostics.append(Diagnostic(expanders[file.entry].keyMark,
                 "\(file.path) is \(ByteSize.format(file.size)); the largest OSS object is \(ByteSize.format(PartPlanner.maximumObjectSize))"))
         }
         collector.sortByKey()
-        reportDuplicates(collector.jobs, origins: collector.origins, marks: expanders.map(\.keyMark), into: &diagnostics)
+        if collector.mixesEntries { reportDuplicates(collector.jobs, origins: collector.origins, marks: expanders.map(\.keyMark), into: &diagnostics) }
         let upload = manifest.upload
         let jobs = collector.finish()
         guard diagnostics.isEmpty, let target else { throw ManifestError(diagnostics) }

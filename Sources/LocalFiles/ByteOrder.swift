@@ -1,0 +1,29 @@
+import Glibc
+
+/// Byte-wise ordering of names and keys: the order of `ls` in the C locale and of OSS listings, and
+/// the planner's sort order. `memcmp` on contiguous storage: a sort of 200,000 names spends its time here.
+public enum ByteOrder {
+    /// Whether `a` sorts before `b` (a proper prefix sorts first).
+    public static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        // Both buffers are borrowed only for the duration of the closures; memcmp reads `min(count)` bytes of each.
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in compare(UnsafeRawBufferPointer(pa), UnsafeRawBufferPointer(pb)) }
+        }
+    }
+
+    /// Whether the UTF-8 bytes of `a` sort before those of `b`.
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        // `withUTF8` makes each string's storage contiguous (native strings already are) and borrows it.
+        return a.withUTF8 { pa in b.withUTF8 { pb in compare(UnsafeRawBufferPointer(pa), UnsafeRawBufferPointer(pb)) } }
+    }
+
+    private static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let common = min(a.count, b.count)
+        if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+            let order = memcmp(pa, pb, common)
+            if order != 0 { return order < 0 }
+        }
+        return a.count < b.count
+    }
+}
