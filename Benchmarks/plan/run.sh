@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Times `ossbatch plan` over 200,000 small files against `find DIR -type f | wc -l` in the same run
-# (and against `find -printf` with size/mtime/inode, which like the planner must stat every file).
+# Times `ossbatch plan` over 200,000 small files against `find DIR -type f | wc -l` in the same run,
+# against `find -printf` with size/mtime/inode (which like the planner must stat every file), and
+# against statwalk.c: readdir + fstatat and nothing else, one thread per core — the floor for any planner.
 # Usage: Benchmarks/plan/run.sh [FILES] [REPETITIONS]    (defaults: 200000 files, 5 repetitions)
 # The tree is generated once under ${BENCH_DIR:-/tmp/ossbatch-plan-bench-FILES} and reused afterwards.
 set -euo pipefail
@@ -18,6 +19,8 @@ fi
 echo "building ossbatch (release)…" >&2
 (cd "$root" && swift build -c release --product ossbatch >/dev/null)
 bin="$root/.build/release/ossbatch"
+statwalk="$root/.build/statwalk"
+"$(command -v cc || command -v clang)" -O2 -pthread -o "$statwalk" "$root/Benchmarks/plan/statwalk.c"
 
 if [[ ! -f "$dir/.complete" ]]; then
     echo "generating $files files in $dir…" >&2
@@ -53,26 +56,31 @@ find "$dir/tree" -type f | wc -l >/dev/null
 "$bin" plan "$dir/bench.yaml" >/dev/null
 
 now() { date +%s.%N; }
-plan_times=(); find_times=(); stat_times=(); rss=()
+plan_times=(); find_times=(); stat_times=(); floor_times=(); rss=()
 for ((i = 1; i <= reps; i++)); do
     t0=$(now); find "$dir/tree" -type f | wc -l >/dev/null; t1=$(now)
     /usr/bin/time -v -o "$dir/time.txt" "$bin" plan "$dir/bench.yaml" >"$dir/plan.txt"; t2=$(now)
     # A second baseline that, like the planner, stats every file (size, mtime, inode).
     find "$dir/tree" -type f -printf '%s %T@ %i %p\n' | wc -l >/dev/null; t3=$(now)
+    "$statwalk" "$dir/tree" >/dev/null; t4=$(now)
     find_times+=("$(echo "$t1 - $t0" | bc)")
     plan_times+=("$(echo "$t2 - $t1" | bc)")
     stat_times+=("$(echo "$t3 - $t2" | bc)")
+    floor_times+=("$(echo "$t4 - $t3" | bc)")
     rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$dir/time.txt")")
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mf=$(median "${find_times[@]}"); mp=$(median "${plan_times[@]}"); mr=$(median "${rss[@]}")
-ms=$(median "${stat_times[@]}")
+ms=$(median "${stat_times[@]}"); mw=$(median "${floor_times[@]}")
 planned=$(awk '/files:/ {print $2; exit}' "$dir/plan.txt")
 echo "files planned:        $planned"
 echo "find -type f | wc -l: median ${mf}s  (runs: ${find_times[*]})"
 echo "ossbatch plan:        median ${mp}s  (runs: ${plan_times[*]})"
 echo "find -printf (stats): median ${ms}s  (runs: ${stat_times[*]})"
+echo "statwalk (C floor):   median ${mw}s  (runs: ${floor_times[*]})"
 echo "ratio plan/find:      $(echo "scale=2; $mp / $mf" | bc)x   (target ≤ 3x)"
 echo "ratio plan/find-stat: $(echo "scale=2; $mp / $ms" | bc)x"
+echo "ratio floor/find:     $(echo "scale=2; $mw / $mf" | bc)x   (what stat-ing every file costs before any planning)"
+echo "ratio plan/floor:     $(echo "scale=2; $mp / $mw" | bc)x"
 echo "peak RSS (plan):      median $((mr / 1024)) MiB   (runs KiB: ${rss[*]}; target ≤ 200 MB)"
