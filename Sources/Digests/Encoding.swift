@@ -3,13 +3,14 @@ import Foundation
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal, as signatures and ETags are written.
     public var hexString: String {
-        var s = ""
-        s.reserveCapacity(64)
+        // ASCII bytes first, one String at the end: appending Characters costs more than the hash it encodes.
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            s.append(Character(Unicode.Scalar(hexDigits[Int(byte >> 4)])))
-            s.append(Character(Unicode.Scalar(hexDigits[Int(byte & 0xF)])))
+            ascii.append(hexDigits[Int(byte >> 4)])
+            ascii.append(hexDigits[Int(byte & 0xF)])
         }
-        return s
+        return String(decoding: ascii, as: UTF8.self)
     }
 
     /// Standard base64 with padding, as `Content-MD5` and signature V1 are written.

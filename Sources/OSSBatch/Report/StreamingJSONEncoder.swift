@@ -1,0 +1,280 @@
+/// Encodes `Encodable` values to compact JSON bytes by writing straight into one buffer as the value's
+/// `encode(to:)` uses its containers. Foundation's `JSONEncoder` first builds a tree of boxed values and
+/// then serializes it; for the report and the journal — one line per job, 100,000 jobs in a batch — that
+/// cost more CPU than uploading a small file. Output: no whitespace,
+/// keys in the order the value encodes them, `nil` optionals left out, `/` not escaped.
+///
+/// It relies on containers being used in nesting order (a container is finished before its parent goes
+/// on), which synthesized conformances and every type of this module do. Non-finite numbers throw.
+struct StreamingJSONEncoder {
+    func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let writer = JSONByteWriter()
+        try writer.writeValue(value)
+        return writer.bytes
+    }
+}
+
+/// The encoder behind `StreamingJSONEncoder`: one per top-level value, never shared.
+private final class JSONByteWriter: Encoder {
+    // Unchecked exclusivity: one writer serves one `encode` call on one thread, and every access is a
+    // short append; the runtime's per-access bookkeeping cost more than the writing.
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    // Coding paths are not tracked: nothing here reads them, and building them per value is the kind of
+    // cost this encoder exists to avoid.
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    /// Closing brackets of the open containers, innermost last, and whether each has had a member yet.
+    @exclusivity(unchecked) private var closers: [UInt8] = []
+    @exclusivity(unchecked) private var hasMembers: [Bool] = []
+    /// `closers.count` when the innermost `writeValue` began: containers above it belong to that value.
+    private var valueBase = 0
+
+    init() { bytes.reserveCapacity(512) }
+
+    func writeValue<T: Encodable>(_ value: T) throws {
+        // Every primitive is written here: the standard library's primitives encode themselves through a
+        // single-value container whose primitive methods come back to this generic entry point.
+        if let leaf = value as? any JSONLeaf { return try leaf.write(to: self) }
+        let outerBase = valueBase
+        valueBase = closers.count
+        defer { valueBase = outerBase }
+        try value.encode(to: self)
+        closeContainers(downTo: valueBase)
+    }
+
+    private func closeContainers(downTo depth: Int) {
+        while closers.count > depth {
+            bytes.append(closers.removeLast())
+            hasMembers.removeLast()
+        }
+    }
+
+    /// Opens a container for the current value, or reuses the one it already opened (a type may ask twice).
+    fileprivate func open(_ opener: UInt8, _ closer: UInt8) -> Int {
+        if closers.count > valueBase, closers[valueBase] == closer { return valueBase + 1 }
+        bytes.append(opener)
+        closers.append(closer)
+        hasMembers.append(false)
+        return closers.count
+    }
+
+    /// Writes the separator before a new member of the container at `level` (1-based).
+    fileprivate func beginMember(at level: Int) {
+        closeContainers(downTo: level)
+        if hasMembers[level - 1] { bytes.append(UInt8(ascii: ",")) } else { hasMembers[level - 1] = true }
+    }
+
+    fileprivate func beginMember(at level: Int, key: String) {
+        beginMember(at: level)
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        KeyedEncodingContainer(KeyedJSONContainer<Key>(writer: self, level: open(UInt8(ascii: "{"), UInt8(ascii: "}"))))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        UnkeyedJSONContainer(writer: self, level: open(UInt8(ascii: "["), UInt8(ascii: "]")))
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { SingleJSONValue(writer: self) }
+
+    // MARK: leaves
+
+    static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+
+    func writeNull() { bytes += Self.nullBytes }
+
+    func writeInteger<N: BinaryInteger>(_ n: N) { bytes += String(n).utf8 }
+
+    func writeFloatingPoint<F: BinaryFloatingPoint & LosslessStringConvertible>(_ x: F) throws {
+        guard x.isFinite else {
+            throw EncodingError.invalidValue(x, .init(codingPath: [], debugDescription: "\(x) cannot be written as JSON"))
+        }
+        // Swift's description is the shortest text that reads back as the same number, and valid JSON.
+        bytes += x.description.utf8
+    }
+
+    func writeString(_ s: String) {
+        // Most strings need no escaping: then one append, not one per byte (each append to a class's
+        // property is an exclusivity-checked access).
+        let utf8 = s.utf8
+        guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        var escaped: [UInt8] = [UInt8(ascii: "\"")]
+        escaped.reserveCapacity(utf8.count + 8)
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped += [UInt8(ascii: "\\"), byte]
+            case 0x0A: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x00..<0x20: escaped += Array("\\u00".utf8) + [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]]
+            default: escaped.append(byte)  // UTF-8 passes through: JSON text is UTF-8
+            }
+        }
+        escaped.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: escaped)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+}
+
+/// The values `JSONByteWriter` writes itself.
+private protocol JSONLeaf { func write(to writer: JSONByteWriter) throws }
+
+extension String: JSONLeaf { fileprivate func write(to writer: JSONByteWriter) { writer.writeString(self) } }
+extension Bool: JSONLeaf {
+    fileprivate func write(to writer: JSONByteWriter) { writer.bytes += self ? JSONByteWriter.trueBytes : JSONByteWriter.falseBytes }
+}
+extension Double: JSONLeaf { fileprivate func write(to writer: JSONByteWriter) throws { try writer.writeFloatingPoint(self) } }
+extension Float: JSONLeaf { fileprivate func write(to writer: JSONByteWriter) throws { try writer.writeFloatingPoint(self) } }
+extension JSONLeaf where Self: BinaryInteger {
+    fileprivate func write(to writer: JSONByteWriter) { writer.writeInteger(self) }
+}
+extension Int: JSONLeaf {}
+extension Int8: JSONLeaf {}
+extension Int16: JSONLeaf {}
+extension Int32: JSONLeaf {}
+extension Int64: JSONLeaf {}
+extension UInt: JSONLeaf {}
+extension UInt8: JSONLeaf {}
+extension UInt16: JSONLeaf {}
+extension UInt32: JSONLeaf {}
+extension UInt64: JSONLeaf {}
+
+private struct KeyedJSONContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let writer: JSONByteWriter
+    let level: Int
+    var codingPath: [any CodingKey] { [] }
+
+    mutating func encodeNil(forKey key: Key) throws {
+        writer.beginMember(at: level, key: key.stringValue)
+        writer.writeNull()
+    }
+    mutating func encode(_ value: Bool, forKey key: Key) throws {
+        writer.beginMember(at: level, key: key.stringValue)
+        writer.bytes += value ? JSONByteWriter.trueBytes : JSONByteWriter.falseBytes
+    }
+    mutating func encode(_ value: String, forKey key: Key) throws {
+        writer.beginMember(at: level, key: key.stringValue)
+        writer.writeString(value)
+    }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        writer.beginMember(at: level, key: key.stringValue)
+        try writer.writeFloatingPoint(value)
+    }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        writer.beginMember(at: level, key: key.stringValue)
+        try writer.writeFloatingPoint(value)
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { try integer(value, key) }
+
+    private func integer<N: BinaryInteger>(_ value: N, _ key: Key) throws {
+        writer.beginMember(at: level, key: key.stringValue)
+        writer.writeInteger(value)
+    }
+
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        writer.beginMember(at: level, key: key.stringValue)
+        try writer.writeValue(value)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
+                                                        forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        writer.beginMember(at: level, key: key.stringValue)
+        return KeyedEncodingContainer(KeyedJSONContainer<NestedKey>(writer: writer, level: writer.openNested(UInt8(ascii: "{"), UInt8(ascii: "}"))))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        writer.beginMember(at: level, key: key.stringValue)
+        return UnkeyedJSONContainer(writer: writer, level: writer.openNested(UInt8(ascii: "["), UInt8(ascii: "]")))
+    }
+
+    mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
+
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        writer.beginMember(at: level, key: key.stringValue)
+        return writer.nestedEncoder()
+    }
+}
+
+private struct UnkeyedJSONContainer: UnkeyedEncodingContainer {
+    let writer: JSONByteWriter
+    let level: Int
+    private(set) var count = 0
+    var codingPath: [any CodingKey] { [] }
+
+    init(writer: JSONByteWriter, level: Int) {
+        self.writer = writer
+        self.level = level
+    }
+
+    mutating func encodeNil() throws {
+        begin()
+        writer.writeNull()
+    }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        begin()
+        try writer.writeValue(value)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        begin()
+        return KeyedEncodingContainer(KeyedJSONContainer<NestedKey>(writer: writer, level: writer.openNested(UInt8(ascii: "{"), UInt8(ascii: "}"))))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        begin()
+        return UnkeyedJSONContainer(writer: writer, level: writer.openNested(UInt8(ascii: "["), UInt8(ascii: "]")))
+    }
+
+    mutating func superEncoder() -> any Encoder {
+        begin()
+        return writer.nestedEncoder()
+    }
+
+    private mutating func begin() {
+        writer.beginMember(at: level)
+        count += 1
+    }
+}
+
+private struct SingleJSONValue: SingleValueEncodingContainer {
+    let writer: JSONByteWriter
+    var codingPath: [any CodingKey] { [] }
+
+    mutating func encodeNil() throws { writer.writeNull() }
+    // The primitive overloads default to this one; `writeValue` writes primitives without recursing.
+    mutating func encode<T: Encodable>(_ value: T) throws { try writer.writeValue(value) }
+}
+
+extension JSONByteWriter {
+    /// Opens a container that is a member of the current one (it is closed with its parent or before the
+    /// parent's next member).
+    fileprivate func openNested(_ opener: UInt8, _ closer: UInt8) -> Int {
+        let outer = valueBase
+        valueBase = Int.max  // never reuse: a nested container is always new
+        defer { valueBase = outer }
+        return open(opener, closer)
+    }
+
+    /// An encoder for a member whose value is written later through it (`superEncoder`).
+    fileprivate func nestedEncoder() -> any Encoder { self }
+}
