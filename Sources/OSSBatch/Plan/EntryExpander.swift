@@ -99,7 +99,7 @@ extension EntryExpander {
         // Rejections are rare; they are gathered under a lock and put in path order afterwards.
         let rejections = Mutex<[JobFactory.Outcome]>([])
         let (factory, prefix, index) = (factory, prefix, index)
-        let walk = walker.walk(root: root, rootStatus: status) { file -> UploadJob? in
+        var walk = walker.walk(root: root, rootStatus: status) { file -> UploadJob? in
             guard admits(file.relative) else { return nil }
             let outcome = factory.make(key: prefix + file.relative, entry: index, absolute: file.absolute, status: file.status)
             if case .job(let job) = outcome { return job }
@@ -109,7 +109,10 @@ extension EntryExpander {
         problems += walk.problems
         let rejected = rejections.withLock { $0 }.sorted { ByteOrder.precedes($0.path, $1.path) }
         let admitted = walk.count + rejected.count
-        collector.add(jobs: walk.chunks, entry: index)
+        // Hand over the only reference, so that the collector can free each chunk once it is copied.
+        let chunks = walk.chunks
+        walk.chunks = []
+        collector.add(jobs: consume chunks, entry: index)
         for outcome in rejected { collector.add(outcome, entry: index, problems: &keyProblems) }
         return admitted
     }

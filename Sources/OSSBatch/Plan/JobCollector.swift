@@ -54,10 +54,8 @@ struct JobCollector {
     /// one entry are unique and already in order.
     private var contributingEntries = 0
 
-    var count: Int { jobs.count }
-
     /// Room for `additional` more jobs: growing by doubling would briefly hold the old and new arrays.
-    mutating func reserve(additional: Int) {
+    private mutating func reserve(additional: Int) {
         jobs.reserveCapacity(jobs.count + additional)
         origins.reserveCapacity(origins.count + additional)
     }
