@@ -72,7 +72,7 @@ let clock = ContinuousClock()
 let started = clock.now
 let cpuStart = cpuSeconds()
 do {
-    let uploadID = try await client.initiateMultipartUpload(bucket: args.bucket, key: args.key, options: ObjectOptions())
+    let uploadID = try await client.initiateMultipartUpload(bucket: args.bucket, key: args.key, options: ObjectOptions()).uploadID
     // A sliding window of `parallel` parts: a new part starts as soon as one finishes.
     let results = try await withThrowingTaskGroup(of: UploadPartResult.self) { group in
         var next = 0

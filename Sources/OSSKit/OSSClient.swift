@@ -116,6 +116,19 @@ public struct ListedPart: Sendable, Hashable {
     }
 }
 
+/// A started multipart upload.
+public struct MultipartInitiation: Sendable, Hashable {
+    public var uploadID: String
+    /// Requests it took. More than one means an earlier attempt may have created an upload whose answer
+    /// was lost (a reset or timeout after the server acted): that upload stays open until someone aborts it.
+    public var attempts: Int
+
+    public init(uploadID: String, attempts: Int) {
+        self.uploadID = uploadID
+        self.attempts = attempts
+    }
+}
+
 /// One in-progress upload as ListMultipartUploads reports it.
 public struct MultipartUploadSummary: Sendable, Hashable {
     public var key: String

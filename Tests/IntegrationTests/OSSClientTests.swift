@@ -59,7 +59,7 @@ import TestSupport
         defer { file.close() }
         let key = "multi/part file.bin"
         let options = ObjectOptions(contentType: "application/pdf", metadata: ["source": "nas01"])
-        let uploadID = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: key, options: options)
+        let uploadID = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: key, options: options).uploadID
         #expect(!uploadID.isEmpty)
 
         var completed: [CompletedPart] = []
@@ -104,13 +104,13 @@ import TestSupport
         let objects = try await client.listObjectsV2(bucket: Self.bucket, prefix: "list/")
         #expect(objects.map(\.key) == (0..<5).map { "list/\($0)" } && objects.allSatisfy { $0.size == 1 })
 
-        let uploadID = try await client.initiateMultipartUpload(bucket: Self.bucket, key: "parts", options: ObjectOptions())
+        let uploadID = try await client.initiateMultipartUpload(bucket: Self.bucket, key: "parts", options: ObjectOptions()).uploadID
         for n in 1...5 {
             _ = try await client.uploadPart(bucket: Self.bucket, key: "parts", uploadID: uploadID, partNumber: n, body: .bytes([UInt8(n)]))
         }
         #expect(try await client.listParts(bucket: Self.bucket, key: "parts", uploadID: uploadID).map(\.partNumber) == [1, 2, 3, 4, 5])
         var ids = [uploadID]
-        for _ in 0..<4 { ids.append(try await client.initiateMultipartUpload(bucket: Self.bucket, key: "parts", options: ObjectOptions())) }
+        for _ in 0..<4 { ids.append(try await client.initiateMultipartUpload(bucket: Self.bucket, key: "parts", options: ObjectOptions()).uploadID) }
         let uploads = try await client.listMultipartUploads(bucket: Self.bucket, prefix: "")
         #expect(Set(uploads.map(\.uploadID)) == Set(ids) && uploads.count == 5)
     }
@@ -118,7 +118,7 @@ import TestSupport
     @Test func abortRemovesTheUploadAndItsIDThenAnswersNoSuchUpload() async throws {
         let h = try await OSSClientHarness.start()
         defer { Task { await h.stop() } }
-        let uploadID = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "ab", options: ObjectOptions())
+        let uploadID = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "ab", options: ObjectOptions()).uploadID
         _ = try await h.client.uploadPart(bucket: Self.bucket, key: "ab", uploadID: uploadID, partNumber: 1, body: .bytes([1, 2]))
         try await h.client.abortMultipartUpload(bucket: Self.bucket, key: "ab", uploadID: uploadID)
         #expect(try await h.client.listMultipartUploads(bucket: Self.bucket, prefix: "ab").isEmpty)
@@ -149,7 +149,7 @@ import TestSupport
         }
         #expect(overwrite.0 == "FileAlreadyExists" && overwrite.1 == 1)
 
-        let id = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "small", options: ObjectOptions())
+        let id = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "small", options: ObjectOptions()).uploadID
         let p1 = try await h.client.uploadPart(bucket: Self.bucket, key: "small", uploadID: id, partNumber: 1, body: .bytes([1]))
         let p2 = try await h.client.uploadPart(bucket: Self.bucket, key: "small", uploadID: id, partNumber: 2, body: .bytes([2]))
         let tooSmall = await code {
@@ -195,7 +195,7 @@ import TestSupport
         defer { Task { await h.stop() } }
         h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, count: nil, action: .fail(status: 500, code: "InternalError")))
         let error = await #expect(throws: OSSError.self) {
-            _ = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "k", options: ObjectOptions())
+            _ = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "k", options: ObjectOptions()).uploadID
         }
         guard case .service(let service, let attempts)? = error else { Issue.record("not a service error"); return }
         #expect(service.code == "InternalError" && attempts == 3 && h.retries.map(\.attempt) == [1, 2])
@@ -208,7 +208,7 @@ import TestSupport
         let file = try OpenFile(in: h.directory, name: "reset.bin", bytes: bytes)
         defer { file.close() }
         h.server.faults.add(FaultRule(operation: .uploadPart, action: .resetAfterBodyBytes(100_000)))
-        let id = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "reset", options: ObjectOptions())
+        let id = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "reset", options: ObjectOptions()).uploadID
         // A fresh transport: on a reused connection libcurl itself re-sends a request the peer dropped before
         // answering, which would hide the reset from OSSClient.
         let http = CurlHTTPClient()
@@ -241,7 +241,7 @@ import TestSupport
         let h = try await OSSClientHarness.start()
         defer { Task { await h.stop() } }
         h.server.faults.add(FaultRule(operation: .uploadPart, count: 1, action: .wrongCRC))
-        let id = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "crc1", options: ObjectOptions())
+        let id = try await h.client.initiateMultipartUpload(bucket: Self.bucket, key: "crc1", options: ObjectOptions()).uploadID
         let part = try await h.client.uploadPart(bucket: Self.bucket, key: "crc1", uploadID: id, partNumber: 1, body: .bytes([7, 7]))
         #expect(part.attempts == 2)
     }

@@ -23,7 +23,7 @@ import TestSupport
             let client = Self.client(oss, http: http)
             oss.faults.add(.failNth(1, .uploadPart, status: 503, code: "ServiceUnavailable"))
             let key = "client/mp.bin"
-            let id = try await client.initiateMultipartUpload(bucket: oss.bucket, key: key, options: ObjectOptions(metadata: ["k": "v"]))
+            let id = try await client.initiateMultipartUpload(bucket: oss.bucket, key: key, options: ObjectOptions(metadata: ["k": "v"])).uploadID
             let p1 = Array(TestHTTP.bytes(102_400, seed: 5)), p2 = Array(TestHTTP.bytes(777, seed: 6))
             let r1 = try await client.uploadPart(bucket: oss.bucket, key: key, uploadID: id, partNumber: 1, body: .bytes(p1))
             let r2 = try await client.uploadPart(bucket: oss.bucket, key: key, uploadID: id, partNumber: 2, body: .bytes(p2))

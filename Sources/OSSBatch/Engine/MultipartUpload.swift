@@ -60,10 +60,12 @@ struct MultipartUpload {
             var options = job.options
             if context.settings.ifExists == .fail { options.forbidOverwrite = true }
             let key = job.key
-            let uploadID = try await context.send(tally) {
+            let asked = Date()
+            let initiation = try await context.send(tally) {
                 try await client.initiateMultipartUpload(bucket: bucket, key: key, options: options)
             }
-            tally.addAttempts(1)
+            let uploadID = initiation.uploadID
+            tally.addAttempts(initiation.attempts)
             checkpoint = Checkpoint(bucket: bucket, key: job.key, source: job.source, identity: job.identity,
                                     partPlan: partPlan, uploadID: uploadID)
             do {
@@ -73,6 +75,7 @@ struct MultipartUpload {
                 try? await context.send(tally) { try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID) }
                 throw Failure(error: JobError.from(error), uploadID: nil, checkpoint: nil)
             }
+            if initiation.attempts > 1 { warnings += await abortStrays(keeping: uploadID, since: asked) }
         }
         resumed = nil
 
@@ -209,6 +212,33 @@ struct MultipartUpload {
             }
         }
         store.remove(path)
+    }
+
+    /// How far the server's clock may be from ours (OSS refuses requests skewed by more).
+    static let clockSkewAllowance: TimeInterval = 15 * 60
+
+    /// An InitiateMultipartUpload that needed retries may have created uploads whose answers were lost; no
+    /// checkpoint knows them, so they would stay open (and billed) for ever. Aborts every other open upload of
+    /// this key started since the first attempt (less the clock-skew allowance). Returns warnings for the report.
+    private func abortStrays(keeping uploadID: String, since asked: Date) async -> [String] {
+        let key = job.key
+        let cutoff = asked.addingTimeInterval(-Self.clockSkewAllowance)
+        var warnings: [String] = []
+        do {
+            let open = try await context.send(tally) { try await client.listMultipartUploads(bucket: bucket, prefix: key) }
+            for stray in open where stray.key == key && stray.uploadID != uploadID {
+                guard let initiated = Timestamp.parse(stray.initiated), initiated >= cutoff else { continue }
+                do {
+                    try await context.send(tally) { try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: stray.uploadID) }
+                } catch let error as OSSError where error.code == "NoSuchUpload" {
+                    continue
+                }
+                warnings.append("aborted upload \(stray.uploadID): a retried InitiateMultipartUpload had started it, but its answer was lost")
+            }
+        } catch {
+            warnings.append("could not check for uploads left open by a retried InitiateMultipartUpload: \(error)")
+        }
+        return warnings  // logged with the job's outcome
     }
 
     // MARK: - Parts

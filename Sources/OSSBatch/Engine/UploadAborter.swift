@@ -3,7 +3,8 @@ import Logging
 import OSSKit
 
 /// Aborts the multipart uploads a report's checkpoints hold (`ossbatch abort`), deleting each checkpoint
-/// once OSS confirms its upload is gone.
+/// once OSS confirms its upload is gone; then, for every unfinished multipart job, any other open upload of
+/// its key started since the report was created — one a run started but died before checkpointing.
 public struct UploadAborter: Sendable {
     public struct Result: Sendable {
         public var aborted = 0
@@ -45,6 +46,37 @@ public struct UploadAborter: Sendable {
                 logger.error("\(job.spec.key): could not abort upload \(uploadID): \(error)")
             }
         }
+        try await abortUncheckpointed(client: client, into: &result)
         return result
+    }
+
+    private func abortUncheckpointed(client: OSSClient, into result: inout Result) async throws {
+        let created = Timestamp.parse(report.createdAt) ?? .distantPast
+        let since = created.addingTimeInterval(-MultipartUpload.clockSkewAllowance)
+        for job in report.jobs where job.outcome.status == .pending || job.outcome.status == .failed {
+            guard case .multipart = job.spec.method else { continue }
+            let key = job.spec.key
+            let open: [MultipartUploadSummary]
+            do {
+                open = try await client.listMultipartUploads(bucket: report.target.bucket, prefix: key)
+            } catch {
+                result.failed += 1
+                logger.error("\(key): could not list open uploads: \(error)")
+                continue
+            }
+            for upload in open where upload.key == key {
+                guard let initiated = Timestamp.parse(upload.initiated), initiated >= since else { continue }
+                do {
+                    try await client.abortMultipartUpload(bucket: report.target.bucket, key: key, uploadID: upload.uploadID)
+                    result.aborted += 1
+                    logger.info("\(key): aborted upload \(upload.uploadID) (no checkpoint held it)")
+                } catch let error as OSSError where error.code == "NoSuchUpload" {
+                    result.alreadyGone += 1
+                } catch {
+                    result.failed += 1
+                    logger.error("\(key): could not abort upload \(upload.uploadID): \(error)")
+                }
+            }
+        }
     }
 }

@@ -3,15 +3,15 @@ import Digests
 
 extension OSSClient {
     /// Returns the new upload id. Not idempotent: a retried Initiate after a lost response leaks an upload.
-    public func initiateMultipartUpload(bucket: String, key: String, options: ObjectOptions) async throws -> String {
+    public func initiateMultipartUpload(bucket: String, key: String, options: ObjectOptions) async throws -> MultipartInitiation {
         // The callback belongs to Complete, not here; every other option is fixed now.
         let operation = OperationSpec(name: "InitiateMultipartUpload", method: "POST", bucket: bucket, key: key,
                                      query: [.init("uploads")], headers: options.headers)
-        return try await perform(operation) { (response, _) throws(OSSError) in
+        return try await perform(operation) { (response, attempt) throws(OSSError) in
             guard let root = XMLNode.parse(response.body), let id = root.text(of: "UploadId"), !id.isEmpty else {
                 throw .invalidResponse("InitiateMultipartUpload: no UploadId in the answer", requestID: Self.requestID(response))
             }
-            return id
+            return MultipartInitiation(uploadID: id, attempts: attempt)
         }
     }
 

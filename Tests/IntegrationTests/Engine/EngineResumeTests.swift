@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import LocalOSS
 import OSSBatch
+import OSSKit
 import TestSupport
 import Testing
 
@@ -206,6 +207,28 @@ struct EngineResumeTests {
         try h.expectAllStoredExactly()
     }
 
+    @Test func initiateWhoseResponseWasLostLeavesNoUploadOpenBehind() async throws {
+        let h = try await EngineHarness.start("lostinitiate")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 2_000_000, seed: 8)
+        // The server starts an upload but its answer never arrives; the retry starts a second one. The
+        // first is known to no checkpoint: without a sweep it would stay open (and billed) for ever.
+        h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, count: 1, action: .dropResponse))
+        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB",
+                                                    "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}"])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let started = h.server.log.all.filter { $0.operation == .initiateMultipartUpload && $0.status < 300 }
+        #expect(started.count == 2)
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.status == .succeeded)
+        #expect(job.outcome.attempts >= 2 + 4 + 1)  // both Initiates, the parts, Complete
+        #expect(job.outcome.warnings?.contains { $0.contains("aborted upload") } == true, "\(result.stderr)")
+        #expect(result.stderr.contains("aborted upload"))
+        try h.expectAllStoredExactly()
+    }
+
     @Test func abortCommandAbortsEveryUploadTheReportsCheckpointsHold() async throws {
         let h = try await EngineHarness.start("abort")
         defer { Task { await h.stop() } }
@@ -217,5 +240,23 @@ struct EngineResumeTests {
         #expect(result.stdout.contains("aborted 1"))
         #expect(h.server.log.all.contains { $0.operation == .abortMultipartUpload && $0.uploadID == uploadID && $0.status < 300 })
         #expect(CheckpointStore(directory: h.checkpointDir).all().isEmpty)
+    }
+
+    @Test func abortCommandAlsoAbortsUploadsOfUnfinishedJobsThatNoCheckpointHolds() async throws {
+        let h = try await EngineHarness.start("abortstray")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 9)
+        try await EngineResumeTests.killMidUpload(h, manifest: try EngineResumeTests.multipartManifest(h))
+        // What a run killed between Initiate's answer and its checkpoint write leaves: an upload nobody knows.
+        let client = h.makeClient()
+        let stray = try await client.initiateMultipartUpload(bucket: h.bucket, key: "data/big.bin", options: ObjectOptions()).uploadID
+        // An upload of a key that is not in the report is none of abort's business.
+        let foreign = try await client.initiateMultipartUpload(bucket: h.bucket, key: "data/other.bin", options: ObjectOptions()).uploadID
+        let result = try await h.ossbatch(["abort", h.reportPath])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("aborted 2"), "\(result.stdout)")
+        let open = try await client.listMultipartUploads(bucket: h.bucket, prefix: "")
+        #expect(open.map(\.uploadID) == [foreign])
+        #expect(!open.contains { $0.uploadID == stray })
     }
 }
