@@ -46,6 +46,38 @@ struct ReportStoreTests {
         #expect(try ReportStore.load(full).jobs == loaded.jobs)
     }
 
+    @Test func loadingLineByLineGivesWhatDecodingTheWholeFileGives() throws {
+        let dir = try TemporaryDirectory("report")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        var report = Report(plan: ReportStoreTests.plan(jobs: 9, dir: dir.path), planID: "id")
+        report.jobs[2].outcome.error = JobError(code: "X", message: "line\nbreak, \"jobs\":[ ]")
+        try ReportStore.create(at: path).write(report)
+        let streamed = try #require(try ReportStore.decodeLineByLine(path))
+        let whole = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(streamed.jobs == whole.jobs && streamed.totals == whole.totals && streamed.runs == whole.runs)
+        #expect(streamed.planID == whole.planID && streamed.status == whole.status && streamed.createdAt == whole.createdAt)
+        #expect(streamed.jobs.count == 9)
+        // No jobs at all is laid out the same way.
+        let empty = dir.path + "/empty.json"
+        try ReportStore.create(at: empty).write(Report(plan: ReportStoreTests.plan(jobs: 0, dir: dir.path), planID: "id"))
+        #expect(try #require(try ReportStore.decodeLineByLine(empty)).jobs.isEmpty)
+    }
+
+    @Test func aReportReformattedByAToolStillLoads() throws {
+        let dir = try TemporaryDirectory("report")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        let report = Report(plan: ReportStoreTests.plan(jobs: 4, dir: dir.path), planID: "id")
+        try ReportStore.create(at: path).write(report)
+        // What `jq . report.json > tmp && mv tmp report.json` would leave.
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: path))
+        #expect(try ReportStore.decodeLineByLine(path) == nil)
+        #expect(try ReportStore.load(path).jobs == report.jobs)
+        #expect(throws: ReportLoadError.self) { try ReportStore.load(dir.path + "/missing.json") }
+    }
+
     @Test func journalLinesAfterTheReportWinAndATornLastLineIsIgnored() throws {
         let dir = try TemporaryDirectory("journal")
         defer { dir.remove() }

@@ -1,4 +1,5 @@
 import Foundation
+import OSSKit
 
 /// A report that cannot be used for `resume` or `abort`.
 public struct ReportLoadError: Error, Sendable, CustomStringConvertible {
@@ -47,24 +48,37 @@ public final class ReportStore: Sendable {
 
     /// The report at `path` with its journal folded in, without opening it for writing.
     public static func load(_ path: String) throws -> Report {
-        guard let bytes = try AtomicFile.read(path) else {
-            throw ReportLoadError(path: path, reason: "no such report")
-        }
         var report: Report
         do {
-            report = try JSONDecoder().decode(Report.self, from: Data(bytes))
+            if let streamed = try decodeLineByLine(path) {
+                report = streamed
+            } else {
+                guard let bytes = try AtomicFile.read(path) else {
+                    throw ReportLoadError(path: path, reason: "no such report")
+                }
+                report = try JSONDecoder().decode(Report.self, from: Data(bytes))
+            }
+        } catch let error as ReportLoadError {
+            throw error
         } catch {
             throw ReportLoadError(path: path, reason: "not an ossbatch report (\(error))")
         }
         guard report.format == Report.currentFormat else {
             throw ReportLoadError(path: path, reason: "unsupported report format '\(report.format)'")
         }
+        // Decoding gave every job its own options; share equal ones again, as a fresh plan does (memory).
+        var distinctOptions: Set<ObjectOptions> = []
+        for i in report.jobs.indices {
+            report.jobs[i].spec.options = distinctOptions.insert(report.jobs[i].spec.options).memberAfterInsert
+        }
         // Journal lines are in the order outcomes happened, so applying them in order yields the latest state.
         var index: [String: Int] = [:]
         for (i, job) in report.jobs.enumerated() { index[job.spec.key] = i }
         let decoder = JSONDecoder()
-        for line in try AppendLog.readLines(path + ".journal") {
-            guard let entry = try? decoder.decode(JournalEntry.self, from: Data(line)), let i = index[entry.outcome.key] else {
+        let journal = LineReader(path: path + ".journal")
+        while let line = journal.next() {
+            guard !line.isEmpty, let entry = try? decoder.decode(JournalEntry.self, from: Data(line)),
+                  let i = index[entry.outcome.key] else {
                 continue  // a torn or foreign line: the job stays as the report last said
             }
             report.jobs[i].outcome = entry.outcome
@@ -73,6 +87,31 @@ public final class ReportStore: Sendable {
         }
         report.recomputeTotals()
         return report
+    }
+
+    /// Decodes a report laid out as `write` lays it out — the header up to `"jobs":[` on the first line, one
+    /// job per line, the rest of the header on the last — a line at a time, so that loading a 100,000-job
+    /// report holds the jobs rather than all of its text and a parse tree of it (a third of the memory).
+    /// `nil` when the file does not exist or is laid out otherwise (reformatted by a tool): then it is
+    /// decoded whole.
+    static func decodeLineByLine(_ path: String) throws -> Report? {
+        let reader = LineReader(path: path)
+        let marker = Array("\"jobs\":[".utf8)
+        guard let opening = reader.next().map(Array.init), opening.suffix(marker.count).elementsEqual(marker) else { return nil }
+        let decoder = JSONDecoder()
+        var jobs: [ReportJob] = []
+        while let line = reader.next() {
+            if line.first == UInt8(ascii: "]") {
+                // The opening and this closing line make the header with an empty job list.
+                var report = try decoder.decode(Report.self, from: Data(opening + line))
+                while let rest = reader.next() { guard rest.isEmpty else { return nil } }
+                report.jobs = jobs
+                return report
+            }
+            let job = line.last == UInt8(ascii: ",") ? line.dropLast() : line
+            jobs.append(try decoder.decode(ReportJob.self, from: Data(job)))
+        }
+        return nil  // no closing line: let the whole-file decoder say what is wrong
     }
 
     /// Appends one job's outcome to the journal. `spec` is given when the job ran against a source version

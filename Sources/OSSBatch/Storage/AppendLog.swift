@@ -46,16 +46,4 @@ final class AppendLog: @unchecked Sendable {
         fsync(fd)
         dirty = false
     }
-
-    /// Every complete line of the file at `path` (a torn last line is dropped).
-    static func readLines(_ path: String) throws(StateFileError) -> [[UInt8]] {
-        guard let bytes = try AtomicFile.read(path) else { return [] }
-        var lines: [[UInt8]] = []
-        var start = 0
-        for i in bytes.indices where bytes[i] == UInt8(ascii: "\n") {
-            if i > start { lines.append(Array(bytes[start..<i])) }
-            start = i + 1
-        }
-        return lines
-    }
 }
