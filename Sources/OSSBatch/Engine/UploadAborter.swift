@@ -46,11 +46,11 @@ public struct UploadAborter: Sendable {
                 logger.error("\(job.spec.key): could not abort upload \(uploadID): \(error)")
             }
         }
-        try await abortUncheckpointed(client: client, into: &result)
+        await abortUncheckpointed(client: client, into: &result)
         return result
     }
 
-    private func abortUncheckpointed(client: OSSClient, into result: inout Result) async throws {
+    private func abortUncheckpointed(client: OSSClient, into result: inout Result) async {
         let created = Timestamp.parse(report.createdAt) ?? .distantPast
         let since = created.addingTimeInterval(-MultipartUpload.clockSkewAllowance)
         for job in report.jobs where job.outcome.status == .pending || job.outcome.status == .failed {

@@ -2,7 +2,8 @@ import CurlHTTP
 import Digests
 
 extension OSSClient {
-    /// Returns the new upload id. Not idempotent: a retried Initiate after a lost response leaks an upload.
+    /// Starts an upload. Not idempotent: when `attempts` > 1, an earlier attempt whose answer was lost may have
+    /// started another upload of this key, which stays open until aborted (the engine looks for it).
     public func initiateMultipartUpload(bucket: String, key: String, options: ObjectOptions) async throws -> MultipartInitiation {
         // The callback belongs to Complete, not here; every other option is fixed now.
         let operation = OperationSpec(name: "InitiateMultipartUpload", method: "POST", bucket: bucket, key: key,
