@@ -157,6 +157,30 @@ import Testing
         #expect(d.allSatisfy { $0.message.contains("symbolic link loop") })
     }
 
+    @Test func aChainOfLoneDirectoriesIsWalkedLikeAnyTreeFilesInPathOrder() throws {
+        // data/ holds one directory, which holds one directory and a file, which holds several subtrees:
+        // the walk splits at the first level with several subdirectories; the result must not show it.
+        var files: [String: String] = ["data/exports/readme.txt": "r", "data/exports/z.txt": "z"]
+        for month in ["01", "02", "10", "2"] {
+            for day in ["a.csv", "b.csv", "a.csv.gz"] { files["data/exports/2026/\(month)/\(day)"] = month + day }
+        }
+        files["data/exports/2026/02/deep/x.csv"] = "x"
+        files["data/exports/2026.txt"] = "t"  // sorts before "2026/" ('.' < '/')
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: p/\n", files: files)
+        defer { f.remove() }
+        let plan = try f.plan()
+        let expected = files.keys.map { "p/" + $0.dropFirst("data/".count) }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        #expect(plan.jobs.map(\.key) == expected)
+        #expect(plan.jobs.map(\.key).first == "p/exports/2026.txt")
+        #expect(plan.jobs.allSatisfy { f.path("data/" + $0.key.dropFirst(2)) == $0.source })
+        // A loop inside the chain is still caught once the walk has split.
+        try FileManager.default.createSymbolicLink(atPath: f.path("data/exports/2026/10/up"), withDestinationPath: "../..")
+        let followed = try ManifestFixture(ManifestFixture.target
+            + "files:\n  - source: ../\(f.directory.url.lastPathComponent)/data/\n    follow_symlinks: true\n")
+        defer { followed.remove() }
+        #expect(followed.diagnostics().contains { $0.message.contains("symbolic link loop") })
+    }
+
     @Test func zeroFilesIsAValidPlanThatRemembersAllowEmpty() throws {
         let f = try ManifestFixture(ManifestFixture.target + "allow_empty: true\nfiles:\n  - source: data/\n    include: [\"*.none\"]\n")
         defer { f.remove() }

@@ -42,55 +42,78 @@ struct FileWalker: Sendable {
 
     /// One thread's share of a walk: what `transform` made of the files found so far.
     private struct Accumulator<Element: Sendable> {
-        let transform: (FoundFile) -> Element?
+        let transform: @Sendable (FoundFile) -> Element?
         var elements: [Element] = []
+        var chunks: [[Element]] = []
         var problems: [String] = []
+
+        init(transform: @escaping @Sendable (FoundFile) -> Element?) { self.transform = transform }
+
+        /// Takes a subtree's output after what was found so far, without copying its elements.
+        mutating func absorb(_ subtree: Result<Element>) {
+            if !elements.isEmpty { chunks.append(elements); elements = [] }
+            chunks += subtree.chunks
+            problems += subtree.problems
+        }
+
+        consuming func finish() -> Result<Element> {
+            if !elements.isEmpty { chunks.append(elements) }
+            return Result(chunks: chunks, problems: problems)
+        }
     }
 
     /// Every regular file below `root`, in relative path byte order, passed through `transform` (which
     /// drops a file by returning `nil`), and the problems met on the way. `transform` runs concurrently.
     func walk<Element: Sendable>(root: String, rootStatus: FileStatus,
                                  transform: @escaping @Sendable (FoundFile) -> Element?) -> Result<Element> {
-        var top = Accumulator<Element>(transform: transform)
-        let base = root.hasSuffix("/") ? root : root + "/"
-        guard let (directory, children) = list(root, problems: &top.problems) else { return Result(problems: top.problems) }
         let rootID = DirectoryID(device: rootStatus.device, inode: rootStatus.inode)
-        // Subtrees in parallel, each into its own slot; the root's own files in order afterwards.
-        let slots = Mutex([Result<Element>?](repeating: nil, count: children.count))
+        return split(root, relative: "", depth: 1, ancestors: [rootID], transform: transform)
+    }
+
+    /// Walks `path` with its subdirectories in parallel when it has several. When it has just one, that one
+    /// is split the same way, so that a tree whose top is a chain of lone directories (`exports/2024/…`)
+    /// still keeps every core busy. Each subtree's output lands in its own slot and is merged in order.
+    private func split<Element: Sendable>(_ path: String, relative: String, depth: Int, ancestors: Set<DirectoryID>,
+                                          transform: @escaping @Sendable (FoundFile) -> Element?) -> Result<Element> {
+        var here = Accumulator<Element>(transform: transform)
+        guard let (directory, children) = list(path, problems: &here.problems) else { return here.finish() }
+        let base = path.hasSuffix("/") ? path : path + "/"
         let subdirectories = children.indices.filter { children[$0].isDirectory }
-        DispatchQueue.concurrentPerform(iterations: subdirectories.count) { n in
-            let child = children[subdirectories[n]]
-            var subtree = Accumulator<Element>(transform: transform)
-            var ancestors: Set<DirectoryID> = [rootID]
-            do throws(FileSystemError) {
-                var status: FileStatus
-                if let target = child.linkTarget { status = target } else { status = try FileStatus.lstat(base + child.name) }
-                enter(child, status: status, base: base, relative: "", depth: 1, ancestors: &ancestors, into: &subtree)
-            } catch {
-                subtree.problems.append("cannot stat \(error.path): \(error.reason)")
+        var subtrees = [Result<Element>?](repeating: nil, count: children.count)
+        if subdirectories.count > 1 {
+            let slots = Mutex(subtrees)
+            DispatchQueue.concurrentPerform(iterations: subdirectories.count) { n in
+                let child = children[subdirectories[n]]
+                var subtree = Accumulator<Element>(transform: transform)
+                var ancestors = ancestors
+                do throws(FileSystemError) {
+                    // By path, not through `directory`: its stream belongs to this thread.
+                    var status: FileStatus
+                    if let target = child.linkTarget { status = target } else { status = try FileStatus.lstat(base + child.name) }
+                    enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
+                          into: &subtree)
+                } catch {
+                    subtree.problems.append("cannot stat \(error.path): \(error.reason)")
+                }
+                let result = subtree.finish()
+                slots.withLock { $0[subdirectories[n]] = result }
             }
-            let result = Result(chunks: [subtree.elements], problems: subtree.problems)
-            slots.withLock { $0[subdirectories[n]] = result }
+            subtrees = slots.withLock { slots in
+                defer { slots = [] }
+                return slots
+            }
         }
-        var subtrees = slots.withLock { slots in
-            defer { slots = [] }
-            return slots
-        }
-        var result = Result<Element>()
         for index in children.indices {
             if let subtree = subtrees[index] {
-                if !top.elements.isEmpty { result.chunks.append(top.elements); top.elements = [] }
-                result.chunks += subtree.chunks
-                top.problems += subtree.problems
+                here.absorb(subtree)
                 subtrees[index] = nil
             } else {
-                var ancestors: Set<DirectoryID> = [rootID]
-                visit(children[index], in: directory, base: base, relative: "", depth: 1, ancestors: &ancestors, into: &top)
+                var ancestors = ancestors
+                visit(children[index], in: directory, base: base, relative: relative, depth: depth, ancestors: &ancestors,
+                      into: &here, splitting: true)
             }
         }
-        if !top.elements.isEmpty { result.chunks.append(top.elements) }
-        result.problems = top.problems
-        return result
+        return here.finish()
     }
 
     private func walk<Element>(directory path: String, relative: String, depth: Int, ancestors: inout Set<DirectoryID>,
@@ -149,12 +172,14 @@ struct FileWalker: Sendable {
     }
 
     private func visit<Element>(_ child: Child, in directory: Directory, base: String, relative: String, depth: Int,
-                                ancestors: inout Set<DirectoryID>, into result: inout Accumulator<Element>) {
+                                ancestors: inout Set<DirectoryID>, into result: inout Accumulator<Element>,
+                                splitting: Bool = false) {
         do throws(FileSystemError) {
             var status: FileStatus
             if let target = child.linkTarget { status = target } else { status = try directory.status(of: child.name, followSymlinks: false) }
             if child.isDirectory {
-                enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors, into: &result)
+                enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
+                      into: &result, splitting: splitting)
             } else if ProcessIdentity.current.mayRead(status) {
                 let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
                 if let element = result.transform(FoundFile(relative: childRelative, absolute: base + child.name, status: status)) {
@@ -168,9 +193,11 @@ struct FileWalker: Sendable {
         }
     }
 
-    /// Descends into a child directory unless it is too deep or already on the path (a link loop).
+    /// Descends into a child directory unless it is too deep or already on the path (a link loop); with
+    /// `splitting`, its own subdirectories may be walked in parallel (see `split`).
     private func enter<Element>(_ child: Child, status: FileStatus, base: String, relative: String, depth: Int,
-                                ancestors: inout Set<DirectoryID>, into result: inout Accumulator<Element>) {
+                                ancestors: inout Set<DirectoryID>, into result: inout Accumulator<Element>,
+                                splitting: Bool = false) {
         if let maximumDepth, depth >= maximumDepth { return }
         let id = DirectoryID(device: status.device, inode: status.inode)
         guard !ancestors.contains(id) else {
@@ -179,7 +206,12 @@ struct FileWalker: Sendable {
         }
         ancestors.insert(id)
         let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
-        walk(directory: base + child.name, relative: childRelative, depth: depth + 1, ancestors: &ancestors, into: &result)
+        if splitting {
+            result.absorb(split(base + child.name, relative: childRelative, depth: depth + 1, ancestors: ancestors,
+                                transform: result.transform))
+        } else {
+            walk(directory: base + child.name, relative: childRelative, depth: depth + 1, ancestors: &ancestors, into: &result)
+        }
         ancestors.remove(id)
     }
 }
