@@ -26,6 +26,9 @@ import TestSupport
         #expect(sorted == [[], Array("a".utf8), Array("a.txt".utf8), Array("a/".utf8), Array("ab".utf8), Array("b".utf8),
                            Array("é".utf8), [0xFF]])
         #expect(!ByteOrder.precedes(Array("a".utf8), Array("a".utf8)))
+        #expect(ByteOrder.sortedPositions(of: names).map { names[$0] } == sorted)
+        #expect(ByteOrder.sortedPositions(of: [[1], [0], [1], []]) == [3, 1, 0, 2])  // stable for equal keys
+        #expect(ByteOrder.sortedPositions(of: []).isEmpty)
         // Strings compare by their UTF-8 bytes, even when not in normal form ("e" + combining acute < "é").
         #expect(ByteOrder.precedes("e\u{301}", "\u{E9}"))
         #expect(!ByteOrder.precedes("\u{E9}", "e\u{301}"))

@@ -166,8 +166,7 @@ struct FileWalker: Sendable {
                 problems.append("cannot stat \(error.path): \(error.reason)")
             }
         }
-        // Sort positions, not the (large) children themselves: moving an Int is cheaper than moving a Child.
-        let order = children.indices.sorted { ByteOrder.precedes(children[$0].sortKey, children[$1].sortKey) }
+        let order = ByteOrder.sortedPositions(of: children.map(\.sortKey))
         return (directory, order.map { children[$0] })
     }
 
