@@ -23,10 +23,9 @@ struct FileWalker: Sendable {
 
     private struct DirectoryID: Hashable, Sendable { var device: UInt64; var inode: UInt64 }
 
-    /// One directory entry worth visiting, with the key it sorts by (a directory sorts as "name/").
+    /// One directory entry worth visiting.
     private struct Child: Sendable {
         var name: String
-        var sortKey: [UInt8]
         var isDirectory: Bool
         /// Set for followed symbolic links (the target's status); otherwise the entry is stat'ed on visit.
         var linkTarget: FileStatus?
@@ -139,6 +138,9 @@ struct FileWalker: Sendable {
         let base = path.hasSuffix("/") ? path : path + "/"
         var children: [Child] = []
         children.reserveCapacity(entries.count)
+        // What each child sorts by: its name's bytes, and a directory as "name/" (its files' paths go on so).
+        var sortKeys: [[UInt8]] = []
+        sortKeys.reserveCapacity(entries.count)
         for entry in entries {
             guard let name = entry.utf8Name else {
                 problems.append("file name is not valid UTF-8: \(PathEscaping.escape(Array(base.utf8) + entry.name)) (OSS keys must be UTF-8; rename the file or exclude it)")
@@ -160,13 +162,13 @@ struct FileWalker: Sendable {
                     }
                 }
                 guard kind == .regular || kind == .directory else { continue }  // FIFOs, sockets, devices: not files
-                let sortKey = kind == .directory ? entry.name + [0x2F] : entry.name
-                children.append(Child(name: name, sortKey: sortKey, isDirectory: kind == .directory, linkTarget: linkTarget))
+                sortKeys.append(kind == .directory ? entry.name + [0x2F] : entry.name)
+                children.append(Child(name: name, isDirectory: kind == .directory, linkTarget: linkTarget))
             } catch {
                 problems.append("cannot stat \(error.path): \(error.reason)")
             }
         }
-        let order = ByteOrder.sortedPositions(of: children.map(\.sortKey))
+        let order = ByteOrder.sortedPositions(of: sortKeys)
         return (directory, order.map { children[$0] })
     }
 
