@@ -7,7 +7,7 @@ struct FoundFile {
     /// Path relative to the walk's root, `/`-separated.
     var relative: String
     var absolute: String
-    var status: FileStatus
+    let status: FileStatus
 }
 
 /// Walks a directory tree: regular files only, symbolic links skipped unless followed, loops detected
@@ -87,7 +87,7 @@ struct FileWalker: Sendable {
                 var ancestors = ancestors
                 do throws(FileSystemError) {
                     // By path, not through `directory`: its stream belongs to this thread.
-                    var status: FileStatus
+                    let status: FileStatus
                     if let target = child.linkTarget { status = target } else { status = try FileStatus.lstat(base + child.name) }
                     enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
                           into: &subtree)
@@ -176,7 +176,7 @@ struct FileWalker: Sendable {
                                 ancestors: inout Set<DirectoryID>, into result: inout Accumulator<Element>,
                                 splitting: Bool = false) {
         do throws(FileSystemError) {
-            var status: FileStatus
+            let status: FileStatus
             if let target = child.linkTarget { status = target } else { status = try directory.status(of: child.name, followSymlinks: false) }
             if child.isDirectory {
                 enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
