@@ -81,6 +81,11 @@ struct StreamingJSONEncoderTests {
         #expect(String(decoding: try StreamingJSONEncoder().encode(UInt64.max), as: UTF8.self) == "18446744073709551615")
     }
 
+    @Test func aValueThatEncodesNothingIsAnEmptyObject() throws {
+        struct Silent: Encodable { func encode(to encoder: any Encoder) throws {} }
+        #expect(String(decoding: try StreamingJSONEncoder().encode(["a": Silent()]), as: UTF8.self) == #"{"a":{}}"#)
+    }
+
     @Test func nonFiniteNumbersAreAnErrorNotInvalidJSON() {
         #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode(["d": Double.nan]) }
         #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode([Double.infinity]) }

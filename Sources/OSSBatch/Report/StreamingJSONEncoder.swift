@@ -39,8 +39,11 @@ private final class JSONByteWriter: Encoder {
         let outerBase = valueBase
         valueBase = closers.count
         defer { valueBase = outerBase }
+        let start = bytes.count
         try value.encode(to: self)
         closeContainers(downTo: valueBase)
+        // A value that asked for no container at all is an empty object (as with Foundation's encoder).
+        if bytes.count == start { bytes += [UInt8(ascii: "{"), UInt8(ascii: "}")] }
     }
 
     private func closeContainers(downTo depth: Int) {
