@@ -39,7 +39,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
         if !execution.quiet {
-            Console.printError("ossbatch: \(plan.jobs.count) files, \(ByteSize.format(plan.totalBytes)) to oss://\(plan.target.bucket) at \(plan.target.endpoint); report: \(reportPath)")
+            Console.printError("ossbatch: \(plan.jobs.count) files, \(ByteSize.format(plan.totals.bytes)) to oss://\(plan.target.bucket) at \(plan.target.endpoint); report: \(reportPath)")
         }
         let status = await BatchRunner.execute(report: initial, store: store, command: "run", options: execution)
         throw ExitCode(status.rawValue)

@@ -66,7 +66,7 @@ import Testing
         defer { f.remove() }
         let plan = try f.plan()
         #expect(plan.jobs.map(\.method) == [.multipart(PartPlan(partSize: 102_400, partCount: 5)), .put, .put])
-        #expect((plan.singlePutCount, plan.multipartCount, plan.partCount) == (2, 1, 5))
+        #expect(plan.totals == PlanTotals(files: 3, bytes: plan.jobs.reduce(0) { $0 + $1.size }, singlePuts: 2, multipartJobs: 1, parts: 5))
     }
 
     @Test func partSizeGrowsSoNoFileNeedsMoreThan10000Parts() {

@@ -72,6 +72,23 @@ public struct CredentialsSource: Sendable, Hashable, Codable {
 
 /// The expanded batch: every job sorted by key, with totals. The same manifest over the same files
 /// always gives the same plan (and the same `planID`).
+/// What a plan adds up to.
+public struct PlanTotals: Sendable, Hashable {
+    public var files = 0
+    public var bytes: Int64 = 0
+    public var singlePuts = 0
+    public var multipartJobs = 0
+    public var parts = 0
+
+    public init(files: Int = 0, bytes: Int64 = 0, singlePuts: Int = 0, multipartJobs: Int = 0, parts: Int = 0) {
+        self.files = files
+        self.bytes = bytes
+        self.singlePuts = singlePuts
+        self.multipartJobs = multipartJobs
+        self.parts = parts
+    }
+}
+
 public struct Plan: Sendable, Hashable, Codable {
     /// Absolute path of the manifest this plan came from.
     public var manifestPath: String
@@ -93,14 +110,19 @@ public struct Plan: Sendable, Hashable, Codable {
         self.jobs = jobs
     }
 
-    public var totalBytes: Int64 { jobs.reduce(0) { $0 + $1.size } }
-    // Counted in place: `filter` would copy every job of a 200,000-file plan.
-    public var singlePutCount: Int { jobs.reduce(0) { $1.method == .put ? $0 + 1 : $0 } }
-    public var multipartCount: Int { jobs.count - singlePutCount }
-    public var partCount: Int {
-        jobs.reduce(0) { sum, job in
-            if case .multipart(let p) = job.method { return sum + p.partCount }
-            return sum
+    /// Files, bytes, single puts, multipart jobs and parts, counted in one pass over the jobs.
+    public var totals: PlanTotals {
+        var t = PlanTotals()
+        for job in jobs {
+            t.files += 1
+            t.bytes += job.size
+            switch job.method {
+            case .put: t.singlePuts += 1
+            case .multipart(let parts):
+                t.multipartJobs += 1
+                t.parts += parts.partCount
+            }
         }
+        return t
     }
 }

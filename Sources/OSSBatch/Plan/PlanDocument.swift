@@ -36,8 +36,8 @@ public struct PlanDocument: Encodable {
         upload = plan.upload
         credentials = plan.credentials
         allowEmpty = plan.allowEmpty
-        totals = Totals(files: plan.jobs.count, bytes: plan.totalBytes, singlePuts: plan.singlePutCount,
-                        multipartJobs: plan.multipartCount, parts: plan.partCount)
+        let t = plan.totals
+        totals = Totals(files: t.files, bytes: t.bytes, singlePuts: t.singlePuts, multipartJobs: t.multipartJobs, parts: t.parts)
         jobs = plan.jobs.map { job in
             var partSize: Int64?
             var partCount: Int?

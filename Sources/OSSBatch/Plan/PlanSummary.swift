@@ -7,17 +7,18 @@ public struct PlanSummary {
 
     public var text: String {
         let t = plan.target
-        let bytes = plan.totalBytes
+        let totalled = plan.totals
+        let bytes = totalled.bytes
         let rows: [(String, String)] = [
             ("endpoint", t.endpoint), ("bucket", t.bucket), ("region", t.region.isEmpty ? "(none)" : t.region),
             ("signature", t.signature.rawValue), ("addressing", t.addressing.rawValue),
         ]
         let totals: [(String, String)] = [
-            ("files", Self.grouped(Int64(plan.jobs.count))),
+            ("files", Self.grouped(Int64(totalled.files))),
             ("bytes", "\(ByteSize.format(bytes)) (\(Self.grouped(bytes)) bytes)"),
-            ("single puts", Self.grouped(Int64(plan.singlePutCount))),
-            ("multipart jobs", Self.grouped(Int64(plan.multipartCount))),
-            ("parts", Self.grouped(Int64(plan.partCount))),
+            ("single puts", Self.grouped(Int64(totalled.singlePuts))),
+            ("multipart jobs", Self.grouped(Int64(totalled.multipartJobs))),
+            ("parts", Self.grouped(Int64(totalled.parts))),
         ]
         var lines = ["Plan for \(plan.manifestPath)", "Target"]
         lines += rows.map { "  \(($0.0 + ":").padding(16))\($0.1)" }
