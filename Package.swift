@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "OSSBatch", targets: ["OSSBatch"]),
         .library(name: "OSSKit", targets: ["OSSKit"]),
         .library(name: "LocalOSS", targets: ["LocalOSS"]),
+        // Test-only: LD_PRELOADed into `ossbatch` by the disk-full test (Tests/Shims/DiskFullShim).
+        .library(name: "DiskFullShim", type: .dynamic, targets: ["DiskFullShim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,6 +58,7 @@ let package = Package(
                           exclude: ["run.sh"]),
 
         .target(name: "TestSupport", dependencies: ["LocalOSS"], path: "Tests/TestSupport"),
+        .target(name: "DiskFullShim", path: "Tests/Shims/DiskFullShim", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "TestSupport"]),

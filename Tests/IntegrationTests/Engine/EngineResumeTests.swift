@@ -229,6 +229,48 @@ struct EngineResumeTests {
         try h.expectAllStoredExactly()
     }
 
+    @Test func aDiskThatFillsMidRunStopsWithExit3AndAResumableReportThenResumeFinishes() async throws {
+        let h = try await EngineHarness.start("diskfull")
+        defer { Task { await h.stop() } }
+        for i in 0..<300 { try h.writeFile(String(format: "small/f%03d.bin", i), size: 2_000, seed: UInt64(i)) }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 11)
+        // Slow enough that the disk fills while most jobs are still to come.
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 10)))
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 50)))
+        let manifest = try h.writeManifest(upload: ["concurrency: 4", "part_size: 256KiB", "multipart_threshold: 1MiB"])
+        // Every write under the test's directory (report, journal, checkpoints) fails with ENOSPC while `full` exists.
+        let flag = h.dir.url.appendingPathComponent("full").path
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"], environment: [
+            "LD_PRELOAD": Products.url("libDiskFullShim.so").path, "DISKFULL_FLAG": flag, "DISKFULL_UNDER": h.dir.path,
+        ])
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline,
+              h.server.log.all.filter({ $0.operation == .putObject && $0.status < 300 }).count < 20 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(FileManager.default.createFile(atPath: flag, contents: nil))
+        let stopped = await process.wait(timeout: .seconds(120))
+        #expect(stopped.exitCode == 3, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("No space left on device"), "\(stopped.stderr)")
+        // The summary says why it stopped and how to go on.
+        #expect(stopped.stdout.contains("ReportError") && stopped.stdout.contains("ossbatch resume"), "\(stopped.stdout)")
+        let puts = h.server.log.all.filter { $0.operation == .putObject }.count
+        #expect(puts < 300, "the run should stop soon after the disk filled, not upload everything unrecorded")
+        // What is on disk is a report `resume` can use: the one written at the start plus the journal lines
+        // that fitted.
+        let left = try h.report()
+        #expect(left.jobs.count == 301)
+        #expect(left.totals.pending > 0)
+
+        // Space is freed; resume finishes the batch and every object is exact.
+        try FileManager.default.removeItem(atPath: flag)
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try h.report().totals.succeeded == 301)
+        try h.expectAllStoredExactly()
+    }
+
     @Test func abortCommandAbortsEveryUploadTheReportsCheckpointsHold() async throws {
         let h = try await EngineHarness.start("abort")
         defer { Task { await h.stop() } }
