@@ -26,7 +26,13 @@ final class BatchContext: Sendable {
         var stop: StopReason?
         var succeededRequests = 0
         var consecutiveFatal = 0
+        var strayUploadChecks = true
     }
+
+    /// Whether jobs still look for uploads that a lost InitiateMultipartUpload answer started (off once the
+    /// credentials proved unable to list uploads: asking again for every job would only repeat the denial).
+    var checksStrayUploads: Bool { state.withLock { $0.strayUploadChecks } }
+    func stopCheckingStrayUploads() { state.withLock { $0.strayUploadChecks = false } }
 
     init(client: OSSClient, bucket: String, settings: UploadSettings, logger: Logger, progress: BatchProgress) {
         self.client = client
@@ -48,8 +54,9 @@ final class BatchContext: Sendable {
     }
 
     /// Runs one client call (one request, with the client's own retries) under the global request limit,
-    /// and watches its outcome for batch-fatal errors.
-    func send<T: Sendable>(_ tally: JobTally, _ call: () async throws -> T) async throws -> T {
+    /// and watches its outcome for batch-fatal errors. `watched: false` is for housekeeping that a job can do
+    /// without (looking for stray uploads): a policy that denies it must not stop the batch.
+    func send<T: Sendable>(_ tally: JobTally, watched: Bool = true, _ call: () async throws -> T) async throws -> T {
         do {
             let result = try await requests.withPermit(call)
             state.withLock { s in
@@ -59,7 +66,7 @@ final class BatchContext: Sendable {
             return result
         } catch let error as OSSError {
             tally.addAttempts(error.attempts)
-            observe(error)
+            if watched { observe(error) }
             throw error
         }
     }

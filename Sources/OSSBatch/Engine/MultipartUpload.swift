@@ -75,7 +75,7 @@ struct MultipartUpload {
                 try? await context.send(tally) { try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID) }
                 throw Failure(error: JobError.from(error), uploadID: nil, checkpoint: nil)
             }
-            if initiation.attempts > 1 { warnings += await abortStrays(keeping: uploadID, since: asked) }
+            if context.checksStrayUploads { warnings += await abortStrays(keeping: uploadID, since: asked) }
         }
         resumed = nil
 
@@ -217,26 +217,39 @@ struct MultipartUpload {
     /// How far the server's clock may be from ours (OSS refuses requests skewed by more).
     static let clockSkewAllowance: TimeInterval = 15 * 60
 
-    /// An InitiateMultipartUpload that needed retries may have created uploads whose answers were lost; no
-    /// checkpoint knows them, so they would stay open (and billed) for ever. Aborts every other open upload of
-    /// this key started since the first attempt (less the clock-skew allowance). Returns warnings for the report.
+    /// An InitiateMultipartUpload whose answer was lost may still have started an upload: no checkpoint knows
+    /// it, so it would stay open (and billed) for ever. Retries cannot be counted on to reveal this — libcurl
+    /// itself resends a request whose reused connection closed before any answer, invisibly — so after every
+    /// Initiate this lists the key's open uploads and aborts every other one started since the first attempt
+    /// (less the clock-skew allowance). One request per multipart job. Returns warnings for the report.
     private func abortStrays(keeping uploadID: String, since asked: Date) async -> [String] {
         let key = job.key
         let cutoff = asked.addingTimeInterval(-Self.clockSkewAllowance)
         var warnings: [String] = []
         do {
-            let open = try await context.send(tally) { try await client.listMultipartUploads(bucket: bucket, prefix: key) }
+            // Unwatched: a RAM policy may allow uploads but not ListMultipartUploads; that costs the check, not
+            // the batch.
+            let open = try await context.send(tally, watched: false) {
+                try await client.listMultipartUploads(bucket: bucket, prefix: key)
+            }
             for stray in open where stray.key == key && stray.uploadID != uploadID {
                 guard let initiated = Timestamp.parse(stray.initiated), initiated >= cutoff else { continue }
                 do {
-                    try await context.send(tally) { try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: stray.uploadID) }
+                    try await context.send(tally, watched: false) {
+                        try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: stray.uploadID)
+                    }
                 } catch let error as OSSError where error.code == "NoSuchUpload" {
                     continue
                 }
-                warnings.append("aborted upload \(stray.uploadID): a retried InitiateMultipartUpload had started it, but its answer was lost")
+                warnings.append("aborted upload \(stray.uploadID): an InitiateMultipartUpload whose answer was lost had started it")
             }
+        } catch let error as OSSError where error.code == "AccessDenied" {
+            context.stopCheckingStrayUploads()
+            warnings.append("cannot list multipart uploads (\(error)); uploads that a lost InitiateMultipartUpload answer "
+                            + "may have started are not looked for in this run (grant oss:ListMultipartUploads, or "
+                            + "check with ossutil)")
         } catch {
-            warnings.append("could not check for uploads left open by a retried InitiateMultipartUpload: \(error)")
+            warnings.append("could not check for uploads that a lost InitiateMultipartUpload answer may have started: \(error)")
         }
         return warnings  // logged with the job's outcome
     }

@@ -2,8 +2,8 @@ import CurlHTTP
 import Digests
 
 extension OSSClient {
-    /// Starts an upload. Not idempotent: when `attempts` > 1, an earlier attempt whose answer was lost may have
-    /// started another upload of this key, which stays open until aborted (the engine looks for it).
+    /// Starts an upload. Not idempotent: an attempt whose answer was lost may have started another upload of
+    /// this key, which stays open until aborted (the engine looks for such uploads after every Initiate).
     public func initiateMultipartUpload(bucket: String, key: String, options: ObjectOptions) async throws -> MultipartInitiation {
         // The callback belongs to Complete, not here; every other option is fixed now.
         let operation = OperationSpec(name: "InitiateMultipartUpload", method: "POST", bucket: bucket, key: key,

@@ -220,12 +220,51 @@ struct EngineResumeTests {
         #expect(result.exitCode == 0, "\(result.stderr)")
         let started = h.server.log.all.filter { $0.operation == .initiateMultipartUpload && $0.status < 300 }
         #expect(started.count == 2)
+        #expect(h.server.log.all.filter { $0.operation == .listMultipartUploads }.count == 1)
         #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
         let job = try #require(try h.report().jobs.first)
         #expect(job.outcome.status == .succeeded)
         #expect(job.outcome.attempts >= 2 + 4 + 1)  // both Initiates, the parts, Complete
         #expect(job.outcome.warnings?.contains { $0.contains("aborted upload") } == true, "\(result.stderr)")
         #expect(result.stderr.contains("aborted upload"))
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func lostInitiateAnswersOnReusedConnectionsLeaveNoUploadOpenEither() async throws {
+        let h = try await EngineHarness.start("lostreused")
+        defer { Task { await h.stop() } }
+        for i in 0..<4 { try h.writeFile("big\(i).bin", size: 1_200_000, seed: UInt64(20 + i)) }
+        // After the first job the connection is reused, and libcurl resends a request whose reused connection
+        // closed without an answer by itself: the client sees one attempt, the server started two uploads.
+        for i in 0..<4 {
+            h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, keyContains: "big\(i).bin", count: 1, action: .dropResponse))
+        }
+        let manifest = try h.writeManifest(upload: ["concurrency: 1", "files_in_flight: 1", "part_size: 512KiB",
+                                                    "multipart_threshold: 1MiB",
+                                                    "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}"])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        #expect(h.server.log.all.filter { $0.operation == .initiateMultipartUpload && $0.status < 300 }.count == 8)
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
+        let jobs = try h.report().jobs
+        #expect(jobs.allSatisfy { $0.outcome.warnings?.contains { $0.contains("aborted upload") } == true })
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func aPolicyThatDeniesListingUploadsCostsOneWarningNotTheBatch() async throws {
+        let h = try await EngineHarness.start("sweepdenied")
+        defer { Task { await h.stop() } }
+        for i in 0..<4 { try h.writeFile("big\(i).bin", size: 1_200_000, seed: UInt64(30 + i)) }
+        h.server.faults.add(FaultRule(operation: .listMultipartUploads, count: nil, action: .fail(status: 403, code: "AccessDenied")))
+        let manifest = try h.writeManifest(upload: ["concurrency: 1", "files_in_flight: 1", "part_size: 512KiB",
+                                                    "multipart_threshold: 1MiB"])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        let jobs = try h.report().jobs
+        #expect(jobs.count == 4 && jobs.allSatisfy { $0.outcome.status == .succeeded })
+        // Asked once, denied once, not asked again.
+        #expect(h.server.log.all.filter { $0.operation == .listMultipartUploads }.count == 1)
+        #expect(jobs.filter { $0.outcome.warnings?.contains { $0.contains("cannot list multipart uploads") } == true }.count == 1)
         try h.expectAllStoredExactly()
     }
 
