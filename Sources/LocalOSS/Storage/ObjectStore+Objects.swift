@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,9 +48,6 @@ extension ObjectStore {
         try? FileManager.default.removeItem(at: stem.appendingPathExtension("json"))
     }
 
-    /// OSS orders keys by their UTF-8 bytes.
-    static func byteOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
-
     func dataURL(_ object: StoredObject) -> URL? {
         object.dataFile.map { objectsDirectory(object.bucket).appendingPathComponent($0) }
     }
@@ -57,8 +55,9 @@ extension ObjectStore {
     /// Keys of `bucket` starting with `prefix` and sorting after `after`, in order, at most `limit` (+ whether more).
     func list(bucket: String, prefix: String, after: String?, limit: Int) -> (objects: [StoredObject], truncated: Bool) {
         let all = index.withLockedValue { Array(($0.objects[bucket] ?? [:]).values) }
-        let matching = all.filter { o in o.key.hasPrefix(prefix) && (after.map { ObjectStore.byteOrder($0, o.key) } ?? true) }
-            .sorted { ObjectStore.byteOrder($0.key, $1.key) }
+        // OSS orders keys by their UTF-8 bytes.
+        let matching = all.filter { o in o.key.hasPrefix(prefix) && (after.map { ByteOrder.precedes($0, o.key) } ?? true) }
+            .sorted { ByteOrder.precedes($0.key, $1.key) }
         return (Array(matching.prefix(limit)), matching.count > limit)
     }
 }

@@ -1,4 +1,5 @@
 import Digests
+import LocalFiles
 import OSSKit
 
 extension Plan {
@@ -31,7 +32,7 @@ extension UploadJob {
             bytes.append(0)
         }
         func map(_ values: [String: String]) {
-            for (k, v) in values.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) { field(k); field(v) }
+            for (k, v) in values.sorted(by: { ByteOrder.precedes($0.key, $1.key) }) { field(k); field(v) }
             bytes.append(1)
         }
         field(key)
