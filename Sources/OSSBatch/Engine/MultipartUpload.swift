@@ -214,9 +214,6 @@ struct MultipartUpload {
         store.remove(path)
     }
 
-    /// How far the server's clock may be from ours (OSS refuses requests skewed by more).
-    static let clockSkewAllowance: TimeInterval = 15 * 60
-
     /// An InitiateMultipartUpload whose answer was lost may still have started an upload: no checkpoint knows
     /// it, so it would stay open (and billed) for ever. Retries cannot be counted on to reveal this — libcurl
     /// itself resends a request whose reused connection closed before any answer, invisibly — so after every
@@ -224,7 +221,6 @@ struct MultipartUpload {
     /// (less the clock-skew allowance). One request per multipart job. Returns warnings for the report.
     private func abortStrays(keeping uploadID: String, since asked: Date) async -> [String] {
         let key = job.key
-        let cutoff = asked.addingTimeInterval(-Self.clockSkewAllowance)
         var warnings: [String] = []
         do {
             // Unwatched: a RAM policy may allow uploads but not ListMultipartUploads; that costs the check, not
@@ -232,8 +228,7 @@ struct MultipartUpload {
             let open = try await context.send(tally, watched: false) {
                 try await client.listMultipartUploads(bucket: bucket, prefix: key)
             }
-            for stray in open where stray.key == key && stray.uploadID != uploadID {
-                guard let initiated = Timestamp.parse(stray.initiated), initiated >= cutoff else { continue }
+            for stray in StrayUploads.select(open, key: key, startedSince: asked, keeping: uploadID) {
                 do {
                     try await context.send(tally, watched: false) {
                         try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: stray.uploadID)

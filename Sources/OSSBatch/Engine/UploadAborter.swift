@@ -52,7 +52,6 @@ public struct UploadAborter: Sendable {
 
     private func abortUncheckpointed(client: OSSClient, into result: inout Result) async {
         let created = Timestamp.parse(report.createdAt) ?? .distantPast
-        let since = created.addingTimeInterval(-MultipartUpload.clockSkewAllowance)
         for job in report.jobs where job.outcome.status == .pending || job.outcome.status == .failed {
             guard case .multipart = job.spec.method else { continue }
             let key = job.spec.key
@@ -64,8 +63,7 @@ public struct UploadAborter: Sendable {
                 logger.error("\(key): could not list open uploads: \(error)")
                 continue
             }
-            for upload in open where upload.key == key {
-                guard let initiated = Timestamp.parse(upload.initiated), initiated >= since else { continue }
+            for upload in StrayUploads.select(open, key: key, startedSince: created) {
                 do {
                     try await client.abortMultipartUpload(bucket: report.target.bucket, key: key, uploadID: upload.uploadID)
                     result.aborted += 1
