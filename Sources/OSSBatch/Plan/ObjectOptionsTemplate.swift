@@ -1,13 +1,12 @@
 import OSSKit
+import Synchronization
 
 /// An entry's options with defaults applied, turned into `ObjectOptions` per file (only the content
 /// type depends on the file, when it is `auto`).
 struct ObjectOptionsTemplate: Sendable {
     private var base: ObjectOptions
     private var guessesContentType: Bool
-    /// One `ObjectOptions` per content type the table can guess, made once: the files that share a type
-    /// share one storage (see `ObjectOptions`).
-    private var byContentType: [String: ObjectOptions] = [:]
+    private let shared = OptionsByContentType()
 
     init(_ options: EntryOptions) {
         let contentType = options.contentType ?? "auto"
@@ -17,21 +16,31 @@ struct ObjectOptionsTemplate: Sendable {
                              tags: options.tags ?? [:], cacheControl: options.cacheControl,
                              contentDisposition: options.contentDisposition, contentEncoding: options.contentEncoding,
                              forbidOverwrite: options.forbidOverwrite ?? false, callback: options.callback)
-        if guessesContentType {
-            for type in Set(ContentTypes.byExtension.values).union([ContentTypes.fallback]) {
-                var options = base
-                options.contentType = type
-                byContentType[type] = options
-            }
-        }
     }
 
     func options(forFileName name: String) -> ObjectOptions {
         guard guessesContentType else { return base }
         let type = ContentTypes.guess(forFileName: name)
-        if let shared = byContentType[type] { return shared }
-        var options = base
-        options.contentType = type
-        return options
+        return shared.options(for: type) {
+            var options = base
+            options.contentType = type
+            return options
+        }
+    }
+}
+
+/// One `ObjectOptions` per content type, made when the first file of that type is planned and shared by the
+/// later ones (see `ObjectOptions`). Made on demand, not up front: a generated manifest may have 100,000
+/// single-file entries, each needing one type.
+private final class OptionsByContentType: Sendable {
+    private let table = Mutex<[String: ObjectOptions]>([:])
+
+    func options(for type: String, make: () -> ObjectOptions) -> ObjectOptions {
+        table.withLock { table in
+            if let shared = table[type] { return shared }
+            let options = make()
+            table[type] = options
+            return options
+        }
     }
 }
