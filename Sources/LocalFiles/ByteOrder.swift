@@ -3,15 +3,7 @@ import Glibc
 /// Byte-wise ordering of names and keys: the order of `ls` in the C locale and of OSS listings, and
 /// the planner's sort order. `memcmp` on contiguous storage: a sort of 200,000 names spends its time here.
 public enum ByteOrder {
-    /// Whether `a` sorts before `b` (a proper prefix sorts first).
-    public static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        // Both buffers are borrowed only for the duration of the closures; memcmp reads `min(count)` bytes of each.
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in compare(UnsafeRawBufferPointer(pa), UnsafeRawBufferPointer(pb)) }
-        }
-    }
-
-    /// Whether the UTF-8 bytes of `a` sort before those of `b`.
+    /// Whether the UTF-8 bytes of `a` sort before those of `b` (a proper prefix sorts first).
     public static func precedes(_ a: String, _ b: String) -> Bool {
         var a = a, b = b
         // `withUTF8` makes each string's storage contiguous (native strings already are) and borrows it.
