@@ -49,6 +49,36 @@ import Testing
         #expect(first.planID.count == 64)
     }
 
+    @Test func aDirectoryOfManySubdirectoriesPlansEveryFileInKeyOrder() throws {
+        // 40 subdirectories walked in parallel, small ones and large ones: the plan keeps the walk's
+        // chunks (copying the small ones together) and must still read as one list in key order.
+        var files: [String: String] = [:]
+        for d in 0..<40 {
+            for n in 0..<(d % 3 == 0 ? 300 : d % 5) { files["data/d\(d)/f\(n).txt"] = "x" }
+        }
+        files["data/top.txt"] = "top"
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n", files: files)
+        defer { f.remove() }
+        let plan = try f.plan()
+        let expected = files.keys.map { String($0.dropFirst("data/".count)) }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        #expect(plan.jobs.count == files.count)
+        #expect(plan.jobs.map(\.key) == expected)
+        #expect((0..<plan.jobs.count).map { plan.jobs[$0].key } == expected)
+        #expect(plan.totals == PlanTotals(files: files.count, bytes: Int64(files.count - 1 + 3), singlePuts: files.count))
+    }
+
+    @Test func contentTypesFollowEachFilesExtensionInAMixedDirectory() throws {
+        let names = ["a.json", "b.json", "c.JSON", "d.txt", "e", "f.json", "g.csv", "h.tar.gz", "i.unknownext"]
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n",
+                                    files: Dictionary(uniqueKeysWithValues: names.map { ("data/\($0)", "") }))
+        defer { f.remove() }
+        let types = try f.plan().jobs.map { $0.options.contentType ?? "-" }
+        #expect(types == ["application/json", "application/json", "application/json", "text/plain",
+                          "application/octet-stream", "application/json", "text/csv", "application/gzip",
+                          "application/octet-stream"])
+    }
+
     @Test func planIDChangesWhenAFileChanges() throws {
         let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n")
         defer { f.remove() }

@@ -18,7 +18,7 @@ struct ReportStoreTests {
             list.append(UploadJob(source: "\(dir)/f\(i)", key: "k/\(i)", identity: identity, options: options, method: method))
         }
         return Plan(manifestPath: "\(dir)/m.yaml", target: target,
-                    upload: UploadSettings(checkpointDir: "\(dir)/cp"), credentials: nil, allowEmpty: false, jobs: list)
+                    upload: UploadSettings(checkpointDir: "\(dir)/cp"), credentials: nil, allowEmpty: false, jobs: JobList(list))
     }
 
     @Test func finalWriteCopyingUnchangedSpecsEqualsAFullEncoding() throws {

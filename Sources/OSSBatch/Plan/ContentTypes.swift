@@ -26,12 +26,24 @@ public enum ContentTypes {
     /// The type for a file name by its (lower-cased) extension; `fallback` when unknown.
     /// A path works too: only the part after the last `/` counts.
     public static func guess(forFileName name: String) -> String {
+        guess(forExtension: fileExtension(of: name))
+    }
+
+    /// The type for an extension as `fileExtension(of:)` gives it.
+    static func guess(forExtension fileExtension: Substring) -> String {
+        guard !fileExtension.isEmpty else { return fallback }
+        let key = String(fileExtension)
+        return byExtension[key] ?? byExtension[key.lowercased()] ?? fallback
+    }
+
+    /// What follows the last `.` of the name's last component, when that is a short extension (at most
+    /// 8 bytes) and not a leading dot; otherwise empty.
+    static func fileExtension(of name: String) -> Substring {
         // Byte-level search: this runs once per file of a 200,000-file plan.
         let bytes = name.utf8
         let start = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
         guard let dot = bytes[start...].lastIndex(of: UInt8(ascii: ".")), dot != start,
-              bytes.distance(from: dot, to: bytes.endIndex) <= 9 else { return fallback }
-        let ext = String(Substring(bytes[bytes.index(after: dot)...]))
-        return byExtension[ext] ?? byExtension[ext.lowercased()] ?? fallback
+              bytes.distance(from: dot, to: bytes.endIndex) <= 9 else { return "" }
+        return Substring(bytes[bytes.index(after: dot)...])
     }
 }

@@ -58,7 +58,9 @@ struct EntryExpander {
                 return
             }
             let name = absolute.split(separator: "/").last.map(String.init) ?? absolute
-            collector.add(factory.make(key: entry.key?.value ?? prefix + name, entry: index, absolute: absolute, status: status),
+            var memo = ObjectOptionsTemplate.Memo()
+            collector.add(factory.make(key: entry.key?.value ?? prefix + name, entry: index, absolute: absolute, status: status,
+                                       memo: &memo),
                           entry: index, problems: &keyProblems)
         default:
             problems.append("source '\(source.value)' is \(status.kind.description), not a regular file or directory")
@@ -99,20 +101,21 @@ extension EntryExpander {
         // Rejections are rare; they are gathered under a lock and put in path order afterwards.
         let rejections = Mutex<[JobFactory.Outcome]>([])
         let (factory, prefix, index) = (factory, prefix, index)
-        var walk = walker.walk(root: root, rootStatus: status) { file -> UploadJob? in
-            guard admits(file.relative) else { return nil }
-            let outcome = factory.make(key: prefix + file.relative, entry: index, absolute: file.absolute, status: file.status)
-            if case .job(let job) = outcome { return job }
-            rejections.withLock { $0.append(outcome) }
-            return nil
+        let walk = walker.walk(root: root, rootStatus: status) {
+            var memo = ObjectOptionsTemplate.Memo()
+            return { file -> UploadJob? in
+                guard admits(file.relative) else { return nil }
+                let outcome = factory.make(key: prefix + file.relative, entry: index, absolute: file.absolute,
+                                           status: file.status, memo: &memo)
+                if case .job(let job) = outcome { return job }
+                rejections.withLock { $0.append(outcome) }
+                return nil
+            }
         }
         problems += walk.problems
         let rejected = rejections.withLock { $0 }.sorted { ByteOrder.precedes($0.path, $1.path) }
         let admitted = walk.count + rejected.count
-        // Hand over the only reference, so that the collector can free each chunk once it is copied.
-        let chunks = walk.chunks
-        walk.chunks = []
-        collector.add(jobs: consume chunks, entry: index)
+        collector.add(jobs: walk.chunks, entry: index)
         for outcome in rejected { collector.add(outcome, entry: index, problems: &keyProblems) }
         return admitted
     }

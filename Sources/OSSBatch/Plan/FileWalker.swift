@@ -31,27 +31,43 @@ struct FileWalker: Sendable {
         var linkTarget: FileStatus?
     }
 
-    /// A walk's output: elements in path order (in chunks, one per subtree, so that nothing is copied
-    /// twice on the way to the caller), and problems.
+    /// A walk's output: elements in path order (in chunks, about one per subtree, so that they need not
+    /// be copied on the way to the caller), and problems.
     struct Result<Element: Sendable>: Sendable {
         var chunks: [[Element]] = []
         var problems: [String] = []
         var count: Int { chunks.reduce(0) { $0 + $1.count } }
     }
 
-    /// One thread's share of a walk: what `transform` made of the files found so far.
+    /// Makes the function that turns a found file into an element (or drops it, returning `nil`). Each
+    /// thread of a walk makes its own, which may therefore keep state (a cache) without locking.
+    typealias TransformMaker<Element> = @Sendable () -> (FoundFile) -> Element?
+
+    /// One thread's share of a walk: what its transform made of the files found so far.
     private struct Accumulator<Element: Sendable> {
-        let transform: @Sendable (FoundFile) -> Element?
+        let makeTransform: TransformMaker<Element>
+        let transform: (FoundFile) -> Element?
         var elements: [Element] = []
         var chunks: [[Element]] = []
         var problems: [String] = []
 
-        init(transform: @escaping @Sendable (FoundFile) -> Element?) { self.transform = transform }
+        init(_ makeTransform: @escaping TransformMaker<Element>) {
+            self.makeTransform = makeTransform
+            transform = makeTransform()
+        }
 
-        /// Takes a subtree's output after what was found so far, without copying its elements.
+        /// Takes a subtree's output after what was found so far. Large chunks are kept as they are;
+        /// small ones are copied into the current one, so that a directory of 100,000 one-file
+        /// subdirectories does not become 100,000 arrays.
         mutating func absorb(_ subtree: Result<Element>) {
-            if !elements.isEmpty { chunks.append(elements); elements = [] }
-            chunks += subtree.chunks
+            for chunk in subtree.chunks {
+                if chunk.count < 256 {
+                    elements += chunk
+                    continue
+                }
+                if !elements.isEmpty { chunks.append(elements); elements = [] }
+                chunks.append(chunk)
+            }
             problems += subtree.problems
         }
 
@@ -61,20 +77,20 @@ struct FileWalker: Sendable {
         }
     }
 
-    /// Every regular file below `root`, in relative path byte order, passed through `transform` (which
-    /// drops a file by returning `nil`), and the problems met on the way. `transform` runs concurrently.
+    /// Every regular file below `root`, in relative path byte order, passed through a transform from
+    /// `makeTransform` (one per thread), and the problems met on the way.
     func walk<Element: Sendable>(root: String, rootStatus: FileStatus,
-                                 transform: @escaping @Sendable (FoundFile) -> Element?) -> Result<Element> {
+                                 makeTransform: @escaping TransformMaker<Element>) -> Result<Element> {
         let rootID = DirectoryID(device: rootStatus.device, inode: rootStatus.inode)
-        return split(root, relative: "", depth: 1, ancestors: [rootID], transform: transform)
+        return split(root, relative: "", depth: 1, ancestors: [rootID], makeTransform: makeTransform)
     }
 
     /// Walks `path` with its subdirectories in parallel when it has several. When it has just one, that one
     /// is split the same way, so that a tree whose top is a chain of lone directories (`exports/2024/…`)
     /// still keeps every core busy. Each subtree's output lands in its own slot and is merged in order.
     private func split<Element: Sendable>(_ path: String, relative: String, depth: Int, ancestors: Set<DirectoryID>,
-                                          transform: @escaping @Sendable (FoundFile) -> Element?) -> Result<Element> {
-        var here = Accumulator<Element>(transform: transform)
+                                          makeTransform: @escaping TransformMaker<Element>) -> Result<Element> {
+        var here = Accumulator<Element>(makeTransform)
         guard let (directory, children) = list(path, problems: &here.problems) else { return here.finish() }
         let base = path.hasSuffix("/") ? path : path + "/"
         let subdirectories = children.indices.filter { children[$0].isDirectory }
@@ -83,7 +99,7 @@ struct FileWalker: Sendable {
             let slots = Mutex(subtrees)
             DispatchQueue.concurrentPerform(iterations: subdirectories.count) { n in
                 let child = children[subdirectories[n]]
-                var subtree = Accumulator<Element>(transform: transform)
+                var subtree = Accumulator<Element>(makeTransform)
                 var ancestors = ancestors
                 do throws(FileSystemError) {
                     // By path, not through `directory`: its stream belongs to this thread.
@@ -209,7 +225,7 @@ struct FileWalker: Sendable {
         let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
         if splitting {
             result.absorb(split(base + child.name, relative: childRelative, depth: depth + 1, ancestors: ancestors,
-                                transform: result.transform))
+                                makeTransform: result.makeTransform))
         } else {
             walk(directory: base + child.name, relative: childRelative, depth: depth + 1, ancestors: &ancestors, into: &result)
         }

@@ -31,7 +31,9 @@ struct JobFactory: Sendable {
         threshold = manifest.upload.multipartThreshold
     }
 
-    func make(key: String, entry: Int, absolute: String, status: FileStatus) -> Outcome {
+    /// `memo` is the calling thread's (see `ObjectOptionsTemplate.Memo`).
+    func make(key: String, entry: Int, absolute: String, status: FileStatus,
+              memo: inout ObjectOptionsTemplate.Memo) -> Outcome {
         if let problem = ObjectKey.problem(with: key) { return .badKey(path: absolute, problem: problem) }
         guard let method = PartPlanner.method(size: status.size, partSize: partSize, threshold: threshold) else {
             return .oversized(path: absolute, size: status.size)
@@ -39,14 +41,17 @@ struct JobFactory: Sendable {
         let identity = SourceIdentity(size: status.size, mtimeNanoseconds: status.mtimeNanoseconds,
                                       inode: status.inode, device: status.device)
         return .job(UploadJob(source: absolute, key: key, identity: identity,
-                              options: templates[entry].options(forFileName: absolute), method: method))
+                              options: templates[entry].options(forFileName: absolute, memo: &memo), method: method))
     }
 }
 
-/// Gathers every entry's jobs in order, remembering which entry each came from.
+/// Gathers every entry's jobs in order, remembering which entry each came from. A walk's chunks are
+/// kept as they are (see `JobList`); they are merged only when entries interleave and must be sorted.
 struct JobCollector {
-    private(set) var jobs: [UploadJob] = []
-    /// `origins[i]` is the index of the manifest entry that produced `jobs[i]`.
+    private var chunks: [[UploadJob]] = []
+    /// Whether the last chunk holds single files added one by one, so the next one may join it.
+    private var lastChunkTakesSingles = false
+    /// `origins[i]` is the index of the manifest entry that produced job `i`.
     private(set) var origins: [Int] = []
     /// Files too large for one OSS object: (entry, path, size).
     private(set) var oversized: [(entry: Int, path: String, size: Int64)] = []
@@ -54,18 +59,17 @@ struct JobCollector {
     /// one entry are unique and already in order.
     private var contributingEntries = 0
 
-    /// Room for `additional` more jobs: growing by doubling would briefly hold the old and new arrays.
-    private mutating func reserve(additional: Int) {
-        jobs.reserveCapacity(jobs.count + additional)
-        origins.reserveCapacity(origins.count + additional)
-    }
-
     /// Takes one file's outcome; a bad key becomes a problem of the entry.
     mutating func add(_ outcome: JobFactory.Outcome, entry: Int, problems: inout [String]) {
         switch outcome {
         case .job(let job):
             if origins.last != entry { contributingEntries += 1 }
-            jobs.append(job)
+            if lastChunkTakesSingles {
+                chunks[chunks.count - 1].append(job)
+            } else {
+                chunks.append([job])
+                lastChunkTakesSingles = true
+            }
             origins.append(entry)
         case .oversized(let path, let size):
             oversized.append((entry, path, size))
@@ -74,35 +78,45 @@ struct JobCollector {
         }
     }
 
-    /// Takes a walk's jobs, in order. Each chunk is freed once copied, so the plan is never held twice.
-    mutating func add(jobs chunks: consuming [[UploadJob]], entry: Int) {
-        let total = chunks.reduce(0) { $0 + $1.count }
+    /// Takes a walk's jobs, in order, without copying them.
+    mutating func add(jobs walked: [[UploadJob]], entry: Int) {
+        let total = walked.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
-        reserve(additional: total)
         if origins.last != entry { contributingEntries += 1 }
-        for index in chunks.indices {
-            jobs += chunks[index]
-            chunks[index] = []
-        }
+        chunks += walked.filter { !$0.isEmpty }
+        lastChunkTakesSingles = false
         origins += repeatElement(entry, count: total)
     }
 
     /// Whether jobs from different entries may interleave or collide (so sorting and the duplicate check are needed).
     var mixesEntries: Bool { contributingEntries > 1 }
 
+    /// The jobs so far, in the order they came (sorted after `sortByKey`).
+    var jobs: JobList { JobList(chunks: chunks) }
+
     /// Sorts jobs by key bytes. Each walk yields its keys in order already, so this is a linear check
-    /// unless entries interleave.
+    /// unless entries interleave; either way the chunks become one array.
     mutating func sortByKey() {
         guard mixesEntries else { return }
+        var jobs: [UploadJob] = []
+        jobs.reserveCapacity(origins.count)
+        // Each chunk is freed once copied, so the plan is never held twice.
+        for index in chunks.indices {
+            jobs += chunks[index]
+            chunks[index] = []
+        }
         let precedes = { (a: UploadJob, b: UploadJob) in ByteOrder.precedes(a.key, b.key) }
-        if jobs.isSorted(by: precedes) { return }
-        let order = jobs.indices.sorted { precedes(jobs[$0], jobs[$1]) }
-        jobs = order.map { jobs[$0] }
-        origins = order.map { origins[$0] }
+        if !jobs.isSorted(by: precedes) {
+            let order = jobs.indices.sorted { precedes(jobs[$0], jobs[$1]) }
+            jobs = order.map { jobs[$0] }
+            origins = order.map { origins[$0] }
+        }
+        chunks = [jobs]
+        lastChunkTakesSingles = false
     }
 
     /// Hands the jobs over.
-    consuming func finish() -> [UploadJob] { jobs }
+    consuming func finish() -> JobList { JobList(chunks: chunks) }
 }
 
 extension Array {

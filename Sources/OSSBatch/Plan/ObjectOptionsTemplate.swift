@@ -18,14 +18,30 @@ struct ObjectOptionsTemplate: Sendable {
                              forbidOverwrite: options.forbidOverwrite ?? false, callback: options.callback)
     }
 
-    func options(forFileName name: String) -> ObjectOptions {
+    /// The last file extension seen and its options: the files of one directory mostly share an
+    /// extension, and a hit costs neither a table lookup nor a lock. One per thread.
+    struct Memo {
+        fileprivate var fileExtension: Substring = ""
+        fileprivate var options: ObjectOptions?
+        /// The template that made `options`: a memo passed to another one is not used.
+        fileprivate var template: ObjectIdentifier?
+    }
+
+    func options(forFileName name: String, memo: inout Memo) -> ObjectOptions {
         guard guessesContentType else { return base }
-        let type = ContentTypes.guess(forFileName: name)
-        return shared.options(for: type) {
+        let fileExtension = ContentTypes.fileExtension(of: name)
+        if let options = memo.options, memo.template == ObjectIdentifier(shared),
+           memo.fileExtension.utf8.elementsEqual(fileExtension.utf8) {
+            return options
+        }
+        let type = ContentTypes.guess(forExtension: fileExtension)
+        let options = shared.options(for: type) {
             var options = base
             options.contentType = type
             return options
         }
+        memo = Memo(fileExtension: fileExtension, options: options, template: ObjectIdentifier(shared))
+        return options
     }
 }
 

@@ -98,10 +98,10 @@ public struct Plan: Sendable, Hashable, Codable {
     /// `allow_empty: true` in the manifest: zero jobs is not an error.
     public var allowEmpty: Bool
     /// Sorted by key, keys unique.
-    public var jobs: [UploadJob]
+    public var jobs: JobList
 
     public init(manifestPath: String, target: Target, upload: UploadSettings, credentials: CredentialsSource?,
-                allowEmpty: Bool, jobs: [UploadJob]) {
+                allowEmpty: Bool, jobs: JobList) {
         self.manifestPath = manifestPath
         self.target = target
         self.upload = upload
@@ -113,14 +113,18 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Files, bytes, single puts, multipart jobs and parts, counted in one pass over the jobs.
     public var totals: PlanTotals {
         var t = PlanTotals()
-        for job in jobs {
-            t.files += 1
-            t.bytes += job.size
-            switch job.method {
-            case .put: t.singlePuts += 1
-            case .multipart(let parts):
-                t.multipartJobs += 1
-                t.parts += parts.partCount
+        // By position, not `for job in`: a copy of each job would retain and release its strings, and
+        // touching 400,000 scattered objects cost 20 ms of a 200,000-file plan.
+        for chunk in jobs.chunks {
+            for i in chunk.indices {
+                t.files += 1
+                t.bytes += chunk[i].identity.size
+                switch chunk[i].method {
+                case .put: t.singlePuts += 1
+                case .multipart(let parts):
+                    t.multipartJobs += 1
+                    t.parts += parts.partCount
+                }
             }
         }
         return t

@@ -51,7 +51,7 @@ public struct Planner: Sendable {
                     allowEmpty: manifest.allowEmpty, jobs: jobs)
     }
 
-    private func reportDuplicates(_ sorted: [UploadJob], origins: [Int], marks: [SourceMark],
+    private func reportDuplicates(_ sorted: JobList, origins: [Int], marks: [SourceMark],
                                   into diagnostics: inout [Diagnostic]) {
         guard sorted.count > 1 else { return }
         for i in 1..<sorted.count where sorted[i].key == sorted[i - 1].key {

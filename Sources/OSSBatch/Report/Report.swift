@@ -87,7 +87,7 @@ public struct Report: Sendable, Codable {
     /// The plan this report runs, rebuilt from the report alone.
     public var plan: Plan {
         Plan(manifestPath: manifest, target: target, upload: upload, credentials: credentials,
-             allowEmpty: allowEmpty, jobs: jobs.map(\.spec))
+             allowEmpty: allowEmpty, jobs: JobList(jobs.map(\.spec)))
     }
 
     public mutating func recomputeTotals() {
