@@ -10,29 +10,70 @@ public enum ByteOrder {
         return a.withUTF8 { pa in b.withUTF8 { pb in compare(UnsafeRawBufferPointer(pa), UnsafeRawBufferPointer(pb)) } }
     }
 
-    /// The positions of `keys` in ascending byte order (stable for equal keys). The keys are packed into one
-    /// buffer first, so that the comparisons touch no reference counts: sorting a directory of 1,000 names
-    /// otherwise spends more on retaining and releasing the names than on comparing them.
-    public static func sortedPositions(of keys: [[UInt8]]) -> [Int] {
-        var packed: [UInt8] = []
-        packed.reserveCapacity(keys.reduce(0) { $0 + $1.count })
-        var bounds: [Range<Int>] = []
-        bounds.reserveCapacity(keys.count)
-        for key in keys {
-            bounds.append(packed.count..<(packed.count + key.count))
-            packed += key
+    /// Keys packed into one buffer, to be sorted: the comparisons then touch no reference counts (sorting
+    /// a directory of 1,000 names as strings spent more on retaining and releasing them than on comparing).
+    public struct PackedKeys {
+        private var bytes: [UInt8] = []
+        private var bounds: [Range<Int>] = []
+
+        public init(count: Int = 0) { bounds.reserveCapacity(count) }
+
+        public var count: Int { bounds.count }
+
+        /// Adds a key: its UTF-8 bytes.
+        public mutating func append(_ key: String) {
+            bounds.append(bytes.count..<(bytes.count + key.utf8.count))
+            bytes += key.utf8
         }
-        // Both buffers outlive the sort; every range lies inside `packed` by construction.
-        return packed.withUnsafeBytes { bytes in
-            bounds.withUnsafeBufferPointer { ranges in
-                keys.indices.sorted { a, b in
-                    compare(UnsafeRawBufferPointer(rebasing: bytes[ranges[a]]), UnsafeRawBufferPointer(rebasing: bytes[ranges[b]]))
+
+        /// Adds a key of raw bytes.
+        public mutating func append(bytes key: [UInt8]) {
+            bounds.append(bytes.count..<(bytes.count + key.count))
+            bytes += key
+        }
+
+        /// The positions of the keys in ascending byte order (stable for equal keys).
+        public func sortedPositions() -> [Int] {
+            guard bounds.count > 1 else { return Array(bounds.indices) }
+            // Names in one directory mostly share a prefix ("record-00…"): each key is sorted first by the
+            // 8 bytes after the prefix common to all keys, as a big-endian integer padded with zeros, which
+            // orders keys as `memcmp` would; only equal integers need the full comparison.
+            let common = commonPrefixLength()
+            var tagged = bounds.indices.map { (window: window(of: bounds[$0], after: common), position: $0) }
+            // Both buffers outlive the sort; every range lies inside `bytes` by construction.
+            bytes.withUnsafeBytes { buffer in
+                tagged.sort { a, b in
+                    if a.window != b.window { return a.window < b.window }
+                    return ByteOrder.compare(UnsafeRawBufferPointer(rebasing: buffer[bounds[a.position]]),
+                                             UnsafeRawBufferPointer(rebasing: buffer[bounds[b.position]]))
                 }
             }
+            return tagged.map(\.position)
+        }
+
+        /// How many leading bytes every key shares.
+        private func commonPrefixLength() -> Int {
+            let first = bounds[0]
+            var common = first.count
+            for other in bounds.dropFirst() where common > 0 {
+                var n = 0
+                let limit = min(common, other.count)
+                while n < limit && bytes[first.lowerBound + n] == bytes[other.lowerBound + n] { n += 1 }
+                common = n
+            }
+            return common
+        }
+
+        private func window(of range: Range<Int>, after offset: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for i in (range.lowerBound + offset)..<(range.lowerBound + offset + 8) {
+                value = value << 8 | UInt64(i < range.upperBound ? bytes[i] : 0)
+            }
+            return value
         }
     }
 
-    private static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    fileprivate static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         let common = min(a.count, b.count)
         if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
             let order = memcmp(pa, pb, common)

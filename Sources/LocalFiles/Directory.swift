@@ -26,13 +26,17 @@ public final class Directory {
                 return result
             }
             // `d_name` is a fixed-size, NUL-terminated C array inside the dirent that readdir returned; it
-            // stays valid until the next readdir on this stream, and we copy the bytes out before that.
-            let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            // stays valid until the next readdir on this stream, and the name is copied out before that.
+            // A valid UTF-8 name becomes a String straight from it (no byte array in between).
+            let listed: DirectoryEntry? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 let length = raw.firstIndex(of: 0) ?? raw.count
-                return Array(raw[..<length])
+                if length <= 2 && raw[0] == 0x2E && (length == 1 || raw[1] == 0x2E) { return nil }  // "." and ".."
+                // The kernel always ends `d_name` with a NUL within the array, which `validatingCString` reads to.
+                let utf8Name = length < raw.count ? String(validatingCString: raw.baseAddress!.assumingMemoryBound(to: CChar.self)) : nil
+                return DirectoryEntry(utf8Name: utf8Name, bytes: Array(raw[..<length]),
+                                      kind: FileKind(direntType: entry.pointee.d_type))
             }
-            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
-            result.append(DirectoryEntry(name: name, kind: FileKind(direntType: entry.pointee.d_type)))
+            if let listed { result.append(listed) }
         }
     }
 

@@ -18,16 +18,41 @@ import TestSupport
         #expect(try FileStatus.stat(dir.path).kind == .directory)
     }
 
+    func packed(_ keys: [[UInt8]]) -> ByteOrder.PackedKeys {
+        var packed = ByteOrder.PackedKeys(count: keys.count)
+        for key in keys { packed.append(bytes: key) }
+        return packed
+    }
+
+    @Test func packedKeysSortLikeAByteComparisonWhateverPrefixesTheyShare() {
+        // Keys sharing a long prefix, differing only past the first 8 bytes after it, prefixes of each
+        // other, with NUL and 0xFF bytes: the integer windows must never disagree with a plain byte sort.
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            let shared = [UInt8](repeating: 0x72, count: round % 12)
+            let keys: [[UInt8]] = (0..<(1 + round % 40)).map { _ in
+                shared + (0..<Int.random(in: 0...14, using: &generator)).map { _ in [0, 1, 0x2F, 0x61, 0xFF].randomElement(using: &generator)! }
+            }
+            let expected = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
+            #expect(packed(keys).sortedPositions() == expected, "keys: \(keys)")
+        }
+        var names = ByteOrder.PackedKeys()
+        for name in ["record-00010.json", "record-00002.json", "record-00001.json.bak", "record-00001.json", "dir/"] {
+            names.append(name)
+        }
+        #expect(names.sortedPositions() == [4, 3, 2, 1, 0])
+    }
+
     @Test func byteOrderComparesRawBytesWithPrefixesFirst() {
         let names: [[UInt8]] = [Array("b".utf8), Array("a".utf8), Array("é".utf8), Array("ab".utf8), Array("a/".utf8),
                                 Array("a.txt".utf8), [0xFF], []]
-        let sorted = ByteOrder.sortedPositions(of: names).map { names[$0] }
+        let sorted = packed(names).sortedPositions().map { names[$0] }
         // Byte order, not Unicode or locale order: "." (0x2E) < "/" (0x2F) < letters < UTF-8 lead bytes < 0xFF.
         #expect(sorted == [[], Array("a".utf8), Array("a.txt".utf8), Array("a/".utf8), Array("ab".utf8), Array("b".utf8),
                            Array("é".utf8), [0xFF]])
         #expect(!ByteOrder.precedes("a", "a"))
-        #expect(ByteOrder.sortedPositions(of: [[1], [0], [1], []]) == [3, 1, 0, 2])  // stable for equal keys
-        #expect(ByteOrder.sortedPositions(of: []).isEmpty)
+        #expect(packed([[1], [0], [1], []]).sortedPositions() == [3, 1, 0, 2])  // stable for equal keys
+        #expect(packed([]).sortedPositions().isEmpty)
         // Strings compare by their UTF-8 bytes, even when not in normal form ("e" + combining acute < "é").
         #expect(ByteOrder.precedes("e\u{301}", "\u{E9}"))
         #expect(!ByteOrder.precedes("\u{E9}", "e\u{301}"))

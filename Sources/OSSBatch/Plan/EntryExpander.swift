@@ -50,8 +50,10 @@ struct EntryExpander {
         case .directory:
             if entry.key != nil { problems.append("'key' names one object, but source '\(source.value)' is a directory; use 'key_prefix'") }
             let filters = PathFilters(entry)
+            let admits: (@Sendable (String) -> Bool)? = filters.isEmpty ? nil : { @Sendable path in filters.admits(path) }
             walk(FileWalker(followSymlinks: followSymlinks, maximumDepth: nil), root: absolute, status: status,
-                 admits: { filters.admits($0) }, into: &collector, problems: &problems, keyProblems: &keyProblems)
+                 admits: admits,
+                 into: &collector, problems: &problems, keyProblems: &keyProblems)
         case .regular:
             guard FileStatus.isReadable(absolute) else {
                 problems.append("cannot read source '\(source.value)' (\(absolute)): permission denied")
@@ -93,10 +95,10 @@ struct EntryExpander {
 }
 
 extension EntryExpander {
-    /// Walks a directory, making a job of every file whose relative path `admits`, on the walk's threads.
-    /// Returns how many files were admitted (jobs and rejected ones).
+    /// Walks a directory, making a job of every file whose relative path `admits` (every file when it is
+    /// `nil`), on the walk's threads. Returns how many files were admitted (jobs and rejected ones).
     @discardableResult
-    private func walk(_ walker: FileWalker, root: String, status: FileStatus, admits: @escaping @Sendable (String) -> Bool,
+    private func walk(_ walker: FileWalker, root: String, status: FileStatus, admits: (@Sendable (String) -> Bool)?,
                       into collector: inout JobCollector, problems: inout [String], keyProblems: inout [String]) -> Int {
         // Rejections are rare; they are gathered under a lock and put in path order afterwards.
         let rejections = Mutex<[JobFactory.Outcome]>([])
@@ -104,8 +106,8 @@ extension EntryExpander {
         let walk = walker.walk(root: root, rootStatus: status) {
             var memo = ObjectOptionsTemplate.Memo()
             return { file -> UploadJob? in
-                guard admits(file.relative) else { return nil }
-                let outcome = factory.make(key: prefix + file.relative, entry: index, absolute: file.absolute,
+                if let admits, !admits(file.relative) { return nil }
+                let outcome = factory.make(key: file.relative(after: prefix), entry: index, absolute: file.absolute,
                                            status: file.status, memo: &memo)
                 if case .job(let job) = outcome { return job }
                 rejections.withLock { $0.append(outcome) }
@@ -131,6 +133,9 @@ struct PathFilters: Sendable {
         include = entry.include.map { GlobPattern($0.value) }
         exclude = entry.exclude.map { GlobPattern($0.value) }
     }
+
+    /// Whether every file is admitted.
+    var isEmpty: Bool { include.isEmpty && exclude.isEmpty }
 
     func admits(_ relative: String) -> Bool {
         (include.isEmpty || include.contains { $0.matches(relative) }) && !exclude.contains { $0.matches(relative) }

@@ -4,10 +4,25 @@ import Synchronization
 
 /// A regular file found under a walked directory.
 struct FoundFile {
-    /// Path relative to the walk's root, `/`-separated.
-    var relative: String
+    /// Relative path of the file's directory from the walk's root, with a trailing `/` (empty at the
+    /// root). Shared by the directory's files: a file's own relative path is built only when asked for.
+    var directory: String
+    var name: String
     var absolute: String
     let status: FileStatus
+
+    /// Path relative to the walk's root, `/`-separated.
+    var relative: String { directory + name }
+
+    /// `prefix` followed by the relative path, in one allocation.
+    func relative(after prefix: String) -> String {
+        var path = ""
+        path.reserveCapacity(prefix.utf8.count + directory.utf8.count + name.utf8.count)
+        path += prefix
+        path += directory
+        path += name
+        return path
+    }
 }
 
 /// Walks a directory tree: regular files only, symbolic links skipped unless followed, loops detected
@@ -88,6 +103,7 @@ struct FileWalker: Sendable {
     /// Walks `path` with its subdirectories in parallel when it has several. When it has just one, that one
     /// is split the same way, so that a tree whose top is a chain of lone directories (`exports/2024/…`)
     /// still keeps every core busy. Each subtree's output lands in its own slot and is merged in order.
+    /// (Here and below, `relative` is the directory's path from the root with a trailing `/`, or empty.)
     private func split<Element: Sendable>(_ path: String, relative: String, depth: Int, ancestors: Set<DirectoryID>,
                                           makeTransform: @escaping TransformMaker<Element>) -> Result<Element> {
         var here = Accumulator<Element>(makeTransform)
@@ -155,8 +171,7 @@ struct FileWalker: Sendable {
         var children: [Child] = []
         children.reserveCapacity(entries.count)
         // What each child sorts by: its name's bytes, and a directory as "name/" (its files' paths go on so).
-        var sortKeys: [[UInt8]] = []
-        sortKeys.reserveCapacity(entries.count)
+        var sortKeys = ByteOrder.PackedKeys(count: entries.count)
         for entry in entries {
             guard let name = entry.utf8Name else {
                 problems.append("file name is not valid UTF-8: \(PathEscaping.escape(Array(base.utf8) + entry.name)) (OSS keys must be UTF-8; rename the file or exclude it)")
@@ -178,13 +193,13 @@ struct FileWalker: Sendable {
                     }
                 }
                 guard kind == .regular || kind == .directory else { continue }  // FIFOs, sockets, devices: not files
-                sortKeys.append(kind == .directory ? entry.name + [0x2F] : entry.name)
+                sortKeys.append(kind == .directory ? name + "/" : name)
                 children.append(Child(name: name, isDirectory: kind == .directory, linkTarget: linkTarget))
             } catch {
                 problems.append("cannot stat \(error.path): \(error.reason)")
             }
         }
-        let order = ByteOrder.sortedPositions(of: sortKeys)
+        let order = sortKeys.sortedPositions()
         return (directory, order.map { children[$0] })
     }
 
@@ -198,8 +213,8 @@ struct FileWalker: Sendable {
                 enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
                       into: &result, splitting: splitting)
             } else if ProcessIdentity.current.mayRead(status) {
-                let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
-                if let element = result.transform(FoundFile(relative: childRelative, absolute: base + child.name, status: status)) {
+                let file = FoundFile(directory: relative, name: child.name, absolute: base + child.name, status: status)
+                if let element = result.transform(file) {
                     result.elements.append(element)
                 }
             } else {
@@ -222,7 +237,7 @@ struct FileWalker: Sendable {
             return
         }
         ancestors.insert(id)
-        let childRelative = relative.isEmpty ? child.name : relative + "/" + child.name
+        let childRelative = relative + child.name + "/"
         if splitting {
             result.absorb(split(base + child.name, relative: childRelative, depth: depth + 1, ancestors: ancestors,
                                 makeTransform: result.makeTransform))
