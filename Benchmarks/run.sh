@@ -115,12 +115,12 @@ has_module crcmod || pip_install crcmod || die "python3 module crcmod is missing
 LOCALOSS='' OSSBATCH=''
 if [[ -n $build ]]; then
   say "building ossbatch and local-oss (release)"
-  (cd "$ROOT" && swift build -c release --product local-oss >&2 && { swift build -c release --product ossbatch >&2 ||
-    say "ossbatch did not build; skipping it"; })
+  "$ROOT/scripts/build-release.sh" local-oss >/dev/null &&
+    { "$ROOT/scripts/build-release.sh" ossbatch >/dev/null || say "ossbatch did not build; skipping it"; }
 fi
-bin=$(cd "$ROOT" && swift build -c release --show-bin-path)
+bin=$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)
 LOCALOSS=$bin/local-oss
-[[ -x $LOCALOSS ]] || die "no $LOCALOSS: build it (swift build -c release --product local-oss)"
+[[ -x $LOCALOSS ]] || die "no $LOCALOSS: build it (scripts/build-release.sh local-oss)"
 
 usable=()
 for p in "${peers[@]}"; do

@@ -17,8 +17,7 @@ if [[ ! -x /usr/bin/time ]]; then
 fi
 
 echo "building ossbatch (release)…" >&2
-(cd "$root" && swift build -c release --product ossbatch >/dev/null)
-bin="$root/.build/release/ossbatch"
+bin="$("$root/scripts/build-release.sh" ossbatch)/ossbatch"
 statwalk="$root/.build/statwalk"
 "$(command -v cc || command -v clang)" -O2 -pthread -o "$statwalk" "$root/Benchmarks/plan/statwalk.c"
 

@@ -13,9 +13,13 @@ SIZE_MIB=${SIZE_MIB:-1024} PARALLEL=${PARALLEL:-4} PART_MIB=${PART_MIB:-16} CONF
 SINKD_START=${SINKD_START:-$(cd .. && pwd)/shared/bench/start-sinkd}
 [[ -x $SINKD_START ]] || SINKD_START=/work/shared/bench/start-sinkd
 
-swift build -c "$CONFIG" --product upload-bench >&2
-swift build -c "$CONFIG" --product local-oss >&2
-bin=$(swift build -c "$CONFIG" --show-bin-path)
+if [[ $CONFIG == release ]]; then
+    bin=$(scripts/build-release.sh upload-bench local-oss)
+else
+    swift build -c "$CONFIG" --product upload-bench >&2
+    swift build -c "$CONFIG" --product local-oss >&2
+    bin=$(swift build -c "$CONFIG" --show-bin-path)
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/upload-bench.XXXXXX")
 pids=()

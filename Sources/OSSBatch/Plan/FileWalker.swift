@@ -86,6 +86,17 @@ struct FileWalker: Sendable {
             problems += subtree.problems
         }
 
+        /// Makes room for `count` more elements without growing the current chunk: growing an array copies
+        /// it, touching its memory twice. A full chunk is closed and a new one started, twice as large as
+        /// the last (up to 64k elements) or as large as needed.
+        mutating func reserve(_ count: Int) {
+            guard elements.capacity - elements.count < count else { return }
+            let capacity = max(count, min(elements.capacity * 2, 1 << 16))
+            if !elements.isEmpty { chunks.append(elements) }
+            elements = []
+            elements.reserveCapacity(capacity)
+        }
+
         consuming func finish() -> Result<Element> {
             if !elements.isEmpty { chunks.append(elements) }
             return Result(chunks: chunks, problems: problems)
@@ -134,6 +145,7 @@ struct FileWalker: Sendable {
                 return slots
             }
         }
+        here.reserve(children.count - subdirectories.count)
         for index in children.indices {
             if let subtree = subtrees[index] {
                 here.absorb(subtree)
@@ -151,6 +163,7 @@ struct FileWalker: Sendable {
                                into result: inout Accumulator<Element>) {
         guard let (directory, children) = list(path, problems: &result.problems) else { return }
         let base = path.hasSuffix("/") ? path : path + "/"
+        result.reserve(children.count)
         for child in children {
             visit(child, in: directory, base: base, relative: relative, depth: depth, ancestors: &ancestors, into: &result)
         }
