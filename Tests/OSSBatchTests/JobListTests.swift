@@ -44,3 +44,23 @@ import Testing
         #expect(try JSONDecoder().decode([UploadJob].self, from: streamed) == (0..<6).map(Self.job))
     }
 }
+
+@Suite struct SourcePathTests {
+    @Test func aPathSplitsAfterItsLastSlashAndJoinsBackWhole() {
+        let path = SourcePath("/data/exports/2026/a.csv")
+        #expect(path.directory == "/data/exports/2026/" && path.name == "a.csv")
+        #expect(path.path == "/data/exports/2026/a.csv")
+        #expect(SourcePath("a.csv").directory == "" && SourcePath("a.csv").path == "a.csv")
+        #expect(SourcePath("/top").directory == "/" && SourcePath("/top").name == "top")
+        #expect(SourcePath("/dir/é 中.txt").name == "é 中.txt")
+    }
+
+    @Test func aJobWritesItsSourceAsOneStringAndReadsItBack() throws {
+        var job = JobListTests.job(7)
+        let json = try #require(String(data: try JSONEncoder().encode(job), encoding: .utf8))
+        #expect(json.contains(#""source":"\/data\/file-7""#))
+        #expect(try JSONDecoder().decode(UploadJob.self, from: Data(json.utf8)) == job)
+        job.source = "/other/place.bin"
+        #expect(job.location == SourcePath("/other/place.bin") && job.source == "/other/place.bin")
+    }
+}

@@ -59,9 +59,9 @@ struct EntryExpander {
                 problems.append("cannot read source '\(source.value)' (\(absolute)): permission denied")
                 return
             }
-            let name = absolute.split(separator: "/").last.map(String.init) ?? absolute
+            let location = SourcePath(absolute)
             var memo = ObjectOptionsTemplate.Memo()
-            collector.add(factory.make(key: entry.key?.value ?? prefix + name, entry: index, absolute: absolute, status: status,
+            collector.add(factory.make(key: entry.key?.value ?? prefix + location.name, entry: index, source: location, status: status,
                                        memo: &memo),
                           entry: index, problems: &keyProblems)
         default:
@@ -107,7 +107,7 @@ extension EntryExpander {
             var memo = ObjectOptionsTemplate.Memo()
             return { file -> UploadJob? in
                 if let admits, !admits(file.relative) { return nil }
-                let outcome = factory.make(key: file.relative(after: prefix), entry: index, absolute: file.absolute,
+                let outcome = factory.make(key: file.relative(after: prefix), entry: index, source: file.source,
                                            status: file.status, memo: &memo)
                 if case .job(let job) = outcome { return job }
                 rejections.withLock { $0.append(outcome) }

@@ -8,7 +8,8 @@ struct FoundFile {
     /// root). Shared by the directory's files: a file's own relative path is built only when asked for.
     var directory: String
     var name: String
-    var absolute: String
+    /// Where the file is; its directory string is shared by the directory's files too.
+    var source: SourcePath
     let status: FileStatus
 
     /// Path relative to the walk's root, `/`-separated.
@@ -226,7 +227,8 @@ struct FileWalker: Sendable {
                 enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
                       into: &result, splitting: splitting)
             } else if ProcessIdentity.current.mayRead(status) {
-                let file = FoundFile(directory: relative, name: child.name, absolute: base + child.name, status: status)
+                let file = FoundFile(directory: relative, name: child.name, source: SourcePath(directory: base, name: child.name),
+                                     status: status)
                 if let element = result.transform(file) {
                     result.elements.append(element)
                 }

@@ -32,16 +32,16 @@ struct JobFactory: Sendable {
     }
 
     /// `memo` is the calling thread's (see `ObjectOptionsTemplate.Memo`).
-    func make(key: String, entry: Int, absolute: String, status: FileStatus,
+    func make(key: String, entry: Int, source: SourcePath, status: FileStatus,
               memo: inout ObjectOptionsTemplate.Memo) -> Outcome {
-        if let problem = ObjectKey.problem(with: key) { return .badKey(path: absolute, problem: problem) }
+        if let problem = ObjectKey.problem(with: key) { return .badKey(path: source.path, problem: problem) }
         guard let method = PartPlanner.method(size: status.size, partSize: partSize, threshold: threshold) else {
-            return .oversized(path: absolute, size: status.size)
+            return .oversized(path: source.path, size: status.size)
         }
         let identity = SourceIdentity(size: status.size, mtimeNanoseconds: status.mtimeNanoseconds,
                                       inode: status.inode, device: status.device)
-        return .job(UploadJob(source: absolute, key: key, identity: identity,
-                              options: templates[entry].options(forFileName: absolute, memo: &memo), method: method))
+        return .job(UploadJob(location: source, key: key, identity: identity,
+                              options: templates[entry].options(forFileName: source.name, memo: &memo), method: method))
     }
 }
 

@@ -1,9 +1,9 @@
 import OSSKit
 
 /// One local file → one object key, with everything needed to upload it.
-public struct UploadJob: Sendable, Hashable, Codable {
-    /// Absolute path of the local file.
-    public var source: String
+public struct UploadJob: Sendable, Hashable {
+    /// Where the local file is (see `SourcePath`); `source` is the same as one string.
+    public var location: SourcePath
     /// The object key (UTF-8, 1–1023 bytes, validated by the planner).
     public var key: String
     /// The file as the planner saw it; the engine re-checks it before and after sending.
@@ -12,15 +12,47 @@ public struct UploadJob: Sendable, Hashable, Codable {
     /// How the bytes go up.
     public var method: UploadMethod
 
-    public init(source: String, key: String, identity: SourceIdentity, options: ObjectOptions, method: UploadMethod) {
-        self.source = source
+    public init(location: SourcePath, key: String, identity: SourceIdentity, options: ObjectOptions, method: UploadMethod) {
+        self.location = location
         self.key = key
         self.identity = identity
         self.options = options
         self.method = method
     }
 
+    public init(source: String, key: String, identity: SourceIdentity, options: ObjectOptions, method: UploadMethod) {
+        self.init(location: SourcePath(source), key: key, identity: identity, options: options, method: method)
+    }
+
+    /// Absolute path of the local file.
+    public var source: String {
+        get { location.path }
+        set { location = SourcePath(newValue) }
+    }
+
     public var size: Int64 { identity.size }
+}
+
+extension UploadJob: Codable {
+    private enum CodingKeys: String, CodingKey { case source, key, identity, options, method }
+
+    /// The source is one string in reports and checkpoints.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(source: try c.decode(String.self, forKey: .source), key: try c.decode(String.self, forKey: .key),
+                  identity: try c.decode(SourceIdentity.self, forKey: .identity),
+                  options: try c.decode(ObjectOptions.self, forKey: .options),
+                  method: try c.decode(UploadMethod.self, forKey: .method))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(key, forKey: .key)
+        try c.encode(identity, forKey: .identity)
+        try c.encode(options, forKey: .options)
+        try c.encode(method, forKey: .method)
+    }
 }
 
 /// What identifies one version of a local file: if any of these changed, it is another version.
