@@ -46,6 +46,11 @@ import Testing
         #expect(ContentTypes.guess(forFileName: "photo.jpeg") == "image/jpeg")
         #expect(ContentTypes.guess(forFileName: "noext") == "application/octet-stream")
         #expect(ContentTypes.guess(forFileName: ".bashrc") == "application/octet-stream")
+        // Only the last path component counts: a dot in a directory name is not an extension.
+        #expect(ContentTypes.guess(forFileName: "/data/v1.json/README") == "application/octet-stream")
+        #expect(ContentTypes.guess(forFileName: "/data/x.txt/.hidden") == "application/octet-stream")
+        #expect(ContentTypes.guess(forFileName: "/data/archive.tar.gz") == "application/gzip")
+        #expect(ContentTypes.guess(forFileName: "a.verylongext") == "application/octet-stream")
     }
 }
 

@@ -26,24 +26,25 @@ public enum ContentTypes {
     /// The type for a file name by its (lower-cased) extension; `fallback` when unknown.
     /// A path works too: only the part after the last `/` counts.
     public static func guess(forFileName name: String) -> String {
-        guess(forExtension: fileExtension(of: name))
+        let utf8 = name.utf8
+        let start = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        return guess(forExtension: fileExtension(ofName: name[start...]))
     }
 
-    /// The type for an extension as `fileExtension(of:)` gives it.
+    /// The type for an extension as `fileExtension(ofName:)` gives it.
     static func guess(forExtension fileExtension: Substring) -> String {
         guard !fileExtension.isEmpty else { return fallback }
         let key = String(fileExtension)
         return byExtension[key] ?? byExtension[key.lowercased()] ?? fallback
     }
 
-    /// What follows the last `.` of the name's last component, when that is a short extension (at most
+    /// What follows the last `.` of a file name (no `/` in it), when that is a short extension (at most
     /// 8 bytes) and not a leading dot; otherwise empty.
-    static func fileExtension(of name: String) -> Substring {
-        // Byte-level search: this runs once per file of a 200,000-file plan.
-        let bytes = name.utf8
-        let start = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
-        guard let dot = bytes[start...].lastIndex(of: UInt8(ascii: ".")), dot != start,
-              bytes.distance(from: dot, to: bytes.endIndex) <= 9 else { return "" }
-        return Substring(bytes[bytes.index(after: dot)...])
+    static func fileExtension(ofName name: Substring) -> Substring {
+        // Byte-level search from the end: this runs once per file of a 200,000-file plan.
+        let utf8 = name.utf8
+        guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")), dot != utf8.startIndex,
+              utf8.distance(from: dot, to: utf8.endIndex) <= 9 else { return "" }
+        return name[utf8.index(after: dot)...]
     }
 }

@@ -27,11 +27,11 @@ struct ObjectOptionsTemplate: Sendable {
         fileprivate var template: ObjectIdentifier?
     }
 
+    /// The options for a file called `name` (a name, not a path).
     func options(forFileName name: String, memo: inout Memo) -> ObjectOptions {
         guard guessesContentType else { return base }
-        let fileExtension = ContentTypes.fileExtension(of: name)
-        if let options = memo.options, memo.template == ObjectIdentifier(shared),
-           memo.fileExtension.utf8.elementsEqual(fileExtension.utf8) {
+        let fileExtension = ContentTypes.fileExtension(ofName: name[...])
+        if let options = memo.options, memo.template == ObjectIdentifier(shared), memo.fileExtension == fileExtension {
             return options
         }
         let type = ContentTypes.guess(forExtension: fileExtension)
