@@ -10,6 +10,57 @@ public enum ByteOrder {
         return a.withUTF8 { pa in b.withUTF8 { pb in compare(UnsafeRawBufferPointer(pa), UnsafeRawBufferPointer(pb)) } }
     }
 
+    /// Whether `a1 + a2` sorts before `b1 + b2` by UTF-8 bytes, without building either string.
+    public static func precedes(joining a1: String, _ a2: String, _ b1: String, _ b2: String) -> Bool {
+        var a1 = a1, a2 = a2, b1 = b1, b2 = b2
+        // `withUTF8` borrows each string's contiguous storage for the duration of the comparison.
+        return a1.withUTF8 { pa1 in a2.withUTF8 { pa2 in b1.withUTF8 { pb1 in b2.withUTF8 { pb2 in
+            var a = JoinedBytes(UnsafeRawBufferPointer(pa1), UnsafeRawBufferPointer(pa2))
+            var b = JoinedBytes(UnsafeRawBufferPointer(pb1), UnsafeRawBufferPointer(pb2))
+            // Compare the longest stretch both have left in their current part, then move on.
+            while let x = a.current, let y = b.current {
+                let n = min(x.count, y.count)
+                if let px = x.baseAddress, let py = y.baseAddress {
+                    let order = memcmp(px, py, n)
+                    if order != 0 { return order < 0 }
+                }
+                a.advance(by: n)
+                b.advance(by: n)
+            }
+            return a.current == nil && b.current != nil
+        } } } }
+    }
+
+    /// Two byte buffers read as one, a stretch at a time.
+    private struct JoinedBytes {
+        private var parts: (UnsafeRawBufferPointer, UnsafeRawBufferPointer)
+        private var onSecond = false
+        private var offset = 0
+
+        init(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) {
+            parts = (first, second)
+            skipEmpty()
+        }
+
+        /// What is left of the current part; `nil` at the end.
+        var current: UnsafeRawBufferPointer? {
+            let part = onSecond ? parts.1 : parts.0
+            return offset < part.count ? UnsafeRawBufferPointer(rebasing: part[offset...]) : nil
+        }
+
+        mutating func advance(by n: Int) {
+            offset += n
+            skipEmpty()
+        }
+
+        private mutating func skipEmpty() {
+            if !onSecond && offset >= parts.0.count {
+                onSecond = true
+                offset = 0
+            }
+        }
+    }
+
     /// Keys packed into one buffer, to be sorted: the comparisons then touch no reference counts (sorting
     /// a directory of 1,000 names as strings spent more on retaining and releasing them than on comparing).
     public struct PackedKeys {

@@ -68,6 +68,33 @@ import Testing
         #expect(plan.totals == PlanTotals(files: files.count, bytes: Int64(files.count - 1 + 3), singlePuts: files.count))
     }
 
+    @Test func aKeyPrefixWithoutASlashJoinsTheRelativePath() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: backup-\n",
+                                    files: ["data/a.txt": "a", "data/sub/b.txt": "b"])
+        defer { f.remove() }
+        let plan = try f.plan()
+        #expect(plan.jobs.map(\.key) == ["backup-a.txt", "backup-sub/b.txt"])
+        #expect(plan.jobs.map(\.objectKey) == [SplitPath("backup-a.txt"), SplitPath("backup-sub/b.txt")])
+    }
+
+    @Test func entriesThatInterleaveAreSortedByWholeKeysAndClashesAreFound() throws {
+        // Entry 2's prefix "k/a" meets entry 1's directory "k/" in the middle of a name: "k/a" + ".txt".
+        let f = try ManifestFixture(ManifestFixture.target + """
+            files:
+              - source: data/
+                key_prefix: k/
+              - source: more/
+                key_prefix: k/a
+              - source: data/a.txt
+                key: k/sub/w.txt
+            """ + "\n", files: ["data/a.txt": "1", "data/sub/x.txt": "2", "more/.txt": "3", "more/b": "4"])
+        defer { f.remove() }
+        let clashes = f.diagnostics().map(\.message).filter { $0.contains("two files map to the key") }
+        #expect(clashes.count == 1 && clashes[0].contains("'k/a.txt'"), "\(clashes)")
+        try FileManager.default.removeItem(atPath: f.path("more/.txt"))
+        #expect(try f.plan().jobs.map(\.key) == ["k/a.txt", "k/ab", "k/sub/w.txt", "k/sub/x.txt"])
+    }
+
     @Test func contentTypesFollowEachFilesExtensionInAMixedDirectory() throws {
         let names = ["a.json", "b.json", "c.JSON", "d.txt", "e", "f.json", "g.csv", "h.tar.gz", "i.unknownext"]
         let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n",

@@ -59,9 +59,9 @@ struct EntryExpander {
                 problems.append("cannot read source '\(source.value)' (\(absolute)): permission denied")
                 return
             }
-            let location = SourcePath(absolute)
+            let location = SplitPath(absolute)
             var memo = ObjectOptionsTemplate.Memo()
-            collector.add(factory.make(key: entry.key?.value ?? prefix + location.name, entry: index, source: location, status: status,
+            collector.add(factory.make(key: SplitPath(entry.key?.value ?? prefix + location.name), entry: index, source: location, status: status,
                                        memo: &memo),
                           entry: index, problems: &keyProblems)
         default:
@@ -105,10 +105,17 @@ extension EntryExpander {
         let (factory, prefix, index) = (factory, prefix, index)
         let walk = walker.walk(root: root, rootStatus: status) {
             var memo = ObjectOptionsTemplate.Memo()
+            // The key's directory part (prefix + the file's directory), made once per directory, not per file.
+            var relativeDirectory: String?
+            var keyDirectory = prefix
             return { file -> UploadJob? in
                 if let admits, !admits(file.relative) { return nil }
-                let outcome = factory.make(key: file.relative(after: prefix), entry: index, source: file.source,
-                                           status: file.status, memo: &memo)
+                if relativeDirectory != file.directory {
+                    relativeDirectory = file.directory
+                    keyDirectory = prefix + file.directory
+                }
+                let outcome = factory.make(key: SplitPath(directory: keyDirectory, name: file.name), entry: index,
+                                           source: file.source, status: file.status, memo: &memo)
                 if case .job(let job) = outcome { return job }
                 rejections.withLock { $0.append(outcome) }
                 return nil

@@ -8,22 +8,12 @@ struct FoundFile {
     /// root). Shared by the directory's files: a file's own relative path is built only when asked for.
     var directory: String
     var name: String
-    /// Where the file is; its directory string is shared by the directory's files too.
-    var source: SourcePath
+    /// Where the file is: the directory's path, shared by its files, and `name`.
+    var source: SplitPath
     let status: FileStatus
 
     /// Path relative to the walk's root, `/`-separated.
     var relative: String { directory + name }
-
-    /// `prefix` followed by the relative path, in one allocation.
-    func relative(after prefix: String) -> String {
-        var path = ""
-        path.reserveCapacity(prefix.utf8.count + directory.utf8.count + name.utf8.count)
-        path += prefix
-        path += directory
-        path += name
-        return path
-    }
 }
 
 /// Walks a directory tree: regular files only, symbolic links skipped unless followed, loops detected
@@ -227,7 +217,7 @@ struct FileWalker: Sendable {
                 enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
                       into: &result, splitting: splitting)
             } else if ProcessIdentity.current.mayRead(status) {
-                let file = FoundFile(directory: relative, name: child.name, source: SourcePath(directory: base, name: child.name),
+                let file = FoundFile(directory: relative, name: child.name, source: SplitPath(directory: base, name: child.name),
                                      status: status)
                 if let element = result.transform(file) {
                     result.elements.append(element)

@@ -32,7 +32,7 @@ struct JobFactory: Sendable {
     }
 
     /// `memo` is the calling thread's (see `ObjectOptionsTemplate.Memo`).
-    func make(key: String, entry: Int, source: SourcePath, status: FileStatus,
+    func make(key: SplitPath, entry: Int, source: SplitPath, status: FileStatus,
               memo: inout ObjectOptionsTemplate.Memo) -> Outcome {
         if let problem = ObjectKey.problem(with: key) { return .badKey(path: source.path, problem: problem) }
         guard let method = PartPlanner.method(size: status.size, partSize: partSize, threshold: threshold) else {
@@ -40,7 +40,7 @@ struct JobFactory: Sendable {
         }
         let identity = SourceIdentity(size: status.size, mtimeNanoseconds: status.mtimeNanoseconds,
                                       inode: status.inode, device: status.device)
-        return .job(UploadJob(location: source, key: key, identity: identity,
+        return .job(UploadJob(location: source, objectKey: key, identity: identity,
                               options: templates[entry].options(forFileName: source.name, memo: &memo), method: method))
     }
 }
@@ -105,7 +105,7 @@ struct JobCollector {
             jobs += chunks[index]
             chunks[index] = []
         }
-        let precedes = { (a: UploadJob, b: UploadJob) in ByteOrder.precedes(a.key, b.key) }
+        let precedes = { (a: UploadJob, b: UploadJob) in SplitPath.precedes(a.objectKey, b.objectKey) }
         if !jobs.isSorted(by: precedes) {
             let order = jobs.indices.sorted { precedes(jobs[$0], jobs[$1]) }
             jobs = order.map { jobs[$0] }

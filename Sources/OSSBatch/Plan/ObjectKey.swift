@@ -3,8 +3,14 @@ public enum ObjectKey {
     public static let maximumBytes = 1023
 
     /// Why `key` is not a valid object name, or `nil` when it is.
-    public static func problem(with key: String) -> String? {
-        let bytes = key.utf8.count
+    public static func problem(with key: String) -> String? { problem(with: SplitPath(key)) }
+
+    /// Why `key` is not a valid object name, or `nil` when it is (the whole key is built only to say why).
+    static func problem(with split: SplitPath) -> String? {
+        let bytes = split.utf8Count
+        guard bytes == 0 || bytes > maximumBytes || split.starts(with: UInt8(ascii: "/")) || split.starts(with: UInt8(ascii: "\\"))
+        else { return nil }
+        let key = split.path
         if bytes == 0 { return "the object key is empty" }
         if bytes > maximumBytes {
             return "the object key '\(key.prefix(40))…' is \(bytes) bytes; OSS allows 1–\(maximumBytes) bytes of UTF-8"

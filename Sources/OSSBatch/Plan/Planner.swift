@@ -54,7 +54,7 @@ public struct Planner: Sendable {
     private func reportDuplicates(_ sorted: JobList, origins: [Int], marks: [SourceMark],
                                   into diagnostics: inout [Diagnostic]) {
         guard sorted.count > 1 else { return }
-        for i in 1..<sorted.count where sorted[i].key == sorted[i - 1].key {
+        for i in 1..<sorted.count where sorted[i].objectKey == sorted[i - 1].objectKey {
             // Report at the later entry, naming the earlier one (the same entry cannot map two files to one key).
             let (a, b) = origins[i - 1] <= origins[i] ? (i - 1, i) : (i, i - 1)
             let first = marks[origins[a]]

@@ -2,32 +2,39 @@ import OSSKit
 
 /// One local file → one object key, with everything needed to upload it.
 public struct UploadJob: Sendable, Hashable {
-    /// Where the local file is (see `SourcePath`); `source` is the same as one string.
-    public var location: SourcePath
-    /// The object key (UTF-8, 1–1023 bytes, validated by the planner).
-    public var key: String
+    /// Where the local file is (see `SplitPath`); `source` is the same as one string.
+    public var location: SplitPath
+    /// The object key (UTF-8, 1–1023 bytes, validated by the planner); `key` is the same as one string.
+    public var objectKey: SplitPath
     /// The file as the planner saw it; the engine re-checks it before and after sending.
     public var identity: SourceIdentity
     public var options: ObjectOptions
     /// How the bytes go up.
     public var method: UploadMethod
 
-    public init(location: SourcePath, key: String, identity: SourceIdentity, options: ObjectOptions, method: UploadMethod) {
+    public init(location: SplitPath, objectKey: SplitPath, identity: SourceIdentity, options: ObjectOptions,
+                method: UploadMethod) {
         self.location = location
-        self.key = key
+        self.objectKey = objectKey
         self.identity = identity
         self.options = options
         self.method = method
     }
 
     public init(source: String, key: String, identity: SourceIdentity, options: ObjectOptions, method: UploadMethod) {
-        self.init(location: SourcePath(source), key: key, identity: identity, options: options, method: method)
+        self.init(location: SplitPath(source), objectKey: SplitPath(key), identity: identity, options: options, method: method)
     }
 
     /// Absolute path of the local file.
     public var source: String {
         get { location.path }
-        set { location = SourcePath(newValue) }
+        set { location = SplitPath(newValue) }
+    }
+
+    /// The object key.
+    public var key: String {
+        get { objectKey.path }
+        set { objectKey = SplitPath(newValue) }
     }
 
     public var size: Int64 { identity.size }

@@ -66,15 +66,18 @@ public final class ReportStore: Sendable {
         guard report.format == Report.currentFormat else {
             throw ReportLoadError(path: path, reason: "unsupported report format '\(report.format)'")
         }
-        // Decoding gave every job its own options and directory string; share equal ones again, as a fresh
-        // plan does (memory).
+        // Decoding gave every job its own options, directory strings and names; share equal ones again, as a
+        // fresh plan does (memory).
         var distinctOptions: Set<ObjectOptions> = []
         var directories: Set<String> = []
         for i in report.jobs.indices {
-            report.jobs[i].spec.options = distinctOptions.insert(report.jobs[i].spec.options).memberAfterInsert
-            let location = report.jobs[i].spec.location
-            report.jobs[i].spec.location = SourcePath(directory: directories.insert(location.directory).memberAfterInsert,
-                                                      name: location.name)
+            var spec = report.jobs[i].spec
+            spec.options = distinctOptions.insert(spec.options).memberAfterInsert
+            let (location, key) = (spec.location, spec.objectKey)
+            spec.location = SplitPath(directory: directories.insert(location.directory).memberAfterInsert, name: location.name)
+            spec.objectKey = SplitPath(directory: directories.insert(key.directory).memberAfterInsert,
+                                       name: key.name == location.name ? location.name : key.name)
+            report.jobs[i].spec = spec
         }
         // Journal lines are in the order outcomes happened, so applying them in order yields the latest state.
         var index: [String: Int] = [:]
