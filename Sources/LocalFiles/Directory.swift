@@ -4,7 +4,9 @@ import Glibc
 /// saves the kernel from resolving the full path again for each of thousands of files.
 public final class Directory {
     public let path: String
-    // Owned: closed (with the descriptor under it) in deinit, used on one thread at a time.
+    // Owned: closed (with the descriptor under it) in deinit. `entries()` reads the stream, so listing
+    // belongs to one thread at a time; the `status` and `isReadable` calls only use its descriptor
+    // (`fstatat`/`faccessat` are thread-safe), so once the listing is done several threads may use them.
     private let stream: OpaquePointer
 
     /// Opens `path` for listing. Throws when it does not exist, is not a directory, or cannot be read.

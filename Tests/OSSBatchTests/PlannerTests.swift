@@ -95,6 +95,25 @@ import Testing
         #expect(try f.plan().jobs.map(\.key) == ["k/a.txt", "k/ab", "k/sub/w.txt", "k/sub/x.txt"])
     }
 
+    @Test func aLargeFlatDirectoryIsStatedInBatchesAndStillPlansInKeyOrder() throws {
+        // 3,000 files (three batches of files, walked in parallel) with one subdirectory sorting between
+        // them and one unreadable file: every file once, in byte order, the problem named.
+        var files: [String: String] = [:]
+        for n in 0..<3000 { files["data/f\(String(n, radix: 7)).txt"] = String(repeating: "x", count: n % 5) }
+        files["data/f3/inner.txt"] = "inner"
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n", files: files)
+        defer { f.remove() }
+        let plan = try f.plan()
+        let expected = files.keys.map { String($0.dropFirst("data/".count)) }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        #expect(plan.jobs.map(\.key) == expected)
+        #expect(plan.jobs.allSatisfy { $0.source == f.path("data/" + $0.key) })
+        #expect(plan.totals.bytes == Int64((0..<3000).reduce(0) { $0 + $1 % 5 } + 5))
+        guard getuid() != 0 else { return }  // root reads everything
+        chmod(f.path("data/f100.txt"), 0)
+        #expect(f.diagnostics().map(\.message).contains { $0.contains("cannot read") && $0.contains("f100.txt") })
+    }
+
     @Test func contentTypesFollowEachFilesExtensionInAMixedDirectory() throws {
         let names = ["a.json", "b.json", "c.JSON", "d.txt", "e", "f.json", "g.csv", "h.tar.gz", "i.unknownext"]
         let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n",

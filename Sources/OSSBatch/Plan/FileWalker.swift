@@ -102,52 +102,92 @@ struct FileWalker: Sendable {
         return split(root, relative: "", depth: 1, ancestors: [rootID], makeTransform: makeTransform)
     }
 
-    /// Walks `path` with its subdirectories in parallel when it has several. When it has just one, that one
-    /// is split the same way, so that a tree whose top is a chain of lone directories (`exports/2024/…`)
-    /// still keeps every core busy. Each subtree's output lands in its own slot and is merged in order.
+    /// Walks `path` with its subdirectories, and batches of its files, in parallel when it has several
+    /// subdirectories or many files (a flat directory of 200,000 files is stat'ed on every core too). When it
+    /// has a single subdirectory and few files, that subdirectory is split the same way, so that a tree whose
+    /// top is a chain of lone directories (`exports/2024/…`) still keeps every core busy. Each unit's output
+    /// lands in its own slot and is merged in order.
     /// (Here and below, `relative` is the directory's path from the root with a trailing `/`, or empty.)
     private func split<Element: Sendable>(_ path: String, relative: String, depth: Int, ancestors: Set<DirectoryID>,
                                           makeTransform: @escaping TransformMaker<Element>) -> Result<Element> {
         var here = Accumulator<Element>(makeTransform)
         guard let (directory, children) = list(path, problems: &here.problems) else { return here.finish() }
         let base = path.hasSuffix("/") ? path : path + "/"
-        let subdirectories = children.indices.filter { children[$0].isDirectory }
-        var subtrees = [Result<Element>?](repeating: nil, count: children.count)
-        if subdirectories.count > 1 {
-            let slots = Mutex(subtrees)
-            DispatchQueue.concurrentPerform(iterations: subdirectories.count) { n in
-                let child = children[subdirectories[n]]
-                var subtree = Accumulator<Element>(makeTransform)
-                var ancestors = ancestors
-                do throws(FileSystemError) {
-                    // By path, not through `directory`: its stream belongs to this thread.
-                    let status: FileStatus
-                    if let target = child.linkTarget { status = target } else { status = try FileStatus.lstat(base + child.name) }
-                    enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
-                          into: &subtree)
-                } catch {
-                    subtree.problems.append("cannot stat \(error.path): \(error.reason)")
-                }
-                let result = subtree.finish()
-                slots.withLock { $0[subdirectories[n]] = result }
-            }
-            subtrees = slots.withLock { slots in
-                defer { slots = [] }
-                return slots
-            }
-        }
-        here.reserve(children.count - subdirectories.count)
-        for index in children.indices {
-            if let subtree = subtrees[index] {
-                here.absorb(subtree)
-                subtrees[index] = nil
-            } else {
+        guard let units = Self.parallelUnits(of: children) else {
+            here.reserve(children.count)
+            for index in children.indices {
                 var ancestors = ancestors
                 visit(children[index], in: directory, base: base, relative: relative, depth: depth, ancestors: &ancestors,
                       into: &here, splitting: true)
             }
+            return here.finish()
+        }
+        let slots = Mutex([Result<Element>?](repeating: nil, count: units.count))
+        let listed = ListedDirectory(directory: directory)
+        DispatchQueue.concurrentPerform(iterations: units.count) { n in
+            var part = Accumulator<Element>(makeTransform)
+            if !children[units[n].lowerBound].isDirectory { part.reserve(units[n].count) }
+            for index in units[n] {
+                let child = children[index]
+                var ancestors = ancestors
+                if child.isDirectory {
+                    do throws(FileSystemError) {
+                        let status: FileStatus
+                        if let target = child.linkTarget { status = target } else { status = try FileStatus.lstat(base + child.name) }
+                        enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
+                              into: &part)
+                    } catch {
+                        part.problems.append("cannot stat \(error.path): \(error.reason)")
+                    }
+                } else {
+                    visit(child, in: listed.directory, base: base, relative: relative, depth: depth, ancestors: &ancestors,
+                          into: &part)
+                }
+            }
+            let result = part.finish()
+            slots.withLock { $0[n] = result }
+        }
+        for result in slots.withLock({ $0 }) {
+            if let result { here.absorb(result) }
         }
         return here.finish()
+    }
+
+    /// A directory whose listing is done, handed to the threads of a split so that they stat its files
+    /// through its descriptor: `Directory.status` is safe from several threads at once (see `Directory`),
+    /// and nothing reads its stream again.
+    private struct ListedDirectory: @unchecked Sendable {
+        let directory: Directory
+    }
+
+    /// Files per parallel unit of a directory's own files.
+    private static let fileBatch = 1024
+
+    /// How a directory's children are shared out among threads, in order: each subdirectory alone, and the
+    /// runs of files between them in batches of up to `fileBatch`. `nil` when that is not worth it — fewer
+    /// than two subdirectories and two batches of files; then the caller goes down a lone subdirectory.
+    private static func parallelUnits(of children: [Child]) -> [Range<Int>]? {
+        let subdirectories = children.count { $0.isDirectory }
+        guard subdirectories >= 2 || children.count - subdirectories >= 2 * fileBatch else { return nil }
+        var units: [Range<Int>] = []
+        var runStart: Int?
+        func endRun(at end: Int) {
+            guard let start = runStart else { return }
+            for batchStart in stride(from: start, to: end, by: fileBatch) {
+                units.append(batchStart..<min(batchStart + fileBatch, end))
+            }
+            runStart = nil
+        }
+        for index in children.indices {
+            if children[index].isDirectory {
+                endRun(at: index)
+                units.append(index..<(index + 1))
+            } else if runStart == nil {
+                runStart = index
+            }
+        }
+        endRun(at: children.count)
+        return units
     }
 
     private func walk<Element>(directory path: String, relative: String, depth: Int, ancestors: inout Set<DirectoryID>,
