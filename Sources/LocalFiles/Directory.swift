@@ -33,8 +33,10 @@ public final class Directory {
             let listed: DirectoryEntry? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 let length = raw.firstIndex(of: 0) ?? raw.count
                 if length <= 2 && raw[0] == 0x2E && (length == 1 || raw[1] == 0x2E) { return nil }  // "." and ".."
-                // The kernel always ends `d_name` with a NUL within the array, which `validatingCString` reads to.
-                let utf8Name = length < raw.count ? String(validatingCString: raw.baseAddress!.assumingMemoryBound(to: CChar.self)) : nil
+                // The kernel always ends `d_name` with a NUL within the array, which `validatingCString` reads to
+                // (the check is for a name filling it, which Linux never returns).
+                let utf8Name = length < raw.count
+                    ? raw.baseAddress.flatMap { String(validatingCString: $0.assumingMemoryBound(to: CChar.self)) } : nil
                 return DirectoryEntry(utf8Name: utf8Name, bytes: Array(raw[..<length]),
                                       kind: FileKind(direntType: entry.pointee.d_type))
             }

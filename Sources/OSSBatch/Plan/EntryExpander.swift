@@ -52,17 +52,16 @@ struct EntryExpander {
             let filters = PathFilters(entry)
             let admits: (@Sendable (String) -> Bool)? = filters.isEmpty ? nil : { @Sendable path in filters.admits(path) }
             walk(FileWalker(followSymlinks: followSymlinks, maximumDepth: nil), root: absolute, status: status,
-                 admits: admits,
-                 into: &collector, problems: &problems, keyProblems: &keyProblems)
+                 admits: admits, into: &collector, problems: &problems, keyProblems: &keyProblems)
         case .regular:
             guard FileStatus.isReadable(absolute) else {
                 problems.append("cannot read source '\(source.value)' (\(absolute)): permission denied")
                 return
             }
             let location = SplitPath(absolute)
+            let key = SplitPath(entry.key?.value ?? prefix + location.name)
             var memo = ObjectOptionsTemplate.Memo()
-            collector.add(factory.make(key: SplitPath(entry.key?.value ?? prefix + location.name), entry: index, source: location, status: status,
-                                       memo: &memo),
+            collector.add(factory.make(key: key, entry: index, source: location, status: status, memo: &memo),
                           entry: index, problems: &keyProblems)
         default:
             problems.append("source '\(source.value)' is \(status.kind.description), not a regular file or directory")
