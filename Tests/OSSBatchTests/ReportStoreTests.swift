@@ -64,6 +64,24 @@ struct ReportStoreTests {
         #expect(try #require(try ReportStore.decodeLineByLine(empty)).jobs.isEmpty)
     }
 
+    @Test func aLargeReportDecodedInParallelBatchesKeepsItsJobsInOrder() throws {
+        // 9,000 jobs: two full batches of 4,096 lines and a partial one, each shared out among the cores.
+        let dir = try TemporaryDirectory("report")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        var report = Report(plan: ReportStoreTests.plan(jobs: 9000, dir: dir.path), planID: "id")
+        report.jobs[5000].outcome.status = .failed
+        try ReportStore.create(at: path).write(report)
+        let streamed = try #require(try ReportStore.decodeLineByLine(path))
+        #expect(streamed.jobs == report.jobs)
+        // A damaged line in the middle of a batch is an error, not a shorter job list.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let damaged = text.replacingOccurrences(of: "\"key\":\"k/6000\"", with: "\"key\":k/6000\"")
+        #expect(damaged != text)
+        try damaged.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try ReportStore.decodeLineByLine(path) }
+    }
+
     @Test func aReportReformattedByAToolStillLoads() throws {
         let dir = try TemporaryDirectory("report")
         defer { dir.remove() }
