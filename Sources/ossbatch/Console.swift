@@ -4,9 +4,10 @@ import OSSBatch
 
 /// Shared output helpers: results to stdout, diagnostics and warnings to stderr.
 enum Console {
-    static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
+    static func print(_ text: String) { write(Data(text.utf8)) }
+
+    /// Bytes to stdout as they are (a large document, a piece at a time).
+    static func write(_ bytes: Data) { FileHandle.standardOutput.write(bytes) }
 
     static func printError(_ text: String) {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))

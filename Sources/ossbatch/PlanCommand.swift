@@ -29,7 +29,7 @@ struct PlanCommand: AsyncParsableCommand {
             Console.warn("the manifest selects no files; 'run' will fail unless the manifest says allow_empty: true")
         }
         if json {
-            Console.print(String(decoding: try PlanDocument(plan).encoded(), as: UTF8.self))
+            try PlanDocument(plan).write { Console.write($0) }
         } else {
             Console.print(PlanSummary(plan).text)
         }

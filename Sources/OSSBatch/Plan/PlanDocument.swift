@@ -1,13 +1,24 @@
+import Dispatch
 import Foundation
 import OSSKit
+import Synchronization
 
-/// The `--json` form of a plan: flat, snake_case, keys sorted, so scripts and diffs can rely on it.
-public struct PlanDocument: Encodable {
-    struct Totals: Encodable {
+/// The `--json` form of a plan: flat, snake_case, keys sorted, pretty-printed, so scripts and diffs can
+/// rely on it.
+///
+/// Written a piece at a time: the jobs are encoded in batches, on every core, and spliced into the
+/// encoded header, so a plan of 200,000 files never holds its whole JSON tree or text (one document
+/// encoded whole took 670 MB and 4 s).
+public struct PlanDocument {
+    private let plan: Plan
+
+    public init(_ plan: Plan) { self.plan = plan }
+
+    private struct Totals: Encodable {
         var files: Int, bytes: Int64, singlePuts: Int, multipartJobs: Int, parts: Int
     }
 
-    struct Job: Encodable {
+    private struct Job: Encodable {
         var key: String
         var source: String
         var size: Int64
@@ -18,44 +29,106 @@ public struct PlanDocument: Encodable {
         var partSize: Int64?
         var partCount: Int?
         var options: ObjectOptions
-    }
 
-    var manifest: String
-    var planId: String
-    var target: Target
-    var upload: UploadSettings
-    var credentials: CredentialsSource?
-    var allowEmpty: Bool
-    var totals: Totals
-    var jobs: [Job]
-
-    public init(_ plan: Plan) {
-        manifest = plan.manifestPath
-        planId = plan.planID
-        target = plan.target
-        upload = plan.upload
-        credentials = plan.credentials
-        allowEmpty = plan.allowEmpty
-        let t = plan.totals
-        totals = Totals(files: t.files, bytes: t.bytes, singlePuts: t.singlePuts, multipartJobs: t.multipartJobs, parts: t.parts)
-        jobs = plan.jobs.map { job in
-            var partSize: Int64?
-            var partCount: Int?
+        init(_ job: UploadJob) {
+            key = job.key
+            source = job.source
+            size = job.size
+            mtimeNs = job.identity.mtimeNanoseconds
+            inode = job.identity.inode
+            device = job.identity.device
             if case .multipart(let p) = job.method { (partSize, partCount) = (p.partSize, p.partCount) }
-            return Job(key: job.key, source: job.source, size: job.size, mtimeNs: job.identity.mtimeNanoseconds,
-                       inode: job.identity.inode, device: job.identity.device,
-                       method: partSize == nil ? "put" : "multipart", partSize: partSize, partCount: partCount,
-                       options: job.options)
+            method = partSize == nil ? "put" : "multipart"
+            options = job.options
         }
     }
 
-    /// Pretty-printed JSON with sorted keys and a trailing newline.
-    public func encoded() throws -> Data {
+    /// Everything but the jobs (its job list is empty and filled in while writing).
+    private struct Header: Encodable {
+        var manifest: String
+        var planId: String
+        var target: Target
+        var upload: UploadSettings
+        var credentials: CredentialsSource?
+        var allowEmpty: Bool
+        var totals: Totals
+        var jobs: [Job] = []
+    }
+
+    /// Jobs per batch (each batch is shared out among the cores).
+    private static let batchSize = 4096
+
+    private static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        var data = try encoder.encode(self)
-        data.append(0x0A)
+        return encoder
+    }
+
+    /// Writes the document, ending with a newline, as a sequence of pieces to `output`.
+    public func write(to output: (Data) throws -> Void) throws {
+        let t = plan.totals
+        let header = Header(manifest: plan.manifestPath, planId: plan.planID, target: plan.target, upload: plan.upload,
+                            credentials: plan.credentials, allowEmpty: plan.allowEmpty,
+                            totals: Totals(files: t.files, bytes: t.bytes, singlePuts: t.singlePuts,
+                                           multipartJobs: t.multipartJobs, parts: t.parts))
+        let encoded = try Self.makeEncoder().encode(header)
+        guard !plan.jobs.isEmpty else { return try output(encoded + Data([0x0A])) }
+        // Sorted keys put "jobs" at the top level, indented by two; string values cannot hold a raw newline.
+        guard let slot = encoded.range(of: Data("\n  \"jobs\" : [\n\n  ]".utf8)) else {
+            throw EncodingError.invalidValue(plan.jobs, .init(codingPath: [], debugDescription: "no empty job list in the encoded header"))
+        }
+        try output(encoded[..<slot.lowerBound] + Data("\n  \"jobs\" : [\n".utf8))
+        for start in stride(from: 0, to: plan.jobs.count, by: Self.batchSize) {
+            if start > 0 { try output(Data(",\n".utf8)) }
+            try output(try encodeJobs(start..<min(start + Self.batchSize, plan.jobs.count)))
+        }
+        try output(Data("\n  ]".utf8) + encoded[slot.upperBound...] + Data([0x0A]))
+    }
+
+    /// The whole document in memory (small plans, tests).
+    public func encoded() throws -> Data {
+        var data = Data()
+        try write { data.append($0) }
         return data
+    }
+
+    /// The jobs at `positions`, as they appear inside the top-level job list: comma-separated objects
+    /// indented by four, no trailing newline.
+    private func encodeJobs(_ positions: Range<Int>) throws -> Data {
+        let parts = positions.count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        let slots = Mutex([Result<Data, any Error>?](repeating: nil, count: parts))
+        let plan = plan
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lower = positions.lowerBound + positions.count * part / parts
+            let upper = positions.lowerBound + positions.count * (part + 1) / parts
+            let result = Result {
+                // An array encoded alone has its elements indented by two: two more make them the document's.
+                let array = try Self.makeEncoder().encode((lower..<upper).map { Job(plan.jobs[$0]) })
+                return Self.indented(byTwo: array.dropFirst(2).dropLast(2))
+            }
+            slots.withLock { $0[part] = result }
+        }
+        var joined = Data()
+        for (n, slot) in slots.withLock({ $0 }).enumerated() {
+            if n > 0 { joined.append(contentsOf: ",\n".utf8) }
+            joined += try slot?.get() ?? Data()
+        }
+        return joined
+    }
+
+    /// `lines` (of "[\n" … "\n]" with both brackets cut off) with two more spaces before every non-empty line.
+    private static func indented(byTwo lines: Data) -> Data {
+        // Through [UInt8]: appending to `Data` a byte at a time cost more than encoding the jobs.
+        let bytes = [UInt8](lines)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        var atLineStart = true
+        for byte in bytes {
+            if atLineStart && byte != 0x0A { out.append(0x20); out.append(0x20) }
+            out.append(byte)
+            atLineStart = byte == 0x0A
+        }
+        return Data(out)
     }
 }
