@@ -1,6 +1,5 @@
 import Dispatch
 import LocalFiles
-import Synchronization
 
 /// A regular file found under a walked directory.
 struct FoundFile {
@@ -105,8 +104,8 @@ struct FileWalker: Sendable {
     /// Walks `path` with its subdirectories, and batches of its files, in parallel when it has several
     /// subdirectories or many files (a flat directory of 200,000 files is stat'ed on every core too). When it
     /// has a single subdirectory and few files, that subdirectory is split the same way, so that a tree whose
-    /// top is a chain of lone directories (`exports/2024/…`) still keeps every core busy. Each unit's output
-    /// lands in its own slot and is merged in order.
+    /// top is a chain of lone directories (`exports/2024/…`) still keeps every core busy. The units'
+    /// outputs are merged in order.
     /// (Here and below, `relative` is the directory's path from the root with a trailing `/`, or empty.)
     private func split<Element: Sendable>(_ path: String, relative: String, depth: Int, ancestors: Set<DirectoryID>,
                                           makeTransform: @escaping TransformMaker<Element>) -> Result<Element> {
@@ -122,9 +121,8 @@ struct FileWalker: Sendable {
             }
             return here.finish()
         }
-        let slots = Mutex([Result<Element>?](repeating: nil, count: units.count))
         let listed = ListedDirectory(directory: directory)
-        DispatchQueue.concurrentPerform(iterations: units.count) { n in
+        let parts = DispatchQueue.concurrentMap(iterations: units.count) { n in
             var part = Accumulator<Element>(makeTransform)
             if !children[units[n].lowerBound].isDirectory { part.reserve(units[n].count) }
             for index in units[n] {
@@ -144,12 +142,9 @@ struct FileWalker: Sendable {
                           into: &part)
                 }
             }
-            let result = part.finish()
-            slots.withLock { $0[n] = result }
+            return part.finish()
         }
-        for result in slots.withLock({ $0 }) {
-            if let result { here.absorb(result) }
-        }
+        for part in parts { here.absorb(part) }
         return here.finish()
     }
 

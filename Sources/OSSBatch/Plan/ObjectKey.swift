@@ -8,8 +8,8 @@ public enum ObjectKey {
     /// Why `key` is not a valid object name, or `nil` when it is (the whole key is built only to say why).
     static func problem(with split: SplitPath) -> String? {
         let bytes = split.utf8Count
-        guard bytes == 0 || bytes > maximumBytes || split.starts(with: UInt8(ascii: "/")) || split.starts(with: UInt8(ascii: "\\"))
-        else { return nil }
+        let leadingSlash = split.starts(with: UInt8(ascii: "/")) || split.starts(with: UInt8(ascii: "\\"))
+        guard bytes == 0 || bytes > maximumBytes || leadingSlash else { return nil }
         let key = split.path
         if bytes == 0 { return "the object key is empty" }
         if bytes > maximumBytes {

@@ -1,7 +1,5 @@
-import Dispatch
 import Foundation
 import OSSKit
-import Synchronization
 
 /// The `--json` form of a plan: flat, snake_case, keys sorted, pretty-printed, so scripts and diffs can
 /// rely on it.
@@ -96,23 +94,17 @@ public struct PlanDocument {
     /// The jobs at `positions`, as they appear inside the top-level job list: comma-separated objects
     /// indented by four, no trailing newline.
     private func encodeJobs(_ positions: Range<Int>) throws -> Data {
-        let parts = positions.count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let slots = Mutex([Result<Data, any Error>?](repeating: nil, count: parts))
+        let parts = DispatchQueue.ranges(splitting: positions.count).map { $0.shifted(by: positions.lowerBound) }
         let plan = plan
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let lower = positions.lowerBound + positions.count * part / parts
-            let upper = positions.lowerBound + positions.count * (part + 1) / parts
-            let result = Result {
-                // An array encoded alone has its elements indented by two: two more make them the document's.
-                let array = try Self.makeEncoder().encode((lower..<upper).map { Job(plan.jobs[$0]) })
-                return Self.indented(byTwo: array.dropFirst(2).dropLast(2))
-            }
-            slots.withLock { $0[part] = result }
+        let pieces = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
+            // An array encoded alone has its elements indented by two: two more make them the document's.
+            let array = try Self.makeEncoder().encode(parts[part].map { Job(plan.jobs[$0]) })
+            return Self.indented(byTwo: array.dropFirst(2).dropLast(2))
         }
         var joined = Data()
-        for (n, slot) in slots.withLock({ $0 }).enumerated() {
+        for (n, piece) in pieces.enumerated() {
             if n > 0 { joined.append(contentsOf: ",\n".utf8) }
-            joined += try slot?.get() ?? Data()
+            joined.append(piece)  // whole pieces: `joined(separator:)` would copy a byte at a time
         }
         return joined
     }

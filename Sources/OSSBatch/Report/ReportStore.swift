@@ -1,6 +1,5 @@
 import Foundation
 import OSSKit
-import Synchronization
 
 /// A report that cannot be used for `resume` or `abort`.
 public struct ReportLoadError: Error, Sendable, CustomStringConvertible {
@@ -130,18 +129,14 @@ public final class ReportStore: Sendable {
     /// Decodes job lines in order, sharing them out among the cores: decoding (Foundation's `JSONDecoder`,
     /// ~20 µs a job) is most of a resume's start-up, and the lines are independent.
     static func decodeJobs(_ lines: [Data]) throws -> [ReportJob] {
-        let parts = lines.count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let slots = Mutex([Result<[ReportJob], any Error>?](repeating: nil, count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let parts = DispatchQueue.ranges(splitting: lines.count)
+        let decoded = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
             let decoder = JSONDecoder()
-            let range = (lines.count * part / parts)..<(lines.count * (part + 1) / parts)
-            let decoded = Result { try lines[range].map { try decoder.decode(ReportJob.self, from: $0) } }
-            slots.withLock { $0[part] = decoded }
+            return try lines[parts[part]].map { try decoder.decode(ReportJob.self, from: $0) }
         }
         var jobs: [ReportJob] = []
         jobs.reserveCapacity(lines.count)
-        for slot in slots.withLock({ $0 }) { jobs += try slot?.get() ?? [] }
-        precondition(jobs.count == lines.count, "a part of the batch was not decoded")
+        for part in decoded { jobs += part }
         return jobs
     }
 

@@ -60,7 +60,7 @@ final class EngineHarness: @unchecked Sendable {
     func writeFile(_ relativePath: String, size: Int, seed: UInt64 = 1) throws -> URL {
         let url = dir.url.appendingPathComponent("src").appendingPathComponent(relativePath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)  // opening it below throws if this failed
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
