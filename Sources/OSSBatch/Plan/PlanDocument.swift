@@ -74,7 +74,8 @@ public struct PlanDocument {
         guard !plan.jobs.isEmpty else { return try output(encoded + Data([0x0A])) }
         // Sorted keys put "jobs" at the top level, indented by two; string values cannot hold a raw newline.
         guard let slot = encoded.range(of: Data("\n  \"jobs\" : [\n\n  ]".utf8)) else {
-            throw EncodingError.invalidValue(plan.jobs, .init(codingPath: [], debugDescription: "no empty job list in the encoded header"))
+            let context = EncodingError.Context(codingPath: [], debugDescription: "no empty job list in the encoded header")
+            throw EncodingError.invalidValue(plan.jobs, context)
         }
         try output(encoded[..<slot.lowerBound] + Data("\n  \"jobs\" : [\n".utf8))
         for start in stride(from: 0, to: plan.jobs.count, by: Self.batchSize) {
