@@ -4,16 +4,13 @@ import Glibc
 /// the planner's sort order. `memcmp` on contiguous storage: a sort of 200,000 names spends its time here.
 public enum ByteOrder {
     /// Whether the UTF-8 bytes of `a` sort before those of `b` (a proper prefix sorts first).
-    public static func precedes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        // `withUTF8` makes each string's storage contiguous (native strings already are) and borrows it.
-        return a.withUTF8 { pa in b.withUTF8 { pb in compare(UnsafeRawBufferPointer(pa), UnsafeRawBufferPointer(pb)) } }
-    }
+    public static func precedes(_ a: String, _ b: String) -> Bool { precedes(joining: a, "", b, "") }
 
     /// Whether `a1 + a2` sorts before `b1 + b2` by UTF-8 bytes, without building either string.
     public static func precedes(joining a1: String, _ a2: String, _ b1: String, _ b2: String) -> Bool {
         var a1 = a1, a2 = a2, b1 = b1, b2 = b2
-        // `withUTF8` borrows each string's contiguous storage for the duration of the comparison.
+        // `withUTF8` makes each string's storage contiguous (native strings already are) and borrows it for
+        // the duration of the comparison.
         return a1.withUTF8 { pa1 in a2.withUTF8 { pa2 in b1.withUTF8 { pb1 in b2.withUTF8 { pb2 in
             var a = JoinedBytes(UnsafeRawBufferPointer(pa1), UnsafeRawBufferPointer(pa2))
             var b = JoinedBytes(UnsafeRawBufferPointer(pb1), UnsafeRawBufferPointer(pb2))

@@ -17,11 +17,18 @@ import Testing
                     allowEmpty: false, jobs: JobList(jobs))
     }
 
+    /// The whole `--json` document of `plan`.
+    static func text(of plan: Plan) throws -> String {
+        var data = Data()
+        try PlanDocument(plan).write { data.append($0) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// The text of the lone job in a one-job document, as it sits inside the job list.
     static func block(of job: UploadJob) throws -> String {
         var one = plan(jobs: 0)
         one.jobs = [job]
-        let text = String(decoding: try PlanDocument(one).encoded(), as: UTF8.self)
+        let text = try text(of: one)
         let start = try #require(text.range(of: "\"jobs\" : [\n")).upperBound
         let end = try #require(text.range(of: "\n  ],\n  \"manifest\"")).lowerBound
         return String(text[start..<end])
@@ -45,7 +52,7 @@ import Testing
             #expect(text.contains(block + (n == 8999 ? "\n  ]" : ",\n")), "job \(n)")
         }
         // An empty plan keeps the encoder's own empty list.
-        let empty = String(decoding: try PlanDocument(Self.plan(jobs: 0)).encoded(), as: UTF8.self)
+        let empty = try Self.text(of: Self.plan(jobs: 0))
         #expect(empty.contains("\"jobs\" : [\n\n  ]"))
     }
 }

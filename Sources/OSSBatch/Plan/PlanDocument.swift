@@ -85,13 +85,6 @@ public struct PlanDocument {
         try output(Data("\n  ]".utf8) + encoded[slot.upperBound...] + Data([0x0A]))
     }
 
-    /// The whole document in memory (small plans, tests).
-    public func encoded() throws -> Data {
-        var data = Data()
-        try write { data.append($0) }
-        return data
-    }
-
     /// The jobs at `positions`, as they appear inside the top-level job list: comma-separated objects
     /// indented by four, no trailing newline.
     private func encodeJobs(_ positions: Range<Int>) throws -> Data {
