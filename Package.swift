@@ -30,32 +30,53 @@ let package = Package(
         .target(name: "OSSKit", dependencies: ["CurlHTTP", "Digests"]),
         // POSIX directory walking and stat: the one place with file-system pointers.
         .target(name: "LocalFiles"),
-        .target(name: "OSSBatch", dependencies: [
-            "OSSKit", "Digests", "LocalFiles",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "ossbatch", dependencies: [
-            "OSSBatch",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "LocalOSS", dependencies: [
-            "Digests", "OSSKit", "LocalFiles",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ]),
-        .executableTarget(name: "local-oss", dependencies: [
-            "LocalOSS",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "OSSBatch",
+            dependencies: [
+                "OSSKit", "Digests", "LocalFiles",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ossbatch",
+            dependencies: [
+                "OSSBatch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LocalOSS",
+            dependencies: [
+                "Digests", "OSSKit", "LocalFiles",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "local-oss",
+            dependencies: [
+                "LocalOSS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
         .executableTarget(name: "crc64-bench", dependencies: ["Digests"], path: "Benchmarks/crc64"),
-        .executableTarget(name: "curl-bench", dependencies: ["CurlHTTP"], path: "Benchmarks/curl", exclude: ["sink.py"]),
-        .executableTarget(name: "upload-bench", dependencies: ["OSSKit", "CurlHTTP", "Digests"], path: "Benchmarks/upload",
-                          exclude: ["run.sh"]),
+        .executableTarget(
+            name: "curl-bench",
+            dependencies: ["CurlHTTP"],
+            path: "Benchmarks/curl",
+            exclude: ["sink.py"]
+        ),
+        .executableTarget(
+            name: "upload-bench",
+            dependencies: ["OSSKit", "CurlHTTP", "Digests"],
+            path: "Benchmarks/upload",
+            exclude: ["run.sh"]
+        ),
 
         .target(name: "TestSupport", dependencies: ["LocalOSS"], path: "Tests/TestSupport"),
         .target(name: "DiskFullShim", path: "Tests/Shims/DiskFullShim", linkerSettings: [.linkedLibrary("dl")]),
@@ -63,13 +84,19 @@ let package = Package(
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "TestSupport"]),
         .testTarget(name: "LocalOSSTests", dependencies: ["LocalOSS", "OSSKit", "CurlHTTP", "TestSupport"]),
-        .testTarget(name: "CurlHTTPTests", dependencies: [
-            "CurlHTTP", "Digests", "TestSupport",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["OSSBatch", "OSSKit", "LocalOSS", "CurlHTTP", "TestSupport"]),
+        .testTarget(
+            name: "CurlHTTPTests",
+            dependencies: [
+                "CurlHTTP", "Digests", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["OSSBatch", "OSSKit", "LocalOSS", "CurlHTTP", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

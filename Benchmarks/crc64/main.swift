@@ -12,7 +12,9 @@ buffer.withUnsafeMutableBytes { raw in
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     let words = raw.bindMemory(to: UInt64.self)
     for i in words.indices {
-        state ^= state << 13; state ^= state >> 7; state ^= state << 17
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
         words[i] = state
     }
 }
@@ -72,8 +74,10 @@ let combineSeconds = best {
     combined = crc
 }
 let perCombine = combineSeconds / Double(pieces.count) * 1e6
-print("CRC-64 combine of \(pieces.count) × 1 MiB pieces: \((perCombine * 100).rounded() / 100) µs per combine, "
-      + "\(rate(combineSeconds)) of data covered, matches whole-buffer CRC: \(combined == crcValue)")
+print(
+    "CRC-64 combine of \(pieces.count) × 1 MiB pieces: \((perCombine * 100).rounded() / 100) µs per combine, "
+        + "\(rate(combineSeconds)) of data covered, matches whole-buffer CRC: \(combined == crcValue)"
+)
 if combined != crcValue {
     print("ERROR: combined CRC differs from the streaming CRC")
 }

@@ -53,8 +53,10 @@ func cpuSeconds() -> Double {
 
 let args = Arguments(Array(CommandLine.arguments.dropFirst()))
 let environment = ProcessInfo.processInfo.environment
-let credentials = Credentials(accessKeyID: environment["OSS_ACCESS_KEY_ID"] ?? "bench",
-                              accessKeySecret: environment["OSS_ACCESS_KEY_SECRET"] ?? "bench")
+let credentials = Credentials(
+    accessKeyID: environment["OSS_ACCESS_KEY_ID"] ?? "bench",
+    accessKeySecret: environment["OSS_ACCESS_KEY_SECRET"] ?? "bench"
+)
 let descriptor = open(args.file, O_RDONLY)
 if descriptor < 0 { fail("cannot open \(args.file)") }
 var status = stat()
@@ -64,15 +66,26 @@ let partSize = Int64(args.partMiB) << 20
 let partCount = Int((size + partSize - 1) / partSize)
 
 let http = CurlHTTPClient()
-let client = OSSClient(configuration: OSSClientConfiguration(endpoint: args.endpoint, region: args.region,
-                                                             signature: args.signature, addressing: .path),
-                       credentials: credentials, http: http)
+let client = OSSClient(
+    configuration: OSSClientConfiguration(
+        endpoint: args.endpoint,
+        region: args.region,
+        signature: args.signature,
+        addressing: .path
+    ),
+    credentials: credentials,
+    http: http
+)
 
 let clock = ContinuousClock()
 let started = clock.now
 let cpuStart = cpuSeconds()
 do {
-    let uploadID = try await client.initiateMultipartUpload(bucket: args.bucket, key: args.key, options: ObjectOptions()).uploadID
+    let uploadID = try await client.initiateMultipartUpload(
+        bucket: args.bucket,
+        key: args.key,
+        options: ObjectOptions()
+    ).uploadID
     // A sliding window of `parallel` parts: a new part starts as soon as one finishes.
     let results = try await withThrowingTaskGroup(of: UploadPartResult.self) { group in
         var next = 0
@@ -83,8 +96,13 @@ do {
             let length = min(partSize, size - offset)
             next += 1
             group.addTask {
-                try await client.uploadPart(bucket: args.bucket, key: args.key, uploadID: uploadID, partNumber: number,
-                                            body: .file(descriptor: descriptor, offset: offset, length: length))
+                try await client.uploadPart(
+                    bucket: args.bucket,
+                    key: args.key,
+                    uploadID: uploadID,
+                    partNumber: number,
+                    body: .file(descriptor: descriptor, offset: offset, length: length)
+                )
             }
         }
         while next < min(args.parallel, partCount) { addPart() }
@@ -95,17 +113,30 @@ do {
         return done.sorted { $0.partNumber < $1.partNumber }
     }
     let completed = try await client.completeMultipartUpload(
-        bucket: args.bucket, key: args.key, uploadID: uploadID,
-        parts: results.map { CompletedPart(partNumber: $0.partNumber, etag: $0.etag) }, callback: nil)
+        bucket: args.bucket,
+        key: args.key,
+        uploadID: uploadID,
+        parts: results.map { CompletedPart(partNumber: $0.partNumber, etag: $0.etag) },
+        callback: nil
+    )
     let wall = (clock.now - started)
     let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
     // The object's CRC from the parts' CRCs (each already checked against the bytes sent).
     let combined = results.reduce(UInt64(0)) { CRC64.combine($0, $1.crc64, lengthB: UInt64($1.size)) }
     let crcOK = completed.crc64.map { $0 == combined } ?? false
     let retries = results.reduce(0) { $0 + $1.attempts - 1 }
-    print(String(format: "ossclient bytes=%lld parts=%d parallel=%d wall_s=%.3f MB_s=%.1f cpu_s=%.3f retries=%d",
-                 size, partCount, args.parallel, seconds, Double(size) / seconds / 1e6, cpuSeconds() - cpuStart,
-                 retries) + " crc64_ok=\(crcOK ? "yes" : "no")")
+    print(
+        String(
+            format: "ossclient bytes=%lld parts=%d parallel=%d wall_s=%.3f MB_s=%.1f cpu_s=%.3f retries=%d",
+            size,
+            partCount,
+            args.parallel,
+            seconds,
+            Double(size) / seconds / 1e6,
+            cpuSeconds() - cpuStart,
+            retries
+        ) + " crc64_ok=\(crcOK ? "yes" : "no")"
+    )
 } catch {
     fail("\(error)")
 }

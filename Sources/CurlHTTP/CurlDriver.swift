@@ -74,7 +74,10 @@ final class CurlDriver: @unchecked Sendable {
         var running: Int32 = 0
         while true {
             let (pending, cancelled, stopping) = inbox.withLock { box in
-                defer { box.pending.removeAll(); box.cancelled.removeAll() }
+                defer {
+                    box.pending.removeAll()
+                    box.cancelled.removeAll()
+                }
                 return (box.pending, box.cancelled, box.stopping)
             }
             if stopping {
@@ -99,18 +102,32 @@ final class CurlDriver: @unchecked Sendable {
             transfer.resume(with: .failure(HTTPTransportError.cancelled))
             return
         }
-        if let bad = transfer.request.headers.firstIndex(where: { Self.breaksLine($0.name) || Self.breaksLine($0.value) }) {
+        if let bad = transfer.request.headers.firstIndex(where: {
+            Self.breaksLine($0.name) || Self.breaksLine($0.value)
+        }) {
             // A CR or LF would inject header lines. The value may be a secret, so only the position and a
             // clean name are reported.
             let name = transfer.request.headers[bad].name
             let shown = Self.breaksLine(name) ? "#\(bad + 1)" : "#\(bad + 1) (\(name))"
-            transfer.resume(with: .failure(HTTPTransportError.other(code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue),
-                                                                   message: "request header \(shown) contains a line break")))
+            transfer.resume(
+                with: .failure(
+                    HTTPTransportError.other(
+                        code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue),
+                        message: "request header \(shown) contains a line break"
+                    )
+                )
+            )
             return
         }
         guard let easy = idleHandles.popLast() ?? EasyHandle() else {
-            transfer.resume(with: .failure(HTTPTransportError.other(code: Int(CURLE_OUT_OF_MEMORY.rawValue),
-                                                                   message: "curl_easy_init failed")))
+            transfer.resume(
+                with: .failure(
+                    HTTPTransportError.other(
+                        code: Int(CURLE_OUT_OF_MEMORY.rawValue),
+                        message: "curl_easy_init failed"
+                    )
+                )
+            )
             return
         }
         easy.prepare(transfer, configuration: configuration)
@@ -138,13 +155,17 @@ final class CurlDriver: @unchecked Sendable {
         while let message = curl_multi_info_read(multi, &queued) {
             // The message is only valid until the handle is removed: read it completely first.
             guard message.pointee.msg == CURLMSG_DONE, let raw = message.pointee.easy_handle,
-                  let transfer = active[raw], let easy = transfer.easy else { continue }
+                let transfer = active[raw], let easy = transfer.easy
+            else { continue }
             let code = ccurl_msg_result(message)
             if code == CURLE_OK {
                 end(transfer, with: .success(transfer.response(status: easy.responseCode)))
             } else {
-                let error = HTTPTransportError(code: code, detail: easy.errorText,
-                                               bodyReadFailure: transfer.bodyReadFailure)
+                let error = HTTPTransportError(
+                    code: code,
+                    detail: easy.errorText,
+                    bodyReadFailure: transfer.bodyReadFailure
+                )
                 end(transfer, with: .failure(error))
             }
         }
@@ -186,7 +207,10 @@ final class CurlDriver: @unchecked Sendable {
         let pending = inbox.withLock { box in
             // Under the lock no other thread can be inside curl_multi_wakeup (stopping is already set).
             curl_multi_cleanup(multi)
-            defer { box.pending.removeAll(); box.cancelled.removeAll() }
+            defer {
+                box.pending.removeAll()
+                box.cancelled.removeAll()
+            }
             return box.pending
         }
         for transfer in pending { transfer.resume(with: .failure(HTTPTransportError.cancelled)) }

@@ -6,7 +6,12 @@ public struct HTTPRequest: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: HTTPRequestBody
 
-    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: HTTPRequestBody = .none) {
+    public init(
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        body: HTTPRequestBody = .none
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -42,7 +47,13 @@ public struct HTTPResponse: Sendable {
     /// MD5 of the request body as sent, when the request asked for it (`CurlHTTPClient.send(_:md5:)`).
     public var sentBodyMD5: [UInt8]?
 
-    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], sentBodyCRC64: UInt64 = 0, sentBodyMD5: [UInt8]? = nil) {
+    public init(
+        status: Int,
+        headers: [(name: String, value: String)],
+        body: [UInt8],
+        sentBodyCRC64: UInt64 = 0,
+        sentBodyMD5: [UInt8]? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -92,12 +103,15 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
 
 extension HTTPRequest: CustomStringConvertible, CustomDebugStringConvertible {
     /// Headers that carry credentials; their values never appear in descriptions or logs.
-    static let sensitiveHeaders: Set<String> = ["authorization", "x-oss-security-token", "proxy-authorization", "cookie"]
+    static let sensitiveHeaders: Set<String> = [
+        "authorization", "x-oss-security-token", "proxy-authorization", "cookie",
+    ]
 
     /// `PUT http://…/key [Content-Type: text/plain, Authorization: <redacted>] body 1024 B`.
     public var description: String {
         let shown = headers.map { header in
-            HTTPRequest.sensitiveHeaders.contains(header.name.lowercased()) ? "\(header.name): <redacted>" : "\(header.name): \(header.value)"
+            HTTPRequest.sensitiveHeaders.contains(header.name.lowercased())
+                ? "\(header.name): <redacted>" : "\(header.name): \(header.value)"
         }
         return "\(method) \(url) [\(shown.joined(separator: ", "))] body \(body.length) B"
     }

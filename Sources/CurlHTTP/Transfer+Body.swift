@@ -44,12 +44,14 @@ extension Transfer {
             let n = pread(bodyDescriptor, base, count, off_t(bodyOffset + position))
             if n > 0 { return n }
             if n == 0 {
-                bodyReadFailure = "file ended \(bodyLength - position) bytes before the body's end (offset \(bodyOffset + position))"
+                bodyReadFailure =
+                    "file ended \(bodyLength - position) bytes before the body's end (offset \(bodyOffset + position))"
                 return 0
             }
             let code = errno
             if code == EINTR { continue }
-            bodyReadFailure = "pread(fd \(bodyDescriptor), offset \(bodyOffset + position)): \(String(cString: strerror(code)))"
+            bodyReadFailure =
+                "pread(fd \(bodyDescriptor), offset \(bodyOffset + position)): \(String(cString: strerror(code)))"
             return 0
         }
     }

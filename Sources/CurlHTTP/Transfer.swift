@@ -44,11 +44,20 @@ final class Transfer: @unchecked Sendable {
         bodyLength = request.body.length
         switch request.body {
         case .none:
-            bodyBytes = []; bodyDescriptor = -1; bodyOffset = 0; bodyIsFile = false
+            bodyBytes = []
+            bodyDescriptor = -1
+            bodyOffset = 0
+            bodyIsFile = false
         case .bytes(let bytes):
-            bodyBytes = bytes; bodyDescriptor = -1; bodyOffset = 0; bodyIsFile = false
+            bodyBytes = bytes
+            bodyDescriptor = -1
+            bodyOffset = 0
+            bodyIsFile = false
         case .file(let descriptor, let offset, _):
-            bodyBytes = []; bodyDescriptor = descriptor; bodyOffset = offset; bodyIsFile = true
+            bodyBytes = []
+            bodyDescriptor = descriptor
+            bodyOffset = offset
+            bodyIsFile = true
         }
     }
 
@@ -61,7 +70,12 @@ final class Transfer: @unchecked Sendable {
 
     /// The response as collected so far, with the body's hashes.
     func response(status: Int) -> HTTPResponse {
-        HTTPResponse(status: status, headers: headers, body: responseBody,
-                     sentBodyCRC64: crc.value, sentBodyMD5: md5?.finalize())
+        HTTPResponse(
+            status: status,
+            headers: headers,
+            body: responseBody,
+            sentBodyCRC64: crc.value,
+            sentBodyMD5: md5?.finalize()
+        )
     }
 }

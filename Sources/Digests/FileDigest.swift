@@ -12,12 +12,19 @@ public enum FileDigest {
         public var errno: Int32
         public var offset: Int64
         public var description: String {
-            errno == 0 ? "file ended early at offset \(offset)" : "pread at offset \(offset): \(String(cString: strerror(errno)))"
+            errno == 0
+                ? "file ended early at offset \(offset)"
+                : "pread at offset \(offset): \(String(cString: strerror(errno)))"
         }
     }
 
     /// MD5 of `length` bytes of `descriptor` from `offset`.
-    public static func md5(descriptor: Int32, offset: Int64, length: Int64, chunkSize: Int = 1 << 20) throws(ReadError) -> [UInt8] {
+    public static func md5(
+        descriptor: Int32,
+        offset: Int64,
+        length: Int64,
+        chunkSize: Int = 1 << 20
+    ) throws(ReadError) -> [UInt8] {
         let md5 = MD5()
         var buffer = [UInt8](repeating: 0, count: max(1, min(chunkSize, Int(clamping: max(length, 1)))))
         var position = offset

@@ -6,7 +6,9 @@ public enum HMAC {
     public static func sha256(key: [UInt8], message: [UInt8]) -> [UInt8] { compute(EVP_sha256(), key, message) }
 
     public static func sha1(key: [UInt8], message: String) -> [UInt8] { sha1(key: key, message: Array(message.utf8)) }
-    public static func sha256(key: [UInt8], message: String) -> [UInt8] { sha256(key: key, message: Array(message.utf8)) }
+    public static func sha256(key: [UInt8], message: String) -> [UInt8] {
+        sha256(key: key, message: Array(message.utf8))
+    }
 
     private static func compute(_ md: OpaquePointer?, _ key: [UInt8], _ message: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
@@ -14,8 +16,15 @@ public enum HMAC {
         // OpenSSL reads key.count and message.count bytes and writes at most EVP_MAX_MD_SIZE into `out`.
         key.withUnsafeBytes { k in
             message.withUnsafeBytes { m in
-                _ = COpenSSL.HMAC(md, k.baseAddress, Int32(k.count),
-                                  m.baseAddress?.assumingMemoryBound(to: UInt8.self), m.count, &out, &length)
+                _ = COpenSSL.HMAC(
+                    md,
+                    k.baseAddress,
+                    Int32(k.count),
+                    m.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                    m.count,
+                    &out,
+                    &length
+                )
             }
         }
         return Array(out.prefix(Int(length)))

@@ -8,24 +8,33 @@ public enum ByteOrder {
 
     /// Whether `a1 + a2` sorts before `b1 + b2` by UTF-8 bytes, without building either string.
     public static func precedes(joining a1: String, _ a2: String, _ b1: String, _ b2: String) -> Bool {
-        var a1 = a1, a2 = a2, b1 = b1, b2 = b2
+        var a1 = a1
+        var a2 = a2
+        var b1 = b1
+        var b2 = b2
         // `withUTF8` makes each string's storage contiguous (native strings already are) and borrows it for
         // the duration of the comparison.
-        return a1.withUTF8 { pa1 in a2.withUTF8 { pa2 in b1.withUTF8 { pb1 in b2.withUTF8 { pb2 in
-            var a = JoinedBytes(UnsafeRawBufferPointer(pa1), UnsafeRawBufferPointer(pa2))
-            var b = JoinedBytes(UnsafeRawBufferPointer(pb1), UnsafeRawBufferPointer(pb2))
-            // Compare the longest stretch both have left in their current part, then move on.
-            while let x = a.current, let y = b.current {
-                let n = min(x.count, y.count)
-                if let px = x.baseAddress, let py = y.baseAddress {
-                    let order = memcmp(px, py, n)
-                    if order != 0 { return order < 0 }
+        return a1.withUTF8 { pa1 in
+            a2.withUTF8 { pa2 in
+                b1.withUTF8 { pb1 in
+                    b2.withUTF8 { pb2 in
+                        var a = JoinedBytes(UnsafeRawBufferPointer(pa1), UnsafeRawBufferPointer(pa2))
+                        var b = JoinedBytes(UnsafeRawBufferPointer(pb1), UnsafeRawBufferPointer(pb2))
+                        // Compare the longest stretch both have left in their current part, then move on.
+                        while let x = a.current, let y = b.current {
+                            let n = min(x.count, y.count)
+                            if let px = x.baseAddress, let py = y.baseAddress {
+                                let order = memcmp(px, py, n)
+                                if order != 0 { return order < 0 }
+                            }
+                            a.advance(by: n)
+                            b.advance(by: n)
+                        }
+                        return a.current == nil && b.current != nil
+                    }
                 }
-                a.advance(by: n)
-                b.advance(by: n)
             }
-            return a.current == nil && b.current != nil
-        } } } }
+        }
     }
 
     /// Two byte buffers read as one, a stretch at a time.
@@ -92,8 +101,10 @@ public enum ByteOrder {
             bytes.withUnsafeBytes { buffer in
                 tagged.sort { a, b in
                     if a.window != b.window { return a.window < b.window }
-                    return ByteOrder.compare(UnsafeRawBufferPointer(rebasing: buffer[bounds[a.position]]),
-                                             UnsafeRawBufferPointer(rebasing: buffer[bounds[b.position]]))
+                    return ByteOrder.compare(
+                        UnsafeRawBufferPointer(rebasing: buffer[bounds[a.position]]),
+                        UnsafeRawBufferPointer(rebasing: buffer[bounds[b.position]])
+                    )
                 }
             }
             return tagged.map(\.position)

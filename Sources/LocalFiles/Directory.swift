@@ -35,10 +35,15 @@ public final class Directory {
                 if length <= 2 && raw[0] == 0x2E && (length == 1 || raw[1] == 0x2E) { return nil }  // "." and ".."
                 // The kernel always ends `d_name` with a NUL within the array, which `validatingCString` reads to
                 // (the check is for a name filling it, which Linux never returns).
-                let utf8Name = length < raw.count
-                    ? raw.baseAddress.flatMap { String(validatingCString: $0.assumingMemoryBound(to: CChar.self)) } : nil
-                return DirectoryEntry(utf8Name: utf8Name, bytes: Array(raw[..<length]),
-                                      kind: FileKind(direntType: entry.pointee.d_type))
+                let utf8Name =
+                    length < raw.count
+                    ? raw.baseAddress.flatMap { String(validatingCString: $0.assumingMemoryBound(to: CChar.self)) }
+                    : nil
+                return DirectoryEntry(
+                    utf8Name: utf8Name,
+                    bytes: Array(raw[..<length]),
+                    kind: FileKind(direntType: entry.pointee.d_type)
+                )
             }
             if let listed { result.append(listed) }
         }
@@ -58,7 +63,11 @@ public final class Directory {
         var st = stat()
         let flags = followSymlinks ? Int32(0) : AT_SYMLINK_NOFOLLOW
         guard fstatat(dirfd(stream), name, &st, flags) == 0 else {
-            throw FileSystemError(operation: "stat", path: (path.hasSuffix("/") ? path : path + "/") + name, errno: errno)
+            throw FileSystemError(
+                operation: "stat",
+                path: (path.hasSuffix("/") ? path : path + "/") + name,
+                errno: errno
+            )
         }
         return FileStatus(st)
     }

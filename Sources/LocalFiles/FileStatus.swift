@@ -15,8 +15,16 @@ public struct FileStatus: Sendable, Hashable {
     public var owner: UInt32
     public var group: UInt32
 
-    public init(kind: FileKind, size: Int64, mtimeNanoseconds: Int64, inode: UInt64, device: UInt64, permissions: UInt32,
-                owner: UInt32 = 0, group: UInt32 = 0) {
+    public init(
+        kind: FileKind,
+        size: Int64,
+        mtimeNanoseconds: Int64,
+        inode: UInt64,
+        device: UInt64,
+        permissions: UInt32,
+        owner: UInt32 = 0,
+        group: UInt32 = 0
+    ) {
         self.kind = kind
         self.size = size
         self.mtimeNanoseconds = mtimeNanoseconds
@@ -28,10 +36,16 @@ public struct FileStatus: Sendable, Hashable {
     }
 
     init(_ st: stat) {
-        self.init(kind: FileKind(mode: st.st_mode), size: Int64(st.st_size),
-                  mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-                  inode: UInt64(st.st_ino), device: UInt64(st.st_dev), permissions: UInt32(st.st_mode) & 0o7777,
-                  owner: UInt32(st.st_uid), group: UInt32(st.st_gid))
+        self.init(
+            kind: FileKind(mode: st.st_mode),
+            size: Int64(st.st_size),
+            mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+            inode: UInt64(st.st_ino),
+            device: UInt64(st.st_dev),
+            permissions: UInt32(st.st_mode) & 0o7777,
+            owner: UInt32(st.st_uid),
+            group: UInt32(st.st_gid)
+        )
     }
 
     /// `stat(2)`: follows symbolic links.

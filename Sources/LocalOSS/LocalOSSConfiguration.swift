@@ -22,9 +22,15 @@ public struct LocalOSSConfiguration: Sendable {
     /// (OSS: 15 minutes). nil: not checked (so recorded requests can be replayed).
     public var maxClockSkew: TimeInterval? = nil
 
-    public init(dataDirectory: URL, buckets: Set<String>, accessKeys: [String: String] = [:],
-                region: String = "cn-hangzhou", discardBodies: Bool = false, port: Int = 0,
-                callbackTimeout: TimeInterval = 5) {
+    public init(
+        dataDirectory: URL,
+        buckets: Set<String>,
+        accessKeys: [String: String] = [:],
+        region: String = "cn-hangzhou",
+        discardBodies: Bool = false,
+        port: Int = 0,
+        callbackTimeout: TimeInterval = 5
+    ) {
         self.dataDirectory = dataDirectory
         self.buckets = buckets
         self.accessKeys = accessKeys

@@ -35,8 +35,11 @@ public final class LocalOSSServer: Sendable {
 
     public init(configuration: LocalOSSConfiguration) throws {
         self.configuration = configuration
-        store = try ObjectStore(root: configuration.dataDirectory, buckets: configuration.buckets,
-                                discard: configuration.discardBodies)
+        store = try ObjectStore(
+            root: configuration.dataDirectory,
+            buckets: configuration.buckets,
+            discard: configuration.discardBodies
+        )
         verifier = SignatureVerifier(accessKeys: configuration.accessKeys, region: configuration.region)
         callbacks = CallbackSender(timeout: configuration.callbackTimeout)
     }
@@ -57,15 +60,22 @@ public final class LocalOSSServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             // Bigger reads mean fewer body chunks through the HTTP decoder and the async stream (GB/s benchmarks).
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 262_144, maximum: 1 << 20))
+            .childChannelOption(
+                .recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 262_144, maximum: 1 << 20)
+            )
             .bind(host: "127.0.0.1", port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     stats.connectionAccepted()
                     let id = ObjectIdentifier(channel)
                     registry.withLockedValue { $0.connections[id] = channel }
-                    channel.closeFuture.whenComplete { _ in _ = registry.withLockedValue { $0.connections.removeValue(forKey: id) } }
+                    channel.closeFuture.whenComplete { _ in
+                        _ = registry.withLockedValue { $0.connections.removeValue(forKey: id) }
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: channel
+                    )
                 }
             }
         let port = server.channel.localAddress?.port ?? 0

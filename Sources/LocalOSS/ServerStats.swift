@@ -13,8 +13,15 @@ public struct ServerStatsSnapshot: Sendable, Codable, Hashable {
 
 /// Thread-safe request and connection counters.
 public final class ServerStats: Sendable {
-    private let box = NIOLockedValueBox(ServerStatsSnapshot(requestsTotal: 0, requestsInFlight: 0, maxRequestsInFlight: 0,
-                                                              connectionsAccepted: 0, bytesReceived: 0))
+    private let box = NIOLockedValueBox(
+        ServerStatsSnapshot(
+            requestsTotal: 0,
+            requestsInFlight: 0,
+            maxRequestsInFlight: 0,
+            connectionsAccepted: 0,
+            bytesReceived: 0
+        )
+    )
     public init() {}
 
     public var snapshot: ServerStatsSnapshot { box.withLockedValue { $0 } }

@@ -28,8 +28,13 @@ public struct OSSClientConfiguration: Sendable {
     /// Entries per page of ListParts, ListMultipartUploads and ListObjectsV2 (OSS allows 1…1000).
     public var listPageSize: Int = 1000
 
-    public init(endpoint: String, region: String, signature: SignatureVersion = .v4,
-                addressing: Addressing = .virtualHost, retry: RetryPolicy = RetryPolicy()) {
+    public init(
+        endpoint: String,
+        region: String,
+        signature: SignatureVersion = .v4,
+        addressing: Addressing = .virtualHost,
+        retry: RetryPolicy = RetryPolicy()
+    ) {
         self.endpoint = endpoint
         self.region = region
         self.signature = signature

@@ -12,8 +12,15 @@ public struct OSSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
     /// Other elements of the error XML (e.g. `UploadId`), and for 203 CallbackFailed the raw body.
     public var details: [String: String]
 
-    public init(httpStatus: Int, code: String, message: String, requestID: String, hostID: String? = nil,
-                ec: String? = nil, details: [String: String] = [:]) {
+    public init(
+        httpStatus: Int,
+        code: String,
+        message: String,
+        requestID: String,
+        hostID: String? = nil,
+        ec: String? = nil,
+        details: [String: String] = [:]
+    ) {
         self.httpStatus = httpStatus
         self.code = code
         self.message = message

@@ -91,9 +91,20 @@ public struct ObjectOptions: Sendable, Hashable, Codable {
         forbidOverwrite: Bool = false,
         callback: UploadCallback? = nil
     ) {
-        storage = Storage(Fields(contentType: contentType, acl: acl, storageClass: storageClass, metadata: metadata,
-                                 tags: tags, cacheControl: cacheControl, contentDisposition: contentDisposition,
-                                 contentEncoding: contentEncoding, forbidOverwrite: forbidOverwrite, callback: callback))
+        storage = Storage(
+            Fields(
+                contentType: contentType,
+                acl: acl,
+                storageClass: storageClass,
+                metadata: metadata,
+                tags: tags,
+                cacheControl: cacheControl,
+                contentDisposition: contentDisposition,
+                contentEncoding: contentEncoding,
+                forbidOverwrite: forbidOverwrite,
+                callback: callback
+            )
+        )
     }
 
     public static func == (a: ObjectOptions, b: ObjectOptions) -> Bool {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LocalOSS
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,8 @@ struct LocalOSSCommand: AsyncParsableCommand {
             Prints `listening 127.0.0.1:PORT` as its first line, then serves until SIGTERM or SIGINT.
             Access keys come from --access-key ID:SECRET, --access-key-file FILE (lines ID:SECRET) or
             LOCALOSS_ACCESS_KEYS=ID:SECRET,...; with none, anonymous requests are accepted.
-            """)
+            """
+    )
 
     @Option(help: "TCP port on 127.0.0.1 (0 picks a free one).")
     var port = 0
@@ -26,7 +28,10 @@ struct LocalOSSCommand: AsyncParsableCommand {
     @Option(name: .customLong("bucket"), help: "A bucket to serve (repeatable); others are NoSuchBucket.")
     var buckets: [String] = []
 
-    @Option(name: .customLong("access-key"), help: "ID:SECRET (repeatable). Prefer --access-key-file: argv is visible to other users.")
+    @Option(
+        name: .customLong("access-key"),
+        help: "ID:SECRET (repeatable). Prefer --access-key-file: argv is visible to other users."
+    )
     var accessKeys: [String] = []
 
     @Option(help: "File of ID:SECRET lines.")
@@ -35,7 +40,10 @@ struct LocalOSSCommand: AsyncParsableCommand {
     @Option(help: "Region expected in V4 signatures.")
     var region = "cn-hangzhou"
 
-    @Option(help: "Refuse requests signed more than this many seconds off the server's clock (OSS: 900). Default: not checked.")
+    @Option(
+        help:
+            "Refuse requests signed more than this many seconds off the server's clock (OSS: 900). Default: not checked."
+    )
     var maxClockSkew: Double?
 
     @Option(help: "Seconds added to the server's clock (to test clients' clock-skew correction).")
@@ -48,7 +56,9 @@ struct LocalOSSCommand: AsyncParsableCommand {
         var keys: [String: String] = [:]
         var specs = accessKeys
         if let file = accessKeyFile {
-            specs += try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+            specs += try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline).map(
+                String.init
+            )
         }
         if let env = ProcessInfo.processInfo.environment["LOCALOSS_ACCESS_KEYS"] {
             specs += env.split(separator: ",").map(String.init)
@@ -64,8 +74,14 @@ struct LocalOSSCommand: AsyncParsableCommand {
         }
         guard !buckets.isEmpty else { throw ValidationError("at least one --bucket is required") }
 
-        var configuration = LocalOSSConfiguration(dataDirectory: URL(fileURLWithPath: data), buckets: Set(buckets),
-                                                  accessKeys: keys, region: region, discardBodies: discard, port: port)
+        var configuration = LocalOSSConfiguration(
+            dataDirectory: URL(fileURLWithPath: data),
+            buckets: Set(buckets),
+            accessKeys: keys,
+            region: region,
+            discardBodies: discard,
+            port: port
+        )
         configuration.maxClockSkew = maxClockSkew
         configuration.clockOffset = clockOffset
         let server = try LocalOSSServer(configuration: configuration)

@@ -8,7 +8,9 @@ struct AbortCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "abort",
         abstract: "Abort every open multipart upload that a report's checkpoints hold, and delete those checkpoints.",
-        discussion: "For a batch given up on: OSS keeps (and bills) the parts of an unfinished upload until it is aborted.")
+        discussion:
+            "For a batch given up on: OSS keeps (and bills) the parts of an unfinished upload until it is aborted."
+    )
 
     @OptionGroup var target: ReportArguments
     @OptionGroup var execution: ExecutionOptions
@@ -17,10 +19,15 @@ struct AbortCommand: AsyncParsableCommand {
         let loaded = try target.load()
         let logger = BatchRunner.makeLogger(options: execution, display: ProgressHolder())
         do {
-            let result = try await UploadAborter(report: loaded, logger: logger,
-                                                 resolver: CredentialsResolver(commandLineFile: execution.credentialsFile,
-                                                                               profile: execution.profile,
-                                                                               manifestSource: loaded.credentials)).abortAll()
+            let result = try await UploadAborter(
+                report: loaded,
+                logger: logger,
+                resolver: CredentialsResolver(
+                    commandLineFile: execution.credentialsFile,
+                    profile: execution.profile,
+                    manifestSource: loaded.credentials
+                )
+            ).abortAll()
             print("aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed")
             throw ExitCode(result.failed == 0 ? ExitStatus.success.rawValue : ExitStatus.jobsFailed.rawValue)
         } catch let error as CredentialsError {

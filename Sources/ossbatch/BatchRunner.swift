@@ -6,7 +6,12 @@ import OSSKit
 
 /// Options shared by `run` and `resume`: credentials, progress and logging.
 struct ExecutionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("INI file with access_key_id / access_key_secret [/ security_token] (mode 0600).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "INI file with access_key_id / access_key_secret [/ security_token] (mode 0600).",
+            valueName: "file"
+        )
+    )
     var credentialsFile: String?
 
     @Option(help: "Profile (section) of the credentials file. Default: the manifest's, else 'default'.")
@@ -36,21 +41,31 @@ struct ExecutionOptions: ParsableArguments {
 /// Runs a batch from a report to its end, the part `run` and `resume` share: credentials, the engine,
 /// signals, progress, the summary and the exit code.
 enum BatchRunner {
-    static func execute(report: Report, store: ReportStore, command: String, options: ExecutionOptions) async -> ExitStatus {
+    static func execute(
+        report: Report,
+        store: ReportStore,
+        command: String,
+        options: ExecutionOptions
+    ) async -> ExitStatus {
         let display = ProgressHolder()
         let logger = makeLogger(options: options, display: display)
 
         let credentials: Credentials
         do {
-            credentials = try CredentialsResolver(commandLineFile: options.credentialsFile, profile: options.profile,
-                                                  manifestSource: report.credentials).resolve()
+            credentials = try CredentialsResolver(
+                commandLineFile: options.credentialsFile,
+                profile: options.profile,
+                manifestSource: report.credentials
+            ).resolve()
         } catch {
             var failed = report
             failed.status = .fatal
             failed.fatalError = JobError(code: "NoCredentials", message: error.message)
             try? store.write(failed)
             Console.printError("error: \(error.message)")
-            Console.printError("report: \(store.path) (nothing was sent; fix the credentials and run: ossbatch resume \(store.path))")
+            Console.printError(
+                "report: \(store.path) (nothing was sent; fix the credentials and run: ossbatch resume \(store.path))"
+            )
             return .fatal
         }
 
@@ -77,8 +92,12 @@ enum BatchRunner {
         session.http.shutdown()
 
         let elapsed = ContinuousClock.now - started
-        let summary = RunSummary(report: result.report, reportPath: store.path, elapsed: elapsed,
-                                 bytesSent: engine.progress.snapshot.bytesSent)
+        let summary = RunSummary(
+            report: result.report,
+            reportPath: store.path,
+            elapsed: elapsed,
+            bytesSent: engine.progress.snapshot.bytesSent
+        )
         if !options.quiet || result.exitStatus != .success {
             print(summary.text(), terminator: "")
         }

@@ -62,9 +62,11 @@ final class ProgressDisplay: Sendable {
     static func describe(_ s: BatchProgress.Snapshot, elapsed: Duration) -> String {
         let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         let rate = Double(s.bytesSent) / seconds
-        var parts = ["\(s.jobsDone)/\(s.jobsTotal) files",
-                     "\(ByteSize.format(s.bytesDone))/\(ByteSize.format(s.bytesTotal))",
-                     "\(ByteSize.format(Int64(rate)))/s"]
+        var parts = [
+            "\(s.jobsDone)/\(s.jobsTotal) files",
+            "\(ByteSize.format(s.bytesDone))/\(ByteSize.format(s.bytesTotal))",
+            "\(ByteSize.format(Int64(rate)))/s",
+        ]
         let remaining = s.bytesTotal - s.bytesDone
         if rate > 0, remaining > 0 { parts.append("ETA \(DurationText.format(Double(remaining) / rate))") }
         if s.jobsFailed > 0 { parts.append("\(s.jobsFailed) failed") }

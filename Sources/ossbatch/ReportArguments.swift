@@ -6,7 +6,12 @@ struct ReportArguments: ParsableArguments {
     @Argument(help: ArgumentHelp("The report of an earlier run (also works after kill -9).", valueName: "report"))
     var report: String
 
-    @Option(help: ArgumentHelp("Send to this endpoint instead of the report's (e.g. a new LocalOSS port).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Send to this endpoint instead of the report's (e.g. a new LocalOSS port).",
+            valueName: "url"
+        )
+    )
     var endpoint: String?
 
     /// The report with its journal folded in, opened for writing the outcome of this run.

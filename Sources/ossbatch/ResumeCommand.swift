@@ -6,8 +6,11 @@ import OSSBatch
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
-        abstract: "Finish a batch from its report: re-send nothing that succeeded, continue multipart uploads from their checkpoints.",
-        discussion: "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report.")
+        abstract:
+            "Finish a batch from its report: re-send nothing that succeeded, continue multipart uploads from their checkpoints.",
+        discussion:
+            "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report."
+    )
 
     @OptionGroup var target: ReportArguments
     @OptionGroup var execution: ExecutionOptions

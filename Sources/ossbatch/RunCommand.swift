@@ -12,12 +12,18 @@ struct RunCommand: AsyncParsableCommand {
             REPORT.journal as they happen), so a run that fails, is interrupted or killed can be finished \
             with 'ossbatch resume REPORT'. Credentials come from --credentials-file, the manifest's \
             target.credentials, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN.
-            """)
+            """
+    )
 
     @Argument(help: "The manifest (YAML). Relative paths inside it are resolved against its directory.")
     var manifest: String
 
-    @Option(help: ArgumentHelp("Where to write the report. Default: ossbatch-report-<time>.json beside the manifest.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to write the report. Default: ossbatch-report-<time>.json beside the manifest.",
+            valueName: "path"
+        )
+    )
     var report: String?
 
     @OptionGroup var target: TargetOptions
@@ -39,7 +45,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
         if !execution.quiet {
-            Console.printError("ossbatch: \(plan.jobs.count) files, \(ByteSize.format(plan.totals.bytes)) to oss://\(plan.target.bucket) at \(plan.target.endpoint); report: \(reportPath)")
+            Console.printError(
+                "ossbatch: \(plan.jobs.count) files, \(ByteSize.format(plan.totals.bytes)) to oss://\(plan.target.bucket) at \(plan.target.endpoint); report: \(reportPath)"
+            )
         }
         let status = await BatchRunner.execute(report: initial, store: store, command: "run", options: execution)
         throw ExitCode(status.rawValue)

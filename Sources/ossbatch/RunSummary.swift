@@ -11,8 +11,10 @@ struct RunSummary {
         let t = report.totals
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Int64(Double(bytesSent) / seconds) : 0
-        var lines = ["\(report.status.rawValue): \(t.succeeded) succeeded, \(t.skipped) skipped, \(t.failed) failed, \(t.pending) pending of \(t.jobs) files",
-                     "sent \(ByteSize.format(bytesSent)) in \(DurationText.format(seconds)) (\(ByteSize.format(rate))/s); \(ByteSize.format(t.bytesDone)) of \(ByteSize.format(t.bytes)) done"]
+        var lines = [
+            "\(report.status.rawValue): \(t.succeeded) succeeded, \(t.skipped) skipped, \(t.failed) failed, \(t.pending) pending of \(t.jobs) files",
+            "sent \(ByteSize.format(bytesSent)) in \(DurationText.format(seconds)) (\(ByteSize.format(rate))/s); \(ByteSize.format(t.bytesDone)) of \(ByteSize.format(t.bytes)) done",
+        ]
         if let fatal = report.fatalError { lines.append("stopped: \(fatal)") }
         let failed = report.jobs.filter { $0.outcome.status == .failed }
         for job in failed.prefix(10) {

@@ -28,13 +28,19 @@ struct StderrLogHandler: LogHandler {
         let line: String
         switch format {
         case .text:
-            let meta = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let meta =
+                merged.isEmpty
+                ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             line = "\(event.level.label): \(event.message)\(meta)\n"
         case .json:
-            var object: [String: String] = ["time": ISO8601DateFormatter().string(from: Date()), "level": "\(event.level)",
-                                            "message": "\(event.message)", "logger": label]
+            var object: [String: String] = [
+                "time": ISO8601DateFormatter().string(from: Date()), "level": "\(event.level)",
+                "message": "\(event.message)", "logger": label,
+            ]
             for (k, v) in merged { object[k] = "\(v)" }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+                ?? Data()
             line = String(decoding: data, as: UTF8.self) + "\n"
         }
         beforeWrite()

@@ -4,7 +4,12 @@ import OSSBatch
 /// `--endpoint`, `--bucket`, `--region`: replace the manifest's target values (shared by the commands
 /// that read a manifest).
 struct TargetOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Use this endpoint instead of target.endpoint (e.g. http://127.0.0.1:9000).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Use this endpoint instead of target.endpoint (e.g. http://127.0.0.1:9000).",
+            valueName: "url"
+        )
+    )
     var endpoint: String?
 
     @Option(help: ArgumentHelp("Use this bucket instead of target.bucket.", valueName: "name"))

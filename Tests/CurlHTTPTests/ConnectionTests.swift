@@ -1,8 +1,8 @@
 import CurlHTTP
 import Digests
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("CurlHTTPClient connections and failures", .timeLimit(.minutes(1)))
 struct ConnectionTests {
@@ -19,15 +19,19 @@ struct ConnectionTests {
 
     @Test func manyConcurrentRequestsCompleteOverFewerConnections() async throws {
         try await withServer { server, client in
-            let total = 64, width = 8
+            let total = 64
+            let width = 8
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                var started = 0, results: [Int] = []
+                var started = 0
+                var results: [Int] = []
                 func add() {
                     let index = started
                     started += 1
                     group.addTask {
                         let body = testBytes(10_000 + index, seed: UInt64(index + 1))
-                        let response = try await client.send(HTTPRequest(method: "PUT", url: server.url("/c/\(index)"), body: .bytes(body)))
+                        let response = try await client.send(
+                            HTTPRequest(method: "PUT", url: server.url("/c/\(index)"), body: .bytes(body))
+                        )
                         return response.header("x-body-crc64") == String(CRC64.checksum(body)) ? response.status : -1
                     }
                 }
@@ -55,7 +59,10 @@ struct ConnectionTests {
             _ = try await client.send(HTTPRequest(method: "GET", url: url))
             Issue.record("a closed port must not answer")
         } catch let error as HTTPTransportError {
-            guard case .connect = error else { Issue.record("expected .connect, got \(error)"); return }
+            guard case .connect = error else {
+                Issue.record("expected .connect, got \(error)")
+                return
+            }
         }
     }
 
@@ -65,7 +72,10 @@ struct ConnectionTests {
                 _ = try await client.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/tls"))
                 Issue.record("a TLS handshake with a plain HTTP server must fail")
             } catch let error as HTTPTransportError {
-                guard case .tls = error else { Issue.record("expected .tls, got \(error)"); return }
+                guard case .tls = error else {
+                    Issue.record("expected .tls, got \(error)")
+                    return
+                }
             }
         }
     }
@@ -81,7 +91,10 @@ struct ConnectionTests {
                 _ = try await client.send(HTTPRequest(method: "GET", url: server.url("/hang")))
                 Issue.record("a server that never answers must time out")
             } catch let error as HTTPTransportError {
-                guard case .timeout = error else { Issue.record("expected .timeout, got \(error)"); return }
+                guard case .timeout = error else {
+                    Issue.record("expected .timeout, got \(error)")
+                    return
+                }
             }
             #expect(clock.now - start >= .milliseconds(900))
         }
@@ -89,13 +102,18 @@ struct ConnectionTests {
 
     @Test func connectionClosedMidRequestIsReset() async throws {
         try await withServer { server, client in
-            for request in [HTTPRequest(method: "GET", url: server.url("/close")),
-                            HTTPRequest(method: "PUT", url: server.url("/close"), body: .bytes(testBytes(4 << 20)))] {
+            for request in [
+                HTTPRequest(method: "GET", url: server.url("/close")),
+                HTTPRequest(method: "PUT", url: server.url("/close"), body: .bytes(testBytes(4 << 20))),
+            ] {
                 do {
                     _ = try await client.send(request)
                     Issue.record("\(request.method) to a closing server must fail")
                 } catch let error as HTTPTransportError {
-                    guard case .reset = error else { Issue.record("expected .reset, got \(error)"); continue }
+                    guard case .reset = error else {
+                        Issue.record("expected .reset, got \(error)")
+                        continue
+                    }
                 }
             }
         }
@@ -103,7 +121,11 @@ struct ConnectionTests {
 
     @Test func cancellationAbortsTransferAndClientStillWorks() async throws {
         try await withServer { server, client in
-            let task = Task { try await client.send(HTTPRequest(method: "PUT", url: server.url("/hang"), body: .bytes(testBytes(1000)))) }
+            let task = Task {
+                try await client.send(
+                    HTTPRequest(method: "PUT", url: server.url("/hang"), body: .bytes(testBytes(1000)))
+                )
+            }
             try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             await #expect(throws: HTTPTransportError.cancelled) { try await task.value }
@@ -142,7 +164,9 @@ struct ConnectionTests {
         try await withServer(configuration) { server, client in
             let clock = ContinuousClock()
             let start = clock.now
-            let response = try await client.send(HTTPRequest(method: "PUT", url: server.url("/limited"), body: .bytes(body)))
+            let response = try await client.send(
+                HTTPRequest(method: "PUT", url: server.url("/limited"), body: .bytes(body))
+            )
             let elapsed = clock.now - start
             #expect(response.header("x-body-crc64") == String(CRC64.checksum(body)))
             #expect(elapsed >= .milliseconds(1500))

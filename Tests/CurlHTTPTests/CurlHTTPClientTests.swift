@@ -1,12 +1,14 @@
 import CurlHTTP
 import Digests
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs `body` against a fresh test server and client, stopping both afterwards.
-func withServer<T>(_ configuration: CurlHTTPConfiguration = CurlHTTPConfiguration(),
-                   _ body: (TestServer, CurlHTTPClient) async throws -> T) async throws -> T {
+func withServer<T>(
+    _ configuration: CurlHTTPConfiguration = CurlHTTPConfiguration(),
+    _ body: (TestServer, CurlHTTPClient) async throws -> T
+) async throws -> T {
     let server = try await TestServer.start()
     let client = CurlHTTPClient(configuration: configuration)
     defer { client.shutdown() }
@@ -24,8 +26,13 @@ func withServer<T>(_ configuration: CurlHTTPConfiguration = CurlHTTPConfiguratio
 struct RoundTripTests {
     @Test func getReturnsStatusHeadersAndBodyAndSendsNoExpect() async throws {
         try await withServer { server, client in
-            let response = try await client.send(HTTPRequest(method: "GET", url: server.url("/object"),
-                                                             headers: [("x-test-color", "blue")]))
+            let response = try await client.send(
+                HTTPRequest(
+                    method: "GET",
+                    url: server.url("/object"),
+                    headers: [("x-test-color", "blue")]
+                )
+            )
             #expect(response.status == 200)
             #expect(response.header("X-Test-Color") == "blue")
             #expect(response.header("x-method") == "GET")
@@ -38,7 +45,9 @@ struct RoundTripTests {
     @Test func putBytesArriveExactWithContentLength() async throws {
         let body = testBytes(300_001)
         try await withServer { server, client in
-            let response = try await client.send(HTTPRequest(method: "PUT", url: server.url("/put"), body: .bytes(body)))
+            let response = try await client.send(
+                HTTPRequest(method: "PUT", url: server.url("/put"), body: .bytes(body))
+            )
             #expect(response.status == 200)
             #expect(response.header("x-method") == "PUT")
             #expect(response.header("x-content-length") == "300001")
@@ -63,9 +72,15 @@ struct RoundTripTests {
     @Test func postStreamsBodyWithCallerContentType() async throws {
         let xml = Array("<CompleteMultipartUpload></CompleteMultipartUpload>".utf8)
         try await withServer { server, client in
-            let response = try await client.send(HTTPRequest(method: "POST", url: server.url("/complete"),
-                                                             headers: [("Content-Type", "application/xml")],
-                                                             body: .bytes(xml)), md5: true)
+            let response = try await client.send(
+                HTTPRequest(
+                    method: "POST",
+                    url: server.url("/complete"),
+                    headers: [("Content-Type", "application/xml")],
+                    body: .bytes(xml)
+                ),
+                md5: true
+            )
             #expect(response.header("x-content-type") == "application/xml")
             #expect(response.header("x-content-length") == String(xml.count))
             #expect(response.body == xml)
@@ -106,12 +121,20 @@ struct RequestValidationTests {
         try await withServer { server, client in
             let secret = "S3cr3tV4lue\r\nx-injected: yes"
             do {
-                _ = try await client.send(HTTPRequest(method: "GET", url: server.url("/x"),
-                                                      headers: [("x-oss-security-token", secret)]))
+                _ = try await client.send(
+                    HTTPRequest(
+                        method: "GET",
+                        url: server.url("/x"),
+                        headers: [("x-oss-security-token", secret)]
+                    )
+                )
                 Issue.record("a header with CR LF must not be sent")
             } catch let error as HTTPTransportError {
                 #expect(!error.description.contains("S3cr3tV4lue"))
-                guard case .other = error else { Issue.record("expected .other, got \(error)"); return }
+                guard case .other = error else {
+                    Issue.record("expected .other, got \(error)")
+                    return
+                }
             }
             #expect(server.requests == 0)
         }
@@ -124,7 +147,10 @@ struct RequestValidationTests {
             let response = try await client.send(HTTPRequest(method: "GET", url: "file:///etc/hostname"))
             Issue.record("file:// must not be fetched (got \(response.body.count) bytes)")
         } catch let error as HTTPTransportError {
-            guard case .other(let code, _) = error else { Issue.record("expected .other, got \(error)"); return }
+            guard case .other(let code, _) = error else {
+                Issue.record("expected .other, got \(error)")
+                return
+            }
             #expect(code == 1)  // CURLE_UNSUPPORTED_PROTOCOL
         }
     }

@@ -1,8 +1,8 @@
 import CurlHTTP
 import Digests
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -18,12 +18,16 @@ struct FileBodyTests {
         let descriptor = open(file.path, O_RDONLY)
         try #require(descriptor >= 0)
         defer { close(descriptor) }
-        let offset = 123_457, length = 3 * 1024 * 1024 + 5
+        let offset = 123_457
+        let length = 3 * 1024 * 1024 + 5
         let range = Array(contents[offset..<offset + length])
 
         try await withServer { server, client in
-            let request = HTTPRequest(method: "PUT", url: server.url("/part?partNumber=2"),
-                                      body: .file(descriptor: descriptor, offset: Int64(offset), length: Int64(length)))
+            let request = HTTPRequest(
+                method: "PUT",
+                url: server.url("/part?partNumber=2"),
+                body: .file(descriptor: descriptor, offset: Int64(offset), length: Int64(length))
+            )
             let response = try await client.send(request, md5: true)
             #expect(response.status == 200)
             #expect(response.header("x-body-length") == String(length))
@@ -43,8 +47,14 @@ struct FileBodyTests {
             // The first request opens a keep-alive connection; the server then drops the PUT sent on it
             // without answering, so curl rewinds the body (SEEKFUNCTION) and resends on a new connection.
             _ = try await client.send(HTTPRequest(method: "GET", url: server.url("/warm-up")))
-            let response = try await client.send(HTTPRequest(method: "PUT", url: server.url("/drop-reused"),
-                                                             body: .bytes(body)), md5: true)
+            let response = try await client.send(
+                HTTPRequest(
+                    method: "PUT",
+                    url: server.url("/drop-reused"),
+                    body: .bytes(body)
+                ),
+                md5: true
+            )
             #expect(response.status == 200)
             #expect(server.connections == 2)
             #expect(client.bodyBytesSent == 2 * Int64(body.count))
@@ -56,7 +66,11 @@ struct FileBodyTests {
 
     @Test func invalidDescriptorFailsAsBodyReadWithErrnoText() async throws {
         try await withServer { server, client in
-            let request = HTTPRequest(method: "PUT", url: server.url("/part"), body: .file(descriptor: -1, offset: 0, length: 1000))
+            let request = HTTPRequest(
+                method: "PUT",
+                url: server.url("/part"),
+                body: .file(descriptor: -1, offset: 0, length: 1000)
+            )
             await #expect(throws: HTTPTransportError.bodyRead("pread(fd -1, offset 0): Bad file descriptor")) {
                 try await client.send(request)
             }
@@ -70,8 +84,11 @@ struct FileBodyTests {
         try #require(descriptor >= 0)
         defer { close(descriptor) }
         try await withServer { server, client in
-            let request = HTTPRequest(method: "PUT", url: server.url("/part"),
-                                      body: .file(descriptor: descriptor, offset: 0, length: 1000))
+            let request = HTTPRequest(
+                method: "PUT",
+                url: server.url("/part"),
+                body: .file(descriptor: descriptor, offset: 0, length: 1000)
+            )
             do {
                 _ = try await client.send(request)
                 Issue.record("a directory descriptor must not be readable as a body")
@@ -96,11 +113,17 @@ struct FileBodyTests {
         try #require(descriptor >= 0)
         defer { close(descriptor) }
         try await withServer { server, client in
-            let request = HTTPRequest(method: "PUT", url: server.url("/part"),
-                                      body: .file(descriptor: descriptor, offset: 500, length: 1000))
+            let request = HTTPRequest(
+                method: "PUT",
+                url: server.url("/part"),
+                body: .file(descriptor: descriptor, offset: 500, length: 1000)
+            )
             await #expect(throws: HTTPTransportError.self) { try await client.send(request) }
             do { _ = try await client.send(request) } catch let error as HTTPTransportError {
-                guard case .bodyRead = error else { Issue.record("expected .bodyRead, got \(error)"); return }
+                guard case .bodyRead = error else {
+                    Issue.record("expected .bodyRead, got \(error)")
+                    return
+                }
             }
         }
     }

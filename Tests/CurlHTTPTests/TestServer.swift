@@ -87,7 +87,10 @@ private final class EchoHandler: ChannelInboundHandler {
             if path(of: request) == "/close" { context.close(promise: nil) }
         case .body(let buffer):
             guard let request = head else { return }
-            if path(of: request) == "/close" { context.close(promise: nil); return }
+            if path(of: request) == "/close" {
+                context.close(promise: nil)
+                return
+            }
             buffer.withUnsafeReadableBytes { bytes in
                 crc.update(bytes)
                 md5.update(bytes)
@@ -98,7 +101,10 @@ private final class EchoHandler: ChannelInboundHandler {
             guard let request = head else { return }
             head = nil
             if path(of: request) == "/hang" { return }
-            if path(of: request) == "/drop-reused" && served > 0 { context.close(promise: nil); return }
+            if path(of: request) == "/drop-reused" && served > 0 {
+                context.close(promise: nil)
+                return
+            }
             served += 1
             respond(to: request, context: context)
         }
@@ -111,7 +117,8 @@ private final class EchoHandler: ChannelInboundHandler {
     private func respond(to request: HTTPRequestHead, context: ChannelHandlerContext) {
         var status = 200
         if let query = request.uri.split(separator: "?", maxSplits: 1).dropFirst().first,
-           query.hasPrefix("status="), let code = Int(query.dropFirst(7)) {
+            query.hasPrefix("status="), let code = Int(query.dropFirst(7))
+        {
             status = code
         }
         let body: [UInt8] = request.method == .GET || request.method == .HEAD ? Array("hello".utf8) : echo
@@ -127,10 +134,17 @@ private final class EchoHandler: ChannelInboundHandler {
             headers.add(name: name, value: value)
         }
         headers.add(name: "content-length", value: String(body.count))
-        let responseHead = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        let responseHead = HTTPResponseHead(
+            version: .http1_1,
+            status: HTTPResponseStatus(statusCode: status),
+            headers: headers
+        )
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         if request.method != .HEAD {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))),
+                promise: nil
+            )
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

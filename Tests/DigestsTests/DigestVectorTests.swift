@@ -97,9 +97,15 @@ func pattern(_ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: $0 &
 
 @Test func sha256AndHMACMatchPublishedVectors() {
     // FIPS 180-2 and RFC 4231 test case 2 / RFC 2202 test case 2.
-    #expect(SHA256.hash(Array("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    #expect(HMAC.sha256(key: Array("Jefe".utf8), message: "what do ya want for nothing?").hexString
-        == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
-    #expect(HMAC.sha1(key: Array("Jefe".utf8), message: "what do ya want for nothing?").hexString
-        == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
+    #expect(
+        SHA256.hash(Array("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )
+    #expect(
+        HMAC.sha256(key: Array("Jefe".utf8), message: "what do ya want for nothing?").hexString
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    )
+    #expect(
+        HMAC.sha1(key: Array("Jefe".utf8), message: "what do ya want for nothing?").hexString
+            == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+    )
 }

@@ -22,8 +22,14 @@ final class OSSClientHarness: Sendable {
     /// Every retry the client reported, in order.
     var retries: [RetryEvent] { events.all }
 
-    private init(directory: TemporaryDirectory, server: LocalOSSServer, port: Int, http: CurlHTTPClient,
-                 client: OSSClient, events: RetryEvents) {
+    private init(
+        directory: TemporaryDirectory,
+        server: LocalOSSServer,
+        port: Int,
+        http: CurlHTTPClient,
+        client: OSSClient,
+        events: RetryEvents
+    ) {
         self.directory = directory
         self.server = server
         self.port = port
@@ -33,22 +39,45 @@ final class OSSClientHarness: Sendable {
     }
 
     /// Starts a server; the client signs with `secret` (default: the server's) and `signature`.
-    static func start(secret clientSecret: String = secret, signature: SignatureVersion = .v4,
-                      attempts: Int = 4) async throws -> OSSClientHarness {
+    static func start(
+        secret clientSecret: String = secret,
+        signature: SignatureVersion = .v4,
+        attempts: Int = 4
+    ) async throws -> OSSClientHarness {
         let directory = try TemporaryDirectory("ossclient")
-        let server = try LocalOSSServer(configuration: LocalOSSConfiguration(
-            dataDirectory: directory.url.appendingPathComponent("data"), buckets: [bucket],
-            accessKeys: [keyID: secret], region: "cn-hangzhou", callbackTimeout: 1))
+        let server = try LocalOSSServer(
+            configuration: LocalOSSConfiguration(
+                dataDirectory: directory.url.appendingPathComponent("data"),
+                buckets: [bucket],
+                accessKeys: [keyID: secret],
+                region: "cn-hangzhou",
+                callbackTimeout: 1
+            )
+        )
         let port = try await server.start()
         let http = CurlHTTPClient()
         let events = RetryEvents()
-        var configuration = OSSClientConfiguration(endpoint: "http://127.0.0.1:\(port)", region: "cn-hangzhou",
-                                                   signature: signature, addressing: .path,
-                                                   retry: RetryPolicy(attempts: attempts, baseDelay: 0.01, maxDelay: 0.05))
+        var configuration = OSSClientConfiguration(
+            endpoint: "http://127.0.0.1:\(port)",
+            region: "cn-hangzhou",
+            signature: signature,
+            addressing: .path,
+            retry: RetryPolicy(attempts: attempts, baseDelay: 0.01, maxDelay: 0.05)
+        )
         configuration.onRetry = { event in events.append(event) }
-        let client = OSSClient(configuration: configuration,
-                               credentials: Credentials(accessKeyID: keyID, accessKeySecret: clientSecret), http: http)
-        return OSSClientHarness(directory: directory, server: server, port: port, http: http, client: client, events: events)
+        let client = OSSClient(
+            configuration: configuration,
+            credentials: Credentials(accessKeyID: keyID, accessKeySecret: clientSecret),
+            http: http
+        )
+        return OSSClientHarness(
+            directory: directory,
+            server: server,
+            port: port,
+            http: http,
+            client: client,
+            events: events
+        )
     }
 
     func stop() async {
@@ -93,4 +122,3 @@ struct OpenFile {
 
     func close() { _ = Glibc.close(descriptor) }
 }
-

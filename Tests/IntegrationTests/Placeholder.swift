@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Test func builtProductsAreFoundBesideTheTests() {
     #expect(FileManager.default.isExecutableFile(atPath: Products.url("ossbatch").path))

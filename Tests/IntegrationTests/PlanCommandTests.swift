@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End to end: the real `ossbatch` binary, its stdout, stderr and exit status.
 @Suite struct PlanCommandTests {
@@ -13,7 +13,9 @@ import TestSupport
         try dir.write("tree/sub/b.json", "{}\n")
         try dir.write("tree/big.bin", String(repeating: "x", count: 250_000))
         try dir.write("notes.md", "# notes\n")
-        let manifest = try dir.write("batch.yaml", """
+        let manifest = try dir.write(
+            "batch.yaml",
+            """
             version: 1
             target:
               endpoint: https://oss-cn-hangzhou.aliyuncs.com
@@ -27,7 +29,8 @@ import TestSupport
               - source: notes.md
                 key: docs/notes.md
             \(extraYAML)
-            """)
+            """
+        )
         return (dir, manifest.path)
     }
 
@@ -38,31 +41,42 @@ import TestSupport
         #expect(result.exitCode == 0)
         #expect(result.stderr == "")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines == [
-            "Plan for \(manifest)",
-            "Target",
-            "  endpoint:       https://oss-cn-hangzhou.aliyuncs.com",
-            "  bucket:         cli-bucket",
-            "  region:         cn-hangzhou",
-            "  signature:      v4",
-            "  addressing:     virtual-host",
-            "Totals",
-            "  files:          4",
-            "  bytes:          244.2 KiB (250,017 bytes)",
-            "  single puts:    3",
-            "  multipart jobs: 1",
-            "  parts:          3",
-            "",
-        ])
+        #expect(
+            lines == [
+                "Plan for \(manifest)",
+                "Target",
+                "  endpoint:       https://oss-cn-hangzhou.aliyuncs.com",
+                "  bucket:         cli-bucket",
+                "  region:         cn-hangzhou",
+                "  signature:      v4",
+                "  addressing:     virtual-host",
+                "Totals",
+                "  files:          4",
+                "  bytes:          244.2 KiB (250,017 bytes)",
+                "  single puts:    3",
+                "  multipart jobs: 1",
+                "  parts:          3",
+                "",
+            ]
+        )
     }
 
     @Test func overridesSwitchTheTargetToLocalOSS() throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest, "--endpoint", "http://127.0.0.1:39001",
-                                                      "--bucket", "quickstart", "--region", "local"])
+        let result = try ProcessRunner.run(
+            ossbatch,
+            [
+                "plan", manifest, "--endpoint", "http://127.0.0.1:39001",
+                "--bucket", "quickstart", "--region", "local",
+            ]
+        )
         #expect(result.exitCode == 0)
-        #expect(result.stdout.contains("  endpoint:       http://127.0.0.1:39001\n  bucket:         quickstart\n  region:         local\n  signature:      v4\n  addressing:     path\n"))
+        #expect(
+            result.stdout.contains(
+                "  endpoint:       http://127.0.0.1:39001\n  bucket:         quickstart\n  region:         local\n  signature:      v4\n  addressing:     path\n"
+            )
+        )
     }
 
     @Test func jsonListsEveryJobSortedByKey() throws {
@@ -90,15 +104,19 @@ import TestSupport
         let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         #expect(result.stdout == "")
-        #expect(result.stderr == """
-            \(manifest):14:5: error: 'contnet_type' is not a field of a files entry; did you mean 'content_type'?
-            1 error in the manifest; nothing was sent
+        #expect(
+            result.stderr == """
+                \(manifest):14:5: error: 'contnet_type' is not a field of a files entry; did you mean 'content_type'?
+                1 error in the manifest; nothing was sent
 
-            """)
+                """
+        )
     }
 
     @Test func plannerErrorsPointAtTheirNodesAndExit2() throws {
-        let (dir, manifest) = try makeBatch("  - source: missing.txt\n  - glob: \"tree/*.none\"\n  - source: tree/a.txt\n    key: docs/notes.md\n")
+        let (dir, manifest) = try makeBatch(
+            "  - source: missing.txt\n  - glob: \"tree/*.none\"\n  - source: tree/a.txt\n    key: docs/notes.md\n"
+        )
         defer { dir.remove() }
         let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
@@ -139,14 +157,17 @@ import TestSupport
     @Test func zeroSelectedFilesWarnsAndExits0() throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
-        try dir.write("batch.yaml", """
+        try dir.write(
+            "batch.yaml",
+            """
             version: 1
             target: {endpoint: http://127.0.0.1:9000, bucket: quickstart, region: local}
             files:
               - source: tree/
                 include: ["*.none"]
 
-            """)
+            """
+        )
         let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 0)
         #expect(result.stdout.contains("  files:          0\n"))
@@ -156,40 +177,50 @@ import TestSupport
     @Test func planHelpIsStable() throws {
         let result = try ProcessRunner.run(ossbatch, ["plan", "--help"], environment: ["COLUMNS": "80"])
         #expect(result.exitCode == 0)
-        #expect(result.stdout == """
-            OVERVIEW: Validate a manifest and show what would be uploaded, without sending
-            anything.
+        #expect(
+            result.stdout == """
+                OVERVIEW: Validate a manifest and show what would be uploaded, without sending
+                anything.
 
-            Prints the target and totals (files, bytes, single puts, multipart jobs,
-            parts). With --json, prints the whole plan, every job included, as JSON on
-            stdout. Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all
-            at once. Exits 0 when the manifest is valid and 2 when it is not.
+                Prints the target and totals (files, bytes, single puts, multipart jobs,
+                parts). With --json, prints the whole plan, every job included, as JSON on
+                stdout. Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all
+                at once. Exits 0 when the manifest is valid and 2 when it is not.
 
-            USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>]
+                USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>]
 
-            ARGUMENTS:
-              <manifest>              The manifest (YAML). Relative paths inside it are
-                                      resolved against its directory.
+                ARGUMENTS:
+                  <manifest>              The manifest (YAML). Relative paths inside it are
+                                          resolved against its directory.
 
-            OPTIONS:
-              --json                  Print the whole plan as JSON (keys sorted) instead of
-                                      the summary.
-              --endpoint <url>        Use this endpoint instead of target.endpoint (e.g.
-                                      http://127.0.0.1:9000).
-              --bucket <name>         Use this bucket instead of target.bucket.
-              --region <region>       Use this region instead of target.region.
-              --version               Show the version.
-              -h, --help              Show help information.
+                OPTIONS:
+                  --json                  Print the whole plan as JSON (keys sorted) instead of
+                                          the summary.
+                  --endpoint <url>        Use this endpoint instead of target.endpoint (e.g.
+                                          http://127.0.0.1:9000).
+                  --bucket <name>         Use this bucket instead of target.bucket.
+                  --region <region>       Use this region instead of target.region.
+                  --version               Show the version.
+                  -h, --help              Show help information.
 
 
-            """)
+                """
+        )
     }
 
     @Test func rootHelpListsPlanAndTheExitCodes() throws {
         let result = try ProcessRunner.run(ossbatch, ["--help"], environment: ["COLUMNS": "80"])
         #expect(result.exitCode == 0)
-        #expect(result.stdout.hasPrefix("OVERVIEW: Upload large batches of local files to Alibaba Cloud OSS, resumably.\n"))
-        #expect(result.stdout.contains("Exit codes: 0 success, 1 some jobs failed, 2 invalid manifest or usage, 3 fatal\nerror, 130 interrupted."))
-        #expect(result.stdout.contains("  plan                    Validate a manifest and show what would be uploaded,\n"))
+        #expect(
+            result.stdout.hasPrefix("OVERVIEW: Upload large batches of local files to Alibaba Cloud OSS, resumably.\n")
+        )
+        #expect(
+            result.stdout.contains(
+                "Exit codes: 0 success, 1 some jobs failed, 2 invalid manifest or usage, 3 fatal\nerror, 130 interrupted."
+            )
+        )
+        #expect(
+            result.stdout.contains("  plan                    Validate a manifest and show what would be uploaded,\n")
+        )
     }
 }

@@ -1,8 +1,8 @@
 import Digests
 import Foundation
 import LocalOSS
-import Testing
 import TestSupport
+import Testing
 
 /// Fault rules (API and admin endpoint), counters and the operation log.
 @Suite struct FaultInjectionTests {
@@ -24,9 +24,18 @@ import TestSupport
 
     @Test func failsTheNextKRequestsMatchingAKeySubstringOnly() async throws {
         try await LocalOSSFixture.anonymous { oss in
-            oss.faults.add(FaultRule(operation: nil, keyContains: "flaky", count: 2, action: .fail(status: 500, code: "InternalError")))
+            oss.faults.add(
+                FaultRule(
+                    operation: nil,
+                    keyContains: "flaky",
+                    count: 2,
+                    action: .fail(status: 500, code: "InternalError")
+                )
+            )
             var flaky: [Int] = []
-            for _ in 0..<3 { flaky.append(try await TestHTTP.send("PUT", oss.url(forKey: "a/flaky"), body: Data("x".utf8)).status) }
+            for _ in 0..<3 {
+                flaky.append(try await TestHTTP.send("PUT", oss.url(forKey: "a/flaky"), body: Data("x".utf8)).status)
+            }
             #expect(flaky == [500, 500, 200])
             #expect(try await TestHTTP.send("PUT", oss.url(forKey: "a/solid"), body: Data("x".utf8)).status == 200)
         }
@@ -79,7 +88,9 @@ import TestSupport
             oss.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 500)))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<4 {
-                    group.addTask { _ = try await TestHTTP.send("PUT", oss.url(forKey: "c\(i)"), body: Data(count: 1000)) }
+                    group.addTask {
+                        _ = try await TestHTTP.send("PUT", oss.url(forKey: "c\(i)"), body: Data(count: 1000))
+                    }
                 }
                 try await group.waitForAll()
             }
@@ -100,7 +111,11 @@ import TestSupport
         try await LocalOSSFixture.anonymous { oss in
             let initiated = try await TestHTTP.send("POST", oss.url(forKey: "big", query: "uploads"))
             let id = try #require(initiated.xml("UploadId"))
-            _ = try await TestHTTP.send("PUT", oss.url(forKey: "big", query: "partNumber=3&uploadId=\(id)"), body: Data(count: 777))
+            _ = try await TestHTTP.send(
+                "PUT",
+                oss.url(forKey: "big", query: "partNumber=3&uploadId=\(id)"),
+                body: Data(count: 777)
+            )
             let part = try #require(oss.log.all.last)
             #expect(part.operation == .uploadPart)
             #expect(part.key == "big")
@@ -115,15 +130,20 @@ import TestSupport
     @Test func adminEndpointAddsRulesAndServesStatsAndLog() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let admin = oss.endpoint.absoluteString + "/__localoss"
-            let rule = #"{"operation":"PutObject","skip":0,"count":1,"action":{"fail":{"status":429,"code":"Throttled"}}}"#
-            #expect(try await TestHTTP.send("POST", URL(string: admin + "/faults")!, body: Data(rule.utf8)).status == 204)
+            let rule =
+                #"{"operation":"PutObject","skip":0,"count":1,"action":{"fail":{"status":429,"code":"Throttled"}}}"#
+            #expect(
+                try await TestHTTP.send("POST", URL(string: admin + "/faults")!, body: Data(rule.utf8)).status == 204
+            )
             #expect(oss.faults.rules.count == 1)
             #expect(try await TestHTTP.send("PUT", oss.url(forKey: "t"), body: Data("x".utf8)).status == 429)
             let log = try await TestHTTP.send("GET", URL(string: admin + "/log")!)
             let entries = try JSONDecoder().decode([OperationLogEntry].self, from: log.body)
             #expect(entries.map(\.errorCode) == ["Throttled"])
-            let stats = try JSONDecoder().decode(ServerStatsSnapshot.self,
-                                                 from: try await TestHTTP.send("GET", URL(string: admin + "/stats")!).body)
+            let stats = try JSONDecoder().decode(
+                ServerStatsSnapshot.self,
+                from: try await TestHTTP.send("GET", URL(string: admin + "/stats")!).body
+            )
             #expect(stats.bytesReceived >= 1)
             #expect(stats.requestsTotal >= 3)
             #expect(try await TestHTTP.send("DELETE", URL(string: admin + "/faults")!).status == 204)
@@ -146,13 +166,13 @@ extension Sequence {
     @Test func bodyCutShortByTheClientIsLoggedAsIncompleteBodyAndNotStored() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let script = """
-            import socket, sys
-            s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
-            s.sendall(b'PUT /\(oss.bucket)/short HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 100000\\r\\n\\r\\n' + b'a' * 1000)
-            s.shutdown(socket.SHUT_WR)
-            s.recv(100)
-            s.close()
-            """
+                import socket, sys
+                s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+                s.sendall(b'PUT /\(oss.bucket)/short HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 100000\\r\\n\\r\\n' + b'a' * 1000)
+                s.shutdown(socket.SHUT_WR)
+                s.recv(100)
+                s.close()
+                """
             let run = try await TestHTTP.runProcess("/usr/bin/env", ["python3", "-c", script, "\(oss.port)"])
             #expect(run.status == 0, "\(run.stderr)")
             var entry: OperationLogEntry?
@@ -191,7 +211,10 @@ extension Sequence {
         #expect(once.count == 1)
         #expect(once.skip == 0)
         #expect(once.operation == nil)
-        let always = try JSONDecoder().decode(FaultRule.self, from: Data(#"{"operation":"UploadPart","count":null,"action":{"delay":{"milliseconds":5}}}"#.utf8))
+        let always = try JSONDecoder().decode(
+            FaultRule.self,
+            from: Data(#"{"operation":"UploadPart","count":null,"action":{"delay":{"milliseconds":5}}}"#.utf8)
+        )
         #expect(always.count == nil)
         #expect(always.operation == .uploadPart)
         let roundTrip = try JSONDecoder().decode(FaultRule.self, from: JSONEncoder().encode(always))

@@ -1,38 +1,60 @@
 import Digests
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The multipart operations and OSS's rules, over real HTTP (anonymous server).
 @Suite struct MultipartTests {
     static let partSize = 102_400
 
-    static func initiate(_ oss: LocalOSSFixture, _ key: String, headers: [String: String] = [:]) async throws -> String {
+    static func initiate(_ oss: LocalOSSFixture, _ key: String, headers: [String: String] = [:]) async throws -> String
+    {
         let reply = try await TestHTTP.send("POST", oss.url(forKey: key, query: "uploads"), headers: headers)
         #expect(reply.status == 200)
         return try #require(reply.xml("UploadId"))
     }
 
-    static func upload(_ oss: LocalOSSFixture, _ key: String, _ id: String, _ n: Int, _ data: Data) async throws -> TestReply {
+    static func upload(
+        _ oss: LocalOSSFixture,
+        _ key: String,
+        _ id: String,
+        _ n: Int,
+        _ data: Data
+    ) async throws -> TestReply {
         try await TestHTTP.send("PUT", oss.url(forKey: key, query: "partNumber=\(n)&uploadId=\(id)"), body: data)
     }
 
     static func completeXML(_ parts: [(Int, String)]) -> Data {
-        Data(("<CompleteMultipartUpload>" + parts.map { "<Part><PartNumber>\($0.0)</PartNumber><ETag>\($0.1)</ETag></Part>" }.joined()
-            + "</CompleteMultipartUpload>").utf8)
+        Data(
+            ("<CompleteMultipartUpload>"
+                + parts.map { "<Part><PartNumber>\($0.0)</PartNumber><ETag>\($0.1)</ETag></Part>" }.joined()
+                + "</CompleteMultipartUpload>").utf8
+        )
     }
 
-    static func complete(_ oss: LocalOSSFixture, _ key: String, _ id: String, _ parts: [(Int, String)]) async throws -> TestReply {
+    static func complete(
+        _ oss: LocalOSSFixture,
+        _ key: String,
+        _ id: String,
+        _ parts: [(Int, String)]
+    ) async throws -> TestReply {
         let body = completeXML(parts)
-        return try await TestHTTP.send("POST", oss.url(forKey: key, query: "uploadId=\(id)"),
-                                       headers: ["Content-MD5": MD5.hash(body).base64String], body: body)
+        return try await TestHTTP.send(
+            "POST",
+            oss.url(forKey: key, query: "uploadId=\(id)"),
+            headers: ["Content-MD5": MD5.hash(body).base64String],
+            body: body
+        )
     }
 
     @Test func completedObjectHasOSSStyleETagCombinedCRCAndExactBytes() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let key = "mp/obj.bin"
             let id = try await Self.initiate(oss, key, headers: ["Content-Type": "video/mp4", "x-oss-meta-src": "nas"])
-            let chunks = [TestHTTP.bytes(Self.partSize, seed: 1), TestHTTP.bytes(Self.partSize + 5, seed: 2), TestHTTP.bytes(999, seed: 3)]
+            let chunks = [
+                TestHTTP.bytes(Self.partSize, seed: 1), TestHTTP.bytes(Self.partSize + 5, seed: 2),
+                TestHTTP.bytes(999, seed: 3),
+            ]
             var etags: [(Int, String)] = []
             for (i, chunk) in chunks.enumerated() {
                 let r = try await Self.upload(oss, key, id, i + 1, chunk)
@@ -55,7 +77,10 @@ import TestSupport
             #expect(head.header("x-oss-meta-src") == "nas")
             #expect(try await TestHTTP.send("GET", oss.url(forKey: key)).body == whole)
             // The upload is finished: its id is gone.
-            #expect(try await TestHTTP.send("GET", oss.url(forKey: key, query: "uploadId=\(id)")).xml("Code") == "NoSuchUpload")
+            #expect(
+                try await TestHTTP.send("GET", oss.url(forKey: key, query: "uploadId=\(id)")).xml("Code")
+                    == "NoSuchUpload"
+            )
         }
     }
 
@@ -102,7 +127,10 @@ import TestSupport
             #expect(part.status == 404)
             #expect(part.xml("Code") == "NoSuchUpload")
             #expect(try await Self.complete(oss, "k", "NOPE", [(1, "\"A\"")]).xml("Code") == "NoSuchUpload")
-            #expect(try await TestHTTP.send("GET", oss.url(forKey: "k", query: "uploadId=NOPE")).xml("Code") == "NoSuchUpload")
+            #expect(
+                try await TestHTTP.send("GET", oss.url(forKey: "k", query: "uploadId=NOPE")).xml("Code")
+                    == "NoSuchUpload"
+            )
             #expect(try await TestHTTP.send("DELETE", oss.url(forKey: "k", query: "uploadId=NOPE")).status == 404)
             // An upload id used with another key is unknown too.
             let id = try await Self.initiate(oss, "real")
@@ -122,11 +150,15 @@ import TestSupport
     @Test func completeAllHeaderJoinsEveryPartInOrder() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let id = try await Self.initiate(oss, "all")
-            let p2 = TestHTTP.bytes(50, seed: 9), p1 = TestHTTP.bytes(Self.partSize, seed: 8)
+            let p2 = TestHTTP.bytes(50, seed: 9)
+            let p1 = TestHTTP.bytes(Self.partSize, seed: 8)
             _ = try await Self.upload(oss, "all", id, 2, p2)
             _ = try await Self.upload(oss, "all", id, 1, p1)
-            let done = try await TestHTTP.send("POST", oss.url(forKey: "all", query: "uploadId=\(id)"),
-                                               headers: ["x-oss-complete-all": "yes"])
+            let done = try await TestHTTP.send(
+                "POST",
+                oss.url(forKey: "all", query: "uploadId=\(id)"),
+                headers: ["x-oss-complete-all": "yes"]
+            )
             #expect(done.status == 200)
             #expect(try await TestHTTP.send("GET", oss.url(forKey: "all")).body == p1 + p2)
         }
@@ -167,7 +199,10 @@ import TestSupport
             var seen: [Int] = []
             var pages = 0
             while true {
-                let page = try await TestHTTP.send("GET", oss.url(forKey: "lp", query: "uploadId=\(id)&max-parts=2&part-number-marker=\(marker)"))
+                let page = try await TestHTTP.send(
+                    "GET",
+                    oss.url(forKey: "lp", query: "uploadId=\(id)&max-parts=2&part-number-marker=\(marker)")
+                )
                 pages += 1
                 for part in page.xmlAll("Part") {
                     let n = Int(TestReply(status: 0, headers: [:], body: Data(part.utf8)).xml("PartNumber")!)!
@@ -189,7 +224,10 @@ import TestSupport
             let id = try await Self.initiate(oss, "ab")
             _ = try await Self.upload(oss, "ab", id, 1, TestHTTP.bytes(1000))
             #expect(try await TestHTTP.send("DELETE", oss.url(forKey: "ab", query: "uploadId=\(id)")).status == 204)
-            #expect(try await TestHTTP.send("GET", oss.url(forKey: "ab", query: "uploadId=\(id)")).xml("Code") == "NoSuchUpload")
+            #expect(
+                try await TestHTTP.send("GET", oss.url(forKey: "ab", query: "uploadId=\(id)")).xml("Code")
+                    == "NoSuchUpload"
+            )
             let files = try FileManager.default.subpathsOfDirectory(atPath: oss.directory.path)
             #expect(!files.contains { $0.hasSuffix(".part") })
         }
@@ -200,7 +238,10 @@ import TestSupport
             let a = try await Self.initiate(oss, "logs/a")
             let b = try await Self.initiate(oss, "logs/b")
             _ = try await Self.initiate(oss, "other/c")
-            let list = try await TestHTTP.send("GET", URL(string: "\(oss.endpoint.absoluteString)/\(oss.bucket)/?uploads&prefix=logs/")!)
+            let list = try await TestHTTP.send(
+                "GET",
+                URL(string: "\(oss.endpoint.absoluteString)/\(oss.bucket)/?uploads&prefix=logs/")!
+            )
             #expect(list.status == 200)
             #expect(Set(list.xmlAll("UploadId")) == [a, b])
             #expect(list.xmlAll("Key") == ["logs/a", "logs/b"])
@@ -213,8 +254,12 @@ import TestSupport
             let id = try await Self.initiate(oss, "taken")
             let p = try await Self.upload(oss, "taken", id, 1, Data("y".utf8))
             let body = Self.completeXML([(1, p.header("ETag")!)])
-            let done = try await TestHTTP.send("POST", oss.url(forKey: "taken", query: "uploadId=\(id)"),
-                                               headers: ["x-oss-forbid-overwrite": "true"], body: body)
+            let done = try await TestHTTP.send(
+                "POST",
+                oss.url(forKey: "taken", query: "uploadId=\(id)"),
+                headers: ["x-oss-forbid-overwrite": "true"],
+                body: body
+            )
             #expect(done.status == 409)
             #expect(done.xml("Code") == "FileAlreadyExists")
         }

@@ -3,17 +3,23 @@ import Digests
 import Foundation
 import LocalOSS
 import OSSKit
-import Testing
 import TestSupport
+import Testing
 
 /// Our own client (OSSClient over CurlHTTP) against LocalOSS: the two halves must agree on the wire.
 @Suite struct OSSClientInteropTests {
     static func client(_ oss: LocalOSSFixture, http: CurlHTTPClient) -> OSSClient {
-        OSSClient(configuration: OSSClientConfiguration(endpoint: oss.endpoint.absoluteString, region: oss.region,
-                                                        signature: .v4, addressing: .path,
-                                                        retry: RetryPolicy(attempts: 3, baseDelay: 0.01, maxDelay: 0.05)),
-                  credentials: Credentials(accessKeyID: oss.accessKeyID!, accessKeySecret: oss.accessKeySecret!),
-                  http: http)
+        OSSClient(
+            configuration: OSSClientConfiguration(
+                endpoint: oss.endpoint.absoluteString,
+                region: oss.region,
+                signature: .v4,
+                addressing: .path,
+                retry: RetryPolicy(attempts: 3, baseDelay: 0.01, maxDelay: 0.05)
+            ),
+            credentials: Credentials(accessKeyID: oss.accessKeyID!, accessKeySecret: oss.accessKeySecret!),
+            http: http
+        )
     }
 
     @Test func multipartThroughOSSClientSurvivesAnInjected503AndMatchesCRC() async throws {
@@ -23,14 +29,36 @@ import TestSupport
             let client = Self.client(oss, http: http)
             oss.faults.add(.failNth(1, .uploadPart, status: 503, code: "ServiceUnavailable"))
             let key = "client/mp.bin"
-            let id = try await client.initiateMultipartUpload(bucket: oss.bucket, key: key, options: ObjectOptions(metadata: ["k": "v"])).uploadID
-            let p1 = Array(TestHTTP.bytes(102_400, seed: 5)), p2 = Array(TestHTTP.bytes(777, seed: 6))
-            let r1 = try await client.uploadPart(bucket: oss.bucket, key: key, uploadID: id, partNumber: 1, body: .bytes(p1))
-            let r2 = try await client.uploadPart(bucket: oss.bucket, key: key, uploadID: id, partNumber: 2, body: .bytes(p2))
+            let id = try await client.initiateMultipartUpload(
+                bucket: oss.bucket,
+                key: key,
+                options: ObjectOptions(metadata: ["k": "v"])
+            ).uploadID
+            let p1 = Array(TestHTTP.bytes(102_400, seed: 5))
+            let p2 = Array(TestHTTP.bytes(777, seed: 6))
+            let r1 = try await client.uploadPart(
+                bucket: oss.bucket,
+                key: key,
+                uploadID: id,
+                partNumber: 1,
+                body: .bytes(p1)
+            )
+            let r2 = try await client.uploadPart(
+                bucket: oss.bucket,
+                key: key,
+                uploadID: id,
+                partNumber: 2,
+                body: .bytes(p2)
+            )
             let listed = try await client.listParts(bucket: oss.bucket, key: key, uploadID: id)
             #expect(listed.map(\.partNumber) == [1, 2])
-            _ = try await client.completeMultipartUpload(bucket: oss.bucket, key: key, uploadID: id,
-                                                         parts: [CompletedPart(partNumber: 1, etag: r1.etag), CompletedPart(partNumber: 2, etag: r2.etag)], callback: nil)
+            _ = try await client.completeMultipartUpload(
+                bucket: oss.bucket,
+                key: key,
+                uploadID: id,
+                parts: [CompletedPart(partNumber: 1, etag: r1.etag), CompletedPart(partNumber: 2, etag: r2.etag)],
+                callback: nil
+            )
             let head = try #require(try await client.headObject(bucket: oss.bucket, key: key))
             #expect(head.size == Int64(p1.count + p2.count))
             #expect(head.metadata["k"] == "v")
@@ -49,7 +77,12 @@ import TestSupport
             // Every attempt gets a wrong CRC (the client may retry an integrity failure).
             oss.faults.add(FaultRule(operation: .putObject, count: nil, action: .wrongCRC))
             await #expect {
-                _ = try await client.putObject(bucket: oss.bucket, key: "x", body: .bytes(Array("abc".utf8)), options: ObjectOptions())
+                _ = try await client.putObject(
+                    bucket: oss.bucket,
+                    key: "x",
+                    body: .bytes(Array("abc".utf8)),
+                    options: ObjectOptions()
+                )
             } throws: { error in
                 guard case .integrity = error as? OSSError else { return false }
                 return true
@@ -62,9 +95,18 @@ extension OSSClientInteropTests {
     @Test func clientCorrectsItsClockAgainstASkewedServer() async throws {
         let http = CurlHTTPClient()
         defer { http.shutdown() }
-        try await LocalOSSFixture.with(configure: { $0.clockOffset = -1800; $0.maxClockSkew = 900 }) { oss in
+        let skewed: (inout LocalOSSConfiguration) -> Void = {
+            $0.clockOffset = -1800
+            $0.maxClockSkew = 900
+        }
+        try await LocalOSSFixture.with(configure: skewed) { oss in
             let client = Self.client(oss, http: http)
-            let put = try await client.putObject(bucket: oss.bucket, key: "skew", body: .bytes(Array("t".utf8)), options: ObjectOptions())
+            let put = try await client.putObject(
+                bucket: oss.bucket,
+                key: "skew",
+                body: .bytes(Array("t".utf8)),
+                options: ObjectOptions()
+            )
             #expect(put.status == 200)
             #expect(oss.log.all.map(\.errorCode) == ["RequestTimeTooSkewed", nil])
         }

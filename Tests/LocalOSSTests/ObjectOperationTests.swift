@@ -1,19 +1,24 @@
 import Digests
 import Foundation
 import LocalOSS
-import Testing
 import TestSupport
+import Testing
 
 /// PutObject, HeadObject, GetObject, DeleteObject and the bucket/key errors, over real HTTP (anonymous server).
 @Suite struct ObjectOperationTests {
     @Test func putThenHeadReturnsStoredMetadataETagAndCRC() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let body = TestHTTP.bytes(5000)
-            let put = try await TestHTTP.send("PUT", oss.url(forKey: "docs/a.txt"), headers: [
-                "Content-Type": "text/plain", "Cache-Control": "no-cache", "Content-Disposition": "attachment",
-                "Content-Encoding": "identity", "x-oss-meta-owner": "etl", "x-oss-object-acl": "private",
-                "x-oss-storage-class": "IA", "x-oss-tagging": "a=1&b=2",
-            ], body: body)
+            let put = try await TestHTTP.send(
+                "PUT",
+                oss.url(forKey: "docs/a.txt"),
+                headers: [
+                    "Content-Type": "text/plain", "Cache-Control": "no-cache", "Content-Disposition": "attachment",
+                    "Content-Encoding": "identity", "x-oss-meta-owner": "etl", "x-oss-object-acl": "private",
+                    "x-oss-storage-class": "IA", "x-oss-tagging": "a=1&b=2",
+                ],
+                body: body
+            )
             #expect(put.status == 200)
             let md5Hex = MD5.hash(body).hexString.uppercased()
             #expect(put.header("ETag") == "\"\(md5Hex)\"")
@@ -62,8 +67,12 @@ import TestSupport
     @Test func virtualHostStyleUsesTheBucketFromHost() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let url = URL(string: "\(oss.endpoint.absoluteString)/vh/key.txt")!
-            let put = try await TestHTTP.send("PUT", url, headers: ["Host": "\(oss.bucket).oss-cn-hangzhou.aliyuncs.com"],
-                                              body: Data("v".utf8))
+            let put = try await TestHTTP.send(
+                "PUT",
+                url,
+                headers: ["Host": "\(oss.bucket).oss-cn-hangzhou.aliyuncs.com"],
+                body: Data("v".utf8)
+            )
             #expect(put.status == 200)
             #expect(try await TestHTTP.send("HEAD", oss.url(forKey: "vh/key.txt")).status == 200)
         }
@@ -85,7 +94,11 @@ import TestSupport
 
     @Test func anyUnconfiguredBucketIsNoSuchBucket() async throws {
         try await LocalOSSFixture.anonymous { oss in
-            let reply = try await TestHTTP.send("PUT", URL(string: "\(oss.endpoint.absoluteString)/other-bucket/k")!, body: Data("x".utf8))
+            let reply = try await TestHTTP.send(
+                "PUT",
+                URL(string: "\(oss.endpoint.absoluteString)/other-bucket/k")!,
+                body: Data("x".utf8)
+            )
             #expect(reply.status == 404)
             #expect(reply.xml("Code") == "NoSuchBucket")
             #expect(reply.xml("EC") == reply.header("x-oss-ec"))
@@ -96,7 +109,9 @@ import TestSupport
     @Test func forbidOverwriteRefusesAnExistingKeyWith409() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let h = ["x-oss-forbid-overwrite": "true"]
-            #expect(try await TestHTTP.send("PUT", oss.url(forKey: "once"), headers: h, body: Data("1".utf8)).status == 200)
+            #expect(
+                try await TestHTTP.send("PUT", oss.url(forKey: "once"), headers: h, body: Data("1".utf8)).status == 200
+            )
             let again = try await TestHTTP.send("PUT", oss.url(forKey: "once"), headers: h, body: Data("2".utf8))
             #expect(again.status == 409)
             #expect(again.xml("Code") == "FileAlreadyExists")
@@ -109,12 +124,24 @@ import TestSupport
     @Test func contentMD5MismatchIsInvalidDigestAndStoresNothing() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let wrong = MD5.hash(Array("other".utf8)).base64String
-            let reply = try await TestHTTP.send("PUT", oss.url(forKey: "md5"), headers: ["Content-MD5": wrong], body: Data("data".utf8))
+            let reply = try await TestHTTP.send(
+                "PUT",
+                oss.url(forKey: "md5"),
+                headers: ["Content-MD5": wrong],
+                body: Data("data".utf8)
+            )
             #expect(reply.status == 400)
             #expect(reply.xml("Code") == "InvalidDigest")
             #expect(try await TestHTTP.send("HEAD", oss.url(forKey: "md5")).status == 404)
             let right = MD5.hash(Array("data".utf8)).base64String
-            #expect(try await TestHTTP.send("PUT", oss.url(forKey: "md5"), headers: ["Content-MD5": right], body: Data("data".utf8)).status == 200)
+            #expect(
+                try await TestHTTP.send(
+                    "PUT",
+                    oss.url(forKey: "md5"),
+                    headers: ["Content-MD5": right],
+                    body: Data("data".utf8)
+                ).status == 200
+            )
         }
     }
 
@@ -124,9 +151,9 @@ import TestSupport
             for i in 0..<20 {
                 let r = try await TestHTTP.send("HEAD", oss.url(forKey: "k\(i)"))
                 ids.insert(r.header("x-oss-request-id") ?? "")
-        }
-        #expect(ids.count == 20)
-        #expect(!ids.contains(""))
+            }
+            #expect(ids.count == 20)
+            #expect(!ids.contains(""))
         }
     }
 
@@ -149,7 +176,11 @@ import TestSupport
         let config = LocalOSSConfiguration(dataDirectory: dir.url, buckets: ["b"])
         let first = try LocalOSSServer(configuration: config)
         let port1 = try await first.start()
-        _ = try await TestHTTP.send("PUT", URL(string: "http://127.0.0.1:\(port1)/b/kept")!, body: Data("still here".utf8))
+        _ = try await TestHTTP.send(
+            "PUT",
+            URL(string: "http://127.0.0.1:\(port1)/b/kept")!,
+            body: Data("still here".utf8)
+        )
         await first.stop()
         let second = try LocalOSSServer(configuration: config)
         let port2 = try await second.start()

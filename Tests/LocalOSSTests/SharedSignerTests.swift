@@ -1,7 +1,8 @@
 import Foundation
+import LocalOSS
 import OSSKit
-import Testing
 import TestSupport
+import Testing
 
 /// Requests signed by OSSKit's own signers (the ones OSSClient uses) are accepted; tampering is caught.
 @Suite struct SharedSignerTests {
@@ -19,8 +20,11 @@ import TestSupport
     @Test(arguments: ["v4", "v1"])
     func requestsSignedByOSSKitSignersAreAccepted(version: String) async throws {
         try await LocalOSSFixture.with { oss in
-            let credentials = Credentials(accessKeyID: oss.accessKeyID!, accessKeySecret: oss.accessKeySecret!,
-                                          securityToken: "sts-token-value")
+            let credentials = Credentials(
+                accessKeyID: oss.accessKeyID!,
+                accessKeySecret: oss.accessKeySecret!,
+                securityToken: "sts-token-value"
+            )
             func sign(_ r: inout SignableRequest) {
                 if version == "v4" {
                     SignerV4(credentials: credentials, region: oss.region).sign(&r, at: Self.now())
@@ -29,22 +33,34 @@ import TestSupport
                 }
             }
             let key = "signed/ü b+c.txt"
-            var put = SignableRequest(method: "PUT", bucket: oss.bucket, key: key,
-                                      headers: [(name: "Content-Type", value: "text/plain"), (name: "x-oss-meta-a", value: "1")])
+            var put = SignableRequest(
+                method: "PUT",
+                bucket: oss.bucket,
+                key: key,
+                headers: [(name: "Content-Type", value: "text/plain"), (name: "x-oss-meta-a", value: "1")]
+            )
             sign(&put)
             #expect(try await Self.send(oss, put, body: Data("hello".utf8)).status == 200)
 
             var initiate = SignableRequest(method: "POST", bucket: oss.bucket, key: key, query: [.init("uploads")])
             sign(&initiate)
             let id = try #require(try await Self.send(oss, initiate).xml("UploadId"))
-            var list = SignableRequest(method: "GET", bucket: oss.bucket, key: key,
-                                       query: [.init("uploadId", id), .init("max-parts", "10")])
+            var list = SignableRequest(
+                method: "GET",
+                bucket: oss.bucket,
+                key: key,
+                query: [.init("uploadId", id), .init("max-parts", "10")]
+            )
             sign(&list)
             #expect(try await Self.send(oss, list).status == 200)
 
             // The same signed request with a header changed afterwards no longer verifies.
-            var tampered = SignableRequest(method: "PUT", bucket: oss.bucket, key: key,
-                                           headers: [(name: "x-oss-meta-a", value: "1")])
+            var tampered = SignableRequest(
+                method: "PUT",
+                bucket: oss.bucket,
+                key: key,
+                headers: [(name: "x-oss-meta-a", value: "1")]
+            )
             sign(&tampered)
             tampered.setHeader("x-oss-meta-a", "2")
             let refused = try await Self.send(oss, tampered, body: Data("x".utf8))
@@ -58,7 +74,11 @@ import TestSupport
 /// The optional clock-skew check and server clock offset.
 @Suite struct ClockSkewTests {
     @Test func requestSignedFarFromTheServerClockIsRequestTimeTooSkewed() async throws {
-        try await LocalOSSFixture.with(configure: { $0.clockOffset = 3600; $0.maxClockSkew = 900 }) { oss in
+        let skewed: (inout LocalOSSConfiguration) -> Void = {
+            $0.clockOffset = 3600
+            $0.maxClockSkew = 900
+        }
+        try await LocalOSSFixture.with(configure: skewed) { oss in
             let credentials = Credentials(accessKeyID: oss.accessKeyID!, accessKeySecret: oss.accessKeySecret!)
             var request = SignableRequest(method: "HEAD", bucket: oss.bucket, key: "k")
             SignerV4(credentials: credentials, region: oss.region).sign(&request, at: SharedSignerTests.now())

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Signature checks: the official SDKs' recorded requests (the shared vectors) are replayed over HTTP and
 /// must be accepted with the right secret and refused with a wrong one.
@@ -28,9 +28,15 @@ import TestSupport
 
     /// Sends `vector` as recorded (target and headers), with `secret` configured on the server.
     static func replay(_ vector: Vector, serverSecret: String) async throws -> TestReply {
-        try await LocalOSSFixture.with(bucket: vector.bucket, accessKeyID: vector.access_key_id, accessKeySecret: serverSecret) { oss in
+        try await LocalOSSFixture.with(
+            bucket: vector.bucket,
+            accessKeyID: vector.access_key_id,
+            accessKeySecret: serverSecret
+        ) { oss in
             var headers: [String: String] = [:]
-            let transport: Set<String> = ["host", "content-length", "connection", "accept-encoding", "user-agent", "accept"]
+            let transport: Set<String> = [
+                "host", "content-length", "connection", "accept-encoding", "user-agent", "accept",
+            ]
             for pair in vector.headers where !transport.contains(pair[0].lowercased()) { headers[pair[0]] = pair[1] }
             headers["Authorization"] = vector.authorization
             let length = vector.headers.first { $0[0].lowercased() == "content-length" }.flatMap { Int($0[1]) } ?? 0
@@ -50,7 +56,9 @@ import TestSupport
             #expect(good.status != 403, "\(vector.sdk) \(vector.name): \(good.text)")
             let bad = try await Self.replay(vector, serverSecret: vector.access_key_secret + "x")
             #expect(bad.status == 403, "\(vector.sdk) \(vector.name)")
-            if vector.method != "HEAD" { #expect(bad.xml("Code") == "SignatureDoesNotMatch", "\(vector.sdk) \(vector.name)") }
+            if vector.method != "HEAD" {
+                #expect(bad.xml("Code") == "SignatureDoesNotMatch", "\(vector.sdk) \(vector.name)")
+            }
         }
     }
 
@@ -67,9 +75,13 @@ import TestSupport
 
     @Test func unknownAccessKeyIsInvalidAccessKeyId() async throws {
         try await LocalOSSFixture.with(accessKeyID: "someone-else", accessKeySecret: "s") { oss in
-            let reply = try await TestHTTP.send("GET", oss.url(forKey: "k"), headers: [
-                "Authorization": "OSS LTAI5tTESTKEYID0001:AAAA", "Date": "Wed, 25 Nov 2026 18:50:10 GMT",
-            ])
+            let reply = try await TestHTTP.send(
+                "GET",
+                oss.url(forKey: "k"),
+                headers: [
+                    "Authorization": "OSS LTAI5tTESTKEYID0001:AAAA", "Date": "Wed, 25 Nov 2026 18:50:10 GMT",
+                ]
+            )
             #expect(reply.status == 403)
             #expect(reply.xml("Code") == "InvalidAccessKeyId")
         }

@@ -12,14 +12,17 @@ struct TestReply: Sendable {
     func header(_ name: String) -> String? { headers[name.lowercased()] }
     /// The text of `<name>` in an XML body.
     func xml(_ name: String) -> String? {
-        guard let open = text.range(of: "<\(name)>"), let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex)
+        guard let open = text.range(of: "<\(name)>"),
+            let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex)
         else { return nil }
         return String(text[open.upperBound..<close.lowerBound])
     }
     func xmlAll(_ name: String) -> [String] {
         var out: [String] = []
         var rest = text[...]
-        while let open = rest.range(of: "<\(name)>"), let close = rest.range(of: "</\(name)>", range: open.upperBound..<rest.endIndex) {
+        while let open = rest.range(of: "<\(name)>"),
+            let close = rest.range(of: "</\(name)>", range: open.upperBound..<rest.endIndex)
+        {
             out.append(String(rest[open.upperBound..<close.lowerBound]))
             rest = rest[close.upperBound...]
         }
@@ -30,14 +33,22 @@ struct TestReply: Sendable {
 /// Real HTTP over loopback through curl (no mocks). curl, unlike URLSession, sends `Authorization` as given
 /// and adds no Content-Type of its own for uploads (`-T`), so signed requests arrive exactly as built.
 enum TestHTTP {
-    static func send(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil,
-                     timeout: TimeInterval = 30) async throws -> TestReply {
+    static func send(
+        _ method: String,
+        _ url: URL,
+        headers: [String: String] = [:],
+        body: Data? = nil,
+        timeout: TimeInterval = 30
+    ) async throws -> TestReply {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("localoss-curl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let headerFile = dir.appendingPathComponent("headers"), bodyFile = dir.appendingPathComponent("body")
-        var args = ["-s", "--path-as-is", "--max-time", "\(Int(timeout))", "-D", headerFile.path, "-o", bodyFile.path,
-                    "-w", "%{http_code}"]
+        let headerFile = dir.appendingPathComponent("headers")
+        let bodyFile = dir.appendingPathComponent("body")
+        var args = [
+            "-s", "--path-as-is", "--max-time", "\(Int(timeout))", "-D", headerFile.path, "-o", bodyFile.path,
+            "-w", "%{http_code}",
+        ]
         if method == "HEAD" { args.append("--head") } else { args += ["-X", method] }
         for (k, v) in headers { args += ["-H", "\(k): \(v)"] }
         if let body {
@@ -74,11 +85,15 @@ enum TestHTTP {
     }
 
     /// Runs a program to completion without blocking a cooperative thread.
-    static func runProcess(_ path: String, _ args: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    static func runProcess(
+        _ path: String,
+        _ args: [String]
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = args
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice

@@ -1,6 +1,7 @@
 import Foundation
 import OSSKit
 import Testing
+
 @testable import OSSBatch
 
 @Suite struct ConcurrentMapTests {

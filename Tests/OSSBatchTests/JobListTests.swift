@@ -1,13 +1,18 @@
 import Foundation
 import OSSKit
 import Testing
+
 @testable import OSSBatch
 
 @Suite struct JobListTests {
     static func job(_ n: Int) -> UploadJob {
-        UploadJob(source: "/data/file-\(n)", key: "k/\(n)",
-                  identity: SourceIdentity(size: Int64(n), mtimeNanoseconds: 1, inode: UInt64(n), device: 1),
-                  options: ObjectOptions(), method: .put)
+        UploadJob(
+            source: "/data/file-\(n)",
+            key: "k/\(n)",
+            identity: SourceIdentity(size: Int64(n), mtimeNanoseconds: 1, inode: UInt64(n), device: 1),
+            options: ObjectOptions(),
+            method: .put
+        )
     }
 
     static let chunked = JobList(chunks: [[job(0), job(1)], [], [job(2)], [job(3), job(4), job(5)]])

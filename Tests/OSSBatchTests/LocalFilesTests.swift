@@ -1,7 +1,7 @@
 import Foundation
 import LocalFiles
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct LocalFilesTests {
     @Test func statReportsSizeKindAndIdentity() throws {
@@ -31,7 +31,10 @@ import TestSupport
         for round in 0..<200 {
             let shared = [UInt8](repeating: 0x72, count: round % 12)
             let keys: [[UInt8]] = (0..<(1 + round % 40)).map { _ in
-                shared + (0..<Int.random(in: 0...14, using: &generator)).map { _ in [0, 1, 0x2F, 0x61, 0xFF].randomElement(using: &generator)! }
+                shared
+                    + (0..<Int.random(in: 0...14, using: &generator)).map { _ in
+                        [0, 1, 0x2F, 0x61, 0xFF].randomElement(using: &generator)!
+                    }
             }
             let expected = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
             #expect(packed(keys).sortedPositions() == expected, "keys: \(keys)")
@@ -44,12 +47,18 @@ import TestSupport
     }
 
     @Test func byteOrderComparesRawBytesWithPrefixesFirst() {
-        let names: [[UInt8]] = [Array("b".utf8), Array("a".utf8), Array("é".utf8), Array("ab".utf8), Array("a/".utf8),
-                                Array("a.txt".utf8), [0xFF], []]
+        let names: [[UInt8]] = [
+            Array("b".utf8), Array("a".utf8), Array("é".utf8), Array("ab".utf8), Array("a/".utf8),
+            Array("a.txt".utf8), [0xFF], [],
+        ]
         let sorted = packed(names).sortedPositions().map { names[$0] }
         // Byte order, not Unicode or locale order: "." (0x2E) < "/" (0x2F) < letters < UTF-8 lead bytes < 0xFF.
-        #expect(sorted == [[], Array("a".utf8), Array("a.txt".utf8), Array("a/".utf8), Array("ab".utf8), Array("b".utf8),
-                           Array("é".utf8), [0xFF]])
+        #expect(
+            sorted == [
+                [], Array("a".utf8), Array("a.txt".utf8), Array("a/".utf8), Array("ab".utf8), Array("b".utf8),
+                Array("é".utf8), [0xFF],
+            ]
+        )
         #expect(!ByteOrder.precedes("a", "a"))
         #expect(packed([[1], [0], [1], []]).sortedPositions() == [3, 1, 0, 2])  // stable for equal keys
         #expect(packed([]).sortedPositions().isEmpty)
@@ -90,8 +99,16 @@ import TestSupport
 
     @Test func permissionBitsDecideReadabilityForOrdinaryUsers() {
         let user = ProcessIdentity(user: 1000, groups: [1000])
-        let mine = FileStatus(kind: .regular, size: 0, mtimeNanoseconds: 0, inode: 1, device: 1, permissions: 0o000,
-                              owner: 1000, group: 1000)
+        let mine = FileStatus(
+            kind: .regular,
+            size: 0,
+            mtimeNanoseconds: 0,
+            inode: 1,
+            device: 1,
+            permissions: 0o000,
+            owner: 1000,
+            group: 1000
+        )
         #expect(!user.mayRead(mine))
         var readable = mine
         readable.permissions = 0o400

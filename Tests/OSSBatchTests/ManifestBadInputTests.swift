@@ -7,7 +7,9 @@ import Testing
 /// Every bad input of issue 4: each is an error at an exact line and column, never a crash.
 @Suite struct ManifestBadInputTests {
     @Test func malformedYAMLPointsAtTheOffendingCharacter() throws {
-        let f = try ManifestFixture("version: 1\ntarget:\n  endpoint: http://127.0.0.1:9000\n  bucket: b\n  region: local: x\n")
+        let f = try ManifestFixture(
+            "version: 1\ntarget:\n  endpoint: http://127.0.0.1:9000\n  bucket: b\n  region: local: x\n"
+        )
         defer { f.remove() }
         let d = f.diagnostics()
         #expect(positions(d) == [at(5, 16)])
@@ -23,7 +25,9 @@ import Testing
     }
 
     @Test func unknownFieldSuggestsTheClosestName() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n    contnet_type: text/plain\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n    contnet_type: text/plain\n"
+        )
         defer { f.remove() }
         let d = f.diagnostics()
         #expect(positions(d) == [at(8, 5)])
@@ -31,7 +35,9 @@ import Testing
     }
 
     @Test func quotedStringForAnIntegerIsAWrongType() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "upload:\n  concurrency: \"many\"\nfiles:\n  - source: data/\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target + "upload:\n  concurrency: \"many\"\nfiles:\n  - source: data/\n"
+        )
         defer { f.remove() }
         let d = f.diagnostics()
         #expect(positions(d) == [at(7, 16)])
@@ -55,7 +61,9 @@ import Testing
     }
 
     @Test func missingBucketPointsAtTheTargetSection() throws {
-        let f = try ManifestFixture("version: 1\ntarget:\n  endpoint: http://127.0.0.1:9000\n  region: local\nfiles:\n  - source: data/\n")
+        let f = try ManifestFixture(
+            "version: 1\ntarget:\n  endpoint: http://127.0.0.1:9000\n  region: local\nfiles:\n  - source: data/\n"
+        )
         defer { f.remove() }
         let d = f.diagnostics()
         #expect(positions(d) == [at(3, 3)])
@@ -63,7 +71,9 @@ import Testing
     }
 
     @Test func bucketNameOSSWouldRejectIsAnError() throws {
-        let f = try ManifestFixture("version: 1\ntarget:\n  endpoint: http://127.0.0.1:9000\n  bucket: Bad_Bucket\n  region: local\nfiles:\n  - source: data/\n")
+        let f = try ManifestFixture(
+            "version: 1\ntarget:\n  endpoint: http://127.0.0.1:9000\n  bucket: Bad_Bucket\n  region: local\nfiles:\n  - source: data/\n"
+        )
         defer { f.remove() }
         let d = f.diagnostics()
         #expect(positions(d) == [at(4, 11)])
@@ -79,8 +89,10 @@ import Testing
     }
 
     @Test func unreadableFileIsAnErrorNamingIt() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/locked.txt\n",
-                                    files: ["data/locked.txt": "x"])
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/locked.txt\n",
+            files: ["data/locked.txt": "x"]
+        )
         defer { f.remove() }
         #expect(chmod(f.path("data/locked.txt"), 0) == 0)
         let d = f.diagnostics()
@@ -94,9 +106,14 @@ import Testing
     }
 
     @Test func unreadableDirectoryInAWalkIsAnErrorNamingIt() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n",
-                                    files: ["data/a.txt": "a", "data/closed/b.txt": "b"])
-        defer { _ = chmod(f.path("data/closed"), 0o755); f.remove() }
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n",
+            files: ["data/a.txt": "a", "data/closed/b.txt": "b"]
+        )
+        defer {
+            _ = chmod(f.path("data/closed"), 0o755)
+            f.remove()
+        }
         #expect(chmod(f.path("data/closed"), 0) == 0)
         let d = f.diagnostics()
         if geteuid() != 0 {
@@ -123,8 +140,10 @@ import Testing
     }
 
     @Test func twoEntriesMappingToOneKeyNameBothSources() throws {
-        let f = try ManifestFixture(ManifestFixture.target
-            + "files:\n  - source: data/a.txt\n    key: same\n  - source: data/b.txt\n    key: same\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "files:\n  - source: data/a.txt\n    key: same\n  - source: data/b.txt\n    key: same\n"
+        )
         defer { f.remove() }
         let d = f.diagnostics()
         #expect(positions(d) == [at(10, 10)])
@@ -134,8 +153,10 @@ import Testing
     }
 
     @Test func keyOf1024BytesIsRejected() throws {
-        let f = try ManifestFixture(ManifestFixture.target
-            + "files:\n  - source: data/a.txt\n    key: \(String(repeating: "k", count: 1024))\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "files:\n  - source: data/a.txt\n    key: \(String(repeating: "k", count: 1024))\n"
+        )
         defer { f.remove() }
         let d = f.diagnostics()
         #expect(positions(d) == [at(8, 10)])
@@ -143,8 +164,10 @@ import Testing
     }
 
     @Test func keyOf1023BytesIsAccepted() throws {
-        let f = try ManifestFixture(ManifestFixture.target
-            + "files:\n  - source: data/a.txt\n    key: \(String(repeating: "k", count: 1023))\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "files:\n  - source: data/a.txt\n    key: \(String(repeating: "k", count: 1023))\n"
+        )
         defer { f.remove() }
         #expect(f.diagnostics().isEmpty)
     }
@@ -160,9 +183,11 @@ import Testing
     @Test func fileNameWithInvalidUTF8IsAnErrorWithTheEscapedPath() throws {
         let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n")
         defer { f.remove() }
-        let made = try ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"),
-                                         ["-c", "touch \"$(printf 'data/bad\\377name.txt')\""],
-                                         currentDirectory: f.directory.url)
+        let made = try ProcessRunner.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "touch \"$(printf 'data/bad\\377name.txt')\""],
+            currentDirectory: f.directory.url
+        )
         #expect(made.exitCode == 0)
         let d = f.diagnostics()
         #expect(positions(d) == [at(7, 13)])
@@ -194,7 +219,9 @@ import Testing
     }
 
     @Test func secretFieldSaysWhereCredentialsGo() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "  access_key_secret: hunter2\nfiles:\n  - source: data/\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target + "  access_key_secret: hunter2\nfiles:\n  - source: data/\n"
+        )
         defer { f.remove() }
         let d = f.diagnostics()
         #expect(positions(d) == [at(6, 3)])
@@ -204,8 +231,10 @@ import Testing
 
     /// Schema problems are all reported together (file-system checks follow once the schema is right).
     @Test func allProblemsAreReportedAtOnceInFileOrder() throws {
-        let f = try ManifestFixture(ManifestFixture.target
-            + "upload:\n  verify: sha1\n  part_size: 1GB\n  bandwidth: fast\nfiles:\n  - source: nowhere\n    storage_class: Hot\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "upload:\n  verify: sha1\n  part_size: 1GB\n  bandwidth: fast\nfiles:\n  - source: nowhere\n    storage_class: Hot\n"
+        )
         defer { f.remove() }
         let d = f.diagnostics()
         #expect(positions(d) == [at(7, 11), at(9, 14), at(12, 20)])

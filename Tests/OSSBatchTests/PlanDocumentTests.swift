@@ -1,20 +1,39 @@
 import Foundation
 import OSSKit
 import Testing
+
 @testable import OSSBatch
 
 @Suite struct PlanDocumentTests {
     static func plan(jobs count: Int) -> Plan {
-        let target = Target(endpoint: "http://127.0.0.1:9", region: "local", bucket: "b", signature: .v4, addressing: .path)
+        let target = Target(
+            endpoint: "http://127.0.0.1:9",
+            region: "local",
+            bucket: "b",
+            signature: .v4,
+            addressing: .path
+        )
         let jobs = (0..<count).map { (n: Int) -> UploadJob in
             let identity = SourceIdentity(size: Int64(n), mtimeNanoseconds: 1, inode: UInt64(n), device: 1)
-            let options: ObjectOptions = n % 3 == 0 ? ObjectOptions(contentType: "text/plain", metadata: ["m": "\(n)"]) : ObjectOptions()
+            let options: ObjectOptions =
+                n % 3 == 0 ? ObjectOptions(contentType: "text/plain", metadata: ["m": "\(n)"]) : ObjectOptions()
             let method: UploadMethod = n % 7 == 0 ? .multipart(PartPlan(partSize: 1 << 20, partCount: 2)) : .put
-            return UploadJob(source: "/data/f\(n)", key: String(format: "k/%05d", n), identity: identity, options: options,
-                             method: method)
+            return UploadJob(
+                source: "/data/f\(n)",
+                key: String(format: "k/%05d", n),
+                identity: identity,
+                options: options,
+                method: method
+            )
         }
-        return Plan(manifestPath: "/m.yaml", target: target, upload: UploadSettings(checkpointDir: "/cp"), credentials: nil,
-                    allowEmpty: false, jobs: JobList(jobs))
+        return Plan(
+            manifestPath: "/m.yaml",
+            target: target,
+            upload: UploadSettings(checkpointDir: "/cp"),
+            credentials: nil,
+            allowEmpty: false,
+            jobs: JobList(jobs)
+        )
     }
 
     /// The whole `--json` document of `plan`.
@@ -40,7 +59,10 @@ import Testing
         let plan = Self.plan(jobs: 9000)
         var pieces = 0
         var data = Data()
-        try PlanDocument(plan).write { data.append($0); pieces += 1 }
+        try PlanDocument(plan).write {
+            data.append($0)
+            pieces += 1
+        }
         #expect(pieces > 3)
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.hasSuffix("}\n"))

@@ -5,8 +5,10 @@ import Testing
 
 @Suite struct PlannerTests {
     @Test func directoryKeysAreThePrefixPlusTheRelativePath() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: logs/\n",
-                                    files: ["data/a.log": "a", "data/deep/er/b.log": "bb"])
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: logs/\n",
+            files: ["data/a.log": "a", "data/deep/er/b.log": "bb"]
+        )
         defer { f.remove() }
         let plan = try f.plan()
         #expect(plan.jobs.map(\.key) == ["logs/a.log", "logs/deep/er/b.log"])
@@ -15,31 +17,41 @@ import Testing
     }
 
     @Test func singleFileUsesItsKeyOrThePrefixPlusItsName() throws {
-        let f = try ManifestFixture(ManifestFixture.target
-            + "files:\n  - source: data/a.txt\n    key: x/y.txt\n  - source: data/b.txt\n    key_prefix: p/\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "files:\n  - source: data/a.txt\n    key: x/y.txt\n  - source: data/b.txt\n    key_prefix: p/\n"
+        )
         defer { f.remove() }
         #expect(try f.plan().jobs.map(\.key) == ["p/b.txt", "x/y.txt"])
     }
 
     @Test func globKeysAreRelativeToTheFixedLeadingDirectory() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - glob: \"exports/*/*.csv\"\n    key_prefix: e/\n",
-                                    files: ["exports/2026/a.csv": "1", "exports/2026/b.txt": "2",
-                                            "exports/2026/deeper/c.csv": "3", "exports/top.csv": "4"])
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - glob: \"exports/*/*.csv\"\n    key_prefix: e/\n",
+            files: [
+                "exports/2026/a.csv": "1", "exports/2026/b.txt": "2",
+                "exports/2026/deeper/c.csv": "3", "exports/top.csv": "4",
+            ]
+        )
         defer { f.remove() }
         #expect(try f.plan().jobs.map(\.key) == ["e/2026/a.csv"])
     }
 
     @Test func includeAndExcludeFilterRelativePaths() throws {
-        let f = try ManifestFixture(ManifestFixture.target
-            + "files:\n  - source: data/\n    include: [\"**/*.log\"]\n    exclude: [\"**/tmp/**\"]\n",
-                                    files: ["data/a.log": "", "data/b.txt": "", "data/x/c.log": "", "data/x/tmp/d.log": ""])
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "files:\n  - source: data/\n    include: [\"**/*.log\"]\n    exclude: [\"**/tmp/**\"]\n",
+            files: ["data/a.log": "", "data/b.txt": "", "data/x/c.log": "", "data/x/tmp/d.log": ""]
+        )
         defer { f.remove() }
         #expect(try f.plan().jobs.map(\.key) == ["a.log", "x/c.log"])
     }
 
     @Test func jobsAreSortedByUTF8BytesAndThePlanIsDeterministic() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n",
-                                    files: ["data/b": "", "data/a": "", "data/Z": "", "data/é": "", "data/c/b": ""])
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n",
+            files: ["data/b": "", "data/a": "", "data/Z": "", "data/é": "", "data/c/b": ""]
+        )
         defer { f.remove() }
         let first = try f.plan()
         #expect(first.jobs.map(\.key) == ["Z", "a", "b", "c/b", "é"])
@@ -64,12 +76,16 @@ import Testing
         #expect(plan.jobs.count == files.count)
         #expect(plan.jobs.map(\.key) == expected)
         #expect((0..<plan.jobs.count).map { plan.jobs[$0].key } == expected)
-        #expect(plan.totals == PlanTotals(files: files.count, bytes: Int64(files.count - 1 + 3), singlePuts: files.count))
+        #expect(
+            plan.totals == PlanTotals(files: files.count, bytes: Int64(files.count - 1 + 3), singlePuts: files.count)
+        )
     }
 
     @Test func aKeyPrefixWithoutASlashJoinsTheRelativePath() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: backup-\n",
-                                    files: ["data/a.txt": "a", "data/sub/b.txt": "b"])
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: backup-\n",
+            files: ["data/a.txt": "a", "data/sub/b.txt": "b"]
+        )
         defer { f.remove() }
         let plan = try f.plan()
         #expect(plan.jobs.map(\.key) == ["backup-a.txt", "backup-sub/b.txt"])
@@ -78,15 +94,18 @@ import Testing
 
     @Test func entriesThatInterleaveAreSortedByWholeKeysAndClashesAreFound() throws {
         // Entry 2's prefix "k/a" meets entry 1's directory "k/" in the middle of a name: "k/a" + ".txt".
-        let f = try ManifestFixture(ManifestFixture.target + """
-            files:
-              - source: data/
-                key_prefix: k/
-              - source: more/
-                key_prefix: k/a
-              - source: data/a.txt
-                key: k/sub/w.txt
-            """ + "\n", files: ["data/a.txt": "1", "data/sub/x.txt": "2", "more/.txt": "3", "more/b": "4"])
+        let f = try ManifestFixture(
+            ManifestFixture.target + """
+                files:
+                  - source: data/
+                    key_prefix: k/
+                  - source: more/
+                    key_prefix: k/a
+                  - source: data/a.txt
+                    key: k/sub/w.txt
+                """ + "\n",
+            files: ["data/a.txt": "1", "data/sub/x.txt": "2", "more/.txt": "3", "more/b": "4"]
+        )
         defer { f.remove() }
         let clashes = f.diagnostics().map(\.message).filter { $0.contains("two files map to the key") }
         #expect(clashes.count == 1 && clashes[0].contains("'k/a.txt'"), "\(clashes)")
@@ -110,18 +129,26 @@ import Testing
 
     /// The paths of `files` below `directory`, sorted by their UTF-8 bytes: the keys a plan of it must give.
     static func keysInByteOrder(_ files: [String: String], under directory: String) -> [String] {
-        files.keys.map { String($0.dropFirst(directory.count)) }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        files.keys.map { String($0.dropFirst(directory.count)) }.sorted {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
     }
 
     @Test func contentTypesFollowEachFilesExtensionInAMixedDirectory() throws {
         let names = ["a.json", "b.json", "c.JSON", "d.txt", "e", "f.json", "g.csv", "h.tar.gz", "i.unknownext"]
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n",
-                                    files: Dictionary(uniqueKeysWithValues: names.map { ("data/\($0)", "") }))
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n",
+            files: Dictionary(uniqueKeysWithValues: names.map { ("data/\($0)", "") })
+        )
         defer { f.remove() }
         let types = try f.plan().jobs.map { $0.options.contentType ?? "-" }
-        #expect(types == ["application/json", "application/json", "application/json", "text/plain",
-                          "application/octet-stream", "application/json", "text/csv", "application/gzip",
-                          "application/octet-stream"])
+        #expect(
+            types == [
+                "application/json", "application/json", "application/json", "text/plain",
+                "application/octet-stream", "application/json", "text/csv", "application/gzip",
+                "application/octet-stream",
+            ]
+        )
     }
 
     @Test func planIDChangesWhenAFileChanges() throws {
@@ -133,15 +160,28 @@ import Testing
     }
 
     @Test func filesAtTheThresholdAreMultipartAndSmallerOnesSinglePuts() throws {
-        let f = try ManifestFixture(ManifestFixture.target
-            + "upload:\n  part_size: 100KiB\n  multipart_threshold: 200KiB\nfiles:\n  - source: data/\n",
-                                    files: ["data/small": String(repeating: "s", count: 204_799),
-                                            "data/big": String(repeating: "b", count: 204_800 * 2 + 1),
-                                            "data/empty": ""])
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "upload:\n  part_size: 100KiB\n  multipart_threshold: 200KiB\nfiles:\n  - source: data/\n",
+            files: [
+                "data/small": String(repeating: "s", count: 204_799),
+                "data/big": String(repeating: "b", count: 204_800 * 2 + 1),
+                "data/empty": "",
+            ]
+        )
         defer { f.remove() }
         let plan = try f.plan()
         #expect(plan.jobs.map(\.method) == [.multipart(PartPlan(partSize: 102_400, partCount: 5)), .put, .put])
-        #expect(plan.totals == PlanTotals(files: 3, bytes: plan.jobs.reduce(0) { $0 + $1.size }, singlePuts: 2, multipartJobs: 1, parts: 5))
+        #expect(
+            plan.totals
+                == PlanTotals(
+                    files: 3,
+                    bytes: plan.jobs.reduce(0) { $0 + $1.size },
+                    singlePuts: 2,
+                    multipartJobs: 1,
+                    parts: 5
+                )
+        )
     }
 
     @Test func partSizeGrowsSoNoFileNeedsMoreThan10000Parts() {
@@ -159,45 +199,83 @@ import Testing
     }
 
     @Test func entryOptionsOverrideDefaultsAndAutoGuessesTheContentType() throws {
-        let f = try ManifestFixture(ManifestFixture.target + """
-            defaults:
-              acl: private
-              metadata: {team: data}
-              storage_class: IA
-            files:
-              - source: data/a.txt
-              - source: data/b.txt
-                acl: public-read
-                content_type: application/x-custom
+        let f = try ManifestFixture(
+            ManifestFixture.target + """
+                defaults:
+                  acl: private
+                  metadata: {team: data}
+                  storage_class: IA
+                files:
+                  - source: data/a.txt
+                  - source: data/b.txt
+                    acl: public-read
+                    content_type: application/x-custom
 
-            """)
+                """
+        )
         defer { f.remove() }
         let jobs = try f.plan().jobs
-        #expect(jobs[0].options == ObjectOptions(contentType: "text/plain", acl: .private, storageClass: .ia,
-                                                 metadata: ["team": "data"]))
-        #expect(jobs[1].options == ObjectOptions(contentType: "application/x-custom", acl: .publicRead,
-                                                 storageClass: .ia, metadata: ["team": "data"]))
+        #expect(
+            jobs[0].options
+                == ObjectOptions(
+                    contentType: "text/plain",
+                    acl: .private,
+                    storageClass: .ia,
+                    metadata: ["team": "data"]
+                )
+        )
+        #expect(
+            jobs[1].options
+                == ObjectOptions(
+                    contentType: "application/x-custom",
+                    acl: .publicRead,
+                    storageClass: .ia,
+                    metadata: ["team": "data"]
+                )
+        )
     }
 
     @Test func overridesApplyBeforeDefaultsAreDerived() throws {
-        let f = try ManifestFixture("""
+        let f = try ManifestFixture(
+            """
             version: 1
             target: {endpoint: https://oss-cn-shanghai.aliyuncs.com, bucket: prod-bucket}
             files:
               - source: data/
 
-            """)
+            """
+        )
         defer { f.remove() }
         let remote = try f.plan().target
-        #expect(remote == Target(endpoint: "https://oss-cn-shanghai.aliyuncs.com", region: "cn-shanghai",
-                                 bucket: "prod-bucket", signature: .v4, addressing: .virtualHost))
-        let local = try f.plan(TargetOverrides(endpoint: "http://127.0.0.1:4567", bucket: "quickstart", region: "local")).target
-        #expect(local == Target(endpoint: "http://127.0.0.1:4567", region: "local", bucket: "quickstart",
-                                signature: .v4, addressing: .path))
+        #expect(
+            remote
+                == Target(
+                    endpoint: "https://oss-cn-shanghai.aliyuncs.com",
+                    region: "cn-shanghai",
+                    bucket: "prod-bucket",
+                    signature: .v4,
+                    addressing: .virtualHost
+                )
+        )
+        let local = try f.plan(
+            TargetOverrides(endpoint: "http://127.0.0.1:4567", bucket: "quickstart", region: "local")
+        ).target
+        #expect(
+            local
+                == Target(
+                    endpoint: "http://127.0.0.1:4567",
+                    region: "local",
+                    bucket: "quickstart",
+                    signature: .v4,
+                    addressing: .path
+                )
+        )
     }
 
     @Test func internalEndpointsGiveTheirRegion() throws {
-        let f = try ManifestFixture("version: 1\ntarget: {endpoint: oss-cn-beijing-internal.aliyuncs.com, bucket: b-1}\nfiles:\n  - source: data/\n")
+        let f = try ManifestFixture(
+            "version: 1\ntarget: {endpoint: oss-cn-beijing-internal.aliyuncs.com, bucket: b-1}\nfiles:\n  - source: data/\n"
+        )
         defer { f.remove() }
         let target = try f.plan().target
         #expect(target.region == "cn-beijing")
@@ -205,9 +283,11 @@ import Testing
     }
 
     @Test func pathsAreResolvedAgainstTheManifestDirectory() throws {
-        let f = try ManifestFixture(ManifestFixture.target
-            + "upload:\n  checkpoint_dir: state/cp\n  retries: {attempts: 2, base_delay: 50ms, max_delay: 1m}\n  bandwidth: 200MB/s\n"
-            + "files:\n  - source: data/\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "upload:\n  checkpoint_dir: state/cp\n  retries: {attempts: 2, base_delay: 50ms, max_delay: 1m}\n  bandwidth: 200MB/s\n"
+                + "files:\n  - source: data/\n"
+        )
         defer { f.remove() }
         // The working directory (the package root under `swift test`) is not the manifest's directory.
         #expect(FileManager.default.currentDirectoryPath != f.directory.path)
@@ -219,13 +299,19 @@ import Testing
     }
 
     @Test func symlinksAreSkippedInWalksUnlessFollowedAndLoopsAreDetected() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n", files: ["data/real/a.txt": "a"])
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n",
+            files: ["data/real/a.txt": "a"]
+        )
         defer { f.remove() }
         try FileManager.default.createSymbolicLink(atPath: f.path("data/link"), withDestinationPath: "real")
         try FileManager.default.createSymbolicLink(atPath: f.path("data/real/loop"), withDestinationPath: "..")
         #expect(try f.plan().jobs.map(\.key) == ["real/a.txt"])
 
-        let followed = try ManifestFixture(ManifestFixture.target + "files:\n  - source: ../\(f.directory.url.lastPathComponent)/data/\n    follow_symlinks: true\n")
+        let followed = try ManifestFixture(
+            ManifestFixture.target
+                + "files:\n  - source: ../\(f.directory.url.lastPathComponent)/data/\n    follow_symlinks: true\n"
+        )
         defer { followed.remove() }
         let d = followed.diagnostics()
         #expect(positions(d) == [at(7, 13), at(7, 13)])
@@ -241,7 +327,10 @@ import Testing
         }
         files["data/exports/2026/02/deep/x.csv"] = "x"
         files["data/exports/2026.txt"] = "t"  // sorts before "2026/" ('.' < '/')
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: p/\n", files: files)
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: p/\n",
+            files: files
+        )
         defer { f.remove() }
         let plan = try f.plan()
         let expected = Self.keysInByteOrder(files, under: "data/").map { "p/" + $0 }
@@ -249,15 +338,22 @@ import Testing
         #expect(plan.jobs.map(\.key).first == "p/exports/2026.txt")
         #expect(plan.jobs.allSatisfy { f.path("data/" + $0.key.dropFirst(2)) == $0.source })
         // A loop inside the chain is still caught once the walk has split.
-        try FileManager.default.createSymbolicLink(atPath: f.path("data/exports/2026/10/up"), withDestinationPath: "../..")
-        let followed = try ManifestFixture(ManifestFixture.target
-            + "files:\n  - source: ../\(f.directory.url.lastPathComponent)/data/\n    follow_symlinks: true\n")
+        try FileManager.default.createSymbolicLink(
+            atPath: f.path("data/exports/2026/10/up"),
+            withDestinationPath: "../.."
+        )
+        let followed = try ManifestFixture(
+            ManifestFixture.target
+                + "files:\n  - source: ../\(f.directory.url.lastPathComponent)/data/\n    follow_symlinks: true\n"
+        )
         defer { followed.remove() }
         #expect(followed.diagnostics().contains { $0.message.contains("symbolic link loop") })
     }
 
     @Test func zeroFilesIsAValidPlanThatRemembersAllowEmpty() throws {
-        let f = try ManifestFixture(ManifestFixture.target + "allow_empty: true\nfiles:\n  - source: data/\n    include: [\"*.none\"]\n")
+        let f = try ManifestFixture(
+            ManifestFixture.target + "allow_empty: true\nfiles:\n  - source: data/\n    include: [\"*.none\"]\n"
+        )
         defer { f.remove() }
         let plan = try f.plan()
         #expect(plan.jobs.isEmpty)

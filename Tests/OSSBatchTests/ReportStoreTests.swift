@@ -1,24 +1,42 @@
 import Foundation
 import OSSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import OSSBatch
 
 /// The report on disk: journal replay, and the final write that copies unchanged specs from the file.
 struct ReportStoreTests {
     static func plan(jobs: Int, dir: String) -> Plan {
-        let target = Target(endpoint: "http://127.0.0.1:9", region: "local", bucket: "b", signature: .v4, addressing: .path)
-        let tricky = ObjectOptions(contentType: "text/plain", metadata: ["outcome": "x", ",\"outcome\":": "{\"spec\":1}"],
-                                   tags: ["t": "v"])
+        let target = Target(
+            endpoint: "http://127.0.0.1:9",
+            region: "local",
+            bucket: "b",
+            signature: .v4,
+            addressing: .path
+        )
+        let tricky = ObjectOptions(
+            contentType: "text/plain",
+            metadata: ["outcome": "x", ",\"outcome\":": "{\"spec\":1}"],
+            tags: ["t": "v"]
+        )
         var list: [UploadJob] = []
         for i in 0..<jobs {
             let identity = SourceIdentity(size: Int64(i), mtimeNanoseconds: 1, inode: UInt64(i), device: 1)
             let options: ObjectOptions = i % 2 == 0 ? tricky : ObjectOptions()
             let method: UploadMethod = i % 3 == 0 ? .multipart(PartPlan(partSize: 102_400, partCount: 2)) : .put
-            list.append(UploadJob(source: "\(dir)/f\(i)", key: "k/\(i)", identity: identity, options: options, method: method))
+            list.append(
+                UploadJob(source: "\(dir)/f\(i)", key: "k/\(i)", identity: identity, options: options, method: method)
+            )
         }
-        return Plan(manifestPath: "\(dir)/m.yaml", target: target,
-                    upload: UploadSettings(checkpointDir: "\(dir)/cp"), credentials: nil, allowEmpty: false, jobs: JobList(list))
+        return Plan(
+            manifestPath: "\(dir)/m.yaml",
+            target: target,
+            upload: UploadSettings(checkpointDir: "\(dir)/cp"),
+            credentials: nil,
+            allowEmpty: false,
+            jobs: JobList(list)
+        )
     }
 
     @Test func finalWriteCopyingUnchangedSpecsEqualsAFullEncoding() throws {
@@ -56,11 +74,15 @@ struct ReportStoreTests {
         let streamed = try #require(try ReportStore.decodeLineByLine(path))
         let whole = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(streamed.jobs == whole.jobs && streamed.totals == whole.totals && streamed.runs == whole.runs)
-        #expect(streamed.planID == whole.planID && streamed.status == whole.status && streamed.createdAt == whole.createdAt)
+        #expect(
+            streamed.planID == whole.planID && streamed.status == whole.status && streamed.createdAt == whole.createdAt
+        )
         #expect(streamed.jobs.count == 9)
         // No jobs at all is laid out the same way.
         let empty = dir.path + "/empty.json"
-        try ReportStore.create(at: empty).write(Report(plan: ReportStoreTests.plan(jobs: 0, dir: dir.path), planID: "id"))
+        try ReportStore.create(at: empty).write(
+            Report(plan: ReportStoreTests.plan(jobs: 0, dir: dir.path), planID: "id")
+        )
         #expect(try #require(try ReportStore.decodeLineByLine(empty)).jobs.isEmpty)
     }
 
@@ -90,7 +112,9 @@ struct ReportStoreTests {
         try ReportStore.create(at: path).write(report)
         // What `jq . report.json > tmp && mv tmp report.json` would leave.
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
-        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: path))
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(
+            to: URL(fileURLWithPath: path)
+        )
         #expect(try ReportStore.decodeLineByLine(path) == nil)
         #expect(try ReportStore.load(path).jobs == report.jobs)
         #expect(throws: ReportLoadError.self) { try ReportStore.load(dir.path + "/missing.json") }
@@ -103,7 +127,9 @@ struct ReportStoreTests {
         let report = Report(plan: ReportStoreTests.plan(jobs: 3, dir: dir.path), planID: "id")
         let store = try ReportStore.create(at: path)
         try store.write(report)
-        try store.record(JobOutcome(key: "k/1", status: .failed, method: .put, error: JobError(code: "A", message: "a")))
+        try store.record(
+            JobOutcome(key: "k/1", status: .failed, method: .put, error: JobError(code: "A", message: "a"))
+        )
         try store.record(JobOutcome(key: "k/1", status: .succeeded, method: .put, etag: "\"E\""))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: store.journalPath))
         try handle.seekToEnd()

@@ -30,11 +30,23 @@ import Testing
 
     @Test func exampleCoversDirectorySingleFileGlobAndMultipart() throws {
         let plan = try Planner.plan(manifestAt: Self.manifestsDirectory.appendingPathComponent("example.yaml").path)
-        #expect(plan.jobs.map(\.key) == ["data/2026-01.csv", "data/2026-02.csv", "docs/README.txt", "site/big/manual.txt",
-                                         "site/css/style.css", "site/docs/guide/intro.md", "site/img/logo.svg", "site/index.html"])
+        #expect(
+            plan.jobs.map(\.key) == [
+                "data/2026-01.csv", "data/2026-02.csv", "docs/README.txt", "site/big/manual.txt",
+                "site/css/style.css", "site/docs/guide/intro.md", "site/img/logo.svg", "site/index.html",
+            ]
+        )
         #expect(plan.totals.multipartJobs == 1)
         #expect(plan.totals.parts == 3)
-        #expect(plan.target == Target(endpoint: "http://127.0.0.1:9000", region: "local", bucket: "quickstart",
-                                      signature: .v4, addressing: .path))
+        #expect(
+            plan.target
+                == Target(
+                    endpoint: "http://127.0.0.1:9000",
+                    region: "local",
+                    bucket: "quickstart",
+                    signature: .v4,
+                    addressing: .path
+                )
+        )
     }
 }

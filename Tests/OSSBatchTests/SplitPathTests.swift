@@ -1,6 +1,7 @@
 import Foundation
 import OSSKit
 import Testing
+
 @testable import OSSBatch
 
 @Suite struct SplitPathTests {
@@ -15,8 +16,10 @@ import Testing
 
     @Test func pathsJoinedFromPartsEqualPathsSplitWhole() {
         // However a path was put together, equal paths are equal values (the Hashable job depends on it).
-        let cases: [(String, String)] = [("/data/", "a.txt"), ("", "a.txt"), ("backup-", "a.txt"), ("a/b", "/c"),
-                                         ("p/", "x/y"), ("", ""), ("/", "")]
+        let cases: [(String, String)] = [
+            ("/data/", "a.txt"), ("", "a.txt"), ("backup-", "a.txt"), ("a/b", "/c"),
+            ("p/", "x/y"), ("", ""), ("/", ""),
+        ]
         for (directory, name) in cases {
             let joined = SplitPath(directory: directory, name: name)
             #expect(joined == SplitPath(directory + name), "\(directory) + \(name)")
@@ -28,12 +31,16 @@ import Testing
         let pieces = ["", "a", "a/", "ab", "a.b/", "é", "z/", "/", "a/b", "\u{1}"]
         var paths: [(SplitPath, String)] = []
         for directory in pieces where directory.isEmpty || directory.hasSuffix("/") {
-            for name in pieces where !name.contains("/") { paths.append((SplitPath(directory: directory, name: name), directory + name)) }
+            for name in pieces where !name.contains("/") {
+                paths.append((SplitPath(directory: directory, name: name), directory + name))
+            }
         }
         for (a, whole) in paths {
             for (b, other) in paths {
-                #expect(SplitPath.precedes(a, b) == Array(whole.utf8).lexicographicallyPrecedes(Array(other.utf8)),
-                        "\(whole) vs \(other)")
+                #expect(
+                    SplitPath.precedes(a, b) == Array(whole.utf8).lexicographicallyPrecedes(Array(other.utf8)),
+                    "\(whole) vs \(other)"
+                )
             }
         }
     }
@@ -41,9 +48,23 @@ import Testing
     @Test func keyRulesApplyToTheWholeSplitKey() {
         #expect(ObjectKey.problem(with: SplitPath(directory: "", name: "")) == "the object key is empty")
         #expect(ObjectKey.problem(with: SplitPath(directory: "/", name: "x"))?.contains("starts with '/'") == true)
-        #expect(ObjectKey.problem(with: SplitPath(directory: String(repeating: "d", count: 1000) + "/", name: String(repeating: "n", count: 23)))?
-            .contains("is 1024 bytes") == true)
-        #expect(ObjectKey.problem(with: SplitPath(directory: String(repeating: "d", count: 1000) + "/", name: String(repeating: "n", count: 22))) == nil)
+        #expect(
+            ObjectKey.problem(
+                with: SplitPath(
+                    directory: String(repeating: "d", count: 1000) + "/",
+                    name: String(repeating: "n", count: 23)
+                )
+            )?
+            .contains("is 1024 bytes") == true
+        )
+        #expect(
+            ObjectKey.problem(
+                with: SplitPath(
+                    directory: String(repeating: "d", count: 1000) + "/",
+                    name: String(repeating: "n", count: 22)
+                )
+            ) == nil
+        )
     }
 
     @Test func aJobWritesItsSourceAsOneStringAndReadsItBack() throws {

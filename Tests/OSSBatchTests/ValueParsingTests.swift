@@ -2,8 +2,10 @@ import OSSBatch
 import Testing
 
 @Suite struct ValueParsingTests {
-    @Test(arguments: [("8MiB", Int64(8 << 20)), ("100KB", 100_000), ("512", 512), ("1.5GiB", 1_610_612_736),
-                      ("0", 0), ("100 KiB", 102_400), ("2TB", 2_000_000_000_000)])
+    @Test(arguments: [
+        ("8MiB", Int64(8 << 20)), ("100KB", 100_000), ("512", 512), ("1.5GiB", 1_610_612_736),
+        ("0", 0), ("100 KiB", 102_400), ("2TB", 2_000_000_000_000),
+    ])
     func sizesParseBinaryAndDecimalUnits(text: String, bytes: Int64) {
         #expect(ByteSize.parse(text) == bytes)
     }

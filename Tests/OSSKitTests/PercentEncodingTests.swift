@@ -3,8 +3,10 @@ import Testing
 
 @Suite struct PercentEncodingTests {
     @Test func encodesEveryByteButUnreservedAndOptionallySlash() {
-        #expect(PercentEncoding.encode("a+b=c&d;e,f@g$h!i*j'k(l)m~n%o#p?q.txt")
-                == "a%2Bb%3Dc%26d%3Be%2Cf%40g%24h%21i%2Aj%27k%28l%29m~n%25o%23p%3Fq.txt")
+        #expect(
+            PercentEncoding.encode("a+b=c&d;e,f@g$h!i*j'k(l)m~n%o#p?q.txt")
+                == "a%2Bb%3Dc%26d%3Be%2Cf%40g%24h%21i%2Aj%27k%28l%29m~n%25o%23p%3Fq.txt"
+        )
         #expect(PercentEncoding.encode("a/b c", keepSlash: true) == "a/b%20c")
         #expect(PercentEncoding.encode("a/b", keepSlash: false) == "a%2Fb")
         #expect(PercentEncoding.encode("ü") == "%C3%BC")

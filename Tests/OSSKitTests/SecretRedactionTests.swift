@@ -22,18 +22,26 @@ import Testing
         for version in SignatureVersion.allCases {
             var request = SignableRequest(method: "PUT", bucket: "b", key: "k")
             switch version {
-            case .v4: SignerV4(credentials: Self.credentials, region: "r").sign(&request, at: SigningTime(epochSeconds: 1))
+            case .v4:
+                SignerV4(credentials: Self.credentials, region: "r").sign(&request, at: SigningTime(epochSeconds: 1))
             case .v1: SignerV1(credentials: Self.credentials).sign(&request, at: SigningTime(epochSeconds: 1))
             }
             #expect(request.header("x-oss-security-token") == Self.token)  // it is sent…
-            expectClean(request)                                            // …but never printed
+            expectClean(request)  // …but never printed
         }
     }
 
     @Test func errorsAndRetryEventsHideSecretAndToken() {
-        let service = OSSServiceError(httpStatus: 403, code: "SignatureDoesNotMatch", message: "mismatch", requestID: "r")
-        let errors: [OSSError] = [.service(service, attempts: 2), .transport(.reset("x"), attempts: 1),
-                                  .integrity(expected: 1, received: 2, requestID: "r"), .invalidResponse("x", requestID: "r")]
+        let service = OSSServiceError(
+            httpStatus: 403,
+            code: "SignatureDoesNotMatch",
+            message: "mismatch",
+            requestID: "r"
+        )
+        let errors: [OSSError] = [
+            .service(service, attempts: 2), .transport(.reset("x"), attempts: 1),
+            .integrity(expected: 1, received: 2, requestID: "r"), .invalidResponse("x", requestID: "r"),
+        ]
         for error in errors {
             expectClean(error)
             expectClean(RetryEvent(operation: "PutObject", bucket: "b", key: "k", attempt: 1, error: error, delay: 0.5))
@@ -44,8 +52,11 @@ import Testing
     @Test func clientDescriptionHidesSecretAndToken() {
         let http = CurlHTTPClient()
         defer { http.shutdown() }
-        let client = OSSClient(configuration: OSSClientConfiguration(endpoint: "http://127.0.0.1:1", region: "r"),
-                               credentials: Self.credentials, http: http)
+        let client = OSSClient(
+            configuration: OSSClientConfiguration(endpoint: "http://127.0.0.1:1", region: "r"),
+            credentials: Self.credentials,
+            http: http
+        )
         expectClean(client)
     }
 }

@@ -39,11 +39,18 @@ import Testing
 
     @Test func signingAClientRequestSetsDateHeadersAndMatchesTheVector() throws {
         // Rebuild the v2 SDK's "PutObject plain" request from decoded parts, sign it at the vector's time.
-        let v = try #require(SignatureVector.v4.first { $0.name == "PutObject plain" && $0.sdk.hasPrefix("alibabacloud") })
-        var request = SignableRequest(method: "PUT", bucket: v.bucket, key: v.key, headers: [
-            ("x-oss-object-acl", "public-read"), ("x-oss-meta-owner", "etl"), ("x-oss-meta-batch", "nightly"),
-            ("Content-Type", "text/plain; charset=utf-8"),
-        ])
+        let v = try #require(
+            SignatureVector.v4.first { $0.name == "PutObject plain" && $0.sdk.hasPrefix("alibabacloud") }
+        )
+        var request = SignableRequest(
+            method: "PUT",
+            bucket: v.bucket,
+            key: v.key,
+            headers: [
+                ("x-oss-object-acl", "public-read"), ("x-oss-meta-owner", "etl"), ("x-oss-meta-batch", "nightly"),
+                ("Content-Type", "text/plain; charset=utf-8"),
+            ]
+        )
         let time = try #require(SigningTime(iso8601Basic: "20261125T185010Z"))
         SignerV4(credentials: v.credentials, region: v.region).sign(&request, at: time)
         #expect(request.header("Authorization") == v.authorization)
@@ -57,7 +64,11 @@ import Testing
         let signer = SignerV4(credentials: Credentials(accessKeyID: "id", accessKeySecret: "s"), region: "r")
         let plain = try signer.authorization(for: request)
         let withHost = try signer.authorization(for: request, additionalHeaders: ["Host"])
-        #expect(withHost.canonicalRequest.hasSuffix("host:b.example.com\nx-oss-date:20261125T185010Z\n\nhost\nUNSIGNED-PAYLOAD"))
+        #expect(
+            withHost.canonicalRequest.hasSuffix(
+                "host:b.example.com\nx-oss-date:20261125T185010Z\n\nhost\nUNSIGNED-PAYLOAD"
+            )
+        )
         #expect(withHost.signature != plain.signature)
         let parsed = try SignerV4.parseAuthorization(withHost.authorization)
         #expect(parsed.additionalHeaders == ["host"])
@@ -73,8 +84,10 @@ import Testing
     }
 
     @Test func rejectsMalformedAuthorizationHeaders() {
-        for bad in ["", "OSS id:sig", "OSS4-HMAC-SHA256 Credential=id/20261125/r/oss/aliyun_v4_request",
-                    "OSS4-HMAC-SHA256 Credential=id/r,Signature=ab", "OSS4-HMAC-SHA256 Signature=ab"] {
+        for bad in [
+            "", "OSS id:sig", "OSS4-HMAC-SHA256 Credential=id/20261125/r/oss/aliyun_v4_request",
+            "OSS4-HMAC-SHA256 Credential=id/r,Signature=ab", "OSS4-HMAC-SHA256 Signature=ab",
+        ] {
             #expect(throws: SigningError.self) { try SignerV4.parseAuthorization(bad) }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,29 +12,29 @@ public final class CallbackReceiver: Sendable {
     public let port: Int
 
     static let script = #"""
-    import http.server, sys, os, itertools
-    out, status = sys.argv[1], int(sys.argv[2])
-    counter = itertools.count(1)
-    class H(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
-            n = next(counter)
-            tmp = os.path.join(out, 'request-%06d.tmp' % n)
-            with open(tmp, 'wb') as f:
-                f.write(self.headers.get('Content-Type', '').encode() + b'\n' + body)
-            os.rename(tmp, os.path.join(out, 'request-%06d' % n))
-            reply = b'{"Status":"OK","from":"receiver"}' if status == 200 else b'receiver failed'
-            self.send_response(status)
-            self.send_header('Content-Type', 'application/json')
-            self.send_header('Content-Length', str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
-        def log_message(self, *a): pass
-    s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
-    with open(os.path.join(out, 'port.tmp'), 'w') as f: f.write(str(s.server_address[1]))
-    os.rename(os.path.join(out, 'port.tmp'), os.path.join(out, 'port'))
-    s.serve_forever()
-    """#
+        import http.server, sys, os, itertools
+        out, status = sys.argv[1], int(sys.argv[2])
+        counter = itertools.count(1)
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
+                n = next(counter)
+                tmp = os.path.join(out, 'request-%06d.tmp' % n)
+                with open(tmp, 'wb') as f:
+                    f.write(self.headers.get('Content-Type', '').encode() + b'\n' + body)
+                os.rename(tmp, os.path.join(out, 'request-%06d' % n))
+                reply = b'{"Status":"OK","from":"receiver"}' if status == 200 else b'receiver failed'
+                self.send_response(status)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+            def log_message(self, *a): pass
+        s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+        with open(os.path.join(out, 'port.tmp'), 'w') as f: f.write(str(s.server_address[1]))
+        os.rename(os.path.join(out, 'port.tmp'), os.path.join(out, 'port'))
+        s.serve_forever()
+        """#
 
     public init(status: Int = 200) async throws {
         directory = try TemporaryDirectory("callback")
@@ -58,7 +59,8 @@ public final class CallbackReceiver: Sendable {
             .filter { $0.hasPrefix("request-") && !$0.hasSuffix(".tmp") }.sorted()
         return names.compactMap { name in
             guard let data = try? String(contentsOf: directory.url.appendingPathComponent(name), encoding: .utf8),
-                  let newline = data.firstIndex(of: "\n") else { return nil }
+                let newline = data.firstIndex(of: "\n")
+            else { return nil }
             return (String(data[..<newline]), String(data[data.index(after: newline)...]))
         }
     }

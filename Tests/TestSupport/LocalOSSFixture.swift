@@ -12,30 +12,54 @@ public final class LocalOSSFixture: Sendable {
     public let region: String
 
     /// Starts a server. With `accessKeyID`/`accessKeySecret` nil it accepts anonymous requests.
-    public static func start(bucket: String = "test-bucket", accessKeyID: String? = "LTAI5tLocalTestKey",
-                             accessKeySecret: String? = "local-test-secret/+=", region: String = "cn-hangzhou",
-                             discard: Bool = false, extraBuckets: Set<String> = [],
-                             configure: (inout LocalOSSConfiguration) -> Void = { _ in }) async throws -> LocalOSSFixture {
+    public static func start(
+        bucket: String = "test-bucket",
+        accessKeyID: String? = "LTAI5tLocalTestKey",
+        accessKeySecret: String? = "local-test-secret/+=",
+        region: String = "cn-hangzhou",
+        discard: Bool = false,
+        extraBuckets: Set<String> = [],
+        configure: (inout LocalOSSConfiguration) -> Void = { _ in }
+    ) async throws -> LocalOSSFixture {
         let dir = try TemporaryDirectory("localoss")
         var keys: [String: String] = [:]
         if let accessKeyID, let accessKeySecret { keys[accessKeyID] = accessKeySecret }
         var configuration = LocalOSSConfiguration(
-            dataDirectory: dir.url.appendingPathComponent("data"), buckets: extraBuckets.union([bucket]),
-            accessKeys: keys, region: region, discardBodies: discard)
+            dataDirectory: dir.url.appendingPathComponent("data"),
+            buckets: extraBuckets.union([bucket]),
+            accessKeys: keys,
+            region: region,
+            discardBodies: discard
+        )
         configure(&configuration)
         let server = try LocalOSSServer(configuration: configuration)
         try await server.start()
-        return LocalOSSFixture(server: server, directory: dir, bucket: bucket, accessKeyID: accessKeyID,
-                               accessKeySecret: accessKeySecret, region: region)
+        return LocalOSSFixture(
+            server: server,
+            directory: dir,
+            bucket: bucket,
+            accessKeyID: accessKeyID,
+            accessKeySecret: accessKeySecret,
+            region: region
+        )
     }
 
     /// Starts a fixture, runs `body` with it and stops it, also when `body` throws.
-    public static func with<T>(bucket: String = "test-bucket", accessKeyID: String? = "LTAI5tLocalTestKey",
-                               accessKeySecret: String? = "local-test-secret/+=", discard: Bool = false,
-                               configure: (inout LocalOSSConfiguration) -> Void = { _ in },
-                               _ body: (LocalOSSFixture) async throws -> T) async throws -> T {
-        let fixture = try await start(bucket: bucket, accessKeyID: accessKeyID, accessKeySecret: accessKeySecret,
-                                      discard: discard, configure: configure)
+    public static func with<T>(
+        bucket: String = "test-bucket",
+        accessKeyID: String? = "LTAI5tLocalTestKey",
+        accessKeySecret: String? = "local-test-secret/+=",
+        discard: Bool = false,
+        configure: (inout LocalOSSConfiguration) -> Void = { _ in },
+        _ body: (LocalOSSFixture) async throws -> T
+    ) async throws -> T {
+        let fixture = try await start(
+            bucket: bucket,
+            accessKeyID: accessKeyID,
+            accessKeySecret: accessKeySecret,
+            discard: discard,
+            configure: configure
+        )
         do {
             let result = try await body(fixture)
             await fixture.stop()
@@ -47,12 +71,21 @@ public final class LocalOSSFixture: Sendable {
     }
 
     /// An anonymous fixture (no access keys: signatures are not checked).
-    public static func anonymous<T>(discard: Bool = false, _ body: (LocalOSSFixture) async throws -> T) async throws -> T {
+    public static func anonymous<T>(
+        discard: Bool = false,
+        _ body: (LocalOSSFixture) async throws -> T
+    ) async throws -> T {
         try await with(accessKeyID: nil, accessKeySecret: nil, discard: discard, body)
     }
 
-    private init(server: LocalOSSServer, directory: TemporaryDirectory, bucket: String, accessKeyID: String?,
-                 accessKeySecret: String?, region: String) {
+    private init(
+        server: LocalOSSServer,
+        directory: TemporaryDirectory,
+        bucket: String,
+        accessKeyID: String?,
+        accessKeySecret: String?,
+        region: String
+    ) {
         self.server = server
         self.directory = directory
         self.bucket = bucket

@@ -32,8 +32,13 @@ public enum Products {
 public enum ProcessRunner {
     /// Runs `executable` with `arguments`, waits for it, and captures both streams.
     /// `environment` entries are added to (or, with `nil` values, removed from) the current environment.
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String?] = [:],
-                           currentDirectory: URL? = nil, stdin: String? = nil) throws -> ProcessResult {
+    public static func run(
+        _ executable: URL,
+        _ arguments: [String],
+        environment: [String: String?] = [:],
+        currentDirectory: URL? = nil,
+        stdin: String? = nil
+    ) throws -> ProcessResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -60,8 +65,11 @@ public enum ProcessRunner {
         let err = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: outFile)
         try? FileManager.default.removeItem(at: errFile)
-        return ProcessResult(exitCode: process.terminationStatus,
-                             signaled: process.terminationReason == .uncaughtSignal,
-                             stdout: out, stderr: err)
+        return ProcessResult(
+            exitCode: process.terminationStatus,
+            signaled: process.terminationReason == .uncaughtSignal,
+            stdout: out,
+            stderr: err
+        )
     }
 }

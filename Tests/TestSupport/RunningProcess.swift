@@ -40,7 +40,11 @@ public final class RunningProcess: @unchecked Sendable {
         let err = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: outFile)
         try? FileManager.default.removeItem(at: errFile)
-        return ProcessResult(exitCode: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                             stdout: out, stderr: err)
+        return ProcessResult(
+            exitCode: process.terminationStatus,
+            signaled: process.terminationReason == .uncaughtSignal,
+            stdout: out,
+            stderr: err
+        )
     }
 }

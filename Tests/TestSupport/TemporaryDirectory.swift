@@ -29,8 +29,12 @@ public struct TemporaryDirectory: Sendable {
 
     /// A path for a throwaway file (created empty).
     static func scratchFile(_ label: String) throws -> URL {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ossbatch-\(label)-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ossbatch-\(label)-\(UUID().uuidString)"
+        )
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
         return file
     }
 }

@@ -13,12 +13,20 @@ struct SignatureVerifier: Sendable {
     func verify(_ request: OSSRequest) throws(OSSRequestError) {
         guard !accessKeys.isEmpty else { return }
         guard let authorization = request.header("authorization") else {
-            throw OSSRequestError(403, "AccessDenied", "You have no right to access this object because of bucket acl.",
-                                  ec: "0003-00000001")
+            throw OSSRequestError(
+                403,
+                "AccessDenied",
+                "You have no right to access this object because of bucket acl.",
+                ec: "0003-00000001"
+            )
         }
-        let signable = SignableRequest(method: request.method, bucket: request.bucket, key: request.key,
-                                       query: request.queryItems.map { .init($0.name, $0.value) },
-                                       headers: request.headers.map { (name: $0.name, value: $0.value) })
+        let signable = SignableRequest(
+            method: request.method,
+            bucket: request.bucket,
+            key: request.key,
+            query: request.queryItems.map { .init($0.name, $0.value) },
+            headers: request.headers.map { (name: $0.name, value: $0.value) }
+        )
         do {
             if authorization.hasPrefix(SignerV4.algorithm + " ") {
                 try verifyV4(signable, authorization: SignerV4.parseAuthorization(authorization))
@@ -39,32 +47,51 @@ struct SignatureVerifier: Sendable {
     private func verifyV4(_ request: SignableRequest, authorization: V4Authorization) throws {
         let signer = SignerV4(credentials: try credentials(authorization.accessKeyID), region: region)
         guard authorization.region == region, authorization.service == "oss" else {
-            throw OSSRequestError(400, "InvalidArgument", "Invalid signing region in Authorization header.", ec: "0002-00000225")
+            throw OSSRequestError(
+                400,
+                "InvalidArgument",
+                "Invalid signing region in Authorization header.",
+                ec: "0002-00000225"
+            )
         }
         let computed = try signer.authorization(for: request, additionalHeaders: authorization.additionalHeaders)
-        guard computed.stringToSign.split(separator: "\n").dropFirst(2).first == Substring(signer.scope(day: authorization.day)),
-              Self.equal(computed.signature, authorization.signature) else {
+        guard
+            computed.stringToSign.split(separator: "\n").dropFirst(2).first
+                == Substring(signer.scope(day: authorization.day)),
+            Self.equal(computed.signature, authorization.signature)
+        else {
             throw Self.mismatch(computed.stringToSign)
         }
     }
 
     private func credentials(_ id: String) throws(OSSRequestError) -> Credentials {
         guard let secret = accessKeys[id] else {
-            throw OSSRequestError(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.",
-                                  ec: "0002-00000902", extra: [("OSSAccessKeyId", id)])
+            throw OSSRequestError(
+                403,
+                "InvalidAccessKeyId",
+                "The OSS Access Key Id you provided does not exist in our records.",
+                ec: "0002-00000902",
+                extra: [("OSSAccessKeyId", id)]
+            )
         }
         return Credentials(accessKeyID: id, accessKeySecret: secret)
     }
 
     static func mismatch(_ stringToSign: String) -> OSSRequestError {
         // Like OSS, the string to sign goes back so a client author can compare; it holds no secret.
-        OSSRequestError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.",
-                        ec: "0002-00000040", extra: [("StringToSign", stringToSign)])
+        OSSRequestError(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+            ec: "0002-00000040",
+            extra: [("StringToSign", stringToSign)]
+        )
     }
 
     /// Constant-time comparison so the check does not leak how much of a signature matched.
     static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var diff: UInt8 = 0
         for i in x.indices { diff |= x[i] ^ y[i] }

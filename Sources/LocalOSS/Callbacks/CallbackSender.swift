@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -13,14 +14,19 @@ struct CallbackSender: Sendable {
         var body: Data
     }
 
-    enum Failure: Error { case notLoopback(String), unreachable(String), status(Int) }
+    enum Failure: Error {
+        case notLoopback(String)
+        case unreachable(String)
+        case status(Int)
+    }
 
     /// Sends `body` to the first URL of `urls`, refusing anything but loopback addresses.
     func send(urls: String, host: String?, body: String, contentType: String) async throws(Failure) -> Reply {
         let first = urls.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         let withScheme = first.contains("://") ? first : "http://" + first
         guard let url = URL(string: withScheme), let h = url.host,
-              h == "127.0.0.1" || h == "localhost" || h == "::1" || h == "[::1]" else {
+            h == "127.0.0.1" || h == "localhost" || h == "::1" || h == "[::1]"
+        else {
             throw .notLoopback(first)
         }
         var request = URLRequest(url: url, timeoutInterval: timeout)
@@ -36,6 +42,10 @@ struct CallbackSender: Sendable {
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else { throw .status(status) }
-        return Reply(status: status, contentType: (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type"), body: data)
+        return Reply(
+            status: status,
+            contentType: (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type"),
+            body: data
+        )
     }
 }

@@ -11,8 +11,14 @@ struct CallbackTemplate: Sendable {
     /// Decodes the base64 JSON headers; a malformed header is 400 InvalidArgument, as on OSS.
     init(callbackHeader: String, variablesHeader: String?) throws(OSSRequestError) {
         guard let json = CallbackTemplate.decode(callbackHeader),
-              let url = json["callbackUrl"] as? String, let body = json["callbackBody"] as? String else {
-            throw OSSRequestError(400, "InvalidArgument", "The callback configuration is not json format.", ec: "0048-00000002")
+            let url = json["callbackUrl"] as? String, let body = json["callbackBody"] as? String
+        else {
+            throw OSSRequestError(
+                400,
+                "InvalidArgument",
+                "The callback configuration is not json format.",
+                ec: "0048-00000002"
+            )
         }
         self.url = url
         self.body = body
@@ -21,7 +27,12 @@ struct CallbackTemplate: Sendable {
         var vars: [String: String] = [:]
         if let variablesHeader {
             guard let v = CallbackTemplate.decode(variablesHeader) else {
-                throw OSSRequestError(400, "InvalidArgument", "The callback var is not json format.", ec: "0048-00000003")
+                throw OSSRequestError(
+                    400,
+                    "InvalidArgument",
+                    "The callback var is not json format.",
+                    ec: "0048-00000003"
+                )
             }
             for (name, value) in v { vars[name] = "\(value)" }
         }

@@ -24,8 +24,13 @@ public struct FaultRule: Sendable, Codable, Hashable {
     public var count: Int?
     public var action: FaultAction
 
-    public init(operation: OSSOperation? = nil, keyContains: String? = nil, skip: Int = 0, count: Int? = 1,
-                action: FaultAction) {
+    public init(
+        operation: OSSOperation? = nil,
+        keyContains: String? = nil,
+        skip: Int = 0,
+        count: Int? = 1,
+        action: FaultAction
+    ) {
         self.operation = operation
         self.keyContains = keyContains
         self.skip = skip
@@ -34,9 +39,20 @@ public struct FaultRule: Sendable, Codable, Hashable {
     }
 
     /// Fails only the `n`-th matching request (1-based).
-    public static func failNth(_ n: Int, _ operation: OSSOperation? = nil, keyContains: String? = nil,
-                               status: Int, code: String) -> FaultRule {
-        FaultRule(operation: operation, keyContains: keyContains, skip: n - 1, count: 1, action: .fail(status: status, code: code))
+    public static func failNth(
+        _ n: Int,
+        _ operation: OSSOperation? = nil,
+        keyContains: String? = nil,
+        status: Int,
+        code: String
+    ) -> FaultRule {
+        FaultRule(
+            operation: operation,
+            keyContains: keyContains,
+            skip: n - 1,
+            count: 1,
+            action: .fail(status: status, code: code)
+        )
     }
 
     func matches(_ op: OSSOperation, key: String) -> Bool {

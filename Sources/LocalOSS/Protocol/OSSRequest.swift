@@ -61,7 +61,10 @@ struct OSSRequest: Sendable {
     static func parseQuery(_ raw: Substring) -> [(name: String, value: String)] {
         raw.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             if let eq = pair.firstIndex(of: "=") {
-                return (PercentEncoding.decode(String(pair[..<eq])), PercentEncoding.decode(String(pair[pair.index(after: eq)...])))
+                return (
+                    PercentEncoding.decode(String(pair[..<eq])),
+                    PercentEncoding.decode(String(pair[pair.index(after: eq)...]))
+                )
             }
             return (PercentEncoding.decode(String(pair)), "")
         }

@@ -8,8 +8,13 @@ struct OSSRequestError: Error, Sendable {
     /// Extra elements of the error XML (e.g. `UploadId`, `PartNumber`).
     var extra: [(String, String)] = []
 
-    init(_ status: Int, _ code: String, _ message: String, ec: String = "0000-00000000",
-         extra: [(String, String)] = []) {
+    init(
+        _ status: Int,
+        _ code: String,
+        _ message: String,
+        ec: String = "0000-00000000",
+        extra: [(String, String)] = []
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -18,15 +23,28 @@ struct OSSRequestError: Error, Sendable {
     }
 
     static func noSuchBucket(_ bucket: String) -> Self {
-        .init(404, "NoSuchBucket", "The specified bucket does not exist.", ec: "0015-00000101", extra: [("BucketName", bucket)])
+        .init(
+            404,
+            "NoSuchBucket",
+            "The specified bucket does not exist.",
+            ec: "0015-00000101",
+            extra: [("BucketName", bucket)]
+        )
     }
     static func noSuchKey(_ key: String) -> Self {
         .init(404, "NoSuchKey", "The specified key does not exist.", ec: "0026-00000001", extra: [("Key", key)])
     }
     static func noSuchUpload(_ id: String) -> Self {
-        .init(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
-              ec: "0042-00000002", extra: [("UploadId", id)])
+        .init(
+            404,
+            "NoSuchUpload",
+            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+            ec: "0042-00000002",
+            extra: [("UploadId", id)]
+        )
     }
-    static func invalidArgument(_ message: String) -> Self { .init(400, "InvalidArgument", message, ec: "0017-00000001") }
+    static func invalidArgument(_ message: String) -> Self {
+        .init(400, "InvalidArgument", message, ec: "0017-00000001")
+    }
     static func malformedXML(_ message: String) -> Self { .init(400, "MalformedXML", message, ec: "0042-00000201") }
 }

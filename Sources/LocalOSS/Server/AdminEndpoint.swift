@@ -40,7 +40,11 @@ struct AdminEndpoint {
             server.faults.removeAll()
             return OSSResponse(status: .noContent)
         default:
-            throw OSSRequestError(404, "NoSuchAdminEndpoint", "Unknown LocalOSS admin endpoint \(request.method) /__localoss/\(path).")
+            throw OSSRequestError(
+                404,
+                "NoSuchAdminEndpoint",
+                "Unknown LocalOSS admin endpoint \(request.method) /__localoss/\(path)."
+            )
         }
     }
 

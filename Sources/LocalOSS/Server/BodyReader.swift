@@ -16,7 +16,11 @@ final class BodyReader {
     private(set) var received = 0
     private(set) var finished = false
 
-    init(iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator, stats: ServerStats, resetAfter: Int?) {
+    init(
+        iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator,
+        stats: ServerStats,
+        resetAfter: Int?
+    ) {
         self.iterator = iterator
         self.stats = stats
         self.resetAfter = resetAfter

@@ -29,9 +29,11 @@ extension LocalOSSServer {
     }
 
     /// One request: faults, authentication, the operation, the response, the log entry.
-    private func handle(_ head: HTTPRequestHead,
-                        iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator,
-                        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>)
+    private func handle(
+        _ head: HTTPRequestHead,
+        iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    )
         async throws -> (NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator, Bool)
     {
         stats.requestStarted()
@@ -51,9 +53,16 @@ extension LocalOSSServer {
         for case .resetAfterBodyBytes(let n) in actions { resetAfter = n }
         let body = BodyReader(iterator: iterator, stats: stats, resetAfter: resetAfter)
 
-        var entry = OperationLogEntry(operation: request.operation, bucket: request.bucket, key: request.key,
-                                      partNumber: request.query["partNumber"].flatMap { Int($0) },
-                                      uploadID: request.query["uploadId"], status: 0, bytes: 0, requestID: requestID)
+        var entry = OperationLogEntry(
+            operation: request.operation,
+            bucket: request.bucket,
+            key: request.key,
+            partNumber: request.query["partNumber"].flatMap { Int($0) },
+            uploadID: request.query["uploadId"],
+            status: 0,
+            bytes: 0,
+            requestID: requestID
+        )
         var response: OSSResponse
         do {
             do {
@@ -104,13 +113,17 @@ extension LocalOSSServer {
         return (body.release(), keepAlive)
     }
 
-    private func write(_ response: OSSResponse, version: HTTPVersion,
-                       to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
+    private func write(
+        _ response: OSSResponse,
+        version: HTTPVersion,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) async throws {
         var headers = response.headers
         switch response.body {
         case .empty: headers.replaceOrAdd(name: "Content-Length", value: "0")
         case .bytes(let b): headers.replaceOrAdd(name: "Content-Length", value: "\(b.readableBytes)")
-        case .file(_, let length), .lengthOnly(let length): headers.replaceOrAdd(name: "Content-Length", value: "\(length)")
+        case .file(_, let length), .lengthOnly(let length):
+            headers.replaceOrAdd(name: "Content-Length", value: "\(length)")
         }
         try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
         switch response.body {

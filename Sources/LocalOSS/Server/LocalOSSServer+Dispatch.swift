@@ -1,7 +1,7 @@
 import Digests
 import Foundation
-import OSSKit
 import NIOHTTP1
+import OSSKit
 
 extension LocalOSSServer {
     /// Authenticates, applies `fail`/`wrong…` faults and runs the operation.
@@ -37,7 +37,8 @@ extension LocalOSSServer {
         }
         try await body.drain()
         for action in actions {
-            if action == .wrongCRC, let crc = response.headers.first(name: "x-oss-hash-crc64ecma").flatMap(UInt64.init) {
+            if action == .wrongCRC, let crc = response.headers.first(name: "x-oss-hash-crc64ecma").flatMap(UInt64.init)
+            {
                 response.headers.replaceOrAdd(name: "x-oss-hash-crc64ecma", value: "\(crc ^ 0xDEAD_BEEF)")
             }
             if action == .wrongETag, response.headers.first(name: "ETag") != nil {
@@ -48,7 +49,10 @@ extension LocalOSSServer {
     }
 
     /// Streams a body into a sink (a temp file unless discarding), then checks Content-MD5.
-    func receive(_ request: OSSRequest, body: BodyReader) async throws -> (sink: BodySink, size: UInt64, md5: [UInt8], crc64: UInt64) {
+    func receive(
+        _ request: OSSRequest,
+        body: BodyReader
+    ) async throws -> (sink: BodySink, size: UInt64, md5: [UInt8], crc64: UInt64) {
         let sink = try BodySink(file: store.temporaryFile())
         do {
             while let chunk = try await body.next() { try sink.write(chunk) }
@@ -59,7 +63,12 @@ extension LocalOSSServer {
         let (size, md5, crc) = sink.finish()
         if let expected = request.header("content-md5"), expected != md5.base64String {
             sink.discardFile()
-            throw OSSRequestError(400, "InvalidDigest", "The Content-MD5 you specified is not valid.", ec: "0016-00000401")
+            throw OSSRequestError(
+                400,
+                "InvalidDigest",
+                "The Content-MD5 you specified is not valid.",
+                ec: "0016-00000401"
+            )
         }
         return (sink, size, md5, crc)
     }
@@ -67,16 +76,23 @@ extension LocalOSSServer {
     /// 403 RequestTimeTooSkewed when the request's signing time is too far from the server's clock.
     func checkClockSkew(_ request: OSSRequest) throws(OSSRequestError) {
         guard let limit = configuration.maxClockSkew, request.header("authorization") != nil else { return }
-        let signed = request.header("x-oss-date").flatMap { SigningTime(iso8601Basic: $0) }
+        let signed =
+            request.header("x-oss-date").flatMap { SigningTime(iso8601Basic: $0) }
             ?? request.header("date").flatMap { SigningTime(rfc1123: $0) }
         guard let signed else { return }
         let serverTime = now
         let offset = TimeInterval(signed.epochSeconds) - serverTime.timeIntervalSince1970
         guard abs(offset) > limit else { return }
-        throw OSSRequestError(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.",
-                              ec: "0002-00000504",
-                              extra: [("RequestTime", request.header("x-oss-date") ?? request.header("date") ?? ""),
-                                      ("ServerTime", LocalOSSServer.isoDate(serverTime))])
+        throw OSSRequestError(
+            403,
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large.",
+            ec: "0002-00000504",
+            extra: [
+                ("RequestTime", request.header("x-oss-date") ?? request.header("date") ?? ""),
+                ("ServerTime", LocalOSSServer.isoDate(serverTime)),
+            ]
+        )
     }
 
     static func forbidsOverwrite(_ request: OSSRequest) -> Bool {

@@ -9,10 +9,16 @@ extension LocalOSSServer {
         if LocalOSSServer.forbidsOverwrite(request) && store.exists(bucket: bucket, key: request.objectKey) {
             throw ObjectStore.fileAlreadyExists(request.objectKey)
         }
-        let upload = try store.initiate(bucket: bucket, key: request.objectKey, headers: StoredHeaders.pick(from: request))
-        return .xml("<InitiateMultipartUploadResult>" + XMLText.element("Bucket", bucket)
-            + XMLText.element("Key", upload.key) + XMLText.element("UploadId", upload.uploadID)
-            + "</InitiateMultipartUploadResult>")
+        let upload = try store.initiate(
+            bucket: bucket,
+            key: request.objectKey,
+            headers: StoredHeaders.pick(from: request)
+        )
+        return .xml(
+            "<InitiateMultipartUploadResult>" + XMLText.element("Bucket", bucket)
+                + XMLText.element("Key", upload.key) + XMLText.element("UploadId", upload.uploadID)
+                + "</InitiateMultipartUploadResult>"
+        )
     }
 
     func uploadPart(_ request: OSSRequest, bucket: String, body: BodyReader) async throws -> OSSResponse {
@@ -21,8 +27,15 @@ extension LocalOSSServer {
         }
         let upload = try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? "")
         let received = try await receive(request, body: body)
-        let part = StoredPart(number: number, size: received.size, etag: ObjectStore.etag(md5: received.md5),
-                              md5: received.md5, crc64: received.crc64, lastModified: Date(), dataFile: nil)
+        let part = StoredPart(
+            number: number,
+            size: received.size,
+            etag: ObjectStore.etag(md5: received.md5),
+            md5: received.md5,
+            crc64: received.crc64,
+            lastModified: Date(),
+            dataFile: nil
+        )
         let stored = try store.addPart(part, temporaryFile: received.sink.temporaryFile, to: upload)
         var response = OSSResponse()
         response.headers.add(name: "ETag", value: stored.etag)
@@ -37,11 +50,18 @@ extension LocalOSSServer {
         let text = document.readString(length: document.readableBytes) ?? ""
         let requested: [(number: Int, etag: String)]?
         if request.header("x-oss-complete-all")?.lowercased() == "yes" {
-            guard text.isEmpty else { throw OSSRequestError.invalidArgument("Should not specify both complete all header and http body.") }
+            guard text.isEmpty else {
+                throw OSSRequestError.invalidArgument("Should not specify both complete all header and http body.")
+            }
             requested = nil
         } else {
             if let md5 = request.header("content-md5"), md5 != Digests.MD5.hash(Array(text.utf8)).base64String {
-                throw OSSRequestError(400, "InvalidDigest", "The Content-MD5 you specified is not valid.", ec: "0016-00000401")
+                throw OSSRequestError(
+                    400,
+                    "InvalidDigest",
+                    "The Content-MD5 you specified is not valid.",
+                    ec: "0016-00000401"
+                )
             }
             requested = try LocalOSSServer.parseCompleteBody(text)
         }
@@ -50,11 +70,13 @@ extension LocalOSSServer {
         // With `encoding-type=url` (the SDKs' default) the key is sent percent-encoded, as OSS does.
         let urlEncoded = request.query["encoding-type"] == "url"
         let key = urlEncoded ? PercentEncoding.encode(object.key, keepSlash: true) : object.key
-        var response = OSSResponse.xml("<CompleteMultipartUploadResult>"
-            + (urlEncoded ? XMLText.element("EncodingType", "url") : "")
-            + XMLText.element("Location", "\(endpoint.absoluteString)/\(bucket)/\(key)")
-            + XMLText.element("Bucket", bucket) + XMLText.element("Key", key)
-            + XMLText.element("ETag", object.etag) + "</CompleteMultipartUploadResult>")
+        var response = OSSResponse.xml(
+            "<CompleteMultipartUploadResult>"
+                + (urlEncoded ? XMLText.element("EncodingType", "url") : "")
+                + XMLText.element("Location", "\(endpoint.absoluteString)/\(bucket)/\(key)")
+                + XMLText.element("Bucket", bucket) + XMLText.element("Key", key)
+                + XMLText.element("ETag", object.etag) + "</CompleteMultipartUploadResult>"
+        )
         response.headers.add(name: "ETag", value: object.etag)
         response.headers.add(name: "x-oss-hash-crc64ecma", value: "\(object.crc64)")
         return try await runCallback(request, object: object, base: response)
@@ -63,12 +85,19 @@ extension LocalOSSServer {
     /// The parts a CompleteMultipartUpload body lists. Parsed with OSSKit's XML reader (FoundationXML), so
     /// entities such as Go clients' `&#34;` around ETags are decoded like OSS does.
     static func parseCompleteBody(_ text: String) throws(OSSRequestError) -> [(number: Int, etag: String)] {
-        let malformed = OSSRequestError.malformedXML("The XML you provided was not well-formed or did not validate against our published schema.")
-        guard let root = XMLNode.parse(Array(text.utf8)), root.name == "CompleteMultipartUpload" else { throw malformed }
+        let malformed = OSSRequestError.malformedXML(
+            "The XML you provided was not well-formed or did not validate against our published schema."
+        )
+        guard let root = XMLNode.parse(Array(text.utf8)), root.name == "CompleteMultipartUpload" else {
+            throw malformed
+        }
         var parts: [(Int, String)] = []
         for part in root.children("Part") {
-            guard let n = part.text(of: "PartNumber").flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
-                  let etag = part.text(of: "ETag")?.trimmingCharacters(in: .whitespacesAndNewlines) else { throw malformed }
+            guard
+                let n = part.text(of: "PartNumber").flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                ),
+                let etag = part.text(of: "ETag")?.trimmingCharacters(in: .whitespacesAndNewlines)
+            else { throw malformed }
             parts.append((n, etag))
         }
         return parts
@@ -81,14 +110,18 @@ extension LocalOSSServer {
         let numbers = upload.parts.keys.sorted().filter { $0 > marker }
         let page = numbers.prefix(maxParts)
         let truncated = numbers.count > maxParts
-        var xml = "<ListPartsResult>" + XMLText.element("Bucket", bucket) + XMLText.element("Key", upload.key)
+        var xml =
+            "<ListPartsResult>" + XMLText.element("Bucket", bucket) + XMLText.element("Key", upload.key)
             + XMLText.element("UploadId", upload.uploadID) + XMLText.element("PartNumberMarker", "\(marker)")
-            + XMLText.element("NextPartNumberMarker", "\(page.last ?? marker)") + XMLText.element("MaxParts", "\(maxParts)")
+            + XMLText.element("NextPartNumberMarker", "\(page.last ?? marker)")
+            + XMLText.element("MaxParts", "\(maxParts)")
             + XMLText.element("IsTruncated", truncated ? "true" : "false")
         for n in page {
             let p = upload.parts[n]!
-            xml += "<Part>" + XMLText.element("PartNumber", "\(n)")
-                + XMLText.element("LastModified", LocalOSSServer.isoDate(p.lastModified)) + XMLText.element("ETag", p.etag)
+            xml +=
+                "<Part>" + XMLText.element("PartNumber", "\(n)")
+                + XMLText.element("LastModified", LocalOSSServer.isoDate(p.lastModified))
+                + XMLText.element("ETag", p.etag)
                 + XMLText.element("HashCrc64ecma", "\(p.crc64)") + XMLText.element("Size", "\(p.size)") + "</Part>"
         }
         return .xml(xml + "</ListPartsResult>")
@@ -100,16 +133,19 @@ extension LocalOSSServer {
         let idMarker = request.query["upload-id-marker"] ?? ""
         let maxUploads = min(max(request.query["max-uploads"].flatMap { Int($0) } ?? 1000, 1), 1000)
         let all = store.uploads(bucket: bucket, prefix: prefix).filter {
-            keyMarker.isEmpty || $0.key > keyMarker || ($0.key == keyMarker && !idMarker.isEmpty && $0.uploadID > idMarker)
+            keyMarker.isEmpty || $0.key > keyMarker
+                || ($0.key == keyMarker && !idMarker.isEmpty && $0.uploadID > idMarker)
         }
         let page = all.prefix(maxUploads)
-        var xml = "<ListMultipartUploadsResult>" + XMLText.element("Bucket", bucket) + XMLText.element("KeyMarker", keyMarker)
+        var xml =
+            "<ListMultipartUploadsResult>" + XMLText.element("Bucket", bucket) + XMLText.element("KeyMarker", keyMarker)
             + XMLText.element("UploadIdMarker", idMarker) + XMLText.element("NextKeyMarker", page.last?.key ?? "")
             + XMLText.element("NextUploadIdMarker", page.last?.uploadID ?? "") + XMLText.element("Delimiter", "")
             + XMLText.element("Prefix", prefix) + XMLText.element("MaxUploads", "\(maxUploads)")
             + XMLText.element("IsTruncated", all.count > maxUploads ? "true" : "false")
         for u in page {
-            xml += "<Upload>" + XMLText.element("Key", u.key) + XMLText.element("UploadId", u.uploadID)
+            xml +=
+                "<Upload>" + XMLText.element("Key", u.key) + XMLText.element("UploadId", u.uploadID)
                 + XMLText.element("Initiated", LocalOSSServer.isoDate(u.initiated)) + "</Upload>"
         }
         return .xml(xml + "</ListMultipartUploadsResult>")
@@ -128,16 +164,20 @@ extension LocalOSSServer {
             after = key
         }
         let (objects, truncated) = store.list(bucket: bucket, prefix: prefix, after: after, limit: maxKeys)
-        var xml = "<ListBucketResult>" + XMLText.element("Name", bucket) + XMLText.element("Prefix", prefix)
+        var xml =
+            "<ListBucketResult>" + XMLText.element("Name", bucket) + XMLText.element("Prefix", prefix)
             + XMLText.element("MaxKeys", "\(maxKeys)") + XMLText.element("Delimiter", "")
-            + XMLText.element("IsTruncated", truncated ? "true" : "false") + XMLText.element("KeyCount", "\(objects.count)")
+            + XMLText.element("IsTruncated", truncated ? "true" : "false")
+            + XMLText.element("KeyCount", "\(objects.count)")
         if let token { xml += XMLText.element("ContinuationToken", token) }
         if truncated, let last = objects.last {
             xml += XMLText.element("NextContinuationToken", Data(last.key.utf8).base64EncodedString())
         }
         for o in objects {
-            xml += "<Contents>" + XMLText.element("Key", o.key)
-                + XMLText.element("LastModified", LocalOSSServer.isoDate(o.lastModified)) + XMLText.element("ETag", o.etag)
+            xml +=
+                "<Contents>" + XMLText.element("Key", o.key)
+                + XMLText.element("LastModified", LocalOSSServer.isoDate(o.lastModified))
+                + XMLText.element("ETag", o.etag)
                 + XMLText.element("Type", o.isMultipart ? "Multipart" : "Normal") + XMLText.element("Size", "\(o.size)")
                 + XMLText.element("StorageClass", o.headers["x-oss-storage-class"] ?? "Standard") + "</Contents>"
         }

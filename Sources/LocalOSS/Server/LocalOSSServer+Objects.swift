@@ -9,11 +9,22 @@ extension LocalOSSServer {
             throw ObjectStore.fileAlreadyExists(key)
         }
         let received = try await receive(request, body: body)
-        let object = StoredObject(bucket: bucket, key: key, size: received.size, etag: ObjectStore.etag(md5: received.md5),
-                                  crc64: received.crc64, lastModified: Date(), headers: StoredHeaders.pick(from: request),
-                                  dataFile: nil, isMultipart: false)
-        let stored = try store.commit(object, temporaryFile: received.sink.temporaryFile,
-                                      forbidOverwrite: LocalOSSServer.forbidsOverwrite(request))
+        let object = StoredObject(
+            bucket: bucket,
+            key: key,
+            size: received.size,
+            etag: ObjectStore.etag(md5: received.md5),
+            crc64: received.crc64,
+            lastModified: Date(),
+            headers: StoredHeaders.pick(from: request),
+            dataFile: nil,
+            isMultipart: false
+        )
+        let stored = try store.commit(
+            object,
+            temporaryFile: received.sink.temporaryFile,
+            forbidOverwrite: LocalOSSServer.forbidsOverwrite(request)
+        )
         var response = OSSResponse()
         response.headers.add(name: "ETag", value: stored.etag)
         response.headers.add(name: "x-oss-hash-crc64ecma", value: "\(stored.crc64)")
@@ -32,7 +43,9 @@ extension LocalOSSServer {
         response.headers.add(name: "x-oss-hash-crc64ecma", value: "\(object.crc64)")
         response.headers.add(name: "Last-Modified", value: LocalOSSServer.httpDate(object.lastModified))
         response.headers.add(name: "x-oss-object-type", value: object.isMultipart ? "Multipart" : "Normal")
-        if object.headers["x-oss-storage-class"] == nil { response.headers.add(name: "x-oss-storage-class", value: "Standard") }
+        if object.headers["x-oss-storage-class"] == nil {
+            response.headers.add(name: "x-oss-storage-class", value: "Standard")
+        }
         response.headers.add(name: "Accept-Ranges", value: "bytes")
         if request.method == "GET", let url = store.dataURL(object) {
             response.body = .file(url, length: object.size)

@@ -34,7 +34,8 @@ struct OSSResponse: Sendable {
 
     /// OSS's error document, with `x-oss-ec`. HEAD requests get the headers only.
     static func error(_ e: OSSRequestError, requestID: String, isHead: Bool) -> OSSResponse {
-        var xml = "<Error>" + XMLText.element("Code", e.code) + XMLText.element("Message", e.message)
+        var xml =
+            "<Error>" + XMLText.element("Code", e.code) + XMLText.element("Message", e.message)
             + XMLText.element("RequestId", requestID) + XMLText.element("HostId", "127.0.0.1")
         for (name, value) in e.extra { xml += XMLText.element(name, value) }
         xml += XMLText.element("EC", e.ec) + "</Error>"

@@ -2,6 +2,7 @@ import Digests
 import Foundation
 import LocalFiles
 import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,9 @@ final class BodySink {
         temporaryFile = file
         if let file {
             fd = open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw OSSRequestError(500, "InternalError", "cannot create \(file.lastPathComponent): errno \(errno)") }
+            guard fd >= 0 else {
+                throw OSSRequestError(500, "InternalError", "cannot create \(file.lastPathComponent): errno \(errno)")
+            }
         } else {
             fd = -1
         }

@@ -1,5 +1,6 @@
 import Digests
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,14 @@ extension ObjectStore {
     func initiate(bucket: String, key: String, headers: [String: String]) throws(OSSRequestError) -> StoredUpload {
         // Upper-case hex like OSS's ids; random so concurrent initiates never collide.
         let id = (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").prefix(32).uppercased()
-        let upload = StoredUpload(bucket: bucket, key: key, uploadID: id, initiated: Date(), headers: headers, parts: [:])
+        let upload = StoredUpload(
+            bucket: bucket,
+            key: key,
+            uploadID: id,
+            initiated: Date(),
+            headers: headers,
+            parts: [:]
+        )
         do {
             try FileManager.default.createDirectory(at: uploadDirectory(upload), withIntermediateDirectories: true)
         } catch {
@@ -29,7 +37,8 @@ extension ObjectStore {
         return u
     }
 
-    func addPart(_ part: StoredPart, temporaryFile: URL?, to upload: StoredUpload) throws(OSSRequestError) -> StoredPart {
+    func addPart(_ part: StoredPart, temporaryFile: URL?, to upload: StoredUpload) throws(OSSRequestError) -> StoredPart
+    {
         var stored = part
         if let temporaryFile {
             let name = "\(part.number).part"
@@ -61,41 +70,71 @@ extension ObjectStore {
 
     /// Validates the part list against the upload (OSS's rules) and returns the parts in order.
     /// `requested` nil means `x-oss-complete-all: yes`: every uploaded part, ascending.
-    func partsToComplete(_ upload: StoredUpload, requested: [(number: Int, etag: String)]?) throws(OSSRequestError) -> [StoredPart] {
+    func partsToComplete(
+        _ upload: StoredUpload,
+        requested: [(number: Int, etag: String)]?
+    ) throws(OSSRequestError) -> [StoredPart] {
         let chosen: [StoredPart]
         if let requested {
-            guard !requested.isEmpty else { throw .malformedXML("The XML you provided was not well-formed or did not validate against our published schema.") }
+            guard !requested.isEmpty else {
+                throw .malformedXML(
+                    "The XML you provided was not well-formed or did not validate against our published schema."
+                )
+            }
             var previous = 0
             var list: [StoredPart] = []
             for item in requested {
                 guard item.number > previous else {
-                    throw OSSRequestError(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
-                                          ec: "0042-00000207")
+                    throw OSSRequestError(
+                        400,
+                        "InvalidPartOrder",
+                        "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
+                        ec: "0042-00000207"
+                    )
                 }
                 previous = item.number
                 guard let part = upload.parts[item.number],
-                      part.etag.trimmingCharacters(in: ["\""]).uppercased() == item.etag.trimmingCharacters(in: ["\"", " "]).uppercased()
+                    part.etag.trimmingCharacters(in: ["\""]).uppercased()
+                        == item.etag.trimmingCharacters(in: ["\"", " "]).uppercased()
                 else {
-                    throw OSSRequestError(400, "InvalidPart", "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
-                                          ec: "0042-00000206", extra: [("PartNumber", "\(item.number)"), ("ETag", item.etag)])
+                    throw OSSRequestError(
+                        400,
+                        "InvalidPart",
+                        "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
+                        ec: "0042-00000206",
+                        extra: [("PartNumber", "\(item.number)"), ("ETag", item.etag)]
+                    )
                 }
                 list.append(part)
             }
             chosen = list
         } else {
             chosen = upload.parts.keys.sorted().map { upload.parts[$0]! }
-            guard !chosen.isEmpty else { throw OSSRequestError(400, "InvalidPart", "The upload has no parts.", ec: "0042-00000206") }
+            guard !chosen.isEmpty else {
+                throw OSSRequestError(400, "InvalidPart", "The upload has no parts.", ec: "0042-00000206")
+            }
         }
         for part in chosen.dropLast() where part.size < ObjectStore.minimumPartSize {
-            throw OSSRequestError(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size.",
-                                  ec: "0042-00000208", extra: [("PartNumber", "\(part.number)"), ("MinSizeAllowed", "\(ObjectStore.minimumPartSize)")])
+            throw OSSRequestError(
+                400,
+                "EntityTooSmall",
+                "Your proposed upload is smaller than the minimum allowed size.",
+                ec: "0042-00000208",
+                extra: [("PartNumber", "\(part.number)"), ("MinSizeAllowed", "\(ObjectStore.minimumPartSize)")]
+            )
         }
         return chosen
     }
 
     /// Joins `parts` into the object (concatenating files unless discarding) and ends the upload.
-    func complete(_ upload: StoredUpload, parts: [StoredPart], forbidOverwrite: Bool) throws(OSSRequestError) -> StoredObject {
-        if forbidOverwrite && exists(bucket: upload.bucket, key: upload.key) { throw ObjectStore.fileAlreadyExists(upload.key) }
+    func complete(
+        _ upload: StoredUpload,
+        parts: [StoredPart],
+        forbidOverwrite: Bool
+    ) throws(OSSRequestError) -> StoredObject {
+        if forbidOverwrite && exists(bucket: upload.bucket, key: upload.key) {
+            throw ObjectStore.fileAlreadyExists(upload.key)
+        }
         var crc = parts[0].crc64
         var size = parts[0].size
         for part in parts.dropFirst() {
@@ -105,8 +144,17 @@ extension ObjectStore {
         let etag = "\"" + MD5.hash(parts.flatMap(\.md5)).hexString.uppercased() + "-\(parts.count)\""
         let temp = temporaryFile()
         if let temp { try concatenate(parts, of: upload, into: temp) }
-        let object = StoredObject(bucket: upload.bucket, key: upload.key, size: size, etag: etag, crc64: crc,
-                                  lastModified: Date(), headers: upload.headers, dataFile: nil, isMultipart: true)
+        let object = StoredObject(
+            bucket: upload.bucket,
+            key: upload.key,
+            size: size,
+            etag: etag,
+            crc64: crc,
+            lastModified: Date(),
+            headers: upload.headers,
+            dataFile: nil,
+            isMultipart: true
+        )
         let stored = try commit(object, temporaryFile: temp, forbidOverwrite: forbidOverwrite)
         abort(upload)  // the upload is finished: its parts go
         return stored
@@ -123,7 +171,9 @@ extension ObjectStore {
                 guard let file = part.dataFile else { continue }
                 let input = try FileHandle(forReadingFrom: uploadDirectory(upload).appendingPathComponent(file))
                 defer { try? input.close() }
-                while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
+                while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    try out.write(contentsOf: chunk)
+                }
             }
         } catch {
             try? FileManager.default.removeItem(at: target)

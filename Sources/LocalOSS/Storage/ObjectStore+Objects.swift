@@ -1,5 +1,6 @@
 import Foundation
 import LocalFiles
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,12 +16,21 @@ extension ObjectStore {
     }
 
     static func fileAlreadyExists(_ key: String) -> OSSRequestError {
-        OSSRequestError(409, "FileAlreadyExists", "The object you specified already exists and can not be overwritten.",
-                        ec: "0026-00000009", extra: [("Key", key)])
+        OSSRequestError(
+            409,
+            "FileAlreadyExists",
+            "The object you specified already exists and can not be overwritten.",
+            ec: "0026-00000009",
+            extra: [("Key", key)]
+        )
     }
 
     /// Moves a received body (already in `temporaryFile`, or discarded) into place as `object`.
-    func commit(_ object: StoredObject, temporaryFile: URL?, forbidOverwrite: Bool) throws(OSSRequestError) -> StoredObject {
+    func commit(
+        _ object: StoredObject,
+        temporaryFile: URL?,
+        forbidOverwrite: Bool
+    ) throws(OSSRequestError) -> StoredObject {
         var stored = object
         let stem = ObjectStore.fileStem(forKey: object.key)
         let dir = objectsDirectory(object.bucket)
@@ -53,11 +63,14 @@ extension ObjectStore {
     }
 
     /// Keys of `bucket` starting with `prefix` and sorting after `after`, in order, at most `limit` (+ whether more).
-    func list(bucket: String, prefix: String, after: String?, limit: Int) -> (objects: [StoredObject], truncated: Bool) {
+    func list(bucket: String, prefix: String, after: String?, limit: Int) -> (objects: [StoredObject], truncated: Bool)
+    {
         let all = index.withLockedValue { Array(($0.objects[bucket] ?? [:]).values) }
         // OSS orders keys by their UTF-8 bytes.
-        let matching = all.filter { o in o.key.hasPrefix(prefix) && (after.map { ByteOrder.precedes($0, o.key) } ?? true) }
-            .sorted { ByteOrder.precedes($0.key, $1.key) }
+        let matching = all.filter { o in
+            o.key.hasPrefix(prefix) && (after.map { ByteOrder.precedes($0, o.key) } ?? true)
+        }
+        .sorted { ByteOrder.precedes($0.key, $1.key) }
         return (Array(matching.prefix(limit)), matching.count > limit)
     }
 }

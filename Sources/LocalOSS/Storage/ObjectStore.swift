@@ -42,9 +42,13 @@ final class ObjectStore: Sendable {
 
     // MARK: paths
 
-    func objectsDirectory(_ bucket: String) -> URL { root.appendingPathComponent(bucket).appendingPathComponent("objects") }
+    func objectsDirectory(_ bucket: String) -> URL {
+        root.appendingPathComponent(bucket).appendingPathComponent("objects")
+    }
     func uploadDirectory(_ upload: StoredUpload) -> URL {
-        root.appendingPathComponent(upload.bucket).appendingPathComponent("uploads").appendingPathComponent(upload.uploadID)
+        root.appendingPathComponent(upload.bucket).appendingPathComponent("uploads").appendingPathComponent(
+            upload.uploadID
+        )
     }
     static func fileStem(forKey key: String) -> String { SHA256.hash(Array(key.utf8)).hexString }
 

@@ -28,7 +28,14 @@ public struct Checkpoint: Sendable, Codable, Hashable {
     public var completing: Bool
     public var createdAt: String
 
-    public init(bucket: String, key: String, source: String, identity: SourceIdentity, partPlan: PartPlan, uploadID: String) {
+    public init(
+        bucket: String,
+        key: String,
+        source: String,
+        identity: SourceIdentity,
+        partPlan: PartPlan,
+        uploadID: String
+    ) {
         format = Checkpoint.currentFormat
         self.bucket = bucket
         self.key = key

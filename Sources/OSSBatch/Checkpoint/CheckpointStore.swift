@@ -37,7 +37,8 @@ public struct CheckpointStore: Sendable {
             return .failure(.corrupt("not valid checkpoint JSON"))
         }
         guard let body = try? JSONEncoder.compact.encode(envelope.checkpoint),
-              SHA256.hash(Array(body)).hexString == envelope.sha256 else {
+            SHA256.hash(Array(body)).hexString == envelope.sha256
+        else {
             // Still hand back what was parsed so the caller can abort its upload and not leave an orphan.
             return .failure(.corrupt("checksum mismatch; upload id \(envelope.checkpoint.uploadID)"))
         }
@@ -51,7 +52,8 @@ public struct CheckpointStore: Sendable {
     /// being discarded, even when its checksum no longer matches.
     public func uploadIDForCleanup(_ path: String) -> String? {
         guard let bytes = try? AtomicFile.read(path),
-              let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(bytes)) else { return nil }
+            let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(bytes))
+        else { return nil }
         return envelope.checkpoint.uploadID
     }
 
@@ -60,7 +62,9 @@ public struct CheckpointStore: Sendable {
         let file: Data
         do {
             body = try JSONEncoder.compact.encode(checkpoint)
-            file = try JSONEncoder.compact.encode(Envelope(checkpoint: checkpoint, sha256: SHA256.hash(Array(body)).hexString))
+            file = try JSONEncoder.compact.encode(
+                Envelope(checkpoint: checkpoint, sha256: SHA256.hash(Array(body)).hexString)
+            )
         } catch {
             throw StateFileError(path: path, operation: "encode", reason: "\(error)")
         }

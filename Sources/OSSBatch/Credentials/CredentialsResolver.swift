@@ -19,8 +19,12 @@ public struct CredentialsResolver: Sendable {
     public var manifestSource: CredentialsSource?
     public var environment: [String: String]
 
-    public init(commandLineFile: String? = nil, profile: String? = nil, manifestSource: CredentialsSource?,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        commandLineFile: String? = nil,
+        profile: String? = nil,
+        manifestSource: CredentialsSource?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.commandLineFile = commandLineFile
         self.profile = profile
         self.manifestSource = manifestSource
@@ -37,7 +41,10 @@ public struct CredentialsResolver: Sendable {
         let id = environment["OSS_ACCESS_KEY_ID"] ?? ""
         let secret = environment["OSS_ACCESS_KEY_SECRET"] ?? ""
         guard !id.isEmpty, !secret.isEmpty else {
-            throw CredentialsError(message: "no credentials: set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS), or name a credentials file with --credentials-file or target.credentials in the manifest")
+            throw CredentialsError(
+                message:
+                    "no credentials: set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS), or name a credentials file with --credentials-file or target.credentials in the manifest"
+            )
         }
         let token = environment["OSS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         return Credentials(accessKeyID: id, accessKeySecret: secret, securityToken: token)
@@ -51,7 +58,10 @@ public struct CredentialsResolver: Sendable {
             throw CredentialsError(message: "credentials file \(path): \(String(cString: strerror(errno)))")
         }
         guard st.st_mode & 0o077 == 0 else {
-            throw CredentialsError(message: "credentials file \(path) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8))); run: chmod 600 \(path)")
+            throw CredentialsError(
+                message:
+                    "credentials file \(path) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8))); run: chmod 600 \(path)"
+            )
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw CredentialsError(message: "credentials file \(path) cannot be read as UTF-8 text")
@@ -59,14 +69,24 @@ public struct CredentialsResolver: Sendable {
         let sections = INI.parse(text)
         guard let values = sections[profile] else {
             let known = sections.keys.sorted().joined(separator: ", ")
-            throw CredentialsError(message: "credentials file \(path) has no profile [\(profile)]" + (known.isEmpty ? "" : " (profiles: \(known))"))
+            throw CredentialsError(
+                message: "credentials file \(path) has no profile [\(profile)]"
+                    + (known.isEmpty ? "" : " (profiles: \(known))")
+            )
         }
         guard let id = values["access_key_id"], !id.isEmpty,
-              let secret = values["access_key_secret"], !secret.isEmpty else {
-            throw CredentialsError(message: "credentials file \(path), profile [\(profile)]: needs access_key_id and access_key_secret")
+            let secret = values["access_key_secret"], !secret.isEmpty
+        else {
+            throw CredentialsError(
+                message: "credentials file \(path), profile [\(profile)]: needs access_key_id and access_key_secret"
+            )
         }
         let token = values["security_token"] ?? values["session_token"]
-        return Credentials(accessKeyID: id, accessKeySecret: secret, securityToken: token?.isEmpty == false ? token : nil)
+        return Credentials(
+            accessKeyID: id,
+            accessKeySecret: secret,
+            securityToken: token?.isEmpty == false ? token : nil
+        )
     }
 }
 

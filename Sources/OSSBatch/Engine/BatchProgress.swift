@@ -32,8 +32,13 @@ public final class BatchProgress: Sendable {
     func finished(_ status: JobStatus, bytes: Int64) {
         state.withLock { s in
             switch status {
-            case .succeeded: s.jobsDone += 1; s.bytesDone += bytes
-            case .skipped: s.jobsDone += 1; s.jobsSkipped += 1; s.bytesDone += bytes
+            case .succeeded:
+                s.jobsDone += 1
+                s.bytesDone += bytes
+            case .skipped:
+                s.jobsDone += 1
+                s.jobsSkipped += 1
+                s.bytesDone += bytes
             case .failed: s.jobsFailed += 1
             case .pending: break
             }

@@ -30,7 +30,12 @@ public enum OSSBatchVersion {
 extension Report {
     /// How to reach the report's target: endpoint, region, signature, addressing and retry policy.
     public var clientConfiguration: OSSClientConfiguration {
-        OSSClientConfiguration(endpoint: target.endpoint, region: target.region, signature: target.signature,
-                               addressing: target.addressing, retry: upload.retry)
+        OSSClientConfiguration(
+            endpoint: target.endpoint,
+            region: target.region,
+            signature: target.signature,
+            addressing: target.addressing,
+            retry: upload.retry
+        )
     }
 }

@@ -31,15 +31,22 @@ public final class Engine: Sendable {
         self.store = store
         self.http = http
         state = Mutex(report)
-        context = BatchContext(client: client, bucket: report.target.bucket, settings: report.upload,
-                               logger: logger, progress: progress)
+        context = BatchContext(
+            client: client,
+            bucket: report.target.bucket,
+            settings: report.upload,
+            logger: logger,
+            progress: progress
+        )
     }
 
     /// Stops taking new work (SIGINT/SIGTERM). In-flight requests get `grace` to finish, then are cancelled.
     public func stop(grace: Duration = .seconds(3)) {
         guard !context.isStopping else { return }
         context.requestStop(.interrupted)
-        context.logger.notice("interrupted: finishing in-flight requests (at most \(Int(grace.seconds)) s), then saving progress")
+        context.logger.notice(
+            "interrupted: finishing in-flight requests (at most \(Int(grace.seconds)) s), then saving progress"
+        )
         Task {
             try? await Task.sleep(for: grace)
             self.runTask.withLock { $0 }?.cancel()
@@ -52,19 +59,29 @@ public final class Engine: Sendable {
         let todo: [(index: Int, job: UploadJob)] = state.withLock { report in
             report.status = .running
             report.fatalError = nil
-            report.runs.append(RunRecord(command: command, startedAt: startedAt, finishedAt: nil, status: .running, exitCode: nil))
+            report.runs.append(
+                RunRecord(command: command, startedAt: startedAt, finishedAt: nil, status: .running, exitCode: nil)
+            )
             return report.jobs.enumerated().compactMap { i, entry in
                 entry.outcome.status == .succeeded || entry.outcome.status == .skipped ? nil : (i, entry.spec)
             }
         }
         let initial = state.withLock { $0 }
-        progress.start(jobs: initial.jobs.count, bytes: initial.totals.bytes,
-                       alreadyDoneJobs: initial.totals.succeeded + initial.totals.skipped,
-                       alreadyDoneBytes: initial.totals.bytesDone)
+        progress.start(
+            jobs: initial.jobs.count,
+            bytes: initial.totals.bytes,
+            alreadyDoneJobs: initial.totals.succeeded + initial.totals.skipped,
+            alreadyDoneBytes: initial.totals.bytesDone
+        )
         var writeError: StateFileError?
         do { try store.write(initial) } catch { writeError = error }
 
-        if writeError == nil, todo.contains(where: { if case .multipart = $0.job.method { return true }; return false }) {
+        if writeError == nil,
+            todo.contains(where: {
+                if case .multipart = $0.job.method { return true }
+                return false
+            })
+        {
             do { try context.checkpoints.prepare() } catch {
                 context.requestStop(.fatal(JobError(code: "CheckpointError", message: error.description)))
             }
@@ -124,7 +141,8 @@ public final class Engine: Sendable {
         }
         if ran != planned { changedSpecs.withLock { _ = $0.insert(index) } }
         switch outcome.status {
-        case .failed: context.logger.error("\(outcome.key): failed: \(outcome.error.map { "\($0)" } ?? "unknown error")")
+        case .failed:
+            context.logger.error("\(outcome.key): failed: \(outcome.error.map { "\($0)" } ?? "unknown error")")
         case .succeeded, .skipped: context.logger.debug("\(outcome.key): \(outcome.status.rawValue)")
         case .pending: context.logger.info("\(outcome.key): stopped, will resume")
         }

@@ -8,10 +8,16 @@ extension JobError {
         case .service(let e, _):
             self.init(code: e.code, message: e.message, httpStatus: e.httpStatus, requestID: e.requestID, ec: e.ec)
         case .transport(let e, let attempts):
-            self.init(code: "TransportError", message: e.description + (attempts > 1 ? " after \(attempts) attempts" : ""))
+            self.init(
+                code: "TransportError",
+                message: e.description + (attempts > 1 ? " after \(attempts) attempts" : "")
+            )
         case .integrity(let expected, let received, let requestID):
-            self.init(code: "IntegrityError",
-                      message: "CRC-64 mismatch: sent \(expected), server computed \(received)", requestID: requestID)
+            self.init(
+                code: "IntegrityError",
+                message: "CRC-64 mismatch: sent \(expected), server computed \(received)",
+                requestID: requestID
+            )
         case .invalidResponse(let message, let requestID):
             self.init(code: "InvalidResponse", message: message, requestID: requestID)
         }

@@ -21,11 +21,21 @@ struct JobRunner: Sendable {
             if current != job.identity {
                 // A new version since the plan (or since the run that was interrupted): upload it as it is
                 // now, from scratch; a checkpoint of the old version will not match and is discarded.
-                warnings.append("source changed since it was planned (\(current.differences(from: job.identity))); uploading the current version")
+                warnings.append(
+                    "source changed since it was planned (\(current.differences(from: job.identity))); uploading the current version"
+                )
                 job.identity = current
-                guard let method = PartPlanner.method(size: current.size, partSize: context.settings.partSize,
-                                                      threshold: context.settings.multipartThreshold) else {
-                    throw JobError(code: "EntityTooLarge", message: "\(job.source) is now \(current.size) bytes, more than OSS's largest object")
+                guard
+                    let method = PartPlanner.method(
+                        size: current.size,
+                        partSize: context.settings.partSize,
+                        threshold: context.settings.multipartThreshold
+                    )
+                else {
+                    throw JobError(
+                        code: "EntityTooLarge",
+                        message: "\(job.source) is now \(current.size) bytes, more than OSS's largest object"
+                    )
                 }
                 job.method = method
             }
@@ -33,16 +43,32 @@ struct JobRunner: Sendable {
             case .put:
                 outcome = try await runPut(job, file: file, tally: tally)
             case .multipart(let partPlan):
-                outcome = try await MultipartUpload(context: context, job: job, partPlan: partPlan, file: file,
-                                                    tally: tally).run()
+                outcome = try await MultipartUpload(
+                    context: context,
+                    job: job,
+                    partPlan: partPlan,
+                    file: file,
+                    tally: tally
+                ).run()
             }
         } catch let error as MultipartUpload.Failure {
-            outcome = JobOutcome(key: job.key, status: .failed, method: job.methodName, uploadID: error.uploadID,
-                                 checkpoint: error.checkpoint, error: error.error)
+            outcome = JobOutcome(
+                key: job.key,
+                status: .failed,
+                method: job.methodName,
+                uploadID: error.uploadID,
+                checkpoint: error.checkpoint,
+                error: error.error
+            )
             outcome.callback = error.callback
         } catch let error as MultipartUpload.Pending {
-            outcome = JobOutcome(key: job.key, status: .pending, method: job.methodName, uploadID: error.uploadID,
-                                 checkpoint: error.checkpoint)
+            outcome = JobOutcome(
+                key: job.key,
+                status: .pending,
+                method: job.methodName,
+                uploadID: error.uploadID,
+                checkpoint: error.checkpoint
+            )
         } catch {
             if isCancellation(error) {
                 outcome = JobOutcome(key: job.key, status: .pending, method: job.methodName)
@@ -79,8 +105,13 @@ struct JobRunner: Sendable {
         tally.addAttempts(result.attempts)
         tally.addBytes(job.size)
         try verifyUnchanged(job, file: file)
-        var outcome = JobOutcome(key: job.key, status: .succeeded, method: .put, etag: result.etag,
-                                 crc64: String(result.crc64))
+        var outcome = JobOutcome(
+            key: job.key,
+            status: .succeeded,
+            method: .put,
+            etag: result.etag,
+            crc64: String(result.crc64)
+        )
         if job.options.callback != nil {
             outcome.callback = CallbackResult(status: result.status, body: result.callbackBody ?? "")
         }
@@ -91,7 +122,8 @@ struct JobRunner: Sendable {
     func skipIfIdentical(_ job: UploadJob, file: SourceFile, tally: JobTally) async throws -> JobOutcome? {
         let client = context.client
         let bucket = context.bucket
-        guard let head = try await context.send(tally, { try await client.headObject(bucket: bucket, key: job.key) }) else {
+        guard let head = try await context.send(tally, { try await client.headObject(bucket: bucket, key: job.key) })
+        else {
             tally.addAttempts(1)
             return nil
         }
@@ -99,7 +131,13 @@ struct JobRunner: Sendable {
         guard head.size == job.size, let remote = head.crc64 else { return nil }
         let local = try file.crc64(offset: 0, length: job.size)
         guard local == remote else { return nil }
-        return JobOutcome(key: job.key, status: .skipped, method: job.methodName, etag: head.etag, crc64: String(remote))
+        return JobOutcome(
+            key: job.key,
+            status: .skipped,
+            method: job.methodName,
+            etag: head.etag,
+            crc64: String(remote)
+        )
     }
 
     /// The file must be the same version after sending as before: same through our descriptor, and still the
@@ -108,8 +146,12 @@ struct JobRunner: Sendable {
         let now = try file.identity()
         let atPath = try SourceFile.identity(atPath: job.source)
         guard now == job.identity, atPath == job.identity else {
-            let what = now != job.identity ? now.differences(from: job.identity) : atPath.differences(from: job.identity)
-            throw JobError(code: "SourceChanged", message: "source changed while it was being uploaded (\(what)); run resume to upload the new version")
+            let what =
+                now != job.identity ? now.differences(from: job.identity) : atPath.differences(from: job.identity)
+            throw JobError(
+                code: "SourceChanged",
+                message: "source changed while it was being uploaded (\(what)); run resume to upload the new version"
+            )
         }
     }
 }

@@ -37,7 +37,8 @@ struct MultipartUpload {
         var warnings: [String] = []
 
         if context.settings.ifExists == .skip,
-           let skipped = try await JobRunner(context: context).skipIfIdentical(job, file: file, tally: tally) {
+            let skipped = try await JobRunner(context: context).skipIfIdentical(job, file: file, tally: tally)
+        {
             // A checkpoint left for this key is no longer needed; its upload (if still open) would be an orphan.
             await discard(path: path, uploadID: store.uploadIDForCleanup(path))
             return skipped
@@ -66,13 +67,21 @@ struct MultipartUpload {
             }
             let uploadID = initiation.uploadID
             tally.addAttempts(initiation.attempts)
-            checkpoint = Checkpoint(bucket: bucket, key: job.key, source: job.source, identity: job.identity,
-                                    partPlan: partPlan, uploadID: uploadID)
+            checkpoint = Checkpoint(
+                bucket: bucket,
+                key: job.key,
+                source: job.source,
+                identity: job.identity,
+                partPlan: partPlan,
+                uploadID: uploadID
+            )
             do {
                 try store.save(checkpoint, to: path)
             } catch {
                 // Without a checkpoint a crash would orphan the upload: give it back now.
-                try? await context.send(tally) { try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID) }
+                try? await context.send(tally) {
+                    try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+                }
                 throw Failure(error: JobError.from(error), uploadID: nil, checkpoint: nil)
             }
             if context.checksStrayUploads { warnings += await abortStrays(keeping: uploadID, since: asked) }
@@ -147,11 +156,15 @@ struct MultipartUpload {
         let uploadID = checkpoint.uploadID
         let listed: [ListedPart]
         do {
-            listed = try await context.send(tally) { try await client.listParts(bucket: bucket, key: key, uploadID: uploadID) }
+            listed = try await context.send(tally) {
+                try await client.listParts(bucket: bucket, key: key, uploadID: uploadID)
+            }
             tally.addAttempts(1)
         } catch let error as OSSError where error.code == "NoSuchUpload" {
             // Completed by a run that died before deleting its checkpoint, or aborted by someone else.
-            if checkpoint.completing, let outcome = try await settleByHead(checkpoint, path: path, after: "the upload is gone (NoSuchUpload)") {
+            if checkpoint.completing,
+                let outcome = try await settleByHead(checkpoint, path: path, after: "the upload is gone (NoSuchUpload)")
+            {
                 return .succeeded(outcome)
             }
             warnings.append("upload \(uploadID) no longer exists (NoSuchUpload); starting a new upload")
@@ -173,7 +186,9 @@ struct MultipartUpload {
         for part in listed where part.partNumber >= 1 && part.partNumber <= partPlan.partCount {
             let range = partPlan.range(ofPart: part.partNumber, fileSize: job.size)
             guard part.size == range.length else { continue }
-            if let mine = recorded[part.partNumber], mine.etag == part.etag, part.crc64 == nil || part.crc64 == mine.crc64 {
+            if let mine = recorded[part.partNumber], mine.etag == part.etag,
+                part.crc64 == nil || part.crc64 == mine.crc64
+            {
                 kept.append(mine)
             } else if let remote = part.crc64, try file.crc64(offset: range.offset, length: range.length) == remote {
                 kept.append(Checkpoint.Part(number: part.partNumber, size: part.size, etag: part.etag, crc64: remote))
@@ -182,7 +197,9 @@ struct MultipartUpload {
         checkpoint.parts = kept.sorted { $0.number < $1.number }
         checkpoint.completing = false
         try? store.save(checkpoint, to: path)
-        logger.info("\(job.key): resuming upload \(uploadID) with \(kept.count) of \(partPlan.partCount) parts already on the server")
+        logger.info(
+            "\(job.key): resuming upload \(uploadID) with \(kept.count) of \(partPlan.partCount) parts already on the server"
+        )
         return .continuing(checkpoint, keptParts: kept.count)
     }
 
@@ -195,7 +212,9 @@ struct MultipartUpload {
             return .mismatched("oss://\(checkpoint.bucket)/\(checkpoint.key) from \(checkpoint.source)")
         }
         if checkpoint.partPlan != partPlan {
-            return .mismatched("part size \(checkpoint.partSize) × \(checkpoint.partCount), planned \(partPlan.partSize) × \(partPlan.partCount)")
+            return .mismatched(
+                "part size \(checkpoint.partSize) × \(checkpoint.partCount), planned \(partPlan.partSize) × \(partPlan.partCount)"
+            )
         }
         return nil
     }
@@ -205,7 +224,9 @@ struct MultipartUpload {
         if let uploadID {
             let key = job.key
             do {
-                try await context.send(tally) { try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID) }
+                try await context.send(tally) {
+                    try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+                }
             } catch let error as OSSError where error.code == "NoSuchUpload" {
             } catch {
                 logger.warning("\(job.key): could not abort the discarded upload \(uploadID): \(error)")
@@ -236,15 +257,21 @@ struct MultipartUpload {
                 } catch let error as OSSError where error.code == "NoSuchUpload" {
                     continue
                 }
-                warnings.append("aborted upload \(stray.uploadID): an InitiateMultipartUpload whose answer was lost had started it")
+                warnings.append(
+                    "aborted upload \(stray.uploadID): an InitiateMultipartUpload whose answer was lost had started it"
+                )
             }
         } catch let error as OSSError where error.code == "AccessDenied" {
             context.stopCheckingStrayUploads()
-            warnings.append("cannot list multipart uploads (\(error)); uploads that a lost InitiateMultipartUpload answer "
-                            + "may have started are not looked for in this run (grant oss:ListMultipartUploads, or "
-                            + "check with ossutil)")
+            warnings.append(
+                "cannot list multipart uploads (\(error)); uploads that a lost InitiateMultipartUpload answer "
+                    + "may have started are not looked for in this run (grant oss:ListMultipartUploads, or "
+                    + "check with ossutil)"
+            )
         } catch {
-            warnings.append("could not check for uploads that a lost InitiateMultipartUpload answer may have started: \(error)")
+            warnings.append(
+                "could not check for uploads that a lost InitiateMultipartUpload answer may have started: \(error)"
+            )
         }
         return warnings  // logged with the job's outcome
     }
@@ -268,13 +295,20 @@ struct MultipartUpload {
                 let range = partPlan.range(ofPart: number, fileSize: job.size)
                 group.addTask {
                     let result = try await context.send(tally) {
-                        try await client.uploadPart(bucket: bucket, key: key, uploadID: uploadID, partNumber: number,
-                                                    body: .file(descriptor: fd, offset: range.offset, length: range.length),
-                                                    contentMD5: md5)
+                        try await client.uploadPart(
+                            bucket: bucket,
+                            key: key,
+                            uploadID: uploadID,
+                            partNumber: number,
+                            body: .file(descriptor: fd, offset: range.offset, length: range.length),
+                            contentMD5: md5
+                        )
                     }
                     tally.addAttempts(result.attempts)
                     tally.addBytes(range.length)
-                    try writer.record(Checkpoint.Part(number: number, size: range.length, etag: result.etag, crc64: result.crc64))
+                    try writer.record(
+                        Checkpoint.Part(number: number, size: range.length, etag: result.etag, crc64: result.crc64)
+                    )
                 }
                 running += 1
             }
@@ -291,14 +325,22 @@ struct MultipartUpload {
         let uploadID = checkpoint.uploadID
         let parts = checkpoint.parts.map { CompletedPart(partNumber: $0.number, etag: $0.etag) }
         guard let expected = checkpoint.objectCRC64, parts.count == partPlan.partCount else {
-            throw Failure(error: JobError(code: "InternalError", message: "not every part is recorded before completing"),
-                          uploadID: uploadID, checkpoint: path)
+            throw Failure(
+                error: JobError(code: "InternalError", message: "not every part is recorded before completing"),
+                uploadID: uploadID,
+                checkpoint: path
+            )
         }
         let result: CompleteMultipartUploadResult
         do {
             result = try await context.send(tally) {
-                try await client.completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, parts: parts,
-                                                         callback: job.options.callback)
+                try await client.completeMultipartUpload(
+                    bucket: bucket,
+                    key: key,
+                    uploadID: uploadID,
+                    parts: parts,
+                    callback: job.options.callback
+                )
             }
             tally.addAttempts(result.attempts)
         } catch let error as OSSError where error.code == "NoSuchUpload" {
@@ -312,8 +354,12 @@ struct MultipartUpload {
             // The object is stored; only the callback failed. The upload is consumed, so is the checkpoint.
             store.remove(path)
             guard case .service(let e, _) = error else { throw error }
-            throw Failure(error: JobError(error), uploadID: uploadID, checkpoint: nil,
-                          callback: CallbackResult(status: e.httpStatus, body: e.details["body"] ?? e.message))
+            throw Failure(
+                error: JobError(error),
+                uploadID: uploadID,
+                checkpoint: nil,
+                callback: CallbackResult(status: e.httpStatus, body: e.details["body"] ?? e.message)
+            )
         } catch {
             if isCancellation(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
             throw Failure(error: JobError.from(error), uploadID: uploadID, checkpoint: path)
@@ -325,13 +371,26 @@ struct MultipartUpload {
         }
         if context.settings.verify != .none, let serverCRC, serverCRC != expected {
             store.remove(path)
-            throw Failure(error: JobError(code: "IntegrityError",
-                                          message: "object CRC-64 \(serverCRC) differs from the parts' combined CRC-64 \(expected); run resume to upload it again",
-                                          requestID: result.requestID), uploadID: uploadID, checkpoint: nil)
+            throw Failure(
+                error: JobError(
+                    code: "IntegrityError",
+                    message:
+                        "object CRC-64 \(serverCRC) differs from the parts' combined CRC-64 \(expected); run resume to upload it again",
+                    requestID: result.requestID
+                ),
+                uploadID: uploadID,
+                checkpoint: nil
+            )
         }
         store.remove(path)
-        var outcome = JobOutcome(key: job.key, status: .succeeded, method: .multipart, uploadID: uploadID,
-                                 etag: result.etag, crc64: String(serverCRC ?? expected))
+        var outcome = JobOutcome(
+            key: job.key,
+            status: .succeeded,
+            method: .multipart,
+            uploadID: uploadID,
+            etag: result.etag,
+            crc64: String(serverCRC ?? expected)
+        )
         if job.options.callback != nil {
             outcome.callback = CallbackResult(status: 200, body: result.callbackBody ?? "")
         }
@@ -340,7 +399,8 @@ struct MultipartUpload {
 
     /// The object is there with the expected size and CRC-64: the upload was completed. Returns `nil` when
     /// HEAD does not prove it.
-    private func settleByHead(_ checkpoint: Checkpoint, path: String, after reason: String) async throws -> JobOutcome? {
+    private func settleByHead(_ checkpoint: Checkpoint, path: String, after reason: String) async throws -> JobOutcome?
+    {
         guard let expected = checkpoint.objectCRC64 else { return nil }
         let key = job.key
         let head = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }
@@ -348,8 +408,14 @@ struct MultipartUpload {
         guard let head, head.size == job.size, head.crc64 == expected else { return nil }
         logger.info("\(job.key): \(reason), and HEAD shows the object complete (size \(head.size), CRC-64 \(expected))")
         store.remove(path)
-        return JobOutcome(key: job.key, status: .succeeded, method: .multipart, uploadID: checkpoint.uploadID,
-                          etag: head.etag, crc64: String(expected),
-                          warnings: ["\(reason); HEAD proved the object complete"])
+        return JobOutcome(
+            key: job.key,
+            status: .succeeded,
+            method: .multipart,
+            uploadID: checkpoint.uploadID,
+            etag: head.etag,
+            crc64: String(expected),
+            warnings: ["\(reason); HEAD proved the object complete"]
+        )
     }
 }

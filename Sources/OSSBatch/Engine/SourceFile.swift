@@ -1,5 +1,6 @@
 import Digests
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,7 +28,10 @@ final class SourceFile: Sendable {
     func identity() throws(JobError) -> SourceIdentity {
         var st = stat()
         guard fstat(descriptor, &st) == 0 else {
-            throw JobError(code: "SourceUnreadable", message: "cannot stat \(path): \(String(cString: strerror(errno)))")
+            throw JobError(
+                code: "SourceUnreadable",
+                message: "cannot stat \(path): \(String(cString: strerror(errno)))"
+            )
         }
         return SourceIdentity(st)
     }
@@ -36,7 +40,10 @@ final class SourceFile: Sendable {
     static func identity(atPath path: String) throws(JobError) -> SourceIdentity {
         var st = stat()
         guard stat(path, &st) == 0 else {
-            throw JobError(code: "SourceUnreadable", message: "cannot stat \(path): \(String(cString: strerror(errno)))")
+            throw JobError(
+                code: "SourceUnreadable",
+                message: "cannot stat \(path): \(String(cString: strerror(errno)))"
+            )
         }
         return SourceIdentity(st)
     }
@@ -70,9 +77,12 @@ final class SourceFile: Sendable {
 
 extension SourceIdentity {
     init(_ st: stat) {
-        self.init(size: Int64(st.st_size),
-                  mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-                  inode: UInt64(st.st_ino), device: UInt64(st.st_dev))
+        self.init(
+            size: Int64(st.st_size),
+            mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+            inode: UInt64(st.st_ino),
+            device: UInt64(st.st_dev)
+        )
     }
 
     /// What differs from `other`, for messages ("size 10 → 12, mtime changed").

@@ -9,8 +9,12 @@ enum StrayUploads {
 
     /// The uploads of exactly `key` (listings match by prefix) other than `keeping`, started at or after
     /// `since` less the clock-skew allowance. An upload whose start time cannot be read is left alone.
-    static func select(_ open: [MultipartUploadSummary], key: String, startedSince since: Date,
-                       keeping: String? = nil) -> [MultipartUploadSummary] {
+    static func select(
+        _ open: [MultipartUploadSummary],
+        key: String,
+        startedSince since: Date,
+        keeping: String? = nil
+    ) -> [MultipartUploadSummary] {
         let cutoff = since.addingTimeInterval(-clockSkewAllowance)
         return open.filter { upload in
             upload.key == key && upload.uploadID != keeping

@@ -65,7 +65,11 @@ public struct UploadAborter: Sendable {
             }
             for upload in StrayUploads.select(open, key: key, startedSince: created) {
                 do {
-                    try await client.abortMultipartUpload(bucket: report.target.bucket, key: key, uploadID: upload.uploadID)
+                    try await client.abortMultipartUpload(
+                        bucket: report.target.bucket,
+                        key: key,
+                        uploadID: upload.uploadID
+                    )
                     result.aborted += 1
                     logger.info("\(key): aborted upload \(upload.uploadID) (no checkpoint held it)")
                 } catch let error as OSSError where error.code == "NoSuchUpload" {

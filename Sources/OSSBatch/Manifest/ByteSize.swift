@@ -64,7 +64,8 @@ private func parseNumber(_ text: String, units: [(String, Double)]) -> Double? {
     }
     let digits = String(number).trimmingSpaces
     guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-          let value = Double(digits) else { return nil }
+        let value = Double(digits)
+    else { return nil }
     return value * multiplier
 }
 

@@ -68,14 +68,19 @@ public struct EntryOptions: Sendable, Hashable {
 
     /// These options, with anything unsaid taken from `defaults`.
     public func over(_ defaults: EntryOptions) -> EntryOptions {
-        EntryOptions(contentType: contentType ?? defaults.contentType, acl: acl ?? defaults.acl,
-                     storageClass: storageClass ?? defaults.storageClass, metadata: metadata ?? defaults.metadata,
-                     tags: tags ?? defaults.tags, cacheControl: cacheControl ?? defaults.cacheControl,
-                     contentDisposition: contentDisposition ?? defaults.contentDisposition,
-                     contentEncoding: contentEncoding ?? defaults.contentEncoding,
-                     forbidOverwrite: forbidOverwrite ?? defaults.forbidOverwrite,
-                     followSymlinks: followSymlinks ?? defaults.followSymlinks,
-                     callback: callback ?? defaults.callback)
+        EntryOptions(
+            contentType: contentType ?? defaults.contentType,
+            acl: acl ?? defaults.acl,
+            storageClass: storageClass ?? defaults.storageClass,
+            metadata: metadata ?? defaults.metadata,
+            tags: tags ?? defaults.tags,
+            cacheControl: cacheControl ?? defaults.cacheControl,
+            contentDisposition: contentDisposition ?? defaults.contentDisposition,
+            contentEncoding: contentEncoding ?? defaults.contentEncoding,
+            forbidOverwrite: forbidOverwrite ?? defaults.forbidOverwrite,
+            followSymlinks: followSymlinks ?? defaults.followSymlinks,
+            callback: callback ?? defaults.callback
+        )
     }
 }
 

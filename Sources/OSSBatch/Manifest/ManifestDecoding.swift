@@ -8,10 +8,14 @@ struct ManifestDecoding {
 
     static let topFields = ["version", "allow_empty", "target", "upload", "defaults", "files"]
     static let targetFields = ["endpoint", "region", "bucket", "signature", "addressing", "credentials"]
-    static let uploadFields = ["concurrency", "files_in_flight", "part_size", "multipart_threshold", "verify",
-                               "checkpoint_dir", "retries", "if_exists", "bandwidth"]
-    static let optionFields = ["content_type", "acl", "storage_class", "metadata", "tags", "cache_control",
-                               "content_disposition", "content_encoding", "forbid_overwrite", "follow_symlinks", "callback"]
+    static let uploadFields = [
+        "concurrency", "files_in_flight", "part_size", "multipart_threshold", "verify",
+        "checkpoint_dir", "retries", "if_exists", "bandwidth",
+    ]
+    static let optionFields = [
+        "content_type", "acl", "storage_class", "metadata", "tags", "cache_control",
+        "content_disposition", "content_encoding", "forbid_overwrite", "follow_symlinks", "callback",
+    ]
     static let entryFields = ["source", "glob", "key", "key_prefix", "include", "exclude"] + optionFields
 
     /// Smallest and largest part OSS accepts.
@@ -33,20 +37,33 @@ struct ManifestDecoding {
             target = TargetSection(mark: reader.mark(root))
         }
         let upload = fields["upload"].map { self.upload($0.value) } ?? UploadSection()
-        let defaults = fields["defaults"].map { options(of: $0.value, in: "defaults", allowed: Self.optionFields) } ?? EntryOptions()
+        let defaults =
+            fields["defaults"].map { options(of: $0.value, in: "defaults", allowed: Self.optionFields) }
+            ?? EntryOptions()
         var files: [FileEntry] = []
         if let node = fields["files"]?.value {
             if case .sequence(let sequence) = node {
                 files = sequence.compactMap(entry)
                 if sequence.isEmpty { reader.error(node, "'files' is empty; list at least one source or glob") }
             } else {
-                reader.error(node, "'files' must be a list of entries (- source: … or - glob: …), not \(reader.describe(node))")
+                reader.error(
+                    node,
+                    "'files' must be a list of entries (- source: … or - glob: …), not \(reader.describe(node))"
+                )
             }
         } else {
             reader.error(root, "missing required section 'files'")
         }
-        return Manifest(path: path, mark: reader.mark(root), version: version, allowEmpty: allowEmpty, target: target,
-                        upload: upload, defaults: defaults, files: files)
+        return Manifest(
+            path: path,
+            mark: reader.mark(root),
+            version: version,
+            allowEmpty: allowEmpty,
+            target: target,
+            upload: upload,
+            defaults: defaults,
+            files: files
+        )
     }
 
     private func target(_ node: Node) -> TargetSection {
@@ -58,7 +75,8 @@ struct ManifestDecoding {
         section.signature = fields["signature"].flatMap { reader.choice($0.value, "signature", SignatureVersion.self) }
         section.addressing = fields["addressing"].flatMap { reader.choice($0.value, "addressing", Addressing.self) }
         if let credentials = fields["credentials"]?.value,
-           let sub = reader.fields(of: credentials, in: "target.credentials", allowed: ["file", "profile"]) {
+            let sub = reader.fields(of: credentials, in: "target.credentials", allowed: ["file", "profile"])
+        {
             let profile = sub["profile"].flatMap { reader.string($0.value, "profile") } ?? "default"
             if let file = sub["file"].flatMap({ reader.markedString($0.value, "file") }) {
                 section.credentials = CredentialsSection(file: file, profile: profile)
@@ -72,25 +90,51 @@ struct ManifestDecoding {
     private func upload(_ node: Node) -> UploadSection {
         var section = UploadSection()
         guard let fields = reader.fields(of: node, in: "upload", allowed: Self.uploadFields) else { return section }
-        if let n = fields["concurrency"]?.value, let v = reader.int(n, "concurrency", range: 1...1024) { section.concurrency = v }
-        if let n = fields["files_in_flight"]?.value, let v = reader.int(n, "files_in_flight", range: 1...1024) { section.filesInFlight = v }
+        if let n = fields["concurrency"]?.value, let v = reader.int(n, "concurrency", range: 1...1024) {
+            section.concurrency = v
+        }
+        if let n = fields["files_in_flight"]?.value, let v = reader.int(n, "files_in_flight", range: 1...1024) {
+            section.filesInFlight = v
+        }
         if let n = fields["part_size"]?.value, let v = reader.size(n, "part_size") {
-            if Self.partSizeRange.contains(v) { section.partSize = v } else {
-                reader.error(n, "'part_size' must be between 100KiB and 5GiB (OSS part limits), not \(ByteSize.format(v))")
+            if Self.partSizeRange.contains(v) {
+                section.partSize = v
+            } else {
+                reader.error(
+                    n,
+                    "'part_size' must be between 100KiB and 5GiB (OSS part limits), not \(ByteSize.format(v))"
+                )
             }
         }
         if let n = fields["multipart_threshold"]?.value, let v = reader.size(n, "multipart_threshold") {
-            if v >= 1 { section.multipartThreshold = v } else { reader.error(n, "'multipart_threshold' must be at least 1 byte") }
+            if v >= 1 {
+                section.multipartThreshold = v
+            } else {
+                reader.error(n, "'multipart_threshold' must be at least 1 byte")
+            }
         }
         if let n = fields["verify"]?.value, let v = reader.choice(n, "verify", VerifyMode.self) { section.verify = v }
-        if let n = fields["checkpoint_dir"]?.value, let v = reader.string(n, "checkpoint_dir") { section.checkpointDir = v }
-        if let n = fields["if_exists"]?.value, let v = reader.choice(n, "if_exists", IfExists.self) { section.ifExists = v }
-        if let n = fields["bandwidth"]?.value, let v = reader.size(n, "bandwidth", perSecond: true) { section.bandwidth = v }
+        if let n = fields["checkpoint_dir"]?.value, let v = reader.string(n, "checkpoint_dir") {
+            section.checkpointDir = v
+        }
+        if let n = fields["if_exists"]?.value, let v = reader.choice(n, "if_exists", IfExists.self) {
+            section.ifExists = v
+        }
+        if let n = fields["bandwidth"]?.value, let v = reader.size(n, "bandwidth", perSecond: true) {
+            section.bandwidth = v
+        }
         if let n = fields["retries"]?.value,
-           let sub = reader.fields(of: n, in: "upload.retries", allowed: ["attempts", "base_delay", "max_delay"]) {
-            if let a = sub["attempts"].flatMap({ reader.int($0.value, "attempts", range: 1...100) }) { section.retry.attempts = a }
-            if let d = sub["base_delay"].flatMap({ reader.duration($0.value, "base_delay") }) { section.retry.baseDelay = d }
-            if let d = sub["max_delay"].flatMap({ reader.duration($0.value, "max_delay") }) { section.retry.maxDelay = d }
+            let sub = reader.fields(of: n, in: "upload.retries", allowed: ["attempts", "base_delay", "max_delay"])
+        {
+            if let a = sub["attempts"].flatMap({ reader.int($0.value, "attempts", range: 1...100) }) {
+                section.retry.attempts = a
+            }
+            if let d = sub["base_delay"].flatMap({ reader.duration($0.value, "base_delay") }) {
+                section.retry.baseDelay = d
+            }
+            if let d = sub["max_delay"].flatMap({ reader.duration($0.value, "max_delay") }) {
+                section.retry.maxDelay = d
+            }
         }
         return section
     }
@@ -117,15 +161,20 @@ struct ManifestDecoding {
     }
 
     private func callback(_ node: Node) -> UploadCallback? {
-        guard let f = reader.fields(of: node, in: "callback", allowed: ["url", "host", "body", "body_type", "vars"]) else { return nil }
+        guard let f = reader.fields(of: node, in: "callback", allowed: ["url", "host", "body", "body_type", "vars"])
+        else { return nil }
         let url = f["url"].flatMap { reader.string($0.value, "url") }
         let body = f["body"].flatMap { reader.string($0.value, "body") }
         if f["url"] == nil { reader.error(node, "callback needs 'url'") }
         if f["body"] == nil { reader.error(node, "callback needs 'body'") }
         guard let url, let body else { return nil }
-        return UploadCallback(url: url, host: f["host"].flatMap { reader.string($0.value, "host") }, body: body,
-                              bodyType: f["body_type"].flatMap { reader.string($0.value, "body_type") },
-                              vars: f["vars"].flatMap { reader.stringMap($0.value, "vars") } ?? [:])
+        return UploadCallback(
+            url: url,
+            host: f["host"].flatMap { reader.string($0.value, "host") },
+            body: body,
+            bodyType: f["body_type"].flatMap { reader.string($0.value, "body_type") },
+            vars: f["vars"].flatMap { reader.stringMap($0.value, "vars") } ?? [:]
+        )
     }
 
     private func entry(_ node: Node) -> FileEntry? {
@@ -140,20 +189,39 @@ struct ManifestDecoding {
             reader.error(f["glob"]!.key, "an entry has either 'source' or 'glob', not both")
             return nil
         case (nil, nil):
-            if f["source"] == nil && f["glob"] == nil { reader.error(node, "an entry needs 'source' (a file or directory) or 'glob'") }
+            if f["source"] == nil && f["glob"] == nil {
+                reader.error(node, "an entry needs 'source' (a file or directory) or 'glob'")
+            }
             return nil
         }
         let key = f["key"].flatMap { reader.markedString($0.value, "key") }
         let keyPrefix = f["key_prefix"].flatMap { reader.markedString($0.value, "key_prefix") }
         if let key, keyPrefix != nil { reader.error(key.mark, "an entry has either 'key' or 'key_prefix', not both") }
-        if let key, case .glob = selector { reader.error(key.mark, "'key' names one object; a glob takes 'key_prefix'") }
-        return FileEntry(mark: reader.mark(node), selector: selector, key: key, keyPrefix: keyPrefix,
-                         include: f["include"].map { reader.stringList($0.value, "include") } ?? [],
-                         exclude: f["exclude"].map { reader.stringList($0.value, "exclude") } ?? [],
-                         options: options(f))
+        if let key, case .glob = selector {
+            reader.error(key.mark, "'key' names one object; a glob takes 'key_prefix'")
+        }
+        return FileEntry(
+            mark: reader.mark(node),
+            selector: selector,
+            key: key,
+            keyPrefix: keyPrefix,
+            include: f["include"].map { reader.stringList($0.value, "include") } ?? [],
+            exclude: f["exclude"].map { reader.stringList($0.value, "exclude") } ?? [],
+            options: options(f)
+        )
     }
 }
 
 extension TargetSection {
-    init(mark: SourceMark) { self.init(mark: mark, endpoint: nil, region: nil, bucket: nil, signature: nil, addressing: nil, credentials: nil) }
+    init(mark: SourceMark) {
+        self.init(
+            mark: mark,
+            endpoint: nil,
+            region: nil,
+            bucket: nil,
+            signature: nil,
+            addressing: nil,
+            credentials: nil
+        )
+    }
 }

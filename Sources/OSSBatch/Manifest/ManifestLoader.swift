@@ -25,8 +25,14 @@ public enum ManifestLoader {
             throw ManifestError([YAMLErrorDiagnostic.make(error, file: path)])
         }
         guard let root, !isEmptyDocument(root) else {
-            throw ManifestError([Diagnostic(file: path, line: 1, column: 1,
-                                            message: "the manifest is empty; expected a mapping with 'version', 'target' and 'files'")])
+            throw ManifestError([
+                Diagnostic(
+                    file: path,
+                    line: 1,
+                    column: 1,
+                    message: "the manifest is empty; expected a mapping with 'version', 'target' and 'files'"
+                )
+            ])
         }
         let reader = NodeReader(file: path)
         let manifest = ManifestDecoding(reader: reader, path: path).manifest(root)
@@ -37,13 +43,17 @@ public enum ManifestLoader {
     }
 
     private static func read(_ path: String) throws(ManifestError) -> String {
-        let unreadable = { (reason: String) in ManifestError([Diagnostic(file: path, line: nil, column: nil, message: reason)]) }
+        let unreadable = { (reason: String) in
+            ManifestError([Diagnostic(file: path, line: nil, column: nil, message: reason)])
+        }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
             throw unreadable("cannot read the manifest: no such file")
         }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
         guard size <= maximumSize else {
-            throw unreadable("the manifest is \(ByteSize.format(Int64(size))); manifests are limited to \(ByteSize.format(Int64(maximumSize))) — is this the right file?")
+            throw unreadable(
+                "the manifest is \(ByteSize.format(Int64(size))); manifests are limited to \(ByteSize.format(Int64(maximumSize))) — is this the right file?"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw unreadable("cannot read the manifest (permission denied or not a file)")
@@ -55,7 +65,9 @@ public enum ManifestLoader {
     }
 
     private static func isEmptyDocument(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node { return scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" }
+        if case .scalar(let scalar) = node {
+            return scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null"
+        }
         return false
     }
 }

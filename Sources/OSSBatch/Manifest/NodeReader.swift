@@ -72,9 +72,11 @@ final class NodeReader {
 
     func bool(_ node: Node, _ field: String) -> Bool? {
         if case .scalar(let scalar) = node, scalar.style == .plain {
-            switch scalar.string { case "true": return true
+            switch scalar.string {
+            case "true": return true
             case "false": return false
-            default: break }
+            default: break
+            }
         }
         error(node, "'\(field)' must be true or false, not \(describe(node))")
         return nil
@@ -87,7 +89,10 @@ final class NodeReader {
             if perSecond, text.hasSuffix("/s") { text.removeLast(2) }
             if let bytes = ByteSize.parse(text) { return bytes }
         }
-        error(node, "'\(field)' must be a size such as 8MiB or 100KB (units: \(ByteSize.unitNames)), not \(describe(node))")
+        error(
+            node,
+            "'\(field)' must be a size such as 8MiB or 100KB (units: \(ByteSize.unitNames)), not \(describe(node))"
+        )
         return nil
     }
 
@@ -117,7 +122,10 @@ final class NodeReader {
                 error(value, "'\(field)' values must be strings, not \(describe(value))")
                 continue
             }
-            if SecretFieldPolicy.looksSecret(k.string) { error(key, SecretFieldPolicy.message(for: k.string)); continue }
+            if SecretFieldPolicy.looksSecret(k.string) {
+                error(key, SecretFieldPolicy.message(for: k.string))
+                continue
+            }
             result[k.string] = v.string
         }
         return result

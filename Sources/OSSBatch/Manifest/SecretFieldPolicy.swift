@@ -1,8 +1,10 @@
 /// Secrets never live in a manifest (manifests get committed, copied and printed). Any field whose name
 /// looks like one is an error that says where credentials go instead.
 enum SecretFieldPolicy {
-    private static let fragments = ["secret", "password", "passwd", "securitytoken", "ststoken", "sessiontoken",
-                                    "privatekey", "accesskeysecret"]
+    private static let fragments = [
+        "secret", "password", "passwd", "securitytoken", "ststoken", "sessiontoken",
+        "privatekey", "accesskeysecret",
+    ]
 
     static func looksSecret(_ field: String) -> Bool {
         let folded = field.lowercased().filter { $0 != "_" && $0 != "-" }

@@ -8,8 +8,14 @@ enum TabIndentation {
             var column = 1
             for character in rawLine {
                 if character == "\t" {
-                    result.append(Diagnostic(file: file, line: line, column: column,
-                                             message: "tab character in indentation; YAML indents with spaces only"))
+                    result.append(
+                        Diagnostic(
+                            file: file,
+                            line: line,
+                            column: column,
+                            message: "tab character in indentation; YAML indents with spaces only"
+                        )
+                    )
                     break
                 }
                 guard character == " " else { break }

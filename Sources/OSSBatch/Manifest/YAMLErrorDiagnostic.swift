@@ -8,14 +8,20 @@ enum YAMLErrorDiagnostic {
         }
         switch yaml {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
-            if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
+            if let context {
+                message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+            }
             return Diagnostic(file: file, line: mark.line, column: mark.column, message: message)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(file: file, line: context.mark.line, column: context.mark.column,
-                              message: "duplicate field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping")
+            return Diagnostic(
+                file: file,
+                line: context.mark.line,
+                column: context.mark.column,
+                message: "duplicate field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping"
+            )
         case .reader(let problem, _, _, _):
             return Diagnostic(file: file, line: nil, column: nil, message: "invalid YAML input: \(problem)")
         default:

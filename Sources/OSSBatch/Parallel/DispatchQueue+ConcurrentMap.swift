@@ -5,8 +5,10 @@ import Synchronization
 extension DispatchQueue {
     /// `body` for every index in `0..<iterations`, run on all cores (`concurrentPerform`), with the
     /// results in index order. The first error (by index) is rethrown once every call has ended.
-    static func concurrentMap<T: Sendable, E: Error>(iterations: Int,
-                                                     _ body: @Sendable (Int) throws(E) -> T) throws(E) -> [T] {
+    static func concurrentMap<T: Sendable, E: Error>(
+        iterations: Int,
+        _ body: @Sendable (Int) throws(E) -> T
+    ) throws(E) -> [T] {
         let slots = Mutex([Result<T, E>?](repeating: nil, count: iterations))
         concurrentPerform(iterations: iterations) { index in
             let result = Result { () throws(E) -> T in try body(index) }

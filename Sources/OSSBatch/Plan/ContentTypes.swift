@@ -4,7 +4,8 @@ public enum ContentTypes {
     public static let fallback = "application/octet-stream"
 
     static let byExtension: [String: String] = [
-        "txt": "text/plain", "log": "text/plain", "md": "text/markdown", "csv": "text/csv", "tsv": "text/tab-separated-values",
+        "txt": "text/plain", "log": "text/plain", "md": "text/markdown", "csv": "text/csv",
+        "tsv": "text/tab-separated-values",
         "html": "text/html", "htm": "text/html", "css": "text/css", "js": "text/javascript", "mjs": "text/javascript",
         "xml": "application/xml", "json": "application/json", "yaml": "application/yaml", "yml": "application/yaml",
         "pdf": "application/pdf", "zip": "application/zip", "gz": "application/gzip", "tgz": "application/gzip",
@@ -19,7 +20,8 @@ public enum ContentTypes {
         "svg": "image/svg+xml", "ico": "image/vnd.microsoft.icon", "bmp": "image/bmp", "tif": "image/tiff",
         "tiff": "image/tiff", "avif": "image/avif", "heic": "image/heic",
         "mp3": "audio/mpeg", "wav": "audio/wav", "ogg": "audio/ogg", "flac": "audio/flac", "m4a": "audio/mp4",
-        "mp4": "video/mp4", "m4v": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "mkv": "video/x-matroska",
+        "mp4": "video/mp4", "m4v": "video/mp4", "mov": "video/quicktime", "webm": "video/webm",
+        "mkv": "video/x-matroska",
         "avi": "video/x-msvideo", "woff": "font/woff", "woff2": "font/woff2", "ttf": "font/ttf", "otf": "font/otf",
     ]
 
@@ -44,7 +46,8 @@ public enum ContentTypes {
         // Byte-level search from the end: this runs once per file of a 200,000-file plan.
         let utf8 = name.utf8
         guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")), dot != utf8.startIndex,
-              utf8.distance(from: dot, to: utf8.endIndex) <= 9 else { return "" }
+            utf8.distance(from: dot, to: utf8.endIndex) <= 9
+        else { return "" }
         return name[utf8.index(after: dot)...]
     }
 }

@@ -15,8 +15,10 @@ struct EntryExpander {
     private var prefix: String { entry.keyPrefix?.value ?? "" }
     var keyMark: SourceMark { entry.key?.mark ?? entry.keyPrefix?.mark ?? selectorMark }
     private var selectorMark: SourceMark {
-        switch entry.selector { case .source(let s): s.mark
-        case .glob(let g): g.mark }
+        switch entry.selector {
+        case .source(let s): s.mark
+        case .glob(let g): g.mark
+        }
     }
 
     func expand(into collector: inout JobCollector, diagnostics: inout [Diagnostic]) {
@@ -31,28 +33,47 @@ struct EntryExpander {
             diagnostics.append(Diagnostic(problem.hasPrefix("the object key") ? keyMark : selectorMark, problem))
         }
         if problems.count > Self.problemLimit {
-            diagnostics.append(Diagnostic(selectorMark, "… and \(problems.count - Self.problemLimit) more problems in this entry"))
+            diagnostics.append(
+                Diagnostic(selectorMark, "… and \(problems.count - Self.problemLimit) more problems in this entry")
+            )
         }
     }
 
-    private func expandSource(_ source: Marked<String>, into collector: inout JobCollector, problems: inout [String],
-                              keyProblems: inout [String]) {
+    private func expandSource(
+        _ source: Marked<String>,
+        into collector: inout JobCollector,
+        problems: inout [String],
+        keyProblems: inout [String]
+    ) {
         let absolute = PathResolver.absolute(source.value, relativeTo: manifest.directory)
         let status: FileStatus
         do {
             status = try FileStatus.stat(absolute)
         } catch {
-            problems.append(error.doesNotExist ? "source '\(source.value)' does not exist (looked for \(absolute))"
-                                               : "cannot use source '\(source.value)': \(error.reason)")
+            problems.append(
+                error.doesNotExist
+                    ? "source '\(source.value)' does not exist (looked for \(absolute))"
+                    : "cannot use source '\(source.value)': \(error.reason)"
+            )
             return
         }
         switch status.kind {
         case .directory:
-            if entry.key != nil { problems.append("'key' names one object, but source '\(source.value)' is a directory; use 'key_prefix'") }
+            if entry.key != nil {
+                problems.append("'key' names one object, but source '\(source.value)' is a directory; use 'key_prefix'")
+            }
             let filters = PathFilters(entry)
-            let admits: (@Sendable (String) -> Bool)? = filters.isEmpty ? nil : { @Sendable path in filters.admits(path) }
-            walk(FileWalker(followSymlinks: followSymlinks, maximumDepth: nil), root: absolute, status: status,
-                 admits: admits, into: &collector, problems: &problems, keyProblems: &keyProblems)
+            let admits: (@Sendable (String) -> Bool)? =
+                filters.isEmpty ? nil : { @Sendable path in filters.admits(path) }
+            walk(
+                FileWalker(followSymlinks: followSymlinks, maximumDepth: nil),
+                root: absolute,
+                status: status,
+                admits: admits,
+                into: &collector,
+                problems: &problems,
+                keyProblems: &keyProblems
+            )
         case .regular:
             guard FileStatus.isReadable(absolute) else {
                 problems.append("cannot read source '\(source.value)' (\(absolute)): permission denied")
@@ -61,15 +82,22 @@ struct EntryExpander {
             let location = SplitPath(absolute)
             let key = SplitPath(entry.key?.value ?? prefix + location.name)
             var memo = ObjectOptionsTemplate.Memo()
-            collector.add(factory.make(key: key, entry: index, source: location, status: status, memo: &memo),
-                          entry: index, problems: &keyProblems)
+            collector.add(
+                factory.make(key: key, entry: index, source: location, status: status, memo: &memo),
+                entry: index,
+                problems: &keyProblems
+            )
         default:
             problems.append("source '\(source.value)' is \(status.kind.description), not a regular file or directory")
         }
     }
 
-    private func expandGlob(_ glob: Marked<String>, into collector: inout JobCollector, problems: inout [String],
-                            keyProblems: inout [String]) {
+    private func expandGlob(
+        _ glob: Marked<String>,
+        into collector: inout JobCollector,
+        problems: inout [String],
+        keyProblems: inout [String]
+    ) {
         // The fixed leading directories are walked; the rest of the pattern is matched relative to them.
         var segments = glob.value.split(separator: "/", omittingEmptySubsequences: true)
         var fixed: [Substring] = []
@@ -83,9 +111,15 @@ struct EntryExpander {
         var matched = 0
         if let status = try? FileStatus.stat(base), status.kind == .directory {
             let filters = PathFilters(entry)
-            matched = walk(FileWalker(followSymlinks: followSymlinks, maximumDepth: pattern.maximumDepth), root: base,
-                           status: status, admits: { pattern.matches($0) && filters.admits($0) },
-                           into: &collector, problems: &problems, keyProblems: &keyProblems)
+            matched = walk(
+                FileWalker(followSymlinks: followSymlinks, maximumDepth: pattern.maximumDepth),
+                root: base,
+                status: status,
+                admits: { pattern.matches($0) && filters.admits($0) },
+                into: &collector,
+                problems: &problems,
+                keyProblems: &keyProblems
+            )
         }
         if matched == 0 && problems.isEmpty {
             problems.append("glob '\(glob.value)' matches no files (searched \(base))")
@@ -97,8 +131,15 @@ extension EntryExpander {
     /// Walks a directory, making a job of every file whose relative path `admits` (every file when it is
     /// `nil`), on the walk's threads. Returns how many files were admitted (jobs and rejected ones).
     @discardableResult
-    private func walk(_ walker: FileWalker, root: String, status: FileStatus, admits: (@Sendable (String) -> Bool)?,
-                      into collector: inout JobCollector, problems: inout [String], keyProblems: inout [String]) -> Int {
+    private func walk(
+        _ walker: FileWalker,
+        root: String,
+        status: FileStatus,
+        admits: (@Sendable (String) -> Bool)?,
+        into collector: inout JobCollector,
+        problems: inout [String],
+        keyProblems: inout [String]
+    ) -> Int {
         // Rejections are rare; they are gathered under a lock and put in path order afterwards.
         let rejections = Mutex<[JobFactory.Outcome]>([])
         let (factory, prefix, index) = (factory, prefix, index)
@@ -113,8 +154,13 @@ extension EntryExpander {
                     relativeDirectory = file.directory
                     keyDirectory = prefix + file.directory
                 }
-                let outcome = factory.make(key: SplitPath(directory: keyDirectory, name: file.name), entry: index,
-                                           source: file.source, status: file.status, memo: &memo)
+                let outcome = factory.make(
+                    key: SplitPath(directory: keyDirectory, name: file.name),
+                    entry: index,
+                    source: file.source,
+                    status: file.status,
+                    memo: &memo
+                )
                 if case .job(let job) = outcome { return job }
                 rejections.withLock { $0.append(outcome) }
                 return nil

@@ -26,7 +26,10 @@ struct FileWalker: Sendable {
     /// Deepest level at which files are reported (1 = the root's own files), `nil` for unbounded.
     var maximumDepth: Int?
 
-    private struct DirectoryID: Hashable, Sendable { var device: UInt64; var inode: UInt64 }
+    private struct DirectoryID: Hashable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+    }
 
     /// One directory entry worth visiting.
     private struct Child: Sendable {
@@ -70,7 +73,10 @@ struct FileWalker: Sendable {
                     elements += chunk
                     continue
                 }
-                if !elements.isEmpty { chunks.append(elements); elements = [] }
+                if !elements.isEmpty {
+                    chunks.append(elements)
+                    elements = []
+                }
                 chunks.append(chunk)
             }
             problems += subtree.problems
@@ -95,8 +101,11 @@ struct FileWalker: Sendable {
 
     /// Every regular file below `root`, in relative path byte order, passed through a transform from
     /// `makeTransform` (one per thread), and the problems met on the way.
-    func walk<Element: Sendable>(root: String, rootStatus: FileStatus,
-                                 makeTransform: @escaping TransformMaker<Element>) -> Result<Element> {
+    func walk<Element: Sendable>(
+        root: String,
+        rootStatus: FileStatus,
+        makeTransform: @escaping TransformMaker<Element>
+    ) -> Result<Element> {
         let rootID = DirectoryID(device: rootStatus.device, inode: rootStatus.inode)
         return split(root, relative: "", depth: 1, ancestors: [rootID], makeTransform: makeTransform)
     }
@@ -107,8 +116,13 @@ struct FileWalker: Sendable {
     /// top is a chain of lone directories (`exports/2024/…`) still keeps every core busy. The units'
     /// outputs are merged in order.
     /// (Here and below, `relative` is the directory's path from the root with a trailing `/`, or empty.)
-    private func split<Element: Sendable>(_ path: String, relative: String, depth: Int, ancestors: Set<DirectoryID>,
-                                          makeTransform: @escaping TransformMaker<Element>) -> Result<Element> {
+    private func split<Element: Sendable>(
+        _ path: String,
+        relative: String,
+        depth: Int,
+        ancestors: Set<DirectoryID>,
+        makeTransform: @escaping TransformMaker<Element>
+    ) -> Result<Element> {
         var here = Accumulator<Element>(makeTransform)
         guard let (directory, children) = list(path, problems: &here.problems) else { return here.finish() }
         let base = path.hasSuffix("/") ? path : path + "/"
@@ -116,8 +130,16 @@ struct FileWalker: Sendable {
             here.reserve(children.count)
             for index in children.indices {
                 var ancestors = ancestors
-                visit(children[index], in: directory, base: base, relative: relative, depth: depth, ancestors: &ancestors,
-                      into: &here, splitting: true)
+                visit(
+                    children[index],
+                    in: directory,
+                    base: base,
+                    relative: relative,
+                    depth: depth,
+                    ancestors: &ancestors,
+                    into: &here,
+                    splitting: true
+                )
             }
             return here.finish()
         }
@@ -131,15 +153,33 @@ struct FileWalker: Sendable {
                 if child.isDirectory {
                     do throws(FileSystemError) {
                         let status: FileStatus
-                        if let target = child.linkTarget { status = target } else { status = try FileStatus.lstat(base + child.name) }
-                        enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
-                              into: &part)
+                        if let target = child.linkTarget {
+                            status = target
+                        } else {
+                            status = try FileStatus.lstat(base + child.name)
+                        }
+                        enter(
+                            child,
+                            status: status,
+                            base: base,
+                            relative: relative,
+                            depth: depth,
+                            ancestors: &ancestors,
+                            into: &part
+                        )
                     } catch {
                         part.problems.append("cannot stat \(error.path): \(error.reason)")
                     }
                 } else {
-                    visit(child, in: listed.directory, base: base, relative: relative, depth: depth, ancestors: &ancestors,
-                          into: &part)
+                    visit(
+                        child,
+                        in: listed.directory,
+                        base: base,
+                        relative: relative,
+                        depth: depth,
+                        ancestors: &ancestors,
+                        into: &part
+                    )
                 }
             }
             return part.finish()
@@ -185,13 +225,26 @@ struct FileWalker: Sendable {
         return units
     }
 
-    private func walk<Element>(directory path: String, relative: String, depth: Int, ancestors: inout Set<DirectoryID>,
-                               into result: inout Accumulator<Element>) {
+    private func walk<Element>(
+        directory path: String,
+        relative: String,
+        depth: Int,
+        ancestors: inout Set<DirectoryID>,
+        into result: inout Accumulator<Element>
+    ) {
         guard let (directory, children) = list(path, problems: &result.problems) else { return }
         let base = path.hasSuffix("/") ? path : path + "/"
         result.reserve(children.count)
         for child in children {
-            visit(child, in: directory, base: base, relative: relative, depth: depth, ancestors: &ancestors, into: &result)
+            visit(
+                child,
+                in: directory,
+                base: base,
+                relative: relative,
+                depth: depth,
+                ancestors: &ancestors,
+                into: &result
+            )
         }
     }
 
@@ -213,7 +266,9 @@ struct FileWalker: Sendable {
         var sortKeys = ByteOrder.PackedKeys(count: entries.count)
         for entry in entries {
             guard let name = entry.utf8Name else {
-                problems.append("file name is not valid UTF-8: \(PathEscaping.escape(Array(base.utf8) + entry.name)) (OSS keys must be UTF-8; rename the file or exclude it)")
+                problems.append(
+                    "file name is not valid UTF-8: \(PathEscaping.escape(Array(base.utf8) + entry.name)) (OSS keys must be UTF-8; rename the file or exclude it)"
+                )
                 continue
             }
             do throws(FileSystemError) {
@@ -242,18 +297,41 @@ struct FileWalker: Sendable {
         return (directory, order.map { children[$0] })
     }
 
-    private func visit<Element>(_ child: Child, in directory: Directory, base: String, relative: String, depth: Int,
-                                ancestors: inout Set<DirectoryID>, into result: inout Accumulator<Element>,
-                                splitting: Bool = false) {
+    private func visit<Element>(
+        _ child: Child,
+        in directory: Directory,
+        base: String,
+        relative: String,
+        depth: Int,
+        ancestors: inout Set<DirectoryID>,
+        into result: inout Accumulator<Element>,
+        splitting: Bool = false
+    ) {
         do throws(FileSystemError) {
             let status: FileStatus
-            if let target = child.linkTarget { status = target } else { status = try directory.status(of: child.name, followSymlinks: false) }
+            if let target = child.linkTarget {
+                status = target
+            } else {
+                status = try directory.status(of: child.name, followSymlinks: false)
+            }
             if child.isDirectory {
-                enter(child, status: status, base: base, relative: relative, depth: depth, ancestors: &ancestors,
-                      into: &result, splitting: splitting)
+                enter(
+                    child,
+                    status: status,
+                    base: base,
+                    relative: relative,
+                    depth: depth,
+                    ancestors: &ancestors,
+                    into: &result,
+                    splitting: splitting
+                )
             } else if ProcessIdentity.current.mayRead(status) {
-                let file = FoundFile(directory: relative, name: child.name, source: SplitPath(directory: base, name: child.name),
-                                     status: status)
+                let file = FoundFile(
+                    directory: relative,
+                    name: child.name,
+                    source: SplitPath(directory: base, name: child.name),
+                    status: status
+                )
                 if let element = result.transform(file) {
                     result.elements.append(element)
                 }
@@ -267,9 +345,16 @@ struct FileWalker: Sendable {
 
     /// Descends into a child directory unless it is too deep or already on the path (a link loop); with
     /// `splitting`, its own subdirectories may be walked in parallel (see `split`).
-    private func enter<Element>(_ child: Child, status: FileStatus, base: String, relative: String, depth: Int,
-                                ancestors: inout Set<DirectoryID>, into result: inout Accumulator<Element>,
-                                splitting: Bool = false) {
+    private func enter<Element>(
+        _ child: Child,
+        status: FileStatus,
+        base: String,
+        relative: String,
+        depth: Int,
+        ancestors: inout Set<DirectoryID>,
+        into result: inout Accumulator<Element>,
+        splitting: Bool = false
+    ) {
         if let maximumDepth, depth >= maximumDepth { return }
         let id = DirectoryID(device: status.device, inode: status.inode)
         guard !ancestors.contains(id) else {
@@ -279,10 +364,23 @@ struct FileWalker: Sendable {
         ancestors.insert(id)
         let childRelative = relative + child.name + "/"
         if splitting {
-            result.absorb(split(base + child.name, relative: childRelative, depth: depth + 1, ancestors: ancestors,
-                                makeTransform: result.makeTransform))
+            result.absorb(
+                split(
+                    base + child.name,
+                    relative: childRelative,
+                    depth: depth + 1,
+                    ancestors: ancestors,
+                    makeTransform: result.makeTransform
+                )
+            )
         } else {
-            walk(directory: base + child.name, relative: childRelative, depth: depth + 1, ancestors: &ancestors, into: &result)
+            walk(
+                directory: base + child.name,
+                relative: childRelative,
+                depth: depth + 1,
+                ancestors: &ancestors,
+                into: &result
+            )
         }
         ancestors.remove(id)
     }

@@ -70,7 +70,10 @@ public struct GlobPattern: Sendable, Hashable {
     private static func matchSet(_ pattern: ArraySlice<Character>, _ c: Character) -> (Bool, ArraySlice<Character>)? {
         var rest = pattern
         var negated = false
-        if let f = rest.first, f == "!" || f == "^" { negated = true; rest = rest.dropFirst() }
+        if let f = rest.first, f == "!" || f == "^" {
+            negated = true
+            rest = rest.dropFirst()
+        }
         var found = false
         var first = true
         while let f = rest.first {

@@ -32,16 +32,32 @@ struct JobFactory: Sendable {
     }
 
     /// `memo` is the calling thread's (see `ObjectOptionsTemplate.Memo`).
-    func make(key: SplitPath, entry: Int, source: SplitPath, status: FileStatus,
-              memo: inout ObjectOptionsTemplate.Memo) -> Outcome {
+    func make(
+        key: SplitPath,
+        entry: Int,
+        source: SplitPath,
+        status: FileStatus,
+        memo: inout ObjectOptionsTemplate.Memo
+    ) -> Outcome {
         if let problem = ObjectKey.problem(with: key) { return .badKey(path: source.path, problem: problem) }
         guard let method = PartPlanner.method(size: status.size, partSize: partSize, threshold: threshold) else {
             return .oversized(path: source.path, size: status.size)
         }
-        let identity = SourceIdentity(size: status.size, mtimeNanoseconds: status.mtimeNanoseconds,
-                                      inode: status.inode, device: status.device)
-        return .job(UploadJob(location: source, objectKey: key, identity: identity,
-                              options: templates[entry].options(forFileName: source.name, memo: &memo), method: method))
+        let identity = SourceIdentity(
+            size: status.size,
+            mtimeNanoseconds: status.mtimeNanoseconds,
+            inode: status.inode,
+            device: status.device
+        )
+        return .job(
+            UploadJob(
+                location: source,
+                objectKey: key,
+                identity: identity,
+                options: templates[entry].options(forFileName: source.name, memo: &memo),
+                method: method
+            )
+        )
     }
 }
 

@@ -13,7 +13,10 @@ public struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleBy
     public init(chunks: [[UploadJob]]) {
         self.chunks = chunks.filter { !$0.isEmpty }
         var total = 0
-        ends = self.chunks.map { total += $0.count; return total }
+        ends = self.chunks.map {
+            total += $0.count
+            return total
+        }
     }
 
     public init(_ jobs: [UploadJob]) { self.init(chunks: [jobs]) }
@@ -31,7 +34,8 @@ public struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleBy
 
     /// The chunk holding `position`: the first whose end lies beyond it.
     private func chunkIndex(of position: Int) -> Int {
-        var low = 0, high = ends.count - 1
+        var low = 0
+        var high = ends.count - 1
         while low < high {
             let middle = (low + high) / 2
             if ends[middle] > position { high = middle } else { low = middle + 1 }
@@ -51,7 +55,10 @@ public struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleBy
             guard chunk < chunks.count else { return nil }
             let job = chunks[chunk][offset]
             offset += 1
-            if offset == chunks[chunk].count { chunk += 1; offset = 0 }
+            if offset == chunks[chunk].count {
+                chunk += 1
+                offset = 0
+            }
             return job
         }
     }

@@ -11,11 +11,18 @@ struct ObjectOptionsTemplate: Sendable {
     init(_ options: EntryOptions) {
         let contentType = options.contentType ?? "auto"
         guessesContentType = contentType == "auto"
-        base = ObjectOptions(contentType: guessesContentType ? nil : contentType, acl: options.acl ?? .default,
-                             storageClass: options.storageClass ?? .standard, metadata: options.metadata ?? [:],
-                             tags: options.tags ?? [:], cacheControl: options.cacheControl,
-                             contentDisposition: options.contentDisposition, contentEncoding: options.contentEncoding,
-                             forbidOverwrite: options.forbidOverwrite ?? false, callback: options.callback)
+        base = ObjectOptions(
+            contentType: guessesContentType ? nil : contentType,
+            acl: options.acl ?? .default,
+            storageClass: options.storageClass ?? .standard,
+            metadata: options.metadata ?? [:],
+            tags: options.tags ?? [:],
+            cacheControl: options.cacheControl,
+            contentDisposition: options.contentDisposition,
+            contentEncoding: options.contentEncoding,
+            forbidOverwrite: options.forbidOverwrite ?? false,
+            callback: options.callback
+        )
     }
 
     /// The last file extension seen and its options: the files of one directory mostly share an

@@ -32,7 +32,10 @@ extension UploadJob {
             bytes.append(0)
         }
         func map(_ values: [String: String]) {
-            for (k, v) in values.sorted(by: { ByteOrder.precedes($0.key, $1.key) }) { field(k); field(v) }
+            for (k, v) in values.sorted(by: { ByteOrder.precedes($0.key, $1.key) }) {
+                field(k)
+                field(v)
+            }
             bytes.append(1)
         }
         field(key)
@@ -43,7 +46,10 @@ extension UploadJob {
         field(String(identity.device))
         switch method {
         case .put: field("put")
-        case .multipart(let plan): field("multipart"); field(String(plan.partSize)); field(String(plan.partCount))
+        case .multipart(let plan):
+            field("multipart")
+            field(String(plan.partSize))
+            field(String(plan.partCount))
         }
         let o = options
         field(o.contentType ?? "")
@@ -56,7 +62,11 @@ extension UploadJob {
         field(o.contentEncoding ?? "")
         field(o.forbidOverwrite ? "1" : "0")
         if let c = o.callback {
-            field(c.url); field(c.host ?? ""); field(c.body); field(c.bodyType ?? ""); map(c.vars)
+            field(c.url)
+            field(c.host ?? "")
+            field(c.body)
+            field(c.bodyType ?? "")
+            map(c.vars)
         }
         bytes.append(0x0A)
     }

@@ -43,9 +43,17 @@ public struct UploadSettings: Sendable, Hashable, Codable {
     /// Bytes per second over the batch; 0 = unlimited.
     public var bandwidth: Int64
 
-    public init(concurrency: Int = 16, filesInFlight: Int = 8, partSize: Int64 = 8 << 20,
-                multipartThreshold: Int64 = 16 << 20, verify: VerifyMode = .crc64, checkpointDir: String,
-                retry: RetryPolicy = RetryPolicy(), ifExists: IfExists = .overwrite, bandwidth: Int64 = 0) {
+    public init(
+        concurrency: Int = 16,
+        filesInFlight: Int = 8,
+        partSize: Int64 = 8 << 20,
+        multipartThreshold: Int64 = 16 << 20,
+        verify: VerifyMode = .crc64,
+        checkpointDir: String,
+        retry: RetryPolicy = RetryPolicy(),
+        ifExists: IfExists = .overwrite,
+        bandwidth: Int64 = 0
+    ) {
         self.concurrency = concurrency
         self.filesInFlight = filesInFlight
         self.partSize = partSize
@@ -100,8 +108,14 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Sorted by key, keys unique.
     public var jobs: JobList
 
-    public init(manifestPath: String, target: Target, upload: UploadSettings, credentials: CredentialsSource?,
-                allowEmpty: Bool, jobs: JobList) {
+    public init(
+        manifestPath: String,
+        target: Target,
+        upload: UploadSettings,
+        credentials: CredentialsSource?,
+        allowEmpty: Bool,
+        jobs: JobList
+    ) {
         self.manifestPath = manifestPath
         self.target = target
         self.upload = upload

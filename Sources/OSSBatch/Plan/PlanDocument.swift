@@ -66,15 +66,29 @@ public struct PlanDocument {
     /// Writes the document, ending with a newline, as a sequence of pieces to `output`.
     public func write(to output: (Data) throws -> Void) throws {
         let t = plan.totals
-        let header = Header(manifest: plan.manifestPath, planId: plan.planID, target: plan.target, upload: plan.upload,
-                            credentials: plan.credentials, allowEmpty: plan.allowEmpty,
-                            totals: Totals(files: t.files, bytes: t.bytes, singlePuts: t.singlePuts,
-                                           multipartJobs: t.multipartJobs, parts: t.parts))
+        let header = Header(
+            manifest: plan.manifestPath,
+            planId: plan.planID,
+            target: plan.target,
+            upload: plan.upload,
+            credentials: plan.credentials,
+            allowEmpty: plan.allowEmpty,
+            totals: Totals(
+                files: t.files,
+                bytes: t.bytes,
+                singlePuts: t.singlePuts,
+                multipartJobs: t.multipartJobs,
+                parts: t.parts
+            )
+        )
         let encoded = try Self.makeEncoder().encode(header)
         guard !plan.jobs.isEmpty else { return try output(encoded + Data([0x0A])) }
         // Sorted keys put "jobs" at the top level, indented by two; string values cannot hold a raw newline.
         guard let slot = encoded.range(of: Data("\n  \"jobs\" : [\n\n  ]".utf8)) else {
-            let context = EncodingError.Context(codingPath: [], debugDescription: "no empty job list in the encoded header")
+            let context = EncodingError.Context(
+                codingPath: [],
+                debugDescription: "no empty job list in the encoded header"
+            )
             throw EncodingError.invalidValue(plan.jobs, context)
         }
         try output(encoded[..<slot.lowerBound] + Data("\n  \"jobs\" : [\n".utf8))
@@ -111,7 +125,10 @@ public struct PlanDocument {
         out.reserveCapacity(bytes.count + bytes.count / 8)
         var atLineStart = true
         for byte in bytes {
-            if atLineStart && byte != 0x0A { out.append(0x20); out.append(0x20) }
+            if atLineStart && byte != 0x0A {
+                out.append(0x20)
+                out.append(0x20)
+            }
             out.append(byte)
             atLineStart = byte == 0x0A
         }

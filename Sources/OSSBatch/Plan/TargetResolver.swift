@@ -15,33 +15,52 @@ struct TargetResolver {
         let region = overrides.region.map { Marked($0, at: flag("region")) } ?? section.region
         var ok = true
         if endpoint == nil {
-            diagnostics.append(Diagnostic(section.mark, "missing 'target.endpoint' (e.g. https://oss-cn-hangzhou.aliyuncs.com)"))
+            diagnostics.append(
+                Diagnostic(section.mark, "missing 'target.endpoint' (e.g. https://oss-cn-hangzhou.aliyuncs.com)")
+            )
             ok = false
         }
         if let bucket {
-            if let problem = BucketName.problem(with: bucket.value) { diagnostics.append(Diagnostic(bucket.mark, problem)); ok = false }
+            if let problem = BucketName.problem(with: bucket.value) {
+                diagnostics.append(Diagnostic(bucket.mark, problem))
+                ok = false
+            }
         } else {
             diagnostics.append(Diagnostic(section.mark, "missing 'target.bucket'"))
             ok = false
         }
         guard ok, let endpoint, let bucket else { return nil }
         guard let parsed = Endpoint(endpoint.value) else {
-            diagnostics.append(Diagnostic(endpoint.mark, "'\(endpoint.value)' is not an endpoint; expected a host name with an optional http:// or https:// scheme and port"))
+            diagnostics.append(
+                Diagnostic(
+                    endpoint.mark,
+                    "'\(endpoint.value)' is not an endpoint; expected a host name with an optional http:// or https:// scheme and port"
+                )
+            )
             return nil
         }
         let signature = section.signature ?? .v4
         var resolvedRegion = region?.value ?? parsed.derivedRegion
         if resolvedRegion == nil {
             if signature == .v4 {
-                diagnostics.append(Diagnostic(region?.mark ?? section.mark,
-                                              "cannot derive the region from endpoint '\(parsed.host)'; set 'target.region' (signature v4 needs it)"))
+                diagnostics.append(
+                    Diagnostic(
+                        region?.mark ?? section.mark,
+                        "cannot derive the region from endpoint '\(parsed.host)'; set 'target.region' (signature v4 needs it)"
+                    )
+                )
                 return nil
             }
             resolvedRegion = ""
         }
         let addressing = section.addressing ?? (parsed.isIPOrLocalhost ? .path : .virtualHost)
-        return Target(endpoint: parsed.url, region: resolvedRegion!, bucket: bucket.value, signature: signature,
-                      addressing: addressing)
+        return Target(
+            endpoint: parsed.url,
+            region: resolvedRegion!,
+            bucket: bucket.value,
+            signature: signature,
+            addressing: addressing
+        )
     }
 }
 
@@ -60,12 +79,16 @@ struct Endpoint {
         }
         while rest.hasSuffix("/") { rest.removeLast() }
         guard scheme == "http" || scheme == "https", !rest.isEmpty, !rest.contains("/"),
-              !rest.contains(where: { $0 == " " || $0 == "@" || $0 == "?" }) else { return nil }
+            !rest.contains(where: { $0 == " " || $0 == "@" || $0 == "?" })
+        else { return nil }
         if rest.hasPrefix("[") {  // IPv6 literal: [::1]:9000
             guard let close = rest.firstIndex(of: "]") else { return nil }
             host = String(rest[...close])
             let after = rest[rest.index(after: close)...]
-            if after.hasPrefix(":") { guard let p = Int(after.dropFirst()) else { return nil }; port = p }
+            if after.hasPrefix(":") {
+                guard let p = Int(after.dropFirst()) else { return nil }
+                port = p
+            }
         } else if let colon = rest.lastIndex(of: ":") {
             host = String(rest[..<colon])
             guard let p = Int(rest[rest.index(after: colon)...]), (1...65535).contains(p) else { return nil }
@@ -90,7 +113,9 @@ struct Endpoint {
         guard lower.hasPrefix("oss-"), lower.hasSuffix(".aliyuncs.com") else { return nil }
         var name = lower.dropFirst(4).dropLast(".aliyuncs.com".count)
         if name.hasSuffix("-internal") { name = name.dropLast("-internal".count) }
-        guard !name.isEmpty, !name.contains("."), name != "accelerate", name != "accelerate-overseas" else { return nil }
+        guard !name.isEmpty, !name.contains("."), name != "accelerate", name != "accelerate-overseas" else {
+            return nil
+        }
         return String(name)
     }
 }

@@ -12,8 +12,13 @@ public struct UploadJob: Sendable, Hashable {
     /// How the bytes go up.
     public var method: UploadMethod
 
-    public init(location: SplitPath, objectKey: SplitPath, identity: SourceIdentity, options: ObjectOptions,
-                method: UploadMethod) {
+    public init(
+        location: SplitPath,
+        objectKey: SplitPath,
+        identity: SourceIdentity,
+        options: ObjectOptions,
+        method: UploadMethod
+    ) {
         self.location = location
         self.objectKey = objectKey
         self.identity = identity
@@ -22,7 +27,13 @@ public struct UploadJob: Sendable, Hashable {
     }
 
     public init(source: String, key: String, identity: SourceIdentity, options: ObjectOptions, method: UploadMethod) {
-        self.init(location: SplitPath(source), objectKey: SplitPath(key), identity: identity, options: options, method: method)
+        self.init(
+            location: SplitPath(source),
+            objectKey: SplitPath(key),
+            identity: identity,
+            options: options,
+            method: method
+        )
     }
 
     /// Absolute path of the local file.
@@ -46,10 +57,13 @@ extension UploadJob: Codable {
     /// The source is one string in reports and checkpoints.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(source: try c.decode(String.self, forKey: .source), key: try c.decode(String.self, forKey: .key),
-                  identity: try c.decode(SourceIdentity.self, forKey: .identity),
-                  options: try c.decode(ObjectOptions.self, forKey: .options),
-                  method: try c.decode(UploadMethod.self, forKey: .method))
+        self.init(
+            source: try c.decode(String.self, forKey: .source),
+            key: try c.decode(String.self, forKey: .key),
+            identity: try c.decode(SourceIdentity.self, forKey: .identity),
+            options: try c.decode(ObjectOptions.self, forKey: .options),
+            method: try c.decode(UploadMethod.self, forKey: .method)
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -103,10 +117,18 @@ public enum UploadMethod: Sendable, Hashable, Codable {
         switch try c.decode(String.self, forKey: .kind) {
         case "put": self = .put
         case "multipart":
-            self = .multipart(PartPlan(partSize: try c.decode(Int64.self, forKey: .partSize),
-                                       partCount: try c.decode(Int.self, forKey: .partCount)))
+            self = .multipart(
+                PartPlan(
+                    partSize: try c.decode(Int64.self, forKey: .partSize),
+                    partCount: try c.decode(Int.self, forKey: .partCount)
+                )
+            )
         case let other:
-            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown upload method '\(other)'")
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind,
+                in: c,
+                debugDescription: "unknown upload method '\(other)'"
+            )
         }
     }
 }

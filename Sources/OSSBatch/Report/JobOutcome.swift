@@ -76,10 +76,23 @@ public struct JobOutcome: Sendable, Codable, Hashable {
     /// ISO-8601 time the outcome was recorded.
     public var finishedAt: String?
 
-    public init(key: String, status: JobStatus, method: UploadMethodName, uploadID: String? = nil, etag: String? = nil,
-                crc64: String? = nil, attempts: Int = 0, bytesSent: Int64 = 0, partsReused: Int? = nil,
-                durationSeconds: Double = 0, callback: CallbackResult? = nil, checkpoint: String? = nil,
-                error: JobError? = nil, warnings: [String]? = nil, finishedAt: String? = nil) {
+    public init(
+        key: String,
+        status: JobStatus,
+        method: UploadMethodName,
+        uploadID: String? = nil,
+        etag: String? = nil,
+        crc64: String? = nil,
+        attempts: Int = 0,
+        bytesSent: Int64 = 0,
+        partsReused: Int? = nil,
+        durationSeconds: Double = 0,
+        callback: CallbackResult? = nil,
+        checkpoint: String? = nil,
+        error: JobError? = nil,
+        warnings: [String]? = nil,
+        finishedAt: String? = nil
+    ) {
         self.key = key
         self.status = status
         self.method = method

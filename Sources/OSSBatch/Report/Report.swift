@@ -86,8 +86,14 @@ public struct Report: Sendable, Codable {
 
     /// The plan this report runs, rebuilt from the report alone.
     public var plan: Plan {
-        Plan(manifestPath: manifest, target: target, upload: upload, credentials: credentials,
-             allowEmpty: allowEmpty, jobs: JobList(jobs.map(\.spec)))
+        Plan(
+            manifestPath: manifest,
+            target: target,
+            upload: upload,
+            credentials: credentials,
+            allowEmpty: allowEmpty,
+            jobs: JobList(jobs.map(\.spec))
+        )
     }
 
     public mutating func recomputeTotals() {
@@ -96,8 +102,12 @@ public struct Report: Sendable, Codable {
             t.jobs += 1
             t.bytes += job.spec.size
             switch job.outcome.status {
-            case .succeeded: t.succeeded += 1; t.bytesDone += job.spec.size
-            case .skipped: t.skipped += 1; t.bytesDone += job.spec.size
+            case .succeeded:
+                t.succeeded += 1
+                t.bytesDone += job.spec.size
+            case .skipped:
+                t.skipped += 1
+                t.bytesDone += job.spec.size
             case .failed: t.failed += 1
             case .pending: t.pending += 1
             }

@@ -74,9 +74,14 @@ public final class ReportStore: Sendable {
             var spec = report.jobs[i].spec
             spec.options = distinctOptions.insert(spec.options).memberAfterInsert
             let (location, key) = (spec.location, spec.objectKey)
-            spec.location = SplitPath(directory: directories.insert(location.directory).memberAfterInsert, name: location.name)
-            spec.objectKey = SplitPath(directory: directories.insert(key.directory).memberAfterInsert,
-                                       name: key.name == location.name ? location.name : key.name)
+            spec.location = SplitPath(
+                directory: directories.insert(location.directory).memberAfterInsert,
+                name: location.name
+            )
+            spec.objectKey = SplitPath(
+                directory: directories.insert(key.directory).memberAfterInsert,
+                name: key.name == location.name ? location.name : key.name
+            )
             report.jobs[i].spec = spec
         }
         // Journal lines are in the order outcomes happened, so applying them in order yields the latest state.
@@ -86,7 +91,8 @@ public final class ReportStore: Sendable {
         let journal = LineReader(path: path + ".journal")
         while let line = journal.next() {
             guard !line.isEmpty, let entry = try? decoder.decode(JournalEntry.self, from: Data(line)),
-                  let i = index[entry.outcome.key] else {
+                let i = index[entry.outcome.key]
+            else {
                 continue  // a torn or foreign line: the job stays as the report last said
             }
             report.jobs[i].outcome = entry.outcome
@@ -105,7 +111,9 @@ public final class ReportStore: Sendable {
     static func decodeLineByLine(_ path: String) throws -> Report? {
         let reader = LineReader(path: path)
         let marker = Array("\"jobs\":[".utf8)
-        guard let opening = reader.next().map(Array.init), opening.suffix(marker.count).elementsEqual(marker) else { return nil }
+        guard let opening = reader.next().map(Array.init), opening.suffix(marker.count).elementsEqual(marker) else {
+            return nil
+        }
         var jobs: [ReportJob] = []
         var pending: [Data] = []
         while let line = reader.next() {

@@ -94,7 +94,10 @@ private final class JSONByteWriter: Encoder {
 
     func writeFloatingPoint<F: BinaryFloatingPoint & LosslessStringConvertible>(_ x: F) throws {
         guard x.isFinite else {
-            throw EncodingError.invalidValue(x, .init(codingPath: [], debugDescription: "\(x) cannot be written as JSON"))
+            throw EncodingError.invalidValue(
+                x,
+                .init(codingPath: [], debugDescription: "\(x) cannot be written as JSON")
+            )
         }
         // Swift's description is the shortest text that reads back as the same number, and valid JSON.
         bytes += x.description.utf8
@@ -118,7 +121,8 @@ private final class JSONByteWriter: Encoder {
             case 0x0A: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
             case 0x0D: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case 0x09: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x00..<0x20: escaped += Array("\\u00".utf8) + [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]]
+            case 0x00..<0x20:
+                escaped += Array("\\u00".utf8) + [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]]
             default: escaped.append(byte)  // UTF-8 passes through: JSON text is UTF-8
             }
         }
@@ -134,10 +138,16 @@ private protocol JSONLeaf { func write(to writer: JSONByteWriter) throws }
 
 extension String: JSONLeaf { fileprivate func write(to writer: JSONByteWriter) { writer.writeString(self) } }
 extension Bool: JSONLeaf {
-    fileprivate func write(to writer: JSONByteWriter) { writer.bytes += self ? JSONByteWriter.trueBytes : JSONByteWriter.falseBytes }
+    fileprivate func write(to writer: JSONByteWriter) {
+        writer.bytes += self ? JSONByteWriter.trueBytes : JSONByteWriter.falseBytes
+    }
 }
-extension Double: JSONLeaf { fileprivate func write(to writer: JSONByteWriter) throws { try writer.writeFloatingPoint(self) } }
-extension Float: JSONLeaf { fileprivate func write(to writer: JSONByteWriter) throws { try writer.writeFloatingPoint(self) } }
+extension Double: JSONLeaf {
+    fileprivate func write(to writer: JSONByteWriter) throws { try writer.writeFloatingPoint(self) }
+}
+extension Float: JSONLeaf {
+    fileprivate func write(to writer: JSONByteWriter) throws { try writer.writeFloatingPoint(self) }
+}
 extension JSONLeaf where Self: BinaryInteger {
     fileprivate func write(to writer: JSONByteWriter) { writer.writeInteger(self) }
 }
@@ -198,10 +208,17 @@ private struct KeyedJSONContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         try writer.writeValue(value)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
-                                                        forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type,
+        forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
         writer.beginMember(at: level, key: key.stringValue)
-        return KeyedEncodingContainer(KeyedJSONContainer<NestedKey>(writer: writer, level: writer.openNested(UInt8(ascii: "{"), UInt8(ascii: "}"))))
+        return KeyedEncodingContainer(
+            KeyedJSONContainer<NestedKey>(
+                writer: writer,
+                level: writer.openNested(UInt8(ascii: "{"), UInt8(ascii: "}"))
+            )
+        )
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
@@ -238,9 +255,16 @@ private struct UnkeyedJSONContainer: UnkeyedEncodingContainer {
         try writer.writeValue(value)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    ) -> KeyedEncodingContainer<NestedKey> {
         begin()
-        return KeyedEncodingContainer(KeyedJSONContainer<NestedKey>(writer: writer, level: writer.openNested(UInt8(ascii: "{"), UInt8(ascii: "}"))))
+        return KeyedEncodingContainer(
+            KeyedJSONContainer<NestedKey>(
+                writer: writer,
+                level: writer.openNested(UInt8(ascii: "{"), UInt8(ascii: "}"))
+            )
+        )
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {

@@ -1,5 +1,6 @@
 import Foundation
 import LocalFiles
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,8 +15,11 @@ enum AtomicFile {
 
     /// Like `write(_:to:)`, with the content produced piece by piece into a buffered writer, so a large file
     /// (the report of 100,000 jobs) never needs to exist whole in memory.
-    static func write(to path: String, mode: mode_t = 0o600,
-                      _ produce: (ChunkWriter) throws(StateFileError) -> Void) throws(StateFileError) {
+    static func write(
+        to path: String,
+        mode: mode_t = 0o600,
+        _ produce: (ChunkWriter) throws(StateFileError) -> Void
+    ) throws(StateFileError) {
         let dir = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -44,7 +48,8 @@ enum AtomicFile {
     }
 
     /// Writes every byte.
-    static func writeAll<Bytes: Sequence>(_ fd: Int32, _ bytes: Bytes, path: String) throws(StateFileError) where Bytes.Element == UInt8 {
+    static func writeAll<Bytes: Sequence>(_ fd: Int32, _ bytes: Bytes, path: String) throws(StateFileError)
+    where Bytes.Element == UInt8 {
         let failure = FileDescriptorWriter.writeAll(fd, bytes)
         guard failure == 0 else { throw StateFileError(path: path, operation: "write", errno: failure) }
     }
@@ -71,8 +76,11 @@ enum AtomicFile {
     /// Creates `dir` and its parents with mode 0700, and proves it writable by creating and removing a file.
     static func prepareDirectory(_ dir: String) throws(StateFileError) {
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: dir,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
         } catch {
             throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
         }

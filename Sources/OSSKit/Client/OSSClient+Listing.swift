@@ -31,7 +31,13 @@ extension OSSClient {
                 query.append(.init("key-marker", markers.key))
                 query.append(.init("upload-id-marker", markers.uploadID))
             }
-            let operation = OperationSpec(name: "ListMultipartUploads", method: "GET", bucket: bucket, key: nil, query: query)
+            let operation = OperationSpec(
+                name: "ListMultipartUploads",
+                method: "GET",
+                bucket: bucket,
+                key: nil,
+                query: query
+            )
             let page = try await perform(operation) { (response, _) throws(OSSError) in
                 try Self.listUploadsPage(response)
             }
@@ -62,33 +68,49 @@ extension OSSClient {
     // MARK: page parsers (static so unit tests can feed them XML)
 
     /// One ListParts page and the marker of the next page (`nil` when this was the last).
-    public static func listPartsPage(_ response: HTTPResponse) throws(OSSError) -> (parts: [ListedPart], next: String?) {
+    public static func listPartsPage(_ response: HTTPResponse) throws(OSSError) -> (parts: [ListedPart], next: String?)
+    {
         let root = try document(response, root: "ListPartsResult")
         var parts: [ListedPart] = []
         for node in root.children("Part") {
             guard let number = node.text(of: "PartNumber").flatMap({ Int($0) }),
-                  let size = node.text(of: "Size").flatMap({ Int64($0) }) else {
+                let size = node.text(of: "Size").flatMap({ Int64($0) })
+            else {
                 throw .invalidResponse("ListParts: a Part without PartNumber or Size", requestID: requestID(response))
             }
-            parts.append(ListedPart(partNumber: number, etag: node.text(of: "ETag") ?? "", size: size,
-                                    crc64: node.text(of: "HashCrc64ecma").flatMap { UInt64($0) }))
+            parts.append(
+                ListedPart(
+                    partNumber: number,
+                    etag: node.text(of: "ETag") ?? "",
+                    size: size,
+                    crc64: node.text(of: "HashCrc64ecma").flatMap { UInt64($0) }
+                )
+            )
         }
         let next = try nextMarker(root, response, truncatedBy: "NextPartNumberMarker")
         return (parts, next)
     }
 
-    public static func listUploadsPage(_ response: HTTPResponse) throws(OSSError)
-        -> (uploads: [MultipartUploadSummary], next: (key: String, uploadID: String)?) {
+    public static func listUploadsPage(
+        _ response: HTTPResponse
+    ) throws(OSSError)
+        -> (uploads: [MultipartUploadSummary], next: (key: String, uploadID: String)?)
+    {
         let root = try document(response, root: "ListMultipartUploadsResult")
         let uploads = root.children("Upload").map {
-            MultipartUploadSummary(key: $0.text(of: "Key") ?? "", uploadID: $0.text(of: "UploadId") ?? "",
-                                   initiated: $0.text(of: "Initiated") ?? "")
+            MultipartUploadSummary(
+                key: $0.text(of: "Key") ?? "",
+                uploadID: $0.text(of: "UploadId") ?? "",
+                initiated: $0.text(of: "Initiated") ?? ""
+            )
         }
         guard let key = try nextMarker(root, response, truncatedBy: "NextKeyMarker") else { return (uploads, nil) }
         return (uploads, (key, root.text(of: "NextUploadIdMarker") ?? ""))
     }
 
-    public static func listObjectsPage(_ response: HTTPResponse) throws(OSSError) -> (objects: [ObjectSummary], next: String?) {
+    public static func listObjectsPage(
+        _ response: HTTPResponse
+    ) throws(OSSError) -> (objects: [ObjectSummary], next: String?) {
         let root = try document(response, root: "ListBucketResult")
         var objects: [ObjectSummary] = []
         for node in root.children("Contents") {
@@ -108,7 +130,11 @@ extension OSSClient {
     }
 
     /// The next page's marker when `IsTruncated` is true; a truncated page without one would loop forever.
-    private static func nextMarker(_ root: XMLNode, _ response: HTTPResponse, truncatedBy element: String) throws(OSSError) -> String? {
+    private static func nextMarker(
+        _ root: XMLNode,
+        _ response: HTTPResponse,
+        truncatedBy element: String
+    ) throws(OSSError) -> String? {
         guard root.text(of: "IsTruncated")?.lowercased() == "true" else { return nil }
         guard let marker = root.text(of: element), !marker.isEmpty else {
             throw .invalidResponse("truncated listing without \(element)", requestID: requestID(response))

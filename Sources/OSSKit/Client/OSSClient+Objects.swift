@@ -4,23 +4,45 @@ import Digests
 extension OSSClient {
     /// Uploads `body` as `key` with `options` (callback included). The CRC-64 the server reports is checked
     /// against the bytes sent; with `contentMD5` the body's MD5 is computed first and sent as `Content-MD5`.
-    public func putObject(bucket: String, key: String, body: ObjectBody, options: ObjectOptions,
-                          contentMD5: Bool = false) async throws -> PutObjectResult {
+    public func putObject(
+        bucket: String,
+        key: String,
+        body: ObjectBody,
+        options: ObjectOptions,
+        contentMD5: Bool = false
+    ) async throws -> PutObjectResult {
         var headers = options.headers + (options.callback?.headers ?? [])
         if contentMD5 { headers.append(("Content-MD5", try Self.contentMD5(of: body).base64String)) }
-        let operation = OperationSpec(name: "PutObject", method: "PUT", bucket: bucket, key: key, headers: headers, body: body)
+        let operation = OperationSpec(
+            name: "PutObject",
+            method: "PUT",
+            bucket: bucket,
+            key: key,
+            headers: headers,
+            body: body
+        )
         return try await perform(operation) { (response, attempt) throws(OSSError) in
             let crc = try Self.checkedCRC(response)
-            return PutObjectResult(etag: response.header("ETag") ?? "", crc64: crc, requestID: Self.requestID(response),
-                                   status: response.status,
-                                   callbackBody: options.callback == nil ? nil : String(decoding: response.body, as: UTF8.self),
-                                   attempts: attempt)
+            return PutObjectResult(
+                etag: response.header("ETag") ?? "",
+                crc64: crc,
+                requestID: Self.requestID(response),
+                status: response.status,
+                callbackBody: options.callback == nil ? nil : String(decoding: response.body, as: UTF8.self),
+                attempts: attempt
+            )
         }
     }
 
     /// `nil` when the object does not exist (404).
     public func headObject(bucket: String, key: String) async throws -> ObjectHead? {
-        let operation = OperationSpec(name: "HeadObject", method: "HEAD", bucket: bucket, key: key, acceptsNotFound: true)
+        let operation = OperationSpec(
+            name: "HeadObject",
+            method: "HEAD",
+            bucket: bucket,
+            key: key,
+            acceptsNotFound: true
+        )
         return try await perform(operation) { (response, _) throws(OSSError) -> ObjectHead? in
             guard response.status != 404 else { return nil }
             let rid = Self.requestID(response)
@@ -32,12 +54,19 @@ extension OSSClient {
             for header in response.headers {
                 let name = header.name.lowercased()
                 headers[name] = header.value
-                if name.hasPrefix("x-oss-meta-") { metadata[String(name.dropFirst("x-oss-meta-".count))] = header.value }
+                if name.hasPrefix("x-oss-meta-") {
+                    metadata[String(name.dropFirst("x-oss-meta-".count))] = header.value
+                }
             }
-            return ObjectHead(size: length, etag: response.header("ETag") ?? "",
-                              crc64: response.header("x-oss-hash-crc64ecma").flatMap { UInt64($0) },
-                              contentType: response.header("Content-Type"), metadata: metadata, headers: headers,
-                              requestID: rid)
+            return ObjectHead(
+                size: length,
+                etag: response.header("ETag") ?? "",
+                crc64: response.header("x-oss-hash-crc64ecma").flatMap { UInt64($0) },
+                contentType: response.header("Content-Type"),
+                metadata: metadata,
+                headers: headers,
+                requestID: rid
+            )
         }
     }
 

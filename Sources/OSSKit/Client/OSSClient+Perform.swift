@@ -4,8 +4,10 @@ import Digests
 extension OSSClient {
     /// Signs and sends `operation`, retrying per the policy, and hands an accepted response to `interpret`
     /// (whose `OSSError`s — integrity, unreadable answers — go through the same retry decision).
-    func perform<T>(_ operation: OperationSpec,
-                    _ interpret: (HTTPResponse, _ attempt: Int) throws(OSSError) -> T) async throws(OSSError) -> T {
+    func perform<T>(
+        _ operation: OperationSpec,
+        _ interpret: (HTTPResponse, _ attempt: Int) throws(OSSError) -> T
+    ) async throws(OSSError) -> T {
         let endpoint: Endpoint
         switch self.endpoint {
         case .success(let e): endpoint = e
@@ -35,8 +37,16 @@ extension OSSClient {
             }
             guard retryable, attempt < policy.attempts, !Task.isCancelled else { throw failure }
             let delay = policy.delay(forRetry: attempt - 1)
-            configuration.onRetry?(RetryEvent(operation: operation.name, bucket: operation.bucket ?? "",
-                                              key: operation.key, attempt: attempt, error: failure, delay: delay))
+            configuration.onRetry?(
+                RetryEvent(
+                    operation: operation.name,
+                    bucket: operation.bucket ?? "",
+                    key: operation.key,
+                    attempt: attempt,
+                    error: failure,
+                    delay: delay
+                )
+            )
             do {
                 try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
             } catch {
@@ -47,13 +57,25 @@ extension OSSClient {
 
     /// One signed attempt: a response this operation accepts, or the error it amounts to; `mayRetry` is false
     /// when a retry is known to be pointless even if the error is of a retryable kind.
-    private func sendOnce(_ operation: OperationSpec, endpoint: Endpoint,
-                          attempt: Int) async -> (Result<HTTPResponse, OSSError>, mayRetry: Bool) {
-        var request = SignableRequest(method: operation.method, bucket: operation.bucket, key: operation.key,
-                                      query: operation.query, headers: operation.headers)
+    private func sendOnce(
+        _ operation: OperationSpec,
+        endpoint: Endpoint,
+        attempt: Int
+    ) async -> (Result<HTTPResponse, OSSError>, mayRetry: Bool) {
+        var request = SignableRequest(
+            method: operation.method,
+            bucket: operation.bucket,
+            key: operation.key,
+            query: operation.query,
+            headers: operation.headers
+        )
         sign(&request)
-        let http = HTTPRequest(method: operation.method, url: endpoint.url(for: request, addressing: configuration.addressing),
-                               headers: request.headers, body: operation.body)
+        let http = HTTPRequest(
+            method: operation.method,
+            url: endpoint.url(for: request, addressing: configuration.addressing),
+            headers: request.headers,
+            body: operation.body
+        )
         let response: HTTPResponse
         do {
             response = try await self.http.send(http)

@@ -26,8 +26,15 @@ extension OSSServiceError {
             details["body"] = String(decoding: response.body.prefix(4096), as: UTF8.self)
         }
         if message.isEmpty { message = "HTTP \(response.status) without an error message" }
-        self.init(httpStatus: response.status, code: code, message: message, requestID: requestID,
-                  hostID: hostID, ec: ec, details: details)
+        self.init(
+            httpStatus: response.status,
+            code: code,
+            message: message,
+            requestID: requestID,
+            hostID: hostID,
+            ec: ec,
+            details: details
+        )
     }
 
     /// What a body-less error (HEAD) most likely was.

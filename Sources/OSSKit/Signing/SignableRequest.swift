@@ -19,8 +19,13 @@ public struct SignableRequest: Sendable, CustomStringConvertible {
     public var query: [QueryItem]
     public var headers: [(name: String, value: String)]
 
-    public init(method: String, bucket: String?, key: String?, query: [QueryItem] = [],
-                headers: [(name: String, value: String)] = []) {
+    public init(
+        method: String,
+        bucket: String?,
+        key: String?,
+        query: [QueryItem] = [],
+        headers: [(name: String, value: String)] = []
+    ) {
         self.method = method
         self.bucket = bucket
         self.key = key
@@ -88,7 +93,8 @@ public struct SignableRequest: Sendable, CustomStringConvertible {
             let secret = lowered == "x-oss-security-token" || lowered == "authorization"
             return "\(header.name): \(secret ? "<redacted>" : header.value)"
         }
-        return "\(method) \(encodedPath(includeBucket: true))\(query.isEmpty ? "" : "?" + encodedQuery) [\(shown.joined(separator: ", "))]"
+        return
+            "\(method) \(encodedPath(includeBucket: true))\(query.isEmpty ? "" : "?" + encodedQuery) [\(shown.joined(separator: ", "))]"
     }
 
     static func split(_ target: String) -> (path: String, query: String) {
@@ -99,8 +105,10 @@ public struct SignableRequest: Sendable, CustomStringConvertible {
     static func parseQuery(_ raw: String) -> [QueryItem] {
         raw.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             if let eq = pair.firstIndex(of: "=") {
-                return QueryItem(PercentEncoding.decode(String(pair[..<eq])),
-                                 PercentEncoding.decode(String(pair[pair.index(after: eq)...])))
+                return QueryItem(
+                    PercentEncoding.decode(String(pair[..<eq])),
+                    PercentEncoding.decode(String(pair[pair.index(after: eq)...]))
+                )
             }
             return QueryItem(PercentEncoding.decode(String(pair)))
         }

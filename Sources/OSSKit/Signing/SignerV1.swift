@@ -37,13 +37,18 @@ public struct SignerV1: Sendable, CustomStringConvertible {
     }
 
     /// `/<bucket>/<key>` decoded (or `/<bucket>/`, `/`), then `?` and the signed sub-resources, sorted, unescaped.
-    public static func canonicalizedResource(bucket: String?, key: String?, query: [SignableRequest.QueryItem]) -> String {
+    public static func canonicalizedResource(
+        bucket: String?,
+        key: String?,
+        query: [SignableRequest.QueryItem]
+    ) -> String {
         var resource = "/"
         if let bucket, !bucket.isEmpty { resource += bucket + "/" + (key ?? "") }
         let signed = query.filter { subresources.contains($0.name) }
             .sorted { $0.name == $1.name ? $0.value < $1.value : $0.name < $1.name }
         if !signed.isEmpty {
-            resource += "?" + signed.map { $0.value.isEmpty ? $0.name : "\($0.name)=\($0.value)" }.joined(separator: "&")
+            resource +=
+                "?" + signed.map { $0.value.isEmpty ? $0.name : "\($0.name)=\($0.value)" }.joined(separator: "&")
         }
         return resource
     }
@@ -70,7 +75,11 @@ public struct SignerV1: Sendable, CustomStringConvertible {
     public func authorization(for request: SignableRequest) -> V1Computation {
         let toSign = Self.stringToSign(request)
         let signature = signature(stringToSign: toSign)
-        return V1Computation(stringToSign: toSign, signature: signature, authorization: authorizationValue(signature: signature))
+        return V1Computation(
+            stringToSign: toSign,
+            signature: signature,
+            authorization: authorizationValue(signature: signature)
+        )
     }
 
     /// Client side: sets `Date` and the STS token, then `Authorization`.
@@ -81,7 +90,9 @@ public struct SignerV1: Sendable, CustomStringConvertible {
     }
 
     /// Parses `OSS <id>:<signature>`.
-    public static func parseAuthorization(_ value: String) throws(SigningError) -> (accessKeyID: String, signature: String) {
+    public static func parseAuthorization(
+        _ value: String
+    ) throws(SigningError) -> (accessKeyID: String, signature: String) {
         guard value.hasPrefix("OSS "), let colon = value.lastIndex(of: ":") else {
             throw .malformedAuthorization("not OSS <id>:<signature>")
         }

@@ -24,15 +24,24 @@ extension SignerV4 {
             fields[String(field[..<eq])] = String(field[field.index(after: eq)...])
         }
         guard let credential = fields["Credential"] else { throw .malformedAuthorization("no Credential") }
-        guard let signature = fields["Signature"], !signature.isEmpty else { throw .malformedAuthorization("no Signature") }
+        guard let signature = fields["Signature"], !signature.isEmpty else {
+            throw .malformedAuthorization("no Signature")
+        }
         let scope = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard scope.count == 5, scope[4] == "aliyun_v4_request", !scope[0].isEmpty else {
             throw .malformedAuthorization("Credential is not <id>/<day>/<region>/<service>/aliyun_v4_request")
         }
-        let additional = fields["AdditionalHeaders"].map {
-            $0.split(separator: ";").map { String($0).lowercased() }
-        } ?? []
-        return V4Authorization(accessKeyID: scope[0], day: scope[1], region: scope[2], service: scope[3],
-                               additionalHeaders: additional, signature: signature.lowercased())
+        let additional =
+            fields["AdditionalHeaders"].map {
+                $0.split(separator: ";").map { String($0).lowercased() }
+            } ?? []
+        return V4Authorization(
+            accessKeyID: scope[0],
+            day: scope[1],
+            region: scope[2],
+            service: scope[3],
+            additionalHeaders: additional,
+            signature: signature.lowercased()
+        )
     }
 }

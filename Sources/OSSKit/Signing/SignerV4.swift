@@ -45,7 +45,10 @@ public struct SignerV4: Sendable, CustomStringConvertible {
 
     /// `name:value\n` for each signed header, names lower-cased, sorted, values trimmed; repeated headers are
     /// joined with `,`.
-    public static func canonicalHeaders(_ headers: [(name: String, value: String)], additionalHeaders: [String] = []) -> String {
+    public static func canonicalHeaders(
+        _ headers: [(name: String, value: String)],
+        additionalHeaders: [String] = []
+    ) -> String {
         let extra = Set(additionalHeaders.map { $0.lowercased() })
         var merged: [String: String] = [:]
         for header in headers {
@@ -80,8 +83,10 @@ public struct SignerV4: Sendable, CustomStringConvertible {
 
     /// `OSS4-HMAC-SHA256\n<x-oss-date>\n<scope>\nhex(sha256(canonical request))`.
     public func stringToSign(canonicalRequest: String, timestamp: String) -> String {
-        [Self.algorithm, timestamp, scope(day: String(timestamp.prefix(8))),
-         SHA256.hash(Array(canonicalRequest.utf8)).hexString].joined(separator: "\n")
+        [
+            Self.algorithm, timestamp, scope(day: String(timestamp.prefix(8))),
+            SHA256.hash(Array(canonicalRequest.utf8)).hexString,
+        ].joined(separator: "\n")
     }
 
     /// HMAC-SHA256 chain `"aliyun_v4" + secret` → day → region → service → `"aliyun_v4_request"`.
@@ -104,15 +109,22 @@ public struct SignerV4: Sendable, CustomStringConvertible {
     }
 
     /// The full computation for a request that already carries `x-oss-date` (client or server side).
-    public func authorization(for request: SignableRequest, additionalHeaders: [String] = []) throws(SigningError) -> V4Computation {
+    public func authorization(
+        for request: SignableRequest,
+        additionalHeaders: [String] = []
+    ) throws(SigningError) -> V4Computation {
         guard let timestamp = request.header("x-oss-date") else { throw .missingHeader("x-oss-date") }
         guard SigningTime(iso8601Basic: timestamp) != nil else { throw .malformedDate(timestamp) }
         let canonical = Self.canonicalRequest(request, additionalHeaders: additionalHeaders)
         let toSign = stringToSign(canonicalRequest: canonical, timestamp: timestamp)
         let day = String(timestamp.prefix(8))
         let signature = signature(stringToSign: toSign, day: day)
-        return V4Computation(canonicalRequest: canonical, stringToSign: toSign, signature: signature,
-                             authorization: authorizationValue(signature: signature, day: day, additionalHeaders: additionalHeaders))
+        return V4Computation(
+            canonicalRequest: canonical,
+            stringToSign: toSign,
+            signature: signature,
+            authorization: authorizationValue(signature: signature, day: day, additionalHeaders: additionalHeaders)
+        )
     }
 
     /// Client side: sets `x-oss-date`, `Date`, `x-oss-content-sha256`, the STS token, then `Authorization`.

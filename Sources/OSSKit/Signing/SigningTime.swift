@@ -12,7 +12,8 @@ public struct SigningTime: Sendable, Hashable, Comparable {
     /// `YYYYMMDDTHHMMSSZ`, the V4 `x-oss-date`.
     public var iso8601Basic: String {
         let c = civil
-        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2) + pad(c.second, 2) + "Z"
+        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2)
+            + pad(c.second, 2) + "Z"
     }
 
     /// `YYYYMMDD`, the date in the V4 scope.
@@ -21,17 +22,20 @@ public struct SigningTime: Sendable, Hashable, Comparable {
     /// RFC 1123, the `Date` header and the V1 string to sign.
     public var rfc1123: String {
         let c = civil
-        let weekday = Self.weekdays[Int(((epochSeconds.floorDiv(86_400) % 7) + 7 + 4) % 7)]  // 1970-01-01 was a Thursday
-        return "\(weekday), \(pad(c.day, 2)) \(Self.months[c.month - 1]) \(pad(c.year, 4)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) GMT"
+        // 1970-01-01 was a Thursday.
+        let weekday = Self.weekdays[Int(((epochSeconds.floorDiv(86_400) % 7) + 7 + 4) % 7)]
+        return
+            "\(weekday), \(pad(c.day, 2)) \(Self.months[c.month - 1]) \(pad(c.year, 4)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) GMT"
     }
 
     /// Parses `YYYYMMDDTHHMMSSZ`.
     public init?(iso8601Basic text: String) {
         let b = Array(text.utf8)
         guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z"),
-              let y = Self.number(b[0..<4]), let mo = Self.number(b[4..<6]), let d = Self.number(b[6..<8]),
-              let h = Self.number(b[9..<11]), let mi = Self.number(b[11..<13]), let s = Self.number(b[13..<15]),
-              let t = Self.epoch(year: y, month: mo, day: d, hour: h, minute: mi, second: s) else { return nil }
+            let y = Self.number(b[0..<4]), let mo = Self.number(b[4..<6]), let d = Self.number(b[6..<8]),
+            let h = Self.number(b[9..<11]), let mi = Self.number(b[11..<13]), let s = Self.number(b[13..<15]),
+            let t = Self.epoch(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
+        else { return nil }
         epochSeconds = t
     }
 
@@ -39,10 +43,12 @@ public struct SigningTime: Sendable, Hashable, Comparable {
     public init?(rfc1123 text: String) {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT" || parts[5] == "UTC",
-              let d = Int(parts[1]), let mo = Self.months.firstIndex(of: String(parts[2])), let y = Int(parts[3]) else { return nil }
+            let d = Int(parts[1]), let mo = Self.months.firstIndex(of: String(parts[2])), let y = Int(parts[3])
+        else { return nil }
         let clock = parts[4].split(separator: ":")
         guard clock.count == 3, let h = Int(clock[0]), let mi = Int(clock[1]), let s = Int(clock[2]),
-              let t = Self.epoch(year: y, month: mo + 1, day: d, hour: h, minute: mi, second: s) else { return nil }
+            let t = Self.epoch(year: y, month: mo + 1, day: d, hour: h, minute: mi, second: s)
+        else { return nil }
         epochSeconds = t
     }
 
@@ -61,12 +67,20 @@ public struct SigningTime: Sendable, Hashable, Comparable {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return Civil(year: Int(y), month: Int(m), day: Int(d), hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60)
+        return Civil(
+            year: Int(y),
+            month: Int(m),
+            day: Int(d),
+            hour: secs / 3600,
+            minute: secs / 60 % 60,
+            second: secs % 60
+        )
     }
 
     private static func epoch(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64? {
         guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
-              (0...59).contains(minute), (0...60).contains(second) else { return nil }
+            (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = y.floorDiv(400)
         let yoe = y - era * 400

@@ -28,9 +28,14 @@ final class EngineHarness: @unchecked Sendable {
         let dir = try TemporaryDirectory(label)
         let secret = "SeCrEt-\(UUID().uuidString)"
         let token = "ToKeN-\(UUID().uuidString)"
-        let server = try LocalOSSServer(configuration: LocalOSSConfiguration(
-            dataDirectory: dir.url.appendingPathComponent("oss-data"), buckets: ["batch-bucket"],
-            accessKeys: ["LTAI5tEngineTest": secret], region: "local"))
+        let server = try LocalOSSServer(
+            configuration: LocalOSSConfiguration(
+                dataDirectory: dir.url.appendingPathComponent("oss-data"),
+                buckets: ["batch-bucket"],
+                accessKeys: ["LTAI5tEngineTest": secret],
+                region: "local"
+            )
+        )
         _ = try await server.start()
         return EngineHarness(dir: dir, server: server, secret: secret, token: token)
     }
@@ -42,8 +47,11 @@ final class EngineHarness: @unchecked Sendable {
 
     /// An OSSClient with the harness's credentials, for tests that act behind ossbatch's back.
     func makeClient() -> OSSClient {
-        OSSClient(configuration: OSSClientConfiguration(endpoint: endpoint, region: "local", addressing: .path),
-                  credentials: Credentials(accessKeyID: accessKeyID, accessKeySecret: secret), http: EngineHarness.http)
+        OSSClient(
+            configuration: OSSClientConfiguration(endpoint: endpoint, region: "local", addressing: .path),
+            credentials: Credentials(accessKeyID: accessKeyID, accessKeySecret: secret),
+            http: EngineHarness.http
+        )
     }
 
     static let http = CurlHTTPClient()
@@ -86,10 +94,17 @@ final class EngineHarness: @unchecked Sendable {
 
     /// A manifest uploading everything under `src/` to `prefix`, with `upload` settings (YAML lines).
     @discardableResult
-    func writeManifest(_ name: String = "manifest.yaml", upload: [String] = [], prefix: String = "data/",
-                       extraEntryLines: [String] = [], defaults: [String] = []) throws -> String {
-        var lines = ["version: 1", "target:", "  endpoint: \(endpoint)", "  region: local", "  bucket: \(bucket)",
-                     "  addressing: path", "upload:", "  checkpoint_dir: state/checkpoints"]
+    func writeManifest(
+        _ name: String = "manifest.yaml",
+        upload: [String] = [],
+        prefix: String = "data/",
+        extraEntryLines: [String] = [],
+        defaults: [String] = []
+    ) throws -> String {
+        var lines = [
+            "version: 1", "target:", "  endpoint: \(endpoint)", "  region: local", "  bucket: \(bucket)",
+            "  addressing: path", "upload:", "  checkpoint_dir: state/checkpoints",
+        ]
         lines += upload.map { "  " + $0 }
         if !defaults.isEmpty { lines += ["defaults:"] + defaults.map { "  " + $0 } }
         lines += ["files:", "  - source: src/", "    key_prefix: \(prefix)"]
@@ -148,7 +163,9 @@ final class EngineHarness: @unchecked Sendable {
         return paths.sorted().compactMap { rel in
             var isDir: ObjCBool = false
             let url = root.appendingPathComponent(rel)
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else { return nil }
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else {
+                return nil
+            }
             return (prefix + rel, url)
         }
     }

@@ -12,10 +12,14 @@ struct EngineOptionsTests {
         defer { Task { await h.stop() } }
         try h.writeFile("page.html", size: 300)
         try h.writeFile("big.bin", size: 1_500_000, seed: 2)
-        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB"],
-                                           defaults: ["acl: private", "storage_class: IA", "metadata: {team: data, run: nightly}",
-                                                      "tags: {project: atlas}", "cache_control: max-age=60",
-                                                      "content_disposition: attachment"])
+        let manifest = try h.writeManifest(
+            upload: ["part_size: 512KiB", "multipart_threshold: 1MiB"],
+            defaults: [
+                "acl: private", "storage_class: IA", "metadata: {team: data, run: nightly}",
+                "tags: {project: atlas}", "cache_control: max-age=60",
+                "content_disposition: attachment",
+            ]
+        )
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stderr)")
         for key in ["data/page.html", "data/big.bin"] {
@@ -38,15 +42,23 @@ struct EngineOptionsTests {
         defer { receiver.stop() }
         try h.writeFile("small.txt", size: 100)
         try h.writeFile("big.bin", size: 1_500_000, seed: 3)
-        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB"],
-                                           extraEntryLines: ["callback:",
-                                                             "  url: \(receiver.url)",
-                                                             "  body: \"object=${object}&size=${size}&batch=${x:batch}\"",
-                                                             "  vars: {batch: nightly}"])
+        let manifest = try h.writeManifest(
+            upload: ["part_size: 512KiB", "multipart_threshold: 1MiB"],
+            extraEntryLines: [
+                "callback:",
+                "  url: \(receiver.url)",
+                "  body: \"object=${object}&size=${size}&batch=${x:batch}\"",
+                "  vars: {batch: nightly}",
+            ]
+        )
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let bodies = receiver.all.map(\.body).sorted()
-        #expect(bodies == ["object=data/big.bin&size=1500000&batch=nightly", "object=data/small.txt&size=100&batch=nightly"])
+        #expect(
+            bodies == [
+                "object=data/big.bin&size=1500000&batch=nightly", "object=data/small.txt&size=100&batch=nightly",
+            ]
+        )
         for job in try h.report().jobs {
             #expect(job.outcome.callback?.status == 200)
             #expect(job.outcome.callback?.body.contains("\"from\":\"receiver\"") == true)
@@ -59,7 +71,9 @@ struct EngineOptionsTests {
         let receiver = try await CallbackReceiver(status: 500)
         defer { receiver.stop() }
         try h.writeFile("small.txt", size: 100)
-        let manifest = try h.writeManifest(extraEntryLines: ["callback: {url: \"\(receiver.url)\", body: \"object=${object}\"}"])
+        let manifest = try h.writeManifest(extraEntryLines: [
+            "callback: {url: \"\(receiver.url)\", body: \"object=${object}\"}"
+        ])
         let result = try await h.run(manifest)
         #expect(result.exitCode == 1)
         let job = try #require(try h.report().jobs.first)
@@ -75,7 +89,9 @@ struct EngineOptionsTests {
         try h.writeFile("same.txt", size: 5000, seed: 1)
         try h.writeFile("changes.txt", size: 5000, seed: 2)
         try h.writeFile("big.bin", size: 1_500_000, seed: 3)
-        let manifest = try h.writeManifest(upload: ["if_exists: skip", "part_size: 512KiB", "multipart_threshold: 1MiB"])
+        let manifest = try h.writeManifest(upload: [
+            "if_exists: skip", "part_size: 512KiB", "multipart_threshold: 1MiB",
+        ])
         #expect(try await h.run(manifest).exitCode == 0)
         try h.writeFile("changes.txt", size: 5000, seed: 22)
         let logStart = h.server.log.all.count
@@ -104,17 +120,29 @@ struct EngineOptionsTests {
         defer { Task { await h.stop() } }
         try h.writeFile("a.txt", size: 10)
         let manifest = try h.writeManifest()
-        let file = try h.dir.write("credentials.ini", "[batch]\naccess_key_id = \(h.accessKeyID)\naccess_key_secret = \(h.secret)\n")
+        let file = try h.dir.write(
+            "credentials.ini",
+            "[batch]\naccess_key_id = \(h.accessKeyID)\naccess_key_secret = \(h.secret)\n"
+        )
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
-        let noEnv: [String: String?] = ["OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil]
-        let refused = try await h.ossbatch(["run", manifest, "--report", h.reportPath, "--credentials-file", file.path,
-                                            "--profile", "batch"], environment: noEnv)
+        let noEnv: [String: String?] = [
+            "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil,
+        ]
+        let refused = try await h.ossbatch(
+            [
+                "run", manifest, "--report", h.reportPath, "--credentials-file", file.path,
+                "--profile", "batch",
+            ],
+            environment: noEnv
+        )
         #expect(refused.exitCode == 3)
         #expect(refused.stderr.contains("chmod 600"))
         #expect(try h.report().status == .fatal, "a report is left even when nothing could be sent")
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-        let resumed = try await h.ossbatch(["resume", h.reportPath, "--credentials-file", file.path, "--profile", "batch"],
-                                           environment: noEnv)
+        let resumed = try await h.ossbatch(
+            ["resume", h.reportPath, "--credentials-file", file.path, "--profile", "batch"],
+            environment: noEnv
+        )
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
         h.expectNoSecrets(in: [refused.stdout, refused.stderr, resumed.stdout, resumed.stderr])
     }
@@ -124,8 +152,10 @@ struct EngineOptionsTests {
         defer { Task { await h.stop() } }
         try h.writeFile("a.txt", size: 10)
         let manifest = try h.writeManifest()
-        let result = try await h.ossbatch(["run", manifest, "--report", h.reportPath],
-                                          environment: ["OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil])
+        let result = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath],
+            environment: ["OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil]
+        )
         #expect(result.exitCode == 3)
         #expect(result.stderr.contains("OSS_ACCESS_KEY_ID"))
         #expect(h.server.stats.snapshot.requestsTotal == 0)

@@ -32,9 +32,13 @@ struct EngineResumeTests {
         for i in 0..<30 { try h.writeFile("small/s\(i).txt", size: 2000 + i, seed: UInt64(40 + i)) }
         // Slow parts so that kills land mid-upload; slow completes so that one kill lands inside a Complete.
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 100)))
-        h.server.faults.add(FaultRule(operation: .completeMultipartUpload, count: nil, action: .delay(milliseconds: 700)))
-        let manifest = try h.writeManifest(upload: ["concurrency: 4", "files_in_flight: 2", "part_size: 128KiB",
-                                                    "multipart_threshold: 1MiB"])
+        h.server.faults.add(
+            FaultRule(operation: .completeMultipartUpload, count: nil, action: .delay(milliseconds: 700))
+        )
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 4", "files_in_flight: 2", "part_size: 128KiB",
+            "multipart_threshold: 1MiB",
+        ])
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         var killedDuringComplete = false
@@ -59,9 +63,13 @@ struct EngineResumeTests {
             process.signal(SIGKILL)
             let result = await process.wait()
             let resent = h.server.log.all[logStart...].filter {
-                $0.operation == .uploadPart && $0.status < 300 && recorded.contains("\($0.uploadID ?? "")#\($0.partNumber ?? 0)")
+                $0.operation == .uploadPart && $0.status < 300
+                    && recorded.contains("\($0.uploadID ?? "")#\($0.partNumber ?? 0)")
             }
-            #expect(resent.isEmpty, "parts recorded in a checkpoint were sent again: \(resent.map { "\($0.key ?? "") #\($0.partNumber ?? 0)" })")
+            #expect(
+                resent.isEmpty,
+                "parts recorded in a checkpoint were sent again: \(resent.map { "\($0.key ?? "") #\($0.partNumber ?? 0)" })"
+            )
             if !result.signaled { break }  // finished before the kill
             kills += 1
         }
@@ -73,7 +81,8 @@ struct EngineResumeTests {
         let final = try await h.resume()
         #expect(final.exitCode == 0, "\(final.stderr)")
         let resent = h.server.log.all[logStart...].filter {
-            $0.operation == .uploadPart && $0.status < 300 && recorded.contains("\($0.uploadID ?? "")#\($0.partNumber ?? 0)")
+            $0.operation == .uploadPart && $0.status < 300
+                && recorded.contains("\($0.uploadID ?? "")#\($0.partNumber ?? 0)")
         }
         #expect(resent.isEmpty)
         #expect(try h.report().status == .succeeded)
@@ -132,7 +141,9 @@ struct EngineResumeTests {
         let result = try await h.resume()
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stderr.contains("corrupt"))
-        let aborted = h.server.log.all.contains { $0.operation == .abortMultipartUpload && $0.uploadID == checkpoint.uploadID }
+        let aborted = h.server.log.all.contains {
+            $0.operation == .abortMultipartUpload && $0.uploadID == checkpoint.uploadID
+        }
         #expect(aborted, "the discarded checkpoint's upload must be aborted, not orphaned")
         try h.expectAllStoredExactly()
     }
@@ -196,14 +207,18 @@ struct EngineResumeTests {
         // client's patience is replaced here by a reset after the server processed it); the retry then
         // answers NoSuchUpload.
         h.server.faults.add(FaultRule(operation: .completeMultipartUpload, count: 1, action: .dropResponse))
-        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB",
-                                                    "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}"])
+        let manifest = try h.writeManifest(upload: [
+            "part_size: 512KiB", "multipart_threshold: 1MiB",
+            "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}",
+        ])
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let job = try #require(try h.report().jobs.first)
         #expect(job.outcome.status == .succeeded)
-        #expect(job.outcome.warnings?.contains { $0.contains("HEAD") } == true,
-                "\(h.server.log.all.map { "\($0.operation) \($0.status) \($0.errorCode ?? "")" }) \(result.stderr)")
+        #expect(
+            job.outcome.warnings?.contains { $0.contains("HEAD") } == true,
+            "\(h.server.log.all.map { "\($0.operation) \($0.status) \($0.errorCode ?? "")" }) \(result.stderr)"
+        )
         try h.expectAllStoredExactly()
     }
 
@@ -214,8 +229,10 @@ struct EngineResumeTests {
         // The server starts an upload but its answer never arrives; the retry starts a second one. The
         // first is known to no checkpoint: without a sweep it would stay open (and billed) for ever.
         h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, count: 1, action: .dropResponse))
-        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB",
-                                                    "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}"])
+        let manifest = try h.writeManifest(upload: [
+            "part_size: 512KiB", "multipart_threshold: 1MiB",
+            "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}",
+        ])
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let started = h.server.log.all.filter { $0.operation == .initiateMultipartUpload && $0.status < 300 }
@@ -237,11 +254,20 @@ struct EngineResumeTests {
         // After the first job the connection is reused, and libcurl resends a request whose reused connection
         // closed without an answer by itself: the client sees one attempt, the server started two uploads.
         for i in 0..<4 {
-            h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, keyContains: "big\(i).bin", count: 1, action: .dropResponse))
+            h.server.faults.add(
+                FaultRule(
+                    operation: .initiateMultipartUpload,
+                    keyContains: "big\(i).bin",
+                    count: 1,
+                    action: .dropResponse
+                )
+            )
         }
-        let manifest = try h.writeManifest(upload: ["concurrency: 1", "files_in_flight: 1", "part_size: 512KiB",
-                                                    "multipart_threshold: 1MiB",
-                                                    "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}"])
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 1", "files_in_flight: 1", "part_size: 512KiB",
+            "multipart_threshold: 1MiB",
+            "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}",
+        ])
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         #expect(h.server.log.all.filter { $0.operation == .initiateMultipartUpload && $0.status < 300 }.count == 8)
@@ -255,16 +281,23 @@ struct EngineResumeTests {
         let h = try await EngineHarness.start("sweepdenied")
         defer { Task { await h.stop() } }
         for i in 0..<4 { try h.writeFile("big\(i).bin", size: 1_200_000, seed: UInt64(30 + i)) }
-        h.server.faults.add(FaultRule(operation: .listMultipartUploads, count: nil, action: .fail(status: 403, code: "AccessDenied")))
-        let manifest = try h.writeManifest(upload: ["concurrency: 1", "files_in_flight: 1", "part_size: 512KiB",
-                                                    "multipart_threshold: 1MiB"])
+        h.server.faults.add(
+            FaultRule(operation: .listMultipartUploads, count: nil, action: .fail(status: 403, code: "AccessDenied"))
+        )
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 1", "files_in_flight: 1", "part_size: 512KiB",
+            "multipart_threshold: 1MiB",
+        ])
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let jobs = try h.report().jobs
         #expect(jobs.count == 4 && jobs.allSatisfy { $0.outcome.status == .succeeded })
         // Asked once, denied once, not asked again.
         #expect(h.server.log.all.filter { $0.operation == .listMultipartUploads }.count == 1)
-        #expect(jobs.filter { $0.outcome.warnings?.contains { $0.contains("cannot list multipart uploads") } == true }.count == 1)
+        #expect(
+            jobs.filter { $0.outcome.warnings?.contains { $0.contains("cannot list multipart uploads") } == true }.count
+                == 1
+        )
         try h.expectAllStoredExactly()
     }
 
@@ -279,12 +312,17 @@ struct EngineResumeTests {
         let manifest = try h.writeManifest(upload: ["concurrency: 4", "part_size: 256KiB", "multipart_threshold: 1MiB"])
         // Every write under the test's directory (report, journal, checkpoints) fails with ENOSPC while `full` exists.
         let flag = h.dir.url.appendingPathComponent("full").path
-        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"], environment: [
-            "LD_PRELOAD": Products.url("libDiskFullShim.so").path, "DISKFULL_FLAG": flag, "DISKFULL_UNDER": h.dir.path,
-        ])
+        let process = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: [
+                "LD_PRELOAD": Products.url("libDiskFullShim.so").path, "DISKFULL_FLAG": flag,
+                "DISKFULL_UNDER": h.dir.path,
+            ]
+        )
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline,
-              h.server.log.all.filter({ $0.operation == .putObject && $0.status < 300 }).count < 20 {
+            h.server.log.all.filter({ $0.operation == .putObject && $0.status < 300 }).count < 20
+        {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(FileManager.default.createFile(atPath: flag, contents: nil))
@@ -292,7 +330,10 @@ struct EngineResumeTests {
         #expect(stopped.exitCode == 3, "\(stopped.stderr)")
         #expect(stopped.stderr.contains("No space left on device"), "\(stopped.stderr)")
         // The summary says why it stopped and how to go on.
-        #expect(stopped.stdout.contains("ReportError") && stopped.stdout.contains("ossbatch resume"), "\(stopped.stdout)")
+        #expect(
+            stopped.stdout.contains("ReportError") && stopped.stdout.contains("ossbatch resume"),
+            "\(stopped.stdout)"
+        )
         let puts = h.server.log.all.filter { $0.operation == .putObject }.count
         #expect(puts < 300, "the run should stop soon after the disk filled, not upload everything unrecorded")
         // What is on disk is a report `resume` can use: the one written at the start plus the journal lines
@@ -319,7 +360,11 @@ struct EngineResumeTests {
         let result = try await h.ossbatch(["abort", h.reportPath])
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("aborted 1"))
-        #expect(h.server.log.all.contains { $0.operation == .abortMultipartUpload && $0.uploadID == uploadID && $0.status < 300 })
+        #expect(
+            h.server.log.all.contains {
+                $0.operation == .abortMultipartUpload && $0.uploadID == uploadID && $0.status < 300
+            }
+        )
         #expect(CheckpointStore(directory: h.checkpointDir).all().isEmpty)
     }
 
@@ -330,9 +375,17 @@ struct EngineResumeTests {
         try await EngineResumeTests.killMidUpload(h, manifest: try EngineResumeTests.multipartManifest(h))
         // What a run killed between Initiate's answer and its checkpoint write leaves: an upload nobody knows.
         let client = h.makeClient()
-        let stray = try await client.initiateMultipartUpload(bucket: h.bucket, key: "data/big.bin", options: ObjectOptions()).uploadID
+        let stray = try await client.initiateMultipartUpload(
+            bucket: h.bucket,
+            key: "data/big.bin",
+            options: ObjectOptions()
+        ).uploadID
         // An upload of a key that is not in the report is none of abort's business.
-        let foreign = try await client.initiateMultipartUpload(bucket: h.bucket, key: "data/other.bin", options: ObjectOptions()).uploadID
+        let foreign = try await client.initiateMultipartUpload(
+            bucket: h.bucket,
+            key: "data/other.bin",
+            options: ObjectOptions()
+        ).uploadID
         let result = try await h.ossbatch(["abort", h.reportPath])
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("aborted 2"), "\(result.stdout)")

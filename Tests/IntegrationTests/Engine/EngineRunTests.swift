@@ -22,9 +22,13 @@ struct EngineRunTests {
         for i in 0..<192 {
             try h.writeFile("small/\(i / 50)/file-\(i).txt", size: (i * 997) % 20_000, seed: UInt64(100 + i))
         }
-        let manifest = try h.writeManifest(upload: ["concurrency: 8", "files_in_flight: 3", "part_size: 1MiB",
-                                                    "multipart_threshold: 1MiB"],
-                                           defaults: ["metadata: {team: data}", "cache_control: no-cache"])
+        let manifest = try h.writeManifest(
+            upload: [
+                "concurrency: 8", "files_in_flight: 3", "part_size: 1MiB",
+                "multipart_threshold: 1MiB",
+            ],
+            defaults: ["metadata: {team: data}", "cache_control: no-cache"]
+        )
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let report = try h.report()
@@ -41,7 +45,11 @@ struct EngineRunTests {
         #expect(head["cache-control"] == "no-cache")
         #expect(head["content-type"] == "text/plain")
         // Checkpoints are deleted once their objects are confirmed.
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: h.checkpointDir)) ?? []).filter { $0.hasSuffix(".json") }.isEmpty)
+        #expect(
+            ((try? FileManager.default.contentsOfDirectory(atPath: h.checkpointDir)) ?? []).filter {
+                $0.hasSuffix(".json")
+            }.isEmpty
+        )
         h.expectNoSecrets(in: [result.stdout, result.stderr])
     }
 
@@ -52,8 +60,10 @@ struct EngineRunTests {
         for i in 0..<40 { try h.writeFile("small-\(i).bin", size: 1000, seed: UInt64(50 + i)) }
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 30)))
         h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 30)))
-        let manifest = try h.writeManifest(upload: ["concurrency: 5", "files_in_flight: 2", "part_size: 256KiB",
-                                                    "multipart_threshold: 1MiB"])
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 5", "files_in_flight: 2", "part_size: 256KiB",
+            "multipart_threshold: 1MiB",
+        ])
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let stats = h.server.stats.snapshot
@@ -62,7 +72,10 @@ struct EngineRunTests {
         var open = 0
         var maxOpen = 0
         for entry in h.server.log.all where entry.status < 300 {
-            if entry.operation == .initiateMultipartUpload { open += 1; maxOpen = max(maxOpen, open) }
+            if entry.operation == .initiateMultipartUpload {
+                open += 1
+                maxOpen = max(maxOpen, open)
+            }
             if entry.operation == .completeMultipartUpload || entry.operation == .abortMultipartUpload { open -= 1 }
         }
         #expect(maxOpen <= 2)
@@ -78,8 +91,10 @@ struct EngineRunTests {
         h.server.faults.add(FaultRule(operation: .uploadPart, skip: 3, count: 2, action: .resetAfterBodyBytes(100_000)))
         h.server.faults.add(.failNth(1, .putObject, status: 500, code: "InternalError"))
         h.server.faults.add(.failNth(1, .completeMultipartUpload, status: 503, code: "ServiceUnavailable"))
-        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB",
-                                                    "retries: {attempts: 5, base_delay: 10ms, max_delay: 100ms}"])
+        let manifest = try h.writeManifest(upload: [
+            "part_size: 512KiB", "multipart_threshold: 1MiB",
+            "retries: {attempts: 5, base_delay: 10ms, max_delay: 100ms}",
+        ])
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stderr)")
         try h.expectAllStoredExactly()
@@ -112,8 +127,10 @@ struct EngineRunTests {
         for i in 0..<100 { try h.writeFile("f\(i).txt", size: 100, seed: UInt64(i)) }
         let manifest = try h.writeManifest(upload: ["concurrency: 4"])
         let wrong = "not-the-secret-\(UUID().uuidString)"
-        let result = try await h.ossbatch(["run", manifest, "--report", h.reportPath],
-                                          environment: ["OSS_ACCESS_KEY_SECRET": wrong])
+        let result = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath],
+            environment: ["OSS_ACCESS_KEY_SECRET": wrong]
+        )
         #expect(result.exitCode == 3, "\(result.stderr)")
         #expect(h.server.stats.snapshot.requestsTotal <= 10)
         let report = try h.report()
@@ -166,7 +183,10 @@ struct EngineRunTests {
     @Test func manifestSelectingNoFilesExitsOneUnlessAllowed() async throws {
         let h = try await EngineHarness.start("empty")
         defer { Task { await h.stop() } }
-        try FileManager.default.createDirectory(at: h.dir.url.appendingPathComponent("src"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: h.dir.url.appendingPathComponent("src"),
+            withIntermediateDirectories: true
+        )
         let manifest = try h.writeManifest()
         let result = try await h.run(manifest)
         #expect(result.exitCode == 1)
@@ -186,10 +206,14 @@ struct EngineOutputTests {
         for i in 0..<3 { try h.writeFile("big-\(i).bin", size: 2_000_000, seed: UInt64(i)) }
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 60)))
         h.server.faults.add(.failNth(1, .uploadPart, status: 503, code: "ServiceUnavailable"))
-        let manifest = try h.writeManifest(upload: ["concurrency: 2", "part_size: 256KiB", "multipart_threshold: 1MiB",
-                                                    "retries: {attempts: 3, base_delay: 10ms, max_delay: 20ms}"])
-        let result = try await h.ossbatch(["run", manifest, "--report", h.reportPath, "--progress-interval", "0.3",
-                                           "--log-format", "json", "--log-level", "debug"])
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 2", "part_size: 256KiB", "multipart_threshold: 1MiB",
+            "retries: {attempts: 3, base_delay: 10ms, max_delay: 20ms}",
+        ])
+        let result = try await h.ossbatch([
+            "run", manifest, "--report", h.reportPath, "--progress-interval", "0.3",
+            "--log-format", "json", "--log-level", "debug",
+        ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n").map(String.init)
         let progress = lines.filter { $0.hasPrefix("progress: ") }
@@ -214,8 +238,10 @@ struct EngineOutputTests {
         // util-linux `script` gives the binary a pseudo-terminal, as an operator's shell would.
         let command = [Products.url("ossbatch").path, "run", manifest, "--report", h.reportPath]
             .map { "'" + $0 + "'" }.joined(separator: " ")
-        let result = try await h.ossbatchVia(URL(fileURLWithPath: "/usr/bin/script"),
-                                             ["-qefc", command, "/dev/null"])
+        let result = try await h.ossbatchVia(
+            URL(fileURLWithPath: "/usr/bin/script"),
+            ["-qefc", command, "/dev/null"]
+        )
         #expect(result.exitCode == 0, "\(result.stdout)")
         let redraws = result.stdout.components(separatedBy: "\r\u{1B}[K").count - 1
         #expect(redraws >= 3, "the live line should be redrawn in place: \(result.stdout.debugDescription)")
@@ -232,7 +258,9 @@ struct EngineOutputTests {
         let ok = try await h.ossbatch(["run", manifest, "--report", h.reportPath, "--quiet"])
         #expect(ok.exitCode == 0)
         #expect(ok.stdout.isEmpty && ok.stderr.isEmpty, "\(ok.stdout)\(ok.stderr)")
-        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .fail(status: 400, code: "InvalidArgument")))
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 400, code: "InvalidArgument"))
+        )
         let failed = try await h.ossbatch(["run", manifest, "--report", h.reportPath, "--quiet"])
         #expect(failed.exitCode == 1)
         #expect(failed.stdout.contains("failed data/a.txt: InvalidArgument"))
