@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The project's test command (the README's quick start runs this): builds everything and runs every test.
+# The project's test command (the README's quick start runs this): checks formatting, builds everything
+# with warnings as errors and every import declared, and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build
-swift test
+scripts/lint.sh
+flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
+swift build --build-tests "${flags[@]}"
+swift test "${flags[@]}"
