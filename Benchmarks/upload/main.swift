@@ -7,6 +7,7 @@ import CurlHTTP
 import Digests
 import Foundation
 import OSSKit
+import OSSProtocol
 
 struct Arguments {
     var endpoint = "http://127.0.0.1:9000"

@@ -1,3 +1,5 @@
+import OSSProtocol
+
 /// Settings for `CurlHTTPClient`.
 public struct CurlHTTPConfiguration: Sendable {
     /// TCP+TLS connect timeout, seconds.

@@ -1,4 +1,5 @@
 import CurlHTTP
+import OSSProtocol
 
 /// How requests are signed.
 public enum SignatureVersion: String, Sendable, Codable, CaseIterable {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OSSBatch
-import OSSKit
+import OSSProtocol
 
 /// Options shared by `run` and `resume`: credentials, progress and logging.
 struct ExecutionOptions: ParsableArguments {

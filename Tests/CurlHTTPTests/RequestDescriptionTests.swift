@@ -1,4 +1,5 @@
 import CurlHTTP
+import OSSProtocol
 import Testing
 
 @Test func requestDescriptionRedactsAuthorizationAndSecurityToken() {

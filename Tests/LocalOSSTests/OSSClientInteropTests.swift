@@ -3,6 +3,7 @@ import Digests
 import Foundation
 import LocalOSS
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import LocalOSS
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 

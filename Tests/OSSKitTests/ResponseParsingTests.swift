@@ -1,5 +1,6 @@
 import CurlHTTP
 import OSSKit
+import OSSProtocol
 import Testing
 
 @Suite struct ResponseParsingTests {

@@ -1,5 +1,6 @@
 import CurlHTTP
 import OSSKit
+import OSSProtocol
 import Testing
 
 /// Secrets must never reach a log line, an error message or a report through `String(describing:)`.

@@ -1,5 +1,5 @@
 import Digests
-import OSSKit
+import OSSProtocol
 
 /// Checks a request's `Authorization` against the configured access keys, recomputing the signature with
 /// OSSKit's own `SignerV4`/`SignerV1` (one implementation of signing in the codebase).

@@ -1,5 +1,5 @@
 import Foundation
-import OSSKit
+import OSSProtocol
 
 /// Minimal XML writing for OSS's small, flat documents (reading goes through OSSKit's `XMLNode`).
 enum XMLText {

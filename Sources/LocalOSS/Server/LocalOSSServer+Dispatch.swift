@@ -1,7 +1,7 @@
 import Digests
 import Foundation
 import NIOHTTP1
-import OSSKit
+import OSSProtocol
 
 extension LocalOSSServer {
     /// Authenticates, applies `fail`/`wrong…` faults and runs the operation.

@@ -2,7 +2,7 @@ import Digests
 import Foundation
 import NIOCore
 import NIOHTTP1
-import OSSKit
+import OSSProtocol
 
 extension LocalOSSServer {
     func initiate(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {

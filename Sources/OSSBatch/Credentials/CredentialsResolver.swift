@@ -1,5 +1,5 @@
 import Foundation
-import OSSKit
+import OSSProtocol
 
 /// Credentials could not be found or read. Messages name the place to fix, never a secret.
 public struct CredentialsError: Error, Sendable, CustomStringConvertible {

@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import Logging
 import OSSKit
+import OSSProtocol
 
 /// Everything one `run` or `resume` needs, built from a report: the transport, the client, the engine.
 public struct BatchSession: Sendable {

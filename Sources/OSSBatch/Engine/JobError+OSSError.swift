@@ -1,5 +1,6 @@
 import CurlHTTP
 import OSSKit
+import OSSProtocol
 
 extension JobError {
     /// The report's view of a client error: OSS's code, message, request id and EC, or a transport class.

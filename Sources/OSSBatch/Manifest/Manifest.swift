@@ -1,4 +1,5 @@
 import OSSKit
+import OSSProtocol
 
 /// A decoded manifest: the YAML's values, validated one by one, each keeping the place it was written
 /// so the planner can point at it. Paths are still as written (the planner resolves them).

@@ -1,4 +1,5 @@
 import OSSKit
+import OSSProtocol
 import Yams
 
 /// The manifest schema: which fields each section has and how each value is read.

@@ -1,5 +1,4 @@
 import LocalFiles
-import OSSKit
 
 /// The per-file half of planning: turns one found file into an `UploadJob` (or says why it cannot be
 /// one). Pure and `Sendable`, so the directory walk runs it on the thread that found the file.

@@ -1,4 +1,4 @@
-import OSSKit
+import OSSProtocol
 import Synchronization
 
 /// An entry's options with defaults applied, turned into `ObjectOptions` per file (only the content

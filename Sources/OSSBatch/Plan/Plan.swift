@@ -1,4 +1,5 @@
 import OSSKit
+import OSSProtocol
 
 /// Where a batch goes: the `target:` section of the manifest, resolved.
 public struct Target: Sendable, Hashable, Codable {

@@ -1,5 +1,5 @@
 import Foundation
-import OSSKit
+import OSSProtocol
 
 /// The `--json` form of a plan: flat, snake_case, keys sorted, pretty-printed, so scripts and diffs can
 /// rely on it.

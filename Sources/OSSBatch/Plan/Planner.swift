@@ -1,5 +1,4 @@
 import LocalFiles
-import OSSKit
 
 /// Expands a `Manifest` into a `Plan`: resolves the target, finds every file, maps keys, checks them,
 /// and fixes each file's upload method. All problems are reported together as a `ManifestError`.

@@ -1,4 +1,5 @@
 import OSSKit
+import OSSProtocol
 
 /// Resolves `target:` with command-line overrides: checks the bucket name, normalises the endpoint,
 /// derives the region from standard endpoints and picks path addressing for IP and localhost endpoints.

@@ -1,4 +1,4 @@
-import OSSKit
+import OSSProtocol
 
 /// One local file → one object key, with everything needed to upload it.
 public struct UploadJob: Sendable, Hashable {

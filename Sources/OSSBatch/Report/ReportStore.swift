@@ -1,5 +1,5 @@
 import Foundation
-import OSSKit
+import OSSProtocol
 
 /// A report that cannot be used for `resume` or `abort`.
 public struct ReportLoadError: Error, Sendable, CustomStringConvertible {

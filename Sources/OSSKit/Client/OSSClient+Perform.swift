@@ -1,5 +1,5 @@
-import CurlHTTP
 import Digests
+import OSSProtocol
 
 extension OSSClient {
     /// Signs and sends `operation`, retrying per the policy, and hands an accepted response to `interpret`

@@ -1,5 +1,3 @@
-import CurlHTTP
-
 extension RetryPolicy {
     /// Codes that are retried whatever their status (timeouts on the server side, a clock to correct).
     public static let retryableCodes: Set<String> = ["RequestTimeout", "IncompleteBody", "RequestTimeTooSkewed"]

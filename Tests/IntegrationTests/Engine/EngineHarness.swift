@@ -4,6 +4,7 @@ import Foundation
 import LocalOSS
 import OSSBatch
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 

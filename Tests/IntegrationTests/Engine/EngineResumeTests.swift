@@ -3,6 +3,7 @@ import Foundation
 import LocalOSS
 import OSSBatch
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 

@@ -1,4 +1,4 @@
-import OSSKit
+import OSSProtocol
 import Testing
 
 @Suite struct SignerV1VectorTests {

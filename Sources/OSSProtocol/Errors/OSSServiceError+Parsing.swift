@@ -1,5 +1,3 @@
-import CurlHTTP
-
 extension OSSServiceError {
     /// Builds the error from an error response: the error XML when there is one (HEAD answers have no body),
     /// the `x-oss-request-id` / `x-oss-ec` headers otherwise. Unknown elements go into `details`.

@@ -1,5 +1,5 @@
 import Foundation
-import OSSKit
+import OSSProtocol
 import Testing
 
 /// One request from Fixtures/signature-v4.json or signature-v1.json, as an official SDK signed it.
