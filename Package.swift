@@ -31,7 +31,7 @@ let package = Package(
         // seam (value types + `HTTPTransport`). LocalOSS builds on it without libcurl.
         .target(name: "OSSProtocol", dependencies: ["Digests"]),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "Digests", "OSSProtocol"]),
-        .target(name: "OSSKit", dependencies: ["OSSProtocol", "CurlHTTP", "Digests"]),
+        .target(name: "OSSKit", dependencies: ["OSSProtocol", "Digests"]),
         // POSIX directory walking and stat: the one place with file-system pointers.
         .target(name: "LocalFiles"),
         .target(
@@ -45,7 +45,8 @@ let package = Package(
         .executableTarget(
             name: "ossbatch",
             dependencies: [
-                "OSSBatch",
+                // The CLI chooses the transport: the engine itself never sees libcurl.
+                "OSSBatch", "OSSProtocol", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

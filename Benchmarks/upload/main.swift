@@ -75,7 +75,7 @@ let client = OSSClient(
         addressing: .path
     ),
     credentials: credentials,
-    http: http
+    transport: http
 )
 
 let clock = ContinuousClock()

@@ -20,7 +20,7 @@ public struct CurlHTTPConfiguration: Sendable {
 
 /// HTTP over libcurl's multi interface: one driver thread owns every curl handle; `send` suspends the
 /// calling task until the response is complete. Connections are reused across requests.
-public final class CurlHTTPClient: Sendable {
+public final class CurlHTTPClient: HTTPTransport {
     /// curl's upload buffer per transfer (CURLOPT_UPLOAD_BUFFERSIZE): bytes per read callback.
     static let uploadBufferSize = 1 << 20
 
@@ -36,9 +36,13 @@ public final class CurlHTTPClient: Sendable {
     }
 
     /// Sends `request` and returns the whole response. HTTP error statuses are responses, not throws;
-    /// only transport failures throw `HTTPTransportError`. With `md5: true` the body's MD5 is computed
-    /// while it streams (`HTTPResponse.sentBodyMD5`). Task cancellation aborts the transfer (`.cancelled`).
-    public func send(_ request: HTTPRequest, md5: Bool = false) async throws -> HTTPResponse {
+    /// only transport failures throw `HTTPTransportError`. Task cancellation aborts the transfer (`.cancelled`).
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await send(request, md5: false)
+    }
+
+    /// `send(_:)`, and with `md5: true` the body's MD5 is computed while it streams (`HTTPResponse.sentBodyMD5`).
+    public func send(_ request: HTTPRequest, md5: Bool) async throws -> HTTPResponse {
         let transfer = Transfer(request: request, md5: md5, meter: driver.meter)
         let driver = self.driver
         return try await withTaskCancellationHandler {

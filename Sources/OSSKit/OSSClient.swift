@@ -1,4 +1,3 @@
-import CurlHTTP
 import OSSProtocol
 
 /// How requests are signed.
@@ -182,14 +181,15 @@ public struct ObjectSummary: Sendable, Hashable {
 public final class OSSClient: Sendable, CustomStringConvertible {
     public let configuration: OSSClientConfiguration
     let credentials: Credentials
-    let http: CurlHTTPClient
+    /// What every request goes through; its `bodyBytesSent` is the batch's progress in bytes.
+    public let transport: any HTTPTransport
     let endpoint: Result<Endpoint, EndpointError>
     let clock = ClockSkew()
 
-    public init(configuration: OSSClientConfiguration, credentials: Credentials, http: CurlHTTPClient) {
+    public init(configuration: OSSClientConfiguration, credentials: Credentials, transport: any HTTPTransport) {
         self.configuration = configuration
         self.credentials = credentials
-        self.http = http
+        self.transport = transport
         // A bad endpoint is reported by the first call (as curl's "URL malformed"), keeping `init` non-throwing.
         self.endpoint = Result { () throws(EndpointError) in try Endpoint(parsing: configuration.endpoint) }
     }

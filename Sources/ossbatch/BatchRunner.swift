@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurlHTTP
 import Foundation
 import Logging
 import OSSBatch
@@ -69,7 +70,14 @@ enum BatchRunner {
             return .fatal
         }
 
-        let session = BatchSession(report: report, store: store, credentials: credentials, logger: logger)
+        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
+        let session = BatchSession(
+            report: report,
+            store: store,
+            credentials: credentials,
+            transport: transport,
+            logger: logger
+        )
         let engine = session.engine
         let watcher = SignalWatcher { name, repeated in
             if repeated {
@@ -89,7 +97,7 @@ enum BatchRunner {
         let result = await engine.run(command: command)
         progress.stop()
         watcher.cancel()
-        session.http.shutdown()
+        transport.shutdown()
 
         let elapsed = ContinuousClock.now - started
         let summary = RunSummary(

@@ -124,7 +124,7 @@ import Testing
                 accessKeyID: OSSClientHarness.keyID,
                 accessKeySecret: OSSClientHarness.secret
             ),
-            http: h.http
+            transport: h.http
         )
         for i in 0..<5 {
             _ = try await client.putObject(
@@ -348,7 +348,7 @@ import Testing
                 accessKeyID: OSSClientHarness.keyID,
                 accessKeySecret: OSSClientHarness.secret
             ),
-            http: http
+            transport: http
         )
         let part = try await fresh.uploadPart(
             bucket: Self.bucket,
@@ -456,7 +456,7 @@ import Testing
                 retry: RetryPolicy(attempts: 2, baseDelay: 0.01, maxDelay: 0.01)
             ),
             credentials: Credentials(accessKeyID: "id", accessKeySecret: "s"),
-            http: http
+            transport: http
         )
         let error = await #expect(throws: OSSError.self) { _ = try await client.headObject(bucket: "b", key: "k") }
         guard case .transport(.connect, let attempts)? = error else {

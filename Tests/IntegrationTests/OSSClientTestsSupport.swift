@@ -69,7 +69,7 @@ final class OSSClientHarness: Sendable {
         let client = OSSClient(
             configuration: configuration,
             credentials: Credentials(accessKeyID: keyID, accessKeySecret: clientSecret),
-            http: http
+            transport: http
         )
         return OSSClientHarness(
             directory: directory,

@@ -19,7 +19,7 @@ import Testing
                 retry: RetryPolicy(attempts: 3, baseDelay: 0.01, maxDelay: 0.05)
             ),
             credentials: Credentials(accessKeyID: oss.accessKeyID!, accessKeySecret: oss.accessKeySecret!),
-            http: http
+            transport: http
         )
     }
 

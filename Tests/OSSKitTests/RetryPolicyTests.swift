@@ -1,4 +1,3 @@
-import CurlHTTP
 import OSSKit
 import OSSProtocol
 import Testing

@@ -56,7 +56,7 @@ import Testing
         let client = OSSClient(
             configuration: OSSClientConfiguration(endpoint: "http://127.0.0.1:1", region: "r"),
             credentials: Self.credentials,
-            http: http
+            transport: http
         )
         expectClean(client)
     }

@@ -1,7 +1,7 @@
-import CurlHTTP
 import Foundation
 import Logging
 import OSSKit
+import OSSProtocol
 import Synchronization
 
 /// How a run ended, for the CLI.
@@ -21,15 +21,16 @@ public final class Engine: Sendable {
     public let progress = BatchProgress()
     private let context: BatchContext
     private let store: ReportStore
-    private let http: CurlHTTPClient
+    /// The client's transport, read for the bytes sent.
+    private let transport: any HTTPTransport
     private let state: Mutex<Report>
     private let runTask = Mutex<Task<Void, Never>?>(nil)
     /// Jobs whose spec changed during the run (their source changed); the final report re-encodes only these.
     private let changedSpecs = Mutex<Set<Int>>([])
 
-    public init(report: Report, store: ReportStore, client: OSSClient, http: CurlHTTPClient, logger: Logger) {
+    public init(report: Report, store: ReportStore, client: OSSClient, logger: Logger) {
         self.store = store
-        self.http = http
+        transport = client.transport
         state = Mutex(report)
         context = BatchContext(
             client: client,
@@ -96,12 +97,12 @@ public final class Engine: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
                     try? store.syncJournal()
-                    progress.setBytesSent(http.bodyBytesSent)
+                    progress.setBytesSent(transport.bodyBytesSent)
                 }
             }
             await task.value
             flusher.cancel()
-            progress.setBytesSent(http.bodyBytesSent)
+            progress.setBytesSent(transport.bodyBytesSent)
         }
 
         return finish(writeError: writeError)

@@ -78,7 +78,7 @@ extension OSSClient {
         )
         let response: HTTPResponse
         do {
-            response = try await self.http.send(http)
+            response = try await transport.send(http)
         } catch let transport as HTTPTransportError {
             return (.failure(.transport(transport, attempts: attempt)), true)
         } catch is CancellationError {

@@ -1,4 +1,4 @@
-/// One HTTP request as `CurlHTTPClient` sends it. The URL is final: already percent-encoded.
+/// One HTTP request as an `HTTPTransport` sends it. The URL is final: already percent-encoded.
 public struct HTTPRequest: Sendable {
     public var method: String
     public var url: String
@@ -19,7 +19,8 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-/// A request body. File bodies stream from disk with `pread` inside curl's read callback: no part-sized buffer.
+/// A request body: the source the transport reads while it sends. File bodies stream from disk with `pread`
+/// (inside curl's read callback, for CurlHTTP): no part-sized buffer.
 public enum HTTPRequestBody: Sendable {
     case none
     case bytes([UInt8])
@@ -44,7 +45,7 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// CRC-64/ECMA of the request body bytes exactly as they were sent (0 for no body).
     public var sentBodyCRC64: UInt64
-    /// MD5 of the request body as sent, when the request asked for it (`CurlHTTPClient.send(_:md5:)`).
+    /// MD5 of the request body as sent, when the transport was asked for it (`CurlHTTPClient.send(_:md5:)`).
     public var sentBodyMD5: [UInt8]?
 
     public init(
@@ -84,7 +85,7 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     case bodyRead(String)
     /// The request was cancelled (task cancellation or client shutdown).
     case cancelled
-    /// Anything else curl reports: its code and message.
+    /// Anything else the transport reports: its code (curl's `CURLcode` for CurlHTTP) and message.
     case other(code: Int, message: String)
 
     public var description: String {
