@@ -22,7 +22,7 @@ public enum OSSError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The OSS error code, if the server sent one.
-    public var code: String? {
+    public var code: OSSErrorCode? {
         if case .service(let e, _) = self { return e.code }
         return nil
     }

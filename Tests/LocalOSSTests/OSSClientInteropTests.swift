@@ -28,7 +28,7 @@ import Testing
         defer { http.shutdown() }
         try await LocalOSSFixture.with { oss in
             let client = Self.client(oss, http: http)
-            oss.faults.add(.failNth(1, .uploadPart, status: 503, code: "ServiceUnavailable"))
+            oss.faults.add(.failNth(1, .uploadPart, status: 503, code: .serviceUnavailable))
             let key = "client/mp.bin"
             let id = try await client.initiateMultipartUpload(
                 bucket: oss.bucket,

@@ -35,7 +35,7 @@ import Testing
     @Test func errorsAndRetryEventsHideSecretAndToken() {
         let service = OSSServiceError(
             httpStatus: 403,
-            code: "SignatureDoesNotMatch",
+            code: .signatureDoesNotMatch,
             message: "mismatch",
             requestID: "r"
         )

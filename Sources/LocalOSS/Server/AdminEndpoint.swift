@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OSSProtocol
 
 /// `/__localoss/…`: fault rules, counters and the operation log over HTTP, for a server run as a process.
 /// Not signed: LocalOSS listens on loopback only and exists for tests.
@@ -32,7 +33,7 @@ struct AdminEndpoint {
                     rules = try JSONDecoder().decode([FaultRule].self, from: Data(bytes))
                 }
             } catch {
-                throw OSSRequestError(400, "InvalidArgument", "fault rule JSON not understood: \(error)")
+                throw OSSRequestError(400, .invalidArgument, "fault rule JSON not understood: \(error)")
             }
             rules.forEach(server.faults.add)
             return OSSResponse(status: .noContent)
@@ -42,7 +43,7 @@ struct AdminEndpoint {
         default:
             throw OSSRequestError(
                 404,
-                "NoSuchAdminEndpoint",
+                .unknown("NoSuchAdminEndpoint"),  // LocalOSS's own: OSS has no admin endpoint
                 "Unknown LocalOSS admin endpoint \(request.method) /__localoss/\(path)."
             )
         }

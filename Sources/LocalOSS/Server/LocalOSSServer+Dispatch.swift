@@ -12,7 +12,7 @@ extension LocalOSSServer {
         try verifier.verify(request)
         try checkClockSkew(request)
         guard let bucket = request.bucket else {
-            throw OSSRequestError(400, "InvalidArgument", "LocalOSS serves bucket and object requests only.")
+            throw OSSRequestError(400, .invalidArgument, "LocalOSS serves bucket and object requests only.")
         }
         guard configuration.buckets.contains(bucket) else { throw OSSRequestError.noSuchBucket(bucket) }
 
@@ -33,7 +33,7 @@ extension LocalOSSServer {
         case .listMultipartUploads: response = listUploads(request, bucket: bucket)
         case .listObjectsV2: response = try listObjects(request, bucket: bucket)
         case .unknown:
-            throw OSSRequestError(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+            throw OSSRequestError(405, .methodNotAllowed, "The specified method is not allowed against this resource.")
         }
         try await body.drain()
         for action in actions {
@@ -65,7 +65,7 @@ extension LocalOSSServer {
             sink.discardFile()
             throw OSSRequestError(
                 400,
-                "InvalidDigest",
+                .invalidDigest,
                 "The Content-MD5 you specified is not valid.",
                 ec: "0016-00000401"
             )
@@ -85,7 +85,7 @@ extension LocalOSSServer {
         guard abs(offset) > limit else { return }
         throw OSSRequestError(
             403,
-            "RequestTimeTooSkewed",
+            .requestTimeTooSkewed,
             "The difference between the request time and the current time is too large.",
             ec: "0002-00000504",
             extra: [

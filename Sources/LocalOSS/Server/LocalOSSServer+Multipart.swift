@@ -58,7 +58,7 @@ extension LocalOSSServer {
             if let md5 = request.header("content-md5"), md5 != Digests.MD5.hash(Array(text.utf8)).base64String {
                 throw OSSRequestError(
                     400,
-                    "InvalidDigest",
+                    .invalidDigest,
                     "The Content-MD5 you specified is not valid.",
                     ec: "0016-00000401"
                 )

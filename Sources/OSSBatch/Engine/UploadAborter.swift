@@ -43,7 +43,7 @@ public struct UploadAborter: Sendable {
                 result.aborted += 1
                 store.remove(path)
                 logger.info("\(job.spec.key): aborted upload \(uploadID)")
-            } catch let error as OSSError where error.code == "NoSuchUpload" {
+            } catch let error as OSSError where error.code == .noSuchUpload {
                 result.alreadyGone += 1
                 store.remove(path)
             } catch {
@@ -77,7 +77,7 @@ public struct UploadAborter: Sendable {
                     )
                     result.aborted += 1
                     logger.info("\(key): aborted upload \(upload.uploadID) (no checkpoint held it)")
-                } catch let error as OSSError where error.code == "NoSuchUpload" {
+                } catch let error as OSSError where error.code == .noSuchUpload {
                     result.alreadyGone += 1
                 } catch {
                     result.failed += 1

@@ -1,6 +1,8 @@
+import OSSProtocol
+
 extension RetryPolicy {
     /// Codes that are retried whatever their status (timeouts on the server side, a clock to correct).
-    public static let retryableCodes: Set<String> = ["RequestTimeout", "IncompleteBody", "RequestTimeTooSkewed"]
+    public static let retryableCodes: Set<OSSErrorCode> = [.requestTimeout, .incompleteBody, .requestTimeTooSkewed]
 
     /// Whether sending the same request again may succeed: transport failures (but not an untrusted
     /// certificate, a local read error or a cancellation), 5xx, 408, 429, and the codes in `retryableCodes`.

@@ -12,7 +12,7 @@ extension OSSServiceError {
         if let root = XMLNode.parse(response.body), root.name == "Error" {
             for element in root.children {
                 switch element.name {
-                case "Code": code = element.text
+                case "Code": code = OSSErrorCode(rawValue: element.text)
                 case "Message": message = element.text
                 case "RequestId": if !element.text.isEmpty { requestID = element.text }
                 case "HostId": hostID = element.text
@@ -35,18 +35,19 @@ extension OSSServiceError {
         )
     }
 
-    /// What a body-less error (HEAD) most likely was.
-    static func fallbackCode(status: Int) -> String {
+    /// What an error without an error document (HEAD, a callback receiver's reply) most likely was.
+    static func fallbackCode(status: Int) -> OSSErrorCode {
         switch status {
-        case 400: return "BadRequest"
-        case 403: return "AccessDenied"
-        case 404: return "NotFound"
-        case 409: return "Conflict"
-        case 412: return "PreconditionFailed"
-        case 429: return "TooManyRequests"
-        case 500: return "InternalError"
-        case 503: return "ServiceUnavailable"
-        default: return "HTTP\(status)"
+        case 203: return .callbackFailed
+        case 400: return .badRequest
+        case 403: return .accessDenied
+        case 404: return .notFound
+        case 409: return .conflict
+        case 412: return .preconditionFailed
+        case 429: return .tooManyRequests
+        case 500: return .internalError
+        case 503: return .serviceUnavailable
+        default: return .unknown("HTTP\(status)")
         }
     }
 }

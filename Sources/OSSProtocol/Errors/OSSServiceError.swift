@@ -1,7 +1,7 @@
 /// An error answer from OSS, parsed from the error XML (`<Error><Code/>…`) and headers.
 public struct OSSServiceError: Error, Sendable, Hashable, CustomStringConvertible {
     public var httpStatus: Int
-    public var code: String
+    public var code: OSSErrorCode
     public var message: String
     public var requestID: String
     public var hostID: String?
@@ -12,7 +12,7 @@ public struct OSSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
 
     public init(
         httpStatus: Int,
-        code: String,
+        code: OSSErrorCode,
         message: String,
         requestID: String,
         hostID: String? = nil,
