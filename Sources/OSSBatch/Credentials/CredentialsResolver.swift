@@ -1,12 +1,6 @@
 import Foundation
 import OSSProtocol
 
-/// Credentials could not be found or read. Messages name the place to fix, never a secret.
-public struct CredentialsError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
-}
-
 /// Finds the AccessKey (and STS token) for a run, afresh on every `run` and `resume` (a token may have been
 /// rotated in between). Order: `--credentials-file`, then the manifest's `target.credentials`, then the
 /// environment (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`).
@@ -87,29 +81,5 @@ public struct CredentialsResolver: Sendable {
             accessKeySecret: secret,
             securityToken: token?.isEmpty == false ? token : nil
         )
-    }
-}
-
-/// The small INI dialect of credentials files.
-enum INI {
-    /// Section name → key → value. Keys are lower-cased; values trimmed.
-    static func parse(_ text: String) -> [String: [String: String]] {
-        var sections: [String: [String: String]] = [:]
-        var current: String?
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-            if line.hasPrefix("[") && line.hasSuffix("]") {
-                let name = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                current = name
-                sections[name, default: [:]] = sections[name] ?? [:]
-                continue
-            }
-            guard let section = current, let eq = line.firstIndex(of: "=") else { continue }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            sections[section, default: [:]][key] = value
-        }
-        return sections
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import OSSKit
 import OSSProtocol
@@ -21,22 +20,5 @@ public struct BatchSession: Sendable {
         clientConfig.onRetry = { event in logger.info("retrying: \(event)") }
         client = OSSClient(configuration: clientConfig, credentials: credentials, transport: transport)
         engine = Engine(report: report, store: store, client: client, logger: logger)
-    }
-}
-
-public enum OSSBatchVersion {
-    public static let current = "0.1.0"
-}
-
-extension Report {
-    /// How to reach the report's target: endpoint, region, signature, addressing and retry policy.
-    public var clientConfiguration: OSSClientConfiguration {
-        OSSClientConfiguration(
-            endpoint: target.endpoint,
-            region: target.region,
-            signature: target.signature,
-            addressing: target.addressing,
-            retry: upload.retry
-        )
     }
 }

@@ -1,14 +1,7 @@
-import Foundation
 import Logging
 import OSSKit
 import OSSProtocol
 import Synchronization
-
-/// How a run ended, for the CLI.
-public struct RunResult: Sendable {
-    public var report: Report
-    public var exitStatus: ExitStatus
-}
 
 /// Runs the unfinished jobs of a report under the batch's global limits, recording every outcome in the
 /// report's journal as it happens and the final state in the report.

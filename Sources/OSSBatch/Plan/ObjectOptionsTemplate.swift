@@ -1,5 +1,4 @@
 import OSSProtocol
-import Synchronization
 
 /// An entry's options with defaults applied, turned into `ObjectOptions` per file (only the content
 /// type depends on the file, when it is `auto`).
@@ -49,21 +48,5 @@ struct ObjectOptionsTemplate: Sendable {
         }
         memo = Memo(fileExtension: fileExtension, options: options, template: ObjectIdentifier(shared))
         return options
-    }
-}
-
-/// One `ObjectOptions` per content type, made when the first file of that type is planned and shared by the
-/// later ones (see `ObjectOptions`). Made on demand, not up front: a generated manifest may have 100,000
-/// single-file entries, each needing one type.
-private final class OptionsByContentType: Sendable {
-    private let table = Mutex<[String: ObjectOptions]>([:])
-
-    func options(for type: String, make: () -> ObjectOptions) -> ObjectOptions {
-        table.withLock { table in
-            if let shared = table[type] { return shared }
-            let options = make()
-            table[type] = options
-            return options
-        }
     }
 }

@@ -65,9 +65,3 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         return url
     }
 }
-
-/// An endpoint string that is not `[http[s]://]host[:port]`.
-public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
-}

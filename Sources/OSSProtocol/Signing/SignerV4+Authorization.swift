@@ -1,16 +1,3 @@
-/// A V4 `Authorization` header taken apart, for a server that verifies requests.
-public struct V4Authorization: Sendable, Hashable {
-    public var accessKeyID: String
-    /// `YYYYMMDD` from the credential scope.
-    public var day: String
-    public var region: String
-    public var service: String
-    /// Lower-case header names from `AdditionalHeaders` (empty when absent).
-    public var additionalHeaders: [String]
-    /// Lower-case hex.
-    public var signature: String
-}
-
 extension SignerV4 {
     /// Parses `OSS4-HMAC-SHA256 Credential=<id>/<day>/<region>/oss/aliyun_v4_request[,AdditionalHeaders=a;b],Signature=<hex>`,
     /// accepting `,` with or without spaces after it (the v2 SDK writes none, oss2 one).

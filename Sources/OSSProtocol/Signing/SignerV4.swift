@@ -139,30 +139,6 @@ public struct SignerV4: Sendable, CustomStringConvertible {
     }
 }
 
-/// Every intermediate of one V4 signature.
-public struct V4Computation: Sendable, Hashable {
-    public var canonicalRequest: String
-    public var stringToSign: String
-    public var signature: String
-    /// The `Authorization` header value.
-    public var authorization: String
-}
-
-/// Why a request could not be signed or an Authorization header not parsed.
-public enum SigningError: Error, Sendable, Hashable, CustomStringConvertible {
-    case missingHeader(String)
-    case malformedDate(String)
-    case malformedAuthorization(String)
-
-    public var description: String {
-        switch self {
-        case .missingHeader(let name): return "missing header \(name)"
-        case .malformedDate(let value): return "malformed date \(value)"
-        case .malformedAuthorization(let why): return "malformed Authorization header: \(why)"
-        }
-    }
-}
-
 /// Spaces and tabs trimmed at both ends (header values are signed trimmed).
 func trimmed(_ value: String) -> String {
     var scalars = Substring(value)
