@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "ossbatch",
-    platforms: [.macOS(.v13)],
+    // Linux only, hence no `platforms:` (it names Apple systems only): LocalFiles imports Glibc unconditionally,
+    // the other POSIX calls are written against Glibc, and CI builds and tests on Linux alone.
     products: [
         .executable(name: "ossbatch", targets: ["ossbatch"]),
         .executable(name: "local-oss", targets: ["local-oss"]),
