@@ -89,10 +89,10 @@ let package = Package(
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP"]),
-        .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "OSSProtocol", "TestSupport"]),
+        .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "TestSupport"]),
         .testTarget(
             name: "LocalOSSTests",
-            dependencies: ["LocalOSS", "OSSKit", "OSSProtocol", "CurlHTTP", "TestSupport"]
+            dependencies: ["LocalOSS", "OSSKit", "OSSProtocol", "CurlHTTP", "Digests", "TestSupport"]
         ),
         .testTarget(
             name: "CurlHTTPTests",
@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "LocalOSS", "CurlHTTP", "TestSupport"]
+            dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "LocalOSS", "CurlHTTP", "Digests", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
