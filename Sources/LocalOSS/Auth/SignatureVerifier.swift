@@ -2,7 +2,7 @@ import Digests
 import OSSProtocol
 
 /// Checks a request's `Authorization` against the configured access keys, recomputing the signature with
-/// OSSKit's own `SignerV4`/`SignerV1` (one implementation of signing in the codebase).
+/// OSSProtocol's `SignerV4`/`SignerV1`, the client's own (one implementation of signing in the codebase).
 struct SignatureVerifier: Sendable {
     let accessKeys: [String: String]
     let region: String

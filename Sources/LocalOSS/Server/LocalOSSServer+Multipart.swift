@@ -82,7 +82,7 @@ extension LocalOSSServer {
         return try await runCallback(request, object: object, base: response)
     }
 
-    /// The parts a CompleteMultipartUpload body lists. Parsed with OSSKit's XML reader (FoundationXML), so
+    /// The parts a CompleteMultipartUpload body lists. Parsed with OSSProtocol's XML reader (FoundationXML), so
     /// entities such as Go clients' `&#34;` around ETags are decoded like OSS does.
     static func parseCompleteBody(_ text: String) throws(OSSRequestError) -> [(number: Int, etag: String)] {
         let malformed = OSSRequestError.malformedXML(
