@@ -101,8 +101,7 @@ final class NodeReader {
         let suffix = perSecond ? "/s" : ""
         var text: String?
         if case .scalar(let scalar) = node, !isNull(scalar) {
-            text = scalar.string
-            if perSecond, text!.hasSuffix("/s") { text!.removeLast(2) }
+            text = perSecond && scalar.string.hasSuffix("/s") ? String(scalar.string.dropLast(2)) : scalar.string
         }
         guard let amount = text.flatMap(ByteSize.amount) else {
             error(
