@@ -31,6 +31,9 @@ struct ExecutionOptions: ParsableArguments {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
-        guard progressInterval > 0 else { throw ValidationError("--progress-interval must be positive") }
+        // Bounded, so that turning it into a Duration cannot trap (NaN fails the comparison too).
+        guard progressInterval > 0, progressInterval <= 86400 else {
+            throw ValidationError("--progress-interval must be more than 0 and at most 86400 seconds (a day)")
+        }
     }
 }

@@ -35,6 +35,17 @@ struct AdminEndpoint {
             } catch {
                 throw OSSRequestError(400, .invalidArgument, "fault rule JSON not understood: \(error)")
             }
+            // All or nothing: one bad rule adds none of them.
+            for (index, rule) in rules.enumerated() {
+                if let problem = rule.problem {
+                    let which = rules.count == 1 ? "the fault rule" : "fault rule \(index + 1) of \(rules.count)"
+                    throw OSSRequestError(
+                        400,
+                        .invalidArgument,
+                        "\(which) is not valid: \(problem); no rule was added"
+                    )
+                }
+            }
             rules.forEach(server.faults.add)
             return OSSResponse(status: .noContent)
         case ("DELETE", "faults"):

@@ -27,7 +27,12 @@ public struct CredentialsResolver: Sendable {
 
     public func resolve() throws(CredentialsError) -> Credentials {
         if let file = commandLineFile {
-            return try CredentialsResolver.read(file: file, profile: profile ?? manifestSource?.profile ?? "default")
+            // `~` and relative paths as in the manifest (`$HOME`; here relative to the working directory).
+            let path = PathResolver.absolute(file, relativeTo: FileManager.default.currentDirectoryPath)
+            return try CredentialsResolver.read(
+                file: path,
+                profile: profile ?? manifestSource?.profile ?? CredentialsSource.defaultProfile
+            )
         }
         if let source = manifestSource {
             return try CredentialsResolver.read(file: source.file, profile: profile ?? source.profile)
@@ -44,12 +49,18 @@ public struct CredentialsResolver: Sendable {
         return Credentials(accessKeyID: id, accessKeySecret: secret, securityToken: token)
     }
 
-    /// Reads `profile` from the INI file at `file`, refusing a file others can read.
-    static func read(file: String, profile: String) throws(CredentialsError) -> Credentials {
-        let path = (file as NSString).expandingTildeInPath
+    /// Reads `profile` from the INI file at the absolute `path`, refusing anything but a regular file and a
+    /// file others can read.
+    static func read(file path: String, profile: String) throws(CredentialsError) -> Credentials {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw CredentialsError(message: "credentials file \(path): \(String(cString: strerror(errno)))")
+        }
+        // Before the mode check: a directory's usual 0755 is not a reason to suggest chmod 600.
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw CredentialsError(
+                message: "credentials file \(path) is not a regular file (it is \(Self.kind(of: st.st_mode)))"
+            )
         }
         guard st.st_mode & 0o077 == 0 else {
             throw CredentialsError(
@@ -81,5 +92,18 @@ public struct CredentialsResolver: Sendable {
             accessKeySecret: secret,
             securityToken: token?.isEmpty == false ? token : nil
         )
+    }
+}
+
+extension CredentialsResolver {
+    /// What a non-regular file is, for the message.
+    static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "not a file"
+        }
     }
 }

@@ -4,7 +4,10 @@ public struct CredentialsSource: Sendable, Hashable, Codable {
     public var file: String
     public var profile: String
 
-    public init(file: String, profile: String = "default") {
+    /// The profile used when neither the manifest nor `--profile` names one.
+    public static let defaultProfile = "default"
+
+    public init(file: String, profile: String = CredentialsSource.defaultProfile) {
         self.file = file
         self.profile = profile
     }

@@ -7,21 +7,21 @@ struct ObjectOptionsTemplate: Sendable {
     private var guessesContentType: Bool
     private let shared = OptionsByContentType()
 
+    /// Values the manifest does not give keep `ObjectOptions`' defaults (defined there only).
     init(_ options: EntryOptions) {
-        let contentType = options.contentType ?? "auto"
-        guessesContentType = contentType == "auto"
-        base = ObjectOptions(
-            contentType: guessesContentType ? nil : contentType,
-            acl: options.acl ?? .default,
-            storageClass: options.storageClass ?? .standard,
-            metadata: options.metadata ?? [:],
-            tags: options.tags ?? [:],
-            cacheControl: options.cacheControl,
-            contentDisposition: options.contentDisposition,
-            contentEncoding: options.contentEncoding,
-            forbidOverwrite: options.forbidOverwrite ?? false,
-            callback: options.callback
-        )
+        guessesContentType = options.contentType == nil || options.contentType == EntryOptions.autoContentType
+        var base = ObjectOptions()
+        if !guessesContentType { base.contentType = options.contentType }
+        if let acl = options.acl { base.acl = acl }
+        if let storageClass = options.storageClass { base.storageClass = storageClass }
+        if let metadata = options.metadata { base.metadata = metadata }
+        if let tags = options.tags { base.tags = tags }
+        base.cacheControl = options.cacheControl
+        base.contentDisposition = options.contentDisposition
+        base.contentEncoding = options.contentEncoding
+        if let forbidOverwrite = options.forbidOverwrite { base.forbidOverwrite = forbidOverwrite }
+        base.callback = options.callback
+        self.base = base
     }
 
     /// The last file extension seen and its options: the files of one directory mostly share an

@@ -2,27 +2,45 @@ import OSSKit
 
 /// Resolves `target:` with command-line overrides: checks the bucket name, normalises the endpoint,
 /// derives the region from standard endpoints and picks path addressing for IP and localhost endpoints.
+/// A problem with a value given on the command line is a command-line diagnostic naming the flag.
 struct TargetResolver {
     let section: TargetSection
     let overrides: TargetOverrides
 
-    /// A mark for values that came from the command line rather than the manifest.
-    private func flag(_ name: String) -> SourceMark { SourceMark(file: "--\(name)") }
+    /// A target value and where it was given.
+    private struct Given {
+        var value: String
+        /// The manifest's node, or `nil` when the value came from `--flag`.
+        var mark: SourceMark?
+        var flag: String
+
+        func diagnostic(_ message: String) -> Diagnostic {
+            mark.map { Diagnostic($0, message) } ?? Diagnostic(flag: flag, message)
+        }
+    }
+
+    private func given(_ flag: String, _ override: String?, _ written: Marked<String>?) -> Given? {
+        if let override { return Given(value: override, mark: nil, flag: flag) }
+        return written.map { Given(value: $0.value, mark: $0.mark, flag: flag) }
+    }
 
     func resolve(into diagnostics: inout [Diagnostic]) -> Target? {
-        let endpoint = overrides.endpoint.map { Marked($0, at: flag("endpoint")) } ?? section.endpoint
-        let bucket = overrides.bucket.map { Marked($0, at: flag("bucket")) } ?? section.bucket
-        let region = overrides.region.map { Marked($0, at: flag("region")) } ?? section.region
+        let endpoint = given("endpoint", overrides.endpoint, section.endpoint)
+        let bucket = given("bucket", overrides.bucket, section.bucket)
+        let region = given("region", overrides.region, section.region)
         var ok = true
         if endpoint == nil {
             diagnostics.append(
-                Diagnostic(section.mark, "missing 'target.endpoint' (e.g. https://oss-cn-hangzhou.aliyuncs.com)")
+                Diagnostic(
+                    section.mark,
+                    "missing 'target.endpoint' (e.g. https://oss-cn-hangzhou.aliyuncs.com; or give --endpoint)"
+                )
             )
             ok = false
         }
         if let bucket {
             if let problem = BucketName.problem(with: bucket.value) {
-                diagnostics.append(Diagnostic(bucket.mark, problem))
+                diagnostics.append(bucket.diagnostic(bucket.mark == nil ? "--bucket: \(problem)" : problem))
                 ok = false
             }
         } else {
@@ -31,10 +49,10 @@ struct TargetResolver {
         }
         guard ok, let endpoint, let bucket else { return nil }
         guard let parsed = Endpoint(endpoint.value) else {
+            let what = endpoint.mark == nil ? "--endpoint '\(endpoint.value)'" : "'\(endpoint.value)'"
             diagnostics.append(
-                Diagnostic(
-                    endpoint.mark,
-                    "'\(endpoint.value)' is not an endpoint; expected a host name with an optional http:// or https:// scheme and port"
+                endpoint.diagnostic(
+                    "\(what) is not an endpoint; expected a host name with an optional http:// or https:// scheme and port"
                 )
             )
             return nil
@@ -43,12 +61,14 @@ struct TargetResolver {
         var resolvedRegion = region?.value ?? parsed.derivedRegion
         if resolvedRegion == nil {
             if signature == .v4 {
-                diagnostics.append(
-                    Diagnostic(
-                        region?.mark ?? section.mark,
-                        "cannot derive the region from endpoint '\(parsed.host)'; set 'target.region' (signature v4 needs it)"
-                    )
-                )
+                // Said where the endpoint was given: a flag needs another flag, a manifest value a field.
+                let message =
+                    endpoint.mark == nil
+                    ? "cannot derive the region from --endpoint '\(parsed.host)'; add --region REGION "
+                        + "(signature v4 needs it)"
+                    : "cannot derive the region from endpoint '\(parsed.host)'; set 'target.region' or give "
+                        + "--region (signature v4 needs it)"
+                diagnostics.append(endpoint.diagnostic(message))
                 return nil
             }
             resolvedRegion = ""

@@ -9,8 +9,10 @@ public struct UploadSettings: Sendable, Hashable, Codable {
     public var partSize: Int64
     public var multipartThreshold: Int64
     public var verify: VerifyMode
-    /// Absolute path.
+    /// Absolute path (in a `Manifest`, as written).
     public var checkpointDir: String
+    /// Relative to the manifest's directory.
+    public static let defaultCheckpointDir = ".ossbatch/checkpoints"
     public var retry: RetryPolicy
     public var ifExists: IfExists
     /// Bytes per second over the batch; 0 = unlimited.
@@ -22,7 +24,7 @@ public struct UploadSettings: Sendable, Hashable, Codable {
         partSize: Int64 = 8 << 20,
         multipartThreshold: Int64 = 16 << 20,
         verify: VerifyMode = .crc64,
-        checkpointDir: String,
+        checkpointDir: String = UploadSettings.defaultCheckpointDir,
         retry: RetryPolicy = RetryPolicy(),
         ifExists: IfExists = .overwrite,
         bandwidth: Int64 = 0

@@ -25,12 +25,18 @@ extension RetryPolicy {
         }
     }
 
+    /// Seconds `baseDelay` and `maxDelay` may be: a retry that would wait longer than an hour is better
+    /// left to `resume`.
+    public static let delayRange: ClosedRange<Double> = 0...3600
+
     /// Seconds to wait before retry `n` (0 = the first retry): equal jitter of `min(baseDelay · 2^n, maxDelay)`,
     /// i.e. half of it fixed and half uniformly random, so retries spread out but never come back at once.
+    /// Always within `delayRange`, whatever the policy holds (a hand-edited report is read back too), so the
+    /// caller's conversion to nanoseconds cannot trap.
     public func delay<G: RandomNumberGenerator>(forRetry n: Int, using generator: inout G) -> Double {
         let exponent = Double(min(max(n, 0), 62))
-        let ceiling = min(baseDelay * pow2(exponent), maxDelay)
-        guard ceiling > 0 else { return 0 }
+        let ceiling = min(baseDelay * pow2(exponent), maxDelay, Self.delayRange.upperBound)
+        guard ceiling > 0 else { return 0 }  // also NaN
         let half = ceiling / 2
         return half + Double.random(in: 0...half, using: &generator)
     }

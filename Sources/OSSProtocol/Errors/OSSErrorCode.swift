@@ -20,6 +20,7 @@ public enum OSSErrorCode: Sendable, Hashable, Codable, CustomStringConvertible, 
     case invalidAccessKeyId
     case invalidArgument
     case invalidDigest
+    case invalidObjectName
     case invalidPart
     case invalidPartOrder
     case invalidSecurityToken
@@ -47,6 +48,7 @@ public enum OSSErrorCode: Sendable, Hashable, Codable, CustomStringConvertible, 
     public static let known: [OSSErrorCode] = [
         .accessDenied, .badRequest, .callbackFailed, .conflict, .entityTooLarge, .entityTooSmall,
         .fileAlreadyExists, .incompleteBody, .internalError, .invalidAccessKeyId, .invalidArgument, .invalidDigest,
+        .invalidObjectName,
         .invalidPart, .invalidPartOrder, .invalidSecurityToken, .malformedXML, .methodNotAllowed, .noSuchBucket,
         .noSuchKey, .noSuchUpload, .notFound, .notImplemented, .preconditionFailed, .requestTimeout,
         .requestTimeTooSkewed, .securityTokenExpired, .serviceUnavailable, .signatureDoesNotMatch, .tooManyRequests,
@@ -76,6 +78,7 @@ public enum OSSErrorCode: Sendable, Hashable, Codable, CustomStringConvertible, 
         case .invalidAccessKeyId: return "InvalidAccessKeyId"
         case .invalidArgument: return "InvalidArgument"
         case .invalidDigest: return "InvalidDigest"
+        case .invalidObjectName: return "InvalidObjectName"
         case .invalidPart: return "InvalidPart"
         case .invalidPartOrder: return "InvalidPartOrder"
         case .invalidSecurityToken: return "InvalidSecurityToken"

@@ -78,7 +78,8 @@ public struct SigningTime: Sendable, Hashable, Comparable {
     }
 
     private static func epoch(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64? {
-        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
+        // Four-digit years only: what the formats allow, and far from overflowing the arithmetic below.
+        guard (0...9999).contains(year), (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
             (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
         let y = Int64(month <= 2 ? year - 1 : year)
