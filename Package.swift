@@ -81,8 +81,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LocalOSS"], path: "Tests/TestSupport"),
         .target(name: "DiskFullShim", path: "Tests/Shims/DiskFullShim", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "OSSKitTests", dependencies: ["OSSKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "TestSupport"]),
+        .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles", "TestSupport"]),
         .testTarget(name: "LocalOSSTests", dependencies: ["LocalOSS", "OSSKit", "CurlHTTP", "TestSupport"]),
         .testTarget(
             name: "CurlHTTPTests",
