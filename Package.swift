@@ -38,7 +38,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
-            ]
+            ],
+            plugins: ["VersionStamp"]
         ),
         .executableTarget(
             name: "ossbatch",
@@ -63,8 +64,11 @@ let package = Package(
             dependencies: [
                 "LocalOSS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["VersionStamp"]
         ),
+        // `BuildVersion.number` (VERSION) and `.commit` (git) for the targets above, fresh on every build.
+        .plugin(name: "VersionStamp", capability: .buildTool()),
 
         .executableTarget(name: "crc64-bench", dependencies: ["Digests"], path: "Benchmarks/crc64"),
         .executableTarget(

@@ -23,10 +23,6 @@ public struct BatchSession: Sendable {
     }
 }
 
-public enum OSSBatchVersion {
-    public static let current = "0.1.0"
-}
-
 extension Report {
     /// How to reach the report's target: endpoint, region, signature, addressing and retry policy.
     public var clientConfiguration: OSSClientConfiguration {
