@@ -38,7 +38,7 @@ import Testing
             #expect(
                 printed == "\(product) \(number) (commit \(commit))"
                     || printed == "\(product) \(number) (commit \(commit)-dirty)",
-                "\(printed)"
+                "\(printed) — HEAD is \(commit); a binary older than HEAD needs `swift build` (`swift test` alone does not relink it)"
             )
         } else {
             #expect(printed == "\(product) \(number) (commit unknown)")
