@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // C libraries, each behind one thin Swift wrapper module.
@@ -41,7 +42,9 @@ let package = Package(
                 "OSSKit", "OSSProtocol", "Digests", "LocalFiles",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            plugins: ["VersionStamp"]
         ),
         .executableTarget(
             name: "ossbatch",
@@ -67,8 +70,11 @@ let package = Package(
             dependencies: [
                 "LocalOSS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["VersionStamp"]
         ),
+        // `BuildVersion.number` (VERSION) and `.commit` (git) for the targets above, fresh on every build.
+        .plugin(name: "VersionStamp", capability: .buildTool()),
 
         .executableTarget(name: "crc64-bench", dependencies: ["Digests"], path: "Benchmarks/crc64"),
         .executableTarget(
@@ -88,8 +94,9 @@ let package = Package(
         .target(name: "DiskFullShim", path: "Tests/Shims/DiskFullShim", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP"]),
+        .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "TestSupport"]),
+        .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles", "TestSupport"]),
         .testTarget(
             name: "LocalOSSTests",
             dependencies: ["LocalOSS", "OSSKit", "OSSProtocol", "CurlHTTP", "Digests", "TestSupport"]

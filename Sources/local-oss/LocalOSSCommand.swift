@@ -16,7 +16,9 @@ struct LocalOSSCommand: AsyncParsableCommand {
             Prints `listening 127.0.0.1:PORT` as its first line, then serves until SIGTERM or SIGINT.
             Access keys come from --access-key ID:SECRET, --access-key-file FILE (lines ID:SECRET) or
             LOCALOSS_ACCESS_KEYS=ID:SECRET,...; with none, anonymous requests are accepted.
-            """
+            """,
+        // From VERSION and git, compiled in by the VersionStamp plugin (as for ossbatch).
+        version: "local-oss \(BuildVersion.number) (commit \(BuildVersion.commit))"
     )
 
     @Option(help: "TCP port on 127.0.0.1 (0 picks a free one).")

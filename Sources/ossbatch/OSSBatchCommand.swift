@@ -15,7 +15,7 @@ struct OSSBatchCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 some jobs failed, 2 invalid manifest or usage, \
             3 fatal error, 130 interrupted.
             """,
-        version: OSSBatchVersion.current,
+        version: OSSBatchVersion.banner,
         subcommands: Subcommands.all
     )
 

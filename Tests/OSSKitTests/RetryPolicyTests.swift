@@ -1,5 +1,6 @@
 import OSSKit
 import OSSProtocol
+import TestSupport
 import Testing
 
 @Suite struct RetryPolicyTests {
@@ -34,16 +35,16 @@ import Testing
 
     @Test func delayIsEqualJitterOfTheCappedExponential() {
         let policy = RetryPolicy(attempts: 10, baseDelay: 0.2, maxDelay: 5)
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom()
         for n in 0..<10 {
             let ceiling = min(0.2 * Double(1 << n), 5)
             for _ in 0..<50 {
                 let d = policy.delay(forRetry: n, using: &generator)
-                #expect(d >= ceiling / 2 && d <= ceiling, "retry \(n): \(d)")
+                #expect(d >= ceiling / 2 && d <= ceiling, "retry \(n): \(d), \(generator)")
             }
         }
         // Jitter is real: many draws are not all the same.
-        let draws = Set((0..<20).map { _ in policy.delay(forRetry: 3) })
+        let draws = Set((0..<20).map { _ in policy.delay(forRetry: 3, using: &generator) })
         #expect(draws.count > 1)
         #expect(RetryPolicy(baseDelay: 0, maxDelay: 0).delay(forRetry: 4) == 0)
     }

@@ -60,7 +60,7 @@ struct SignatureVerifier: Sendable {
                 == Substring(signer.scope(day: authorization.day)),
             Self.equal(computed.signature, authorization.signature)
         else {
-            throw Self.mismatch(computed.stringToSign)
+            throw Self.mismatch(computed.stringToSign, canonicalRequest: computed.canonicalRequest)
         }
     }
 
@@ -77,14 +77,17 @@ struct SignatureVerifier: Sendable {
         return Credentials(accessKeyID: id, accessKeySecret: secret)
     }
 
-    static func mismatch(_ stringToSign: String) -> OSSRequestError {
-        // Like OSS, the string to sign goes back so a client author can compare; it holds no secret.
+    /// Like OSS, the string to sign goes back so a client author can compare, and for V4 the canonical request
+    /// too (as S3 does: the V4 string to sign is only its hash). Neither holds the secret, but both can hold
+    /// the STS token: V1 signs every `x-oss-` header into the string itself, V4 into the canonical request.
+    /// Clients must not keep or print them (OSSKit drops them when it parses the error).
+    static func mismatch(_ stringToSign: String, canonicalRequest: String? = nil) -> OSSRequestError {
         OSSRequestError(
             403,
             .signatureDoesNotMatch,
             "The request signature we calculated does not match the signature you provided.",
             ec: "0002-00000040",
-            extra: [("StringToSign", stringToSign)]
+            extra: [("StringToSign", stringToSign)] + (canonicalRequest.map { [("CanonicalRequest", $0)] } ?? [])
         )
     }
 

@@ -1,6 +1,8 @@
 import Foundation
 
-/// The small INI dialect of credentials files.
+/// The small INI dialect of credentials files: `[section]` headers, `key = value` lines, whole-line `#` and
+/// `;` comments. A value is everything after the first `=`, so base64 secrets ending in `=` and secrets with
+/// `#` or `;` survive (there are no inline comments). Lines outside a section, or without `=`, are ignored.
 enum INI {
     /// Section name → key → value. Keys are lower-cased; values trimmed.
     static func parse(_ text: String) -> [String: [String: String]] {

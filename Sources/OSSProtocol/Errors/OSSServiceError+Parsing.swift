@@ -1,6 +1,7 @@
 extension OSSServiceError {
     /// Builds the error from an error response: the error XML when there is one (HEAD answers have no body),
-    /// the `x-oss-request-id` / `x-oss-ec` headers otherwise. Unknown elements go into `details`.
+    /// the `x-oss-request-id` / `x-oss-ec` headers otherwise. Unknown elements go into `details`, except the
+    /// echoed signing material (`echoedSigningElements`), which is dropped.
     public init(response: HTTPResponse) {
         let requestIDHeader = response.header("x-oss-request-id") ?? ""
         var code = Self.fallbackCode(status: response.status)
@@ -17,6 +18,7 @@ extension OSSServiceError {
                 case "RequestId": if !element.text.isEmpty { requestID = element.text }
                 case "HostId": hostID = element.text
                 case "EC": ec = element.text
+                case let name where Self.echoedSigningElements.contains(name): continue
                 default: details[element.name] = element.text
                 }
             }
@@ -34,6 +36,13 @@ extension OSSServiceError {
             details: details
         )
     }
+
+    /// Elements of a `SignatureDoesNotMatch` answer that echo what the server signed. They can carry the STS
+    /// token (V1 signs every `x-oss-` header into the string to sign, V4 into the canonical request; the
+    /// `…Bytes` forms are the same in hex), so they are dropped here, before any log line or report can see them.
+    static let echoedSigningElements: Set<String> = [
+        "StringToSign", "StringToSignBytes", "CanonicalRequest", "CanonicalRequestBytes",
+    ]
 
     /// What an error without an error document (HEAD, a callback receiver's reply) most likely was.
     static func fallbackCode(status: Int) -> OSSErrorCode {

@@ -93,10 +93,12 @@ final class EngineHarness: @unchecked Sendable {
         return url
     }
 
-    /// A manifest uploading everything under `src/` to `prefix`, with `upload` settings (YAML lines).
+    /// A manifest uploading everything under `src/` to `prefix`, with `upload` settings and more `target`
+    /// settings (YAML lines).
     @discardableResult
     func writeManifest(
         _ name: String = "manifest.yaml",
+        target: [String] = [],
         upload: [String] = [],
         prefix: String = "data/",
         extraEntryLines: [String] = [],
@@ -104,8 +106,10 @@ final class EngineHarness: @unchecked Sendable {
     ) throws -> String {
         var lines = [
             "version: 1", "target:", "  endpoint: \(endpoint)", "  region: local", "  bucket: \(bucket)",
-            "  addressing: path", "upload:", "  checkpoint_dir: state/checkpoints",
+            "  addressing: path",
         ]
+        lines += target.map { "  " + $0 }
+        lines += ["upload:", "  checkpoint_dir: state/checkpoints"]
         lines += upload.map { "  " + $0 }
         if !defaults.isEmpty { lines += ["defaults:"] + defaults.map { "  " + $0 } }
         lines += ["files:", "  - source: src/", "    key_prefix: \(prefix)"]
@@ -179,8 +183,13 @@ final class EngineHarness: @unchecked Sendable {
         }
     }
 
-    /// Every file ossbatch wrote (report, journal, checkpoints) plus the given outputs must not hold a secret.
-    func expectNoSecrets(in outputs: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    /// Every file ossbatch wrote (report, journal, checkpoints) plus the given outputs must not hold the secret,
+    /// the token, or any of `others` (e.g. a wrong secret a test handed ossbatch).
+    func expectNoSecrets(
+        in outputs: [String],
+        others: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var texts = outputs
         for path in [reportPath, reportPath + ".journal"] {
             if let s = try? String(contentsOfFile: path, encoding: .utf8) { texts.append(s) }
@@ -191,6 +200,9 @@ final class EngineHarness: @unchecked Sendable {
         for text in texts {
             #expect(!text.contains(secret), "the AccessKey secret leaked", sourceLocation: sourceLocation)
             #expect(!text.contains(token), "the STS token leaked", sourceLocation: sourceLocation)
+            for other in others {
+                #expect(!text.contains(other), "a secret leaked: \(text)", sourceLocation: sourceLocation)
+            }
         }
     }
 }

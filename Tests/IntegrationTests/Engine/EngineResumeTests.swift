@@ -39,7 +39,7 @@ struct EngineResumeTests {
             "concurrency: 4", "files_in_flight: 2", "part_size: 128KiB",
             "multipart_threshold: 1MiB",
         ])
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom()
         var kills = 0
         var killedDuringComplete = false
         var first = true
@@ -68,7 +68,7 @@ struct EngineResumeTests {
             }
             #expect(
                 resent.isEmpty,
-                "parts recorded in a checkpoint were sent again: \(resent.map { "\($0.key ?? "") #\($0.partNumber ?? 0)" })"
+                "parts recorded in a checkpoint were sent again: \(resent.map { "\($0.key ?? "") #\($0.partNumber ?? 0)" }) (\(generator))"
             )
             if !result.signaled { break }  // finished before the kill
             kills += 1
