@@ -24,8 +24,6 @@ public final class Engine: Sendable {
     private let http: CurlHTTPClient
     private let state: Mutex<Report>
     private let runTask = Mutex<Task<Void, Never>?>(nil)
-    /// Jobs whose spec changed during the run (their source changed); the final report re-encodes only these.
-    private let changedSpecs = Mutex<Set<Int>>([])
 
     public init(report: Report, store: ReportStore, client: OSSClient, http: CurlHTTPClient, logger: Logger) {
         self.store = store
@@ -139,7 +137,6 @@ public final class Engine: Sendable {
             report.jobs[index].outcome = outcome
             if ran != planned { report.jobs[index].spec = ran }
         }
-        if ran != planned { changedSpecs.withLock { _ = $0.insert(index) } }
         switch outcome.status {
         case .failed:
             context.logger.error("\(outcome.key): failed: \(outcome.error.map { "\($0)" } ?? "unknown error")")
@@ -192,8 +189,7 @@ public final class Engine: Sendable {
         }
         var finalExit = exit
         if writeError == nil {
-            // The report on disk holds every spec as of the start of this run: copy them, re-encode the changed.
-            do { try store.write(report, changedSpecs: changedSpecs.withLock { $0 }) } catch {
+            do { try store.write(report) } catch {
                 context.logger.error("cannot write the report: \(error)")
                 finalExit = .fatal
             }

@@ -97,7 +97,7 @@ public struct PlanTotals: Sendable, Hashable {
     }
 }
 
-public struct Plan: Sendable, Hashable, Codable {
+public struct Plan: Sendable, Hashable {
     /// Absolute path of the manifest this plan came from.
     public var manifestPath: String
     public var target: Target

@@ -51,33 +51,8 @@ public struct UploadJob: Sendable, Hashable {
     public var size: Int64 { identity.size }
 }
 
-extension UploadJob: Codable {
-    private enum CodingKeys: String, CodingKey { case source, key, identity, options, method }
-
-    /// The source is one string in reports and checkpoints.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            source: try c.decode(String.self, forKey: .source),
-            key: try c.decode(String.self, forKey: .key),
-            identity: try c.decode(SourceIdentity.self, forKey: .identity),
-            options: try c.decode(ObjectOptions.self, forKey: .options),
-            method: try c.decode(UploadMethod.self, forKey: .method)
-        )
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(source, forKey: .source)
-        try c.encode(key, forKey: .key)
-        try c.encode(identity, forKey: .identity)
-        try c.encode(options, forKey: .options)
-        try c.encode(method, forKey: .method)
-    }
-}
-
 /// What identifies one version of a local file: if any of these changed, it is another version.
-public struct SourceIdentity: Sendable, Hashable, Codable {
+public struct SourceIdentity: Sendable, Hashable {
     public var size: Int64
     /// Modification time in nanoseconds since the epoch.
     public var mtimeNanoseconds: Int64
@@ -93,48 +68,13 @@ public struct SourceIdentity: Sendable, Hashable, Codable {
 }
 
 /// Single PutObject, or multipart with a fixed part plan.
-public enum UploadMethod: Sendable, Hashable, Codable {
+public enum UploadMethod: Sendable, Hashable {
     case put
     case multipart(PartPlan)
-
-    private enum CodingKeys: String, CodingKey { case kind, partSize, partCount }
-
-    /// Written flat for readable reports: `{"kind":"put"}` or `{"kind":"multipart","partCount":3,"partSize":102400}`.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        switch self {
-        case .put:
-            try c.encode("put", forKey: .kind)
-        case .multipart(let plan):
-            try c.encode("multipart", forKey: .kind)
-            try c.encode(plan.partSize, forKey: .partSize)
-            try c.encode(plan.partCount, forKey: .partCount)
-        }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        switch try c.decode(String.self, forKey: .kind) {
-        case "put": self = .put
-        case "multipart":
-            self = .multipart(
-                PartPlan(
-                    partSize: try c.decode(Int64.self, forKey: .partSize),
-                    partCount: try c.decode(Int.self, forKey: .partCount)
-                )
-            )
-        case let other:
-            throw DecodingError.dataCorruptedError(
-                forKey: .kind,
-                in: c,
-                debugDescription: "unknown upload method '\(other)'"
-            )
-        }
-    }
 }
 
 /// How a file is cut into parts: every part is `partSize` bytes except the last.
-public struct PartPlan: Sendable, Hashable, Codable {
+public struct PartPlan: Sendable, Hashable {
     public var partSize: Int64
     public var partCount: Int
 
