@@ -202,6 +202,38 @@ struct ReportStoreTests {
         #expect(try ReportStore.load(path).jobs == loaded.jobs)
     }
 
+    @Test func aFormat1JournalBesideAFormat2ReportIsRead() throws {
+        // A resume killed after writing its format-2 report but before starting the journal afresh leaves
+        // the format-1 journal of the run before.
+        let dir = try TemporaryDirectory("journal")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        try ReportStore.create(at: path).write(
+            Report(plan: ReportStoreTests.plan(jobs: 3, dir: dir.path), planID: "id")
+        )
+        let v1 = [
+            #"{"outcome":{"key":"k/1","status":"succeeded","method":"put","etag":"\"E\"","crc64":"5","attempts":1,"bytesSent":1,"durationSeconds":0.0125,"finishedAt":"2026-12-02T21:18:33.787Z"}}"#,
+            #"{"outcome":{"key":"k/2","status":"failed","method":"put","attempts":2,"bytesSent":0,"durationSeconds":1,"error":{"code":"X","message":"m","httpStatus":500}},"identity":{"size":49,"mtimeNanoseconds":7,"inode":8,"device":9},"method":{"kind":"put"}}"#,
+        ]
+        try (v1.joined(separator: "\n") + "\n").write(toFile: path + ".journal", atomically: true, encoding: .utf8)
+        let report = try ReportStore.load(path)
+        #expect(
+            report.jobs[1].outcome
+                == JobOutcome(
+                    key: "k/1",
+                    status: .succeeded,
+                    etag: "\"E\"",
+                    crc64: "5",
+                    attempts: 1,
+                    bytesSent: 1,
+                    durationMilliseconds: 13
+                )
+        )
+        #expect(report.jobs[2].outcome.error == JobError(code: "X", message: "m", httpStatus: 500))
+        #expect(report.jobs[2].spec.identity == SourceIdentity(size: 49, mtimeNanoseconds: 7, inode: 8, device: 9))
+        #expect(report.jobs[0].outcome.status == .pending)
+    }
+
     @Test func unknownFormatsAndDamagedValuesAreRefusedWithTheReason() throws {
         let dir = try TemporaryDirectory("report")
         defer { dir.remove() }
