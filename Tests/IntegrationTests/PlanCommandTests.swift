@@ -204,8 +204,8 @@ import Testing
                                           resolved against its directory.
 
                 OPTIONS:
-                  --json                  Print the whole plan as JSON (keys sorted) instead of
-                                          the summary.
+                  --json                  Print the whole plan as JSON (ossbatch-plan/2, one
+                                          job a line) instead of the summary.
                   --endpoint <url>        Use this endpoint instead of target.endpoint (e.g.
                                           http://127.0.0.1:9000).
                   --bucket <name>         Use this bucket instead of target.bucket.
