@@ -280,5 +280,16 @@ struct ReportStoreTests {
         // c.txt: failed in the report, then succeeded as a new version in the journal.
         #expect(report.jobs[3].spec.size == 49 && report.jobs[3].outcome.warnings?.count == 1)
         #expect(report.jobs[3].outcome.durationMilliseconds < 1000)
+        // Reformatted by a tool, it is decoded whole, to the same report.
+        let dir = try TemporaryDirectory("report")
+        defer { dir.remove() }
+        let copy = dir.path + "/report.json"
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture)))
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(
+            to: URL(fileURLWithPath: copy)
+        )
+        try FileManager.default.copyItem(atPath: fixture + ".journal", toPath: copy + ".journal")
+        let whole = try ReportStore.load(copy)
+        #expect(whole.jobs == report.jobs && Self.header(whole) == Self.header(report))
     }
 }
