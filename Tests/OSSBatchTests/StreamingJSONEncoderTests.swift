@@ -59,10 +59,9 @@ struct StreamingJSONEncoderTests {
 
     /// The values format 2 writes, as the report, journal and checkpoint files hold them.
     static var records: [any Codable] {
-        let tables = JobTables.build([job]).0
-        let reference = JobTables.build([job]).1[0]
+        let (tables, references) = JobTables.build([job])
         return [
-            JobRecord(job: job, reference: reference, outcome: outcome),
+            JobRecord(job: job, reference: references[0], outcome: outcome),
             JobRecord(journal: outcome, ran: job),
             ObjectOptionsRecord(job.options),
             checkpoint,

@@ -9,20 +9,18 @@ enum ReportFile {
     static func write(_ report: Report, to path: String) throws(StateFileError) {
         let (tables, references) = JobTables.build(report.jobs.lazy.map(\.spec))
         let jobs = report.jobs
-        do {
-            try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
-                do {
-                    try JobLines.write(
-                        header: ReportHeader(report, tables: tables),
-                        count: jobs.count,
-                        record: { JobRecord(job: jobs[$0].spec, reference: references[$0], outcome: jobs[$0].outcome) },
-                        to: { try out.append($0) }
-                    )
-                } catch let error as StateFileError {
-                    throw error
-                } catch {
-                    throw StateFileError(path: path, operation: "encode", reason: "\(error)")
-                }
+        try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
+            do {
+                try JobLines.write(
+                    header: ReportHeader(report, tables: tables),
+                    count: jobs.count,
+                    record: { JobRecord(job: jobs[$0].spec, reference: references[$0], outcome: jobs[$0].outcome) },
+                    to: { try out.append($0) }
+                )
+            } catch let error as StateFileError {
+                throw error
+            } catch {
+                throw StateFileError(path: path, operation: "encode", reason: "\(error)")
             }
         }
     }
