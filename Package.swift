@@ -3,11 +3,13 @@ import PackageDescription
 
 let package = Package(
     name: "ossbatch",
-    platforms: [.macOS(.v13)],
+    // Linux only, hence no `platforms:` (it names Apple systems only): LocalFiles imports Glibc unconditionally,
+    // the other POSIX calls are written against Glibc, and CI builds and tests on Linux alone.
     products: [
         .executable(name: "ossbatch", targets: ["ossbatch"]),
         .executable(name: "local-oss", targets: ["local-oss"]),
         .library(name: "OSSBatch", targets: ["OSSBatch"]),
+        .library(name: "OSSProtocol", targets: ["OSSProtocol"]),
         .library(name: "OSSKit", targets: ["OSSKit"]),
         .library(name: "LocalOSS", targets: ["LocalOSS"]),
         // Test-only: LD_PRELOADed into `ossbatch` by the disk-full test (Tests/Shims/DiskFullShim).
@@ -26,14 +28,17 @@ let package = Package(
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
 
         .target(name: "Digests", dependencies: ["COpenSSL", "CLZMA"]),
-        .target(name: "CurlHTTP", dependencies: ["CCurl", "Digests"]),
-        .target(name: "OSSKit", dependencies: ["CurlHTTP", "Digests"]),
+        // The OSS protocol without a network: signing, XML, errors, object options and the HTTP transport
+        // seam (value types + `HTTPTransport`). LocalOSS builds on it without libcurl.
+        .target(name: "OSSProtocol", dependencies: ["Digests"]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "Digests", "OSSProtocol"]),
+        .target(name: "OSSKit", dependencies: ["OSSProtocol", "Digests"]),
         // POSIX directory walking and stat: the one place with file-system pointers.
         .target(name: "LocalFiles"),
         .target(
             name: "OSSBatch",
             dependencies: [
-                "OSSKit", "Digests", "LocalFiles",
+                "OSSKit", "OSSProtocol", "Digests", "LocalFiles",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -41,7 +46,8 @@ let package = Package(
         .executableTarget(
             name: "ossbatch",
             dependencies: [
-                "OSSBatch",
+                // The CLI chooses the transport: the engine itself never sees libcurl.
+                "OSSBatch", "OSSProtocol", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -49,7 +55,7 @@ let package = Package(
         .target(
             name: "LocalOSS",
             dependencies: [
-                "Digests", "OSSKit", "LocalFiles",
+                "Digests", "OSSProtocol", "LocalFiles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -67,13 +73,13 @@ let package = Package(
         .executableTarget(name: "crc64-bench", dependencies: ["Digests"], path: "Benchmarks/crc64"),
         .executableTarget(
             name: "curl-bench",
-            dependencies: ["CurlHTTP"],
+            dependencies: ["CurlHTTP", "OSSProtocol"],
             path: "Benchmarks/curl",
             exclude: ["sink.py"]
         ),
         .executableTarget(
             name: "upload-bench",
-            dependencies: ["OSSKit", "CurlHTTP", "Digests"],
+            dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP", "Digests"],
             path: "Benchmarks/upload",
             exclude: ["run.sh"]
         ),
@@ -81,13 +87,17 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LocalOSS"], path: "Tests/TestSupport"),
         .target(name: "DiskFullShim", path: "Tests/Shims/DiskFullShim", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "OSSKitTests", dependencies: ["OSSKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "TestSupport"]),
-        .testTarget(name: "LocalOSSTests", dependencies: ["LocalOSS", "OSSKit", "CurlHTTP", "TestSupport"]),
+        .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP"]),
+        .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "TestSupport"]),
+        .testTarget(
+            name: "LocalOSSTests",
+            dependencies: ["LocalOSS", "OSSKit", "OSSProtocol", "CurlHTTP", "Digests", "TestSupport"]
+        ),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: [
-                "CurlHTTP", "Digests", "TestSupport",
+                "CurlHTTP", "OSSProtocol", "Digests", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -95,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["OSSBatch", "OSSKit", "LocalOSS", "CurlHTTP", "TestSupport"]
+            dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "LocalOSS", "CurlHTTP", "Digests", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -9,6 +9,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import OSSProtocol
 #endif
 
 func cpuSeconds() -> Double {

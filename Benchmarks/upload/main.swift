@@ -7,6 +7,7 @@ import CurlHTTP
 import Digests
 import Foundation
 import OSSKit
+import OSSProtocol
 
 struct Arguments {
     var endpoint = "http://127.0.0.1:9000"
@@ -74,7 +75,7 @@ let client = OSSClient(
         addressing: .path
     ),
     credentials: credentials,
-    http: http
+    transport: http
 )
 
 let clock = ContinuousClock()

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import OSSProtocol
 import Synchronization
 
 /// The one thread that owns the multi handle and every easy handle. Other threads only touch the

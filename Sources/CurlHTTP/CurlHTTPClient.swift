@@ -1,24 +1,8 @@
-/// Settings for `CurlHTTPClient`.
-public struct CurlHTTPConfiguration: Sendable {
-    /// TCP+TLS connect timeout, seconds.
-    public var connectTimeout: Double = 10
-    /// A transfer slower than `lowSpeedLimit` bytes/s for `lowSpeedTime` seconds is aborted as `.timeout`.
-    public var lowSpeedLimit: Int = 1024
-    public var lowSpeedTime: Int = 30
-    /// Connections kept alive for reuse (curl's connection cache).
-    public var maxConnections: Int = 64
-    /// Verify the server's TLS certificate and host name. Always on unless a test turns it off.
-    public var verifyTLS: Bool = true
-    /// Bytes per second over every request body this client sends; 0 = unlimited.
-    public var maxSendBytesPerSecond: Int64 = 0
-    public var userAgent: String = "ossbatch"
-
-    public init() {}
-}
+import OSSProtocol
 
 /// HTTP over libcurl's multi interface: one driver thread owns every curl handle; `send` suspends the
 /// calling task until the response is complete. Connections are reused across requests.
-public final class CurlHTTPClient: Sendable {
+public final class CurlHTTPClient: HTTPTransport {
     /// curl's upload buffer per transfer (CURLOPT_UPLOAD_BUFFERSIZE): bytes per read callback.
     static let uploadBufferSize = 1 << 20
 
@@ -34,9 +18,13 @@ public final class CurlHTTPClient: Sendable {
     }
 
     /// Sends `request` and returns the whole response. HTTP error statuses are responses, not throws;
-    /// only transport failures throw `HTTPTransportError`. With `md5: true` the body's MD5 is computed
-    /// while it streams (`HTTPResponse.sentBodyMD5`). Task cancellation aborts the transfer (`.cancelled`).
-    public func send(_ request: HTTPRequest, md5: Bool = false) async throws -> HTTPResponse {
+    /// only transport failures throw `HTTPTransportError`. Task cancellation aborts the transfer (`.cancelled`).
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await send(request, md5: false)
+    }
+
+    /// `send(_:)`, and with `md5: true` the body's MD5 is computed while it streams (`HTTPResponse.sentBodyMD5`).
+    public func send(_ request: HTTPRequest, md5: Bool) async throws -> HTTPResponse {
         let transfer = Transfer(request: request, md5: md5, meter: driver.meter)
         let driver = self.driver
         return try await withTaskCancellationHandler {

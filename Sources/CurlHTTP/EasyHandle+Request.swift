@@ -1,4 +1,5 @@
 import CCurl
+import OSSProtocol
 
 extension EasyHandle {
     /// Sets every option for `transfer`: the connection settings, the method and body mechanics, the

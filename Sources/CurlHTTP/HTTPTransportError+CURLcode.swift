@@ -1,4 +1,5 @@
 import CCurl
+import OSSProtocol
 
 extension HTTPTransportError {
     /// Classifies a failed transfer. `detail` is curl's CURLOPT_ERRORBUFFER text (host and port, never

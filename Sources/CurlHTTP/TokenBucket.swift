@@ -8,7 +8,9 @@ struct TokenBucket {
     private var last: ContinuousClock.Instant
 
     init(bytesPerSecond: Int64) {
-        rate = max(1, bytesPerSecond)
+        // At most 1 TiB/s (the manifest's own limit), so `seconds * rate` below cannot overflow for a
+        // value read back from a hand-edited report.
+        rate = min(max(1, bytesPerSecond), 1 << 40)
         capacity = max(16 * 1024, rate / 10)
         tokens = capacity
         last = .now
@@ -39,7 +41,8 @@ struct TokenBucket {
         let now = ContinuousClock.now
         let elapsed = now - last
         let (seconds, attoseconds) = elapsed.components
-        let earned = seconds * rate + Int64(Double(attoseconds) * 1e-18 * Double(rate))
+        // A bucket idle for days is simply full: the elapsed seconds are capped well below overflow.
+        let earned = min(seconds, 1 << 20) * rate + Int64(Double(attoseconds) * 1e-18 * Double(rate))
         guard earned > 0 else { return }
         tokens = min(capacity, tokens + earned)
         last = now

@@ -1,5 +1,6 @@
 import CCurl
 import Digests
+import OSSProtocol
 import Synchronization
 
 /// One request in flight: its body cursor and hashes, the response being collected, and the continuation

@@ -52,6 +52,16 @@ struct LocalOSSCommand: AsyncParsableCommand {
     @Flag(help: "Hash and drop bodies, keep only sizes, hashes and metadata (benchmarks).")
     var discard = false
 
+    func validate() throws {
+        // Bounded so that the server's clock arithmetic and date formatting stay finite.
+        if let maxClockSkew, !(0...86_400 * 365).contains(maxClockSkew) {
+            throw ValidationError("--max-clock-skew must be between 0 and 31536000 seconds (a year)")
+        }
+        guard (-86_400 * 3650...86_400 * 3650).contains(clockOffset) else {
+            throw ValidationError("--clock-offset must be between -315360000 and 315360000 seconds (ten years)")
+        }
+    }
+
     func run() async throws {
         var keys: [String: String] = [:]
         var specs = accessKeys

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurlHTTP
 import Foundation
 import Logging
 import OSSBatch
@@ -18,6 +19,8 @@ struct AbortCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try target.load()
         let logger = BatchRunner.makeLogger(options: execution, display: ProgressHolder())
+        let transport = CurlHTTPClient()
+        defer { transport.shutdown() }
         do {
             let result = try await UploadAborter(
                 report: loaded,
@@ -26,7 +29,8 @@ struct AbortCommand: AsyncParsableCommand {
                     commandLineFile: execution.credentialsFile,
                     profile: execution.profile,
                     manifestSource: loaded.credentials
-                )
+                ),
+                transport: transport
             ).abortAll()
             print("aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed")
             throw ExitCode(result.failed == 0 ? ExitStatus.success.rawValue : ExitStatus.jobsFailed.rawValue)

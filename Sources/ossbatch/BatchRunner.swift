@@ -1,42 +1,8 @@
 import ArgumentParser
-import Foundation
+import CurlHTTP
 import Logging
 import OSSBatch
-import OSSKit
-
-/// Options shared by `run` and `resume`: credentials, progress and logging.
-struct ExecutionOptions: ParsableArguments {
-    @Option(
-        help: ArgumentHelp(
-            "INI file with access_key_id / access_key_secret [/ security_token] (mode 0600).",
-            valueName: "file"
-        )
-    )
-    var credentialsFile: String?
-
-    @Option(help: "Profile (section) of the credentials file. Default: the manifest's, else 'default'.")
-    var profile: String?
-
-    @Option(help: ArgumentHelp("Seconds between progress lines when stderr is not a terminal.", valueName: "seconds"))
-    var progressInterval: Double = 30
-
-    @Flag(help: "No progress and no summary on success; warnings and errors only.")
-    var quiet = false
-
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
-    var logLevel: String = "info"
-
-    @Option(help: ArgumentHelp("text or json.", valueName: "format"))
-    var logFormat: String = "text"
-
-    mutating func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
-        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
-        guard progressInterval > 0 else { throw ValidationError("--progress-interval must be positive") }
-    }
-}
+import OSSProtocol
 
 /// Runs a batch from a report to its end, the part `run` and `resume` share: credentials, the engine,
 /// signals, progress, the summary and the exit code.
@@ -69,7 +35,14 @@ enum BatchRunner {
             return .fatal
         }
 
-        let session = BatchSession(report: report, store: store, credentials: credentials, logger: logger)
+        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
+        let session = BatchSession(
+            report: report,
+            store: store,
+            credentials: credentials,
+            transport: transport,
+            logger: logger
+        )
         let engine = session.engine
         let watcher = SignalWatcher { name, repeated in
             if repeated {
@@ -89,7 +62,7 @@ enum BatchRunner {
         let result = await engine.run(command: command)
         progress.stop()
         watcher.cancel()
-        session.http.shutdown()
+        transport.shutdown()
 
         let elapsed = ContinuousClock.now - started
         let summary = RunSummary(
@@ -112,14 +85,4 @@ enum BatchRunner {
             StderrLogHandler(logLevel: effective, format: format, label: label, beforeWrite: { display.clear() })
         }
     }
-}
-
-/// The progress display once it exists, for the log handler to clear its line before writing.
-final class ProgressHolder: @unchecked Sendable {
-    // Set once before the run starts, read from log calls afterwards.
-    private let lock = NSLock()
-    private var display: ProgressDisplay?
-
-    func set(_ d: ProgressDisplay) { lock.withLock { display = d } }
-    func clear() { lock.withLock { display }?.clearLine() }
 }

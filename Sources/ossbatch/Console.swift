@@ -15,11 +15,16 @@ enum Console {
 
     static func warn(_ text: String) { printError("warning: \(text)") }
 
-    /// Prints every diagnostic at once and returns the exit code for an invalid manifest.
+    /// Prints the diagnostics (the first `ManifestError.printedLimit` of them, then how many more) and
+    /// returns the exit code for invalid input. Command-line problems are counted apart from the manifest's.
     static func report(_ error: ManifestError) -> ExitCode {
-        printError(error.description)
-        let count = error.diagnostics.count
-        printError("\(count) error\(count == 1 ? "" : "s") in the manifest; nothing was sent")
+        printError(error.rendered())
+        let flags = error.diagnostics.filter { $0.flag != nil }.count
+        let manifest = error.diagnostics.count - flags
+        var counts: [String] = []
+        if flags > 0 { counts.append("\(flags) error\(flags == 1 ? "" : "s") on the command line") }
+        if manifest > 0 { counts.append("\(manifest) error\(manifest == 1 ? "" : "s") in the manifest") }
+        printError(counts.joined(separator: " and ") + "; nothing was sent")
         return ExitCode(ExitStatus.invalidInput.rawValue)
     }
 }

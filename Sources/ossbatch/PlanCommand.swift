@@ -10,8 +10,8 @@ struct PlanCommand: AsyncParsableCommand {
         discussion: """
             Prints the target and totals (files, bytes, single puts, multipart jobs, parts). \
             With --json, prints the whole plan, every job included, as JSON on stdout. \
-            Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all at once. \
-            Exits 0 when the manifest is valid and 2 when it is not.
+            Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all at once \
+            (the first 20, then how many more). Exits 0 when the manifest is valid and 2 when it is not.
             """
     )
 

@@ -14,6 +14,14 @@ struct ReportArguments: ParsableArguments {
     )
     var endpoint: String?
 
+    mutating func validate() throws {
+        if let endpoint, TargetOverrides.endpointURL(endpoint) == nil {
+            throw ValidationError(
+                "--endpoint '\(endpoint)' is not an endpoint; expected a host name with an optional http:// or https:// scheme and port"
+            )
+        }
+    }
+
     /// The report with its journal folded in, opened for writing the outcome of this run.
     func open() throws -> (ReportStore, Report) {
         let (store, report) = try orInvalidInput { try ReportStore.open(self.report) }
@@ -27,7 +35,7 @@ struct ReportArguments: ParsableArguments {
 
     private func overridden(_ report: Report) -> Report {
         var report = report
-        if let endpoint { report.target.endpoint = endpoint }
+        if let url = endpoint.flatMap(TargetOverrides.endpointURL) { report.target.endpoint = url }
         return report
     }
 

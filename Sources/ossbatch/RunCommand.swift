@@ -31,7 +31,10 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let plan = try target.plan(manifest)
-        let reportPath = report.map { ($0 as NSString).expandingTildeInPath } ?? RunCommand.defaultReportPath(for: plan)
+        // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
+        let reportPath =
+            report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
+            ?? RunCommand.defaultReportPath(for: plan)
         if plan.jobs.isEmpty && !plan.allowEmpty {
             Console.printError("error: the manifest selects no files (add allow_empty: true if that is fine)")
             throw ExitCode(ExitStatus.jobsFailed.rawValue)

@@ -2,12 +2,6 @@ import Foundation
 import Logging
 import OSSBatch
 
-/// Log line format on stderr.
-enum LogFormat: String, CaseIterable {
-    case text
-    case json
-}
-
 /// swift-log handler writing one line per message to stderr, as text (`LEVEL message key=value`) or as JSON
 /// objects for log collectors. It only prints what callers log; nothing logs credentials.
 struct StderrLogHandler: LogHandler {

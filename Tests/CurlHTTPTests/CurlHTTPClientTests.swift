@@ -1,6 +1,7 @@
 import CurlHTTP
 import Digests
 import Foundation
+import OSSProtocol
 import TestSupport
 import Testing
 

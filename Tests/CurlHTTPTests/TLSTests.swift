@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import OSSProtocol
 import TestSupport
 import Testing
 

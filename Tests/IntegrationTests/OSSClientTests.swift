@@ -3,6 +3,7 @@ import Digests
 import Foundation
 import LocalOSS
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 
@@ -123,7 +124,7 @@ import Testing
                 accessKeyID: OSSClientHarness.keyID,
                 accessKeySecret: OSSClientHarness.secret
             ),
-            http: h.http
+            transport: h.http
         )
         for i in 0..<5 {
             _ = try await client.putObject(
@@ -187,7 +188,7 @@ import Testing
         let error = await #expect(throws: OSSError.self) {
             _ = try await h.client.listParts(bucket: Self.bucket, key: "ab", uploadID: uploadID)
         }
-        #expect(error?.code == "NoSuchUpload")
+        #expect(error?.code == .noSuchUpload)
         guard case .service(let service, let attempts)? = error else {
             Issue.record("not a service error")
             return
@@ -203,7 +204,7 @@ import Testing
                 try await body()
                 return (nil, nil)
             } catch let e as OSSError {
-                if case .service(let s, let attempts) = e { return (s.code, attempts) }
+                if case .service(let s, let attempts) = e { return (s.code.rawValue, attempts) }
                 return ("\(e)", nil)
             } catch { return ("\(error)", nil) }
         }
@@ -280,7 +281,7 @@ import Testing
             Issue.record("not a service error: \(String(describing: error))")
             return
         }
-        #expect(service.code == "SignatureDoesNotMatch" && service.httpStatus == 403 && attempts == 1)
+        #expect(service.code == .signatureDoesNotMatch && service.httpStatus == 403 && attempts == 1)
         #expect(!service.requestID.isEmpty && "\(error!)".contains(service.requestID))
         #expect(!"\(error!)".contains("not-the-secret"))
         let head = await #expect(throws: OSSError.self) {
@@ -292,7 +293,7 @@ import Testing
     @Test func a503ThenSuccessIsRetriedAndReported() async throws {
         let h = try await OSSClientHarness.start()
         defer { Task { await h.stop() } }
-        h.server.faults.add(.failNth(1, .putObject, status: 503, code: "ServiceUnavailable"))
+        h.server.faults.add(.failNth(1, .putObject, status: 503, code: .serviceUnavailable))
         let put = try await h.client.putObject(
             bucket: Self.bucket,
             key: "retry",
@@ -303,7 +304,7 @@ import Testing
         #expect(h.operations == ["PutObject 503", "PutObject 200"])
         #expect(
             h.retries.count == 1 && h.retries.first?.operation == "PutObject"
-                && h.retries.first?.error.code == "ServiceUnavailable"
+                && h.retries.first?.error.code == .serviceUnavailable
         )
     }
 
@@ -314,7 +315,7 @@ import Testing
             FaultRule(
                 operation: .initiateMultipartUpload,
                 count: nil,
-                action: .fail(status: 500, code: "InternalError")
+                action: .fail(status: 500, code: .internalError)
             )
         )
         let error = await #expect(throws: OSSError.self) {
@@ -325,7 +326,7 @@ import Testing
             Issue.record("not a service error")
             return
         }
-        #expect(service.code == "InternalError" && attempts == 3 && h.retries.map(\.attempt) == [1, 2])
+        #expect(service.code == .internalError && attempts == 3 && h.retries.map(\.attempt) == [1, 2])
     }
 
     @Test func aResetMidBodyIsRetriedAndTheObjectIsExact() async throws {
@@ -347,7 +348,7 @@ import Testing
                 accessKeyID: OSSClientHarness.keyID,
                 accessKeySecret: OSSClientHarness.secret
             ),
-            http: http
+            transport: http
         )
         let part = try await fresh.uploadPart(
             bucket: Self.bucket,
@@ -412,9 +413,9 @@ import Testing
         let h = try await OSSClientHarness.start()
         defer { Task { await h.stop() } }
         // Not HEAD: its error has no body, so no code to act on (as on OSS).
-        h.server.faults.add(.failNth(1, .listObjectsV2, status: 403, code: "RequestTimeTooSkewed"))
+        h.server.faults.add(.failNth(1, .listObjectsV2, status: 403, code: .requestTimeTooSkewed))
         #expect(try await h.client.listObjectsV2(bucket: Self.bucket, prefix: "none").isEmpty)
-        #expect(h.retries.first?.error.code == "RequestTimeTooSkewed")
+        #expect(h.retries.first?.error.code == .requestTimeTooSkewed)
         #expect(abs(h.client.clockOffset) <= 2)
     }
 
@@ -439,7 +440,7 @@ import Testing
             Issue.record("not a service error")
             return
         }
-        #expect(service.httpStatus == 203 && service.code == "CallbackFailed" && attempts == 1)
+        #expect(service.httpStatus == 203 && service.code == .callbackFailed && attempts == 1)
         #expect(service.details["body"] != nil)
         #expect(try await h.client.headObject(bucket: Self.bucket, key: "cb")?.size == 3)
     }
@@ -455,7 +456,7 @@ import Testing
                 retry: RetryPolicy(attempts: 2, baseDelay: 0.01, maxDelay: 0.01)
             ),
             credentials: Credentials(accessKeyID: "id", accessKeySecret: "s"),
-            http: http
+            transport: http
         )
         let error = await #expect(throws: OSSError.self) { _ = try await client.headObject(bucket: "b", key: "k") }
         guard case .transport(.connect, let attempts)? = error else {

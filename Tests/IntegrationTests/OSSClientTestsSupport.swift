@@ -3,6 +3,7 @@ import Digests
 import Foundation
 import LocalOSS
 import OSSKit
+import OSSProtocol
 import Synchronization
 import TestSupport
 
@@ -68,7 +69,7 @@ final class OSSClientHarness: Sendable {
         let client = OSSClient(
             configuration: configuration,
             credentials: Credentials(accessKeyID: keyID, accessKeySecret: clientSecret),
-            http: http
+            transport: http
         )
         return OSSClientHarness(
             directory: directory,

@@ -100,4 +100,32 @@ import Glibc
             #expect(try await TestHTTP.send("HEAD", oss.url(forKey: "k")).status == 200)
         }
     }
+
+    @Test func receiverThatNeverAnswersGives203OnceTheCallbackTimeoutHasPassed() async throws {
+        let receiver = try await CallbackReceiver(answers: false)
+        defer { receiver.stop() }
+        try await LocalOSSFixture.with(
+            accessKeyID: nil,
+            accessKeySecret: nil,
+            configure: { $0.callbackTimeout = 1 },
+            { oss in
+                let callback = Self.header(
+                    #"{"callbackUrl":"http://127.0.0.1:\#(receiver.port)/slow?a=1","callbackBody":"x=${size}"}"#
+                )
+                let started = ContinuousClock.now
+                let put = try await TestHTTP.send(
+                    "PUT",
+                    oss.url(forKey: "slow"),
+                    headers: ["x-oss-callback": callback],
+                    body: Data("data".utf8)
+                )
+                let waited = ContinuousClock.now - started
+                #expect(put.status == 203)
+                #expect(put.xml("Code") == "CallbackFailed")
+                #expect(put.xml("Message")?.contains("no reply within") == true, "\(put.text)")
+                #expect(receiver.received?.body == "x=4")
+                #expect(waited >= .milliseconds(900) && waited < .seconds(5), "\(waited)")
+            }
+        )
+    }
 }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct FaultInjectionTests {
     @Test func failsOnlyTheNthMatchingRequestWithTheGivenStatusAndCode() async throws {
         try await LocalOSSFixture.anonymous { oss in
-            oss.faults.add(.failNth(2, .putObject, status: 503, code: "ServiceUnavailable"))
+            oss.faults.add(.failNth(2, .putObject, status: 503, code: .serviceUnavailable))
             let statuses = try await (1...3).asyncMap { i in
                 try await TestHTTP.send("PUT", oss.url(forKey: "k\(i)"), body: Data("x".utf8))
             }
@@ -29,7 +29,7 @@ import Testing
                     operation: nil,
                     keyContains: "flaky",
                     count: 2,
-                    action: .fail(status: 500, code: "InternalError")
+                    action: .fail(status: 500, code: .internalError)
                 )
             )
             var flaky: [Int] = []

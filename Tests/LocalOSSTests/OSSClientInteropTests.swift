@@ -3,6 +3,7 @@ import Digests
 import Foundation
 import LocalOSS
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 
@@ -18,7 +19,7 @@ import Testing
                 retry: RetryPolicy(attempts: 3, baseDelay: 0.01, maxDelay: 0.05)
             ),
             credentials: Credentials(accessKeyID: oss.accessKeyID!, accessKeySecret: oss.accessKeySecret!),
-            http: http
+            transport: http
         )
     }
 
@@ -27,7 +28,7 @@ import Testing
         defer { http.shutdown() }
         try await LocalOSSFixture.with { oss in
             let client = Self.client(oss, http: http)
-            oss.faults.add(.failNth(1, .uploadPart, status: 503, code: "ServiceUnavailable"))
+            oss.faults.add(.failNth(1, .uploadPart, status: 503, code: .serviceUnavailable))
             let key = "client/mp.bin"
             let id = try await client.initiateMultipartUpload(
                 bucket: oss.bucket,

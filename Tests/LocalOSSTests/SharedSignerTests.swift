@@ -1,10 +1,11 @@
 import Foundation
 import LocalOSS
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 
-/// Requests signed by OSSKit's own signers (the ones OSSClient uses) are accepted; tampering is caught.
+/// Requests signed by OSSProtocol's signers (the ones OSSClient uses) are accepted; tampering is caught.
 @Suite struct SharedSignerTests {
     /// Signs `request` and sends it with curl to the fixture.
     static func send(_ oss: LocalOSSFixture, _ request: SignableRequest, body: Data? = nil) async throws -> TestReply {

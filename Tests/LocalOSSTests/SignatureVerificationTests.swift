@@ -21,7 +21,7 @@ import Testing
     static func vectors(_ file: String) throws -> [Vector] {
         // The vectors live with the signer's tests; read them in place rather than keeping a second copy.
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("OSSKitTests/Fixtures/\(file)")
+            .appendingPathComponent("OSSProtocolTests/Fixtures/\(file)")
         struct File: Decodable { var vectors: [Vector] }
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).vectors
     }

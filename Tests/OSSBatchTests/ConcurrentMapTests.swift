@@ -1,5 +1,4 @@
 import Foundation
-import OSSKit
 import Testing
 
 @testable import OSSBatch

@@ -1,6 +1,7 @@
 import Foundation
 import OSSBatch
 import OSSKit
+import OSSProtocol
 import Testing
 
 @Suite struct PlannerTests {

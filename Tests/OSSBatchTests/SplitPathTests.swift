@@ -1,5 +1,5 @@
 import Foundation
-import OSSKit
+import OSSProtocol
 import Testing
 
 @testable import OSSBatch

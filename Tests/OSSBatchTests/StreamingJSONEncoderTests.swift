@@ -1,5 +1,6 @@
 import Foundation
 import OSSKit
+import OSSProtocol
 import Testing
 
 @testable import OSSBatch

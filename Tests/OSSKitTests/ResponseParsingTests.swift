@@ -1,5 +1,5 @@
-import CurlHTTP
 import OSSKit
+import OSSProtocol
 import Testing
 
 @Suite struct ResponseParsingTests {
@@ -20,7 +20,7 @@ import Testing
             </Error>
             """
         let e = OSSServiceError(response: response(404, body, headers: [("x-oss-request-id", "other")]))
-        #expect(e.httpStatus == 404 && e.code == "NoSuchUpload" && e.requestID == "5C3D9175B6FC201293AD4890")
+        #expect(e.httpStatus == 404 && e.code == .noSuchUpload && e.requestID == "5C3D9175B6FC201293AD4890")
         #expect(e.message == "The specified upload does not exist.")
         #expect(e.hostID == "bkt.oss-cn-hangzhou.aliyuncs.com" && e.ec == "0042-00000002")
         #expect(e.details == ["UploadId": "0004B999EF518A1FE585B0C9"])
@@ -30,12 +30,12 @@ import Testing
         let e = OSSServiceError(
             response: response(403, "", headers: [("X-Oss-Request-Id", "RID1"), ("x-oss-ec", "0003-1")])
         )
-        #expect(e.requestID == "RID1" && e.ec == "0003-1" && e.code == "AccessDenied")
+        #expect(e.requestID == "RID1" && e.ec == "0003-1" && e.code == .accessDenied)
     }
 
     @Test func nonXMLErrorBodyIsKeptInDetails() {
         let e = OSSServiceError(response: response(502, "<html>bad gateway</html"))
-        #expect(e.code == "InternalError" || e.code == "HTTP502")
+        #expect(e.code == .unknown("HTTP502"))
         #expect(e.details["body"] == "<html>bad gateway</html")
     }
 

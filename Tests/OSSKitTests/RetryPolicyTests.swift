@@ -1,9 +1,9 @@
-import CurlHTTP
 import OSSKit
+import OSSProtocol
 import Testing
 
 @Suite struct RetryPolicyTests {
-    private func service(_ status: Int, _ code: String) -> OSSError {
+    private func service(_ status: Int, _ code: OSSErrorCode) -> OSSError {
         .service(OSSServiceError(httpStatus: status, code: code, message: "m", requestID: "r"), attempts: 1)
     }
 
@@ -12,9 +12,9 @@ import Testing
         let retryable: [OSSError] = [
             .transport(.connect("refused"), attempts: 1), .transport(.timeout("slow"), attempts: 1),
             .transport(.reset("rst"), attempts: 1), .transport(.tls("handshake"), attempts: 1),
-            service(500, "InternalError"), service(503, "ServiceUnavailable"), service(408, "RequestTimeout"),
-            service(429, "TooManyRequests"), service(400, "RequestTimeout"), service(400, "IncompleteBody"),
-            service(403, "RequestTimeTooSkewed"), .integrity(expected: 1, received: 2, requestID: "r"),
+            service(500, .internalError), service(503, .serviceUnavailable), service(408, .requestTimeout),
+            service(429, .tooManyRequests), service(400, .requestTimeout), service(400, .incompleteBody),
+            service(403, .requestTimeTooSkewed), .integrity(expected: 1, received: 2, requestID: "r"),
         ]
         for error in retryable { #expect(policy.isRetryable(error), "\(error)") }
     }
@@ -22,10 +22,10 @@ import Testing
     @Test func neverRetriesCredentialArgumentOrMissingResourceErrors() {
         let policy = RetryPolicy()
         let final: [OSSError] = [
-            service(403, "AccessDenied"), service(403, "InvalidAccessKeyId"), service(403, "SignatureDoesNotMatch"),
-            service(404, "NoSuchBucket"), service(404, "NoSuchUpload"), service(400, "InvalidArgument"),
-            service(400, "EntityTooSmall"), service(400, "InvalidPart"), service(409, "FileAlreadyExists"),
-            service(203, "CallbackFailed"), .transport(.certificate("untrusted"), attempts: 1),
+            service(403, .accessDenied), service(403, .invalidAccessKeyId), service(403, .signatureDoesNotMatch),
+            service(404, .noSuchBucket), service(404, .noSuchUpload), service(400, .invalidArgument),
+            service(400, .entityTooSmall), service(400, .invalidPart), service(409, .fileAlreadyExists),
+            service(203, .callbackFailed), .transport(.certificate("untrusted"), attempts: 1),
             .transport(.cancelled, attempts: 1), .transport(.bodyRead("EIO"), attempts: 1),
             .invalidResponse("bad xml", requestID: "r"),
         ]

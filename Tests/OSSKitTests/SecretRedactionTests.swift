@@ -1,5 +1,6 @@
 import CurlHTTP
 import OSSKit
+import OSSProtocol
 import Testing
 
 /// Secrets must never reach a log line, an error message or a report through `String(describing:)`.
@@ -34,7 +35,7 @@ import Testing
     @Test func errorsAndRetryEventsHideSecretAndToken() {
         let service = OSSServiceError(
             httpStatus: 403,
-            code: "SignatureDoesNotMatch",
+            code: .signatureDoesNotMatch,
             message: "mismatch",
             requestID: "r"
         )
@@ -55,7 +56,7 @@ import Testing
         let client = OSSClient(
             configuration: OSSClientConfiguration(endpoint: "http://127.0.0.1:1", region: "r"),
             credentials: Self.credentials,
-            http: http
+            transport: http
         )
         expectClean(client)
     }

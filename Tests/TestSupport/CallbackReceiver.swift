@@ -5,15 +5,16 @@ import Glibc
 #endif
 
 /// An upload-callback receiver for tests: python3's http.server on 127.0.0.1, a separate process so that it is
-/// a real HTTP peer. Records every POST (content type and body) and answers `status` with a small JSON body.
+/// a real HTTP peer. Records every POST (content type and body) and answers `status` with a small JSON body,
+/// or with `answers: false` never answers (a receiver that hangs).
 public final class CallbackReceiver: Sendable {
     let process: Process
     let directory: TemporaryDirectory
     public let port: Int
 
     static let script = #"""
-        import http.server, sys, os, itertools
-        out, status = sys.argv[1], int(sys.argv[2])
+        import http.server, sys, os, itertools, time
+        out, status, answers = sys.argv[1], int(sys.argv[2]), sys.argv[3] == 'answer'
         counter = itertools.count(1)
         class H(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
@@ -23,6 +24,9 @@ public final class CallbackReceiver: Sendable {
                 with open(tmp, 'wb') as f:
                     f.write(self.headers.get('Content-Type', '').encode() + b'\n' + body)
                 os.rename(tmp, os.path.join(out, 'request-%06d' % n))
+                if not answers:
+                    time.sleep(3600)
+                    return
                 reply = b'{"Status":"OK","from":"receiver"}' if status == 200 else b'receiver failed'
                 self.send_response(status)
                 self.send_header('Content-Type', 'application/json')
@@ -36,11 +40,13 @@ public final class CallbackReceiver: Sendable {
         s.serve_forever()
         """#
 
-    public init(status: Int = 200) async throws {
+    public init(status: Int = 200, answers: Bool = true) async throws {
         directory = try TemporaryDirectory("callback")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", CallbackReceiver.script, directory.path, "\(status)"]
+        process.arguments = [
+            "python3", "-c", CallbackReceiver.script, directory.path, "\(status)", answers ? "answer" : "hang",
+        ]
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let portFile = directory.url.appendingPathComponent("port")

@@ -1,8 +1,8 @@
 import Digests
-import OSSKit
+import OSSProtocol
 
 /// Checks a request's `Authorization` against the configured access keys, recomputing the signature with
-/// OSSKit's own `SignerV4`/`SignerV1` (one implementation of signing in the codebase).
+/// OSSProtocol's `SignerV4`/`SignerV1`, the client's own (one implementation of signing in the codebase).
 struct SignatureVerifier: Sendable {
     let accessKeys: [String: String]
     let region: String
@@ -15,7 +15,7 @@ struct SignatureVerifier: Sendable {
         guard let authorization = request.header("authorization") else {
             throw OSSRequestError(
                 403,
-                "AccessDenied",
+                .accessDenied,
                 "You have no right to access this object because of bucket acl.",
                 ec: "0003-00000001"
             )
@@ -49,7 +49,7 @@ struct SignatureVerifier: Sendable {
         guard authorization.region == region, authorization.service == "oss" else {
             throw OSSRequestError(
                 400,
-                "InvalidArgument",
+                .invalidArgument,
                 "Invalid signing region in Authorization header.",
                 ec: "0002-00000225"
             )
@@ -68,7 +68,7 @@ struct SignatureVerifier: Sendable {
         guard let secret = accessKeys[id] else {
             throw OSSRequestError(
                 403,
-                "InvalidAccessKeyId",
+                .invalidAccessKeyId,
                 "The OSS Access Key Id you provided does not exist in our records.",
                 ec: "0002-00000902",
                 extra: [("OSSAccessKeyId", id)]
@@ -81,7 +81,7 @@ struct SignatureVerifier: Sendable {
         // Like OSS, the string to sign goes back so a client author can compare; it holds no secret.
         OSSRequestError(
             403,
-            "SignatureDoesNotMatch",
+            .signatureDoesNotMatch,
             "The request signature we calculated does not match the signature you provided.",
             ec: "0002-00000040",
             extra: [("StringToSign", stringToSign)]

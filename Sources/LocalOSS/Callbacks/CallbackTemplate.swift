@@ -15,7 +15,7 @@ struct CallbackTemplate: Sendable {
         else {
             throw OSSRequestError(
                 400,
-                "InvalidArgument",
+                .invalidArgument,
                 "The callback configuration is not json format.",
                 ec: "0048-00000002"
             )
@@ -29,7 +29,7 @@ struct CallbackTemplate: Sendable {
             guard let v = CallbackTemplate.decode(variablesHeader) else {
                 throw OSSRequestError(
                     400,
-                    "InvalidArgument",
+                    .invalidArgument,
                     "The callback var is not json format.",
                     ec: "0048-00000003"
                 )

@@ -11,7 +11,11 @@ public final class FaultInjector: Sendable {
     public init() {}
 
     /// Adds a rule; rules apply in the order added, and one request can collect several actions.
-    public func add(_ rule: FaultRule) { entries.withLockedValue { $0.append(Entry(rule: rule)) } }
+    /// The rule must be valid (`rule.problem == nil`): the admin endpoint checks rules sent over HTTP first.
+    public func add(_ rule: FaultRule) {
+        precondition(rule.problem == nil, "invalid fault rule: \(rule.problem ?? "")")
+        entries.withLockedValue { $0.append(Entry(rule: rule)) }
+    }
 
     public func removeAll() { entries.withLockedValue { $0.removeAll() } }
 

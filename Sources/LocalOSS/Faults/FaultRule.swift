@@ -1,7 +1,9 @@
+import OSSProtocol
+
 /// What a fault rule does to a request it matches.
 public enum FaultAction: Sendable, Codable, Hashable {
     /// Answer with this HTTP status and OSS error code instead of running the operation.
-    case fail(status: Int, code: String)
+    case fail(status: Int, code: OSSErrorCode)
     /// Close the connection abruptly (TCP reset) once this many request-body bytes have arrived.
     case resetAfterBodyBytes(Int)
     /// Wait this long before responding.
@@ -44,7 +46,7 @@ public struct FaultRule: Sendable, Codable, Hashable {
         _ operation: OSSOperation? = nil,
         keyContains: String? = nil,
         status: Int,
-        code: String
+        code: OSSErrorCode
     ) -> FaultRule {
         FaultRule(
             operation: operation,

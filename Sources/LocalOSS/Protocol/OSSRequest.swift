@@ -1,5 +1,5 @@
 import NIOHTTP1
-import OSSKit
+import OSSProtocol
 
 /// A request head as LocalOSS sees it: addressing resolved, path and query decoded.
 struct OSSRequest: Sendable {

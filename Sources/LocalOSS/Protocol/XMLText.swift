@@ -1,7 +1,7 @@
 import Foundation
-import OSSKit
+import OSSProtocol
 
-/// Minimal XML writing for OSS's small, flat documents (reading goes through OSSKit's `XMLNode`).
+/// Minimal XML writing for OSS's small, flat documents (reading goes through OSSProtocol's `XMLNode`).
 enum XMLText {
     /// `<name>escaped value</name>`
     static func element(_ name: String, _ value: String) -> String { "<\(name)>\(xmlEscaped(value))</\(name)>" }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OSSProtocol
 
 /// `/__localoss/…`: fault rules, counters and the operation log over HTTP, for a server run as a process.
 /// Not signed: LocalOSS listens on loopback only and exists for tests.
@@ -32,7 +33,18 @@ struct AdminEndpoint {
                     rules = try JSONDecoder().decode([FaultRule].self, from: Data(bytes))
                 }
             } catch {
-                throw OSSRequestError(400, "InvalidArgument", "fault rule JSON not understood: \(error)")
+                throw OSSRequestError(400, .invalidArgument, "fault rule JSON not understood: \(error)")
+            }
+            // All or nothing: one bad rule adds none of them.
+            for (index, rule) in rules.enumerated() {
+                if let problem = rule.problem {
+                    let which = rules.count == 1 ? "the fault rule" : "fault rule \(index + 1) of \(rules.count)"
+                    throw OSSRequestError(
+                        400,
+                        .invalidArgument,
+                        "\(which) is not valid: \(problem); no rule was added"
+                    )
+                }
             }
             rules.forEach(server.faults.add)
             return OSSResponse(status: .noContent)
@@ -42,7 +54,7 @@ struct AdminEndpoint {
         default:
             throw OSSRequestError(
                 404,
-                "NoSuchAdminEndpoint",
+                .unknown("NoSuchAdminEndpoint"),  // LocalOSS's own: OSS has no admin endpoint
                 "Unknown LocalOSS admin endpoint \(request.method) /__localoss/\(path)."
             )
         }

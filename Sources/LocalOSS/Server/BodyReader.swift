@@ -63,7 +63,7 @@ final class BodyReader {
         while var chunk = try await next() {
             guard all.readableBytes + chunk.readableBytes <= limit else {
                 try await drain()
-                throw OSSRequestError(400, "InvalidArgument", "request body too large", ec: "0017-00000001")
+                throw OSSRequestError(400, .invalidArgument, "request body too large", ec: "0017-00000001")
             }
             all.writeBuffer(&chunk)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OSSProtocol
 
 extension LocalOSSServer {
     /// After a Put/Complete: without `x-oss-callback` returns `base`; otherwise POSTs the callback and relays the
@@ -30,7 +31,7 @@ extension LocalOSSServer {
             case .status(let status): message = "Response body is not valid json format. Error status : \(status)."
             }
             response = .error(
-                OSSRequestError(203, "CallbackFailed", message, ec: "0007-00000203"),
+                OSSRequestError(203, .callbackFailed, message, ec: "0007-00000203"),
                 requestID: request.requestID,
                 isHead: false
             )

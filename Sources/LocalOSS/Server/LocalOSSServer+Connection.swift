@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import OSSProtocol
 
 extension LocalOSSServer {
     /// Serves one keep-alive connection: requests in order, each body streamed to its handler.
@@ -84,7 +85,7 @@ extension LocalOSSServer {
         } catch is IncompleteBodyError {
             entry.bytes = UInt64(body.received)
             entry.status = 400
-            entry.errorCode = "IncompleteBody"
+            entry.errorCode = OSSErrorCode.incompleteBody.rawValue
             log.append(entry)
             throw IncompleteBodyError()
         }

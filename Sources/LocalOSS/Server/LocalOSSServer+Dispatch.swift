@@ -1,7 +1,7 @@
 import Digests
 import Foundation
 import NIOHTTP1
-import OSSKit
+import OSSProtocol
 
 extension LocalOSSServer {
     /// Authenticates, applies `fail`/`wrong…` faults and runs the operation.
@@ -10,11 +10,12 @@ extension LocalOSSServer {
             throw OSSRequestError(status, code, "Injected by a LocalOSS fault rule.", ec: "9999-00000000")
         }
         try verifier.verify(request)
-        try checkClockSkew(request)
+        try checkRequestTime(request)
         guard let bucket = request.bucket else {
-            throw OSSRequestError(400, "InvalidArgument", "LocalOSS serves bucket and object requests only.")
+            throw OSSRequestError(400, .invalidArgument, "LocalOSS serves bucket and object requests only.")
         }
         guard configuration.buckets.contains(bucket) else { throw OSSRequestError.noSuchBucket(bucket) }
+        try request.checkObjectName()
 
         var response: OSSResponse
         switch request.operation {
@@ -33,7 +34,7 @@ extension LocalOSSServer {
         case .listMultipartUploads: response = listUploads(request, bucket: bucket)
         case .listObjectsV2: response = try listObjects(request, bucket: bucket)
         case .unknown:
-            throw OSSRequestError(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+            throw OSSRequestError(405, .methodNotAllowed, "The specified method is not allowed against this resource.")
         }
         try await body.drain()
         for action in actions {
@@ -65,7 +66,7 @@ extension LocalOSSServer {
             sink.discardFile()
             throw OSSRequestError(
                 400,
-                "InvalidDigest",
+                .invalidDigest,
                 "The Content-MD5 you specified is not valid.",
                 ec: "0016-00000401"
             )
@@ -73,23 +74,48 @@ extension LocalOSSServer {
         return (sink, size, md5, crc)
     }
 
-    /// 403 RequestTimeTooSkewed when the request's signing time is too far from the server's clock.
-    func checkClockSkew(_ request: OSSRequest) throws(OSSRequestError) {
-        guard let limit = configuration.maxClockSkew, request.header("authorization") != nil else { return }
-        let signed =
-            request.header("x-oss-date").flatMap { SigningTime(iso8601Basic: $0) }
-            ?? request.header("date").flatMap { SigningTime(rfc1123: $0) }
-        guard let signed else { return }
+    /// A signed request's time, as OSS checks it: `x-oss-date` (ISO 8601 basic) when sent, else `Date`
+    /// (RFC 1123). A missing or unparseable one is 403 AccessDenied, never a reason to skip the check;
+    /// one further than `maxClockSkew` from the server's clock is 403 RequestTimeTooSkewed. Checked when
+    /// the server checks signatures or skew; an anonymous server without a skew limit reads no dates.
+    func checkRequestTime(_ request: OSSRequest) throws(OSSRequestError) {
+        guard request.header("authorization") != nil,
+            !configuration.accessKeys.isEmpty || configuration.maxClockSkew != nil
+        else { return }
+        let signed: SigningTime?
+        let sent: String
+        if let value = request.header("x-oss-date") {
+            (signed, sent) = (SigningTime(iso8601Basic: value), value)
+        } else if let value = request.header("date") {
+            (signed, sent) = (SigningTime(rfc1123: value), value)
+        } else {
+            throw OSSRequestError(
+                403,
+                .accessDenied,
+                "OSS authentication requires a valid Date.",
+                ec: "0002-00000503"
+            )
+        }
+        guard let signed else {
+            throw OSSRequestError(
+                403,
+                .accessDenied,
+                "OSS authentication requires a valid Date.",
+                ec: "0002-00000502",
+                extra: [("RequestTime", sent)]
+            )
+        }
+        guard let limit = configuration.maxClockSkew else { return }
         let serverTime = now
         let offset = TimeInterval(signed.epochSeconds) - serverTime.timeIntervalSince1970
         guard abs(offset) > limit else { return }
         throw OSSRequestError(
             403,
-            "RequestTimeTooSkewed",
+            .requestTimeTooSkewed,
             "The difference between the request time and the current time is too large.",
             ec: "0002-00000504",
             extra: [
-                ("RequestTime", request.header("x-oss-date") ?? request.header("date") ?? ""),
+                ("RequestTime", sent),
                 ("ServerTime", LocalOSSServer.isoDate(serverTime)),
             ]
         )

@@ -2,7 +2,7 @@ import Digests
 import Foundation
 import NIOCore
 import NIOHTTP1
-import OSSKit
+import OSSProtocol
 
 extension LocalOSSServer {
     func initiate(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
@@ -58,7 +58,7 @@ extension LocalOSSServer {
             if let md5 = request.header("content-md5"), md5 != Digests.MD5.hash(Array(text.utf8)).base64String {
                 throw OSSRequestError(
                     400,
-                    "InvalidDigest",
+                    .invalidDigest,
                     "The Content-MD5 you specified is not valid.",
                     ec: "0016-00000401"
                 )
@@ -82,7 +82,7 @@ extension LocalOSSServer {
         return try await runCallback(request, object: object, base: response)
     }
 
-    /// The parts a CompleteMultipartUpload body lists. Parsed with OSSKit's XML reader (FoundationXML), so
+    /// The parts a CompleteMultipartUpload body lists. Parsed with OSSProtocol's XML reader (FoundationXML), so
     /// entities such as Go clients' `&#34;` around ETags are decoded like OSS does.
     static func parseCompleteBody(_ text: String) throws(OSSRequestError) -> [(number: Int, etag: String)] {
         let malformed = OSSRequestError.malformedXML(

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OSSProtocol
 
 extension LocalOSSServer {
     func putObject(_ request: OSSRequest, bucket: String, body: BodyReader) async throws -> OSSResponse {
@@ -51,7 +52,7 @@ extension LocalOSSServer {
             response.body = .file(url, length: object.size)
         } else if request.method == "GET" && object.size > 0 {
             // Discard mode keeps no bytes: a GET cannot be answered truthfully.
-            throw OSSRequestError(501, "NotImplemented", "LocalOSS runs with --discard: object data is not kept.")
+            throw OSSRequestError(501, .notImplemented, "LocalOSS runs with --discard: object data is not kept.")
         } else {
             response.body = .lengthOnly(object.size)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OSSProtocol
 
 /// What a handler answers; the connection writes it.
 struct OSSResponse: Sendable {
@@ -35,13 +36,13 @@ struct OSSResponse: Sendable {
     /// OSS's error document, with `x-oss-ec`. HEAD requests get the headers only.
     static func error(_ e: OSSRequestError, requestID: String, isHead: Bool) -> OSSResponse {
         var xml =
-            "<Error>" + XMLText.element("Code", e.code) + XMLText.element("Message", e.message)
+            "<Error>" + XMLText.element("Code", e.code.rawValue) + XMLText.element("Message", e.message)
             + XMLText.element("RequestId", requestID) + XMLText.element("HostId", "127.0.0.1")
         for (name, value) in e.extra { xml += XMLText.element(name, value) }
         xml += XMLText.element("EC", e.ec) + "</Error>"
         var response = OSSResponse.xml(xml, status: HTTPResponseStatus(statusCode: e.status))
         response.headers.add(name: "x-oss-ec", value: e.ec)
-        response.errorCode = e.code
+        response.errorCode = e.code.rawValue
         if isHead { response.body = .empty }
         return response
     }

@@ -22,7 +22,7 @@ final class BodySink {
         if let file {
             fd = open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                throw OSSRequestError(500, "InternalError", "cannot create \(file.lastPathComponent): errno \(errno)")
+                throw OSSRequestError(500, .internalError, "cannot create \(file.lastPathComponent): errno \(errno)")
             }
         } else {
             fd = -1
@@ -38,7 +38,7 @@ final class BodySink {
         md5.update(bytes)
         if fd >= 0 {
             let failure = FileDescriptorWriter.writeAll(fd, bytes)
-            guard failure == 0 else { throw OSSRequestError(500, "InternalError", "write failed: errno \(failure)") }
+            guard failure == 0 else { throw OSSRequestError(500, .internalError, "write failed: errno \(failure)") }
         }
         count += UInt64(buffer.readableBytes)
     }

@@ -3,6 +3,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import OSSProtocol
 #endif
 
 extension ObjectStore {
@@ -22,7 +23,7 @@ extension ObjectStore {
         do {
             try FileManager.default.createDirectory(at: uploadDirectory(upload), withIntermediateDirectories: true)
         } catch {
-            throw OSSRequestError(500, "InternalError", "cannot create upload directory: \(error)")
+            throw OSSRequestError(500, .internalError, "cannot create upload directory: \(error)")
         }
         try persist(upload, to: uploadDirectory(upload).appendingPathComponent("upload.json"))
         index.withLockedValue { $0.uploads[id] = upload }
@@ -87,7 +88,7 @@ extension ObjectStore {
                 guard item.number > previous else {
                     throw OSSRequestError(
                         400,
-                        "InvalidPartOrder",
+                        .invalidPartOrder,
                         "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
                         ec: "0042-00000207"
                     )
@@ -99,7 +100,7 @@ extension ObjectStore {
                 else {
                     throw OSSRequestError(
                         400,
-                        "InvalidPart",
+                        .invalidPart,
                         "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
                         ec: "0042-00000206",
                         extra: [("PartNumber", "\(item.number)"), ("ETag", item.etag)]
@@ -111,13 +112,13 @@ extension ObjectStore {
         } else {
             chosen = upload.parts.keys.sorted().map { upload.parts[$0]! }
             guard !chosen.isEmpty else {
-                throw OSSRequestError(400, "InvalidPart", "The upload has no parts.", ec: "0042-00000206")
+                throw OSSRequestError(400, .invalidPart, "The upload has no parts.", ec: "0042-00000206")
             }
         }
         for part in chosen.dropLast() where part.size < ObjectStore.minimumPartSize {
             throw OSSRequestError(
                 400,
-                "EntityTooSmall",
+                .entityTooSmall,
                 "Your proposed upload is smaller than the minimum allowed size.",
                 ec: "0042-00000208",
                 extra: [("PartNumber", "\(part.number)"), ("MinSizeAllowed", "\(ObjectStore.minimumPartSize)")]
@@ -163,7 +164,7 @@ extension ObjectStore {
     private func concatenate(_ parts: [StoredPart], of upload: StoredUpload, into target: URL) throws(OSSRequestError) {
         do {
             guard FileManager.default.createFile(atPath: target.path, contents: nil) else {
-                throw OSSRequestError(500, "InternalError", "cannot create \(target.lastPathComponent)")
+                throw OSSRequestError(500, .internalError, "cannot create \(target.lastPathComponent)")
             }
             let out = try FileHandle(forWritingTo: target)
             defer { try? out.close() }
@@ -177,7 +178,7 @@ extension ObjectStore {
             }
         } catch {
             try? FileManager.default.removeItem(at: target)
-            throw OSSRequestError(500, "InternalError", "cannot assemble object: \(error)")
+            throw OSSRequestError(500, .internalError, "cannot assemble object: \(error)")
         }
     }
 }

@@ -18,7 +18,7 @@ extension ObjectStore {
     static func fileAlreadyExists(_ key: String) -> OSSRequestError {
         OSSRequestError(
             409,
-            "FileAlreadyExists",
+            .fileAlreadyExists,
             "The object you specified already exists and can not be overwritten.",
             ec: "0026-00000009",
             extra: [("Key", key)]
@@ -42,7 +42,7 @@ extension ObjectStore {
             stored.dataFile = stem + ".data"
             // rename(2) replaces the old data atomically: a reader sees the old or the new object, never a mix.
             guard rename(temporaryFile.path, dir.appendingPathComponent(stem + ".data").path) == 0 else {
-                throw OSSRequestError(500, "InternalError", "cannot store object: errno \(errno)")
+                throw OSSRequestError(500, .internalError, "cannot store object: errno \(errno)")
             }
         }
         try persist(stored, to: dir.appendingPathComponent(stem + ".json"))

@@ -1,6 +1,7 @@
 import Digests
 import Foundation
 import NIOConcurrencyHelpers
+import OSSProtocol
 
 /// Objects and multipart uploads of every bucket: an in-memory index backed by files under the data directory
 /// (`<bucket>/objects/<sha256(key)>.{data,json}`, `<bucket>/uploads/<id>/{upload.json,<n>.part}`, `tmp/`).
@@ -76,7 +77,7 @@ final class ObjectStore: Sendable {
         do {
             try ObjectStore.encoder.encode(value).write(to: url, options: .atomic)
         } catch {
-            throw OSSRequestError(500, "InternalError", "cannot write metadata: \(error)")
+            throw OSSRequestError(500, .internalError, "cannot write metadata: \(error)")
         }
     }
 

@@ -1,11 +1,5 @@
 import Foundation
-import OSSKit
-
-/// Credentials could not be found or read. Messages name the place to fix, never a secret.
-public struct CredentialsError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
-}
+import OSSProtocol
 
 /// Finds the AccessKey (and STS token) for a run, afresh on every `run` and `resume` (a token may have been
 /// rotated in between). Order: `--credentials-file`, then the manifest's `target.credentials`, then the
@@ -33,7 +27,12 @@ public struct CredentialsResolver: Sendable {
 
     public func resolve() throws(CredentialsError) -> Credentials {
         if let file = commandLineFile {
-            return try CredentialsResolver.read(file: file, profile: profile ?? manifestSource?.profile ?? "default")
+            // `~` and relative paths as in the manifest (`$HOME`; here relative to the working directory).
+            let path = PathResolver.absolute(file, relativeTo: FileManager.default.currentDirectoryPath)
+            return try CredentialsResolver.read(
+                file: path,
+                profile: profile ?? manifestSource?.profile ?? CredentialsSource.defaultProfile
+            )
         }
         if let source = manifestSource {
             return try CredentialsResolver.read(file: source.file, profile: profile ?? source.profile)
@@ -50,12 +49,18 @@ public struct CredentialsResolver: Sendable {
         return Credentials(accessKeyID: id, accessKeySecret: secret, securityToken: token)
     }
 
-    /// Reads `profile` from the INI file at `file`, refusing a file others can read.
-    static func read(file: String, profile: String) throws(CredentialsError) -> Credentials {
-        let path = (file as NSString).expandingTildeInPath
+    /// Reads `profile` from the INI file at the absolute `path`, refusing anything but a regular file and a
+    /// file others can read.
+    static func read(file path: String, profile: String) throws(CredentialsError) -> Credentials {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw CredentialsError(message: "credentials file \(path): \(String(cString: strerror(errno)))")
+        }
+        // Before the mode check: a directory's usual 0755 is not a reason to suggest chmod 600.
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw CredentialsError(
+                message: "credentials file \(path) is not a regular file (it is \(Self.kind(of: st.st_mode)))"
+            )
         }
         guard st.st_mode & 0o077 == 0 else {
             throw CredentialsError(
@@ -90,26 +95,15 @@ public struct CredentialsResolver: Sendable {
     }
 }
 
-/// The small INI dialect of credentials files.
-enum INI {
-    /// Section name → key → value. Keys are lower-cased; values trimmed.
-    static func parse(_ text: String) -> [String: [String: String]] {
-        var sections: [String: [String: String]] = [:]
-        var current: String?
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-            if line.hasPrefix("[") && line.hasSuffix("]") {
-                let name = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                current = name
-                sections[name, default: [:]] = sections[name] ?? [:]
-                continue
-            }
-            guard let section = current, let eq = line.firstIndex(of: "=") else { continue }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            sections[section, default: [:]][key] = value
+extension CredentialsResolver {
+    /// What a non-regular file is, for the message.
+    static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "not a file"
         }
-        return sections
     }
 }

@@ -2,14 +2,6 @@ import Logging
 import OSSKit
 import Synchronization
 
-/// Why a batch stops taking new work before the end.
-enum StopReason: Sendable {
-    /// SIGINT or SIGTERM.
-    case interrupted
-    /// An error that every request would hit (bad credentials, missing bucket, access denied).
-    case fatal(JobError)
-}
-
 /// Everything the jobs of one batch share: the client, the global request limit, the stop flag.
 final class BatchContext: Sendable {
     let client: OSSClient
@@ -89,14 +81,4 @@ final class BatchContext: Sendable {
             requestStop(.fatal(jobError))
         }
     }
-}
-
-/// Per-job counters, updated by concurrent part uploads.
-final class JobTally: Sendable {
-    private let state = Mutex((attempts: 0, bytes: Int64(0)))
-
-    func addAttempts(_ n: Int) { state.withLock { $0.attempts += n } }
-    func addBytes(_ n: Int64) { state.withLock { $0.bytes += n } }
-    var attempts: Int { state.withLock { $0.attempts } }
-    var bytes: Int64 { state.withLock { $0.bytes } }
 }

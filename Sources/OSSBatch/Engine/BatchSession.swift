@@ -1,41 +1,24 @@
-import CurlHTTP
-import Foundation
 import Logging
 import OSSKit
+import OSSProtocol
 
-/// Everything one `run` or `resume` needs, built from a report: the transport, the client, the engine.
+/// Everything one `run` or `resume` needs, built from a report: the client and the engine, over a transport
+/// the caller made (the `ossbatch` CLI: libcurl, with the report's bandwidth cap and concurrency) and shuts down.
 public struct BatchSession: Sendable {
-    public let http: CurlHTTPClient
     public let client: OSSClient
     public let engine: Engine
 
-    public init(report: Report, store: ReportStore, credentials: Credentials, logger: Logger) {
-        var httpConfig = CurlHTTPConfiguration()
-        httpConfig.maxSendBytesPerSecond = report.upload.bandwidth
-        httpConfig.maxConnections = max(16, report.upload.concurrency * 2)
-        httpConfig.userAgent = "ossbatch/\(OSSBatchVersion.current)"
-        http = CurlHTTPClient(configuration: httpConfig)
+    public init(
+        report: Report,
+        store: ReportStore,
+        credentials: Credentials,
+        transport: any HTTPTransport,
+        logger: Logger
+    ) {
         var clientConfig = report.clientConfiguration
         // Retries are normal on a long batch; the log says which request and why (never a secret).
         clientConfig.onRetry = { event in logger.info("retrying: \(event)") }
-        client = OSSClient(configuration: clientConfig, credentials: credentials, http: http)
-        engine = Engine(report: report, store: store, client: client, http: http, logger: logger)
-    }
-}
-
-public enum OSSBatchVersion {
-    public static let current = "0.1.0"
-}
-
-extension Report {
-    /// How to reach the report's target: endpoint, region, signature, addressing and retry policy.
-    public var clientConfiguration: OSSClientConfiguration {
-        OSSClientConfiguration(
-            endpoint: target.endpoint,
-            region: target.region,
-            signature: target.signature,
-            addressing: target.addressing,
-            retry: upload.retry
-        )
+        client = OSSClient(configuration: clientConfig, credentials: credentials, transport: transport)
+        engine = Engine(report: report, store: store, client: client, logger: logger)
     }
 }

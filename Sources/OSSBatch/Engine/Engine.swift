@@ -1,14 +1,7 @@
-import CurlHTTP
-import Foundation
 import Logging
 import OSSKit
+import OSSProtocol
 import Synchronization
-
-/// How a run ended, for the CLI.
-public struct RunResult: Sendable {
-    public var report: Report
-    public var exitStatus: ExitStatus
-}
 
 /// Runs the unfinished jobs of a report under the batch's global limits, recording every outcome in the
 /// report's journal as it happens and the final state in the report.
@@ -21,13 +14,14 @@ public final class Engine: Sendable {
     public let progress = BatchProgress()
     private let context: BatchContext
     private let store: ReportStore
-    private let http: CurlHTTPClient
+    /// The client's transport, read for the bytes sent.
+    private let transport: any HTTPTransport
     private let state: Mutex<Report>
     private let runTask = Mutex<Task<Void, Never>?>(nil)
 
-    public init(report: Report, store: ReportStore, client: OSSClient, http: CurlHTTPClient, logger: Logger) {
+    public init(report: Report, store: ReportStore, client: OSSClient, logger: Logger) {
         self.store = store
-        self.http = http
+        transport = client.transport
         state = Mutex(report)
         context = BatchContext(
             client: client,
@@ -94,12 +88,12 @@ public final class Engine: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
                     try? store.syncJournal()
-                    progress.setBytesSent(http.bodyBytesSent)
+                    progress.setBytesSent(transport.bodyBytesSent)
                 }
             }
             await task.value
             flusher.cancel()
-            progress.setBytesSent(http.bodyBytesSent)
+            progress.setBytesSent(transport.bodyBytesSent)
         }
 
         return finish(writeError: writeError)

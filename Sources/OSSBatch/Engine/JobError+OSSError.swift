@@ -1,12 +1,18 @@
-import CurlHTTP
 import OSSKit
+import OSSProtocol
 
 extension JobError {
     /// The report's view of a client error: OSS's code, message, request id and EC, or a transport class.
     init(_ error: OSSError) {
         switch error {
         case .service(let e, _):
-            self.init(code: e.code, message: e.message, httpStatus: e.httpStatus, requestID: e.requestID, ec: e.ec)
+            self.init(
+                code: e.code.rawValue,
+                message: e.message,
+                httpStatus: e.httpStatus,
+                requestID: e.requestID,
+                ec: e.ec
+            )
         case .transport(let e, let attempts):
             self.init(
                 code: "TransportError",
@@ -35,9 +41,9 @@ extension JobError {
     }
 
     /// Codes that mean every request of the batch will fail the same way.
-    static let batchFatalCodes: Set<String> = [
-        "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "NoSuchBucket",
-        "SecurityTokenExpired", "InvalidSecurityToken",
+    static let batchFatalCodes: Set<OSSErrorCode> = [
+        .invalidAccessKeyId, .signatureDoesNotMatch, .accessDenied, .noSuchBucket, .securityTokenExpired,
+        .invalidSecurityToken,
     ]
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OSSKit
+import OSSProtocol
 
 /// Runs one `UploadJob` to an outcome: PutObject for small files, a resumable multipart upload for large
 /// ones. Never throws: every way a job can end is a `JobOutcome` (cancellation ends it `pending`).
@@ -33,7 +34,7 @@ struct JobRunner: Sendable {
                     )
                 else {
                     throw JobError(
-                        code: "EntityTooLarge",
+                        code: OSSErrorCode.entityTooLarge.rawValue,
                         message: "\(job.source) is now \(current.size) bytes, more than OSS's largest object"
                     )
                 }
@@ -72,7 +73,7 @@ struct JobRunner: Sendable {
                 outcome = JobOutcome(key: job.key, status: .pending)
             } else {
                 outcome = JobOutcome(key: job.key, status: .failed, error: JobError.from(error))
-                if case .service(let e, _)? = error as? OSSError, e.code == "CallbackFailed" {
+                if case .service(let e, _)? = error as? OSSError, e.code == .callbackFailed {
                     outcome.callback = CallbackResult(status: e.httpStatus, body: e.details["body"] ?? e.message)
                 }
             }

@@ -160,7 +160,7 @@ struct MultipartUpload {
                 try await client.listParts(bucket: bucket, key: key, uploadID: uploadID)
             }
             tally.addAttempts(1)
-        } catch let error as OSSError where error.code == "NoSuchUpload" {
+        } catch let error as OSSError where error.code == .noSuchUpload {
             // Completed by a run that died before deleting its checkpoint, or aborted by someone else.
             if checkpoint.completing,
                 let outcome = try await settleByHead(checkpoint, path: path, after: "the upload is gone (NoSuchUpload)")
@@ -227,7 +227,7 @@ struct MultipartUpload {
                 try await context.send(tally) {
                     try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
                 }
-            } catch let error as OSSError where error.code == "NoSuchUpload" {
+            } catch let error as OSSError where error.code == .noSuchUpload {
             } catch {
                 logger.warning("\(job.key): could not abort the discarded upload \(uploadID): \(error)")
             }
@@ -254,14 +254,14 @@ struct MultipartUpload {
                     try await context.send(tally, watched: false) {
                         try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: stray.uploadID)
                     }
-                } catch let error as OSSError where error.code == "NoSuchUpload" {
+                } catch let error as OSSError where error.code == .noSuchUpload {
                     continue
                 }
                 warnings.append(
                     "aborted upload \(stray.uploadID): an InitiateMultipartUpload whose answer was lost had started it"
                 )
             }
-        } catch let error as OSSError where error.code == "AccessDenied" {
+        } catch let error as OSSError where error.code == .accessDenied {
             context.stopCheckingStrayUploads()
             warnings.append(
                 "cannot list multipart uploads (\(error)); uploads that a lost InitiateMultipartUpload answer "
@@ -343,14 +343,14 @@ struct MultipartUpload {
                 )
             }
             tally.addAttempts(result.attempts)
-        } catch let error as OSSError where error.code == "NoSuchUpload" {
+        } catch let error as OSSError where error.code == .noSuchUpload {
             // A Complete retried after a lost response: the first may have succeeded. HEAD decides.
             if let outcome = try await settleByHead(checkpoint, path: path, after: "Complete answered NoSuchUpload") {
                 return outcome
             }
             store.remove(path)
             throw Failure(error: JobError(error), uploadID: uploadID, checkpoint: nil)
-        } catch let error as OSSError where error.code == "CallbackFailed" {
+        } catch let error as OSSError where error.code == .callbackFailed {
             // The object is stored; only the callback failed. The upload is consumed, so is the checkpoint.
             store.remove(path)
             guard case .service(let e, _) = error else { throw error }

@@ -1,6 +1,6 @@
-import CurlHTTP
 import Logging
 import OSSKit
+import OSSProtocol
 
 /// Aborts the multipart uploads a report's checkpoints hold (`ossbatch abort`), deleting each checkpoint
 /// once OSS confirms its upload is gone; then, for every unfinished multipart job, any other open upload of
@@ -15,19 +15,24 @@ public struct UploadAborter: Sendable {
     let report: Report
     let logger: Logger
     let resolver: CredentialsResolver
+    let transport: any HTTPTransport
 
-    public init(report: Report, logger: Logger, resolver: CredentialsResolver) {
+    /// `transport` is the caller's (the CLI makes a libcurl one and shuts it down afterwards).
+    public init(report: Report, logger: Logger, resolver: CredentialsResolver, transport: any HTTPTransport) {
         self.report = report
         self.logger = logger
         self.resolver = resolver
+        self.transport = transport
     }
 
     public func abortAll() async throws -> Result {
         let credentials = try resolver.resolve()
-        let http = CurlHTTPClient()
-        defer { http.shutdown() }
         let target = report.target
-        let client = OSSClient(configuration: report.clientConfiguration, credentials: credentials, http: http)
+        let client = OSSClient(
+            configuration: report.clientConfiguration,
+            credentials: credentials,
+            transport: transport
+        )
         let store = CheckpointStore(directory: report.upload.checkpointDir)
         var result = Result()
         for job in report.jobs {
@@ -38,7 +43,7 @@ public struct UploadAborter: Sendable {
                 result.aborted += 1
                 store.remove(path)
                 logger.info("\(job.spec.key): aborted upload \(uploadID)")
-            } catch let error as OSSError where error.code == "NoSuchUpload" {
+            } catch let error as OSSError where error.code == .noSuchUpload {
                 result.alreadyGone += 1
                 store.remove(path)
             } catch {
@@ -72,7 +77,7 @@ public struct UploadAborter: Sendable {
                     )
                     result.aborted += 1
                     logger.info("\(key): aborted upload \(upload.uploadID) (no checkpoint held it)")
-                } catch let error as OSSError where error.code == "NoSuchUpload" {
+                } catch let error as OSSError where error.code == .noSuchUpload {
                     result.alreadyGone += 1
                 } catch {
                     result.failed += 1

@@ -1,4 +1,4 @@
-import OSSKit
+import OSSProtocol
 
 /// One job as a line of a format-2 document, flat and snake_case, each value written once:
 /// - a report line: the job (`key`, `dir`, `name`, `size`, `mtime_ns`, `inode`, `part_size`, `part_count`,

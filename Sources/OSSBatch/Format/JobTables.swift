@@ -1,4 +1,4 @@
-import OSSKit
+import OSSProtocol
 
 /// The tables job lines refer to by index, so that what many jobs share is written once: each source
 /// directory with the device its files are on, and each distinct set of object options, in order of first

@@ -1,4 +1,4 @@
-import OSSKit
+import OSSProtocol
 
 /// `ObjectOptions` as format 2 writes them: one entry of the `options` table that job lines refer to by
 /// index. Optional strings are left out when unset; the rest is always written.

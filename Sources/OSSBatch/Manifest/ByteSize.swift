@@ -11,11 +11,22 @@ public enum ByteSize {
     /// The units, for error messages.
     public static let unitNames = "B, KiB, MiB, GiB, TiB, KB, MB, GB, TB"
 
-    /// Bytes, or `nil` when `text` is not a size.
+    /// Bytes, or `nil` when `text` is not a size (or not a whole number of bytes that fits in 63 bits).
     public static func parse(_ text: String) -> Int64? {
-        guard let bytes = parseNumber(text, units: units) else { return nil }
-        guard bytes < 9.2e18, bytes == bytes.rounded() else { return nil }
+        guard let bytes = amount(text), bytes < 9.2e18, bytes == bytes.rounded() else { return nil }
         return Int64(bytes)
+    }
+
+    /// The number of bytes `text` says, unrounded and unbounded (a range check comes first), or `nil`
+    /// when `text` is not a size.
+    static func amount(_ text: String) -> Double? { parseNumber(text, units: units) }
+
+    /// `bytes` in the manifest's own syntax, exactly: `100KiB`, `5GiB`, `1B`. For ranges in messages.
+    public static func formatExact(_ bytes: Int64) -> String {
+        for (unit, value) in units where unit.hasSuffix("iB") && bytes != 0 && bytes % Int64(value) == 0 {
+            return "\(bytes / Int64(value))\(unit)"
+        }
+        return "\(bytes)B"
     }
 
     /// `1.5 MiB`-style text for people (binary units, one decimal).
@@ -40,6 +51,15 @@ public enum DurationText {
     /// Seconds, or `nil` when `text` is not a duration.
     public static func parse(_ text: String) -> Double? {
         parseNumber(text, units: units)
+    }
+
+    /// `seconds` in the manifest's own syntax, in the largest unit that is exact: `1h`, `90s`, `200ms`.
+    public static func formatExact(_ seconds: Double) -> String {
+        for (unit, value) in units.reversed() where seconds != 0 {
+            let count = (seconds / value).rounded()
+            if abs(seconds / value - count) < 1e-9, count < 1e15 { return "\(Int64(count))\(unit)" }
+        }
+        return seconds == 0 ? "0s" : "\(seconds)s"
     }
 
     /// `0.4 s`, `26 s`, `3 m 05 s`, `2 h 10 m`: for progress lines and summaries.

@@ -1,10 +1,13 @@
-/// One problem in a manifest, rendered the way compilers do: `FILE:LINE:COLUMN: error: MESSAGE`.
+/// One problem in a manifest, rendered the way compilers do: `FILE:LINE:COLUMN: error: MESSAGE`; or one
+/// problem with a command-line flag, rendered `error: MESSAGE` (the message names the flag).
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var file: String
-    /// 1-based; `nil` when the problem has no node (an unreadable or oversized manifest).
+    /// 1-based; `nil` when the problem has no node (an unreadable or oversized manifest, a flag).
     public var line: Int?
     public var column: Int?
     public var message: String
+    /// The command-line flag at fault (`endpoint` for `--endpoint`), or `nil` for a problem in the manifest.
+    public var flag: String?
 
     public init(file: String, line: Int?, column: Int?, message: String) {
         self.file = file
@@ -17,7 +20,14 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.init(file: mark.file, line: mark.line, column: mark.column, message: message)
     }
 
+    /// A problem with the value of `--flag`, or one that adding `--flag` fixes.
+    public init(flag: String, _ message: String) {
+        self.init(file: "", line: nil, column: nil, message: message)
+        self.flag = flag
+    }
+
     public var description: String {
+        if flag != nil { return "error: \(message)" }
         var location = file
         if let line { location += ":\(line)" }
         if let column { location += ":\(column)" }
@@ -26,8 +36,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Diagnostic: Comparable {
-    /// File order, then position: the order a reader meets the problems in.
+    /// Command-line problems first, then file order and position: the order a reader meets the problems in.
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
-        (a.file, a.line ?? 0, a.column ?? 0, a.message) < (b.file, b.line ?? 0, b.column ?? 0, b.message)
+        (a.flag == nil ? 1 : 0, a.flag ?? "", a.file, a.line ?? 0, a.column ?? 0, a.message)
+            < (b.flag == nil ? 1 : 0, b.flag ?? "", b.file, b.line ?? 0, b.column ?? 0, b.message)
     }
 }

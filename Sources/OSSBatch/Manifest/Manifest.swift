@@ -1,4 +1,5 @@
 import OSSKit
+import OSSProtocol
 
 /// A decoded manifest: the YAML's values, validated one by one, each keeping the place it was written
 /// so the planner can point at it. Paths are still as written (the planner resolves them).
@@ -10,7 +11,9 @@ public struct Manifest: Sendable, Hashable {
     public var version: Int
     public var allowEmpty: Bool
     public var target: TargetSection
-    public var upload: UploadSection
+    /// The `upload:` section over `UploadSettings`' defaults; `checkpointDir` is still as written (the
+    /// planner resolves it against the manifest's directory).
+    public var upload: UploadSettings
     public var defaults: EntryOptions
     public var files: [FileEntry]
 
@@ -38,23 +41,11 @@ public struct CredentialsSection: Sendable, Hashable {
     public var profile: String
 }
 
-/// The `upload:` section, with defaults filled in (the checkpoint directory is resolved by the planner).
-public struct UploadSection: Sendable, Hashable {
-    public var concurrency = 16
-    public var filesInFlight = 8
-    public var partSize: Int64 = 8 << 20
-    public var multipartThreshold: Int64 = 16 << 20
-    public var verify = VerifyMode.crc64
-    public var checkpointDir = ".ossbatch/checkpoints"
-    public var retry = RetryPolicy()
-    public var ifExists = IfExists.overwrite
-    public var bandwidth: Int64 = 0
-}
-
 /// Per-object options, from `defaults:` or one entry; `nil` means "not said here".
 public struct EntryOptions: Sendable, Hashable {
-    /// `auto`, or a literal MIME type.
+    /// `auto` (also when unsaid: guessed from the file name), or a literal MIME type.
     public var contentType: String?
+    public static let autoContentType = "auto"
     public var acl: ObjectACL?
     public var storageClass: StorageClass?
     public var metadata: [String: String]?

@@ -1,4 +1,5 @@
 import OSSKit
+import OSSProtocol
 import Yams
 
 /// The manifest schema: which fields each section has and how each value is read.
@@ -18,9 +19,6 @@ struct ManifestDecoding {
     ]
     static let entryFields = ["source", "glob", "key", "key_prefix", "include", "exclude"] + optionFields
 
-    /// Smallest and largest part OSS accepts.
-    static let partSizeRange: ClosedRange<Int64> = (100 << 10)...(5 << 30)
-
     func manifest(_ root: Node) -> Manifest? {
         guard let fields = reader.fields(of: root, in: "the manifest", allowed: Self.topFields) else { return nil }
         var version = 1
@@ -36,14 +34,14 @@ struct ManifestDecoding {
             reader.error(root, "missing required section 'target' (endpoint, bucket, region)")
             target = TargetSection(mark: reader.mark(root))
         }
-        let upload = fields["upload"].map { self.upload($0.value) } ?? UploadSection()
+        let upload = fields["upload"].map { self.upload($0.value) } ?? UploadSettings()
         let defaults =
             fields["defaults"].map { options(of: $0.value, in: "defaults", allowed: Self.optionFields) }
             ?? EntryOptions()
         var files: [FileEntry] = []
         if let node = fields["files"]?.value {
             if case .sequence(let sequence) = node {
-                files = sequence.compactMap(entry)
+                files = entries(sequence)
                 if sequence.isEmpty { reader.error(node, "'files' is empty; list at least one source or glob") }
             } else {
                 reader.error(
@@ -77,7 +75,8 @@ struct ManifestDecoding {
         if let credentials = fields["credentials"]?.value,
             let sub = reader.fields(of: credentials, in: "target.credentials", allowed: ["file", "profile"])
         {
-            let profile = sub["profile"].flatMap { reader.string($0.value, "profile") } ?? "default"
+            let profile =
+                sub["profile"].flatMap { reader.string($0.value, "profile") } ?? CredentialsSource.defaultProfile
             if let file = sub["file"].flatMap({ reader.markedString($0.value, "file") }) {
                 section.credentials = CredentialsSection(file: file, profile: profile)
             } else if sub["file"] == nil {
@@ -87,56 +86,64 @@ struct ManifestDecoding {
         return section
     }
 
-    private func upload(_ node: Node) -> UploadSection {
-        var section = UploadSection()
-        guard let fields = reader.fields(of: node, in: "upload", allowed: Self.uploadFields) else { return section }
-        if let n = fields["concurrency"]?.value, let v = reader.int(n, "concurrency", range: 1...1024) {
-            section.concurrency = v
+    /// The `upload:` section over `UploadSettings`' defaults (the one place they are defined); the
+    /// checkpoint directory stays as written.
+    private func upload(_ node: Node) -> UploadSettings {
+        var settings = UploadSettings()
+        guard let fields = reader.fields(of: node, in: "upload", allowed: Self.uploadFields) else { return settings }
+        typealias Limits = UploadSettings
+        if let n = fields["concurrency"]?.value, let v = reader.int(n, "concurrency", range: Limits.concurrencyRange) {
+            settings.concurrency = v
         }
-        if let n = fields["files_in_flight"]?.value, let v = reader.int(n, "files_in_flight", range: 1...1024) {
-            section.filesInFlight = v
+        if let n = fields["files_in_flight"]?.value,
+            let v = reader.int(n, "files_in_flight", range: Limits.filesInFlightRange)
+        {
+            settings.filesInFlight = v
         }
-        if let n = fields["part_size"]?.value, let v = reader.size(n, "part_size") {
-            if Self.partSizeRange.contains(v) {
-                section.partSize = v
-            } else {
-                reader.error(
-                    n,
-                    "'part_size' must be between 100KiB and 5GiB (OSS part limits), not \(ByteSize.format(v))"
-                )
-            }
+        if let n = fields["part_size"]?.value,
+            let v = reader.size(n, "part_size", in: Limits.partSizeRange, why: "OSS part limits")
+        {
+            settings.partSize = v
         }
-        if let n = fields["multipart_threshold"]?.value, let v = reader.size(n, "multipart_threshold") {
-            if v >= 1 {
-                section.multipartThreshold = v
-            } else {
-                reader.error(n, "'multipart_threshold' must be at least 1 byte")
-            }
+        if let n = fields["multipart_threshold"]?.value,
+            let v = reader.size(
+                n,
+                "multipart_threshold",
+                in: Limits.multipartThresholdRange,
+                why: "a bigger file must go up in parts"
+            )
+        {
+            settings.multipartThreshold = v
         }
-        if let n = fields["verify"]?.value, let v = reader.choice(n, "verify", VerifyMode.self) { section.verify = v }
+        if let n = fields["verify"]?.value, let v = reader.choice(n, "verify", VerifyMode.self) { settings.verify = v }
         if let n = fields["checkpoint_dir"]?.value, let v = reader.string(n, "checkpoint_dir") {
-            section.checkpointDir = v
+            settings.checkpointDir = v
         }
         if let n = fields["if_exists"]?.value, let v = reader.choice(n, "if_exists", IfExists.self) {
-            section.ifExists = v
+            settings.ifExists = v
         }
-        if let n = fields["bandwidth"]?.value, let v = reader.size(n, "bandwidth", perSecond: true) {
-            section.bandwidth = v
+        if let n = fields["bandwidth"]?.value,
+            let v = reader.size(n, "bandwidth", in: Limits.bandwidthRange, perSecond: true, zeroMeans: "unlimited")
+        {
+            settings.bandwidth = v
         }
         if let n = fields["retries"]?.value,
             let sub = reader.fields(of: n, in: "upload.retries", allowed: ["attempts", "base_delay", "max_delay"])
         {
-            if let a = sub["attempts"].flatMap({ reader.int($0.value, "attempts", range: 1...100) }) {
-                section.retry.attempts = a
+            if let a = sub["attempts"].flatMap({ reader.int($0.value, "attempts", range: Limits.attemptsRange) }) {
+                settings.retry.attempts = a
             }
-            if let d = sub["base_delay"].flatMap({ reader.duration($0.value, "base_delay") }) {
-                section.retry.baseDelay = d
+            if let d = sub["base_delay"].flatMap({
+                reader.duration($0.value, "base_delay", in: Limits.retryDelayRange)
+            }) {
+                settings.retry.baseDelay = d
             }
-            if let d = sub["max_delay"].flatMap({ reader.duration($0.value, "max_delay") }) {
-                section.retry.maxDelay = d
+            if let d = sub["max_delay"].flatMap({ reader.duration($0.value, "max_delay", in: Limits.retryDelayRange) })
+            {
+                settings.retry.maxDelay = d
             }
         }
-        return section
+        return settings
     }
 
     private func options(of node: Node, in context: String, allowed: [String]) -> EntryOptions {
@@ -175,6 +182,36 @@ struct ManifestDecoding {
             bodyType: f["body_type"].flatMap { reader.string($0.value, "body_type") },
             vars: f["vars"].flatMap { reader.stringMap($0.value, "vars") } ?? [:]
         )
+    }
+
+    /// The entries of `files:`. An entry repeated through an alias (`- *e`) would upload the same files to
+    /// the same keys again: it is one error at the anchored entry, and the copies are not read (a list of
+    /// 200,000 aliases must not become 200,000 directory walks).
+    private func entries(_ sequence: Node.Sequence) -> [FileEntry] {
+        var copies: [SourceMark: Int] = [:]  // an entry's position → copies of it met
+        var written: [(mark: SourceMark, node: Node)] = []
+        var result: [FileEntry] = []
+        for item in sequence {
+            if case .mapping = item, item.mark != nil {
+                let mark = reader.mark(item)
+                if let count = copies[mark] {
+                    copies[mark] = count + 1
+                    continue
+                }
+                copies[mark] = 0
+                written.append((mark, item))
+            }
+            if let entry = entry(item) { result.append(entry) }
+        }
+        for (mark, node) in written {
+            guard let count = copies[mark], count > 0 else { continue }
+            reader.error(
+                node,
+                "this entry is listed \(count) more time\(count == 1 ? "" : "s") through an alias; "
+                    + "each copy would upload the same files to the same keys"
+            )
+        }
+        return result
     }
 
     private func entry(_ node: Node) -> FileEntry? {

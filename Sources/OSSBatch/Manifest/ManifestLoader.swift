@@ -16,6 +16,7 @@ public enum ManifestLoader {
 
     /// Decodes manifest text; `path` is used for messages and as the base of relative paths.
     public static func decode(_ text: String, path: String) throws(ManifestError) -> Manifest {
+        if let disallowed = ManifestText.disallowedCharacter(in: text, file: path) { throw ManifestError([disallowed]) }
         let tabs = TabIndentation.diagnostics(in: text, file: path)
         guard tabs.isEmpty else { throw ManifestError(tabs) }
         let root: Node?
@@ -34,6 +35,7 @@ public enum ManifestLoader {
                 )
             ])
         }
+        if let aliases = AliasExpansion.problem(in: root, file: path) { throw ManifestError([aliases]) }
         let reader = NodeReader(file: path)
         let manifest = ManifestDecoding(reader: reader, path: path).manifest(root)
         guard reader.diagnostics.isEmpty, let manifest else {
@@ -58,10 +60,7 @@ public enum ManifestLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw unreadable("cannot read the manifest (permission denied or not a file)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw unreadable("the manifest is not valid UTF-8 text")
-        }
-        return text
+        return try ManifestText.decode(data, file: path)
     }
 
     private static func isEmptyDocument(_ node: Node) -> Bool {

@@ -59,15 +59,21 @@ final class NodeReader {
     }
 
     func int(_ node: Node, _ field: String, range: ClosedRange<Int>) -> Int? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, Self.isInteger(scalar.string) else {
             error(node, "'\(field)' must be an integer, not \(describe(node))")
             return nil
         }
-        guard range.contains(value) else {
-            error(node, "'\(field)' must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
+        // Digits too many for an Int are out of range too, not "not an integer".
+        guard let value = Int(scalar.string), range.contains(value) else {
+            error(node, "'\(field)' must be between \(range.lowerBound) and \(range.upperBound), not \(describe(node))")
             return nil
         }
         return value
+    }
+
+    private static func isInteger(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     func bool(_ node: Node, _ field: String) -> Bool? {
@@ -82,24 +88,59 @@ final class NodeReader {
         return nil
     }
 
-    /// A size: a plain integer (bytes) or a string with a unit. `perSecond` also accepts a `/s` suffix.
-    func size(_ node: Node, _ field: String, perSecond: Bool = false) -> Int64? {
-        if case .scalar(let scalar) = node {
-            var text = scalar.string
-            if perSecond, text.hasSuffix("/s") { text.removeLast(2) }
-            if let bytes = ByteSize.parse(text) { return bytes }
+    /// A size within `range`: a plain integer (bytes) or a number with a unit. `perSecond` also accepts a
+    /// `/s` suffix; `zeroMeans` names what 0 means when 0 is allowed outside `range` (`unlimited`).
+    func size(
+        _ node: Node,
+        _ field: String,
+        in range: ClosedRange<Int64>,
+        why: String? = nil,
+        perSecond: Bool = false,
+        zeroMeans: String? = nil
+    ) -> Int64? {
+        let suffix = perSecond ? "/s" : ""
+        var text: String?
+        if case .scalar(let scalar) = node, !isNull(scalar) {
+            text = perSecond && scalar.string.hasSuffix("/s") ? String(scalar.string.dropLast(2)) : scalar.string
         }
-        error(
-            node,
-            "'\(field)' must be a size such as 8MiB or 100KB (units: \(ByteSize.unitNames)), not \(describe(node))"
-        )
-        return nil
+        guard let amount = text.flatMap(ByteSize.amount) else {
+            error(
+                node,
+                "'\(field)' must be a size such as 8MiB or 100KB (units: \(ByteSize.unitNames)), not \(describe(node))"
+            )
+            return nil
+        }
+        if amount == 0, zeroMeans != nil { return 0 }
+        // Compared as Double first: a value too big for Int64 is out of range, never converted.
+        guard Double(range.lowerBound) <= amount, amount <= Double(range.upperBound) else {
+            var allowed = "between \(ByteSize.formatExact(range.lowerBound))\(suffix) and "
+            allowed += "\(ByteSize.formatExact(range.upperBound))\(suffix)"
+            if let zeroMeans { allowed = "0 (\(zeroMeans)) or " + allowed }
+            error(node, "'\(field)' must be \(allowed)\(why.map { " (\($0))" } ?? ""), not \(describe(node))")
+            return nil
+        }
+        guard amount == amount.rounded() else {
+            error(node, "'\(field)' must be a whole number of bytes, not \(describe(node))")
+            return nil
+        }
+        return Int64(amount)
     }
 
-    func duration(_ node: Node, _ field: String) -> Double? {
-        if case .scalar(let scalar) = node, let seconds = DurationText.parse(scalar.string) { return seconds }
-        error(node, "'\(field)' must be a duration such as 200ms, 20s or 5m, not \(describe(node))")
-        return nil
+    /// Seconds within `range`: `200ms`, `20s`, `5m`, `1h`; a plain number is seconds.
+    func duration(_ node: Node, _ field: String, in range: ClosedRange<Double>) -> Double? {
+        guard case .scalar(let scalar) = node, !isNull(scalar), let seconds = DurationText.parse(scalar.string) else {
+            error(node, "'\(field)' must be a duration such as 200ms, 20s or 5m, not \(describe(node))")
+            return nil
+        }
+        guard range.contains(seconds) else {
+            error(
+                node,
+                "'\(field)' must be between \(DurationText.formatExact(range.lowerBound)) and "
+                    + "\(DurationText.formatExact(range.upperBound)), not \(describe(node))"
+            )
+            return nil
+        }
+        return seconds
     }
 
     func choice<E: RawRepresentable & CaseIterable>(_ node: Node, _ field: String, _: E.Type) -> E?

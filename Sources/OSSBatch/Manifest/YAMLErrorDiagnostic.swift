@@ -4,7 +4,7 @@ import Yams
 enum YAMLErrorDiagnostic {
     static func make(_ error: any Error, file: String) -> Diagnostic {
         guard let yaml = error as? YamlError else {
-            return Diagnostic(file: file, line: nil, column: nil, message: "invalid YAML: \(error)")
+            return Diagnostic(file: file, line: 1, column: 1, message: "invalid YAML: \(error)")
         }
         switch yaml {
         case .scanner(let context, let problem, let mark, _),
@@ -22,10 +22,17 @@ enum YAMLErrorDiagnostic {
                 column: context.mark.column,
                 message: "duplicate field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping"
             )
-        case .reader(let problem, _, _, _):
-            return Diagnostic(file: file, line: nil, column: nil, message: "invalid YAML input: \(problem)")
+        case .reader(let problem, let offset, _, let yaml):
+            // The manifest's text was checked first, so this is rare; still, say where.
+            let position = offset.flatMap { ManifestText.position(ofCharacterOffset: $0, in: yaml) }
+            return Diagnostic(
+                file: file,
+                line: position?.line ?? 1,
+                column: position?.column ?? 1,
+                message: "invalid YAML input: \(problem)"
+            )
         default:
-            return Diagnostic(file: file, line: nil, column: nil, message: "invalid YAML: \(yaml)")
+            return Diagnostic(file: file, line: 1, column: 1, message: "invalid YAML: \(yaml)")
         }
     }
 }

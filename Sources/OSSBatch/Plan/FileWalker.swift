@@ -1,20 +1,6 @@
 import Dispatch
 import LocalFiles
 
-/// A regular file found under a walked directory.
-struct FoundFile {
-    /// Relative path of the file's directory from the walk's root, with a trailing `/` (empty at the
-    /// root). Shared by the directory's files: a file's own relative path is built only when asked for.
-    var directory: String
-    var name: String
-    /// Where the file is: the directory's path, shared by its files, and `name`.
-    var source: SplitPath
-    let status: FileStatus
-
-    /// Path relative to the walk's root, `/`-separated.
-    var relative: String { directory + name }
-}
-
 /// Walks a directory tree: regular files only, symbolic links skipped unless followed, loops detected
 /// by the (device, inode) of every directory on the current path. Problems are collected, not thrown.
 ///
@@ -383,21 +369,6 @@ struct FileWalker: Sendable {
             )
         }
         ancestors.remove(id)
-    }
-}
-
-/// Shows arbitrary path bytes safely: printable ASCII as is, everything else as `\xNN`.
-enum PathEscaping {
-    static func escape<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var result = ""
-        for b in bytes {
-            if b >= 0x20 && b < 0x7F && b != 0x5C {
-                result.unicodeScalars.append(Unicode.Scalar(b))
-            } else {
-                result += "\\x" + String(b, radix: 16, uppercase: false).leftPadded(to: 2)
-            }
-        }
-        return result
     }
 }
 

@@ -1,5 +1,4 @@
-import OSSKit
-import Synchronization
+import OSSProtocol
 
 /// An entry's options with defaults applied, turned into `ObjectOptions` per file (only the content
 /// type depends on the file, when it is `auto`).
@@ -8,21 +7,21 @@ struct ObjectOptionsTemplate: Sendable {
     private var guessesContentType: Bool
     private let shared = OptionsByContentType()
 
+    /// Values the manifest does not give keep `ObjectOptions`' defaults (defined there only).
     init(_ options: EntryOptions) {
-        let contentType = options.contentType ?? "auto"
-        guessesContentType = contentType == "auto"
-        base = ObjectOptions(
-            contentType: guessesContentType ? nil : contentType,
-            acl: options.acl ?? .default,
-            storageClass: options.storageClass ?? .standard,
-            metadata: options.metadata ?? [:],
-            tags: options.tags ?? [:],
-            cacheControl: options.cacheControl,
-            contentDisposition: options.contentDisposition,
-            contentEncoding: options.contentEncoding,
-            forbidOverwrite: options.forbidOverwrite ?? false,
-            callback: options.callback
-        )
+        guessesContentType = options.contentType == nil || options.contentType == EntryOptions.autoContentType
+        var base = ObjectOptions()
+        if !guessesContentType { base.contentType = options.contentType }
+        if let acl = options.acl { base.acl = acl }
+        if let storageClass = options.storageClass { base.storageClass = storageClass }
+        if let metadata = options.metadata { base.metadata = metadata }
+        if let tags = options.tags { base.tags = tags }
+        base.cacheControl = options.cacheControl
+        base.contentDisposition = options.contentDisposition
+        base.contentEncoding = options.contentEncoding
+        if let forbidOverwrite = options.forbidOverwrite { base.forbidOverwrite = forbidOverwrite }
+        base.callback = options.callback
+        self.base = base
     }
 
     /// The last file extension seen and its options: the files of one directory mostly share an
@@ -49,21 +48,5 @@ struct ObjectOptionsTemplate: Sendable {
         }
         memo = Memo(fileExtension: fileExtension, options: options, template: ObjectIdentifier(shared))
         return options
-    }
-}
-
-/// One `ObjectOptions` per content type, made when the first file of that type is planned and shared by the
-/// later ones (see `ObjectOptions`). Made on demand, not up front: a generated manifest may have 100,000
-/// single-file entries, each needing one type.
-private final class OptionsByContentType: Sendable {
-    private let table = Mutex<[String: ObjectOptions]>([:])
-
-    func options(for type: String, make: () -> ObjectOptions) -> ObjectOptions {
-        table.withLock { table in
-            if let shared = table[type] { return shared }
-            let options = make()
-            table[type] = options
-            return options
-        }
     }
 }

@@ -2,7 +2,11 @@
 /// part size that keeps the part count within OSS's limit of 10,000.
 public enum PartPlanner {
     public static let maximumParts: Int64 = 10_000
+    /// OSS refuses a smaller part (bar the last one).
+    public static let minimumPartSize: Int64 = 100 << 10
     public static let maximumPartSize: Int64 = 5 << 30
+    /// The largest object one PutObject may send.
+    public static let maximumPutSize: Int64 = 5 << 30
     /// 10,000 parts of 5 GiB: the largest object multipart can build (about 48.8 TiB).
     public static let maximumObjectSize: Int64 = maximumParts * maximumPartSize
 

@@ -1,6 +1,7 @@
 import Digests
 import LocalFiles
 import OSSKit
+import OSSProtocol
 
 extension Plan {
     /// A stable identity of the job list: hex SHA-256 over the jobs' canonical forms (key, source, size,

@@ -1,5 +1,4 @@
 import LocalFiles
-import OSSKit
 
 /// Expands a `Manifest` into a `Plan`: resolves the target, finds every file, maps keys, checks them,
 /// and fixes each file's upload method. All problems are reported together as a `ManifestError`.
@@ -8,6 +7,9 @@ import OSSKit
 /// worker threads); call it before starting the batch, not from a latency-sensitive task.
 public struct Planner: Sendable {
     public var overrides: TargetOverrides
+
+    /// Key collisions reported one by one; the rest are counted.
+    static let duplicateLimit = 1000
 
     public init(overrides: TargetOverrides = .none) {
         self.overrides = overrides
@@ -46,20 +48,10 @@ public struct Planner: Sendable {
                 into: &diagnostics
             )
         }
-        let upload = manifest.upload
         let jobs = collector.finish()
         guard diagnostics.isEmpty, let target else { throw ManifestError(diagnostics) }
-        var settings = UploadSettings(
-            concurrency: upload.concurrency,
-            filesInFlight: upload.filesInFlight,
-            partSize: upload.partSize,
-            multipartThreshold: upload.multipartThreshold,
-            verify: upload.verify,
-            checkpointDir: PathResolver.absolute(upload.checkpointDir, relativeTo: manifest.directory),
-            retry: upload.retry,
-            ifExists: upload.ifExists,
-            bandwidth: upload.bandwidth
-        )
+        var settings = manifest.upload
+        settings.checkpointDir = PathResolver.absolute(settings.checkpointDir, relativeTo: manifest.directory)
         settings.retry.maxDelay = max(settings.retry.maxDelay, settings.retry.baseDelay)
         let credentials = manifest.target.credentials.map {
             CredentialsSource(
@@ -84,10 +76,17 @@ public struct Planner: Sendable {
         into diagnostics: inout [Diagnostic]
     ) {
         guard sorted.count > 1 else { return }
+        var found = 0
+        var firstMark: SourceMark?
         for i in 1..<sorted.count where sorted[i].objectKey == sorted[i - 1].objectKey {
+            found += 1
+            // Past the limit only count: two big directories mapped onto one prefix would otherwise build
+            // one message per file.
+            guard found <= Self.duplicateLimit else { continue }
             // Report at the later entry, naming the earlier one (the same entry cannot map two files to one key).
             let (a, b) = origins[i - 1] <= origins[i] ? (i - 1, i) : (i, i - 1)
             let first = marks[origins[a]]
+            firstMark = firstMark ?? marks[origins[b]]
             diagnostics.append(
                 Diagnostic(
                     marks[origins[b]],
@@ -95,6 +94,10 @@ public struct Planner: Sendable {
                         + "(the entry at line \(first.line ?? 0), column \(first.column ?? 0))"
                 )
             )
+        }
+        if found > Self.duplicateLimit, let firstMark {
+            let more = found - Self.duplicateLimit
+            diagnostics.append(Diagnostic(firstMark, "… and \(more) more files map to keys another file has"))
         }
     }
 }

@@ -13,4 +13,8 @@ public struct TargetOverrides: Sendable, Hashable {
 
     /// Nothing overridden.
     public static let none = TargetOverrides()
+
+    /// `text` as the endpoint URL a plan holds (`scheme://host[:port]`), or `nil` when it is not an endpoint:
+    /// for `--endpoint` on commands that start from a report.
+    public static func endpointURL(_ text: String) -> String? { Endpoint(text)?.url }
 }

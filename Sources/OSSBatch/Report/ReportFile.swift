@@ -1,5 +1,5 @@
 import Foundation
-import OSSKit
+import OSSProtocol
 
 /// The report file: `ossbatch-report/2`, laid out as `JobLines` (the header on the first line, one job a
 /// line), so that a report of 100,000 jobs is written and read a job at a time. Reads format 2 and format 1

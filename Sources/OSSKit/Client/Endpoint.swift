@@ -1,3 +1,5 @@
+import OSSProtocol
+
 /// A parsed OSS endpoint (`https://oss-cn-hangzhou.aliyuncs.com`, `http://127.0.0.1:9000`, or a bare host,
 /// which means https) and how it turns a bucket and key into a URL.
 public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
@@ -62,10 +64,4 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         if !request.query.isEmpty { url += "?" + request.encodedQuery }
         return url
     }
-}
-
-/// An endpoint string that is not `[http[s]://]host[:port]`.
-public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
 }

@@ -1,4 +1,4 @@
-import CurlHTTP
+import OSSProtocol
 
 extension OSSClient {
     private var pageSize: String { String(min(max(configuration.listPageSize, 1), 1000)) }

@@ -1,5 +1,5 @@
-import CurlHTTP
 import Digests
+import OSSProtocol
 
 extension OSSClient {
     /// Starts an upload. Not idempotent: an attempt whose answer was lost may have started another upload of

@@ -1,5 +1,5 @@
-import CurlHTTP
 import Digests
+import OSSProtocol
 
 extension OSSClient {
     /// Uploads `body` as `key` with `options` (callback included). The CRC-64 the server reports is checked

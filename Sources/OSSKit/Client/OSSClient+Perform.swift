@@ -1,5 +1,5 @@
-import CurlHTTP
 import Digests
+import OSSProtocol
 
 extension OSSClient {
     /// Signs and sends `operation`, retrying per the policy, and hands an accepted response to `interpret`
@@ -78,7 +78,7 @@ extension OSSClient {
         )
         let response: HTTPResponse
         do {
-            response = try await self.http.send(http)
+            response = try await transport.send(http)
         } catch let transport as HTTPTransportError {
             return (.failure(.transport(transport, attempts: attempt)), true)
         } catch is CancellationError {
@@ -89,12 +89,11 @@ extension OSSClient {
         if operation.accepts(response.status) { return (.success(response), true) }
         var service = OSSServiceError(response: response)
         if response.status == 203 {
-            // OSS stored the object but the callback receiver failed; keep its whole answer.
-            if service.code.hasPrefix("HTTP") { service.code = "CallbackFailed" }
+            // OSS stored the object but the callback receiver failed (`CallbackFailed`); keep its whole answer.
             service.details["body"] = String(decoding: response.body, as: UTF8.self)
         }
         // Without the server's time a retry would be just as skewed: then the error is final.
-        let corrected = service.code != "RequestTimeTooSkewed" || clock.correct(serverDate: response.header("Date"))
+        let corrected = service.code != .requestTimeTooSkewed || clock.correct(serverDate: response.header("Date"))
         return (.failure(.service(service, attempts: attempt)), corrected)
     }
 

@@ -1,4 +1,4 @@
-import CurlHTTP
+import OSSProtocol
 
 /// One OSS request before signing: what the retry loop re-signs and re-sends on every attempt.
 struct OperationSpec: Sendable {

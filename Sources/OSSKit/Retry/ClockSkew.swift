@@ -1,4 +1,5 @@
 import Foundation
+import OSSProtocol
 import Synchronization
 
 /// The offset between the server's clock and ours, learnt from `RequestTimeTooSkewed` answers; every request

@@ -1,8 +1,8 @@
-import CurlHTTP
+import OSSProtocol
 
 extension RetryPolicy {
     /// Codes that are retried whatever their status (timeouts on the server side, a clock to correct).
-    public static let retryableCodes: Set<String> = ["RequestTimeout", "IncompleteBody", "RequestTimeTooSkewed"]
+    public static let retryableCodes: Set<OSSErrorCode> = [.requestTimeout, .incompleteBody, .requestTimeTooSkewed]
 
     /// Whether sending the same request again may succeed: transport failures (but not an untrusted
     /// certificate, a local read error or a cancellation), 5xx, 408, 429, and the codes in `retryableCodes`.
@@ -25,12 +25,18 @@ extension RetryPolicy {
         }
     }
 
+    /// Seconds `baseDelay` and `maxDelay` may be: a retry that would wait longer than an hour is better
+    /// left to `resume`.
+    public static let delayRange: ClosedRange<Double> = 0...3600
+
     /// Seconds to wait before retry `n` (0 = the first retry): equal jitter of `min(baseDelay · 2^n, maxDelay)`,
     /// i.e. half of it fixed and half uniformly random, so retries spread out but never come back at once.
+    /// Always within `delayRange`, whatever the policy holds (a hand-edited report is read back too), so the
+    /// caller's conversion to nanoseconds cannot trap.
     public func delay<G: RandomNumberGenerator>(forRetry n: Int, using generator: inout G) -> Double {
         let exponent = Double(min(max(n, 0), 62))
-        let ceiling = min(baseDelay * pow2(exponent), maxDelay)
-        guard ceiling > 0 else { return 0 }
+        let ceiling = min(baseDelay * pow2(exponent), maxDelay, Self.delayRange.upperBound)
+        guard ceiling > 0 else { return 0 }  // also NaN
         let half = ceiling / 2
         return half + Double.random(in: 0...half, using: &generator)
     }

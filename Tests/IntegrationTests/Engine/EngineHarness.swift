@@ -4,6 +4,7 @@ import Foundation
 import LocalOSS
 import OSSBatch
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 
@@ -50,7 +51,7 @@ final class EngineHarness: @unchecked Sendable {
         OSSClient(
             configuration: OSSClientConfiguration(endpoint: endpoint, region: "local", addressing: .path),
             credentials: Credentials(accessKeyID: accessKeyID, accessKeySecret: secret),
-            http: EngineHarness.http
+            transport: EngineHarness.http
         )
     }
 

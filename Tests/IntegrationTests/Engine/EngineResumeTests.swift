@@ -1,8 +1,8 @@
-import CurlHTTP
 import Foundation
 import LocalOSS
 import OSSBatch
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 
@@ -282,7 +282,7 @@ struct EngineResumeTests {
         defer { Task { await h.stop() } }
         for i in 0..<4 { try h.writeFile("big\(i).bin", size: 1_200_000, seed: UInt64(30 + i)) }
         h.server.faults.add(
-            FaultRule(operation: .listMultipartUploads, count: nil, action: .fail(status: 403, code: "AccessDenied"))
+            FaultRule(operation: .listMultipartUploads, count: nil, action: .fail(status: 403, code: .accessDenied))
         )
         let manifest = try h.writeManifest(upload: [
             "concurrency: 1", "files_in_flight: 1", "part_size: 512KiB",

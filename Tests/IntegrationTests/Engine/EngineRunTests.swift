@@ -90,10 +90,10 @@ struct EngineRunTests {
         defer { Task { await h.stop() } }
         try h.writeFile("big.bin", size: 5_000_000, seed: 9)
         try h.writeFile("small.bin", size: 5000, seed: 10)
-        h.server.faults.add(.failNth(2, .uploadPart, status: 503, code: "ServiceUnavailable"))
+        h.server.faults.add(.failNth(2, .uploadPart, status: 503, code: .serviceUnavailable))
         h.server.faults.add(FaultRule(operation: .uploadPart, skip: 3, count: 2, action: .resetAfterBodyBytes(100_000)))
-        h.server.faults.add(.failNth(1, .putObject, status: 500, code: "InternalError"))
-        h.server.faults.add(.failNth(1, .completeMultipartUpload, status: 503, code: "ServiceUnavailable"))
+        h.server.faults.add(.failNth(1, .putObject, status: 500, code: .internalError))
+        h.server.faults.add(.failNth(1, .completeMultipartUpload, status: 503, code: .serviceUnavailable))
         let manifest = try h.writeManifest(upload: [
             "part_size: 512KiB", "multipart_threshold: 1MiB",
             "retries: {attempts: 5, base_delay: 10ms, max_delay: 100ms}",
@@ -208,7 +208,7 @@ struct EngineOutputTests {
         defer { Task { await h.stop() } }
         for i in 0..<3 { try h.writeFile("big-\(i).bin", size: 2_000_000, seed: UInt64(i)) }
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 60)))
-        h.server.faults.add(.failNth(1, .uploadPart, status: 503, code: "ServiceUnavailable"))
+        h.server.faults.add(.failNth(1, .uploadPart, status: 503, code: .serviceUnavailable))
         let manifest = try h.writeManifest(upload: [
             "concurrency: 2", "part_size: 256KiB", "multipart_threshold: 1MiB",
             "retries: {attempts: 3, base_delay: 10ms, max_delay: 20ms}",
@@ -262,7 +262,7 @@ struct EngineOutputTests {
         #expect(ok.exitCode == 0)
         #expect(ok.stdout.isEmpty && ok.stderr.isEmpty, "\(ok.stdout)\(ok.stderr)")
         h.server.faults.add(
-            FaultRule(operation: .putObject, count: nil, action: .fail(status: 400, code: "InvalidArgument"))
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 400, code: .invalidArgument))
         )
         let failed = try await h.ossbatch(["run", manifest, "--report", h.reportPath, "--quiet"])
         #expect(failed.exitCode == 1)

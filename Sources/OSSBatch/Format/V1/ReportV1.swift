@@ -1,4 +1,5 @@
 import OSSKit
+import OSSProtocol
 
 /// Reads `ossbatch-report/1`, what the first release wrote — Swift's property names as keys, job lines
 /// `{"spec":{…},"outcome":{…}}` with every job's options in full — into today's types. Never written: a

@@ -1,0 +1,40 @@
+/// What a fault rule may say: the admin endpoint refuses anything else with 400 InvalidArgument, so a rule
+/// can never make the server trap (a negative status) or put something on the wire that is not HTTP.
+extension FaultRule {
+    /// Statuses an injected failure may answer with: the error statuses OSS sends (4xx, 5xx).
+    public static let failureStatusRange = 400...599
+    /// Longest injected delay: ten minutes, beyond any client's timeout worth testing.
+    public static let delayRange = 0...600_000
+    /// OSS error codes are short CamelCase words (`ServiceUnavailable`); they go into XML and `x-oss-ec`-style
+    /// headers as they are.
+    public static let maximumCodeLength = 64
+
+    /// Why this rule is not one LocalOSS can apply, or `nil` when it is.
+    public var problem: String? {
+        if skip < 0 { return "skip must be 0 or more, not \(skip)" }
+        if let count, count < 1 { return "count must be 1 or more (or null for every further match), not \(count)" }
+        switch action {
+        case .fail(let status, let code):
+            if !Self.failureStatusRange.contains(status) {
+                return "fail.status must be an error status between \(Self.failureStatusRange.lowerBound) and "
+                    + "\(Self.failureStatusRange.upperBound), not \(status)"
+            }
+            let word = code.rawValue.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+            }
+            if code.rawValue.isEmpty || code.rawValue.utf8.count > Self.maximumCodeLength || !word {
+                return "fail.code must be 1 to \(Self.maximumCodeLength) ASCII letters and digits, like OSS's codes"
+            }
+        case .resetAfterBodyBytes(let bytes):
+            if bytes < 0 { return "resetAfterBodyBytes must be 0 or more, not \(bytes)" }
+        case .delay(let milliseconds):
+            if !Self.delayRange.contains(milliseconds) {
+                return "delay.milliseconds must be between \(Self.delayRange.lowerBound) and "
+                    + "\(Self.delayRange.upperBound), not \(milliseconds)"
+            }
+        case .dropResponse, .wrongCRC, .wrongETag:
+            break
+        }
+        return nil
+    }
+}

@@ -1,0 +1,7 @@
+/// Why a batch stops taking new work before the end.
+enum StopReason: Sendable {
+    /// SIGINT or SIGTERM.
+    case interrupted
+    /// An error that every request would hit (bad credentials, missing bucket, access denied).
+    case fatal(JobError)
+}

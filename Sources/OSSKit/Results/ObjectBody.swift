@@ -1,0 +1,4 @@
+import OSSProtocol
+
+/// A request body for PutObject and UploadPart.
+public typealias ObjectBody = HTTPRequestBody

@@ -1,0 +1,32 @@
+/// A failure below HTTP: no complete response was received.
+public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The TCP connection could not be made (refused, unreachable, DNS).
+    case connect(String)
+    /// Connect timeout, or the transfer was slower than the low-speed limit for too long.
+    case timeout(String)
+    /// The connection broke mid-request or mid-response (reset, closed early, partial body).
+    case reset(String)
+    /// TLS handshake failure (retryable).
+    case tls(String)
+    /// The server's certificate was not trusted (not retryable: retrying will not fix it).
+    case certificate(String)
+    /// Reading the request body from disk failed (errno text).
+    case bodyRead(String)
+    /// The request was cancelled (task cancellation or client shutdown).
+    case cancelled
+    /// Anything else the transport reports: its code (curl's `CURLcode` for CurlHTTP) and message.
+    case other(code: Int, message: String)
+
+    public var description: String {
+        switch self {
+        case .connect(let m): return "connection failed: \(m)"
+        case .timeout(let m): return "timed out: \(m)"
+        case .reset(let m): return "connection reset: \(m)"
+        case .tls(let m): return "TLS handshake failed: \(m)"
+        case .certificate(let m): return "TLS certificate not trusted: \(m)"
+        case .bodyRead(let m): return "reading the request body failed: \(m)"
+        case .cancelled: return "cancelled"
+        case .other(let code, let m): return "transfer failed (curl \(code)): \(m)"
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import CurlHTTP
+import OSSBatch
+
+extension CurlHTTPConfiguration {
+    /// The transport a batch runs over: the report's bandwidth cap over every request body, enough kept-alive
+    /// connections for its concurrency, and ossbatch's user agent. TLS verification stays on and proxies come
+    /// from the environment (curl's http_proxy/https_proxy/no_proxy), as for any `CurlHTTPClient`.
+    init(batch report: Report) {
+        self.init()
+        maxSendBytesPerSecond = report.upload.bandwidth
+        maxConnections = max(16, report.upload.concurrency * 2)
+        userAgent = "ossbatch/\(OSSBatchVersion.current)"
+    }
+}

@@ -1,0 +1,5 @@
+/// Log line format on stderr.
+enum LogFormat: String, CaseIterable {
+    case text
+    case json
+}

@@ -1,0 +1,77 @@
+import OSSBatch
+import OSSKit
+import Testing
+
+/// Issue 14 item 7: numbers with no sane meaning are errors at `plan`, at the value, with the allowed range.
+@Suite struct ManifestBoundsTests {
+    private func diagnostics(upload line: String) throws -> [Diagnostic] {
+        let f = try ManifestFixture(ManifestFixture.target + "upload:\n  \(line)\nfiles:\n  - source: data/\n")
+        defer { f.remove() }
+        return f.diagnostics()
+    }
+
+    @Test(arguments: [
+        ("retries: {base_delay: 99999999999999999999999}", 25, "'base_delay' must be between 0s and 1h"),
+        ("retries: {base_delay: 20000000000s}", 25, "'base_delay' must be between 0s and 1h"),
+        ("retries: {max_delay: 61m}", 24, "'max_delay' must be between 0s and 1h"),
+        ("part_size: 99999999999999999999999", 14, "'part_size' must be between 100KiB and 5GiB"),
+        ("part_size: 6GiB", 14, "'part_size' must be between 100KiB and 5GiB"),
+        ("multipart_threshold: 6GiB", 24, "'multipart_threshold' must be between 1B and 5GiB"),
+        ("multipart_threshold: 0", 24, "'multipart_threshold' must be between 1B and 5GiB"),
+        ("bandwidth: 9000000TB/s", 14, "'bandwidth' must be 0 (unlimited) or between 1KiB/s and 1TiB/s"),
+        ("bandwidth: 100/s", 14, "'bandwidth' must be 0 (unlimited) or between 1KiB/s and 1TiB/s"),
+        ("concurrency: 99999999999999999999", 16, "'concurrency' must be between 1 and 1024"),
+        ("files_in_flight: 0", 20, "'files_in_flight' must be between 1 and 1024"),
+        ("retries: {attempts: 1000}", 23, "'attempts' must be between 1 and 100"),
+    ])
+    func valueOutOfRangeIsAnErrorAtTheValueNamingTheRange(line: String, column: Int, message: String) throws {
+        let d = try diagnostics(upload: line)
+        #expect(positions(d) == [at(7, column)])
+        #expect(d.first?.message.hasPrefix(message) == true, "\(d)")
+    }
+
+    @Test func theMessageQuotesTheValueAsWritten() throws {
+        let d = try diagnostics(upload: "retries: {base_delay: 20000000000s}")
+        #expect(d.first?.message == "'base_delay' must be between 0s and 1h, not '20000000000s'")
+    }
+
+    @Test(arguments: [
+        "retries: {base_delay: 0ms, max_delay: 1h}", "part_size: 100KiB", "part_size: 5GiB",
+        "multipart_threshold: 5GiB", "bandwidth: 0", "bandwidth: 1KiB/s", "bandwidth: 1TiB/s",
+        "part_size: 100.5KiB",
+    ])
+    func valuesAtTheEdgesOfTheirRangesAreAccepted(line: String) throws {
+        #expect(try diagnostics(upload: line).isEmpty)
+    }
+
+    @Test func fractionalBytesAreAWholeNumberError() throws {
+        let d = try diagnostics(upload: "part_size: 100.0001KiB")
+        #expect(d.first?.message.hasPrefix("'part_size' must be a whole number of bytes") == true)
+    }
+
+    /// Issue 12: the defaults live in `UploadSettings` only; a manifest without `upload:` plans to them.
+    @Test func unsaidSettingsAreUploadSettingsDefaults() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n")
+        defer { f.remove() }
+        let plan = try f.plan()
+        #expect(plan.upload == UploadSettings(checkpointDir: f.path(UploadSettings.defaultCheckpointDir)))
+        #expect(plan.upload.retry == RetryPolicy())
+    }
+
+    @Test func everyLimitIsWithinWhatTheRunTimeCanHold() {
+        // The runtime turns delays into nanoseconds (UInt64) and rates into Int64 products of seconds.
+        #expect(UploadSettings.retryDelayRange.upperBound * 1e9 < Double(UInt64.max))
+        #expect(UploadSettings.bandwidthRange.upperBound <= 1 << 40)
+        #expect(UploadSettings.partSizeRange == PartPlanner.minimumPartSize...PartPlanner.maximumPartSize)
+    }
+
+    @Test func exactFormsNameTheRangeInManifestSyntax() {
+        #expect(ByteSize.formatExact(100 << 10) == "100KiB")
+        #expect(ByteSize.formatExact(5 << 30) == "5GiB")
+        #expect(ByteSize.formatExact(1) == "1B")
+        #expect(ByteSize.formatExact(1500) == "1500B")
+        #expect(DurationText.formatExact(3600) == "1h")
+        #expect(DurationText.formatExact(0.2) == "200ms")
+        #expect(DurationText.formatExact(0) == "0s")
+    }
+}
