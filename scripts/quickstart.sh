@@ -38,7 +38,7 @@ r = json.load(open(sys.argv[1]))
 t = r["totals"]
 print(f"  status {r['status']}: {t['succeeded']} succeeded, {t['skipped']} skipped, {t['failed']} failed, {t['pending']} pending of {t['jobs']} jobs, {t['bytes']} bytes")
 for j in r["jobs"]:
-    o = j["outcome"]
-    print(f"  {o['status']:9} {o['method']:9} {j['spec']['key']}  crc64={o.get('crc64')}")
+    method = "multipart" if "part_count" in j else "put"
+    print(f"  {j['status']:9} {method:9} {j['key']}  crc64={j.get('crc64')}")
 PY
 exit $status

@@ -18,7 +18,7 @@ struct PlanCommand: AsyncParsableCommand {
     @Argument(help: "The manifest (YAML). Relative paths inside it are resolved against its directory.")
     var manifest: String
 
-    @Flag(help: "Print the whole plan as JSON (keys sorted) instead of the summary.")
+    @Flag(help: "Print the whole plan as JSON (ossbatch-plan/2, one job a line) instead of the summary.")
     var json = false
 
     @OptionGroup var target: TargetOptions

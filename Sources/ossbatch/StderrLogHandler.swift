@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OSSBatch
 
 /// swift-log handler writing one line per message to stderr, as text (`LEVEL message key=value`) or as JSON
 /// objects for log collectors. It only prints what callers log; nothing logs credentials.
@@ -28,14 +29,12 @@ struct StderrLogHandler: LogHandler {
             line = "\(event.level.label): \(event.message)\(meta)\n"
         case .json:
             var object: [String: String] = [
-                "time": ISO8601DateFormatter().string(from: Date()), "level": "\(event.level)",
-                "message": "\(event.message)", "logger": label,
+                "time": Timestamp.iso8601(), "level": "\(event.level)", "message": "\(event.message)",
+                "logger": label,
             ]
             for (k, v) in merged { object[k] = "\(v)" }
-            let data =
-                (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-                ?? Data()
-            line = String(decoding: data, as: UTF8.self) + "\n"
+            // Keys in byte order, as every JSON ossbatch writes (a dictionary of strings cannot fail to encode).
+            line = String(decoding: (try? StreamingJSONEncoder().encode(object)) ?? [], as: UTF8.self) + "\n"
         }
         beforeWrite()
         FileHandle.standardError.write(Data(line.utf8))

@@ -87,11 +87,21 @@ import Testing
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let jobs = document?["jobs"] as? [[String: Any]] ?? []
         #expect(jobs.compactMap { $0["key"] as? String } == ["docs/notes.md", "t/a.txt", "t/big.bin", "t/sub/b.json"])
+        #expect(document?["format"] as? String == "ossbatch-plan/2")
+        // A multipart job has its part plan; a single put has none.
         let big = jobs.first { $0["key"] as? String == "t/big.bin" }
-        #expect(big?["method"] as? String == "multipart")
         #expect(big?["part_size"] as? Int == 102_400)
         #expect(big?["part_count"] as? Int == 3)
-        #expect((big?["options"] as? [String: Any])?["content_type"] as? String == "application/octet-stream")
+        #expect(jobs.first { $0["key"] as? String == "t/a.txt" }?["part_count"] == nil)
+        // Options and source directories are tables the jobs refer to by index.
+        let options = document?["options"] as? [[String: Any]] ?? []
+        let index = try #require(big?["options"] as? Int)
+        #expect(options.indices.contains(index))
+        #expect(options[index]["content_type"] as? String == "application/octet-stream")
+        let directories = document?["directories"] as? [[String: Any]] ?? []
+        let dirIndex = try #require(big?["dir"] as? Int)
+        let directory = try #require(directories[dirIndex]["path"] as? String)
+        #expect(directory.hasSuffix("/tree/") && big?["name"] == nil)
         #expect((document?["totals"] as? [String: Any])?["files"] as? Int == 4)
         #expect((document?["plan_id"] as? String)?.count == 64)
         // Stable output: the same plan prints the same bytes.
@@ -195,8 +205,8 @@ import Testing
                                           resolved against its directory.
 
                 OPTIONS:
-                  --json                  Print the whole plan as JSON (keys sorted) instead of
-                                          the summary.
+                  --json                  Print the whole plan as JSON (ossbatch-plan/2, one
+                                          job a line) instead of the summary.
                   --endpoint <url>        Use this endpoint instead of target.endpoint (e.g.
                                           http://127.0.0.1:9000).
                   --bucket <name>         Use this bucket instead of target.bucket.

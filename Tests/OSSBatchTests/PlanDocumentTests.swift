@@ -1,5 +1,7 @@
 import Foundation
+import OSSKit
 import OSSProtocol
+import TestSupport
 import Testing
 
 @testable import OSSBatch
@@ -14,12 +16,18 @@ import Testing
             addressing: .path
         )
         let jobs = (0..<count).map { (n: Int) -> UploadJob in
-            let identity = SourceIdentity(size: Int64(n), mtimeNanoseconds: 1, inode: UInt64(n), device: 1)
+            let multipart = n % 7 == 0
+            let identity = SourceIdentity(
+                size: multipart ? (1 << 20) + Int64(n) : Int64(n),
+                mtimeNanoseconds: 1,
+                inode: UInt64(n),
+                device: 1
+            )
             let options: ObjectOptions =
-                n % 3 == 0 ? ObjectOptions(contentType: "text/plain", metadata: ["m": "\(n)"]) : ObjectOptions()
-            let method: UploadMethod = n % 7 == 0 ? .multipart(PartPlan(partSize: 1 << 20, partCount: 2)) : .put
+                n % 3 == 0 ? ObjectOptions(contentType: "text/plain", metadata: ["m": "\(n % 2)"]) : ObjectOptions()
+            let method: UploadMethod = multipart ? .multipart(PartPlan(partSize: 1 << 20, partCount: 2)) : .put
             return UploadJob(
-                source: "/data/f\(n)",
+                source: "/data/d\(n / 1000)/f\(n)",
                 key: String(format: "k/%05d", n),
                 identity: identity,
                 options: options,
@@ -36,45 +44,53 @@ import Testing
         )
     }
 
-    /// The whole `--json` document of `plan`.
-    static func text(of plan: Plan) throws -> String {
+    /// The whole `--json` document of `plan`, and how many pieces it was written in.
+    static func text(of plan: Plan) throws -> (text: String, pieces: Int) {
         var data = Data()
-        try PlanDocument(plan).write { data.append($0) }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// The text of the lone job in a one-job document, as it sits inside the job list.
-    static func block(of job: UploadJob) throws -> String {
-        var one = plan(jobs: 0)
-        one.jobs = [job]
-        let text = try text(of: one)
-        let start = try #require(text.range(of: "\"jobs\" : [\n")).upperBound
-        let end = try #require(text.range(of: "\n  ],\n  \"manifest\"")).lowerBound
-        return String(text[start..<end])
-    }
-
-    @Test func aLargePlanIsWrittenInBatchesThatReadAsOneDocument() throws {
-        // 9,000 jobs: batches of 4,096, each split among the cores; every job's text must be what a document
-        // of that job alone holds, at the batch and part seams too.
-        let plan = Self.plan(jobs: 9000)
         var pieces = 0
-        var data = Data()
         try PlanDocument(plan).write {
             data.append($0)
             pieces += 1
         }
+        return (String(decoding: data, as: UTF8.self), pieces)
+    }
+
+    @Test func aLargePlanIsWrittenInBatchesThatReadAsOneDocument() throws {
+        // 9,000 jobs: batches of 4,096, each split among the cores.
+        let plan = Self.plan(jobs: 9000)
+        let (text, pieces) = try Self.text(of: plan)
         #expect(pieces > 3)
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(text.hasSuffix("}\n"))
-        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(document["format"] as? String == "ossbatch-plan/2")
+        #expect((document["plan_id"] as? String) == plan.planID)
+        #expect((document["totals"] as? [String: Any])?["multipart_jobs"] as? Int == 1286)
+        #expect((document["options"] as? [Any])?.count == 3)
+        #expect((document["directories"] as? [Any])?.count == 9)
         let jobs = try #require(document["jobs"] as? [[String: Any]])
         #expect(jobs.compactMap { $0["key"] as? String } == (0..<9000).map { String(format: "k/%05d", $0) })
-        for n in [0, 1, 2047, 2048, 4095, 4096, 4097, 8191, 8192, 8999] {
-            let block = try Self.block(of: plan.jobs[n])
-            #expect(text.contains(block + (n == 8999 ? "\n  ]" : ",\n")), "job \(n)")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 9000 + 3 && lines[9001] == "]}" && lines[9002].isEmpty)
+        // Same plan, same bytes.
+        #expect(try Self.text(of: Self.plan(jobs: 9000)).text == text)
+        // An empty plan has the same layout.
+        let empty = try Self.text(of: Self.plan(jobs: 0)).text
+        #expect(empty.hasSuffix(#","directories":[],"options":[],"jobs":["# + "\n]}\n"))
+    }
+
+    @Test func aPlanHasTheReportsLayoutAndJobLinesWithoutTheOutcomes() throws {
+        // One jq filter reads both: the same header line up to the tables, the same job lines but the outcome.
+        let plan = Self.plan(jobs: 20)
+        let planLines = try Self.text(of: plan).text.split(separator: "\n")
+        let dir = try TemporaryDirectory("plan")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        try ReportStore.create(at: path).write(Report(plan: plan, planID: plan.planID))
+        let reportLines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(planLines.count == reportLines.count)
+        for (p, r) in zip(planLines.dropFirst().dropLast(), reportLines.dropFirst().dropLast()) {
+            #expect(r.replacingOccurrences(of: #","status":"pending"}"#, with: "}") == p)
         }
-        // An empty plan keeps the encoder's own empty list.
-        let empty = try Self.text(of: Self.plan(jobs: 0))
-        #expect(empty.contains("\"jobs\" : [\n\n  ]"))
+        let tables = try #require(planLines[0].range(of: #","directories":"#))
+        #expect(reportLines[0].hasSuffix(planLines[0][tables.lowerBound...]))
     }
 }

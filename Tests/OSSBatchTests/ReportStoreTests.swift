@@ -5,8 +5,15 @@ import Testing
 
 @testable import OSSBatch
 
-/// The report on disk: journal replay, and the final write that copies unchanged specs from the file.
+/// The report on disk (`ossbatch-report/2`): written and read back a job per line, the journal folded in,
+/// reformatted files, damaged files, and the reports of format 1.
 struct ReportStoreTests {
+    static let tricky = ObjectOptions(
+        contentType: "text/plain",
+        metadata: ["outcome": "x", ",\"status\":\"": "{\"key\":1}"],
+        tags: ["t": "v"]
+    )
+
     static func plan(jobs: Int, dir: String) -> Plan {
         let target = Target(
             endpoint: "http://127.0.0.1:9",
@@ -15,78 +22,108 @@ struct ReportStoreTests {
             signature: .v4,
             addressing: .path
         )
-        let tricky = ObjectOptions(
-            contentType: "text/plain",
-            metadata: ["outcome": "x", ",\"outcome\":": "{\"spec\":1}"],
-            tags: ["t": "v"]
-        )
         var list: [UploadJob] = []
         for i in 0..<jobs {
-            let identity = SourceIdentity(size: Int64(i), mtimeNanoseconds: 1, inode: UInt64(i), device: 1)
+            let multipart = i % 3 == 0
+            let size = multipart ? Int64(150_000 + i) : Int64(i)
+            let identity = SourceIdentity(size: size, mtimeNanoseconds: 1, inode: UInt64(i), device: 1)
             let options: ObjectOptions = i % 2 == 0 ? tricky : ObjectOptions()
-            let method: UploadMethod = i % 3 == 0 ? .multipart(PartPlan(partSize: 102_400, partCount: 2)) : .put
-            list.append(
-                UploadJob(source: "\(dir)/f\(i)", key: "k/\(i)", identity: identity, options: options, method: method)
-            )
+            let method: UploadMethod = multipart ? .multipart(PartPlan(partSize: 102_400, partCount: 2)) : .put
+            // Two directories; one file whose name is not the key's.
+            let source = "\(dir)/\(i % 4 == 1 ? "sub/" : "")\(i == 5 ? "other-name" : "\(i)")"
+            list.append(UploadJob(source: source, key: "k/\(i)", identity: identity, options: options, method: method))
         }
         return Plan(
             manifestPath: "\(dir)/m.yaml",
             target: target,
             upload: UploadSettings(checkpointDir: "\(dir)/cp"),
-            credentials: nil,
+            credentials: CredentialsSource(file: "\(dir)/credentials", profile: "batch"),
             allowEmpty: false,
             jobs: JobList(list)
         )
     }
 
-    @Test func finalWriteCopyingUnchangedSpecsEqualsAFullEncoding() throws {
+    /// Every field of the report but its jobs, for comparing two reports.
+    static func header(_ r: Report) -> String {
+        "\(r.status) \(r.planID) \(r.manifest) \(r.target) \(r.upload) \(String(describing: r.credentials)) "
+            + "\(r.allowEmpty) \(r.createdAt) \(r.updatedAt) \(r.totals) \(String(describing: r.fatalError)) \(r.runs)"
+    }
+
+    @Test func aReportReadsBackAsItWasWritten() throws {
         let dir = try TemporaryDirectory("report")
         defer { dir.remove() }
         let path = dir.path + "/report.json"
         var report = Report(plan: ReportStoreTests.plan(jobs: 7, dir: dir.path), planID: "id")
-        let store = try ReportStore.create(at: path)
-        try store.write(report)
+        report.runs.append(RunRecord(command: "run", startedAt: "s", finishedAt: "f", status: .failed, exitCode: 1))
+        report.fatalError = JobError(code: "F", message: "fatal", httpStatus: 403, requestID: "R", ec: "0003-1")
         for i in report.jobs.indices {
             report.jobs[i].outcome.status = i == 4 ? .failed : .succeeded
             report.jobs[i].outcome.etag = "\"E\(i)\""
-            report.jobs[i].outcome.error = i == 4 ? JobError(code: "X", message: "m \"quoted\", \"outcome\":") : nil
+            report.jobs[i].outcome.crc64 = "18446744073709551615"
+            report.jobs[i].outcome.attempts = i
+            report.jobs[i].outcome.durationMilliseconds = Int64(i * 7)
+            report.jobs[i].outcome.error = i == 4 ? JobError(code: "X", message: "m \"quoted\", \"status\":") : nil
         }
+        report.jobs[3].outcome.partsReused = 1
+        report.jobs[3].outcome.callback = CallbackResult(status: 203, body: "no")
+        report.jobs[3].outcome.warnings = ["w"]
         report.jobs[3].spec.identity.size = 999  // the source changed during the run
         report.jobs[3].spec.method = .put
         report.recomputeTotals()
-        try store.write(report, changedSpecs: [3])
+        try ReportStore.create(at: path).write(report)
         let loaded = try ReportStore.load(path)
         #expect(loaded.jobs == report.jobs)
-        #expect(loaded.totals == report.totals)
-        // And it is the same document a full encoding gives.
-        let full = dir.path + "/full.json"
-        try ReportStore.create(at: full).write(report)
-        #expect(try ReportStore.load(full).jobs == loaded.jobs)
+        #expect(Self.header(loaded) == Self.header(report))
     }
 
-    @Test func loadingLineByLineGivesWhatDecodingTheWholeFileGives() throws {
+    @Test func theReportIsOneDocumentOfSnakeCaseKeysWithItsSharedValuesWrittenOnce() throws {
         let dir = try TemporaryDirectory("report")
         defer { dir.remove() }
         let path = dir.path + "/report.json"
-        var report = Report(plan: ReportStoreTests.plan(jobs: 9, dir: dir.path), planID: "id")
-        report.jobs[2].outcome.error = JobError(code: "X", message: "line\nbreak, \"jobs\":[ ]")
+        var report = Report(plan: ReportStoreTests.plan(jobs: 8, dir: dir.path), planID: "id")
+        report.jobs[2].outcome.status = .succeeded
+        report.jobs[2].outcome.crc64 = "123"
         try ReportStore.create(at: path).write(report)
-        let streamed = try #require(try ReportStore.decodeLineByLine(path))
-        let whole = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        #expect(streamed.jobs == whole.jobs && streamed.totals == whole.totals && streamed.runs == whole.runs)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 8 + 3)  // header, 8 jobs, closing, and the final newline
+        #expect(lines[0].hasPrefix(#"{"format":"ossbatch-report/2","status":"running","plan_id":"id","#))
+        #expect(lines[0].hasSuffix(#""jobs":["#))
+        #expect(lines[9] == "]}" && lines[10].isEmpty)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(Self.keys(of: document).allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "_" || $0.isNumber } })
+        // Options and directories are tables; a job names its entries by index and its key once.
+        #expect((document["options"] as? [Any])?.count == 2)
         #expect(
-            streamed.planID == whole.planID && streamed.status == whole.status && streamed.createdAt == whole.createdAt
+            (document["directories"] as? [[String: Any]])?.map { $0["path"] as? String } == [
+                dir.path + "/", dir.path + "/sub/",
+            ]
         )
-        #expect(streamed.jobs.count == 9)
-        // No jobs at all is laid out the same way.
-        let empty = dir.path + "/empty.json"
-        try ReportStore.create(at: empty).write(
-            Report(plan: ReportStoreTests.plan(jobs: 0, dir: dir.path), planID: "id")
+        let jobs = try #require(document["jobs"] as? [[String: Any]])
+        #expect(jobs[0]["options"] as? Int == 0 && jobs[1]["options"] as? Int == 1 && jobs[1]["dir"] as? Int == 1)
+        #expect(jobs[5]["name"] as? String == "other-name" && jobs[4]["name"] == nil)
+        #expect(lines[3].components(separatedBy: "\"k/2\"").count == 2)
+        // Integers that can pass 2^53 are strings; a pending job has no counters.
+        #expect(jobs[2]["mtime_ns"] as? String == "1" && jobs[2]["inode"] as? String == "2")
+        #expect(jobs[2]["crc64"] as? String == "123")
+        #expect(
+            lines[2] == #"{"key":"k/1","dir":1,"size":1,"mtime_ns":"1","inode":"1","options":1,"status":"pending"},"#
         )
-        #expect(try #require(try ReportStore.decodeLineByLine(empty)).jobs.isEmpty)
+        #expect(jobs[0]["part_size"] as? Int == 102_400 && jobs[0]["part_count"] as? Int == 2)
     }
 
-    @Test func aLargeReportDecodedInParallelBatchesKeepsItsJobsInOrder() throws {
+    /// Every key of every object in `value`, nested ones included.
+    static func keys(of value: Any) -> [String] {
+        if let object = value as? [String: Any] {
+            return object.flatMap { [$0.key] + keys(of: $0.value) }.filter {
+                !["outcome", ",\"status\":\""].contains($0)
+            }
+        }
+        if let array = value as? [Any] { return array.flatMap { keys(of: $0) } }
+        return []
+    }
+
+    @Test func aLargeReportDecodedInParallelBatchesKeepsItsJobsInOrderAndADamagedLineIsNamed() throws {
         // 9,000 jobs: two full batches of 4,096 lines and a partial one, each shared out among the cores.
         let dir = try TemporaryDirectory("report")
         defer { dir.remove() }
@@ -94,14 +131,14 @@ struct ReportStoreTests {
         var report = Report(plan: ReportStoreTests.plan(jobs: 9000, dir: dir.path), planID: "id")
         report.jobs[5000].outcome.status = .failed
         try ReportStore.create(at: path).write(report)
-        let streamed = try #require(try ReportStore.decodeLineByLine(path))
-        #expect(streamed.jobs == report.jobs)
-        // A damaged line in the middle of a batch is an error, not a shorter job list.
+        #expect(try ReportStore.load(path).jobs == report.jobs)
+        // A damaged line in the middle of a batch is an error that names it, not a shorter job list.
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let damaged = text.replacingOccurrences(of: "\"key\":\"k/6000\"", with: "\"key\":k/6000\"")
         #expect(damaged != text)
         try damaged.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: (any Error).self) { try ReportStore.decodeLineByLine(path) }
+        let error = try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }
+        #expect(error.reason.hasPrefix("line 6002: "), "\(error)")
     }
 
     @Test func aReportReformattedByAToolStillLoads() throws {
@@ -110,13 +147,13 @@ struct ReportStoreTests {
         let path = dir.path + "/report.json"
         let report = Report(plan: ReportStoreTests.plan(jobs: 4, dir: dir.path), planID: "id")
         try ReportStore.create(at: path).write(report)
-        // What `jq . report.json > tmp && mv tmp report.json` would leave.
+        // What `jq . report.json > tmp && mv tmp report.json` would leave, and what `jq -c` would.
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
-        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(
-            to: URL(fileURLWithPath: path)
-        )
-        #expect(try ReportStore.decodeLineByLine(path) == nil)
-        #expect(try ReportStore.load(path).jobs == report.jobs)
+        for options: JSONSerialization.WritingOptions in [[.prettyPrinted], []] {
+            try JSONSerialization.data(withJSONObject: object, options: options).write(to: URL(fileURLWithPath: path))
+            let loaded = try ReportStore.load(path)
+            #expect(loaded.jobs == report.jobs && Self.header(loaded) == Self.header(report))
+        }
         #expect(throws: ReportLoadError.self) { try ReportStore.load(dir.path + "/missing.json") }
     }
 
@@ -127,17 +164,132 @@ struct ReportStoreTests {
         let report = Report(plan: ReportStoreTests.plan(jobs: 3, dir: dir.path), planID: "id")
         let store = try ReportStore.create(at: path)
         try store.write(report)
-        try store.record(
-            JobOutcome(key: "k/1", status: .failed, method: .put, error: JobError(code: "A", message: "a"))
-        )
-        try store.record(JobOutcome(key: "k/1", status: .succeeded, method: .put, etag: "\"E\""))
+        try store.record(JobOutcome(key: "k/1", status: .failed, error: JobError(code: "A", message: "a")))
+        try store.record(JobOutcome(key: "k/1", status: .succeeded, etag: "\"E\""))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: store.journalPath))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data("{\"outcome\":{\"key\":\"k/2\",\"sta".utf8))  // killed mid-write
+        try handle.write(contentsOf: Data("{\"key\":\"k/2\",\"sta".utf8))  // killed mid-write
         try handle.close()
+        let journal = try String(contentsOfFile: store.journalPath, encoding: .utf8)
+        #expect(journal.hasPrefix(#"{"format":"ossbatch-journal/2"}"# + "\n" + #"{"key":"k/1","status":"failed","#))
         let loaded = try ReportStore.load(path)
-        #expect(loaded.jobs[1].outcome.status == .succeeded)
+        #expect(loaded.jobs[1].outcome.status == .succeeded && loaded.jobs[1].outcome.etag == "\"E\"")
         #expect(loaded.jobs[2].outcome.status == .pending)
         #expect(loaded.totals.succeeded == 1 && loaded.totals.pending == 2)
+        // Writing the report folds the journal in and starts it afresh.
+        try store.write(loaded)
+        #expect(
+            try String(contentsOfFile: store.journalPath, encoding: .utf8) == #"{"format":"ossbatch-journal/2"}"# + "\n"
+        )
+        #expect(try ReportStore.load(path).jobs == loaded.jobs)
+    }
+
+    @Test func aJournalLineOfAJobThatRanAsANewVersionOfItsFileChangesItsSpec() throws {
+        let dir = try TemporaryDirectory("journal")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        let report = Report(plan: ReportStoreTests.plan(jobs: 4, dir: dir.path), planID: "id")
+        let store = try ReportStore.create(at: path)
+        try store.write(report)
+        var ran = report.jobs[3].spec  // planned multipart
+        ran.identity = SourceIdentity(size: 5, mtimeNanoseconds: 9, inode: 8, device: 7)
+        ran.method = .put
+        try store.record(JobOutcome(key: "k/3", status: .succeeded), spec: ran)
+        let loaded = try ReportStore.load(path)
+        #expect(loaded.jobs[3].spec == ran)
+        // Written again, the new device makes a directory entry of its own.
+        try store.write(loaded)
+        #expect(try ReportStore.load(path).jobs == loaded.jobs)
+    }
+
+    @Test func aFormat1JournalBesideAFormat2ReportIsRead() throws {
+        // A resume killed after writing its format-2 report but before starting the journal afresh leaves
+        // the format-1 journal of the run before.
+        let dir = try TemporaryDirectory("journal")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        try ReportStore.create(at: path).write(
+            Report(plan: ReportStoreTests.plan(jobs: 3, dir: dir.path), planID: "id")
+        )
+        let v1 = [
+            #"{"outcome":{"key":"k/1","status":"succeeded","method":"put","etag":"\"E\"","crc64":"5","attempts":1,"bytesSent":1,"durationSeconds":0.0125,"finishedAt":"2026-12-02T21:18:33.787Z"}}"#,
+            #"{"outcome":{"key":"k/2","status":"failed","method":"put","attempts":2,"bytesSent":0,"durationSeconds":1,"error":{"code":"X","message":"m","httpStatus":500}},"identity":{"size":49,"mtimeNanoseconds":7,"inode":8,"device":9},"method":{"kind":"put"}}"#,
+        ]
+        try (v1.joined(separator: "\n") + "\n").write(toFile: path + ".journal", atomically: true, encoding: .utf8)
+        let report = try ReportStore.load(path)
+        #expect(
+            report.jobs[1].outcome
+                == JobOutcome(
+                    key: "k/1",
+                    status: .succeeded,
+                    etag: "\"E\"",
+                    crc64: "5",
+                    attempts: 1,
+                    bytesSent: 1,
+                    durationMilliseconds: 13
+                )
+        )
+        #expect(report.jobs[2].outcome.error == JobError(code: "X", message: "m", httpStatus: 500))
+        #expect(report.jobs[2].spec.identity == SourceIdentity(size: 49, mtimeNanoseconds: 7, inode: 8, device: 9))
+        #expect(report.jobs[0].outcome.status == .pending)
+    }
+
+    @Test func unknownFormatsAndDamagedValuesAreRefusedWithTheReason() throws {
+        let dir = try TemporaryDirectory("report")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        try ReportStore.create(at: path).write(
+            Report(plan: ReportStoreTests.plan(jobs: 3, dir: dir.path), planID: "id")
+        )
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        func refused(_ from: String, _ to: String) throws -> String {
+            let changed = text.replacingOccurrences(of: from, with: to)
+            #expect(changed != text, "\(from)")
+            try changed.write(toFile: path, atomically: true, encoding: .utf8)
+            return try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }.reason
+        }
+        #expect(try refused("ossbatch-report/2", "ossbatch-report/3").contains("unsupported report format"))
+        #expect(try refused(#""key":"k/1","dir":1"#, #""key":"k/1","dir":7"#).contains("line 3: 'dir' 7"))
+        #expect(try refused(#""part_count":2"#, #""part_count":3"#).contains("part plan"))
+        #expect(try refused(#""mtime_ns":"1","inode":"1""#, #""mtime_ns":"x","inode":"1""#).contains("mtime_ns"))
+        #expect(try refused(#""concurrency":16"#, #""concurrency":0"#).contains("upload.concurrency"))
+        // A journal of a later format is not silently ignored.
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try #"{"format":"ossbatch-journal/3"}"#.write(toFile: path + ".journal", atomically: true, encoding: .utf8)
+        let journal = try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }
+        #expect(journal.reason.contains("unsupported journal format"))
+    }
+
+    @Test func aFormat1ReportAndJournalAreRead() throws {
+        // Written by the format-1 release (Tests/Fixtures/v1-batch); no file is touched, so paths stay @ROOT@.
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/v1-batch/report.json").path
+        let report = try ReportStore.load(fixture)
+        #expect(report.planID.count == 64 && report.status == .running && report.runs.count == 2)
+        #expect(report.upload.partSize == 102_400 && report.upload.retry.baseDelay == 0.01)
+        #expect(
+            report.jobs.map(\.spec.key) == [
+                "data/a.txt", "data/big-1.bin", "data/big-2.bin", "data/c.txt", "data/sub/b.txt",
+            ]
+        )
+        #expect(report.jobs.map(\.outcome.status) == [.succeeded, .pending, .pending, .succeeded, .succeeded])
+        #expect(report.jobs[0].spec.source == "@ROOT@/src/a.txt")
+        #expect(report.jobs[0].spec.options.metadata == ["origin": "v1-fixture"])
+        #expect(report.jobs[1].spec.method == .multipart(PartPlan(partSize: 102_400, partCount: 4)))
+        #expect(report.jobs[1].outcome.checkpoint?.hasPrefix("@ROOT@/state/checkpoints/") == true)
+        // c.txt: failed in the report, then succeeded as a new version in the journal.
+        #expect(report.jobs[3].spec.size == 49 && report.jobs[3].outcome.warnings?.count == 1)
+        #expect(report.jobs[3].outcome.durationMilliseconds < 1000)
+        // Reformatted by a tool, it is decoded whole, to the same report.
+        let dir = try TemporaryDirectory("report")
+        defer { dir.remove() }
+        let copy = dir.path + "/report.json"
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture)))
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(
+            to: URL(fileURLWithPath: copy)
+        )
+        try FileManager.default.copyItem(atPath: fixture + ".journal", toPath: copy + ".journal")
+        let whole = try ReportStore.load(copy)
+        #expect(whole.jobs == report.jobs && Self.header(whole) == Self.header(report))
     }
 }

@@ -5,7 +5,7 @@ import Testing
 
 @testable import OSSBatch
 
-/// The report's own JSON encoder must write what Foundation's decoder reads back as the same value, and the
+/// The one JSON writer must write what Foundation's decoder reads back as the same value, and the
 /// same JSON document Foundation's encoder would write.
 struct StreamingJSONEncoderTests {
     /// Every kind of value the report holds, with the strings that need escaping.
@@ -14,7 +14,7 @@ struct StreamingJSONEncoderTests {
     static let job = UploadJob(
         source: "/data/\(awkward)",
         key: "k/\(awkward)",
-        identity: SourceIdentity(size: .max, mtimeNanoseconds: -1, inode: .max, device: 0),
+        identity: SourceIdentity(size: (16 << 20) + 1, mtimeNanoseconds: -1, inode: .max, device: 0),
         options: ObjectOptions(
             contentType: "text/plain",
             acl: .publicRead,
@@ -32,38 +32,70 @@ struct StreamingJSONEncoderTests {
     static let outcome = JobOutcome(
         key: awkward,
         status: .failed,
-        method: .multipart,
         uploadID: "U",
         etag: "\"E\"",
         crc64: "18446744073709551615",
         attempts: 7,
         bytesSent: 1 << 40,
         partsReused: 0,
-        durationSeconds: 0.000123456789,
+        durationMilliseconds: 123,
         callback: CallbackResult(status: 203, body: awkward),
         checkpoint: nil,
         error: JobError(code: "CallbackFailed", message: awkward, httpStatus: 203, requestID: "R", ec: "0007-00000203"),
-        warnings: [awkward, ""],
-        finishedAt: "2026-11-25T00:00:00.000Z"
+        warnings: [awkward, ""]
     )
+
+    static let checkpoint: Checkpoint = {
+        var c = Checkpoint(
+            bucket: "b",
+            key: awkward,
+            source: "/data/\(awkward)",
+            identity: job.identity,
+            partPlan: PartPlan(partSize: 8 << 20, partCount: 3),
+            uploadID: "U"
+        )
+        c.record(Checkpoint.Part(number: 1, size: 8 << 20, etag: "\"P1\"", crc64: .max))
+        return c
+    }()
+
+    /// The values format 2 writes, as the report, journal and checkpoint files hold them.
+    static var records: [any Codable] {
+        let (tables, references) = JobTables.build([job])
+        return [
+            JobRecord(job: job, reference: references[0], outcome: outcome),
+            JobRecord(journal: outcome, ran: job),
+            ObjectOptionsRecord(job.options),
+            checkpoint,
+            tables.directories[0],
+        ]
+    }
 
     @Test func roundTripsThroughFoundationsDecoder() throws {
         let encoder = StreamingJSONEncoder()
-        #expect(try JSONDecoder().decode(UploadJob.self, from: Data(encoder.encode(Self.job))) == Self.job)
-        #expect(try JSONDecoder().decode(JobOutcome.self, from: Data(encoder.encode(Self.outcome))) == Self.outcome)
-        let put = UploadJob(
-            source: "/f",
-            key: "k",
-            identity: SourceIdentity(size: 0, mtimeNanoseconds: 0, inode: 0, device: 0),
-            options: ObjectOptions(),
-            method: .put
+        let (tables, references) = JobTables.build([Self.job])
+        let line = try JSONDecoder().decode(
+            JobRecord.self,
+            from: Data(encoder.encode(JobRecord(job: Self.job, reference: references[0], outcome: Self.outcome)))
         )
-        #expect(try JSONDecoder().decode(UploadJob.self, from: Data(encoder.encode(put))) == put)
-        let entry = JournalEntry(outcome: Self.outcome, identity: Self.job.identity, method: Self.job.method)
-        let decoded = try JSONDecoder().decode(JournalEntry.self, from: Data(encoder.encode(entry)))
+        #expect(try line.job(in: tables) == Self.job)
+        var outcome = Self.outcome
+        outcome.key = Self.job.key  // a report line's outcome is its job's
+        #expect(try line.outcome() == outcome)
+        let journal = try JSONDecoder().decode(
+            JobRecord.self,
+            from: Data(encoder.encode(JobRecord(journal: Self.outcome, ran: Self.job)))
+        )
+        #expect(try journal.outcome() == Self.outcome)
+        #expect(try journal.ranVersion()?.identity == Self.job.identity)
+        #expect(try journal.ranVersion()?.method == Self.job.method)
         #expect(
-            decoded.outcome == entry.outcome && decoded.identity == entry.identity && decoded.method == entry.method
+            try JSONDecoder().decode(Checkpoint.self, from: Data(encoder.encode(Self.checkpoint))) == Self.checkpoint
         )
+        let options = try JSONDecoder().decode(
+            ObjectOptionsRecord.self,
+            from: Data(encoder.encode(ObjectOptionsRecord(Self.job.options)))
+        )
+        #expect(options.options == Self.job.options)
     }
 
     @Test func writesTheSameDocumentAsFoundationsEncoder() throws {
@@ -72,23 +104,38 @@ struct StreamingJSONEncoderTests {
         }
         let foundation = JSONEncoder()
         foundation.outputFormatting = [.withoutEscapingSlashes]
-        for value in [Self.job as any Encodable, Self.outcome as any Encodable] {
+        for value in Self.records {
             let ours = try StreamingJSONEncoder().encode(value)
             #expect(try document(ours) == document(foundation.encode(value)))
         }
     }
 
     @Test func outputIsCompactWithNilOptionalsLeftOutAndSlashesAndUnicodeUnescaped() throws {
-        let outcome = JobOutcome(key: "a/é", status: .succeeded, method: .put, attempts: 1, durationSeconds: 1.5)
-        let text = String(decoding: try StreamingJSONEncoder().encode(outcome), as: UTF8.self)
-        #expect(
-            text
-                == #"{"key":"a/é","status":"succeeded","method":"put","attempts":1,"bytesSent":0,"durationSeconds":1.5}"#
+        let outcome = JobOutcome(key: "a/é", status: .succeeded, attempts: 1, durationMilliseconds: 1500)
+        let text = String(
+            decoding: try StreamingJSONEncoder().encode(JobRecord(journal: outcome, ran: nil)),
+            as: UTF8.self
         )
+        #expect(text == #"{"key":"a/é","status":"succeeded","attempts":1,"duration_ms":1500}"#)
         // Control characters as JSON escapes, so a report line never breaks in two.
         let escaped = String(decoding: try StreamingJSONEncoder().encode(["k": "a\nb\u{1}\"\\"]), as: UTF8.self)
         #expect(escaped == #"{"k":"a\nb\u0001\"\\"}"#)
         #expect(!escaped.contains("\n"))
+    }
+
+    @Test func dictionaryKeysAreWrittenInByteOrderSoEqualValuesGiveEqualBytes() throws {
+        // Swift's dictionary order differs from one process (hash seed) to the next, and with insertion history.
+        var a: [String: Int] = [:]
+        for k in ["b", "a", "é", "B", "", "ab", "z"] { a[k] = k.utf8.count }
+        var b: [String: Int] = [:]
+        for k in ["z", "ab", "", "B", "é", "a", "b"] { b[k] = k.utf8.count }
+        let text = String(decoding: try StreamingJSONEncoder().encode(a), as: UTF8.self)
+        #expect(text == #"{"":0,"B":1,"a":1,"ab":2,"b":1,"z":1,"é":2}"#)
+        #expect(try StreamingJSONEncoder().encode(b) == StreamingJSONEncoder().encode(a))
+        // Inside other values too.
+        let options = ObjectOptions(metadata: ["z": "1", "a": "2"], tags: ["y": "1", "b": "2"])
+        let encoded = String(decoding: try StreamingJSONEncoder().encode(ObjectOptionsRecord(options)), as: UTF8.self)
+        #expect(encoded.contains(#""metadata":{"a":"2","z":"1"},"tags":{"b":"2","y":"1"}"#))
     }
 
     @Test func topLevelArraysNestedContainersAndPrimitivesWork() throws {

@@ -2,18 +2,25 @@ import Digests
 import Foundation
 
 /// One multipart job's progress, as kept on disk between runs: which upload, for which version of which
-/// file, cut how, and every part OSS confirmed (number, size, ETag, CRC-64). No secrets.
-public struct Checkpoint: Sendable, Codable, Hashable {
-    public static let currentFormat = "ossbatch-checkpoint/1"
+/// file, cut how, and every part OSS confirmed (number, size, ETag, CRC-64). No secrets. On disk it is
+/// `ossbatch-checkpoint/2` (`Checkpoint+Coding.swift`, `CheckpointStore`).
+public struct Checkpoint: Sendable, Hashable {
+    public static let currentFormat = "ossbatch-checkpoint/2"
 
-    public struct Part: Sendable, Codable, Hashable {
+    public struct Part: Sendable, Hashable {
         public var number: Int
         public var size: Int64
         public var etag: String
         public var crc64: UInt64
+
+        public init(number: Int, size: Int64, etag: String, crc64: UInt64) {
+            self.number = number
+            self.size = size
+            self.etag = etag
+            self.crc64 = crc64
+        }
     }
 
-    public var format: String
     public var bucket: String
     public var key: String
     public var source: String
@@ -36,7 +43,6 @@ public struct Checkpoint: Sendable, Codable, Hashable {
         partPlan: PartPlan,
         uploadID: String
     ) {
-        format = Checkpoint.currentFormat
         self.bucket = bucket
         self.key = key
         self.source = source
@@ -47,6 +53,33 @@ public struct Checkpoint: Sendable, Codable, Hashable {
         parts = []
         completing = false
         createdAt = Timestamp.iso8601()
+    }
+
+    /// A checkpoint as a file holds it; its parts must fit its part plan.
+    init(
+        bucket: String,
+        key: String,
+        source: String,
+        identity: SourceIdentity,
+        partPlan: PartPlan,
+        uploadID: String,
+        parts: [Part],
+        completing: Bool,
+        createdAt: String
+    ) throws(FormatError) {
+        self.init(bucket: bucket, key: key, source: source, identity: identity, partPlan: partPlan, uploadID: uploadID)
+        self.parts = parts.sorted { $0.number < $1.number }
+        self.completing = completing
+        self.createdAt = createdAt
+        var previous = 0
+        for part in self.parts {
+            guard part.number > previous, part.number <= partCount,
+                part.size == partPlan.range(ofPart: part.number, fileSize: identity.size).length
+            else {
+                throw FormatError("part \(part.number) does not fit the part plan or is listed twice")
+            }
+            previous = part.number
+        }
     }
 
     public var partPlan: PartPlan { PartPlan(partSize: partSize, partCount: partCount) }

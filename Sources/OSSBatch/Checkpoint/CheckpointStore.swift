@@ -4,8 +4,10 @@ import Foundation
 /// The checkpoint files of one batch, one per multipart job, in a directory ossbatch owns.
 ///
 /// File names are a hash of bucket, key and source, so they are filesystem-safe whatever the key, and stable
-/// across runs. Files are written atomically with mode 0600 and carry a SHA-256 of their content, so a torn or
-/// edited checkpoint is detected and discarded instead of trusted.
+/// across runs. Files are written atomically with mode 0600 as `{"checkpoint":{…},"sha256":"…"}`, the
+/// SHA-256 taken over the bytes of the `checkpoint` member as stored, so a torn or edited checkpoint is
+/// detected and discarded instead of trusted — and a checksum never depends on how an encoder would write
+/// the same value today.
 public struct CheckpointStore: Sendable {
     public let directory: String
 
@@ -25,6 +27,7 @@ public struct CheckpointStore: Sendable {
     }
 
     /// The checkpoint at `path`: `nil` if there is none, `.failure` if it is unreadable or corrupt.
+    /// Reads `ossbatch-checkpoint/2` and `/1` (same envelope, same checksum rule).
     public func load(_ path: String) -> Result<Checkpoint, CheckpointProblem>? {
         let bytes: [UInt8]
         do {
@@ -33,42 +36,44 @@ public struct CheckpointStore: Sendable {
         } catch {
             return .failure(.corrupt("\(error)"))
         }
-        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(bytes)) else {
-            return .failure(.corrupt("not valid checkpoint JSON"))
+        guard let sealed = Self.unseal(bytes) else {
+            return .failure(.corrupt("not a checkpoint file as ossbatch writes it"))
         }
-        guard let body = try? JSONEncoder.compact.encode(envelope.checkpoint),
-            SHA256.hash(Array(body)).hexString == envelope.sha256
-        else {
-            // Still hand back what was parsed so the caller can abort its upload and not leave an orphan.
-            return .failure(.corrupt("checksum mismatch; upload id \(envelope.checkpoint.uploadID)"))
+        guard Self.checksum(sealed.body) == sealed.sha256 else {
+            return .failure(.corrupt("checksum mismatch"))
         }
-        guard envelope.checkpoint.format == Checkpoint.currentFormat else {
-            return .failure(.corrupt("unknown format \(envelope.checkpoint.format)"))
+        let body = Data(sealed.body)
+        let decoder = JSONDecoder()
+        do {
+            let format = try decoder.decode(FormatTag.self, from: body).format
+            switch format {
+            case Checkpoint.currentFormat: return .success(try decoder.decode(Checkpoint.self, from: body))
+            case CheckpointV1.format: return .success(try decoder.decode(CheckpointV1.self, from: body).checkpoint())
+            default: return .failure(.corrupt("unknown format '\(format)'"))
+            }
+        } catch {
+            return .failure(.corrupt(FormatError.describing(error)))
         }
-        return .success(envelope.checkpoint)
     }
 
     /// The upload id a checkpoint names, read leniently: used to abort the upload of a checkpoint that is
     /// being discarded, even when its checksum no longer matches.
     public func uploadIDForCleanup(_ path: String) -> String? {
         guard let bytes = try? AtomicFile.read(path),
-            let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(bytes))
+            let envelope = try? JSONDecoder().decode(LenientEnvelope.self, from: Data(bytes))
         else { return nil }
-        return envelope.checkpoint.uploadID
+        return envelope.checkpoint.uploadID ?? envelope.checkpoint.uploadIDV1
     }
 
     public func save(_ checkpoint: Checkpoint, to path: String) throws(StateFileError) {
-        let body: Data
-        let file: Data
+        let body: [UInt8]
         do {
-            body = try JSONEncoder.compact.encode(checkpoint)
-            file = try JSONEncoder.compact.encode(
-                Envelope(checkpoint: checkpoint, sha256: SHA256.hash(Array(body)).hexString)
-            )
+            body = try StreamingJSONEncoder().encode(checkpoint)
         } catch {
             throw StateFileError(path: path, operation: "encode", reason: "\(error)")
         }
-        try AtomicFile.write(Array(file), to: path, mode: 0o600)
+        let file = Self.opening + body + Self.sealing + Array(Self.checksum(body).utf8) + Array("\"}\n".utf8)
+        try AtomicFile.write(file, to: path, mode: 0o600)
     }
 
     public func remove(_ path: String) {
@@ -85,9 +90,45 @@ public struct CheckpointStore: Sendable {
         }
     }
 
-    /// What is on disk: the checkpoint and a checksum of its encoding.
-    private struct Envelope: Codable {
-        var checkpoint: Checkpoint
-        var sha256: String
+    // MARK: the envelope
+
+    private static let opening = Array("{\"checkpoint\":".utf8)
+    private static let sealing = Array(",\"sha256\":\"".utf8)
+    private static let hexDigits = Set("0123456789abcdef".utf8)
+
+    /// The checksum of a stored `checkpoint` member: hex SHA-256 of its bytes.
+    static func checksum(_ body: some Collection<UInt8>) -> String { SHA256.hash(Array(body)).hexString }
+
+    /// The stored `checkpoint` member and the checksum that follows it, from a file laid out exactly as
+    /// `save` lays it out: `{"checkpoint":` BODY `,"sha256":"` 64 hex digits `"}`, and a newline or not.
+    static func unseal(_ bytes: [UInt8]) -> (body: ArraySlice<UInt8>, sha256: String)? {
+        var end = bytes.endIndex
+        if bytes.last == UInt8(ascii: "\n") { end -= 1 }
+        let closing = Array("\"}".utf8)
+        let tail = sealing.count + 64 + closing.count
+        guard end - opening.count >= tail, bytes.starts(with: opening),
+            bytes[(end - closing.count)..<end].elementsEqual(closing),
+            bytes[(end - tail)..<(end - tail + sealing.count)].elementsEqual(sealing)
+        else { return nil }
+        let hex = bytes[(end - tail + sealing.count)..<(end - closing.count)]
+        guard hex.allSatisfy({ hexDigits.contains($0) }) else { return nil }
+        return (bytes[opening.count..<(end - tail)], String(decoding: hex, as: UTF8.self))
+    }
+
+    /// Just enough of either format to find the upload id.
+    private struct LenientEnvelope: Decodable {
+        struct Body: Decodable {
+            var uploadID: String?
+            var uploadIDV1: String?
+
+            private enum CodingKeys: String, CodingKey {
+                case uploadID = "upload_id"
+                case uploadIDV1 = "uploadID"
+            }
+        }
+
+        var checkpoint: Body
+
+        private enum CodingKeys: String, CodingKey { case checkpoint }
     }
 }

@@ -18,8 +18,6 @@ public final class Engine: Sendable {
     private let transport: any HTTPTransport
     private let state: Mutex<Report>
     private let runTask = Mutex<Task<Void, Never>?>(nil)
-    /// Jobs whose spec changed during the run (their source changed); the final report re-encodes only these.
-    private let changedSpecs = Mutex<Set<Int>>([])
 
     public init(report: Report, store: ReportStore, client: OSSClient, logger: Logger) {
         self.store = store
@@ -133,7 +131,6 @@ public final class Engine: Sendable {
             report.jobs[index].outcome = outcome
             if ran != planned { report.jobs[index].spec = ran }
         }
-        if ran != planned { changedSpecs.withLock { _ = $0.insert(index) } }
         switch outcome.status {
         case .failed:
             context.logger.error("\(outcome.key): failed: \(outcome.error.map { "\($0)" } ?? "unknown error")")
@@ -186,8 +183,7 @@ public final class Engine: Sendable {
         }
         var finalExit = exit
         if writeError == nil {
-            // The report on disk holds every spec as of the start of this run: copy them, re-encode the changed.
-            do { try store.write(report, changedSpecs: changedSpecs.withLock { $0 }) } catch {
+            do { try store.write(report) } catch {
                 context.logger.error("cannot write the report: \(error)")
                 finalExit = .fatal
             }

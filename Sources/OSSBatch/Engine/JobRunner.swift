@@ -56,7 +56,6 @@ struct JobRunner: Sendable {
             outcome = JobOutcome(
                 key: job.key,
                 status: .failed,
-                method: job.methodName,
                 uploadID: error.uploadID,
                 checkpoint: error.checkpoint,
                 error: error.error
@@ -66,15 +65,14 @@ struct JobRunner: Sendable {
             outcome = JobOutcome(
                 key: job.key,
                 status: .pending,
-                method: job.methodName,
                 uploadID: error.uploadID,
                 checkpoint: error.checkpoint
             )
         } catch {
             if isCancellation(error) {
-                outcome = JobOutcome(key: job.key, status: .pending, method: job.methodName)
+                outcome = JobOutcome(key: job.key, status: .pending)
             } else {
-                outcome = JobOutcome(key: job.key, status: .failed, method: job.methodName, error: JobError.from(error))
+                outcome = JobOutcome(key: job.key, status: .failed, error: JobError.from(error))
                 if case .service(let e, _)? = error as? OSSError, e.code == .callbackFailed {
                     outcome.callback = CallbackResult(status: e.httpStatus, body: e.details["body"] ?? e.message)
                 }
@@ -84,8 +82,7 @@ struct JobRunner: Sendable {
         outcome.warnings = warnings.isEmpty ? nil : warnings
         outcome.attempts = tally.attempts
         outcome.bytesSent = tally.bytes
-        outcome.durationSeconds = (ContinuousClock.now - started).seconds
-        outcome.finishedAt = Timestamp.iso8601()
+        outcome.durationMilliseconds = (ContinuousClock.now - started).milliseconds
         return (outcome, job)
     }
 
@@ -109,7 +106,6 @@ struct JobRunner: Sendable {
         var outcome = JobOutcome(
             key: job.key,
             status: .succeeded,
-            method: .put,
             etag: result.etag,
             crc64: String(result.crc64)
         )
@@ -135,7 +131,6 @@ struct JobRunner: Sendable {
         return JobOutcome(
             key: job.key,
             status: .skipped,
-            method: job.methodName,
             etag: head.etag,
             crc64: String(remote)
         )
@@ -161,5 +156,11 @@ extension Duration {
     var seconds: Double {
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+
+    /// Whole milliseconds, rounded to the nearest.
+    var milliseconds: Int64 {
+        let c = components
+        return c.seconds * 1000 + (c.attoseconds + 500_000_000_000_000) / 1_000_000_000_000_000
     }
 }

@@ -386,7 +386,6 @@ struct MultipartUpload {
         var outcome = JobOutcome(
             key: job.key,
             status: .succeeded,
-            method: .multipart,
             uploadID: uploadID,
             etag: result.etag,
             crc64: String(serverCRC ?? expected)
@@ -411,7 +410,6 @@ struct MultipartUpload {
         return JobOutcome(
             key: job.key,
             status: .succeeded,
-            method: .multipart,
             uploadID: checkpoint.uploadID,
             etag: head.etag,
             crc64: String(expected),

@@ -73,15 +73,3 @@ public struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleBy
         for job in self { hasher.combine(job) }
     }
 }
-
-extension JobList: Codable {
-    /// A plain JSON array, as `[UploadJob]` would be.
-    public init(from decoder: any Decoder) throws {
-        self.init(try [UploadJob](from: decoder))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.unkeyedContainer()
-        for chunk in chunks { try container.encode(contentsOf: chunk) }
-    }
-}

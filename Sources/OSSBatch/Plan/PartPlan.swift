@@ -1,5 +1,5 @@
 /// How a file is cut into parts: every part is `partSize` bytes except the last.
-public struct PartPlan: Sendable, Hashable, Codable {
+public struct PartPlan: Sendable, Hashable {
     public var partSize: Int64
     public var partCount: Int
 

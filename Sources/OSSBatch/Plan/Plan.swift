@@ -1,6 +1,6 @@
 /// The expanded batch: every job sorted by key, with totals. The same manifest over the same files
 /// always gives the same plan (and the same `planID`).
-public struct Plan: Sendable, Hashable, Codable {
+public struct Plan: Sendable, Hashable {
     /// Absolute path of the manifest this plan came from.
     public var manifestPath: String
     public var target: Target

@@ -1,5 +1,5 @@
 /// What identifies one version of a local file: if any of these changed, it is another version.
-public struct SourceIdentity: Sendable, Hashable, Codable {
+public struct SourceIdentity: Sendable, Hashable {
     public var size: Int64
     /// Modification time in nanoseconds since the epoch.
     public var mtimeNanoseconds: Int64

@@ -50,28 +50,3 @@ public struct UploadJob: Sendable, Hashable {
 
     public var size: Int64 { identity.size }
 }
-
-extension UploadJob: Codable {
-    private enum CodingKeys: String, CodingKey { case source, key, identity, options, method }
-
-    /// The source is one string in reports and checkpoints.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            source: try c.decode(String.self, forKey: .source),
-            key: try c.decode(String.self, forKey: .key),
-            identity: try c.decode(SourceIdentity.self, forKey: .identity),
-            options: try c.decode(ObjectOptions.self, forKey: .options),
-            method: try c.decode(UploadMethod.self, forKey: .method)
-        )
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(source, forKey: .source)
-        try c.encode(key, forKey: .key)
-        try c.encode(identity, forKey: .identity)
-        try c.encode(options, forKey: .options)
-        try c.encode(method, forKey: .method)
-    }
-}

@@ -1,53 +1,23 @@
 import Foundation
 
-/// How a run (or the latest resume) ended, as the report's top-level `status` says.
-public enum RunStatus: String, Sendable, Codable, Hashable {
-    /// The run is in progress, or was killed before it could say otherwise (`resume` finishes it).
-    case running
-    /// Every job succeeded or was skipped.
-    case succeeded
-    /// The run finished; some jobs failed.
-    case failed
-    /// Stopped by SIGINT/SIGTERM; the unfinished jobs are `pending`.
-    case interrupted
-    /// Stopped early by an error that fails every request (bad credentials, missing bucket, access denied).
-    case fatal
-}
-
-/// One invocation of `run` or `resume` on this report.
-public struct RunRecord: Sendable, Codable, Hashable {
-    public var command: String
-    public var startedAt: String
-    public var finishedAt: String?
-    public var status: RunStatus
-    public var exitCode: Int32?
-}
-
-/// Counts over the report's jobs.
-public struct ReportTotals: Sendable, Codable, Hashable {
-    public var jobs = 0
-    public var succeeded = 0
-    public var skipped = 0
-    public var failed = 0
-    public var pending = 0
-    public var bytes: Int64 = 0
-    /// Bytes of jobs that succeeded or were skipped.
-    public var bytesDone: Int64 = 0
-}
-
 /// One job in the report: what was planned and what happened.
-public struct ReportJob: Sendable, Codable, Hashable {
+public struct ReportJob: Sendable, Hashable {
     public var spec: UploadJob
     public var outcome: JobOutcome
+
+    public init(spec: UploadJob, outcome: JobOutcome) {
+        self.spec = spec
+        self.outcome = outcome
+    }
 }
 
-/// The JSON report of a batch: the plan it ran (so `resume` needs no manifest), the state of every job, and how
+/// The report of a batch: the plan it ran (so `resume` needs no manifest), the state of every job, and how
 /// each run on it ended. Written atomically at the start and end of each run; in between, job outcomes are
-/// appended to `<report>.journal`, and `ReportStore.load` folds them back in.
-public struct Report: Sendable, Codable {
-    public static let currentFormat = "ossbatch-report/1"
+/// appended to `<report>.journal`, and `ReportStore.load` folds them back in. On disk it is
+/// `ossbatch-report/2` (`ReportFile`).
+public struct Report: Sendable {
+    public static let currentFormat = "ossbatch-report/2"
 
-    public var format: String
     public var status: RunStatus
     public var planID: String
     public var manifest: String
@@ -65,7 +35,6 @@ public struct Report: Sendable, Codable {
 
     /// A new report for `plan`: status `running`, every job `pending`.
     public init(plan: Plan, planID: String, now: Date = Date()) {
-        format = Report.currentFormat
         status = .running
         self.planID = planID
         manifest = plan.manifestPath
@@ -78,9 +47,38 @@ public struct Report: Sendable, Codable {
         totals = ReportTotals()
         fatalError = nil
         runs = []
-        jobs = plan.jobs.map { job in
-            ReportJob(spec: job, outcome: JobOutcome(key: job.key, status: .pending, method: job.methodName))
-        }
+        jobs = plan.jobs.map { job in ReportJob(spec: job, outcome: JobOutcome(key: job.key, status: .pending)) }
+        recomputeTotals()
+    }
+
+    /// A report as a file holds it.
+    init(
+        status: RunStatus,
+        planID: String,
+        manifest: String,
+        target: Target,
+        upload: UploadSettings,
+        credentials: CredentialsSource?,
+        allowEmpty: Bool,
+        createdAt: String,
+        updatedAt: String,
+        fatalError: JobError?,
+        runs: [RunRecord],
+        jobs: [ReportJob]
+    ) {
+        self.status = status
+        self.planID = planID
+        self.manifest = manifest
+        self.target = target
+        self.upload = upload
+        self.credentials = credentials
+        self.allowEmpty = allowEmpty
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.totals = ReportTotals()
+        self.fatalError = fatalError
+        self.runs = runs
+        self.jobs = jobs
         recomputeTotals()
     }
 
@@ -113,25 +111,5 @@ public struct Report: Sendable, Codable {
             }
         }
         totals = t
-    }
-}
-
-extension UploadJob {
-    var methodName: UploadMethodName {
-        if case .multipart = method { return .multipart }
-        return .put
-    }
-}
-
-/// Report time stamps: ISO-8601 UTC with milliseconds.
-enum Timestamp {
-    private static let withFraction = Date.ISO8601FormatStyle.iso8601.year().month().day().dateSeparator(.dash)
-        .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)
-
-    static func iso8601(_ date: Date = Date()) -> String { date.formatted(withFraction) }
-
-    /// An ISO 8601 time as OSS writes it (`2026-11-25T22:00:00.000Z`), with or without fractional seconds.
-    static func parse(_ text: String) -> Date? {
-        (try? withFraction.parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 }

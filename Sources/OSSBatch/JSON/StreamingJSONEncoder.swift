@@ -1,13 +1,21 @@
+import LocalFiles
+
 /// Encodes `Encodable` values to compact JSON bytes by writing straight into one buffer as the value's
-/// `encode(to:)` uses its containers. Foundation's `JSONEncoder` first builds a tree of boxed values and
-/// then serializes it; for the report and the journal — one line per job, 100,000 jobs in a batch — that
-/// cost more CPU than uploading a small file. Output: no whitespace,
-/// keys in the order the value encodes them, `nil` optionals left out, `/` not escaped.
+/// `encode(to:)` uses its containers: the one JSON writer of everything ossbatch persists or prints
+/// (reports, journals, checkpoints, `plan --json`, JSON log lines). Foundation's `JSONEncoder` first
+/// builds a tree of boxed values and then serializes it; for the report and the journal — one line per
+/// job, 100,000 jobs in a batch — that cost more CPU than uploading a small file.
+///
+/// Output: no whitespace, keys in the order the value encodes them, `nil` optionals left out, `/` not
+/// escaped, and string-keyed dictionaries with their keys in byte order, so that equal values always give
+/// equal bytes (a dictionary's own order changes from one process to the next).
 ///
 /// It relies on containers being used in nesting order (a container is finished before its parent goes
 /// on), which synthesized conformances and every type of this module do. Non-finite numbers throw.
-struct StreamingJSONEncoder {
-    func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+public struct StreamingJSONEncoder: Sendable {
+    public init() {}
+
+    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let writer = JSONByteWriter()
         try writer.writeValue(value)
         return writer.bytes
@@ -36,6 +44,7 @@ private final class JSONByteWriter: Encoder {
         // Every primitive is written here: the standard library's primitives encode themselves through a
         // single-value container whose primitive methods come back to this generic entry point.
         if let leaf = value as? any JSONLeaf { return try leaf.write(to: self) }
+        if let dictionary = value as? any StringKeyedDictionary { return try dictionary.writeSorted(to: self) }
         let outerBase = valueBase
         valueBase = closers.count
         defer { valueBase = outerBase }
@@ -161,6 +170,22 @@ extension UInt8: JSONLeaf {}
 extension UInt16: JSONLeaf {}
 extension UInt32: JSONLeaf {}
 extension UInt64: JSONLeaf {}
+
+/// A dictionary with string keys, which `JSONByteWriter` writes with its keys in byte order.
+private protocol StringKeyedDictionary { func writeSorted(to writer: JSONByteWriter) throws }
+
+extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodable {
+    fileprivate func writeSorted(to writer: JSONByteWriter) throws {
+        writer.bytes.append(UInt8(ascii: "{"))
+        for (n, member) in sorted(by: { ByteOrder.precedes($0.key, $1.key) }).enumerated() {
+            if n > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            writer.writeString(member.key)
+            writer.bytes.append(UInt8(ascii: ":"))
+            try writer.writeValue(member.value)
+        }
+        writer.bytes.append(UInt8(ascii: "}"))
+    }
+}
 
 private struct KeyedJSONContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let writer: JSONByteWriter

@@ -1,0 +1,72 @@
+import OSSProtocol
+
+/// The tables job lines refer to by index, so that what many jobs share is written once: each source
+/// directory with the device its files are on, and each distinct set of object options, in order of first
+/// use (the same jobs always give the same tables).
+struct JobTables: Sendable {
+    private(set) var directories: [DirectoryRecord] = []
+    private(set) var options: [ObjectOptions] = []
+
+    /// Where one job's directory and options are in the tables.
+    struct Reference: Sendable {
+        var directory: Int32
+        var options: Int32
+    }
+
+    /// Tables read from a document, to resolve its job lines.
+    init(directories: [DirectoryRecord], options: [ObjectOptions]) {
+        self.directories = directories
+        self.options = options
+    }
+
+    /// The tables of `jobs`, and where each job's entries are.
+    static func build<Jobs: Sequence<UploadJob>>(_ jobs: Jobs) -> (JobTables, [Reference]) {
+        var tables = JobTables(directories: [], options: [])
+        var directoryIndex: [DirectoryRecord: Int32] = [:]
+        var optionsIndex: [ObjectOptions: Int32] = [:]
+        // Neighbouring jobs mostly share both (a directory's files, an entry's options): comparing with the
+        // previous job first is cheaper than hashing (equal strings and options compare by identity first).
+        var last: (directory: DirectoryRecord, options: ObjectOptions, reference: Reference)?
+        var references: [Reference] = []
+        references.reserveCapacity(jobs.underestimatedCount)
+        for job in jobs {
+            let directory = DirectoryRecord(path: job.location.directory, device: job.identity.device)
+            var reference = Reference(directory: 0, options: 0)
+            if let last, last.directory == directory {
+                reference.directory = last.reference.directory
+            } else if let known = directoryIndex[directory] {
+                reference.directory = known
+            } else {
+                reference.directory = Int32(tables.directories.count)
+                directoryIndex[directory] = reference.directory
+                tables.directories.append(directory)
+            }
+            if let last, last.options == job.options {
+                reference.options = last.reference.options
+            } else if let known = optionsIndex[job.options] {
+                reference.options = known
+            } else {
+                reference.options = Int32(tables.options.count)
+                optionsIndex[job.options] = reference.options
+                tables.options.append(job.options)
+            }
+            last = (directory, job.options, reference)
+            references.append(reference)
+        }
+        return (tables, references)
+    }
+
+    func directory(_ index: Int) throws(FormatError) -> DirectoryRecord {
+        guard directories.indices.contains(index) else {
+            throw FormatError("'dir' \(index) is not in the directories table (\(directories.count) entries)")
+        }
+        return directories[index]
+    }
+
+    func options(_ index: Int) throws(FormatError) -> ObjectOptions {
+        guard options.indices.contains(index) else {
+            throw FormatError("'options' \(index) is not in the options table (\(options.count) entries)")
+        }
+        return options[index]
+    }
+}

@@ -1,0 +1,14 @@
+/// What OSS answered to an upload callback.
+public struct CallbackResult: Sendable, Codable, Hashable {
+    /// 200 when the receiver answered, 203 when OSS reported CallbackFailed.
+    public var status: Int
+    /// The receiver's reply as OSS relayed it (or OSS's error message).
+    public var body: String
+
+    public init(status: Int, body: String) {
+        self.status = status
+        self.body = body
+    }
+
+    private enum CodingKeys: String, CodingKey { case status, body }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import OSSProtocol
+
+/// The report file: `ossbatch-report/2`, laid out as `JobLines` (the header on the first line, one job a
+/// line), so that a report of 100,000 jobs is written and read a job at a time. Reads format 2 and format 1
+/// (`ReportV1`), laid out so or reformatted by a tool (then decoded whole).
+enum ReportFile {
+    /// Replaces the report at `path` atomically with `report`.
+    static func write(_ report: Report, to path: String) throws(StateFileError) {
+        let (tables, references) = JobTables.build(report.jobs.lazy.map(\.spec))
+        let jobs = report.jobs
+        try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
+            do {
+                try JobLines.write(
+                    header: ReportHeader(report, tables: tables),
+                    count: jobs.count,
+                    record: { JobRecord(job: jobs[$0].spec, reference: references[$0], outcome: jobs[$0].outcome) },
+                    to: { try out.append($0) }
+                )
+            } catch let error as StateFileError {
+                throw error
+            } catch {
+                throw StateFileError(path: path, operation: "encode", reason: "\(error)")
+            }
+        }
+    }
+
+    /// The report at `path` (without its journal).
+    static func read(_ path: String) throws(ReportLoadError) -> Report {
+        var report: Report
+        do {
+            if let (header, jobs) = try JobLines.read(path, header: lineDecoders) {
+                report = header(jobs)
+            } else {
+                report = try readWhole(path)
+            }
+            try report.upload.checkUsable()
+        } catch let error as ReportLoadError {
+            throw error
+        } catch let error as FormatError {
+            throw ReportLoadError(path: path, reason: error.description)
+        } catch let error as JobLines.LineError {
+            throw ReportLoadError(path: path, reason: error.description)
+        } catch {
+            throw ReportLoadError(path: path, reason: "not an ossbatch report (\(FormatError.describing(error)))")
+        }
+        report.shareRepeatedValues()
+        return report
+    }
+
+    /// For a report laid out in lines: from its header, how to make the report and how to decode a job line.
+    private static func lineDecoders(
+        _ header: Data
+    ) throws -> (([ReportJob]) -> Report, @Sendable (JSONDecoder, Data) throws -> ReportJob) {
+        let decoder = JSONDecoder()
+        switch try decoder.decode(FormatTag.self, from: header).format {
+        case Report.currentFormat:
+            let head = try decoder.decode(ReportHeader.self, from: header)
+            let tables = head.tables
+            return (head.report(jobs:), { try $0.decode(JobRecord.self, from: $1).reportJob(in: tables) })
+        case ReportV1.format:
+            let head = try decoder.decode(ReportV1.Header.self, from: header)
+            return (head.report(jobs:), { try $0.decode(ReportV1.Job.self, from: $1).reportJob() })
+        case let other:
+            throw FormatError("unsupported report format '\(other)'")
+        }
+    }
+
+    /// A report as one JSON document in any layout.
+    private static func readWhole(_ path: String) throws -> Report {
+        guard let bytes = try AtomicFile.read(path) else { throw ReportLoadError(path: path, reason: "no such report") }
+        let data = Data(bytes)
+        let decoder = JSONDecoder()
+        switch try decoder.decode(FormatTag.self, from: data).format {
+        case Report.currentFormat:
+            let head = try decoder.decode(ReportHeader.self, from: data)
+            let tables = head.tables
+            return head.report(
+                jobs: try jobs(decoder.decode(JobsMember<JobRecord>.self, from: data)) { try $0.reportJob(in: tables) }
+            )
+        case ReportV1.format:
+            let head = try decoder.decode(ReportV1.Header.self, from: data)
+            return head.report(
+                jobs: try jobs(decoder.decode(JobsMember<ReportV1.Job>.self, from: data)) { try $0.reportJob() }
+            )
+        case let other:
+            throw FormatError("unsupported report format '\(other)'")
+        }
+    }
+
+    private static func jobs<Record>(
+        _ member: JobsMember<Record>,
+        _ convert: (Record) throws -> ReportJob
+    ) throws(FormatError) -> [ReportJob] {
+        var jobs: [ReportJob] = []
+        jobs.reserveCapacity(member.jobs.count)
+        for (i, record) in member.jobs.enumerated() {
+            do { jobs.append(try convert(record)) } catch {
+                throw FormatError("jobs[\(i)]: \(FormatError.describing(error))")
+            }
+        }
+        return jobs
+    }
+
+    /// The `jobs` member of a whole document.
+    private struct JobsMember<Record: Decodable>: Decodable {
+        var jobs: [Record]
+
+        private enum CodingKeys: String, CodingKey { case jobs }
+    }
+}
+
+extension JobRecord {
+    /// A report line's job and outcome.
+    func reportJob(in tables: JobTables) throws(FormatError) -> ReportJob {
+        ReportJob(spec: try job(in: tables), outcome: try outcome())
+    }
+}
+
+extension Report {
+    /// Decoding gave every job its own strings for its key's directory (and, from format 1, its own options
+    /// and source directory); share equal ones again, as a fresh plan does (memory).
+    mutating func shareRepeatedValues() {
+        var distinctOptions: Set<ObjectOptions> = []
+        var directories: Set<String> = []
+        var lastOptions: ObjectOptions?
+        for i in jobs.indices {
+            var spec = jobs[i].spec
+            // Options from a table are shared already: consecutive jobs then compare by identity.
+            if let lastOptions, spec.options == lastOptions {
+                spec.options = lastOptions
+            } else {
+                spec.options = distinctOptions.insert(spec.options).memberAfterInsert
+            }
+            lastOptions = spec.options
+            let (location, key) = (spec.location, spec.objectKey)
+            spec.location = SplitPath(
+                directory: directories.insert(location.directory).memberAfterInsert,
+                name: location.name
+            )
+            spec.objectKey = SplitPath(
+                directory: directories.insert(key.directory).memberAfterInsert,
+                name: key.name == location.name ? location.name : key.name
+            )
+            jobs[i].spec = spec
+        }
+    }
+}
