@@ -134,9 +134,9 @@ final class BatchContext: Sendable {
         let jobs = verdict.jobs == 1 ? "1 job" : "\(verdict.jobs) jobs"
         let error = JobError(
             code: "ServiceUnreachable",
-            message: "cannot reach \(client.configuration.endpoint): \(verdict.failures) connection failures "
-                + "(\(jobs)) and no answer yet; last: \(verdict.last). Every unfinished job is pending: "
-                + "run resume once the endpoint is reachable"
+            message: "cannot reach \(client.configuration.endpoint): \(verdict.failures) connection failures from "
+                + "\(jobs) and not one answer (last: \(verdict.last)); every unfinished job is pending: run "
+                + "resume once the endpoint is reachable"
         )
         if requestStop(.fatal(error)) { logger.error("stopping the batch: \(error)") }
         halt()

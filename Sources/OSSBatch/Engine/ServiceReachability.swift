@@ -37,9 +37,6 @@ final class ServiceReachability: Sendable {
         state.withLock { $0.answered = true }
     }
 
-    /// Whether the service has answered any request of this run.
-    var hasAnswered: Bool { state.withLock { $0.answered } }
-
     /// One attempt of `job`'s request failed with `error`; `gaveUp` when the client will not retry it.
     /// Returns the verdict the first time the batch counts as unreachable, `nil` otherwise.
     func failed(_ error: HTTPTransportError, job: ObjectIdentifier, gaveUp: Bool) -> Verdict? {
