@@ -13,6 +13,9 @@ extension EasyHandle {
         set(CURLOPT_UPLOAD_BUFFERSIZE, Int(chunk))
         let request = transfer.request
         set(CURLOPT_URL, request.url)
+        // The path goes out exactly as built (and signed): without this curl removes `.` and `..` segments,
+        // so the key `a/../b` would be sent as `b` (a signature mismatch, or another object on a lax server).
+        set(CURLOPT_PATH_AS_IS, 1)
         let method = request.method.uppercased()
         let length = transfer.bodyLength
         var streamsBody = false

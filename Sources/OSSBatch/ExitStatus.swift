@@ -7,8 +7,10 @@ public enum ExitStatus: Int32, Sendable {
     /// Invalid manifest, report or command line.
     case invalidInput = 2
     /// Fatal before or during the run: no credentials, bucket missing, access denied for the whole batch,
-    /// state files unwritable.
+    /// the endpoint unreachable, state files unwritable.
     case fatal = 3
-    /// Stopped by SIGINT or SIGTERM; `resume` continues.
+    /// Stopped by SIGINT (128 + 2); `resume` continues.
     case interrupted = 130
+    /// Stopped by SIGTERM (128 + 15); `resume` continues.
+    case terminated = 143
 }

@@ -44,14 +44,9 @@ enum BatchRunner {
             logger: logger
         )
         let engine = session.engine
-        let watcher = SignalWatcher { name, repeated in
-            if repeated {
-                logger.notice("\(name) again: stopping now")
-                engine.stop(grace: .zero)
-            } else {
-                logger.notice("\(name): stopping")
-                engine.stop()
-            }
+        let watcher = SignalWatcher { signal, repeated in
+            logger.notice(repeated ? "\(signal.rawValue) again: stopping now" : "\(signal.rawValue): stopping")
+            engine.stop(signal, grace: repeated ? .zero : Engine.stopGrace)
         }
         let progress = ProgressDisplay(progress: engine.progress, interval: .seconds(options.progressInterval))
         if !options.quiet {

@@ -1,8 +1,10 @@
 import Logging
 import OSSKit
+import OSSProtocol
 import Synchronization
 
-/// Everything the jobs of one batch share: the client, the global request limit, the stop flag.
+/// Everything the jobs of one batch share: the client, the global request limit, the stop flag and the
+/// watch for batch-fatal errors.
 final class BatchContext: Sendable {
     let client: OSSClient
     let bucket: String
@@ -10,8 +12,11 @@ final class BatchContext: Sendable {
     let checkpoints: CheckpointStore
     let logger: Logger
     let progress: BatchProgress
+    /// Parts of one file in flight at once (see `partsInFlight(settings:)`).
+    let partsPerFile: Int
     /// At most `concurrency` requests in flight over the whole batch.
     private let requests: AsyncSemaphore
+    private let reachability = ServiceReachability()
     private let state = Mutex(State())
 
     private struct State {
@@ -19,6 +24,9 @@ final class BatchContext: Sendable {
         var succeededRequests = 0
         var consecutiveFatal = 0
         var strayUploadChecks = true
+        /// The task running the jobs, cancelled by `halt()`.
+        var runTask: Task<Void, Never>?
+        var halted = false
     }
 
     /// Whether jobs still look for uploads that a lost InitiateMultipartUpload answer started (off once the
@@ -34,23 +42,61 @@ final class BatchContext: Sendable {
         self.logger = logger
         self.progress = progress
         requests = AsyncSemaphore(permits: settings.concurrency)
+        partsPerFile = Self.partsInFlight(settings: settings)
+    }
+
+    /// Parts of one file started at a time. Unlimited bandwidth: `concurrency`, so one large file can use
+    /// every request slot. Under a cap every part in flight gets a share of it, so many parts of one file
+    /// would all be half sent at any moment and an interrupt would throw most sent bytes away: then only
+    /// as many parts as the cap sends in the stop grace period (at least one), so the parts in flight finish
+    /// one after another and what is stopped is mostly kept.
+    static func partsInFlight(settings: UploadSettings) -> Int {
+        guard settings.bandwidth > 0, settings.partSize > 0 else { return max(1, settings.concurrency) }
+        let fit = Double(settings.bandwidth) * Engine.stopGrace.seconds / Double(settings.partSize)
+        return min(max(1, settings.concurrency), max(1, Int(fit)))
     }
 
     var stopReason: StopReason? { state.withLock { $0.stop } }
     var isStopping: Bool { stopReason != nil }
 
-    func requestStop(_ reason: StopReason) {
+    /// Stops new work for `reason` (the first reason given is kept). Returns whether this call set it.
+    @discardableResult
+    func requestStop(_ reason: StopReason) -> Bool {
         state.withLock { s in
-            if s.stop == nil { s.stop = reason }
+            guard s.stop == nil else { return false }
+            s.stop = reason
+            return true
         }
     }
 
+    /// The task running the jobs, so `halt()` can cancel it (at once, if a halt came first).
+    func adoptRunTask(_ task: Task<Void, Never>) {
+        let halted = state.withLock { s in
+            s.runTask = task
+            return s.halted
+        }
+        if halted { task.cancel() }
+    }
+
+    /// Cancels every request in flight now: their jobs end `pending`, with their checkpoints.
+    func halt() {
+        let task = state.withLock { s in
+            s.halted = true
+            return s.runTask
+        }
+        task?.cancel()
+    }
+
     /// Runs one client call (one request, with the client's own retries) under the global request limit,
-    /// and watches its outcome for batch-fatal errors. `watched: false` is for housekeeping that a job can do
-    /// without (looking for stray uploads): a policy that denies it must not stop the batch.
+    /// and watches its outcome for batch-fatal errors and an unreachable service. `watched: false` is for
+    /// housekeeping that a job can do without (looking for stray uploads): a policy that denies it must not
+    /// stop the batch.
     func send<T: Sendable>(_ tally: JobTally, watched: Bool = true, _ call: () async throws -> T) async throws -> T {
         do {
-            let result = try await requests.withPermit(call)
+            let result = try await RequestScope.$current.withValue(RequestScope(context: self, tally: tally)) {
+                try await requests.withPermit(call)
+            }
+            reachability.answered()
             state.withLock { s in
                 s.succeededRequests += 1
                 s.consecutiveFatal = 0
@@ -58,9 +104,42 @@ final class BatchContext: Sendable {
             return result
         } catch let error as OSSError {
             tally.addAttempts(error.attempts)
+            if case .transport(let failure, _) = error {
+                // A cancelled task gives up for that reason, not because the service is unreachable.
+                if !Task.isCancelled { attemptFailed(failure, tally: tally, gaveUp: true) }
+                // Before any answer a connection failure says nothing about this job: it stays to resume.
+                if reachability.leavesJobPending(failure) { throw CancellationError() }
+            } else {
+                reachability.answered()
+            }
             if watched { observe(error) }
             throw error
         }
+    }
+
+    /// One attempt that the client is about to retry (`RequestScope` brings it here from the client's
+    /// retry callback): charged to its job, and watched for an unreachable service.
+    func retrying(_ event: RetryEvent, tally: JobTally) {
+        tally.addRetry()
+        if case .transport(let failure, _) = event.error {
+            attemptFailed(failure, tally: tally, gaveUp: false)
+        } else {
+            reachability.answered()
+        }
+    }
+
+    /// Stops the batch, and cancels what is in flight, when the service counts as unreachable.
+    private func attemptFailed(_ failure: HTTPTransportError, tally: JobTally, gaveUp: Bool) {
+        guard let verdict = reachability.failed(failure, job: ObjectIdentifier(tally), gaveUp: gaveUp) else { return }
+        let jobs = verdict.jobs == 1 ? "1 job" : "\(verdict.jobs) jobs"
+        let error = JobError(
+            code: "ServiceUnreachable",
+            message: "cannot reach \(client.configuration.endpoint): \(verdict.failures) connection failures from "
+                + "\(jobs) and not one answer (last: \(verdict.last)); every unfinished job is pending: run "
+                + "resume once the endpoint is reachable"
+        )
+        if requestStop(.fatal(error)) { logger.error("stopping the batch: \(error)") }
+        halt()
     }
 
     /// Batch-fatal codes stop the batch when they come three times in a row, or at once when no request of

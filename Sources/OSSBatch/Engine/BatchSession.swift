@@ -16,8 +16,12 @@ public struct BatchSession: Sendable {
         logger: Logger
     ) {
         var clientConfig = report.clientConfiguration
-        // Retries are normal on a long batch; the log says which request and why (never a secret).
-        clientConfig.onRetry = { event in logger.info("retrying: \(event)") }
+        // Retries are normal on a long batch: each attempt is logged at debug (which request and why, never a
+        // secret); the engine logs one line per job that needed retries, and watches them for a dead endpoint.
+        clientConfig.onRetry = { event in
+            logger.debug("retrying: \(event)")
+            RequestScope.retrying(event)
+        }
         client = OSSClient(configuration: clientConfig, credentials: credentials, transport: transport)
         engine = Engine(report: report, store: store, client: client, logger: logger)
     }

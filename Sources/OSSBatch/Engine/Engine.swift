@@ -17,7 +17,8 @@ public final class Engine: Sendable {
     /// The client's transport, read for the bytes sent.
     private let transport: any HTTPTransport
     private let state: Mutex<Report>
-    private let runTask = Mutex<Task<Void, Never>?>(nil)
+    /// Whether `stop` has been called before (a second call stops at once).
+    private let stopRequested = Mutex(false)
 
     public init(report: Report, store: ReportStore, client: OSSClient, logger: Logger) {
         self.store = store
@@ -32,16 +33,30 @@ public final class Engine: Sendable {
         )
     }
 
-    /// Stops taking new work (SIGINT/SIGTERM). In-flight requests get `grace` to finish, then are cancelled.
-    public func stop(grace: Duration = .seconds(3)) {
-        guard !context.isStopping else { return }
-        context.requestStop(.interrupted)
+    /// How long in-flight requests may finish after SIGINT/SIGTERM before they are cancelled.
+    public static let stopGrace: Duration = .seconds(3)
+
+    /// Stops taking new work (SIGINT/SIGTERM): in-flight requests get `grace` to finish, then are cancelled.
+    /// A second call, or a zero `grace`, cancels them at once. Either way the jobs stopped end `pending`, their
+    /// checkpoints and the report are written, and the run ends with `signal`'s exit status (the first
+    /// signal's, if several came).
+    public func stop(_ signal: StopSignal, grace: Duration = Engine.stopGrace) {
+        let repeated = stopRequested.withLock { requested in
+            defer { requested = true }
+            return requested
+        }
+        context.requestStop(.interrupted(signal))
+        if repeated || grace <= .zero {
+            context.halt()
+            return
+        }
         context.logger.notice(
             "interrupted: finishing in-flight requests (at most \(Int(grace.seconds)) s), then saving progress"
         )
+        let context = self.context
         Task {
             try? await Task.sleep(for: grace)
-            self.runTask.withLock { $0 }?.cancel()
+            context.halt()
         }
     }
 
@@ -81,7 +96,7 @@ public final class Engine: Sendable {
 
         if writeError == nil && !context.isStopping {
             let task = Task { await self.runJobs(todo) }
-            runTask.withLock { $0 = task }
+            context.adoptRunTask(task)
             // A periodic flush makes journaled outcomes durable about once a second (kill -9 loses nothing
             // written; a power cut loses at most the last second).
             let flusher = Task {
@@ -116,16 +131,16 @@ public final class Engine: Sendable {
                     break
                 }
                 group.addTask {
-                    let (outcome, ran) = await runner.run(job)
+                    let (outcome, ran, retries) = await runner.run(job)
                     slots.release()
-                    self.record(outcome, index: index, ran: ran, planned: job)
+                    self.record(outcome, retries: retries, index: index, ran: ran, planned: job)
                 }
             }
         }
     }
 
     /// Journals one outcome and updates the in-memory report.
-    private func record(_ outcome: JobOutcome, index: Int, ran: UploadJob, planned: UploadJob) {
+    private func record(_ outcome: JobOutcome, retries: Int, index: Int, ran: UploadJob, planned: UploadJob) {
         progress.finished(outcome.status, bytes: ran.size)
         state.withLock { report in
             report.jobs[index].outcome = outcome
@@ -133,9 +148,18 @@ public final class Engine: Sendable {
         }
         switch outcome.status {
         case .failed:
-            context.logger.error("\(outcome.key): failed: \(outcome.error.map { "\($0)" } ?? "unknown error")")
-        case .succeeded, .skipped: context.logger.debug("\(outcome.key): \(outcome.status.rawValue)")
-        case .pending: context.logger.info("\(outcome.key): stopped, will resume")
+            context.logger.error(
+                "\(outcome.key): failed: \(outcome.error.map { "\($0)" } ?? "unknown error")\(retried(retries, of: outcome))"
+            )
+        case .succeeded, .skipped:
+            if retries > 0 {
+                context.logger.info("\(outcome.key): \(outcome.status.rawValue)\(retried(retries, of: outcome))")
+            } else {
+                context.logger.debug("\(outcome.key): \(outcome.status.rawValue)")
+            }
+        case .pending:
+            // A stopping batch says so once; its summary counts what is pending.
+            context.logger.debug("\(outcome.key): stopped, will resume\(retried(retries, of: outcome))")
         }
         for warning in outcome.warnings ?? [] { context.logger.warning("\(outcome.key): \(warning)") }
         do {
@@ -145,6 +169,12 @@ public final class Engine: Sendable {
             context.logger.error("cannot write the journal: \(error)")
             context.requestStop(.fatal(JobError(code: "ReportError", message: error.description)))
         }
+    }
+
+    /// What a job's log line says about its retries: nothing when none was needed.
+    private func retried(_ retries: Int, of outcome: JobOutcome) -> String {
+        guard retries > 0 else { return "" }
+        return " (after \(retries) \(retries == 1 ? "retry" : "retries"), \(outcome.attempts) requests)"
     }
 
     private func finish(writeError: StateFileError?) -> RunResult {
@@ -157,9 +187,9 @@ public final class Engine: Sendable {
             exit = .fatal
         } else {
             switch context.stopReason {
-            case .interrupted?:
+            case .interrupted(let signal)?:
                 report.status = .interrupted
-                exit = .interrupted
+                exit = signal.exitStatus
             case .fatal(let error)?:
                 report.status = .fatal
                 report.fatalError = error

@@ -8,9 +8,9 @@ import OSSProtocol
 struct JobRunner: Sendable {
     let context: BatchContext
 
-    /// The outcome, and the job as actually run (its identity and part plan change when the source
-    /// changed since it was planned).
-    func run(_ planned: UploadJob) async -> (JobOutcome, UploadJob) {
+    /// The outcome, the job as actually run (its identity and part plan change when the source changed since
+    /// it was planned), and how many failed attempts the client retried.
+    func run(_ planned: UploadJob) async -> (JobOutcome, UploadJob, retries: Int) {
         let started = ContinuousClock.now
         let tally = JobTally()
         var warnings: [String] = []
@@ -83,7 +83,7 @@ struct JobRunner: Sendable {
         outcome.attempts = tally.attempts
         outcome.bytesSent = tally.bytes
         outcome.durationMilliseconds = (ContinuousClock.now - started).milliseconds
-        return (outcome, job)
+        return (outcome, job, tally.retries)
     }
 
     /// One PutObject, the source stat'ed before and after.

@@ -283,15 +283,17 @@ struct MultipartUpload {
         let key = job.key
         let fd = file.descriptor
         try await withThrowingTaskGroup(of: Void.self) { group in
-            // At most `concurrency` parts of this file are started at a time; the global request limit inside
-            // `send` interleaves them with the parts of other files.
+            // At most `partsPerFile` parts of this file are started at a time (fewer than `concurrency` only
+            // under a bandwidth cap); the global request limit inside `send` interleaves them with the parts of
+            // other files.
             var running = 0
             for number in numbers {
-                if context.isStopping { break }
-                if running >= context.settings.concurrency {
+                if running >= context.partsPerFile {
                     try await group.next()
                     running -= 1
                 }
+                // Checked after the wait too: a part that finishes during the grace period must not start another.
+                if context.isStopping { break }
                 let range = partPlan.range(ofPart: number, fileSize: job.size)
                 group.addTask {
                     let result = try await context.send(tally) {

@@ -1,7 +1,8 @@
 /// Why a batch stops taking new work before the end.
 enum StopReason: Sendable {
     /// SIGINT or SIGTERM.
-    case interrupted
-    /// An error that every request would hit (bad credentials, missing bucket, access denied).
+    case interrupted(StopSignal)
+    /// An error that every request would hit (bad credentials, missing bucket, access denied, an endpoint
+    /// that cannot be reached).
     case fatal(JobError)
 }

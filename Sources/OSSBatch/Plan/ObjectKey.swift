@@ -9,7 +9,10 @@ public enum ObjectKey {
     static func problem(with split: SplitPath) -> String? {
         let bytes = split.utf8Count
         let leadingSlash = split.starts(with: UInt8(ascii: "/")) || split.starts(with: UInt8(ascii: "\\"))
-        guard bytes == 0 || bytes > maximumBytes || leadingSlash else { return nil }
+        // A NUL would end the key early in C code along the way (and OSS refuses it); a file name cannot hold
+        // one, so only a manifest's `key` or `key_prefix` can bring it.
+        let nul = split.directory.utf8.contains(0) || split.name.utf8.contains(0)
+        guard bytes == 0 || bytes > maximumBytes || leadingSlash || nul else { return nil }
         let key = split.path
         if bytes == 0 { return "the object key is empty" }
         if bytes > maximumBytes {
@@ -17,6 +20,10 @@ public enum ObjectKey {
         }
         if key.hasPrefix("/") || key.hasPrefix("\\") {
             return "the object key '\(key)' starts with '\(key.first!)'; OSS keys must not start with '/' or '\\'"
+        }
+        if nul {
+            let shown = key.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: "\\0")
+            return "the object key '\(shown)' contains a NUL byte (shown as \\0); OSS keys cannot hold one"
         }
         return nil
     }

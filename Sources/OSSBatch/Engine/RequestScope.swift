@@ -1,0 +1,16 @@
+import OSSKit
+
+/// The batch and job a request is sent for. `BatchContext.send` binds it around each client call, so the
+/// client's retry callback — which runs in the task that sends — can charge each retried attempt to them.
+struct RequestScope: Sendable {
+    @TaskLocal static var current: RequestScope?
+
+    let context: BatchContext
+    let tally: JobTally
+
+    /// Hands one retry event of the current request to its batch and job (none outside `send`).
+    static func retrying(_ event: RetryEvent) {
+        guard let scope = current else { return }
+        scope.context.retrying(event, tally: scope.tally)
+    }
+}

@@ -1,0 +1,70 @@
+import OSSKit
+import OSSProtocol
+import Synchronization
+
+/// Tells an endpoint that cannot be reached from a network that hiccups, so that a batch aimed at a dead
+/// endpoint stops within seconds instead of failing every file after all its retries.
+///
+/// Only while the service has not answered a single request of this run: then the batch counts as unreachable
+/// after `threshold` connection-level failures (refused, DNS, TLS, timeout, reset) from at least two jobs, or
+/// as soon as one request has used up its retries on them. Any HTTP answer, whatever its status, proves the
+/// service reachable and turns the check off for the rest of the run: later network trouble is left to the
+/// per-request retries.
+final class ServiceReachability: Sendable {
+    /// Connection-level failures (with no answer yet) that make a batch unreachable. Half of the default
+    /// `concurrency` (16), so the first wave of requests to a dead endpoint is enough; far more than one
+    /// blip (a DNS hiccup, one reset on a reused connection) at the start of a batch.
+    static let threshold = 8
+
+    /// Why the batch counts as unreachable.
+    struct Verdict: Sendable {
+        var failures: Int
+        var jobs: Int
+        var last: HTTPTransportError
+    }
+
+    private struct State {
+        var answered = false
+        var failures = 0
+        var jobs: Set<ObjectIdentifier> = []
+        var verdict: Verdict?
+    }
+
+    private let state = Mutex(State())
+
+    /// The service answered a request (any HTTP status).
+    func answered() {
+        state.withLock { $0.answered = true }
+    }
+
+    /// One attempt of `job`'s request failed with `error`; `gaveUp` when the client will not retry it.
+    /// Returns the verdict the first time the batch counts as unreachable, `nil` otherwise.
+    func failed(_ error: HTTPTransportError, job: ObjectIdentifier, gaveUp: Bool) -> Verdict? {
+        guard error.isConnectionLevel else { return nil }
+        return state.withLock { s -> Verdict? in
+            guard !s.answered, s.verdict == nil else { return nil }
+            s.failures += 1
+            s.jobs.insert(job)
+            guard gaveUp || (s.failures >= Self.threshold && s.jobs.count >= 2) else { return nil }
+            s.verdict = Verdict(failures: s.failures, jobs: s.jobs.count, last: error)
+            return s.verdict
+        }
+    }
+
+    /// Whether `error` is a connection-level failure that, before any answer, ends its job `pending` (the
+    /// batch has stopped as unreachable) rather than `failed`.
+    func leavesJobPending(_ error: HTTPTransportError) -> Bool {
+        error.isConnectionLevel && state.withLock { !$0.answered && $0.verdict != nil }
+    }
+}
+
+extension HTTPTransportError {
+    /// A failure to reach the service at all: no connection, no trusted TLS session, or the connection
+    /// dropped before any answer. Local read errors, cancellation and unclassified errors are not.
+    var isConnectionLevel: Bool {
+        switch self {
+        case .connect, .timeout, .reset, .tls, .certificate: return true
+        case .bodyRead, .cancelled, .other: return false
+        }
+    }
+}

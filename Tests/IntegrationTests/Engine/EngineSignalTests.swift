@@ -1,0 +1,126 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// SIGINT and SIGTERM against the real binary: exit codes, a second signal stopping at once, progress saved,
+/// and how much of what was sent an interrupt keeps under a bandwidth cap.
+@Suite(.serialized)
+struct EngineSignalTests {
+    /// Three multipart files whose first parts go through at once and whose later parts hang for 20 s, so
+    /// only cancellation can end them.
+    private func startHangingBatch(_ h: EngineHarness) async throws -> RunningProcess {
+        for i in 0..<3 { try h.writeFile("big-\(i).bin", size: 3_000_000, seed: UInt64(i)) }
+        h.server.faults.add(
+            FaultRule(operation: .uploadPart, skip: 4, count: nil, action: .delay(milliseconds: 20_000))
+        )
+        let manifest = try h.writeManifest(upload: ["concurrency: 4", "part_size: 256KiB", "multipart_threshold: 1MiB"])
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        try await waitUntil { h.server.log.all.filter { $0.operation == .uploadPart && $0.status == 200 }.count >= 4 }
+        // The hanging parts are in flight.
+        try await waitUntil { h.server.stats.snapshot.requestsInFlight >= 2 }
+        return process
+    }
+
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func aSecondSignalStopsAtOnceWithTheSignalsExitCodeProgressSavedAndResumeFinishesExactly(
+        signal: Int32,
+        exitCode: Int32
+    ) async throws {
+        let h = try await EngineHarness.start("signal-twice")
+        defer { Task { await h.stop() } }
+        let process = try await startHangingBatch(h)
+        process.signal(signal)
+        try await Task.sleep(for: .milliseconds(200))
+        let second = ContinuousClock.now
+        process.signal(signal)
+        let stopped = await process.wait(timeout: .seconds(30))
+        let afterSecond = ContinuousClock.now - second
+        #expect(stopped.exitCode == exitCode, "\(stopped.stderr)")
+        #expect(!stopped.signaled)
+        // The grace period is 3 s and the hanging parts would take 20 s: only an immediate stop is this fast.
+        #expect(afterSecond < .seconds(2), "stopped \(afterSecond) after the second signal")
+        #expect(stopped.stderr.contains("again: stopping now"), "\(stopped.stderr)")
+
+        let report = try h.report()
+        #expect(report.status == .interrupted)
+        #expect(report.runs.last?.exitCode == exitCode)
+        #expect(report.totals.pending == 3 && report.totals.failed == 0)
+        let checkpoints = try FileManager.default.contentsOfDirectory(atPath: h.checkpointDir).filter {
+            $0.hasSuffix(".json")
+        }
+        #expect(!checkpoints.isEmpty, "multipart progress must be saved on an immediate stop too")
+
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        let final = try h.report()
+        #expect(final.status == .succeeded)
+        let reused = final.jobs.reduce(0) { $0 + ($1.outcome.partsReused ?? 0) }
+        #expect(reused >= 4, "the parts confirmed before the signals are not sent again")
+        try h.expectAllStoredExactly()
+        h.expectNoSecrets(in: [stopped.stdout, stopped.stderr, resumed.stdout, resumed.stderr])
+    }
+
+    @Test func oneSigtermStopsGracefullyWithExit143AndResumeFinishes() async throws {
+        let h = try await EngineHarness.start("sigterm")
+        defer { Task { await h.stop() } }
+        let process = try await startHangingBatch(h)
+        let sent = ContinuousClock.now
+        process.signal(SIGTERM)
+        let stopped = await process.wait(timeout: .seconds(30))
+        let took = ContinuousClock.now - sent
+        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
+        // In-flight requests get the grace period (3 s), then are cancelled: not the 20 s they would take.
+        #expect(took >= .milliseconds(2500) && took < .seconds(10), "stopped after \(took)")
+        let report = try h.report()
+        #expect(report.status == .interrupted)
+        #expect(report.runs.last?.exitCode == 143)
+        #expect(report.totals.pending == 3)
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
+    /// Under a cap of 1 MiB/s with 1 MiB parts, one file gets 3 parts in flight (what the cap sends in the
+    /// 3 s grace period), not all 16 request slots: an interrupt then keeps most of what was sent.
+    @Test func underABandwidthCapOneFileHasFewPartsInFlightAndAnInterruptKeepsMostBytesSent() async throws {
+        let h = try await EngineHarness.start("cap")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 20 << 20, seed: 4)
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 16", "part_size: 1MiB", "multipart_threshold: 1MiB", "bandwidth: 1MiB",
+        ])
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        // Mid-way: 1.5 MiB received is half of each of 3 parts (now), a tenth of each of 16 (before).
+        try await waitUntil { h.server.stats.snapshot.bytesReceived >= 3 << 19 }
+        process.signal(SIGINT)
+        let stopped = await process.wait(timeout: .seconds(30))
+        #expect(stopped.exitCode == 130, "\(stopped.stderr)")
+
+        let inFlight = h.server.stats.snapshot.maxRequestsInFlight
+        let sent = h.server.stats.snapshot.bytesReceived
+        let client = h.makeClient()
+        var kept: Int64 = 0
+        for upload in try await client.listMultipartUploads(bucket: h.bucket, prefix: "data/big.bin") {
+            let parts = try await client.listParts(bucket: h.bucket, key: upload.key, uploadID: upload.uploadID)
+            kept += parts.reduce(0) { $0 + $1.size }
+        }
+        print(
+            "cap 1 MiB/s, 1 MiB parts, SIGINT after 1.5 MiB: \(inFlight) requests in flight at most, \(sent) bytes sent, \(kept) kept"
+        )
+        #expect(inFlight <= 3, "parts of one file in flight under the cap")
+        #expect(sent > 1 << 20)
+        #expect(Double(kept) >= 0.8 * Double(sent), "sent \(sent) bytes, kept \(kept)")
+    }
+}

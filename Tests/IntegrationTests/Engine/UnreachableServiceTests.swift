@@ -1,0 +1,121 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// An endpoint that cannot be reached: the batch stops within seconds with exit 3 and one clear line, every
+/// job pending; `resume` against a live server finishes it. After a first answer, network trouble is only
+/// retried.
+@Suite(.serialized)
+struct UnreachableServiceTests {
+    /// A loopback TCP port in Python: `closed` prints a port nothing listens on; `reset` accepts every
+    /// connection and resets it at once (SO_LINGER 0), writing its port to the file named by argv[2].
+    static let listener = #"""
+        import socket, struct, sys, os
+        s = socket.socket()
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+        if sys.argv[1] == 'closed':
+            s.close()
+            print(port)
+            sys.exit(0)
+        s.listen(1024)
+        with open(sys.argv[2] + '.tmp', 'w') as f:
+            f.write(str(port))
+        os.rename(sys.argv[2] + '.tmp', sys.argv[2])
+        while True:
+            c, _ = s.accept()
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            c.close()
+        """#
+
+    static let python = URL(fileURLWithPath: "/usr/bin/env")
+
+    /// 300 small files and 2 multipart ones, with the default concurrency and retries.
+    private func writeBatch(_ h: EngineHarness) throws -> String {
+        for i in 0..<300 { try h.writeFile("small/f\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        for i in 0..<2 { try h.writeFile("big-\(i).bin", size: 1_500_000, seed: UInt64(900 + i)) }
+        return try h.writeManifest(upload: ["part_size: 256KiB", "multipart_threshold: 1MiB"])
+    }
+
+    /// Runs the batch against `endpoint` and checks the fail-fast promise; then resumes against LocalOSS.
+    private func expectFailsFastThenResumes(_ h: EngineHarness, manifest: String, endpoint: String) async throws {
+        let started = ContinuousClock.now
+        let result = try await h.run(manifest, ["--endpoint", endpoint])
+        let took = ContinuousClock.now - started
+        #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
+        #expect(took < .seconds(5), "took \(took)")
+        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        #expect(errors.count == 1, "one clear line: \(result.stderr)")
+        #expect(errors.first?.contains("ServiceUnreachable") == true)
+        #expect(errors.first?.contains(endpoint) == true)
+        #expect(result.stderr.split(separator: "\n").count <= 3, "\(result.stderr)")
+        #expect(!result.stderr.contains("retrying"), "each retry is logged at debug only")
+        #expect(result.stdout.contains("to continue: ossbatch resume"))
+
+        let report = try h.report()
+        #expect(report.status == .fatal)
+        #expect(report.fatalError?.code == "ServiceUnreachable")
+        #expect(report.totals.pending == 302, "every job pending, none failed")
+        #expect(report.totals.failed == 0)
+        #expect(h.server.stats.snapshot.requestsTotal == 0)
+
+        let resumed = try await h.resume(["--endpoint", h.endpoint])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try h.report().status == .succeeded)
+        try h.expectAllStoredExactly()
+        h.expectNoSecrets(in: [result.stdout, result.stderr, resumed.stdout, resumed.stderr])
+    }
+
+    @Test func aPortWhereNothingListensStopsTheBatchWithinSecondsAndResumeFinishesLater() async throws {
+        let h = try await EngineHarness.start("refused")
+        defer { Task { await h.stop() } }
+        let manifest = try writeBatch(h)
+        let closed = try ProcessRunner.run(Self.python, ["python3", "-c", Self.listener, "closed"])
+        let port = try #require(Int(closed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        try await expectFailsFastThenResumes(h, manifest: manifest, endpoint: "http://127.0.0.1:\(port)")
+    }
+
+    @Test func aServerThatAcceptsAndResetsEveryConnectionStopsTheBatchWithinSeconds() async throws {
+        let h = try await EngineHarness.start("resetting")
+        defer { Task { await h.stop() } }
+        let manifest = try writeBatch(h)
+        let portFile = h.dir.url.appendingPathComponent("listener-port").path
+        let listener = try RunningProcess(Self.python, ["python3", "-c", Self.listener, "reset", portFile])
+        defer {
+            listener.signal(SIGKILL)
+            Task { _ = await listener.wait() }
+        }
+        var port: Int?
+        let deadline = ContinuousClock.now + .seconds(10)
+        while port == nil && ContinuousClock.now < deadline {
+            port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
+            if port == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let listening = try #require(port, "the resetting listener did not start")
+        try await expectFailsFastThenResumes(h, manifest: manifest, endpoint: "http://127.0.0.1:\(listening)")
+    }
+
+    @Test func afterAFirstAnswerDroppedConnectionsAreRetriedNotFatal() async throws {
+        let h = try await EngineHarness.start("flaky")
+        defer { Task { await h.stop() } }
+        for i in 0..<40 { try h.writeFile("f\(i).txt", size: 500, seed: UInt64(i)) }
+        // The first PutObject is answered; the next 16 lose their connections (well past the threshold).
+        h.server.faults.add(FaultRule(operation: .putObject, skip: 1, count: 16, action: .dropResponse))
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 1", "retries: {attempts: 20, base_delay: 1ms, max_delay: 5ms}",
+        ])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        #expect(try h.report().status == .succeeded)
+        try h.expectAllStoredExactly()
+        // Retries: one info line per job that needed them, with the count; each attempt only at debug.
+        // (libcurl may itself resend once on a fresh connection, so the count is not exactly 16.)
+        let retried = result.stderr.split(separator: "\n").filter { $0.hasPrefix("info: ") && $0.contains("retr") }
+        #expect(retried.count == 1, "\(result.stderr)")
+        #expect(retried.first?.hasPrefix("info: data/f1.txt: succeeded (after ") == true, "\(result.stderr)")
+        #expect(retried.first?.contains(" retries, ") == true, "\(result.stderr)")
+        #expect(!result.stderr.contains("retrying"), "each attempt is logged at debug only")
+    }
+}
