@@ -8,7 +8,6 @@ let package = Package(
     products: [
         .executable(name: "ossbatch", targets: ["ossbatch"]),
         .executable(name: "local-oss", targets: ["local-oss"]),
-        .library(name: "OSSBatch", targets: ["OSSBatch"]),
         .library(name: "OSSProtocol", targets: ["OSSProtocol"]),
         .library(name: "OSSKit", targets: ["OSSKit"]),
         .library(name: "LocalOSS", targets: ["LocalOSS"]),

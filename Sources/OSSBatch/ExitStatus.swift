@@ -1,5 +1,5 @@
 /// The process exit codes ossbatch promises (manifest.md).
-public enum ExitStatus: Int32, Sendable {
+package enum ExitStatus: Int32, Sendable {
     /// Every job succeeded or was skipped.
     case success = 0
     /// Some jobs failed (or a manifest selected no files without `allow_empty`).

@@ -15,7 +15,7 @@ extension Checkpoint: Codable {
 
     private enum PartKeys: String, CodingKey { case number, size, etag, crc64 }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let identity = SourceIdentity(
             size: try c.decode(Int64.self, forKey: .size),
@@ -57,7 +57,7 @@ extension Checkpoint: Codable {
         )
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(Checkpoint.currentFormat, forKey: .format)
         try c.encode(bucket, forKey: .bucket)

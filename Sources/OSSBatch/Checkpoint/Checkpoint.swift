@@ -4,16 +4,16 @@ import Foundation
 /// One multipart job's progress, as kept on disk between runs: which upload, for which version of which
 /// file, cut how, and every part OSS confirmed (number, size, ETag, CRC-64). No secrets. On disk it is
 /// `ossbatch-checkpoint/2` (`Checkpoint+Coding.swift`, `CheckpointStore`).
-public struct Checkpoint: Sendable, Hashable {
-    public static let currentFormat = "ossbatch-checkpoint/2"
+package struct Checkpoint: Sendable, Hashable {
+    package static let currentFormat = "ossbatch-checkpoint/2"
 
-    public struct Part: Sendable, Hashable {
-        public var number: Int
-        public var size: Int64
-        public var etag: String
-        public var crc64: UInt64
+    package struct Part: Sendable, Hashable {
+        package var number: Int
+        package var size: Int64
+        package var etag: String
+        package var crc64: UInt64
 
-        public init(number: Int, size: Int64, etag: String, crc64: UInt64) {
+        package init(number: Int, size: Int64, etag: String, crc64: UInt64) {
             self.number = number
             self.size = size
             self.etag = etag
@@ -21,21 +21,21 @@ public struct Checkpoint: Sendable, Hashable {
         }
     }
 
-    public var bucket: String
-    public var key: String
-    public var source: String
-    public var identity: SourceIdentity
-    public var partSize: Int64
-    public var partCount: Int
-    public var uploadID: String
+    package var bucket: String
+    package var key: String
+    package var source: String
+    package var identity: SourceIdentity
+    package var partSize: Int64
+    package var partCount: Int
+    package var uploadID: String
     /// Confirmed parts, sorted by number.
-    public var parts: [Part]
+    package var parts: [Part]
     /// Set just before CompleteMultipartUpload is sent: if the process dies after that, the upload may have
     /// been completed, and `resume` settles it with HEAD (size and CRC-64) instead of uploading again.
-    public var completing: Bool
-    public var createdAt: String
+    package var completing: Bool
+    package var createdAt: String
 
-    public init(
+    package init(
         bucket: String,
         key: String,
         source: String,
@@ -82,10 +82,10 @@ public struct Checkpoint: Sendable, Hashable {
         }
     }
 
-    public var partPlan: PartPlan { PartPlan(partSize: partSize, partCount: partCount) }
+    package var partPlan: PartPlan { PartPlan(partSize: partSize, partCount: partCount) }
 
     /// Records a confirmed part (replacing an earlier record of the same number).
-    public mutating func record(_ part: Part) {
+    package mutating func record(_ part: Part) {
         if let i = parts.firstIndex(where: { $0.number == part.number }) {
             parts[i] = part
         } else {
@@ -95,7 +95,7 @@ public struct Checkpoint: Sendable, Hashable {
     }
 
     /// The whole object's CRC-64 when every part is recorded, combined in part order; `nil` otherwise.
-    public var objectCRC64: UInt64? {
+    package var objectCRC64: UInt64? {
         guard parts.count == partCount else { return nil }
         var crc = CRC64()
         for part in parts { crc.append(crc: part.crc64, length: UInt64(part.size)) }
@@ -104,7 +104,7 @@ public struct Checkpoint: Sendable, Hashable {
 }
 
 /// Why a checkpoint on disk cannot be used.
-public enum CheckpointProblem: Error, Sendable, Equatable, CustomStringConvertible {
+package enum CheckpointProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// Not JSON, truncated, or its checksum does not match its content.
     case corrupt(String)
     /// The source file is not the version the checkpoint's parts came from.
@@ -112,7 +112,7 @@ public enum CheckpointProblem: Error, Sendable, Equatable, CustomStringConvertib
     /// Another bucket, key, source or part plan than the job's.
     case mismatched(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .corrupt(let s): return "checkpoint is corrupt (\(s))"
         case .sourceChanged(let s): return "source changed since the checkpoint (\(s))"

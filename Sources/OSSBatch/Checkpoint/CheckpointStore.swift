@@ -8,27 +8,27 @@ import Foundation
 /// SHA-256 taken over the bytes of the `checkpoint` member as stored, so a torn or edited checkpoint is
 /// detected and discarded instead of trusted — and a checksum never depends on how an encoder would write
 /// the same value today.
-public struct CheckpointStore: Sendable {
-    public let directory: String
+package struct CheckpointStore: Sendable {
+    package let directory: String
 
-    public init(directory: String) {
+    package init(directory: String) {
         self.directory = directory
     }
 
     /// Creates the directory if needed and proves it writable, before any upload depends on it.
-    public func prepare() throws(StateFileError) {
+    package func prepare() throws(StateFileError) {
         try AtomicFile.prepareDirectory(directory)
     }
 
     /// The checkpoint path of the job uploading `source` to `bucket`/`key`.
-    public func path(bucket: String, key: String, source: String) -> String {
+    package func path(bucket: String, key: String, source: String) -> String {
         let name = SHA256.hash(Array("\(bucket)\n\(key)\n\(source)".utf8)).hexString.prefix(32)
         return directory + "/" + name + ".json"
     }
 
     /// The checkpoint at `path`: `nil` if there is none, `.failure` if it is unreadable or corrupt.
     /// Reads `ossbatch-checkpoint/2` and `/1` (same envelope, same checksum rule).
-    public func load(_ path: String) -> Result<Checkpoint, CheckpointProblem>? {
+    package func load(_ path: String) -> Result<Checkpoint, CheckpointProblem>? {
         let bytes: [UInt8]
         do {
             guard let read = try AtomicFile.read(path) else { return nil }
@@ -58,14 +58,14 @@ public struct CheckpointStore: Sendable {
 
     /// The upload id a checkpoint names, read leniently: used to abort the upload of a checkpoint that is
     /// being discarded, even when its checksum no longer matches.
-    public func uploadIDForCleanup(_ path: String) -> String? {
+    package func uploadIDForCleanup(_ path: String) -> String? {
         guard let bytes = try? AtomicFile.read(path),
             let envelope = try? JSONDecoder().decode(LenientEnvelope.self, from: Data(bytes))
         else { return nil }
         return envelope.checkpoint.uploadID ?? envelope.checkpoint.uploadIDV1
     }
 
-    public func save(_ checkpoint: Checkpoint, to path: String) throws(StateFileError) {
+    package func save(_ checkpoint: Checkpoint, to path: String) throws(StateFileError) {
         let body: [UInt8]
         do {
             body = try StreamingJSONEncoder().encode(checkpoint)
@@ -76,12 +76,12 @@ public struct CheckpointStore: Sendable {
         try AtomicFile.write(file, to: path, mode: 0o600)
     }
 
-    public func remove(_ path: String) {
+    package func remove(_ path: String) {
         unlink(path)
     }
 
     /// Every checkpoint in the directory (for `abort`).
-    public func all() -> [(path: String, checkpoint: Checkpoint)] {
+    package func all() -> [(path: String, checkpoint: Checkpoint)] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         return names.sorted().filter { $0.hasSuffix(".json") }.compactMap { name in
             let path = directory + "/" + name

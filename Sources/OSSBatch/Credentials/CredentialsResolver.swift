@@ -7,13 +7,13 @@ import OSSProtocol
 ///
 /// A credentials file is INI: `[profile]` sections with `access_key_id`, `access_key_secret` and optionally
 /// `security_token` (`#` or `;` start comments). It must not be readable by group or others.
-public struct CredentialsResolver: Sendable {
-    public var commandLineFile: String?
-    public var profile: String?
-    public var manifestSource: CredentialsSource?
-    public var environment: [String: String]
+package struct CredentialsResolver: Sendable {
+    package var commandLineFile: String?
+    package var profile: String?
+    package var manifestSource: CredentialsSource?
+    package var environment: [String: String]
 
-    public init(
+    package init(
         commandLineFile: String? = nil,
         profile: String? = nil,
         manifestSource: CredentialsSource?,
@@ -25,7 +25,7 @@ public struct CredentialsResolver: Sendable {
         self.environment = environment
     }
 
-    public func resolve() throws(CredentialsError) -> Credentials {
+    package func resolve() throws(CredentialsError) -> Credentials {
         if let file = commandLineFile {
             // `~` and relative paths as in the manifest (`$HOME`; here relative to the working directory).
             let path = PathResolver.absolute(file, relativeTo: FileManager.default.currentDirectoryPath)

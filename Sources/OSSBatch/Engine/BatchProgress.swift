@@ -1,24 +1,24 @@
 import Synchronization
 
 /// Live counters of a batch, read by the progress display.
-public final class BatchProgress: Sendable {
-    public struct Snapshot: Sendable {
-        public var jobsTotal = 0
-        public var jobsDone = 0
-        public var jobsFailed = 0
-        public var jobsSkipped = 0
-        public var bytesTotal: Int64 = 0
+package final class BatchProgress: Sendable {
+    package struct Snapshot: Sendable {
+        package var jobsTotal = 0
+        package var jobsDone = 0
+        package var jobsFailed = 0
+        package var jobsSkipped = 0
+        package var bytesTotal: Int64 = 0
         /// Bytes of jobs finished (succeeded or skipped), including those done by earlier runs.
-        public var bytesDone: Int64 = 0
+        package var bytesDone: Int64 = 0
         /// Body bytes sent by this run (retries included).
-        public var bytesSent: Int64 = 0
+        package var bytesSent: Int64 = 0
     }
 
     private let state = Mutex(Snapshot())
 
-    public init() {}
+    package init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 
     func start(jobs: Int, bytes: Int64, alreadyDoneJobs: Int, alreadyDoneBytes: Int64) {
         state.withLock {

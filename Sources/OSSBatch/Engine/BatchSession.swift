@@ -4,11 +4,11 @@ import OSSProtocol
 
 /// Everything one `run` or `resume` needs, built from a report: the client and the engine, over a transport
 /// the caller made (the `ossbatch` CLI: libcurl, with the report's bandwidth cap and concurrency) and shuts down.
-public struct BatchSession: Sendable {
-    public let client: OSSClient
-    public let engine: Engine
+package struct BatchSession: Sendable {
+    package let client: OSSClient
+    package let engine: Engine
 
-    public init(
+    package init(
         report: Report,
         store: ReportStore,
         credentials: Credentials,

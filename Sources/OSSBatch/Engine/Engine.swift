@@ -10,8 +10,8 @@ import Synchronization
 /// at most `files_in_flight` multipart uploads open, at most `concurrency` small files in progress, and the
 /// transport's bandwidth cap. A failing job never stalls the others; a batch-fatal error or `stop()` stops
 /// new work, and what was in flight ends `pending` with its checkpoint.
-public final class Engine: Sendable {
-    public let progress = BatchProgress()
+package final class Engine: Sendable {
+    package let progress = BatchProgress()
     private let context: BatchContext
     private let store: ReportStore
     /// The client's transport, read for the bytes sent.
@@ -20,7 +20,7 @@ public final class Engine: Sendable {
     /// Whether `stop` has been called before (a second call stops at once).
     private let stopRequested = Mutex(false)
 
-    public init(report: Report, store: ReportStore, client: OSSClient, logger: Logger) {
+    package init(report: Report, store: ReportStore, client: OSSClient, logger: Logger) {
         self.store = store
         transport = client.transport
         state = Mutex(report)
@@ -34,13 +34,13 @@ public final class Engine: Sendable {
     }
 
     /// How long in-flight requests may finish after SIGINT/SIGTERM before they are cancelled.
-    public static let stopGrace: Duration = .seconds(3)
+    package static let stopGrace: Duration = .seconds(3)
 
     /// Stops taking new work (SIGINT/SIGTERM): in-flight requests get `grace` to finish, then are cancelled.
     /// A second call, or a zero `grace`, cancels them at once. Either way the jobs stopped end `pending`, their
     /// checkpoints and the report are written, and the run ends with `signal`'s exit status (the first
     /// signal's, if several came).
-    public func stop(_ signal: StopSignal, grace: Duration = Engine.stopGrace) {
+    package func stop(_ signal: StopSignal, grace: Duration = Engine.stopGrace) {
         let repeated = stopRequested.withLock { requested in
             defer { requested = true }
             return requested
@@ -61,7 +61,7 @@ public final class Engine: Sendable {
     }
 
     /// Runs every job that is not yet succeeded or skipped. `command` names the invocation in the report.
-    public func run(command: String) async -> RunResult {
+    package func run(command: String) async -> RunResult {
         let startedAt = Timestamp.iso8601()
         let todo: [(index: Int, job: UploadJob)] = state.withLock { report in
             report.status = .running

@@ -2,7 +2,7 @@ import OSSKit
 
 extension Report {
     /// How to reach the report's target: endpoint, region, signature, addressing and retry policy.
-    public var clientConfiguration: OSSClientConfiguration {
+    package var clientConfiguration: OSSClientConfiguration {
         OSSClientConfiguration(
             endpoint: target.endpoint,
             region: target.region,

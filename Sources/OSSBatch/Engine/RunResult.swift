@@ -1,5 +1,5 @@
 /// How a run ended, for the CLI.
-public struct RunResult: Sendable {
-    public var report: Report
-    public var exitStatus: ExitStatus
+package struct RunResult: Sendable {
+    package var report: Report
+    package var exitStatus: ExitStatus
 }

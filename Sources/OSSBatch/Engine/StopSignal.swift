@@ -1,10 +1,10 @@
 /// The signal that interrupted a batch: it decides the exit status (128 + the signal's number, as a shell
 /// reports a process the signal killed), so a supervisor can tell its own SIGTERM from an operator's ^C.
-public enum StopSignal: String, Sendable {
+package enum StopSignal: String, Sendable {
     case sigint = "SIGINT"
     case sigterm = "SIGTERM"
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .sigint: .interrupted
         case .sigterm: .terminated

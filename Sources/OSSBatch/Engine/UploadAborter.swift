@@ -5,11 +5,11 @@ import OSSProtocol
 /// Aborts the multipart uploads a report's checkpoints hold (`ossbatch abort`), deleting each checkpoint
 /// once OSS confirms its upload is gone; then, for every unfinished multipart job, any other open upload of
 /// its key started since the report was created — one a run started but died before checkpointing.
-public struct UploadAborter: Sendable {
-    public struct Result: Sendable {
-        public var aborted = 0
-        public var alreadyGone = 0
-        public var failed = 0
+package struct UploadAborter: Sendable {
+    package struct Result: Sendable {
+        package var aborted = 0
+        package var alreadyGone = 0
+        package var failed = 0
     }
 
     let report: Report
@@ -18,14 +18,14 @@ public struct UploadAborter: Sendable {
     let transport: any HTTPTransport
 
     /// `transport` is the caller's (the CLI makes a libcurl one and shuts it down afterwards).
-    public init(report: Report, logger: Logger, resolver: CredentialsResolver, transport: any HTTPTransport) {
+    package init(report: Report, logger: Logger, resolver: CredentialsResolver, transport: any HTTPTransport) {
         self.report = report
         self.logger = logger
         self.resolver = resolver
         self.transport = transport
     }
 
-    public func abortAll() async throws -> Result {
+    package func abortAll() async throws -> Result {
         let credentials = try resolver.resolve()
         let target = report.target
         let client = OSSClient(

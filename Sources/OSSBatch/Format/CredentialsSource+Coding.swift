@@ -2,12 +2,12 @@
 extension CredentialsSource {
     private enum CodingKeys: String, CodingKey { case file, profile }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(file: try c.decode(String.self, forKey: .file), profile: try c.decode(String.self, forKey: .profile))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(file, forKey: .file)
         try c.encode(profile, forKey: .profile)

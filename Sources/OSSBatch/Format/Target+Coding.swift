@@ -4,7 +4,7 @@ import OSSKit
 extension Target {
     private enum CodingKeys: String, CodingKey { case endpoint, region, bucket, signature, addressing }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             endpoint: try c.decode(String.self, forKey: .endpoint),
@@ -15,7 +15,7 @@ extension Target {
         )
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(endpoint, forKey: .endpoint)
         try c.encode(region, forKey: .region)

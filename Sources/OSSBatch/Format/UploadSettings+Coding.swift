@@ -21,7 +21,7 @@ extension UploadSettings {
         case maxDelayMs = "max_delay_ms"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let r = try c.nestedContainer(keyedBy: RetryKeys.self, forKey: .retries)
         self.init(
@@ -41,7 +41,7 @@ extension UploadSettings {
         )
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(concurrency, forKey: .concurrency)
         try c.encode(filesInFlight, forKey: .filesInFlight)

@@ -12,10 +12,10 @@ import LocalFiles
 ///
 /// It relies on containers being used in nesting order (a container is finished before its parent goes
 /// on), which synthesized conformances and every type of this module do. Non-finite numbers throw.
-public struct StreamingJSONEncoder: Sendable {
-    public init() {}
+package struct StreamingJSONEncoder: Sendable {
+    package init() {}
 
-    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    package func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let writer = JSONByteWriter()
         try writer.writeValue(value)
         return writer.bytes

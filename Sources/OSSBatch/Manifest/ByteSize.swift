@@ -2,17 +2,17 @@ import Foundation
 
 /// Parses sizes as the manifest writes them: `8MiB`, `100KB`, `512` (bytes). Binary units are powers
 /// of 1024, decimal units powers of 1000. Fractions are allowed when the result is a whole byte count.
-public enum ByteSize {
+package enum ByteSize {
     private static let units: [(String, Double)] = [
         ("TiB", 1_099_511_627_776), ("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024),
         ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("B", 1),
     ]
 
     /// The units, for error messages.
-    public static let unitNames = "B, KiB, MiB, GiB, TiB, KB, MB, GB, TB"
+    package static let unitNames = "B, KiB, MiB, GiB, TiB, KB, MB, GB, TB"
 
     /// Bytes, or `nil` when `text` is not a size (or not a whole number of bytes that fits in 63 bits).
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         guard let bytes = amount(text), bytes < 9.2e18, bytes == bytes.rounded() else { return nil }
         return Int64(bytes)
     }
@@ -22,7 +22,7 @@ public enum ByteSize {
     static func amount(_ text: String) -> Double? { parseNumber(text, units: units) }
 
     /// `bytes` in the manifest's own syntax, exactly: `100KiB`, `5GiB`, `1B`. For ranges in messages.
-    public static func formatExact(_ bytes: Int64) -> String {
+    package static func formatExact(_ bytes: Int64) -> String {
         for (unit, value) in units where unit.hasSuffix("iB") && bytes != 0 && bytes % Int64(value) == 0 {
             return "\(bytes / Int64(value))\(unit)"
         }
@@ -30,7 +30,7 @@ public enum ByteSize {
     }
 
     /// `1.5 MiB`-style text for people (binary units, one decimal).
-    public static func format(_ bytes: Int64) -> String {
+    package static func format(_ bytes: Int64) -> String {
         if bytes < 1024 { return "\(bytes) B" }
         var value = Double(bytes)
         for unit in ["KiB", "MiB", "GiB", "TiB", "PiB"] {
@@ -45,16 +45,16 @@ public enum ByteSize {
 }
 
 /// Parses durations: `200ms`, `20s`, `5m`; a plain number is seconds.
-public enum DurationText {
+package enum DurationText {
     private static let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
 
     /// Seconds, or `nil` when `text` is not a duration.
-    public static func parse(_ text: String) -> Double? {
+    package static func parse(_ text: String) -> Double? {
         parseNumber(text, units: units)
     }
 
     /// `seconds` in the manifest's own syntax, in the largest unit that is exact: `1h`, `90s`, `200ms`.
-    public static func formatExact(_ seconds: Double) -> String {
+    package static func formatExact(_ seconds: Double) -> String {
         for (unit, value) in units.reversed() where seconds != 0 {
             let count = (seconds / value).rounded()
             if abs(seconds / value - count) < 1e-9, count < 1e15 { return "\(Int64(count))\(unit)" }
@@ -63,7 +63,7 @@ public enum DurationText {
     }
 
     /// `0.4 s`, `26 s`, `3 m 05 s`, `2 h 10 m`: for progress lines and summaries.
-    public static func format(_ seconds: Double) -> String {
+    package static func format(_ seconds: Double) -> String {
         if seconds < 10 { return String(format: "%.1f s", seconds) }
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s) s" }

@@ -1,32 +1,32 @@
 /// One problem in a manifest, rendered the way compilers do: `FILE:LINE:COLUMN: error: MESSAGE`; or one
 /// problem with a command-line flag, rendered `error: MESSAGE` (the message names the flag).
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
-    public var file: String
+package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    package var file: String
     /// 1-based; `nil` when the problem has no node (an unreadable or oversized manifest, a flag).
-    public var line: Int?
-    public var column: Int?
-    public var message: String
+    package var line: Int?
+    package var column: Int?
+    package var message: String
     /// The command-line flag at fault (`endpoint` for `--endpoint`), or `nil` for a problem in the manifest.
-    public var flag: String?
+    package var flag: String?
 
-    public init(file: String, line: Int?, column: Int?, message: String) {
+    package init(file: String, line: Int?, column: Int?, message: String) {
         self.file = file
         self.line = line
         self.column = column
         self.message = message
     }
 
-    public init(_ mark: SourceMark, _ message: String) {
+    package init(_ mark: SourceMark, _ message: String) {
         self.init(file: mark.file, line: mark.line, column: mark.column, message: message)
     }
 
     /// A problem with the value of `--flag`, or one that adding `--flag` fixes.
-    public init(flag: String, _ message: String) {
+    package init(flag: String, _ message: String) {
         self.init(file: "", line: nil, column: nil, message: message)
         self.flag = flag
     }
 
-    public var description: String {
+    package var description: String {
         if flag != nil { return "error: \(message)" }
         var location = file
         if let line { location += ":\(line)" }
@@ -37,7 +37,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 
 extension Diagnostic: Comparable {
     /// Command-line problems first, then file order and position: the order a reader meets the problems in.
-    public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
+    package static func < (a: Diagnostic, b: Diagnostic) -> Bool {
         (a.flag == nil ? 1 : 0, a.flag ?? "", a.file, a.line ?? 0, a.column ?? 0, a.message)
             < (b.flag == nil ? 1 : 0, b.flag ?? "", b.file, b.line ?? 0, b.column ?? 0, b.message)
     }

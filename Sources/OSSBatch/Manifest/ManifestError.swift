@@ -1,21 +1,21 @@
 /// Every problem found in a manifest (or while expanding it into a plan), reported together.
-public struct ManifestError: Error, Sendable, CustomStringConvertible {
+package struct ManifestError: Error, Sendable, CustomStringConvertible {
     /// Sorted: command-line problems first, then by file, line and column.
-    public var diagnostics: [Diagnostic]
+    package var diagnostics: [Diagnostic]
 
     /// How many diagnostics `rendered()` prints before it only counts the rest: enough to fix a manifest
     /// by, few enough that a generated mistake does not print a million lines.
-    public static let printedLimit = 20
+    package static let printedLimit = 20
 
-    public init(_ diagnostics: [Diagnostic]) {
+    package init(_ diagnostics: [Diagnostic]) {
         self.diagnostics = diagnostics.sorted()
     }
 
     /// One rendered diagnostic per line, every one of them.
-    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+    package var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 
     /// The first `limit` diagnostics, one per line, then `… and N more errors` when there are more.
-    public func rendered(limit: Int = ManifestError.printedLimit) -> String {
+    package func rendered(limit: Int = ManifestError.printedLimit) -> String {
         var lines = diagnostics.prefix(limit).map(\.description)
         if diagnostics.count > limit {
             let more = diagnostics.count - limit

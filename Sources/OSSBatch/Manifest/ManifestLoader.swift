@@ -2,20 +2,20 @@ import Foundation
 import Yams
 
 /// Reads a manifest file into a `Manifest`, or throws a `ManifestError` holding every problem found.
-public enum ManifestLoader {
+package enum ManifestLoader {
     /// Manifests are hand-written; anything bigger is a mistake (a log file, a binary) and is refused
     /// before parsing so it cannot stall the tool.
-    public static let maximumSize = 8 << 20
+    package static let maximumSize = 8 << 20
 
     /// Loads `path` (relative paths are resolved against the working directory).
-    public static func load(path: String) throws(ManifestError) -> Manifest {
+    package static func load(path: String) throws(ManifestError) -> Manifest {
         let absolute = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
         let text = try read(absolute)
         return try decode(text, path: absolute)
     }
 
     /// Decodes manifest text; `path` is used for messages and as the base of relative paths.
-    public static func decode(_ text: String, path: String) throws(ManifestError) -> Manifest {
+    package static func decode(_ text: String, path: String) throws(ManifestError) -> Manifest {
         if let disallowed = ManifestText.disallowedCharacter(in: text, file: path) { throw ManifestError([disallowed]) }
         let tabs = TabIndentation.diagnostics(in: text, file: path)
         guard tabs.isEmpty else { throw ManifestError(tabs) }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Resolves manifest paths: `~` expands to the home directory, relative paths join the base directory.
-public enum PathResolver {
-    public static func absolute(_ path: String, relativeTo base: String) -> String {
+package enum PathResolver {
+    package static func absolute(_ path: String, relativeTo base: String) -> String {
         var expanded = path
         if expanded == "~" || expanded.hasPrefix("~/") {
             let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()

@@ -1,10 +1,10 @@
 /// Where a value came from: a file, and a 1-based line and column when a YAML node exists.
-public struct SourceMark: Sendable, Hashable, Codable {
-    public var file: String
-    public var line: Int?
-    public var column: Int?
+package struct SourceMark: Sendable, Hashable, Codable {
+    package var file: String
+    package var line: Int?
+    package var column: Int?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil) {
+    package init(file: String, line: Int? = nil, column: Int? = nil) {
         self.file = file
         self.line = line
         self.column = column
@@ -12,11 +12,11 @@ public struct SourceMark: Sendable, Hashable, Codable {
 }
 
 /// A manifest value together with the place it was written.
-public struct Marked<Value: Sendable & Hashable>: Sendable, Hashable {
-    public var value: Value
-    public var mark: SourceMark
+package struct Marked<Value: Sendable & Hashable>: Sendable, Hashable {
+    package var value: Value
+    package var mark: SourceMark
 
-    public init(_ value: Value, at mark: SourceMark) {
+    package init(_ value: Value, at mark: SourceMark) {
         self.value = value
         self.mark = mark
     }

@@ -1,4 +1,4 @@
 /// What to verify end to end.
-public enum VerifyMode: String, Sendable, Hashable, Codable, CaseIterable {
+package enum VerifyMode: String, Sendable, Hashable, Codable, CaseIterable {
     case crc64, md5, both, none
 }

@@ -1,7 +1,7 @@
 /// A built-in extension → MIME type table, so `content_type: auto` gives the same answer on every
 /// machine (no dependence on /etc/mime.types).
-public enum ContentTypes {
-    public static let fallback = "application/octet-stream"
+package enum ContentTypes {
+    package static let fallback = "application/octet-stream"
 
     static let byExtension: [String: String] = [
         "txt": "text/plain", "log": "text/plain", "md": "text/markdown", "csv": "text/csv",
@@ -27,7 +27,7 @@ public enum ContentTypes {
 
     /// The type for a file name by its (lower-cased) extension; `fallback` when unknown.
     /// A path works too: only the part after the last `/` counts.
-    public static func guess(forFileName name: String) -> String {
+    package static func guess(forFileName name: String) -> String {
         let utf8 = name.utf8
         let start = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
         return guess(forExtension: fileExtension(ofName: name[start...]))

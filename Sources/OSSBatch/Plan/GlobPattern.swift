@@ -1,11 +1,11 @@
 /// A path pattern with `*` (any run of characters within one path segment), `?` (one character),
 /// `[...]` (a set or range, `[!...]` or `[^...]` negated) and `**` (any number of whole segments).
 /// Unless `anchored`, a pattern without `/` matches a file name in any directory (as in .gitignore).
-public struct GlobPattern: Sendable, Hashable {
-    public let text: String
+package struct GlobPattern: Sendable, Hashable {
+    package let text: String
     private let segments: [[Character]]
 
-    public init(_ text: String, anchored: Bool = false) {
+    package init(_ text: String, anchored: Bool = false) {
         self.text = text
         var body = text
         if !anchored && !body.contains("/") { body = "**/" + body }
@@ -13,18 +13,18 @@ public struct GlobPattern: Sendable, Hashable {
     }
 
     /// Whether `text` contains any pattern characters.
-    public static func hasWildcards(_ text: some StringProtocol) -> Bool {
+    package static func hasWildcards(_ text: some StringProtocol) -> Bool {
         text.contains { $0 == "*" || $0 == "?" || $0 == "[" }
     }
 
     /// Matches a relative path with `/` separators.
-    public func matches(_ path: String) -> Bool {
+    package func matches(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(Array.init)
         return match(segment: 0, parts[...])
     }
 
     /// The number of path segments a match can have at most, or `nil` when `**` makes it unbounded.
-    public var maximumDepth: Int? {
+    package var maximumDepth: Int? {
         segments.contains([Character]("**")) ? nil : segments.count
     }
 

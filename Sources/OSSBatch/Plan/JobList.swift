@@ -3,14 +3,14 @@
 /// Each walk thread fills its own arrays; gathering 200,000 jobs into one array would copy every job
 /// (retaining and releasing its strings) on one thread, a tenth of the whole plan. Reads are by
 /// position, as with an array; a position is found by binary search over the chunks' ends.
-public struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleByArrayLiteral {
+package struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleByArrayLiteral {
     /// Non-empty arrays of jobs, in order.
     private(set) var chunks: [[UploadJob]]
     /// `ends[i]` is the number of jobs in `chunks[0...i]`.
     private var ends: [Int]
 
     /// The jobs of `chunks`, in order (empty chunks are dropped).
-    public init(chunks: [[UploadJob]]) {
+    package init(chunks: [[UploadJob]]) {
         self.chunks = chunks.filter { !$0.isEmpty }
         var total = 0
         ends = self.chunks.map {
@@ -19,14 +19,14 @@ public struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleBy
         }
     }
 
-    public init(_ jobs: [UploadJob]) { self.init(chunks: [jobs]) }
+    package init(_ jobs: [UploadJob]) { self.init(chunks: [jobs]) }
 
-    public init(arrayLiteral jobs: UploadJob...) { self.init(jobs) }
+    package init(arrayLiteral jobs: UploadJob...) { self.init(jobs) }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { ends.last ?? 0 }
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { ends.last ?? 0 }
 
-    public subscript(position: Int) -> UploadJob {
+    package subscript(position: Int) -> UploadJob {
         precondition(position >= 0 && position < endIndex, "JobList index out of range")
         let chunk = chunkIndex(of: position)
         return chunks[chunk][position - (chunk == 0 ? 0 : ends[chunk - 1])]
@@ -44,14 +44,14 @@ public struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleBy
     }
 
     /// Goes through the chunks in order (no search per element).
-    public struct Iterator: IteratorProtocol {
+    package struct Iterator: IteratorProtocol {
         private let chunks: [[UploadJob]]
         private var chunk = 0
         private var offset = 0
 
         fileprivate init(chunks: [[UploadJob]]) { self.chunks = chunks }
 
-        public mutating func next() -> UploadJob? {
+        package mutating func next() -> UploadJob? {
             guard chunk < chunks.count else { return nil }
             let job = chunks[chunk][offset]
             offset += 1
@@ -63,12 +63,12 @@ public struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleBy
         }
     }
 
-    public func makeIterator() -> Iterator { Iterator(chunks: chunks) }
+    package func makeIterator() -> Iterator { Iterator(chunks: chunks) }
 
     /// Equal when the jobs are, however they are chunked.
-    public static func == (a: JobList, b: JobList) -> Bool { a.count == b.count && a.elementsEqual(b) }
+    package static func == (a: JobList, b: JobList) -> Bool { a.count == b.count && a.elementsEqual(b) }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(count)
         for job in self { hasher.combine(job) }
     }

@@ -1,9 +1,9 @@
 /// OSS's rules for object names, checked before anything is sent (never silently fixed).
-public enum ObjectKey {
-    public static let maximumBytes = 1023
+package enum ObjectKey {
+    package static let maximumBytes = 1023
 
     /// Why `key` is not a valid object name, or `nil` when it is.
-    public static func problem(with key: String) -> String? { problem(with: SplitPath(key)) }
+    package static func problem(with key: String) -> String? { problem(with: SplitPath(key)) }
 
     /// Why `key` is not a valid object name, or `nil` when it is (the whole key is built only to say why).
     static func problem(with split: SplitPath) -> String? {

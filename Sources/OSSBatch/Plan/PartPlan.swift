@@ -1,15 +1,15 @@
 /// How a file is cut into parts: every part is `partSize` bytes except the last.
-public struct PartPlan: Sendable, Hashable {
-    public var partSize: Int64
-    public var partCount: Int
+package struct PartPlan: Sendable, Hashable {
+    package var partSize: Int64
+    package var partCount: Int
 
-    public init(partSize: Int64, partCount: Int) {
+    package init(partSize: Int64, partCount: Int) {
         self.partSize = partSize
         self.partCount = partCount
     }
 
     /// Byte range of part `number` (1-based) in a file of `fileSize` bytes.
-    public func range(ofPart number: Int, fileSize: Int64) -> (offset: Int64, length: Int64) {
+    package func range(ofPart number: Int, fileSize: Int64) -> (offset: Int64, length: Int64) {
         let offset = Int64(number - 1) * partSize
         return (offset, min(partSize, fileSize - offset))
     }

@@ -1,17 +1,17 @@
 /// Decides how one file goes up: a single PutObject below the threshold, otherwise multipart with a
 /// part size that keeps the part count within OSS's limit of 10,000.
-public enum PartPlanner {
-    public static let maximumParts: Int64 = 10_000
+package enum PartPlanner {
+    package static let maximumParts: Int64 = 10_000
     /// OSS refuses a smaller part (bar the last one).
-    public static let minimumPartSize: Int64 = 100 << 10
-    public static let maximumPartSize: Int64 = 5 << 30
+    package static let minimumPartSize: Int64 = 100 << 10
+    package static let maximumPartSize: Int64 = 5 << 30
     /// The largest object one PutObject may send.
-    public static let maximumPutSize: Int64 = 5 << 30
+    package static let maximumPutSize: Int64 = 5 << 30
     /// 10,000 parts of 5 GiB: the largest object multipart can build (about 48.8 TiB).
-    public static let maximumObjectSize: Int64 = maximumParts * maximumPartSize
+    package static let maximumObjectSize: Int64 = maximumParts * maximumPartSize
 
     /// The method for a file of `size` bytes, or `nil` when the file is too big for OSS.
-    public static func method(size: Int64, partSize: Int64, threshold: Int64) -> UploadMethod? {
+    package static func method(size: Int64, partSize: Int64, threshold: Int64) -> UploadMethod? {
         guard size <= maximumObjectSize else { return nil }
         guard size > 0, size >= threshold else { return .put }
         // When the configured size would need more than 10,000 parts, grow it to the smallest whole MiB that fits.

@@ -8,7 +8,7 @@ extension Plan {
     /// mtime, inode, device, method, options), in plan order. Two plans with equal IDs upload the same
     /// files the same way. The canonical bytes are hashed in chunks of about 1 MiB and the chunk digests
     /// hashed again, so 200,000 jobs never need one big buffer.
-    public var planID: String {
+    package var planID: String {
         var chunkDigests: [UInt8] = []
         var chunk: [UInt8] = []
         chunk.reserveCapacity(1 << 20 + 4096)

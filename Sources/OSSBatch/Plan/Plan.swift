@@ -1,17 +1,17 @@
 /// The expanded batch: every job sorted by key, with totals. The same manifest over the same files
 /// always gives the same plan (and the same `planID`).
-public struct Plan: Sendable, Hashable {
+package struct Plan: Sendable, Hashable {
     /// Absolute path of the manifest this plan came from.
-    public var manifestPath: String
-    public var target: Target
-    public var upload: UploadSettings
-    public var credentials: CredentialsSource?
+    package var manifestPath: String
+    package var target: Target
+    package var upload: UploadSettings
+    package var credentials: CredentialsSource?
     /// `allow_empty: true` in the manifest: zero jobs is not an error.
-    public var allowEmpty: Bool
+    package var allowEmpty: Bool
     /// Sorted by key, keys unique.
-    public var jobs: JobList
+    package var jobs: JobList
 
-    public init(
+    package init(
         manifestPath: String,
         target: Target,
         upload: UploadSettings,
@@ -28,7 +28,7 @@ public struct Plan: Sendable, Hashable {
     }
 
     /// Files, bytes, single puts, multipart jobs and parts, counted in one pass over the jobs.
-    public var totals: PlanTotals {
+    package var totals: PlanTotals {
         var t = PlanTotals()
         // By position, not `for job in`: a copy of each job would retain and release its strings, and
         // touching 400,000 scattered objects cost 20 ms of a 200,000-file plan.

@@ -5,12 +5,12 @@ import Foundation
 ///
 /// Written a piece at a time: the job lines are encoded in batches, on every core, so a plan of 200,000
 /// files never holds its whole text.
-public struct PlanDocument {
-    public static let format = "ossbatch-plan/2"
+package struct PlanDocument {
+    package static let format = "ossbatch-plan/2"
 
     private let plan: Plan
 
-    public init(_ plan: Plan) { self.plan = plan }
+    package init(_ plan: Plan) { self.plan = plan }
 
     /// Everything but the jobs: the first line.
     private struct Header: Encodable {
@@ -55,7 +55,7 @@ public struct PlanDocument {
     }
 
     /// Writes the document, ending with a newline, as a sequence of pieces to `output`.
-    public func write(to output: (Data) throws -> Void) throws {
+    package func write(to output: (Data) throws -> Void) throws {
         let (tables, references) = JobTables.build(plan.jobs)
         let header = Header(
             format: Self.format,

@@ -1,11 +1,11 @@
 /// The human summary `ossbatch plan` prints: the target, then the totals. (The plan ID is in `--json`;
 /// hashing every job costs a tenth of a 200,000-file plan, too much for a glance.)
-public struct PlanSummary {
-    public let plan: Plan
+package struct PlanSummary {
+    package let plan: Plan
 
-    public init(_ plan: Plan) { self.plan = plan }
+    package init(_ plan: Plan) { self.plan = plan }
 
-    public var text: String {
+    package var text: String {
         let t = plan.target
         let totalled = plan.totals
         let bytes = totalled.bytes

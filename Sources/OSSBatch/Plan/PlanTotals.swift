@@ -1,12 +1,12 @@
 /// What a plan adds up to.
-public struct PlanTotals: Sendable, Hashable {
-    public var files = 0
-    public var bytes: Int64 = 0
-    public var singlePuts = 0
-    public var multipartJobs = 0
-    public var parts = 0
+package struct PlanTotals: Sendable, Hashable {
+    package var files = 0
+    package var bytes: Int64 = 0
+    package var singlePuts = 0
+    package var multipartJobs = 0
+    package var parts = 0
 
-    public init(files: Int = 0, bytes: Int64 = 0, singlePuts: Int = 0, multipartJobs: Int = 0, parts: Int = 0) {
+    package init(files: Int = 0, bytes: Int64 = 0, singlePuts: Int = 0, multipartJobs: Int = 0, parts: Int = 0) {
         self.files = files
         self.bytes = bytes
         self.singlePuts = singlePuts

@@ -5,23 +5,24 @@ import LocalFiles
 ///
 /// Planning is synchronous file-system work (a directory's subdirectories are walked on Dispatch's
 /// worker threads); call it before starting the batch, not from a latency-sensitive task.
-public struct Planner: Sendable {
-    public var overrides: TargetOverrides
+package struct Planner: Sendable {
+    package var overrides: TargetOverrides
 
     /// Key collisions reported one by one; the rest are counted.
     static let duplicateLimit = 1000
 
-    public init(overrides: TargetOverrides = .none) {
+    package init(overrides: TargetOverrides = .none) {
         self.overrides = overrides
     }
 
     /// Loads the manifest at `path` and plans it.
-    public static func plan(manifestAt path: String, overrides: TargetOverrides = .none) throws(ManifestError) -> Plan {
+    package static func plan(manifestAt path: String, overrides: TargetOverrides = .none) throws(ManifestError) -> Plan
+    {
         try Planner(overrides: overrides).plan(ManifestLoader.load(path: path))
     }
 
     /// Expands a loaded manifest against the files as they are now.
-    public func plan(_ manifest: Manifest) throws(ManifestError) -> Plan {
+    package func plan(_ manifest: Manifest) throws(ManifestError) -> Plan {
         var diagnostics: [Diagnostic] = []
         let target = TargetResolver(section: manifest.target, overrides: overrides)
             .resolve(into: &diagnostics)

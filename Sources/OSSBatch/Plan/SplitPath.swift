@@ -6,14 +6,14 @@ import LocalFiles
 /// prefix) and one name string shared by the file's path and key: a plan of 200,000 files then holds each
 /// directory once and no per-file path or key string. Building and faulting in 400,000 such strings was a
 /// fifth of a large plan's time.
-public struct SplitPath: Sendable, Hashable {
+package struct SplitPath: Sendable, Hashable {
     /// Everything up to and including the last `/` (empty when there is none).
-    public let directory: String
+    package let directory: String
     /// What follows the last `/`.
-    public let name: String
+    package let name: String
 
     /// Splits `path` after its last `/`.
-    public init(_ path: String) {
+    package init(_ path: String) {
         let utf8 = path.utf8
         if let slash = utf8.lastIndex(of: UInt8(ascii: "/")) {
             let cut = utf8.index(after: slash)
@@ -39,10 +39,10 @@ public struct SplitPath: Sendable, Hashable {
     }
 
     /// The whole path, built.
-    public var path: String { directory + name }
+    package var path: String { directory + name }
 
     /// Length in UTF-8 bytes.
-    public var utf8Count: Int { directory.utf8.count + name.utf8.count }
+    package var utf8Count: Int { directory.utf8.count + name.utf8.count }
 
     /// Whether the whole path starts with `byte`.
     func starts(with byte: UInt8) -> Bool { (directory.isEmpty ? name : directory).utf8.first == byte }

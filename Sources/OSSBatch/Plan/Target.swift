@@ -1,14 +1,15 @@
 import OSSKit
 
 /// Where a batch goes: the `target:` section of the manifest, resolved.
-public struct Target: Sendable, Hashable, Codable {
-    public var endpoint: String
-    public var region: String
-    public var bucket: String
-    public var signature: SignatureVersion
-    public var addressing: Addressing
+package struct Target: Sendable, Hashable, Codable {
+    package var endpoint: String
+    package var region: String
+    package var bucket: String
+    package var signature: SignatureVersion
+    package var addressing: Addressing
 
-    public init(endpoint: String, region: String, bucket: String, signature: SignatureVersion, addressing: Addressing) {
+    package init(endpoint: String, region: String, bucket: String, signature: SignatureVersion, addressing: Addressing)
+    {
         self.endpoint = endpoint
         self.region = region
         self.bucket = bucket

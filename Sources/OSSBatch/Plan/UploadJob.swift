@@ -1,18 +1,18 @@
 import OSSProtocol
 
 /// One local file → one object key, with everything needed to upload it.
-public struct UploadJob: Sendable, Hashable {
+package struct UploadJob: Sendable, Hashable {
     /// Where the local file is (see `SplitPath`); `source` is the same as one string.
-    public var location: SplitPath
+    package var location: SplitPath
     /// The object key (UTF-8, 1–1023 bytes, validated by the planner); `key` is the same as one string.
-    public var objectKey: SplitPath
+    package var objectKey: SplitPath
     /// The file as the planner saw it; the engine re-checks it before and after sending.
-    public var identity: SourceIdentity
-    public var options: ObjectOptions
+    package var identity: SourceIdentity
+    package var options: ObjectOptions
     /// How the bytes go up.
-    public var method: UploadMethod
+    package var method: UploadMethod
 
-    public init(
+    package init(
         location: SplitPath,
         objectKey: SplitPath,
         identity: SourceIdentity,
@@ -26,7 +26,7 @@ public struct UploadJob: Sendable, Hashable {
         self.method = method
     }
 
-    public init(source: String, key: String, identity: SourceIdentity, options: ObjectOptions, method: UploadMethod) {
+    package init(source: String, key: String, identity: SourceIdentity, options: ObjectOptions, method: UploadMethod) {
         self.init(
             location: SplitPath(source),
             objectKey: SplitPath(key),
@@ -37,16 +37,16 @@ public struct UploadJob: Sendable, Hashable {
     }
 
     /// Absolute path of the local file.
-    public var source: String {
+    package var source: String {
         get { location.path }
         set { location = SplitPath(newValue) }
     }
 
     /// The object key.
-    public var key: String {
+    package var key: String {
         get { objectKey.path }
         set { objectKey = SplitPath(newValue) }
     }
 
-    public var size: Int64 { identity.size }
+    package var size: Int64 { identity.size }
 }

@@ -1,5 +1,5 @@
 /// Single PutObject, or multipart with a fixed part plan.
-public enum UploadMethod: Sendable, Hashable {
+package enum UploadMethod: Sendable, Hashable {
     case put
     case multipart(PartPlan)
 }

@@ -4,17 +4,17 @@ import OSSKit
 /// range in the message, so `run` never meets a value with no sane meaning.
 extension UploadSettings {
     /// Requests in flight: at least one; past 1024 the machine, not OSS, is the bottleneck.
-    public static let concurrencyRange = 1...1024
-    public static let filesInFlightRange = 1...1024
+    package static let concurrencyRange = 1...1024
+    package static let filesInFlightRange = 1...1024
     /// OSS's smallest and largest part.
-    public static let partSizeRange: ClosedRange<Int64> = PartPlanner.minimumPartSize...PartPlanner.maximumPartSize
+    package static let partSizeRange: ClosedRange<Int64> = PartPlanner.minimumPartSize...PartPlanner.maximumPartSize
     /// A file of at least this size goes up in parts; the threshold cannot exceed the largest PutObject
     /// (5 GiB), or bigger files would be sent whole and refused.
-    public static let multipartThresholdRange: ClosedRange<Int64> = 1...PartPlanner.maximumPutSize
+    package static let multipartThresholdRange: ClosedRange<Int64> = 1...PartPlanner.maximumPutSize
     /// Bytes per second when limited (0 means unlimited): below 1 KiB/s a part would take hours; above
     /// 1 TiB/s no link exists, and the rate is kept far from overflowing the token bucket's arithmetic.
-    public static let bandwidthRange: ClosedRange<Int64> = 1024...(1 << 40)
-    public static let attemptsRange = 1...100
+    package static let bandwidthRange: ClosedRange<Int64> = 1024...(1 << 40)
+    package static let attemptsRange = 1...100
     /// Seconds, for `base_delay` and `max_delay`.
-    public static let retryDelayRange = RetryPolicy.delayRange
+    package static let retryDelayRange = RetryPolicy.delayRange
 }

@@ -1,24 +1,24 @@
 import OSSKit
 
 /// The `upload:` section, resolved: how the engine runs the batch.
-public struct UploadSettings: Sendable, Hashable, Codable {
+package struct UploadSettings: Sendable, Hashable, Codable {
     /// HTTP requests in flight across the whole batch.
-    public var concurrency: Int
+    package var concurrency: Int
     /// Multipart uploads open at once.
-    public var filesInFlight: Int
-    public var partSize: Int64
-    public var multipartThreshold: Int64
-    public var verify: VerifyMode
+    package var filesInFlight: Int
+    package var partSize: Int64
+    package var multipartThreshold: Int64
+    package var verify: VerifyMode
     /// Absolute path (in a `Manifest`, as written).
-    public var checkpointDir: String
+    package var checkpointDir: String
     /// Relative to the manifest's directory.
-    public static let defaultCheckpointDir = ".ossbatch/checkpoints"
-    public var retry: RetryPolicy
-    public var ifExists: IfExists
+    package static let defaultCheckpointDir = ".ossbatch/checkpoints"
+    package var retry: RetryPolicy
+    package var ifExists: IfExists
     /// Bytes per second over the batch; 0 = unlimited.
-    public var bandwidth: Int64
+    package var bandwidth: Int64
 
-    public init(
+    package init(
         concurrency: Int = 16,
         filesInFlight: Int = 8,
         partSize: Int64 = 8 << 20,

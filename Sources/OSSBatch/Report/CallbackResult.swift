@@ -1,11 +1,11 @@
 /// What OSS answered to an upload callback.
-public struct CallbackResult: Sendable, Codable, Hashable {
+package struct CallbackResult: Sendable, Codable, Hashable {
     /// 200 when the receiver answered, 203 when OSS reported CallbackFailed.
-    public var status: Int
+    package var status: Int
     /// The receiver's reply as OSS relayed it (or OSS's error message).
-    public var body: String
+    package var body: String
 
-    public init(status: Int, body: String) {
+    package init(status: Int, body: String) {
         self.status = status
         self.body = body
     }

@@ -1,14 +1,14 @@
 /// An error as the report records it: enough to act on without the logs.
-public struct JobError: Sendable, Codable, Hashable, Error, CustomStringConvertible {
+package struct JobError: Sendable, Codable, Hashable, Error, CustomStringConvertible {
     /// The OSS error code (`AccessDenied`, `NoSuchUpload`, …) or one of ossbatch's own
     /// (`SourceChanged`, `SourceUnreadable`, `IntegrityError`, `TransportError`, `CheckpointError`, …).
-    public var code: String
-    public var message: String
-    public var httpStatus: Int?
-    public var requestID: String?
-    public var ec: String?
+    package var code: String
+    package var message: String
+    package var httpStatus: Int?
+    package var requestID: String?
+    package var ec: String?
 
-    public init(code: String, message: String, httpStatus: Int? = nil, requestID: String? = nil, ec: String? = nil) {
+    package init(code: String, message: String, httpStatus: Int? = nil, requestID: String? = nil, ec: String? = nil) {
         self.code = code
         self.message = message
         self.httpStatus = httpStatus
@@ -23,7 +23,7 @@ public struct JobError: Sendable, Codable, Hashable, Error, CustomStringConverti
         case ec
     }
 
-    public var description: String {
+    package var description: String {
         var s = "\(code): \(message)"
         if let httpStatus { s += " (HTTP \(httpStatus))" }
         if let requestID, !requestID.isEmpty { s += " [request id \(requestID)]" }

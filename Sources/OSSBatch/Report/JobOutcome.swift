@@ -1,27 +1,27 @@
 /// The result of one job in one run: one line of the journal, one entry's state in the report.
-public struct JobOutcome: Sendable, Hashable {
-    public var key: String
-    public var status: JobStatus
-    public var uploadID: String?
-    public var etag: String?
+package struct JobOutcome: Sendable, Hashable {
+    package var key: String
+    package var status: JobStatus
+    package var uploadID: String?
+    package var etag: String?
     /// The object's CRC-64 (decimal string, as in `x-oss-hash-crc64ecma`).
-    public var crc64: String?
+    package var crc64: String?
     /// HTTP requests sent for this job, retries included.
-    public var attempts: Int
+    package var attempts: Int
     /// Body bytes sent in this run (parts kept from an earlier run not included).
-    public var bytesSent: Int64
+    package var bytesSent: Int64
     /// Parts that an earlier run had uploaded and the server confirmed, so were not sent again.
-    public var partsReused: Int?
+    package var partsReused: Int?
     /// How long the job took in this run.
-    public var durationMilliseconds: Int64
-    public var callback: CallbackResult?
+    package var durationMilliseconds: Int64
+    package var callback: CallbackResult?
     /// The checkpoint file that holds this job's multipart progress, while it exists.
-    public var checkpoint: String?
-    public var error: JobError?
+    package var checkpoint: String?
+    package var error: JobError?
     /// Non-fatal things the user should know (checkpoint discarded, source changed since the plan, …).
-    public var warnings: [String]?
+    package var warnings: [String]?
 
-    public init(
+    package init(
         key: String,
         status: JobStatus,
         uploadID: String? = nil,

@@ -1,5 +1,5 @@
 /// Where a job stands.
-public enum JobStatus: String, Sendable, Codable, Hashable {
+package enum JobStatus: String, Sendable, Codable, Hashable {
     /// Not finished: never started, interrupted, or stopped early by a fatal error.
     case pending
     /// OSS confirmed the object and its CRC-64 (or MD5) matched what was read from disk.

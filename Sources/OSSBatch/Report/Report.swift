@@ -1,11 +1,11 @@
 import Foundation
 
 /// One job in the report: what was planned and what happened.
-public struct ReportJob: Sendable, Hashable {
-    public var spec: UploadJob
-    public var outcome: JobOutcome
+package struct ReportJob: Sendable, Hashable {
+    package var spec: UploadJob
+    package var outcome: JobOutcome
 
-    public init(spec: UploadJob, outcome: JobOutcome) {
+    package init(spec: UploadJob, outcome: JobOutcome) {
         self.spec = spec
         self.outcome = outcome
     }
@@ -15,26 +15,26 @@ public struct ReportJob: Sendable, Hashable {
 /// each run on it ended. Written atomically at the start and end of each run; in between, job outcomes are
 /// appended to `<report>.journal`, and `ReportStore.load` folds them back in. On disk it is
 /// `ossbatch-report/2` (`ReportFile`).
-public struct Report: Sendable {
-    public static let currentFormat = "ossbatch-report/2"
+package struct Report: Sendable {
+    package static let currentFormat = "ossbatch-report/2"
 
-    public var status: RunStatus
-    public var planID: String
-    public var manifest: String
-    public var target: Target
-    public var upload: UploadSettings
-    public var credentials: CredentialsSource?
-    public var allowEmpty: Bool
-    public var createdAt: String
-    public var updatedAt: String
-    public var totals: ReportTotals
+    package var status: RunStatus
+    package var planID: String
+    package var manifest: String
+    package var target: Target
+    package var upload: UploadSettings
+    package var credentials: CredentialsSource?
+    package var allowEmpty: Bool
+    package var createdAt: String
+    package var updatedAt: String
+    package var totals: ReportTotals
     /// The error that stopped the batch early (status `fatal`).
-    public var fatalError: JobError?
-    public var runs: [RunRecord]
-    public var jobs: [ReportJob]
+    package var fatalError: JobError?
+    package var runs: [RunRecord]
+    package var jobs: [ReportJob]
 
     /// A new report for `plan`: status `running`, every job `pending`.
-    public init(plan: Plan, planID: String, now: Date = Date()) {
+    package init(plan: Plan, planID: String, now: Date = Date()) {
         status = .running
         self.planID = planID
         manifest = plan.manifestPath
@@ -83,7 +83,7 @@ public struct Report: Sendable {
     }
 
     /// The plan this report runs, rebuilt from the report alone.
-    public var plan: Plan {
+    package var plan: Plan {
         Plan(
             manifestPath: manifest,
             target: target,
@@ -94,7 +94,7 @@ public struct Report: Sendable {
         )
     }
 
-    public mutating func recomputeTotals() {
+    package mutating func recomputeTotals() {
         var t = ReportTotals()
         for job in jobs {
             t.jobs += 1

@@ -1,6 +1,6 @@
 /// A report that cannot be used for `resume` or `abort`.
-public struct ReportLoadError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "\(path): \(reason)" }
+package struct ReportLoadError: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var reason: String
+    package var description: String { "\(path): \(reason)" }
 }

@@ -6,9 +6,9 @@ import Foundation
 /// every job outcome is appended to `<path>.journal` as it happens (`record`); `write` replaces the report
 /// atomically with the final state and starts the journal afresh. A run killed at any instant leaves a
 /// report plus a journal from which `open` rebuilds the latest state.
-public final class ReportStore: Sendable {
-    public let path: String
-    public var journalPath: String { path + ".journal" }
+package final class ReportStore: Sendable {
+    package let path: String
+    package var journalPath: String { path + ".journal" }
     private let journal: AppendLog
 
     private init(path: String, journal: AppendLog) {
@@ -18,7 +18,7 @@ public final class ReportStore: Sendable {
 
     /// Prepares a new report at `path`: its directory and an empty journal. The report itself is written by
     /// the first `write` (the engine does so before its first request).
-    public static func create(at path: String) throws(StateFileError) -> ReportStore {
+    package static func create(at path: String) throws(StateFileError) -> ReportStore {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
             do {
@@ -34,13 +34,13 @@ public final class ReportStore: Sendable {
 
     /// Loads the report at `path` with its journal folded in, and opens it for writing (the journal is kept
     /// until the first `write`).
-    public static func open(_ path: String) throws -> (ReportStore, Report) {
+    package static func open(_ path: String) throws -> (ReportStore, Report) {
         let report = try load(path)
         return (ReportStore(path: path, journal: try AppendLog(path: path + ".journal")), report)
     }
 
     /// The report at `path` with its journal folded in, without opening it for writing.
-    public static func load(_ path: String) throws(ReportLoadError) -> Report {
+    package static func load(_ path: String) throws(ReportLoadError) -> Report {
         var report = try ReportFile.read(path)
         try ReportJournal.apply(path + ".journal", to: &report)
         report.recomputeTotals()
@@ -49,7 +49,7 @@ public final class ReportStore: Sendable {
 
     /// Appends one job's outcome to the journal. `spec` is given when the job ran against a source version
     /// other than the planned one (the file changed), so `resume` knows what was uploaded.
-    public func record(_ outcome: JobOutcome, spec: UploadJob? = nil) throws(StateFileError) {
+    package func record(_ outcome: JobOutcome, spec: UploadJob? = nil) throws(StateFileError) {
         let line: [UInt8]
         do {
             line = try ReportJournal.line(outcome, ran: spec)
@@ -60,10 +60,10 @@ public final class ReportStore: Sendable {
     }
 
     /// Makes appended outcomes durable (coalesced by the caller: about once a second and at the end).
-    public func syncJournal() throws(StateFileError) { try journal.sync() }
+    package func syncJournal() throws(StateFileError) { try journal.sync() }
 
     /// Replaces the report atomically, then starts the journal afresh (the report now holds what it said).
-    public func write(_ report: Report) throws(StateFileError) {
+    package func write(_ report: Report) throws(StateFileError) {
         try journal.sync()
         try ReportFile.write(report, to: path)
         try restartJournal()

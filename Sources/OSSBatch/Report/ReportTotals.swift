@@ -1,13 +1,13 @@
 /// Counts over the report's jobs.
-public struct ReportTotals: Sendable, Codable, Hashable {
-    public var jobs = 0
-    public var succeeded = 0
-    public var skipped = 0
-    public var failed = 0
-    public var pending = 0
-    public var bytes: Int64 = 0
+package struct ReportTotals: Sendable, Codable, Hashable {
+    package var jobs = 0
+    package var succeeded = 0
+    package var skipped = 0
+    package var failed = 0
+    package var pending = 0
+    package var bytes: Int64 = 0
     /// Bytes of jobs that succeeded or were skipped.
-    public var bytesDone: Int64 = 0
+    package var bytesDone: Int64 = 0
 
     private enum CodingKeys: String, CodingKey {
         case jobs, succeeded, skipped, failed, pending, bytes

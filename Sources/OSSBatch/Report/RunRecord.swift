@@ -1,5 +1,5 @@
 /// How a run (or the latest resume) ended, as the report's top-level `status` says.
-public enum RunStatus: String, Sendable, Codable, Hashable {
+package enum RunStatus: String, Sendable, Codable, Hashable {
     /// The run is in progress, or was killed before it could say otherwise (`resume` finishes it).
     case running
     /// Every job succeeded or was skipped.
@@ -13,14 +13,14 @@ public enum RunStatus: String, Sendable, Codable, Hashable {
 }
 
 /// One invocation of `run` or `resume` on this report.
-public struct RunRecord: Sendable, Codable, Hashable {
-    public var command: String
-    public var startedAt: String
-    public var finishedAt: String?
-    public var status: RunStatus
-    public var exitCode: Int32?
+package struct RunRecord: Sendable, Codable, Hashable {
+    package var command: String
+    package var startedAt: String
+    package var finishedAt: String?
+    package var status: RunStatus
+    package var exitCode: Int32?
 
-    public init(command: String, startedAt: String, finishedAt: String?, status: RunStatus, exitCode: Int32?) {
+    package init(command: String, startedAt: String, finishedAt: String?, status: RunStatus, exitCode: Int32?) {
         self.command = command
         self.startedAt = startedAt
         self.finishedAt = finishedAt
