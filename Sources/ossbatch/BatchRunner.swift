@@ -11,26 +11,33 @@ enum BatchRunner {
         report: Report,
         store: ReportStore,
         command: String,
-        options: ExecutionOptions
+        options: ExecutionOptions,
+        state: StateDirectory
     ) async -> ExitStatus {
         let display = ProgressHolder()
         let logger = makeLogger(options: options, display: display)
 
         let credentials: Credentials
+        let keyLocks: KeyLocks
         do {
             credentials = try CredentialsResolver(
                 commandLineFile: options.credentialsFile,
                 profile: options.profile,
                 manifestSource: report.credentials
             ).resolve()
+            keyLocks = try KeyLocks.forBucket(report.target.bucket, in: state)
         } catch {
+            let problem =
+                (error as? CredentialsError).map { JobError(code: "NoCredentials", message: $0.message) }
+                ?? JobError(code: "LockError", message: "\(error)")
             var failed = report
             failed.status = .fatal
-            failed.fatalError = JobError(code: "NoCredentials", message: error.message)
+            failed.fatalError = problem
+            failed.recordRefusedRun(command, exitStatus: .fatal, error: problem)
             try? store.write(failed)
-            Console.printError("error: \(error.message)")
+            Console.printError("error: \(problem.message)")
             Console.printError(
-                "report: \(store.path) (nothing was sent; fix the credentials and run: ossbatch resume \(store.path))"
+                "report: \(store.path) (nothing was sent; fix this and run: ossbatch resume \(store.path))"
             )
             return .fatal
         }
@@ -41,6 +48,8 @@ enum BatchRunner {
             store: store,
             credentials: credentials,
             transport: transport,
+            keyLocks: keyLocks,
+            state: state,
             logger: logger
         )
         let engine = session.engine

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OSSBatch
 
 /// The report a command works on (`resume`, `abort`) and the endpoint override; an unusable report is exit 2.
@@ -22,15 +23,14 @@ struct ReportArguments: ParsableArguments {
         }
     }
 
-    /// The report with its journal folded in, opened for writing the outcome of this run.
-    func open() throws -> (ReportStore, Report) {
-        let (store, report) = try orInvalidInput { try ReportStore.open(self.report) }
-        return (store, overridden(report))
-    }
+    /// The report's absolute path (`~` is `$HOME`).
+    var path: String { PathResolver.absolute(report, relativeTo: FileManager.default.currentDirectoryPath) }
 
-    /// The report with its journal folded in, read only.
-    func load() throws -> Report {
-        overridden(try orInvalidInput { try ReportStore.load(self.report) })
+    /// The report with its journal folded in, opened for writing the outcome of this run (call with the
+    /// report's lock held).
+    func open() throws -> (ReportStore, Report) {
+        let (store, report) = try orInvalidInput { try ReportStore.open(path) }
+        return (store, overridden(report))
     }
 
     private func overridden(_ report: Report) -> Report {

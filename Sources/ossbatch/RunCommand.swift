@@ -11,7 +11,8 @@ struct RunCommand: AsyncParsableCommand {
             The report is written before the first request and kept current (outcomes are appended to \
             REPORT.journal as they happen), so a run that fails, is interrupted or killed can be finished \
             with 'ossbatch resume REPORT'. Credentials come from --credentials-file, the manifest's \
-            target.credentials, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN.
+            target.credentials, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN. \
+            Another run of the same manifest (or resume of its batch) in progress: exit 4.
             """
     )
 
@@ -20,49 +21,92 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Where to write the report. Default: ossbatch-report-<time>.json beside the manifest.",
+            "Where to write the report. Default: a new file in the state directory, STATE/BATCH/reports/. "
+                + "A finished report already there is kept as PATH.prev; an unfinished one is refused.",
             valueName: "path"
         )
     )
     var report: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How many reports of this batch to keep in the state directory (default reports only; unfinished "
+                + "ones are never removed).",
+            valueName: "n"
+        )
+    )
+    var keepReports: Int = 30
+
     @OptionGroup var target: TargetOptions
     @OptionGroup var execution: ExecutionOptions
 
+    mutating func validate() throws {
+        guard (1...100_000).contains(keepReports) else { throw ValidationError("--keep-reports must be 1 to 100000") }
+    }
+
     func run() async throws {
+        let state = StateDirectory.resolve()
         let plan = try target.plan(manifest)
-        // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
-        let reportPath =
-            report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
-            ?? RunCommand.defaultReportPath(for: plan)
+        let defaultReport = report == nil
+        let reportPath: String
+        do {
+            // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
+            reportPath =
+                try report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
+                ?? DefaultReports.newPath(batch: plan.batchName, in: state)
+        } catch {
+            Console.printError("error: cannot write the report: \(error)")
+            throw ExitCode(ExitStatus.fatal.rawValue)
+        }
+        let reportLock = try StateLocking.lockReport(reportPath, command: "run", manifest: plan.manifestPath)
+        defer { reportLock.release() }
+        let replacing: Bool
+        do { replacing = try ReportReplacement.check(reportPath) } catch {
+            Console.printError("error: \(error)")
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
         if plan.jobs.isEmpty && !plan.allowEmpty {
             Console.printError("error: the manifest selects no files (add allow_empty: true if that is fine)")
             throw ExitCode(ExitStatus.jobsFailed.rawValue)
         }
-        let initial = Report(plan: plan, planID: plan.planID)
+        var initial = Report(plan: plan, planID: plan.planID)
         let store: ReportStore
         do {
+            if replacing { try ReportReplacement.keepPrevious(reportPath) }
             store = try ReportStore.create(at: reportPath)
         } catch {
             Console.printError("error: cannot write the report: \(error)")
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
+        let batchLock: StateLock
+        do {
+            batchLock = try BatchLock.acquire(
+                manifest: plan.manifestPath,
+                bucket: plan.target.bucket,
+                report: reportPath,
+                command: "run",
+                in: state
+            )
+        } catch {
+            initial.recordRefusedRun("run", exitStatus: error.exitStatus, error: error.jobError)
+            try? store.write(initial)
+            throw StateLocking.exit(for: error)
+        }
+        defer { batchLock.release() }
+        StateLocking.warnIfCrashed(batchLock)
         if !execution.quiet {
             Console.printError(
                 "ossbatch: \(plan.jobs.count) files, \(ByteSize.format(plan.totals.bytes)) to oss://\(plan.target.bucket) at \(plan.target.endpoint); report: \(reportPath)"
             )
         }
-        let status = await BatchRunner.execute(report: initial, store: store, command: "run", options: execution)
+        let status = await BatchRunner.execute(
+            report: initial,
+            store: store,
+            command: "run",
+            options: execution,
+            state: state
+        )
+        if defaultReport { DefaultReports.prune(batch: plan.batchName, in: state, keep: keepReports) }
         throw ExitCode(status.rawValue)
-    }
-
-    /// `ossbatch-report-YYYYMMDD-HHMMSS.json` in the manifest's directory.
-    static func defaultReportPath(for plan: Plan) -> String {
-        let dir = (plan.manifestPath as NSString).deletingLastPathComponent
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return dir + "/ossbatch-report-\(formatter.string(from: Date())).json"
     }
 }

@@ -7,18 +7,24 @@ import LocalFiles
 /// worker threads); call it before starting the batch, not from a latency-sensitive task.
 package struct Planner: Sendable {
     package var overrides: TargetOverrides
+    /// Where the checkpoints go when the manifest names no `checkpoint_dir`.
+    package var state: StateDirectory
 
     /// Key collisions reported one by one; the rest are counted.
     static let duplicateLimit = 1000
 
-    package init(overrides: TargetOverrides = .none) {
+    package init(overrides: TargetOverrides = .none, state: StateDirectory = .resolve()) {
         self.overrides = overrides
+        self.state = state
     }
 
     /// Loads the manifest at `path` and plans it.
-    package static func plan(manifestAt path: String, overrides: TargetOverrides = .none) throws(ManifestError) -> Plan
-    {
-        try Planner(overrides: overrides).plan(ManifestLoader.load(path: path))
+    package static func plan(
+        manifestAt path: String,
+        overrides: TargetOverrides = .none,
+        state: StateDirectory = .resolve()
+    ) throws(ManifestError) -> Plan {
+        try Planner(overrides: overrides, state: state).plan(ManifestLoader.load(path: path))
     }
 
     /// Expands a loaded manifest against the files as they are now.
@@ -52,7 +58,10 @@ package struct Planner: Sendable {
         let jobs = collector.finish()
         guard diagnostics.isEmpty, let target else { throw ManifestError(diagnostics) }
         var settings = manifest.upload
-        settings.checkpointDir = PathResolver.absolute(settings.checkpointDir, relativeTo: manifest.directory)
+        settings.checkpointDir =
+            settings.checkpointDir.isEmpty
+            ? state.checkpoints(batch: Plan.batchName(manifestPath: manifest.path))
+            : PathResolver.absolute(settings.checkpointDir, relativeTo: manifest.directory)
         settings.retry.maxDelay = max(settings.retry.maxDelay, settings.retry.baseDelay)
         let credentials = manifest.target.credentials.map {
             CredentialsSource(

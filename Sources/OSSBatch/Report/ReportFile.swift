@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 import OSSProtocol
 
 /// The report file: `ossbatch-report/2`, laid out as `JobLines` (the header on the first line, one job a
@@ -25,11 +26,16 @@ enum ReportFile {
         }
     }
 
-    /// The report at `path` (without its journal).
+    /// The report at `path` (without its journal): a regular file (never through a symbolic link) of at most
+    /// `StateFileLimits.reportBytes`.
     static func read(_ path: String) throws(ReportLoadError) -> Report {
         var report: Report
         do {
-            if let (header, jobs) = try JobLines.read(path, header: lineDecoders) {
+            if let (header, jobs) = try JobLines.read(
+                try open(path, maximumSize: StateFileLimits.reportBytes),
+                maximumLineLength: StateFileLimits.reportLineBytes,
+                header: lineDecoders
+            ) {
                 report = header(jobs)
             } else {
                 report = try readWhole(path)
@@ -37,6 +43,8 @@ enum ReportFile {
             try report.upload.checkUsable()
         } catch let error as ReportLoadError {
             throw error
+        } catch let error as FileSystemError {
+            throw ReportLoadError(path: path, reason: error.reason)
         } catch let error as FormatError {
             throw ReportLoadError(path: path, reason: error.description)
         } catch let error as JobLines.LineError {
@@ -66,10 +74,17 @@ enum ReportFile {
         }
     }
 
+    /// The report file at `path`, opened for reading.
+    private static func open(_ path: String, maximumSize: Int64) throws -> ReadableFile {
+        guard let file = try StateFile.openForReading(path, maximumSize: maximumSize) else {
+            throw ReportLoadError(path: path, reason: "no such report")
+        }
+        return file
+    }
+
     /// A report as one JSON document in any layout.
     private static func readWhole(_ path: String) throws -> Report {
-        guard let bytes = try AtomicFile.read(path) else { throw ReportLoadError(path: path, reason: "no such report") }
-        let data = Data(bytes)
+        let data = Data(try open(path, maximumSize: StateFileLimits.wholeReportBytes).readAll())
         let decoder = JSONDecoder()
         switch try decoder.decode(FormatTag.self, from: data).format {
         case Report.currentFormat:

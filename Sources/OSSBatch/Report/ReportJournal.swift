@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 
 /// The report's journal (`<report>.journal`): a job's outcome appended as a line as it happens, folded into
 /// the report when it is read. Format 2 (`ossbatch-journal/2`) starts with `{"format":"ossbatch-journal/2"}`,
@@ -19,8 +20,15 @@ enum ReportJournal {
     /// the last line of a job is its latest state. A line that cannot be read (the torn last line of a
     /// killed run, or a foreign one) is skipped: its job stays as the report last said.
     static func apply(_ path: String, to report: inout Report) throws(ReportLoadError) {
-        let reader = LineReader(path: path)
-        guard var line = reader.next() else { return }
+        do { try applyLines(path, to: &report) } catch {
+            throw ReportLoadError(path: path, reason: error.reason)
+        }
+    }
+
+    private static func applyLines(_ path: String, to report: inout Report) throws(FileSystemError) {
+        guard let file = try StateFile.openForReading(path, maximumSize: StateFileLimits.journalBytes) else { return }
+        let reader = LineReader(file: file, maximumLineLength: StateFileLimits.journalLineBytes, skipsLongLines: true)
+        guard var line = try reader.next() else { return }
         var index: [String: Int] = [:]
         index.reserveCapacity(report.jobs.count)
         for (i, job) in report.jobs.enumerated() { index[job.spec.key] = i }
@@ -28,10 +36,15 @@ enum ReportJournal {
         var current = false
         if let tag = try? decoder.decode(FormatTag.self, from: Data(line)) {
             guard tag.format == format else {
-                throw ReportLoadError(path: path, reason: "unsupported journal format '\(tag.format)'")
+                throw FileSystemError(
+                    operation: "read",
+                    path: path,
+                    errno: 0,
+                    detail: "unsupported journal format '\(tag.format)'"
+                )
             }
             current = true
-            guard let next = reader.next() else { return }
+            guard let next = try reader.next() else { return }
             line = next
         }
         while true {
@@ -45,7 +58,7 @@ enum ReportJournal {
                     if let method = version.method { report.jobs[i].spec.method = method }
                 }
             }
-            guard let next = reader.next() else { return }
+            guard let next = try reader.next() else { return }
             line = next
         }
     }

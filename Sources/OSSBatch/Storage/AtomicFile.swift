@@ -62,14 +62,13 @@ enum AtomicFile {
         }
     }
 
-    /// The whole file, or `nil` if it does not exist.
-    static func read(_ path: String) throws(StateFileError) -> [UInt8]? {
+    /// The whole file, or `nil` if it does not exist: a regular file of at most `maximumSize` bytes, never
+    /// read through a symbolic link.
+    static func read(_ path: String, maximumSize: Int64) throws(StateFileError) -> [UInt8]? {
         do {
-            return try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-            return nil
+            return try StateFile.openForReading(path, maximumSize: maximumSize)?.readAll()
         } catch {
-            throw StateFileError(path: path, operation: "read", reason: "\(error.localizedDescription)")
+            throw StateFileError(path: path, operation: "read", reason: error.reason)
         }
     }
 

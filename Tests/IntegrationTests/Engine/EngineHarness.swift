@@ -59,10 +59,17 @@ final class EngineHarness: @unchecked Sendable {
 
     var endpoint: String { "http://127.0.0.1:\(server.port)" }
 
-    /// Credentials for the binary: through the environment, never argv.
+    /// Credentials for the binary: through the environment, never argv. The state directory (locks, default
+    /// reports and checkpoints) is the test's own.
     var environment: [String: String?] {
-        ["OSS_ACCESS_KEY_ID": accessKeyID, "OSS_ACCESS_KEY_SECRET": secret, "OSS_SESSION_TOKEN": token]
+        [
+            "OSS_ACCESS_KEY_ID": accessKeyID, "OSS_ACCESS_KEY_SECRET": secret, "OSS_SESSION_TOKEN": token,
+            StateDirectory.environmentVariable: stateDir,
+        ]
     }
+
+    /// The state directory the binary uses in this test.
+    var stateDir: String { dir.url.appendingPathComponent("ossbatch-state").path }
 
     /// Writes `size` deterministic bytes (a function of `seed`) to `relativePath` under `src/`.
     @discardableResult
