@@ -59,8 +59,7 @@ struct AbortCommand: AsyncParsableCommand {
         if !result.inUse.isEmpty { summary += ", \(result.inUse.count) key(s) in use by another process" }
         print(summary)
         if let busy = result.inUse.first {
-            StateLocking.printBusy(busy)
-            Console.printError("run 'ossbatch abort \(path)' again once it has ended")
+            StateLocking.printBusy(busy, then: "its uploads were left alone: run 'ossbatch abort \(path)' again")
         }
         throw ExitCode(result.exitStatus.rawValue)
     }

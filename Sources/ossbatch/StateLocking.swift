@@ -25,13 +25,13 @@ enum StateLocking {
         }
     }
 
-    /// `error: busy: …` and what to do about it.
-    static func printBusy(_ busy: BusyError) {
+    /// `error: busy: …` and what to do about it (`then`: after it has ended).
+    static func printBusy(_ busy: BusyError, then: String = "nothing was started") {
         Console.printError("error: busy: \(busy)")
         if let pid = busy.holder?.pid, pid > 0 {
-            Console.printError("nothing was started; wait for it to end, or stop it first (kill -INT \(pid))")
+            Console.printError("\(then); wait for it to end, or stop it first (kill -INT \(pid))")
         } else {
-            Console.printError("nothing was started; wait for it to end")
+            Console.printError("\(then); wait for it to end")
         }
     }
 }

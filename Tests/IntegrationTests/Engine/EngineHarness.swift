@@ -154,6 +154,20 @@ final class EngineHarness: @unchecked Sendable {
 
     func report() throws -> Report { try ReportStore.load(reportPath) }
 
+    /// Waits until `condition` holds (polling every 20 ms); returns whether it did within `timeout`.
+    @discardableResult
+    func waitUntil(_ timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return try condition()
+    }
+
+    /// Whether the server has confirmed at least one part.
+    var somePartStored: Bool { server.log.all.contains { $0.operation == .uploadPart && $0.status == 200 } }
+
     /// MD5 (hex) of the stored object, or nil if there is none.
     func storedMD5(_ key: String) -> String? {
         guard let data = server.objectData(bucket: bucket, key: key) else { return nil }
