@@ -29,7 +29,9 @@ struct ReportArguments: ParsableArguments {
     /// The report with its journal folded in, opened for writing the outcome of this run (call with the
     /// report's lock held).
     func open() throws -> (ReportStore, Report) {
-        let (store, report) = try orInvalidInput { try ReportStore.open(path) }
+        var warnings: [String] = []
+        let (store, report) = try orInvalidInput { try ReportStore.open(path, warnings: &warnings) }
+        for warning in warnings { Console.warn(warning) }
         return (store, overridden(report))
     }
 

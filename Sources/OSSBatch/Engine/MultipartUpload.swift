@@ -351,6 +351,20 @@ struct MultipartUpload {
                 checkpoint: path
             )
         }
+        // The parts must be 1…N and cover the source exactly: an object is never completed short or long.
+        let covered = checkpoint.parts.reduce(Int64(0)) { $0 + $1.size }
+        guard covered == job.size, checkpoint.identity.size == job.size,
+            checkpoint.parts.map(\.number) == Array(1...partPlan.partCount)
+        else {
+            throw Failure(
+                error: JobError(
+                    code: "IntegrityError",
+                    message: "the parts recorded cover \(covered) bytes, the source has \(job.size): not completed"
+                ),
+                uploadID: uploadID,
+                checkpoint: path
+            )
+        }
         let result: CompleteMultipartUploadResult
         do {
             result = try await context.send(tally) {

@@ -33,16 +33,24 @@ package final class ReportStore: Sendable {
     }
 
     /// Loads the report at `path` with its journal folded in, and opens it for writing (the journal is kept
-    /// until the first `write`).
-    package static func open(_ path: String) throws -> (ReportStore, Report) {
-        let report = try load(path)
+    /// until the first `write`). `warnings` gets the journal lines that were ignored.
+    package static func open(_ path: String, warnings: inout [String]) throws -> (ReportStore, Report) {
+        let report = try load(path, warnings: &warnings)
         return (ReportStore(path: path, journal: try AppendLog(path: path + ".journal")), report)
     }
 
-    /// The report at `path` with its journal folded in, without opening it for writing.
+    /// The report at `path` with its journal folded in, without opening it for writing. A report that is not
+    /// one ossbatch could have written — damaged, edited into values that do not add up (`ReportValidation`),
+    /// too large, not a regular file, a symbolic link — throws, naming the field and the job.
     package static func load(_ path: String) throws(ReportLoadError) -> Report {
+        var ignored: [String] = []
+        return try load(path, warnings: &ignored)
+    }
+
+    /// `load(_:)`, with the journal lines that were ignored (unknown jobs, impossible values) in `warnings`.
+    package static func load(_ path: String, warnings: inout [String]) throws(ReportLoadError) -> Report {
         var report = try ReportFile.read(path)
-        try ReportJournal.apply(path + ".journal", to: &report)
+        warnings += try ReportJournal.apply(path + ".journal", to: &report)
         report.recomputeTotals()
         return report
     }
