@@ -215,7 +215,7 @@ import Testing
         let d = f.diagnostics()
         #expect(positions(d) == [Position(line: nil, column: nil)])
         #expect(d.first?.message.contains("limited to 8.0 MiB") == true)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test func secretFieldSaysWhereCredentialsGo() throws {

@@ -48,7 +48,7 @@ struct EngineSignalTests {
         #expect(stopped.exitCode == exitCode, "\(stopped.stderr)")
         #expect(!stopped.signaled)
         // The grace period is 3 s and the hanging parts would take 20 s: only an immediate stop is this fast.
-        #expect(afterSecond < .seconds(2), "stopped \(afterSecond) after the second signal")
+        #expect(afterSecond < .milliseconds(2500), "stopped \(afterSecond) after the second signal")
         #expect(stopped.stderr.contains("again: stopping now"), "\(stopped.stderr)")
 
         let report = try h.report()

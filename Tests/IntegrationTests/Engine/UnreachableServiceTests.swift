@@ -45,7 +45,9 @@ struct UnreachableServiceTests {
         let result = try await h.run(manifest, ["--endpoint", endpoint])
         let took = ContinuousClock.now - started
         #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
-        #expect(took < .seconds(5), "took \(took)")
+        // Not a speed test: without the fail-fast rule this batch runs every job through all its retries
+        // (over a minute); the bound only has to tell the two apart on a loaded CI machine.
+        #expect(took < .seconds(30), "took \(took)")
         let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
         #expect(errors.count == 1, "one clear line: \(result.stderr)")
         #expect(errors.first?.contains("ServiceUnreachable") == true)
