@@ -9,6 +9,10 @@ public struct Manifest: Sendable, Hashable {
     /// Mark of the whole document (line 1 when the file is empty).
     public var mark: SourceMark
     public var version: Int
+    /// `name:` as written; `batchName` gives the name in use.
+    public var name: Marked<String>?
+    /// `timezone:`, an IANA time zone name, for `{date}` and `{time}` in keys (default UTC).
+    public var timeZone: Marked<String>?
     public var allowEmpty: Bool
     public var target: TargetSection
     /// The `upload:` section over `UploadSettings`' defaults; `checkpointDir` is still as written (the
@@ -16,6 +20,9 @@ public struct Manifest: Sendable, Hashable {
     public var upload: UploadSettings
     public var defaults: EntryOptions
     public var files: [FileEntry]
+
+    /// The batch's name: `name:`, else the manifest's file name without its extension.
+    public var batchName: String { name?.value ?? BatchName.derived(fromManifestPath: path) }
 
     /// The directory relative paths are resolved against.
     public var directory: String {
