@@ -244,15 +244,8 @@ struct ManifestDecoding {
             }
             return nil
         }
-        let key = f["key"].flatMap { reader.markedString($0.value, "key") }
-        let keyPrefix = f["key_prefix"].flatMap { reader.markedString($0.value, "key_prefix") }
-        for template in [key, keyPrefix].compactMap({ $0 }) {
-            do {
-                _ = try KeyTemplate(parsing: template.value)
-            } catch {
-                reader.error(template.mark, error.message)
-            }
-        }
+        let key = f["key"].flatMap { keyTemplate($0.value, "key") }
+        let keyPrefix = f["key_prefix"].flatMap { keyTemplate($0.value, "key_prefix") }
         if let key, keyPrefix != nil { reader.error(key.mark, "an entry has either 'key' or 'key_prefix', not both") }
         if let key, case .glob = selector {
             reader.error(key.mark, "'key' names one object; a glob takes 'key_prefix'")
@@ -266,6 +259,28 @@ struct ManifestDecoding {
             exclude: f["exclude"].map { reader.stringList($0.value, "exclude") } ?? [],
             options: options(f)
         )
+    }
+}
+
+extension ManifestDecoding {
+    /// A `key` or `key_prefix`, its placeholders checked (they are resolved when the plan is made).
+    private func keyTemplate(_ node: Node, _ field: String) -> Marked<String>? {
+        // `key: {date}` is a YAML mapping, not text: say how to write it.
+        if case .mapping = node {
+            reader.error(
+                node,
+                "'\(field)' must be a string, not a mapping: YAML reads a value that starts with '{' as a mapping; "
+                    + "quote it, as in \(field): \"{date}/…\""
+            )
+            return nil
+        }
+        guard let template = reader.markedString(node, field) else { return nil }
+        do {
+            _ = try KeyTemplate(parsing: template.value)
+        } catch {
+            reader.error(template.mark, error.message)
+        }
+        return template
     }
 }
 
