@@ -188,7 +188,7 @@ import Testing
                 at once (the first 20, then how many more). Exits 0 when the manifest is valid
                 and 2 when it is not.
 
-                USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>]
+                USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>] [--set <path=value> ...]
 
                 ARGUMENTS:
                   <manifest>              The manifest (YAML). Relative paths inside it are
@@ -201,9 +201,20 @@ import Testing
                                           http://127.0.0.1:9000).
                   --bucket <name>         Use this bucket instead of target.bucket.
                   --region <region>       Use this region instead of target.region.
+                  --set <path=value>      Replace a manifest value for this run (repeatable),
+                                          e.g. upload.concurrency=4 or files[0].key_prefix=web/.
                   --version               Show the version.
                   -h, --help              Show help information.
 
+                EXAMPLES:
+                  # The target, the resolved keys and the totals:
+                  ossbatch plan /etc/ossbatch/nightly.yaml
+
+                  # Every job as JSON, keys as they would be on 2 December 2026 at 03:00 UTC:
+                  OSSBATCH_NOW=2026-12-02T03:00:00Z ossbatch plan nightly.yaml --json
+
+                  # The same manifest against LocalOSS, with a one-off key prefix:
+                  ossbatch plan nightly.yaml --endpoint http://127.0.0.1:9000 --set 'files[0].key_prefix=test/'
 
                 """
         )
