@@ -1,17 +1,11 @@
 import ArgumentParser
 
-/// A command whose `--help` ends with examples.
-protocol CommandWithExamples {
-    /// Shell lines, each after a `#` comment saying what it does.
-    static var examples: [(what: String, command: String)] { get }
-}
-
 /// Appends a command's examples to its `--help` (ArgumentParser has no place for text after the options).
 enum HelpExamples {
     /// The EXAMPLES section for the command a help request names (`ossbatch run --help`, `ossbatch help
     /// run`; the root command when none), or `nil` when `arguments` ask for no help.
     static func section(forHelpArguments arguments: [String]) -> String? {
-        let helpFlags: Set = ["-h", "--help", "--help-hidden", "-help"]
+        let helpFlags: Set = ["-h", "--help", "--help-hidden"]
         let words = arguments.filter { !$0.hasPrefix("-") }
         guard words.first == "help" || arguments.contains(where: helpFlags.contains) else { return nil }
         let named = words.first == "help" ? words.dropFirst().first : words.first

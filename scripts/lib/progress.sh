@@ -9,7 +9,7 @@ with_progress() {
     log=$(mktemp)
     set +e
     "$@" 2>&1 | tee "$log" | {
-        local line shown=-1 total=0 printed=0 tenth width=$((${COLUMNS:-100} - ${#label} - 3))
+        local line shown=-1 total=0 printed=-10 tenth width=$((${COLUMNS:-100} - ${#label} - 3))
         while IFS= read -r line; do
             if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
                 if [ -t 2 ]; then
