@@ -2,12 +2,12 @@
 /// problem with a command-line flag, rendered `error: MESSAGE` (the message names the flag). Warnings
 /// (`severity` `.warning`) are rendered the same way with `warning:`.
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Hashable, Codable {
+    package enum Severity: String, Sendable, Hashable, Codable {
         case error
         case warning
     }
 
-    public var severity = Severity.error
+    package var severity = Severity.error
     public var file: String
     /// 1-based; `nil` when the problem has no node (an unreadable or oversized manifest, a flag).
     public var line: Int?
@@ -33,7 +33,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// A warning at `mark`: printed, but planning goes on.
-    public static func warning(_ mark: SourceMark, _ message: String) -> Diagnostic {
+    package static func warning(_ mark: SourceMark, _ message: String) -> Diagnostic {
         var diagnostic = Diagnostic(mark, message)
         diagnostic.severity = .warning
         return diagnostic

@@ -10,9 +10,9 @@ public struct Manifest: Sendable, Hashable {
     public var mark: SourceMark
     public var version: Int
     /// `name:` as written; `batchName` gives the name in use.
-    public var name: Marked<String>?
+    package var name: Marked<String>?
     /// `timezone:`, an IANA time zone name, for `{date}` and `{time}` in keys (default UTC).
-    public var timeZone: Marked<String>?
+    package var timeZone: Marked<String>?
     public var allowEmpty: Bool
     public var target: TargetSection
     /// The `upload:` section over `UploadSettings`' defaults; `checkpointDir` is still as written (the
@@ -22,7 +22,7 @@ public struct Manifest: Sendable, Hashable {
     public var files: [FileEntry]
 
     /// The batch's name: `name:`, else the manifest's file name without its extension.
-    public var batchName: String { name?.value ?? BatchName.derived(fromManifestPath: path) }
+    package var batchName: String { name?.value ?? BatchName.derived(fromManifestPath: path) }
 
     /// The directory relative paths are resolved against.
     public var directory: String {

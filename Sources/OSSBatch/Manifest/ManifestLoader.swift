@@ -9,14 +9,14 @@ public enum ManifestLoader {
 
     /// Loads `path` (relative paths are resolved against the working directory), with `settings` (`--set`)
     /// replacing values of the file.
-    public static func load(path: String, settings: [ManifestSetting] = []) throws(ManifestError) -> Manifest {
+    package static func load(path: String, settings: [ManifestSetting] = []) throws(ManifestError) -> Manifest {
         let absolute = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
         let text = try read(absolute)
         return try decode(text, path: absolute, settings: settings)
     }
 
     /// Decodes manifest text; `path` is used for messages and as the base of relative paths.
-    public static func decode(
+    package static func decode(
         _ text: String,
         path: String,
         settings: [ManifestSetting] = []

@@ -5,7 +5,7 @@
 /// `PATH` names fields with `.` and list items with `[N]` (from 0): `upload.concurrency`,
 /// `files[0].key_prefix`, `defaults.metadata.team`. `VALUE` is one string, taken as written (never
 /// parsed as YAML): `--set upload.bandwidth=50MB/s`.
-public struct ManifestSetting: Sendable, Hashable {
+package struct ManifestSetting: Sendable, Hashable {
     enum Step: Sendable, Hashable {
         case field(String)
         case index(Int)
@@ -13,7 +13,7 @@ public struct ManifestSetting: Sendable, Hashable {
 
     /// The paths documented for `--set` (docs/manifest.md) and offered by shell completion. Any field that
     /// holds one value can be set; these are the ones a run is likely to change.
-    public static let documentedPaths = [
+    package static let documentedPaths = [
         "name", "timezone", "allow_empty",
         "target.endpoint", "target.bucket", "target.region", "target.signature", "target.addressing",
         "target.credentials.file", "target.credentials.profile",
@@ -26,12 +26,12 @@ public struct ManifestSetting: Sendable, Hashable {
     ]
 
     let path: [Step]
-    public let value: String
+    package let value: String
     /// As given, for messages: `--set files[0].key_prefix=web/`.
-    public let option: String
+    package let option: String
 
     /// Reads the argument of one `--set`; a malformed one is a command-line diagnostic.
-    public init(parsing argument: String) throws(ManifestError) {
+    package init(parsing argument: String) throws(ManifestError) {
         option = "--set \(argument)"
         let invalid = { (why: String) in ManifestError([Diagnostic(flag: "set", "--set '\(argument)': \(why)")]) }
         guard let equals = argument.firstIndex(of: "=") else {
@@ -54,7 +54,7 @@ public struct ManifestSetting: Sendable, Hashable {
     }
 
     /// Every `--set` argument read, or every problem with them at once.
-    public static func parse(_ arguments: [String]) throws(ManifestError) -> [ManifestSetting] {
+    package static func parse(_ arguments: [String]) throws(ManifestError) -> [ManifestSetting] {
         var settings: [ManifestSetting] = []
         var problems: [Diagnostic] = []
         for argument in arguments {

@@ -5,9 +5,9 @@ public struct SourceMark: Sendable, Hashable, Codable {
     public var line: Int?
     public var column: Int?
     /// The option as given (`--set upload.concurrency=4`) when the value came from the command line.
-    public var option: String?
+    package var option: String?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, option: String? = nil) {
+    package init(file: String, line: Int? = nil, column: Int? = nil, option: String? = nil) {
         self.file = file
         self.line = line
         self.column = column

@@ -3,13 +3,13 @@ import LocalFiles
 
 /// What the placeholders in keys are resolved from, read once when a plan is made: the moment, the host
 /// name and the environment. (The time zone and the batch name come from the manifest.)
-public struct PlaceholderValues: Sendable {
-    public var now: Date
+package struct PlaceholderValues: Sendable {
+    package var now: Date
     /// `nil` when the host name cannot be read; `{hostname}` is then an error.
-    public var hostname: String?
-    public var environment: [String: String]
+    package var hostname: String?
+    package var environment: [String: String]
 
-    public init(now: Date, hostname: String?, environment: [String: String]) {
+    package init(now: Date, hostname: String?, environment: [String: String]) {
         self.now = now
         self.hostname = hostname
         self.environment = environment
@@ -17,11 +17,11 @@ public struct PlaceholderValues: Sendable {
 
     /// The environment variable that fixes the moment placeholders use, for tests and reproducible runs:
     /// `OSSBATCH_NOW=2026-12-02T03:00:00Z` (ISO 8601 with `Z` or an offset such as `+08:00`).
-    public static let nowVariable = "OSSBATCH_NOW"
+    package static let nowVariable = "OSSBATCH_NOW"
 
     /// The current time, this host and this process's environment; the time from `OSSBATCH_NOW` when set.
     /// A value of `OSSBATCH_NOW` that is not a time is an error naming the variable.
-    public static func current(
+    package static func current(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ManifestError) -> PlaceholderValues {
         var now = Date()

@@ -12,15 +12,15 @@ public struct Plan: Sendable, Hashable, Codable {
     public var jobs: JobList
     /// The batch name (`name:`, else the manifest's file name without its extension); empty in a plan
     /// rebuilt from a report.
-    public var name: String
+    package var name: String
     /// How the placeholders in keys were resolved, or `nil` when no key has one. Keys in `jobs` are
     /// resolved already: a report, and so `resume`, holds the keys of the moment the plan was made.
-    public var keyResolution: KeyResolution?
+    package var keyResolution: KeyResolution?
     /// What looks like a mistake but is allowed (a key prefix glued to the names after it, a literal
     /// `${`): `plan` and `run` print them.
-    public var warnings: [Diagnostic]
+    package var warnings: [Diagnostic]
 
-    public init(
+    package init(
         manifestPath: String,
         target: Target,
         upload: UploadSettings,

@@ -9,12 +9,12 @@ import LocalFiles
 public struct Planner: Sendable {
     public var overrides: TargetOverrides
     /// What placeholders in keys stand for; read once, so every key of the plan has the same moment.
-    public var placeholders: PlaceholderValues
+    package var placeholders: PlaceholderValues
 
     /// Key collisions reported one by one; the rest are counted.
     static let duplicateLimit = 1000
 
-    public init(overrides: TargetOverrides = .none, placeholders: PlaceholderValues? = nil) {
+    package init(overrides: TargetOverrides = .none, placeholders: PlaceholderValues? = nil) {
         self.overrides = overrides
         self.placeholders =
             placeholders
@@ -26,7 +26,7 @@ public struct Planner: Sendable {
     }
 
     /// Loads the manifest at `path`, with `settings` (`--set`) applied, and plans it.
-    public static func plan(
+    package static func plan(
         manifestAt path: String,
         overrides: TargetOverrides = .none,
         settings: [ManifestSetting] = [],
