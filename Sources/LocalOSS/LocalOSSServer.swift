@@ -79,7 +79,8 @@ public final class LocalOSSServer: Sendable {
                 }
             }
         let port = server.channel.localAddress?.port ?? 0
-        let task = Task<Void, Never> {
+        // Child tasks inherit the executor preference: every connection is served off the cooperative pool.
+        let task = Task<Void, Never>(executorPreference: ConnectionExecutor.shared) {
             _ = try? await server.executeThenClose { inbound in
                 await withDiscardingTaskGroup { group in
                     do {

@@ -40,3 +40,12 @@ struct AbortCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension AbortCommand: CommandWithExamples {
+    static let examples = [
+        (
+            what: "Give a batch up: abort its open multipart uploads and delete its checkpoints:",
+            command: "ossbatch abort /var/lib/ossbatch/nightly/report.json"
+        )
+    ]
+}

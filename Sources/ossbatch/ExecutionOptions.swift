@@ -7,7 +7,8 @@ struct ExecutionOptions: ParsableArguments {
         help: ArgumentHelp(
             "INI file with access_key_id / access_key_secret [/ security_token] (mode 0600).",
             valueName: "file"
-        )
+        ),
+        completion: .file()
     )
     var credentialsFile: String?
 
@@ -20,10 +21,16 @@ struct ExecutionOptions: ParsableArguments {
     @Flag(help: "No progress and no summary on success; warnings and errors only.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    @Option(
+        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"),
+        completion: .list(Logger.Level.allCases.map(\.rawValue))
+    )
     var logLevel: String = "info"
 
-    @Option(help: ArgumentHelp("text or json.", valueName: "format"))
+    @Option(
+        help: ArgumentHelp("text or json.", valueName: "format"),
+        completion: .list(LogFormat.allCases.map(\.rawValue))
+    )
     var logFormat: String = "text"
 
     mutating func validate() throws {

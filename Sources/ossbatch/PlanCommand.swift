@@ -15,7 +15,10 @@ struct PlanCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The manifest (YAML). Relative paths inside it are resolved against its directory.")
+    @Argument(
+        help: "The manifest (YAML). Relative paths inside it are resolved against its directory.",
+        completion: .file(extensions: ["yaml", "yml"])
+    )
     var manifest: String
 
     @Flag(help: "Print the whole plan as JSON (ossbatch-plan/2, one job a line) instead of the summary.")
@@ -37,4 +40,18 @@ struct PlanCommand: AsyncParsableCommand {
         // memory to go back at exit anyway, was a twentieth of a large plan. (Output is unbuffered.)
         withExtendedLifetime(plan) { Foundation.exit(ExitStatus.success.rawValue) }
     }
+}
+
+extension PlanCommand: CommandWithExamples {
+    static let examples = [
+        (what: "The target, the resolved keys and the totals:", command: "ossbatch plan /etc/ossbatch/nightly.yaml"),
+        (
+            what: "Every job as JSON, keys as they would be on 2 December 2026 at 03:00 UTC:",
+            command: "OSSBATCH_NOW=2026-12-02T03:00:00Z ossbatch plan nightly.yaml --json"
+        ),
+        (
+            what: "The same manifest against LocalOSS, with a one-off key prefix:",
+            command: "ossbatch plan nightly.yaml --endpoint http://127.0.0.1:9000 --set 'files[0].key_prefix=test/'"
+        ),
+    ]
 }

@@ -3,7 +3,10 @@ import OSSBatch
 
 /// The report a command works on (`resume`, `abort`) and the endpoint override; an unusable report is exit 2.
 struct ReportArguments: ParsableArguments {
-    @Argument(help: ArgumentHelp("The report of an earlier run (also works after kill -9).", valueName: "report"))
+    @Argument(
+        help: ArgumentHelp("The report of an earlier run (also works after kill -9).", valueName: "report"),
+        completion: .file(extensions: ["json"])
+    )
     var report: String
 
     @Option(

@@ -21,3 +21,16 @@ struct ResumeCommand: AsyncParsableCommand {
         throw ExitCode(status.rawValue)
     }
 }
+
+extension ResumeCommand: CommandWithExamples {
+    static let examples = [
+        (
+            what: "Finish what a failed, interrupted or killed run left (same keys, even a day later):",
+            command: "ossbatch resume /var/lib/ossbatch/nightly/report.json"
+        ),
+        (
+            what: "The same batch, now that LocalOSS listens on another port:",
+            command: "ossbatch resume report.json --endpoint http://127.0.0.1:9100"
+        ),
+    ]
+}

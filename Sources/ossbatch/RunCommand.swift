@@ -15,14 +15,18 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The manifest (YAML). Relative paths inside it are resolved against its directory.")
+    @Argument(
+        help: "The manifest (YAML). Relative paths inside it are resolved against its directory.",
+        completion: .file(extensions: ["yaml", "yml"])
+    )
     var manifest: String
 
     @Option(
         help: ArgumentHelp(
             "Where to write the report. Default: ossbatch-report-<time>.json beside the manifest.",
             valueName: "path"
-        )
+        ),
+        completion: .file(extensions: ["json"])
     )
     var report: String?
 
@@ -65,4 +69,21 @@ struct RunCommand: AsyncParsableCommand {
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         return dir + "/ossbatch-report-\(formatter.string(from: Date())).json"
     }
+}
+
+extension RunCommand: CommandWithExamples {
+    static let examples = [
+        (
+            what: "Upload a batch, the report in a state directory:",
+            command: "ossbatch run /etc/ossbatch/nightly.yaml --report /var/lib/ossbatch/nightly/report.json"
+        ),
+        (
+            what: "Unattended: credentials from a file, nothing printed unless something fails:",
+            command: "ossbatch run nightly.yaml --credentials-file /etc/ossbatch/nightly.credentials --quiet"
+        ),
+        (
+            what: "Slower for once, without editing the manifest:",
+            command: "ossbatch run nightly.yaml --set upload.bandwidth=20MB/s --set upload.concurrency=4"
+        ),
+    ]
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import OSSBatch
 
-/// `--endpoint`, `--bucket`, `--region`: replace the manifest's target values (shared by the commands
-/// that read a manifest).
+/// What the commands that read a manifest (`plan`, `run`) take besides it: `--endpoint`, `--bucket` and
+/// `--region` replace the manifest's target values; `--set PATH=VALUE` replaces any value for one run.
 struct TargetOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
@@ -18,14 +18,33 @@ struct TargetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Use this region instead of target.region.", valueName: "region"))
     var region: String?
 
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Replace a manifest value for this run (repeatable), e.g. upload.concurrency=4 or files[0].key_prefix=web/.",
+            valueName: "path=value"
+        ),
+        completion: .list(ManifestSetting.documentedPaths.map { $0 + "=" })
+    )
+    var settings: [String] = []
+
     var overrides: TargetOverrides { TargetOverrides(endpoint: endpoint, bucket: bucket, region: region) }
 
-    /// Plans `manifest` with these overrides; an invalid manifest prints every diagnostic and exits 2.
+    /// Plans `manifest` with these overrides, placeholders resolved now (or at `OSSBATCH_NOW`), and prints
+    /// the plan's warnings; an invalid manifest prints every diagnostic and exits 2.
     func plan(_ manifest: String) throws -> Plan {
+        let plan: Plan
         do {
-            return try Planner.plan(manifestAt: manifest, overrides: overrides)
+            plan = try Planner.plan(
+                manifestAt: manifest,
+                overrides: overrides,
+                settings: try ManifestSetting.parse(settings),
+                placeholders: try PlaceholderValues.current()
+            )
         } catch {
             throw Console.report(error)
         }
+        for warning in plan.warnings { Console.printError(warning.description) }
+        return plan
     }
 }

@@ -34,10 +34,10 @@ import Testing
         return (dir, manifest.path)
     }
 
-    @Test func summaryShowsTargetAndTotals() throws {
+    @Test func summaryShowsTargetAndTotals() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 0)
         #expect(result.stderr == "")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -61,10 +61,10 @@ import Testing
         )
     }
 
-    @Test func overridesSwitchTheTargetToLocalOSS() throws {
+    @Test func overridesSwitchTheTargetToLocalOSS() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             ossbatch,
             [
                 "plan", manifest, "--endpoint", "http://127.0.0.1:39001",
@@ -79,10 +79,10 @@ import Testing
         )
     }
 
-    @Test func jsonListsEveryJobSortedByKey() throws {
+    @Test func jsonListsEveryJobSortedByKey() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest, "--json"])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest, "--json"])
         #expect(result.exitCode == 0)
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let jobs = document?["jobs"] as? [[String: Any]] ?? []
@@ -105,13 +105,13 @@ import Testing
         #expect((document?["totals"] as? [String: Any])?["files"] as? Int == 4)
         #expect((document?["plan_id"] as? String)?.count == 64)
         // Stable output: the same plan prints the same bytes.
-        #expect(try ProcessRunner.run(ossbatch, ["plan", manifest, "--json"]).stdout == result.stdout)
+        #expect(try await ProcessRunner.run(ossbatch, ["plan", manifest, "--json"]).stdout == result.stdout)
     }
 
-    @Test func invalidManifestPrintsEveryDiagnosticAndExits2() throws {
+    @Test func invalidManifestPrintsEveryDiagnosticAndExits2() async throws {
         let (dir, manifest) = try makeBatch("  - source: missing.txt\n    contnet_type: text/plain\n")
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         #expect(result.stdout == "")
         #expect(
@@ -123,12 +123,12 @@ import Testing
         )
     }
 
-    @Test func plannerErrorsPointAtTheirNodesAndExit2() throws {
+    @Test func plannerErrorsPointAtTheirNodesAndExit2() async throws {
         let (dir, manifest) = try makeBatch(
             "  - source: missing.txt\n  - glob: \"tree/*.none\"\n  - source: tree/a.txt\n    key: docs/notes.md\n"
         )
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
@@ -139,32 +139,32 @@ import Testing
         #expect(lines[3] == "3 errors in the manifest; nothing was sent")
     }
 
-    @Test func emptyManifestExits2AtLine1() throws {
+    @Test func emptyManifestExits2AtLine1() async throws {
         let dir = try TemporaryDirectory("plan-cli")
         defer { dir.remove() }
         let manifest = try dir.write("empty.yaml", "").path
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("\(manifest):1:1: error: the manifest is empty"))
     }
 
-    @Test func tabIndentationExits2AtTheTab() throws {
+    @Test func tabIndentationExits2AtTheTab() async throws {
         let dir = try TemporaryDirectory("plan-cli")
         defer { dir.remove() }
         let manifest = try dir.write("tab.yaml", "version: 1\ntarget:\n\tbucket: b\n").path
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("\(manifest):3:1: error: tab character in indentation"))
     }
 
-    @Test func usageErrorsExit2() throws {
-        let result = try ProcessRunner.run(ossbatch, ["plan"])
+    @Test func usageErrorsExit2() async throws {
+        let result = try await ProcessRunner.run(ossbatch, ["plan"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("Missing expected argument '<manifest>'"))
-        #expect(try ProcessRunner.run(ossbatch, ["plan", "x.yaml", "--no-such-flag"]).exitCode == 2)
+        #expect(try await ProcessRunner.run(ossbatch, ["plan", "x.yaml", "--no-such-flag"]).exitCode == 2)
     }
 
-    @Test func zeroSelectedFilesWarnsAndExits0() throws {
+    @Test func zeroSelectedFilesWarnsAndExits0() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
         try dir.write(
@@ -178,14 +178,14 @@ import Testing
 
             """
         )
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 0)
         #expect(result.stdout.contains("  files:          0\n"))
         #expect(result.stderr.contains("warning: the manifest selects no files"))
     }
 
-    @Test func planHelpIsStable() throws {
-        let result = try ProcessRunner.run(ossbatch, ["plan", "--help"], environment: ["COLUMNS": "80"])
+    @Test func planHelpIsStable() async throws {
+        let result = try await ProcessRunner.run(ossbatch, ["plan", "--help"], environment: ["COLUMNS": "80"])
         #expect(result.exitCode == 0)
         #expect(
             result.stdout == """
@@ -198,7 +198,7 @@ import Testing
                 at once (the first 20, then how many more). Exits 0 when the manifest is valid
                 and 2 when it is not.
 
-                USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>]
+                USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>] [--set <path=value> ...]
 
                 ARGUMENTS:
                   <manifest>              The manifest (YAML). Relative paths inside it are
@@ -211,16 +211,27 @@ import Testing
                                           http://127.0.0.1:9000).
                   --bucket <name>         Use this bucket instead of target.bucket.
                   --region <region>       Use this region instead of target.region.
+                  --set <path=value>      Replace a manifest value for this run (repeatable),
+                                          e.g. upload.concurrency=4 or files[0].key_prefix=web/.
                   --version               Show the version.
                   -h, --help              Show help information.
 
+                EXAMPLES:
+                  # The target, the resolved keys and the totals:
+                  ossbatch plan /etc/ossbatch/nightly.yaml
+
+                  # Every job as JSON, keys as they would be on 2 December 2026 at 03:00 UTC:
+                  OSSBATCH_NOW=2026-12-02T03:00:00Z ossbatch plan nightly.yaml --json
+
+                  # The same manifest against LocalOSS, with a one-off key prefix:
+                  ossbatch plan nightly.yaml --endpoint http://127.0.0.1:9000 --set 'files[0].key_prefix=test/'
 
                 """
         )
     }
 
-    @Test func rootHelpListsPlanAndTheExitCodes() throws {
-        let result = try ProcessRunner.run(ossbatch, ["--help"], environment: ["COLUMNS": "80"])
+    @Test func rootHelpListsPlanAndTheExitCodes() async throws {
+        let result = try await ProcessRunner.run(ossbatch, ["--help"], environment: ["COLUMNS": "80"])
         #expect(result.exitCode == 0)
         #expect(
             result.stdout.hasPrefix("OVERVIEW: Upload large batches of local files to Alibaba Cloud OSS, resumably.\n")

@@ -7,7 +7,13 @@ public final class RunningProcess: @unchecked Sendable {
     private let outFile: URL
     private let errFile: URL
 
-    public init(_ executable: URL, _ arguments: [String], environment: [String: String?] = [:]) throws {
+    public init(
+        _ executable: URL,
+        _ arguments: [String],
+        environment: [String: String?] = [:],
+        currentDirectory: URL? = nil,
+        stdin: String? = nil
+    ) throws {
         process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -18,8 +24,17 @@ public final class RunningProcess: @unchecked Sendable {
         errFile = try TemporaryDirectory.scratchFile("stderr")
         process.standardOutput = try FileHandle(forWritingTo: outFile)
         process.standardError = try FileHandle(forWritingTo: errFile)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        if let stdin {
+            let pipe = Pipe()
+            process.standardInput = pipe
+            try process.run()
+            pipe.fileHandleForWriting.write(Data(stdin.utf8))
+            try pipe.fileHandleForWriting.close()
+        } else {
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
     }
 
     public var pid: Int32 { process.processIdentifier }

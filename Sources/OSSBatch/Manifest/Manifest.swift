@@ -9,6 +9,10 @@ package struct Manifest: Sendable, Hashable {
     /// Mark of the whole document (line 1 when the file is empty).
     package var mark: SourceMark
     package var version: Int
+    /// `name:` as written; `batchName` gives the name in use.
+    package var name: Marked<String>?
+    /// `timezone:`, an IANA time zone name, for `{date}` and `{time}` in keys (default UTC).
+    package var timeZone: Marked<String>?
     package var allowEmpty: Bool
     package var target: TargetSection
     /// The `upload:` section over `UploadSettings`' defaults; `checkpointDir` is still as written (the
@@ -16,6 +20,9 @@ package struct Manifest: Sendable, Hashable {
     package var upload: UploadSettings
     package var defaults: EntryOptions
     package var files: [FileEntry]
+
+    /// The batch's name: `name:`, else the manifest's file name without its extension.
+    package var batchName: String { name?.value ?? BatchName.derived(fromManifestPath: path) }
 
     /// The directory relative paths are resolved against.
     package var directory: String {

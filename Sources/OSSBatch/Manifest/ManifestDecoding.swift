@@ -1,3 +1,4 @@
+import Foundation
 import OSSKit
 import OSSProtocol
 import Yams
@@ -7,7 +8,7 @@ struct ManifestDecoding {
     let reader: NodeReader
     let path: String
 
-    static let topFields = ["version", "allow_empty", "target", "upload", "defaults", "files"]
+    static let topFields = ["version", "name", "timezone", "allow_empty", "target", "upload", "defaults", "files"]
     static let targetFields = ["endpoint", "region", "bucket", "signature", "addressing", "credentials"]
     static let uploadFields = [
         "concurrency", "files_in_flight", "part_size", "multipart_threshold", "verify",
@@ -25,6 +26,16 @@ struct ManifestDecoding {
         if let node = fields["version"]?.value, let v = reader.int(node, "version", range: 0...Int.max) {
             if v != 1 { reader.error(node, "unsupported manifest version \(v); this ossbatch reads version 1") }
             version = v
+        }
+        let name = fields["name"].flatMap { reader.markedString($0.value, "name") }
+        if let name, let problem = BatchName.problem(with: name.value) { reader.error(name.mark, problem) }
+        let timeZone = fields["timezone"].flatMap { reader.markedString($0.value, "timezone") }
+        if let timeZone, TimeZone(identifier: timeZone.value) == nil {
+            reader.error(
+                timeZone.mark,
+                "'\(timeZone.value)' is not a time zone; use a name of the IANA database such as UTC, "
+                    + "Asia/Shanghai or Europe/Berlin"
+            )
         }
         let allowEmpty = fields["allow_empty"].flatMap { reader.bool($0.value, "allow_empty") } ?? false
         let target: TargetSection
@@ -56,6 +67,8 @@ struct ManifestDecoding {
             path: path,
             mark: reader.mark(root),
             version: version,
+            name: name,
+            timeZone: timeZone,
             allowEmpty: allowEmpty,
             target: target,
             upload: upload,
@@ -231,8 +244,8 @@ struct ManifestDecoding {
             }
             return nil
         }
-        let key = f["key"].flatMap { reader.markedString($0.value, "key") }
-        let keyPrefix = f["key_prefix"].flatMap { reader.markedString($0.value, "key_prefix") }
+        let key = f["key"].flatMap { keyTemplate($0.value, "key") }
+        let keyPrefix = f["key_prefix"].flatMap { keyTemplate($0.value, "key_prefix") }
         if let key, keyPrefix != nil { reader.error(key.mark, "an entry has either 'key' or 'key_prefix', not both") }
         if let key, case .glob = selector {
             reader.error(key.mark, "'key' names one object; a glob takes 'key_prefix'")
@@ -246,6 +259,28 @@ struct ManifestDecoding {
             exclude: f["exclude"].map { reader.stringList($0.value, "exclude") } ?? [],
             options: options(f)
         )
+    }
+}
+
+extension ManifestDecoding {
+    /// A `key` or `key_prefix`, its placeholders checked (they are resolved when the plan is made).
+    private func keyTemplate(_ node: Node, _ field: String) -> Marked<String>? {
+        // `key: {date}` is a YAML mapping, not text: say how to write it.
+        if case .mapping = node {
+            reader.error(
+                node,
+                "'\(field)' must be a string, not a mapping: YAML reads a value that starts with '{' as a mapping; "
+                    + "quote it, as in \(field): \"{date}/…\""
+            )
+            return nil
+        }
+        guard let template = reader.markedString(node, field) else { return nil }
+        do {
+            _ = try KeyTemplate(parsing: template.value)
+        } catch {
+            reader.error(template.mark, error.message)
+        }
+        return template
     }
 }
 

@@ -10,6 +10,15 @@ package struct Plan: Sendable, Hashable {
     package var allowEmpty: Bool
     /// Sorted by key, keys unique.
     package var jobs: JobList
+    /// The batch name (`name:`, else the manifest's file name without its extension); empty in a plan
+    /// rebuilt from a report.
+    package var name: String
+    /// How the placeholders in keys were resolved, or `nil` when no key has one. Keys in `jobs` are
+    /// resolved already: a report, and so `resume`, holds the keys of the moment the plan was made.
+    package var keyResolution: KeyResolution?
+    /// What looks like a mistake but is allowed (a key prefix glued to the names after it, a literal
+    /// `${`): `plan` and `run` print them.
+    package var warnings: [Diagnostic]
 
     package init(
         manifestPath: String,
@@ -17,7 +26,10 @@ package struct Plan: Sendable, Hashable {
         upload: UploadSettings,
         credentials: CredentialsSource?,
         allowEmpty: Bool,
-        jobs: JobList
+        jobs: JobList,
+        name: String = "",
+        keyResolution: KeyResolution? = nil,
+        warnings: [Diagnostic] = []
     ) {
         self.manifestPath = manifestPath
         self.target = target
@@ -25,6 +37,9 @@ package struct Plan: Sendable, Hashable {
         self.credentials = credentials
         self.allowEmpty = allowEmpty
         self.jobs = jobs
+        self.name = name
+        self.keyResolution = keyResolution
+        self.warnings = warnings
     }
 
     /// Files, bytes, single puts, multipart jobs and parts, counted in one pass over the jobs.

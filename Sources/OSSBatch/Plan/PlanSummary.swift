@@ -1,5 +1,6 @@
-/// The human summary `ossbatch plan` prints: the target, then the totals. (The plan ID is in `--json`;
-/// hashing every job costs a tenth of a 200,000-file plan, too much for a glance.)
+/// The human summary `ossbatch plan` prints: the target, the keys whose placeholders were resolved (when
+/// there are any), then the totals. (The plan ID is in `--json`; hashing every job costs a tenth of a
+/// 200,000-file plan, too much for a glance.)
 package struct PlanSummary {
     package let plan: Plan
 
@@ -22,6 +23,10 @@ package struct PlanSummary {
         ]
         var lines = ["Plan for \(plan.manifestPath)", "Target"]
         lines += rows.map { "  \(($0.0 + ":").padding(16))\($0.1)" }
+        if let keys = plan.keyResolution {
+            lines.append("Keys (placeholders resolved for \(keys.time), time zone \(keys.timeZone))")
+            lines += keys.fields.map { "  \($0.path): \($0.written) → \($0.resolved)" }
+        }
         lines.append("Totals")
         lines += totals.map { "  \(($0.0 + ":").padding(16))\($0.1)" }
         return lines.joined(separator: "\n") + "\n"

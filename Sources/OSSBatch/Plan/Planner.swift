@@ -1,3 +1,4 @@
+import Foundation
 import LocalFiles
 
 /// Expands a `Manifest` into a `Plan`: resolves the target, finds every file, maps keys, checks them,
@@ -7,18 +8,32 @@ import LocalFiles
 /// worker threads); call it before starting the batch, not from a latency-sensitive task.
 package struct Planner: Sendable {
     package var overrides: TargetOverrides
+    /// What placeholders in keys stand for; read once, so every key of the plan has the same moment.
+    package var placeholders: PlaceholderValues
 
     /// Key collisions reported one by one; the rest are counted.
     static let duplicateLimit = 1000
 
-    package init(overrides: TargetOverrides = .none) {
+    package init(overrides: TargetOverrides = .none, placeholders: PlaceholderValues? = nil) {
         self.overrides = overrides
+        self.placeholders =
+            placeholders
+            ?? PlaceholderValues(
+                now: Date(),
+                hostname: HostName.current,
+                environment: ProcessInfo.processInfo.environment
+            )
     }
 
-    /// Loads the manifest at `path` and plans it.
-    package static func plan(manifestAt path: String, overrides: TargetOverrides = .none) throws(ManifestError) -> Plan
-    {
-        try Planner(overrides: overrides).plan(ManifestLoader.load(path: path))
+    /// Loads the manifest at `path`, with `settings` (`--set`) applied, and plans it.
+    package static func plan(
+        manifestAt path: String,
+        overrides: TargetOverrides = .none,
+        settings: [ManifestSetting] = [],
+        placeholders: PlaceholderValues? = nil
+    ) throws(ManifestError) -> Plan {
+        try Planner(overrides: overrides, placeholders: placeholders)
+            .plan(ManifestLoader.load(path: path, settings: settings))
     }
 
     /// Expands a loaded manifest against the files as they are now.
@@ -26,12 +41,17 @@ package struct Planner: Sendable {
         var diagnostics: [Diagnostic] = []
         let target = TargetResolver(section: manifest.target, overrides: overrides)
             .resolve(into: &diagnostics)
+        let keys = KeyResolver(manifest: manifest, values: placeholders).resolve(into: &diagnostics)
         var collector = JobCollector()
         let factory = JobFactory(manifest: manifest)
+        // Expanders for every entry, so positions and marks stay those of the manifest; an entry whose key
+        // could not be resolved is not walked (its error is reported already).
         let expanders = manifest.files.enumerated().map {
-            EntryExpander(entry: $1, index: $0, manifest: manifest, factory: factory)
+            EntryExpander(entry: keys.entries[$0] ?? $1, index: $0, manifest: manifest, factory: factory)
         }
-        for expander in expanders { expander.expand(into: &collector, diagnostics: &diagnostics) }
+        for (index, expander) in expanders.enumerated() where keys.entries[index] != nil {
+            expander.expand(into: &collector, diagnostics: &diagnostics)
+        }
         for file in collector.oversized {
             diagnostics.append(
                 Diagnostic(
@@ -66,7 +86,10 @@ package struct Planner: Sendable {
             upload: settings,
             credentials: credentials,
             allowEmpty: manifest.allowEmpty,
-            jobs: jobs
+            jobs: jobs,
+            name: manifest.batchName,
+            keyResolution: keys.resolution,
+            warnings: keys.warnings
         )
     }
 

@@ -74,7 +74,7 @@ struct UnreachableServiceTests {
         let h = try await EngineHarness.start("refused")
         defer { Task { await h.stop() } }
         let manifest = try writeBatch(h)
-        let closed = try ProcessRunner.run(Self.python, ["python3", "-c", Self.listener, "closed"])
+        let closed = try await ProcessRunner.run(Self.python, ["python3", "-c", Self.listener, "closed"])
         let port = try #require(Int(closed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         try await expectFailsFastThenResumes(h, manifest: manifest, endpoint: "http://127.0.0.1:\(port)")
     }
