@@ -31,7 +31,14 @@ struct OSSBatchCommand: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                Console.printError(fullMessage(for: error))
+                // Written as the command line asks for its logs, even though it could not be parsed.
+                let console = Console(
+                    format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst()))
+                )
+                let message = fullMessage(for: error)
+                console.emit(
+                    LogRecord(level: .error, event: "usage_error", message: message, text: message, timestamped: false)
+                )
                 Foundation.exit(ExitStatus.invalidInput.rawValue)
             }
             exit(withError: error)

@@ -20,12 +20,13 @@ struct TargetOptions: ParsableArguments {
 
     var overrides: TargetOverrides { TargetOverrides(endpoint: endpoint, bucket: bucket, region: region) }
 
-    /// Plans `manifest` with these overrides; an invalid manifest prints every diagnostic and exits 2.
-    func plan(_ manifest: String) throws -> Plan {
+    /// Plans `manifest` with these overrides; an invalid manifest prints every diagnostic to `console` and
+    /// exits 2.
+    func plan(_ manifest: String, console: Console) throws -> Plan {
         do {
             return try Planner.plan(manifestAt: manifest, overrides: overrides)
         } catch {
-            throw Console.report(error)
+            throw console.report(error)
         }
     }
 }
