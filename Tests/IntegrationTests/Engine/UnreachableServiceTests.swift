@@ -46,7 +46,7 @@ struct UnreachableServiceTests {
         let took = ContinuousClock.now - started
         #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
         #expect(took < .seconds(5), "took \(took)")
-        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        let errors = result.stderrLines.filter { $0.hasPrefix("error: ") }
         #expect(errors.count == 1, "one clear line: \(result.stderr)")
         #expect(errors.first?.contains("ServiceUnreachable") == true)
         #expect(errors.first?.contains(endpoint) == true)
@@ -112,7 +112,7 @@ struct UnreachableServiceTests {
         try h.expectAllStoredExactly()
         // Retries: one info line per job that needed them, with the count; each attempt only at debug.
         // (libcurl may itself resend once on a fresh connection, so the count is not exactly 16.)
-        let retried = result.stderr.split(separator: "\n").filter { $0.hasPrefix("info: ") && $0.contains("retr") }
+        let retried = result.stderrLines.filter { $0.hasPrefix("info: ") && $0.contains("retr") }
         #expect(retried.count == 1, "\(result.stderr)")
         #expect(retried.first?.hasPrefix("info: data/f1.txt: succeeded (after ") == true, "\(result.stderr)")
         #expect(retried.first?.contains(" retries, ") == true, "\(result.stderr)")
