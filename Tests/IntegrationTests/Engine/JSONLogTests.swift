@@ -165,7 +165,9 @@ struct JSONLogTests {
         let h = try await EngineHarness.start("json-interrupted")
         defer { Task { await h.stop() } }
         for i in 0..<2 { try h.writeFile("big-\(i).bin", size: 2_000_000, seed: UInt64(i)) }
-        h.server.faults.add(FaultRule(operation: .uploadPart, skip: 2, count: nil, action: .delay(milliseconds: 20_000)))
+        h.server.faults.add(
+            FaultRule(operation: .uploadPart, skip: 2, count: nil, action: .delay(milliseconds: 20_000))
+        )
         let manifest = try h.writeManifest(upload: ["concurrency: 2", "part_size: 256KiB", "multipart_threshold: 1MiB"])
         let process = try h.start([
             "run", manifest, "--report", h.reportPath, "--progress-interval", "0.2", "--log-format", "json",
@@ -213,7 +215,7 @@ struct JSONLogTests {
         defer { Task { await h.stop() } }
         let manifest = try h.dir.write(
             "broken.yaml",
-            "version: 1\ntarget:\n  bucket: b\n  endpont: x\nfiles:\n  - source: missing/\n"
+            "version: 1\ntarget:\n  bucket: b\n  endpont: x\n  regoin: y\nfiles:\n  - source: missing/\n"
         ).path
         let result = try await h.ossbatch(["run", manifest, "--log-format", "json"])
         #expect(result.exitCode == 2, "\(result.stderr)")
