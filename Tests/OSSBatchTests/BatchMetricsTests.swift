@@ -27,6 +27,33 @@ struct BatchMetricsTests {
         )
         #expect(BatchMetrics.lastSuccess(previous: previous, report: nil, thisRunSucceeded: true, now: now) == now)
         #expect(BatchMetrics.lastSuccess(previous: nil, report: nil, thisRunSucceeded: false, now: now) == nil)
+
+        // A report's own runs count too (a metrics file deleted since), the succeeded ones only.
+        var report = Report(plan: ReportStoreTests.plan(jobs: 1, dir: "/tmp/"), planID: "p")
+        report.runs = [
+            RunRecord(
+                command: "run",
+                startedAt: "2026-01-01T00:00:00.000Z",
+                finishedAt: "2026-01-01T00:01:00.000Z",
+                status: .succeeded,
+                exitCode: 0
+            ),
+            RunRecord(
+                command: "resume",
+                startedAt: "2026-01-02T00:00:00.000Z",
+                finishedAt: "2026-01-02T00:01:00.000Z",
+                status: .failed,
+                exitCode: 1
+            ),
+        ]
+        let fromReport = Timestamp.parse("2026-01-01T00:01:00.000Z")
+        #expect(
+            BatchMetrics.lastSuccess(previous: nil, report: report, thisRunSucceeded: false, now: now) == fromReport
+        )
+        #expect(
+            BatchMetrics.lastSuccess(previous: previous, report: report, thisRunSucceeded: false, now: now)
+                == fromReport
+        )
     }
 
     @Test func whatIsWrittenIsReadBackAndSymlinksAreRefused() throws {
