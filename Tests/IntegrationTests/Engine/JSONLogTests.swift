@@ -129,7 +129,7 @@ struct JSONLogTests {
                 operation: .putObject,
                 keyContains: "bad",
                 count: nil,
-                action: .fail(status: 403, code: .accessDenied)
+                action: .fail(status: 400, code: .invalidArgument)
             )
         )
         let manifest = try h.writeManifest()
@@ -143,8 +143,8 @@ struct JSONLogTests {
         #expect(failed["level"] as? String == "error")
         #expect(failed["key"] as? String == "data/bad.txt")
         #expect(failed["bytes"] as? Int == 20)
-        #expect(failed["code"] as? String == "AccessDenied")
-        #expect(failed["http_status"] as? Int == 403)
+        #expect(failed["code"] as? String == "InvalidArgument")
+        #expect(failed["http_status"] as? Int == 400)
         #expect((failed["request_id"] as? String)?.isEmpty == false)
         #expect(failed["error"] is String)
         #expect(events(all, "job_finished").count == 1, "the job that succeeded is a debug event: \(result.stderr)")
@@ -157,7 +157,7 @@ struct JSONLogTests {
         #expect(summary["resume_command"] as? String == "ossbatch resume \(h.reportPath)")
         let listed = try #require((summary["failed_jobs"] as? [[String: Any]])?.first)
         #expect(listed["key"] as? String == "data/bad.txt")
-        #expect((listed["error"] as? [String: Any])?["code"] as? String == "AccessDenied")
+        #expect((listed["error"] as? [String: Any])?["code"] as? String == "InvalidArgument")
         h.expectNoSecrets(in: [result.stdout, result.stderr])
     }
 

@@ -26,8 +26,10 @@ struct MetricsFileTests {
         """
 
     /// The file's samples as prometheus_client parses them (a parse error fails the test).
-    private func parse(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [Sample] {
-        let result = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", Self.parser, path])
+    private func parse(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [Sample] {
+        // Awaited, not waited for: a blocked thread of the shared pool would stall the in-process LocalOSS.
+        let python = try RunningProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", Self.parser, path])
+        let result = await python.wait()
         #expect(result.exitCode == 0, "prometheus_client: \(result.stderr)", sourceLocation: sourceLocation)
         return try JSONDecoder().decode([Sample].self, from: Data(result.stdout.utf8))
     }
@@ -54,7 +56,7 @@ struct MetricsFileTests {
         let after = Date().timeIntervalSince1970
         #expect(result.exitCode == 0, "\(result.stderr)")
 
-        let samples = try parse(path)
+        let samples = try await parse(path)
         #expect(samples.allSatisfy { $0.labels["batch"] == "manifest" && $0.type == "gauge" })
         #expect(value(samples, "ossbatch_run_in_progress") == 0)
         #expect(value(samples, "ossbatch_last_run_exit_code") == 0)
@@ -86,14 +88,14 @@ struct MetricsFileTests {
         let manifest = try h.writeManifest()
         let path = try metricsPath(h)
         #expect(try await h.run(manifest, ["--metrics-file", path]).exitCode == 0)
-        let firstSuccess = try #require(value(try parse(path), "ossbatch_last_success_timestamp_seconds"))
+        let firstSuccess = try #require(value(try await parse(path), "ossbatch_last_success_timestamp_seconds"))
 
         h.server.faults.add(
             FaultRule(operation: .putObject, count: nil, action: .fail(status: 400, code: .invalidArgument))
         )
         let failed = try await h.run(manifest, ["--metrics-file", path])
         #expect(failed.exitCode == 1, "\(failed.stderr)")
-        var samples = try parse(path)
+        var samples = try await parse(path)
         #expect(value(samples, "ossbatch_last_run_exit_code") == 1)
         #expect(value(samples, "ossbatch_files", status: "failed") == 3)
         #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == firstSuccess)
@@ -103,7 +105,7 @@ struct MetricsFileTests {
         let broken = try h.dir.write("broken.yaml", "version: 1\nfiles: 3\n").path
         let invalid = try await h.ossbatch(["run", broken, "--metrics-file", path])
         #expect(invalid.exitCode == 2)
-        samples = try parse(path)
+        samples = try await parse(path)
         #expect(value(samples, "ossbatch_last_run_exit_code") == 2)
         #expect(samples.first?.labels["batch"] == "broken")
         #expect(value(samples, "ossbatch_files", status: "failed") == nil, "no plan, no file counts")
@@ -112,7 +114,7 @@ struct MetricsFileTests {
         h.server.faults.removeAll()
         let resumed = try await h.resume(["--metrics-file", path])
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
-        samples = try parse(path)
+        samples = try await parse(path)
         #expect(value(samples, "ossbatch_last_run_exit_code") == 0)
         #expect(value(samples, "ossbatch_files", status: "succeeded") == 3)
         let end = try #require(value(samples, "ossbatch_last_run_end_timestamp_seconds"))
@@ -128,7 +130,7 @@ struct MetricsFileTests {
         let manifest = try h.writeManifest(upload: ["concurrency: 1", "part_size: 256KiB", "multipart_threshold: 1MiB"])
         let path = try metricsPath(h)
         #expect(try await h.run(manifest, ["--metrics-file", path]).exitCode == 0)
-        let firstSuccess = try #require(value(try parse(path), "ossbatch_last_success_timestamp_seconds"))
+        let firstSuccess = try #require(value(try await parse(path), "ossbatch_last_success_timestamp_seconds"))
 
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 400)))
         let process = try h.start([
@@ -138,7 +140,7 @@ struct MetricsFileTests {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
-            let samples = try parse(path)
+            let samples = try await parse(path)
             if value(samples, "ossbatch_run_in_progress") == 1,
                 value(samples, "ossbatch_files", status: "succeeded") == 1
             {
@@ -156,7 +158,7 @@ struct MetricsFileTests {
         #expect(value(during, "ossbatch_last_success_timestamp_seconds") == firstSuccess)
         #expect(value(during, "ossbatch_last_run_start_timestamp_seconds") ?? 0 > firstSuccess)
 
-        let samples = try parse(path)
+        let samples = try await parse(path)
         #expect(value(samples, "ossbatch_run_in_progress") == 0)
         #expect(value(samples, "ossbatch_files", status: "succeeded") == 2)
         #expect(value(samples, "ossbatch_last_success_timestamp_seconds") ?? 0 > firstSuccess)
@@ -183,7 +185,7 @@ struct MetricsFileTests {
             }
             #expect(warning?["level"] as? String == "warning", "\(result.stderr)")
             #expect(warning?["path"] as? String == path)
-            let samples = try parse(path)
+            let samples = try await parse(path)
             let end = try #require(value(samples, "ossbatch_last_run_end_timestamp_seconds"))
             #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == end, "only this run's success")
         }
