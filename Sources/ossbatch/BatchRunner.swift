@@ -60,9 +60,10 @@ enum BatchRunner {
         let watcher = SignalWatcher { signal, repeated in
             logger.notice(
                 repeated ? "\(signal.rawValue) again: stopping now" : "\(signal.rawValue): stopping",
-                metadata: [
-                    "event": "signal", "signal": .string(signal.rawValue), "repeated": .stringConvertible(repeated),
-                ]
+                metadata: .event(
+                    "signal",
+                    ["signal": .string(signal.rawValue), "repeated": .stringConvertible(repeated)]
+                )
             )
             engine.stop(signal, grace: repeated ? .zero : Engine.stopGrace)
         }

@@ -20,7 +20,7 @@ extension Logger.Metadata {
     }
 
     /// The fields of an error: `code`, `error` (its message), `http_status`, `request_id`, `ec`.
-    package static func error(_ error: JobError) -> Logger.Metadata {
+    static func error(_ error: JobError) -> Logger.Metadata {
         var metadata: Logger.Metadata = ["code": .string(error.code), "error": .string(error.message)]
         if let status = error.httpStatus { metadata["http_status"] = .number(status) }
         if let id = error.requestID, !id.isEmpty { metadata["request_id"] = .string(id) }
