@@ -17,8 +17,9 @@ struct AbortCommand: AsyncParsableCommand {
     @OptionGroup var execution: ExecutionOptions
 
     func run() async throws {
-        let loaded = try target.load()
-        let logger = BatchRunner.makeLogger(options: execution, display: ProgressHolder())
+        let console = execution.makeConsole()
+        let loaded = try target.load(console: console)
+        let logger = console.logger(level: execution.effectiveLogLevel)
         let transport = CurlHTTPClient()
         defer { transport.shutdown() }
         do {
@@ -32,10 +33,24 @@ struct AbortCommand: AsyncParsableCommand {
                 ),
                 transport: transport
             ).abortAll()
-            print("aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed")
-            throw ExitCode(result.failed == 0 ? ExitStatus.success.rawValue : ExitStatus.jobsFailed.rawValue)
+            let exit = result.failed == 0 ? ExitStatus.success : ExitStatus.jobsFailed
+            switch execution.outputFormat {
+            case .text:
+                Console.print(
+                    "aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed\n"
+                )
+            case .json:
+                let summary: [String: LogValue] = [
+                    "aborted": .number(result.aborted), "already_gone": .number(result.alreadyGone),
+                    "failed": .number(result.failed), "exit_code": .number(exit.rawValue),
+                    "report": .string(target.report),
+                ]
+                // A dictionary of `LogValue`s always encodes.
+                Console.write(Data(((try? StreamingJSONEncoder().encode(summary)) ?? []) + [UInt8(ascii: "\n")]))
+            }
+            throw ExitCode(exit.rawValue)
         } catch let error as CredentialsError {
-            Console.printError("error: \(error.message)")
+            console.error("no_credentials", error.message, ["code": "NoCredentials"])
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
     }

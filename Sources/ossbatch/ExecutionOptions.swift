@@ -1,7 +1,7 @@
 import ArgumentParser
 import Logging
 
-/// Options shared by `run` and `resume`: credentials, progress and logging.
+/// Options shared by `run`, `resume` and `abort`: credentials, progress, logging and output.
 struct ExecutionOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
@@ -28,19 +28,43 @@ struct ExecutionOptions: ParsableArguments {
     var logLevel: String = "info"
 
     @Option(
-        help: ArgumentHelp("text or json.", valueName: "format"),
-        completion: .list(LogFormat.allCases.map(\.rawValue))
+        help: ArgumentHelp(
+            "text or json: json makes every stderr line one JSON object (logs, progress, errors).",
+            valueName: "format"
+        ),
+        completion: .list(OutputFormat.allCases.map(\.rawValue))
     )
     var logFormat: String = "text"
+
+    @Option(
+        help: ArgumentHelp("text or json: the final summary on stdout.", valueName: "format"),
+        completion: .list(OutputFormat.allCases.map(\.rawValue))
+    )
+    var output: String = "text"
 
     mutating func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
+        guard OutputFormat(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format must be text or json")
+        }
+        guard OutputFormat(rawValue: output) != nil else { throw ValidationError("--output must be text or json") }
         // Bounded, so that turning it into a Duration cannot trap (NaN fails the comparison too).
         guard progressInterval > 0, progressInterval <= 86400 else {
             throw ValidationError("--progress-interval must be more than 0 and at most 86400 seconds (a day)")
         }
+    }
+
+    /// stderr as `--log-format` asks.
+    func makeConsole() -> Console { Console(format: OutputFormat(rawValue: logFormat) ?? .text) }
+
+    /// The format of the final summary on stdout.
+    var outputFormat: OutputFormat { OutputFormat(rawValue: output) ?? .text }
+
+    /// The log level after `--quiet` (warnings and errors only).
+    var effectiveLogLevel: Logger.Level {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        return quiet && level < .warning ? .warning : level
     }
 }

@@ -41,7 +41,13 @@ struct OSSBatchCommand: AsyncParsableCommand {
                 Foundation.exit(ExitStatus.success.rawValue)
             }
             if exitCode(for: error) == .validationFailure {
-                Console.printError(message)
+                // Written as the command line asks for its logs, even though it could not be parsed.
+                let console = Console(
+                    format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst()))
+                )
+                console.emit(
+                    LogRecord(level: .error, event: "usage_error", message: message, text: message, timestamped: false)
+                )
                 Foundation.exit(ExitStatus.invalidInput.rawValue)
             }
             exit(withError: error)

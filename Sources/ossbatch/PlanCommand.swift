@@ -27,9 +27,18 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var target: TargetOptions
 
     func run() async throws {
-        let plan = try target.plan(manifest)
+        let console = Console()
+        let plan = try target.plan(manifest, console: console)
         if plan.jobs.isEmpty && !plan.allowEmpty {
-            Console.warn("the manifest selects no files; 'run' will fail unless the manifest says allow_empty: true")
+            console.emit(
+                LogRecord(
+                    level: .warning,
+                    event: "no_files",
+                    message:
+                        "the manifest selects no files; 'run' will fail unless the manifest says allow_empty: true",
+                    timestamped: false
+                )
+            )
         }
         if json {
             try PlanDocument(plan).write { Console.write($0) }

@@ -25,15 +25,16 @@ struct ReportArguments: ParsableArguments {
         }
     }
 
-    /// The report with its journal folded in, opened for writing the outcome of this run.
-    func open() throws -> (ReportStore, Report) {
-        let (store, report) = try orInvalidInput { try ReportStore.open(self.report) }
+    /// The report with its journal folded in, opened for writing the outcome of this run. An unusable report
+    /// is said on `console` and exits 2.
+    func open(console: Console) throws -> (ReportStore, Report) {
+        let (store, report) = try orInvalidInput(console) { try ReportStore.open(self.report) }
         return (store, overridden(report))
     }
 
     /// The report with its journal folded in, read only.
-    func load() throws -> Report {
-        overridden(try orInvalidInput { try ReportStore.load(self.report) })
+    func load(console: Console) throws -> Report {
+        overridden(try orInvalidInput(console) { try ReportStore.load(self.report) })
     }
 
     private func overridden(_ report: Report) -> Report {
@@ -42,11 +43,11 @@ struct ReportArguments: ParsableArguments {
         return report
     }
 
-    private func orInvalidInput<T>(_ body: () throws -> T) throws -> T {
+    private func orInvalidInput<T>(_ console: Console, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch {
-            Console.printError("error: \(error)")
+            console.error("report_unusable", "\(error)", ["report": .string(report)])
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
     }

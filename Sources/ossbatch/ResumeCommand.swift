@@ -14,10 +14,19 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var target: ReportArguments
     @OptionGroup var execution: ExecutionOptions
+    @OptionGroup var metrics: MetricsOptions
 
     func run() async throws {
-        let (store, report) = try target.open()
-        let status = await BatchRunner.execute(report: report, store: store, command: "resume", options: execution)
+        let console = execution.makeConsole()
+        let (store, report) = try target.open(console: console)
+        let status = await BatchRunner.execute(
+            report: report,
+            store: store,
+            command: "resume",
+            options: execution,
+            console: console,
+            metrics: MetricsReporter(options: metrics, batch: report.batchName, console: console)
+        )
         throw ExitCode(status.rawValue)
     }
 }

@@ -32,31 +32,52 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var execution: ExecutionOptions
+    @OptionGroup var metrics: MetricsOptions
 
     func run() async throws {
-        let plan = try target.plan(manifest)
+        let console = execution.makeConsole()
+        let metrics = MetricsReporter(
+            options: metrics,
+            batch: Report.batchName(manifestPath: manifest),
+            console: console
+        )
+        let plan: Plan
+        do {
+            plan = try target.plan(manifest, console: console)
+        } catch {
+            metrics?.finish(exit: .invalidInput, report: nil)
+            throw error
+        }
         // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
         let reportPath =
             report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
             ?? RunCommand.defaultReportPath(for: plan)
+        let initial = Report(plan: plan, planID: plan.planID)
         if plan.jobs.isEmpty && !plan.allowEmpty {
-            Console.printError("error: the manifest selects no files (add allow_empty: true if that is fine)")
+            console.error("no_files", "the manifest selects no files (add allow_empty: true if that is fine)")
+            metrics?.finish(exit: .jobsFailed, report: initial)
             throw ExitCode(ExitStatus.jobsFailed.rawValue)
         }
-        let initial = Report(plan: plan, planID: plan.planID)
         let store: ReportStore
         do {
             store = try ReportStore.create(at: reportPath)
         } catch {
-            Console.printError("error: cannot write the report: \(error)")
+            console.error(
+                "report_write_failed",
+                "cannot write the report: \(error)",
+                ["path": .string(error.path), "error": .string(error.reason)]
+            )
+            metrics?.finish(exit: .fatal, report: initial)
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
-        if !execution.quiet {
-            Console.printError(
-                "ossbatch: \(plan.jobs.count) files, \(ByteSize.format(plan.totals.bytes)) to oss://\(plan.target.bucket) at \(plan.target.endpoint); report: \(reportPath)"
-            )
-        }
-        let status = await BatchRunner.execute(report: initial, store: store, command: "run", options: execution)
+        let status = await BatchRunner.execute(
+            report: initial,
+            store: store,
+            command: "run",
+            options: execution,
+            console: console,
+            metrics: metrics
+        )
         throw ExitCode(status.rawValue)
     }
 

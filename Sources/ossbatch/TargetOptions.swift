@@ -31,8 +31,8 @@ struct TargetOptions: ParsableArguments {
     var overrides: TargetOverrides { TargetOverrides(endpoint: endpoint, bucket: bucket, region: region) }
 
     /// Plans `manifest` with these overrides, placeholders resolved now (or at `OSSBATCH_NOW`), and prints
-    /// the plan's warnings; an invalid manifest prints every diagnostic and exits 2.
-    func plan(_ manifest: String) throws -> Plan {
+    /// the plan's warnings to `console`; an invalid manifest prints every diagnostic there and exits 2.
+    func plan(_ manifest: String, console: Console) throws -> Plan {
         let plan: Plan
         do {
             plan = try Planner.plan(
@@ -42,9 +42,23 @@ struct TargetOptions: ParsableArguments {
                 placeholders: try PlaceholderValues.current()
             )
         } catch {
-            throw Console.report(error)
+            throw console.report(error)
         }
-        for warning in plan.warnings { Console.printError(warning.description) }
+        for warning in plan.warnings {
+            var fields: [String: LogValue] = ["file": .string(warning.file)]
+            if let line = warning.line { fields["line"] = .number(line) }
+            if let column = warning.column { fields["column"] = .number(column) }
+            console.emit(
+                LogRecord(
+                    level: .warning,
+                    event: "manifest_warning",
+                    message: warning.message,
+                    fields: fields,
+                    text: warning.description,
+                    timestamped: false
+                )
+            )
+        }
         return plan
     }
 }

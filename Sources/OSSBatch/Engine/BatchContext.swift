@@ -138,7 +138,15 @@ final class BatchContext: Sendable {
                 + "\(jobs) and not one answer (last: \(verdict.last)); every unfinished job is pending: run "
                 + "resume once the endpoint is reachable"
         )
-        if requestStop(.fatal(error)) { logger.error("stopping the batch: \(error)") }
+        if requestStop(.fatal(error)) {
+            logger.error(
+                "stopping the batch: \(error)",
+                metadata: .event(
+                    "batch_stopping",
+                    .error(error).merging(["failures": .number(verdict.failures)]) { a, _ in a }
+                )
+            )
+        }
         halt()
     }
 
@@ -156,7 +164,9 @@ final class BatchContext: Sendable {
         }
         if trip {
             let jobError = JobError(error)
-            if !isStopping { logger.error("stopping the batch: \(jobError)") }
+            if !isStopping {
+                logger.error("stopping the batch: \(jobError)", metadata: .event("batch_stopping", .error(jobError)))
+            }
             requestStop(.fatal(jobError))
         }
     }

@@ -153,13 +153,13 @@ struct JobRunner: Sendable {
 }
 
 extension Duration {
-    var seconds: Double {
+    package var seconds: Double {
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 
     /// Whole milliseconds, rounded to the nearest.
-    var milliseconds: Int64 {
+    package var milliseconds: Int64 {
         let c = components
         return c.seconds * 1000 + (c.attoseconds + 500_000_000_000_000) / 1_000_000_000_000_000
     }

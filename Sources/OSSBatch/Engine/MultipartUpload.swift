@@ -139,7 +139,14 @@ struct MultipartUpload {
         switch loaded {
         case .failure(let problem):
             warnings.append("\(problem); discarded, starting over")
-            logger.warning("\(job.key): \(problem); discarded, starting over")
+            logger.warning(
+                "\(job.key): \(problem); discarded, starting over",
+                metadata: .event(
+                    "checkpoint_discarded",
+                    job: job,
+                    ["checkpoint": .string(path), "reason": "\(problem)"]
+                )
+            )
             await discard(path: path, uploadID: store.uploadIDForCleanup(path))
             return nil
         case .success(let c):
@@ -147,7 +154,14 @@ struct MultipartUpload {
         }
         if let problem = mismatch(checkpoint) {
             warnings.append("\(problem); discarded, starting over")
-            logger.warning("\(job.key): \(problem); discarded, starting over")
+            logger.warning(
+                "\(job.key): \(problem); discarded, starting over",
+                metadata: .event(
+                    "checkpoint_discarded",
+                    job: job,
+                    ["checkpoint": .string(path), "reason": "\(problem)"]
+                )
+            )
             await discard(path: path, uploadID: checkpoint.uploadID)
             return nil
         }
@@ -168,7 +182,14 @@ struct MultipartUpload {
                 return .succeeded(outcome)
             }
             warnings.append("upload \(uploadID) no longer exists (NoSuchUpload); starting a new upload")
-            logger.warning("\(job.key): upload \(uploadID) no longer exists; starting a new upload")
+            logger.warning(
+                "\(job.key): upload \(uploadID) no longer exists; starting a new upload",
+                metadata: .event(
+                    "upload_restarted",
+                    job: job,
+                    ["upload_id": .string(uploadID), "code": "NoSuchUpload"]
+                )
+            )
             store.remove(path)
             return nil
         } catch {
@@ -198,7 +219,15 @@ struct MultipartUpload {
         checkpoint.completing = false
         try? store.save(checkpoint, to: path)
         logger.info(
-            "\(job.key): resuming upload \(uploadID) with \(kept.count) of \(partPlan.partCount) parts already on the server"
+            "\(job.key): resuming upload \(uploadID) with \(kept.count) of \(partPlan.partCount) parts already on the server",
+            metadata: .event(
+                "upload_resumed",
+                job: job,
+                [
+                    "upload_id": .string(uploadID), "parts_kept": .number(kept.count),
+                    "parts": .number(partPlan.partCount),
+                ]
+            )
         )
         return .continuing(checkpoint, keptParts: kept.count)
     }
@@ -229,7 +258,10 @@ struct MultipartUpload {
                 }
             } catch let error as OSSError where error.code == .noSuchUpload {
             } catch {
-                logger.warning("\(job.key): could not abort the discarded upload \(uploadID): \(error)")
+                logger.warning(
+                    "\(job.key): could not abort the discarded upload \(uploadID): \(error)",
+                    metadata: .event("abort_failed", job: job, JobError.from(error).logFields(uploadID: uploadID))
+                )
             }
         }
         store.remove(path)
@@ -407,7 +439,17 @@ struct MultipartUpload {
         let head = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }
         tally.addAttempts(1)
         guard let head, head.size == job.size, head.crc64 == expected else { return nil }
-        logger.info("\(job.key): \(reason), and HEAD shows the object complete (size \(head.size), CRC-64 \(expected))")
+        logger.info(
+            "\(job.key): \(reason), and HEAD shows the object complete (size \(head.size), CRC-64 \(expected))",
+            metadata: .event(
+                "settled_by_head",
+                job: job,
+                [
+                    "upload_id": .string(checkpoint.uploadID), "crc64": .string(String(expected)),
+                    "reason": .string(reason),
+                ]
+            )
+        )
         store.remove(path)
         return JobOutcome(
             key: job.key,

@@ -42,13 +42,19 @@ package struct UploadAborter: Sendable {
                 try await client.abortMultipartUpload(bucket: target.bucket, key: job.spec.key, uploadID: uploadID)
                 result.aborted += 1
                 store.remove(path)
-                logger.info("\(job.spec.key): aborted upload \(uploadID)")
+                logger.info(
+                    "\(job.spec.key): aborted upload \(uploadID)",
+                    metadata: .event("upload_aborted", job: job.spec, ["upload_id": .string(uploadID)])
+                )
             } catch let error as OSSError where error.code == .noSuchUpload {
                 result.alreadyGone += 1
                 store.remove(path)
             } catch {
                 result.failed += 1
-                logger.error("\(job.spec.key): could not abort upload \(uploadID): \(error)")
+                logger.error(
+                    "\(job.spec.key): could not abort upload \(uploadID): \(error)",
+                    metadata: .event("abort_failed", job: job.spec, JobError.from(error).logFields(uploadID: uploadID))
+                )
             }
         }
         await abortUncheckpointed(client: client, into: &result)
@@ -65,7 +71,10 @@ package struct UploadAborter: Sendable {
                 open = try await client.listMultipartUploads(bucket: report.target.bucket, prefix: key)
             } catch {
                 result.failed += 1
-                logger.error("\(key): could not list open uploads: \(error)")
+                logger.error(
+                    "\(key): could not list open uploads: \(error)",
+                    metadata: .event("list_uploads_failed", job: job.spec, .error(JobError.from(error)))
+                )
                 continue
             }
             for upload in StrayUploads.select(open, key: key, startedSince: created) {
@@ -76,12 +85,26 @@ package struct UploadAborter: Sendable {
                         uploadID: upload.uploadID
                     )
                     result.aborted += 1
-                    logger.info("\(key): aborted upload \(upload.uploadID) (no checkpoint held it)")
+                    logger.info(
+                        "\(key): aborted upload \(upload.uploadID) (no checkpoint held it)",
+                        metadata: .event(
+                            "upload_aborted",
+                            job: job.spec,
+                            ["upload_id": .string(upload.uploadID), "stray": .stringConvertible(true)]
+                        )
+                    )
                 } catch let error as OSSError where error.code == .noSuchUpload {
                     result.alreadyGone += 1
                 } catch {
                     result.failed += 1
-                    logger.error("\(key): could not abort upload \(upload.uploadID): \(error)")
+                    logger.error(
+                        "\(key): could not abort upload \(upload.uploadID): \(error)",
+                        metadata: .event(
+                            "abort_failed",
+                            job: job.spec,
+                            JobError.from(error).logFields(uploadID: upload.uploadID)
+                        )
+                    )
                 }
             }
         }

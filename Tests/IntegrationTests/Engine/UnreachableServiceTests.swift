@@ -48,7 +48,7 @@ struct UnreachableServiceTests {
         // Not a speed test: without the fail-fast rule this batch runs every job through all its retries
         // (over a minute); the bound only has to tell the two apart on a loaded CI machine.
         #expect(took < .seconds(30), "took \(took)")
-        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        let errors = result.stderrLines.filter { $0.hasPrefix("error: ") }
         #expect(errors.count == 1, "one clear line: \(result.stderr)")
         #expect(errors.first?.contains("ServiceUnreachable") == true)
         #expect(errors.first?.contains(endpoint) == true)
@@ -114,7 +114,7 @@ struct UnreachableServiceTests {
         try h.expectAllStoredExactly()
         // Retries: one info line per job that needed them, with the count; each attempt only at debug.
         // (libcurl may itself resend once on a fresh connection, so the count is not exactly 16.)
-        let retried = result.stderr.split(separator: "\n").filter { $0.hasPrefix("info: ") && $0.contains("retr") }
+        let retried = result.stderrLines.filter { $0.hasPrefix("info: ") && $0.contains("retr") }
         #expect(retried.count == 1, "\(result.stderr)")
         #expect(retried.first?.hasPrefix("info: data/f1.txt: succeeded (after ") == true, "\(result.stderr)")
         #expect(retried.first?.contains(" retries, ") == true, "\(result.stderr)")
