@@ -15,8 +15,24 @@ struct ResumeCommand: AsyncParsableCommand {
     @OptionGroup var target: ReportArguments
     @OptionGroup var execution: ExecutionOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "Replace the report's upload.verify: crc64, md5, both or none (md5 for a server without CRC-64).",
+            valueName: "mode"
+        )
+    )
+    var verify: String?
+
+    func validate() throws {
+        if let verify, VerifyMode(rawValue: verify) == nil {
+            throw ValidationError("--verify must be one of crc64, md5, both, none")
+        }
+    }
+
     func run() async throws {
-        let (store, report) = try target.open()
+        let (store, opened) = try target.open()
+        var report = opened
+        if let mode = verify.flatMap(VerifyMode.init(rawValue:)) { report.upload.verify = mode }
         let status = await BatchRunner.execute(report: report, store: store, command: "resume", options: execution)
         throw ExitCode(status.rawValue)
     }

@@ -16,6 +16,15 @@ extension LocalOSSServer {
         }
         guard configuration.buckets.contains(bucket) else { throw OSSRequestError.noSuchBucket(bucket) }
         try request.checkObjectName()
+        if configuration.withoutCRC64,
+            request.operation == .listParts || request.operation == .listMultipartUploads
+        {
+            throw OSSRequestError(
+                501,
+                .notImplemented,
+                "LocalOSS runs with --no-crc64: \(request.operation.rawValue) is not implemented."
+            )
+        }
 
         var response: OSSResponse
         switch request.operation {
@@ -37,6 +46,7 @@ extension LocalOSSServer {
             throw OSSRequestError(405, .methodNotAllowed, "The specified method is not allowed against this resource.")
         }
         try await body.drain()
+        if configuration.withoutCRC64 { response.headers.remove(name: "x-oss-hash-crc64ecma") }
         for action in actions {
             if action == .wrongCRC, let crc = response.headers.first(name: "x-oss-hash-crc64ecma").flatMap(UInt64.init)
             {
