@@ -56,6 +56,9 @@ public struct EntryOptions: Sendable, Hashable {
     public var forbidOverwrite: Bool?
     public var followSymlinks: Bool?
     public var callback: UploadCallback?
+    public var serverSideEncryption: ServerSideEncryption?
+    public var sseKMSKeyID: String?
+    public var sseDataEncryption: SSEDataEncryption?
 
     /// These options, with anything unsaid taken from `defaults`.
     public func over(_ defaults: EntryOptions) -> EntryOptions {
@@ -70,7 +73,12 @@ public struct EntryOptions: Sendable, Hashable {
             contentEncoding: contentEncoding ?? defaults.contentEncoding,
             forbidOverwrite: forbidOverwrite ?? defaults.forbidOverwrite,
             followSymlinks: followSymlinks ?? defaults.followSymlinks,
-            callback: callback ?? defaults.callback
+            callback: callback ?? defaults.callback,
+            // The encryption fields are one group: an entry naming its algorithm takes none of the defaults'.
+            serverSideEncryption: serverSideEncryption ?? defaults.serverSideEncryption,
+            sseKMSKeyID: serverSideEncryption != nil ? sseKMSKeyID : sseKMSKeyID ?? defaults.sseKMSKeyID,
+            sseDataEncryption: serverSideEncryption != nil
+                ? sseDataEncryption : sseDataEncryption ?? defaults.sseDataEncryption
         )
     }
 }

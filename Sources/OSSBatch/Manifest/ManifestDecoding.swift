@@ -16,6 +16,7 @@ struct ManifestDecoding {
     static let optionFields = [
         "content_type", "acl", "storage_class", "metadata", "tags", "cache_control",
         "content_disposition", "content_encoding", "forbid_overwrite", "follow_symlinks", "callback",
+        "server_side_encryption", "sse_kms_key_id", "sse_data_encryption",
     ]
     static let entryFields = ["source", "glob", "key", "key_prefix", "include", "exclude"] + optionFields
 
@@ -41,7 +42,7 @@ struct ManifestDecoding {
         var files: [FileEntry] = []
         if let node = fields["files"]?.value {
             if case .sequence(let sequence) = node {
-                files = entries(sequence)
+                files = entries(sequence, defaults: defaults)
                 if sequence.isEmpty { reader.error(node, "'files' is empty; list at least one source or glob") }
             } else {
                 reader.error(
@@ -148,7 +149,26 @@ struct ManifestDecoding {
 
     private func options(of node: Node, in context: String, allowed: [String]) -> EntryOptions {
         guard let fields = reader.fields(of: node, in: context, allowed: allowed) else { return EntryOptions() }
-        return options(fields)
+        let options = options(fields)
+        checkEncryption(options, fields, at: node)
+        return options
+    }
+
+    /// A KMS key or data encryption only means something with `server_side_encryption: KMS` (said here or in
+    /// `defaults`); OSS would refuse the request, so the manifest is refused at the field.
+    private func checkEncryption(
+        _ merged: EntryOptions,
+        _ fields: [String: (key: Node, value: Node)],
+        at node: Node
+    ) {
+        guard merged.sseKMSKeyID != nil || merged.sseDataEncryption != nil, merged.serverSideEncryption != .kms
+        else { return }
+        let at = fields["sse_kms_key_id"] ?? fields["sse_data_encryption"] ?? fields["server_side_encryption"]
+        reader.error(
+            at?.key ?? node,
+            "'sse_kms_key_id' and 'sse_data_encryption' need server_side_encryption: KMS"
+                + (merged.serverSideEncryption.map { ", not \($0.rawValue)" } ?? "")
+        )
     }
 
     private func options(_ fields: [String: (key: Node, value: Node)]) -> EntryOptions {
@@ -164,6 +184,13 @@ struct ManifestDecoding {
         o.forbidOverwrite = fields["forbid_overwrite"].flatMap { reader.bool($0.value, "forbid_overwrite") }
         o.followSymlinks = fields["follow_symlinks"].flatMap { reader.bool($0.value, "follow_symlinks") }
         o.callback = fields["callback"].flatMap { callback($0.value) }
+        o.serverSideEncryption = fields["server_side_encryption"].flatMap {
+            reader.choice($0.value, "server_side_encryption", ServerSideEncryption.self)
+        }
+        o.sseKMSKeyID = fields["sse_kms_key_id"].flatMap { reader.string($0.value, "sse_kms_key_id") }
+        o.sseDataEncryption = fields["sse_data_encryption"].flatMap {
+            reader.choice($0.value, "sse_data_encryption", SSEDataEncryption.self)
+        }
         return o
     }
 
@@ -187,7 +214,7 @@ struct ManifestDecoding {
     /// The entries of `files:`. An entry repeated through an alias (`- *e`) would upload the same files to
     /// the same keys again: it is one error at the anchored entry, and the copies are not read (a list of
     /// 200,000 aliases must not become 200,000 directory walks).
-    private func entries(_ sequence: Node.Sequence) -> [FileEntry] {
+    private func entries(_ sequence: Node.Sequence, defaults: EntryOptions) -> [FileEntry] {
         var copies: [SourceMark: Int] = [:]  // an entry's position → copies of it met
         var written: [(mark: SourceMark, node: Node)] = []
         var result: [FileEntry] = []
@@ -201,7 +228,7 @@ struct ManifestDecoding {
                 copies[mark] = 0
                 written.append((mark, item))
             }
-            if let entry = entry(item) { result.append(entry) }
+            if let entry = entry(item, defaults: defaults) { result.append(entry) }
         }
         for (mark, node) in written {
             guard let count = copies[mark], count > 0 else { continue }
@@ -214,7 +241,7 @@ struct ManifestDecoding {
         return result
     }
 
-    private func entry(_ node: Node) -> FileEntry? {
+    private func entry(_ node: Node, defaults: EntryOptions) -> FileEntry? {
         guard let f = reader.fields(of: node, in: "a files entry", allowed: Self.entryFields) else { return nil }
         let source = f["source"].flatMap { reader.markedString($0.value, "source") }
         let glob = f["glob"].flatMap { reader.markedString($0.value, "glob") }
@@ -237,6 +264,12 @@ struct ManifestDecoding {
         if let key, case .glob = selector {
             reader.error(key.mark, "'key' names one object; a glob takes 'key_prefix'")
         }
+        let options = options(f)
+        // Checked merged with `defaults`, where the entry says anything about encryption (else `defaults`
+        // was checked on its own).
+        if f["server_side_encryption"] != nil || f["sse_kms_key_id"] != nil || f["sse_data_encryption"] != nil {
+            checkEncryption(options.over(defaults), f, at: node)
+        }
         return FileEntry(
             mark: reader.mark(node),
             selector: selector,
@@ -244,7 +277,7 @@ struct ManifestDecoding {
             keyPrefix: keyPrefix,
             include: f["include"].map { reader.stringList($0.value, "include") } ?? [],
             exclude: f["exclude"].map { reader.stringList($0.value, "exclude") } ?? [],
-            options: options(f)
+            options: options
         )
     }
 }
