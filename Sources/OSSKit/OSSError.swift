@@ -13,6 +13,8 @@ public enum OSSError: Error, Sendable, CustomStringConvertible {
     /// An upload that had to be proven by CRC-64 was answered without `x-oss-hash-crc64ecma`: the server does
     /// not compute CRC-64 (every upload to it would end the same way), so only another check can prove it.
     case missingCRC64(operation: String, requestID: String)
+    /// No credentials to sign with: the source failed, or temporary credentials expired and could not be renewed.
+    case credentials(CredentialsUnavailable)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum OSSError: Error, Sendable, CustomStringConvertible {
         case .integrity(let expected, let received, let rid):
             return "CRC-64 mismatch: sent \(expected), server has \(received) [request id \(rid)]"
         case .invalidResponse(let m, let rid): return "invalid response: \(m) [request id \(rid)]"
+        case .credentials(let e): return "no credentials: \(e.message)"
         case .missingCRC64(let operation, let rid):
             return
                 "\(operation) was answered without x-oss-hash-crc64ecma: the server does not compute CRC-64 [request id \(rid)]"

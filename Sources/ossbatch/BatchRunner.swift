@@ -2,7 +2,7 @@ import ArgumentParser
 import CurlHTTP
 import Logging
 import OSSBatch
-import OSSProtocol
+import OSSKit
 
 /// Runs a batch from a report to its end, the part `run` and `resume` share: credentials, the engine,
 /// signals, progress, the summary and the exit code.
@@ -16,14 +16,22 @@ enum BatchRunner {
         let display = ProgressHolder()
         let logger = makeLogger(options: options, display: display)
 
-        let credentials: Credentials
+        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
+        let credentials: any CredentialsProvider
         do {
-            credentials = try CredentialsResolver(
+            credentials = try await CredentialsResolver(
                 commandLineFile: options.credentialsFile,
                 profile: options.profile,
                 manifestSource: report.credentials
-            ).resolve()
+            ).provider(transport: transport) { event in
+                // Renewals of temporary credentials: when and from where, never the values.
+                switch event {
+                case .refreshFailed: logger.warning("\(event)")
+                case .obtained, .refreshed: logger.info("\(event)")
+                }
+            }
         } catch {
+            transport.shutdown()
             var failed = report
             failed.status = .fatal
             failed.fatalError = JobError(code: "NoCredentials", message: error.message)
@@ -35,7 +43,6 @@ enum BatchRunner {
             return .fatal
         }
 
-        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
         let session = BatchSession(
             report: report,
             store: store,

@@ -42,9 +42,7 @@ public enum ProcessRunner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        process.environment = testEnvironment(environment)
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let outFile = try TemporaryDirectory.scratchFile("stdout")
         let errFile = try TemporaryDirectory.scratchFile("stderr")

@@ -11,9 +11,7 @@ public final class RunningProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        process.environment = testEnvironment(environment)
         outFile = try TemporaryDirectory.scratchFile("stdout")
         errFile = try TemporaryDirectory.scratchFile("stderr")
         process.standardOutput = try FileHandle(forWritingTo: outFile)

@@ -9,7 +9,7 @@ extension LocalOSSServer {
         for case .fail(let status, let code) in actions {
             throw OSSRequestError(status, code, "Injected by a LocalOSS fault rule.", ec: "9999-00000000")
         }
-        try verifier.verify(request)
+        try verifier.verify(request, now: now)
         try checkRequestTime(request)
         guard let bucket = request.bucket else {
             throw OSSRequestError(400, .invalidArgument, "LocalOSS serves bucket and object requests only.")
@@ -90,7 +90,7 @@ extension LocalOSSServer {
     /// the server checks signatures or skew; an anonymous server without a skew limit reads no dates.
     func checkRequestTime(_ request: OSSRequest) throws(OSSRequestError) {
         guard request.header("authorization") != nil,
-            !configuration.accessKeys.isEmpty || configuration.maxClockSkew != nil
+            !configuration.accessKeys.isEmpty || !temporaryCredentials.isEmpty || configuration.maxClockSkew != nil
         else { return }
         let signed: SigningTime?
         let sent: String

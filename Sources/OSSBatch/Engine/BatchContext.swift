@@ -74,10 +74,15 @@ final class BatchContext: Sendable {
 
     /// Batch-fatal codes stop the batch when they come three times in a row, or at once when no request of
     /// this run has succeeded yet (a wrong key or a missing bucket fails everything; there is no point in
-    /// failing 100,000 jobs one by one). A server without CRC-64 under `verify: crc64` stops it at once: the
-    /// next answer will lack it too.
+    /// failing 100,000 jobs one by one). A server without CRC-64 under `verify: crc64`, and credentials that
+    /// could not be renewed, stop it at once: every next request would end the same way.
     func observe(_ error: OSSError) {
-        if case .missingCRC64 = error {
+        var stopsAtOnce = false
+        switch error {
+        case .missingCRC64, .credentials: stopsAtOnce = true
+        default: break
+        }
+        if stopsAtOnce {
             let jobError = JobError(error)
             if !isStopping { logger.error("stopping the batch: \(jobError)") }
             requestStop(.fatal(jobError))

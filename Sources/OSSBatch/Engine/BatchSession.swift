@@ -11,14 +11,14 @@ public struct BatchSession: Sendable {
     public init(
         report: Report,
         store: ReportStore,
-        credentials: Credentials,
+        credentials: any CredentialsProvider,
         transport: any HTTPTransport,
         logger: Logger
     ) {
         var clientConfig = report.clientConfiguration
         // Retries are normal on a long batch; the log says which request and why (never a secret).
         clientConfig.onRetry = { event in logger.info("retrying: \(event)") }
-        client = OSSClient(configuration: clientConfig, credentials: credentials, transport: transport)
+        client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
         engine = Engine(report: report, store: store, client: client, logger: logger)
     }
 }

@@ -28,6 +28,8 @@ extension JobError {
             self.init(code: "InvalidResponse", message: message, requestID: requestID)
         case .missingCRC64(let operation, let requestID):
             self = .missingCRC64(operation: operation, requestID: requestID)
+        case .credentials(let e):
+            self.init(code: "CredentialsError", message: e.message)
         }
     }
 
@@ -80,6 +82,7 @@ extension OSSError {
         switch self {
         case .service(_, let n), .transport(_, let n): return n
         case .integrity, .invalidResponse, .missingCRC64: return 1
+        case .credentials: return 0
         }
     }
 }

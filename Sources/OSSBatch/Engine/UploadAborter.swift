@@ -26,11 +26,12 @@ public struct UploadAborter: Sendable {
     }
 
     public func abortAll() async throws -> Result {
-        let credentials = try resolver.resolve()
+        let logger = self.logger
+        let credentials = try await resolver.provider(transport: transport) { logger.info("\($0)") }
         let target = report.target
         let client = OSSClient(
             configuration: report.clientConfiguration,
-            credentials: credentials,
+            credentialsProvider: credentials,
             transport: transport
         )
         let store = CheckpointStore(directory: report.upload.checkpointDir)

@@ -35,10 +35,11 @@ public struct TargetSection: Sendable, Hashable {
     public var credentials: CredentialsSection?
 }
 
-/// `target.credentials: {file, profile}`.
+/// `target.credentials: {file, profile}` or `{ecs_ram_role}`.
 public struct CredentialsSection: Sendable, Hashable {
-    public var file: Marked<String>
+    public var file: Marked<String>?
     public var profile: String
+    public var ecsRAMRole: String?
 }
 
 /// Per-object options, from `defaults:` or one entry; `nil` means "not said here".

@@ -74,14 +74,29 @@ struct ManifestDecoding {
         section.signature = fields["signature"].flatMap { reader.choice($0.value, "signature", SignatureVersion.self) }
         section.addressing = fields["addressing"].flatMap { reader.choice($0.value, "addressing", Addressing.self) }
         if let credentials = fields["credentials"]?.value,
-            let sub = reader.fields(of: credentials, in: "target.credentials", allowed: ["file", "profile"])
+            let sub = reader.fields(
+                of: credentials,
+                in: "target.credentials",
+                allowed: ["file", "profile", "ecs_ram_role"]
+            )
         {
             let profile =
                 sub["profile"].flatMap { reader.string($0.value, "profile") } ?? CredentialsSource.defaultProfile
-            if let file = sub["file"].flatMap({ reader.markedString($0.value, "file") }) {
-                section.credentials = CredentialsSection(file: file, profile: profile)
+            if let role = sub["ecs_ram_role"] {
+                if sub["file"] != nil || sub["profile"] != nil {
+                    reader.error(role.key, "target.credentials has either 'file' (and 'profile') or 'ecs_ram_role'")
+                } else if let name = reader.string(role.value, "ecs_ram_role") {
+                    if name.isEmpty { reader.error(role.value, "'ecs_ram_role' must name the instance's RAM role") }
+                    section.credentials = CredentialsSection(file: nil, profile: profile, ecsRAMRole: name)
+                }
+            } else if let file = sub["file"].flatMap({ reader.markedString($0.value, "file") }) {
+                section.credentials = CredentialsSection(file: file, profile: profile, ecsRAMRole: nil)
             } else if sub["file"] == nil {
-                reader.error(credentials, "target.credentials needs 'file' (the path of an INI credentials file)")
+                reader.error(
+                    credentials,
+                    "target.credentials needs 'file' (the path of an INI credentials file) or 'ecs_ram_role' (the "
+                        + "name of the ECS instance's RAM role)"
+                )
             }
         }
         return section

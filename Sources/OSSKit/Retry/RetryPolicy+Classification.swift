@@ -22,7 +22,7 @@ extension RetryPolicy {
             return service.httpStatus >= 500 || service.httpStatus == 408 || service.httpStatus == 429
         case .integrity:
             return true
-        case .invalidResponse, .missingCRC64:
+        case .invalidResponse, .missingCRC64, .credentials:
             return false
         }
     }
