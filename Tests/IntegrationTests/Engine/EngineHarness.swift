@@ -183,8 +183,13 @@ final class EngineHarness: @unchecked Sendable {
         }
     }
 
-    /// Every file ossbatch wrote (report, journal, checkpoints) plus the given outputs must not hold a secret.
-    func expectNoSecrets(in outputs: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    /// Every file ossbatch wrote (report, journal, checkpoints) plus the given outputs must hold neither the
+    /// harness's secret and token nor any of `others` (e.g. temporary credentials a fake STS issued).
+    func expectNoSecrets(
+        in outputs: [String],
+        others: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var texts = outputs
         for path in [reportPath, reportPath + ".journal"] {
             if let s = try? String(contentsOfFile: path, encoding: .utf8) { texts.append(s) }
@@ -195,6 +200,9 @@ final class EngineHarness: @unchecked Sendable {
         for text in texts {
             #expect(!text.contains(secret), "the AccessKey secret leaked", sourceLocation: sourceLocation)
             #expect(!text.contains(token), "the STS token leaked", sourceLocation: sourceLocation)
+            for other in others {
+                #expect(!text.contains(other), "a temporary secret or token leaked", sourceLocation: sourceLocation)
+            }
         }
     }
 }
