@@ -207,6 +207,31 @@ import Testing
         #expect(!text.contains("\n"))
     }
 
+    @Test func theManifestNamesAnECSRoleOrAFileNotBoth() throws {
+        let role = try ManifestFixture(
+            ManifestFixture.target.replacingOccurrences(
+                of: "  region: local\n",
+                with: "  region: local\n  credentials: {ecs_ram_role: etl-uploader}\n"
+            )
+                + "files:\n  - source: data/\n"
+        )
+        defer { role.remove() }
+        let plan = try role.plan()
+        #expect(plan.credentials?.ecsRAMRole == "etl-uploader" && plan.credentials?.file == nil)
+        let both = try ManifestFixture(
+            ManifestFixture.target.replacingOccurrences(
+                of: "  region: local\n",
+                with: "  region: local\n  credentials: {file: c.ini, ecs_ram_role: etl}\n"
+            ) + "files:\n  - source: data/\n"
+        )
+        defer { both.remove() }
+        #expect(
+            both.diagnostics().map(\.message) == [
+                "target.credentials has either 'file' (and 'profile') or 'ecs_ram_role'"
+            ]
+        )
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
