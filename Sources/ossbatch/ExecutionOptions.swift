@@ -11,7 +11,10 @@ struct ExecutionOptions: ParsableArguments {
     )
     var credentialsFile: String?
 
-    @Option(help: "Profile (section) of the credentials file. Default: the manifest's, else 'default'.")
+    @Option(
+        help:
+            "Profile of the credentials file (default: the manifest's, else 'default'), or of the aliyun CLI's config."
+    )
     var profile: String?
 
     @Option(help: ArgumentHelp("Seconds between progress lines when stderr is not a terminal.", valueName: "seconds"))
