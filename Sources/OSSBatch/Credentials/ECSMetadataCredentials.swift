@@ -79,7 +79,8 @@ public struct ECSMetadataCredentials: Sendable, Hashable {
             }
             failure = "HTTP \(response.status)"
         } catch {
-            failure = "\(error)"
+            // No answer at all: a plain request would get none either (not an ECS instance, or no route).
+            throw CredentialsUnavailable("\(name): no answer: \(error)")
         }
         if imdsV1Disabled {
             throw CredentialsUnavailable(

@@ -6,10 +6,11 @@ import Synchronization
 /// AssumeRoleWithOIDC, a credentials file re-read): cached, renewed ahead of expiry, one renewal at a time.
 ///
 /// - Renewed when less than `min(5 minutes, a third of their lifetime)` is left, or, for credentials without an
-///   expiry, when older than `maxAge`. Every request arriving meanwhile waits for the same renewal.
+///   expiry, when older than `maxAge`: in the background while the cached ones are still valid (requests go
+///   on with them), awaited when they have expired. One renewal at a time, whoever asks.
 /// - A renewal that fails while the cached credentials are still valid keeps them (and says so through
-///   `onEvent`); once they have expired, the failure is thrown.
-/// - `credentials(replacing:)` renews at once, unless another request already did.
+///   `onEvent`), and is tried again `retryAfterFailure` later; once they have expired, the failure is thrown.
+/// - `credentials(replacing:)` renews at once and waits, unless another request already renewed.
 public final class RefreshingCredentialsProvider: CredentialsProvider {
     /// What happened, for the log. Never contains a secret or a token.
     public enum Event: Sendable, CustomStringConvertible {
@@ -54,7 +55,13 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
         var renewal: Task<TemporaryCredentials, any Error>?
         /// Bumped by every completed renewal, so a caller can tell whether one happened since it looked.
         var generation = 0
+        /// When the last renewal failed (background renewals wait `retryAfterFailure` after it).
+        var lastFailure: Date?
     }
+
+    /// How long after a failed background renewal the next one starts (a source that is down is not asked
+    /// once per request).
+    public static let retryAfterFailure: TimeInterval = 10
 
     /// - Parameters:
     ///   - maxAge: how long credentials without an expiry are kept before the source is asked again (`nil`:
@@ -78,16 +85,19 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
     public var description: String { "RefreshingCredentialsProvider(\(source))" }
 
     public func credentials() async throws(CredentialsUnavailable) -> Credentials {
-        let (cached, fetchedAt, generation) = state.withLock { ($0.current, $0.fetchedAt, $0.generation) }
+        let (cached, fetchedAt, generation, lastFailure) = state.withLock {
+            ($0.current, $0.fetchedAt, $0.generation, $0.lastFailure)
+        }
         let now = now()
         if let cached, !needsRenewal(cached, fetchedAt: fetchedAt, now: now) { return cached.credentials }
-        do {
-            return try await renew(after: generation).credentials
-        } catch {
-            guard let cached, !isExpired(cached, now: self.now()) else { throw error }
-            onEvent(.refreshFailed(source: source, reason: error.message, keptUntil: cached.expiration))
+        if let cached, !isExpired(cached, now: now) {
+            // Still valid: renew in the background, sign with these meanwhile.
+            if lastFailure.map({ now.timeIntervalSince($0) >= Self.retryAfterFailure }) ?? true {
+                _ = renewal(after: generation)
+            }
             return cached.credentials
         }
+        return try await renew(after: generation).credentials
     }
 
     public func credentials(replacing rejected: Credentials) async throws(CredentialsUnavailable) -> Credentials? {
@@ -113,13 +123,30 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
         return expiration <= now
     }
 
+    private enum Next {
+        case renewed(TemporaryCredentials)
+        case wait(Task<TemporaryCredentials, any Error>)
+    }
+
     /// Joins the renewal in flight, or starts one, unless one completed after `generation` (then its result).
     private func renew(after generation: Int) async throws(CredentialsUnavailable) -> TemporaryCredentials {
-        enum Next {
-            case renewed(TemporaryCredentials)
-            case wait(Task<TemporaryCredentials, any Error>)
+        let task: Task<TemporaryCredentials, any Error>
+        switch renewal(after: generation) {
+        case .renewed(let current): return current
+        case .wait(let running): task = running
         }
-        let next: Next = state.withLock { s in
+        do {
+            return try await task.value
+        } catch let error as CredentialsUnavailable {
+            throw error
+        } catch {
+            throw CredentialsUnavailable("\(source): \(error)")
+        }
+    }
+
+    /// The renewal in flight, or a new one, or the result of one completed after `generation`.
+    private func renewal(after generation: Int) -> Next {
+        state.withLock { s in
             if s.generation > generation, let current = s.current { return .renewed(current) }
             if let running = s.renewal { return .wait(running) }
             let fetch = self.fetch
@@ -136,33 +163,33 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
             s.renewal = started
             return .wait(started)
         }
-        let task: Task<TemporaryCredentials, any Error>
-        switch next {
-        case .renewed(let current): return current
-        case .wait(let running): task = running
-        }
-        do {
-            return try await task.value
-        } catch let error as CredentialsUnavailable {
-            throw error
-        } catch {
-            throw CredentialsUnavailable("\(source): \(error)")
-        }
     }
 
     private func finish(_ result: Result<TemporaryCredentials, CredentialsUnavailable>) {
-        let fetchedAt = now()
-        let first = state.withLock { s in
-            s.renewal = nil
-            guard case .success(let renewed) = result else { return false }
+        let now = now()
+        let previous = state.withLock { s in
             defer {
-                s.current = renewed
-                s.fetchedAt = fetchedAt
-                s.generation += 1
+                s.renewal = nil
+                switch result {
+                case .success(let renewed):
+                    s.current = renewed
+                    s.fetchedAt = now
+                    s.generation += 1
+                    s.lastFailure = nil
+                case .failure:
+                    s.lastFailure = now
+                }
             }
-            return s.current == nil
+            return s.current
         }
-        guard case .success(let renewed) = result else { return }
+        let first = previous == nil
+        guard case .success(let renewed) = result else {
+            // A failed first fetch is thrown to its caller; a failed renewal of valid credentials is only said.
+            if case .failure(let error) = result, let previous, !isExpired(previous, now: now) {
+                onEvent(.refreshFailed(source: source, reason: error.message, keptUntil: previous.expiration))
+            }
+            return
+        }
         onEvent(
             first
                 ? .obtained(source: source, expiration: renewed.expiration)
