@@ -64,6 +64,12 @@ public struct UploadAborter: Sendable {
             let open: [MultipartUploadSummary]
             do {
                 open = try await client.listMultipartUploads(bucket: report.target.bucket, prefix: key)
+            } catch let error as OSSError where error.isNotImplemented {
+                // A server without ListMultipartUploads: uploads no checkpoint holds cannot be found on it.
+                logger.warning(
+                    "the server cannot list multipart uploads (NotImplemented); only the uploads the checkpoints hold were aborted"
+                )
+                return
             } catch {
                 result.failed += 1
                 logger.error("\(key): could not list open uploads: \(error)")

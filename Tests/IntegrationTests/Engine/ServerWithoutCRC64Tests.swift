@@ -104,4 +104,19 @@ struct ServerWithoutCRC64Tests {
         // The interrupted upload was aborted, not orphaned.
         #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty)
     }
+
+    @Test func abortOnAServerWithoutListingsAbortsTheCheckpointedUploadWithOneWarning() async throws {
+        let h = try await Self.start("nocrc-abort")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 3)
+        let manifest = try h.writeManifest(upload: [
+            "verify: md5", "concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB",
+        ])
+        try await EngineResumeTests.killMidUpload(h, manifest: manifest)
+        let result = try await h.ossbatch(["abort", h.reportPath])
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("aborted 1 upload(s), 0 already gone, 0 failed"))
+        #expect(result.stderr.components(separatedBy: "cannot list multipart uploads").count == 2)
+        #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty)
+    }
 }
