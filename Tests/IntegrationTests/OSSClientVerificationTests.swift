@@ -91,6 +91,14 @@ import Testing
             guard case .invalidResponse(let message, _)? = error as? OSSError else { return false }
             return message.contains("is not the MD5")
         }
+        // Under SSE-KMS an ETag need not be the MD5: not compared (Content-MD5 still is).
+        _ = try await h.client.putObject(
+            bucket: Self.bucket,
+            key: "kms",
+            body: .bytes(testBytes(500)),
+            options: ObjectOptions(serverSideEncryption: .kms),
+            contentMD5: true
+        )
         // Without Content-MD5 the ETag is not compared.
         _ = try await h.client.putObject(
             bucket: Self.bucket,

@@ -5,7 +5,8 @@ extension OSSClient {
     /// Uploads `body` as `key` with `options` (callback included). A CRC-64 the server reports is checked
     /// against the bytes sent; with `requireCRC64` (the default) an answer without one throws
     /// `OSSError.missingCRC64`. With `contentMD5` the body's MD5 is computed first and sent as `Content-MD5`
-    /// (the server refuses a body that does not match it), and an ETag of MD5 form must equal it.
+    /// (the server refuses a body that does not match it), and an ETag of MD5 form must equal it (not under
+    /// SSE-KMS, whose ETags need not be MD5s).
     public func putObject(
         bucket: String,
         key: String,
@@ -28,7 +29,8 @@ extension OSSClient {
         return try await perform(operation) { (response, attempt) throws(OSSError) in
             let crc = try Self.checkedCRC(response, operation: operation.name, required: requireCRC64)
             let etag = response.header("ETag") ?? ""
-            if let md5 { try Self.checkETag(etag, md5: md5, response) }
+            // Under SSE-KMS the ETag need not be the MD5 of the bytes sent; Content-MD5 proved them already.
+            if let md5, options.serverSideEncryption != .kms { try Self.checkETag(etag, md5: md5, response) }
             return PutObjectResult(
                 etag: etag,
                 crc64: response.sentBodyCRC64,
