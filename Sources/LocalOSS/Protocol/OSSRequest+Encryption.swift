@@ -1,4 +1,3 @@
-import NIOHTTP1
 import OSSProtocol
 
 extension OSSRequest {
@@ -33,15 +32,6 @@ extension OSSRequest {
         }
         if let data = header("x-oss-server-side-data-encryption"), SSEDataEncryption(rawValue: data) == nil {
             throw OSSRequestError.invalidArgument("x-oss-server-side-data-encryption must be SM4.")
-        }
-    }
-}
-
-extension HTTPHeaders {
-    /// Adds the stored object's (or upload's) encryption headers, as OSS echoes them.
-    mutating func addEncryption(from stored: [String: String]) {
-        for name in StoredHeaders.encryption {
-            if let value = stored[name] { add(name: name, value: value) }
         }
     }
 }

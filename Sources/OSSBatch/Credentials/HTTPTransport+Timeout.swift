@@ -1,11 +1,5 @@
 import OSSProtocol
 
-/// A transport error that names the reason (for credential requests that got no answer in time).
-struct CredentialsRequestTimeout: Error, CustomStringConvertible {
-    var seconds: Double
-    var description: String { "no answer within \(Int(seconds)) s" }
-}
-
 extension HTTPTransport {
     /// `send`, given up (and the transfer cancelled) after `seconds`: a metadata service that is not there must
     /// cost a second, not the transport's connect timeout.
