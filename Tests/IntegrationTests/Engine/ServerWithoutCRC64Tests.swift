@@ -41,12 +41,20 @@ struct ServerWithoutCRC64Tests {
         let uploads = h.server.log.all.filter { $0.operation == .putObject || $0.operation == .uploadPart }
         #expect(uploads.count <= 2, "\(uploads)")
         #expect(report.totals.failed <= 1)
+        let interrupted = Set(report.jobs.compactMap(\.outcome.uploadID))
+        #expect(!interrupted.isEmpty, "the multipart job (first by key) had started its upload")
 
         let resumed = try await h.resume(["--verify", "md5"])
         #expect(resumed.exitCode == 0, "\(resumed.stdout)\(resumed.stderr)")
         #expect(try h.report().status == .succeeded)
         try h.expectAllStoredExactly()
-        #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty)
+        // The upload the stop left behind was aborted when the resume could not list its parts. (Only uploads
+        // whose Initiate answer was lost, on a machine slow enough for a retry, could stay open: a server
+        // without ListMultipartUploads cannot show them.)
+        #expect(
+            Set(h.server.openUploadIDs(bucket: h.bucket)).isDisjoint(with: interrupted),
+            "\(h.server.log.all.map { "\($0.operation.rawValue) \($0.key ?? "") \($0.status) \($0.uploadID ?? "")" })"
+        )
         h.expectNoSecrets(in: [result.stdout, result.stderr, resumed.stdout, resumed.stderr])
     }
 
@@ -95,6 +103,7 @@ struct ServerWithoutCRC64Tests {
             "verify: md5", "concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB",
         ])
         try await EngineResumeTests.killMidUpload(h, manifest: manifest)
+        let interrupted = try #require(CheckpointStore(directory: h.checkpointDir).all().first?.checkpoint.uploadID)
         let result = try await h.resume()
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let job = try #require(try h.report().jobs.first)
@@ -102,7 +111,7 @@ struct ServerWithoutCRC64Tests {
         #expect(h.server.log.all.contains { $0.operation == .listParts && $0.status == 501 })
         try h.expectAllStoredExactly()
         // The interrupted upload was aborted, not orphaned.
-        #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty)
+        #expect(!h.server.openUploadIDs(bucket: h.bucket).contains(interrupted))
     }
 
     @Test func abortOnAServerWithoutListingsAbortsTheCheckpointedUploadWithOneWarning() async throws {
@@ -113,10 +122,11 @@ struct ServerWithoutCRC64Tests {
             "verify: md5", "concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB",
         ])
         try await EngineResumeTests.killMidUpload(h, manifest: manifest)
+        let interrupted = try #require(CheckpointStore(directory: h.checkpointDir).all().first?.checkpoint.uploadID)
         let result = try await h.ossbatch(["abort", h.reportPath])
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("aborted 1 upload(s), 0 already gone, 0 failed"))
         #expect(result.stderr.components(separatedBy: "cannot list multipart uploads").count == 2)
-        #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty)
+        #expect(!h.server.openUploadIDs(bucket: h.bucket).contains(interrupted))
     }
 }
