@@ -52,7 +52,7 @@ let package = Package(
             name: "ossbatch",
             dependencies: [
                 // The CLI chooses the transport: the engine itself never sees libcurl.
-                "OSSBatch", "OSSProtocol", "CurlHTTP",
+                "OSSBatch", "OSSKit", "OSSProtocol", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,7 +92,16 @@ let package = Package(
             exclude: ["run.sh"]
         ),
 
-        .target(name: "TestSupport", dependencies: ["LocalOSS"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "LocalOSS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .target(name: "DiskFullShim", path: "Tests/Shims/DiskFullShim", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"], resources: [.copy("Fixtures")]),

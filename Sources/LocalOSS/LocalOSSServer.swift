@@ -20,6 +20,8 @@ public final class LocalOSSServer: Sendable {
     public let stats = ServerStats()
     /// Every handled request.
     public let log = OperationLog()
+    /// STS credentials accepted until they expire (registered by tests' fake STS and metadata services).
+    public let temporaryCredentials = TemporaryCredentialsRegistry()
 
     let store: ObjectStore
     let verifier: SignatureVerifier
@@ -40,7 +42,11 @@ public final class LocalOSSServer: Sendable {
             buckets: configuration.buckets,
             discard: configuration.discardBodies
         )
-        verifier = SignatureVerifier(accessKeys: configuration.accessKeys, region: configuration.region)
+        verifier = SignatureVerifier(
+            accessKeys: configuration.accessKeys,
+            region: configuration.region,
+            temporary: temporaryCredentials
+        )
         callbacks = CallbackSender(timeout: configuration.callbackTimeout)
     }
 

@@ -3,7 +3,7 @@ import CurlHTTP
 import Foundation
 import Logging
 import OSSBatch
-import OSSProtocol
+import OSSKit
 
 /// Runs a batch from a report to its end, the part `run` and `resume` share: credentials, the engine,
 /// signals, progress, the summary, the metrics file and the exit code.
@@ -19,14 +19,22 @@ enum BatchRunner {
         let logger = console.logger(level: options.effectiveLogLevel)
         if !options.quiet { console.emit(banner(report: report, reportPath: store.path, command: command)) }
 
-        let credentials: Credentials
+        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
+        let credentials: any CredentialsProvider
         do {
-            credentials = try CredentialsResolver(
+            credentials = try await CredentialsResolver(
                 commandLineFile: options.credentialsFile,
                 profile: options.profile,
                 manifestSource: report.credentials
-            ).resolve()
+            ).provider(transport: transport) { event in
+                // Renewals of temporary credentials: when and from where, never the values.
+                switch event {
+                case .refreshFailed: logger.warning("\(event)")
+                case .obtained, .refreshed: logger.info("\(event)")
+                }
+            }
         } catch {
+            transport.shutdown()
             var failed = report
             failed.status = .fatal
             failed.fatalError = JobError(code: "NoCredentials", message: error.message)
@@ -48,7 +56,6 @@ enum BatchRunner {
             return .fatal
         }
 
-        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
         let session = BatchSession(
             report: report,
             store: store,
@@ -65,7 +72,7 @@ enum BatchRunner {
                     ["signal": .string(signal.rawValue), "repeated": .stringConvertible(repeated)]
                 )
             )
-            engine.stop(signal, grace: repeated ? .zero : Engine.stopGrace)
+            engine.stop(signal, grace: repeated ? .zero : options.stopGraceDuration)
         }
         let interval = Duration.seconds(options.progressInterval)
         let progress = ProgressDisplay(progress: engine.progress, console: console, interval: interval)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import OSSBatch
 
 /// Options shared by `run`, `resume` and `abort`: credentials, progress, logging and output.
 struct ExecutionOptions: ParsableArguments {
@@ -12,11 +13,22 @@ struct ExecutionOptions: ParsableArguments {
     )
     var credentialsFile: String?
 
-    @Option(help: "Profile (section) of the credentials file. Default: the manifest's, else 'default'.")
+    @Option(
+        help:
+            "Profile of the credentials file (default: the manifest's, else 'default'), or of the aliyun CLI's config."
+    )
     var profile: String?
 
     @Option(help: ArgumentHelp("Seconds between progress lines when stderr is not a terminal.", valueName: "seconds"))
     var progressInterval: Double = 30
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds in-flight requests may finish after SIGINT/SIGTERM before they are cancelled (0 to 3600).",
+            valueName: "seconds"
+        )
+    )
+    var stopGrace: Double = Engine.stopGrace.seconds
 
     @Flag(help: "No progress and no summary on success; warnings and errors only.")
     var quiet = false
@@ -54,7 +66,13 @@ struct ExecutionOptions: ParsableArguments {
         guard progressInterval > 0, progressInterval <= 86400 else {
             throw ValidationError("--progress-interval must be more than 0 and at most 86400 seconds (a day)")
         }
+        guard stopGrace >= 0, stopGrace <= 3600 else {
+            throw ValidationError("--stop-grace must be from 0 to 3600 seconds")
+        }
     }
+
+    /// How long a first SIGINT/SIGTERM lets in-flight requests run.
+    var stopGraceDuration: Duration { .milliseconds(Int64(stopGrace * 1000)) }
 
     /// stderr as `--log-format` asks.
     func makeConsole() -> Console { Console(format: OutputFormat(rawValue: logFormat) ?? .text) }

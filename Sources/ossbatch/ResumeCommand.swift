@@ -16,9 +16,25 @@ struct ResumeCommand: AsyncParsableCommand {
     @OptionGroup var execution: ExecutionOptions
     @OptionGroup var metrics: MetricsOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "Replace the report's upload.verify: crc64, md5, both or none (md5 for a server without CRC-64).",
+            valueName: "mode"
+        )
+    )
+    var verify: String?
+
+    func validate() throws {
+        if let verify, VerifyMode(rawValue: verify) == nil {
+            throw ValidationError("--verify must be one of crc64, md5, both, none")
+        }
+    }
+
     func run() async throws {
         let console = execution.makeConsole()
-        let (store, report) = try target.open(console: console)
+        let (store, opened) = try target.open(console: console)
+        var report = opened
+        if let mode = verify.flatMap(VerifyMode.init(rawValue:)) { report.upload.verify = mode }
         let status = await BatchRunner.execute(
             report: report,
             store: store,

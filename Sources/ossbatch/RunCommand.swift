@@ -11,7 +11,9 @@ struct RunCommand: AsyncParsableCommand {
             The report is written before the first request and kept current (outcomes are appended to \
             REPORT.journal as they happen), so a run that fails, is interrupted or killed can be finished \
             with 'ossbatch resume REPORT'. Credentials come from --credentials-file, the manifest's \
-            target.credentials, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN.
+            target.credentials, OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN, the \
+            ALIBABA_CLOUD_* variables, RRSA, the aliyun CLI's config or the ECS RAM role, in that order \
+            (docs/manifest.md); temporary ones are renewed before they expire.
             """
     )
 

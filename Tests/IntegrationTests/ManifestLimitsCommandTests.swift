@@ -76,8 +76,9 @@ import Testing
         defer { dir.remove() }
         let started = ContinuousClock.now
         let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
-        // Was 27 s (release) and 1.2 million lines; a debug build now takes about a second.
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // Was 27 s (release; 2 min debug) and 1.2 million lines; a debug build now takes about a second. The
+        // bound only tells the two apart, with room for a loaded CI machine: the line count is the sharp check.
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(result.exitCode == 2)
         #expect(
             result.stderr == """

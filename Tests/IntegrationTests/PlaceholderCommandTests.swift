@@ -25,7 +25,10 @@ struct PlaceholderCommandTests {
             upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"],
             prefix: "\"{date:%Y/%m/%d}/\""
         )
-        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 300)))
+        // After four parts every part hangs: the batch cannot finish before the signal, however loaded the machine.
+        h.server.faults.add(
+            FaultRule(operation: .uploadPart, skip: 4, count: nil, action: .delay(milliseconds: 20_000))
+        )
         let process = try h.start(
             ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
             environment: ["OSSBATCH_NOW": Self.day1]

@@ -11,7 +11,7 @@ package struct BatchSession: Sendable {
     package init(
         report: Report,
         store: ReportStore,
-        credentials: Credentials,
+        credentials: any CredentialsProvider,
         transport: any HTTPTransport,
         logger: Logger
     ) {
@@ -22,7 +22,7 @@ package struct BatchSession: Sendable {
             logger.debug("retrying: \(event)", metadata: .retry(event))
             RequestScope.retrying(event)
         }
-        client = OSSClient(configuration: clientConfig, credentials: credentials, transport: transport)
+        client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
         engine = Engine(report: report, store: store, client: client, logger: logger)
     }
 }

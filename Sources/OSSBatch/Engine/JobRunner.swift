@@ -95,10 +95,17 @@ struct JobRunner: Sendable {
         }
         var options = job.options
         if context.settings.ifExists == .fail { options.forbidOverwrite = true }
-        let md5 = context.settings.verify == .md5 || context.settings.verify == .both
+        let verify = context.settings.verify
         let body = ObjectBody.file(descriptor: file.descriptor, offset: 0, length: job.size)
         let result = try await context.send(tally) {
-            try await client.putObject(bucket: bucket, key: job.key, body: body, options: options, contentMD5: md5)
+            try await client.putObject(
+                bucket: bucket,
+                key: job.key,
+                body: body,
+                options: options,
+                contentMD5: verify.sendsContentMD5,
+                requireCRC64: verify.requiresCRC64
+            )
         }
         tally.addAttempts(result.attempts)
         tally.addBytes(job.size)

@@ -192,6 +192,14 @@ struct MultipartUpload {
             )
             store.remove(path)
             return nil
+        } catch let error as OSSError where error.isNotImplemented {
+            // A server without ListParts: which parts it holds cannot be known, so the upload starts afresh (the
+            // old one is aborted, not orphaned).
+            let why = "the server cannot list the parts of upload \(uploadID) (NotImplemented)"
+            warnings.append("\(why); starting a new upload")
+            logger.warning("\(job.key): \(why); starting a new upload")
+            await discard(path: path, uploadID: uploadID)
+            return nil
         } catch {
             if isCancellation(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
             // Never silently open a second upload: the old one would be orphaned with its parts.
@@ -293,6 +301,14 @@ struct MultipartUpload {
                     "aborted upload \(stray.uploadID): an InitiateMultipartUpload whose answer was lost had started it"
                 )
             }
+        } catch let error as OSSError where error.isNotImplemented {
+            // A server without ListMultipartUploads: the sweep is skipped for the rest of the run, said once.
+            if context.stopCheckingStrayUploads() {
+                warnings.append(
+                    "the server cannot list multipart uploads (NotImplemented); uploads that a lost "
+                        + "InitiateMultipartUpload answer may have started are not looked for in this run"
+                )
+            }
         } catch let error as OSSError where error.code == .accessDenied {
             context.stopCheckingStrayUploads()
             warnings.append(
@@ -311,7 +327,7 @@ struct MultipartUpload {
     // MARK: - Parts
 
     private func uploadParts(_ numbers: [Int], uploadID: String, writer: CheckpointWriter) async throws {
-        let md5 = context.settings.verify == .md5 || context.settings.verify == .both
+        let verify = context.settings.verify
         let key = job.key
         let fd = file.descriptor
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -335,7 +351,8 @@ struct MultipartUpload {
                             uploadID: uploadID,
                             partNumber: number,
                             body: .file(descriptor: fd, offset: range.offset, length: range.length),
-                            contentMD5: md5
+                            contentMD5: verify.sendsContentMD5,
+                            requireCRC64: verify.requiresCRC64
                         )
                     }
                     tally.addAttempts(result.attempts)
@@ -402,6 +419,13 @@ struct MultipartUpload {
         var serverCRC = result.crc64
         if serverCRC == nil {
             serverCRC = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }?.crc64
+        }
+        if serverCRC == nil && context.settings.verify.requiresCRC64 {
+            // Completed, but not provable by CRC-64 on this server: stop the batch with the fix.
+            store.remove(path)
+            let missing = OSSError.missingCRC64(operation: "CompleteMultipartUpload", requestID: result.requestID)
+            context.observe(missing)
+            throw Failure(error: JobError(missing), uploadID: uploadID, checkpoint: nil)
         }
         if context.settings.verify != .none, let serverCRC, serverCRC != expected {
             store.remove(path)

@@ -26,11 +26,12 @@ package struct UploadAborter: Sendable {
     }
 
     package func abortAll() async throws -> Result {
-        let credentials = try resolver.resolve()
+        let logger = self.logger
+        let credentials = try await resolver.provider(transport: transport) { logger.info("\($0)") }
         let target = report.target
         let client = OSSClient(
             configuration: report.clientConfiguration,
-            credentials: credentials,
+            credentialsProvider: credentials,
             transport: transport
         )
         let store = CheckpointStore(directory: report.upload.checkpointDir)
@@ -69,6 +70,12 @@ package struct UploadAborter: Sendable {
             let open: [MultipartUploadSummary]
             do {
                 open = try await client.listMultipartUploads(bucket: report.target.bucket, prefix: key)
+            } catch let error as OSSError where error.isNotImplemented {
+                // A server without ListMultipartUploads: uploads no checkpoint holds cannot be found on it.
+                logger.warning(
+                    "the server cannot list multipart uploads (NotImplemented); only the uploads the checkpoints hold were aborted"
+                )
+                return
             } catch {
                 result.failed += 1
                 logger.error(

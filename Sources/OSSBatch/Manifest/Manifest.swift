@@ -42,10 +42,11 @@ package struct TargetSection: Sendable, Hashable {
     package var credentials: CredentialsSection?
 }
 
-/// `target.credentials: {file, profile}`.
+/// `target.credentials: {file, profile}` or `{ecs_ram_role}`.
 package struct CredentialsSection: Sendable, Hashable {
-    package var file: Marked<String>
+    package var file: Marked<String>?
     package var profile: String
+    package var ecsRAMRole: String?
 }
 
 /// Per-object options, from `defaults:` or one entry; `nil` means "not said here".
@@ -63,6 +64,9 @@ package struct EntryOptions: Sendable, Hashable {
     package var forbidOverwrite: Bool?
     package var followSymlinks: Bool?
     package var callback: UploadCallback?
+    package var serverSideEncryption: ServerSideEncryption?
+    package var sseKMSKeyID: String?
+    package var sseDataEncryption: SSEDataEncryption?
 
     /// These options, with anything unsaid taken from `defaults`.
     package func over(_ defaults: EntryOptions) -> EntryOptions {
@@ -77,7 +81,12 @@ package struct EntryOptions: Sendable, Hashable {
             contentEncoding: contentEncoding ?? defaults.contentEncoding,
             forbidOverwrite: forbidOverwrite ?? defaults.forbidOverwrite,
             followSymlinks: followSymlinks ?? defaults.followSymlinks,
-            callback: callback ?? defaults.callback
+            callback: callback ?? defaults.callback,
+            // The encryption fields are one group: an entry naming its algorithm takes none of the defaults'.
+            serverSideEncryption: serverSideEncryption ?? defaults.serverSideEncryption,
+            sseKMSKeyID: serverSideEncryption != nil ? sseKMSKeyID : sseKMSKeyID ?? defaults.sseKMSKeyID,
+            sseDataEncryption: serverSideEncryption != nil
+                ? sseDataEncryption : sseDataEncryption ?? defaults.sseDataEncryption
         )
     }
 }

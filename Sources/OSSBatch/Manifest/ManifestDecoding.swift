@@ -17,6 +17,7 @@ struct ManifestDecoding {
     static let optionFields = [
         "content_type", "acl", "storage_class", "metadata", "tags", "cache_control",
         "content_disposition", "content_encoding", "forbid_overwrite", "follow_symlinks", "callback",
+        "server_side_encryption", "sse_kms_key_id", "sse_data_encryption",
     ]
     static let entryFields = ["source", "glob", "key", "key_prefix", "include", "exclude"] + optionFields
 
@@ -52,7 +53,7 @@ struct ManifestDecoding {
         var files: [FileEntry] = []
         if let node = fields["files"]?.value {
             if case .sequence(let sequence) = node {
-                files = entries(sequence)
+                files = entries(sequence, defaults: defaults)
                 if sequence.isEmpty { reader.error(node, "'files' is empty; list at least one source or glob") }
             } else {
                 reader.error(
@@ -86,14 +87,29 @@ struct ManifestDecoding {
         section.signature = fields["signature"].flatMap { reader.choice($0.value, "signature", SignatureVersion.self) }
         section.addressing = fields["addressing"].flatMap { reader.choice($0.value, "addressing", Addressing.self) }
         if let credentials = fields["credentials"]?.value,
-            let sub = reader.fields(of: credentials, in: "target.credentials", allowed: ["file", "profile"])
+            let sub = reader.fields(
+                of: credentials,
+                in: "target.credentials",
+                allowed: ["file", "profile", "ecs_ram_role"]
+            )
         {
             let profile =
                 sub["profile"].flatMap { reader.string($0.value, "profile") } ?? CredentialsSource.defaultProfile
-            if let file = sub["file"].flatMap({ reader.markedString($0.value, "file") }) {
-                section.credentials = CredentialsSection(file: file, profile: profile)
+            if let role = sub["ecs_ram_role"] {
+                if sub["file"] != nil || sub["profile"] != nil {
+                    reader.error(role.key, "target.credentials has either 'file' (and 'profile') or 'ecs_ram_role'")
+                } else if let name = reader.string(role.value, "ecs_ram_role") {
+                    if name.isEmpty { reader.error(role.value, "'ecs_ram_role' must name the instance's RAM role") }
+                    section.credentials = CredentialsSection(file: nil, profile: profile, ecsRAMRole: name)
+                }
+            } else if let file = sub["file"].flatMap({ reader.markedString($0.value, "file") }) {
+                section.credentials = CredentialsSection(file: file, profile: profile, ecsRAMRole: nil)
             } else if sub["file"] == nil {
-                reader.error(credentials, "target.credentials needs 'file' (the path of an INI credentials file)")
+                reader.error(
+                    credentials,
+                    "target.credentials needs 'file' (the path of an INI credentials file) or 'ecs_ram_role' (the "
+                        + "name of the ECS instance's RAM role)"
+                )
             }
         }
         return section
@@ -161,7 +177,26 @@ struct ManifestDecoding {
 
     private func options(of node: Node, in context: String, allowed: [String]) -> EntryOptions {
         guard let fields = reader.fields(of: node, in: context, allowed: allowed) else { return EntryOptions() }
-        return options(fields)
+        let options = options(fields)
+        checkEncryption(options, fields, at: node)
+        return options
+    }
+
+    /// A KMS key or data encryption only means something with `server_side_encryption: KMS` (said here or in
+    /// `defaults`); OSS would refuse the request, so the manifest is refused at the field.
+    private func checkEncryption(
+        _ merged: EntryOptions,
+        _ fields: [String: (key: Node, value: Node)],
+        at node: Node
+    ) {
+        guard merged.sseKMSKeyID != nil || merged.sseDataEncryption != nil, merged.serverSideEncryption != .kms
+        else { return }
+        let at = fields["sse_kms_key_id"] ?? fields["sse_data_encryption"] ?? fields["server_side_encryption"]
+        reader.error(
+            at?.key ?? node,
+            "'sse_kms_key_id' and 'sse_data_encryption' need server_side_encryption: KMS"
+                + (merged.serverSideEncryption.map { ", not \($0.rawValue)" } ?? "")
+        )
     }
 
     private func options(_ fields: [String: (key: Node, value: Node)]) -> EntryOptions {
@@ -177,6 +212,13 @@ struct ManifestDecoding {
         o.forbidOverwrite = fields["forbid_overwrite"].flatMap { reader.bool($0.value, "forbid_overwrite") }
         o.followSymlinks = fields["follow_symlinks"].flatMap { reader.bool($0.value, "follow_symlinks") }
         o.callback = fields["callback"].flatMap { callback($0.value) }
+        o.serverSideEncryption = fields["server_side_encryption"].flatMap {
+            reader.choice($0.value, "server_side_encryption", ServerSideEncryption.self)
+        }
+        o.sseKMSKeyID = fields["sse_kms_key_id"].flatMap { reader.string($0.value, "sse_kms_key_id") }
+        o.sseDataEncryption = fields["sse_data_encryption"].flatMap {
+            reader.choice($0.value, "sse_data_encryption", SSEDataEncryption.self)
+        }
         return o
     }
 
@@ -200,7 +242,7 @@ struct ManifestDecoding {
     /// The entries of `files:`. An entry repeated through an alias (`- *e`) would upload the same files to
     /// the same keys again: it is one error at the anchored entry, and the copies are not read (a list of
     /// 200,000 aliases must not become 200,000 directory walks).
-    private func entries(_ sequence: Node.Sequence) -> [FileEntry] {
+    private func entries(_ sequence: Node.Sequence, defaults: EntryOptions) -> [FileEntry] {
         var copies: [SourceMark: Int] = [:]  // an entry's position → copies of it met
         var written: [(mark: SourceMark, node: Node)] = []
         var result: [FileEntry] = []
@@ -214,7 +256,7 @@ struct ManifestDecoding {
                 copies[mark] = 0
                 written.append((mark, item))
             }
-            if let entry = entry(item) { result.append(entry) }
+            if let entry = entry(item, defaults: defaults) { result.append(entry) }
         }
         for (mark, node) in written {
             guard let count = copies[mark], count > 0 else { continue }
@@ -227,7 +269,7 @@ struct ManifestDecoding {
         return result
     }
 
-    private func entry(_ node: Node) -> FileEntry? {
+    private func entry(_ node: Node, defaults: EntryOptions) -> FileEntry? {
         guard let f = reader.fields(of: node, in: "a files entry", allowed: Self.entryFields) else { return nil }
         let source = f["source"].flatMap { reader.markedString($0.value, "source") }
         let glob = f["glob"].flatMap { reader.markedString($0.value, "glob") }
@@ -250,6 +292,12 @@ struct ManifestDecoding {
         if let key, case .glob = selector {
             reader.error(key.mark, "'key' names one object; a glob takes 'key_prefix'")
         }
+        let options = options(f)
+        // Checked merged with `defaults`, where the entry says anything about encryption (else `defaults`
+        // was checked on its own).
+        if f["server_side_encryption"] != nil || f["sse_kms_key_id"] != nil || f["sse_data_encryption"] != nil {
+            checkEncryption(options.over(defaults), f, at: node)
+        }
         return FileEntry(
             mark: reader.mark(node),
             selector: selector,
@@ -257,7 +305,7 @@ struct ManifestDecoding {
             keyPrefix: keyPrefix,
             include: f["include"].map { reader.stringList($0.value, "include") } ?? [],
             exclude: f["exclude"].map { reader.stringList($0.value, "exclude") } ?? [],
-            options: options(f)
+            options: options
         )
     }
 }

@@ -69,6 +69,13 @@ extension UploadJob {
             field(c.bodyType ?? "")
             map(c.vars)
         }
+        // Only when set, so plans without encryption keep the IDs they had before these options existed.
+        if let sse = o.serverSideEncryption {
+            field("sse")
+            field(sse.rawValue)
+            field(o.sseKMSKeyID ?? "")
+            field(o.sseDataEncryption?.rawValue ?? "")
+        }
         bytes.append(0x0A)
     }
 }

@@ -74,11 +74,14 @@ package struct Planner: Sendable {
         var settings = manifest.upload
         settings.checkpointDir = PathResolver.absolute(settings.checkpointDir, relativeTo: manifest.directory)
         settings.retry.maxDelay = max(settings.retry.maxDelay, settings.retry.baseDelay)
-        let credentials = manifest.target.credentials.map {
-            CredentialsSource(
-                file: PathResolver.absolute($0.file.value, relativeTo: manifest.directory),
-                profile: $0.profile
-            )
+        let credentials = manifest.target.credentials.flatMap { section -> CredentialsSource? in
+            if let role = section.ecsRAMRole { return CredentialsSource(ecsRAMRole: role) }
+            return section.file.map {
+                CredentialsSource(
+                    file: PathResolver.absolute($0.value, relativeTo: manifest.directory),
+                    profile: section.profile
+                )
+            }
         }
         return Plan(
             manifestPath: manifest.path,
