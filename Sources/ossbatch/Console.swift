@@ -15,6 +15,12 @@ enum Console {
 
     static func warn(_ text: String) { printError("warning: \(text)") }
 
+    /// Prints a plan's warnings (the first `ManifestError.printedLimit` of them, then how many more).
+    static func printWarnings(_ warnings: [Diagnostic]) {
+        guard !warnings.isEmpty else { return }
+        printError(ManifestError(warnings).rendered())
+    }
+
     /// Prints the diagnostics (the first `ManifestError.printedLimit` of them, then how many more) and
     /// returns the exit code for invalid input. Command-line problems are counted apart from the manifest's.
     static func report(_ error: ManifestError) -> ExitCode {

@@ -25,7 +25,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let plan = try target.plan(manifest)
-        if plan.jobs.isEmpty && !plan.allowEmpty {
+        if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
             Console.warn("the manifest selects no files; 'run' will fail unless the manifest says allow_empty: true")
         }
         if json {

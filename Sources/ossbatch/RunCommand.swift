@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
         let reportPath =
             report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
             ?? RunCommand.defaultReportPath(for: plan)
-        if plan.jobs.isEmpty && !plan.allowEmpty {
+        if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
             Console.printError("error: the manifest selects no files (add allow_empty: true if that is fine)")
             throw ExitCode(ExitStatus.jobsFailed.rawValue)
         }
@@ -48,8 +48,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
         if !execution.quiet {
+            let skipped = plan.skipped.isEmpty ? "" : " (\(plan.skipped.count) skipped: cannot be read)"
             Console.printError(
-                "ossbatch: \(plan.jobs.count) files, \(ByteSize.format(plan.totals.bytes)) to oss://\(plan.target.bucket) at \(plan.target.endpoint); report: \(reportPath)"
+                "ossbatch: \(plan.jobs.count) files\(skipped), \(ByteSize.format(plan.totals.bytes)) to oss://\(plan.target.bucket) at \(plan.target.endpoint); report: \(reportPath)"
             )
         }
         let status = await BatchRunner.execute(report: initial, store: store, command: "run", options: execution)

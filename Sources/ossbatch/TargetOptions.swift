@@ -20,12 +20,16 @@ struct TargetOptions: ParsableArguments {
 
     var overrides: TargetOverrides { TargetOverrides(endpoint: endpoint, bucket: bucket, region: region) }
 
-    /// Plans `manifest` with these overrides; an invalid manifest prints every diagnostic and exits 2.
+    /// Plans `manifest` with these overrides; an invalid manifest prints every diagnostic and exits 2. The
+    /// plan's warnings go to stderr.
     func plan(_ manifest: String) throws -> Plan {
+        let plan: Plan
         do {
-            return try Planner.plan(manifestAt: manifest, overrides: overrides)
+            plan = try Planner.plan(manifestAt: manifest, overrides: overrides)
         } catch {
             throw Console.report(error)
         }
+        Console.printWarnings(plan.warnings)
+        return plan
     }
 }

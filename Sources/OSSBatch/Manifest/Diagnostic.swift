@@ -1,6 +1,12 @@
-/// One problem in a manifest, rendered the way compilers do: `FILE:LINE:COLUMN: error: MESSAGE`; or one
-/// problem with a command-line flag, rendered `error: MESSAGE` (the message names the flag).
+/// One problem in a manifest, rendered the way compilers do: `FILE:LINE:COLUMN: error: MESSAGE` (or
+/// `warning:` for something the plan went on past); or one problem with a command-line flag, rendered
+/// `error: MESSAGE` (the message names the flag).
 package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    package enum Severity: String, Sendable, Hashable {
+        case error, warning
+    }
+
+    package var severity = Severity.error
     package var file: String
     /// 1-based; `nil` when the problem has no node (an unreadable or oversized manifest, a flag).
     package var line: Int?
@@ -16,8 +22,9 @@ package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    package init(_ mark: SourceMark, _ message: String) {
+    package init(_ mark: SourceMark, _ message: String, severity: Severity = .error) {
         self.init(file: mark.file, line: mark.line, column: mark.column, message: message)
+        self.severity = severity
     }
 
     /// A problem with the value of `--flag`, or one that adding `--flag` fixes.
@@ -27,11 +34,11 @@ package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     package var description: String {
-        if flag != nil { return "error: \(message)" }
+        if flag != nil { return "\(severity.rawValue): \(message)" }
         var location = file
         if let line { location += ":\(line)" }
         if let column { location += ":\(column)" }
-        return "\(location): error: \(message)"
+        return "\(location): \(severity.rawValue): \(message)"
     }
 }
 

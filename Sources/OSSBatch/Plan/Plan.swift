@@ -10,6 +10,14 @@ package struct Plan: Sendable, Hashable {
     package var allowEmpty: Bool
     /// Sorted by key, keys unique.
     package var jobs: JobList
+    /// Files found but not to be uploaded (unreadable, or directories that could not be listed), sorted by
+    /// key; no key is also a job's.
+    package var skipped: [SkippedSource]
+    /// What each `files` entry selected and passed over, in manifest order.
+    package var entries: [EntrySummary]
+    /// Things the plan went on past (a skipped file, an entry selecting nothing, an exclude matching
+    /// nothing), in manifest order.
+    package var warnings: [Diagnostic]
 
     package init(
         manifestPath: String,
@@ -17,7 +25,10 @@ package struct Plan: Sendable, Hashable {
         upload: UploadSettings,
         credentials: CredentialsSource?,
         allowEmpty: Bool,
-        jobs: JobList
+        jobs: JobList,
+        skipped: [SkippedSource] = [],
+        entries: [EntrySummary] = [],
+        warnings: [Diagnostic] = []
     ) {
         self.manifestPath = manifestPath
         self.target = target
@@ -25,7 +36,14 @@ package struct Plan: Sendable, Hashable {
         self.credentials = credentials
         self.allowEmpty = allowEmpty
         self.jobs = jobs
+        self.skipped = skipped
+        self.entries = entries
+        self.warnings = warnings
     }
+
+    /// Every line of the plan in key order, as `plan --json` and a new report list them: the jobs to upload
+    /// (`outcome` nil) and the skipped files with their outcome. Without skipped files, just the jobs.
+    package var lines: PlanLines { PlanLines(jobs: jobs, skipped: skipped) }
 
     /// Files, bytes, single puts, multipart jobs and parts, counted in one pass over the jobs.
     package var totals: PlanTotals {
@@ -44,6 +62,7 @@ package struct Plan: Sendable, Hashable {
                 }
             }
         }
+        t.skipped = skipped.count
         return t
     }
 }
