@@ -240,11 +240,12 @@ import Testing
                 OVERVIEW: Validate a manifest and show what would be uploaded, without sending
                 anything.
 
-                Prints the target and totals (files, bytes, single puts, multipart jobs,
-                parts). With --json, prints the whole plan, every job included, as JSON on
-                stdout. Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all
-                at once (the first 20, then how many more). Exits 0 when the manifest is valid
-                and 2 when it is not.
+                Prints the target, the totals (files, bytes, single puts, multipart jobs,
+                parts) and what each entry selected and passed over. With --json, prints the
+                whole plan, every job included, as JSON on stdout. Problems are printed as
+                FILE:LINE:COLUMN: error: MESSAGE on stderr, all at once (the first 20, then how
+                many more), warnings likewise. Exits 0 when the manifest is valid and 2 when it
+                is not.
 
                 USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>]
 
@@ -275,7 +276,7 @@ import Testing
         )
         #expect(
             result.stdout.contains(
-                "Exit codes: 0 success, 1 some jobs failed, 2 invalid manifest or usage, 3 fatal\nerror, 130 interrupted."
+                "Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid\nmanifest or usage, 3 fatal error, 130 interrupted."
             )
         )
         #expect(

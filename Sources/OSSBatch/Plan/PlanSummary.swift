@@ -40,13 +40,12 @@ package struct PlanSummary {
     /// `source 'site/' (line 12): 5 files; excludes removed 2 files and 1 directory; 1 link not followed`.
     static func describe(_ entry: EntrySummary) -> String {
         var parts = [counted(entry.files, "file")]
-        if entry.excludedFiles > 0 || entry.excludedDirectories > 0 {
-            var removed = "excludes removed " + counted(entry.excludedFiles, "file")
-            if entry.excludedDirectories > 0 {
-                removed += " and " + counted(entry.excludedDirectories, "directory", "directories")
-            }
-            parts.append(removed)
+        var removed: [String] = []
+        if entry.excludedFiles > 0 { removed.append(counted(entry.excludedFiles, "file")) }
+        if entry.excludedDirectories > 0 {
+            removed.append(counted(entry.excludedDirectories, "directory", "directories"))
         }
+        if !removed.isEmpty { parts.append("excludes removed " + removed.joined(separator: " and ")) }
         if entry.links > 0 { parts.append(counted(entry.links, "link") + " not followed") }
         if entry.specialFiles > 0 { parts.append(counted(entry.specialFiles, "special file") + " skipped") }
         if entry.unreadableFiles > 0 { parts.append(counted(entry.unreadableFiles, "unreadable file") + " skipped") }
