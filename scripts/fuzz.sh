@@ -49,6 +49,9 @@ done
 # Leak checking is off: LeakSanitizer reports allocations of the Swift runtime and Foundation (metadata
 # caches, file reads) that it cannot see freed; a leak of our own would show as memory growth (-rss_limit_mb).
 export ASAN_OPTIONS=detect_leaks=0:${ASAN_OPTIONS:-}
+# Swift's own crash backtracer trips AddressSanitizer while it reads the crashed stack; libFuzzer reports the
+# crash and saves the input without it.
+export SWIFT_BACKTRACE=enable=no
 pids=()
 for target in "${targets[@]}"; do
     args=("$work/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -detect_leaks=0
