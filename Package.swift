@@ -92,6 +92,27 @@ let package = Package(
             exclude: ["run.sh"]
         ),
 
+        // Fuzz targets (scripts/fuzz.sh, docs/architecture.md § Fuzzing): libFuzzer programs when built with
+        // `-sanitize=fuzzer -DOSSBATCH_FUZZING`; in any other build, replayers of saved inputs (FuzzCorpusTests).
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "fuzz-manifest",
+            dependencies: ["FuzzSupport", "OSSBatch"],
+            path: "Fuzz/ManifestFuzzer"
+        ),
+        .executableTarget(name: "fuzz-report", dependencies: ["FuzzSupport", "OSSBatch"], path: "Fuzz/ReportFuzzer"),
+        .executableTarget(
+            name: "fuzz-request",
+            dependencies: [
+                "FuzzSupport", "LocalOSS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz/RequestFuzzer"
+        ),
+
         .target(
             name: "TestSupport",
             dependencies: [

@@ -12,7 +12,7 @@ struct OSSBatchCommand: AsyncParsableCommand {
             A YAML manifest describes the batch: the target bucket, upload settings and the files. \
             Start with 'ossbatch plan MANIFEST' to see exactly what would be uploaded.
 
-            Exit codes: 0 success, 1 some jobs failed, 2 invalid manifest or usage, \
+            Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid manifest or usage, \
             3 fatal error, 130 interrupted.
             """,
         version: OSSBatchVersion.banner,

@@ -8,10 +8,12 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Validate a manifest and show what would be uploaded, without sending anything.",
         discussion: """
-            Prints the target and totals (files, bytes, single puts, multipart jobs, parts). \
+            Prints the target, the totals (files, bytes, single puts, multipart jobs, parts) and what each \
+            entry selected and passed over. \
             With --json, prints the whole plan, every job included, as JSON on stdout. \
             Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all at once \
-            (the first 20, then how many more). Exits 0 when the manifest is valid and 2 when it is not.
+            (the first 20, then how many more), warnings likewise. Exits 0 when the manifest is valid and 2 \
+            when it is not.
             """
     )
 
@@ -29,7 +31,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console()
         let plan = try target.plan(manifest, console: console)
-        if plan.jobs.isEmpty && !plan.allowEmpty {
+        if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
             console.emit(
                 LogRecord(
                     level: .warning,

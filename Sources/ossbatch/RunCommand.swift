@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         )
         let plan: Plan
         do {
-            plan = try target.plan(manifest, console: console)
+            plan = try target.plan(manifest, console: console, notes: !execution.quiet)
         } catch {
             metrics?.finish(exit: .invalidInput, report: nil)
             throw error
@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
             report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
             ?? RunCommand.defaultReportPath(for: plan)
         let initial = Report(plan: plan, planID: plan.planID)
-        if plan.jobs.isEmpty && !plan.allowEmpty {
+        if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
             console.error("no_files", "the manifest selects no files (add allow_empty: true if that is fine)")
             metrics?.finish(exit: .jobsFailed, report: initial)
             throw ExitCode(ExitStatus.jobsFailed.rawValue)

@@ -31,8 +31,22 @@ struct RunSummary {
         if failed.count > Self.listedFailures {
             lines.append("  … and \(failed.count - Self.listedFailures) more (see the report)")
         }
+        let left = report.jobs.filter { $0.outcome.status == .skipped && $0.outcome.reason?.leavesFileBehind == true }
+        for job in left.prefix(Self.listedFailures) {
+            let what = job.outcome.reason == .unlistable ? "directory" : "file"
+            lines.append("  skipped \(job.spec.key): \(what) \(job.spec.source) \(job.outcome.reason?.rawValue ?? "")")
+        }
+        if left.count > Self.listedFailures {
+            lines.append("  … and \(left.count - Self.listedFailures) more skipped (see the report)")
+        }
         lines.append("report: \(reportPath)")
         if report.status != .succeeded { lines.append("to continue: \(resumeCommand)") }
+        if !left.isEmpty {
+            lines.append(
+                "\(left.count) skipped \(left.count == 1 ? "file is" : "files are") not in the bucket (unreadable or vanished); "
+                    + "resume does not retry them: once they can be read, run the manifest again (ossbatch run \(report.manifest))"
+            )
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -31,8 +31,9 @@ struct TargetOptions: ParsableArguments {
     var overrides: TargetOverrides { TargetOverrides(endpoint: endpoint, bucket: bucket, region: region) }
 
     /// Plans `manifest` with these overrides, placeholders resolved now (or at `OSSBATCH_NOW`), and prints
-    /// the plan's warnings to `console`; an invalid manifest prints every diagnostic there and exits 2.
-    func plan(_ manifest: String, console: Console) throws -> Plan {
+    /// the plan's warnings (and notes, with `notes`) to `console`; an invalid manifest prints every diagnostic
+    /// there and exits 2.
+    func plan(_ manifest: String, console: Console, notes: Bool = true) throws -> Plan {
         let plan: Plan
         do {
             plan = try Planner.plan(
@@ -44,17 +45,31 @@ struct TargetOptions: ParsableArguments {
         } catch {
             throw console.report(error)
         }
-        for warning in plan.warnings {
+        // As many as the errors are: a tree of unreadable files must not flood the log.
+        let shown = plan.warnings.filter { notes || $0.severity != .note }
+        for warning in shown.prefix(ManifestError.printedLimit) {
             var fields: [String: LogValue] = ["file": .string(warning.file)]
             if let line = warning.line { fields["line"] = .number(line) }
             if let column = warning.column { fields["column"] = .number(column) }
             console.emit(
                 LogRecord(
-                    level: .warning,
-                    event: "manifest_warning",
+                    level: warning.severity == .note ? .info : .warning,
+                    event: warning.severity == .note ? "manifest_note" : "manifest_warning",
                     message: warning.message,
                     fields: fields,
                     text: warning.description,
+                    timestamped: false
+                )
+            )
+        }
+        let unshown = shown.count - ManifestError.printedLimit
+        if unshown > 0 {
+            console.emit(
+                LogRecord(
+                    level: .warning,
+                    event: "manifest_warnings_unshown",
+                    message: "… and \(unshown) more warnings (ossbatch plan --json lists every skipped file)",
+                    fields: ["count": .number(unshown)],
                     timestamped: false
                 )
             )

@@ -56,6 +56,9 @@ import Testing
                 "  single puts:    3",
                 "  multipart jobs: 1",
                 "  parts:          3",
+                "Entries",
+                "  source 'tree/' (line 9): 3 files",
+                "  source 'notes.md' (line 11): 1 file",
                 "",
             ]
         )
@@ -164,7 +167,7 @@ import Testing
         #expect(try await ProcessRunner.run(ossbatch, ["plan", "x.yaml", "--no-such-flag"]).exitCode == 2)
     }
 
-    @Test func zeroSelectedFilesWarnsAndExits0() async throws {
+    @Test func zeroSelectedFilesWarnsAndExits0WhenTheEntryIsOptional() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
         try dir.write(
@@ -175,13 +178,58 @@ import Testing
             files:
               - source: tree/
                 include: ["*.none"]
+                optional: true
 
             """
         )
         let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 0)
         #expect(result.stdout.contains("  files:          0\n"))
+        #expect(result.stderr.contains("\(manifest):4:13: warning: source 'tree/' selects no files"))
         #expect(result.stderr.contains("warning: the manifest selects no files"))
+    }
+
+    /// An empty directory and an empty glob are alike: an error unless the entry is optional or the
+    /// manifest allows an empty batch, then a warning.
+    @Test func anEntrySelectingNothingIsAnErrorUnlessOptionalOrAllowedEmpty() async throws {
+        let (dir, manifest) = try makeBatch()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(
+            at: dir.url.appendingPathComponent("empty"),
+            withIntermediateDirectories: true
+        )
+        let entries = """
+              - source: tree/
+              - source: empty/
+              - glob: "tree/*.none"
+
+            """
+        let head = "version: 1\ntarget: {endpoint: http://127.0.0.1:9000, bucket: quickstart, region: local}\n"
+        try dir.write("batch.yaml", head + "files:\n" + entries)
+        let strict = try await ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(strict.exitCode == 2)
+        let lines = strict.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(strict.stderr)")
+        #expect(lines.first?.hasPrefix("\(manifest):5:13: error: source 'empty/' selects no files") == true)
+        #expect(
+            lines.dropFirst().first?.hasPrefix("\(manifest):6:11: error: glob 'tree/*.none' matches no files") == true
+        )
+        #expect(strict.stderr.contains("add 'optional: true' to the entry"))
+
+        try dir.write("batch.yaml", head + "allow_empty: true\nfiles:\n" + entries)
+        let allowed = try await ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(allowed.exitCode == 0, "\(allowed.stderr)")
+        #expect(allowed.stderr.contains("\(manifest):6:13: warning: source 'empty/' selects no files"))
+        #expect(allowed.stderr.contains("\(manifest):7:11: warning: glob 'tree/*.none' matches no files"))
+
+        let optional = entries.replacingOccurrences(of: "empty/\n", with: "empty/\n    optional: true\n")
+            .replacingOccurrences(of: "none\"\n", with: "none\"\n    optional: true\n")
+        try dir.write("batch.yaml", head + "files:\n" + optional)
+        let optionalResult = try await ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(optionalResult.exitCode == 0, "\(optionalResult.stderr)")
+        #expect(optionalResult.stderr.contains("\(manifest):5:13: warning: source 'empty/' selects no files"))
+        #expect(optionalResult.stderr.contains("\(manifest):7:11: warning: glob 'tree/*.none' matches no files"))
+        #expect(optionalResult.stdout.contains("  files:          3\n"))
     }
 
     @Test func planHelpIsStable() async throws {
@@ -192,11 +240,12 @@ import Testing
                 OVERVIEW: Validate a manifest and show what would be uploaded, without sending
                 anything.
 
-                Prints the target and totals (files, bytes, single puts, multipart jobs,
-                parts). With --json, prints the whole plan, every job included, as JSON on
-                stdout. Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all
-                at once (the first 20, then how many more). Exits 0 when the manifest is valid
-                and 2 when it is not.
+                Prints the target, the totals (files, bytes, single puts, multipart jobs,
+                parts) and what each entry selected and passed over. With --json, prints the
+                whole plan, every job included, as JSON on stdout. Problems are printed as
+                FILE:LINE:COLUMN: error: MESSAGE on stderr, all at once (the first 20, then how
+                many more), warnings likewise. Exits 0 when the manifest is valid and 2 when it
+                is not.
 
                 USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>] [--set <path=value> ...]
 
@@ -238,7 +287,7 @@ import Testing
         )
         #expect(
             result.stdout.contains(
-                "Exit codes: 0 success, 1 some jobs failed, 2 invalid manifest or usage, 3 fatal\nerror, 130 interrupted."
+                "Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid\nmanifest or usage, 3 fatal error, 130 interrupted."
             )
         )
         #expect(

@@ -80,6 +80,7 @@ import Testing
         #expect(plan.name == "nightly-backup")
         #expect(plan.target.endpoint == "https://oss-cn-hangzhou-internal.aliyuncs.com")
         #expect(plan.target.region == "cn-hangzhou")
-        #expect(plan.warnings.isEmpty)
+        // The test tree has none of the secrets the excludes keep out: notes, not warnings.
+        #expect(plan.warnings.filter { $0.severity != .note }.isEmpty, "\(plan.warnings)")
     }
 }

@@ -219,8 +219,10 @@ package final class Engine: Sendable {
                     report.status = .failed
                     exit = .jobsFailed
                 } else {
+                    // Nothing left for `resume`; but files that could not be read or had vanished are not in
+                    // the bucket, and cron must notice.
                     report.status = .succeeded
-                    exit = .success
+                    exit = report.filesLeftBehind > 0 ? .jobsFailed : .success
                 }
             }
         }

@@ -61,6 +61,8 @@ struct JobRunner: Sendable {
                 error: error.error
             )
             outcome.callback = error.callback
+        } catch let gone as SourceFile.Vanished {
+            outcome = await vanished(job, gone, tally: tally)
         } catch let error as MultipartUpload.Pending {
             outcome = JobOutcome(
                 key: job.key,
@@ -84,6 +86,25 @@ struct JobRunner: Sendable {
         outcome.bytesSent = tally.bytes
         outcome.durationMilliseconds = (ContinuousClock.now - started).milliseconds
         return (outcome, job, tally.retries)
+    }
+
+    /// A source gone since the plan is `skipped` (reason `vanished`), not `failed`: `resume` could only fail
+    /// it again, and the next `run` plans what is there now. An upload a checkpoint kept for it is aborted,
+    /// not left open (and billed).
+    private func vanished(_ job: UploadJob, _ gone: SourceFile.Vanished, tally: JobTally) async -> JobOutcome {
+        if case .multipart = job.method {
+            let store = context.checkpoints
+            let path = store.path(bucket: context.bucket, key: job.key, source: job.source)
+            if let uploadID = store.uploadIDForCleanup(path) {
+                await context.discardUpload(key: job.key, checkpoint: path, uploadID: uploadID, tally: tally)
+            }
+        }
+        return JobOutcome(
+            key: job.key,
+            status: .skipped,
+            reason: .vanished,
+            warnings: ["source vanished since it was planned (\(job.source): \(gone.reason)); not uploaded"]
+        )
     }
 
     /// One PutObject, the source stat'ed before and after.
@@ -138,6 +159,7 @@ struct JobRunner: Sendable {
         return JobOutcome(
             key: job.key,
             status: .skipped,
+            reason: .identical,
             etag: head.etag,
             crc64: String(remote)
         )

@@ -258,21 +258,7 @@ struct MultipartUpload {
 
     /// Deletes a checkpoint and aborts its upload, so a discarded checkpoint leaves no orphaned parts.
     private func discard(path: String, uploadID: String?) async {
-        if let uploadID {
-            let key = job.key
-            do {
-                try await context.send(tally) {
-                    try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
-                }
-            } catch let error as OSSError where error.code == .noSuchUpload {
-            } catch {
-                logger.warning(
-                    "\(job.key): could not abort the discarded upload \(uploadID): \(error)",
-                    metadata: .event("abort_failed", job: job, JobError.from(error).logFields(uploadID: uploadID))
-                )
-            }
-        }
-        store.remove(path)
+        await context.discardUpload(key: job.key, checkpoint: path, uploadID: uploadID, tally: tally)
     }
 
     /// An InitiateMultipartUpload whose answer was lost may still have started an upload: no checkpoint knows

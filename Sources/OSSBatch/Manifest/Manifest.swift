@@ -14,6 +14,8 @@ package struct Manifest: Sendable, Hashable {
     /// `timezone:`, an IANA time zone name, for `{date}` and `{time}` in keys (default UTC).
     package var timeZone: Marked<String>?
     package var allowEmpty: Bool
+    /// `upload.on_unreadable`: a plan-time policy, so it is kept here rather than in `UploadSettings`.
+    package var onUnreadable: OnUnreadable
     package var target: TargetSection
     /// The `upload:` section over `UploadSettings`' defaults; `checkpointDir` is still as written (the
     /// planner resolves it against the manifest's directory).
@@ -104,5 +106,7 @@ package struct FileEntry: Sendable, Hashable {
     package var keyPrefix: Marked<String>?
     package var include: [Marked<String>]
     package var exclude: [Marked<String>]
+    /// `optional: true`: selecting no files is a warning, not an error.
+    package var isOptional: Bool
     package var options: EntryOptions
 }

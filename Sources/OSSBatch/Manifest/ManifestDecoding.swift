@@ -12,14 +12,15 @@ struct ManifestDecoding {
     static let targetFields = ["endpoint", "region", "bucket", "signature", "addressing", "credentials"]
     static let uploadFields = [
         "concurrency", "files_in_flight", "part_size", "multipart_threshold", "verify",
-        "checkpoint_dir", "retries", "if_exists", "bandwidth",
+        "checkpoint_dir", "retries", "if_exists", "bandwidth", "on_unreadable",
     ]
     static let optionFields = [
         "content_type", "acl", "storage_class", "metadata", "tags", "cache_control",
         "content_disposition", "content_encoding", "forbid_overwrite", "follow_symlinks", "callback",
         "server_side_encryption", "sse_kms_key_id", "sse_data_encryption",
     ]
-    static let entryFields = ["source", "glob", "key", "key_prefix", "include", "exclude"] + optionFields
+    static let entryFields =
+        ["source", "glob", "key", "key_prefix", "include", "exclude", "optional"] + optionFields
 
     func manifest(_ root: Node) -> Manifest? {
         guard let fields = reader.fields(of: root, in: "the manifest", allowed: Self.topFields) else { return nil }
@@ -46,7 +47,7 @@ struct ManifestDecoding {
             reader.error(root, "missing required section 'target' (endpoint, bucket, region)")
             target = TargetSection(mark: reader.mark(root))
         }
-        let upload = fields["upload"].map { self.upload($0.value) } ?? UploadSettings()
+        let (upload, onUnreadable) = fields["upload"].map { self.upload($0.value) } ?? (UploadSettings(), .skip)
         let defaults =
             fields["defaults"].map { options(of: $0.value, in: "defaults", allowed: Self.optionFields) }
             ?? EntryOptions()
@@ -71,6 +72,7 @@ struct ManifestDecoding {
             name: name,
             timeZone: timeZone,
             allowEmpty: allowEmpty,
+            onUnreadable: onUnreadable,
             target: target,
             upload: upload,
             defaults: defaults,
@@ -116,10 +118,17 @@ struct ManifestDecoding {
     }
 
     /// The `upload:` section over `UploadSettings`' defaults (the one place they are defined); the
-    /// checkpoint directory stays as written.
-    private func upload(_ node: Node) -> UploadSettings {
+    /// checkpoint directory stays as written. `on_unreadable` (default `skip`) is the planner's, not the
+    /// engine's, so it comes apart.
+    private func upload(_ node: Node) -> (UploadSettings, OnUnreadable) {
         var settings = UploadSettings()
-        guard let fields = reader.fields(of: node, in: "upload", allowed: Self.uploadFields) else { return settings }
+        guard let fields = reader.fields(of: node, in: "upload", allowed: Self.uploadFields) else {
+            return (settings, .skip)
+        }
+        var onUnreadable = OnUnreadable.skip
+        if let n = fields["on_unreadable"]?.value, let v = reader.choice(n, "on_unreadable", OnUnreadable.self) {
+            onUnreadable = v
+        }
         typealias Limits = UploadSettings
         if let n = fields["concurrency"]?.value, let v = reader.int(n, "concurrency", range: Limits.concurrencyRange) {
             settings.concurrency = v
@@ -172,7 +181,7 @@ struct ManifestDecoding {
                 settings.retry.maxDelay = d
             }
         }
-        return settings
+        return (settings, onUnreadable)
     }
 
     private func options(of node: Node, in context: String, allowed: [String]) -> EntryOptions {
@@ -305,6 +314,7 @@ struct ManifestDecoding {
             keyPrefix: keyPrefix,
             include: f["include"].map { reader.stringList($0.value, "include") } ?? [],
             exclude: f["exclude"].map { reader.stringList($0.value, "exclude") } ?? [],
+            isOptional: f["optional"].flatMap { reader.bool($0.value, "optional") } ?? false,
             options: options
         )
     }

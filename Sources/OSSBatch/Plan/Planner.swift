@@ -39,6 +39,7 @@ package struct Planner: Sendable {
     /// Expands a loaded manifest against the files as they are now.
     package func plan(_ manifest: Manifest) throws(ManifestError) -> Plan {
         var diagnostics: [Diagnostic] = []
+        var warnings: [Diagnostic] = []
         let target = TargetResolver(section: manifest.target, overrides: overrides)
             .resolve(into: &diagnostics)
         let keys = KeyResolver(manifest: manifest, values: placeholders).resolve(into: &diagnostics)
@@ -49,8 +50,10 @@ package struct Planner: Sendable {
         let expanders = manifest.files.enumerated().map {
             EntryExpander(entry: keys.entries[$0] ?? $1, index: $0, manifest: manifest, factory: factory)
         }
-        for (index, expander) in expanders.enumerated() where keys.entries[index] != nil {
-            expander.expand(into: &collector, diagnostics: &diagnostics)
+        // (An entry left out makes `diagnostics` non-empty, so the plan is never made with a short `entries`.)
+        let entries = expanders.enumerated().compactMap { index, expander in
+            keys.entries[index] == nil
+                ? nil : expander.expand(into: &collector, diagnostics: &diagnostics, warnings: &warnings)
         }
         for file in collector.oversized {
             diagnostics.append(
@@ -62,14 +65,11 @@ package struct Planner: Sendable {
         }
         collector.sortByKey()
         if collector.mixesEntries {
-            reportDuplicates(
-                collector.jobs,
-                origins: collector.origins,
-                marks: expanders.map(\.keyMark),
-                into: &diagnostics
-            )
+            let marks = expanders.map(\.keyMark)
+            reportDuplicates(collector.jobs, origins: collector.origins, marks: marks, into: &diagnostics)
+            reportSkippedDuplicates(collector, marks: marks, into: &diagnostics)
         }
-        let jobs = collector.finish()
+        let (jobs, skipped) = collector.finish()
         guard diagnostics.isEmpty, let target else { throw ManifestError(diagnostics) }
         var settings = manifest.upload
         settings.checkpointDir = PathResolver.absolute(settings.checkpointDir, relativeTo: manifest.directory)
@@ -92,7 +92,9 @@ package struct Planner: Sendable {
             jobs: jobs,
             name: manifest.batchName,
             keyResolution: keys.resolution,
-            warnings: keys.warnings
+            skipped: skipped,
+            entries: entries,
+            warnings: (keys.warnings + warnings).sorted()
         )
     }
 
@@ -125,6 +127,50 @@ package struct Planner: Sendable {
         if found > Self.duplicateLimit, let firstMark {
             let more = found - Self.duplicateLimit
             diagnostics.append(Diagnostic(firstMark, "… and \(more) more files map to keys another file has"))
+        }
+    }
+
+    /// Skipped files have keys too: one that is also a job's, or another skipped file's, is the same
+    /// collision (the report keeps one line per key). There are few, so each is looked up in the jobs.
+    private func reportSkippedDuplicates(
+        _ collector: JobCollector,
+        marks: [SourceMark],
+        into diagnostics: inout [Diagnostic]
+    ) {
+        let (jobs, skipped) = (collector.jobs, collector.skipped)
+        func collision(_ key: String, _ a: (source: String, entry: Int), _ b: (source: String, entry: Int)) {
+            let (first, second) = a.entry <= b.entry ? (a, b) : (b, a)
+            let mark = marks[first.entry]
+            diagnostics.append(
+                Diagnostic(
+                    marks[second.entry],
+                    "two files map to the key '\(key)': \(second.source) (this entry) and \(first.source) "
+                        + "(the entry at line \(mark.line ?? 0), column \(mark.column ?? 0))"
+                )
+            )
+        }
+        for (n, item) in skipped.enumerated() {
+            let entry = collector.skippedOrigins[n]
+            if n > 0 && skipped[n - 1].job.objectKey == item.job.objectKey {
+                collision(
+                    item.job.key,
+                    (skipped[n - 1].job.source, collector.skippedOrigins[n - 1]),
+                    (item.job.source, entry)
+                )
+            }
+            var low = 0
+            var high = jobs.count
+            while low < high {
+                let middle = (low + high) / 2
+                if SplitPath.precedes(jobs[middle].objectKey, item.job.objectKey) {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
+            }
+            if low < jobs.count && jobs[low].objectKey == item.job.objectKey {
+                collision(item.job.key, (jobs[low].source, collector.origins[low]), (item.job.source, entry))
+            }
         }
     }
 }
