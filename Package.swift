@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, each behind one thin Swift wrapper module.
@@ -42,6 +43,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                // `--metrics-file`: the Prometheus text format for node_exporter's textfile collector.
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             plugins: ["VersionStamp"]
         ),
@@ -49,7 +52,7 @@ let package = Package(
             name: "ossbatch",
             dependencies: [
                 // The CLI chooses the transport: the engine itself never sees libcurl.
-                "OSSBatch", "OSSProtocol", "CurlHTTP",
+                "OSSBatch", "OSSKit", "OSSProtocol", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,7 +92,37 @@ let package = Package(
             exclude: ["run.sh"]
         ),
 
-        .target(name: "TestSupport", dependencies: ["LocalOSS"], path: "Tests/TestSupport"),
+        // Fuzz targets (scripts/fuzz.sh, docs/architecture.md § Fuzzing): libFuzzer programs when built with
+        // `-sanitize=fuzzer -DOSSBATCH_FUZZING`; in any other build, replayers of saved inputs (FuzzCorpusTests).
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "fuzz-manifest",
+            dependencies: ["FuzzSupport", "OSSBatch"],
+            path: "Fuzz/ManifestFuzzer"
+        ),
+        .executableTarget(name: "fuzz-report", dependencies: ["FuzzSupport", "OSSBatch"], path: "Fuzz/ReportFuzzer"),
+        .executableTarget(
+            name: "fuzz-request",
+            dependencies: [
+                "FuzzSupport", "LocalOSS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz/RequestFuzzer"
+        ),
+
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "LocalOSS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .target(name: "DiskFullShim", path: "Tests/Shims/DiskFullShim", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"], resources: [.copy("Fixtures")]),

@@ -5,13 +5,14 @@
 # Every release build in this repository goes through here: SwiftPM rebuilds everything when the flag
 # changes between builds.
 #   scripts/build-release.sh [PRODUCT...]     (default: ossbatch); prints the directory of the binaries.
+# Progress goes to stderr (a first build takes minutes); stdout is only the directory, for
+#   install -s "$(scripts/build-release.sh)/ossbatch" /usr/local/bin/
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib/progress.sh
 products=("$@")
 [[ ${#products[@]} -gt 0 ]] || products=(ossbatch)
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 for product in "${products[@]}"; do
-    swift build -c release --static-swift-stdlib --product "$product" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+    with_progress "building $product (release)" swift build -c release --static-swift-stdlib --product "$product"
 done
 swift build -c release --static-swift-stdlib --show-bin-path

@@ -3,9 +3,10 @@
 # upload manifests/example.yaml to it, and print the report's summary. Needs no cloud account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/progress.sh
 scripts/setup.sh
-swift build --product ossbatch >/dev/null
-swift build --product local-oss >/dev/null
+with_progress "building ossbatch" swift build --product ossbatch
+with_progress "building local-oss" swift build --product local-oss
 bin="$(swift build --show-bin-path)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ossbatch-quickstart.XXXXXX")"

@@ -13,3 +13,6 @@ fi
 
 # The official OSS Python SDK is an independent client in LocalOSS's tests (and a benchmark peer).
 python3 -c 'import oss2' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check oss2 >/dev/null
+# Python's Prometheus client: an independent parser of the `--metrics-file` output in the tests.
+python3 -c 'import prometheus_client' 2>/dev/null \
+    || python3 -m pip install -q --disable-pip-version-check prometheus_client >/dev/null

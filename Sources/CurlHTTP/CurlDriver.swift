@@ -165,7 +165,8 @@ final class CurlDriver: @unchecked Sendable {
                 let error = HTTPTransportError(
                     code: code,
                     detail: easy.errorText,
-                    bodyReadFailure: transfer.bodyReadFailure
+                    bodyReadFailure: transfer.bodyReadFailure,
+                    connected: easy.connected
                 )
                 end(transfer, with: .failure(error))
             }

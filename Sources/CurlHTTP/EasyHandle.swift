@@ -54,6 +54,15 @@ final class EasyHandle {
         set(CURLOPT_ERRORBUFFER, pointer: UnsafeRawPointer(errorBuffer))
     }
 
+    /// Whether the transfer got as far as a connection (TCP, and TLS for https) before it ended.
+    var connected: Bool {
+        var microseconds: curl_off_t = 0
+        _ = ccurl_easy_getinfo_off(raw, CURLINFO_APPCONNECT_TIME_T, &microseconds)
+        if microseconds > 0 { return true }
+        _ = ccurl_easy_getinfo_off(raw, CURLINFO_CONNECT_TIME_T, &microseconds)
+        return microseconds > 0
+    }
+
     var responseCode: Int {
         var code: Int = 0
         _ = ccurl_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &code)

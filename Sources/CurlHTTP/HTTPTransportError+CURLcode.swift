@@ -3,8 +3,9 @@ import OSSProtocol
 
 extension HTTPTransportError {
     /// Classifies a failed transfer. `detail` is curl's CURLOPT_ERRORBUFFER text (host and port, never
-    /// headers or bodies, so no credentials); `bodyReadFailure` is set when our read callback aborted.
-    init(code: CURLcode, detail: String, bodyReadFailure: String?) {
+    /// headers or bodies, so no credentials); `bodyReadFailure` is set when our read callback aborted;
+    /// `connected` tells a timeout before the connection was made from a transfer that stalled after it.
+    init(code: CURLcode, detail: String, bodyReadFailure: String?, connected: Bool = false) {
         if let bodyReadFailure, code == CURLE_ABORTED_BY_CALLBACK || code == CURLE_READ_ERROR {
             self = .bodyRead(bodyReadFailure)
             return
@@ -15,7 +16,7 @@ extension HTTPTransportError {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             self = .connect(message)
         case CURLE_OPERATION_TIMEDOUT:
-            self = .timeout(message)
+            self = connected ? .stalled(message) : .timeout(message)
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING,
             CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_SEND_FAIL_REWIND:
             self = .reset(message)

@@ -27,4 +27,19 @@ public struct ProcessIdentity: Sendable {
         if groups.contains(status.group) { return status.permissions & 0o040 != 0 }
         return status.permissions & 0o004 != 0
     }
+
+    /// Whether the permission bits let this process list a directory and reach its files (read and
+    /// search). Root lists everything; ACLs are not consulted, as in `mayRead`.
+    public func mayList(_ status: FileStatus) -> Bool {
+        if user == 0 { return true }
+        let bits: UInt32
+        if status.owner == user {
+            bits = status.permissions >> 6
+        } else if groups.contains(status.group) {
+            bits = status.permissions >> 3
+        } else {
+            bits = status.permissions
+        }
+        return bits & 0o5 == 0o5
+    }
 }

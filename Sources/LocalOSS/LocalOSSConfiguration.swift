@@ -21,6 +21,9 @@ public struct LocalOSSConfiguration: Sendable {
     /// Refuse signed requests whose time is further off than this with 403 `RequestTimeTooSkewed`
     /// (OSS: 15 minutes). nil: not checked (so recorded requests can be replayed).
     public var maxClockSkew: TimeInterval? = nil
+    /// Act as an OSS-compatible store without CRC-64: no `x-oss-hash-crc64ecma` on any answer (nor
+    /// `HashCrc64ecma` in listings), and 501 `NotImplemented` for ListParts and ListMultipartUploads.
+    public var withoutCRC64 = false
 
     public init(
         dataDirectory: URL,

@@ -15,3 +15,11 @@ extension LocalOSSServer {
         (try? store.object(bucket: bucket, key: key))?.headers
     }
 }
+
+extension LocalOSSServer {
+    /// The ids of the multipart uploads open in `bucket` (for tests that prove nothing was left behind, also on
+    /// a server whose ListMultipartUploads is off).
+    public func openUploadIDs(bucket: String) -> [String] {
+        store.uploads(bucket: bucket, prefix: "").map(\.uploadID)
+    }
+}

@@ -20,6 +20,8 @@ public final class LocalOSSServer: Sendable {
     public let stats = ServerStats()
     /// Every handled request.
     public let log = OperationLog()
+    /// STS credentials accepted until they expire (registered by tests' fake STS and metadata services).
+    public let temporaryCredentials = TemporaryCredentialsRegistry()
 
     let store: ObjectStore
     let verifier: SignatureVerifier
@@ -40,7 +42,11 @@ public final class LocalOSSServer: Sendable {
             buckets: configuration.buckets,
             discard: configuration.discardBodies
         )
-        verifier = SignatureVerifier(accessKeys: configuration.accessKeys, region: configuration.region)
+        verifier = SignatureVerifier(
+            accessKeys: configuration.accessKeys,
+            region: configuration.region,
+            temporary: temporaryCredentials
+        )
         callbacks = CallbackSender(timeout: configuration.callbackTimeout)
     }
 
@@ -79,7 +85,8 @@ public final class LocalOSSServer: Sendable {
                 }
             }
         let port = server.channel.localAddress?.port ?? 0
-        let task = Task<Void, Never> {
+        // Child tasks inherit the executor preference: every connection is served off the cooperative pool.
+        let task = Task<Void, Never>(executorPreference: ConnectionExecutor.shared) {
             _ = try? await server.executeThenClose { inbound in
                 await withDiscardingTaskGroup { group in
                     do {

@@ -2,7 +2,8 @@
 package enum ExitStatus: Int32, Sendable {
     /// Every job succeeded or was skipped.
     case success = 0
-    /// Some jobs failed (or a manifest selected no files without `allow_empty`).
+    /// Some jobs failed, or files were skipped because they could not be read or had vanished (or a
+    /// manifest selected no files without `allow_empty`).
     case jobsFailed = 1
     /// Invalid manifest, report or command line.
     case invalidInput = 2

@@ -7,15 +7,34 @@ import OSSProtocol
 /// `OSSClient+Listing.swift`; signing and the retry loop in `OSSClient+Perform.swift`.
 public final class OSSClient: Sendable, CustomStringConvertible {
     public let configuration: OSSClientConfiguration
-    let credentials: Credentials
+    /// Asked for the credentials of every request (cached there; renewed before they expire).
+    public let credentials: any CredentialsProvider
     /// What every request goes through; its `bodyBytesSent` is the batch's progress in bytes.
     public let transport: any HTTPTransport
     let endpoint: Result<Endpoint, EndpointError>
     let clock = ClockSkew()
 
-    public init(configuration: OSSClientConfiguration, credentials: Credentials, transport: any HTTPTransport) {
+    /// A client signing with fixed credentials.
+    public convenience init(
+        configuration: OSSClientConfiguration,
+        credentials: Credentials,
+        transport: any HTTPTransport
+    ) {
+        self.init(
+            configuration: configuration,
+            credentialsProvider: StaticCredentialsProvider(credentials),
+            transport: transport
+        )
+    }
+
+    /// A client asking `credentialsProvider` for the credentials of each request.
+    public init(
+        configuration: OSSClientConfiguration,
+        credentialsProvider: any CredentialsProvider,
+        transport: any HTTPTransport
+    ) {
         self.configuration = configuration
-        self.credentials = credentials
+        self.credentials = credentialsProvider
         self.transport = transport
         // A bad endpoint is reported by the first call (as curl's "URL malformed"), keeping `init` non-throwing.
         self.endpoint = Result { () throws(EndpointError) in try Endpoint(parsing: configuration.endpoint) }

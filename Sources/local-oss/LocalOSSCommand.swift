@@ -54,6 +54,12 @@ struct LocalOSSCommand: AsyncParsableCommand {
     @Flag(help: "Hash and drop bodies, keep only sizes, hashes and metadata (benchmarks).")
     var discard = false
 
+    @Flag(
+        name: .customLong("no-crc64"),
+        help: "Act as a store without CRC-64: no x-oss-hash-crc64ecma, 501 for ListParts and ListMultipartUploads."
+    )
+    var noCRC64 = false
+
     func validate() throws {
         // Bounded so that the server's clock arithmetic and date formatting stay finite.
         if let maxClockSkew, !(0...86_400 * 365).contains(maxClockSkew) {
@@ -96,6 +102,7 @@ struct LocalOSSCommand: AsyncParsableCommand {
         )
         configuration.maxClockSkew = maxClockSkew
         configuration.clockOffset = clockOffset
+        configuration.withoutCRC64 = noCRC64
         let server = try LocalOSSServer(configuration: configuration)
         let bound = try await server.start()
         // Written straight to fd 1 so the line is out before serving, whatever stdout buffering is in force.

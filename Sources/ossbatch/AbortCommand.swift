@@ -17,12 +17,13 @@ struct AbortCommand: AsyncParsableCommand {
     @OptionGroup var execution: ExecutionOptions
 
     func run() async throws {
+        let console = execution.makeConsole()
         let state = StateDirectory.resolve()
         let path = target.path
-        let reportLock = try StateLocking.lockReport(path, command: "abort", manifest: nil)
+        let reportLock = try target.lock(command: "abort", console: console)
         defer { reportLock.release() }
-        var (store, report) = try target.open()
-        let logger = BatchRunner.makeLogger(options: execution, display: ProgressHolder())
+        var (store, report) = try target.open(console: console)
+        let logger = console.logger(level: execution.effectiveLogLevel)
         let transport = CurlHTTPClient()
         defer { transport.shutdown() }
         let started = Report.startingRun("abort")
@@ -41,26 +42,60 @@ struct AbortCommand: AsyncParsableCommand {
                 state: state
             ).abortAll()
         } catch {
+            let credentials = error as? CredentialsError
             let problem =
-                (error as? CredentialsError).map { JobError(code: "NoCredentials", message: $0.message) }
+                credentials.map { JobError(code: "NoCredentials", message: $0.message) }
                 ?? JobError(code: "LockError", message: "\(error)")
             report.recordRefusedRun("abort", exitStatus: .fatal, error: problem)
             try? store.write(report)
-            Console.printError("error: \(problem.message)")
+            console.error(
+                credentials == nil ? "lock_error" : "no_credentials",
+                problem.message,
+                ["code": .string(problem.code)]
+            )
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
         report.recordAbort(result, run: started)
         do { try store.write(report) } catch {
-            Console.printError("error: cannot write the report: \(error)")
+            console.error("report_write_failed", "cannot write the report: \(error)", ["path": .string(path)])
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
-        var summary = "aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed"
-        if result.heldByOtherBatches > 0 { summary += ", \(result.heldByOtherBatches) taken over by another batch" }
-        if !result.inUse.isEmpty { summary += ", \(result.inUse.count) key(s) in use by another process" }
-        print(summary)
-        if let busy = result.inUse.first {
-            StateLocking.printBusy(busy, then: "its uploads were left alone: run 'ossbatch abort \(path)' again")
+        let exit = result.exitStatus
+        switch execution.outputFormat {
+        case .text:
+            var summary =
+                "aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed"
+            if result.heldByOtherBatches > 0 {
+                summary += ", \(result.heldByOtherBatches) taken over by another batch"
+            }
+            if !result.inUse.isEmpty { summary += ", \(result.inUse.count) key(s) in use by another process" }
+            Console.print(summary + "\n")
+        case .json:
+            let summary: [String: LogValue] = [
+                "aborted": .number(result.aborted), "already_gone": .number(result.alreadyGone),
+                "failed": .number(result.failed), "taken_over": .number(result.heldByOtherBatches),
+                "in_use": .number(result.inUse.count), "exit_code": .number(exit.rawValue),
+                "report": .string(target.report),
+            ]
+            // A dictionary of `LogValue`s always encodes.
+            Console.write(Data(((try? StreamingJSONEncoder().encode(summary)) ?? []) + [UInt8(ascii: "\n")]))
         }
-        throw ExitCode(result.exitStatus.rawValue)
+        if let busy = result.inUse.first {
+            StateLocking.printBusy(
+                busy,
+                then: "its uploads were left alone: run 'ossbatch abort \(path)' again",
+                console: console
+            )
+        }
+        throw ExitCode(exit.rawValue)
     }
+}
+
+extension AbortCommand: CommandWithExamples {
+    static let examples = [
+        (
+            what: "Give a batch up: abort its open multipart uploads and delete its checkpoints:",
+            command: "ossbatch abort /var/lib/ossbatch/nightly/report.json"
+        )
+    ]
 }

@@ -1,48 +1,52 @@
 import ArgumentParser
 import CurlHTTP
+import Foundation
 import Logging
 import OSSBatch
-import OSSProtocol
+import OSSKit
 
 /// Runs a batch from a report to its end, the part `run` and `resume` share: credentials, the engine,
-/// signals, progress, the summary and the exit code.
+/// signals, progress, the summary, the metrics file and the exit code.
 enum BatchRunner {
     static func execute(
         report: Report,
         store: ReportStore,
         command: String,
         options: ExecutionOptions,
+        console: Console,
+        metrics: MetricsReporter?,
         state: StateDirectory
     ) async -> ExitStatus {
-        let display = ProgressHolder()
-        let logger = makeLogger(options: options, display: display)
+        let logger = console.logger(level: options.effectiveLogLevel)
+        if !options.quiet { console.emit(banner(report: report, reportPath: store.path, command: command)) }
 
-        let credentials: Credentials
         let keyLocks: KeyLocks
+        do { keyLocks = try KeyLocks.forBucket(report.target.bucket, in: state) } catch {
+            let problem = JobError(code: "LockError", message: "\(error)")
+            refuse(report, store: store, command: command, problem: problem, console: console, metrics: metrics)
+            return .fatal
+        }
+        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
+        let credentials: any CredentialsProvider
         do {
-            credentials = try CredentialsResolver(
+            credentials = try await CredentialsResolver(
                 commandLineFile: options.credentialsFile,
                 profile: options.profile,
                 manifestSource: report.credentials
-            ).resolve()
-            keyLocks = try KeyLocks.forBucket(report.target.bucket, in: state)
+            ).provider(transport: transport) { event in
+                // Renewals of temporary credentials: when and from where, never the values.
+                switch event {
+                case .refreshFailed: logger.warning("\(event)")
+                case .obtained, .refreshed: logger.info("\(event)")
+                }
+            }
         } catch {
-            let problem =
-                (error as? CredentialsError).map { JobError(code: "NoCredentials", message: $0.message) }
-                ?? JobError(code: "LockError", message: "\(error)")
-            var failed = report
-            failed.status = .fatal
-            failed.fatalError = problem
-            failed.recordRefusedRun(command, exitStatus: .fatal, error: problem)
-            try? store.write(failed)
-            Console.printError("error: \(problem.message)")
-            Console.printError(
-                "report: \(store.path) (nothing was sent; fix this and run: ossbatch resume \(store.path))"
-            )
+            transport.shutdown()
+            let problem = JobError(code: "NoCredentials", message: error.message)
+            refuse(report, store: store, command: command, problem: problem, console: console, metrics: metrics)
             return .fatal
         }
 
-        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
         let session = BatchSession(
             report: report,
             store: store,
@@ -54,39 +58,109 @@ enum BatchRunner {
         )
         let engine = session.engine
         let watcher = SignalWatcher { signal, repeated in
-            logger.notice(repeated ? "\(signal.rawValue) again: stopping now" : "\(signal.rawValue): stopping")
-            engine.stop(signal, grace: repeated ? .zero : Engine.stopGrace)
+            logger.notice(
+                repeated ? "\(signal.rawValue) again: stopping now" : "\(signal.rawValue): stopping",
+                metadata: .event(
+                    "signal",
+                    ["signal": .string(signal.rawValue), "repeated": .stringConvertible(repeated)]
+                )
+            )
+            engine.stop(signal, grace: repeated ? .zero : options.stopGraceDuration)
         }
-        let progress = ProgressDisplay(progress: engine.progress, interval: .seconds(options.progressInterval))
-        if !options.quiet {
-            display.set(progress)
-            progress.start()
-        }
+        let interval = Duration.seconds(options.progressInterval)
+        let progress = ProgressDisplay(progress: engine.progress, console: console, interval: interval)
+        if !options.quiet { progress.start() }
+        metrics?.start(report: report, progress: engine.progress, interval: interval)
         let started = ContinuousClock.now
         let result = await engine.run(command: command)
         progress.stop()
         watcher.cancel()
         transport.shutdown()
 
-        let elapsed = ContinuousClock.now - started
+        let snapshot = engine.progress.snapshot
+        metrics?.finish(
+            exit: result.exitStatus,
+            report: result.report,
+            bytesSent: snapshot.bytesSent,
+            retries: snapshot.retries
+        )
         let summary = RunSummary(
+            command: command,
             report: result.report,
             reportPath: store.path,
-            elapsed: elapsed,
-            bytesSent: engine.progress.snapshot.bytesSent
+            exitStatus: result.exitStatus,
+            elapsed: ContinuousClock.now - started,
+            bytesSent: snapshot.bytesSent
         )
+        // With JSON logs the summary is a log record too: log collectors read stderr only.
+        let record = summary.record()
+        if console.format == .json, record.level >= options.effectiveLogLevel { console.emit(record) }
         if !options.quiet || result.exitStatus != .success {
-            print(summary.text(), terminator: "")
+            switch options.outputFormat {
+            case .text: Console.print(summary.text())
+            case .json: Console.write(Data(summary.json()))
+            }
         }
         return result.exitStatus
     }
 
-    static func makeLogger(options: ExecutionOptions, display: ProgressHolder) -> Logger {
-        let level = Logger.Level(rawValue: options.logLevel) ?? .info
-        let format = LogFormat(rawValue: options.logFormat) ?? .text
-        let effective: Logger.Level = options.quiet && level < .warning ? .warning : level
-        return Logger(label: "ossbatch") { label in
-            StderrLogHandler(logLevel: effective, format: format, label: label, beforeWrite: { display.clear() })
-        }
+    /// Records a run that could not start (no credentials, unusable lock files) as fatal, with its `runs[]`
+    /// entry, and says so: nothing was sent.
+    private static func refuse(
+        _ report: Report,
+        store: ReportStore,
+        command: String,
+        problem: JobError,
+        console: Console,
+        metrics: MetricsReporter?
+    ) {
+        var failed = report
+        failed.status = .fatal
+        failed.fatalError = problem
+        failed.recordRefusedRun(command, exitStatus: .fatal, error: problem)
+        try? store.write(failed)
+        let credentials = problem.code == "NoCredentials"
+        let advice =
+            "nothing was sent; fix \(credentials ? "the credentials" : "this") and run: ossbatch resume \(store.path)"
+        console.emit(
+            LogRecord(
+                level: .error,
+                event: credentials ? "no_credentials" : "lock_error",
+                message: "\(problem.message) (\(advice))",
+                fields: [
+                    "code": .string(problem.code), "report": .string(store.path),
+                    "resume_command": .string("ossbatch resume \(store.path)"),
+                ],
+                text: "error: \(problem.message)\nreport: \(store.path) (\(advice))"
+            )
+        )
+        metrics?.finish(exit: .fatal, report: failed)
+    }
+
+    /// `ossbatch: 300 files, 1.2 GiB to oss://BUCKET at ENDPOINT; report: PATH` (`resuming 12 of 300 files,
+    /// 40 MiB left` for `resume`).
+    private static func banner(report: Report, reportPath: String, command: String) -> LogRecord {
+        let t = report.totals
+        let todo = t.jobs - t.succeeded - t.skipped
+        let what =
+            command == "resume"
+            ? "resuming \(todo) of \(t.jobs) files, \(ByteSize.format(t.bytes - t.bytesDone)) left"
+            : "\(t.jobs) files, \(ByteSize.format(t.bytes))"
+        let message =
+            "\(what) to oss://\(report.target.bucket) at \(report.target.endpoint); report: \(reportPath)"
+        return LogRecord(
+            level: .info,
+            event: "run_started",
+            message: message,
+            fields: [
+                "command": .string(command), "batch": .string(report.batchName),
+                "version": .string(OSSBatchVersion.current),
+                "files": .number(t.jobs), "bytes": .number(t.bytes), "files_todo": .number(todo),
+                "bytes_todo": .number(t.bytes - t.bytesDone), "bucket": .string(report.target.bucket),
+                "endpoint": .string(report.target.endpoint), "report": .string(reportPath),
+                "plan_id": .string(report.planID),
+            ],
+            text: "ossbatch: \(message)"
+        )
     }
 }

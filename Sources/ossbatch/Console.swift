@@ -1,30 +1,157 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OSSBatch
+import Synchronization
 
-/// Shared output helpers: results to stdout, diagnostics and warnings to stderr.
-enum Console {
+/// Where ossbatch's output goes. Results go to stdout (`print`, `write`). Everything else — log records, the
+/// start banner, progress, errors — goes to stderr through `emit`, one line (or one JSON object) at a time, so
+/// that with `--log-format json` every stderr line parses as JSON; as text, each line starts with a
+/// timestamp when stderr is not a terminal (cron mail, a log file).
+final class Console: Sendable {
+    let format: OutputFormat
+    /// Whether stderr is a terminal: text progress is then one live line redrawn in place.
+    let terminal: Bool
+    /// Whether the live progress line is on the screen (and must be erased before another line).
+    private let liveLine = Mutex(false)
+
+    init(format: OutputFormat = .text, terminal: Bool = isatty(STDERR_FILENO) == 1) {
+        self.format = format
+        self.terminal = terminal
+    }
+
+    // MARK: stdout
+
     static func print(_ text: String) { write(Data(text.utf8)) }
 
     /// Bytes to stdout as they are (a large document, a piece at a time).
     static func write(_ bytes: Data) { FileHandle.standardOutput.write(bytes) }
 
-    static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    // MARK: stderr
+
+    /// Whether progress is shown as one live line (text on a terminal) rather than a line every interval.
+    var showsLiveLine: Bool { format == .text && terminal }
+
+    /// Writes one record to stderr, as text or as one JSON object.
+    func emit(_ record: LogRecord) {
+        let line: String
+        switch format {
+        case .text:
+            let text = record.text ?? "\(record.level.rawValue): \(record.message)"
+            if terminal || !record.timestamped {
+                line = text + "\n"
+            } else {
+                let stamp = Timestamp.iso8601() + " "
+                line =
+                    text.split(separator: "\n", omittingEmptySubsequences: false).map { stamp + $0 }
+                    .joined(separator: "\n") + "\n"
+            }
+        case .json:
+            var object = record.fields
+            object["ts"] = .string(Timestamp.iso8601())
+            object["level"] = .string(record.level.rawValue)
+            object["event"] = .string(record.event)
+            object["message"] = .string(record.message)
+            // Keys in byte order, as in every JSON ossbatch writes; `LogValue` holds no value that cannot encode.
+            line = String(decoding: (try? StreamingJSONEncoder().encode(object)) ?? [], as: UTF8.self) + "\n"
+        }
+        liveLine.withLock { shown in
+            if shown {
+                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+                shown = false
+            }
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 
-    static func warn(_ text: String) { printError("warning: \(text)") }
+    /// Draws the live progress line in place of the previous one (text on a terminal only).
+    func showLive(_ text: String) {
+        guard showsLiveLine else { return }
+        liveLine.withLock { shown in
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+            shown = true
+        }
+    }
+
+    /// Erases the live progress line, if it is shown.
+    func clearLive() {
+        liveLine.withLock { shown in
+            if shown {
+                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+                shown = false
+            }
+        }
+    }
+
+    /// An error of the command itself (not of one job): `error: MESSAGE` as text.
+    func error(_ event: String, _ message: String, _ fields: [String: LogValue] = [:]) {
+        emit(LogRecord(level: .error, event: event, message: message, fields: fields))
+    }
+
+    func warning(_ event: String, _ message: String, _ fields: [String: LogValue] = [:]) {
+        emit(LogRecord(level: .warning, event: event, message: message, fields: fields))
+    }
 
     /// Prints the diagnostics (the first `ManifestError.printedLimit` of them, then how many more) and
     /// returns the exit code for invalid input. Command-line problems are counted apart from the manifest's.
-    static func report(_ error: ManifestError) -> ExitCode {
-        printError(error.rendered())
+    /// As text: `FILE:LINE:COLUMN: error: MESSAGE` lines; as JSON: one `manifest_error` record each.
+    func report(_ error: ManifestError) -> ExitCode {
+        let limit = ManifestError.printedLimit
+        for diagnostic in error.diagnostics.prefix(limit) {
+            var fields: [String: LogValue] = [:]
+            if let flag = diagnostic.flag {
+                fields["flag"] = .string("--" + flag)
+            } else {
+                fields["file"] = .string(diagnostic.file)
+                if let line = diagnostic.line { fields["line"] = .number(line) }
+                if let column = diagnostic.column { fields["column"] = .number(column) }
+            }
+            emit(
+                LogRecord(
+                    level: .error,
+                    event: "manifest_error",
+                    message: diagnostic.message,
+                    fields: fields,
+                    text: diagnostic.description,
+                    timestamped: false
+                )
+            )
+        }
+        if error.diagnostics.count > limit {
+            let more = error.diagnostics.count - limit
+            let text = "… and \(more) more error\(more == 1 ? "" : "s") (the first \(limit) are shown)"
+            emit(
+                LogRecord(
+                    level: .error,
+                    event: "manifest_errors_omitted",
+                    message: text,
+                    fields: ["omitted": .number(more)],
+                    text: text,
+                    timestamped: false
+                )
+            )
+        }
         let flags = error.diagnostics.filter { $0.flag != nil }.count
         let manifest = error.diagnostics.count - flags
         var counts: [String] = []
         if flags > 0 { counts.append("\(flags) error\(flags == 1 ? "" : "s") on the command line") }
         if manifest > 0 { counts.append("\(manifest) error\(manifest == 1 ? "" : "s") in the manifest") }
-        printError(counts.joined(separator: " and ") + "; nothing was sent")
+        let text = counts.joined(separator: " and ") + "; nothing was sent"
+        emit(
+            LogRecord(
+                level: .error,
+                event: "manifest_invalid",
+                message: text,
+                fields: ["command_line_errors": .number(flags), "manifest_errors": .number(manifest)],
+                text: text,
+                timestamped: false
+            )
+        )
         return ExitCode(ExitStatus.invalidInput.rawValue)
+    }
+
+    /// A logger whose records come here, at `level`.
+    func logger(level: Logger.Level) -> Logger {
+        Logger(label: "ossbatch") { _ in StderrLogHandler(logLevel: level, console: self) }
     }
 }

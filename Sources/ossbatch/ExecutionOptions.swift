@@ -1,39 +1,88 @@
 import ArgumentParser
 import Logging
+import OSSBatch
 
-/// Options shared by `run` and `resume`: credentials, progress and logging.
+/// Options shared by `run`, `resume` and `abort`: credentials, progress, logging and output.
 struct ExecutionOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "INI file with access_key_id / access_key_secret [/ security_token] (mode 0600).",
             valueName: "file"
-        )
+        ),
+        completion: .file()
     )
     var credentialsFile: String?
 
-    @Option(help: "Profile (section) of the credentials file. Default: the manifest's, else 'default'.")
+    @Option(
+        help:
+            "Profile of the credentials file (default: the manifest's, else 'default'), or of the aliyun CLI's config."
+    )
     var profile: String?
 
     @Option(help: ArgumentHelp("Seconds between progress lines when stderr is not a terminal.", valueName: "seconds"))
     var progressInterval: Double = 30
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds in-flight requests may finish after SIGINT/SIGTERM before they are cancelled (0 to 3600).",
+            valueName: "seconds"
+        )
+    )
+    var stopGrace: Double = Engine.stopGrace.seconds
+
     @Flag(help: "No progress and no summary on success; warnings and errors only.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    @Option(
+        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"),
+        completion: .list(Logger.Level.allCases.map(\.rawValue))
+    )
     var logLevel: String = "info"
 
-    @Option(help: ArgumentHelp("text or json.", valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "text or json: json makes every stderr line one JSON object (logs, progress, errors).",
+            valueName: "format"
+        ),
+        completion: .list(OutputFormat.allCases.map(\.rawValue))
+    )
     var logFormat: String = "text"
+
+    @Option(
+        help: ArgumentHelp("text or json: the final summary on stdout.", valueName: "format"),
+        completion: .list(OutputFormat.allCases.map(\.rawValue))
+    )
+    var output: String = "text"
 
     mutating func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
+        guard OutputFormat(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format must be text or json")
+        }
+        guard OutputFormat(rawValue: output) != nil else { throw ValidationError("--output must be text or json") }
         // Bounded, so that turning it into a Duration cannot trap (NaN fails the comparison too).
         guard progressInterval > 0, progressInterval <= 86400 else {
             throw ValidationError("--progress-interval must be more than 0 and at most 86400 seconds (a day)")
         }
+        guard stopGrace >= 0, stopGrace <= 3600 else {
+            throw ValidationError("--stop-grace must be from 0 to 3600 seconds")
+        }
+    }
+
+    /// How long a first SIGINT/SIGTERM lets in-flight requests run.
+    var stopGraceDuration: Duration { .milliseconds(Int64(stopGrace * 1000)) }
+
+    /// stderr as `--log-format` asks.
+    func makeConsole() -> Console { Console(format: OutputFormat(rawValue: logFormat) ?? .text) }
+
+    /// The format of the final summary on stdout.
+    var outputFormat: OutputFormat { OutputFormat(rawValue: output) ?? .text }
+
+    /// The log level after `--quiet` (warnings and errors only).
+    var effectiveLogLevel: Logger.Level {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        return quiet && level < .warning ? .warning : level
     }
 }

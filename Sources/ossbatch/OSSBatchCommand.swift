@@ -12,15 +12,15 @@ struct OSSBatchCommand: AsyncParsableCommand {
             A YAML manifest describes the batch: the target bucket, upload settings and the files. \
             Start with 'ossbatch plan MANIFEST' to see exactly what would be uploaded.
 
-            Exit codes: 0 success, 1 some jobs failed, 2 invalid manifest or usage, \
+            Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid manifest or usage, \
             3 fatal error, 130 interrupted.
             """,
         version: OSSBatchVersion.banner,
         subcommands: Subcommands.all
     )
 
-    /// Like the default entry point, but usage errors exit with 2 (`ExitStatus.invalidInput`), as documented,
-    /// instead of ArgumentParser's 64.
+    /// Like the default entry point, but `--help` ends with examples, and usage errors exit with 2
+    /// (`ExitStatus.invalidInput`), as documented, instead of ArgumentParser's 64.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -30,11 +30,48 @@ struct OSSBatchCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            let message = fullMessage(for: error)
+            if exitCode(for: error) == .success, message.hasPrefix("OVERVIEW:"),
+                let examples = HelpExamples.section(forHelpArguments: Array(CommandLine.arguments.dropFirst()))
+            {
+                // The help text ends with blank lines of its own; one separates the examples.
+                var help = message
+                while help.hasSuffix("\n") { help.removeLast() }
+                print(help + "\n\n" + examples, terminator: "")
+                Foundation.exit(ExitStatus.success.rawValue)
+            }
             if exitCode(for: error) == .validationFailure {
-                Console.printError(fullMessage(for: error))
+                // Written as the command line asks for its logs, even though it could not be parsed.
+                let console = Console(
+                    format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst()))
+                )
+                console.emit(
+                    LogRecord(level: .error, event: "usage_error", message: message, text: message, timestamped: false)
+                )
                 Foundation.exit(ExitStatus.invalidInput.rawValue)
             }
             exit(withError: error)
         }
     }
+}
+
+extension OSSBatchCommand: CommandWithExamples {
+    static let examples = [
+        (
+            what: "See what a manifest would upload (sends nothing, needs no credentials):",
+            command: "ossbatch plan /etc/ossbatch/nightly.yaml"
+        ),
+        (
+            what: "Upload it, keeping the report where the next night's resume finds it:",
+            command: "ossbatch run /etc/ossbatch/nightly.yaml --report /var/lib/ossbatch/nightly/report.json"
+        ),
+        (
+            what: "Finish a batch after a failure, a reboot or kill -9:",
+            command: "ossbatch resume /var/lib/ossbatch/nightly/report.json"
+        ),
+        (
+            what: "Shell completion for bash (also zsh, fish):",
+            command: "ossbatch --generate-completion-script bash > /etc/bash_completion.d/ossbatch"
+        ),
+    ]
 }

@@ -8,14 +8,19 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Validate a manifest and show what would be uploaded, without sending anything.",
         discussion: """
-            Prints the target and totals (files, bytes, single puts, multipart jobs, parts). \
+            Prints the target, the totals (files, bytes, single puts, multipart jobs, parts) and what each \
+            entry selected and passed over. \
             With --json, prints the whole plan, every job included, as JSON on stdout. \
             Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all at once \
-            (the first 20, then how many more). Exits 0 when the manifest is valid and 2 when it is not.
+            (the first 20, then how many more), warnings likewise. Exits 0 when the manifest is valid and 2 \
+            when it is not.
             """
     )
 
-    @Argument(help: "The manifest (YAML). Relative paths inside it are resolved against its directory.")
+    @Argument(
+        help: "The manifest (YAML). Relative paths inside it are resolved against its directory.",
+        completion: .file(extensions: ["yaml", "yml"])
+    )
     var manifest: String
 
     @Flag(help: "Print the whole plan as JSON (ossbatch-plan/2, one job a line) instead of the summary.")
@@ -24,9 +29,18 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var target: TargetOptions
 
     func run() async throws {
-        let plan = try target.plan(manifest)
-        if plan.jobs.isEmpty && !plan.allowEmpty {
-            Console.warn("the manifest selects no files; 'run' will fail unless the manifest says allow_empty: true")
+        let console = Console()
+        let plan = try target.plan(manifest, console: console)
+        if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
+            console.emit(
+                LogRecord(
+                    level: .warning,
+                    event: "no_files",
+                    message:
+                        "the manifest selects no files; 'run' will fail unless the manifest says allow_empty: true",
+                    timestamped: false
+                )
+            )
         }
         if json {
             try PlanDocument(plan).write { Console.write($0) }
@@ -37,4 +51,18 @@ struct PlanCommand: AsyncParsableCommand {
         // memory to go back at exit anyway, was a twentieth of a large plan. (Output is unbuffered.)
         withExtendedLifetime(plan) { Foundation.exit(ExitStatus.success.rawValue) }
     }
+}
+
+extension PlanCommand: CommandWithExamples {
+    static let examples = [
+        (what: "The target, the resolved keys and the totals:", command: "ossbatch plan /etc/ossbatch/nightly.yaml"),
+        (
+            what: "Every job as JSON, keys as they would be on 2 December 2026 at 03:00 UTC:",
+            command: "OSSBATCH_NOW=2026-12-02T03:00:00Z ossbatch plan nightly.yaml --json"
+        ),
+        (
+            what: "The same manifest against LocalOSS, with a one-off key prefix:",
+            command: "ossbatch plan nightly.yaml --endpoint http://127.0.0.1:9000 --set 'files[0].key_prefix=test/'"
+        ),
+    ]
 }

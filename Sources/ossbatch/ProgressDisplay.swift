@@ -2,25 +2,24 @@ import Foundation
 import OSSBatch
 import Synchronization
 
-/// Shows a batch's progress on stderr: one live line redrawn in place on a terminal; a summary line every
-/// `interval` otherwise (cron mail stays short).
+/// Shows a batch's progress on stderr: one live line redrawn in place on a terminal (text logs); otherwise a
+/// `progress` record every `interval` (cron mail stays short; with JSON logs, one JSON object).
 final class ProgressDisplay: Sendable {
     private let progress: BatchProgress
-    private let interactive: Bool
+    private let console: Console
     private let interval: Duration
     private let started = ContinuousClock.now
-    private let lineShown = Mutex(false)
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(progress: BatchProgress, interval: Duration, interactive: Bool = isatty(STDERR_FILENO) == 1) {
+    init(progress: BatchProgress, console: Console, interval: Duration) {
         self.progress = progress
+        self.console = console
         self.interval = interval
-        self.interactive = interactive
     }
 
     func start() {
         let t = Task {
-            let tick: Duration = interactive ? .milliseconds(500) : interval
+            let tick: Duration = console.showsLiveLine ? .milliseconds(500) : interval
             while !Task.isCancelled {
                 try? await Task.sleep(for: tick)
                 if Task.isCancelled { break }
@@ -32,44 +31,63 @@ final class ProgressDisplay: Sendable {
 
     func stop() {
         task.withLock { $0?.cancel() }
-        clearLine()
-    }
-
-    /// Erases the live line so a log message can be printed cleanly.
-    func clearLine() {
-        guard interactive else { return }
-        lineShown.withLock { shown in
-            if shown {
-                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-                shown = false
-            }
-        }
+        console.clearLive()
     }
 
     private func show() {
-        let line = ProgressDisplay.describe(progress.snapshot, elapsed: (ContinuousClock.now - started))
-        if interactive {
-            lineShown.withLock { shown in
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
-                shown = true
-            }
+        let snapshot = progress.snapshot
+        let elapsed = ContinuousClock.now - started
+        let line = ProgressDisplay.describe(snapshot, elapsed: elapsed)
+        if console.showsLiveLine {
+            console.showLive(line)
         } else {
-            FileHandle.standardError.write(Data("progress: \(line)\n".utf8))
+            console.emit(
+                LogRecord(
+                    level: .info,
+                    event: "progress",
+                    message: line,
+                    fields: ProgressDisplay.fields(snapshot, elapsed: elapsed),
+                    text: "progress: \(line)"
+                )
+            )
         }
     }
 
     /// `12/200 files, 1.2 GiB/4.0 GiB, 110.3 MiB/s, ETA 26 s, 1 failed`.
     static func describe(_ s: BatchProgress.Snapshot, elapsed: Duration) -> String {
-        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        let rate = Double(s.bytesSent) / seconds
+        let rate = rate(s, elapsed: elapsed)
         var parts = [
             "\(s.jobsDone)/\(s.jobsTotal) files",
             "\(ByteSize.format(s.bytesDone))/\(ByteSize.format(s.bytesTotal))",
             "\(ByteSize.format(Int64(rate)))/s",
         ]
-        let remaining = s.bytesTotal - s.bytesDone
-        if rate > 0, remaining > 0 { parts.append("ETA \(DurationText.format(Double(remaining) / rate))") }
+        if let eta = eta(s, rate: rate) { parts.append("ETA \(DurationText.format(eta))") }
         if s.jobsFailed > 0 { parts.append("\(s.jobsFailed) failed") }
         return parts.joined(separator: ", ")
+    }
+
+    /// The same as fields: `files_done`, `files_total`, `files_failed`, `bytes_done`, `bytes_total`,
+    /// `bytes_sent`, `bytes_per_second`, `eta_seconds` (when there is a rate), `elapsed_ms`.
+    static func fields(_ s: BatchProgress.Snapshot, elapsed: Duration) -> [String: LogValue] {
+        let rate = rate(s, elapsed: elapsed)
+        var fields: [String: LogValue] = [
+            "files_done": .number(s.jobsDone), "files_total": .number(s.jobsTotal),
+            "files_failed": .number(s.jobsFailed), "bytes_done": .number(s.bytesDone),
+            "bytes_total": .number(s.bytesTotal), "bytes_sent": .number(s.bytesSent),
+            "bytes_per_second": .number(Int64(rate)), "retries": .number(s.retries),
+            "elapsed_ms": .number(elapsed.milliseconds),
+        ]
+        if let eta = eta(s, rate: rate) { fields["eta_seconds"] = .number(Int64(eta.rounded())) }
+        return fields
+    }
+
+    private static func rate(_ s: BatchProgress.Snapshot, elapsed: Duration) -> Double {
+        Double(s.bytesSent) / max(0.001, elapsed.seconds)
+    }
+
+    private static func eta(_ s: BatchProgress.Snapshot, rate: Double) -> Double? {
+        let remaining = s.bytesTotal - s.bytesDone
+        guard rate > 0, remaining > 0 else { return nil }
+        return min(Double(remaining) / rate, 1e9)
     }
 }

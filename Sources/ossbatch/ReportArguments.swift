@@ -4,7 +4,10 @@ import OSSBatch
 
 /// The report a command works on (`resume`, `abort`) and the endpoint override; an unusable report is exit 2.
 struct ReportArguments: ParsableArguments {
-    @Argument(help: ArgumentHelp("The report of an earlier run (also works after kill -9).", valueName: "report"))
+    @Argument(
+        help: ArgumentHelp("The report of an earlier run (also works after kill -9).", valueName: "report"),
+        completion: .file(extensions: ["json"])
+    )
     var report: String
 
     @Option(
@@ -26,12 +29,20 @@ struct ReportArguments: ParsableArguments {
     /// The report's absolute path (`~` is `$HOME`).
     var path: String { PathResolver.absolute(report, relativeTo: FileManager.default.currentDirectoryPath) }
 
+    /// Takes the report's lock for `command` (exit 4 when another process holds it), once the path is known to
+    /// hold a regular file: `resume /dev/zero` is refused at once (exit 2) and leaves no lock file behind.
+    func lock(command: String, console: Console) throws -> StateLock {
+        try orInvalidInput(console) { try ReportStore.requireFile(path) }
+        return try StateLocking.lockReport(path, command: command, manifest: nil, console: console)
+    }
+
     /// The report with its journal folded in, opened for writing the outcome of this run (call with the
-    /// report's lock held).
-    func open() throws -> (ReportStore, Report) {
+    /// report's lock held). An unusable report is said on `console` and exits 2; journal lines that were
+    /// ignored are warnings.
+    func open(console: Console) throws -> (ReportStore, Report) {
         var warnings: [String] = []
-        let (store, report) = try orInvalidInput { try ReportStore.open(path, warnings: &warnings) }
-        for warning in warnings { Console.warn(warning) }
+        let (store, report) = try orInvalidInput(console) { try ReportStore.open(path, warnings: &warnings) }
+        for warning in warnings { console.warning("journal_line_ignored", warning, ["report": .string(path)]) }
         return (store, overridden(report))
     }
 
@@ -41,11 +52,11 @@ struct ReportArguments: ParsableArguments {
         return report
     }
 
-    private func orInvalidInput<T>(_ body: () throws -> T) throws -> T {
+    private func orInvalidInput<T>(_ console: Console, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch {
-            Console.printError("error: \(error)")
+            console.error("report_unusable", "\(error)", ["report": .string(report)])
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
     }

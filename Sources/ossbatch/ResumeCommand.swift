@@ -18,13 +18,30 @@ struct ResumeCommand: AsyncParsableCommand {
     var force = false
 
     @OptionGroup var execution: ExecutionOptions
+    @OptionGroup var metrics: MetricsOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "Replace the report's upload.verify: crc64, md5, both or none (md5 for a server without CRC-64).",
+            valueName: "mode"
+        )
+    )
+    var verify: String?
+
+    func validate() throws {
+        if let verify, VerifyMode(rawValue: verify) == nil {
+            throw ValidationError("--verify must be one of crc64, md5, both, none")
+        }
+    }
 
     func run() async throws {
+        let console = execution.makeConsole()
         let state = StateDirectory.resolve()
         let path = target.path
-        let reportLock = try StateLocking.lockReport(path, command: "resume", manifest: nil)
+        let reportLock = try target.lock(command: "resume", console: console)
         defer { reportLock.release() }
-        var (store, report) = try target.open()
+        var (store, report) = try target.open(console: console)
+        let metrics = MetricsReporter(options: metrics, batch: report.batchName, console: console)
         if report.status == .aborted && !force {
             let error = JobError(
                 code: "Aborted",
@@ -33,9 +50,11 @@ struct ResumeCommand: AsyncParsableCommand {
             )
             report.recordRefusedRun("resume", exitStatus: .invalidInput, error: error)
             try? store.write(report)
-            Console.printError("error: \(path): \(error.message)")
+            console.error("report_aborted", "\(path): \(error.message)", ["report": .string(path)])
+            metrics?.finish(exit: .invalidInput, report: report)
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
+        if let mode = verify.flatMap(VerifyMode.init(rawValue:)) { report.upload.verify = mode }
         let batchLock: StateLock
         do {
             batchLock = try BatchLock.acquire(
@@ -48,12 +67,14 @@ struct ResumeCommand: AsyncParsableCommand {
         } catch {
             report.recordRefusedRun("resume", exitStatus: error.exitStatus, error: error.jobError)
             try? store.write(report)
-            throw StateLocking.exit(for: error)
+            metrics?.finish(exit: error.exitStatus, report: report)
+            throw StateLocking.exit(for: error, console: console)
         }
         defer { batchLock.release() }
         // This process holds the report's lock: a run that never ended is not running.
         if let last = Report.unendedRun(status: report.status, runs: report.runs), let pid = last.pid {
-            Console.warn(
+            console.warning(
+                "previous_run_killed",
                 "the last \(last.command) of this report (pid \(pid) on \(last.host ?? "?"), started \(last.startedAt)) "
                     + "never ended: it was killed; continuing from what it recorded"
             )
@@ -63,8 +84,23 @@ struct ResumeCommand: AsyncParsableCommand {
             store: store,
             command: "resume",
             options: execution,
+            console: console,
+            metrics: metrics,
             state: state
         )
         throw ExitCode(status.rawValue)
     }
+}
+
+extension ResumeCommand: CommandWithExamples {
+    static let examples = [
+        (
+            what: "Finish what a failed, interrupted or killed run left (same keys, even a day later):",
+            command: "ossbatch resume /var/lib/ossbatch/nightly/report.json"
+        ),
+        (
+            what: "The same batch, now that LocalOSS listens on another port:",
+            command: "ossbatch resume report.json --endpoint http://127.0.0.1:9100"
+        ),
+    ]
 }

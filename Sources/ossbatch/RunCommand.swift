@@ -11,12 +11,17 @@ struct RunCommand: AsyncParsableCommand {
             The report is written before the first request and kept current (outcomes are appended to \
             REPORT.journal as they happen), so a run that fails, is interrupted or killed can be finished \
             with 'ossbatch resume REPORT'. Credentials come from --credentials-file, the manifest's \
-            target.credentials, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN. \
-            Another run of the same manifest (or resume of its batch) in progress: exit 4.
+            target.credentials, OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN, the \
+            ALIBABA_CLOUD_* variables, RRSA, the aliyun CLI's config or the ECS RAM role, in that order \
+            (docs/manifest.md); temporary ones are renewed before they expire. Another run of the same \
+            manifest (or resume of its batch) in progress: exit 4.
             """
     )
 
-    @Argument(help: "The manifest (YAML). Relative paths inside it are resolved against its directory.")
+    @Argument(
+        help: "The manifest (YAML). Relative paths inside it are resolved against its directory.",
+        completion: .file(extensions: ["yaml", "yml"])
+    )
     var manifest: String
 
     @Option(
@@ -24,7 +29,8 @@ struct RunCommand: AsyncParsableCommand {
             "Where to write the report. Default: a new file in the state directory, STATE/BATCH/reports/. "
                 + "A finished report already there is kept as PATH.prev; an unfinished one is refused.",
             valueName: "path"
-        )
+        ),
+        completion: .file(extensions: ["json"])
     )
     var report: String?
 
@@ -39,14 +45,27 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var execution: ExecutionOptions
+    @OptionGroup var metrics: MetricsOptions
 
     mutating func validate() throws {
         guard (1...100_000).contains(keepReports) else { throw ValidationError("--keep-reports must be 1 to 100000") }
     }
 
     func run() async throws {
+        let console = execution.makeConsole()
         let state = StateDirectory.resolve()
-        let plan = try target.plan(manifest)
+        let metrics = MetricsReporter(
+            options: metrics,
+            batch: Report.batchName(manifestPath: manifest),
+            console: console
+        )
+        let plan: Plan
+        do {
+            plan = try target.plan(manifest, console: console, notes: !execution.quiet)
+        } catch {
+            metrics?.finish(exit: .invalidInput, report: nil)
+            throw error
+        }
         let defaultReport = report == nil
         let reportPath: String
         do {
@@ -54,28 +73,46 @@ struct RunCommand: AsyncParsableCommand {
             reportPath =
                 try report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
                 ?? DefaultReports.newPath(batch: plan.batchName, in: state)
+            try ReportStore.prepareDirectory(for: reportPath)
         } catch {
-            Console.printError("error: cannot write the report: \(error)")
+            console.error(
+                "report_write_failed",
+                "cannot write the report: \(error)",
+                ["path": .string(report ?? state.reports(batch: plan.batchName))]
+            )
+            metrics?.finish(exit: .fatal, report: nil)
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
-        let reportLock = try StateLocking.lockReport(reportPath, command: "run", manifest: plan.manifestPath)
+        let reportLock = try StateLocking.lockReport(
+            reportPath,
+            command: "run",
+            manifest: plan.manifestPath,
+            console: console
+        )
         defer { reportLock.release() }
         let replacing: Bool
         do { replacing = try ReportReplacement.check(reportPath) } catch {
-            Console.printError("error: \(error)")
+            console.error("report_unfinished", "\(error)", ["report": .string(reportPath)])
+            metrics?.finish(exit: .invalidInput, report: nil)
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
-        if plan.jobs.isEmpty && !plan.allowEmpty {
-            Console.printError("error: the manifest selects no files (add allow_empty: true if that is fine)")
+        var initial = Report(plan: plan, planID: plan.planID)
+        if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
+            console.error("no_files", "the manifest selects no files (add allow_empty: true if that is fine)")
+            metrics?.finish(exit: .jobsFailed, report: initial)
             throw ExitCode(ExitStatus.jobsFailed.rawValue)
         }
-        var initial = Report(plan: plan, planID: plan.planID)
         let store: ReportStore
         do {
             if replacing { try ReportReplacement.keepPrevious(reportPath) }
             store = try ReportStore.create(at: reportPath)
         } catch {
-            Console.printError("error: cannot write the report: \(error)")
+            console.error(
+                "report_write_failed",
+                "cannot write the report: \(error)",
+                ["path": .string(error.path), "error": .string(error.reason)]
+            )
+            metrics?.finish(exit: .fatal, report: initial)
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
         let batchLock: StateLock
@@ -90,23 +127,38 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             initial.recordRefusedRun("run", exitStatus: error.exitStatus, error: error.jobError)
             try? store.write(initial)
-            throw StateLocking.exit(for: error)
+            metrics?.finish(exit: error.exitStatus, report: initial)
+            throw StateLocking.exit(for: error, console: console)
         }
         defer { batchLock.release() }
-        StateLocking.warnIfCrashed(batchLock)
-        if !execution.quiet {
-            Console.printError(
-                "ossbatch: \(plan.jobs.count) files, \(ByteSize.format(plan.totals.bytes)) to oss://\(plan.target.bucket) at \(plan.target.endpoint); report: \(reportPath)"
-            )
-        }
+        StateLocking.warnIfCrashed(batchLock, console: console)
         let status = await BatchRunner.execute(
             report: initial,
             store: store,
             command: "run",
             options: execution,
+            console: console,
+            metrics: metrics,
             state: state
         )
         if defaultReport { DefaultReports.prune(batch: plan.batchName, in: state, keep: keepReports) }
         throw ExitCode(status.rawValue)
     }
+}
+
+extension RunCommand: CommandWithExamples {
+    static let examples = [
+        (
+            what: "Upload a batch, the report in a state directory:",
+            command: "ossbatch run /etc/ossbatch/nightly.yaml --report /var/lib/ossbatch/nightly/report.json"
+        ),
+        (
+            what: "Unattended: credentials from a file, nothing printed unless something fails:",
+            command: "ossbatch run nightly.yaml --credentials-file /etc/ossbatch/nightly.credentials --quiet"
+        ),
+        (
+            what: "Slower for once, without editing the manifest:",
+            command: "ossbatch run nightly.yaml --set upload.bandwidth=20MB/s --set upload.concurrency=4"
+        ),
+    ]
 }

@@ -1,28 +1,117 @@
+import Foundation
+import Logging
 import OSSBatch
 
-/// The few lines printed at the end of `run` and `resume`.
+/// How `run` and `resume` end: a few lines on stdout (or, with `--output json`, one JSON object), and with
+/// JSON logs the `run_finished` record on stderr.
 struct RunSummary {
+    let command: String
     let report: Report
     let reportPath: String
+    let exitStatus: ExitStatus
     let elapsed: Duration
     let bytesSent: Int64
 
+    /// Failed jobs listed by name; the report has every one.
+    static let listedFailures = 10
+
     func text() -> String {
         let t = report.totals
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         let rate = seconds > 0 ? Int64(Double(bytesSent) / seconds) : 0
         var lines = [
-            "\(report.status.rawValue): \(t.succeeded) succeeded, \(t.skipped) skipped, \(t.failed) failed, \(t.pending) pending of \(t.jobs) files",
+            headline,
             "sent \(ByteSize.format(bytesSent)) in \(DurationText.format(seconds)) (\(ByteSize.format(rate))/s); \(ByteSize.format(t.bytesDone)) of \(ByteSize.format(t.bytes)) done",
         ]
         if let fatal = report.fatalError { lines.append("stopped: \(fatal)") }
-        let failed = report.jobs.filter { $0.outcome.status == .failed }
-        for job in failed.prefix(10) {
+        let failed = failedJobs
+        for job in failed.prefix(Self.listedFailures) {
             lines.append("  failed \(job.spec.key): \(job.outcome.error.map { "\($0)" } ?? "unknown error")")
         }
-        if failed.count > 10 { lines.append("  … and \(failed.count - 10) more (see the report)") }
+        if failed.count > Self.listedFailures {
+            lines.append("  … and \(failed.count - Self.listedFailures) more (see the report)")
+        }
+        let left = report.jobs.filter { $0.outcome.status == .skipped && $0.outcome.reason?.leavesFileBehind == true }
+        for job in left.prefix(Self.listedFailures) {
+            let what = job.outcome.reason == .unlistable ? "directory" : "file"
+            lines.append("  skipped \(job.spec.key): \(what) \(job.spec.source) \(job.outcome.reason?.rawValue ?? "")")
+        }
+        if left.count > Self.listedFailures {
+            lines.append("  … and \(left.count - Self.listedFailures) more skipped (see the report)")
+        }
         lines.append("report: \(reportPath)")
-        if report.status != .succeeded { lines.append("to continue: ossbatch resume \(reportPath)") }
+        if report.status != .succeeded { lines.append("to continue: \(resumeCommand)") }
+        if !left.isEmpty {
+            lines.append(
+                "\(left.count) skipped \(left.count == 1 ? "file is" : "files are") not in the bucket (unreadable or vanished); "
+                    + "resume does not retry them: once they can be read, run the manifest again (ossbatch run \(report.manifest))"
+            )
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The summary as one JSON object (`--output json`), keys as in docs/formats.md § The run summary.
+    func json() -> [UInt8] {
+        // A dictionary of `LogValue`s always encodes.
+        ((try? StreamingJSONEncoder().encode(fields)) ?? []) + [UInt8(ascii: "\n")]
+    }
+
+    /// The `run_finished` record: `notice` when every job is done, `warning` when interrupted, `error` else.
+    func record() -> LogRecord {
+        let level: Logger.Level
+        switch report.status {
+        case .succeeded: level = .notice
+        case .interrupted, .aborted: level = .warning
+        case .running, .failed, .fatal: level = .error
+        }
+        return LogRecord(level: level, event: "run_finished", message: headline, fields: fields)
+    }
+
+    private var headline: String {
+        let t = report.totals
+        return
+            "\(report.status.rawValue): \(t.succeeded) succeeded, \(t.skipped) skipped, \(t.failed) failed, \(t.pending) pending of \(t.jobs) files"
+    }
+
+    private var resumeCommand: String { "ossbatch resume \(reportPath)" }
+
+    private var failedJobs: [ReportJob] { report.jobs.filter { $0.outcome.status == .failed } }
+
+    private var fields: [String: LogValue] {
+        let t = report.totals
+        var fields: [String: LogValue] = [
+            "command": .string(command),
+            "batch": .string(report.batchName),
+            "status": .string(report.status.rawValue),
+            "exit_code": .number(exitStatus.rawValue),
+            "report": .string(reportPath),
+            "duration_ms": .number(elapsed.milliseconds),
+            "bytes_sent": .number(bytesSent),
+            "totals": .object([
+                "jobs": .number(t.jobs), "succeeded": .number(t.succeeded), "skipped": .number(t.skipped),
+                "failed": .number(t.failed), "pending": .number(t.pending), "bytes": .number(t.bytes),
+                "bytes_done": .number(t.bytesDone),
+            ]),
+        ]
+        if let fatal = report.fatalError { fields["fatal_error"] = .object(fatal.summaryFields) }
+        let failed = failedJobs.prefix(Self.listedFailures).map { job -> LogValue in
+            var entry: [String: LogValue] = ["key": .string(job.spec.key)]
+            if let error = job.outcome.error { entry["error"] = .object(error.summaryFields) }
+            return .object(entry)
+        }
+        if !failed.isEmpty { fields["failed_jobs"] = .array(failed) }
+        if report.status != .succeeded { fields["resume_command"] = .string(resumeCommand) }
+        return fields
+    }
+}
+
+extension JobError {
+    /// As the report writes an error: `code`, `message`, `http_status`, `request_id`, `ec`.
+    var summaryFields: [String: LogValue] {
+        var fields: [String: LogValue] = ["code": .string(code), "message": .string(message)]
+        if let httpStatus { fields["http_status"] = .number(httpStatus) }
+        if let requestID, !requestID.isEmpty { fields["request_id"] = .string(requestID) }
+        if let ec { fields["ec"] = .string(ec) }
+        return fields
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import OSSBatch
 
-/// `--endpoint`, `--bucket`, `--region`: replace the manifest's target values (shared by the commands
-/// that read a manifest).
+/// What the commands that read a manifest (`plan`, `run`) take besides it: `--endpoint`, `--bucket` and
+/// `--region` replace the manifest's target values; `--set PATH=VALUE` replaces any value for one run.
 struct TargetOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
@@ -18,14 +18,62 @@ struct TargetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Use this region instead of target.region.", valueName: "region"))
     var region: String?
 
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Replace a manifest value for this run (repeatable), e.g. upload.concurrency=4 or files[0].key_prefix=web/.",
+            valueName: "path=value"
+        ),
+        completion: .list(ManifestSetting.documentedPaths.map { $0 + "=" })
+    )
+    var settings: [String] = []
+
     var overrides: TargetOverrides { TargetOverrides(endpoint: endpoint, bucket: bucket, region: region) }
 
-    /// Plans `manifest` with these overrides; an invalid manifest prints every diagnostic and exits 2.
-    func plan(_ manifest: String) throws -> Plan {
+    /// Plans `manifest` with these overrides, placeholders resolved now (or at `OSSBATCH_NOW`), and prints
+    /// the plan's warnings (and notes, with `notes`) to `console`; an invalid manifest prints every diagnostic
+    /// there and exits 2.
+    func plan(_ manifest: String, console: Console, notes: Bool = true) throws -> Plan {
+        let plan: Plan
         do {
-            return try Planner.plan(manifestAt: manifest, overrides: overrides)
+            plan = try Planner.plan(
+                manifestAt: manifest,
+                overrides: overrides,
+                settings: try ManifestSetting.parse(settings),
+                placeholders: try PlaceholderValues.current()
+            )
         } catch {
-            throw Console.report(error)
+            throw console.report(error)
         }
+        // As many as the errors are: a tree of unreadable files must not flood the log.
+        let shown = plan.warnings.filter { notes || $0.severity != .note }
+        for warning in shown.prefix(ManifestError.printedLimit) {
+            var fields: [String: LogValue] = ["file": .string(warning.file)]
+            if let line = warning.line { fields["line"] = .number(line) }
+            if let column = warning.column { fields["column"] = .number(column) }
+            console.emit(
+                LogRecord(
+                    level: warning.severity == .note ? .info : .warning,
+                    event: warning.severity == .note ? "manifest_note" : "manifest_warning",
+                    message: warning.message,
+                    fields: fields,
+                    text: warning.description,
+                    timestamped: false
+                )
+            )
+        }
+        let unshown = shown.count - ManifestError.printedLimit
+        if unshown > 0 {
+            console.emit(
+                LogRecord(
+                    level: .warning,
+                    event: "manifest_warnings_unshown",
+                    message: "… and \(unshown) more warnings (ossbatch plan --json lists every skipped file)",
+                    fields: ["count": .number(unshown)],
+                    timestamped: false
+                )
+            )
+        }
+        return plan
     }
 }

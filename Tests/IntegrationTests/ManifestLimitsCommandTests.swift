@@ -21,13 +21,13 @@ import Testing
         return (dir, url.path)
     }
 
-    @Test func aRetryDelayOfNoSaneMeaningIsAnErrorAtPlan() throws {
+    @Test func aRetryDelayOfNoSaneMeaningIsAnErrorAtPlan() async throws {
         for value in ["99999999999999999999999", "20000000000s"] {
             let (dir, manifest) = try makeManifest(
                 Self.head + "upload:\n  retries: {base_delay: \(value)}\nfiles:\n  - source: data/\n"
             )
             defer { dir.remove() }
-            let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+            let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
             #expect(result.exitCode == 2)
             #expect(
                 result.stderr == """
@@ -39,12 +39,12 @@ import Testing
         }
     }
 
-    @Test func sizesOutsideOSSLimitsNameTheRange() throws {
+    @Test func sizesOutsideOSSLimitsNameTheRange() async throws {
         let (dir, manifest) = try makeManifest(
             Self.head + "upload:\n  part_size: 8GiB\n  multipart_threshold: 6GiB\nfiles:\n  - source: data/\n"
         )
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
@@ -52,32 +52,33 @@ import Testing
         #expect(lines[1].hasPrefix("\(manifest):5:24: error: 'multipart_threshold' must be between 1B and 5GiB"))
     }
 
-    @Test func bytesThatAreNotUTF8HaveAPosition() throws {
+    @Test func bytesThatAreNotUTF8HaveAPosition() async throws {
         let (dir, manifest) = try makeManifest(bytes: Array((Self.head + "files:\n  - source: d").utf8) + [0xFF, 0x0A])
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("\(manifest):4:14: error: byte 0xFF is not valid UTF-8"))
     }
 
-    @Test func controlCharactersHaveAPosition() throws {
+    @Test func controlCharactersHaveAPosition() async throws {
         let (dir, manifest) = try makeManifest(Self.head + "files:\n  - source: \"data/\u{1B}\"\n")
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("\(manifest):4:19: error: control character U+001B is not allowed in YAML"))
     }
 
-    @Test func twoHundredThousandAliasedEntriesAreOneLineAndFast() throws {
+    @Test func twoHundredThousandAliasedEntriesAreOneLineAndFast() async throws {
         let (dir, manifest) = try makeManifest(
             Self.head + "files:\n  - &e {source: data/, key_prefix: x/}\n"
                 + String(repeating: "  - *e\n", count: 200_000)
         )
         defer { dir.remove() }
         let started = ContinuousClock.now
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
-        // Was 27 s (release) and 1.2 million lines; a debug build now takes about a second.
-        #expect(ContinuousClock.now - started < .seconds(20))
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
+        // Was 27 s (release; 2 min debug) and 1.2 million lines; a debug build now takes about a second. The
+        // bound only tells the two apart, with room for a loaded CI machine: the line count is the sharp check.
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(result.exitCode == 2)
         #expect(
             result.stderr == """
@@ -88,11 +89,11 @@ import Testing
         )
     }
 
-    @Test func atMostTwentyDiagnosticsArePrintedThenACount() throws {
+    @Test func atMostTwentyDiagnosticsArePrintedThenACount() async throws {
         let entries = (0..<25).map { "  - source: missing-\($0).txt\n" }.joined()
         let (dir, manifest) = try makeManifest(Self.head + "files:\n" + entries)
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 22)
@@ -101,10 +102,10 @@ import Testing
         #expect(lines[21] == "25 errors in the manifest; nothing was sent")
     }
 
-    @Test func anEndpointFlagThatIsNotAnEndpointIsACommandLineError() throws {
+    @Test func anEndpointFlagThatIsNotAnEndpointIsACommandLineError() async throws {
         let (dir, manifest) = try makeManifest(Self.head + "files:\n  - source: data/\n")
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest, "--endpoint", "ftp://x"])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest, "--endpoint", "ftp://x"])
         #expect(result.exitCode == 2)
         #expect(
             result.stderr == """
@@ -115,10 +116,13 @@ import Testing
         )
     }
 
-    @Test func anEndpointFlagWithoutADerivableRegionAsksForTheRegionFlag() throws {
+    @Test func anEndpointFlagWithoutADerivableRegionAsksForTheRegionFlag() async throws {
         let (dir, manifest) = try makeManifest(Self.head + "files:\n  - source: data/\n")
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest, "--endpoint", "https://storage.example.com"])
+        let result = try await ProcessRunner.run(
+            ossbatch,
+            ["plan", manifest, "--endpoint", "https://storage.example.com"]
+        )
         #expect(result.exitCode == 2)
         #expect(
             result.stderr == """
@@ -127,24 +131,27 @@ import Testing
 
                 """
         )
-        let fixed = try ProcessRunner.run(
+        let fixed = try await ProcessRunner.run(
             ossbatch,
             ["plan", manifest, "--endpoint", "https://storage.example.com", "--region", "r1"]
         )
         #expect(fixed.exitCode == 0)
     }
 
-    @Test func resumeRefusesAnEndpointFlagThatIsNotAnEndpoint() throws {
-        let result = try ProcessRunner.run(ossbatch, ["resume", "/nonexistent/report.json", "--endpoint", "ftp://x"])
+    @Test func resumeRefusesAnEndpointFlagThatIsNotAnEndpoint() async throws {
+        let result = try await ProcessRunner.run(
+            ossbatch,
+            ["resume", "/nonexistent/report.json", "--endpoint", "ftp://x"]
+        )
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("Error: --endpoint 'ftp://x' is not an endpoint"))
     }
 
-    @Test func aProgressIntervalThatCannotBeADurationIsAUsageError() throws {
+    @Test func aProgressIntervalThatCannotBeADurationIsAUsageError() async throws {
         let (dir, manifest) = try makeManifest(Self.head + "files:\n  - source: data/\n")
         defer { dir.remove() }
         for value in ["1e300", "0", "nan"] {
-            let result = try ProcessRunner.run(ossbatch, ["run", manifest, "--progress-interval", value])
+            let result = try await ProcessRunner.run(ossbatch, ["run", manifest, "--progress-interval", value])
             #expect(result.exitCode == 2, "\(value)")
             #expect(result.stderr.contains("--progress-interval must be more than 0 and at most 86400 seconds"))
         }

@@ -43,18 +43,19 @@ final class OSSClientHarness: Sendable {
     static func start(
         secret clientSecret: String = secret,
         signature: SignatureVersion = .v4,
-        attempts: Int = 4
+        attempts: Int = 4,
+        configure: (inout LocalOSSConfiguration) -> Void = { _ in }
     ) async throws -> OSSClientHarness {
         let directory = try TemporaryDirectory("ossclient")
-        let server = try LocalOSSServer(
-            configuration: LocalOSSConfiguration(
-                dataDirectory: directory.url.appendingPathComponent("data"),
-                buckets: [bucket],
-                accessKeys: [keyID: secret],
-                region: "cn-hangzhou",
-                callbackTimeout: 1
-            )
+        var serverConfiguration = LocalOSSConfiguration(
+            dataDirectory: directory.url.appendingPathComponent("data"),
+            buckets: [bucket],
+            accessKeys: [keyID: secret],
+            region: "cn-hangzhou",
+            callbackTimeout: 1
         )
+        configure(&serverConfiguration)
+        let server = try LocalOSSServer(configuration: serverConfiguration)
         let port = try await server.start()
         let http = CurlHTTPClient()
         let events = RetryEvents()

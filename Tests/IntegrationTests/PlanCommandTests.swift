@@ -34,10 +34,10 @@ import Testing
         return (dir, manifest.path)
     }
 
-    @Test func summaryShowsTargetAndTotals() throws {
+    @Test func summaryShowsTargetAndTotals() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 0)
         #expect(result.stderr == "")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -56,15 +56,18 @@ import Testing
                 "  single puts:    3",
                 "  multipart jobs: 1",
                 "  parts:          3",
+                "Entries",
+                "  source 'tree/' (line 9): 3 files",
+                "  source 'notes.md' (line 11): 1 file",
                 "",
             ]
         )
     }
 
-    @Test func overridesSwitchTheTargetToLocalOSS() throws {
+    @Test func overridesSwitchTheTargetToLocalOSS() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             ossbatch,
             [
                 "plan", manifest, "--endpoint", "http://127.0.0.1:39001",
@@ -79,10 +82,10 @@ import Testing
         )
     }
 
-    @Test func jsonListsEveryJobSortedByKey() throws {
+    @Test func jsonListsEveryJobSortedByKey() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest, "--json"])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest, "--json"])
         #expect(result.exitCode == 0)
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let jobs = document?["jobs"] as? [[String: Any]] ?? []
@@ -105,13 +108,13 @@ import Testing
         #expect((document?["totals"] as? [String: Any])?["files"] as? Int == 4)
         #expect((document?["plan_id"] as? String)?.count == 64)
         // Stable output: the same plan prints the same bytes.
-        #expect(try ProcessRunner.run(ossbatch, ["plan", manifest, "--json"]).stdout == result.stdout)
+        #expect(try await ProcessRunner.run(ossbatch, ["plan", manifest, "--json"]).stdout == result.stdout)
     }
 
-    @Test func invalidManifestPrintsEveryDiagnosticAndExits2() throws {
+    @Test func invalidManifestPrintsEveryDiagnosticAndExits2() async throws {
         let (dir, manifest) = try makeBatch("  - source: missing.txt\n    contnet_type: text/plain\n")
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         #expect(result.stdout == "")
         #expect(
@@ -123,12 +126,12 @@ import Testing
         )
     }
 
-    @Test func plannerErrorsPointAtTheirNodesAndExit2() throws {
+    @Test func plannerErrorsPointAtTheirNodesAndExit2() async throws {
         let (dir, manifest) = try makeBatch(
             "  - source: missing.txt\n  - glob: \"tree/*.none\"\n  - source: tree/a.txt\n    key: docs/notes.md\n"
         )
         defer { dir.remove() }
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
@@ -139,32 +142,32 @@ import Testing
         #expect(lines[3] == "3 errors in the manifest; nothing was sent")
     }
 
-    @Test func emptyManifestExits2AtLine1() throws {
+    @Test func emptyManifestExits2AtLine1() async throws {
         let dir = try TemporaryDirectory("plan-cli")
         defer { dir.remove() }
         let manifest = try dir.write("empty.yaml", "").path
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("\(manifest):1:1: error: the manifest is empty"))
     }
 
-    @Test func tabIndentationExits2AtTheTab() throws {
+    @Test func tabIndentationExits2AtTheTab() async throws {
         let dir = try TemporaryDirectory("plan-cli")
         defer { dir.remove() }
         let manifest = try dir.write("tab.yaml", "version: 1\ntarget:\n\tbucket: b\n").path
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("\(manifest):3:1: error: tab character in indentation"))
     }
 
-    @Test func usageErrorsExit2() throws {
-        let result = try ProcessRunner.run(ossbatch, ["plan"])
+    @Test func usageErrorsExit2() async throws {
+        let result = try await ProcessRunner.run(ossbatch, ["plan"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("Missing expected argument '<manifest>'"))
-        #expect(try ProcessRunner.run(ossbatch, ["plan", "x.yaml", "--no-such-flag"]).exitCode == 2)
+        #expect(try await ProcessRunner.run(ossbatch, ["plan", "x.yaml", "--no-such-flag"]).exitCode == 2)
     }
 
-    @Test func zeroSelectedFilesWarnsAndExits0() throws {
+    @Test func zeroSelectedFilesWarnsAndExits0WhenTheEntryIsOptional() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }
         try dir.write(
@@ -175,30 +178,76 @@ import Testing
             files:
               - source: tree/
                 include: ["*.none"]
+                optional: true
 
             """
         )
-        let result = try ProcessRunner.run(ossbatch, ["plan", manifest])
+        let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 0)
         #expect(result.stdout.contains("  files:          0\n"))
+        #expect(result.stderr.contains("\(manifest):4:13: warning: source 'tree/' selects no files"))
         #expect(result.stderr.contains("warning: the manifest selects no files"))
     }
 
-    @Test func planHelpIsStable() throws {
-        let result = try ProcessRunner.run(ossbatch, ["plan", "--help"], environment: ["COLUMNS": "80"])
+    /// An empty directory and an empty glob are alike: an error unless the entry is optional or the
+    /// manifest allows an empty batch, then a warning.
+    @Test func anEntrySelectingNothingIsAnErrorUnlessOptionalOrAllowedEmpty() async throws {
+        let (dir, manifest) = try makeBatch()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(
+            at: dir.url.appendingPathComponent("empty"),
+            withIntermediateDirectories: true
+        )
+        let entries = """
+              - source: tree/
+              - source: empty/
+              - glob: "tree/*.none"
+
+            """
+        let head = "version: 1\ntarget: {endpoint: http://127.0.0.1:9000, bucket: quickstart, region: local}\n"
+        try dir.write("batch.yaml", head + "files:\n" + entries)
+        let strict = try await ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(strict.exitCode == 2)
+        let lines = strict.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(strict.stderr)")
+        #expect(lines.first?.hasPrefix("\(manifest):5:13: error: source 'empty/' selects no files") == true)
+        #expect(
+            lines.dropFirst().first?.hasPrefix("\(manifest):6:11: error: glob 'tree/*.none' matches no files") == true
+        )
+        #expect(strict.stderr.contains("add 'optional: true' to the entry"))
+
+        try dir.write("batch.yaml", head + "allow_empty: true\nfiles:\n" + entries)
+        let allowed = try await ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(allowed.exitCode == 0, "\(allowed.stderr)")
+        #expect(allowed.stderr.contains("\(manifest):6:13: warning: source 'empty/' selects no files"))
+        #expect(allowed.stderr.contains("\(manifest):7:11: warning: glob 'tree/*.none' matches no files"))
+
+        let optional = entries.replacingOccurrences(of: "empty/\n", with: "empty/\n    optional: true\n")
+            .replacingOccurrences(of: "none\"\n", with: "none\"\n    optional: true\n")
+        try dir.write("batch.yaml", head + "files:\n" + optional)
+        let optionalResult = try await ProcessRunner.run(ossbatch, ["plan", manifest])
+        #expect(optionalResult.exitCode == 0, "\(optionalResult.stderr)")
+        #expect(optionalResult.stderr.contains("\(manifest):5:13: warning: source 'empty/' selects no files"))
+        #expect(optionalResult.stderr.contains("\(manifest):7:11: warning: glob 'tree/*.none' matches no files"))
+        #expect(optionalResult.stdout.contains("  files:          3\n"))
+    }
+
+    @Test func planHelpIsStable() async throws {
+        let result = try await ProcessRunner.run(ossbatch, ["plan", "--help"], environment: ["COLUMNS": "80"])
         #expect(result.exitCode == 0)
         #expect(
             result.stdout == """
                 OVERVIEW: Validate a manifest and show what would be uploaded, without sending
                 anything.
 
-                Prints the target and totals (files, bytes, single puts, multipart jobs,
-                parts). With --json, prints the whole plan, every job included, as JSON on
-                stdout. Problems are printed as FILE:LINE:COLUMN: error: MESSAGE on stderr, all
-                at once (the first 20, then how many more). Exits 0 when the manifest is valid
-                and 2 when it is not.
+                Prints the target, the totals (files, bytes, single puts, multipart jobs,
+                parts) and what each entry selected and passed over. With --json, prints the
+                whole plan, every job included, as JSON on stdout. Problems are printed as
+                FILE:LINE:COLUMN: error: MESSAGE on stderr, all at once (the first 20, then how
+                many more), warnings likewise. Exits 0 when the manifest is valid and 2 when it
+                is not.
 
-                USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>]
+                USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>] [--set <path=value> ...]
 
                 ARGUMENTS:
                   <manifest>              The manifest (YAML). Relative paths inside it are
@@ -211,23 +260,34 @@ import Testing
                                           http://127.0.0.1:9000).
                   --bucket <name>         Use this bucket instead of target.bucket.
                   --region <region>       Use this region instead of target.region.
+                  --set <path=value>      Replace a manifest value for this run (repeatable),
+                                          e.g. upload.concurrency=4 or files[0].key_prefix=web/.
                   --version               Show the version.
                   -h, --help              Show help information.
 
+                EXAMPLES:
+                  # The target, the resolved keys and the totals:
+                  ossbatch plan /etc/ossbatch/nightly.yaml
+
+                  # Every job as JSON, keys as they would be on 2 December 2026 at 03:00 UTC:
+                  OSSBATCH_NOW=2026-12-02T03:00:00Z ossbatch plan nightly.yaml --json
+
+                  # The same manifest against LocalOSS, with a one-off key prefix:
+                  ossbatch plan nightly.yaml --endpoint http://127.0.0.1:9000 --set 'files[0].key_prefix=test/'
 
                 """
         )
     }
 
-    @Test func rootHelpListsPlanAndTheExitCodes() throws {
-        let result = try ProcessRunner.run(ossbatch, ["--help"], environment: ["COLUMNS": "80"])
+    @Test func rootHelpListsPlanAndTheExitCodes() async throws {
+        let result = try await ProcessRunner.run(ossbatch, ["--help"], environment: ["COLUMNS": "80"])
         #expect(result.exitCode == 0)
         #expect(
             result.stdout.hasPrefix("OVERVIEW: Upload large batches of local files to Alibaba Cloud OSS, resumably.\n")
         )
         #expect(
             result.stdout.contains(
-                "Exit codes: 0 success, 1 some jobs failed, 2 invalid manifest or usage, 3 fatal\nerror, 130 interrupted."
+                "Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid\nmanifest or usage, 3 fatal error, 130 interrupted."
             )
         )
         #expect(

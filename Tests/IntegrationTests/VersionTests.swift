@@ -17,8 +17,8 @@ import Testing
     }
 
     /// `git rev-parse --short=7 HEAD` of the package, or nil without git or outside a work tree.
-    static func gitCommit() throws -> String? {
-        let result = try ProcessRunner.run(
+    static func gitCommit() async throws -> String? {
+        let result = try await ProcessRunner.run(
             URL(fileURLWithPath: "/usr/bin/env"),
             ["git", "-C", packageDirectory.path, "rev-parse", "--short=7", "HEAD"]
         )
@@ -27,13 +27,13 @@ import Testing
     }
 
     @Test(arguments: ["ossbatch", "local-oss"])
-    func versionIsTheVersionFileAndTheCommitTheBinaryWasBuiltFrom(product: String) throws {
-        let result = try ProcessRunner.run(Products.url(product), ["--version"])
+    func versionIsTheVersionFileAndTheCommitTheBinaryWasBuiltFrom(product: String) async throws {
+        let result = try await ProcessRunner.run(Products.url(product), ["--version"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let printed = result.stdout.trimmingCharacters(in: .newlines)
         let number = try Self.versionNumber
         #expect(number.first?.isNumber == true)
-        if let commit = try Self.gitCommit() {
+        if let commit = try await Self.gitCommit() {
             // "-dirty" when built from a tree with local changes (a developer's; never CI's clean clone).
             #expect(
                 printed == "\(product) \(number) (commit \(commit))"
@@ -46,7 +46,7 @@ import Testing
     }
 
     /// Runs the stamp script on a copy of VERSION and the script in `directory` and returns what it wrote.
-    private func stamp(in directory: TemporaryDirectory, path: String? = nil) throws -> String {
+    private func stamp(in directory: TemporaryDirectory, path: String? = nil) async throws -> String {
         let package = directory.url.appendingPathComponent("package")
         try FileManager.default.createDirectory(
             at: package.appendingPathComponent("scripts"),
@@ -59,7 +59,7 @@ import Testing
             )
         }
         let output = directory.url.appendingPathComponent("BuildVersion.swift")
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             URL(fileURLWithPath: "/bin/sh"),
             [package.appendingPathComponent("scripts/version-stamp.sh").path, package.path, output.path],
             environment: path.map { ["PATH": $0] } ?? [:]
@@ -68,15 +68,15 @@ import Testing
         return try String(contentsOf: output, encoding: .utf8)
     }
 
-    @Test func withoutGitHistoryTheCommitIsUnknown() throws {
+    @Test func withoutGitHistoryTheCommitIsUnknown() async throws {
         let dir = try TemporaryDirectory("stamp")
         defer { dir.remove() }
-        let text = try stamp(in: dir)
+        let text = try await stamp(in: dir)
         #expect(text.contains("static let number = \"\(try Self.versionNumber)\""))
         #expect(text.contains("static let commit = \"unknown\""))
     }
 
-    @Test func aTarballUnpackedInsideAnotherRepositoryDoesNotTakeItsCommit() throws {
+    @Test func aTarballUnpackedInsideAnotherRepositoryDoesNotTakeItsCommit() async throws {
         let dir = try TemporaryDirectory("stamp")
         defer { dir.remove() }
         // An outer repository with a commit, so its HEAD resolves from inside the unpacked tree.
@@ -87,38 +87,38 @@ import Testing
                 "-m", "outer",
             ],
         ] {
-            let git = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["git"] + arguments)
+            let git = try await ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["git"] + arguments)
             try #require(git.exitCode == 0, "\(git.stderr)")
         }
-        #expect(try stamp(in: dir).contains("static let commit = \"unknown\""))
+        await #expect(try stamp(in: dir).contains("static let commit = \"unknown\""))
     }
 
-    @Test func withoutAGitProgramTheCommitIsUnknown() throws {
+    @Test func withoutAGitProgramTheCommitIsUnknown() async throws {
         let dir = try TemporaryDirectory("stamp")
         defer { dir.remove() }
         // A PATH with the script's tools but no git.
         let bin = dir.url.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         for tool in ["cat", "mv"] {
-            let which = try ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "command -v \(tool)"])
+            let which = try await ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "command -v \(tool)"])
             let target = which.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             try FileManager.default.createSymbolicLink(
                 atPath: bin.appendingPathComponent(tool).path,
                 withDestinationPath: target
             )
         }
-        #expect(try stamp(in: dir, path: bin.path).contains("static let commit = \"unknown\""))
+        await #expect(try stamp(in: dir, path: bin.path).contains("static let commit = \"unknown\""))
     }
 
-    @Test func anUnchangedStampLeavesTheFileUntouchedSoNothingRecompiles() throws {
+    @Test func anUnchangedStampLeavesTheFileUntouchedSoNothingRecompiles() async throws {
         let dir = try TemporaryDirectory("stamp")
         defer { dir.remove() }
         let output = dir.url.appendingPathComponent("BuildVersion.swift")
-        let first = try stamp(in: dir)
+        let first = try await stamp(in: dir)
         let old = Date(timeIntervalSince1970: 1_000_000)
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: output.path)
         try FileManager.default.removeItem(at: dir.url.appendingPathComponent("package"))
-        #expect(try stamp(in: dir) == first)
+        await #expect(try stamp(in: dir) == first)
         let modified = try FileManager.default.attributesOfItem(atPath: output.path)[.modificationDate] as? Date
         #expect(modified == old)
     }

@@ -124,7 +124,9 @@ import Glibc
                 #expect(put.xml("Code") == "CallbackFailed")
                 #expect(put.xml("Message")?.contains("no reply within") == true, "\(put.text)")
                 #expect(receiver.received?.body == "x=4")
-                #expect(waited >= .milliseconds(900) && waited < .seconds(5), "\(waited)")
+                // The upper bound only tells "gave up after the timeout" from "waited for a receiver that never
+                // answers" (forever), with room for a loaded machine.
+                #expect(waited >= .milliseconds(900) && waited < .seconds(30), "\(waited)")
             }
         )
     }

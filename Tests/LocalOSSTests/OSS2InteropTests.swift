@@ -112,4 +112,81 @@ import Testing
         #expect(outcome.get)
         #expect(await server.terminate() == 0)
     }
+
+    static let noCRC64Script = #"""
+        import json, sys, oss2
+        port, key_id, secret = sys.argv[1], sys.argv[2], sys.argv[3]
+        bucket = oss2.Bucket(oss2.AuthV4(key_id, secret), 'http://127.0.0.1:' + port, 'interop',
+                             region='cn-hangzhou', enable_crc=False)
+        out = {}
+        small = bytes(range(256)) * 40
+        r = bucket.put_object('plain.bin', small)
+        out['put'] = {'status': r.status, 'crc_header': 'x-oss-hash-crc64ecma' in r.headers}
+        key = 'multi.bin'
+        upload_id = bucket.init_multipart_upload(key).upload_id
+        part1 = bytes((i * 7) % 251 for i in range(102400 + 3))
+        part2 = b'tail' * 100
+        p1 = bucket.upload_part(key, upload_id, 1, part1)
+        p2 = bucket.upload_part(key, upload_id, 2, part2)
+        out['part_crc_header'] = 'x-oss-hash-crc64ecma' in p1.headers
+        try:
+            bucket.list_parts(key, upload_id)
+            out['list_parts'] = 200
+        except oss2.exceptions.OssError as e:
+            out['list_parts'] = e.status
+        try:
+            list(oss2.MultipartUploadIterator(bucket))
+            out['list_uploads'] = 200
+        except oss2.exceptions.OssError as e:
+            out['list_uploads'] = e.status
+        done = bucket.complete_multipart_upload(key, upload_id, [oss2.models.PartInfo(1, p1.etag), oss2.models.PartInfo(2, p2.etag)])
+        out['complete'] = {'status': done.status, 'crc_header': 'x-oss-hash-crc64ecma' in done.headers}
+        head = bucket.head_object(key)
+        out['head'] = {'length': head.content_length, 'crc_header': 'x-oss-hash-crc64ecma' in head.headers}
+        out['get'] = bucket.get_object(key).read() == part1 + part2 and bucket.get_object('plain.bin').read() == small
+        print(json.dumps(out))
+        """#
+
+    struct NoCRC64Outcome: Decodable {
+        struct Answer: Decodable {
+            var status: Int
+            var crc_header: Bool
+        }
+        struct Head: Decodable {
+            var length: Int
+            var crc_header: Bool
+        }
+        var put: Answer
+        var part_crc_header: Bool
+        var list_parts: Int
+        var list_uploads: Int
+        var complete: Answer
+        var head: Head
+        var get: Bool
+    }
+
+    /// `local-oss --no-crc64` with oss2's CRC checking off: a second client for servers without CRC-64.
+    @Test func oss2WithoutCRCCheckingUploadsToLocalOSSWithoutCRC64AndMeets501ForListings() async throws {
+        let dir = try TemporaryDirectory("oss2-nocrc")
+        defer { dir.remove() }
+        let keyFile = try dir.write("keys", "LTAIoss2interop:oss2-secret/with+chars=\n")
+        let server = try await LocalOSSProcess(arguments: [
+            "--port", "0", "--data", dir.path + "/data", "--bucket", "interop",
+            "--access-key-file", keyFile.path, "--region", "cn-hangzhou", "--no-crc64",
+        ])
+        defer { server.kill9() }
+        let result = try await TestHTTP.runProcess(
+            "/usr/bin/env",
+            ["python3", "-c", Self.noCRC64Script, "\(server.port)", "LTAIoss2interop", "oss2-secret/with+chars="]
+        )
+        #expect(result.status == 0, "oss2 run failed: \(result.stderr)")
+        let outcome = try JSONDecoder().decode(NoCRC64Outcome.self, from: Data(result.stdout.utf8))
+        #expect(outcome.put.status == 200 && !outcome.put.crc_header)
+        #expect(!outcome.part_crc_header)
+        #expect(outcome.list_parts == 501 && outcome.list_uploads == 501)
+        #expect(outcome.complete.status == 200 && !outcome.complete.crc_header)
+        #expect(outcome.head.length == 102_403 + 400 && !outcome.head.crc_header)
+        #expect(outcome.get)
+        #expect(await server.terminate() == 0)
+    }
 }

@@ -24,7 +24,7 @@ import Testing
 
     private func resolveError(_ resolver: CredentialsResolver) -> CredentialsError? {
         do {
-            let credentials = try resolver.resolve()
+            let credentials = try resolver.resolvedStatic()
             Issue.record("expected an error, got \(credentials)")
             return nil
         } catch {
@@ -39,7 +39,7 @@ import Testing
             environment: [
                 "OSS_ACCESS_KEY_ID": "LTAIenv", "OSS_ACCESS_KEY_SECRET": Self.secret, "OSS_SESSION_TOKEN": Self.token,
             ]
-        ).resolve()
+        ).resolvedStatic()
         #expect(
             withToken == Credentials(accessKeyID: "LTAIenv", accessKeySecret: Self.secret, securityToken: Self.token)
         )
@@ -48,7 +48,7 @@ import Testing
             environment: [
                 "OSS_ACCESS_KEY_ID": "LTAIenv", "OSS_ACCESS_KEY_SECRET": Self.secret, "OSS_SESSION_TOKEN": "",
             ]
-        ).resolve()
+        ).resolvedStatic()
         #expect(emptyToken.securityToken == nil)
     }
 
@@ -57,7 +57,9 @@ import Testing
             [:], ["OSS_ACCESS_KEY_ID": "LTAIenv"], ["OSS_ACCESS_KEY_SECRET": Self.secret],
             ["OSS_ACCESS_KEY_ID": "", "OSS_ACCESS_KEY_SECRET": Self.secret],
         ] {
-            let error = try #require(resolveError(CredentialsResolver(manifestSource: nil, environment: environment)))
+            // The last source of the chain, the ECS metadata service, is off: otherwise it is the choice left.
+            let offECS = environment.merging(["ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"]) { a, _ in a }
+            let error = try #require(resolveError(CredentialsResolver(manifestSource: nil, environment: offECS)))
             for place in ["OSS_ACCESS_KEY_ID", "OSS_ACCESS_KEY_SECRET", "--credentials-file", "target.credentials"] {
                 #expect(error.message.contains(place), "\(error)")
             }
@@ -81,14 +83,15 @@ import Testing
         let source = CredentialsSource(file: manifest)
         #expect(
             try CredentialsResolver(commandLineFile: cli, manifestSource: source, environment: environment)
-                .resolve().accessKeyID == "LTAIcli"
+                .resolvedStatic().accessKeyID == "LTAIcli"
         )
         #expect(
-            try CredentialsResolver(manifestSource: source, environment: environment).resolve().accessKeyID
+            try CredentialsResolver(manifestSource: source, environment: environment).resolvedStatic().accessKeyID
                 == "LTAImanifest"
         )
         #expect(
-            try CredentialsResolver(manifestSource: nil, environment: environment).resolve().accessKeyID == "LTAIenv"
+            try CredentialsResolver(manifestSource: nil, environment: environment).resolvedStatic().accessKeyID
+                == "LTAIenv"
         )
     }
 
@@ -109,7 +112,7 @@ import Testing
                 access_key_secret = s-prod
                 """
         )
-        func id(_ resolver: CredentialsResolver) throws -> String { try resolver.resolve().accessKeyID }
+        func id(_ resolver: CredentialsResolver) throws -> String { try resolver.resolvedStatic().accessKeyID }
         let staging = CredentialsSource(file: file, profile: "staging")
         #expect(
             try id(CredentialsResolver(commandLineFile: file, manifestSource: nil, environment: [:])) == "LTAIdefault"
@@ -140,7 +143,7 @@ import Testing
                 text: "[default]\naccess_key_id = LTAIfile\naccess_key_secret = \(Self.secret)\n\(key) = \(value)\n"
             )
             let credentials = try CredentialsResolver(commandLineFile: file, manifestSource: nil, environment: [:])
-                .resolve()
+                .resolvedStatic()
             #expect(
                 credentials
                     == Credentials(accessKeyID: "LTAIfile", accessKeySecret: Self.secret, securityToken: expected)
@@ -172,7 +175,7 @@ import Testing
         )
         #expect(
             try CredentialsResolver(commandLineFile: readOnly, manifestSource: nil, environment: [:])
-                .resolve().accessKeyID == "LTAIfile"
+                .resolvedStatic().accessKeyID == "LTAIfile"
         )
     }
 
@@ -216,5 +219,18 @@ import Testing
         let binary = try dir.write("binary", Data([0x5B, 0x64, 0x5D, 0x0A, 0xFF, 0xFE, 0x80])).path
         #expect(chmod(binary, 0o600) == 0)
         #expect(try message(binary) == "credentials file \(binary) cannot be read as UTF-8 text")
+    }
+}
+
+extension CredentialsResolver {
+    /// The key pair of a source that holds one (environment, credentials file, aliyun CLI profile); these tests
+    /// cover only those sources (the network ones are CredentialSourcesTests').
+    fileprivate func resolvedStatic() throws(CredentialsError) -> Credentials {
+        switch try resolve() {
+        case .environment(let credentials, _), .file(let credentials, _, _), .cliProfile(let credentials, _, _):
+            return credentials
+        case let other:
+            throw CredentialsError(message: "expected a key pair, got \(other)")
+        }
     }
 }

@@ -29,4 +29,26 @@ import Testing
         #expect(GlobPattern("*.tmp").matches("deep/down/x.tmp"))
         #expect(!GlobPattern("*.tmp", anchored: true).matches("deep/down/x.tmp"))
     }
+
+    @Test func aPatternCoversADirectoryWhenItMatchesEveryPathBelowIt() {
+        #expect(GlobPattern("tmp/**", anchored: true).matchesEverything(below: "tmp"))
+        #expect(GlobPattern("**/tmp/**").matchesEverything(below: "a/b/tmp"))
+        #expect(GlobPattern("**").matchesEverything(below: "x"))
+        #expect(GlobPattern("**/tmp/**").matchesEverything(below: "tmp/deeper"))
+        #expect(!GlobPattern("**/tmp/**").matchesEverything(below: "a/tmpx"))
+        #expect(!GlobPattern("*.log").matchesEverything(below: "logs"))
+        #expect(!GlobPattern("tmp/*", anchored: true).matchesEverything(below: "tmp"))  // files only, not deeper
+        #expect(!GlobPattern("tmp", anchored: true).matchesEverything(below: "tmp"))
+    }
+
+    @Test func aPatternMayMatchBelowADirectoryOnlyWhenItsPrefixFits() {
+        #expect(GlobPattern("*/*.csv", anchored: true).mayMatch(below: "2026"))
+        #expect(!GlobPattern("*.csv", anchored: true).mayMatch(below: "2026"))
+        #expect(!GlobPattern("a/*.csv", anchored: true).mayMatch(below: "b"))
+        #expect(GlobPattern("a/b/*.csv", anchored: true).mayMatch(below: "a"))
+        #expect(GlobPattern("a/b/*.csv", anchored: true).mayMatch(below: "a/b"))
+        #expect(!GlobPattern("a/b/*.csv", anchored: true).mayMatch(below: "a/b/c"))
+        #expect(GlobPattern("logs/**/*.gz", anchored: true).mayMatch(below: "logs/x/y"))
+        #expect(GlobPattern("*.log").mayMatch(below: "anything/at/all"))
+    }
 }

@@ -180,10 +180,10 @@ import Testing
         #expect(d.allSatisfy { $0.message.contains("must not start with '/'") })
     }
 
-    @Test func fileNameWithInvalidUTF8IsAnErrorWithTheEscapedPath() throws {
+    @Test func fileNameWithInvalidUTF8IsAnErrorWithTheEscapedPath() async throws {
         let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n")
         defer { f.remove() }
-        let made = try ProcessRunner.run(
+        let made = try await ProcessRunner.run(
             URL(fileURLWithPath: "/bin/sh"),
             ["-c", "touch \"$(printf 'data/bad\\377name.txt')\""],
             currentDirectory: f.directory.url
@@ -215,7 +215,7 @@ import Testing
         let d = f.diagnostics()
         #expect(positions(d) == [Position(line: nil, column: nil)])
         #expect(d.first?.message.contains("limited to 8.0 MiB") == true)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test func secretFieldSaysWhereCredentialsGo() throws {

@@ -76,6 +76,32 @@ struct ReportStoreTests {
         #expect(Self.header(loaded) == Self.header(report))
     }
 
+    /// Server-side encryption and an ECS-role credentials source are part of what `resume` must redo exactly:
+    /// a report that dropped them would upload unencrypted, or look for a credentials file that never was.
+    @Test func encryptionOptionsAndAnECSRoleSourceReadBackAsWritten() throws {
+        let dir = try TemporaryDirectory("report-sse")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        var plan = ReportStoreTests.plan(jobs: 3, dir: dir.path)
+        plan.credentials = CredentialsSource(ecsRAMRole: "uploader")
+        let encrypted = ObjectOptions(serverSideEncryption: .kms, sseKMSKeyID: "key-1", sseDataEncryption: .sm4)
+        plan.jobs = JobList(
+            plan.jobs.map { job in
+                var job = job
+                job.options = encrypted
+                return job
+            }
+        )
+        let report = Report(plan: plan, planID: "id")
+        try ReportStore.create(at: path).write(report)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(#""server_side_encryption":"KMS","sse_kms_key_id":"key-1","sse_data_encryption":"SM4""#))
+        #expect(text.contains(#""ecs_ram_role":"uploader""#))
+        let loaded = try ReportStore.load(path)
+        #expect(loaded.jobs.allSatisfy { $0.spec.options == encrypted })
+        #expect(loaded.credentials == CredentialsSource(ecsRAMRole: "uploader"))
+    }
+
     @Test func theReportIsOneDocumentOfSnakeCaseKeysWithItsSharedValuesWrittenOnce() throws {
         let dir = try TemporaryDirectory("report")
         defer { dir.remove() }

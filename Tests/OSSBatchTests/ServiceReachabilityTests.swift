@@ -39,13 +39,17 @@ import Testing
 
     @Test func onlyConnectionLevelFailuresCount() {
         let r = ServiceReachability()
-        let others: [HTTPTransportError] = [.bodyRead("EIO"), .cancelled, .other(code: 3, message: "URL malformed")]
-        for n in 0..<30 { #expect(r.failed(others[n % 3], job: id(n % 4), gaveUp: true) == nil) }
+        let others: [HTTPTransportError] = [
+            .bodyRead("EIO"), .cancelled, .other(code: 3, message: "URL malformed"),
+            .stalled("Operation too slow"),
+        ]
+        for n in 0..<40 { #expect(r.failed(others[n % 4], job: id(n % 4), gaveUp: true) == nil) }
         for error in [
             HTTPTransportError.connect(""), .timeout(""), .reset(""), .tls(""), .certificate(""),
         ] {
             #expect(error.isConnectionLevel)
         }
         #expect(!HTTPTransportError.bodyRead("").isConnectionLevel)
+        #expect(!HTTPTransportError.stalled("").isConnectionLevel, "a connected, slow service is reachable")
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import OSSBatch
+import TestSupport
 import Testing
 
-/// Every manifest in manifests/ (the quick start and one per feature) plans successfully.
+/// Every manifest in manifests/ (the quick start and one per feature) plans successfully; the templates
+/// for real machines plan once their sources are pointed at files here.
 @Suite struct ShippedManifestsTests {
     static let manifestsDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -12,7 +14,9 @@ import Testing
         let enumerator = FileManager.default.enumerator(atPath: manifestsDirectory.path)
         var found: [String] = []
         while let relative = enumerator?.nextObject() as? String {
-            if relative.hasSuffix(".yaml") && !relative.hasPrefix("example/") { found.append(relative) }
+            if relative.hasSuffix(".yaml") && !relative.hasPrefix("example/") && !relative.hasPrefix("templates/") {
+                found.append(relative)
+            }
         }
         return found.sorted()
     }
@@ -48,5 +52,35 @@ import Testing
                     addressing: .path
                 )
         )
+    }
+
+    /// The nightly backup template: valid as shipped; with its sources replaced (as `--set` in the systemd
+    /// unit's options can) it plans keys under the batch name, the host and the date in its time zone.
+    @Test func nightlyBackupTemplatePlansWithItsSourcesReplaced() throws {
+        let dir = try TemporaryDirectory("template")
+        defer { dir.remove() }
+        try dir.write("etc/hosts", "127.0.0.1 localhost\n")
+        try dir.write("etc/shadow", "root:*:1::::::\n")
+        try dir.write("backups/db.sql.gz", "dump")
+        let template = Self.manifestsDirectory.appendingPathComponent("templates/nightly-backup.yaml").path
+        let moment = try #require(ISO8601DateFormatter().date(from: "2026-12-01T18:30:00Z"))
+        let plan = try Planner.plan(
+            manifestAt: template,
+            settings: ManifestSetting.parse([
+                "files[0].source=\(dir.path)/etc/", "files[1].source=\(dir.path)/backups/",
+            ]),
+            placeholders: PlaceholderValues(now: moment, hostname: "web01", environment: [:])
+        )
+        // 18:30 UTC is 02:30 the next day in Shanghai; the password file stays behind.
+        #expect(
+            plan.jobs.map(\.key) == [
+                "nightly-backup/web01/2026/12/02/etc/hosts", "nightly-backup/web01/2026/12/02/var-backups/db.sql.gz",
+            ]
+        )
+        #expect(plan.name == "nightly-backup")
+        #expect(plan.target.endpoint == "https://oss-cn-hangzhou-internal.aliyuncs.com")
+        #expect(plan.target.region == "cn-hangzhou")
+        // The test tree has none of the secrets the excludes keep out: notes, not warnings.
+        #expect(plan.warnings.filter { $0.severity != .note }.isEmpty, "\(plan.warnings)")
     }
 }

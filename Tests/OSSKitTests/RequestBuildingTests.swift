@@ -66,6 +66,18 @@ import Testing
         )
     }
 
+    @Test func serverSideEncryptionOptionsBecomeTheirHeaders() {
+        let kms = ObjectOptions(serverSideEncryption: .kms, sseKMSKeyID: "key-1", sseDataEncryption: .sm4)
+        #expect(
+            kms.headers.map { "\($0.name): \($0.value)" } == [
+                "x-oss-server-side-encryption: KMS", "x-oss-server-side-encryption-key-id: key-1",
+                "x-oss-server-side-data-encryption: SM4",
+            ]
+        )
+        #expect(ObjectOptions(serverSideEncryption: .aes256).headers.map(\.value) == ["AES256"])
+        #expect(ObjectOptions(serverSideEncryption: .sm4).headers.map(\.value) == ["SM4"])
+    }
+
     @Test func callbackHeadersAreBase64JSONWithXPrefixedVars() throws {
         let callback = UploadCallback(
             url: "http://127.0.0.1:1/cb",

@@ -30,46 +30,26 @@ public enum Products {
 
 /// Runs programs for end-to-end tests.
 public enum ProcessRunner {
-    /// Runs `executable` with `arguments`, waits for it, and captures both streams.
+    /// Runs `executable` with `arguments`, waits for it without holding a thread, and captures both streams.
     /// `environment` entries are added to (or, with `nil` values, removed from) the current environment.
+    ///
+    /// There is deliberately no blocking form: it would hold one of the cooperative pool's threads (one per
+    /// core, two on CI) until the child exits, and when the child is an `ossbatch` talking to an in-process
+    /// LocalOSS, or a test polls for a moment to signal one, starving the pool stalls both.
     public static func run(
         _ executable: URL,
         _ arguments: [String],
         environment: [String: String?] = [:],
         currentDirectory: URL? = nil,
         stdin: String? = nil
-    ) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        let outFile = try TemporaryDirectory.scratchFile("stdout")
-        let errFile = try TemporaryDirectory.scratchFile("stderr")
-        process.standardOutput = try FileHandle(forWritingTo: outFile)
-        process.standardError = try FileHandle(forWritingTo: errFile)
-        if let stdin {
-            let pipe = Pipe()
-            process.standardInput = pipe
-            try process.run()
-            pipe.fileHandleForWriting.write(Data(stdin.utf8))
-            try pipe.fileHandleForWriting.close()
-        } else {
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-        }
-        process.waitUntilExit()
-        let out = (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: outFile)
-        try? FileManager.default.removeItem(at: errFile)
-        return ProcessResult(
-            exitCode: process.terminationStatus,
-            signaled: process.terminationReason == .uncaughtSignal,
-            stdout: out,
-            stderr: err
+    ) async throws -> ProcessResult {
+        let process = try RunningProcess(
+            executable,
+            arguments,
+            environment: environment,
+            currentDirectory: currentDirectory,
+            stdin: stdin
         )
+        return await process.wait()
     }
 }

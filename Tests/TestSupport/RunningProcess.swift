@@ -7,24 +7,51 @@ public final class RunningProcess: @unchecked Sendable {
     private let outFile: URL
     private let errFile: URL
 
-    public init(_ executable: URL, _ arguments: [String], environment: [String: String?] = [:]) throws {
+    public init(
+        _ executable: URL,
+        _ arguments: [String],
+        environment: [String: String?] = [:],
+        currentDirectory: URL? = nil,
+        stdin: String? = nil
+    ) throws {
         process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        process.environment = testEnvironment(environment)
         outFile = try TemporaryDirectory.scratchFile("stdout")
         errFile = try TemporaryDirectory.scratchFile("stderr")
         process.standardOutput = try FileHandle(forWritingTo: outFile)
         process.standardError = try FileHandle(forWritingTo: errFile)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        if let stdin {
+            let pipe = Pipe()
+            process.standardInput = pipe
+            try process.run()
+            pipe.fileHandleForWriting.write(Data(stdin.utf8))
+            try pipe.fileHandleForWriting.close()
+        } else {
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
     }
 
     public var pid: Int32 { process.processIdentifier }
 
     public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// What the process has written to stderr so far.
+    public var stderrSoFar: String { (try? String(contentsOf: errFile, encoding: .utf8)) ?? "" }
+
+    /// Waits (without holding a thread) until stderr holds `text`; false after `timeout` or once the process ended.
+    public func waitForStderr(containing text: String, timeout: Duration = .seconds(60)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if stderrSoFar.contains(text) { return true }
+            if !process.isRunning { return stderrSoFar.contains(text) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
 
     /// Waits for exit without blocking the cooperative pool for long stretches.
     public func wait(timeout: Duration = .seconds(300)) async -> ProcessResult {

@@ -1,4 +1,5 @@
 import Digests
+import Foundation
 import OSSProtocol
 
 /// Checks a request's `Authorization` against the configured access keys, recomputing the signature with
@@ -6,12 +7,14 @@ import OSSProtocol
 struct SignatureVerifier: Sendable {
     let accessKeys: [String: String]
     let region: String
+    let temporary: TemporaryCredentialsRegistry
 
     /// Throws `AccessDenied`/`InvalidAccessKeyId`/`SignatureDoesNotMatch` (403) when the request is not
-    /// signed by a configured key. With no keys configured every request is accepted.
-    /// An `x-oss-security-token` is accepted as sent (it is signed like any `x-oss-` header).
-    func verify(_ request: OSSRequest) throws(OSSRequestError) {
-        guard !accessKeys.isEmpty else { return }
+    /// signed by a configured key or registered temporary credentials (`InvalidSecurityToken`,
+    /// `SecurityTokenExpired` at `now`). With neither, every request is accepted. With an access key, an
+    /// `x-oss-security-token` is accepted as sent (it is signed like any `x-oss-` header).
+    func verify(_ request: OSSRequest, now: Date) throws(OSSRequestError) {
+        guard !accessKeys.isEmpty || !temporary.isEmpty else { return }
         guard let authorization = request.header("authorization") else {
             throw OSSRequestError(
                 403,
@@ -29,10 +32,16 @@ struct SignatureVerifier: Sendable {
         )
         do {
             if authorization.hasPrefix(SignerV4.algorithm + " ") {
-                try verifyV4(signable, authorization: SignerV4.parseAuthorization(authorization))
+                let parsed = try SignerV4.parseAuthorization(authorization)
+                try verifyV4(
+                    signable,
+                    authorization: parsed,
+                    credentials: try credentials(parsed.accessKeyID, request, now: now)
+                )
             } else if authorization.hasPrefix("OSS ") {
                 let (id, signature) = try SignerV1.parseAuthorization(authorization)
-                let computed = SignerV1(credentials: try credentials(id)).authorization(for: signable)
+                let computed = SignerV1(credentials: try credentials(id, request, now: now))
+                    .authorization(for: signable)
                 guard Self.equal(computed.signature, signature) else { throw Self.mismatch(computed.stringToSign) }
             } else {
                 throw OSSRequestError.invalidArgument("Authorization header is invalid.")
@@ -44,8 +53,12 @@ struct SignatureVerifier: Sendable {
         }
     }
 
-    private func verifyV4(_ request: SignableRequest, authorization: V4Authorization) throws {
-        let signer = SignerV4(credentials: try credentials(authorization.accessKeyID), region: region)
+    private func verifyV4(
+        _ request: SignableRequest,
+        authorization: V4Authorization,
+        credentials: Credentials
+    ) throws {
+        let signer = SignerV4(credentials: credentials, region: region)
         guard authorization.region == region, authorization.service == "oss" else {
             throw OSSRequestError(
                 400,
@@ -64,7 +77,16 @@ struct SignatureVerifier: Sendable {
         }
     }
 
-    private func credentials(_ id: String) throws(OSSRequestError) -> Credentials {
+    private func credentials(_ id: String, _ request: OSSRequest, now: Date) throws(OSSRequestError) -> Credentials {
+        if accessKeys[id] == nil, let temporary = temporary.entry(id) {
+            guard let token = request.header("x-oss-security-token"), token == temporary.securityToken else {
+                throw OSSRequestError(403, .invalidSecurityToken, "The security token you provided is invalid.")
+            }
+            guard now < temporary.expiration else {
+                throw OSSRequestError(403, .securityTokenExpired, "The security token you provided has expired.")
+            }
+            return Credentials(accessKeyID: id, accessKeySecret: temporary.secret, securityToken: token)
+        }
         guard let secret = accessKeys[id] else {
             throw OSSRequestError(
                 403,

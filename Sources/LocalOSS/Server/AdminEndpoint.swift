@@ -51,6 +51,38 @@ struct AdminEndpoint {
         case ("DELETE", "faults"):
             server.faults.removeAll()
             return OSSResponse(status: .noContent)
+        case ("POST", "sts-credentials"):
+            struct Registration: Decodable {
+                var accessKeyID: String
+                var accessKeySecret: String
+                var securityToken: String
+                var expiration: Date
+                enum CodingKeys: String, CodingKey {
+                    case accessKeyID = "access_key_id"
+                    case accessKeySecret = "access_key_secret"
+                    case securityToken = "security_token"
+                    case expiration
+                }
+            }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            guard let r = try? decoder.decode(Registration.self, from: Data(bytes)) else {
+                throw OSSRequestError(
+                    400,
+                    .invalidArgument,
+                    "expected {access_key_id, access_key_secret, security_token, expiration (ISO 8601)}"
+                )
+            }
+            server.temporaryCredentials.register(
+                accessKeyID: r.accessKeyID,
+                secret: r.accessKeySecret,
+                securityToken: r.securityToken,
+                expiration: r.expiration
+            )
+            return OSSResponse(status: .noContent)
+        case ("DELETE", "sts-credentials"):
+            server.temporaryCredentials.removeAll()
+            return OSSResponse(status: .noContent)
         default:
             throw OSSRequestError(
                 404,

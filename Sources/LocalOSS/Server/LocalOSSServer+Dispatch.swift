@@ -9,13 +9,22 @@ extension LocalOSSServer {
         for case .fail(let status, let code) in actions {
             throw OSSRequestError(status, code, "Injected by a LocalOSS fault rule.", ec: "9999-00000000")
         }
-        try verifier.verify(request)
+        try verifier.verify(request, now: now)
         try checkRequestTime(request)
         guard let bucket = request.bucket else {
             throw OSSRequestError(400, .invalidArgument, "LocalOSS serves bucket and object requests only.")
         }
         guard configuration.buckets.contains(bucket) else { throw OSSRequestError.noSuchBucket(bucket) }
         try request.checkObjectName()
+        if configuration.withoutCRC64,
+            request.operation == .listParts || request.operation == .listMultipartUploads
+        {
+            throw OSSRequestError(
+                501,
+                .notImplemented,
+                "LocalOSS runs with --no-crc64: \(request.operation.rawValue) is not implemented."
+            )
+        }
 
         var response: OSSResponse
         switch request.operation {
@@ -37,6 +46,7 @@ extension LocalOSSServer {
             throw OSSRequestError(405, .methodNotAllowed, "The specified method is not allowed against this resource.")
         }
         try await body.drain()
+        if configuration.withoutCRC64 { response.headers.remove(name: "x-oss-hash-crc64ecma") }
         for action in actions {
             if action == .wrongCRC, let crc = response.headers.first(name: "x-oss-hash-crc64ecma").flatMap(UInt64.init)
             {
@@ -80,7 +90,7 @@ extension LocalOSSServer {
     /// the server checks signatures or skew; an anonymous server without a skew limit reads no dates.
     func checkRequestTime(_ request: OSSRequest) throws(OSSRequestError) {
         guard request.header("authorization") != nil,
-            !configuration.accessKeys.isEmpty || configuration.maxClockSkew != nil
+            !configuration.accessKeys.isEmpty || !temporaryCredentials.isEmpty || configuration.maxClockSkew != nil
         else { return }
         let signed: SigningTime?
         let sent: String

@@ -9,16 +9,19 @@ extension LocalOSSServer {
         if LocalOSSServer.forbidsOverwrite(request) && store.exists(bucket: bucket, key: request.objectKey) {
             throw ObjectStore.fileAlreadyExists(request.objectKey)
         }
+        try request.checkEncryption()
         let upload = try store.initiate(
             bucket: bucket,
             key: request.objectKey,
             headers: StoredHeaders.pick(from: request)
         )
-        return .xml(
+        var response = OSSResponse.xml(
             "<InitiateMultipartUploadResult>" + XMLText.element("Bucket", bucket)
                 + XMLText.element("Key", upload.key) + XMLText.element("UploadId", upload.uploadID)
                 + "</InitiateMultipartUploadResult>"
         )
+        response.headers.addEncryption(from: upload.headers)
+        return response
     }
 
     func uploadPart(_ request: OSSRequest, bucket: String, body: BodyReader) async throws -> OSSResponse {
@@ -40,6 +43,7 @@ extension LocalOSSServer {
         var response = OSSResponse()
         response.headers.add(name: "ETag", value: stored.etag)
         response.headers.add(name: "x-oss-hash-crc64ecma", value: "\(stored.crc64)")
+        response.headers.addEncryption(from: upload.headers)
         return response
     }
 
@@ -79,6 +83,7 @@ extension LocalOSSServer {
         )
         response.headers.add(name: "ETag", value: object.etag)
         response.headers.add(name: "x-oss-hash-crc64ecma", value: "\(object.crc64)")
+        response.headers.addEncryption(from: object.headers)
         return try await runCallback(request, object: object, base: response)
     }
 

@@ -9,6 +9,7 @@ extension LocalOSSServer {
         if LocalOSSServer.forbidsOverwrite(request) && store.exists(bucket: bucket, key: key) {
             throw ObjectStore.fileAlreadyExists(key)
         }
+        try request.checkEncryption()
         let received = try await receive(request, body: body)
         let object = StoredObject(
             bucket: bucket,
@@ -30,6 +31,7 @@ extension LocalOSSServer {
         response.headers.add(name: "ETag", value: stored.etag)
         response.headers.add(name: "x-oss-hash-crc64ecma", value: "\(stored.crc64)")
         response.headers.add(name: "Content-MD5", value: received.md5.base64String)
+        response.headers.addEncryption(from: stored.headers)
         return try await runCallback(request, object: stored, base: response)
     }
 

@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -33,7 +34,8 @@ struct OSSResponse: Sendable {
         return OSSResponse(status: status, headers: headers, body: .bytes(ByteBuffer(string: document)))
     }
 
-    /// OSS's error document, with `x-oss-ec`. HEAD requests get the headers only.
+    /// OSS's error document, with `x-oss-ec`. HEAD requests get the headers only, the document base64-encoded
+    /// in `x-oss-err` as OSS sends it (so a client can tell `SecurityTokenExpired` from other 403s).
     static func error(_ e: OSSRequestError, requestID: String, isHead: Bool) -> OSSResponse {
         var xml =
             "<Error>" + XMLText.element("Code", e.code.rawValue) + XMLText.element("Message", e.message)
@@ -43,7 +45,10 @@ struct OSSResponse: Sendable {
         var response = OSSResponse.xml(xml, status: HTTPResponseStatus(statusCode: e.status))
         response.headers.add(name: "x-oss-ec", value: e.ec)
         response.errorCode = e.code.rawValue
-        if isHead { response.body = .empty }
+        if isHead {
+            response.body = .empty
+            response.headers.add(name: "x-oss-err", value: Array(xml.utf8).base64String)
+        }
         return response
     }
 }

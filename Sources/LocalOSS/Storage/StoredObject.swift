@@ -42,6 +42,13 @@ enum StoredHeaders {
     static let plain: Set<String> = [
         "content-type", "cache-control", "content-disposition", "content-encoding", "expires",
         "x-oss-object-acl", "x-oss-storage-class", "x-oss-tagging", "x-oss-server-side-encryption",
+        "x-oss-server-side-encryption-key-id", "x-oss-server-side-data-encryption",
+    ]
+
+    /// The server-side encryption headers, which OSS also returns on the Put, Initiate, UploadPart and
+    /// Complete answers.
+    static let encryption = [
+        "x-oss-server-side-encryption", "x-oss-server-side-encryption-key-id", "x-oss-server-side-data-encryption",
     ]
 
     static func pick(from request: OSSRequest) -> [String: String] {

@@ -2,4 +2,6 @@
 package struct CredentialsError: Error, Sendable, CustomStringConvertible {
     package var message: String
     package var description: String { message }
+
+    package init(message: String) { self.message = message }
 }

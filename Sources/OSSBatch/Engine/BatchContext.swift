@@ -34,9 +34,18 @@ final class BatchContext: Sendable {
     }
 
     /// Whether jobs still look for uploads that a lost InitiateMultipartUpload answer started (off once the
-    /// credentials proved unable to list uploads: asking again for every job would only repeat the denial).
+    /// credentials proved unable to list uploads, or the server cannot: asking again for every job would only
+    /// repeat the answer).
     var checksStrayUploads: Bool { state.withLock { $0.strayUploadChecks } }
-    func stopCheckingStrayUploads() { state.withLock { $0.strayUploadChecks = false } }
+
+    /// Turns the check off; true for the one call that did (so concurrent jobs warn once between them).
+    @discardableResult
+    func stopCheckingStrayUploads() -> Bool {
+        state.withLock { s in
+            defer { s.strayUploadChecks = false }
+            return s.strayUploadChecks
+        }
+    }
 
     init(
         client: OSSClient,
@@ -152,14 +161,34 @@ final class BatchContext: Sendable {
                 + "\(jobs) and not one answer (last: \(verdict.last)); every unfinished job is pending: run "
                 + "resume once the endpoint is reachable"
         )
-        if requestStop(.fatal(error)) { logger.error("stopping the batch: \(error)") }
+        if requestStop(.fatal(error)) {
+            logger.error(
+                "stopping the batch: \(error)",
+                metadata: .event(
+                    "batch_stopping",
+                    .error(error).merging(["failures": .number(verdict.failures)]) { a, _ in a }
+                )
+            )
+        }
         halt()
     }
 
     /// Batch-fatal codes stop the batch when they come three times in a row, or at once when no request of
     /// this run has succeeded yet (a wrong key or a missing bucket fails everything; there is no point in
-    /// failing 100,000 jobs one by one).
-    private func observe(_ error: OSSError) {
+    /// failing 100,000 jobs one by one). A server without CRC-64 under `verify: crc64`, and credentials that
+    /// could not be renewed, stop it at once: every next request would end the same way.
+    func observe(_ error: OSSError) {
+        var stopsAtOnce = false
+        switch error {
+        case .missingCRC64, .credentials: stopsAtOnce = true
+        default: break
+        }
+        if stopsAtOnce {
+            let jobError = JobError(error)
+            if !isStopping { logger.error("stopping the batch: \(jobError)") }
+            requestStop(.fatal(jobError))
+            return
+        }
         guard case .service(let e, _) = error, JobError.batchFatalCodes.contains(e.code) else {
             state.withLock { $0.consecutiveFatal = 0 }
             return
@@ -170,7 +199,9 @@ final class BatchContext: Sendable {
         }
         if trip {
             let jobError = JobError(error)
-            if !isStopping { logger.error("stopping the batch: \(jobError)") }
+            if !isStopping {
+                logger.error("stopping the batch: \(jobError)", metadata: .event("batch_stopping", .error(jobError)))
+            }
             requestStop(.fatal(jobError))
         }
     }

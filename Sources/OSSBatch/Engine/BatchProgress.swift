@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Live counters of a batch, read by the progress display.
+/// Live counters of a batch, read by the progress display and the metrics file.
 package final class BatchProgress: Sendable {
     package struct Snapshot: Sendable {
         package var jobsTotal = 0
@@ -12,6 +12,10 @@ package final class BatchProgress: Sendable {
         package var bytesDone: Int64 = 0
         /// Body bytes sent by this run (retries included).
         package var bytesSent: Int64 = 0
+        /// What this run's jobs ended as so far, by status: files and their source bytes.
+        package var thisRun: [JobStatus: (files: Int, bytes: Int64)] = [:]
+        /// Requests this run sent again (the jobs that have ended so far).
+        package var retries = 0
     }
 
     private let state = Mutex(Snapshot())
@@ -29,7 +33,7 @@ package final class BatchProgress: Sendable {
         }
     }
 
-    func finished(_ status: JobStatus, bytes: Int64) {
+    func finished(_ status: JobStatus, bytes: Int64, retries: Int) {
         state.withLock { s in
             switch status {
             case .succeeded:
@@ -42,6 +46,9 @@ package final class BatchProgress: Sendable {
             case .failed: s.jobsFailed += 1
             case .pending: break
             }
+            let sofar = s.thisRun[status] ?? (0, 0)
+            s.thisRun[status] = (sofar.files + 1, sofar.bytes + bytes)
+            s.retries += retries
         }
     }
 

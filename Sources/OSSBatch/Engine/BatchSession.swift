@@ -11,7 +11,7 @@ package struct BatchSession: Sendable {
     package init(
         report: Report,
         store: ReportStore,
-        credentials: Credentials,
+        credentials: any CredentialsProvider,
         transport: any HTTPTransport,
         keyLocks: KeyLocks,
         state: StateDirectory,
@@ -21,10 +21,10 @@ package struct BatchSession: Sendable {
         // Retries are normal on a long batch: each attempt is logged at debug (which request and why, never a
         // secret); the engine logs one line per job that needed retries, and watches them for a dead endpoint.
         clientConfig.onRetry = { event in
-            logger.debug("retrying: \(event)")
+            logger.debug("retrying: \(event)", metadata: .retry(event))
             RequestScope.retrying(event)
         }
-        client = OSSClient(configuration: clientConfig, credentials: credentials, transport: transport)
+        client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
         engine = Engine(
             report: report,
             store: store,

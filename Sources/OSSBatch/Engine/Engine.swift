@@ -65,7 +65,8 @@ package final class Engine: Sendable {
             return
         }
         context.logger.notice(
-            "interrupted: finishing in-flight requests (at most \(Int(grace.seconds)) s), then saving progress"
+            "interrupted: finishing in-flight requests (at most \(Int(grace.seconds)) s), then saving progress",
+            metadata: .event("stopping", ["signal": .string(signal.rawValue), "grace_ms": .number(grace.milliseconds)])
         )
         let context = self.context
         Task {
@@ -177,32 +178,51 @@ package final class Engine: Sendable {
 
     /// Journals one outcome and updates the in-memory report.
     private func record(_ outcome: JobOutcome, retries: Int, index: Int, ran: UploadJob, planned: UploadJob) {
-        progress.finished(outcome.status, bytes: ran.size)
+        progress.finished(outcome.status, bytes: ran.size, retries: retries)
         state.withLock { report in
             report.jobs[index].outcome = outcome
             if ran != planned { report.jobs[index].spec = ran }
         }
+        // One `job_finished` event per job; its message and fields are built only when its level is logged.
         switch outcome.status {
         case .failed:
             context.logger.error(
-                "\(outcome.key): failed: \(outcome.error.map { "\($0)" } ?? "unknown error")\(retried(retries, of: outcome))"
+                "\(outcome.key): failed: \(outcome.error.map { "\($0)" } ?? "unknown error")\(retried(retries, of: outcome))",
+                metadata: .event("job_finished", job: ran, .outcome(outcome, retries: retries))
             )
         case .succeeded, .skipped:
             if retries > 0 {
-                context.logger.info("\(outcome.key): \(outcome.status.rawValue)\(retried(retries, of: outcome))")
+                context.logger.info(
+                    "\(outcome.key): \(outcome.status.rawValue)\(retried(retries, of: outcome))",
+                    metadata: .event("job_finished", job: ran, .outcome(outcome, retries: retries))
+                )
             } else {
-                context.logger.debug("\(outcome.key): \(outcome.status.rawValue)")
+                context.logger.debug(
+                    "\(outcome.key): \(outcome.status.rawValue)",
+                    metadata: .event("job_finished", job: ran, .outcome(outcome, retries: retries))
+                )
             }
         case .pending:
             // A stopping batch says so once; its summary counts what is pending.
-            context.logger.debug("\(outcome.key): stopped, will resume\(retried(retries, of: outcome))")
+            context.logger.debug(
+                "\(outcome.key): stopped, will resume\(retried(retries, of: outcome))",
+                metadata: .event("job_finished", job: ran, .outcome(outcome, retries: retries))
+            )
         }
-        for warning in outcome.warnings ?? [] { context.logger.warning("\(outcome.key): \(warning)") }
+        for warning in outcome.warnings ?? [] {
+            context.logger.warning(
+                "\(outcome.key): \(warning)",
+                metadata: .event("job_warning", job: ran, ["warning": .string(warning)])
+            )
+        }
         do {
             try store.record(outcome, spec: ran == planned ? nil : ran)
         } catch {
             // Without the journal a crash could lose what happened; stop rather than go on unrecorded.
-            context.logger.error("cannot write the journal: \(error)")
+            context.logger.error(
+                "cannot write the journal: \(error)",
+                metadata: .event("journal_write_failed", ["path": .string(error.path), "error": .string(error.reason)])
+            )
             context.requestStop(.fatal(JobError(code: "ReportError", message: error.description)))
         }
     }
@@ -239,8 +259,10 @@ package final class Engine: Sendable {
                     report.status = .failed
                     exit = .jobsFailed
                 } else {
+                    // Nothing left for `resume`; but files that could not be read or had vanished are not in
+                    // the bucket, and cron must notice.
                     report.status = .succeeded
-                    exit = .success
+                    exit = report.filesLeftBehind > 0 ? .jobsFailed : .success
                 }
             }
         }
@@ -255,7 +277,13 @@ package final class Engine: Sendable {
         var finalExit = exit
         if writeError == nil {
             do { try store.write(report) } catch {
-                context.logger.error("cannot write the report: \(error)")
+                context.logger.error(
+                    "cannot write the report: \(error)",
+                    metadata: .event(
+                        "report_write_failed",
+                        ["path": .string(error.path), "error": .string(error.reason)]
+                    )
+                )
                 finalExit = .fatal
             }
         }

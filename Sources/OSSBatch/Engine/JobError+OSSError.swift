@@ -26,8 +26,25 @@ extension JobError {
             )
         case .invalidResponse(let message, let requestID):
             self.init(code: "InvalidResponse", message: message, requestID: requestID)
+        case .missingCRC64(let operation, let requestID):
+            self = .missingCRC64(operation: operation, requestID: requestID)
+        case .credentials(let e):
+            self.init(code: "CredentialsError", message: e.message)
         }
     }
+
+    /// A server without CRC-64 under `verify: crc64|both`: batch-fatal, with the fix in the one line.
+    static func missingCRC64(operation: String, requestID: String) -> JobError {
+        JobError(
+            code: missingCRC64Code,
+            message: "\(operation) was answered without x-oss-hash-crc64ecma: this server does not compute CRC-64, "
+                + "so verify: crc64 cannot prove any upload; set verify: md5 in the manifest's upload section "
+                + "(Content-MD5 on every request), or resume this report with --verify md5",
+            requestID: requestID
+        )
+    }
+
+    static let missingCRC64Code = "MissingCRC64"
 
     /// Any error thrown while running a job, as the report records it.
     static func from(_ error: any Error) -> JobError {
@@ -54,10 +71,18 @@ extension OSSError {
         return false
     }
 
+    /// 501 `NotImplemented`: the server does not have this operation (LocalOSS `--no-crc64`, some
+    /// OSS-compatible stores for ListParts and ListMultipartUploads).
+    var isNotImplemented: Bool {
+        guard case .service(let e, _) = self else { return false }
+        return e.code == .notImplemented || e.httpStatus == 501
+    }
+
     var attempts: Int {
         switch self {
         case .service(_, let n), .transport(_, let n): return n
-        case .integrity, .invalidResponse: return 1
+        case .integrity, .invalidResponse, .missingCRC64: return 1
+        case .credentials: return 0
         }
     }
 }

@@ -61,6 +61,8 @@ struct JobRunner: Sendable {
                 error: error.error
             )
             outcome.callback = error.callback
+        } catch let gone as SourceFile.Vanished {
+            outcome = await vanished(job, gone, tally: tally)
         } catch let error as MultipartUpload.Pending {
             outcome = JobOutcome(
                 key: job.key,
@@ -86,6 +88,25 @@ struct JobRunner: Sendable {
         return (outcome, job, tally.retries)
     }
 
+    /// A source gone since the plan is `skipped` (reason `vanished`), not `failed`: `resume` could only fail
+    /// it again, and the next `run` plans what is there now. An upload a checkpoint kept for it is aborted,
+    /// not left open (and billed).
+    private func vanished(_ job: UploadJob, _ gone: SourceFile.Vanished, tally: JobTally) async -> JobOutcome {
+        if case .multipart = job.method {
+            let store = context.checkpoints
+            let path = store.path(bucket: context.bucket, key: job.key, source: job.source)
+            if let uploadID = store.uploadIDForCleanup(path) {
+                await context.discardUpload(key: job.key, checkpoint: path, uploadID: uploadID, tally: tally)
+            }
+        }
+        return JobOutcome(
+            key: job.key,
+            status: .skipped,
+            reason: .vanished,
+            warnings: ["source vanished since it was planned (\(job.source): \(gone.reason)); not uploaded"]
+        )
+    }
+
     /// One PutObject, the source stat'ed before and after.
     private func runPut(_ job: UploadJob, file: SourceFile, tally: JobTally) async throws -> JobOutcome {
         let client = context.client
@@ -95,10 +116,17 @@ struct JobRunner: Sendable {
         }
         var options = job.options
         if context.settings.ifExists == .fail { options.forbidOverwrite = true }
-        let md5 = context.settings.verify == .md5 || context.settings.verify == .both
+        let verify = context.settings.verify
         let body = ObjectBody.file(descriptor: file.descriptor, offset: 0, length: job.size)
         let result = try await context.send(tally) {
-            try await client.putObject(bucket: bucket, key: job.key, body: body, options: options, contentMD5: md5)
+            try await client.putObject(
+                bucket: bucket,
+                key: job.key,
+                body: body,
+                options: options,
+                contentMD5: verify.sendsContentMD5,
+                requireCRC64: verify.requiresCRC64
+            )
         }
         tally.addAttempts(result.attempts)
         tally.addBytes(job.size)
@@ -131,6 +159,7 @@ struct JobRunner: Sendable {
         return JobOutcome(
             key: job.key,
             status: .skipped,
+            reason: .identical,
             etag: head.etag,
             crc64: String(remote)
         )
@@ -153,13 +182,13 @@ struct JobRunner: Sendable {
 }
 
 extension Duration {
-    var seconds: Double {
+    package var seconds: Double {
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 
     /// Whole milliseconds, rounded to the nearest.
-    var milliseconds: Int64 {
+    package var milliseconds: Int64 {
         let c = components
         return c.seconds * 1000 + (c.attoseconds + 500_000_000_000_000) / 1_000_000_000_000_000
     }

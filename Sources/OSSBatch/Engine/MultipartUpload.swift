@@ -143,7 +143,14 @@ struct MultipartUpload {
         switch loaded {
         case .failure(let problem):
             warnings.append("\(problem); discarded, starting over")
-            logger.warning("\(job.key): \(problem); discarded, starting over")
+            logger.warning(
+                "\(job.key): \(problem); discarded, starting over",
+                metadata: .event(
+                    "checkpoint_discarded",
+                    job: job,
+                    ["checkpoint": .string(path), "reason": "\(problem)"]
+                )
+            )
             await discard(path: path, uploadID: store.uploadIDForCleanup(path))
             return nil
         case .success(let c):
@@ -157,7 +164,14 @@ struct MultipartUpload {
         }
         if let problem = mismatch(checkpoint) {
             warnings.append("\(problem); discarded, starting over")
-            logger.warning("\(job.key): \(problem); discarded, starting over")
+            logger.warning(
+                "\(job.key): \(problem); discarded, starting over",
+                metadata: .event(
+                    "checkpoint_discarded",
+                    job: job,
+                    ["checkpoint": .string(path), "reason": "\(problem)"]
+                )
+            )
             await discard(path: path, uploadID: checkpoint.uploadID)
             return nil
         }
@@ -178,8 +192,23 @@ struct MultipartUpload {
                 return .succeeded(outcome)
             }
             warnings.append("upload \(uploadID) no longer exists (NoSuchUpload); starting a new upload")
-            logger.warning("\(job.key): upload \(uploadID) no longer exists; starting a new upload")
+            logger.warning(
+                "\(job.key): upload \(uploadID) no longer exists; starting a new upload",
+                metadata: .event(
+                    "upload_restarted",
+                    job: job,
+                    ["upload_id": .string(uploadID), "code": "NoSuchUpload"]
+                )
+            )
             store.remove(path)
+            return nil
+        } catch let error as OSSError where error.isNotImplemented {
+            // A server without ListParts: which parts it holds cannot be known, so the upload starts afresh (the
+            // old one is aborted, not orphaned).
+            let why = "the server cannot list the parts of upload \(uploadID) (NotImplemented)"
+            warnings.append("\(why); starting a new upload")
+            logger.warning("\(job.key): \(why); starting a new upload")
+            await discard(path: path, uploadID: uploadID)
             return nil
         } catch {
             if isCancellation(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
@@ -208,7 +237,15 @@ struct MultipartUpload {
         checkpoint.completing = false
         try? store.save(checkpoint, to: path)
         logger.info(
-            "\(job.key): resuming upload \(uploadID) with \(kept.count) of \(partPlan.partCount) parts already on the server"
+            "\(job.key): resuming upload \(uploadID) with \(kept.count) of \(partPlan.partCount) parts already on the server",
+            metadata: .event(
+                "upload_resumed",
+                job: job,
+                [
+                    "upload_id": .string(uploadID), "parts_kept": .number(kept.count),
+                    "parts": .number(partPlan.partCount),
+                ]
+            )
         )
         return .continuing(checkpoint, keptParts: kept.count)
     }
@@ -231,18 +268,7 @@ struct MultipartUpload {
 
     /// Deletes a checkpoint and aborts its upload, so a discarded checkpoint leaves no orphaned parts.
     private func discard(path: String, uploadID: String?) async {
-        if let uploadID {
-            let key = job.key
-            do {
-                try await context.send(tally) {
-                    try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
-                }
-            } catch let error as OSSError where error.code == .noSuchUpload {
-            } catch {
-                logger.warning("\(job.key): could not abort the discarded upload \(uploadID): \(error)")
-            }
-        }
-        store.remove(path)
+        await context.discardUpload(key: job.key, checkpoint: path, uploadID: uploadID, tally: tally)
     }
 
     /// An InitiateMultipartUpload whose answer was lost may still have started an upload: no checkpoint knows
@@ -279,6 +305,14 @@ struct MultipartUpload {
                     "aborted upload \(stray.uploadID): an InitiateMultipartUpload whose answer was lost had started it"
                 )
             }
+        } catch let error as OSSError where error.isNotImplemented {
+            // A server without ListMultipartUploads: the sweep is skipped for the rest of the run, said once.
+            if context.stopCheckingStrayUploads() {
+                warnings.append(
+                    "the server cannot list multipart uploads (NotImplemented); uploads that a lost "
+                        + "InitiateMultipartUpload answer may have started are not looked for in this run"
+                )
+            }
         } catch let error as OSSError where error.code == .accessDenied {
             context.stopCheckingStrayUploads()
             warnings.append(
@@ -297,7 +331,7 @@ struct MultipartUpload {
     // MARK: - Parts
 
     private func uploadParts(_ numbers: [Int], uploadID: String, writer: CheckpointWriter) async throws {
-        let md5 = context.settings.verify == .md5 || context.settings.verify == .both
+        let verify = context.settings.verify
         let key = job.key
         let fd = file.descriptor
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -321,7 +355,8 @@ struct MultipartUpload {
                             uploadID: uploadID,
                             partNumber: number,
                             body: .file(descriptor: fd, offset: range.offset, length: range.length),
-                            contentMD5: md5
+                            contentMD5: verify.sendsContentMD5,
+                            requireCRC64: verify.requiresCRC64
                         )
                     }
                     tally.addAttempts(result.attempts)
@@ -403,6 +438,13 @@ struct MultipartUpload {
         if serverCRC == nil {
             serverCRC = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }?.crc64
         }
+        if serverCRC == nil && context.settings.verify.requiresCRC64 {
+            // Completed, but not provable by CRC-64 on this server: stop the batch with the fix.
+            store.remove(path)
+            let missing = OSSError.missingCRC64(operation: "CompleteMultipartUpload", requestID: result.requestID)
+            context.observe(missing)
+            throw Failure(error: JobError(missing), uploadID: uploadID, checkpoint: nil)
+        }
         if context.settings.verify != .none, let serverCRC, serverCRC != expected {
             store.remove(path)
             throw Failure(
@@ -439,7 +481,17 @@ struct MultipartUpload {
         let head = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }
         tally.addAttempts(1)
         guard let head, head.size == job.size, head.crc64 == expected else { return nil }
-        logger.info("\(job.key): \(reason), and HEAD shows the object complete (size \(head.size), CRC-64 \(expected))")
+        logger.info(
+            "\(job.key): \(reason), and HEAD shows the object complete (size \(head.size), CRC-64 \(expected))",
+            metadata: .event(
+                "settled_by_head",
+                job: job,
+                [
+                    "upload_id": .string(checkpoint.uploadID), "crc64": .string(String(expected)),
+                    "reason": .string(reason),
+                ]
+            )
+        )
         store.remove(path)
         return JobOutcome(
             key: job.key,

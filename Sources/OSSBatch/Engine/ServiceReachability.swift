@@ -60,11 +60,12 @@ final class ServiceReachability: Sendable {
 
 extension HTTPTransportError {
     /// A failure to reach the service at all: no connection, no trusted TLS session, or the connection
-    /// dropped before any answer. Local read errors, cancellation and unclassified errors are not.
+    /// dropped before any answer. A connected transfer that stalled (a slow or overloaded service), local
+    /// read errors, cancellation and unclassified errors are not.
     var isConnectionLevel: Bool {
         switch self {
         case .connect, .timeout, .reset, .tls, .certificate: return true
-        case .bodyRead, .cancelled, .other: return false
+        case .stalled, .bodyRead, .cancelled, .other: return false
         }
     }
 }

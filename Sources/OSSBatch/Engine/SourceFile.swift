@@ -12,11 +12,21 @@ final class SourceFile: Sendable {
     let path: String
     let descriptor: Int32
 
-    init(path: String) throws(JobError) {
+    /// The file is not there any more (deleted, or renamed away, since it was planned).
+    struct Vanished: Error {
+        /// The C library's message ("No such file or directory").
+        var reason: String
+    }
+
+    /// Opens the file; throws `Vanished` when nothing is at `path` (any more), else a `SourceUnreadable`
+    /// `JobError`.
+    init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
+            let reason = String(cString: strerror(code))
+            if code == ENOENT || code == ENOTDIR { throw Vanished(reason: reason) }
             throw JobError(code: "SourceUnreadable", message: "cannot open \(path): \(reason)")
         }
         descriptor = fd

@@ -19,6 +19,8 @@ package struct UploadAborter: Sendable {
         package var heldByOtherBatches = 0
         /// Indexes of the jobs whose checkpoint is gone now (aborted, already gone, or another batch's).
         package var released: [Int] = []
+        /// The server answered ListMultipartUploads with NotImplemented: no more searches for strays.
+        package var cannotListUploads = false
 
         /// The exit status `abort` ends with: busy when a key was in use, failed when an abort failed.
         package var exitStatus: ExitStatus {
@@ -54,11 +56,12 @@ package struct UploadAborter: Sendable {
     /// Aborts what the batch left open. Throws `CredentialsError` without credentials, `StateFileError`
     /// when the key locks cannot be used; nothing is sent then.
     package func abortAll() async throws -> Result {
-        let credentials = try resolver.resolve()
+        let logger = self.logger
+        let credentials = try await resolver.provider(transport: transport) { logger.info("\($0)") }
         let keyLocks = try KeyLocks.forBucket(report.target.bucket, in: state)
         let client = OSSClient(
             configuration: report.clientConfiguration,
-            credentials: credentials,
+            credentialsProvider: credentials,
             transport: transport
         )
         let store = CheckpointStore(directory: report.upload.checkpointDir)
@@ -89,7 +92,7 @@ package struct UploadAborter: Sendable {
                     result.heldByOtherBatches += 1
                     result.released.append(index)
                     logger.info("\(key): upload \(owned.uploadID) now belongs to the batch of \(owner): left alone")
-                } else if await abort(owned.uploadID, of: key, client: client, into: &result) {
+                } else if await abort(owned.uploadID, of: job.spec, client: client, into: &result) {
                     store.remove(path)
                     result.released.append(index)
                 }
@@ -97,48 +100,71 @@ package struct UploadAborter: Sendable {
                 result.released.append(index)  // gone since the report was written
             }
             if unfinished && multipart {
-                await abortStrays(of: key, within: windows, keeping: keeping, client: client, into: &result)
+                await abortStrays(of: job.spec, within: windows, keeping: keeping, client: client, into: &result)
             }
         }
         return result
     }
 
     /// Aborts one upload; `true` when it is gone afterwards.
-    private func abort(_ uploadID: String, of key: String, client: OSSClient, into result: inout Result) async -> Bool {
+    private func abort(
+        _ uploadID: String,
+        of job: UploadJob,
+        stray: Bool = false,
+        client: OSSClient,
+        into result: inout Result
+    ) async -> Bool {
         do {
-            try await client.abortMultipartUpload(bucket: report.target.bucket, key: key, uploadID: uploadID)
+            try await client.abortMultipartUpload(bucket: report.target.bucket, key: job.key, uploadID: uploadID)
             result.aborted += 1
-            logger.info("\(key): aborted upload \(uploadID)")
+            var fields: Logger.Metadata = ["upload_id": .string(uploadID)]
+            if stray { fields["stray"] = .stringConvertible(true) }
+            logger.info(
+                "\(job.key): aborted upload \(uploadID)\(stray ? " (no checkpoint held it)" : "")",
+                metadata: .event("upload_aborted", job: job, fields)
+            )
             return true
         } catch let error as OSSError where error.code == .noSuchUpload {
             result.alreadyGone += 1
             return true
         } catch {
             result.failed += 1
-            logger.error("\(key): could not abort upload \(uploadID): \(error)")
+            logger.error(
+                "\(job.key): could not abort upload \(uploadID): \(error)",
+                metadata: .event("abort_failed", job: job, JobError.from(error).logFields(uploadID: uploadID))
+            )
             return false
         }
     }
 
     private func abortStrays(
-        of key: String,
+        of job: UploadJob,
         within windows: [ClosedRange<Date>],
         keeping: Set<String>,
         client: OSSClient,
         into result: inout Result
     ) async {
+        guard !result.cannotListUploads else { return }
         let open: [MultipartUploadSummary]
         do {
-            open = try await client.listMultipartUploads(bucket: report.target.bucket, prefix: key)
+            open = try await client.listMultipartUploads(bucket: report.target.bucket, prefix: job.key)
+        } catch let error as OSSError where error.isNotImplemented {
+            // A server without ListMultipartUploads: uploads no checkpoint holds cannot be found on it.
+            result.cannotListUploads = true
+            logger.warning(
+                "the server cannot list multipart uploads (NotImplemented); only the uploads the checkpoints hold were aborted"
+            )
+            return
         } catch {
             result.failed += 1
-            logger.error("\(key): could not list open uploads: \(error)")
+            logger.error(
+                "\(job.key): could not list open uploads: \(error)",
+                metadata: .event("list_uploads_failed", job: job, .error(JobError.from(error)))
+            )
             return
         }
-        for upload in StrayUploads.select(open, key: key, within: windows, keeping: keeping) {
-            if await abort(upload.uploadID, of: key, client: client, into: &result) {
-                logger.info("\(key): (upload \(upload.uploadID) was held by no checkpoint)")
-            }
+        for upload in StrayUploads.select(open, key: job.key, within: windows, keeping: keeping) {
+            _ = await abort(upload.uploadID, of: job, stray: true, client: client, into: &result)
         }
     }
 }

@@ -2,8 +2,8 @@ import OSSProtocol
 
 /// One job as a line of a format-2 document, flat and snake_case, each value written once:
 /// - a report line: the job (`key`, `dir`, `name`, `size`, `mtime_ns`, `inode`, `part_size`, `part_count`,
-///   `options`), then its outcome (`status`, …);
-/// - a plan line: the job;
+///   `options`), then its outcome (`status`, `reason`, …);
+/// - a plan line: the job (and, for a file the plan skips, `status` and `reason`);
 /// - a journal line: `key` and the outcome, plus the version of the file (`size`, `mtime_ns`, `inode`,
 ///   `device`, part plan) when the job ran as another version than the planned one.
 ///
@@ -22,6 +22,7 @@ struct JobRecord: Codable, Sendable {
     var partCount: Int?
     var options: Int?
     var status: JobStatus?
+    var reason: SkipReason?
     var uploadID: String?
     var etag: String?
     var crc64: String?
@@ -40,7 +41,7 @@ struct JobRecord: Codable, Sendable {
         case inode, device
         case partSize = "part_size"
         case partCount = "part_count"
-        case options, status
+        case options, status, reason
         case uploadID = "upload_id"
         case etag, crc64, attempts
         case bytesSent = "bytes_sent"
@@ -79,6 +80,7 @@ struct JobRecord: Codable, Sendable {
 
     private mutating func setOutcome(_ o: JobOutcome) {
         status = o.status
+        reason = o.reason
         uploadID = o.uploadID
         etag = o.etag
         crc64 = o.crc64
@@ -116,6 +118,7 @@ struct JobRecord: Codable, Sendable {
         return JobOutcome(
             key: key,
             status: status,
+            reason: reason,
             uploadID: uploadID,
             etag: etag,
             crc64: crc64,
@@ -167,7 +170,10 @@ extension PartPlan {
             fileSize >= 0, fileSize <= PartPlanner.maximumObjectSize,  // no overflow below
             (fileSize + partSize - 1) / partSize == Int64(partCount)
         else {
-            throw FormatError("part plan of \(partCount) parts of \(partSize) bytes does not fit \(fileSize) bytes")
+            throw FormatError(
+                "'size', 'part_size' and 'part_count' disagree: part plan of \(partCount) parts of \(partSize) bytes "
+                    + "does not fit \(fileSize) bytes"
+            )
         }
         return PartPlan(partSize: partSize, partCount: partCount)
     }

@@ -1,7 +1,8 @@
 import OSSProtocol
 
 /// `ObjectOptions` as format 2 writes them: one entry of the `options` table that job lines refer to by
-/// index. Optional strings are left out when unset; the rest is always written.
+/// index. Optional values (strings, the callback, server-side encryption) are left out when unset; the rest
+/// is always written.
 struct ObjectOptionsRecord: Codable, Sendable {
     var options: ObjectOptions
 
@@ -18,6 +19,9 @@ struct ObjectOptionsRecord: Codable, Sendable {
         case contentEncoding = "content_encoding"
         case forbidOverwrite = "forbid_overwrite"
         case callback
+        case serverSideEncryption = "server_side_encryption"
+        case sseKMSKeyID = "sse_kms_key_id"
+        case sseDataEncryption = "sse_data_encryption"
     }
 
     private enum CallbackKeys: String, CodingKey {
@@ -49,7 +53,10 @@ struct ObjectOptionsRecord: Codable, Sendable {
             contentDisposition: try c.decodeIfPresent(String.self, forKey: .contentDisposition),
             contentEncoding: try c.decodeIfPresent(String.self, forKey: .contentEncoding),
             forbidOverwrite: try c.decode(Bool.self, forKey: .forbidOverwrite),
-            callback: callback
+            callback: callback,
+            serverSideEncryption: try c.decodeIfPresent(ServerSideEncryption.self, forKey: .serverSideEncryption),
+            sseKMSKeyID: try c.decodeIfPresent(String.self, forKey: .sseKMSKeyID),
+            sseDataEncryption: try c.decodeIfPresent(SSEDataEncryption.self, forKey: .sseDataEncryption)
         )
     }
 
@@ -72,5 +79,8 @@ struct ObjectOptionsRecord: Codable, Sendable {
             try b.encodeIfPresent(callback.bodyType, forKey: .bodyType)
             try b.encode(callback.vars, forKey: .vars)
         }
+        try c.encodeIfPresent(options.serverSideEncryption, forKey: .serverSideEncryption)
+        try c.encodeIfPresent(options.sseKMSKeyID, forKey: .sseKMSKeyID)
+        try c.encodeIfPresent(options.sseDataEncryption, forKey: .sseDataEncryption)
     }
 }

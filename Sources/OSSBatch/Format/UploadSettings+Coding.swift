@@ -76,7 +76,11 @@ extension UploadSettings {
             if !ok { throw FormatError("upload.\(field) \(message)") }
         }
         try check(Self.concurrencyRange.contains(concurrency), "concurrency", "must be \(Self.concurrencyRange)")
-        try check(Self.filesInFlightRange.contains(filesInFlight), "files_in_flight", "must be \(Self.filesInFlightRange)")
+        try check(
+            Self.filesInFlightRange.contains(filesInFlight),
+            "files_in_flight",
+            "must be \(Self.filesInFlightRange)"
+        )
         try check(partSize > 0 && partSize <= PartPlanner.maximumPartSize, "part_size", "is out of range")
         try check(
             multipartThreshold >= 0 && multipartThreshold <= PartPlanner.maximumPutSize,

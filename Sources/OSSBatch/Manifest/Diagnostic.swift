@@ -1,6 +1,16 @@
 /// One problem in a manifest, rendered the way compilers do: `FILE:LINE:COLUMN: error: MESSAGE`; or one
-/// problem with a command-line flag, rendered `error: MESSAGE` (the message names the flag).
-package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+/// problem with a command-line flag, rendered `error: MESSAGE` (the message names the flag). Warnings
+/// (`severity` `.warning`) and notes are rendered the same way with `warning:` and `note:`.
+package struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+    package enum Severity: String, Sendable, Hashable, Codable {
+        case error
+        case warning
+        /// A hint `plan` prints and a quiet `run` does not (an `exclude` that matched nothing: on a machine
+        /// without the excluded files, a defensive pattern must not make cron mail every night).
+        case note
+    }
+
+    package var severity = Severity.error
     package var file: String
     /// 1-based; `nil` when the problem has no node (an unreadable or oversized manifest, a flag).
     package var line: Int?
@@ -16,8 +26,20 @@ package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    package init(_ mark: SourceMark, _ message: String) {
-        self.init(file: mark.file, line: mark.line, column: mark.column, message: message)
+    /// A problem at `mark` (an error unless `severity` says otherwise); a value given with `--set` makes it a
+    /// problem of that flag, naming it.
+    package init(_ mark: SourceMark, _ message: String, severity: Severity = .error) {
+        if let option = mark.option {
+            self.init(flag: "set", "\(option): \(message)")
+        } else {
+            self.init(file: mark.file, line: mark.line, column: mark.column, message: message)
+        }
+        self.severity = severity
+    }
+
+    /// A warning at `mark`: printed, but planning goes on.
+    package static func warning(_ mark: SourceMark, _ message: String) -> Diagnostic {
+        Diagnostic(mark, message, severity: .warning)
     }
 
     /// A problem with the value of `--flag`, or one that adding `--flag` fixes.
@@ -27,11 +49,11 @@ package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     package var description: String {
-        if flag != nil { return "error: \(message)" }
+        if flag != nil { return "\(severity.rawValue): \(message)" }
         var location = file
         if let line { location += ":\(line)" }
         if let column { location += ":\(column)" }
-        return "\(location): error: \(message)"
+        return "\(location): \(severity.rawValue): \(message)"
     }
 }
 

@@ -9,13 +9,22 @@ package struct Manifest: Sendable, Hashable {
     /// Mark of the whole document (line 1 when the file is empty).
     package var mark: SourceMark
     package var version: Int
+    /// `name:` as written; `batchName` gives the name in use.
+    package var name: Marked<String>?
+    /// `timezone:`, an IANA time zone name, for `{date}` and `{time}` in keys (default UTC).
+    package var timeZone: Marked<String>?
     package var allowEmpty: Bool
+    /// `upload.on_unreadable`: a plan-time policy, so it is kept here rather than in `UploadSettings`.
+    package var onUnreadable: OnUnreadable
     package var target: TargetSection
     /// The `upload:` section over `UploadSettings`' defaults; `checkpointDir` is still as written (the
     /// planner resolves it against the manifest's directory).
     package var upload: UploadSettings
     package var defaults: EntryOptions
     package var files: [FileEntry]
+
+    /// The batch's name: `name:`, else the manifest's file name without its extension.
+    package var batchName: String { name?.value ?? BatchName.derived(fromManifestPath: path) }
 
     /// The directory relative paths are resolved against.
     package var directory: String {
@@ -35,10 +44,11 @@ package struct TargetSection: Sendable, Hashable {
     package var credentials: CredentialsSection?
 }
 
-/// `target.credentials: {file, profile}`.
+/// `target.credentials: {file, profile}` or `{ecs_ram_role}`.
 package struct CredentialsSection: Sendable, Hashable {
-    package var file: Marked<String>
+    package var file: Marked<String>?
     package var profile: String
+    package var ecsRAMRole: String?
 }
 
 /// Per-object options, from `defaults:` or one entry; `nil` means "not said here".
@@ -56,6 +66,9 @@ package struct EntryOptions: Sendable, Hashable {
     package var forbidOverwrite: Bool?
     package var followSymlinks: Bool?
     package var callback: UploadCallback?
+    package var serverSideEncryption: ServerSideEncryption?
+    package var sseKMSKeyID: String?
+    package var sseDataEncryption: SSEDataEncryption?
 
     /// These options, with anything unsaid taken from `defaults`.
     package func over(_ defaults: EntryOptions) -> EntryOptions {
@@ -70,7 +83,12 @@ package struct EntryOptions: Sendable, Hashable {
             contentEncoding: contentEncoding ?? defaults.contentEncoding,
             forbidOverwrite: forbidOverwrite ?? defaults.forbidOverwrite,
             followSymlinks: followSymlinks ?? defaults.followSymlinks,
-            callback: callback ?? defaults.callback
+            callback: callback ?? defaults.callback,
+            // The encryption fields are one group: an entry naming its algorithm takes none of the defaults'.
+            serverSideEncryption: serverSideEncryption ?? defaults.serverSideEncryption,
+            sseKMSKeyID: serverSideEncryption != nil ? sseKMSKeyID : sseKMSKeyID ?? defaults.sseKMSKeyID,
+            sseDataEncryption: serverSideEncryption != nil
+                ? sseDataEncryption : sseDataEncryption ?? defaults.sseDataEncryption
         )
     }
 }
@@ -88,5 +106,7 @@ package struct FileEntry: Sendable, Hashable {
     package var keyPrefix: Marked<String>?
     package var include: [Marked<String>]
     package var exclude: [Marked<String>]
+    /// `optional: true`: selecting no files is a warning, not an error.
+    package var isOptional: Bool
     package var options: EntryOptions
 }

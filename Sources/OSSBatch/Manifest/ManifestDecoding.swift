@@ -1,3 +1,4 @@
+import Foundation
 import OSSKit
 import OSSProtocol
 import Yams
@@ -7,17 +8,19 @@ struct ManifestDecoding {
     let reader: NodeReader
     let path: String
 
-    static let topFields = ["version", "allow_empty", "target", "upload", "defaults", "files"]
+    static let topFields = ["version", "name", "timezone", "allow_empty", "target", "upload", "defaults", "files"]
     static let targetFields = ["endpoint", "region", "bucket", "signature", "addressing", "credentials"]
     static let uploadFields = [
         "concurrency", "files_in_flight", "part_size", "multipart_threshold", "verify",
-        "checkpoint_dir", "retries", "if_exists", "bandwidth",
+        "checkpoint_dir", "retries", "if_exists", "bandwidth", "on_unreadable",
     ]
     static let optionFields = [
         "content_type", "acl", "storage_class", "metadata", "tags", "cache_control",
         "content_disposition", "content_encoding", "forbid_overwrite", "follow_symlinks", "callback",
+        "server_side_encryption", "sse_kms_key_id", "sse_data_encryption",
     ]
-    static let entryFields = ["source", "glob", "key", "key_prefix", "include", "exclude"] + optionFields
+    static let entryFields =
+        ["source", "glob", "key", "key_prefix", "include", "exclude", "optional"] + optionFields
 
     func manifest(_ root: Node) -> Manifest? {
         guard let fields = reader.fields(of: root, in: "the manifest", allowed: Self.topFields) else { return nil }
@@ -25,6 +28,16 @@ struct ManifestDecoding {
         if let node = fields["version"]?.value, let v = reader.int(node, "version", range: 0...Int.max) {
             if v != 1 { reader.error(node, "unsupported manifest version \(v); this ossbatch reads version 1") }
             version = v
+        }
+        let name = fields["name"].flatMap { reader.markedString($0.value, "name") }
+        if let name, let problem = BatchName.problem(with: name.value) { reader.error(name.mark, problem) }
+        let timeZone = fields["timezone"].flatMap { reader.markedString($0.value, "timezone") }
+        if let timeZone, TimeZone(identifier: timeZone.value) == nil {
+            reader.error(
+                timeZone.mark,
+                "'\(timeZone.value)' is not a time zone; use a name of the IANA database such as UTC, "
+                    + "Asia/Shanghai or Europe/Berlin"
+            )
         }
         let allowEmpty = fields["allow_empty"].flatMap { reader.bool($0.value, "allow_empty") } ?? false
         let target: TargetSection
@@ -34,14 +47,14 @@ struct ManifestDecoding {
             reader.error(root, "missing required section 'target' (endpoint, bucket, region)")
             target = TargetSection(mark: reader.mark(root))
         }
-        let upload = fields["upload"].map { self.upload($0.value) } ?? UploadSettings()
+        let (upload, onUnreadable) = fields["upload"].map { self.upload($0.value) } ?? (UploadSettings(), .skip)
         let defaults =
             fields["defaults"].map { options(of: $0.value, in: "defaults", allowed: Self.optionFields) }
             ?? EntryOptions()
         var files: [FileEntry] = []
         if let node = fields["files"]?.value {
             if case .sequence(let sequence) = node {
-                files = entries(sequence)
+                files = entries(sequence, defaults: defaults)
                 if sequence.isEmpty { reader.error(node, "'files' is empty; list at least one source or glob") }
             } else {
                 reader.error(
@@ -56,7 +69,10 @@ struct ManifestDecoding {
             path: path,
             mark: reader.mark(root),
             version: version,
+            name: name,
+            timeZone: timeZone,
             allowEmpty: allowEmpty,
+            onUnreadable: onUnreadable,
             target: target,
             upload: upload,
             defaults: defaults,
@@ -73,24 +89,46 @@ struct ManifestDecoding {
         section.signature = fields["signature"].flatMap { reader.choice($0.value, "signature", SignatureVersion.self) }
         section.addressing = fields["addressing"].flatMap { reader.choice($0.value, "addressing", Addressing.self) }
         if let credentials = fields["credentials"]?.value,
-            let sub = reader.fields(of: credentials, in: "target.credentials", allowed: ["file", "profile"])
+            let sub = reader.fields(
+                of: credentials,
+                in: "target.credentials",
+                allowed: ["file", "profile", "ecs_ram_role"]
+            )
         {
             let profile =
                 sub["profile"].flatMap { reader.string($0.value, "profile") } ?? CredentialsSource.defaultProfile
-            if let file = sub["file"].flatMap({ reader.markedString($0.value, "file") }) {
-                section.credentials = CredentialsSection(file: file, profile: profile)
+            if let role = sub["ecs_ram_role"] {
+                if sub["file"] != nil || sub["profile"] != nil {
+                    reader.error(role.key, "target.credentials has either 'file' (and 'profile') or 'ecs_ram_role'")
+                } else if let name = reader.string(role.value, "ecs_ram_role") {
+                    if name.isEmpty { reader.error(role.value, "'ecs_ram_role' must name the instance's RAM role") }
+                    section.credentials = CredentialsSection(file: nil, profile: profile, ecsRAMRole: name)
+                }
+            } else if let file = sub["file"].flatMap({ reader.markedString($0.value, "file") }) {
+                section.credentials = CredentialsSection(file: file, profile: profile, ecsRAMRole: nil)
             } else if sub["file"] == nil {
-                reader.error(credentials, "target.credentials needs 'file' (the path of an INI credentials file)")
+                reader.error(
+                    credentials,
+                    "target.credentials needs 'file' (the path of an INI credentials file) or 'ecs_ram_role' (the "
+                        + "name of the ECS instance's RAM role)"
+                )
             }
         }
         return section
     }
 
     /// The `upload:` section over `UploadSettings`' defaults (the one place they are defined); the
-    /// checkpoint directory stays as written.
-    private func upload(_ node: Node) -> UploadSettings {
+    /// checkpoint directory stays as written. `on_unreadable` (default `skip`) is the planner's, not the
+    /// engine's, so it comes apart.
+    private func upload(_ node: Node) -> (UploadSettings, OnUnreadable) {
         var settings = UploadSettings()
-        guard let fields = reader.fields(of: node, in: "upload", allowed: Self.uploadFields) else { return settings }
+        guard let fields = reader.fields(of: node, in: "upload", allowed: Self.uploadFields) else {
+            return (settings, .skip)
+        }
+        var onUnreadable = OnUnreadable.skip
+        if let n = fields["on_unreadable"]?.value, let v = reader.choice(n, "on_unreadable", OnUnreadable.self) {
+            onUnreadable = v
+        }
         typealias Limits = UploadSettings
         if let n = fields["concurrency"]?.value, let v = reader.int(n, "concurrency", range: Limits.concurrencyRange) {
             settings.concurrency = v
@@ -143,12 +181,31 @@ struct ManifestDecoding {
                 settings.retry.maxDelay = d
             }
         }
-        return settings
+        return (settings, onUnreadable)
     }
 
     private func options(of node: Node, in context: String, allowed: [String]) -> EntryOptions {
         guard let fields = reader.fields(of: node, in: context, allowed: allowed) else { return EntryOptions() }
-        return options(fields)
+        let options = options(fields)
+        checkEncryption(options, fields, at: node)
+        return options
+    }
+
+    /// A KMS key or data encryption only means something with `server_side_encryption: KMS` (said here or in
+    /// `defaults`); OSS would refuse the request, so the manifest is refused at the field.
+    private func checkEncryption(
+        _ merged: EntryOptions,
+        _ fields: [String: (key: Node, value: Node)],
+        at node: Node
+    ) {
+        guard merged.sseKMSKeyID != nil || merged.sseDataEncryption != nil, merged.serverSideEncryption != .kms
+        else { return }
+        let at = fields["sse_kms_key_id"] ?? fields["sse_data_encryption"] ?? fields["server_side_encryption"]
+        reader.error(
+            at?.key ?? node,
+            "'sse_kms_key_id' and 'sse_data_encryption' need server_side_encryption: KMS"
+                + (merged.serverSideEncryption.map { ", not \($0.rawValue)" } ?? "")
+        )
     }
 
     private func options(_ fields: [String: (key: Node, value: Node)]) -> EntryOptions {
@@ -164,6 +221,13 @@ struct ManifestDecoding {
         o.forbidOverwrite = fields["forbid_overwrite"].flatMap { reader.bool($0.value, "forbid_overwrite") }
         o.followSymlinks = fields["follow_symlinks"].flatMap { reader.bool($0.value, "follow_symlinks") }
         o.callback = fields["callback"].flatMap { callback($0.value) }
+        o.serverSideEncryption = fields["server_side_encryption"].flatMap {
+            reader.choice($0.value, "server_side_encryption", ServerSideEncryption.self)
+        }
+        o.sseKMSKeyID = fields["sse_kms_key_id"].flatMap { reader.string($0.value, "sse_kms_key_id") }
+        o.sseDataEncryption = fields["sse_data_encryption"].flatMap {
+            reader.choice($0.value, "sse_data_encryption", SSEDataEncryption.self)
+        }
         return o
     }
 
@@ -187,7 +251,7 @@ struct ManifestDecoding {
     /// The entries of `files:`. An entry repeated through an alias (`- *e`) would upload the same files to
     /// the same keys again: it is one error at the anchored entry, and the copies are not read (a list of
     /// 200,000 aliases must not become 200,000 directory walks).
-    private func entries(_ sequence: Node.Sequence) -> [FileEntry] {
+    private func entries(_ sequence: Node.Sequence, defaults: EntryOptions) -> [FileEntry] {
         var copies: [SourceMark: Int] = [:]  // an entry's position → copies of it met
         var written: [(mark: SourceMark, node: Node)] = []
         var result: [FileEntry] = []
@@ -201,7 +265,7 @@ struct ManifestDecoding {
                 copies[mark] = 0
                 written.append((mark, item))
             }
-            if let entry = entry(item) { result.append(entry) }
+            if let entry = entry(item, defaults: defaults) { result.append(entry) }
         }
         for (mark, node) in written {
             guard let count = copies[mark], count > 0 else { continue }
@@ -214,7 +278,7 @@ struct ManifestDecoding {
         return result
     }
 
-    private func entry(_ node: Node) -> FileEntry? {
+    private func entry(_ node: Node, defaults: EntryOptions) -> FileEntry? {
         guard let f = reader.fields(of: node, in: "a files entry", allowed: Self.entryFields) else { return nil }
         let source = f["source"].flatMap { reader.markedString($0.value, "source") }
         let glob = f["glob"].flatMap { reader.markedString($0.value, "glob") }
@@ -231,11 +295,17 @@ struct ManifestDecoding {
             }
             return nil
         }
-        let key = f["key"].flatMap { reader.markedString($0.value, "key") }
-        let keyPrefix = f["key_prefix"].flatMap { reader.markedString($0.value, "key_prefix") }
+        let key = f["key"].flatMap { keyTemplate($0.value, "key") }
+        let keyPrefix = f["key_prefix"].flatMap { keyTemplate($0.value, "key_prefix") }
         if let key, keyPrefix != nil { reader.error(key.mark, "an entry has either 'key' or 'key_prefix', not both") }
         if let key, case .glob = selector {
             reader.error(key.mark, "'key' names one object; a glob takes 'key_prefix'")
+        }
+        let options = options(f)
+        // Checked merged with `defaults`, where the entry says anything about encryption (else `defaults`
+        // was checked on its own).
+        if f["server_side_encryption"] != nil || f["sse_kms_key_id"] != nil || f["sse_data_encryption"] != nil {
+            checkEncryption(options.over(defaults), f, at: node)
         }
         return FileEntry(
             mark: reader.mark(node),
@@ -244,8 +314,31 @@ struct ManifestDecoding {
             keyPrefix: keyPrefix,
             include: f["include"].map { reader.stringList($0.value, "include") } ?? [],
             exclude: f["exclude"].map { reader.stringList($0.value, "exclude") } ?? [],
-            options: options(f)
+            isOptional: f["optional"].flatMap { reader.bool($0.value, "optional") } ?? false,
+            options: options
         )
+    }
+}
+
+extension ManifestDecoding {
+    /// A `key` or `key_prefix`, its placeholders checked (they are resolved when the plan is made).
+    private func keyTemplate(_ node: Node, _ field: String) -> Marked<String>? {
+        // `key: {date}` is a YAML mapping, not text: say how to write it.
+        if case .mapping = node {
+            reader.error(
+                node,
+                "'\(field)' must be a string, not a mapping: YAML reads a value that starts with '{' as a mapping; "
+                    + "quote it, as in \(field): \"{date}/…\""
+            )
+            return nil
+        }
+        guard let template = reader.markedString(node, field) else { return nil }
+        do {
+            _ = try KeyTemplate(parsing: template.value)
+        } catch {
+            reader.error(template.mark, error.message)
+        }
+        return template
     }
 }
 

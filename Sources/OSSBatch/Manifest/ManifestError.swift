@@ -19,7 +19,8 @@ package struct ManifestError: Error, Sendable, CustomStringConvertible {
         var lines = diagnostics.prefix(limit).map(\.description)
         if diagnostics.count > limit {
             let more = diagnostics.count - limit
-            lines.append("… and \(more) more error\(more == 1 ? "" : "s") (the first \(limit) are shown)")
+            let noun = diagnostics.allSatisfy { $0.severity != .error } ? "warning" : "error"
+            lines.append("… and \(more) more \(noun)\(more == 1 ? "" : "s") (the first \(limit) are shown)")
         }
         return lines.joined(separator: "\n")
     }

@@ -7,15 +7,20 @@ package enum ManifestLoader {
     /// before parsing so it cannot stall the tool.
     package static let maximumSize = 8 << 20
 
-    /// Loads `path` (relative paths are resolved against the working directory).
-    package static func load(path: String) throws(ManifestError) -> Manifest {
+    /// Loads `path` (relative paths are resolved against the working directory), with `settings` (`--set`)
+    /// replacing values of the file.
+    package static func load(path: String, settings: [ManifestSetting] = []) throws(ManifestError) -> Manifest {
         let absolute = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
         let text = try read(absolute)
-        return try decode(text, path: absolute)
+        return try decode(text, path: absolute, settings: settings)
     }
 
     /// Decodes manifest text; `path` is used for messages and as the base of relative paths.
-    package static func decode(_ text: String, path: String) throws(ManifestError) -> Manifest {
+    package static func decode(
+        _ text: String,
+        path: String,
+        settings: [ManifestSetting] = []
+    ) throws(ManifestError) -> Manifest {
         if let disallowed = ManifestText.disallowedCharacter(in: text, file: path) { throw ManifestError([disallowed]) }
         let tabs = TabIndentation.diagnostics(in: text, file: path)
         guard tabs.isEmpty else { throw ManifestError(tabs) }
@@ -25,7 +30,7 @@ package enum ManifestLoader {
         } catch {
             throw ManifestError([YAMLErrorDiagnostic.make(error, file: path)])
         }
-        guard let root, !isEmptyDocument(root) else {
+        guard var root, !isEmptyDocument(root) else {
             throw ManifestError([
                 Diagnostic(
                     file: path,
@@ -36,10 +41,12 @@ package enum ManifestLoader {
             ])
         }
         if let aliases = AliasExpansion.problem(in: root, file: path) { throw ManifestError([aliases]) }
+        let unapplied: [Diagnostic]
+        (root, unapplied) = ManifestSetting.apply(settings, to: root)
         let reader = NodeReader(file: path)
         let manifest = ManifestDecoding(reader: reader, path: path).manifest(root)
-        guard reader.diagnostics.isEmpty, let manifest else {
-            throw ManifestError(reader.diagnostics)
+        guard unapplied.isEmpty, reader.diagnostics.isEmpty, let manifest else {
+            throw ManifestError(unapplied + reader.diagnostics)
         }
         return manifest
     }

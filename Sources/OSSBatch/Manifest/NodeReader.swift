@@ -9,7 +9,12 @@ final class NodeReader {
     init(file: String) { self.file = file }
 
     func mark(_ node: Node) -> SourceMark {
-        SourceMark(file: file, line: node.mark?.line, column: node.mark?.column)
+        SourceMark(
+            file: file,
+            line: node.mark?.line,
+            column: node.mark?.column,
+            option: ManifestSetting.option(of: node)
+        )
     }
 
     func error(_ node: Node, _ message: String) { diagnostics.append(Diagnostic(mark(node), message)) }

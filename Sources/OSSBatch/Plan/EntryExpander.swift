@@ -1,7 +1,8 @@
 import LocalFiles
 import Synchronization
 
-/// Expands one `files:` entry into candidate files with their keys, or diagnostics pointing at the entry.
+/// Expands one `files:` entry into candidate files with their keys, or diagnostics pointing at the entry;
+/// warnings for what the plan goes on past, and a summary of what the entry selected and passed over.
 struct EntryExpander {
     let entry: FileEntry
     let index: Int
@@ -9,6 +10,7 @@ struct EntryExpander {
     let factory: JobFactory
 
     /// At most this many problems are listed per entry; a tree of bad names would otherwise drown the rest.
+    /// Skipped files are listed up to the same number (the report has them all).
     static let problemLimit = 20
 
     private var followSymlinks: Bool { entry.options.over(manifest.defaults).followSymlinks ?? false }
@@ -21,14 +23,49 @@ struct EntryExpander {
         }
     }
 
-    func expand(into collector: inout JobCollector, diagnostics: inout [Diagnostic]) {
+    /// What one entry's expansion found, apart from its jobs (which go to the collector).
+    private struct Expansion {
         var problems: [String] = []
         var keyProblems: [String] = []
+        var skipped: [WalkSkip] = []
+        var counts = WalkCounts()
+        /// Files made into jobs or refused for their key or size.
+        var selected = 0
+        /// Whether the entry's files were looked through (a missing source or glob root was not).
+        var walked = false
+        /// How to say that the entry selects nothing.
+        var emptyMessage = ""
+    }
+
+    func expand(
+        into collector: inout JobCollector,
+        diagnostics: inout [Diagnostic],
+        warnings: inout [Diagnostic]
+    ) -> EntrySummary {
+        var found = Expansion()
         switch entry.selector {
-        case .source(let source): expandSource(source, into: &collector, problems: &problems, keyProblems: &keyProblems)
-        case .glob(let glob): expandGlob(glob, into: &collector, problems: &problems, keyProblems: &keyProblems)
+        case .source(let source): expandSource(source, into: &collector, &found)
+        case .glob(let glob): expandGlob(glob, into: &collector, &found)
         }
-        problems += keyProblems
+        let skipped = record(found.skipped, into: &collector, &found, warnings: &warnings)
+        let skippedCount = skipped.files + skipped.directories
+        var problems = found.problems + found.keyProblems
+        if found.walked && found.selected + skippedCount == 0 && problems.isEmpty {
+            if manifest.allowEmpty || entry.isOptional {
+                warnings.append(Diagnostic(selectorMark, found.emptyMessage, severity: .warning))
+            } else {
+                problems.append(
+                    found.emptyMessage + "; if that is fine, add 'optional: true' to the entry (or 'allow_empty: true')"
+                )
+            }
+        }
+        if found.walked {
+            for (n, pattern) in entry.exclude.enumerated() where !found.counts.usedExcludes.contains(n) {
+                warnings.append(
+                    Diagnostic(pattern.mark, "exclude pattern '\(pattern.value)' matched nothing", severity: .note)
+                )
+            }
+        }
         for problem in problems.prefix(Self.problemLimit) {
             diagnostics.append(Diagnostic(problem.hasPrefix("the object key") ? keyMark : selectorMark, problem))
         }
@@ -37,20 +74,31 @@ struct EntryExpander {
                 Diagnostic(selectorMark, "… and \(problems.count - Self.problemLimit) more problems in this entry")
             )
         }
+        var summary = EntrySummary(mark: selectorMark, selector: selectorDescription)
+        summary.files = collector.count(of: index)
+        summary.excludedFiles = found.counts.excludedFiles
+        summary.excludedDirectories = found.counts.excludedDirectories
+        summary.links = found.counts.links
+        summary.specialFiles = found.counts.specialFiles
+        summary.unreadableFiles = skipped.files
+        summary.unlistableDirectories = skipped.directories
+        return summary
     }
 
-    private func expandSource(
-        _ source: Marked<String>,
-        into collector: inout JobCollector,
-        problems: inout [String],
-        keyProblems: inout [String]
-    ) {
+    private var selectorDescription: String {
+        switch entry.selector {
+        case .source(let s): "source '\(s.value)'"
+        case .glob(let g): "glob '\(g.value)'"
+        }
+    }
+
+    private func expandSource(_ source: Marked<String>, into collector: inout JobCollector, _ found: inout Expansion) {
         let absolute = PathResolver.absolute(source.value, relativeTo: manifest.directory)
         let status: FileStatus
         do {
             status = try FileStatus.stat(absolute)
         } catch {
-            problems.append(
+            found.problems.append(
                 error.doesNotExist
                     ? "source '\(source.value)' does not exist (looked for \(absolute))"
                     : "cannot use source '\(source.value)': \(error.reason)"
@@ -60,44 +108,47 @@ struct EntryExpander {
         switch status.kind {
         case .directory:
             if entry.key != nil {
-                problems.append("'key' names one object, but source '\(source.value)' is a directory; use 'key_prefix'")
+                found.problems.append(
+                    "'key' names one object, but source '\(source.value)' is a directory; use 'key_prefix'"
+                )
             }
             let filters = PathFilters(entry)
-            let admits: (@Sendable (String) -> Bool)? =
-                filters.isEmpty ? nil : { @Sendable path in filters.admits(path) }
+            found.emptyMessage = "source '\(source.value)' selects no files (looked in \(absolute))"
             walk(
-                FileWalker(followSymlinks: followSymlinks, maximumDepth: nil),
+                FileWalker(
+                    followSymlinks: followSymlinks,
+                    maximumDepth: nil,
+                    filter: filters.isEmpty ? nil : WalkFilter(glob: nil, filters: filters),
+                    onUnreadable: manifest.onUnreadable
+                ),
                 root: absolute,
                 status: status,
-                admits: admits,
                 into: &collector,
-                problems: &problems,
-                keyProblems: &keyProblems
+                &found
             )
         case .regular:
+            // Named directly: an unreadable file is the manifest's mistake, whatever `on_unreadable` says.
             guard FileStatus.isReadable(absolute) else {
-                problems.append("cannot read source '\(source.value)' (\(absolute)): permission denied")
+                found.problems.append("cannot read source '\(source.value)' (\(absolute)): permission denied")
                 return
             }
             let location = SplitPath(absolute)
             let key = SplitPath(entry.key?.value ?? prefix + location.name)
             var memo = ObjectOptionsTemplate.Memo()
+            found.selected += 1
             collector.add(
                 factory.make(key: key, entry: index, source: location, status: status, memo: &memo),
                 entry: index,
-                problems: &keyProblems
+                problems: &found.keyProblems
             )
         default:
-            problems.append("source '\(source.value)' is \(status.kind.description), not a regular file or directory")
+            found.problems.append(
+                "source '\(source.value)' is \(status.kind.description), not a regular file or directory"
+            )
         }
     }
 
-    private func expandGlob(
-        _ glob: Marked<String>,
-        into collector: inout JobCollector,
-        problems: inout [String],
-        keyProblems: inout [String]
-    ) {
+    private func expandGlob(_ glob: Marked<String>, into collector: inout JobCollector, _ found: inout Expansion) {
         // The fixed leading directories are walked; the rest of the pattern is matched relative to them.
         var segments = glob.value.split(separator: "/", omittingEmptySubsequences: true)
         var fixed: [Substring] = []
@@ -108,38 +159,90 @@ struct EntryExpander {
         let rootPrefix = glob.value.hasPrefix("/") ? "/" : ""
         let base = PathResolver.absolute(rootPrefix + fixed.joined(separator: "/"), relativeTo: manifest.directory)
         let pattern = GlobPattern(segments.joined(separator: "/"), anchored: true)
-        var matched = 0
-        if let status = try? FileStatus.stat(base), status.kind == .directory {
-            let filters = PathFilters(entry)
-            matched = walk(
-                FileWalker(followSymlinks: followSymlinks, maximumDepth: pattern.maximumDepth),
-                root: base,
+        found.emptyMessage = "glob '\(glob.value)' matches no files (searched \(base))"
+        guard let status = try? FileStatus.stat(base), status.kind == .directory else {
+            found.walked = true  // nothing there to match: the entry selects nothing
+            return
+        }
+        walk(
+            FileWalker(
+                followSymlinks: followSymlinks,
+                maximumDepth: pattern.maximumDepth,
+                filter: WalkFilter(glob: pattern, filters: PathFilters(entry)),
+                onUnreadable: manifest.onUnreadable
+            ),
+            root: base,
+            status: status,
+            into: &collector,
+            &found
+        )
+    }
+
+    /// Makes the skipped files' lines (their keys checked as any job's), each with a warning up to the
+    /// limit. Returns how many files and directories were skipped.
+    private func record(
+        _ items: [WalkSkip],
+        into collector: inout JobCollector,
+        _ found: inout Expansion,
+        warnings: inout [Diagnostic]
+    ) -> (files: Int, directories: Int) {
+        guard !items.isEmpty else { return (0, 0) }
+        var directories = 0
+        let sorted = items.sorted { ByteOrder.precedes($0.relative, $1.relative) }
+        var memo = ObjectOptionsTemplate.Memo()
+        var recorded = 0
+        for item in sorted {
+            var status = item.status
+            if item.reason == .unlistable { status.size = 0 }  // stands for its files, whatever they hold
+            let outcome = factory.make(
+                key: SplitPath(prefix + item.relative),
+                entry: index,
+                source: item.source,
                 status: status,
-                admits: { pattern.matches($0) && filters.admits($0) },
-                into: &collector,
-                problems: &problems,
-                keyProblems: &keyProblems
+                memo: &memo
+            )
+            guard case .job(let job) = outcome else {
+                collector.add(outcome, entry: index, problems: &found.keyProblems)
+                continue
+            }
+            collector.add(skipped: SkippedSource(job: job, reason: item.reason), entry: index)
+            recorded += 1
+            if item.reason == .unlistable { directories += 1 }
+            guard recorded <= Self.problemLimit else { continue }
+            let what =
+                item.reason == .unlistable
+                ? "cannot list directory \(item.source.path): permission denied; it is left out with whatever it holds"
+                : "cannot read \(item.source.path): permission denied; it is left out"
+            warnings.append(
+                Diagnostic(
+                    selectorMark,
+                    what + " (upload.on_unreadable: skip; the run will exit 1)",
+                    severity: .warning
+                )
             )
         }
-        if matched == 0 && problems.isEmpty {
-            problems.append("glob '\(glob.value)' matches no files (searched \(base))")
+        if recorded > Self.problemLimit {
+            warnings.append(
+                Diagnostic(
+                    selectorMark,
+                    "… and \(recorded - Self.problemLimit) more files or directories this entry cannot read (the report lists them all as skipped)",
+                    severity: .warning
+                )
+            )
         }
+        return (recorded - directories, directories)
     }
 }
 
 extension EntryExpander {
-    /// Walks a directory, making a job of every file whose relative path `admits` (every file when it is
-    /// `nil`), on the walk's threads. Returns how many files were admitted (jobs and rejected ones).
-    @discardableResult
+    /// Walks a directory, making a job of every file the walker's filter selects, on the walk's threads.
     private func walk(
         _ walker: FileWalker,
         root: String,
         status: FileStatus,
-        admits: (@Sendable (String) -> Bool)?,
         into collector: inout JobCollector,
-        problems: inout [String],
-        keyProblems: inout [String]
-    ) -> Int {
+        _ found: inout Expansion
+    ) {
         // Rejections are rare; they are gathered under a lock and put in path order afterwards.
         let rejections = Mutex<[JobFactory.Outcome]>([])
         let (factory, prefix, index) = (factory, prefix, index)
@@ -149,7 +252,6 @@ extension EntryExpander {
             var relativeDirectory: String?
             var keyDirectory = prefix
             return { file -> UploadJob? in
-                if let admits, !admits(file.relative) { return nil }
                 if relativeDirectory != file.directory {
                     relativeDirectory = file.directory
                     keyDirectory = prefix + file.directory
@@ -166,11 +268,13 @@ extension EntryExpander {
                 return nil
             }
         }
-        problems += walk.problems
+        found.walked = true
+        found.problems += walk.problems
+        found.skipped += walk.skipped
+        found.counts.add(walk.counts)
         let rejected = rejections.withLock { $0 }.sorted { ByteOrder.precedes($0.path, $1.path) }
-        let admitted = walk.count + rejected.count
+        found.selected += walk.count + rejected.count
         collector.add(jobs: walk.chunks, entry: index)
-        for outcome in rejected { collector.add(outcome, entry: index, problems: &keyProblems) }
-        return admitted
+        for outcome in rejected { collector.add(outcome, entry: index, problems: &found.keyProblems) }
     }
 }

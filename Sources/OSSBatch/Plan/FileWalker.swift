@@ -2,7 +2,10 @@ import Dispatch
 import LocalFiles
 
 /// Walks a directory tree: regular files only, symbolic links skipped unless followed, loops detected
-/// by the (device, inode) of every directory on the current path. Problems are collected, not thrown.
+/// by the (device, inode) of every directory on the current path. An entry's `filter` is applied to each
+/// path before anything is stat'ed, opened or entered. Problems are collected, not thrown; a file it may
+/// not read or a directory it may not list below the root is a problem or, with `onUnreadable: .skip`, a
+/// skipped item. Entries that vanish while the walk runs are left out.
 ///
 /// Files come out sorted by the bytes of their relative path, so keys need no global sort. The root's
 /// subdirectories are walked in parallel, and each found file is turned into the caller's element on
@@ -11,6 +14,10 @@ struct FileWalker: Sendable {
     var followSymlinks: Bool
     /// Deepest level at which files are reported (1 = the root's own files), `nil` for unbounded.
     var maximumDepth: Int?
+    /// What the entry selects; `nil` takes every file.
+    var filter: WalkFilter?
+    /// What an unreadable file or unlistable directory below the root becomes.
+    var onUnreadable = OnUnreadable.fail
 
     private struct DirectoryID: Hashable, Sendable {
         var device: UInt64
@@ -26,11 +33,21 @@ struct FileWalker: Sendable {
     }
 
     /// A walk's output: elements in path order (in chunks, about one per subtree, so that they need not
-    /// be copied on the way to the caller), and problems.
+    /// be copied on the way to the caller), problems, skipped items (in no particular order) and counts.
     struct Result<Element: Sendable>: Sendable {
         var chunks: [[Element]] = []
         var problems: [String] = []
+        var skipped: [WalkSkip] = []
+        var counts = WalkCounts()
         var count: Int { chunks.reduce(0) { $0 + $1.count } }
+    }
+
+    /// A directory about to be listed, as its parent saw it: what a skipped item needs if it cannot be.
+    private struct Entered {
+        var base: String
+        var relative: String
+        var name: String
+        var status: FileStatus
     }
 
     /// Makes the function that turns a found file into an element (or drops it, returning `nil`). Each
@@ -44,6 +61,8 @@ struct FileWalker: Sendable {
         var elements: [Element] = []
         var chunks: [[Element]] = []
         var problems: [String] = []
+        var skipped: [WalkSkip] = []
+        var counts = WalkCounts()
 
         init(_ makeTransform: @escaping TransformMaker<Element>) {
             self.makeTransform = makeTransform
@@ -66,6 +85,8 @@ struct FileWalker: Sendable {
                 chunks.append(chunk)
             }
             problems += subtree.problems
+            skipped += subtree.skipped
+            counts.add(subtree.counts)
         }
 
         /// Makes room for `count` more elements without growing the current chunk: growing an array copies
@@ -81,7 +102,7 @@ struct FileWalker: Sendable {
 
         consuming func finish() -> Result<Element> {
             if !elements.isEmpty { chunks.append(elements) }
-            return Result(chunks: chunks, problems: problems)
+            return Result(chunks: chunks, problems: problems, skipped: skipped, counts: counts)
         }
     }
 
@@ -93,7 +114,7 @@ struct FileWalker: Sendable {
         makeTransform: @escaping TransformMaker<Element>
     ) -> Result<Element> {
         let rootID = DirectoryID(device: rootStatus.device, inode: rootStatus.inode)
-        return split(root, relative: "", depth: 1, ancestors: [rootID], makeTransform: makeTransform)
+        return split(root, relative: "", depth: 1, ancestors: [rootID], entered: nil, makeTransform: makeTransform)
     }
 
     /// Walks `path` with its subdirectories, and batches of its files, in parallel when it has several
@@ -107,10 +128,13 @@ struct FileWalker: Sendable {
         relative: String,
         depth: Int,
         ancestors: Set<DirectoryID>,
+        entered: Entered?,
         makeTransform: @escaping TransformMaker<Element>
     ) -> Result<Element> {
         var here = Accumulator<Element>(makeTransform)
-        guard let (directory, children) = list(path, problems: &here.problems) else { return here.finish() }
+        guard let (directory, children) = list(path, relative: relative, entered: entered, into: &here) else {
+            return here.finish()
+        }
         let base = path.hasSuffix("/") ? path : path + "/"
         guard let units = Self.parallelUnits(of: children) else {
             here.reserve(children.count)
@@ -154,7 +178,8 @@ struct FileWalker: Sendable {
                             into: &part
                         )
                     } catch {
-                        part.problems.append("cannot stat \(error.path): \(error.reason)")
+                        // Gone since the listing: not there to upload.
+                        if !error.doesNotExist { part.problems.append("cannot stat \(error.path): \(error.reason)") }
                     }
                 } else {
                     visit(
@@ -216,9 +241,12 @@ struct FileWalker: Sendable {
         relative: String,
         depth: Int,
         ancestors: inout Set<DirectoryID>,
+        entered: Entered,
         into result: inout Accumulator<Element>
     ) {
-        guard let (directory, children) = list(path, problems: &result.problems) else { return }
+        guard let (directory, children) = list(path, relative: relative, entered: entered, into: &result) else {
+            return
+        }
         let base = path.hasSuffix("/") ? path : path + "/"
         result.reserve(children.count)
         for child in children {
@@ -234,15 +262,28 @@ struct FileWalker: Sendable {
         }
     }
 
-    /// Opens and lists a directory: kinds resolved, links followed or dropped, sorted for output.
-    private func list(_ path: String, problems: inout [String]) -> (Directory, [Child])? {
+    /// Opens and lists a directory: kinds resolved, links followed or dropped, the entry's filter applied,
+    /// sorted for output. `entered` is `nil` for the root, which must be listable.
+    private func list<Element>(
+        _ path: String,
+        relative: String,
+        entered: Entered?,
+        into result: inout Accumulator<Element>
+    ) -> (Directory, [Child])? {
         let directory: Directory
         let entries: [DirectoryEntry]
         do {
             directory = try Directory(path: path)
             entries = try directory.entries()
         } catch {
-            problems.append("cannot list directory \(error.path): \(error.reason)")
+            if let entered {
+                if error.doesNotExist { return nil }  // removed since its parent was listed
+                if error.isPermissionDenied {
+                    unlistable(entered, into: &result)
+                    return nil
+                }
+            }
+            result.problems.append("cannot list directory \(error.path): \(error.reason)")
             return nil
         }
         let base = path.hasSuffix("/") ? path : path + "/"
@@ -252,7 +293,7 @@ struct FileWalker: Sendable {
         var sortKeys = ByteOrder.PackedKeys(count: entries.count)
         for entry in entries {
             guard let name = entry.utf8Name else {
-                problems.append(
+                result.problems.append(
                     "file name is not valid UTF-8: \(PathEscaping.escape(Array(base.utf8) + entry.name)) (OSS keys must be UTF-8; rename the file or exclude it)"
                 )
                 continue
@@ -261,26 +302,72 @@ struct FileWalker: Sendable {
                 var kind = entry.kind
                 var linkTarget: FileStatus?
                 if kind == .unknown { kind = try directory.status(of: name, followSymlinks: false).kind }
-                if kind == .symlink {
-                    guard followSymlinks else { continue }
+                if kind == .symlink && followSymlinks {
                     do {
                         let target = try directory.status(of: name, followSymlinks: true)
                         kind = target.kind
                         linkTarget = target
                     } catch {
-                        problems.append("broken symbolic link \(base + name): \(error.reason)")
+                        // A link the entry does not want is no problem, broken or not.
+                        if filter.map({ $0.verdict(file: relative + name) == .selected }) ?? true {
+                            result.problems.append("broken symbolic link \(base + name): \(error.reason)")
+                        }
                         continue
                     }
                 }
-                guard kind == .regular || kind == .directory else { continue }  // FIFOs, sockets, devices: not files
+                if let filter {
+                    let path = relative + name
+                    switch kind == .directory ? filter.verdict(directory: path) : filter.verdict(file: path) {
+                    case .selected: break
+                    case .unselected: continue
+                    case .excluded(let pattern):
+                        if kind == .directory {
+                            result.counts.excludedDirectories += 1
+                        } else {
+                            result.counts.excludedFiles += 1
+                        }
+                        result.counts.usedExcludes.insert(pattern)
+                        continue
+                    }
+                }
+                switch kind {
+                case .regular, .directory: break
+                case .symlink:
+                    result.counts.links += 1
+                    continue
+                default:  // FIFOs, sockets, devices: not files
+                    result.counts.specialFiles += 1
+                    continue
+                }
                 sortKeys.append(kind == .directory ? name + "/" : name)
                 children.append(Child(name: name, isDirectory: kind == .directory, linkTarget: linkTarget))
             } catch {
-                problems.append("cannot stat \(error.path): \(error.reason)")
+                if !error.doesNotExist { result.problems.append("cannot stat \(error.path): \(error.reason)") }
             }
         }
         let order = sortKeys.sortedPositions()
         return (directory, order.map { children[$0] })
+    }
+
+    /// A directory below the root that this process may not list: skipped, or a problem.
+    private func unlistable<Element>(_ entered: Entered, into result: inout Accumulator<Element>) {
+        let path = entered.base + entered.name
+        switch onUnreadable {
+        case .skip:
+            result.skipped.append(
+                WalkSkip(
+                    directory: entered.relative,
+                    name: entered.name,
+                    source: SplitPath(directory: entered.base, name: entered.name),
+                    status: entered.status,
+                    reason: .unlistable
+                )
+            )
+        case .fail:
+            result.problems.append(
+                "cannot list directory \(path): permission denied (upload.on_unreadable: fail; 'skip' leaves it out)"
+            )
+        }
     }
 
     private func visit<Element>(
@@ -321,11 +408,24 @@ struct FileWalker: Sendable {
                 if let element = result.transform(file) {
                     result.elements.append(element)
                 }
+            } else if onUnreadable == .skip {
+                result.skipped.append(
+                    WalkSkip(
+                        directory: relative,
+                        name: child.name,
+                        source: SplitPath(directory: base, name: child.name),
+                        status: status,
+                        reason: .unreadable
+                    )
+                )
             } else {
-                result.problems.append("cannot read \(base + child.name): permission denied")
+                result.problems.append(
+                    "cannot read \(base + child.name): permission denied (upload.on_unreadable: fail; 'skip' leaves it out)"
+                )
             }
         } catch {
-            result.problems.append("cannot stat \(error.path): \(error.reason)")
+            // Gone since the listing: not there to upload.
+            if !error.doesNotExist { result.problems.append("cannot stat \(error.path): \(error.reason)") }
         }
     }
 
@@ -347,6 +447,12 @@ struct FileWalker: Sendable {
             result.problems.append("symbolic link loop: \(base + child.name) leads back to a directory above it")
             return
         }
+        let entered = Entered(base: base, relative: relative, name: child.name, status: status)
+        // The bits say no before opendir would: the same skip, without a failed call.
+        guard ProcessIdentity.current.mayList(status) else {
+            unlistable(entered, into: &result)
+            return
+        }
         ancestors.insert(id)
         let childRelative = relative + child.name + "/"
         if splitting {
@@ -356,6 +462,7 @@ struct FileWalker: Sendable {
                     relative: childRelative,
                     depth: depth + 1,
                     ancestors: ancestors,
+                    entered: entered,
                     makeTransform: result.makeTransform
                 )
             )
@@ -365,6 +472,7 @@ struct FileWalker: Sendable {
                 relative: childRelative,
                 depth: depth + 1,
                 ancestors: &ancestors,
+                entered: entered,
                 into: &result
             )
         }

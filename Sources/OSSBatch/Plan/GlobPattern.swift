@@ -28,6 +28,53 @@ package struct GlobPattern: Sendable, Hashable {
         segments.contains([Character]("**")) ? nil : segments.count
     }
 
+    /// Whether the pattern matches every path below the directory `path` (`tmp/**` below `tmp`, `**` below
+    /// anything): then nothing in it can be wanted, and a walk need not enter it.
+    package func matchesEverything(below path: String) -> Bool {
+        covers(segment: 0, Self.parts(of: path)[...])
+    }
+
+    /// Whether the pattern could match some path below the directory `path`; `false` lets a walk leave the
+    /// directory alone (`exports/*.csv` below `logs`).
+    package func mayMatch(below path: String) -> Bool {
+        reaches(segment: 0, Self.parts(of: path)[...])
+    }
+
+    private static func parts(of path: String) -> [[Character]] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(Array.init)
+    }
+
+    private static let doubleStar: [Character] = ["*", "*"]
+
+    private func covers(segment index: Int, _ parts: ArraySlice<[Character]>) -> Bool {
+        guard let first = parts.first else {
+            // Below the directory, only `**` may remain (and at least one).
+            return index < segments.count && segments[index...].allSatisfy { $0 == Self.doubleStar }
+        }
+        guard index < segments.count else { return false }
+        let segment = segments[index]
+        if segment == Self.doubleStar {
+            var rest = parts
+            while !rest.isEmpty {
+                if covers(segment: index + 1, rest) { return true }
+                rest = rest.dropFirst()
+            }
+            return covers(segment: index, rest)
+        }
+        guard Self.matchSegment(segment[...], first[...]) else { return false }
+        return covers(segment: index + 1, parts.dropFirst())
+    }
+
+    private func reaches(segment index: Int, _ parts: ArraySlice<[Character]>) -> Bool {
+        guard let first = parts.first else { return index < segments.count }
+        guard index < segments.count else { return false }
+        let segment = segments[index]
+        // `**` can take the rest of the directory's path, and more.
+        if segment == Self.doubleStar { return true }
+        guard Self.matchSegment(segment[...], first[...]) else { return false }
+        return reaches(segment: index + 1, parts.dropFirst())
+    }
+
     private func match(segment index: Int, _ parts: ArraySlice<[Character]>) -> Bool {
         guard index < segments.count else { return parts.isEmpty }
         let segment = segments[index]

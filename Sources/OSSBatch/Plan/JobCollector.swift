@@ -8,15 +8,20 @@ struct JobCollector {
     private(set) var origins: [Int] = []
     /// Files too large for one OSS object: (entry, path, size).
     private(set) var oversized: [(entry: Int, path: String, size: Int64)] = []
-    /// How many entries produced at least one job (entries are expanded one after another): keys from
-    /// one entry are unique and already in order.
-    private var contributingEntries = 0
+    /// Jobs per entry, for the entries that produced any (entries are expanded one after another: keys
+    /// from one entry are unique and already in order).
+    private var perEntry: [Int: Int] = [:]
+    /// Files found but not to be uploaded, and the entry of each (sorted by key after `sortByKey`).
+    private(set) var skipped: [SkippedSource] = []
+    private(set) var skippedOrigins: [Int] = []
+    /// Whether skipped files come from more than one entry (so their keys may interleave or collide).
+    private var skippedEntries: Set<Int> = []
 
     /// Takes one file's outcome; a bad key becomes a problem of the entry.
     mutating func add(_ outcome: JobFactory.Outcome, entry: Int, problems: inout [String]) {
         switch outcome {
         case .job(let job):
-            if origins.last != entry { contributingEntries += 1 }
+            perEntry[entry, default: 0] += 1
             if lastChunkTakesSingles {
                 chunks[chunks.count - 1].append(job)
             } else {
@@ -35,22 +40,40 @@ struct JobCollector {
     mutating func add(jobs walked: [[UploadJob]], entry: Int) {
         let total = walked.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
-        if origins.last != entry { contributingEntries += 1 }
+        perEntry[entry, default: 0] += total
         chunks += walked.filter { !$0.isEmpty }
         lastChunkTakesSingles = false
         origins += repeatElement(entry, count: total)
     }
 
-    /// Whether jobs from different entries may interleave or collide (so sorting and the duplicate check are needed).
-    var mixesEntries: Bool { contributingEntries > 1 }
+    /// Takes a file that is found but not to be uploaded (each entry's in key order).
+    mutating func add(skipped item: SkippedSource, entry: Int) {
+        skipped.append(item)
+        skippedOrigins.append(entry)
+        skippedEntries.insert(entry)
+    }
+
+    /// How many jobs `entry` produced.
+    func count(of entry: Int) -> Int { perEntry[entry] ?? 0 }
+
+    /// Whether jobs or skipped files come from different entries, so that keys may collide (one entry's
+    /// keys are unique) and the duplicate check is needed.
+    var mixesEntries: Bool { skippedEntries.union(perEntry.keys).count > 1 }
 
     /// The jobs so far, in the order they came (sorted after `sortByKey`).
     var jobs: JobList { JobList(chunks: chunks) }
 
-    /// Sorts jobs by key bytes. Each walk yields its keys in order already, so this is a linear check
-    /// unless entries interleave; either way the chunks become one array.
+    /// Sorts jobs (and skipped files) by key bytes. Each walk yields its keys in order already, so this is a
+    /// linear check unless entries interleave; either way the chunks become one array.
     mutating func sortByKey() {
-        guard mixesEntries else { return }
+        if skippedEntries.count > 1 {
+            let order = skipped.indices.sorted {
+                SplitPath.precedes(skipped[$0].job.objectKey, skipped[$1].job.objectKey)
+            }
+            skipped = order.map { skipped[$0] }
+            skippedOrigins = order.map { skippedOrigins[$0] }
+        }
+        guard perEntry.count > 1 else { return }
         var jobs: [UploadJob] = []
         jobs.reserveCapacity(origins.count)
         // Each chunk is freed once copied, so the plan is never held twice.
@@ -68,8 +91,8 @@ struct JobCollector {
         lastChunkTakesSingles = false
     }
 
-    /// Hands the jobs over.
-    consuming func finish() -> JobList { JobList(chunks: chunks) }
+    /// Hands the jobs and the skipped files over.
+    consuming func finish() -> (JobList, [SkippedSource]) { (JobList(chunks: chunks), skipped) }
 }
 
 extension Array {

@@ -21,6 +21,9 @@ struct ObjectOptionsTemplate: Sendable {
         base.contentEncoding = options.contentEncoding
         if let forbidOverwrite = options.forbidOverwrite { base.forbidOverwrite = forbidOverwrite }
         base.callback = options.callback
+        base.serverSideEncryption = options.serverSideEncryption
+        base.sseKMSKeyID = options.sseKMSKeyID
+        base.sseDataEncryption = options.sseDataEncryption
         self.base = base
     }
 

@@ -1,13 +1,13 @@
 extension Plan {
-    /// The batch's name, which names its directory in the state directory (default reports and checkpoints):
-    /// the manifest's file name without its extension (`/etc/ossbatch/nightly.yaml` → `nightly`).
-    package var batchName: String { Plan.batchName(manifestPath: manifestPath) }
+    /// The name of the batch's directory in the state directory (default reports and checkpoints): the batch
+    /// name (`name:`, else the manifest's file name without its extension), made safe as one directory name.
+    package var batchName: String {
+        Plan.directoryName(forBatch: name.isEmpty ? BatchName.derived(fromManifestPath: manifestPath) : name)
+    }
 
-    /// The batch name of the manifest at `manifestPath`, made safe as one directory name: letters, digits,
-    /// `.`, `_` and `-` kept, anything else `_`, no leading dot, at most 100 bytes.
-    package static func batchName(manifestPath: String) -> String {
-        var name = Substring(manifestPath.split(separator: "/").last ?? "")
-        if let dot = name.lastIndex(of: "."), dot != name.startIndex { name = name[..<dot] }
+    /// `name` made safe as one directory name: letters, digits, `.`, `_` and `-` kept, anything else `_`, no
+    /// leading dot, at most 100 bytes. A valid `name:` is kept as it is.
+    package static func directoryName(forBatch name: String) -> String {
         var safe = String(
             decoding: name.utf8.prefix(100).map { byte in
                 switch byte {

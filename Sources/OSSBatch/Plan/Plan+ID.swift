@@ -5,9 +5,9 @@ import OSSProtocol
 
 extension Plan {
     /// A stable identity of the job list: hex SHA-256 over the jobs' canonical forms (key, source, size,
-    /// mtime, inode, device, method, options), in plan order. Two plans with equal IDs upload the same
-    /// files the same way. The canonical bytes are hashed in chunks of about 1 MiB and the chunk digests
-    /// hashed again, so 200,000 jobs never need one big buffer.
+    /// mtime, inode, device, method, options), in plan order, then the skipped files' (each with its
+    /// reason). Two plans with equal IDs upload the same files the same way. The canonical bytes are hashed
+    /// in chunks of about 1 MiB and the chunk digests hashed again, so 200,000 jobs never need one big buffer.
     package var planID: String {
         var chunkDigests: [UInt8] = []
         var chunk: [UInt8] = []
@@ -18,6 +18,11 @@ extension Plan {
                 chunkDigests += SHA256.hash(chunk)
                 chunk.removeAll(keepingCapacity: true)
             }
+        }
+        // Absent when nothing was skipped, so such a plan's ID is what it was before skipping existed.
+        for item in skipped {
+            chunk += Array("skipped:\(item.reason.rawValue)".utf8) + [0]
+            item.job.appendCanonicalForm(to: &chunk)
         }
         if !chunk.isEmpty || chunkDigests.isEmpty { chunkDigests += SHA256.hash(chunk) }
         return SHA256.hash(chunkDigests).hexString
@@ -68,6 +73,13 @@ extension UploadJob {
             field(c.body)
             field(c.bodyType ?? "")
             map(c.vars)
+        }
+        // Only when set, so plans without encryption keep the IDs they had before these options existed.
+        if let sse = o.serverSideEncryption {
+            field("sse")
+            field(sse.rawValue)
+            field(o.sseKMSKeyID ?? "")
+            field(o.sseDataEncryption?.rawValue ?? "")
         }
         bytes.append(0x0A)
     }

@@ -10,6 +10,21 @@ package struct Plan: Sendable, Hashable {
     package var allowEmpty: Bool
     /// Sorted by key, keys unique.
     package var jobs: JobList
+    /// The batch name (`name:`, else the manifest's file name without its extension); empty in a plan
+    /// rebuilt from a report.
+    package var name: String
+    /// How the placeholders in keys were resolved, or `nil` when no key has one. Keys in `jobs` are
+    /// resolved already: a report, and so `resume`, holds the keys of the moment the plan was made.
+    package var keyResolution: KeyResolution?
+    /// Files found but not to be uploaded (unreadable, or directories that could not be listed), sorted by
+    /// key; no key is also a job's.
+    package var skipped: [SkippedSource]
+    /// What each `files` entry selected and passed over, in manifest order.
+    package var entries: [EntrySummary]
+    /// Things the plan went on past (a skipped file, an entry selecting nothing, an exclude matching
+    /// nothing) and what looks like a mistake but is allowed (a key prefix glued to the names after it, a
+    /// literal `${`), in manifest order: `plan` and `run` print them.
+    package var warnings: [Diagnostic]
 
     package init(
         manifestPath: String,
@@ -17,7 +32,12 @@ package struct Plan: Sendable, Hashable {
         upload: UploadSettings,
         credentials: CredentialsSource?,
         allowEmpty: Bool,
-        jobs: JobList
+        jobs: JobList,
+        name: String = "",
+        keyResolution: KeyResolution? = nil,
+        skipped: [SkippedSource] = [],
+        entries: [EntrySummary] = [],
+        warnings: [Diagnostic] = []
     ) {
         self.manifestPath = manifestPath
         self.target = target
@@ -25,7 +45,16 @@ package struct Plan: Sendable, Hashable {
         self.credentials = credentials
         self.allowEmpty = allowEmpty
         self.jobs = jobs
+        self.name = name
+        self.keyResolution = keyResolution
+        self.skipped = skipped
+        self.entries = entries
+        self.warnings = warnings
     }
+
+    /// Every line of the plan in key order, as `plan --json` and a new report list them: the jobs to upload
+    /// (`outcome` nil) and the skipped files with their outcome. Without skipped files, just the jobs.
+    package var lines: PlanLines { PlanLines(jobs: jobs, skipped: skipped) }
 
     /// Files, bytes, single puts, multipart jobs and parts, counted in one pass over the jobs.
     package var totals: PlanTotals {
@@ -44,6 +73,7 @@ package struct Plan: Sendable, Hashable {
                 }
             }
         }
+        t.skipped = skipped.count
         return t
     }
 }

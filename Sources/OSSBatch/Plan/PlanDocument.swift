@@ -1,7 +1,8 @@
 import Foundation
 
 /// The `--json` form of a plan, `ossbatch-plan/2`: the layout and job lines of a report (`JobLines`,
-/// `JobRecord`) without outcomes, so that one `jq` filter reads a plan and a report alike.
+/// `JobRecord`) without outcomes — but for the files the plan skips, whose lines carry `status: skipped` and
+/// the `reason` as the report's will — so that one `jq` filter reads a plan and a report alike.
 ///
 /// Written a piece at a time: the job lines are encoded in batches, on every core, so a plan of 200,000
 /// files never holds its whole text.
@@ -41,7 +42,7 @@ package struct PlanDocument {
             case files, bytes
             case singlePuts = "single_puts"
             case multipartJobs = "multipart_jobs"
-            case parts
+            case parts, skipped
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -51,12 +52,15 @@ package struct PlanDocument {
             try c.encode(totals.singlePuts, forKey: .singlePuts)
             try c.encode(totals.multipartJobs, forKey: .multipartJobs)
             try c.encode(totals.parts, forKey: .parts)
+            try c.encode(totals.skipped, forKey: .skipped)
         }
     }
 
     /// Writes the document, ending with a newline, as a sequence of pieces to `output`.
     package func write(to output: (Data) throws -> Void) throws {
-        let (tables, references) = JobTables.build(plan.jobs)
+        let lines = plan.lines
+        let (tables, references) =
+            plan.skipped.isEmpty ? JobTables.build(plan.jobs) : JobTables.build(lines.lazy.map(\.job))
         let header = Header(
             format: Self.format,
             planID: plan.planID,
@@ -69,11 +73,18 @@ package struct PlanDocument {
             directories: tables.directories,
             options: tables.options.map(ObjectOptionsRecord.init)
         )
-        let jobs = plan.jobs
+        // A skipped file's line says so (`status`, `reason`), as the report's line for it will.
         try JobLines.write(
             header: header,
-            count: jobs.count,
-            record: { JobRecord(job: jobs[$0], reference: references[$0], outcome: nil) },
+            count: lines.count,
+            record: { n in
+                let line = lines[n]
+                return JobRecord(
+                    job: line.job,
+                    reference: references[n],
+                    outcome: line.skipped == nil ? nil : line.outcome
+                )
+            },
             to: { try output(Data($0)) }
         )
     }

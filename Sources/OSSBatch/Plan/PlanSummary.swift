@@ -1,5 +1,6 @@
-/// The human summary `ossbatch plan` prints: the target, then the totals. (The plan ID is in `--json`;
-/// hashing every job costs a tenth of a 200,000-file plan, too much for a glance.)
+/// The human summary `ossbatch plan` prints: the target, the totals, then what each entry selected and
+/// passed over. (The plan ID is in `--json`; hashing every job costs a tenth of a 200,000-file plan, too
+/// much for a glance.)
 package struct PlanSummary {
     package let plan: Plan
 
@@ -13,18 +14,56 @@ package struct PlanSummary {
             ("endpoint", t.endpoint), ("bucket", t.bucket), ("region", t.region.isEmpty ? "(none)" : t.region),
             ("signature", t.signature.rawValue), ("addressing", t.addressing.rawValue),
         ]
-        let totals: [(String, String)] = [
+        var totals: [(String, String)] = [
             ("files", Self.grouped(Int64(totalled.files))),
             ("bytes", "\(ByteSize.format(bytes)) (\(Self.grouped(bytes)) bytes)"),
             ("single puts", Self.grouped(Int64(totalled.singlePuts))),
             ("multipart jobs", Self.grouped(Int64(totalled.multipartJobs))),
             ("parts", Self.grouped(Int64(totalled.parts))),
         ]
+        if totalled.skipped > 0 {
+            totals.append(
+                ("skipped", "\(Self.grouped(Int64(totalled.skipped))) (cannot be read; the report lists them)")
+            )
+        }
         var lines = ["Plan for \(plan.manifestPath)", "Target"]
         lines += rows.map { "  \(($0.0 + ":").padding(16))\($0.1)" }
+        if let keys = plan.keyResolution {
+            lines.append("Keys (placeholders resolved for \(keys.time), time zone \(keys.timeZone))")
+            lines += keys.fields.map { "  \($0.path): \($0.written) → \($0.resolved)" }
+        }
         lines.append("Totals")
         lines += totals.map { "  \(($0.0 + ":").padding(16))\($0.1)" }
+        if !plan.entries.isEmpty {
+            lines.append("Entries")
+            lines += plan.entries.map { "  " + Self.describe($0) }
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `source 'site/' (line 12): 5 files; excludes removed 2 files and 1 directory; 1 link not followed`.
+    static func describe(_ entry: EntrySummary) -> String {
+        var parts = [counted(entry.files, "file")]
+        var removed: [String] = []
+        if entry.excludedFiles > 0 { removed.append(counted(entry.excludedFiles, "file")) }
+        if entry.excludedDirectories > 0 {
+            removed.append(counted(entry.excludedDirectories, "directory", "directories"))
+        }
+        if !removed.isEmpty { parts.append("excludes removed " + removed.joined(separator: " and ")) }
+        if entry.links > 0 { parts.append(counted(entry.links, "link") + " not followed") }
+        if entry.specialFiles > 0 { parts.append(counted(entry.specialFiles, "special file") + " skipped") }
+        if entry.unreadableFiles > 0 { parts.append(counted(entry.unreadableFiles, "unreadable file") + " skipped") }
+        if entry.unlistableDirectories > 0 {
+            parts.append(
+                counted(entry.unlistableDirectories, "unlistable directory", "unlistable directories") + " skipped"
+            )
+        }
+        let place = entry.mark.line.map { " (line \($0))" } ?? ""
+        return "\(entry.selector)\(place): " + parts.joined(separator: "; ")
+    }
+
+    private static func counted(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(grouped(Int64(n))) \(n == 1 ? singular : plural ?? singular + "s")"
     }
 
     /// `1234567` → `1,234,567`.

@@ -5,12 +5,22 @@ package struct PlanTotals: Sendable, Hashable {
     package var singlePuts = 0
     package var multipartJobs = 0
     package var parts = 0
+    /// Files found but not to be uploaded (`Plan.skipped`); not in the counts above.
+    package var skipped = 0
 
-    package init(files: Int = 0, bytes: Int64 = 0, singlePuts: Int = 0, multipartJobs: Int = 0, parts: Int = 0) {
+    package init(
+        files: Int = 0,
+        bytes: Int64 = 0,
+        singlePuts: Int = 0,
+        multipartJobs: Int = 0,
+        parts: Int = 0,
+        skipped: Int = 0
+    ) {
         self.files = files
         self.bytes = bytes
         self.singlePuts = singlePuts
         self.multipartJobs = multipartJobs
         self.parts = parts
+        self.skipped = skipped
     }
 }

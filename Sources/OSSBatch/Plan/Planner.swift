@@ -1,3 +1,4 @@
+import Foundation
 import LocalFiles
 
 /// Expands a `Manifest` into a `Plan`: resolves the target, finds every file, maps keys, checks them,
@@ -9,35 +10,59 @@ package struct Planner: Sendable {
     package var overrides: TargetOverrides
     /// Where the checkpoints go when the manifest names no `checkpoint_dir`.
     package var state: StateDirectory
+    /// What placeholders in keys stand for; read once, so every key of the plan has the same moment.
+    package var placeholders: PlaceholderValues
 
     /// Key collisions reported one by one; the rest are counted.
     static let duplicateLimit = 1000
 
-    package init(overrides: TargetOverrides = .none, state: StateDirectory = .resolve()) {
+    package init(
+        overrides: TargetOverrides = .none,
+        state: StateDirectory = .resolve(),
+        placeholders: PlaceholderValues? = nil
+    ) {
         self.overrides = overrides
         self.state = state
+        self.placeholders =
+            placeholders
+            ?? PlaceholderValues(
+                now: Date(),
+                hostname: HostName.current,
+                environment: ProcessInfo.processInfo.environment
+            )
     }
 
-    /// Loads the manifest at `path` and plans it.
+    /// Loads the manifest at `path`, with `settings` (`--set`) applied, and plans it.
     package static func plan(
         manifestAt path: String,
         overrides: TargetOverrides = .none,
+        settings: [ManifestSetting] = [],
+        placeholders: PlaceholderValues? = nil,
         state: StateDirectory = .resolve()
     ) throws(ManifestError) -> Plan {
-        try Planner(overrides: overrides, state: state).plan(ManifestLoader.load(path: path))
+        try Planner(overrides: overrides, state: state, placeholders: placeholders)
+            .plan(ManifestLoader.load(path: path, settings: settings))
     }
 
     /// Expands a loaded manifest against the files as they are now.
     package func plan(_ manifest: Manifest) throws(ManifestError) -> Plan {
         var diagnostics: [Diagnostic] = []
+        var warnings: [Diagnostic] = []
         let target = TargetResolver(section: manifest.target, overrides: overrides)
             .resolve(into: &diagnostics)
+        let keys = KeyResolver(manifest: manifest, values: placeholders).resolve(into: &diagnostics)
         var collector = JobCollector()
         let factory = JobFactory(manifest: manifest)
+        // Expanders for every entry, so positions and marks stay those of the manifest; an entry whose key
+        // could not be resolved is not walked (its error is reported already).
         let expanders = manifest.files.enumerated().map {
-            EntryExpander(entry: $1, index: $0, manifest: manifest, factory: factory)
+            EntryExpander(entry: keys.entries[$0] ?? $1, index: $0, manifest: manifest, factory: factory)
         }
-        for expander in expanders { expander.expand(into: &collector, diagnostics: &diagnostics) }
+        // (An entry left out makes `diagnostics` non-empty, so the plan is never made with a short `entries`.)
+        let entries = expanders.enumerated().compactMap { index, expander in
+            keys.entries[index] == nil
+                ? nil : expander.expand(into: &collector, diagnostics: &diagnostics, warnings: &warnings)
+        }
         for file in collector.oversized {
             diagnostics.append(
                 Diagnostic(
@@ -48,26 +73,26 @@ package struct Planner: Sendable {
         }
         collector.sortByKey()
         if collector.mixesEntries {
-            reportDuplicates(
-                collector.jobs,
-                origins: collector.origins,
-                marks: expanders.map(\.keyMark),
-                into: &diagnostics
-            )
+            let marks = expanders.map(\.keyMark)
+            reportDuplicates(collector.jobs, origins: collector.origins, marks: marks, into: &diagnostics)
+            reportSkippedDuplicates(collector, marks: marks, into: &diagnostics)
         }
-        let jobs = collector.finish()
+        let (jobs, skipped) = collector.finish()
         guard diagnostics.isEmpty, let target else { throw ManifestError(diagnostics) }
         var settings = manifest.upload
         settings.checkpointDir =
             settings.checkpointDir.isEmpty
-            ? state.checkpoints(batch: Plan.batchName(manifestPath: manifest.path))
+            ? state.checkpoints(batch: Plan.directoryName(forBatch: manifest.batchName))
             : PathResolver.absolute(settings.checkpointDir, relativeTo: manifest.directory)
         settings.retry.maxDelay = max(settings.retry.maxDelay, settings.retry.baseDelay)
-        let credentials = manifest.target.credentials.map {
-            CredentialsSource(
-                file: PathResolver.absolute($0.file.value, relativeTo: manifest.directory),
-                profile: $0.profile
-            )
+        let credentials = manifest.target.credentials.flatMap { section -> CredentialsSource? in
+            if let role = section.ecsRAMRole { return CredentialsSource(ecsRAMRole: role) }
+            return section.file.map {
+                CredentialsSource(
+                    file: PathResolver.absolute($0.value, relativeTo: manifest.directory),
+                    profile: section.profile
+                )
+            }
         }
         return Plan(
             manifestPath: manifest.path,
@@ -75,7 +100,12 @@ package struct Planner: Sendable {
             upload: settings,
             credentials: credentials,
             allowEmpty: manifest.allowEmpty,
-            jobs: jobs
+            jobs: jobs,
+            name: manifest.batchName,
+            keyResolution: keys.resolution,
+            skipped: skipped,
+            entries: entries,
+            warnings: (keys.warnings + warnings).sorted()
         )
     }
 
@@ -108,6 +138,50 @@ package struct Planner: Sendable {
         if found > Self.duplicateLimit, let firstMark {
             let more = found - Self.duplicateLimit
             diagnostics.append(Diagnostic(firstMark, "… and \(more) more files map to keys another file has"))
+        }
+    }
+
+    /// Skipped files have keys too: one that is also a job's, or another skipped file's, is the same
+    /// collision (the report keeps one line per key). There are few, so each is looked up in the jobs.
+    private func reportSkippedDuplicates(
+        _ collector: JobCollector,
+        marks: [SourceMark],
+        into diagnostics: inout [Diagnostic]
+    ) {
+        let (jobs, skipped) = (collector.jobs, collector.skipped)
+        func collision(_ key: String, _ a: (source: String, entry: Int), _ b: (source: String, entry: Int)) {
+            let (first, second) = a.entry <= b.entry ? (a, b) : (b, a)
+            let mark = marks[first.entry]
+            diagnostics.append(
+                Diagnostic(
+                    marks[second.entry],
+                    "two files map to the key '\(key)': \(second.source) (this entry) and \(first.source) "
+                        + "(the entry at line \(mark.line ?? 0), column \(mark.column ?? 0))"
+                )
+            )
+        }
+        for (n, item) in skipped.enumerated() {
+            let entry = collector.skippedOrigins[n]
+            if n > 0 && skipped[n - 1].job.objectKey == item.job.objectKey {
+                collision(
+                    item.job.key,
+                    (skipped[n - 1].job.source, collector.skippedOrigins[n - 1]),
+                    (item.job.source, entry)
+                )
+            }
+            var low = 0
+            var high = jobs.count
+            while low < high {
+                let middle = (low + high) / 2
+                if SplitPath.precedes(jobs[middle].objectKey, item.job.objectKey) {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
+            }
+            if low < jobs.count && jobs[low].objectKey == item.job.objectKey {
+                collision(item.job.key, (jobs[low].source, collector.origins[low]), (item.job.source, entry))
+            }
         }
     }
 }

@@ -2,6 +2,9 @@
 package struct JobOutcome: Sendable, Hashable {
     package var key: String
     package var status: JobStatus
+    /// Why a `skipped` job was skipped; absent on other statuses (and on skipped lines written before
+    /// reasons existed, which were all `if_exists: skip`).
+    package var reason: SkipReason?
     package var uploadID: String?
     package var etag: String?
     /// The object's CRC-64 (decimal string, as in `x-oss-hash-crc64ecma`).
@@ -24,6 +27,7 @@ package struct JobOutcome: Sendable, Hashable {
     package init(
         key: String,
         status: JobStatus,
+        reason: SkipReason? = nil,
         uploadID: String? = nil,
         etag: String? = nil,
         crc64: String? = nil,
@@ -38,6 +42,7 @@ package struct JobOutcome: Sendable, Hashable {
     ) {
         self.key = key
         self.status = status
+        self.reason = reason
         self.uploadID = uploadID
         self.etag = etag
         self.crc64 = crc64

@@ -33,7 +33,8 @@ package struct Report: Sendable {
     package var runs: [RunRecord]
     package var jobs: [ReportJob]
 
-    /// A new report for `plan`: status `running`, every job `pending`.
+    /// A new report for `plan`: status `running`, every job `pending` but the files the plan skipped
+    /// (`skipped`, with their reason: `resume` never tries them).
     package init(plan: Plan, planID: String, now: Date = Date()) {
         status = .running
         self.planID = planID
@@ -47,7 +48,11 @@ package struct Report: Sendable {
         totals = ReportTotals()
         fatalError = nil
         runs = []
-        jobs = plan.jobs.map { job in ReportJob(spec: job, outcome: JobOutcome(key: job.key, status: .pending)) }
+        if plan.skipped.isEmpty {
+            jobs = plan.jobs.map { job in ReportJob(spec: job, outcome: JobOutcome(key: job.key, status: .pending)) }
+        } else {
+            jobs = plan.lines.map { ReportJob(spec: $0.job, outcome: $0.outcome) }
+        }
         recomputeTotals()
     }
 
@@ -92,6 +97,12 @@ package struct Report: Sendable {
             allowEmpty: allowEmpty,
             jobs: JobList(jobs.map(\.spec))
         )
+    }
+
+    /// Jobs skipped for a reason that leaves their file out of the bucket (unreadable, unlistable, vanished):
+    /// a batch with any exits 1 although nothing is left for `resume`.
+    package var filesLeftBehind: Int {
+        jobs.reduce(0) { $0 + ($1.outcome.status == .skipped && $1.outcome.reason?.leavesFileBehind == true ? 1 : 0) }
     }
 
     /// Counts the jobs again. Byte sums saturate at `Int64.max` rather than trap (a loaded report is checked

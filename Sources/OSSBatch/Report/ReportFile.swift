@@ -26,6 +26,17 @@ enum ReportFile {
         }
     }
 
+    /// Throws unless `path` holds what could be a report: a regular file (not a symbolic link, a device or a
+    /// FIFO) within `StateFileLimits.reportBytes`. Checked before a report's lock is taken, so that no lock
+    /// file is ever made beside `/dev/zero` or a directory.
+    static func requireFile(_ path: String) throws(ReportLoadError) {
+        let file: ReadableFile?
+        do { file = try StateFile.openForReading(path, maximumSize: StateFileLimits.reportBytes) } catch {
+            throw ReportLoadError(path: path, reason: error.reason)
+        }
+        guard file != nil else { throw ReportLoadError(path: path, reason: "no such report") }
+    }
+
     /// The report at `path` (without its journal): a regular file (never through a symbolic link) of at most
     /// `StateFileLimits.reportBytes`.
     static func read(_ path: String) throws(ReportLoadError) -> Report {
@@ -67,7 +78,10 @@ enum ReportFile {
         case Report.currentFormat:
             let head = try decoder.decode(ReportHeader.self, from: header)
             let tables = head.tables
-            return ({ (head.report(jobs: $0), head.totals) }, { try $0.decode(JobRecord.self, from: $1).reportJob(in: tables) })
+            return (
+                { (head.report(jobs: $0), head.totals) },
+                { try $0.decode(JobRecord.self, from: $1).reportJob(in: tables) }
+            )
         case ReportV1.format:
             let head = try decoder.decode(ReportV1.Header.self, from: header)
             return ({ (head.report(jobs: $0), nil) }, { try $0.decode(ReportV1.Job.self, from: $1).reportJob() })

@@ -31,7 +31,9 @@ enum ReportJournal {
     static let listedWarnings = 20
 
     private static func applyLines(_ path: String, to report: inout Report) throws(FileSystemError) -> [String] {
-        guard let file = try StateFile.openForReading(path, maximumSize: StateFileLimits.journalBytes) else { return [] }
+        guard let file = try StateFile.openForReading(path, maximumSize: StateFileLimits.journalBytes) else {
+            return []
+        }
         let reader = LineReader(file: file, maximumLineLength: StateFileLimits.journalLineBytes, skipsLongLines: true)
         guard var line = try reader.next() else { return [] }
         var index: [String: Int] = [:]
@@ -86,10 +88,14 @@ enum ReportJournal {
             line = next
         }
         if reader.skippedLongLines > 0 {
-            ignored.append("\(path): \(reader.skippedLongLines) line(s) longer than \(StateFileLimits.journalLineBytes) bytes; ignored")
+            ignored.append(
+                "\(path): \(reader.skippedLongLines) line(s) longer than \(StateFileLimits.journalLineBytes) bytes; ignored"
+            )
         }
         guard ignored.count > listedWarnings else { return ignored }
-        return Array(ignored.prefix(listedWarnings)) + ["\(path): … and \(ignored.count - listedWarnings) more lines ignored"]
+        return Array(ignored.prefix(listedWarnings)) + [
+            "\(path): … and \(ignored.count - listedWarnings) more lines ignored"
+        ]
     }
 
     private typealias Entry = (outcome: JobOutcome, version: (identity: SourceIdentity, method: UploadMethod?)?)

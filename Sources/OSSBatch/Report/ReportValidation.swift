@@ -43,7 +43,7 @@ extension Report {
         else { throw FormatError("target.region '\(target.region.prefix(64))' is not a region") }
         try Self.checkAbsolute(manifest, "manifest")
         try Self.checkAbsolute(upload.checkpointDir, "upload.checkpoint_dir")
-        if let credentials { try Self.checkAbsolute(credentials.file, "credentials.file") }
+        if let file = credentials?.file { try Self.checkAbsolute(file, "credentials.file") }
         try upload.checkUsable()
     }
 
@@ -64,13 +64,17 @@ extension ReportJob {
     func validate() throws(FormatError) {
         if let problem = ObjectKey.problem(with: spec.objectKey) { throw FormatError("'key': \(problem)") }
         try Report.checkAbsolute(spec.location.directory, "dir")
-        guard !spec.location.name.isEmpty, !spec.location.name.utf8.contains(UInt8(ascii: "/")),
+        // A directory that could not be listed is a skipped line with no file name.
+        let unlistable = outcome.status == .skipped && outcome.reason == .unlistable
+        guard spec.location.name.isEmpty ? unlistable : !spec.location.name.utf8.contains(UInt8(ascii: "/")),
             !spec.location.name.utf8.contains(0)
         else { throw FormatError("'name' '\(spec.location.name.prefix(200))' is not a file name") }
         switch spec.method {
         case .put:
             guard spec.size >= 0, spec.size <= PartPlanner.maximumPutSize else {
-                throw FormatError("'size' \(spec.size) cannot go up in one PutObject (0 to \(PartPlanner.maximumPutSize))")
+                throw FormatError(
+                    "'size' \(spec.size) cannot go up in one PutObject (0 to \(PartPlanner.maximumPutSize))"
+                )
             }
         case .multipart(let plan):
             // The part plan was checked against the size as it was decoded; checked again here for reports

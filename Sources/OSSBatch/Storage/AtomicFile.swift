@@ -25,6 +25,8 @@ enum AtomicFile {
         let temp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw StateFileError(path: path, operation: "create", errno: errno) }
+        // Exactly `mode`, whatever the umask: a metrics file (0644) must stay readable by its collector.
+        fchmod(fd, mode)
         do throws(StateFileError) {
             let writer = ChunkWriter(fd: fd, path: path)
             try produce(writer)

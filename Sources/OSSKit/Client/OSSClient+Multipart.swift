@@ -29,14 +29,17 @@ extension OSSClient {
         }
     }
 
-    /// Uploads one part (1…10,000); the server's CRC-64 of the part is checked against the bytes sent.
+    /// Uploads one part (1…10,000); the server's CRC-64 of the part is checked against the bytes sent, and with
+    /// `requireCRC64` an answer without one throws `OSSError.missingCRC64`. `contentMD5` as for `putObject`
+    /// (the part's ETag is not compared).
     public func uploadPart(
         bucket: String,
         key: String,
         uploadID: String,
         partNumber: Int,
         body: ObjectBody,
-        contentMD5: Bool = false
+        contentMD5: Bool = false,
+        requireCRC64: Bool = true
     ) async throws -> UploadPartResult {
         var headers: [(name: String, value: String)] = []
         if contentMD5 { headers.append(("Content-MD5", try Self.contentMD5(of: body).base64String)) }
@@ -50,11 +53,12 @@ extension OSSClient {
             body: body
         )
         return try await perform(operation) { (response, attempt) throws(OSSError) in
-            let crc = try Self.checkedCRC(response)
+            let crc = try Self.checkedCRC(response, operation: operation.name, required: requireCRC64)
             return UploadPartResult(
                 partNumber: partNumber,
                 etag: response.header("ETag") ?? "",
-                crc64: crc,
+                crc64: response.sentBodyCRC64,
+                crc64Confirmed: crc != nil,
                 size: body.length,
                 requestID: Self.requestID(response),
                 attempts: attempt

@@ -2,17 +2,22 @@ import Digests
 import OSSProtocol
 
 extension OSSClient {
-    /// Uploads `body` as `key` with `options` (callback included). The CRC-64 the server reports is checked
-    /// against the bytes sent; with `contentMD5` the body's MD5 is computed first and sent as `Content-MD5`.
+    /// Uploads `body` as `key` with `options` (callback included). A CRC-64 the server reports is checked
+    /// against the bytes sent; with `requireCRC64` (the default) an answer without one throws
+    /// `OSSError.missingCRC64`. With `contentMD5` the body's MD5 is computed first and sent as `Content-MD5`
+    /// (the server refuses a body that does not match it), and an ETag of MD5 form must equal it (not under
+    /// SSE-KMS, whose ETags need not be MD5s).
     public func putObject(
         bucket: String,
         key: String,
         body: ObjectBody,
         options: ObjectOptions,
-        contentMD5: Bool = false
+        contentMD5: Bool = false,
+        requireCRC64: Bool = true
     ) async throws -> PutObjectResult {
         var headers = options.headers + (options.callback?.headers ?? [])
-        if contentMD5 { headers.append(("Content-MD5", try Self.contentMD5(of: body).base64String)) }
+        let md5 = contentMD5 ? try Self.contentMD5(of: body) : nil
+        if let md5 { headers.append(("Content-MD5", md5.base64String)) }
         let operation = OperationSpec(
             name: "PutObject",
             method: "PUT",
@@ -22,10 +27,14 @@ extension OSSClient {
             body: body
         )
         return try await perform(operation) { (response, attempt) throws(OSSError) in
-            let crc = try Self.checkedCRC(response)
+            let crc = try Self.checkedCRC(response, operation: operation.name, required: requireCRC64)
+            let etag = response.header("ETag") ?? ""
+            // Under SSE-KMS the ETag need not be the MD5 of the bytes sent; Content-MD5 proved them already.
+            if let md5, options.serverSideEncryption != .kms { try Self.checkETag(etag, md5: md5, response) }
             return PutObjectResult(
-                etag: response.header("ETag") ?? "",
-                crc64: crc,
+                etag: etag,
+                crc64: response.sentBodyCRC64,
+                crc64Confirmed: crc != nil,
                 requestID: Self.requestID(response),
                 status: response.status,
                 callbackBody: options.callback == nil ? nil : String(decoding: response.body, as: UTF8.self),
@@ -74,11 +83,17 @@ extension OSSClient {
 
     static func requestID(_ response: HTTPResponse) -> String { response.header("x-oss-request-id") ?? "" }
 
-    /// The server's `x-oss-hash-crc64ecma`, which must equal the CRC-64 of the bytes curl sent.
-    static func checkedCRC(_ response: HTTPResponse) throws(OSSError) -> UInt64 {
+    /// The server's `x-oss-hash-crc64ecma`, which must equal the CRC-64 of the bytes sent; `nil` when the
+    /// answer has none and `required` is false.
+    static func checkedCRC(
+        _ response: HTTPResponse,
+        operation: String,
+        required: Bool
+    ) throws(OSSError) -> UInt64? {
         let rid = requestID(response)
         guard let text = response.header("x-oss-hash-crc64ecma") else {
-            throw .invalidResponse("no x-oss-hash-crc64ecma: the upload cannot be verified", requestID: rid)
+            if required { throw .missingCRC64(operation: operation, requestID: rid) }
+            return nil
         }
         guard let received = UInt64(text) else {
             throw .invalidResponse("x-oss-hash-crc64ecma is not a decimal CRC: \(text)", requestID: rid)
@@ -87,6 +102,19 @@ extension OSSClient {
             throw .integrity(expected: response.sentBodyCRC64, received: received, requestID: rid)
         }
         return received
+    }
+
+    /// A PutObject ETag of MD5 form (32 hex digits, quoted or not) must be the MD5 sent as `Content-MD5`. Other
+    /// forms (a server whose ETags are not MD5s) prove nothing either way; `Content-MD5` already did.
+    static func checkETag(_ etag: String, md5: [UInt8], _ response: HTTPResponse) throws(OSSError) {
+        var bare = Substring(etag)
+        if bare.hasPrefix("\"") && bare.hasSuffix("\"") && bare.count >= 2 { bare = bare.dropFirst().dropLast() }
+        guard bare.utf8.count == 32, bare.allSatisfy(\.isHexDigit) else { return }
+        guard bare.lowercased() != md5.hexString.lowercased() else { return }
+        throw .invalidResponse(
+            "the ETag \(etag) is not the MD5 of the bytes sent (\(md5.hexString))",
+            requestID: requestID(response)
+        )
     }
 
     /// MD5 of a request body, read once before sending (`Content-MD5` is a header, so it precedes the body).

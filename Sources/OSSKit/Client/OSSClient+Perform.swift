@@ -16,10 +16,22 @@ extension OSSClient {
         let policy = configuration.retry
         var attempt = 0
         var integrityFailures = 0
+        var replacedCredentials = false
         while true {
             attempt += 1
             let failure: OSSError
-            let (outcome, mayRetry) = await sendOnce(operation, endpoint: endpoint, attempt: attempt)
+            let signing: Credentials
+            do throws(CredentialsUnavailable) {
+                signing = try await credentials.credentials()
+            } catch {
+                throw .credentials(error)
+            }
+            let (outcome, mayRetry) = await sendOnce(
+                operation,
+                endpoint: endpoint,
+                credentials: signing,
+                attempt: attempt
+            )
             switch outcome {
             case .success(let response):
                 do throws(OSSError) {
@@ -29,6 +41,17 @@ extension OSSClient {
                 }
             case .failure(let error):
                 failure = error
+            }
+            // An expired or revoked token: renewed credentials, once, then the same request again at once.
+            if let code = failure.code, code == .securityTokenExpired || code == .invalidSecurityToken,
+                !replacedCredentials, attempt < policy.attempts
+            {
+                replacedCredentials = true
+                do throws(CredentialsUnavailable) {
+                    if try await credentials.credentials(replacing: signing) != nil { continue }
+                } catch {
+                    throw .credentials(error)
+                }
             }
             var retryable = mayRetry && policy.isRetryable(failure)
             if case .integrity = failure {
@@ -60,6 +83,7 @@ extension OSSClient {
     private func sendOnce(
         _ operation: OperationSpec,
         endpoint: Endpoint,
+        credentials: Credentials,
         attempt: Int
     ) async -> (Result<HTTPResponse, OSSError>, mayRetry: Bool) {
         var request = SignableRequest(
@@ -69,7 +93,7 @@ extension OSSClient {
             query: operation.query,
             headers: operation.headers
         )
-        sign(&request)
+        sign(&request, with: credentials)
         let http = HTTPRequest(
             method: operation.method,
             url: endpoint.url(for: request, addressing: configuration.addressing),
@@ -99,7 +123,7 @@ extension OSSClient {
 
     /// Adds the date, token and Authorization headers for the configured signature version at the
     /// skew-corrected time.
-    func sign(_ request: inout SignableRequest) {
+    func sign(_ request: inout SignableRequest, with credentials: Credentials) {
         let now = clock.now()
         switch configuration.signature {
         case .v4: SignerV4(credentials: credentials, region: configuration.region).sign(&request, at: now)

@@ -5,22 +5,24 @@ extension RetryPolicy {
     public static let retryableCodes: Set<OSSErrorCode> = [.requestTimeout, .incompleteBody, .requestTimeTooSkewed]
 
     /// Whether sending the same request again may succeed: transport failures (but not an untrusted
-    /// certificate, a local read error or a cancellation), 5xx, 408, 429, and the codes in `retryableCodes`.
+    /// certificate, a local read error or a cancellation), 5xx but 501 `NotImplemented`, 408, 429, and the codes in `retryableCodes`.
     /// Credentials, missing buckets or uploads, invalid arguments and 203 CallbackFailed are final.
     /// A CRC-64 mismatch (`.integrity`) is retryable here; `OSSClient` allows it `integrityRetries` times only.
     public func isRetryable(_ error: OSSError) -> Bool {
         switch error {
         case .transport(let transport, _):
             switch transport {
-            case .connect, .timeout, .reset, .tls, .other: return true
+            case .connect, .timeout, .stalled, .reset, .tls, .other: return true
             case .certificate, .bodyRead, .cancelled: return false
             }
         case .service(let service, _):
             if Self.retryableCodes.contains(service.code) { return true }
+            // 501: the server does not have the operation at all; asking again changes nothing.
+            if service.httpStatus == 501 || service.code == .notImplemented { return false }
             return service.httpStatus >= 500 || service.httpStatus == 408 || service.httpStatus == 429
         case .integrity:
             return true
-        case .invalidResponse:
+        case .invalidResponse, .missingCRC64, .credentials:
             return false
         }
     }

@@ -1,7 +1,10 @@
+import Foundation
+
 extension OSSServiceError {
-    /// Builds the error from an error response: the error XML when there is one (HEAD answers have no body),
-    /// the `x-oss-request-id` / `x-oss-ec` headers otherwise. Unknown elements go into `details`, except the
-    /// echoed signing material (`echoedSigningElements`), which is dropped.
+    /// Builds the error from an error response: the error XML when there is one (a HEAD answer has no body;
+    /// OSS then sends the document base64-encoded in `x-oss-err`), the `x-oss-request-id` / `x-oss-ec` headers
+    /// otherwise. Unknown elements go into `details`, except the echoed signing material
+    /// (`echoedSigningElements`), which is dropped.
     public init(response: HTTPResponse) {
         let requestIDHeader = response.header("x-oss-request-id") ?? ""
         var code = Self.fallbackCode(status: response.status)
@@ -10,7 +13,13 @@ extension OSSServiceError {
         var hostID: String?
         var ec = response.header("x-oss-ec")
         var details: [String: String] = [:]
-        if let root = XMLNode.parse(response.body), root.name == "Error" {
+        var document = response.body
+        if document.isEmpty, let encoded = response.header("x-oss-err"),
+            let decoded = Data(base64Encoded: encoded)
+        {
+            document = Array(decoded)
+        }
+        if let root = XMLNode.parse(document), root.name == "Error" {
             for element in root.children {
                 switch element.name {
                 case "Code": code = OSSErrorCode(rawValue: element.text)

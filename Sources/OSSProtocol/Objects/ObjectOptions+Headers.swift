@@ -14,6 +14,9 @@ extension ObjectOptions {
         }
         if !tags.isEmpty { out.append(("x-oss-tagging", Self.taggingValue(tags))) }
         if forbidOverwrite { out.append(("x-oss-forbid-overwrite", "true")) }
+        if let serverSideEncryption { out.append(("x-oss-server-side-encryption", serverSideEncryption.rawValue)) }
+        if let sseKMSKeyID { out.append(("x-oss-server-side-encryption-key-id", sseKMSKeyID)) }
+        if let sseDataEncryption { out.append(("x-oss-server-side-data-encryption", sseDataEncryption.rawValue)) }
         return out
     }
 

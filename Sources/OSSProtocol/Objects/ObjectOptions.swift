@@ -15,6 +15,9 @@ public struct ObjectOptions: Sendable, Hashable, Codable {
         var contentEncoding: String?
         var forbidOverwrite: Bool
         var callback: UploadCallback?
+        var serverSideEncryption: ServerSideEncryption?
+        var sseKMSKeyID: String?
+        var sseDataEncryption: SSEDataEncryption?
     }
 
     /// Immutable and shared by copies until one of them changes a field: every file of a manifest entry
@@ -79,6 +82,22 @@ public struct ObjectOptions: Sendable, Hashable, Codable {
         set { update { $0.callback = newValue } }
     }
 
+    /// `x-oss-server-side-encryption`; `nil` leaves it to the bucket's default.
+    public var serverSideEncryption: ServerSideEncryption? {
+        get { storage.fields.serverSideEncryption }
+        set { update { $0.serverSideEncryption = newValue } }
+    }
+    /// `x-oss-server-side-encryption-key-id`: the KMS key (with `.kms` only).
+    public var sseKMSKeyID: String? {
+        get { storage.fields.sseKMSKeyID }
+        set { update { $0.sseKMSKeyID = newValue } }
+    }
+    /// `x-oss-server-side-data-encryption` (with `.kms` only).
+    public var sseDataEncryption: SSEDataEncryption? {
+        get { storage.fields.sseDataEncryption }
+        set { update { $0.sseDataEncryption = newValue } }
+    }
+
     public init(
         contentType: String? = nil,
         acl: ObjectACL = .default,
@@ -89,7 +108,10 @@ public struct ObjectOptions: Sendable, Hashable, Codable {
         contentDisposition: String? = nil,
         contentEncoding: String? = nil,
         forbidOverwrite: Bool = false,
-        callback: UploadCallback? = nil
+        callback: UploadCallback? = nil,
+        serverSideEncryption: ServerSideEncryption? = nil,
+        sseKMSKeyID: String? = nil,
+        sseDataEncryption: SSEDataEncryption? = nil
     ) {
         storage = Storage(
             Fields(
@@ -102,7 +124,10 @@ public struct ObjectOptions: Sendable, Hashable, Codable {
                 contentDisposition: contentDisposition,
                 contentEncoding: contentEncoding,
                 forbidOverwrite: forbidOverwrite,
-                callback: callback
+                callback: callback,
+                serverSideEncryption: serverSideEncryption,
+                sseKMSKeyID: sseKMSKeyID,
+                sseDataEncryption: sseDataEncryption
             )
         )
     }

@@ -2,8 +2,11 @@
 public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The TCP connection could not be made (refused, unreachable, DNS).
     case connect(String)
-    /// Connect timeout, or the transfer was slower than the low-speed limit for too long.
+    /// No connection within the connect timeout.
     case timeout(String)
+    /// Connected, then the transfer was slower than the low-speed limit for too long: the service is there
+    /// but slow (or overloaded), which says nothing about whether it can be reached.
+    case stalled(String)
     /// The connection broke mid-request or mid-response (reset, closed early, partial body).
     case reset(String)
     /// TLS handshake failure (retryable).
@@ -21,6 +24,7 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .connect(let m): return "connection failed: \(m)"
         case .timeout(let m): return "timed out: \(m)"
+        case .stalled(let m): return "stalled: \(m)"
         case .reset(let m): return "connection reset: \(m)"
         case .tls(let m): return "TLS handshake failed: \(m)"
         case .certificate(let m): return "TLS certificate not trusted: \(m)"

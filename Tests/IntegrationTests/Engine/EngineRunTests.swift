@@ -190,9 +190,14 @@ struct EngineRunTests {
             at: h.dir.url.appendingPathComponent("src"),
             withIntermediateDirectories: true
         )
-        let manifest = try h.writeManifest()
+        // An entry selecting nothing is an error of the manifest unless it is optional (or allowed empty).
+        let strict = try await h.run(try h.writeManifest())
+        #expect(strict.exitCode == 2)
+        #expect(strict.stderr.contains("error: source 'src/' selects no files"))
+        let manifest = try h.writeManifest(extraEntryLines: ["optional: true"])
         let result = try await h.run(manifest)
         #expect(result.exitCode == 1)
+        #expect(result.stderr.contains("warning: source 'src/' selects no files"))
         #expect(result.stderr.contains("no files"))
         try h.dir.write("allow.yaml", (try String(contentsOfFile: manifest, encoding: .utf8)) + "allow_empty: true\n")
         let allowed = try await h.run(h.dir.url.appendingPathComponent("allow.yaml").path)

@@ -31,9 +31,13 @@ struct KeysSentAsIsTests {
         print(json.dumps(out))
         """#
 
-    private func oss2(_ h: EngineHarness, _ command: String, _ argument: [String: String]) throws -> [String: String] {
+    private func oss2(
+        _ h: EngineHarness,
+        _ command: String,
+        _ argument: [String: String]
+    ) async throws -> [String: String] {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: argument), as: UTF8.self)
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             URL(fileURLWithPath: "/usr/bin/env"),
             ["python3", "-c", Self.script, "\(h.server.port)", h.accessKeyID, h.secret, command, json]
         )
@@ -85,7 +89,7 @@ struct KeysSentAsIsTests {
             #expect(h.storedMD5(key) == md5, "object \(key)")
         }
         // A second, independent client finds every object by its key.
-        #expect(try oss2(h, "get", expected) == expected)
+        await #expect(try oss2(h, "get", expected) == expected)
     }
 
     @Test func objectsOSS2UploadedAreFoundByOssbatchUnderTheSameKeys() async throws {
@@ -94,7 +98,7 @@ struct KeysSentAsIsTests {
         let manifest = try writeBatch(h, prefix: "rev/", extraUpload: ["if_exists: skip"])
         var files: [String: String] = [:]
         for (i, key) in Self.keys.enumerated() { files["rev/" + key] = source(h, i).path }
-        #expect(try oss2(h, "put", files).values.allSatisfy { $0 == "200" })
+        await #expect(try oss2(h, "put", files).values.allSatisfy { $0 == "200" })
 
         // ossbatch HEADs each key and finds an object of the same size and CRC-64: nothing is sent again.
         let result = try await h.run(manifest)
@@ -121,7 +125,7 @@ struct KeysSentAsIsTests {
 
             """
         )
-        let result = try ProcessRunner.run(Products.url("ossbatch"), ["plan", manifest.path])
+        let result = try await ProcessRunner.run(Products.url("ossbatch"), ["plan", manifest.path])
         #expect(result.exitCode == 2)
         // The entry's line (6) or its key's (7), with the column.
         #expect(

@@ -14,7 +14,7 @@ struct ReportLifecycleTests {
         let manifest = try StateLockTests.slowBatch(h)
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
-        process.signal(SIGINT)
+        await h.interrupt(process)
         #expect(await process.wait().exitCode == 130)
         let before = try Data(contentsOf: URL(fileURLWithPath: h.reportPath))
         #expect(try h.report().status == .interrupted)
@@ -76,9 +76,9 @@ struct ReportLifecycleTests {
         func names() throws -> [String] {
             try FileManager.default.contentsOfDirectory(atPath: reports).filter { $0.hasSuffix(".json") }.sorted()
         }
-        // Three runs started at once (each lasts over a second): three reports, two of them refused as busy
+        // Three runs started at once (each lasts over 6 s): three reports, two of them refused as busy
         // and recorded so.
-        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 300)))
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 1000)))
         let runs = try (0..<3).map { _ in try h.start(["run", manifest, "--progress-interval", "3600"]) }
         var codes: [Int32] = []
         for run in runs { codes.append(await run.wait().exitCode) }
@@ -94,7 +94,7 @@ struct ReportLifecycleTests {
                 h.server.log.all[logStart...].contains { $0.operation == .putObject && $0.status == 200 }
             }
         )
-        interrupted.signal(SIGINT)
+        await h.interrupt(interrupted)
         #expect(await interrupted.wait().exitCode == 130)
         h.server.faults.removeAll()
         let unfinished = try #require(try names().last)

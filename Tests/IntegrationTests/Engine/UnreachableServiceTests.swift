@@ -45,8 +45,10 @@ struct UnreachableServiceTests {
         let result = try await h.run(manifest, ["--endpoint", endpoint])
         let took = ContinuousClock.now - started
         #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
-        #expect(took < .seconds(5), "took \(took)")
-        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        // Not a speed test: without the fail-fast rule this batch runs every job through all its retries
+        // (over a minute); the bound only has to tell the two apart on a loaded CI machine.
+        #expect(took < .seconds(30), "took \(took)")
+        let errors = result.stderrLines.filter { $0.hasPrefix("error: ") }
         #expect(errors.count == 1, "one clear line: \(result.stderr)")
         #expect(errors.first?.contains("ServiceUnreachable") == true)
         #expect(errors.first?.contains(endpoint) == true)
@@ -72,7 +74,7 @@ struct UnreachableServiceTests {
         let h = try await EngineHarness.start("refused")
         defer { Task { await h.stop() } }
         let manifest = try writeBatch(h)
-        let closed = try ProcessRunner.run(Self.python, ["python3", "-c", Self.listener, "closed"])
+        let closed = try await ProcessRunner.run(Self.python, ["python3", "-c", Self.listener, "closed"])
         let port = try #require(Int(closed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         try await expectFailsFastThenResumes(h, manifest: manifest, endpoint: "http://127.0.0.1:\(port)")
     }
@@ -112,7 +114,7 @@ struct UnreachableServiceTests {
         try h.expectAllStoredExactly()
         // Retries: one info line per job that needed them, with the count; each attempt only at debug.
         // (libcurl may itself resend once on a fresh connection, so the count is not exactly 16.)
-        let retried = result.stderr.split(separator: "\n").filter { $0.hasPrefix("info: ") && $0.contains("retr") }
+        let retried = result.stderrLines.filter { $0.hasPrefix("info: ") && $0.contains("retr") }
         #expect(retried.count == 1, "\(result.stderr)")
         #expect(retried.first?.hasPrefix("info: data/f1.txt: succeeded (after ") == true, "\(result.stderr)")
         #expect(retried.first?.contains(" retries, ") == true, "\(result.stderr)")

@@ -124,8 +124,14 @@ enum ReportV1 {
         var spec: Spec
         var outcome: Outcome
 
+        /// Format 1 wrote the key twice; a line whose two keys differ is damaged (which object the outcome
+        /// is about cannot be told), and is refused rather than read as either.
         func reportJob() throws(FormatError) -> ReportJob {
-            ReportJob(spec: try spec.uploadJob(), outcome: try outcome.jobOutcome())
+            let job = ReportJob(spec: try spec.uploadJob(), outcome: try outcome.jobOutcome())
+            guard job.outcome.key == job.spec.key else {
+                throw FormatError("the outcome's key '\(job.outcome.key)' is not the job's key '\(job.spec.key)'")
+            }
+            return job
         }
     }
 

@@ -1,0 +1,42 @@
+import Foundation
+import LocalFiles
+
+/// What the placeholders in keys are resolved from, read once when a plan is made: the moment, the host
+/// name and the environment. (The time zone and the batch name come from the manifest.)
+package struct PlaceholderValues: Sendable {
+    package var now: Date
+    /// `nil` when the host name cannot be read; `{hostname}` is then an error.
+    package var hostname: String?
+    package var environment: [String: String]
+
+    package init(now: Date, hostname: String?, environment: [String: String]) {
+        self.now = now
+        self.hostname = hostname
+        self.environment = environment
+    }
+
+    /// The environment variable that fixes the moment placeholders use, for tests and reproducible runs:
+    /// `OSSBATCH_NOW=2026-12-02T03:00:00Z` (ISO 8601 with `Z` or an offset such as `+08:00`).
+    package static let nowVariable = "OSSBATCH_NOW"
+
+    /// The current time, this host and this process's environment; the time from `OSSBATCH_NOW` when set.
+    /// A value of `OSSBATCH_NOW` that is not a time is an error naming the variable.
+    package static func current(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ManifestError) -> PlaceholderValues {
+        var now = Date()
+        if let fixed = environment[nowVariable] {
+            guard let date = Timestamp.parse(fixed) else {
+                throw ManifestError([
+                    Diagnostic(
+                        flag: nowVariable,
+                        "\(nowVariable)='\(fixed)' is not a time; expected ISO 8601 such as 2026-12-02T03:00:00Z "
+                            + "or 2026-12-02T11:00:00+08:00"
+                    )
+                ])
+            }
+            now = date
+        }
+        return PlaceholderValues(now: now, hostname: HostName.current, environment: environment)
+    }
+}

@@ -1,0 +1,83 @@
+/// A plan's lines in key order, as `plan --json` and a new report list them: the jobs to upload with the
+/// skipped files merged in. Skipped files are rare, so the jobs stay in their chunks and each skipped
+/// file's position is found once, by binary search.
+package struct PlanLines: RandomAccessCollection, Sendable {
+    /// One line: a job, and why it is skipped (`nil`: to be uploaded).
+    package struct Line: Sendable {
+        package var job: UploadJob
+        package var skipped: SkipReason?
+
+        /// The line's outcome in a new report: `pending`, or `skipped` with its reason.
+        package var outcome: JobOutcome {
+            JobOutcome(key: job.key, status: skipped == nil ? .pending : .skipped, reason: skipped)
+        }
+    }
+
+    private let jobs: JobList
+    private let skipped: [SkippedSource]
+    /// `skippedPositions[k]` is the line of `skipped[k]`; ascending.
+    private let skippedPositions: [Int]
+
+    init(jobs: JobList, skipped: [SkippedSource]) {
+        self.jobs = jobs
+        self.skipped = skipped
+        skippedPositions = skipped.enumerated().map { k, item in
+            // Jobs whose keys precede the skipped file's, plus the skipped files before it.
+            var low = 0
+            var high = jobs.count
+            while low < high {
+                let middle = (low + high) / 2
+                if SplitPath.precedes(jobs[middle].objectKey, item.job.objectKey) {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
+            }
+            return low + k
+        }
+    }
+
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { jobs.count + skipped.count }
+
+    package subscript(position: Int) -> Line {
+        guard !skipped.isEmpty else { return Line(job: jobs[position], skipped: nil) }
+        // How many skipped lines come before `position`, and whether it is one.
+        var low = 0
+        var high = skippedPositions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if skippedPositions[middle] < position { low = middle + 1 } else { high = middle }
+        }
+        if low < skippedPositions.count && skippedPositions[low] == position {
+            return Line(job: skipped[low].job, skipped: skipped[low].reason)
+        }
+        return Line(job: jobs[position - low], skipped: nil)
+    }
+
+    /// Goes through the jobs in their chunks, merging the skipped files in (no search per line).
+    package struct Iterator: IteratorProtocol {
+        private var jobs: JobList.Iterator
+        private let skipped: [SkippedSource]
+        private let skippedPositions: [Int]
+        private var position = 0
+        private var nextSkipped = 0
+
+        fileprivate init(_ lines: PlanLines) {
+            jobs = lines.jobs.makeIterator()
+            skipped = lines.skipped
+            skippedPositions = lines.skippedPositions
+        }
+
+        package mutating func next() -> Line? {
+            defer { position += 1 }
+            if nextSkipped < skipped.count && skippedPositions[nextSkipped] == position {
+                defer { nextSkipped += 1 }
+                return Line(job: skipped[nextSkipped].job, skipped: skipped[nextSkipped].reason)
+            }
+            return jobs.next().map { Line(job: $0, skipped: nil) }
+        }
+    }
+
+    package func makeIterator() -> Iterator { Iterator(self) }
+}

@@ -1,0 +1,38 @@
+import LocalFiles
+
+/// What a walk passed over on purpose, for the plan summary and its warnings.
+struct WalkCounts: Sendable {
+    var excludedFiles = 0
+    /// Directories an `exclude` pattern kept the walk out of.
+    var excludedDirectories = 0
+    /// Symbolic links not followed.
+    var links = 0
+    /// FIFOs, sockets and devices.
+    var specialFiles = 0
+    /// Indices of the `exclude` patterns that removed something.
+    var usedExcludes: Set<Int> = []
+
+    mutating func add(_ other: WalkCounts) {
+        excludedFiles += other.excludedFiles
+        excludedDirectories += other.excludedDirectories
+        links += other.links
+        specialFiles += other.specialFiles
+        usedExcludes.formUnion(other.usedExcludes)
+    }
+}
+
+/// A file a walk found but may not read, or a directory below its root it may not list
+/// (`upload.on_unreadable: skip`).
+struct WalkSkip: Sendable {
+    /// Relative path of the item's parent directory from the walk's root, with a trailing `/` (or empty).
+    var directory: String
+    var name: String
+    /// Where the item is.
+    var source: SplitPath
+    var status: FileStatus
+    /// `unreadable` (a file) or `unlistable` (a directory).
+    var reason: SkipReason
+
+    /// Path relative to the walk's root (a directory's ends with `/`).
+    var relative: String { directory + name + (reason == .unlistable ? "/" : "") }
+}

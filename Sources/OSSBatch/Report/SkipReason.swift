@@ -1,0 +1,16 @@
+/// Why a job is `skipped` (the `reason` of its report line).
+package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
+    /// `if_exists: skip` found an identical object (same size and CRC-64).
+    case identical
+    /// The plan found the file by a walk or glob but may not read it (`upload.on_unreadable: skip`).
+    case unreadable
+    /// The plan could not list a directory below a source (`upload.on_unreadable: skip`); the job's key is
+    /// the directory's key prefix, ending with `/`, and stands for whatever files it holds.
+    case unlistable
+    /// The file was gone when its upload was to start.
+    case vanished
+
+    /// Whether the skip leaves a selected file out of the bucket: the batch then exits 1, so that cron
+    /// notices, although `resume` has nothing to retry (the next `run` picks the file up).
+    package var leavesFileBehind: Bool { self != .identical }
+}

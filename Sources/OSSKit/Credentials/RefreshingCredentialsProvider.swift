@@ -1,0 +1,199 @@
+import Foundation
+import OSSProtocol
+import Synchronization
+
+/// Credentials from a source that can renew them (an STS token from the ECS metadata service or
+/// AssumeRoleWithOIDC, a credentials file re-read): cached, renewed ahead of expiry, one renewal at a time.
+///
+/// - Renewed when less than `min(5 minutes, a third of their lifetime)` is left, or, for credentials without an
+///   expiry, when older than `maxAge`: in the background while the cached ones are still valid (requests go
+///   on with them), awaited when they have expired. One renewal at a time, whoever asks.
+/// - A renewal that fails while the cached credentials are still valid keeps them (and says so through
+///   `onEvent`), and is tried again `retryAfterFailure` later; once they have expired, the failure is thrown.
+/// - `credentials(replacing:)` renews at once and waits, unless another request already renewed.
+public final class RefreshingCredentialsProvider: CredentialsProvider {
+    /// What happened, for the log. Never contains a secret or a token.
+    public enum Event: Sendable, CustomStringConvertible {
+        /// The first credentials.
+        case obtained(source: String, expiration: Date?)
+        /// A renewal.
+        case refreshed(source: String, expiration: Date?)
+        case refreshFailed(source: String, reason: String, keptUntil: Date?)
+
+        public var description: String {
+            switch self {
+            case .obtained(let source, let expiration):
+                return "credentials from \(source)"
+                    + (expiration.map { "; valid until \(Self.format($0))" } ?? "")
+            case .refreshed(let source, let expiration):
+                return "credentials from \(source) refreshed"
+                    + (expiration.map { "; valid until \(Self.format($0))" } ?? "")
+            case .refreshFailed(let source, let reason, let kept):
+                return "could not refresh the credentials from \(source): \(reason)"
+                    + (kept.map { "; the current ones stay valid until \(Self.format($0))" } ?? "")
+            }
+        }
+
+        static func format(_ date: Date) -> String {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime]
+            return formatter.string(from: date)
+        }
+    }
+
+    /// Names the source in messages: `ECS RAM role 'etl'`, `credentials file ~/.oss/credentials`.
+    public let source: String
+    private let maxAge: TimeInterval?
+    private let fetch: @Sendable () async throws(CredentialsUnavailable) -> TemporaryCredentials
+    private let onEvent: @Sendable (Event) -> Void
+    private let now: @Sendable () -> Date
+    private let state = Mutex(State())
+
+    private struct State {
+        var current: TemporaryCredentials?
+        var fetchedAt = Date.distantPast
+        var renewal: Task<TemporaryCredentials, any Error>?
+        /// Bumped by every completed renewal, so a caller can tell whether one happened since it looked.
+        var generation = 0
+        /// When the last renewal failed (background renewals wait `retryAfterFailure` after it).
+        var lastFailure: Date?
+    }
+
+    /// How long after a failed background renewal the next one starts (a source that is down is not asked
+    /// once per request).
+    public static let retryAfterFailure: TimeInterval = 10
+
+    /// - Parameters:
+    ///   - maxAge: how long credentials without an expiry are kept before the source is asked again (`nil`:
+    ///     until OSS refuses them).
+    ///   - fetch: asks the source; called for the first credentials and for every renewal, never twice at once.
+    ///   - now: the clock (tests).
+    public init(
+        source: String,
+        maxAge: TimeInterval? = nil,
+        onEvent: @escaping @Sendable (Event) -> Void = { _ in },
+        now: @escaping @Sendable () -> Date = { Date() },
+        fetch: @escaping @Sendable () async throws(CredentialsUnavailable) -> TemporaryCredentials
+    ) {
+        self.source = source
+        self.maxAge = maxAge
+        self.fetch = fetch
+        self.onEvent = onEvent
+        self.now = now
+    }
+
+    public var description: String { "RefreshingCredentialsProvider(\(source))" }
+
+    public func credentials() async throws(CredentialsUnavailable) -> Credentials {
+        let (cached, fetchedAt, generation, lastFailure) = state.withLock {
+            ($0.current, $0.fetchedAt, $0.generation, $0.lastFailure)
+        }
+        let now = now()
+        if let cached, !needsRenewal(cached, fetchedAt: fetchedAt, now: now) { return cached.credentials }
+        if let cached, !isExpired(cached, now: now) {
+            // Still valid: renew in the background, sign with these meanwhile.
+            if lastFailure.map({ now.timeIntervalSince($0) >= Self.retryAfterFailure }) ?? true {
+                _ = renewal(after: generation)
+            }
+            return cached.credentials
+        }
+        return try await renew(after: generation).credentials
+    }
+
+    public func credentials(replacing rejected: Credentials) async throws(CredentialsUnavailable) -> Credentials? {
+        let (cached, generation) = state.withLock { ($0.current, $0.generation) }
+        if let cached, cached.credentials != rejected { return cached.credentials }  // already renewed
+        let renewed = try await renew(after: generation)
+        return renewed.credentials == rejected ? nil : renewed.credentials
+    }
+
+    /// Whether `cached` is due for renewal: past `maxAge`, or within `min(5 min, lifetime / 3)` of expiring.
+    func needsRenewal(_ cached: TemporaryCredentials, fetchedAt: Date, now: Date) -> Bool {
+        guard let expiration = cached.expiration else {
+            guard let maxAge else { return false }
+            return now.timeIntervalSince(fetchedAt) >= maxAge
+        }
+        let lifetime = expiration.timeIntervalSince(fetchedAt)
+        let margin = min(5 * 60, max(lifetime, 0) / 3)
+        return expiration.timeIntervalSince(now) <= margin
+    }
+
+    private func isExpired(_ cached: TemporaryCredentials, now: Date) -> Bool {
+        guard let expiration = cached.expiration else { return false }
+        return expiration <= now
+    }
+
+    private enum Next {
+        case renewed(TemporaryCredentials)
+        case wait(Task<TemporaryCredentials, any Error>)
+    }
+
+    /// Joins the renewal in flight, or starts one, unless one completed after `generation` (then its result).
+    private func renew(after generation: Int) async throws(CredentialsUnavailable) -> TemporaryCredentials {
+        let task: Task<TemporaryCredentials, any Error>
+        switch renewal(after: generation) {
+        case .renewed(let current): return current
+        case .wait(let running): task = running
+        }
+        do {
+            return try await task.value
+        } catch let error as CredentialsUnavailable {
+            throw error
+        } catch {
+            throw CredentialsUnavailable("\(source): \(error)")
+        }
+    }
+
+    /// The renewal in flight, or a new one, or the result of one completed after `generation`.
+    private func renewal(after generation: Int) -> Next {
+        state.withLock { s in
+            if s.generation > generation, let current = s.current { return .renewed(current) }
+            if let running = s.renewal { return .wait(running) }
+            let fetch = self.fetch
+            let started = Task { () async throws -> TemporaryCredentials in
+                let result: Result<TemporaryCredentials, CredentialsUnavailable>
+                do throws(CredentialsUnavailable) {
+                    result = .success(try await fetch())
+                } catch {
+                    result = .failure(error)
+                }
+                self.finish(result)
+                return try result.get()
+            }
+            s.renewal = started
+            return .wait(started)
+        }
+    }
+
+    private func finish(_ result: Result<TemporaryCredentials, CredentialsUnavailable>) {
+        let now = now()
+        let previous = state.withLock { s in
+            defer {
+                s.renewal = nil
+                switch result {
+                case .success(let renewed):
+                    s.current = renewed
+                    s.fetchedAt = now
+                    s.generation += 1
+                    s.lastFailure = nil
+                case .failure:
+                    s.lastFailure = now
+                }
+            }
+            return s.current
+        }
+        let first = previous == nil
+        guard case .success(let renewed) = result else {
+            // A failed first fetch is thrown to its caller; a failed renewal of valid credentials is only said.
+            if case .failure(let error) = result, let previous, !isExpired(previous, now: now) {
+                onEvent(.refreshFailed(source: source, reason: error.message, keptUntil: previous.expiration))
+            }
+            return
+        }
+        onEvent(
+            first
+                ? .obtained(source: source, expiration: renewed.expiration)
+                : .refreshed(source: source, expiration: renewed.expiration)
+        )
+    }
+}

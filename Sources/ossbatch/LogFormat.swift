@@ -1,5 +1,0 @@
-/// Log line format on stderr.
-enum LogFormat: String, CaseIterable {
-    case text
-    case json
-}

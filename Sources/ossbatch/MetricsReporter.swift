@@ -1,0 +1,132 @@
+import Foundation
+import OSSBatch
+import Synchronization
+
+/// Writes `--metrics-file` for one `run` or `resume`: every progress interval while the batch runs, and once
+/// at its end, however it ends (an invalid manifest, missing credentials and a signal included). The previous
+/// file is read first, for the last success time a failed run must keep. A file that cannot be written is a
+/// warning: the exit code stays the batch's.
+final class MetricsReporter: Sendable {
+    private let file: MetricsFile
+    private let batch: String
+    private let console: Console
+    private let startedAt = Date()
+    private let started = ContinuousClock.now
+    private let previousSuccess: Date?
+    private let state = Mutex(State())
+
+    private struct State {
+        var finished = false
+        var warned = false
+        var task: Task<Void, Never>?
+    }
+
+    /// `nil` without `--metrics-file`.
+    init?(options: MetricsOptions, batch: String, console: Console) {
+        guard let path = options.metricsFile else { return nil }
+        file = MetricsFile(path: PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath))
+        self.batch = batch
+        self.console = console
+        switch file.previousLastSuccess() {
+        case .success(let time):
+            previousSuccess = time
+        case .failure(let problem):
+            previousSuccess = nil
+            console.warning(
+                "metrics_file_ignored",
+                "ignoring the previous metrics file \(problem); the last success time starts again from this run",
+                ["path": .string(problem.path), "reason": .string(problem.reason)]
+            )
+        }
+    }
+
+    /// Rewrites the file every `interval` until `finish`, from `report` (the batch before this run) and the
+    /// run's progress so far: jobs this run has not finished yet count as pending.
+    func start(report: Report, progress: BatchProgress, interval: Duration) {
+        var before = BatchMetrics(
+            batch: batch,
+            inProgress: true,
+            startedAt: startedAt,
+            endedAt: nil,
+            durationSeconds: 0,
+            exitCode: nil,
+            lastSuccess: BatchMetrics.lastSuccess(
+                previous: previousSuccess,
+                report: report,
+                thisRunSucceeded: false,
+                now: Date()
+            )
+        )
+        before.count(report)
+        let total = (files: report.totals.jobs, bytes: report.totals.bytes)
+        let task = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                var metrics = before
+                let snapshot = progress.snapshot
+                metrics.durationSeconds = (ContinuousClock.now - self.started).seconds
+                metrics.bytesSent = snapshot.bytesSent
+                metrics.retries = snapshot.retries
+                for status in [JobStatus.succeeded, .skipped] {
+                    let now = snapshot.thisRun[status] ?? (0, 0)
+                    metrics.files[status] = (before.files[status] ?? 0) + now.files
+                    metrics.bytes[status] = (before.bytes[status] ?? 0) + now.bytes
+                }
+                let failed = snapshot.thisRun[.failed] ?? (0, 0)
+                metrics.files[.failed] = failed.files
+                metrics.bytes[.failed] = failed.bytes
+                let done = [JobStatus.succeeded, .skipped, .failed]
+                metrics.files[.pending] = total.files - done.reduce(0) { $0 + (metrics.files[$1] ?? 0) }
+                metrics.bytes[.pending] = total.bytes - done.reduce(0) { $0 + (metrics.bytes[$1] ?? 0) }
+                self.write(metrics, final: false)
+            }
+        }
+        state.withLock { $0.task = task }
+    }
+
+    /// Writes the file for the end of the run: `report` as the run left it (`nil` when there is none: an
+    /// invalid manifest), its exit code, what it sent and retried.
+    func finish(exit: ExitStatus, report: Report?, bytesSent: Int64 = 0, retries: Int = 0) {
+        state.withLock { $0.task }?.cancel()
+        let now = Date()
+        var metrics = BatchMetrics(
+            batch: batch,
+            inProgress: false,
+            startedAt: startedAt,
+            endedAt: now,
+            durationSeconds: (ContinuousClock.now - started).seconds,
+            exitCode: exit.rawValue,
+            lastSuccess: BatchMetrics.lastSuccess(
+                previous: previousSuccess,
+                report: report,
+                thisRunSucceeded: exit == .success,
+                now: now
+            )
+        )
+        if let report { metrics.count(report) }
+        metrics.bytesSent = bytesSent
+        metrics.retries = retries
+        write(metrics, final: true)
+    }
+
+    /// One write at a time; none after the final one (a periodic write still under way must not replace it).
+    private func write(_ metrics: BatchMetrics, final: Bool) {
+        state.withLock { s in
+            guard !s.finished else { return }
+            if final { s.finished = true }
+            do throws(StateFileError) {
+                try file.write(metrics)
+            } catch {
+                // Said once during the run, and again at its end: the file is stale until a write succeeds.
+                guard final || !s.warned else { return }
+                s.warned = true
+                console.warning(
+                    "metrics_write_failed",
+                    "cannot write the metrics file: \(error)",
+                    ["path": .string(error.path), "reason": .string(error.reason)]
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+import CurlHTTP
+import Foundation
+import LocalOSS
+import OSSBatch
+import OSSKit
+import OSSProtocol
+import TestSupport
+import Testing
+
+/// The network credential sources over the real transport against a loopback fake metadata service and STS,
+/// with LocalOSS accepting what they issue: IMDSv2 first and the v1 fallback, a named or discovered role,
+/// AssumeRoleWithOIDC, and a token OSS refuses, renewed once and retried.
+@Suite(.serialized) struct CredentialSourcesTests {
+    static let http = CurlHTTPClient()
+
+    /// LocalOSS (with a permanent key nobody uses here) and the fake services registering with it.
+    static func with(
+        lifetime: TimeInterval = 3600,
+        imdsV2: FakeCredentialService.IMDSv2 = .supported,
+        _ body: (LocalOSSFixture, FakeCredentialService) async throws -> Void
+    ) async throws {
+        try await LocalOSSFixture.with { oss in
+            let fake = try await FakeCredentialService.start(
+                registry: oss.server.temporaryCredentials,
+                lifetime: lifetime,
+                imdsV2: imdsV2
+            )
+            do {
+                try await body(oss, fake)
+                await fake.stop()
+            } catch {
+                await fake.stop()
+                throw error
+            }
+        }
+    }
+
+    static func environment(_ fake: FakeCredentialService, _ more: [String: String] = [:]) -> [String: String] {
+        ["OSSBATCH_ECS_METADATA_ENDPOINT": fake.endpoint, "HOME": "/nonexistent"].merging(more) { a, _ in a }
+    }
+
+    static func client(_ oss: LocalOSSFixture, _ provider: any CredentialsProvider) -> OSSClient {
+        OSSClient(
+            configuration: OSSClientConfiguration(
+                endpoint: oss.endpoint.absoluteString,
+                region: oss.region,
+                addressing: .path,
+                retry: RetryPolicy(attempts: 3, baseDelay: 0.01, maxDelay: 0.05)
+            ),
+            credentialsProvider: provider,
+            transport: http
+        )
+    }
+
+    static func provider(_ env: [String: String]) async throws -> any CredentialsProvider {
+        try await CredentialsResolver(manifestSource: nil, environment: env).provider(transport: http)
+    }
+
+    @Test func theECSRoleIsDiscoveredWithAnIMDSv2SessionTokenAndItsCredentialsWorkAtOSS() async throws {
+        try await Self.with(imdsV2: .required) { oss, fake in
+            let provider = try await Self.provider(Self.environment(fake))
+            let put = try await Self.client(oss, provider).putObject(
+                bucket: oss.bucket,
+                key: "ecs.txt",
+                body: .bytes(Array("hello".utf8)),
+                options: ObjectOptions()
+            )
+            #expect(put.status == 200)
+            #expect(
+                fake.requests == [
+                    "PUT /latest/api/token", "GET /latest/meta-data/ram/security-credentials/ +token",
+                    "GET /latest/meta-data/ram/security-credentials/ossbatch-test-role +token",
+                ]
+            )
+            #expect(fake.issued.count == 1)
+        }
+    }
+
+    @Test func withoutIMDSv2TheRoleIsReadWithPlainRequestsUnlessV1IsDisabled() async throws {
+        try await Self.with(imdsV2: .unavailable) { oss, fake in
+            let named = Self.environment(fake, ["ALIBABA_CLOUD_ECS_METADATA": fake.roleName])
+            let provider = try await Self.provider(named)
+            _ = try await Self.client(oss, provider).headObject(bucket: oss.bucket, key: "none")
+            // Named: no discovery request; plain GET after the refused token.
+            #expect(
+                fake.requests == [
+                    "PUT /latest/api/token", "GET /latest/meta-data/ram/security-credentials/ossbatch-test-role",
+                ]
+            )
+            var strict = named
+            strict["ALIBABA_CLOUD_IMDSV1_DISABLED"] = "true"
+            await #expect {
+                _ = try await Self.provider(strict)
+            } throws: { error in
+                let message = (error as? CredentialsError)?.message ?? ""
+                return message.contains("no IMDSv2 session token (HTTP 403)")
+                    && message.contains("ALIBABA_CLOUD_IMDSV1_DISABLED")
+            }
+        }
+    }
+
+    @Test func aMetadataServiceThatIsNotThereEndsTheChainWithEverySourceTried() async throws {
+        // A port nothing listens on: the chain's last resort fails fast.
+        let started = ContinuousClock.now
+        await #expect {
+            _ = try await Self.provider([
+                "OSSBATCH_ECS_METADATA_ENDPOINT": "http://127.0.0.1:1", "HOME": "/nonexistent",
+            ])
+        } throws: { error in
+            let message = (error as? CredentialsError)?.message ?? ""
+            return message.hasPrefix("no credentials: tried, in order, --credentials-file (not given)")
+                && message.contains("the ECS RAM role (metadata service http://127.0.0.1:1)")
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test func rrsaAssumesTheRoleWithTheOIDCTokenFileAtSTS() async throws {
+        try await Self.with { oss, fake in
+            let dir = try TemporaryDirectory("oidc")
+            defer { dir.remove() }
+            let tokenFile = try dir.write("token", "eyJ-fake-oidc-token\n")
+            let env = Self.environment(
+                fake,
+                [
+                    "ALIBABA_CLOUD_ROLE_ARN": "acs:ram::1:role/etl",
+                    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN": "acs:ram::1:oidc-provider/ack",
+                    "ALIBABA_CLOUD_OIDC_TOKEN_FILE": tokenFile.path, "OSSBATCH_STS_ENDPOINT": fake.endpoint,
+                ]
+            )
+            let provider = try await Self.provider(env)
+            _ = try await Self.client(oss, provider).putObject(
+                bucket: oss.bucket,
+                key: "rrsa.txt",
+                body: .bytes([1]),
+                options: ObjectOptions()
+            )
+            #expect(fake.requests == ["POST /"])
+            // A token STS refuses: its code and message, never the token.
+            _ = try dir.write("token", "not-the-token")
+            await #expect {
+                _ = try await Self.provider(env)
+            } throws: { error in
+                let message = (error as? CredentialsError)?.message ?? ""
+                return message.contains("HTTP 400 InvalidParameter.OIDCToken") && !message.contains("not-the-token")
+            }
+        }
+    }
+
+    @Test func aRevokedTokenIsRefusedByLocalOSSThenRenewedOnceAndTheRequestRetried() async throws {
+        try await Self.with { oss, fake in
+            let provider = try await Self.provider(Self.environment(fake))
+            let client = Self.client(oss, provider)
+            _ = try await client.headObject(bucket: oss.bucket, key: "k")
+            let first = try #require(fake.issued.first)
+            oss.server.temporaryCredentials.revoke(securityToken: first.token)
+            oss.server.temporaryCredentials.register(
+                accessKeyID: first.accessKeyID,
+                secret: first.secret,
+                securityToken: "another-token",
+                expiration: first.expiration
+            )
+            oss.log.removeAll()
+            _ = try await client.headObject(bucket: oss.bucket, key: "k")
+            #expect(
+                oss.log.all.map { "\($0.operation.rawValue) \($0.status)" } == ["HeadObject 403", "HeadObject 404"]
+            )
+            #expect(fake.issued.count == 2)
+        }
+    }
+
+    @Test func localOSSRefusesAnExpiredTokenAsSecurityTokenExpired() async throws {
+        try await LocalOSSFixture.with { oss in
+            oss.server.temporaryCredentials.register(
+                accessKeyID: "STS.expired",
+                secret: "s",
+                securityToken: "t",
+                expiration: Date().addingTimeInterval(-1)
+            )
+            let client = Self.client(
+                oss,
+                StaticCredentialsProvider(
+                    Credentials(accessKeyID: "STS.expired", accessKeySecret: "s", securityToken: "t")
+                )
+            )
+            await #expect {
+                _ = try await client.headObject(bucket: oss.bucket, key: "k")
+            } throws: { error in
+                (error as? OSSError)?.code == .securityTokenExpired
+            }
+            oss.server.temporaryCredentials.register(
+                accessKeyID: "STS.expired",
+                secret: "s",
+                securityToken: "t",
+                expiration: Date().addingTimeInterval(60)
+            )
+            let head = try await client.headObject(bucket: oss.bucket, key: "k")
+            #expect(head == nil)
+        }
+    }
+
+    @Test func aCredentialsFileWhoseTokenWasRotatedIsReadAgainWhenOSSRefusesTheOldOne() async throws {
+        try await LocalOSSFixture.with { oss in
+            let dir = try TemporaryDirectory("rotated")
+            defer { dir.remove() }
+            let registry = oss.server.temporaryCredentials
+            let expiry = Date().addingTimeInterval(3600)
+            registry.register(accessKeyID: "STS.file", secret: "file-secret", securityToken: "old", expiration: expiry)
+            let write = { (token: String) throws in
+                let url = try dir.write(
+                    "creds",
+                    "[default]\naccess_key_id = STS.file\naccess_key_secret = file-secret\nsecurity_token = \(token)\n"
+                )
+                chmod(url.path, 0o600)
+            }
+            try write("old")
+            let provider = try await CredentialsResolver(
+                commandLineFile: dir.path + "/creds",
+                manifestSource: nil,
+                environment: ["HOME": "/nonexistent"]
+            ).provider(transport: Self.http)
+            let client = Self.client(oss, provider)
+            _ = try await client.headObject(bucket: oss.bucket, key: "k")
+            // An agent rotates the token in the file; the old one stops working.
+            try write("new")
+            registry.register(accessKeyID: "STS.file", secret: "file-secret", securityToken: "new", expiration: expiry)
+            oss.log.removeAll()
+            _ = try await client.headObject(bucket: oss.bucket, key: "k")
+            #expect(oss.log.all.map(\.status) == [403, 404])
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// A batch that outlives its temporary credentials: the real `ossbatch` gets STS tokens lasting three seconds
+/// from a loopback fake (ECS metadata service or STS), LocalOSS refuses each once it has expired, and the run
+/// still ends with every object exact, renewals in its log, and no secret or token in any output or file.
+@Suite(.serialized)
+struct ExpiringCredentialsTests {
+    static let lifetime: TimeInterval = 3
+
+    /// Three multipart files sent at 1 MB/s: about six seconds, two token lifetimes.
+    static func writeBatch(_ h: EngineHarness) throws -> String {
+        for i in 0..<3 { try h.writeFile("big-\(i).bin", size: 2_000_000, seed: UInt64(i + 7)) }
+        return try h.writeManifest(upload: [
+            "concurrency: 4", "files_in_flight: 3", "part_size: 256KiB", "multipart_threshold: 1MiB",
+            "bandwidth: 1MB/s",
+        ])
+    }
+
+    /// The harness's own AccessKey is withheld: only the fake's temporary credentials can sign.
+    static func environment(_ fake: FakeCredentialService, home: String) -> [String: String?] {
+        [
+            "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil, "HOME": home,
+            "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "false", "OSSBATCH_ECS_METADATA_ENDPOINT": fake.endpoint,
+        ]
+    }
+
+    static func check(
+        _ result: ProcessResult,
+        _ h: EngineHarness,
+        _ fake: FakeCredentialService,
+        elapsed: Duration
+    ) throws {
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        #expect(elapsed > .seconds(lifetime + 1), "the run must outlive the first token")
+        try h.expectAllStoredExactly()
+        #expect(try h.report().status == .succeeded)
+        let renewals = result.stderr.split(separator: "\n").filter { $0.contains("refreshed; valid until") }
+        #expect(!renewals.isEmpty, "\(result.stderr)")
+        #expect(fake.issued.count >= 2)
+        // Renewal ahead of expiry is proven by RefreshingCredentialsProviderTests; here a request signed just
+        // before a token ran out (a loaded machine can take longer than the last third of a 3-second lifetime
+        // to renew) may still be refused with SecurityTokenExpired and is then renewed and retried: the run
+        // ends exact either way, and LocalOSS refused nothing but expired or replaced tokens.
+        let refused = h.server.log.all.filter { $0.status == 403 }
+        #expect(refused.allSatisfy { $0.errorCode == "SecurityTokenExpired" || $0.errorCode == "InvalidSecurityToken" })
+        h.expectNoSecrets(
+            in: [result.stdout, result.stderr],
+            others: fake.issued.flatMap { [$0.secret, $0.token] }
+        )
+    }
+
+    @Test func ecsRoleTokensExpiringEveryFewSecondsAreRenewedAndTheMultipartRunEndsExact() async throws {
+        let h = try await EngineHarness.start("expiring-ecs")
+        defer { Task { await h.stop() } }
+        let fake = try await FakeCredentialService.start(
+            registry: h.server.temporaryCredentials,
+            lifetime: Self.lifetime,
+            imdsV2: .required
+        )
+        defer { Task { await fake.stop() } }
+        let manifest = try Self.writeBatch(h)
+        let started = ContinuousClock.now
+        let result = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: Self.environment(fake, home: h.dir.path)
+        )
+        try Self.check(result, h, fake, elapsed: ContinuousClock.now - started)
+        #expect(result.stderr.contains("credentials from the ECS RAM role (metadata service \(fake.endpoint))"))
+    }
+
+    @Test func rrsaTokensExpiringEveryFewSecondsAreReassumedAndTheMultipartRunEndsExact() async throws {
+        let h = try await EngineHarness.start("expiring-rrsa")
+        defer { Task { await h.stop() } }
+        let fake = try await FakeCredentialService.start(
+            registry: h.server.temporaryCredentials,
+            lifetime: Self.lifetime,
+            oidcToken: "eyJ-pod-token"
+        )
+        defer { Task { await fake.stop() } }
+        let tokenFile = try h.dir.write("oidc-token", "eyJ-pod-token")
+        let manifest = try Self.writeBatch(h)
+        var env = Self.environment(fake, home: h.dir.path)
+        env["ALIBABA_CLOUD_ROLE_ARN"] = "acs:ram::1:role/uploader"
+        env["ALIBABA_CLOUD_OIDC_PROVIDER_ARN"] = "acs:ram::1:oidc-provider/ack"
+        env["ALIBABA_CLOUD_OIDC_TOKEN_FILE"] = tokenFile.path
+        env["OSSBATCH_STS_ENDPOINT"] = fake.endpoint
+        let started = ContinuousClock.now
+        let result = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: env
+        )
+        try Self.check(result, h, fake, elapsed: ContinuousClock.now - started)
+        #expect(fake.requests.allSatisfy { $0 == "POST /" })
+        h.expectNoSecrets(in: [result.stdout, result.stderr], others: ["eyJ-pod-token"])
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// `--metrics-file` with the real binary, read back by an independent parser (Python's prometheus_client,
+/// installed by scripts/setup.sh; these tests fail, not skip, without it).
+@Suite(.serialized)
+struct MetricsFileTests {
+    struct Sample: Decodable {
+        var name: String
+        var labels: [String: String]
+        var value: Double
+        var type: String
+    }
+
+    static let parser = """
+        import json, sys
+        from prometheus_client.parser import text_string_to_metric_families
+        samples = []
+        for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+            for s in family.samples:
+                samples.append({"name": s.name, "labels": s.labels, "value": s.value, "type": family.type})
+        print(json.dumps(samples))
+        """
+
+    /// The file's samples as prometheus_client parses them (a parse error fails the test).
+    private func parse(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [Sample] {
+        // Awaited, not waited for: a blocked thread of the shared pool would stall the in-process LocalOSS.
+        let python = try RunningProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", Self.parser, path])
+        let result = await python.wait()
+        #expect(result.exitCode == 0, "prometheus_client: \(result.stderr)", sourceLocation: sourceLocation)
+        return try JSONDecoder().decode([Sample].self, from: Data(result.stdout.utf8))
+    }
+
+    private func value(_ samples: [Sample], _ name: String, status: String? = nil) -> Double? {
+        samples.first { $0.name == name && $0.labels["status"] == status }?.value
+    }
+
+    private func metricsPath(_ h: EngineHarness) throws -> String {
+        let dir = h.dir.url.appendingPathComponent("textfile_collector")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("ossbatch_manifest.prom").path
+    }
+
+    @Test func aRunWritesAFileThatPrometheusParsesWithTheRunsValues() async throws {
+        let h = try await EngineHarness.start("metrics-run")
+        defer { Task { await h.stop() } }
+        for i in 0..<3 { try h.writeFile("f\(i).txt", size: 1000 * (i + 1), seed: UInt64(i)) }
+        h.server.faults.add(.failNth(1, .putObject, status: 503, code: .serviceUnavailable))
+        let manifest = try h.writeManifest(upload: ["retries: {attempts: 3, base_delay: 1ms, max_delay: 2ms}"])
+        let path = try metricsPath(h)
+        let before = Date().timeIntervalSince1970
+        let result = try await h.run(manifest, ["--metrics-file", path])
+        let after = Date().timeIntervalSince1970
+        #expect(result.exitCode == 0, "\(result.stderr)")
+
+        let samples = try await parse(path)
+        #expect(samples.allSatisfy { $0.labels["batch"] == "manifest" && $0.type == "gauge" })
+        #expect(value(samples, "ossbatch_run_in_progress") == 0)
+        #expect(value(samples, "ossbatch_last_run_exit_code") == 0)
+        #expect(value(samples, "ossbatch_files", status: "succeeded") == 3)
+        #expect(value(samples, "ossbatch_files", status: "failed") == 0)
+        #expect(value(samples, "ossbatch_files", status: "pending") == 0)
+        #expect(value(samples, "ossbatch_files", status: "skipped") == 0)
+        #expect(value(samples, "ossbatch_bytes", status: "succeeded") == 6000)
+        #expect(value(samples, "ossbatch_last_run_retries") == 1)
+        #expect(value(samples, "ossbatch_last_run_sent_bytes") ?? 0 >= 6000)
+        let start = try #require(value(samples, "ossbatch_last_run_start_timestamp_seconds"))
+        let end = try #require(value(samples, "ossbatch_last_run_end_timestamp_seconds"))
+        #expect(before - 0.01 <= start && start <= end && end <= after + 0.01)
+        #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == end)
+        let duration = try #require(value(samples, "ossbatch_last_run_duration_seconds"))
+        #expect(duration > 0 && duration <= end - start + 0.05)
+
+        // For node_exporter: readable by others, no temporary file left beside it.
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o644)
+        let dir = (path as NSString).deletingLastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["ossbatch_manifest.prom"])
+    }
+
+    @Test func aFailedRunKeepsTheEarlierSuccessTimeAndAResumeThatSucceedsMovesIt() async throws {
+        let h = try await EngineHarness.start("metrics-keep")
+        defer { Task { await h.stop() } }
+        for i in 0..<3 { try h.writeFile("f\(i).txt", size: 100, seed: UInt64(i)) }
+        let manifest = try h.writeManifest()
+        let path = try metricsPath(h)
+        #expect(try await h.run(manifest, ["--metrics-file", path]).exitCode == 0)
+        let firstSuccess = try #require(value(try await parse(path), "ossbatch_last_success_timestamp_seconds"))
+
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 400, code: .invalidArgument))
+        )
+        let failed = try await h.run(manifest, ["--metrics-file", path])
+        #expect(failed.exitCode == 1, "\(failed.stderr)")
+        var samples = try await parse(path)
+        #expect(value(samples, "ossbatch_last_run_exit_code") == 1)
+        #expect(value(samples, "ossbatch_files", status: "failed") == 3)
+        #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == firstSuccess)
+        #expect(value(samples, "ossbatch_last_run_end_timestamp_seconds") ?? 0 > firstSuccess)
+
+        // An invalid manifest is a run too (exit 2), and keeps the time as well.
+        let broken = try h.dir.write("broken.yaml", "version: 1\nfiles: 3\n").path
+        let invalid = try await h.ossbatch(["run", broken, "--metrics-file", path])
+        #expect(invalid.exitCode == 2)
+        samples = try await parse(path)
+        #expect(value(samples, "ossbatch_last_run_exit_code") == 2)
+        #expect(samples.first?.labels["batch"] == "broken")
+        #expect(value(samples, "ossbatch_files", status: "failed") == nil, "no plan, no file counts")
+        #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == firstSuccess)
+
+        h.server.faults.removeAll()
+        let resumed = try await h.resume(["--metrics-file", path])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        samples = try await parse(path)
+        #expect(value(samples, "ossbatch_last_run_exit_code") == 0)
+        #expect(value(samples, "ossbatch_files", status: "succeeded") == 3)
+        let end = try #require(value(samples, "ossbatch_last_run_end_timestamp_seconds"))
+        #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == end)
+        #expect(end > firstSuccess)
+    }
+
+    @Test func duringALongRunTheFileSaysSoAndKeepsTheLastSuccess() async throws {
+        let h = try await EngineHarness.start("metrics-progress")
+        defer { Task { await h.stop() } }
+        try h.writeFile("small.txt", size: 10)
+        try h.writeFile("big.bin", size: 2_000_000, seed: 3)
+        let manifest = try h.writeManifest(upload: ["concurrency: 1", "part_size: 256KiB", "multipart_threshold: 1MiB"])
+        let path = try metricsPath(h)
+        #expect(try await h.run(manifest, ["--metrics-file", path]).exitCode == 0)
+        let firstSuccess = try #require(value(try await parse(path), "ossbatch_last_success_timestamp_seconds"))
+
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 400)))
+        let process = try h.start([
+            "run", manifest, "--report", h.reportPath, "--metrics-file", path, "--progress-interval", "0.2", "--quiet",
+        ])
+        var during: [Sample] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            let samples = try await parse(path)
+            if value(samples, "ossbatch_run_in_progress") == 1,
+                value(samples, "ossbatch_files", status: "succeeded") == 1
+            {
+                during = samples
+                break
+            }
+        }
+        let result = await process.wait(timeout: .seconds(60))
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(!during.isEmpty, "the file should show the run in progress")
+        #expect(value(during, "ossbatch_last_run_exit_code") == nil)
+        #expect(value(during, "ossbatch_last_run_end_timestamp_seconds") == nil)
+        #expect(value(during, "ossbatch_files", status: "pending") == 1)
+        #expect(value(during, "ossbatch_bytes", status: "pending") == 2_000_000)
+        #expect(value(during, "ossbatch_last_success_timestamp_seconds") == firstSuccess)
+        #expect(value(during, "ossbatch_last_run_start_timestamp_seconds") ?? 0 > firstSuccess)
+
+        let samples = try await parse(path)
+        #expect(value(samples, "ossbatch_run_in_progress") == 0)
+        #expect(value(samples, "ossbatch_files", status: "succeeded") == 2)
+        #expect(value(samples, "ossbatch_last_success_timestamp_seconds") ?? 0 > firstSuccess)
+    }
+
+    @Test func aPreviousFileThatIsNotOursIsIgnoredWithAWarningAndReplaced() async throws {
+        let h = try await EngineHarness.start("metrics-corrupt")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let manifest = try h.writeManifest()
+        let path = try metricsPath(h)
+        let future = Date().timeIntervalSince1970 + 86400 * 365
+        for previous in [
+            "ossbatch_last_success_timestamp_seconds{batch=\"manifest\"} \(future)\n",
+            "ossbatch_last_success_timestamp_seconds{batch=\"manifest} 1\n",
+            "not prometheus at all {\n",
+            String(repeating: "# padding\n", count: 200_000),
+        ] {
+            try Data(previous.utf8).write(to: URL(fileURLWithPath: path))
+            let result = try await h.run(manifest, ["--metrics-file", path, "--log-format", "json"])
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            let warning = result.stderrRecords.compactMap { $0 }.first {
+                $0["event"] as? String == "metrics_file_ignored"
+            }
+            #expect(warning?["level"] as? String == "warning", "\(result.stderr)")
+            #expect(warning?["path"] as? String == path)
+            let samples = try await parse(path)
+            let end = try #require(value(samples, "ossbatch_last_run_end_timestamp_seconds"))
+            #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == end, "only this run's success")
+        }
+    }
+
+    @Test func aSymbolicLinkAtThePathIsNeverWrittenThrough() async throws {
+        let h = try await EngineHarness.start("metrics-symlink")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let manifest = try h.writeManifest()
+        let path = try metricsPath(h)
+        let victim = try h.dir.write("victim.txt", "keep me\n")
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: victim.path)
+        let result = try await h.run(manifest, ["--metrics-file", path])
+        #expect(result.exitCode == 0, "the batch succeeded: \(result.stderr)")
+        #expect(result.stderr.contains("warning: cannot write the metrics file"), "\(result.stderr)")
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "keep me\n")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: path) == victim.path)
+    }
+}

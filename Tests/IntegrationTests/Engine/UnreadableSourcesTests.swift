@@ -1,0 +1,183 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files a walk finds but may not read, directories it may not list, and what `exclude` keeps it away
+/// from: the real binary run as a user without privileges (root reads everything; CI runs as root).
+@Suite(
+    .serialized,
+    .enabled(if: Unprivileged.isAvailable, "needs a user without privileges (setpriv and nobody, or not root)")
+)
+struct UnreadableSourcesTests {
+    /// A tree with an unreadable file and an unlistable directory among readable files, handed to the
+    /// unprivileged user; returns the unreadable file and directory.
+    private func makeTree(_ h: EngineHarness) throws -> (file: URL, directory: URL) {
+        try h.writeFile("a.txt", size: 10)
+        try h.writeFile("sub/b.txt", size: 20, seed: 2)
+        let locked = try h.writeFile("locked.txt", size: 30, seed: 3)
+        let c = try h.writeFile("closed/c.txt", size: 40, seed: 4)
+        try h.writeFile("closed/deeper/d.txt", size: 5, seed: 5)
+        try Unprivileged.handOver(h.dir.url)
+        let closed = c.deletingLastPathComponent()
+        #expect(chmod(locked.path, 0) == 0 && chmod(closed.path, 0) == 0)
+        return (locked, closed)
+    }
+
+    @Test func unreadableFilesAndDirectoriesAreSkippedRecordedAndExitOneWhileTheRestGoesUp() async throws {
+        let h = try await EngineHarness.start("unreadable")
+        defer { Task { await h.stop() } }
+        let (locked, closed) = try makeTree(h)
+        let manifest = try h.writeManifest()
+        try Unprivileged.handOver(URL(fileURLWithPath: manifest))
+
+        // The plan lists them as skipped lines, as the report will.
+        let plan = try await h.unprivileged(["plan", manifest, "--json"])
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        #expect(plan.stderr.contains("warning: cannot read \(locked.path): permission denied; it is left out"))
+        #expect(plan.stderr.contains("warning: cannot list directory \(closed.path): permission denied"))
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
+        )
+        let totals = try #require(document["totals"] as? [String: Any])
+        #expect(totals["files"] as? Int == 2 && totals["skipped"] as? Int == 2)
+        let lines = try #require(document["jobs"] as? [[String: Any]])
+        #expect(
+            lines.map { $0["key"] as? String } == ["data/a.txt", "data/closed/", "data/locked.txt", "data/sub/b.txt"]
+        )
+        #expect(lines.map { $0["reason"] as? String } == [nil, "unlistable", "unreadable", nil])
+        #expect(lines.map { $0["status"] as? String } == [nil, "skipped", "skipped", nil])
+
+        let run = try await h.unprivileged(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(run.exitCode == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("  skipped data/locked.txt: file \(locked.path) unreadable"))
+        #expect(run.stdout.contains("2 skipped files are not in the bucket"))
+        var report = try h.report()
+        #expect(report.status == .succeeded)
+        #expect(report.planID == document["plan_id"] as? String)
+        #expect(report.jobs.map(\.spec.key) == ["data/a.txt", "data/closed/", "data/locked.txt", "data/sub/b.txt"])
+        #expect(report.jobs.map(\.outcome.status) == [.succeeded, .skipped, .skipped, .succeeded])
+        #expect(report.jobs.map(\.outcome.reason) == [nil, .unlistable, .unreadable, nil])
+        #expect(report.jobs[1].spec.source == closed.path && report.jobs[2].spec.source == locked.path)
+        #expect(h.storedMD5("data/a.txt") != nil && h.storedMD5("data/sub/b.txt") != nil)
+        #expect(h.storedMD5("data/locked.txt") == nil && h.storedMD5("data/closed/c.txt") == nil)
+
+        // `resume` replays the plan: nothing to send, still exit 1 — also once the files can be read.
+        let requests = h.server.stats.snapshot.requestsTotal
+        let resumed = try await h.unprivileged(["resume", h.reportPath, "--progress-interval", "3600"])
+        #expect(resumed.exitCode == 1, "\(resumed.stderr)")
+        #expect(chmod(locked.path, 0o644) == 0 && chmod(closed.path, 0o755) == 0)
+        let resumedAgain = try await h.unprivileged(["resume", h.reportPath, "--progress-interval", "3600"])
+        #expect(resumedAgain.exitCode == 1, "\(resumedAgain.stderr)")
+        #expect(h.server.stats.snapshot.requestsTotal == requests)
+
+        // The next `run` plans them afresh.
+        let rerun = try await h.unprivileged(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(rerun.exitCode == 0, "\(rerun.stderr)")
+        report = try h.report()
+        #expect(report.jobs.allSatisfy { $0.outcome.status == .succeeded } && report.jobs.count == 5)
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func onUnreadableFailKeepsThePlanStrictAndSendsNothing() async throws {
+        let h = try await EngineHarness.start("unreadable-fail")
+        defer { Task { await h.stop() } }
+        let (locked, closed) = try makeTree(h)
+        let manifest = try h.writeManifest(upload: ["on_unreadable: fail"])
+        let run = try await h.unprivileged(["run", manifest, "--report", h.reportPath])
+        #expect(run.exitCode == 2)
+        #expect(run.stderr.contains("error: cannot read \(locked.path): permission denied (upload.on_unreadable: fail"))
+        #expect(run.stderr.contains("error: cannot list directory \(closed.path): permission denied"))
+        #expect(run.stderr.contains("2 errors in the manifest; nothing was sent"))
+        #expect(h.server.stats.snapshot.requestsTotal == 0)
+    }
+
+    /// Filters come first: an excluded file is never read, an excluded directory never entered, and a glob
+    /// never looks at what it cannot match — even under `on_unreadable: fail`.
+    @Test func whatTheEntryDoesNotSelectIsNeverTouchedEvenUnderFail() async throws {
+        let h = try await EngineHarness.start("unreadable-excluded")
+        defer { Task { await h.stop() } }
+        _ = try makeTree(h)
+        let manifest = try h.writeManifest(
+            upload: ["on_unreadable: fail"],
+            extraEntryLines: ["exclude: [locked.txt, closed, \"*.never\"]"]
+        )
+        try Unprivileged.handOver(h.dir.url)
+        let plan = try await h.unprivileged(["plan", manifest])
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("  source 'src/' (line 11): 2 files; excludes removed 1 file and 1 directory\n"))
+        #expect(plan.stderr.contains("\(manifest):13:35: note: exclude pattern '*.never' matched nothing"))
+        let run = try await h.unprivileged(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(try h.report().jobs.map(\.spec.key) == ["data/a.txt", "data/sub/b.txt"])
+
+        // A glob that matches `*.txt` at the top never reads the unreadable `x.bin` nor enters `closed/`.
+        let x = try h.writeFile("x.bin", size: 3)
+        #expect(chmod(x.path, 0) == 0)
+        try Unprivileged.handOver(x)
+        let glob = try h.dir.write(
+            "glob.yaml",
+            """
+            version: 1
+            target: {endpoint: \(h.endpoint), region: local, bucket: \(h.bucket), addressing: path}
+            upload: {on_unreadable: fail, checkpoint_dir: state/checkpoints}
+            files:
+              - glob: "src/*.txt"
+                exclude: locked.txt
+
+            """
+        ).path
+        try Unprivileged.handOver(URL(fileURLWithPath: glob))
+        let globbed = try await h.unprivileged(["plan", glob, "--json"])
+        #expect(globbed.exitCode == 0, "\(globbed.stderr)")
+        #expect(globbed.stdout.contains("\"key\":\"a.txt\"") && !globbed.stdout.contains("x.bin"))
+    }
+
+    @Test func linksAndSpecialFilesAreCountedInThePlanSummary() async throws {
+        let h = try await EngineHarness.start("unreadable-counts")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 1)
+        let src = h.dir.url.appendingPathComponent("src")
+        #expect(symlink("a.txt", src.appendingPathComponent("link.txt").path) == 0)
+        #expect(mkfifo(src.appendingPathComponent("pipe").path, 0o644) == 0)
+        let manifest = try h.writeManifest()
+        let plan = try await h.ossbatch(["plan", manifest])
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        #expect(
+            plan.stdout.contains("  source 'src/' (line 10): 1 file; 1 link not followed; 1 special file skipped\n")
+        )
+    }
+
+    @Test func aFileNamedDirectlyAsTheSourceStaysAnError() async throws {
+        let h = try await EngineHarness.start("unreadable-direct")
+        defer { Task { await h.stop() } }
+        let (locked, _) = try makeTree(h)
+        let manifest = try h.dir.write(
+            "direct.yaml",
+            """
+            version: 1
+            target: {endpoint: \(h.endpoint), region: local, bucket: \(h.bucket), addressing: path}
+            files:
+              - source: src/locked.txt
+
+            """
+        ).path
+        try Unprivileged.handOver(URL(fileURLWithPath: manifest))
+        let run = try await h.unprivileged(["run", manifest, "--report", h.reportPath])
+        #expect(run.exitCode == 2)
+        #expect(run.stderr.contains("error: cannot read source 'src/locked.txt' (\(locked.path)): permission denied"))
+        #expect(h.server.stats.snapshot.requestsTotal == 0)
+    }
+}
+
+extension EngineHarness {
+    /// Runs `ossbatch` to completion as a user without privileges (`Unprivileged`).
+    func unprivileged(_ arguments: [String]) async throws -> ProcessResult {
+        await (try Unprivileged.start(Products.url("ossbatch"), arguments, environment: environment)).wait()
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import OSSProtocol
+import TestSupport
+import Testing
+
+/// Files deleted between the plan and their upload: `skipped` with reason `vanished`, counted, warned and
+/// exit 1 — never a `failed` job that every later `resume` would retry.
+@Suite(.serialized)
+struct VanishedSourcesTests {
+    @Test func aFileDeletedWhileTheRunGoesOnIsSkippedAsVanishedAndResumeLeavesItAlone() async throws {
+        let h = try await EngineHarness.start("vanished")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        try h.writeFile("m.txt", size: 20, seed: 2)
+        let z = try h.writeFile("z.txt", size: 30, seed: 3)
+        // One request at a time, the first held for a while: z.txt is planned, then deleted before its turn.
+        // (8 s, not less: on a loaded machine the polling below may not run for seconds.)
+        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .delay(milliseconds: 8000)))
+        let manifest = try h.writeManifest(upload: ["concurrency: 1"])
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        let deadline = ContinuousClock.now + .seconds(60)
+        while h.server.stats.snapshot.requestsInFlight == 0 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try FileManager.default.removeItem(at: z)
+        let run = await process.wait()
+        #expect(run.exitCode == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("data/z.txt: source vanished since it was planned (\(z.path): No such file"))
+        #expect(run.stdout.contains("succeeded: 2 succeeded, 1 skipped, 0 failed, 0 pending of 3 files"))
+        #expect(run.stdout.contains("  skipped data/z.txt: file \(z.path) vanished"))
+        let report = try h.report()
+        #expect(report.status == .succeeded)
+        let line = try #require(report.jobs.last)
+        #expect(line.spec.key == "data/z.txt" && line.outcome.status == .skipped && line.outcome.reason == .vanished)
+        #expect(h.storedMD5("data/z.txt") == nil)
+
+        let requests = h.server.stats.snapshot.requestsTotal
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 1, "\(resumed.stderr)")
+        #expect(h.server.stats.snapshot.requestsTotal == requests)
+    }
+
+    @Test func aMultipartSourceThatVanishedBeforeResumeIsSkippedAndItsUploadAborted() async throws {
+        let h = try await EngineHarness.start("vanished-multipart")
+        defer { Task { await h.stop() } }
+        try h.writeFile("small.txt", size: 10)
+        let big = try h.writeFile("big.bin", size: 300_000, seed: 2)
+        // Complete is refused (not retried): the job fails with its upload open and its checkpoint kept.
+        h.server.faults.add(.failNth(1, .completeMultipartUpload, status: 400, code: .invalidPart))
+        let manifest = try h.writeManifest(upload: ["part_size: 100KiB", "multipart_threshold: 200KiB"])
+        let run = try await h.run(manifest)
+        #expect(run.exitCode == 1, "\(run.stderr)")
+        let failed = try #require(try h.report().jobs.first { $0.spec.key == "data/big.bin" })
+        #expect(failed.outcome.status == .failed)
+        let checkpoint = try #require(failed.outcome.checkpoint)
+        #expect(FileManager.default.fileExists(atPath: checkpoint))
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "data/big.bin").count == 1)
+
+        try FileManager.default.removeItem(at: big)
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 1, "\(resumed.stderr)")
+        let line = try #require(try h.report().jobs.first { $0.spec.key == "data/big.bin" })
+        #expect(line.outcome.status == .skipped && line.outcome.reason == .vanished)
+        #expect(line.outcome.checkpoint == nil)
+        #expect(!FileManager.default.fileExists(atPath: checkpoint))
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "data/big.bin").isEmpty)
+    }
+}

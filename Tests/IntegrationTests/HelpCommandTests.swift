@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `--help` of every command ends with examples; shell completion offers manifests, reports and the values
+/// of enum options.
+@Suite struct HelpCommandTests {
+    let ossbatch = Products.url("ossbatch")
+    static let commands = ["plan", "run", "resume", "abort"]
+
+    @Test(
+        arguments: commands.map { [$0, "--help"] } + commands.map { ["help", $0] } + [
+            ["--help"], ["help"], ["run", "-h"],
+        ]
+    )
+    func helpEndsWithExamples(arguments: [String]) async throws {
+        let result = try await ProcessRunner.run(ossbatch, arguments, environment: ["COLUMNS": "100"])
+        #expect(result.exitCode == 0)
+        let sections = result.stdout.components(separatedBy: "\n\nEXAMPLES:\n")
+        #expect(sections.count == 2, "\(result.stdout)")
+        // Nothing after the examples but the examples: comment lines, command lines, blank lines between.
+        let examples = sections.last?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
+        #expect(examples.first?.hasPrefix("  # ") == true)
+        #expect(examples.last == "")
+        let named = arguments.first { Self.commands.contains($0) }
+        for line in examples where line.hasPrefix("  ") && !line.hasPrefix("  # ") {
+            #expect(line.contains("ossbatch \(named ?? "")"), "\(line)")
+        }
+    }
+
+    @Test func usageErrorsStillPrintNoExamples() async throws {
+        let result = try await ProcessRunner.run(ossbatch, ["run", "--no-such-flag"])
+        #expect(result.exitCode == 2)
+        #expect(!result.stderr.contains("EXAMPLES"))
+        #expect(!result.stdout.contains("EXAMPLES"))
+    }
+
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScriptsCompleteFilesAndEnumValues(shell: String) async throws {
+        let result = try await ProcessRunner.run(ossbatch, ["--generate-completion-script", shell])
+        #expect(result.exitCode == 0)
+        let script = result.stdout
+        for word in ["yaml", "yml", "json"] { #expect(script.contains(word), "\(shell): \(word)") }
+        for level in ["trace", "debug", "info", "notice", "warning", "error", "critical"] {
+            #expect(script.contains(level), "\(shell): --log-level \(level)")
+        }
+        #expect(script.contains("text"))
+        #expect(script.contains("upload.concurrency="), "\(shell): --set paths")
+    }
+
+    @Test func bashCompletesManifestsAndReportsByExtension() async throws {
+        let script = try await ProcessRunner.run(ossbatch, ["--generate-completion-script", "bash"]).stdout
+        #expect(script.contains("-fX '!*.@(yaml|yml)'"))
+        #expect(script.contains("-fX '!*.@(json)'"))
+        #expect(script.contains("-W 'text'$'\\n''json'"))
+    }
+}

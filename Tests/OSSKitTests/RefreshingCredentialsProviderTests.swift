@@ -1,0 +1,156 @@
+import Foundation
+import OSSKit
+import OSSProtocol
+import Synchronization
+import Testing
+
+/// The renewal rule of `RefreshingCredentialsProvider`, on a clock the test moves: cached while fresh, renewed
+/// within `min(5 min, lifetime / 3)` of expiry (or past `maxAge`), one renewal shared by concurrent callers,
+/// a failed renewal keeps credentials that are still valid, and a rejection renews once.
+@Suite struct RefreshingCredentialsProviderTests {
+    /// A source issuing numbered credentials that last `lifetime` seconds from the test clock's now.
+    final class Source: Sendable {
+        let clock = Mutex(Date(timeIntervalSince1970: 1_000_000))
+        let fetches = Atomic<Int>(0)
+        let failing = Atomic<Bool>(false)
+        let lifetime: TimeInterval?
+        let delay: Duration
+
+        init(lifetime: TimeInterval?, delay: Duration = .zero) {
+            self.lifetime = lifetime
+            self.delay = delay
+        }
+
+        var now: Date { clock.withLock { $0 } }
+        func advance(_ seconds: TimeInterval) { clock.withLock { $0 += seconds } }
+
+        func fetch() async throws(CredentialsUnavailable) -> TemporaryCredentials {
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            if failing.load(ordering: .relaxed) { throw CredentialsUnavailable("source down") }
+            let n = fetches.add(1, ordering: .relaxed).newValue
+            return TemporaryCredentials(
+                Credentials(accessKeyID: "id-\(n)", accessKeySecret: "secret-\(n)", securityToken: "token-\(n)"),
+                expiration: lifetime.map { now.addingTimeInterval($0) }
+            )
+        }
+    }
+
+    final class EventLog: Sendable {
+        private let lines = Mutex<[String]>([])
+        func append(_ line: String) { lines.withLock { $0.append(line) } }
+        var all: [String] { lines.withLock { $0 } }
+    }
+
+    private func provider(
+        _ source: Source,
+        maxAge: TimeInterval? = nil,
+        events: EventLog? = nil
+    ) -> RefreshingCredentialsProvider {
+        RefreshingCredentialsProvider(
+            source: "test source",
+            maxAge: maxAge,
+            onEvent: { event in events?.append("\(event)") },
+            now: { source.now },
+            fetch: { () async throws(CredentialsUnavailable) in try await source.fetch() }
+        )
+    }
+
+    /// Asks until the provider hands out `id` (a renewal of still-valid credentials runs in the background).
+    private func eventually(_ p: RefreshingCredentialsProvider, gives id: String) async throws -> Bool {
+        for _ in 0..<400 {
+            if try await p.credentials().accessKeyID == id { return true }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+
+    @Test func anHourTokenIsCachedThenRenewedFiveMinutesBeforeItExpires() async throws {
+        let source = Source(lifetime: 3600)
+        let p = provider(source)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        source.advance(3600 - 301)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        #expect(source.fetches.load(ordering: .relaxed) == 1)
+        source.advance(2)
+        // Still valid: these are used while the renewal runs.
+        #expect(try await eventually(p, gives: "id-2"))
+        #expect(source.fetches.load(ordering: .relaxed) == 2)
+    }
+
+    @Test func aShortTokenIsRenewedWithAThirdOfItsLifetimeLeft() async throws {
+        let source = Source(lifetime: 6)
+        let p = provider(source)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        source.advance(3.9)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        #expect(source.fetches.load(ordering: .relaxed) == 1)
+        source.advance(0.2)
+        #expect(try await eventually(p, gives: "id-2"))
+    }
+
+    @Test func concurrentCallersShareOneRenewal() async throws {
+        let source = Source(lifetime: 60, delay: .milliseconds(200))
+        let p = provider(source)
+        let ids = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<50 { group.addTask { try await p.credentials().accessKeyID } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(ids == ["id-1"])
+        #expect(source.fetches.load(ordering: .relaxed) == 1)
+    }
+
+    @Test func aFailedRenewalKeepsValidCredentialsAndSaysSoThenThrowsOnceTheyExpired() async throws {
+        let source = Source(lifetime: 60)
+        let events = EventLog()
+        let p = provider(source, events: events)
+        _ = try await p.credentials()
+        source.failing.store(true, ordering: .relaxed)
+        source.advance(50)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        for _ in 0..<400 where events.all.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(events.all.last?.contains("could not refresh the credentials from test source: source down") == true)
+        // Not asked again at once: the next background renewal waits `retryAfterFailure`.
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        source.advance(11)
+        await #expect(throws: CredentialsUnavailable.self) { _ = try await p.credentials() }
+        source.failing.store(false, ordering: .relaxed)
+        #expect(try await p.credentials().accessKeyID == "id-2")
+        #expect(events.all.contains { $0.hasPrefix("credentials from test source refreshed") })
+        #expect(!events.all.joined().contains("secret-"))
+    }
+
+    @Test func credentialsWithoutAnExpiryAreReadAgainAfterMaxAge() async throws {
+        let source = Source(lifetime: nil)
+        let p = provider(source, maxAge: 300)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        source.advance(299)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        source.advance(2)
+        #expect(try await eventually(p, gives: "id-2"))
+    }
+
+    @Test func aRejectionRenewsOnceAndARepeatedRejectionOfTheSameCredentialsGetsNothingNew() async throws {
+        let source = Source(lifetime: 3600)
+        let p = provider(source)
+        let first = try await p.credentials()
+        let second = try #require(try await p.credentials(replacing: first))
+        #expect(second.accessKeyID == "id-2")
+        // A second request rejected with the first credentials gets the renewed ones, without another fetch.
+        #expect(try await p.credentials(replacing: first)?.accessKeyID == "id-2")
+        #expect(source.fetches.load(ordering: .relaxed) == 2)
+        // A source that hands out the same credentials again (a file nobody rotated) has nothing newer.
+        let fixed = RefreshingCredentialsProvider(source: "fixed") { () throws(CredentialsUnavailable) in
+            TemporaryCredentials(Credentials(accessKeyID: "a", accessKeySecret: "b"), expiration: nil)
+        }
+        let same = try await fixed.credentials()
+        #expect(try await fixed.credentials(replacing: same) == nil)
+    }
+
+    @Test func staticCredentialsHaveNothingToReplaceARejection() async throws {
+        let credentials = Credentials(accessKeyID: "a", accessKeySecret: "b", securityToken: "t")
+        let p = StaticCredentialsProvider(credentials)
+        #expect(try await p.credentials() == credentials)
+        #expect(try await p.credentials(replacing: credentials) == nil)
+        #expect(!"\(p)".contains("b)") && !"\(p)".contains("\"t\""))
+    }
+}
