@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import LocalOSS
 import OSSBatch
@@ -159,6 +160,36 @@ struct ReportTamperingTests {
         #expect(resumed.stderr.contains("not a journal entry"), "\(resumed.stderr)")
         try h.expectAllStoredExactly()
         try Self.expectSucceededMeansExact(h, context: "journal")
+    }
+
+    /// A checkpoint edited so that its parts no longer cover the file, its checksum recomputed so that it
+    /// looks intact: the upload is never completed short.
+    @Test func aCheckpointWhosePartsDoNotCoverTheFileIsNeverCompleted() async throws {
+        let h = try await EngineHarness.start("tamper-checkpoint")
+        defer { Task { await h.stop() } }
+        try await Self.unfinishedBatch(h)
+        let path = try #require(try h.report().jobs.first { $0.spec.key == "data/big.bin" }?.outcome.checkpoint)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let head = #"{"checkpoint":"#
+        let tail = #","sha256":""#
+        let start = try #require(text.range(of: head)).upperBound
+        let end = try #require(text.range(of: tail, options: .backwards)).lowerBound
+        let member = String(text[start..<end])
+        let edited = member.replacingOccurrences(of: #""size":95200"#, with: #""size":50000"#)
+        #expect(edited != member, "the last part's size is in the checkpoint")
+        let digest = SHA256.hash(Array(edited.utf8)).hexString
+        try (head + edited + tail + digest + "\"}\n").write(toFile: path, atomically: false, encoding: .utf8)
+        let resumed = try await h.resume()
+        // Caught when the checkpoint is read (its parts must fit the part plan): discarded, the job starts over.
+        // (The check before Complete that the parts cover the file is a second line behind this one.)
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(
+            resumed.stderr.contains("checkpoint is corrupt (part 3 does not fit the part plan"),
+            "\(resumed.stderr)"
+        )
+        let stored = h.server.objectData(bucket: h.bucket, key: "data/big.bin")
+        #expect(stored == nil || stored?.count == 300_000, "never a short object")
+        try Self.expectSucceededMeansExact(h, context: "checkpoint edited")
     }
 
     /// Seeded mutations of a report and journal left for `resume` — bit flips, digit edits, deleted and
