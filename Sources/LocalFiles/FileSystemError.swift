@@ -6,15 +6,18 @@ public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertibl
     public var operation: String
     public var path: String
     public var errno: Int32
+    /// What is wrong when no `errno` says it (a directory where a regular file belongs, a file too large).
+    public var detail: String?
 
-    public init(operation: String, path: String, errno: Int32) {
+    public init(operation: String, path: String, errno: Int32, detail: String? = nil) {
         self.operation = operation
         self.path = path
         self.errno = errno
+        self.detail = detail
     }
 
-    /// The C library's message for `errno` ("No such file or directory").
-    public var reason: String { String(cString: strerror(errno)) }
+    /// `detail`, else the C library's message for `errno` ("No such file or directory").
+    public var reason: String { detail ?? String(cString: strerror(errno)) }
 
     public var doesNotExist: Bool { errno == ENOENT || errno == ENOTDIR }
     public var isPermissionDenied: Bool { errno == EACCES || errno == EPERM }

@@ -10,6 +10,9 @@ package enum ExitStatus: Int32, Sendable {
     /// Fatal before or during the run: no credentials, bucket missing, access denied for the whole batch,
     /// the endpoint unreachable, state files unwritable.
     case fatal = 3
+    /// Another process holds the report, the batch or a key this process needed (`BusyError` names it):
+    /// nothing was started that the other process could meet.
+    case busy = 4
     /// Stopped by SIGINT (128 + 2); `resume` continues.
     case interrupted = 130
     /// Stopped by SIGTERM (128 + 15); `resume` continues.

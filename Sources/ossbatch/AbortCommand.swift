@@ -8,9 +8,9 @@ import OSSBatch
 struct AbortCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "abort",
-        abstract: "Abort every open multipart upload that a report's checkpoints hold, and delete those checkpoints.",
+        abstract: "Give a batch up: abort the open multipart uploads it left, delete its checkpoints, mark it aborted.",
         discussion:
-            "For a batch given up on: OSS keeps (and bills) the parts of an unfinished upload until it is aborted."
+            "For a batch given up on: OSS keeps (and bills) the parts of an unfinished upload until it is aborted. Uploads of keys another ossbatch is uploading right now, and uploads another batch took over, are left alone. 'ossbatch resume' refuses an aborted report without --force."
     )
 
     @OptionGroup var target: ReportArguments
@@ -18,41 +18,76 @@ struct AbortCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = execution.makeConsole()
-        let loaded = try target.load(console: console)
+        let state = StateDirectory.resolve()
+        let path = target.path
+        let reportLock = try target.lock(command: "abort", console: console)
+        defer { reportLock.release() }
+        var (store, report) = try target.open(console: console)
         let logger = console.logger(level: execution.effectiveLogLevel)
         let transport = CurlHTTPClient()
         defer { transport.shutdown() }
+        let started = Report.startingRun("abort")
+        let result: UploadAborter.Result
         do {
-            let result = try await UploadAborter(
-                report: loaded,
+            result = try await UploadAborter(
+                report: report,
+                reportPath: path,
                 logger: logger,
                 resolver: CredentialsResolver(
                     commandLineFile: execution.credentialsFile,
                     profile: execution.profile,
-                    manifestSource: loaded.credentials
+                    manifestSource: report.credentials
                 ),
-                transport: transport
+                transport: transport,
+                state: state
             ).abortAll()
-            let exit = result.failed == 0 ? ExitStatus.success : ExitStatus.jobsFailed
-            switch execution.outputFormat {
-            case .text:
-                Console.print(
-                    "aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed\n"
-                )
-            case .json:
-                let summary: [String: LogValue] = [
-                    "aborted": .number(result.aborted), "already_gone": .number(result.alreadyGone),
-                    "failed": .number(result.failed), "exit_code": .number(exit.rawValue),
-                    "report": .string(target.report),
-                ]
-                // A dictionary of `LogValue`s always encodes.
-                Console.write(Data(((try? StreamingJSONEncoder().encode(summary)) ?? []) + [UInt8(ascii: "\n")]))
-            }
-            throw ExitCode(exit.rawValue)
-        } catch let error as CredentialsError {
-            console.error("no_credentials", error.message, ["code": "NoCredentials"])
+        } catch {
+            let credentials = error as? CredentialsError
+            let problem =
+                credentials.map { JobError(code: "NoCredentials", message: $0.message) }
+                ?? JobError(code: "LockError", message: "\(error)")
+            report.recordRefusedRun("abort", exitStatus: .fatal, error: problem)
+            try? store.write(report)
+            console.error(
+                credentials == nil ? "lock_error" : "no_credentials",
+                problem.message,
+                ["code": .string(problem.code)]
+            )
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
+        report.recordAbort(result, run: started)
+        do { try store.write(report) } catch {
+            console.error("report_write_failed", "cannot write the report: \(error)", ["path": .string(path)])
+            throw ExitCode(ExitStatus.fatal.rawValue)
+        }
+        let exit = result.exitStatus
+        switch execution.outputFormat {
+        case .text:
+            var summary =
+                "aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed"
+            if result.heldByOtherBatches > 0 {
+                summary += ", \(result.heldByOtherBatches) taken over by another batch"
+            }
+            if !result.inUse.isEmpty { summary += ", \(result.inUse.count) key(s) in use by another process" }
+            Console.print(summary + "\n")
+        case .json:
+            let summary: [String: LogValue] = [
+                "aborted": .number(result.aborted), "already_gone": .number(result.alreadyGone),
+                "failed": .number(result.failed), "taken_over": .number(result.heldByOtherBatches),
+                "in_use": .number(result.inUse.count), "exit_code": .number(exit.rawValue),
+                "report": .string(target.report),
+            ]
+            // A dictionary of `LogValue`s always encodes.
+            Console.write(Data(((try? StreamingJSONEncoder().encode(summary)) ?? []) + [UInt8(ascii: "\n")]))
+        }
+        if let busy = result.inUse.first {
+            StateLocking.printBusy(
+                busy,
+                then: "its uploads were left alone: run 'ossbatch abort \(path)' again",
+                console: console
+            )
+        }
+        throw ExitCode(exit.rawValue)
     }
 }
 

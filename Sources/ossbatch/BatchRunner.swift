@@ -14,11 +14,18 @@ enum BatchRunner {
         command: String,
         options: ExecutionOptions,
         console: Console,
-        metrics: MetricsReporter?
+        metrics: MetricsReporter?,
+        state: StateDirectory
     ) async -> ExitStatus {
         let logger = console.logger(level: options.effectiveLogLevel)
         if !options.quiet { console.emit(banner(report: report, reportPath: store.path, command: command)) }
 
+        let keyLocks: KeyLocks
+        do { keyLocks = try KeyLocks.forBucket(report.target.bucket, in: state) } catch {
+            let problem = JobError(code: "LockError", message: "\(error)")
+            refuse(report, store: store, command: command, problem: problem, console: console, metrics: metrics)
+            return .fatal
+        }
         let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
         let credentials: any CredentialsProvider
         do {
@@ -35,24 +42,8 @@ enum BatchRunner {
             }
         } catch {
             transport.shutdown()
-            var failed = report
-            failed.status = .fatal
-            failed.fatalError = JobError(code: "NoCredentials", message: error.message)
-            try? store.write(failed)
-            let advice = "nothing was sent; fix the credentials and run: ossbatch resume \(store.path)"
-            console.emit(
-                LogRecord(
-                    level: .error,
-                    event: "no_credentials",
-                    message: "\(error.message) (\(advice))",
-                    fields: [
-                        "code": "NoCredentials", "report": .string(store.path),
-                        "resume_command": .string("ossbatch resume \(store.path)"),
-                    ],
-                    text: "error: \(error.message)\nreport: \(store.path) (\(advice))"
-                )
-            )
-            metrics?.finish(exit: .fatal, report: failed)
+            let problem = JobError(code: "NoCredentials", message: error.message)
+            refuse(report, store: store, command: command, problem: problem, console: console, metrics: metrics)
             return .fatal
         }
 
@@ -61,6 +52,8 @@ enum BatchRunner {
             store: store,
             credentials: credentials,
             transport: transport,
+            keyLocks: keyLocks,
+            state: state,
             logger: logger
         )
         let engine = session.engine
@@ -109,6 +102,39 @@ enum BatchRunner {
             }
         }
         return result.exitStatus
+    }
+
+    /// Records a run that could not start (no credentials, unusable lock files) as fatal, with its `runs[]`
+    /// entry, and says so: nothing was sent.
+    private static func refuse(
+        _ report: Report,
+        store: ReportStore,
+        command: String,
+        problem: JobError,
+        console: Console,
+        metrics: MetricsReporter?
+    ) {
+        var failed = report
+        failed.status = .fatal
+        failed.fatalError = problem
+        failed.recordRefusedRun(command, exitStatus: .fatal, error: problem)
+        try? store.write(failed)
+        let credentials = problem.code == "NoCredentials"
+        let advice =
+            "nothing was sent; fix \(credentials ? "the credentials" : "this") and run: ossbatch resume \(store.path)"
+        console.emit(
+            LogRecord(
+                level: .error,
+                event: credentials ? "no_credentials" : "lock_error",
+                message: "\(problem.message) (\(advice))",
+                fields: [
+                    "code": .string(problem.code), "report": .string(store.path),
+                    "resume_command": .string("ossbatch resume \(store.path)"),
+                ],
+                text: "error: \(problem.message)\nreport: \(store.path) (\(advice))"
+            )
+        )
+        metrics?.finish(exit: .fatal, report: failed)
     }
 
     /// `ossbatch: 300 files, 1.2 GiB to oss://BUCKET at ENDPOINT; report: PATH` (`resuming 12 of 300 files,

@@ -13,7 +13,7 @@ struct OSSBatchCommand: AsyncParsableCommand {
             Start with 'ossbatch plan MANIFEST' to see exactly what would be uploaded.
 
             Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid manifest or usage, \
-            3 fatal error, 130 interrupted.
+            3 fatal error, 4 busy, 130 interrupted.
             """,
         version: OSSBatchVersion.banner,
         subcommands: Subcommands.all

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OSSBatch
 
 /// The report a command works on (`resume`, `abort`) and the endpoint override; an unusable report is exit 2.
@@ -25,16 +26,24 @@ struct ReportArguments: ParsableArguments {
         }
     }
 
-    /// The report with its journal folded in, opened for writing the outcome of this run. An unusable report
-    /// is said on `console` and exits 2.
-    func open(console: Console) throws -> (ReportStore, Report) {
-        let (store, report) = try orInvalidInput(console) { try ReportStore.open(self.report) }
-        return (store, overridden(report))
+    /// The report's absolute path (`~` is `$HOME`).
+    var path: String { PathResolver.absolute(report, relativeTo: FileManager.default.currentDirectoryPath) }
+
+    /// Takes the report's lock for `command` (exit 4 when another process holds it), once the path is known to
+    /// hold a regular file: `resume /dev/zero` is refused at once (exit 2) and leaves no lock file behind.
+    func lock(command: String, console: Console) throws -> StateLock {
+        try orInvalidInput(console) { try ReportStore.requireFile(path) }
+        return try StateLocking.lockReport(path, command: command, manifest: nil, console: console)
     }
 
-    /// The report with its journal folded in, read only.
-    func load(console: Console) throws -> Report {
-        overridden(try orInvalidInput(console) { try ReportStore.load(self.report) })
+    /// The report with its journal folded in, opened for writing the outcome of this run (call with the
+    /// report's lock held). An unusable report is said on `console` and exits 2; journal lines that were
+    /// ignored are warnings.
+    func open(console: Console) throws -> (ReportStore, Report) {
+        var warnings: [String] = []
+        let (store, report) = try orInvalidInput(console) { try ReportStore.open(path, warnings: &warnings) }
+        for warning in warnings { console.warning("journal_line_ignored", warning, ["report": .string(path)]) }
+        return (store, overridden(report))
     }
 
     private func overridden(_ report: Report) -> Report {

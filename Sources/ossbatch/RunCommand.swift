@@ -13,7 +13,8 @@ struct RunCommand: AsyncParsableCommand {
             with 'ossbatch resume REPORT'. Credentials come from --credentials-file, the manifest's \
             target.credentials, OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN, the \
             ALIBABA_CLOUD_* variables, RRSA, the aliyun CLI's config or the ECS RAM role, in that order \
-            (docs/manifest.md); temporary ones are renewed before they expire.
+            (docs/manifest.md); temporary ones are renewed before they expire. Another run of the same \
+            manifest (or resume of its batch) in progress: exit 4.
             """
     )
 
@@ -25,19 +26,34 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Where to write the report. Default: ossbatch-report-<time>.json beside the manifest.",
+            "Where to write the report. Default: a new file in the state directory, STATE/BATCH/reports/. "
+                + "A finished report already there is kept as PATH.prev; an unfinished one is refused.",
             valueName: "path"
         ),
         completion: .file(extensions: ["json"])
     )
     var report: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How many reports of this batch to keep in the state directory (default reports only; unfinished "
+                + "ones are never removed).",
+            valueName: "n"
+        )
+    )
+    var keepReports: Int = 30
+
     @OptionGroup var target: TargetOptions
     @OptionGroup var execution: ExecutionOptions
     @OptionGroup var metrics: MetricsOptions
 
+    mutating func validate() throws {
+        guard (1...100_000).contains(keepReports) else { throw ValidationError("--keep-reports must be 1 to 100000") }
+    }
+
     func run() async throws {
         let console = execution.makeConsole()
+        let state = StateDirectory.resolve()
         let metrics = MetricsReporter(
             options: metrics,
             batch: Report.batchName(manifestPath: manifest),
@@ -50,11 +66,37 @@ struct RunCommand: AsyncParsableCommand {
             metrics?.finish(exit: .invalidInput, report: nil)
             throw error
         }
-        // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
-        let reportPath =
-            report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
-            ?? RunCommand.defaultReportPath(for: plan)
-        let initial = Report(plan: plan, planID: plan.planID)
+        let defaultReport = report == nil
+        let reportPath: String
+        do {
+            // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
+            reportPath =
+                try report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
+                ?? DefaultReports.newPath(batch: plan.batchName, in: state)
+            try ReportStore.prepareDirectory(for: reportPath)
+        } catch {
+            console.error(
+                "report_write_failed",
+                "cannot write the report: \(error)",
+                ["path": .string(report ?? state.reports(batch: plan.batchName))]
+            )
+            metrics?.finish(exit: .fatal, report: nil)
+            throw ExitCode(ExitStatus.fatal.rawValue)
+        }
+        let reportLock = try StateLocking.lockReport(
+            reportPath,
+            command: "run",
+            manifest: plan.manifestPath,
+            console: console
+        )
+        defer { reportLock.release() }
+        let replacing: Bool
+        do { replacing = try ReportReplacement.check(reportPath) } catch {
+            console.error("report_unfinished", "\(error)", ["report": .string(reportPath)])
+            metrics?.finish(exit: .invalidInput, report: nil)
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
+        var initial = Report(plan: plan, planID: plan.planID)
         if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
             console.error("no_files", "the manifest selects no files (add allow_empty: true if that is fine)")
             metrics?.finish(exit: .jobsFailed, report: initial)
@@ -62,6 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let store: ReportStore
         do {
+            if replacing { try ReportReplacement.keepPrevious(reportPath) }
             store = try ReportStore.create(at: reportPath)
         } catch {
             console.error(
@@ -72,25 +115,34 @@ struct RunCommand: AsyncParsableCommand {
             metrics?.finish(exit: .fatal, report: initial)
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
+        let batchLock: StateLock
+        do {
+            batchLock = try BatchLock.acquire(
+                manifest: plan.manifestPath,
+                bucket: plan.target.bucket,
+                report: reportPath,
+                command: "run",
+                in: state
+            )
+        } catch {
+            initial.recordRefusedRun("run", exitStatus: error.exitStatus, error: error.jobError)
+            try? store.write(initial)
+            metrics?.finish(exit: error.exitStatus, report: initial)
+            throw StateLocking.exit(for: error, console: console)
+        }
+        defer { batchLock.release() }
+        StateLocking.warnIfCrashed(batchLock, console: console)
         let status = await BatchRunner.execute(
             report: initial,
             store: store,
             command: "run",
             options: execution,
             console: console,
-            metrics: metrics
+            metrics: metrics,
+            state: state
         )
+        if defaultReport { DefaultReports.prune(batch: plan.batchName, in: state, keep: keepReports) }
         throw ExitCode(status.rawValue)
-    }
-
-    /// `ossbatch-report-YYYYMMDD-HHMMSS.json` in the manifest's directory.
-    static func defaultReportPath(for plan: Plan) -> String {
-        let dir = (plan.manifestPath as NSString).deletingLastPathComponent
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return dir + "/ossbatch-report-\(formatter.string(from: Date())).json"
     }
 }
 

@@ -61,7 +61,7 @@ struct RunSummary {
         let level: Logger.Level
         switch report.status {
         case .succeeded: level = .notice
-        case .interrupted: level = .warning
+        case .interrupted, .aborted: level = .warning
         case .running, .failed, .fatal: level = .error
         }
         return LogRecord(level: level, event: "run_finished", message: headline, fields: fields)

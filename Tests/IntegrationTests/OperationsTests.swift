@@ -260,6 +260,8 @@ struct OperationsTests {
             environment: [
                 "PATH": Products.buildDirectory.path + ":/usr/bin:/bin", "OSSBATCH_NOW": "2026-12-01T18:30:00Z",
                 "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil,
+                // The locks go to the state directory, which is root's /var/lib/ossbatch on a real machine.
+                StateDirectory.environmentVariable: machine.root.path + "/var/lib/ossbatch",
             ]
         )
         #expect(result.exitCode == 0, "\(result.stderr)")
@@ -272,6 +274,8 @@ struct OperationsTests {
             environment: [
                 "PATH": Products.buildDirectory.path + ":/usr/bin:/bin", "OSSBATCH_NOW": "2026-12-02T18:30:00Z",
                 "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil,
+                // The locks go to the state directory, which is root's /var/lib/ossbatch on a real machine.
+                StateDirectory.environmentVariable: machine.root.path + "/var/lib/ossbatch",
             ]
         )
         #expect(again.exitCode == 0, "\(again.stderr)")

@@ -287,7 +287,7 @@ import Testing
         )
         #expect(
             result.stdout.contains(
-                "Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid\nmanifest or usage, 3 fatal error, 130 interrupted."
+                "Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid\nmanifest or usage, 3 fatal error, 4 busy, 130 interrupted."
             )
         )
         #expect(

@@ -13,7 +13,8 @@ import Glibc
     @Test func callbackBodyIsRenderedPostedAndTheReplyRelayed() async throws {
         let receiver = try await CallbackReceiver(status: 200)
         defer { receiver.stop() }
-        try await LocalOSSFixture.anonymous { oss in
+        // A python receiver on a loaded test machine can take seconds to answer; the timeout is not under test.
+        try await LocalOSSFixture.anonymous(configure: { $0.callbackTimeout = 60 }) { oss in
             let callback = Self.header(
                 #"{"callbackUrl":"http://127.0.0.1:\#(receiver.port)/cb","callbackBody":"bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mime=${mimeType}&crc=${crc64}&batch=${x:batch}","callbackBodyType":"application/x-www-form-urlencoded"}"#
             )
@@ -42,7 +43,8 @@ import Glibc
     @Test func callbackOnCompleteMultipartUploadIsSentWithJSONBody() async throws {
         let receiver = try await CallbackReceiver(status: 200)
         defer { receiver.stop() }
-        try await LocalOSSFixture.anonymous { oss in
+        // A python receiver on a loaded test machine can take seconds to answer; the timeout is not under test.
+        try await LocalOSSFixture.anonymous(configure: { $0.callbackTimeout = 60 }) { oss in
             let id = try #require(
                 try await TestHTTP.send("POST", oss.url(forKey: "mp", query: "uploads")).xml("UploadId")
             )

@@ -49,12 +49,14 @@ import Testing
         #expect(d.first?.message.hasPrefix("'part_size' must be a whole number of bytes") == true)
     }
 
-    /// Issue 12: the defaults live in `UploadSettings` only; a manifest without `upload:` plans to them.
+    /// Issue 12: the defaults live in `UploadSettings` only; a manifest without `upload:` plans to them (issue
+    /// 15: its checkpoints in the state directory, under the batch's name).
     @Test func unsaidSettingsAreUploadSettingsDefaults() throws {
         let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n")
         defer { f.remove() }
         let plan = try f.plan()
-        #expect(plan.upload == UploadSettings(checkpointDir: f.path(UploadSettings.defaultCheckpointDir)))
+        let checkpoints = StateDirectory.resolve().checkpoints(batch: plan.batchName)
+        #expect(plan.upload == UploadSettings(checkpointDir: checkpoints))
         #expect(plan.upload.retry == RetryPolicy())
     }
 

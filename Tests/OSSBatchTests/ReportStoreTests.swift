@@ -18,7 +18,7 @@ struct ReportStoreTests {
         let target = Target(
             endpoint: "http://127.0.0.1:9",
             region: "local",
-            bucket: "b",
+            bucket: "report-bucket",
             signature: .v4,
             addressing: .path
         )
@@ -275,7 +275,7 @@ struct ReportStoreTests {
             return try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }.reason
         }
         #expect(try refused("ossbatch-report/2", "ossbatch-report/3").contains("unsupported report format"))
-        #expect(try refused(#""key":"k/1","dir":1"#, #""key":"k/1","dir":7"#).contains("line 3: 'dir' 7"))
+        #expect(try refused(#""key":"k/1","dir":1"#, #""key":"k/1","dir":7"#).contains("line 3: job 'k/1': 'dir' 7"))
         #expect(try refused(#""part_count":2"#, #""part_count":3"#).contains("part plan"))
         #expect(try refused(#""mtime_ns":"1","inode":"1""#, #""mtime_ns":"x","inode":"1""#).contains("mtime_ns"))
         #expect(try refused(#""concurrency":16"#, #""concurrency":0"#).contains("upload.concurrency"))
@@ -287,9 +287,18 @@ struct ReportStoreTests {
     }
 
     @Test func aFormat1ReportAndJournalAreRead() throws {
-        // Written by the format-1 release (Tests/Fixtures/v1-batch); no file is touched, so paths stay @ROOT@.
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        // Written by the format-1 release (Tests/Fixtures/v1-batch), its paths `@ROOT@`-relative: placed under
+        // /fixture-root (a report with relative paths is refused).
+        let original = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/v1-batch/report.json").path
+        let dir = try TemporaryDirectory("report")
+        defer { dir.remove() }
+        let fixture = dir.path + "/v1.json"
+        for suffix in ["", ".journal"] {
+            try String(contentsOfFile: original + suffix, encoding: .utf8)
+                .replacingOccurrences(of: "@ROOT@", with: "/fixture-root")
+                .write(toFile: fixture + suffix, atomically: true, encoding: .utf8)
+        }
         let report = try ReportStore.load(fixture)
         #expect(report.planID.count == 64 && report.status == .running && report.runs.count == 2)
         #expect(report.upload.partSize == 102_400 && report.upload.retry.baseDelay == 0.01)
@@ -299,16 +308,14 @@ struct ReportStoreTests {
             ]
         )
         #expect(report.jobs.map(\.outcome.status) == [.succeeded, .pending, .pending, .succeeded, .succeeded])
-        #expect(report.jobs[0].spec.source == "@ROOT@/src/a.txt")
+        #expect(report.jobs[0].spec.source == "/fixture-root/src/a.txt")
         #expect(report.jobs[0].spec.options.metadata == ["origin": "v1-fixture"])
         #expect(report.jobs[1].spec.method == .multipart(PartPlan(partSize: 102_400, partCount: 4)))
-        #expect(report.jobs[1].outcome.checkpoint?.hasPrefix("@ROOT@/state/checkpoints/") == true)
+        #expect(report.jobs[1].outcome.checkpoint?.hasPrefix("/fixture-root/state/checkpoints/") == true)
         // c.txt: failed in the report, then succeeded as a new version in the journal.
         #expect(report.jobs[3].spec.size == 49 && report.jobs[3].outcome.warnings?.count == 1)
         #expect(report.jobs[3].outcome.durationMilliseconds < 1000)
         // Reformatted by a tool, it is decoded whole, to the same report.
-        let dir = try TemporaryDirectory("report")
-        defer { dir.remove() }
         let copy = dir.path + "/report.json"
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture)))
         try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(

@@ -15,7 +15,11 @@ struct ReportV1DamageTests {
     @Test func aJobLineWhoseOutcomeNamesAnotherKeyIsRefused() throws {
         let dir = try TemporaryDirectory("v1-damage")
         defer { dir.remove() }
-        let text = try String(contentsOf: Self.fixture, encoding: .utf8)
+        // The fixture's paths are `@ROOT@/…`; a loaded report's paths must be absolute (`ReportValidation`).
+        let text = try String(contentsOf: Self.fixture, encoding: .utf8).replacingOccurrences(
+            of: "@ROOT@",
+            with: dir.path
+        )
         let damaged = text.replacingOccurrences(
             of: "\"outcome\":{\"key\":\"data/sub/b.txt\"",
             with: "\"outcome\":{\"key\":\"data/other.txt\""

@@ -24,7 +24,7 @@ struct SkippedLinesTests {
             target: Target(
                 endpoint: "http://127.0.0.1:9",
                 region: "local",
-                bucket: "b",
+                bucket: "skipped-bucket",
                 signature: .v4,
                 addressing: .path
             ),

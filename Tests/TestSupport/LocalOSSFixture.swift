@@ -73,9 +73,10 @@ public final class LocalOSSFixture: Sendable {
     /// An anonymous fixture (no access keys: signatures are not checked).
     public static func anonymous<T>(
         discard: Bool = false,
+        configure: (inout LocalOSSConfiguration) -> Void = { _ in },
         _ body: (LocalOSSFixture) async throws -> T
     ) async throws -> T {
-        try await with(accessKeyID: nil, accessKeySecret: nil, discard: discard, body)
+        try await with(accessKeyID: nil, accessKeySecret: nil, discard: discard, configure: configure, body)
     }
 
     private init(

@@ -10,6 +10,7 @@ extension Checkpoint: Codable {
         case uploadID = "upload_id"
         case completing
         case createdAt = "created_at"
+        case report
         case parts
     }
 
@@ -55,6 +56,7 @@ extension Checkpoint: Codable {
             completing: try c.decode(Bool.self, forKey: .completing),
             createdAt: try c.decode(String.self, forKey: .createdAt)
         )
+        report = try c.decodeIfPresent(String.self, forKey: .report)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -72,6 +74,7 @@ extension Checkpoint: Codable {
         try c.encode(uploadID, forKey: .uploadID)
         try c.encode(completing, forKey: .completing)
         try c.encode(createdAt, forKey: .createdAt)
+        try c.encodeIfPresent(report, forKey: .report)
         var list = c.nestedUnkeyedContainer(forKey: .parts)
         for part in parts {
             var p = list.nestedContainer(keyedBy: PartKeys.self)

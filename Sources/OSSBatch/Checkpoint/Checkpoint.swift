@@ -34,6 +34,9 @@ package struct Checkpoint: Sendable, Hashable {
     /// been completed, and `resume` settles it with HEAD (size and CRC-64) instead of uploading again.
     package var completing: Bool
     package var createdAt: String
+    /// The report of the batch whose upload this is (absolute path): `abort` of another report leaves it
+    /// alone. A batch that continues the upload takes it over. `nil` in checkpoints of format 1.
+    package var report: String?
 
     package init(
         bucket: String,
@@ -41,7 +44,8 @@ package struct Checkpoint: Sendable, Hashable {
         source: String,
         identity: SourceIdentity,
         partPlan: PartPlan,
-        uploadID: String
+        uploadID: String,
+        report: String? = nil
     ) {
         self.bucket = bucket
         self.key = key
@@ -53,6 +57,7 @@ package struct Checkpoint: Sendable, Hashable {
         parts = []
         completing = false
         createdAt = Timestamp.iso8601()
+        self.report = report
     }
 
     /// A checkpoint as a file holds it; its parts must fit its part plan.

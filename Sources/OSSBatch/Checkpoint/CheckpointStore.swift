@@ -22,8 +22,36 @@ package struct CheckpointStore: Sendable {
 
     /// The checkpoint path of the job uploading `source` to `bucket`/`key`.
     package func path(bucket: String, key: String, source: String) -> String {
-        let name = SHA256.hash(Array("\(bucket)\n\(key)\n\(source)".utf8)).hexString.prefix(32)
-        return directory + "/" + name + ".json"
+        directory + "/" + Self.fileName(bucket: bucket, key: key, source: source)
+    }
+
+    /// The name of the checkpoint file of `source` to `bucket`/`key`, the same in every checkpoint directory.
+    package static func fileName(bucket: String, key: String, source: String) -> String {
+        SHA256.hash(Array("\(bucket)\n\(key)\n\(source)".utf8)).hexString.prefix(32) + ".json"
+    }
+
+    /// The uploads that checkpoints of other batches in the state directory hold for `source` to
+    /// `bucket`/`key` (each batch's default checkpoint directory, `STATE/BATCH/checkpoints`, this store's
+    /// own excepted): the stray-upload sweeps never touch them.
+    package func uploadsHeldByOtherBatches(
+        bucket: String,
+        key: String,
+        source: String,
+        in state: StateDirectory
+    )
+        -> Set<String>
+    {
+        let name = Self.fileName(bucket: bucket, key: key, source: source)
+        guard let batches = try? FileManager.default.contentsOfDirectory(atPath: state.path) else { return [] }
+        var held: Set<String> = []
+        for batch in batches where !batch.hasPrefix(".") {
+            let dir = state.checkpoints(batch: batch)
+            guard dir != directory, let upload = CheckpointStore(directory: dir).ownedUpload(dir + "/" + name) else {
+                continue
+            }
+            held.insert(upload.uploadID)
+        }
+        return held
     }
 
     /// The checkpoint at `path`: `nil` if there is none, `.failure` if it is unreadable or corrupt.
@@ -31,7 +59,7 @@ package struct CheckpointStore: Sendable {
     package func load(_ path: String) -> Result<Checkpoint, CheckpointProblem>? {
         let bytes: [UInt8]
         do {
-            guard let read = try AtomicFile.read(path) else { return nil }
+            guard let read = try AtomicFile.read(path, maximumSize: StateFileLimits.checkpointBytes) else { return nil }
             bytes = read
         } catch {
             return .failure(.corrupt("\(error)"))
@@ -58,11 +86,16 @@ package struct CheckpointStore: Sendable {
 
     /// The upload id a checkpoint names, read leniently: used to abort the upload of a checkpoint that is
     /// being discarded, even when its checksum no longer matches.
-    package func uploadIDForCleanup(_ path: String) -> String? {
-        guard let bytes = try? AtomicFile.read(path),
-            let envelope = try? JSONDecoder().decode(LenientEnvelope.self, from: Data(bytes))
+    package func uploadIDForCleanup(_ path: String) -> String? { ownedUpload(path)?.uploadID }
+
+    /// The upload a checkpoint names and the report of the batch it belongs to (`nil`: format 1, no owner),
+    /// read leniently like `uploadIDForCleanup`.
+    package func ownedUpload(_ path: String) -> (uploadID: String, report: String?)? {
+        guard let bytes = try? AtomicFile.read(path, maximumSize: StateFileLimits.checkpointBytes),
+            let envelope = try? JSONDecoder().decode(LenientEnvelope.self, from: Data(bytes)),
+            let uploadID = envelope.checkpoint.uploadID ?? envelope.checkpoint.uploadIDV1
         else { return nil }
-        return envelope.checkpoint.uploadID ?? envelope.checkpoint.uploadIDV1
+        return (uploadID, envelope.checkpoint.report)
     }
 
     package func save(_ checkpoint: Checkpoint, to path: String) throws(StateFileError) {
@@ -120,10 +153,12 @@ package struct CheckpointStore: Sendable {
         struct Body: Decodable {
             var uploadID: String?
             var uploadIDV1: String?
+            var report: String?
 
             private enum CodingKeys: String, CodingKey {
                 case uploadID = "upload_id"
                 case uploadIDV1 = "uploadID"
+                case report
             }
         }
 

@@ -10,6 +10,10 @@ final class BatchContext: Sendable {
     let bucket: String
     let settings: UploadSettings
     let checkpoints: CheckpointStore
+    /// The report of this batch (absolute path): the owner its checkpoints name.
+    let report: String
+    /// The state directory: where other batches' checkpoints are (the stray sweep leaves their uploads alone).
+    let stateDirectory: StateDirectory
     let logger: Logger
     let progress: BatchProgress
     /// Parts of one file in flight at once (see `partsInFlight(settings:)`).
@@ -43,10 +47,20 @@ final class BatchContext: Sendable {
         }
     }
 
-    init(client: OSSClient, bucket: String, settings: UploadSettings, logger: Logger, progress: BatchProgress) {
+    init(
+        client: OSSClient,
+        bucket: String,
+        settings: UploadSettings,
+        report: String,
+        state: StateDirectory,
+        logger: Logger,
+        progress: BatchProgress
+    ) {
         self.client = client
         self.bucket = bucket
         self.settings = settings
+        self.report = report
+        stateDirectory = state
         checkpoints = CheckpointStore(directory: settings.checkpointDir)
         self.logger = logger
         self.progress = progress

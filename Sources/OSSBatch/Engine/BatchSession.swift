@@ -13,6 +13,8 @@ package struct BatchSession: Sendable {
         store: ReportStore,
         credentials: any CredentialsProvider,
         transport: any HTTPTransport,
+        keyLocks: KeyLocks,
+        state: StateDirectory,
         logger: Logger
     ) {
         var clientConfig = report.clientConfiguration
@@ -23,6 +25,13 @@ package struct BatchSession: Sendable {
             RequestScope.retrying(event)
         }
         client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
-        engine = Engine(report: report, store: store, client: client, logger: logger)
+        engine = Engine(
+            report: report,
+            store: store,
+            client: client,
+            keyLocks: keyLocks,
+            state: state,
+            logger: logger
+        )
     }
 }

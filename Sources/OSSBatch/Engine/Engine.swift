@@ -19,15 +19,29 @@ package final class Engine: Sendable {
     private let state: Mutex<Report>
     /// Whether `stop` has been called before (a second call stops at once).
     private let stopRequested = Mutex(false)
+    /// Locks each job's key while the job runs, so no other batch uploads it at the same time.
+    private let keyLocks: KeyLocks
 
-    package init(report: Report, store: ReportStore, client: OSSClient, logger: Logger) {
+    /// `store` is the report's (its path names this batch in its checkpoints); `state` the state directory
+    /// whose key locks and other batches' checkpoints the engine respects.
+    package init(
+        report: Report,
+        store: ReportStore,
+        client: OSSClient,
+        keyLocks: KeyLocks,
+        state: StateDirectory,
+        logger: Logger
+    ) {
         self.store = store
+        self.keyLocks = keyLocks
         transport = client.transport
-        state = Mutex(report)
+        self.state = Mutex(report)
         context = BatchContext(
             client: client,
             bucket: report.target.bucket,
             settings: report.upload,
+            report: store.path,
+            state: state,
             logger: logger,
             progress: progress
         )
@@ -63,13 +77,10 @@ package final class Engine: Sendable {
 
     /// Runs every job that is not yet succeeded or skipped. `command` names the invocation in the report.
     package func run(command: String) async -> RunResult {
-        let startedAt = Timestamp.iso8601()
         let todo: [(index: Int, job: UploadJob)] = state.withLock { report in
             report.status = .running
             report.fatalError = nil
-            report.runs.append(
-                RunRecord(command: command, startedAt: startedAt, finishedAt: nil, status: .running, exitCode: nil)
-            )
+            report.runs.append(Report.startingRun(command))
             return report.jobs.enumerated().compactMap { i, entry in
                 entry.outcome.status == .succeeded || entry.outcome.status == .skipped ? nil : (i, entry.spec)
             }
@@ -127,16 +138,41 @@ package final class Engine: Sendable {
                 let slots: AsyncSemaphore
                 if case .multipart = job.method { slots = multipartSlots } else { slots = smallSlots }
                 do { try await slots.acquire() } catch { break }
-                if context.isStopping {
+                guard !context.isStopping, await lockKey(job.key) else {
                     slots.release()
                     break
                 }
                 group.addTask {
                     let (outcome, ran, retries) = await runner.run(job)
+                    self.keyLocks.unlock(job.key)
                     slots.release()
                     self.record(outcome, retries: retries, index: index, ran: ran, planned: job)
                 }
             }
+        }
+    }
+
+    /// How long a job waits for its key while another process holds it: `abort` holds a key for the few
+    /// requests it needs; a batch holding it longer is uploading it, and this batch stops as busy.
+    static let keyLockPatience: Duration = .seconds(5)
+
+    /// Locks `key` for its job. Returns `false` — with the batch stopping — when another batch keeps it past
+    /// `keyLockPatience`, the lock file cannot be used, or the batch stopped while waiting.
+    private func lockKey(_ key: String) async -> Bool {
+        let deadline = ContinuousClock.now + Self.keyLockPatience
+        while true {
+            let busy: BusyError?
+            do { busy = try keyLocks.lock(key) } catch {
+                context.requestStop(.fatal(JobError(code: "LockError", message: error.description)))
+                return false
+            }
+            guard let busy else { return true }
+            if ContinuousClock.now >= deadline {
+                if context.requestStop(.busy(busy)) { context.logger.error("stopping the batch: \(busy)") }
+                return false
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+            if context.isStopping || Task.isCancelled { return false }
         }
     }
 
@@ -214,6 +250,10 @@ package final class Engine: Sendable {
                 report.status = .fatal
                 report.fatalError = error
                 exit = .fatal
+            case .busy(let busy)?:
+                report.status = .fatal
+                report.fatalError = JobError(code: "Busy", message: busy.description)
+                exit = .busy
             case nil:
                 if report.totals.failed > 0 || report.totals.pending > 0 {
                     report.status = .failed
@@ -232,6 +272,7 @@ package final class Engine: Sendable {
             report.runs[report.runs.count - 1].finishedAt = now
             report.runs[report.runs.count - 1].status = report.status
             report.runs[report.runs.count - 1].exitCode = exit.rawValue
+            report.runs[report.runs.count - 1].error = report.status == .fatal ? report.fatalError : nil
         }
         var finalExit = exit
         if writeError == nil {

@@ -66,6 +66,7 @@ struct MultipartUpload {
                 try await client.initiateMultipartUpload(bucket: bucket, key: key, options: options)
             }
             let uploadID = initiation.uploadID
+            let answered = Date()
             tally.addAttempts(initiation.attempts)
             checkpoint = Checkpoint(
                 bucket: bucket,
@@ -73,7 +74,8 @@ struct MultipartUpload {
                 source: job.source,
                 identity: job.identity,
                 partPlan: partPlan,
-                uploadID: uploadID
+                uploadID: uploadID,
+                report: context.report
             )
             do {
                 try store.save(checkpoint, to: path)
@@ -84,7 +86,9 @@ struct MultipartUpload {
                 }
                 throw Failure(error: JobError.from(error), uploadID: nil, checkpoint: nil)
             }
-            if context.checksStrayUploads { warnings += await abortStrays(keeping: uploadID, since: asked) }
+            if context.checksStrayUploads {
+                warnings += await abortStrays(keeping: uploadID, asked: asked, answered: answered)
+            }
         }
         resumed = nil
 
@@ -151,6 +155,12 @@ struct MultipartUpload {
             return nil
         case .success(let c):
             checkpoint = c
+        }
+        if let owner = checkpoint.report, owner != context.report, mismatch(checkpoint) == nil {
+            // Another batch's upload of this very file (an earlier run of the manifest, interrupted): this
+            // batch continues it and takes it over, so `abort` of the other report leaves it alone.
+            warnings.append("continuing upload \(checkpoint.uploadID), which the batch of \(owner) started")
+            checkpoint.report = context.report
         }
         if let problem = mismatch(checkpoint) {
             warnings.append("\(problem); discarded, starting over")
@@ -264,9 +274,10 @@ struct MultipartUpload {
     /// An InitiateMultipartUpload whose answer was lost may still have started an upload: no checkpoint knows
     /// it, so it would stay open (and billed) for ever. Retries cannot be counted on to reveal this — libcurl
     /// itself resends a request whose reused connection closed before any answer, invisibly — so after every
-    /// Initiate this lists the key's open uploads and aborts every other one started since the first attempt
-    /// (less the clock-skew allowance). One request per multipart job. Returns warnings for the report.
-    private func abortStrays(keeping uploadID: String, since asked: Date) async -> [String] {
+    /// Initiate this lists the key's open uploads and aborts every other one that this Initiate's attempts
+    /// could have started (`StrayUploads.initiateWindow`), never one another batch's checkpoint holds. One
+    /// request per multipart job. Returns warnings for the report.
+    private func abortStrays(keeping uploadID: String, asked: Date, answered: Date) async -> [String] {
         let key = job.key
         var warnings: [String] = []
         do {
@@ -275,7 +286,14 @@ struct MultipartUpload {
             let open = try await context.send(tally, watched: false) {
                 try await client.listMultipartUploads(bucket: bucket, prefix: key)
             }
-            for stray in StrayUploads.select(open, key: key, startedSince: asked, keeping: uploadID) {
+            let window = StrayUploads.initiateWindow(open, kept: uploadID, asked: asked, answered: answered)
+            let keeping = store.uploadsHeldByOtherBatches(
+                bucket: bucket,
+                key: key,
+                source: job.source,
+                in: context.stateDirectory
+            ).union([uploadID])
+            for stray in StrayUploads.select(open, key: key, within: [window], keeping: keeping) {
                 do {
                     try await context.send(tally, watched: false) {
                         try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: stray.uploadID)
@@ -364,6 +382,20 @@ struct MultipartUpload {
         guard let expected = checkpoint.objectCRC64, parts.count == partPlan.partCount else {
             throw Failure(
                 error: JobError(code: "InternalError", message: "not every part is recorded before completing"),
+                uploadID: uploadID,
+                checkpoint: path
+            )
+        }
+        // The parts must be 1…N and cover the source exactly: an object is never completed short or long.
+        let covered = checkpoint.parts.reduce(Int64(0)) { $0 + $1.size }
+        guard covered == job.size, checkpoint.identity.size == job.size,
+            checkpoint.parts.map(\.number) == Array(1...partPlan.partCount)
+        else {
+            throw Failure(
+                error: JobError(
+                    code: "IntegrityError",
+                    message: "the parts recorded cover \(covered) bytes, the source has \(job.size): not completed"
+                ),
                 uploadID: uploadID,
                 checkpoint: path
             )

@@ -1,24 +1,75 @@
 import Foundation
 import OSSKit
 
-/// Which open multipart uploads of a key no checkpoint knows: the one rule the engine applies after every
-/// Initiate and `ossbatch abort` applies to unfinished jobs.
+/// Which open multipart uploads of a key no checkpoint knows — the one rule the engine applies after every
+/// Initiate and `ossbatch abort` applies to unfinished jobs — narrowed to uploads this batch can have
+/// started, so that neither ever touches another batch's upload of the same key.
+///
+/// Both run while holding the key's lock (`KeyLocks`), so no other process sharing the state directory is
+/// uploading the key at that moment; the time windows keep uploads of other batches that ran before (and
+/// may be resumed) out of reach.
 enum StrayUploads {
     /// How far the server's clock may be from ours (OSS refuses requests skewed by more).
     static let clockSkewAllowance: TimeInterval = 15 * 60
+    /// Slack around an upload's `Initiated` time as OSS lists it (whole seconds, rounded either way).
+    static let listingSlack: TimeInterval = 2
 
-    /// The uploads of exactly `key` (listings match by prefix) other than `keeping`, started at or after
-    /// `since` less the clock-skew allowance. An upload whose start time cannot be read is left alone.
+    /// The uploads of exactly `key` (listings match by prefix) other than those in `keeping`, started within
+    /// one of `windows`. An upload whose start time cannot be read is left alone.
     static func select(
         _ open: [MultipartUploadSummary],
         key: String,
-        startedSince since: Date,
-        keeping: String? = nil
+        within windows: [ClosedRange<Date>],
+        keeping: Set<String>
     ) -> [MultipartUploadSummary] {
-        let cutoff = since.addingTimeInterval(-clockSkewAllowance)
-        return open.filter { upload in
-            upload.key == key && upload.uploadID != keeping
-                && Timestamp.parse(upload.initiated).map { $0 >= cutoff } == true
+        open.filter { upload in
+            guard upload.key == key, !keeping.contains(upload.uploadID),
+                let started = Timestamp.parse(upload.initiated)
+            else { return false }
+            return windows.contains { $0.contains(started) }
         }
+    }
+
+    /// When a lost answer of this job's InitiateMultipartUpload can have started an upload, on the server's
+    /// clock: before `kept` (the upload the answer named) started, by no more than the Initiate took on ours
+    /// (from the first attempt `asked` to the answer `answered`), with the listing's slack. Clock skew does
+    /// not matter: both ends are the server's. Without `kept` in the listing: from `asked` to `answered`,
+    /// widened by the clock-skew allowance.
+    static func initiateWindow(
+        _ open: [MultipartUploadSummary],
+        kept: String,
+        asked: Date,
+        answered: Date
+    ) -> ClosedRange<Date> {
+        let took = max(0, answered.timeIntervalSince(asked))
+        if let mine = open.first(where: { $0.uploadID == kept }), let started = Timestamp.parse(mine.initiated) {
+            return started.addingTimeInterval(-took - listingSlack)...started.addingTimeInterval(listingSlack)
+        }
+        return asked.addingTimeInterval(-clockSkewAllowance)...answered.addingTimeInterval(clockSkewAllowance)
+    }
+
+    /// When a batch's runs can have started uploads (for `abort`): each `run` or `resume` from its start to
+    /// its end — a run killed before its end lasts until the next one started, or until now — widened by the
+    /// clock-skew allowance. Before any run was recorded: from `createdAt` on.
+    static func runWindows(_ runs: [RunRecord], createdAt: String, now: Date = Date()) -> [ClosedRange<Date>] {
+        let uploading = runs.filter { $0.command == "run" || $0.command == "resume" }
+        guard !uploading.isEmpty else {
+            let created = Timestamp.parse(createdAt) ?? .distantPast
+            return [
+                created.addingTimeInterval(
+                    -clockSkewAllowance
+                )...max(created, now).addingTimeInterval(clockSkewAllowance)
+            ]
+        }
+        var windows: [ClosedRange<Date>] = []
+        for (i, run) in uploading.enumerated() {
+            guard let start = Timestamp.parse(run.startedAt) else { continue }
+            let next = i + 1 < uploading.count ? Timestamp.parse(uploading[i + 1].startedAt) : nil
+            let end = run.finishedAt.flatMap(Timestamp.parse) ?? next ?? now
+            windows.append(
+                start.addingTimeInterval(-clockSkewAllowance)...max(start, end).addingTimeInterval(clockSkewAllowance)
+            )
+        }
+        return windows
     }
 }

@@ -1,119 +1,170 @@
+import Foundation
 import Logging
 import OSSKit
 import OSSProtocol
 
-/// Aborts the multipart uploads a report's checkpoints hold (`ossbatch abort`), deleting each checkpoint
-/// once OSS confirms its upload is gone; then, for every unfinished multipart job, any other open upload of
-/// its key started since the report was created — one a run started but died before checkpointing.
+/// `ossbatch abort`: gives a batch up. For each job, holding its key's lock: aborts the upload its checkpoint
+/// holds — when the checkpoint is this batch's — and deletes the checkpoint; then, for an unfinished
+/// multipart job, any other open upload of its key started while this batch was running (one a run started
+/// but died before checkpointing). A key another process holds now is left alone (that process is using
+/// it), and so is an upload another batch's checkpoint holds.
 package struct UploadAborter: Sendable {
     package struct Result: Sendable {
         package var aborted = 0
         package var alreadyGone = 0
         package var failed = 0
+        /// Keys left alone because another process held them.
+        package var inUse: [BusyError] = []
+        /// Checkpoints left alone because another batch took them over.
+        package var heldByOtherBatches = 0
+        /// Indexes of the jobs whose checkpoint is gone now (aborted, already gone, or another batch's).
+        package var released: [Int] = []
+        /// The server answered ListMultipartUploads with NotImplemented: no more searches for strays.
+        package var cannotListUploads = false
+
+        /// The exit status `abort` ends with: busy when a key was in use, failed when an abort failed.
+        package var exitStatus: ExitStatus {
+            if !inUse.isEmpty { return .busy }
+            return failed == 0 ? .success : .jobsFailed
+        }
     }
 
     let report: Report
+    let reportPath: String
     let logger: Logger
     let resolver: CredentialsResolver
     let transport: any HTTPTransport
+    let state: StateDirectory
 
     /// `transport` is the caller's (the CLI makes a libcurl one and shuts it down afterwards).
-    package init(report: Report, logger: Logger, resolver: CredentialsResolver, transport: any HTTPTransport) {
+    package init(
+        report: Report,
+        reportPath: String,
+        logger: Logger,
+        resolver: CredentialsResolver,
+        transport: any HTTPTransport,
+        state: StateDirectory
+    ) {
         self.report = report
+        self.reportPath = reportPath
         self.logger = logger
         self.resolver = resolver
         self.transport = transport
+        self.state = state
     }
 
+    /// Aborts what the batch left open. Throws `CredentialsError` without credentials, `StateFileError`
+    /// when the key locks cannot be used; nothing is sent then.
     package func abortAll() async throws -> Result {
         let logger = self.logger
         let credentials = try await resolver.provider(transport: transport) { logger.info("\($0)") }
-        let target = report.target
+        let keyLocks = try KeyLocks.forBucket(report.target.bucket, in: state)
         let client = OSSClient(
             configuration: report.clientConfiguration,
             credentialsProvider: credentials,
             transport: transport
         )
         let store = CheckpointStore(directory: report.upload.checkpointDir)
+        let windows = StrayUploads.runWindows(report.runs, createdAt: report.createdAt)
         var result = Result()
-        for job in report.jobs {
-            let path = store.path(bucket: target.bucket, key: job.spec.key, source: job.spec.source)
-            guard let uploadID = store.uploadIDForCleanup(path) else { continue }
-            do {
-                try await client.abortMultipartUpload(bucket: target.bucket, key: job.spec.key, uploadID: uploadID)
-                result.aborted += 1
-                store.remove(path)
-                logger.info(
-                    "\(job.spec.key): aborted upload \(uploadID)",
-                    metadata: .event("upload_aborted", job: job.spec, ["upload_id": .string(uploadID)])
-                )
-            } catch let error as OSSError where error.code == .noSuchUpload {
-                result.alreadyGone += 1
-                store.remove(path)
-            } catch {
-                result.failed += 1
-                logger.error(
-                    "\(job.spec.key): could not abort upload \(uploadID): \(error)",
-                    metadata: .event("abort_failed", job: job.spec, JobError.from(error).logFields(uploadID: uploadID))
-                )
+        for (index, job) in report.jobs.enumerated() {
+            let key = job.spec.key
+            let path = store.path(bucket: report.target.bucket, key: key, source: job.spec.source)
+            let unfinished = job.outcome.status == .pending || job.outcome.status == .failed
+            let multipart: Bool
+            if case .multipart = job.spec.method { multipart = true } else { multipart = false }
+            guard (unfinished && multipart) || FileManager.default.fileExists(atPath: path) else { continue }
+            if let busy = try keyLocks.lock(key) {
+                result.inUse.append(busy)
+                logger.warning("\(key): left alone: \(busy)")
+                continue
+            }
+            defer { keyLocks.unlock(key) }
+            var keeping = store.uploadsHeldByOtherBatches(
+                bucket: report.target.bucket,
+                key: key,
+                source: job.spec.source,
+                in: state
+            )
+            if let owned = store.ownedUpload(path) {
+                if let owner = owned.report, owner != reportPath {
+                    keeping.insert(owned.uploadID)
+                    result.heldByOtherBatches += 1
+                    result.released.append(index)
+                    logger.info("\(key): upload \(owned.uploadID) now belongs to the batch of \(owner): left alone")
+                } else if await abort(owned.uploadID, of: job.spec, client: client, into: &result) {
+                    store.remove(path)
+                    result.released.append(index)
+                }
+            } else if job.outcome.checkpoint != nil {
+                result.released.append(index)  // gone since the report was written
+            }
+            if unfinished && multipart {
+                await abortStrays(of: job.spec, within: windows, keeping: keeping, client: client, into: &result)
             }
         }
-        await abortUncheckpointed(client: client, into: &result)
         return result
     }
 
-    private func abortUncheckpointed(client: OSSClient, into result: inout Result) async {
-        let created = Timestamp.parse(report.createdAt) ?? .distantPast
-        for job in report.jobs where job.outcome.status == .pending || job.outcome.status == .failed {
-            guard case .multipart = job.spec.method else { continue }
-            let key = job.spec.key
-            let open: [MultipartUploadSummary]
-            do {
-                open = try await client.listMultipartUploads(bucket: report.target.bucket, prefix: key)
-            } catch let error as OSSError where error.isNotImplemented {
-                // A server without ListMultipartUploads: uploads no checkpoint holds cannot be found on it.
-                logger.warning(
-                    "the server cannot list multipart uploads (NotImplemented); only the uploads the checkpoints hold were aborted"
-                )
-                return
-            } catch {
-                result.failed += 1
-                logger.error(
-                    "\(key): could not list open uploads: \(error)",
-                    metadata: .event("list_uploads_failed", job: job.spec, .error(JobError.from(error)))
-                )
-                continue
-            }
-            for upload in StrayUploads.select(open, key: key, startedSince: created) {
-                do {
-                    try await client.abortMultipartUpload(
-                        bucket: report.target.bucket,
-                        key: key,
-                        uploadID: upload.uploadID
-                    )
-                    result.aborted += 1
-                    logger.info(
-                        "\(key): aborted upload \(upload.uploadID) (no checkpoint held it)",
-                        metadata: .event(
-                            "upload_aborted",
-                            job: job.spec,
-                            ["upload_id": .string(upload.uploadID), "stray": .stringConvertible(true)]
-                        )
-                    )
-                } catch let error as OSSError where error.code == .noSuchUpload {
-                    result.alreadyGone += 1
-                } catch {
-                    result.failed += 1
-                    logger.error(
-                        "\(key): could not abort upload \(upload.uploadID): \(error)",
-                        metadata: .event(
-                            "abort_failed",
-                            job: job.spec,
-                            JobError.from(error).logFields(uploadID: upload.uploadID)
-                        )
-                    )
-                }
-            }
+    /// Aborts one upload; `true` when it is gone afterwards.
+    private func abort(
+        _ uploadID: String,
+        of job: UploadJob,
+        stray: Bool = false,
+        client: OSSClient,
+        into result: inout Result
+    ) async -> Bool {
+        do {
+            try await client.abortMultipartUpload(bucket: report.target.bucket, key: job.key, uploadID: uploadID)
+            result.aborted += 1
+            var fields: Logger.Metadata = ["upload_id": .string(uploadID)]
+            if stray { fields["stray"] = .stringConvertible(true) }
+            logger.info(
+                "\(job.key): aborted upload \(uploadID)\(stray ? " (no checkpoint held it)" : "")",
+                metadata: .event("upload_aborted", job: job, fields)
+            )
+            return true
+        } catch let error as OSSError where error.code == .noSuchUpload {
+            result.alreadyGone += 1
+            return true
+        } catch {
+            result.failed += 1
+            logger.error(
+                "\(job.key): could not abort upload \(uploadID): \(error)",
+                metadata: .event("abort_failed", job: job, JobError.from(error).logFields(uploadID: uploadID))
+            )
+            return false
+        }
+    }
+
+    private func abortStrays(
+        of job: UploadJob,
+        within windows: [ClosedRange<Date>],
+        keeping: Set<String>,
+        client: OSSClient,
+        into result: inout Result
+    ) async {
+        guard !result.cannotListUploads else { return }
+        let open: [MultipartUploadSummary]
+        do {
+            open = try await client.listMultipartUploads(bucket: report.target.bucket, prefix: job.key)
+        } catch let error as OSSError where error.isNotImplemented {
+            // A server without ListMultipartUploads: uploads no checkpoint holds cannot be found on it.
+            result.cannotListUploads = true
+            logger.warning(
+                "the server cannot list multipart uploads (NotImplemented); only the uploads the checkpoints hold were aborted"
+            )
+            return
+        } catch {
+            result.failed += 1
+            logger.error(
+                "\(job.key): could not list open uploads: \(error)",
+                metadata: .event("list_uploads_failed", job: job, .error(JobError.from(error)))
+            )
+            return
+        }
+        for upload in StrayUploads.select(open, key: job.key, within: windows, keeping: keeping) {
+            _ = await abort(upload.uploadID, of: job, stray: true, client: client, into: &result)
         }
     }
 }

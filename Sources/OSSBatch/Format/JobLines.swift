@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 
 /// The layout reports and plan documents share, one JSON document a line per job, so that both are
 /// written and read a job at a time and one `jq` filter reads either:
@@ -55,25 +56,27 @@ enum JobLines {
 
     /// Reads a document laid out as `write` lays it out: `header` gets the first line closed into a
     /// document of its own (its job list empty) and gives the decoder of a job line, which is run on the
-    /// job lines in parallel batches. `nil` when the file does not exist or is laid out otherwise (a tool
-    /// reformatted it): then it must be decoded whole.
+    /// job lines in parallel batches. `nil` when the file is laid out otherwise (a tool reformatted it):
+    /// then it must be decoded whole.
     static func read<Header, Job: Sendable>(
-        _ path: String,
+        _ file: ReadableFile,
+        maximumLineLength: Int,
         header: (Data) throws -> (Header, @Sendable (JSONDecoder, Data) throws -> Job)
     ) throws -> (Header, [Job])? {
-        let reader = LineReader(path: path)
-        guard let line = reader.next(), line.count > opening.count, line.suffix(opening.count).elementsEqual(opening)
+        let reader = LineReader(file: file, maximumLineLength: maximumLineLength)
+        guard let line = try reader.next(), line.count > opening.count,
+            line.suffix(opening.count).elementsEqual(opening)
         else { return nil }
         let (head, decodeJob): (Header, @Sendable (JSONDecoder, Data) throws -> Job)
         do { (head, decodeJob) = try header(Data(line + closing)) } catch { throw LineError(line: 1, error) }
         var jobs: [Job] = []
         var pending: [Data] = []
         var number = 1  // of the line read last
-        while let line = reader.next() {
+        while let line = try reader.next() {
             number += 1
             if line.elementsEqual(closing) {
                 jobs += try decode(pending, firstLine: number - pending.count, with: decodeJob)
-                while let rest = reader.next() { guard rest.isEmpty else { return nil } }
+                while let rest = try reader.next() { guard rest.isEmpty else { return nil } }
                 return (head, jobs)
             }
             pending.append(Data(line.last == UInt8(ascii: ",") ? line.dropLast() : line))

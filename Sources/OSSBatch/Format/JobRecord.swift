@@ -170,7 +170,10 @@ extension PartPlan {
             fileSize >= 0, fileSize <= PartPlanner.maximumObjectSize,  // no overflow below
             (fileSize + partSize - 1) / partSize == Int64(partCount)
         else {
-            throw FormatError("part plan of \(partCount) parts of \(partSize) bytes does not fit \(fileSize) bytes")
+            throw FormatError(
+                "'size', 'part_size' and 'part_count' disagree: part plan of \(partCount) parts of \(partSize) bytes "
+                    + "does not fit \(fileSize) bytes"
+            )
         }
         return PartPlan(partSize: partSize, partCount: partCount)
     }

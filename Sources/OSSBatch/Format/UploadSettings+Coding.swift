@@ -75,10 +75,18 @@ extension UploadSettings {
         func check(_ ok: Bool, _ field: String, _ message: String) throws(FormatError) {
             if !ok { throw FormatError("upload.\(field) \(message)") }
         }
-        try check(concurrency >= 1, "concurrency", "must be at least 1")
-        try check(filesInFlight >= 1, "files_in_flight", "must be at least 1")
+        try check(Self.concurrencyRange.contains(concurrency), "concurrency", "must be \(Self.concurrencyRange)")
+        try check(
+            Self.filesInFlightRange.contains(filesInFlight),
+            "files_in_flight",
+            "must be \(Self.filesInFlightRange)"
+        )
         try check(partSize > 0 && partSize <= PartPlanner.maximumPartSize, "part_size", "is out of range")
-        try check(multipartThreshold >= 0, "multipart_threshold", "must not be negative")
+        try check(
+            multipartThreshold >= 0 && multipartThreshold <= PartPlanner.maximumPutSize,
+            "multipart_threshold",
+            "must be 0 to \(PartPlanner.maximumPutSize)"
+        )
         try check(retry.attempts >= 1, "retries.attempts", "must be at least 1")
         try check(retry.baseDelay.isFinite && retry.baseDelay >= 0, "retries.base_delay_ms", "must not be negative")
         try check(retry.maxDelay.isFinite && retry.maxDelay >= 0, "retries.max_delay_ms", "must not be negative")

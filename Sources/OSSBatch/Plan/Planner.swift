@@ -8,14 +8,21 @@ import LocalFiles
 /// worker threads); call it before starting the batch, not from a latency-sensitive task.
 package struct Planner: Sendable {
     package var overrides: TargetOverrides
+    /// Where the checkpoints go when the manifest names no `checkpoint_dir`.
+    package var state: StateDirectory
     /// What placeholders in keys stand for; read once, so every key of the plan has the same moment.
     package var placeholders: PlaceholderValues
 
     /// Key collisions reported one by one; the rest are counted.
     static let duplicateLimit = 1000
 
-    package init(overrides: TargetOverrides = .none, placeholders: PlaceholderValues? = nil) {
+    package init(
+        overrides: TargetOverrides = .none,
+        state: StateDirectory = .resolve(),
+        placeholders: PlaceholderValues? = nil
+    ) {
         self.overrides = overrides
+        self.state = state
         self.placeholders =
             placeholders
             ?? PlaceholderValues(
@@ -30,9 +37,10 @@ package struct Planner: Sendable {
         manifestAt path: String,
         overrides: TargetOverrides = .none,
         settings: [ManifestSetting] = [],
-        placeholders: PlaceholderValues? = nil
+        placeholders: PlaceholderValues? = nil,
+        state: StateDirectory = .resolve()
     ) throws(ManifestError) -> Plan {
-        try Planner(overrides: overrides, placeholders: placeholders)
+        try Planner(overrides: overrides, state: state, placeholders: placeholders)
             .plan(ManifestLoader.load(path: path, settings: settings))
     }
 
@@ -72,7 +80,10 @@ package struct Planner: Sendable {
         let (jobs, skipped) = collector.finish()
         guard diagnostics.isEmpty, let target else { throw ManifestError(diagnostics) }
         var settings = manifest.upload
-        settings.checkpointDir = PathResolver.absolute(settings.checkpointDir, relativeTo: manifest.directory)
+        settings.checkpointDir =
+            settings.checkpointDir.isEmpty
+            ? state.checkpoints(batch: Plan.directoryName(forBatch: manifest.batchName))
+            : PathResolver.absolute(settings.checkpointDir, relativeTo: manifest.directory)
         settings.retry.maxDelay = max(settings.retry.maxDelay, settings.retry.baseDelay)
         let credentials = manifest.target.credentials.flatMap { section -> CredentialsSource? in
             if let role = section.ecsRAMRole { return CredentialsSource(ecsRAMRole: role) }

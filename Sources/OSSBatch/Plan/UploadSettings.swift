@@ -9,10 +9,10 @@ package struct UploadSettings: Sendable, Hashable, Codable {
     package var partSize: Int64
     package var multipartThreshold: Int64
     package var verify: VerifyMode
-    /// Absolute path (in a `Manifest`, as written).
+    /// Absolute path (in a `Manifest`, as written: empty when the manifest names none).
     package var checkpointDir: String
-    /// Relative to the manifest's directory.
-    package static let defaultCheckpointDir = ".ossbatch/checkpoints"
+    /// Empty: the planner puts the checkpoints in the state directory, `STATE/BATCH/checkpoints`.
+    package static let defaultCheckpointDir = ""
     package var retry: RetryPolicy
     package var ifExists: IfExists
     /// Bytes per second over the batch; 0 = unlimited.

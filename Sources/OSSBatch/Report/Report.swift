@@ -105,22 +105,42 @@ package struct Report: Sendable {
         jobs.reduce(0) { $0 + ($1.outcome.status == .skipped && $1.outcome.reason?.leavesFileBehind == true ? 1 : 0) }
     }
 
+    /// Counts the jobs again. Byte sums saturate at `Int64.max` rather than trap (a loaded report is checked
+    /// for sums that overflow, `ReportValidation`; a source can still grow while a batch runs).
     package mutating func recomputeTotals() {
         var t = ReportTotals()
+        var open = 0
         for job in jobs {
             t.jobs += 1
-            t.bytes += job.spec.size
+            t.bytes = t.bytes.saturatingAdd(job.spec.size)
             switch job.outcome.status {
             case .succeeded:
                 t.succeeded += 1
-                t.bytesDone += job.spec.size
+                t.bytesDone = t.bytesDone.saturatingAdd(job.spec.size)
             case .skipped:
                 t.skipped += 1
-                t.bytesDone += job.spec.size
+                t.bytesDone = t.bytesDone.saturatingAdd(job.spec.size)
             case .failed: t.failed += 1
             case .pending: t.pending += 1
             }
+            if job.holdsOpenUpload { open += 1 }
         }
+        t.openUploads = open
         totals = t
+    }
+}
+
+extension ReportJob {
+    /// Whether this job's multipart upload may be open on OSS: it is unfinished and a checkpoint holds it.
+    package var holdsOpenUpload: Bool {
+        outcome.checkpoint != nil && (outcome.status == .pending || outcome.status == .failed)
+    }
+}
+
+extension Int64 {
+    /// `self + other`, or `Int64.max` / `Int64.min` where that overflows.
+    func saturatingAdd(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 import OSSProtocol
 
 /// The report file: `ossbatch-report/2`, laid out as `JobLines` (the header on the first line, one job a
@@ -25,18 +26,38 @@ enum ReportFile {
         }
     }
 
-    /// The report at `path` (without its journal).
+    /// Throws unless `path` holds what could be a report: a regular file (not a symbolic link, a device or a
+    /// FIFO) within `StateFileLimits.reportBytes`. Checked before a report's lock is taken, so that no lock
+    /// file is ever made beside `/dev/zero` or a directory.
+    static func requireFile(_ path: String) throws(ReportLoadError) {
+        let file: ReadableFile?
+        do { file = try StateFile.openForReading(path, maximumSize: StateFileLimits.reportBytes) } catch {
+            throw ReportLoadError(path: path, reason: error.reason)
+        }
+        guard file != nil else { throw ReportLoadError(path: path, reason: "no such report") }
+    }
+
+    /// The report at `path` (without its journal): a regular file (never through a symbolic link) of at most
+    /// `StateFileLimits.reportBytes`.
     static func read(_ path: String) throws(ReportLoadError) -> Report {
         var report: Report
         do {
-            if let (header, jobs) = try JobLines.read(path, header: lineDecoders) {
-                report = header(jobs)
+            let declared: ReportTotals?
+            if let (makeReport, jobs) = try JobLines.read(
+                try open(path, maximumSize: StateFileLimits.reportBytes),
+                maximumLineLength: StateFileLimits.reportLineBytes,
+                header: lineDecoders
+            ) {
+                (report, declared) = makeReport(jobs)
             } else {
-                report = try readWhole(path)
+                (report, declared) = try readWhole(path)
             }
-            try report.upload.checkUsable()
+            try report.validate()
+            if let declared { try report.checkAgainst(declared: declared) }
         } catch let error as ReportLoadError {
             throw error
+        } catch let error as FileSystemError {
+            throw ReportLoadError(path: path, reason: error.reason)
         } catch let error as FormatError {
             throw ReportLoadError(path: path, reason: error.description)
         } catch let error as JobLines.LineError {
@@ -51,38 +72,50 @@ enum ReportFile {
     /// For a report laid out in lines: from its header, how to make the report and how to decode a job line.
     private static func lineDecoders(
         _ header: Data
-    ) throws -> (([ReportJob]) -> Report, @Sendable (JSONDecoder, Data) throws -> ReportJob) {
+    ) throws -> (([ReportJob]) -> (Report, ReportTotals?), @Sendable (JSONDecoder, Data) throws -> ReportJob) {
         let decoder = JSONDecoder()
         switch try decoder.decode(FormatTag.self, from: header).format {
         case Report.currentFormat:
             let head = try decoder.decode(ReportHeader.self, from: header)
             let tables = head.tables
-            return (head.report(jobs:), { try $0.decode(JobRecord.self, from: $1).reportJob(in: tables) })
+            return (
+                { (head.report(jobs: $0), head.totals) },
+                { try $0.decode(JobRecord.self, from: $1).reportJob(in: tables) }
+            )
         case ReportV1.format:
             let head = try decoder.decode(ReportV1.Header.self, from: header)
-            return (head.report(jobs:), { try $0.decode(ReportV1.Job.self, from: $1).reportJob() })
+            return ({ (head.report(jobs: $0), nil) }, { try $0.decode(ReportV1.Job.self, from: $1).reportJob() })
         case let other:
             throw FormatError("unsupported report format '\(other)'")
         }
     }
 
-    /// A report as one JSON document in any layout.
-    private static func readWhole(_ path: String) throws -> Report {
-        guard let bytes = try AtomicFile.read(path) else { throw ReportLoadError(path: path, reason: "no such report") }
-        let data = Data(bytes)
+    /// The report file at `path`, opened for reading.
+    private static func open(_ path: String, maximumSize: Int64) throws -> ReadableFile {
+        guard let file = try StateFile.openForReading(path, maximumSize: maximumSize) else {
+            throw ReportLoadError(path: path, reason: "no such report")
+        }
+        return file
+    }
+
+    /// A report as one JSON document in any layout, and the totals its header declares (format 2).
+    private static func readWhole(_ path: String) throws -> (Report, ReportTotals?) {
+        let data = Data(try open(path, maximumSize: StateFileLimits.wholeReportBytes).readAll())
         let decoder = JSONDecoder()
         switch try decoder.decode(FormatTag.self, from: data).format {
         case Report.currentFormat:
             let head = try decoder.decode(ReportHeader.self, from: data)
             let tables = head.tables
-            return head.report(
+            let report = head.report(
                 jobs: try jobs(decoder.decode(JobsMember<JobRecord>.self, from: data)) { try $0.reportJob(in: tables) }
             )
+            return (report, head.totals)
         case ReportV1.format:
             let head = try decoder.decode(ReportV1.Header.self, from: data)
-            return head.report(
+            let report = head.report(
                 jobs: try jobs(decoder.decode(JobsMember<ReportV1.Job>.self, from: data)) { try $0.reportJob() }
             )
+            return (report, nil)
         case let other:
             throw FormatError("unsupported report format '\(other)'")
         }
@@ -111,9 +144,13 @@ enum ReportFile {
 }
 
 extension JobRecord {
-    /// A report line's job and outcome.
+    /// A report line's job and outcome; a problem is named with the job's key.
     func reportJob(in tables: JobTables) throws(FormatError) -> ReportJob {
-        ReportJob(spec: try job(in: tables), outcome: try outcome())
+        do {
+            return ReportJob(spec: try job(in: tables), outcome: try outcome())
+        } catch {
+            throw FormatError("job '\(key.prefix(200))': \(error.description)")
+        }
     }
 }
 

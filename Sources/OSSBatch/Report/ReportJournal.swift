@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 
 /// The report's journal (`<report>.journal`): a job's outcome appended as a line as it happens, folded into
 /// the report when it is read. Format 2 (`ossbatch-journal/2`) starts with `{"format":"ossbatch-journal/2"}`,
@@ -16,11 +17,25 @@ enum ReportJournal {
     }
 
     /// Applies the journal at `path` to `report`, line by line: lines are in the order outcomes happened, so
-    /// the last line of a job is its latest state. A line that cannot be read (the torn last line of a
-    /// killed run, or a foreign one) is skipped: its job stays as the report last said.
-    static func apply(_ path: String, to report: inout Report) throws(ReportLoadError) {
-        let reader = LineReader(path: path)
-        guard var line = reader.next() else { return }
+    /// the last line of a job is its latest state. A line that cannot be read, names a job the report does not
+    /// have, or holds values no run of its job can have recorded (`ReportJob.validate`) is ignored — its job
+    /// stays as the report last said — with a warning, returned; the last line alone is ignored silently
+    /// when torn (a run killed mid-write leaves one).
+    static func apply(_ path: String, to report: inout Report) throws(ReportLoadError) -> [String] {
+        do { return try applyLines(path, to: &report) } catch {
+            throw ReportLoadError(path: path, reason: error.reason)
+        }
+    }
+
+    /// Warnings about ignored lines beyond this many are counted, not listed.
+    static let listedWarnings = 20
+
+    private static func applyLines(_ path: String, to report: inout Report) throws(FileSystemError) -> [String] {
+        guard let file = try StateFile.openForReading(path, maximumSize: StateFileLimits.journalBytes) else {
+            return []
+        }
+        let reader = LineReader(file: file, maximumLineLength: StateFileLimits.journalLineBytes, skipsLongLines: true)
+        guard var line = try reader.next() else { return [] }
         var index: [String: Int] = [:]
         index.reserveCapacity(report.jobs.count)
         for (i, job) in report.jobs.enumerated() { index[job.spec.key] = i }
@@ -28,46 +43,79 @@ enum ReportJournal {
         var current = false
         if let tag = try? decoder.decode(FormatTag.self, from: Data(line)) {
             guard tag.format == format else {
-                throw ReportLoadError(path: path, reason: "unsupported journal format '\(tag.format)'")
+                throw FileSystemError(
+                    operation: "read",
+                    path: path,
+                    errno: 0,
+                    detail: "unsupported journal format '\(tag.format)'"
+                )
             }
             current = true
-            guard let next = reader.next() else { return }
+            guard let next = try reader.next() else { return [] }
             line = next
         }
+        var ignored: [String] = []
+        // An unreadable line is reported once a line follows it: the last one may just be torn.
+        var unreadable: String?
         while true {
-            if !line.isEmpty,
-                let (outcome, version) = current ? entry(line, decoder) : entryV1(line, decoder),
-                let i = index[outcome.key]
-            {
-                report.jobs[i].outcome = outcome
-                if let version {
-                    report.jobs[i].spec.identity = version.identity
-                    if let method = version.method { report.jobs[i].spec.method = method }
+            if !line.isEmpty {
+                if let problem = unreadable { ignored.append(problem) }
+                unreadable = nil
+                let place = "\(path) line \(reader.lineNumber)"
+                switch current ? entry(line, decoder) : entryV1(line, decoder) {
+                case .failure(let problem):
+                    unreadable = "\(place): not a journal entry (\(problem.description)); ignored"
+                case .success(let (outcome, version)):
+                    if let i = index[outcome.key] {
+                        var job = report.jobs[i]
+                        job.outcome = outcome
+                        if let version {
+                            job.spec.identity = version.identity
+                            if let method = version.method { job.spec.method = method }
+                        }
+                        do {
+                            try job.validate()
+                            report.jobs[i] = job
+                        } catch {
+                            ignored.append("\(place): job '\(outcome.key.prefix(200))': \(error.description); ignored")
+                        }
+                    } else {
+                        ignored.append("\(place): job '\(outcome.key.prefix(200))' is not in the report; ignored")
+                    }
                 }
             }
-            guard let next = reader.next() else { return }
+            guard let next = try reader.next() else { break }
             line = next
         }
+        if reader.skippedLongLines > 0 {
+            ignored.append(
+                "\(path): \(reader.skippedLongLines) line(s) longer than \(StateFileLimits.journalLineBytes) bytes; ignored"
+            )
+        }
+        guard ignored.count > listedWarnings else { return ignored }
+        return Array(ignored.prefix(listedWarnings)) + [
+            "\(path): … and \(ignored.count - listedWarnings) more lines ignored"
+        ]
     }
 
     private typealias Entry = (outcome: JobOutcome, version: (identity: SourceIdentity, method: UploadMethod?)?)
 
-    private static func entry(_ line: ArraySlice<UInt8>, _ decoder: JSONDecoder) -> Entry? {
+    private static func entry(_ line: ArraySlice<UInt8>, _ decoder: JSONDecoder) -> Result<Entry, FormatError> {
         do {
             let record = try decoder.decode(JobRecord.self, from: Data(line))
             let version = try record.ranVersion()
-            return (try record.outcome(), version.map { ($0.identity, $0.method) })
+            return .success((try record.outcome(), version.map { ($0.identity, $0.method) }))
         } catch {
-            return nil
+            return .failure(FormatError(FormatError.describing(error)))
         }
     }
 
-    private static func entryV1(_ line: ArraySlice<UInt8>, _ decoder: JSONDecoder) -> Entry? {
+    private static func entryV1(_ line: ArraySlice<UInt8>, _ decoder: JSONDecoder) -> Result<Entry, FormatError> {
         do {
             let entry = try decoder.decode(JournalEntryV1.self, from: Data(line))
-            return (try entry.outcome.jobOutcome(), try entry.ranVersion())
+            return .success((try entry.outcome.jobOutcome(), try entry.ranVersion()))
         } catch {
-            return nil
+            return .failure(FormatError(FormatError.describing(error)))
         }
     }
 }

@@ -19,30 +19,47 @@ package final class ReportStore: Sendable {
     /// Prepares a new report at `path`: its directory and an empty journal. The report itself is written by
     /// the first `write` (the engine does so before its first request).
     package static func create(at path: String) throws(StateFileError) -> ReportStore {
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
-            do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            } catch {
-                throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
-            }
-        }
+        try prepareDirectory(for: path)
         let store = ReportStore(path: path, journal: try AppendLog(path: path + ".journal"))
         try store.restartJournal()
         return store
     }
 
+    /// Creates the directory the report at `path` goes in, if it is missing (`run` does so before it takes the
+    /// report's lock, whose file is beside the report).
+    package static func prepareDirectory(for path: String) throws(StateFileError) {
+        let dir = (path as NSString).deletingLastPathComponent
+        guard !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
+        }
+    }
+
     /// Loads the report at `path` with its journal folded in, and opens it for writing (the journal is kept
-    /// until the first `write`).
-    package static func open(_ path: String) throws -> (ReportStore, Report) {
-        let report = try load(path)
+    /// until the first `write`). `warnings` gets the journal lines that were ignored.
+    package static func open(_ path: String, warnings: inout [String]) throws -> (ReportStore, Report) {
+        let report = try load(path, warnings: &warnings)
         return (ReportStore(path: path, journal: try AppendLog(path: path + ".journal")), report)
     }
 
-    /// The report at `path` with its journal folded in, without opening it for writing.
+    /// Throws unless `path` holds what could be a report (`ReportFile.requireFile`): a regular file, not a
+    /// symbolic link, within the size bound. Nothing is read.
+    package static func requireFile(_ path: String) throws(ReportLoadError) { try ReportFile.requireFile(path) }
+
+    /// The report at `path` with its journal folded in, without opening it for writing. A report that is not
+    /// one ossbatch could have written — damaged, edited into values that do not add up (`ReportValidation`),
+    /// too large, not a regular file, a symbolic link — throws, naming the field and the job.
     package static func load(_ path: String) throws(ReportLoadError) -> Report {
+        var ignored: [String] = []
+        return try load(path, warnings: &ignored)
+    }
+
+    /// `load(_:)`, with the journal lines that were ignored (unknown jobs, impossible values) in `warnings`.
+    package static func load(_ path: String, warnings: inout [String]) throws(ReportLoadError) -> Report {
         var report = try ReportFile.read(path)
-        try ReportJournal.apply(path + ".journal", to: &report)
+        warnings += try ReportJournal.apply(path + ".journal", to: &report)
         report.recomputeTotals()
         return report
     }

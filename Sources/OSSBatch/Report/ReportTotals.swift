@@ -8,9 +8,15 @@ package struct ReportTotals: Sendable, Codable, Hashable {
     package var bytes: Int64 = 0
     /// Bytes of jobs that succeeded or were skipped.
     package var bytesDone: Int64 = 0
+    /// Unfinished multipart jobs whose upload is open on OSS (a checkpoint holds it): billed until the batch
+    /// is resumed or aborted. Absent in files written before it existed.
+    package var openUploads: Int?
+
+    package init() {}
 
     private enum CodingKeys: String, CodingKey {
         case jobs, succeeded, skipped, failed, pending, bytes
         case bytesDone = "bytes_done"
+        case openUploads = "open_uploads"
     }
 }

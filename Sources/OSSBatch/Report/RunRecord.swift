@@ -8,24 +8,48 @@ package enum RunStatus: String, Sendable, Codable, Hashable {
     case failed
     /// Stopped by SIGINT/SIGTERM; the unfinished jobs are `pending`.
     case interrupted
-    /// Stopped early by an error that fails every request (bad credentials, missing bucket, access denied).
+    /// Stopped early by an error that fails every request (bad credentials, missing bucket, access denied),
+    /// or refused to start (no credentials, another process holds the batch).
     case fatal
+    /// Given up by `ossbatch abort`: its multipart uploads aborted. `resume` refuses it without `--force`.
+    case aborted
 }
 
-/// One invocation of `run` or `resume` on this report.
+/// One invocation of `run`, `resume` or `abort` on this report — also one that was refused (no
+/// credentials, another process busy with the batch, an aborted report resumed without `--force`).
 package struct RunRecord: Sendable, Codable, Hashable {
     package var command: String
     package var startedAt: String
+    /// Absent while the run goes on, and after it was killed.
     package var finishedAt: String?
+    /// The report's status when the run ended.
     package var status: RunStatus
     package var exitCode: Int32?
+    /// The process that ran it, so that a reader can tell a running batch from a crashed one
+    /// (`BatchLiveness`).
+    package var pid: Int32?
+    package var host: String?
+    /// Why the run ended early or was refused, when it was.
+    package var error: JobError?
 
-    package init(command: String, startedAt: String, finishedAt: String?, status: RunStatus, exitCode: Int32?) {
+    package init(
+        command: String,
+        startedAt: String,
+        finishedAt: String?,
+        status: RunStatus,
+        exitCode: Int32?,
+        pid: Int32? = nil,
+        host: String? = nil,
+        error: JobError? = nil
+    ) {
         self.command = command
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.status = status
         self.exitCode = exitCode
+        self.pid = pid
+        self.host = host
+        self.error = error
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -34,5 +58,6 @@ package struct RunRecord: Sendable, Codable, Hashable {
         case finishedAt = "finished_at"
         case status
         case exitCode = "exit_code"
+        case pid, host, error
     }
 }

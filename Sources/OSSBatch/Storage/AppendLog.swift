@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -14,10 +15,13 @@ final class AppendLog: @unchecked Sendable {
     let path: String
     private var dirty = false
 
+    /// Opens (creating) the log at `path`: never through a symbolic link (a link planted there fails the
+    /// open, so its target is never truncated), only a regular file, mode 0600 also when it existed.
     init(path: String) throws(StateFileError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StateFileError(path: path, operation: "open", errno: errno) }
+        do { fd = try StateFile.openForAppending(path) } catch {
+            throw StateFileError(path: path, operation: "open", reason: error.reason)
+        }
     }
 
     deinit { if fd >= 0 { close(fd) } }

@@ -64,18 +64,19 @@ enum AtomicFile {
         }
     }
 
-    /// The whole file, or `nil` if it does not exist.
-    static func read(_ path: String) throws(StateFileError) -> [UInt8]? {
+    /// The whole file, or `nil` if it does not exist: a regular file of at most `maximumSize` bytes, never
+    /// read through a symbolic link.
+    static func read(_ path: String, maximumSize: Int64) throws(StateFileError) -> [UInt8]? {
         do {
-            return try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-            return nil
+            return try StateFile.openForReading(path, maximumSize: maximumSize)?.readAll()
         } catch {
-            throw StateFileError(path: path, operation: "read", reason: "\(error.localizedDescription)")
+            throw StateFileError(path: path, operation: "read", reason: error.reason)
         }
     }
 
-    /// Creates `dir` and its parents with mode 0700, and proves it writable by creating and removing a file.
+    /// Creates `dir` and its parents with mode 0700, checks it is fit for state files (not a symbolic link,
+    /// this user's, writable by nobody else: others could plant or swap checkpoints there), and proves it
+    /// writable by creating and removing a file — a new one (`O_EXCL`), never through a link.
     static func prepareDirectory(_ dir: String) throws(StateFileError) {
         do {
             try FileManager.default.createDirectory(
@@ -86,9 +87,14 @@ enum AtomicFile {
         } catch {
             throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
         }
-        let probe = dir + "/.ossbatch-write-probe-\(getpid())"
-        let fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StateFileError(path: dir, operation: "write to", errno: errno) }
+        do { try StateFile.requirePrivateDirectory(dir) } catch {
+            throw StateFileError(path: dir, operation: "use the checkpoint directory", reason: error.reason)
+        }
+        let probe = dir + "/.ossbatch-write-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd: Int32
+        do { fd = try StateFile.createExclusive(probe) } catch {
+            throw StateFileError(path: dir, operation: "write to", reason: error.reason)
+        }
         close(fd)
         unlink(probe)
     }

@@ -63,10 +63,17 @@ final class EngineHarness: @unchecked Sendable {
 
     var endpoint: String { "http://127.0.0.1:\(server.port)" }
 
-    /// Credentials for the binary: through the environment, never argv.
+    /// Credentials for the binary: through the environment, never argv. The state directory (locks, default
+    /// reports and checkpoints) is the test's own.
     var environment: [String: String?] {
-        ["OSS_ACCESS_KEY_ID": accessKeyID, "OSS_ACCESS_KEY_SECRET": secret, "OSS_SESSION_TOKEN": token]
+        [
+            "OSS_ACCESS_KEY_ID": accessKeyID, "OSS_ACCESS_KEY_SECRET": secret, "OSS_SESSION_TOKEN": token,
+            StateDirectory.environmentVariable: stateDir,
+        ]
     }
+
+    /// The state directory the binary uses in this test.
+    var stateDir: String { dir.url.appendingPathComponent("ossbatch-state").path }
 
     /// Writes `size` deterministic bytes (a function of `seed`) to `relativePath` under `src/`.
     @discardableResult
@@ -150,6 +157,44 @@ final class EngineHarness: @unchecked Sendable {
     }
 
     func report() throws -> Report { try ReportStore.load(reportPath) }
+
+    /// Sends SIGINT until `process` says it is stopping. ossbatch ignores the signal from its start and
+    /// handles it once its signal sources are registered, which on a loaded machine can be after the first
+    /// requests: a single early SIGINT may be lost.
+    func interrupt(_ process: RunningProcess) async {
+        for _ in 0..<10 {
+            process.signal(SIGINT)
+            if await process.waitForStderr(containing: ": stopping", timeout: .seconds(3)) { return }
+        }
+    }
+
+    /// Waits until `condition` holds (polling every 20 ms); returns whether it did within `timeout`.
+    @discardableResult
+    func waitUntil(_ timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return try condition()
+    }
+
+    /// The server log's length once no request has been logged for `quiet`: requests of a killed or interrupted
+    /// process that the server was still answering (delayed by a fault) are in the log before this returns.
+    func settledLogCount(quiet: Duration = .seconds(3), timeout: Duration = .seconds(60)) async -> Int {
+        let deadline = ContinuousClock.now + timeout
+        var count = server.log.all.count
+        var since = ContinuousClock.now
+        while ContinuousClock.now < deadline && ContinuousClock.now - since < quiet {
+            try? await Task.sleep(for: .milliseconds(50))
+            let now = server.log.all.count
+            if now != count { (count, since) = (now, ContinuousClock.now) }
+        }
+        return count
+    }
+
+    /// Whether the server has confirmed at least one part.
+    var somePartStored: Bool { server.log.all.contains { $0.operation == .uploadPart && $0.status == 200 } }
 
     /// MD5 (hex) of the stored object, or nil if there is none.
     func storedMD5(_ key: String) -> String? {

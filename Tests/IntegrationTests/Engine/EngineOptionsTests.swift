@@ -36,7 +36,7 @@ struct EngineOptionsTests {
     }
 
     @Test func callbackOnPutAndOnCompleteIsCalledWithVariablesAndReported() async throws {
-        let h = try await EngineHarness.start("callback")
+        let h = try await EngineHarness.start("callback", configure: { $0.callbackTimeout = 60 })
         defer { Task { await h.stop() } }
         let receiver = try await CallbackReceiver()
         defer { receiver.stop() }

@@ -25,7 +25,9 @@ struct V1FixtureResumeTests {
                     "resume", fixture.reportPath, "--endpoint", "http://127.0.0.1:\(server.port)",
                     "--progress-interval", "3600",
                 ],
-                environment: environment
+                environment: environment.merging([
+                    StateDirectory.environmentVariable: fixture.dir.path + "/ossbatch-state"
+                ]) { $1 }
             )).wait()
         let log = server.log.all
         await server.stop()
@@ -64,7 +66,9 @@ struct V1FixtureResumeTests {
             (try RunningProcess(
                 Products.url("ossbatch"),
                 ["abort", fixture.reportPath, "--endpoint", "http://127.0.0.1:\(server.port)"],
-                environment: environment
+                environment: environment.merging([
+                    StateDirectory.environmentVariable: fixture.dir.path + "/ossbatch-state"
+                ]) { $1 }
             )).wait()
         let log = server.log.all
         await server.stop()

@@ -1,0 +1,81 @@
+import Foundation
+import LocalFiles
+
+extension Report {
+    /// Why this batch is not finished — it must be resumed or aborted, and its report not replaced — or `nil`
+    /// when it is finished (succeeded, failed or stopped early with no upload open, aborted).
+    package var unfinishedReason: String? {
+        Report.unfinishedReason(status: status, openUploads: jobs.count { $0.holdsOpenUpload })
+    }
+
+    /// Why a batch with `status` and `openUploads` multipart uploads open is unfinished, if it is.
+    static func unfinishedReason(status: RunStatus, openUploads open: Int) -> String? {
+        switch status {
+        case .running: return "its report says it is running (it is, or it was killed)"
+        case .interrupted: return "it was interrupted"
+        case .succeeded, .failed, .fatal, .aborted:
+            guard open > 0 else { return nil }
+            return "\(open) multipart upload\(open == 1 ? " is" : "s are") open (billed until resumed or aborted)"
+        }
+    }
+
+    /// The last run when it never ended — the report says `running`, or its last run has no end: unless a
+    /// process holds the report's lock (`BatchLiveness`), it was killed.
+    package static func unendedRun(status: RunStatus, runs: [RunRecord]) -> RunRecord? {
+        guard let last = runs.last else { return nil }
+        return status == .running || last.finishedAt == nil ? last : nil
+    }
+
+    /// The run record this process starts for `command`.
+    package static func startingRun(_ command: String, at time: String = Timestamp.iso8601()) -> RunRecord {
+        RunRecord(
+            command: command,
+            startedAt: time,
+            finishedAt: nil,
+            status: .running,
+            exitCode: nil,
+            pid: getpid(),
+            host: ProcessTable.hostName
+        )
+    }
+
+    /// Records a run of `command` that ended before doing anything (no credentials, busy, refused): the
+    /// report's status stays as it was, unless this is a new report (then it is `fatal` with `error`).
+    package mutating func recordRefusedRun(_ command: String, exitStatus: ExitStatus, error: JobError) {
+        let now = Timestamp.iso8601()
+        if runs.isEmpty {
+            status = .fatal
+            fatalError = error
+        }
+        var run = Report.startingRun(command, at: now)
+        run.finishedAt = now
+        run.status = status
+        run.exitCode = exitStatus.rawValue
+        run.error = error
+        runs.append(run)
+        updatedAt = now
+    }
+}
+
+extension Report {
+    /// Records `ossbatch abort`: the report's status becomes `aborted`, each checkpoint the abort settled
+    /// leaves its job's outcome, and the run is added to `runs`.
+    package mutating func recordAbort(_ result: UploadAborter.Result, run started: RunRecord) {
+        for index in result.released where jobs.indices.contains(index) { jobs[index].outcome.checkpoint = nil }
+        status = .aborted
+        fatalError = nil
+        recomputeTotals()
+        let now = Timestamp.iso8601()
+        var run = started
+        run.finishedAt = now
+        run.status = .aborted
+        run.exitCode = result.exitStatus.rawValue
+        if let busy = result.inUse.first {
+            run.error = JobError(code: "Busy", message: "\(result.inUse.count) key(s) left alone: \(busy)")
+        } else if result.failed > 0 {
+            run.error = JobError(code: "AbortFailed", message: "\(result.failed) upload(s) could not be aborted")
+        }
+        runs.append(run)
+        updatedAt = now
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import LocalFiles
+
+/// What `run --report PATH` does with what is already at PATH. A finished batch's report is kept as
+/// `PATH.prev` (one generation; an older `.prev` is replaced) and the new report takes its place. An
+/// unfinished batch (running or killed, interrupted, or with multipart uploads open) is never replaced: its
+/// open uploads would be orphaned, billed, and out of reach of `abort`. Nor is anything that is not a
+/// report, or a symbolic link.
+package enum ReportReplacement {
+    /// Where the previous report at `path` is kept.
+    package static func previousPath(of path: String) -> String { path + ".prev" }
+
+    /// Checks `path` before `run` writes a new report there (under the report's lock). Returns whether a
+    /// finished report is there, to be kept by `keepPrevious`; throws, with what to do, otherwise.
+    package static func check(_ path: String) throws(ReportLoadError) -> Bool {
+        let status: FileStatus
+        do { status = try FileStatus.lstat(path) } catch {
+            if error.doesNotExist { return false }
+            throw ReportLoadError(path: path, reason: error.reason)
+        }
+        guard status.kind == .regular else {
+            throw ReportLoadError(
+                path: path,
+                reason: "is \(status.kind.description), not a report; ossbatch does not write through or over it: "
+                    + "remove it or give another --report"
+            )
+        }
+        let overview: ReportOverview
+        do { overview = try ReportOverview.read(path) } catch {
+            throw ReportLoadError(
+                path: path,
+                reason: "holds no usable report (\(error.reason)); ossbatch does not overwrite it: move it away or "
+                    + "give another --report"
+            )
+        }
+        if let reason = overview.unfinishedReason {
+            throw ReportLoadError(
+                path: path,
+                reason: "holds an unfinished batch: \(reason). Finish it with 'ossbatch resume \(path)', or give it "
+                    + "up with 'ossbatch abort \(path)'; then run again (or give another --report)"
+            )
+        }
+        return true
+    }
+
+    /// Moves the finished report at `path`, and its journal, to `PATH.prev` (and `PATH.prev.journal`).
+    package static func keepPrevious(_ path: String) throws(StateFileError) {
+        let previous = previousPath(of: path)
+        // An older generation's journal must not end up beside this report.
+        unlink(previous + ".journal")
+        for (from, to) in [(path, previous), (path + ".journal", previous + ".journal")] {
+            guard rename(from, to) == 0 || errno == ENOENT else {
+                throw StateFileError(path: from, operation: "keep as \(to)", errno: errno)
+            }
+        }
+        AtomicFile.syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+}

@@ -1,0 +1,108 @@
+/// A report read from a file is input: edited, damaged or forged, it must never crash `resume` or `abort`
+/// nor make them upload something else than the plan said. These checks run on every report loaded, of any
+/// format and layout; a failure names the field, and the job by key and position.
+extension Report {
+    /// Checks the header and every job; throws the first problem found.
+    func validate() throws(FormatError) {
+        try validateHeader()
+        var keys = Set<String>()
+        keys.reserveCapacity(jobs.count)
+        var bytes: Int64 = 0
+        for (i, job) in jobs.enumerated() {
+            do throws(FormatError) {
+                try job.validate()
+                guard keys.insert(job.spec.key).inserted else { throw FormatError("'key' appears twice") }
+                let (sum, overflow) = bytes.addingReportingOverflow(job.spec.size)
+                guard !overflow else { throw FormatError("the sizes of the jobs up to this one pass 2^63 bytes") }
+                bytes = sum
+            } catch {
+                throw FormatError("job '\(job.spec.key.prefix(200))' (jobs[\(i)]): \(error.description)")
+            }
+        }
+    }
+
+    /// A valid report's jobs must be as many, and as large, as the `totals` its file declares: the totals are
+    /// written from the job lines, so a job line deleted, duplicated or resized since shows.
+    func checkAgainst(declared totals: ReportTotals) throws(FormatError) {
+        guard jobs.count == totals.jobs else {
+            throw FormatError("the report has \(jobs.count) job lines but its totals say \(totals.jobs) jobs")
+        }
+        let bytes = jobs.reduce(Int64(0)) { $0 + $1.spec.size }  // no overflow: `validate` checked the sum
+        guard bytes == totals.bytes else {
+            throw FormatError("the job lines add up to \(bytes) bytes but the report's totals say \(totals.bytes)")
+        }
+    }
+
+    private func validateHeader() throws(FormatError) {
+        if let problem = BucketName.problem(with: target.bucket) { throw FormatError("target.bucket: \(problem)") }
+        guard TargetOverrides.endpointURL(target.endpoint) != nil else {
+            throw FormatError("target.endpoint '\(target.endpoint.prefix(200))' is not an endpoint")
+        }
+        guard !target.region.isEmpty, target.region.utf8.count <= 64,
+            target.region.utf8.allSatisfy({ Self.isRegionByte($0) })
+        else { throw FormatError("target.region '\(target.region.prefix(64))' is not a region") }
+        try Self.checkAbsolute(manifest, "manifest")
+        try Self.checkAbsolute(upload.checkpointDir, "upload.checkpoint_dir")
+        if let file = credentials?.file { try Self.checkAbsolute(file, "credentials.file") }
+        try upload.checkUsable()
+    }
+
+    private static func isRegionByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            || byte == UInt8(ascii: "-")
+    }
+
+    static func checkAbsolute(_ path: String, _ field: String) throws(FormatError) {
+        guard path.hasPrefix("/"), !path.utf8.contains(0) else {
+            throw FormatError("'\(field)' '\(path.prefix(200))' is not an absolute path")
+        }
+    }
+}
+
+extension ReportJob {
+    /// The job as planned (key, source, size against its upload method) and its outcome.
+    func validate() throws(FormatError) {
+        if let problem = ObjectKey.problem(with: spec.objectKey) { throw FormatError("'key': \(problem)") }
+        try Report.checkAbsolute(spec.location.directory, "dir")
+        // A directory that could not be listed is a skipped line with no file name.
+        let unlistable = outcome.status == .skipped && outcome.reason == .unlistable
+        guard spec.location.name.isEmpty ? unlistable : !spec.location.name.utf8.contains(UInt8(ascii: "/")),
+            !spec.location.name.utf8.contains(0)
+        else { throw FormatError("'name' '\(spec.location.name.prefix(200))' is not a file name") }
+        switch spec.method {
+        case .put:
+            guard spec.size >= 0, spec.size <= PartPlanner.maximumPutSize else {
+                throw FormatError(
+                    "'size' \(spec.size) cannot go up in one PutObject (0 to \(PartPlanner.maximumPutSize))"
+                )
+            }
+        case .multipart(let plan):
+            // The part plan was checked against the size as it was decoded; checked again here for reports
+            // built otherwise.
+            _ = try PartPlan.validated(partSize: plan.partSize, partCount: plan.partCount, fileSize: spec.size)
+        }
+        try outcome.validate(for: spec)
+    }
+}
+
+extension JobOutcome {
+    /// Values no run of `job` can have recorded: negative counters, a CRC-64 that is not one, a checkpoint
+    /// for a job sent in one PutObject, more parts reused than it has.
+    func validate(for job: UploadJob) throws(FormatError) {
+        guard attempts >= 0 else { throw FormatError("'attempts' \(attempts) is negative") }
+        guard bytesSent >= 0 else { throw FormatError("'bytes_sent' \(bytesSent) is negative") }
+        guard durationMilliseconds >= 0 else { throw FormatError("'duration_ms' \(durationMilliseconds) is negative") }
+        if let crc64, UInt64(crc64) == nil { throw FormatError("'crc64' \"\(crc64.prefix(40))\" is not a CRC-64") }
+        if let callback, !(100...599).contains(callback.status) {
+            throw FormatError("'callback.status' \(callback.status) is not an HTTP status")
+        }
+        switch job.method {
+        case .put:
+            guard checkpoint == nil else { throw FormatError("'checkpoint' on a job sent in one PutObject") }
+        case .multipart(let plan):
+            if let partsReused, partsReused < 0 || partsReused > plan.partCount {
+                throw FormatError("'parts_reused' \(partsReused) is not 0 to \(plan.partCount)")
+            }
+        }
+    }
+}

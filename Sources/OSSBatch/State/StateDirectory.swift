@@ -1,0 +1,60 @@
+import Foundation
+import LocalFiles
+
+/// Where ossbatch keeps what it needs between runs when the manifest and the command line say nothing else:
+/// default reports and checkpoints (one subdirectory per batch name) and the lock files of batches and keys.
+///
+/// `$OSSBATCH_STATE_DIR`, else `$XDG_STATE_HOME/ossbatch` (an absolute path, as the XDG specification asks),
+/// else `~/.local/state/ossbatch` — for root `/var/lib/ossbatch`. Directories are created with mode 0700; one
+/// that is a symbolic link, not this user's, or writable by others is refused.
+package struct StateDirectory: Sendable, Hashable {
+    package static let environmentVariable = "OSSBATCH_STATE_DIR"
+
+    package let path: String
+
+    package init(path: String) { self.path = path }
+
+    /// The state directory this process uses, from its environment.
+    package static func resolve(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) -> StateDirectory {
+        if let dir = environment[environmentVariable], !dir.isEmpty {
+            return StateDirectory(path: PathResolver.absolute(dir, relativeTo: workingDirectory))
+        }
+        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
+            return StateDirectory(path: PathResolver.normalize(xdg) + "/ossbatch")
+        }
+        if geteuid() == 0 { return StateDirectory(path: "/var/lib/ossbatch") }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return StateDirectory(path: PathResolver.absolute(home, relativeTo: "/") + "/.local/state/ossbatch")
+    }
+
+    /// The lock files of batches and keys (a dot name, which no batch name has).
+    package var locks: String { path + "/.locks" }
+
+    /// The directory of the batch named `name` (`Plan.batchName`).
+    package func batch(_ name: String) -> String { path + "/" + name }
+
+    /// Where the reports of batch `name` go when `run` is given no `--report`.
+    package func reports(batch name: String) -> String { batch(name) + "/reports" }
+
+    /// Where the checkpoints of batch `name` go when its manifest names no `checkpoint_dir`.
+    package func checkpoints(batch name: String) -> String { batch(name) + "/checkpoints" }
+
+    /// Creates `dir` (and its parents) with mode 0700 if needed, and checks it is fit for state files.
+    package static func prepare(_ dir: String) throws(StateFileError) {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: dir,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
+        }
+        do { try StateFile.requirePrivateDirectory(dir) } catch {
+            throw StateFileError(path: dir, operation: "use", reason: error.reason)
+        }
+    }
+}

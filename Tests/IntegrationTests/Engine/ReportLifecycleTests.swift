@@ -1,0 +1,132 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// Issue 13 items 2 and 6, issue 15 item 4, with the real binary: what `run --report` does with a report
+/// already there, default report names and their retention, and every exit recorded in `runs`.
+@Suite(.serialized)
+struct ReportLifecycleTests {
+    @Test func runOverAnInterruptedReportIsRefusedAndItsUploadsStayResumable() async throws {
+        let h = try await EngineHarness.start("refuse-interrupted")
+        defer { Task { await h.stop() } }
+        let manifest = try StateLockTests.slowBatch(h)
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        await h.interrupt(process)
+        #expect(await process.wait().exitCode == 130)
+        let before = try Data(contentsOf: URL(fileURLWithPath: h.reportPath))
+        #expect(try h.report().status == .interrupted)
+
+        let refused = try await h.run(manifest)
+        #expect(refused.exitCode == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("holds an unfinished batch: it was interrupted"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("'ossbatch resume \(h.reportPath)'"))
+        #expect(refused.stderr.contains("'ossbatch abort \(h.reportPath)'"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: h.reportPath)) == before, "the report is untouched")
+
+        h.server.faults.removeAll()
+        let recorded = EngineResumeTests.recordedParts(in: h.checkpointDir)
+        #expect(!recorded.isEmpty)
+        let logStart = h.server.log.all.count
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        let resent = h.server.log.all[logStart...].filter {
+            $0.operation == .uploadPart && recorded.contains("\($0.uploadID ?? "")#\($0.partNumber ?? 0)")
+        }
+        #expect(resent.isEmpty, "the interrupted run's parts were kept")
+        #expect(!h.server.log.all.contains { $0.operation == .abortMultipartUpload })
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func aFinishedReportIsReplacedAndKeptAsPrev() async throws {
+        let h = try await EngineHarness.start("prev")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 100)
+        let manifest = try h.writeManifest()
+        #expect(try await h.run(manifest).exitCode == 0)
+        let first = try h.report()
+        #expect(try await h.run(manifest).exitCode == 0)
+        let previous = try ReportStore.load(ReportReplacement.previousPath(of: h.reportPath))
+        #expect(previous.createdAt == first.createdAt)
+        #expect(try h.report().createdAt != first.createdAt)
+        #expect(try h.report().runs.count == 1)
+    }
+
+    @Test func aReportPathHoldingAnythingButAFinishedReportIsNotOverwritten() async throws {
+        let h = try await EngineHarness.start("not-a-report")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 100)
+        let manifest = try h.writeManifest()
+        try h.dir.write("report.json", "my notes, not a report\n")
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("holds no usable report"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: h.reportPath, encoding: .utf8) == "my notes, not a report\n")
+        #expect(h.server.log.all.isEmpty)
+    }
+
+    @Test func defaultReportsAreUniqueAndOnlyFinishedOnesArePruned() async throws {
+        let h = try await EngineHarness.start("default-reports")
+        defer { Task { await h.stop() } }
+        for i in 0..<6 { try h.writeFile("s\(i).txt", size: 100 + i) }
+        let manifest = try h.writeManifest("nightly.yaml", upload: ["concurrency: 1"])
+        let reports = h.stateDir + "/nightly/reports"
+        func names() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: reports).filter { $0.hasSuffix(".json") }.sorted()
+        }
+        // Three runs started at once (each lasts over 6 s): three reports, two of them refused as busy
+        // and recorded so.
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 1000)))
+        let runs = try (0..<3).map { _ in try h.start(["run", manifest, "--progress-interval", "3600"]) }
+        var codes: [Int32] = []
+        for run in runs { codes.append(await run.wait().exitCode) }
+        #expect(codes.sorted() == [0, 4, 4], "\(codes)")
+        #expect(try names().count == 3)
+        #expect(try names().allSatisfy { $0.hasPrefix("ossbatch-report-") && $0.contains("Z") })
+
+        // An interrupted run: unfinished, so never pruned.
+        let logStart = h.server.log.all.count
+        let interrupted = try h.start(["run", manifest, "--progress-interval", "3600"])
+        #expect(
+            await h.waitUntil {
+                h.server.log.all[logStart...].contains { $0.operation == .putObject && $0.status == 200 }
+            }
+        )
+        await h.interrupt(interrupted)
+        #expect(await interrupted.wait().exitCode == 130)
+        h.server.faults.removeAll()
+        let unfinished = try #require(try names().last)
+
+        let last = try await h.ossbatch(["run", manifest, "--keep-reports", "2"])
+        #expect(last.exitCode == 0, "\(last.stderr)")
+        let left = try names()
+        #expect(left.count == 2, "\(left)")
+        #expect(left.contains(unfinished), "the unfinished report is kept")
+        let newest = try #require(left.last { $0 != unfinished })
+        #expect(try ReportStore.load(reports + "/" + newest).status == .succeeded)
+    }
+
+    @Test func noCredentialsIsRecordedInRunsAndResumeThenFinishes() async throws {
+        let h = try await EngineHarness.start("no-creds")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 100)
+        let manifest = try h.writeManifest()
+        let none: [String: String?] = [
+            "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil,
+        ]
+        let result = try await h.ossbatch(["run", manifest, "--report", h.reportPath], environment: none)
+        #expect(result.exitCode == 3)
+        let abort = try await h.ossbatch(["abort", h.reportPath], environment: none)
+        #expect(abort.exitCode == 3)
+        let report = try h.report()
+        #expect(report.status == .fatal)
+        #expect(report.runs.map(\.command) == ["run", "abort"])
+        #expect(report.runs.map(\.exitCode) == [3, 3])
+        #expect(report.runs.allSatisfy { $0.error?.code == "NoCredentials" && $0.finishedAt != nil && $0.pid != nil })
+        #expect(h.server.log.all.isEmpty)
+        #expect(try await h.resume().exitCode == 0)
+        #expect(try h.report().runs.map(\.command) == ["run", "abort", "resume"])
+    }
+}

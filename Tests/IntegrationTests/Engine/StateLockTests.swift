@@ -1,0 +1,160 @@
+import Foundation
+import LocalFiles
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// Issue 13 item 1, with the real binary: the report, batch and key locks.
+@Suite(.serialized)
+struct StateLockTests {
+    /// Three multipart files of 8 parts each, every part answered 2.5 s late (4 at a time): a run lasts about
+    /// 15 s, so a test that polls from a starved thread pool on a loaded machine still meets it running, and
+    /// an interrupted run (whose parts in flight finish) leaves parts for the next.
+    static func slowBatch(_ h: EngineHarness, files: Int = 3, size: Int = 1_000_000, delay: Int = 2500) throws -> String
+    {
+        for i in 0..<files { try h.writeFile("big-\(i).bin", size: size + i * 1000, seed: UInt64(i + 1)) }
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: delay)))
+        return try h.writeManifest(upload: [
+            "concurrency: 4", "files_in_flight: 2", "part_size: 128KiB", "multipart_threshold: 256KiB",
+        ])
+    }
+
+    /// Body bytes of the parts the server stored.
+    static func partBytes(_ h: EngineHarness) -> UInt64 {
+        h.server.log.all.filter { $0.operation == .uploadPart && $0.status == 200 }.reduce(0) { $0 + $1.bytes }
+    }
+
+    static func sourceBytes(_ h: EngineHarness) throws -> UInt64 {
+        try h.sources().reduce(0) { total, source in
+            total + UInt64((try FileManager.default.attributesOfItem(atPath: source.url.path)[.size] as? Int) ?? 0)
+        }
+    }
+
+    @Test func twoOverlappingRunsOfOneManifestOneExitsBusyAtOnceTheOtherStoresEveryObjectOnce() async throws {
+        let h = try await EngineHarness.start("overlap")
+        defer { Task { await h.stop() } }
+        let manifest = try Self.slowBatch(h)
+        let first = try h.start(["run", manifest, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        let started = ContinuousClock.now
+        let second = try await h.ossbatch(["run", manifest, "--report", h.dir.path + "/b.json"])
+        let took = ContinuousClock.now - started
+        #expect(second.exitCode == 4, "\(second.stderr)")
+        // The issue asks for "within a second" (a release binary on an idle machine: well under); a debug
+        // binary started while the whole suite loads a 2-core box gets slack — it must not wait for the run.
+        #expect(took < .seconds(10), "the second run took \(took) to give up")
+        print("overlapping run refused after \(took)")
+        #expect(
+            second.stderr.contains("error: busy: the batch of \(manifest) to bucket \(h.bucket)"),
+            "\(second.stderr)"
+        )
+        #expect(second.stderr.contains("pid \(first.pid) on \(ProcessTable.hostName) (ossbatch run of \(manifest)"))
+        let result = await first.wait()
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(
+            !h.server.log.all.contains { $0.operation == .abortMultipartUpload },
+            "no upload aborted by the other run"
+        )
+        #expect(Self.partBytes(h) == (try Self.sourceBytes(h)), "every byte sent once")
+        // The refused run is in its own report, which says nothing was done.
+        let refused = try ReportStore.load(h.dir.path + "/b.json")
+        #expect(refused.status == .fatal)
+        #expect(refused.runs.count == 1)
+        #expect(refused.runs.first?.exitCode == 4 && refused.runs.first?.error?.code == "Busy")
+        #expect(refused.jobs.allSatisfy { $0.outcome.status == .pending })
+    }
+
+    @Test func aProcessThatMeetsAHeldReportExitsBusyAndWritesNothingToIt() async throws {
+        let h = try await EngineHarness.start("report-busy")
+        defer { Task { await h.stop() } }
+        let manifest = try Self.slowBatch(h, files: 2)
+        let first = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        for command in [
+            ["resume", h.reportPath], ["abort", h.reportPath], ["run", manifest, "--report", h.reportPath],
+        ] {
+            let busy = try await h.ossbatch(command)
+            #expect(busy.exitCode == 4, "\(command): \(busy.stderr)")
+            #expect(busy.stderr.contains("error: busy: the report \(h.reportPath) is in use by pid \(first.pid)"))
+            #expect(busy.stderr.contains("kill -INT \(first.pid)"))
+        }
+        #expect(await first.wait().exitCode == 0)
+        // Only the run that held the report recorded itself in it.
+        let report = try h.report()
+        #expect(report.runs.map(\.command) == ["run"])
+        #expect(report.status == .succeeded)
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func twoBatchesUploadingOneKeyNeverInterleave() async throws {
+        let h = try await EngineHarness.start("key-busy")
+        defer { Task { await h.stop() } }
+        // One file whose upload outlasts the key-lock patience (5 s): 24 parts of 128 KiB, one at a time.
+        try h.writeFile("big.bin", size: 3_000_000, seed: 7)
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 350)))
+        let settings = ["concurrency: 1", "part_size: 128KiB", "multipart_threshold: 1MiB"]
+        let x = try h.writeManifest("x.yaml", upload: settings)
+        let y = try h.writeManifest("y.yaml", upload: settings)  // another manifest, the same key and source
+        let first = try h.start(["run", x, "--report", h.dir.path + "/x.json", "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        let second = try await h.ossbatch(["run", y, "--report", h.dir.path + "/y.json"])
+        #expect(second.exitCode == 4, "\(second.stderr)")
+        #expect(second.stderr.contains("the key 'data/big.bin' of bucket \(h.bucket) is in use by pid \(first.pid)"))
+        #expect(await first.wait().exitCode == 0)
+        let log = h.server.log.all
+        #expect(log.filter { $0.operation == .initiateMultipartUpload }.count == 1, "the second batch never started")
+        #expect(!log.contains { $0.operation == .abortMultipartUpload })
+        try h.expectAllStoredExactly()
+        let refused = try ReportStore.load(h.dir.path + "/y.json")
+        #expect(refused.status == .fatal && refused.fatalError?.code == "Busy")
+        #expect(refused.runs.last?.exitCode == 4)
+    }
+
+    @Test func aKilledRunLeavesNoLockBehindAndIsToldApartFromARunningOne() async throws {
+        let h = try await EngineHarness.start("killed")
+        defer { Task { await h.stop() } }
+        let manifest = try Self.slowBatch(h)
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        // While it runs: the report names the process, and its lock says it is alive.
+        let running = try h.report()
+        #expect(running.status == .running)
+        #expect(running.runs.last?.pid == process.pid && running.runs.last?.host == ProcessTable.hostName)
+        guard case .running(let holder) = BatchLiveness.of(running, at: h.reportPath) else {
+            Issue.record("a running batch should be running")
+            return
+        }
+        #expect(holder.pid == process.pid && holder.command == "run")
+        #expect(ReportLock.holder(of: h.reportPath)?.pid == process.pid)
+
+        process.signal(SIGKILL)
+        _ = await process.wait()
+        let killed = try h.report()
+        #expect(killed.status == .running, "the report of a killed run still says running")
+        guard case .crashed(let run?) = BatchLiveness.of(killed, at: h.reportPath) else {
+            Issue.record("a killed batch should be crashed")
+            return
+        }
+        #expect(run.pid == process.pid)
+        #expect(ReportLock.holder(of: h.reportPath) == nil)
+
+        // No stale lock: another run of the manifest starts at once (and says the last one was killed),
+        // then resume finishes the killed batch.
+        h.server.faults.removeAll()
+        let other = try await h.ossbatch(["run", manifest, "--report", h.dir.path + "/other.json"])
+        #expect(other.exitCode == 0, "\(other.stderr)")
+        #expect(other.stderr.contains("ended without releasing its lock: it was killed"), "\(other.stderr)")
+        // It continued the killed batch's uploads instead of leaving them open, and said so.
+        let continued = try ReportStore.load(h.dir.path + "/other.json").jobs.filter {
+            $0.outcome.warnings?.contains { $0.contains("which the batch of \(h.reportPath) started") } == true
+        }
+        #expect(!continued.isEmpty)
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("never ended: it was killed"), "\(resumed.stderr)")
+        #expect(BatchLiveness.of(try h.report(), at: h.reportPath) == .ended(.succeeded))
+        try h.expectAllStoredExactly()
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import OSSProtocol
+import TestSupport
+import Testing
+
+@testable import OSSBatch
+
+/// Issue 13 item 4: a report is input. Numbers that do not add up, bad keys and buckets, files that are not
+/// regular or far too large are refused with the job and field named; journal lines that contradict their
+/// report are ignored with a warning.
+struct ReportValidationTests {
+    /// A written report of `jobs` jobs (every third multipart: 2 parts of 102,400 bytes) and its text.
+    static func written(jobs: Int = 4) throws -> (TemporaryDirectory, String, String) {
+        let dir = try TemporaryDirectory("validation")
+        let path = dir.path + "/report.json"
+        try ReportStore.create(at: path).write(
+            Report(plan: ReportStoreTests.plan(jobs: jobs, dir: dir.path), planID: "id")
+        )
+        return (dir, path, try String(contentsOfFile: path, encoding: .utf8))
+    }
+
+    /// The reason `load` gives for the report after replacing `from` by `to` in its text.
+    static func refusal(_ from: String, _ to: String) throws -> String {
+        let (dir, path, text) = try Self.written()
+        defer { dir.remove() }
+        let changed = text.replacingOccurrences(of: from, with: to)
+        #expect(changed != text, "\(from) not found")
+        try changed.write(toFile: path, atomically: true, encoding: .utf8)
+        return try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }.reason
+    }
+
+    @Test(arguments: [
+        // A part count edited down: the parts would not cover the file.
+        (
+            #""k/0","dir":0,"size":150000,"mtime_ns":"1","inode":"0","part_size":102400,"part_count":2"#,
+            #""k/0","dir":0,"size":150000,"mtime_ns":"1","inode":"0","part_size":102400,"part_count":1"#,
+            "job 'k/0': 'size', 'part_size' and 'part_count' disagree: part plan of 1 parts of 102400 bytes does not fit 150000 bytes"
+        ),
+        (#""part_count":2"#, #""part_count":0"#, "part plan of 0 parts"),
+        (#""part_count":2"#, #""part_count":-3"#, "part plan of -3 parts"),
+        (#""part_size":102400"#, #""part_size":0"#, "part plan of 2 parts of 0 bytes"),
+        // A size near Int64.max, on a PutObject job and on a multipart one.
+        (
+            #""k/1","dir":1,"size":1"#, #""k/1","dir":1,"size":9223372036854775807"#,
+            "job 'k/1' (jobs[1]): 'size' 9223372036854775807 cannot go up in one PutObject"
+        ),
+        (#""k/0","dir":0,"size":150000"#, #""k/0","dir":0,"size":9223372036854775000"#, "does not fit"),
+        (#""size":1,"#, #""size":-1,"#, "'size' -1 is negative"),
+        // Keys and the bucket pass the planner's checks.
+        (#""key":"k/1""#, #""key":"/k/1""#, "job '/k/1' (jobs[1]): 'key': the object key '/k/1' starts with '/'"),
+        (#""key":"k/1""#, #""key":"""#, "the object key is empty"),
+        (
+            #""bucket":"report-bucket""#, #""bucket":"Report_Bucket""#,
+            "target.bucket: 'Report_Bucket' is not a valid bucket name"
+        ),
+        (#""region":"local""#, #""region":"../x""#, "target.region '../x' is not a region"),
+        (
+            #""endpoint":"http://127.0.0.1:9""#, #""endpoint":"file:///etc""#,
+            "target.endpoint 'file:///etc' is not an endpoint"
+        ),
+        (#""concurrency":16"#, #""concurrency":100000000"#, "upload.concurrency must be 1...1024"),
+        // Counters no run can record.
+        (#""status":"pending"}"#, #""status":"pending","attempts":-1}"#, "'attempts' -1 is negative"),
+        (#""status":"pending"}"#, #""status":"pending","crc64":"abc"}"#, "'crc64' \"abc\" is not a CRC-64"),
+    ])
+    func numbersThatDoNotAddUpAreRefusedNamingTheJobAndField(from: String, to: String, expected: String) throws {
+        let reason = try Self.refusal(from, to)
+        #expect(reason.contains(expected), "\(reason)")
+    }
+
+    @Test func deletedAndDuplicatedJobLinesDisagreeWithTheTotals() throws {
+        let (dir, path, text) = try Self.written()
+        defer { dir.remove() }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let original = lines
+        lines.remove(at: 2)
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(
+            try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }.reason.contains(
+                "3 job lines but its totals say 4 jobs"
+            )
+        )
+        lines = original
+        lines.insert(lines[2], at: 2)
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        // A duplicated line repeats a key, which is found first.
+        #expect(
+            try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }.reason.contains(
+                "'key' appears twice"
+            )
+        )
+    }
+
+    @Test func aReportThatIsNotARegularFileOrTooLargeIsRefusedAtOnce() throws {
+        let dir = try TemporaryDirectory("validation")
+        defer { dir.remove() }
+        // /dev/zero (through a link too), a directory, a FIFO nobody writes to: refused without reading.
+        #expect(
+            try #require(throws: ReportLoadError.self) { try ReportStore.load("/dev/zero") }.reason.contains(
+                "a character device, not a regular file"
+            )
+        )
+        #expect(symlink("/dev/zero", dir.path + "/zero.json") == 0)
+        #expect(
+            try #require(throws: ReportLoadError.self) { try ReportStore.load(dir.path + "/zero.json") }.reason
+                .contains("is a symbolic link")
+        )
+        #expect(
+            try #require(throws: ReportLoadError.self) { try ReportStore.load(dir.path) }.reason.contains("a directory")
+        )
+        #expect(mkfifo(dir.path + "/fifo.json", 0o600) == 0)
+        #expect(
+            try #require(throws: ReportLoadError.self) { try ReportStore.load(dir.path + "/fifo.json") }.reason
+                .contains("a FIFO")
+        )
+        // A sparse file past the bound: refused by its size, not read.
+        let big = dir.path + "/big.json"
+        #expect(FileManager.default.createFile(atPath: big, contents: Data("{".utf8)))
+        #expect(truncate(big, off_t(StateFileLimits.reportBytes) + 1) == 0)
+        #expect(
+            try #require(throws: ReportLoadError.self) { try ReportStore.load(big) }.reason.contains(
+                "more than the 1073741824"
+            )
+        )
+    }
+
+    @Test func journalLinesThatContradictTheReportAreIgnoredWithAWarning() throws {
+        let (dir, path, _) = try Self.written()
+        defer { dir.remove() }
+        let lines = [
+            #"{"format":"ossbatch-journal/2"}"#,
+            #"{"key":"k/1","status":"succeeded","etag":"\"E\"","crc64":"1"}"#,  // fine
+            #"{"key":"no/such/job","status":"succeeded"}"#,  // unknown job
+            #"{"key":"k/2","status":"succeeded","attempts":-5}"#,  // impossible value
+            // A part plan that does not fit:
+            #"{"key":"k/3","status":"failed","size":5,"mtime_ns":"1","inode":"1","device":1,"part_size":102400,"part_count":9}"#,
+            #"{"key":"k/2","status":"succ"#,  // not a line: followed by another, so not a torn last line
+            #"{"key":"k/0","status":"failed","checkpoint":"/x"}"#,  // fine
+            #"{"key":"k/1","status":"fail"#,  // torn last line: ignored silently
+        ]
+        try lines.joined(separator: "\n").write(toFile: path + ".journal", atomically: true, encoding: .utf8)
+        var warnings: [String] = []
+        let report = try ReportStore.load(path, warnings: &warnings)
+        #expect(report.jobs.map(\.outcome.status) == [.failed, .succeeded, .pending, .pending])
+        #expect(warnings.count == 4, "\(warnings)")
+        #expect(warnings[0].contains("line 3: job 'no/such/job' is not in the report; ignored"))
+        #expect(warnings[1].contains("line 4: job 'k/2': 'attempts' -5 is negative; ignored"))
+        #expect(
+            warnings[2].contains(
+                "line 5: not a journal entry ('size', 'part_size' and 'part_count' disagree: part plan of 9 parts"
+            )
+        )
+        #expect(warnings[3].contains("line 6: not a journal entry"))
+    }
+
+    @Test func totalsOfAReportAtTheLimitsDoNotOverflow() throws {
+        // 9,000 jobs of the largest object OSS allows pass 2^63 bytes together: refused, not a trap.
+        let target = Target(
+            endpoint: "http://127.0.0.1:9",
+            region: "local",
+            bucket: "report-bucket",
+            signature: .v4,
+            addressing: .path
+        )
+        let size = PartPlanner.maximumObjectSize
+        let plan = PartPlan(partSize: PartPlanner.maximumPartSize, partCount: Int(PartPlanner.maximumParts))
+        let jobs = (0..<200_000).map { i in
+            UploadJob(
+                source: "/d/\(i)",
+                key: "k/\(i)",
+                identity: SourceIdentity(size: size, mtimeNanoseconds: 1, inode: 1, device: 1),
+                options: ObjectOptions(),
+                method: .multipart(plan)
+            )
+        }
+        var report = Report(
+            plan: Plan(
+                manifestPath: "/m.yaml",
+                target: target,
+                upload: UploadSettings(checkpointDir: "/cp"),
+                credentials: nil,
+                allowEmpty: false,
+                jobs: JobList(jobs)
+            ),
+            planID: "id"
+        )
+        #expect(report.totals.bytes == Int64.max, "sums saturate instead of trapping")
+        #expect(throws: FormatError.self) { try report.validate() }
+        report.jobs.removeLast(199_000)
+        try report.validate()
+    }
+}
