@@ -1,4 +1,5 @@
 import Foundation
+import LocalOSS
 import TestSupport
 import Testing
 
@@ -10,11 +11,13 @@ import Glibc
 @Suite struct CallbackTests {
     static func header(_ json: String) -> String { Data(json.utf8).base64EncodedString() }
 
+    /// A python receiver on a loaded test machine can take seconds to answer; the timeout is not under test.
+    static func patientCallbacks(_ configuration: inout LocalOSSConfiguration) { configuration.callbackTimeout = 60 }
+
     @Test func callbackBodyIsRenderedPostedAndTheReplyRelayed() async throws {
         let receiver = try await CallbackReceiver(status: 200)
         defer { receiver.stop() }
-        // A python receiver on a loaded test machine can take seconds to answer; the timeout is not under test.
-        try await LocalOSSFixture.anonymous(configure: { $0.callbackTimeout = 60 }) { oss in
+        try await LocalOSSFixture.anonymous(configure: Self.patientCallbacks) { oss in
             let callback = Self.header(
                 #"{"callbackUrl":"http://127.0.0.1:\#(receiver.port)/cb","callbackBody":"bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mime=${mimeType}&crc=${crc64}&batch=${x:batch}","callbackBodyType":"application/x-www-form-urlencoded"}"#
             )
@@ -43,8 +46,7 @@ import Glibc
     @Test func callbackOnCompleteMultipartUploadIsSentWithJSONBody() async throws {
         let receiver = try await CallbackReceiver(status: 200)
         defer { receiver.stop() }
-        // A python receiver on a loaded test machine can take seconds to answer; the timeout is not under test.
-        try await LocalOSSFixture.anonymous(configure: { $0.callbackTimeout = 60 }) { oss in
+        try await LocalOSSFixture.anonymous(configure: Self.patientCallbacks) { oss in
             let id = try #require(
                 try await TestHTTP.send("POST", oss.url(forKey: "mp", query: "uploads")).xml("UploadId")
             )
