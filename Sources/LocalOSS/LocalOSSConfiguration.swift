@@ -21,6 +21,9 @@ public struct LocalOSSConfiguration: Sendable {
     /// Refuse signed requests whose time is further off than this with 403 `RequestTimeTooSkewed`
     /// (OSS: 15 minutes). nil: not checked (so recorded requests can be replayed).
     public var maxClockSkew: TimeInterval? = nil
+    /// The most entries one page of ListObjects, ListMultipartUploads or ListParts holds, whatever the
+    /// request asks (OSS: 1000): lower it to make clients page over a few entries.
+    public var listPageLimit: Int = 1000
 
     public init(
         dataDirectory: URL,

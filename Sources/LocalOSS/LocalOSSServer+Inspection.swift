@@ -15,3 +15,19 @@ extension LocalOSSServer {
         (try? store.object(bucket: bucket, key: key))?.headers
     }
 }
+
+extension LocalOSSServer {
+    /// Sets when the open upload `uploadID` was initiated, as ListMultipartUploads reports it (for tests of
+    /// cleanups by age). Returns whether the upload exists.
+    @discardableResult
+    public func setInitiated(_ date: Date, ofUpload uploadID: String) -> Bool {
+        let updated: StoredUpload? = store.index.withLockedValue {
+            guard $0.uploads[uploadID] != nil else { return nil }
+            $0.uploads[uploadID]!.initiated = date
+            return $0.uploads[uploadID]
+        }
+        guard let updated else { return false }
+        try? store.persist(updated, to: store.uploadDirectory(updated).appendingPathComponent("upload.json"))
+        return true
+    }
+}

@@ -19,8 +19,8 @@ struct OSSBatchCommand: AsyncParsableCommand {
         subcommands: Subcommands.all
     )
 
-    /// Like the default entry point, but usage errors exit with 2 (`ExitStatus.invalidInput`), as documented,
-    /// instead of ArgumentParser's 64.
+    /// Like the default entry point, but `--help` ends with examples, and usage errors exit with 2
+    /// (`ExitStatus.invalidInput`), as documented, instead of ArgumentParser's 64.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -30,6 +30,16 @@ struct OSSBatchCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            let message = fullMessage(for: error)
+            if exitCode(for: error) == .success, message.hasPrefix("OVERVIEW:"),
+                let examples = HelpExamples.section(forHelpArguments: Array(CommandLine.arguments.dropFirst()))
+            {
+                // The help text ends with blank lines of its own; one separates the examples.
+                var help = message
+                while help.hasSuffix("\n") { help.removeLast() }
+                print(help + "\n\n" + examples, terminator: "")
+                Foundation.exit(ExitStatus.success.rawValue)
+            }
             if exitCode(for: error) == .validationFailure {
                 Console.printError(fullMessage(for: error))
                 Foundation.exit(ExitStatus.invalidInput.rawValue)

@@ -25,18 +25,21 @@ final class EngineHarness: @unchecked Sendable {
         self.token = token
     }
 
-    static func start(_ label: String = "engine") async throws -> EngineHarness {
+    static func start(
+        _ label: String = "engine",
+        configure: (inout LocalOSSConfiguration) -> Void = { _ in }
+    ) async throws -> EngineHarness {
         let dir = try TemporaryDirectory(label)
         let secret = "SeCrEt-\(UUID().uuidString)"
         let token = "ToKeN-\(UUID().uuidString)"
-        let server = try LocalOSSServer(
-            configuration: LocalOSSConfiguration(
-                dataDirectory: dir.url.appendingPathComponent("oss-data"),
-                buckets: ["batch-bucket"],
-                accessKeys: ["LTAI5tEngineTest": secret],
-                region: "local"
-            )
+        var configuration = LocalOSSConfiguration(
+            dataDirectory: dir.url.appendingPathComponent("oss-data"),
+            buckets: ["batch-bucket"],
+            accessKeys: ["LTAI5tEngineTest": secret],
+            region: "local"
         )
+        configure(&configuration)
+        let server = try LocalOSSServer(configuration: configuration)
         _ = try await server.start()
         return EngineHarness(dir: dir, server: server, secret: secret, token: token)
     }
