@@ -103,13 +103,12 @@ struct UploadsCommandTests {
         )
         let live = try h.start(["run", try Self.manifest(h, "live"), "--progress-interval", "3600"])
         defer { live.signal(SIGKILL) }
+        // Its checkpoint, in the state directory, names its upload.
+        let liveCheckpoints = CheckpointStore(directory: StateDirectory(path: h.stateDir).checkpoints(batch: "live"))
         var liveID: String?
         #expect(
             await h.waitUntil {
-                liveID =
-                    h.server.log.all.first {
-                        $0.operation == .initiateMultipartUpload && $0.status == 200 && $0.key == "night/live/big.bin"
-                    }?.uploadID
+                liveID = liveCheckpoints.all().first?.checkpoint.uploadID
                 return liveID != nil
             }
         )
