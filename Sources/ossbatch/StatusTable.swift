@@ -12,8 +12,8 @@ struct StatusTable {
         for batch in batches {
             rows.append(Self.row(batch))
             if let problem = batch.problem { notes.append("\(batch.batch): \(problem) (\(batch.report))") }
-            for older in batch.olderUnfinished ?? [] {
-                var note = "\(batch.batch): an older report is \(Self.status(older)): \(older.report)"
+            for older in batch.otherUnfinished ?? [] {
+                var note = "\(batch.batch): another report is \(Self.status(older)): \(older.report)"
                 if let next = older.next { note += "; next: \(next)" }
                 notes.append(note)
             }

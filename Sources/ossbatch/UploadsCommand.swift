@@ -21,6 +21,8 @@ struct UploadsCommand: AsyncParsableCommand {
             one left is listed with the reason. Uploads made by other machines or tools are not known here: \
             use --older-than to leave recent ones alone.
 
+            With --quiet, nothing is printed unless an abort failed (for cron).
+
             Exit codes: 0 listed (and every upload not held was aborted), 1 an abort failed, 2 invalid \
             manifest or usage, 3 no credentials or the listing failed.
             """
@@ -146,7 +148,7 @@ struct UploadsCommand: AsyncParsableCommand {
                 exitCode: exit.rawValue
             )
             Console.write(Data(try StreamingJSONEncoder().encode(document) + [UInt8(ascii: "\n")]))
-        } else {
+        } else if !execution.quiet || exit != .success {
             Console.print(UploadsTable(result, parts: parts, abort: abort).text)
             var summary = "\(result.uploads.count) open upload\(result.uploads.count == 1 ? "" : "s") in \(where_)"
             if result.newer > 0, let olderThan { summary += " (\(result.newer) newer than \(olderThan) not listed)" }

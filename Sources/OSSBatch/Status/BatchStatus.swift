@@ -27,8 +27,12 @@ package struct BatchStatus: Sendable, Encodable {
     package var problem: String?
     /// The command to run next, `nil` when there is nothing to do (or nothing ossbatch can do).
     package var next: String?
-    /// Older reports of the same batch that are unfinished (resumable, their uploads billed).
-    package var olderUnfinished: [BatchStatus]?
+    /// The batch's other reports that are unfinished (resumable, their uploads billed) or running.
+    package var otherUnfinished: [BatchStatus]?
+
+    /// Every run on the report was refused because another process held the batch (exit 4): it never ran,
+    /// and does not stand for its batch while another report does.
+    package var onlyRefusedAsBusy = false
 
     private enum CodingKeys: String, CodingKey {
         case batch, report
@@ -36,13 +40,13 @@ package struct BatchStatus: Sendable, Encodable {
         case lastRunAt = "last_run_at"
         case lastRun = "last_run"
         case holder, totals, problem, next
-        case olderUnfinished = "older_unfinished"
+        case otherUnfinished = "other_unfinished"
     }
 
-    /// Whether a monitor should be told: the batch neither succeeded nor runs now, or an older report of it
+    /// Whether a monitor should be told: the batch neither succeeded nor runs now, or another report of it
     /// is unfinished. (`ossbatch status` exits 1 when one does.)
     package var needsAttention: Bool {
-        if !(olderUnfinished ?? []).isEmpty { return true }
+        if !(otherUnfinished ?? []).isEmpty { return true }
         return state != .succeeded && state != .running
     }
 
@@ -55,6 +59,8 @@ package struct BatchStatus: Sendable, Encodable {
             return status
         }
         status.lastRun = overview.runs.last
+        status.onlyRefusedAsBusy =
+            !overview.runs.isEmpty && overview.runs.allSatisfy { $0.exitCode == ExitStatus.busy.rawValue }
         status.lastRunAt = overview.runs.last?.startedAt ?? overview.createdAt
         status.totals = overview.totals
         status.problem = overview.unfinishedReason

@@ -24,17 +24,24 @@ extension StateDirectory {
         return found.sorted { ($0.mtime, $0.path) > ($1.mtime, $1.path) }.map(\.path)
     }
 
-    /// The status of every batch here, or of the batch named `only`: its newest report's, with any older
-    /// report of it that is unfinished (running, killed, interrupted, or with uploads open; an older one that
-    /// merely failed was followed by a newer run and is not listed).
+    /// The status of every batch here, or of the batch named `only`: its newest report's — or, while one of
+    /// its reports is running, that one's; a report of a run refused as busy (exit 4, `fatal`) only when
+    /// there is no other —
+    /// with any other report of it that is unfinished (running, killed, interrupted, or with uploads open;
+    /// one that merely failed was followed by a newer run and is not listed).
     package func batchStatuses(only: String? = nil) -> [BatchStatus] {
         (only.map { [$0] } ?? batchNames()).compactMap { name in
-            let reports = reports(ofBatch: name)
-            guard let newest = reports.first else { return nil }
-            var status = BatchStatus.of(report: newest, batch: name)
-            let older = reports.dropFirst().map { BatchStatus.of(report: $0, batch: name) }
+            let all = reports(ofBatch: name).map { BatchStatus.of(report: $0, batch: name) }
+            guard
+                let chosen = all.firstIndex(where: { $0.state == .running })
+                    ?? all.firstIndex(where: { !$0.onlyRefusedAsBusy }) ?? all.indices.first
+            else {
+                return nil
+            }
+            var status = all[chosen]
+            let others = all.indices.filter { $0 != chosen }.map { all[$0] }
                 .filter { $0.state == .running || ($0.state != .unreadable && $0.problem != nil) }
-            if !older.isEmpty { status.olderUnfinished = older }
+            if !others.isEmpty { status.otherUnfinished = others }
             return status
         }
     }

@@ -91,6 +91,12 @@ struct StatusCommandTests {
             }
         )
 
+        // The next start of the live batch is refused as busy; its new report (status fatal) is newer, but
+        // the batch's line stays the running one.
+        let overlapping = try await h.ossbatch(["run", try Self.batch(h, "live")] + progress)
+        #expect(overlapping.exitCode == 4, "\(overlapping.stderr)")
+        #expect(state.reports(ofBatch: "live").count == 2)
+
         let (exit, document, batches) = try await Self.statusJSON(h)
         #expect(exit == 1, "not every batch succeeded or runs")
         #expect(document["exit_code"] as? Int == 1)
@@ -111,6 +117,7 @@ struct StatusCommandTests {
         #expect((batches["live"]?["holder"] as? [String: Any])?["pid"] as? Int == Int(live.pid))
         #expect(batches["live"]?["next"] == nil)
         #expect(batches["live"]?["last_run_at"] is String)
+        #expect(batches["live"]?["report"] as? String == state.reports(ofBatch: "live").last)
 
         // The table: one line per batch, in name order.
         let table = try await h.ossbatch(["status"])
@@ -165,13 +172,13 @@ struct StatusCommandTests {
         let status = try await Self.statusJSON(h)
         let nightly = try #require(status.batches["nightly"])
         #expect(nightly["status"] as? String == "succeeded")
-        let listed = try #require(nightly["older_unfinished"] as? [[String: Any]])
+        let listed = try #require(nightly["other_unfinished"] as? [[String: Any]])
         #expect(listed.map { $0["report"] as? String } == [older])
         #expect(listed.first?["status"] as? String == "interrupted")
         #expect(status.exit == 1)
         let table = try await h.ossbatch(["status"])
         #expect(
-            table.stdout.contains("nightly: an older report is interrupted: \(older); next: ossbatch resume \(older)")
+            table.stdout.contains("nightly: another report is interrupted: \(older); next: ossbatch resume \(older)")
         )
     }
 }
