@@ -84,6 +84,8 @@ package struct OpenUploadsSweep: Sendable {
     /// aborted then).
     package func abort(_ listed: Result) async throws -> Result {
         let keyLocks = try KeyLocks.forBucket(bucket, in: state)
+        // Found once: a batch that starts later holds its keys' locks while it works on them.
+        let directories = UploadHolds.checkpointDirectories(state: state, extra: extraCheckpointDirectories)
         var result = listed
         for i in result.uploads.indices {
             let upload = result.uploads[i]
@@ -99,9 +101,7 @@ package struct OpenUploadsSweep: Sendable {
             defer { keyLocks.unlock(upload.key) }
             // Under the key's lock, no batch can start or continue this key: look once more, for a batch that
             // took the upload over since the listing.
-            if let hold = UploadHolds.scan(state: state, extraCheckpointDirectories: extraCheckpointDirectories)
-                .byUploadID[upload.uploadID]
-            {
+            if let hold = UploadHolds.scan(directories).byUploadID[upload.uploadID] {
                 result.uploads[i].hold = hold
                 result.uploads[i].action = .left
                 continue

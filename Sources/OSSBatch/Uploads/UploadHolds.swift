@@ -13,13 +13,23 @@ package struct UploadHolds: Sendable {
 
     /// Scans `state` and `extraCheckpointDirectories`.
     package static func scan(state: StateDirectory, extraCheckpointDirectories: [String] = []) -> UploadHolds {
+        scan(checkpointDirectories(state: state, extra: extraCheckpointDirectories))
+    }
+
+    /// Every batch's checkpoint directory in `state`, those of the batches running now, and `extra`.
+    package static func checkpointDirectories(state: StateDirectory, extra: [String] = []) -> [String] {
         var directories = state.batchNames().map { state.checkpoints(batch: $0) }
         directories += liveBatchReports(in: state).compactMap { (try? ReportStore.load($0))?.upload.checkpointDir }
-        directories += extraCheckpointDirectories
+        directories += extra
+        var seen: Set<String> = []
+        return directories.filter { seen.insert($0).inserted }
+    }
+
+    /// What the checkpoints in `directories` hold.
+    package static func scan(_ directories: [String]) -> UploadHolds {
         var holds = UploadHolds()
         var reportStates: [String: UploadHold?] = [:]
-        var seen: Set<String> = []
-        for directory in directories where seen.insert(directory).inserted {
+        for directory in directories {
             let store = CheckpointStore(directory: directory)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
             for name in names.sorted() where name.hasSuffix(".json") {
