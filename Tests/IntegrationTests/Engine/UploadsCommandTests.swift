@@ -182,6 +182,7 @@ struct UploadsCommandTests {
         let h = try await EngineHarness.start("uploads-bucket")
         defer { Task { await h.stop() } }
         let id = try await Self.stray(h, "anywhere.bin")
+        let everywhere = ["uploads", "--endpoint", h.endpoint, "--bucket", h.bucket, "--region", "local"]
         let refused = try await h.ossbatch([
             "uploads", "--endpoint", h.endpoint, "--bucket", h.bucket, "--region", "local", "--abort",
         ])
@@ -194,6 +195,26 @@ struct UploadsCommandTests {
         #expect(done.exitCode == 0, "\(done.stderr)")
         #expect(done.stdout.contains("anywhere.bin") && done.stdout.contains("aborted"))
         #expect(try await Self.open(h).isEmpty)
+        // An abort OSS refuses: exit 1, the upload named with OSS's error code.
+        let refusedID = try await Self.stray(h, "denied.bin")
+        h.server.faults.add(
+            FaultRule(operation: .abortMultipartUpload, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        let denied = try await h.ossbatch(everywhere + ["--abort", "--prefix", ""])
+        #expect(denied.exitCode == 1, "\(denied.stderr)")
+        #expect(
+            denied.stdout.contains(refusedID) && denied.stdout.contains("failed: ")
+                && denied.stdout.contains("AccessDenied")
+        )
+        #expect(denied.stdout.contains("0 already gone, left 0 that local batches hold, 1 failed"))
+        #expect(try await Self.open(h) == ["denied.bin \(refusedID)"])
+        let noCredentials = try await h.ossbatch(everywhere, environment: ["OSS_ACCESS_KEY_ID": nil])
+        #expect(
+            noCredentials.exitCode == 3 && noCredentials.stderr.contains("no credentials"),
+            "\(noCredentials.stderr)"
+        )
+        h.expectNoSecrets(in: [denied.stdout, denied.stderr, noCredentials.stderr])
+
         let missing = try await h.ossbatch(["uploads", "--bucket", h.bucket])
         #expect(missing.exitCode == 2 && missing.stderr.contains("--endpoint is required"), "\(missing.stderr)")
         let badAge = try await h.ossbatch([
