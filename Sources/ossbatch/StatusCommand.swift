@@ -35,7 +35,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let state = StateDirectory.resolve()
         let batches: [BatchStatus]
-        if let reportPath = reportArgument {
+        if let reportPath = reportArgument(in: state) {
             let status = BatchStatus.of(report: reportPath, batch: Self.batchName(ofReport: reportPath))
             if status.state == .unreadable {
                 Console.printError("error: \(reportPath): \(status.problem ?? "cannot be read")")
@@ -67,12 +67,14 @@ struct StatusCommand: AsyncParsableCommand {
         throw ExitCode(exit.rawValue)
     }
 
-    /// The argument as a report path, when it names a file (a batch name never holds a `/`).
-    private var reportArgument: String? {
-        guard let argument = batchOrReport,
-            argument.contains("/") || FileManager.default.fileExists(atPath: argument)
-        else { return nil }
-        return PathResolver.absolute(argument, relativeTo: FileManager.default.currentDirectoryPath)
+    /// The argument as a report path: one with a `/` (a batch name never has one), or a file in the working
+    /// directory when no batch has that name.
+    private func reportArgument(in state: StateDirectory) -> String? {
+        guard let argument = batchOrReport else { return nil }
+        let isPath =
+            argument.contains("/")
+            || (!state.batchNames().contains(argument) && FileManager.default.fileExists(atPath: argument))
+        return isPath ? PathResolver.absolute(argument, relativeTo: FileManager.default.currentDirectoryPath) : nil
     }
 
     /// A report's batch: the directory in the state directory it is in, else its file name.
