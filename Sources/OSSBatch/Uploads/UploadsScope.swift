@@ -65,7 +65,7 @@ package struct UploadsScope: Sendable {
         return shared
     }
 
-    /// An OSS client for the scope's target.
+    /// How to reach the scope's target: endpoint, region, signature, addressing and the manifest's retry policy.
     package func clientConfiguration() -> OSSClientConfiguration {
         OSSClientConfiguration(
             endpoint: target.endpoint,
