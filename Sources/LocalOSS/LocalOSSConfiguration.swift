@@ -24,6 +24,9 @@ public struct LocalOSSConfiguration: Sendable {
     /// Act as an OSS-compatible store without CRC-64: no `x-oss-hash-crc64ecma` on any answer (nor
     /// `HashCrc64ecma` in listings), and 501 `NotImplemented` for ListParts and ListMultipartUploads.
     public var withoutCRC64 = false
+    /// The most entries one page of ListObjects, ListMultipartUploads or ListParts holds, whatever the
+    /// request asks (OSS: 1000): lower it to make clients page over a few entries.
+    public var listPageLimit: Int = 1000
 
     public init(
         dataDirectory: URL,

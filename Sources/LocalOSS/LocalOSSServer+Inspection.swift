@@ -22,4 +22,18 @@ extension LocalOSSServer {
     public func openUploadIDs(bucket: String) -> [String] {
         store.uploads(bucket: bucket, prefix: "").map(\.uploadID)
     }
+
+    /// Sets when the open upload `uploadID` was initiated, as ListMultipartUploads reports it (for tests of
+    /// cleanups by age). Returns whether the upload exists.
+    @discardableResult
+    public func setInitiated(_ date: Date, ofUpload uploadID: String) -> Bool {
+        let updated: StoredUpload? = store.index.withLockedValue {
+            guard $0.uploads[uploadID] != nil else { return nil }
+            $0.uploads[uploadID]!.initiated = date
+            return $0.uploads[uploadID]
+        }
+        guard let updated else { return false }
+        try? store.persist(updated, to: store.uploadDirectory(updated).appendingPathComponent("upload.json"))
+        return true
+    }
 }

@@ -51,6 +51,9 @@ struct LocalOSSCommand: AsyncParsableCommand {
     @Option(help: "Seconds added to the server's clock (to test clients' clock-skew correction).")
     var clockOffset: Double = 0
 
+    @Option(help: "At most this many entries per page of ListObjects, ListMultipartUploads and ListParts (OSS: 1000).")
+    var listPageLimit = 1000
+
     @Flag(help: "Hash and drop bodies, keep only sizes, hashes and metadata (benchmarks).")
     var discard = false
 
@@ -65,6 +68,7 @@ struct LocalOSSCommand: AsyncParsableCommand {
         if let maxClockSkew, !(0...86_400 * 365).contains(maxClockSkew) {
             throw ValidationError("--max-clock-skew must be between 0 and 31536000 seconds (a year)")
         }
+        guard (1...1000).contains(listPageLimit) else { throw ValidationError("--list-page-limit must be 1 to 1000") }
         guard (-86_400 * 3650...86_400 * 3650).contains(clockOffset) else {
             throw ValidationError("--clock-offset must be between -315360000 and 315360000 seconds (ten years)")
         }
@@ -103,6 +107,7 @@ struct LocalOSSCommand: AsyncParsableCommand {
         configuration.maxClockSkew = maxClockSkew
         configuration.clockOffset = clockOffset
         configuration.withoutCRC64 = noCRC64
+        configuration.listPageLimit = listPageLimit
         let server = try LocalOSSServer(configuration: configuration)
         let bound = try await server.start()
         // Written straight to fd 1 so the line is out before serving, whatever stdout buffering is in force.

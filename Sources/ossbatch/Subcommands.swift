@@ -7,5 +7,7 @@ enum Subcommands {
         RunCommand.self,
         ResumeCommand.self,
         AbortCommand.self,
+        StatusCommand.self,
+        UploadsCommand.self,
     ]
 }

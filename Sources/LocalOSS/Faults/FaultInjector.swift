@@ -7,6 +7,7 @@ public final class FaultInjector: Sendable {
         var seen = 0
     }
     private let entries = NIOLockedValueBox<[Entry]>([])
+    private let openGates = NIOLockedValueBox<Set<String>>([])
 
     public init() {}
 
@@ -17,7 +18,19 @@ public final class FaultInjector: Sendable {
         entries.withLockedValue { $0.append(Entry(rule: rule)) }
     }
 
+    /// Removes every rule (held requests wait for their gate all the same).
     public func removeAll() { entries.withLockedValue { $0.removeAll() } }
+
+    /// Lets the requests held by `.hold(gate:)` answer, now and from now on.
+    public func open(gate: String) { _ = openGates.withLockedValue { $0.insert(gate) } }
+
+    func isOpen(gate: String) -> Bool { openGates.withLockedValue { $0.contains(gate) } }
+
+    /// Waits until `gate` is open, polling: a test's gate opens once, so nothing more is needed.
+    func waitUntilOpen(gate: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(600)
+        while !isOpen(gate: gate) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+    }
 
     public var rules: [FaultRule] { entries.withLockedValue { $0.map(\.rule) } }
 

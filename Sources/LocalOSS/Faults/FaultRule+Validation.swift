@@ -32,6 +32,10 @@ extension FaultRule {
                 return "delay.milliseconds must be between \(Self.delayRange.lowerBound) and "
                     + "\(Self.delayRange.upperBound), not \(milliseconds)"
             }
+        case .hold(let gate):
+            if gate.isEmpty || gate.utf8.count > Self.maximumCodeLength {
+                return "hold.gate must be 1 to \(Self.maximumCodeLength) bytes"
+            }
         case .dropResponse, .wrongCRC, .wrongETag:
             break
         }

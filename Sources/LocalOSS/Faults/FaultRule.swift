@@ -8,6 +8,10 @@ public enum FaultAction: Sendable, Codable, Hashable {
     case resetAfterBodyBytes(Int)
     /// Wait this long before responding.
     case delay(milliseconds: Int)
+    /// Run the operation, then wait until the test opens `gate` (`FaultInjector.open(gate:)`; at most
+    /// 10 minutes) before responding: the test acts while the request is surely in flight, however slowly
+    /// a loaded machine schedules it.
+    case hold(gate: String)
     /// Run the operation, then close the connection instead of answering: the client never learns that it
     /// succeeded (a lost response; e.g. a Complete whose retry then meets `NoSuchUpload`).
     case dropResponse

@@ -90,6 +90,7 @@ extension LocalOSSServer {
             throw IncompleteBodyError()
         }
         for case .delay(let ms) in actions { try await Task.sleep(for: .milliseconds(ms)) }
+        for case .hold(let gate) in actions { try await faults.waitUntilOpen(gate: gate) }
         if actions.contains(.dropResponse) {
             entry.status = Int(response.status.code)
             entry.bytes = UInt64(body.received)

@@ -110,7 +110,7 @@ extension LocalOSSServer {
 
     func listParts(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
         let upload = try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? "")
-        let maxParts = min(max(request.query["max-parts"].flatMap { Int($0) } ?? 1000, 1), 1000)
+        let maxParts = pageSize(request.query["max-parts"], default: 1000)
         let marker = request.query["part-number-marker"].flatMap { Int($0) } ?? 0
         let numbers = upload.parts.keys.sorted().filter { $0 > marker }
         let page = numbers.prefix(maxParts)
@@ -136,7 +136,7 @@ extension LocalOSSServer {
         let prefix = request.query["prefix"] ?? ""
         let keyMarker = request.query["key-marker"] ?? ""
         let idMarker = request.query["upload-id-marker"] ?? ""
-        let maxUploads = min(max(request.query["max-uploads"].flatMap { Int($0) } ?? 1000, 1), 1000)
+        let maxUploads = pageSize(request.query["max-uploads"], default: 1000)
         let all = store.uploads(bucket: bucket, prefix: prefix).filter {
             keyMarker.isEmpty || $0.key > keyMarker
                 || ($0.key == keyMarker && !idMarker.isEmpty && $0.uploadID > idMarker)
@@ -158,7 +158,7 @@ extension LocalOSSServer {
 
     func listObjects(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
         let prefix = request.query["prefix"] ?? ""
-        let maxKeys = min(max(request.query["max-keys"].flatMap { Int($0) } ?? 100, 1), 1000)
+        let maxKeys = pageSize(request.query["max-keys"], default: 100)
         // The continuation token is the last key returned, base64-encoded so it is opaque like OSS's.
         let token = request.query["continuation-token"]
         var after = request.query["start-after"]
@@ -187,5 +187,13 @@ extension LocalOSSServer {
                 + XMLText.element("StorageClass", o.headers["x-oss-storage-class"] ?? "Standard") + "</Contents>"
         }
         return .xml(xml + "</ListBucketResult>")
+    }
+}
+
+extension LocalOSSServer {
+    /// Entries per listing page: the request's `max-keys`/`max-uploads`/`max-parts` (or OSS's default),
+    /// within 1…1000 as on OSS, and at most `configuration.listPageLimit`.
+    func pageSize(_ requested: String?, default value: Int) -> Int {
+        min(max(requested.flatMap { Int($0) } ?? value, 1), 1000, max(configuration.listPageLimit, 1))
     }
 }

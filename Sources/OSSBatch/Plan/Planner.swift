@@ -85,14 +85,8 @@ package struct Planner: Sendable {
             ? state.checkpoints(batch: Plan.directoryName(forBatch: manifest.batchName))
             : PathResolver.absolute(settings.checkpointDir, relativeTo: manifest.directory)
         settings.retry.maxDelay = max(settings.retry.maxDelay, settings.retry.baseDelay)
-        let credentials = manifest.target.credentials.flatMap { section -> CredentialsSource? in
-            if let role = section.ecsRAMRole { return CredentialsSource(ecsRAMRole: role) }
-            return section.file.map {
-                CredentialsSource(
-                    file: PathResolver.absolute($0.value, relativeTo: manifest.directory),
-                    profile: section.profile
-                )
-            }
+        let credentials = manifest.target.credentials.flatMap {
+            CredentialsSource($0, manifestDirectory: manifest.directory)
         }
         return Plan(
             manifestPath: manifest.path,

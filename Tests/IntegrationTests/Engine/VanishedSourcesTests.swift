@@ -15,16 +15,13 @@ struct VanishedSourcesTests {
         try h.writeFile("a.txt", size: 10)
         try h.writeFile("m.txt", size: 20, seed: 2)
         let z = try h.writeFile("z.txt", size: 30, seed: 3)
-        // One request at a time, the first held for a while: z.txt is planned, then deleted before its turn.
-        // (8 s, not less: on a loaded machine the polling below may not run for seconds.)
-        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .delay(milliseconds: 8000)))
+        // One request at a time, the first held until z.txt, already planned, is deleted.
+        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .hold(gate: "deleted")))
         let manifest = try h.writeManifest(upload: ["concurrency: 1"])
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
-        let deadline = ContinuousClock.now + .seconds(60)
-        while h.server.stats.snapshot.requestsInFlight == 0 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        #expect(await h.waitUntil(.seconds(120)) { h.server.stats.snapshot.requestsInFlight > 0 })
         try FileManager.default.removeItem(at: z)
+        h.server.faults.open(gate: "deleted")
         let run = await process.wait()
         #expect(run.exitCode == 1, "\(run.stderr)")
         #expect(run.stderr.contains("data/z.txt: source vanished since it was planned (\(z.path): No such file"))

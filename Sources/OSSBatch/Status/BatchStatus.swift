@@ -1,0 +1,108 @@
+import Foundation
+
+/// What `ossbatch status` says about one report: how its batch stands now, its totals, and what to do next.
+/// Read without taking a lock and without sending a request.
+package struct BatchStatus: Sendable, Encodable {
+    /// A batch's standing: its report's `status`, with `running` split by the report's lock
+    /// (`BatchLiveness`) into a live process and one that was killed.
+    package enum State: String, Sendable, Encodable {
+        case running, crashed, interrupted, failed, fatal, succeeded, aborted
+        /// The report cannot be read (`problem` says why).
+        case unreadable
+    }
+
+    /// The batch's name: its directory in the state directory, or the report's file name for a report given
+    /// by path.
+    package var batch: String
+    /// The report (absolute path).
+    package var report: String
+    package var state: State
+    /// When the last run (`run`, `resume` or `abort`) started, or the report was made (UTC).
+    package var lastRunAt: String?
+    package var lastRun: RunRecord?
+    /// The process working on the batch now (`running`).
+    package var holder: LockHolder?
+    package var totals: ReportTotals?
+    /// Why the batch is unfinished, or why its report cannot be read.
+    package var problem: String?
+    /// The command to run next, `nil` when there is nothing to do (or nothing ossbatch can do).
+    package var next: String?
+    /// The batch's other reports that are unfinished (resumable, their uploads billed) or running.
+    package var otherUnfinished: [BatchStatus]?
+
+    /// Every run on the report was refused because another process held the batch (exit 4): it never ran,
+    /// and does not stand for its batch while another report does.
+    package var onlyRefusedAsBusy = false
+
+    private enum CodingKeys: String, CodingKey {
+        case batch, report
+        case state = "status"
+        case lastRunAt = "last_run_at"
+        case lastRun = "last_run"
+        case holder, totals, problem, next
+        case otherUnfinished = "other_unfinished"
+    }
+
+    /// Whether a monitor should be told: the batch neither succeeded nor runs now, or another report of it
+    /// is unfinished. (`ossbatch status` exits 1 when one does.)
+    package var needsAttention: Bool {
+        if !(otherUnfinished ?? []).isEmpty { return true }
+        return state != .succeeded && state != .running
+    }
+
+    /// The status of the report at `path` (absolute), named `batch`.
+    package static func of(report path: String, batch: String) -> BatchStatus {
+        var status = BatchStatus(batch: batch, report: path, state: .unreadable)
+        let overview: ReportOverview
+        do { overview = try ReportOverview.read(path) } catch {
+            status.problem = error.reason
+            return status
+        }
+        status.lastRun = overview.runs.last
+        status.onlyRefusedAsBusy =
+            !overview.runs.isEmpty && overview.runs.allSatisfy { $0.exitCode == ExitStatus.busy.rawValue }
+        status.lastRunAt = overview.runs.last?.startedAt ?? overview.createdAt
+        status.totals = overview.totals
+        status.problem = overview.unfinishedReason
+        switch BatchLiveness.of(status: overview.status, runs: overview.runs, reportAt: path) {
+        case .running(let holder):
+            status.state = .running
+            status.holder = holder
+            status.problem = nil
+        case .crashed:
+            status.state = .crashed
+            status.problem = "its last run never ended: the process was killed (kill -9, a reboot)"
+        case .ended(let ended):
+            status.state = State(ended)
+        }
+        // The first line's totals are those of the run's start while it runs (or after it was killed); the
+        // journal has what happened since.
+        if status.state == .running || status.state == .crashed, let report = try? ReportStore.load(path) {
+            status.totals = report.totals
+        }
+        status.next = nextCommand(status.state, unfinished: status.problem != nil, report: path)
+        return status
+    }
+
+    /// `ossbatch resume PATH` for a batch that can be finished, `nil` otherwise.
+    static func nextCommand(_ state: State, unfinished: Bool, report: String) -> String? {
+        switch state {
+        case .crashed, .interrupted, .failed, .fatal: return "ossbatch resume \(ShellWord.quoted(report))"
+        case .succeeded: return unfinished ? "ossbatch abort \(ShellWord.quoted(report))" : nil
+        case .running, .aborted, .unreadable: return nil
+        }
+    }
+}
+
+extension BatchStatus.State {
+    init(_ status: RunStatus) {
+        switch status {
+        case .running: self = .crashed  // not reached: `BatchLiveness` tells running apart first
+        case .succeeded: self = .succeeded
+        case .failed: self = .failed
+        case .interrupted: self = .interrupted
+        case .fatal: self = .fatal
+        case .aborted: self = .aborted
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import LocalFiles
+
+extension StateDirectory {
+    /// The batches that have a directory here, by name (dot names — the lock directory — excepted).
+    package func batchNames() -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
+        return names.filter { !$0.hasPrefix(".") && Self.isDirectory(batch($0)) }.sorted()
+    }
+
+    /// The reports of batch `name`, newest first (by the time each was last written): the default reports in
+    /// `BATCH/reports/` and reports given with `--report` directly in `BATCH/` (a systemd unit's
+    /// `$STATE_DIRECTORY/report.json`). Regular files only, never through a symbolic link.
+    package func reports(ofBatch name: String) -> [String] {
+        var found: [(path: String, mtime: Int64)] = []
+        for dir in [batch(name), reports(batch: name)] {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
+            for file in names where file.hasSuffix(".json") {
+                let path = dir + "/" + file
+                guard let status = try? FileStatus.lstat(path), status.kind == .regular else { continue }
+                found.append((path, status.mtimeNanoseconds))
+            }
+        }
+        return found.sorted { ($0.mtime, $0.path) > ($1.mtime, $1.path) }.map(\.path)
+    }
+
+    /// The status of every batch here, or of the batch named `only`: its newest report's — or, while one of
+    /// its reports is running, that one's; a report of a run refused as busy (exit 4, `fatal`) only when
+    /// there is no other —
+    /// with any other report of it that is unfinished (running, killed, interrupted, or with uploads open;
+    /// one that merely failed was followed by a newer run and is not listed).
+    package func batchStatuses(only: String? = nil) -> [BatchStatus] {
+        (only.map { [$0] } ?? batchNames()).compactMap { name in
+            let all = reports(ofBatch: name).map { BatchStatus.of(report: $0, batch: name) }
+            guard
+                let chosen = all.firstIndex(where: { $0.state == .running })
+                    ?? all.firstIndex(where: { !$0.onlyRefusedAsBusy }) ?? all.indices.first
+            else {
+                return nil
+            }
+            var status = all[chosen]
+            let others = all.indices.filter { $0 != chosen }.map { all[$0] }
+                .filter { $0.state == .running || ($0.state != .unreadable && $0.problem != nil) }
+            if !others.isEmpty { status.otherUnfinished = others }
+            return status
+        }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        (try? FileStatus.lstat(path))?.kind == .directory
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import OSSBatch
+
+/// `ossbatch status [BATCH|REPORT]`: how each batch in the state directory stands, without sending a request.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show how each batch in the state directory stands: last run, status, totals, what to do next.",
+        discussion: """
+            One line per batch (its newest report; the state directory is $OSSBATCH_STATE_DIR, else \
+            $XDG_STATE_HOME/ossbatch, else ~/.local/state/ossbatch, /var/lib/ossbatch for root). Status: \
+            running (a live process holds the report's lock), crashed (its last run never ended: killed), \
+            interrupted, failed, fatal, succeeded, aborted, or unreadable. Older reports of a batch that are \
+            unfinished are listed under it. Sends nothing, takes no lock, needs no credentials.
+
+            Exit codes: 0 when every batch's newest report succeeded or is running (also when there are no \
+            batches), 1 when one did not or another report of one is unfinished, 2 for an unknown batch or an \
+            unreadable report given by path.
+            """
+    )
+
+    @Argument(
+        help: ArgumentHelp(
+            "A batch name (a directory in the state directory) or a report path. Default: every batch.",
+            valueName: "batch-or-report"
+        ),
+        completion: .file(extensions: ["json"])
+    )
+    var batchOrReport: String?
+
+    @Flag(help: "Print one JSON document (snake_case keys) on stdout instead of the table.")
+    var json = false
+
+    func run() async throws {
+        let console = Console()
+        let state = StateDirectory.resolve()
+        let batches: [BatchStatus]
+        if let reportPath = reportArgument(in: state) {
+            let status = BatchStatus.of(report: reportPath, batch: Self.batchName(ofReport: reportPath))
+            if status.state == .unreadable {
+                console.error("report_unreadable", "\(reportPath): \(status.problem ?? "cannot be read")")
+                throw ExitCode(ExitStatus.invalidInput.rawValue)
+            }
+            batches = [status]
+        } else if let name = batchOrReport {
+            batches = state.batchStatuses(only: name)
+            guard !batches.isEmpty else {
+                let known = state.batchNames().joined(separator: ", ")
+                console.error(
+                    "unknown_batch",
+                    "no batch named '\(name)' with a report in \(state.path)"
+                        + (known.isEmpty ? "" : " (batches: \(known))")
+                )
+                throw ExitCode(ExitStatus.invalidInput.rawValue)
+            }
+        } else {
+            batches = state.batchStatuses()
+        }
+        let exit: ExitStatus = batches.contains { $0.needsAttention } ? .jobsFailed : .success
+        if json {
+            let document = StatusDocument(stateDirectory: state.path, batches: batches, exitCode: exit.rawValue)
+            Console.write(Data(try StreamingJSONEncoder().encode(document) + [UInt8(ascii: "\n")]))
+        } else if batches.isEmpty {
+            Console.print("no batches in \(state.path)\n")
+        } else {
+            Console.print(StatusTable(batches).text)
+        }
+        throw ExitCode(exit.rawValue)
+    }
+
+    /// The argument as a report path: one with a `/` (a batch name never has one), or a file in the working
+    /// directory when no batch has that name.
+    private func reportArgument(in state: StateDirectory) -> String? {
+        guard let argument = batchOrReport else { return nil }
+        let isPath =
+            argument.contains("/")
+            || (!state.batchNames().contains(argument) && FileManager.default.fileExists(atPath: argument))
+        return isPath ? PathResolver.absolute(argument, relativeTo: FileManager.default.currentDirectoryPath) : nil
+    }
+
+    /// A report's batch: the directory in the state directory it is in, else its file name.
+    static func batchName(ofReport path: String) -> String {
+        let parts = path.split(separator: "/")
+        if parts.count >= 3, parts[parts.count - 2] == "reports" { return String(parts[parts.count - 3]) }
+        let name = parts.last.map(String.init) ?? path
+        return name.hasSuffix(".json") ? String(name.dropLast(5)) : name
+    }
+}
+
+/// `ossbatch status --json`.
+struct StatusDocument: Encodable {
+    var stateDirectory: String
+    var batches: [BatchStatus]
+    var exitCode: Int32
+
+    private enum CodingKeys: String, CodingKey {
+        case stateDirectory = "state_directory"
+        case batches
+        case exitCode = "exit_code"
+    }
+}
+
+extension StatusCommand: CommandWithExamples {
+    static let examples = [
+        (what: "Every batch in the state directory, one line each:", command: "ossbatch status"),
+        (
+            what: "One batch, for a monitor (exit 1 when its last run neither succeeded nor runs now):",
+            command: "ossbatch status nightly-backup --json | jq -r '.batches[] | \"\\(.batch) \\(.status)\"'"
+        ),
+        (
+            what: "A report kept outside the state directory:",
+            command: "ossbatch status /var/log/ossbatch/nightly.json"
+        ),
+    ]
+}

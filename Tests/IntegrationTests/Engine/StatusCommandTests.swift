@@ -1,0 +1,185 @@
+import Foundation
+import LocalFiles
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// Issue 15 item 5, with the real binary: `ossbatch status` tells a running batch from one killed with -9,
+/// and shows succeeded, interrupted and aborted batches with what to do next, as a table and as JSON.
+@Suite(.serialized)
+struct StatusCommandTests {
+    /// A manifest named `name` uploading `src/` to `name/`, in parts the server answers slowly.
+    static func batch(_ h: EngineHarness, _ name: String) throws -> String {
+        try h.writeManifest(
+            "\(name).yaml",
+            upload: ["concurrency: 2", "files_in_flight: 1", "part_size: 128KiB", "multipart_threshold: 1MiB"],
+            prefix: "\(name)/"
+        )
+    }
+
+    static func partStored(_ h: EngineHarness, under prefix: String) -> Bool {
+        h.server.log.all.contains {
+            $0.operation == .uploadPart && $0.status == 200 && ($0.key?.hasPrefix(prefix) ?? false)
+        }
+    }
+
+    /// `ossbatch status --json`, parsed: the document and each batch by name.
+    static func statusJSON(
+        _ h: EngineHarness,
+        _ more: [String] = []
+    ) async throws -> (exit: Int32, document: [String: Any], batches: [String: [String: Any]]) {
+        let result = try await h.ossbatch(["status", "--json"] + more)
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            "\(result.stdout) \(result.stderr)"
+        )
+        let list = try #require(document["batches"] as? [[String: Any]])
+        var batches: [String: [String: Any]] = [:]
+        for batch in list { batches[batch["batch"] as? String ?? "?"] = batch }
+        return (result.exitCode, document, batches)
+    }
+
+    @Test func statusTellsRunningCrashedInterruptedAbortedAndSucceededBatchesApart() async throws {
+        let h = try await EngineHarness.start("status")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 1_500_000, seed: 3)
+        try h.writeFile("small.txt", size: 1000, seed: 4)
+        let state = StateDirectory(path: h.stateDir)
+        let progress = ["--progress-interval", "3600"]
+
+        // Succeeded.
+        #expect(try await h.ossbatch(["run", try Self.batch(h, "done")] + progress).exitCode == 0)
+
+        // Interrupted, and interrupted then aborted: parts answered slowly (12 parts of 1 s, 2 at a time, so that a
+        // loaded machine still signals before the end), SIGINT after the first.
+        for name in ["stopped", "gaveup"] {
+            h.server.faults.add(
+                FaultRule(
+                    operation: .uploadPart,
+                    keyContains: "\(name)/",
+                    count: nil,
+                    action: .delay(milliseconds: 1000)
+                )
+            )
+            let process = try h.start(["run", try Self.batch(h, name)] + progress)
+            #expect(await h.waitUntil { Self.partStored(h, under: "\(name)/") })
+            await h.interrupt(process)
+            #expect(await process.wait().exitCode == 130)
+        }
+        let gaveUp = try #require(state.reports(ofBatch: "gaveup").first)
+        let aborted = try await h.ossbatch(["abort", gaveUp])
+        #expect(aborted.exitCode == 0, "\(aborted.stderr)")
+
+        // Crashed: killed with -9 while it ran.
+        h.server.faults.add(
+            FaultRule(operation: .uploadPart, keyContains: "killed/", count: nil, action: .delay(milliseconds: 200))
+        )
+        let killed = try h.start(["run", try Self.batch(h, "killed")] + progress)
+        #expect(await h.waitUntil { Self.partStored(h, under: "killed/") })
+        killed.signal(SIGKILL)
+        _ = await killed.wait()
+
+        // Running: its parts hang (ten minutes) until the test kills it.
+        h.server.faults.add(
+            FaultRule(operation: .uploadPart, keyContains: "live/", count: nil, action: .delay(milliseconds: 600_000))
+        )
+        let live = try h.start(["run", try Self.batch(h, "live")] + progress)
+        defer { live.signal(SIGKILL) }
+        #expect(
+            await h.waitUntil {
+                state.reports(ofBatch: "live").first.map { ReportLock.holder(of: $0)?.pid == live.pid } ?? false
+            }
+        )
+
+        // The next start of the live batch is refused as busy; its new report (status fatal) is newer, but
+        // the batch's line stays the running one.
+        let overlapping = try await h.ossbatch(["run", try Self.batch(h, "live")] + progress)
+        #expect(overlapping.exitCode == 4, "\(overlapping.stderr)")
+        #expect(state.reports(ofBatch: "live").count == 2)
+
+        let (exit, document, batches) = try await Self.statusJSON(h)
+        #expect(exit == 1, "not every batch succeeded or runs")
+        #expect(document["exit_code"] as? Int == 1)
+        #expect(document["state_directory"] as? String == h.stateDir)
+        #expect(Set(batches.keys) == ["done", "stopped", "gaveup", "killed", "live"])
+        #expect(batches["done"]?["status"] as? String == "succeeded")
+        #expect(batches["done"]?["next"] == nil)
+        #expect((batches["done"]?["totals"] as? [String: Any])?["succeeded"] as? Int == 2)
+        #expect(batches["stopped"]?["status"] as? String == "interrupted")
+        let stoppedReport = try #require(state.reports(ofBatch: "stopped").first)
+        #expect(batches["stopped"]?["next"] as? String == "ossbatch resume \(stoppedReport)")
+        #expect(batches["gaveup"]?["status"] as? String == "aborted")
+        #expect(batches["gaveup"]?["next"] == nil)
+        #expect(batches["killed"]?["status"] as? String == "crashed")
+        #expect((batches["killed"]?["last_run"] as? [String: Any])?["pid"] as? Int == Int(killed.pid))
+        #expect((batches["killed"]?["next"] as? String)?.hasPrefix("ossbatch resume ") == true)
+        #expect(batches["live"]?["status"] as? String == "running")
+        #expect((batches["live"]?["holder"] as? [String: Any])?["pid"] as? Int == Int(live.pid))
+        #expect(batches["live"]?["next"] == nil)
+        #expect(batches["live"]?["last_run_at"] is String)
+        #expect(batches["live"]?["report"] as? String == state.reports(ofBatch: "live").last)
+
+        // The table: one line per batch, in name order.
+        let table = try await h.ossbatch(["status"])
+        #expect(table.exitCode == 1)
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("BATCH") == true)
+        let rows = Dictionary(lines.dropFirst().prefix(5).map { (String($0.prefix { $0 != " " }), $0) }) { a, _ in a }
+        #expect(rows["live"]?.contains("running (pid \(live.pid))") == true, "\(table.stdout)")
+        #expect(rows["killed"]?.contains("crashed (pid \(killed.pid))") == true, "\(table.stdout)")
+        #expect(
+            rows["stopped"]?.contains("interrupted") == true
+                && rows["stopped"]?.hasSuffix("ossbatch resume \(stoppedReport)") == true
+        )
+        #expect(rows["done"]?.contains("succeeded") == true && rows["done"]?.contains("2/2 done") == true)
+        #expect(rows["gaveup"]?.contains("aborted") == true)
+        #expect(table.stdout.contains("killed: its last run never ended: the process was killed"))
+
+        // One batch, by name and by report path; exit 0 for a batch that succeeded or runs.
+        #expect(try await h.ossbatch(["status", "done"]).exitCode == 0)
+        #expect(try await Self.statusJSON(h, ["live"]).exit == 0)
+        let byPath = try await h.ossbatch(["status", stoppedReport])
+        #expect(byPath.exitCode == 1 && byPath.stdout.contains("stopped ") && byPath.stdout.contains("interrupted"))
+        let unknown = try await h.ossbatch(["status", "nosuch"])
+        #expect(unknown.exitCode == 2 && unknown.stderr.contains("no batch named 'nosuch'"), "\(unknown.stderr)")
+
+        // Killed while it ran, the live batch is crashed now: the lock went with the process.
+        live.signal(SIGKILL)
+        _ = await live.wait()
+        let after = try await Self.statusJSON(h, ["live"])
+        #expect(after.batches["live"]?["status"] as? String == "crashed" && after.exit == 1)
+    }
+
+    @Test func anOlderUnfinishedReportOfABatchIsListedUnderItsNewestAndFailsTheCheck() async throws {
+        let h = try await EngineHarness.start("status-older")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 1_500_000, seed: 5)
+        let state = StateDirectory(path: h.stateDir)
+        let manifest = try Self.batch(h, "nightly")
+        h.server.faults.add(
+            FaultRule(operation: .uploadPart, keyContains: "nightly/", count: nil, action: .delay(milliseconds: 200))
+        )
+        let first = try h.start(["run", manifest, "--progress-interval", "3600"])
+        #expect(await h.waitUntil { Self.partStored(h, under: "nightly/") })
+        first.signal(SIGINT)
+        #expect(await first.wait().exitCode == 130)
+        let older = try #require(state.reports(ofBatch: "nightly").first)
+        h.server.faults.removeAll()
+        // The next night's run finishes (it continues the interrupted uploads it meets), but the older
+        // report still says interrupted until it is resumed.
+        let second = try await h.ossbatch(["run", manifest, "--progress-interval", "3600"])
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        let status = try await Self.statusJSON(h)
+        let nightly = try #require(status.batches["nightly"])
+        #expect(nightly["status"] as? String == "succeeded")
+        let listed = try #require(nightly["other_unfinished"] as? [[String: Any]])
+        #expect(listed.map { $0["report"] as? String } == [older])
+        #expect(listed.first?["status"] as? String == "interrupted")
+        #expect(status.exit == 1)
+        let table = try await h.ossbatch(["status"])
+        #expect(
+            table.stdout.contains("nightly: another report is interrupted: \(older); next: ossbatch resume \(older)")
+        )
+    }
+}
