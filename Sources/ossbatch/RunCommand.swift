@@ -33,6 +33,7 @@ struct RunCommand: AsyncParsableCommand {
     var report: String?
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var execution: ExecutionOptions
     @OptionGroup var metrics: MetricsOptions
 
@@ -43,19 +44,23 @@ struct RunCommand: AsyncParsableCommand {
             batch: Report.batchName(manifestPath: manifest),
             console: console
         )
-        let plan: Plan
+        let whole: Plan
         do {
-            plan = try target.plan(manifest, console: console, notes: !execution.quiet)
+            whole = try target.plan(manifest, console: console, notes: !execution.quiet)
         } catch {
             metrics?.finish(exit: .invalidInput, report: nil)
             throw error
         }
+        let shard = try sharding.resolve()
+        // A shard with no lines of a plan that has some is fine: N may exceed the files.
+        let plan = shard.map { whole.sharded($0) } ?? whole
         // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
-        let reportPath =
+        var reportPath =
             report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
             ?? RunCommand.defaultReportPath(for: plan)
+        if let shard { reportPath = shard.reportPath(for: reportPath) }
         let initial = Report(plan: plan, planID: plan.planID)
-        if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
+        if whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty {
             console.error("no_files", "the manifest selects no files (add allow_empty: true if that is fine)")
             metrics?.finish(exit: .jobsFailed, report: initial)
             throw ExitCode(ExitStatus.jobsFailed.rawValue)

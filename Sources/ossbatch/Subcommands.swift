@@ -7,5 +7,6 @@ enum Subcommands {
         RunCommand.self,
         ResumeCommand.self,
         AbortCommand.self,
+        ReportCommand.self,
     ]
 }
