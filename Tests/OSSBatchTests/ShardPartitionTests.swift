@@ -69,7 +69,8 @@ import Testing
             for (k, keys) in shards.enumerated() {
                 let part = plan.sharded(Shard(index: k, count: count)!)
                 #expect(part.jobs.map(\.key) + part.skipped.map(\.job.key) == keys, "the same partition twice")
-                #expect(part.shard == ShardInfo(shard: Shard(index: k, count: count)!, batchPlanID: plan.planID))
+                #expect(part.shard?.shard == Shard(index: k, count: count)!)
+                #expect(part.shard?.partitionID == plan.sharded(Shard(index: 0, count: count)!).shard?.partitionID)
                 #expect(part.upload.checkpointDir == "/cp/shard-\(k)-of-\(count)")
                 #expect(part.jobs.map(\.key) == part.jobs.map(\.key).sorted(), "a shard's jobs stay in key order")
             }

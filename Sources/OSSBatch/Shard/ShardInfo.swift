@@ -1,18 +1,19 @@
 /// What a sharded plan or report records about its shard (`shard` in formats.md): which one of how many,
-/// and the ID of the whole plan it was cut from, so `report merge` can tell shards of one batch from others.
+/// and the ID of the partition it was cut from, so `report merge` can tell shards of one batch from others.
 package struct ShardInfo: Sendable, Hashable, Codable {
     package var shard: Shard
-    /// The `plan_id` of the whole plan (every shard's jobs), the same in every shard.
-    package var batchPlanID: String
+    /// SHA-256 over every line's key and size of the whole plan (`Plan.sharded`), the same in every shard
+    /// of one batch.
+    package var partitionID: String
 
-    package init(shard: Shard, batchPlanID: String) {
+    package init(shard: Shard, partitionID: String) {
         self.shard = shard
-        self.batchPlanID = batchPlanID
+        self.partitionID = partitionID
     }
 
     private enum CodingKeys: String, CodingKey {
         case index, count
-        case batchPlanID = "plan_id"
+        case partitionID = "partition_id"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -27,13 +28,13 @@ package struct ShardInfo: Sendable, Hashable, Codable {
             )
         }
         self.shard = shard
-        batchPlanID = try c.decode(String.self, forKey: .batchPlanID)
+        partitionID = try c.decode(String.self, forKey: .partitionID)
     }
 
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(shard.index, forKey: .index)
         try c.encode(shard.count, forKey: .count)
-        try c.encode(batchPlanID, forKey: .batchPlanID)
+        try c.encode(partitionID, forKey: .partitionID)
     }
 }

@@ -29,9 +29,9 @@ package enum ShardMerge {
                 problems.append(
                     "\(path) is shard \(info.shard) of \(info.shard.count) shards, \(first.path) of \(count)"
                 )
-            } else if info.batchPlanID != first.info.batchPlanID {
+            } else if info.partitionID != first.info.partitionID {
                 problems.append(
-                    "\(path) is a shard of another plan (plan_id \(info.batchPlanID.prefix(12))…, \(first.path) \(first.info.batchPlanID.prefix(12))…): the files or the manifest changed between the shards' plans"
+                    "\(path) is a shard of another plan (partition_id \(info.partitionID.prefix(12))…, \(first.path) \(first.info.partitionID.prefix(12))…): the files or the manifest changed between the shards' plans"
                 )
             } else if report.manifest != first.report.manifest || report.target.bucket != first.report.target.bucket {
                 problems.append(
@@ -74,7 +74,7 @@ package enum ShardMerge {
         return merged(ordered.map(\.report), jobs: tagged.map(\.job))
     }
 
-    /// One report over every shard's jobs: the whole plan's ID, the earliest creation and latest update,
+    /// One report over every shard's jobs, its `plan_id` the shards' `partition_id`; the earliest creation and latest update,
     /// every run, and the status that says most about what is left.
     private static func merged(_ reports: [Report], jobs: [ReportJob]) -> Report {
         let first = reports[0]
@@ -85,7 +85,7 @@ package enum ShardMerge {
         }
         return Report(
             status: reports.map(\.status).max { rank($0) < rank($1) } ?? .succeeded,
-            planID: first.shard?.batchPlanID ?? first.planID,
+            planID: first.shard?.partitionID ?? first.planID,
             manifest: first.manifest,
             target: first.target,
             upload: upload,

@@ -81,7 +81,7 @@ import Testing
         let sources = try h.sources()
         #expect(whole.status == .succeeded)
         #expect(whole.shard == nil)
-        #expect(whole.planID == shards[0].shard?.batchPlanID)
+        #expect(whole.planID == shards[0].shard?.partitionID)
         #expect(whole.jobs.map(\.spec.key) == sources.map(\.key), "every key once, in key order")
         #expect(whole.jobs.allSatisfy { $0.outcome.status == .succeeded })
         #expect(whole.totals.jobs == sources.count && whole.totals.succeeded == sources.count)
@@ -97,7 +97,7 @@ import Testing
         // The plan of shard 1 names it, as its report does.
         let plan = try await h.ossbatch(["plan", manifest, "--shard", "1/4", "--json"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
-        #expect(plan.stdout.contains("\"shard\":{\"index\":1,\"count\":4,\"plan_id\":\"\(whole.planID)\"}"))
+        #expect(plan.stdout.contains("\"shard\":{\"index\":1,\"count\":4,\"partition_id\":\"\(whole.planID)\"}"))
         #expect(plan.stdout.contains("\"plan_id\":\"\(shards[1].planID)\""))
     }
 
@@ -145,7 +145,7 @@ import Testing
         #expect(n.stderr.contains("\(otherN) is shard 1/5 of 5 shards, \(paths[0]) of 4"), "\(n.stderr)")
 
         let otherPlan = try forged(2, "other-plan.json") {
-            $0.replacingOccurrences(of: "\"plan_id\":\"", with: "\"plan_id\":\"0000", options: .backwards)
+            $0.replacingOccurrences(of: "\"partition_id\":\"", with: "\"partition_id\":\"0000")
         }
         let plan = try await merge([paths[0], paths[1], otherPlan, paths[3]])
         #expect(plan.exitCode == 2)
