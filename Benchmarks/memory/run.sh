@@ -4,6 +4,7 @@
 # bytes per job in memory and on disk, and how long resume takes before it can do anything.
 # Usage: Benchmarks/memory/run.sh [FILES] [--no-build]      (default 1000000)
 # The tree is generated once under ${BENCH_DIR:-/tmp/ossbatch-memory-bench-FILES} and reused.
+# KEEP_REPORT=PATH keeps the finished report there (then time `ossbatch resume` of a copy of it alone).
 set -euo pipefail
 
 files=${1:-1000000}
@@ -64,6 +65,7 @@ report_bytes=$(stat -c %s "$work/report.json")
 # A finished report: resume has nothing to do, so its wall time is its start-up (read, fold, decide).
 measure resume "$bin/ossbatch" resume "$work/report.json" --quiet
 measure plan "$bin/ossbatch" plan "$work/bench.yaml"
+[[ -z "${KEEP_REPORT:-}" ]] || cp "$work/report.json" "$KEEP_REPORT"
 
 python3 - "$files" "$run_s" "$run_kib" "$resume_s" "$resume_kib" "$plan_s" "$plan_kib" "$report_bytes" <<'PY'
 import sys

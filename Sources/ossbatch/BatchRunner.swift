@@ -8,8 +8,9 @@ import OSSKit
 /// Runs a batch from a report to its end, the part `run` and `resume` share: credentials, the engine,
 /// signals, progress, the summary, the metrics file and the exit code.
 enum BatchRunner {
+    /// `report` is handed on to the engine, not kept (the engine's first outcome would copy every job).
     static func execute(
-        report: Report,
+        report: consuming Report,
         store: ReportStore,
         command: String,
         options: ExecutionOptions,
@@ -19,7 +20,7 @@ enum BatchRunner {
         let logger = console.logger(level: options.effectiveLogLevel)
         if !options.quiet { console.emit(banner(report: report, reportPath: store.path, command: command)) }
 
-        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
+        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: copy report))
         let credentials: any CredentialsProvider
         do {
             credentials = try await CredentialsResolver(
@@ -35,7 +36,7 @@ enum BatchRunner {
             }
         } catch {
             transport.shutdown()
-            var failed = report
+            var failed = copy report
             failed.status = .fatal
             failed.fatalError = JobError(code: "NoCredentials", message: error.message)
             try? store.write(failed)
@@ -57,7 +58,7 @@ enum BatchRunner {
         }
 
         let session = BatchSession(
-            report: report,
+            report: consume report,
             store: store,
             credentials: credentials,
             transport: transport,
@@ -77,7 +78,7 @@ enum BatchRunner {
         let interval = Duration.seconds(options.progressInterval)
         let progress = ProgressDisplay(progress: engine.progress, console: console, interval: interval)
         if !options.quiet { progress.start() }
-        metrics?.start(report: report, progress: engine.progress, interval: interval)
+        metrics?.start(report: engine.report, progress: engine.progress, interval: interval)
         let started = ContinuousClock.now
         let result = await engine.run(command: command)
         progress.stop()

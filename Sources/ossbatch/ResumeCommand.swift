@@ -32,16 +32,18 @@ struct ResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = execution.makeConsole()
-        let (store, opened) = try target.open(console: console)
-        var report = opened
+        let store: ReportStore
+        var report: Report
+        (store, report) = try target.open(console: console)
         if let mode = verify.flatMap(VerifyMode.init(rawValue:)) { report.upload.verify = mode }
+        let reporter = MetricsReporter(options: metrics, batch: report.batchName, console: console)
         let status = await BatchRunner.execute(
-            report: report,
+            report: consume report,
             store: store,
             command: "resume",
             options: execution,
             console: console,
-            metrics: MetricsReporter(options: metrics, batch: report.batchName, console: console)
+            metrics: reporter
         )
         throw ExitCode(status.rawValue)
     }

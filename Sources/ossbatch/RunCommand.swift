@@ -44,23 +44,28 @@ struct RunCommand: AsyncParsableCommand {
             batch: Report.batchName(manifestPath: manifest),
             console: console
         )
-        let whole: Plan
+        // The plan lives only until its report is made: the report holds every job, the plan would be a
+        // second copy of them for the whole run.
+        let (initial, reportPath, selectsNothing): (Report, String, Bool)
         do {
-            whole = try target.plan(manifest, console: console, notes: !execution.quiet)
+            let whole = try target.plan(manifest, console: console, notes: !execution.quiet)
+            let shard = try sharding.resolve()
+            // A shard with no lines of a plan that has some is fine: N may exceed the files.
+            let plan = shard.map { whole.sharded($0) } ?? whole
+            // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
+            let path =
+                report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
+                ?? RunCommand.defaultReportPath(for: plan)
+            (initial, reportPath, selectsNothing) = (
+                Report(plan: plan, planID: plan.planID),
+                shard.map { $0.reportPath(for: path) } ?? path,
+                whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty
+            )
         } catch {
             metrics?.finish(exit: .invalidInput, report: nil)
             throw error
         }
-        let shard = try sharding.resolve()
-        // A shard with no lines of a plan that has some is fine: N may exceed the files.
-        let plan = shard.map { whole.sharded($0) } ?? whole
-        // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
-        var reportPath =
-            report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
-            ?? RunCommand.defaultReportPath(for: plan)
-        if let shard { reportPath = shard.reportPath(for: reportPath) }
-        let initial = Report(plan: plan, planID: plan.planID)
-        if whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty {
+        if selectsNothing {
             console.error("no_files", "the manifest selects no files (add allow_empty: true if that is fine)")
             metrics?.finish(exit: .jobsFailed, report: initial)
             throw ExitCode(ExitStatus.jobsFailed.rawValue)
@@ -78,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
         let status = await BatchRunner.execute(
-            report: initial,
+            report: consume initial,
             store: store,
             command: "run",
             options: execution,

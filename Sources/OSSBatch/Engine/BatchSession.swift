@@ -9,7 +9,7 @@ package struct BatchSession: Sendable {
     package let engine: Engine
 
     package init(
-        report: Report,
+        report: consuming Report,
         store: ReportStore,
         credentials: any CredentialsProvider,
         transport: any HTTPTransport,
@@ -23,6 +23,6 @@ package struct BatchSession: Sendable {
             RequestScope.retrying(event)
         }
         client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
-        engine = Engine(report: report, store: store, client: client, logger: logger)
+        engine = Engine(report: consume report, store: store, client: client, logger: logger)
     }
 }

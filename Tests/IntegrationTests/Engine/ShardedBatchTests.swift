@@ -7,10 +7,10 @@ import Testing
 /// A batch split into 4 shards run as 4 `ossbatch` processes, each given its shard the way its job engine
 /// would (Kubernetes, Slurm, AWS Batch), one killed with -9 and resumed, then the reports merged.
 @Suite struct ShardedBatchTests {
-    /// 60 small files of various sizes and 3 multipart ones (2 MB, 128 KiB parts).
+    /// 60 small files of various sizes and 3 multipart ones (4 MB, 128 KiB parts).
     static func sources(_ h: EngineHarness) throws {
         for n in 0..<60 { try h.writeFile("d\(n % 5)/f\(n).bin", size: 1 + n * 1_777, seed: UInt64(n)) }
-        for n in 0..<3 { try h.writeFile("big/b\(n).bin", size: 2_000_000 + n, seed: UInt64(100 + n)) }
+        for n in 0..<3 { try h.writeFile("big/b\(n).bin", size: 4_000_000 + n, seed: UInt64(100 + n)) }
     }
 
     /// What each shard's engine sets: shard K of 4.
@@ -33,8 +33,9 @@ import Testing
             upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"]
         )
         let report = h.dir.url.appendingPathComponent("reports/nightly.json").path
-        // Slow parts, so that the shard with a multipart job is still uploading when it is killed.
-        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 100)))
+        // Slow parts (31 of them, 2 at a time: about 4 s), so that the shard with a multipart job is still
+        // uploading when it is killed, even when this test's task is slow to be scheduled.
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 250)))
         var processes: [RunningProcess] = []
         for (k, engine) in Self.engines.enumerated() {
             let shard = k == 3 ? "auto/4" : "auto"
