@@ -9,7 +9,7 @@ struct ReportMergeCommand: AsyncParsableCommand {
         abstract: "Merge the reports of every shard of a batch (run --shard K/N) into one report.",
         discussion: """
             Each report is read with its journal, so a shard killed mid-run still counts as far as it got. \
-            The merged report has every job once, in key order, the whole plan's plan_id and totals over all \
+            The merged report has every job once, in key order, the shards' partition_id as plan_id, totals over all \
             shards; it is written to --out (atomically, mode 0600) or to stdout. A report that is not a \
             shard's, a shard of another manifest, plan or number of shards, a shard given twice or missing, and \
             a key in two shards are each named on stderr, and nothing is written. Exits 0 when every job \
