@@ -43,6 +43,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                // `--shard`: the least-loaded shard first.
+                .product(name: "HeapModule", package: "swift-collections"),
                 // `--metrics-file`: the Prometheus text format for node_exporter's textfile collector.
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -16,3 +16,7 @@ python3 -c 'import oss2' 2>/dev/null || python3 -m pip install -q --disable-pip-
 # Python's Prometheus client: an independent parser of the `--metrics-file` output in the tests.
 python3 -c 'import prometheus_client' 2>/dev/null \
     || python3 -m pip install -q --disable-pip-version-check prometheus_client >/dev/null
+# kubernetes-validate (schemas bundled, works offline once installed): scripts/validate-deploy.sh checks
+# deploy/kubernetes/ against the Kubernetes API schema.
+command -v kubernetes-validate >/dev/null \
+    || python3 -m pip install -q --disable-pip-version-check kubernetes-validate >/dev/null

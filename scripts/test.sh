@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/lint.sh
+scripts/validate-deploy.sh
 # No test may reach the real ECS metadata service (the credential chain's last source): tests that need one
 # start a loopback fake and point OSSBATCH_ECS_METADATA_ENDPOINT at it.
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true

@@ -8,8 +8,9 @@ import OSSKit
 /// Runs a batch from a report to its end, the part `run` and `resume` share: credentials, the engine,
 /// signals, progress, the summary, the metrics file and the exit code.
 enum BatchRunner {
+    /// `report` is handed on to the engine, not kept (the engine's first outcome would copy every job).
     static func execute(
-        report: Report,
+        report: consuming Report,
         store: ReportStore,
         command: String,
         options: ExecutionOptions,
@@ -26,7 +27,7 @@ enum BatchRunner {
             refuse(report, store: store, command: command, problem: problem, console: console, metrics: metrics)
             return .fatal
         }
-        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: report))
+        let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: copy report))
         let credentials: any CredentialsProvider
         do {
             credentials = try await CredentialsResolver(
@@ -48,7 +49,7 @@ enum BatchRunner {
         }
 
         let session = BatchSession(
-            report: report,
+            report: consume report,
             store: store,
             credentials: credentials,
             transport: transport,
@@ -70,7 +71,7 @@ enum BatchRunner {
         let interval = Duration.seconds(options.progressInterval)
         let progress = ProgressDisplay(progress: engine.progress, console: console, interval: interval)
         if !options.quiet { progress.start() }
-        metrics?.start(report: report, progress: engine.progress, interval: interval)
+        metrics?.start(report: engine.report, progress: engine.progress, interval: interval)
         let started = ContinuousClock.now
         let result = await engine.run(command: command)
         progress.stop()

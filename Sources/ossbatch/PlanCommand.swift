@@ -27,11 +27,12 @@ struct PlanCommand: AsyncParsableCommand {
     var json = false
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var sharding: ShardOptions
 
     func run() async throws {
         let console = Console()
-        let plan = try target.plan(manifest, console: console)
-        if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
+        let whole = try target.plan(manifest, console: console)
+        if whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty {
             console.emit(
                 LogRecord(
                     level: .warning,
@@ -42,6 +43,7 @@ struct PlanCommand: AsyncParsableCommand {
                 )
             )
         }
+        let plan = try sharding.resolve().map { whole.sharded($0) } ?? whole
         if json {
             try PlanDocument(plan).write { Console.write($0) }
         } else {
@@ -49,7 +51,7 @@ struct PlanCommand: AsyncParsableCommand {
         }
         // Done: end the process with the plan still alive. Freeing 200,000 jobs one by one, only for the
         // memory to go back at exit anyway, was a twentieth of a large plan. (Output is unbuffered.)
-        withExtendedLifetime(plan) { Foundation.exit(ExitStatus.success.rawValue) }
+        withExtendedLifetime((whole, plan)) { Foundation.exit(ExitStatus.success.rawValue) }
     }
 }
 

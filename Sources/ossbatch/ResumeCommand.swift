@@ -60,6 +60,7 @@ struct ResumeCommand: AsyncParsableCommand {
             batchLock = try BatchLock.acquire(
                 manifest: report.manifest,
                 bucket: report.target.bucket,
+                shard: report.shard?.shard,
                 report: path,
                 command: "resume",
                 in: state
@@ -80,7 +81,7 @@ struct ResumeCommand: AsyncParsableCommand {
             )
         }
         let status = await BatchRunner.execute(
-            report: report,
+            report: consume report,
             store: store,
             command: "resume",
             options: execution,

@@ -44,6 +44,7 @@ struct RunCommand: AsyncParsableCommand {
     var keepReports: Int = 30
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var execution: ExecutionOptions
     @OptionGroup var metrics: MetricsOptions
 
@@ -59,9 +60,19 @@ struct RunCommand: AsyncParsableCommand {
             batch: Report.batchName(manifestPath: manifest),
             console: console
         )
-        let plan: Plan
+        // The plan lives only until its report is made: the report holds every job, the plan would be a
+        // second copy of them for the whole run.
+        var (initial, identity, selectsNothing): (Report, BatchIdentity, Bool)
         do {
-            plan = try target.plan(manifest, console: console, notes: !execution.quiet)
+            let whole = try target.plan(manifest, console: console, notes: !execution.quiet)
+            let shard = try sharding.resolve()
+            // A shard with no lines of a plan that has some is fine: N may exceed the files.
+            let plan = shard.map { whole.sharded($0) } ?? whole
+            (initial, identity, selectsNothing) = (
+                Report(plan: plan, planID: plan.planID),
+                BatchIdentity(plan),
+                whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty
+            )
         } catch {
             metrics?.finish(exit: .invalidInput, report: nil)
             throw error
@@ -69,16 +80,19 @@ struct RunCommand: AsyncParsableCommand {
         let defaultReport = report == nil
         let reportPath: String
         do {
-            // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`).
+            // `~` is `$HOME`, as in the manifest (NSString's expansion ignores `$HOME`). A shard's report is
+            // named for its shard, so that N shards given one --report never share a file.
             reportPath =
-                try report.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
-                ?? DefaultReports.newPath(batch: plan.batchName, in: state)
+                try report.map {
+                    let path = PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath)
+                    return initial.shard.map { $0.shard.reportPath(for: path) } ?? path
+                } ?? DefaultReports.newPath(batch: identity.directoryName, in: state)
             try ReportStore.prepareDirectory(for: reportPath)
         } catch {
             console.error(
                 "report_write_failed",
                 "cannot write the report: \(error)",
-                ["path": .string(report ?? state.reports(batch: plan.batchName))]
+                ["path": .string(report ?? state.reports(batch: identity.directoryName))]
             )
             metrics?.finish(exit: .fatal, report: nil)
             throw ExitCode(ExitStatus.fatal.rawValue)
@@ -86,7 +100,7 @@ struct RunCommand: AsyncParsableCommand {
         let reportLock = try StateLocking.lockReport(
             reportPath,
             command: "run",
-            manifest: plan.manifestPath,
+            manifest: identity.manifestPath,
             console: console
         )
         defer { reportLock.release() }
@@ -96,8 +110,7 @@ struct RunCommand: AsyncParsableCommand {
             metrics?.finish(exit: .invalidInput, report: nil)
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
-        var initial = Report(plan: plan, planID: plan.planID)
-        if plan.jobs.isEmpty && plan.skipped.isEmpty && !plan.allowEmpty {
+        if selectsNothing {
             console.error("no_files", "the manifest selects no files (add allow_empty: true if that is fine)")
             metrics?.finish(exit: .jobsFailed, report: initial)
             throw ExitCode(ExitStatus.jobsFailed.rawValue)
@@ -118,8 +131,9 @@ struct RunCommand: AsyncParsableCommand {
         let batchLock: StateLock
         do {
             batchLock = try BatchLock.acquire(
-                manifest: plan.manifestPath,
-                bucket: plan.target.bucket,
+                manifest: identity.manifestPath,
+                bucket: identity.bucket,
+                shard: initial.shard?.shard,
                 report: reportPath,
                 command: "run",
                 in: state
@@ -133,7 +147,7 @@ struct RunCommand: AsyncParsableCommand {
         defer { batchLock.release() }
         StateLocking.warnIfCrashed(batchLock, console: console)
         let status = await BatchRunner.execute(
-            report: initial,
+            report: consume initial,
             store: store,
             command: "run",
             options: execution,
@@ -141,8 +155,22 @@ struct RunCommand: AsyncParsableCommand {
             metrics: metrics,
             state: state
         )
-        if defaultReport { DefaultReports.prune(batch: plan.batchName, in: state, keep: keepReports) }
+        if defaultReport { DefaultReports.prune(batch: identity.directoryName, in: state, keep: keepReports) }
         throw ExitCode(status.rawValue)
+    }
+
+    /// What the rest of a run needs of its plan, so that the plan itself can go once its report is made.
+    private struct BatchIdentity {
+        var manifestPath: String
+        var bucket: String
+        /// The batch's directory in the state directory (`Plan.batchName`).
+        var directoryName: String
+
+        init(_ plan: Plan) {
+            manifestPath = plan.manifestPath
+            bucket = plan.target.bucket
+            directoryName = plan.batchName
+        }
     }
 }
 

@@ -9,5 +9,6 @@ enum Subcommands {
         AbortCommand.self,
         StatusCommand.self,
         UploadsCommand.self,
+        ReportCommand.self,
     ]
 }

@@ -247,7 +247,7 @@ import Testing
                 many more), warnings likewise. Exits 0 when the manifest is valid and 2 when it
                 is not.
 
-                USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>] [--set <path=value> ...]
+                USAGE: ossbatch plan <manifest> [--json] [--endpoint <url>] [--bucket <name>] [--region <region>] [--set <path=value> ...] [--shard <K/N>]
 
                 ARGUMENTS:
                   <manifest>              The manifest (YAML). Relative paths inside it are
@@ -262,6 +262,9 @@ import Testing
                   --region <region>       Use this region instead of target.region.
                   --set <path=value>      Replace a manifest value for this run (repeatable),
                                           e.g. upload.concurrency=4 or files[0].key_prefix=web/.
+                  --shard <K/N>           Plan or upload only shard K of N (K from 0), or
+                                          'auto'/'auto/N' to read K (and N) from a Kubernetes
+                                          Indexed Job, a Slurm array or an AWS Batch array job.
                   --version               Show the version.
                   -h, --help              Show help information.
 

@@ -9,7 +9,7 @@ package struct BatchSession: Sendable {
     package let engine: Engine
 
     package init(
-        report: Report,
+        report: consuming Report,
         store: ReportStore,
         credentials: any CredentialsProvider,
         transport: any HTTPTransport,
@@ -26,7 +26,7 @@ package struct BatchSession: Sendable {
         }
         client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
         engine = Engine(
-            report: report,
+            report: consume report,
             store: store,
             client: client,
             keyLocks: keyLocks,

@@ -23,9 +23,10 @@ package final class Engine: Sendable {
     private let keyLocks: KeyLocks
 
     /// `store` is the report's (its path names this batch in its checkpoints); `state` the state directory
-    /// whose key locks and other batches' checkpoints the engine respects.
+    /// whose key locks and other batches' checkpoints the engine respects. `report` is taken, not copied: a
+    /// caller that kept it would make the first outcome copy every job.
     package init(
-        report: Report,
+        report: consuming Report,
         store: ReportStore,
         client: OSSClient,
         keyLocks: KeyLocks,
@@ -35,7 +36,6 @@ package final class Engine: Sendable {
         self.store = store
         self.keyLocks = keyLocks
         transport = client.transport
-        self.state = Mutex(report)
         context = BatchContext(
             client: client,
             bucket: report.target.bucket,
@@ -45,7 +45,12 @@ package final class Engine: Sendable {
             logger: logger,
             progress: progress
         )
+        self.state = Mutex(report)
     }
+
+    /// The report as it stands (a copy: hold it only briefly while the engine runs, or the engine's next
+    /// outcome copies every job).
+    package var report: Report { state.withLock { $0 } }
 
     /// How long in-flight requests may finish after SIGINT/SIGTERM before they are cancelled.
     package static let stopGrace: Duration = .seconds(3)
@@ -77,30 +82,34 @@ package final class Engine: Sendable {
 
     /// Runs every job that is not yet succeeded or skipped. `command` names the invocation in the report.
     package func run(command: String) async -> RunResult {
-        let todo: [(index: Int, job: UploadJob)] = state.withLock { report in
+        // Positions only (4 bytes a job, not a copy of each job): each job is read from the report as it starts.
+        let (todo, anyMultipart): ([Int32], Bool) = state.withLock { report in
             report.status = .running
             report.fatalError = nil
             report.runs.append(Report.startingRun(command))
-            return report.jobs.enumerated().compactMap { i, entry in
-                entry.outcome.status == .succeeded || entry.outcome.status == .skipped ? nil : (i, entry.spec)
+            var todo: [Int32] = []
+            var anyMultipart = false
+            for i in report.jobs.indices
+            where report.jobs[i].outcome.status != .succeeded && report.jobs[i].outcome.status != .skipped {
+                todo.append(Int32(i))
+                if case .multipart = report.jobs[i].spec.method { anyMultipart = true }
             }
+            return (todo, anyMultipart)
         }
-        let initial = state.withLock { $0 }
-        progress.start(
-            jobs: initial.jobs.count,
-            bytes: initial.totals.bytes,
-            alreadyDoneJobs: initial.totals.succeeded + initial.totals.skipped,
-            alreadyDoneBytes: initial.totals.bytesDone
-        )
         var writeError: StateFileError?
-        do { try store.write(initial) } catch { writeError = error }
+        do {
+            // Released before the first outcome (see `report`).
+            let initial = state.withLock { $0 }
+            progress.start(
+                jobs: initial.jobs.count,
+                bytes: initial.totals.bytes,
+                alreadyDoneJobs: initial.totals.succeeded + initial.totals.skipped,
+                alreadyDoneBytes: initial.totals.bytesDone
+            )
+            do { try store.write(initial) } catch { writeError = error }
+        }
 
-        if writeError == nil,
-            todo.contains(where: {
-                if case .multipart = $0.job.method { return true }
-                return false
-            })
-        {
+        if writeError == nil, anyMultipart {
             do { try context.checkpoints.prepare() } catch {
                 context.requestStop(.fatal(JobError(code: "CheckpointError", message: error.description)))
             }
@@ -126,15 +135,17 @@ package final class Engine: Sendable {
         return finish(writeError: writeError)
     }
 
-    private func runJobs(_ todo: [(index: Int, job: UploadJob)]) async {
+    private func runJobs(_ todo: [Int32]) async {
         let runner = JobRunner(context: context)
         let smallSlots = AsyncSemaphore(permits: context.settings.concurrency)
         let multipartSlots = AsyncSemaphore(permits: context.settings.filesInFlight)
         // A discarding group frees each finished job at once; a plain task group would keep every child's
         // result until awaited, which grows with the batch (100,000 files → gigabytes).
         await withDiscardingTaskGroup { group in
-            for (index, job) in todo {
+            for position in todo {
                 if context.isStopping || Task.isCancelled { break }
+                let index = Int(position)
+                let job = state.withLock { $0.jobs[index].spec }
                 let slots: AsyncSemaphore
                 if case .multipart = job.method { slots = multipartSlots } else { slots = smallSlots }
                 do { try await slots.acquire() } catch { break }

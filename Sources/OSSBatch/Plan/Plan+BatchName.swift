@@ -1,8 +1,10 @@
 extension Plan {
-    /// The name of the batch's directory in the state directory (default reports and checkpoints): the batch
-    /// name (`name:`, else the manifest's file name without its extension), made safe as one directory name.
+    /// The name of the batch's directory in the state directory (default reports): the batch name (`name:`,
+    /// else the manifest's file name without its extension), made safe as one directory name; a shard's is
+    /// `NAME.shard-K-of-N`, so that `status` shows each shard and `--keep-reports` counts per shard.
     package var batchName: String {
-        Plan.directoryName(forBatch: name.isEmpty ? BatchName.derived(fromManifestPath: manifestPath) : name)
+        let base = Plan.directoryName(forBatch: name.isEmpty ? BatchName.derived(fromManifestPath: manifestPath) : name)
+        return shard.map { base + "." + $0.shard.nameTag } ?? base
     }
 
     /// `name` made safe as one directory name: letters, digits, `.`, `_` and `-` kept, anything else `_`, no

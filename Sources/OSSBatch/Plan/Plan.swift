@@ -25,6 +25,8 @@ package struct Plan: Sendable, Hashable {
     /// nothing) and what looks like a mistake but is allowed (a key prefix glued to the names after it, a
     /// literal `${`), in manifest order: `plan` and `run` print them.
     package var warnings: [Diagnostic]
+    /// Which shard of the whole plan this is (`--shard`), or `nil` for a whole plan.
+    package var shard: ShardInfo?
 
     package init(
         manifestPath: String,
@@ -37,7 +39,8 @@ package struct Plan: Sendable, Hashable {
         keyResolution: KeyResolution? = nil,
         skipped: [SkippedSource] = [],
         entries: [EntrySummary] = [],
-        warnings: [Diagnostic] = []
+        warnings: [Diagnostic] = [],
+        shard: ShardInfo? = nil
     ) {
         self.manifestPath = manifestPath
         self.target = target
@@ -50,6 +53,7 @@ package struct Plan: Sendable, Hashable {
         self.skipped = skipped
         self.entries = entries
         self.warnings = warnings
+        self.shard = shard
     }
 
     /// Every line of the plan in key order, as `plan --json` and a new report list them: the jobs to upload

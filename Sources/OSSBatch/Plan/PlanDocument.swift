@@ -22,6 +22,7 @@ package struct PlanDocument {
         var upload: UploadSettings
         var credentials: CredentialsSource?
         var allowEmpty: Bool
+        var shard: ShardInfo?
         var totals: Totals
         var directories: [DirectoryRecord]
         var options: [ObjectOptionsRecord]
@@ -31,7 +32,7 @@ package struct PlanDocument {
             case planID = "plan_id"
             case manifest, target, upload, credentials
             case allowEmpty = "allow_empty"
-            case totals, directories, options
+            case shard, totals, directories, options
         }
     }
 
@@ -69,6 +70,7 @@ package struct PlanDocument {
             upload: plan.upload,
             credentials: plan.credentials,
             allowEmpty: plan.allowEmpty,
+            shard: plan.shard,
             totals: Totals(totals: plan.totals),
             directories: tables.directories,
             options: tables.options.map(ObjectOptionsRecord.init)

@@ -32,7 +32,13 @@ package struct PlanSummary {
             lines.append("Keys (placeholders resolved for \(keys.time), time zone \(keys.timeZone))")
             lines += keys.fields.map { "  \($0.path): \($0.written) → \($0.resolved)" }
         }
-        lines.append("Totals")
+        if let shard = plan.shard?.shard {
+            lines.append(
+                "Totals (shard \(shard.index) of \(shard.count), numbered from 0; entries below are the whole plan's)"
+            )
+        } else {
+            lines.append("Totals")
+        }
         lines += totals.map { "  \(($0.0 + ":").padding(16))\($0.1)" }
         if !plan.entries.isEmpty {
             lines.append("Entries")

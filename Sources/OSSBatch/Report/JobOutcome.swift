@@ -1,28 +1,24 @@
 /// The result of one job in one run: one line of the journal, one entry's state in the report.
+///
+/// Kept small, since a report holds one per job (a batch of 1,000,000 files holds 1,000,000): what every
+/// finished job has is stored inline and compactly (the ETag of a PutObject and the CRC-64 as numbers, not
+/// text), what few jobs have (an upload id, a callback, a checkpoint, an error, warnings) in one shared box
+/// that is absent for most. The properties read and write as before.
 package struct JobOutcome: Sendable, Hashable {
     package var key: String
     package var status: JobStatus
     /// Why a `skipped` job was skipped; absent on other statuses (and on skipped lines written before
     /// reasons existed, which were all `if_exists: skip`).
     package var reason: SkipReason?
-    package var uploadID: String?
-    package var etag: String?
-    /// The object's CRC-64 (decimal string, as in `x-oss-hash-crc64ecma`).
-    package var crc64: String?
+    private var storedETag: CompactETag?
+    private var storedCRC64: CompactDecimal?
     /// HTTP requests sent for this job, retries included.
     package var attempts: Int
     /// Body bytes sent in this run (parts kept from an earlier run not included).
     package var bytesSent: Int64
-    /// Parts that an earlier run had uploaded and the server confirmed, so were not sent again.
-    package var partsReused: Int?
     /// How long the job took in this run.
     package var durationMilliseconds: Int64
-    package var callback: CallbackResult?
-    /// The checkpoint file that holds this job's multipart progress, while it exists.
-    package var checkpoint: String?
-    package var error: JobError?
-    /// Non-fatal things the user should know (checkpoint discarded, source changed since the plan, …).
-    package var warnings: [String]?
+    private var details: Details?
 
     package init(
         key: String,
@@ -43,16 +39,95 @@ package struct JobOutcome: Sendable, Hashable {
         self.key = key
         self.status = status
         self.reason = reason
-        self.uploadID = uploadID
-        self.etag = etag
-        self.crc64 = crc64
+        self.storedETag = etag.map(CompactETag.init)
+        self.storedCRC64 = crc64.map(CompactDecimal.init)
         self.attempts = attempts
         self.bytesSent = bytesSent
-        self.partsReused = partsReused
         self.durationMilliseconds = durationMilliseconds
-        self.callback = callback
-        self.checkpoint = checkpoint
-        self.error = error
-        self.warnings = warnings
+        let rare = Details.Fields(
+            uploadID: uploadID,
+            partsReused: partsReused,
+            callback: callback,
+            checkpoint: checkpoint,
+            error: error,
+            warnings: warnings
+        )
+        self.details = rare.isEmpty ? nil : Details(rare)
+    }
+
+    package var etag: String? {
+        get { storedETag?.text }
+        set { storedETag = newValue.map(CompactETag.init) }
+    }
+
+    /// The object's CRC-64 (decimal string, as in `x-oss-hash-crc64ecma`).
+    package var crc64: String? {
+        get { storedCRC64?.text }
+        set { storedCRC64 = newValue.map(CompactDecimal.init) }
+    }
+
+    package var uploadID: String? {
+        get { details?.fields.uploadID }
+        set { update { $0.uploadID = newValue } }
+    }
+
+    /// Parts that an earlier run had uploaded and the server confirmed, so were not sent again.
+    package var partsReused: Int? {
+        get { details?.fields.partsReused }
+        set { update { $0.partsReused = newValue } }
+    }
+
+    package var callback: CallbackResult? {
+        get { details?.fields.callback }
+        set { update { $0.callback = newValue } }
+    }
+
+    /// The checkpoint file that holds this job's multipart progress, while it exists.
+    package var checkpoint: String? {
+        get { details?.fields.checkpoint }
+        set { update { $0.checkpoint = newValue } }
+    }
+
+    package var error: JobError? {
+        get { details?.fields.error }
+        set { update { $0.error = newValue } }
+    }
+
+    /// Non-fatal things the user should know (checkpoint discarded, source changed since the plan, …).
+    package var warnings: [String]? {
+        get { details?.fields.warnings }
+        set { update { $0.warnings = newValue } }
+    }
+
+    /// Changes the rare fields in a box of this outcome's own (boxes are shared between copies), and drops
+    /// the box once they are all empty.
+    private mutating func update(_ change: (inout Details.Fields) -> Void) {
+        var fields = details?.fields ?? Details.Fields()
+        change(&fields)
+        details = fields.isEmpty ? nil : Details(fields)
+    }
+
+    /// The fields few jobs have, boxed: one reference in every outcome instead of ~200 bytes.
+    private final class Details: Sendable, Hashable {
+        struct Fields: Sendable, Hashable {
+            var uploadID: String?
+            var partsReused: Int?
+            var callback: CallbackResult?
+            var checkpoint: String?
+            var error: JobError?
+            var warnings: [String]?
+
+            var isEmpty: Bool {
+                uploadID == nil && partsReused == nil && callback == nil && checkpoint == nil && error == nil
+                    && warnings == nil
+            }
+        }
+
+        let fields: Fields
+
+        init(_ fields: Fields) { self.fields = fields }
+
+        static func == (a: Details, b: Details) -> Bool { a === b || a.fields == b.fields }
+        func hash(into hasher: inout Hasher) { hasher.combine(fields) }
     }
 }

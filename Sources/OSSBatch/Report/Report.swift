@@ -25,6 +25,8 @@ package struct Report: Sendable {
     package var upload: UploadSettings
     package var credentials: CredentialsSource?
     package var allowEmpty: Bool
+    /// The shard of a batch this report runs (`--shard`), or `nil` for a whole batch.
+    package var shard: ShardInfo?
     package var createdAt: String
     package var updatedAt: String
     package var totals: ReportTotals
@@ -43,6 +45,7 @@ package struct Report: Sendable {
         upload = plan.upload
         credentials = plan.credentials
         allowEmpty = plan.allowEmpty
+        shard = plan.shard
         createdAt = Timestamp.iso8601(now)
         updatedAt = createdAt
         totals = ReportTotals()
@@ -65,6 +68,7 @@ package struct Report: Sendable {
         upload: UploadSettings,
         credentials: CredentialsSource?,
         allowEmpty: Bool,
+        shard: ShardInfo? = nil,
         createdAt: String,
         updatedAt: String,
         fatalError: JobError?,
@@ -78,6 +82,7 @@ package struct Report: Sendable {
         self.upload = upload
         self.credentials = credentials
         self.allowEmpty = allowEmpty
+        self.shard = shard
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.totals = ReportTotals()
@@ -95,7 +100,8 @@ package struct Report: Sendable {
             upload: upload,
             credentials: credentials,
             allowEmpty: allowEmpty,
-            jobs: JobList(jobs.map(\.spec))
+            jobs: JobList(jobs.map(\.spec)),
+            shard: shard
         )
     }
 

@@ -8,16 +8,9 @@ import OSSProtocol
 enum ReportFile {
     /// Replaces the report at `path` atomically with `report`.
     static func write(_ report: Report, to path: String) throws(StateFileError) {
-        let (tables, references) = JobTables.build(report.jobs.lazy.map(\.spec))
-        let jobs = report.jobs
         try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
             do {
-                try JobLines.write(
-                    header: ReportHeader(report, tables: tables),
-                    count: jobs.count,
-                    record: { JobRecord(job: jobs[$0].spec, reference: references[$0], outcome: jobs[$0].outcome) },
-                    to: { try out.append($0) }
-                )
+                try encode(report) { try out.append($0) }
             } catch let error as StateFileError {
                 throw error
             } catch {
@@ -35,6 +28,18 @@ enum ReportFile {
             throw ReportLoadError(path: path, reason: error.reason)
         }
         guard file != nil else { throw ReportLoadError(path: path, reason: "no such report") }
+    }
+
+    /// Writes `report` as an `ossbatch-report/2` document, a piece at a time, to `output`.
+    static func encode(_ report: Report, to output: ([UInt8]) throws -> Void) throws {
+        let (tables, references) = JobTables.build(report.jobs.lazy.map(\.spec))
+        let jobs = report.jobs
+        try JobLines.write(
+            header: ReportHeader(report, tables: tables),
+            count: jobs.count,
+            record: { JobRecord(job: jobs[$0].spec, reference: references[$0], outcome: jobs[$0].outcome) },
+            to: output
+        )
     }
 
     /// The report at `path` (without its journal): a regular file (never through a symbolic link) of at most

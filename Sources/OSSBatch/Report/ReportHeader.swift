@@ -9,6 +9,7 @@ struct ReportHeader: Codable {
     var upload: UploadSettings
     var credentials: CredentialsSource?
     var allowEmpty: Bool
+    var shard: ShardInfo?
     var createdAt: String
     var updatedAt: String
     var totals: ReportTotals
@@ -22,6 +23,7 @@ struct ReportHeader: Codable {
         case planID = "plan_id"
         case manifest, target, upload, credentials
         case allowEmpty = "allow_empty"
+        case shard
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case totals
@@ -38,6 +40,7 @@ struct ReportHeader: Codable {
         upload = report.upload
         credentials = report.credentials
         allowEmpty = report.allowEmpty
+        shard = report.shard
         createdAt = report.createdAt
         updatedAt = report.updatedAt
         totals = report.totals
@@ -59,6 +62,7 @@ struct ReportHeader: Codable {
             upload: upload,
             credentials: credentials,
             allowEmpty: allowEmpty,
+            shard: shard,
             createdAt: createdAt,
             updatedAt: updatedAt,
             fatalError: fatalError,

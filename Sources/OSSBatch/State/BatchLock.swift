@@ -5,25 +5,29 @@ import Digests
 /// `ExitStatus.busy` before anything is sent. `run` and `resume` hold it; `abort` does not (it may give up an
 /// old report of a manifest whose next batch is running, and touches nothing that batch holds).
 package enum BatchLock {
-    /// `STATE/.locks/batch-HASH.lock`, HASH a digest of the manifest's path and the bucket.
-    package static func path(manifest: String, bucket: String, in state: StateDirectory) -> String {
-        let name = SHA256.hash(Array("\(manifest)\n\(bucket)".utf8)).hexString.prefix(32)
+    /// `STATE/.locks/batch-HASH.lock`, HASH a digest of the manifest's path, the bucket and the shard: the
+    /// shards of one batch are batches of their own, which may run side by side on one machine.
+    package static func path(manifest: String, bucket: String, shard: Shard? = nil, in state: StateDirectory) -> String
+    {
+        let identity = "\(manifest)\n\(bucket)" + (shard.map { "\n" + $0.nameTag } ?? "")
+        let name = SHA256.hash(Array(identity.utf8)).hexString.prefix(32)
         return state.locks + "/batch-\(name).lock"
     }
 
-    /// Takes the lock of the batch of `manifest` to `bucket` for this process.
+    /// Takes the lock of the batch (or shard `shard` of the batch) of `manifest` to `bucket` for this process.
     package static func acquire(
         manifest: String,
         bucket: String,
+        shard: Shard? = nil,
         report: String,
         command: String,
         in state: StateDirectory
     ) throws(LockError) -> StateLock {
         do { try StateDirectory.prepare(state.locks) } catch { throw .unusable(error) }
         return try StateLock.acquire(
-            path(manifest: manifest, bucket: bucket, in: state),
+            path(manifest: manifest, bucket: bucket, shard: shard, in: state),
             holder: .current(command: command, report: report, manifest: manifest),
-            what: "the batch of \(manifest) to bucket \(bucket)"
+            what: (shard.map { "\($0.nameTag) of " } ?? "") + "the batch of \(manifest) to bucket \(bucket)"
         )
     }
 }

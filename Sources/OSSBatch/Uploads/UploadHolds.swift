@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 
 /// The multipart uploads local batches hold, by upload id: what `ossbatch uploads --abort` must leave alone.
 /// Found from the checkpoints in every batch's checkpoint directory in the state directory, the checkpoint
@@ -21,8 +22,18 @@ package struct UploadHolds: Sendable {
         var directories = state.batchNames().map { state.checkpoints(batch: $0) }
         directories += liveBatchReports(in: state).compactMap { (try? ReportStore.load($0))?.upload.checkpointDir }
         directories += extra
+        // A shard's checkpoints are in `shard-K-of-N/` under its batch's directory (`Plan.sharded`).
+        directories += directories.flatMap(shardDirectories(in:))
         var seen: Set<String> = []
         return directories.filter { seen.insert($0).inserted }
+    }
+
+    /// The `shard-K-of-N` subdirectories of `directory`.
+    static func shardDirectories(in directory: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        return names.sorted().filter { name in
+            name.hasPrefix("shard-") && (try? FileStatus.lstat(directory + "/" + name))?.kind == .directory
+        }.map { directory + "/" + $0 }
     }
 
     /// What the checkpoints in `directories` hold.

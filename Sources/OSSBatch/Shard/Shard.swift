@@ -1,0 +1,20 @@
+/// One of `count` shards of a batch, `index` in `0..<count` (0-based, as Kubernetes and AWS Batch number
+/// their tasks). Every shard computes the same partition of the plan on its own (`ShardPartition`), so N
+/// processes on N machines upload a batch together without talking to each other.
+package struct Shard: Sendable, Hashable, CustomStringConvertible {
+    /// The most shards a batch may be split into.
+    package static let maximumCount = 100_000
+
+    package let index: Int
+    package let count: Int
+
+    /// `nil` unless `0 <= index < count <= maximumCount`.
+    package init?(index: Int, count: Int) {
+        guard count >= 1, count <= Self.maximumCount, index >= 0, index < count else { return nil }
+        self.index = index
+        self.count = count
+    }
+
+    /// `K/N`, as `--shard` takes it.
+    package var description: String { "\(index)/\(count)" }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import OSSBatch
+
+/// `ossbatch report merge REPORT...`: the N shard reports of one batch as one report.
+struct ReportMergeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge the reports of every shard of a batch (run --shard K/N) into one report.",
+        discussion: """
+            Each report is read with its journal, so a shard killed mid-run still counts as far as it got. \
+            The merged report has every job once, in key order, the shards' partition_id as plan_id, totals over all \
+            shards; it is written to --out (atomically, mode 0600) or to stdout. A report that is not a \
+            shard's, a shard of another manifest, plan or number of shards, a shard given twice or missing, and \
+            a key in two shards are each named on stderr, and nothing is written. Exits 0 when every job \
+            succeeded or was skipped, 1 when the merged batch has failed or unfinished jobs (resume their \
+            shards and merge again), 2 when the reports cannot be merged.
+            """
+    )
+
+    @Argument(
+        help: ArgumentHelp("The shards' reports (the journals beside them are read too).", valueName: "report"),
+        completion: .file(extensions: ["json"])
+    )
+    var reports: [String]
+
+    @Option(
+        name: [.customShort("o"), .customLong("out")],
+        help: ArgumentHelp("Write the merged report here instead of to stdout.", valueName: "path"),
+        completion: .file(extensions: ["json"])
+    )
+    var out: String?
+
+    @Option(
+        help: ArgumentHelp("text or json: json makes every stderr line one JSON object.", valueName: "format"),
+        completion: .list(OutputFormat.allCases.map(\.rawValue))
+    )
+    var logFormat: String = "text"
+
+    func validate() throws {
+        if reports.isEmpty { throw ValidationError("name the reports of every shard") }
+        guard OutputFormat(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format must be text or json")
+        }
+    }
+
+    func run() async throws {
+        let console = Console(format: OutputFormat(rawValue: logFormat) ?? .text)
+        var loaded: [(path: String, report: Report)] = []
+        var unreadable = false
+        for path in reports {
+            do {
+                loaded.append((path, try ReportStore.load(path)))
+            } catch {
+                console.error("report_unusable", "\(error)", ["report": .string(path)])
+                unreadable = true
+            }
+        }
+        if unreadable { throw ExitCode(ExitStatus.invalidInput.rawValue) }
+        let merged: Report
+        do {
+            merged = try ShardMerge.merge(loaded)
+        } catch {
+            for problem in error.problems { console.error("merge_refused", problem) }
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
+        do {
+            if let out {
+                try ReportStore.writeReport(
+                    merged,
+                    to: PathResolver.absolute(out, relativeTo: FileManager.default.currentDirectoryPath)
+                )
+            } else {
+                try ReportStore.encode(merged) { Console.write(Data($0)) }
+            }
+        } catch {
+            console.error("report_write_failed", "cannot write the merged report: \(error)")
+            throw ExitCode(ExitStatus.fatal.rawValue)
+        }
+        let t = merged.totals
+        let done = t.failed == 0 && t.pending == 0
+        throw ExitCode(done ? ExitStatus.success.rawValue : ExitStatus.jobsFailed.rawValue)
+    }
+}

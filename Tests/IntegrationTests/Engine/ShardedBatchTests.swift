@@ -1,0 +1,243 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// A batch split into 4 shards run as 4 `ossbatch` processes, each given its shard the way its job engine
+/// would (Kubernetes, Slurm, AWS Batch), one killed with -9 and resumed, then the reports merged.
+@Suite struct ShardedBatchTests {
+    /// 60 small files of various sizes and 3 multipart ones (4 MB, 128 KiB parts).
+    static func sources(_ h: EngineHarness) throws {
+        for n in 0..<60 { try h.writeFile("d\(n % 5)/f\(n).bin", size: 1 + n * 1_777, seed: UInt64(n)) }
+        for n in 0..<3 { try h.writeFile("big/b\(n).bin", size: 4_000_000 + n, seed: UInt64(100 + n)) }
+    }
+
+    /// What each shard's engine sets: shard K of 4.
+    static let engines: [[String: String?]] = [
+        ["JOB_COMPLETION_INDEX": "0", "OSSBATCH_SHARD_COUNT": "4"],  // Kubernetes Indexed Job
+        ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "4"],  // --array=1-4
+        ["AWS_BATCH_JOB_ARRAY_INDEX": "2", "AWS_BATCH_JOB_ARRAY_SIZE": "4"],  // AWS Batch array job
+        ["JOB_COMPLETION_INDEX": "3"],  // Kubernetes, N on the command line (auto/4)
+    ]
+
+    func reportPath(_ h: EngineHarness, _ k: Int) -> String {
+        h.dir.url.appendingPathComponent("reports/nightly.shard-\(k)-of-4.json").path
+    }
+
+    @Test func fourShardsOneKilledAndResumedMergeIntoEveryObjectOnceAndExact() async throws {
+        let h = try await EngineHarness.start("shards")
+        defer { Task { await h.stop() } }
+        try Self.sources(h)
+        let manifest = try h.writeManifest(
+            upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"]
+        )
+        let report = h.dir.url.appendingPathComponent("reports/nightly.json").path
+        // The biggest file goes to shard 0 (heaviest first, to the lowest index). Its first 3 parts go up,
+        // the next ones are held for a minute: shard 0 is still uploading, its upload checkpointed, whenever
+        // this test gets to look (a loaded machine may not run it for seconds).
+        h.server.faults.add(
+            FaultRule(
+                operation: .uploadPart,
+                keyContains: "b2.bin",
+                skip: 3,
+                count: nil,
+                action: .delay(milliseconds: 60_000)
+            )
+        )
+        var processes: [RunningProcess] = []
+        for (k, engine) in Self.engines.enumerated() {
+            let shard = k == 3 ? "auto/4" : "auto"
+            processes.append(
+                try h.start(
+                    ["run", manifest, "--shard", shard, "--report", report, "--progress-interval", "3600"],
+                    environment: engine
+                )
+            )
+        }
+        // Kill shard 0 once its upload of it is checkpointed (the parts the server holds are found by
+        // ListParts on resume, written to the checkpoint or not).
+        let checkpoints0 = h.checkpointDir + "/shard-0-of-4"
+        let deadline = ContinuousClock.now + .seconds(50)
+        while ContinuousClock.now < deadline && CheckpointStore(directory: checkpoints0).all().isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(!CheckpointStore(directory: checkpoints0).all().isEmpty, "shard 0 should checkpoint its upload")
+        processes[0].signal(SIGKILL)
+        let killed = await processes[0].wait()
+        #expect(killed.signaled)
+        h.server.faults.removeAll()
+        for k in 1..<4 {
+            let result = await processes[k].wait()
+            #expect(result.exitCode == 0, "shard \(k): \(result.stderr)")
+        }
+        for k in 0..<4 { #expect(FileManager.default.fileExists(atPath: reportPath(h, k)), "shard \(k)'s report") }
+
+        // Merging now names what is unfinished: the killed shard is still `running`.
+        let early = try await h.ossbatch(["report", "merge"] + (0..<4).map { reportPath(h, $0) })
+        #expect(early.exitCode == 1, "\(early.stderr)")
+        #expect(early.stdout.hasPrefix("{\"format\":\"ossbatch-report/2\",\"status\":\"running\""))
+
+        let resumed = try await h.ossbatch(["resume", reportPath(h, 0), "--progress-interval", "3600"])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+
+        let merged = h.dir.url.appendingPathComponent("reports/merged.json").path
+        let merge = try await h.ossbatch(
+            ["report", "merge", "-o", merged] + (0..<4).reversed().map { reportPath(h, $0) }
+        )
+        #expect(merge.exitCode == 0, "\(merge.stderr)")
+        let whole = try ReportStore.load(merged)
+        let shards = try (0..<4).map { try ReportStore.load(reportPath(h, $0)) }
+        let sources = try h.sources()
+        #expect(whole.status == .succeeded)
+        #expect(whole.shard == nil)
+        #expect(whole.planID == shards[0].shard?.partitionID)
+        #expect(whole.jobs.map(\.spec.key) == sources.map(\.key), "every key once, in key order")
+        #expect(whole.jobs.allSatisfy { $0.outcome.status == .succeeded })
+        #expect(whole.totals.jobs == sources.count && whole.totals.succeeded == sources.count)
+        #expect(whole.totals.bytes == shards.reduce(0) { $0 + $1.totals.bytes })
+        #expect(whole.upload.checkpointDir == h.checkpointDir)
+        #expect(shards.allSatisfy { !$0.jobs.isEmpty }, "every shard had work")
+        // One object per key, nothing else in the bucket, every one byte-exact.
+        let listed = try await h.makeClient().listObjectsV2(bucket: h.bucket, prefix: "")
+        #expect(listed.map(\.key).sorted() == sources.map(\.key))
+        try h.expectAllStoredExactly()
+        h.expectNoSecrets(in: [merge.stdout, merge.stderr, try String(contentsOfFile: merged, encoding: .utf8)])
+
+        // The plan of shard 1 names it, as its report does.
+        let plan = try await h.ossbatch(["plan", manifest, "--shard", "1/4", "--json"])
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("\"shard\":{\"index\":1,\"count\":4,\"partition_id\":\"\(whole.planID)\"}"))
+        #expect(plan.stdout.contains("\"plan_id\":\"\(shards[1].planID)\""))
+    }
+
+    @Test func reportsThatAreNotOneBatchsShardsAreNamedAndNothingIsWritten() async throws {
+        let h = try await EngineHarness.start("shard-merge")
+        defer { Task { await h.stop() } }
+        try Self.sources(h)
+        let manifest = try h.writeManifest()
+        let report = h.dir.url.appendingPathComponent("reports/nightly.json").path
+        for k in 0..<4 {
+            let run = try await h.ossbatch(
+                ["run", manifest, "--shard", "\(k)/4", "--report", report, "--progress-interval", "3600"]
+            )
+            #expect(run.exitCode == 0, "\(run.stderr)")
+        }
+        let paths = (0..<4).map { reportPath(h, $0) }
+        let out = h.dir.url.appendingPathComponent("merged.json").path
+        func merge(_ reports: [String]) async throws -> ProcessResult {
+            try await h.ossbatch(["report", "merge", "-o", out] + reports)
+        }
+        /// A copy of shard `k`'s report with its first line edited.
+        func forged(_ k: Int, _ name: String, _ edit: (String) -> String) throws -> String {
+            let text = try String(contentsOfFile: paths[k], encoding: .utf8)
+            let newline = text.firstIndex(of: "\n")!
+            let path = h.dir.url.appendingPathComponent(name).path
+            try (edit(String(text[..<newline])) + text[newline...]).write(
+                toFile: path,
+                atomically: true,
+                encoding: .utf8
+            )
+            return path
+        }
+
+        let missing = try await merge(Array(paths.prefix(3)))
+        #expect(missing.exitCode == 2)
+        #expect(missing.stderr.contains("missing: shard 3/4 of 4"), "\(missing.stderr)")
+
+        let twice = try await merge(paths + [paths[2]])
+        #expect(twice.exitCode == 2)
+        #expect(twice.stderr.contains("\(paths[2]) and \(paths[2]) are both shard 2/4"), "\(twice.stderr)")
+
+        let otherN = try forged(1, "other-n.json") { $0.replacingOccurrences(of: "\"count\":4,", with: "\"count\":5,") }
+        let n = try await merge([paths[0], otherN, paths[2], paths[3]])
+        #expect(n.exitCode == 2)
+        #expect(n.stderr.contains("\(otherN) is shard 1/5 of 5 shards, \(paths[0]) of 4"), "\(n.stderr)")
+
+        let otherPlan = try forged(2, "other-plan.json") {
+            $0.replacingOccurrences(of: "\"partition_id\":\"", with: "\"partition_id\":\"0000")
+        }
+        let plan = try await merge([paths[0], paths[1], otherPlan, paths[3]])
+        #expect(plan.exitCode == 2)
+        #expect(plan.stderr.contains("\(otherPlan) is a shard of another plan"), "\(plan.stderr)")
+
+        // Shard 0's jobs claimed as shard 1's: every key of shard 0 is in two shards.
+        let copied = try forged(0, "copied.json") {
+            $0.replacingOccurrences(of: "\"shard\":{\"index\":0,", with: "\"shard\":{\"index\":1,")
+        }
+        let twoShards = try await merge([paths[0], copied, paths[2], paths[3]])
+        #expect(twoShards.exitCode == 2)
+        let firstKey = try ReportStore.load(paths[0]).jobs[0].spec.key
+        #expect(
+            twoShards.stderr.contains("the key '\(firstKey)' is in shard 0/4 (\(paths[0])) and shard 1/4 (\(copied))")
+        )
+
+        let unsharded = try await h.ossbatch(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(unsharded.exitCode == 0, "\(unsharded.stderr)")
+        let whole = try await merge(paths + [h.reportPath])
+        #expect(whole.exitCode == 2)
+        #expect(whole.stderr.contains("\(h.reportPath) is not a shard's report"))
+        #expect(!FileManager.default.fileExists(atPath: out), "nothing is written when the merge is refused")
+
+        let good = try await merge(paths)
+        #expect(good.exitCode == 0, "\(good.stderr)")
+        #expect(try ReportStore.load(out).jobs.count == (try h.sources()).count)
+    }
+
+    /// Each shard is a batch of its own on the machine: two shards of one batch run side by side, the same
+    /// shard twice does not (exit 4); default reports go to `STATE/BATCH.shard-K-of-N/reports/`, `status`
+    /// shows each shard, and `uploads --abort` leaves an interrupted shard's upload (checkpointed in
+    /// `checkpoint_dir/shard-K-of-N/`) to its `resume`.
+    @Test func eachShardIsABatchOfItsOwnForLocksDefaultReportsStatusAndStrayUploads() async throws {
+        let h = try await EngineHarness.start("shard-state")
+        defer { Task { await h.stop() } }
+        // Shard 0 of 2 gets the big file (heaviest first, to the lowest index), shard 1 the small one.
+        try h.writeFile("big.bin", size: 2_000_000, seed: 1)
+        try h.writeFile("small.txt", size: 100, seed: 2)
+        let manifest = try h.writeManifest(
+            "nightly.yaml",
+            upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"]
+        )
+        h.server.faults.add(FaultRule(operation: .uploadPart, skip: 2, count: nil, action: .hold(gate: "parts")))
+        let progress = ["--progress-interval", "3600"]
+        let first = try h.start(["run", manifest, "--shard", "0/2"] + progress)
+        #expect(
+            await h.waitUntil(.seconds(60)) {
+                !CheckpointStore(directory: h.checkpointDir + "/shard-0-of-2").all().isEmpty
+            }
+        )
+
+        let again = try await h.ossbatch(["run", manifest, "--shard", "0/2"] + progress)
+        #expect(again.exitCode == 4, "\(again.stderr)")
+        #expect(again.stderr.contains("shard-0-of-2 of the batch of \(manifest)"), "\(again.stderr)")
+        let other = try await h.ossbatch(["run", manifest, "--shard", "1/2"] + progress)
+        #expect(other.exitCode == 0, "\(other.stderr)")
+
+        await h.interrupt(first)
+        #expect(await first.wait().exitCode == 130)
+        h.server.faults.open(gate: "parts")
+        let open = try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "")
+        #expect(open.count == 1)
+
+        let sweep = try await h.ossbatch(["uploads", manifest, "--abort"])
+        #expect(sweep.exitCode == 0, "\(sweep.stderr)")
+        #expect(
+            try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").map(\.uploadID)
+                == open.map(\.uploadID),
+            "the interrupted shard's upload is left to its resume"
+        )
+
+        let state = StateDirectory(path: h.stateDir)
+        let (_, _, batches) = try await StatusCommandTests.statusJSON(h)
+        #expect(batches["nightly.shard-0-of-2"]?["status"] as? String == "interrupted")
+        #expect(batches["nightly.shard-1-of-2"]?["status"] as? String == "succeeded")
+        let report0 = try #require(state.reports(ofBatch: "nightly.shard-0-of-2").first)
+        #expect(report0.hasPrefix(h.stateDir + "/nightly.shard-0-of-2/reports/ossbatch-report-"))
+        #expect(state.reports(ofBatch: "nightly").isEmpty)
+
+        let resumed = try await h.ossbatch(["resume", report0] + progress)
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
+    }
+}

@@ -1,0 +1,67 @@
+import Testing
+
+@testable import OSSBatch
+
+@Suite struct JobOutcomeStorageTests {
+    @Test(arguments: [
+        "\"9DD4E461268C8034F5C8564E155C67A6\"", "\"00000000000000000000000000000000\"",
+        "\"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\"", "\"9dd4e461268c8034f5c8564e155c67a6\"",
+        "\"9DD4E461268C8034F5C8564E155C67A6-3\"", "9DD4E461268C8034F5C8564E155C67A6", "", "\"\"", "\"é\"",
+    ])
+    func anETagReadsBackAsExactlyItsText(text: String) {
+        #expect(CompactETag(text).text == text)
+        var outcome = JobOutcome(key: "k", status: .succeeded, etag: text)
+        #expect(outcome.etag == text)
+        outcome.etag = nil
+        #expect(outcome.etag == nil)
+    }
+
+    @Test func onlyAnUpperCaseMD5ETagIsStoredAsNumbers() {
+        #expect(
+            CompactETag("\"9DD4E461268C8034F5C8564E155C67A6\"") == .md5(0x9DD4_E461_268C_8034, 0xF5C8_564E_155C_67A6)
+        )
+        #expect(CompactETag("\"9dd4e461268c8034f5c8564e155c67a6\"") == .text("\"9dd4e461268c8034f5c8564e155c67a6\""))
+    }
+
+    @Test(arguments: [
+        "0", "727031140999736901", "18446744073709551615", "18446744073709551616", "007", "-1", "+5", "x", "",
+    ])
+    func aCRC64ReadsBackAsExactlyItsText(text: String) {
+        #expect(CompactDecimal(text).text == text)
+        #expect(JobOutcome(key: "k", status: .succeeded, crc64: text).crc64 == text)
+    }
+
+    @Test func anOutcomeIsSmallInline() {
+        // One per job in memory: 1,000,000 of them in a large batch (the layout before was 240 bytes).
+        print(
+            "JobOutcome: \(MemoryLayout<JobOutcome>.stride) bytes, UploadJob: \(MemoryLayout<UploadJob>.stride) bytes"
+        )
+        #expect(MemoryLayout<JobOutcome>.stride <= 112)
+    }
+
+    @Test func rareFieldsReadAndWriteAsStoredFieldsDid() {
+        var outcome = JobOutcome(key: "k", status: .pending)
+        let plain = outcome
+        outcome.uploadID = "u1"
+        outcome.partsReused = 3
+        outcome.checkpoint = "/cp/x.json"
+        outcome.error = JobError(code: "InvalidArgument", message: "no", httpStatus: 400)
+        outcome.warnings = ["w"]
+        outcome.callback = CallbackResult(status: 200, body: "ok")
+        let copy = outcome
+        outcome.uploadID = "u2"
+        #expect(copy.uploadID == "u1", "a copy keeps its own values")
+        #expect(outcome.uploadID == "u2" && outcome.partsReused == 3 && outcome.checkpoint == "/cp/x.json")
+        #expect(outcome.error?.code == "InvalidArgument" && outcome.warnings == ["w"] && outcome.callback?.body == "ok")
+        #expect(outcome != copy && outcome.hashValue != copy.hashValue)
+        for clear in [\JobOutcome.uploadID, \.checkpoint] as [WritableKeyPath<JobOutcome, String?>] {
+            outcome[keyPath: clear] = nil
+        }
+        outcome.partsReused = nil
+        outcome.error = nil
+        outcome.warnings = nil
+        outcome.callback = nil
+        #expect(outcome == plain, "emptied, it equals an outcome that never had them")
+        #expect(outcome.hashValue == plain.hashValue)
+    }
+}
