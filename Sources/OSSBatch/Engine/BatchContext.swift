@@ -12,6 +12,8 @@ final class BatchContext: Sendable {
     let checkpoints: CheckpointStore
     let logger: Logger
     let progress: BatchProgress
+    /// The upload index, when `upload.unchanged` keeps one (copy sources, `if_exists: skip` without a read).
+    let index: UploadIndex?
     /// Parts of one file in flight at once (see `partsInFlight(settings:)`).
     let partsPerFile: Int
     /// At most `concurrency` requests in flight over the whole batch.
@@ -43,8 +45,16 @@ final class BatchContext: Sendable {
         }
     }
 
-    init(client: OSSClient, bucket: String, settings: UploadSettings, logger: Logger, progress: BatchProgress) {
+    init(
+        client: OSSClient,
+        bucket: String,
+        settings: UploadSettings,
+        logger: Logger,
+        progress: BatchProgress,
+        index: UploadIndex? = nil
+    ) {
         self.client = client
+        self.index = index
         self.bucket = bucket
         self.settings = settings
         checkpoints = CheckpointStore(directory: settings.checkpointDir)

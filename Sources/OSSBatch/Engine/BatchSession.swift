@@ -23,6 +23,29 @@ package struct BatchSession: Sendable {
             RequestScope.retrying(event)
         }
         client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
-        engine = Engine(report: report, store: store, client: client, logger: logger)
+        engine = Engine(
+            report: report,
+            store: store,
+            client: client,
+            logger: logger,
+            index: report.upload.unchanged == .upload ? nil : BatchSession.openIndex(for: report.target, logger: logger)
+        )
+    }
+
+    /// The target's upload index; problems are warnings (it is a cache): without it, files are uploaded.
+    static func openIndex(for target: Target, logger: Logger) -> UploadIndex? {
+        let path = UploadIndex.path(endpoint: target.endpoint, bucket: target.bucket)
+        var warnings: [String] = []
+        defer {
+            for warning in warnings {
+                logger.warning("\(warning)", metadata: .event("index_rebuilt", ["path": .string(path)]))
+            }
+        }
+        do {
+            return try UploadIndex.open(at: path, warnings: &warnings)
+        } catch {
+            warnings.append("cannot use the upload index: \(error); uploading without it")
+            return nil
+        }
     }
 }

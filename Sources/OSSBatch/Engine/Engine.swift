@@ -19,9 +19,12 @@ package final class Engine: Sendable {
     private let state: Mutex<Report>
     /// Whether `stop` has been called before (a second call stops at once).
     private let stopRequested = Mutex(false)
+    /// Records confirmed objects in the upload index (`upload.unchanged: skip | copy`).
+    private let indexWriter: IndexWriter?
 
-    package init(report: Report, store: ReportStore, client: OSSClient, logger: Logger) {
+    package init(report: Report, store: ReportStore, client: OSSClient, logger: Logger, index: UploadIndex? = nil) {
         self.store = store
+        indexWriter = index.map { IndexWriter(index: $0, report: store.path, logger: logger) }
         transport = client.transport
         state = Mutex(report)
         context = BatchContext(
@@ -29,7 +32,8 @@ package final class Engine: Sendable {
             bucket: report.target.bucket,
             settings: report.upload,
             logger: logger,
-            progress: progress
+            progress: progress,
+            index: index
         )
     }
 
@@ -75,6 +79,13 @@ package final class Engine: Sendable {
             }
         }
         let initial = state.withLock { $0 }
+        // A resumed report: what its earlier runs confirmed goes into the index now (a kill -9 may have come
+        // between the journal line and the index's next flush).
+        if let indexWriter {
+            indexWriter.restore(
+                initial.jobs.compactMap { $0.outcome.ctimeNanoseconds == nil ? nil : ($0.spec, $0.outcome) }
+            )
+        }
         progress.start(
             jobs: initial.jobs.count,
             bytes: initial.totals.bytes,
@@ -104,11 +115,13 @@ package final class Engine: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
                     try? store.syncJournal()
+                    indexWriter?.flush()
                     progress.setBytesSent(transport.bodyBytesSent)
                 }
             }
             await task.value
             flusher.cancel()
+            indexWriter?.flush()
             progress.setBytesSent(transport.bodyBytesSent)
         }
 
@@ -181,6 +194,7 @@ package final class Engine: Sendable {
         }
         do {
             try store.record(outcome, spec: ran == planned ? nil : ran)
+            indexWriter?.add(ran, outcome)
         } catch {
             // Without the journal a crash could lose what happened; stop rather than go on unrecorded.
             context.logger.error(

@@ -23,6 +23,12 @@ package struct JobOutcome: Sendable, Hashable {
     package var error: JobError?
     /// Non-fatal things the user should know (checkpoint discarded, source changed since the plan, …).
     package var warnings: [String]?
+    /// The source's status-change time (ns) read before its bytes were, on a `succeeded` job of a batch that
+    /// keeps the upload index: with the job's identity it is the index entry, so a resumed report can
+    /// write entries its killed run journaled but did not index yet.
+    package var ctimeNanoseconds: Int64?
+    /// The key the object was copied from server-side (`upload.unchanged: copy`) instead of uploaded.
+    package var copiedFrom: String?
 
     package init(
         key: String,
@@ -38,7 +44,9 @@ package struct JobOutcome: Sendable, Hashable {
         callback: CallbackResult? = nil,
         checkpoint: String? = nil,
         error: JobError? = nil,
-        warnings: [String]? = nil
+        warnings: [String]? = nil,
+        ctimeNanoseconds: Int64? = nil,
+        copiedFrom: String? = nil
     ) {
         self.key = key
         self.status = status
@@ -54,5 +62,7 @@ package struct JobOutcome: Sendable, Hashable {
         self.checkpoint = checkpoint
         self.error = error
         self.warnings = warnings
+        self.ctimeNanoseconds = ctimeNanoseconds
+        self.copiedFrom = copiedFrom
     }
 }

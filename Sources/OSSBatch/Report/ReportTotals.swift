@@ -8,9 +8,14 @@ package struct ReportTotals: Sendable, Codable, Hashable {
     package var bytes: Int64 = 0
     /// Bytes of jobs that succeeded or were skipped.
     package var bytesDone: Int64 = 0
+    /// Of `skipped`: jobs the upload index vouched for (reason `unchanged`); absent when none.
+    package var unchanged: Int?
+    /// Of `succeeded`: objects made by a server-side copy (`copied_from`); absent when none.
+    package var copied: Int?
 
     private enum CodingKeys: String, CodingKey {
         case jobs, succeeded, skipped, failed, pending, bytes
         case bytesDone = "bytes_done"
+        case unchanged, copied
     }
 }

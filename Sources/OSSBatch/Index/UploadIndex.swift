@@ -1,0 +1,247 @@
+import Digests
+import Foundation
+import SQLite
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The upload index: one SQLite database per target (endpoint + bucket) in the state directory, one row per
+/// object ossbatch confirmed (`IndexEntry`). WAL mode, `synchronous=NORMAL`: a commit survives kill -9 (it
+/// is in the OS's cache), a power cut may lose the last ones, which only makes the next run upload them
+/// again. It is a cache: a missing, unreadable or corrupt index is a warning and is rebuilt empty.
+package final class UploadIndex: Sendable {
+    /// Bumped when the table changes; an index of another version is rebuilt.
+    static let schemaVersion = 1
+    package let path: String
+    private let database: Mutex<Connection>
+
+    /// The connection and its prepared statements, used under the mutex only.
+    private final class Connection {
+        let db: SQLiteDatabase
+        var reportIDs: [String: Int64] = [:]
+        lazy var upsert = try? db.prepare(UploadIndex.insertSQL(onConflict: "REPLACE"))
+
+        init(_ db: SQLiteDatabase) { self.db = db }
+    }
+
+    private init(path: String, db: sending SQLiteDatabase) {
+        self.path = path
+        database = Mutex(Connection(db))
+    }
+
+    /// `<state dir>/index/<first 32 hex digits of SHA-256(endpoint NUL bucket)>.sqlite`.
+    package static func path(endpoint: String, bucket: String, stateDirectory: String = StateDirectory.path()) -> String
+    {
+        let digest = SHA256.hash(Array(endpoint.utf8) + [0] + Array(bucket.utf8)).hexString.prefix(32)
+        return stateDirectory + "/index/" + digest + ".sqlite"
+    }
+
+    /// Opens (creating) the index at `path`. A damaged or foreign file is deleted and rebuilt
+    /// (it is a cache), and `warnings` says so. Throws only when no usable index can be had (a symbolic link
+    /// at `path`, a directory that cannot be made): the caller goes on without one.
+    package static func open(at path: String, warnings: inout [String]) throws(StateFileError) -> UploadIndex {
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            throw StateFileError(
+                path: directory,
+                operation: "mkdir",
+                reason: "cannot create the index directory: \(error)"
+            )
+        }
+        do {
+            return try openOnce(path)
+        } catch let error as SQLiteError {
+            warnings.append(
+                "the upload index \(path) is unusable (\(error)); rebuilding it (the next run uploads what it cannot vouch for)"
+            )
+        } catch let error as StateFileError {
+            throw error
+        } catch {
+            warnings.append("the upload index \(path) is unusable (\(error)); rebuilding it")
+        }
+        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        do {
+            return try openOnce(path)
+        } catch let error as StateFileError {
+            throw error
+        } catch {
+            throw StateFileError(path: path, operation: "open", reason: "cannot rebuild the upload index: \(error)")
+        }
+    }
+
+    /// Creates the file 0600 itself (SQLite would use 0644 less the umask; its -wal and -shm files take the
+    /// database's mode), never through a symbolic link, then opens it with `SQLITE_OPEN_NOFOLLOW`.
+    private static func openOnce(_ path: String) throws -> UploadIndex {
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "is a symbolic link; not followed" : String(cString: strerror(errno))
+            throw StateFileError(path: path, operation: "open", reason: reason)
+        }
+        fchmod(fd, 0o600)
+        close(fd)
+        let db = try SQLiteDatabase(path: path, create: false)
+        let version = Int(try db.scalar("PRAGMA user_version") ?? "0") ?? 0
+        if version != schemaVersion {
+            if version != 0 { throw SQLiteError(code: 26, message: "index schema version \(version)") }
+            try db.execute(
+                """
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE IF NOT EXISTS reports(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+                CREATE TABLE IF NOT EXISTS objects(
+                    key TEXT PRIMARY KEY, source TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                    ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, device INTEGER NOT NULL,
+                    crc64 INTEGER NOT NULL, etag TEXT NOT NULL, options_hash INTEGER NOT NULL,
+                    uploaded_at INTEGER NOT NULL, report INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS objects_by_inode ON objects(inode);
+                PRAGMA user_version=\(schemaVersion);
+                """
+            )
+        }
+        guard try db.scalar("PRAGMA journal_mode=WAL")?.lowercased() == "wal" else {
+            throw SQLiteError(code: 1, message: "WAL mode unavailable")
+        }
+        try db.execute("PRAGMA synchronous=NORMAL")
+        // A damaged page is found here rather than halfway through a run.
+        guard try db.scalar("PRAGMA quick_check(1)") == "ok" else {
+            throw SQLiteError(code: 11, message: "quick_check failed")
+        }
+        return UploadIndex(path: path, db: db)
+    }
+
+    static let columns =
+        "key, source, size, mtime_ns, ctime_ns, inode, device, crc64, etag, options_hash, uploaded_at, report"
+
+    static func insertSQL(onConflict: String) -> String {
+        "INSERT OR \(onConflict) INTO objects(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+    }
+
+    // MARK: reading
+
+    /// Every entry in key order (UTF-8 byte order, as plans sort keys), handed to `body` one at a time.
+    package func scan(_ body: (IndexEntry) -> Void) throws(SQLiteError) {
+        try database.withLock { (c) throws(SQLiteError) in
+            let statement = try c.db.prepare(
+                "SELECT \(Self.columns) FROM objects ORDER BY key"
+            )
+            while try statement.step() { body(Self.entry(statement)) }
+        }
+    }
+
+    /// The entry of `key`, if any.
+    package func entry(key: String) throws(SQLiteError) -> IndexEntry? {
+        try database.withLock { (c) throws(SQLiteError) in
+            let statement = try c.db.prepare("SELECT \(Self.columns) FROM objects WHERE key = ?")
+            try statement.bind(key, at: 1)
+            return try statement.step() ? Self.entry(statement) : nil
+        }
+    }
+
+    /// Entries of files with this inode and device (the same file uploaded under other keys).
+    package func entries(inode: UInt64, device: UInt64) throws(SQLiteError) -> [IndexEntry] {
+        try database.withLock { (c) throws(SQLiteError) in
+            let statement = try c.db.prepare("SELECT \(Self.columns) FROM objects WHERE inode = ? AND device = ?")
+            try statement.bind(Int64(bitPattern: inode), at: 1)
+            try statement.bind(Int64(bitPattern: device), at: 2)
+            var found: [IndexEntry] = []
+            while try statement.step() { found.append(Self.entry(statement)) }
+            return found
+        }
+    }
+
+    private static func entry(_ s: SQLiteStatement) -> IndexEntry {
+        IndexEntry(
+            key: s.text(0) ?? "",
+            source: s.text(1) ?? "",
+            identity: SourceIdentity(
+                size: s.int64(2),
+                mtimeNanoseconds: s.int64(3),
+                inode: UInt64(bitPattern: s.int64(5)),
+                device: UInt64(bitPattern: s.int64(6))
+            ),
+            ctimeNanoseconds: s.int64(4),
+            crc64: UInt64(bitPattern: s.int64(7)),
+            etag: s.text(8) ?? "",
+            optionsHash: s.int64(9),
+            uploadedAt: s.int64(10),
+            report: s.text(11) ?? ""
+        )
+    }
+
+    // MARK: writing
+
+    /// Writes `entries` in one transaction, each replacing the entry of its key. With `keepingOthers`, an
+    /// existing entry that another report wrote is left alone (used when a resumed report re-records what it
+    /// journaled before: a later batch may have uploaded the key since).
+    package func write(_ entries: [IndexEntry], keepingOthers: Bool = false) throws(SQLiteError) {
+        guard !entries.isEmpty else { return }
+        try database.withLock { (c) throws(SQLiteError) in
+            try c.db.transaction { () throws(SQLiteError) in
+                let statement: SQLiteStatement
+                if keepingOthers {
+                    statement = try c.db.prepare(
+                        Self.insertSQL(onConflict: "IGNORE").replacingOccurrences(
+                            of: "INSERT OR IGNORE",
+                            with: "INSERT"
+                        )
+                            + " ON CONFLICT(key) DO UPDATE SET "
+                            + Self.columns.split(separator: ",").dropFirst().map {
+                                let name = $0.trimmingCharacters(in: .whitespaces)
+                                return "\(name) = excluded.\(name)"
+                            }.joined(separator: ", ") + " WHERE objects.report = excluded.report"
+                    )
+                } else if let upsert = c.upsert {
+                    statement = upsert
+                } else {
+                    statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
+                }
+                for e in entries {
+                    let report = try reportID(e.report, in: c)
+                    statement.reset()
+                    try statement.bind(e.key, at: 1)
+                    try statement.bind(e.source, at: 2)
+                    try statement.bind(e.identity.size, at: 3)
+                    try statement.bind(e.identity.mtimeNanoseconds, at: 4)
+                    try statement.bind(e.ctimeNanoseconds, at: 5)
+                    try statement.bind(Int64(bitPattern: e.identity.inode), at: 6)
+                    try statement.bind(Int64(bitPattern: e.identity.device), at: 7)
+                    try statement.bind(Int64(bitPattern: e.crc64), at: 8)
+                    try statement.bind(e.etag, at: 9)
+                    try statement.bind(e.optionsHash, at: 10)
+                    try statement.bind(e.uploadedAt, at: 11)
+                    try statement.bind(report, at: 12)
+                    _ = try statement.step()
+                }
+                statement.reset()
+            }
+        }
+    }
+
+    /// Removes the entry of `key` (its object is gone from the server).
+    package func remove(key: String) throws(SQLiteError) {
+        try database.withLock { (c) throws(SQLiteError) in
+            let statement = try c.db.prepare("DELETE FROM objects WHERE key = ?")
+            try statement.bind(key, at: 1)
+            _ = try statement.step()
+        }
+    }
+
+    private func reportID(_ path: String, in c: Connection) throws(SQLiteError) -> Int64 {
+        if let id = c.reportIDs[path] { return id }
+        let insert = try c.db.prepare("INSERT OR IGNORE INTO reports(path) VALUES (?)")
+        try insert.bind(path, at: 1)
+        _ = try insert.step()
+        let select = try c.db.prepare("SELECT id FROM reports WHERE path = ?")
+        try select.bind(path, at: 1)
+        guard try select.step() else { throw SQLiteError(code: 1, message: "report id missing") }
+        c.reportIDs[path] = select.int64(0)
+        return select.int64(0)
+    }
+}
