@@ -127,6 +127,9 @@ struct JobRunner: Sendable {
         guard context.settings.unchanged == .copy, job.options.callback == nil, let index = context.index,
             let source = ServerSideCopy.source(for: job, ctime: ctime, in: index)
         else { return nil }
+        // An upload a checkpoint keeps (an interrupted run) is finished, not replaced by a copy.
+        let checkpoint = context.checkpoints.path(bucket: context.bucket, key: job.key, source: job.source)
+        if FileManager.default.fileExists(atPath: checkpoint) { return nil }
         if context.settings.ifExists == .skip, let skipped = try await skipIfIdentical(job, file: file, tally: tally) {
             return skipped
         }

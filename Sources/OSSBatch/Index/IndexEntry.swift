@@ -37,12 +37,6 @@ package struct IndexEntry: Sendable, Hashable {
         self.report = report
     }
 
-    /// Whether `job`, whose file now has status-change time `ctime`, is the very file version this entry
-    /// describes, under the same key, sent with the same options.
-    package func matches(_ job: UploadJob, ctime: Int64, optionsHash: Int64) -> Bool {
-        key == job.key && sameVersion(as: job, ctime: ctime) && self.optionsHash == optionsHash
-    }
-
     /// The same local file version (path, size, mtime, ctime, inode, device), whatever the key.
     package func sameVersion(as job: UploadJob, ctime: Int64) -> Bool {
         source == job.source && identity == job.identity && ctimeNanoseconds == ctime
