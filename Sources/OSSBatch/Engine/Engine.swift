@@ -121,7 +121,7 @@ package final class Engine: Sendable {
             }
             await task.value
             flusher.cancel()
-            indexWriter?.flush()
+            indexWriter?.close()
             progress.setBytesSent(transport.bodyBytesSent)
         }
 

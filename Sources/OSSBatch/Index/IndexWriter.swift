@@ -54,6 +54,12 @@ package final class IndexWriter: Sendable {
         do { try index.write(entries) } catch { warn(error) }
     }
 
+    /// The last flush of a run: what is pending, then the log folded into the database.
+    package func close() {
+        flush()
+        index.checkpoint()
+    }
+
     /// A resumed report's succeeded jobs, written unless another report has written their keys since.
     package func restore(_ jobs: [(UploadJob, JobOutcome)]) {
         let entries = jobs.compactMap { entry(for: $0.0, $0.1) }

@@ -21,6 +21,10 @@ package final class UploadIndex: Sendable {
     private final class Connection {
         let db: SQLiteDatabase
         var reportIDs: [String: Int64] = [:]
+        var directoryIDs: [String: Int64] = [:]
+        /// Entries by inode, built on the first copy lookup: a secondary index on disk would cost each
+        /// entry another copy of its key, and only `copy` asks.
+        var byInode: [UInt64: [IndexEntry]]?
         lazy var upsert = try? db.prepare(UploadIndex.insertSQL(onConflict: "REPLACE"))
 
         init(_ db: SQLiteDatabase) { self.db = db }
@@ -95,12 +99,13 @@ package final class UploadIndex: Sendable {
                 """
                 PRAGMA journal_mode=WAL;
                 CREATE TABLE IF NOT EXISTS reports(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+                CREATE TABLE IF NOT EXISTS dirs(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
                 CREATE TABLE IF NOT EXISTS objects(
-                    key TEXT PRIMARY KEY, source TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                    key TEXT PRIMARY KEY, dir INTEGER NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
                     ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, device INTEGER NOT NULL,
                     crc64 INTEGER NOT NULL, etag TEXT NOT NULL, options_hash INTEGER NOT NULL,
                     uploaded_at INTEGER NOT NULL, report INTEGER NOT NULL) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS objects_by_inode ON objects(inode);
                 PRAGMA user_version=\(schemaVersion);
                 """
             )
@@ -116,11 +121,15 @@ package final class UploadIndex: Sendable {
         return UploadIndex(path: path, db: db)
     }
 
+    /// The source is kept as its directory's id (`dirs`) and its name: a tree's path prefix once, not per file.
     static let columns =
-        "key, source, size, mtime_ns, ctime_ns, inode, device, crc64, etag, options_hash, uploaded_at, report"
+        "key, dir, name, size, mtime_ns, ctime_ns, inode, device, crc64, etag, options_hash, uploaded_at, report"
+    static let selected =
+        "o.key, d.path || '/' || o.name, o.size, o.mtime_ns, o.ctime_ns, o.inode, o.device, o.crc64, o.etag, "
+        + "o.options_hash, o.uploaded_at, o.report FROM objects o JOIN dirs d ON d.id = o.dir"
 
     static func insertSQL(onConflict: String) -> String {
-        "INSERT OR \(onConflict) INTO objects(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+        "INSERT OR \(onConflict) INTO objects(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
     }
 
     // MARK: reading
@@ -129,7 +138,7 @@ package final class UploadIndex: Sendable {
     package func scan(_ body: (IndexEntry) -> Void) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
             let statement = try c.db.prepare(
-                "SELECT \(Self.columns) FROM objects ORDER BY key"
+                "SELECT \(Self.selected) ORDER BY o.key"
             )
             while try statement.step() { body(Self.entry(statement)) }
         }
@@ -138,7 +147,7 @@ package final class UploadIndex: Sendable {
     /// The entry of `key`, if any.
     package func entry(key: String) throws(SQLiteError) -> IndexEntry? {
         try database.withLock { (c) throws(SQLiteError) in
-            let statement = try c.db.prepare("SELECT \(Self.columns) FROM objects WHERE key = ?")
+            let statement = try c.db.prepare("SELECT \(Self.selected) WHERE o.key = ?")
             try statement.bind(key, at: 1)
             return try statement.step() ? Self.entry(statement) : nil
         }
@@ -147,12 +156,16 @@ package final class UploadIndex: Sendable {
     /// Entries of files with this inode and device (the same file uploaded under other keys).
     package func entries(inode: UInt64, device: UInt64) throws(SQLiteError) -> [IndexEntry] {
         try database.withLock { (c) throws(SQLiteError) in
-            let statement = try c.db.prepare("SELECT \(Self.columns) FROM objects WHERE inode = ? AND device = ?")
-            try statement.bind(Int64(bitPattern: inode), at: 1)
-            try statement.bind(Int64(bitPattern: device), at: 2)
-            var found: [IndexEntry] = []
-            while try statement.step() { found.append(Self.entry(statement)) }
-            return found
+            if c.byInode == nil {
+                var map: [UInt64: [IndexEntry]] = [:]
+                let statement = try c.db.prepare("SELECT \(Self.selected)")
+                while try statement.step() {
+                    let e = Self.entry(statement)
+                    map[e.identity.inode, default: []].append(e)
+                }
+                c.byInode = map
+            }
+            return (c.byInode?[inode] ?? []).filter { $0.identity.device == device }
         }
     }
 
@@ -203,20 +216,24 @@ package final class UploadIndex: Sendable {
                     statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
                 }
                 for e in entries {
-                    let report = try reportID(e.report, in: c)
+                    let report = try rowID(e.report, table: "reports", cache: \.reportIDs, in: c)
+                    let slash = e.source.lastIndex(of: "/") ?? e.source.startIndex
+                    let directory = try rowID(String(e.source[..<slash]), table: "dirs", cache: \.directoryIDs, in: c)
+                    let name = e.source[slash...].drop { $0 == "/" }
                     statement.reset()
                     try statement.bind(e.key, at: 1)
-                    try statement.bind(e.source, at: 2)
-                    try statement.bind(e.identity.size, at: 3)
-                    try statement.bind(e.identity.mtimeNanoseconds, at: 4)
-                    try statement.bind(e.ctimeNanoseconds, at: 5)
-                    try statement.bind(Int64(bitPattern: e.identity.inode), at: 6)
-                    try statement.bind(Int64(bitPattern: e.identity.device), at: 7)
-                    try statement.bind(Int64(bitPattern: e.crc64), at: 8)
-                    try statement.bind(e.etag, at: 9)
-                    try statement.bind(e.optionsHash, at: 10)
-                    try statement.bind(e.uploadedAt, at: 11)
-                    try statement.bind(report, at: 12)
+                    try statement.bind(directory, at: 2)
+                    try statement.bind(String(name), at: 3)
+                    try statement.bind(e.identity.size, at: 4)
+                    try statement.bind(e.identity.mtimeNanoseconds, at: 5)
+                    try statement.bind(e.ctimeNanoseconds, at: 6)
+                    try statement.bind(Int64(bitPattern: e.identity.inode), at: 7)
+                    try statement.bind(Int64(bitPattern: e.identity.device), at: 8)
+                    try statement.bind(Int64(bitPattern: e.crc64), at: 9)
+                    try statement.bind(e.etag, at: 10)
+                    try statement.bind(e.optionsHash, at: 11)
+                    try statement.bind(e.uploadedAt, at: 12)
+                    try statement.bind(report, at: 13)
                     _ = try statement.step()
                 }
                 statement.reset()
@@ -233,15 +250,27 @@ package final class UploadIndex: Sendable {
         }
     }
 
-    private func reportID(_ path: String, in c: Connection) throws(SQLiteError) -> Int64 {
-        if let id = c.reportIDs[path] { return id }
-        let insert = try c.db.prepare("INSERT OR IGNORE INTO reports(path) VALUES (?)")
+    /// The id of `path` in `table` (`reports` or `dirs`), added if new; cached for the connection's life.
+    private func rowID(
+        _ path: String,
+        table: String,
+        cache: ReferenceWritableKeyPath<Connection, [String: Int64]>,
+        in c: Connection
+    ) throws(SQLiteError) -> Int64 {
+        if let id = c[keyPath: cache][path] { return id }
+        let insert = try c.db.prepare("INSERT OR IGNORE INTO \(table)(path) VALUES (?)")
         try insert.bind(path, at: 1)
         _ = try insert.step()
-        let select = try c.db.prepare("SELECT id FROM reports WHERE path = ?")
+        let select = try c.db.prepare("SELECT id FROM \(table) WHERE path = ?")
         try select.bind(path, at: 1)
-        guard try select.step() else { throw SQLiteError(code: 1, message: "report id missing") }
-        c.reportIDs[path] = select.int64(0)
+        guard try select.step() else { throw SQLiteError(code: 1, message: "\(table) id missing") }
+        c[keyPath: cache][path] = select.int64(0)
         return select.int64(0)
+    }
+
+    /// Folds the write-ahead log into the database and truncates it (at the end of a run), so the index on
+    /// disk is one file of its real size.
+    package func checkpoint() {
+        database.withLock { c in try? c.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 }
