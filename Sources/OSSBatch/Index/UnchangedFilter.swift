@@ -14,8 +14,8 @@ package enum UnchangedFilter {
     }
 
     /// Moves the unchanged jobs of `plan` to `plan.skipped`. One pass over the index in key order beside
-    /// the plan's sorted jobs (a merge, no lookups), then one `stat` of each candidate for its ctime, in
-    /// parallel.
+    /// the plan's sorted jobs (a merge, no lookups); the ctime is the planner's (a job without one, from
+    /// elsewhere, is stat'ed again, in parallel).
     package static func apply(to plan: inout Plan, index: UploadIndex) throws(SQLiteError) -> Result {
         var candidates: [(position: Int, entry: IndexEntry)] = []
         var hashes: [ObjectOptions: Int64] = [:]
@@ -40,6 +40,7 @@ package enum UnchangedFilter {
         let confirmed: [Bool] = DispatchQueue.concurrentMap(iterations: found.count) { i in
             let (position, entry) = found[i]
             let job = jobs[position]
+            if let ctime = job.plannedCtimeNanoseconds { return ctime == entry.ctimeNanoseconds }
             guard let status = try? FileStatus.stat(job.source) else { return false }
             return status.ctimeNanoseconds == entry.ctimeNanoseconds && status.size == job.identity.size
                 && status.mtimeNanoseconds == job.identity.mtimeNanoseconds && status.inode == job.identity.inode
