@@ -27,6 +27,9 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        // The upload index (issue 16). The system library, not GRDB.swift: see Sources/SQLite/SQLiteDatabase.swift.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
 
         .target(name: "Digests", dependencies: ["COpenSSL", "CLZMA"]),
         // The OSS protocol without a network: signing, XML, errors, object options and the HTTP transport
@@ -39,7 +42,7 @@ let package = Package(
         .target(
             name: "OSSBatch",
             dependencies: [
-                "OSSKit", "OSSProtocol", "Digests", "LocalFiles",
+                "OSSKit", "OSSProtocol", "Digests", "LocalFiles", "SQLite",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),

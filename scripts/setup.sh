@@ -2,7 +2,7 @@
 # Installs the system libraries ossbatch builds against (Debian). Idempotent; quiet when all is present.
 set -euo pipefail
 need=()
-for pkg in libcurl4-openssl-dev libssl-dev liblzma-dev libxml2 pkg-config curl python3-venv; do
+for pkg in libcurl4-openssl-dev libssl-dev liblzma-dev libsqlite3-dev libxml2 pkg-config curl python3-venv; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

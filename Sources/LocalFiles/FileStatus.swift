@@ -14,6 +14,9 @@ public struct FileStatus: Sendable, Hashable {
     /// Owning user and group ids.
     public var owner: UInt32
     public var group: UInt32
+    /// Status-change time in nanoseconds since the epoch: moves on every write and on chmod/chown/rename,
+    /// and cannot be set back by a user the way mtime can.
+    public var ctimeNanoseconds: Int64
 
     public init(
         kind: FileKind,
@@ -23,7 +26,8 @@ public struct FileStatus: Sendable, Hashable {
         device: UInt64,
         permissions: UInt32,
         owner: UInt32 = 0,
-        group: UInt32 = 0
+        group: UInt32 = 0,
+        ctimeNanoseconds: Int64 = 0
     ) {
         self.kind = kind
         self.size = size
@@ -33,6 +37,7 @@ public struct FileStatus: Sendable, Hashable {
         self.permissions = permissions
         self.owner = owner
         self.group = group
+        self.ctimeNanoseconds = ctimeNanoseconds
     }
 
     init(_ st: stat) {
@@ -44,7 +49,8 @@ public struct FileStatus: Sendable, Hashable {
             device: UInt64(st.st_dev),
             permissions: UInt32(st.st_mode) & 0o7777,
             owner: UInt32(st.st_uid),
-            group: UInt32(st.st_gid)
+            group: UInt32(st.st_gid),
+            ctimeNanoseconds: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
         )
     }
 

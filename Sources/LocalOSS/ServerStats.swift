@@ -9,6 +9,12 @@ public struct ServerStatsSnapshot: Sendable, Codable, Hashable {
     public var connectionsAccepted: Int
     /// Request-body bytes received.
     public var bytesReceived: UInt64
+    /// Requests by operation name (`PutObject`, `CopyObject`, …; admin requests are not counted), so a test
+    /// can assert that a run sent none of a kind, or none at all.
+    public var requestsByOperation: [String: Int] = [:]
+
+    /// Requests of `operation` since start or the last `reset()`.
+    public func requests(_ operation: OSSOperation) -> Int { requestsByOperation[operation.rawValue] ?? 0 }
 }
 
 /// Thread-safe request and connection counters.
@@ -33,6 +39,7 @@ public final class ServerStats: Sendable {
             $0.maxRequestsInFlight = $0.requestsInFlight
             $0.connectionsAccepted = 0
             $0.bytesReceived = 0
+            $0.requestsByOperation = [:]
         }
     }
 
@@ -42,6 +49,10 @@ public final class ServerStats: Sendable {
             $0.requestsInFlight += 1
             $0.maxRequestsInFlight = max($0.maxRequestsInFlight, $0.requestsInFlight)
         }
+    }
+
+    func counted(_ operation: OSSOperation) {
+        box.withLockedValue { $0.requestsByOperation[operation.rawValue, default: 0] += 1 }
     }
 
     func requestFinished() { box.withLockedValue { $0.requestsInFlight -= 1 } }

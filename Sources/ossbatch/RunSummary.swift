@@ -71,6 +71,14 @@ struct RunSummary {
         let t = report.totals
         return
             "\(report.status.rawValue): \(t.succeeded) succeeded, \(t.skipped) skipped, \(t.failed) failed, \(t.pending) pending of \(t.jobs) files"
+            + indexNote
+    }
+
+    /// `(12 unchanged, 3 copied)` when the upload index saved work; empty otherwise.
+    private var indexNote: String {
+        let t = report.totals
+        let parts = [t.unchanged.map { "\($0) unchanged" }, t.copied.map { "\($0) copied" }].compactMap { $0 }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
     }
 
     private var resumeCommand: String { "ossbatch resume \(reportPath)" }
@@ -87,11 +95,18 @@ struct RunSummary {
             "report": .string(reportPath),
             "duration_ms": .number(elapsed.milliseconds),
             "bytes_sent": .number(bytesSent),
-            "totals": .object([
-                "jobs": .number(t.jobs), "succeeded": .number(t.succeeded), "skipped": .number(t.skipped),
-                "failed": .number(t.failed), "pending": .number(t.pending), "bytes": .number(t.bytes),
-                "bytes_done": .number(t.bytesDone),
-            ]),
+            "totals": .object(
+                [
+                    "jobs": .number(t.jobs), "succeeded": .number(t.succeeded), "skipped": .number(t.skipped),
+                    "failed": .number(t.failed), "pending": .number(t.pending), "bytes": .number(t.bytes),
+                    "bytes_done": .number(t.bytesDone),
+                ].merging(
+                    [("unchanged", t.unchanged), ("copied", t.copied)].compactMap { name, value in
+                        value.map { (name, LogValue.number($0)) }
+                    },
+                    uniquingKeysWith: { a, _ in a }
+                )
+            ),
         ]
         if let fatal = report.fatalError { fields["fatal_error"] = .object(fatal.summaryFields) }
         let failed = failedJobs.prefix(Self.listedFailures).map { job -> LogValue in

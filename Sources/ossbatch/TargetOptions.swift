@@ -34,7 +34,7 @@ struct TargetOptions: ParsableArguments {
     /// the plan's warnings (and notes, with `notes`) to `console`; an invalid manifest prints every diagnostic
     /// there and exits 2.
     func plan(_ manifest: String, console: Console, notes: Bool = true) throws -> Plan {
-        let plan: Plan
+        var plan: Plan
         do {
             plan = try Planner.plan(
                 manifestAt: manifest,
@@ -74,6 +74,9 @@ struct TargetOptions: ParsableArguments {
                 )
             )
         }
+        var indexWarnings: [String] = []
+        plan.skipUnchanged(warnings: &indexWarnings)
+        for warning in indexWarnings { console.warning("index_unusable", warning) }
         return plan
     }
 }

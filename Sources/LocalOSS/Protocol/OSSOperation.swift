@@ -11,16 +11,21 @@ public enum OSSOperation: String, Sendable, Codable, CaseIterable {
     case abortMultipartUpload = "AbortMultipartUpload"
     case listMultipartUploads = "ListMultipartUploads"
     case listObjectsV2 = "ListObjectsV2"
+    case copyObject = "CopyObject"
+    case uploadPartCopy = "UploadPartCopy"
     /// A request LocalOSS cannot map to an operation (answered 400/405).
     case unknown = "Unknown"
 }
 
 extension OSSOperation {
-    /// Classifies a request by method, whether it names an object, and its sub-resources.
-    static func classify(method: String, hasKey: Bool, query: [String: String]) -> OSSOperation {
+    /// Classifies a request by method, whether it names an object, its sub-resources and whether it carries
+    /// `x-oss-copy-source` (a PUT with one is a copy, not an upload).
+    static func classify(method: String, hasKey: Bool, query: [String: String], copies: Bool = false) -> OSSOperation {
         switch (method, hasKey) {
         case ("PUT", true):
-            return query["uploadId"] != nil || query["partNumber"] != nil ? .uploadPart : .putObject
+            let part = query["uploadId"] != nil || query["partNumber"] != nil
+            if copies { return part ? .uploadPartCopy : .copyObject }
+            return part ? .uploadPart : .putObject
         case ("GET", true): return query["uploadId"] != nil ? .listParts : .getObject
         case ("HEAD", true): return .headObject
         case ("DELETE", true): return query["uploadId"] != nil ? .abortMultipartUpload : .deleteObject

@@ -48,7 +48,12 @@ struct OSSRequest: Sendable {
             let rest = slash.map { path[path.index(after: $0)...] } ?? ""
             key = rest.isEmpty ? nil : PercentEncoding.decode(String(rest))
         }
-        operation = .classify(method: method, hasKey: !(key ?? "").isEmpty, query: query)
+        operation = .classify(
+            method: method,
+            hasKey: !(key ?? "").isEmpty,
+            query: query,
+            copies: head.headers.first(name: "x-oss-copy-source") != nil
+        )
     }
 
     func header(_ name: String) -> String? { headers.first(name: name) }

@@ -49,6 +49,7 @@ extension LocalOSSServer {
         }
 
         let isAdmin = request.uri.hasPrefix(AdminEndpoint.prefix)
+        if !isAdmin { stats.counted(request.operation) }
         let actions = isAdmin ? [] : faults.actions(for: request.operation, key: request.objectKey)
         var resetAfter: Int?
         for case .resetAfterBodyBytes(let n) in actions { resetAfter = n }

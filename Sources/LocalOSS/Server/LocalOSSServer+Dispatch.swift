@@ -42,6 +42,8 @@ extension LocalOSSServer {
             response = OSSResponse(status: .noContent)
         case .listMultipartUploads: response = listUploads(request, bucket: bucket)
         case .listObjectsV2: response = try listObjects(request, bucket: bucket)
+        case .copyObject: response = try copyObject(request, bucket: bucket)
+        case .uploadPartCopy: response = try uploadPartCopy(request, bucket: bucket)
         case .unknown:
             throw OSSRequestError(405, .methodNotAllowed, "The specified method is not allowed against this resource.")
         }

@@ -16,6 +16,8 @@ final class BatchContext: Sendable {
     let stateDirectory: StateDirectory
     let logger: Logger
     let progress: BatchProgress
+    /// The upload index, when `upload.unchanged` keeps one (copy sources, `if_exists: skip` without a read).
+    let index: UploadIndex?
     /// Parts of one file in flight at once (see `partsInFlight(settings:)`).
     let partsPerFile: Int
     /// At most `concurrency` requests in flight over the whole batch.
@@ -54,9 +56,11 @@ final class BatchContext: Sendable {
         report: String,
         state: StateDirectory,
         logger: Logger,
-        progress: BatchProgress
+        progress: BatchProgress,
+        index: UploadIndex? = nil
     ) {
         self.client = client
+        self.index = index
         self.bucket = bucket
         self.settings = settings
         self.report = report

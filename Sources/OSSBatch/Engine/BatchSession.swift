@@ -25,13 +25,34 @@ package struct BatchSession: Sendable {
             RequestScope.retrying(event)
         }
         client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
+        let index =
+            report.upload.unchanged == .upload
+            ? nil : BatchSession.openIndex(for: report.target, state: state, logger: logger)
         engine = Engine(
             report: consume report,
             store: store,
             client: client,
             keyLocks: keyLocks,
             state: state,
-            logger: logger
+            logger: logger,
+            index: index
         )
+    }
+
+    /// The target's upload index; problems are warnings (it is a cache): without it, files are uploaded.
+    static func openIndex(for target: Target, state: StateDirectory, logger: Logger) -> UploadIndex? {
+        let path = UploadIndex.path(endpoint: target.endpoint, bucket: target.bucket, in: state)
+        var warnings: [String] = []
+        defer {
+            for warning in warnings {
+                logger.warning("\(warning)", metadata: .event("index_rebuilt", ["path": .string(path)]))
+            }
+        }
+        do {
+            return try UploadIndex.open(at: path, warnings: &warnings)
+        } catch {
+            warnings.append("cannot use the upload index: \(error); uploading without it")
+            return nil
+        }
     }
 }

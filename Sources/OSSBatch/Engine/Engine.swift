@@ -21,20 +21,25 @@ package final class Engine: Sendable {
     private let stopRequested = Mutex(false)
     /// Locks each job's key while the job runs, so no other batch uploads it at the same time.
     private let keyLocks: KeyLocks
+    /// Records confirmed objects in the upload index (`upload.unchanged: skip | copy`).
+    private let indexWriter: IndexWriter?
 
     /// `store` is the report's (its path names this batch in its checkpoints); `state` the state directory
-    /// whose key locks and other batches' checkpoints the engine respects. `report` is taken, not copied: a
-    /// caller that kept it would make the first outcome copy every job.
+    /// whose key locks and other batches' checkpoints the engine respects; `index` the target's upload index
+    /// when the batch keeps one. `report` is taken, not copied: a caller that kept it would make the first
+    /// outcome copy every job.
     package init(
         report: consuming Report,
         store: ReportStore,
         client: OSSClient,
         keyLocks: KeyLocks,
         state: StateDirectory,
-        logger: Logger
+        logger: Logger,
+        index: UploadIndex? = nil
     ) {
         self.store = store
         self.keyLocks = keyLocks
+        indexWriter = index.map { IndexWriter(index: $0, report: store.path, logger: logger) }
         transport = client.transport
         context = BatchContext(
             client: client,
@@ -43,7 +48,8 @@ package final class Engine: Sendable {
             report: store.path,
             state: state,
             logger: logger,
-            progress: progress
+            progress: progress,
+            index: index
         )
         self.state = Mutex(report)
     }
@@ -100,6 +106,13 @@ package final class Engine: Sendable {
         do {
             // Released before the first outcome (see `report`).
             let initial = state.withLock { $0 }
+            // A resumed report: what its earlier runs confirmed goes into the index now (a kill -9 may have come
+            // between the journal line and the index's next flush).
+            if let indexWriter {
+                indexWriter.restore(
+                    initial.jobs.compactMap { $0.outcome.ctimeNanoseconds == nil ? nil : ($0.spec, $0.outcome) }
+                )
+            }
             progress.start(
                 jobs: initial.jobs.count,
                 bytes: initial.totals.bytes,
@@ -124,11 +137,13 @@ package final class Engine: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
                     try? store.syncJournal()
+                    indexWriter?.flush()
                     progress.setBytesSent(transport.bodyBytesSent)
                 }
             }
             await task.value
             flusher.cancel()
+            indexWriter?.close()
             progress.setBytesSent(transport.bodyBytesSent)
         }
 
@@ -228,6 +243,7 @@ package final class Engine: Sendable {
         }
         do {
             try store.record(outcome, spec: ran == planned ? nil : ran)
+            indexWriter?.add(ran, outcome)
         } catch {
             // Without the journal a crash could lose what happened; stop rather than go on unrecorded.
             context.logger.error(

@@ -18,6 +18,7 @@ struct JobRunner: Sendable {
         var outcome: JobOutcome
         do {
             let file = try SourceFile(path: job.source)
+            let ctime = try file.changeTime()
             let current = try file.identity()
             if current != job.identity {
                 // A new version since the plan (or since the run that was interrupted): upload it as it is
@@ -40,18 +41,24 @@ struct JobRunner: Sendable {
                 }
                 job.method = method
             }
-            switch job.method {
-            case .put:
-                outcome = try await runPut(job, file: file, tally: tally)
-            case .multipart(let partPlan):
-                outcome = try await MultipartUpload(
-                    context: context,
-                    job: job,
-                    partPlan: partPlan,
-                    file: file,
-                    tally: tally
-                ).run()
+            if let copied = try await copyIfIndexed(job, file: file, ctime: ctime, tally: tally) {
+                outcome = copied
+            } else {
+                switch job.method {
+                case .put:
+                    outcome = try await runPut(job, file: file, tally: tally)
+                case .multipart(let partPlan):
+                    outcome = try await MultipartUpload(
+                        context: context,
+                        job: job,
+                        partPlan: partPlan,
+                        file: file,
+                        tally: tally
+                    ).run()
+                }
             }
+            // With the index kept, the journal line says which version of the file the object is (`ctime_ns`).
+            if context.index != nil && outcome.status == .succeeded { outcome.ctimeNanoseconds = ctime }
         } catch let error as MultipartUpload.Failure {
             outcome = JobOutcome(
                 key: job.key,
@@ -107,6 +114,28 @@ struct JobRunner: Sendable {
         )
     }
 
+    /// `upload.unchanged: copy`: a server-side copy when the index has this file version under another key
+    /// (after `if_exists: skip`'s check, which may find the object there already); nil to upload.
+    private func copyIfIndexed(
+        _ job: UploadJob,
+        file: SourceFile,
+        ctime: Int64,
+        tally: JobTally
+    ) async throws
+        -> JobOutcome?
+    {
+        guard context.settings.unchanged == .copy, job.options.callback == nil, let index = context.index,
+            let source = ServerSideCopy.source(for: job, ctime: ctime, in: index)
+        else { return nil }
+        // An upload a checkpoint keeps (an interrupted run) is finished, not replaced by a copy.
+        let checkpoint = context.checkpoints.path(bucket: context.bucket, key: job.key, source: job.source)
+        if FileManager.default.fileExists(atPath: checkpoint) { return nil }
+        if context.settings.ifExists == .skip, let skipped = try await skipIfIdentical(job, file: file, tally: tally) {
+            return skipped
+        }
+        return try await ServerSideCopy(context: context, job: job, source: source, tally: tally).run()
+    }
+
     /// One PutObject, the source stat'ed before and after.
     private func runPut(_ job: UploadJob, file: SourceFile, tally: JobTally) async throws -> JobOutcome {
         let client = context.client
@@ -154,7 +183,7 @@ struct JobRunner: Sendable {
         }
         tally.addAttempts(1)
         guard head.size == job.size, let remote = head.crc64 else { return nil }
-        let local = try file.crc64(offset: 0, length: job.size)
+        let local = try indexedCRC(job, file: file) ?? file.crc64(offset: 0, length: job.size)
         guard local == remote else { return nil }
         return JobOutcome(
             key: job.key,
@@ -163,6 +192,16 @@ struct JobRunner: Sendable {
             etag: head.etag,
             crc64: String(remote)
         )
+    }
+
+    /// The CRC-64 the upload index has for this very version of the file (any key), so that `if_exists: skip`
+    /// need not read it; nil without an index or an entry.
+    private func indexedCRC(_ job: UploadJob, file: SourceFile) throws(JobError) -> UInt64? {
+        guard let index = context.index else { return nil }
+        let ctime = try file.changeTime()
+        guard try file.identity() == job.identity else { return nil }
+        if let entry = try? index.entry(key: job.key), entry.sameVersion(as: job, ctime: ctime) { return entry.crc64 }
+        return ServerSideCopy.source(for: job, ctime: ctime, in: index)?.crc64
     }
 
     /// The file must be the same version after sending as before: same through our descriptor, and still the

@@ -46,6 +46,19 @@ final class SourceFile: Sendable {
         return SourceIdentity(st)
     }
 
+    /// The open file's status-change time (ns). Read before the first byte is: a file written while it is
+    /// sent moves it, so an index entry made with it never vouches for bytes that were not sent.
+    func changeTime() throws(JobError) -> Int64 {
+        var st = stat()
+        guard fstat(descriptor, &st) == 0 else {
+            throw JobError(
+                code: "SourceUnreadable",
+                message: "cannot stat \(path): \(String(cString: strerror(errno)))"
+            )
+        }
+        return Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+    }
+
     /// The identity of whatever is at `path` now (catches a file replaced by rename after we opened it).
     static func identity(atPath path: String) throws(JobError) -> SourceIdentity {
         var st = stat()

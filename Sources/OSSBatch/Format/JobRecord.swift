@@ -34,6 +34,8 @@ struct JobRecord: Codable, Sendable {
     var checkpoint: String?
     var error: JobError?
     var warnings: [String]?
+    var ctimeNs: String?
+    var copiedFrom: String?
 
     private enum CodingKeys: String, CodingKey {
         case key, dir, name, size
@@ -48,6 +50,8 @@ struct JobRecord: Codable, Sendable {
         case partsReused = "parts_reused"
         case durationMs = "duration_ms"
         case callback, checkpoint, error, warnings
+        case ctimeNs = "ctime_ns"
+        case copiedFrom = "copied_from"
     }
 
     /// A report line (with `outcome`) or a plan line (without).
@@ -92,6 +96,8 @@ struct JobRecord: Codable, Sendable {
         checkpoint = o.checkpoint
         error = o.error
         warnings = o.warnings
+        ctimeNs = o.ctimeNanoseconds.map { String($0) }
+        copiedFrom = o.copiedFrom
     }
 
     // MARK: reading
@@ -115,6 +121,11 @@ struct JobRecord: Codable, Sendable {
     /// The outcome of a report or journal line.
     func outcome() throws(FormatError) -> JobOutcome {
         guard let status else { throw FormatError("missing field 'status'") }
+        var ctime: Int64?
+        if let ctimeNs {
+            guard let value = Int64(ctimeNs) else { throw FormatError("'ctime_ns' \"\(ctimeNs)\" is not an integer") }
+            ctime = value
+        }
         return JobOutcome(
             key: key,
             status: status,
@@ -129,7 +140,9 @@ struct JobRecord: Codable, Sendable {
             callback: callback,
             checkpoint: checkpoint,
             error: error,
-            warnings: warnings
+            warnings: warnings,
+            ctimeNanoseconds: ctime,
+            copiedFrom: copiedFrom
         )
     }
 

@@ -13,6 +13,7 @@ extension UploadSettings {
         case retries
         case ifExists = "if_exists"
         case bandwidth
+        case unchanged
     }
 
     private enum RetryKeys: String, CodingKey {
@@ -37,7 +38,9 @@ extension UploadSettings {
                 maxDelay: try r.decode(Double.self, forKey: .maxDelayMs) / 1000
             ),
             ifExists: try c.decode(IfExists.self, forKey: .ifExists),
-            bandwidth: try c.decode(Int64.self, forKey: .bandwidth)
+            bandwidth: try c.decode(Int64.self, forKey: .bandwidth),
+            // Optional (added within format 2): absent means `upload`.
+            unchanged: try c.decodeIfPresent(UnchangedPolicy.self, forKey: .unchanged) ?? .upload
         )
     }
 
@@ -55,6 +58,7 @@ extension UploadSettings {
         try Self.encode(milliseconds: retry.maxDelay * 1000, forKey: .maxDelayMs, in: &r)
         try c.encode(ifExists, forKey: .ifExists)
         try c.encode(bandwidth, forKey: .bandwidth)
+        if unchanged != .upload { try c.encode(unchanged, forKey: .unchanged) }
     }
 
     /// Whole milliseconds as an integer (`200`, not `200.0`), anything else as it is.

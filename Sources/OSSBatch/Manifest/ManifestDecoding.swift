@@ -12,7 +12,7 @@ struct ManifestDecoding {
     static let targetFields = ["endpoint", "region", "bucket", "signature", "addressing", "credentials"]
     static let uploadFields = [
         "concurrency", "files_in_flight", "part_size", "multipart_threshold", "verify",
-        "checkpoint_dir", "retries", "if_exists", "bandwidth", "on_unreadable",
+        "checkpoint_dir", "retries", "if_exists", "bandwidth", "on_unreadable", "unchanged",
     ]
     static let optionFields = [
         "content_type", "acl", "storage_class", "metadata", "tags", "cache_control",
@@ -159,6 +159,9 @@ struct ManifestDecoding {
         }
         if let n = fields["if_exists"]?.value, let v = reader.choice(n, "if_exists", IfExists.self) {
             settings.ifExists = v
+        }
+        if let n = fields["unchanged"]?.value, let v = reader.choice(n, "unchanged", UnchangedPolicy.self) {
+            settings.unchanged = v
         }
         if let n = fields["bandwidth"]?.value,
             let v = reader.size(n, "bandwidth", in: Limits.bandwidthRange, perSecond: true, zeroMeans: "unlimited")

@@ -48,14 +48,14 @@ struct JobFactory: Sendable {
             inode: status.inode,
             device: status.device
         )
-        return .job(
-            UploadJob(
-                location: source,
-                objectKey: key,
-                identity: identity,
-                options: templates[entry].options(forFileName: source.name, memo: &memo),
-                method: method
-            )
+        var job = UploadJob(
+            location: source,
+            objectKey: key,
+            identity: identity,
+            options: templates[entry].options(forFileName: source.name, memo: &memo),
+            method: method
         )
+        job.plannedCtimeNanoseconds = status.ctimeNanoseconds
+        return .job(job)
     }
 }

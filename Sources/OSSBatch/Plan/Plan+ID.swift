@@ -37,13 +37,6 @@ extension UploadJob {
             bytes.append(contentsOf: text.utf8)
             bytes.append(0)
         }
-        func map(_ values: [String: String]) {
-            for (k, v) in values.sorted(by: { ByteOrder.precedes($0.key, $1.key) }) {
-                field(k)
-                field(v)
-            }
-            bytes.append(1)
-        }
         field(key)
         field(source)
         field(String(identity.size))
@@ -57,7 +50,26 @@ extension UploadJob {
             field(String(plan.partSize))
             field(String(plan.partCount))
         }
-        let o = options
+        options.appendCanonicalForm(to: &bytes)
+        bytes.append(0x0A)
+    }
+}
+
+extension ObjectOptions {
+    /// The options' part of a job's canonical form (the plan ID's, and the upload index's options hash).
+    func appendCanonicalForm(to bytes: inout [UInt8]) {
+        func field(_ text: String) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(0)
+        }
+        func map(_ values: [String: String]) {
+            for (k, v) in values.sorted(by: { ByteOrder.precedes($0.key, $1.key) }) {
+                field(k)
+                field(v)
+            }
+            bytes.append(1)
+        }
+        let o = self
         field(o.contentType ?? "")
         field(o.acl.rawValue)
         field(o.storageClass.rawValue)
@@ -81,6 +93,5 @@ extension UploadJob {
             field(o.sseKMSKeyID ?? "")
             field(o.sseDataEncryption?.rawValue ?? "")
         }
-        bytes.append(0x0A)
     }
 }

@@ -77,7 +77,14 @@ package struct Plan: Sendable, Hashable {
                 }
             }
         }
-        t.skipped = skipped.count
+        for item in skipped {
+            if item.reason == .unchanged {
+                t.unchanged += 1
+                t.unchangedBytes += item.job.size
+            } else {
+                t.skipped += 1
+            }
+        }
         return t
     }
 }

@@ -43,7 +43,8 @@ package struct PlanDocument {
             case files, bytes
             case singlePuts = "single_puts"
             case multipartJobs = "multipart_jobs"
-            case parts, skipped
+            case parts, skipped, unchanged
+            case unchangedBytes = "unchanged_bytes"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -53,7 +54,12 @@ package struct PlanDocument {
             try c.encode(totals.singlePuts, forKey: .singlePuts)
             try c.encode(totals.multipartJobs, forKey: .multipartJobs)
             try c.encode(totals.parts, forKey: .parts)
-            try c.encode(totals.skipped, forKey: .skipped)
+            // Every skipped line, as before `unchanged` existed; those the index vouches for also on their own.
+            try c.encode(totals.skipped + totals.unchanged, forKey: .skipped)
+            if totals.unchanged > 0 {
+                try c.encode(totals.unchanged, forKey: .unchanged)
+                try c.encode(totals.unchangedBytes, forKey: .unchangedBytes)
+            }
         }
     }
 

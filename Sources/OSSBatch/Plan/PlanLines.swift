@@ -5,11 +5,14 @@ package struct PlanLines: RandomAccessCollection, Sendable {
     /// One line: a job, and why it is skipped (`nil`: to be uploaded).
     package struct Line: Sendable {
         package var job: UploadJob
-        package var skipped: SkipReason?
+        /// The skipped file this line is, if it is one.
+        package var skippedSource: SkippedSource?
+        package var skipped: SkipReason? { skippedSource?.reason }
 
-        /// The line's outcome in a new report: `pending`, or `skipped` with its reason.
+        /// The line's outcome in a new report: `pending`, or `skipped` with its reason (and, for `unchanged`,
+        /// the indexed ETag and CRC-64).
         package var outcome: JobOutcome {
-            JobOutcome(key: job.key, status: skipped == nil ? .pending : .skipped, reason: skipped)
+            skippedSource?.outcome ?? JobOutcome(key: job.key, status: .pending)
         }
     }
 
@@ -41,7 +44,7 @@ package struct PlanLines: RandomAccessCollection, Sendable {
     package var endIndex: Int { jobs.count + skipped.count }
 
     package subscript(position: Int) -> Line {
-        guard !skipped.isEmpty else { return Line(job: jobs[position], skipped: nil) }
+        guard !skipped.isEmpty else { return Line(job: jobs[position], skippedSource: nil) }
         // How many skipped lines come before `position`, and whether it is one.
         var low = 0
         var high = skippedPositions.count
@@ -50,9 +53,9 @@ package struct PlanLines: RandomAccessCollection, Sendable {
             if skippedPositions[middle] < position { low = middle + 1 } else { high = middle }
         }
         if low < skippedPositions.count && skippedPositions[low] == position {
-            return Line(job: skipped[low].job, skipped: skipped[low].reason)
+            return Line(job: skipped[low].job, skippedSource: skipped[low])
         }
-        return Line(job: jobs[position - low], skipped: nil)
+        return Line(job: jobs[position - low], skippedSource: nil)
     }
 
     /// Goes through the jobs in their chunks, merging the skipped files in (no search per line).
@@ -73,9 +76,9 @@ package struct PlanLines: RandomAccessCollection, Sendable {
             defer { position += 1 }
             if nextSkipped < skipped.count && skippedPositions[nextSkipped] == position {
                 defer { nextSkipped += 1 }
-                return Line(job: skipped[nextSkipped].job, skipped: skipped[nextSkipped].reason)
+                return Line(job: skipped[nextSkipped].job, skippedSource: skipped[nextSkipped])
             }
-            return jobs.next().map { Line(job: $0, skipped: nil) }
+            return jobs.next().map { Line(job: $0, skippedSource: nil) }
         }
     }
 

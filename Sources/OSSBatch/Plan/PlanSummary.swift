@@ -26,6 +26,15 @@ package struct PlanSummary {
                 ("skipped", "\(Self.grouped(Int64(totalled.skipped))) (cannot be read; the report lists them)")
             )
         }
+        if totalled.unchanged > 0 {
+            totals.append(
+                (
+                    "unchanged",
+                    "\(Self.grouped(Int64(totalled.unchanged))) files, \(ByteSize.format(totalled.unchangedBytes)) "
+                        + "(the upload index has them; no request, no read)"
+                )
+            )
+        }
         var lines = ["Plan for \(plan.manifestPath)", "Target"]
         lines += rows.map { "  \(($0.0 + ":").padding(16))\($0.1)" }
         if let keys = plan.keyResolution {

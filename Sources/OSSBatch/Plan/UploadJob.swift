@@ -11,6 +11,9 @@ package struct UploadJob: Sendable, Hashable {
     package var options: ObjectOptions
     /// How the bytes go up.
     package var method: UploadMethod
+    /// The file's status-change time (ns) as the planner's stat saw it, for the upload index's filter (which
+    /// then needs no second stat). Not part of the job: not compared, not hashed, not written to reports.
+    package var plannedCtimeNanoseconds: Int64?
 
     package init(
         location: SplitPath,
@@ -49,4 +52,17 @@ package struct UploadJob: Sendable, Hashable {
     }
 
     package var size: Int64 { identity.size }
+
+    package static func == (a: UploadJob, b: UploadJob) -> Bool {
+        a.location == b.location && a.objectKey == b.objectKey && a.identity == b.identity && a.options == b.options
+            && a.method == b.method
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(location)
+        hasher.combine(objectKey)
+        hasher.combine(identity)
+        hasher.combine(options)
+        hasher.combine(method)
+    }
 }

@@ -17,6 +17,8 @@ package struct UploadSettings: Sendable, Hashable, Codable {
     package var ifExists: IfExists
     /// Bytes per second over the batch; 0 = unlimited.
     package var bandwidth: Int64
+    /// What the upload index is used for (`upload` keeps no index).
+    package var unchanged: UnchangedPolicy
 
     package init(
         concurrency: Int = 16,
@@ -27,7 +29,8 @@ package struct UploadSettings: Sendable, Hashable, Codable {
         checkpointDir: String = UploadSettings.defaultCheckpointDir,
         retry: RetryPolicy = RetryPolicy(),
         ifExists: IfExists = .overwrite,
-        bandwidth: Int64 = 0
+        bandwidth: Int64 = 0,
+        unchanged: UnchangedPolicy = .upload
     ) {
         self.concurrency = concurrency
         self.filesInFlight = filesInFlight
@@ -38,5 +41,6 @@ package struct UploadSettings: Sendable, Hashable, Codable {
         self.retry = retry
         self.ifExists = ifExists
         self.bandwidth = bandwidth
+        self.unchanged = unchanged
     }
 }

@@ -34,7 +34,9 @@ package struct JobOutcome: Sendable, Hashable {
         callback: CallbackResult? = nil,
         checkpoint: String? = nil,
         error: JobError? = nil,
-        warnings: [String]? = nil
+        warnings: [String]? = nil,
+        ctimeNanoseconds: Int64? = nil,
+        copiedFrom: String? = nil
     ) {
         self.key = key
         self.status = status
@@ -50,7 +52,9 @@ package struct JobOutcome: Sendable, Hashable {
             callback: callback,
             checkpoint: checkpoint,
             error: error,
-            warnings: warnings
+            warnings: warnings,
+            ctimeNanoseconds: ctimeNanoseconds,
+            copiedFrom: copiedFrom
         )
         self.details = rare.isEmpty ? nil : Details(rare)
     }
@@ -99,6 +103,20 @@ package struct JobOutcome: Sendable, Hashable {
         set { update { $0.warnings = newValue } }
     }
 
+    /// The source's status-change time (ns) read before its bytes were, on a `succeeded` job of a batch that
+    /// keeps the upload index: with the job's identity it is the index entry, so a resumed report can
+    /// write entries its killed run journaled but did not index yet.
+    package var ctimeNanoseconds: Int64? {
+        get { details?.fields.ctimeNanoseconds }
+        set { update { $0.ctimeNanoseconds = newValue } }
+    }
+
+    /// The key the object was copied from server-side (`upload.unchanged: copy`) instead of uploaded.
+    package var copiedFrom: String? {
+        get { details?.fields.copiedFrom }
+        set { update { $0.copiedFrom = newValue } }
+    }
+
     /// Changes the rare fields in a box of this outcome's own (boxes are shared between copies), and drops
     /// the box once they are all empty.
     private mutating func update(_ change: (inout Details.Fields) -> Void) {
@@ -116,10 +134,12 @@ package struct JobOutcome: Sendable, Hashable {
             var checkpoint: String?
             var error: JobError?
             var warnings: [String]?
+            var ctimeNanoseconds: Int64?
+            var copiedFrom: String?
 
             var isEmpty: Bool {
                 uploadID == nil && partsReused == nil && callback == nil && checkpoint == nil && error == nil
-                    && warnings == nil
+                    && warnings == nil && ctimeNanoseconds == nil && copiedFrom == nil
             }
         }
 

@@ -123,9 +123,11 @@ package struct Report: Sendable {
             case .succeeded:
                 t.succeeded += 1
                 t.bytesDone = t.bytesDone.saturatingAdd(job.spec.size)
+                if job.outcome.copiedFrom != nil { t.copied = (t.copied ?? 0) + 1 }
             case .skipped:
                 t.skipped += 1
                 t.bytesDone = t.bytesDone.saturatingAdd(job.spec.size)
+                if job.outcome.reason == .unchanged { t.unchanged = (t.unchanged ?? 0) + 1 }
             case .failed: t.failed += 1
             case .pending: t.pending += 1
             }

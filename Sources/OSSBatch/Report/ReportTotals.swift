@@ -11,6 +11,10 @@ package struct ReportTotals: Sendable, Codable, Hashable {
     /// Unfinished multipart jobs whose upload is open on OSS (a checkpoint holds it): billed until the batch
     /// is resumed or aborted. Absent in files written before it existed.
     package var openUploads: Int?
+    /// Of `skipped`: jobs the upload index vouched for (reason `unchanged`); absent when none.
+    package var unchanged: Int?
+    /// Of `succeeded`: objects made by a server-side copy (`copied_from`); absent when none.
+    package var copied: Int?
 
     package init() {}
 
@@ -18,5 +22,6 @@ package struct ReportTotals: Sendable, Codable, Hashable {
         case jobs, succeeded, skipped, failed, pending, bytes
         case bytesDone = "bytes_done"
         case openUploads = "open_uploads"
+        case unchanged, copied
     }
 }

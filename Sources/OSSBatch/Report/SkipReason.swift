@@ -9,8 +9,11 @@ package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
     case unlistable
     /// The file was gone when its upload was to start.
     case vanished
+    /// `upload.unchanged`: the upload index says this very version of the file (size, mtime, ctime, inode,
+    /// device) is the object under this key, sent with the same options. No request was sent, nothing read.
+    case unchanged
 
     /// Whether the skip leaves a selected file out of the bucket: the batch then exits 1, so that cron
     /// notices, although `resume` has nothing to retry (the next `run` picks the file up).
-    package var leavesFileBehind: Bool { self != .identical }
+    package var leavesFileBehind: Bool { self != .identical && self != .unchanged }
 }

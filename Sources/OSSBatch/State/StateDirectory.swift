@@ -33,6 +33,9 @@ package struct StateDirectory: Sendable, Hashable {
     /// The lock files of batches and keys (a dot name, which no batch name has).
     package var locks: String { path + "/.locks" }
 
+    /// The upload indexes, one per endpoint and bucket (`UploadIndex`; a dot name, which no batch name has).
+    package var indexes: String { path + "/.index" }
+
     /// The directory of the batch named `name` (`Plan.batchName`).
     package func batch(_ name: String) -> String { path + "/" + name }
 

@@ -79,6 +79,12 @@ extension OSSClient {
         }
     }
 
+    /// Deletes `key` (OSS answers 204 whether or not it existed).
+    public func deleteObject(bucket: String, key: String) async throws {
+        let operation = OperationSpec(name: "DeleteObject", method: "DELETE", bucket: bucket, key: key)
+        try await perform(operation) { (_, _) throws(OSSError) in () }
+    }
+
     // MARK: shared response helpers
 
     static func requestID(_ response: HTTPResponse) -> String { response.header("x-oss-request-id") ?? "" }

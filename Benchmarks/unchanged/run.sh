@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Benchmarks/unchanged/run.sh: the upload index (issue 16) on an unchanged nightly tree, side by side with
+# `ossbatch plan` of the same tree, in one run.
+#
+#   Benchmarks/unchanged/run.sh [FILES] [COPY_FILES] [COPY_SIZE]   (defaults: 200000 1000 1MiB)
+#
+# Against a fresh `local-oss --discard` on a free loopback port, with its own state directory
+# (OSSBATCH_STATE_DIR), it measures:
+#   1. `ossbatch plan` of a FILES-file tree (no index): wall, peak RSS (GNU time -v);
+#   2. a first `run` with `upload.unchanged: skip` (fills the index), then a second run of the unchanged tree:
+#      wall, peak RSS, requests LocalOSS answered (by operation), index bytes per file on disk;
+#   3. the same tree with 1% of the files rewritten: the requests (exactly those files must go up);
+#   4. a dated snapshot: COPY_FILES files of COPY_SIZE uploaded under day-1/ with `unchanged: copy`, then
+#      the same tree under day-2/: CopyObject count and request-body bytes LocalOSS received (must be 0).
+# Needs no ../shared. Trees are generated under ${BENCH_DIR:-/tmp/ossbatch-unchanged-bench} and reused.
+# BIN=DIR uses the binaries in DIR instead of building them in release.
+set -euo pipefail
+
+files=${1:-200000}
+copy_files=${2:-1000}
+copy_size=${3:-1MiB}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+dir=${BENCH_DIR:-/tmp/ossbatch-unchanged-bench}
+say() { echo "unchanged: $*" >&2; }
+
+[[ -x /usr/bin/time ]] || { say "installing GNU time for peak RSS…"; apt-get install -y -qq time >/dev/null; }
+if [[ -z ${BIN:-} ]]; then
+    say "building ossbatch and local-oss (release)…"
+    "$root/scripts/build-release.sh" local-oss >/dev/null
+    BIN=$("$root/scripts/build-release.sh" ossbatch)
+fi
+ossbatch=$BIN/ossbatch
+localoss=$BIN/local-oss
+
+mkdir -p "$dir"
+if [[ ! -f $dir/.complete-$files-$copy_files-$copy_size ]]; then
+    say "generating $files small files and $copy_files × $copy_size in $dir…"
+    rm -rf "$dir/tree" "$dir/snap" && mkdir -p "$dir/tree" "$dir/snap"
+    python3 - "$dir" "$files" "$copy_files" "$copy_size" <<'PY'
+import os, sys
+root, total, copies, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+units = {"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+n = next((int(size[:-3]) * u for s, u in units.items() if size.endswith(s)), None) or int(size)
+per_leaf = max(1, total // 200)
+k = 0
+for a in range(20):
+    for b in range(10):
+        d = os.path.join(root, "tree", f"part-{a:02d}", f"batch-{b:02d}")
+        os.makedirs(d, exist_ok=True)
+        for c in range(per_leaf):
+            if k >= total: break
+            with open(os.path.join(d, f"record-{c:05d}.json"), "w") as f:
+                f.write('{"n": %d}\n' % k)
+            k += 1
+for i in range(copies):
+    with open(os.path.join(root, "snap", f"blob-{i:04d}.bin"), "wb") as f:
+        f.write(os.urandom(n))
+PY
+    touch "$dir/.complete-$files-$copy_files-$copy_size"
+fi
+
+work=$(mktemp -d "$dir/run.XXXXXX")
+export OSSBATCH_STATE_DIR=$work/state OSS_ACCESS_KEY_ID=bench OSS_ACCESS_KEY_SECRET=bench
+"$localoss" --port 0 --data "$work/server-data" --bucket bench --region local --discard >"$work/server.log" 2>&1 </dev/null &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
+port=''
+for _ in $(seq 200); do
+    port=$(sed -n '1s/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.log")
+    [[ -z $port ]] || break
+    sleep 0.05
+done
+[[ -n $port ]] || { cat "$work/server.log" >&2; exit 2; }
+server=http://127.0.0.1:$port
+
+manifest() { # NAME SOURCE PREFIX UNCHANGED
+    cat >"$work/$1.yaml" <<YAML
+version: 1
+target: {endpoint: "$server", bucket: bench, region: local, addressing: path}
+upload: {unchanged: $4, concurrency: 32, checkpoint_dir: $work/checkpoints}
+files:
+  - source: $2/
+    key_prefix: $3
+YAML
+    echo "$work/$1.yaml"
+}
+stats() { curl -s "$server/__localoss/stats"; }
+reset() { curl -s -X POST "$server/__localoss/stats/reset" >/dev/null; }
+requests() { stats | python3 -c 'import json,sys; s=json.load(sys.stdin); r=s["requestsByOperation"]; print(sum(r.values()), json.dumps(r, sort_keys=True), s["bytesReceived"])'; }
+timed() { # LABEL COMMAND...: wall seconds and peak RSS KiB into $work/LABEL.{wall,rss}
+    local label=$1; shift
+    local t0 t1
+    t0=$(date +%s.%N)
+    /usr/bin/time -v -o "$work/$label.time" "$@" >"$work/$label.out" 2>"$work/$label.err" || true
+    t1=$(date +%s.%N)
+    echo "$t1 - $t0" | bc >"$work/$label.wall"
+    awk -F': ' '/Maximum resident set size/ {print $2}' "$work/$label.time" >"$work/$label.rss"
+}
+row() { printf '| %-44s | %8.2f s | %8s MiB | %s |\n' "$1" "$(cat "$work/$2.wall")" "$(( $(cat "$work/$2.rss") / 1024 ))" "$3"; }
+
+upload=$(manifest upload "$dir/tree" nightly/ upload)
+skip=$(manifest skip "$dir/tree" nightly/ skip)
+say "warming the caches; first run with unchanged: skip (fills the index)…"
+"$ossbatch" plan "$upload" >/dev/null
+timed first "$ossbatch" run "$skip" --report "$work/first.json" --quiet
+first_requests=$(requests)
+index=$(ls "$OSSBATCH_STATE_DIR"/index/*.sqlite)
+timed plan "$ossbatch" plan "$upload"
+reset
+timed second "$ossbatch" run "$skip" --report "$work/second.json" --quiet
+second_requests=$(requests)
+timed plan2 "$ossbatch" plan "$upload"
+timed planskip "$ossbatch" plan "$skip"
+index_bytes=$(( $(stat -c %s "$index") + $(stat -c %s "$index-wal" 2>/dev/null || echo 0) ))
+
+say "rewriting 1% of the files…"
+changed=$(( files / 100 ))
+find "$dir/tree" -type f | sort | awk -v n="$changed" 'NR % 100 == 0 && c < n {print; c++}' | while read -r f; do
+    echo '{"changed": true}' >"$f"
+done
+reset
+timed changed "$ossbatch" run "$skip" --report "$work/changed.json" --quiet
+changed_requests=$(requests)
+
+say "dated snapshot: $copy_files × $copy_size, day-1 uploaded, day-2 copied…"
+day1=$(manifest day1 "$dir/snap" day-1/ copy)
+day2=$(manifest day2 "$dir/snap" day-2/ copy)
+"$ossbatch" run "$day1" --report "$work/day1.json" --quiet
+reset
+timed copy "$ossbatch" run "$day2" --report "$work/day2.json" --quiet
+copy_requests=$(requests)
+copied=$(grep -c '"copied_from"' "$work/day2.json" || true)
+
+echo
+echo "$files files (plan of the same tree: median of 2), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo
+echo "| run | wall | peak RSS | requests (total, by operation, body bytes received) |"
+echo "|---|---|---|---|"
+row "ossbatch plan (no index)" plan "—"
+row "ossbatch plan, again" plan2 "—"
+row "ossbatch plan with unchanged: skip" planskip "$(grep -m1 'unchanged:' "$work/planskip.out" | sed 's/^ *//')"
+row "first run, unchanged: skip (fills the index)" first "$first_requests"
+row "second run, nothing changed" second "$second_requests"
+row "1% rewritten ($changed files)" changed "$changed_requests"
+row "day-2 snapshot, unchanged: copy" copy "$copy_requests; $copied objects copied"
+echo
+echo "index: $index_bytes bytes on disk for $files entries = $(( index_bytes / files )) bytes per file"

@@ -1,0 +1,13 @@
+import Digests
+import OSSProtocol
+
+extension ObjectOptions {
+    /// A stable 64-bit digest of everything sent with an object (the first 8 bytes of the SHA-256 of the
+    /// options' canonical form, the plan ID's): an index entry made with other options does not count.
+    package var indexHash: Int64 {
+        var bytes: [UInt8] = []
+        appendCanonicalForm(to: &bytes)
+        let digest = SHA256.hash(bytes)
+        return digest.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
+    }
+}

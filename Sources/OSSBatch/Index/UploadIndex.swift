@@ -1,0 +1,263 @@
+import Digests
+import Foundation
+import SQLite
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The upload index: one SQLite database per target (endpoint + bucket) in the state directory, one row per
+/// object ossbatch confirmed (`IndexEntry`). WAL mode, `synchronous=NORMAL`: a commit survives kill -9 (it
+/// is in the OS's cache), a power cut may lose the last ones, which only makes the next run upload them
+/// again. It is a cache: a missing, unreadable or corrupt index is a warning and is rebuilt empty.
+package final class UploadIndex: Sendable {
+    /// Bumped when the table changes; an index of another version is rebuilt.
+    static let schemaVersion = 1
+    package let path: String
+    private let database: Mutex<Connection>
+
+    /// The connection and its prepared statements, used under the mutex only.
+    private final class Connection {
+        let db: SQLiteDatabase
+        var reportIDs: [String: Int64] = [:]
+        var directoryIDs: [String: Int64] = [:]
+        /// Entries by inode, built on the first copy lookup: a secondary index on disk would cost each
+        /// entry another copy of its key, and only `copy` asks.
+        var byInode: [UInt64: [IndexEntry]]?
+        lazy var upsert = try? db.prepare(UploadIndex.insertSQL(onConflict: "REPLACE"))
+
+        init(_ db: SQLiteDatabase) { self.db = db }
+    }
+
+    private init(path: String, db: sending SQLiteDatabase) {
+        self.path = path
+        database = Mutex(Connection(db))
+    }
+
+    /// `STATE/.index/<first 32 hex digits of SHA-256(endpoint NUL bucket)>.sqlite`.
+    package static func path(endpoint: String, bucket: String, in state: StateDirectory = .resolve()) -> String {
+        let digest = SHA256.hash(Array(endpoint.utf8) + [0] + Array(bucket.utf8)).hexString.prefix(32)
+        return state.indexes + "/" + digest + ".sqlite"
+    }
+
+    /// Opens (creating) the index at `path`. A damaged or foreign file is deleted and rebuilt
+    /// (it is a cache), and `warnings` says so. Throws only when no usable index can be had (a symbolic link
+    /// at `path`, a directory that cannot be made): the caller goes on without one.
+    package static func open(at path: String, warnings: inout [String]) throws(StateFileError) -> UploadIndex {
+        // Mode 0700, never a symbolic link or a directory others can write: the index decides what is skipped.
+        try StateDirectory.prepare((path as NSString).deletingLastPathComponent)
+        do {
+            return try openOnce(path)
+        } catch let error as SQLiteError {
+            warnings.append(
+                "the upload index \(path) is unusable (\(error)); rebuilding it (the next run uploads what it cannot vouch for)"
+            )
+        } catch let error as StateFileError {
+            throw error
+        } catch {
+            warnings.append("the upload index \(path) is unusable (\(error)); rebuilding it")
+        }
+        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        do {
+            return try openOnce(path)
+        } catch let error as StateFileError {
+            throw error
+        } catch {
+            throw StateFileError(path: path, operation: "open", reason: "cannot rebuild the upload index: \(error)")
+        }
+    }
+
+    /// Creates the file 0600 itself (SQLite would use 0644 less the umask; its -wal and -shm files take the
+    /// database's mode), never through a symbolic link, then opens it with `SQLITE_OPEN_NOFOLLOW`.
+    private static func openOnce(_ path: String) throws -> UploadIndex {
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "is a symbolic link; not followed" : String(cString: strerror(errno))
+            throw StateFileError(path: path, operation: "open", reason: reason)
+        }
+        fchmod(fd, 0o600)
+        close(fd)
+        let db = try SQLiteDatabase(path: path, create: false)
+        let version = Int(try db.scalar("PRAGMA user_version") ?? "0") ?? 0
+        if version != schemaVersion {
+            if version != 0 { throw SQLiteError(code: 26, message: "index schema version \(version)") }
+            try db.execute(
+                """
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE IF NOT EXISTS reports(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+                CREATE TABLE IF NOT EXISTS dirs(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+                CREATE TABLE IF NOT EXISTS objects(
+                    key TEXT PRIMARY KEY, dir INTEGER NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, device INTEGER NOT NULL,
+                    crc64 INTEGER NOT NULL, etag TEXT NOT NULL, options_hash INTEGER NOT NULL,
+                    uploaded_at INTEGER NOT NULL, report INTEGER NOT NULL) WITHOUT ROWID;
+                PRAGMA user_version=\(schemaVersion);
+                """
+            )
+        }
+        guard try db.scalar("PRAGMA journal_mode=WAL")?.lowercased() == "wal" else {
+            throw SQLiteError(code: 1, message: "WAL mode unavailable")
+        }
+        try db.execute("PRAGMA synchronous=NORMAL")
+        // A damaged page is found here rather than halfway through a run.
+        guard try db.scalar("PRAGMA quick_check(1)") == "ok" else {
+            throw SQLiteError(code: 11, message: "quick_check failed")
+        }
+        return UploadIndex(path: path, db: db)
+    }
+
+    /// The source is kept as its directory's id (`dirs`) and its name: a tree's path prefix once, not per file.
+    static let columns =
+        "key, dir, name, size, mtime_ns, ctime_ns, inode, device, crc64, etag, options_hash, uploaded_at, report"
+    static let selected =
+        "o.key, d.path || '/' || o.name, o.size, o.mtime_ns, o.ctime_ns, o.inode, o.device, o.crc64, o.etag, "
+        + "o.options_hash, o.uploaded_at, o.report FROM objects o JOIN dirs d ON d.id = o.dir"
+
+    static func insertSQL(onConflict: String) -> String {
+        "INSERT OR \(onConflict) INTO objects(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    }
+
+    // MARK: reading
+
+    /// Every entry in key order (UTF-8 byte order, as plans sort keys), handed to `body` one at a time.
+    package func scan(_ body: (IndexEntry) -> Void) throws(SQLiteError) {
+        try database.withLock { (c) throws(SQLiteError) in
+            let statement = try c.db.prepare(
+                "SELECT \(Self.selected) ORDER BY o.key"
+            )
+            while try statement.step() { body(Self.entry(statement)) }
+        }
+    }
+
+    /// The entry of `key`, if any.
+    package func entry(key: String) throws(SQLiteError) -> IndexEntry? {
+        try database.withLock { (c) throws(SQLiteError) in
+            let statement = try c.db.prepare("SELECT \(Self.selected) WHERE o.key = ?")
+            try statement.bind(key, at: 1)
+            return try statement.step() ? Self.entry(statement) : nil
+        }
+    }
+
+    /// Entries of files with this inode and device (the same file uploaded under other keys).
+    package func entries(inode: UInt64, device: UInt64) throws(SQLiteError) -> [IndexEntry] {
+        try database.withLock { (c) throws(SQLiteError) in
+            if c.byInode == nil {
+                var map: [UInt64: [IndexEntry]] = [:]
+                let statement = try c.db.prepare("SELECT \(Self.selected)")
+                while try statement.step() {
+                    let e = Self.entry(statement)
+                    map[e.identity.inode, default: []].append(e)
+                }
+                c.byInode = map
+            }
+            return (c.byInode?[inode] ?? []).filter { $0.identity.device == device }
+        }
+    }
+
+    private static func entry(_ s: SQLiteStatement) -> IndexEntry {
+        IndexEntry(
+            key: s.text(0) ?? "",
+            source: s.text(1) ?? "",
+            identity: SourceIdentity(
+                size: s.int64(2),
+                mtimeNanoseconds: s.int64(3),
+                inode: UInt64(bitPattern: s.int64(5)),
+                device: UInt64(bitPattern: s.int64(6))
+            ),
+            ctimeNanoseconds: s.int64(4),
+            crc64: UInt64(bitPattern: s.int64(7)),
+            etag: s.text(8) ?? "",
+            optionsHash: s.int64(9),
+            uploadedAt: s.int64(10),
+            report: s.text(11) ?? ""
+        )
+    }
+
+    // MARK: writing
+
+    /// Writes `entries` in one transaction, each replacing the entry of its key. With `keepingOthers`, an
+    /// existing entry that another report wrote is left alone (used when a resumed report re-records what it
+    /// journaled before: a later batch may have uploaded the key since).
+    package func write(_ entries: [IndexEntry], keepingOthers: Bool = false) throws(SQLiteError) {
+        guard !entries.isEmpty else { return }
+        try database.withLock { (c) throws(SQLiteError) in
+            try c.db.transaction { () throws(SQLiteError) in
+                let statement: SQLiteStatement
+                if keepingOthers {
+                    statement = try c.db.prepare(
+                        Self.insertSQL(onConflict: "IGNORE").replacingOccurrences(
+                            of: "INSERT OR IGNORE",
+                            with: "INSERT"
+                        )
+                            + " ON CONFLICT(key) DO UPDATE SET "
+                            + Self.columns.split(separator: ",").dropFirst().map {
+                                let name = $0.trimmingCharacters(in: .whitespaces)
+                                return "\(name) = excluded.\(name)"
+                            }.joined(separator: ", ") + " WHERE objects.report = excluded.report"
+                    )
+                } else if let upsert = c.upsert {
+                    statement = upsert
+                } else {
+                    statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
+                }
+                for e in entries {
+                    let report = try rowID(e.report, table: "reports", cache: \.reportIDs, in: c)
+                    let slash = e.source.lastIndex(of: "/") ?? e.source.startIndex
+                    let directory = try rowID(String(e.source[..<slash]), table: "dirs", cache: \.directoryIDs, in: c)
+                    let name = e.source[slash...].drop { $0 == "/" }
+                    statement.reset()
+                    try statement.bind(e.key, at: 1)
+                    try statement.bind(directory, at: 2)
+                    try statement.bind(String(name), at: 3)
+                    try statement.bind(e.identity.size, at: 4)
+                    try statement.bind(e.identity.mtimeNanoseconds, at: 5)
+                    try statement.bind(e.ctimeNanoseconds, at: 6)
+                    try statement.bind(Int64(bitPattern: e.identity.inode), at: 7)
+                    try statement.bind(Int64(bitPattern: e.identity.device), at: 8)
+                    try statement.bind(Int64(bitPattern: e.crc64), at: 9)
+                    try statement.bind(e.etag, at: 10)
+                    try statement.bind(e.optionsHash, at: 11)
+                    try statement.bind(e.uploadedAt, at: 12)
+                    try statement.bind(report, at: 13)
+                    _ = try statement.step()
+                }
+                statement.reset()
+            }
+        }
+    }
+
+    /// Removes the entry of `key` (its object is gone from the server).
+    package func remove(key: String) throws(SQLiteError) {
+        try database.withLock { (c) throws(SQLiteError) in
+            let statement = try c.db.prepare("DELETE FROM objects WHERE key = ?")
+            try statement.bind(key, at: 1)
+            _ = try statement.step()
+        }
+    }
+
+    /// The id of `path` in `table` (`reports` or `dirs`), added if new; cached for the connection's life.
+    private func rowID(
+        _ path: String,
+        table: String,
+        cache: ReferenceWritableKeyPath<Connection, [String: Int64]>,
+        in c: Connection
+    ) throws(SQLiteError) -> Int64 {
+        if let id = c[keyPath: cache][path] { return id }
+        let insert = try c.db.prepare("INSERT OR IGNORE INTO \(table)(path) VALUES (?)")
+        try insert.bind(path, at: 1)
+        _ = try insert.step()
+        let select = try c.db.prepare("SELECT id FROM \(table) WHERE path = ?")
+        try select.bind(path, at: 1)
+        guard try select.step() else { throw SQLiteError(code: 1, message: "\(table) id missing") }
+        c[keyPath: cache][path] = select.int64(0)
+        return select.int64(0)
+    }
+
+    /// Folds the write-ahead log into the database and truncates it (at the end of a run), so the index on
+    /// disk is one file of its real size.
+    package func checkpoint() {
+        database.withLock { c in try? c.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+}

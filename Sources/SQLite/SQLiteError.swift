@@ -1,0 +1,16 @@
+/// A failed SQLite call: its result code and message.
+public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The (extended) result code, e.g. 11 `SQLITE_CORRUPT`, 26 `SQLITE_NOTADB`.
+    public var code: Int32
+    public var message: String
+
+    public init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "SQLite error \(code): \(message)" }
+
+    /// Whether the file is damaged or not a database at all (the caller may rebuild it).
+    public var isCorruption: Bool { code & 0xFF == 11 || code & 0xFF == 26 }
+}

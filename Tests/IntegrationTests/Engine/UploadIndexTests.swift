@@ -1,0 +1,262 @@
+import Digests
+import Foundation
+import LocalOSS
+import OSSBatch
+import OSSKit
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `upload.unchanged` with the real binary against LocalOSS: an unchanged re-run sends nothing and reads
+/// nothing; every kind of change is caught; a dated prefix is copied server-side; kill -9 then resume leaves
+/// the index agreeing with the report.
+@Suite(.serialized) struct UploadIndexTests {
+    /// The harness plus a state directory of its own for the index.
+    struct Setup {
+        let h: EngineHarness
+        var state: String { h.dir.url.appendingPathComponent("state-home").path }
+        var indexPath: String {
+            UploadIndex.path(endpoint: h.endpoint, bucket: h.bucket, in: StateDirectory(path: state))
+        }
+
+        func run(_ manifest: String, report: String, _ more: [String] = []) async throws -> ProcessResult {
+            try await h.ossbatch(
+                [
+                    "run", manifest, "--report", h.dir.url.appendingPathComponent(report).path, "--progress-interval",
+                    "3600",
+                ]
+                    + more,
+                environment: ["OSSBATCH_STATE_DIR": state]
+            )
+        }
+
+        func report(_ name: String) throws -> Report {
+            try ReportStore.load(h.dir.url.appendingPathComponent(name).path)
+        }
+
+        /// Requests LocalOSS answered since the last reset, by operation.
+        var requests: [String: Int] { h.server.stats.snapshot.requestsByOperation }
+
+        func entries() throws -> [IndexEntry] {
+            var warnings: [String] = []
+            let index = try UploadIndex.open(at: indexPath, warnings: &warnings)
+            var all: [IndexEntry] = []
+            try index.scan { all.append($0) }
+            return all
+        }
+    }
+
+    static func start(_ label: String) async throws -> Setup {
+        Setup(h: try await EngineHarness.start(label))
+    }
+
+    static func writeFiles(_ h: EngineHarness, count: Int = 6) throws {
+        for i in 0..<count { try h.writeFile("f\(i).bin", size: 1000 + i * 10, seed: UInt64(i + 1)) }
+    }
+
+    @Test func anUnchangedRerunSendsNoRequestAndSkipsEveryFileAsUnchanged() async throws {
+        let s = try await Self.start("index-rerun")
+        defer { Task { await s.h.stop() } }
+        try Self.writeFiles(s.h)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        let first = try await s.run(manifest, report: "r1.json")
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        #expect(try s.report("r1.json").jobs.allSatisfy { $0.outcome.status == .succeeded })
+        var st = stat()
+        #expect(lstat(s.indexPath, &st) == 0 && st.st_mode & 0o777 == 0o600)
+        #expect(try s.entries().count == 6)
+
+        let plan = try await s.h.ossbatch(["plan", manifest], environment: ["OSSBATCH_STATE_DIR": s.state])
+        #expect(plan.stdout.contains("unchanged:") && plan.stdout.contains("6 files"), "\(plan.stdout)")
+
+        s.h.server.stats.reset()
+        let second = try await s.run(manifest, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(s.requests.isEmpty, "requests sent: \(s.requests)")
+        let jobs = try s.report("r2.json").jobs
+        #expect(jobs.count == 6 && jobs.allSatisfy { $0.outcome.status == .skipped && $0.outcome.reason == .unchanged })
+        #expect(jobs.allSatisfy { $0.outcome.crc64 != nil })
+        #expect(try s.report("r2.json").totals.unchanged == 6)
+    }
+
+    @Test func everyKindOfChangeIsUploadedAgainAndNothingElse() async throws {
+        let s = try await Self.start("index-changes")
+        defer { Task { await s.h.stop() } }
+        try Self.writeFiles(s.h)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        let src = s.h.dir.url.appendingPathComponent("src")
+        // f0: mtime touched. f1: size changed. f2: same size, new content, mtime put back. f3: chmod.
+        let f0 = src.appendingPathComponent("f0.bin").path
+        var times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, f0, &times, 0) == 0)
+        try s.h.writeFile("f1.bin", size: 1500, seed: 99)
+        let f2 = src.appendingPathComponent("f2.bin").path
+        var before = stat()
+        #expect(stat(f2, &before) == 0)
+        try s.h.writeFile("f2.bin", size: 1020, seed: 77)
+        var restored = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, f2, &restored, 0) == 0)
+        var after = stat()
+        #expect(stat(f2, &after) == 0 && after.st_size == before.st_size)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        #expect(chmod(src.appendingPathComponent("f3.bin").path, 0o600) == 0)
+
+        s.h.server.stats.reset()
+        let second = try await s.run(manifest, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(s.requests == ["PutObject": 4], "requests: \(s.requests)")
+        let uploaded = Set(try s.report("r2.json").jobs.filter { $0.outcome.status == .succeeded }.map(\.spec.key))
+        #expect(uploaded == ["data/f0.bin", "data/f1.bin", "data/f2.bin", "data/f3.bin"])
+        try s.h.expectAllStoredExactly()
+
+        s.h.server.stats.reset()
+        #expect(try await s.run(manifest, report: "r3.json").exitCode == 0)
+        #expect(s.requests.isEmpty, "the re-uploads were indexed: \(s.requests)")
+    }
+
+    @Test func changedOptionsUploadAgain() async throws {
+        let s = try await Self.start("index-options")
+        defer { Task { await s.h.stop() } }
+        try Self.writeFiles(s.h, count: 3)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        let changed = try s.h.writeManifest(
+            "changed.yaml",
+            upload: ["unchanged: skip"],
+            defaults: ["cache_control: no-store"]
+        )
+        s.h.server.stats.reset()
+        #expect(try await s.run(changed, report: "r2.json").exitCode == 0)
+        #expect(s.requests == ["PutObject": 3], "requests: \(s.requests)")
+        #expect(s.h.server.objectHeaders(bucket: s.h.bucket, key: "data/f0.bin")?["cache-control"] == "no-store")
+    }
+
+    @Test func aDeletedOrCorruptIndexOnlyMeansUploadingAgain() async throws {
+        let s = try await Self.start("index-lost")
+        defer { Task { await s.h.stop() } }
+        try Self.writeFiles(s.h, count: 3)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        for suffix in ["", "-wal", "-shm"] { unlink(s.indexPath + suffix) }
+        s.h.server.stats.reset()
+        #expect(try await s.run(manifest, report: "r2.json").exitCode == 0)
+        #expect(s.requests == ["PutObject": 3], "requests: \(s.requests)")
+
+        for suffix in ["-wal", "-shm"] { unlink(s.indexPath + suffix) }
+        try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: s.indexPath))
+        s.h.server.stats.reset()
+        let corrupt = try await s.run(manifest, report: "r3.json")
+        #expect(corrupt.exitCode == 0, "\(corrupt.stderr)")
+        #expect(corrupt.stderr.contains("rebuilding"), "\(corrupt.stderr)")
+        #expect(s.requests == ["PutObject": 3], "requests: \(s.requests)")
+        s.h.server.stats.reset()
+        #expect(try await s.run(manifest, report: "r4.json").exitCode == 0)
+        #expect(s.requests.isEmpty, "the rebuilt index was filled: \(s.requests)")
+    }
+
+    @Test func anIndexPathThatIsASymbolicLinkIsNotFollowed() async throws {
+        let s = try await Self.start("index-symlink")
+        defer { Task { await s.h.stop() } }
+        try Self.writeFiles(s.h, count: 2)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        let target = s.h.dir.url.appendingPathComponent("elsewhere.sqlite").path
+        try FileManager.default.createDirectory(
+            atPath: (s.indexPath as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        #expect(symlink(target, s.indexPath) == 0)
+        let result = try await s.run(manifest, report: "r1.json")
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("symbolic link"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+
+    @Test func anObjectDeletedOnTheServerIsStillTrustedWithoutVerification() async throws {
+        // Documented: the index is trusted; an object removed behind ossbatch's back comes back only when the
+        // index no longer vouches for it (a changed file, a deleted index). This test pins that behaviour.
+        let s = try await Self.start("index-deleted-object")
+        defer { Task { await s.h.stop() } }
+        try Self.writeFiles(s.h, count: 2)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        try await s.h.makeClient().deleteObject(bucket: s.h.bucket, key: "data/f0.bin")
+        s.h.server.stats.reset()
+        #expect(try await s.run(manifest, report: "r2.json").exitCode == 0)
+        #expect(s.requests.isEmpty)
+        #expect(s.h.server.objectHeaders(bucket: s.h.bucket, key: "data/f0.bin") == nil)
+    }
+
+    @Test func aDatedPrefixIsCopiedServerSideWithoutSendingABodyByte() async throws {
+        let s = try await Self.start("index-copy")
+        defer { Task { await s.h.stop() } }
+        try Self.writeFiles(s.h, count: 5)
+        let day1 = try s.h.writeManifest("day1.yaml", upload: ["unchanged: copy"], prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        let day2 = try s.h.writeManifest(
+            "day2.yaml",
+            upload: ["unchanged: copy"],
+            prefix: "2026-12-02/",
+            defaults: ["content_type: application/x-night-2"]
+        )
+        // One source gone from the bucket: that file falls back to an upload.
+        try await s.h.makeClient().deleteObject(bucket: s.h.bucket, key: "2026-12-01/f4.bin")
+        s.h.server.stats.reset()
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        let requests = s.requests
+        #expect(requests["CopyObject"] == 5 && requests["PutObject"] == 1, "requests: \(requests)")
+        let report = try s.report("r2.json")
+        let copied = report.jobs.filter { $0.outcome.copiedFrom != nil }
+        #expect(copied.count == 4 && report.totals.copied == 4)
+        #expect(copied.allSatisfy { $0.outcome.copiedFrom == "2026-12-01/" + $0.spec.objectKey.name })
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+        for job in report.jobs {
+            let headers = s.h.server.objectHeaders(bucket: s.h.bucket, key: job.spec.key)
+            #expect(headers?["content-type"] == "application/x-night-2")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: job.spec.source))
+            #expect(job.outcome.crc64 == String(CRC64.checksum(bytes)))
+        }
+        // Only the one fallback upload sent a body.
+        #expect(
+            s.h.server.stats.snapshot.bytesReceived
+                == UInt64(report.jobs.first { $0.spec.key.hasSuffix("f4.bin") }!.spec.size)
+        )
+    }
+
+    @Test func killNineThenResumeLeavesTheIndexAgreeingWithTheReport() async throws {
+        let s = try await Self.start("index-kill9")
+        defer { Task { await s.h.stop() } }
+        for i in 0..<60 { try s.h.writeFile("k/f\(i).bin", size: 500 + i, seed: UInt64(i + 1)) }
+        s.h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 40)))
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "concurrency: 2"])
+        let reportPath = s.h.dir.url.appendingPathComponent("r1.json").path
+        let process = try s.h.start(
+            ["run", manifest, "--report", reportPath, "--progress-interval", "3600", "--log-level", "debug"],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(await process.waitForStderr(containing: "f1"))
+        // Past at least one index flush (about once a second) and before the end (60 × 40 ms / 2 ≈ 1.2 s).
+        try await Task.sleep(for: .milliseconds(1100))
+        process.signal(SIGKILL)
+        _ = await process.wait()
+        s.h.server.faults.removeAll()
+        let resumed = try await s.h.ossbatch(
+            ["resume", reportPath, "--progress-interval", "3600"],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        let report = try s.report("r1.json")
+        let succeeded = Dictionary(
+            uniqueKeysWithValues: report.jobs.filter { $0.outcome.status == .succeeded }.map {
+                ($0.spec.key, $0.outcome.crc64 ?? "")
+            }
+        )
+        let indexed = Dictionary(uniqueKeysWithValues: try s.entries().map { ($0.key, String($0.crc64)) })
+        #expect(succeeded.count == 60)
+        #expect(indexed == succeeded)
+    }
+}

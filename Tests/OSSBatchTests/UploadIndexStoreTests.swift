@@ -1,0 +1,84 @@
+import Foundation
+import OSSBatch
+import OSSProtocol
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The upload index's SQLite store and the state-directory rule, without a server.
+@Suite struct UploadIndexStoreTests {
+    static func entry(_ key: String, crc: UInt64 = 1, report: String = "r1", inode: UInt64 = 7) -> IndexEntry {
+        IndexEntry(
+            key: key,
+            source: "/src/" + key,
+            identity: SourceIdentity(size: 10, mtimeNanoseconds: 1_700_000_000_123_456_789, inode: inode, device: 2),
+            ctimeNanoseconds: 1_700_000_001_000_000_001,
+            crc64: crc,
+            etag: "\"E\"",
+            optionsHash: ObjectOptions(contentType: "text/plain").indexHash,
+            uploadedAt: 1,
+            report: report
+        )
+    }
+
+    @Test func entriesRoundTripInKeyOrderAndCRCsAboveInt64Survive() throws {
+        let dir = try TemporaryDirectory("index-store")
+        defer { dir.remove() }
+        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        let written = [Self.entry("b/ü"), Self.entry("a", crc: UInt64.max - 3), Self.entry("b/a", inode: UInt64.max)]
+        try index.write(written)
+        var read: [IndexEntry] = []
+        try index.scan { read.append($0) }
+        #expect(read.map(\.key) == ["a", "b/a", "b/ü"])
+        #expect(read[0].crc64 == UInt64.max - 3 && read[1].identity.inode == UInt64.max)
+        #expect(read[0].identity == written[1].identity && read[0].ctimeNanoseconds == written[1].ctimeNanoseconds)
+        #expect(try index.entries(inode: UInt64.max, device: 2).map(\.key) == ["b/a"])
+        #expect(warnings.isEmpty)
+        var st = stat()
+        #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
+        #expect(try index.entry(key: "b/a") != nil && index.entry(key: "nope") == nil)
+    }
+
+    @Test func restoringAResumedReportLeavesAnotherReportsEntryAlone() throws {
+        let dir = try TemporaryDirectory("index-restore")
+        defer { dir.remove() }
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: dir.url.path + "/i.sqlite", warnings: &warnings)
+        try index.write([Self.entry("k", crc: 1, report: "old"), Self.entry("m", crc: 1, report: "new")])
+        try index.write([Self.entry("k", crc: 2, report: "new")])
+        // "old" is resumed later: its entry of k must not replace the newer report's.
+        try index.write(
+            [Self.entry("k", crc: 3, report: "old"), Self.entry("m", crc: 3, report: "new"), Self.entry("n", crc: 3)],
+            keepingOthers: true
+        )
+        #expect(try index.entry(key: "k")?.crc64 == 2)
+        #expect(try index.entry(key: "m")?.crc64 == 3)
+        #expect(try index.entry(key: "n")?.crc64 == 3)
+    }
+
+    @Test func aFileThatIsNotAnIndexIsRebuiltWithAWarning() throws {
+        let dir = try TemporaryDirectory("index-garbage")
+        defer { dir.remove() }
+        let path = try dir.write("i.sqlite", "this is not a database, it is a text file of some length\n").path
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        #expect(warnings.count == 1 && warnings[0].contains("rebuilding"))
+        try index.write([Self.entry("a")])
+        #expect(try index.entry(key: "a") != nil)
+    }
+
+    @Test func theOptionsHashChangesWithAnyOption() {
+        let base = ObjectOptions(contentType: "text/plain", metadata: ["a": "1"])
+        var other = base
+        other.metadata["a"] = "2"
+        var tagged = base
+        tagged.tags = ["t": "x"]
+        #expect(base.indexHash == ObjectOptions(contentType: "text/plain", metadata: ["a": "1"]).indexHash)
+        #expect(Set([base.indexHash, other.indexHash, tagged.indexHash]).count == 3)
+    }
+}
