@@ -43,6 +43,16 @@ struct RunCommand: AsyncParsableCommand {
     )
     var keepReports: Int = 30
 
+    @Option(
+        help: ArgumentHelp(
+            "With upload.unchanged skip or copy: 'list' lists the batch's prefix first and uploads again every "
+                + "file the upload index vouches for whose object is missing or differs on the server; 'none' "
+                + "trusts the index (default).",
+            valueName: "none|list"
+        )
+    )
+    var verifyRemote: RemoteVerification = .none
+
     @OptionGroup var target: TargetOptions
     @OptionGroup var sharding: ShardOptions
     @OptionGroup var execution: ExecutionOptions
@@ -67,7 +77,8 @@ struct RunCommand: AsyncParsableCommand {
             let whole = try target.plan(manifest, console: console, notes: !execution.quiet)
             let shard = try sharding.resolve()
             // A shard with no lines of a plan that has some is fine: N may exceed the files.
-            let plan = shard.map { whole.sharded($0) } ?? whole
+            var plan = shard.map { whole.sharded($0) } ?? whole
+            plan.upload.verifyRemote = verifyRemote
             (initial, identity, selectsNothing) = (
                 Report(plan: plan, planID: plan.planID),
                 BatchIdentity(plan),

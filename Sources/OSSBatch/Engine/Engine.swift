@@ -88,6 +88,7 @@ package final class Engine: Sendable {
 
     /// Runs every job that is not yet succeeded or skipped. `command` names the invocation in the report.
     package func run(command: String) async -> RunResult {
+        if context.settings.verifyRemote == .list { await uploadAgainWhatTheServerLacks() }
         // Positions only (4 bytes a job, not a copy of each job): each job is read from the report as it starts.
         let (todo, anyMultipart): ([Int32], Bool) = state.withLock { report in
             report.status = .running
@@ -148,6 +149,58 @@ package final class Engine: Sendable {
         }
 
         return finish(writeError: writeError)
+    }
+
+    /// `--verify-remote list`: lists the prefix of the jobs skipped as unchanged and turns those whose object
+    /// is missing or differs back into pending jobs, before the run starts. A listing that fails stops the
+    /// batch as fatal: the check was asked for, so nothing is skipped unchecked.
+    private static let staleKeysLogged = 20
+
+    private func uploadAgainWhatTheServerLacks() async {
+        let candidates: [UnchangedListingCheck.Candidate] = state.withLock { report in
+            report.jobs.indices.compactMap { i in
+                let outcome = report.jobs[i].outcome
+                guard outcome.status == .skipped, outcome.reason == .unchanged else { return nil }
+                return .init(index: i, key: outcome.key, size: report.jobs[i].spec.size, etag: outcome.etag)
+            }
+        }
+        guard !candidates.isEmpty else { return }
+        let prefix = UnchangedListingCheck.commonPrefix(candidates.map(\.key))
+        let listed: [ObjectSummary]
+        do { listed = try await context.client.listObjectsV2(bucket: context.bucket, prefix: prefix) } catch {
+            let problem = (error as? OSSError).map(JobError.init) ?? JobError(code: "ListError", message: "\(error)")
+            context.logger.error(
+                "cannot verify the unchanged files against the bucket's listing: \(problem)",
+                metadata: .event("verify_remote_failed", ["code": .string(problem.code)])
+            )
+            context.requestStop(.fatal(problem))
+            return
+        }
+        let stale = UnchangedListingCheck.stale(candidates, listed: listed)
+        let keys: [String] = state.withLock { report in
+            let keys = stale.map { report.jobs[$0].outcome.key }
+            for (i, key) in zip(stale, keys) { report.jobs[i].outcome = JobOutcome(key: key, status: .pending) }
+            report.recomputeTotals()
+            return keys
+        }
+        // One line per object, up to a limit: a whole prefix deleted must not flood the log.
+        for key in keys.prefix(Self.staleKeysLogged) {
+            context.logger.warning(
+                "\(key): the upload index vouched for it, but its object is missing or differs on the server; uploading it again",
+                metadata: .event("unchanged_stale", ["key": .string(key)])
+            )
+        }
+        if keys.count > Self.staleKeysLogged {
+            context.logger.warning("… and \(keys.count - Self.staleKeysLogged) more such files")
+        }
+        let confirmed = candidates.count - stale.count
+        context.logger.info(
+            "verify-remote: \(confirmed) of \(candidates.count) unchanged files confirmed by listing '\(prefix)'; \(stale.count) to upload again",
+            metadata: .event(
+                "verify_remote",
+                ["confirmed": .number(confirmed), "stale": .number(stale.count)]
+            )
+        )
     }
 
     private func runJobs(_ todo: [Int32]) async {

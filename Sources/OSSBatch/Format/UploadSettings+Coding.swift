@@ -14,6 +14,7 @@ extension UploadSettings {
         case ifExists = "if_exists"
         case bandwidth
         case unchanged
+        case verifyRemote = "verify_remote"
     }
 
     private enum RetryKeys: String, CodingKey {
@@ -40,7 +41,9 @@ extension UploadSettings {
             ifExists: try c.decode(IfExists.self, forKey: .ifExists),
             bandwidth: try c.decode(Int64.self, forKey: .bandwidth),
             // Optional (added within format 2): absent means `upload`.
-            unchanged: try c.decodeIfPresent(UnchangedPolicy.self, forKey: .unchanged) ?? .upload
+            unchanged: try c.decodeIfPresent(UnchangedPolicy.self, forKey: .unchanged) ?? .upload,
+            verifyRemote: try c.decodeIfPresent(RemoteVerification.self, forKey: .verifyRemote)
+                ?? RemoteVerification.none
         )
     }
 
@@ -59,6 +62,7 @@ extension UploadSettings {
         try c.encode(ifExists, forKey: .ifExists)
         try c.encode(bandwidth, forKey: .bandwidth)
         if unchanged != .upload { try c.encode(unchanged, forKey: .unchanged) }
+        if verifyRemote != .none { try c.encode(verifyRemote, forKey: .verifyRemote) }
     }
 
     /// Whole milliseconds as an integer (`200`, not `200.0`), anything else as it is.

@@ -19,6 +19,8 @@ package struct UploadSettings: Sendable, Hashable, Codable {
     package var bandwidth: Int64
     /// What the upload index is used for (`upload` keeps no index).
     package var unchanged: UnchangedPolicy
+    /// Whether the objects the index vouches for are checked on the server first (`run --verify-remote`).
+    package var verifyRemote: RemoteVerification
 
     package init(
         concurrency: Int = 16,
@@ -30,7 +32,8 @@ package struct UploadSettings: Sendable, Hashable, Codable {
         retry: RetryPolicy = RetryPolicy(),
         ifExists: IfExists = .overwrite,
         bandwidth: Int64 = 0,
-        unchanged: UnchangedPolicy = .upload
+        unchanged: UnchangedPolicy = .upload,
+        verifyRemote: RemoteVerification = .none
     ) {
         self.concurrency = concurrency
         self.filesInFlight = filesInFlight
@@ -42,5 +45,6 @@ package struct UploadSettings: Sendable, Hashable, Codable {
         self.ifExists = ifExists
         self.bandwidth = bandwidth
         self.unchanged = unchanged
+        self.verifyRemote = verifyRemote
     }
 }

@@ -45,8 +45,9 @@ package struct StateDirectory: Sendable, Hashable {
     /// Where the checkpoints of batch `name` go when its manifest names no `checkpoint_dir`.
     package func checkpoints(batch name: String) -> String { batch(name) + "/checkpoints" }
 
-    /// Creates `dir` (and its parents) with mode 0700 if needed, and checks it is fit for state files.
-    package static func prepare(_ dir: String) throws(StateFileError) {
+    /// Creates `dir` (and its parents) with mode 0700 if needed, and checks it is fit for state files (not a
+    /// symbolic link, this user's, writable by nobody else). `use` names the directory in the error.
+    package static func prepare(_ dir: String, use: String = "use") throws(StateFileError) {
         do {
             try FileManager.default.createDirectory(
                 atPath: dir,
@@ -57,7 +58,7 @@ package struct StateDirectory: Sendable, Hashable {
             throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
         }
         do { try StateFile.requirePrivateDirectory(dir) } catch {
-            throw StateFileError(path: dir, operation: "use", reason: error.reason)
+            throw StateFileError(path: dir, operation: use, reason: error.reason)
         }
     }
 }

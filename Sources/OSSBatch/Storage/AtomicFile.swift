@@ -78,18 +78,7 @@ enum AtomicFile {
     /// this user's, writable by nobody else: others could plant or swap checkpoints there), and proves it
     /// writable by creating and removing a file — a new one (`O_EXCL`), never through a link.
     static func prepareDirectory(_ dir: String) throws(StateFileError) {
-        do {
-            try FileManager.default.createDirectory(
-                atPath: dir,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
-        }
-        do { try StateFile.requirePrivateDirectory(dir) } catch {
-            throw StateFileError(path: dir, operation: "use the checkpoint directory", reason: error.reason)
-        }
+        try StateDirectory.prepare(dir, use: "use the checkpoint directory")
         let probe = dir + "/.ossbatch-write-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd: Int32
         do { fd = try StateFile.createExclusive(probe) } catch {

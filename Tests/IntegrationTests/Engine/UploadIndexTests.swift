@@ -3,6 +3,7 @@ import Foundation
 import LocalOSS
 import OSSBatch
 import OSSKit
+import OSSProtocol
 import TestSupport
 import Testing
 
@@ -188,6 +189,51 @@ import Glibc
         #expect(try await s.run(manifest, report: "r2.json").exitCode == 0)
         #expect(s.requests.isEmpty)
         #expect(s.h.server.objectHeaders(bucket: s.h.bucket, key: "data/f0.bin") == nil)
+    }
+
+    @Test func verifyRemoteListUploadsAgainTheObjectsMissingOrReplacedOnTheServerAndNothingElse() async throws {
+        let s = try await Self.start("index-verify-remote")
+        defer { Task { await s.h.stop() } }
+        try Self.writeFiles(s.h, count: 4)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        let client = s.h.makeClient()
+        try await client.deleteObject(bucket: s.h.bucket, key: "data/f0.bin")
+        _ = try await client.putObject(
+            bucket: s.h.bucket,
+            key: "data/f1.bin",
+            body: .bytes(Array("replaced behind ossbatch's back".utf8)),
+            options: ObjectOptions()
+        )
+
+        s.h.server.stats.reset()
+        let verified = try await s.run(manifest, report: "r2.json", ["--verify-remote", "list"])
+        #expect(verified.exitCode == 0, "\(verified.stderr)")
+        #expect(s.requests["PutObject"] == 2, "\(s.requests)")
+        #expect(s.requests["ListObjectsV2"] ?? 0 >= 1)
+        #expect(Set(s.requests.keys) == ["PutObject", "ListObjectsV2"], "\(s.requests)")
+        let report = try s.report("r2.json")
+        #expect(report.upload.verifyRemote == .list)
+        let outcomes = Dictionary(uniqueKeysWithValues: report.jobs.map { ($0.spec.key, $0.outcome) })
+        for key in ["data/f0.bin", "data/f1.bin"] {
+            #expect(outcomes[key]?.status == .succeeded, "\(key)")
+            #expect(verified.stderr.contains("\(key): the upload index vouched for it, but its object is missing"))
+        }
+        for key in ["data/f2.bin", "data/f3.bin"] { #expect(outcomes[key]?.reason == .unchanged, "\(key)") }
+        #expect(report.totals.unchanged == 2 && report.totals.succeeded == 2)
+        try s.h.expectAllStoredExactly()
+
+        // A listing that fails: the check was asked for, so nothing is skipped unchecked: fatal, nothing sent.
+        try await client.deleteObject(bucket: s.h.bucket, key: "data/f2.bin")
+        s.h.server.faults.add(
+            FaultRule(operation: .listObjectsV2, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        s.h.server.stats.reset()
+        let denied = try await s.run(manifest, report: "r3.json", ["--verify-remote", "list"])
+        #expect(denied.exitCode == 3, "\(denied.stderr)")
+        #expect(denied.stderr.contains("AccessDenied"), "\(denied.stderr)")
+        #expect(s.requests["PutObject"] == nil, "\(s.requests)")
+        #expect(try s.report("r3.json").fatalError?.code == "AccessDenied")
     }
 
     @Test func aDatedPrefixIsCopiedServerSideWithoutSendingABodyByte() async throws {

@@ -1,0 +1,4 @@
+import ArgumentParser
+import OSSBatch
+
+extension RemoteVerification: ExpressibleByArgument {}
