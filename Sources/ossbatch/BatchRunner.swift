@@ -19,6 +19,20 @@ enum BatchRunner {
         state: StateDirectory
     ) async -> ExitStatus {
         let logger = console.logger(level: options.effectiveLogLevel)
+        // Signals are caught from here on, before the banner: one sent as soon as the banner shows still
+        // stops the batch with its report.
+        let stopper = StopForwarder(grace: options.stopGraceDuration)
+        let watcher = SignalWatcher { signal, repeated in
+            logger.notice(
+                repeated ? "\(signal.rawValue) again: stopping now" : "\(signal.rawValue): stopping",
+                metadata: .event(
+                    "signal",
+                    ["signal": .string(signal.rawValue), "repeated": .stringConvertible(repeated)]
+                )
+            )
+            stopper.signal(signal, repeated: repeated)
+        }
+        defer { watcher.cancel() }
         if !options.quiet { console.emit(banner(report: report, reportPath: store.path, command: command)) }
 
         let keyLocks: KeyLocks
@@ -58,16 +72,7 @@ enum BatchRunner {
             logger: logger
         )
         let engine = session.engine
-        let watcher = SignalWatcher { signal, repeated in
-            logger.notice(
-                repeated ? "\(signal.rawValue) again: stopping now" : "\(signal.rawValue): stopping",
-                metadata: .event(
-                    "signal",
-                    ["signal": .string(signal.rawValue), "repeated": .stringConvertible(repeated)]
-                )
-            )
-            engine.stop(signal, grace: repeated ? .zero : options.stopGraceDuration)
-        }
+        stopper.attach(engine)
         let interval = Duration.seconds(options.progressInterval)
         let progress = ProgressDisplay(progress: engine.progress, console: console, interval: interval)
         if !options.quiet { progress.start() }
@@ -75,7 +80,6 @@ enum BatchRunner {
         let started = ContinuousClock.now
         let result = await engine.run(command: command)
         progress.stop()
-        watcher.cancel()
         transport.shutdown()
 
         let snapshot = engine.progress.snapshot

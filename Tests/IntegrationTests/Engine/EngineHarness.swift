@@ -138,6 +138,19 @@ final class EngineHarness: @unchecked Sendable {
         return try RunningProcess(Products.url("ossbatch"), arguments, environment: env)
     }
 
+    /// Starts `ossbatch` with SIGINT and SIGTERM blocked in its initial signal mask, as a process spawned from
+    /// one of dispatch's worker threads (which block them) inherits it: python blocks them, then execs.
+    func startWithStopSignalsBlocked(_ arguments: [String]) throws -> RunningProcess {
+        let script =
+            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}); "
+            + "os.execv(sys.argv[1], sys.argv[1:])"
+        return try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            ["-c", script, Products.url("ossbatch").path] + arguments,
+            environment: environment
+        )
+    }
+
     /// Runs another program (e.g. `script` wrapping ossbatch) with the harness's environment.
     func ossbatchVia(_ program: URL, _ arguments: [String]) async throws -> ProcessResult {
         await (try RunningProcess(program, arguments, environment: environment)).wait()
@@ -158,9 +171,9 @@ final class EngineHarness: @unchecked Sendable {
 
     func report() throws -> Report { try ReportStore.load(reportPath) }
 
-    /// Sends SIGINT until `process` says it is stopping. ossbatch ignores the signal from its start and
-    /// handles it once its signal sources are registered, which on a loaded machine can be after the first
-    /// requests: a single early SIGINT may be lost.
+    /// Sends SIGINT until `process` says it is stopping. ossbatch catches signals from before its banner on
+    /// (`SignalPipe`); a SIGINT sent before that (while planning) ends the process by the default action, so
+    /// tests that start signalling early still repeat it until the stop is acknowledged.
     func interrupt(_ process: RunningProcess) async {
         for _ in 0..<10 {
             process.signal(SIGINT)

@@ -168,9 +168,10 @@ struct EngineRunTests {
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 150)))
         let manifest = try h.writeManifest(upload: ["concurrency: 2", "part_size: 256KiB", "multipart_threshold: 1MiB"])
         let process = try h.start(["run", manifest, "--report", h.reportPath])
-        try await Task.sleep(for: .milliseconds(1500))
-        process.signal(SIGINT)
-        let interrupted = await process.wait(timeout: .seconds(20))
+        // Once parts are going up (a fixed sleep could signal a loaded machine's process while it plans).
+        #expect(await h.waitUntil(.seconds(60)) { h.somePartStored })
+        await h.interrupt(process)
+        let interrupted = await process.wait(timeout: .seconds(60))
         #expect(interrupted.exitCode == 130, "\(interrupted.stderr)")
         let report = try h.report()
         #expect(report.status == .interrupted)

@@ -97,6 +97,33 @@ struct EngineSignalTests {
         try h.expectAllStoredExactly()
     }
 
+    /// Signals are caught from before the banner on: one SIGINT as soon as the banner shows — before the
+    /// credentials are found and the first request is sent — ends the run as interrupted, with its report.
+    /// Started with SIGINT blocked (inherited from a dispatch worker thread of the parent, as under a test
+    /// runner): the signal must still arrive.
+    @Test func oneSigintAsSoonAsTheBannerShowsEndsTheRunAsInterruptedWithItsReport() async throws {
+        let h = try await EngineHarness.start("sigint-early")
+        defer { Task { await h.stop() } }
+        for i in 0..<3 { try h.writeFile("f\(i).bin", size: 1000, seed: UInt64(i)) }
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .hold(gate: "end")))
+        defer { h.server.faults.open(gate: "end") }
+        let manifest = try h.writeManifest(upload: ["concurrency: 1"])
+        let process = try h.startWithStopSignalsBlocked([
+            "run", manifest, "--report", h.reportPath, "--progress-interval", "3600",
+        ])
+        #expect(await process.waitForStderr(containing: "ossbatch: 3 files"))
+        process.signal(SIGINT)
+        let stopped = await process.wait(timeout: .seconds(60))
+        #expect(stopped.exitCode == 130, "\(stopped.stderr)")
+        let report = try h.report()
+        #expect(report.status == .interrupted)
+        #expect(report.runs.last?.exitCode == 130)
+        h.server.faults.open(gate: "end")
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
     /// Under a cap of 1 MiB/s with 1 MiB parts, one file gets 3 parts in flight (what the cap sends in the
     /// 3 s grace period), not all 16 request slots: an interrupt then keeps most of what was sent.
     @Test func underABandwidthCapOneFileHasFewPartsInFlightAndAnInterruptKeepsMostBytesSent() async throws {

@@ -1,0 +1,41 @@
+import Foundation
+import LocalFiles
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `SignalPipe` loses no signal: one raised right after `install` is delivered, each one once.
+@Suite(.serialized)
+struct SignalPipeTests {
+    final class Received: Sendable {
+        let signals = Mutex<[Int32]>([])
+    }
+
+    @Test func signalsRaisedRightAfterInstallAreEachDeliveredOnce() async throws {
+        let received = Received()
+        SignalPipe.install([SIGUSR1, SIGUSR2]) { sig in received.signals.withLock { $0.append(sig) } }
+        defer { SignalPipe.ignore([SIGUSR1, SIGUSR2]) }
+        // raise(3) runs the handler before it returns: none of these can be coalesced or come too early.
+        for _ in 0..<50 { raise(SIGUSR1) }
+        raise(SIGUSR2)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while received.signals.withLock({ $0.count }) < 51 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let got = received.signals.withLock { $0 }
+        #expect(got.count == 51)
+        #expect(got.filter { $0 == SIGUSR1 }.count == 50 && got.last == SIGUSR2)
+    }
+
+    @Test func ignoredSignalsNoLongerReachTheCallbackAndDoNotKillTheProcess() async throws {
+        let received = Received()
+        SignalPipe.install([SIGUSR1]) { sig in received.signals.withLock { $0.append(sig) } }
+        SignalPipe.ignore([SIGUSR1])
+        raise(SIGUSR1)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(received.signals.withLock { $0.isEmpty })
+    }
+}
