@@ -11,14 +11,34 @@ struct StatusTable {
         var notes: [String] = []
         for batch in batches {
             rows.append(Self.row(batch))
-            if let problem = batch.problem { notes.append("\(batch.batch): \(problem) (\(batch.report))") }
-            for older in batch.otherUnfinished ?? [] {
-                var note = "\(batch.batch): another report is \(Self.status(older)): \(older.report)"
-                if let next = older.next { note += "; next: \(next)" }
-                notes.append(note)
+            if let shards = batch.shards, let count = batch.shardCount {
+                // One line a shard under its batch, named K/N; their notes name them so.
+                if let problem = batch.problem { notes.append("\(batch.batch): \(problem)") }
+                for shard in shards {
+                    let k = ShardedBatchStatus.parse(shard.batch).map { "\($0.index)/\(count)" } ?? shard.batch
+                    var row = Self.row(shard)
+                    row[0] = "  shard " + k
+                    rows.append(row)
+                    if let problem = shard.problem {
+                        notes.append("\(batch.batch) shard \(k): \(problem) (\(shard.report))")
+                    }
+                    notes += Self.otherReports(of: shard, named: "\(batch.batch) shard \(k)")
+                }
+                continue
             }
+            if let problem = batch.problem { notes.append("\(batch.batch): \(problem) (\(batch.report))") }
+            notes += Self.otherReports(of: batch, named: batch.batch)
         }
         return TextTable.render(rows) + notes.map { $0 + "\n" }.joined()
+    }
+
+    /// A note for each other unfinished report of `batch`.
+    static func otherReports(of batch: BatchStatus, named name: String) -> [String] {
+        (batch.otherUnfinished ?? []).map { older in
+            var note = "\(name): another report is \(Self.status(older)): \(older.report)"
+            if let next = older.next { note += "; next: \(next)" }
+            return note
+        }
     }
 
     static func row(_ batch: BatchStatus) -> [String] {

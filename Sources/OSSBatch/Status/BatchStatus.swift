@@ -29,10 +29,19 @@ package struct BatchStatus: Sendable, Encodable {
     package var next: String?
     /// The batch's other reports that are unfinished (resumable, their uploads billed) or running.
     package var otherUnfinished: [BatchStatus]?
+    /// A batch run as shards (`run --shard K/N`): N, and each shard's own status, by K (`ShardedBatchStatus`).
+    package var shardCount: Int?
+    package var shards: [BatchStatus]?
 
     /// Every run on the report was refused because another process held the batch (exit 4): it never ran,
     /// and does not stand for its batch while another report does.
     package var onlyRefusedAsBusy = false
+
+    package init(batch: String, report: String, state: State) {
+        self.batch = batch
+        self.report = report
+        self.state = state
+    }
 
     private enum CodingKeys: String, CodingKey {
         case batch, report
@@ -41,12 +50,15 @@ package struct BatchStatus: Sendable, Encodable {
         case lastRun = "last_run"
         case holder, totals, problem, next
         case otherUnfinished = "other_unfinished"
+        case shardCount = "shard_count"
+        case shards
     }
 
     /// Whether a monitor should be told: the batch neither succeeded nor runs now, or another report of it
     /// is unfinished. (`ossbatch status` exits 1 when one does.)
     package var needsAttention: Bool {
         if !(otherUnfinished ?? []).isEmpty { return true }
+        if let shards, shards.contains(where: \.needsAttention) || shards.count != shardCount { return true }
         return state != .succeeded && state != .running
     }
 

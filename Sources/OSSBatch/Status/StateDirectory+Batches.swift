@@ -29,8 +29,20 @@ extension StateDirectory {
     /// there is no other —
     /// with any other report of it that is unfinished (running, killed, interrupted, or with uploads open;
     /// one that merely failed was followed by a newer run and is not listed).
+    /// The shards of a batch run with `--shard` (`NAME.shard-K-of-N`) are one line, with each shard's detail
+    /// (`ShardedBatchStatus`); `only` may name the batch or one shard.
     package func batchStatuses(only: String? = nil) -> [BatchStatus] {
-        (only.map { [$0] } ?? batchNames()).compactMap { name in
+        var names = batchNames()
+        if let only, ShardedBatchStatus.parse(only) != nil { return statuses(of: [only]) }
+        if let only {
+            let shardsOfIt = names.filter { ShardedBatchStatus.parse($0)?.batch == only }
+            names = shardsOfIt.isEmpty ? [only] : shardsOfIt
+        }
+        return ShardedBatchStatus.grouped(statuses(of: names))
+    }
+
+    private func statuses(of names: [String]) -> [BatchStatus] {
+        names.compactMap { name in
             let all = reports(ofBatch: name).map { BatchStatus.of(report: $0, batch: name) }
             guard
                 let chosen = all.firstIndex(where: { $0.state == .running })

@@ -1,0 +1,78 @@
+import Foundation
+
+/// `ossbatch status` of a batch run as shards: each shard is a batch of its own in the state directory
+/// (`NAME.shard-K-of-N`, `Plan.batchName`), shown as one line for the batch with every shard's detail.
+package enum ShardedBatchStatus {
+    /// `NAME.shard-K-of-N` → (NAME, K, N); nil for any other name.
+    package static func parse(_ directoryName: String) -> (batch: String, index: Int, count: Int)? {
+        guard let dot = directoryName.range(of: ".shard-", options: .backwards) else { return nil }
+        let parts = directoryName[dot.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[1] == "of", let k = Int(parts[0]), let n = Int(parts[2]),
+            Shard(index: k, count: n) != nil, "shard-\(k)-of-\(n)" == directoryName[dot.lowerBound...].dropFirst()
+        else { return nil }
+        return (String(directoryName[..<dot.lowerBound]), k, n)
+    }
+
+    /// Replaces the statuses of shards of one batch and N by one status for the batch: the most pressing
+    /// shard's state (running, then crashed, fatal, aborted, interrupted, failed, unreadable; succeeded only
+    /// when every shard did), the shards' totals added up, the latest run, and each shard in `shards`. A shard
+    /// with no report yet is a problem: the batch is not done.
+    package static func grouped(_ statuses: [BatchStatus]) -> [BatchStatus] {
+        var groups: [String: [(index: Int, status: BatchStatus)]] = [:]
+        var counts: [String: Int] = [:]
+        var result: [BatchStatus] = []
+        var order: [String] = []
+        for status in statuses {
+            guard let (batch, index, count) = parse(status.batch) else {
+                result.append(status)
+                continue
+            }
+            let group = "\(batch)\u{0}\(count)"
+            if groups[group] == nil { order.append(group) }
+            groups[group, default: []].append((index, status))
+            counts[group] = count
+        }
+        for group in order {
+            let members = groups[group]!.sorted { $0.index < $1.index }
+            let count = counts[group]!
+            let name = String(group.prefix { $0 != "\u{0}" })
+            result.append(combine(name, count: count, members.map(\.status)))
+        }
+        return result.sorted { $0.batch < $1.batch }
+    }
+
+    private static let precedence: [BatchStatus.State] = [
+        .running, .crashed, .fatal, .aborted, .interrupted, .failed, .unreadable, .succeeded,
+    ]
+
+    private static func combine(_ batch: String, count: Int, _ shards: [BatchStatus]) -> BatchStatus {
+        let state = precedence.first { candidate in shards.contains { $0.state == candidate } } ?? .unreadable
+        var status = BatchStatus(batch: batch, report: shards[0].report, state: state)
+        status.shardCount = count
+        status.shards = shards
+        let latest = shards.filter { $0.lastRunAt != nil }.max { $0.lastRunAt! < $1.lastRunAt! }
+        status.lastRunAt = latest?.lastRunAt
+        status.lastRun = latest?.lastRun
+        var totals = ReportTotals()
+        for t in shards.compactMap(\.totals) {
+            totals.jobs += t.jobs
+            totals.succeeded += t.succeeded
+            totals.skipped += t.skipped
+            totals.failed += t.failed
+            totals.pending += t.pending
+            totals.bytes = totals.bytes.saturatingAdd(t.bytes)
+            totals.bytesDone = totals.bytesDone.saturatingAdd(t.bytesDone)
+        }
+        status.totals = totals
+        let running = shards.filter { $0.state == .running }.count
+        var problems: [String] = []
+        if shards.count < count {
+            problems.append("\(count - shards.count) of its \(count) shards have no report here")
+        }
+        let unfinished = shards.filter { $0.needsAttention }.count
+        if unfinished > 0 { problems.append("\(unfinished) of its \(count) shards need attention (see below)") }
+        if state == .running { problems.append("\(running) of its \(count) shards running") }
+        status.problem = problems.isEmpty ? nil : problems.joined(separator: "; ")
+        return status
+    }
+}
