@@ -9,7 +9,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("CurlHTTPClient file bodies", .timeLimit(.minutes(1)))
+@Suite("CurlHTTPClient file bodies", .timeLimit(.minutes(5)))
 struct FileBodyTests {
     @Test func fileRangeArrivesByteExactWithMatchingCRCAndMD5() async throws {
         let directory = try TemporaryDirectory("curl-file")

@@ -2,7 +2,7 @@ import CurlHTTP
 import OSSProtocol
 import Testing
 
-@Suite("CurlHTTPClient request validation", .timeLimit(.minutes(1)))
+@Suite("CurlHTTPClient request validation", .timeLimit(.minutes(5)))
 struct RequestValidationTests {
     @Test func headerWithLineBreakIsRejectedWithoutEchoingTheValue() async throws {
         try await withServer { server, client in

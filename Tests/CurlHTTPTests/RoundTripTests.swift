@@ -5,7 +5,7 @@ import OSSProtocol
 import TestSupport
 import Testing
 
-@Suite("CurlHTTPClient round trips", .timeLimit(.minutes(1)))
+@Suite("CurlHTTPClient round trips", .timeLimit(.minutes(5)))
 struct RoundTripTests {
     @Test func getReturnsStatusHeadersAndBodyAndSendsNoExpect() async throws {
         try await withServer { server, client in

@@ -83,7 +83,7 @@ private struct SelfSignedServer {
     }
 }
 
-@Suite("CurlHTTPClient TLS", .timeLimit(.minutes(1)), .enabled(if: SelfSignedServer.toolsAvailable))
+@Suite("CurlHTTPClient TLS", .timeLimit(.minutes(5)), .enabled(if: SelfSignedServer.toolsAvailable))
 struct TLSTests {
     @Test func untrustedCertificateIsCertificateErrorAndAcceptedOnlyWithVerificationOff() async throws {
         let server = try await SelfSignedServer.start()
