@@ -43,7 +43,8 @@ enum JobLines {
             let pieces = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
                 var bytes: [UInt8] = []
                 for i in parts[part] {
-                    bytes += try encoder.encode(record(i))
+                    let line = record(i)
+                    if !JobLineWriter.append(line, to: &bytes) { bytes += try encoder.encode(line) }
                     if i + 1 < count { bytes.append(UInt8(ascii: ",")) }
                     bytes.append(UInt8(ascii: "\n"))
                 }
