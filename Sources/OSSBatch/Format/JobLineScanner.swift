@@ -3,7 +3,8 @@
 ///
 /// Why it exists: `resume` of a finished 1,000,000-job report spent ~20 s of its start-up in Foundation's
 /// `JSONDecoder`, one call per job line at ~25–30 µs of CPU each (docs/performance.md § Memory and state at
-/// scale); this reads such a line in about a microsecond.
+/// scale); this reads such a line in ~3 µs on the same (loaded) box, and that resume went from ~26 to ~11
+/// CPU seconds with `JobLineWriter`.
 ///
 /// It is only a fast path. Any line it does not fully understand gives `nil` — an unknown or repeated key, a
 /// nested value (`callback`, `error`, `warnings`), `null`, a number that is not a plain integer in range, an
