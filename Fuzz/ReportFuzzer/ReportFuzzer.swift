@@ -5,7 +5,8 @@ import OSSBatch
 /// Fuzzes the report loader, `ReportStore.load`: the report (format 2 or 1, laid out a job a line or
 /// reformatted) with its journal folded in. An input is the report's bytes, then — after a line
 /// `\0JOURNAL\0` — the journal's. A file that loads must also write back and load again as the same report:
-/// what `resume` reads it writes. Anything else must be an error, never a crash.
+/// what `resume` reads it writes. Anything else must be an error, never a crash. Every line is also read by
+/// the fast reader of job lines, which must read it as `JSONDecoder` does or leave it to `JSONDecoder`.
 @main
 struct ReportFuzzer {
     static let separator = Array("\n\u{0}JOURNAL\u{0}\n".utf8)
@@ -14,6 +15,7 @@ struct ReportFuzzer {
         let sandbox = FuzzSandbox.shared
         FuzzDriver.main { bytes in
             let (report, journal) = split(bytes)
+            checkFastReader(report + (journal ?? []))
             let path = sandbox.write(report, to: "report.json")
             if let journal {
                 sandbox.write(journal, to: "report.json.journal")
@@ -54,6 +56,16 @@ struct ReportFuzzer {
             return (Array(bytes[..<start]), Array(bytes[(start + separator.count)...]))
         }
         return (bytes, nil)
+    }
+
+    /// `JobLineScanner` on every line, without a report line's comma.
+    static func checkFastReader(_ bytes: [UInt8]) {
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            let line = line.last == UInt8(ascii: ",") ? line.dropLast() : line
+            if let problem = JobLineScanner.disagreement(on: line) {
+                fatalError("\(problem) in \(String(decoding: line, as: UTF8.self).debugDescription)")
+            }
+        }
     }
 
     /// Every member but the jobs.

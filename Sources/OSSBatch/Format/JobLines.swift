@@ -43,7 +43,8 @@ enum JobLines {
             let pieces = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
                 var bytes: [UInt8] = []
                 for i in parts[part] {
-                    bytes += try encoder.encode(record(i))
+                    let line = record(i)
+                    if !JobLineWriter.append(line, to: &bytes) { bytes += try encoder.encode(line) }
                     if i + 1 < count { bytes.append(UInt8(ascii: ",")) }
                     bytes.append(UInt8(ascii: "\n"))
                 }
@@ -55,34 +56,38 @@ enum JobLines {
     }
 
     /// Reads a document laid out as `write` lays it out: `header` gets the first line closed into a
-    /// document of its own (its job list empty) and gives the decoder of a job line, which is run on the
-    /// job lines in parallel batches. `nil` when the file is laid out otherwise (a tool reformatted it):
-    /// then it must be decoded whole.
+    /// document of its own (its job list empty) and gives the decoder of a job line (its bytes, without the
+    /// comma), which is run on the job lines in parallel batches. `nil` when the file is laid out otherwise
+    /// (a tool reformatted it): then it must be decoded whole.
     static func read<Header, Job: Sendable>(
         _ file: ReadableFile,
         maximumLineLength: Int,
-        header: (Data) throws -> (Header, @Sendable (JSONDecoder, Data) throws -> Job)
+        header: (Data) throws -> (Header, @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> Job)
     ) throws -> (Header, [Job])? {
         let reader = LineReader(file: file, maximumLineLength: maximumLineLength)
         guard let line = try reader.next(), line.count > opening.count,
             line.suffix(opening.count).elementsEqual(opening)
         else { return nil }
-        let (head, decodeJob): (Header, @Sendable (JSONDecoder, Data) throws -> Job)
+        let (head, decodeJob): (Header, @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> Job)
         do { (head, decodeJob) = try header(Data(line + closing)) } catch { throw LineError(line: 1, error) }
         var jobs: [Job] = []
-        var pending: [Data] = []
+        // A batch of lines, one after another in `pending`, each ending at its entry of `ends`.
+        var pending: [UInt8] = []
+        var ends: [Int] = []
         var number = 1  // of the line read last
         while let line = try reader.next() {
             number += 1
             if line.elementsEqual(closing) {
-                jobs += try decode(pending, firstLine: number - pending.count, with: decodeJob)
+                jobs += try decode(pending, ends: ends, firstLine: number - ends.count, with: decodeJob)
                 while let rest = try reader.next() { guard rest.isEmpty else { return nil } }
                 return (head, jobs)
             }
-            pending.append(Data(line.last == UInt8(ascii: ",") ? line.dropLast() : line))
-            if pending.count == batchSize {
-                jobs += try decode(pending, firstLine: number - pending.count + 1, with: decodeJob)
+            pending += line.last == UInt8(ascii: ",") ? line.dropLast() : line
+            ends.append(pending.count)
+            if ends.count == batchSize {
+                jobs += try decode(pending, ends: ends, firstLine: number - ends.count + 1, with: decodeJob)
                 pending.removeAll(keepingCapacity: true)
+                ends.removeAll(keepingCapacity: true)
             }
         }
         return nil  // no closing line: let the whole-file decoder say what is wrong
@@ -91,19 +96,21 @@ enum JobLines {
     /// Decodes job lines in order, sharing them out among the cores: decoding is most of a resume's
     /// start-up, and the lines are independent.
     private static func decode<Job: Sendable>(
-        _ lines: [Data],
+        _ lines: [UInt8],
+        ends: [Int],
         firstLine: Int,
-        with decodeJob: @Sendable (JSONDecoder, Data) throws -> Job
+        with decodeJob: @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> Job
     ) throws -> [Job] {
-        let parts = DispatchQueue.ranges(splitting: lines.count)
+        let parts = DispatchQueue.ranges(splitting: ends.count)
         let decoded = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
             let decoder = JSONDecoder()
             return try parts[part].map { i in
-                do { return try decodeJob(decoder, lines[i]) } catch { throw LineError(line: firstLine + i, error) }
+                let line = lines[(i == 0 ? 0 : ends[i - 1])..<ends[i]]
+                do { return try decodeJob(decoder, line) } catch { throw LineError(line: firstLine + i, error) }
             }
         }
         var jobs: [Job] = []
-        jobs.reserveCapacity(lines.count)
+        jobs.reserveCapacity(ends.count)
         for part in decoded { jobs += part }
         return jobs
     }

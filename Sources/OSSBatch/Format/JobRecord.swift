@@ -37,7 +37,8 @@ struct JobRecord: Codable, Sendable {
     var ctimeNs: String?
     var copiedFrom: String?
 
-    private enum CodingKeys: String, CodingKey {
+    /// The members' names in a line (`JobLineScanner` reads them too).
+    enum CodingKeys: String, CodingKey {
         case key, dir, name, size
         case mtimeNs = "mtime_ns"
         case inode, device
@@ -53,6 +54,9 @@ struct JobRecord: Codable, Sendable {
         case ctimeNs = "ctime_ns"
         case copiedFrom = "copied_from"
     }
+
+    /// A record of `key` alone, its other members to be filled in by a reader (`JobLineScanner`).
+    init(key: String) { self.key = key }
 
     /// A report line (with `outcome`) or a plan line (without).
     init(job: UploadJob, reference: JobTables.Reference, outcome: JobOutcome?) {

@@ -20,6 +20,36 @@ package struct StreamingJSONEncoder: Sendable {
         try writer.writeValue(value)
         return writer.bytes
     }
+
+    /// Appends `s` as a JSON string as this encoder writes one (also for `JobLineWriter`, which writes the
+    /// same bytes).
+    static func appendString(_ s: String, to bytes: inout [UInt8]) {
+        // Most strings need no escaping: then one append, not one per byte.
+        let utf8 = s.utf8
+        guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        var escaped: [UInt8] = [UInt8(ascii: "\"")]
+        escaped.reserveCapacity(utf8.count + 8)
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped += [UInt8(ascii: "\\"), byte]
+            case 0x0A: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x00..<0x20:
+                escaped += Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+            default: escaped.append(byte)  // UTF-8 passes through: JSON text is UTF-8
+            }
+        }
+        escaped.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: escaped)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// The encoder behind `StreamingJSONEncoder`: one per top-level value, never shared.
@@ -112,34 +142,7 @@ private final class JSONByteWriter: Encoder {
         bytes += x.description.utf8
     }
 
-    func writeString(_ s: String) {
-        // Most strings need no escaping: then one append, not one per byte (each append to a class's
-        // property is an exclusivity-checked access).
-        let utf8 = s.utf8
-        guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: utf8)
-            bytes.append(UInt8(ascii: "\""))
-            return
-        }
-        var escaped: [UInt8] = [UInt8(ascii: "\"")]
-        escaped.reserveCapacity(utf8.count + 8)
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped += [UInt8(ascii: "\\"), byte]
-            case 0x0A: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: escaped += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x00..<0x20:
-                escaped += Array("\\u00".utf8) + [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]]
-            default: escaped.append(byte)  // UTF-8 passes through: JSON text is UTF-8
-            }
-        }
-        escaped.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: escaped)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    func writeString(_ s: String) { StreamingJSONEncoder.appendString(s, to: &bytes) }
 }
 
 /// The values `JSONByteWriter` writes itself.

@@ -77,7 +77,9 @@ enum ReportFile {
     /// For a report laid out in lines: from its header, how to make the report and how to decode a job line.
     private static func lineDecoders(
         _ header: Data
-    ) throws -> (([ReportJob]) -> (Report, ReportTotals?), @Sendable (JSONDecoder, Data) throws -> ReportJob) {
+    ) throws -> (
+        ([ReportJob]) -> (Report, ReportTotals?), @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> ReportJob
+    ) {
         let decoder = JSONDecoder()
         switch try decoder.decode(FormatTag.self, from: header).format {
         case Report.currentFormat:
@@ -85,11 +87,11 @@ enum ReportFile {
             let tables = head.tables
             return (
                 { (head.report(jobs: $0), head.totals) },
-                { try $0.decode(JobRecord.self, from: $1).reportJob(in: tables) }
+                { try (JobLineScanner.record($1) ?? $0.decode(JobRecord.self, from: Data($1))).reportJob(in: tables) }
             )
         case ReportV1.format:
             let head = try decoder.decode(ReportV1.Header.self, from: header)
-            return ({ (head.report(jobs: $0), nil) }, { try $0.decode(ReportV1.Job.self, from: $1).reportJob() })
+            return ({ (head.report(jobs: $0), nil) }, { try $0.decode(ReportV1.Job.self, from: Data($1)).reportJob() })
         case let other:
             throw FormatError("unsupported report format '\(other)'")
         }

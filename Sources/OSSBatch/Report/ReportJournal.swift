@@ -102,7 +102,7 @@ enum ReportJournal {
 
     private static func entry(_ line: ArraySlice<UInt8>, _ decoder: JSONDecoder) -> Result<Entry, FormatError> {
         do {
-            let record = try decoder.decode(JobRecord.self, from: Data(line))
+            let record = try JobLineScanner.record(line) ?? decoder.decode(JobRecord.self, from: Data(line))
             let version = try record.ranVersion()
             return .success((try record.outcome(), version.map { ($0.identity, $0.method) }))
         } catch {

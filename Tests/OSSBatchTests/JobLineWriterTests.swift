@@ -1,0 +1,43 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import OSSBatch
+
+/// `JobLineWriter` writes a job line byte for byte as `StreamingJSONEncoder` does (what every reader of
+/// reports, plans and journals was made to read), and leaves lines with nested values to the encoder.
+@Suite struct JobLineWriterTests {
+    @Test func linesAreTheEncodersBytes() throws {
+        var random = SeededRandom()
+        let (lines, nested) = try JobLineScannerTests.writtenLines(&random)
+        let encoder = StreamingJSONEncoder()
+        var written = 0
+        for (line, isNested) in zip(lines, nested) {
+            let record = try JSONDecoder().decode(JobRecord.self, from: Data(line))
+            var bytes: [UInt8] = [0x20]
+            let wrote = JobLineWriter.append(record, to: &bytes)
+            #expect(wrote == !isNested, "\(random): \(JobLineScannerTests.text(line))")
+            if wrote {
+                #expect(bytes == [0x20] + (try encoder.encode(record)), "\(random): \(JobLineScannerTests.text(line))")
+                written += 1
+            } else {
+                #expect(bytes == [0x20], "nothing appended")
+            }
+        }
+        #expect(written > lines.count / 2)
+    }
+
+    @Test func everyMemberIsWrittenInTheEncodersOrder() throws {
+        var record = JobRecord(key: "k\"\u{1}é")
+        (record.dir, record.name, record.size, record.mtimeNs, record.inode) = (1, "n\\", -2, "-3", "4")
+        (record.device, record.partSize, record.partCount, record.options) = (.max, .max, .max, .min)
+        (record.status, record.reason, record.uploadID, record.etag, record.crc64) =
+            (.skipped, .unchanged, "u", "\"e\"", "5")
+        (record.attempts, record.bytesSent, record.partsReused, record.durationMs) = (6, 7, 8, 9)
+        (record.checkpoint, record.ctimeNs, record.copiedFrom) = ("c\n", "10", "s/😀")
+        var bytes: [UInt8] = []
+        #expect(JobLineWriter.append(record, to: &bytes))
+        #expect(bytes == (try StreamingJSONEncoder().encode(record)))
+        #expect(String(decoding: bytes, as: UTF8.self).hasSuffix(#""copied_from":"s/😀"}"#))
+    }
+}
