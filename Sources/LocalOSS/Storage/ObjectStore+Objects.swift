@@ -63,14 +63,38 @@ extension ObjectStore {
     }
 
     /// Keys of `bucket` starting with `prefix` and sorting after `after`, in order, at most `limit` (+ whether more).
-    func list(bucket: String, prefix: String, after: String?, limit: Int) -> (objects: [StoredObject], truncated: Bool)
-    {
+    /// One page of a listing under `prefix` after `after`, in key order. With a `delimiter`, keys that hold it
+    /// past the prefix are rolled up into their common prefix (up to and including the delimiter), each
+    /// counted once against `limit`; `after` naming such a prefix continues past all of its keys. `next` is
+    /// the last entry (key or common prefix) when more follow.
+    func list(
+        bucket: String,
+        prefix: String,
+        after: String?,
+        limit: Int,
+        delimiter: String = ""
+    ) -> (objects: [StoredObject], commonPrefixes: [String], next: String?) {
         let all = index.withLockedValue { Array(($0.objects[bucket] ?? [:]).values) }
+        let skippedPrefix = after.flatMap { !delimiter.isEmpty && $0.hasSuffix(delimiter) ? $0 : nil }
         // OSS orders keys by their UTF-8 bytes.
         let matching = all.filter { o in
             o.key.hasPrefix(prefix) && (after.map { ByteOrder.precedes($0, o.key) } ?? true)
+                && !(skippedPrefix.map { o.key.hasPrefix($0) } ?? false)
         }
         .sorted { ByteOrder.precedes($0.key, $1.key) }
-        return (Array(matching.prefix(limit)), matching.count > limit)
+        var objects: [StoredObject] = []
+        var commonPrefixes: [String] = []
+        var last: String?
+        for o in matching {
+            var entry = o.key
+            if !delimiter.isEmpty, let cut = o.key.dropFirst(prefix.count).range(of: delimiter) {
+                entry = String(o.key[..<cut.upperBound])
+                if entry == commonPrefixes.last { continue }
+            }
+            guard objects.count + commonPrefixes.count < limit else { return (objects, commonPrefixes, last) }
+            if entry == o.key { objects.append(o) } else { commonPrefixes.append(entry) }
+            last = entry
+        }
+        return (objects, commonPrefixes, nil)
     }
 }
