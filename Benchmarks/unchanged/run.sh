@@ -113,7 +113,7 @@ say "warming the caches; first run with unchanged: skip (fills the index)…"
 "$ossbatch" plan "$upload" >/dev/null
 timed first "$ossbatch" run "$skip" --report "$work/first.json" --quiet
 first_requests=$(requests)
-index=$(ls "$OSSBATCH_STATE_DIR"/index/*.sqlite)
+index=$(ls "$OSSBATCH_STATE_DIR"/.index/*.sqlite)
 timed plan "$ossbatch" plan "$upload"
 reset
 timed second "$ossbatch" run "$skip" --report "$work/second.json" --quiet
