@@ -173,7 +173,8 @@ peer_available() { # PEER: 0 if its tool runs here
     esac
 }
 peer_version() {
-    case $1 in rclone*) rclone version | head -1 ;; aws) aws --version 2>&1 | head -1 ;; esac
+    # sed reads all of it: `head` could end the pipe early, and with pipefail a SIGPIPE would end the script.
+    case $1 in rclone*) rclone version | sed -n 1p ;; aws) aws --version 2>&1 | sed -n 1p ;; esac
 }
 peers=()
 IFS=, read -ra wanted <<<"${PEERS:-}"
