@@ -151,9 +151,10 @@ peer_command() { # PEER FIRST(1|0) PREFIX: the command into CMD
     local peer=$1 first=$2 prefix=$3
     case $peer in
     rclone | rclone-fast)
-        # AWS_CA_BUNDLE, if the environment sets one, breaks rclone's AWS SDK before any request.
+        # AWS_CA_BUNDLE, if the environment sets one, breaks rclone's AWS SDK before any request. Provider
+        # Other lists with ListObjects V1 (`marker`), which LocalOSS does not implement: V2 is asked for.
         CMD=(env -u AWS_CA_BUNDLE rclone --config "$work/rclone.conf" copy "$dir/tree" "bench:bench/$prefix"
-            --checkers 32 --transfers 32 --s3-no-check-bucket --retries 1 -q)
+            --checkers 32 --transfers 32 --s3-no-check-bucket --s3-list-version 2 --retries 1 -q)
         # The first upload need not read each object back; the measured run keeps rclone's defaults.
         [[ $first == 0 ]] || CMD+=(--s3-no-head)
         [[ $peer == rclone ]] || CMD+=(--fast-list --update --use-server-modtime)
