@@ -14,6 +14,14 @@
 #      the same tree under day-2/: CopyObject count and request-body bytes LocalOSS received (must be 0).
 # Needs no ../shared. Trees are generated under ${BENCH_DIR:-/tmp/ossbatch-unchanged-bench} and reused.
 # BIN=DIR uses the binaries in DIR instead of building them in release.
+# PEERS=rclone,rclone-fast,aws (optional) adds, between 2 and 3, the same unchanged tree through other
+# sync tools, each under a prefix of its own: a first upload (not timed against anything), then the second,
+# unchanged run: wall, peak RSS, requests by operation. A peer that is not installed is skipped (this
+# script installs nothing for them):
+#   rclone       `rclone copy`, its defaults: size + modtime, one listing per directory (delimiter `/`)
+#   rclone-fast  `rclone copy --fast-list --update --use-server-modtime`: one recursive listing, no HEAD
+#   aws          `aws s3 sync`: size + LastModified from one recursive listing
+# All run with 32 requests in flight, as ossbatch does here (`upload.concurrency: 32`).
 set -euo pipefail
 
 files=${1:-200000}
@@ -87,12 +95,13 @@ YAML
 stats() { curl -s "$server/__localoss/stats"; }
 reset() { curl -s -X POST "$server/__localoss/stats/reset" >/dev/null; }
 requests() { stats | python3 -c 'import json,sys; s=json.load(sys.stdin); r=s["requestsByOperation"]; print(sum(r.values()), json.dumps(r, sort_keys=True), s["bytesReceived"])'; }
-timed() { # LABEL COMMAND...: wall seconds and peak RSS KiB into $work/LABEL.{wall,rss}
+timed() { # LABEL COMMAND...: wall seconds, peak RSS KiB and exit status into $work/LABEL.{wall,rss,rc}
     local label=$1; shift
-    local t0 t1
+    local t0 t1 rc=0
     t0=$(date +%s.%N)
-    /usr/bin/time -v -o "$work/$label.time" "$@" >"$work/$label.out" 2>"$work/$label.err" || true
+    /usr/bin/time -v -o "$work/$label.time" "$@" >"$work/$label.out" 2>"$work/$label.err" || rc=$?
     t1=$(date +%s.%N)
+    echo "$rc" >"$work/$label.rc"
     echo "$t1 - $t0" | bc >"$work/$label.wall"
     awk -F': ' '/Maximum resident set size/ {print $2}' "$work/$label.time" >"$work/$label.rss"
 }
@@ -104,7 +113,7 @@ say "warming the caches; first run with unchanged: skip (fills the index)…"
 "$ossbatch" plan "$upload" >/dev/null
 timed first "$ossbatch" run "$skip" --report "$work/first.json" --quiet
 first_requests=$(requests)
-index=$(ls "$OSSBATCH_STATE_DIR"/index/*.sqlite)
+index=$(ls "$OSSBATCH_STATE_DIR"/.index/*.sqlite)
 timed plan "$ossbatch" plan "$upload"
 reset
 timed second "$ossbatch" run "$skip" --report "$work/second.json" --quiet
@@ -112,6 +121,85 @@ second_requests=$(requests)
 timed plan2 "$ossbatch" plan "$upload"
 timed planskip "$ossbatch" plan "$skip"
 index_bytes=$(( $(stat -c %s "$index") + $(stat -c %s "$index-wal" 2>/dev/null || echo 0) ))
+
+# The peers (PEERS=…): each writes its configuration into $work and sets CMD (arguments after the tool's
+# name) for a PREFIX; `peer_run PEER LABEL` runs it. The server takes any signature (no access keys).
+peer_rclone_conf() {
+    cat >"$work/rclone.conf" <<CONF
+[bench]
+type = s3
+provider = Other
+access_key_id = bench
+secret_access_key = bench
+endpoint = $server
+region = local
+force_path_style = true
+CONF
+}
+peer_aws_conf() {
+    # payload_signing_enabled=false: over plain http botocore would SHA-256 every body for SigV4.
+    cat >"$work/aws.cfg" <<CONF
+[default]
+region = local
+s3 =
+    max_concurrent_requests = 32
+    addressing_style = path
+    payload_signing_enabled = false
+CONF
+}
+peer_command() { # PEER FIRST(1|0) PREFIX: the command into CMD
+    local peer=$1 first=$2 prefix=$3
+    case $peer in
+    rclone | rclone-fast)
+        # AWS_CA_BUNDLE, if the environment sets one, breaks rclone's AWS SDK before any request. Provider
+        # Other lists with ListObjects V1 (`marker`), which LocalOSS does not implement: V2 is asked for.
+        CMD=(env -u AWS_CA_BUNDLE rclone --config "$work/rclone.conf" copy "$dir/tree" "bench:bench/$prefix"
+            --checkers 32 --transfers 32 --s3-no-check-bucket --s3-list-version 2 --retries 1 -q)
+        # The first upload need not read each object back; the measured run keeps rclone's defaults.
+        [[ $first == 0 ]] || CMD+=(--s3-no-head)
+        [[ $peer == rclone ]] || CMD+=(--fast-list --update --use-server-modtime)
+        ;;
+    aws)
+        CMD=(env AWS_CONFIG_FILE="$work/aws.cfg" AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_ACCESS_KEY_ID=bench
+            AWS_SECRET_ACCESS_KEY=bench aws --endpoint-url "$server" s3 sync "$dir/tree" "s3://bench/$prefix"
+            --only-show-errors --no-progress)
+        ;;
+    esac
+}
+peer_available() { # PEER: 0 if its tool runs here
+    case $1 in
+    rclone | rclone-fast) command -v rclone >/dev/null && rclone version >/dev/null 2>&1 ;;
+    aws) command -v aws >/dev/null && aws --version >/dev/null 2>&1 ;;
+    *) say "unknown peer $1 (rclone, rclone-fast, aws): skipped"; return 1 ;;
+    esac
+}
+peer_version() {
+    # sed reads all of it: `head` could end the pipe early, and with pipefail a SIGPIPE would end the script.
+    case $1 in rclone*) rclone version | sed -n 1p ;; aws) aws --version 2>&1 | sed -n 1p ;; esac
+}
+peers=()
+IFS=, read -ra wanted <<<"${PEERS:-}"
+for peer in "${wanted[@]}"; do
+    [[ -n $peer ]] || continue
+    if ! peer_available "$peer"; then
+        say "skipping $peer: ${peer%-fast} is not installed"
+        continue
+    fi
+    peers+=("$peer")
+    [[ $peer != rclone* ]] || peer_rclone_conf
+    [[ $peer != aws ]] || peer_aws_conf
+    say "$peer: first upload of the tree to peers/$peer/…"
+    peer_command "$peer" 1 "peers/$peer"
+    reset
+    timed "$peer-first" "${CMD[@]}"
+    echo "$(requests)" >"$work/$peer-first.requests"
+    say "$peer: second run, nothing changed…"
+    peer_command "$peer" 0 "peers/$peer"
+    reset
+    timed "$peer-second" "${CMD[@]}"
+    echo "$(requests)" >"$work/$peer-second.requests"
+    peer_version "$peer" >"$work/$peer.version"
+done
 
 say "rewriting 1% of the files…"
 changed=$(( files / 100 ))
@@ -141,7 +229,17 @@ row "ossbatch plan, again" plan2 "—"
 row "ossbatch plan with unchanged: skip" planskip "$(grep -m1 'unchanged:' "$work/planskip.out" | sed 's/^ *//')"
 row "first run, unchanged: skip (fills the index)" first "$first_requests"
 row "second run, nothing changed" second "$second_requests"
+for peer in "${peers[@]}"; do
+    for run in first second; do
+        status=''
+        [[ $(cat "$work/$peer-$run.rc") == 0 ]] || status="; FAILED (exit $(cat "$work/$peer-$run.rc")), see $work/$peer-$run.err"
+        what="$peer, second run, nothing changed"
+        [[ $run == second ]] || what="$peer, first upload"
+        row "$what" "$peer-$run" "$(cat "$work/$peer-$run.requests")$status"
+    done
+done
 row "1% rewritten ($changed files)" changed "$changed_requests"
 row "day-2 snapshot, unchanged: copy" copy "$copy_requests; $copied objects copied"
 echo
+for peer in "${peers[@]}"; do echo "$peer: $(cat "$work/$peer.version")"; done
 echo "index: $index_bytes bytes on disk for $files entries = $(( index_bytes / files )) bytes per file"

@@ -41,6 +41,23 @@ import Testing
         }
     }
 
+    @Test func keepsS3StyleUserMetadataAsSentForS3Clients() async throws {
+        // rclone and other S3 clients keep a file's modification time as x-amz-meta-mtime (OSS's S3-compatible
+        // API stores it); without it they upload every unchanged file again.
+        try await LocalOSSFixture.anonymous { oss in
+            let put = try await TestHTTP.send(
+                "PUT",
+                oss.url(forKey: "s3/a.txt"),
+                headers: ["X-Amz-Meta-Mtime": "1764745200.5", "x-amz-acl": "private"],
+                body: Data("a".utf8)
+            )
+            #expect(put.status == 200)
+            let head = try await TestHTTP.send("HEAD", oss.url(forKey: "s3/a.txt"))
+            #expect(head.header("x-amz-meta-mtime") == "1764745200.5")
+            #expect(head.header("x-amz-acl") == nil)
+        }
+    }
+
     @Test func getReturnsTheExactBytesStreamedFromDisk() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let body = TestHTTP.bytes(3 * 1024 * 1024 + 17, seed: 7)

@@ -168,16 +168,21 @@ extension LocalOSSServer {
             }
             after = key
         }
-        let (objects, truncated) = store.list(bucket: bucket, prefix: prefix, after: after, limit: maxKeys)
+        let delimiter = request.query["delimiter"] ?? ""
+        let (objects, commonPrefixes, next) = store.list(
+            bucket: bucket,
+            prefix: prefix,
+            after: after,
+            limit: maxKeys,
+            delimiter: delimiter
+        )
         var xml =
             "<ListBucketResult>" + XMLText.element("Name", bucket) + XMLText.element("Prefix", prefix)
-            + XMLText.element("MaxKeys", "\(maxKeys)") + XMLText.element("Delimiter", "")
-            + XMLText.element("IsTruncated", truncated ? "true" : "false")
-            + XMLText.element("KeyCount", "\(objects.count)")
+            + XMLText.element("MaxKeys", "\(maxKeys)") + XMLText.element("Delimiter", delimiter)
+            + XMLText.element("IsTruncated", next != nil ? "true" : "false")
+            + XMLText.element("KeyCount", "\(objects.count + commonPrefixes.count)")
         if let token { xml += XMLText.element("ContinuationToken", token) }
-        if truncated, let last = objects.last {
-            xml += XMLText.element("NextContinuationToken", Data(last.key.utf8).base64EncodedString())
-        }
+        if let next { xml += XMLText.element("NextContinuationToken", Data(next.utf8).base64EncodedString()) }
         for o in objects {
             xml +=
                 "<Contents>" + XMLText.element("Key", o.key)
@@ -186,6 +191,7 @@ extension LocalOSSServer {
                 + XMLText.element("Type", o.isMultipart ? "Multipart" : "Normal") + XMLText.element("Size", "\(o.size)")
                 + XMLText.element("StorageClass", o.headers["x-oss-storage-class"] ?? "Standard") + "</Contents>"
         }
+        for p in commonPrefixes { xml += "<CommonPrefixes>" + XMLText.element("Prefix", p) + "</CommonPrefixes>" }
         return .xml(xml + "</ListBucketResult>")
     }
 }

@@ -46,12 +46,18 @@ extension ObjectStore {
             }
         }
         try persist(stored, to: dir.appendingPathComponent(stem + ".json"))
-        index.withLockedValue { $0.objects[object.bucket, default: [:]][object.key] = stored }
+        index.withLockedValue {
+            $0.objects[object.bucket, default: [:]][object.key] = stored
+            $0.sortedKeys[object.bucket] = nil
+        }
         return stored
     }
 
     func delete(bucket: String, key: String) {
-        let removed = index.withLockedValue { $0.objects[bucket]?.removeValue(forKey: key) }
+        let removed = index.withLockedValue {
+            $0.sortedKeys[bucket] = nil
+            return $0.objects[bucket]?.removeValue(forKey: key)
+        }
         guard removed != nil else { return }
         let stem = objectsDirectory(bucket).appendingPathComponent(ObjectStore.fileStem(forKey: key))
         try? FileManager.default.removeItem(at: stem.appendingPathExtension("data"))
@@ -62,15 +68,61 @@ extension ObjectStore {
         object.dataFile.map { objectsDirectory(object.bucket).appendingPathComponent($0) }
     }
 
-    /// Keys of `bucket` starting with `prefix` and sorting after `after`, in order, at most `limit` (+ whether more).
-    func list(bucket: String, prefix: String, after: String?, limit: Int) -> (objects: [StoredObject], truncated: Bool)
-    {
-        let all = index.withLockedValue { Array(($0.objects[bucket] ?? [:]).values) }
-        // OSS orders keys by their UTF-8 bytes.
-        let matching = all.filter { o in
-            o.key.hasPrefix(prefix) && (after.map { ByteOrder.precedes($0, o.key) } ?? true)
+    /// One page of a listing under `prefix` after `after`, in key order. With a `delimiter`, keys that hold it
+    /// past the prefix are rolled up into their common prefix (up to and including the delimiter), each
+    /// counted once against `limit`; `after` naming such a prefix continues past all of its keys. `next` is
+    /// the last entry (key or common prefix) when more follow.
+    func list(
+        bucket: String,
+        prefix: String,
+        after: String?,
+        limit: Int,
+        delimiter: String = ""
+    ) -> (objects: [StoredObject], commonPrefixes: [String], next: String?) {
+        let skippedPrefix = after.flatMap { !delimiter.isEmpty && $0.hasSuffix(delimiter) ? $0 : nil }
+        var objects: [StoredObject] = []
+        var commonPrefixes: [String] = []
+        var last: String?
+        return index.withLockedValue { index in
+            let stored = index.objects[bucket] ?? [:]
+            // OSS orders keys by their UTF-8 bytes.
+            let keys = index.sortedKeys[bucket] ?? stored.keys.sorted { ByteOrder.precedes($0, $1) }
+            index.sortedKeys[bucket] = keys
+            // The keys under `prefix` are one run in byte order; the page starts at the first one after `after`.
+            var i = keys.partitionIndex { ByteOrder.precedes($0, prefix) }
+            if let after { i = max(i, keys.partitionIndex { !ByteOrder.precedes(after, $0) }) }
+            // Prefixes compared as bytes, as the order is.
+            while i < keys.count, keys[i].utf8.starts(with: prefix.utf8) {
+                defer { i += 1 }
+                let key = keys[i]
+                if let skippedPrefix, key.utf8.starts(with: skippedPrefix.utf8) { continue }
+                guard let o = stored[key] else { continue }
+                var entry = key
+                if !delimiter.isEmpty {
+                    let rest = String(decoding: key.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+                    if let cut = rest.range(of: delimiter) {
+                        entry = prefix + rest[..<cut.upperBound]
+                        if entry == commonPrefixes.last { continue }
+                    }
+                }
+                guard objects.count + commonPrefixes.count < limit else { return (objects, commonPrefixes, last) }
+                if entry == key { objects.append(o) } else { commonPrefixes.append(entry) }
+                last = entry
+            }
+            return (objects, commonPrefixes, nil)
         }
-        .sorted { ByteOrder.precedes($0.key, $1.key) }
-        return (Array(matching.prefix(limit)), matching.count > limit)
+    }
+}
+
+extension [String] {
+    /// In a byte-ordered array whose elements before some point are exactly those `isBefore` holds for: that
+    /// point, by binary search.
+    fileprivate func partitionIndex(_ isBefore: (String) -> Bool) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let mid = (low + high) / 2
+            if isBefore(self[mid]) { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }

@@ -9,6 +9,9 @@ final class ObjectStore: Sendable {
     struct Index: Sendable {
         var objects: [String: [String: StoredObject]] = [:]  // bucket → key → object
         var uploads: [String: StoredUpload] = [:]  // upload id → upload
+        /// A bucket's keys in byte order, made by the first listing after a change: a sync tool's listing of
+        /// an unchanged bucket pages through one sorted copy instead of sorting every key for every page.
+        var sortedKeys: [String: [String]] = [:]
     }
 
     let root: URL

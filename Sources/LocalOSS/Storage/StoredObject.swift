@@ -55,7 +55,9 @@ enum StoredHeaders {
         var kept: [String: String] = [:]
         for (name, value) in request.headers {
             let lower = name.lowercased()
-            if plain.contains(lower) || lower.hasPrefix("x-oss-meta-") { kept[lower] = value }
+            if plain.contains(lower) || lower.hasPrefix("x-oss-meta-") || lower.hasPrefix("x-amz-meta-") {
+                kept[lower] = value
+            }
         }
         if kept["content-type"] == nil { kept["content-type"] = "application/octet-stream" }
         return kept
