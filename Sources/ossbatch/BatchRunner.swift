@@ -80,6 +80,8 @@ enum BatchRunner {
         let started = ContinuousClock.now
         let result = await engine.run(command: command)
         progress.stop()
+        // The batch has ended: a signal now has nothing to stop (the early returns cancel through the defer).
+        watcher.cancel()
         transport.shutdown()
 
         let snapshot = engine.progress.snapshot

@@ -8,7 +8,7 @@ package enum ShardedBatchStatus {
         guard let dot = directoryName.range(of: ".shard-", options: .backwards) else { return nil }
         let parts = directoryName[dot.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1] == "of", let k = Int(parts[0]), let n = Int(parts[2]),
-            Shard(index: k, count: n) != nil, "shard-\(k)-of-\(n)" == directoryName[dot.lowerBound...].dropFirst()
+            let shard = Shard(index: k, count: n), shard.nameTag == directoryName[dot.lowerBound...].dropFirst()
         else { return nil }
         return (String(directoryName[..<dot.lowerBound]), k, n)
     }
@@ -18,25 +18,25 @@ package enum ShardedBatchStatus {
     /// when every shard did), the shards' totals added up, the latest run, and each shard in `shards`. A shard
     /// with no report yet is a problem: the batch is not done.
     package static func grouped(_ statuses: [BatchStatus]) -> [BatchStatus] {
-        var groups: [String: [(index: Int, status: BatchStatus)]] = [:]
-        var counts: [String: Int] = [:]
+        struct Group: Hashable {
+            var batch: String
+            var count: Int
+        }
+        var groups: [Group: [(index: Int, status: BatchStatus)]] = [:]
+        var order: [Group] = []
         var result: [BatchStatus] = []
-        var order: [String] = []
         for status in statuses {
             guard let (batch, index, count) = parse(status.batch) else {
                 result.append(status)
                 continue
             }
-            let group = "\(batch)\u{0}\(count)"
+            let group = Group(batch: batch, count: count)
             if groups[group] == nil { order.append(group) }
             groups[group, default: []].append((index, status))
-            counts[group] = count
         }
         for group in order {
             let members = groups[group]!.sorted { $0.index < $1.index }
-            let count = counts[group]!
-            let name = String(group.prefix { $0 != "\u{0}" })
-            result.append(combine(name, count: count, members.map(\.status)))
+            result.append(combine(group.batch, count: group.count, members.map(\.status)))
         }
         return result.sorted { $0.batch < $1.batch }
     }

@@ -58,7 +58,8 @@ extension StateDirectory {
         }
     }
 
-    private static func isDirectory(_ path: String) -> Bool {
+    /// Whether `path` is a directory itself, not a link to one.
+    static func isDirectory(_ path: String) -> Bool {
         (try? FileStatus.lstat(path))?.kind == .directory
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import LocalFiles
 
 /// The multipart uploads local batches hold, by upload id: what `ossbatch uploads --abort` must leave alone.
 /// Found from the checkpoints in every batch's checkpoint directory in the state directory, the checkpoint
@@ -32,7 +31,7 @@ package struct UploadHolds: Sendable {
     static func shardDirectories(in directory: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         return names.sorted().filter { name in
-            name.hasPrefix("shard-") && (try? FileStatus.lstat(directory + "/" + name))?.kind == .directory
+            name.hasPrefix("shard-") && StateDirectory.isDirectory(directory + "/" + name)
         }.map { directory + "/" + $0 }
     }
 
