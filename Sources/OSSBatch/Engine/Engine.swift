@@ -120,7 +120,12 @@ package final class Engine: Sendable {
                 alreadyDoneJobs: initial.totals.succeeded + initial.totals.skipped,
                 alreadyDoneBytes: initial.totals.bytesDone
             )
-            do { try store.write(initial) } catch { writeError = error }
+            // With nothing to run (a night with every file unchanged, a finished report resumed), the report
+            // is written once, at the end: until then the file on disk (or none, for a new report) already
+            // says everything, and no journal line can refer to a write that never happened.
+            if !todo.isEmpty {
+                do { try store.write(initial) } catch { writeError = error }
+            }
         }
 
         if writeError == nil, anyMultipart {

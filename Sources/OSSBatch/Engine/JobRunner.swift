@@ -79,7 +79,7 @@ struct JobRunner: Sendable {
             )
         } catch {
             if isCancellation(error) {
-                outcome = JobOutcome(key: job.key, status: .pending)
+                outcome = JobOutcome(key: job.objectKey, status: .pending)
             } else {
                 outcome = JobOutcome(key: job.key, status: .failed, error: JobError.from(error))
                 if case .service(let e, _)? = error as? OSSError, e.code == .callbackFailed {

@@ -13,58 +13,92 @@ package enum UnchangedFilter {
         package var bytes: Int64 = 0
     }
 
+    /// A job the index vouches for, before its ctime is checked.
+    private struct Match {
+        var chunk: Int
+        var offset: Int
+        var ctimeNanoseconds: Int64
+        var etag: CompactETag
+        var crc64: UInt64
+    }
+
     /// Moves the unchanged jobs of `plan` to `plan.skipped`. One pass over the index in key order beside
-    /// the plan's sorted jobs (a merge, no lookups); the ctime is the planner's (a job without one, from
-    /// elsewhere, is stat'ed again, in parallel).
+    /// the plan's sorted jobs (a merge, no lookups), reading each job in place in its chunk: a nightly run of
+    /// an unchanged tree goes through every job, and copying each (its strings retained and released) or
+    /// building its key and path as strings was most of the filter's time. The ctime is the planner's (a job
+    /// without one, from elsewhere, is stat'ed again, in parallel).
     package static func apply(to plan: inout Plan, index: UploadIndex) throws(SQLiteError) -> Result {
-        var candidates: [(position: Int, entry: IndexEntry)] = []
+        let chunks = plan.jobs.chunks
+        var matches: [Match] = []
+        var (chunk, offset) = (0, 0)
+        var hashedOptions: (options: ObjectOptions, hash: Int64)?
         var hashes: [ObjectOptions: Int64] = [:]
-        var iterator = plan.jobs.makeIterator()
-        var position = -1
-        var current = iterator.next()
-        if current != nil { position = 0 }
-        try index.scan { entry in
-            while let job = current, ByteOrder.precedes(job.key, entry.key) {
-                current = iterator.next()
-                position += 1
+        try index.scanVersions { version, etag in
+            while chunk < chunks.count {
+                let key = chunks[chunk][offset].objectKey
+                guard ByteOrder.precedes(joining: key.directory, key.name, version.key, "") else { break }
+                offset += 1
+                if offset == chunks[chunk].count { (chunk, offset) = (chunk + 1, 0) }
             }
-            guard let job = current, job.key == entry.key, job.source == entry.source,
-                job.identity == entry.identity
+            guard chunk < chunks.count, chunks[chunk][offset].objectKey.equals(version.key),
+                chunks[chunk][offset].identity == version.identity,
+                chunks[chunk][offset].location.name == version.name,
+                chunks[chunk][offset].location.directory == version.directory
             else { return }
-            let hash = hashes[job.options] ?? job.options.indexHash
-            hashes[job.options] = hash
-            if hash == entry.optionsHash { candidates.append((position, entry)) }
+            // Jobs share their options value: the last one's hash is almost always the one wanted.
+            let options = chunks[chunk][offset].options
+            let hash: Int64
+            if let hashedOptions, hashedOptions.options == options {
+                hash = hashedOptions.hash
+            } else {
+                hash = hashes[options] ?? options.indexHash
+                hashes[options] = hash
+                hashedOptions = (options, hash)
+            }
+            guard hash == version.optionsHash else { return }
+            matches.append(
+                Match(
+                    chunk: chunk,
+                    offset: offset,
+                    ctimeNanoseconds: version.ctimeNanoseconds,
+                    etag: CompactETag(etag()),
+                    crc64: version.crc64
+                )
+            )
         }
-        let jobs = plan.jobs
-        let found = candidates
+        let found = matches
         let confirmed: [Bool] = DispatchQueue.concurrentMap(iterations: found.count) { i in
-            let (position, entry) = found[i]
-            let job = jobs[position]
-            if let ctime = job.plannedCtimeNanoseconds { return ctime == entry.ctimeNanoseconds }
+            let job = chunks[found[i].chunk][found[i].offset]
+            if let ctime = job.plannedCtimeNanoseconds { return ctime == found[i].ctimeNanoseconds }
             guard let status = try? FileStatus.stat(job.source) else { return false }
-            return status.ctimeNanoseconds == entry.ctimeNanoseconds && status.size == job.identity.size
+            return status.ctimeNanoseconds == found[i].ctimeNanoseconds && status.size == job.identity.size
                 && status.mtimeNanoseconds == job.identity.mtimeNanoseconds && status.inode == job.identity.inode
                 && status.device == job.identity.device
         }
         var result = Result()
         var unchanged: [SkippedSource] = []
-        var drop = Set<Int>()
-        for (i, candidate) in candidates.enumerated() where confirmed[i] {
-            let job = jobs[candidate.position]
-            drop.insert(candidate.position)
-            unchanged.append(
-                SkippedSource(job: job, reason: .unchanged, etag: candidate.entry.etag, crc64: candidate.entry.crc64)
-            )
+        unchanged.reserveCapacity(found.count)
+        // Per chunk, the offsets of its unchanged jobs (ascending: the merge went in order).
+        var dropped = [[Int]](repeating: [], count: chunks.count)
+        for (match, confirmed) in zip(found, confirmed) where confirmed {
+            let job = chunks[match.chunk][match.offset]
+            dropped[match.chunk].append(match.offset)
+            unchanged.append(SkippedSource(unchanged: job, etag: match.etag, crc64: match.crc64))
             result.files += 1
             result.bytes += job.size
         }
-        guard !drop.isEmpty else { return result }
-        var offset = 0
+        guard result.files > 0 else { return result }
         plan.jobs = JobList(
-            chunks: plan.jobs.chunks.map { chunk in
-                defer { offset += chunk.count }
-                let base = offset
-                return chunk.indices.compactMap { drop.contains(base + $0) ? nil : chunk[$0] }
+            chunks: zip(chunks, dropped).map { chunk, dropped in
+                guard !dropped.isEmpty else { return chunk }
+                guard dropped.count < chunk.count else { return [] }
+                var kept: [UploadJob] = []
+                kept.reserveCapacity(chunk.count - dropped.count)
+                var next = 0
+                for i in chunk.indices {
+                    if next < dropped.count, dropped[next] == i { next += 1 } else { kept.append(chunk[i]) }
+                }
+                return kept
             }
         )
         plan.skipped = merge(plan.skipped, unchanged)
@@ -73,6 +107,7 @@ package enum UnchangedFilter {
 
     /// Two key-sorted lists as one.
     private static func merge(_ a: [SkippedSource], _ b: [SkippedSource]) -> [SkippedSource] {
+        guard !a.isEmpty else { return b }
         var merged: [SkippedSource] = []
         merged.reserveCapacity(a.count + b.count)
         var (i, j) = (0, 0)

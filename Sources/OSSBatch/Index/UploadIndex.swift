@@ -131,6 +131,52 @@ package final class UploadIndex: Sendable {
         }
     }
 
+    /// What `UnchangedFilter` compares, a row at a time in key order: the key, the source as its directory
+    /// (with its trailing `/`, the one string of that directory) and name, the identity, the options hash,
+    /// and what a skipped job's line records (ETag, CRC-64). No joined path, no report name: a nightly run
+    /// reads every row, and building those strings was most of its time.
+    package struct Version {
+        package var key: String
+        package var directory: String
+        package var name: String
+        package var identity: SourceIdentity
+        package var ctimeNanoseconds: Int64
+        package var optionsHash: Int64
+        package var crc64: UInt64
+    }
+
+    /// Every entry as a `Version`, in key order (UTF-8 byte order, as plans sort keys), with a function that
+    /// reads its ETag (only rows that match a job need it).
+    package func scanVersions(_ body: (Version, _ etag: () -> String) -> Void) throws(SQLiteError) {
+        try database.withLock { (c) throws(SQLiteError) in
+            var directories: [Int64: String] = [:]
+            let dirs = try c.db.prepare("SELECT id, path FROM dirs")
+            while try dirs.step() { directories[dirs.int64(0)] = (dirs.text(1) ?? "") + "/" }
+            let statement = try c.db.prepare(
+                "SELECT key, dir, name, size, mtime_ns, ctime_ns, inode, device, crc64, options_hash, etag "
+                    + "FROM objects ORDER BY key"
+            )
+            while try statement.step() {
+                body(
+                    Version(
+                        key: statement.text(0) ?? "",
+                        directory: directories[statement.int64(1)] ?? "",
+                        name: statement.text(2) ?? "",
+                        identity: SourceIdentity(
+                            size: statement.int64(3),
+                            mtimeNanoseconds: statement.int64(4),
+                            inode: UInt64(bitPattern: statement.int64(6)),
+                            device: UInt64(bitPattern: statement.int64(7))
+                        ),
+                        ctimeNanoseconds: statement.int64(5),
+                        optionsHash: statement.int64(9),
+                        crc64: UInt64(bitPattern: statement.int64(8))
+                    )
+                ) { statement.text(10) ?? "" }
+            }
+        }
+    }
+
     /// The entry of `key`, if any.
     package func entry(key: String) throws(SQLiteError) -> IndexEntry? {
         try database.withLock { (c) throws(SQLiteError) in

@@ -12,7 +12,7 @@ package struct PlanLines: RandomAccessCollection, Sendable {
         /// The line's outcome in a new report: `pending`, or `skipped` with its reason (and, for `unchanged`,
         /// the indexed ETag and CRC-64).
         package var outcome: JobOutcome {
-            skippedSource?.outcome ?? JobOutcome(key: job.key, status: .pending)
+            skippedSource?.outcome ?? JobOutcome(key: job.objectKey, status: .pending)
         }
     }
 

@@ -5,19 +5,33 @@ package struct SkippedSource: Sendable, Hashable {
     package var job: UploadJob
     /// `unreadable`, `unlistable` or `unchanged`.
     package var reason: SkipReason
-    /// For `unchanged`: the object's ETag and CRC-64 as the upload index has them.
-    package var etag: String?
+    /// Kept compact: a nightly run of an unchanged tree holds one per file.
+    private var storedETag: CompactETag?
     package var crc64: UInt64?
 
     package init(job: UploadJob, reason: SkipReason, etag: String? = nil, crc64: UInt64? = nil) {
         self.job = job
         self.reason = reason
-        self.etag = etag
+        self.storedETag = etag.map(CompactETag.init)
         self.crc64 = crc64
+    }
+
+    /// A file the upload index vouches for (`unchanged`), with the object's ETag and CRC-64 as it has them.
+    init(unchanged job: UploadJob, etag: CompactETag, crc64: UInt64) {
+        self.job = job
+        reason = .unchanged
+        storedETag = etag
+        self.crc64 = crc64
+    }
+
+    /// For `unchanged`: the object's ETag as the upload index has it.
+    package var etag: String? {
+        get { storedETag?.text }
+        set { storedETag = newValue.map(CompactETag.init) }
     }
 
     /// The job's line in a new report, and in `plan --json`.
     package var outcome: JobOutcome {
-        JobOutcome(key: job.key, status: .skipped, reason: reason, etag: etag, crc64: crc64.map { String($0) })
+        JobOutcome(key: job.objectKey, status: .skipped, reason: reason, etag: storedETag, crc64: crc64)
     }
 }

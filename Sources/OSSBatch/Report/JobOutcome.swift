@@ -5,7 +5,9 @@
 /// text), what few jobs have (an upload id, a callback, a checkpoint, an error, warnings) in one shared box
 /// that is absent for most. The properties read and write as before.
 package struct JobOutcome: Sendable, Hashable {
-    package var key: String
+    /// The job's key, split as its spec's is (`UploadJob.objectKey`): made from that, it shares its strings,
+    /// so a report holds no key string per job.
+    package var objectKey: SplitPath
     package var status: JobStatus
     /// Why a `skipped` job was skipped; absent on other statuses (and on skipped lines written before
     /// reasons existed, which were all `if_exists: skip`).
@@ -38,7 +40,7 @@ package struct JobOutcome: Sendable, Hashable {
         ctimeNanoseconds: Int64? = nil,
         copiedFrom: String? = nil
     ) {
-        self.key = key
+        self.objectKey = SplitPath(key)
         self.status = status
         self.reason = reason
         self.storedETag = etag.map(CompactETag.init)
@@ -57,6 +59,32 @@ package struct JobOutcome: Sendable, Hashable {
             copiedFrom: copiedFrom
         )
         self.details = rare.isEmpty ? nil : Details(rare)
+    }
+
+    /// A pending job's outcome (a new report's, or one run again).
+    package init(key: SplitPath, status: JobStatus) {
+        objectKey = key
+        self.status = status
+        reason = nil
+        storedETag = nil
+        storedCRC64 = nil
+        attempts = 0
+        bytesSent = 0
+        durationMilliseconds = 0
+        details = nil
+    }
+
+    /// A skipped job's outcome in a new report, from what the plan holds compactly.
+    init(key: SplitPath, status: JobStatus, reason: SkipReason, etag: CompactETag?, crc64: UInt64?) {
+        self.init(key: key, status: status)
+        self.reason = reason
+        storedETag = etag
+        storedCRC64 = crc64.map(CompactDecimal.number)
+    }
+
+    package var key: String {
+        get { objectKey.path }
+        set { objectKey = SplitPath(newValue) }
     }
 
     package var etag: String? {
