@@ -13,7 +13,8 @@ extension Plan {
         let path = UploadIndex.path(endpoint: target.endpoint, bucket: target.bucket, in: state)
         guard FileManager.default.fileExists(atPath: path) else { return UnchangedFilter.Result() }
         do {
-            let index = try UploadIndex.open(at: path, warnings: &warnings)
+            // Not checked first: the filter reads every row, and a damaged page fails the read.
+            let index = try UploadIndex.open(at: path, warnings: &warnings, checked: false)
             return try UnchangedFilter.apply(to: &self, index: index)
         } catch {
             warnings.append("cannot read the upload index \(path): \(error); every file is uploaded")

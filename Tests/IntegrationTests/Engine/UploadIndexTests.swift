@@ -159,6 +159,33 @@ import Glibc
         #expect(s.requests.isEmpty, "the rebuilt index was filled: \(s.requests)")
     }
 
+    @Test func anIndexDamagedInsideIsFoundByTheNightsReadAndRebuilt() async throws {
+        // The plan's read of the index is not preceded by SQLite's quick_check (the read meets every page):
+        // a damaged page of the objects table must still mean uploading everything, then a rebuilt index.
+        let s = try await Self.start("index-damaged-page")
+        defer { Task { await s.h.stop() } }
+        try Self.writeFiles(s.h, count: 3)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        for suffix in ["-wal", "-shm"] { unlink(s.indexPath + suffix) }
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: s.indexPath))
+        let pageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+        let pages = bytes.count / pageSize
+        #expect(pages >= 4, "schema, reports, dirs, objects")
+        // Every page but the first (the header and the schema), so the objects' page is damaged too.
+        bytes.replaceSubrange(pageSize..<bytes.count, with: Data(repeating: 0x5A, count: bytes.count - pageSize))
+        try bytes.write(to: URL(fileURLWithPath: s.indexPath))
+        s.h.server.stats.reset()
+        let damaged = try await s.run(manifest, report: "r2.json")
+        #expect(damaged.exitCode == 0, "\(damaged.stderr)")
+        #expect(damaged.stderr.contains("cannot read the upload index"), "\(damaged.stderr)")
+        #expect(damaged.stderr.contains("rebuilding"), "\(damaged.stderr)")
+        #expect(s.requests == ["PutObject": 3], "requests: \(s.requests)")
+        s.h.server.stats.reset()
+        #expect(try await s.run(manifest, report: "r3.json").exitCode == 0)
+        #expect(s.requests.isEmpty, "the rebuilt index was filled: \(s.requests)")
+    }
+
     @Test func anIndexPathThatIsASymbolicLinkIsNotFollowed() async throws {
         let s = try await Self.start("index-symlink")
         defer { Task { await s.h.stop() } }

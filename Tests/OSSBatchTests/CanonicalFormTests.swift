@@ -1,0 +1,63 @@
+import Foundation
+import OSSProtocol
+import Testing
+
+@testable import OSSBatch
+
+/// The plan ID hashes each job's canonical form; it is written without building strings, and must stay the
+/// bytes it was when it was made of them (a plan ID in a report must not change across versions).
+@Suite struct CanonicalFormTests {
+    @Test(arguments: [
+        Int64(0), 1, 9, 10, 99, 100, 1_796_263_127_823_389_941, -1, -10, Int64.max, Int64.min,
+    ])
+    func decimalDigitsAreTheBytesOfTheNumbersText(n: Int64) {
+        var bytes: [UInt8] = [7]
+        DecimalDigits.append(n, to: &bytes)
+        #expect(bytes == [7] + Array(String(n).utf8))
+        var unsigned: [UInt8] = []
+        DecimalDigits.append(UInt64(bitPattern: n), to: &unsigned)
+        #expect(unsigned == Array(String(UInt64(bitPattern: n)).utf8))
+    }
+
+    @Test func aJobsCanonicalFormIsItsFieldsAsTextEachEndedByNUL() {
+        let options = ObjectOptions(contentType: "text/plain", metadata: ["b": "2", "a": "1"], tags: ["t": "v"])
+        let jobs = [
+            UploadJob(
+                source: "/data/é 中/a.txt",
+                key: "backup/é 中/a.txt",
+                identity: SourceIdentity(size: 0, mtimeNanoseconds: -5, inode: UInt64.max, device: 0),
+                options: options,
+                method: .put
+            ),
+            UploadJob(
+                source: "/top",
+                key: "k",
+                identity: SourceIdentity(
+                    size: 1 << 40,
+                    mtimeNanoseconds: 1_796_263_127_823_389_941,
+                    inode: 16_452_329,
+                    device: 65_024
+                ),
+                options: ObjectOptions(),
+                method: .multipart(PartPlan(partSize: 8 << 20, partCount: 131_072))
+            ),
+        ]
+        for job in jobs {
+            var bytes: [UInt8] = []
+            job.appendCanonicalForm(to: &bytes)
+            // The form as it was first written: every value as its Swift text.
+            var expected: [String] = [
+                job.key, job.source, String(job.identity.size), String(job.identity.mtimeNanoseconds),
+                String(job.identity.inode), String(job.identity.device),
+            ]
+            if case .multipart(let plan) = job.method {
+                expected += ["multipart", String(plan.partSize), String(plan.partCount)]
+            } else {
+                expected += ["put"]
+            }
+            var options: [UInt8] = []
+            job.options.appendCanonicalForm(to: &options)
+            #expect(bytes == Array(expected.map { $0 + "\0" }.joined().utf8) + options + [0x0A])
+        }
+    }
+}
