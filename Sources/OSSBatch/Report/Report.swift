@@ -52,7 +52,7 @@ package struct Report: Sendable {
         fatalError = nil
         runs = []
         if plan.skipped.isEmpty {
-            jobs = plan.jobs.map { job in ReportJob(spec: job, outcome: JobOutcome(key: job.objectKey, status: .pending)) }
+            jobs = plan.jobs.map { ReportJob(spec: $0, outcome: JobOutcome(key: $0.objectKey, status: .pending)) }
         } else {
             jobs = plan.lines.map { ReportJob(spec: $0.job, outcome: $0.outcome) }
         }
