@@ -80,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
             var plan = shard.map { whole.sharded($0) } ?? whole
             plan.upload.verifyRemote = verifyRemote
             (initial, identity, selectsNothing) = (
-                Report(plan: plan, planID: plan.planID),
+                Report(plan: plan),
                 BatchIdentity(plan),
                 whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty
             )

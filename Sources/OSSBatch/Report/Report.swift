@@ -59,6 +59,17 @@ package struct Report: Sendable {
         recomputeTotals()
     }
 
+    /// A new report for `plan` with its plan ID, which is hashed on another core while the jobs are laid
+    /// out (each was a tenth of a nightly run of an unchanged tree).
+    package init(plan: Plan, now: Date = Date()) {
+        let (report, planID) = DispatchQueue.concurrentPair(
+            { Report(plan: plan, planID: "", now: now) },
+            { plan.planID }
+        )
+        self = report
+        self.planID = planID
+    }
+
     /// A report as a file holds it.
     init(
         status: RunStatus,
