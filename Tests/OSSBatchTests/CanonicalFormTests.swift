@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import OSSProtocol
 import Testing
@@ -59,5 +60,34 @@ import Testing
             job.options.appendCanonicalForm(to: &options)
             #expect(bytes == Array(expected.map { $0 + "\0" }.joined().utf8) + options + [0x0A])
         }
+    }
+
+    @Test(arguments: [(0, 0), (3, 0), (12_000, 0), (0, 12_000), (12_000, 12_000), (10, 3)])
+    func aPlanIDIsTheHashOfItsCanonicalFormsInMebibyteChunks(jobs: Int, skipped: Int) {
+        var plan = ReportStoreTests.plan(jobs: jobs + skipped, dir: "/data/a-directory-name-long-enough-to-matter")
+        let all = Array(plan.jobs)
+        plan.jobs = JobList(Array(all.prefix(jobs)))
+        plan.skipped = all.suffix(skipped).enumerated().map { i, job in
+            i % 2 == 0
+                ? SkippedSource(job: job, reason: .unchanged, etag: "\"9DD4E461268C8034F5C8564E155C67A6\"", crc64: 7)
+                : SkippedSource(job: job, reason: .unreadable)
+        }
+        // The definition, written out plainly: jobs' forms in chunks cut once they reach 1 MiB, each chunk's
+        // digest; the skipped files' forms extend the last chunk whatever its length; the digest of the digests.
+        var digests: [UInt8] = []
+        var chunk: [UInt8] = []
+        for job in plan.jobs {
+            job.appendCanonicalForm(to: &chunk)
+            if chunk.count >= 1 << 20 {
+                digests += SHA256.hash(chunk)
+                chunk = []
+            }
+        }
+        for item in plan.skipped {
+            chunk += Array("skipped:\(item.reason.rawValue)".utf8) + [0]
+            item.job.appendCanonicalForm(to: &chunk)
+        }
+        if !chunk.isEmpty || digests.isEmpty { digests += SHA256.hash(chunk) }
+        #expect(plan.planID == SHA256.hash(digests).hexString)
     }
 }
