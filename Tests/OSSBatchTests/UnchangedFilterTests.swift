@@ -1,0 +1,70 @@
+import Foundation
+import LocalFiles
+import OSSProtocol
+import TestSupport
+import Testing
+
+@testable import OSSBatch
+
+/// `UnchangedFilter` on plans made here, over a real index and real files: which jobs leave the plan, in
+/// what order, with what the index holds — for jobs with the planner's ctime and without one (stat'ed).
+@Suite struct UnchangedFilterTests {
+    @Test func exactlyTheJobsTheIndexVouchesForLeaveThePlanInKeyOrderWithTheirETagsAndCRCs() throws {
+        let dir = try TemporaryDirectory("unchanged-filter")
+        defer { dir.remove() }
+        let options = ObjectOptions(contentType: "text/plain")
+        // Six files in two chunks; the index knows all but f5, one with another ctime, one with other options.
+        var jobs: [UploadJob] = []
+        var entries: [IndexEntry] = []
+        for i in 0..<6 {
+            let path = dir.url.path + "/sub/f\(i)"
+            try FileManager.default.createDirectory(atPath: dir.url.path + "/sub", withIntermediateDirectories: true)
+            try Data("file \(i)".utf8).write(to: URL(fileURLWithPath: path))
+            let status = try FileStatus.stat(path)
+            let identity = SourceIdentity(
+                size: status.size,
+                mtimeNanoseconds: status.mtimeNanoseconds,
+                inode: status.inode,
+                device: status.device
+            )
+            var job = UploadJob(source: path, key: "k/f\(i)", identity: identity, options: options, method: .put)
+            // Odd jobs come from elsewhere, without the planner's ctime: the filter stats them.
+            if i % 2 == 0 { job.plannedCtimeNanoseconds = status.ctimeNanoseconds }
+            jobs.append(job)
+            guard i != 5 else { continue }
+            entries.append(
+                IndexEntry(
+                    key: job.key,
+                    source: path,
+                    identity: identity,
+                    ctimeNanoseconds: status.ctimeNanoseconds + (i == 2 || i == 3 ? 1 : 0),
+                    crc64: UInt64(100 + i),
+                    etag: "\"9DD4E461268C8034F5C8564E155C67A\(i)\"",
+                    optionsHash: i == 4 ? 42 : options.indexHash,
+                    uploadedAt: 1,
+                    report: "r"
+                )
+            )
+        }
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: dir.url.path + "/i.sqlite", warnings: &warnings)
+        try index.write(entries)
+        var plan = ReportStoreTests.plan(jobs: 0, dir: dir.url.path)
+        plan.jobs = JobList(chunks: [Array(jobs.prefix(3)), Array(jobs.suffix(3))])
+        plan.skipped = [SkippedSource(job: jobs[1], reason: .unreadable)]
+        plan.skipped[0].job.key = "k/f0-unreadable"
+
+        let result = try UnchangedFilter.apply(to: &plan, index: index)
+
+        // f0 (ctime from the plan) and f1 (stat'ed) are unchanged; f2/f3 have another ctime, f4 other options,
+        // f5 is not in the index.
+        #expect(result == UnchangedFilter.Result(files: 2, bytes: jobs[0].size + jobs[1].size))
+        #expect(plan.jobs.map(\.key) == ["k/f2", "k/f3", "k/f4", "k/f5"])
+        #expect(plan.skipped.map(\.job.key) == ["k/f0", "k/f0-unreadable", "k/f1"])
+        #expect(plan.skipped.map(\.reason) == [.unchanged, .unreadable, .unchanged])
+        #expect(plan.skipped[0].etag == "\"9DD4E461268C8034F5C8564E155C67A0\"" && plan.skipped[0].crc64 == 100)
+        #expect(plan.skipped[2].outcome.etag == "\"9DD4E461268C8034F5C8564E155C67A1\"")
+        #expect(plan.skipped[2].outcome.crc64 == "101" && plan.skipped[2].outcome.key == "k/f1")
+        #expect(warnings.isEmpty)
+    }
+}
