@@ -76,14 +76,14 @@ struct RunCommand: AsyncParsableCommand {
         do {
             let whole = try target.plan(manifest, console: console, notes: !execution.quiet)
             let shard = try sharding.resolve()
-            // A shard with no lines of a plan that has some is fine: N may exceed the files.
-            var plan = shard.map { whole.sharded($0) } ?? whole
+            selectsNothing = whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty
+            // A shard with no lines of a plan that has some is fine: N may exceed the files. Without a shard
+            // the whole plan is handed on, so that the report can free its jobs as it takes them.
+            var plan: Plan
+            if let shard { plan = whole.sharded(shard) } else { plan = consume whole }
             plan.upload.verifyRemote = verifyRemote
-            (initial, identity, selectsNothing) = (
-                Report(plan: plan),
-                BatchIdentity(plan),
-                whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty
-            )
+            identity = BatchIdentity(plan)
+            initial = Report(consuming: consume plan)
         } catch {
             metrics?.finish(exit: .invalidInput, report: nil)
             throw error

@@ -6,36 +6,60 @@ import OSSProtocol
 extension Plan {
     /// A stable identity of the job list: hex SHA-256 over the jobs' canonical forms (key, source, size,
     /// mtime, inode, device, method, options), in plan order, then the skipped files' (each with its
-    /// reason). Two plans with equal IDs upload the same files the same way. The canonical bytes are hashed
-    /// in chunks of about 1 MiB and the chunk digests hashed again, so 200,000 jobs never need one big buffer.
+    /// reason). Two plans with equal IDs upload the same files the same way (`PlanIDHasher`).
     package var planID: String {
-        var chunkDigests: [UInt8] = []
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(1 << 20 + 4096)
+        var hasher = PlanIDHasher()
         // Job by job in place in their chunks (a nightly plan of 200,000 files is hashed once per run).
         for jobs in jobs.chunks {
-            for i in jobs.indices {
-                jobs[i].appendCanonicalForm(to: &chunk)
-                if chunk.count >= 1 << 20 {
-                    chunkDigests += SHA256.hash(chunk)
-                    chunk.removeAll(keepingCapacity: true)
-                }
-            }
+            for i in jobs.indices { hasher.add(jobs[i]) }
         }
-        // Absent when nothing was skipped, so such a plan's ID is what it was before skipping existed. The
-        // skipped files extend the last chunk, however long (a night of 200,000 unchanged files makes it
-        // 45 MB): it is hashed as it is made rather than held.
-        let last = StreamingDigest(.sha256)
-        for item in skipped {
-            chunk += Array("skipped:\(item.reason.rawValue)".utf8) + [0]
-            item.job.appendCanonicalForm(to: &chunk)
-            if chunk.count >= 1 << 20 {
-                last.update(chunk)
-                chunk.removeAll(keepingCapacity: true)
-            }
+        for item in skipped { hasher.add(item) }
+        return hasher.finish()
+    }
+}
+
+/// The plan ID, fed job by job: the jobs to upload in plan order, then the skipped files. The canonical bytes
+/// are hashed in chunks of about 1 MiB and the chunk digests hashed again, so 200,000 jobs never need one big
+/// buffer. The skipped files extend the last chunk, however long (a night of 200,000 unchanged files makes it
+/// 45 MB), and are absent when nothing was skipped, so such a plan's ID is what it was before skipping existed.
+struct PlanIDHasher {
+    private var chunkDigests: [UInt8] = []
+    private var chunk: [UInt8] = []
+    /// The last chunk, once skipped files extend it: hashed as it is made rather than held.
+    private var last: StreamingDigest?
+
+    init() { chunk.reserveCapacity(1 << 20 + 4096) }
+
+    /// The next job to upload (none may come after a skipped file).
+    mutating func add(_ job: UploadJob) {
+        precondition(last == nil, "the plan ID takes the jobs to upload before the skipped files")
+        job.appendCanonicalForm(to: &chunk)
+        if chunk.count >= 1 << 20 {
+            chunkDigests += SHA256.hash(chunk)
+            chunk.removeAll(keepingCapacity: true)
         }
-        last.update(chunk)
-        if !skipped.isEmpty || !chunk.isEmpty || chunkDigests.isEmpty { chunkDigests += last.finalize() }
+    }
+
+    /// The next skipped file.
+    mutating func add(_ item: SkippedSource) {
+        let last = self.last ?? StreamingDigest(.sha256)
+        self.last = last
+        chunk += Array("skipped:\(item.reason.rawValue)".utf8) + [0]
+        item.job.appendCanonicalForm(to: &chunk)
+        if chunk.count >= 1 << 20 {
+            last.update(chunk)
+            chunk.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// The hex ID.
+    consuming func finish() -> String {
+        if let last {
+            last.update(chunk)
+            chunkDigests += last.finalize()
+        } else if !chunk.isEmpty || chunkDigests.isEmpty {
+            chunkDigests += SHA256.hash(chunk)
+        }
         return SHA256.hash(chunkDigests).hexString
     }
 }

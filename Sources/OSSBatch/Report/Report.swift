@@ -59,15 +59,38 @@ package struct Report: Sendable {
         recomputeTotals()
     }
 
-    /// A new report for `plan` with its plan ID, which is hashed on another core while the jobs are laid
-    /// out (each was a tenth of a nightly run of an unchanged tree).
-    package init(plan: Plan, now: Date = Date()) {
-        let (report, planID) = DispatchQueue.concurrentPair(
-            { Report(plan: plan, planID: "", now: now) },
-            { plan.planID }
-        )
-        self = report
-        self.planID = planID
+    /// A new report for `plan` with its plan ID, made from the plan, which it consumes. Without skipped files
+    /// (a first upload), each chunk of jobs is hashed, laid out and freed in turn, so that the plan and the
+    /// report are never both whole in memory (they were, at the start of a 1,000,000-file run: its peak).
+    /// With skipped files (a night of unchanged ones, all of them skipped), the ID is hashed on another core
+    /// while the lines are laid out.
+    package init(consuming plan: consuming Plan, now: Date = Date()) {
+        guard plan.skipped.isEmpty else {
+            let plan = plan
+            let (report, planID) = DispatchQueue.concurrentPair(
+                { Report(plan: plan, planID: "", now: now) },
+                { plan.planID }
+            )
+            self = report
+            self.planID = planID
+            return
+        }
+        var chunks = plan.jobs.chunks
+        plan.jobs = []
+        var hasher = PlanIDHasher()
+        var jobs: [ReportJob] = []
+        // Pages of the reserve are touched only as jobs go in.
+        jobs.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for i in chunks.indices {
+            for job in chunks[i] {
+                hasher.add(job)
+                jobs.append(ReportJob(spec: job, outcome: JobOutcome(key: job.objectKey, status: .pending)))
+            }
+            chunks[i] = []
+        }
+        self.init(plan: plan, planID: hasher.finish(), now: now)
+        self.jobs = jobs
+        recomputeTotals()
     }
 
     /// A report as a file holds it.

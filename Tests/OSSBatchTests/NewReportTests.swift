@@ -1,0 +1,31 @@
+import Foundation
+import OSSProtocol
+import Testing
+
+@testable import OSSBatch
+
+/// `Report(consuming:)`, the report `run` makes: the plan's lines and ID, whether the plan's chunks are laid
+/// out and freed one by one (no skipped files) or the ID is hashed beside the layout (skipped files).
+@Suite struct NewReportTests {
+    @Test(arguments: [0, 1, 3])
+    func aReportMadeFromThePlanItConsumesHasThePlansLinesAndID(skippedEvery: Int) {
+        var plan = ReportStoreTests.plan(jobs: 3_000, dir: "/data/new-report")
+        let all = Array(plan.jobs)
+        // Three chunks, as a directory walk leaves them.
+        let kept = skippedEvery == 0 ? all : all.enumerated().filter { $0.offset % skippedEvery != 0 }.map(\.element)
+        plan.jobs = JobList(chunks: [
+            Array(kept.prefix(1_000)), Array(kept.dropFirst(1_000).prefix(700)), Array(kept.dropFirst(1_700)),
+        ])
+        if skippedEvery > 0 {
+            plan.skipped = all.enumerated().filter { $0.offset % skippedEvery == 0 }.map {
+                SkippedSource(job: $0.element, reason: .unchanged, etag: "\"E\"", crc64: UInt64($0.offset))
+            }
+        }
+        let expected = Report(plan: plan, planID: plan.planID, now: Date(timeIntervalSince1970: 1))
+        let made = Report(consuming: plan, now: Date(timeIntervalSince1970: 1))
+        #expect(made.planID == expected.planID)
+        #expect(made.jobs == expected.jobs)
+        #expect(made.totals == expected.totals && made.jobs.count == 3_000)
+        #expect(made.createdAt == expected.createdAt && made.manifest == expected.manifest)
+    }
+}
