@@ -61,6 +61,10 @@ struct ReportValidationTests {
         (#""concurrency":16"#, #""concurrency":100000000"#, "upload.concurrency must be 1...1024"),
         // Counters no run can record.
         (#""status":"pending"}"#, #""status":"pending","attempts":-1}"#, "'attempts' -1 is negative"),
+        (
+            #""status":"pending"}"#, #""status":"pending","attempts":2147483648}"#,
+            "'attempts' 2147483648 is out of range"
+        ),
         (#""status":"pending"}"#, #""status":"pending","crc64":"abc"}"#, "'crc64' \"abc\" is not a CRC-64"),
     ])
     func numbersThatDoNotAddUpAreRefusedNamingTheJobAndField(from: String, to: String, expected: String) throws {

@@ -130,6 +130,10 @@ struct JobRecord: Codable, Sendable {
             guard let value = Int64(ctimeNs) else { throw FormatError("'ctime_ns' \"\(ctimeNs)\" is not an integer") }
             ctime = value
         }
+        // An outcome keeps its attempts in 32 bits; more than 2^31 requests for one job is no real count.
+        if let attempts, attempts > Int(Int32.max) {
+            throw FormatError("'attempts' \(attempts) is out of range")
+        }
         return JobOutcome(
             key: key,
             status: status,

@@ -8,14 +8,15 @@ package struct JobOutcome: Sendable, Hashable {
     /// The job's key, split as its spec's is (`UploadJob.objectKey`): made from that, it shares its strings,
     /// so a report holds no key string per job.
     package var objectKey: SplitPath
+    // Stored in this order so that the one-byte fields fill the padding after the 17-byte ETag, and the
+    // attempts (kept in 32 bits) the padding after the CRC-64: 104 bytes a job, not 120.
+    private var storedETag: CompactETag?
     package var status: JobStatus
     /// Why a `skipped` job was skipped; absent on other statuses (and on skipped lines written before
     /// reasons existed, which were all `if_exists: skip`).
     package var reason: SkipReason?
-    private var storedETag: CompactETag?
     private var storedCRC64: CompactDecimal?
-    /// HTTP requests sent for this job, retries included.
-    package var attempts: Int
+    private var storedAttempts: Int32
     /// Body bytes sent in this run (parts kept from an earlier run not included).
     package var bytesSent: Int64
     /// How long the job took in this run.
@@ -45,7 +46,7 @@ package struct JobOutcome: Sendable, Hashable {
         self.reason = reason
         self.storedETag = etag.map(CompactETag.init)
         self.storedCRC64 = crc64.map(CompactDecimal.init)
-        self.attempts = attempts
+        storedAttempts = Int32(clamping: attempts)
         self.bytesSent = bytesSent
         self.durationMilliseconds = durationMilliseconds
         let rare = Details.Fields(
@@ -68,7 +69,7 @@ package struct JobOutcome: Sendable, Hashable {
         reason = nil
         storedETag = nil
         storedCRC64 = nil
-        attempts = 0
+        storedAttempts = 0
         bytesSent = 0
         durationMilliseconds = 0
         details = nil
@@ -80,6 +81,12 @@ package struct JobOutcome: Sendable, Hashable {
         self.reason = reason
         storedETag = etag
         storedCRC64 = crc64.map(CompactDecimal.number)
+    }
+
+    /// HTTP requests sent for this job, retries included.
+    package var attempts: Int {
+        get { Int(storedAttempts) }
+        set { storedAttempts = Int32(clamping: newValue) }
     }
 
     package var key: String {
