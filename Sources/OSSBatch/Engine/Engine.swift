@@ -370,6 +370,9 @@ package final class Engine: Sendable {
                     )
                 )
                 finalExit = .fatal
+                // What the summary and metrics say: the batch's outcome is not on disk.
+                report.status = .fatal
+                report.fatalError = JobError(code: "ReportError", message: error.description)
             }
         }
         return RunResult(report: report, exitStatus: finalExit)

@@ -301,6 +301,35 @@ struct EngineResumeTests {
         try h.expectAllStoredExactly()
     }
 
+    @Test func aResumeWithNothingToDoThatCannotWriteItsReportExits3AndLeavesTheReportAsItWas() async throws {
+        // With nothing to run the report is written once, at the end: when that write fails, the run is
+        // fatal (exit 3, its summary says why) and the report on disk is still the one it read.
+        let h = try await EngineHarness.start("nothing-to-do-diskfull")
+        defer { Task { await h.stop() } }
+        for i in 0..<3 { try h.writeFile("f\(i).bin", size: 1_000, seed: UInt64(i)) }
+        #expect(try await h.run(try h.writeManifest()).exitCode == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: h.reportPath))
+        let flag = h.dir.url.appendingPathComponent("full").path
+        #expect(FileManager.default.createFile(atPath: flag, contents: nil))
+        h.server.stats.reset()
+        let resumed = try await h.ossbatch(
+            ["resume", h.reportPath, "--progress-interval", "3600"],
+            environment: [
+                "LD_PRELOAD": Products.url("libDiskFullShim.so").path, "DISKFULL_FLAG": flag,
+                "DISKFULL_UNDER": h.dir.path,
+            ]
+        )
+        #expect(resumed.exitCode == 3, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("No space left on device"), "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("ReportError"), "\(resumed.stdout)")
+        #expect(h.server.stats.snapshot.requestsTotal == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: h.reportPath)) == before)
+        try FileManager.default.removeItem(atPath: flag)
+        let again = try await h.resume()
+        #expect(again.exitCode == 0, "\(again.stderr)")
+        #expect(try h.report().runs.count == 2, "the failed resume left no run behind; this one is recorded")
+    }
+
     @Test func aDiskThatFillsMidRunStopsWithExit3AndAResumableReportThenResumeFinishes() async throws {
         let h = try await EngineHarness.start("diskfull")
         defer { Task { await h.stop() } }
