@@ -8,20 +8,72 @@ package struct JobOutcome: Sendable, Hashable {
     /// The job's key, split as its spec's is (`UploadJob.objectKey`): made from that, it shares its strings,
     /// so a report holds no key string per job.
     package var objectKey: SplitPath
-    // Stored in this order so that the one-byte fields fill the padding after the 17-byte ETag, and the
-    // attempts (kept in 32 bits) the padding after the CRC-64: 104 bytes a job, not 120.
-    private var storedETag: CompactETag?
-    package var status: JobStatus
+    /// Everything but the key: what a report keeps beside each job (`ReportJob`), whose key is its job's.
+    var recorded: Recorded
+
+    /// An outcome's fields but its key.
+    struct Recorded: Sendable, Hashable {
+        // Stored in this order so that the one-byte fields fill the padding after the 17-byte ETag, and the
+        // attempts (kept in 32 bits) the padding after the CRC-64: 72 bytes, not 88.
+        fileprivate var storedETag: CompactETag?
+        fileprivate var status: JobStatus
+        fileprivate var reason: SkipReason?
+        fileprivate var storedCRC64: CompactDecimal?
+        fileprivate var storedAttempts: Int32 = 0
+        fileprivate var bytesSent: Int64 = 0
+        fileprivate var durationMilliseconds: Int64 = 0
+        fileprivate var details: Details?
+    }
+
+    /// An outcome of `key` made of what a report kept of it.
+    init(objectKey: SplitPath, recorded: Recorded) {
+        self.objectKey = objectKey
+        self.recorded = recorded
+    }
+
+    package var status: JobStatus {
+        get { recorded.status }
+        set { recorded.status = newValue }
+    }
+
     /// Why a `skipped` job was skipped; absent on other statuses (and on skipped lines written before
     /// reasons existed, which were all `if_exists: skip`).
-    package var reason: SkipReason?
-    private var storedCRC64: CompactDecimal?
-    private var storedAttempts: Int32
+    package var reason: SkipReason? {
+        get { recorded.reason }
+        set { recorded.reason = newValue }
+    }
+
     /// Body bytes sent in this run (parts kept from an earlier run not included).
-    package var bytesSent: Int64
+    package var bytesSent: Int64 {
+        get { recorded.bytesSent }
+        set { recorded.bytesSent = newValue }
+    }
+
     /// How long the job took in this run.
-    package var durationMilliseconds: Int64
-    private var details: Details?
+    package var durationMilliseconds: Int64 {
+        get { recorded.durationMilliseconds }
+        set { recorded.durationMilliseconds = newValue }
+    }
+
+    private var storedETag: CompactETag? {
+        get { recorded.storedETag }
+        set { recorded.storedETag = newValue }
+    }
+
+    private var storedCRC64: CompactDecimal? {
+        get { recorded.storedCRC64 }
+        set { recorded.storedCRC64 = newValue }
+    }
+
+    private var storedAttempts: Int32 {
+        get { recorded.storedAttempts }
+        set { recorded.storedAttempts = newValue }
+    }
+
+    private var details: Details? {
+        get { recorded.details }
+        set { recorded.details = newValue }
+    }
 
     package init(
         key: String,
@@ -41,14 +93,16 @@ package struct JobOutcome: Sendable, Hashable {
         ctimeNanoseconds: Int64? = nil,
         copiedFrom: String? = nil
     ) {
-        self.objectKey = SplitPath(key)
-        self.status = status
-        self.reason = reason
-        self.storedETag = etag.map(CompactETag.init)
-        self.storedCRC64 = crc64.map(CompactDecimal.init)
-        storedAttempts = Int32(clamping: attempts)
-        self.bytesSent = bytesSent
-        self.durationMilliseconds = durationMilliseconds
+        objectKey = SplitPath(key)
+        recorded = Recorded(
+            storedETag: etag.map(CompactETag.init),
+            status: status,
+            reason: reason,
+            storedCRC64: crc64.map(CompactDecimal.init),
+            storedAttempts: Int32(clamping: attempts),
+            bytesSent: bytesSent,
+            durationMilliseconds: durationMilliseconds
+        )
         let rare = Details.Fields(
             uploadID: uploadID,
             partsReused: partsReused,
@@ -65,14 +119,7 @@ package struct JobOutcome: Sendable, Hashable {
     /// A pending job's outcome (a new report's, or one run again).
     package init(key: SplitPath, status: JobStatus) {
         objectKey = key
-        self.status = status
-        reason = nil
-        storedETag = nil
-        storedCRC64 = nil
-        storedAttempts = 0
-        bytesSent = 0
-        durationMilliseconds = 0
-        details = nil
+        recorded = Recorded(storedETag: nil, status: status, reason: nil, storedCRC64: nil)
     }
 
     /// A skipped job's outcome in a new report, from what the plan holds compactly.
@@ -161,7 +208,7 @@ package struct JobOutcome: Sendable, Hashable {
     }
 
     /// The fields few jobs have, boxed: one reference in every outcome instead of ~200 bytes.
-    private final class Details: Sendable, Hashable {
+    fileprivate final class Details: Sendable, Hashable {
         struct Fields: Sendable, Hashable {
             var uploadID: String?
             var partsReused: Int?

@@ -3,11 +3,19 @@ import Foundation
 /// One job in the report: what was planned and what happened.
 package struct ReportJob: Sendable, Hashable {
     package var spec: UploadJob
-    package var outcome: JobOutcome
+    /// The outcome but its key, which is the job's: a report of 1,000,000 jobs holds 32 MB less.
+    private var recorded: JobOutcome.Recorded
 
+    /// `outcome` is about `spec`'s key (a caller that reads outcomes from elsewhere checks that first).
     package init(spec: UploadJob, outcome: JobOutcome) {
         self.spec = spec
-        self.outcome = outcome
+        recorded = outcome.recorded
+    }
+
+    /// The job's outcome, with the job's key.
+    package var outcome: JobOutcome {
+        get { JobOutcome(objectKey: spec.objectKey, recorded: recorded) }
+        set { recorded = newValue.recorded }
     }
 }
 

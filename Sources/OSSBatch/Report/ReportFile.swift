@@ -186,8 +186,6 @@ extension Report {
                 directory: directories.insert(key.directory).memberAfterInsert,
                 name: key.name == location.name ? location.name : key.name
             )
-            // The outcome's key is the spec's (validation checks it): one set of strings for both.
-            if jobs[i].outcome.objectKey == spec.objectKey { jobs[i].outcome.objectKey = spec.objectKey }
             jobs[i].spec = spec
         }
     }

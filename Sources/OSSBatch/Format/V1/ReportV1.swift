@@ -127,11 +127,11 @@ enum ReportV1 {
         /// Format 1 wrote the key twice; a line whose two keys differ is damaged (which object the outcome
         /// is about cannot be told), and is refused rather than read as either.
         func reportJob() throws(FormatError) -> ReportJob {
-            let job = ReportJob(spec: try spec.uploadJob(), outcome: try outcome.jobOutcome())
-            guard job.outcome.key == job.spec.key else {
-                throw FormatError("the outcome's key '\(job.outcome.key)' is not the job's key '\(job.spec.key)'")
+            let (spec, outcome) = (try spec.uploadJob(), try outcome.jobOutcome())
+            guard outcome.key == spec.key else {
+                throw FormatError("the outcome's key '\(outcome.key)' is not the job's key '\(spec.key)'")
             }
-            return job
+            return ReportJob(spec: spec, outcome: outcome)
         }
     }
 
