@@ -3,7 +3,7 @@ import OSSProtocol
 /// The tables job lines refer to by index, so that what many jobs share is written once: each source
 /// directory with the device its files are on, and each distinct set of object options, in order of first
 /// use (the same jobs always give the same tables).
-struct JobTables: Sendable {
+struct JobTables: Sendable, Equatable {
     private(set) var directories: [DirectoryRecord] = []
     private(set) var options: [ObjectOptions] = []
 
