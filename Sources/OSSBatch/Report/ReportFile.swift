@@ -236,6 +236,10 @@ extension Report {
         var distinctOptions: Set<ObjectOptions> = []
         var directories: Set<String> = []
         var lastOptions: ObjectOptions?
+        // Neighbouring jobs mostly share their directories (a directory's files): comparing with the previous
+        // job's first is cheaper than hashing (equal strings that are one compare by identity).
+        var lastLocation = ""
+        var lastKey = ""
         for i in jobs.indices {
             var spec = jobs[i].spec
             // Options from a table are shared already: consecutive jobs then compare by identity.
@@ -246,14 +250,12 @@ extension Report {
             }
             lastOptions = spec.options
             let (location, key) = (spec.location, spec.objectKey)
-            spec.location = SplitPath(
-                directory: directories.insert(location.directory).memberAfterInsert,
-                name: location.name
-            )
-            spec.objectKey = SplitPath(
-                directory: directories.insert(key.directory).memberAfterInsert,
-                name: key.name == location.name ? location.name : key.name
-            )
+            if location.directory != lastLocation {
+                lastLocation = directories.insert(location.directory).memberAfterInsert
+            }
+            if key.directory != lastKey { lastKey = directories.insert(key.directory).memberAfterInsert }
+            spec.location = SplitPath(directory: lastLocation, name: location.name)
+            spec.objectKey = SplitPath(directory: lastKey, name: key.name == location.name ? location.name : key.name)
             jobs[i].spec = spec
         }
     }

@@ -36,9 +36,18 @@ enum ReportJournal {
         }
         let reader = LineReader(file: file, maximumLineLength: StateFileLimits.journalLineBytes, skipsLongLines: true)
         guard var line = try reader.next() else { return [] }
-        var index: [String: Int] = [:]
-        index.reserveCapacity(report.jobs.count)
-        for (i, job) in report.jobs.enumerated() { index[job.spec.key] = i }
+        // Where each key's job is: built at the first entry, not for a journal that only names its format
+        // (the usual one, beside a finished report of maybe 1,000,000 jobs).
+        var index: [String: Int]?
+        func position(of key: String) -> Int? {
+            if index == nil {
+                var built: [String: Int] = [:]
+                built.reserveCapacity(report.jobs.count)
+                for (i, job) in report.jobs.enumerated() { built[job.spec.key] = i }
+                index = built
+            }
+            return index?[key]
+        }
         let decoder = JSONDecoder()
         var current = false
         if let tag = try? decoder.decode(FormatTag.self, from: Data(line)) {
@@ -66,7 +75,7 @@ enum ReportJournal {
                 case .failure(let problem):
                     unreadable = "\(place): not a journal entry (\(problem.description)); ignored"
                 case .success(let (outcome, version)):
-                    if let i = index[outcome.key] {
+                    if let i = position(of: outcome.key) {
                         var job = report.jobs[i]
                         job.outcome = outcome
                         if let version {
