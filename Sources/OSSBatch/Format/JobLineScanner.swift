@@ -35,7 +35,7 @@ package struct JobLineScanner {
         var hasKey = false
         repeat {
             skipWhitespace()
-            guard let name = memberName(), let member = JobRecord.CodingKeys(stringValue: name) else { return nil }
+            guard let member = memberName() else { return nil }
             skipWhitespace()
             guard take(UInt8(ascii: ":")) else { return nil }
             skipWhitespace()
@@ -99,18 +99,30 @@ package struct JobLineScanner {
         while let byte = current, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { position += 1 }
     }
 
-    /// A member's name without escapes (no known name needs one); ASCII, so a short string needs no
-    /// allocation.
-    private mutating func memberName() -> String? {
+    /// A known member's name, without escapes (no known name needs one): found by its bytes, with no
+    /// `String` made (a line has a dozen names, and matching a `String` against 25 names is not cheap).
+    private mutating func memberName() -> JobRecord.CodingKeys? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
         while let byte = current, byte != UInt8(ascii: "\"") {
             guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
             position += 1
         }
-        guard take(UInt8(ascii: "\"")) else { return nil }
-        return String(decoding: bytes[start..<(position - 1)], as: UTF8.self)
+        let name = bytes[start..<position]
+        guard take(UInt8(ascii: "\"")), name.count < Self.memberNames.count else { return nil }
+        return Self.memberNames[name.count].first { $0.name.elementsEqual(name) }?.member
     }
+
+    /// Every member's name as bytes, by length.
+    private static let memberNames: [[(name: [UInt8], member: JobRecord.CodingKeys)]] = {
+        let all = JobRecord.CodingKeys.allCases.map { (name: Array($0.stringValue.utf8), member: $0) }
+        var table = [[(name: [UInt8], member: JobRecord.CodingKeys)]](
+            repeating: [],
+            count: (all.map(\.name.count).max() ?? 0) + 1
+        )
+        for entry in all { table[entry.name.count].append(entry) }
+        return table
+    }()
 
     /// A string value: its bytes between the quotes when it has no escape, which must be UTF-8.
     private mutating func string() -> String? {

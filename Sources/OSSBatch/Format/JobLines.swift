@@ -113,13 +113,14 @@ enum JobLines {
             let count = closed ?? ends.count
             if count > 0 {
                 let firstLine = reader.lineNumber - ends.count + 1
-                jobs += try decode(
+                try decode(
                     lines,
                     starts: starts,
                     ends: ends,
                     count: count,
                     firstLine: firstLine,
-                    with: decodeJob
+                    with: decodeJob,
+                    into: &jobs
                 )
                 let bytes = lines[lines.startIndex...ends[count - 1]]  // every job line ends with a newline here
                 spans.append(
@@ -135,7 +136,7 @@ enum JobLines {
     }
 
     /// Decodes the first `count` lines in `lines` (each from its start to its end, without a comma that ends
-    /// it), in order, sharing them out among the cores: decoding is most of a resume's start-up, and the lines
+    /// it) onto the end of `jobs`, in order, sharing them out among the cores: decoding is most of a resume's start-up, and the lines
     /// are independent.
     private static func decode<Job: Sendable>(
         _ lines: ArraySlice<UInt8>,
@@ -143,8 +144,9 @@ enum JobLines {
         ends: [Int],
         count: Int,
         firstLine: Int,
-        with decodeJob: @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> Job
-    ) throws -> [Job] {
+        with decodeJob: @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> Job,
+        into jobs: inout [Job]
+    ) throws {
         let parts = DispatchQueue.ranges(splitting: count)
         let decoded = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
             let decoder = JSONDecoder()
@@ -156,10 +158,7 @@ enum JobLines {
                 }
             }
         }
-        var jobs: [Job] = []
-        jobs.reserveCapacity(count)
         for part in decoded { jobs += part }
-        return jobs
     }
 
     /// A line of a document that cannot be read, and why.
