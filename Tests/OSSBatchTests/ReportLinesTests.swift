@@ -125,4 +125,38 @@ struct ReportLinesTests {
         #expect(try ReportFile.encode(otherOptions, reusing: lines) { bytes += $0 }.copied == 0)
         #expect(bytes == (try Self.encoded(otherOptions)))
     }
+
+    @Test func theFingerprintHashesEveryFieldOfAJob() throws {
+        // A field added to a job and not fingerprinted would let a changed job's old line be copied.
+        let job = ReportStoreTests.plan(jobs: 1, dir: "/d").jobs.first!
+        let report = ReportJob(spec: job, outcome: JobOutcome(key: job.key, status: .pending))
+        #expect(Mirror(reflecting: report).children.map(\.label) == ["spec", "outcome"])
+        #expect(Mirror(reflecting: job).children.map(\.label) == ReportLines.fingerprintedFields)
+        // And a change to any of them changes it.
+        let jobs = [report]
+        let base = ReportLines.fingerprints(of: jobs)
+        var changes: [ReportJob] = []
+        var changed = report
+        changed.spec.location = SplitPath("/d/other")
+        changes.append(changed)
+        changed = report
+        changed.spec.objectKey = SplitPath("k/other")
+        changes.append(changed)
+        changed = report
+        changed.spec.identity.inode += 1
+        changes.append(changed)
+        changed = report
+        changed.spec.options = ObjectOptions(contentType: "text/x")
+        changes.append(changed)
+        changed = report
+        changed.spec.method = .multipart(PartPlan(partSize: 102_400, partCount: 1))
+        changes.append(changed)
+        changed = report
+        changed.spec.plannedCtimeNanoseconds = 5
+        changes.append(changed)
+        changed = report
+        changed.outcome.attempts = 3
+        changes.append(changed)
+        for change in changes { #expect(ReportLines.fingerprints(of: [change]) != base, "\(change)") }
+    }
 }

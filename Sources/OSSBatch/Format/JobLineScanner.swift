@@ -128,28 +128,36 @@ package struct JobLineScanner {
     private mutating func string() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
+        var ascii = true
         while let byte = current {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                return String(validating: bytes[start..<(position - 1)], as: UTF8.self)
-            case UInt8(ascii: "\\"): return escapedString(from: start)
+                let text = bytes[start..<(position - 1)]
+                // ASCII is UTF-8 as it is: no validation (which costs more than the rest of the string).
+                return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+            case UInt8(ascii: "\\"): return escapedString(from: start, ascii: ascii)
             case 0x00..<0x20: return nil  // JSON requires control characters escaped
-            default: position += 1
+            default:
+                if byte >= 0x80 { ascii = false }
+                position += 1
             }
         }
         return nil
     }
 
-    /// The rest of a string from its first escape (at `position`), its first bytes from `start`.
-    private mutating func escapedString(from start: Int) -> String? {
+    /// The rest of a string from its first escape (at `position`), its first bytes from `start` (`ascii`
+    /// when they are).
+    private mutating func escapedString(from start: Int, ascii: Bool) -> String? {
         var text = Array(bytes[start..<position])
+        var ascii = ascii  // the bytes written raw
         while let byte = current {
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
-                // Escapes add whole UTF-8 sequences, so a broken sequence written raw stays broken here.
-                return String(validating: text, as: UTF8.self)
+                // Escapes add whole UTF-8 sequences, so a broken sequence written raw stays broken here, and
+                // only raw bytes need validating.
+                return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
             case 0x00..<0x20: return nil
             case UInt8(ascii: "\\"):
                 guard let escaped = current else { return nil }
@@ -166,7 +174,9 @@ package struct JobLineScanner {
                     UTF8.encode(scalar) { text.append($0) }
                 default: return nil
                 }
-            default: text.append(byte)
+            default:
+                if byte >= 0x80 { ascii = false }
+                text.append(byte)
             }
         }
         return nil

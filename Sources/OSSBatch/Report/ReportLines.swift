@@ -1,6 +1,7 @@
 import Digests
 import Dispatch
 import LocalFiles
+import OSSProtocol
 
 /// The job lines of a report file as they were read or written, batch by batch (`JobLines.batchSize`): so
 /// that writing the report again copies the lines of a batch whose jobs did not change from that file instead
@@ -39,7 +40,7 @@ struct ReportLines: Sendable {
 
     /// One fingerprint per batch of `jobs`, computed on all cores.
     ///
-    /// A hash of every job's plan and outcome (`Hashable`, SipHash with a per-process seed, 64 bits): two
+    /// A hash of every job's plan and outcome (`Hasher`, SipHash with a per-process seed, 64 bits): two
     /// different batches that hash the same would make a write copy the old lines of a changed batch, the
     /// report then saying what its jobs were before (a job done counted pending and uploaded again, or a
     /// failure lost) — at 2^-64 per changed batch, and not something input can aim at (the seed is random).
@@ -49,9 +50,30 @@ struct ReportLines: Sendable {
         let batches = (jobs.count + JobLines.batchSize - 1) / JobLines.batchSize
         return DispatchQueue.concurrentMap(iterations: batches) { batch in
             var hasher = Hasher()
+            var last: (options: ObjectOptions, hash: Int)?
             let start = batch * JobLines.batchSize
-            for i in start..<min(start + JobLines.batchSize, jobs.count) { hasher.combine(jobs[i]) }
+            for i in start..<min(start + JobLines.batchSize, jobs.count) {
+                // Field by field where the jobs are (copying each job out costs more than hashing it), every
+                // field of `UploadJob` (`ReportLinesTests` counts them, so that a new one is not forgotten).
+                hasher.combine(jobs[i].spec.location)
+                hasher.combine(jobs[i].spec.objectKey)
+                hasher.combine(jobs[i].spec.identity)
+                hasher.combine(jobs[i].spec.method)
+                hasher.combine(jobs[i].spec.plannedCtimeNanoseconds)
+                // A few options values are shared by many jobs: each is hashed once per run of jobs that have
+                // it (comparing shared values is cheap, hashing them again for every job is not).
+                if last?.options != jobs[i].spec.options {
+                    last = (jobs[i].spec.options, jobs[i].spec.options.hashValue)
+                }
+                hasher.combine(last?.hash)
+                hasher.combine(jobs[i].outcome)
+            }
             return hasher.finalize()
         }
     }
+
+    /// The fields of `UploadJob` that `fingerprints` hashes (with the outcome: all of `ReportJob`).
+    static let fingerprintedFields = [
+        "location", "objectKey", "identity", "options", "method", "plannedCtimeNanoseconds",
+    ]
 }
