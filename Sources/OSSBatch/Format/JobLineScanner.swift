@@ -109,18 +109,28 @@ package struct JobLineScanner {
             position += 1
         }
         let name = bytes[start..<position]
-        guard take(UInt8(ascii: "\"")), name.count < Self.memberNames.count else { return nil }
-        return Self.memberNames[name.count].first { $0.name.elementsEqual(name) }?.member
+        guard take(UInt8(ascii: "\"")), let first = name.first, let last = name.last,
+            let member = Self.members[Self.shape(count: name.count, first: first, last: last)],
+            member.stringValue.utf8.elementsEqual(name)
+        else { return nil }
+        return member
     }
 
-    /// Every member's name as bytes, by length.
-    private static let memberNames: [[(name: [UInt8], member: JobRecord.CodingKeys)]] = {
-        let all = JobRecord.CodingKeys.allCases.map { (name: Array($0.stringValue.utf8), member: $0) }
-        var table = [[(name: [UInt8], member: JobRecord.CodingKeys)]](
-            repeating: [],
-            count: (all.map(\.name.count).max() ?? 0) + 1
-        )
-        for entry in all { table[entry.name.count].append(entry) }
+    /// A name's length, first and last byte, which tell the members apart, as an index into `members`.
+    private static func shape(count: Int, first: UInt8, last: UInt8) -> Int {
+        (count & 0xF) << 10 | Int(first & 0x1F) << 5 | Int(last & 0x1F)
+    }
+
+    /// The member of each shape (`nil` for a shape no member has, or more than one: such a name is left to
+    /// `JSONDecoder`).
+    private static let members: [JobRecord.CodingKeys?] = {
+        var table = [JobRecord.CodingKeys?](repeating: nil, count: 1 << 14)
+        var taken = Set<Int>()
+        for member in JobRecord.CodingKeys.allCases {
+            let name = Array(member.stringValue.utf8)
+            let index = shape(count: name.count, first: name[0], last: name[name.count - 1])
+            table[index] = taken.insert(index).inserted ? member : nil
+        }
         return table
     }()
 

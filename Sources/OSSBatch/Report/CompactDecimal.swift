@@ -5,7 +5,16 @@ enum CompactDecimal: Sendable, Hashable {
     case text(String)
 
     init(_ text: String) {
-        if let n = UInt64(text), String(n) == text { self = .number(n) } else { self = .text(text) }
+        // Canonical: digits only, no leading zero but in "0" itself (checked on the bytes: printing the number
+        // again to compare cost as much as the rest of reading a report line).
+        let utf8 = text.utf8
+        if let first = utf8.first, first != UInt8(ascii: "0") || utf8.count == 1,
+            utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let n = UInt64(text)
+        {
+            self = .number(n)
+        } else {
+            self = .text(text)
+        }
     }
 
     var text: String {

@@ -6,14 +6,14 @@ enum CompactETag: Sendable, Hashable {
     case text(String)
 
     init(_ text: String) {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8  // read where it is (no copy: one is made for every job of a report read)
         guard bytes.count == 34, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") else {
             self = .text(text)
             return
         }
         var high: UInt64 = 0
         var low: UInt64 = 0
-        for (i, byte) in bytes[1..<33].enumerated() {
+        for (i, byte) in bytes.dropFirst().prefix(32).enumerated() {
             let digit: UInt64
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))

@@ -20,7 +20,8 @@ enum ReportJournal {
     /// the last line of a job is its latest state. A line that cannot be read, names a job the report does not
     /// have, or holds values no run of its job can have recorded (`ReportJob.validate`) is ignored — its job
     /// stays as the report last said — with a warning, returned; the last line alone is ignored silently
-    /// when torn (a run killed mid-write leaves one).
+    /// when torn (a run killed mid-write leaves one). The report's totals are counted again when a line
+    /// named a job.
     static func apply(_ path: String, to report: inout Report) throws(ReportLoadError) -> [String] {
         do { return try applyLines(path, to: &report) } catch {
             throw ReportLoadError(path: path, reason: error.reason)
@@ -96,6 +97,7 @@ enum ReportJournal {
             guard let next = try reader.next() else { break }
             line = next
         }
+        if index != nil { report.recomputeTotals() }  // some job may have changed
         if reader.skippedLongLines > 0 {
             ignored.append(
                 "\(path): \(reader.skippedLongLines) line(s) longer than \(StateFileLimits.journalLineBytes) bytes; ignored"

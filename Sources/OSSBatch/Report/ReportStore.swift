@@ -73,7 +73,6 @@ package final class ReportStore: Sendable {
     ) throws(ReportLoadError) -> (report: Report, lines: ReportLines?) {
         var (report, lines) = try ReportFile.read(path, keepingLines: keepingLines)
         warnings += try ReportJournal.apply(path + ".journal", to: &report)
-        report.recomputeTotals()
         return (report, lines)
     }
 
