@@ -104,32 +104,48 @@ package struct JobLineScanner {
     private mutating func memberName() -> JobRecord.CodingKeys? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
+        var packed = PackedName()
         while let byte = current, byte != UInt8(ascii: "\"") {
-            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\"), packed.append(byte) else { return nil }
             position += 1
         }
-        let name = bytes[start..<position]
-        guard take(UInt8(ascii: "\"")), let first = name.first, let last = name.last,
-            let member = Self.members[Self.shape(count: name.count, first: first, last: last)],
-            member.stringValue.utf8.elementsEqual(name)
-        else { return nil }
-        return member
+        guard take(UInt8(ascii: "\"")), position - 1 > start else { return nil }
+        let entry = Self.members[packed.shape(first: bytes[start], last: bytes[position - 2])]
+        return entry.name == packed ? entry.member : nil
     }
 
-    /// A name's length, first and last byte, which tell the members apart, as an index into `members`.
-    private static func shape(count: Int, first: UInt8, last: UInt8) -> Int {
-        (count & 0xF) << 10 | Int(first & 0x1F) << 5 | Int(last & 0x1F)
+    /// A member's name of up to 16 bytes as two numbers, compared at once.
+    private struct PackedName: Equatable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var count = 0
+
+        /// `false` when the name is longer than any member's can be.
+        mutating func append(_ byte: UInt8) -> Bool {
+            guard count < 16 else { return false }
+            if count < 8 { low |= UInt64(byte) << (8 * count) } else { high |= UInt64(byte) << (8 * (count - 8)) }
+            count += 1
+            return true
+        }
+
+        /// The name's length, first and last byte, which tell the members apart, as an index into `members`.
+        func shape(first: UInt8, last: UInt8) -> Int { (count & 0xF) << 10 | Int(first & 0x1F) << 5 | Int(last & 0x1F) }
     }
 
-    /// The member of each shape (`nil` for a shape no member has, or more than one: such a name is left to
+    /// The member of each shape (none for a shape no member has, or more than one: such a name is left to
     /// `JSONDecoder`).
-    private static let members: [JobRecord.CodingKeys?] = {
-        var table = [JobRecord.CodingKeys?](repeating: nil, count: 1 << 14)
+    private static let members: [(name: PackedName, member: JobRecord.CodingKeys?)] = {
+        var table = [(name: PackedName, member: JobRecord.CodingKeys?)](
+            repeating: (PackedName(), nil),
+            count: 1 << 14
+        )
         var taken = Set<Int>()
         for member in JobRecord.CodingKeys.allCases {
-            let name = Array(member.stringValue.utf8)
-            let index = shape(count: name.count, first: name[0], last: name[name.count - 1])
-            table[index] = taken.insert(index).inserted ? member : nil
+            let bytes = Array(member.stringValue.utf8)
+            var name = PackedName()
+            for byte in bytes { precondition(name.append(byte), "a member's name is longer than 16 bytes") }
+            let index = name.shape(first: bytes[0], last: bytes[bytes.count - 1])
+            table[index] = taken.insert(index).inserted ? (name, member) : (PackedName(), nil)
         }
         return table
     }()
