@@ -112,20 +112,22 @@ enum JobLines {
             if closed == nil, ends.last == lines.endIndex { return nil }
             let count = closed ?? ends.count
             if count > 0 {
-                let firstLine = reader.lineNumber - ends.count + 1
+                let bytes = lines[lines.startIndex...ends[count - 1]]  // every job line ends with a newline here
+                if spans.isEmpty, count == batchSize {
+                    // Room for as many jobs as the file has lines like these (growing the list by doubling
+                    // copies it over and over, and holds two copies at the end).
+                    jobs.reserveCapacity(Int(file.size / Int64(bytes.count) + 1) * batchSize)
+                }
                 try decode(
                     lines,
                     starts: starts,
                     ends: ends,
                     count: count,
-                    firstLine: firstLine,
+                    firstLine: reader.lineNumber - ends.count + 1,
                     with: decodeJob,
                     into: &jobs
                 )
-                let bytes = lines[lines.startIndex...ends[count - 1]]  // every job line ends with a newline here
-                spans.append(
-                    Span(offset: offset, length: bytes.count, checksum: CRC64.checksum(bytes))
-                )
+                spans.append(Span(offset: offset, length: bytes.count, checksum: CRC64.checksum(bytes)))
             }
             if let closed {
                 for rest in closed + 1..<ends.count where starts[rest] < ends[rest] { return nil }

@@ -76,7 +76,7 @@ final class LineReader {
         var lineStart = 0
         var scanned = 0  // no newline before this index after `lineStart`
         while ends.count < limit {
-            if let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: buffer, from: scanned) {
                 guard newline - lineStart <= maximumLineLength else { throw tooLong(line: lineNumber + ends.count + 1) }
                 ends.append(newline)
                 lineStart = newline + 1

@@ -56,7 +56,7 @@ enum ReportFile {
         reusing previous: ReportLines? = nil,
         to output: ([UInt8]) throws -> Void
     ) throws -> Layout {
-        let (tables, references) = JobTables.build(report.jobs.lazy.map(\.spec))
+        let (tables, references) = JobTables.build(report.jobs)
         let jobs = report.jobs
         let fingerprints = ReportLines.fingerprints(of: jobs)
         let source = previous?.fits(jobCount: jobs.count, tables: tables) == true ? previous : nil

@@ -125,7 +125,7 @@ extension JobOutcome {
         guard attempts >= 0 else { throw FormatError("'attempts' \(attempts) is negative") }
         guard bytesSent >= 0 else { throw FormatError("'bytes_sent' \(bytesSent) is negative") }
         guard durationMilliseconds >= 0 else { throw FormatError("'duration_ms' \(durationMilliseconds) is negative") }
-        if let crc64, UInt64(crc64) == nil { throw FormatError("'crc64' \"\(crc64.prefix(40))\" is not a CRC-64") }
+        if !crc64IsNumber, let crc64 { throw FormatError("'crc64' \"\(crc64.prefix(40))\" is not a CRC-64") }
         if let callback, !(100...599).contains(callback.status) {
             throw FormatError("'callback.status' \(callback.status) is not an HTTP status")
         }
