@@ -35,7 +35,11 @@ extension Report {
         let sums = DispatchQueue.concurrentMap(iterations: parts.count) { part -> Int64? in
             var bytes: Int64 = 0
             for i in parts[part] {
-                guard (try? jobs[i].validate()) != nil, jobs[i].spec.size >= 0,
+                // Neighbours mostly share their directory, checked once for all of them.
+                let sameDirectory =
+                    i > parts[part].lowerBound
+                    && jobs[i - 1].spec.location.directory == jobs[i].spec.location.directory
+                guard (try? jobs[i].validate(directoryChecked: sameDirectory)) != nil, jobs[i].spec.size >= 0,
                     i == 0 || jobs[i - 1].spec.key < jobs[i].spec.key
                 else { return nil }
                 let (sum, overflow) = bytes.addingReportingOverflow(jobs[i].spec.size)
@@ -94,13 +98,15 @@ extension Report {
 
 extension ReportJob {
     /// The job as planned (key, source, size against its upload method) and its outcome.
-    func validate() throws(FormatError) {
+    /// `directoryChecked`: the job's directory is one checked already (of the job before it).
+    func validate(directoryChecked: Bool = false) throws(FormatError) {
         if let problem = ObjectKey.problem(with: spec.objectKey) { throw FormatError("'key': \(problem)") }
-        try Report.checkAbsolute(spec.location.directory, "dir")
+        if !directoryChecked { try Report.checkAbsolute(spec.location.directory, "dir") }
         // A directory that could not be listed is a skipped line with no file name.
         let unlistable = outcome.status == .skipped && outcome.reason == .unlistable
-        guard spec.location.name.isEmpty ? unlistable : !spec.location.name.utf8.contains(UInt8(ascii: "/")),
-            !spec.location.name.utf8.contains(0)
+        guard
+            spec.location.name.isEmpty
+                ? unlistable : !spec.location.name.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 })
         else { throw FormatError("'name' '\(spec.location.name.prefix(200))' is not a file name") }
         switch spec.method {
         case .put:
