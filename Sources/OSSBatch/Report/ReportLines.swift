@@ -6,7 +6,8 @@ import OSSProtocol
 /// The job lines of a report file as they were read or written, batch by batch (`JobLines.batchSize`): so
 /// that writing the report again copies the lines of a batch whose jobs did not change from that file instead
 /// of encoding them. `resume` of a finished 1,000,000-job report writes it twice with nothing changed but its
-/// first line; encoding those lines was half of its start-up (docs/performance.md § Resume).
+/// first line; encoding those lines was half of its start-up (docs/performance.md § Resume without
+/// re-encoding).
 ///
 /// A batch is copied only when its jobs fingerprint as they did when its lines were read or written, the
 /// tables the lines refer to are equal, the report has as many jobs (so every batch, and the comma after its
