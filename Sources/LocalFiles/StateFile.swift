@@ -90,8 +90,10 @@ public enum StateFile {
     }
 }
 
-/// A regular file open for reading, its size known when it was opened.
-public final class ReadableFile {
+/// A regular file open for reading, its size known when it was opened. Sendable: its fields never change,
+/// and `read(upToCount:at:)` (`pread`) may be called from any thread; `read(upToCount:)` moves the one file
+/// position, so only one thread at a time reads on with it.
+public final class ReadableFile: Sendable {
     public let path: String
     public let size: Int64
     private let fd: Int32
@@ -115,6 +117,28 @@ public final class ReadableFile {
             }
             if errno != EINTR { throw FileSystemError(operation: "read", path: path, errno: errno) }
         }
+    }
+
+    /// Up to `count` bytes from `offset` on (`pread`: the file position does not move), fewer only at the
+    /// end of the file.
+    public func read(upToCount count: Int, at offset: Int64) throws(FileSystemError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            // The pointer is into `bytes`, `count - filled` bytes from `filled` on, valid for this call only.
+            let n = bytes.withUnsafeMutableBytes { raw in
+                pread(fd, raw.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+            }
+            if n > 0 {
+                filled += n
+            } else if n == 0 {
+                break
+            } else if errno != EINTR {
+                throw FileSystemError(operation: "read", path: path, errno: errno)
+            }
+        }
+        bytes.removeLast(count - filled)
+        return bytes
     }
 
     /// The rest of the file (bounded by the size checked at open, plus what was appended since up to the

@@ -120,4 +120,24 @@ import Testing
         #expect(user.mayRead(others))
         #expect(ProcessIdentity(user: 0, groups: [0]).mayRead(mine))
     }
+
+    @Test func byteSearchFindsTheFirstByteFromAnIndex() {
+        let bytes = Array("ab\ncd\n".utf8)
+        #expect(ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: 0) == 2)
+        #expect(ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: 2) == 2)
+        #expect(ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: 3) == 5)
+        #expect(ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: 6) == nil)
+        #expect(ByteSearch.firstIndex(of: UInt8(ascii: "x"), in: bytes, from: 0) == nil)
+        #expect(ByteSearch.firstIndex(of: 0, in: [], from: 0) == nil)
+    }
+
+    @Test func aReadAtAnOffsetLeavesTheFilePositionAlone() throws {
+        let path = NSTemporaryDirectory() + "/pread-\(getpid())"
+        defer { unlink(path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("0123456789".utf8)))
+        let file = try #require(try StateFile.openForReading(path, maximumSize: 100))
+        #expect(try file.read(upToCount: 3, at: 4) == Array("456".utf8))
+        #expect(try file.read(upToCount: 10, at: 8) == Array("89".utf8))
+        #expect(try file.read(upToCount: 2) == Array("01".utf8))
+    }
 }

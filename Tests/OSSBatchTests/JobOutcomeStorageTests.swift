@@ -7,6 +7,8 @@ import Testing
         "\"9DD4E461268C8034F5C8564E155C67A6\"", "\"00000000000000000000000000000000\"",
         "\"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\"", "\"9dd4e461268c8034f5c8564e155c67a6\"",
         "\"9DD4E461268C8034F5C8564E155C67A6-3\"", "9DD4E461268C8034F5C8564E155C67A6", "", "\"\"", "\"é\"",
+        "\"9DD4E461268C8034F5C8564E155C67A6x", "\"9DD4E461268C8034F5C8564E155C67A6\"\"",
+        "x9DD4E461268C8034F5C8564E155C67A6\"",
     ])
     func anETagReadsBackAsExactlyItsText(text: String) {
         #expect(CompactETag(text).text == text)
@@ -29,6 +31,15 @@ import Testing
     func aCRC64ReadsBackAsExactlyItsText(text: String) {
         #expect(CompactDecimal(text).text == text)
         #expect(JobOutcome(key: "k", status: .succeeded, crc64: text).crc64 == text)
+    }
+
+    @Test func onlyACanonicalDecimalIsStoredAsANumber() {
+        #expect(CompactDecimal("0") == .number(0))
+        #expect(CompactDecimal("727031140999736901") == .number(727_031_140_999_736_901))
+        #expect(CompactDecimal("18446744073709551615") == .number(.max))
+        for text in ["007", "00", "18446744073709551616", "+5", "-1", "1e3", ""] {
+            #expect(CompactDecimal(text) == .text(text))
+        }
     }
 
     @Test func anOutcomeIsSmallInline() {

@@ -35,7 +35,7 @@ package struct JobLineScanner {
         var hasKey = false
         repeat {
             skipWhitespace()
-            guard let name = memberName(), let member = JobRecord.CodingKeys(stringValue: name) else { return nil }
+            guard let member = memberName() else { return nil }
             skipWhitespace()
             guard take(UInt8(ascii: ":")) else { return nil }
             skipWhitespace()
@@ -99,45 +99,91 @@ package struct JobLineScanner {
         while let byte = current, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { position += 1 }
     }
 
-    /// A member's name without escapes (no known name needs one); ASCII, so a short string needs no
-    /// allocation.
-    private mutating func memberName() -> String? {
+    /// A known member's name, without escapes (no known name needs one): found by its bytes, with no
+    /// `String` made (a line has a dozen names, and matching a `String` against 25 names is not cheap).
+    private mutating func memberName() -> JobRecord.CodingKeys? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
+        var packed = PackedName()
         while let byte = current, byte != UInt8(ascii: "\"") {
-            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\"), packed.append(byte) else { return nil }
             position += 1
         }
-        guard take(UInt8(ascii: "\"")) else { return nil }
-        return String(decoding: bytes[start..<(position - 1)], as: UTF8.self)
+        guard take(UInt8(ascii: "\"")), position - 1 > start else { return nil }
+        let entry = Self.members[packed.shape(first: bytes[start], last: bytes[position - 2])]
+        return entry.name == packed ? entry.member : nil
     }
+
+    /// A member's name of up to 16 bytes as two numbers, compared at once.
+    private struct PackedName: Equatable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var count = 0
+
+        /// `false` when the name is longer than any member's can be.
+        mutating func append(_ byte: UInt8) -> Bool {
+            guard count < 16 else { return false }
+            if count < 8 { low |= UInt64(byte) << (8 * count) } else { high |= UInt64(byte) << (8 * (count - 8)) }
+            count += 1
+            return true
+        }
+
+        /// The name's length, first and last byte, which tell the members apart, as an index into `members`.
+        func shape(first: UInt8, last: UInt8) -> Int { (count & 0xF) << 10 | Int(first & 0x1F) << 5 | Int(last & 0x1F) }
+    }
+
+    /// The member of each shape (none for a shape no member has, or more than one: such a name is left to
+    /// `JSONDecoder`).
+    private static let members: [(name: PackedName, member: JobRecord.CodingKeys?)] = {
+        var table = [(name: PackedName, member: JobRecord.CodingKeys?)](
+            repeating: (PackedName(), nil),
+            count: 1 << 14
+        )
+        var taken = Set<Int>()
+        for member in JobRecord.CodingKeys.allCases {
+            let bytes = Array(member.stringValue.utf8)
+            var name = PackedName()
+            for byte in bytes { precondition(name.append(byte), "a member's name is longer than 16 bytes") }
+            let index = name.shape(first: bytes[0], last: bytes[bytes.count - 1])
+            table[index] = taken.insert(index).inserted ? (name, member) : (PackedName(), nil)
+        }
+        return table
+    }()
 
     /// A string value: its bytes between the quotes when it has no escape, which must be UTF-8.
     private mutating func string() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
+        var ascii = true
         while let byte = current {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                return String(validating: bytes[start..<(position - 1)], as: UTF8.self)
-            case UInt8(ascii: "\\"): return escapedString(from: start)
+                let text = bytes[start..<(position - 1)]
+                // ASCII is UTF-8 as it is: no validation (which costs more than the rest of the string).
+                return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+            case UInt8(ascii: "\\"): return escapedString(from: start, ascii: ascii)
             case 0x00..<0x20: return nil  // JSON requires control characters escaped
-            default: position += 1
+            default:
+                if byte >= 0x80 { ascii = false }
+                position += 1
             }
         }
         return nil
     }
 
-    /// The rest of a string from its first escape (at `position`), its first bytes from `start`.
-    private mutating func escapedString(from start: Int) -> String? {
+    /// The rest of a string from its first escape (at `position`), its first bytes from `start` (`ascii`
+    /// when they are).
+    private mutating func escapedString(from start: Int, ascii: Bool) -> String? {
         var text = Array(bytes[start..<position])
+        var ascii = ascii  // the bytes written raw
         while let byte = current {
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
-                // Escapes add whole UTF-8 sequences, so a broken sequence written raw stays broken here.
-                return String(validating: text, as: UTF8.self)
+                // Escapes add whole UTF-8 sequences, so a broken sequence written raw stays broken here, and
+                // only raw bytes need validating.
+                return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
             case 0x00..<0x20: return nil
             case UInt8(ascii: "\\"):
                 guard let escaped = current else { return nil }
@@ -154,7 +200,9 @@ package struct JobLineScanner {
                     UTF8.encode(scalar) { text.append($0) }
                 default: return nil
                 }
-            default: text.append(byte)
+            default:
+                if byte >= 0x80 { ascii = false }
+                text.append(byte)
             }
         }
         return nil

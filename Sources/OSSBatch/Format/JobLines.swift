@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import LocalFiles
 
@@ -18,14 +19,25 @@ enum JobLines {
     /// The last line.
     static let closing = Array("]}".utf8)
 
+    /// Where a batch of job lines (`batchSize` lines, fewer in the last batch) is in a file: its lines with
+    /// their commas and newlines, and the CRC-64 of those bytes.
+    struct Span: Sendable, Equatable {
+        var offset: Int64
+        var length: Int
+        var checksum: UInt64
+    }
+
     /// Writes `header`'s members and then the lines of `count` jobs, `record(i)` giving job `i`'s, as
-    /// pieces to `output`.
+    /// pieces to `output`. `copied(b)` may give the lines of batch `b` (jobs `b * batchSize` on) as they
+    /// would be written, to be written instead of encoding them. Returns where each batch went.
+    @discardableResult
     static func write(
         header: some Encodable,
         count: Int,
         record: @escaping @Sendable (Int) -> JobRecord,
+        copied: (Int) throws -> [UInt8]? = { _ in nil },
         to output: ([UInt8]) throws -> Void
-    ) throws {
+    ) throws -> [Span] {
         let encoder = StreamingJSONEncoder()
         var first = try encoder.encode(header)
         // The header is an object with members (its format at least): its last byte is the closing brace.
@@ -38,32 +50,50 @@ enum JobLines {
         first.removeLast()
         first += Array(",".utf8) + opening + [UInt8(ascii: "\n")]
         try output(first)
+        var offset = Int64(first.count)
+        var spans: [Span] = []
         for start in stride(from: 0, to: count, by: batchSize) {
-            let parts = DispatchQueue.ranges(splitting: min(batchSize, count - start)).map { $0.shifted(by: start) }
-            let pieces = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
-                var bytes: [UInt8] = []
-                for i in parts[part] {
-                    let line = record(i)
-                    if !JobLineWriter.append(line, to: &bytes) { bytes += try encoder.encode(line) }
-                    if i + 1 < count { bytes.append(UInt8(ascii: ",")) }
-                    bytes.append(UInt8(ascii: "\n"))
+            let pieces: [[UInt8]]
+            if let lines = try copied(spans.count) {
+                pieces = [lines]
+            } else {
+                let parts = DispatchQueue.ranges(splitting: min(batchSize, count - start)).map { $0.shifted(by: start) }
+                pieces = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
+                    var bytes: [UInt8] = []
+                    for i in parts[part] {
+                        let line = record(i)
+                        if !JobLineWriter.append(line, to: &bytes) { bytes += try encoder.encode(line) }
+                        if i + 1 < count { bytes.append(UInt8(ascii: ",")) }
+                        bytes.append(UInt8(ascii: "\n"))
+                    }
+                    return bytes
                 }
-                return bytes
             }
-            for piece in pieces { try output(piece) }
+            var span = Span(offset: offset, length: 0, checksum: 0)
+            var checksum = CRC64()
+            for piece in pieces {
+                checksum.update(piece)
+                span.length += piece.count
+                try output(piece)
+            }
+            span.checksum = checksum.value
+            offset += Int64(span.length)
+            spans.append(span)
         }
         try output(closing + [UInt8(ascii: "\n")])
+        return spans
     }
 
     /// Reads a document laid out as `write` lays it out: `header` gets the first line closed into a
     /// document of its own (its job list empty) and gives the decoder of a job line (its bytes, without the
-    /// comma), which is run on the job lines in parallel batches. `nil` when the file is laid out otherwise
-    /// (a tool reformatted it): then it must be decoded whole.
+    /// comma), which is run on the job lines in parallel batches. Returns the header, the jobs and where each
+    /// batch of job lines is in the file; `nil` when the file is laid out otherwise (a tool reformatted it):
+    /// then it must be decoded whole.
     static func read<Header, Job: Sendable>(
         _ file: ReadableFile,
         maximumLineLength: Int,
         header: (Data) throws -> (Header, @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> Job)
-    ) throws -> (Header, [Job])? {
+    ) throws -> (Header, [Job], [Span])? {
         let reader = LineReader(file: file, maximumLineLength: maximumLineLength)
         guard let line = try reader.next(), line.count > opening.count,
             line.suffix(opening.count).elementsEqual(opening)
@@ -71,48 +101,66 @@ enum JobLines {
         let (head, decodeJob): (Header, @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> Job)
         do { (head, decodeJob) = try header(Data(line + closing)) } catch { throw LineError(line: 1, error) }
         var jobs: [Job] = []
-        // A batch of lines, one after another in `pending`, each ending at its entry of `ends`.
-        var pending: [UInt8] = []
-        var ends: [Int] = []
-        var number = 1  // of the line read last
-        while let line = try reader.next() {
-            number += 1
-            if line.elementsEqual(closing) {
-                jobs += try decode(pending, ends: ends, firstLine: number - ends.count, with: decodeJob)
-                while let rest = try reader.next() { guard rest.isEmpty else { return nil } }
-                return (head, jobs)
+        var spans: [Span] = []
+        while true {
+            // A batch of lines as they are in the file: decoded where they are, and checksummed whole.
+            let (lines, ends, offset) = try reader.nextLines(upTo: batchSize)
+            guard !ends.isEmpty else { return nil }  // no closing line: let the whole-file decoder say what is wrong
+            let starts = [lines.startIndex] + ends.dropLast().map { $0 + 1 }
+            let closed = starts.indices.first { lines[starts[$0]..<ends[$0]].elementsEqual(closing) }
+            // A last line without a newline that does not close the document: not laid out as written.
+            if closed == nil, ends.last == lines.endIndex { return nil }
+            let count = closed ?? ends.count
+            if count > 0 {
+                let bytes = lines[lines.startIndex...ends[count - 1]]  // every job line ends with a newline here
+                if spans.isEmpty, count == batchSize {
+                    // Room for as many jobs as the file has lines like these (growing the list by doubling
+                    // copies it over and over, and holds two copies at the end).
+                    jobs.reserveCapacity(Int(file.size / Int64(bytes.count) + 1) * batchSize)
+                }
+                try decode(
+                    lines,
+                    starts: starts,
+                    ends: ends,
+                    count: count,
+                    firstLine: reader.lineNumber - ends.count + 1,
+                    with: decodeJob,
+                    into: &jobs
+                )
+                spans.append(Span(offset: offset, length: bytes.count, checksum: CRC64.checksum(bytes)))
             }
-            pending += line.last == UInt8(ascii: ",") ? line.dropLast() : line
-            ends.append(pending.count)
-            if ends.count == batchSize {
-                jobs += try decode(pending, ends: ends, firstLine: number - ends.count + 1, with: decodeJob)
-                pending.removeAll(keepingCapacity: true)
-                ends.removeAll(keepingCapacity: true)
+            if let closed {
+                for rest in closed + 1..<ends.count where starts[rest] < ends[rest] { return nil }
+                while let rest = try reader.next() { guard rest.isEmpty else { return nil } }
+                return (head, jobs, spans)
             }
         }
-        return nil  // no closing line: let the whole-file decoder say what is wrong
     }
 
-    /// Decodes job lines in order, sharing them out among the cores: decoding is most of a resume's
-    /// start-up, and the lines are independent.
+    /// Decodes the first `count` lines in `lines` (each from its start to its end, without a comma that ends
+    /// it) onto the end of `jobs`, in order, sharing them out among the cores: decoding is most of a resume's start-up, and the lines
+    /// are independent.
     private static func decode<Job: Sendable>(
-        _ lines: [UInt8],
+        _ lines: ArraySlice<UInt8>,
+        starts: [Int],
         ends: [Int],
+        count: Int,
         firstLine: Int,
-        with decodeJob: @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> Job
-    ) throws -> [Job] {
-        let parts = DispatchQueue.ranges(splitting: ends.count)
+        with decodeJob: @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> Job,
+        into jobs: inout [Job]
+    ) throws {
+        let parts = DispatchQueue.ranges(splitting: count)
         let decoded = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
             let decoder = JSONDecoder()
             return try parts[part].map { i in
-                let line = lines[(i == 0 ? 0 : ends[i - 1])..<ends[i]]
-                do { return try decodeJob(decoder, line) } catch { throw LineError(line: firstLine + i, error) }
+                var end = ends[i]
+                if end > starts[i], lines[end - 1] == UInt8(ascii: ",") { end -= 1 }
+                do { return try decodeJob(decoder, lines[starts[i]..<end]) } catch {
+                    throw LineError(line: firstLine + i, error)
+                }
             }
         }
-        var jobs: [Job] = []
-        jobs.reserveCapacity(ends.count)
         for part in decoded { jobs += part }
-        return jobs
     }
 
     /// A line of a document that cannot be read, and why.

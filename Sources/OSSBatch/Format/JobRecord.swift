@@ -38,7 +38,7 @@ struct JobRecord: Codable, Sendable {
     var copiedFrom: String?
 
     /// The members' names in a line (`JobLineScanner` reads them too).
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case key, dir, name, size
         case mtimeNs = "mtime_ns"
         case inode, device

@@ -3,7 +3,7 @@ import OSSProtocol
 /// The tables job lines refer to by index, so that what many jobs share is written once: each source
 /// directory with the device its files are on, and each distinct set of object options, in order of first
 /// use (the same jobs always give the same tables).
-struct JobTables: Sendable {
+struct JobTables: Sendable, Equatable {
     private(set) var directories: [DirectoryRecord] = []
     private(set) var options: [ObjectOptions] = []
 
@@ -21,16 +21,39 @@ struct JobTables: Sendable {
 
     /// The tables of `jobs`, and where each job's entries are.
     static func build<Jobs: Sequence<UploadJob>>(_ jobs: Jobs) -> (JobTables, [Reference]) {
+        var builder = Builder()
+        var references: [Reference] = []
+        references.reserveCapacity(jobs.underestimatedCount)
+        for job in jobs { references.append(builder.add(job.location.directory, job.identity.device, job.options)) }
+        return (builder.tables, references)
+    }
+
+    /// The tables of a report's jobs, read where they are in the array (copying each job out to read three of
+    /// its fields cost more than the rest; a report may have 1,000,000 jobs).
+    static func build(_ jobs: [ReportJob]) -> (JobTables, [Reference]) {
+        var builder = Builder()
+        var references: [Reference] = []
+        references.reserveCapacity(jobs.count)
+        for i in jobs.indices {
+            references.append(
+                builder.add(jobs[i].spec.location.directory, jobs[i].spec.identity.device, jobs[i].spec.options)
+            )
+        }
+        return (builder.tables, references)
+    }
+
+    /// Adds jobs' entries to tables in order of first use.
+    private struct Builder {
         var tables = JobTables(directories: [], options: [])
         var directoryIndex: [DirectoryRecord: Int32] = [:]
         var optionsIndex: [ObjectOptions: Int32] = [:]
         // Neighbouring jobs mostly share both (a directory's files, an entry's options): comparing with the
         // previous job first is cheaper than hashing (equal strings and options compare by identity first).
         var last: (directory: DirectoryRecord, options: ObjectOptions, reference: Reference)?
-        var references: [Reference] = []
-        references.reserveCapacity(jobs.underestimatedCount)
-        for job in jobs {
-            let directory = DirectoryRecord(path: job.location.directory, device: job.identity.device)
+
+        /// Where the entries of a job in `directory` on `device` with `options` are.
+        mutating func add(_ path: String, _ device: UInt64, _ options: ObjectOptions) -> Reference {
+            let directory = DirectoryRecord(path: path, device: device)
             var reference = Reference(directory: 0, options: 0)
             if let last, last.directory == directory {
                 reference.directory = last.reference.directory
@@ -41,19 +64,18 @@ struct JobTables: Sendable {
                 directoryIndex[directory] = reference.directory
                 tables.directories.append(directory)
             }
-            if let last, last.options == job.options {
+            if let last, last.options == options {
                 reference.options = last.reference.options
-            } else if let known = optionsIndex[job.options] {
+            } else if let known = optionsIndex[options] {
                 reference.options = known
             } else {
                 reference.options = Int32(tables.options.count)
-                optionsIndex[job.options] = reference.options
-                tables.options.append(job.options)
+                optionsIndex[options] = reference.options
+                tables.options.append(options)
             }
-            last = (directory, job.options, reference)
-            references.append(reference)
+            last = (directory, options, reference)
+            return reference
         }
-        return (tables, references)
     }
 
     func directory(_ index: Int) throws(FormatError) -> DirectoryRecord {

@@ -10,6 +10,8 @@ final class LineReader {
     private var buffer: [UInt8] = []
     private var position = 0
     private var finished = false
+    /// Where `buffer` starts in the file.
+    private var bufferOffset: Int64 = 0
     /// Lines read so far (the number of the line `next()` returned last).
     private(set) var lineNumber = 0
     private(set) var skippedLongLines = 0
@@ -40,6 +42,7 @@ final class LineReader {
                 skipping = true
             }
             if skipping {
+                bufferOffset += Int64(buffer.count)
                 buffer.removeAll(keepingCapacity: true)
                 position = 0
             }
@@ -51,27 +54,78 @@ final class LineReader {
                 position = buffer.count
                 return line
             }
+            try refill()
+        }
+    }
+
+    /// Up to `limit` more lines, whole and one after another as they are in the file (no line is copied on
+    /// its own): `bytes` holds them with their newlines (the last line of a file may have none), `ends` the
+    /// index in `bytes` where each line ends (its newline, or the end of the file), `offset` where `bytes`
+    /// starts in the file. `ends` is empty at the end of the file. A line longer than `maximumLineLength`
+    /// throws, even with `skipsLongLines` (this reads documents, which are read whole or not at all).
+    func nextLines(
+        upTo limit: Int
+    ) throws(FileSystemError) -> (bytes: ArraySlice<UInt8>, ends: [Int], offset: Int64) {
+        // What was returned before goes, so that the lines found now stay at the start while the buffer grows.
+        if position > 0 {
+            bufferOffset += Int64(position)
             buffer.removeSubrange(0..<position)
             position = 0
-            let chunk = try file.read(upToCount: 1 << 20)
-            if chunk.isEmpty { finished = true } else { buffer.append(contentsOf: chunk) }
         }
+        var ends: [Int] = []
+        var lineStart = 0
+        var scanned = 0  // no newline before this index after `lineStart`
+        while ends.count < limit {
+            if let newline = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: buffer, from: scanned) {
+                guard newline - lineStart <= maximumLineLength else { throw tooLong(line: lineNumber + ends.count + 1) }
+                ends.append(newline)
+                lineStart = newline + 1
+                scanned = lineStart
+                continue
+            }
+            guard buffer.count - lineStart <= maximumLineLength else {
+                throw tooLong(line: lineNumber + ends.count + 1)
+            }
+            scanned = buffer.count
+            if finished {
+                if lineStart < buffer.count {
+                    ends.append(buffer.count)
+                    lineStart = buffer.count
+                }
+                break
+            }
+            try refill()  // `position` is 0: nothing is dropped
+        }
+        position = lineStart
+        lineNumber += ends.count
+        return (buffer[0..<lineStart], ends, bufferOffset)
+    }
+
+    /// Drops the lines returned already and appends the next chunk of the file (`finished` at its end).
+    private func refill() throws(FileSystemError) {
+        bufferOffset += Int64(position)
+        buffer.removeSubrange(0..<position)
+        position = 0
+        let chunk = try file.read(upToCount: 1 << 20)
+        if chunk.isEmpty { finished = true } else { buffer.append(contentsOf: chunk) }
     }
 
     /// Line `number` is over the limit: an error, or (with `skipsLongLines`) counted once and dropped.
     private func passOver(line number: Int) throws(FileSystemError) {
-        guard skipsLongLines else {
-            throw FileSystemError(
-                operation: "read",
-                path: file.path,
-                errno: 0,
-                detail: "line \(number) is longer than \(maximumLineLength) bytes"
-            )
-        }
+        guard skipsLongLines else { throw tooLong(line: number) }
         if number > countedLongLine {
             skippedLongLines += 1
             countedLongLine = number
         }
+    }
+
+    private func tooLong(line number: Int) -> FileSystemError {
+        FileSystemError(
+            operation: "read",
+            path: file.path,
+            errno: 0,
+            detail: "line \(number) is longer than \(maximumLineLength) bytes"
+        )
     }
 
     /// The last long line counted (one is met twice: where the limit is passed, and at its end).

@@ -5,7 +5,25 @@ enum CompactDecimal: Sendable, Hashable {
     case text(String)
 
     init(_ text: String) {
-        if let n = UInt64(text), String(n) == text { self = .number(n) } else { self = .text(text) }
+        // Canonical: digits only, no leading zero but in "0" itself, within UInt64 — read in one pass over the
+        // bytes (printing the number again to compare cost as much as the rest of reading a report line).
+        var value: UInt64 = 0
+        var count = 0
+        for byte in text.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), count == 0 || value != 0 else {
+                self = .text(text)
+                return
+            }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowAgain) = shifted.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            guard !overflow, !overflowAgain else {
+                self = .text(text)
+                return
+            }
+            value = next
+            count += 1
+        }
+        self = count == 0 ? .text(text) : .number(value)
     }
 
     var text: String {

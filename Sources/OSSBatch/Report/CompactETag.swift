@@ -6,25 +6,25 @@ enum CompactETag: Sendable, Hashable {
     case text(String)
 
     init(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 34, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") else {
-            self = .text(text)
-            return
-        }
+        // One pass over the bytes where they are (this runs for every job of a report read).
         var high: UInt64 = 0
         var low: UInt64 = 0
-        for (i, byte) in bytes[1..<33].enumerated() {
+        var count = 0
+        for byte in text.utf8 {
+            let i = count
+            count += 1
             let digit: UInt64
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10)
+            switch (i, byte) {
+            case (0, UInt8(ascii: "\"")), (33, UInt8(ascii: "\"")): continue
+            case (1...32, UInt8(ascii: "0")...UInt8(ascii: "9")): digit = UInt64(byte - UInt8(ascii: "0"))
+            case (1...32, UInt8(ascii: "A")...UInt8(ascii: "F")): digit = UInt64(byte - UInt8(ascii: "A") + 10)
             default:
                 self = .text(text)
                 return
             }
-            if i < 16 { high = high << 4 | digit } else { low = low << 4 | digit }
+            if i <= 16 { high = high << 4 | digit } else { low = low << 4 | digit }
         }
-        self = .md5(high, low)
+        self = count == 34 ? .md5(high, low) : .text(text)
     }
 
     var text: String {

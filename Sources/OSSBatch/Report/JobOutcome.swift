@@ -152,6 +152,15 @@ package struct JobOutcome: Sendable, Hashable {
         set { storedCRC64 = newValue.map(CompactDecimal.init) }
     }
 
+    /// Whether the CRC-64, if there is one, is a number: always when it is stored as one (checking that from
+    /// its text would print the number and read it again, for every job of a report read).
+    var crc64IsNumber: Bool {
+        switch storedCRC64 {
+        case nil, .number: true
+        case .text(let text): UInt64(text) != nil
+        }
+    }
+
     package var uploadID: String? {
         get { details?.fields.uploadID }
         set { update { $0.uploadID = newValue } }

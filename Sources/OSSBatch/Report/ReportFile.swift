@@ -6,17 +6,35 @@ import OSSProtocol
 /// line), so that a report of 100,000 jobs is written and read a job at a time. Reads format 2 and format 1
 /// (`ReportV1`), laid out so or reformatted by a tool (then decoded whole).
 enum ReportFile {
-    /// Replaces the report at `path` atomically with `report`.
-    static func write(_ report: Report, to path: String) throws(StateFileError) {
+    /// Replaces the report at `path` atomically with `report`, copying the lines of unchanged batches from
+    /// `previous` (`ReportLines`). Returns the new file's lines, open, for the next write (`nil` when the
+    /// file cannot be opened again: the next write then encodes every line).
+    @discardableResult
+    static func write(
+        _ report: Report,
+        to path: String,
+        reusing previous: ReportLines? = nil
+    ) throws(StateFileError) -> ReportLines? {
+        var layout: Layout?
         try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
             do {
-                try encode(report) { try out.append($0) }
+                layout = try encode(report, reusing: previous) { try out.append($0) }
             } catch let error as StateFileError {
                 throw error
             } catch {
                 throw StateFileError(path: path, operation: "encode", reason: "\(error)")
             }
         }
+        // Opened again by path: should another file be there now, its checksums would not match.
+        guard let layout, let file = try? StateFile.openForReading(path, maximumSize: StateFileLimits.reportBytes)
+        else { return nil }
+        return ReportLines(
+            file: file,
+            tables: layout.tables,
+            jobCount: layout.jobCount,
+            spans: layout.spans,
+            fingerprints: layout.fingerprints
+        )
     }
 
     /// Throws unless `path` holds what could be a report: a regular file (not a symbolic link, a device or a
@@ -30,30 +48,66 @@ enum ReportFile {
         guard file != nil else { throw ReportLoadError(path: path, reason: "no such report") }
     }
 
-    /// Writes `report` as an `ossbatch-report/2` document, a piece at a time, to `output`.
-    static func encode(_ report: Report, to output: ([UInt8]) throws -> Void) throws {
-        let (tables, references) = JobTables.build(report.jobs.lazy.map(\.spec))
+    /// Writes `report` as an `ossbatch-report/2` document, a piece at a time, to `output`; the lines of a
+    /// batch `previous` can copy (`ReportLines`) are copied. Returns where the lines went.
+    @discardableResult
+    static func encode(
+        _ report: Report,
+        reusing previous: ReportLines? = nil,
+        to output: ([UInt8]) throws -> Void
+    ) throws -> Layout {
+        let (tables, references) = JobTables.build(report.jobs)
         let jobs = report.jobs
-        try JobLines.write(
+        let fingerprints = ReportLines.fingerprints(of: jobs)
+        let source = previous?.fits(jobCount: jobs.count, tables: tables) == true ? previous : nil
+        var copied = 0
+        let spans = try JobLines.write(
             header: ReportHeader(report, tables: tables),
             count: jobs.count,
             record: { JobRecord(job: jobs[$0].spec, reference: references[$0], outcome: jobs[$0].outcome) },
+            copied: { batch in
+                let lines = source?.copy(batch: batch, fingerprint: fingerprints[batch])
+                if lines != nil { copied += 1 }
+                return lines
+            },
             to: output
         )
+        return Layout(tables: tables, jobCount: jobs.count, spans: spans, fingerprints: fingerprints, copied: copied)
+    }
+
+    /// Where a report's job lines went, before the file is open to read them back.
+    struct Layout {
+        var tables: JobTables
+        var jobCount: Int
+        var spans: [JobLines.Span]
+        var fingerprints: [Int]
+        /// How many batches were copied.
+        var copied: Int
     }
 
     /// The report at `path` (without its journal): a regular file (never through a symbolic link) of at most
     /// `StateFileLimits.reportBytes`.
-    static func read(_ path: String) throws(ReportLoadError) -> Report {
+    static func read(_ path: String) throws(ReportLoadError) -> Report { try read(path, keepingLines: false).report }
+
+    /// `read(_:)`, and with `keepingLines` the file's job lines (`ReportLines`; of a format-2 file laid out
+    /// in lines only) for the next write to copy those that did not change.
+    static func read(
+        _ path: String,
+        keepingLines: Bool
+    ) throws(ReportLoadError) -> (report: Report, lines: ReportLines?) {
         var report: Report
+        var kept: (file: ReadableFile, tables: JobTables, spans: [JobLines.Span])?
         do {
             let declared: ReportTotals?
-            if let (makeReport, jobs) = try JobLines.read(
-                try open(path, maximumSize: StateFileLimits.reportBytes),
+            let file = try open(path, maximumSize: StateFileLimits.reportBytes)
+            if let (makeReport, jobs, spans) = try JobLines.read(
+                file,
                 maximumLineLength: StateFileLimits.reportLineBytes,
                 header: lineDecoders
             ) {
-                (report, declared) = makeReport(jobs)
+                let tables: JobTables?
+                (report, declared, tables) = makeReport(jobs)
+                if keepingLines, let tables { kept = (file, tables, spans) }
             } else {
                 (report, declared) = try readWhole(path)
             }
@@ -71,14 +125,26 @@ enum ReportFile {
             throw ReportLoadError(path: path, reason: "not an ossbatch report (\(FormatError.describing(error)))")
         }
         report.shareRepeatedValues()
-        return report
+        // Fingerprinted as read, before a journal changes any job.
+        let jobs = report.jobs
+        let lines = kept.map {
+            ReportLines(
+                file: $0.file,
+                tables: $0.tables,
+                jobCount: jobs.count,
+                spans: $0.spans,
+                fingerprints: ReportLines.fingerprints(of: jobs)
+            )
+        }
+        return (report, lines)
     }
 
     /// For a report laid out in lines: from its header, how to make the report and how to decode a job line.
     private static func lineDecoders(
         _ header: Data
     ) throws -> (
-        ([ReportJob]) -> (Report, ReportTotals?), @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> ReportJob
+        ([ReportJob]) -> (Report, ReportTotals?, JobTables?),
+        @Sendable (JSONDecoder, ArraySlice<UInt8>) throws -> ReportJob
     ) {
         let decoder = JSONDecoder()
         switch try decoder.decode(FormatTag.self, from: header).format {
@@ -86,12 +152,14 @@ enum ReportFile {
             let head = try decoder.decode(ReportHeader.self, from: header)
             let tables = head.tables
             return (
-                { (head.report(jobs: $0), head.totals) },
+                { (head.report(jobs: $0), head.totals, tables) },
                 { try (JobLineScanner.record($1) ?? $0.decode(JobRecord.self, from: Data($1))).reportJob(in: tables) }
             )
         case ReportV1.format:
             let head = try decoder.decode(ReportV1.Header.self, from: header)
-            return ({ (head.report(jobs: $0), nil) }, { try $0.decode(ReportV1.Job.self, from: Data($1)).reportJob() })
+            return (
+                { (head.report(jobs: $0), nil, nil) }, { try $0.decode(ReportV1.Job.self, from: Data($1)).reportJob() }
+            )
         case let other:
             throw FormatError("unsupported report format '\(other)'")
         }
@@ -168,6 +236,10 @@ extension Report {
         var distinctOptions: Set<ObjectOptions> = []
         var directories: Set<String> = []
         var lastOptions: ObjectOptions?
+        // Neighbouring jobs mostly share their directories (a directory's files): comparing with the previous
+        // job's first is cheaper than hashing (equal strings that are one compare by identity).
+        var lastLocation = ""
+        var lastKey = ""
         for i in jobs.indices {
             var spec = jobs[i].spec
             // Options from a table are shared already: consecutive jobs then compare by identity.
@@ -178,14 +250,12 @@ extension Report {
             }
             lastOptions = spec.options
             let (location, key) = (spec.location, spec.objectKey)
-            spec.location = SplitPath(
-                directory: directories.insert(location.directory).memberAfterInsert,
-                name: location.name
-            )
-            spec.objectKey = SplitPath(
-                directory: directories.insert(key.directory).memberAfterInsert,
-                name: key.name == location.name ? location.name : key.name
-            )
+            if location.directory != lastLocation {
+                lastLocation = directories.insert(location.directory).memberAfterInsert
+            }
+            if key.directory != lastKey { lastKey = directories.insert(key.directory).memberAfterInsert }
+            spec.location = SplitPath(directory: lastLocation, name: location.name)
+            spec.objectKey = SplitPath(directory: lastKey, name: key.name == location.name ? location.name : key.name)
             jobs[i].spec = spec
         }
     }

@@ -20,7 +20,8 @@ enum ReportJournal {
     /// the last line of a job is its latest state. A line that cannot be read, names a job the report does not
     /// have, or holds values no run of its job can have recorded (`ReportJob.validate`) is ignored — its job
     /// stays as the report last said — with a warning, returned; the last line alone is ignored silently
-    /// when torn (a run killed mid-write leaves one).
+    /// when torn (a run killed mid-write leaves one). The report's totals are counted again when a line
+    /// named a job.
     static func apply(_ path: String, to report: inout Report) throws(ReportLoadError) -> [String] {
         do { return try applyLines(path, to: &report) } catch {
             throw ReportLoadError(path: path, reason: error.reason)
@@ -36,9 +37,18 @@ enum ReportJournal {
         }
         let reader = LineReader(file: file, maximumLineLength: StateFileLimits.journalLineBytes, skipsLongLines: true)
         guard var line = try reader.next() else { return [] }
-        var index: [String: Int] = [:]
-        index.reserveCapacity(report.jobs.count)
-        for (i, job) in report.jobs.enumerated() { index[job.spec.key] = i }
+        // Where each key's job is: built at the first entry, not for a journal that only names its format
+        // (the usual one, beside a finished report of maybe 1,000,000 jobs).
+        var index: [String: Int]?
+        func position(of key: String) -> Int? {
+            if index == nil {
+                var built: [String: Int] = [:]
+                built.reserveCapacity(report.jobs.count)
+                for (i, job) in report.jobs.enumerated() { built[job.spec.key] = i }
+                index = built
+            }
+            return index?[key]
+        }
         let decoder = JSONDecoder()
         var current = false
         if let tag = try? decoder.decode(FormatTag.self, from: Data(line)) {
@@ -66,7 +76,7 @@ enum ReportJournal {
                 case .failure(let problem):
                     unreadable = "\(place): not a journal entry (\(problem.description)); ignored"
                 case .success(let (outcome, version)):
-                    if let i = index[outcome.key] {
+                    if let i = position(of: outcome.key) {
                         var job = report.jobs[i]
                         job.outcome = outcome
                         if let version {
@@ -87,6 +97,7 @@ enum ReportJournal {
             guard let next = try reader.next() else { break }
             line = next
         }
+        if index != nil { report.recomputeTotals() }  // some job may have changed
         if reader.skippedLongLines > 0 {
             ignored.append(
                 "\(path): \(reader.skippedLongLines) line(s) longer than \(StateFileLimits.journalLineBytes) bytes; ignored"

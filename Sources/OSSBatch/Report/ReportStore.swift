@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The report file and its journal on disk.
 ///
@@ -10,10 +11,14 @@ package final class ReportStore: Sendable {
     package let path: String
     package var journalPath: String { path + ".journal" }
     private let journal: AppendLog
+    /// The job lines of the report file last read or written, for `write` to copy those of jobs that did
+    /// not change (`ReportLines`).
+    private let lines: Mutex<ReportLines?>
 
-    private init(path: String, journal: AppendLog) {
+    private init(path: String, journal: AppendLog, lines: ReportLines? = nil) {
         self.path = path
         self.journal = journal
+        self.lines = Mutex(lines)
     }
 
     /// Prepares a new report at `path`: its directory and an empty journal. The report itself is written by
@@ -40,8 +45,8 @@ package final class ReportStore: Sendable {
     /// Loads the report at `path` with its journal folded in, and opens it for writing (the journal is kept
     /// until the first `write`). `warnings` gets the journal lines that were ignored.
     package static func open(_ path: String, warnings: inout [String]) throws -> (ReportStore, Report) {
-        let report = try load(path, warnings: &warnings)
-        return (ReportStore(path: path, journal: try AppendLog(path: path + ".journal")), report)
+        let (report, lines) = try load(path, keepingLines: true, warnings: &warnings)
+        return (ReportStore(path: path, journal: try AppendLog(path: path + ".journal"), lines: lines), report)
     }
 
     /// Throws unless `path` holds what could be a report (`ReportFile.requireFile`): a regular file, not a
@@ -58,10 +63,17 @@ package final class ReportStore: Sendable {
 
     /// `load(_:)`, with the journal lines that were ignored (unknown jobs, impossible values) in `warnings`.
     package static func load(_ path: String, warnings: inout [String]) throws(ReportLoadError) -> Report {
-        var report = try ReportFile.read(path)
+        try load(path, keepingLines: false, warnings: &warnings).report
+    }
+
+    private static func load(
+        _ path: String,
+        keepingLines: Bool,
+        warnings: inout [String]
+    ) throws(ReportLoadError) -> (report: Report, lines: ReportLines?) {
+        var (report, lines) = try ReportFile.read(path, keepingLines: keepingLines)
         warnings += try ReportJournal.apply(path + ".journal", to: &report)
-        report.recomputeTotals()
-        return report
+        return (report, lines)
     }
 
     /// Appends one job's outcome to the journal. `spec` is given when the job ran against a source version
@@ -82,7 +94,10 @@ package final class ReportStore: Sendable {
     /// Replaces the report atomically, then starts the journal afresh (the report now holds what it said).
     package func write(_ report: Report) throws(StateFileError) {
         try journal.sync()
-        try ReportFile.write(report, to: path)
+        // Held while the file is replaced: the old file stays open (and readable) until the new one is.
+        try lines.withLock { (lines: inout ReportLines?) throws(StateFileError) in
+            lines = try ReportFile.write(report, to: path, reusing: lines)
+        }
         try restartJournal()
     }
 
