@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 import OSSProtocol
 import TestSupport
 import Testing
@@ -208,6 +209,29 @@ struct ReportStoreTests {
             try String(contentsOfFile: store.journalPath, encoding: .utf8) == #"{"format":"ossbatch-journal/2"}"# + "\n"
         )
         #expect(try ReportStore.load(path).jobs == loaded.jobs)
+    }
+
+    @Test(arguments: [true, false])
+    func journalEntriesFindTheirJobWhetherTheReportsKeysRiseOrNot(rising: Bool) throws {
+        // Keys rise in every report a plan made (found by binary search); a report whose keys do not is still
+        // read (found through a map). First, middle and last jobs, and a key the report does not have.
+        let dir = try TemporaryDirectory("journal-lookup")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        var plan = ReportStoreTests.plan(jobs: 300, dir: dir.path)
+        let jobs = Array(plan.jobs).sorted { ByteOrder.precedes($0.key, $1.key) }
+        plan.jobs = JobList(rising ? jobs : jobs.reversed())
+        let report = Report(plan: plan, planID: "id")
+        let store = try ReportStore.create(at: path)
+        try store.write(report)
+        let named = [report.jobs[0].spec.key, report.jobs[150].spec.key, report.jobs[299].spec.key]
+        for key in named { try store.record(JobOutcome(key: key, status: .succeeded, etag: "\"E\"")) }
+        try store.record(JobOutcome(key: "k/none", status: .succeeded, etag: "\"E\""))
+        var warnings: [String] = []
+        let loaded = try ReportStore.load(path, warnings: &warnings)
+        #expect(loaded.jobs.filter { $0.outcome.status == .succeeded }.map(\.spec.key) == named)
+        #expect(loaded.totals.succeeded == 3 && loaded.totals.pending == 297)
+        #expect(warnings.count == 1 && warnings[0].contains("'k/none' is not in the report"), "\(warnings)")
     }
 
     @Test func aJournalLineOfAJobThatRanAsANewVersionOfItsFileChangesItsSpec() throws {

@@ -37,17 +37,41 @@ enum ReportJournal {
         }
         let reader = LineReader(file: file, maximumLineLength: StateFileLimits.journalLineBytes, skipsLongLines: true)
         guard var line = try reader.next() else { return [] }
-        // Where each key's job is: built at the first entry, not for a journal that only names its format
-        // (the usual one, beside a finished report of maybe 1,000,000 jobs).
-        var index: [String: Int]?
+        // Where each key's job is, worked out at the first entry (not for a journal that only names its
+        // format, the usual one beside a finished report of maybe 1,000,000 jobs): by binary search when the
+        // report's keys rise, as every report a plan made does (a map of 1,000,000 key strings was most of a
+        // resume's journal step), else through a map.
+        enum Lookup {
+            case sorted
+            case map([String: Int])
+        }
+        var lookup: Lookup?
         func position(of key: String) -> Int? {
-            if index == nil {
-                var built: [String: Int] = [:]
-                built.reserveCapacity(report.jobs.count)
-                for (i, job) in report.jobs.enumerated() { built[job.spec.key] = i }
-                index = built
+            if lookup == nil {
+                let rising = report.jobs.indices.dropFirst().allSatisfy {
+                    SplitPath.precedes(report.jobs[$0 - 1].spec.objectKey, report.jobs[$0].spec.objectKey)
+                }
+                if rising {
+                    lookup = .sorted
+                } else {
+                    var built: [String: Int] = [:]
+                    built.reserveCapacity(report.jobs.count)
+                    for (i, job) in report.jobs.enumerated() { built[job.spec.key] = i }
+                    lookup = .map(built)
+                }
             }
-            return index?[key]
+            if case .map(let index) = lookup { return index[key] }
+            var (low, high) = (0, report.jobs.count)
+            while low < high {
+                let middle = (low + high) / 2
+                let found = report.jobs[middle].spec.objectKey
+                if ByteOrder.precedes(joining: found.directory, found.name, key, "") {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
+            }
+            return low < report.jobs.count && report.jobs[low].spec.objectKey.equals(key) ? low : nil
         }
         let decoder = JSONDecoder()
         var current = false
@@ -97,7 +121,7 @@ enum ReportJournal {
             guard let next = try reader.next() else { break }
             line = next
         }
-        if index != nil { report.recomputeTotals() }  // some job may have changed
+        if lookup != nil { report.recomputeTotals() }  // some job may have changed
         if reader.skippedLongLines > 0 {
             ignored.append(
                 "\(path): \(reader.skippedLongLines) line(s) longer than \(StateFileLimits.journalLineBytes) bytes; ignored"
