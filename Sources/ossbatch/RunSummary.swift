@@ -31,7 +31,7 @@ struct RunSummary {
         if failed.count > Self.listedFailures {
             lines.append("  … and \(failed.count - Self.listedFailures) more (see the report)")
         }
-        let left = report.jobs.filter { $0.outcome.status == .skipped && $0.outcome.reason?.leavesFileBehind == true }
+        let left = report.jobs.filter { $0.status == .skipped && $0.reason?.leavesFileBehind == true }
         for job in left.prefix(Self.listedFailures) {
             let what = job.outcome.reason == .unlistable ? "directory" : "file"
             lines.append("  skipped \(job.spec.key): \(what) \(job.spec.source) \(job.outcome.reason?.rawValue ?? "")")
@@ -83,7 +83,7 @@ struct RunSummary {
 
     private var resumeCommand: String { "ossbatch resume \(reportPath)" }
 
-    private var failedJobs: [ReportJob] { report.jobs.filter { $0.outcome.status == .failed } }
+    private var failedJobs: [ReportJob] { report.jobs.filter { $0.status == .failed } }
 
     private var fields: [String: LogValue] {
         let t = report.totals

@@ -97,7 +97,7 @@ package final class Engine: Sendable {
             var todo: [Int32] = []
             var anyMultipart = false
             for i in report.jobs.indices
-            where report.jobs[i].outcome.status != .succeeded && report.jobs[i].outcome.status != .skipped {
+            where report.jobs[i].status != .succeeded && report.jobs[i].status != .skipped {
                 todo.append(Int32(i))
                 if case .multipart = report.jobs[i].spec.method { anyMultipart = true }
             }

@@ -55,8 +55,8 @@ package struct BatchMetrics: Sendable, Hashable {
             bytes[status] = 0
         }
         for job in report.jobs {
-            files[job.outcome.status, default: 0] += 1
-            bytes[job.outcome.status, default: 0] += job.spec.size
+            files[job.status, default: 0] += 1
+            bytes[job.status, default: 0] += job.spec.size
         }
     }
 

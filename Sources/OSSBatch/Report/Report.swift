@@ -4,7 +4,7 @@ import Foundation
 package struct ReportJob: Sendable, Hashable {
     package var spec: UploadJob
     /// The outcome but its key, which is the job's: a report of 1,000,000 jobs holds 32 MB less.
-    private var recorded: JobOutcome.Recorded
+    fileprivate var recorded: JobOutcome.Recorded
 
     /// `outcome` is about `spec`'s key (a caller that reads outcomes from elsewhere checks that first).
     package init(spec: UploadJob, outcome: JobOutcome) {
@@ -150,7 +150,9 @@ package struct Report: Sendable {
     /// Jobs skipped for a reason that leaves their file out of the bucket (unreadable, unlistable, vanished):
     /// a batch with any exits 1 although nothing is left for `resume`.
     package var filesLeftBehind: Int {
-        jobs.reduce(0) { $0 + ($1.outcome.status == .skipped && $1.outcome.reason?.leavesFileBehind == true ? 1 : 0) }
+        jobs.indices.reduce(0) {
+            $0 + (jobs[$1].status == .skipped && jobs[$1].reason?.leavesFileBehind == true ? 1 : 0)
+        }
     }
 
     /// Counts the jobs again. Byte sums saturate at `Int64.max` rather than trap (a loaded report is checked
@@ -158,22 +160,24 @@ package struct Report: Sendable {
     package mutating func recomputeTotals() {
         var t = ReportTotals()
         var open = 0
-        for job in jobs {
+        // Each job read where it is (copying each out retains and releases its strings).
+        for i in jobs.indices {
+            let size = jobs[i].spec.identity.size
             t.jobs += 1
-            t.bytes = t.bytes.saturatingAdd(job.spec.size)
-            switch job.outcome.status {
+            t.bytes = t.bytes.saturatingAdd(size)
+            switch jobs[i].status {
             case .succeeded:
                 t.succeeded += 1
-                t.bytesDone = t.bytesDone.saturatingAdd(job.spec.size)
-                if job.outcome.copiedFrom != nil { t.copied = (t.copied ?? 0) + 1 }
+                t.bytesDone = t.bytesDone.saturatingAdd(size)
+                if jobs[i].isCopied { t.copied = (t.copied ?? 0) + 1 }
             case .skipped:
                 t.skipped += 1
-                t.bytesDone = t.bytesDone.saturatingAdd(job.spec.size)
-                if job.outcome.reason == .unchanged { t.unchanged = (t.unchanged ?? 0) + 1 }
+                t.bytesDone = t.bytesDone.saturatingAdd(size)
+                if jobs[i].reason == .unchanged { t.unchanged = (t.unchanged ?? 0) + 1 }
             case .failed: t.failed += 1
             case .pending: t.pending += 1
             }
-            if job.holdsOpenUpload { open += 1 }
+            if jobs[i].holdsOpenUpload { open += 1 }
         }
         t.openUploads = open
         totals = t
@@ -183,8 +187,18 @@ package struct Report: Sendable {
 extension ReportJob {
     /// Whether this job's multipart upload may be open on OSS: it is unfinished and a checkpoint holds it.
     package var holdsOpenUpload: Bool {
-        outcome.checkpoint != nil && (outcome.status == .pending || outcome.status == .failed)
+        recorded.hasCheckpoint && (status == .pending || status == .failed)
     }
+
+    /// The outcome's status, read without making the outcome.
+    package var status: JobStatus { recorded.status }
+    /// The outcome's skip reason, read without making the outcome.
+    package var reason: SkipReason? { recorded.reason }
+    /// Whether the object was copied server-side, read without making the outcome.
+    var isCopied: Bool { recorded.isCopied }
+
+    /// Feeds the outcome but its key (the spec's) to `hasher`, without making the outcome.
+    func hashOutcome(into hasher: inout Hasher) { hasher.combine(recorded) }
 }
 
 extension Int64 {

@@ -67,7 +67,7 @@ struct ReportLines: Sendable {
                     last = (jobs[i].spec.options, jobs[i].spec.options.hashValue)
                 }
                 hasher.combine(last?.hash)
-                hasher.combine(jobs[i].outcome)
+                jobs[i].hashOutcome(into: &hasher)
             }
             return hasher.finalize()
         }
