@@ -78,9 +78,6 @@ package struct Planner: Sendable {
             reportSkippedDuplicates(collector, marks: marks, into: &diagnostics)
         }
         let (jobs, skipped) = collector.finish()
-        // The walk's temporaries (directory listings, names, stat results) are freed by now; without this
-        // glibc keeps their pages resident under all that a run allocates next.
-        FreedMemory.release()
         guard diagnostics.isEmpty, let target else { throw ManifestError(diagnostics) }
         var settings = manifest.upload
         settings.checkpointDir =
