@@ -174,12 +174,7 @@ package final class UploadIndex: Sendable {
                         key: statement.text(0) ?? "",
                         directory: directories[statement.int64(1)] ?? "",
                         name: statement.text(2) ?? "",
-                        identity: SourceIdentity(
-                            size: statement.int64(3),
-                            mtimeNanoseconds: statement.int64(4),
-                            inode: UInt64(bitPattern: statement.int64(6)),
-                            device: UInt64(bitPattern: statement.int64(7))
-                        ),
+                        identity: Self.identity(statement, size: 3, mtime: 4, inode: 6, device: 7),
                         ctimeNanoseconds: statement.int64(5),
                         optionsHash: statement.int64(9),
                         crc64: UInt64(bitPattern: statement.int64(8))
@@ -215,16 +210,27 @@ package final class UploadIndex: Sendable {
         }
     }
 
+    /// A source identity from the row's columns (inode and device are stored as their bit patterns).
+    private static func identity(
+        _ s: SQLiteStatement,
+        size: Int32,
+        mtime: Int32,
+        inode: Int32,
+        device: Int32
+    ) -> SourceIdentity {
+        SourceIdentity(
+            size: s.int64(size),
+            mtimeNanoseconds: s.int64(mtime),
+            inode: UInt64(bitPattern: s.int64(inode)),
+            device: UInt64(bitPattern: s.int64(device))
+        )
+    }
+
     private static func entry(_ s: SQLiteStatement) -> IndexEntry {
         IndexEntry(
             key: s.text(0) ?? "",
             source: s.text(1) ?? "",
-            identity: SourceIdentity(
-                size: s.int64(2),
-                mtimeNanoseconds: s.int64(3),
-                inode: UInt64(bitPattern: s.int64(5)),
-                device: UInt64(bitPattern: s.int64(6))
-            ),
+            identity: identity(s, size: 2, mtime: 3, inode: 5, device: 6),
             ctimeNanoseconds: s.int64(4),
             crc64: UInt64(bitPattern: s.int64(7)),
             etag: s.text(8) ?? "",
