@@ -8,7 +8,8 @@
 # (OSSBATCH_STATE_DIR), it measures:
 #   1. `ossbatch plan` of a FILES-file tree (no index): wall, peak RSS (GNU time -v);
 #   2. a first `run` with `upload.unchanged: skip` (fills the index), then a second run of the unchanged tree:
-#      wall, peak RSS, requests LocalOSS answered (by operation), index bytes per file on disk;
+#      wall, peak RSS, requests LocalOSS answered (by operation), index bytes per file on disk; then PAIRS
+#      (default 3) more pairs of `plan` and the unchanged run, alternating, and their medians' ratio;
 #   3. the same tree with 1% of the files rewritten: the requests (exactly those files must go up);
 #   4. a dated snapshot: COPY_FILES files of COPY_SIZE uploaded under day-1/ with `unchanged: copy`, then
 #      the same tree under day-2/: CopyObject count and request-body bytes LocalOSS received (must be 0).
@@ -120,6 +121,13 @@ timed second "$ossbatch" run "$skip" --report "$work/second.json" --quiet
 second_requests=$(requests)
 timed plan2 "$ossbatch" plan "$upload"
 timed planskip "$ossbatch" plan "$skip"
+# The targets are ratios (wall ≤ 1.5× plan, peak RSS ≤ plan + 64 MiB): PAIRS more pairs of plan and unchanged
+# run, alternating, so both see the same machine; the medians are compared.
+pairs=${PAIRS:-3}
+for i in $(seq "$pairs"); do
+    timed "pairplan$i" "$ossbatch" plan "$upload"
+    timed "pairrun$i" "$ossbatch" run "$skip" --report "$work/pair$i.json" --quiet
+done
 index_bytes=$(( $(stat -c %s "$index") + $(stat -c %s "$index-wal" 2>/dev/null || echo 0) ))
 
 # The peers (PEERS=…): each writes its configuration into $work and sets CMD (arguments after the tool's
@@ -241,5 +249,19 @@ done
 row "1% rewritten ($changed files)" changed "$changed_requests"
 row "day-2 snapshot, unchanged: copy" copy "$copy_requests; $copied objects copied"
 echo
+python3 - "$work" "$pairs" <<'PY'
+import statistics, sys
+work, pairs = sys.argv[1], int(sys.argv[2])
+read = lambda name: float(open(f"{work}/{name}").read())
+plan = [read(f"pairplan{i}.wall") for i in range(1, pairs + 1)]
+run = [read(f"pairrun{i}.wall") for i in range(1, pairs + 1)]
+plan_rss = [read(f"pairplan{i}.rss") / 1024 for i in range(1, pairs + 1)]
+run_rss = [read(f"pairrun{i}.rss") / 1024 for i in range(1, pairs + 1)]
+print(f"{pairs} alternating pairs, plan / unchanged run: " + ", ".join(f"{p:.2f} / {r:.2f} s" for p, r in zip(plan, run)))
+print(f"  medians: plan {statistics.median(plan):.2f} s, {statistics.median(plan_rss):.0f} MiB; "
+      f"run {statistics.median(run):.2f} s, {statistics.median(run_rss):.0f} MiB; "
+      f"wall {statistics.median(run) / statistics.median(plan):.1f}x plan (target 1.5x), "
+      f"peak RSS plan + {statistics.median(run_rss) - statistics.median(plan_rss):.0f} MiB (target + 64 MiB)")
+PY
 for peer in "${peers[@]}"; do echo "$peer: $(cat "$work/$peer.version")"; done
 echo "index: $index_bytes bytes on disk for $files entries = $(( index_bytes / files )) bytes per file"
