@@ -18,6 +18,13 @@ import Testing
         var unsigned: [UInt8] = []
         DecimalDigits.append(UInt64(bitPattern: n), to: &unsigned)
         #expect(unsigned == Array(String(UInt64(bitPattern: n)).utf8))
+        // Narrower and wider types write what `String` writes too (the encoder takes any integer).
+        var narrow: [UInt8] = []
+        DecimalDigits.append(Int32(truncatingIfNeeded: n), to: &narrow)
+        #expect(narrow == Array(String(Int32(truncatingIfNeeded: n)).utf8))
+        var wide: [UInt8] = []
+        DecimalDigits.append(Int128(n) * 1_000_000_000_000, to: &wide)
+        #expect(wide == Array(String(Int128(n) * 1_000_000_000_000).utf8))
     }
 
     @Test func aJobsCanonicalFormIsItsFieldsAsTextEachEndedByNUL() {

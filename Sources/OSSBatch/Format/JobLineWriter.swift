@@ -60,6 +60,6 @@ enum JobLineWriter {
     private static func integer(_ key: JobRecord.CodingKeys, _ value: (some BinaryInteger)?, to bytes: inout [UInt8]) {
         guard let value else { return }
         name(key, to: &bytes)
-        bytes += String(value).utf8
+        DecimalDigits.append(value, to: &bytes)
     }
 }

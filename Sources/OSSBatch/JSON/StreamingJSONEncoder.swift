@@ -129,7 +129,7 @@ private final class JSONByteWriter: Encoder {
 
     func writeNull() { bytes += Self.nullBytes }
 
-    func writeInteger<N: BinaryInteger>(_ n: N) { bytes += String(n).utf8 }
+    func writeInteger<N: BinaryInteger>(_ n: N) { DecimalDigits.append(n, to: &bytes) }
 
     func writeFloatingPoint<F: BinaryFloatingPoint & LosslessStringConvertible>(_ x: F) throws {
         guard x.isFinite else {

@@ -78,11 +78,7 @@ extension UploadJob {
             bytes.append(contentsOf: path.name.utf8)
             bytes.append(0)
         }
-        func field(_ n: Int64) {
-            DecimalDigits.append(n, to: &bytes)
-            bytes.append(0)
-        }
-        func field(_ n: UInt64) {
+        func field(_ n: some BinaryInteger) {
             DecimalDigits.append(n, to: &bytes)
             bytes.append(0)
         }
@@ -97,7 +93,7 @@ extension UploadJob {
         case .multipart(let plan):
             field("multipart")
             field(plan.partSize)
-            field(Int64(plan.partCount))
+            field(plan.partCount)
         }
         options.appendCanonicalForm(to: &bytes)
         bytes.append(0x0A)
