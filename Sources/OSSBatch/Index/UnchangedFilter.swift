@@ -21,8 +21,7 @@ package enum UnchangedFilter {
 
     /// A job the index vouches for whose ctime the plan does not have (a plan made elsewhere): stat'ed again.
     private struct Unstated {
-        var chunk: Int
-        var offset: Int
+        var position: Position
         var ctimeNanoseconds: Int64
         var etag: CompactETag
         var crc64: UInt64
@@ -71,8 +70,7 @@ package enum UnchangedFilter {
             guard let ctime = chunks[chunk][offset].plannedCtimeNanoseconds else {
                 unstated.append(
                     Unstated(
-                        chunk: chunk,
-                        offset: offset,
+                        position: Position(chunk: chunk, offset: offset),
                         ctimeNanoseconds: version.ctimeNanoseconds,
                         etag: CompactETag(etag()),
                         crc64: version.crc64
@@ -92,7 +90,7 @@ package enum UnchangedFilter {
         if !unstated.isEmpty {
             let found = unstated
             let confirmed: [Bool] = DispatchQueue.concurrentMap(iterations: found.count) { i in
-                let job = chunks[found[i].chunk][found[i].offset]
+                let job = chunks[found[i].position.chunk][found[i].position.offset]
                 guard let status = try? FileStatus.stat(job.source) else { return false }
                 return status.ctimeNanoseconds == found[i].ctimeNanoseconds && status.size == job.identity.size
                     && status.mtimeNanoseconds == job.identity.mtimeNanoseconds
@@ -101,13 +99,8 @@ package enum UnchangedFilter {
             // Rare (a plan from elsewhere): merged into plan order through a sort of the lot.
             var all = zip(positions, unchanged).map { ($0, $1) }
             for (item, confirmed) in zip(found, confirmed) where confirmed {
-                let job = chunks[item.chunk][item.offset]
-                all.append(
-                    (
-                        Position(chunk: item.chunk, offset: item.offset),
-                        SkippedSource(unchanged: job, etag: item.etag, crc64: item.crc64)
-                    )
-                )
+                let job = chunks[item.position.chunk][item.position.offset]
+                all.append((item.position, SkippedSource(unchanged: job, etag: item.etag, crc64: item.crc64)))
             }
             all.sort { ($0.0.chunk, $0.0.offset) < ($1.0.chunk, $1.0.offset) }
             (positions, unchanged) = (all.map(\.0), all.map(\.1))
