@@ -92,9 +92,7 @@ package enum UnchangedFilter {
             let confirmed: [Bool] = DispatchQueue.concurrentMap(iterations: found.count) { i in
                 let job = chunks[found[i].position.chunk][found[i].position.offset]
                 guard let status = try? FileStatus.stat(job.source) else { return false }
-                return status.ctimeNanoseconds == found[i].ctimeNanoseconds && status.size == job.identity.size
-                    && status.mtimeNanoseconds == job.identity.mtimeNanoseconds
-                    && status.inode == job.identity.inode && status.device == job.identity.device
+                return status.ctimeNanoseconds == found[i].ctimeNanoseconds && SourceIdentity(status) == job.identity
             }
             // Rare (a plan from elsewhere): merged into plan order through a sort of the lot.
             var all = zip(positions, unchanged).map { ($0, $1) }

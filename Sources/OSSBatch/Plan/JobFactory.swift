@@ -42,12 +42,7 @@ struct JobFactory: Sendable {
         guard let method = PartPlanner.method(size: status.size, partSize: partSize, threshold: threshold) else {
             return .oversized(path: source.path, size: status.size)
         }
-        let identity = SourceIdentity(
-            size: status.size,
-            mtimeNanoseconds: status.mtimeNanoseconds,
-            inode: status.inode,
-            device: status.device
-        )
+        let identity = SourceIdentity(status)
         var job = UploadJob(
             location: source,
             objectKey: key,

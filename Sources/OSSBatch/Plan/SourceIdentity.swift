@@ -1,3 +1,5 @@
+import LocalFiles
+
 /// What identifies one version of a local file: if any of these changed, it is another version.
 package struct SourceIdentity: Sendable, Hashable {
     package var size: Int64
@@ -11,5 +13,17 @@ package struct SourceIdentity: Sendable, Hashable {
         self.mtimeNanoseconds = mtimeNanoseconds
         self.inode = inode
         self.device = device
+    }
+}
+
+extension SourceIdentity {
+    /// The version of a file `stat` found.
+    init(_ status: FileStatus) {
+        self.init(
+            size: status.size,
+            mtimeNanoseconds: status.mtimeNanoseconds,
+            inode: status.inode,
+            device: status.device
+        )
     }
 }
