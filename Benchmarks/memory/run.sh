@@ -5,11 +5,16 @@
 # Usage: Benchmarks/memory/run.sh [FILES] [--no-build]      (default 1000000)
 # The tree is generated once under ${BENCH_DIR:-/tmp/ossbatch-memory-bench-FILES} and reused.
 # KEEP_REPORT=PATH keeps the finished report there (then time `ossbatch resume` of a copy of it alone).
+# FILE_BYTES=0 makes the files empty (10,000,000 one-byte files need 40 GB of 4 KiB blocks; empty ones only
+# inodes; a job's memory and report line do not depend on its size). ENDPOINT=URL uploads there (e.g. the
+# shared sink, which is faster than LocalOSS) instead of starting `local-oss --discard`.
 set -euo pipefail
 
 files=${1:-1000000}
 root=$(cd "$(dirname "$0")/../.." && pwd)
+bytes=${FILE_BYTES:-1}
 dir=${BENCH_DIR:-/tmp/ossbatch-memory-bench-$files}
+[[ "$bytes" == 1 ]] || dir=${BENCH_DIR:-/tmp/ossbatch-memory-bench-$files-${bytes}b}
 [[ -x /usr/bin/time ]] || apt-get install -y time >/dev/null
 
 if [[ "${2:-}" == "--no-build" ]]; then
@@ -20,30 +25,37 @@ else
 fi
 
 if [[ ! -f "$dir/.complete" ]]; then
-    echo "generating $files one-byte files in $dir…" >&2
+    echo "generating $files files of $bytes bytes in $dir…" >&2
     rm -rf "$dir" && mkdir -p "$dir/src"
-    python3 - "$dir/src" "$files" <<'PY'
+    python3 - "$dir/src" "$files" "$bytes" <<'PY'
 import os, sys
-root, total = sys.argv[1], int(sys.argv[2])
+root, total, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+body = b"x" * size
 for n in range(total):
     d = os.path.join(root, "d%03d" % (n // 1000))
     if n % 1000 == 0:
         os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "f%03d" % (n % 1000)), "wb") as f:
-        f.write(b"x")
+    fd = os.open(os.path.join(d, "f%03d" % (n % 1000)), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    if body:
+        os.write(fd, body)
+    os.close(fd)
 PY
     touch "$dir/.complete"
 fi
 
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-"$bin/local-oss" --port 0 --data "$work/oss" --bucket bench --discard >"$work/server.out" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q listening "$work/server.out" && break; sleep 0.1; done
-port=$(sed -n 's/.*listening 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.out" | head -1)
+server=''
+trap '[[ -z "$server" ]] || kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+endpoint=${ENDPOINT:-}
+if [[ -z "$endpoint" ]]; then
+    "$bin/local-oss" --port 0 --data "$work/oss" --bucket bench --discard >"$work/server.out" 2>&1 &
+    server=$!
+    for _ in $(seq 100); do grep -q listening "$work/server.out" && break; sleep 0.1; done
+    endpoint="http://127.0.0.1:$(sed -n 's/.*listening 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.out" | head -1)"
+fi
 cat >"$work/bench.yaml" <<YAML
 version: 1
-target: {endpoint: "http://127.0.0.1:$port", bucket: bench, region: local, addressing: path}
+target: {endpoint: "$endpoint", bucket: bench, region: local, addressing: path}
 upload: {concurrency: 16, checkpoint_dir: $work/checkpoints}
 files:
   - source: $dir/src/

@@ -78,7 +78,9 @@ import Testing
         "emoji 😀/x", "combining e\u{301}/n", "nul\u{0}byte", "dir/",
     ]
     static let strings: [String?] = [nil, "", "u\"id\\", "0004B9894A22E5B1888A1E29F823ABCD", "é/😀", "/cp/a b/ü.json"]
-    static let etags: [String?] = [nil, "\"9DD4E461268C8034F5C8564E155C67A6\"", "\"abc-3\"", "é"]
+    static let etags: [String?] = [
+        nil, "\"9DD4E461268C8034F5C8564E155C67A6\"", "\"9dd4e461268c8034f5c8564e155c67a6\"", "\"abc-3\"", "é",
+    ]
     static let crcs: [String?] = [nil, "0", "18446744073709551615", "x"]
     static let statuses: [JobStatus] = [.pending, .succeeded, .skipped, .failed]
     static let options = [
@@ -89,6 +91,26 @@ import Testing
     /// Report job lines and journal lines of jobs with every field present and absent, and for each whether
     /// it holds a nested value.
     static func writtenLines(_ random: inout SeededRandom) throws -> ([[UInt8]], [Bool]) {
+        let jobs = randomJobs(&random)
+        var report = Report(plan: ReportStoreTests.plan(jobs: 1, dir: "/d"), planID: "id")
+        report.jobs = jobs
+        var bytes: [UInt8] = []
+        try ReportFile.encode(report) { bytes += $0 }
+        var lines = bytes.split(separator: UInt8(ascii: "\n")).dropFirst().dropLast().map { line in
+            Array(line.last == UInt8(ascii: ",") ? line.dropLast() : line)
+        }
+        #expect(lines.count == jobs.count)
+        var nested = jobs.map { $0.outcome.callback != nil || $0.outcome.error != nil || $0.outcome.warnings != nil }
+        for (i, job) in jobs.enumerated() {
+            lines.append(try ReportJournal.line(job.outcome, ran: i % 2 == 0 ? job.spec : nil))
+            nested.append(nested[i])
+        }
+        return (lines, nested)
+    }
+
+    /// 300 report jobs with every member present and absent in turn, odd keys and names, every status and
+    /// reason, and nested values (a callback, an error, warnings) on every seventh.
+    static func randomJobs(_ random: inout SeededRandom) -> [ReportJob] {
         var jobs: [ReportJob] = []
         for i in 0..<300 {
             let key = keys[i % keys.count] + (i < keys.count ? "" : "/\(i)")
@@ -129,20 +151,7 @@ import Testing
             )
             jobs.append(ReportJob(spec: spec, outcome: outcome))
         }
-        var report = Report(plan: ReportStoreTests.plan(jobs: 1, dir: "/d"), planID: "id")
-        report.jobs = jobs
-        var bytes: [UInt8] = []
-        try ReportFile.encode(report) { bytes += $0 }
-        var lines = bytes.split(separator: UInt8(ascii: "\n")).dropFirst().dropLast().map { line in
-            Array(line.last == UInt8(ascii: ",") ? line.dropLast() : line)
-        }
-        #expect(lines.count == jobs.count)
-        var nested = jobs.map { $0.outcome.callback != nil || $0.outcome.error != nil || $0.outcome.warnings != nil }
-        for (i, job) in jobs.enumerated() {
-            lines.append(try ReportJournal.line(job.outcome, ran: i % 2 == 0 ? job.spec : nil))
-            nested.append(nested[i])
-        }
-        return (lines, nested)
+        return jobs
     }
 
     // MARK: mutations

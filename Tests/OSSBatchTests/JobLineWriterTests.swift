@@ -27,6 +27,27 @@ import Testing
         #expect(written > lines.count / 2)
     }
 
+    @Test func aReportLineWrittenFromTheJobIsTheRecordsLine() throws {
+        var random = SeededRandom()
+        let jobs = JobLineScannerTests.randomJobs(&random)
+        let (_, references) = JobTables.build(jobs)
+        var written = 0
+        for (job, reference) in zip(jobs, references) {
+            var direct: [UInt8] = [0x20]
+            let wrote = JobLineWriter.appendReportLine(job, reference: reference, to: &direct)
+            let record = JobRecord(job: job.spec, reference: reference, outcome: job.outcome)
+            let nested = job.outcome.callback != nil || job.outcome.error != nil || job.outcome.warnings != nil
+            #expect(wrote == !nested, "\(random): \(job.spec.key)")
+            if wrote {
+                #expect(direct == [0x20] + (try StreamingJSONEncoder().encode(record)), "\(random): \(job.spec.key)")
+                written += 1
+            } else {
+                #expect(direct == [0x20], "nothing appended")
+            }
+        }
+        #expect(written > jobs.count / 2)
+    }
+
     @Test func everyMemberIsWrittenInTheEncodersOrder() throws {
         var record = JobRecord(key: "k\"\u{1}é")
         (record.dir, record.name, record.size, record.mtimeNs, record.inode) = (1, "n\\", -2, "-3", "4")

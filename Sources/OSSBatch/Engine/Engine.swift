@@ -361,7 +361,8 @@ package final class Engine: Sendable {
         }
         var finalExit = exit
         if writeError == nil {
-            do { try store.write(report) } catch {
+            // The run's last write: its lines are not kept to copy from (a later write encodes them all).
+            do { try store.write(report, last: true) } catch {
                 context.logger.error(
                     "cannot write the report: \(error)",
                     metadata: .event(

@@ -28,13 +28,35 @@ enum JobLines {
     }
 
     /// Writes `header`'s members and then the lines of `count` jobs, `record(i)` giving job `i`'s, as
-    /// pieces to `output`. `copied(b)` may give the lines of batch `b` (jobs `b * batchSize` on) as they
-    /// would be written, to be written instead of encoding them. Returns where each batch went.
+    /// pieces to `output`. Returns where each batch went.
     @discardableResult
     static func write(
         header: some Encodable,
         count: Int,
         record: @escaping @Sendable (Int) -> JobRecord,
+        to output: ([UInt8]) throws -> Void
+    ) throws -> [Span] {
+        let encoder = StreamingJSONEncoder()
+        return try write(
+            header: header,
+            count: count,
+            line: { i, bytes in
+                let line = record(i)
+                if !JobLineWriter.append(line, to: &bytes) { bytes += try encoder.encode(line) }
+            },
+            to: output
+        )
+    }
+
+    /// Writes `header`'s members and then the lines of `count` jobs, `line(i, &bytes)` appending job `i`'s
+    /// (without comma or newline), as pieces to `output`. `copied(b)` may give the lines of batch `b` (jobs
+    /// `b * batchSize` on) as they would be written, to be written instead of encoding them. Returns where
+    /// each batch went.
+    @discardableResult
+    static func write(
+        header: some Encodable,
+        count: Int,
+        line: @escaping @Sendable (Int, inout [UInt8]) throws -> Void,
         copied: (Int) throws -> [UInt8]? = { _ in nil },
         to output: ([UInt8]) throws -> Void
     ) throws -> [Span] {
@@ -61,8 +83,7 @@ enum JobLines {
                 pieces = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
                     var bytes: [UInt8] = []
                     for i in parts[part] {
-                        let line = record(i)
-                        if !JobLineWriter.append(line, to: &bytes) { bytes += try encoder.encode(line) }
+                        try line(i, &bytes)
                         if i + 1 < count { bytes.append(UInt8(ascii: ",")) }
                         bytes.append(UInt8(ascii: "\n"))
                     }

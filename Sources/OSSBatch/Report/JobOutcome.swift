@@ -15,14 +15,14 @@ package struct JobOutcome: Sendable, Hashable {
     struct Recorded: Sendable, Hashable {
         // Stored in this order so that the one-byte fields fill the padding after the 17-byte ETag, and the
         // attempts (kept in 32 bits) the padding after the CRC-64: 72 bytes, not 88.
-        fileprivate var storedETag: CompactETag?
+        fileprivate(set) var storedETag: CompactETag?
         var status: JobStatus
         var reason: SkipReason?
-        fileprivate var storedCRC64: CompactDecimal?
-        fileprivate var storedAttempts: Int32 = 0
-        fileprivate var bytesSent: Int64 = 0
-        fileprivate var durationMilliseconds: Int64 = 0
-        fileprivate var details: Details?
+        fileprivate(set) var storedCRC64: CompactDecimal?
+        fileprivate(set) var storedAttempts: Int32 = 0
+        fileprivate(set) var bytesSent: Int64 = 0
+        fileprivate(set) var durationMilliseconds: Int64 = 0
+        fileprivate(set) var details: Details?
     }
 
     /// An outcome of `key` made of what a report kept of it.
@@ -217,7 +217,7 @@ package struct JobOutcome: Sendable, Hashable {
     }
 
     /// The fields few jobs have, boxed: one reference in every outcome instead of ~200 bytes.
-    fileprivate final class Details: Sendable, Hashable {
+    final class Details: Sendable, Hashable {
         struct Fields: Sendable, Hashable {
             var uploadID: String?
             var partsReused: Int?
@@ -236,7 +236,7 @@ package struct JobOutcome: Sendable, Hashable {
 
         let fields: Fields
 
-        init(_ fields: Fields) { self.fields = fields }
+        fileprivate init(_ fields: Fields) { self.fields = fields }
 
         static func == (a: Details, b: Details) -> Bool { a === b || a.fields == b.fields }
         func hash(into hasher: inout Hasher) { hasher.combine(fields) }

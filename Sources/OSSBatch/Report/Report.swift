@@ -4,7 +4,7 @@ import Foundation
 package struct ReportJob: Sendable, Hashable {
     package var spec: UploadJob
     /// The outcome but its key, which is the job's: a report of 1,000,000 jobs holds 32 MB less.
-    fileprivate var recorded: JobOutcome.Recorded
+    fileprivate(set) var recorded: JobOutcome.Recorded
 
     /// `outcome` is about `spec`'s key (a caller that reads outcomes from elsewhere checks that first).
     package init(spec: UploadJob, outcome: JobOutcome) {

@@ -8,17 +8,19 @@ import OSSProtocol
 enum ReportFile {
     /// Replaces the report at `path` atomically with `report`, copying the lines of unchanged batches from
     /// `previous` (`ReportLines`). Returns the new file's lines, open, for the next write (`nil` when the
-    /// file cannot be opened again: the next write then encodes every line).
+    /// file cannot be opened again, or when `keepingLines` is false because no write follows: the next
+    /// write then encodes every line).
     @discardableResult
     static func write(
         _ report: Report,
         to path: String,
-        reusing previous: ReportLines? = nil
+        reusing previous: ReportLines? = nil,
+        keepingLines: Bool = true
     ) throws(StateFileError) -> ReportLines? {
         var layout: Layout?
         try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
             do {
-                layout = try encode(report, reusing: previous) { try out.append($0) }
+                layout = try encode(report, reusing: previous, fingerprinting: keepingLines) { try out.append($0) }
             } catch let error as StateFileError {
                 throw error
             } catch {
@@ -26,7 +28,8 @@ enum ReportFile {
             }
         }
         // Opened again by path: should another file be there now, its checksums would not match.
-        guard let layout, let file = try? StateFile.openForReading(path, maximumSize: StateFileLimits.reportBytes)
+        guard keepingLines, let layout,
+            let file = try? StateFile.openForReading(path, maximumSize: StateFileLimits.reportBytes)
         else { return nil }
         return ReportLines(
             file: file,
@@ -49,24 +52,34 @@ enum ReportFile {
     }
 
     /// Writes `report` as an `ossbatch-report/2` document, a piece at a time, to `output`; the lines of a
-    /// batch `previous` can copy (`ReportLines`) are copied. Returns where the lines went.
+    /// batch `previous` can copy (`ReportLines`) are copied. Returns where the lines went, with the batches'
+    /// fingerprints when `fingerprinting` (for a later write to copy from this one) or when copying.
     @discardableResult
     static func encode(
         _ report: Report,
         reusing previous: ReportLines? = nil,
+        fingerprinting: Bool = true,
         to output: ([UInt8]) throws -> Void
     ) throws -> Layout {
         let (tables, references) = JobTables.build(report.jobs)
         let jobs = report.jobs
-        let fingerprints = ReportLines.fingerprints(of: jobs)
         let source = previous?.fits(jobCount: jobs.count, tables: tables) == true ? previous : nil
+        // Fingerprinting is a hash of every job: a run's last write with nothing to copy from skips it.
+        let fingerprints = fingerprinting || source != nil ? ReportLines.fingerprints(of: jobs) : []
+        let encoder = StreamingJSONEncoder()
         var copied = 0
         let spans = try JobLines.write(
             header: ReportHeader(report, tables: tables),
             count: jobs.count,
-            record: { JobRecord(job: jobs[$0].spec, reference: references[$0], outcome: jobs[$0].outcome) },
+            line: { i, bytes in
+                guard !JobLineWriter.appendReportLine(jobs[i], reference: references[i], to: &bytes) else { return }
+                bytes += try encoder.encode(
+                    JobRecord(job: jobs[i].spec, reference: references[i], outcome: jobs[i].outcome)
+                )
+            },
             copied: { batch in
-                let lines = source?.copy(batch: batch, fingerprint: fingerprints[batch])
+                guard let source else { return nil }
+                let lines = source.copy(batch: batch, fingerprint: fingerprints[batch])
                 if lines != nil { copied += 1 }
                 return lines
             },

@@ -92,11 +92,12 @@ package final class ReportStore: Sendable {
     package func syncJournal() throws(StateFileError) { try journal.sync() }
 
     /// Replaces the report atomically, then starts the journal afresh (the report now holds what it said).
-    package func write(_ report: Report) throws(StateFileError) {
+    /// `last`: no write follows in this process, so the new file's lines are not kept to copy from.
+    package func write(_ report: Report, last: Bool = false) throws(StateFileError) {
         try journal.sync()
         // Held while the file is replaced: the old file stays open (and readable) until the new one is.
         try lines.withLock { (lines: inout ReportLines?) throws(StateFileError) in
-            lines = try ReportFile.write(report, to: path, reusing: lines)
+            lines = try ReportFile.write(report, to: path, reusing: lines, keepingLines: !last)
         }
         try restartJournal()
     }
