@@ -37,6 +37,30 @@ public enum ByteOrder {
         }
     }
 
+    /// Whether `a1 + a2` is `b` byte for byte, without building the joined string (two `memcmp`s).
+    public static func equals(joining a1: String, _ a2: String, _ b: String) -> Bool {
+        guard a1.utf8.count + a2.utf8.count == b.utf8.count else { return false }
+        var a1 = a1
+        var a2 = a2
+        var b = b
+        return a1.withUTF8 { pa1 in
+            a2.withUTF8 { pa2 in
+                b.withUTF8 { pb in
+                    // Lengths checked above: `pb` holds `pa1` then `pa2` bytes.
+                    let whole = UnsafeRawBufferPointer(pb)
+                    return equal(UnsafeRawBufferPointer(pa1), UnsafeRawBufferPointer(rebasing: whole[..<pa1.count]))
+                        && equal(UnsafeRawBufferPointer(pa2), UnsafeRawBufferPointer(rebasing: whole[pa1.count...]))
+                }
+            }
+        }
+    }
+
+    /// Whether two buffers of one length hold the same bytes.
+    private static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        return memcmp(pa, pb, a.count) == 0
+    }
+
     /// Two byte buffers read as one, a stretch at a time.
     private struct JoinedBytes {
         private var parts: (UnsafeRawBufferPointer, UnsafeRawBufferPointer)

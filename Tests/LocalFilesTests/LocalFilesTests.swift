@@ -46,6 +46,22 @@ import Testing
         #expect(names.sortedPositions() == [4, 3, 2, 1, 0])
     }
 
+    @Test func joinedStringsEqualAStringByteForByteWhereverTheyAreCut() {
+        let whole = "nightly/part-00/ré😀.json"
+        // Every cut at a character boundary, and the bytes of other strings near it.
+        for cut in whole.indices + [whole.endIndex] {
+            let (a, b) = (String(whole[..<cut]), String(whole[cut...]))
+            #expect(ByteOrder.equals(joining: a, b, whole), "cut after \(a)")
+            #expect(!ByteOrder.equals(joining: a, b + "x", whole))
+            #expect(!ByteOrder.equals(joining: a, b, whole + "/"))
+            #expect(!ByteOrder.equals(joining: "x" + a, String(b.dropFirst()), whole))
+        }
+        #expect(ByteOrder.equals(joining: "", "", ""))
+        #expect(!ByteOrder.equals(joining: "", "", "a"))
+        // Bytes, not Unicode equivalence: "e" + combining acute is not "é".
+        #expect(!ByteOrder.equals(joining: "r", "e\u{301}", "r\u{E9}"))
+    }
+
     @Test func byteOrderComparesRawBytesWithPrefixesFirst() {
         let names: [[UInt8]] = [
             Array("b".utf8), Array("a".utf8), Array("é".utf8), Array("ab".utf8), Array("a/".utf8),

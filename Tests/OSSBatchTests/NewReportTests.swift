@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 import OSSProtocol
 import Testing
 
@@ -10,7 +11,8 @@ import Testing
     @Test(arguments: [0, 1, 3])
     func aReportMadeFromThePlanItConsumesHasThePlansLinesAndID(skippedEvery: Int) {
         var plan = ReportStoreTests.plan(jobs: 3_000, dir: "/data/new-report")
-        let all = Array(plan.jobs)
+        // In key order, as a planner's are (the lines merge the skipped files in by key).
+        let all = plan.jobs.sorted { ByteOrder.precedes($0.key, $1.key) }
         // Three chunks, as a directory walk leaves them.
         let kept = skippedEvery == 0 ? all : all.enumerated().filter { $0.offset % skippedEvery != 0 }.map(\.element)
         plan.jobs = JobList(chunks: [
@@ -25,6 +27,8 @@ import Testing
         let made = Report(consuming: plan, now: Date(timeIntervalSince1970: 1))
         #expect(made.planID == expected.planID)
         #expect(made.jobs == expected.jobs)
+        // In the order and with the outcomes of the plan's lines (`plan --json`'s).
+        #expect(made.jobs == plan.lines.map { ReportJob(spec: $0.job, outcome: $0.outcome) })
         #expect(made.totals == expected.totals && made.jobs.count == 3_000)
         #expect(made.createdAt == expected.createdAt && made.manifest == expected.manifest)
     }

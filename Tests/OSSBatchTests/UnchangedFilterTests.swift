@@ -67,4 +67,76 @@ import Testing
         #expect(plan.skipped[2].outcome.crc64 == "101" && plan.skipped[2].outcome.key == "k/f1")
         #expect(warnings.isEmpty)
     }
+
+    /// Past `minimumToHalve` jobs the index is read in two halves at once, cut at the middle job's key: every
+    /// job the index vouches for leaves the plan wherever the cut falls (jobs in chunks of odd sizes, rows for
+    /// keys the plan does not have on both sides), in key order, with its own ETag and CRC-64.
+    @Test(arguments: [UnchangedFilter.minimumToHalve, UnchangedFilter.minimumToHalve * 3 + 7])
+    func aPlanReadInTwoHalvesLosesExactlyTheVouchedJobsWhereverTheHalvesMeet(count: Int) throws {
+        let dir = try TemporaryDirectory("unchanged-halves")
+        defer { dir.remove() }
+        let options = ObjectOptions(contentType: "text/plain")
+        var jobs: [UploadJob] = []
+        var entries: [IndexEntry] = []
+        var vouched: [String] = []
+        for i in 0..<count {
+            let key = "k/" + String(format: "%08d", i)
+            let identity = SourceIdentity(size: Int64(i), mtimeNanoseconds: 7, inode: UInt64(i + 1), device: 9)
+            var job = UploadJob(
+                source: "/src/d\(i % 3)/f\(i)",
+                key: key,
+                identity: identity,
+                options: options,
+                method: .put
+            )
+            job.plannedCtimeNanoseconds = 11
+            jobs.append(job)
+            // Every job near the middle and every third elsewhere has a row; every seventh of those is of
+            // another version of the file. Rows for keys the plan lacks sit between jobs everywhere.
+            let nearMiddle = abs(i - count / 2) < 3
+            if nearMiddle || i % 3 == 0 {
+                let changed = i % 7 == 0 && !nearMiddle
+                entries.append(
+                    IndexEntry(
+                        key: key,
+                        source: job.source,
+                        identity: identity,
+                        ctimeNanoseconds: changed ? 12 : 11,
+                        crc64: UInt64(i),
+                        etag: "\"E\(i)\"",
+                        optionsHash: options.indexHash,
+                        uploadedAt: 1,
+                        report: "r"
+                    )
+                )
+                if !changed { vouched.append(key) }
+            }
+            if i % 100 == 0 {
+                var gone = entries.last ?? entries[0]
+                gone.key = key + "-gone"
+                entries.append(gone)
+            }
+        }
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: dir.url.path + "/i.sqlite", warnings: &warnings)
+        try index.write(entries)
+        var plan = ReportStoreTests.plan(jobs: 0, dir: dir.url.path)
+        var chunks: [[UploadJob]] = []
+        var rest = jobs[...]
+        for size in [1, 999, 17, 2_500, 3] where !rest.isEmpty {
+            chunks.append(Array(rest.prefix(size)))
+            rest = rest.dropFirst(size)
+        }
+        if !rest.isEmpty { chunks.append(Array(rest)) }
+        plan.jobs = JobList(chunks: chunks)
+
+        let result = try UnchangedFilter.apply(to: &plan, index: index)
+
+        #expect(result.files == vouched.count)
+        #expect(plan.skipped.map(\.job.key) == vouched)
+        #expect(plan.skipped.allSatisfy { $0.reason == .unchanged && $0.etag == "\"E\($0.crc64 ?? 0)\"" })
+        let skipped = Set(vouched)
+        #expect(plan.jobs.map(\.key) == jobs.map(\.key).filter { !skipped.contains($0) })
+        #expect(warnings.isEmpty)
+    }
 }

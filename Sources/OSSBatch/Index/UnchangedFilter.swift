@@ -14,104 +14,85 @@ package enum UnchangedFilter {
     }
 
     /// Where a job is in the plan's chunks.
-    private struct Position {
+    private struct Position: Sendable, Comparable {
         var chunk: Int
         var offset: Int
+
+        static func < (a: Position, b: Position) -> Bool { (a.chunk, a.offset) < (b.chunk, b.offset) }
     }
 
-    /// A job the index vouches for whose ctime the plan does not have (a plan made elsewhere): stat'ed again.
-    private struct Unstated {
+    /// A job the index vouches for, and what its skipped line records from the index.
+    private struct Found: Sendable {
         var position: Position
-        var ctimeNanoseconds: Int64
         var etag: CompactETag
         var crc64: UInt64
     }
 
+    /// A job the index vouches for whose ctime the plan does not have (a plan made elsewhere): stat'ed again.
+    private struct Unstated: Sendable {
+        var found: Found
+        var ctimeNanoseconds: Int64
+    }
+
+    /// Below this many jobs the index is read whole: a second connection and thread cost more than they save.
+    static let minimumToHalve = 4_096
+
     /// Moves the unchanged jobs of `plan` to `plan.skipped`. One pass over the index in key order beside
     /// the plan's sorted jobs (a merge, no lookups), reading each job in place in its chunk: a nightly run of
     /// an unchanged tree goes through every job, and copying each (its strings retained and released) or
-    /// building its key and path as strings was most of the filter's time. The ctime is the planner's (a job
-    /// without one, from elsewhere, is stat'ed again, in parallel).
+    /// building its key and path as strings was most of the filter's time. A plan of many jobs is merged in
+    /// two halves at once, each with its half of the index (`UploadIndex.scanVersionsInHalves`); the halves
+    /// keep only where their finds are, and the skipped list is made once, at the end (made by each half and
+    /// joined, it was held one and a half times). The ctime is the planner's (a job without one, from
+    /// elsewhere, is stat'ed again, in parallel).
     package static func apply(to plan: inout Plan, index: UploadIndex) throws(SQLiteError) -> Result {
         let chunks = plan.jobs.chunks
-        // In plan order. Room for every job, reserved: pages never written cost no memory, and growing a
-        // list of 200,000 by doubling copied it over and over.
-        var unchanged: [SkippedSource] = []
-        var positions: [Position] = []
-        unchanged.reserveCapacity(plan.jobs.count)
-        positions.reserveCapacity(plan.jobs.count)
-        var unstated: [Unstated] = []
-        var (chunk, offset) = (0, 0)
-        var hashedOptions: (options: ObjectOptions, hash: Int64)?
-        var hashes: [ObjectOptions: Int64] = [:]
-        try index.scanVersions { version, etag in
-            while chunk < chunks.count {
-                let key = chunks[chunk][offset].objectKey
-                guard ByteOrder.precedes(joining: key.directory, key.name, version.key, "") else { break }
-                offset += 1
-                if offset == chunks[chunk].count { (chunk, offset) = (chunk + 1, 0) }
-            }
-            guard chunk < chunks.count, chunks[chunk][offset].objectKey.equals(version.key),
-                chunks[chunk][offset].identity == version.identity,
-                chunks[chunk][offset].location.name == version.name,
-                chunks[chunk][offset].location.directory == version.directory
-            else { return }
-            // Jobs share their options value: the last one's hash is almost always the one wanted.
-            let options = chunks[chunk][offset].options
-            let hash: Int64
-            if let hashedOptions, hashedOptions.options == options {
-                hash = hashedOptions.hash
-            } else {
-                hash = hashes[options] ?? options.indexHash
-                hashes[options] = hash
-                hashedOptions = (options, hash)
-            }
-            guard hash == version.optionsHash else { return }
-            guard let ctime = chunks[chunk][offset].plannedCtimeNanoseconds else {
-                unstated.append(
-                    Unstated(
-                        position: Position(chunk: chunk, offset: offset),
-                        ctimeNanoseconds: version.ctimeNanoseconds,
-                        etag: CompactETag(etag()),
-                        crc64: version.crc64
-                    )
-                )
-                return
-            }
-            guard ctime == version.ctimeNanoseconds else { return }
-            let skipped = SkippedSource(
-                unchanged: chunks[chunk][offset],
-                etag: CompactETag(etag()),
-                crc64: version.crc64
+        let count = plan.jobs.count
+        let start = Position(chunk: 0, offset: 0)
+        let end = Position(chunk: chunks.count, offset: 0)
+        var merges: [Merge]
+        if count >= minimumToHalve {
+            let (chunk, offset) = plan.jobs.place(of: count / 2)
+            let middle = Position(chunk: chunk, offset: offset)
+            let halves = try index.scanVersionsInHalves(
+                split: chunks[chunk][offset].objectKey.path,
+                lower: Merge(chunks, from: start, to: middle),
+                upper: Merge(chunks, from: middle, to: end)
             )
-            unchanged.append(skipped)
-            positions.append(Position(chunk: chunk, offset: offset))
+            merges = [halves.lower, halves.upper]
+        } else {
+            var whole = Merge(chunks, from: start, to: end)
+            try index.scanVersions { whole.read($0, etag: $1) }
+            merges = [whole]
         }
+        let unstated = merges.flatMap(\.unstated)
         if !unstated.isEmpty {
-            let found = unstated
-            let confirmed: [Bool] = DispatchQueue.concurrentMap(iterations: found.count) { i in
-                let job = chunks[found[i].position.chunk][found[i].position.offset]
+            let confirmed: [Bool] = DispatchQueue.concurrentMap(iterations: unstated.count) { i in
+                let job = chunks[unstated[i].found.position.chunk][unstated[i].found.position.offset]
                 guard let status = try? FileStatus.stat(job.source) else { return false }
-                return status.ctimeNanoseconds == found[i].ctimeNanoseconds && SourceIdentity(status) == job.identity
+                return status.ctimeNanoseconds == unstated[i].ctimeNanoseconds && SourceIdentity(status) == job.identity
             }
             // Rare (a plan from elsewhere): merged into plan order through a sort of the lot.
-            var all = zip(positions, unchanged).map { ($0, $1) }
-            for (item, confirmed) in zip(found, confirmed) where confirmed {
-                let job = chunks[item.position.chunk][item.position.offset]
-                all.append((item.position, SkippedSource(unchanged: job, etag: item.etag, crc64: item.crc64)))
-            }
-            all.sort { ($0.0.chunk, $0.0.offset) < ($1.0.chunk, $1.0.offset) }
-            (positions, unchanged) = (all.map(\.0), all.map(\.1))
+            var all = merges.flatMap(\.found)
+            for (item, confirmed) in zip(unstated, confirmed) where confirmed { all.append(item.found) }
+            all.sort { $0.position < $1.position }
+            merges = [Merge(chunks, from: start, to: end, found: all)]
         }
         var result = Result()
-        guard !unchanged.isEmpty else { return result }
-        // Per chunk, the offsets of its unchanged jobs, ascending.
+        // Per chunk, the offsets of its unchanged jobs, ascending; the skipped list in plan order.
         var dropped = [[Int]](repeating: [], count: chunks.count)
-        for (position, skipped) in zip(positions, unchanged) {
-            dropped[position.chunk].append(position.offset)
-            result.files += 1
-            result.bytes += skipped.job.size
+        var unchanged: [SkippedSource] = []
+        unchanged.reserveCapacity(merges.reduce(0) { $0 + $1.found.count })
+        for merge in merges {
+            for found in merge.found {
+                let job = chunks[found.position.chunk][found.position.offset]
+                dropped[found.position.chunk].append(found.position.offset)
+                unchanged.append(SkippedSource(unchanged: job, etag: found.etag, crc64: found.crc64))
+                result.files += 1
+                result.bytes += job.size
+            }
         }
+        guard !unchanged.isEmpty else { return result }
         plan.jobs = JobList(
             chunks: zip(chunks, dropped).map { chunk, dropped in
                 guard !dropped.isEmpty else { return chunk }
@@ -127,6 +108,64 @@ package enum UnchangedFilter {
         )
         plan.skipped = merge(plan.skipped, unchanged)
         return result
+    }
+
+    /// The merge of a stretch of the plan's jobs (from `position` to `end`) with the index entries of their
+    /// keys: the jobs it found unchanged, in plan order.
+    private struct Merge: UploadIndex.VersionReader {
+        let chunks: [[UploadJob]]
+        /// The next job to compare, and where this stretch ends.
+        var position: Position
+        let end: Position
+        var found: [Found] = []
+        var unstated: [Unstated] = []
+        /// Jobs share their options value: the last one's hash is almost always the one wanted.
+        var hashedOptions: (options: ObjectOptions, hash: Int64)?
+        var hashes: [ObjectOptions: Int64] = [:]
+
+        init(_ chunks: [[UploadJob]], from start: Position, to end: Position, found: [Found] = []) {
+            self.chunks = chunks
+            position = start
+            self.end = end
+            self.found = found
+        }
+
+        mutating func read(_ version: UploadIndex.Version, etag: () -> String) {
+            var (chunk, offset) = (position.chunk, position.offset)
+            defer { position = Position(chunk: chunk, offset: offset) }
+            func atEnd() -> Bool { chunk > end.chunk || (chunk == end.chunk && offset >= end.offset) }
+            while !atEnd() {
+                let key = chunks[chunk][offset].objectKey
+                guard ByteOrder.precedes(joining: key.directory, key.name, version.key, "") else { break }
+                offset += 1
+                if offset == chunks[chunk].count { (chunk, offset) = (chunk + 1, 0) }
+            }
+            guard !atEnd(), chunks[chunk][offset].objectKey.equals(version.key),
+                chunks[chunk][offset].identity == version.identity,
+                chunks[chunk][offset].location.name == version.name,
+                chunks[chunk][offset].location.directory == version.directory
+            else { return }
+            let options = chunks[chunk][offset].options
+            let hash: Int64
+            if let hashedOptions, hashedOptions.options == options {
+                hash = hashedOptions.hash
+            } else {
+                hash = hashes[options] ?? options.indexHash
+                hashes[options] = hash
+                hashedOptions = (options, hash)
+            }
+            guard hash == version.optionsHash else { return }
+            let here = Found(
+                position: Position(chunk: chunk, offset: offset),
+                etag: CompactETag(etag()),
+                crc64: version.crc64
+            )
+            guard let ctime = chunks[chunk][offset].plannedCtimeNanoseconds else {
+                unstated.append(Unstated(found: here, ctimeNanoseconds: version.ctimeNanoseconds))
+                return
+            }
+            if ctime == version.ctimeNanoseconds { found.append(here) }
+        }
     }
 
     /// Two key-sorted lists as one.

@@ -1,4 +1,5 @@
 import Digests
+import Dispatch
 import Foundation
 import SQLite
 import Synchronization
@@ -161,28 +162,85 @@ package final class UploadIndex: Sendable {
     /// reads its ETag (only rows that match a job need it).
     package func scanVersions(_ body: (Version, _ etag: () -> String) -> Void) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
-            var directories: [Int64: String] = [:]
-            let dirs = try c.db.prepare("SELECT id, path FROM dirs")
-            while try dirs.step() { directories[dirs.int64(0)] = (dirs.text(1) ?? "") + "/" }
-            let statement = try c.db.prepare(
-                "SELECT key, dir, name, size, mtime_ns, ctime_ns, inode, device, crc64, options_hash, etag "
-                    + "FROM objects ORDER BY key"
-            )
-            while try statement.step() {
-                body(
-                    Version(
-                        key: statement.text(0) ?? "",
-                        directory: directories[statement.int64(1)] ?? "",
-                        name: statement.text(2) ?? "",
-                        identity: Self.identity(statement, size: 3, mtime: 4, inode: 6, device: 7),
-                        ctimeNanoseconds: statement.int64(5),
-                        optionsHash: statement.int64(9),
-                        crc64: UInt64(bitPattern: statement.int64(8))
-                    )
-                ) { statement.text(10) ?? "" }
-            }
+            let (statement, directories) = try Self.prepareVersions(c.db, from: nil, before: nil)
+            while try statement.step() { body(Self.version(statement, directories)) { statement.text(10) ?? "" } }
         }
         _ = Self.readWhole.withLock { $0.insert(path) }
+    }
+
+    /// What reads a scan's entries in order (`UnchangedFilter`'s merge), one value per half of a scan in halves.
+    package protocol VersionReader: Sendable {
+        mutating func read(_ version: Version, etag: () -> String)
+    }
+
+    /// `scanVersions` in two halves at once, each on a connection of its own (SQLite reads a WAL database
+    /// from several at a time) and a core of its own: `lower` reads the entries whose keys sort before
+    /// `split`, `upper` the rest. A nightly run reads every row, one core's work when read whole.
+    package func scanVersionsInHalves<Reader: VersionReader>(
+        split: String,
+        lower: Reader,
+        upper: Reader
+    ) throws(SQLiteError) -> (lower: Reader, upper: Reader) {
+        let path = path
+        @Sendable func half(_ reader: Reader, from start: String?, before end: String?) -> Result<Reader, SQLiteError> {
+            Result { () throws(SQLiteError) -> Reader in
+                var reader = reader
+                let db = try SQLiteDatabase(path: path, create: false)
+                let (statement, directories) = try Self.prepareVersions(db, from: start, before: end)
+                while try statement.step() {
+                    reader.read(Self.version(statement, directories)) { statement.text(10) ?? "" }
+                }
+                return reader
+            }
+        }
+        let (a, b) = DispatchQueue.concurrentPair(
+            { half(lower, from: nil, before: split) },
+            { half(upper, from: split, before: nil) }
+        )
+        let both = (lower: try a.get(), upper: try b.get())
+        _ = Self.readWhole.withLock { $0.insert(path) }
+        return both
+    }
+
+    /// The statement that reads the entries with keys from `start` (included) to `end` (excluded), `nil` for
+    /// no bound, in key order, and the directories their rows refer to (each path with its trailing `/`).
+    private static func prepareVersions(
+        _ db: SQLiteDatabase,
+        from start: String?,
+        before end: String?
+    ) throws(SQLiteError) -> (SQLiteStatement, [Int64: String]) {
+        var directories: [Int64: String] = [:]
+        let dirs = try db.prepare("SELECT id, path FROM dirs")
+        while try dirs.step() { directories[dirs.int64(0)] = (dirs.text(1) ?? "") + "/" }
+        // `key` is the primary key, compared as bytes (SQLite's BINARY collation): a range of keys is a range
+        // of the table's own order.
+        var bounds: [String] = []
+        if start != nil { bounds.append("key >= ?") }
+        if end != nil { bounds.append("key < ?") }
+        let statement = try db.prepare(
+            "SELECT key, dir, name, size, mtime_ns, ctime_ns, inode, device, crc64, options_hash, etag "
+                + "FROM objects \(bounds.isEmpty ? "" : "WHERE " + bounds.joined(separator: " AND ")) ORDER BY key"
+        )
+        var parameter: Int32 = 1
+        for bound in [start, end] {
+            guard let bound else { continue }
+            try statement.bind(bound, at: parameter)
+            parameter += 1
+        }
+        return (statement, directories)
+    }
+
+    /// The row `statement` is on, as a `Version` (its ETag, column 10, read apart).
+    private static func version(_ statement: SQLiteStatement, _ directories: [Int64: String]) -> Version {
+        Version(
+            key: statement.text(0) ?? "",
+            directory: directories[statement.int64(1)] ?? "",
+            name: statement.text(2) ?? "",
+            identity: Self.identity(statement, size: 3, mtime: 4, inode: 6, device: 7),
+            ctimeNanoseconds: statement.int64(5),
+            optionsHash: statement.int64(9),
+            crc64: UInt64(bitPattern: statement.int64(8))
+        )
     }
 
     /// The entry of `key`, if any.

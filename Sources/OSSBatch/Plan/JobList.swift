@@ -27,9 +27,15 @@ package struct JobList: RandomAccessCollection, Sendable, Hashable, ExpressibleB
     package var endIndex: Int { ends.last ?? 0 }
 
     package subscript(position: Int) -> UploadJob {
+        let (chunk, offset) = place(of: position)
+        return chunks[chunk][offset]
+    }
+
+    /// Where job `position` is: its chunk and its offset in that chunk.
+    func place(of position: Int) -> (chunk: Int, offset: Int) {
         precondition(position >= 0 && position < endIndex, "JobList index out of range")
         let chunk = chunkIndex(of: position)
-        return chunks[chunk][position - (chunk == 0 ? 0 : ends[chunk - 1])]
+        return (chunk, position - (chunk == 0 ? 0 : ends[chunk - 1]))
     }
 
     /// The chunk holding `position`: the first whose end lies beyond it.

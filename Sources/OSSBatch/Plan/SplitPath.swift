@@ -45,11 +45,7 @@ package struct SplitPath: Sendable, Hashable {
     package var utf8Count: Int { directory.utf8.count + name.utf8.count }
 
     /// Whether the whole path is `path`, without building it.
-    func equals(_ path: String) -> Bool {
-        let utf8 = path.utf8
-        return utf8.count == utf8Count && utf8.starts(with: directory.utf8)
-            && utf8.dropFirst(directory.utf8.count).elementsEqual(name.utf8)
-    }
+    func equals(_ path: String) -> Bool { ByteOrder.equals(joining: directory, name, path) }
 
     /// Whether the whole path starts with `byte`.
     func starts(with byte: UInt8) -> Bool { (directory.isEmpty ? name : directory).utf8.first == byte }

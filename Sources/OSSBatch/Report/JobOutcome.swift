@@ -248,4 +248,7 @@ extension JobOutcome.Recorded {
     // retained and released) to read its status was a tenth of a nightly run.
     var isCopied: Bool { details?.fields.copiedFrom != nil }
     var hasCheckpoint: Bool { details?.fields.checkpoint != nil }
+
+    /// A job not yet run: what a new report records for every job it uploads.
+    static let pending = JobOutcome.Recorded(storedETag: nil, status: .pending, reason: nil, storedCRC64: nil)
 }
