@@ -91,12 +91,16 @@ struct UnreadableSourcesTests {
         let h = try await EngineHarness.start("unreadable-shards")
         defer { Task { await h.stop() } }
         let (locked, closed) = try makeTree(h)
-        let keys = ["data/a.txt", "data/closed/", "data/locked.txt", "data/sub/b.txt"]
+        // Under `up/`, the root, `closed/` and `sub/` hash to shards 0, 3 and 2: the unlistable directory is
+        // recorded by its own shard, not by its parent's.
+        let keys = ["up/a.txt", "up/closed/", "up/locked.txt", "up/sub/b.txt"]
         let owners = keys.map { DirectorySplit.owner(ofKey: $0, count: 4) }
+        #expect(owners == [0, 3, 0, 2])
         for policy in ["skip", "fail"] {
             let manifest = try h.writeManifest(
                 "\(policy).yaml",
-                upload: ["shard_split: directories", "on_unreadable: \(policy)"]
+                upload: ["shard_split: directories", "on_unreadable: \(policy)"],
+                prefix: "up/"
             )
             try Unprivileged.handOver(URL(fileURLWithPath: manifest))
             var found: [String] = []
