@@ -42,10 +42,11 @@ package struct PlanSummary {
             lines += keys.fields.map { "  \($0.path): \($0.written) → \($0.resolved)" }
         }
         if let info = plan.shard {
-            let entries = info.split == .directories ? "this shard's" : "the whole plan's"
-            lines.append(
-                "Totals (shard \(info.shard.index) of \(info.shard.count), numbered from 0, split by \(info.split.rawValue); entries below are \(entries))"
-            )
+            let split =
+                info.split == .directories
+                ? "split by directories; entries below are this shard's"
+                : "split balanced; entries below are the whole plan's"
+            lines.append("Totals (shard \(info.shard.index) of \(info.shard.count), numbered from 0, \(split))")
         } else {
             lines.append("Totals")
         }

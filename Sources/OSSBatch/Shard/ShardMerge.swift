@@ -31,7 +31,7 @@ package enum ShardMerge {
                 )
             } else if info.split != first.info.split {
                 problems.append(
-                    "\(path) is a shard split by \(info.split.rawValue) (upload.shard_split), \(first.path) by \(first.info.split.rawValue): the shards of one batch split it one way"
+                    "\(path) is a shard of a '\(info.split.rawValue)' split (upload.shard_split), \(first.path) of a '\(first.info.split.rawValue)' one: the shards of one batch split it one way"
                 )
             } else if info.partitionID != first.info.partitionID {
                 problems.append(

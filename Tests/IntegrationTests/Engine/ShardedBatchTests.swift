@@ -248,7 +248,7 @@ import Testing
         #expect(mixed.exitCode == 2)
         #expect(
             mixed.stderr.contains(
-                "\(balancedPath) is a shard split by balanced (upload.shard_split), \(paths[0]) by directories"
+                "\(balancedPath) is a shard of a 'balanced' split (upload.shard_split), \(paths[0]) of a 'directories' one"
             ),
             "\(mixed.stderr)"
         )
