@@ -236,6 +236,26 @@ import Testing
         #expect(text.stdout.contains("split by directories; entries below are this shard's"), "\(text.stdout)")
         #expect(text.stdout.contains("; \(own) files stat'ed"), "\(text.stdout)")
 
+        // A shard missing, and one shard's jobs claimed by another: named as for a balanced split.
+        let out = h.dir.url.appendingPathComponent("reports/refused.json").path
+        let missing = try await h.ossbatch(["report", "merge", "-o", out] + paths.dropLast())
+        #expect(missing.exitCode == 2 && missing.stderr.contains("missing: shard 3/4 of 4"), "\(missing.stderr)")
+        let owner = try #require(shards.firstIndex { !$0.jobs.isEmpty })
+        let other = (owner + 1) % 4
+        let text0 = try String(contentsOfFile: paths[owner], encoding: .utf8)
+        let copied = h.dir.url.appendingPathComponent("reports/copied.json").path
+        try text0.replacingOccurrences(of: "\"shard\":{\"index\":\(owner),", with: "\"shard\":{\"index\":\(other),")
+            .write(toFile: copied, atomically: true, encoding: .utf8)
+        var claimed = paths
+        claimed[other] = copied
+        let twice = try await h.ossbatch(["report", "merge", "-o", out] + claimed)
+        #expect(twice.exitCode == 2)
+        #expect(
+            twice.stderr.contains("the key '\(shards[owner].jobs[0].spec.key)' is in shard"),
+            "\(twice.stderr)"
+        )
+        #expect(!FileManager.default.fileExists(atPath: out))
+
         // Shard 2 again, split balanced: the merge names the mix and writes nothing.
         let balanced = try await h.ossbatch(
             ["run", manifest, "--shard", "2/4", "--set", "upload.shard_split=balanced", "--progress-interval", "3600"]
@@ -243,7 +263,6 @@ import Testing
         )
         #expect(balanced.exitCode == 0, "\(balanced.stderr)")
         let balancedPath = h.dir.url.appendingPathComponent("reports/balanced.shard-2-of-4.json").path
-        let out = h.dir.url.appendingPathComponent("reports/mixed.json").path
         let mixed = try await h.ossbatch(["report", "merge", "-o", out, paths[0], paths[1], balancedPath, paths[3]])
         #expect(mixed.exitCode == 2)
         #expect(
