@@ -31,8 +31,8 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let whole = try target.plan(manifest, console: console)
-        if whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty {
+        let plan = try target.plan(manifest, shard: try sharding.resolve(), console: console)
+        if plan.selectsNothing && !plan.allowEmpty {
             console.emit(
                 LogRecord(
                     level: .warning,
@@ -43,7 +43,6 @@ struct PlanCommand: AsyncParsableCommand {
                 )
             )
         }
-        let plan = try sharding.resolve().map { whole.sharded($0) } ?? whole
         if json {
             try PlanDocument(plan).write { Console.write($0) }
         } else {
@@ -51,7 +50,7 @@ struct PlanCommand: AsyncParsableCommand {
         }
         // Done: end the process with the plan still alive. Freeing 200,000 jobs one by one, only for the
         // memory to go back at exit anyway, was a twentieth of a large plan. (Output is unbuffered.)
-        withExtendedLifetime((whole, plan)) { Foundation.exit(ExitStatus.success.rawValue) }
+        withExtendedLifetime(plan) { Foundation.exit(ExitStatus.success.rawValue) }
     }
 }
 

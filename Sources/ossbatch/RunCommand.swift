@@ -74,13 +74,15 @@ struct RunCommand: AsyncParsableCommand {
         // second copy of them for the whole run.
         var (initial, identity, selectsNothing): (Report, BatchIdentity, Bool)
         do {
-            let whole = try target.plan(manifest, console: console, notes: !execution.quiet)
-            let shard = try sharding.resolve()
-            selectsNothing = whole.jobs.isEmpty && whole.skipped.isEmpty && !whole.allowEmpty
-            // A shard with no lines of a plan that has some is fine: N may exceed the files. Without a shard
-            // the whole plan is handed on, so that the report can free its jobs as it takes them.
-            var plan: Plan
-            if let shard { plan = whole.sharded(shard) } else { plan = consume whole }
+            // The plan is handed on, not kept, so that the report can free its jobs as it takes them.
+            var plan = try target.plan(
+                manifest,
+                shard: try sharding.resolve(),
+                console: console,
+                notes: !execution.quiet
+            )
+            // A shard with no lines of a plan that has some is fine: N may exceed the files.
+            selectsNothing = plan.selectsNothing && !plan.allowEmpty
             plan.upload.verifyRemote = verifyRemote
             identity = BatchIdentity(plan)
             initial = Report(consuming: consume plan)

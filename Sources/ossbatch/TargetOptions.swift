@@ -30,17 +30,19 @@ struct TargetOptions: ParsableArguments {
 
     var overrides: TargetOverrides { TargetOverrides(endpoint: endpoint, bucket: bucket, region: region) }
 
-    /// Plans `manifest` with these overrides, placeholders resolved now (or at `OSSBATCH_NOW`), and prints
+    /// Plans `manifest` (`shard`'s part, when given) with these overrides, placeholders resolved now (or at
+    /// `OSSBATCH_NOW`), and prints
     /// the plan's warnings (and notes, with `notes`) to `console`; an invalid manifest prints every diagnostic
     /// there and exits 2.
-    func plan(_ manifest: String, console: Console, notes: Bool = true) throws -> Plan {
+    func plan(_ manifest: String, shard: Shard? = nil, console: Console, notes: Bool = true) throws -> Plan {
         var plan: Plan
         do {
             plan = try Planner.plan(
                 manifestAt: manifest,
                 overrides: overrides,
                 settings: try ManifestSetting.parse(settings),
-                placeholders: try PlaceholderValues.current()
+                placeholders: try PlaceholderValues.current(),
+                shard: shard
             )
         } catch {
             throw console.report(error)

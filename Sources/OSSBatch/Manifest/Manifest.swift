@@ -16,6 +16,8 @@ package struct Manifest: Sendable, Hashable {
     package var allowEmpty: Bool
     /// `upload.on_unreadable`: a plan-time policy, so it is kept here rather than in `UploadSettings`.
     package var onUnreadable: OnUnreadable
+    /// `upload.shard_split`: how `--shard` divides the batch, which decides what a shard's plan walks.
+    package var shardSplit: ShardSplit = .balanced
     package var target: TargetSection
     /// The `upload:` section over `UploadSettings`' defaults; `checkpointDir` is still as written (the
     /// planner resolves it against the manifest's directory).

@@ -13,6 +13,7 @@ struct ManifestDecoding {
     static let uploadFields = [
         "concurrency", "files_in_flight", "part_size", "multipart_threshold", "verify",
         "checkpoint_dir", "retries", "if_exists", "bandwidth", "on_unreadable", "unchanged",
+        "shard_split",
     ]
     static let optionFields = [
         "content_type", "acl", "storage_class", "metadata", "tags", "cache_control",
@@ -47,7 +48,8 @@ struct ManifestDecoding {
             reader.error(root, "missing required section 'target' (endpoint, bucket, region)")
             target = TargetSection(mark: reader.mark(root))
         }
-        let (upload, onUnreadable) = fields["upload"].map { self.upload($0.value) } ?? (UploadSettings(), .skip)
+        let (upload, planning) =
+            fields["upload"].map { self.upload($0.value) } ?? (UploadSettings(), (.skip, .balanced))
         let defaults =
             fields["defaults"].map { options(of: $0.value, in: "defaults", allowed: Self.optionFields) }
             ?? EntryOptions()
@@ -72,7 +74,8 @@ struct ManifestDecoding {
             name: name,
             timeZone: timeZone,
             allowEmpty: allowEmpty,
-            onUnreadable: onUnreadable,
+            onUnreadable: planning.onUnreadable,
+            shardSplit: planning.shardSplit,
             target: target,
             upload: upload,
             defaults: defaults,
@@ -118,16 +121,20 @@ struct ManifestDecoding {
     }
 
     /// The `upload:` section over `UploadSettings`' defaults (the one place they are defined); the
-    /// checkpoint directory stays as written. `on_unreadable` (default `skip`) is the planner's, not the
-    /// engine's, so it comes apart.
-    private func upload(_ node: Node) -> (UploadSettings, OnUnreadable) {
+    /// checkpoint directory stays as written. `on_unreadable` (default `skip`) and `shard_split` (default
+    /// `balanced`) are the planner's, not the engine's, so they come apart.
+    private func upload(_ node: Node) -> (UploadSettings, (onUnreadable: OnUnreadable, shardSplit: ShardSplit)) {
         var settings = UploadSettings()
         guard let fields = reader.fields(of: node, in: "upload", allowed: Self.uploadFields) else {
-            return (settings, .skip)
+            return (settings, (.skip, .balanced))
         }
         var onUnreadable = OnUnreadable.skip
         if let n = fields["on_unreadable"]?.value, let v = reader.choice(n, "on_unreadable", OnUnreadable.self) {
             onUnreadable = v
+        }
+        var shardSplit = ShardSplit.balanced
+        if let n = fields["shard_split"]?.value, let v = reader.choice(n, "shard_split", ShardSplit.self) {
+            shardSplit = v
         }
         typealias Limits = UploadSettings
         if let n = fields["concurrency"]?.value, let v = reader.int(n, "concurrency", range: Limits.concurrencyRange) {
@@ -184,7 +191,7 @@ struct ManifestDecoding {
                 settings.retry.maxDelay = d
             }
         }
-        return (settings, onUnreadable)
+        return (settings, (onUnreadable, shardSplit))
     }
 
     private func options(of node: Node, in context: String, allowed: [String]) -> EntryOptions {

@@ -8,6 +8,8 @@ struct EntryExpander {
     let index: Int
     let manifest: Manifest
     let factory: JobFactory
+    /// The shard whose part this expansion plans, under `shard_split: directories`; `nil` for every file.
+    var shard: Shard? = nil
 
     /// At most this many problems are listed per entry; a tree of bad names would otherwise drown the rest.
     /// Skipped files are listed up to the same number (the report has them all).
@@ -15,6 +17,8 @@ struct EntryExpander {
 
     private var followSymlinks: Bool { entry.options.over(manifest.defaults).followSymlinks ?? false }
     private var prefix: String { entry.keyPrefix?.value ?? "" }
+    /// The directories this shard walks the files of (`nil`: all).
+    private var ownership: DirectoryOwnership? { shard.map { DirectoryOwnership(shard: $0, keyPrefix: prefix) } }
     var keyMark: SourceMark { entry.key?.mark ?? entry.keyPrefix?.mark ?? selectorMark }
     private var selectorMark: SourceMark {
         switch entry.selector {
@@ -50,7 +54,9 @@ struct EntryExpander {
         let skipped = record(found.skipped, into: &collector, &found, warnings: &warnings)
         let skippedCount = skipped.files + skipped.directories
         var problems = found.problems + found.keyProblems
-        if found.walked && found.selected + skippedCount == 0 && problems.isEmpty {
+        // Files left to other shards count: an entry selects nothing only when no shard gets a file of it.
+        let selectedAnywhere = found.selected + skippedCount + found.counts.otherShardFiles
+        if found.walked && selectedAnywhere == 0 && problems.isEmpty {
             if manifest.allowEmpty || entry.isOptional {
                 warnings.append(Diagnostic(selectorMark, found.emptyMessage, severity: .warning))
             } else {
@@ -82,6 +88,8 @@ struct EntryExpander {
         summary.specialFiles = found.counts.specialFiles
         summary.unreadableFiles = skipped.files
         summary.unlistableDirectories = skipped.directories
+        summary.examinedFiles = found.counts.examinedFiles
+        summary.otherShardFiles = found.counts.otherShardFiles
         return summary
     }
 
@@ -119,7 +127,8 @@ struct EntryExpander {
                     followSymlinks: followSymlinks,
                     maximumDepth: nil,
                     filter: filters.isEmpty ? nil : WalkFilter(glob: nil, filters: filters),
-                    onUnreadable: manifest.onUnreadable
+                    onUnreadable: manifest.onUnreadable,
+                    ownership: ownership
                 ),
                 root: absolute,
                 status: status,
@@ -127,13 +136,17 @@ struct EntryExpander {
                 &found
             )
         case .regular:
+            let location = SplitPath(absolute)
+            let key = SplitPath(entry.key?.value ?? prefix + location.name)
+            if let shard, DirectorySplit.owner(ofKeyDirectory: key.directory, count: shard.count) != shard.index {
+                found.counts.otherShardFiles += 1
+                return
+            }
             // Named directly: an unreadable file is the manifest's mistake, whatever `on_unreadable` says.
             guard FileStatus.isReadable(absolute) else {
                 found.problems.append("cannot read source '\(source.value)' (\(absolute)): permission denied")
                 return
             }
-            let location = SplitPath(absolute)
-            let key = SplitPath(entry.key?.value ?? prefix + location.name)
             var memo = ObjectOptionsTemplate.Memo()
             found.selected += 1
             collector.add(
@@ -169,7 +182,8 @@ struct EntryExpander {
                 followSymlinks: followSymlinks,
                 maximumDepth: pattern.maximumDepth,
                 filter: WalkFilter(glob: pattern, filters: PathFilters(entry)),
-                onUnreadable: manifest.onUnreadable
+                onUnreadable: manifest.onUnreadable,
+                ownership: ownership
             ),
             root: base,
             status: status,

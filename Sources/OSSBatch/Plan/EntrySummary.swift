@@ -16,6 +16,10 @@ package struct EntrySummary: Sendable, Hashable {
     /// Files that could not be read, and directories that could not be listed (`upload.on_unreadable: skip`).
     package var unreadableFiles = 0
     package var unlistableDirectories = 0
+    /// Files whose status the walk read (`WalkCounts.examinedFiles`).
+    package var examinedFiles = 0
+    /// Files the entry selects that other shards own (`shard_split: directories`), not looked at here.
+    package var otherShardFiles = 0
 
     package init(mark: SourceMark, selector: String) {
         self.mark = mark

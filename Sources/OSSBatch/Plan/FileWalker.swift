@@ -5,7 +5,10 @@ import LocalFiles
 /// by the (device, inode) of every directory on the current path. An entry's `filter` is applied to each
 /// path before anything is stat'ed, opened or entered. Problems are collected, not thrown; a file it may
 /// not read or a directory it may not list below the root is a problem or, with `onUnreadable: .skip`, a
-/// skipped item. Entries that vanish while the walk runs are left out.
+/// skipped item. Entries that vanish while the walk runs are left out. With an `ownership` (a shard of
+/// `shard_split: directories`), every directory is listed, to find its subdirectories, but only the files
+/// of the shard's own directories are stat'ed and planned; the others' are counted by name (their kind
+/// from the listing, stat'ed only where the file system does not give it).
 ///
 /// Files come out sorted by the bytes of their relative path, so keys need no global sort. The root's
 /// subdirectories are walked in parallel, and each found file is turned into the caller's element on
@@ -18,6 +21,8 @@ struct FileWalker: Sendable {
     var filter: WalkFilter?
     /// What an unreadable file or unlistable directory below the root becomes.
     var onUnreadable = OnUnreadable.fail
+    /// The directories whose files this walk plans (`nil`: all of them).
+    var ownership: DirectoryOwnership?
 
     private struct DirectoryID: Hashable, Sendable {
         var device: UInt64
@@ -287,6 +292,7 @@ struct FileWalker: Sendable {
             return nil
         }
         let base = path.hasSuffix("/") ? path : path + "/"
+        let owned = ownership?.owns(directory: relative) ?? true
         var children: [Child] = []
         children.reserveCapacity(entries.count)
         // What each child sorts by: its name's bytes, and a directory as "name/" (its files' paths go on so).
@@ -301,19 +307,34 @@ struct FileWalker: Sendable {
             do throws(FileSystemError) {
                 var kind = entry.kind
                 var linkTarget: FileStatus?
-                if kind == .unknown { kind = try directory.status(of: name, followSymlinks: false).kind }
+                var statted = false
+                if kind == .unknown {
+                    kind = try directory.status(of: name, followSymlinks: false).kind
+                    statted = true
+                }
                 if kind == .symlink && followSymlinks {
                     do {
                         let target = try directory.status(of: name, followSymlinks: true)
                         kind = target.kind
                         linkTarget = target
+                        statted = true
                     } catch {
-                        // A link the entry does not want is no problem, broken or not.
-                        if filter.map({ $0.verdict(file: relative + name) == .selected }) ?? true {
+                        // A link the entry does not want is no problem, broken or not (nor another shard's).
+                        if owned && filter.map({ $0.verdict(file: relative + name) == .selected }) ?? true {
                             result.problems.append("broken symbolic link \(base + name): \(error.reason)")
                         }
                         continue
                     }
+                }
+                if !owned && kind != .directory {
+                    // Another shard's: the name says whether the entry wants it, nothing else is looked at.
+                    if statted { result.counts.examinedFiles += 1 }
+                    switch filter?.verdict(file: relative + name) ?? .selected {
+                    case .selected: if kind == .regular { result.counts.otherShardFiles += 1 }
+                    case .unselected: break
+                    case .excluded(let pattern): result.counts.usedExcludes.insert(pattern)
+                    }
+                    continue
                 }
                 if let filter {
                     let path = relative + name
@@ -321,12 +342,14 @@ struct FileWalker: Sendable {
                     case .selected: break
                     case .unselected: continue
                     case .excluded(let pattern):
+                        result.counts.usedExcludes.insert(pattern)
+                        // What an exclude removed is counted once, by the shard owning the directory listed.
+                        guard owned else { continue }
                         if kind == .directory {
                             result.counts.excludedDirectories += 1
                         } else {
                             result.counts.excludedFiles += 1
                         }
-                        result.counts.usedExcludes.insert(pattern)
                         continue
                     }
                 }
@@ -351,6 +374,8 @@ struct FileWalker: Sendable {
 
     /// A directory below the root that this process may not list: skipped, or a problem.
     private func unlistable<Element>(_ entered: Entered, into result: inout Accumulator<Element>) {
+        // Its line's key is the key prefix of what it holds: the shard owning that records it, alone.
+        guard ownership?.owns(directory: entered.relative + entered.name + "/") ?? true else { return }
         let path = entered.base + entered.name
         switch onUnreadable {
         case .skip:
@@ -387,6 +412,7 @@ struct FileWalker: Sendable {
             } else {
                 status = try directory.status(of: child.name, followSymlinks: false)
             }
+            if !child.isDirectory { result.counts.examinedFiles += 1 }
             if child.isDirectory {
                 enter(
                     child,

@@ -60,6 +60,16 @@ package struct Plan: Sendable, Hashable {
     /// (`outcome` nil) and the skipped files with their outcome. Without skipped files, just the jobs.
     package var lines: PlanLines { PlanLines(jobs: jobs, skipped: skipped) }
 
+    /// Whether the manifest selects no file at all, in any shard: no line here, and no entry found a file
+    /// (a shard of a balanced split keeps the whole plan's entries; one split by directories counts the
+    /// files it left to other shards).
+    package var selectsNothing: Bool {
+        jobs.isEmpty && skipped.isEmpty
+            && entries.allSatisfy {
+                $0.files + $0.otherShardFiles + $0.unreadableFiles + $0.unlistableDirectories == 0
+            }
+    }
+
     /// Files, bytes, single puts, multipart jobs and parts, counted in one pass over the jobs.
     package var totals: PlanTotals {
         var t = PlanTotals()

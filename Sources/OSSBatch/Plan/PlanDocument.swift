@@ -38,6 +38,9 @@ package struct PlanDocument {
 
     private struct Totals: Encodable {
         var totals: PlanTotals
+        /// A shard's plan only: the files its walks stat'ed, and those the manifest selects that other shards
+        /// own (`shard_split: directories`; always 0 for `balanced`, whose shards look at every file).
+        var walk: (examinedFiles: Int, otherShardFiles: Int)?
 
         private enum CodingKeys: String, CodingKey {
             case files, bytes
@@ -45,6 +48,8 @@ package struct PlanDocument {
             case multipartJobs = "multipart_jobs"
             case parts, skipped, unchanged
             case unchangedBytes = "unchanged_bytes"
+            case examinedFiles = "examined_files"
+            case otherShardFiles = "other_shard_files"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -59,6 +64,10 @@ package struct PlanDocument {
             if totals.unchanged > 0 {
                 try c.encode(totals.unchanged, forKey: .unchanged)
                 try c.encode(totals.unchangedBytes, forKey: .unchangedBytes)
+            }
+            if let walk {
+                try c.encode(walk.examinedFiles, forKey: .examinedFiles)
+                try c.encode(walk.otherShardFiles, forKey: .otherShardFiles)
             }
         }
     }
@@ -77,7 +86,12 @@ package struct PlanDocument {
             credentials: plan.credentials,
             allowEmpty: plan.allowEmpty,
             shard: plan.shard,
-            totals: Totals(totals: plan.totals),
+            totals: Totals(
+                totals: plan.totals,
+                walk: plan.shard.map { _ in
+                    plan.entries.reduce((0, 0)) { ($0.0 + $1.examinedFiles, $0.1 + $1.otherShardFiles) }
+                }
+            ),
             directories: tables.directories,
             options: tables.options.map(ObjectOptionsRecord.init)
         )

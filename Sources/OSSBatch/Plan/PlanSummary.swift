@@ -41,23 +41,26 @@ package struct PlanSummary {
             lines.append("Keys (placeholders resolved for \(keys.time), time zone \(keys.timeZone))")
             lines += keys.fields.map { "  \($0.path): \($0.written) → \($0.resolved)" }
         }
-        if let shard = plan.shard?.shard {
-            lines.append(
-                "Totals (shard \(shard.index) of \(shard.count), numbered from 0; entries below are the whole plan's)"
-            )
+        if let info = plan.shard {
+            let split =
+                info.split == .directories
+                ? "split by directories; entries below are this shard's"
+                : "split balanced; entries below are the whole plan's"
+            lines.append("Totals (shard \(info.shard.index) of \(info.shard.count), numbered from 0, \(split))")
         } else {
             lines.append("Totals")
         }
         lines += totals.map { "  \(($0.0 + ":").padding(16))\($0.1)" }
         if !plan.entries.isEmpty {
             lines.append("Entries")
-            lines += plan.entries.map { "  " + Self.describe($0) }
+            lines += plan.entries.map { "  " + Self.describe($0, walk: plan.shard != nil) }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `source 'site/' (line 12): 5 files; excludes removed 2 files and 1 directory; 1 link not followed`.
-    static func describe(_ entry: EntrySummary) -> String {
+    /// `source 'site/' (line 12): 5 files; excludes removed 2 files and 1 directory; 1 link not followed`;
+    /// with `walk` (a shard's plan), also the files other shards own and how many files the walk stat'ed.
+    static func describe(_ entry: EntrySummary, walk: Bool = false) -> String {
         var parts = [counted(entry.files, "file")]
         var removed: [String] = []
         if entry.excludedFiles > 0 { removed.append(counted(entry.excludedFiles, "file")) }
@@ -73,6 +76,10 @@ package struct PlanSummary {
                 counted(entry.unlistableDirectories, "unlistable directory", "unlistable directories") + " skipped"
             )
         }
+        if entry.otherShardFiles > 0 {
+            parts.append(counted(entry.otherShardFiles, "file") + " in other shards' directories")
+        }
+        if walk { parts.append(counted(entry.examinedFiles, "file") + " stat'ed") }
         let place = entry.mark.line.map { " (line \($0))" } ?? ""
         return "\(entry.selector)\(place): " + parts.joined(separator: "; ")
     }

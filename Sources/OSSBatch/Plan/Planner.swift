@@ -12,6 +12,9 @@ package struct Planner: Sendable {
     package var state: StateDirectory
     /// What placeholders in keys stand for; read once, so every key of the plan has the same moment.
     package var placeholders: PlaceholderValues
+    /// The shard to plan (`--shard`), or `nil` for the whole batch. Under `upload.shard_split: directories`
+    /// the walk looks only at the shard's files; under `balanced` the whole plan is made, then cut.
+    package var shard: Shard?
 
     /// Key collisions reported one by one; the rest are counted.
     static let duplicateLimit = 1000
@@ -19,10 +22,12 @@ package struct Planner: Sendable {
     package init(
         overrides: TargetOverrides = .none,
         state: StateDirectory = .resolve(),
-        placeholders: PlaceholderValues? = nil
+        placeholders: PlaceholderValues? = nil,
+        shard: Shard? = nil
     ) {
         self.overrides = overrides
         self.state = state
+        self.shard = shard
         self.placeholders =
             placeholders
             ?? PlaceholderValues(
@@ -32,20 +37,35 @@ package struct Planner: Sendable {
             )
     }
 
-    /// Loads the manifest at `path`, with `settings` (`--set`) applied, and plans it.
+    /// Loads the manifest at `path`, with `settings` (`--set`) applied, and plans it (`shard`'s part only,
+    /// when given).
     package static func plan(
         manifestAt path: String,
         overrides: TargetOverrides = .none,
         settings: [ManifestSetting] = [],
         placeholders: PlaceholderValues? = nil,
-        state: StateDirectory = .resolve()
+        state: StateDirectory = .resolve(),
+        shard: Shard? = nil
     ) throws(ManifestError) -> Plan {
-        try Planner(overrides: overrides, state: state, placeholders: placeholders)
+        try Planner(overrides: overrides, state: state, placeholders: placeholders, shard: shard)
             .plan(ManifestLoader.load(path: path, settings: settings))
     }
 
-    /// Expands a loaded manifest against the files as they are now.
+    /// Expands a loaded manifest against the files as they are now: the whole batch, or the part of
+    /// `shard` as `upload.shard_split` says.
     package func plan(_ manifest: Manifest) throws(ManifestError) -> Plan {
+        guard let shard else { return try plan(manifest, walking: nil) }
+        switch manifest.shardSplit {
+        case .balanced:
+            return try plan(manifest, walking: nil).sharded(shard)
+        case .directories:
+            return try plan(manifest, walking: shard)
+        }
+    }
+
+    /// The plan of every file, or the part of the shard `walking` split by directories: only the files of
+    /// its directories are looked at, and its plan records the shard.
+    private func plan(_ manifest: Manifest, walking shard: Shard?) throws(ManifestError) -> Plan {
         var diagnostics: [Diagnostic] = []
         var warnings: [Diagnostic] = []
         let target = TargetResolver(section: manifest.target, overrides: overrides)
@@ -56,7 +76,13 @@ package struct Planner: Sendable {
         // Expanders for every entry, so positions and marks stay those of the manifest; an entry whose key
         // could not be resolved is not walked (its error is reported already).
         let expanders = manifest.files.enumerated().map {
-            EntryExpander(entry: keys.entries[$0] ?? $1, index: $0, manifest: manifest, factory: factory)
+            EntryExpander(
+                entry: keys.entries[$0] ?? $1,
+                index: $0,
+                manifest: manifest,
+                factory: factory,
+                shard: shard
+            )
         }
         // (An entry left out makes `diagnostics` non-empty, so the plan is never made with a short `entries`.)
         let entries = expanders.enumerated().compactMap { index, expander in
@@ -88,6 +114,19 @@ package struct Planner: Sendable {
         let credentials = manifest.target.credentials.flatMap {
             CredentialsSource($0, manifestDirectory: manifest.directory)
         }
+        var shardInfo: ShardInfo?
+        if let shard {
+            settings.checkpointDir = shard.checkpointDirectory(in: settings.checkpointDir)
+            shardInfo = ShardInfo(
+                shard: shard,
+                split: .directories,
+                partitionID: DirectorySplit.partitionID(
+                    count: shard.count,
+                    entries: expanders.map(\.entry),
+                    defaults: manifest.defaults
+                )
+            )
+        }
         return Plan(
             manifestPath: manifest.path,
             target: target,
@@ -99,7 +138,8 @@ package struct Planner: Sendable {
             keyResolution: keys.resolution,
             skipped: skipped,
             entries: entries,
-            warnings: (keys.warnings + warnings).sorted()
+            warnings: (keys.warnings + warnings).sorted(),
+            shard: shardInfo
         )
     }
 

@@ -11,6 +11,13 @@ struct WalkCounts: Sendable {
     var specialFiles = 0
     /// Indices of the `exclude` patterns that removed something.
     var usedExcludes: Set<Int> = []
+    /// Files (and followed links to files) whose status the walk read: every file it planned or skipped,
+    /// and under `shard_split: directories` the few of other shards' directories whose kind the listing
+    /// did not give.
+    var examinedFiles = 0
+    /// Files the entry selects in directories other shards own (`shard_split: directories`), by name only:
+    /// not stat'ed, opened or planned here.
+    var otherShardFiles = 0
 
     mutating func add(_ other: WalkCounts) {
         excludedFiles += other.excludedFiles
@@ -18,6 +25,8 @@ struct WalkCounts: Sendable {
         links += other.links
         specialFiles += other.specialFiles
         usedExcludes.formUnion(other.usedExcludes)
+        examinedFiles += other.examinedFiles
+        otherShardFiles += other.otherShardFiles
     }
 }
 

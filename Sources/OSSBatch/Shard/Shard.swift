@@ -1,6 +1,7 @@
 /// One of `count` shards of a batch, `index` in `0..<count` (0-based, as Kubernetes and AWS Batch number
-/// their tasks). Every shard computes the same partition of the plan on its own (`ShardPartition`), so N
-/// processes on N machines upload a batch together without talking to each other.
+/// their tasks). Every shard computes the same partition of the plan on its own (`ShardPartition`, or
+/// `DirectorySplit` under `upload.shard_split: directories`), so N processes on N machines upload a batch
+/// together without talking to each other.
 package struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// The most shards a batch may be split into.
     package static let maximumCount = 100_000

@@ -2,7 +2,7 @@ import Foundation
 
 /// `ossbatch report merge`: the reports of the N shards of one batch as one report, as if one process had
 /// run the whole plan. Refuses — naming each — a report that is not a shard's, shards of another batch
-/// (manifest, whole plan or N), a shard given twice or missing, and a key in two shards.
+/// (manifest, whole plan, N or `shard_split`), a shard given twice or missing, and a key in two shards.
 package enum ShardMerge {
     /// Keys in two shards listed one by one; the rest are counted.
     static let listedKeys = 20
@@ -28,6 +28,10 @@ package enum ShardMerge {
             if info.shard.count != count {
                 problems.append(
                     "\(path) is shard \(info.shard) of \(info.shard.count) shards, \(first.path) of \(count)"
+                )
+            } else if info.split != first.info.split {
+                problems.append(
+                    "\(path) is a shard of a '\(info.split.rawValue)' split (upload.shard_split), \(first.path) of a '\(first.info.split.rawValue)' one: the shards of one batch split it one way"
                 )
             } else if info.partitionID != first.info.partitionID {
                 problems.append(

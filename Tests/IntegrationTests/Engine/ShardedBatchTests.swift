@@ -184,6 +184,96 @@ import Testing
         #expect(try ReportStore.load(out).jobs.count == (try h.sources()).count)
     }
 
+    /// `upload.shard_split: directories`: 4 shards as 4 processes, each planning only its directories' files;
+    /// the merge holds every object once, exact; a shard split `balanced` does not merge with them.
+    @Test func fourShardsSplitByDirectoriesUploadEveryObjectOnceAndMergeRefusesAMixOfSplits() async throws {
+        let h = try await EngineHarness.start("shards-dirs")
+        defer { Task { await h.stop() } }
+        for n in 0..<48 { try h.writeFile("d\(n % 12)/e\(n % 2)/f\(n).bin", size: 1 + n * 977, seed: UInt64(n)) }
+        try h.writeFile("top.txt", size: 10, seed: 99)
+        try h.writeFile("big/b.bin", size: 2_000_000, seed: 100)
+        let manifest = try h.writeManifest(
+            upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB", "shard_split: directories"]
+        )
+        let report = h.dir.url.appendingPathComponent("reports/nightly.json").path
+        let processes = try (0..<4).map { k in
+            try h.start(["run", manifest, "--shard", "\(k)/4", "--report", report, "--progress-interval", "3600"])
+        }
+        for (k, process) in processes.enumerated() {
+            let result = await process.wait()
+            #expect(result.exitCode == 0, "shard \(k): \(result.stderr)")
+        }
+        let paths = (0..<4).map { reportPath(h, $0) }
+        let shards = try paths.map { try ReportStore.load($0) }
+        #expect(shards.allSatisfy { $0.shard?.split == .directories })
+        #expect(Set(shards.compactMap(\.shard?.partitionID)).count == 1)
+        // Each shard's keys are those whose directory part hashes to it.
+        for (k, shard) in shards.enumerated() {
+            #expect(shard.jobs.allSatisfy { DirectorySplit.owner(ofKey: $0.spec.key, count: 4) == k })
+        }
+        #expect(shards.filter { !$0.jobs.isEmpty }.count >= 3, "26 directories spread over the shards")
+
+        let merged = h.dir.url.appendingPathComponent("reports/merged.json").path
+        let merge = try await h.ossbatch(["report", "merge", "-o", merged] + paths)
+        #expect(merge.exitCode == 0, "\(merge.stderr)")
+        let whole = try ReportStore.load(merged)
+        let sources = try h.sources()
+        #expect(whole.status == .succeeded && whole.shard == nil)
+        #expect(whole.planID == shards[0].shard?.partitionID)
+        #expect(whole.jobs.map(\.spec.key) == sources.map(\.key), "every key once, in key order")
+        #expect(whole.totals.succeeded == sources.count)
+        let listed = try await h.makeClient().listObjectsV2(bucket: h.bucket, prefix: "")
+        #expect(listed.map(\.key).sorted() == sources.map(\.key))
+        try h.expectAllStoredExactly()
+
+        // The plan of a shard says how it was split and what its walk stat'ed: its own files only.
+        let plan = try await h.ossbatch(["plan", manifest, "--shard", "1/4", "--json"])
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        let own = shards[1].jobs.count
+        #expect(plan.stdout.contains("\"split\":\"directories\",\"partition_id\":\"\(whole.planID)\"}"))
+        #expect(plan.stdout.contains("\"examined_files\":\(own),\"other_shard_files\":\(sources.count - own)}"))
+        let text = try await h.ossbatch(["plan", manifest, "--shard", "1/4"])
+        #expect(text.stdout.contains("split by directories; entries below are this shard's"), "\(text.stdout)")
+        #expect(text.stdout.contains("; \(own) files stat'ed"), "\(text.stdout)")
+
+        // A shard missing, and one shard's jobs claimed by another: named as for a balanced split.
+        let out = h.dir.url.appendingPathComponent("reports/refused.json").path
+        let missing = try await h.ossbatch(["report", "merge", "-o", out] + paths.dropLast())
+        #expect(missing.exitCode == 2 && missing.stderr.contains("missing: shard 3/4 of 4"), "\(missing.stderr)")
+        let owner = try #require(shards.firstIndex { !$0.jobs.isEmpty })
+        let other = (owner + 1) % 4
+        let text0 = try String(contentsOfFile: paths[owner], encoding: .utf8)
+        let copied = h.dir.url.appendingPathComponent("reports/copied.json").path
+        try text0.replacingOccurrences(of: "\"shard\":{\"index\":\(owner),", with: "\"shard\":{\"index\":\(other),")
+            .write(toFile: copied, atomically: true, encoding: .utf8)
+        var claimed = paths
+        claimed[other] = copied
+        let twice = try await h.ossbatch(["report", "merge", "-o", out] + claimed)
+        #expect(twice.exitCode == 2)
+        #expect(
+            twice.stderr.contains("the key '\(shards[owner].jobs[0].spec.key)' is in shard"),
+            "\(twice.stderr)"
+        )
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        // Shard 2 again, split balanced: the merge names the mix and writes nothing.
+        let balanced = try await h.ossbatch(
+            ["run", manifest, "--shard", "2/4", "--set", "upload.shard_split=balanced", "--progress-interval", "3600"]
+                + ["--report", h.dir.url.appendingPathComponent("reports/balanced.json").path]
+        )
+        #expect(balanced.exitCode == 0, "\(balanced.stderr)")
+        let balancedPath = h.dir.url.appendingPathComponent("reports/balanced.shard-2-of-4.json").path
+        let mixed = try await h.ossbatch(["report", "merge", "-o", out, paths[0], paths[1], balancedPath, paths[3]])
+        #expect(mixed.exitCode == 2)
+        #expect(
+            mixed.stderr.contains(
+                "\(balancedPath) is a shard of a 'balanced' split (upload.shard_split), \(paths[0]) of a 'directories' one"
+            ),
+            "\(mixed.stderr)"
+        )
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     /// Each shard is a batch of its own on the machine: two shards of one batch run side by side, the same
     /// shard twice does not (exit 4); default reports go to `STATE/BATCH.shard-K-of-N/reports/`, `status`
     /// shows each shard, and `uploads --abort` leaves an interrupted shard's upload (checkpointed in

@@ -84,6 +84,51 @@ struct UnreadableSourcesTests {
         try h.expectAllStoredExactly()
     }
 
+    /// Under `shard_split: directories` an unreadable file or unlistable directory is the business of the
+    /// shard that owns it alone: recorded in its plan (`skip`), or failing its plan (`fail`); the other
+    /// shards go on.
+    @Test func underADirectorySplitOnlyTheOwningShardRecordsOrFailsOnAnUnreadableItem() async throws {
+        let h = try await EngineHarness.start("unreadable-shards")
+        defer { Task { await h.stop() } }
+        let (locked, closed) = try makeTree(h)
+        // Under `up/`, the root, `closed/` and `sub/` hash to shards 0, 3 and 2: the unlistable directory is
+        // recorded by its own shard, not by its parent's.
+        let keys = ["up/a.txt", "up/closed/", "up/locked.txt", "up/sub/b.txt"]
+        let owners = keys.map { DirectorySplit.owner(ofKey: $0, count: 4) }
+        #expect(owners == [0, 3, 0, 2])
+        for policy in ["skip", "fail"] {
+            let manifest = try h.writeManifest(
+                "\(policy).yaml",
+                upload: ["shard_split: directories", "on_unreadable: \(policy)"],
+                prefix: "up/"
+            )
+            try Unprivileged.handOver(URL(fileURLWithPath: manifest))
+            var found: [String] = []
+            for k in 0..<4 {
+                let plan = try await h.unprivileged(["plan", manifest, "--shard", "\(k)/4", "--json"])
+                let ownsLocked = owners[2] == k
+                let ownsClosed = owners[1] == k
+                #expect(plan.stderr.contains("cannot read \(locked.path)") == ownsLocked, "shard \(k): \(plan.stderr)")
+                #expect(plan.stderr.contains("cannot list directory \(closed.path)") == ownsClosed, "\(plan.stderr)")
+                if policy == "fail" {
+                    #expect(plan.exitCode == (ownsLocked || ownsClosed ? 2 : 0), "shard \(k): \(plan.stderr)")
+                    continue
+                }
+                #expect(plan.exitCode == 0, "\(plan.stderr)")
+                let document = try #require(
+                    try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
+                )
+                let lines = try #require(document["jobs"] as? [[String: Any]])
+                found += lines.compactMap { $0["key"] as? String }
+                for line in lines {
+                    let key = try #require(line["key"] as? String)
+                    #expect(owners[keys.firstIndex(of: key)!] == k, "\(key) in shard \(k)")
+                }
+            }
+            if policy == "skip" { #expect(found.sorted() == keys, "every line in one shard") }
+        }
+    }
+
     @Test func onUnreadableFailKeepsThePlanStrictAndSendsNothing() async throws {
         let h = try await EngineHarness.start("unreadable-fail")
         defer { Task { await h.stop() } }
