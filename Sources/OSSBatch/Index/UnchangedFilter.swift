@@ -42,17 +42,66 @@ package enum UnchangedFilter {
     /// an unchanged tree goes through every job, and copying each (its strings retained and released) or
     /// building its key and path as strings was most of the filter's time. A plan of many jobs is merged in
     /// two halves at once, each with its half of the index (`UploadIndex.scanVersionsInHalves`); the halves
-    /// keep only where their finds are, and the skipped list is made once, at the end (made by each half and
-    /// joined, it was held one and a half times). The ctime is the planner's (a job without one, from
-    /// elsewhere, is stat'ed again, in parallel).
+    /// keep only where their finds are. The jobs are then moved, not copied, to the skipped list or back into
+    /// their chunks. The ctime is the planner's (a job without one, from elsewhere, is stat'ed again, in
+    /// parallel).
     package static func apply(to plan: inout Plan, index: UploadIndex) throws(SQLiteError) -> Result {
-        let chunks = plan.jobs.chunks
-        let count = plan.jobs.count
+        // Ascending positions, in lists that follow one another.
+        let found = try self.found(in: plan.jobs, index: index)
+        var result = Result()
+        let total = found.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return result }
+        // The plan lets go of its chunks, so that each is this function's alone and its jobs can be moved out
+        // (`popLast`) instead of copied: last chunk first, each from its end, the finds taken from the last.
+        var chunks = plan.jobs.chunks
+        plan.jobs = []
+        var list = found.count - 1
+        var next = found[list].count - 1
+        var unchanged: [SkippedSource] = []
+        unchanged.reserveCapacity(total)
+        for c in chunks.indices.reversed() {
+            var chunk = chunks[c]
+            chunks[c] = []
+            var kept: [UploadJob] = []
+            kept.reserveCapacity(chunk.count)
+            var offset = chunk.count - 1
+            while let job = chunk.popLast() {
+                while next < 0 && list > 0 {
+                    list -= 1
+                    next = found[list].count - 1
+                }
+                if next >= 0, found[list][next].position == Position(chunk: c, offset: offset) {
+                    result.files += 1
+                    result.bytes += job.size
+                    unchanged.append(
+                        SkippedSource(unchanged: job, etag: found[list][next].etag, crc64: found[list][next].crc64)
+                    )
+                    next -= 1
+                } else {
+                    kept.append(job)
+                }
+                offset -= 1
+            }
+            // Reversing swaps jobs in place: moves, no copies.
+            kept.reverse()
+            chunks[c] = kept
+        }
+        unchanged.reverse()
+        plan.jobs = JobList(chunks: chunks)
+        plan.skipped = merge(plan.skipped, unchanged)
+        return result
+    }
+
+    /// The positions of the jobs of `jobs` the index vouches for, ascending, with what their skipped lines
+    /// record, in lists that follow one another (one per half of the index read).
+    private static func found(in jobs: JobList, index: UploadIndex) throws(SQLiteError) -> [[Found]] {
+        let chunks = jobs.chunks
+        let count = jobs.count
         let start = Position(chunk: 0, offset: 0)
         let end = Position(chunk: chunks.count, offset: 0)
         var merges: [Merge]
         if count >= minimumToHalve {
-            let (chunk, offset) = plan.jobs.place(of: count / 2)
+            let (chunk, offset) = jobs.place(of: count / 2)
             let middle = Position(chunk: chunk, offset: offset)
             let halves = try index.scanVersionsInHalves(
                 split: chunks[chunk][offset].objectKey.path,
@@ -66,48 +115,17 @@ package enum UnchangedFilter {
             merges = [whole]
         }
         let unstated = merges.flatMap(\.unstated)
-        if !unstated.isEmpty {
-            let confirmed: [Bool] = DispatchQueue.concurrentMap(iterations: unstated.count) { i in
-                let job = chunks[unstated[i].found.position.chunk][unstated[i].found.position.offset]
-                guard let status = try? FileStatus.stat(job.source) else { return false }
-                return status.ctimeNanoseconds == unstated[i].ctimeNanoseconds && SourceIdentity(status) == job.identity
-            }
-            // Rare (a plan from elsewhere): merged into plan order through a sort of the lot.
-            var all = merges.flatMap(\.found)
-            for (item, confirmed) in zip(unstated, confirmed) where confirmed { all.append(item.found) }
-            all.sort { $0.position < $1.position }
-            merges = [Merge(chunks, from: start, to: end, found: all)]
+        guard !unstated.isEmpty else { return merges.map(\.found) }
+        let confirmed: [Bool] = DispatchQueue.concurrentMap(iterations: unstated.count) { i in
+            let job = chunks[unstated[i].found.position.chunk][unstated[i].found.position.offset]
+            guard let status = try? FileStatus.stat(job.source) else { return false }
+            return status.ctimeNanoseconds == unstated[i].ctimeNanoseconds && SourceIdentity(status) == job.identity
         }
-        var result = Result()
-        // Per chunk, the offsets of its unchanged jobs, ascending; the skipped list in plan order.
-        var dropped = [[Int]](repeating: [], count: chunks.count)
-        var unchanged: [SkippedSource] = []
-        unchanged.reserveCapacity(merges.reduce(0) { $0 + $1.found.count })
-        for merge in merges {
-            for found in merge.found {
-                let job = chunks[found.position.chunk][found.position.offset]
-                dropped[found.position.chunk].append(found.position.offset)
-                unchanged.append(SkippedSource(unchanged: job, etag: found.etag, crc64: found.crc64))
-                result.files += 1
-                result.bytes += job.size
-            }
-        }
-        guard !unchanged.isEmpty else { return result }
-        plan.jobs = JobList(
-            chunks: zip(chunks, dropped).map { chunk, dropped in
-                guard !dropped.isEmpty else { return chunk }
-                guard dropped.count < chunk.count else { return [] }
-                var kept: [UploadJob] = []
-                kept.reserveCapacity(chunk.count - dropped.count)
-                var next = 0
-                for i in chunk.indices {
-                    if next < dropped.count, dropped[next] == i { next += 1 } else { kept.append(chunk[i]) }
-                }
-                return kept
-            }
-        )
-        plan.skipped = merge(plan.skipped, unchanged)
-        return result
+        // Rare (a plan from elsewhere): merged into plan order through a sort of the lot.
+        var all = merges.flatMap(\.found)
+        for (item, confirmed) in zip(unstated, confirmed) where confirmed { all.append(item.found) }
+        all.sort { $0.position < $1.position }
+        return [all]
     }
 
     /// The merge of a stretch of the plan's jobs (from `position` to `end`) with the index entries of their
@@ -123,11 +141,10 @@ package enum UnchangedFilter {
         var hashedOptions: (options: ObjectOptions, hash: Int64)?
         var hashes: [ObjectOptions: Int64] = [:]
 
-        init(_ chunks: [[UploadJob]], from start: Position, to end: Position, found: [Found] = []) {
+        init(_ chunks: [[UploadJob]], from start: Position, to end: Position) {
             self.chunks = chunks
             position = start
             self.end = end
-            self.found = found
         }
 
         mutating func read(_ version: UploadIndex.Version, etag: () -> String) {
@@ -135,17 +152,19 @@ package enum UnchangedFilter {
             defer { position = Position(chunk: chunk, offset: offset) }
             func atEnd() -> Bool { chunk > end.chunk || (chunk == end.chunk && offset >= end.offset) }
             while !atEnd() {
-                let key = chunks[chunk][offset].objectKey
-                guard ByteOrder.precedes(joining: key.directory, key.name, version.key, "") else { break }
+                // Through a span, which lends the job where it is (a subscript copied it, retaining its strings).
+                let current = chunks[chunk]
+                guard current.span[offset].objectKey.precedes(version.key) else { break }
                 offset += 1
                 if offset == chunks[chunk].count { (chunk, offset) = (chunk + 1, 0) }
             }
-            guard !atEnd(), chunks[chunk][offset].objectKey.equals(version.key),
-                chunks[chunk][offset].identity == version.identity,
-                chunks[chunk][offset].location.name == version.name,
-                chunks[chunk][offset].location.directory == version.directory
+            guard !atEnd() else { return }
+            let current = chunks[chunk]
+            let jobs = current.span
+            guard jobs[offset].objectKey.equals(version.key), jobs[offset].identity == version.identity,
+                jobs[offset].location.name == version.name, jobs[offset].location.directory == version.directory
             else { return }
-            let options = chunks[chunk][offset].options
+            let options = jobs[offset].options
             let hash: Int64
             if let hashedOptions, hashedOptions.options == options {
                 hash = hashedOptions.hash
@@ -160,7 +179,7 @@ package enum UnchangedFilter {
                 etag: CompactETag(etag()),
                 crc64: version.crc64
             )
-            guard let ctime = chunks[chunk][offset].plannedCtimeNanoseconds else {
+            guard let ctime = jobs[offset].plannedCtimeNanoseconds else {
                 unstated.append(Unstated(found: here, ctimeNanoseconds: version.ctimeNanoseconds))
                 return
             }

@@ -10,9 +10,13 @@ extension Plan {
     package var planID: String {
         var hasher = PlanIDHasher()
         // Job by job in place in their chunks (a nightly plan of 200,000 files is hashed once per run).
-        for jobs in jobs.chunks {
+        // Read through spans, which lend each element where it is: an array's subscript copied each one (its
+        // references retained and released).
+        for chunk in jobs.chunks {
+            let jobs = chunk.span
             for i in jobs.indices { hasher.add(jobs[i]) }
         }
+        let skipped = skipped.span
         for i in skipped.indices { hasher.add(skipped[i]) }
         return hasher.finish()
     }

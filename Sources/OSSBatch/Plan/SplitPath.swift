@@ -47,6 +47,9 @@ package struct SplitPath: Sendable, Hashable {
     /// Whether the whole path is `path`, without building it.
     func equals(_ path: String) -> Bool { ByteOrder.equals(joining: directory, name, path) }
 
+    /// Whether the whole path sorts before `path` by bytes, without building it.
+    func precedes(_ path: String) -> Bool { ByteOrder.precedes(joining: directory, name, path, "") }
+
     /// Whether the whole path starts with `byte`.
     func starts(with byte: UInt8) -> Bool { (directory.isEmpty ? name : directory).utf8.first == byte }
 

@@ -72,7 +72,10 @@ enum ReportFile {
             header: ReportHeader(report, tables: tables),
             count: jobs.count,
             line: { i, bytes in
-                guard !JobLineWriter.appendReportLine(jobs[i], reference: references[i], to: &bytes) else { return }
+                // Through a span, which lends the job where it is (a subscript copied it).
+                guard !JobLineWriter.appendReportLine(jobs.span[i], reference: references[i], to: &bytes) else {
+                    return
+                }
                 bytes += try encoder.encode(
                     JobRecord(job: jobs[i].spec, reference: references[i], outcome: jobs[i].outcome)
                 )
