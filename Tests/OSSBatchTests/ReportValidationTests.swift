@@ -123,9 +123,20 @@ struct ReportValidationTests {
         #expect(truncate(big, off_t(StateFileLimits.reportBytes) + 1) == 0)
         #expect(
             try #require(throws: ReportLoadError.self) { try ReportStore.load(big) }.reason.contains(
-                "more than the 1073741824"
+                "more than the \(StateFileLimits.reportBytes)"
             )
         )
+        // The report of a run of 10,000,000 files (2.1 GB) is within it: read, and refused for what it holds
+        // (the zeros after its job line are a line too long), not for its size. A run must never write what
+        // resume refuses.
+        var bytes: [UInt8] = []
+        try ReportFile.encode(Report(plan: ReportStoreTests.plan(jobs: 1, dir: "/d"), planID: "id")) { bytes += $0 }
+        let header = bytes.split(separator: UInt8(ascii: "\n"))[0]
+        #expect(FileManager.default.createFile(atPath: big, contents: Data(header + Array("\nx\n".utf8))))
+        #expect(truncate(big, 2_200_000_000) == 0)
+        let reason = try #require(throws: ReportLoadError.self) { try ReportStore.load(big) }.reason
+        #expect(!reason.contains("more than the") && reason.contains("line 3 is longer"), "\(reason.prefix(300))")
+        #expect(StateFileLimits.reportBytes >= 10_000_000 * 600 && StateFileLimits.journalBytes >= 10_000_000 * 300)
     }
 
     @Test func journalLinesThatContradictTheReportAreIgnoredWithAWarning() throws {

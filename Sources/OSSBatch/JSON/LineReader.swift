@@ -25,10 +25,14 @@ final class LineReader {
     func next() throws(FileSystemError) -> ArraySlice<UInt8>? {
         // Inside a line over the limit, whose bytes are being dropped until its end.
         var skipping = false
+        // No newline in `buffer[position..<scanned]`: each byte is searched once (searching from `position`
+        // after each refill made a 256 MB line a quadratic 30-second read).
+        var scanned = position
         while true {
-            if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: buffer, from: max(scanned, position)) {
                 let line = buffer[position..<newline]
                 position = newline + 1
+                scanned = position
                 lineNumber += 1
                 if skipping || line.count > maximumLineLength {
                     try passOver(line: lineNumber)
@@ -37,6 +41,7 @@ final class LineReader {
                 }
                 return line
             }
+            scanned = buffer.count
             if !skipping && buffer.count - position > maximumLineLength {
                 try passOver(line: lineNumber + 1)
                 skipping = true
@@ -45,6 +50,7 @@ final class LineReader {
                 bufferOffset += Int64(buffer.count)
                 buffer.removeAll(keepingCapacity: true)
                 position = 0
+                scanned = 0
             }
             if finished {
                 guard position < buffer.count || skipping else { return nil }
@@ -54,6 +60,7 @@ final class LineReader {
                 position = buffer.count
                 return line
             }
+            scanned -= position  // the refill drops the bytes before `position`
             try refill()
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 
 /// One job in the report: what was planned and what happened.
 package struct ReportJob: Sendable, Hashable {
@@ -115,17 +116,29 @@ package struct Report: Sendable {
         var jobs: [ReportJob] = []
         // Pages of the reserve are touched only as jobs go in.
         jobs.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        var freed = 0
         for i in chunks.indices {
             for job in chunks[i] {
                 hasher.add(job)
                 jobs.append(ReportJob(pending: job))
             }
+            freed += chunks[i].count
             chunks[i] = []
+            // The freed chunks' pages go back to the system as the report grows, or the plan stays resident
+            // beside it (measured: 366 bytes a job at 10,000,000 files without this).
+            if freed >= Self.jobsFreedBetweenReleases {
+                FreedMemory.release()
+                freed = 0
+            }
         }
         self.init(plan: plan, planID: hasher.finish(), now: now)
         self.jobs = jobs
         recomputeTotals()
     }
+
+    /// How many of the plan's jobs a new report takes between handing freed memory back (each hand-back
+    /// walks the allocator's free lists: a few milliseconds).
+    static let jobsFreedBetweenReleases = 262_144
 
     /// A report as a file holds it.
     init(
