@@ -28,8 +28,8 @@ extension JobLineWriter {
         }
         number(Member.options, reference.options, to: &bytes)
         text(Member.status, job.recorded.status.rawValue, to: &bytes)
-        if let reason = job.recorded.reason { text(Member.reason, reason.rawValue, to: &bytes) }
-        if let uploadID = details?.uploadID { text(Member.uploadID, uploadID, to: &bytes) }
+        text(Member.reason, job.recorded.reason?.rawValue, to: &bytes)
+        text(Member.uploadID, details?.uploadID, to: &bytes)
         switch job.recorded.storedETag {
         case .md5(let high, let low)?:
             // `"\"` 32 upper-case hex digits `\""`: the text `CompactETag` reads back, as a JSON string.
@@ -49,13 +49,13 @@ extension JobLineWriter {
         // Counters that are zero are left out, as `JobRecord` leaves them.
         if job.recorded.storedAttempts != 0 { number(Member.attempts, job.recorded.storedAttempts, to: &bytes) }
         if job.recorded.bytesSent != 0 { number(Member.bytesSent, job.recorded.bytesSent, to: &bytes) }
-        if let reused = details?.partsReused { number(Member.partsReused, reused, to: &bytes) }
+        number(Member.partsReused, details?.partsReused, to: &bytes)
         if job.recorded.durationMilliseconds != 0 {
             number(Member.durationMs, job.recorded.durationMilliseconds, to: &bytes)
         }
-        if let checkpoint = details?.checkpoint { text(Member.checkpoint, checkpoint, to: &bytes) }
-        if let ctime = details?.ctimeNanoseconds { quotedNumber(Member.ctimeNs, ctime, to: &bytes) }
-        if let copiedFrom = details?.copiedFrom { text(Member.copiedFrom, copiedFrom, to: &bytes) }
+        text(Member.checkpoint, details?.checkpoint, to: &bytes)
+        quotedNumber(Member.ctimeNs, details?.ctimeNanoseconds, to: &bytes)
+        text(Member.copiedFrom, details?.copiedFrom, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
         return true
     }
@@ -64,45 +64,9 @@ extension JobLineWriter {
     private static let backslash = UInt8(ascii: "\\")
     private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
 
-    /// `,"name":` of each member written here, made once (`{"key":` for the first).
-    private enum Member {
-        static let key = Array(#"{"key":"#.utf8)
-        static let dir = member(.dir)
-        static let name = member(.name)
-        static let size = member(.size)
-        static let mtimeNs = member(.mtimeNs)
-        static let inode = member(.inode)
-        static let partSize = member(.partSize)
-        static let partCount = member(.partCount)
-        static let options = member(.options)
-        static let status = member(.status)
-        static let reason = member(.reason)
-        static let uploadID = member(.uploadID)
-        static let etag = member(.etag)
-        static let crc64 = member(.crc64)
-        static let attempts = member(.attempts)
-        static let bytesSent = member(.bytesSent)
-        static let partsReused = member(.partsReused)
-        static let durationMs = member(.durationMs)
-        static let checkpoint = member(.checkpoint)
-        static let ctimeNs = member(.ctimeNs)
-        static let copiedFrom = member(.copiedFrom)
-
-        private static func member(_ key: JobRecord.CodingKeys) -> [UInt8] { Array(",\"\(key.rawValue)\":".utf8) }
-    }
-
-    private static func text(_ member: [UInt8], _ value: String, to bytes: inout [UInt8]) {
-        bytes += member
-        StreamingJSONEncoder.appendString(value, to: &bytes)
-    }
-
-    private static func number(_ member: [UInt8], _ value: some BinaryInteger, to bytes: inout [UInt8]) {
-        bytes += member
-        DecimalDigits.append(value, to: &bytes)
-    }
-
     /// A number a line holds as a string (it can pass 2^53): its digits never need escaping.
-    private static func quotedNumber(_ member: [UInt8], _ value: some BinaryInteger, to bytes: inout [UInt8]) {
+    private static func quotedNumber(_ member: [UInt8], _ value: (some BinaryInteger)?, to bytes: inout [UInt8]) {
+        guard let value else { return }
         bytes += member
         bytes.append(quote)
         DecimalDigits.append(value, to: &bytes)
