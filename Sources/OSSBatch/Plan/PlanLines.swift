@@ -58,6 +58,29 @@ package struct PlanLines: RandomAccessCollection, Sendable {
         return Line(job: jobs[position - low], skippedSource: nil)
     }
 
+    /// Each line in order without making a `Line` (which holds a skipped file's job twice): `job` gets a job
+    /// to upload, `skipped` a skipped file, each handed over to keep (a borrowed one was copied again to be
+    /// stored). A new report takes a night of 200,000 unchanged files this way.
+    package func forEach(job: (consuming UploadJob) -> Void, skipped: (consuming SkippedSource) -> Void) {
+        var position = 0
+        var next = 0
+        func skippedHere() {
+            while next < self.skipped.count && skippedPositions[next] == position {
+                skipped(self.skipped[next])
+                next += 1
+                position += 1
+            }
+        }
+        for chunk in jobs.chunks {
+            for i in chunk.indices {
+                skippedHere()
+                job(chunk[i])
+                position += 1
+            }
+        }
+        skippedHere()
+    }
+
     /// Goes through the jobs in their chunks, merging the skipped files in (no search per line).
     package struct Iterator: IteratorProtocol {
         private var jobs: JobList.Iterator
