@@ -31,7 +31,7 @@ struct RunSummary {
         if failed.count > Self.listedFailures {
             lines.append("  … and \(failed.count - Self.listedFailures) more (see the report)")
         }
-        let left = report.jobs { status, reason in status == .skipped && reason?.leavesFileBehind == true }
+        let left = report.jobs(where: Report.leftBehind)
         for job in left.prefix(Self.listedFailures) {
             let what = job.outcome.reason == .unlistable ? "directory" : "file"
             lines.append("  skipped \(job.spec.key): \(what) \(job.spec.source) \(job.outcome.reason?.rawValue ?? "")")

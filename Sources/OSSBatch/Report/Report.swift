@@ -176,9 +176,12 @@ package struct Report: Sendable {
     /// Jobs skipped for a reason that leaves their file out of the bucket (unreadable, unlistable, vanished):
     /// a batch with any exits 1 although nothing is left for `resume`.
     package var filesLeftBehind: Int {
-        jobs.indices.reduce(0) {
-            $0 + (jobs[$1].status == .skipped && jobs[$1].reason?.leavesFileBehind == true ? 1 : 0)
-        }
+        jobs.indices.reduce(0) { $0 + (Self.leftBehind(jobs[$1].status, jobs[$1].reason) ? 1 : 0) }
+    }
+
+    /// Whether a job of this status and skip reason left its file out of the bucket (`filesLeftBehind`).
+    package static func leftBehind(_ status: JobStatus, _ reason: SkipReason?) -> Bool {
+        status == .skipped && reason?.leavesFileBehind == true
     }
 
     /// Counts the jobs again. Byte sums saturate at `Int64.max` rather than trap (a loaded report is checked
