@@ -149,7 +149,7 @@ package enum UnchangedFilter {
                 let current = chunks[chunk]
                 guard current.span[offset].objectKey.precedes(version.key) else { break }
                 offset += 1
-                if offset == chunks[chunk].count { (chunk, offset) = (chunk + 1, 0) }
+                if offset == current.count { (chunk, offset) = (chunk + 1, 0) }
             }
             guard !atEnd() else { return }
             let current = chunks[chunk]

@@ -29,7 +29,7 @@ final class LineReader {
         // after each refill made a 256 MB line a quadratic 30-second read).
         var scanned = position
         while true {
-            if let newline = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: buffer, from: max(scanned, position)) {
+            if let newline = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: buffer, from: scanned) {
                 let line = buffer[position..<newline]
                 position = newline + 1
                 scanned = position
