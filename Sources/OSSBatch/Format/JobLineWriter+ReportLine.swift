@@ -8,7 +8,11 @@ extension JobLineWriter {
     /// Why: a night of 200,000 unchanged files writes 200,000 lines, and making a `JobRecord` of each (the key
     /// joined, the job copied, four numbers and the ETag as strings) cost as much as writing them (perf,
     /// 2026-12-03). `JobLineWriterTests` compares the bytes with the record's for every kind of outcome.
-    static func appendReportLine(_ job: ReportJob, reference: JobTables.Reference, to bytes: inout [UInt8]) -> Bool {
+    static func appendReportLine(
+        _ job: borrowing ReportJob,
+        reference: JobTables.Reference,
+        to bytes: inout [UInt8]
+    ) -> Bool {
         let details = job.recorded.details?.fields
         guard details?.callback == nil, details?.error == nil, details?.warnings == nil else { return false }
         // Members in `JobRecord.CodingKeys` order; a report line has no `device` (its directory has it).
@@ -62,10 +66,10 @@ extension JobLineWriter {
 
     private static let quote = UInt8(ascii: "\"")
     private static let backslash = UInt8(ascii: "\\")
-    private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
 
     /// A number a line holds as a string (it can pass 2^53): its digits never need escaping.
-    private static func quotedNumber(_ member: [UInt8], _ value: (some BinaryInteger)?, to bytes: inout [UInt8]) {
+    private static func quotedNumber(_ member: String.UTF8View, _ value: (some BinaryInteger)?, to bytes: inout [UInt8])
+    {
         guard let value else { return }
         bytes += member
         bytes.append(quote)
@@ -76,7 +80,9 @@ extension JobLineWriter {
     /// The 16 upper-case hex digits of `value`, the first the highest.
     private static func hex(_ value: UInt64, to bytes: inout [UInt8]) {
         for shift in stride(from: 60, through: 0, by: -4) {
-            bytes.append(upperHexDigits[Int(value >> UInt64(shift) & 0xF)])
+            // Computed, not looked up: a table is a shared array, retained at each use on every core.
+            let digit = UInt8(truncatingIfNeeded: value >> UInt64(shift) & 0xF)
+            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") - 10 + digit)
         }
     }
 }

@@ -16,9 +16,11 @@ package struct SkippedSource: Sendable, Hashable {
         self.crc64 = crc64
     }
 
-    /// A file the upload index vouches for (`unchanged`), with the object's ETag and CRC-64 as it has them.
-    init(unchanged job: UploadJob, etag: CompactETag, crc64: UInt64) {
-        self.job = job
+    /// Makes this a file the upload index vouches for (`unchanged`), with the object's ETag and CRC-64 as it
+    /// has them, its job moved in (`job` is left with what this held): built as a new value and stored, the
+    /// job was copied and the new value destroyed.
+    mutating func become(unchanged job: inout UploadJob, etag: CompactETag, crc64: UInt64) {
+        swap(&self.job, &job)
         reason = .unchanged
         storedETag = etag
         self.crc64 = crc64
@@ -32,6 +34,9 @@ package struct SkippedSource: Sendable, Hashable {
 
     /// The job's line in a new report, and in `plan --json`.
     package var outcome: JobOutcome {
-        JobOutcome(key: job.objectKey, status: .skipped, reason: reason, etag: storedETag, crc64: crc64)
+        JobOutcome(key: job.objectKey, reason: reason, etag: storedETag, crc64: crc64)
     }
+
+    /// The outcome but its key (which is the job's).
+    var recorded: JobOutcome.Recorded { .skipped(reason: reason, etag: storedETag, crc64: crc64) }
 }

@@ -23,6 +23,17 @@ package struct JobOutcome: Sendable, Hashable {
         fileprivate(set) var bytesSent: Int64 = 0
         fileprivate(set) var durationMilliseconds: Int64 = 0
         fileprivate(set) var details: Details?
+
+        /// A skipped job's, from what the plan holds compactly: made without the key, which a new report's
+        /// line takes from its job (`ReportJob(skipped:)`).
+        static func skipped(reason: SkipReason, etag: CompactETag?, crc64: UInt64?) -> Recorded {
+            Recorded(
+                storedETag: etag,
+                status: .skipped,
+                reason: reason,
+                storedCRC64: crc64.map(CompactDecimal.number)
+            )
+        }
     }
 
     /// An outcome of `key` made of what a report kept of it.
@@ -123,11 +134,8 @@ package struct JobOutcome: Sendable, Hashable {
     }
 
     /// A skipped job's outcome in a new report, from what the plan holds compactly.
-    init(key: SplitPath, status: JobStatus, reason: SkipReason, etag: CompactETag?, crc64: UInt64?) {
-        self.init(key: key, status: status)
-        self.reason = reason
-        storedETag = etag
-        storedCRC64 = crc64.map(CompactDecimal.number)
+    init(key: SplitPath, reason: SkipReason, etag: CompactETag?, crc64: UInt64?) {
+        self.init(objectKey: key, recorded: .skipped(reason: reason, etag: etag, crc64: crc64))
     }
 
     /// HTTP requests sent for this job, retries included.

@@ -19,6 +19,20 @@ package struct ReportJob: Sendable, Hashable {
         recorded = .pending
     }
 
+    /// A file the plan skipped, without making its outcome (and so copying its key).
+    init(skipped item: borrowing SkippedSource) {
+        spec = item.job
+        recorded = item.recorded
+    }
+
+    /// A file the plan skipped, its job moved in (`item` keeps a placeholder): taken from a consumed value,
+    /// the job was copied and the rest destroyed.
+    init(taking item: inout SkippedSource) {
+        recorded = item.recorded
+        spec = .placeholder
+        swap(&spec, &item.job)
+    }
+
     /// The job's outcome, with the job's key.
     package var outcome: JobOutcome {
         get { JobOutcome(objectKey: spec.objectKey, recorded: recorded) }
@@ -76,8 +90,39 @@ package struct Report: Sendable {
         lines.reserveCapacity(plan.jobs.count + plan.skipped.count)
         plan.lines.forEach(
             job: { lines.append(ReportJob(pending: $0)) },
-            skipped: { lines.append(ReportJob(spec: $0.job, outcome: $0.outcome)) }
+            skipped: { lines.append(ReportJob(skipped: $0)) }
         )
+        return lines
+    }
+
+    /// The lines of a plan's jobs (`chunks`) and skipped files (`skipped`, at `positions` among the lines:
+    /// `PlanLines.positions`) in order, each moved out: taken off the ends (`popLast` moves when the caller
+    /// alone holds the arrays) and put in its place in a list filled beforehand (`UploadJob.placeholder`).
+    private static func taking(
+        _ chunks: inout [[UploadJob]],
+        _ skipped: inout [SkippedSource],
+        at positions: [Int]
+    ) -> [ReportJob] {
+        let total = chunks.reduce(skipped.count) { $0 + $1.count }
+        var lines = [ReportJob](repeating: ReportJob(pending: .placeholder), count: total)
+        var k = positions.count - 1
+        var c = chunks.count - 1
+        for line in stride(from: total - 1, through: 0, by: -1) {
+            // Swapped in: an assignment copied the new value and destroyed the original.
+            if k >= 0 && positions[k] == line, var item = skipped.popLast() {
+                var moved = ReportJob(taking: &item)
+                swap(&lines[line], &moved)
+                k -= 1
+                continue
+            }
+            while c >= 0 && chunks[c].isEmpty {
+                chunks[c] = []  // its buffer, emptied, goes now
+                c -= 1
+            }
+            guard c >= 0, let job = chunks[c].popLast() else { break }
+            var moved = ReportJob(pending: consume job)
+            swap(&lines[line], &moved)
+        }
         return lines
     }
 
@@ -88,13 +133,21 @@ package struct Report: Sendable {
     /// while the lines are laid out.
     package init(consuming plan: consuming Plan, now: Date = Date()) {
         guard plan.skipped.isEmpty else {
-            let plan = plan
-            let (report, planID) = DispatchQueue.concurrentPair(
-                { Report(plan: plan, planID: "", now: now) },
-                { plan.planID }
-            )
-            self = report
-            self.planID = planID
+            // Hashed first, then every line moved out of the plan into the report (`taking`). Laid out by copy
+            // on one core while the other hashed, each job's strings and options were retained by the one and
+            // read by the other, and released when the plan went: objects the walk made on other cores,
+            // scattered in memory (a night of 200,000 unchanged files, perf, 2026-12-03: the copy and the
+            // release took longer than the hash alone).
+            let planID = plan.planID
+            let positions = PlanLines.positions(of: plan.skipped, among: plan.jobs)
+            var chunks = plan.jobs.chunks
+            var skipped = plan.skipped
+            plan.jobs = []
+            plan.skipped = []
+            let lines = Self.taking(&chunks, &skipped, at: positions)
+            self.init(plan: plan, planID: planID, now: now)
+            jobs = lines
+            recomputeTotals()
             return
         }
         var chunks = plan.jobs.chunks
