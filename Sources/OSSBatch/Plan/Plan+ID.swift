@@ -55,17 +55,8 @@ struct PlanIDHasher {
         hashedSkipped = true
         let groups = (skipped.count + Self.skippedGroup - 1) / Self.skippedGroup
         let digests = DispatchQueue.concurrentMap(iterations: groups) { group in
-            var bytes: [UInt8] = []
-            var lastOptions: (options: ObjectOptions, form: [UInt8])?
-            let items = skipped.span
             let start = group * Self.skippedGroup
-            for i in start..<min(start + Self.skippedGroup, items.count) {
-                bytes += Self.skippedPrefix
-                bytes += items[i].reason.rawValue.utf8
-                bytes.append(0)
-                Self.append(items[i].job, to: &bytes, lastOptions: &lastOptions)
-            }
-            return SHA256.hash(bytes)
+            return Self.digest(of: skipped, start..<min(start + Self.skippedGroup, skipped.count))
         }
         if !chunk.isEmpty {
             chunkDigests += SHA256.hash(chunk)
@@ -76,24 +67,35 @@ struct PlanIDHasher {
 
     private static let skippedPrefix = Array("skipped:".utf8)
 
-    /// The canonical form of `job`, a shared options value's written once (`lastOptions` keeps the last).
+    /// The digest of the forms of `skipped[range]`, each after `skipped:` and its reason. A function of its own,
+    /// taking the list lent: read in the closure that captured it, each job was copied.
+    private static func digest(of skipped: borrowing [SkippedSource], _ range: Range<Int>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var lastOptions: (options: ObjectOptions, form: [UInt8])?
+        let items = skipped.span  // an array's subscript copies the element, a span's lends it
+        for i in range {
+            bytes += skippedPrefix
+            bytes += items[i].reason.rawValue.utf8
+            bytes.append(0)
+            append(items[i].job, to: &bytes, lastOptions: &lastOptions)
+        }
+        return SHA256.hash(bytes)
+    }
+
+    /// The canonical form of `job`, a shared options value's made once (`lastOptions` keeps the last). The
+    /// options are compared where they are and their form handed over as bytes: a closure writing them made
+    /// the caller copy the job for the call (its strings and options retained and released).
     private static func append(
         _ job: borrowing UploadJob,
         to bytes: inout [UInt8],
         lastOptions: inout (options: ObjectOptions, form: [UInt8])?
     ) {
-        var last = lastOptions
-        job.appendCanonicalForm(to: &bytes) { options, bytes in
-            if let last, last.options == options {
-                bytes += last.form
-            } else {
-                var form: [UInt8] = []
-                options.appendCanonicalForm(to: &form)
-                bytes += form
-                last = (options, form)
-            }
+        if lastOptions == nil || lastOptions?.options != job.options {
+            var form: [UInt8] = []
+            job.options.appendCanonicalForm(to: &form)
+            lastOptions = (job.options, form)
         }
-        lastOptions = last
+        job.appendCanonicalForm(to: &bytes, optionsForm: lastOptions?.form ?? [])
     }
 
     consuming func finish() -> String {
@@ -108,14 +110,13 @@ extension UploadJob {
     /// Fields each followed by NUL (which cannot occur in paths, keys or header values); maps sorted by
     /// key; a job ends with a newline.
     func appendCanonicalForm(to bytes: inout [UInt8]) {
-        appendCanonicalForm(to: &bytes) { options, bytes in options.appendCanonicalForm(to: &bytes) }
+        var form: [UInt8] = []
+        options.appendCanonicalForm(to: &form)
+        appendCanonicalForm(to: &bytes, optionsForm: form)
     }
 
-    /// The canonical form, `appendOptions` writing the options' part (the same bytes, perhaps kept from before).
-    func appendCanonicalForm(
-        to bytes: inout [UInt8],
-        appendOptions: (ObjectOptions, inout [UInt8]) -> Void
-    ) {
+    /// The canonical form, with `optionsForm` as the options' part (their form, perhaps kept from before).
+    func appendCanonicalForm(to bytes: inout [UInt8], optionsForm: [UInt8]) {
         func field(_ text: String) {
             bytes.append(contentsOf: text.utf8)
             bytes.append(0)
@@ -143,7 +144,7 @@ extension UploadJob {
             field(plan.partSize)
             field(plan.partCount)
         }
-        appendOptions(options, &bytes)
+        bytes += optionsForm
         bytes.append(0x0A)
     }
 }
