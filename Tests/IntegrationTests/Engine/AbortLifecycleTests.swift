@@ -11,6 +11,7 @@ struct AbortLifecycleTests {
     /// Runs the slow batch into `report` and interrupts it once parts are stored: checkpoints are left.
     static func interruptedRun(_ h: EngineHarness, manifest: String, report: String) async throws {
         let logStart = h.server.log.all.count
+        let gate = h.holdParts()
         let process = try h.start(["run", manifest, "--report", report, "--progress-interval", "3600"])
         #expect(
             await h.waitUntil {
@@ -18,6 +19,7 @@ struct AbortLifecycleTests {
             }
         )
         await h.interrupt(process)
+        h.server.faults.open(gate: gate)  // the parts in flight finish, as an interrupted run lets them
         let result = await process.wait()
         #expect(result.exitCode == 130, "\(result.stderr)")
     }
@@ -66,6 +68,7 @@ struct AbortLifecycleTests {
         try await Self.interruptedRun(h, manifest: manifest, report: old)
 
         let logStart = h.server.log.all.count
+        let gate = h.holdParts()
         let live = try h.start(["run", manifest, "--report", new, "--progress-interval", "3600"])
         #expect(
             await h.waitUntil {
@@ -75,6 +78,7 @@ struct AbortLifecycleTests {
         let abort = try await h.ossbatch(["abort", old])
         // The keys the live run holds are left alone (exit 4, busy); the rest of the old batch is given up.
         #expect(abort.exitCode == 4 || abort.exitCode == 0, "\(abort.stderr)")
+        h.server.faults.open(gate: gate)
         let result = await live.wait()
         #expect(result.exitCode == 0, "\(result.stderr)")
         let newReport = try ReportStore.load(new)

@@ -181,6 +181,16 @@ final class EngineHarness: @unchecked Sendable {
         }
     }
 
+    /// Holds every part upload after the next `passing` once stored, unanswered, until the test opens the
+    /// returned gate (`server.faults.open(gate:)`): a run cannot end before the test has done what it does
+    /// while the run is in flight, however slowly a loaded machine schedules the test (a delay alone lost
+    /// that race at a load of 10 and more). A gate opened stays open; open it before the run must end.
+    func holdParts(after passing: Int = 1) -> String {
+        let gate = "parts-\(UUID().uuidString)"
+        server.faults.add(FaultRule(operation: .uploadPart, skip: passing, count: nil, action: .hold(gate: gate)))
+        return gate
+    }
+
     /// Waits until `condition` holds (polling every 20 ms); returns whether it did within `timeout`.
     @discardableResult
     func waitUntil(_ timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async rethrows -> Bool {

@@ -12,9 +12,11 @@ struct ReportLifecycleTests {
         let h = try await EngineHarness.start("refuse-interrupted")
         defer { Task { await h.stop() } }
         let manifest = try StateLockTests.slowBatch(h)
+        let gate = h.holdParts()
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
         await h.interrupt(process)
+        h.server.faults.open(gate: gate)
         #expect(await process.wait().exitCode == 130)
         let before = try Data(contentsOf: URL(fileURLWithPath: h.reportPath))
         #expect(try h.report().status == .interrupted)

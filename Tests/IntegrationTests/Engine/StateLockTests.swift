@@ -8,10 +8,10 @@ import Testing
 /// Issue 13 item 1, with the real binary: the report, batch and key locks.
 @Suite(.serialized)
 struct StateLockTests {
-    /// Three multipart files of 8 parts each, every part answered 2.5 s late (4 at a time): a run lasts about
-    /// 15 s, so a test that polls from a starved thread pool on a loaded machine still meets it running, and
-    /// an interrupted run (whose parts in flight finish) leaves parts for the next.
-    static func slowBatch(_ h: EngineHarness, files: Int = 3, size: Int = 1_000_000, delay: Int = 2500) throws -> String
+    /// Three multipart files of 8 parts each, every part answered `delay` ms late (4 at a time): an
+    /// interrupted run (whose parts in flight finish) leaves parts for the next. A test that must meet the
+    /// run in flight holds its parts (`EngineHarness.holdParts`) and lets them go when it is done.
+    static func slowBatch(_ h: EngineHarness, files: Int = 3, size: Int = 1_000_000, delay: Int = 1000) throws -> String
     {
         for i in 0..<files { try h.writeFile("big-\(i).bin", size: size + i * 1000, seed: UInt64(i + 1)) }
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: delay)))
@@ -35,6 +35,7 @@ struct StateLockTests {
         let h = try await EngineHarness.start("overlap")
         defer { Task { await h.stop() } }
         let manifest = try Self.slowBatch(h)
+        let gate = h.holdParts()
         let first = try h.start(["run", manifest, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
         let started = ContinuousClock.now
@@ -50,6 +51,7 @@ struct StateLockTests {
             "\(second.stderr)"
         )
         #expect(second.stderr.contains("pid \(first.pid) on \(ProcessTable.hostName) (ossbatch run of \(manifest)"))
+        h.server.faults.open(gate: gate)
         let result = await first.wait()
         #expect(result.exitCode == 0, "\(result.stderr)")
         try h.expectAllStoredExactly()
@@ -70,6 +72,7 @@ struct StateLockTests {
         let h = try await EngineHarness.start("report-busy")
         defer { Task { await h.stop() } }
         let manifest = try Self.slowBatch(h, files: 2)
+        let gate = h.holdParts()
         let first = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
         for command in [
@@ -80,6 +83,7 @@ struct StateLockTests {
             #expect(busy.stderr.contains("error: busy: the report \(h.reportPath) is in use by pid \(first.pid)"))
             #expect(busy.stderr.contains("kill -INT \(first.pid)"))
         }
+        h.server.faults.open(gate: gate)
         #expect(await first.wait().exitCode == 0)
         // Only the run that held the report recorded itself in it.
         let report = try h.report()
@@ -116,6 +120,7 @@ struct StateLockTests {
         let h = try await EngineHarness.start("killed")
         defer { Task { await h.stop() } }
         let manifest = try Self.slowBatch(h)
+        let gate = h.holdParts()
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
         // While it runs: the report names the process, and its lock says it is alive.
@@ -131,6 +136,7 @@ struct StateLockTests {
 
         process.signal(SIGKILL)
         _ = await process.wait()
+        h.server.faults.open(gate: gate)  // the killed run's held parts answer no one
         let killed = try h.report()
         #expect(killed.status == .running, "the report of a killed run still says running")
         guard case .crashed(let run?) = BatchLiveness.of(killed, at: h.reportPath) else {
