@@ -7,6 +7,23 @@ import Testing
 /// `JobLineWriter` writes a job line byte for byte as `StreamingJSONEncoder` does (what every reader of
 /// reports, plans and journals was made to read), and leaves lines with nested values to the encoder.
 @Suite struct JobLineWriterTests {
+    /// The member names are written as literals (shared arrays were retained ten times a line): each is
+    /// `,"<coding key>":`, the first `{"key":`, for every member of a record but the nested ones.
+    @Test func memberNamesAreTheRecordsCodingKeys() {
+        typealias M = JobLineWriter.Member
+        let members: [JobRecord.CodingKeys: String.UTF8View] = [
+            .dir: M.dir, .name: M.name, .size: M.size, .mtimeNs: M.mtimeNs, .inode: M.inode, .device: M.device,
+            .partSize: M.partSize, .partCount: M.partCount, .options: M.options, .status: M.status,
+            .reason: M.reason, .uploadID: M.uploadID, .etag: M.etag, .crc64: M.crc64, .attempts: M.attempts,
+            .bytesSent: M.bytesSent, .partsReused: M.partsReused, .durationMs: M.durationMs,
+            .checkpoint: M.checkpoint, .ctimeNs: M.ctimeNs, .copiedFrom: M.copiedFrom,
+        ]
+        #expect(Array(M.key) == Array(#"{"key":"#.utf8))
+        for key in JobRecord.CodingKeys.allCases where ![.key, .callback, .error, .warnings].contains(key) {
+            #expect(members[key].map(Array.init) == Array(",\"\(key.rawValue)\":".utf8), "\(key)")
+        }
+    }
+
     @Test func linesAreTheEncodersBytes() throws {
         var random = SeededRandom()
         let (lines, nested) = try JobLineScannerTests.writtenLines(&random)

@@ -89,6 +89,8 @@ package enum UnchangedFilter {
             }
             chunks[c] = kept
         }
+        // Every find was placed: no placeholder may reach the skipped list.
+        precondition(place == 0 && next == nil, "the unchanged finds out of plan order")
         plan.jobs = JobList(chunks: chunks)
         plan.skipped = merge(plan.skipped, unchanged)
         return result

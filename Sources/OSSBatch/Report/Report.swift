@@ -123,14 +123,16 @@ package struct Report: Sendable {
             var moved = ReportJob(pending: consume job)
             swap(&lines[line], &moved)
         }
+        // Every line was filled: no placeholder may reach a report.
+        precondition(k < 0 && skipped.isEmpty && chunks.allSatisfy(\.isEmpty), "a plan's lines out of order")
         return lines
     }
 
     /// A new report for `plan` with its plan ID, made from the plan, which it consumes. Without skipped files
     /// (a first upload), each chunk of jobs is hashed, laid out and freed in turn, so that the plan and the
     /// report are never both whole in memory (they were, at the start of a 1,000,000-file run: its peak).
-    /// With skipped files (a night of unchanged ones, all of them skipped), the ID is hashed on another core
-    /// while the lines are laid out.
+    /// With skipped files (a night of unchanged ones, all of them skipped), the ID is hashed first and then
+    /// every job moved into its line.
     package init(consuming plan: consuming Plan, now: Date = Date()) {
         guard plan.skipped.isEmpty else {
             // Hashed first, then every line moved out of the plan into the report (`taking`). Laid out by copy

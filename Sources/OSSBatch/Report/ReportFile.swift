@@ -71,7 +71,14 @@ enum ReportFile {
         let spans = try JobLines.write(
             header: ReportHeader(report, tables: tables),
             count: jobs.count,
-            line: { i, bytes in try appendLine(of: jobs, at: i, reference: references[i], encoder: encoder, to: &bytes)
+            line: { i, bytes in
+                // Through a span, which lends the job where it is (a subscript copied it).
+                guard !JobLineWriter.appendReportLine(jobs.span[i], reference: references[i], to: &bytes) else {
+                    return
+                }
+                bytes += try encoder.encode(
+                    JobRecord(job: jobs[i].spec, reference: references[i], outcome: jobs[i].outcome)
+                )
             },
             copied: { batch in
                 guard let source else { return nil }
@@ -82,20 +89,6 @@ enum ReportFile {
             to: output
         )
         return Layout(tables: tables, jobCount: jobs.count, spans: spans, fingerprints: fingerprints, copied: copied)
-    }
-
-    /// The line of `jobs[i]`. A function of its own, taking the list lent: read in the closure that captured
-    /// it, each job was copied (its strings and options retained and released, on every core at once).
-    private static func appendLine(
-        of jobs: borrowing [ReportJob],
-        at i: Int,
-        reference: JobTables.Reference,
-        encoder: StreamingJSONEncoder,
-        to bytes: inout [UInt8]
-    ) throws {
-        // Through a span: an array's subscript copies the element, a span's lends it.
-        guard !JobLineWriter.appendReportLine(jobs.span[i], reference: reference, to: &bytes) else { return }
-        bytes += try encoder.encode(JobRecord(job: jobs[i].spec, reference: reference, outcome: jobs[i].outcome))
     }
 
     /// Where a report's job lines went, before the file is open to read them back.
