@@ -9,7 +9,7 @@
 #   1. `ossbatch plan` of a FILES-file tree (no index): wall, peak RSS (GNU time -v);
 #   2. a first `run` with `upload.unchanged: skip` (fills the index), then a second run of the unchanged tree:
 #      wall, peak RSS, requests LocalOSS answered (by operation), index bytes per file on disk; then PAIRS
-#      (default 3) more pairs of `plan` and the unchanged run, alternating, and their medians' ratio;
+#      (default 3) more pairs of `plan` and the unchanged run, alternating, and their medians' ratios (wall, CPU);
 #   3. the same tree with 1% of the files rewritten: the requests (exactly those files must go up);
 #   4. a dated snapshot: COPY_FILES files of COPY_SIZE uploaded under day-1/ with `unchanged: copy`, then
 #      the same tree under day-2/: CopyObject count and request-body bytes LocalOSS received (must be 0).
@@ -262,6 +262,15 @@ print(f"  medians: plan {statistics.median(plan):.2f} s, {statistics.median(plan
       f"run {statistics.median(run):.2f} s, {statistics.median(run_rss):.0f} MiB; "
       f"wall {statistics.median(run) / statistics.median(plan):.1f}x plan (target 1.5x), "
       f"peak RSS plan + {statistics.median(run_rss) - statistics.median(plan_rss):.0f} MiB (target + 64 MiB)")
+# CPU (user + system, GNU time -v) beside the wall: a busy host stretches the wall of the two unevenly (the run
+# writes 50 MB and touches more memory), the CPU each needs much less.
+def cpu(name):
+    fields = dict(line.strip().split(": ", 1) for line in open(f"{work}/{name}.time") if ": " in line)
+    return float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
+plan_cpu = [cpu(f"pairplan{i}") for i in range(1, pairs + 1)]
+run_cpu = [cpu(f"pairrun{i}") for i in range(1, pairs + 1)]
+print(f"  CPU (user + sys) medians: plan {statistics.median(plan_cpu):.2f} s, run {statistics.median(run_cpu):.2f} s, "
+      f"{statistics.median(run_cpu) / statistics.median(plan_cpu):.1f}x")
 PY
 for peer in "${peers[@]}"; do echo "$peer: $(cat "$work/$peer.version")"; done
 echo "index: $index_bytes bytes on disk for $files entries = $(( index_bytes / files )) bytes per file"
