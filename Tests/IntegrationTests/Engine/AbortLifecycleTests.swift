@@ -11,7 +11,7 @@ struct AbortLifecycleTests {
     /// Runs the slow batch into `report` and interrupts it once parts are stored: checkpoints are left.
     static func interruptedRun(_ h: EngineHarness, manifest: String, report: String) async throws {
         let logStart = h.server.log.all.count
-        let gate = h.holdParts()
+        let gate = h.hold()
         let process = try h.start(["run", manifest, "--report", report, "--progress-interval", "3600"])
         #expect(
             await h.waitUntil {
@@ -68,7 +68,7 @@ struct AbortLifecycleTests {
         try await Self.interruptedRun(h, manifest: manifest, report: old)
 
         let logStart = h.server.log.all.count
-        let gate = h.holdParts()
+        let gate = h.hold()
         let live = try h.start(["run", manifest, "--report", new, "--progress-interval", "3600"])
         #expect(
             await h.waitUntil {

@@ -181,13 +181,22 @@ final class EngineHarness: @unchecked Sendable {
         }
     }
 
-    /// Holds every part upload after the next `passing` once stored, unanswered, until the test opens the
-    /// returned gate (`server.faults.open(gate:)`): a run cannot end before the test has done what it does
-    /// while the run is in flight, however slowly a loaded machine schedules the test (a delay alone lost
-    /// that race at a load of 10 and more). A gate opened stays open; open it before the run must end.
-    func holdParts(after passing: Int = 1) -> String {
-        let gate = "parts-\(UUID().uuidString)"
-        server.faults.add(FaultRule(operation: .uploadPart, skip: passing, count: nil, action: .hold(gate: gate)))
+    /// Holds every `operation` request (of a key containing `keyContains`, if given) after the next `passing`
+    /// once done, unanswered, until the test opens the returned gate (`server.faults.open(gate:)`): a run
+    /// cannot end before the test has done what it does while the run is in flight, however slowly a loaded
+    /// machine schedules the test (a delay alone lost that race at a load of 10 and more). A gate opened
+    /// stays open; open it before the run must end (or after it was killed: its held requests answer no one).
+    func hold(_ operation: OSSOperation = .uploadPart, after passing: Int = 1, keyContains: String? = nil) -> String {
+        let gate = "\(operation)-\(UUID().uuidString)"
+        server.faults.add(
+            FaultRule(
+                operation: operation,
+                keyContains: keyContains,
+                skip: passing,
+                count: nil,
+                action: .hold(gate: gate)
+            )
+        )
         return gate
     }
 

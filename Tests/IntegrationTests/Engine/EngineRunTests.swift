@@ -167,10 +167,12 @@ struct EngineRunTests {
         for i in 0..<3 { try h.writeFile("big-\(i).bin", size: 4_000_000, seed: UInt64(i)) }
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 150)))
         let manifest = try h.writeManifest(upload: ["concurrency: 2", "part_size: 256KiB", "multipart_threshold: 1MiB"])
+        let gate = h.hold()
         let process = try h.start(["run", manifest, "--report", h.reportPath])
         // Once parts are going up (a fixed sleep could signal a loaded machine's process while it plans).
         #expect(await h.waitUntil(.seconds(60)) { h.somePartStored })
         await h.interrupt(process)
+        h.server.faults.open(gate: gate)
         let interrupted = await process.wait(timeout: .seconds(60))
         #expect(interrupted.exitCode == 130, "\(interrupted.stderr)")
         let report = try h.report()

@@ -12,7 +12,7 @@ struct ReportLifecycleTests {
         let h = try await EngineHarness.start("refuse-interrupted")
         defer { Task { await h.stop() } }
         let manifest = try StateLockTests.slowBatch(h)
-        let gate = h.holdParts()
+        let gate = h.hold()
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
         await h.interrupt(process)
@@ -90,6 +90,7 @@ struct ReportLifecycleTests {
 
         // An interrupted run: unfinished, so never pruned.
         let logStart = h.server.log.all.count
+        let gate = h.hold(.putObject)
         let interrupted = try h.start(["run", manifest, "--progress-interval", "3600"])
         #expect(
             await h.waitUntil {
@@ -97,6 +98,7 @@ struct ReportLifecycleTests {
             }
         )
         await h.interrupt(interrupted)
+        h.server.faults.open(gate: gate)
         #expect(await interrupted.wait().exitCode == 130)
         h.server.faults.removeAll()
         let unfinished = try #require(try names().last)

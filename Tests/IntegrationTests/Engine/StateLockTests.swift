@@ -10,7 +10,7 @@ import Testing
 struct StateLockTests {
     /// Three multipart files of 8 parts each, every part answered `delay` ms late (4 at a time): an
     /// interrupted run (whose parts in flight finish) leaves parts for the next. A test that must meet the
-    /// run in flight holds its parts (`EngineHarness.holdParts`) and lets them go when it is done.
+    /// run in flight holds its parts (`EngineHarness.hold`) and lets them go when it is done.
     static func slowBatch(_ h: EngineHarness, files: Int = 3, size: Int = 1_000_000, delay: Int = 1000) throws -> String
     {
         for i in 0..<files { try h.writeFile("big-\(i).bin", size: size + i * 1000, seed: UInt64(i + 1)) }
@@ -35,7 +35,7 @@ struct StateLockTests {
         let h = try await EngineHarness.start("overlap")
         defer { Task { await h.stop() } }
         let manifest = try Self.slowBatch(h)
-        let gate = h.holdParts()
+        let gate = h.hold()
         let first = try h.start(["run", manifest, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
         let started = ContinuousClock.now
@@ -72,7 +72,7 @@ struct StateLockTests {
         let h = try await EngineHarness.start("report-busy")
         defer { Task { await h.stop() } }
         let manifest = try Self.slowBatch(h, files: 2)
-        let gate = h.holdParts()
+        let gate = h.hold()
         let first = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
         for command in [
@@ -101,11 +101,13 @@ struct StateLockTests {
         let settings = ["concurrency: 1", "part_size: 128KiB", "multipart_threshold: 1MiB"]
         let x = try h.writeManifest("x.yaml", upload: settings)
         let y = try h.writeManifest("y.yaml", upload: settings)  // another manifest, the same key and source
+        let gate = h.hold()
         let first = try h.start(["run", x, "--report", h.dir.path + "/x.json", "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
         let second = try await h.ossbatch(["run", y, "--report", h.dir.path + "/y.json"])
         #expect(second.exitCode == 4, "\(second.stderr)")
         #expect(second.stderr.contains("the key 'data/big.bin' of bucket \(h.bucket) is in use by pid \(first.pid)"))
+        h.server.faults.open(gate: gate)
         #expect(await first.wait().exitCode == 0)
         let log = h.server.log.all
         #expect(log.filter { $0.operation == .initiateMultipartUpload }.count == 1, "the second batch never started")
@@ -120,7 +122,7 @@ struct StateLockTests {
         let h = try await EngineHarness.start("killed")
         defer { Task { await h.stop() } }
         let manifest = try Self.slowBatch(h)
-        let gate = h.holdParts()
+        let gate = h.hold()
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
         // While it runs: the report names the process, and its lock says it is alive.

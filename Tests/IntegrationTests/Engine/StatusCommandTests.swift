@@ -51,8 +51,8 @@ struct StatusCommandTests {
         // Succeeded.
         #expect(try await h.ossbatch(["run", try Self.batch(h, "done")] + progress).exitCode == 0)
 
-        // Interrupted, and interrupted then aborted: parts answered slowly (12 parts of 1 s, 2 at a time, so that a
-        // loaded machine still signals before the end), SIGINT after the first.
+        // Interrupted, and interrupted then aborted: parts answered slowly and, after the first, held until the
+        // SIGINT is acknowledged (`hold`), so that a loaded machine still signals before the end.
         for name in ["stopped", "gaveup"] {
             h.server.faults.add(
                 FaultRule(
@@ -62,9 +62,11 @@ struct StatusCommandTests {
                     action: .delay(milliseconds: 1000)
                 )
             )
+            let gate = h.hold(keyContains: "\(name)/")
             let process = try h.start(["run", try Self.batch(h, name)] + progress)
             #expect(await h.waitUntil { Self.partStored(h, under: "\(name)/") })
             await h.interrupt(process)
+            h.server.faults.open(gate: gate)
             #expect(await process.wait().exitCode == 130)
         }
         let gaveUp = try #require(state.reports(ofBatch: "gaveup").first)
@@ -75,10 +77,12 @@ struct StatusCommandTests {
         h.server.faults.add(
             FaultRule(operation: .uploadPart, keyContains: "killed/", count: nil, action: .delay(milliseconds: 200))
         )
+        let killedGate = h.hold(keyContains: "killed/")
         let killed = try h.start(["run", try Self.batch(h, "killed")] + progress)
         #expect(await h.waitUntil { Self.partStored(h, under: "killed/") })
         killed.signal(SIGKILL)
         _ = await killed.wait()
+        h.server.faults.open(gate: killedGate)
 
         // Running: its parts hang (ten minutes) until the test kills it.
         h.server.faults.add(
@@ -160,9 +164,11 @@ struct StatusCommandTests {
         h.server.faults.add(
             FaultRule(operation: .uploadPart, keyContains: "nightly/", count: nil, action: .delay(milliseconds: 200))
         )
+        let gate = h.hold(keyContains: "nightly/")
         let first = try h.start(["run", manifest, "--progress-interval", "3600"])
         #expect(await h.waitUntil { Self.partStored(h, under: "nightly/") })
-        first.signal(SIGINT)
+        await h.interrupt(first)
+        h.server.faults.open(gate: gate)
         #expect(await first.wait().exitCode == 130)
         let older = try #require(state.reports(ofBatch: "nightly").first)
         h.server.faults.removeAll()

@@ -84,6 +84,7 @@ struct UploadsCommandTests {
         h.server.faults.add(
             FaultRule(operation: .uploadPart, keyContains: "resumable/", count: nil, action: .delay(milliseconds: 200))
         )
+        let gate = h.hold(keyContains: "resumable/")
         let interrupted = try h.start(["run", try Self.manifest(h, "resumable"), "--progress-interval", "3600"])
         #expect(
             await h.waitUntil {
@@ -92,7 +93,8 @@ struct UploadsCommandTests {
                 }
             }
         )
-        interrupted.signal(SIGINT)
+        await h.interrupt(interrupted)
+        h.server.faults.open(gate: gate)
         #expect(await interrupted.wait().exitCode == 130)
         let resumableID = try #require(try await Self.uploadIDs(h, under: "night/resumable/").first)
         h.server.setInitiated(Date().addingTimeInterval(-3 * 86400), ofUpload: resumableID)
