@@ -19,10 +19,10 @@ struct EngineResumeTests {
         return parts
     }
 
-    /// A checkpoint marked `completing` is written just before CompleteMultipartUpload is sent; with the
-    /// server delaying Completes, seeing one means a Complete is in flight.
-    static func completeInFlight(_ dir: String) -> Bool {
-        CheckpointStore(directory: dir).all().contains { $0.checkpoint.completing }
+    /// The uploads whose checkpoints say `completing`: written just before CompleteMultipartUpload is sent,
+    /// so with the server holding Completes, a new one means a Complete is in flight.
+    static func completing(_ dir: String) -> Set<String> {
+        Set(CheckpointStore(directory: dir).all().filter(\.checkpoint.completing).map(\.checkpoint.uploadID))
     }
 
     @Test func killNineAtRandomMomentsThenResumeNeverResendsARecordedPartAndEndsExact() async throws {
@@ -48,15 +48,27 @@ struct EngineResumeTests {
             let logStart = h.server.log.all.count
             let args = first ? ["run", manifest, "--report", h.reportPath] : ["resume", h.reportPath]
             first = false
+            // One kill lands while a Complete is in flight: this process's Completes are held (done at the
+            // server, unanswered) until it is killed, so its first one is surely in flight when the checkpoint
+            // says `completing` (polling for the 700 ms window instead let a starved test miss it and the
+            // process run to the end of the batch). Random moments for the other kills.
+            let completes = !killedDuringComplete && kills >= 3 ? h.hold(.completeMultipartUpload, after: 0) : nil
+            // Uploads an earlier kill left `completing`: this process's own Complete is another one.
+            let completingBefore = EngineResumeTests.completing(h.checkpointDir)
             let process = try h.start(args + ["--progress-interval", "3600"])
-            // Wait for a Complete in flight for one kill; random moments for the others.
-            if !killedDuringComplete && kills >= 3 {
-                let deadline = ContinuousClock.now + .seconds(30)
+            if let completes {
+                let deadline = ContinuousClock.now + .seconds(60)
+                func newComplete() -> Bool {
+                    !EngineResumeTests.completing(h.checkpointDir).isSubset(of: completingBefore)
+                }
                 while ContinuousClock.now < deadline {
-                    if EngineResumeTests.completeInFlight(h.checkpointDir) || !process.process.isRunning { break }
+                    if newComplete() || !process.process.isRunning { break }
                     try await Task.sleep(for: .milliseconds(10))
                 }
-                killedDuringComplete = EngineResumeTests.completeInFlight(h.checkpointDir)
+                killedDuringComplete = newComplete()
+                process.signal(SIGKILL)
+                _ = await process.wait()
+                h.server.faults.open(gate: completes)
             } else {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 100...600, using: &generator)))
             }
