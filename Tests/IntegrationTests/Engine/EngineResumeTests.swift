@@ -47,7 +47,6 @@ struct EngineResumeTests {
             let recorded = EngineResumeTests.recordedParts(in: h.checkpointDir)
             let logStart = h.server.log.all.count
             let args = first ? ["run", manifest, "--report", h.reportPath] : ["resume", h.reportPath]
-            first = false
             // One kill lands while a Complete is in flight: this process's Completes are held (done at the
             // server, unanswered) until it is killed, so its first one is surely in flight when the checkpoint
             // says `completing` (polling for the 700 ms window instead let a starved test miss it and the
@@ -56,6 +55,11 @@ struct EngineResumeTests {
             // Uploads an earlier kill left `completing`: this process's own Complete is another one.
             let completingBefore = EngineResumeTests.completing(h.checkpointDir)
             let process = try h.start(args + ["--progress-interval", "3600"])
+            if first {
+                // Not before the report exists: a kill while a loaded machine still plans leaves nothing to resume.
+                _ = await h.waitUntil(.seconds(60)) { FileManager.default.fileExists(atPath: h.reportPath) }
+                first = false
+            }
             if let completes {
                 let deadline = ContinuousClock.now + .seconds(60)
                 func newComplete() -> Bool {

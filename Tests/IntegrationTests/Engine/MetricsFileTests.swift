@@ -133,6 +133,7 @@ struct MetricsFileTests {
         let firstSuccess = try #require(value(try await parse(path), "ossbatch_last_success_timestamp_seconds"))
 
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 400)))
+        let gate = h.hold()  // the run stays in progress until the file has been read
         let process = try h.start([
             "run", manifest, "--report", h.reportPath, "--metrics-file", path, "--progress-interval", "0.2", "--quiet",
         ])
@@ -148,6 +149,7 @@ struct MetricsFileTests {
                 break
             }
         }
+        h.server.faults.open(gate: gate)
         let result = await process.wait(timeout: .seconds(60))
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(!during.isEmpty, "the file should show the run in progress")
