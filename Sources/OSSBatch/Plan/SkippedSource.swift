@@ -34,7 +34,7 @@ package struct SkippedSource: Sendable, Hashable {
 
     /// The job's line in a new report, and in `plan --json`.
     package var outcome: JobOutcome {
-        JobOutcome(key: job.objectKey, reason: reason, etag: storedETag, crc64: crc64)
+        JobOutcome(objectKey: job.objectKey, recorded: recorded)
     }
 
     /// The outcome but its key (which is the job's).

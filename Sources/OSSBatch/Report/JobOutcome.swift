@@ -24,8 +24,8 @@ package struct JobOutcome: Sendable, Hashable {
         fileprivate(set) var durationMilliseconds: Int64 = 0
         fileprivate(set) var details: Details?
 
-        /// A skipped job's, from what the plan holds compactly: made without the key, which a new report's
-        /// line takes from its job (`ReportJob(skipped:)`).
+        /// A skipped job's, from what the plan holds compactly (`SkippedSource.recorded`): made without the
+        /// key, which a new report's line takes from its job.
         static func skipped(reason: SkipReason, etag: CompactETag?, crc64: UInt64?) -> Recorded {
             Recorded(
                 storedETag: etag,
@@ -131,11 +131,6 @@ package struct JobOutcome: Sendable, Hashable {
     package init(key: SplitPath, status: JobStatus) {
         objectKey = key
         recorded = Recorded(storedETag: nil, status: status, reason: nil, storedCRC64: nil)
-    }
-
-    /// A skipped job's outcome in a new report, from what the plan holds compactly.
-    init(key: SplitPath, reason: SkipReason, etag: CompactETag?, crc64: UInt64?) {
-        self.init(objectKey: key, recorded: .skipped(reason: reason, etag: etag, crc64: crc64))
     }
 
     /// HTTP requests sent for this job, retries included.
