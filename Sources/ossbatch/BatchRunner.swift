@@ -79,6 +79,7 @@ enum BatchRunner {
         metrics?.start(report: engine.report, progress: engine.progress, interval: interval)
         let started = ContinuousClock.now
         let result = await engine.run(command: command)
+        KeptUntilExit.keep(result.report)
         progress.stop()
         // The batch has ended: a signal now has nothing to stop (the early returns cancel through the defer).
         watcher.cancel()

@@ -48,9 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
         } else {
             Console.print(PlanSummary(plan).text)
         }
-        // Done: end the process with the plan still alive. Freeing 200,000 jobs one by one, only for the
-        // memory to go back at exit anyway, was a twentieth of a large plan. (Output is unbuffered.)
-        withExtendedLifetime(plan) { Foundation.exit(ExitStatus.success.rawValue) }
+        KeptUntilExit.keep(plan)
     }
 }
 

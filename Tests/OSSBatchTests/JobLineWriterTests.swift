@@ -49,9 +49,9 @@ import Testing
         let jobs = JobLineScannerTests.randomJobs(&random)
         let (_, references) = JobTables.build(jobs)
         var written = 0
-        for (job, reference) in zip(jobs, references) {
+        for (i, (job, reference)) in zip(jobs, references).enumerated() {
             var direct: [UInt8] = [0x20]
-            let wrote = JobLineWriter.appendReportLine(job, reference: reference, to: &direct)
+            let wrote = JobLineWriter.appendReportLine(of: jobs, at: i, reference: reference, to: &direct)
             let record = JobRecord(job: job.spec, reference: reference, outcome: job.outcome)
             let nested = job.outcome.callback != nil || job.outcome.error != nil || job.outcome.warnings != nil
             #expect(wrote == !nested, "\(random): \(job.spec.key)")

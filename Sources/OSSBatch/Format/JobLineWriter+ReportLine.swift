@@ -1,5 +1,5 @@
 extension JobLineWriter {
-    /// Appends the report line of `job` (its directory and options at `reference` in the report's tables)
+    /// Appends the report line of `jobs[i]` (its directory and options at `reference` in the report's tables)
     /// byte for byte as `append(JobRecord(job:reference:outcome:))` writes it, straight from where the job
     /// keeps its values: the key from its directory and name, numbers and a PutObject's ETag from their
     /// stored form. `false`, and nothing appended, when the outcome has a nested value (a callback, an
@@ -8,33 +8,40 @@ extension JobLineWriter {
     /// Why: a night of 200,000 unchanged files writes 200,000 lines, and making a `JobRecord` of each (the key
     /// joined, the job copied, four numbers and the ETag as strings) cost as much as writing them (perf,
     /// 2026-12-03). `JobLineWriterTests` compares the bytes with the record's for every kind of outcome.
+    ///
+    /// The job is read field by field where the array keeps it: passed whole to a function (even one taking it
+    /// `borrowing`, through a span or a buffer), it was copied first, its strings and options retained and
+    /// released (a third of writing these lines, perf, 2026-12-03).
     static func appendReportLine(
-        _ job: borrowing ReportJob,
+        of jobs: [ReportJob],
+        at i: Int,
         reference: JobTables.Reference,
         to bytes: inout [UInt8]
     ) -> Bool {
-        let details = job.recorded.details?.fields
+        let details = jobs[i].recorded.details?.fields
         guard details?.callback == nil, details?.error == nil, details?.warnings == nil else { return false }
         // Members in `JobRecord.CodingKeys` order; a report line has no `device` (its directory has it).
         bytes += Member.key
         bytes.append(quote)
-        StreamingJSONEncoder.appendStringContents(job.spec.objectKey.directory, to: &bytes)
-        StreamingJSONEncoder.appendStringContents(job.spec.objectKey.name, to: &bytes)
+        StreamingJSONEncoder.appendStringContents(jobs[i].spec.objectKey.directory, to: &bytes)
+        StreamingJSONEncoder.appendStringContents(jobs[i].spec.objectKey.name, to: &bytes)
         bytes.append(quote)
         number(Member.dir, reference.directory, to: &bytes)
-        if job.spec.location.name != job.spec.objectKey.name { text(Member.name, job.spec.location.name, to: &bytes) }
-        number(Member.size, job.spec.identity.size, to: &bytes)
-        quotedNumber(Member.mtimeNs, job.spec.identity.mtimeNanoseconds, to: &bytes)
-        quotedNumber(Member.inode, job.spec.identity.inode, to: &bytes)
-        if case .multipart(let plan) = job.spec.method {
+        if jobs[i].spec.location.name != jobs[i].spec.objectKey.name {
+            text(Member.name, jobs[i].spec.location.name, to: &bytes)
+        }
+        number(Member.size, jobs[i].spec.identity.size, to: &bytes)
+        quotedNumber(Member.mtimeNs, jobs[i].spec.identity.mtimeNanoseconds, to: &bytes)
+        quotedNumber(Member.inode, jobs[i].spec.identity.inode, to: &bytes)
+        if case .multipart(let plan) = jobs[i].spec.method {
             number(Member.partSize, plan.partSize, to: &bytes)
             number(Member.partCount, plan.partCount, to: &bytes)
         }
         number(Member.options, reference.options, to: &bytes)
-        text(Member.status, job.recorded.status.rawValue, to: &bytes)
-        text(Member.reason, job.recorded.reason?.rawValue, to: &bytes)
+        text(Member.status, jobs[i].recorded.status.rawValue, to: &bytes)
+        text(Member.reason, jobs[i].recorded.reason?.rawValue, to: &bytes)
         text(Member.uploadID, details?.uploadID, to: &bytes)
-        switch job.recorded.storedETag {
+        switch jobs[i].recorded.storedETag {
         case .md5(let high, let low)?:
             // `"\"` 32 upper-case hex digits `\""`: the text `CompactETag` reads back, as a JSON string.
             bytes += Member.etag
@@ -45,17 +52,17 @@ extension JobLineWriter {
         case .text(let etag)?: text(Member.etag, etag, to: &bytes)
         case nil: break
         }
-        switch job.recorded.storedCRC64 {
+        switch jobs[i].recorded.storedCRC64 {
         case .number(let crc)?: quotedNumber(Member.crc64, crc, to: &bytes)
         case .text(let crc)?: text(Member.crc64, crc, to: &bytes)
         case nil: break
         }
         // Counters that are zero are left out, as `JobRecord` leaves them.
-        if job.recorded.storedAttempts != 0 { number(Member.attempts, job.recorded.storedAttempts, to: &bytes) }
-        if job.recorded.bytesSent != 0 { number(Member.bytesSent, job.recorded.bytesSent, to: &bytes) }
+        if jobs[i].recorded.storedAttempts != 0 { number(Member.attempts, jobs[i].recorded.storedAttempts, to: &bytes) }
+        if jobs[i].recorded.bytesSent != 0 { number(Member.bytesSent, jobs[i].recorded.bytesSent, to: &bytes) }
         number(Member.partsReused, details?.partsReused, to: &bytes)
-        if job.recorded.durationMilliseconds != 0 {
-            number(Member.durationMs, job.recorded.durationMilliseconds, to: &bytes)
+        if jobs[i].recorded.durationMilliseconds != 0 {
+            number(Member.durationMs, jobs[i].recorded.durationMilliseconds, to: &bytes)
         }
         text(Member.checkpoint, details?.checkpoint, to: &bytes)
         quotedNumber(Member.ctimeNs, details?.ctimeNanoseconds, to: &bytes)

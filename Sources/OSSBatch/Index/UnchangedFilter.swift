@@ -151,7 +151,7 @@ package enum UnchangedFilter {
             self.end = end
         }
 
-        mutating func read(_ version: UploadIndex.Version, etag: () -> String) {
+        mutating func read(_ version: UploadIndex.Version, etag: () -> CompactETag) {
             var (chunk, offset) = (position.chunk, position.offset)
             defer { position = Position(chunk: chunk, offset: offset) }
             func atEnd() -> Bool { chunk > end.chunk || (chunk == end.chunk && offset >= end.offset) }
@@ -182,7 +182,7 @@ package enum UnchangedFilter {
             guard hash == version.optionsHash else { return }
             let here = Found(
                 position: Position(chunk: chunk, offset: offset),
-                etag: CompactETag(etag()),
+                etag: etag(),
                 crc64: version.crc64
             )
             guard let ctime = jobs[offset].plannedCtimeNanoseconds else {

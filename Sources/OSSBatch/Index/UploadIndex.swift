@@ -160,17 +160,17 @@ package final class UploadIndex: Sendable {
 
     /// Every entry as a `Version`, in key order (UTF-8 byte order, as plans sort keys), with a function that
     /// reads its ETag (only rows that match a job need it).
-    package func scanVersions(_ body: (Version, _ etag: () -> String) -> Void) throws(SQLiteError) {
+    package func scanVersions(_ body: (Version, _ etag: () -> CompactETag) -> Void) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
             let (statement, directories) = try Self.prepareVersions(c.db, from: nil, before: nil)
-            while try statement.step() { body(Self.version(statement, directories)) { statement.text(10) ?? "" } }
+            while try statement.step() { body(Self.version(statement, directories)) { Self.etag(statement) } }
         }
         _ = Self.readWhole.withLock { $0.insert(path) }
     }
 
     /// What reads a scan's entries in order (`UnchangedFilter`'s merge), one value per half of a scan in halves.
     package protocol VersionReader: Sendable {
-        mutating func read(_ version: Version, etag: () -> String)
+        mutating func read(_ version: Version, etag: () -> CompactETag)
     }
 
     /// `scanVersions` in two halves at once, each on a connection of its own (SQLite reads a WAL database
@@ -188,7 +188,7 @@ package final class UploadIndex: Sendable {
                 let db = try SQLiteDatabase(path: path, create: false)
                 let (statement, directories) = try Self.prepareVersions(db, from: start, before: end)
                 while try statement.step() {
-                    reader.read(Self.version(statement, directories)) { statement.text(10) ?? "" }
+                    reader.read(Self.version(statement, directories)) { Self.etag(statement) }
                 }
                 return reader
             }
@@ -241,6 +241,12 @@ package final class UploadIndex: Sendable {
             optionsHash: statement.int64(9),
             crc64: UInt64(bitPattern: statement.int64(8))
         )
+    }
+
+    /// The ETag of the row `statement` is on (a scan's column 10), read from SQLite's bytes: an MD5's text is
+    /// never made a string (a night of 200,000 unchanged files reads every one).
+    private static func etag(_ statement: SQLiteStatement) -> CompactETag {
+        statement.withText(10) { CompactETag(bytes: $0) } ?? .text("")
     }
 
     /// The entry of `key`, if any.

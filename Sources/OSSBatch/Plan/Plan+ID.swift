@@ -71,16 +71,30 @@ struct PlanIDHasher {
 
     private static let skippedPrefix = Array("skipped:".utf8)
 
-    /// The digest of the forms of `skipped[range]`, each after `skipped:` and its reason.
-    private static func digest(of skipped: borrowing [SkippedSource], _ range: Range<Int>) -> [UInt8] {
+    /// The digest of the forms of `skipped[range]`, each after `skipped:` and its reason. Each job is read
+    /// field by field where the array keeps it: passed whole to a function (even `borrowing`, through a span),
+    /// it was copied first, its options retained and released, the same object on every core at once (perf,
+    /// 2026-12-03).
+    private static func digest(of skipped: [SkippedSource], _ range: Range<Int>) -> [UInt8] {
         var bytes: [UInt8] = []
         var lastOptions: (options: ObjectOptions, form: [UInt8])?
-        let items = skipped.span  // an array's subscript copies the element, a span's lends it
         for i in range {
             bytes += skippedPrefix
-            bytes += items[i].reason.rawValue.utf8
+            bytes += skipped[i].reason.rawValue.utf8
             bytes.append(0)
-            append(items[i].job, to: &bytes, lastOptions: &lastOptions)
+            if lastOptions == nil || lastOptions?.options != skipped[i].job.options {
+                var form: [UInt8] = []
+                skipped[i].job.options.appendCanonicalForm(to: &form)
+                lastOptions = (skipped[i].job.options, form)
+            }
+            UploadJob.appendCanonicalForm(
+                objectKey: skipped[i].job.objectKey,
+                location: skipped[i].job.location,
+                identity: skipped[i].job.identity,
+                method: skipped[i].job.method,
+                optionsForm: lastOptions?.form ?? [],
+                to: &bytes
+            )
         }
         return SHA256.hash(bytes)
     }
@@ -119,6 +133,26 @@ extension UploadJob {
 
     /// The canonical form, with `optionsForm` as the options' part (their form, perhaps kept from before).
     func appendCanonicalForm(to bytes: inout [UInt8], optionsForm: [UInt8]) {
+        Self.appendCanonicalForm(
+            objectKey: objectKey,
+            location: location,
+            identity: identity,
+            method: method,
+            optionsForm: optionsForm,
+            to: &bytes
+        )
+    }
+
+    /// The canonical form of a job with these fields (`appendCanonicalForm(to:optionsForm:)`), for a caller
+    /// that reads a job's fields where an array keeps it rather than pass the job, which copies it.
+    static func appendCanonicalForm(
+        objectKey: SplitPath,
+        location: SplitPath,
+        identity: SourceIdentity,
+        method: UploadMethod,
+        optionsForm: [UInt8],
+        to bytes: inout [UInt8]
+    ) {
         func field(_ text: String) {
             bytes.append(contentsOf: text.utf8)
             bytes.append(0)

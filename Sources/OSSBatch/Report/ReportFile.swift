@@ -72,8 +72,7 @@ enum ReportFile {
             header: ReportHeader(report, tables: tables),
             count: jobs.count,
             line: { i, bytes in
-                // Through a span, which lends the job where it is (a subscript copied it).
-                guard !JobLineWriter.appendReportLine(jobs.span[i], reference: references[i], to: &bytes) else {
+                guard !JobLineWriter.appendReportLine(of: jobs, at: i, reference: references[i], to: &bytes) else {
                     return
                 }
                 bytes += try encoder.encode(

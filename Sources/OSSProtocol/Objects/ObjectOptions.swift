@@ -23,12 +23,14 @@ public struct ObjectOptions: Sendable, Hashable, Codable {
     /// Immutable and shared by copies until one of them changes a field: every file of a manifest entry
     /// has the same options (bar the content type), so a 100,000-file plan holds a handful of these
     /// instead of 100,000 copies of ten fields, and copying a job retains one reference instead of ten.
-    private final class Storage: Sendable {
+    @usableFromInline
+    final class Storage: Sendable {
         let fields: Fields
         init(_ fields: Fields) { self.fields = fields }
     }
 
-    private var storage: Storage
+    @usableFromInline
+    var storage: Storage
 
     private mutating func update(_ change: (inout Fields) -> Void) {
         var fields = storage.fields
@@ -132,9 +134,16 @@ public struct ObjectOptions: Sendable, Hashable, Codable {
         )
     }
 
+    /// Inlined, so that the usual case, jobs sharing one options value, is a comparison of two pointers: a
+    /// call into this module retained and released both values, the same object on every core at once
+    /// (perf of a night of 200,000 unchanged files, 2026-12-03).
+    @inlinable
     public static func == (a: ObjectOptions, b: ObjectOptions) -> Bool {
-        a.storage === b.storage || a.storage.fields == b.storage.fields
+        a.storage === b.storage || sameFields(a, b)
     }
+
+    @usableFromInline
+    static func sameFields(_ a: ObjectOptions, _ b: ObjectOptions) -> Bool { a.storage.fields == b.storage.fields }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
 
