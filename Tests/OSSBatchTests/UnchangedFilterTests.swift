@@ -68,12 +68,18 @@ import Testing
         #expect(warnings.isEmpty)
     }
 
-    /// Past `minimumToHalve` jobs the index is read in two halves at once, cut at the middle job's key: every
-    /// job the index vouches for leaves the plan wherever the cut falls (jobs in chunks of odd sizes, rows for
-    /// keys the plan does not have on both sides), in key order, with its own ETag and CRC-64.
-    @Test(arguments: [UnchangedFilter.minimumToHalve, UnchangedFilter.minimumToHalve * 3 + 7])
-    func aPlanReadInTwoHalvesLosesExactlyTheVouchedJobsWhereverTheHalvesMeet(count: Int) throws {
-        let dir = try TemporaryDirectory("unchanged-halves")
+    /// From `minimumToSplit` jobs the index is read in parts at once, cut at jobs' keys: every job the index
+    /// vouches for leaves the plan wherever the cuts fall (jobs in chunks of odd sizes, rows for keys the plan
+    /// does not have on both sides of each cut), in key order, with its own ETag and CRC-64.
+    @Test(arguments: [
+        UnchangedFilter.minimumToSplit, UnchangedFilter.minimumToSplit * 2, UnchangedFilter.minimumToSplit * 3 + 7,
+        UnchangedFilter.minimumToSplit * 17 + 5,
+    ])
+    func aPlanReadInPartsLosesExactlyTheVouchedJobsWhereverThePartsMeet(count: Int) throws {
+        let parts = UnchangedFilter.parts(for: count)
+        #expect(parts == min(count / UnchangedFilter.minimumToSplit, UnchangedFilter.maximumParts))
+        let cuts = (1..<max(parts, 2)).map { count * $0 / max(parts, 2) }
+        let dir = try TemporaryDirectory("unchanged-parts")
         defer { dir.remove() }
         let options = ObjectOptions(contentType: "text/plain")
         var jobs: [UploadJob] = []
@@ -91,11 +97,11 @@ import Testing
             )
             job.plannedCtimeNanoseconds = 11
             jobs.append(job)
-            // Every job near the middle and every third elsewhere has a row; every seventh of those is of
-            // another version of the file. Rows for keys the plan lacks sit between jobs everywhere.
-            let nearMiddle = abs(i - count / 2) < 3
-            if nearMiddle || i % 3 == 0 {
-                let changed = i % 7 == 0 && !nearMiddle
+            // Every job near a cut and every third elsewhere has a row; every seventh of those is of another
+            // version of the file. Rows for keys the plan lacks sit between jobs everywhere.
+            let nearCut = cuts.contains { abs(i - $0) < 3 }
+            if nearCut || i % 3 == 0 {
+                let changed = i % 7 == 0 && !nearCut
                 entries.append(
                     IndexEntry(
                         key: key,

@@ -44,11 +44,16 @@ extension JobLineWriter {
         switch jobs[i].recorded.storedETag {
         case .md5(let high, let low)?:
             // `"\"` 32 upper-case hex digits `\""`: the text `CompactETag` reads back, as a JSON string.
+            // Byte by byte: an array literal is a shared object, retained at each use on every core at once.
             bytes += Member.etag
-            bytes += [quote, backslash, quote]
+            bytes.append(quote)
+            bytes.append(backslash)
+            bytes.append(quote)
             hex(high, to: &bytes)
             hex(low, to: &bytes)
-            bytes += [backslash, quote, quote]
+            bytes.append(backslash)
+            bytes.append(quote)
+            bytes.append(quote)
         case .text(let etag)?: text(Member.etag, etag, to: &bytes)
         case nil: break
         }

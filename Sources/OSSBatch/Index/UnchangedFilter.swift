@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import LocalFiles
 import OSSProtocol
 import SQLite
@@ -34,15 +35,22 @@ package enum UnchangedFilter {
         var ctimeNanoseconds: Int64
     }
 
-    /// Below this many jobs the index is read whole: a second connection and thread cost more than they save.
-    static let minimumToHalve = 4_096
+    /// Below twice this many jobs the index is read whole (another connection and thread cost more than they
+    /// save); above, in parts of at least this many jobs.
+    static let minimumToSplit = 4_096
+    /// How many parts the index is read in at most: a few per core, so that a part that ends late (its core
+    /// taken for a while by something else) is made up for by the others.
+    static var maximumParts: Int { 4 * ProcessInfo.processInfo.activeProcessorCount }
+
+    /// How many parts the index is read in for a plan of `count` jobs (1: read whole).
+    static func parts(for count: Int) -> Int { max(1, min(count / minimumToSplit, maximumParts)) }
 
     /// Moves the unchanged jobs of `plan` to `plan.skipped`. One pass over the index in key order beside
     /// the plan's sorted jobs (a merge, no lookups), reading each job in place in its chunk: a nightly run of
     /// an unchanged tree goes through every job, and copying each (its strings retained and released) or
     /// building its key and path as strings was most of the filter's time. A plan of many jobs is merged in
-    /// two halves at once, each with its half of the index (`UploadIndex.scanVersionsInHalves`); the halves
-    /// keep only where their finds are, and the skipped list is made once, at the end (made by each half and
+    /// parts at once, each with its stretch of the index (`UploadIndex.scanVersions(in:splits:)`); the parts
+    /// keep only where their finds are, and the skipped list is made once, at the end (made by each part and
     /// joined, it was held one and a half times). The ctime is the planner's (a job without one, from
     /// elsewhere, is stat'ed again, in parallel).
     ///
@@ -97,22 +105,26 @@ package enum UnchangedFilter {
     }
 
     /// The positions of the jobs of `jobs` the index vouches for, ascending, with what their skipped lines
-    /// record, in lists that follow one another (one per half of the index read).
+    /// record, in lists that follow one another (one per part of the index read).
     private static func found(in jobs: JobList, index: UploadIndex) throws(SQLiteError) -> [[Found]] {
         let chunks = jobs.chunks
         let count = jobs.count
         let start = Position(chunk: 0, offset: 0)
         let end = Position(chunk: chunks.count, offset: 0)
         var merges: [Merge]
-        if count >= minimumToHalve {
-            let (chunk, offset) = jobs.place(of: count / 2)
-            let middle = Position(chunk: chunk, offset: offset)
-            let halves = try index.scanVersionsInHalves(
-                split: chunks[chunk][offset].objectKey.path,
-                lower: Merge(chunks, from: start, to: middle),
-                upper: Merge(chunks, from: middle, to: end)
+        let parts = parts(for: count)
+        if parts > 1 {
+            // Cut at jobs: each part's keys are read from the index by a connection of its own.
+            let bounds =
+                [start]
+                + (1..<parts).map { k in
+                    let (chunk, offset) = jobs.place(of: count * k / parts)
+                    return Position(chunk: chunk, offset: offset)
+                } + [end]
+            merges = try index.scanVersions(
+                in: (0..<parts).map { Merge(chunks, from: bounds[$0], to: bounds[$0 + 1]) },
+                splits: bounds[1..<parts].map { chunks[$0.chunk][$0.offset].objectKey.path }
             )
-            merges = [halves.lower, halves.upper]
         } else {
             var whole = Merge(chunks, from: start, to: end)
             try index.scanVersions { whole.read($0, etag: $1) }
@@ -169,7 +181,7 @@ package enum UnchangedFilter {
                 jobs[offset].location.name == version.name, jobs[offset].location.directory == version.directory
             else { return }
             // The options compared where they are: taken out first, they were retained and released for every
-            // row, on both halves' cores at once, all of them the same shared object.
+            // row, on every part's core at once, all of them the same shared object.
             let hash: Int64
             if let hashedOptions, hashedOptions.options == jobs[offset].options {
                 hash = hashedOptions.hash

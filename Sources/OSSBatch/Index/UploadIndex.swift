@@ -168,38 +168,40 @@ package final class UploadIndex: Sendable {
         _ = Self.readWhole.withLock { $0.insert(path) }
     }
 
-    /// What reads a scan's entries in order (`UnchangedFilter`'s merge), one value per half of a scan in halves.
+    /// What reads a scan's entries in order (`UnchangedFilter`'s merge), one value per part of a scan in parts.
     package protocol VersionReader: Sendable {
         mutating func read(_ version: Version, etag: () -> CompactETag)
     }
 
-    /// `scanVersions` in two halves at once, each on a connection of its own (SQLite reads a WAL database
-    /// from several at a time) and a core of its own: `lower` reads the entries whose keys sort before
-    /// `split`, `upper` the rest. A nightly run reads every row, one core's work when read whole.
-    package func scanVersionsInHalves<Reader: VersionReader>(
-        split: String,
-        lower: Reader,
-        upper: Reader
-    ) throws(SQLiteError) -> (lower: Reader, upper: Reader) {
+    /// `scanVersions` in parts at once, each on a connection of its own (SQLite reads a WAL database from
+    /// several at a time), shared out among the cores: `readers[k]` reads the entries whose keys sort from
+    /// `splits[k - 1]` (included) to `splits[k]` (excluded), the first from the start, the last to the end.
+    /// A nightly run reads every row, one core's work when read whole; in two halves, one half often ended
+    /// well after the other (a core taken for a while by something else), so there are a few parts per core.
+    package func scanVersions<Reader: VersionReader>(
+        in readers: [Reader],
+        splits: [String]
+    ) throws(SQLiteError) -> [Reader] {
+        precondition(splits.count == readers.count - 1, "one split between each two readers")
         let path = path
-        @Sendable func half(_ reader: Reader, from start: String?, before end: String?) -> Result<Reader, SQLiteError> {
+        let read = DispatchQueue.concurrentMap(iterations: readers.count) { k in
             Result { () throws(SQLiteError) -> Reader in
-                var reader = reader
+                var reader = readers[k]
                 let db = try SQLiteDatabase(path: path, create: false)
-                let (statement, directories) = try Self.prepareVersions(db, from: start, before: end)
+                let (statement, directories) = try Self.prepareVersions(
+                    db,
+                    from: k == 0 ? nil : splits[k - 1],
+                    before: k == splits.count ? nil : splits[k]
+                )
                 while try statement.step() {
                     reader.read(Self.version(statement, directories)) { Self.etag(statement) }
                 }
                 return reader
             }
         }
-        let (a, b) = DispatchQueue.concurrentPair(
-            { half(lower, from: nil, before: split) },
-            { half(upper, from: split, before: nil) }
-        )
-        let both = (lower: try a.get(), upper: try b.get())
+        let all = try read.map { (result) throws(SQLiteError) in try result.get() }
         _ = Self.readWhole.withLock { $0.insert(path) }
-        return both
+        return all
     }
 
     /// The statement that reads the entries with keys from `start` (included) to `end` (excluded), `nil` for

@@ -24,29 +24,6 @@ extension DispatchQueue {
         return results
     }
 
-    /// `first()` and `second()` at once, on two cores.
-    static func concurrentPair<A: Sendable, B: Sendable>(
-        _ first: @Sendable () -> A,
-        _ second: @Sendable () -> B
-    ) -> (A, B) {
-        let a = Mutex<A?>(nil)
-        let b = Mutex<B?>(nil)
-        concurrentPerform(iterations: 2) { index in
-            if index == 0 {
-                let value = first()
-                a.withLock { $0 = value }
-            } else {
-                let value = second()
-                b.withLock { $0 = value }
-            }
-        }
-        // concurrentPerform returns only after both have run.
-        guard let first = a.withLock({ $0 }), let second = b.withLock({ $0 }) else {
-            preconditionFailure("an iteration of concurrentPerform did not run")
-        }
-        return (first, second)
-    }
-
     /// `0..<count` cut into one contiguous range per core, in order; a single range when `count` is below
     /// `serialBelow` (sharing out a handful of items costs more than it saves).
     static func ranges(splitting count: Int, serialBelow: Int = 256) -> [Range<Int>] {
