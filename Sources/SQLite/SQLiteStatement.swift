@@ -48,16 +48,6 @@ public final class SQLiteStatement {
         return String(cString: bytes)
     }
 
-    /// The column's text as bytes, lent to `body`; nil for NULL. For a value only looked at: no string made.
-    /// `body` must not step or reset this statement.
-    public func withText<R>(_ column: Int32, _ body: (Span<UInt8>) -> R) -> R? {
-        guard let bytes = sqlite3_column_text(statement, column) else { return nil }
-        // Safe: SQLite keeps the text and its length valid until the statement steps, resets or is finalized,
-        // none of which happens while `body` runs (this object is alive, and `body` may not step it).
-        let buffer = UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column)))
-        return body(buffer.span)
-    }
-
     private func check(_ rc: Int32) throws(SQLiteError) {
         guard rc == SQLITE_OK else { throw database.error(rc) }
     }

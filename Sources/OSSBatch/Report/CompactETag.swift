@@ -6,14 +6,13 @@ package enum CompactETag: Sendable, Hashable {
     case text(String)
 
     init(_ text: String) {
-        self = Self(utf8: text.utf8.span) ?? .text(text)
-    }
-
-    /// The ETag whose text is these bytes, made without a string when it is an MD5 (`nil` otherwise: the
-    /// caller makes the text). Over the bytes where they are (a `Span`): this runs for every job of a report
-    /// read and every row of the upload index a night matches.
-    init?(utf8 bytes: Span<UInt8>) {
-        guard bytes.count == 34, bytes[0] == UInt8(ascii: "\""), bytes[33] == UInt8(ascii: "\"") else { return nil }
+        // Over the bytes where they are (a `Span`): this runs for every job of a report read and every row of
+        // the upload index a night matches.
+        let bytes = text.utf8.span
+        guard bytes.count == 34, bytes[0] == UInt8(ascii: "\""), bytes[33] == UInt8(ascii: "\"") else {
+            self = .text(text)
+            return
+        }
         var high: UInt64 = 0
         var low: UInt64 = 0
         for i in 1...32 {
@@ -22,23 +21,13 @@ package enum CompactETag: Sendable, Hashable {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10)
-            default: return nil
+            default:
+                self = .text(text)
+                return
             }
             if i <= 16 { high = high << 4 | digit } else { low = low << 4 | digit }
         }
         self = .md5(high, low)
-    }
-
-    /// The ETag whose text is these bytes (UTF-8).
-    init(bytes: Span<UInt8>) {
-        if let etag = Self(utf8: bytes) {
-            self = etag
-        } else {
-            var text: [UInt8] = []
-            text.reserveCapacity(bytes.count)
-            for i in bytes.indices { text.append(bytes[i]) }
-            self = .text(String(decoding: text, as: UTF8.self))
-        }
     }
 
     var text: String {
