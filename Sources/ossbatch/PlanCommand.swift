@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import OSSBatch
 
 /// `ossbatch plan MANIFEST`: validates and expands a manifest, prints what would be uploaded, sends nothing.

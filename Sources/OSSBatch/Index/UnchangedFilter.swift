@@ -163,7 +163,7 @@ package enum UnchangedFilter {
             self.end = end
         }
 
-        mutating func read(_ version: UploadIndex.Version, etag: () -> CompactETag) {
+        mutating func read(_ version: UploadIndex.Version, etag: () -> String) {
             var (chunk, offset) = (position.chunk, position.offset)
             defer { position = Position(chunk: chunk, offset: offset) }
             func atEnd() -> Bool { chunk > end.chunk || (chunk == end.chunk && offset >= end.offset) }
@@ -194,7 +194,7 @@ package enum UnchangedFilter {
             guard hash == version.optionsHash else { return }
             let here = Found(
                 position: Position(chunk: chunk, offset: offset),
-                etag: etag(),
+                etag: CompactETag(etag()),
                 crc64: version.crc64
             )
             guard let ctime = jobs[offset].plannedCtimeNanoseconds else {

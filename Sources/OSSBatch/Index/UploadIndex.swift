@@ -160,17 +160,17 @@ package final class UploadIndex: Sendable {
 
     /// Every entry as a `Version`, in key order (UTF-8 byte order, as plans sort keys), with a function that
     /// reads its ETag (only rows that match a job need it).
-    package func scanVersions(_ body: (Version, _ etag: () -> CompactETag) -> Void) throws(SQLiteError) {
+    package func scanVersions(_ body: (Version, _ etag: () -> String) -> Void) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
             let (statement, directories) = try Self.prepareVersions(c.db, from: nil, before: nil)
-            while try statement.step() { body(Self.version(statement, directories)) { Self.etag(statement) } }
+            while try statement.step() { body(Self.version(statement, directories)) { statement.text(10) ?? "" } }
         }
         _ = Self.readWhole.withLock { $0.insert(path) }
     }
 
     /// What reads a scan's entries in order (`UnchangedFilter`'s merge), one value per part of a scan in parts.
     package protocol VersionReader: Sendable {
-        mutating func read(_ version: Version, etag: () -> CompactETag)
+        mutating func read(_ version: Version, etag: () -> String)
     }
 
     /// `scanVersions` in parts at once, each on a connection of its own (SQLite reads a WAL database from
@@ -194,7 +194,7 @@ package final class UploadIndex: Sendable {
                     before: k == splits.count ? nil : splits[k]
                 )
                 while try statement.step() {
-                    reader.read(Self.version(statement, directories)) { Self.etag(statement) }
+                    reader.read(Self.version(statement, directories)) { statement.text(10) ?? "" }
                 }
                 return reader
             }
@@ -244,9 +244,6 @@ package final class UploadIndex: Sendable {
             crc64: UInt64(bitPattern: statement.int64(8))
         )
     }
-
-    /// The ETag of the row `statement` is on (a scan's column 10), kept compact.
-    private static func etag(_ statement: SQLiteStatement) -> CompactETag { CompactETag(statement.text(10) ?? "") }
 
     /// The entry of `key`, if any.
     package func entry(key: String) throws(SQLiteError) -> IndexEntry? {

@@ -1,7 +1,7 @@
 /// An ETag as OSS returns it, quotes included, stored in 17 bytes when it is the common `"` + 32 upper-case
 /// hex digits + `"` (a PutObject's MD5), as its text otherwise (multipart ETags, anything unexpected).
 /// Reads back as exactly the text it was made from.
-package enum CompactETag: Sendable, Hashable {
+enum CompactETag: Sendable, Hashable {
     case md5(UInt64, UInt64)
     case text(String)
 
