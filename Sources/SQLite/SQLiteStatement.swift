@@ -1,5 +1,9 @@
 import CSQLite
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A prepared statement: bind parameters (1-based), step through rows, read columns (0-based), reset.
 public final class SQLiteStatement {
     /// The `sqlite3_stmt*` (an opaque C pointer).
@@ -46,6 +50,23 @@ public final class SQLiteStatement {
     public func text(_ column: Int32) -> String? {
         guard let bytes = sqlite3_column_text(statement, column) else { return nil }
         return String(cString: bytes)
+    }
+
+    /// The column's text as bytes, into `bytes` (which it replaces, keeping its capacity); empty for NULL.
+    /// For a caller that reads many rows and compares or parses their bytes: no string is made (a string per
+    /// row and column, validated, allocated and freed, was much of reading the upload index whole).
+    public func text(_ column: Int32, into bytes: inout [UInt8]) {
+        // SQLite's advice: ask for the text first, then its length (which is the text's, in bytes, then).
+        let text = sqlite3_column_text(statement, column)
+        let count = Int(sqlite3_column_bytes(statement, column))
+        if bytes.count != count {
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(contentsOf: repeatElement(0, count: count))
+        }
+        guard let text, count > 0 else { return }
+        // Safe: `bytes` holds exactly `count` bytes (just above), and `text` points at `count` bytes that stay
+        // valid until the statement steps, resets or reads the column as another type (none happens here).
+        memcpy(&bytes, text, count)
     }
 
     private func check(_ rc: Int32) throws(SQLiteError) {

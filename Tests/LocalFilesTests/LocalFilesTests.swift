@@ -62,6 +62,24 @@ import Testing
         #expect(!ByteOrder.equals(joining: "r", "e\u{301}", "r\u{E9}"))
     }
 
+    @Test func theOrderOfJoinedBytesIsTheOrderOfTheWholeWhereverEitherSideIsCut() {
+        let keys = ["", "a", "a.txt", "a/", "a/b", "ab", "b", "nightly/part-00/r\u{E9}.json", "nightly/part-00/re"]
+        for x in keys {
+            for y in keys {
+                let (bx, by) = (Array(x.utf8), Array(y.utf8))
+                let expected = bx.lexicographicallyPrecedes(by) ? -1 : (bx == by ? 0 : 1)
+                for i in 0...bx.count {
+                    for j in 0...by.count {
+                        let (x1, x2, y1, y2) = (Array(bx[..<i]), Array(bx[i...]), Array(by[..<j]), Array(by[j...]))
+                        let order = ByteOrder.order(joining: x1.span, x2.span, y1.span, y2.span)
+                        #expect(order.signum() == expected, "\(x) cut at \(i), \(y) cut at \(j)")
+                    }
+                }
+                #expect(ByteOrder.equals(bx.span, by.span) == (bx == by))
+            }
+        }
+    }
+
     @Test func byteOrderComparesRawBytesWithPrefixesFirst() {
         let names: [[UInt8]] = [
             Array("b".utf8), Array("a".utf8), Array("é".utf8), Array("ab".utf8), Array("a/".utf8),

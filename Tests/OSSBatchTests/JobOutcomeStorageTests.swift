@@ -25,6 +25,28 @@ import Testing
         #expect(CompactETag("\"9dd4e461268c8034f5c8564e155c67a6\"") == .text("\"9dd4e461268c8034f5c8564e155c67a6\""))
     }
 
+    @Test func aDigitNextToTheHexRangesKeepsTheETagAsText() {
+        // The digits are read without a branch on their kind: every byte just outside "0"..."9" and "A"..."F"
+        // (and one with the high bits of a letter) must still fail the whole ETag, wherever it stands.
+        for bad: UInt8 in [0x2F, 0x3A, 0x40, 0x47, 0x60, 0x61, 0x66, 0x7F, 0x81, 0xC1] {
+            for at in [0, 15, 16, 31] {
+                var bytes = [UInt8](repeating: UInt8(ascii: "A"), count: 34)
+                (bytes[0], bytes[33], bytes[1 + at]) = (0x22, 0x22, bad)
+                let text = String(decoding: bytes, as: UTF8.self)
+                #expect(CompactETag(utf8: bytes) == .text(text), "\(bad) at \(at)")
+                if bad < 0x80 { #expect(CompactETag(text) == .text(text), "\(bad) at \(at), from text") }
+            }
+        }
+    }
+
+    @Test func anETagFromBytesIsTheETagFromItsText() {
+        for text in ["\"9DD4E461268C8034F5C8564E155C67A6\"", "\"0123456789ABCDEF0123456789ABCDEF\"", "\"x-3\"", ""] {
+            #expect(CompactETag(utf8: Array(text.utf8)) == CompactETag(text))
+        }
+        // Bytes that are not UTF-8 read as the text SQLite's reader made of them (repaired), as before.
+        #expect(CompactETag(utf8: [0x22, 0xFF, 0x22]).text == "\"\u{FFFD}\"")
+    }
+
     @Test(arguments: [
         "0", "727031140999736901", "18446744073709551615", "18446744073709551616", "007", "-1", "+5", "x", "",
     ])

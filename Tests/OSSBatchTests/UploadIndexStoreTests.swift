@@ -24,6 +24,29 @@ import Glibc
         )
     }
 
+    @Test func aScanHandsEachRowsKeyNameAndETagAsTheirExactBytesThoughItsBuffersAreReused() throws {
+        let dir = try TemporaryDirectory("index-versions")
+        defer { dir.remove() }
+        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        // Long, short, long again, empty name part, non-ASCII: each row read into the last row's buffers.
+        var entries = ["a/a-much-longer-name-than-the-next.json", "a/b", "a/c-long-again-\u{E9}\u{1F600}.txt", "b"]
+            .map { Self.entry($0) }
+        entries[1].etag = "\"9DD4E461268C8034F5C8564E155C67A6\""
+        entries[2].etag = ""
+        try index.write(entries)
+        var seen: [(key: [UInt8], name: [UInt8], directory: String, etag: [UInt8])] = []
+        try index.scanVersions { version, etag in
+            seen.append((version.key, version.name, version.directory, etag()))
+        }
+        #expect(seen.map { String(decoding: $0.key, as: UTF8.self) } == entries.map(\.key))
+        #expect(seen.map(\.key) == entries.map { Array($0.key.utf8) })
+        #expect(seen.map(\.name) == entries.map { Array($0.source.split(separator: "/").last!.utf8) })
+        #expect(seen.map(\.directory) == ["/src/a/", "/src/a/", "/src/a/", "/src/"])
+        #expect(seen.map(\.etag) == entries.map { Array($0.etag.utf8) })
+    }
+
     @Test func entriesRoundTripInKeyOrderAndCRCsAboveInt64Survive() throws {
         let dir = try TemporaryDirectory("index-store")
         defer { dir.remove() }

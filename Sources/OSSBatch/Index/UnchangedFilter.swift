@@ -163,22 +163,25 @@ package enum UnchangedFilter {
             self.end = end
         }
 
-        mutating func read(_ version: UploadIndex.Version, etag: () -> String) {
+        mutating func read(_ version: UploadIndex.Version, etag: () -> [UInt8]) {
             var (chunk, offset) = (position.chunk, position.offset)
             defer { position = Position(chunk: chunk, offset: offset) }
             func atEnd() -> Bool { chunk > end.chunk || (chunk == end.chunk && offset >= end.offset) }
+            var order = 1
             while !atEnd() {
                 // Through a span, which lends the job where it is (a subscript copied it, retaining its strings).
                 let current = chunks[chunk]
-                guard current.span[offset].objectKey.precedes(version.key) else { break }
+                order = current.span[offset].objectKey.order(against: version.key)
+                guard order < 0 else { break }
                 offset += 1
                 if offset == current.count { (chunk, offset) = (chunk + 1, 0) }
             }
-            guard !atEnd() else { return }
+            guard !atEnd(), order == 0 else { return }
             let current = chunks[chunk]
             let jobs = current.span
-            guard jobs[offset].objectKey.equals(version.key), jobs[offset].identity == version.identity,
-                jobs[offset].location.name == version.name, jobs[offset].location.directory == version.directory
+            guard jobs[offset].identity == version.identity,
+                ByteOrder.equals(jobs[offset].location.name.utf8.span, version.name.span),
+                ByteOrder.equals(jobs[offset].location.directory.utf8.span, version.directory.utf8.span)
             else { return }
             // The options compared where they are: taken out first, they were retained and released for every
             // row, on every part's core at once, all of them the same shared object.
@@ -194,7 +197,7 @@ package enum UnchangedFilter {
             guard hash == version.optionsHash else { return }
             let here = Found(
                 position: Position(chunk: chunk, offset: offset),
-                etag: CompactETag(etag()),
+                etag: CompactETag(utf8: etag()),
                 crc64: version.crc64
             )
             guard let ctime = jobs[offset].plannedCtimeNanoseconds else {

@@ -142,16 +142,26 @@ package final class UploadIndex: Sendable {
 
     /// What `UnchangedFilter` compares, a row at a time in key order: the key, the source as its directory
     /// (with its trailing `/`, the one string of that directory) and name, the identity, the options hash,
-    /// and what a skipped job's line records (ETag, CRC-64). No joined path, no report name: a nightly run
-    /// reads every row, and building those strings was most of its time.
+    /// and what a skipped job's line records (ETag, CRC-64). The key and name are bytes, not strings: a
+    /// nightly run reads every row, and making strings of them (and of joined paths before) was most of its
+    /// time.
     package struct Version {
-        package var key: String
+        /// The key's UTF-8 bytes.
+        package var key: [UInt8]
         package var directory: String
-        package var name: String
+        /// The source's name's UTF-8 bytes.
+        package var name: [UInt8]
         package var identity: SourceIdentity
         package var ctimeNanoseconds: Int64
         package var optionsHash: Int64
         package var crc64: UInt64
+    }
+
+    /// The buffers a scan reads each row's text into, reused from row to row.
+    private struct RowBytes {
+        var key: [UInt8] = []
+        var name: [UInt8] = []
+        var etag: [UInt8] = []
     }
 
     /// Indexes this process read every row of without an error (`scanVersions`): the engine's open after the
@@ -159,18 +169,24 @@ package final class UploadIndex: Sendable {
     private static let readWhole = Mutex<Set<String>>([])
 
     /// Every entry as a `Version`, in key order (UTF-8 byte order, as plans sort keys), with a function that
-    /// reads its ETag (only rows that match a job need it).
-    package func scanVersions(_ body: (Version, _ etag: () -> String) -> Void) throws(SQLiteError) {
+    /// reads its ETag's bytes (only rows that match a job need it).
+    package func scanVersions(_ body: (Version, _ etag: () -> [UInt8]) -> Void) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
             let (statement, directories) = try Self.prepareVersions(c.db, from: nil, before: nil)
-            while try statement.step() { body(Self.version(statement, directories)) { statement.text(10) ?? "" } }
+            var row = RowBytes()
+            while try statement.step() {
+                body(Self.version(statement, directories, &row)) {
+                    statement.text(10, into: &row.etag)
+                    return row.etag
+                }
+            }
         }
         _ = Self.readWhole.withLock { $0.insert(path) }
     }
 
     /// What reads a scan's entries in order (`UnchangedFilter`'s merge), one value per part of a scan in parts.
     package protocol VersionReader: Sendable {
-        mutating func read(_ version: Version, etag: () -> String)
+        mutating func read(_ version: Version, etag: () -> [UInt8])
     }
 
     /// `scanVersions` in parts at once, each on a connection of its own (SQLite reads a WAL database from
@@ -193,8 +209,12 @@ package final class UploadIndex: Sendable {
                     from: k == 0 ? nil : splits[k - 1],
                     before: k == splits.count ? nil : splits[k]
                 )
+                var row = RowBytes()
                 while try statement.step() {
-                    reader.read(Self.version(statement, directories)) { statement.text(10) ?? "" }
+                    reader.read(Self.version(statement, directories, &row)) {
+                        statement.text(10, into: &row.etag)
+                        return row.etag
+                    }
                 }
                 return reader
             }
@@ -232,12 +252,19 @@ package final class UploadIndex: Sendable {
         return (statement, directories)
     }
 
-    /// The row `statement` is on, as a `Version` (its ETag, column 10, read apart).
-    private static func version(_ statement: SQLiteStatement, _ directories: [Int64: String]) -> Version {
-        Version(
-            key: statement.text(0) ?? "",
+    /// The row `statement` is on, as a `Version` (its ETag, column 10, read apart), its text read into `row`'s
+    /// buffers.
+    private static func version(
+        _ statement: SQLiteStatement,
+        _ directories: [Int64: String],
+        _ row: inout RowBytes
+    ) -> Version {
+        statement.text(0, into: &row.key)
+        statement.text(2, into: &row.name)
+        return Version(
+            key: row.key,
             directory: directories[statement.int64(1)] ?? "",
-            name: statement.text(2) ?? "",
+            name: row.name,
             identity: Self.identity(statement, size: 3, mtime: 4, inode: 6, device: 7),
             ctimeNanoseconds: statement.int64(5),
             optionsHash: statement.int64(9),

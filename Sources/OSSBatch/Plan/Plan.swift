@@ -87,10 +87,10 @@ package struct Plan: Sendable, Hashable {
                 }
             }
         }
-        for item in skipped {
-            if item.reason == .unchanged {
+        for i in skipped.indices {
+            if skipped[i].reason == .unchanged {
                 t.unchanged += 1
-                t.unchangedBytes += item.job.size
+                t.unchangedBytes += skipped[i].job.size
             } else {
                 t.skipped += 1
             }

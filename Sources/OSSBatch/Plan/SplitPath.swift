@@ -50,6 +50,12 @@ package struct SplitPath: Sendable, Hashable {
     /// Whether the whole path sorts before `path` by bytes, without building it.
     func precedes(_ path: String) -> Bool { ByteOrder.precedes(joining: directory, name, path, "") }
 
+    /// Negative, zero or positive as the whole path sorts before, is, or sorts after the path of these UTF-8
+    /// bytes (read where they are: the upload index's rows are compared as SQLite has them).
+    func order(against bytes: [UInt8]) -> Int {
+        ByteOrder.order(joining: directory.utf8.span, name.utf8.span, bytes.span, Span())
+    }
+
     /// Whether the whole path starts with `byte`.
     func starts(with byte: UInt8) -> Bool { (directory.isEmpty ? name : directory).utf8.first == byte }
 
