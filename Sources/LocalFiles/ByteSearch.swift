@@ -15,4 +15,14 @@ public enum ByteSearch {
             return UnsafeRawPointer(found) - UnsafeRawPointer(base)
         }
     }
+
+    /// Whether the UTF-8 of `text` holds `byte`. Over the bytes where they are (`utf8.span`): `utf8.contains`
+    /// goes through the view's generic iterator, and planning checks every key's directory and name (3% of
+    /// planning 200,000 files, perf, 2026-12-03).
+    @inlinable
+    public static func contains(_ byte: UInt8, in text: String) -> Bool {
+        let bytes = text.utf8.span
+        for i in bytes.indices where bytes[i] == byte { return true }
+        return false
+    }
 }

@@ -165,6 +165,22 @@ import Testing
         #expect(ByteSearch.firstIndex(of: 0, in: [], from: 0) == nil)
     }
 
+    @Test func byteSearchFindsAByteInAStringWhereverItIs() {
+        // Small strings (kept inside the value) and large ones (on the heap), the byte first, inside, last.
+        for text in ["a/b", "/ab", "ab/", "nightly/part-00/batch-00/record-00001.json", "r\u{E9}/\u{1F600}"] {
+            #expect(ByteSearch.contains(UInt8(ascii: "/"), in: text), "\(text)")
+            #expect(!ByteSearch.contains(0, in: text), "\(text)")
+        }
+        #expect(
+            ByteSearch.contains(0, in: "a\0b") && ByteSearch.contains(0, in: String(repeating: "x", count: 40) + "\0")
+        )
+        #expect(
+            !ByteSearch.contains(UInt8(ascii: "/"), in: "") && !ByteSearch.contains(UInt8(ascii: "/"), in: "name.json")
+        )
+        // Bytes, not characters: the lead byte of "é" is there, "e" is not.
+        #expect(ByteSearch.contains(0xC3, in: "r\u{E9}") && !ByteSearch.contains(UInt8(ascii: "e"), in: "r\u{E9}"))
+    }
+
     @Test func aReadAtAnOffsetLeavesTheFilePositionAlone() throws {
         let path = NSTemporaryDirectory() + "/pread-\(getpid())"
         defer { unlink(path) }

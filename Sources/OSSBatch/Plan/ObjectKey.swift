@@ -1,3 +1,5 @@
+import LocalFiles
+
 /// OSS's rules for object names, checked before anything is sent (never silently fixed).
 package enum ObjectKey {
     package static let maximumBytes = 1023
@@ -11,7 +13,7 @@ package enum ObjectKey {
         let leadingSlash = split.starts(with: UInt8(ascii: "/")) || split.starts(with: UInt8(ascii: "\\"))
         // A NUL would end the key early in C code along the way (and OSS refuses it); a file name cannot hold
         // one, so only a manifest's `key` or `key_prefix` can bring it.
-        let nul = split.directory.utf8.contains(0) || split.name.utf8.contains(0)
+        let nul = ByteSearch.contains(0, in: split.directory) || ByteSearch.contains(0, in: split.name)
         guard bytes == 0 || bytes > maximumBytes || leadingSlash || nul else { return nil }
         let key = split.path
         if bytes == 0 { return "the object key is empty" }

@@ -1,4 +1,5 @@
 import Dispatch
+import LocalFiles
 
 /// A report read from a file is input: edited, damaged or forged, it must never crash `resume` or `abort`
 /// nor make them upload something else than the plan said. These checks run on every report loaded, of any
@@ -90,7 +91,7 @@ extension Report {
     }
 
     static func checkAbsolute(_ path: String, _ field: String) throws(FormatError) {
-        guard path.hasPrefix("/"), !path.utf8.contains(0) else {
+        guard path.hasPrefix("/"), !ByteSearch.contains(0, in: path) else {
             throw FormatError("'\(field)' '\(path.prefix(200))' is not an absolute path")
         }
     }
