@@ -26,7 +26,8 @@ package struct SplitPath: Sendable, Hashable {
     /// `directory` followed by `name`; no string is built when `directory` is empty or ends with `/` and
     /// `name` holds no `/` (so that equal paths are always equal values).
     init(directory: String, name: String) {
-        if (directory.isEmpty || directory.utf8.last == UInt8(ascii: "/")) && !ByteSearch.contains(UInt8(ascii: "/"), in: name) {
+        let slash = UInt8(ascii: "/")
+        if (directory.isEmpty || directory.utf8.last == slash) && !ByteSearch.contains(slash, in: name) {
             self.init(canonical: directory, name)
         } else {
             self.init(directory + name)
