@@ -27,6 +27,27 @@ import Testing
         #expect(wide == Array(String(Int128(n) * 1_000_000_000_000).utf8))
     }
 
+    @Test func decimalDigitsAreRightAtEveryNumberOfDigitsOddOrEven() {
+        // Digits are made two a division: every length, each power of ten and its neighbours, both signs.
+        var numbers: [Int64] = Array(-1_000...1_000)
+        var power: Int64 = 1
+        for _ in 0..<19 {
+            numbers += [power - 1, power, power + 1, -power + 1, -power, -power - 1]
+            if power <= Int64.max / 10 { power *= 10 }
+        }
+        for n in numbers {
+            var bytes: [UInt8] = []
+            DecimalDigits.append(n, to: &bytes)
+            #expect(bytes == Array(String(n).utf8), "\(n)")
+        }
+        var largest: [UInt8] = []
+        DecimalDigits.append(UInt64.max, to: &largest)
+        #expect(largest == Array("18446744073709551615".utf8) && largest.count == DecimalDigits.longest)
+        var smallest: [UInt8] = []
+        DecimalDigits.append(Int64.min, to: &smallest)
+        #expect(smallest.count == DecimalDigits.longest)
+    }
+
     @Test func aJobsCanonicalFormIsItsFieldsAsTextEachEndedByNUL() {
         let options = ObjectOptions(contentType: "text/plain", metadata: ["b": "2", "a": "1"], tags: ["t": "v"])
         let jobs = [

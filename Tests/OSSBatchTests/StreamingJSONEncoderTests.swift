@@ -121,6 +121,12 @@ struct StreamingJSONEncoderTests {
         let escaped = String(decoding: try StreamingJSONEncoder().encode(["k": "a\nb\u{1}\"\\"]), as: UTF8.self)
         #expect(escaped == #"{"k":"a\nb\u0001\"\\"}"#)
         #expect(!escaped.contains("\n"))
+        let more = String(decoding: try StreamingJSONEncoder().encode(["k": "\t\r\u{1F}\u{10}\u{7F}é"]), as: UTF8.self)
+        #expect(more == #"{"k":"\t\r\u001f\u0010\#u{7F}é"}"#)
+        // Every control character, read back by Foundation's parser as the character written.
+        let all = String((0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) }) + "\"\\x"
+        let parsed = try JSONSerialization.jsonObject(with: Data(try StreamingJSONEncoder().encode(["k": all])))
+        #expect((parsed as? [String: String])?["k"] == all)
     }
 
     @Test func dictionaryKeysAreWrittenInByteOrderSoEqualValuesGiveEqualBytes() throws {

@@ -80,8 +80,13 @@ enum JobLines {
                 pieces = [lines]
             } else {
                 let parts = DispatchQueue.ranges(splitting: min(batchSize, count - start)).map { $0.shifted(by: start) }
+                // Room for the part's lines at the length of the lines so far (the first batch's guessed): an
+                // array grown as it goes copies itself a few times over (a tenth of writing a night's 200,000
+                // lines, perf, 2026-12-03).
+                let lineLength = start == 0 ? 256 : Int(offset - Int64(first.count)) / start + 16
                 pieces = try DispatchQueue.concurrentMap(iterations: parts.count) { part in
                     var bytes: [UInt8] = []
+                    bytes.reserveCapacity(parts[part].count * lineLength)
                     for i in parts[part] {
                         try line(i, &bytes)
                         if i + 1 < count { bytes.append(UInt8(ascii: ",")) }

@@ -38,20 +38,40 @@ package struct StreamingJSONEncoder: Sendable {
             bytes.append(contentsOf: utf8)
             return
         }
-        for byte in utf8 {
+        bytes.append(addingCapacity: longestEscaped(utf8.count)) { out in appendStringContents(s, to: &out) }
+    }
+
+    /// The most bytes `count` bytes of a string can take escaped (`\u00XX` for a control character).
+    static func longestEscaped(_ count: Int) -> Int { 6 * count }
+
+    /// Appends the characters of `s`, escaped, without the quotes, to `out`, which has room for
+    /// `longestEscaped(s.utf8.count)` bytes: the one escaping of every string this encoder and `JobLineWriter`
+    /// write.
+    static func appendStringContents(_ s: String, to out: inout OutputSpan<UInt8>) {
+        let bytes = s.utf8.span
+        for i in bytes.indices {
+            let byte = bytes[i]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                out.append(byte)  // UTF-8 passes through: JSON text is UTF-8
+                continue
+            }
+            out.append(UInt8(ascii: "\\"))
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
-            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
             case 0x00..<0x20:
-                bytes += Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
-            default: bytes.append(byte)  // UTF-8 passes through: JSON text is UTF-8
+                // `\u00` and two lower-case hex digits (the first 0 or 1).
+                let low = byte & 0xF
+                out.append(UInt8(ascii: "u"))
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "0") + byte >> 4)
+                out.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") - 10 + low)
+            default: out.append(byte)  // `"` and `\`
             }
         }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Whether a byte of `utf8` must be escaped in a JSON string. Over the bytes where they are (a `Span`):
     /// `contains(where:)` on the view went through its generic iterator and was a fifth of writing a report
