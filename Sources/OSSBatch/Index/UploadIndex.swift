@@ -204,6 +204,9 @@ package final class UploadIndex: Sendable {
             Result { () throws(SQLiteError) -> Reader in
                 var reader = readers[k]
                 let db = try SQLiteDatabase(path: path, create: false)
+                // A scan reads each page once: SQLite's page cache (2 MB a connection by default, one connection
+                // a part) would only hold pages never read again, and it counted in the run's peak memory.
+                try db.execute("PRAGMA cache_size=-128")
                 let (statement, directories) = try Self.prepareVersions(
                     db,
                     from: k == 0 ? nil : splits[k - 1],
