@@ -48,9 +48,6 @@ package struct SplitPath: Sendable, Hashable {
     /// Whether the whole path is `path`, without building it.
     func equals(_ path: String) -> Bool { ByteOrder.equals(joining: directory, name, path) }
 
-    /// Whether the whole path sorts before `path` by bytes, without building it.
-    func precedes(_ path: String) -> Bool { ByteOrder.precedes(joining: directory, name, path, "") }
-
     /// Negative, zero or positive as the whole path sorts before, is, or sorts after the path of these UTF-8
     /// bytes (read where they are: the upload index's rows are compared as SQLite has them).
     func order(against bytes: [UInt8]) -> Int {
