@@ -84,7 +84,11 @@ struct EngineResumeTests {
                 resent.isEmpty,
                 "parts recorded in a checkpoint were sent again: \(resent.map { "\($0.key ?? "") #\($0.partNumber ?? 0)" }) (\(generator))"
             )
-            if !result.signaled { break }  // finished before the kill
+            if !result.signaled {
+                // Finished before the kill: then the batch is done, or the process says why it stopped.
+                #expect(result.exitCode == 0, "ended before the kill: \(result.stderr)")
+                break
+            }
             kills += 1
         }
         #expect(kills >= 10)

@@ -1,0 +1,89 @@
+import Digests
+import Foundation
+import Synchronization
+import Testing
+
+@testable import OSSBatch
+
+/// `JobLines.write`: each batch is written while the cores encode the next one; the file must still be the
+/// batches in order, each span where its lines are, and a failure must end the write with nothing after it.
+@Suite struct JobLinesTests {
+    struct Header: Encodable { var format = "test" }
+    struct Failure: Error, Equatable { var at: Int }
+
+    /// Two full batches and a partial one.
+    static let count = 2 * JobLines.batchSize + 100
+
+    static func line(_ i: Int) -> String { #"{"n":\#(i)}"# }
+
+    @Test func batchesGoOutInOrderAndEachSpanIsWhereItsLinesAreWithTheirChecksum() throws {
+        // The middle batch is copied (as a report's unchanged batch is), the others encoded.
+        let copiedBatch = (JobLines.batchSize..<2 * JobLines.batchSize).map { Self.line($0) + ",\n" }.joined()
+        var written: [UInt8] = []
+        let spans = try JobLines.write(
+            header: Header(),
+            count: Self.count,
+            line: { i, bytes in bytes += Self.line(i).utf8 },
+            copied: { $0 == 1 ? Array(copiedBatch.utf8) : nil },
+            to: { written += $0 }
+        )
+        let lines = (0..<Self.count).map(Self.line).joined(separator: ",\n")
+        #expect(String(decoding: written, as: UTF8.self) == "{\"format\":\"test\",\"jobs\":[\n" + lines + "\n]}\n")
+        #expect(spans.count == 3)
+        var offset = Int64("{\"format\":\"test\",\"jobs\":[\n".utf8.count)
+        for (batch, span) in spans.enumerated() {
+            let first = batch * JobLines.batchSize
+            let text = (first..<min(first + JobLines.batchSize, Self.count)).map { Self.line($0) + ",\n" }.joined()
+            let expected = Array((batch == 2 ? String(text.dropLast(2)) + "\n" : text).utf8)
+            #expect(span.offset == offset && span.length == expected.count, "batch \(batch)")
+            let bytes = written[Int(span.offset)..<Int(span.offset) + span.length]
+            #expect(Array(bytes) == expected && span.checksum == CRC64.checksum(expected), "batch \(batch)")
+            offset += Int64(span.length)
+        }
+    }
+
+    @Test func aLineThatCannotBeEncodedEndsTheWriteAfterTheBatchesBeforeIt() {
+        var written: [UInt8] = []
+        let failing = JobLines.batchSize + 5
+        #expect(throws: Failure(at: failing)) {
+            try JobLines.write(
+                header: Header(),
+                count: Self.count,
+                line: { i, bytes in
+                    if i == failing { throw Failure(at: i) }
+                    bytes += Self.line(i).utf8
+                },
+                to: { written += $0 }
+            )
+        }
+        let text = String(decoding: written, as: UTF8.self)
+        // The first batch went out whole, nothing of the failed one nor the closing line.
+        #expect(text.hasSuffix(Self.line(JobLines.batchSize - 1) + ",\n"))
+        #expect(!text.contains(Self.line(JobLines.batchSize)) && !text.hasSuffix("]}\n"))
+    }
+
+    @Test func aFailedWriteLeavesNoBatchBeingEncodedAfterIt() {
+        let encoded = Mutex(0)
+        var pieces = 0
+        #expect(throws: Failure(at: 1)) {
+            try JobLines.write(
+                header: Header(),
+                count: 8 * JobLines.batchSize,
+                line: { i, bytes in
+                    encoded.withLock { $0 += 1 }
+                    bytes += Self.line(i).utf8
+                },
+                to: { _ in
+                    pieces += 1
+                    // The header, then the first batch's first piece: the second batch is being encoded.
+                    if pieces == 2 { throw Failure(at: 1) }
+                }
+            )
+        }
+        // The batch under way when the write failed was finished before the error came back, and no other began.
+        let atReturn = encoded.withLock { $0 }
+        #expect(atReturn == 2 * JobLines.batchSize)
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(encoded.withLock { $0 } == atReturn)
+    }
+}
