@@ -7,7 +7,7 @@ final class ChunkWriter {
     /// A piece at least this long is written as it is, after what the buffer holds: a report's job lines come
     /// in pieces of hundreds of kilobytes, and copying each into the buffer first was a third of the time
     /// their writing took on the thread that writes (perf, 2026-12-03).
-    static let directWrite = 64 << 10
+    private static let directWrite = 64 << 10
 
     init(fd: Int32, path: String) {
         self.fd = fd
