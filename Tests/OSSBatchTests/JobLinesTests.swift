@@ -1,12 +1,11 @@
 import Digests
 import Foundation
-import Synchronization
 import Testing
 
 @testable import OSSBatch
 
-/// `JobLines.write`: each batch is written while the cores encode the next one; the file must still be the
-/// batches in order, each span where its lines are, and a failure must end the write with nothing after it.
+/// `JobLines.write`: the batches in order, each span where its lines are, and a failure ends the write with
+/// nothing after it.
 @Suite struct JobLinesTests {
     struct Header: Encodable { var format = "test" }
     struct Failure: Error, Equatable { var at: Int }
@@ -60,30 +59,5 @@ import Testing
         // The first batch went out whole, nothing of the failed one nor the closing line.
         #expect(text.hasSuffix(Self.line(JobLines.batchSize - 1) + ",\n"))
         #expect(!text.contains(Self.line(JobLines.batchSize)) && !text.hasSuffix("]}\n"))
-    }
-
-    @Test func aFailedWriteLeavesNoBatchBeingEncodedAfterIt() {
-        let encoded = Mutex(0)
-        var pieces = 0
-        #expect(throws: Failure(at: 1)) {
-            try JobLines.write(
-                header: Header(),
-                count: 8 * JobLines.batchSize,
-                line: { i, bytes in
-                    encoded.withLock { $0 += 1 }
-                    bytes += Self.line(i).utf8
-                },
-                to: { _ in
-                    pieces += 1
-                    // The header, then the first batch's first piece: the second batch is being encoded.
-                    if pieces == 2 { throw Failure(at: 1) }
-                }
-            )
-        }
-        // The batch under way when the write failed was finished before the error came back, and no other began.
-        let atReturn = encoded.withLock { $0 }
-        #expect(atReturn == 2 * JobLines.batchSize)
-        Thread.sleep(forTimeInterval: 0.05)
-        #expect(encoded.withLock { $0 } == atReturn)
     }
 }
