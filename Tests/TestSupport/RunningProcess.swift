@@ -2,7 +2,8 @@ import Foundation
 
 /// A program started in the background (for tests that signal or kill it mid-run).
 public final class RunningProcess: @unchecked Sendable {
-    // `process` is only touched from the test's own task.
+    // `process` is touched from the test's own task, and read (`isRunning`, its pid) by a timed signal's
+    // thread (`signal(_:after:once:)`), which Foundation's `Process` allows.
     public let process: Process
     private let outFile: URL
     private let errFile: URL
@@ -38,6 +39,19 @@ public final class RunningProcess: @unchecked Sendable {
     public var pid: Int32 { process.processIdentifier }
 
     public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// Sends `sig` once `ready` holds and `delay` more has passed, timed on a dispatch thread rather than by
+    /// the test's own sleep: a task's sleep resumes on a thread of the cooperative pool (two on CI), which
+    /// tests running beside it can keep busy for seconds, and a batch then ran to its end before its kill
+    /// came. Nothing is sent to a process that has ended.
+    public func signal(_ sig: Int32, after delay: Duration, once ready: @escaping @Sendable () -> Bool = { true }) {
+        DispatchQueue.global().async {
+            while !ready() && self.process.isRunning { usleep(2_000) }
+            let (seconds, attoseconds) = delay.components
+            usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+            if self.process.isRunning { self.signal(sig) }
+        }
+    }
 
     /// What the process has written to stderr so far.
     public var stderrSoFar: String { (try? String(contentsOf: errFile, encoding: .utf8)) ?? "" }

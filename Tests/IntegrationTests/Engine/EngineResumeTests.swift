@@ -55,11 +55,6 @@ struct EngineResumeTests {
             // Uploads an earlier kill left `completing`: this process's own Complete is another one.
             let completingBefore = EngineResumeTests.completing(h.checkpointDir)
             let process = try h.start(args + ["--progress-interval", "3600"])
-            if first {
-                // Not before the report exists: a kill while a loaded machine still plans leaves nothing to resume.
-                _ = await h.waitUntil(.seconds(60)) { FileManager.default.fileExists(atPath: h.reportPath) }
-                first = false
-            }
             if completes != nil {
                 let deadline = ContinuousClock.now + .seconds(60)
                 func newComplete() -> Bool {
@@ -70,10 +65,20 @@ struct EngineResumeTests {
                     try await Task.sleep(for: .milliseconds(10))
                 }
                 killedDuringComplete = newComplete()
+                process.signal(SIGKILL)
             } else {
-                try await Task.sleep(for: .milliseconds(Int.random(in: 100...600, using: &generator)))
+                // Timed apart from this task (`signal(_:after:once:)`): its own sleep, kept waiting by the tests
+                // beside it, once let the batch run to its end after four kills. The first run's kill waits for
+                // its report: a kill while a loaded machine still plans would leave nothing to resume.
+                let reportPath = h.reportPath
+                let waitForReport = first
+                process.signal(
+                    SIGKILL,
+                    after: .milliseconds(Int.random(in: 100...600, using: &generator)),
+                    once: { !waitForReport || FileManager.default.fileExists(atPath: reportPath) }
+                )
             }
-            process.signal(SIGKILL)
+            first = false
             let result = await process.wait()
             if let completes { h.server.faults.open(gate: completes) }  // its held Completes answer no one
             let resent = h.server.log.all[logStart...].filter {
