@@ -97,8 +97,8 @@ import Testing
         plan.jobs = JobList(Array(all.prefix(jobs)))
         plan.skipped = all.suffix(skipped).enumerated().map { i, job in
             i % 2 == 0
-                ? SkippedSource(job: job, reason: .unchanged, etag: "\"9DD4E461268C8034F5C8564E155C67A6\"", crc64: 7)
-                : SkippedSource(job: job, reason: .unreadable)
+                ? ReportJob(skipped: job, reason: .unchanged, etag: "\"9DD4E461268C8034F5C8564E155C67A6\"", crc64: 7)
+                : ReportJob(skipped: job, reason: .unreadable)
         }
         // The definition, written out plainly: jobs' forms in chunks cut once they reach 1 MiB, each chunk's
         // digest (the last chunk's too, whatever its length); then, when files were skipped, the digest of
@@ -117,8 +117,8 @@ import Testing
             chunk = []
             var groups: [UInt8] = []
             for (i, item) in plan.skipped.enumerated() {
-                chunk += Array("skipped:\(item.reason.rawValue)".utf8) + [0]
-                item.job.appendCanonicalForm(to: &chunk)
+                chunk += Array("skipped:\(item.skipReason?.rawValue ?? "")".utf8) + [0]
+                item.spec.appendCanonicalForm(to: &chunk)
                 if i % 4_096 == 4_095 || i == plan.skipped.count - 1 {
                     groups += SHA256.hash(chunk)
                     chunk = []

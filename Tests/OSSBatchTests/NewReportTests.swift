@@ -20,7 +20,7 @@ import Testing
         ])
         if skippedEvery > 0 {
             plan.skipped = all.enumerated().filter { $0.offset % skippedEvery == 0 }.map {
-                SkippedSource(job: $0.element, reason: .unchanged, etag: "\"E\"", crc64: UInt64($0.offset))
+                ReportJob(skipped: $0.element, reason: .unchanged, etag: "\"E\"", crc64: UInt64($0.offset))
             }
         }
         let expected = Report(plan: plan, planID: plan.planID, now: Date(timeIntervalSince1970: 1))

@@ -34,7 +34,7 @@ import Testing
             credentials: nil,
             allowEmpty: false,
             jobs: JobList(all.indices.filter { !isSkipped($0) }.map { all[$0] }),
-            skipped: all.indices.filter(isSkipped).map { SkippedSource(job: all[$0], reason: .unreadable) }
+            skipped: all.indices.filter(isSkipped).map { ReportJob(skipped: all[$0], reason: .unreadable) }
         )
     }
 
@@ -42,7 +42,7 @@ import Testing
     static func keysByShard(of plan: Plan, count: Int) -> [[String]] {
         (0..<count).map { k in
             let part = plan.sharded(Shard(index: k, count: count)!)
-            return part.jobs.map(\.key) + part.skipped.map(\.job.key)
+            return part.jobs.map(\.key) + part.skipped.map(\.spec.key)
         }
     }
 
@@ -61,14 +61,14 @@ import Testing
             let plan = Self.plan(sizes: sizes, skipped: Int.random(in: 0...3, using: &random))
             let shards = Self.keysByShard(of: plan, count: count)
             let all = shards.flatMap { $0 }
-            let expected = plan.jobs.map(\.key) + plan.skipped.map(\.job.key)
+            let expected = plan.jobs.map(\.key) + plan.skipped.map(\.spec.key)
             #expect(all.count == expected.count, "N = \(count), \(random)")
             #expect(Set(all) == Set(expected), "N = \(count), \(random)")
             // No key twice: as many distinct keys as lines.
             #expect(Set(all).count == all.count, "N = \(count), \(random)")
             for (k, keys) in shards.enumerated() {
                 let part = plan.sharded(Shard(index: k, count: count)!)
-                #expect(part.jobs.map(\.key) + part.skipped.map(\.job.key) == keys, "the same partition twice")
+                #expect(part.jobs.map(\.key) + part.skipped.map(\.spec.key) == keys, "the same partition twice")
                 #expect(part.shard?.shard == Shard(index: k, count: count)!)
                 #expect(part.shard?.partitionID == plan.sharded(Shard(index: 0, count: count)!).shard?.partitionID)
                 #expect(part.upload.checkpointDir == "/cp/shard-\(k)-of-\(count)")

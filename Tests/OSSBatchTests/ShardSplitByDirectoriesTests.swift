@@ -57,7 +57,7 @@ import Testing
     /// Every line of a plan: its key, source and size.
     static func lines(_ plan: Plan) -> [String] {
         plan.jobs.map { "\($0.key) \($0.source) \($0.identity.size)" }
-            + plan.skipped.map { "\($0.job.key) \($0.job.source) \($0.job.identity.size)" }
+            + plan.skipped.map { "\($0.spec.key) \($0.spec.source) \($0.spec.identity.size)" }
     }
 
     @Test func theShardsOfRandomTreesHoldEveryLineOfTheWholePlanOnceForOneToSixtyFourShards() throws {

@@ -32,7 +32,7 @@ struct SkippedLinesTests {
             credentials: nil,
             allowEmpty: false,
             jobs: JobList(chunks: [Array(jobs.prefix(2)).map { job($0) }, Array(jobs.dropFirst(2)).map { job($0) }]),
-            skipped: skipped.map { SkippedSource(job: job($0.0), reason: $0.1) }
+            skipped: skipped.map { ReportJob(skipped: job($0.0), reason: $0.1) }
         )
     }
 

@@ -51,8 +51,8 @@ import Testing
         try index.write(entries)
         var plan = ReportStoreTests.plan(jobs: 0, dir: dir.url.path)
         plan.jobs = JobList(chunks: [Array(jobs.prefix(3)), Array(jobs.suffix(3))])
-        plan.skipped = [SkippedSource(job: jobs[1], reason: .unreadable)]
-        plan.skipped[0].job.key = "k/f0-unreadable"
+        plan.skipped = [ReportJob(skipped: jobs[1], reason: .unreadable)]
+        plan.skipped[0].spec.key = "k/f0-unreadable"
 
         let result = try UnchangedFilter.apply(to: &plan, index: index)
 
@@ -60,9 +60,12 @@ import Testing
         // f5 is not in the index.
         #expect(result == UnchangedFilter.Result(files: 2, bytes: jobs[0].size + jobs[1].size))
         #expect(plan.jobs.map(\.key) == ["k/f2", "k/f3", "k/f4", "k/f5"])
-        #expect(plan.skipped.map(\.job.key) == ["k/f0", "k/f0-unreadable", "k/f1"])
-        #expect(plan.skipped.map(\.reason) == [.unchanged, .unreadable, .unchanged])
-        #expect(plan.skipped[0].etag == "\"9DD4E461268C8034F5C8564E155C67A0\"" && plan.skipped[0].crc64 == 100)
+        #expect(plan.skipped.map(\.spec.key) == ["k/f0", "k/f0-unreadable", "k/f1"])
+        #expect(plan.skipped.map(\.skipReason) == [.unchanged, .unreadable, .unchanged])
+        #expect(
+            plan.skipped[0].outcome.etag == "\"9DD4E461268C8034F5C8564E155C67A0\""
+                && plan.skipped[0].outcome.crc64 == "100"
+        )
         #expect(plan.skipped[2].outcome.etag == "\"9DD4E461268C8034F5C8564E155C67A1\"")
         #expect(plan.skipped[2].outcome.crc64 == "101" && plan.skipped[2].outcome.key == "k/f1")
         #expect(warnings.isEmpty)
@@ -139,8 +142,12 @@ import Testing
         let result = try UnchangedFilter.apply(to: &plan, index: index)
 
         #expect(result.files == vouched.count)
-        #expect(plan.skipped.map(\.job.key) == vouched)
-        #expect(plan.skipped.allSatisfy { $0.reason == .unchanged && $0.etag == "\"E\($0.crc64 ?? 0)\"" })
+        #expect(plan.skipped.map(\.spec.key) == vouched)
+        #expect(
+            plan.skipped.allSatisfy {
+                $0.skipReason == .unchanged && $0.outcome.etag == "\"E\($0.outcome.crc64 ?? "")\""
+            }
+        )
         let skipped = Set(vouched)
         #expect(plan.jobs.map(\.key) == jobs.map(\.key).filter { !skipped.contains($0) })
         #expect(warnings.isEmpty)

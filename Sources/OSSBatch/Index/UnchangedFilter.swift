@@ -75,7 +75,7 @@ package enum UnchangedFilter {
         var finds = found.reversed().lazy.flatMap { $0.reversed() }.makeIterator()
         var next = finds.next()
         let filler = UploadJob.placeholder
-        var unchanged = [SkippedSource](repeating: SkippedSource(job: filler, reason: .unchanged), count: total)
+        var unchanged = [ReportJob](repeating: ReportJob(skipped: filler, reason: .unchanged), count: total)
         var place = total
         for c in chunks.indices.reversed() where dropped[c] > 0 {
             var kept = [UploadJob](repeating: filler, count: chunks[c].count - dropped[c])
@@ -209,13 +209,13 @@ package enum UnchangedFilter {
     }
 
     /// Two key-sorted lists as one.
-    private static func merge(_ a: [SkippedSource], _ b: [SkippedSource]) -> [SkippedSource] {
+    private static func merge(_ a: [ReportJob], _ b: [ReportJob]) -> [ReportJob] {
         guard !a.isEmpty else { return b }
-        var merged: [SkippedSource] = []
+        var merged: [ReportJob] = []
         merged.reserveCapacity(a.count + b.count)
         var (i, j) = (0, 0)
         while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && SplitPath.precedes(a[i].job.objectKey, b[j].job.objectKey)) {
+            if j == b.count || (i < a.count && SplitPath.precedes(a[i].spec.objectKey, b[j].spec.objectKey)) {
                 merged.append(a[i])
                 i += 1
             } else {

@@ -219,7 +219,7 @@ struct EntryExpander {
                 collector.add(outcome, entry: index, problems: &found.keyProblems)
                 continue
             }
-            collector.add(skipped: SkippedSource(job: job, reason: item.reason), entry: index)
+            collector.add(skipped: ReportJob(skipped: job, reason: item.reason), entry: index)
             recorded += 1
             if item.reason == .unlistable { directories += 1 }
             guard recorded <= Self.problemLimit else { continue }

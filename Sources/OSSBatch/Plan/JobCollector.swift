@@ -12,7 +12,7 @@ struct JobCollector {
     /// from one entry are unique and already in order).
     private var perEntry: [Int: Int] = [:]
     /// Files found but not to be uploaded, and the entry of each (sorted by key after `sortByKey`).
-    private(set) var skipped: [SkippedSource] = []
+    private(set) var skipped: [ReportJob] = []
     private(set) var skippedOrigins: [Int] = []
     /// Whether skipped files come from more than one entry (so their keys may interleave or collide).
     private var skippedEntries: Set<Int> = []
@@ -47,7 +47,7 @@ struct JobCollector {
     }
 
     /// Takes a file that is found but not to be uploaded (each entry's in key order).
-    mutating func add(skipped item: SkippedSource, entry: Int) {
+    mutating func add(skipped item: ReportJob, entry: Int) {
         skipped.append(item)
         skippedOrigins.append(entry)
         skippedEntries.insert(entry)
@@ -68,7 +68,7 @@ struct JobCollector {
     mutating func sortByKey() {
         if skippedEntries.count > 1 {
             let order = skipped.indices.sorted {
-                SplitPath.precedes(skipped[$0].job.objectKey, skipped[$1].job.objectKey)
+                SplitPath.precedes(skipped[$0].spec.objectKey, skipped[$1].spec.objectKey)
             }
             skipped = order.map { skipped[$0] }
             skippedOrigins = order.map { skippedOrigins[$0] }
@@ -92,7 +92,7 @@ struct JobCollector {
     }
 
     /// Hands the jobs and the skipped files over.
-    consuming func finish() -> (JobList, [SkippedSource]) { (JobList(chunks: chunks), skipped) }
+    consuming func finish() -> (JobList, [ReportJob]) { (JobList(chunks: chunks), skipped) }
 }
 
 extension Array {

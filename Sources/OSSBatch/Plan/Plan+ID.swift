@@ -53,7 +53,7 @@ struct PlanIDHasher {
     static let skippedGroup = 4_096
 
     /// The files the plan skipped, in order; once, after the jobs.
-    mutating func add(skipped: [SkippedSource]) {
+    mutating func add(skipped: [ReportJob]) {
         precondition(!hashedSkipped, "the plan ID takes the skipped files once")
         guard !skipped.isEmpty else { return }
         hashedSkipped = true
@@ -76,23 +76,24 @@ struct PlanIDHasher {
     /// field by field where the array keeps it: passed whole to a function (even `borrowing`, through a span),
     /// it was copied first, its options retained and released, the same object on every core at once (perf,
     /// 2026-12-03).
-    private static func digest(of skipped: [SkippedSource], _ range: Range<Int>) -> [UInt8] {
+    private static func digest(of skipped: [ReportJob], _ range: Range<Int>) -> [UInt8] {
         var bytes: [UInt8] = []
         var lastOptions: (options: ObjectOptions, form: [UInt8])?
         for i in range {
             bytes += skippedPrefix
-            bytes += skipped[i].reason.rawValue.utf8
+            // Every line the plan skipped has its reason.
+            bytes += (skipped[i].skipReason?.rawValue ?? "").utf8
             bytes.append(0)
-            if lastOptions == nil || lastOptions?.options != skipped[i].job.options {
+            if lastOptions == nil || lastOptions?.options != skipped[i].spec.options {
                 var form: [UInt8] = []
-                skipped[i].job.options.appendCanonicalForm(to: &form)
-                lastOptions = (skipped[i].job.options, form)
+                skipped[i].spec.options.appendCanonicalForm(to: &form)
+                lastOptions = (skipped[i].spec.options, form)
             }
             UploadJob.appendCanonicalForm(
-                objectKey: skipped[i].job.objectKey,
-                location: skipped[i].job.location,
-                identity: skipped[i].job.identity,
-                method: skipped[i].job.method,
+                objectKey: skipped[i].spec.objectKey,
+                location: skipped[i].spec.location,
+                identity: skipped[i].spec.identity,
+                method: skipped[i].spec.method,
                 optionsForm: lastOptions?.form ?? [],
                 to: &bytes
             )

@@ -18,7 +18,7 @@ package struct Plan: Sendable, Hashable {
     package var keyResolution: KeyResolution?
     /// Files found but not to be uploaded (unreadable, or directories that could not be listed), sorted by
     /// key; no key is also a job's.
-    package var skipped: [SkippedSource]
+    package var skipped: [ReportJob]
     /// What each `files` entry selected and passed over, in manifest order.
     package var entries: [EntrySummary]
     /// Things the plan went on past (a skipped file, an entry selecting nothing, an exclude matching
@@ -37,7 +37,7 @@ package struct Plan: Sendable, Hashable {
         jobs: JobList,
         name: String = "",
         keyResolution: KeyResolution? = nil,
-        skipped: [SkippedSource] = [],
+        skipped: [ReportJob] = [],
         entries: [EntrySummary] = [],
         warnings: [Diagnostic] = [],
         shard: ShardInfo? = nil
@@ -88,9 +88,9 @@ package struct Plan: Sendable, Hashable {
             }
         }
         for i in skipped.indices {
-            if skipped[i].reason == .unchanged {
+            if skipped[i].skipReason == .unchanged {
                 t.unchanged += 1
-                t.unchangedBytes += skipped[i].job.size
+                t.unchangedBytes += skipped[i].spec.size
             } else {
                 t.skipped += 1
             }

@@ -6,22 +6,22 @@ package struct PlanLines: RandomAccessCollection, Sendable {
     package struct Line: Sendable {
         package var job: UploadJob
         /// The skipped file this line is, if it is one.
-        package var skippedSource: SkippedSource?
-        package var skipped: SkipReason? { skippedSource?.reason }
+        package var skippedLine: ReportJob?
+        package var skipped: SkipReason? { skippedLine?.skipReason }
 
         /// The line's outcome in a new report: `pending`, or `skipped` with its reason (and, for `unchanged`,
         /// the indexed ETag and CRC-64).
         package var outcome: JobOutcome {
-            skippedSource?.outcome ?? JobOutcome(key: job.objectKey, status: .pending)
+            skippedLine?.outcome ?? JobOutcome(key: job.objectKey, status: .pending)
         }
     }
 
     private let jobs: JobList
-    private let skipped: [SkippedSource]
+    private let skipped: [ReportJob]
     /// `skippedPositions[k]` is the line of `skipped[k]`; ascending.
     private let skippedPositions: [Int]
 
-    init(jobs: JobList, skipped: [SkippedSource]) {
+    init(jobs: JobList, skipped: [ReportJob]) {
         self.jobs = jobs
         self.skipped = skipped
         skippedPositions = Self.positions(of: skipped, among: jobs)
@@ -29,7 +29,7 @@ package struct PlanLines: RandomAccessCollection, Sendable {
 
     /// Where each of `skipped` stands among the lines: the jobs whose keys precede it plus the skipped files
     /// before it. Ascending, since both lists are in key order.
-    static func positions(of skipped: [SkippedSource], among jobs: JobList) -> [Int] {
+    static func positions(of skipped: [ReportJob], among jobs: JobList) -> [Int] {
         // By index: `enumerated()` copied each skipped file (its strings retained and released), which on a
         // night of 200,000 unchanged files was a tenth of laying out the report.
         var positions: [Int] = []
@@ -39,7 +39,7 @@ package struct PlanLines: RandomAccessCollection, Sendable {
             var high = jobs.count
             while low < high {
                 let middle = (low + high) / 2
-                if SplitPath.precedes(jobs[middle].objectKey, skipped[k].job.objectKey) {
+                if SplitPath.precedes(jobs[middle].objectKey, skipped[k].spec.objectKey) {
                     low = middle + 1
                 } else {
                     high = middle
@@ -54,7 +54,7 @@ package struct PlanLines: RandomAccessCollection, Sendable {
     package var endIndex: Int { jobs.count + skipped.count }
 
     package subscript(position: Int) -> Line {
-        guard !skipped.isEmpty else { return Line(job: jobs[position], skippedSource: nil) }
+        guard !skipped.isEmpty else { return Line(job: jobs[position], skippedLine: nil) }
         // How many skipped lines come before `position`, and whether it is one.
         var low = 0
         var high = skippedPositions.count
@@ -63,16 +63,16 @@ package struct PlanLines: RandomAccessCollection, Sendable {
             if skippedPositions[middle] < position { low = middle + 1 } else { high = middle }
         }
         if low < skippedPositions.count && skippedPositions[low] == position {
-            return Line(job: skipped[low].job, skippedSource: skipped[low])
+            return Line(job: skipped[low].spec, skippedLine: skipped[low])
         }
-        return Line(job: jobs[position - low], skippedSource: nil)
+        return Line(job: jobs[position - low], skippedLine: nil)
     }
 
     /// Each line in order without making a `Line` (which holds a skipped file's job twice): `job` gets a job
     /// to upload, handed over to keep (a borrowed one was copied again to be stored), `skipped` a skipped
     /// file, lent (a new report keeps its job and a compact outcome, not the whole of it). A new report takes
     /// a night of 200,000 unchanged files this way.
-    package func forEach(job: (consuming UploadJob) -> Void, skipped: (borrowing SkippedSource) -> Void) {
+    package func forEach(job: (consuming UploadJob) -> Void, skipped: (borrowing ReportJob) -> Void) {
         var position = 0
         var next = 0
         func skippedHere() {
@@ -95,7 +95,7 @@ package struct PlanLines: RandomAccessCollection, Sendable {
     /// Goes through the jobs in their chunks, merging the skipped files in (no search per line).
     package struct Iterator: IteratorProtocol {
         private var jobs: JobList.Iterator
-        private let skipped: [SkippedSource]
+        private let skipped: [ReportJob]
         private let skippedPositions: [Int]
         private var position = 0
         private var nextSkipped = 0
@@ -110,9 +110,9 @@ package struct PlanLines: RandomAccessCollection, Sendable {
             defer { position += 1 }
             if nextSkipped < skipped.count && skippedPositions[nextSkipped] == position {
                 defer { nextSkipped += 1 }
-                return Line(job: skipped[nextSkipped].job, skippedSource: skipped[nextSkipped])
+                return Line(job: skipped[nextSkipped].spec, skippedLine: skipped[nextSkipped])
             }
-            return jobs.next().map { Line(job: $0, skippedSource: nil) }
+            return jobs.next().map { Line(job: $0, skippedLine: nil) }
         }
     }
 

@@ -196,25 +196,25 @@ package struct Planner: Sendable {
         }
         for (n, item) in skipped.enumerated() {
             let entry = collector.skippedOrigins[n]
-            if n > 0 && skipped[n - 1].job.objectKey == item.job.objectKey {
+            if n > 0 && skipped[n - 1].spec.objectKey == item.spec.objectKey {
                 collision(
-                    item.job.key,
-                    (skipped[n - 1].job.source, collector.skippedOrigins[n - 1]),
-                    (item.job.source, entry)
+                    item.spec.key,
+                    (skipped[n - 1].spec.source, collector.skippedOrigins[n - 1]),
+                    (item.spec.source, entry)
                 )
             }
             var low = 0
             var high = jobs.count
             while low < high {
                 let middle = (low + high) / 2
-                if SplitPath.precedes(jobs[middle].objectKey, item.job.objectKey) {
+                if SplitPath.precedes(jobs[middle].objectKey, item.spec.objectKey) {
                     low = middle + 1
                 } else {
                     high = middle
                 }
             }
-            if low < jobs.count && jobs[low].objectKey == item.job.objectKey {
-                collision(item.job.key, (jobs[low].source, collector.origins[low]), (item.job.source, entry))
+            if low < jobs.count && jobs[low].objectKey == item.spec.objectKey {
+                collision(item.spec.key, (jobs[low].source, collector.origins[low]), (item.spec.source, entry))
             }
         }
     }

@@ -24,8 +24,8 @@ package struct JobOutcome: Sendable, Hashable {
         fileprivate(set) var durationMilliseconds: Int64 = 0
         fileprivate(set) var details: Details?
 
-        /// A skipped job's, from what the plan holds compactly (`SkippedSource.recorded`): made without the
-        /// key, which a new report's line takes from its job.
+        /// A skipped job's (`ReportJob(skipped:reason:etag:crc64:)`): made without the key, which the line
+        /// takes from its job.
         static func skipped(reason: SkipReason, etag: CompactETag?, crc64: UInt64?) -> Recorded {
             Recorded(
                 storedETag: etag,

@@ -1,45 +1,6 @@
 import Foundation
 import LocalFiles
 
-/// One job in the report: what was planned and what happened.
-package struct ReportJob: Sendable, Hashable {
-    package var spec: UploadJob
-    /// The outcome but its key, which is the job's: a report of 1,000,000 jobs holds 32 MB less.
-    fileprivate(set) var recorded: JobOutcome.Recorded
-
-    /// `outcome` is about `spec`'s key (a caller that reads outcomes from elsewhere checks that first).
-    package init(spec: UploadJob, outcome: JobOutcome) {
-        self.spec = spec
-        recorded = outcome.recorded
-    }
-
-    /// A job not yet run, without making its outcome (and so copying its key).
-    init(pending spec: UploadJob) {
-        self.spec = spec
-        recorded = .pending
-    }
-
-    /// A file the plan skipped, without making its outcome (and so copying its key).
-    init(skipped item: borrowing SkippedSource) {
-        spec = item.job
-        recorded = item.recorded
-    }
-
-    /// A file the plan skipped, its job moved in (`item` keeps a placeholder): taken from a consumed value,
-    /// the job was copied and the rest destroyed.
-    init(taking item: inout SkippedSource) {
-        recorded = item.recorded
-        spec = .placeholder
-        swap(&spec, &item.job)
-    }
-
-    /// The job's outcome, with the job's key.
-    package var outcome: JobOutcome {
-        get { JobOutcome(objectKey: spec.objectKey, recorded: recorded) }
-        set { recorded = newValue.recorded }
-    }
-}
-
 /// The report of a batch: the plan it ran (so `resume` needs no manifest), the state of every job, and how
 /// each run on it ended. Written atomically at the start and end of each run; in between, job outcomes are
 /// appended to `<report>.journal`, and `ReportStore.load` folds them back in. On disk it is
@@ -90,7 +51,7 @@ package struct Report: Sendable {
         lines.reserveCapacity(plan.jobs.count + plan.skipped.count)
         plan.lines.forEach(
             job: { lines.append(ReportJob(pending: $0)) },
-            skipped: { lines.append(ReportJob(skipped: $0)) }
+            skipped: { lines.append(copy $0) }
         )
         return lines
     }
@@ -98,20 +59,25 @@ package struct Report: Sendable {
     /// The lines of a plan's jobs (`chunks`) and skipped files (`skipped`, at `positions` among the lines:
     /// `PlanLines.positions`) in order, each moved out: taken off the ends (`popLast` moves when the caller
     /// alone holds the arrays) and put in its place in a list filled beforehand (`UploadJob.placeholder`).
+    /// Without jobs to upload (a night of unchanged files), the skipped lines are the lines, handed over.
     private static func taking(
         _ chunks: inout [[UploadJob]],
-        _ skipped: inout [SkippedSource],
+        _ skipped: inout [ReportJob],
         at positions: [Int]
     ) -> [ReportJob] {
         let total = chunks.reduce(skipped.count) { $0 + $1.count }
+        guard total > skipped.count else {
+            var lines: [ReportJob] = []
+            swap(&lines, &skipped)
+            return lines
+        }
         var lines = [ReportJob](repeating: ReportJob(pending: .placeholder), count: total)
         var k = positions.count - 1
         var c = chunks.count - 1
         for line in stride(from: total - 1, through: 0, by: -1) {
             // Swapped in: an assignment copied the new value and destroyed the original.
             if k >= 0 && positions[k] == line, var item = skipped.popLast() {
-                var moved = ReportJob(taking: &item)
-                swap(&lines[line], &moved)
+                swap(&lines[line], &item)
                 k -= 1
                 continue
             }
@@ -132,7 +98,7 @@ package struct Report: Sendable {
     /// (a first upload), each chunk of jobs is hashed, laid out and freed in turn, so that the plan and the
     /// report are never both whole in memory (they were, at the start of a 1,000,000-file run: its peak).
     /// With skipped files (a night of unchanged ones, all of them skipped), the ID is hashed first and then
-    /// every job moved into its line.
+    /// every job moved into its line (the skipped files are lines already: `taking`).
     package init(consuming plan: consuming Plan, now: Date = Date()) {
         guard plan.skipped.isEmpty else {
             // Hashed first, then every line moved out of the plan into the report (`taking`). Laid out by copy

@@ -10,7 +10,7 @@ extension Plan {
         for chunk in jobs.chunks {
             for i in chunk.indices { sizes.append(chunk[i].identity.size) }
         }
-        for item in skipped { sizes.append(item.job.identity.size) }
+        for item in skipped { sizes.append(item.spec.identity.size) }
         let partitionID = partitionID(sizes: sizes)
         let owners = ShardPartition.assign(sizes: sizes, count: shard.count)
         let mine = Int32(shard.index)
@@ -52,7 +52,7 @@ extension Plan {
             }
         }
         for job in jobs { add(job.key) }
-        for item in skipped { add(item.job.key) }
+        for item in skipped { add(item.spec.key) }
         if !chunk.isEmpty || digests.isEmpty { digests += SHA256.hash(chunk) }
         return SHA256.hash(digests).hexString
     }
