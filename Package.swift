@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "CurlHTTP", dependencies: ["CCurl", "Digests", "OSSProtocol"]),
         .target(name: "OSSKit", dependencies: ["OSSProtocol", "Digests"]),
         // POSIX directory walking and stat: the one place with file-system pointers.
-        .target(name: "LocalFiles"),
+        // POSIX calls that Swift's Glibc module leaves out (GNU extensions), for LocalFiles alone.
+        .target(name: "CLocalFiles"),
+        .target(name: "LocalFiles", dependencies: ["CLocalFiles"]),
         .target(
             name: "OSSBatch",
             dependencies: [

@@ -1,9 +1,18 @@
-/// Buffers appended bytes and writes them to a descriptor about a megabyte at a time.
+import LocalFiles
+
+/// Buffers appended bytes and writes them to a descriptor about a megabyte at a time, starting the disk's
+/// writing of every few megabytes as it goes (`FileDescriptorWriter.startWriteback`), so that the `fsync`
+/// that ends an atomic write of a large file (a report of 200,000 lines, 50 MB) has little left to wait for.
 final class ChunkWriter {
     private let fd: Int32
     private let path: String
     private var buffer: [UInt8] = []
     private static let threshold = 1 << 20
+    /// How many bytes are written between two starts of their writeback.
+    private static let writebackEvery: Int64 = 8 << 20
+    /// How many bytes went to the descriptor, and up to where their writeback was started.
+    private var written: Int64 = 0
+    private var writebackStarted: Int64 = 0
     /// A piece at least this long is written as it is, after what the buffer holds: a report's job lines come
     /// in pieces of hundreds of kilobytes, and copying each into the buffer first was a third of the time
     /// their writing took on the thread that writes (perf, 2026-12-03).
@@ -23,12 +32,21 @@ final class ChunkWriter {
     func append(_ bytes: [UInt8]) throws(StateFileError) {
         guard bytes.count >= ChunkWriter.directWrite else { return try append(bytes[...]) }
         try flush()
-        try AtomicFile.writeAll(fd, bytes, path: path)
+        try write(bytes)
     }
 
     func flush() throws(StateFileError) {
         guard !buffer.isEmpty else { return }
-        try AtomicFile.writeAll(fd, buffer, path: path)
+        try write(buffer)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func write(_ bytes: [UInt8]) throws(StateFileError) {
+        try AtomicFile.writeAll(fd, bytes, path: path)
+        written += Int64(bytes.count)
+        if written - writebackStarted >= ChunkWriter.writebackEvery {
+            FileDescriptorWriter.startWriteback(fd, offset: writebackStarted, count: written - writebackStarted)
+            writebackStarted = written
+        }
     }
 }
