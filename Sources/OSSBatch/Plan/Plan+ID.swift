@@ -81,8 +81,9 @@ struct PlanIDHasher {
         var lastOptions: (options: ObjectOptions, form: [UInt8])?
         for i in range {
             bytes += skippedPrefix
-            // Every line the plan skipped has its reason.
-            bytes += (skipped[i].skipReason?.rawValue ?? "").utf8
+            // Every line the plan skipped has its reason. Read as a stored field: through `skipReason`, a
+            // computed property, each line was copied out of the array first (its strings retained).
+            bytes += (skipped[i].recorded.reason?.rawValue ?? "").utf8
             bytes.append(0)
             if lastOptions == nil || lastOptions?.options != skipped[i].spec.options {
                 var form: [UInt8] = []

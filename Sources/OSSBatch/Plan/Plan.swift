@@ -88,7 +88,8 @@ package struct Plan: Sendable, Hashable {
             }
         }
         for i in skipped.indices {
-            if skipped[i].skipReason == .unchanged {
+            // A stored field: through `skipReason`, a computed property, each line was copied out first.
+            if skipped[i].recorded.reason == .unchanged {
                 t.unchanged += 1
                 t.unchangedBytes += skipped[i].spec.size
             } else {

@@ -36,7 +36,8 @@ package struct ReportJob: Sendable, Hashable {
         recorded = .skipped(reason: .unchanged, etag: etag, crc64: crc64)
     }
 
-    /// Why the plan skipped this file (`nil` for a job it did not skip).
+    /// Why the plan skipped this file (`nil` for a job it did not skip). A loop over many lines in an array
+    /// reads `recorded.reason` instead: a computed property's getter was called on a copy of each line.
     package var skipReason: SkipReason? { recorded.status == .skipped ? recorded.reason : nil }
 
     /// The job's outcome, with the job's key.
