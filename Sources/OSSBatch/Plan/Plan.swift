@@ -16,8 +16,8 @@ package struct Plan: Sendable, Hashable {
     /// How the placeholders in keys were resolved, or `nil` when no key has one. Keys in `jobs` are
     /// resolved already: a report, and so `resume`, holds the keys of the moment the plan was made.
     package var keyResolution: KeyResolution?
-    /// Files found but not to be uploaded (unreadable, or directories that could not be listed), sorted by
-    /// key; no key is also a job's.
+    /// Files found but not to be uploaded (unreadable, unchanged, or directories that could not be listed),
+    /// sorted by key, each as its report line (`ReportJob`: `skipped` with its reason); no key is also a job's.
     package var skipped: [ReportJob]
     /// What each `files` entry selected and passed over, in manifest order.
     package var entries: [EntrySummary]
