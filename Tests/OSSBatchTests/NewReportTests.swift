@@ -8,8 +8,10 @@ import Testing
 /// `Report(consuming:)`, the report `run` makes: the plan's lines and ID, whether the plan's chunks are laid
 /// out and freed one by one (no skipped files) or the ID is hashed beside the layout (skipped files).
 @Suite struct NewReportTests {
-    @Test(arguments: [0, 1, 3])
-    func aReportMadeFromThePlanItConsumesHasThePlansLinesAndID(skippedEvery: Int) {
+    /// `roomForJobs`: the skipped lines' list has room for every line, as the unchanged filter leaves it (the
+    /// report lays the jobs out among the skipped lines in that list, without moving it).
+    @Test(arguments: [0, 1, 3, 1_000], [false, true])
+    func aReportMadeFromThePlanItConsumesHasThePlansLinesAndID(skippedEvery: Int, roomForJobs: Bool) {
         var plan = ReportStoreTests.plan(jobs: 3_000, dir: "/data/new-report")
         // In key order, as a planner's are (the lines merge the skipped files in by key).
         let all = plan.jobs.sorted { ByteOrder.precedes($0.key, $1.key) }
@@ -22,6 +24,7 @@ import Testing
             plan.skipped = all.enumerated().filter { $0.offset % skippedEvery == 0 }.map {
                 ReportJob(skipped: $0.element, reason: .unchanged, etag: "\"E\"", crc64: UInt64($0.offset))
             }
+            if roomForJobs { plan.skipped.reserveCapacity(all.count) }
         }
         let expected = Report(plan: plan, planID: plan.planID, now: Date(timeIntervalSince1970: 1))
         let made = Report(consuming: plan, now: Date(timeIntervalSince1970: 1))

@@ -75,7 +75,11 @@ package enum UnchangedFilter {
         var finds = found.reversed().lazy.flatMap { $0.reversed() }.makeIterator()
         var next = finds.next()
         let filler = UploadJob.placeholder
-        var unchanged = [ReportJob](repeating: ReportJob(skipped: filler, reason: .unchanged), count: total)
+        // With room for the jobs that stay: the report lays them out among these lines, in this list
+        // (`Report(consuming:)`). Pages of the room are touched only if it is used.
+        var unchanged: [ReportJob] = []
+        unchanged.reserveCapacity(plan.skipped.isEmpty ? chunks.reduce(0) { $0 + $1.count } : total)
+        unchanged.append(contentsOf: repeatElement(ReportJob(skipped: filler, reason: .unchanged), count: total))
         var place = total
         for c in chunks.indices.reversed() where dropped[c] > 0 {
             var kept = [UploadJob](repeating: filler, count: chunks[c].count - dropped[c])

@@ -57,27 +57,34 @@ package struct Report: Sendable {
     }
 
     /// The lines of a plan's jobs (`chunks`) and skipped files (`skipped`, at `positions` among the lines:
-    /// `PlanLines.positions`) in order, each moved out: taken off the ends (`popLast` moves when the caller
-    /// alone holds the arrays) and put in its place in a list filled beforehand (`UploadJob.placeholder`).
-    /// Without jobs to upload (a night of unchanged files), the skipped lines are the lines, handed over.
+    /// `PlanLines.positions`) in order, in the skipped lines' own list: lengthened with placeholders
+    /// (`UploadJob.placeholder`), then filled from the back, each skipped line moved to its place and each
+    /// job taken off the end of its chunk (`popLast` moves when the caller alone holds the arrays). The
+    /// unchanged filter leaves room for the jobs in that list; a night with a few changed files among many
+    /// unchanged ones held a second list of every line beside it (2026-12-04). Without jobs to upload (a
+    /// night of unchanged files), the skipped lines are the lines, handed over.
     private static func taking(
         _ chunks: inout [[UploadJob]],
         _ skipped: inout [ReportJob],
         at positions: [Int]
     ) -> [ReportJob] {
-        let total = chunks.reduce(skipped.count) { $0 + $1.count }
-        guard total > skipped.count else {
-            var lines: [ReportJob] = []
-            swap(&lines, &skipped)
-            return lines
-        }
-        var lines = [ReportJob](repeating: ReportJob(pending: .placeholder), count: total)
+        var lines: [ReportJob] = []
+        swap(&lines, &skipped)
+        let total = chunks.reduce(lines.count) { $0 + $1.count }
+        guard total > lines.count else { return lines }
+        lines.reserveCapacity(total)
+        lines.append(contentsOf: repeatElement(ReportJob(pending: .placeholder), count: total - lines.count))
+        // Skipped line `k` is at `k` until moved: every place behind the line being filled is taken already.
         var k = positions.count - 1
         var c = chunks.count - 1
         for line in stride(from: total - 1, through: 0, by: -1) {
             // Swapped in: an assignment copied the new value and destroyed the original.
-            if k >= 0 && positions[k] == line, var item = skipped.popLast() {
-                swap(&lines[line], &item)
+            if k >= 0 && positions[k] == line {
+                if k != line {
+                    var item = ReportJob(pending: .placeholder)
+                    swap(&item, &lines[k])
+                    swap(&lines[line], &item)
+                }
                 k -= 1
                 continue
             }
@@ -90,7 +97,7 @@ package struct Report: Sendable {
             swap(&lines[line], &moved)
         }
         // Every line was filled: no placeholder may reach a report.
-        precondition(k < 0 && skipped.isEmpty && chunks.allSatisfy(\.isEmpty), "a plan's lines out of order")
+        precondition(k < 0 && chunks.allSatisfy(\.isEmpty), "a plan's lines out of order")
         return lines
     }
 
