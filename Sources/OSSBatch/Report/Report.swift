@@ -81,9 +81,9 @@ package struct Report: Sendable {
             // Swapped in: an assignment copied the new value and destroyed the original.
             if k >= 0 && positions[k] == line {
                 if k != line {
-                    var item = ReportJob(pending: .placeholder)
-                    swap(&item, &lines[k])
-                    swap(&lines[line], &item)
+                    // Both moved bitwise where they are (`Array.swapAt` copies each, retaining its strings).
+                    var elements = lines.mutableSpan
+                    elements.swapAt(k, line)
                 }
                 k -= 1
                 continue
