@@ -126,8 +126,7 @@ enum BatchRunner {
         failed.status = .fatal
         failed.fatalError = problem
         failed.recordRefusedRun(command, exitStatus: .fatal, error: problem)
-        // The process ends after this write: its lines are not kept to copy from.
-        try? store.write(failed, last: true)
+        try? store.write(failed)
         let credentials = problem.code == "NoCredentials"
         let advice =
             "nothing was sent; fix \(credentials ? "the credentials" : "this") and run: ossbatch resume \(store.path)"

@@ -190,7 +190,7 @@ struct ReportStoreTests {
         let path = dir.path + "/report.json"
         let report = Report(plan: ReportStoreTests.plan(jobs: 3, dir: dir.path), planID: "id")
         let store = try ReportStore.create(at: path)
-        try store.write(report)
+        try store.write(report, keepingLines: true)
         try store.record(JobOutcome(key: "k/1", status: .failed, error: JobError(code: "A", message: "a")))
         try store.record(JobOutcome(key: "k/1", status: .succeeded, etag: "\"E\""))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: store.journalPath))
@@ -204,7 +204,7 @@ struct ReportStoreTests {
         #expect(loaded.jobs[2].outcome.status == .pending)
         #expect(loaded.totals.succeeded == 1 && loaded.totals.pending == 2)
         // Writing the report folds the journal in and starts it afresh.
-        try store.write(loaded)
+        try store.write(loaded, keepingLines: true)
         #expect(
             try String(contentsOfFile: store.journalPath, encoding: .utf8) == #"{"format":"ossbatch-journal/2"}"# + "\n"
         )
@@ -223,7 +223,7 @@ struct ReportStoreTests {
         plan.jobs = JobList(rising ? jobs : jobs.reversed())
         let report = Report(plan: plan, planID: "id")
         let store = try ReportStore.create(at: path)
-        try store.write(report)
+        try store.write(report, keepingLines: true)
         let named = [report.jobs[0].spec.key, report.jobs[150].spec.key, report.jobs[299].spec.key]
         for key in named { try store.record(JobOutcome(key: key, status: .succeeded, etag: "\"E\"")) }
         try store.record(JobOutcome(key: "k/none", status: .succeeded, etag: "\"E\""))
@@ -240,7 +240,7 @@ struct ReportStoreTests {
         let path = dir.path + "/report.json"
         let report = Report(plan: ReportStoreTests.plan(jobs: 4, dir: dir.path), planID: "id")
         let store = try ReportStore.create(at: path)
-        try store.write(report)
+        try store.write(report, keepingLines: true)
         var ran = report.jobs[3].spec  // planned multipart
         ran.identity = SourceIdentity(size: 5, mtimeNanoseconds: 9, inode: 8, device: 7)
         ran.method = .put
@@ -248,7 +248,7 @@ struct ReportStoreTests {
         let loaded = try ReportStore.load(path)
         #expect(loaded.jobs[3].spec == ran)
         // Written again, the new device makes a directory entry of its own.
-        try store.write(loaded)
+        try store.write(loaded, keepingLines: true)
         #expect(try ReportStore.load(path).jobs == loaded.jobs)
     }
 

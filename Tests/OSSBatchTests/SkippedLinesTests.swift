@@ -77,7 +77,7 @@ struct SkippedLinesTests {
         // Written with `reason`, read back the same; a journal line keeps its reason too.
         let path = dir.path + "/report.json"
         let store = try ReportStore.create(at: path)
-        try store.write(report)
+        try store.write(report, keepingLines: true)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(
             text.contains(

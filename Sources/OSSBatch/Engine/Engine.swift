@@ -128,7 +128,8 @@ package final class Engine: Sendable {
             // is written once, at the end: until then the file on disk (or none, for a new report) already
             // says everything, and no journal line can refer to a write that never happened.
             if !todo.isEmpty {
-                do { try store.write(initial) } catch { writeError = error }
+                // The run's last write follows and copies the lines of batches that did not change.
+                do { try store.write(initial, keepingLines: true) } catch { writeError = error }
             }
         }
 
@@ -365,8 +366,7 @@ package final class Engine: Sendable {
         }
         var finalExit = exit
         if writeError == nil {
-            // The run's last write: its lines are not kept to copy from (a later write encodes them all).
-            do { try store.write(report, last: true) } catch {
+            do { try store.write(report) } catch {
                 context.logger.error(
                     "cannot write the report: \(error)",
                     metadata: .event(

@@ -92,12 +92,13 @@ package final class ReportStore: Sendable {
     package func syncJournal() throws(StateFileError) { try journal.sync() }
 
     /// Replaces the report atomically, then starts the journal afresh (the report now holds what it said).
-    /// `last`: no write follows in this process, so the new file's lines are not kept to copy from.
-    package func write(_ report: Report, last: Bool = false) throws(StateFileError) {
+    /// `keepingLines`: another write follows in this process, so the new file's lines are kept for it to copy
+    /// from (`ReportLines`); a process's last write (most are) does not fingerprint them for nothing.
+    package func write(_ report: Report, keepingLines: Bool = false) throws(StateFileError) {
         try journal.sync()
         // Held while the file is replaced: the old file stays open (and readable) until the new one is.
         try lines.withLock { (lines: inout ReportLines?) throws(StateFileError) in
-            lines = try ReportFile.write(report, to: path, reusing: lines, keepingLines: !last)
+            lines = try ReportFile.write(report, to: path, reusing: lines, keepingLines: keepingLines)
         }
         try restartJournal()
     }
