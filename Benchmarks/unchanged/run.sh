@@ -67,6 +67,8 @@ for i in range(copies):
         f.write(os.urandom(n))
 PY
     touch "$dir/.complete-$files-$copy_files-$copy_size"
+    # A file read less than a second after it was written is uploaded but not indexed (SettledChangeTime).
+    sleep 2
 fi
 
 work=$(mktemp -d "$dir/run.XXXXXX")

@@ -40,18 +40,30 @@ public struct FileStatus: Sendable, Hashable {
         self.ctimeNanoseconds = ctimeNanoseconds
     }
 
-    init(_ st: stat) {
+    /// The fields of a `stat` result (from `stat`, `lstat` or `fstat`).
+    public init(_ st: stat) {
         self.init(
             kind: FileKind(mode: st.st_mode),
             size: Int64(st.st_size),
-            mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+            mtimeNanoseconds: Self.nanoseconds(st.st_mtim),
             inode: UInt64(st.st_ino),
             device: UInt64(st.st_dev),
             permissions: UInt32(st.st_mode) & 0o7777,
             owner: UInt32(st.st_uid),
             group: UInt32(st.st_gid),
-            ctimeNanoseconds: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+            ctimeNanoseconds: Self.nanoseconds(st.st_ctim)
         )
+    }
+
+    /// Nanoseconds since the epoch, held at the nearest end of what 64 bits hold (years 1678 to 2262): a
+    /// file can be stamped far outside that (`touch -d 2300-01-01`, an archive's bogus times), and it must
+    /// still be planned and uploaded, not trap the multiplication. Two such stamps beyond the same end are
+    /// one value; a change to the file still moves its ctime, which is the kernel's clock.
+    public static func nanoseconds(_ time: timespec) -> Int64 {
+        let (seconds, overflow) = Int64(time.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return time.tv_sec < 0 ? .min : .max }
+        let (total, beyond) = seconds.addingReportingOverflow(Int64(time.tv_nsec))
+        return beyond ? .max : total
     }
 
     /// `stat(2)`: follows symbolic links.

@@ -3,6 +3,10 @@ import LocalFiles
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite struct LocalFilesTests {
     @Test func statReportsSizeKindAndIdentity() throws {
         let dir = try TemporaryDirectory("localfiles")
@@ -16,6 +20,31 @@ import Testing
         let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         #expect(abs(Double(status.mtimeNanoseconds) / 1e9 - mtime) < 0.001)
         #expect(try FileStatus.stat(dir.path).kind == .directory)
+    }
+
+    @Test func timesBeyondWhatNanosecondsHoldAreHeldAtTheNearestEndNotATrap() throws {
+        // `touch -d 2300-01-01` and an archive's bogus times: an Int64 of nanoseconds ends in 2262 and
+        // begins in 1677; multiplied without care, one such file stopped the whole plan.
+        let dir = try TemporaryDirectory("localfiles-times")
+        defer { dir.remove() }
+        let file = try dir.write("f.txt", "x").path
+        let cases: [(seconds: Int, expected: Int64)] = [
+            (10_413_792_000, .max),  // 2300-01-01
+            (9_223_372_036, 9_223_372_036_000_000_123),  // the last whole second that fits, and its ns
+            (-1, -999_999_877),  // one second before the epoch, plus 123 ns
+        ]
+        for (seconds, expected) in cases {
+            var times = [timespec(tv_sec: seconds, tv_nsec: 123), timespec(tv_sec: seconds, tv_nsec: 123)]
+            #expect(utimensat(AT_FDCWD, file, &times, 0) == 0, "this file system takes \(seconds)")
+            #expect(try FileStatus.stat(file).mtimeNanoseconds == expected, "\(seconds) s")
+            #expect(try FileStatus.lstat(file).mtimeNanoseconds == expected, "\(seconds) s")
+        }
+        // ext4 keeps nothing before 1901, so the other end is checked on the conversion alone.
+        #expect(FileStatus.nanoseconds(timespec(tv_sec: -11_676_096_000, tv_nsec: 0)) == .min)  // 1600-01-01
+        #expect(FileStatus.nanoseconds(timespec(tv_sec: 9_223_372_036, tv_nsec: 999_999_999)) == .max)
+        #expect(FileStatus.nanoseconds(timespec(tv_sec: -9_223_372_036, tv_nsec: 0)) == -9_223_372_036_000_000_000)
+        // The ctime is the kernel's clock: always within range.
+        #expect(try FileStatus.stat(file).ctimeNanoseconds > 1_700_000_000_000_000_000)
     }
 
     func packed(_ keys: [[UInt8]]) -> ByteOrder.PackedKeys {

@@ -18,6 +18,8 @@ struct JobRunner: Sendable {
         var outcome: JobOutcome
         do {
             let file = try SourceFile(path: job.source)
+            // The clock before the stat: whether the ctime had settled when this version was read.
+            let statedAt = SettledChangeTime.now()
             let ctime = try file.changeTime()
             let current = try file.identity()
             if current != job.identity {
@@ -57,8 +59,18 @@ struct JobRunner: Sendable {
                     ).run()
                 }
             }
-            // With the index kept, the journal line says which version of the file the object is (`ctime_ns`).
-            if context.index != nil && outcome.status == .succeeded { outcome.ctimeNanoseconds = ctime }
+            // With the index kept, the journal line says which version of the file the object is (`ctime_ns`),
+            // and the index takes it from there; a version whose ctime had not settled is not vouched for.
+            if context.index != nil && outcome.status == .succeeded {
+                if SettledChangeTime.isSettled(ctime, at: statedAt) {
+                    outcome.ctimeNanoseconds = ctime
+                } else {
+                    let seconds = SettledChangeTime.margin(for: ctime) / 1_000_000_000
+                    warnings.append(
+                        "changed less than \(seconds) s before it was read; uploaded, but not added to the upload index (the next run uploads it again)"
+                    )
+                }
+            }
         } catch let error as MultipartUpload.Failure {
             outcome = JobOutcome(
                 key: job.key,

@@ -1,5 +1,6 @@
 import Digests
 import Foundation
+import LocalFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -56,7 +57,7 @@ final class SourceFile: Sendable {
                 message: "cannot stat \(path): \(String(cString: strerror(errno)))"
             )
         }
-        return Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+        return FileStatus(st).ctimeNanoseconds
     }
 
     /// The identity of whatever is at `path` now (catches a file replaced by rename after we opened it).
@@ -99,14 +100,7 @@ final class SourceFile: Sendable {
 }
 
 extension SourceIdentity {
-    init(_ st: stat) {
-        self.init(
-            size: Int64(st.st_size),
-            mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-            inode: UInt64(st.st_ino),
-            device: UInt64(st.st_dev)
-        )
-    }
+    init(_ st: stat) { self.init(FileStatus(st)) }
 
     /// What differs from `other`, for messages ("size 10 → 12, mtime changed").
     func differences(from other: SourceIdentity) -> String {

@@ -13,6 +13,9 @@ package final class IndexWriter: Sendable {
     private let report: String
     private let logger: Logger
     private let pending = Mutex<[IndexEntry]>([])
+    /// Keys whose objects this run replaced with a version the index may not vouch for (its ctime had not
+    /// settled): their entries, of an older version, go.
+    private let stale = Mutex<[String]>([])
     private let failed = Mutex(false)
 
     package init(index: UploadIndex, report: String, logger: Logger) {
@@ -40,8 +43,11 @@ package final class IndexWriter: Sendable {
     }
 
     package func add(_ job: UploadJob, _ outcome: JobOutcome) {
-        guard let entry = entry(for: job, outcome) else { return }
-        pending.withLock { $0.append(entry) }
+        if let entry = entry(for: job, outcome) {
+            pending.withLock { $0.append(entry) }
+        } else if outcome.status == .succeeded {
+            stale.withLock { $0.append(job.key) }
+        }
     }
 
     /// Writes what is pending.
@@ -50,8 +56,12 @@ package final class IndexWriter: Sendable {
             defer { p.removeAll() }
             return p
         }
-        guard !entries.isEmpty else { return }
-        do { try index.write(entries) } catch { warn(error) }
+        let removed = stale.withLock { s in
+            defer { s.removeAll() }
+            return s
+        }
+        guard !entries.isEmpty || !removed.isEmpty else { return }
+        do { try index.write(entries, removing: removed) } catch { warn(error) }
     }
 
     /// The last flush of a run: what is pending, then the log folded into the database.

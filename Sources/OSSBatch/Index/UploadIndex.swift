@@ -332,13 +332,28 @@ package final class UploadIndex: Sendable {
 
     // MARK: writing
 
-    /// Writes `entries` in one transaction, each replacing the entry of its key. With `keepingOthers`, an
-    /// existing entry that another report wrote is left alone (used when a resumed report re-records what it
-    /// journaled before: a later batch may have uploaded the key since).
-    package func write(_ entries: [IndexEntry], keepingOthers: Bool = false) throws(SQLiteError) {
-        guard !entries.isEmpty else { return }
+    /// Writes `entries` in one transaction, each replacing the entry of its key, and removes the entries of
+    /// the keys in `removing`. With `keepingOthers`, an existing entry that another report wrote is left
+    /// alone (used when a resumed report re-records what it journaled before: a later batch may have uploaded
+    /// the key since).
+    package func write(
+        _ entries: [IndexEntry],
+        removing: [String] = [],
+        keepingOthers: Bool = false
+    ) throws(SQLiteError) {
+        guard !entries.isEmpty || !removing.isEmpty else { return }
         try database.withLock { (c) throws(SQLiteError) in
             try c.db.transaction { () throws(SQLiteError) in
+                if !removing.isEmpty {
+                    let delete = try c.db.prepare(Self.removeSQL)
+                    for key in removing {
+                        delete.reset()
+                        try delete.bind(key, at: 1)
+                        _ = try delete.step()
+                    }
+                    delete.reset()
+                }
+                guard !entries.isEmpty else { return }
                 let statement: SQLiteStatement
                 if keepingOthers {
                     statement = try c.db.prepare(
@@ -383,10 +398,12 @@ package final class UploadIndex: Sendable {
         }
     }
 
+    static let removeSQL = "DELETE FROM objects WHERE key = ?"
+
     /// Removes the entry of `key` (its object is gone from the server).
     package func remove(key: String) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
-            let statement = try c.db.prepare("DELETE FROM objects WHERE key = ?")
+            let statement = try c.db.prepare(Self.removeSQL)
             try statement.bind(key, at: 1)
             _ = try statement.step()
         }

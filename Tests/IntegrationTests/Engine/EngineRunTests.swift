@@ -4,6 +4,10 @@ import OSSBatch
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `ossbatch run` end to end: the real binary, real HTTP, LocalOSS.
 @Suite(.serialized)
 struct EngineRunTests {
@@ -54,6 +58,42 @@ struct EngineRunTests {
             }.isEmpty
         )
         h.expectNoSecrets(in: [result.stdout, result.stderr])
+    }
+
+    @Test func filesStampedBeyondWhatNanosecondsHoldArePlannedUploadedIndexedAndResumed() async throws {
+        // `touch -d 2300-01-01` (or an archive's bogus times) once trapped the plan of the whole batch: an
+        // mtime in nanoseconds overflowed. Such a file is one like any other, its mtime held at the range's end.
+        let h = try await EngineHarness.start("far-times")
+        defer { Task { await h.stop() } }
+        let far = try h.writeFile("far-future.txt", size: 10).path
+        let past = try h.writeFile("far-past.txt", size: 20, seed: 2).path
+        // 2300-01-01, and 1901-12-14 (ext4 keeps nothing earlier than 1901-12-13).
+        for (path, seconds) in [(far, 10_413_792_000), (past, -2_147_472_000)] {
+            var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
+            #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        }
+        try await Task.sleep(for: .nanoseconds(SettledChangeTime.margin) + .milliseconds(100))
+        let state = h.dir.url.appendingPathComponent("state-home").path
+        let manifest = try h.writeManifest(upload: ["unchanged: skip"])
+        let environment = ["OSSBATCH_STATE_DIR": state]
+        let plan = try await h.ossbatch(["plan", manifest], environment: environment)
+        #expect(plan.exitCode == 0 && plan.stdout.contains("2 files"), "\(plan.stdout)\(plan.stderr)")
+        let run = try await h.ossbatch(["run", manifest, "--report", h.reportPath], environment: environment)
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        try h.expectAllStoredExactly()
+        let mtimes = Dictionary(
+            uniqueKeysWithValues: try h.report().jobs.map { ($0.spec.key, $0.spec.identity.mtimeNanoseconds) }
+        )
+        #expect(mtimes == ["data/far-future.txt": .max, "data/far-past.txt": -2_147_472_000_000_000_000])
+        let resumed = try await h.ossbatch(["resume", h.reportPath], environment: environment)
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        // The index keeps them too: the next night skips both as unchanged.
+        let second = try await h.ossbatch(
+            ["run", manifest, "--report", h.dir.url.appendingPathComponent("r2.json").path],
+            environment: environment
+        )
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("0 succeeded, 2 skipped"), "\(second.stdout)")
     }
 
     @Test func requestsInFlightNeverExceedConcurrencyAndOpenUploadsNeverExceedFilesInFlight() async throws {

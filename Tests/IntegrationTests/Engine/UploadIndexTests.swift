@@ -54,14 +54,22 @@ import Glibc
         Setup(h: try await EngineHarness.start(label))
     }
 
-    static func writeFiles(_ h: EngineHarness, count: Int = 6) throws {
+    /// Writes `count` files, then waits until their ctimes have settled: a version read sooner after it was
+    /// written is uploaded but not indexed (`SettledChangeTime`), and these tests need the index filled.
+    static func writeFiles(_ h: EngineHarness, count: Int = 6) async throws {
         for i in 0..<count { try h.writeFile("f\(i).bin", size: 1000 + i * 10, seed: UInt64(i + 1)) }
+        try await settle()
+    }
+
+    /// Waits out `SettledChangeTime.margin` (files written just before are stamped in a past tick after it).
+    static func settle() async throws {
+        try await Task.sleep(for: .nanoseconds(SettledChangeTime.margin) + .milliseconds(100))
     }
 
     @Test func anUnchangedRerunSendsNoRequestAndSkipsEveryFileAsUnchanged() async throws {
         let s = try await Self.start("index-rerun")
         defer { Task { await s.h.stop() } }
-        try Self.writeFiles(s.h)
+        try await Self.writeFiles(s.h)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
         let first = try await s.run(manifest, report: "r1.json")
         #expect(first.exitCode == 0, "\(first.stderr)")
@@ -86,7 +94,7 @@ import Glibc
     @Test func everyKindOfChangeIsUploadedAgainAndNothingElse() async throws {
         let s = try await Self.start("index-changes")
         defer { Task { await s.h.stop() } }
-        try Self.writeFiles(s.h)
+        try await Self.writeFiles(s.h)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
         #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
         let src = s.h.dir.url.appendingPathComponent("src")
@@ -105,6 +113,7 @@ import Glibc
         #expect(stat(f2, &after) == 0 && after.st_size == before.st_size)
         #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
         #expect(chmod(src.appendingPathComponent("f3.bin").path, 0o600) == 0)
+        try await Self.settle()
 
         s.h.server.stats.reset()
         let second = try await s.run(manifest, report: "r2.json")
@@ -119,10 +128,59 @@ import Glibc
         #expect(s.requests.isEmpty, "the re-uploads were indexed: \(s.requests)")
     }
 
+    @Test func aVersionReadBeforeItsChangeTimeSettledIsUploadedButNotVouchedFor() async throws {
+        // A file rewritten at the same length within its file system's clock tick keeps its size, mtime and
+        // ctime: had the index vouched for the version read just before, every later night would skip the
+        // rewrite. Here f1 is rewritten while the run waits on f0 (one request at a time), so f1 is read
+        // within milliseconds of its change.
+        let s = try await Self.start("index-unsettled")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "concurrency: 1"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        #expect(try s.entries().map(\.key) == ["data/f0.bin", "data/f1.bin", "data/f2.bin"])
+
+        // Every file changed (so the next run plans all three), then settled.
+        for i in 0..<3 { try s.h.writeFile("f\(i).bin", size: 1000 + i * 10, seed: UInt64(i + 50)) }
+        try await Self.settle()
+        let gate = s.h.hold(.putObject, after: 0, keyContains: "f0.bin")
+        s.h.server.stats.reset()
+        let process = try s.h.start(
+            ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("r2.json").path],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(await s.h.waitUntil(.seconds(120)) { s.h.server.stats.snapshot.requestsInFlight > 0 })
+        try s.h.writeFile("f1.bin", size: 1010, seed: 99)
+        s.h.server.faults.open(gate: gate)
+        let second = await process.wait()
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(
+            second.stderr.contains(
+                "data/f1.bin: changed less than 1 s before it was read; uploaded, but not added to the upload index"
+            ),
+            "\(second.stderr)"
+        )
+        let f1 = try #require(try s.report("r2.json").jobs.first { $0.spec.key == "data/f1.bin" })
+        #expect(f1.outcome.status == .succeeded && f1.outcome.ctimeNanoseconds == nil)
+        // f0 and f2 vouched for as uploaded; f1's entry, of the version before, gone.
+        #expect(try s.entries().map(\.key) == ["data/f0.bin", "data/f2.bin"])
+        try s.h.expectAllStoredExactly()
+
+        // The next night uploads f1 again (and vouches for it now), and only f1.
+        try await Self.settle()
+        s.h.server.stats.reset()
+        #expect(try await s.run(manifest, report: "r3.json").exitCode == 0)
+        #expect(s.requests == ["PutObject": 1], "requests: \(s.requests)")
+        #expect(try s.entries().count == 3)
+        s.h.server.stats.reset()
+        #expect(try await s.run(manifest, report: "r4.json").exitCode == 0)
+        #expect(s.requests.isEmpty, "requests: \(s.requests)")
+    }
+
     @Test func changedOptionsUploadAgain() async throws {
         let s = try await Self.start("index-options")
         defer { Task { await s.h.stop() } }
-        try Self.writeFiles(s.h, count: 3)
+        try await Self.writeFiles(s.h, count: 3)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
         #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
         let changed = try s.h.writeManifest(
@@ -139,7 +197,7 @@ import Glibc
     @Test func aDeletedOrCorruptIndexOnlyMeansUploadingAgain() async throws {
         let s = try await Self.start("index-lost")
         defer { Task { await s.h.stop() } }
-        try Self.writeFiles(s.h, count: 3)
+        try await Self.writeFiles(s.h, count: 3)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
         #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
         for suffix in ["", "-wal", "-shm"] { unlink(s.indexPath + suffix) }
@@ -164,7 +222,7 @@ import Glibc
         // a damaged page of the objects table must still mean uploading everything, then a rebuilt index.
         let s = try await Self.start("index-damaged-page")
         defer { Task { await s.h.stop() } }
-        try Self.writeFiles(s.h, count: 3)
+        try await Self.writeFiles(s.h, count: 3)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
         #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
         for suffix in ["-wal", "-shm"] { unlink(s.indexPath + suffix) }
@@ -189,7 +247,7 @@ import Glibc
     @Test func anIndexPathThatIsASymbolicLinkIsNotFollowed() async throws {
         let s = try await Self.start("index-symlink")
         defer { Task { await s.h.stop() } }
-        try Self.writeFiles(s.h, count: 2)
+        try await Self.writeFiles(s.h, count: 2)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
         let target = s.h.dir.url.appendingPathComponent("elsewhere.sqlite").path
         try FileManager.default.createDirectory(
@@ -208,7 +266,7 @@ import Glibc
         // index no longer vouches for it (a changed file, a deleted index). This test pins that behaviour.
         let s = try await Self.start("index-deleted-object")
         defer { Task { await s.h.stop() } }
-        try Self.writeFiles(s.h, count: 2)
+        try await Self.writeFiles(s.h, count: 2)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
         #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
         try await s.h.makeClient().deleteObject(bucket: s.h.bucket, key: "data/f0.bin")
@@ -221,7 +279,7 @@ import Glibc
     @Test func verifyRemoteListUploadsAgainTheObjectsMissingOrReplacedOnTheServerAndNothingElse() async throws {
         let s = try await Self.start("index-verify-remote")
         defer { Task { await s.h.stop() } }
-        try Self.writeFiles(s.h, count: 4)
+        try await Self.writeFiles(s.h, count: 4)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
         #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
         let client = s.h.makeClient()
@@ -266,7 +324,7 @@ import Glibc
     @Test func aDatedPrefixIsCopiedServerSideWithoutSendingABodyByte() async throws {
         let s = try await Self.start("index-copy")
         defer { Task { await s.h.stop() } }
-        try Self.writeFiles(s.h, count: 5)
+        try await Self.writeFiles(s.h, count: 5)
         let day1 = try s.h.writeManifest("day1.yaml", upload: ["unchanged: copy"], prefix: "2026-12-01/")
         #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
         let day2 = try s.h.writeManifest(
@@ -304,6 +362,7 @@ import Glibc
         let s = try await Self.start("index-kill9")
         defer { Task { await s.h.stop() } }
         for i in 0..<60 { try s.h.writeFile("k/f\(i).bin", size: 500 + i, seed: UInt64(i + 1)) }
+        try await Self.settle()
         s.h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 40)))
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "concurrency: 2"])
         let reportPath = s.h.dir.url.appendingPathComponent("r1.json").path
