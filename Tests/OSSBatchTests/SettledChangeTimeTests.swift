@@ -31,6 +31,27 @@ import Testing
         #expect(SettledChangeTime.isSettled(-5 * second + 1, at: now))
     }
 
+    @Test func theWarningSaysWhetherTheFileJustChangedOrItsClockIsAhead() {
+        let now: Int64 = 1_764_800_000 * second + 500_000_000
+        #expect(SettledChangeTime.unsettled(now - 2 * second, at: now) == nil)
+        let suffix = "; uploaded, but not added to the upload index (the next run uploads it again)"
+        #expect(
+            SettledChangeTime.unsettled(now - 10_000_000, at: now) == "changed less than 1 s before it was read"
+                + suffix
+        )
+        #expect(
+            SettledChangeTime.unsettled(now - now % second, at: now)
+                == "changed less than 3 s before it was read" + suffix
+        )
+        #expect(
+            SettledChangeTime.unsettled(now + 90 * second, at: now)
+                == "its change time is 90 s ahead of this machine's clock (is the file system's clock right?)" + suffix
+        )
+        #expect(
+            SettledChangeTime.unsettled(now + 2_500_000, at: now)?.hasPrefix("its change time is 2 ms ahead") == true
+        )
+    }
+
     @Test func theClockIsTheOneFileSystemsStampWith() throws {
         // A file written now is stamped between two readings of the clock (give or take the kernel's tick).
         let before = SettledChangeTime.now()

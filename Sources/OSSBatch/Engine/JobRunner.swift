@@ -62,13 +62,10 @@ struct JobRunner: Sendable {
             // With the index kept, the journal line says which version of the file the object is (`ctime_ns`),
             // and the index takes it from there; a version whose ctime had not settled is not vouched for.
             if context.index != nil && outcome.status == .succeeded {
-                if SettledChangeTime.isSettled(ctime, at: statedAt) {
-                    outcome.ctimeNanoseconds = ctime
+                if let unsettled = SettledChangeTime.unsettled(ctime, at: statedAt) {
+                    warnings.append(unsettled)
                 } else {
-                    let seconds = SettledChangeTime.margin(for: ctime) / 1_000_000_000
-                    warnings.append(
-                        "changed less than \(seconds) s before it was read; uploaded, but not added to the upload index (the next run uploads it again)"
-                    )
+                    outcome.ctimeNanoseconds = ctime
                 }
             }
         } catch let error as MultipartUpload.Failure {

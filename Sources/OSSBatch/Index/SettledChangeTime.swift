@@ -37,6 +37,22 @@ package enum SettledChangeTime {
         return !overflow && age >= margin(for: ctime)
     }
 
+    /// Why `ctime` had not settled at `clock`, for the job's warning; nil when it had. A ctime ahead of the
+    /// clock is said as such: on a file server whose clock is ahead, every file is, every night.
+    package static func unsettled(_ ctime: Int64, at clock: Int64) -> String? {
+        guard !isSettled(ctime, at: clock) else { return nil }
+        let (ahead, overflow) = ctime.subtractingReportingOverflow(clock)
+        let why: String
+        if !overflow && ahead > 0 {
+            let seconds = ahead / 1_000_000_000
+            let amount = seconds > 0 ? "\(seconds) s" : "\(max(1, ahead / 1_000_000)) ms"
+            why = "its change time is \(amount) ahead of this machine's clock (is the file system's clock right?)"
+        } else {
+            why = "changed less than \(margin(for: ctime) / 1_000_000_000) s before it was read"
+        }
+        return why + "; uploaded, but not added to the upload index (the next run uploads it again)"
+    }
+
     /// This machine's clock as file systems stamp with it (`CLOCK_REALTIME`), nanoseconds since the epoch.
     package static func now() -> Int64 {
         var time = timespec()
