@@ -134,7 +134,10 @@ let package = Package(
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP", "TestSupport"]),
-        .testTarget(name: "OSSBatchTests", dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "TestSupport"]),
+        .testTarget(
+            name: "OSSBatchTests",
+            dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "SQLite", "TestSupport"]
+        ),
         .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles", "TestSupport"]),
         .testTarget(
             name: "LocalOSSTests",

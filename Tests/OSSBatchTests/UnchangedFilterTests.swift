@@ -102,7 +102,8 @@ import Testing
             jobs.append(job)
             // Every job near a cut and every third elsewhere has a row; every seventh of those is of another
             // version of the file. Rows for keys the plan lacks sit between jobs everywhere.
-            let nearCut = cuts.contains { abs(i - $0) < 3 }
+            // The first and last jobs too: the index is read from the plan's first key through its last.
+            let nearCut = cuts.contains { abs(i - $0) < 3 } || i == 0 || i == count - 1
             if nearCut || i % 3 == 0 {
                 let changed = i % 7 == 0 && !nearCut
                 entries.append(
@@ -125,6 +126,12 @@ import Testing
                 gone.key = key + "-gone"
                 entries.append(gone)
             }
+        }
+        // Rows of other prefixes, before and after the plan's keys (and one just past its last): never read.
+        for key in ["a/0", "k/", "k/" + String(format: "%08d", count - 1) + "-z", "z/0"] {
+            var other = entries[0]
+            other.key = key
+            entries.append(other)
         }
         var warnings: [String] = []
         let index = try UploadIndex.open(at: dir.url.path + "/i.sqlite", warnings: &warnings)

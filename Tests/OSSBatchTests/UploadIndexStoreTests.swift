@@ -1,6 +1,7 @@
 import Foundation
 import OSSBatch
 import OSSProtocol
+import SQLite
 import TestSupport
 import Testing
 
@@ -65,6 +66,62 @@ import Glibc
         var st = stat()
         #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
         #expect(try index.entry(key: "b/a") != nil && index.entry(key: "nope") == nil)
+    }
+
+    /// A plan reads only its own stretch of keys, whole or in parts: other prefixes' rows (other hosts, other
+    /// nights' dated snapshots) are not read at all.
+    @Test func aScanReadsOnlyTheKeysFromItsFirstThroughItsLast() throws {
+        struct Keys: UploadIndex.VersionReader {
+            var keys: [String] = []
+            mutating func read(_ version: UploadIndex.Version, etag: () -> [UInt8]) {
+                keys.append(String(decoding: version.key, as: UTF8.self))
+            }
+        }
+        let dir = try TemporaryDirectory("index-range")
+        defer { dir.remove() }
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: dir.url.path + "/i.sqlite", warnings: &warnings)
+        let keys = ["2026-12-01/a", "2026-12-02/a", "2026-12-02/b", "2026-12-02/b/c", "2026-12-02/d", "2026-12-03/a"]
+        try index.write(keys.map { Self.entry($0) })
+        var whole: [String] = []
+        try index.scanVersions(from: "2026-12-02/a", through: "2026-12-02/d") { version, _ in
+            whole.append(String(decoding: version.key, as: UTF8.self))
+        }
+        #expect(whole == Array(keys[1...4]))
+        let parts = try index.scanVersions(
+            in: [Keys(), Keys(), Keys()],
+            from: "2026-12-02/a",
+            splits: ["2026-12-02/b", "2026-12-02/c"],
+            through: "2026-12-02/d"
+        )
+        #expect(parts.map(\.keys) == [["2026-12-02/a"], ["2026-12-02/b", "2026-12-02/b/c"], ["2026-12-02/d"]])
+        var all: [String] = []
+        try index.scanVersions { version, _ in all.append(String(decoding: version.key, as: UTF8.self)) }
+        #expect(all == keys)
+    }
+
+    @Test func lookupsByInodeGoThroughAnIndexOnDiskMadeOnFirstUseAndSeeLaterWrites() throws {
+        let dir = try TemporaryDirectory("index-inode")
+        defer { dir.remove() }
+        var warnings: [String] = []
+        let path = dir.url.path + "/i.sqlite"
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        try index.write([Self.entry("a", inode: 7), Self.entry("b", inode: 8)])
+        let reader = try SQLiteDatabase(path: path, create: false)
+        let made = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'objects_by_inode'"
+        // An index only `skip` uses does not carry it (another copy of every key).
+        #expect(try reader.scalar(made) == "0")
+        #expect(try index.entries(inode: 7, device: 2).map(\.key) == ["a"])
+        #expect(try reader.scalar(made) == "1")
+        // Entries written after the first lookup are found (a map made at the first lookup missed them).
+        try index.write([Self.entry("c", inode: 7)])
+        #expect(try index.entries(inode: 7, device: 2).map(\.key).sorted() == ["a", "c"])
+        #expect(try index.entries(inode: 7, device: 3).isEmpty)
+        #expect(try index.entries(inode: 9, device: 2).isEmpty)
+        // Reopened, it is still there and still used.
+        let again = try UploadIndex.open(at: path, warnings: &warnings)
+        #expect(try again.entries(inode: 8, device: 2).map(\.key) == ["b"])
+        #expect(warnings.isEmpty)
     }
 
     @Test func restoringAResumedReportLeavesAnotherReportsEntryAlone() throws {
