@@ -200,6 +200,12 @@ final class EngineHarness: @unchecked Sendable {
         return gate
     }
 
+    /// Waits out `SettledChangeTime.margin`: files written before are then read as settled versions, which the
+    /// upload index vouches for (read sooner after a change, a file is uploaded but not indexed).
+    func settle() async throws {
+        try await Task.sleep(for: .nanoseconds(SettledChangeTime.margin) + .milliseconds(100))
+    }
+
     /// Waits until `condition` holds (polling every 20 ms); returns whether it did within `timeout`.
     @discardableResult
     func waitUntil(_ timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async rethrows -> Bool {

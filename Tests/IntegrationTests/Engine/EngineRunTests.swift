@@ -72,7 +72,7 @@ struct EngineRunTests {
             var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
             #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
         }
-        try await Task.sleep(for: .nanoseconds(SettledChangeTime.margin) + .milliseconds(100))
+        try await h.settle()
         let state = h.dir.url.appendingPathComponent("state-home").path
         let manifest = try h.writeManifest(upload: ["unchanged: skip"])
         let environment = ["OSSBATCH_STATE_DIR": state]

@@ -58,12 +58,7 @@ import Glibc
     /// written is uploaded but not indexed (`SettledChangeTime`), and these tests need the index filled.
     static func writeFiles(_ h: EngineHarness, count: Int = 6) async throws {
         for i in 0..<count { try h.writeFile("f\(i).bin", size: 1000 + i * 10, seed: UInt64(i + 1)) }
-        try await settle()
-    }
-
-    /// Waits out `SettledChangeTime.margin` (files written just before are stamped in a past tick after it).
-    static func settle() async throws {
-        try await Task.sleep(for: .nanoseconds(SettledChangeTime.margin) + .milliseconds(100))
+        try await h.settle()
     }
 
     @Test func anUnchangedRerunSendsNoRequestAndSkipsEveryFileAsUnchanged() async throws {
@@ -113,7 +108,7 @@ import Glibc
         #expect(stat(f2, &after) == 0 && after.st_size == before.st_size)
         #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
         #expect(chmod(src.appendingPathComponent("f3.bin").path, 0o600) == 0)
-        try await Self.settle()
+        try await s.h.settle()
 
         s.h.server.stats.reset()
         let second = try await s.run(manifest, report: "r2.json")
@@ -142,7 +137,7 @@ import Glibc
 
         // Every file changed (so the next run plans all three), then settled.
         for i in 0..<3 { try s.h.writeFile("f\(i).bin", size: 1000 + i * 10, seed: UInt64(i + 50)) }
-        try await Self.settle()
+        try await s.h.settle()
         let gate = s.h.hold(.putObject, after: 0, keyContains: "f0.bin")
         s.h.server.stats.reset()
         let process = try s.h.start(
@@ -167,7 +162,7 @@ import Glibc
         try s.h.expectAllStoredExactly()
 
         // The next night uploads f1 again (and vouches for it now), and only f1.
-        try await Self.settle()
+        try await s.h.settle()
         s.h.server.stats.reset()
         #expect(try await s.run(manifest, report: "r3.json").exitCode == 0)
         #expect(s.requests == ["PutObject": 1], "requests: \(s.requests)")
@@ -362,7 +357,7 @@ import Glibc
         let s = try await Self.start("index-kill9")
         defer { Task { await s.h.stop() } }
         for i in 0..<60 { try s.h.writeFile("k/f\(i).bin", size: 500 + i, seed: UInt64(i + 1)) }
-        try await Self.settle()
+        try await s.h.settle()
         s.h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 40)))
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "concurrency: 2"])
         let reportPath = s.h.dir.url.appendingPathComponent("r1.json").path
