@@ -26,6 +26,8 @@ package final class UploadIndex: Sendable {
         /// The lookup by inode and device, prepared once `objects_by_inode` is made (by the first lookup): a
         /// `copy` night looks up every file it does not skip.
         var byInode: SQLiteStatement?
+        /// The lookup by key (`if_exists: skip` asks once per file it does not skip).
+        lazy var byKey = try? db.prepare("SELECT \(UploadIndex.selected) WHERE o.key = ?")
         lazy var upsert = try? db.prepare(UploadIndex.insertSQL(onConflict: "REPLACE"))
 
         init(_ db: SQLiteDatabase) { self.db = db }
@@ -295,7 +297,15 @@ package final class UploadIndex: Sendable {
     /// The entry of `key`, if any.
     package func entry(key: String) throws(SQLiteError) -> IndexEntry? {
         try database.withLock { (c) throws(SQLiteError) in
-            let statement = try c.db.prepare("SELECT \(Self.selected) WHERE o.key = ?")
+            let statement: SQLiteStatement
+            if let prepared = c.byKey {
+                statement = prepared
+                statement.reset()
+            } else {
+                statement = try c.db.prepare("SELECT \(Self.selected) WHERE o.key = ?")
+            }
+            // Reset after the read too: a statement left on a row holds a read transaction open.
+            defer { statement.reset() }
             try statement.bind(key, at: 1)
             return try statement.step() ? Self.entry(statement) : nil
         }

@@ -172,6 +172,40 @@ import Glibc
         #expect(s.requests.isEmpty, "requests: \(s.requests)")
     }
 
+    @Test func ifExistsSkipTakesTheFilesCRCFromTheIndexInsteadOfReadingIt() async throws {
+        let s = try await Self.start("index-if-exists")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 2)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        // f0's object replaced behind ossbatch's back by other bytes of its length, and the index told they are
+        // what f0 holds: a CRC-64 only the index can give, so a skip proves the file was not read for it.
+        let other = [UInt8](repeating: UInt8(ascii: "x"), count: 1000)
+        _ = try await s.h.makeClient().putObject(
+            bucket: s.h.bucket,
+            key: "data/f0.bin",
+            body: .bytes(other),
+            options: ObjectOptions()
+        )
+        var f0 = try #require(try s.entries().first { $0.key == "data/f0.bin" })
+        f0.crc64 = CRC64.checksum(other)
+        var warnings: [String] = []
+        try UploadIndex.open(at: s.indexPath, warnings: &warnings).write([f0])
+        // Other options, so that the plan does not skip the files as unchanged: `if_exists: skip` asks HEAD.
+        let changed = try s.h.writeManifest(
+            "changed.yaml",
+            upload: ["unchanged: skip", "if_exists: skip"],
+            defaults: ["cache_control: no-store"]
+        )
+        s.h.server.stats.reset()
+        let second = try await s.run(changed, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(s.requests == ["HeadObject": 2], "requests: \(s.requests)")
+        let outcomes = try s.report("r2.json").jobs.map(\.outcome)
+        #expect(outcomes.allSatisfy { $0.status == .skipped && $0.reason == .identical })
+        #expect(outcomes.first { $0.key == "data/f0.bin" }?.crc64 == String(CRC64.checksum(other)))
+    }
+
     @Test func changedOptionsUploadAgain() async throws {
         let s = try await Self.start("index-options")
         defer { Task { await s.h.stop() } }
