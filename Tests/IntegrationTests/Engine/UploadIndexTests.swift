@@ -387,6 +387,69 @@ import Glibc
         )
     }
 
+    @Test func aCopyWhoseCRCIsNotTheIndexedOneIsUploadedInsteadAndItsSourceNoLongerVouchedFor() async throws {
+        // The copy is proved by the CRC-64 the server reports for it: another one than indexed means the
+        // source object holds other bytes than the index says, so the file is uploaded and the source dropped.
+        let s = try await Self.start("index-copy-crc")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let day1 = try s.h.writeManifest("day1.yaml", upload: ["unchanged: copy"], prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        s.h.server.faults.add(FaultRule(operation: .copyObject, keyContains: "f1.bin", action: .wrongCRC))
+        let day2 = try s.h.writeManifest("day2.yaml", upload: ["unchanged: copy"], prefix: "2026-12-02/")
+        s.h.server.stats.reset()
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(s.requests == ["CopyObject": 3, "PutObject": 1], "requests: \(s.requests)")
+        #expect(
+            second.stderr.contains("2026-12-02/f1.bin: the copy of 2026-12-01/f1.bin has CRC-64"),
+            "\(second.stderr)"
+        )
+        let report = try s.report("r2.json")
+        let f1 = try #require(report.jobs.first { $0.spec.key == "2026-12-02/f1.bin" })
+        #expect(f1.outcome.status == .succeeded && f1.outcome.copiedFrom == nil && f1.outcome.bytesSent == 1010)
+        #expect(report.totals.copied == 2)
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+        let keys = try s.entries().map(\.key)
+        #expect(!keys.contains("2026-12-01/f1.bin") && keys.contains("2026-12-02/f1.bin"), "\(keys)")
+    }
+
+    @Test func aFileOverCopyObjectsLimitIsCopiedInPartsExactlyWithoutABodyByte() async throws {
+        // Over 1 GiB, CopyObject is not allowed: the engine copies in UploadPartCopy ranges (its part plan) and
+        // proves the object by the parts' CRC-64s combined. The file is sparse (cheap to make and read) with
+        // some bytes written at a few places, so that its CRC-64 is not that of zeros alone.
+        let s = try await Self.start("index-copy-parts")
+        defer { Task { await s.h.stop() } }
+        let size: Int64 = (1 << 30) + 1  // CopyObject's limit, 1 GiB, and a byte
+        let url = try s.h.writeFile("big.bin", size: 0)
+        let handle = try FileHandle(forWritingTo: url)
+        for offset in [0, size / 3, size - 5] {
+            try handle.seek(toOffset: UInt64(offset))
+            handle.write(Data("ossbatch".utf8.prefix(Int(min(8, size - offset)))))
+        }
+        try handle.truncate(atOffset: UInt64(size))
+        try handle.close()
+        try await s.h.settle()
+        let upload = ["unchanged: copy", "part_size: 64MiB"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        let first = try await s.run(day1, report: "r1.json")
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
+        s.h.server.stats.reset()
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(
+            s.requests
+                == ["InitiateMultipartUpload": 1, "UploadPartCopy": 17, "CompleteMultipartUpload": 1],
+            "requests: \(s.requests)"
+        )
+        let job = try #require(try s.report("r2.json").jobs.first)
+        #expect(job.outcome.copiedFrom == "2026-12-01/big.bin" && job.outcome.bytesSent == 0)
+        let first1 = try #require(try s.report("r1.json").jobs.first)
+        #expect(job.outcome.crc64 != nil && job.outcome.crc64 == first1.outcome.crc64)
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+    }
+
     @Test func killNineThenResumeLeavesTheIndexAgreeingWithTheReport() async throws {
         let s = try await Self.start("index-kill9")
         defer { Task { await s.h.stop() } }
