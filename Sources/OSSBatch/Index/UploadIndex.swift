@@ -26,8 +26,8 @@ package final class UploadIndex: Sendable {
         /// The lookup by inode and device, prepared once `objects_by_inode` is made (by the first lookup): a
         /// `copy` night looks up every file it does not skip.
         var byInode: SQLiteStatement?
-        /// The lookup by key (`if_exists: skip` asks once per file it does not skip).
-        lazy var byKey = try? db.prepare("SELECT \(UploadIndex.selected) WHERE o.key = ?")
+        /// The lookup by key, prepared by its first use (`if_exists: skip` asks once per file it does not skip).
+        var byKey: SQLiteStatement?
         lazy var upsert = try? db.prepare(UploadIndex.insertSQL(onConflict: "REPLACE"))
 
         init(_ db: SQLiteDatabase) { self.db = db }
@@ -297,14 +297,7 @@ package final class UploadIndex: Sendable {
     /// The entry of `key`, if any.
     package func entry(key: String) throws(SQLiteError) -> IndexEntry? {
         try database.withLock { (c) throws(SQLiteError) in
-            let statement: SQLiteStatement
-            if let prepared = c.byKey {
-                statement = prepared
-                statement.reset()
-            } else {
-                statement = try c.db.prepare("SELECT \(Self.selected) WHERE o.key = ?")
-            }
-            // Reset after the read too: a statement left on a row holds a read transaction open.
+            let statement = try Self.prepared(\.byKey, "SELECT \(Self.selected) WHERE o.key = ?", in: c)
             defer { statement.reset() }
             try statement.bind(key, at: 1)
             return try statement.step() ? Self.entry(statement) : nil
@@ -320,23 +313,34 @@ package final class UploadIndex: Sendable {
     /// night, and ten nights of 200,000 files made a copy run of 1,000 files hold 1.2 GB.
     package func entries(inode: UInt64, device: UInt64) throws(SQLiteError) -> [IndexEntry] {
         try database.withLock { (c) throws(SQLiteError) in
-            let statement: SQLiteStatement
-            if let prepared = c.byInode {
-                statement = prepared
-                statement.reset()
-            } else {
+            if c.byInode == nil {
                 try c.db.execute("CREATE INDEX IF NOT EXISTS objects_by_inode ON objects(inode, device)")
-                statement = try c.db.prepare("SELECT \(Self.selected) WHERE o.inode = ? AND o.device = ?")
-                c.byInode = statement
             }
+            let statement = try Self.prepared(
+                \.byInode,
+                "SELECT \(Self.selected) WHERE o.inode = ? AND o.device = ?",
+                in: c
+            )
+            defer { statement.reset() }
             try statement.bind(Int64(bitPattern: inode), at: 1)
             try statement.bind(Int64(bitPattern: device), at: 2)
             var entries: [IndexEntry] = []
             while try statement.step() { entries.append(Self.entry(statement)) }
-            // Reset now, not at the next lookup: a statement left mid-read holds a read transaction open.
-            statement.reset()
             return entries
         }
+    }
+
+    /// The connection's statement kept at `slot`, prepared from `sql` by its first use. The caller resets it
+    /// when done (a statement left on a row holds a read transaction open).
+    private static func prepared(
+        _ slot: ReferenceWritableKeyPath<Connection, SQLiteStatement?>,
+        _ sql: String,
+        in c: Connection
+    ) throws(SQLiteError) -> SQLiteStatement {
+        if let statement = c[keyPath: slot] { return statement }
+        let statement = try c.db.prepare(sql)
+        c[keyPath: slot] = statement
+        return statement
     }
 
     /// A source identity from the row's columns (inode and device are stored as their bit patterns).
