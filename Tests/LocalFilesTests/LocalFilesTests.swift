@@ -22,6 +22,24 @@ import Glibc
         #expect(try FileStatus.stat(dir.path).kind == .directory)
     }
 
+    @Test func fileSystemIdentityIsWhatGNUStatSaysOfTheFileSystem() async throws {
+        let dir = try TemporaryDirectory("localfiles-statfs")
+        defer { dir.remove() }
+        let file = try dir.write("f.txt", "x").path
+        // /proc gives no id (0): the case where identities keep st_dev.
+        for path in [file, dir.path, "/proc/self"] {
+            let gnu = try await ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/stat"), ["-f", "-c", "%t %i", path])
+            let fields = gnu.stdout.split(whereSeparator: \.isWhitespace).compactMap { UInt64($0, radix: 16) }
+            try #require(fields.count == 2, "stat -f: \(gnu.stdout) \(gnu.stderr)")
+            #expect(FileSystemIdentity.of(path: path) == FileSystemIdentity(type: fields[0], id: fields[1]), "\(path)")
+        }
+        let fd = open(file, O_RDONLY)
+        defer { close(fd) }
+        #expect(FileSystemIdentity.of(descriptor: fd) == FileSystemIdentity.of(path: file))
+        #expect(FileSystemIdentity.of(path: dir.path + "/missing") == nil)
+        #expect(FileSystemIdentity.of(descriptor: -1) == nil)
+    }
+
     @Test func timesBeyondWhatNanosecondsHoldAreHeldAtTheNearestEndNotATrap() throws {
         // `touch -d 2300-01-01` and an archive's bogus times: an Int64 of nanoseconds ends in 2262 and
         // begins in 1677; multiplied without care, one such file stopped the whole plan.

@@ -25,7 +25,7 @@ import Testing
                 size: status.size,
                 mtimeNanoseconds: status.mtimeNanoseconds,
                 inode: status.inode,
-                device: status.device
+                device: StableDevice.of(path: path, device: status.device)
             )
             var job = UploadJob(source: path, key: "k/f\(i)", identity: identity, options: options, method: .put)
             // Odd jobs come from elsewhere, without the planner's ctime: the filter stats them.

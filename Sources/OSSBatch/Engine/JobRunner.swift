@@ -21,7 +21,7 @@ struct JobRunner: Sendable {
             // The clock before the stat: whether the ctime had settled when this version was read.
             let statedAt = SettledChangeTime.now()
             let ctime = try file.changeTime()
-            let current = try file.identity()
+            let current = try file.identity(as: job.identity)
             if current != job.identity {
                 // A new version since the plan (or since the run that was interrupted): upload it as it is
                 // now, from scratch; a checkpoint of the old version will not match and is discarded.
@@ -208,7 +208,7 @@ struct JobRunner: Sendable {
     private func indexedCRC(_ job: UploadJob, file: SourceFile) throws(JobError) -> UInt64? {
         guard let index = context.index else { return nil }
         let ctime = try file.changeTime()
-        guard try file.identity() == job.identity else { return nil }
+        guard try file.identity(as: job.identity) == job.identity else { return nil }
         if let entry = try? index.entry(key: job.key), entry.sameVersion(as: job, ctime: ctime) { return entry.crc64 }
         return ServerSideCopy.source(for: job, ctime: ctime, in: index)?.crc64
     }
@@ -216,8 +216,8 @@ struct JobRunner: Sendable {
     /// The file must be the same version after sending as before: same through our descriptor, and still the
     /// file at its path. Otherwise the object may mix two versions, and the job fails.
     func verifyUnchanged(_ job: UploadJob, file: SourceFile) throws(JobError) {
-        let now = try file.identity()
-        let atPath = try SourceFile.identity(atPath: job.source)
+        let now = try file.identity(as: job.identity)
+        let atPath = try SourceFile.identity(atPath: job.source, as: job.identity)
         guard now == job.identity, atPath == job.identity else {
             let what =
                 now != job.identity ? now.differences(from: job.identity) : atPath.differences(from: job.identity)

@@ -12,6 +12,9 @@ import Glibc
 final class SourceFile: Sendable {
     let path: String
     let descriptor: Int32
+    /// The open file's file system (`statfs`), for the stable device its identity keeps (`StableDevice`):
+    /// looked up once, since the file system of an open file cannot change.
+    private let fileSystem: FileSystemIdentity?
 
     /// The file is not there any more (deleted, or renamed away, since it was planned).
     struct Vanished: Error {
@@ -31,12 +34,13 @@ final class SourceFile: Sendable {
             throw JobError(code: "SourceUnreadable", message: "cannot open \(path): \(reason)")
         }
         descriptor = fd
+        fileSystem = FileSystemIdentity.of(descriptor: fd)
     }
 
     deinit { close(descriptor) }
 
-    /// The identity of the open file now.
-    func identity() throws(JobError) -> SourceIdentity {
+    /// The identity of the open file now, its device as `planned` keeps it (`StableDevice.matching`).
+    func identity(as planned: SourceIdentity) throws(JobError) -> SourceIdentity {
         var st = stat()
         guard fstat(descriptor, &st) == 0 else {
             throw JobError(
@@ -44,7 +48,8 @@ final class SourceFile: Sendable {
                 message: "cannot stat \(path): \(String(cString: strerror(errno)))"
             )
         }
-        return SourceIdentity(st)
+        let device = StableDevice.matching(planned.device, device: UInt64(st.st_dev)) { fileSystem }
+        return SourceIdentity(FileStatus(st), device: device)
     }
 
     /// The open file's status-change time (ns). Read before the first byte is: a file written while it is
@@ -60,8 +65,9 @@ final class SourceFile: Sendable {
         return FileStatus(st).ctimeNanoseconds
     }
 
-    /// The identity of whatever is at `path` now (catches a file replaced by rename after we opened it).
-    static func identity(atPath path: String) throws(JobError) -> SourceIdentity {
+    /// The identity of whatever is at `path` now (catches a file replaced by rename after we opened it), its
+    /// device as `planned` keeps it.
+    static func identity(atPath path: String, as planned: SourceIdentity) throws(JobError) -> SourceIdentity {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw JobError(
@@ -69,7 +75,10 @@ final class SourceFile: Sendable {
                 message: "cannot stat \(path): \(String(cString: strerror(errno)))"
             )
         }
-        return SourceIdentity(st)
+        let device = StableDevice.matching(planned.device, device: UInt64(st.st_dev)) {
+            FileSystemIdentity.of(path: path)
+        }
+        return SourceIdentity(FileStatus(st), device: device)
     }
 
     /// CRC-64 of `length` bytes from `offset`, read through a separate handle (the shared descriptor's
@@ -100,8 +109,6 @@ final class SourceFile: Sendable {
 }
 
 extension SourceIdentity {
-    init(_ st: stat) { self.init(FileStatus(st)) }
-
     /// What differs from `other`, for messages ("size 10 → 12, mtime changed").
     func differences(from other: SourceIdentity) -> String {
         var parts: [String] = []

@@ -150,7 +150,14 @@ struct EntryExpander {
             var memo = ObjectOptionsTemplate.Memo()
             found.selected += 1
             collector.add(
-                factory.make(key: key, entry: index, source: location, status: status, memo: &memo),
+                factory.make(
+                    key: key,
+                    entry: index,
+                    source: location,
+                    status: status,
+                    device: StableDevice.of(path: absolute, device: status.device),
+                    memo: &memo
+                ),
                 entry: index,
                 problems: &found.keyProblems
             )
@@ -213,6 +220,7 @@ struct EntryExpander {
                 entry: index,
                 source: item.source,
                 status: status,
+                device: item.device,
                 memo: &memo
             )
             guard case .job(let job) = outcome else {
@@ -275,6 +283,7 @@ extension EntryExpander {
                     entry: index,
                     source: file.source,
                     status: file.status,
+                    device: file.device,
                     memo: &memo
                 )
                 if case .job(let job) = outcome { return job }

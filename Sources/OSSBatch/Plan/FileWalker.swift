@@ -29,6 +29,20 @@ struct FileWalker: Sendable {
         var inode: UInt64
     }
 
+    /// The device of the directory being walked, as `stat` gives it and as identities keep it
+    /// (`StableDevice`). The second is looked up (`statfs`) only where the first changes — at a mount point, a
+    /// btrfs subvolume, a link followed to another file system — not once per directory or file.
+    private struct Devices: Sendable {
+        var raw: UInt64
+        var stable: UInt64
+
+        /// The devices of an item at `path` with this `status` (a file or a subdirectory).
+        func of(_ status: FileStatus, at path: String) -> Devices {
+            status.device == raw
+                ? self : Devices(raw: status.device, stable: StableDevice.of(path: path, device: status.device))
+        }
+    }
+
     /// One directory entry worth visiting.
     private struct Child: Sendable {
         var name: String
@@ -53,6 +67,8 @@ struct FileWalker: Sendable {
         var relative: String
         var name: String
         var status: FileStatus
+        /// Its file system (`StableDevice`).
+        var device: UInt64
     }
 
     /// Makes the function that turns a found file into an element (or drops it, returning `nil`). Each
@@ -119,7 +135,16 @@ struct FileWalker: Sendable {
         makeTransform: @escaping TransformMaker<Element>
     ) -> Result<Element> {
         let rootID = DirectoryID(device: rootStatus.device, inode: rootStatus.inode)
-        return split(root, relative: "", depth: 1, ancestors: [rootID], entered: nil, makeTransform: makeTransform)
+        let devices = Devices(raw: rootStatus.device, stable: StableDevice.of(path: root, device: rootStatus.device))
+        return split(
+            root,
+            relative: "",
+            depth: 1,
+            ancestors: [rootID],
+            entered: nil,
+            devices: devices,
+            makeTransform: makeTransform
+        )
     }
 
     /// Walks `path` with its subdirectories, and batches of its files, in parallel when it has several
@@ -134,6 +159,7 @@ struct FileWalker: Sendable {
         depth: Int,
         ancestors: Set<DirectoryID>,
         entered: Entered?,
+        devices: Devices,
         makeTransform: @escaping TransformMaker<Element>
     ) -> Result<Element> {
         var here = Accumulator<Element>(makeTransform)
@@ -152,6 +178,7 @@ struct FileWalker: Sendable {
                     relative: relative,
                     depth: depth,
                     ancestors: &ancestors,
+                    devices: devices,
                     into: &here,
                     splitting: true
                 )
@@ -180,6 +207,7 @@ struct FileWalker: Sendable {
                             relative: relative,
                             depth: depth,
                             ancestors: &ancestors,
+                            devices: devices,
                             into: &part
                         )
                     } catch {
@@ -194,6 +222,7 @@ struct FileWalker: Sendable {
                         relative: relative,
                         depth: depth,
                         ancestors: &ancestors,
+                        devices: devices,
                         into: &part
                     )
                 }
@@ -247,6 +276,7 @@ struct FileWalker: Sendable {
         depth: Int,
         ancestors: inout Set<DirectoryID>,
         entered: Entered,
+        devices: Devices,
         into result: inout Accumulator<Element>
     ) {
         guard let (directory, children) = list(path, relative: relative, entered: entered, into: &result) else {
@@ -262,6 +292,7 @@ struct FileWalker: Sendable {
                 relative: relative,
                 depth: depth,
                 ancestors: &ancestors,
+                devices: devices,
                 into: &result
             )
         }
@@ -385,6 +416,7 @@ struct FileWalker: Sendable {
                     name: entered.name,
                     source: SplitPath(directory: entered.base, name: entered.name),
                     status: entered.status,
+                    device: entered.device,
                     reason: .unlistable
                 )
             )
@@ -402,6 +434,7 @@ struct FileWalker: Sendable {
         relative: String,
         depth: Int,
         ancestors: inout Set<DirectoryID>,
+        devices: Devices,
         into result: inout Accumulator<Element>,
         splitting: Bool = false
     ) {
@@ -421,6 +454,7 @@ struct FileWalker: Sendable {
                     relative: relative,
                     depth: depth,
                     ancestors: &ancestors,
+                    devices: devices,
                     into: &result,
                     splitting: splitting
                 )
@@ -429,7 +463,8 @@ struct FileWalker: Sendable {
                     directory: relative,
                     name: child.name,
                     source: SplitPath(directory: base, name: child.name),
-                    status: status
+                    status: status,
+                    device: devices.of(status, at: base + child.name).stable
                 )
                 if let element = result.transform(file) {
                     result.elements.append(element)
@@ -441,6 +476,7 @@ struct FileWalker: Sendable {
                         name: child.name,
                         source: SplitPath(directory: base, name: child.name),
                         status: status,
+                        device: devices.of(status, at: base + child.name).stable,
                         reason: .unreadable
                     )
                 )
@@ -464,6 +500,7 @@ struct FileWalker: Sendable {
         relative: String,
         depth: Int,
         ancestors: inout Set<DirectoryID>,
+        devices: Devices,
         into result: inout Accumulator<Element>,
         splitting: Bool = false
     ) {
@@ -473,7 +510,14 @@ struct FileWalker: Sendable {
             result.problems.append("symbolic link loop: \(base + child.name) leads back to a directory above it")
             return
         }
-        let entered = Entered(base: base, relative: relative, name: child.name, status: status)
+        let childDevices = devices.of(status, at: base + child.name)
+        let entered = Entered(
+            base: base,
+            relative: relative,
+            name: child.name,
+            status: status,
+            device: childDevices.stable
+        )
         // The bits say no before opendir would: the same skip, without a failed call.
         guard ProcessIdentity.current.mayList(status) else {
             unlistable(entered, into: &result)
@@ -489,6 +533,7 @@ struct FileWalker: Sendable {
                     depth: depth + 1,
                     ancestors: ancestors,
                     entered: entered,
+                    devices: childDevices,
                     makeTransform: result.makeTransform
                 )
             )
@@ -499,6 +544,7 @@ struct FileWalker: Sendable {
                 depth: depth + 1,
                 ancestors: &ancestors,
                 entered: entered,
+                devices: childDevices,
                 into: &result
             )
         }

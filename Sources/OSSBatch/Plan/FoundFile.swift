@@ -9,6 +9,8 @@ struct FoundFile {
     /// Where the file is: the directory's path, shared by its files, and `name`.
     var source: SplitPath
     let status: FileStatus
+    /// The file system it is on (`StableDevice`), found once per directory rather than per file.
+    let device: UInt64
 
     /// Path relative to the walk's root, `/`-separated.
     var relative: String { directory + name }

@@ -30,19 +30,21 @@ struct JobFactory: Sendable {
         threshold = manifest.upload.multipartThreshold
     }
 
-    /// `memo` is the calling thread's (see `ObjectOptionsTemplate.Memo`).
+    /// `device` is the file system's `StableDevice` number; `memo` is the calling thread's (see
+    /// `ObjectOptionsTemplate.Memo`).
     func make(
         key: SplitPath,
         entry: Int,
         source: SplitPath,
         status: FileStatus,
+        device: UInt64,
         memo: inout ObjectOptionsTemplate.Memo
     ) -> Outcome {
         if let problem = ObjectKey.problem(with: key) { return .badKey(path: source.path, problem: problem) }
         guard let method = PartPlanner.method(size: status.size, partSize: partSize, threshold: threshold) else {
             return .oversized(path: source.path, size: status.size)
         }
-        let identity = SourceIdentity(status)
+        let identity = SourceIdentity(status, device: device)
         var job = UploadJob(
             location: source,
             objectKey: key,

@@ -6,6 +6,8 @@ package struct SourceIdentity: Sendable, Hashable {
     /// Modification time in nanoseconds since the epoch.
     package var mtimeNanoseconds: Int64
     package var inode: UInt64
+    /// The file system the file is on: `StableDevice`'s number (from `statfs`), not `st_dev`, which may
+    /// change across reboots.
     package var device: UInt64
 
     package init(size: Int64, mtimeNanoseconds: Int64, inode: UInt64, device: UInt64) {
@@ -17,13 +19,13 @@ package struct SourceIdentity: Sendable, Hashable {
 }
 
 extension SourceIdentity {
-    /// The version of a file `stat` found.
-    init(_ status: FileStatus) {
+    /// The version of a file `stat` found, on the file system `device` (`StableDevice`) names.
+    init(_ status: FileStatus, device: UInt64) {
         self.init(
             size: status.size,
             mtimeNanoseconds: status.mtimeNanoseconds,
             inode: status.inode,
-            device: status.device
+            device: device
         )
     }
 }

@@ -39,6 +39,8 @@ struct WalkSkip: Sendable {
     /// Where the item is.
     var source: SplitPath
     var status: FileStatus
+    /// The file system it is on (`StableDevice`).
+    var device: UInt64
     /// `unreadable` (a file) or `unlistable` (a directory).
     var reason: SkipReason
 
