@@ -42,6 +42,44 @@ struct RemountedSourceTests {
         await mount.remove()
     }
 
+    @Test func aTreeCrossingIntoAnotherFileSystemKeepsEachFileSystemsNumberAcrossRemounts() async throws {
+        // The walk meets a second file system below its root (as a btrfs subvolume, or a disk mounted inside
+        // the tree): its files get that file system's number, looked up where st_dev changes.
+        let s = try await UploadIndexTests.start("remount-nested")
+        defer { Task { await s.h.stop() } }
+        let outer = try await LoopMount.make(in: s.h.dir.url, at: "src")
+        var mounts = [outer]
+        do {
+            mounts.append(try await LoopMount.make(in: s.h.dir.url, at: "src/inner"))
+            for i in 0..<3 {
+                try s.h.writeFile("f\(i).bin", size: 1000 + i, seed: UInt64(i + 1))
+                try s.h.writeFile("inner/g\(i).bin", size: 2000 + i, seed: UInt64(i + 11))
+            }
+            try await s.h.settle()
+            let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+            #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+            let first = try s.report("r1.json")
+            // One directory record per file system, two numbers.
+            #expect(Set(first.jobs.map(\.spec.identity.device)).count == 2)
+
+            let before = try mounts.map { try $0.deviceNumber() }
+            try await LoopMount.remountThroughOtherLoopDevices(mounts)
+            let after = try mounts.map { try $0.deviceNumber() }
+            try #require(before[0] != after[0] && before[1] != after[1], "st_dev \(before) → \(after)")
+
+            s.h.server.stats.reset()
+            let second = try await s.run(manifest, report: "r2.json")
+            #expect(second.exitCode == 0, "\(second.stderr)")
+            #expect(s.requests.isEmpty, "requests sent after the remount: \(s.requests)")
+            let jobs = try s.report("r2.json").jobs
+            #expect(jobs.count == 6 && jobs.allSatisfy { $0.outcome.reason == .unchanged })
+        } catch {
+            for mount in mounts.reversed() { await mount.remove() }
+            throw error
+        }
+        for mount in mounts.reversed() { await mount.remove() }
+    }
+
     @Test func aBatchInterruptedBeforeARemountResumesWithoutCallingItsFilesReplaced() async throws {
         let h = try await EngineHarness.start("remount-resume")
         defer { Task { await h.stop() } }
@@ -86,10 +124,11 @@ struct LoopMount {
             && ["/sbin/mkfs.ext4", "/usr/sbin/mkfs.ext4"].contains { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Makes a 32 MiB ext4 image in `directory` and mounts it at `directory/name`.
+    /// Makes a 32 MiB ext4 image in `directory` and mounts it at `directory/name` (`name` may have several
+    /// components: the image is kept in `directory` all the same, outside any other mount).
     static func make(in directory: URL, at name: String) async throws -> LoopMount {
         let mount = LoopMount(
-            image: directory.appendingPathComponent(name + ".ext4"),
+            image: directory.appendingPathComponent(name.replacingOccurrences(of: "/", with: "-") + ".ext4"),
             point: directory.appendingPathComponent(name)
         )
         try FileManager.default.createDirectory(at: mount.point, withIntermediateDirectories: true)
@@ -110,12 +149,18 @@ struct LoopMount {
     /// Unmounts, takes the first free loop device with a file of nothing, and mounts the image again: it
     /// comes back on another loop device, so under another device number, the same file system.
     func remountThroughAnotherLoopDevice() async throws {
-        try await Self.run("umount", [point.path])
-        let filler = image.deletingLastPathComponent().appendingPathComponent("filler.img")
+        try await Self.remountThroughOtherLoopDevices([self])
+    }
+
+    /// The same for mounts nested in this order (each inside the one before): unmounted innermost first,
+    /// mounted again outermost first, each on another loop device than before.
+    static func remountThroughOtherLoopDevices(_ mounts: [LoopMount]) async throws {
+        for mount in mounts.reversed() { try await run("umount", [mount.point.path]) }
+        let filler = mounts[0].image.deletingLastPathComponent().appendingPathComponent("filler.img")
         _ = FileManager.default.createFile(atPath: filler.path, contents: Data(count: 1 << 20))
-        let taken = try await Self.run("losetup", ["--find", "--show", filler.path])
-        defer { Task { _ = try? await Self.run("losetup", ["--detach", taken]) } }
-        try await Self.run("mount", ["-o", "loop", image.path, point.path])
+        let taken = try await run("losetup", ["--find", "--show", filler.path])
+        defer { Task { _ = try? await run("losetup", ["--detach", taken]) } }
+        for mount in mounts { try await run("mount", ["-o", "loop", mount.image.path, mount.point.path]) }
     }
 
     /// Unmounts (the loop device goes with it).
