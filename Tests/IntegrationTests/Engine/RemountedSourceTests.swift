@@ -17,29 +17,14 @@ struct RemountedSourceTests {
         let s = try await UploadIndexTests.start("remount-index")
         defer { Task { await s.h.stop() } }
         let mount = try await LoopMount.make(in: s.h.dir.url, at: "src")
-        do {
+        try await LoopMount.unmounting([mount]) {
             try await UploadIndexTests.writeFiles(s.h)
             let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
             let first = try await s.run(manifest, report: "r1.json")
             #expect(first.exitCode == 0, "\(first.stderr)")
             #expect(try s.entries().count == 6)
-
-            let before = try mount.deviceNumber()
-            try await mount.remountThroughAnotherLoopDevice()
-            let after = try mount.deviceNumber()
-            try #require(before != after, "the remount kept st_dev \(before): nothing to show")
-
-            s.h.server.stats.reset()
-            let second = try await s.run(manifest, report: "r2.json")
-            #expect(second.exitCode == 0, "\(second.stderr)")
-            #expect(s.requests.isEmpty, "requests sent after the remount: \(s.requests)")
-            let jobs = try s.report("r2.json").jobs
-            #expect(jobs.count == 6 && jobs.allSatisfy { $0.outcome.reason == .unchanged })
-        } catch {
-            await mount.remove()
-            throw error
+            try await expectNothingSentAfterRemounting([mount], s, manifest: manifest, files: 6)
         }
-        await mount.remove()
     }
 
     @Test func aTreeCrossingIntoAnotherFileSystemKeepsEachFileSystemsNumberAcrossRemounts() async throws {
@@ -47,10 +32,8 @@ struct RemountedSourceTests {
         // the tree): its files get that file system's number, looked up where st_dev changes.
         let s = try await UploadIndexTests.start("remount-nested")
         defer { Task { await s.h.stop() } }
-        let outer = try await LoopMount.make(in: s.h.dir.url, at: "src")
-        var mounts = [outer]
-        do {
-            mounts.append(try await LoopMount.make(in: s.h.dir.url, at: "src/inner"))
+        let mounts = try await LoopMount.make(in: s.h.dir.url, at: ["src", "src/inner"])
+        try await LoopMount.unmounting(mounts) {
             for i in 0..<3 {
                 try s.h.writeFile("f\(i).bin", size: 1000 + i, seed: UInt64(i + 1))
                 try s.h.writeFile("inner/g\(i).bin", size: 2000 + i, seed: UInt64(i + 11))
@@ -58,33 +41,38 @@ struct RemountedSourceTests {
             try await s.h.settle()
             let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
             #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
-            let first = try s.report("r1.json")
-            // One directory record per file system, two numbers.
-            #expect(Set(first.jobs.map(\.spec.identity.device)).count == 2)
-
-            let before = try mounts.map { try $0.deviceNumber() }
-            try await LoopMount.remountThroughOtherLoopDevices(mounts)
-            let after = try mounts.map { try $0.deviceNumber() }
-            try #require(before[0] != after[0] && before[1] != after[1], "st_dev \(before) → \(after)")
-
-            s.h.server.stats.reset()
-            let second = try await s.run(manifest, report: "r2.json")
-            #expect(second.exitCode == 0, "\(second.stderr)")
-            #expect(s.requests.isEmpty, "requests sent after the remount: \(s.requests)")
-            let jobs = try s.report("r2.json").jobs
-            #expect(jobs.count == 6 && jobs.allSatisfy { $0.outcome.reason == .unchanged })
-        } catch {
-            for mount in mounts.reversed() { await mount.remove() }
-            throw error
+            // One number per file system.
+            #expect(Set(try s.report("r1.json").jobs.map(\.spec.identity.device)).count == 2)
+            try await expectNothingSentAfterRemounting(mounts, s, manifest: manifest, files: 6)
         }
-        for mount in mounts.reversed() { await mount.remove() }
+    }
+
+    /// Remounts `mounts` through other loop devices (each must come back under another `st_dev`, or the test
+    /// shows nothing), then runs `manifest` again: nothing is sent, and all `files` are skipped as unchanged.
+    private func expectNothingSentAfterRemounting(
+        _ mounts: [LoopMount],
+        _ s: UploadIndexTests.Setup,
+        manifest: String,
+        files: Int
+    ) async throws {
+        let before = try mounts.map { try $0.deviceNumber() }
+        try await LoopMount.remountThroughOtherLoopDevices(mounts)
+        let after = try mounts.map { try $0.deviceNumber() }
+        try #require(zip(before, after).allSatisfy { $0 != $1 }, "st_dev \(before) → \(after): nothing to show")
+
+        s.h.server.stats.reset()
+        let second = try await s.run(manifest, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(s.requests.isEmpty, "requests sent after the remount: \(s.requests)")
+        let jobs = try s.report("r2.json").jobs
+        #expect(jobs.count == files && jobs.allSatisfy { $0.outcome.reason == .unchanged })
     }
 
     @Test func aBatchInterruptedBeforeARemountResumesWithoutCallingItsFilesReplaced() async throws {
         let h = try await EngineHarness.start("remount-resume")
         defer { Task { await h.stop() } }
         let mount = try await LoopMount.make(in: h.dir.url, at: "src")
-        do {
+        try await LoopMount.unmounting([mount]) {
             for i in 0..<4 { try h.writeFile("f\(i).bin", size: 2000 + i, seed: UInt64(i + 1)) }
             let manifest = try h.writeManifest(upload: ["concurrency: 1"])
             // The first upload is held and the run interrupted: the other files are left to the resume.
@@ -106,11 +94,7 @@ struct RemountedSourceTests {
             #expect(!resumed.stderr.contains("source changed since it was planned"), "\(resumed.stderr)")
             #expect(try h.report().jobs.allSatisfy { $0.outcome.status == .succeeded && $0.outcome.warnings == nil })
             try h.expectAllStoredExactly()
-        } catch {
-            await mount.remove()
-            throw error
         }
-        await mount.remove()
     }
 }
 
@@ -139,6 +123,20 @@ struct LoopMount {
         return mount
     }
 
+    /// Mounts nested in this order (each inside the one before); none left mounted if one fails.
+    static func make(in directory: URL, at names: [String]) async throws -> [LoopMount] {
+        var mounts: [LoopMount] = []
+        for name in names {
+            do {
+                mounts.append(try await make(in: directory, at: name))
+            } catch {
+                await remove(mounts)
+                throw error
+            }
+        }
+        return mounts
+    }
+
     /// The mounted file system's `st_dev`.
     func deviceNumber() throws -> UInt64 {
         var st = stat()
@@ -163,9 +161,20 @@ struct LoopMount {
         for mount in mounts { try await run("mount", ["-o", "loop", mount.image.path, mount.point.path]) }
     }
 
-    /// Unmounts (the loop device goes with it).
-    func remove() async {
-        _ = try? await Self.run("umount", [point.path])
+    /// Runs `body`, then unmounts `mounts` (each inside the one before), whether `body` threw or not.
+    static func unmounting(_ mounts: [LoopMount], after body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await remove(mounts)
+            throw error
+        }
+        await remove(mounts)
+    }
+
+    /// Unmounts, innermost first (the loop devices go with them).
+    private static func remove(_ mounts: [LoopMount]) async {
+        for mount in mounts.reversed() { _ = try? await run("umount", [mount.point.path]) }
     }
 
     @discardableResult
