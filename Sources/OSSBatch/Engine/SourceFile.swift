@@ -39,7 +39,7 @@ final class SourceFile: Sendable {
 
     deinit { close(descriptor) }
 
-    /// The identity of the open file now, its device as `planned` keeps it (`StableDevice.matching`).
+    /// The identity of the open file now, to compare with `planned`.
     func identity(as planned: SourceIdentity) throws(JobError) -> SourceIdentity {
         var st = stat()
         guard fstat(descriptor, &st) == 0 else {
@@ -48,8 +48,7 @@ final class SourceFile: Sendable {
                 message: "cannot stat \(path): \(String(cString: strerror(errno)))"
             )
         }
-        let device = StableDevice.matching(planned.device, device: UInt64(st.st_dev)) { fileSystem }
-        return SourceIdentity(FileStatus(st), device: device)
+        return SourceIdentity(FileStatus(st), comparableTo: planned) { fileSystem }
     }
 
     /// The open file's status-change time (ns). Read before the first byte is: a file written while it is
@@ -65,8 +64,8 @@ final class SourceFile: Sendable {
         return FileStatus(st).ctimeNanoseconds
     }
 
-    /// The identity of whatever is at `path` now (catches a file replaced by rename after we opened it), its
-    /// device as `planned` keeps it.
+    /// The identity of whatever is at `path` now (catches a file replaced by rename after we opened it), to
+    /// compare with `planned`.
     static func identity(atPath path: String, as planned: SourceIdentity) throws(JobError) -> SourceIdentity {
         var st = stat()
         guard stat(path, &st) == 0 else {
@@ -75,10 +74,7 @@ final class SourceFile: Sendable {
                 message: "cannot stat \(path): \(String(cString: strerror(errno)))"
             )
         }
-        let device = StableDevice.matching(planned.device, device: UInt64(st.st_dev)) {
-            FileSystemIdentity.of(path: path)
-        }
-        return SourceIdentity(FileStatus(st), device: device)
+        return SourceIdentity(FileStatus(st), comparableTo: planned) { FileSystemIdentity.of(path: path) }
     }
 
     /// CRC-64 of `length` bytes from `offset`, read through a separate handle (the shared descriptor's

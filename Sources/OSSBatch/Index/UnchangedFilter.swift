@@ -147,13 +147,8 @@ package enum UnchangedFilter {
         let confirmed: [Bool] = DispatchQueue.concurrentMap(iterations: unstated.count) { i in
             let job = chunks[unstated[i].found.position.chunk][unstated[i].found.position.offset]
             guard let status = try? FileStatus.stat(job.source) else { return false }
-            return status.ctimeNanoseconds == unstated[i].ctimeNanoseconds
-                && SourceIdentity(
-                    status,
-                    device: StableDevice.matching(job.identity.device, device: status.device) {
-                        FileSystemIdentity.of(path: job.source)
-                    }
-                ) == job.identity
+            let now = SourceIdentity(status, comparableTo: job.identity) { FileSystemIdentity.of(path: job.source) }
+            return status.ctimeNanoseconds == unstated[i].ctimeNanoseconds && now == job.identity
         }
         // Rare (a plan from elsewhere): merged into plan order through a sort of the lot.
         var all = merges.flatMap(\.found)

@@ -36,10 +36,11 @@ struct FileWalker: Sendable {
         var raw: UInt64
         var stable: UInt64
 
-        /// The devices of an item at `path` with this `status` (a file or a subdirectory).
-        func of(_ status: FileStatus, at path: String) -> Devices {
+        /// The devices of an item at `path` with this `status` (a file or a subdirectory); `path` is only
+        /// made where `st_dev` changes.
+        func of(_ status: FileStatus, at path: @autoclosure () -> String) -> Devices {
             status.device == raw
-                ? self : Devices(raw: status.device, stable: StableDevice.of(path: path, device: status.device))
+                ? self : Devices(raw: status.device, stable: StableDevice.of(path: path(), device: status.device))
         }
     }
 

@@ -19,6 +19,12 @@ package struct SourceIdentity: Sendable, Hashable {
 }
 
 extension SourceIdentity {
+    /// The version of a file `stat` found now, to compare with `kept` (an identity planned earlier): its
+    /// device as `kept` would have it (`StableDevice.matching`; `fileSystem` is asked only if needed).
+    init(_ status: FileStatus, comparableTo kept: SourceIdentity, _ fileSystem: () -> FileSystemIdentity?) {
+        self.init(status, device: StableDevice.matching(kept.device, device: status.device, fileSystem))
+    }
+
     /// The version of a file `stat` found, on the file system `device` (`StableDevice`) names.
     init(_ status: FileStatus, device: UInt64) {
         self.init(
