@@ -44,7 +44,7 @@ public enum ProcessTable {
         return nil
     }
 
-    private static func readSmallFile(_ path: String, limit: Int = 64 << 10) -> [UInt8]? {
+    static func readSmallFile(_ path: String, limit: Int = 64 << 10) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -27,8 +27,36 @@ import Testing
         #expect(numbers.count == 3)
     }
 
+    @Test func aFileSystemWithoutAnIDOfItsOwnIsNamedByItsMountWhateverItsDeviceNumber() {
+        // NFS and FUSE give no id; XFS and ramfs give their device number (the kernel's encoding, low word first).
+        let nfs = FileSystemIdentity(type: 0x6969, id: 0)
+        let export = MountTable.Mount(device: 0, root: "/", mountPoint: "/srv/files", type: "nfs4", source: "f:/e")
+        let onBoot1 = StableDevice.number(nfs, device: 53) { $0 == 53 ? export : nil }
+        let onBoot2 = StableDevice.number(nfs, device: 61) { $0 == 61 ? export : nil }
+        #expect(onBoot1 == onBoot2 && onBoot1 != 53 && onBoot1 < 1 << 53)
+        var elsewhere = export
+        elsewhere.mountPoint = "/srv/other"
+        #expect(StableDevice.number(nfs, device: 53) { _ in elsewhere } != onBoot1)
+
+        let xfs = FileSystemIdentity(type: 0x5846_5342, id: 0xFD02 << 32)
+        let volume = MountTable.Mount(
+            device: 0,
+            root: "/",
+            mountPoint: "/data",
+            type: "xfs",
+            source: "/dev/mapper/vg-data"
+        )
+        #expect(StableDevice.number(xfs, device: 0xFD02) { _ in volume } != 0xFD02)
+        #expect(
+            StableDevice.number(xfs, device: 0xFD02) { _ in volume }
+                == StableDevice.number(FileSystemIdentity(type: xfs.type, id: 0xFD03 << 32), device: 0xFD03) { _ in
+                    volume
+                }
+        )
+    }
+
     @Test func aFileSystemWithoutAnIDOrAFailedStatfsKeepsTheDeviceNumber() {
-        #expect(StableDevice.number(FileSystemIdentity(type: 0x6969, id: 0), device: 42) == 42)
+        #expect(StableDevice.number(FileSystemIdentity(type: 0x6969, id: 0), device: 42) { _ in nil } == 42)
         #expect(StableDevice.number(nil, device: 42) == 42)
         #expect(StableDevice.of(path: "/nonexistent/\(UInt64.random(in: 0...UInt64.max))", device: 7) == 7)
     }
