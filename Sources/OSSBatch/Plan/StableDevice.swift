@@ -58,7 +58,7 @@ package enum StableDevice {
         mounts.withLock { known in
             if let found = known[device] { return found }
             let found = MountTable.current()?.mount(device: device)
-            known[device] = found
+            known[device] = .some(found)  // a miss is remembered too (a bare nil would remove the key)
             return found
         }
     }
