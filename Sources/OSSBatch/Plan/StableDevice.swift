@@ -47,11 +47,6 @@ package enum StableDevice {
         number(FileSystemIdentity.of(path: path), device: device)
     }
 
-    /// The number for the file system of an open descriptor, whose `st_dev` is `device`.
-    package static func of(descriptor: Int32, device: UInt64) -> UInt64 {
-        number(FileSystemIdentity.of(descriptor: descriptor), device: device)
-    }
-
     /// The mount of `device` in this process's mount table, read again for each device it has not met (a
     /// mount made since), and remembered, misses too: asked per file only on file systems without an id.
     package static func mount(device: UInt64) -> MountTable.Mount? {

@@ -23,7 +23,9 @@ struct RemountedSourceTests {
             let first = try await s.run(manifest, report: "r1.json")
             #expect(first.exitCode == 0, "\(first.stderr)")
             #expect(try s.entries().count == 6)
-            try await expectNothingSentAfterRemounting([mount], s, manifest: manifest, files: 6)
+            try await s.expectNothingSentAfterRemounting([mount.point], manifest: manifest, files: 6) {
+                try await LoopMount.remountThroughOtherLoopDevices([mount])
+            }
         }
     }
 
@@ -43,29 +45,10 @@ struct RemountedSourceTests {
             #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
             // One number per file system.
             #expect(Set(try s.report("r1.json").jobs.map(\.spec.identity.device)).count == 2)
-            try await expectNothingSentAfterRemounting(mounts, s, manifest: manifest, files: 6)
+            try await s.expectNothingSentAfterRemounting(mounts.map(\.point), manifest: manifest, files: 6) {
+                try await LoopMount.remountThroughOtherLoopDevices(mounts)
+            }
         }
-    }
-
-    /// Remounts `mounts` through other loop devices (each must come back under another `st_dev`, or the test
-    /// shows nothing), then runs `manifest` again: nothing is sent, and all `files` are skipped as unchanged.
-    private func expectNothingSentAfterRemounting(
-        _ mounts: [LoopMount],
-        _ s: UploadIndexTests.Setup,
-        manifest: String,
-        files: Int
-    ) async throws {
-        let before = try mounts.map { try $0.deviceNumber() }
-        try await LoopMount.remountThroughOtherLoopDevices(mounts)
-        let after = try mounts.map { try $0.deviceNumber() }
-        try #require(zip(before, after).allSatisfy { $0 != $1 }, "st_dev \(before) → \(after): nothing to show")
-
-        s.h.server.stats.reset()
-        let second = try await s.run(manifest, report: "r2.json")
-        #expect(second.exitCode == 0, "\(second.stderr)")
-        #expect(s.requests.isEmpty, "requests sent after the remount: \(s.requests)")
-        let jobs = try s.report("r2.json").jobs
-        #expect(jobs.count == files && jobs.allSatisfy { $0.outcome.reason == .unchanged })
     }
 
     @Test func aBatchInterruptedBeforeARemountResumesWithoutCallingItsFilesReplaced() async throws {
@@ -85,9 +68,9 @@ struct RemountedSourceTests {
             #expect(interrupted.exitCode != 0, "\(interrupted.stderr)")
             #expect(try h.report().jobs.contains { $0.outcome.status == .pending })
 
-            let before = try mount.deviceNumber()
-            try await mount.remountThroughAnotherLoopDevice()
-            try #require(try mount.deviceNumber() != before, "the remount kept st_dev \(before): nothing to show")
+            try await MountCommand.requireNewDeviceNumbers(at: [mount.point]) {
+                try await LoopMount.remountThroughOtherLoopDevices([mount])
+            }
 
             let resumed = try await h.resume()
             #expect(resumed.exitCode == 0, "\(resumed.stderr)")
@@ -95,5 +78,24 @@ struct RemountedSourceTests {
             #expect(try h.report().jobs.allSatisfy { $0.outcome.status == .succeeded && $0.outcome.warnings == nil })
             try h.expectAllStoredExactly()
         }
+    }
+}
+
+extension UploadIndexTests.Setup {
+    /// Remounts what is at `points` with `remount` (each must come back under another `st_dev`), then runs
+    /// `manifest` again: nothing is sent, and all `files` are skipped as unchanged.
+    func expectNothingSentAfterRemounting(
+        _ points: [URL],
+        manifest: String,
+        files: Int,
+        by remount: () async throws -> Void
+    ) async throws {
+        try await MountCommand.requireNewDeviceNumbers(at: points, after: remount)
+        h.server.stats.reset()
+        let second = try await run(manifest, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(requests.isEmpty, "requests sent after the remount: \(requests)")
+        let jobs = try report("r2.json").jobs
+        #expect(jobs.count == files && jobs.allSatisfy { $0.outcome.reason == .unchanged })
     }
 }

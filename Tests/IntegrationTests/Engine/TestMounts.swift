@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -44,21 +45,9 @@ struct LoopMount {
         return mounts
     }
 
-    /// The mounted file system's `st_dev`.
-    func deviceNumber() throws -> UInt64 {
-        var st = stat()
-        guard stat(point.path, &st) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        return UInt64(st.st_dev)
-    }
-
-    /// Unmounts, takes the first free loop device with a file of nothing, and mounts the image again: it
-    /// comes back on another loop device, so under another device number, the same file system.
-    func remountThroughAnotherLoopDevice() async throws {
-        try await Self.remountThroughOtherLoopDevices([self])
-    }
-
-    /// The same for mounts nested in this order (each inside the one before): unmounted innermost first,
-    /// mounted again outermost first, each on another loop device than before.
+    /// Unmounts `mounts` (each inside the one before; innermost first), takes the first free loop device with a
+    /// file of nothing, and mounts the images again, outermost first: each comes back on another loop device,
+    /// so under another device number, the same file system.
     static func remountThroughOtherLoopDevices(_ mounts: [LoopMount]) async throws {
         for mount in mounts.reversed() { try await MountCommand.run("umount", [mount.point.path]) }
         let filler = mounts[0].image.deletingLastPathComponent().appendingPathComponent("filler.img")
@@ -70,13 +59,7 @@ struct LoopMount {
 
     /// Runs `body`, then unmounts `mounts` (each inside the one before), whether `body` threw or not.
     static func unmounting(_ mounts: [LoopMount], after body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch {
-            await remove(mounts)
-            throw error
-        }
-        await remove(mounts)
+        try await MountCommand.running(body, thenAlways: { await remove(mounts) })
     }
 
     /// Unmounts, innermost first (the loop devices go with them).
@@ -133,13 +116,7 @@ struct FUSEMount {
 
     /// Runs `body`, then unmounts what is mounted, whether `body` threw or not.
     func unmounting(after body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch {
-            await remove()
-            throw error
-        }
-        await remove()
+        try await MountCommand.running(body, thenAlways: { await remove() })
     }
 
     private func remove() async {
@@ -150,6 +127,33 @@ struct FUSEMount {
 /// Runs the mount tools (root's, from `/usr/sbin` and the like) for the tests' mounts; throws with the
 /// tool's message when it fails.
 enum MountCommand {
+    /// Runs `remount` and requires each of `points` to be on another `st_dev` after it than before: otherwise
+    /// the test would show nothing.
+    static func requireNewDeviceNumbers(at points: [URL], after remount: () async throws -> Void) async throws {
+        let before = try points.map(deviceNumber(of:))
+        try await remount()
+        let after = try points.map(deviceNumber(of:))
+        try #require(zip(before, after).allSatisfy { $0 != $1 }, "st_dev \(before) → \(after): nothing to show")
+    }
+
+    /// `body`, then `cleanup` whether `body` threw or not.
+    static func running(_ body: () async throws -> Void, thenAlways cleanup: () async -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await cleanup()
+            throw error
+        }
+        await cleanup()
+    }
+
+    /// The `st_dev` of what is at `url`.
+    private static func deviceNumber(of url: URL) throws -> UInt64 {
+        var st = stat()
+        guard stat(url.path, &st) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        return UInt64(st.st_dev)
+    }
+
     @discardableResult
     static func run(_ program: String, _ arguments: [String]) async throws -> String {
         let path =
