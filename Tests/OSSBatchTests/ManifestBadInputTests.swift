@@ -180,21 +180,6 @@ import Testing
         #expect(d.allSatisfy { $0.message.contains("must not start with '/'") })
     }
 
-    @Test func fileNameWithInvalidUTF8IsAnErrorWithTheEscapedPath() async throws {
-        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n")
-        defer { f.remove() }
-        let made = try await ProcessRunner.run(
-            URL(fileURLWithPath: "/bin/sh"),
-            ["-c", "touch \"$(printf 'data/bad\\377name.txt')\""],
-            currentDirectory: f.directory.url
-        )
-        #expect(made.exitCode == 0)
-        let d = f.diagnostics()
-        #expect(positions(d) == [at(7, 13)])
-        #expect(d.first?.message.contains("not valid UTF-8") == true)
-        #expect(d.first?.message.contains("data/bad\\xffname.txt") == true)
-    }
-
     @Test func emptyManifestIsAnErrorAtTheFirstLine() throws {
         let f = try ManifestFixture("")
         defer { f.remove() }

@@ -27,6 +27,42 @@ public struct TemporaryDirectory: Sendable {
         return file
     }
 
+    /// Makes a file holding `contents` (or, with `directory`, an empty directory) whose last name is `name`:
+    /// raw bytes that need not be UTF-8, which a `String` path cannot spell. Its parent, `relativeDirectory`,
+    /// must exist. Returns the whole path's bytes.
+    @discardableResult
+    public func makeRaw(
+        name: [UInt8],
+        in relativeDirectory: String = "",
+        contents: String = "",
+        directory: Bool = false
+    ) throws -> [UInt8] {
+        let parent = relativeDirectory.isEmpty ? path : url.appendingPathComponent(relativeDirectory).path
+        return try Self.makeRaw(
+            at: Array(parent.utf8) + [UInt8(ascii: "/")] + name,
+            contents: contents,
+            directory: directory
+        )
+    }
+
+    /// `makeRaw(name:in:contents:directory:)` at a whole path of raw bytes (below a directory whose own name
+    /// is not UTF-8).
+    @discardableResult
+    public static func makeRaw(at path: [UInt8], contents: String = "", directory: Bool = false) throws -> [UInt8] {
+        let cPath = path.map { CChar(bitPattern: $0) } + [0]
+        func fail() -> Error { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        if directory {
+            guard mkdir(cPath, 0o755) == 0 else { throw fail() }
+            return path
+        }
+        let fd = open(cPath, O_CREAT | O_EXCL | O_WRONLY, 0o644)
+        guard fd >= 0 else { throw fail() }
+        defer { close(fd) }
+        let data = Array(contents.utf8)
+        guard Glibc.write(fd, data, data.count) == data.count else { throw fail() }
+        return path
+    }
+
     /// A path for a throwaway file (created empty).
     static func scratchFile(_ label: String) throws -> URL {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(

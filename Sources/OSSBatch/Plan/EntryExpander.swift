@@ -52,7 +52,7 @@ struct EntryExpander {
         case .glob(let glob): expandGlob(glob, into: &collector, &found)
         }
         let skipped = record(found.skipped, into: &collector, &found, warnings: &warnings)
-        let skippedCount = skipped.files + skipped.directories
+        let skippedCount = skipped.files + skipped.directories + skipped.unnameable
         var problems = found.problems + found.keyProblems
         // Files left to other shards count: an entry selects nothing only when no shard gets a file of it.
         let selectedAnywhere = found.selected + skippedCount + found.counts.otherShardFiles
@@ -88,6 +88,7 @@ struct EntryExpander {
         summary.specialFiles = found.counts.specialFiles
         summary.unreadableFiles = skipped.files
         summary.unlistableDirectories = skipped.directories
+        summary.unnameableItems = skipped.unnameable
         summary.examinedFiles = found.counts.examinedFiles
         summary.otherShardFiles = found.counts.otherShardFiles
         return summary
@@ -199,22 +200,31 @@ struct EntryExpander {
         )
     }
 
-    /// Makes the skipped files' lines (their keys checked as any job's), each with a warning up to the
-    /// limit. Returns how many files and directories were skipped.
+    /// How many items a walk skipped, by what they are.
+    private struct SkippedCounts {
+        /// Files that could not be read.
+        var files = 0
+        /// Directories that could not be listed.
+        var directories = 0
+        /// Files and directories whose names are not UTF-8.
+        var unnameable = 0
+    }
+
+    /// Makes the skipped items' lines (their keys checked as any job's), each with a warning up to the limit.
     private func record(
         _ items: [WalkSkip],
         into collector: inout JobCollector,
         _ found: inout Expansion,
         warnings: inout [Diagnostic]
-    ) -> (files: Int, directories: Int) {
-        guard !items.isEmpty else { return (0, 0) }
-        var directories = 0
+    ) -> SkippedCounts {
+        var counts = SkippedCounts()
+        guard !items.isEmpty else { return counts }
         let sorted = items.sorted { ByteOrder.precedes($0.relative, $1.relative) }
         var memo = ObjectOptionsTemplate.Memo()
         var recorded = 0
         for item in sorted {
             var status = item.status
-            if item.reason == .unlistable { status.size = 0 }  // stands for its files, whatever they hold
+            if item.isDirectory { status.size = 0 }  // stands for its files, whatever they hold
             let outcome = factory.make(
                 key: SplitPath(prefix + item.relative),
                 entry: index,
@@ -229,12 +239,25 @@ struct EntryExpander {
             }
             collector.add(skipped: ReportJob(skipped: job, reason: item.reason), entry: index)
             recorded += 1
-            if item.reason == .unlistable { directories += 1 }
+            switch item.reason {
+            case .unnameable: counts.unnameable += 1
+            case .unlistable: counts.directories += 1
+            default: counts.files += 1
+            }
             guard recorded <= Self.problemLimit else { continue }
-            let what =
-                item.reason == .unlistable
-                ? "cannot list directory \(item.source.path): permission denied; it is left out with whatever it holds"
-                : "cannot read \(item.source.path): permission denied; it is left out"
+            let what: String
+            switch (item.reason, item.isDirectory) {
+            case (.unnameable, let isDirectory):
+                what =
+                    "\(isDirectory ? "directory" : "file") name is not valid UTF-8: \(item.source.path); "
+                    + (isDirectory ? "it is left out with whatever it holds" : "it is left out")
+                    + " (OSS keys must be UTF-8)"
+            case (.unlistable, _):
+                what =
+                    "cannot list directory \(item.source.path): permission denied; it is left out with whatever it holds"
+            default:
+                what = "cannot read \(item.source.path): permission denied; it is left out"
+            }
             warnings.append(
                 Diagnostic(
                     selectorMark,
@@ -247,12 +270,12 @@ struct EntryExpander {
             warnings.append(
                 Diagnostic(
                     selectorMark,
-                    "… and \(recorded - Self.problemLimit) more files or directories this entry cannot read (the report lists them all as skipped)",
+                    "… and \(recorded - Self.problemLimit) more files or directories this entry cannot read or name (the report lists them all as skipped)",
                     severity: .warning
                 )
             )
         }
-        return (recorded - directories, directories)
+        return counts
     }
 }
 

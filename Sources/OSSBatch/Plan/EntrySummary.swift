@@ -16,6 +16,8 @@ package struct EntrySummary: Sendable, Hashable {
     /// Files that could not be read, and directories that could not be listed (`upload.on_unreadable: skip`).
     package var unreadableFiles = 0
     package var unlistableDirectories = 0
+    /// Files and directories whose names are not UTF-8 (`upload.on_unreadable: skip`).
+    package var unnameableItems = 0
     /// Files whose status the walk read (`WalkCounts.examinedFiles`).
     package var examinedFiles = 0
     /// Files the entry selects that other shards own (`shard_split: directories`), not looked at here.

@@ -164,7 +164,16 @@ struct FileWalker: Sendable {
         makeTransform: @escaping TransformMaker<Element>
     ) -> Result<Element> {
         var here = Accumulator<Element>(makeTransform)
-        guard let (directory, children) = list(path, relative: relative, entered: entered, into: &here) else {
+        guard
+            let (directory, children) = list(
+                path,
+                relative: relative,
+                depth: depth,
+                entered: entered,
+                devices: devices,
+                into: &here
+            )
+        else {
             return here.finish()
         }
         let base = path.hasSuffix("/") ? path : path + "/"
@@ -280,9 +289,16 @@ struct FileWalker: Sendable {
         devices: Devices,
         into result: inout Accumulator<Element>
     ) {
-        guard let (directory, children) = list(path, relative: relative, entered: entered, into: &result) else {
-            return
-        }
+        guard
+            let (directory, children) = list(
+                path,
+                relative: relative,
+                depth: depth,
+                entered: entered,
+                devices: devices,
+                into: &result
+            )
+        else { return }
         let base = path.hasSuffix("/") ? path : path + "/"
         result.reserve(children.count)
         for child in children {
@@ -304,7 +320,9 @@ struct FileWalker: Sendable {
     private func list<Element>(
         _ path: String,
         relative: String,
+        depth: Int,
         entered: Entered?,
+        devices: Devices,
         into result: inout Accumulator<Element>
     ) -> (Directory, [Child])? {
         let directory: Directory
@@ -331,8 +349,15 @@ struct FileWalker: Sendable {
         var sortKeys = ByteOrder.PackedKeys(count: entries.count)
         for entry in entries {
             guard let name = entry.utf8Name else {
-                result.problems.append(
-                    "file name is not valid UTF-8: \(PathEscaping.escape(Array(base.utf8) + entry.name)) (OSS keys must be UTF-8; rename the file or exclude it)"
+                unnameable(
+                    entry,
+                    in: directory,
+                    base: base,
+                    relative: relative,
+                    depth: depth,
+                    devices: devices,
+                    owned: owned,
+                    into: &result
                 )
                 continue
             }
@@ -402,6 +427,105 @@ struct FileWalker: Sendable {
         }
         let order = sortKeys.sortedPositions()
         return (directory, order.map { children[$0] })
+    }
+
+    /// An entry whose name is not valid UTF-8, which no object key can name. The entry's patterns see the name
+    /// with each such byte as U+FFFD (a pattern is UTF-8, so only a wildcard can stand for one): an entry they
+    /// do not select is passed over, and one they exclude counted, as any other; a selected file or directory
+    /// is skipped (reason `unnameable`, named with those bytes as `\xNN`) or a problem, as `on_unreadable`
+    /// says. It is stat'ed only where its kind is not known from the listing, or once it is selected.
+    private func unnameable<Element>(
+        _ entry: DirectoryEntry,
+        in directory: Directory,
+        base: String,
+        relative: String,
+        depth: Int,
+        devices: Devices,
+        owned: Bool,
+        into result: inout Accumulator<Element>
+    ) {
+        let patternPath = relative + String(decoding: entry.name, as: UTF8.self)
+        let shown = PathEscaping.escape(entry.name)
+        let shownPath = PathEscaping.escape(Array(base.utf8) + entry.name)
+        var kind = entry.kind
+        var status: FileStatus?
+        do throws(FileSystemError) {
+            if kind == .symlink && followSymlinks {
+                do {
+                    let target = try directory.status(of: entry.name, followSymlinks: true)
+                    (kind, status) = (target.kind, target)
+                } catch {
+                    // A broken link is a problem only if the entry wants it, as for any other name.
+                    if owned && filter.map({ $0.verdict(file: patternPath) == .selected }) ?? true {
+                        result.problems.append("broken symbolic link \(shownPath): \(error.reason)")
+                    }
+                    return
+                }
+            } else if kind == .unknown {
+                let found = try directory.status(of: entry.name, followSymlinks: false)
+                (kind, status) = (found.kind, found)
+            }
+            let verdict =
+                filter.map { kind == .directory ? $0.verdict(directory: patternPath) : $0.verdict(file: patternPath) }
+                ?? .selected
+            switch verdict {
+            case .selected: break
+            case .unselected: return
+            case .excluded(let pattern):
+                result.counts.usedExcludes.insert(pattern)
+                guard owned else { return }
+                if kind == .directory {
+                    result.counts.excludedDirectories += 1
+                } else {
+                    result.counts.excludedFiles += 1
+                }
+                return
+            }
+            switch kind {
+            case .regular:
+                guard owned else {
+                    result.counts.otherShardFiles += 1
+                    return
+                }
+            case .directory:
+                if let maximumDepth, depth >= maximumDepth { return }
+                // Its line's key is the key prefix of what it holds: the shard owning that records it.
+                guard ownership?.owns(directory: relative + shown + "/") ?? true else { return }
+            case .symlink:
+                if owned { result.counts.links += 1 }
+                return
+            default:
+                if owned { result.counts.specialFiles += 1 }
+                return
+            }
+            switch onUnreadable {
+            case .skip:
+                let itemStatus: FileStatus
+                if let status {
+                    itemStatus = status
+                } else {
+                    itemStatus = try directory.status(of: entry.name, followSymlinks: false)
+                }
+                result.skipped.append(
+                    WalkSkip(
+                        directory: relative,
+                        name: shown,
+                        source: SplitPath(directory: base, name: shown),
+                        status: itemStatus,
+                        // Named as shown, a path `statfs` cannot find: a file system first met here keeps `st_dev`.
+                        device: devices.of(itemStatus, at: base + shown).stable,
+                        reason: .unnameable
+                    )
+                )
+            case .fail:
+                result.problems.append(
+                    "\(kind == .directory ? "directory" : "file") name is not valid UTF-8: \(shownPath) (OSS keys must be UTF-8: rename it, exclude it, or set upload.on_unreadable: skip to leave it out)"
+                )
+            }
+        } catch {
+            // Gone since the listing: not there to upload.
+            if !error.doesNotExist { result.problems.append("cannot stat \(shownPath): \(error.reason)") }
+        }
     }
 
     /// A directory below the root that this process may not list: skipped, or a problem.

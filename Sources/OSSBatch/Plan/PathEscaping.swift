@@ -1,14 +1,33 @@
-/// Shows arbitrary path bytes safely: printable ASCII as is, everything else as `\xNN`.
+/// Shows arbitrary path bytes safely and unambiguously: printable UTF-8 as is; bytes that are not valid UTF-8,
+/// control characters and the backslash as `\xNN` (so that `\x` always starts an escape, and two different
+/// names never show the same).
 enum PathEscaping {
     static func escape<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let bytes = Array(bytes)
         var result = ""
-        for b in bytes {
-            if b >= 0x20 && b < 0x7F && b != 0x5C {
-                result.unicodeScalars.append(Unicode.Scalar(b))
-            } else {
-                result += "\\x" + String(b, radix: 16, uppercase: false).leftPadded(to: 2)
+        var parser = Unicode.UTF8.ForwardParser()
+        var input = bytes.makeIterator()
+        var position = 0
+        func escaped(_ range: Range<Int>) {
+            for b in bytes[range] { result += "\\x" + String(b, radix: 16, uppercase: false).leftPadded(to: 2) }
+        }
+        while true {
+            switch parser.parseScalar(from: &input) {
+            case .valid(let encoded):
+                let scalar = Unicode.UTF8.decode(encoded)
+                // C0 and C1 controls, DEL and the backslash; everything else printable enough for a message.
+                if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || scalar == "\\" {
+                    escaped(position..<position + encoded.count)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+                position += encoded.count
+            case .error(let length):
+                escaped(position..<position + length)
+                position += length
+            case .emptyInput:
+                return result
             }
         }
-        return result
     }
 }

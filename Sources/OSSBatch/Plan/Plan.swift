@@ -66,7 +66,8 @@ package struct Plan: Sendable, Hashable {
     package var selectsNothing: Bool {
         jobs.isEmpty && skipped.isEmpty
             && entries.allSatisfy {
-                $0.files + $0.otherShardFiles + $0.unreadableFiles + $0.unlistableDirectories == 0
+                $0.files + $0.otherShardFiles + $0.unreadableFiles + $0.unlistableDirectories
+                    + $0.unnameableItems == 0
             }
     }
 

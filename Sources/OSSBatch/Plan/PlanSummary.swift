@@ -23,7 +23,7 @@ package struct PlanSummary {
         ]
         if totalled.skipped > 0 {
             totals.append(
-                ("skipped", "\(Self.grouped(Int64(totalled.skipped))) (cannot be read; the report lists them)")
+                ("skipped", "\(Self.grouped(Int64(totalled.skipped))) (cannot be read or named; the report lists them)")
             )
         }
         if totalled.unchanged > 0 {
@@ -74,6 +74,12 @@ package struct PlanSummary {
         if entry.unlistableDirectories > 0 {
             parts.append(
                 counted(entry.unlistableDirectories, "unlistable directory", "unlistable directories") + " skipped"
+            )
+        }
+        if entry.unnameableItems > 0 {
+            parts.append(
+                counted(entry.unnameableItems, "file or directory", "files or directories")
+                    + " skipped (name not UTF-8)"
             )
         }
         if entry.otherShardFiles > 0 {

@@ -5,8 +5,8 @@ package struct PlanTotals: Sendable, Hashable {
     package var singlePuts = 0
     package var multipartJobs = 0
     package var parts = 0
-    /// Files found but not to be uploaded (`Plan.skipped`) because they cannot be read or listed; not in
-    /// the counts above.
+    /// Files found but not to be uploaded (`Plan.skipped`) because they cannot be read or listed, or their names
+    /// are not UTF-8; not in the counts above.
     package var skipped = 0
     /// Files the upload index vouches for (`upload.unchanged`), and their bytes; not in the counts above.
     package var unchanged = 0

@@ -30,20 +30,24 @@ struct WalkCounts: Sendable {
     }
 }
 
-/// A file a walk found but may not read, or a directory below its root it may not list
-/// (`upload.on_unreadable: skip`).
+/// A file a walk found but may not read, a directory below its root it may not list, or either with a name that
+/// is not UTF-8 (`upload.on_unreadable: skip`).
 struct WalkSkip: Sendable {
     /// Relative path of the item's parent directory from the walk's root, with a trailing `/` (or empty).
     var directory: String
+    /// Its name (`unnameable`: shown with the bytes that are not UTF-8 as `\xNN`, `PathEscaping`).
     var name: String
-    /// Where the item is.
+    /// Where the item is (`unnameable`: its name shown as above).
     var source: SplitPath
     var status: FileStatus
     /// The file system it is on (`StableDevice`).
     var device: UInt64
-    /// `unreadable` (a file) or `unlistable` (a directory).
+    /// `unreadable` (a file), `unlistable` (a directory) or `unnameable` (either).
     var reason: SkipReason
 
+    /// Whether the item is a directory (its line stands for whatever it holds).
+    var isDirectory: Bool { status.kind == .directory }
+
     /// Path relative to the walk's root (a directory's ends with `/`).
-    var relative: String { directory + name + (reason == .unlistable ? "/" : "") }
+    var relative: String { directory + name + (isDirectory ? "/" : "") }
 }

@@ -7,6 +7,10 @@ package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
     /// The plan could not list a directory below a source (`upload.on_unreadable: skip`); the job's key is
     /// the directory's key prefix, ending with `/`, and stands for whatever files it holds.
     case unlistable
+    /// The plan found a file or directory (by a walk or glob, `upload.on_unreadable: skip`) whose name is not
+    /// valid UTF-8, so no object key can name it. The line shows those bytes as `\xNN` in its key and source;
+    /// a directory's key ends with `/`, and the line stands for whatever it holds.
+    case unnameable
     /// The file was gone when its upload was to start.
     case vanished
     /// `upload.unchanged`: the upload index says this very version of the file (size, mtime, ctime, inode,
