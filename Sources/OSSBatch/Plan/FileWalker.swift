@@ -393,22 +393,10 @@ struct FileWalker: Sendable {
                     }
                     continue
                 }
-                if let filter {
-                    let path = relative + name
-                    switch kind == .directory ? filter.verdict(directory: path) : filter.verdict(file: path) {
-                    case .selected: break
-                    case .unselected: continue
-                    case .excluded(let pattern):
-                        result.counts.usedExcludes.insert(pattern)
-                        // What an exclude removed is counted once, by the shard owning the directory listed.
-                        guard owned else { continue }
-                        if kind == .directory {
-                            result.counts.excludedDirectories += 1
-                        } else {
-                            result.counts.excludedFiles += 1
-                        }
-                        continue
-                    }
+                if let filter,
+                    !Self.wants(filter, relative + name, isDirectory: kind == .directory, owned: owned, into: &result)
+                {
+                    continue
                 }
                 switch kind {
                 case .regular, .directory: break
@@ -429,6 +417,30 @@ struct FileWalker: Sendable {
         return (directory, order.map { children[$0] })
     }
 
+    /// Whether the entry's patterns want the child at `path`. One they exclude is counted, once, by the shard
+    /// owning the directory listed.
+    private static func wants<Element>(
+        _ filter: WalkFilter,
+        _ path: String,
+        isDirectory: Bool,
+        owned: Bool,
+        into result: inout Accumulator<Element>
+    ) -> Bool {
+        switch isDirectory ? filter.verdict(directory: path) : filter.verdict(file: path) {
+        case .selected: return true
+        case .unselected: return false
+        case .excluded(let pattern):
+            result.counts.usedExcludes.insert(pattern)
+            guard owned else { return false }
+            if isDirectory {
+                result.counts.excludedDirectories += 1
+            } else {
+                result.counts.excludedFiles += 1
+            }
+            return false
+        }
+    }
+
     /// An entry whose name is not valid UTF-8, which no object key can name. The entry's patterns see the name
     /// with each such byte as U+FFFD (a pattern is UTF-8, so only a wildcard can stand for one): an entry they
     /// do not select is passed over, and one they exclude counted, as any other; a selected file or directory
@@ -446,10 +458,16 @@ struct FileWalker: Sendable {
     ) {
         let patternPath = relative + String(decoding: entry.name, as: UTF8.self)
         let shown = PathEscaping.escape(entry.name)
-        let shownPath = PathEscaping.escape(Array(base.utf8) + entry.name)
+        // As the skipped line's source will say (the directory above is UTF-8: the walk got into it).
+        let shownPath = base + shown
         var kind = entry.kind
         var status: FileStatus?
         do throws(FileSystemError) {
+            // The kind resolved as for any other name: from the listing, else a stat; a followed link's target's.
+            if kind == .unknown {
+                let found = try directory.status(of: entry.name, followSymlinks: false)
+                (kind, status) = (found.kind, found)
+            }
             if kind == .symlink && followSymlinks {
                 do {
                     let target = try directory.status(of: entry.name, followSymlinks: true)
@@ -461,24 +479,10 @@ struct FileWalker: Sendable {
                     }
                     return
                 }
-            } else if kind == .unknown {
-                let found = try directory.status(of: entry.name, followSymlinks: false)
-                (kind, status) = (found.kind, found)
             }
-            let verdict =
-                filter.map { kind == .directory ? $0.verdict(directory: patternPath) : $0.verdict(file: patternPath) }
-                ?? .selected
-            switch verdict {
-            case .selected: break
-            case .unselected: return
-            case .excluded(let pattern):
-                result.counts.usedExcludes.insert(pattern)
-                guard owned else { return }
-                if kind == .directory {
-                    result.counts.excludedDirectories += 1
-                } else {
-                    result.counts.excludedFiles += 1
-                }
+            if let filter,
+                !Self.wants(filter, patternPath, isDirectory: kind == .directory, owned: owned, into: &result)
+            {
                 return
             }
             switch kind {
@@ -513,7 +517,7 @@ struct FileWalker: Sendable {
                         source: SplitPath(directory: base, name: shown),
                         status: itemStatus,
                         // Named as shown, a path `statfs` cannot find: a file system first met here keeps `st_dev`.
-                        device: devices.of(itemStatus, at: base + shown).stable,
+                        device: devices.of(itemStatus, at: shownPath).stable,
                         reason: .unnameable
                     )
                 )
