@@ -231,6 +231,7 @@ struct EntryExpander {
                 source: item.source,
                 status: status,
                 device: item.device,
+                keyNamesAnObject: item.reason != .unnameable,
                 memo: &memo
             )
             guard case .job(let job) = outcome else {

@@ -31,16 +31,19 @@ struct JobFactory: Sendable {
     }
 
     /// `device` is the file system's `StableDevice` number; `memo` is the calling thread's (see
-    /// `ObjectOptionsTemplate.Memo`).
+    /// `ObjectOptionsTemplate.Memo`); `keyNamesAnObject` as in `ObjectKey.problem(with:namesAnObject:)`.
     func make(
         key: SplitPath,
         entry: Int,
         source: SplitPath,
         status: FileStatus,
         device: UInt64,
+        keyNamesAnObject: Bool = true,
         memo: inout ObjectOptionsTemplate.Memo
     ) -> Outcome {
-        if let problem = ObjectKey.problem(with: key) { return .badKey(path: source.path, problem: problem) }
+        if let problem = ObjectKey.problem(with: key, namesAnObject: keyNamesAnObject) {
+            return .badKey(path: source.path, problem: problem)
+        }
         guard let method = PartPlanner.method(size: status.size, partSize: partSize, threshold: threshold) else {
             return .oversized(path: source.path, size: status.size)
         }

@@ -8,9 +8,12 @@ package enum ObjectKey {
     package static func problem(with key: String) -> String? { problem(with: SplitPath(key)) }
 
     /// Why `key` is not a valid object name, or `nil` when it is (the whole key is built only to say why).
-    static func problem(with split: SplitPath) -> String? {
+    /// Without `namesAnObject` (the line of a file whose name is not UTF-8, never sent: `unnameable`), a key may
+    /// start with the `\` of an escaped byte.
+    static func problem(with split: SplitPath, namesAnObject: Bool = true) -> String? {
         let bytes = split.utf8Count
-        let leadingSlash = split.starts(with: UInt8(ascii: "/")) || split.starts(with: UInt8(ascii: "\\"))
+        let leadingSlash =
+            split.starts(with: UInt8(ascii: "/")) || (namesAnObject && split.starts(with: UInt8(ascii: "\\")))
         // A NUL would end the key early in C code along the way (and OSS refuses it); a file name cannot hold
         // one, so only a manifest's `key` or `key_prefix` can bring it.
         let nul = ByteSearch.contains(0, in: split.directory) || ByteSearch.contains(0, in: split.name)
@@ -20,7 +23,7 @@ package enum ObjectKey {
         if bytes > maximumBytes {
             return "the object key '\(key.prefix(40))…' is \(bytes) bytes; OSS allows 1–\(maximumBytes) bytes of UTF-8"
         }
-        if key.hasPrefix("/") || key.hasPrefix("\\") {
+        if leadingSlash {
             return "the object key '\(key)' starts with '\(key.first!)'; OSS keys must not start with '/' or '\\'"
         }
         if nul {

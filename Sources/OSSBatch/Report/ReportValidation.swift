@@ -101,7 +101,10 @@ extension ReportJob {
     /// The job as planned (key, source, size against its upload method) and its outcome.
     /// `directoryChecked`: the job's directory is one checked already (of the job before it).
     func validate(directoryChecked: Bool = false) throws(FormatError) {
-        if let problem = ObjectKey.problem(with: spec.objectKey) { throw FormatError("'key': \(problem)") }
+        let namesAnObject = !(outcome.status == .skipped && outcome.reason == .unnameable)
+        if let problem = ObjectKey.problem(with: spec.objectKey, namesAnObject: namesAnObject) {
+            throw FormatError("'key': \(problem)")
+        }
         if !directoryChecked { try Report.checkAbsolute(spec.location.directory, "dir") }
         // A directory that could not be listed is a skipped line with no file name.
         let unlistable = outcome.status == .skipped && outcome.reason == .unlistable

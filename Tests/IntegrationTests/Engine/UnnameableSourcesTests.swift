@@ -64,3 +64,23 @@ struct UnnameableSourcesTests {
         #expect(try h.report().jobs.map(\.spec.key) == ["data/a.txt", "data/sub/b.txt"])
     }
 }
+
+extension UnnameableSourcesTests {
+    /// At the top of a source without `key_prefix`, a name whose first byte is not UTF-8 makes a line key that
+    /// starts with the escape's `\`, which no object key may: the line is not an object's, so it stands, and
+    /// the report holding it reads back (`resume`).
+    @Test func aLineKeyStartingWithAnEscapeIsRecordedAndReadBack() async throws {
+        let h = try await EngineHarness.start("unnameable-top")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        try h.dir.makeRaw(name: [0xFF] + Array("x.txt".utf8), in: "src", contents: "x")
+        let manifest = try h.writeManifest(prefix: "''")
+        let run = try await h.run(manifest)
+        #expect(run.exitCode == 1, "\(run.stderr)")
+        #expect(try h.report().jobs.map(\.spec.key) == ["\\xffx.txt", "a.txt"])
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 1, "\(resumed.stderr)")
+        #expect(!resumed.stderr.contains("error"), "\(resumed.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation == ["PutObject": 1])
+    }
+}
