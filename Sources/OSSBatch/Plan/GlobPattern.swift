@@ -4,12 +4,50 @@
 package struct GlobPattern: Sendable, Hashable {
     package let text: String
     private let segments: [[Character]]
+    /// The segments' bytes, when the pattern is ASCII without a carriage return. A path that is so too is then
+    /// matched byte by byte, which is the same as by `Character` (each such byte is one) without making
+    /// characters: matched by `Character`, three `exclude` patterns made a plan of 200,000 files 3.4× as
+    /// long (0.33 → 1.1 s; perf, 2026-12-04: grapheme breaking, index checks and arrays per path and pattern).
+    private let byteSegments: [[UInt8]]?
 
     package init(_ text: String, anchored: Bool = false) {
         self.text = text
         var body = text
         if !anchored && !body.contains("/") { body = "**/" + body }
         segments = body.split(separator: "/", omittingEmptySubsequences: true).map(Array.init)
+        byteSegments =
+            Subject.isPlainASCII(body.utf8)
+            ? body.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init) : nil
+    }
+
+    /// A relative path split once, to be matched against several patterns.
+    package struct Subject {
+        let path: String
+        /// Its bytes and their segments, when it is ASCII without a carriage return (else empty and `nil`).
+        let bytes: [UInt8]
+        let byteParts: [Range<Int>]?
+
+        package init(_ path: String) {
+            self.path = path
+            guard Self.isPlainASCII(path.utf8) else {
+                (bytes, byteParts) = ([], nil)
+                return
+            }
+            let bytes = Array(path.utf8)
+            var parts: [Range<Int>] = []
+            var start = 0
+            for i in bytes.indices where bytes[i] == UInt8(ascii: "/") {
+                if i > start { parts.append(start..<i) }
+                start = i + 1
+            }
+            if bytes.count > start { parts.append(start..<bytes.count) }
+            (self.bytes, byteParts) = (bytes, parts)
+        }
+
+        /// ASCII without a carriage return: every byte one `Character` (CR LF is one `Character` of two).
+        static func isPlainASCII(_ bytes: String.UTF8View) -> Bool {
+            bytes.allSatisfy { $0 < 0x80 && $0 != 0x0D }
+        }
     }
 
     /// Whether `text` contains any pattern characters.
@@ -18,8 +56,14 @@ package struct GlobPattern: Sendable, Hashable {
     }
 
     /// Matches a relative path with `/` separators.
-    package func matches(_ path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(Array.init)
+    package func matches(_ path: String) -> Bool { matches(Subject(path)) }
+
+    /// Matches a relative path split beforehand (`Subject`).
+    package func matches(_ subject: Subject) -> Bool {
+        if let byteSegments, let parts = subject.byteParts {
+            return Self.match(byteSegments, segment: 0, subject.bytes, parts[...])
+        }
+        let parts = subject.path.split(separator: "/", omittingEmptySubsequences: true).map(Array.init)
         return match(segment: 0, parts[...])
     }
 
@@ -128,6 +172,78 @@ package struct GlobPattern: Sendable, Hashable {
             first = false
             rest = rest.dropFirst()
             if rest.count >= 2, rest.first == "-", let upper = rest.dropFirst().first, upper != "]" {
+                if f <= c && c <= upper { found = true }
+                rest = rest.dropFirst(2)
+            } else if f == c {
+                found = true
+            }
+        }
+        return nil
+    }
+
+    // The same matching over bytes (see `byteSegments`), step for step as over characters above.
+
+    private static let doubleStarBytes: [UInt8] = [UInt8(ascii: "*"), UInt8(ascii: "*")]
+
+    private static func match(
+        _ segments: [[UInt8]],
+        segment index: Int,
+        _ path: [UInt8],
+        _ parts: ArraySlice<Range<Int>>
+    ) -> Bool {
+        guard index < segments.count else { return parts.isEmpty }
+        let segment = segments[index]
+        if segment == doubleStarBytes {
+            var rest = parts
+            while true {
+                if match(segments, segment: index + 1, path, rest) { return true }
+                guard !rest.isEmpty else { return false }
+                rest = rest.dropFirst()
+            }
+        }
+        guard let first = parts.first, matchSegment(segment[...], path[first]) else { return false }
+        return match(segments, segment: index + 1, path, parts.dropFirst())
+    }
+
+    static func matchSegment(_ pattern: ArraySlice<UInt8>, _ name: ArraySlice<UInt8>) -> Bool {
+        guard let p = pattern.first else { return name.isEmpty }
+        switch p {
+        case UInt8(ascii: "*"):
+            var rest = name
+            while true {
+                if matchSegment(pattern.dropFirst(), rest) { return true }
+                guard !rest.isEmpty else { return false }
+                rest = rest.dropFirst()
+            }
+        case UInt8(ascii: "?"):
+            return !name.isEmpty && matchSegment(pattern.dropFirst(), name.dropFirst())
+        case UInt8(ascii: "["):
+            guard let c = name.first, let (matched, after) = matchSet(pattern.dropFirst(), c) else {
+                // An unclosed '[' is a literal.
+                return name.first == UInt8(ascii: "[") && matchSegment(pattern.dropFirst(), name.dropFirst())
+            }
+            return matched && matchSegment(after, name.dropFirst())
+        default:
+            return name.first == p && matchSegment(pattern.dropFirst(), name.dropFirst())
+        }
+    }
+
+    private static func matchSet(_ pattern: ArraySlice<UInt8>, _ c: UInt8) -> (Bool, ArraySlice<UInt8>)? {
+        var rest = pattern
+        var negated = false
+        if let f = rest.first, f == UInt8(ascii: "!") || f == UInt8(ascii: "^") {
+            negated = true
+            rest = rest.dropFirst()
+        }
+        var found = false
+        var first = true
+        while let f = rest.first {
+            if f == UInt8(ascii: "]") && !first { return (found != negated, rest.dropFirst()) }
+            first = false
+            rest = rest.dropFirst()
+            if rest.count >= 2, rest.first == UInt8(ascii: "-"), let upper = rest.dropFirst().first,
+                upper != UInt8(ascii: "]")
+            {
                 if f <= c && c <= upper { found = true }
                 rest = rest.dropFirst(2)
             } else if f == c {

@@ -13,6 +13,7 @@ struct PathFilters: Sendable {
     var isEmpty: Bool { include.isEmpty && exclude.isEmpty }
 
     func admits(_ relative: String) -> Bool {
-        (include.isEmpty || include.contains { $0.matches(relative) }) && !exclude.contains { $0.matches(relative) }
+        let path = GlobPattern.Subject(relative)
+        return (include.isEmpty || include.contains { $0.matches(path) }) && !exclude.contains { $0.matches(path) }
     }
 }

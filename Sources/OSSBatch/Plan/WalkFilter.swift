@@ -17,9 +17,11 @@ struct WalkFilter: Sendable {
 
     /// A file (or link, or special file) at `relative`.
     func verdict(file relative: String) -> Verdict {
-        if let glob, !glob.matches(relative) { return .unselected }
-        if !filters.include.isEmpty && !filters.include.contains(where: { $0.matches(relative) }) { return .unselected }
-        if let index = filters.exclude.firstIndex(where: { $0.matches(relative) }) { return .excluded(pattern: index) }
+        // Split once for every pattern.
+        let path = GlobPattern.Subject(relative)
+        if let glob, !glob.matches(path) { return .unselected }
+        if !filters.include.isEmpty && !filters.include.contains(where: { $0.matches(path) }) { return .unselected }
+        if let index = filters.exclude.firstIndex(where: { $0.matches(path) }) { return .excluded(pattern: index) }
         return .selected
     }
 
