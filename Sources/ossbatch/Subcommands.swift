@@ -10,5 +10,6 @@ enum Subcommands {
         StatusCommand.self,
         UploadsCommand.self,
         ReportCommand.self,
+        IndexCommand.self,
     ]
 }

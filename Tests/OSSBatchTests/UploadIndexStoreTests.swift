@@ -141,6 +141,28 @@ import Glibc
         #expect(try index.entry(key: "n")?.crc64 == 3)
     }
 
+    /// `ossbatch index prune`'s two steps: the keys under a prefix confirmed before a moment, then their removal,
+    /// which spares an entry a run confirmed again in between.
+    @Test func pruningListsOldKeysUnderAPrefixAndSparesOnesConfirmedSince() throws {
+        let dir = try TemporaryDirectory("index-prune")
+        defer { dir.remove() }
+        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        var entries = ["web01/1/a", "web01/1/b", "web01/2/a", "web010/x", "web02/1/a"].map { Self.entry($0) }
+        entries[2].uploadedAt = 500
+        try index.write(entries)
+        // `web010/x` shares the text `web01` but not the prefix `web01/`; `web01/2/a` is younger than 100.
+        #expect(try index.keys(under: "web01/", confirmedBefore: 100) == ["web01/1/a", "web01/1/b"])
+        var again = entries[1]
+        again.uploadedAt = 200
+        try index.write([again])
+        try index.remove(keys: ["web01/1/a", "web01/1/b"], confirmedBefore: 100)
+        var left: [String] = []
+        try index.scan { left.append($0.key) }
+        #expect(left == ["web01/1/b", "web01/2/a", "web010/x", "web02/1/a"])
+    }
+
     @Test func aFileThatIsNotAnIndexIsRebuiltWithAWarning() throws {
         let dir = try TemporaryDirectory("index-garbage")
         defer { dir.remove() }

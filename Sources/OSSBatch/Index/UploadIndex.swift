@@ -452,6 +452,48 @@ package final class UploadIndex: Sendable {
         }
     }
 
+    // MARK: pruning
+
+    /// The keys under `prefix` whose entries were last confirmed before `cutoff` (seconds since 1970), in key
+    /// order (`ossbatch index prune`).
+    package func keys(under prefix: String, confirmedBefore cutoff: Int64) throws(SQLiteError) -> [String] {
+        try database.withLock { (c) throws(SQLiteError) in
+            // From the prefix on, until a key without it: keys compare as bytes (BINARY), as prefixes do.
+            let statement = try c.db.prepare("SELECT key, uploaded_at FROM objects WHERE key >= ? ORDER BY key")
+            try statement.bind(prefix, at: 1)
+            let wanted = Array(prefix.utf8)
+            var bytes: [UInt8] = []
+            var keys: [String] = []
+            while try statement.step() {
+                statement.text(0, into: &bytes)
+                guard bytes.starts(with: wanted) else { break }
+                if statement.int64(1) < cutoff { keys.append(String(decoding: bytes, as: UTF8.self)) }
+            }
+            return keys
+        }
+    }
+
+    /// Removes the entries of `keys` that were still last confirmed before `cutoff` (a run may have confirmed
+    /// one since they were listed), a thousand a transaction, so that a run writing to the index meanwhile waits
+    /// for one transaction, not for all of them.
+    package func remove(keys: [String], confirmedBefore cutoff: Int64) throws(SQLiteError) {
+        for start in stride(from: 0, to: keys.count, by: Self.removedPerTransaction) {
+            try database.withLock { (c) throws(SQLiteError) in
+                try c.db.transaction { () throws(SQLiteError) in
+                    let statement = try c.db.prepare("DELETE FROM objects WHERE key = ? AND uploaded_at < ?")
+                    for key in keys[start..<min(start + Self.removedPerTransaction, keys.count)] {
+                        statement.reset()
+                        try statement.bind(key, at: 1)
+                        try statement.bind(cutoff, at: 2)
+                        _ = try statement.step()
+                    }
+                }
+            }
+        }
+    }
+
+    static let removedPerTransaction = 1_000
+
     /// The id of `path` in `table` (`reports` or `dirs`), added if new; cached for the connection's life.
     private func rowID(
         _ path: String,

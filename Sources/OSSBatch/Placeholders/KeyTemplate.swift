@@ -44,6 +44,13 @@ struct KeyTemplate: Sendable, Hashable {
         self.pieces = pieces
     }
 
+    /// The text before the first placeholder (all of it without one), braces unescaped: every key the
+    /// template makes, whenever and wherever, starts with it.
+    var fixedPrefix: String {
+        guard case .literal(let text)? = pieces.first else { return "" }
+        return text
+    }
+
     var hasPlaceholders: Bool {
         pieces.contains {
             if case .placeholder = $0 { return true }

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `ossbatch index …`: work on the upload index (`upload.unchanged`).
+struct IndexCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Work on the upload index: prune the entries old nights left.",
+        subcommands: [IndexPruneCommand.self]
+    )
+}

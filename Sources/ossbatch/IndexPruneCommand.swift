@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import OSSBatch
+
+/// `ossbatch index prune MANIFEST --older-than-days N`: removes the upload index entries a manifest's plan no
+/// longer names (old nights' dated snapshots, deleted files) that were last confirmed more than N days ago
+/// (`IndexPrune`).
+struct IndexPruneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Remove the upload index entries of old nights and deleted files under a manifest's key prefixes.",
+        discussion: """
+            Plans the manifest (reading the files, sending nothing), then removes from the index of its target \
+            (endpoint and bucket) every entry whose key starts with an entry's fixed key prefix (the key_prefix \
+            or key before its first placeholder: web01/ for web01/{date}/), that the plan does not name, and \
+            that was last confirmed more than --older-than-days days ago (before OSSBATCH_NOW when set). \
+            Tonight's files keep their entries however old they are, and a night younger than that keeps its \
+            own, which upload.unchanged: copy copies from. An entry without a fixed key prefix is left alone. \
+            Safe while runs of the same bucket go on (an entry a run confirms meanwhile is kept). The file does \
+            not shrink: SQLite reuses the freed pages for the next nights' entries. Exits 0, or 2 for an invalid \
+            manifest or command line, 3 when the index cannot be read or written.
+            """
+    )
+
+    @Argument(
+        help: "The manifest (YAML) whose entries' key prefixes are pruned.",
+        completion: .file(extensions: ["yaml", "yml"])
+    )
+    var manifest: String
+
+    @Option(
+        name: .customLong("older-than-days"),
+        help: ArgumentHelp(
+            "Remove only entries last confirmed more than this many days ago (1 to 36500).",
+            valueName: "days"
+        )
+    )
+    var days: Int
+
+    @Flag(help: "Say what would be removed, and remove nothing.")
+    var dryRun = false
+
+    @OptionGroup var target: TargetOptions
+
+    func validate() throws {
+        guard (1...36_500).contains(days) else { throw ValidationError("--older-than-days must be 1 to 36500") }
+    }
+
+    func run() async throws {
+        let console = Console()
+        let plan = try target.plan(manifest, console: console, notes: false)
+        let loaded: Manifest
+        do {
+            loaded = try ManifestLoader.load(path: manifest, settings: try ManifestSetting.parse(target.settings))
+        } catch {
+            throw console.report(error)
+        }
+        let path = UploadIndex.path(endpoint: plan.target.endpoint, bucket: plan.target.bucket)
+        guard FileManager.default.fileExists(atPath: path) else {
+            Console.print(
+                "no upload index for \(plan.target.endpoint), bucket \(plan.target.bucket) (\(path)): nothing to prune\n"
+            )
+            return
+        }
+        var warnings: [String] = []
+        do {
+            let index = try UploadIndex.open(at: path, warnings: &warnings)
+            for warning in warnings { console.warning("index_warning", warning) }
+            let found = try IndexPrune.find(
+                in: index,
+                manifest: loaded,
+                plan: plan,
+                days: days,
+                now: try PlaceholderValues.current().now
+            )
+            for position in found.unprefixedEntries {
+                console.warning(
+                    "index_prune_unprefixed",
+                    "files[\(position)] has no key prefix before its first placeholder, so its keys could be anyone's: none of its entries is pruned",
+                    ["entry": .number(position)]
+                )
+            }
+            if !dryRun { try found.apply(to: index) }
+            index.checkpoint()
+            let before = Timestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(found.cutoff)))
+            let under = found.prefixes.map { "'\($0)'" }.joined(separator: ", ")
+            Console.print(
+                "upload index \(path): \(found.stale.count) \(found.stale.count == 1 ? "entry" : "entries") under "
+                    + "\(under.isEmpty ? "no prefix" : under) last confirmed before \(before) that the plan does not name"
+                    + (dryRun ? " would be removed (--dry-run)\n" : " removed\n")
+            )
+        } catch {
+            console.error("index_prune_failed", "cannot prune the upload index \(path): \(error)")
+            throw ExitCode(ExitStatus.fatal.rawValue)
+        }
+    }
+}
+
+extension IndexPruneCommand: CommandWithExamples {
+    static let examples = [
+        (
+            what:
+                "Keep 30 nights of a batch of dated snapshots (key_prefix: web01/{date}/), e.g. after each night's run:",
+            command: "ossbatch index prune /etc/ossbatch/nightly.yaml --older-than-days 30"
+        ),
+        (
+            what: "What that would remove, removing nothing:",
+            command: "ossbatch index prune /etc/ossbatch/nightly.yaml --older-than-days 30 --dry-run"
+        ),
+    ]
+}

@@ -1,0 +1,119 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// `ossbatch index prune`, the real binary against LocalOSS: a batch of dated snapshots keeps its newest
+/// nights' entries and loses the older ones; tonight's keys and young entries stay; a deleted file's entry
+/// goes; an entry without a fixed key prefix is left alone. Entries are confirmed at the real clock, so a
+/// night is "old" by setting the prune's moment (`OSSBATCH_NOW`) ahead of it.
+@Suite(.serialized) struct IndexPruneCommandTests {
+    private func prune(
+        _ s: UploadIndexTests.Setup,
+        _ manifest: String,
+        at now: String,
+        days: Int,
+        _ more: [String] = []
+    ) async throws -> ProcessResult {
+        try await s.h.ossbatch(
+            ["index", "prune", manifest, "--older-than-days", "\(days)"] + more,
+            environment: ["OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": now]
+        )
+    }
+
+    @Test func aBatchOfDatedSnapshotsKeepsTonightsEntriesAndLosesOlderNightsThatNoPlanNames() async throws {
+        let s = try await UploadIndexTests.start("prune-dated")
+        defer { Task { await s.h.stop() } }
+        try await UploadIndexTests.writeFiles(s.h, count: 3)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: copy"], prefix: "'web01/{date}/'")
+        for day in 1...3 {
+            let night = try await s.h.ossbatch(
+                ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("night\(day).json").path],
+                environment: ["OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": "2027-01-0\(day)T03:00:00Z"]
+            )
+            #expect(night.exitCode == 0, "\(night.stderr)")
+        }
+        #expect(try s.entries().count == 9)
+
+        // Entries younger than 60 days before 3 January 2027 (all of them, confirmed today): nothing goes.
+        let young = try await prune(s, manifest, at: "2027-01-03T04:00:00Z", days: 60)
+        #expect(young.exitCode == 0, "\(young.stderr)")
+        #expect(young.stdout.contains(": 0 entries under 'web01/' last confirmed before 2026-11-04T04:00:00.000Z"))
+        #expect(try s.entries().count == 9)
+
+        // Older than 7 days before that moment: the two earlier nights, which the plan (3 January) does not name.
+        let dry = try await prune(s, manifest, at: "2027-01-03T04:00:00Z", days: 7, ["--dry-run"])
+        #expect(dry.exitCode == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains(": 6 entries under 'web01/' last confirmed before 2026-12-27T04:00:00.000Z"))
+        #expect(dry.stdout.contains("would be removed (--dry-run)"))
+        #expect(try s.entries().count == 9)
+        let pruned = try await prune(s, manifest, at: "2027-01-03T04:00:00Z", days: 7)
+        #expect(pruned.exitCode == 0, "\(pruned.stderr)")
+        #expect(pruned.stdout.hasSuffix("that the plan does not name removed\n"), "\(pruned.stdout)")
+        #expect(
+            try s.entries().map(\.key) == [
+                "web01/2027-01-03/f0.bin", "web01/2027-01-03/f1.bin", "web01/2027-01-03/f2.bin",
+            ]
+        )
+
+        // The next night still copies from the night kept: no body byte sent.
+        s.h.server.stats.reset()
+        let next = try await s.h.ossbatch(
+            ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("night4.json").path],
+            environment: ["OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": "2027-01-04T03:00:00Z"]
+        )
+        #expect(next.exitCode == 0, "\(next.stderr)")
+        #expect(s.requests == ["CopyObject": 3])
+        try s.h.expectAllStoredExactly(prefix: "web01/2027-01-04/")
+    }
+
+    @Test func aDeletedFilesEntryGoesTheOthersStayAndAnUnprefixedEntryIsLeftAlone() async throws {
+        let s = try await UploadIndexTests.start("prune-stable")
+        defer { Task { await s.h.stop() } }
+        try await UploadIndexTests.writeFiles(s.h, count: 3)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        let first = try await s.run(manifest, report: "r1.json")
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        try FileManager.default.removeItem(at: s.h.dir.url.appendingPathComponent("src/f1.bin"))
+
+        // Forty days on, every entry is old: only the one the plan no longer names goes.
+        let pruned = try await prune(
+            s,
+            manifest,
+            at: Timestamp.iso8601(Date().addingTimeInterval(40 * 86_400)),
+            days: 30
+        )
+        #expect(pruned.exitCode == 0, "\(pruned.stderr)")
+        #expect(pruned.stdout.contains(": 1 entry under 'data/'"))
+        #expect(try s.entries().map(\.key) == ["data/f0.bin", "data/f2.bin"])
+        s.h.server.stats.reset()
+        let next = try await s.run(manifest, report: "r2.json")
+        #expect(next.exitCode == 0, "\(next.stderr)")
+        #expect(s.requests.isEmpty)
+
+        // Keys at the bucket's top could be anyone's: nothing is searched.
+        let top = try s.h.writeManifest("top.yaml", upload: ["unchanged: skip"], prefix: "''")
+        let unprefixed = try await prune(
+            s,
+            top,
+            at: Timestamp.iso8601(Date().addingTimeInterval(40 * 86_400)),
+            days: 30
+        )
+        #expect(unprefixed.exitCode == 0, "\(unprefixed.stderr)")
+        #expect(unprefixed.stderr.contains("files[0] has no key prefix before its first placeholder"))
+        #expect(unprefixed.stdout.contains(": 0 entries under no prefix"))
+        #expect(try s.entries().count == 2)
+    }
+
+    @Test func aTargetWithoutAnIndexHasNothingToPrune() async throws {
+        let s = try await UploadIndexTests.start("prune-none")
+        defer { Task { await s.h.stop() } }
+        try s.h.writeFile("a.txt", size: 10)
+        let manifest = try s.h.writeManifest()
+        let result = try await prune(s, manifest, at: "2027-01-03T04:00:00Z", days: 7)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("nothing to prune"))
+        #expect(!FileManager.default.fileExists(atPath: s.indexPath))
+    }
+}
