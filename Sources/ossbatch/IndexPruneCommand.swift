@@ -66,12 +66,13 @@ struct IndexPruneCommand: AsyncParsableCommand {
         do {
             let index = try UploadIndex.open(at: path, warnings: &warnings)
             for warning in warnings { console.warning("index_warning", warning) }
-            let found = try IndexPrune.find(
-                in: index,
+            let found = try IndexPrune.prune(
+                index,
                 manifest: loaded,
                 plan: plan,
                 days: days,
-                now: try PlaceholderValues.current().now
+                now: try PlaceholderValues.current().now,
+                dryRun: dryRun
             )
             for position in found.unprefixedEntries {
                 console.warning(
@@ -80,12 +81,11 @@ struct IndexPruneCommand: AsyncParsableCommand {
                     ["entry": .number(position)]
                 )
             }
-            if !dryRun { try found.apply(to: index) }
             index.checkpoint()
             let before = Timestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(found.cutoff)))
             let under = found.prefixes.map { "'\($0)'" }.joined(separator: ", ")
             Console.print(
-                "upload index \(path): \(found.stale.count) \(found.stale.count == 1 ? "entry" : "entries") under "
+                "upload index \(path): \(found.found) \(found.found == 1 ? "entry" : "entries") under "
                     + "\(under.isEmpty ? "no prefix" : under) last confirmed before \(before) that the plan does not name"
                     + (dryRun ? " would be removed (--dry-run)\n" : " removed\n")
             )

@@ -10,51 +10,51 @@ import SQLite
 /// yesterday's snapshot for a night of at least one day, which `copy` copies from.
 package struct IndexPrune: Sendable {
     /// The fixed key prefixes searched, covering ones left out (`web01/` covers `web01/etc/`).
-    package var prefixes: [String]
+    package var prefixes: [String] = []
     /// Entries (by position in the manifest) without a fixed key prefix: their keys are anyone's, so none is
     /// searched for them.
-    package var unprefixedEntries: [Int]
-    /// The keys found, in key order.
-    package var stale: [String]
+    package var unprefixedEntries: [Int] = []
+    /// How many entries were found (and, unless a dry run, removed).
+    package var found = 0
     /// Seconds since 1970: the entries found were last confirmed before it.
-    package var cutoff: Int64
+    package var cutoff: Int64 = 0
 
-    /// What pruning the index for `manifest`, whose plan is `plan`, would remove: entries last confirmed more
-    /// than `days` days before `now` (`OSSBATCH_NOW` when set, as for placeholders).
-    package static func find(
-        in index: UploadIndex,
+    /// Finds, and unless `dryRun` removes, the entries of `index` that pruning for `manifest`, whose plan is
+    /// `plan`, concerns: last confirmed more than `days` days before `now` (`OSSBATCH_NOW` when set, as for
+    /// placeholders). An entry is removed only if it is still that old (a run may confirm it meanwhile).
+    package static func prune(
+        _ index: UploadIndex,
         manifest: Manifest,
         plan: Plan,
         days: Int,
-        now: Date
+        now: Date,
+        dryRun: Bool
     ) throws(SQLiteError) -> IndexPrune {
+        var result = IndexPrune()
         var prefixes: [String] = []
-        var unprefixed: [Int] = []
         for (position, entry) in manifest.files.enumerated() {
             // An entry's key is `key`, else `key_prefix` + a path (a decoded manifest's templates parse).
             let written = entry.key?.value ?? entry.keyPrefix?.value ?? ""
             let prefix = (try? KeyTemplate(parsing: written))?.fixedPrefix ?? ""
-            if prefix.isEmpty { unprefixed.append(position) } else { prefixes.append(prefix) }
+            if prefix.isEmpty { result.unprefixedEntries.append(position) } else { prefixes.append(prefix) }
         }
         // Sorted, a prefix comes before those it covers.
-        var searched: [String] = []
         for prefix in Set(prefixes).sorted(by: ByteOrder.precedes) {
-            if let last = searched.last, prefix.utf8.starts(with: last.utf8) { continue }
-            searched.append(prefix)
+            if let last = result.prefixes.last, prefix.utf8.starts(with: last.utf8) { continue }
+            result.prefixes.append(prefix)
         }
         let cutoff = Int64(now.timeIntervalSince1970.rounded(.down)) - Int64(days) * 86_400
+        result.cutoff = cutoff
         var named = Set<String>()
         for chunk in plan.jobs.chunks { for job in chunk { named.insert(job.key) } }
         for line in plan.skipped { named.insert(line.spec.key) }
-        var stale: [String] = []
-        for prefix in searched {
-            stale += try index.keys(under: prefix, confirmedBefore: cutoff).filter { !named.contains($0) }
+        for prefix in result.prefixes {
+            try index.forEachPageOfKeys(under: prefix, confirmedBefore: cutoff) { (page) throws(SQLiteError) in
+                let stale = page.filter { !named.contains($0) }
+                result.found += stale.count
+                if !dryRun { try index.remove(keys: stale, confirmedBefore: cutoff) }
+            }
         }
-        return IndexPrune(prefixes: searched, unprefixedEntries: unprefixed, stale: stale, cutoff: cutoff)
-    }
-
-    /// Removes what `find` found (each entry only if still last confirmed before the cutoff).
-    package func apply(to index: UploadIndex) throws(SQLiteError) {
-        try index.remove(keys: stale, confirmedBefore: cutoff)
+        return result
     }
 }

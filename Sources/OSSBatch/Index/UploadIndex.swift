@@ -455,21 +455,42 @@ package final class UploadIndex: Sendable {
     // MARK: pruning
 
     /// The keys under `prefix` whose entries were last confirmed before `cutoff` (seconds since 1970), in key
-    /// order (`ossbatch index prune`).
-    package func keys(under prefix: String, confirmedBefore cutoff: Int64) throws(SQLiteError) -> [String] {
-        try database.withLock { (c) throws(SQLiteError) in
-            // From the prefix on, until a key without it: keys compare as bytes (BINARY), as prefixes do.
-            let statement = try c.db.prepare("SELECT key, uploaded_at FROM objects WHERE key >= ? ORDER BY key")
-            try statement.bind(prefix, at: 1)
-            let wanted = Array(prefix.utf8)
-            var bytes: [UInt8] = []
-            var keys: [String] = []
-            while try statement.step() {
-                statement.text(0, into: &bytes)
-                guard bytes.starts(with: wanted) else { break }
-                if statement.int64(1) < cutoff { keys.append(String(decoding: bytes, as: UTF8.self)) }
+    /// order, handed to `body` a page at a time (of at most `pageSize` rows read), the database free between
+    /// pages, so that `body` may remove them (`ossbatch index prune`). A year of nightly snapshots is tens of
+    /// millions of keys: listed whole, they would not fit in memory.
+    package func forEachPageOfKeys(
+        under prefix: String,
+        confirmedBefore cutoff: Int64,
+        pageSize: Int = 10_000,
+        _ body: ([String]) throws(SQLiteError) -> Void
+    ) throws(SQLiteError) {
+        let wanted = Array(prefix.utf8)
+        var after: String?
+        while true {
+            let (page, last, more) = try database.withLock {
+                (c) throws(SQLiteError) -> ([String], String?, Bool) in
+                // From the prefix on, until a key without it: keys compare as bytes (BINARY), as prefixes do.
+                let statement = try c.db.prepare(
+                    "SELECT key, uploaded_at FROM objects WHERE key \(after == nil ? ">=" : ">") ? ORDER BY key LIMIT ?"
+                )
+                try statement.bind(after ?? prefix, at: 1)
+                try statement.bind(Int64(pageSize), at: 2)
+                var bytes: [UInt8] = []
+                var keys: [String] = []
+                var (rows, last): (Int, String?) = (0, nil)
+                while try statement.step() {
+                    statement.text(0, into: &bytes)
+                    guard bytes.starts(with: wanted) else { return (keys, last, false) }
+                    rows += 1
+                    let key = String(decoding: bytes, as: UTF8.self)
+                    if statement.int64(1) < cutoff { keys.append(key) }
+                    last = key
+                }
+                return (keys, last, rows == pageSize)
             }
-            return keys
+            try body(page)
+            guard more, let last else { return }
+            after = last
         }
     }
 
