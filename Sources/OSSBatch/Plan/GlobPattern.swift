@@ -61,10 +61,10 @@ package struct GlobPattern: Sendable, Hashable {
     /// Matches a relative path split beforehand (`Subject`).
     package func matches(_ subject: Subject) -> Bool {
         if let byteSegments, let parts = subject.byteParts {
-            return Self.match(byteSegments, segment: 0, subject.bytes, parts[...])
+            return Self.match(byteSegments, segment: 0, parts.map { subject.bytes[$0] }[...])
         }
-        let parts = subject.path.split(separator: "/", omittingEmptySubsequences: true).map(Array.init)
-        return match(segment: 0, parts[...])
+        let parts = subject.path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0)[...] }
+        return Self.match(segments, segment: 0, parts[...])
     }
 
     /// The number of path segments a match can have at most, or `nil` when `**` makes it unbounded.
@@ -119,37 +119,43 @@ package struct GlobPattern: Sendable, Hashable {
         return reaches(segment: index + 1, parts.dropFirst())
     }
 
-    private func match(segment index: Int, _ parts: ArraySlice<[Character]>) -> Bool {
+    // Matching, over characters or (see `byteSegments`) bytes alike.
+
+    private static func match<Symbol: GlobSymbol>(
+        _ segments: [[Symbol]],
+        segment index: Int,
+        _ parts: ArraySlice<ArraySlice<Symbol>>
+    ) -> Bool {
         guard index < segments.count else { return parts.isEmpty }
         let segment = segments[index]
-        if segment == ["*", "*"] {
+        if segment.count == 2 && segment[0] == .globStar && segment[1] == .globStar {
             var rest = parts
             while true {
-                if match(segment: index + 1, rest) { return true }
+                if match(segments, segment: index + 1, rest) { return true }
                 guard !rest.isEmpty else { return false }
                 rest = rest.dropFirst()
             }
         }
-        guard let first = parts.first, Self.matchSegment(segment[...], first[...]) else { return false }
-        return match(segment: index + 1, parts.dropFirst())
+        guard let first = parts.first, matchSegment(segment[...], first) else { return false }
+        return match(segments, segment: index + 1, parts.dropFirst())
     }
 
-    static func matchSegment(_ pattern: ArraySlice<Character>, _ name: ArraySlice<Character>) -> Bool {
+    static func matchSegment<Symbol: GlobSymbol>(_ pattern: ArraySlice<Symbol>, _ name: ArraySlice<Symbol>) -> Bool {
         guard let p = pattern.first else { return name.isEmpty }
         switch p {
-        case "*":
+        case .globStar:
             var rest = name
             while true {
                 if matchSegment(pattern.dropFirst(), rest) { return true }
                 guard !rest.isEmpty else { return false }
                 rest = rest.dropFirst()
             }
-        case "?":
+        case .globAny:
             return !name.isEmpty && matchSegment(pattern.dropFirst(), name.dropFirst())
-        case "[":
+        case .globSetStart:
             guard let c = name.first, let (matched, after) = matchSet(pattern.dropFirst(), c) else {
                 // An unclosed '[' is a literal.
-                return name.first == "[" && matchSegment(pattern.dropFirst(), name.dropFirst())
+                return name.first == .globSetStart && matchSegment(pattern.dropFirst(), name.dropFirst())
             }
             return matched && matchSegment(after, name.dropFirst())
         default:
@@ -158,20 +164,23 @@ package struct GlobPattern: Sendable, Hashable {
     }
 
     /// Matches `c` against the set that starts after '['; returns the pattern after ']' too.
-    private static func matchSet(_ pattern: ArraySlice<Character>, _ c: Character) -> (Bool, ArraySlice<Character>)? {
+    private static func matchSet<Symbol: GlobSymbol>(
+        _ pattern: ArraySlice<Symbol>,
+        _ c: Symbol
+    ) -> (Bool, ArraySlice<Symbol>)? {
         var rest = pattern
         var negated = false
-        if let f = rest.first, f == "!" || f == "^" {
+        if let f = rest.first, f == .globNot || f == .globCaret {
             negated = true
             rest = rest.dropFirst()
         }
         var found = false
         var first = true
         while let f = rest.first {
-            if f == "]" && !first { return (found != negated, rest.dropFirst()) }
+            if f == .globSetEnd && !first { return (found != negated, rest.dropFirst()) }
             first = false
             rest = rest.dropFirst()
-            if rest.count >= 2, rest.first == "-", let upper = rest.dropFirst().first, upper != "]" {
+            if rest.count >= 2, rest.first == .globRange, let upper = rest.dropFirst().first, upper != .globSetEnd {
                 if f <= c && c <= upper { found = true }
                 rest = rest.dropFirst(2)
             } else if f == c {
@@ -180,76 +189,37 @@ package struct GlobPattern: Sendable, Hashable {
         }
         return nil
     }
+}
 
-    // The same matching over bytes (see `byteSegments`), step for step as over characters above.
+/// What a pattern is matched over: `Character`s, or bytes where the pattern and the path are plain ASCII
+/// (`GlobPattern.byteSegments`), with the same answers.
+protocol GlobSymbol: Comparable {
+    /// `*`, `?`, `[`, `]`, `!`, `^` and `-`.
+    static var globStar: Self { get }
+    static var globAny: Self { get }
+    static var globSetStart: Self { get }
+    static var globSetEnd: Self { get }
+    static var globNot: Self { get }
+    static var globCaret: Self { get }
+    static var globRange: Self { get }
+}
 
-    private static let doubleStarBytes: [UInt8] = [UInt8(ascii: "*"), UInt8(ascii: "*")]
+extension Character: GlobSymbol {
+    static var globStar: Character { "*" }
+    static var globAny: Character { "?" }
+    static var globSetStart: Character { "[" }
+    static var globSetEnd: Character { "]" }
+    static var globNot: Character { "!" }
+    static var globCaret: Character { "^" }
+    static var globRange: Character { "-" }
+}
 
-    private static func match(
-        _ segments: [[UInt8]],
-        segment index: Int,
-        _ path: [UInt8],
-        _ parts: ArraySlice<Range<Int>>
-    ) -> Bool {
-        guard index < segments.count else { return parts.isEmpty }
-        let segment = segments[index]
-        if segment == doubleStarBytes {
-            var rest = parts
-            while true {
-                if match(segments, segment: index + 1, path, rest) { return true }
-                guard !rest.isEmpty else { return false }
-                rest = rest.dropFirst()
-            }
-        }
-        guard let first = parts.first, matchSegment(segment[...], path[first]) else { return false }
-        return match(segments, segment: index + 1, path, parts.dropFirst())
-    }
-
-    static func matchSegment(_ pattern: ArraySlice<UInt8>, _ name: ArraySlice<UInt8>) -> Bool {
-        guard let p = pattern.first else { return name.isEmpty }
-        switch p {
-        case UInt8(ascii: "*"):
-            var rest = name
-            while true {
-                if matchSegment(pattern.dropFirst(), rest) { return true }
-                guard !rest.isEmpty else { return false }
-                rest = rest.dropFirst()
-            }
-        case UInt8(ascii: "?"):
-            return !name.isEmpty && matchSegment(pattern.dropFirst(), name.dropFirst())
-        case UInt8(ascii: "["):
-            guard let c = name.first, let (matched, after) = matchSet(pattern.dropFirst(), c) else {
-                // An unclosed '[' is a literal.
-                return name.first == UInt8(ascii: "[") && matchSegment(pattern.dropFirst(), name.dropFirst())
-            }
-            return matched && matchSegment(after, name.dropFirst())
-        default:
-            return name.first == p && matchSegment(pattern.dropFirst(), name.dropFirst())
-        }
-    }
-
-    private static func matchSet(_ pattern: ArraySlice<UInt8>, _ c: UInt8) -> (Bool, ArraySlice<UInt8>)? {
-        var rest = pattern
-        var negated = false
-        if let f = rest.first, f == UInt8(ascii: "!") || f == UInt8(ascii: "^") {
-            negated = true
-            rest = rest.dropFirst()
-        }
-        var found = false
-        var first = true
-        while let f = rest.first {
-            if f == UInt8(ascii: "]") && !first { return (found != negated, rest.dropFirst()) }
-            first = false
-            rest = rest.dropFirst()
-            if rest.count >= 2, rest.first == UInt8(ascii: "-"), let upper = rest.dropFirst().first,
-                upper != UInt8(ascii: "]")
-            {
-                if f <= c && c <= upper { found = true }
-                rest = rest.dropFirst(2)
-            } else if f == c {
-                found = true
-            }
-        }
-        return nil
-    }
+extension UInt8: GlobSymbol {
+    static var globStar: UInt8 { UInt8(ascii: "*") }
+    static var globAny: UInt8 { UInt8(ascii: "?") }
+    static var globSetStart: UInt8 { UInt8(ascii: "[") }
+    static var globSetEnd: UInt8 { UInt8(ascii: "]") }
+    static var globNot: UInt8 { UInt8(ascii: "!") }
+    static var globCaret: UInt8 { UInt8(ascii: "^") }
+    static var globRange: UInt8 { UInt8(ascii: "-") }
 }
