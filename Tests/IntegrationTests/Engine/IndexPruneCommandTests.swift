@@ -78,12 +78,8 @@ import Testing
         try FileManager.default.removeItem(at: s.h.dir.url.appendingPathComponent("src/f1.bin"))
 
         // Forty days on, every entry is old: only the one the plan no longer names goes.
-        let pruned = try await prune(
-            s,
-            manifest,
-            at: Timestamp.iso8601(Date().addingTimeInterval(40 * 86_400)),
-            days: 30
-        )
+        let fortyDaysOn = Timestamp.iso8601(Date().addingTimeInterval(40 * 86_400))
+        let pruned = try await prune(s, manifest, at: fortyDaysOn, days: 30)
         #expect(pruned.exitCode == 0, "\(pruned.stderr)")
         #expect(pruned.stdout.contains(": 1 entry under 'data/'"))
         #expect(try s.entries().map(\.key) == ["data/f0.bin", "data/f2.bin"])
@@ -94,12 +90,7 @@ import Testing
 
         // Keys at the bucket's top could be anyone's: nothing is searched.
         let top = try s.h.writeManifest("top.yaml", upload: ["unchanged: skip"], prefix: "''")
-        let unprefixed = try await prune(
-            s,
-            top,
-            at: Timestamp.iso8601(Date().addingTimeInterval(40 * 86_400)),
-            days: 30
-        )
+        let unprefixed = try await prune(s, top, at: fortyDaysOn, days: 30)
         #expect(unprefixed.exitCode == 0, "\(unprefixed.stderr)")
         #expect(unprefixed.stderr.contains("files[0] has no key prefix before its first placeholder"))
         #expect(unprefixed.stdout.contains(": 0 entries under no prefix"))
