@@ -100,6 +100,17 @@ struct UnnameableFilesTests {
         #expect(try globbed.plan().jobs.map(\.key) == ["a.txt", "b.txt"])
     }
 
+    /// A name of 255 bytes that are not UTF-8 shows as 1,020 characters: with its prefix, a line key longer than
+    /// any object key may be, which it need not be (it is never sent).
+    @Test func aLongNameOfBadBytesIsStillOneSkippedLine() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: long/\n")
+        defer { f.remove() }
+        try f.directory.makeRaw(name: [UInt8](repeating: 0xFF, count: 255), in: "data", contents: "x")
+        let plan = try f.plan()
+        #expect(plan.skipped.map(\.spec.key) == ["long/" + String(repeating: "\\xff", count: 255)])
+        #expect(plan.skipped.first?.spec.key.utf8.count == 1_025 && plan.skipped.first?.outcome.reason == .unnameable)
+    }
+
     @Test func escapedNamesKeepValidUTF8AndNeverShowTwoNamesAlike() {
         #expect(PathEscaping.escape(Array("café".utf8) + [0xFF]) == "café\\xff")
         #expect(PathEscaping.escape([0xC3]) == "\\xc3")  // a sequence cut short

@@ -9,7 +9,7 @@ package enum ObjectKey {
 
     /// Why `key` is not a valid object name, or `nil` when it is (the whole key is built only to say why).
     /// Without `namesAnObject` (the line of a file whose name is not UTF-8, never sent: `unnameable`), a key may
-    /// start with the `\` of an escaped byte.
+    /// start with the `\` of an escaped byte and be longer than OSS allows (each escaped byte is 4 characters).
     static func problem(with split: SplitPath, namesAnObject: Bool = true) -> String? {
         let bytes = split.utf8Count
         let leadingSlash =
@@ -17,10 +17,11 @@ package enum ObjectKey {
         // A NUL would end the key early in C code along the way (and OSS refuses it); a file name cannot hold
         // one, so only a manifest's `key` or `key_prefix` can bring it.
         let nul = ByteSearch.contains(0, in: split.directory) || ByteSearch.contains(0, in: split.name)
-        guard bytes == 0 || bytes > maximumBytes || leadingSlash || nul else { return nil }
+        let tooLong = namesAnObject && bytes > maximumBytes
+        guard bytes == 0 || tooLong || leadingSlash || nul else { return nil }
         let key = split.path
         if bytes == 0 { return "the object key is empty" }
-        if bytes > maximumBytes {
+        if tooLong {
             return "the object key '\(key.prefix(40))…' is \(bytes) bytes; OSS allows 1–\(maximumBytes) bytes of UTF-8"
         }
         if leadingSlash {
