@@ -48,13 +48,7 @@ struct IndexPruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let plan = try target.plan(manifest, console: console, notes: false)
-        let loaded: Manifest
-        do {
-            loaded = try ManifestLoader.load(path: manifest, settings: try ManifestSetting.parse(target.settings))
-        } catch {
-            throw console.report(error)
-        }
+        let (loaded, plan) = try target.loadAndPlan(manifest, console: console, notes: false)
         let path = UploadIndex.path(endpoint: plan.target.endpoint, bucket: plan.target.bucket)
         guard FileManager.default.fileExists(atPath: path) else {
             Console.print(

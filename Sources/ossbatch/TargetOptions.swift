@@ -35,15 +35,22 @@ struct TargetOptions: ParsableArguments {
     /// the plan's warnings (and notes, with `notes`) to `console`; an invalid manifest prints every diagnostic
     /// there and exits 2.
     func plan(_ manifest: String, shard: Shard? = nil, console: Console, notes: Bool = true) throws -> Plan {
+        try loadAndPlan(manifest, shard: shard, console: console, notes: notes).plan
+    }
+
+    /// `plan`, with the manifest as it was loaded for it (`index prune` reads its entries' key templates).
+    func loadAndPlan(
+        _ manifest: String,
+        shard: Shard? = nil,
+        console: Console,
+        notes: Bool = true
+    ) throws -> (manifest: Manifest, plan: Plan) {
+        let loaded: Manifest
         var plan: Plan
         do {
-            plan = try Planner.plan(
-                manifestAt: manifest,
-                overrides: overrides,
-                settings: try ManifestSetting.parse(settings),
-                placeholders: try PlaceholderValues.current(),
-                shard: shard
-            )
+            loaded = try ManifestLoader.load(path: manifest, settings: try ManifestSetting.parse(settings))
+            plan = try Planner(overrides: overrides, placeholders: try PlaceholderValues.current(), shard: shard)
+                .plan(loaded)
         } catch {
             throw console.report(error)
         }
@@ -79,6 +86,6 @@ struct TargetOptions: ParsableArguments {
         var indexWarnings: [String] = []
         plan.skipUnchanged(warnings: &indexWarnings)
         for warning in indexWarnings { console.warning("index_unusable", warning) }
-        return plan
+        return (loaded, plan)
     }
 }

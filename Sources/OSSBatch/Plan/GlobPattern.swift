@@ -23,25 +23,16 @@ package struct GlobPattern: Sendable, Hashable {
     /// A relative path split once, to be matched against several patterns.
     package struct Subject {
         let path: String
-        /// Its bytes and their segments, when it is ASCII without a carriage return (else empty and `nil`).
-        let bytes: [UInt8]
-        let byteParts: [Range<Int>]?
+        /// Its segments' bytes (slices of one array), when it is ASCII without a carriage return.
+        let byteParts: [ArraySlice<UInt8>]?
 
         package init(_ path: String) {
             self.path = path
             guard Self.isPlainASCII(path.utf8) else {
-                (bytes, byteParts) = ([], nil)
+                byteParts = nil
                 return
             }
-            let bytes = Array(path.utf8)
-            var parts: [Range<Int>] = []
-            var start = 0
-            for i in bytes.indices where bytes[i] == UInt8(ascii: "/") {
-                if i > start { parts.append(start..<i) }
-                start = i + 1
-            }
-            if bytes.count > start { parts.append(start..<bytes.count) }
-            (self.bytes, byteParts) = (bytes, parts)
+            byteParts = Array(path.utf8).split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         }
 
         /// ASCII without a carriage return: every byte one `Character` (CR LF is one `Character` of two).
@@ -61,7 +52,7 @@ package struct GlobPattern: Sendable, Hashable {
     /// Matches a relative path split beforehand (`Subject`).
     package func matches(_ subject: Subject) -> Bool {
         if let byteSegments, let parts = subject.byteParts {
-            return Self.match(byteSegments, segment: 0, parts.map { subject.bytes[$0] }[...])
+            return Self.match(byteSegments, segment: 0, parts[...])
         }
         let parts = subject.path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0)[...] }
         return Self.match(segments, segment: 0, parts[...])
