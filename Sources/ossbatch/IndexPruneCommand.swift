@@ -12,7 +12,8 @@ struct IndexPruneCommand: AsyncParsableCommand {
         discussion: """
             Plans the manifest (reading the files, sending nothing), then removes from the index of its target \
             (endpoint and bucket) every entry whose key starts with an entry's fixed key prefix (the key_prefix \
-            or key before its first placeholder: web01/ for web01/{date}/), that the plan does not name, and \
+            or key before its first {date} or {time}, other placeholders resolved as now: web01/ for \
+            web01/{date}/, and on host web01 for {hostname}/{date}/), that the plan does not name, and \
             that was last confirmed more than --older-than-days days ago (before OSSBATCH_NOW when set). \
             Tonight's files keep their entries however old they are, and a night younger than that keeps its \
             own, which upload.unchanged: copy copies from. An entry without a fixed key prefix is left alone. \
@@ -65,13 +66,13 @@ struct IndexPruneCommand: AsyncParsableCommand {
                 manifest: loaded,
                 plan: plan,
                 days: days,
-                now: try PlaceholderValues.current().now,
+                placeholders: try PlaceholderValues.current(),
                 dryRun: dryRun
             )
             for position in found.unprefixedEntries {
                 console.warning(
                     "index_prune_unprefixed",
-                    "files[\(position)] has no key prefix before its first placeholder, so its keys could be anyone's: none of its entries is pruned",
+                    "files[\(position)] has no key prefix before its first {date} or {time}, so its keys could be anyone's: none of its entries is pruned",
                     ["entry": .number(position)]
                 )
             }

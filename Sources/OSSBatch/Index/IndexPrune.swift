@@ -4,15 +4,16 @@ import SQLite
 
 /// `ossbatch index prune`: the upload index keeps an entry for every object it confirmed, under every prefix,
 /// and a batch of dated snapshots (`web01/{date}/`) adds a night's worth each night. What a manifest may prune
-/// is the entries under its entries' fixed key prefixes (before any placeholder: `web01/`) that its plan now
+/// is the entries under its entries' fixed key prefixes (before any time placeholder: `web01/` of
+/// `web01/{date}/` or, on host web01, of `{hostname}/{date}/`) that its plan now
 /// does not name (old nights, deleted files) and that were last confirmed more than the given number of days
 /// ago. Tonight's keys stay (an unchanged file's entry is never confirmed again, however old it is), and so does
 /// yesterday's snapshot for a night of at least one day, which `copy` copies from.
 package struct IndexPrune: Sendable {
     /// The fixed key prefixes searched, covering ones left out (`web01/` covers `web01/etc/`).
     package var prefixes: [String] = []
-    /// Entries (by position in the manifest) without a fixed key prefix: their keys are anyone's, so none is
-    /// searched for them.
+    /// Entries (by position in the manifest) without a fixed key prefix (none, or a time placeholder first):
+    /// their keys could be anyone's, so none is searched for them.
     package var unprefixedEntries: [Int] = []
     /// How many entries were found (and, unless a dry run, removed).
     package var found = 0
@@ -20,22 +21,23 @@ package struct IndexPrune: Sendable {
     package var cutoff: Int64 = 0
 
     /// Finds, and unless `dryRun` removes, the entries of `index` that pruning for `manifest`, whose plan is
-    /// `plan`, concerns: last confirmed more than `days` days before `now` (`OSSBATCH_NOW` when set, as for
-    /// placeholders). An entry is removed only if it is still that old (a run may confirm it meanwhile).
+    /// `plan`, concerns: last confirmed more than `days` days before the moment of `placeholders`
+    /// (`OSSBATCH_NOW` when set), whose other values (host name, environment) resolve the prefixes. An entry is
+    /// removed only if it is still that old (a run may confirm it meanwhile).
     package static func prune(
         _ index: UploadIndex,
         manifest: Manifest,
         plan: Plan,
         days: Int,
-        now: Date,
+        placeholders: PlaceholderValues,
         dryRun: Bool
     ) throws(SQLiteError) -> IndexPrune {
         var result = IndexPrune()
         var prefixes: [String] = []
+        let keys = KeyResolver(manifest: manifest, values: placeholders)
         for (position, entry) in manifest.files.enumerated() {
-            // An entry's key is `key`, else `key_prefix` + a path (a decoded manifest's templates parse).
-            let written = entry.key?.value ?? entry.keyPrefix?.value ?? ""
-            let prefix = (try? KeyTemplate(parsing: written))?.fixedPrefix ?? ""
+            // An entry's key is `key`, else `key_prefix` + a path.
+            let prefix = keys.prefixBeforeTime(of: entry.key?.value ?? entry.keyPrefix?.value ?? "")
             if prefix.isEmpty { result.unprefixedEntries.append(position) } else { prefixes.append(prefix) }
         }
         // Sorted, a prefix comes before those it covers.
@@ -43,7 +45,7 @@ package struct IndexPrune: Sendable {
             if let last = result.prefixes.last, prefix.utf8.starts(with: last.utf8) { continue }
             result.prefixes.append(prefix)
         }
-        let cutoff = Int64(now.timeIntervalSince1970.rounded(.down)) - Int64(days) * 86_400
+        let cutoff = Int64(placeholders.now.timeIntervalSince1970.rounded(.down)) - Int64(days) * 86_400
         result.cutoff = cutoff
         var named = Set<String>()
         for chunk in plan.jobs.chunks { for job in chunk { named.insert(job.key) } }

@@ -44,13 +44,6 @@ struct KeyTemplate: Sendable, Hashable {
         self.pieces = pieces
     }
 
-    /// The text before the first placeholder (all of it without one), braces unescaped: every key the
-    /// template makes, whenever and wherever, starts with it.
-    var fixedPrefix: String {
-        guard case .literal(let text)? = pieces.first else { return "" }
-        return text
-    }
-
     var hasPlaceholders: Bool {
         pieces.contains {
             if case .placeholder = $0 { return true }
@@ -58,13 +51,17 @@ struct KeyTemplate: Sendable, Hashable {
         }
     }
 
-    /// The text with every placeholder replaced; an unset or empty `{env:NAME}` is an error.
-    func resolve(_ context: PlaceholderContext) throws(ValueProblem) -> String {
+    /// The text with every placeholder replaced; an unset or empty `{env:NAME}` is an error. With
+    /// `stoppingAtTime`, only the text before the first time placeholder (`{date}`, `{time}`): what the keys it
+    /// makes on every night start with, as far as the other placeholders resolve then as now (`index prune`).
+    func resolve(_ context: PlaceholderContext, stoppingAtTime: Bool = false) throws(ValueProblem) -> String {
         var out = ""
         for piece in pieces {
             switch piece {
             case .literal(let text): out += text
-            case .placeholder(.time(let format)): out += format.format(context.time)
+            case .placeholder(.time(let format)):
+                if stoppingAtTime { return out }
+                out += format.format(context.time)
             case .placeholder(.name): out += context.name
             case .placeholder(.hostname):
                 guard let hostname = context.hostname, !hostname.isEmpty else {

@@ -63,6 +63,12 @@ struct KeyResolver {
         return outcome
     }
 
+    /// What every key `written` (a `key` or `key_prefix`) makes on any night starts with: its text before the
+    /// first time placeholder, the others resolved as now; empty when it cannot be resolved (`index prune`).
+    func prefixBeforeTime(of written: String) -> String {
+        (try? KeyTemplate(parsing: written).resolve(context, stoppingAtTime: true)) ?? ""
+    }
+
     /// A literal `${` (a shell variable that will not be expanded), and a key prefix that runs into the
     /// paths after it (`web01` + `etc/x` is `web01etc/x`).
     private func warnings(field: String, written: String, resolved: String, at mark: SourceMark) -> [Diagnostic] {

@@ -18,7 +18,7 @@ import Testing
     ) async throws -> ProcessResult {
         try await s.h.ossbatch(
             ["index", "prune", manifest, "--older-than-days", "\(days)"] + more,
-            environment: ["OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": now]
+            environment: ["OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": now, "SITE": "web01"]
         )
     }
 
@@ -26,11 +26,14 @@ import Testing
         let s = try await UploadIndexTests.start("prune-dated")
         defer { Task { await s.h.stop() } }
         try await UploadIndexTests.writeFiles(s.h, count: 3)
-        let manifest = try s.h.writeManifest(upload: ["unchanged: copy"], prefix: "'web01/{date}/'")
+        // The prefix before `{date}` is the host's, resolved as the runs resolve it.
+        let manifest = try s.h.writeManifest(upload: ["unchanged: copy"], prefix: "'{env:SITE}/{date}/'")
         for day in 1...3 {
             let night = try await s.h.ossbatch(
                 ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("night\(day).json").path],
-                environment: ["OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": "2027-01-0\(day)T03:00:00Z"]
+                environment: [
+                    "OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": "2027-01-0\(day)T03:00:00Z", "SITE": "web01",
+                ]
             )
             #expect(night.exitCode == 0, "\(night.stderr)")
         }
@@ -61,7 +64,7 @@ import Testing
         s.h.server.stats.reset()
         let next = try await s.h.ossbatch(
             ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("night4.json").path],
-            environment: ["OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": "2027-01-04T03:00:00Z"]
+            environment: ["OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": "2027-01-04T03:00:00Z", "SITE": "web01"]
         )
         #expect(next.exitCode == 0, "\(next.stderr)")
         #expect(s.requests == ["CopyObject": 3])
@@ -88,11 +91,11 @@ import Testing
         #expect(next.exitCode == 0, "\(next.stderr)")
         #expect(s.requests.isEmpty)
 
-        // Keys at the bucket's top could be anyone's: nothing is searched.
-        let top = try s.h.writeManifest("top.yaml", upload: ["unchanged: skip"], prefix: "''")
+        // Keys starting with the date could be anyone's: nothing is searched.
+        let top = try s.h.writeManifest("top.yaml", upload: ["unchanged: skip"], prefix: "'{date}/'")
         let unprefixed = try await prune(s, top, at: fortyDaysOn, days: 30)
         #expect(unprefixed.exitCode == 0, "\(unprefixed.stderr)")
-        #expect(unprefixed.stderr.contains("files[0] has no key prefix before its first placeholder"))
+        #expect(unprefixed.stderr.contains("files[0] has no key prefix before its first {date} or {time}"))
         #expect(unprefixed.stdout.contains(": 0 entries under no prefix"))
         #expect(try s.entries().count == 2)
     }
