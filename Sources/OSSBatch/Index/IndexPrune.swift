@@ -5,10 +5,10 @@ import SQLite
 /// `ossbatch index prune`: the upload index keeps an entry for every object it confirmed, under every prefix,
 /// and a batch of dated snapshots (`web01/{date}/`) adds a night's worth each night. What a manifest may prune
 /// is the entries under its entries' fixed key prefixes (before any time placeholder: `web01/` of
-/// `web01/{date}/` or, on host web01, of `{hostname}/{date}/`) that its plan now
-/// does not name (old nights, deleted files) and that were last confirmed more than the given number of days
-/// ago. Tonight's keys stay (an unchanged file's entry is never confirmed again, however old it is), and so does
-/// yesterday's snapshot for a night of at least one day, which `copy` copies from.
+/// `web01/{date}/`, and on host web01 of `{hostname}/{date}/`) that its plan does not name (old nights, deleted
+/// files) and that were last confirmed more than the given number of days ago. Tonight's keys stay (an unchanged
+/// file's entry is never confirmed again, however old it is), and so do the nights younger than that
+/// (yesterday's is what `copy` copies from).
 package struct IndexPrune: Sendable {
     /// The fixed key prefixes searched, covering ones left out (`web01/` covers `web01/etc/`).
     package var prefixes: [String] = []
