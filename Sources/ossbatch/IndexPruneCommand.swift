@@ -49,7 +49,7 @@ struct IndexPruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let (loaded, plan) = try target.loadAndPlan(manifest, console: console, notes: false)
+        let (loaded, plan) = try target.loadAndPlan(manifest, console: console, notes: false, applyingIndex: false)
         let path = UploadIndex.path(endpoint: plan.target.endpoint, bucket: plan.target.bucket)
         guard FileManager.default.fileExists(atPath: path) else {
             Console.print(

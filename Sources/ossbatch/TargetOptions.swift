@@ -39,11 +39,14 @@ struct TargetOptions: ParsableArguments {
     }
 
     /// `plan`, with the manifest as it was loaded for it (`index prune` reads its entries' key templates).
+    /// Without `applyingIndex` the upload index is not read: `index prune` wants only the plan's keys, which
+    /// taking the unchanged files out leaves as they are.
     func loadAndPlan(
         _ manifest: String,
         shard: Shard? = nil,
         console: Console,
-        notes: Bool = true
+        notes: Bool = true,
+        applyingIndex: Bool = true
     ) throws -> (manifest: Manifest, plan: Plan) {
         let loaded: Manifest
         var plan: Plan
@@ -83,9 +86,11 @@ struct TargetOptions: ParsableArguments {
                 )
             )
         }
-        var indexWarnings: [String] = []
-        plan.skipUnchanged(warnings: &indexWarnings)
-        for warning in indexWarnings { console.warning("index_unusable", warning) }
+        if applyingIndex {
+            var indexWarnings: [String] = []
+            plan.skipUnchanged(warnings: &indexWarnings)
+            for warning in indexWarnings { console.warning("index_unusable", warning) }
+        }
         return (loaded, plan)
     }
 }
