@@ -1,13 +1,7 @@
-// sync_file_range is declared only with _GNU_SOURCE, so it is reached from C (as swift-nio's CNIOLinux does).
-#define _GNU_SOURCE
-#include <fcntl.h>
+// sys/statfs.h is left out of Swift's Glibc module, so statfs is reached from C (as swift-nio's CNIOLinux does).
 #include <sys/statfs.h>
 
 #include "CLocalFiles.h"
-
-int clocalfiles_start_writeback(int fd, int64_t offset, int64_t count) {
-    return sync_file_range(fd, offset, count, SYNC_FILE_RANGE_WRITE);
-}
 
 static void clocalfiles_file_system(const struct statfs *s, uint64_t *type, uint64_t *id) {
     *type = (uint64_t)s->f_type;

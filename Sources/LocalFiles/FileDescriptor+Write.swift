@@ -1,4 +1,3 @@
-import CLocalFiles
 import Glibc
 
 /// Writing whole byte runs to an open descriptor, for callers that must not handle pointers themselves.
@@ -9,14 +8,6 @@ public enum FileDescriptorWriter {
         let result = bytes.withContiguousStorageIfAvailable { buffer in writeAll(fd, UnsafeRawBufferPointer(buffer)) }
         if let result { return result }
         return Array(bytes).withUnsafeBytes { writeAll(fd, $0) }
-    }
-
-    /// Asks the kernel to start writing `count` bytes of `fd` from `offset` to the disk now, without waiting
-    /// (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`): a large file written this way as it grows leaves
-    /// little for its closing `fsync` to wait for (50 MB: 1.5 ms instead of 20–25 ms, 2026-12-04). A hint
-    /// only, making nothing durable: a file system that does not take it is fine, so failures are ignored.
-    public static func startWriteback(_ fd: Int32, offset: Int64, count: Int64) {
-        _ = clocalfiles_start_writeback(fd, offset, count)
     }
 
     private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Int32 {

@@ -5,7 +5,7 @@ import Testing
 @testable import OSSBatch
 
 /// `AtomicFile.write(to:)` through its `ChunkWriter`: small pieces buffered, large ones written as they are,
-/// and the disk's writing started every few megabytes along the way.
+/// and what is written synced every few megabytes on another thread along the way (`BackgroundDataSync`).
 @Suite struct AtomicFileTests {
     @Test func aFileOfManyMegabytesInPiecesOfEverySizeIsWrittenExactlyWithMode0600() throws {
         let dir = try TemporaryDirectory("atomic")
@@ -14,7 +14,7 @@ import Testing
         // Pieces cut from one random run at shifting offsets, so that a misplaced or lost piece shows.
         var generator = SystemRandomNumberGenerator()
         let run = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        // Past several writeback starts (every 8 MiB), in pieces below and above the direct-write size.
+        // Past several background syncs (every 8 MiB), in pieces below and above the direct-write size.
         var expected: [UInt8] = []
         try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
             var piece = 0
@@ -34,5 +34,36 @@ import Testing
             try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.json"],
             "no temporary file left"
         )
+    }
+
+    @Test func aBackgroundSyncThatFailsFailsTheWriteInsteadOfBeingLost() throws {
+        // /dev/null takes every write and refuses `fdatasync` (EINVAL), as a disk that failed a write-back fails
+        // the sync behind the writer. The kernel reports such an error once per open file, so the closing
+        // `fsync` would not see it: the writer must.
+        let fd = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let piece = [UInt8](repeating: 7, count: 1 << 20)
+        let small = ChunkWriter(fd: fd, path: "/dev/null")
+        for _ in 0..<7 { try small.append(piece) }
+        try small.finish()  // below 8 MiB no sync runs behind the writer: nothing to fail
+        let large = ChunkWriter(fd: fd, path: "/dev/null")
+        for _ in 0..<9 { try large.append(piece) }
+        let error = #expect(throws: StateFileError.self) { try large.finish() }
+        #expect(error?.operation == "fsync")
+        #expect(error?.reason == String(cString: strerror(EINVAL)))
+    }
+
+    @Test func aWriteThatFailsAfterABackgroundSyncStartedLeavesNoFileBehind() throws {
+        let dir = try TemporaryDirectory("atomic-failed")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        #expect(throws: StateFileError.self) {
+            try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
+                for _ in 0..<12 { try out.append([UInt8](repeating: 1, count: 1 << 20)) }
+                throw StateFileError(path: path, operation: "encode", reason: "refused")
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "no temporary file left")
     }
 }

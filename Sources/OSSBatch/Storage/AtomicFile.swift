@@ -27,19 +27,23 @@ enum AtomicFile {
         guard fd >= 0 else { throw StateFileError(path: path, operation: "create", errno: errno) }
         // Exactly `mode`, whatever the umask: a metrics file (0644) must stay readable by its collector.
         fchmod(fd, mode)
+        let writer = ChunkWriter(fd: fd, path: path)
         do throws(StateFileError) {
-            let writer = ChunkWriter(fd: fd, path: path)
             try produce(writer)
-            try writer.flush()
+            try writer.finish()
             guard fsync(fd) == 0 else { throw StateFileError(path: path, operation: "fsync", errno: errno) }
-            guard close(fd) == 0 else {
-                unlink(temp)
-                throw StateFileError(path: path, operation: "close", errno: errno)
-            }
         } catch {
+            writer.abandon()
             close(fd)
             unlink(temp)
             throw error
+        }
+        // Out of the `do`: a failed close has released the descriptor all the same, and closing it again
+        // could close one another thread has just opened.
+        guard close(fd) == 0 else {
+            let code = errno
+            unlink(temp)
+            throw StateFileError(path: path, operation: "close", errno: code)
         }
         guard rename(temp, path) == 0 else {
             let code = errno
