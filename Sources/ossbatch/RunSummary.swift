@@ -33,7 +33,8 @@ struct RunSummary {
         }
         let left = report.jobs(where: Report.leftBehind)
         for job in left.prefix(Self.listedFailures) {
-            let what = job.spec.key.hasSuffix("/") ? "directory" : "file"
+            let what =
+                job.outcome.reason == .brokenLink ? "link" : job.spec.key.hasSuffix("/") ? "directory" : "file"
             lines.append("  skipped \(job.spec.key): \(what) \(job.spec.source) \(job.outcome.reason?.rawValue ?? "")")
         }
         if left.count > Self.listedFailures {
@@ -43,8 +44,8 @@ struct RunSummary {
         if report.status != .succeeded { lines.append("to continue: \(resumeCommand)") }
         if !left.isEmpty {
             lines.append(
-                "\(left.count) skipped \(left.count == 1 ? "file is" : "files are") not in the bucket (unreadable, named in bytes that are not UTF-8, or vanished); "
-                    + "resume does not retry them: once they can be read (or are renamed), run the manifest again (ossbatch run \(report.manifest))"
+                "\(left.count) skipped \(left.count == 1 ? "file is" : "files are") not in the bucket (unreadable, named in bytes that are not UTF-8, broken symbolic links, or vanished); "
+                    + "resume does not retry them: once they can be read (or are renamed, or their links mended), run the manifest again (ossbatch run \(report.manifest))"
             )
         }
         return lines.joined(separator: "\n") + "\n"

@@ -52,7 +52,7 @@ struct EntryExpander {
         case .glob(let glob): expandGlob(glob, into: &collector, &found)
         }
         let skipped = record(found.skipped, into: &collector, &found, warnings: &warnings)
-        let skippedCount = skipped.files + skipped.directories + skipped.unnameable
+        let skippedCount = skipped.files + skipped.directories + skipped.unnameable + skipped.brokenLinks
         var problems = found.problems + found.keyProblems
         // Files left to other shards count: an entry selects nothing only when no shard gets a file of it.
         let selectedAnywhere = found.selected + skippedCount + found.counts.otherShardFiles
@@ -89,6 +89,7 @@ struct EntryExpander {
         summary.unreadableFiles = skipped.files
         summary.unlistableDirectories = skipped.directories
         summary.unnameableItems = skipped.unnameable
+        summary.brokenLinks = skipped.brokenLinks
         summary.examinedFiles = found.counts.examinedFiles
         summary.otherShardFiles = found.counts.otherShardFiles
         return summary
@@ -208,6 +209,8 @@ struct EntryExpander {
         var directories = 0
         /// Files and directories whose names are not UTF-8.
         var unnameable = 0
+        /// Followed symbolic links whose targets do not exist.
+        var brokenLinks = 0
     }
 
     /// Makes the skipped items' lines (their keys checked as any job's), each with a warning up to the limit.
@@ -243,6 +246,7 @@ struct EntryExpander {
             switch item.reason {
             case .unnameable: counts.unnameable += 1
             case .unlistable: counts.directories += 1
+            case .brokenLink: counts.brokenLinks += 1
             default: counts.files += 1
             }
             guard recorded <= Self.problemLimit else { continue }
@@ -253,6 +257,8 @@ struct EntryExpander {
                     "\(isDirectory ? "directory" : "file") name is not valid UTF-8: \(item.source.path); "
                     + (isDirectory ? "it is left out with whatever it holds" : "it is left out")
                     + " (OSS keys must be UTF-8)"
+            case (.brokenLink, _):
+                what = "broken symbolic link \(item.source.path): its target cannot be reached; it is left out"
             case (.unlistable, _):
                 what =
                     "cannot list directory \(item.source.path): permission denied; it is left out with whatever it holds"
@@ -271,7 +277,7 @@ struct EntryExpander {
             warnings.append(
                 Diagnostic(
                     selectorMark,
-                    "… and \(recorded - Self.problemLimit) more files or directories this entry cannot read or name (the report lists them all as skipped)",
+                    "… and \(recorded - Self.problemLimit) more files or directories this entry cannot read, name or follow (the report lists them all as skipped)",
                     severity: .warning
                 )
             )

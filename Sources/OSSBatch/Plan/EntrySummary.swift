@@ -18,6 +18,8 @@ package struct EntrySummary: Sendable, Hashable {
     package var unlistableDirectories = 0
     /// Files and directories whose names are not UTF-8 (`upload.on_unreadable: skip`).
     package var unnameableItems = 0
+    /// Followed symbolic links whose targets do not exist (`upload.on_unreadable: skip`).
+    package var brokenLinks = 0
     /// Files whose status the walk read (`WalkCounts.examinedFiles`).
     package var examinedFiles = 0
     /// Files the entry selects that other shards own (`shard_split: directories`), not looked at here.

@@ -376,9 +376,16 @@ struct FileWalker: Sendable {
                         linkTarget = target
                         statted = true
                     } catch {
-                        // A link the entry does not want is no problem, broken or not (nor another shard's).
-                        if owned && filter.map({ $0.verdict(file: relative + name) == .selected }) ?? true {
-                            result.problems.append("broken symbolic link \(base + name): \(error.reason)")
+                        brokenLink(base + name, error, path: relative + name, owned: owned, into: &result) {
+                            guard let link = try? directory.status(of: name, followSymlinks: false) else { return nil }
+                            return WalkSkip(
+                                directory: relative,
+                                name: name,
+                                source: SplitPath(directory: base, name: name),
+                                status: link,
+                                device: devices.of(link, at: base + name).stable,
+                                reason: .brokenLink
+                            )
                         }
                         continue
                     }
@@ -441,6 +448,31 @@ struct FileWalker: Sendable {
         }
     }
 
+    /// A followed symbolic link whose target is gone, shown as `shown`. A link the entry's patterns do not want
+    /// at `path`, or another shard's, is nothing, broken or not. Else, as `upload.on_unreadable` says: `skip`
+    /// records `skipped` (the link's own line, made from its own status; `nil` if the link is gone too), `fail`
+    /// makes it a problem. A dangling `current -> releases/r1` must not stop every night's batch.
+    private func brokenLink<Element>(
+        _ shown: String,
+        _ error: FileSystemError,
+        path: String,
+        owned: Bool,
+        into result: inout Accumulator<Element>,
+        skipped: () -> WalkSkip?
+    ) {
+        // Through `wants`, so that an excluded one counts as any excluded file does (and its pattern as used).
+        let wanted = filter.map { Self.wants($0, path, isDirectory: false, owned: owned, into: &result) } ?? true
+        guard owned, wanted else { return }
+        switch onUnreadable {
+        case .skip:
+            if let line = skipped() { result.skipped.append(line) }
+        case .fail:
+            result.problems.append(
+                "broken symbolic link \(shown): \(error.reason) (upload.on_unreadable: fail; 'skip' leaves it out)"
+            )
+        }
+    }
+
     /// An entry whose name is not valid UTF-8, which no object key can name. The entry's patterns see the name
     /// with each such byte as U+FFFD (a pattern is UTF-8, so only a wildcard can stand for one): an entry they
     /// do not select is passed over, and one they exclude counted, as any other; a selected file or directory
@@ -473,9 +505,19 @@ struct FileWalker: Sendable {
                     let target = try directory.status(of: entry.name, followSymlinks: true)
                     (kind, status) = (target.kind, target)
                 } catch {
-                    // A broken link is a problem only if the entry wants it, as for any other name.
-                    if owned && filter.map({ $0.verdict(file: patternPath) == .selected }) ?? true {
-                        result.problems.append("broken symbolic link \(shownPath): \(error.reason)")
+                    // No key can name it either way: a line of its own kind, `unnameable`.
+                    brokenLink(shownPath, error, path: patternPath, owned: owned, into: &result) {
+                        guard let link = try? directory.status(of: entry.name, followSymlinks: false) else {
+                            return nil
+                        }
+                        return WalkSkip(
+                            directory: relative,
+                            name: shown,
+                            source: SplitPath(directory: base, name: shown),
+                            status: link,
+                            device: devices.of(link, at: shownPath).stable,
+                            reason: .unnameable
+                        )
                     }
                     return
                 }

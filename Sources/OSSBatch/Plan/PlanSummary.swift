@@ -23,7 +23,10 @@ package struct PlanSummary {
         ]
         if totalled.skipped > 0 {
             totals.append(
-                ("skipped", "\(Self.grouped(Int64(totalled.skipped))) (cannot be read or named; the report lists them)")
+                (
+                    "skipped",
+                    "\(Self.grouped(Int64(totalled.skipped))) (cannot be read, named or followed; the report lists them)"
+                )
             )
         }
         if totalled.unchanged > 0 {
@@ -81,6 +84,9 @@ package struct PlanSummary {
                 counted(entry.unnameableItems, "file or directory", "files or directories")
                     + " skipped (name not UTF-8)"
             )
+        }
+        if entry.brokenLinks > 0 {
+            parts.append(counted(entry.brokenLinks, "broken symbolic link") + " skipped")
         }
         if entry.otherShardFiles > 0 {
             parts.append(counted(entry.otherShardFiles, "file") + " in other shards' directories")

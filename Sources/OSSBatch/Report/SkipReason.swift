@@ -11,6 +11,10 @@ package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
     /// valid UTF-8, so no object key can name it. The line shows those bytes as `\xNN` in its key and source;
     /// a directory's key ends with `/`, and the line stands for whatever it holds.
     case unnameable
+    /// The plan followed a symbolic link (`follow_symlinks: true`) whose target does not exist
+    /// (`upload.on_unreadable: skip`). The line's key is the link's, its source the link, its size and times
+    /// the link's own.
+    case brokenLink = "broken_link"
     /// The file was gone when its upload was to start.
     case vanished
     /// `upload.unchanged`: the upload index says this very version of the file (size, mtime, ctime, inode,
