@@ -52,7 +52,8 @@ struct EntryExpander {
         case .glob(let glob): expandGlob(glob, into: &collector, &found)
         }
         let skipped = record(found.skipped, into: &collector, &found, warnings: &warnings)
-        let skippedCount = skipped.files + skipped.directories + skipped.unnameable + skipped.brokenLinks
+        let skippedCount =
+            skipped.files + skipped.directories + skipped.unnameable + skipped.brokenLinks + skipped.longKeys
         var problems = found.problems + found.keyProblems
         // Files left to other shards count: an entry selects nothing only when no shard gets a file of it.
         let selectedAnywhere = found.selected + skippedCount + found.counts.otherShardFiles
@@ -90,6 +91,7 @@ struct EntryExpander {
         summary.unlistableDirectories = skipped.directories
         summary.unnameableItems = skipped.unnameable
         summary.brokenLinks = skipped.brokenLinks
+        summary.longKeyFiles = skipped.longKeys
         summary.examinedFiles = found.counts.examinedFiles
         summary.otherShardFiles = found.counts.otherShardFiles
         return summary
@@ -211,6 +213,8 @@ struct EntryExpander {
         var unnameable = 0
         /// Followed symbolic links whose targets do not exist.
         var brokenLinks = 0
+        /// Files whose keys would be longer than OSS allows.
+        var longKeys = 0
     }
 
     /// Makes the skipped items' lines (their keys checked as any job's), each with a warning up to the limit.
@@ -234,7 +238,7 @@ struct EntryExpander {
                 source: item.source,
                 status: status,
                 device: item.device,
-                keyNamesAnObject: item.reason != .unnameable,
+                keyNamesAnObject: !item.reason.keyIsShownOnly,
                 memo: &memo
             )
             guard case .job(let job) = outcome else {
@@ -247,6 +251,7 @@ struct EntryExpander {
             case .unnameable: counts.unnameable += 1
             case .unlistable: counts.directories += 1
             case .brokenLink: counts.brokenLinks += 1
+            case .keyTooLong: counts.longKeys += 1
             default: counts.files += 1
             }
             guard recorded <= Self.problemLimit else { continue }
@@ -257,6 +262,10 @@ struct EntryExpander {
                     "\(isDirectory ? "directory" : "file") name is not valid UTF-8: \(item.source.path); "
                     + (isDirectory ? "it is left out with whatever it holds" : "it is left out")
                     + " (OSS keys must be UTF-8)"
+            case (.keyTooLong, _):
+                what =
+                    "the object key of \(item.source.path) would be \((prefix + item.relative).utf8.count) bytes, "
+                    + "more than the \(ObjectKey.maximumBytes) OSS allows; it is left out"
             case (.brokenLink, _):
                 what = "broken symbolic link \(item.source.path): its target cannot be reached; it is left out"
             case (.unlistable, _):
@@ -296,7 +305,7 @@ extension EntryExpander {
         _ found: inout Expansion
     ) {
         // Rejections are rare; they are gathered under a lock and put in path order afterwards.
-        let rejections = Mutex<[JobFactory.Outcome]>([])
+        let rejections = Mutex<[(outcome: JobFactory.Outcome, file: FoundFile)]>([])
         let (factory, prefix, index) = (factory, prefix, index)
         let walk = walker.walk(root: root, rootStatus: status) {
             var memo = ObjectOptionsTemplate.Memo()
@@ -317,7 +326,7 @@ extension EntryExpander {
                     memo: &memo
                 )
                 if case .job(let job) = outcome { return job }
-                rejections.withLock { $0.append(outcome) }
+                rejections.withLock { $0.append((outcome, file)) }
                 return nil
             }
         }
@@ -325,7 +334,40 @@ extension EntryExpander {
         found.problems += walk.problems
         found.skipped += walk.skipped
         found.counts.add(walk.counts)
-        let rejected = rejections.withLock { $0 }.sorted { ByteOrder.precedes($0.path, $1.path) }
+        var rejected: [JobFactory.Outcome] = []
+        for (outcome, file) in rejections.withLock({ $0 }) {
+            // A key too long for its file's path alone (the prefix leaves room): the file's, not the manifest's
+            // mistake, judged as a file that cannot be read. One deep path must not stop every night's batch.
+            guard case .badKey(let path, let problem) = outcome,
+                (prefix + file.relative).utf8.count > ObjectKey.maximumBytes,
+                prefix.utf8.count < ObjectKey.maximumBytes
+            else {
+                rejected.append(outcome)
+                continue
+            }
+            switch manifest.onUnreadable {
+            case .skip:
+                found.skipped.append(
+                    WalkSkip(
+                        directory: file.directory,
+                        name: file.name,
+                        source: file.source,
+                        status: file.status,
+                        device: file.device,
+                        reason: .keyTooLong
+                    )
+                )
+            case .fail:
+                rejected.append(
+                    .badKey(
+                        path: path,
+                        problem: problem
+                            + " (\(path): shorten its path, exclude it, or set upload.on_unreadable: skip to leave it out)"
+                    )
+                )
+            }
+        }
+        rejected.sort { ByteOrder.precedes($0.path, $1.path) }
         found.selected += walk.count + rejected.count
         collector.add(jobs: walk.chunks, entry: index)
         for outcome in rejected { collector.add(outcome, entry: index, problems: &found.keyProblems) }

@@ -20,6 +20,8 @@ package struct EntrySummary: Sendable, Hashable {
     package var unnameableItems = 0
     /// Followed symbolic links whose targets do not exist (`upload.on_unreadable: skip`).
     package var brokenLinks = 0
+    /// Files whose keys would be longer than OSS allows (`upload.on_unreadable: skip`).
+    package var longKeyFiles = 0
     /// Files whose status the walk read (`WalkCounts.examinedFiles`).
     package var examinedFiles = 0
     /// Files the entry selects that other shards own (`shard_split: directories`), not looked at here.

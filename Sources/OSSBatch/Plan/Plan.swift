@@ -67,7 +67,7 @@ package struct Plan: Sendable, Hashable {
         jobs.isEmpty && skipped.isEmpty
             && entries.allSatisfy {
                 $0.files + $0.otherShardFiles + $0.unreadableFiles + $0.unlistableDirectories
-                    + $0.unnameableItems + $0.brokenLinks == 0
+                    + $0.unnameableItems + $0.brokenLinks + $0.longKeyFiles == 0
             }
     }
 

@@ -25,7 +25,7 @@ package struct PlanSummary {
             totals.append(
                 (
                     "skipped",
-                    "\(Self.grouped(Int64(totalled.skipped))) (cannot be read, named or followed; the report lists them)"
+                    "\(Self.grouped(Int64(totalled.skipped))) (cannot be read, named, keyed or followed; the report lists them)"
                 )
             )
         }
@@ -84,6 +84,9 @@ package struct PlanSummary {
                 counted(entry.unnameableItems, "file or directory", "files or directories")
                     + " skipped (name not UTF-8)"
             )
+        }
+        if entry.longKeyFiles > 0 {
+            parts.append(counted(entry.longKeyFiles, "file") + " skipped (key over \(ObjectKey.maximumBytes) bytes)")
         }
         if entry.brokenLinks > 0 {
             parts.append(counted(entry.brokenLinks, "broken symbolic link") + " skipped")

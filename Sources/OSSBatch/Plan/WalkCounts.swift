@@ -31,7 +31,8 @@ struct WalkCounts: Sendable {
 }
 
 /// A file a walk found but may not read, a directory below its root it may not list, either with a name that is
-/// not UTF-8, or a followed symbolic link whose target is gone (`upload.on_unreadable: skip`).
+/// not UTF-8, a followed symbolic link whose target is gone, or a file whose key would be too long
+/// (`upload.on_unreadable: skip`).
 struct WalkSkip: Sendable {
     /// Relative path of the item's parent directory from the walk's root, with a trailing `/` (or empty).
     var directory: String
@@ -42,7 +43,8 @@ struct WalkSkip: Sendable {
     var status: FileStatus
     /// The file system it is on (`StableDevice`).
     var device: UInt64
-    /// `unreadable` (a file), `unlistable` (a directory), `unnameable` (either) or `brokenLink` (a link).
+    /// `unreadable` (a file), `unlistable` (a directory), `unnameable` (either), `brokenLink` (a link) or
+    /// `keyTooLong` (a file).
     var reason: SkipReason
 
     /// Whether the item is a directory (its line stands for whatever it holds).

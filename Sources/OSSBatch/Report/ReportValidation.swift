@@ -101,7 +101,7 @@ extension ReportJob {
     /// The job as planned (key, source, size against its upload method) and its outcome.
     /// `directoryChecked`: the job's directory is one checked already (of the job before it).
     func validate(directoryChecked: Bool = false) throws(FormatError) {
-        let namesAnObject = !(outcome.status == .skipped && outcome.reason == .unnameable)
+        let namesAnObject = !(outcome.status == .skipped && outcome.reason?.keyIsShownOnly == true)
         if let problem = ObjectKey.problem(with: spec.objectKey, namesAnObject: namesAnObject) {
             throw FormatError("'key': \(problem)")
         }

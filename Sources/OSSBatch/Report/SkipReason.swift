@@ -15,6 +15,9 @@ package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
     /// (`upload.on_unreadable: skip`). The line's key is the link's, its source the link, its size and times
     /// the link's own.
     case brokenLink = "broken_link"
+    /// The plan found a file (by a walk or glob, `upload.on_unreadable: skip`) whose path, after the entry's key
+    /// prefix, makes a key longer than the 1,023 bytes OSS allows. The line's key is that key: not an object's.
+    case keyTooLong = "key_too_long"
     /// The file was gone when its upload was to start.
     case vanished
     /// `upload.unchanged`: the upload index says this very version of the file (size, mtime, ctime, inode,
@@ -24,4 +27,8 @@ package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
     /// Whether the skip leaves a selected file out of the bucket: the batch then exits 1, so that cron
     /// notices, although `resume` has nothing to retry (the next `run` picks the file up).
     package var leavesFileBehind: Bool { self != .identical && self != .unchanged }
+
+    /// Whether the line's key is only shown, never sent, so that OSS's key rules do not hold for it: a name
+    /// that is not UTF-8 (its bytes escaped) or a key over the length limit.
+    package var keyIsShownOnly: Bool { self == .unnameable || self == .keyTooLong }
 }
