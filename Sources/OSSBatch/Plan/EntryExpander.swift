@@ -286,7 +286,7 @@ struct EntryExpander {
             warnings.append(
                 Diagnostic(
                     selectorMark,
-                    "… and \(recorded - Self.problemLimit) more files or directories this entry cannot read, name or follow (the report lists them all as skipped)",
+                    "… and \(recorded - Self.problemLimit) more files or directories this entry leaves out (the report lists them all as skipped)",
                     severity: .warning
                 )
             )

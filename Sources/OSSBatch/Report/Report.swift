@@ -202,7 +202,7 @@ package struct Report: Sendable {
     }
 
     /// Jobs skipped for a reason that leaves their file out of the bucket (unreadable, unlistable, unnameable,
-    /// broken link, vanished):
+    /// broken link, key too long, vanished):
     /// a batch with any exits 1 although nothing is left for `resume`.
     package var filesLeftBehind: Int {
         jobs.indices.reduce(0) { $0 + (Self.leftBehind(jobs[$1].status, jobs[$1].reason) ? 1 : 0) }

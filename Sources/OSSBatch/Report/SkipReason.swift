@@ -11,8 +11,8 @@ package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
     /// valid UTF-8, so no object key can name it. The line shows those bytes as `\xNN` in its key and source;
     /// a directory's key ends with `/`, and the line stands for whatever it holds.
     case unnameable
-    /// The plan followed a symbolic link (`follow_symlinks: true`) whose target does not exist
-    /// (`upload.on_unreadable: skip`). The line's key is the link's, its source the link, its size and times
+    /// The plan followed a symbolic link (`follow_symlinks: true`) whose target cannot be reached: gone, a loop
+    /// of links, or behind a directory the process may not search (`upload.on_unreadable: skip`). The line's key is the link's, its source the link, its size and times
     /// the link's own.
     case brokenLink = "broken_link"
     /// The plan found a file (by a walk or glob, `upload.on_unreadable: skip`) whose path, after the entry's key
