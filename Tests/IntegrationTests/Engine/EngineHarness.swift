@@ -171,6 +171,16 @@ final class EngineHarness: @unchecked Sendable {
 
     func report() throws -> Report { try ReportStore.load(reportPath) }
 
+    /// The report as an independent parser reads it (Foundation's `JSONSerialization`, not our decoder): the
+    /// document and its job lines.
+    func reportAsJSON() throws -> (document: [String: Any], lines: [[String: Any]]) {
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath)))
+                as? [String: Any]
+        )
+        return (document, try #require(document["jobs"] as? [[String: Any]]))
+    }
+
     /// Sends SIGINT until `process` says it is stopping. ossbatch catches signals from before its banner on
     /// (`SignalPipe`); a SIGINT sent before that (while planning) ends the process by the default action, so
     /// tests that start signalling early still repeat it until the stop is acknowledged.

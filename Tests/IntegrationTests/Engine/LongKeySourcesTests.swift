@@ -26,11 +26,7 @@ struct LongKeySourcesTests {
         #expect(run.stdout.contains("1 skipped file is not in the bucket"))
 
         // The report as another parser reads it.
-        let document = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: h.reportPath)))
-                as? [String: Any]
-        )
-        let lines = try #require(document["jobs"] as? [[String: Any]])
+        let lines = try h.reportAsJSON().lines
         #expect(lines.map { $0["key"] as? String } == ["data/a.txt", "data/\(Self.deep)/deep.txt"])
         #expect(lines.map { $0["reason"] as? String } == [nil, "key_too_long"])
         #expect(h.server.stats.snapshot.requestsByOperation == ["PutObject": 1])

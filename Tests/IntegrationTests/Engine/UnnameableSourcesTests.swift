@@ -34,11 +34,7 @@ struct UnnameableSourcesTests {
         #expect(run.stdout.contains("2 skipped files are not in the bucket"))
 
         // The report as another parser reads it.
-        let document = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: h.reportPath)))
-                as? [String: Any]
-        )
-        let lines = try #require(document["jobs"] as? [[String: Any]])
+        let (document, lines) = try h.reportAsJSON()
         #expect(
             lines.map { $0["key"] as? String } == [
                 "data/a.txt", "data/caf\\xe9.txt", "data/sub/b.txt", "data/sub/old\\xff/",
