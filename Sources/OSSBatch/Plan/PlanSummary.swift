@@ -25,7 +25,7 @@ package struct PlanSummary {
             totals.append(
                 (
                     "skipped",
-                    "\(Self.grouped(Int64(totalled.skipped))) (cannot be read, named, keyed or followed; the report lists them)"
+                    "\(Self.grouped(Int64(totalled.skipped))) (left out; the report lists each with its reason)"
                 )
             )
         }
