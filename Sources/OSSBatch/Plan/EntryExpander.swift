@@ -264,7 +264,7 @@ struct EntryExpander {
                     + " (OSS keys must be UTF-8)"
             case (.keyTooLong, _):
                 what =
-                    "the object key of \(item.source.path) would be \((prefix + item.relative).utf8.count) bytes, "
+                    "the object key of \(item.source.path) would be \(job.objectKey.utf8Count) bytes, "
                     + "more than the \(ObjectKey.maximumBytes) OSS allows; it is left out"
             case (.brokenLink, _):
                 what = "broken symbolic link \(item.source.path): its target cannot be reached; it is left out"
@@ -339,7 +339,7 @@ extension EntryExpander {
             // A key too long for its file's path alone (the prefix leaves room): the file's, not the manifest's
             // mistake, judged as a file that cannot be read. One deep path must not stop every night's batch.
             guard case .badKey(let path, let problem) = outcome,
-                (prefix + file.relative).utf8.count > ObjectKey.maximumBytes,
+                prefix.utf8.count + file.directory.utf8.count + file.name.utf8.count > ObjectKey.maximumBytes,
                 prefix.utf8.count < ObjectKey.maximumBytes
             else {
                 rejected.append(outcome)
