@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocalFiles
 import Logging
 import OSSBatch
 import Synchronization
@@ -7,7 +8,8 @@ import Synchronization
 /// Where ossbatch's output goes. Results go to stdout (`print`, `write`). Everything else — log records, the
 /// start banner, progress, errors — goes to stderr through `emit`, one line (or one JSON object) at a time, so
 /// that with `--log-format json` every stderr line parses as JSON; as text, each line starts with a
-/// timestamp when stderr is not a terminal (cron mail, a log file).
+/// timestamp when stderr is not a terminal (cron mail, a log file). A write that fails (a full disk, a reader
+/// gone) does not stop the command: see `StandardStreamWriter`, and `exitStatus(afterOutput:)` for stdout.
 final class Console: Sendable {
     let format: OutputFormat
     /// Whether stderr is a terminal: text progress is then one live line redrawn in place.
@@ -22,10 +24,30 @@ final class Console: Sendable {
 
     // MARK: stdout
 
+    static let standardOutput = StandardStreamWriter(STDOUT_FILENO)
+    static let standardError = StandardStreamWriter(STDERR_FILENO)
+
     static func print(_ text: String) { write(Data(text.utf8)) }
 
     /// Bytes to stdout as they are (a large document, a piece at a time).
-    static func write(_ bytes: Data) { FileHandle.standardOutput.write(bytes) }
+    static func write(_ bytes: Data) { standardOutput.write(bytes) }
+
+    /// The exit status of a command that would exit with `status`, once its output is written: when stdout
+    /// could not take all of it, says so on stderr, and a command that would have exited 0 or 1 exits 3
+    /// instead, as coreutils do, so that a script never takes a cut-off plan or listing for a whole one. What
+    /// the command did stands: a batch that ran has its report on disk, which says how it ended.
+    func exitStatus(afterOutput status: Int32) -> Int32 {
+        guard let reason = Console.standardOutput.failureReason else { return status }
+        let lost = status == ExitStatus.success.rawValue || status == ExitStatus.jobsFailed.rawValue
+        let final = lost ? ExitStatus.fatal.rawValue : status
+        error(
+            "output_lost",
+            "cannot write to standard output: \(reason); its output is incomplete"
+                + (lost ? " (exit status \(status) becomes \(final))" : ""),
+            ["reason": .string(reason), "exit_status": .number(Int(status))]
+        )
+        return final
+    }
 
     // MARK: stderr
 
@@ -57,10 +79,10 @@ final class Console: Sendable {
         }
         liveLine.withLock { shown in
             if shown {
-                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+                Console.standardError.write("\r\u{1B}[K".utf8)
                 shown = false
             }
-            FileHandle.standardError.write(Data(line.utf8))
+            Console.standardError.write(line.utf8)
         }
     }
 
@@ -68,7 +90,7 @@ final class Console: Sendable {
     func showLive(_ text: String) {
         guard showsLiveLine else { return }
         liveLine.withLock { shown in
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+            Console.standardError.write("\r\u{1B}[K\(text)".utf8)
             shown = true
         }
     }
@@ -77,7 +99,7 @@ final class Console: Sendable {
     func clearLive() {
         liveLine.withLock { shown in
             if shown {
-                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+                Console.standardError.write("\r\u{1B}[K".utf8)
                 shown = false
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocalFiles
 import OSSBatch
 
 /// The `ossbatch` root command: only dispatches to subcommands (listed in Subcommands.swift).
@@ -20,8 +21,11 @@ struct OSSBatchCommand: AsyncParsableCommand {
     )
 
     /// Like the default entry point, but `--help` ends with examples, and usage errors exit with 2
-    /// (`ExitStatus.invalidInput`), as documented, instead of ArgumentParser's 64.
+    /// (`ExitStatus.invalidInput`), as documented, instead of ArgumentParser's 64; output that stdout could not
+    /// take makes the exit status 3 (`Console.exitStatus(afterOutput:)`).
     static func main() async {
+        // Before anything opens a file: a closed stdout or stderr must not become the report.
+        StandardStreams.prepare()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -29,7 +33,9 @@ struct OSSBatchCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            exitIfOutputLost(status: ExitStatus.success.rawValue)
         } catch {
+            if let code = error as? ExitCode { exitIfOutputLost(status: code.rawValue) }
             let message = fullMessage(for: error)
             if exitCode(for: error) == .success, message.hasPrefix("OVERVIEW:"),
                 let examples = HelpExamples.section(forHelpArguments: Array(CommandLine.arguments.dropFirst()))
@@ -52,6 +58,14 @@ struct OSSBatchCommand: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+
+    /// Exits with `Console.exitStatus(afterOutput:)` when stdout could not take the command's output;
+    /// returns when it could.
+    private static func exitIfOutputLost(status: Int32) {
+        guard Console.standardOutput.failure != nil else { return }
+        let console = Console(format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst())))
+        Foundation.exit(console.exitStatus(afterOutput: status))
     }
 }
 
