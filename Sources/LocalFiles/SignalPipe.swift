@@ -45,6 +45,17 @@ public enum SignalPipe {
         sigprocmask(SIG_UNBLOCK, &unblock, nil)
     }
 
+    /// Whether `sig` is ignored, as the process may have inherited it (`nohup` ignores SIGHUP): a signal the
+    /// process was started with ignored is the starter's choice, to be left as it is.
+    public static func isIgnored(_ sig: Int32) -> Bool {
+        var current = sigaction()
+        guard sigaction(sig, nil, &current) == 0, let handler = current.__sigaction_handler.sa_handler else {
+            return false
+        }
+        // A handler is a function pointer and SIG_IGN the value 1 as one: their bits compare the values.
+        return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+    }
+
     /// Stops calling the callback of `signals`; the handler stays, and such signals are then ignored.
     public static func ignore(_ signals: [Int32]) {
         callbacks.withLock { for sig in signals { $0[sig] = nil } }

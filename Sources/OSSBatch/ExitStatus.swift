@@ -13,6 +13,8 @@ package enum ExitStatus: Int32, Sendable {
     /// Another process holds the report, the batch or a key this process needed (`BusyError` names it):
     /// nothing was started that the other process could meet.
     case busy = 4
+    /// Stopped by SIGHUP (128 + 1): the terminal it ran in closed; `resume` continues.
+    case hungUp = 129
     /// Stopped by SIGINT (128 + 2); `resume` continues.
     case interrupted = 130
     /// Stopped by SIGTERM (128 + 15); `resume` continues.

@@ -7,24 +7,28 @@ import Synchronization
 import Glibc
 #endif
 
-/// Turns SIGINT and SIGTERM into calls: the first asks the batch to stop gracefully, a second one makes it
-/// stop now. The default actions are replaced (`SignalPipe`, which loses no signal) so the process can save
-/// its progress before exiting.
+/// Turns SIGINT, SIGTERM and SIGHUP into calls: the first asks the batch to stop gracefully, a second one
+/// makes it stop now. The default actions are replaced (`SignalPipe`, which loses no signal) so the process
+/// can save its progress before exiting. SIGHUP (the terminal of an operator's session closed) ended the
+/// process at once, its report left `running` until the next `resume`; it is left alone when the process
+/// started with it ignored (`nohup`): the operator asked for the run to outlive the terminal.
 final class SignalWatcher: Sendable {
     private let count = Mutex(0)
+    private let signals: [Int32]
 
     init(onSignal: @escaping @Sendable (_ signal: StopSignal, _ repeated: Bool) -> Void) {
-        SignalPipe.install([SIGINT, SIGTERM]) { [self] sig in
+        signals = [SIGINT, SIGTERM] + (SignalPipe.isIgnored(SIGHUP) ? [] : [SIGHUP])
+        SignalPipe.install(signals) { [self] sig in
             let n = count.withLock {
                 $0 += 1
                 return $0
             }
-            onSignal(sig == SIGINT ? .sigint : .sigterm, n > 1)
+            onSignal(sig == SIGINT ? .sigint : sig == SIGTERM ? .sigterm : .sighup, n > 1)
         }
     }
 
     /// Signals from now on are ignored (the batch has ended; the process is about to exit).
     func cancel() {
-        SignalPipe.ignore([SIGINT, SIGTERM])
+        SignalPipe.ignore(signals)
     }
 }

@@ -3,11 +3,14 @@
 package enum StopSignal: String, Sendable {
     case sigint = "SIGINT"
     case sigterm = "SIGTERM"
+    /// The terminal or session the run was started in went away (or `kill -HUP`); not under `nohup`.
+    case sighup = "SIGHUP"
 
     package var exitStatus: ExitStatus {
         switch self {
         case .sigint: .interrupted
         case .sigterm: .terminated
+        case .sighup: .hungUp
         }
     }
 }

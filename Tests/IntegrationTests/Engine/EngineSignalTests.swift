@@ -4,7 +4,7 @@ import OSSBatch
 import TestSupport
 import Testing
 
-/// SIGINT and SIGTERM against the real binary: exit codes, a second signal stopping at once, progress saved,
+/// SIGINT, SIGTERM and SIGHUP against the real binary: exit codes, a second signal stopping at once, progress saved,
 /// and how much of what was sent an interrupt keeps under a bandwidth cap.
 @Suite(.serialized)
 struct EngineSignalTests {
@@ -94,6 +94,53 @@ struct EngineSignalTests {
         h.server.faults.removeAll()
         let resumed = try await h.resume()
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
+    /// The terminal of an operator's session closed (or `kill -HUP`): a graceful stop as for SIGTERM, with
+    /// exit 129 (128 + 1). By the default action the process ended at once, its report left `running`.
+    @Test func aHangupStopsGracefullyWithExit129AndResumeFinishes() async throws {
+        let h = try await EngineHarness.start("sighup")
+        defer { Task { await h.stop() } }
+        let process = try await startHangingBatch(h)
+        process.signal(SIGHUP)
+        let stopped = await process.wait(timeout: .seconds(30))
+        #expect(stopped.exitCode == 129 && !stopped.signaled, "\(stopped)")
+        #expect(stopped.stderrLines.contains("notice: SIGHUP: stopping"), "\(stopped.stderr)")
+        let report = try h.report()
+        #expect(report.status == .interrupted)
+        #expect(report.runs.last?.exitCode == 129)
+        #expect(report.totals.pending == 3)
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
+    /// Started under `nohup` (SIGHUP ignored, as a process inherits it), a hangup is left ignored: the
+    /// operator asked for the run to outlive the terminal.
+    @Test func underNohupAHangupIsLeftIgnoredAndTheRunFinishes() async throws {
+        let h = try await EngineHarness.start("nohup")
+        defer { Task { await h.stop() } }
+        for i in 0..<3 { try h.writeFile("f\(i).bin", size: 1000, seed: UInt64(i)) }
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .hold(gate: "end")))
+        defer { h.server.faults.open(gate: "end") }
+        let manifest = try h.writeManifest(upload: ["concurrency: 1"])
+        let script =
+            "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
+        let process = try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            ["-c", script, Products.url("ossbatch").path, "run", manifest, "--report", h.reportPath],
+            environment: h.environment
+        )
+        try await waitUntil { h.server.stats.snapshot.requestsInFlight >= 1 }
+        process.signal(SIGHUP)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(process.process.isRunning, "a hangup under nohup must not stop the run")
+        h.server.faults.open(gate: "end")
+        let finished = await process.wait(timeout: .seconds(60))
+        #expect(finished.exitCode == 0 && !finished.signaled, "\(finished)")
+        #expect(!finished.stderr.contains("SIGHUP"))
         try h.expectAllStoredExactly()
     }
 
