@@ -26,6 +26,8 @@ struct OSSBatchCommand: AsyncParsableCommand {
     static func main() async {
         // Before anything opens a file: a closed stdout or stderr must not become the report.
         StandardStreams.prepare()
+        // A login's soft limit (often 1,024) failed the jobs of a run at upload.concurrency 512 with EMFILE.
+        OpenFileLimit.raiseToHardLimit()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

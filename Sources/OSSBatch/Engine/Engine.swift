@@ -1,3 +1,4 @@
+import LocalFiles
 import Logging
 import OSSKit
 import OSSProtocol
@@ -27,7 +28,8 @@ package final class Engine: Sendable {
     /// `store` is the report's (its path names this batch in its checkpoints); `state` the state directory
     /// whose key locks and other batches' checkpoints the engine respects; `index` the target's upload index
     /// when the batch keeps one. `report` is taken, not copied: a caller that kept it would make the first
-    /// outcome copy every job.
+    /// outcome copy every job. The report's concurrency and files in flight are lowered for this run (not
+    /// in the report) when they would need more descriptors than `openFileLimit`.
     package init(
         report: consuming Report,
         store: ReportStore,
@@ -35,16 +37,37 @@ package final class Engine: Sendable {
         keyLocks: KeyLocks,
         state: StateDirectory,
         logger: Logger,
-        index: UploadIndex? = nil
+        index: UploadIndex? = nil,
+        openFileLimit: Int = OpenFileLimit.current
     ) {
         self.store = store
         self.keyLocks = keyLocks
         indexWriter = index.map { IndexWriter(index: $0, report: store.path, logger: logger) }
         transport = client.transport
+        var settings = report.upload
+        if let fitted = settings.fitted(toOpenFiles: openFileLimit) {
+            let message =
+                "upload.concurrency \(settings.concurrency) and files_in_flight \(settings.filesInFlight) could hold "
+                + "\(settings.descriptorsNeeded) files open, more than this process may open (\(openFileLimit): "
+                + "its hard limit, ulimit -Hn); running \(fitted.concurrency) requests and "
+                + "\(fitted.filesInFlight) multipart files at once"
+            logger.warning(
+                "\(message)",
+                metadata: .event(
+                    "concurrency_lowered",
+                    [
+                        "open_file_limit": .number(openFileLimit),
+                        "concurrency": .number(fitted.concurrency),
+                        "files_in_flight": .number(fitted.filesInFlight),
+                    ]
+                )
+            )
+            settings = fitted
+        }
         context = BatchContext(
             client: client,
             bucket: report.target.bucket,
-            settings: report.upload,
+            settings: settings,
             report: store.path,
             state: state,
             logger: logger,
