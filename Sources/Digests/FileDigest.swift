@@ -26,6 +26,30 @@ public enum FileDigest {
         chunkSize: Int = 1 << 20
     ) throws(ReadError) -> [UInt8] {
         let md5 = MD5()
+        try read(descriptor: descriptor, offset: offset, length: length, chunkSize: chunkSize) { md5.update($0) }
+        return md5.finalize()
+    }
+
+    /// CRC-64 (as OSS computes it) of `length` bytes of `descriptor` from `offset`.
+    public static func crc64(
+        descriptor: Int32,
+        offset: Int64,
+        length: Int64,
+        chunkSize: Int = 1 << 20
+    ) throws(ReadError) -> UInt64 {
+        var crc = CRC64()
+        try read(descriptor: descriptor, offset: offset, length: length, chunkSize: chunkSize) { crc.update($0) }
+        return crc.value
+    }
+
+    /// Hands `length` bytes of `descriptor` from `offset` to `consume`, a chunk at a time.
+    private static func read(
+        descriptor: Int32,
+        offset: Int64,
+        length: Int64,
+        chunkSize: Int,
+        consume: (UnsafeRawBufferPointer) -> Void
+    ) throws(ReadError) {
         var buffer = [UInt8](repeating: 0, count: max(1, min(chunkSize, Int(clamping: max(length, 1)))))
         var position = offset
         let end = offset + length
@@ -38,9 +62,9 @@ public enum FileDigest {
                 throw ReadError(errno: errno, offset: position)
             }
             if got == 0 { throw ReadError(errno: 0, offset: position) }
-            buffer.withUnsafeBytes { raw in md5.update(UnsafeRawBufferPointer(rebasing: raw[0..<got])) }
+            // The first `got` bytes were just written by pread; the view does not outlive the closure.
+            buffer.withUnsafeBytes { raw in consume(UnsafeRawBufferPointer(rebasing: raw[0..<got])) }
             position += Int64(got)
         }
-        return md5.finalize()
     }
 }

@@ -22,16 +22,27 @@ final class SourceFile: Sendable {
         var reason: String
     }
 
-    /// Opens the file; throws `Vanished` when nothing is at `path` (any more), else a `SourceUnreadable`
-    /// `JobError`.
+    /// Opens the file; throws `Vanished` when nothing is at `path` (any more) or something that is not a
+    /// regular file, else a `SourceUnreadable` `JobError`.
     init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO put where the planned file was (between the plan and this job, hours apart on a
+        // long batch) would block this open until a writer came, for ever, and the night with it; a regular
+        // file's reads ignore the flag. What was opened is then judged by its identity, which a FIFO fails.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let code = errno
             let reason = String(cString: strerror(code))
             if code == ENOENT || code == ENOTDIR { throw Vanished(reason: reason) }
             throw JobError(code: "SourceUnreadable", message: "cannot open \(path): \(reason)")
+        }
+        // The plan chose a regular file. Anything else now at the path (a FIFO, a directory, a device) is not
+        // it, and its "current version" is no object to upload: a FIFO without a writer reads as 0 bytes.
+        var st = stat()
+        let kind = fstat(fd, &st) == 0 ? FileStatus(st).kind : .unknown
+        guard kind == .regular else {
+            close(fd)
+            throw Vanished(reason: "it is \(kind.description) now, not a regular file")
         }
         descriptor = fd
         fileSystem = FileSystemIdentity.of(descriptor: fd)
@@ -77,29 +88,16 @@ final class SourceFile: Sendable {
         return SourceIdentity(FileStatus(st), comparableTo: planned) { FileSystemIdentity.of(path: path) }
     }
 
-    /// CRC-64 of `length` bytes from `offset`, read through a separate handle (the shared descriptor's
-    /// offset is left alone).
+    /// CRC-64 of `length` bytes from `offset` of the open file (with `pread`: the descriptor's offset is left
+    /// alone). The open file, not its path again: the file whose identity was checked is the one measured, and
+    /// a FIFO put at the path meanwhile cannot block the job.
     func crc64(offset: Int64, length: Int64) throws(JobError) -> UInt64 {
         do {
-            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            try handle.seek(toOffset: UInt64(offset))
-            var crc = CRC64()
-            var remaining = length
-            while remaining > 0 {
-                let chunk = try handle.read(upToCount: Int(min(remaining, 1 << 20))) ?? Data()
-                if chunk.isEmpty { break }
-                crc.update(chunk)
-                remaining -= Int64(chunk.count)
-            }
-            guard remaining == 0 else {
-                throw JobError(code: "SourceChanged", message: "\(path) is shorter than planned")
-            }
-            return crc.value
-        } catch let error as JobError {
-            throw error
+            return try FileDigest.crc64(descriptor: descriptor, offset: offset, length: length)
+        } catch  where error.errno == 0 {
+            throw JobError(code: "SourceChanged", message: "\(path) is shorter than planned")
         } catch {
-            throw JobError(code: "SourceUnreadable", message: "cannot read \(path): \(error.localizedDescription)")
+            throw JobError(code: "SourceUnreadable", message: "cannot read \(path): \(error)")
         }
     }
 }

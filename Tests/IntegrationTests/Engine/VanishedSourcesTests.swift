@@ -39,6 +39,36 @@ struct VanishedSourcesTests {
         #expect(h.server.stats.snapshot.requestsTotal == requests)
     }
 
+    /// A FIFO put where a planned file was (between the plan and its job, hours apart on a long batch): the
+    /// planned file is gone, so its job is skipped as vanished, nothing sent, and the night goes on. Opened
+    /// blocking, it waited for a writer for ever, and the run with it (the next night's cron start then met its
+    /// lock); opened non-blocking without this check, it was uploaded as the "current version": an empty object.
+    @Test func aFileReplacedByAFIFOBeforeItsUploadIsSkippedAsVanishedNeitherHangingNorUploaded() async throws {
+        let h = try await EngineHarness.start("fifo")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let z = try h.writeFile("z.txt", size: 30, seed: 3)
+        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .hold(gate: "replaced")))
+        let manifest = try h.writeManifest(upload: ["concurrency: 1"])
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(await h.waitUntil(.seconds(120)) { h.server.stats.snapshot.requestsInFlight > 0 })
+        try FileManager.default.removeItem(at: z)
+        #expect(mkfifo(z.path, 0o644) == 0)
+        h.server.faults.open(gate: "replaced")
+        let run = await process.wait(timeout: .seconds(60))
+        #expect(run.exitCode == 1 && !run.signaled, "\(run)")
+        #expect(
+            run.stderr.contains(
+                "data/z.txt: source vanished since it was planned (\(z.path): it is a FIFO now, not a regular file)"
+            ),
+            "\(run.stderr)"
+        )
+        let line = try #require(try h.report().jobs.first { $0.spec.key == "data/z.txt" })
+        #expect(line.outcome.status == .skipped && line.outcome.reason == .vanished, "\(line.outcome)")
+        #expect(h.storedMD5("data/a.txt") != nil && h.storedMD5("data/z.txt") == nil)
+        #expect(h.server.stats.snapshot.requestsByOperation == ["PutObject": 1])
+    }
+
     @Test func aMultipartSourceThatVanishedBeforeResumeIsSkippedAndItsUploadAborted() async throws {
         let h = try await EngineHarness.start("vanished-multipart")
         defer { Task { await h.stop() } }
