@@ -138,17 +138,30 @@ final class EngineHarness: @unchecked Sendable {
         return try RunningProcess(Products.url("ossbatch"), arguments, environment: env)
     }
 
-    /// Starts `ossbatch` with SIGINT and SIGTERM blocked in its initial signal mask, as a process spawned from
-    /// one of dispatch's worker threads (which block them) inherits it: python blocks them, then execs.
-    func startWithStopSignalsBlocked(_ arguments: [String]) throws -> RunningProcess {
+    /// Starts `ossbatch` from python3 after `setup`, python statements run with `os`, `resource`, `signal` and
+    /// `sys` imported, then `exec`: for what a process inherits that `Process` cannot set (signal masks and
+    /// dispositions, resource limits, descriptors). Python ignores SIGPIPE, which exec keeps: it is put back
+    /// to its default first, as a shell leaves it.
+    func startAfterPython(_ setup: String, _ arguments: [String]) throws -> RunningProcess {
         let script =
-            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}); "
+            "import os, resource, signal, sys; signal.signal(signal.SIGPIPE, signal.SIG_DFL); \(setup); "
             + "os.execv(sys.argv[1], sys.argv[1:])"
         return try RunningProcess(
             URL(fileURLWithPath: "/usr/bin/python3"),
             ["-c", script, Products.url("ossbatch").path] + arguments,
             environment: environment
         )
+    }
+
+    /// Runs `ossbatch` to completion as `startAfterPython` starts it.
+    func ossbatchAfterPython(_ setup: String, _ arguments: [String]) async throws -> ProcessResult {
+        await (try startAfterPython(setup, arguments)).wait()
+    }
+
+    /// Starts `ossbatch` with SIGINT and SIGTERM blocked in its initial signal mask, as a process spawned from
+    /// one of dispatch's worker threads (which block them) inherits it.
+    func startWithStopSignalsBlocked(_ arguments: [String]) throws -> RunningProcess {
+        try startAfterPython("signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})", arguments)
     }
 
     /// Runs another program (e.g. `script` wrapping ossbatch) with the harness's environment.

@@ -126,12 +126,9 @@ struct EngineSignalTests {
         h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .hold(gate: "end")))
         defer { h.server.faults.open(gate: "end") }
         let manifest = try h.writeManifest(upload: ["concurrency: 1"])
-        let script =
-            "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
-        let process = try RunningProcess(
-            URL(fileURLWithPath: "/usr/bin/python3"),
-            ["-c", script, Products.url("ossbatch").path, "run", manifest, "--report", h.reportPath],
-            environment: h.environment
+        let process = try h.startAfterPython(
+            "signal.signal(signal.SIGHUP, signal.SIG_IGN)",
+            ["run", manifest, "--report", h.reportPath]
         )
         try await waitUntil { h.server.stats.snapshot.requestsInFlight >= 1 }
         process.signal(SIGHUP)

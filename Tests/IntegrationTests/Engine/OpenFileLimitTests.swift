@@ -7,20 +7,14 @@ import Testing
 /// 1,024, and at `upload.concurrency: 512` most jobs failed with EMFILE ("Too many open files").
 @Suite(.serialized)
 struct OpenFileLimitTests {
-    /// Runs the real binary with RLIMIT_NOFILE set to `soft` and `hard` (python sets it, then execs).
+    /// Runs the real binary with RLIMIT_NOFILE set to `soft` and `hard`.
     private func ossbatch(
         _ h: EngineHarness,
         soft: Int,
         hard: Int,
         _ arguments: [String]
     ) async throws -> ProcessResult {
-        let script =
-            "import os, resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, (\(soft), \(hard))); "
-            + "os.execv(sys.argv[1], sys.argv[1:])"
-        return try await h.ossbatchVia(
-            URL(fileURLWithPath: "/usr/bin/python3"),
-            ["-c", script, Products.url("ossbatch").path] + arguments
-        )
+        try await h.ossbatchAfterPython("resource.setrlimit(resource.RLIMIT_NOFILE, (\(soft), \(hard)))", arguments)
     }
 
     private func setUp(_ label: String, concurrency: Int) async throws -> (EngineHarness, String) {
