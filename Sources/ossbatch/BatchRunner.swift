@@ -139,7 +139,8 @@ enum BatchRunner {
                     "code": .string(problem.code), "report": .string(store.path),
                     "resume_command": .string("ossbatch resume \(store.path)"),
                 ],
-                text: "error: \(problem.message)\nreport: \(store.path) (\(advice))"
+                text: "error: \(problem.message)",
+                followingLines: ["report: \(store.path) (\(advice))"]
             )
         )
         metrics?.finish(exit: .fatal, report: failed)

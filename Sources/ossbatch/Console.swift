@@ -27,7 +27,9 @@ final class Console: Sendable {
     static let standardOutput = StandardStreamWriter(STDOUT_FILENO)
     static let standardError = StandardStreamWriter(STDERR_FILENO)
 
-    static func print(_ text: String) { write(Data(text.utf8)) }
+    /// Text to stdout, control characters but the newline escaped (`TerminalText`): names in it may come from
+    /// any local user or from the server.
+    static func print(_ text: String) { write(Data(TerminalText.lines(text).utf8)) }
 
     /// Bytes to stdout as they are (a large document, a piece at a time).
     static func write(_ bytes: Data) { standardOutput.write(bytes) }
@@ -59,14 +61,13 @@ final class Console: Sendable {
         let line: String
         switch format {
         case .text:
-            let text = record.text ?? "\(record.level.rawValue): \(record.message)"
+            let lines = ([record.text ?? "\(record.level.rawValue): \(record.message)"] + record.followingLines)
+                .map(TerminalText.line)
             if terminal || !record.timestamped {
-                line = text + "\n"
+                line = lines.joined(separator: "\n") + "\n"
             } else {
                 let stamp = Timestamp.iso8601() + " "
-                line =
-                    text.split(separator: "\n", omittingEmptySubsequences: false).map { stamp + $0 }
-                    .joined(separator: "\n") + "\n"
+                line = lines.map { stamp + $0 }.joined(separator: "\n") + "\n"
             }
         case .json:
             var object = record.fields
@@ -90,7 +91,7 @@ final class Console: Sendable {
     func showLive(_ text: String) {
         guard showsLiveLine else { return }
         liveLine.withLock { shown in
-            Console.standardError.write("\r\u{1B}[K\(text)".utf8)
+            Console.standardError.write("\r\u{1B}[K\(TerminalText.line(text))".utf8)
             shown = true
         }
     }

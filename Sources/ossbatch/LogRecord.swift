@@ -10,9 +10,11 @@ struct LogRecord: Sendable {
     var message: String
     /// The structured fields (JSON only: the text line says the same in words).
     var fields: [String: LogValue] = [:]
-    /// The text line when it is not `LEVEL: message` (the banner, progress, manifest diagnostics); may hold
-    /// several lines.
+    /// The text line when it is not `LEVEL: message` (the banner, progress, manifest diagnostics).
     var text: String? = nil
+    /// Lines of text output after the first (advice). A newline inside `text`, `message` or one of these is
+    /// shown escaped (`TerminalText`): it came from a name, and must not start a line of its own.
+    var followingLines: [String] = []
     /// Whether text output puts a timestamp first when stderr is not a terminal. Not on lines that tools
     /// parse by their start (`FILE:LINE:COLUMN: error: …`).
     var timestamped = true

@@ -53,8 +53,17 @@ struct OSSBatchCommand: AsyncParsableCommand {
                 let console = Console(
                     format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst()))
                 )
+                // ArgumentParser's message is several lines (the error, then the usage).
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 console.emit(
-                    LogRecord(level: .error, event: "usage_error", message: message, text: message, timestamped: false)
+                    LogRecord(
+                        level: .error,
+                        event: "usage_error",
+                        message: message,
+                        text: lines[0],
+                        followingLines: Array(lines.dropFirst()),
+                        timestamped: false
+                    )
                 )
                 Foundation.exit(ExitStatus.invalidInput.rawValue)
             }

@@ -48,7 +48,8 @@ struct RunSummary {
                     + "resume does not retry them: once they can be read (or are renamed, or their links mended), run the manifest again (ossbatch run \(report.manifest))"
             )
         }
-        return lines.joined(separator: "\n") + "\n"
+        // One line each: keys, paths and error messages are not ours to break lines with.
+        return lines.map(TerminalText.line).joined(separator: "\n") + "\n"
     }
 
     /// The summary as one JSON object (`--output json`), keys as in docs/formats.md § The run summary.

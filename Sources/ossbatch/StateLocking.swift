@@ -45,7 +45,8 @@ enum StateLocking {
                 event: "busy",
                 message: "busy: \(busy) (\(advice))",
                 fields: fields,
-                text: "error: busy: \(busy)\n\(advice)"
+                text: "error: busy: \(busy)",
+                followingLines: [advice]
             )
         )
     }

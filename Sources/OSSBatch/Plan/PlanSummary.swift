@@ -58,7 +58,7 @@ package struct PlanSummary {
             lines.append("Entries")
             lines += plan.entries.map { "  " + Self.describe($0, walk: plan.shard != nil) }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(TerminalText.line).joined(separator: "\n") + "\n"
     }
 
     /// `source 'site/' (line 12): 5 files; excludes removed 2 files and 1 directory; 1 link not followed`;

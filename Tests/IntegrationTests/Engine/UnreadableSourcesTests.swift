@@ -87,6 +87,36 @@ struct UnreadableSourcesTests {
     /// Under `shard_split: directories` an unreadable file or unlistable directory is the business of the
     /// shard that owns it alone: recorded in its plan (`skip`), or failing its plan (`fail`); the other
     /// shards go on.
+    /// On a shared machine any user names files in the trees a nightly run of root's reads. A name with an
+    /// escape sequence drove the operator's terminal, and one with a newline wrote a line of its own into cron
+    /// mail, looking like ossbatch's (`succeeded: …`). Shown escaped on stdout and stderr; exact in the report.
+    @Test func aHostileFileNameNeitherDrivesTheTerminalNorForgesALine() async throws {
+        let h = try await EngineHarness.start("hostile-name")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let name = "evil\n2026-12-04T22:00:00.000Z succeeded: 100 succeeded \u{1B}]0;pwned\u{07}\u{1B}[31mred.txt"
+        let hostile = try h.writeFile(name, size: 20, seed: 2)
+        try Unprivileged.handOver(h.dir.url)
+        #expect(chmod(hostile.path, 0) == 0)
+        let manifest = try h.writeManifest()
+        try Unprivileged.handOver(URL(fileURLWithPath: manifest))
+
+        let run = try await h.unprivileged(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(run.exitCode == 1, "\(run)")
+        let shown = "evil\\x0a2026-12-04T22:00:00.000Z succeeded: 100 succeeded \\x1b]0;pwned\\x07\\x1b[31mred.txt"
+        #expect(run.stderr.contains("cannot read \(h.dir.url.path)/src/\(shown): permission denied"), "\(run.stderr)")
+        #expect(run.stdout.contains("  skipped data/\(shown): file "), "\(run.stdout)")
+        for output in [run.stdout, run.stderr] {
+            #expect(!output.contains("\u{1B}") && !output.contains("\u{07}"), "\(output.debugDescription)")
+            // Every line with the name's text is the escaped name's line: none starts where the newline was.
+            let lines = output.split(separator: "\n")
+            #expect(lines.filter { $0.contains("succeeded: 100 succeeded") }.allSatisfy { $0.contains("evil\\x0a") })
+        }
+        let skipped = try #require(try h.reportAsJSON().lines.first { $0["status"] as? String == "skipped" })
+        #expect(skipped["key"] as? String == "data/" + name)
+        #expect(h.storedMD5("data/a.txt") != nil)
+    }
+
     @Test func underADirectorySplitOnlyTheOwningShardRecordsOrFailsOnAnUnreadableItem() async throws {
         let h = try await EngineHarness.start("unreadable-shards")
         defer { Task { await h.stop() } }
