@@ -223,6 +223,19 @@ final class EngineHarness: @unchecked Sendable {
         return gate
     }
 
+    /// Runs `action` on a dispatch thread as soon as a request is in flight at the server (held by a fault),
+    /// not on the test's task: during a full test run the cooperative pool (two threads on CI) was once busy
+    /// for longer than the client waits for a held answer (30 s), and the batch went on past the moment the
+    /// test meant to change a file in. Runs `action` anyway after 120 s.
+    func onceARequestIsInFlight(_ action: @escaping @Sendable () -> Void) {
+        let server = self.server
+        DispatchQueue.global().async {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while server.stats.snapshot.requestsInFlight == 0 && ContinuousClock.now < deadline { usleep(2_000) }
+            action()
+        }
+    }
+
     /// Waits out `SettledChangeTime.margin`: files written before are then read as settled versions, which the
     /// upload index vouches for (read sooner after a change, a file is uploaded but not indexed).
     func settle() async throws {

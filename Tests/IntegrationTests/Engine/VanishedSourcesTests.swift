@@ -19,9 +19,10 @@ struct VanishedSourcesTests {
         h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .hold(gate: "deleted")))
         let manifest = try h.writeManifest(upload: ["concurrency: 1"])
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
-        #expect(await h.waitUntil(.seconds(120)) { h.server.stats.snapshot.requestsInFlight > 0 })
-        try FileManager.default.removeItem(at: z)
-        h.server.faults.open(gate: "deleted")
+        h.onceARequestIsInFlight {
+            try? FileManager.default.removeItem(at: z)
+            h.server.faults.open(gate: "deleted")
+        }
         let run = await process.wait()
         #expect(run.exitCode == 1, "\(run.stderr)")
         #expect(run.stderr.contains("data/z.txt: source vanished since it was planned (\(z.path): No such file"))
@@ -51,11 +52,12 @@ struct VanishedSourcesTests {
         h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .hold(gate: "replaced")))
         let manifest = try h.writeManifest(upload: ["concurrency: 1"])
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
-        #expect(await h.waitUntil(.seconds(120)) { h.server.stats.snapshot.requestsInFlight > 0 })
-        try FileManager.default.removeItem(at: z)
-        #expect(mkfifo(z.path, 0o644) == 0)
-        h.server.faults.open(gate: "replaced")
-        let run = await process.wait(timeout: .seconds(60))
+        h.onceARequestIsInFlight {
+            try? FileManager.default.removeItem(at: z)
+            mkfifo(z.path, 0o644)
+            h.server.faults.open(gate: "replaced")
+        }
+        let run = await process.wait(timeout: .seconds(120))
         #expect(run.exitCode == 1 && !run.signaled, "\(run)")
         #expect(
             run.stderr.contains(
