@@ -91,7 +91,7 @@ final class Console: Sendable {
     func showLive(_ text: String) {
         guard showsLiveLine else { return }
         liveLine.withLock { shown in
-            Console.standardError.write("\r\u{1B}[K\(TerminalText.line(text))".utf8)
+            Console.standardError.write("\r\u{1B}[K\(text)".utf8)
             shown = true
         }
     }
