@@ -14,7 +14,8 @@ struct OSSBatchCommand: AsyncParsableCommand {
             Start with 'ossbatch plan MANIFEST' to see exactly what would be uploaded.
 
             Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid manifest or usage, \
-            3 fatal error, 4 busy, 130 interrupted.
+            3 fatal error (or output that stdout could not take), 4 busy, 129/130/143 stopped by \
+            SIGHUP/SIGINT/SIGTERM (resume continues).
             """,
         version: OSSBatchVersion.banner,
         subcommands: Subcommands.all

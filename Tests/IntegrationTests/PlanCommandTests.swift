@@ -290,7 +290,9 @@ import Testing
         )
         #expect(
             result.stdout.contains(
-                "Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid\nmanifest or usage, 3 fatal error, 4 busy, 130 interrupted."
+                "Exit codes: 0 success, 1 some jobs failed or files could not be read, 2 invalid\nmanifest or usage, "
+                    + "3 fatal error (or output that stdout could not take), 4\nbusy, 129/130/143 stopped by "
+                    + "SIGHUP/SIGINT/SIGTERM (resume continues)."
             )
         )
         #expect(
