@@ -9,21 +9,27 @@ import Testing
 /// exit 1 — never a `failed` job that every later `resume` would retry.
 @Suite(.serialized)
 struct VanishedSourcesTests {
+    /// Runs the batch over `src/` one request at a time, the first (a.txt's PUT) held until `change` was made:
+    /// the files after a.txt were planned before the change and meet it when their jobs start.
+    private func runChanging(_ h: EngineHarness, _ change: @escaping @Sendable () -> Void) async throws -> ProcessResult
+    {
+        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .hold(gate: "changed")))
+        let manifest = try h.writeManifest(upload: ["concurrency: 1"])
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        h.onceARequestIsInFlight {
+            change()
+            h.server.faults.open(gate: "changed")
+        }
+        return await process.wait(timeout: .seconds(120))
+    }
+
     @Test func aFileDeletedWhileTheRunGoesOnIsSkippedAsVanishedAndResumeLeavesItAlone() async throws {
         let h = try await EngineHarness.start("vanished")
         defer { Task { await h.stop() } }
         try h.writeFile("a.txt", size: 10)
         try h.writeFile("m.txt", size: 20, seed: 2)
         let z = try h.writeFile("z.txt", size: 30, seed: 3)
-        // One request at a time, the first held until z.txt, already planned, is deleted.
-        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .hold(gate: "deleted")))
-        let manifest = try h.writeManifest(upload: ["concurrency: 1"])
-        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
-        h.onceARequestIsInFlight {
-            try? FileManager.default.removeItem(at: z)
-            h.server.faults.open(gate: "deleted")
-        }
-        let run = await process.wait()
+        let run = try await runChanging(h) { try? FileManager.default.removeItem(at: z) }
         #expect(run.exitCode == 1, "\(run.stderr)")
         #expect(run.stderr.contains("data/z.txt: source vanished since it was planned (\(z.path): No such file"))
         #expect(run.stdout.contains("succeeded: 2 succeeded, 1 skipped, 0 failed, 0 pending of 3 files"))
@@ -49,15 +55,10 @@ struct VanishedSourcesTests {
         defer { Task { await h.stop() } }
         try h.writeFile("a.txt", size: 10)
         let z = try h.writeFile("z.txt", size: 30, seed: 3)
-        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .hold(gate: "replaced")))
-        let manifest = try h.writeManifest(upload: ["concurrency: 1"])
-        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
-        h.onceARequestIsInFlight {
+        let run = try await runChanging(h) {
             try? FileManager.default.removeItem(at: z)
             mkfifo(z.path, 0o644)
-            h.server.faults.open(gate: "replaced")
         }
-        let run = await process.wait(timeout: .seconds(120))
         #expect(run.exitCode == 1 && !run.signaled, "\(run)")
         #expect(
             run.stderr.contains(
