@@ -8,15 +8,13 @@ enum PathEscaping {
         var parser = Unicode.UTF8.ForwardParser()
         var input = bytes.makeIterator()
         var position = 0
-        func escaped(_ range: Range<Int>) {
-            for b in bytes[range] { result += "\\x" + String(b, radix: 16, uppercase: false).leftPadded(to: 2) }
-        }
+        func escaped(_ range: Range<Int>) { TerminalText.appendEscaped(bytes[range], to: &result) }
         while true {
             switch parser.parseScalar(from: &input) {
             case .valid(let encoded):
                 let scalar = Unicode.UTF8.decode(encoded)
                 // C0 and C1 controls, DEL and the backslash; everything else printable enough for a message.
-                if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || scalar == "\\" {
+                if TerminalText.isControl(scalar) || scalar == "\\" {
                     escaped(position..<position + encoded.count)
                 } else {
                     result.unicodeScalars.append(scalar)

@@ -12,7 +12,7 @@ package enum TerminalText {
 
     /// C0 and C1 controls and DEL: what a terminal may act on. Printable text (the backslash too) is left
     /// alone, so a message that already shows `\xNN` escapes is not escaped twice.
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value)
     }
 
@@ -24,13 +24,16 @@ package enum TerminalText {
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 16)
         for scalar in text.unicodeScalars {
             if isControl(scalar) && !(keepingNewlines && scalar == "\n") {
-                for byte in String(scalar).utf8 {
-                    result += "\\x" + String(byte, radix: 16, uppercase: false).leftPadded(to: 2)
-                }
+                appendEscaped(String(scalar).utf8, to: &result)
             } else {
                 result.unicodeScalars.append(scalar)
             }
         }
         return result
+    }
+
+    /// Appends each of `bytes` as `\xNN` (lower-case hex).
+    static func appendEscaped<Bytes: Sequence>(_ bytes: Bytes, to result: inout String) where Bytes.Element == UInt8 {
+        for byte in bytes { result += "\\x" + String(byte, radix: 16, uppercase: false).leftPadded(to: 2) }
     }
 }
