@@ -75,5 +75,10 @@ for i in "${!targets[@]}"; do
         echo "fuzz: $target: ${execs:-?} executions in ${seconds} s (${rate:-?}/s), no crash"
     fi
 done
-echo "fuzz: corpora and logs in $work"
+if [[ $failed -eq 0 && -z ${FUZZ_CORPUS_DIR:-} ]]; then
+    # A clean run's throwaway corpora are of no further use (CI left one directory a run behind).
+    rm -rf "$work"
+else
+    echo "fuzz: corpora and logs in $work"
+fi
 exit $failed

@@ -51,6 +51,9 @@ import Testing
         files["more/a.log"] = "log"
         files["data/a.txt"] = "data"
         files["flat/a.txt"] = "flat"
+        // And the tree is never trivial: every random directory may draw no file, or only ones left out (seed
+        // 581 planned 9 lines, under the 11 the test asks for).
+        for i in 0..<7 { files["flat/b\(i).txt"] = "b" }
         return files
     }
 

@@ -36,6 +36,17 @@ public final class RunningProcess: @unchecked Sendable {
         }
     }
 
+    /// A process a test left running (killed in a `defer` without a `wait`) is killed and reaped here, and
+    /// its scratch files removed: each such test left a zombie and two files in the temp directory.
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: outFile)
+        try? FileManager.default.removeItem(at: errFile)
+    }
+
     public var pid: Int32 { process.processIdentifier }
 
     public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }

@@ -1,6 +1,40 @@
 import Foundation
+import Synchronization
 
-/// A fresh directory under the system temp dir, removed by `remove()` (tests call it in `defer`).
+/// The temporary directories not removed yet. Most tests stop their harness in `defer { Task { await h.stop() } }`
+/// (the stop is async), and the last tests of a run end before their task runs: each full run left a directory
+/// or two in the temp directory. Whatever is still here when the test process exits is removed then.
+private let unremoved = Mutex<Set<String>>([])
+
+/// Registers, once, the exit handler that removes the directories left.
+private let removalAtExit: Void = {
+    // A C function pointer: it captures nothing (`unremoved` is a global).
+    atexit {
+        for path in unremoved.withLock({ $0 }) { removeTree(path) }
+    }
+}()
+
+/// Removes `path` and all below it, like `rm -rf`. `FileManager.removeItem` gives up at the first entry that
+/// another thread removed first, and at exit a test's own `remove()` may still be under way: what is left is
+/// then removed entry by entry, each error ignored.
+private func removeTree(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
+    for _ in 0..<10 {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        if status.st_mode & S_IFMT == S_IFDIR {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+                removeTree(path + "/" + name)
+            }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+}
+
+/// A fresh directory under the system temp dir, removed by `remove()` (tests call it in `defer`), or at the
+/// latest when the test process exits.
 public struct TemporaryDirectory: Sendable {
     public let url: URL
     public var path: String { url.path }
@@ -9,9 +43,14 @@ public struct TemporaryDirectory: Sendable {
         url = FileManager.default.temporaryDirectory
             .appendingPathComponent("ossbatch-\(label)-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        removalAtExit
+        _ = unremoved.withLock { $0.insert(url.path) }
     }
 
-    public func remove() { try? FileManager.default.removeItem(at: url) }
+    public func remove() {
+        removeTree(path)
+        _ = unremoved.withLock { $0.remove(url.path) }
+    }
 
     /// Writes `contents` to `relativePath` (creating parent directories) and returns its URL.
     @discardableResult
