@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "LocalOSS", targets: ["LocalOSS"]),
         // Test-only: LD_PRELOADed into `ossbatch` by the disk-full test (Tests/Shims/DiskFullShim).
         .library(name: "DiskFullShim", type: .dynamic, targets: ["DiskFullShim"]),
+        // Test-only: LD_PRELOADed into `ossbatch` by the stalled-run tests (Tests/Shims/HangingFilesShim).
+        .library(name: "HangingFilesShim", type: .dynamic, targets: ["HangingFilesShim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -131,6 +133,11 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .target(name: "DiskFullShim", path: "Tests/Shims/DiskFullShim", linkerSettings: [.linkedLibrary("dl")]),
+        .target(
+            name: "HangingFilesShim",
+            path: "Tests/Shims/HangingFilesShim",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP", "TestSupport"]),

@@ -78,38 +78,51 @@ enum BatchRunner {
         if !options.quiet { progress.start() }
         metrics?.start(report: engine.report, progress: engine.progress, interval: interval)
         let started = ContinuousClock.now
-        let result = await engine.run(command: command)
-        KeptUntilExit.keep(result.report)
-        progress.stop()
-        // The batch has ended: a signal now has nothing to stop (the early returns cancel through the defer).
-        watcher.cancel()
-        transport.shutdown()
+        let quiet = options.quiet
+        let outputFormat = options.outputFormat
+        let logLevel = options.effectiveLogLevel
+        let reportPath = store.path
+        /// The end of a run, from its result: the summary, the metrics file, the exit status.
+        @Sendable func conclude(_ result: RunResult) -> ExitStatus {
+            KeptUntilExit.keep(result.report)
+            progress.stop()
+            // The batch has ended: a signal now has nothing to stop (the early returns cancel through the defer).
+            watcher.cancel()
+            transport.shutdown()
 
-        let snapshot = engine.progress.snapshot
-        metrics?.finish(
-            exit: result.exitStatus,
-            report: result.report,
-            bytesSent: snapshot.bytesSent,
-            retries: snapshot.retries
-        )
-        let summary = RunSummary(
-            command: command,
-            report: result.report,
-            reportPath: store.path,
-            exitStatus: result.exitStatus,
-            elapsed: ContinuousClock.now - started,
-            bytesSent: snapshot.bytesSent
-        )
-        // With JSON logs the summary is a log record too: log collectors read stderr only.
-        let record = summary.record()
-        if console.format == .json, record.level >= options.effectiveLogLevel { console.emit(record) }
-        if !options.quiet || result.exitStatus != .success {
-            switch options.outputFormat {
-            case .text: Console.print(summary.text())
-            case .json: Console.write(Data(summary.json()))
+            let snapshot = engine.progress.snapshot
+            metrics?.finish(
+                exit: result.exitStatus,
+                report: result.report,
+                bytesSent: snapshot.bytesSent,
+                retries: snapshot.retries
+            )
+            let summary = RunSummary(
+                command: command,
+                report: result.report,
+                reportPath: reportPath,
+                exitStatus: result.exitStatus,
+                elapsed: ContinuousClock.now - started,
+                bytesSent: snapshot.bytesSent
+            )
+            // With JSON logs the summary is a log record too: log collectors read stderr only.
+            let record = summary.record()
+            if console.format == .json, record.level >= logLevel { console.emit(record) }
+            if !quiet || result.exitStatus != .success {
+                switch outputFormat {
+                case .text: Console.print(summary.text())
+                case .json: Console.write(Data(summary.json()))
+                }
             }
+            return result.exitStatus
         }
-        return result.exitStatus
+        let result = await engine.run(command: command) { abandoned in
+            // Jobs are stuck in calls that never return (`RunWatchdog`): the report is written; this thread ends
+            // the process, and the stuck threads with it.
+            let status = conclude(abandoned)
+            Foundation.exit(console.exitStatus(afterOutput: status.rawValue))
+        }
+        return conclude(result)
     }
 
     /// Records a run that could not start (no credentials, unusable lock files) as fatal, with its `runs[]`

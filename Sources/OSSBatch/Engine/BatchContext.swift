@@ -24,6 +24,9 @@ final class BatchContext: Sendable {
     private let requests: AsyncSemaphore
     private let reachability = ServiceReachability()
     private let state = Mutex(State())
+    /// Requests ended (answered or failed, retried attempts included) and jobs finished: with the bytes sent,
+    /// what `RunWatchdog` reads to tell a run that moves from one that is stuck.
+    let activity = Atomic<Int64>(0)
 
     private struct State {
         var stop: StopReason?
@@ -86,6 +89,9 @@ final class BatchContext: Sendable {
     var stopReason: StopReason? { state.withLock { $0.stop } }
     var isStopping: Bool { stopReason != nil }
 
+    /// Something moved: a request or attempt ended, a job finished.
+    func noteActivity() { activity.add(1, ordering: .relaxed) }
+
     /// Stops new work for `reason` (the first reason given is kept). Returns whether this call set it.
     @discardableResult
     func requestStop(_ reason: StopReason) -> Bool {
@@ -119,6 +125,7 @@ final class BatchContext: Sendable {
     /// housekeeping that a job can do without (looking for stray uploads): a policy that denies it must not
     /// stop the batch.
     func send<T: Sendable>(_ tally: JobTally, watched: Bool = true, _ call: () async throws -> T) async throws -> T {
+        defer { noteActivity() }
         do {
             let result = try await RequestScope.$current.withValue(RequestScope(context: self, tally: tally)) {
                 try await requests.withPermit(call)
@@ -147,6 +154,7 @@ final class BatchContext: Sendable {
     /// One attempt that the client is about to retry (`RequestScope` brings it here from the client's
     /// retry callback): charged to its job, and watched for an unreachable service.
     func retrying(_ event: RetryEvent, tally: JobTally) {
+        noteActivity()
         tally.addRetry()
         if case .transport(let failure, _) = event.error {
             attemptFailed(failure, tally: tally, gaveUp: false)

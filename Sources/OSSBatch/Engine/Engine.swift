@@ -24,6 +24,15 @@ package final class Engine: Sendable {
     private let keyLocks: KeyLocks
     /// Records confirmed objects in the upload index (`upload.unchanged: skip | copy`).
     private let indexWriter: IndexWriter?
+    /// The jobs running now (report position → source), for what a stalled run says is stuck.
+    private let inFlight = Mutex<[Int: String]>([:])
+    /// Times a stop's grace, and ends a run that stalls or cannot be halted (`RunWatchdog`).
+    private let watchdog: RunWatchdog
+    /// Set by whichever ends the run first and writes its report: `run` itself, or the watchdog abandoning a
+    /// run stuck in calls that never return. Outcomes that come after are not recorded.
+    private let finishing = Atomic<Bool>(false)
+    /// What ends the process once the watchdog has abandoned the run (`run(command:onAbandoned:)`).
+    private let abandonedHandler = Mutex<(@Sendable (RunResult) -> Void)?>(nil)
 
     /// `store` is the report's (its path names this batch in its checkpoints); `state` the state directory
     /// whose key locks and other batches' checkpoints the engine respects; `index` the target's upload index
@@ -64,7 +73,7 @@ package final class Engine: Sendable {
             )
             settings = fitted
         }
-        context = BatchContext(
+        let context = BatchContext(
             client: client,
             bucket: report.target.bucket,
             settings: settings,
@@ -74,7 +83,13 @@ package final class Engine: Sendable {
             progress: progress,
             index: index
         )
+        self.context = context
         self.state = Mutex(report)
+        let transport = client.transport
+        watchdog = RunWatchdog(
+            stallLimit: .milliseconds(Int64(settings.stallTimeout * 1000)),
+            activity: { transport.bodyBytesSent + context.activity.load(ordering: .relaxed) }
+        )
     }
 
     /// The report as it stands (a copy: hold it only briefly while the engine runs, or the engine's next
@@ -96,21 +111,63 @@ package final class Engine: Sendable {
         context.requestStop(.interrupted(signal))
         if repeated || grace <= .zero {
             context.halt()
+            watchdog.halt(after: .zero)
             return
         }
         context.logger.notice(
             "interrupted: finishing in-flight requests (at most \(Int(grace.seconds)) s), then saving progress",
             metadata: .event("stopping", ["signal": .string(signal.rawValue), "grace_ms": .number(grace.milliseconds)])
         )
-        let context = self.context
-        Task {
-            try? await Task.sleep(for: grace)
-            context.halt()
+        // Timed by the watchdog's thread, not a task: with the jobs' threads stuck, a task would never wake.
+        watchdog.halt(after: grace)
+    }
+
+    /// The run has moved for `quiet`: the batch stops as fatal (`Stalled`), and the watchdog halts it.
+    private func stalled(quiet: Duration) {
+        let stuck = inFlight.withLock { $0.values.sorted() }
+        let shown = stuck.prefix(3).joined(separator: ", ") + (stuck.count > 3 ? ", and \(stuck.count - 3) more" : "")
+        let message =
+            "no progress for \(DurationText.format(quiet.seconds)) (no byte sent, no request ended, no file finished) "
+            + "with \(stuck.count) \(stuck.count == 1 ? "file" : "files") in flight\(stuck.isEmpty ? "" : ": \(shown)"); "
+            + "a read from a file system that stopped answering (a hung NFS or FUSE mount) waits for ever"
+        let error = JobError(code: "Stalled", message: message)
+        if context.requestStop(.fatal(error)) {
+            context.logger.error(
+                "stopping the batch: \(message)",
+                metadata: .event(
+                    "stalled",
+                    ["quiet_ms": .number(quiet.milliseconds), "files_in_flight": .number(stuck.count)]
+                )
+            )
         }
     }
 
+    /// The run was halted and has not ended: jobs wait in calls that never return and cannot be cancelled.
+    /// The report is written as it stands (those jobs stay as they were: `resume` runs them) and the handler
+    /// given to `run` ends the process.
+    private func abandon() {
+        guard finishing.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+        else { return }
+        let stuck = inFlight.withLock { $0.count }
+        let message =
+            "the run did not end within \(Int(RunWatchdog.abandonAfter.seconds)) s of being stopped: \(stuck) "
+            + "\(stuck == 1 ? "job waits" : "jobs wait") in calls that do not return; writing the report as it "
+            + "stands and exiting (`ossbatch resume` runs them)"
+        context.logger.error(
+            "\(message)",
+            metadata: .event("abandoned", ["jobs_stuck": .number(stuck)])
+        )
+        try? store.syncJournal()
+        indexWriter?.flush()
+        let result = finish(writeError: nil)
+        abandonedHandler.withLock { $0 }?(result)
+    }
+
     /// Runs every job that is not yet succeeded or skipped. `command` names the invocation in the report.
-    package func run(command: String) async -> RunResult {
+    /// `onAbandoned` is called, on the watchdog's thread, with the result of a run that could not be brought
+    /// to an end (jobs stuck in calls that never return): it must end the process; `run` then never returns.
+    package func run(command: String, onAbandoned: @escaping @Sendable (RunResult) -> Void) async -> RunResult {
+        abandonedHandler.withLock { $0 = onAbandoned }
         if context.settings.verifyRemote == .list { await uploadAgainWhatTheServerLacks() }
         // Positions only (4 bytes a job, not a copy of each job): each job is read from the report as it starts.
         let (todo, anyMultipart): ([Int32], Bool) = state.withLock { report in
@@ -163,6 +220,14 @@ package final class Engine: Sendable {
         }
 
         if writeError == nil && !context.isStopping {
+            let context = context
+            watchdog.start(
+                RunWatchdog.Actions(
+                    onStall: { quiet in self.stalled(quiet: quiet) },
+                    onHalt: { context.halt() },
+                    onAbandon: { self.abandon() }
+                )
+            )
             let task = Task { await self.runJobs(todo) }
             context.adoptRunTask(task)
             // A periodic flush makes journaled outcomes durable about once a second (kill -9 loses nothing
@@ -176,7 +241,13 @@ package final class Engine: Sendable {
                 }
             }
             await task.value
+            watchdog.ended()
             flusher.cancel()
+            guard finishing.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+            else {
+                // The watchdog abandoned the run and is writing its report; its handler ends the process.
+                while true { try? await Task.sleep(for: .seconds(3600)) }
+            }
             indexWriter?.close()
             progress.setBytesSent(transport.bodyBytesSent)
         }
@@ -255,6 +326,7 @@ package final class Engine: Sendable {
                     break
                 }
                 group.addTask {
+                    self.inFlight.withLock { $0[index] = job.source }
                     let (outcome, ran, retries) = await runner.run(job)
                     self.keyLocks.unlock(job.key)
                     slots.release()
@@ -290,6 +362,10 @@ package final class Engine: Sendable {
 
     /// Journals one outcome and updates the in-memory report.
     private func record(_ outcome: JobOutcome, retries: Int, index: Int, ran: UploadJob, planned: UploadJob) {
+        inFlight.withLock { $0[index] = nil }
+        context.noteActivity()
+        // After an abandoned run's report was written, nothing more goes into it or its journal.
+        guard !finishing.load(ordering: .sequentiallyConsistent) else { return }
         progress.finished(outcome.status, bytes: ran.size, retries: retries)
         state.withLock { report in
             report.jobs[index].outcome = outcome

@@ -15,6 +15,7 @@ extension UploadSettings {
         case bandwidth
         case unchanged
         case verifyRemote = "verify_remote"
+        case stallTimeoutMs = "stall_timeout_ms"
     }
 
     private enum RetryKeys: String, CodingKey {
@@ -43,7 +44,10 @@ extension UploadSettings {
             // Optional (added within format 2): absent means `upload`.
             unchanged: try c.decodeIfPresent(UnchangedPolicy.self, forKey: .unchanged) ?? .upload,
             verifyRemote: try c.decodeIfPresent(RemoteVerification.self, forKey: .verifyRemote)
-                ?? RemoteVerification.none
+                ?? RemoteVerification.none,
+            // Optional (added within format 2): absent means the default.
+            stallTimeout: try c.decodeIfPresent(Double.self, forKey: .stallTimeoutMs).map { $0 / 1000 }
+                ?? UploadSettings.defaultStallTimeout
         )
     }
 
@@ -63,6 +67,9 @@ extension UploadSettings {
         try c.encode(bandwidth, forKey: .bandwidth)
         if unchanged != .upload { try c.encode(unchanged, forKey: .unchanged) }
         if verifyRemote != .none { try c.encode(verifyRemote, forKey: .verifyRemote) }
+        if stallTimeout != Self.defaultStallTimeout {
+            try c.encode(Int64((stallTimeout * 1000).rounded()), forKey: .stallTimeoutMs)
+        }
     }
 
     /// Whole milliseconds as an integer (`200`, not `200.0`), anything else as it is.
@@ -99,5 +106,10 @@ extension UploadSettings {
         try check(retry.baseDelay.isFinite && retry.baseDelay >= 0, "retries.base_delay_ms", "must not be negative")
         try check(retry.maxDelay.isFinite && retry.maxDelay >= 0, "retries.max_delay_ms", "must not be negative")
         try check(bandwidth >= 0, "bandwidth", "must not be negative")
+        try check(
+            stallTimeout.isFinite && Self.stallTimeoutRange.contains(stallTimeout),
+            "stall_timeout_ms",
+            "must be \(Int(Self.stallTimeoutRange.lowerBound * 1000))...\(Int(Self.stallTimeoutRange.upperBound * 1000))"
+        )
     }
 }

@@ -13,7 +13,7 @@ struct ManifestDecoding {
     static let uploadFields = [
         "concurrency", "files_in_flight", "part_size", "multipart_threshold", "verify",
         "checkpoint_dir", "retries", "if_exists", "bandwidth", "on_unreadable", "unchanged",
-        "shard_split",
+        "shard_split", "stall_timeout",
     ]
     static let optionFields = [
         "content_type", "acl", "storage_class", "metadata", "tags", "cache_control",
@@ -175,6 +175,11 @@ struct ManifestDecoding {
         {
             settings.bandwidth = v
         }
+        if let n = fields["stall_timeout"]?.value,
+            let v = reader.duration(n, "stall_timeout", in: Limits.stallTimeoutRange)
+        {
+            settings.stallTimeout = v
+        }
         if let n = fields["retries"]?.value,
             let sub = reader.fields(of: n, in: "upload.retries", allowed: ["attempts", "base_delay", "max_delay"])
         {
@@ -190,6 +195,15 @@ struct ManifestDecoding {
             {
                 settings.retry.maxDelay = d
             }
+        }
+        // A retry waits up to `max_delay` with nothing moving: a stall limit within it would stop a healthy run.
+        if settings.stallTimeout <= settings.retry.maxDelay {
+            let at = fields["stall_timeout"] ?? fields["retries"]
+            reader.error(
+                at?.value ?? node,
+                "'stall_timeout' (\(DurationText.formatExact(settings.stallTimeout))) must be longer than "
+                    + "retries.max_delay (\(DurationText.formatExact(settings.retry.maxDelay))): a retry's wait is not a stall"
+            )
         }
         return (settings, (onUnreadable, shardSplit))
     }

@@ -19,7 +19,7 @@ package struct ManifestSetting: Sendable, Hashable {
         "target.credentials.file", "target.credentials.profile",
         "upload.concurrency", "upload.files_in_flight", "upload.part_size", "upload.multipart_threshold",
         "upload.verify", "upload.checkpoint_dir", "upload.if_exists", "upload.unchanged", "upload.bandwidth",
-        "upload.shard_split",
+        "upload.shard_split", "upload.stall_timeout",
         "upload.retries.attempts", "upload.retries.base_delay", "upload.retries.max_delay",
         "defaults.content_type", "defaults.acl", "defaults.storage_class", "defaults.cache_control",
         "defaults.forbid_overwrite", "defaults.follow_symlinks",

@@ -17,4 +17,7 @@ extension UploadSettings {
     package static let attemptsRange = 1...100
     /// Seconds, for `base_delay` and `max_delay`.
     package static let retryDelayRange = RetryPolicy.delayRange
+    /// Seconds, for `stall_timeout`: below 10 s a busy machine's pause looks like a stall; a day is as good
+    /// as never.
+    package static let stallTimeoutRange: ClosedRange<Double> = 10...86_400
 }

@@ -21,6 +21,10 @@ package struct UploadSettings: Sendable, Hashable, Codable {
     package var unchanged: UnchangedPolicy
     /// Whether the objects the index vouches for are checked on the server first (`run --verify-remote`).
     package var verifyRemote: RemoteVerification
+    /// Seconds a run may go without progress (no byte sent, no request ended, no file finished) before it
+    /// stops as stalled (`RunWatchdog`).
+    package var stallTimeout: Double
+    package static let defaultStallTimeout: Double = 600
 
     package init(
         concurrency: Int = 16,
@@ -33,7 +37,8 @@ package struct UploadSettings: Sendable, Hashable, Codable {
         ifExists: IfExists = .overwrite,
         bandwidth: Int64 = 0,
         unchanged: UnchangedPolicy = .upload,
-        verifyRemote: RemoteVerification = .none
+        verifyRemote: RemoteVerification = .none,
+        stallTimeout: Double = UploadSettings.defaultStallTimeout
     ) {
         self.concurrency = concurrency
         self.filesInFlight = filesInFlight
@@ -46,5 +51,6 @@ package struct UploadSettings: Sendable, Hashable, Codable {
         self.bandwidth = bandwidth
         self.unchanged = unchanged
         self.verifyRemote = verifyRemote
+        self.stallTimeout = stallTimeout
     }
 }

@@ -1,0 +1,111 @@
+import Foundation
+import Synchronization
+
+/// Watches a run from a thread of its own, which goes on when every other thread is stuck. A read from a file
+/// system that stopped answering (a hung NFS or FUSE mount) is a system call that never returns: in the
+/// transport's one thread it stalls every transfer, timeouts included; in the jobs' threads (an `open`, a
+/// checksum) it takes the cooperative pool, and with it every timer and task. Before this, such a night never
+/// ended, and every later cron start met its lock.
+///
+/// - Nothing moving for `stallLimit` (no body byte sent, no request ended, no job finished): the batch stops
+///   as fatal, and the run is halted.
+/// - A stop's grace runs out (`halt(after:)`): the run is halted (what is in flight is cancelled).
+/// - A halted run that has not ended `abandonAfter` later is abandoned: what is stuck cannot be cancelled,
+///   so the report is written as it stands and the process ends, the stuck threads with it.
+final class RunWatchdog: Sendable {
+    /// How long a halted run may take to end before it is abandoned: a cancelled request ends in
+    /// milliseconds; only a call that never returns takes this long.
+    static let abandonAfter: Duration = .seconds(5)
+    /// How often the thread looks: the resolution of a stop's grace too.
+    static let tick: Duration = .milliseconds(100)
+
+    private struct State {
+        /// When the run is to be halted (a stop's grace, or now).
+        var haltAt: ContinuousClock.Instant?
+        var haltedAt: ContinuousClock.Instant?
+        var stalled = false
+        var ended = false
+    }
+
+    private let state = Mutex(State())
+    private let stallLimit: Duration
+    private let activity: @Sendable () -> Int64
+
+    /// `activity` is a count that grows whenever the run moves (read on the watchdog's thread).
+    init(stallLimit: Duration, activity: @escaping @Sendable () -> Int64) {
+        self.stallLimit = stallLimit
+        self.activity = activity
+    }
+
+    /// What the watchdog does, on its thread: held by the thread only, so that an engine and its watchdog
+    /// do not keep each other once the thread ends (at `ended()`, or after `onAbandon`).
+    struct Actions: Sendable {
+        /// The run has not moved for the given time (the watchdog halts it next).
+        var onStall: @Sendable (_ quiet: Duration) -> Void
+        /// Cancel what is in flight.
+        var onHalt: @Sendable () -> Void
+        /// The halted run did not end: write its report and end the process.
+        var onAbandon: @Sendable () -> Void
+    }
+
+    /// Starts the thread.
+    func start(_ actions: Actions) {
+        let thread = Thread { [self] in watch(actions) }
+        thread.name = "run-watchdog"
+        thread.start()
+    }
+
+    /// Halts the run once `grace` has passed (at once for zero), unless an earlier halt is due.
+    func halt(after grace: Duration) {
+        let at = ContinuousClock.now + max(grace, .zero)
+        state.withLock { s in
+            if let due = s.haltAt, due <= at { return }
+            s.haltAt = at
+        }
+    }
+
+    /// The run ended by itself: the thread stops.
+    func ended() { state.withLock { $0.ended = true } }
+
+    private enum Action { case none, stall(Duration), halt, abandon, stop }
+
+    private func watch(_ actions: Actions) {
+        var last = activity()
+        var lastChange = ContinuousClock.now
+        while true {
+            Thread.sleep(forTimeInterval: Self.tick.seconds)
+            let now = ContinuousClock.now
+            let sample = activity()
+            if sample != last {
+                last = sample
+                lastChange = now
+            }
+            let quiet = now - lastChange
+            let action: Action = state.withLock { s in
+                if s.ended { return .stop }
+                if let haltedAt = s.haltedAt {
+                    return now - haltedAt >= Self.abandonAfter ? .abandon : .none
+                }
+                if !s.stalled && quiet >= stallLimit {
+                    s.stalled = true
+                    s.haltAt = now
+                    return .stall(quiet)
+                }
+                if let haltAt = s.haltAt, now >= haltAt {
+                    s.haltedAt = now
+                    return .halt
+                }
+                return .none
+            }
+            switch action {
+            case .none: continue
+            case .stop: return
+            case .stall(let quiet): actions.onStall(quiet)
+            case .halt: actions.onHalt()
+            case .abandon:
+                actions.onAbandon()
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+// A file system that stops answering, for end-to-end tests: loaded into the real `ossbatch` with LD_PRELOAD,
+// it makes open(2) of a path that contains $HANGING_OPEN, or pread(2) of a file whose path contains
+// $HANGING_READ, wait for ever, as a read from a hung NFS mount does. Everything else passes through to libc.
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static int names(const char *path, const char *variable) {
+    const char *part = getenv(variable);
+    return part != NULL && *part != 0 && path != NULL && strstr(path, part) != NULL;
+}
+
+static void hang(void) {
+    for (;;) sleep(1000);
+}
+
+static int fd_names(int fd, const char *variable) {
+    if (getenv(variable) == NULL || fd <= 2) return 0;
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 0) return 0;
+    path[n] = 0;
+    return names(path, variable);
+}
+
+typedef int (*open_fn)(const char *, int, ...);
+typedef int (*openat_fn)(int, const char *, int, ...);
+typedef ssize_t (*pread_fn)(int, void *, size_t, off_t);
+
+static mode_t mode_of(int flags, va_list ap) {
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(ap, int) : 0;
+}
+
+#define OPEN(name)                                                              \
+    int name(const char *path, int flags, ...) {                                \
+        static open_fn real;                                                    \
+        if (real == NULL) real = (open_fn)dlsym(RTLD_NEXT, #name);              \
+        va_list ap;                                                             \
+        va_start(ap, flags);                                                    \
+        mode_t mode = mode_of(flags, ap);                                       \
+        va_end(ap);                                                             \
+        if (names(path, "HANGING_OPEN")) hang();                                \
+        return real(path, flags, mode);                                         \
+    }
+OPEN(open)
+OPEN(open64)
+
+#define OPENAT(name)                                                            \
+    int name(int dir, const char *path, int flags, ...) {                       \
+        static openat_fn real;                                                  \
+        if (real == NULL) real = (openat_fn)dlsym(RTLD_NEXT, #name);            \
+        va_list ap;                                                             \
+        va_start(ap, flags);                                                    \
+        mode_t mode = mode_of(flags, ap);                                       \
+        va_end(ap);                                                             \
+        if (names(path, "HANGING_OPEN")) hang();                                \
+        return real(dir, path, flags, mode);                                    \
+    }
+OPENAT(openat)
+OPENAT(openat64)
+
+#define PREAD(name)                                                             \
+    ssize_t name(int fd, void *buffer, size_t count, off_t offset) {            \
+        static pread_fn real;                                                   \
+        if (real == NULL) real = (pread_fn)dlsym(RTLD_NEXT, #name);             \
+        if (fd_names(fd, "HANGING_READ")) hang();                               \
+        return real(fd, buffer, count, offset);                                 \
+    }
+PREAD(pread)
+PREAD(pread64)
