@@ -23,11 +23,39 @@ import Testing
         ("concurrency: 99999999999999999999", 16, "'concurrency' must be between 1 and 1024"),
         ("files_in_flight: 0", 20, "'files_in_flight' must be between 1 and 1024"),
         ("retries: {attempts: 1000}", 23, "'attempts' must be between 1 and 100"),
+        ("stall_timeout: 5s", 18, "'stall_timeout' must be between 10s and 24h"),
+        ("stall_timeout: 25h", 18, "'stall_timeout' must be between 10s and 24h"),
     ])
     func valueOutOfRangeIsAnErrorAtTheValueNamingTheRange(line: String, column: Int, message: String) throws {
         let d = try diagnostics(upload: line)
         #expect(positions(d) == [at(7, column)])
         #expect(d.first?.message.hasPrefix(message) == true, "\(d)")
+    }
+
+    /// A retry waits up to `max_delay` with nothing moving: a stall limit within that would stop healthy runs.
+    @Test func aStallTimeoutNoLongerThanTheRetriesLongestWaitIsAnErrorAtIt() throws {
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "upload:\n  retries: {max_delay: 1m}\n  stall_timeout: 1m\nfiles:\n  - source: data/\n"
+        )
+        defer { f.remove() }
+        let d = f.diagnostics()
+        #expect(positions(d) == [at(8, 18)])
+        #expect(
+            d.first?.message.hasPrefix("'stall_timeout' (1m) must be longer than retries.max_delay (1m)") == true,
+            "\(d)"
+        )
+    }
+
+    @Test func aStallTimeoutLeftToItsDefaultOutgrowsTheRetriesLongestWait() throws {
+        let f = try ManifestFixture(
+            ManifestFixture.target + "upload:\n  retries: {max_delay: 1h}\nfiles:\n  - source: data/\n"
+        )
+        defer { f.remove() }
+        #expect(try f.plan().upload.stallTimeout == 7_200)
+        let g = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n")
+        defer { g.remove() }
+        #expect(try g.plan().upload.stallTimeout == UploadSettings.defaultStallTimeout)
     }
 
     @Test func theMessageQuotesTheValueAsWritten() throws {

@@ -150,7 +150,7 @@ package final class Engine: Sendable {
         else { return }
         let stuck = inFlight.withLock { $0.count }
         let message =
-            "the run did not end within \(Int(RunWatchdog.abandonAfter.seconds)) s of being stopped: \(stuck) "
+            "the run did not end within \(Int(watchdog.abandonAfter.seconds)) s of being stopped: \(stuck) "
             + "\(stuck == 1 ? "job waits" : "jobs wait") in calls that do not return; writing the report as it "
             + "stands and exiting (`ossbatch resume` runs them)"
         context.logger.error(

@@ -15,7 +15,7 @@ import Synchronization
 final class RunWatchdog: Sendable {
     /// How long a halted run may take to end before it is abandoned: a cancelled request ends in
     /// milliseconds; only a call that never returns takes this long.
-    static let abandonAfter: Duration = .seconds(5)
+    static let defaultAbandonAfter: Duration = .seconds(5)
     /// How often the thread looks: the resolution of a stop's grace too.
     static let tick: Duration = .milliseconds(100)
 
@@ -29,11 +29,17 @@ final class RunWatchdog: Sendable {
 
     private let state = Mutex(State())
     private let stallLimit: Duration
+    let abandonAfter: Duration
     private let activity: @Sendable () -> Int64
 
     /// `activity` is a count that grows whenever the run moves (read on the watchdog's thread).
-    init(stallLimit: Duration, activity: @escaping @Sendable () -> Int64) {
+    init(
+        stallLimit: Duration,
+        abandonAfter: Duration = RunWatchdog.defaultAbandonAfter,
+        activity: @escaping @Sendable () -> Int64
+    ) {
         self.stallLimit = stallLimit
+        self.abandonAfter = abandonAfter
         self.activity = activity
     }
 
@@ -67,7 +73,11 @@ final class RunWatchdog: Sendable {
     /// The run ended by itself: the thread stops.
     func ended() { state.withLock { $0.ended = true } }
 
-    private enum Action { case none, stall(Duration), halt, abandon, stop }
+    private enum Action {
+        case none
+        case stall(Duration)
+        case halt, abandon, stop
+    }
 
     private func watch(_ actions: Actions) {
         var last = activity()
@@ -84,7 +94,7 @@ final class RunWatchdog: Sendable {
             let action: Action = state.withLock { s in
                 if s.ended { return .stop }
                 if let haltedAt = s.haltedAt {
-                    return now - haltedAt >= Self.abandonAfter ? .abandon : .none
+                    return now - haltedAt >= abandonAfter ? .abandon : .none
                 }
                 if !s.stalled && quiet >= stallLimit {
                     s.stalled = true

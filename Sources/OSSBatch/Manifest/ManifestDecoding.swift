@@ -197,12 +197,15 @@ struct ManifestDecoding {
             }
         }
         // A retry waits up to `max_delay` with nothing moving: a stall limit within it would stop a healthy run.
-        if settings.stallTimeout <= settings.retry.maxDelay {
-            let at = fields["stall_timeout"] ?? fields["retries"]
+        // Said outright, that is an error; left to its default, the limit grows past such long waits.
+        if fields["stall_timeout"] == nil {
+            settings.stallTimeout = max(settings.stallTimeout, 2 * settings.retry.maxDelay)
+        } else if settings.stallTimeout <= settings.retry.maxDelay, let at = fields["stall_timeout"] {
             reader.error(
-                at?.value ?? node,
+                at.value,
                 "'stall_timeout' (\(DurationText.formatExact(settings.stallTimeout))) must be longer than "
-                    + "retries.max_delay (\(DurationText.formatExact(settings.retry.maxDelay))): a retry's wait is not a stall"
+                    + "retries.max_delay (\(DurationText.formatExact(settings.retry.maxDelay))): a retry's wait is "
+                    + "not a stall"
             )
         }
         return (settings, (onUnreadable, shardSplit))

@@ -1,0 +1,98 @@
+import Foundation
+import OSSBatch
+import TestSupport
+import Testing
+
+/// A source on a file system that stopped answering (a hung NFS mount): a read or an open that never returns,
+/// made so by `HangingFilesShim` loaded into the real binary. Before `RunWatchdog`, such a run never ended:
+/// not on its own, not on SIGTERM (its grace was a task on the stuck threads), and every later cron start met
+/// its lock.
+@Suite struct StalledRunTests {
+    static let shim = Products.url("libHangingFilesShim.so").path
+
+    /// Five small files and `stuck-file.bin`, whose open or read (`variable`) never returns in the run.
+    static func start(
+        _ h: EngineHarness,
+        hanging variable: String,
+        upload: [String] = ["stall_timeout: 10s", "retries: {max_delay: 1s}"]
+    ) throws -> RunningProcess {
+        for i in 0..<5 { try h.writeFile("f\(i).bin", size: 3_000, seed: UInt64(i + 1)) }
+        try h.writeFile("stuck-file.bin", size: 300_000, seed: 9)
+        let manifest = try h.writeManifest(upload: upload)
+        return try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: ["LD_PRELOAD": shim, variable: "stuck-file"]
+        )
+    }
+
+    /// The stopped run's report, read by `JSONSerialization`: its status, its fatal error's code, and each
+    /// job's status by key.
+    static func stoppedReport(_ h: EngineHarness) throws -> (status: String?, code: String?, jobs: [String: String]) {
+        let (document, lines) = try h.reportAsJSON()
+        let fatal = document["fatal_error"] as? [String: Any]
+        var jobs: [String: String] = [:]
+        for line in lines {
+            if let key = line["key"] as? String { jobs[key] = line["status"] as? String }
+        }
+        return (document["status"] as? String, fatal?["code"] as? String, jobs)
+    }
+
+    /// What every test ends with: the stuck job is left for `resume`, which (the file system back) finishes
+    /// the batch: the lock was let go, and every object is exact.
+    static func expectResumeFinishes(_ h: EngineHarness) async throws {
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func aReadThatNeverReturnsStopsTheRunAsStalledWithItsReportAndResumeFinishes() async throws {
+        let h = try await EngineHarness.start("stalled-read")
+        defer { Task { await h.stop() } }
+        // The transport's one thread is stuck in the read: every transfer stops with it, timeouts included.
+        let result = await (try Self.start(h, hanging: "HANGING_READ")).wait(timeout: .seconds(120))
+        #expect(!result.signaled && result.exitCode == 3, "exit \(result.exitCode)\n\(result.stderr)")
+        #expect(result.stderr.contains("no progress for 10 s"), "\(result.stderr)")
+        #expect(result.stderr.contains("in calls that do not return; writing the report"), "\(result.stderr)")
+        #expect(result.stdout.contains("Stalled") && result.stdout.contains("ossbatch resume"), "\(result.stdout)")
+        let report = try Self.stoppedReport(h)
+        #expect(report.status == "fatal" && report.code == "Stalled", "\(report)")
+        #expect(report.jobs["data/stuck-file.bin"] == "pending", "\(report.jobs)")
+        try await Self.expectResumeFinishes(h)
+    }
+
+    @Test func anOpenThatNeverReturnsStopsTheRunNamingTheFileAndTheOthersAreUploaded() async throws {
+        let h = try await EngineHarness.start("stalled-open")
+        defer { Task { await h.stop() } }
+        // A job's own thread is stuck in `open`: the other jobs go on and finish; then nothing moves.
+        let result = await (try Self.start(h, hanging: "HANGING_OPEN")).wait(timeout: .seconds(120))
+        #expect(!result.signaled && result.exitCode == 3, "exit \(result.exitCode)\n\(result.stderr)")
+        #expect(
+            result.stderr.contains("with 1 file in flight: \(h.dir.path)/src/stuck-file.bin"),
+            "\(result.stderr)"
+        )
+        let report = try Self.stoppedReport(h)
+        #expect(report.status == "fatal" && report.code == "Stalled", "\(report)")
+        #expect(report.jobs["data/stuck-file.bin"] == "pending", "\(report.jobs)")
+        for i in 0..<5 { #expect(report.jobs["data/f\(i).bin"] == "succeeded", "\(report.jobs)") }
+        #expect(h.server.objectData(bucket: h.bucket, key: "data/stuck-file.bin") == nil)
+        try await Self.expectResumeFinishes(h)
+    }
+
+    @Test func aSigtermEndsARunStuckInAReadWithExit143AndItsReport() async throws {
+        let h = try await EngineHarness.start("stalled-sigterm")
+        defer { Task { await h.stop() } }
+        // The default stall limit (10 minutes): the signal is what ends this run. Its grace was a task on the
+        // cooperative pool, and the halt after it cancelled requests the stuck transport thread never saw.
+        let process = try Self.start(h, hanging: "HANGING_READ", upload: [])
+        let started = ContinuousClock.now
+        process.signal(SIGTERM, after: .milliseconds(500)) { h.server.stats.snapshot.requestsInFlight > 0 }
+        let result = await process.wait(timeout: .seconds(120))
+        #expect(!result.signaled && result.exitCode == 143, "exit \(result.exitCode)\n\(result.stderr)")
+        #expect(ContinuousClock.now - started < .seconds(60))
+        #expect(result.stderr.contains("in calls that do not return; writing the report"), "\(result.stderr)")
+        let report = try Self.stoppedReport(h)
+        #expect(report.status == "interrupted", "\(report)")
+        #expect(report.jobs["data/stuck-file.bin"] == "pending", "\(report.jobs)")
+        try await Self.expectResumeFinishes(h)
+    }
+}
