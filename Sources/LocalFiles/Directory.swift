@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// An open directory: lists its entries and stats them relative to its descriptor (`fstatat`), which
 /// saves the kernel from resolving the full path again for each of thousands of files.
@@ -8,12 +9,22 @@ public final class Directory {
     // belongs to one thread at a time; the `status` and `isReadable` calls only use its descriptor
     // (`fstatat`/`faccessat` are thread-safe), so once the listing is done several threads may use them.
     private let stream: OpaquePointer
+    /// `status` calls so far, told to `WalkProgress` a step at a time: a shared count touched by every stat
+    /// of every walker thread would cost more than the stats it counts.
+    private let stats = Atomic<Int>(0)
+    static let statsPerStep = 256
 
     /// Opens `path` for listing. Throws when it does not exist, is not a directory, or cannot be read.
     public init(path: String) throws(FileSystemError) {
         guard let stream = opendir(path) else { throw FileSystemError(operation: "opendir", path: path, errno: errno) }
         self.path = path
         self.stream = stream
+        WalkProgress.advance()
+    }
+
+    /// One more `status` call.
+    private func counted() {
+        if stats.add(1, ordering: .relaxed).newValue % Self.statsPerStep == 0 { WalkProgress.advance() }
     }
 
     deinit { closedir(stream) }
@@ -25,6 +36,7 @@ public final class Directory {
             errno = 0
             guard let entry = readdir(stream) else {
                 if errno != 0 { throw FileSystemError(operation: "readdir", path: path, errno: errno) }
+                WalkProgress.advance()
                 return result
             }
             // `d_name` is a fixed-size, NUL-terminated C array inside the dirent that readdir returned; it
@@ -54,6 +66,7 @@ public final class Directory {
         var st = stat()
         let flags = followSymlinks ? Int32(0) : AT_SYMLINK_NOFOLLOW
         let rc = withCString(name) { fstatat(dirfd(stream), $0, &st, flags) }
+        counted()
         guard rc == 0 else { throw FileSystemError(operation: "stat", path: childPath(name), errno: errno) }
         return FileStatus(st)
     }
@@ -62,7 +75,9 @@ public final class Directory {
     public func status(of name: String, followSymlinks: Bool) throws(FileSystemError) -> FileStatus {
         var st = stat()
         let flags = followSymlinks ? Int32(0) : AT_SYMLINK_NOFOLLOW
-        guard fstatat(dirfd(stream), name, &st, flags) == 0 else {
+        let rc = fstatat(dirfd(stream), name, &st, flags)
+        counted()
+        guard rc == 0 else {
             throw FileSystemError(
                 operation: "stat",
                 path: (path.hasSuffix("/") ? path : path + "/") + name,

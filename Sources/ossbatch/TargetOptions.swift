@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LocalFiles
 import OSSBatch
 
 /// What the commands that read a manifest (`plan`, `run`) take besides it: `--endpoint`, `--bucket` and
@@ -38,6 +40,26 @@ struct TargetOptions: ParsableArguments {
         try loadAndPlan(manifest, shard: shard, console: console, notes: notes).plan
     }
 
+    /// Ends the process (exit 3) when the walk has not moved for `stallTimeout` seconds: a `stat` or a
+    /// listing on a file system that stopped answering (a hung NFS mount) never returns, and each night's
+    /// run would otherwise wait beside the last one's, for ever. Nothing was sent or written yet.
+    private static func watchWalk(stallTimeout: Double, console: Console) -> RunWatchdog {
+        let watchdog = RunWatchdog(stallLimit: .milliseconds(Int64(stallTimeout * 1000))) { WalkProgress.count }
+        watchdog.start(
+            RunWatchdog.Actions(onStall: { quiet in
+                console.error(
+                    "plan_stalled",
+                    "planning has not moved for \(DurationText.format(quiet.seconds)) (no directory listed, no file "
+                        + "stat'ed): a source on a file system that stopped answering (a hung NFS or FUSE mount) "
+                        + "holds it; nothing was sent (upload.stall_timeout)",
+                    ["quiet_ms": .number(quiet.milliseconds)]
+                )
+                Foundation.exit(console.exitStatus(afterOutput: ExitStatus.fatal.rawValue))
+            })
+        )
+        return watchdog
+    }
+
     /// `plan`, with the manifest as it was loaded for it (`index prune` reads its entries' key templates).
     /// Without `applyingIndex` the upload index is not read: `index prune` wants only the plan's keys, which
     /// taking the unchanged files out leaves as they are.
@@ -52,6 +74,8 @@ struct TargetOptions: ParsableArguments {
         var plan: Plan
         do {
             loaded = try ManifestLoader.load(path: manifest, settings: try ManifestSetting.parse(settings))
+            let watchdog = Self.watchWalk(stallTimeout: loaded.upload.stallTimeout, console: console)
+            defer { watchdog.ended() }
             plan = try Planner(overrides: overrides, placeholders: try PlaceholderValues.current(), shard: shard)
                 .plan(loaded)
         } catch {

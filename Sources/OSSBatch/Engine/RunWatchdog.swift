@@ -12,7 +12,7 @@ import Synchronization
 /// - A stop's grace runs out (`halt(after:)`): the run is halted (what is in flight is cancelled).
 /// - A halted run that has not ended `abandonAfter` later is abandoned: what is stuck cannot be cancelled,
 ///   so the report is written as it stands and the process ends, the stuck threads with it.
-final class RunWatchdog: Sendable {
+package final class RunWatchdog: Sendable {
     /// How long a halted run may take to end before it is abandoned: a cancelled request ends in
     /// milliseconds; only a call that never returns takes this long.
     static let defaultAbandonAfter: Duration = .seconds(5)
@@ -33,7 +33,7 @@ final class RunWatchdog: Sendable {
     private let activity: @Sendable () -> Int64
 
     /// `activity` is a count that grows whenever the run moves (read on the watchdog's thread).
-    init(
+    package init(
         stallLimit: Duration,
         abandonAfter: Duration = RunWatchdog.defaultAbandonAfter,
         activity: @escaping @Sendable () -> Int64
@@ -45,17 +45,27 @@ final class RunWatchdog: Sendable {
 
     /// What the watchdog does, on its thread: held by the thread only, so that an engine and its watchdog
     /// do not keep each other once the thread ends (at `ended()`, or after `onAbandon`).
-    struct Actions: Sendable {
+    package struct Actions: Sendable {
         /// The run has not moved for the given time (the watchdog halts it next).
         var onStall: @Sendable (_ quiet: Duration) -> Void
         /// Cancel what is in flight.
         var onHalt: @Sendable () -> Void
         /// The halted run did not end: write its report and end the process.
         var onAbandon: @Sendable () -> Void
+
+        package init(
+            onStall: @escaping @Sendable (_ quiet: Duration) -> Void,
+            onHalt: @escaping @Sendable () -> Void = {},
+            onAbandon: @escaping @Sendable () -> Void = {}
+        ) {
+            self.onStall = onStall
+            self.onHalt = onHalt
+            self.onAbandon = onAbandon
+        }
     }
 
     /// Starts the thread.
-    func start(_ actions: Actions) {
+    package func start(_ actions: Actions) {
         let thread = Thread { [self] in watch(actions) }
         thread.name = "run-watchdog"
         thread.start()
@@ -71,7 +81,7 @@ final class RunWatchdog: Sendable {
     }
 
     /// The run ended by itself: the thread stops.
-    func ended() { state.withLock { $0.ended = true } }
+    package func ended() { state.withLock { $0.ended = true } }
 
     private enum Action {
         case none

@@ -78,6 +78,28 @@ import Testing
         try await Self.expectResumeFinishes(h)
     }
 
+    @Test func aStatThatNeverReturnsEndsThePlanAndTheRunWithExit3AndNothingSent() async throws {
+        let h = try await EngineHarness.start("stalled-stat")
+        defer { Task { await h.stop() } }
+        for i in 0..<5 { try h.writeFile("f\(i).bin", size: 3_000, seed: UInt64(i + 1)) }
+        try h.writeFile("stuck-file.bin", size: 3_000, seed: 9)
+        let manifest = try h.writeManifest(upload: ["stall_timeout: 10s", "retries: {max_delay: 1s}"])
+        let hanging: [String: String?] = ["LD_PRELOAD": Self.shim, "HANGING_STAT": "stuck-file"]
+        for command in [["plan", manifest], ["run", manifest, "--report", h.reportPath]] {
+            let result = await (try h.start(command, environment: hanging)).wait(timeout: .seconds(120))
+            #expect(
+                !result.signaled && result.exitCode == 3,
+                "\(command[0]): exit \(result.exitCode)\n\(result.stderr)"
+            )
+            #expect(result.stderr.contains("planning has not moved for 10 s"), "\(result.stderr)")
+        }
+        #expect(h.server.log.all.isEmpty, "nothing is sent")
+        #expect(!FileManager.default.fileExists(atPath: h.reportPath))
+        // The file system back, the next night's run is not held by the last one.
+        #expect(try await h.run(manifest).exitCode == 0)
+        try h.expectAllStoredExactly()
+    }
+
     @Test func aSigtermEndsARunStuckInAReadWithExit143AndItsReport() async throws {
         let h = try await EngineHarness.start("stalled-sigterm")
         defer { Task { await h.stop() } }

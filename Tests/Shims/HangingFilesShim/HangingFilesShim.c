@@ -1,6 +1,7 @@
 // A file system that stops answering, for end-to-end tests: loaded into the real `ossbatch` with LD_PRELOAD,
-// it makes open(2) of a path that contains $HANGING_OPEN, or pread(2) of a file whose path contains
-// $HANGING_READ, wait for ever, as a read from a hung NFS mount does. Everything else passes through to libc.
+// it makes open(2) of a path that contains $HANGING_OPEN, pread(2) of a file whose path contains
+// $HANGING_READ, or fstatat(2) of a name that contains $HANGING_STAT, wait for ever, as a call to a hung NFS
+// mount does. Everything else passes through to libc.
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -75,3 +77,20 @@ OPENAT(openat64)
     }
 PREAD(pread)
 PREAD(pread64)
+
+typedef int (*fstatat_fn)(int, const char *, struct stat *, int);
+typedef int (*fstatat64_fn)(int, const char *, struct stat64 *, int);
+
+int fstatat(int dir, const char *path, struct stat *status, int flags) {
+    static fstatat_fn real;
+    if (real == NULL) real = (fstatat_fn)dlsym(RTLD_NEXT, "fstatat");
+    if (names(path, "HANGING_STAT")) hang();
+    return real(dir, path, status, flags);
+}
+
+int fstatat64(int dir, const char *path, struct stat64 *status, int flags) {
+    static fstatat64_fn real;
+    if (real == NULL) real = (fstatat64_fn)dlsym(RTLD_NEXT, "fstatat64");
+    if (names(path, "HANGING_STAT")) hang();
+    return real(dir, path, status, flags);
+}
