@@ -11,4 +11,9 @@ int clocalfiles_statfs(const char *path, uint64_t *type, uint64_t *id);
 /// The same for an open descriptor (`fstatfs`).
 int clocalfiles_fstatfs(int fd, uint64_t *type, uint64_t *id);
 
+/// `openat2(AT_FDCWD, path, {flags, 0, RESOLVE_NO_SYMLINKS})`: opens `path` only if none of its components is a
+/// symbolic link (ELOOP if one is). Swift's Glibc module has neither `openat2` nor `struct open_how`. Returns
+/// the descriptor, or -1 with errno (ENOSYS where the kernel or the C library predates it, Linux < 5.6).
+int clocalfiles_open_without_symlinks(const char *path, int flags);
+
 #endif

@@ -122,7 +122,7 @@ package final class Engine: Sendable {
         watchdog.halt(after: grace)
     }
 
-    /// The run has moved for `quiet`: the batch stops as fatal (`Stalled`), and the watchdog halts it.
+    /// Nothing in the run has moved for `quiet`: the batch stops as fatal (`Stalled`), and the watchdog halts it.
     private func stalled(quiet: Duration) {
         let stuck = inFlight.withLock { $0.values.sorted() }
         let shown = stuck.prefix(3).joined(separator: ", ") + (stuck.count > 3 ? ", and \(stuck.count - 3) more" : "")

@@ -17,7 +17,7 @@ struct JobRunner: Sendable {
         var job = planned
         var outcome: JobOutcome
         do {
-            let file = try SourceFile(path: job.source)
+            let file = try SourceFile(path: job.source, planned: job.identity)
             // The clock before the stat: whether the ctime had settled when this version was read.
             let statedAt = SettledChangeTime.now()
             let ctime = try file.changeTime()

@@ -22,16 +22,37 @@ final class SourceFile: Sendable {
         var reason: String
     }
 
-    /// Opens the file; throws `Vanished` when nothing is at `path` (any more) or something that is not a
-    /// regular file, else a `SourceUnreadable` `JobError`.
-    init(path: String) throws {
+    /// Opens the file; throws `Vanished` when nothing is at `path` (any more), something that is not a
+    /// regular file, or — through a symbolic link on its path — another file than `planned`; else a
+    /// `SourceUnreadable` `JobError`.
+    init(path: String, planned: SourceIdentity) throws {
         self.path = path
         // O_NONBLOCK: a FIFO put where the planned file was (between the plan and this job, hours apart on a
         // long batch) would block this open until a writer came, for ever, and the night with it; a regular
         // file's reads ignore the flag. What was opened is then judged by its identity, which a FIFO fails.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
+        // Whether a symbolic link led to what was opened. On a shared machine the tree is others' to change:
+        // a planned file, or a directory above it, swapped for a link between the plan and this job would
+        // make a backup that runs as root read (and upload) a file its owner may not read.
+        var throughLink = false
+        var fd: Int32
+        var code: Int32 = 0
+        switch SymlinkFreeOpen.open(path, flags: flags) {
+        case .opened(let opened): fd = opened
+        case .failed(let failure): (fd, code) = (-1, failure)
+        case .throughSymbolicLink:
+            throughLink = true
+            fd = open(path, flags)
+        case .unsupported:
+            // Without openat2 only the last component can be checked.
+            fd = open(path, flags | O_NOFOLLOW)
+            if fd < 0 && errno == ELOOP {
+                throughLink = true
+                fd = open(path, flags)
+            }
+        }
+        if fd < 0 && code == 0 { code = errno }
         guard fd >= 0 else {
-            let code = errno
             let reason = String(cString: strerror(code))
             if code == ENOENT || code == ENOTDIR { throw Vanished(reason: reason) }
             throw JobError(code: "SourceUnreadable", message: "cannot open \(path): \(reason)")
@@ -46,6 +67,16 @@ final class SourceFile: Sendable {
         }
         descriptor = fd
         fileSystem = FileSystemIdentity.of(descriptor: fd)
+        // Reached through a link, only the very file planned will do (a link the plan followed, with
+        // `follow_symlinks`, to the same file); a file changed in place since is still the planned one. Any
+        // other is not uploaded: the next plan sees the link for what it is. (Without a link, another file
+        // at the path is a new version saved over the old one, and uploaded.)
+        if throughLink {
+            let now = SourceIdentity(FileStatus(st), comparableTo: planned) { FileSystemIdentity.of(descriptor: fd) }
+            guard now.inode == planned.inode && now.device == planned.device else {
+                throw Vanished(reason: "a symbolic link on its path now leads to another file than the one planned")
+            }
+        }
     }
 
     deinit { close(descriptor) }

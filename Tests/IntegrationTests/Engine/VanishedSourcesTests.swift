@@ -72,6 +72,67 @@ struct VanishedSourcesTests {
         #expect(h.server.stats.snapshot.requestsByOperation == ["PutObject": 1])
     }
 
+    /// On a shared machine the tree is others' to change, while root's nightly run reads it. A planned file
+    /// (`swap: .file`) or the directory above it (`.directory`) is swapped for a symbolic link to a file its
+    /// owner may not read, between the plan and the file's job: the run must not read that file, let alone
+    /// upload it under a key in the tree. Before, the job followed the link and uploaded it as "the current
+    /// version" ("source changed since it was planned").
+    enum Swap: CaseIterable { case file, directory }
+
+    @Test(arguments: Swap.allCases)
+    func aPlannedFileSwappedForALinkToAnotherFileIsNeitherReadNorUploaded(swap: Swap) async throws {
+        let h = try await EngineHarness.start("swapped-\(swap)")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let planned = try h.writeFile("m/secret.txt", size: 40, seed: 4)
+        let outside = h.dir.url.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        let secret = outside.appendingPathComponent("secret.txt")
+        try Data("TOP SECRET, not to be backed up by anyone".utf8).write(to: secret)
+        let run = try await runChanging(h) {
+            switch swap {
+            case .file:
+                try? FileManager.default.removeItem(at: planned)
+                symlink(secret.path, planned.path)
+            case .directory:
+                let directory = planned.deletingLastPathComponent()
+                try? FileManager.default.moveItem(at: directory, to: h.dir.url.appendingPathComponent("moved"))
+                symlink(outside.path, directory.path)
+            }
+        }
+        #expect(run.exitCode == 1 && !run.signaled, "\(run)")
+        #expect(
+            run.stderr.contains(
+                "data/m/secret.txt: source vanished since it was planned (\(planned.path): a symbolic link on its "
+                    + "path now leads to another file than the one planned)"
+            ),
+            "\(run.stderr)"
+        )
+        let line = try #require(try h.report().jobs.first { $0.spec.key == "data/m/secret.txt" })
+        #expect(line.outcome.status == .skipped && line.outcome.reason == .vanished, "\(line.outcome)")
+        #expect(h.server.objectData(bucket: h.bucket, key: "data/m/secret.txt") == nil)
+        #expect(h.storedMD5("data/a.txt") != nil)
+    }
+
+    /// `follow_symlinks: true` plans a linked file as its target: the job reaches the same file through the
+    /// link, and uploads it.
+    @Test func aFileReachedThroughALinkThePlanFollowedIsStillUploaded() async throws {
+        let h = try await EngineHarness.start("followed-link")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let target = h.dir.url.appendingPathComponent("elsewhere/b.txt")
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
+        try Data("reached through a link".utf8).write(to: target)
+        symlink(target.path, h.dir.url.appendingPathComponent("src/b.txt").path)
+        let manifest = try h.writeManifest(defaults: ["follow_symlinks: true"])
+        let run = try await h.run(manifest)
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(h.server.objectData(bucket: h.bucket, key: "data/b.txt") == Data("reached through a link".utf8))
+    }
+
     @Test func aMultipartSourceThatVanishedBeforeResumeIsSkippedAndItsUploadAborted() async throws {
         let h = try await EngineHarness.start("vanished-multipart")
         defer { Task { await h.stop() } }
