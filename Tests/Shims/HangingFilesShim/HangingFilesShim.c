@@ -1,5 +1,5 @@
 // A file system that stops answering, for end-to-end tests: loaded into the real `ossbatch` with LD_PRELOAD,
-// it makes open(2) of a path that contains $HANGING_OPEN, pread(2) of a file whose path contains
+// it makes open(2) (or openat2, which is reached through syscall(2)) of a path that contains $HANGING_OPEN, pread(2) of a file whose path contains
 // $HANGING_READ, or fstatat(2) of a name that contains $HANGING_STAT, wait for ever, as a call to a hung NFS
 // mount does. Everything else passes through to libc.
 #define _GNU_SOURCE
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -93,4 +94,22 @@ int fstatat64(int dir, const char *path, struct stat64 *status, int flags) {
     if (real == NULL) real = (fstatat64_fn)dlsym(RTLD_NEXT, "fstatat64");
     if (names(path, "HANGING_STAT")) hang();
     return real(dir, path, status, flags);
+}
+
+// openat2 has no C library wrapper: ossbatch calls syscall(SYS_openat2, dirfd, path, how, size). Every
+// argument is a register-sized word on the platforms CI runs (x86_64, aarch64), so six are passed on.
+typedef long (*syscall_fn)(long, ...);
+
+long syscall(long number, ...) {
+    static syscall_fn real;
+    if (real == NULL) real = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+    va_list ap;
+    va_start(ap, number);
+    long a[6];
+    for (int i = 0; i < 6; i++) a[i] = va_arg(ap, long);
+    va_end(ap);
+#ifdef SYS_openat2
+    if (number == SYS_openat2 && names((const char *)a[1], "HANGING_OPEN")) hang();
+#endif
+    return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
