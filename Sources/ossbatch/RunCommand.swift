@@ -80,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
                 shard: try sharding.resolve(),
                 console: console,
                 notes: !execution.quiet
-            )
+            ) { metrics?.finish(exit: .fatal, report: nil) }
             // A shard with no lines of a plan that has some is fine: N may exceed the files.
             selectsNothing = plan.selectsNothing && !plan.allowEmpty
             plan.upload.verifyRemote = verifyRemote

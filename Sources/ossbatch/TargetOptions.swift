@@ -36,14 +36,25 @@ struct TargetOptions: ParsableArguments {
     /// `OSSBATCH_NOW`), and prints
     /// the plan's warnings (and notes, with `notes`) to `console`; an invalid manifest prints every diagnostic
     /// there and exits 2.
-    func plan(_ manifest: String, shard: Shard? = nil, console: Console, notes: Bool = true) throws -> Plan {
-        try loadAndPlan(manifest, shard: shard, console: console, notes: notes).plan
+    func plan(
+        _ manifest: String,
+        shard: Shard? = nil,
+        console: Console,
+        notes: Bool = true,
+        onWalkStalled: @escaping @Sendable () -> Void = {}
+    ) throws -> Plan {
+        try loadAndPlan(manifest, shard: shard, console: console, notes: notes, onWalkStalled: onWalkStalled).plan
     }
 
     /// Ends the process (exit 3) when the walk has not moved for `stallTimeout` seconds: a `stat` or a
     /// listing on a file system that stopped answering (a hung NFS mount) never returns, and each night's
-    /// run would otherwise wait beside the last one's, for ever. Nothing was sent or written yet.
-    private static func watchWalk(stallTimeout: Double, console: Console) -> RunWatchdog {
+    /// run would otherwise wait beside the last one's, for ever. Nothing was sent or written yet; `onStalled`
+    /// (a run's metrics file) comes before the exit.
+    private static func watchWalk(
+        stallTimeout: Double,
+        console: Console,
+        onStalled: @escaping @Sendable () -> Void
+    ) -> RunWatchdog {
         let watchdog = RunWatchdog(stallLimit: .milliseconds(Int64(stallTimeout * 1000))) { WalkProgress.count }
         watchdog.start(
             RunWatchdog.Actions(onStall: { quiet in
@@ -54,6 +65,7 @@ struct TargetOptions: ParsableArguments {
                         + "holds it; nothing was sent (upload.stall_timeout)",
                     ["quiet_ms": .number(quiet.milliseconds)]
                 )
+                onStalled()
                 Foundation.exit(console.exitStatus(afterOutput: ExitStatus.fatal.rawValue))
             })
         )
@@ -68,13 +80,18 @@ struct TargetOptions: ParsableArguments {
         shard: Shard? = nil,
         console: Console,
         notes: Bool = true,
-        applyingIndex: Bool = true
+        applyingIndex: Bool = true,
+        onWalkStalled: @escaping @Sendable () -> Void = {}
     ) throws -> (manifest: Manifest, plan: Plan) {
         let loaded: Manifest
         var plan: Plan
         do {
             loaded = try ManifestLoader.load(path: manifest, settings: try ManifestSetting.parse(settings))
-            let watchdog = Self.watchWalk(stallTimeout: loaded.upload.stallTimeout, console: console)
+            let watchdog = Self.watchWalk(
+                stallTimeout: loaded.upload.stallTimeout,
+                console: console,
+                onStalled: onWalkStalled
+            )
             defer { watchdog.ended() }
             plan = try Planner(overrides: overrides, placeholders: try PlaceholderValues.current(), shard: shard)
                 .plan(loaded)

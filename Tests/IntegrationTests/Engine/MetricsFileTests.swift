@@ -122,6 +122,27 @@ struct MetricsFileTests {
         #expect(end > firstSuccess)
     }
 
+    /// A walk stuck on a file system that stopped answering ends the run with exit 3 after `stall_timeout`
+    /// (`StalledRunTests`): the metrics file says so too, and keeps the last success.
+    @Test func aRunWhoseWalkStalledRecordsExit3() async throws {
+        let h = try await EngineHarness.start("metrics-walk-stalled")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 100)
+        try h.writeFile("stuck-file.txt", size: 100, seed: 2)
+        let manifest = try h.writeManifest(upload: ["stall_timeout: 10s", "retries: {max_delay: 1s}"])
+        let path = try metricsPath(h)
+        #expect(try await h.run(manifest, ["--metrics-file", path]).exitCode == 0)
+        let success = try #require(value(try await parse(path), "ossbatch_last_success_timestamp_seconds"))
+        let stalled = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath + ".2", "--metrics-file", path],
+            environment: ["LD_PRELOAD": StalledRunTests.shim, "HANGING_STAT": "stuck-file"]
+        )
+        #expect(stalled.exitCode == 3, "\(stalled.stderr)")
+        let samples = try await parse(path)
+        #expect(value(samples, "ossbatch_last_run_exit_code") == 3)
+        #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == success)
+    }
+
     @Test func duringALongRunTheFileSaysSoAndKeepsTheLastSuccess() async throws {
         let h = try await EngineHarness.start("metrics-progress")
         defer { Task { await h.stop() } }
