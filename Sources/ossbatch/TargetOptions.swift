@@ -61,8 +61,8 @@ struct TargetOptions: ParsableArguments {
                 console.error(
                     "plan_stalled",
                     "planning has not moved for \(DurationText.format(quiet.seconds)) (no directory listed, no file "
-                        + "stat'ed): a source on a file system that stopped answering (a hung NFS or FUSE mount) "
-                        + "holds it; nothing was sent (upload.stall_timeout)",
+                        + "stat'ed)\(RunWatchdog.blockedCallsText()): a source on a file system that stopped "
+                        + "answering (a hung NFS or FUSE mount) holds it; nothing was sent (upload.stall_timeout)",
                     ["quiet_ms": .number(quiet.milliseconds)]
                 )
                 onStalled()

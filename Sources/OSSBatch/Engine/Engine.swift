@@ -128,7 +128,8 @@ package final class Engine: Sendable {
         let shown = stuck.prefix(3).joined(separator: ", ") + (stuck.count > 3 ? ", and \(stuck.count - 3) more" : "")
         let message =
             "no progress for \(DurationText.format(quiet.seconds)) (no byte sent, no request ended, no file finished) "
-            + "with \(stuck.count) \(stuck.count == 1 ? "file" : "files") in flight\(stuck.isEmpty ? "" : ": \(shown)"); "
+            + "with \(stuck.count) \(stuck.count == 1 ? "file" : "files") in flight\(stuck.isEmpty ? "" : ": \(shown)")"
+            + "\(RunWatchdog.blockedCallsText()); "
             + "a read from a file system that stopped answering (a hung NFS or FUSE mount) waits for ever"
         let error = JobError(code: "Stalled", message: message)
         if context.requestStop(.fatal(error)) {

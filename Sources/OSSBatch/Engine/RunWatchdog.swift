@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 import Synchronization
 
 /// Watches a run from a thread of its own, which goes on when every other thread is stuck. A read from a file
@@ -69,6 +70,16 @@ package final class RunWatchdog: Sendable {
         let thread = Thread { [self] in watch(actions) }
         thread.name = "run-watchdog"
         thread.start()
+    }
+
+    /// What this process's threads wait in now, for a stall's message: `waiting in pread64 of /mnt/share/db.dump`
+    /// (up to three), or nothing when no thread waits in a call about a file (a call made through a library
+    /// that sleeps, a pool thread parked).
+    package static func blockedCallsText() -> String {
+        let calls = BlockedCalls.current()
+        guard !calls.isEmpty else { return "" }
+        let shown = calls.prefix(3).map { "\($0.name) of \($0.path)" }.joined(separator: ", ")
+        return "; waiting in \(shown)" + (calls.count > 3 ? ", and \(calls.count - 3) more" : "")
     }
 
     /// Halts the run once `grace` has passed (at once for zero), unless an earlier halt is due.

@@ -10,6 +10,16 @@ import Testing
 @Suite struct StalledRunTests {
     static let shim = Products.url("libHangingFilesShim.so").path
 
+    /// The shim's environment: calls about names holding `stuck-file` (`variable`: `HANGING_READ`,
+    /// `HANGING_OPEN`, `HANGING_STAT`) wait for ever in a read of `fifo(h)`, a call about a file, which the
+    /// stall's message names as it would a hung NFS read.
+    static func hanging(_ h: EngineHarness, _ variable: String) -> [String: String?] {
+        mkfifo(fifo(h), 0o600)
+        return ["LD_PRELOAD": shim, variable: "stuck-file", "HANGING_FIFO": fifo(h)]
+    }
+
+    static func fifo(_ h: EngineHarness) -> String { h.dir.path + "/hang.fifo" }
+
     /// Five small files and `stuck-file.bin`, whose open or read (`variable`) never returns in the run.
     static func start(
         _ h: EngineHarness,
@@ -21,7 +31,7 @@ import Testing
         let manifest = try h.writeManifest(upload: upload)
         return try h.start(
             ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
-            environment: ["LD_PRELOAD": shim, variable: "stuck-file"]
+            environment: hanging(h, variable)
         )
     }
 
@@ -52,6 +62,7 @@ import Testing
         let result = await (try Self.start(h, hanging: "HANGING_READ")).wait(timeout: .seconds(120))
         #expect(!result.signaled && result.exitCode == 3, "exit \(result.exitCode)\n\(result.stderr)")
         #expect(result.stderr.contains("no progress for 10 s"), "\(result.stderr)")
+        #expect(result.stderr.contains("; waiting in read of \(Self.fifo(h))"), "\(result.stderr)")
         #expect(result.stderr.contains("in calls that do not return; writing the report"), "\(result.stderr)")
         #expect(result.stdout.contains("Stalled") && result.stdout.contains("ossbatch resume"), "\(result.stdout)")
         let report = try Self.stoppedReport(h)
@@ -84,7 +95,7 @@ import Testing
         for i in 0..<5 { try h.writeFile("f\(i).bin", size: 3_000, seed: UInt64(i + 1)) }
         try h.writeFile("stuck-file.bin", size: 3_000, seed: 9)
         let manifest = try h.writeManifest(upload: ["stall_timeout: 10s", "retries: {max_delay: 1s}"])
-        let hanging: [String: String?] = ["LD_PRELOAD": Self.shim, "HANGING_STAT": "stuck-file"]
+        let hanging = Self.hanging(h, "HANGING_STAT")
         for command in [["plan", manifest], ["run", manifest, "--report", h.reportPath]] {
             let result = await (try h.start(command, environment: hanging)).wait(timeout: .seconds(120))
             #expect(
@@ -92,6 +103,7 @@ import Testing
                 "\(command[0]): exit \(result.exitCode)\n\(result.stderr)"
             )
             #expect(result.stderr.contains("planning has not moved for 10 s"), "\(result.stderr)")
+            #expect(result.stderr.contains("; waiting in read of \(Self.fifo(h))"), "\(result.stderr)")
         }
         #expect(h.server.log.all.isEmpty, "nothing is sent")
         #expect(!FileManager.default.fileExists(atPath: h.reportPath))
