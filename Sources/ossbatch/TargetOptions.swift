@@ -55,7 +55,7 @@ struct TargetOptions: ParsableArguments {
         console: Console,
         onStalled: @escaping @Sendable () -> Void
     ) -> RunWatchdog {
-        let watchdog = RunWatchdog(stallLimit: .milliseconds(Int64(stallTimeout * 1000))) { WalkProgress.count }
+        let watchdog = RunWatchdog(stallLimit: .seconds(stallTimeout)) { WalkProgress.count }
         watchdog.start(
             RunWatchdog.Actions(onStall: { quiet in
                 console.error(

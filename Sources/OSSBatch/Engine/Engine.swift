@@ -87,7 +87,7 @@ package final class Engine: Sendable {
         self.state = Mutex(report)
         let transport = client.transport
         watchdog = RunWatchdog(
-            stallLimit: .milliseconds(Int64(settings.stallTimeout * 1000)),
+            stallLimit: .seconds(settings.stallTimeout),
             activity: { transport.bodyBytesSent + context.activity.load(ordering: .relaxed) }
         )
     }
@@ -147,8 +147,7 @@ package final class Engine: Sendable {
     /// The report is written as it stands (those jobs stay as they were: `resume` runs them) and the handler
     /// given to `run` ends the process.
     private func abandon() {
-        guard finishing.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
-        else { return }
+        guard claimTheFinish() else { return }
         let stuck = inFlight.withLock { $0.count }
         let message =
             "the run did not end within \(Int(watchdog.abandonAfter.seconds)) s of being stopped: \(stuck) "
@@ -162,6 +161,11 @@ package final class Engine: Sendable {
         indexWriter?.flush()
         let result = finish(writeError: nil)
         abandonedHandler.withLock { $0 }?(result)
+    }
+
+    /// Whether this caller is the one to write the run's final report (`run` or the watchdog's `abandon`).
+    private func claimTheFinish() -> Bool {
+        finishing.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
     }
 
     /// Runs every job that is not yet succeeded or skipped. `command` names the invocation in the report.
@@ -244,8 +248,7 @@ package final class Engine: Sendable {
             await task.value
             watchdog.ended()
             flusher.cancel()
-            guard finishing.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
-            else {
+            guard claimTheFinish() else {
                 // The watchdog abandoned the run and is writing its report; its handler ends the process.
                 while true { try? await Task.sleep(for: .seconds(3600)) }
             }

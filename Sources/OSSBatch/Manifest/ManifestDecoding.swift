@@ -198,15 +198,17 @@ struct ManifestDecoding {
         }
         // A retry waits up to `max_delay` with nothing moving: a stall limit within it would stop a healthy run.
         // Said outright, that is an error; left to its default, the limit grows past such long waits.
-        if fields["stall_timeout"] == nil {
+        if let given = fields["stall_timeout"] {
+            if settings.stallTimeout <= settings.retry.maxDelay {
+                reader.error(
+                    given.value,
+                    "'stall_timeout' (\(DurationText.formatExact(settings.stallTimeout))) must be longer than "
+                        + "retries.max_delay (\(DurationText.formatExact(settings.retry.maxDelay))): a retry's wait "
+                        + "is not a stall"
+                )
+            }
+        } else {
             settings.stallTimeout = max(settings.stallTimeout, 2 * settings.retry.maxDelay)
-        } else if settings.stallTimeout <= settings.retry.maxDelay, let at = fields["stall_timeout"] {
-            reader.error(
-                at.value,
-                "'stall_timeout' (\(DurationText.formatExact(settings.stallTimeout))) must be longer than "
-                    + "retries.max_delay (\(DurationText.formatExact(settings.retry.maxDelay))): a retry's wait is "
-                    + "not a stall"
-            )
         }
         return (settings, (onUnreadable, shardSplit))
     }

@@ -129,13 +129,13 @@ struct MetricsFileTests {
         defer { Task { await h.stop() } }
         try h.writeFile("a.txt", size: 100)
         try h.writeFile("stuck-file.txt", size: 100, seed: 2)
-        let manifest = try h.writeManifest(upload: ["stall_timeout: 10s", "retries: {max_delay: 1s}"])
+        let manifest = try h.writeManifest(upload: StalledRunTests.quickStall)
         let path = try metricsPath(h)
         #expect(try await h.run(manifest, ["--metrics-file", path]).exitCode == 0)
         let success = try #require(value(try await parse(path), "ossbatch_last_success_timestamp_seconds"))
         let stalled = try await h.ossbatch(
             ["run", manifest, "--report", h.reportPath + ".2", "--metrics-file", path],
-            environment: ["LD_PRELOAD": StalledRunTests.shim, "HANGING_STAT": "stuck-file"]
+            environment: StalledRunTests.hanging(h, "HANGING_STAT")
         )
         #expect(stalled.exitCode == 3, "\(stalled.stderr)")
         let samples = try await parse(path)

@@ -20,14 +20,22 @@ import Testing
 
     static func fifo(_ h: EngineHarness) -> String { h.dir.path + "/hang.fifo" }
 
-    /// Five small files and `stuck-file.bin`, whose open or read (`variable`) never returns in the run.
+    /// The shortest stall limit a manifest may give (and retries that wait less).
+    static let quickStall = ["stall_timeout: 10s", "retries: {max_delay: 1s}"]
+
+    /// Five small files and `stuck-file.bin`, whose calls the shim makes wait.
+    static func writeSources(_ h: EngineHarness, stuckSize: Int = 300_000) throws {
+        for i in 0..<5 { try h.writeFile("f\(i).bin", size: 3_000, seed: UInt64(i + 1)) }
+        try h.writeFile("stuck-file.bin", size: stuckSize, seed: 9)
+    }
+
+    /// `writeSources`, then a run in which the open or read (`variable`) of `stuck-file.bin` never returns.
     static func start(
         _ h: EngineHarness,
         hanging variable: String,
-        upload: [String] = ["stall_timeout: 10s", "retries: {max_delay: 1s}"]
+        upload: [String] = quickStall
     ) throws -> RunningProcess {
-        for i in 0..<5 { try h.writeFile("f\(i).bin", size: 3_000, seed: UInt64(i + 1)) }
-        try h.writeFile("stuck-file.bin", size: 300_000, seed: 9)
+        try writeSources(h)
         let manifest = try h.writeManifest(upload: upload)
         return try h.start(
             ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
@@ -92,9 +100,8 @@ import Testing
     @Test func aStatThatNeverReturnsEndsThePlanAndTheRunWithExit3AndNothingSent() async throws {
         let h = try await EngineHarness.start("stalled-stat")
         defer { Task { await h.stop() } }
-        for i in 0..<5 { try h.writeFile("f\(i).bin", size: 3_000, seed: UInt64(i + 1)) }
-        try h.writeFile("stuck-file.bin", size: 3_000, seed: 9)
-        let manifest = try h.writeManifest(upload: ["stall_timeout: 10s", "retries: {max_delay: 1s}"])
+        try Self.writeSources(h, stuckSize: 3_000)
+        let manifest = try h.writeManifest(upload: Self.quickStall)
         let hanging = Self.hanging(h, "HANGING_STAT")
         for command in [["plan", manifest], ["run", manifest, "--report", h.reportPath]] {
             let result = await (try h.start(command, environment: hanging)).wait(timeout: .seconds(120))
