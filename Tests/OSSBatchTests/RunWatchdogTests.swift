@@ -84,3 +84,16 @@ import Testing
         watchdog.ended()
     }
 }
+
+/// Time the process was not running between two looks (stopped, suspended) is not quiet time.
+@Suite struct RunWatchdogPauseTests {
+    @Test func aLookOnTimeOrALittleLateFindsNoPause() {
+        #expect(RunWatchdog.pausedTime(sinceLastLook: .milliseconds(100)) == .zero)
+        #expect(RunWatchdog.pausedTime(sinceLastLook: .milliseconds(1_900)) == .zero)
+    }
+
+    @Test func aLookFarLaterThanItsTickCountsAllButOneTickAsPaused() {
+        #expect(RunWatchdog.pausedTime(sinceLastLook: .seconds(12)) == .seconds(12) - RunWatchdog.tick)
+        #expect(RunWatchdog.pausedTime(sinceLastLook: .seconds(3_600)) == .seconds(3_600) - RunWatchdog.tick)
+    }
+}

@@ -19,6 +19,11 @@ package final class RunWatchdog: Sendable {
     static let defaultAbandonAfter: Duration = .seconds(5)
     /// How often the thread looks: the resolution of a stop's grace too.
     static let tick: Duration = .milliseconds(100)
+    /// A look this much later than its tick means the process was not running in between: stopped (SIGSTOP,
+    /// a frozen cgroup, `docker pause`) or its machine suspended or its VM paused. Nothing could move then,
+    /// so that time is not counted as quiet (or as a halted run's time to end). A loaded machine that keeps
+    /// this thread off its core as long only makes a stall found that much later.
+    static let pausedAfter: Duration = .seconds(2)
 
     private struct State {
         /// When the run is to be halted (a stop's grace, or now).
@@ -91,6 +96,11 @@ package final class RunWatchdog: Sendable {
         }
     }
 
+    /// How much of the time between two looks the process was not running (zero for a look on time).
+    static func pausedTime(sinceLastLook gap: Duration) -> Duration {
+        gap > pausedAfter ? gap - tick : .zero
+    }
+
     /// The run ended by itself: the thread stops.
     package func ended() { state.withLock { $0.ended = true } }
 
@@ -103,9 +113,13 @@ package final class RunWatchdog: Sendable {
     private func watch(_ actions: Actions) {
         var last = activity()
         var lastChange = ContinuousClock.now
+        var lastLook = lastChange
         while true {
             Thread.sleep(forTimeInterval: Self.tick.seconds)
             let now = ContinuousClock.now
+            let paused = Self.pausedTime(sinceLastLook: now - lastLook)
+            lastLook = now
+            lastChange += paused
             let sample = activity()
             if sample != last {
                 last = sample
@@ -114,7 +128,9 @@ package final class RunWatchdog: Sendable {
             let quiet = now - lastChange
             let action: Action = state.withLock { s in
                 if s.ended { return .stop }
-                if let haltedAt = s.haltedAt {
+                if var haltedAt = s.haltedAt {
+                    haltedAt += paused
+                    s.haltedAt = haltedAt
                     return now - haltedAt >= abandonAfter ? .abandon : .none
                 }
                 if !s.stalled && quiet >= stallLimit {

@@ -119,6 +119,55 @@ import Testing
         try h.expectAllStoredExactly()
     }
 
+    /// A run stopped (SIGSTOP, a frozen cgroup; alike: a suspended machine, a paused VM) for longer than the
+    /// stall limit, then continued, is not a stall: nothing could move while it was stopped. Before, the
+    /// watchdog's first look after SIGCONT counted the stopped time as quiet and ended the run with exit 3
+    /// when nothing had moved yet — here a read that a slow file system answers a second later.
+    @Test func aRunStoppedLongerThanTheStallLimitIsNotStalledWhenItContinues() async throws {
+        let h = try await EngineHarness.start("stalled-stopped")
+        defer { Task { await h.stop() } }
+        let mark = h.dir.path + "/hang.mark"
+        var environment = Self.hanging(h, "HANGING_READ")
+        environment["HANGING_MARK"] = mark
+        try Self.writeSources(h)
+        let manifest = try h.writeManifest(upload: Self.quickStall)
+        let process = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: environment
+        )
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !FileManager.default.fileExists(atPath: mark) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try #require(FileManager.default.fileExists(atPath: mark), "the read of stuck-file.bin should wait")
+        // The watchdog sees the last bytes sent before the read (else its first look after SIGCONT would find
+        // them, and this test would pass without what it proves).
+        try await Task.sleep(for: .seconds(1))
+        process.signal(SIGSTOP)
+        try await Task.sleep(for: .seconds(12))
+        process.signal(SIGCONT)
+        // Let the watchdog look (every 100 ms) before the file system answers.
+        try await Task.sleep(for: .seconds(1))
+        #expect(try Self.answer(h), "the run should still be waiting in the read")
+        let result = await process.wait(timeout: .seconds(120))
+        #expect(!result.signaled && result.exitCode == 0, "exit \(result.exitCode)\n\(result.stderr)")
+        #expect(!result.stderr.contains("no progress"), "\(result.stderr)")
+        let report = try Self.stoppedReport(h)
+        #expect(report.status == "succeeded", "\(report)")
+        try h.expectAllStoredExactly()
+    }
+
+    /// Lets the waiting calls of `hanging(h, _:)` return (a byte each, through the FIFO they read), and every
+    /// later one: the file system answers again. False when no call was waiting any more (the FIFO has no
+    /// reader: the process ended).
+    static func answer(_ h: EngineHarness) throws -> Bool {
+        let fd = open(fifo(h), O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let bytes = [UInt8](repeating: 0, count: 16)
+        return write(fd, bytes, bytes.count) == bytes.count
+    }
+
     @Test func aSigtermEndsARunStuckInAReadWithExit143AndItsReport() async throws {
         let h = try await EngineHarness.start("stalled-sigterm")
         defer { Task { await h.stop() } }

@@ -19,15 +19,27 @@ static int names(const char *path, const char *variable) {
     return part != NULL && *part != 0 && path != NULL && strstr(path, part) != NULL;
 }
 
+// Set once a test has let the file system answer again: no call waits after that.
+static volatile int answering;
+
 // With $HANGING_FIFO (a FIFO no one writes), the wait is a read(2) of it, a call about a file as a hung NFS
-// read is; else a sleep.
+// read is; else a sleep. A byte written into the FIFO ends the wait, and every later one: a file system that
+// answers again. With $HANGING_MARK, that file is created as the first wait begins, so that a test knows.
 static void hang(void) {
+    if (answering) return;
+    const char *mark = getenv("HANGING_MARK");
+    if (mark != NULL) close(open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
     const char *fifo = getenv("HANGING_FIFO");
     int fd = fifo != NULL ? open(fifo, O_RDWR | O_CLOEXEC) : -1;
     char byte;
-    for (;;) {
-        if (fd < 0 || read(fd, &byte, 1) < 0) sleep(1000);
+    while (!answering) {
+        if (fd >= 0 && read(fd, &byte, 1) == 1) {
+            answering = 1;
+        } else if (!answering) {
+            sleep(1);
+        }
     }
+    if (fd >= 0) close(fd);
 }
 
 static int fd_names(int fd, const char *variable) {
