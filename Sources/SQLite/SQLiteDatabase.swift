@@ -57,6 +57,9 @@ public final class SQLiteDatabase {
         }
     }
 
+    /// How many rows the last INSERT, UPDATE or DELETE changed.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
     /// The value of a pragma or any one-row, one-column query, as text (nil when it returns no row).
     public func scalar(_ sql: String) throws(SQLiteError) -> String? {
         let statement = try prepare(sql)

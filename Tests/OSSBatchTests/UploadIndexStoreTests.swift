@@ -124,21 +124,24 @@ import Glibc
         #expect(warnings.isEmpty)
     }
 
-    @Test func restoringAResumedReportLeavesAnotherReportsEntryAlone() throws {
+    @Test func restoringAResumedReportRemovesAnotherReportsEntryOfItsKeysAndWritesTheRest() throws {
         let dir = try TemporaryDirectory("index-restore")
         defer { dir.remove() }
         var warnings: [String] = []
         let index = try UploadIndex.open(at: dir.url.path + "/i.sqlite", warnings: &warnings)
         try index.write([Self.entry("k", crc: 1, report: "old"), Self.entry("m", crc: 1, report: "new")])
         try index.write([Self.entry("k", crc: 2, report: "new")])
-        // "old" is resumed later: its entry of k must not replace the newer report's.
+        // "old" is resumed: it uploaded k too, before or after "new" did; the index vouches for neither.
         try index.write(
             [Self.entry("k", crc: 3, report: "old"), Self.entry("m", crc: 3, report: "new"), Self.entry("n", crc: 3)],
-            keepingOthers: true
+            restoring: true
         )
-        #expect(try index.entry(key: "k")?.crc64 == 2)
+        #expect(try index.entry(key: "k") == nil)
         #expect(try index.entry(key: "m")?.crc64 == 3)
         #expect(try index.entry(key: "n")?.crc64 == 3)
+        // Its own entry of a key is replaced.
+        try index.write([Self.entry("n", crc: 4)], restoring: true)
+        #expect(try index.entry(key: "n")?.crc64 == 4)
     }
 
     /// `ossbatch index prune`'s two steps: the keys under a prefix confirmed before a moment, then their removal,

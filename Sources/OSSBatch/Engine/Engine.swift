@@ -51,7 +51,11 @@ package final class Engine: Sendable {
     ) {
         self.store = store
         self.keyLocks = keyLocks
-        indexWriter = index.map { IndexWriter(index: $0, report: store.path, logger: logger) }
+        indexWriter = index.map {
+            IndexWriter(index: $0, report: store.path, logger: logger) { keys in
+                for key in keys { keyLocks.unlock(key) }
+            }
+        }
         transport = client.transport
         var settings = report.upload
         if let fitted = settings.fitted(toOpenFiles: openFileLimit) {
@@ -332,9 +336,10 @@ package final class Engine: Sendable {
                 group.addTask {
                     self.inFlight.withLock { $0[index] = job.source }
                     let (outcome, ran, retries) = await runner.run(job)
-                    self.keyLocks.unlock(job.key)
                     slots.release()
-                    self.record(outcome, retries: retries, index: index, ran: ran, planned: job)
+                    // Held on by the index writer until the key's entry is written (`IndexWriter`).
+                    let held = self.record(outcome, retries: retries, index: index, ran: ran, planned: job)
+                    if !held { self.keyLocks.unlock(job.key) }
                 }
             }
         }
@@ -364,12 +369,19 @@ package final class Engine: Sendable {
         }
     }
 
-    /// Journals one outcome and updates the in-memory report.
-    private func record(_ outcome: JobOutcome, retries: Int, index: Int, ran: UploadJob, planned: UploadJob) {
+    /// Journals one outcome and updates the in-memory report. Returns whether the index writer took the
+    /// job's key, to release once the key's entry is written.
+    private func record(
+        _ outcome: JobOutcome,
+        retries: Int,
+        index: Int,
+        ran: UploadJob,
+        planned: UploadJob
+    ) -> Bool {
         inFlight.withLock { $0[index] = nil }
         context.noteActivity()
         // After an abandoned run's report was written, nothing more goes into it or its journal.
-        guard !finishing.load(ordering: .sequentiallyConsistent) else { return }
+        guard !finishing.load(ordering: .sequentiallyConsistent) else { return false }
         progress.finished(outcome.status, bytes: ran.size, retries: retries)
         state.withLock { report in
             report.jobs[index].outcome = outcome
@@ -409,7 +421,7 @@ package final class Engine: Sendable {
         }
         do {
             try store.record(outcome, spec: ran == planned ? nil : ran)
-            indexWriter?.add(ran, outcome)
+            return indexWriter?.add(ran, outcome) ?? false
         } catch {
             // Without the journal a crash could lose what happened; stop rather than go on unrecorded.
             context.logger.error(
@@ -417,6 +429,7 @@ package final class Engine: Sendable {
                 metadata: .event("journal_write_failed", ["path": .string(error.path), "error": .string(error.reason)])
             )
             context.requestStop(.fatal(JobError(code: "ReportError", message: error.description)))
+            return false
         }
     }
 

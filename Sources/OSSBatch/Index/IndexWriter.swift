@@ -8,20 +8,40 @@ import Synchronization
 /// about once a second, and at the end). A kill -9 loses at most the entries since the last flush; their
 /// outcomes carry `ctime_ns`, so `resume` writes them then. A write error is a warning: the index is a
 /// cache, and without it the next run only uploads more.
+///
+/// A job's key stays locked until its entry is written (`releaseKeys`): another batch that uploads the key
+/// next writes its entry after this one, so the index's last word on a key is the bucket's. Unlocked at the
+/// job's end, two batches' uploads of one key could be indexed in the other order, and the index vouch for
+/// the object the bucket no longer held.
 package final class IndexWriter: Sendable {
     package let index: UploadIndex
     private let report: String
     private let logger: Logger
-    private let pending = Mutex<[IndexEntry]>([])
-    /// Keys whose objects this run replaced with a version the index may not vouch for (its ctime had not
-    /// settled): their entries, of an older version, go.
-    private let stale = Mutex<[String]>([])
+    private let releaseKeys: @Sendable ([String]) -> Void
+
+    private struct Pending {
+        var entries: [IndexEntry] = []
+        /// Keys whose objects this run replaced with a version the index may not vouch for (its ctime had not
+        /// settled): their entries, of an older version, go.
+        var stale: [String] = []
+        /// Keys held for the entries and removals above, released once they are written.
+        var held: [String] = []
+    }
+
+    private let pending = Mutex(Pending())
     private let failed = Mutex(false)
 
-    package init(index: UploadIndex, report: String, logger: Logger) {
+    /// `releaseKeys` unlocks the keys whose entries were written (on the flushing thread).
+    package init(
+        index: UploadIndex,
+        report: String,
+        logger: Logger,
+        releaseKeys: @escaping @Sendable ([String]) -> Void = { _ in }
+    ) {
         self.index = index
         self.report = report
         self.logger = logger
+        self.releaseKeys = releaseKeys
     }
 
     /// The entry for a `succeeded` outcome that carries what an entry needs (its CRC-64 and ctime).
@@ -42,26 +62,34 @@ package final class IndexWriter: Sendable {
         )
     }
 
-    package func add(_ job: UploadJob, _ outcome: JobOutcome) {
+    /// Takes `outcome` of `job` for the next flush. Returns whether it changes the index: then the writer
+    /// holds the job's key, and releases it once the change is written; otherwise the caller releases it.
+    package func add(_ job: UploadJob, _ outcome: JobOutcome) -> Bool {
         if let entry = entry(for: job, outcome) {
-            pending.withLock { $0.append(entry) }
-        } else if outcome.status == .succeeded {
-            stale.withLock { $0.append(job.key) }
+            pending.withLock {
+                $0.entries.append(entry)
+                $0.held.append(job.key)
+            }
+            return true
         }
+        guard outcome.status == .succeeded else { return false }
+        pending.withLock {
+            $0.stale.append(job.key)
+            $0.held.append(job.key)
+        }
+        return true
     }
 
-    /// Writes what is pending.
+    /// Writes what is pending, then releases its keys (also when the write failed: the index is then only
+    /// behind, and the keys' other uploads go on).
     package func flush() {
-        let entries = pending.withLock { p in
-            defer { p.removeAll() }
+        let taken = pending.withLock { p in
+            defer { p = Pending() }
             return p
         }
-        let removed = stale.withLock { s in
-            defer { s.removeAll() }
-            return s
-        }
-        guard !entries.isEmpty || !removed.isEmpty else { return }
-        do { try index.write(entries, removing: removed) } catch { warn(error) }
+        guard !taken.held.isEmpty else { return }
+        do { try index.write(taken.entries, removing: taken.stale) } catch { warn(error) }
+        releaseKeys(taken.held)
     }
 
     /// The last flush of a run: what is pending, then the log folded into the database.
@@ -70,10 +98,11 @@ package final class IndexWriter: Sendable {
         index.checkpoint()
     }
 
-    /// A resumed report's succeeded jobs, written unless another report has written their keys since.
+    /// A resumed report's succeeded jobs, written where the index has no other report's entry of their keys
+    /// (such an entry is removed: `UploadIndex.write(_:removing:restoring:)`).
     package func restore(_ jobs: [(UploadJob, JobOutcome)]) {
         let entries = jobs.compactMap { entry(for: $0.0, $0.1) }
-        do { try index.write(entries, keepingOthers: true) } catch { warn(error) }
+        do { try index.write(entries, restoring: true) } catch { warn(error) }
     }
 
     private func warn(_ error: SQLiteError) {

@@ -376,13 +376,14 @@ package final class UploadIndex: Sendable {
     // MARK: writing
 
     /// Writes `entries` in one transaction, each replacing the entry of its key, and removes the entries of
-    /// the keys in `removing`. With `keepingOthers`, an existing entry that another report wrote is left
-    /// alone (used when a resumed report re-records what it journaled before: a later batch may have uploaded
-    /// the key since).
+    /// the keys in `removing`. With `restoring` (a resumed report re-records what it journaled before), an
+    /// entry another report wrote is removed instead of replaced, and this one not written: the two reports
+    /// uploaded the key, and which came last is not known (another batch may have uploaded it before this
+    /// report's kill -9, or after), so the index vouches for neither, and the next run of either uploads it.
     package func write(
         _ entries: [IndexEntry],
         removing: [String] = [],
-        keepingOthers: Bool = false
+        restoring: Bool = false
     ) throws(SQLiteError) {
         guard !entries.isEmpty || !removing.isEmpty else { return }
         try database.withLock { (c) throws(SQLiteError) in
@@ -398,25 +399,25 @@ package final class UploadIndex: Sendable {
                 }
                 guard !entries.isEmpty else { return }
                 let statement: SQLiteStatement
-                if keepingOthers {
-                    statement = try c.db.prepare(
-                        Self.insertSQL(onConflict: "IGNORE").replacingOccurrences(
-                            of: "INSERT OR IGNORE",
-                            with: "INSERT"
-                        )
-                            + " ON CONFLICT(key) DO UPDATE SET "
-                            + Self.columns.split(separator: ",").dropFirst().map {
-                                let name = $0.trimmingCharacters(in: .whitespaces)
-                                return "\(name) = excluded.\(name)"
-                            }.joined(separator: ", ") + " WHERE objects.report = excluded.report"
-                    )
-                } else if let upsert = c.upsert {
-                    statement = upsert
-                } else {
+                // With `restoring`: removes the key's entry if another report wrote it.
+                let removeOthers: SQLiteStatement?
+                if restoring {
                     statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
+                    removeOthers = try c.db.prepare("DELETE FROM objects WHERE key = ? AND report != ?")
+                } else if let upsert = c.upsert {
+                    (statement, removeOthers) = (upsert, nil)
+                } else {
+                    (statement, removeOthers) = (try c.db.prepare(Self.insertSQL(onConflict: "REPLACE")), nil)
                 }
                 for e in entries {
                     let report = try rowID(e.report, table: "reports", cache: \.reportIDs, in: c)
+                    if let removeOthers {
+                        removeOthers.reset()
+                        try removeOthers.bind(e.key, at: 1)
+                        try removeOthers.bind(report, at: 2)
+                        _ = try removeOthers.step()
+                        if c.db.changes > 0 { continue }
+                    }
                     let slash = e.source.lastIndex(of: "/") ?? e.source.startIndex
                     let directory = try rowID(String(e.source[..<slash]), table: "dirs", cache: \.directoryIDs, in: c)
                     let name = e.source[slash...].drop { $0 == "/" }
@@ -437,6 +438,7 @@ package final class UploadIndex: Sendable {
                     _ = try statement.step()
                 }
                 statement.reset()
+                removeOthers?.reset()
             }
         }
     }

@@ -68,6 +68,32 @@ struct StateLockTests {
         #expect(refused.jobs.allSatisfy { $0.outcome.status == .pending })
     }
 
+    /// The same manifest through a linked directory or a link to the file is the same batch. Before, its
+    /// lock was named by the path as typed: the second run went ahead and sent the whole batch again.
+    @Test func aManifestReachedThroughASymbolicLinkIsTheSameBatchAndExitsBusy() async throws {
+        let h = try await EngineHarness.start("overlap-link")
+        defer { Task { await h.stop() } }
+        let manifest = try Self.slowBatch(h)
+        let linkedDirectory = h.dir.path + "/etc-link"
+        let linkedFile = h.dir.path + "/nightly.yaml"
+        try FileManager.default.createSymbolicLink(atPath: linkedDirectory, withDestinationPath: h.dir.path)
+        try FileManager.default.createSymbolicLink(atPath: linkedFile, withDestinationPath: manifest)
+        let gate = h.hold()
+        let first = try h.start(["run", manifest, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        let name = (manifest as NSString).lastPathComponent
+        for (i, path) in [linkedDirectory + "/" + name, linkedFile].enumerated() {
+            let second = try await h.ossbatch(["run", path, "--report", h.dir.path + "/b\(i).json"])
+            #expect(second.exitCode == 4, "\(path): \(second.stderr)")
+            #expect(second.stderr.contains("pid \(first.pid)"), "\(second.stderr)")
+        }
+        h.server.faults.open(gate: gate)
+        let result = await first.wait()
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(Self.partBytes(h) == (try Self.sourceBytes(h)), "every byte sent once")
+    }
+
     @Test func aProcessThatMeetsAHeldReportExitsBusyAndWritesNothingToIt() async throws {
         let h = try await EngineHarness.start("report-busy")
         defer { Task { await h.stop() } }

@@ -1,0 +1,145 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// Two batches (two manifests, two source trees) that upload the same keys, each with `unchanged: skip`, on
+/// one state directory: the upload index must never vouch for the object the bucket no longer holds. A
+/// Python client holding the index's write lock stands in for a flush that has not come yet (as when a run
+/// is killed before it, or between a job's end and the next flush).
+@Suite(.serialized) struct SharedKeyIndexTests {
+    /// `name`'s manifest: the files of `h.dir/source/` under `data/`, `unchanged: skip`.
+    static func manifest(_ h: EngineHarness, _ name: String, source: String) throws -> String {
+        let text = try String(contentsOfFile: try h.writeManifest(name, upload: ["unchanged: skip"]), encoding: .utf8)
+        return try h.dir.write(name, text.replacingOccurrences(of: "source: src/", with: "source: \(source)/")).path
+    }
+
+    /// Writes `count` files of different contents under `h.dir/source/`, the same names in every tree.
+    static func writeTree(_ h: EngineHarness, _ source: String, count: Int, seed: UInt64) throws {
+        let dir = h.dir.url.appendingPathComponent(source)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for i in 0..<count {
+            let bytes = (0..<(2_000 + i)).map { UInt8(truncatingIfNeeded: UInt64($0) &* (seed &+ UInt64(i))) }
+            try Data(bytes).write(to: dir.appendingPathComponent("f\(i).bin"))
+        }
+    }
+
+    static func indexPath(_ h: EngineHarness) -> String {
+        UploadIndex.path(endpoint: h.endpoint, bucket: h.bucket, in: StateDirectory(path: h.stateDir))
+    }
+
+    /// A Python sqlite3 connection that takes the index's write lock (`BEGIN IMMEDIATE`), says `locked` on
+    /// stderr, holds it `seconds`, then lets it go.
+    static func holdIndexWriteLock(_ h: EngineHarness, seconds: Double) async throws -> RunningProcess {
+        let script = """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute("BEGIN IMMEDIATE")
+            print("locked", file=sys.stderr, flush=True)
+            time.sleep(float(sys.argv[2]))
+            c.execute("COMMIT")
+            """
+        let python = try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-c", script, indexPath(h), String(seconds)]
+        )
+        try #require(await python.waitForStderr(containing: "locked"), "\(python.stderrSoFar)")
+        return python
+    }
+
+    /// Runs `manifest` to its end with its report at `h.dir/report`.
+    static func run(_ h: EngineHarness, _ manifest: String, report: String) async throws -> ProcessResult {
+        try await h.ossbatch(["run", manifest, "--report", h.dir.path + "/" + report, "--progress-interval", "3600"])
+    }
+
+    static func stored(_ h: EngineHarness, _ key: String) -> Data? { h.server.objectData(bucket: h.bucket, key: key) }
+
+    static func file(_ h: EngineHarness, _ source: String, _ name: String) throws -> Data {
+        try Data(contentsOf: h.dir.url.appendingPathComponent(source).appendingPathComponent(name))
+    }
+
+    static func entries(_ h: EngineHarness) throws -> [String: IndexEntry] {
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: indexPath(h), warnings: &warnings)
+        var all: [String: IndexEntry] = [:]
+        try index.scan { all[$0.key] = $0 }
+        return all
+    }
+
+    /// A runs; B, started once A's object is stored, waits for the key until A's entry is written, then
+    /// uploads it and writes its own: the index's last word is B's, as the bucket's is. Before, A let the key
+    /// go at its job's end, B uploaded at once, and the two flushes could land in either order.
+    @Test func aKeyStaysLockedUntilItsIndexEntryIsWrittenSoTheIndexEndsWithTheLastUpload() async throws {
+        let h = try await EngineHarness.start("shared-key-lock")
+        defer { Task { await h.stop() } }
+        try Self.writeTree(h, "srcA", count: 1, seed: 3)
+        try Self.writeTree(h, "srcB", count: 1, seed: 5)
+        try Self.writeTree(h, "srcC", count: 1, seed: 7)
+        try await h.settle()
+        let (a, b, c) = (
+            try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"),
+            try Self.manifest(h, "c.yaml", source: "srcC")
+        )
+        // The index exists (a third tree's night), so that the lock below is on it.
+        #expect(try await Self.run(h, c, report: "c.json").exitCode == 0)
+
+        let lock = try await Self.holdIndexWriteLock(h, seconds: 4)
+        let runA = try h.start(["run", a, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
+        let aBytes = try Self.file(h, "srcA", "f0.bin")
+        #expect(await h.waitUntil { Self.stored(h, "data/f0.bin") == aBytes }, "A's upload")
+        let runB = try h.start(["run", b, "--report", h.dir.path + "/b.json", "--progress-interval", "3600"])
+        // While A's entry cannot be written, B must not upload the key.
+        try await Task.sleep(for: .seconds(2))
+        #expect(lock.process.isRunning, "the lock is still held")
+        #expect(Self.stored(h, "data/f0.bin") == aBytes, "B uploaded the key before A's index entry was written")
+        _ = await lock.wait()
+        let (resultA, resultB) = (await runA.wait(), await runB.wait())
+        #expect(resultA.exitCode == 0, "\(resultA.stderr)")
+        #expect(resultB.exitCode == 0, "\(resultB.stderr)")
+
+        let bBytes = try Self.file(h, "srcB", "f0.bin")
+        #expect(Self.stored(h, "data/f0.bin") == bBytes)
+        let entry = try #require(try Self.entries(h)["data/f0.bin"])
+        #expect(entry.source.hasSuffix("/srcB/f0.bin"), "\(entry)")
+        // A's next night uploads its file again; B's then does too, each leaving the bucket its own.
+        #expect(try await Self.run(h, a, report: "a2.json").exitCode == 0)
+        #expect(Self.stored(h, "data/f0.bin") == aBytes)
+    }
+
+    /// B's night indexed the keys; A's uploaded them, but its entries were never written (a kill -9 before
+    /// the flush, here a write lock held past SQLite's patience). A's `resume` re-records what it journaled:
+    /// it must not keep B's entries, which vouch for objects A has replaced. It removes them, so B's next night
+    /// uploads its files again. Before, B's entries were kept and B's night skipped every file as unchanged,
+    /// exit 0, over A's bytes.
+    @Test func aResumedReportLeavesNoOtherBatchsEntryForTheKeysItUploaded() async throws {
+        let h = try await EngineHarness.start("shared-key-restore")
+        defer { Task { await h.stop() } }
+        try Self.writeTree(h, "srcA", count: 3, seed: 3)
+        try Self.writeTree(h, "srcB", count: 3, seed: 5)
+        try await h.settle()
+        let (a, b) = (try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"))
+        #expect(try await Self.run(h, b, report: "b.json").exitCode == 0)
+        #expect(try Self.entries(h).count == 3)
+
+        let lock = try await Self.holdIndexWriteLock(h, seconds: 3_600)
+        let reportA = h.dir.path + "/a.json"
+        let runA = try await Self.run(h, a, report: "a.json")
+        lock.signal(SIGKILL)
+        _ = await lock.wait()
+        #expect(runA.exitCode == 0, "\(runA.stderr)")
+        #expect(runA.stderr.contains("cannot write the upload index"), "\(runA.stderr)")
+        for i in 0..<3 { #expect(Self.stored(h, "data/f\(i).bin") == (try Self.file(h, "srcA", "f\(i).bin"))) }
+        #expect(try Self.entries(h).values.allSatisfy { $0.source.contains("/srcB/") })
+
+        let resumed = try await h.ossbatch(["resume", reportA, "--progress-interval", "3600"])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try Self.entries(h).isEmpty, "no entry vouches for B's files or A's")
+
+        h.server.stats.reset()
+        let nightB = try await Self.run(h, b, report: "b2.json")
+        #expect(nightB.exitCode == 0, "\(nightB.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == 3)
+        for i in 0..<3 { #expect(Self.stored(h, "data/f\(i).bin") == (try Self.file(h, "srcB", "f\(i).bin"))) }
+    }
+}
