@@ -166,7 +166,8 @@ final class CurlDriver: @unchecked Sendable {
                     code: code,
                     detail: easy.errorText,
                     bodyReadFailure: transfer.bodyReadFailure,
-                    connected: easy.connected
+                    connected: easy.connected,
+                    responseLimit: transfer.responseTooLarge ? transfer.responseLimit : nil
                 )
                 end(transfer, with: .failure(error))
             }

@@ -7,6 +7,7 @@ extension EasyHandle {
     func prepare(_ transfer: Transfer, configuration: CurlHTTPConfiguration) {
         attachErrorBuffer()
         applyConnectionSettings(configuration)
+        transfer.responseLimit = configuration.maximumResponseBodyBytes
         // Large chunks mean fewer read callbacks (each a pread + hash) per part; small bodies get a small
         // buffer so tiny uploads do not pay for a megabyte (curl's floor is 16 KiB).
         let chunk = min(Int64(CurlHTTPClient.uploadBufferSize), max(16 * 1024, transfer.bodyLength))

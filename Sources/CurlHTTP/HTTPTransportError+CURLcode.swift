@@ -4,10 +4,21 @@ import OSSProtocol
 extension HTTPTransportError {
     /// Classifies a failed transfer. `detail` is curl's CURLOPT_ERRORBUFFER text (host and port, never
     /// headers or bodies, so no credentials); `bodyReadFailure` is set when our read callback aborted;
-    /// `connected` tells a timeout before the connection was made from a transfer that stalled after it.
-    init(code: CURLcode, detail: String, bodyReadFailure: String?, connected: Bool = false) {
+    /// `connected` tells a timeout before the connection was made from a transfer that stalled after it;
+    /// `responseLimit` is set when our write callback aborted a response body longer than it.
+    init(
+        code: CURLcode,
+        detail: String,
+        bodyReadFailure: String?,
+        connected: Bool = false,
+        responseLimit: Int? = nil
+    ) {
         if let bodyReadFailure, code == CURLE_ABORTED_BY_CALLBACK || code == CURLE_READ_ERROR {
             self = .bodyRead(bodyReadFailure)
+            return
+        }
+        if let responseLimit, code == CURLE_WRITE_ERROR {
+            self = .responseTooLarge(limit: responseLimit)
             return
         }
         let summary = String(cString: curl_easy_strerror(code))

@@ -34,8 +34,11 @@ enum CurlCallbacks {
 
     static let write: curl_write_callback = { buffer, size, count, context in
         guard let buffer, let context else { return 0 }
-        // `buffer` holds size * count readable body bytes during the call.
-        Transfer.from(context).receiveBody(UnsafeRawBufferPointer(start: buffer, count: size * count))
+        // `buffer` holds size * count readable body bytes during the call. Returning less than that aborts
+        // the transfer (CURLE_WRITE_ERROR).
+        guard Transfer.from(context).receiveBody(UnsafeRawBufferPointer(start: buffer, count: size * count)) else {
+            return 0
+        }
         return size * count
     }
 }

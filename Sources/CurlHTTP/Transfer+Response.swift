@@ -21,7 +21,14 @@ extension Transfer {
         headers.append((name: name, value: value))
     }
 
-    func receiveBody(_ chunk: UnsafeRawBufferPointer) {
+    /// Keeps a chunk of the response body; false (curl then aborts the transfer) once the body would go
+    /// past `responseLimit`.
+    func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Bool {
+        guard chunk.count <= responseLimit - responseBody.count else {
+            responseTooLarge = true
+            return false
+        }
         responseBody.append(contentsOf: chunk)
+        return true
     }
 }

@@ -37,6 +37,10 @@ final class Transfer: @unchecked Sendable {
     // Response.
     var headers: [(name: String, value: String)] = []
     var responseBody: [UInt8] = []
+    /// At most this many body bytes are kept (`CurlHTTPConfiguration.maximumResponseBodyBytes`), set as the
+    /// transfer is prepared; `responseTooLarge` once a body went past it (the transfer is then aborted).
+    var responseLimit = Int.max
+    var responseTooLarge = false
 
     init(request: HTTPRequest, md5: Bool, meter: SendMeter) {
         self.request = request

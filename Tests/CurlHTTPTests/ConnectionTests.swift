@@ -103,6 +103,24 @@ struct ConnectionTests {
         }
     }
 
+    /// A body that never ends is cut at the limit: before, it grew in memory until the process was killed.
+    @Test func aResponseBodyPastTheLimitEndsTheTransferAsTooLargeAndTheClientGoesOn() async throws {
+        var configuration = CurlHTTPConfiguration()
+        configuration.maximumResponseBodyBytes = 1 << 20
+        try await withServer(configuration) { server, client in
+            do {
+                _ = try await client.send(HTTPRequest(method: "GET", url: server.url("/endless")))
+                Issue.record("an endless body must end the transfer")
+            } catch let error as HTTPTransportError {
+                #expect(error == .responseTooLarge(limit: 1 << 20), "\(error)")
+            }
+            // A body within the limit is whole, on the same client.
+            let body = testBytes(900_000)
+            let response = try await client.send(HTTPRequest(method: "PUT", url: server.url("/ok"), body: .bytes(body)))
+            #expect(response.status == 200 && response.body == body)
+        }
+    }
+
     @Test func connectionClosedMidRequestIsReset() async throws {
         try await withServer { server, client in
             for request in [

@@ -9,6 +9,7 @@ import Synchronization
 /// - `/close`: closes the connection as soon as the request head (or the first body bytes) arrive;
 /// - `/drop-reused`: on a connection that already served a request, reads the whole request and closes
 ///   without answering (what a keep-alive connection dying under a request looks like to curl);
+/// - `/endless`: answers 200 with a chunked body that never ends (64 KiB at a time, until the client goes);
 /// - anything else: answers 200 (or `?status=N`) describing what it received in `x-*` headers:
 ///   `x-method`, `x-body-length`, `x-body-crc64` (decimal), `x-body-md5` (hex), `x-content-length`,
 ///   `x-expect`, `x-content-type` (`none` when absent), every `x-test-*` header echoed, and a body of
@@ -101,12 +102,29 @@ private final class EchoHandler: ChannelInboundHandler {
             guard let request = head else { return }
             head = nil
             if path(of: request) == "/hang" { return }
+            if path(of: request) == "/endless" {
+                let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["transfer-encoding": "chunked"])
+                context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+                streamForever(context: context)
+                return
+            }
             if path(of: request) == "/drop-reused" && served > 0 {
                 context.close(promise: nil)
                 return
             }
             served += 1
             respond(to: request, context: context)
+        }
+    }
+
+    /// Writes 64 KiB of body, and again once it is written, until the connection closes.
+    private func streamForever(context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        let chunk = context.channel.allocator.buffer(repeating: 0x61, count: 64 << 10)
+        // Called back on the channel's event loop, where the handler and its context live.
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(chunk)))).whenSuccess {
+            loopBound.value.0.streamForever(context: loopBound.value.1)
         }
     }
 

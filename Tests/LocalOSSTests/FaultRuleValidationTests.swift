@@ -35,6 +35,7 @@ import Testing
             "delay.milliseconds must be between 0 and 600000"
         ),
         (#"{"action":{"resetAfterBodyBytes":{"_0":-1}}}"#, "resetAfterBodyBytes must be 0 or more, not -1"),
+        (#"{"action":{"respond":{"status":99,"body":""}}}"#, "respond.status must be between 200 and 599, not 99"),
         (#"{"skip":-1,"action":{"dropResponse":{}}}"#, "skip must be 0 or more, not -1"),
         (#"{"count":0,"action":{"wrongCRC":{}}}"#, "count must be 1 or more"),
     ])

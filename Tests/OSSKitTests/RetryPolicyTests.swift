@@ -28,7 +28,8 @@ import Testing
             service(400, .entityTooSmall), service(400, .invalidPart), service(409, .fileAlreadyExists),
             service(203, .callbackFailed), .transport(.certificate("untrusted"), attempts: 1),
             .transport(.cancelled, attempts: 1), .transport(.bodyRead("EIO"), attempts: 1),
-            .invalidResponse("bad xml", requestID: "r"), service(501, .notImplemented),
+            .transport(.responseTooLarge(limit: 64 << 20), attempts: 1), .invalidResponse("bad xml", requestID: "r"),
+            service(501, .notImplemented),
             .missingCRC64(operation: "PutObject", requestID: "r"),
         ]
         for error in final { #expect(!policy.isRetryable(error), "\(error)") }

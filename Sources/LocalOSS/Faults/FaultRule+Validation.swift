@@ -3,6 +3,9 @@
 extension FaultRule {
     /// Statuses an injected failure may answer with: the error statuses OSS sends (4xx, 5xx).
     public static let failureStatusRange = 400...599
+    /// Statuses an injected answer may have, and its longest body.
+    public static let respondStatusRange = 200...599
+    public static let maximumRespondBody = 1 << 20
     /// Longest injected delay: ten minutes, beyond any client's timeout worth testing.
     public static let delayRange = 0...600_000
     /// OSS error codes are short CamelCase words (`ServiceUnavailable`); they go into XML and `x-oss-ec`-style
@@ -24,6 +27,14 @@ extension FaultRule {
             }
             if code.rawValue.isEmpty || code.rawValue.utf8.count > Self.maximumCodeLength || !word {
                 return "fail.code must be 1 to \(Self.maximumCodeLength) ASCII letters and digits, like OSS's codes"
+            }
+        case .respond(let status, let body):
+            if !Self.respondStatusRange.contains(status) {
+                return "respond.status must be between \(Self.respondStatusRange.lowerBound) and "
+                    + "\(Self.respondStatusRange.upperBound), not \(status)"
+            }
+            if body.utf8.count > Self.maximumRespondBody {
+                return "respond.body must be at most \(Self.maximumRespondBody) bytes"
             }
         case .resetAfterBodyBytes(let bytes):
             if bytes < 0 { return "resetAfterBodyBytes must be 0 or more, not \(bytes)" }

@@ -4,6 +4,9 @@ import OSSProtocol
 public enum FaultAction: Sendable, Codable, Hashable {
     /// Answer with this HTTP status and OSS error code instead of running the operation.
     case fail(status: Int, code: OSSErrorCode)
+    /// Answer with this HTTP status and body (an XML document, sent as it is) instead of running the operation:
+    /// a server that says what no real one would (a listing whose next page never moves).
+    case respond(status: Int, body: String)
     /// Close the connection abruptly (TCP reset) once this many request-body bytes have arrived.
     case resetAfterBodyBytes(Int)
     /// Wait this long before responding.

@@ -1,13 +1,20 @@
 import Digests
 import Foundation
+import NIOCore
 import NIOHTTP1
 import OSSProtocol
 
 extension LocalOSSServer {
-    /// Authenticates, applies `fail`/`wrong…` faults and runs the operation.
+    /// Authenticates, applies `fail`/`respond`/`wrong…` faults and runs the operation.
     func respond(to request: OSSRequest, body: BodyReader, actions: [FaultAction]) async throws -> OSSResponse {
         for case .fail(let status, let code) in actions {
             throw OSSRequestError(status, code, "Injected by a LocalOSS fault rule.", ec: "9999-00000000")
+        }
+        for case .respond(let status, let text) in actions {
+            try await body.drain()
+            var response = OSSResponse.xml("", status: HTTPResponseStatus(statusCode: status))
+            response.body = .bytes(ByteBuffer(string: text))
+            return response
         }
         try verifier.verify(request, now: now)
         try checkRequestTime(request)

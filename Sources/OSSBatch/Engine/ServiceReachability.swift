@@ -65,7 +65,7 @@ extension HTTPTransportError {
     var isConnectionLevel: Bool {
         switch self {
         case .connect, .timeout, .reset, .tls, .certificate: return true
-        case .stalled, .bodyRead, .cancelled, .other: return false
+        case .stalled, .bodyRead, .responseTooLarge, .cancelled, .other: return false
         }
     }
 }

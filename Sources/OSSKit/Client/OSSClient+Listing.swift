@@ -7,15 +7,17 @@ extension OSSClient {
     public func listParts(bucket: String, key: String, uploadID: String) async throws -> [ListedPart] {
         var parts: [ListedPart] = []
         var marker: String?
+        var progress = ListingProgress(operation: "ListParts")
         repeat {
             var query: [SignableRequest.QueryItem] = [.init("uploadId", uploadID), .init("max-parts", pageSize)]
             if let marker { query.append(.init("part-number-marker", marker)) }
             let operation = OperationSpec(name: "ListParts", method: "GET", bucket: bucket, key: key, query: query)
-            let page = try await perform(operation) { (response, _) throws(OSSError) in
-                try Self.listPartsPage(response)
+            let (page, requestID) = try await perform(operation) { (response, _) throws(OSSError) in
+                (try Self.listPartsPage(response), Self.requestID(response))
             }
             parts += page.parts
             marker = page.next
+            try progress.advance(to: marker, pageEntries: page.parts.count, requestID: requestID)
         } while marker != nil
         return parts
     }
@@ -24,6 +26,7 @@ extension OSSClient {
     public func listMultipartUploads(bucket: String, prefix: String) async throws -> [MultipartUploadSummary] {
         var uploads: [MultipartUploadSummary] = []
         var markers: (key: String, uploadID: String)?
+        var progress = ListingProgress(operation: "ListMultipartUploads")
         repeat {
             var query: [SignableRequest.QueryItem] = [.init("uploads"), .init("max-uploads", pageSize)]
             if !prefix.isEmpty { query.append(.init("prefix", prefix)) }
@@ -38,11 +41,16 @@ extension OSSClient {
                 key: nil,
                 query: query
             )
-            let page = try await perform(operation) { (response, _) throws(OSSError) in
-                try Self.listUploadsPage(response)
+            let (page, requestID) = try await perform(operation) { (response, _) throws(OSSError) in
+                (try Self.listUploadsPage(response), Self.requestID(response))
             }
             uploads += page.uploads
             markers = page.next
+            try progress.advance(
+                to: markers.map { $0.key + "\u{0}" + $0.uploadID },
+                pageEntries: page.uploads.count,
+                requestID: requestID
+            )
         } while markers != nil
         return uploads
     }
@@ -51,16 +59,18 @@ extension OSSClient {
     public func listObjectsV2(bucket: String, prefix: String) async throws -> [ObjectSummary] {
         var objects: [ObjectSummary] = []
         var token: String?
+        var progress = ListingProgress(operation: "ListObjectsV2")
         repeat {
             var query: [SignableRequest.QueryItem] = [.init("list-type", "2"), .init("max-keys", pageSize)]
             if !prefix.isEmpty { query.append(.init("prefix", prefix)) }
             if let token { query.append(.init("continuation-token", token)) }
             let operation = OperationSpec(name: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query)
-            let page = try await perform(operation) { (response, _) throws(OSSError) in
-                try Self.listObjectsPage(response)
+            let (page, requestID) = try await perform(operation) { (response, _) throws(OSSError) in
+                (try Self.listObjectsPage(response), Self.requestID(response))
             }
             objects += page.objects
             token = page.next
+            try progress.advance(to: token, pageEntries: page.objects.count, requestID: requestID)
         } while token != nil
         return objects
     }

@@ -13,7 +13,7 @@ extension RetryPolicy {
         case .transport(let transport, _):
             switch transport {
             case .connect, .timeout, .stalled, .reset, .tls, .other: return true
-            case .certificate, .bodyRead, .cancelled: return false
+            case .certificate, .bodyRead, .responseTooLarge, .cancelled: return false
             }
         case .service(let service, _):
             if Self.retryableCodes.contains(service.code) { return true }

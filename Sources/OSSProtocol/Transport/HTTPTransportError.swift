@@ -15,6 +15,9 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     case certificate(String)
     /// Reading the request body from disk failed (errno text).
     case bodyRead(String)
+    /// The response body went past the transport's limit (no OSS answer is that long): not retried, since a
+    /// server or proxy that streams without end would do it again.
+    case responseTooLarge(limit: Int)
     /// The request was cancelled (task cancellation or client shutdown).
     case cancelled
     /// Anything else the transport reports: its code (curl's `CURLcode` for CurlHTTP) and message.
@@ -29,6 +32,8 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
         case .tls(let m): return "TLS handshake failed: \(m)"
         case .certificate(let m): return "TLS certificate not trusted: \(m)"
         case .bodyRead(let m): return "reading the request body failed: \(m)"
+        case .responseTooLarge(let limit):
+            return "the response body went past \(limit) bytes (no OSS answer is that long); transfer aborted"
         case .cancelled: return "cancelled"
         case .other(let code, let m): return "transfer failed (curl \(code)): \(m)"
         }
