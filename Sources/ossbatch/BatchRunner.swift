@@ -120,7 +120,7 @@ enum BatchRunner {
             // Jobs are stuck in calls that never return (`RunWatchdog`): the report is written; this thread ends
             // the process, and the stuck threads with it.
             let status = conclude(abandoned)
-            Foundation.exit(console.exitStatus(afterOutput: status.rawValue))
+            console.endProcess(afterOutput: status.rawValue)
         }
         return conclude(result)
     }

@@ -66,7 +66,7 @@ struct TargetOptions: ParsableArguments {
                     ["quiet_ms": .number(quiet.milliseconds)]
                 )
                 onStalled()
-                Foundation.exit(console.exitStatus(afterOutput: ExitStatus.fatal.rawValue))
+                console.endProcess(afterOutput: ExitStatus.fatal.rawValue)
             })
         )
         return watchdog

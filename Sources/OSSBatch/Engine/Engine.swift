@@ -130,11 +130,18 @@ package final class Engine: Sendable {
     private func stalled(quiet: Duration) {
         let stuck = inFlight.withLock { $0.values.sorted() }
         let shown = stuck.prefix(3).joined(separator: ", ") + (stuck.count > 3 ? ", and \(stuck.count - 3) more" : "")
+        // The likely cause, said only where the process shows it: threads waiting in file calls point to a
+        // file system; none, to the far side (a request that neither ends nor moves, a renewal that hangs).
+        let blocked = RunWatchdog.blockedCallsText()
+        let cause =
+            blocked.isEmpty
+            ? "no thread waits in a file call: a request or a credential renewal that neither ends nor moves "
+                + "(a server or proxy that stopped answering mid-response) is the likely cause"
+            : "a read from a file system that stopped answering (a hung NFS or FUSE mount) waits for ever"
         let message =
             "no progress for \(DurationText.format(quiet.seconds)) (no byte sent, no request ended, no file finished) "
             + "with \(stuck.count) \(stuck.count == 1 ? "file" : "files") in flight\(stuck.isEmpty ? "" : ": \(shown)")"
-            + "\(RunWatchdog.blockedCallsText()); "
-            + "a read from a file system that stopped answering (a hung NFS or FUSE mount) waits for ever"
+            + "\(blocked); \(cause)"
         let error = JobError(code: "Stalled", message: message)
         if context.requestStop(.fatal(error)) {
             context.logger.error(

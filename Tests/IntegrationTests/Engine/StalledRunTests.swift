@@ -119,6 +119,25 @@ import Testing
         try h.expectAllStoredExactly()
     }
 
+    /// A server that takes every request and never answers: no thread waits in a file call, and the stall's
+    /// message says so instead of blaming a file system (it always named a hung NFS mount before).
+    @Test func aServerThatNeverAnswersStallsTheRunWithoutBlamingAFileSystem() async throws {
+        let h = try await EngineHarness.start("stalled-server")
+        defer { Task { await h.stop() } }
+        try Self.writeSources(h, stuckSize: 3_000)
+        let gate = h.hold(.putObject, after: 0)
+        let manifest = try h.writeManifest(upload: Self.quickStall)
+        let result = await (try h.start(["run", manifest, "--report", h.reportPath])).wait(timeout: .seconds(120))
+        #expect(!result.signaled && result.exitCode == 3, "exit \(result.exitCode)\n\(result.stderr)")
+        #expect(result.stderr.contains("no progress for 10 s"), "\(result.stderr)")
+        #expect(result.stderr.contains("no thread waits in a file call"), "\(result.stderr)")
+        #expect(!result.stderr.contains("NFS"), "\(result.stderr)")
+        #expect(try Self.stoppedReport(h).code == "Stalled")
+        h.server.faults.open(gate: gate)
+        h.server.faults.removeAll()
+        try await Self.expectResumeFinishes(h)
+    }
+
     /// A run stopped (SIGSTOP, a frozen cgroup; alike: a suspended machine, a paused VM) for longer than the
     /// stall limit, then continued, is not a stall: nothing could move while it was stopped. Before, the
     /// watchdog's first look after SIGCONT counted the stopped time as quiet and ended the run with exit 3
