@@ -30,13 +30,14 @@ extension StateDirectory {
     /// with any other report of it that is unfinished (running, killed, interrupted, or with uploads open;
     /// one that merely failed was followed by a newer run and is not listed).
     /// The shards of a batch run with `--shard` (`NAME.shard-K-of-N`) are one line, with each shard's detail
-    /// (`ShardedBatchStatus`); `only` may name the batch or one shard.
+    /// (`ShardedBatchStatus`); `only` may name the batch or one shard. A batch run both ways (with and without
+    /// `--shard`) has a line for each: the shards' line once hid the batch's own, a crashed run of it included.
     package func batchStatuses(only: String? = nil) -> [BatchStatus] {
         var names = batchNames()
         if let only, ShardedBatchStatus.parse(only) != nil { return statuses(of: [only]) }
         if let only {
             let shardsOfIt = names.filter { ShardedBatchStatus.parse($0)?.batch == only }
-            names = shardsOfIt.isEmpty ? [only] : shardsOfIt
+            names = shardsOfIt.isEmpty || names.contains(only) ? [only] + shardsOfIt : shardsOfIt
         }
         return ShardedBatchStatus.grouped(statuses(of: names))
     }

@@ -274,6 +274,43 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    /// A batch run with `--shard` and also without: `status NAME` shows both, and fails while the unsharded
+    /// run is unfinished. Before, the shards' line hid the batch's own (a crashed run included): exit 0.
+    @Test func statusOfABatchRunBothWithAndWithoutShardsShowsBoth() async throws {
+        let h = try await EngineHarness.start("shard-status-both")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 2_000_000, seed: 1)
+        try h.writeFile("small.txt", size: 100, seed: 2)
+        let manifest = try h.writeManifest(
+            "nightly.yaml",
+            upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"]
+        )
+        let progress = ["--progress-interval", "3600"]
+        for shard in ["0/2", "1/2"] {
+            let result = try await h.ossbatch(["run", manifest, "--shard", shard] + progress)
+            #expect(result.exitCode == 0, "\(result.stderr)")
+        }
+        let gate = h.hold()
+        let unsharded = try h.start(["run", manifest] + progress)
+        // Held in its second part (the shards' parts were stored before).
+        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
+        await h.interrupt(unsharded)
+        h.server.faults.open(gate: gate)
+        let interrupted = await unsharded.wait()
+        #expect(interrupted.exitCode == 130, "\(interrupted.stderr)")
+
+        let result = try await h.ossbatch(["status", "nightly", "--json"])
+        #expect(result.exitCode == 1, "\(result.stdout)")
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            "\(result.stdout)"
+        )
+        let lines = try #require(document["batches"] as? [[String: Any]])
+        #expect(lines.map { $0["batch"] as? String } == ["nightly", "nightly"], "\(lines)")
+        #expect(Set(lines.map { $0["status"] as? String ?? "" }) == ["interrupted", "succeeded"], "\(lines)")
+        #expect(lines.filter { $0["shard_count"] as? Int == 2 }.count == 1)
+    }
+
     /// Each shard is a batch of its own on the machine: two shards of one batch run side by side, the same
     /// shard twice does not (exit 4); default reports go to `STATE/BATCH.shard-K-of-N/reports/`, `status`
     /// shows each shard, and `uploads --abort` leaves an interrupted shard's upload (checkpointed in
