@@ -42,21 +42,45 @@ enum BatchRunner {
             return .fatal
         }
         let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: copy report))
-        let credentials: any CredentialsProvider
-        do {
-            credentials = try await CredentialsResolver(
-                commandLineFile: options.credentialsFile,
-                profile: options.profile,
-                manifestSource: report.credentials
-            ).provider(transport: transport) { event in
-                // Renewals of temporary credentials: when and from where, never the values.
-                switch event {
-                case .refreshFailed: logger.warning("\(event)")
-                case .obtained, .refreshed: logger.info("\(event)")
-                }
+        let resolver = CredentialsResolver(
+            commandLineFile: options.credentialsFile,
+            profile: options.profile,
+            manifestSource: report.credentials
+        )
+        // In a task a signal can cancel: a credential service (STS, the metadata service) that does not answer
+        // is asked three times, 30 s each.
+        let lookup = Task { () async -> Result<any CredentialsProvider, CredentialsError> in
+            do throws(CredentialsError) {
+                return .success(
+                    try await resolver.provider(transport: transport) { event in
+                        // Renewals of temporary credentials: when and from where, never the values.
+                        switch event {
+                        case .refreshFailed: logger.warning("\(event)")
+                        case .obtained, .refreshed: logger.info("\(event)")
+                        }
+                    }
+                )
+            } catch {
+                return .failure(error)
             }
-        } catch {
+        }
+        stopper.cancelsStart { lookup.cancel() }
+        let credentials: any CredentialsProvider
+        switch await lookup.value {
+        case .success(let provider):
+            credentials = provider
+        case .failure(let error):
             transport.shutdown()
+            if let signal = stopper.signalBeforeStart {
+                return interruptedAtStart(
+                    report,
+                    by: signal,
+                    store: store,
+                    command: command,
+                    console: console,
+                    metrics: metrics
+                )
+            }
             let problem = JobError(code: "NoCredentials", message: error.message)
             refuse(report, store: store, command: command, problem: problem, console: console, metrics: metrics)
             return .fatal
@@ -157,6 +181,40 @@ enum BatchRunner {
             )
         )
         metrics?.finish(exit: .fatal, report: failed)
+    }
+
+    /// Records a run stopped by `signal` while the credentials were looked up (the lookup cancelled), with its
+    /// `runs[]` entry: nothing was sent, and `resume` continues.
+    private static func interruptedAtStart(
+        _ report: Report,
+        by signal: StopSignal,
+        store: ReportStore,
+        command: String,
+        console: Console,
+        metrics: MetricsReporter?
+    ) -> ExitStatus {
+        var stopped = report
+        let reason = JobError(
+            code: "Interrupted",
+            message: "\(signal.rawValue) while the credentials were looked up; nothing was sent"
+        )
+        stopped.recordRefusedRun(command, exitStatus: signal.exitStatus, error: reason, status: .interrupted)
+        try? store.write(stopped)
+        console.emit(
+            LogRecord(
+                level: .notice,
+                event: "interrupted",
+                message: "\(reason.message); to continue: ossbatch resume \(store.path)",
+                fields: [
+                    "signal": .string(signal.rawValue), "report": .string(store.path),
+                    "resume_command": .string("ossbatch resume \(store.path)"),
+                ],
+                text: "interrupted: \(reason.message)",
+                followingLines: ["report: \(store.path)", "to continue: ossbatch resume \(store.path)"]
+            )
+        )
+        metrics?.finish(exit: signal.exitStatus, report: stopped)
+        return signal.exitStatus
     }
 
     /// `ossbatch: 300 files, 1.2 GiB to oss://BUCKET at ENDPOINT; report: PATH` (`resuming 12 of 300 files,

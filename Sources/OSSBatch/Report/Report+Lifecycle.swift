@@ -40,12 +40,18 @@ extension Report {
     }
 
     /// Records a run of `command` that ended before doing anything (no credentials, busy, refused): the
-    /// report's status stays as it was, unless this is a new report (then it is `fatal` with `error`).
-    package mutating func recordRefusedRun(_ command: String, exitStatus: ExitStatus, error: JobError) {
+    /// report's status stays as it was, unless this is a new report (then it is `status`: `fatal` with `error`,
+    /// or `interrupted` by a signal).
+    package mutating func recordRefusedRun(
+        _ command: String,
+        exitStatus: ExitStatus,
+        error: JobError,
+        status newStatus: RunStatus = .fatal
+    ) {
         let now = Timestamp.iso8601()
         if runs.isEmpty {
-            status = .fatal
-            fatalError = error
+            status = newStatus
+            fatalError = newStatus == .fatal ? error : nil
         }
         var run = Report.startingRun(command, at: now)
         run.finishedAt = now

@@ -168,6 +168,52 @@ struct EngineSignalTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A SIGTERM while the credentials are looked up from a metadata service that takes the connection and
+    /// never answers: the lookup is cancelled and the run ends at once, `interrupted`, 143, nothing sent. Before,
+    /// the signal waited for the lookup's three 30-second tries (86 s, near systemd's stop timeout), and the run
+    /// then ended as `fatal` `NoCredentials`, exit 3.
+    @Test func aSigtermWhileTheCredentialServiceHangsEndsTheRunAtOnceAsInterrupted() async throws {
+        let h = try await EngineHarness.start("sigterm-credentials")
+        defer { Task { await h.stop() } }
+        try h.writeFile("f.bin", size: 1000)
+        let manifest = try h.writeManifest()
+        // Listening, never accepting: a connection is made (the kernel's backlog) and no answer ever comes.
+        let silent = try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c",
+                "import socket, sys, time; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(16); "
+                    + "print(s.getsockname()[1], file=sys.stderr, flush=True); time.sleep(600)",
+            ]
+        )
+        defer { silent.signal(SIGKILL) }
+        #expect(await silent.waitForStderr(containing: "\n"))
+        let port = silent.stderrSoFar.trimmingCharacters(in: .whitespacesAndNewlines)
+        let process = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: [
+                "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil, "HOME": h.dir.path,
+                "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "false",
+                "OSSBATCH_ECS_METADATA_ENDPOINT": "http://127.0.0.1:\(port)",
+            ]
+        )
+        #expect(await process.waitForStderr(containing: "ossbatch: 1 files"))
+        try await Task.sleep(for: .seconds(1))
+        let signalled = ContinuousClock.now
+        process.signal(SIGTERM)
+        let stopped = await process.wait(timeout: .seconds(120))
+        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
+        #expect(ContinuousClock.now - signalled < .seconds(20), "the lookup should be cancelled")
+        #expect(stopped.stderr.contains("SIGTERM while the credentials were looked up"), "\(stopped.stderr)")
+        let report = try h.report()
+        #expect(report.status == .interrupted && report.fatalError == nil)
+        #expect(report.runs.last?.exitCode == 143)
+        #expect(h.server.log.all.isEmpty, "nothing is sent")
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
     /// Under a cap of 1 MiB/s with 1 MiB parts, one file gets 3 parts in flight (what the cap sends in the
     /// 3 s grace period), not all 16 request slots: an interrupt then keeps most of what was sent.
     @Test func underABandwidthCapOneFileHasFewPartsInFlightAndAnInterruptKeepsMostBytesSent() async throws {
