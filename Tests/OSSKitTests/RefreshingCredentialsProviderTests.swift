@@ -154,3 +154,31 @@ import Testing
         #expect(!"\(p)".contains("b)") && !"\(p)".contains("\"t\""))
     }
 }
+
+/// A renewal that hangs (a silent STS): a waiter whose task is cancelled (a halted run's request) stops waiting
+/// at once; the renewal goes on, and a waiter that was not cancelled gets its result.
+@Suite(.timeLimit(.minutes(1))) struct CancelledRenewalWaitTests {
+    @Test func aCancelledWaiterStopsAtOnceAndTheOthersGetTheRenewal() async throws {
+        let release = AsyncStream<Void>.makeStream()
+        let provider = RefreshingCredentialsProvider(source: "slow source") { () async throws(CredentialsUnavailable) in
+            for await _ in release.stream { break }
+            return TemporaryCredentials(Credentials(accessKeyID: "id", accessKeySecret: "s"), expiration: nil)
+        }
+        let cancelled = Task { () async -> String in
+            do throws(CredentialsUnavailable) {
+                return try await provider.credentials().accessKeyID
+            } catch {
+                return "\(error)"
+            }
+        }
+        let patient = Task { () async throws -> String in try await provider.credentials().accessKeyID }
+        try await Task.sleep(for: .milliseconds(100))
+        let asked = ContinuousClock.now
+        cancelled.cancel()
+        let said = await cancelled.value
+        #expect(ContinuousClock.now - asked < .seconds(5), "the cancelled wait should end at once")
+        #expect(said.contains("cancelled"), "\(said)")
+        release.continuation.yield()
+        #expect(try await patient.value == "id")
+    }
+}

@@ -24,6 +24,8 @@ extension OSSClient {
             do throws(CredentialsUnavailable) {
                 signing = try await credentials.credentials()
             } catch {
+                // A wait for credentials cut short by cancellation (a halted run) is this request's cancellation.
+                if Task.isCancelled { throw .transport(.cancelled, attempts: attempt) }
                 throw .credentials(error)
             }
             let (outcome, mayRetry) = await sendOnce(
@@ -50,6 +52,7 @@ extension OSSClient {
                 do throws(CredentialsUnavailable) {
                     if try await credentials.credentials(replacing: signing) != nil { continue }
                 } catch {
+                    if Task.isCancelled { throw .transport(.cancelled, attempts: attempt) }
                     throw .credentials(error)
                 }
             }

@@ -136,7 +136,10 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
         case .wait(let running): task = running
         }
         do {
-            return try await task.value
+            // A halted run's requests stop waiting at once; the renewal goes on for whoever else waits.
+            return try await CancellableWait.value(of: task)
+        } catch is CancellationError {
+            throw CredentialsUnavailable("\(source): the wait for renewed credentials was cancelled")
         } catch let error as CredentialsUnavailable {
             throw error
         } catch {
