@@ -13,4 +13,8 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the file is damaged or not a database at all (the caller may rebuild it).
     public var isCorruption: Bool { code & 0xFF == 11 || code & 0xFF == 26 }
+
+    /// Whether another connection holds a lock this one waited for in vain (`SQLITE_BUSY`, `SQLITE_LOCKED`):
+    /// the file is in use, not damaged.
+    public var isBusy: Bool { code & 0xFF == 5 || code & 0xFF == 6 }
 }

@@ -59,6 +59,14 @@ package final class UploadIndex: Sendable {
         try StateDirectory.prepare((path as NSString).deletingLastPathComponent)
         do {
             return try openOnce(path, checked: checked && !scanned.withLock { $0.contains(path) })
+        } catch let error as SQLiteError where error.isBusy {
+            // Another process holds the file past SQLite's 5 s patience: it is in use, not damaged. Rebuilding
+            // would delete it under that process (and its entries with it); this run goes on without it.
+            throw StateFileError(
+                path: path,
+                operation: "open",
+                reason: "it is busy (another process holds its lock): \(error)"
+            )
         } catch let error as SQLiteError {
             warnings.append(
                 "the upload index \(path) is unusable (\(error)); rebuilding it (the next run uploads what it cannot vouch for)"

@@ -30,22 +30,34 @@ import Testing
     }
 
     /// A Python sqlite3 connection that takes the index's write lock (`BEGIN IMMEDIATE`), says `locked` on
-    /// stderr, holds it `seconds`, then lets it go.
-    static func holdIndexWriteLock(_ h: EngineHarness, seconds: Double) async throws -> RunningProcess {
-        let script = """
-            import sqlite3, sys, time
-            c = sqlite3.connect(sys.argv[1], isolation_level=None)
-            c.execute("BEGIN IMMEDIATE")
-            print("locked", file=sys.stderr, flush=True)
-            time.sleep(float(sys.argv[2]))
-            c.execute("COMMIT")
-            """
-        let python = try RunningProcess(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", "-c", script, indexPath(h), String(seconds)]
-        )
-        try #require(await python.waitForStderr(containing: "locked"), "\(python.stderrSoFar)")
-        return python
+    /// stderr, and holds it until `release` is called (or the process is killed).
+    final class IndexWriteLock: Sendable {
+        let process: RunningProcess
+        let releaseFile: String
+
+        init(_ h: EngineHarness) async throws {
+            releaseFile = h.dir.path + "/release-\(UUID().uuidString)"
+            let script = """
+                import os, sqlite3, sys, time
+                c = sqlite3.connect(sys.argv[1], isolation_level=None)
+                c.execute("BEGIN IMMEDIATE")
+                print("locked", file=sys.stderr, flush=True)
+                while not os.path.exists(sys.argv[2]):
+                    time.sleep(0.02)
+                c.execute("COMMIT")
+                """
+            process = try RunningProcess(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["python3", "-c", script, SharedKeyIndexTests.indexPath(h), releaseFile]
+            )
+            try #require(await process.waitForStderr(containing: "locked"), "\(process.stderrSoFar)")
+        }
+
+        /// Lets the lock go, and waits until it has.
+        func release() async {
+            _ = FileManager.default.createFile(atPath: releaseFile, contents: nil)
+            _ = await process.wait()
+        }
     }
 
     /// Runs `manifest` to its end with its report at `h.dir/report`.
@@ -67,9 +79,10 @@ import Testing
         return all
     }
 
-    /// A runs; B, started once A's object is stored, waits for the key until A's entry is written, then
-    /// uploads it and writes its own: the index's last word is B's, as the bucket's is. Before, A let the key
-    /// go at its job's end, B uploaded at once, and the two flushes could land in either order.
+    /// A's job ends while its index entry cannot be written yet: A still holds the key, so B, started then,
+    /// waits for it, uploads after A's entry is written and writes its own after: the index's last word is B's,
+    /// as the bucket's is. Before, A let the key go at its job's end, B could upload at once, and the two
+    /// flushes landed in either order (the index then vouched for A's object, the bucket held B's).
     @Test func aKeyStaysLockedUntilItsIndexEntryIsWrittenSoTheIndexEndsWithTheLastUpload() async throws {
         let h = try await EngineHarness.start("shared-key-lock")
         defer { Task { await h.stop() } }
@@ -84,16 +97,23 @@ import Testing
         // The index exists (a third tree's night), so that the lock below is on it.
         #expect(try await Self.run(h, c, report: "c.json").exitCode == 0)
 
-        let lock = try await Self.holdIndexWriteLock(h, seconds: 4)
+        let lock = try await IndexWriteLock(h)
         let runA = try h.start(["run", a, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
-        let aBytes = try Self.file(h, "srcA", "f0.bin")
-        #expect(await h.waitUntil { Self.stored(h, "data/f0.bin") == aBytes }, "A's upload")
+        // A's job has ended (its journal says so) while its entry waits for the lock.
+        let journal = h.dir.path + "/a.json.journal"
+        #expect(
+            await h.waitUntil(.seconds(60)) {
+                ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"succeeded\"")
+            },
+            "A's job should end"
+        )
+        let keys = try KeyLocks.forBucket(h.bucket, in: StateDirectory(path: h.stateDir))
+        #expect(
+            keys.holder(of: "data/f0.bin") == .process(runA.pid),
+            "A should hold the key until its entry is written"
+        )
         let runB = try h.start(["run", b, "--report", h.dir.path + "/b.json", "--progress-interval", "3600"])
-        // While A's entry cannot be written, B must not upload the key.
-        try await Task.sleep(for: .seconds(2))
-        #expect(lock.process.isRunning, "the lock is still held")
-        #expect(Self.stored(h, "data/f0.bin") == aBytes, "B uploaded the key before A's index entry was written")
-        _ = await lock.wait()
+        await lock.release()
         let (resultA, resultB) = (await runA.wait(), await runB.wait())
         #expect(resultA.exitCode == 0, "\(resultA.stderr)")
         #expect(resultB.exitCode == 0, "\(resultB.stderr)")
@@ -102,9 +122,9 @@ import Testing
         #expect(Self.stored(h, "data/f0.bin") == bBytes)
         let entry = try #require(try Self.entries(h)["data/f0.bin"])
         #expect(entry.source.hasSuffix("/srcB/f0.bin"), "\(entry)")
-        // A's next night uploads its file again; B's then does too, each leaving the bucket its own.
+        // A's next night uploads its file again, the bucket then A's.
         #expect(try await Self.run(h, a, report: "a2.json").exitCode == 0)
-        #expect(Self.stored(h, "data/f0.bin") == aBytes)
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
     }
 
     /// B's night indexed the keys; A's uploaded them, but its entries were never written (a kill -9 before
@@ -122,11 +142,10 @@ import Testing
         #expect(try await Self.run(h, b, report: "b.json").exitCode == 0)
         #expect(try Self.entries(h).count == 3)
 
-        let lock = try await Self.holdIndexWriteLock(h, seconds: 3_600)
+        let lock = try await IndexWriteLock(h)
         let reportA = h.dir.path + "/a.json"
         let runA = try await Self.run(h, a, report: "a.json")
-        lock.signal(SIGKILL)
-        _ = await lock.wait()
+        await lock.release()
         #expect(runA.exitCode == 0, "\(runA.stderr)")
         #expect(runA.stderr.contains("cannot write the upload index"), "\(runA.stderr)")
         for i in 0..<3 { #expect(Self.stored(h, "data/f\(i).bin") == (try Self.file(h, "srcA", "f\(i).bin"))) }

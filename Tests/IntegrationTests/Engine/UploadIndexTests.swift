@@ -246,6 +246,42 @@ import Glibc
         #expect(s.requests.isEmpty, "the rebuilt index was filled: \(s.requests)")
     }
 
+    /// An index another process holds locked past SQLite's patience is in use, not damaged: the night goes on
+    /// without it (everything uploaded, a warning) and leaves it alone. Before, the lock's error was taken for
+    /// damage and the file deleted under its holder ("unusable; rebuilding it").
+    @Test func anIndexAnotherProcessHoldsIsNotRebuiltAndTheRunGoesOnWithoutIt() async throws {
+        let s = try await Self.start("index-busy")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        var before = stat()
+        #expect(stat(s.indexPath, &before) == 0)
+        let holder = try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c",
+                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                    + "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE'); "
+                    + "print('locked', file=sys.stderr, flush=True); time.sleep(600)",
+                s.indexPath,
+            ]
+        )
+        defer { holder.signal(SIGKILL) }
+        #expect(await holder.waitForStderr(containing: "locked"), "\(holder.stderrSoFar)")
+        s.h.server.stats.reset()
+        let second = try await s.run(manifest, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("busy"), "\(second.stderr)")
+        #expect(!second.stderr.contains("rebuilding"), "\(second.stderr)")
+        #expect(s.requests["PutObject"] == 6, "every file uploaded without the index: \(s.requests)")
+        holder.signal(SIGKILL)
+        _ = await holder.wait()
+        var after = stat()
+        #expect(stat(s.indexPath, &after) == 0 && after.st_ino == before.st_ino, "the file is the holder's still")
+        #expect(try s.entries().count == 6)
+    }
+
     @Test func anIndexDamagedInsideIsFoundByTheNightsReadAndRebuilt() async throws {
         // The plan's read of the index is not preceded by SQLite's quick_check (the read meets every page):
         // a damaged page of the objects table must still mean uploading everything, then a rebuilt index.
