@@ -274,17 +274,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    /// `nightly.yaml` over a 2 MB file (in 128 KiB parts) and a small one: shard 0 of 2 gets the big one
+    /// (heaviest first, to the lowest index), shard 1 the small one.
+    static func nightlyBatch(_ h: EngineHarness) throws -> String {
+        try h.writeFile("big.bin", size: 2_000_000, seed: 1)
+        try h.writeFile("small.txt", size: 100, seed: 2)
+        return try h.writeManifest(
+            "nightly.yaml",
+            upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"]
+        )
+    }
+
     /// A batch run with `--shard` and also without: `status NAME` shows both, and fails while the unsharded
     /// run is unfinished. Before, the shards' line hid the batch's own (a crashed run included): exit 0.
     @Test func statusOfABatchRunBothWithAndWithoutShardsShowsBoth() async throws {
         let h = try await EngineHarness.start("shard-status-both")
         defer { Task { await h.stop() } }
-        try h.writeFile("big.bin", size: 2_000_000, seed: 1)
-        try h.writeFile("small.txt", size: 100, seed: 2)
-        let manifest = try h.writeManifest(
-            "nightly.yaml",
-            upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"]
-        )
+        let manifest = try Self.nightlyBatch(h)
         let progress = ["--progress-interval", "3600"]
         for shard in ["0/2", "1/2"] {
             let result = try await h.ossbatch(["run", manifest, "--shard", shard] + progress)
@@ -318,13 +324,7 @@ import Testing
     @Test func eachShardIsABatchOfItsOwnForLocksDefaultReportsStatusAndStrayUploads() async throws {
         let h = try await EngineHarness.start("shard-state")
         defer { Task { await h.stop() } }
-        // Shard 0 of 2 gets the big file (heaviest first, to the lowest index), shard 1 the small one.
-        try h.writeFile("big.bin", size: 2_000_000, seed: 1)
-        try h.writeFile("small.txt", size: 100, seed: 2)
-        let manifest = try h.writeManifest(
-            "nightly.yaml",
-            upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"]
-        )
+        let manifest = try Self.nightlyBatch(h)
         h.server.faults.add(FaultRule(operation: .uploadPart, skip: 2, count: nil, action: .hold(gate: "parts")))
         let progress = ["--progress-interval", "3600"]
         let first = try h.start(["run", manifest, "--shard", "0/2"] + progress)
