@@ -1,5 +1,6 @@
 import Foundation
 import OSSBatch
+import Synchronization
 import TestSupport
 import Testing
 
@@ -154,23 +155,26 @@ import Testing
             ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
             environment: environment
         )
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !FileManager.default.fileExists(atPath: mark) && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+        // Timed from the moment the read starts to wait, on dispatch threads: the test's own task may be kept
+        // off the cooperative pool for seconds by the tests beside it (CI has two cores), and a STOP sent that
+        // late came after the stall limit. One second after the wait begins (so that the watchdog has seen the
+        // last bytes sent before it: else its first look after SIGCONT would find them, and this test would pass
+        // without what it proves) SIGSTOP; 12 s later SIGCONT; a second later the file system answers.
+        let waiting: @Sendable () -> Bool = { FileManager.default.fileExists(atPath: mark) }
+        process.signal(SIGSTOP, after: .seconds(1), once: waiting)
+        process.signal(SIGCONT, after: .seconds(13), once: waiting)
+        let answered = Mutex(false)
+        DispatchQueue.global().async {
+            while !waiting() && process.process.isRunning { usleep(2_000) }
+            usleep(14_000_000)
+            let result = (try? Self.answer(h)) ?? false
+            answered.withLock { $0 = result }
         }
-        try #require(FileManager.default.fileExists(atPath: mark), "the read of stuck-file.bin should wait")
-        // The watchdog sees the last bytes sent before the read (else its first look after SIGCONT would find
-        // them, and this test would pass without what it proves).
-        try await Task.sleep(for: .seconds(1))
-        process.signal(SIGSTOP)
-        try await Task.sleep(for: .seconds(12))
-        process.signal(SIGCONT)
-        // Let the watchdog look (every 100 ms) before the file system answers.
-        try await Task.sleep(for: .seconds(1))
-        #expect(try Self.answer(h), "the run should still be waiting in the read")
         let result = await process.wait(timeout: .seconds(120))
         #expect(!result.signaled && result.exitCode == 0, "exit \(result.exitCode)\n\(result.stderr)")
         #expect(!result.stderr.contains("no progress"), "\(result.stderr)")
+        let wasAnswered = answered.withLock { $0 }
+        #expect(wasAnswered, "the run should have waited in the read until answered")
         let report = try Self.stoppedReport(h)
         #expect(report.status == "succeeded", "\(report)")
         try h.expectAllStoredExactly()
