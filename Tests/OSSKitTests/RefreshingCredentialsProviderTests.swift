@@ -173,10 +173,10 @@ import Testing
         }
         let patient = Task { () async throws -> String in try await provider.credentials().accessKeyID }
         try await Task.sleep(for: .milliseconds(100))
-        let asked = ContinuousClock.now
         cancelled.cancel()
+        // The renewal is let go only once the cancelled wait has ended: without the cancellation reaching it,
+        // this waits until the suite's time limit fails it.
         let said = await cancelled.value
-        #expect(ContinuousClock.now - asked < .seconds(5), "the cancelled wait should end at once")
         #expect(said.contains("cancelled"), "\(said)")
         release.continuation.yield()
         #expect(try await patient.value == "id")

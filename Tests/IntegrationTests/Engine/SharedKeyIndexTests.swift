@@ -1,6 +1,7 @@
 import Foundation
 import LocalOSS
 import OSSBatch
+import Synchronization
 import TestSupport
 import Testing
 
@@ -99,19 +100,27 @@ import Testing
 
         let lock = try await IndexWriteLock(h)
         let runA = try h.start(["run", a, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
-        // A's job has ended (its journal says so) while its entry waits for the lock.
+        // Who holds the key once A's job has ended (its journal says so) while its entry waits for the lock:
+        // looked at from a dispatch thread the moment the line appears. The test's own task may be kept off
+        // the cooperative pool for seconds by the tests beside it, and A's flush gives up (and lets the key go)
+        // after SQLite's 5 s.
         let journal = h.dir.path + "/a.json.journal"
-        #expect(
-            await h.waitUntil(.seconds(60)) {
-                ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"succeeded\"")
-            },
-            "A's job should end"
-        )
         let keys = try KeyLocks.forBucket(h.bucket, in: StateDirectory(path: h.stateDir))
-        #expect(
-            keys.holder(of: "data/f0.bin") == .process(runA.pid),
-            "A should hold the key until its entry is written"
-        )
+        let holder = Mutex<LockHolder??>(nil)
+        DispatchQueue.global().async {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline && runA.process.isRunning {
+                if ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"succeeded\"") {
+                    let seen = keys.holder(of: "data/f0.bin")
+                    holder.withLock { $0 = .some(seen) }
+                    return
+                }
+                usleep(2_000)
+            }
+        }
+        #expect(await h.waitUntil(.seconds(60)) { holder.withLock { $0 != nil } }, "A's job should end")
+        let seen = holder.withLock { $0 }
+        #expect(seen == .some(.process(runA.pid)), "A should hold the key until its entry is written")
         let runB = try h.start(["run", b, "--report", h.dir.path + "/b.json", "--progress-interval", "3600"])
         await lock.release()
         let (resultA, resultB) = (await runA.wait(), await runB.wait())
