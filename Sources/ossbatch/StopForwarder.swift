@@ -21,7 +21,7 @@ final class StopForwarder: Sendable {
     func signal(_ signal: StopSignal, repeated: Bool) {
         let (engine, cancelStart) = state.withLock { state in
             if state.engine == nil { state.pending.append((signal, repeated)) }
-            return (state.engine, state.engine == nil ? state.cancelStart : nil)
+            return (state.engine, state.cancelStart)  // nil once an engine is attached
         }
         cancelStart?()
         engine?.stop(signal, grace: repeated ? .zero : grace)

@@ -24,8 +24,6 @@ package final class IndexWriter: Sendable {
         /// Keys whose objects this run replaced with a version the index may not vouch for (its ctime had not
         /// settled): their entries, of an older version, go.
         var stale: [String] = []
-        /// Keys held for the entries and removals above, released once they are written.
-        var held: [String] = []
     }
 
     private let pending = Mutex(Pending())
@@ -66,17 +64,11 @@ package final class IndexWriter: Sendable {
     /// holds the job's key, and releases it once the change is written; otherwise the caller releases it.
     package func add(_ job: UploadJob, _ outcome: JobOutcome) -> Bool {
         if let entry = entry(for: job, outcome) {
-            pending.withLock {
-                $0.entries.append(entry)
-                $0.held.append(job.key)
-            }
+            pending.withLock { $0.entries.append(entry) }
             return true
         }
         guard outcome.status == .succeeded else { return false }
-        pending.withLock {
-            $0.stale.append(job.key)
-            $0.held.append(job.key)
-        }
+        pending.withLock { $0.stale.append(job.key) }
         return true
     }
 
@@ -87,9 +79,9 @@ package final class IndexWriter: Sendable {
             defer { p = Pending() }
             return p
         }
-        guard !taken.held.isEmpty else { return }
+        guard !taken.entries.isEmpty || !taken.stale.isEmpty else { return }
         do { try index.write(taken.entries, removing: taken.stale) } catch { warn(error) }
-        releaseKeys(taken.held)
+        releaseKeys(taken.entries.map(\.key) + taken.stale)
     }
 
     /// The last flush of a run: what is pending, then the log folded into the database.

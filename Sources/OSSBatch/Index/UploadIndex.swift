@@ -406,16 +406,19 @@ package final class UploadIndex: Sendable {
                     delete.reset()
                 }
                 guard !entries.isEmpty else { return }
+                // `??` and `?:` would take typed throws away: plain branches.
                 let statement: SQLiteStatement
+                if let upsert = c.upsert {
+                    statement = upsert
+                } else {
+                    statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
+                }
                 // With `restoring`: removes the key's entry if another report wrote it.
                 let removeOthers: SQLiteStatement?
                 if restoring {
-                    statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
                     removeOthers = try c.db.prepare("DELETE FROM objects WHERE key = ? AND report != ?")
-                } else if let upsert = c.upsert {
-                    (statement, removeOthers) = (upsert, nil)
                 } else {
-                    (statement, removeOthers) = (try c.db.prepare(Self.insertSQL(onConflict: "REPLACE")), nil)
+                    removeOthers = nil
                 }
                 for e in entries {
                     let report = try rowID(e.report, table: "reports", cache: \.reportIDs, in: c)

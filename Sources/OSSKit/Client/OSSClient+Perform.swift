@@ -2,6 +2,12 @@ import Digests
 import OSSProtocol
 
 extension OSSClient {
+    /// What a request throws when no credentials came: a wait cut short by cancellation (a halted run) is
+    /// the request's cancellation; anything else, the source's failure.
+    private static func credentialsFailure(_ error: CredentialsUnavailable, attempt: Int) -> OSSError {
+        Task.isCancelled ? .transport(.cancelled, attempts: attempt) : .credentials(error)
+    }
+
     /// Signs and sends `operation`, retrying per the policy, and hands an accepted response to `interpret`
     /// (whose `OSSError`s — integrity, unreadable answers — go through the same retry decision).
     func perform<T>(
@@ -24,9 +30,7 @@ extension OSSClient {
             do throws(CredentialsUnavailable) {
                 signing = try await credentials.credentials()
             } catch {
-                // A wait for credentials cut short by cancellation (a halted run) is this request's cancellation.
-                if Task.isCancelled { throw .transport(.cancelled, attempts: attempt) }
-                throw .credentials(error)
+                throw Self.credentialsFailure(error, attempt: attempt)
             }
             let (outcome, mayRetry) = await sendOnce(
                 operation,
@@ -52,8 +56,7 @@ extension OSSClient {
                 do throws(CredentialsUnavailable) {
                     if try await credentials.credentials(replacing: signing) != nil { continue }
                 } catch {
-                    if Task.isCancelled { throw .transport(.cancelled, attempts: attempt) }
-                    throw .credentials(error)
+                    throw Self.credentialsFailure(error, attempt: attempt)
                 }
             }
             var retryable = mayRetry && policy.isRetryable(failure)
