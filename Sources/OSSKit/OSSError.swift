@@ -6,13 +6,14 @@ public enum OSSError: Error, Sendable, CustomStringConvertible {
     case service(OSSServiceError, attempts: Int)
     /// No complete response (connect, timeout, reset, TLS).
     case transport(HTTPTransportError, attempts: Int)
-    /// The server's CRC-64 differs from the one computed over the bytes sent.
-    case integrity(expected: UInt64, received: UInt64, requestID: String)
+    /// The server's CRC-64 differs from the one computed over the bytes sent. `attempts` (as for the rest)
+    /// counts the requests sent, the re-sent one included: `OSSClient` sets it when it gives up.
+    case integrity(expected: UInt64, received: UInt64, requestID: String, attempts: Int = 1)
     /// A 2xx answer that could not be understood (bad XML, missing header).
-    case invalidResponse(String, requestID: String)
+    case invalidResponse(String, requestID: String, attempts: Int = 1)
     /// An upload that had to be proven by CRC-64 was answered without `x-oss-hash-crc64ecma`: the server does
     /// not compute CRC-64 (every upload to it would end the same way), so only another check can prove it.
-    case missingCRC64(operation: String, requestID: String)
+    case missingCRC64(operation: String, requestID: String, attempts: Int = 1)
     /// No credentials to sign with: the source failed, or temporary credentials expired and could not be renewed.
     case credentials(CredentialsUnavailable)
 
@@ -20,13 +21,36 @@ public enum OSSError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .service(let e, let attempts): return e.description + (attempts > 1 ? " after \(attempts) attempts" : "")
         case .transport(let e, let attempts): return e.description + (attempts > 1 ? " after \(attempts) attempts" : "")
-        case .integrity(let expected, let received, let rid):
+        case .integrity(let expected, let received, let rid, let attempts):
             return "CRC-64 mismatch: sent \(expected), server has \(received) [request id \(rid)]"
-        case .invalidResponse(let m, let rid): return "invalid response: \(m) [request id \(rid)]"
+                + (attempts > 1 ? " after \(attempts) attempts" : "")
+        case .invalidResponse(let m, let rid, _): return "invalid response: \(m) [request id \(rid)]"
         case .credentials(let e): return "no credentials: \(e.message)"
-        case .missingCRC64(let operation, let rid):
+        case .missingCRC64(let operation, let rid, _):
             return
                 "\(operation) was answered without x-oss-hash-crc64ecma: the server does not compute CRC-64 [request id \(rid)]"
+        }
+    }
+
+    /// Requests sent for the call that ended with this error, retries included (0: none could be signed).
+    public var attempts: Int {
+        switch self {
+        case .service(_, let n), .transport(_, let n): return n
+        case .integrity(_, _, _, let n), .invalidResponse(_, _, let n), .missingCRC64(_, _, let n): return n
+        case .credentials: return 0
+        }
+    }
+
+    /// This error as the end of a call that sent `attempts` requests: an answer found wrong after it arrived
+    /// (integrity, unreadable, no CRC-64) is made where the attempt count is not known.
+    func counting(_ attempts: Int) -> OSSError {
+        switch self {
+        case .integrity(let expected, let received, let rid, _):
+            return .integrity(expected: expected, received: received, requestID: rid, attempts: attempts)
+        case .invalidResponse(let m, let rid, _): return .invalidResponse(m, requestID: rid, attempts: attempts)
+        case .missingCRC64(let operation, let rid, _):
+            return .missingCRC64(operation: operation, requestID: rid, attempts: attempts)
+        case .service, .transport, .credentials: return self
         }
     }
 

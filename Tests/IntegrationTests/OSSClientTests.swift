@@ -385,12 +385,13 @@ import Testing
                 options: ObjectOptions()
             )
         }
-        guard case .integrity(let expected, let received, let rid)? = error else {
+        guard case .integrity(let expected, let received, let rid, let attempts)? = error else {
             Issue.record("not integrity: \(String(describing: error))")
             return
         }
         #expect(expected == CRC64.checksum(bytes) && received != expected && !rid.isEmpty)
         #expect(h.operations.count == 1 + RetryPolicy.integrityRetries)
+        #expect(attempts == h.operations.count, "the error counts the re-sent request")
     }
 
     @Test func aWrongCRCOnceIsHealedByTheResend() async throws {

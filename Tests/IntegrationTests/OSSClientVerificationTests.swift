@@ -21,7 +21,7 @@ import Testing
                 options: ObjectOptions()
             )
         } throws: { error in
-            guard case .missingCRC64(let operation, let rid)? = error as? OSSError else { return false }
+            guard case .missingCRC64(let operation, let rid, _)? = error as? OSSError else { return false }
             return operation == "PutObject" && !rid.isEmpty
         }
         #expect(h.operations == ["PutObject 200"])
@@ -88,7 +88,7 @@ import Testing
                 contentMD5: true
             )
         } throws: { error in
-            guard case .invalidResponse(let message, _)? = error as? OSSError else { return false }
+            guard case .invalidResponse(let message, _, _)? = error as? OSSError else { return false }
             return message.contains("is not the MD5")
         }
         // Under SSE-KMS an ETag need not be the MD5: not compared (Content-MD5 still is).

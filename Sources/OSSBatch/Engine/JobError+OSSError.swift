@@ -18,15 +18,15 @@ extension JobError {
                 code: "TransportError",
                 message: e.description + (attempts > 1 ? " after \(attempts) attempts" : "")
             )
-        case .integrity(let expected, let received, let requestID):
+        case .integrity(let expected, let received, let requestID, _):
             self.init(
                 code: "IntegrityError",
                 message: "CRC-64 mismatch: sent \(expected), server computed \(received)",
                 requestID: requestID
             )
-        case .invalidResponse(let message, let requestID):
+        case .invalidResponse(let message, let requestID, _):
             self.init(code: "InvalidResponse", message: message, requestID: requestID)
-        case .missingCRC64(let operation, let requestID):
+        case .missingCRC64(let operation, let requestID, _):
             self = .missingCRC64(operation: operation, requestID: requestID)
         case .credentials(let e):
             self.init(code: "CredentialsError", message: e.message)
@@ -78,13 +78,6 @@ extension OSSError {
         return e.code == .notImplemented || e.httpStatus == 501
     }
 
-    var attempts: Int {
-        switch self {
-        case .service(_, let n), .transport(_, let n): return n
-        case .integrity, .invalidResponse, .missingCRC64: return 1
-        case .credentials: return 0
-        }
-    }
 }
 
 func isCancellation(_ error: any Error) -> Bool {

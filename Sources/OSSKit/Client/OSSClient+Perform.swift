@@ -64,7 +64,7 @@ extension OSSClient {
                 integrityFailures += 1
                 retryable = integrityFailures <= RetryPolicy.integrityRetries
             }
-            guard retryable, attempt < policy.attempts, !Task.isCancelled else { throw failure }
+            guard retryable, attempt < policy.attempts, !Task.isCancelled else { throw failure.counting(attempt) }
             let delay = policy.delay(forRetry: attempt - 1)
             configuration.onRetry?(
                 RetryEvent(

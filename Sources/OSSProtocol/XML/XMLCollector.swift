@@ -24,6 +24,12 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         stack[stack.count - 1].text += string
     }
 
+    /// A CDATA section is text too (OSS sends none; a server or proxy that does means the same characters).
+    func parser(_ parser: XMLParser, foundCDATA block: Data) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += String(decoding: block, as: UTF8.self)
+    }
+
     func parser(
         _ parser: XMLParser,
         didEndElement elementName: String,

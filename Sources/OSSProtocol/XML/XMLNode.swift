@@ -26,14 +26,61 @@ public struct XMLNode: Sendable, Hashable {
     /// The text of the first child named `name`.
     public func text(of name: String) -> String? { child(name)?.text }
 
-    /// Parses a whole document into its root element; `nil` when the bytes are not well-formed XML.
+    /// Parses a whole document into its root element; `nil` when the bytes are not well-formed XML, or hold
+    /// markup no OSS answer has (see `hasOnlyAnswerMarkup`).
     public static func parse(_ bytes: [UInt8]) -> XMLNode? {
+        guard hasOnlyAnswerMarkup(bytes) else { return nil }
         let collector = XMLCollector()
         let parser = XMLParser(data: Data(bytes))
         parser.delegate = collector
         parser.shouldProcessNamespaces = false
         guard parser.parse(), let root = collector.root else { return nil }
         return root
+    }
+}
+
+extension XMLNode {
+    /// Whether `bytes` hold only the markup of an OSS answer: elements, text, references, comments, CDATA,
+    /// and an XML declaration at the start. Processing instructions and document types are refused before
+    /// the bytes reach Foundation's `XMLParser`, whose callbacks crash the process on some of them — a
+    /// processing instruction without data (`<?x?>`, anywhere in the document) is a `strlen` of NULL, and
+    /// a `NOTATION`, `ATTLIST` or unparsed `ENTITY` declaration crashes too (found by `fuzz-request`; a
+    /// proxy's or a broken server's answer is such input). A `<` in text or an attribute is always escaped
+    /// in XML, so a literal `<?` or `<!` outside a comment or a CDATA section is markup.
+    static func hasOnlyAnswerMarkup(_ bytes: [UInt8]) -> Bool {
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }  // a UTF-8 byte order mark
+        // `<?xml` and a blank is the declaration (`<?xml-stylesheet` is an instruction).
+        let declaration = Array("<?xml".utf8)
+        var i = start
+        if bytes[start...].starts(with: declaration), bytes.count > start + 5,
+            [0x20, 0x09, 0x0D, 0x0A].contains(bytes[start + 5])
+        {
+            guard let end = bytes[start...].firstRange(of: Array("?>".utf8)) else { return false }
+            i = end.upperBound
+        }
+        let comment = Array("<!--".utf8)
+        let cdata = Array("<![CDATA[".utf8)
+        while let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")) {
+            let next = open + 1 < bytes.count ? bytes[open + 1] : 0
+            if next == UInt8(ascii: "?") { return false }
+            if next == UInt8(ascii: "!") {
+                let rest = bytes[open...]
+                if rest.starts(with: comment) {
+                    guard let end = rest.firstRange(of: Array("-->".utf8)) else { return false }
+                    i = end.upperBound
+                    continue
+                }
+                if rest.starts(with: cdata) {
+                    guard let end = rest.firstRange(of: Array("]]>".utf8)) else { return false }
+                    i = end.upperBound
+                    continue
+                }
+                return false
+            }
+            i = open + 1
+        }
+        return true
     }
 }
 

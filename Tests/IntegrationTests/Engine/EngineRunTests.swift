@@ -160,6 +160,8 @@ struct EngineRunTests {
         let a = try #require(report.jobs.first { $0.spec.key == "data/a.bin" })
         #expect(a.outcome.status == .failed)
         #expect(a.outcome.error?.code == "IntegrityError")
+        let sent = h.server.log.all.filter { $0.key == "data/a.bin" }.count
+        #expect(sent == 2 && a.outcome.attempts == sent, "the report counts the re-sent PutObject")
         let b = try #require(report.jobs.first { $0.spec.key == "data/b.bin" })
         #expect(b.outcome.status == .succeeded, "one failing job must not stall the others")
     }
