@@ -25,23 +25,21 @@ struct PlaceholderCommandTests {
             upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"],
             prefix: "\"{date:%Y/%m/%d}/\""
         )
-        // After four parts every part hangs: the batch cannot finish before the signal, however loaded the machine.
-        h.server.faults.add(
-            FaultRule(operation: .uploadPart, skip: 4, count: nil, action: .delay(milliseconds: 20_000))
-        )
+        // After twelve parts (1.5 s, past the checkpoint's 1 s write interval) every part hangs until the
+        // signal: the batch cannot finish before it, however loaded the machine.
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 250)))
+        let gate = h.hold(after: 12)
         let process = try h.start(
             ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
             environment: ["OSSBATCH_NOW": Self.day1]
         )
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, EngineResumeTests.recordedParts(in: h.checkpointDir).isEmpty {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.signal(SIGINT)
+        #expect(await h.waitUntil(.seconds(120)) { !EngineResumeTests.recordedParts(in: h.checkpointDir).isEmpty })
+        await h.interrupt(process)
         let interrupted = await process.wait(timeout: .seconds(30))
         #expect(interrupted.exitCode == 130, "\(interrupted.stderr)")
         #expect(try h.report().totals.pending > 0)
         h.server.faults.removeAll()
+        h.server.faults.open(gate: gate)
 
         // A day later a fresh plan would upload elsewhere (by design)…
         let replanned = try await h.ossbatch(["plan", manifest, "--json"], environment: ["OSSBATCH_NOW": Self.day2])

@@ -2,6 +2,11 @@ import Foundation
 
 /// The outcome of running a program to completion.
 public struct ProcessResult: Sendable {
+    /// When it was launched and when it ended (seen by Foundation's thread, not the test's task).
+    public var startedAt: ContinuousClock.Instant
+    public var endedAt: ContinuousClock.Instant
+    /// How long it ran: not lengthened by a test task that a loaded pool resumed late.
+    public var ranFor: Duration { endedAt - startedAt }
     public var exitCode: Int32
     /// True when the process was killed by a signal (`exitCode` is then the signal number).
     public var signaled: Bool

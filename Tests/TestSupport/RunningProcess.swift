@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A program started in the background (for tests that signal or kill it mid-run).
 public final class RunningProcess: @unchecked Sendable {
@@ -7,6 +8,10 @@ public final class RunningProcess: @unchecked Sendable {
     public let process: Process
     private let outFile: URL
     private let errFile: URL
+    /// When the process was launched, and when it ended as Foundation's own thread saw it: a test measuring
+    /// how long a run took reads these, not its task's clock, which a loaded pool resumes late.
+    public let startedAt: ContinuousClock.Instant
+    private let exit = ExitInstant()
 
     public init(
         _ executable: URL,
@@ -24,6 +29,8 @@ public final class RunningProcess: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: outFile)
         process.standardError = try FileHandle(forWritingTo: errFile)
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        startedAt = ContinuousClock.now
+        process.terminationHandler = { [exit] _ in exit.record() }
         if let stdin {
             let pipe = Pipe()
             process.standardInput = pipe
@@ -67,7 +74,8 @@ public final class RunningProcess: @unchecked Sendable {
     /// What the process has written to stderr so far.
     public var stderrSoFar: String { (try? String(contentsOf: errFile, encoding: .utf8)) ?? "" }
 
-    /// Waits (without holding a thread) until stderr holds `text`; false after `timeout` or once the process ended.
+    /// Waits (without holding a thread) until stderr holds `text`; false after `timeout` or once the process
+    /// ended without it. Looked at once more at the deadline: the task's last sleep may have ended long after it.
     public func waitForStderr(containing text: String, timeout: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -75,7 +83,7 @@ public final class RunningProcess: @unchecked Sendable {
             if !process.isRunning { return stderrSoFar.contains(text) }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return false
+        return stderrSoFar.contains(text)
     }
 
     /// Waits for exit without blocking the cooperative pool for long stretches.
@@ -93,10 +101,19 @@ public final class RunningProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: outFile)
         try? FileManager.default.removeItem(at: errFile)
         return ProcessResult(
+            startedAt: startedAt,
+            endedAt: exit.instant ?? ContinuousClock.now,
             exitCode: process.terminationStatus,
             signaled: process.terminationReason == .uncaughtSignal,
             stdout: out,
             stderr: err
         )
     }
+}
+
+/// The instant a process ended, recorded by its termination handler.
+private final class ExitInstant: Sendable {
+    private let value = Mutex<ContinuousClock.Instant?>(nil)
+    func record() { value.withLock { $0 = ContinuousClock.now } }
+    var instant: ContinuousClock.Instant? { value.withLock { $0 } }
 }

@@ -113,17 +113,17 @@ struct EngineResumeTests {
         h.expectNoSecrets(in: [final.stdout, final.stderr])
     }
 
-    /// Runs until at least one checkpoint has parts, then kills the process.
+    /// Runs until at least one checkpoint has parts, then kills the process. The parts after the twelfth are
+    /// held until the kill: a run left to go on finished (and deleted its checkpoints) whenever the test's task
+    /// waited a second or two for a thread. The twelve take 1.5 s, past the checkpoint's 1 s write interval.
     static func killMidUpload(_ h: EngineHarness, manifest: String) async throws {
-        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 100)))
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 250)))
+        let gate = h.hold(after: 12)
         let process = try h.start(["run", manifest, "--report", h.reportPath])
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if !recordedParts(in: h.checkpointDir).isEmpty { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        #expect(await h.waitUntil(.seconds(120)) { !recordedParts(in: h.checkpointDir).isEmpty })
         process.signal(SIGKILL)
         _ = await process.wait()
+        h.server.faults.open(gate: gate)  // its held parts answer no one
         h.server.faults.removeAll()
         #expect(!recordedParts(in: h.checkpointDir).isEmpty, "the run should have checkpointed some parts")
     }
@@ -202,14 +202,16 @@ struct EngineResumeTests {
         let h = try await EngineHarness.start("changing")
         defer { Task { await h.stop() } }
         let url = try h.writeFile("big.bin", size: 3_000_000, seed: 5)
-        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 100)))
+        // The parts after the first wait until the file has changed (a run left to go on could finish first).
+        let gate = h.hold(after: 1)
         let manifest = try EngineResumeTests.multipartManifest(h)
         let process = try h.start(["run", manifest, "--report", h.reportPath])
-        try await Task.sleep(for: .milliseconds(600))
+        #expect(await h.waitUntil(.seconds(120)) { h.somePartStored })
         let handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("appended while uploading".utf8))
         try handle.close()
+        h.server.faults.open(gate: gate)
         let result = await process.wait()
         #expect(result.exitCode == 1, "\(result.stderr)")
         let job = try #require(try h.report().jobs.first)
@@ -358,8 +360,8 @@ struct EngineResumeTests {
         defer { Task { await h.stop() } }
         for i in 0..<300 { try h.writeFile(String(format: "small/f%03d.bin", i), size: 2_000, seed: UInt64(i)) }
         try h.writeFile("big.bin", size: 3_000_000, seed: 11)
-        // Slow enough that the disk fills while most jobs are still to come.
-        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 10)))
+        // The disk fills while most jobs are still to come: the PutObjects after the 20th wait for it.
+        let gate = h.hold(.putObject, after: 20)
         h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 50)))
         let manifest = try h.writeManifest(upload: ["concurrency: 4", "part_size: 256KiB", "multipart_threshold: 1MiB"])
         // Every write under the test's directory (report, journal, checkpoints) fails with ENOSPC while `full` exists.
@@ -371,13 +373,13 @@ struct EngineResumeTests {
                 "DISKFULL_UNDER": h.dir.path,
             ]
         )
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline,
-            h.server.log.all.filter({ $0.operation == .putObject && $0.status < 300 }).count < 20
-        {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        #expect(
+            await h.waitUntil(.seconds(120)) {
+                h.server.log.all.filter({ $0.operation == .putObject && $0.status < 300 }).count >= 20
+            }
+        )
         #expect(FileManager.default.createFile(atPath: flag, contents: nil))
+        h.server.faults.open(gate: gate)
         let stopped = await process.wait(timeout: .seconds(120))
         #expect(stopped.exitCode == 3, "\(stopped.stderr)")
         #expect(stopped.stderr.contains("No space left on device"), "\(stopped.stderr)")

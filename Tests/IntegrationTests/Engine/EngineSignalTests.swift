@@ -10,17 +10,20 @@ import Testing
 struct EngineSignalTests {
     /// Three multipart files whose first parts go through at once and whose later parts hang for 20 s, so
     /// only cancellation can end them.
-    private func startHangingBatch(_ h: EngineHarness, extra: [String] = []) async throws -> RunningProcess {
+    /// Three multipart files whose parts after the fourth hang until the test opens `gate` (a delay let the
+    /// batch go on, and finish a file, while a loaded pool kept the test's task from its signal).
+    private func startHangingBatch(
+        _ h: EngineHarness,
+        extra: [String] = []
+    ) async throws -> (RunningProcess, gate: String) {
         for i in 0..<3 { try h.writeFile("big-\(i).bin", size: 3_000_000, seed: UInt64(i)) }
-        h.server.faults.add(
-            FaultRule(operation: .uploadPart, skip: 4, count: nil, action: .delay(milliseconds: 20_000))
-        )
+        let gate = h.hold(after: 4)
         let manifest = try h.writeManifest(upload: ["concurrency: 4", "part_size: 256KiB", "multipart_threshold: 1MiB"])
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"] + extra)
         try await waitUntil { h.server.log.all.filter { $0.operation == .uploadPart && $0.status == 200 }.count >= 4 }
         // The hanging parts are in flight.
         try await waitUntil { h.server.stats.snapshot.requestsInFlight >= 2 }
-        return process
+        return (process, gate)
     }
 
     private func waitUntil(_ condition: () -> Bool) async throws {
@@ -38,22 +41,22 @@ struct EngineSignalTests {
     ) async throws {
         let h = try await EngineHarness.start("signal-twice")
         defer { Task { await h.stop() } }
-        // A grace period longer than the hanging parts' 20 s: only the second signal can end the run early.
-        let process = try await startHangingBatch(h, extra: ["--stop-grace", "60"])
+        // A grace period of 60 s for parts that hang: only the second signal can end the run early.
+        let (process, gate) = try await startHangingBatch(h, extra: ["--stop-grace", "60"])
+        let first = ContinuousClock.now
         process.signal(signal)
-        // The second signal must reach a process that is still stopping gracefully: on a loaded machine a fixed
-        // pause could let the graceful stop finish first.
+        // The second signal must reach a process that is still stopping gracefully: it goes the moment the
+        // first one's stop has begun, from a dispatch thread (a fixed pause, or the test's task resumed late by
+        // a loaded pool, could let the graceful stop end first).
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
-        #expect(await process.waitForStderr(containing: "\(name): stopping"), "\(process.stderrSoFar)")
-        let second = ContinuousClock.now
-        process.signal(signal)
-        let stopped = await process.wait(timeout: .seconds(30))
-        let afterSecond = ContinuousClock.now - second
+        process.signal(signal, after: .zero) { process.stderrSoFar.contains("\(name): stopping") }
+        let stopped = await process.wait(timeout: .seconds(90))
+        let afterFirst = stopped.endedAt - first
         #expect(stopped.exitCode == exitCode, "\(stopped.stderr)")
         #expect(!stopped.signaled)
-        // The grace period is 60 s and the hanging parts would take 20 s: only an immediate stop is this fast,
-        // with room for a loaded machine.
-        #expect(afterSecond < .seconds(10), "stopped \(afterSecond) after the second signal")
+        // The grace period is 60 s and the parts hang (curl gives up on them after 30 s): only an immediate
+        // stop is this fast, with room for a loaded machine.
+        #expect(afterFirst < .seconds(10), "stopped \(afterFirst) after the first signal")
         #expect(stopped.stderr.contains("again: stopping now"), "\(stopped.stderr)")
 
         let report = try h.report()
@@ -66,6 +69,7 @@ struct EngineSignalTests {
         #expect(!checkpoints.isEmpty, "multipart progress must be saved on an immediate stop too")
 
         h.server.faults.removeAll()
+        h.server.faults.open(gate: gate)  // the stopped run's held parts answer no one
         let resumed = try await h.resume()
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
         let final = try h.report()
@@ -79,19 +83,20 @@ struct EngineSignalTests {
     @Test func oneSigtermStopsGracefullyWithExit143AndResumeFinishes() async throws {
         let h = try await EngineHarness.start("sigterm")
         defer { Task { await h.stop() } }
-        let process = try await startHangingBatch(h)
+        let (process, gate) = try await startHangingBatch(h)
         let sent = ContinuousClock.now
         process.signal(SIGTERM)
         let stopped = await process.wait(timeout: .seconds(30))
-        let took = ContinuousClock.now - sent
+        let took = stopped.endedAt - sent
         #expect(stopped.exitCode == 143, "\(stopped.stderr)")
-        // In-flight requests get the grace period (3 s), then are cancelled: not the 20 s they would take.
+        // In-flight requests get the grace period (3 s), then are cancelled: they would hang for ever.
         #expect(took >= .milliseconds(2500) && took < .seconds(10), "stopped after \(took)")
         let report = try h.report()
         #expect(report.status == .interrupted)
         #expect(report.runs.last?.exitCode == 143)
         #expect(report.totals.pending == 3)
         h.server.faults.removeAll()
+        h.server.faults.open(gate: gate)  // the stopped run's held parts answer no one
         let resumed = try await h.resume()
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
         try h.expectAllStoredExactly()
@@ -102,7 +107,7 @@ struct EngineSignalTests {
     @Test func aHangupStopsGracefullyWithExit129AndResumeFinishes() async throws {
         let h = try await EngineHarness.start("sighup")
         defer { Task { await h.stop() } }
-        let process = try await startHangingBatch(h)
+        let (process, gate) = try await startHangingBatch(h)
         process.signal(SIGHUP)
         let stopped = await process.wait(timeout: .seconds(30))
         #expect(stopped.exitCode == 129 && !stopped.signaled, "\(stopped)")
@@ -112,6 +117,7 @@ struct EngineSignalTests {
         #expect(report.runs.last?.exitCode == 129)
         #expect(report.totals.pending == 3)
         h.server.faults.removeAll()
+        h.server.faults.open(gate: gate)  // the stopped run's held parts answer no one
         let resumed = try await h.resume()
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
         try h.expectAllStoredExactly()
@@ -224,8 +230,9 @@ struct EngineSignalTests {
         ])
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         // Mid-way: 1.5 MiB received is half of each of 3 parts (now), a tenth of each of 16 (before).
-        try await waitUntil { h.server.stats.snapshot.bytesReceived >= 3 << 19 }
-        process.signal(SIGINT)
+        // Sent from a dispatch thread the moment it holds: from the test's task, resumed late on a loaded pool,
+        // the signal could come after the 20 s the whole file takes.
+        process.signal(SIGINT, after: .zero) { h.server.stats.snapshot.bytesReceived >= 3 << 19 }
         let stopped = await process.wait(timeout: .seconds(30))
         #expect(stopped.exitCode == 130, "\(stopped.stderr)")
 

@@ -165,19 +165,15 @@ struct JSONLogTests {
         let h = try await EngineHarness.start("json-interrupted")
         defer { Task { await h.stop() } }
         for i in 0..<2 { try h.writeFile("big-\(i).bin", size: 2_000_000, seed: UInt64(i)) }
-        h.server.faults.add(
-            FaultRule(operation: .uploadPart, skip: 2, count: nil, action: .delay(milliseconds: 20_000))
-        )
+        let gate = h.hold(after: 2)
+        defer { h.server.faults.open(gate: gate) }
         let manifest = try h.writeManifest(upload: ["concurrency: 2", "part_size: 256KiB", "multipart_threshold: 1MiB"])
         let process = try h.start([
             "run", manifest, "--report", h.reportPath, "--progress-interval", "0.2", "--log-format", "json",
         ])
-        let deadline = ContinuousClock.now + .seconds(30)
-        while h.server.stats.snapshot.requestsInFlight < 2, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        try await Task.sleep(for: .milliseconds(500))
-        process.signal(SIGINT)
+        #expect(await h.waitUntil(.seconds(120)) { h.server.stats.snapshot.requestsInFlight >= 2 })
+        try await Task.sleep(for: .milliseconds(500))  // a few progress lines (the parts hang until the gate opens)
+        await h.interrupt(process)
         let result = await process.wait(timeout: .seconds(30))
         #expect(result.exitCode == 130, "\(result.stderr)")
         let all = records(result)

@@ -52,9 +52,8 @@ struct StateLockTests {
         let gate = h.hold()
         let first = try h.start(["run", manifest, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
         #expect(await h.waitUntil { h.somePartStored })
-        let started = ContinuousClock.now
         let second = try await h.ossbatch(["run", manifest, "--report", h.dir.path + "/b.json"])
-        let took = ContinuousClock.now - started
+        let took = second.ranFor
         #expect(second.exitCode == 4, "\(second.stderr)")
         // The issue asks for "within a second" (a release binary on an idle machine: well under); a debug
         // binary started while the whole suite loads a 2-core box gets slack — it must not wait for the run.
