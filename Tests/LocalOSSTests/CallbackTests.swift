@@ -128,9 +128,10 @@ import Glibc
                 #expect(put.xml("Code") == "CallbackFailed")
                 #expect(put.xml("Message")?.contains("no reply within") == true, "\(put.text)")
                 #expect(receiver.received?.body == "x=4")
-                // The upper bound only tells "gave up after the timeout" from "waited for a receiver that never
-                // answers" (forever), with room for a loaded machine.
-                #expect(waited >= .milliseconds(900) && waited < .seconds(30), "\(waited)")
+                // Waited for the timeout. A server that waited for a receiver that never answers would not have
+                // answered 203 at all (the test's curl gives up after 30 s): no upper bound on the test's clock,
+                // which a loaded pool stretches.
+                #expect(waited >= .milliseconds(900), "\(waited)")
             }
         )
     }

@@ -492,17 +492,25 @@ import Glibc
         for i in 0..<60 { try s.h.writeFile("k/f\(i).bin", size: 500 + i, seed: UInt64(i + 1)) }
         try await s.h.settle()
         s.h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 40)))
+        // The PutObjects after the 40th wait for the kill: it lands mid-run however late the test's task is.
+        let gate = s.h.hold(.putObject, after: 40)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "concurrency: 2"])
         let reportPath = s.h.dir.url.appendingPathComponent("r1.json").path
         let process = try s.h.start(
             ["run", manifest, "--report", reportPath, "--progress-interval", "3600", "--log-level", "debug"],
             environment: ["OSSBATCH_STATE_DIR": s.state]
         )
-        #expect(await process.waitForStderr(containing: "f1"))
-        // Past at least one index flush (about once a second) and before the end (60 × 40 ms / 2 ≈ 1.2 s).
-        try await Task.sleep(for: .milliseconds(1100))
+        // Past at least one index flush (once a second, on a timer) while the rest of the batch is held: a
+        // late task only waits longer. (Sleeping a fixed time on a running batch, it could kill a finished run.)
+        #expect(
+            await s.h.waitUntil(.seconds(120)) {
+                s.h.server.log.all.filter { $0.operation == .putObject && $0.status == 200 }.count >= 40
+            }
+        )
+        try await Task.sleep(for: .milliseconds(2500))
         process.signal(SIGKILL)
         _ = await process.wait()
+        s.h.server.faults.open(gate: gate)  // its held requests answer no one
         s.h.server.faults.removeAll()
         let resumed = try await s.h.ossbatch(
             ["resume", reportPath, "--progress-interval", "3600"],
