@@ -151,7 +151,9 @@ extension LocalOSSServer {
         for u in page {
             xml +=
                 "<Upload>" + XMLText.element("Key", u.key) + XMLText.element("UploadId", u.uploadID)
-                + XMLText.element("Initiated", LocalOSSServer.isoDate(u.initiated)) + "</Upload>"
+                // Stamped by the server's clock, as `Date` is (`--clock-offset`).
+                + XMLText.element("Initiated", LocalOSSServer.isoDate(u.initiated + configuration.clockOffset))
+                + "</Upload>"
         }
         return .xml(xml + "</ListMultipartUploadsResult>")
     }

@@ -41,8 +41,14 @@ package struct OpenUploadsSweep: Sendable {
 
     /// The open uploads under the prefix (old enough), each with the hold a local batch has on it. Throws
     /// the `OSSError` of a listing that failed.
-    package func list(parts withParts: Bool, now: Date = Date()) async throws -> Result {
+    ///
+    /// Ages are measured by the server's clock, as its `Initiated` times are: now is this machine's clock plus
+    /// the offset the client learnt from a `RequestTimeTooSkewed` answer (a clock more than OSS's 15 minutes
+    /// off gets one on the listing). By this machine's clock alone, one 3 days fast found the upload another
+    /// machine had started 6 s before "72 h old", and `--abort` gave it up under that machine's running batch.
+    package func list(parts withParts: Bool) async throws -> Result {
         let listed = try await client.listMultipartUploads(bucket: bucket, prefix: prefix)
+        let now = Date().addingTimeInterval(TimeInterval(client.clockOffset))
         let holds = UploadHolds.scan(state: state, extraCheckpointDirectories: extraCheckpointDirectories)
         let keyLocks = try? KeyLocks.forBucket(bucket, in: state)
         var result = Result()

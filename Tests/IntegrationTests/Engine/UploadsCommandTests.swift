@@ -224,4 +224,32 @@ struct UploadsCommandTests {
         ])
         #expect(badAge.exitCode == 2 && badAge.stderr.contains("--older-than 'soon' is not an age"))
     }
+
+    /// `--older-than` is an age by OSS's clock. This machine's clock is 3 days ahead of the server's (here: the
+    /// server's 3 days behind, which is the same to the client): by its own clock alone, an upload another
+    /// machine started a moment ago was "3 days old", and `--abort` gave it up under that machine's batch.
+    @Test func agesAreMeasuredByTheServersClockSoAFastClockAbortsNoFreshUpload() async throws {
+        let h = try await EngineHarness.start("uploads-clock") {
+            $0.clockOffset = -3 * 86400
+            $0.maxClockSkew = 900
+        }
+        defer { Task { await h.stop() } }
+        let fresh = try await Self.stray(h, "night/fresh.bin", daysOld: 0)
+        let old = try await Self.stray(h, "night/old.bin", daysOld: 2)
+        let result = try await h.ossbatch([
+            "uploads", "--endpoint", h.endpoint, "--bucket", h.bucket, "--region", "local", "--prefix", "night/",
+            "--older-than", "24h", "--abort", "--json",
+        ])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            "\(result.stdout) \(result.stderr)"
+        )
+        #expect(document["newer"] as? Int == 1, "\(result.stdout)")
+        let uploads = try #require(document["uploads"] as? [[String: Any]])
+        #expect(uploads.map { $0["upload_id"] as? String } == [old], "\(result.stdout)")
+        let age = try #require(uploads.first?["age_seconds"] as? Int)
+        #expect(abs(age - 2 * 86400) < 3600, "aged by the server's clock: \(age) s")
+        #expect(try await Self.open(h) == ["night/fresh.bin \(fresh)"])
+    }
 }
