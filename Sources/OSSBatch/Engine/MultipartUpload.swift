@@ -61,12 +61,16 @@ struct MultipartUpload {
             var options = job.options
             if context.settings.ifExists == .fail { options.forbidOverwrite = true }
             let key = job.key
-            let asked = Date()
+            // How long the Initiate took, by the monotonic clock: a wall clock stepped meanwhile (NTP after a
+            // resume) made it look an hour long, and the sweep's window then took in another batch's upload of
+            // this key as the lost answer's (clock-step audit). Both ends on the wall clock of the answer.
+            let started = ContinuousClock.now
             let initiation = try await context.send(tally) {
                 try await client.initiateMultipartUpload(bucket: bucket, key: key, options: options)
             }
             let uploadID = initiation.uploadID
             let answered = Date()
+            let asked = answered.addingTimeInterval(-(ContinuousClock.now - started).seconds)
             tally.addAttempts(initiation.attempts)
             checkpoint = Checkpoint(
                 bucket: bucket,
