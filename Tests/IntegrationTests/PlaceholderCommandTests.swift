@@ -25,10 +25,9 @@ struct PlaceholderCommandTests {
             upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"],
             prefix: "\"{date:%Y/%m/%d}/\""
         )
-        // After twelve parts (1.5 s, past the checkpoint's 1 s write interval) every part hangs until the
-        // signal: the batch cannot finish before it, however loaded the machine.
-        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 250)))
-        let gate = h.hold(after: 12)
+        // Once some parts are checkpointed every part hangs until the signal: the batch cannot finish before
+        // it, however loaded the machine.
+        let gate = h.holdAfterACheckpoint()
         let process = try h.start(
             ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
             environment: ["OSSBATCH_NOW": Self.day1]

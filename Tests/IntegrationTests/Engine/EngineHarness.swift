@@ -204,6 +204,14 @@ final class EngineHarness: @unchecked Sendable {
         }
     }
 
+    /// Lets a batch (of two parts at a time) checkpoint some parts, then hangs it: UploadParts answer 250 ms
+    /// late and every one after the twelfth is held until the test opens the returned gate. The twelve take
+    /// 1.5 s, past the checkpoint's 1 s write interval (it writes when a part ends, at most once a second).
+    func holdAfterACheckpoint() -> String {
+        server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 250)))
+        return hold(after: 12)
+    }
+
     /// Holds every `operation` request (of a key containing `keyContains`, if given) after the next `passing`
     /// once done, unanswered, until the test opens the returned gate (`server.faults.open(gate:)`): a run
     /// cannot end before the test has done what it does while the run is in flight, however slowly a loaded

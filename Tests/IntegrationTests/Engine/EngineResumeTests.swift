@@ -113,12 +113,11 @@ struct EngineResumeTests {
         h.expectNoSecrets(in: [final.stdout, final.stderr])
     }
 
-    /// Runs until at least one checkpoint has parts, then kills the process. The parts after the twelfth are
-    /// held until the kill: a run left to go on finished (and deleted its checkpoints) whenever the test's task
-    /// waited a second or two for a thread. The twelve take 1.5 s, past the checkpoint's 1 s write interval.
+    /// Runs until at least one checkpoint has parts, then kills the process. The rest of the parts are held
+    /// until the kill: a run left to go on finished (and deleted its checkpoints) whenever the test's task
+    /// waited a second or two for a thread.
     static func killMidUpload(_ h: EngineHarness, manifest: String) async throws {
-        h.server.faults.add(FaultRule(operation: .uploadPart, count: nil, action: .delay(milliseconds: 250)))
-        let gate = h.hold(after: 12)
+        let gate = h.holdAfterACheckpoint()
         let process = try h.start(["run", manifest, "--report", h.reportPath])
         #expect(await h.waitUntil(.seconds(120)) { !recordedParts(in: h.checkpointDir).isEmpty })
         process.signal(SIGKILL)
