@@ -73,10 +73,16 @@ struct RunCommand: AsyncParsableCommand {
         // The plan lives only until its report is made: the report holds every job, the plan would be a
         // second copy of them for the whole run.
         var (initial, identity, selectsNothing): (Report, BatchIdentity, Bool)
+        // Seconds OSS's clock is ahead of this machine's, when dated keys needed a correction.
+        var clockOffset: Int64 = 0
         do {
             // The plan is handed on, not kept, so that the report can free its jobs as it takes them.
+            let loaded = try target.load(manifest, console: console)
+            let placeholders: PlaceholderValues
+            (placeholders, clockOffset) = try await target.checkedPlaceholders(for: loaded, console: console)
             var plan = try target.plan(
-                manifest,
+                loaded,
+                placeholders: placeholders,
                 shard: try sharding.resolve(),
                 console: console,
                 notes: !execution.quiet
@@ -99,7 +105,12 @@ struct RunCommand: AsyncParsableCommand {
                 try report.map {
                     let path = PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath)
                     return initial.shard.map { $0.shard.reportPath(for: path) } ?? path
-                } ?? DefaultReports.newPath(batch: identity.directoryName, in: state)
+                }
+                ?? DefaultReports.newPath(
+                    batch: identity.directoryName,
+                    in: state,
+                    now: Date().addingTimeInterval(TimeInterval(clockOffset))
+                )
             try ReportStore.prepareDirectory(for: reportPath)
         } catch {
             console.error(

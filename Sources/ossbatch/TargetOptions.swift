@@ -83,18 +83,49 @@ struct TargetOptions: ParsableArguments {
         applyingIndex: Bool = true,
         onWalkStalled: @escaping @Sendable () -> Void = {}
     ) throws -> (manifest: Manifest, plan: Plan) {
-        let loaded: Manifest
+        let loaded = try load(manifest, console: console)
+        let placeholders: PlaceholderValues
+        do { placeholders = try PlaceholderValues.current() } catch { throw console.report(error) }
+        let plan = try plan(
+            loaded,
+            placeholders: placeholders,
+            shard: shard,
+            console: console,
+            notes: notes,
+            applyingIndex: applyingIndex,
+            onWalkStalled: onWalkStalled
+        )
+        return (loaded, plan)
+    }
+
+    /// Loads `manifest` with `--set` applied; an invalid one prints every diagnostic and exits 2.
+    func load(_ manifest: String, console: Console) throws -> Manifest {
+        do {
+            return try ManifestLoader.load(path: manifest, settings: try ManifestSetting.parse(settings))
+        } catch {
+            throw console.report(error)
+        }
+    }
+
+    /// Plans a loaded manifest with its keys' placeholders standing for `placeholders`; see `plan(_:shard:…)`.
+    func plan(
+        _ loaded: Manifest,
+        placeholders: PlaceholderValues,
+        shard: Shard? = nil,
+        console: Console,
+        notes: Bool = true,
+        applyingIndex: Bool = true,
+        onWalkStalled: @escaping @Sendable () -> Void = {}
+    ) throws -> Plan {
         var plan: Plan
         do {
-            loaded = try ManifestLoader.load(path: manifest, settings: try ManifestSetting.parse(settings))
             let watchdog = Self.watchWalk(
                 stallTimeout: loaded.upload.stallTimeout,
                 console: console,
                 onStalled: onWalkStalled
             )
             defer { watchdog.ended() }
-            plan = try Planner(overrides: overrides, placeholders: try PlaceholderValues.current(), shard: shard)
-                .plan(loaded)
+            plan = try Planner(overrides: overrides, placeholders: placeholders, shard: shard).plan(loaded)
         } catch {
             throw console.report(error)
         }
@@ -132,6 +163,6 @@ struct TargetOptions: ParsableArguments {
             plan.skipUnchanged(warnings: &indexWarnings)
             for warning in indexWarnings { console.warning("index_unusable", warning) }
         }
-        return (loaded, plan)
+        return plan
     }
 }

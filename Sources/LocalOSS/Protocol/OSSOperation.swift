@@ -13,6 +13,9 @@ public enum OSSOperation: String, Sendable, Codable, CaseIterable {
     case listObjectsV2 = "ListObjectsV2"
     case copyObject = "CopyObject"
     case uploadPartCopy = "UploadPartCopy"
+    /// `HEAD` of the bucket: what `ossbatch run` sends, unsigned, to read the service's clock from the answer's
+    /// `Date` (OSS refuses it 403 on a private bucket; the date is what counts). 200 when it passes.
+    case headBucket = "HeadBucket"
     /// A request LocalOSS cannot map to an operation (answered 400/405).
     case unknown = "Unknown"
 }
@@ -32,6 +35,7 @@ extension OSSOperation {
         case ("POST", true):
             if query["uploads"] != nil { return .initiateMultipartUpload }
             return query["uploadId"] != nil ? .completeMultipartUpload : .unknown
+        case ("HEAD", false): return .headBucket
         case ("GET", false):
             if query["uploads"] != nil { return .listMultipartUploads }
             return .listObjectsV2

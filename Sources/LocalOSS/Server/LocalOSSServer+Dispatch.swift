@@ -51,6 +51,7 @@ extension LocalOSSServer {
         case .listObjectsV2: response = try listObjects(request, bucket: bucket)
         case .copyObject: response = try copyObject(request, bucket: bucket)
         case .uploadPartCopy: response = try uploadPartCopy(request, bucket: bucket)
+        case .headBucket: response = OSSResponse(status: .ok)
         case .unknown:
             throw OSSRequestError(405, .methodNotAllowed, "The specified method is not allowed against this resource.")
         }

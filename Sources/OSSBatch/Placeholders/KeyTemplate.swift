@@ -51,6 +51,14 @@ struct KeyTemplate: Sendable, Hashable {
         }
     }
 
+    /// True when the text holds `{date}` or `{time}`: the keys it makes depend on the moment.
+    var hasTimePlaceholders: Bool {
+        pieces.contains {
+            if case .placeholder(.time) = $0 { return true }
+            return false
+        }
+    }
+
     /// The text with every placeholder replaced; an unset or empty `{env:NAME}` is an error. With
     /// `stoppingAtTime`, only the text before the first time placeholder (`{date}`, `{time}`): what the keys it
     /// makes on every night start with, as far as the other placeholders resolve then as now (`index prune`).

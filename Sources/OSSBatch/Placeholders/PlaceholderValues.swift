@@ -19,6 +19,9 @@ package struct PlaceholderValues: Sendable {
     /// `OSSBATCH_NOW=2026-12-02T03:00:00Z` (ISO 8601 with `Z` or an offset such as `+08:00`).
     package static let nowVariable = "OSSBATCH_NOW"
 
+    /// True when `OSSBATCH_NOW` fixes the moment: then it is not this machine's clock, nor checked against OSS's.
+    package var isFixed: Bool { environment[Self.nowVariable] != nil }
+
     /// The current time, this host and this process's environment; the time from `OSSBATCH_NOW` when set.
     /// A value of `OSSBATCH_NOW` that is not a time is an error naming the variable.
     package static func current(

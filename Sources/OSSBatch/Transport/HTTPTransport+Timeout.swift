@@ -12,7 +12,7 @@ extension HTTPTransport {
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let response = first else {
-                throw CredentialsRequestTimeout(seconds: seconds)
+                throw RequestTimeout(seconds: seconds)
             }
             return response
         }

@@ -1,0 +1,72 @@
+import Foundation
+import OSSKit
+import OSSProtocol
+
+/// Dated keys (`{date}`, `{time}`) name a night by this machine's clock, and a clock days slow would file
+/// tonight's snapshot under an older night's keys and overwrite that night. Before `run` resolves them, this
+/// machine's clock is compared with OSS's, read from the `Date` header of one unsigned `HEAD` of the bucket:
+/// every OSS answer carries one, a refusal (403) included, so no credentials are needed and none are sent.
+package enum ServerClockCheck {
+    /// What came of the comparison.
+    package enum Outcome: Sendable, Equatable {
+        /// The clocks agree within `tolerance` (server − local, in seconds): this machine's time is used.
+        case agrees(offsetSeconds: Int64)
+        /// This machine's clock is off by `offsetSeconds` (server − local): the placeholders use `now`, OSS's
+        /// time.
+        case corrected(offsetSeconds: Int64, now: Date)
+        /// No answer with a readable `Date` (`reason` says why): this machine's time is used.
+        case unchecked(reason: String)
+    }
+
+    /// Offsets up to this many seconds are left alone: OSS's `Date` has whole seconds and a request takes
+    /// time, and a minute moves a dated key only in the minute around midnight.
+    package static let toleranceSeconds: Int64 = 60
+
+    /// How long the `HEAD` may take: a service that does not answer gets the batch's own retries, later.
+    package static let timeoutSeconds = 10.0
+
+    /// True when a key or key prefix of `manifest` holds `{date}` or `{time}` (whether or not it resolves).
+    package static func isNeeded(for manifest: Manifest) -> Bool {
+        manifest.files.contains { entry in
+            [entry.key, entry.keyPrefix].contains { template in
+                template.flatMap { try? KeyTemplate(parsing: $0.value) }?.hasTimePlaceholders ?? false
+            }
+        }
+    }
+
+    /// Compares this machine's clock with the service's at the manifest's `target:` with `overrides`; `nil`
+    /// when that target does not resolve (planning reports why, and nothing is sent).
+    package static func check(
+        _ manifest: Manifest,
+        overrides: TargetOverrides,
+        transport: any HTTPTransport
+    ) async -> Outcome? {
+        var ignored: [Diagnostic] = []
+        guard let target = TargetResolver(section: manifest.target, overrides: overrides).resolve(into: &ignored),
+            let endpoint = try? OSSKit.Endpoint(parsing: target.endpoint)
+        else { return nil }
+        let bucket = SignableRequest(method: "HEAD", bucket: target.bucket, key: nil)
+        let request = HTTPRequest(method: "HEAD", url: endpoint.url(for: bucket, addressing: target.addressing))
+        let sent = Date()
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request, timeout: timeoutSeconds)
+        } catch {
+            return .unchecked(reason: "\(endpoint) did not answer: \(error)")
+        }
+        return judge(serverDate: response.header("Date"), sentAt: sent, receivedAt: Date())
+    }
+
+    /// The outcome of an answer dated `serverDate` to a request sent at `sentAt` and answered at `receivedAt`
+    /// (this machine's clock): the server's second is compared with the request's midpoint.
+    package static func judge(serverDate: String?, sentAt: Date, receivedAt: Date) -> Outcome {
+        guard let serverDate else { return .unchecked(reason: "the answer has no Date header") }
+        guard let server = SigningTime(rfc1123: serverDate) else {
+            return .unchecked(reason: "the answer's Date header '\(serverDate)' is not a date")
+        }
+        let midpoint = sentAt.timeIntervalSince1970 + receivedAt.timeIntervalSince(sentAt) / 2
+        let offset = server.epochSeconds - Int64(midpoint.rounded(.down))
+        guard abs(offset) > toleranceSeconds else { return .agrees(offsetSeconds: offset) }
+        return .corrected(offsetSeconds: offset, now: receivedAt.addingTimeInterval(TimeInterval(offset)))
+    }
+}
