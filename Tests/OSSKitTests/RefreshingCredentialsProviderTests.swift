@@ -8,29 +8,37 @@ import Testing
 /// within `min(5 min, lifetime / 3)` of expiry (or past `maxAge`), one renewal shared by concurrent callers,
 /// a failed renewal keeps credentials that are still valid, and a rejection renews once.
 @Suite struct RefreshingCredentialsProviderTests {
-    /// A source issuing numbered credentials that last `lifetime` seconds from the test clock's now.
+    /// A source issuing numbered credentials that last `lifetime` seconds from the test clock's now, or, with
+    /// `sourceAhead`, from its own clock that far ahead of this machine's (its answers then carry their date).
     final class Source: Sendable {
         let clock = Mutex(Date(timeIntervalSince1970: 1_000_000))
+        /// How far this machine's wall clock has been stepped (the elapsed clock does not move with it).
+        let wallStep = Mutex<TimeInterval>(0)
+        let sourceAhead: TimeInterval?
         let fetches = Atomic<Int>(0)
         let failing = Atomic<Bool>(false)
         let lifetime: TimeInterval?
         let delay: Duration
 
-        init(lifetime: TimeInterval?, delay: Duration = .zero) {
+        init(lifetime: TimeInterval?, delay: Duration = .zero, sourceAhead: TimeInterval? = nil) {
             self.lifetime = lifetime
             self.delay = delay
+            self.sourceAhead = sourceAhead
         }
 
         var now: Date { clock.withLock { $0 } }
+        var wall: Date { now.addingTimeInterval(wallStep.withLock { $0 }) }
         func advance(_ seconds: TimeInterval) { clock.withLock { $0 += seconds } }
 
         func fetch() async throws(CredentialsUnavailable) -> TemporaryCredentials {
             if delay > .zero { try? await Task.sleep(for: delay) }
             if failing.load(ordering: .relaxed) { throw CredentialsUnavailable("source down") }
             let n = fetches.add(1, ordering: .relaxed).newValue
+            let answeredAt = sourceAhead.map { now.addingTimeInterval($0) }
             return TemporaryCredentials(
                 Credentials(accessKeyID: "id-\(n)", accessKeySecret: "secret-\(n)", securityToken: "token-\(n)"),
-                expiration: lifetime.map { now.addingTimeInterval($0) }
+                expiration: lifetime.map { (answeredAt ?? now).addingTimeInterval($0) },
+                answeredAt: answeredAt
             )
         }
     }
@@ -50,7 +58,7 @@ import Testing
             source: "test source",
             maxAge: maxAge,
             onEvent: { event in events?.append("\(event)") },
-            now: { source.now },
+            clock: CredentialsClock(wall: { source.wall }, elapsed: { source.now.timeIntervalSince1970 }),
             fetch: { () async throws(CredentialsUnavailable) in try await source.fetch() }
         )
     }
@@ -85,6 +93,32 @@ import Testing
         #expect(try await p.credentials().accessKeyID == "id-1")
         #expect(source.fetches.load(ordering: .relaxed) == 1)
         source.advance(0.2)
+        #expect(try await eventually(p, gives: "id-2"))
+    }
+
+    @Test func aTwoHourTokenFromASourceThreeHoursBehindThisMachinesClockIsFetchedOnceAndRenewedOnTime() async throws {
+        // This machine's clock three hours fast: by it, the token expired an hour before it was issued.
+        let source = Source(lifetime: 7200, sourceAhead: -3 * 3600)
+        let p = provider(source)
+        for _ in 0..<20 { #expect(try await p.credentials().accessKeyID == "id-1") }
+        source.advance(7200 - 301)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        #expect(source.fetches.load(ordering: .relaxed) == 1)
+        source.advance(2)
+        #expect(try await eventually(p, gives: "id-2"))
+    }
+
+    @Test func aWallClockSteppedDuringARunNeitherExpiresNorExtendsCredentials() async throws {
+        let source = Source(lifetime: 3600)
+        let p = provider(source)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        source.wallStep.withLock { $0 = 2 * 86400 }
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        source.wallStep.withLock { $0 = -2 * 86400 }
+        source.advance(3600 - 301)
+        #expect(try await p.credentials().accessKeyID == "id-1")
+        #expect(source.fetches.load(ordering: .relaxed) == 1)
+        source.advance(2)
         #expect(try await eventually(p, gives: "id-2"))
     }
 

@@ -16,7 +16,9 @@ import Synchronization
 ///   `InvalidParameter.OIDCToken`.
 ///
 /// Every set of credentials it hands out lasts `lifetime` seconds and is registered with `registry` (LocalOSS
-/// then accepts it until it expires); `issued` lists them, so tests can check no secret leaked.
+/// then accepts it until it expires); `issued` lists them, so tests can check no secret leaked. Its clock is
+/// this machine's plus `clockOffset` (give LocalOSS the same): expiries, `LastUpdated` and every answer's
+/// `Date` are on it, as a real service's are on its own.
 public final class FakeCredentialService: Sendable {
     public enum IMDSv2: Sendable {
         case required, supported, unavailable
@@ -44,6 +46,9 @@ public final class FakeCredentialService: Sendable {
         var imdsV2: IMDSv2
         var oidcToken: String
         var registry: TemporaryCredentialsRegistry
+        var clockOffset: TimeInterval
+
+        var now: Date { Date().addingTimeInterval(clockOffset) }
     }
 
     /// Starts the fake. `lifetime` is whole seconds (expiries are written to the second, as the services do).
@@ -52,14 +57,16 @@ public final class FakeCredentialService: Sendable {
         lifetime: TimeInterval = 3600,
         roleName: String = "ossbatch-test-role",
         imdsV2: IMDSv2 = .supported,
-        oidcToken: String = "eyJ-fake-oidc-token"
+        oidcToken: String = "eyJ-fake-oidc-token",
+        clockOffset: TimeInterval = 0
     ) async throws -> FakeCredentialService {
         let settings = Settings(
             lifetime: lifetime,
             roleName: roleName,
             imdsV2: imdsV2,
             oidcToken: oidcToken,
-            registry: registry
+            registry: registry,
+            clockOffset: clockOffset
         )
         let box = StateBox(settings: settings)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -109,7 +116,7 @@ final class StateBox: Sendable {
 
     /// New credentials, registered with LocalOSS, as the services' JSON fields.
     func issue() -> [String: String] {
-        let now = Date()
+        let now = settings.now
         let expiration = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + settings.lifetime).rounded(.down))
         let issued = FakeCredentialService.Issued(
             accessKeyID: "STS.fake\(UUID().uuidString.prefix(8))",
@@ -148,7 +155,7 @@ final class StateBox: Sendable {
             guard role == settings.roleName else { return (404, "Not Found") }
             var document = issue()
             document["Code"] = "Success"
-            document["LastUpdated"] = Date().formatted(Date.ISO8601FormatStyle())
+            document["LastUpdated"] = settings.now.formatted(Date.ISO8601FormatStyle())
             return (200, Self.json(document))
         case (.POST, "/") where uri.contains("Action=AssumeRoleWithOIDC"):
             let form = Self.form(body)
@@ -211,6 +218,7 @@ private final class FakeCredentialHandler: ChannelInboundHandler {
             )
             var headers = HTTPHeaders()
             headers.add(name: "content-length", value: String(text.utf8.count))
+            headers.add(name: "date", value: LocalOSSServer.httpDate(box.settings.now))
             context.write(
                 wrapOutboundOut(
                     .head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers))

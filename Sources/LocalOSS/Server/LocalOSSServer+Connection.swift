@@ -150,12 +150,9 @@ extension LocalOSSServer {
         String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24))
     }
 
-    static func httpDate(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f.string(from: date)
+    /// `date` as an HTTP date (RFC 1123, to the second): the `Date` and `Last-Modified` headers.
+    public static func httpDate(_ date: Date) -> String {
+        SigningTime(epochSeconds: Int64(date.timeIntervalSince1970.rounded(.down))).rfc1123
     }
 
     /// `2026-11-25T20:50:45.000Z`: OSS always writes `.000`, and oss2 parses exactly that form.

@@ -47,19 +47,19 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
         } else {
             let listed = try await get(Self.credentialsPath, headers: headers, what: "the role name", transport)
             role =
-                String(decoding: listed, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)?
+                String(decoding: listed.body, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)?
                 .trimmingCharacters(in: .whitespaces) ?? ""
             guard !role.isEmpty else {
                 throw CredentialsUnavailable("\(name): this instance has no RAM role attached")
             }
         }
-        let body = try await get(
+        let answer = try await get(
             Self.credentialsPath + PercentEncoding.encode(role),
             headers: headers,
             what: "the credentials of role '\(role)'",
             transport
         )
-        return try Self.parse(body, source: name)
+        return try Self.parse(answer.body, answeredAt: answer.header("Date"), source: name)
     }
 
     /// IMDSv2's session token header, or none (v1) when the token cannot be had and v1 is allowed.
@@ -95,7 +95,7 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
         headers: [(name: String, value: String)],
         what: String,
         _ transport: any HTTPTransport
-    ) async throws(CredentialsUnavailable) -> [UInt8] {
+    ) async throws(CredentialsUnavailable) -> HTTPResponse {
         let response: HTTPResponse
         do {
             response = try await transport.send(
@@ -108,11 +108,15 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
         guard response.status == 200 else {
             throw CredentialsUnavailable("\(name): cannot get \(what): HTTP \(response.status)")
         }
-        return response.body
+        return response
     }
 
     /// The metadata service's credentials document.
-    static func parse(_ body: [UInt8], source: String) throws(CredentialsUnavailable) -> TemporaryCredentials {
+    static func parse(
+        _ body: [UInt8],
+        answeredAt date: String? = nil,
+        source: String
+    ) throws(CredentialsUnavailable) -> TemporaryCredentials {
         struct Document: Decodable {
             var code: String?
             var accessKeyID: String?
@@ -138,6 +142,7 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
             secret: document.accessKeySecret,
             token: document.securityToken,
             expiration: document.expiration,
+            answeredAt: date,
             source: source
         )
     }

@@ -136,6 +136,7 @@ package struct OIDCRoleCredentials: Sendable, Hashable {
             secret: issued.accessKeySecret,
             token: issued.securityToken,
             expiration: issued.expiration,
+            answeredAt: response.header("Date"),
             source: source
         )
     }

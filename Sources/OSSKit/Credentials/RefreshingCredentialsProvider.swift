@@ -6,7 +6,8 @@ import Synchronization
 /// AssumeRoleWithOIDC, a credentials file re-read): cached, renewed ahead of expiry, one renewal at a time.
 ///
 /// - Renewed when less than `min(5 minutes, a third of their lifetime)` is left, or, for credentials without an
-///   expiry, when older than `maxAge`: in the background while the cached ones are still valid (requests go
+///   expiry, when older than `maxAge`. The lifetime is the expiry less the source's time when it answered (its
+///   `Date`), counted down on a monotonic clock (`CredentialsClock`), never read off this machine's wall clock: in the background while the cached ones are still valid (requests go
 ///   on with them), awaited when they have expired. One renewal at a time, whoever asks.
 /// - A renewal that fails while the cached credentials are still valid keeps them (and says so through
 ///   `onEvent`), and is tried again `retryAfterFailure` later; once they have expired, the failure is thrown.
@@ -46,17 +47,20 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
     private let maxAge: TimeInterval?
     private let fetch: @Sendable () async throws(CredentialsUnavailable) -> TemporaryCredentials
     private let onEvent: @Sendable (Event) -> Void
-    private let now: @Sendable () -> Date
+    private let clock: CredentialsClock
     private let state = Mutex(State())
 
     private struct State {
         var current: TemporaryCredentials?
-        var fetchedAt = Date.distantPast
+        /// When `current` came, on `clock.elapsed`.
+        var fetchedAt = -TimeInterval.infinity
+        /// How long `current` was valid when it came (`nil`: no expiry).
+        var lifetime: TimeInterval?
         var renewal: Task<TemporaryCredentials, any Error>?
         /// Bumped by every completed renewal, so a caller can tell whether one happened since it looked.
         var generation = 0
-        /// When the last renewal failed (background renewals wait `retryAfterFailure` after it).
-        var lastFailure: Date?
+        /// When the last renewal failed, on `clock.elapsed` (background renewals wait `retryAfterFailure`).
+        var lastFailure: TimeInterval?
     }
 
     /// How long after a failed background renewal the next one starts (a source that is down is not asked
@@ -67,32 +71,31 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
     ///   - maxAge: how long credentials without an expiry are kept before the source is asked again (`nil`:
     ///     until OSS refuses them).
     ///   - fetch: asks the source; called for the first credentials and for every renewal, never twice at once.
-    ///   - now: the clock (tests).
+    ///   - clock: this machine's clocks (tests move their own).
     public init(
         source: String,
         maxAge: TimeInterval? = nil,
         onEvent: @escaping @Sendable (Event) -> Void = { _ in },
-        now: @escaping @Sendable () -> Date = { Date() },
+        clock: CredentialsClock = .system,
         fetch: @escaping @Sendable () async throws(CredentialsUnavailable) -> TemporaryCredentials
     ) {
         self.source = source
         self.maxAge = maxAge
         self.fetch = fetch
         self.onEvent = onEvent
-        self.now = now
+        self.clock = clock
     }
 
     public var description: String { "RefreshingCredentialsProvider(\(source))" }
 
     public func credentials() async throws(CredentialsUnavailable) -> Credentials {
-        let (cached, fetchedAt, generation, lastFailure) = state.withLock {
-            ($0.current, $0.fetchedAt, $0.generation, $0.lastFailure)
+        let (cached, age, lifetime, generation, lastFailure) = state.withLock {
+            ($0.current, clock.elapsed() - $0.fetchedAt, $0.lifetime, $0.generation, $0.lastFailure)
         }
-        let now = now()
-        if let cached, !needsRenewal(cached, fetchedAt: fetchedAt, now: now) { return cached.credentials }
-        if let cached, !isExpired(cached, now: now) {
+        if let cached, !needsRenewal(age: age, lifetime: lifetime) { return cached.credentials }
+        if let cached, !Self.isExpired(age: age, lifetime: lifetime) {
             // Still valid: renew in the background, sign with these meanwhile.
-            if lastFailure.map({ now.timeIntervalSince($0) >= Self.retryAfterFailure }) ?? true {
+            if lastFailure.map({ clock.elapsed() - $0 >= Self.retryAfterFailure }) ?? true {
                 _ = renewal(after: generation)
             }
             return cached.credentials
@@ -107,20 +110,20 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
         return renewed.credentials == rejected ? nil : renewed.credentials
     }
 
-    /// Whether `cached` is due for renewal: past `maxAge`, or within `min(5 min, lifetime / 3)` of expiring.
-    func needsRenewal(_ cached: TemporaryCredentials, fetchedAt: Date, now: Date) -> Bool {
-        guard let expiration = cached.expiration else {
+    /// Whether credentials `age` seconds old that were valid for `lifetime` when they came are due for
+    /// renewal: past `maxAge` (no lifetime), or within `min(5 min, lifetime / 3)` of expiring.
+    private func needsRenewal(age: TimeInterval, lifetime: TimeInterval?) -> Bool {
+        guard let lifetime else {
             guard let maxAge else { return false }
-            return now.timeIntervalSince(fetchedAt) >= maxAge
+            return age >= maxAge
         }
-        let lifetime = expiration.timeIntervalSince(fetchedAt)
         let margin = min(5 * 60, max(lifetime, 0) / 3)
-        return expiration.timeIntervalSince(now) <= margin
+        return lifetime - age <= margin
     }
 
-    private func isExpired(_ cached: TemporaryCredentials, now: Date) -> Bool {
-        guard let expiration = cached.expiration else { return false }
-        return expiration <= now
+    private static func isExpired(age: TimeInterval, lifetime: TimeInterval?) -> Bool {
+        guard let lifetime else { return false }
+        return age >= lifetime
     }
 
     private enum Next {
@@ -169,26 +172,28 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
     }
 
     private func finish(_ result: Result<TemporaryCredentials, CredentialsUnavailable>) {
-        let now = now()
-        let previous = state.withLock { s in
+        let now = clock.elapsed()
+        let answeredAt = (try? result.get()).map { $0.answeredAt ?? clock.wall() }
+        let (previous, previousStillValid) = state.withLock { s in
             defer {
                 s.renewal = nil
                 switch result {
                 case .success(let renewed):
                     s.current = renewed
                     s.fetchedAt = now
+                    s.lifetime = renewed.expiration.map { $0.timeIntervalSince(answeredAt ?? clock.wall()) }
                     s.generation += 1
                     s.lastFailure = nil
                 case .failure:
                     s.lastFailure = now
                 }
             }
-            return s.current
+            return (s.current, !Self.isExpired(age: now - s.fetchedAt, lifetime: s.lifetime))
         }
         let first = previous == nil
         guard case .success(let renewed) = result else {
             // A failed first fetch is thrown to its caller; a failed renewal of valid credentials is only said.
-            if case .failure(let error) = result, let previous, !isExpired(previous, now: now) {
+            if case .failure(let error) = result, let previous, previousStillValid {
                 onEvent(.refreshFailed(source: source, reason: error.message, keptUntil: previous.expiration))
             }
             return

@@ -6,9 +6,14 @@ import OSSProtocol
 public struct TemporaryCredentials: Sendable, Hashable {
     public var credentials: Credentials
     public var expiration: Date?
+    /// The source's own time when it answered (its `Date` header), which `expiration` is on: the lifetime left
+    /// is `expiration` minus this, not minus this machine's clock, which may be hours off. `nil`: this
+    /// machine's clock at the fetch.
+    public var answeredAt: Date?
 
-    public init(_ credentials: Credentials, expiration: Date?) {
+    public init(_ credentials: Credentials, expiration: Date?, answeredAt: Date? = nil) {
         self.credentials = credentials
         self.expiration = expiration
+        self.answeredAt = answeredAt
     }
 }

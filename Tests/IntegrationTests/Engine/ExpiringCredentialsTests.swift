@@ -72,6 +72,32 @@ struct ExpiringCredentialsTests {
         #expect(result.stderr.contains("credentials from the ECS RAM role (metadata service \(fake.endpoint))"))
     }
 
+    @Test func aTwoHourTokenFromServicesThreeHoursBehindThisMachineIsFetchedOnceForTheWholeRun() async throws {
+        // This machine's clock three hours fast: by it, each token the metadata service hands out expired an
+        // hour before it was issued. Its lifetime is read off the service's own Date.
+        let offset: TimeInterval = -3 * 3600
+        let h = try await EngineHarness.start("clock-fast-ecs") { $0.clockOffset = offset }
+        defer { Task { await h.stop() } }
+        let fake = try await FakeCredentialService.start(
+            registry: h.server.temporaryCredentials,
+            lifetime: 7200,
+            clockOffset: offset
+        )
+        defer { Task { await fake.stop() } }
+        for i in 0..<24 { try h.writeFile("f-\(i).bin", size: 1000, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(upload: ["concurrency: 4"])
+        let result = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: Self.environment(fake, home: h.dir.path)
+        )
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(fake.issued.count == 1, "\(fake.requests)")
+        #expect(
+            h.server.log.all.filter { $0.operation == .putObject }.map(\.status) == Array(repeating: 200, count: 24)
+        )
+    }
+
     @Test func rrsaTokensExpiringEveryFewSecondsAreReassumedAndTheMultipartRunEndsExact() async throws {
         let h = try await EngineHarness.start("expiring-rrsa")
         defer { Task { await h.stop() } }
