@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "DiskFullShim", type: .dynamic, targets: ["DiskFullShim"]),
         // Test-only: LD_PRELOADed into `ossbatch` by the stalled-run tests (Tests/Shims/HangingFilesShim).
         .library(name: "HangingFilesShim", type: .dynamic, targets: ["HangingFilesShim"]),
+        // Test-only: LD_PRELOADed into `ossbatch` by the wall-clock step tests (Tests/Shims/WallClockShim).
+        .library(name: "WallClockShim", type: .dynamic, targets: ["WallClockShim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -138,6 +140,7 @@ let package = Package(
             path: "Tests/Shims/HangingFilesShim",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        .target(name: "WallClockShim", path: "Tests/Shims/WallClockShim", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP", "TestSupport"]),

@@ -8,6 +8,7 @@ public final class FaultInjector: Sendable {
     }
     private let entries = NIOLockedValueBox<[Entry]>([])
     private let openGates = NIOLockedValueBox<Set<String>>([])
+    private let waiting = NIOLockedValueBox<[String: Int]>([:])
 
     public init() {}
 
@@ -26,8 +27,13 @@ public final class FaultInjector: Sendable {
 
     func isOpen(gate: String) -> Bool { openGates.withLockedValue { $0.contains(gate) } }
 
+    /// How many requests wait at `gate` now: a test acts once its request is held there.
+    public func held(at gate: String) -> Int { waiting.withLockedValue { $0[gate, default: 0] } }
+
     /// Waits until `gate` is open, polling: a test's gate opens once, so nothing more is needed.
     func waitUntilOpen(gate: String) async throws {
+        waiting.withLockedValue { $0[gate, default: 0] += 1 }
+        defer { waiting.withLockedValue { $0[gate, default: 0] -= 1 } }
         let deadline = ContinuousClock.now + .seconds(600)
         while !isOpen(gate: gate) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     }

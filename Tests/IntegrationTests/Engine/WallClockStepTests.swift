@@ -1,0 +1,83 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import OSSKit
+import OSSProtocol
+import TestSupport
+import Testing
+
+/// The real binary with its wall clock stepped mid-run by `WallClockShim` (NTP after a VM resumed, an operator's
+/// `date -s`): what is timed is timed on the monotonic clock, so a step changes no decision.
+@Suite
+struct WallClockStepTests {
+    static let shim = Products.url("libWallClockShim.so").path
+
+    @Test func aClockSteppedAnHourForwardDuringAnInitiateAbortsNoOtherUploadOfTheKey() async throws {
+        let h = try await EngineHarness.start("clock-step-initiate")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 2_000_000, seed: 8)
+        // Another batch's upload of the same key, begun half an hour ago; no checkpoint here knows it.
+        let other = try await h.makeClient().initiateMultipartUpload(
+            bucket: h.bucket,
+            key: "data/big.bin",
+            options: ObjectOptions()
+        )
+        .uploadID
+        #expect(h.server.setInitiated(Date().addingTimeInterval(-1800), ofUpload: other))
+        // The run's Initiate is held until the test has stepped the run's clock an hour forward. By the wall
+        // clock the Initiate then took an hour, and the sweep for an upload its lost answer might have started
+        // looked back an hour before it: over the other batch's upload.
+        h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, count: 1, action: .hold(gate: "step")))
+        let offsetFile = try h.dir.write("wall-clock-offset", "0")
+        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB"])
+        let process = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: ["LD_PRELOAD": Self.shim, "WALLCLOCK_OFFSET_FILE": offsetFile.path]
+        )
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: "step") == 1 })
+        try "3600".write(to: offsetFile, atomically: false, encoding: .utf8)
+        try await Task.sleep(for: .milliseconds(200))  // past the shim's 10 ms between reads of the file
+        h.server.faults.open(gate: "step")
+        let result = await process.wait(timeout: .seconds(120))
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(h.server.openUploadIDs(bucket: h.bucket) == [other], "the other batch's upload stays open")
+        #expect(!result.stderr.contains("aborted upload"), "\(result.stderr)")
+        // The step did reach the run: its end is recorded an hour ahead.
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let finished = try #require(try h.report().runs.last?.finishedAt.flatMap { iso.date(from: $0) })
+        #expect(finished.timeIntervalSinceNow > 3000, "the run's clock was not stepped")
+    }
+
+    @Test func aClockSteppedTwoDaysForwardMidRunFetchesNoNewCredentials() async throws {
+        let h = try await EngineHarness.start("clock-step-credentials")
+        defer { Task { await h.stop() } }
+        // Two-hour tokens from the ECS metadata service: by a wall clock two days on, the first one expired.
+        let fake = try await FakeCredentialService.start(registry: h.server.temporaryCredentials, lifetime: 7200)
+        defer { Task { await fake.stop() } }
+        for i in 0..<12 { try h.writeFile("f-\(i).bin", size: 1000, seed: UInt64(i)) }
+        h.server.faults.add(FaultRule(operation: .putObject, skip: 4, count: 1, action: .hold(gate: "step")))
+        let offsetFile = try h.dir.write("wall-clock-offset", "0")
+        let manifest = try h.writeManifest(upload: ["concurrency: 2"])
+        var environment = ExpiringCredentialsTests.environment(fake, home: h.dir.path)
+        environment["LD_PRELOAD"] = Self.shim
+        environment["WALLCLOCK_OFFSET_FILE"] = offsetFile.path
+        let process = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: environment
+        )
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: "step") == 1 })
+        try "172800".write(to: offsetFile, atomically: false, encoding: .utf8)
+        try await Task.sleep(for: .milliseconds(200))
+        h.server.faults.open(gate: "step")
+        let result = await process.wait(timeout: .seconds(120))
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(fake.issued.count == 1, "\(fake.requests)")
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let finished = try #require(try h.report().runs.last?.finishedAt.flatMap { iso.date(from: $0) })
+        #expect(finished.timeIntervalSinceNow > 86400, "the run's clock was not stepped")
+    }
+}
