@@ -14,7 +14,8 @@ struct IndexPruneCommand: AsyncParsableCommand {
             (endpoint and bucket) every entry whose key starts with an entry's fixed key prefix (the key_prefix \
             or key before its first {date} or {time}, other placeholders resolved as now: web01/ for \
             web01/{date}/, and on host web01 for {hostname}/{date}/), that the plan does not name, and \
-            that was last confirmed more than --older-than-days days ago (before OSSBATCH_NOW when set). \
+            that was last confirmed more than --older-than-days days ago (before OSSBATCH_NOW when set; else \
+            before now, or before the newest entry's confirmation when that is earlier). \
             Tonight's files keep their entries however old they are, and a night younger than that keeps its \
             own, which upload.unchanged: copy copies from. An entry without a fixed key prefix is left alone. \
             Safe while runs of the same bucket go on (an entry a run confirms meanwhile is kept). The file does \

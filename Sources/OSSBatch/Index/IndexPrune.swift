@@ -23,7 +23,10 @@ package struct IndexPrune: Sendable {
     /// Finds, and unless `dryRun` removes, the entries of `index` that pruning for `manifest`, whose plan is
     /// `plan`, concerns: last confirmed more than `days` days before the moment of `placeholders`
     /// (`OSSBATCH_NOW` when set), whose other values (host name, environment) resolve the prefixes. An entry is
-    /// removed only if it is still that old (a run may confirm it meanwhile).
+    /// removed only if it is still that old (a run may confirm it meanwhile). Without `OSSBATCH_NOW`, the days
+    /// count back from the newest entry's confirmation when that is earlier than now: a clock running 40 days
+    /// fast made every night look older than 30 days, and the prune took the entries of last night, which
+    /// tonight's `copy` copies from. Pruning less is never wrong (the index is a cache).
     package static func prune(
         _ index: UploadIndex,
         manifest: Manifest,
@@ -45,7 +48,9 @@ package struct IndexPrune: Sendable {
             if let last = result.prefixes.last, prefix.utf8.starts(with: last.utf8) { continue }
             result.prefixes.append(prefix)
         }
-        let cutoff = Int64(placeholders.now.timeIntervalSince1970.rounded(.down)) - Int64(days) * 86_400
+        var reference = Int64(placeholders.now.timeIntervalSince1970.rounded(.down))
+        if !placeholders.isFixed, let newest = try index.newestConfirmation() { reference = min(reference, newest) }
+        let cutoff = reference - Int64(days) * 86_400
         result.cutoff = cutoff
         var named = Set<String>()
         for chunk in plan.jobs.chunks { for job in chunk { named.insert(job.key) } }

@@ -467,6 +467,16 @@ package final class UploadIndex: Sendable {
 
     // MARK: pruning
 
+    /// When the newest entry was last confirmed (seconds since 1970), or `nil` for an empty index.
+    package func newestConfirmation() throws(SQLiteError) -> Int64? {
+        try database.withLock { (c) throws(SQLiteError) -> Int64? in
+            // One pass over the table (no index on uploaded_at: only pruning asks, and it reads the prefixes too).
+            let statement = try c.db.prepare("SELECT count(*), max(uploaded_at) FROM objects")
+            guard try statement.step(), statement.int64(0) > 0 else { return nil }
+            return statement.int64(1)
+        }
+    }
+
     /// The keys under `prefix` whose entries were last confirmed before `cutoff` (seconds since 1970), in key
     /// order, handed to `body` a page at a time (of at most `pageSize` rows read), the database free between
     /// pages, so that `body` may remove them (`ossbatch index prune`). A year of nightly snapshots is tens of

@@ -71,6 +71,32 @@ import Testing
         try s.h.expectAllStoredExactly(prefix: "web01/2027-01-04/")
     }
 
+    @Test func aClockFortyDaysFastPrunesNoEntryItMakesLookOld() async throws {
+        let s = try await UploadIndexTests.start("prune-fast-clock")
+        defer { Task { await s.h.stop() } }
+        try await UploadIndexTests.writeFiles(s.h, count: 3)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: copy"], prefix: "'{env:SITE}/{date}/'")
+        let lastNight = try await s.h.ossbatch(
+            ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("night.json").path],
+            environment: ["OSSBATCH_STATE_DIR": s.state, "SITE": "web01"]
+        )
+        #expect(lastNight.exitCode == 0, "\(lastNight.stderr)")
+        #expect(try s.entries().count == 3)
+        // The prune on this machine's clock, now 40 days fast: by it, last night's entries (tonight's `copy`
+        // copies from them) were confirmed 40 days ago.
+        let offsetFile = try s.h.dir.write("wall-clock-offset", "\(40 * 86400)")
+        let pruned = try await s.h.ossbatch(
+            ["index", "prune", manifest, "--older-than-days", "30"],
+            environment: [
+                "OSSBATCH_STATE_DIR": s.state, "SITE": "web01", "LD_PRELOAD": WallClockStepTests.shim,
+                "WALLCLOCK_OFFSET_FILE": offsetFile.path,
+            ]
+        )
+        #expect(pruned.exitCode == 0, "\(pruned.stderr)")
+        #expect(pruned.stdout.contains(": 0 entries under 'web01/'"), "\(pruned.stdout)")
+        #expect(try s.entries().count == 3)
+    }
+
     @Test func aDeletedFilesEntryGoesTheOthersStayAndAnUnprefixedEntryIsLeftAlone() async throws {
         let s = try await UploadIndexTests.start("prune-stable")
         defer { Task { await s.h.stop() } }
