@@ -6,9 +6,15 @@ extension CurlHTTPConfiguration {
     /// connections for its concurrency, and ossbatch's user agent. TLS verification stays on and proxies come
     /// from the environment (curl's http_proxy/https_proxy/no_proxy), as for any `CurlHTTPClient`.
     init(batch report: Report) {
-        self.init()
+        self = .ossbatch
         maxSendBytesPerSecond = report.upload.bandwidth
         maxConnections = max(16, report.upload.concurrency * 2)
-        userAgent = "ossbatch/\(OSSBatchVersion.current)"
+    }
+
+    /// curl's defaults with ossbatch's user agent: what every request ossbatch makes starts from.
+    static var ossbatch: CurlHTTPConfiguration {
+        var configuration = CurlHTTPConfiguration()
+        configuration.userAgent = "ossbatch/\(OSSBatchVersion.current)"
+        return configuration
     }
 }

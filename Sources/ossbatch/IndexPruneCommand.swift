@@ -50,7 +50,16 @@ struct IndexPruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let (loaded, plan) = try target.loadAndPlan(manifest, console: console, notes: false, applyingIndex: false)
+        // One moment for the plan's keys and for the prune's days.
+        let loaded = try target.load(manifest, console: console)
+        let placeholders = try target.placeholders(console: console)
+        let plan = try target.plan(
+            loaded,
+            placeholders: placeholders,
+            console: console,
+            notes: false,
+            applyingIndex: false
+        )
         let path = UploadIndex.path(endpoint: plan.target.endpoint, bucket: plan.target.bucket)
         guard FileManager.default.fileExists(atPath: path) else {
             Console.print(
@@ -67,7 +76,7 @@ struct IndexPruneCommand: AsyncParsableCommand {
                 manifest: loaded,
                 plan: plan,
                 days: days,
-                placeholders: try PlaceholderValues.current(),
+                placeholders: placeholders,
                 dryRun: dryRun
             )
             for position in found.unprefixedEntries {

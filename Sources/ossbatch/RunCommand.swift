@@ -8,7 +8,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Upload the files a manifest selects, resumably, and write a JSON report.",
         discussion: """
-            The report is written before the first request and kept current (outcomes are appended to \
+            The report is written before the first upload request and kept current (outcomes are appended to \
             REPORT.journal as they happen), so a run that fails, is interrupted or killed can be finished \
             with 'ossbatch resume REPORT'. Credentials come from --credentials-file, the manifest's \
             target.credentials, OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN, the \

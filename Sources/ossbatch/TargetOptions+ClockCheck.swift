@@ -11,12 +11,9 @@ extension TargetOptions {
         for loaded: Manifest,
         console: Console
     ) async throws -> (values: PlaceholderValues, offsetSeconds: Int64) {
-        var values: PlaceholderValues
-        do { values = try PlaceholderValues.current() } catch { throw console.report(error) }
+        var values = try placeholders(console: console)
         guard !values.isFixed, ServerClockCheck.isNeeded(for: loaded) else { return (values, 0) }
-        var configuration = CurlHTTPConfiguration()
-        configuration.userAgent = "ossbatch/\(OSSBatchVersion.current)"
-        let transport = CurlHTTPClient(configuration: configuration)
+        let transport = CurlHTTPClient(configuration: .ossbatch)
         defer { transport.shutdown() }
         switch await ServerClockCheck.check(loaded, overrides: overrides, transport: transport) {
         case .agrees, nil:

@@ -43,7 +43,14 @@ struct TargetOptions: ParsableArguments {
         notes: Bool = true,
         onWalkStalled: @escaping @Sendable () -> Void = {}
     ) throws -> Plan {
-        try loadAndPlan(manifest, shard: shard, console: console, notes: notes, onWalkStalled: onWalkStalled).plan
+        try plan(
+            try load(manifest, console: console),
+            placeholders: try placeholders(console: console),
+            shard: shard,
+            console: console,
+            notes: notes,
+            onWalkStalled: onWalkStalled
+        )
     }
 
     /// Ends the process (exit 3) when the walk has not moved for `stallTimeout` seconds: a `stat` or a
@@ -72,30 +79,10 @@ struct TargetOptions: ParsableArguments {
         return watchdog
     }
 
-    /// `plan`, with the manifest as it was loaded for it (`index prune` reads its entries' key templates).
-    /// Without `applyingIndex` the upload index is not read: `index prune` wants only the plan's keys, which
-    /// taking the unchanged files out leaves as they are.
-    func loadAndPlan(
-        _ manifest: String,
-        shard: Shard? = nil,
-        console: Console,
-        notes: Bool = true,
-        applyingIndex: Bool = true,
-        onWalkStalled: @escaping @Sendable () -> Void = {}
-    ) throws -> (manifest: Manifest, plan: Plan) {
-        let loaded = try load(manifest, console: console)
-        let placeholders: PlaceholderValues
-        do { placeholders = try PlaceholderValues.current() } catch { throw console.report(error) }
-        let plan = try plan(
-            loaded,
-            placeholders: placeholders,
-            shard: shard,
-            console: console,
-            notes: notes,
-            applyingIndex: applyingIndex,
-            onWalkStalled: onWalkStalled
-        )
-        return (loaded, plan)
+    /// What key placeholders stand for now (the moment from `OSSBATCH_NOW` when set); a value of it that is not
+    /// a time prints its error and exits 2.
+    func placeholders(console: Console) throws -> PlaceholderValues {
+        do { return try PlaceholderValues.current() } catch { throw console.report(error) }
     }
 
     /// Loads `manifest` with `--set` applied; an invalid one prints every diagnostic and exits 2.
@@ -108,6 +95,8 @@ struct TargetOptions: ParsableArguments {
     }
 
     /// Plans a loaded manifest with its keys' placeholders standing for `placeholders`; see `plan(_:shard:…)`.
+    /// Without `applyingIndex` the upload index is not read: `index prune` wants only the plan's keys, which
+    /// taking the unchanged files out leaves as they are.
     func plan(
         _ loaded: Manifest,
         placeholders: PlaceholderValues,

@@ -59,7 +59,7 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
             what: "the credentials of role '\(role)'",
             transport
         )
-        return try Self.parse(answer.body, answeredAt: answer.header("Date"), source: name)
+        return try Self.parse(answer, source: name)
     }
 
     /// IMDSv2's session token header, or none (v1) when the token cannot be had and v1 is allowed.
@@ -112,11 +112,7 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
     }
 
     /// The metadata service's credentials document.
-    static func parse(
-        _ body: [UInt8],
-        answeredAt date: String? = nil,
-        source: String
-    ) throws(CredentialsUnavailable) -> TemporaryCredentials {
+    static func parse(_ response: HTTPResponse, source: String) throws(CredentialsUnavailable) -> TemporaryCredentials {
         struct Document: Decodable {
             var code: String?
             var accessKeyID: String?
@@ -131,7 +127,7 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
                 case expiration = "Expiration"
             }
         }
-        guard let document = try? JSONDecoder().decode(Document.self, from: Data(body)) else {
+        guard let document = try? JSONDecoder().decode(Document.self, from: Data(response.body)) else {
             throw CredentialsUnavailable("\(source): the credentials answer is not the expected JSON")
         }
         guard document.code == nil || document.code == "Success" else {
@@ -142,7 +138,7 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
             secret: document.accessKeySecret,
             token: document.securityToken,
             expiration: document.expiration,
-            answeredAt: date,
+            answeredAt: response.header("Date"),
             source: source
         )
     }

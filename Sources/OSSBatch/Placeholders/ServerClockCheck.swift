@@ -6,6 +6,8 @@ import OSSProtocol
 /// tonight's snapshot under an older night's keys and overwrite that night. Before `run` resolves them, this
 /// machine's clock is compared with OSS's, read from the `Date` header of one unsigned `HEAD` of the bucket:
 /// every OSS answer carries one, a refusal (403) included, so no credentials are needed and none are sent.
+/// Only an answer OSS made is believed (it names its request: `x-oss-request-id`); a proxy's error page or a
+/// cache's stale copy would move `{date}` as wrongly as the clock it is meant to correct.
 package enum ServerClockCheck {
     /// What came of the comparison.
     package enum Outcome: Sendable, Equatable {
@@ -54,18 +56,26 @@ package enum ServerClockCheck {
         } catch {
             return .unchecked(reason: "\(endpoint) did not answer: \(error)")
         }
-        return judge(serverDate: response.header("Date"), sentAt: sent, receivedAt: Date())
+        return judge(response, sentAt: sent, receivedAt: Date())
     }
 
-    /// The outcome of an answer dated `serverDate` to a request sent at `sentAt` and answered at `receivedAt`
-    /// (this machine's clock): the server's second is compared with the request's midpoint.
-    package static func judge(serverDate: String?, sentAt: Date, receivedAt: Date) -> Outcome {
-        guard let serverDate else { return .unchecked(reason: "the answer has no Date header") }
+    /// The outcome of `response` to a request sent at `sentAt` and answered at `receivedAt` (this machine's
+    /// clock): the middle of the server's second compared with the request's midpoint.
+    package static func judge(_ response: HTTPResponse, sentAt: Date, receivedAt: Date) -> Outcome {
+        guard response.header("x-oss-request-id") != nil, response.header("Age") == nil else {
+            return .unchecked(
+                reason: "HTTP \(response.status) without x-oss-request-id, or from a cache: not OSS's answer"
+            )
+        }
+        guard let serverDate = response.header("Date") else {
+            return .unchecked(reason: "the answer has no Date header")
+        }
         guard let server = SigningTime(rfc1123: serverDate) else {
             return .unchecked(reason: "the answer's Date header '\(serverDate)' is not a date")
         }
         let midpoint = sentAt.timeIntervalSince1970 + receivedAt.timeIntervalSince(sentAt) / 2
-        let offset = server.epochSeconds - Int64(midpoint.rounded(.down))
+        // The server's time was somewhere in the second its header names: its middle is the best guess.
+        let offset = Int64((Double(server.epochSeconds) + 0.5 - midpoint).rounded())
         guard abs(offset) > toleranceSeconds else { return .agrees(offsetSeconds: offset) }
         return .corrected(offsetSeconds: offset, now: receivedAt.addingTimeInterval(TimeInterval(offset)))
     }

@@ -6,9 +6,11 @@ import Synchronization
 /// AssumeRoleWithOIDC, a credentials file re-read): cached, renewed ahead of expiry, one renewal at a time.
 ///
 /// - Renewed when less than `min(5 minutes, a third of their lifetime)` is left, or, for credentials without an
-///   expiry, when older than `maxAge`. The lifetime is the expiry less the source's time when it answered (its
-///   `Date`), counted down on a monotonic clock (`CredentialsClock`), never read off this machine's wall clock: in the background while the cached ones are still valid (requests go
-///   on with them), awaited when they have expired. One renewal at a time, whoever asks.
+///   expiry, when older than `maxAge`: in the background while the cached ones are still valid (requests go
+///   on with them), awaited when they have expired. One renewal at a time, whoever asks. The lifetime is the
+///   expiry less the source's own time when it answered (its `Date`; this machine's wall clock only for an
+///   answer without one), counted down from the request on a monotonic clock (`CredentialsClock`): a wall
+///   clock hours off, or stepped during the run, changes nothing.
 /// - A renewal that fails while the cached credentials are still valid keeps them (and says so through
 ///   `onEvent`), and is tried again `retryAfterFailure` later; once they have expired, the failure is thrown.
 /// - `credentials(replacing:)` renews at once and waits, unless another request already renewed.
@@ -156,14 +158,17 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
             if s.generation > generation, let current = s.current { return .renewed(current) }
             if let running = s.renewal { return .wait(running) }
             let fetch = self.fetch
+            let clock = self.clock
             let started = Task { () async throws -> TemporaryCredentials in
+                // The age is counted from the request: the answer may have taken a while to come.
+                let asked = clock.elapsed()
                 let result: Result<TemporaryCredentials, CredentialsUnavailable>
                 do throws(CredentialsUnavailable) {
                     result = .success(try await fetch())
                 } catch {
                     result = .failure(error)
                 }
-                self.finish(result)
+                self.finish(result, askedAt: asked)
                 return try result.get()
             }
             s.renewal = started
@@ -171,17 +176,21 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
         }
     }
 
-    private func finish(_ result: Result<TemporaryCredentials, CredentialsUnavailable>) {
+    /// Records the result of a fetch that was asked for at `askedAt` (on `clock.elapsed`).
+    private func finish(_ result: Result<TemporaryCredentials, CredentialsUnavailable>, askedAt: TimeInterval) {
         let now = clock.elapsed()
-        let answeredAt = (try? result.get()).map { $0.answeredAt ?? clock.wall() }
+        // A `Date` header has whole seconds: the source's time was up to a second later than it says.
+        let answeredAt = (try? result.get()).map { $0.answeredAt.map { $0 + 1 } ?? clock.wall() }
         let (previous, previousStillValid) = state.withLock { s in
             defer {
                 s.renewal = nil
                 switch result {
                 case .success(let renewed):
                     s.current = renewed
-                    s.fetchedAt = now
-                    s.lifetime = renewed.expiration.map { $0.timeIntervalSince(answeredAt ?? clock.wall()) }
+                    s.fetchedAt = askedAt
+                    s.lifetime = answeredAt.flatMap { answered in
+                        renewed.expiration.map { $0.timeIntervalSince(answered) }
+                    }
                     s.generation += 1
                     s.lastFailure = nil
                 case .failure:

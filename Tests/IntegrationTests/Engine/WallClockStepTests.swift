@@ -35,7 +35,7 @@ struct WallClockStepTests {
             environment: ["LD_PRELOAD": Self.shim, "WALLCLOCK_OFFSET_FILE": offsetFile.path]
         )
         #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: "step") == 1 })
-        try "3600".write(to: offsetFile, atomically: false, encoding: .utf8)
+        try "3600".write(to: offsetFile, atomically: true, encoding: .utf8)
         try await Task.sleep(for: .milliseconds(200))  // past the shim's 10 ms between reads of the file
         h.server.faults.open(gate: "step")
         let result = await process.wait(timeout: .seconds(120))
@@ -59,7 +59,8 @@ struct WallClockStepTests {
         for i in 0..<12 { try h.writeFile("f-\(i).bin", size: 1000, seed: UInt64(i)) }
         h.server.faults.add(FaultRule(operation: .putObject, skip: 4, count: 1, action: .hold(gate: "step")))
         let offsetFile = try h.dir.write("wall-clock-offset", "0")
-        let manifest = try h.writeManifest(upload: ["concurrency: 2"])
+        // One request at a time: every file after the held one is signed on the stepped clock.
+        let manifest = try h.writeManifest(upload: ["concurrency: 1"])
         var environment = ExpiringCredentialsTests.environment(fake, home: h.dir.path)
         environment["LD_PRELOAD"] = Self.shim
         environment["WALLCLOCK_OFFSET_FILE"] = offsetFile.path
@@ -68,7 +69,7 @@ struct WallClockStepTests {
             environment: environment
         )
         #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: "step") == 1 })
-        try "172800".write(to: offsetFile, atomically: false, encoding: .utf8)
+        try "172800".write(to: offsetFile, atomically: true, encoding: .utf8)
         try await Task.sleep(for: .milliseconds(200))
         h.server.faults.open(gate: "step")
         let result = await process.wait(timeout: .seconds(120))
