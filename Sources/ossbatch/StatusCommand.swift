@@ -15,7 +15,8 @@ struct StatusCommand: AsyncParsableCommand {
             unfinished are listed under it. Sends nothing, takes no lock, needs no credentials.
 
             Exit codes: 0 when every batch's newest report succeeded or is running (also when there are no \
-            batches), 1 when one did not or another report of one is unfinished, 2 for an unknown batch or an \
+            batches), 1 when one did not, another report of one is unfinished, or one was written in the \
+            future by this machine's clock (the newest is then not known for sure), 2 for an unknown batch or an \
             unreadable report given by path.
             """
     )

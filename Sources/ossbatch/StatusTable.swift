@@ -32,13 +32,21 @@ struct StatusTable {
         return TextTable.render(rows) + notes.map { $0 + "\n" }.joined()
     }
 
-    /// A note for each other unfinished report of `batch`.
+    /// A note for each other unfinished report of `batch`, and one for the reports written in the future.
     static func otherReports(of batch: BatchStatus, named name: String) -> [String] {
-        (batch.otherUnfinished ?? []).map { older in
+        var notes = (batch.otherUnfinished ?? []).map { older in
             var note = "\(name): another report is \(Self.status(older)): \(older.report)"
             if let next = older.next { note += "; next: \(next)" }
             return note
         }
+        if let future = batch.futureReports {
+            notes.append(
+                "\(name): \(future.count == 1 ? "a report was" : "\(future.count) reports were") last written in the "
+                    + "future (this machine's clock was ahead then, or is behind now), so the newest report is not "
+                    + "known for sure; set the clock right and read them: \(future.joined(separator: ", "))"
+            )
+        }
+        return notes
     }
 
     static func row(_ batch: BatchStatus) -> [String] {

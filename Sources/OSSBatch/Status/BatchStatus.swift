@@ -32,6 +32,9 @@ package struct BatchStatus: Sendable, Encodable {
     /// A batch run as shards (`run --shard K/N`): N, and each shard's own status, by K (`ShardedBatchStatus`).
     package var shardCount: Int?
     package var shards: [BatchStatus]?
+    /// The batch's reports last written in the future by this machine's clock (its clock was ahead then, or is
+    /// behind now): which report is the newest is then not known for sure.
+    package var futureReports: [String]?
 
     /// Every run on the report was refused because another process held the batch (exit 4): it never ran,
     /// and does not stand for its batch while another report does.
@@ -52,12 +55,13 @@ package struct BatchStatus: Sendable, Encodable {
         case otherUnfinished = "other_unfinished"
         case shardCount = "shard_count"
         case shards
+        case futureReports = "future_reports"
     }
 
-    /// Whether a monitor should be told: the batch neither succeeded nor runs now, or another report of it
-    /// is unfinished. (`ossbatch status` exits 1 when one does.)
+    /// Whether a monitor should be told: the batch neither succeeded nor runs now, another report of it is
+    /// unfinished, or one was written in the future. (`ossbatch status` exits 1 when one does.)
     package var needsAttention: Bool {
-        if !(otherUnfinished ?? []).isEmpty { return true }
+        if !(otherUnfinished ?? []).isEmpty || !(futureReports ?? []).isEmpty { return true }
         if let shards, shards.contains(where: \.needsAttention) || shards.count != shardCount { return true }
         return state != .succeeded && state != .running
     }

@@ -11,7 +11,10 @@ extension StateDirectory {
     /// The reports of batch `name`, newest first (by the time each was last written): the default reports in
     /// `BATCH/reports/` and reports given with `--report` directly in `BATCH/` (a systemd unit's
     /// `$STATE_DIRECTORY/report.json`). Regular files only, never through a symbolic link.
-    package func reports(ofBatch name: String) -> [String] {
+    package func reports(ofBatch name: String) -> [String] { reportFiles(ofBatch: name).map(\.path) }
+
+    /// `reports(ofBatch:)` with when each was last written (nanoseconds since 1970, by this machine's clock then).
+    package func reportFiles(ofBatch name: String) -> [(path: String, mtime: Int64)] {
         var found: [(path: String, mtime: Int64)] = []
         for dir in [batch(name), reports(batch: name)] {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
@@ -21,8 +24,11 @@ extension StateDirectory {
                 found.append((path, status.mtimeNanoseconds))
             }
         }
-        return found.sorted { ($0.mtime, $0.path) > ($1.mtime, $1.path) }.map(\.path)
+        return found.sorted { ($0.mtime, $0.path) > ($1.mtime, $1.path) }
     }
+
+    /// How far past `now` a report's time may be before it counts as written in the future.
+    static let futureTolerance: Int64 = 5 * 60 * 1_000_000_000
 
     /// The status of every batch here, or of the batch named `only`: its newest report's — or, while one of
     /// its reports is running, that one's; a report of a run refused as busy (exit 4, `fatal`) only when
@@ -32,19 +38,24 @@ extension StateDirectory {
     /// The shards of a batch run with `--shard` (`NAME.shard-K-of-N`) are one line, with each shard's detail
     /// (`ShardedBatchStatus`); `only` may name the batch or one shard. A batch run both ways (with and without
     /// `--shard`) has a line for each: the shards' line once hid the batch's own, a crashed run of it included.
-    package func batchStatuses(only: String? = nil) -> [BatchStatus] {
+    /// A report last written after `now` (by more than five minutes) makes its batch need attention
+    /// (`BatchStatus.futureReports`): the newest report is chosen by when each was written, and a clock that
+    /// ran ahead when one was written hides the newer ones behind it (a failed night under a succeeded one).
+    package func batchStatuses(only: String? = nil, now: Date = Date()) -> [BatchStatus] {
         var names = batchNames()
-        if let only, ShardedBatchStatus.parse(only) != nil { return statuses(of: [only]) }
+        if let only, ShardedBatchStatus.parse(only) != nil { return statuses(of: [only], now: now) }
         if let only {
             let shardsOfIt = names.filter { ShardedBatchStatus.parse($0)?.batch == only }
             names = shardsOfIt.isEmpty || names.contains(only) ? [only] + shardsOfIt : shardsOfIt
         }
-        return ShardedBatchStatus.grouped(statuses(of: names))
+        return ShardedBatchStatus.grouped(statuses(of: names, now: now))
     }
 
-    private func statuses(of names: [String]) -> [BatchStatus] {
-        names.compactMap { name in
-            let all = reports(ofBatch: name).map { BatchStatus.of(report: $0, batch: name) }
+    private func statuses(of names: [String], now: Date) -> [BatchStatus] {
+        let latest = Int64(now.timeIntervalSince1970 * 1e9) + Self.futureTolerance
+        return names.compactMap { name in
+            let files = reportFiles(ofBatch: name)
+            let all = files.map { BatchStatus.of(report: $0.path, batch: name) }
             guard
                 let chosen = all.firstIndex(where: { $0.state == .running })
                     ?? all.firstIndex(where: { !$0.onlyRefusedAsBusy }) ?? all.indices.first
@@ -55,6 +66,8 @@ extension StateDirectory {
             let others = all.indices.filter { $0 != chosen }.map { all[$0] }
                 .filter { $0.state == .running || ($0.state != .unreadable && $0.problem != nil) }
             if !others.isEmpty { status.otherUnfinished = others }
+            let future = files.filter { $0.mtime > latest }.map(\.path)
+            if !future.isEmpty { status.futureReports = future }
             return status
         }
     }

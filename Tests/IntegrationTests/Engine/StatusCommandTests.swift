@@ -188,4 +188,36 @@ struct StatusCommandTests {
             table.stdout.contains("nightly: another report is interrupted: \(older); next: ossbatch resume \(older)")
         )
     }
+
+    @Test func aReportWrittenInTheFutureCannotHideTheFatalNightAfterIt() async throws {
+        let h = try await EngineHarness.start("status-future")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000)
+        let manifest = try h.writeManifest("nightly.yaml")
+        let state = StateDirectory(path: h.stateDir)
+        let progress = ["--progress-interval", "3600"]
+        #expect(try await h.ossbatch(["run", manifest] + progress).exitCode == 0)
+        // That night this machine's clock ran a year fast: its report is dated a year ahead.
+        let ahead = try #require(state.reports(ofBatch: "nightly").first)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(365 * 86400)],
+            ofItemAtPath: ahead
+        )
+        // Tonight (the clock right again) the batch fails: OSS refuses every upload.
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        #expect(try await h.ossbatch(["run", manifest] + progress).exitCode != 0)
+        #expect(state.reports(ofBatch: "nightly").count == 2)
+
+        // By when each was written, the year-ahead report is the newest, and it succeeded; the batch still needs
+        // attention, and the table says why.
+        let table = try await h.ossbatch(["status", "nightly"])
+        #expect(table.exitCode == 1, "\(table.stdout)")
+        #expect(table.stdout.contains("nightly: a report was last written in the future"), "\(table.stdout)")
+        #expect(table.stdout.contains(ahead))
+        let json = try await Self.statusJSON(h, ["nightly"])
+        #expect(json.exit == 1)
+        #expect(json.batches["nightly"]?["future_reports"] as? [String] == [ahead])
+    }
 }
