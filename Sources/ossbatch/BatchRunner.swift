@@ -119,7 +119,8 @@ enum BatchRunner {
                 exit: result.exitStatus,
                 report: result.report,
                 bytesSent: snapshot.bytesSent,
-                retries: snapshot.retries
+                retries: snapshot.retries,
+                clockOffset: session.client.clockOffset
             )
             let summary = RunSummary(
                 command: command,

@@ -86,14 +86,18 @@ final class MetricsReporter: Sendable {
     }
 
     /// Writes the file for the end of the run: `report` as the run left it (`nil` when there is none: an
-    /// invalid manifest), its exit code, what it sent and retried.
-    func finish(exit: ExitStatus, report: Report?, bytesSent: Int64 = 0, retries: Int = 0) {
+    /// invalid manifest), its exit code, what it sent and retried. `clockOffset`: seconds OSS's clock is ahead
+    /// of this machine's, when the run learnt it (OSS refused a request as signed more than 15 minutes off):
+    /// the times written are then OSS's. A clock a year fast wrote a last success a year ahead, and Prometheus's
+    /// `time() - ossbatch_last_success_timestamp_seconds` alert stayed silent for that year.
+    func finish(exit: ExitStatus, report: Report?, bytesSent: Int64 = 0, retries: Int = 0, clockOffset: Int64 = 0) {
         state.withLock { $0.task }?.cancel()
-        let now = Date()
+        let correction = TimeInterval(clockOffset)
+        let now = Date().addingTimeInterval(correction)
         var metrics = BatchMetrics(
             batch: batch,
             inProgress: false,
-            startedAt: startedAt,
+            startedAt: startedAt.addingTimeInterval(correction),
             endedAt: now,
             durationSeconds: (ContinuousClock.now - started).seconds,
             exitCode: exit.rawValue,

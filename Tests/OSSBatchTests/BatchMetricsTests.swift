@@ -54,6 +54,18 @@ struct BatchMetricsTests {
             BatchMetrics.lastSuccess(previous: previous, report: report, thisRunSucceeded: false, now: now)
                 == fromReport
         )
+        // A run that succeeded is its `now` (corrected to OSS's clock when it learnt this one is off), not its own
+        // record, stamped by this machine's clock: here a year ahead.
+        report.runs.append(
+            RunRecord(
+                command: "resume",
+                startedAt: "2028-01-03T00:00:00.000Z",
+                finishedAt: "2028-01-03T00:01:00.000Z",
+                status: .succeeded,
+                exitCode: 0
+            )
+        )
+        #expect(BatchMetrics.lastSuccess(previous: nil, report: report, thisRunSucceeded: true, now: now) == now)
     }
 
     @Test func whatIsWrittenIsReadBackAndSymlinksAreRefused() throws {

@@ -81,6 +81,29 @@ struct MetricsFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["ossbatch_manifest.prom"])
     }
 
+    @Test func aRunOnAClockAYearFastWritesOSSsTimesNotItsOwn() async throws {
+        // OSS's clock a year behind this machine's: this one runs a year fast. OSS refuses the first request as
+        // signed too far from its time, and the run learns by how much.
+        let year: TimeInterval = 365 * 86400
+        let h = try await EngineHarness.start("metrics-fast-clock") {
+            $0.clockOffset = -year
+            $0.maxClockSkew = 900
+        }
+        defer { Task { await h.stop() } }
+        for i in 0..<2 { try h.writeFile("f\(i).txt", size: 1000, seed: UInt64(i)) }
+        let path = try metricsPath(h)
+        let result = try await h.run(try h.writeManifest(), ["--metrics-file", path])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let samples = try await parse(path)
+        let ossNow = Date().timeIntervalSince1970 - year
+        // A last success a year ahead would silence `time() - last_success > 36h` for a year.
+        let success = try #require(value(samples, "ossbatch_last_success_timestamp_seconds"))
+        #expect(abs(success - ossNow) < 120, "\(success) against OSS's \(ossNow)")
+        let start = try #require(value(samples, "ossbatch_last_run_start_timestamp_seconds"))
+        let end = try #require(value(samples, "ossbatch_last_run_end_timestamp_seconds"))
+        #expect(abs(end - ossNow) < 120 && start <= end)
+    }
+
     @Test func aFailedRunKeepsTheEarlierSuccessTimeAndAResumeThatSucceedsMovesIt() async throws {
         let h = try await EngineHarness.start("metrics-keep")
         defer { Task { await h.stop() } }
