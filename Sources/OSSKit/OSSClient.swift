@@ -44,6 +44,11 @@ public final class OSSClient: Sendable, CustomStringConvertible {
         "OSSClient(\(configuration.endpoint), region: \(configuration.region), \(configuration.signature.rawValue), \(credentials))"
     }
 
-    /// Seconds added to the local clock when signing, learnt from `RequestTimeTooSkewed` answers.
+    /// Seconds added to the local clock when signing, learnt from `RequestTimeTooSkewed` answers, or given
+    /// (`assumeClockOffset`).
     public var clockOffset: Int64 { clock.offset }
+
+    /// Signs from now on at this machine's clock plus `seconds`: an offset learnt before the client existed
+    /// (`ossbatch run`'s clock check), so that the first request is not refused as `RequestTimeTooSkewed`.
+    public func assumeClockOffset(_ seconds: Int64) { clock.offset = seconds }
 }

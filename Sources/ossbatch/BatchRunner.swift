@@ -9,6 +9,7 @@ import OSSKit
 /// signals, progress, the summary, the metrics file and the exit code.
 enum BatchRunner {
     /// `report` is handed on to the engine, not kept (the engine's first outcome would copy every job).
+    /// `clockOffset`: seconds OSS's clock is ahead of this machine's, when `run`'s clock check found out.
     static func execute(
         report: consuming Report,
         store: ReportStore,
@@ -16,7 +17,8 @@ enum BatchRunner {
         options: ExecutionOptions,
         console: Console,
         metrics: MetricsReporter?,
-        state: StateDirectory
+        state: StateDirectory,
+        clockOffset: Int64 = 0
     ) async -> ExitStatus {
         let logger = console.logger(level: options.effectiveLogLevel)
         // Signals are caught from here on, before the banner: one sent as soon as the banner shows still
@@ -93,7 +95,8 @@ enum BatchRunner {
             transport: transport,
             keyLocks: keyLocks,
             state: state,
-            logger: logger
+            logger: logger,
+            clockOffset: clockOffset
         )
         let engine = session.engine
         stopper.attach(engine)

@@ -177,7 +177,8 @@ struct RunCommand: AsyncParsableCommand {
             options: execution,
             console: console,
             metrics: metrics,
-            state: state
+            state: state,
+            clockOffset: clockOffset
         )
         if defaultReport { DefaultReports.prune(batch: identity.directoryName, in: state, keep: keepReports) }
         throw ExitCode(status.rawValue)

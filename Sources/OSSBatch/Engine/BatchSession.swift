@@ -15,7 +15,8 @@ package struct BatchSession: Sendable {
         transport: any HTTPTransport,
         keyLocks: KeyLocks,
         state: StateDirectory,
-        logger: Logger
+        logger: Logger,
+        clockOffset: Int64 = 0
     ) {
         var clientConfig = report.clientConfiguration
         // Retries are normal on a long batch: each attempt is logged at debug (which request and why, never a
@@ -25,6 +26,8 @@ package struct BatchSession: Sendable {
             RequestScope.retrying(event)
         }
         client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
+        // `run`'s clock check found this machine's clock off: sign by OSS's from the first request.
+        if clockOffset != 0 { client.assumeClockOffset(clockOffset) }
         let index =
             report.upload.unchanged == .upload
             ? nil : BatchSession.openIndex(for: report.target, state: state, logger: logger)

@@ -13,7 +13,10 @@ final class ClockSkew: Sendable {
         return SigningTime(epochSeconds: local + offsetSeconds.withLock { $0 })
     }
 
-    var offset: Int64 { offsetSeconds.withLock { $0 } }
+    var offset: Int64 {
+        get { offsetSeconds.withLock { $0 } }
+        set { offsetSeconds.withLock { $0 = newValue } }
+    }
 
     /// Adopts the server's `Date` header; returns false when it is missing or unreadable.
     @discardableResult

@@ -44,6 +44,7 @@ struct DatedKeysClockTests {
         #expect(Self.headBuckets(h).isEmpty, "OSSBATCH_NOW fixes the moment: nothing to check")
 
         try h.writeFile("a.bin", size: 4096, seed: 2)
+        let logged = h.server.log.all.count
         let result = try await h.run(manifest)
         let tonight = Self.day(Date().addingTimeInterval(2 * 86400))
         #expect(result.exitCode == 0, "\(result.stderr)")
@@ -57,8 +58,11 @@ struct DatedKeysClockTests {
         #expect(try h.report().jobs.map(\.spec.key) == ["snap/\(tonight)/a.bin"])
         #expect(h.storedMD5("snap/\(tonight)/a.bin") == (try EngineHarness.md5(of: source)))
         #expect(h.storedMD5("snap/\(localNight)/a.bin") == olderMD5, "the older night's snapshot is kept")
-        // One HEAD of the bucket, unsigned (refused 403 where keys are checked): no secret went with it.
+        // One HEAD of the bucket, unsigned (refused 403 where keys are checked): no secret went with it. The
+        // batch then signs by OSS's clock from its first request: none is refused as skewed.
         #expect(Self.headBuckets(h).map(\.status) == [403])
+        let puts = h.server.log.all.dropFirst(logged).filter { $0.operation == .putObject }
+        #expect(puts.map(\.status) == [200], "\(result.stderr)")
         h.expectNoSecrets(in: [result.stdout, result.stderr])
     }
 
