@@ -38,21 +38,21 @@ extension StateDirectory {
     /// The shards of a batch run with `--shard` (`NAME.shard-K-of-N`) are one line, with each shard's detail
     /// (`ShardedBatchStatus`); `only` may name the batch or one shard. A batch run both ways (with and without
     /// `--shard`) has a line for each: the shards' line once hid the batch's own, a crashed run of it included.
-    /// A report last written after `now` (by more than five minutes) makes its batch need attention
+    /// A report last written after now (by more than five minutes) makes its batch need attention
     /// (`BatchStatus.futureReports`): the newest report is chosen by when each was written, and a clock that
     /// ran ahead when one was written hides the newer ones behind it (a failed night under a succeeded one).
-    package func batchStatuses(only: String? = nil, now: Date = Date()) -> [BatchStatus] {
+    package func batchStatuses(only: String? = nil) -> [BatchStatus] {
         var names = batchNames()
-        if let only, ShardedBatchStatus.parse(only) != nil { return statuses(of: [only], now: now) }
+        if let only, ShardedBatchStatus.parse(only) != nil { return statuses(of: [only]) }
         if let only {
             let shardsOfIt = names.filter { ShardedBatchStatus.parse($0)?.batch == only }
             names = shardsOfIt.isEmpty || names.contains(only) ? [only] + shardsOfIt : shardsOfIt
         }
-        return ShardedBatchStatus.grouped(statuses(of: names, now: now))
+        return ShardedBatchStatus.grouped(statuses(of: names))
     }
 
-    private func statuses(of names: [String], now: Date) -> [BatchStatus] {
-        let latest = Int64(now.timeIntervalSince1970 * 1e9) + Self.futureTolerance
+    private func statuses(of names: [String]) -> [BatchStatus] {
+        let latest = Int64(Date().timeIntervalSince1970 * 1e9) + Self.futureTolerance
         return names.compactMap { name in
             let files = reportFiles(ofBatch: name)
             let all = files.map { BatchStatus.of(report: $0.path, batch: name) }

@@ -12,6 +12,13 @@ import Testing
 struct WallClockStepTests {
     static let shim = Products.url("libWallClockShim.so").path
 
+    /// When the report's last run ended, by the run's own (stepped) clock: proof that the step reached it.
+    static func lastRunEnd(_ h: EngineHarness) throws -> Date? {
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return try h.report().runs.last?.finishedAt.flatMap { iso.date(from: $0) }
+    }
+
     @Test func aClockSteppedAnHourForwardDuringAnInitiateAbortsNoOtherUploadOfTheKey() async throws {
         let h = try await EngineHarness.start("clock-step-initiate")
         defer { Task { await h.stop() } }
@@ -44,9 +51,7 @@ struct WallClockStepTests {
         #expect(h.server.openUploadIDs(bucket: h.bucket) == [other], "the other batch's upload stays open")
         #expect(!result.stderr.contains("aborted upload"), "\(result.stderr)")
         // The step did reach the run: its end is recorded an hour ahead.
-        let iso = ISO8601DateFormatter()
-        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let finished = try #require(try h.report().runs.last?.finishedAt.flatMap { iso.date(from: $0) })
+        let finished = try #require(try Self.lastRunEnd(h))
         #expect(finished.timeIntervalSinceNow > 3000, "the run's clock was not stepped")
     }
 
@@ -76,9 +81,7 @@ struct WallClockStepTests {
         #expect(result.exitCode == 0, "\(result.stderr)")
         try h.expectAllStoredExactly()
         #expect(fake.issued.count == 1, "\(fake.requests)")
-        let iso = ISO8601DateFormatter()
-        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let finished = try #require(try h.report().runs.last?.finishedAt.flatMap { iso.date(from: $0) })
+        let finished = try #require(try Self.lastRunEnd(h))
         #expect(finished.timeIntervalSinceNow > 86400, "the run's clock was not stepped")
     }
 }
