@@ -48,6 +48,20 @@ enum StrayUploads {
         return asked.addingTimeInterval(-clockSkewAllowance)...answered.addingTimeInterval(clockSkewAllowance)
     }
 
+    /// `windows` (this machine's clock) as OSS's clock may see them: the windows themselves and, when this
+    /// machine's clock is found off OSS's by more than the skew allowance (`offset` seconds, OSS's time less
+    /// ours, learnt from a `RequestTimeTooSkewed` answer), the windows moved by it. A run on a clock two hours
+    /// fast recorded its start two hours after OSS dated its uploads; `abort` on the same clock learns the same
+    /// offset. Both are kept: the clock may have been set right between the run and `abort` (the first set then
+    /// covers it, the second is never wider than the offset). A clock wrong during the run and right now cannot
+    /// be told from the report: that run's strays stay (`ossbatch uploads` lists them).
+    static func onServerClock(_ windows: [ClosedRange<Date>], offset: Int64) -> [ClosedRange<Date>] {
+        guard abs(TimeInterval(offset)) > clockSkewAllowance else { return windows }
+        let shift = TimeInterval(offset)
+        return windows
+            + windows.map { $0.lowerBound.addingTimeInterval(shift)...$0.upperBound.addingTimeInterval(shift) }
+    }
+
     /// When a batch's runs can have started uploads (for `abort`): each `run` or `resume` from its start to
     /// its end — a run killed before its end lasts until the next one started, or until now — widened by the
     /// clock-skew allowance. Before any run was recorded: from `createdAt` on.

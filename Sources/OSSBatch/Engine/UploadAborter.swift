@@ -163,6 +163,8 @@ package struct UploadAborter: Sendable {
             )
             return
         }
+        // After the listing: a clock far off OSS's is known to the client only once a request was refused.
+        let windows = StrayUploads.onServerClock(windows, offset: client.clockOffset)
         for upload in StrayUploads.select(open, key: job.key, within: windows, keeping: keeping) {
             _ = await abort(upload.uploadID, of: job, stray: true, client: client, into: &result)
         }

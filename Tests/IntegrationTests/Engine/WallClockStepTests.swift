@@ -6,17 +6,23 @@ import OSSProtocol
 import TestSupport
 import Testing
 
-/// The real binary with its wall clock stepped mid-run by `WallClockShim` (NTP after a VM resumed, an operator's
-/// `date -s`): what is timed is timed on the monotonic clock, so a step changes no decision.
+/// The real binary with its wall clock stepped mid-run, or simply wrong, by `WallClockShim` (NTP after a VM
+/// resumed, an operator's `date -s`, a VM without NTP): what is timed is timed on the monotonic clock, so a step
+/// changes no decision, and what is compared with OSS's times is compared on OSS's clock.
 @Suite
 struct WallClockStepTests {
     static let shim = Products.url("libWallClockShim.so").path
 
-    /// When the report's last run ended, by the run's own (stepped) clock: proof that the step reached it.
-    static func lastRunEnd(_ h: EngineHarness) throws -> Date? {
+    /// A time as reports write it.
+    static func reportTime(_ text: String) -> Date? {
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return try h.report().runs.last?.finishedAt.flatMap { iso.date(from: $0) }
+        return iso.date(from: text)
+    }
+
+    /// When the report's last run ended, by the run's own (stepped) clock: proof that the step reached it.
+    static func lastRunEnd(_ h: EngineHarness) throws -> Date? {
+        try h.report().runs.last?.finishedAt.flatMap(reportTime)
     }
 
     @Test func aClockSteppedAnHourForwardDuringAnInitiateAbortsNoOtherUploadOfTheKey() async throws {
@@ -83,5 +89,45 @@ struct WallClockStepTests {
         #expect(fake.issued.count == 1, "\(fake.requests)")
         let finished = try #require(try Self.lastRunEnd(h))
         #expect(finished.timeIntervalSinceNow > 86400, "the run's clock was not stepped")
+    }
+
+    @Test func abortOfARunOnAClockTwoHoursFastAbortsTheUploadItsKilledInitiateLeft() async throws {
+        let h = try await EngineHarness.start("clock-fast-abort") { $0.maxClockSkew = 900 }  // as OSS
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 2_000_000, seed: 12)
+        let offsetFile = try h.dir.write("wall-clock-offset", "7200")
+        let environment = ["LD_PRELOAD": Self.shim, "WALLCLOCK_OFFSET_FILE": offsetFile.path]
+        // Two hours fast, the run's first Initiate is refused (RequestTimeTooSkewed); the second, signed by
+        // OSS's clock, starts the upload and is held: the run is killed before it learns the upload's id, so
+        // no checkpoint holds it. Its report dates the run two hours after OSS dated the upload.
+        h.server.faults.add(
+            FaultRule(operation: .initiateMultipartUpload, skip: 1, count: 1, action: .hold(gate: "initiated"))
+        )
+        let manifest = try h.writeManifest(upload: ["part_size: 512KiB", "multipart_threshold: 1MiB"])
+        let process = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: environment
+        )
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: "initiated") == 1 })
+        process.signal(SIGKILL)
+        _ = await process.wait()
+        h.server.faults.open(gate: "initiated")
+        // The held answer is logged once the gate lets it go (to no one).
+        func initiates() -> [String?] {
+            h.server.log.all.filter { $0.operation == .initiateMultipartUpload }.map(\.errorCode)
+        }
+        #expect(await h.waitUntil(.seconds(30)) { initiates().count == 2 })
+        #expect(initiates() == ["RequestTimeTooSkewed", nil])
+        let stray = try #require(h.server.openUploadIDs(bucket: h.bucket).first)
+        #expect(CheckpointStore(directory: h.checkpointDir).all().isEmpty)
+        let started = try #require(try h.report().runs.last?.startedAt)
+        #expect(try #require(Self.reportTime(started)).timeIntervalSinceNow > 3000, "the run's clock was not fast")
+
+        // `abort` on the same clock learns OSS's time from its first, refused request.
+        let abort = try h.start(["abort", h.reportPath], environment: environment)
+        let result = await abort.wait(timeout: .seconds(120))
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("aborted 1"), "\(result.stdout)")
+        #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty, "upload \(stray) was left open")
     }
 }
