@@ -13,6 +13,10 @@ final class MetricsReporter: Sendable {
     private let startedAt = Date()
     private let started = ContinuousClock.now
     private let previousSuccess: Date?
+    /// The previous file's last success when it is ahead of this machine's clock: judged again at the end,
+    /// by OSS's clock if the run learnt that this one is off (a clock days slow made a right value look
+    /// like one from the future, and a failed run then dropped it).
+    private let previousAhead: MetricsFileProblem?
     private let state = Mutex(State())
 
     private struct State {
@@ -29,15 +33,21 @@ final class MetricsReporter: Sendable {
         self.console = console
         switch file.previousLastSuccess() {
         case .success(let time):
-            previousSuccess = time
+            (previousSuccess, previousAhead) = (time, nil)
+        case .failure(let problem) where problem.ahead != nil:
+            (previousSuccess, previousAhead) = (nil, problem)
         case .failure(let problem):
-            previousSuccess = nil
-            console.warning(
-                "metrics_file_ignored",
-                "ignoring the previous metrics file \(problem); the last success time starts again from this run",
-                ["path": .string(problem.path), "reason": .string(problem.reason)]
-            )
+            (previousSuccess, previousAhead) = (nil, nil)
+            Self.warnIgnored(problem, console: console)
         }
+    }
+
+    private static func warnIgnored(_ problem: MetricsFileProblem, console: Console) {
+        console.warning(
+            "metrics_file_ignored",
+            "ignoring the previous metrics file \(problem); the last success time starts again from this run",
+            ["path": .string(problem.path), "reason": .string(problem.reason)]
+        )
     }
 
     /// Rewrites the file every `interval` until `finish`, from `report` (the batch before this run) and the
@@ -94,6 +104,14 @@ final class MetricsReporter: Sendable {
         state.withLock { $0.task }?.cancel()
         let correction = TimeInterval(clockOffset)
         let now = Date().addingTimeInterval(correction)
+        var previous = previousSuccess
+        if let problem = previousAhead, let ahead = problem.ahead {
+            if MetricsFile.isBelievable(ahead, now: now) {
+                previous = ahead
+            } else {
+                Self.warnIgnored(problem, console: console)
+            }
+        }
         var metrics = BatchMetrics(
             batch: batch,
             inProgress: false,
@@ -102,7 +120,7 @@ final class MetricsReporter: Sendable {
             durationSeconds: (ContinuousClock.now - started).seconds,
             exitCode: exit.rawValue,
             lastSuccess: BatchMetrics.lastSuccess(
-                previous: previousSuccess,
+                previous: previous,
                 report: report,
                 thisRunSucceeded: exit == .success,
                 now: now

@@ -66,6 +66,12 @@ struct BatchMetricsTests {
             )
         )
         #expect(BatchMetrics.lastSuccess(previous: nil, report: report, thisRunSucceeded: true, now: now) == now)
+        // A failed run does not take that record ahead of now (an edited report, a clock that was fast) either:
+        // the report's last success before it stands.
+        #expect(
+            BatchMetrics.lastSuccess(previous: previous, report: report, thisRunSucceeded: false, now: now)
+                == fromReport
+        )
     }
 
     @Test func whatIsWrittenIsReadBackAndSymlinksAreRefused() throws {

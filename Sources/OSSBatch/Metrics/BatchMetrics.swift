@@ -63,14 +63,17 @@ package struct BatchMetrics: Sendable, Hashable {
     /// The latest of the times a batch is known to have succeeded: the previous metrics file's, the report's
     /// last succeeded run's end, and `now` when this run succeeded. A failed run keeps the earlier time. When
     /// this run succeeded, it is `now` that stands for it, not its own record (the report's last run), whose
-    /// end is this machine's clock, which `now` may have corrected.
+    /// end is this machine's clock, which `now` may have corrected. A report's time further ahead of `now` than
+    /// a previous file's may be (`MetricsFile.isBelievable`) is not believed: a report is input, and a success
+    /// dated in 2300 would silence the alert on `time() - last_success` until then.
     package static func lastSuccess(previous: Date?, report: Report?, thisRunSucceeded: Bool, now: Date) -> Date? {
         var times: [Date] = []
         if let previous { times.append(previous) }
         if let report {
             let earlier = thisRunSucceeded ? report.runs.dropLast() : report.runs[...]
-            let succeeded = earlier.last { $0.status == .succeeded && $0.exitCode == 0 && $0.finishedAt != nil }
-            if let end = succeeded?.finishedAt.flatMap(Timestamp.parse) { times.append(end) }
+            let ends = earlier.lazy.filter { $0.status == .succeeded && $0.exitCode == 0 }
+                .compactMap { $0.finishedAt.flatMap(Timestamp.parse) }
+            if let end = ends.last(where: { MetricsFile.isBelievable($0, now: now) }) { times.append(end) }
         }
         if thisRunSucceeded { times.append(now) }
         return times.max()

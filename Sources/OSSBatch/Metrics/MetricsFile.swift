@@ -15,6 +15,13 @@ package struct MetricsFile: Sendable {
     static let readLimit = 1 << 20
     /// Clocks differ a little between runs (NTP steps); a previous time later than this is not believed.
     static let allowedFutureSkew: TimeInterval = 3600
+    /// Past this (the year 9999) a value is not a time at all.
+    static let latestTime: TimeInterval = 253_402_300_799
+
+    /// Whether a previous last success `time` can be believed at `now` (at most `allowedFutureSkew` ahead).
+    package static func isBelievable(_ time: Date, now: Date) -> Bool {
+        time.timeIntervalSince(now) <= allowedFutureSkew
+    }
 
     package init(path: String) { self.path = path }
 
@@ -63,14 +70,22 @@ package struct MetricsFile: Sendable {
         guard found.count == 1 else {
             return .failure(MetricsFileProblem(path: path, reason: "it holds \(found.count) last success times"))
         }
-        guard sample.value.isFinite, sample.value > 0,
-            sample.value <= now.timeIntervalSince1970 + Self.allowedFutureSkew
-        else {
+        guard sample.value.isFinite, sample.value > 0, sample.value <= Self.latestTime else {
             return .failure(
                 MetricsFileProblem(path: path, reason: "its last success time \(sample.value) is not a time")
             )
         }
-        return .success(Date(timeIntervalSince1970: sample.value))
+        let time = Date(timeIntervalSince1970: sample.value)
+        guard Self.isBelievable(time, now: now) else {
+            return .failure(
+                MetricsFileProblem(
+                    path: path,
+                    reason: "its last success time \(sample.value) is in the future",
+                    ahead: time
+                )
+            )
+        }
+        return .success(time)
     }
 
     /// The file's text, opened without following a symbolic link that replaced it since the `lstat`.
@@ -102,6 +117,15 @@ package struct MetricsFile: Sendable {
 package struct MetricsFileProblem: Error, Sendable, CustomStringConvertible {
     package var path: String
     package var reason: String
+    /// The last success time, when the only problem is that it is ahead of the clock it was judged by (which
+    /// may be the one that is wrong: a run learns OSS's time later).
+    package var ahead: Date?
+
+    package init(path: String, reason: String, ahead: Date? = nil) {
+        self.path = path
+        self.reason = reason
+        self.ahead = ahead
+    }
 
     package var description: String { "\(path): \(reason)" }
 }

@@ -104,6 +104,33 @@ struct MetricsFileTests {
         #expect(abs(end - ossNow) < 120 && start <= end)
     }
 
+    @Test func aRunOnAClockDaysSlowKeepsTheRightPreviousSuccessItsOwnClockSawInTheFuture() async throws {
+        // This machine's clock three days slow: OSS's is three days ahead of it. Last night's success, written
+        // while the clock was right, is two days ahead of this clock. The run learns OSS's time from its first,
+        // refused request, and then fails: the success it must keep is last night's.
+        let days: TimeInterval = 3 * 86400
+        let h = try await EngineHarness.start("metrics-slow-clock") {
+            $0.clockOffset = days
+            $0.maxClockSkew = 900
+        }
+        defer { Task { await h.stop() } }
+        try h.writeFile("f.txt", size: 1000, seed: 1)
+        let path = try metricsPath(h)
+        let lastNight = (Date().timeIntervalSince1970 + days - 86400).rounded()
+        try Data("ossbatch_last_success_timestamp_seconds{batch=\"manifest\"} \(lastNight)\n".utf8)
+            .write(to: URL(fileURLWithPath: path))
+        // The request signed by OSS's clock is refused for good (the first one, by this clock, is not matched).
+        h.server.faults.add(
+            FaultRule(operation: .putObject, skip: 1, count: nil, action: .fail(status: 400, code: .invalidArgument))
+        )
+        let result = try await h.run(try h.writeManifest(), ["--metrics-file", path])
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        #expect(h.server.log.all.first?.errorCode == "RequestTimeTooSkewed")
+        #expect(!result.stderr.contains("metrics_file_ignored") && !result.stderr.contains("ignoring the previous"))
+        let samples = try await parse(path)
+        #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == lastNight)
+    }
+
     @Test func aFailedRunKeepsTheEarlierSuccessTimeAndAResumeThatSucceedsMovesIt() async throws {
         let h = try await EngineHarness.start("metrics-keep")
         defer { Task { await h.stop() } }
