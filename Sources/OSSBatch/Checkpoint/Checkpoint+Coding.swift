@@ -11,6 +11,7 @@ extension Checkpoint: Codable {
         case completing
         case createdAt = "created_at"
         case report
+        case ctimeNs = "ctime_ns"
         case parts
     }
 
@@ -57,6 +58,7 @@ extension Checkpoint: Codable {
             createdAt: try c.decode(String.self, forKey: .createdAt)
         )
         report = try c.decodeIfPresent(String.self, forKey: .report)
+        if c.contains(.ctimeNs) { ctimeNanoseconds = try Self.integer(Int64.self, c, .ctimeNs) }
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -75,6 +77,7 @@ extension Checkpoint: Codable {
         try c.encode(completing, forKey: .completing)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encodeIfPresent(report, forKey: .report)
+        try c.encodeIfPresent(ctimeNanoseconds.map { String($0) }, forKey: .ctimeNs)
         var list = c.nestedUnkeyedContainer(forKey: .parts)
         for part in parts {
             var p = list.nestedContainer(keyedBy: PartKeys.self)

@@ -37,6 +37,10 @@ package struct Checkpoint: Sendable, Hashable {
     /// The report of the batch whose upload this is (absolute path): `abort` of another report leaves it
     /// alone. A batch that continues the upload takes it over. `nil` in checkpoints of format 1.
     package var report: String?
+    /// The source's ctime (ns) when its parts were read: a rewrite that keeps size and mtime (`touch -r`)
+    /// still moves it, so a resume that finds another ctime proves each part against the file before reusing
+    /// it. `nil` in checkpoints written before it was recorded (treated the same way).
+    package var ctimeNanoseconds: Int64?
 
     package init(
         bucket: String,

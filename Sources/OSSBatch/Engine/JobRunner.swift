@@ -43,25 +43,29 @@ struct JobRunner: Sendable {
                 }
                 job.method = method
             }
+            // Whether the object is the version of the file read now (a multipart upload a run killed while
+            // completing is settled as the version its parts came from).
+            var ofThisVersion = true
             if let copied = try await copyIfIndexed(job, file: file, ctime: ctime, tally: tally) {
                 outcome = copied
             } else {
                 switch job.method {
                 case .put:
-                    outcome = try await runPut(job, file: file, tally: tally)
+                    outcome = try await runPut(job, file: file, ctime: ctime, tally: tally)
                 case .multipart(let partPlan):
-                    outcome = try await MultipartUpload(
+                    (outcome, ofThisVersion) = try await MultipartUpload(
                         context: context,
                         job: job,
                         partPlan: partPlan,
                         file: file,
+                        ctime: ctime,
                         tally: tally
                     ).run()
                 }
             }
             // With the index kept, the journal line says which version of the file the object is (`ctime_ns`),
             // and the index takes it from there; a version whose ctime had not settled is not vouched for.
-            if context.index != nil && outcome.status == .succeeded {
+            if context.index != nil && outcome.status == .succeeded && ofThisVersion {
                 if let unsettled = SettledChangeTime.unsettled(ctime, at: statedAt) {
                     warnings.append(unsettled)
                 } else {
@@ -146,7 +150,7 @@ struct JobRunner: Sendable {
     }
 
     /// One PutObject, the source stat'ed before and after.
-    private func runPut(_ job: UploadJob, file: SourceFile, tally: JobTally) async throws -> JobOutcome {
+    private func runPut(_ job: UploadJob, file: SourceFile, ctime: Int64, tally: JobTally) async throws -> JobOutcome {
         let client = context.client
         let bucket = context.bucket
         if context.settings.ifExists == .skip, let skipped = try await skipIfIdentical(job, file: file, tally: tally) {
@@ -168,7 +172,7 @@ struct JobRunner: Sendable {
         }
         tally.addAttempts(result.attempts)
         tally.addBytes(job.size)
-        try verifyUnchanged(job, file: file)
+        try verifyUnchanged(job, file: file, ctime: ctime)
         var outcome = JobOutcome(
             key: job.key,
             status: .succeeded,
@@ -214,13 +218,19 @@ struct JobRunner: Sendable {
     }
 
     /// The file must be the same version after sending as before: same through our descriptor, and still the
-    /// file at its path. Otherwise the object may mix two versions, and the job fails.
-    func verifyUnchanged(_ job: UploadJob, file: SourceFile) throws(JobError) {
+    /// file at its path. Otherwise the object may mix two versions, and the job fails. `ctime` is the file's
+    /// when the job began: a rewrite in place that restores size and mtime (`touch -r`, `rsync --inplace`)
+    /// moves only it (a `chmod` moves it too: the job then fails and `resume` sends it again; conservative).
+    func verifyUnchanged(_ job: UploadJob, file: SourceFile, ctime: Int64) throws(JobError) {
         let now = try file.identity(as: job.identity)
         let atPath = try SourceFile.identity(atPath: job.source, as: job.identity)
-        guard now == job.identity, atPath == job.identity else {
+        let ctimeNow = try file.changeTime()
+        guard now == job.identity, atPath == job.identity, ctimeNow == ctime else {
             let what =
-                now != job.identity ? now.differences(from: job.identity) : atPath.differences(from: job.identity)
+                now != job.identity
+                ? now.differences(from: job.identity)
+                : atPath != job.identity
+                    ? atPath.differences(from: job.identity) : "ctime \(ctime) → \(ctimeNow): rewritten in place"
             throw JobError(
                 code: "SourceChanged",
                 message: "source changed while it was being uploaded (\(what)); run resume to upload the new version"

@@ -25,6 +25,8 @@ struct MultipartUpload {
     let job: UploadJob
     let partPlan: PartPlan
     let file: SourceFile
+    /// The source's ctime when the job began: the version the parts must all come from.
+    let ctime: Int64
     let tally: JobTally
 
     private var client: OSSClient { context.client }
@@ -32,7 +34,10 @@ struct MultipartUpload {
     private var store: CheckpointStore { context.checkpoints }
     private var logger: Logger { context.logger }
 
-    func run() async throws -> JobOutcome {
+    /// The outcome, and whether the object is the version of the file read now (`ctime`): an upload a killed
+    /// run was completing is settled as the version its parts came from, which the upload index must not
+    /// take for tonight's.
+    func run() async throws -> (JobOutcome, ofThisVersion: Bool) {
         let path = store.path(bucket: bucket, key: job.key, source: job.source)
         var warnings: [String] = []
 
@@ -41,16 +46,16 @@ struct MultipartUpload {
         {
             // A checkpoint left for this key is no longer needed; its upload (if still open) would be an orphan.
             await discard(path: path, uploadID: store.uploadIDForCleanup(path))
-            return skipped
+            return (skipped, true)
         }
 
         // 1. An upload to continue, or a new one.
         var resumed = try await resumeFromCheckpoint(at: path, warnings: &warnings)
-        if case .succeeded(let outcome)? = resumed {
+        if case .succeeded(let outcome, let ofThisVersion)? = resumed {
             var outcome = outcome
             warnings += outcome.warnings ?? []
             outcome.warnings = warnings.isEmpty ? nil : warnings
-            return outcome
+            return (outcome, ofThisVersion)
         }
         var checkpoint: Checkpoint
         var reused = 0
@@ -81,6 +86,7 @@ struct MultipartUpload {
                 uploadID: uploadID,
                 report: context.report
             )
+            checkpoint.ctimeNanoseconds = ctime
             do {
                 try store.save(checkpoint, to: path)
             } catch {
@@ -114,7 +120,7 @@ struct MultipartUpload {
 
         // 3. Same file as the parts came from? Otherwise the object would mix versions.
         do {
-            try JobRunner(context: context).verifyUnchanged(job, file: file)
+            try JobRunner(context: context).verifyUnchanged(job, file: file, ctime: ctime)
         } catch {
             await discard(path: path, uploadID: checkpoint.uploadID)
             throw Failure(error: error, uploadID: nil, checkpoint: nil)
@@ -129,14 +135,15 @@ struct MultipartUpload {
         outcome.partsReused = reused
         warnings += outcome.warnings ?? []
         outcome.warnings = warnings.isEmpty ? nil : warnings
-        return outcome
+        return (outcome, true)
     }
 
     // MARK: - Resume
 
     private enum Resumed {
         case continuing(Checkpoint, keptParts: Int)
-        case succeeded(JobOutcome)
+        /// Settled by HEAD; whether the checkpoint's parts came from the version of the file read now.
+        case succeeded(JobOutcome, ofThisVersion: Bool)
     }
 
     /// Reads the checkpoint, checks it against the source and the server, and keeps every part the server
@@ -193,7 +200,7 @@ struct MultipartUpload {
             if checkpoint.completing,
                 let outcome = try await settleByHead(checkpoint, path: path, after: "the upload is gone (NoSuchUpload)")
             {
-                return .succeeded(outcome)
+                return .succeeded(outcome, ofThisVersion: checkpoint.ctimeNanoseconds == ctime)
             }
             warnings.append("upload \(uploadID) no longer exists (NoSuchUpload); starting a new upload")
             logger.warning(
@@ -224,20 +231,30 @@ struct MultipartUpload {
 
         // Keep every part the server has whose ETag (recorded parts) or CRC-64 of the local bytes
         // (parts the checkpoint had not yet recorded when the run died) matches — not only a leading run.
+        // When the file's ctime is not the one its parts were read at (rewritten in place with size and mtime
+        // restored, or a checkpoint older than the field), every part is proven against the local bytes.
+        let sameVersion = checkpoint.ctimeNanoseconds == ctime
+        if !sameVersion && !checkpoint.parts.isEmpty {
+            warnings.append(
+                "the source's ctime is not the one its parts were read at; each part is checked against the file before it is reused"
+            )
+        }
         let recorded = Dictionary(checkpoint.parts.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
         var kept: [Checkpoint.Part] = []
         for part in listed where part.partNumber >= 1 && part.partNumber <= partPlan.partCount {
             let range = partPlan.range(ofPart: part.partNumber, fileSize: job.size)
             guard part.size == range.length else { continue }
-            if let mine = recorded[part.partNumber], mine.etag == part.etag,
-                part.crc64 == nil || part.crc64 == mine.crc64
-            {
+            let mine = recorded[part.partNumber].flatMap { $0.etag == part.etag ? $0 : nil }
+            if let mine, sameVersion, part.crc64 == nil || part.crc64 == mine.crc64 {
                 kept.append(mine)
-            } else if let remote = part.crc64, try file.crc64(offset: range.offset, length: range.length) == remote {
+            } else if let remote = part.crc64 ?? mine?.crc64,
+                try file.crc64(offset: range.offset, length: range.length) == remote
+            {
                 kept.append(Checkpoint.Part(number: part.partNumber, size: part.size, etag: part.etag, crc64: remote))
             }
         }
         checkpoint.parts = kept.sorted { $0.number < $1.number }
+        checkpoint.ctimeNanoseconds = ctime
         checkpoint.completing = false
         try? store.save(checkpoint, to: path)
         logger.info(

@@ -1,0 +1,80 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import OSSKit
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A source rewritten in place with its size and mtime put back (`touch -r`, `rsync --inplace`
+/// `--times`, a tool that preserves times): only its ctime moves. The object must never mix the two versions,
+/// during a run or across a resume, and the upload index must not vouch for the wrong one.
+@Suite(.serialized)
+struct InPlaceRewriteTests {
+    /// New bytes over the file, same inode and size, its mtime (and atime) as they were.
+    static func rewriteKeepingTimes(_ url: URL, seed: UInt64) throws {
+        var before = stat()
+        #expect(stat(url.path, &before) == 0)
+        let size = Int(before.st_size)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.write(contentsOf: testBytes(size, seed: seed))
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, url.path, &times, 0) == 0)
+        var after = stat()
+        #expect(stat(url.path, &after) == 0)
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+    }
+
+    @Test func aFileRewrittenWhileItsPutWasInFlightFailsAsChangedAndResumeSendsTheNewVersion() async throws {
+        let h = try await EngineHarness.start("rewrite-put")
+        defer { Task { await h.stop() } }
+        let url = try h.writeFile("one.bin", size: 200_000, seed: 1)
+        // The server has taken the whole old body when the test rewrites the file.
+        let gate = h.hold(.putObject, after: 0)
+        let process = try h.start(["run", try h.writeManifest(), "--report", h.reportPath])
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: gate) == 1 })
+        try Self.rewriteKeepingTimes(url, seed: 2)
+        h.server.faults.open(gate: gate)
+        let result = await process.wait(timeout: .seconds(120))
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.status == .failed && job.outcome.error?.code == "SourceChanged", "\(job.outcome)")
+        #expect(job.outcome.error?.message.contains("ctime") == true)
+
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
+    @Test func aFileRewrittenBetweenAKillAndTheResumeIsNeverStitchedFromBothVersions() async throws {
+        let h = try await EngineHarness.start("rewrite-resume")
+        defer { Task { await h.stop() } }
+        let url = try h.writeFile("big.bin", size: 3_000_000, seed: 3)
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB", "unchanged: skip",
+        ])
+        try await EngineResumeTests.killMidUpload(h, manifest: manifest)
+        let checkpoint = try #require(CheckpointStore(directory: h.checkpointDir).all().first?.checkpoint)
+        #expect(checkpoint.ctimeNanoseconds != nil)
+        try Self.rewriteKeepingTimes(url, seed: 4)
+        try await h.settle()  // a ctime that has settled, which the index may vouch for
+
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.partsReused ?? 0 == 0, "every old part differs from the new bytes")
+
+        // The index holds the version that was sent: the next night, unchanged, sends nothing.
+        h.server.stats.reset()
+        let next = try await h.ossbatch(["run", manifest, "--report", h.dir.path + "/next.json"])
+        #expect(next.exitCode == 0, "\(next.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
+    }
+}
