@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import OSSKit
 import OSSProtocol
@@ -18,6 +19,9 @@ final class BatchContext: Sendable {
     let progress: BatchProgress
     /// The upload index, when `upload.unchanged` keeps one (copy sources, `if_exists: skip` without a read).
     let index: UploadIndex?
+    /// When the report's earlier runs went, on this machine's clock (`StrayUploads.earlierRunWindows`): the
+    /// sweep after an Initiate also takes an upload of the key one of them started and no checkpoint holds.
+    let earlierRunWindows: [ClosedRange<Date>]
     /// Parts of one file in flight at once (see `partsInFlight(settings:)`).
     let partsPerFile: Int
     /// At most `concurrency` requests in flight over the whole batch.
@@ -60,10 +64,12 @@ final class BatchContext: Sendable {
         state: StateDirectory,
         logger: Logger,
         progress: BatchProgress,
-        index: UploadIndex? = nil
+        index: UploadIndex? = nil,
+        earlierRunWindows: [ClosedRange<Date>] = []
     ) {
         self.client = client
         self.index = index
+        self.earlierRunWindows = earlierRunWindows
         self.bucket = bucket
         self.settings = settings
         self.report = report

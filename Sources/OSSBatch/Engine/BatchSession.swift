@@ -1,3 +1,4 @@
+import LocalFiles
 import Logging
 import OSSKit
 import OSSProtocol
@@ -28,9 +29,18 @@ package struct BatchSession: Sendable {
         client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
         // `run`'s clock check found this machine's clock off: sign by OSS's from the first request.
         if clockOffset != 0 { client.assumeClockOffset(clockOffset) }
-        let index =
-            report.upload.unchanged == .upload
-            ? nil : BatchSession.openIndex(for: report.target, state: state, logger: logger)
+        let index: UploadIndex?
+        if report.upload.unchanged == .upload {
+            // Not this batch's cache; but another batch on this target may have one that vouches for keys this
+            // one overwrites, and would then skip its file as unchanged over this batch's object. Kept right when
+            // it exists (an entry of this batch's version, or none).
+            let path = UploadIndex.path(endpoint: report.target.endpoint, bucket: report.target.bucket, in: state)
+            index =
+                (try? FileStatus.lstat(path)) == nil
+                ? nil : BatchSession.openIndex(for: report.target, state: state, logger: logger)
+        } else {
+            index = BatchSession.openIndex(for: report.target, state: state, logger: logger)
+        }
         engine = Engine(
             report: consume report,
             store: store,

@@ -1,3 +1,4 @@
+import Foundation
 import LocalFiles
 import Logging
 import OSSKit
@@ -85,7 +86,8 @@ package final class Engine: Sendable {
             state: state,
             logger: logger,
             progress: progress,
-            index: index
+            index: index,
+            earlierRunWindows: StrayUploads.earlierRunWindows(report.runs, createdAt: report.createdAt, before: Date())
         )
         self.context = context
         self.state = Mutex(report)

@@ -314,7 +314,8 @@ struct MultipartUpload {
                 source: job.source,
                 in: context.stateDirectory
             ).union([uploadID])
-            for stray in StrayUploads.select(open, key: key, within: [window], keeping: keeping) {
+            let earlier = StrayUploads.onServerClock(context.earlierRunWindows, offset: client.clockOffset)
+            for stray in StrayUploads.select(open, key: key, within: [window] + earlier, keeping: keeping) {
                 do {
                     try await context.send(tally, watched: false) {
                         try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: stray.uploadID)
@@ -323,7 +324,8 @@ struct MultipartUpload {
                     continue
                 }
                 warnings.append(
-                    "aborted upload \(stray.uploadID): an InitiateMultipartUpload whose answer was lost had started it"
+                    "aborted upload \(stray.uploadID): an InitiateMultipartUpload whose answer was lost (or a killed "
+                        + "run's) had started it"
                 )
             }
         } catch let error as OSSError where error.isNotImplemented {

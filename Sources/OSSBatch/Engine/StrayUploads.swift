@@ -62,6 +62,18 @@ enum StrayUploads {
             + windows.map { $0.lowerBound.addingTimeInterval(shift)...$0.upperBound.addingTimeInterval(shift) }
     }
 
+    /// For the sweep after each Initiate of a run that continues a report (`resume`): when the report's earlier
+    /// runs can have started uploads, each window ending at `before` (this run's start) at the latest. A run
+    /// killed while an Initiate was in flight left an upload no checkpoint knows; its job starts a new one
+    /// now, and without this the old one stayed open, and billed, after a `resume` that succeeded. Empty
+    /// for a report without earlier `run`/`resume` (a new night's `run`).
+    static func earlierRunWindows(_ runs: [RunRecord], createdAt: String, before: Date) -> [ClosedRange<Date>] {
+        guard runs.contains(where: { $0.command == "run" || $0.command == "resume" }) else { return [] }
+        return runWindows(runs, createdAt: createdAt, now: before).compactMap { window in
+            window.lowerBound < before ? window.lowerBound...min(window.upperBound, before) : nil
+        }
+    }
+
     /// When a batch's runs can have started uploads (for `abort`): each `run` or `resume` from its start to
     /// its end — a run killed before its end lasts until the next one started, or until now — widened by the
     /// clock-skew allowance. Before any run was recorded: from `createdAt` on.

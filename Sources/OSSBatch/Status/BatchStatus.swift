@@ -63,7 +63,7 @@ package struct BatchStatus: Sendable, Encodable {
     package var needsAttention: Bool {
         if !(otherUnfinished ?? []).isEmpty || !(futureReports ?? []).isEmpty { return true }
         if let shards, shards.contains(where: \.needsAttention) || shards.count != shardCount { return true }
-        return state != .succeeded && state != .running
+        return state != .succeeded && state != .running || state == .succeeded && problem != nil
     }
 
     /// The status of the report at `path` (absolute), named `batch`.
@@ -97,7 +97,24 @@ package struct BatchStatus: Sendable, Encodable {
             status.totals = report.totals
         }
         status.next = nextCommand(status.state, unfinished: status.problem != nil, report: path)
+        if status.state == .succeeded, status.problem == nil {
+            status.problem = succeededWithExceptions(status.totals ?? overview.totals, lastRun: overview.runs.last)
+        }
         return status
+    }
+
+    /// Why a report whose status says `succeeded` still needs a look, if it does: its last run exited non-zero
+    /// (files skipped as unreadable or unlistable: the run's exit 1 every night, which a monitor on `status`
+    /// must not hide), or its totals count failed or pending jobs (a header edited by hand).
+    static func succeededWithExceptions(_ totals: ReportTotals, lastRun: RunRecord?) -> String? {
+        if totals.failed > 0 || totals.pending > 0 {
+            return "its status says succeeded, but \(totals.failed) job(s) failed and \(totals.pending) are pending"
+        }
+        if let run = lastRun, let code = run.exitCode, code != 0 {
+            return "its last \(run.command) exited \(code): the report's skipped jobs say which sources could not be "
+                + "read or listed"
+        }
+        return nil
     }
 
     /// `ossbatch resume PATH` for a batch that can be finished, `nil` otherwise.

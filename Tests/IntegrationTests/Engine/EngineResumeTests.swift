@@ -421,6 +421,29 @@ struct EngineResumeTests {
         #expect(CheckpointStore(directory: h.checkpointDir).all().isEmpty)
     }
 
+    @Test func resumeAfterAKillDuringAnInitiateLeavesNoUploadOpen() async throws {
+        let h = try await EngineHarness.start("kill-initiate")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 11)
+        // OSS has started the upload; the run is killed before the answer reaches it: no checkpoint knows it.
+        h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, count: 1, action: .hold(gate: "init")))
+        let process = try h.start(["run", try EngineResumeTests.multipartManifest(h), "--report", h.reportPath])
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: "init") == 1 })
+        process.signal(SIGKILL)
+        _ = await process.wait()
+        h.server.faults.open(gate: "init")
+        let orphan = try #require(h.server.openUploadIDs(bucket: h.bucket).first)
+        #expect(CheckpointStore(directory: h.checkpointDir).all().isEmpty)
+        // The resume comes minutes later (cron, an operator): far outside its own Initiate's window.
+        #expect(h.server.setInitiated(Date().addingTimeInterval(-300), ofUpload: orphan))
+
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty, "upload \(orphan) left open")
+        #expect(try h.report().jobs.first?.outcome.warnings?.contains { $0.contains(orphan) } == true)
+    }
+
     @Test func abortCommandAlsoAbortsUploadsOfUnfinishedJobsThatNoCheckpointHolds() async throws {
         let h = try await EngineHarness.start("abortstray")
         defer { Task { await h.stop() } }

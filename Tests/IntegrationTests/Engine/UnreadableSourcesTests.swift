@@ -66,6 +66,10 @@ struct UnreadableSourcesTests {
         #expect(report.jobs[1].spec.source == closed.path && report.jobs[2].spec.source == locked.path)
         #expect(h.storedMD5("data/a.txt") != nil && h.storedMD5("data/sub/b.txt") != nil)
         #expect(h.storedMD5("data/locked.txt") == nil && h.storedMD5("data/closed/c.txt") == nil)
+        // `status` agrees with the run's exit code: a monitor on it sees a night that left files out.
+        let status = try await h.ossbatch(["status", h.reportPath])
+        #expect(status.exitCode == 1, "\(status.stdout)\(status.stderr)")
+        #expect(status.stdout.contains("exited 1"), "\(status.stdout)")
 
         // `resume` replays the plan: nothing to send, still exit 1 — also once the files can be read.
         let requests = h.server.stats.snapshot.requestsTotal

@@ -86,6 +86,30 @@ import Glibc
         #expect(try s.report("r2.json").totals.unchanged == 6)
     }
 
+    @Test func aBatchWithoutTheIndexThatOverwritesAKeyTakesItsEntryOutOfTheIndex() async throws {
+        let s = try await Self.start("index-other-batch")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 2)
+        let nightly = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(nightly, report: "r1.json").exitCode == 0)
+        // Another batch on the same target, without `unchanged`, uploads another file to one of its keys.
+        let other = s.h.dir.url.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try Data(testBytes(1000, seed: 99)).write(to: other.appendingPathComponent("f0.bin"))
+        let manual = try String(contentsOfFile: nightly, encoding: .utf8)
+            .replacingOccurrences(of: "  unchanged: skip\n", with: "")
+            .replacingOccurrences(of: "source: src/", with: "source: other/")
+        let overwrite = try s.h.dir.write("other.yaml", manual).path
+        #expect(try await s.run(overwrite, report: "r2.json").exitCode == 0)
+
+        // The nightly batch must not take the bucket's object for its own file's.
+        s.h.server.stats.reset()
+        let third = try await s.run(nightly, report: "r3.json")
+        #expect(third.exitCode == 0, "\(third.stderr)")
+        #expect(s.requests == ["PutObject": 1], "requests: \(s.requests)")
+        try s.h.expectAllStoredExactly()
+    }
+
     @Test func everyKindOfChangeIsUploadedAgainAndNothingElse() async throws {
         let s = try await Self.start("index-changes")
         defer { Task { await s.h.stop() } }
