@@ -41,9 +41,10 @@ import Testing
         let r = ServiceReachability()
         let others: [HTTPTransportError] = [
             .bodyRead("EIO"), .cancelled, .other(code: 3, message: "URL malformed"),
-            .stalled("Operation too slow"),
         ]
-        for n in 0..<40 { #expect(r.failed(others[n % 4], job: id(n % 4), gaveUp: true) == nil) }
+        for n in 0..<40 { #expect(r.failed(others[n % 3], job: id(n % 4), gaveUp: true) == nil) }
+        // Stalls of requests that will be tried again: a slow service, not a dead one.
+        for n in 0..<40 { #expect(r.failed(.stalled("Operation too slow"), job: id(n % 4), gaveUp: false) == nil) }
         for error in [
             HTTPTransportError.connect(""), .timeout(""), .reset(""), .tls(""), .certificate(""),
         ] {
@@ -51,5 +52,18 @@ import Testing
         }
         #expect(!HTTPTransportError.bodyRead("").isConnectionLevel)
         #expect(!HTTPTransportError.stalled("").isConnectionLevel, "a connected, slow service is reachable")
+    }
+
+    @Test func aRequestThatStalledThroughAllItsAttemptsBeforeAnyAnswerMakesTheServiceUnreachable() {
+        let r = ServiceReachability()
+        let stall = HTTPTransportError.stalled("Operation too slow. Less than 1024 bytes/sec transferred")
+        let verdict = r.failed(stall, job: id(0), gaveUp: true)
+        #expect(verdict?.last == stall)
+        #expect(r.leavesJobPending(stall))
+        // After an answer the same is a job's failure, not the batch's.
+        let answered = ServiceReachability()
+        answered.answered()
+        #expect(answered.failed(stall, job: id(0), gaveUp: true) == nil)
+        #expect(!answered.leavesJobPending(stall))
     }
 }

@@ -88,12 +88,19 @@ enum ReportJournal {
             guard let next = try reader.next() else { return [] }
             line = next
         }
+        // The first `listedWarnings` problems, and how many there were: a damaged journal of millions of lines
+        // kept every message until the end (550 MB for 3 million lines, an audit found).
         var ignored: [String] = []
+        var ignoredCount = 0
+        func ignore(_ problem: @autoclosure () -> String) {
+            ignoredCount += 1
+            if ignored.count < listedWarnings { ignored.append(problem()) }
+        }
         // An unreadable line is reported once a line follows it: the last one may just be torn.
         var unreadable: String?
         while true {
             if !line.isEmpty {
-                if let problem = unreadable { ignored.append(problem) }
+                if let problem = unreadable { ignore(problem) }
                 unreadable = nil
                 let place = "\(path) line \(reader.lineNumber)"
                 switch current ? entry(line, decoder) : entryV1(line, decoder) {
@@ -111,10 +118,10 @@ enum ReportJournal {
                             try job.validate()
                             report.jobs[i] = job
                         } catch {
-                            ignored.append("\(place): job '\(outcome.key.prefix(200))': \(error.description); ignored")
+                            ignore("\(place): job '\(outcome.key.prefix(200))': \(error.description); ignored")
                         }
                     } else {
-                        ignored.append("\(place): job '\(outcome.key.prefix(200))' is not in the report; ignored")
+                        ignore("\(place): job '\(outcome.key.prefix(200))' is not in the report; ignored")
                     }
                 }
             }
@@ -122,15 +129,16 @@ enum ReportJournal {
             line = next
         }
         if lookup != nil { report.recomputeTotals() }  // some job may have changed
+        var warnings = ignored
+        if ignoredCount > ignored.count {
+            warnings.append("\(path): … and \(ignoredCount - ignored.count) more lines ignored")
+        }
         if reader.skippedLongLines > 0 {
-            ignored.append(
+            warnings.append(
                 "\(path): \(reader.skippedLongLines) line(s) longer than \(StateFileLimits.journalLineBytes) bytes; ignored"
             )
         }
-        guard ignored.count > listedWarnings else { return ignored }
-        return Array(ignored.prefix(listedWarnings)) + [
-            "\(path): … and \(ignored.count - listedWarnings) more lines ignored"
-        ]
+        return warnings
     }
 
     private typealias Entry = (outcome: JobOutcome, version: (identity: SourceIdentity, method: UploadMethod?)?)

@@ -39,6 +39,9 @@ package struct BatchStatus: Sendable, Encodable {
     /// Every run on the report was refused because another process held the batch (exit 4): it never ran,
     /// and does not stand for its batch while another report does.
     package var onlyRefusedAsBusy = false
+    /// The report says `succeeded` and `problem` is why it still needs a look (`succeededWithExceptions`):
+    /// the batch is finished, so an older such report is not one of its unfinished ones.
+    package var finishedWithExceptions = false
 
     package init(batch: String, report: String, state: State) {
         self.batch = batch
@@ -97,8 +100,11 @@ package struct BatchStatus: Sendable, Encodable {
             status.totals = report.totals
         }
         status.next = nextCommand(status.state, unfinished: status.problem != nil, report: path)
-        if status.state == .succeeded, status.problem == nil {
-            status.problem = succeededWithExceptions(status.totals ?? overview.totals, lastRun: overview.runs.last)
+        if status.state == .succeeded, status.problem == nil,
+            let exceptions = succeededWithExceptions(status.totals ?? overview.totals, lastRun: overview.runs.last)
+        {
+            status.problem = exceptions
+            status.finishedWithExceptions = true
         }
         return status
     }

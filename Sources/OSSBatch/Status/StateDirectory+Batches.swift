@@ -15,16 +15,21 @@ extension StateDirectory {
 
     /// `reports(ofBatch:)` with when each was last written (nanoseconds since 1970, by this machine's clock then).
     package func reportFiles(ofBatch name: String) -> [(path: String, mtime: Int64)] {
-        var found: [(path: String, mtime: Int64)] = []
+        reportEntries(ofBatch: name).filter { $0.status.kind == .regular }.map { ($0.path, $0.status.mtimeNanoseconds) }
+            .sorted { ($0.1, $0.0) > ($1.1, $1.0) }
+    }
+
+    /// Every `*.json` entry where a batch's reports are, whatever it is (not followed).
+    private func reportEntries(ofBatch name: String) -> [(path: String, status: FileStatus)] {
+        var found: [(path: String, status: FileStatus)] = []
         for dir in [batch(name), reports(batch: name)] {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
             for file in names where file.hasSuffix(".json") {
                 let path = dir + "/" + file
-                guard let status = try? FileStatus.lstat(path), status.kind == .regular else { continue }
-                found.append((path, status.mtimeNanoseconds))
+                if let status = try? FileStatus.lstat(path) { found.append((path, status)) }
             }
         }
-        return found.sorted { ($0.mtime, $0.path) > ($1.mtime, $1.path) }
+        return found
     }
 
     /// How far past `now` a report's time may be before it counts as written in the future.
@@ -60,11 +65,18 @@ extension StateDirectory {
                 let chosen = all.firstIndex(where: { $0.state == .running })
                     ?? all.firstIndex(where: { !$0.onlyRefusedAsBusy }) ?? all.indices.first
             else {
-                return nil
+                // No report file, but something in a report's place (a link, a directory, a FIFO): the batch is
+                // shown as unreadable, not left out of the list (a monitor would never hear of it).
+                guard let odd = reportEntries(ofBatch: name).min(by: { $0.path < $1.path }) else { return nil }
+                var status = BatchStatus(batch: name, report: odd.path, state: .unreadable)
+                status.problem = "it is \(odd.status.kind.description), not a report file; nothing was read from it"
+                return status
             }
             var status = all[chosen]
             let others = all.indices.filter { $0 != chosen }.map { all[$0] }
-                .filter { $0.state == .running || ($0.state != .unreadable && $0.problem != nil) }
+                .filter {
+                    $0.state == .running || ($0.state != .unreadable && $0.problem != nil && !$0.finishedWithExceptions)
+                }
             if !others.isEmpty { status.otherUnfinished = others }
             let future = files.filter { $0.mtime > latest }.map(\.path)
             if !future.isEmpty { status.futureReports = future }

@@ -220,4 +220,41 @@ struct StatusCommandTests {
         #expect(json.exit == 1)
         #expect(json.batches["nightly"]?["future_reports"] as? [String] == [ahead])
     }
+
+    @Test func aNightThatLeftAFileOutNeedsAttentionAndTheCleanNightAfterItDoesNot() async throws {
+        let h = try await EngineHarness.start("status-exceptions")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000)
+        let link = h.dir.url.appendingPathComponent("src/gone.bin").path
+        #expect(symlink("/nonexistent/target", link) == 0)
+        let manifest = try h.writeManifest("nightly.yaml", extraEntryLines: ["follow_symlinks: true"])
+        let progress = ["--progress-interval", "3600"]
+        // The run uploads what it can, says `succeeded`, and exits 1: a file was left out.
+        #expect(try await h.ossbatch(["run", manifest] + progress).exitCode == 1)
+        let night = try await Self.statusJSON(h, ["nightly"])
+        #expect(night.exit == 1)
+        #expect(night.batches["nightly"]?["status"] as? String == "succeeded")
+        #expect((night.batches["nightly"]?["problem"] as? String)?.contains("exited 1") == true)
+
+        // The link is mended; the next night is clean, and the older night is not "unfinished".
+        #expect(unlink(link) == 0)
+        try await Task.sleep(for: .milliseconds(20))  // a later mtime for the newer report
+        #expect(try await h.ossbatch(["run", manifest] + progress).exitCode == 0)
+        let next = try await Self.statusJSON(h, ["nightly"])
+        #expect(next.exit == 0, "\(next.document)")
+        #expect(next.batches["nightly"]?["problem"] == nil && next.batches["nightly"]?["other_unfinished"] == nil)
+    }
+
+    @Test func aBatchWhoseOnlyReportIsNotAFileIsListedAsUnreadableNotLeftOut() async throws {
+        let h = try await EngineHarness.start("status-odd-report")
+        defer { Task { await h.stop() } }
+        let state = StateDirectory(path: h.stateDir)
+        try FileManager.default.createDirectory(atPath: state.reports(batch: "odd"), withIntermediateDirectories: true)
+        let path = state.reports(batch: "odd") + "/ossbatch-report-20261205T000000.000Z.json"
+        #expect(symlink("/dev/zero", path) == 0)
+        let json = try await Self.statusJSON(h)
+        #expect(json.exit == 1)
+        #expect(json.batches["odd"]?["status"] as? String == "unreadable", "\(json.document)")
+        #expect((json.batches["odd"]?["problem"] as? String)?.contains("not a report file") == true)
+    }
 }

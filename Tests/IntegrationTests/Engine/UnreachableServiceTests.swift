@@ -10,9 +10,11 @@ import Testing
 @Suite(.serialized)
 struct UnreachableServiceTests {
     /// A loopback TCP port in Python: `closed` prints a port nothing listens on; `reset` accepts every
-    /// connection and resets it at once (SO_LINGER 0), writing its port to the file named by argv[2].
+    /// connection and resets it at once (SO_LINGER 0), writing its port to the file named by argv[2]; `hole`
+    /// lets the kernel complete every connection and never reads or answers (a balancer whose backends are
+    /// gone, a firewall that swallows).
     static let listener = #"""
-        import socket, struct, sys, os
+        import socket, struct, sys, os, signal
         s = socket.socket()
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
@@ -24,6 +26,8 @@ struct UnreachableServiceTests {
         with open(sys.argv[2] + '.tmp', 'w') as f:
             f.write(str(port))
         os.rename(sys.argv[2] + '.tmp', sys.argv[2])
+        while sys.argv[1] == 'hole':
+            signal.pause()
         while True:
             c, _ = s.accept()
             c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
@@ -78,23 +82,54 @@ struct UnreachableServiceTests {
         try await expectFailsFastThenResumes(h, manifest: manifest, endpoint: "http://127.0.0.1:\(port)")
     }
 
-    @Test func aServerThatAcceptsAndResetsEveryConnectionStopsTheBatchWithinSeconds() async throws {
-        let h = try await EngineHarness.start("resetting")
-        defer { Task { await h.stop() } }
-        let manifest = try writeBatch(h)
+    /// Starts the listener in `mode`; its port, and the process (killed when the test ends).
+    private func startListener(_ h: EngineHarness, _ mode: String) async throws -> (Int, RunningProcess) {
         let portFile = h.dir.url.appendingPathComponent("listener-port").path
-        let listener = try RunningProcess(Self.python, ["python3", "-c", Self.listener, "reset", portFile])
-        defer {
-            listener.signal(SIGKILL)
-            Task { _ = await listener.wait() }
-        }
+        let listener = try RunningProcess(Self.python, ["python3", "-c", Self.listener, mode, portFile])
         var port: Int?
         _ = await h.waitUntil(.seconds(60)) {
             port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
             return port != nil
         }
-        let listening = try #require(port, "the resetting listener did not start")
+        return (try #require(port, "the \(mode) listener did not start"), listener)
+    }
+
+    @Test func aServerThatAcceptsAndResetsEveryConnectionStopsTheBatchWithinSeconds() async throws {
+        let h = try await EngineHarness.start("resetting")
+        defer { Task { await h.stop() } }
+        let manifest = try writeBatch(h)
+        let (listening, listener) = try await startListener(h, "reset")
+        defer {
+            listener.signal(SIGKILL)
+            Task { _ = await listener.wait() }
+        }
         try await expectFailsFastThenResumes(h, manifest: manifest, endpoint: "http://127.0.0.1:\(listening)")
+    }
+
+    @Test func anEndpointThatAcceptsAndNeverAnswersStopsTheBatchOnceARequestHasStalledThroughItsRetries()
+        async throws
+    {
+        let h = try await EngineHarness.start("black-hole")
+        defer { Task { await h.stop() } }
+        for i in 0..<6 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        // One attempt a request: a stall is 30 s (curl's low-speed limit), and this test waits for one.
+        let manifest = try h.writeManifest(upload: ["concurrency: 2", "retries: {attempts: 1}"])
+        let (listening, listener) = try await startListener(h, "hole")
+        defer {
+            listener.signal(SIGKILL)
+            Task { _ = await listener.wait() }
+        }
+        let result = try await h.run(manifest, ["--endpoint", "http://127.0.0.1:\(listening)"])
+        // Before: each wave of requests stalled and failed its jobs, one wave after another (hours for a
+        // real batch), exit 1.
+        #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("ServiceUnreachable"), "\(result.stderr)")
+        let report = try h.report()
+        #expect(report.fatalError?.code == "ServiceUnreachable")
+        #expect(report.totals.pending == 6 && report.totals.failed == 0, "\(report.totals)")
+        let resumed = try await h.resume(["--endpoint", h.endpoint])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
     }
 
     @Test func afterAFirstAnswerDroppedConnectionsAreRetriedNotFatal() async throws {
