@@ -3,6 +3,7 @@ import CurlHTTP
 import Foundation
 import Logging
 import OSSBatch
+import Synchronization
 
 /// `ossbatch abort REPORT`: give a batch up and leave no multipart uploads behind.
 struct AbortCommand: AsyncParsableCommand {
@@ -22,6 +23,23 @@ struct AbortCommand: AsyncParsableCommand {
         let path = target.path
         let reportLock = try target.lock(command: "abort", console: console)
         defer { reportLock.release() }
+        // A signal stops the abort between keys, recorded in the report (killed by the default action, it left
+        // no trace); a second one ends it at once, as for `run`.
+        let stop = Mutex<StopSignal?>(nil)
+        let watcher = SignalWatcher { signal, repeated in
+            if repeated { Foundation.exit(signal.exitStatus.rawValue) }
+            stop.withLock { $0 = $0 ?? signal }
+            console.emit(
+                LogRecord(
+                    level: .notice,
+                    event: "signal",
+                    message: "\(signal.rawValue): stopping after the key in hand",
+                    fields: ["signal": .string(signal.rawValue)],
+                    text: "\(signal.rawValue): stopping after the key in hand"
+                )
+            )
+        }
+        defer { watcher.cancel() }
         var (store, report) = try target.open(console: console)
         let logger = console.logger(level: execution.effectiveLogLevel)
         let transport = CurlHTTPClient()
@@ -40,7 +58,7 @@ struct AbortCommand: AsyncParsableCommand {
                 ),
                 transport: transport,
                 state: state
-            ).abortAll()
+            ).abortAll { stop.withLock { $0 } }
         } catch {
             let credentials = error as? CredentialsError
             let problem =
@@ -69,14 +87,18 @@ struct AbortCommand: AsyncParsableCommand {
                 summary += ", \(result.heldByOtherBatches) taken over by another batch"
             }
             if !result.inUse.isEmpty { summary += ", \(result.inUse.count) key(s) in use by another process" }
+            if let signal = result.stoppedBy {
+                summary += "; stopped by \(signal.rawValue) before the end: run 'ossbatch abort \(path)' again"
+            }
             Console.print(summary + "\n")
         case .json:
-            let summary: [String: LogValue] = [
+            var summary: [String: LogValue] = [
                 "aborted": .number(result.aborted), "already_gone": .number(result.alreadyGone),
                 "failed": .number(result.failed), "taken_over": .number(result.heldByOtherBatches),
                 "in_use": .number(result.inUse.count), "exit_code": .number(exit.rawValue),
                 "report": .string(target.report),
             ]
+            if let signal = result.stoppedBy { summary["stopped_by"] = .string(signal.rawValue) }
             // A dictionary of `LogValue`s always encodes.
             Console.write(Data(((try? StreamingJSONEncoder().encode(summary)) ?? []) + [UInt8(ascii: "\n")]))
         }

@@ -21,9 +21,12 @@ package struct UploadAborter: Sendable {
         package var released: [Int] = []
         /// The server answered ListMultipartUploads with NotImplemented: no more searches for strays.
         package var cannotListUploads = false
+        /// Stopped by this signal before every job was seen: what is above is what was done.
+        package var stoppedBy: StopSignal?
 
         /// The exit status `abort` ends with: busy when a key was in use, failed when an abort failed.
         package var exitStatus: ExitStatus {
+            if let stoppedBy { return stoppedBy.exitStatus }
             if !inUse.isEmpty { return .busy }
             return failed == 0 ? .success : .jobsFailed
         }
@@ -54,8 +57,9 @@ package struct UploadAborter: Sendable {
     }
 
     /// Aborts what the batch left open. Throws `CredentialsError` without credentials, `StateFileError`
-    /// when the key locks cannot be used; nothing is sent then.
-    package func abortAll() async throws -> Result {
+    /// when the key locks cannot be used; nothing is sent then. `stopRequested` is asked before each job (a
+    /// signal): the requests of the job in hand end first, and `Result.stoppedBy` says the rest was not seen.
+    package func abortAll(stopRequested: @Sendable () -> StopSignal? = { nil }) async throws -> Result {
         let logger = self.logger
         let credentials = try await resolver.provider(transport: transport) { logger.info("\($0)") }
         let keyLocks = try KeyLocks.forBucket(report.target.bucket, in: state)
@@ -68,6 +72,10 @@ package struct UploadAborter: Sendable {
         let windows = StrayUploads.runWindows(report.runs, createdAt: report.createdAt)
         var result = Result()
         for (index, job) in report.jobs.enumerated() {
+            if let signal = stopRequested() {
+                result.stoppedBy = signal
+                break
+            }
             let key = job.spec.key
             let path = store.path(bucket: report.target.bucket, key: key, source: job.spec.source)
             let unfinished = job.outcome.status == .pending || job.outcome.status == .failed

@@ -68,6 +68,7 @@ extension Report {
     /// leaves its job's outcome, and the run is added to `runs`.
     package mutating func recordAbort(_ result: UploadAborter.Result, run started: RunRecord) {
         for index in result.released where jobs.indices.contains(index) { jobs[index].outcome.checkpoint = nil }
+        guard result.stoppedBy == nil else { return recordStoppedAbort(result, run: started) }
         status = .aborted
         fatalError = nil
         recomputeTotals()
@@ -81,6 +82,25 @@ extension Report {
         } else if result.failed > 0 {
             run.error = JobError(code: "AbortFailed", message: "\(result.failed) upload(s) could not be aborted")
         }
+        runs.append(run)
+        updatedAt = now
+    }
+
+    /// An `abort` stopped by a signal before it saw every job: what it released is recorded, with its `runs`
+    /// entry (`interrupted`, the signal's exit code); the report is not `aborted` — uploads may still be
+    /// open — and the same `abort` finishes the work.
+    private mutating func recordStoppedAbort(_ result: UploadAborter.Result, run started: RunRecord) {
+        recomputeTotals()
+        let now = Timestamp.iso8601()
+        var run = started
+        run.finishedAt = now
+        run.status = .interrupted
+        run.exitCode = result.exitStatus.rawValue
+        run.error = JobError(
+            code: "Interrupted",
+            message: "\(result.stoppedBy?.rawValue ?? "a signal") after \(result.aborted) upload(s) aborted; "
+                + "run abort again to finish"
+        )
         runs.append(run)
         updatedAt = now
     }

@@ -59,6 +59,38 @@ struct AbortLifecycleTests {
         try h.expectAllStoredExactly()
     }
 
+    @Test func anAbortStoppedBySIGTERMIsRecordedAndTheNextAbortFinishesIt() async throws {
+        let h = try await EngineHarness.start("abort-sigterm")
+        defer { Task { await h.stop() } }
+        let manifest = try StateLockTests.slowBatch(h)
+        try await Self.interruptedRun(h, manifest: manifest, report: h.reportPath)
+        h.server.faults.removeAll()
+        let open = h.server.openUploadIDs(bucket: h.bucket)
+        #expect(open.count >= 2, "the interrupted run left \(open)")
+
+        // The first AbortMultipartUpload is held; SIGTERM comes meanwhile (cron's timeout, a shutdown).
+        h.server.faults.add(FaultRule(operation: .abortMultipartUpload, count: 1, action: .hold(gate: "abort")))
+        let abort = try h.start(["abort", h.reportPath])
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: "abort") == 1 })
+        abort.signal(SIGTERM)
+        #expect(await abort.waitForStderr(containing: "SIGTERM: stopping", timeout: .seconds(30)))
+        h.server.faults.open(gate: "abort")
+        let stopped = await abort.wait(timeout: .seconds(120))
+        #expect(stopped.exitCode == 143, "\(stopped.stdout)\(stopped.stderr)")
+        #expect(stopped.stdout.contains("aborted 1 upload(s)") && stopped.stdout.contains("again"), "\(stopped.stdout)")
+        let recorded = try h.report()
+        #expect(recorded.status != .aborted)
+        #expect(recorded.runs.last?.command == "abort" && recorded.runs.last?.exitCode == 143)
+        #expect(recorded.runs.last?.status == .interrupted && recorded.runs.last?.error?.code == "Interrupted")
+        #expect(h.server.openUploadIDs(bucket: h.bucket).count == open.count - 1)
+        #expect(recorded.totals.openUploads == open.count - 1)
+
+        let again = try await h.ossbatch(["abort", h.reportPath])
+        #expect(again.exitCode == 0, "\(again.stderr)")
+        #expect(try h.report().status == .aborted)
+        #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty)
+    }
+
     @Test func abortOfAnOldReportDuringALiveRunOfTheManifestLeavesTheLiveRunUntouched() async throws {
         let h = try await EngineHarness.start("abort-old")
         defer { Task { await h.stop() } }
