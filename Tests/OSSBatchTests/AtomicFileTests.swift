@@ -66,4 +66,32 @@ import Testing
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "no temporary file left")
     }
+
+    @Test func whatAKilledWriteLeftIsRemovedByTheNextWriteButNoLiveOrFreshWrite() throws {
+        let dir = try TemporaryDirectory("leftovers")
+        defer { dir.remove() }
+        let path = dir.url.appendingPathComponent("r.json").path
+        let hourAgo = Date().addingTimeInterval(-AtomicFile.leftoverAge - 60)
+        func leftover(pid: Int32, at date: Date) throws -> String {
+            let file = dir.url.appendingPathComponent(".r.json.tmp-\(pid)-7").path
+            try Data("half a report".utf8).write(to: URL(fileURLWithPath: file))
+            try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: file)
+            return file
+        }
+        // Int32.max is above any pid_max: no such process.
+        let dead = try leftover(pid: Int32.max, at: hourAgo)
+        let alive = try leftover(pid: getpid(), at: hourAgo)
+        let fresh = dir.url.appendingPathComponent(".r.json.tmp-\(Int32.max - 1)-7").path
+        try Data("being written".utf8).write(to: URL(fileURLWithPath: fresh))
+        let other = dir.url.appendingPathComponent(".s.json.tmp-\(Int32.max)-7").path
+        try Data("another file's".utf8).write(to: URL(fileURLWithPath: other))
+        try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: other)
+
+        var report = Report(plan: ReportStoreTests.plan(jobs: 1, dir: "/tmp/"), planID: "p")
+        report.recomputeTotals()
+        try ReportFile.write(report, to: path)
+        let exists = { (p: String) in FileManager.default.fileExists(atPath: p) }
+        #expect(!exists(dead))
+        #expect(exists(alive) && exists(fresh) && exists(other))
+    }
 }

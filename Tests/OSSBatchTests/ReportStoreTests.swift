@@ -319,9 +319,11 @@ struct ReportStoreTests {
         defer { dir.remove() }
         let fixture = dir.path + "/v1.json"
         for suffix in ["", ".journal"] {
-            try String(contentsOfFile: original + suffix, encoding: .utf8)
-                .replacingOccurrences(of: "@ROOT@", with: "/fixture-root")
-                .write(toFile: fixture + suffix, atomically: true, encoding: .utf8)
+            try ReportV1DamageTests.placed(
+                String(contentsOfFile: original + suffix, encoding: .utf8),
+                under: "/fixture-root"
+            )
+            .write(toFile: fixture + suffix, atomically: true, encoding: .utf8)
         }
         let report = try ReportStore.load(fixture)
         #expect(report.planID.count == 64 && report.status == .running && report.runs.count == 2)

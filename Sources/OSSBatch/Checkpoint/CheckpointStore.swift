@@ -109,8 +109,10 @@ package struct CheckpointStore: Sendable {
         try AtomicFile.write(file, to: path, mode: 0o600)
     }
 
+    /// Deletes the checkpoint, and what writes of it killed mid-way left (`AtomicFile.removeLeftovers`).
     package func remove(_ path: String) {
         unlink(path)
+        AtomicFile.removeLeftovers(of: path)
     }
 
     /// Every checkpoint in the directory (for `abort`).

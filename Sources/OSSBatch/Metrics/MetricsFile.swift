@@ -35,6 +35,7 @@ package struct MetricsFile: Sendable {
             )
         }
         try AtomicFile.write(metrics.prometheusText(), to: path, mode: 0o644)
+        if !metrics.inProgress { AtomicFile.removeLeftovers(of: path) }  // once a run, at its end
     }
 
     /// The last success time the previous file holds: `nil` when there is no file or it holds none. A file

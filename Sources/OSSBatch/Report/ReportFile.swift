@@ -18,6 +18,7 @@ enum ReportFile {
         keepingLines: Bool = true
     ) throws(StateFileError) -> ReportLines? {
         var layout: Layout?
+        AtomicFile.removeLeftovers(of: path)
         try AtomicFile.write(to: path) { (out: ChunkWriter) throws(StateFileError) in
             do {
                 layout = try encode(report, reusing: previous, fingerprinting: keepingLines) { try out.append($0) }
@@ -128,6 +129,7 @@ enum ReportFile {
             }
             try report.validate()
             if let declared { try report.checkAgainst(declared: declared) }
+            try report.checkCheckpointNames()
         } catch let error as ReportLoadError {
             throw error
         } catch let error as FileSystemError {

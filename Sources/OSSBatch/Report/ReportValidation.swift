@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import LocalFiles
 
 /// A report read from a file is input: edited, damaged or forged, it must never crash `resume` or `abort`
@@ -68,6 +69,24 @@ extension Report {
         let bytes = jobs.reduce(Int64(0)) { $0 + $1.spec.size }  // no overflow: `validate` checked the sum
         guard bytes == totals.bytes else {
             throw FormatError("the job lines add up to \(bytes) bytes but the report's totals say \(totals.bytes)")
+        }
+    }
+
+    /// A job line's checkpoint is named for its bucket, key and source (`CheckpointStore.fileName`): one
+    /// that is not was made for another target than the report names now — its header or the line was edited
+    /// (a bucket changed by hand sent the batch to the other bucket and left the checkpoints' uploads open in
+    /// the first, for ever). Refused, so the report is mended or the batch aborted as it was.
+    func checkCheckpointNames() throws(FormatError) {
+        for job in jobs {
+            guard let checkpoint = job.outcome.checkpoint else { continue }
+            let expected = CheckpointStore.fileName(bucket: target.bucket, key: job.spec.key, source: job.spec.source)
+            guard (checkpoint as NSString).lastPathComponent == expected else {
+                throw FormatError(
+                    "job '\(job.spec.key.prefix(200))': its checkpoint \(checkpoint.prefix(300)) was not made for "
+                        + "oss://\(target.bucket.prefix(64))/\(job.spec.key.prefix(200)) from \(job.spec.source.prefix(300)): "
+                        + "the report was edited since; restore it as it was, then resume or abort"
+                )
+            }
         }
     }
 

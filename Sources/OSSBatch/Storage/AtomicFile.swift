@@ -53,6 +53,31 @@ enum AtomicFile {
         syncDirectory(dir.isEmpty ? "." : dir)
     }
 
+    /// How old a temporary file of a write that died must be before `removeLeftovers` takes it: a live write
+    /// holds one for well under a second, unless its disk hangs.
+    static let leftoverAge: TimeInterval = 3600
+
+    /// Removes what writes of `path` that died left beside it (`.NAME.tmp-PID-N`, a kill -9 between create
+    /// and rename): a report's is as large as the report, and a nightly run killed now and then filled the
+    /// disk with them over months. Only files at least `leftoverAge` old whose process is not alive here, so
+    /// no write in progress (of another process sharing the directory) is touched. Best effort.
+    static func removeLeftovers(of path: String, now: Date = Date()) {
+        let dir = (path as NSString).deletingLastPathComponent
+        let prefix = ".\((path as NSString).lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
+        let oldest = Int64((now.timeIntervalSince1970 - leftoverAge) * 1e9)
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap({ pid_t($0) }),
+                pid > 0, kill(pid, 0) == -1, errno == ESRCH
+            else { continue }
+            let leftover = (dir.isEmpty ? "." : dir) + "/" + name
+            guard let status = try? FileStatus.lstat(leftover), status.kind == .regular,
+                status.mtimeNanoseconds < oldest
+            else { continue }
+            unlink(leftover)
+        }
+    }
+
     /// Writes every byte.
     static func writeAll<Bytes: Sequence>(_ fd: Int32, _ bytes: Bytes, path: String) throws(StateFileError)
     where Bytes.Element == UInt8 {

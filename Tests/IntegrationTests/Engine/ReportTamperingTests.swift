@@ -98,6 +98,30 @@ struct ReportTamperingTests {
         )
     }
 
+    @Test func aBucketEditedInTheHeaderIsRefusedWhileCheckpointsNameTheOldOne() async throws {
+        let h = try await EngineHarness.start("tamper-bucket")
+        defer { Task { await h.stop() } }
+        try await Self.unfinishedBatch(h)
+        let original = try String(contentsOfFile: h.reportPath, encoding: .utf8)
+        let open = h.server.openUploadIDs(bucket: h.bucket)
+        #expect(open.count == 1)
+        let requests = h.server.log.all.count
+        // Before: resume went to the other bucket, and the upload of the first stayed open for ever.
+        try Self.edit(h.reportPath, "\"bucket\":\"\(h.bucket)\"", "\"bucket\":\"another-bucket\"")
+        for command in ["resume", "abort"] {
+            let refused = try await h.ossbatch([command, h.reportPath])
+            #expect(refused.exitCode == 2, "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains("job 'data/big.bin': its checkpoint"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("was not made for oss://another-bucket/data/big.bin"))
+        }
+        #expect(h.server.log.all.count == requests, "nothing was sent")
+
+        // Restored, the report is the batch's again: `abort` gives its upload back.
+        try original.write(toFile: h.reportPath, atomically: false, encoding: .utf8)
+        #expect(try await h.ossbatch(["abort", h.reportPath]).exitCode == 0)
+        #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty)
+    }
+
     @Test(arguments: [
         (#""part_count":3"#, #""part_count":0"#),
         (#""part_count":3"#, #""part_count":-3"#),

@@ -13,7 +13,7 @@ import Glibc
 ///
 /// Making the copy usable changes only what a copy must change: the `@ROOT@` paths, the inodes and device
 /// of the copied data files (their mtimes are set to the recorded ones), the checkpoint names (a hash of
-/// the source path) and, with them, each checkpoint's SHA-256 of its stored `checkpoint` member.
+/// the source path, on disk and where the report and journal name them) and, with them, each checkpoint's SHA-256 of its stored `checkpoint` member.
 struct V1Fixture {
     static let source = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -96,11 +96,13 @@ struct V1Fixture {
             let new = store.path(bucket: Self.bucket, key: key, source: source)
             try FileManager.default.removeItem(atPath: old)
             try Data(text.utf8).write(to: URL(fileURLWithPath: new))
-            renamed.append((old, new))
+            // The report and journal name it as the fixture has it, under `@ROOT@` (matched before `@ROOT@`
+            // alone is replaced).
+            renamed.append(("@ROOT@/state/checkpoints/" + name, new))
         }
         for file in [reportPath, reportPath + ".journal"] {
             let text = try Self.replacing(
-                replacements + renamed,
+                renamed + replacements,
                 in: String(contentsOfFile: file, encoding: .utf8)
             )
             try Data(text.utf8).write(to: URL(fileURLWithPath: file))
