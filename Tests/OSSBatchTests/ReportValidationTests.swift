@@ -142,6 +142,9 @@ struct ReportValidationTests {
     @Test func journalLinesThatContradictTheReportAreIgnoredWithAWarning() throws {
         let (dir, path, _) = try Self.written()
         defer { dir.remove() }
+        // A checkpoint is named for its bucket, key and source (`Report.checkCheckpointNames`).
+        let checkpoint =
+            "/ckpt/" + CheckpointStore.fileName(bucket: "report-bucket", key: "k/0", source: dir.path + "/0")
         let lines = [
             #"{"format":"ossbatch-journal/2"}"#,
             #"{"key":"k/1","status":"succeeded","etag":"\"E\"","crc64":"1"}"#,  // fine
@@ -150,7 +153,7 @@ struct ReportValidationTests {
             // A part plan that does not fit:
             #"{"key":"k/3","status":"failed","size":5,"mtime_ns":"1","inode":"1","device":1,"part_size":102400,"part_count":9}"#,
             #"{"key":"k/2","status":"succ"#,  // not a line: followed by another, so not a torn last line
-            #"{"key":"k/0","status":"failed","checkpoint":"/x"}"#,  // fine
+            #"{"key":"k/0","status":"failed","checkpoint":""# + checkpoint + #""}"#,  // fine
             #"{"key":"k/1","status":"fail"#,  // torn last line: ignored silently
         ]
         try lines.joined(separator: "\n").write(toFile: path + ".journal", atomically: true, encoding: .utf8)
@@ -203,5 +206,26 @@ struct ReportValidationTests {
         #expect(throws: FormatError.self) { try report.validate() }
         report.jobs.removeLast(199_000)
         try report.validate()
+    }
+
+    @Test func aCheckpointNamedForAnotherBucketInTheJournalRefusesTheReport() throws {
+        // After a kill the checkpoints of failed jobs are named only in the journal: a bucket edited in the
+        // header since is found there too.
+        let (dir, path, text) = try Self.written()
+        defer { dir.remove() }
+        let checkpoint =
+            "/ckpt/" + CheckpointStore.fileName(bucket: "report-bucket", key: "k/0", source: dir.path + "/0")
+        try [
+            #"{"format":"ossbatch-journal/2"}"#,
+            #"{"key":"k/0","status":"failed","checkpoint":""# + checkpoint + #""}"#,
+        ]
+        .joined(separator: "\n").write(toFile: path + ".journal", atomically: true, encoding: .utf8)
+        #expect(try ReportStore.load(path).jobs[0].outcome.checkpoint == checkpoint)
+        try text.replacingOccurrences(of: #""bucket":"report-bucket""#, with: #""bucket":"other-bucket""#)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let refused = try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }
+        #expect(
+            refused.reason.contains("job 'k/0': its checkpoint \(checkpoint) was not made for oss://other-bucket/k/0")
+        )
     }
 }

@@ -175,8 +175,11 @@ final class BatchContext: Sendable {
         let jobs = verdict.jobs == 1 ? "1 job" : "\(verdict.jobs) jobs"
         let error = JobError(
             code: "ServiceUnreachable",
-            message: "cannot reach \(client.configuration.endpoint): \(verdict.failures) connection failures from "
-                + "\(jobs) and not one answer (last: \(verdict.last)); every unfinished job is pending: run "
+            message: "cannot reach \(client.configuration.endpoint): "
+                + (verdict.last.isStall
+                    ? "a request stalled through every attempt"
+                    : "\(verdict.failures) connection failures from \(jobs)")
+                + " and not one answer (last: \(verdict.last)); every unfinished job is pending: run "
                 + "resume once the endpoint is reachable"
         )
         if requestStop(.fatal(error)) {

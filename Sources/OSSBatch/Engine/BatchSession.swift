@@ -32,8 +32,8 @@ package struct BatchSession: Sendable {
         let index: UploadIndex?
         if report.upload.unchanged == .upload {
             // Not this batch's cache; but another batch on this target may have one that vouches for keys this
-            // one overwrites, and would then skip its file as unchanged over this batch's object. Kept right when
-            // it exists (an entry of this batch's version, or none).
+            // one overwrites, and would then skip its file as unchanged over this batch's object. When it exists,
+            // the entries of the keys this batch uploads go (`IndexWriter.vouches`: none are added).
             let path = UploadIndex.path(endpoint: report.target.endpoint, bucket: report.target.bucket, in: state)
             index =
                 (try? FileStatus.lstat(path)) == nil

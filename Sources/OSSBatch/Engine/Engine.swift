@@ -53,7 +53,8 @@ package final class Engine: Sendable {
         self.store = store
         self.keyLocks = keyLocks
         indexWriter = index.map {
-            IndexWriter(index: $0, report: store.path, logger: logger) { keys in
+            IndexWriter(index: $0, report: store.path, logger: logger, vouches: report.upload.unchanged != .upload) {
+                keys in
                 for key in keys { keyLocks.unlock(key) }
             }
         }

@@ -15,6 +15,9 @@ import Synchronization
 /// the object the bucket no longer held.
 package final class IndexWriter: Sendable {
     package let index: UploadIndex
+    /// Whether this run's uploads become entries. A batch without `upload.unchanged` only takes the keys it
+    /// overwrote out of another batch's index: it never prunes one, so its own entries would pile up there.
+    private let vouches: Bool
     private let report: String
     private let logger: Logger
     private let releaseKeys: @Sendable ([String]) -> Void
@@ -34,9 +37,11 @@ package final class IndexWriter: Sendable {
         index: UploadIndex,
         report: String,
         logger: Logger,
+        vouches: Bool = true,
         releaseKeys: @escaping @Sendable ([String]) -> Void = { _ in }
     ) {
         self.index = index
+        self.vouches = vouches
         self.report = report
         self.logger = logger
         self.releaseKeys = releaseKeys
@@ -63,7 +68,7 @@ package final class IndexWriter: Sendable {
     /// Takes `outcome` of `job` for the next flush. Returns whether it changes the index: then the writer
     /// holds the job's key, and releases it once the change is written; otherwise the caller releases it.
     package func add(_ job: UploadJob, _ outcome: JobOutcome) -> Bool {
-        if let entry = entry(for: job, outcome) {
+        if vouches, let entry = entry(for: job, outcome) {
             pending.withLock { $0.entries.append(entry) }
             return true
         }
@@ -93,6 +98,7 @@ package final class IndexWriter: Sendable {
     /// A resumed report's succeeded jobs, written where the index has no other report's entry of their keys
     /// (such an entry is removed: `UploadIndex.write(_:removing:restoring:)`).
     package func restore(_ jobs: [(UploadJob, JobOutcome)]) {
+        guard vouches else { return }
         let entries = jobs.compactMap { entry(for: $0.0, $0.1) }
         do { try index.write(entries, restoring: true) } catch { warn(error) }
     }

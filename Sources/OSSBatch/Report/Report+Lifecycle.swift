@@ -91,6 +91,8 @@ extension Report {
     /// open — and the same `abort` finishes the work.
     private mutating func recordStoppedAbort(_ result: UploadAborter.Result, run started: RunRecord) {
         recomputeTotals()
+        // A report a killed run left `running` would read as killed again, by this abort's pid.
+        if status == .running { status = .interrupted }
         let now = Timestamp.iso8601()
         var run = started
         run.finishedAt = now

@@ -129,7 +129,6 @@ enum ReportFile {
             }
             try report.validate()
             if let declared { try report.checkAgainst(declared: declared) }
-            try report.checkCheckpointNames()
         } catch let error as ReportLoadError {
             throw error
         } catch let error as FileSystemError {

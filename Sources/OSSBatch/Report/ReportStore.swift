@@ -73,6 +73,10 @@ package final class ReportStore: Sendable {
     ) throws(ReportLoadError) -> (report: Report, lines: ReportLines?) {
         var (report, lines) = try ReportFile.read(path, keepingLines: keepingLines)
         warnings += try ReportJournal.apply(path + ".journal", to: &report)
+        // With the journal's outcomes: after a kill, the checkpoints of failed jobs are named only there.
+        do { try report.checkCheckpointNames() } catch {
+            throw ReportLoadError(path: path, reason: error.description)
+        }
         return (report, lines)
     }
 

@@ -50,6 +50,7 @@ package enum DefaultReports {
                 let overview = try? ReportOverview.read(path), overview.unfinishedReason == nil
             else { continue }
             for file in [path, path + ".journal", ReportLock.path(of: path)] { unlink(file) }
+            AtomicFile.removeLeftovers(of: path)
             removed.append(path)
             excess -= 1
         }

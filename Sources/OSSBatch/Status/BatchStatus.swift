@@ -109,15 +109,17 @@ package struct BatchStatus: Sendable, Encodable {
         return status
     }
 
-    /// Why a report whose status says `succeeded` still needs a look, if it does: its last run exited non-zero
-    /// (files skipped as unreadable or unlistable: the run's exit 1 every night, which a monitor on `status`
-    /// must not hide), or its totals count failed or pending jobs (a header edited by hand).
+    /// Why a report whose status says `succeeded` still needs a look, if it does: its last `run` or `resume`
+    /// exited 1 (files skipped as unreadable or unlistable: the run's exit 1 every night, which a monitor on
+    /// `status` must not hide), or its totals count failed or pending jobs (a header edited by hand).
     static func succeededWithExceptions(_ totals: ReportTotals, lastRun: RunRecord?) -> String? {
         if totals.failed > 0 || totals.pending > 0 {
             return "its status says succeeded, but \(totals.failed) job(s) failed and \(totals.pending) are pending"
         }
-        if let run = lastRun, let code = run.exitCode, code != 0 {
-            return "its last \(run.command) exited \(code): the report's skipped jobs say which sources could not be "
+        // Exit 1 with every job done: sources skipped as unreadable or unlistable (other codes come with
+        // another status, or from commands that upload nothing: a refused or stopped `abort`).
+        if let run = lastRun, run.command == "run" || run.command == "resume", run.exitCode == 1 {
+            return "its last \(run.command) exited 1: the report's skipped jobs say which sources could not be "
                 + "read or listed"
         }
         return nil

@@ -77,4 +77,32 @@ struct InPlaceRewriteTests {
         #expect(next.exitCode == 0, "\(next.stderr)")
         #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
     }
+
+    @Test func aChmodDuringAMultipartUploadFailsItButResumeReusesEveryPart() async throws {
+        let h = try await EngineHarness.start("chmod-multipart")
+        defer { Task { await h.stop() } }
+        let url = try h.writeFile("big.bin", size: 1_000_000, seed: 5)
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 1", "part_size: 256KiB", "multipart_threshold: 512KiB",
+        ])
+        // Parts after the second wait until the file's mode has changed (its ctime with it).
+        let gate = h.hold(.uploadPart, after: 2)
+        let process = try h.start(["run", manifest, "--report", h.reportPath])
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: gate) == 1 })
+        #expect(chmod(url.path, 0o600) == 0)
+        h.server.faults.open(gate: gate)
+        let result = await process.wait(timeout: .seconds(120))
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        let failed = try #require(try h.report().jobs.first?.outcome)
+        #expect(failed.error?.code == "SourceChanged" && failed.checkpoint != nil, "\(failed)")
+        #expect(h.server.openUploadIDs(bucket: h.bucket).count == 1, "the upload is kept for the resume")
+
+        h.server.faults.removeAll()
+        h.server.stats.reset()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(try h.report().jobs.first?.outcome.partsReused == 4)
+        #expect(h.server.stats.snapshot.requestsByOperation["UploadPart"] == nil, "no part sent again")
+    }
 }

@@ -100,7 +100,11 @@ import Glibc
             .replacingOccurrences(of: "  unchanged: skip\n", with: "")
             .replacingOccurrences(of: "source: src/", with: "source: other/")
         let overwrite = try s.h.dir.write("other.yaml", manual).path
+        try await s.h.settle()
         #expect(try await s.run(overwrite, report: "r2.json").exitCode == 0)
+        // Its key's entry went, and none of its own came: it never prunes an index it does not use.
+        let keys = try s.entries().map(\.key)
+        #expect(!keys.contains("data/f0.bin") && keys.contains("data/f1.bin"), "\(keys)")
 
         // The nightly batch must not take the bucket's object for its own file's.
         s.h.server.stats.reset()
