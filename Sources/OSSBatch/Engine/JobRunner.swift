@@ -65,7 +65,10 @@ struct JobRunner: Sendable {
             }
             // With the index kept, the journal line says which version of the file the object is (`ctime_ns`),
             // and the index takes it from there; a version whose ctime had not settled is not vouched for.
-            if context.index != nil && outcome.status == .succeeded && ofThisVersion {
+            // A batch without `unchanged` only takes its keys out of another batch's index (`IndexWriter.vouches`).
+            if context.index != nil && context.settings.unchanged != .upload && outcome.status == .succeeded
+                && ofThisVersion
+            {
                 if let unsettled = SettledChangeTime.unsettled(ctime, at: statedAt) {
                     warnings.append(unsettled)
                 } else {

@@ -105,6 +105,10 @@ import Glibc
         // Its key's entry went, and none of its own came: it never prunes an index it does not use.
         let keys = try s.entries().map(\.key)
         #expect(!keys.contains("data/f0.bin") && keys.contains("data/f1.bin"), "\(keys)")
+        #expect(
+            try s.report("r2.json").jobs.allSatisfy { $0.outcome.ctimeNanoseconds == nil },
+            "no version to vouch for"
+        )
 
         // The nightly batch must not take the bucket's object for its own file's.
         s.h.server.stats.reset()
