@@ -25,23 +25,18 @@ struct AbortCommand: AsyncParsableCommand {
         defer { reportLock.release() }
         // A signal stops the abort between keys, recorded in the report (killed by the default action, it left
         // no trace); a second one ends it at once, as for `run`.
+        let logger = console.logger(level: execution.effectiveLogLevel)
         let stop = Mutex<StopSignal?>(nil)
         let watcher = SignalWatcher { signal, repeated in
             if repeated { Foundation.exit(signal.exitStatus.rawValue) }
             stop.withLock { $0 = $0 ?? signal }
-            console.emit(
-                LogRecord(
-                    level: .notice,
-                    event: "signal",
-                    message: "\(signal.rawValue): stopping after the key in hand",
-                    fields: ["signal": .string(signal.rawValue)],
-                    text: "\(signal.rawValue): stopping after the key in hand"
-                )
+            logger.notice(
+                "\(signal.rawValue): stopping after the key in hand",
+                metadata: .event("signal", ["signal": .string(signal.rawValue), "repeated": .stringConvertible(false)])
             )
         }
         defer { watcher.cancel() }
         var (store, report) = try target.open(console: console)
-        let logger = console.logger(level: execution.effectiveLogLevel)
         let transport = CurlHTTPClient()
         defer { transport.shutdown() }
         let started = Report.startingRun("abort")

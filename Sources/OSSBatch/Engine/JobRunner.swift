@@ -220,25 +220,42 @@ struct JobRunner: Sendable {
         return ServerSideCopy.source(for: job, ctime: ctime, in: index)?.crc64
     }
 
-    /// The file must be the same version after sending as before: same through our descriptor, and still the
-    /// file at its path. Otherwise the object may mix two versions, and the job fails. `ctime` is the file's
-    /// when the job began: a rewrite in place that restores size and mtime (`touch -r`, `rsync --inplace`)
-    /// moves only it (a `chmod` moves it too: the job then fails and `resume` sends it again; conservative).
-    func verifyUnchanged(_ job: UploadJob, file: SourceFile, ctime: Int64) throws(JobError) {
-        let now = try file.identity(as: job.identity)
-        let atPath = try SourceFile.identity(atPath: job.source, as: job.identity)
-        let ctimeNow = try file.changeTime()
-        guard now == job.identity, atPath == job.identity, ctimeNow == ctime else {
-            let what =
-                now != job.identity
-                ? now.differences(from: job.identity)
-                : atPath != job.identity
-                    ? atPath.differences(from: job.identity) : "ctime \(ctime) → \(ctimeNow): rewritten in place"
-            throw JobError(
+    /// How the file differs from the version the job began with, if it does.
+    struct SourceChange {
+        var what: String
+        /// Only the ctime moved (a chmod, a chown, a new hard link, or a rewrite in place that put size and
+        /// mtime back): a multipart upload keeps its parts for `resume` to prove against the file's bytes.
+        var onlyChangeTime: Bool
+
+        var error: JobError {
+            JobError(
                 code: "SourceChanged",
                 message: "source changed while it was being uploaded (\(what)); run resume to upload the new version"
             )
         }
+    }
+
+    /// The file must be the same version after sending as before: same through our descriptor, and still the
+    /// file at its path; `nil` when it is. Otherwise the object may mix two versions, and the job fails.
+    /// `ctime` is the file's when the job began: a rewrite in place that restores size and mtime (`touch -r`,
+    /// `rsync --inplace`) moves only it (a `chmod` moves it too: the job then fails; conservative).
+    func change(since job: UploadJob, file: SourceFile, ctime: Int64) throws(JobError) -> SourceChange? {
+        let now = try file.identity(as: job.identity)
+        if now != job.identity { return SourceChange(what: now.differences(from: job.identity), onlyChangeTime: false) }
+        let atPath = try SourceFile.identity(atPath: job.source, as: job.identity)
+        if atPath != job.identity {
+            return SourceChange(what: atPath.differences(from: job.identity), onlyChangeTime: false)
+        }
+        let ctimeNow = try file.changeTime()
+        guard ctimeNow == ctime else {
+            return SourceChange(what: "ctime \(ctime) → \(ctimeNow): rewritten in place", onlyChangeTime: true)
+        }
+        return nil
+    }
+
+    /// `change(since:file:ctime:)` as an error.
+    func verifyUnchanged(_ job: UploadJob, file: SourceFile, ctime: Int64) throws(JobError) {
+        if let change = try change(since: job, file: file, ctime: ctime) { throw change.error }
     }
 }
 

@@ -119,19 +119,19 @@ struct MultipartUpload {
         checkpoint = writer.current
 
         // 3. Same file as the parts came from? Otherwise the object would mix versions.
-        do {
-            try JobRunner(context: context).verifyUnchanged(job, file: file, ctime: ctime)
-        } catch {
-            // Only the ctime moved (a chmod, a chown, a new hard link: a snapshot of the tree, or a rewrite
-            // that put size and mtime back): the upload is kept, and `resume` proves each part against the
-            // file's bytes, reusing every one that is right. Otherwise the parts are of another file.
-            if (try? file.identity(as: job.identity)) == job.identity,
-                (try? SourceFile.identity(atPath: job.source, as: job.identity)) == job.identity
-            {
-                throw Failure(error: error, uploadID: checkpoint.uploadID, checkpoint: path)
-            }
+        let change: JobRunner.SourceChange?
+        do { change = try JobRunner(context: context).change(since: job, file: file, ctime: ctime) } catch {
             await discard(path: path, uploadID: checkpoint.uploadID)
             throw Failure(error: error, uploadID: nil, checkpoint: nil)
+        }
+        if let change {
+            // Only the ctime moved: the upload is kept, and `resume` proves each part against the file's bytes,
+            // reusing every one that is right. Otherwise the parts are of another file.
+            if change.onlyChangeTime {
+                throw Failure(error: change.error, uploadID: checkpoint.uploadID, checkpoint: path)
+            }
+            await discard(path: path, uploadID: checkpoint.uploadID)
+            throw Failure(error: change.error, uploadID: nil, checkpoint: nil)
         }
 
         // 4. Complete, then prove the object.
