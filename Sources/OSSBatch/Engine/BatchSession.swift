@@ -35,9 +35,12 @@ package struct BatchSession: Sendable {
             // one overwrites, and would then skip its file as unchanged over this batch's object. When it exists,
             // the entries of the keys this batch uploads go (`IndexWriter.vouches`: none are added).
             let path = UploadIndex.path(endpoint: report.target.endpoint, bucket: report.target.bucket, in: state)
+            // Opened unchecked: this run only removes entries, and a full `quick_check` of another batch's index
+            // on every run of this one was start-up work it does not need (a damaged page shows as a write's
+            // warning, and that batch's own next run rebuilds the file).
             index =
                 (try? FileStatus.lstat(path)) == nil
-                ? nil : BatchSession.openIndex(for: report.target, state: state, logger: logger)
+                ? nil : BatchSession.openIndex(for: report.target, state: state, logger: logger, checked: false)
         } else {
             index = BatchSession.openIndex(for: report.target, state: state, logger: logger)
         }
@@ -53,7 +56,12 @@ package struct BatchSession: Sendable {
     }
 
     /// The target's upload index; problems are warnings (it is a cache): without it, files are uploaded.
-    static func openIndex(for target: Target, state: StateDirectory, logger: Logger) -> UploadIndex? {
+    static func openIndex(
+        for target: Target,
+        state: StateDirectory,
+        logger: Logger,
+        checked: Bool = true
+    ) -> UploadIndex? {
         let path = UploadIndex.path(endpoint: target.endpoint, bucket: target.bucket, in: state)
         var warnings: [String] = []
         defer {
@@ -62,7 +70,7 @@ package struct BatchSession: Sendable {
             }
         }
         do {
-            return try UploadIndex.open(at: path, warnings: &warnings)
+            return try UploadIndex.open(at: path, warnings: &warnings, checked: checked)
         } catch {
             warnings.append("cannot use the upload index: \(error); uploading without it")
             return nil
