@@ -44,7 +44,7 @@ struct RunSummary {
         if report.status != .succeeded { lines.append("to continue: \(resumeCommand)") }
         if !left.isEmpty {
             lines.append(
-                "\(left.count) skipped \(left.count == 1 ? "file is" : "files are") not in the bucket (unreadable, named in bytes that are not UTF-8 or too long for a key, broken symbolic links, or vanished); "
+                "\(left.count) skipped \(left.count == 1 ? "file was" : "files were") not uploaded (unreadable, named in bytes that are not UTF-8 or too long for a key, broken symbolic links, or vanished); "
                     + "resume does not retry them: once they can be read (or are renamed, or their links mended), run the manifest again (ossbatch run \(report.manifest))"
             )
         }

@@ -31,7 +31,7 @@ struct BrokenLinkSourcesTests {
             )
             #expect(run.stdout.contains("  skipped data/\(link): link \(src)/\(link) broken_link"), "\(run.stdout)")
         }
-        #expect(run.stdout.contains("2 skipped files are not in the bucket"))
+        #expect(run.stdout.contains("2 skipped files were not uploaded"))
 
         // The report as another parser reads it.
         let lines = try h.reportAsJSON().lines

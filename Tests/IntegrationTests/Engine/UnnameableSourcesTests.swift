@@ -31,7 +31,7 @@ struct UnnameableSourcesTests {
         )
         #expect(run.stdout.contains("  skipped data/caf\\xe9.txt: file \(src)/caf\\xe9.txt unnameable"))
         #expect(run.stdout.contains("  skipped data/sub/old\\xff/: directory \(src)/sub/old\\xff unnameable"))
-        #expect(run.stdout.contains("2 skipped files are not in the bucket"))
+        #expect(run.stdout.contains("2 skipped files were not uploaded"))
 
         // The report as another parser reads it.
         let (document, lines) = try h.reportAsJSON()

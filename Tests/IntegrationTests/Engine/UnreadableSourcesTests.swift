@@ -56,7 +56,7 @@ struct UnreadableSourcesTests {
         let run = try await h.unprivileged(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         #expect(run.exitCode == 1, "\(run.stderr)")
         #expect(run.stdout.contains("  skipped data/locked.txt: file \(locked.path) unreadable"))
-        #expect(run.stdout.contains("2 skipped files are not in the bucket"))
+        #expect(run.stdout.contains("2 skipped files were not uploaded"))
         var report = try h.report()
         #expect(report.status == .succeeded)
         #expect(report.planID == document["plan_id"] as? String)
