@@ -97,7 +97,8 @@ struct MultipartUpload {
                 throw Failure(error: JobError.from(error), uploadID: nil, checkpoint: nil)
             }
             if context.checksStrayUploads {
-                warnings += await abortStrays(keeping: uploadID, asked: asked, answered: answered)
+                warnings += await StraySweep(context: context, job: job, tally: tally)
+                    .run(keeping: uploadID, asked: asked, answered: answered)
             }
         }
         resumed = nil
@@ -298,65 +299,6 @@ struct MultipartUpload {
     /// Deletes a checkpoint and aborts its upload, so a discarded checkpoint leaves no orphaned parts.
     private func discard(path: String, uploadID: String?) async {
         await context.discardUpload(key: job.key, checkpoint: path, uploadID: uploadID, tally: tally)
-    }
-
-    /// An InitiateMultipartUpload whose answer was lost may still have started an upload: no checkpoint knows
-    /// it, so it would stay open (and billed) for ever. Retries cannot be counted on to reveal this — libcurl
-    /// itself resends a request whose reused connection closed before any answer, invisibly — so after every
-    /// Initiate this lists the key's open uploads and aborts every other one that this Initiate's attempts
-    /// could have started (`StrayUploads.initiateWindow`), never one another batch's checkpoint holds. One
-    /// request per multipart job. Returns warnings for the report.
-    private func abortStrays(keeping uploadID: String, asked: Date, answered: Date) async -> [String] {
-        let key = job.key
-        var warnings: [String] = []
-        do {
-            // Unwatched: a RAM policy may allow uploads but not ListMultipartUploads; that costs the check, not
-            // the batch.
-            let open = try await context.send(tally, watched: false) {
-                try await client.listMultipartUploads(bucket: bucket, prefix: key)
-            }
-            let window = StrayUploads.initiateWindow(open, kept: uploadID, asked: asked, answered: answered)
-            let keeping = store.uploadsHeldByOtherBatches(
-                bucket: bucket,
-                key: key,
-                source: job.source,
-                in: context.stateDirectory
-            ).union([uploadID])
-            let earlier = StrayUploads.onServerClock(context.earlierRunWindows, offset: client.clockOffset)
-            for stray in StrayUploads.select(open, key: key, within: [window] + earlier, keeping: keeping) {
-                do {
-                    try await context.send(tally, watched: false) {
-                        try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: stray.uploadID)
-                    }
-                } catch let error as OSSError where error.code == .noSuchUpload {
-                    continue
-                }
-                warnings.append(
-                    "aborted upload \(stray.uploadID): an InitiateMultipartUpload whose answer was lost (or a killed "
-                        + "run's) had started it"
-                )
-            }
-        } catch let error as OSSError where error.isNotImplemented {
-            // A server without ListMultipartUploads: the sweep is skipped for the rest of the run, said once.
-            if context.stopCheckingStrayUploads() {
-                warnings.append(
-                    "the server cannot list multipart uploads (NotImplemented); uploads that a lost "
-                        + "InitiateMultipartUpload answer may have started are not looked for in this run"
-                )
-            }
-        } catch let error as OSSError where error.code == .accessDenied {
-            context.stopCheckingStrayUploads()
-            warnings.append(
-                "cannot list multipart uploads (\(error)); uploads that a lost InitiateMultipartUpload answer "
-                    + "may have started are not looked for in this run (grant oss:ListMultipartUploads, or "
-                    + "check with ossutil)"
-            )
-        } catch {
-            warnings.append(
-                "could not check for uploads that a lost InitiateMultipartUpload answer may have started: \(error)"
-            )
-        }
-        return warnings  // logged with the job's outcome
     }
 
     // MARK: - Parts

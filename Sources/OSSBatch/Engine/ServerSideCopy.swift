@@ -1,11 +1,14 @@
 import Digests
+import Foundation
 import OSSKit
 import OSSProtocol
 
 /// `upload.unchanged: copy`: the job's object made on the server from another key that holds the very same
 /// file version (the upload index says so; last night's dated prefix), with this run's options — CopyObject up
-/// to 1 GiB, UploadPartCopy over the job's part plan above — and proved by the CRC-64 the server reports,
-/// which must be the one the file had when it was uploaded. No body byte is sent.
+/// to 1 GiB, UploadPartCopy over the job's part plan above — and proved to be that version: by the CRC-64 the
+/// server reports for the copy, which must be the one the file had when it was uploaded, or (a server without
+/// CRC-64s, CopyObject only) by the ETag OSS keeps on a copy. No body byte is sent. A copy that is not proved
+/// is deleted and the file uploaded.
 struct ServerSideCopy {
     /// OSS copies objects up to 1 GiB with CopyObject; larger ones need UploadPartCopy.
     static let copyObjectLimit: Int64 = 1 << 30
@@ -15,6 +18,9 @@ struct ServerSideCopy {
     let source: IndexEntry
     let tally: JobTally
 
+    private var client: OSSClient { context.client }
+    private var bucket: String { context.bucket }
+
     /// The source entry for `job` if the index has one: the same file version under another key.
     static func source(for job: UploadJob, ctime: Int64, in index: UploadIndex) -> IndexEntry? {
         let entries = (try? index.entries(inode: job.identity.inode, device: job.identity.device)) ?? []
@@ -22,23 +28,53 @@ struct ServerSideCopy {
             .max { $0.uploadedAt < $1.uploadedAt }
     }
 
-    /// The outcome of the copy, or nil when it cannot stand in for an upload: the source is gone (404) or
-    /// holds other bytes than the index says. Then its entry is dropped and the job uploads.
+    /// What a copy made, as the server answered.
+    private struct Copied {
+        var etag: String
+        /// The server's CRC-64 of the copy; nil when it reported none.
+        var crc64: UInt64?
+        var uploadID: String?
+        var warnings: [String] = []
+    }
+
+    /// The outcome of the copy, or nil when it cannot stand in for an upload: the source is gone (404), holds
+    /// other bytes than the index says, or the copy cannot be proved. Then the source's entry is dropped, a
+    /// copy already made is deleted, and the job uploads.
     func run() async throws -> JobOutcome? {
+        let large = job.size > Self.copyObjectLimit
+        // UploadPartCopy's object can only be proved by the CRC-64s the server reports (its ETag is new), which
+        // a batch that does not require them may not get: such a file is uploaded.
+        if large && !context.settings.verify.requiresCRC64 { return nil }
         var options = job.options
         if context.settings.ifExists == .fail { options.forbidOverwrite = true }
         do {
-            let (etag, crc) =
-                job.size <= Self.copyObjectLimit ? try await copyObject(options) : try await copyParts(options)
-            guard crc == source.crc64 else {
+            let copied = large ? try await copyParts(options) : try await copyObject(options)
+            if let problem = try await disproof(of: copied) {
                 context.logger.warning(
-                    "\(job.key): the copy of \(source.key) has CRC-64 \(crc), not the \(source.crc64) the index expects; uploading instead",
+                    "\(job.key): the copy of \(source.key) \(problem); uploading instead",
                     metadata: .event("copy_mismatch", job: job, ["copied_from": .string(source.key)])
                 )
                 try? context.index?.remove(key: source.key)
+                do {
+                    try await deleteCopy()
+                } catch let error as OSSError where error.code == .accessDenied && context.settings.ifExists != .fail {
+                    // A backup's RAM policy often denies DeleteObject; the upload that follows replaces the copy.
+                    context.logger.warning(
+                        "\(job.key): cannot delete the copy that was not proved (\(error)); the upload replaces it",
+                        metadata: .event("copy_not_deleted", job: job, ["error": .string("\(error)")])
+                    )
+                }
                 return nil
             }
-            return JobOutcome(key: job.key, status: .succeeded, etag: etag, crc64: String(crc), copiedFrom: source.key)
+            return JobOutcome(
+                key: job.key,
+                status: .succeeded,
+                uploadID: copied.uploadID,
+                etag: copied.etag,
+                crc64: String(source.crc64),
+                warnings: copied.warnings.isEmpty ? nil : copied.warnings,
+                copiedFrom: source.key
+            )
         } catch let error as OSSError where error.code == .noSuchKey {
             context.logger.info(
                 "\(job.key): \(source.key) is gone from the bucket; uploading instead of copying",
@@ -49,8 +85,34 @@ struct ServerSideCopy {
         }
     }
 
-    private func copyObject(_ options: ObjectOptions) async throws -> (String, UInt64) {
-        let (client, bucket, key, from) = (context.client, context.bucket, job.key, source.key)
+    /// Why the copy is not the version the index names, or nil when it is: its CRC-64 (the answer's, else
+    /// HEAD's) must be the entry's; from a server that reports none, a CopyObject's ETag must be the entry's
+    /// (OSS keeps the source's ETag on a copy, so another object under the source key shows another one).
+    private func disproof(of copied: Copied) async throws -> String? {
+        var crc = copied.crc64
+        if crc == nil {
+            let key = job.key
+            crc = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }?.crc64
+            tally.addAttempts(1)
+        }
+        if let crc {
+            return crc == source.crc64 ? nil : "has CRC-64 \(crc), not the \(source.crc64) the index expects"
+        }
+        if copied.uploadID == nil && !source.etag.isEmpty && ETag.same(copied.etag, source.etag) { return nil }
+        return "has ETag \(copied.etag) and no CRC-64 from the server, which does not prove it the indexed "
+            + "version (ETag \(source.etag.isEmpty ? "unknown" : source.etag))"
+    }
+
+    /// Deletes a copy that was not proved, so that no object of other bytes stays under the job's key (nor
+    /// stops an upload under `if_exists: fail`: the copy was made only where no object was).
+    private func deleteCopy() async throws {
+        let key = job.key
+        _ = try await context.send(tally) { try await client.deleteObject(bucket: bucket, key: key) }
+        tally.addAttempts(1)
+    }
+
+    private func copyObject(_ options: ObjectOptions) async throws -> Copied {
+        let (key, from) = (job.key, source.key)
         let requireCRC = context.settings.verify.requiresCRC64
         let result = try await context.send(tally) {
             try await client.copyObject(
@@ -63,25 +125,32 @@ struct ServerSideCopy {
             )
         }
         tally.addAttempts(result.attempts)
-        return (result.etag, result.crc64 ?? source.crc64)
+        return Copied(etag: result.etag, crc64: result.crc64)
     }
 
     /// Initiate, one UploadPartCopy per part of the job's plan (or of the batch's part size), Complete. The
-    /// parts' CRC-64s combine to the object's. An upload left by a failure is aborted.
-    private func copyParts(_ options: ObjectOptions) async throws -> (String, UInt64) {
-        let (client, bucket, key, from) = (context.client, context.bucket, job.key, source.key)
-        let requireCRC = context.settings.verify.requiresCRC64
+    /// parts' CRC-64s combine to the object's. An upload left by a failure is aborted; after the Initiate, the
+    /// key's uploads a lost answer (or a killed run of this report) started are (`StraySweep`).
+    private func copyParts(_ options: ObjectOptions) async throws -> Copied {
+        let (key, from) = (job.key, source.key)
         let partSize: Int64
         if case .multipart(let plan) = job.method { partSize = plan.partSize } else { partSize = job.size }
+        let started = ContinuousClock.now
         let initiation = try await context.send(tally) {
             try await client.initiateMultipartUpload(bucket: bucket, key: key, options: options)
         }
+        let answered = Date()
+        let asked = answered.addingTimeInterval(-(ContinuousClock.now - started).seconds)
         tally.addAttempts(initiation.attempts)
         let uploadID = initiation.uploadID
+        var warnings: [String] = []
+        if context.checksStrayUploads {
+            warnings += await StraySweep(context: context, job: job, tally: tally)
+                .run(keeping: uploadID, asked: asked, answered: answered)
+        }
         do {
             var parts: [CompletedPart] = []
             var combined = CRC64()
-            var confirmed = true
             var first: Int64 = 0
             while first < job.size {
                 let last = min(first + partSize, job.size) - 1
@@ -96,29 +165,69 @@ struct ServerSideCopy {
                         sourceBucket: bucket,
                         sourceKey: from,
                         range: range,
-                        requireCRC64: requireCRC
+                        requireCRC64: true
                     )
                 }
                 tally.addAttempts(part.attempts)
                 combined.append(crc: part.crc64, length: UInt64(last - first + 1))
-                confirmed = confirmed && part.crc64Confirmed
                 parts.append(CompletedPart(partNumber: number, etag: part.etag))
                 first = last + 1
             }
-            let completed = try await context.send(tally) {
-                try await client.completeMultipartUpload(
-                    bucket: bucket,
-                    key: key,
-                    uploadID: uploadID,
-                    parts: parts,
-                    callback: nil
-                )
+            let completed: CompleteMultipartUploadResult
+            do {
+                completed = try await context.send(tally) {
+                    try await client.completeMultipartUpload(
+                        bucket: bucket,
+                        key: key,
+                        uploadID: uploadID,
+                        parts: parts,
+                        callback: nil
+                    )
+                }
+            } catch let error as OSSError where error.code == .noSuchUpload {
+                // A Complete retried after a lost answer: the first may have made the object. HEAD decides.
+                if let settled = try await settledByHead(uploadID: uploadID, combined: combined.value) {
+                    return Copied(
+                        etag: settled.etag,
+                        crc64: settled.crc64,
+                        uploadID: uploadID,
+                        warnings: warnings + ["Complete answered NoSuchUpload; HEAD proved the copy complete"]
+                    )
+                }
+                throw error
             }
             tally.addAttempts(completed.attempts)
-            return (completed.etag, completed.crc64 ?? (confirmed ? combined.value : source.crc64))
+            return Copied(
+                etag: completed.etag,
+                crc64: completed.crc64 ?? combined.value,
+                uploadID: uploadID,
+                warnings: warnings
+            )
         } catch {
+            if let error = error as? OSSError, error.code == .noSuchUpload { throw error }
             _ = try? await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
             throw error
         }
+    }
+
+    /// The object under the job's key has the size and the parts' combined CRC-64: the Complete whose answer
+    /// was lost made it. Nil when HEAD does not show that.
+    private func settledByHead(uploadID: String, combined: UInt64) async throws -> ObjectHead? {
+        let key = job.key
+        let head = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }
+        tally.addAttempts(1)
+        guard let head, head.size == job.size, head.crc64 == combined else { return nil }
+        context.logger.info(
+            "\(job.key): Complete answered NoSuchUpload, and HEAD shows the copy complete (size \(head.size), CRC-64 \(combined))",
+            metadata: .event(
+                "settled_by_head",
+                job: job,
+                [
+                    "upload_id": .string(uploadID), "crc64": .string(String(combined)),
+                    "reason": "Complete answered NoSuchUpload",
+                ]
+            )
+        )
+        return head
     }
 }

@@ -27,7 +27,7 @@ package enum UnchangedListingCheck {
         for object in listed { objects[object.key] = object }
         return candidates.compactMap { candidate in
             guard let object = objects[candidate.key], object.size == candidate.size,
-                let etag = candidate.etag, normalized(etag) == normalized(object.etag)
+                let etag = candidate.etag, ETag.same(etag, object.etag)
             else { return candidate.index }
             return nil
         }
@@ -49,9 +49,5 @@ package enum UnchangedListingCheck {
             if prefix.count - lead < length { prefix.removeSubrange(lead...) }
         }
         return String(decoding: prefix, as: UTF8.self)
-    }
-
-    private static func normalized(_ etag: String) -> String {
-        etag.trimmingCharacters(in: ["\""]).uppercased()
     }
 }

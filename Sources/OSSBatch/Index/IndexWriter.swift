@@ -65,14 +65,19 @@ package final class IndexWriter: Sendable {
         )
     }
 
-    /// Takes `outcome` of `job` for the next flush. Returns whether it changes the index: then the writer
-    /// holds the job's key, and releases it once the change is written; otherwise the caller releases it.
+    /// Takes `outcome` of `job` for the next flush: an entry for what it confirmed, or the removal of its key's
+    /// entry when it replaced or may have replaced the object. Returns whether it changes the index: then the
+    /// writer holds the job's key, and releases it once the change is written; otherwise the caller releases it.
     package func add(_ job: UploadJob, _ outcome: JobOutcome) -> Bool {
         if vouches, let entry = entry(for: job, outcome) {
             pending.withLock { $0.entries.append(entry) }
             return true
         }
-        guard outcome.status == .succeeded else { return false }
+        // A job that sent requests and did not succeed may still have stored an object under its key (a
+        // callback that failed after the PutObject, a CRC-64 that did not match, a lost answer): the key's
+        // entry, whichever batch wrote it, no longer vouches for what the bucket holds.
+        let mayHaveStored = outcome.status != .skipped && outcome.attempts > 0
+        guard outcome.status == .succeeded || mayHaveStored else { return false }
         pending.withLock { $0.stale.append(job.key) }
         return true
     }

@@ -118,6 +118,37 @@ import Glibc
         try s.h.expectAllStoredExactly()
     }
 
+    @Test func aFailedUploadOfAnotherBatchThatStoredItsBytesTakesTheKeyOutOfTheIndex() async throws {
+        // Another batch's PutObject stores its file under the nightly batch's key, then fails (the CRC-64 the
+        // server answers is not the file's; a callback refused after the store is the same case). The key's
+        // entry must go: the nightly batch's next run would otherwise skip its file over the other bytes.
+        let s = try await Self.start("index-other-batch-failed")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 2)
+        let nightly = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(nightly, report: "r1.json").exitCode == 0)
+        let other = s.h.dir.url.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try Data(testBytes(1000, seed: 99)).write(to: other.appendingPathComponent("f0.bin"))
+        let failing = try String(contentsOfFile: nightly, encoding: .utf8)
+            .replacingOccurrences(of: "source: src/", with: "source: other/")
+            .replacingOccurrences(of: "  unchanged: skip\n", with: "  unchanged: skip\n  retries: {attempts: 1}\n")
+        let overwrite = try s.h.dir.write("other.yaml", failing).path
+        try await s.h.settle()
+        s.h.server.faults.add(FaultRule(operation: .putObject, keyContains: "f0.bin", count: nil, action: .wrongCRC))
+        let second = try await s.run(overwrite, report: "r2.json")
+        #expect(second.exitCode == 1, "\(second.stderr)")
+        #expect(s.h.server.objectData(bucket: s.h.bucket, key: "data/f0.bin") == Data(testBytes(1000, seed: 99)))
+        #expect(!(try s.entries().map(\.key)).contains("data/f0.bin"))
+
+        s.h.server.faults.removeAll()
+        s.h.server.stats.reset()
+        let third = try await s.run(nightly, report: "r3.json")
+        #expect(third.exitCode == 0, "\(third.stderr)")
+        #expect(s.requests == ["PutObject": 1], "requests: \(s.requests)")
+        try s.h.expectAllStoredExactly()
+    }
+
     @Test func everyKindOfChangeIsUploadedAgainAndNothingElse() async throws {
         let s = try await Self.start("index-changes")
         defer { Task { await s.h.stop() } }
@@ -468,7 +499,8 @@ import Glibc
         s.h.server.stats.reset()
         let second = try await s.run(day2, report: "r2.json")
         #expect(second.exitCode == 0, "\(second.stderr)")
-        #expect(s.requests == ["CopyObject": 3, "PutObject": 1], "requests: \(s.requests)")
+        // The copy that failed its proof is deleted before the upload: no other bytes stay under the key.
+        #expect(s.requests == ["CopyObject": 3, "DeleteObject": 1, "PutObject": 1], "requests: \(s.requests)")
         #expect(
             second.stderr.contains("2026-12-02/f1.bin: the copy of 2026-12-01/f1.bin has CRC-64"),
             "\(second.stderr)"
@@ -480,6 +512,58 @@ import Glibc
         try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
         let keys = try s.entries().map(\.key)
         #expect(!keys.contains("2026-12-01/f1.bin") && keys.contains("2026-12-02/f1.bin"), "\(keys)")
+    }
+
+    @Test func aCopyThatFailsItsProofUnderIfExistsFailIsDeletedAndTheFileUploaded() async throws {
+        // `if_exists: fail` copies only where no object is; a copy that is then not proved must not stay under
+        // the key, where it held other bytes and made the upload meant to replace it fail FileAlreadyExists.
+        let s = try await Self.start("index-copy-fail")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let upload = ["unchanged: copy", "if_exists: fail"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        s.h.server.faults.add(FaultRule(operation: .copyObject, keyContains: "f1.bin", action: .wrongCRC))
+        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
+        s.h.server.stats.reset()
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(s.requests == ["CopyObject": 3, "DeleteObject": 1, "PutObject": 1], "requests: \(s.requests)")
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+    }
+
+    @Test func aCopyOnAServerWithoutCRC64IsProvedByItsETagOrDeletedAndUploaded() async throws {
+        // An OSS-compatible store that reports no CRC-64 (`verify: md5`): a CopyObject is proved by the ETag OSS
+        // keeps on a copy. The source of one file was replaced behind ossbatch's back (same size): its copy
+        // shows another ETag, is deleted, and the file uploaded; the other two are copied.
+        let s = Setup(h: try await EngineHarness.start("index-copy-no-crc") { $0.withoutCRC64 = true })
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let upload = ["unchanged: copy", "verify: md5"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        let first = try await s.run(day1, report: "r1.json")
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        let other = (0..<1010).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }  // f1.bin's size, other bytes
+        _ = try await s.h.makeClient().putObject(
+            bucket: s.h.bucket,
+            key: "2026-12-01/f1.bin",
+            body: .bytes(other),
+            options: ObjectOptions(),
+            requireCRC64: false
+        )
+        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
+        s.h.server.stats.reset()
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(
+            s.requests == ["CopyObject": 3, "HeadObject": 3, "DeleteObject": 1, "PutObject": 1],
+            "requests: \(s.requests)"
+        )
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+        let report = try s.report("r2.json")
+        #expect(report.totals.copied == 2)
+        let f1 = try #require(report.jobs.first { $0.spec.key == "2026-12-02/f1.bin" })
+        #expect(f1.outcome.copiedFrom == nil && f1.outcome.bytesSent == 1010)
     }
 
     @Test func aFileOverCopyObjectsLimitIsCopiedInPartsExactlyWithoutABodyByte() async throws {
@@ -508,7 +592,10 @@ import Glibc
         #expect(second.exitCode == 0, "\(second.stderr)")
         #expect(
             s.requests
-                == ["InitiateMultipartUpload": 1, "UploadPartCopy": 17, "CompleteMultipartUpload": 1],
+                == [
+                    "InitiateMultipartUpload": 1, "ListMultipartUploads": 1, "UploadPartCopy": 17,
+                    "CompleteMultipartUpload": 1,
+                ],
             "requests: \(s.requests)"
         )
         let job = try #require(try s.report("r2.json").jobs.first)
@@ -516,6 +603,23 @@ import Glibc
         let first1 = try #require(try s.report("r1.json").jobs.first)
         #expect(job.outcome.crc64 != nil && job.outcome.crc64 == first1.outcome.crc64)
         try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+
+        // A third night whose Initiate and Complete answers are lost: the upload the lost Initiate started is
+        // found and aborted (nothing left open, or billed), and the Complete whose retry meets NoSuchUpload is
+        // settled by HEAD, not failed.
+        s.h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, action: .dropResponse))
+        s.h.server.faults.add(FaultRule(operation: .completeMultipartUpload, action: .dropResponse))
+        let day3 = try s.h.writeManifest("day3.yaml", upload: upload, prefix: "2026-12-03/")
+        s.h.server.stats.reset()
+        let third = try await s.run(day3, report: "r3.json")
+        #expect(third.exitCode == 0, "\(third.stderr)")
+        #expect(s.requests["InitiateMultipartUpload"] == 2 && s.requests["AbortMultipartUpload"] == 1, "\(s.requests)")
+        #expect(s.requests["PutObject"] == nil && s.requests["UploadPart"] == nil, "\(s.requests)")
+        #expect(s.h.server.openUploadIDs(bucket: s.h.bucket).isEmpty)
+        let settled = try #require(try s.report("r3.json").jobs.first)
+        #expect(settled.outcome.status == .succeeded && settled.outcome.copiedFrom != nil)
+        #expect(settled.outcome.crc64 == first1.outcome.crc64)
+        try s.h.expectAllStoredExactly(prefix: "2026-12-03/")
     }
 
     @Test func killNineThenResumeLeavesTheIndexAgreeingWithTheReport() async throws {
