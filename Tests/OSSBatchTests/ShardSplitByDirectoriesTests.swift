@@ -196,4 +196,45 @@ import Testing
         #expect(positions(diagnostics) == [at(7, 16)])
         #expect(diagnostics.first?.message == "'shard_split' must be one of balanced, directories; not 'evenly'")
     }
+
+    @Test func shardsOnOtherHostsAndEitherSideOfMidnightSplitTheKeysAsWrittenAndMissNoFile() throws {
+        // `{date}` and `{hostname}` resolve on each machine when its shard starts: the split must not depend
+        // on them, or a directory goes to no shard (or two) while every shard exits 0.
+        var files: [String: String] = [:]
+        for d in 0..<12 { for f in 0..<3 { files["data/d\(d)/f\(f).txt"] = "x" } }
+        let fixture = try ManifestFixture(
+            ManifestFixture.target + """
+                upload:
+                  shard_split: directories
+                files:
+                  - source: data/
+                    key_prefix: "snap/{date}/{hostname}/"
+
+                """,
+            files: files
+        )
+        defer { fixture.remove() }
+        let formatter = ISO8601DateFormatter()
+        let machines = [("2026-12-05T23:59:50Z", "host-a"), ("2026-12-06T00:00:10Z", "host-b")]
+        for count in [2, 3, 5] {
+            var relative: [String] = []
+            var partitions: Set<String> = []
+            for k in 0..<count {
+                let (time, host) = machines[k % 2]
+                let part = try Planner.plan(
+                    manifestAt: fixture.manifestPath,
+                    placeholders: PlaceholderValues(now: formatter.date(from: time)!, hostname: host, environment: [:]),
+                    shard: Shard(index: k, count: count)!
+                )
+                partitions.insert(try #require(part.shard).partitionID)
+                // Each key without its resolved `snap/DATE/HOST/`.
+                relative += part.jobs.map { $0.key.split(separator: "/").dropFirst(3).joined(separator: "/") }
+            }
+            #expect(
+                relative.sorted() == files.keys.map { String($0.dropFirst("data/".count)) }.sorted(),
+                "N = \(count)"
+            )
+            #expect(partitions.count == 1, "N = \(count): the shards agree on the split")
+        }
+    }
 }

@@ -17,8 +17,12 @@ struct EntryExpander {
 
     private var followSymlinks: Bool { entry.options.over(manifest.defaults).followSymlinks ?? false }
     private var prefix: String { entry.keyPrefix?.value ?? "" }
+    /// The entry as the manifest writes it: its `key` and `key_prefix` with their placeholders unresolved.
+    private var written: FileEntry { manifest.files[index] }
     /// The directories this shard walks the files of (`nil`: all).
-    private var ownership: DirectoryOwnership? { shard.map { DirectoryOwnership(shard: $0, keyPrefix: prefix) } }
+    private var ownership: DirectoryOwnership? {
+        shard.map { DirectoryOwnership(shard: $0, keyPrefix: written.keyPrefix?.value ?? "") }
+    }
     var keyMark: SourceMark { entry.key?.mark ?? entry.keyPrefix?.mark ?? selectorMark }
     private var selectorMark: SourceMark {
         switch entry.selector {
@@ -142,7 +146,9 @@ struct EntryExpander {
         case .regular:
             let location = SplitPath(absolute)
             let key = SplitPath(entry.key?.value ?? prefix + location.name)
-            if let shard, DirectorySplit.owner(ofKeyDirectory: key.directory, count: shard.count) != shard.index {
+            let writtenKey = SplitPath(written.key?.value ?? (written.keyPrefix?.value ?? "") + location.name)
+            if let shard, DirectorySplit.owner(ofKeyDirectory: writtenKey.directory, count: shard.count) != shard.index
+            {
                 found.counts.otherShardFiles += 1
                 return
             }

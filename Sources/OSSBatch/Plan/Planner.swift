@@ -122,7 +122,7 @@ package struct Planner: Sendable {
                 split: .directories,
                 partitionID: DirectorySplit.partitionID(
                     count: shard.count,
-                    entries: expanders.map(\.entry),
+                    entries: manifest.files,
                     defaults: manifest.defaults
                 )
             )

@@ -1,9 +1,11 @@
 /// Which directories of one walk a shard owns under `upload.shard_split: directories`: those whose key
-/// prefix (the entry's `key_prefix` and the directory's path relative to the walk's root, what every
-/// machine sees alike wherever it mounts the tree) `DirectorySplit` gives to the shard.
+/// prefix as written (the entry's `key_prefix`, placeholders unresolved, and the directory's path relative to
+/// the walk's root: what every machine sees alike wherever it mounts the tree, whatever its host name, and
+/// whenever it starts) `DirectorySplit` gives to the shard.
 struct DirectoryOwnership: Sendable {
     var shard: Shard
-    /// The entry's resolved `key_prefix` (empty for none).
+    /// The entry's `key_prefix` as written (empty for none): `{hostname}` or `{date}` resolved would split the
+    /// tree differently on each machine, or each side of midnight, and leave directories to no shard.
     var keyPrefix: String
 
     /// Whether the shard owns the directory at `relative` (empty for the root, else ending with `/`): its

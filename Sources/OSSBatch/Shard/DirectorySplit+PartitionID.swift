@@ -2,8 +2,8 @@ import Digests
 
 extension DirectorySplit {
     /// The `partition_id` of a shard split by directories: hex SHA-256 over the split's name, N and what
-    /// decides each entry's files and keys (selector, resolved `key` and `key_prefix`, `include`, `exclude`,
-    /// `follow_symlinks`). No shard knows the files the others found, let alone their sizes: shards that
+    /// decides each entry's files and the split (selector, `key` and `key_prefix` as written, `include`,
+    /// `exclude`, `follow_symlinks`). No shard knows the files the others found, let alone their sizes: shards that
     /// agree on it agree on the rule, and the merge finds a key in two shards or a shard missing.
     static func partitionID(count: Int, entries: [FileEntry], defaults: EntryOptions) -> String {
         var bytes: [UInt8] = []
