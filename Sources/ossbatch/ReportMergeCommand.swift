@@ -12,7 +12,9 @@ struct ReportMergeCommand: AsyncParsableCommand {
             The merged report has every job once, in key order, the shards' partition_id as plan_id, totals over all \
             shards; it is written to --out (atomically, mode 0600) or to stdout. A report that is not a \
             shard's, a shard of another manifest, plan or number of shards, a shard given twice or missing, and \
-            a key in two shards are each named on stderr, and nothing is written. Exits 0 when every job \
+            a key in two shards are each named on stderr, and nothing is written; so is an --out that is one of \
+            the reports merged (the same file, by device and inode), a shard's report, or an unfinished report \
+            (a previous merge's output is replaced). Exits 0 when every job \
             succeeded or was skipped, 1 when the merged batch has failed or unfinished jobs (resume their \
             shards and merge again), 2 when the reports cannot be merged.
             """
@@ -64,12 +66,14 @@ struct ReportMergeCommand: AsyncParsableCommand {
             for problem in error.problems { console.error("merge_refused", problem) }
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
+        let outPath = out.map { PathResolver.absolute($0, relativeTo: FileManager.default.currentDirectoryPath) }
+        if let outPath, let problem = MergeOutput.problem(writing: outPath, inputs: reports) {
+            console.error("merge_output_refused", problem, ["path": .string(outPath)])
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
         do {
-            if let out {
-                try ReportStore.writeReport(
-                    merged,
-                    to: PathResolver.absolute(out, relativeTo: FileManager.default.currentDirectoryPath)
-                )
+            if let outPath {
+                try ReportStore.writeReport(merged, to: outPath)
             } else {
                 try ReportStore.encode(merged) { Console.write(Data($0)) }
             }

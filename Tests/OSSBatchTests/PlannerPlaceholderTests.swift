@@ -129,6 +129,22 @@ import Testing
         #expect(found[4].message.contains("quote it"))
     }
 
+    /// `status` would show a batch named so, run without `--shard`, as shard 1 of 2 of batch `web`.
+    @Test func aNameThatReadsAsAShardsStateDirectoryIsAManifestError() throws {
+        let fixture = try ManifestFixture(
+            ManifestFixture.target + """
+                name: "web.shard-1-of-2"
+                files:
+                  - source: data/
+
+                """
+        )
+        defer { fixture.remove() }
+        let found = diagnostics(fixture)
+        #expect(positions(found) == [at(6, 7)])
+        #expect(found.first?.message.hasPrefix("'name' must not end in '.shard-1-of-2'") == true, "\(found)")
+    }
+
     @Test func aGluedKeyPrefixAndALiteralDollarBraceAreWarnings() throws {
         let fixture = try ManifestFixture(
             ManifestFixture.target + """

@@ -9,7 +9,10 @@ import Testing
         #expect(try Shard.parse("0/1", environment: [:]) == Shard(index: 0, count: 1))
     }
 
-    @Test(arguments: ["4/4", "-1/4", "1/0", "1", "a/b", "1/4/2", "", "/4", "1/", "auto/0", "١/٤"])
+    @Test(arguments: [
+        "4/4", "-1/4", "1/0", "1", "a/b", "1/4/2", "", "/4", "1/", "auto/0", "١/٤", "01/2", "+1/2", "1/02", "1/+2",
+        "00/1",
+    ])
     func aMalformedShardIsRefused(text: String) {
         #expect(throws: ShardError.self) { try Shard.parse(text, environment: [:]) }
     }

@@ -17,6 +17,12 @@ enum BatchName {
                 "'name' must be 1–\(maximumLength) letters, digits, '.', '_' or '-', starting with a letter or digit, "
                 + "not '\(name)'"
         }
+        // `status` reads a state directory named `NAME.shard-K-of-N` as shard K of batch NAME.
+        if let shard = ShardedBatchStatus.parse(name) {
+            return "'name' must not end in '.shard-\(shard.index)-of-\(shard.count)': that is how the state "
+                + "directory names the shards of a batch run with --shard (status would show it as a shard of "
+                + "'\(shard.batch)'); run with --shard K/N instead, or choose another name"
+        }
         return nil
     }
 

@@ -13,6 +13,8 @@ package struct ReportOverview: Sendable {
     package var totals: ReportTotals
     package var fatalError: JobError?
     package var runs: [RunRecord]
+    /// A shard's report: which shard, and the partition it was cut from.
+    package var shard: ShardInfo?
     /// Why the batch is unfinished (`Report.unfinishedReason`), `nil` when it is finished.
     package var unfinishedReason: String?
 
@@ -26,6 +28,7 @@ package struct ReportOverview: Sendable {
         totals = report.totals
         fatalError = report.fatalError
         runs = report.runs
+        shard = report.shard
         unfinishedReason = report.unfinishedReason
     }
 

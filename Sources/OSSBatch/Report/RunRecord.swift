@@ -31,6 +31,9 @@ package struct RunRecord: Sendable, Codable, Hashable {
     package var host: String?
     /// Why the run ended early or was refused, when it was.
     package var error: JobError?
+    /// In a merged report only (`report merge`): the shard whose run it was. A shard's own report and an
+    /// unsharded one leave it out.
+    package var shard: Shard?
 
     package init(
         command: String,
@@ -58,6 +61,6 @@ package struct RunRecord: Sendable, Codable, Hashable {
         case finishedAt = "finished_at"
         case status
         case exitCode = "exit_code"
-        case pid, host, error
+        case pid, host, error, shard
     }
 }

@@ -21,11 +21,18 @@ extension Shard {
         let given = parts.count == 2 ? try count(parts[1], in: text) : nil
         if first == "auto" { return try fromEnvironment(environment, count: given) }
         guard let given else { throw usage(text) }
-        guard let index = Int(first), first.allSatisfy(\.isASCII) else { throw usage(text) }
+        guard let index = canonical(first) else { throw usage(text) }
         guard let shard = Shard(index: index, count: given) else {
             throw ShardError("--shard '\(text)': K must be 0 to \(given - 1) (shards are numbered from 0)")
         }
         return shard
+    }
+
+    /// `text` as a number written the one way `shard-K-of-N` names write it (no sign, no leading zero):
+    /// `01/2` or `+1/2` taken as 1/2 would run a shard under a name the user did not give.
+    private static func canonical(_ text: String) -> Int? {
+        guard let n = Int(text), String(n) == text else { return nil }
+        return n
     }
 
     private static func usage(_ text: String) -> ShardError {
@@ -33,7 +40,7 @@ extension Shard {
     }
 
     private static func count(_ text: String, in option: String) throws(ShardError) -> Int {
-        guard let n = Int(text), text.allSatisfy(\.isASCII), n >= 1, n <= maximumCount else {
+        guard let n = canonical(text), n >= 1, n <= maximumCount else {
             throw ShardError("--shard '\(option)': N must be a whole number from 1 to \(maximumCount)")
         }
         return n

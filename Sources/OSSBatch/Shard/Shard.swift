@@ -19,3 +19,30 @@ package struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// `K/N`, as `--shard` takes it.
     package var description: String { "\(index)/\(count)" }
 }
+
+/// `{"index":K,"count":N}`, as a merged report's runs name their shard (`RunRecord.shard`).
+extension Shard: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case index, count
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let index = try c.decode(Int.self, forKey: .index)
+        let count = try c.decode(Int.self, forKey: .count)
+        guard let shard = Shard(index: index, count: count) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .index,
+                in: c,
+                debugDescription: "shard \(index) of \(count) is not a shard"
+            )
+        }
+        self = shard
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(index, forKey: .index)
+        try c.encode(count, forKey: .count)
+    }
+}

@@ -99,9 +99,19 @@ package enum ShardMerge {
             createdAt: reports.map(\.createdAt).min() ?? first.createdAt,
             updatedAt: reports.map(\.updatedAt).max() ?? first.updatedAt,
             fatalError: reports.lazy.compactMap(\.fatalError).first,
-            runs: reports.flatMap(\.runs).sorted { $0.startedAt < $1.startedAt },
+            runs: reports.flatMap(attributedRuns).sorted { $0.startedAt < $1.startedAt },
             jobs: jobs
         )
+    }
+
+    /// A shard's runs, each naming the shard: `status` of the merged report judges each shard by its own last
+    /// run (a shard still running, or whose last run exited 1), not the batch by whichever run started last.
+    private static func attributedRuns(_ report: Report) -> [RunRecord] {
+        report.runs.map { run in
+            var run = run
+            run.shard = report.shard?.shard
+            return run
+        }
     }
 
     /// What a shard's status says about the whole batch, least to most: one shard still running (or killed)

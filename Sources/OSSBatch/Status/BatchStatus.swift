@@ -7,6 +7,9 @@ package struct BatchStatus: Sendable, Encodable {
     /// (`BatchLiveness`) into a live process and one that was killed.
     package enum State: String, Sendable, Encodable {
         case running, crashed, interrupted, failed, fatal, succeeded, aborted
+        /// Not every file is known to be uploaded, though no run of it is unfinished: a batch run as shards
+        /// with a shard missing or shards of different plans, or a merged report of shards not all done.
+        case incomplete
         /// The report cannot be read (`problem` says why).
         case unreadable
     }
@@ -35,6 +38,10 @@ package struct BatchStatus: Sendable, Encodable {
     /// The batch's reports last written in the future by this machine's clock (its clock was ahead then, or is
     /// behind now): which report is the newest is then not known for sure.
     package var futureReports: [String]?
+
+    /// A shard's report: which shard, and the partition its plan was cut from (`ShardedBatchStatus` tells
+    /// shards of different plans apart by it). Not printed: `shards[]` entries are named `NAME.shard-K-of-N`.
+    package var shardInfo: ShardInfo?
 
     /// Every run on the report was refused because another process held the batch (exit 4): it never ran,
     /// and does not stand for its batch while another report does.
@@ -78,11 +85,13 @@ package struct BatchStatus: Sendable, Encodable {
             return status
         }
         status.lastRun = overview.runs.last
+        status.shardInfo = overview.shard
         status.onlyRefusedAsBusy =
             !overview.runs.isEmpty && overview.runs.allSatisfy { $0.exitCode == ExitStatus.busy.rawValue }
         status.lastRunAt = overview.runs.last?.startedAt ?? overview.createdAt
         status.totals = overview.totals
         status.problem = overview.unfinishedReason
+        if let merged = MergedReportRuns(overview.runs) { return ofMerge(status, overview, merged) }
         switch BatchLiveness.of(status: overview.status, runs: overview.runs, reportAt: path) {
         case .running(let holder):
             status.state = .running
@@ -109,6 +118,31 @@ package struct BatchStatus: Sendable, Encodable {
         return status
     }
 
+    /// The status of a report written by `report merge`, its shards' runs read shard by shard. No process
+    /// runs a merged report (its shards' processes do, on their own reports), so it is never `running` or
+    /// `crashed`, and there is no one command to run next: the shards are resumed, then merged again.
+    private static func ofMerge(
+        _ status: BatchStatus,
+        _ overview: ReportOverview,
+        _ runs: MergedReportRuns
+    ) -> BatchStatus {
+        var status = status
+        status.state = runs.unended.isEmpty && overview.status != .running ? State(overview.status) : .incomplete
+        status.problem = runs.unfinishedReason ?? status.problem
+        status.next = nil
+        guard status.state == .succeeded, status.problem == nil else { return status }
+        if let exceptions = succeededWithExceptions(overview.totals, lastRun: nil) {
+            status.problem = exceptions
+        } else if !runs.exitedOne.isEmpty {
+            let shards = runs.exitedOne.map { "shard \($0.shard)'s last \($0.run.command)" }
+            status.problem =
+                "\(shards.joined(separator: ", ")) exited 1: the report's skipped jobs say which sources could not "
+                + "be read or listed"
+        }
+        status.finishedWithExceptions = status.problem != nil
+        return status
+    }
+
     /// Why a report whose status says `succeeded` still needs a look, if it does: its last `run` or `resume`
     /// exited 1 (files skipped as unreadable or unlistable: the run's exit 1 every night, which a monitor on
     /// `status` must not hide), or its totals count failed or pending jobs (a header edited by hand).
@@ -130,7 +164,7 @@ package struct BatchStatus: Sendable, Encodable {
         switch state {
         case .crashed, .interrupted, .failed, .fatal: return "ossbatch resume \(ShellWord.quoted(report))"
         case .succeeded: return unfinished ? "ossbatch abort \(ShellWord.quoted(report))" : nil
-        case .running, .aborted, .unreadable: return nil
+        case .running, .aborted, .unreadable, .incomplete: return nil
         }
     }
 }

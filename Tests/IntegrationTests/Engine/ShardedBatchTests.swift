@@ -376,4 +376,150 @@ import Testing
         try h.expectAllStoredExactly()
         #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
     }
+
+    /// Shard `k` of 2's report under `reports/` (`--report reports/nightly.json`).
+    func reportPath2(_ h: EngineHarness, _ k: Int) -> String {
+        h.dir.url.appendingPathComponent("reports/nightly.shard-\(k)-of-2.json").path
+    }
+
+    /// A batch with a shard missing is `incomplete`, not `succeeded` (its totals are one shard's); shards of
+    /// different plans (a file added between the shards' plans) are `incomplete` too, exit 1, with a problem
+    /// naming the shards and what the merge says. Before, status added them up into `succeeded`, exit 0.
+    @Test func statusOfShardsMissingOrOfDifferentPlansIsIncompleteAndExits1() async throws {
+        let h = try await EngineHarness.start("shard-status-plans")
+        defer { Task { await h.stop() } }
+        let manifest = try Self.nightlyBatch(h)
+        let progress = ["--progress-interval", "3600"]
+        let shard0 = try await h.ossbatch(["run", manifest, "--shard", "0/2"] + progress)
+        #expect(shard0.exitCode == 0, "\(shard0.stderr)")
+
+        let missing = try await StatusCommandTests.statusJSON(h, ["nightly"])
+        #expect(missing.exit == 1)
+        #expect(missing.batches["nightly"]?["status"] as? String == "incomplete", "\(missing.document)")
+        #expect(
+            (missing.batches["nightly"]?["problem"] as? String)?.contains("1 of its 2 shards have no report") == true
+        )
+        let table = try await h.ossbatch(["status", "nightly"])
+        #expect(table.stdout.contains(" incomplete "), "\(table.stdout)")
+
+        // Shard 1 plans after a file was added: another partition, which may leave a file to no shard.
+        try h.writeFile("later.txt", size: 50, seed: 9)
+        let shard1 = try await h.ossbatch(["run", manifest, "--shard", "1/2"] + progress)
+        #expect(shard1.exitCode == 0, "\(shard1.stderr)")
+        let mixed = try await StatusCommandTests.statusJSON(h, ["nightly"])
+        #expect(mixed.exit == 1, "\(mixed.document)")
+        let nightly = try #require(mixed.batches["nightly"])
+        #expect(nightly["status"] as? String == "incomplete")
+        let problem = try #require(nightly["problem"] as? String)
+        #expect(
+            problem.contains("its shards' reports come from different plans: shard 0/2 (partition_id "),
+            "\(problem)"
+        )
+        #expect(problem.contains("; shard 1/2 (partition_id ") && problem.contains("a shard of another plan"))
+        #expect(problem.contains("Run the whole batch again"))
+
+        let state = StateDirectory(path: h.stateDir)
+        let reports = try (0..<2).map { try #require(state.reports(ofBatch: "nightly.shard-\($0)-of-2").first) }
+        let merge = try await h.ossbatch(["report", "merge"] + reports)
+        #expect(merge.exitCode == 2 && merge.stderr.contains("is a shard of another plan"), "\(merge.stderr)")
+    }
+
+    /// `status` of a merged report reads each shard's own last run: a shard still running when merged makes
+    /// it `incomplete` (not `crashed` under the pid of the shard that started last), naming the shard and its
+    /// process, with no `resume` of the merge advised; a shard whose last run exited 1 is a problem even when
+    /// another shard's run started later. And `report merge -o` refuses to write over one of its inputs
+    /// (by file identity) or over an unfinished report.
+    @Test func statusOfAMergedReportJudgesEachShardByItsOwnLastRun() async throws {
+        let h = try await EngineHarness.start("shard-status-merged")
+        defer { Task { await h.stop() } }
+        let manifest = try Self.nightlyBatch(h)
+        let report = h.dir.url.appendingPathComponent("reports/nightly.json").path
+        let merged = h.dir.url.appendingPathComponent("reports/merged.json").path
+        let progress = ["--progress-interval", "3600"]
+        let paths = (0..<2).map { reportPath2(h, $0) }
+
+        // Shard 0 (the 2 MB file) is held in its third part; shard 1 starts after it and finishes.
+        h.server.faults.add(FaultRule(operation: .uploadPart, skip: 2, count: nil, action: .hold(gate: "parts")))
+        let first = try h.start(["run", manifest, "--shard", "0/2", "--report", report] + progress)
+        #expect(
+            await h.waitUntil(.seconds(60)) {
+                !CheckpointStore(directory: h.checkpointDir + "/shard-0-of-2").all().isEmpty
+            }
+        )
+        let second = try await h.ossbatch(["run", manifest, "--shard", "1/2", "--report", report] + progress)
+        #expect(second.exitCode == 0, "\(second.stderr)")
+
+        // The output may not be an input, however it is spelt, nor an unfinished report: nothing written.
+        let before = try Data(contentsOf: URL(fileURLWithPath: paths[0]))
+        let sameFile = h.dir.url.appendingPathComponent("reports/../reports/./nightly.shard-0-of-2.json").path
+        let overInput = try await h.ossbatch(["report", "merge", "-o", sameFile] + paths)
+        #expect(overInput.exitCode == 2, "\(overInput.stderr)")
+        #expect(overInput.stderr.contains("is \(paths[0]), one of the reports being merged"), "\(overInput.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: paths[0])) == before)
+        let unfinished = h.dir.url.appendingPathComponent("reports/unfinished.json").path
+        let text = try String(contentsOfFile: paths[0], encoding: .utf8)
+        try text.replacing(/"shard":\{[^}]*\},/, with: "").write(toFile: unfinished, atomically: true, encoding: .utf8)
+        let unfinishedBefore = try Data(contentsOf: URL(fileURLWithPath: unfinished))
+        let overUnfinished = try await h.ossbatch(["report", "merge", "-o", unfinished] + paths)
+        #expect(overUnfinished.exitCode == 2, "\(overUnfinished.stderr)")
+        #expect(overUnfinished.stderr.contains("\(unfinished) holds an unfinished batch"), "\(overUnfinished.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: unfinished)) == unfinishedBefore)
+
+        let early = try await h.ossbatch(["report", "merge", "-o", merged] + paths)
+        #expect(early.exitCode == 1, "\(early.stderr)")
+        let running = try await StatusCommandTests.statusJSON(h, [merged])
+        #expect(running.exit == 1)
+        let line = try #require(running.document["batches"] as? [[String: Any]]).first ?? [:]
+        #expect(line["status"] as? String == "incomplete", "\(line)")
+        #expect(line["next"] == nil, "a merged report is not resumed: its shards are")
+        let problem = try #require(line["problem"] as? String)
+        #expect(problem.contains("shard 0/2's run (pid \(first.pid)"), "\(problem)")
+        #expect(problem.contains("merge the shards again"))
+        let table = try await h.ossbatch(["status", merged])
+        #expect(!table.stdout.contains("crashed"), "\(table.stdout)")
+
+        h.server.faults.open(gate: "parts")
+        #expect(await first.wait().exitCode == 0)
+        // Merged again over the earlier (unfinished) merge: allowed, and now it succeeded.
+        let again = try await h.ossbatch(["report", "merge", "-o", merged] + paths)
+        #expect(again.exitCode == 0, "\(again.stderr)")
+        let done = try await StatusCommandTests.statusJSON(h, [merged])
+        #expect(done.exit == 0, "\(done.document)")
+        let runs = try ReportStore.load(merged).runs
+        #expect(runs.map { $0.shard?.index } == [0, 1], "each run names its shard")
+    }
+
+    /// A shard whose run skipped a file it could not read exits 1; once another shard's run started after it,
+    /// the merged report's last run exits 0, which hid the shard's exit 1 from `status` (exit 0).
+    @Test func statusOfAMergedReportFlagsAShardWhoseLastRunExited1() async throws {
+        let h = try await EngineHarness.start("shard-status-exit1")
+        defer { Task { await h.stop() } }
+        for n in 0..<6 { try h.writeFile("d\(n)/f.bin", size: 100 + n, seed: UInt64(n)) }
+        let link = h.dir.url.appendingPathComponent("src/gone.bin").path
+        #expect(symlink("/nonexistent/target", link) == 0)
+        let manifest = try h.writeManifest("nightly.yaml", extraEntryLines: ["follow_symlinks: true"])
+        let report = h.dir.url.appendingPathComponent("reports/nightly.json").path
+        let progress = ["--progress-interval", "3600"]
+        var exits: [Int32] = []
+        for k in 0..<2 {
+            exits.append(
+                try await h.ossbatch(["run", manifest, "--shard", "\(k)/2", "--report", report] + progress).exitCode
+            )
+        }
+        let exited1 = try #require(exits.firstIndex(of: 1), "the broken link makes a shard exit 1: \(exits)")
+        // Every other shard is resumed after it (nothing to do, exit 0): the merged report's last run.
+        for k in 0..<2 where k != exited1 {
+            let resumed = try await h.ossbatch(["resume", reportPath2(h, k)] + progress)
+            #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        }
+        let merged = h.dir.url.appendingPathComponent("reports/merged.json").path
+        let merge = try await h.ossbatch(["report", "merge", "-o", merged] + (0..<2).map { reportPath2(h, $0) })
+        #expect(merge.exitCode == 0, "\(merge.stderr)")
+        #expect(try ReportStore.load(merged).runs.last?.exitCode == 0)
+        let status = try await StatusCommandTests.statusJSON(h, [merged])
+        #expect(status.exit == 1, "\(status.document)")
+        let line = try #require(status.document["batches"] as? [[String: Any]]).first ?? [:]
+        #expect(line["status"] as? String == "succeeded")
+        #expect((line["problem"] as? String)?.contains("shard \(exited1)/2's last run exited 1") == true, "\(line)")
+    }
 }
