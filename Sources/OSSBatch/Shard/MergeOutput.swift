@@ -4,8 +4,8 @@ import LocalFiles
 /// path says (device and inode, so `./r.json`, a link and `dir/../r.json` are caught) — the shard's report
 /// would be gone and its journal left beside a report that is not its own, and the shards could no longer be
 /// merged. Never over an unfinished report either (running, interrupted, uploads open) or beside a journal,
-/// as `run --report` refuses them, nor over another shard's report; a previous merge's output may be replaced, unfinished or not: merging
-/// again after resuming the shards is how it is finished.
+/// as `run --report` refuses them, nor over another shard's report. A previous merge's output may be
+/// replaced, unfinished or not: merging again after resuming the shards is how it is finished.
 package enum MergeOutput {
     /// Why the merged report must not be written to `out` (absolute), or `nil`. `inputs` are the reports merged.
     package static func problem(writing out: String, inputs: [String]) -> String? {
