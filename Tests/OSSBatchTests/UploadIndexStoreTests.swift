@@ -142,6 +142,29 @@ import Glibc
         // Its own entry of a key is replaced.
         try index.write([Self.entry("n", crc: 4)], restoring: true)
         #expect(try index.entry(key: "n")?.crc64 == 4)
+        // "k" stays buried: resuming "old" again does not bring its entry back.
+        try index.write([Self.entry("k", crc: 3, report: "old")], restoring: true)
+        #expect(try index.entry(key: "k") == nil)
+    }
+
+    @Test func aKeyTakenOutOfTheIndexStaysOutWhenTheReportThatUploadedItIsResumed() throws {
+        // Another batch replaced (or may have replaced) "k": its entry is buried, not deleted, so that a resume
+        // of the report that wrote it, which fills in keys without an entry (a kill -9 before the flush), does
+        // not bring it back. A new upload of the key replaces the tombstone.
+        let dir = try TemporaryDirectory("index-tombstone")
+        defer { dir.remove() }
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: dir.url.path + "/i.sqlite", warnings: &warnings)
+        try index.write([Self.entry("k", crc: 1, report: "nightly"), Self.entry("m", crc: 1, report: "nightly")])
+        try index.write([], removing: ["k"])
+        #expect(try index.entry(key: "k") == nil)
+        var scanned: [String] = []
+        try index.scan { scanned.append($0.key) }
+        #expect(scanned == ["m"])
+        try index.write([Self.entry("k", crc: 1, report: "nightly")], restoring: true)
+        #expect(try index.entry(key: "k") == nil)
+        try index.write([Self.entry("k", crc: 2, report: "nightly")])
+        #expect(try index.entry(key: "k")?.crc64 == 2)
     }
 
     /// `ossbatch index prune`'s two steps: the keys under a prefix confirmed before a moment, then their removal,

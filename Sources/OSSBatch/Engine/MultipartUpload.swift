@@ -449,22 +449,15 @@ struct MultipartUpload {
     /// HEAD does not prove it.
     private func settleByHead(_ checkpoint: Checkpoint, path: String, after reason: String) async throws -> JobOutcome?
     {
-        guard let expected = checkpoint.objectCRC64 else { return nil }
-        let key = job.key
-        let head = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }
-        tally.addAttempts(1)
-        guard let head, head.size == job.size, head.crc64 == expected else { return nil }
-        logger.info(
-            "\(job.key): \(reason), and HEAD shows the object complete (size \(head.size), CRC-64 \(expected))",
-            metadata: .event(
-                "settled_by_head",
-                job: job,
-                [
-                    "upload_id": .string(checkpoint.uploadID), "crc64": .string(String(expected)),
-                    "reason": .string(reason),
-                ]
+        guard let expected = checkpoint.objectCRC64,
+            let head = try await context.settledByHead(
+                job,
+                crc64: expected,
+                uploadID: checkpoint.uploadID,
+                reason: reason,
+                tally: tally
             )
-        )
+        else { return nil }
         store.remove(path)
         return JobOutcome(
             key: job.key,

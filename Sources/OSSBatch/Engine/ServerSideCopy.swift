@@ -37,9 +37,9 @@ struct ServerSideCopy {
         var warnings: [String] = []
     }
 
-    /// The outcome of the copy, or nil when it cannot stand in for an upload: the source is gone (404), holds
-    /// other bytes than the index says, or the copy cannot be proved. Then the source's entry is dropped, a
-    /// copy already made is deleted, and the job uploads.
+    /// The outcome of the copy, or nil when the job uploads instead: a file over 1 GiB in a batch whose
+    /// `verify` does not require CRC-64s (not copied at all); the source is gone (404), holds other bytes than
+    /// the index says, or the copy cannot be proved (the source's entry is buried, a copy already made deleted).
     func run() async throws -> JobOutcome? {
         let large = job.size > Self.copyObjectLimit
         // UploadPartCopy's object can only be proved by the CRC-64s the server reports (its ETag is new), which
@@ -50,11 +50,12 @@ struct ServerSideCopy {
         do {
             let copied = large ? try await copyParts(options) : try await copyObject(options)
             if let problem = try await disproof(of: copied) {
+                log(copied.warnings)
                 context.logger.warning(
                     "\(job.key): the copy of \(source.key) \(problem); uploading instead",
                     metadata: .event("copy_mismatch", job: job, ["copied_from": .string(source.key)])
                 )
-                try? context.index?.remove(key: source.key)
+                try? context.index?.bury(key: source.key)
                 do {
                     try await deleteCopy()
                 } catch let error as OSSError where error.code == .accessDenied && context.settings.ifExists != .fail {
@@ -80,7 +81,7 @@ struct ServerSideCopy {
                 "\(job.key): \(source.key) is gone from the bucket; uploading instead of copying",
                 metadata: .event("copy_source_missing", job: job, ["copied_from": .string(source.key)])
             )
-            try? context.index?.remove(key: source.key)
+            try? context.index?.bury(key: source.key)
             return nil
         }
     }
@@ -104,11 +105,24 @@ struct ServerSideCopy {
     }
 
     /// Deletes a copy that was not proved, so that no object of other bytes stays under the job's key (nor
-    /// stops an upload under `if_exists: fail`: the copy was made only where no object was).
+    /// stops an upload under `if_exists: fail`: the copy was made only where no object was). Unwatched: a RAM
+    /// policy that denies DeleteObject costs this delete (the upload replaces the copy), not the batch — three
+    /// denials in a row would otherwise stop it as fatal.
     private func deleteCopy() async throws {
         let key = job.key
-        _ = try await context.send(tally) { try await client.deleteObject(bucket: bucket, key: key) }
+        _ = try await context.send(tally, watched: false) { try await client.deleteObject(bucket: bucket, key: key) }
         tally.addAttempts(1)
+    }
+
+    /// Warnings of a copy that does not become the job's outcome (it was not proved, or it failed): logged now,
+    /// or they would be lost with it.
+    private func log(_ warnings: [String]) {
+        for warning in warnings {
+            context.logger.warning(
+                "\(job.key): \(warning)",
+                metadata: .event("job_warning", job: job, ["warning": .string(warning)])
+            )
+        }
     }
 
     private func copyObject(_ options: ObjectOptions) async throws -> Copied {
@@ -129,8 +143,8 @@ struct ServerSideCopy {
     }
 
     /// Initiate, one UploadPartCopy per part of the job's plan (or of the batch's part size), Complete. The
-    /// parts' CRC-64s combine to the object's. An upload left by a failure is aborted; after the Initiate, the
-    /// key's uploads a lost answer (or a killed run of this report) started are (`StraySweep`).
+    /// parts' CRC-64s combine to the object's. An upload left by a failure is aborted; after the Initiate, so
+    /// are the key's uploads a lost answer (or a killed run of this report) started (`StraySweep`).
     private func copyParts(_ options: ObjectOptions) async throws -> Copied {
         let (key, from) = (job.key, source.key)
         let partSize: Int64
@@ -186,7 +200,13 @@ struct ServerSideCopy {
                 }
             } catch let error as OSSError where error.code == .noSuchUpload {
                 // A Complete retried after a lost answer: the first may have made the object. HEAD decides.
-                if let settled = try await settledByHead(uploadID: uploadID, combined: combined.value) {
+                if let settled = try await context.settledByHead(
+                    job,
+                    crc64: combined.value,
+                    uploadID: uploadID,
+                    reason: "Complete answered NoSuchUpload",
+                    tally: tally
+                ) {
                     return Copied(
                         etag: settled.etag,
                         crc64: settled.crc64,
@@ -204,30 +224,10 @@ struct ServerSideCopy {
                 warnings: warnings
             )
         } catch {
+            log(warnings)
             if let error = error as? OSSError, error.code == .noSuchUpload { throw error }
             _ = try? await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
             throw error
         }
-    }
-
-    /// The object under the job's key has the size and the parts' combined CRC-64: the Complete whose answer
-    /// was lost made it. Nil when HEAD does not show that.
-    private func settledByHead(uploadID: String, combined: UInt64) async throws -> ObjectHead? {
-        let key = job.key
-        let head = try await context.send(tally) { try await client.headObject(bucket: bucket, key: key) }
-        tally.addAttempts(1)
-        guard let head, head.size == job.size, head.crc64 == combined else { return nil }
-        context.logger.info(
-            "\(job.key): Complete answered NoSuchUpload, and HEAD shows the copy complete (size \(head.size), CRC-64 \(combined))",
-            metadata: .event(
-                "settled_by_head",
-                job: job,
-                [
-                    "upload_id": .string(uploadID), "crc64": .string(String(combined)),
-                    "reason": "Complete answered NoSuchUpload",
-                ]
-            )
-        )
-        return head
     }
 }

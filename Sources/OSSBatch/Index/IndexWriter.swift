@@ -24,8 +24,9 @@ package final class IndexWriter: Sendable {
 
     private struct Pending {
         var entries: [IndexEntry] = []
-        /// Keys whose objects this run replaced with a version the index may not vouch for (its ctime had not
-        /// settled): their entries, of an older version, go.
+        /// Keys whose objects this run replaced, or may have replaced, with a version the index does not vouch
+        /// for (its ctime had not settled; a batch without `unchanged`; a job that failed or stopped after
+        /// sending): their entries, of another version or batch, are buried (`UploadIndex.tombstoneSQL`).
         var stale: [String] = []
     }
 
@@ -101,7 +102,7 @@ package final class IndexWriter: Sendable {
     }
 
     /// A resumed report's succeeded jobs, written where the index has no other report's entry of their keys
-    /// (such an entry is removed: `UploadIndex.write(_:removing:restoring:)`).
+    /// and no tombstone (such an entry is buried: `UploadIndex.write(_:removing:restoring:)`).
     package func restore(_ jobs: [(UploadJob, JobOutcome)]) {
         guard vouches else { return }
         let entries = jobs.compactMap { entry(for: $0.0, $0.1) }

@@ -140,11 +140,12 @@ package final class UploadIndex: Sendable {
 
     // MARK: reading
 
-    /// Every entry in key order (UTF-8 byte order, as plans sort keys), handed to `body` one at a time.
+    /// Every entry in key order (UTF-8 byte order, as plans sort keys), handed to `body` one at a time; no
+    /// tombstone (`tombstoneSQL`), here or in the lookups below.
     package func scan(_ body: (IndexEntry) -> Void) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
             let statement = try c.db.prepare(
-                "SELECT \(Self.selected) ORDER BY o.key"
+                "SELECT \(Self.selected) WHERE o.size >= 0 ORDER BY o.key"
             )
             while try statement.step() { body(Self.entry(statement)) }
         }
@@ -305,7 +306,7 @@ package final class UploadIndex: Sendable {
     /// The entry of `key`, if any.
     package func entry(key: String) throws(SQLiteError) -> IndexEntry? {
         try database.withLock { (c) throws(SQLiteError) in
-            let statement = try Self.prepared(\.byKey, "SELECT \(Self.selected) WHERE o.key = ?", in: c)
+            let statement = try Self.prepared(\.byKey, "SELECT \(Self.selected) WHERE o.key = ? AND o.size >= 0", in: c)
             defer { statement.reset() }
             try statement.bind(key, at: 1)
             return try statement.step() ? Self.entry(statement) : nil
@@ -326,7 +327,7 @@ package final class UploadIndex: Sendable {
             }
             let statement = try Self.prepared(
                 \.byInode,
-                "SELECT \(Self.selected) WHERE o.inode = ? AND o.device = ?",
+                "SELECT \(Self.selected) WHERE o.inode = ? AND o.device = ? AND o.size >= 0",
                 in: c
             )
             defer { statement.reset() }
@@ -383,11 +384,12 @@ package final class UploadIndex: Sendable {
 
     // MARK: writing
 
-    /// Writes `entries` in one transaction, each replacing the entry of its key, and removes the entries of
-    /// the keys in `removing`. With `restoring` (a resumed report re-records what it journaled before), an
-    /// entry another report wrote is removed instead of replaced, and this one not written: the two reports
-    /// uploaded the key, and which came last is not known (another batch may have uploaded it before this
-    /// report's kill -9, or after), so the index vouches for neither, and the next run of either uploads it.
+    /// Writes `entries` in one transaction, each replacing the entry of its key, and makes the entries of the
+    /// keys in `removing` tombstones (`tombstoneSQL`). With `restoring` (a resumed report re-records what it
+    /// journaled before), an entry another report wrote, or a tombstone, becomes (or stays) a tombstone instead
+    /// of being replaced, and this one is not written: the two reports uploaded the key, and which came last is
+    /// not known (another batch may have uploaded it before this report's kill -9, or after), so the index
+    /// vouches for neither, and the next run of either uploads it.
     package func write(
         _ entries: [IndexEntry],
         removing: [String] = [],
@@ -397,13 +399,13 @@ package final class UploadIndex: Sendable {
         try database.withLock { (c) throws(SQLiteError) in
             try c.db.transaction { () throws(SQLiteError) in
                 if !removing.isEmpty {
-                    let delete = try c.db.prepare(Self.removeSQL)
+                    let bury = try c.db.prepare(Self.tombstoneSQL)
                     for key in removing {
-                        delete.reset()
-                        try delete.bind(key, at: 1)
-                        _ = try delete.step()
+                        bury.reset()
+                        try bury.bind(key, at: 1)
+                        _ = try bury.step()
                     }
-                    delete.reset()
+                    bury.reset()
                 }
                 guard !entries.isEmpty else { return }
                 // `??` and `?:` would take typed throws away: plain branches.
@@ -413,10 +415,12 @@ package final class UploadIndex: Sendable {
                 } else {
                     statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
                 }
-                // With `restoring`: removes the key's entry if another report wrote it.
+                // With `restoring`: buries the key's entry if another report wrote it (or it is a tombstone).
                 let removeOthers: SQLiteStatement?
                 if restoring {
-                    removeOthers = try c.db.prepare("DELETE FROM objects WHERE key = ? AND report != ?")
+                    removeOthers = try c.db.prepare(
+                        "UPDATE objects SET size = -1 WHERE key = ? AND (report != ? OR size < 0)"
+                    )
                 } else {
                     removeOthers = nil
                 }
@@ -454,12 +458,19 @@ package final class UploadIndex: Sendable {
         }
     }
 
-    static let removeSQL = "DELETE FROM objects WHERE key = ?"
+    /// An entry that vouches for nothing any more and says so: its size, -1, matches no file. Used where this
+    /// run replaced, or may have replaced, the key's object (an upload of a batch without `unchanged`, a failed
+    /// one that may have stored its bytes, a version whose ctime had not settled) rather than deleting the
+    /// entry: a key without an entry is what a kill -9 before the flush leaves, which a `resume` of the report
+    /// that uploaded it fills back in (`write(_:removing:restoring:)`) — and, deleted, the entry of a batch
+    /// whose object another batch has since replaced came back, and its next night skipped the file over the
+    /// other bytes. A tombstone goes when its key is uploaded again, or with its night's entries (`prune`).
+    static let tombstoneSQL = "UPDATE objects SET size = -1 WHERE key = ?"
 
-    /// Removes the entry of `key` (its object is gone from the server).
-    package func remove(key: String) throws(SQLiteError) {
+    /// Buries the entry of `key` (`tombstoneSQL`): its object is gone from the server, or holds other bytes.
+    package func bury(key: String) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
-            let statement = try c.db.prepare(Self.removeSQL)
+            let statement = try c.db.prepare(Self.tombstoneSQL)
             try statement.bind(key, at: 1)
             _ = try statement.step()
         }

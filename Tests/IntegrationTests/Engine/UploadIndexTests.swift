@@ -140,8 +140,16 @@ import Glibc
         #expect(second.exitCode == 1, "\(second.stderr)")
         #expect(s.h.server.objectData(bucket: s.h.bucket, key: "data/f0.bin") == Data(testBytes(1000, seed: 99)))
         #expect(!(try s.entries().map(\.key)).contains("data/f0.bin"))
-
+        // Resuming the nightly batch's (finished) report must not write its entry back: its run ended, so
+        // its entries were written then, and the other batch's upload came after.
         s.h.server.faults.removeAll()
+        let resumed = try await s.h.ossbatch(
+            ["resume", s.h.dir.url.appendingPathComponent("r1.json").path],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(!(try s.entries().map(\.key)).contains("data/f0.bin"))
+
         s.h.server.stats.reset()
         let third = try await s.run(nightly, report: "r3.json")
         #expect(third.exitCode == 0, "\(third.stderr)")
