@@ -29,6 +29,8 @@ struct OSSBatchCommand: AsyncParsableCommand {
         StandardStreams.prepare()
         // A login's soft limit (often 1,024) failed the jobs of a run at upload.concurrency 512 with EMFILE.
         OpenFileLimit.raiseToHardLimit()
+        // The process holds the AccessKey secret and the STS token: a crash must not write them to a core file.
+        CoreDumps.disable()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

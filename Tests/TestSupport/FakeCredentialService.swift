@@ -13,7 +13,7 @@ import Synchronization
 ///   with `imdsV2 == .required` a GET without the session token is 401;
 /// - **STS** `POST /?Action=AssumeRoleWithOIDC` with a form body (`RoleArn`, `OIDCProviderArn`, `OIDCToken`,
 ///   `RoleSessionName`, `DurationSeconds`): the credentials JSON when the OIDC token is `oidcToken`, else 400
-///   `InvalidParameter.OIDCToken`.
+///   `InvalidParameter.OIDCToken`, its message quoting the token.
 ///
 /// Every set of credentials it hands out lasts `lifetime` seconds and is registered with `registry` (LocalOSS
 /// then accepts it until it expires); `issued` lists them, so tests can check no secret leaked. Its clock is
@@ -162,9 +162,13 @@ final class StateBox: Sendable {
             guard form["OIDCToken"] == settings.oidcToken, form["RoleArn"] != nil, form["OIDCProviderArn"] != nil,
                 form["RoleSessionName"] != nil
             else {
+                // As STS's own messages can, it quotes the token it refused.
                 return (
                     400,
-                    #"{"RequestId":"FAKE-REQUEST","Code":"InvalidParameter.OIDCToken","Message":"The OIDC token is invalid."}"#
+                    Self.json([
+                        "RequestId": "FAKE-REQUEST", "Code": "InvalidParameter.OIDCToken",
+                        "Message": "The OIDC token \(form["OIDCToken"] ?? "") is invalid.",
+                    ])
                 )
             }
             return (200, "{\"RequestId\":\"FAKE-REQUEST\",\"Credentials\":\(Self.json(issue()))}")

@@ -36,7 +36,8 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
 
     /// How the source is named in messages.
     package var name: String {
-        "the ECS RAM role" + (roleName.map { " '\($0)'" } ?? "") + " (metadata service \(endpoint))"
+        "the ECS RAM role" + (roleName.map { " '\($0)'" } ?? "")
+            + " (metadata service \(SecretRedaction.hidingUserInfo(endpoint)))"
     }
 
     func fetch(over transport: any HTTPTransport) async throws(CredentialsUnavailable) -> TemporaryCredentials {
@@ -131,7 +132,12 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
             throw CredentialsUnavailable("\(source): the credentials answer is not the expected JSON")
         }
         guard document.code == nil || document.code == "Success" else {
-            throw CredentialsUnavailable("\(source): the metadata service answered Code \(document.code ?? "")")
+            // The answer may carry credentials beside a failure code; a code that quotes one shows without it.
+            let code = SecretRedaction.redacting(
+                document.code ?? "",
+                [document.accessKeySecret ?? "", document.securityToken ?? ""]
+            ).prefix(100)
+            throw CredentialsUnavailable("\(source): the metadata service answered Code \(code)")
         }
         return try STSAnswer.credentials(
             id: document.accessKeyID,

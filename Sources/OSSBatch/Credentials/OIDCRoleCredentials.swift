@@ -57,7 +57,7 @@ package struct OIDCRoleCredentials: Sendable, Hashable {
         return "https://\(prefix).\(region).aliyuncs.com"
     }
 
-    package var name: String { "RRSA role \(roleARN) (STS \(endpoint))" }
+    package var name: String { "RRSA role \(roleARN) (STS \(SecretRedaction.hidingUserInfo(endpoint)))" }
 
     func fetch(over transport: any HTTPTransport) async throws(CredentialsUnavailable) -> TemporaryCredentials {
         let token: String
@@ -88,7 +88,7 @@ package struct OIDCRoleCredentials: Sendable, Hashable {
         } catch {
             throw CredentialsUnavailable("\(name): AssumeRoleWithOIDC got no answer: \(error)")
         }
-        return try Self.parse(response, source: name)
+        return try Self.parse(response, source: name, token: token)
     }
 
     static func formEncoded(_ pairs: [(String, String)]) -> String {
@@ -96,8 +96,13 @@ package struct OIDCRoleCredentials: Sendable, Hashable {
     }
 
     /// STS's answer: `{"Credentials": {...}}`, or an error document whose `Code`, `Message` and `RequestId` are
-    /// kept (they hold no secret).
-    static func parse(_ response: HTTPResponse, source: String) throws(CredentialsUnavailable) -> TemporaryCredentials {
+    /// kept, short, with the OIDC `token` sent taken out: STS's messages can quote it ("OIDC token … is
+    /// invalid"), and a stand-in may echo the whole request.
+    static func parse(
+        _ response: HTTPResponse,
+        source: String,
+        token: String = ""
+    ) throws(CredentialsUnavailable) -> TemporaryCredentials {
         struct Document: Decodable {
             struct Issued: Decodable {
                 var accessKeyID: String?
@@ -124,9 +129,10 @@ package struct OIDCRoleCredentials: Sendable, Hashable {
         }
         let document = try? JSONDecoder().decode(Document.self, from: Data(response.body))
         guard response.status == 200, let issued = document?.credentials else {
-            let code = document?.code.map { " \($0)" } ?? ""
-            let message = document?.message.map { ": \(String($0.prefix(300)))" } ?? ""
-            let rid = document?.requestID.map { " [request id \($0)]" } ?? ""
+            let said = { (text: String) in SecretRedaction.redacting(text, [token]) }
+            let code = document?.code.map { " \(said($0).prefix(100))" } ?? ""
+            let message = document?.message.map { ": \(said($0).prefix(300))" } ?? ""
+            let rid = document?.requestID.map { " [request id \(said($0).prefix(100))]" } ?? ""
             throw CredentialsUnavailable(
                 "\(source): AssumeRoleWithOIDC answered HTTP \(response.status)\(code)\(message)\(rid)"
             )

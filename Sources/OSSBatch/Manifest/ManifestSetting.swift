@@ -33,8 +33,13 @@ package struct ManifestSetting: Sendable, Hashable {
 
     /// Reads the argument of one `--set`; a malformed one is a command-line diagnostic.
     package init(parsing argument: String) throws(ManifestError) {
-        option = "--set \(argument)"
-        let invalid = { (why: String) in ManifestError([Diagnostic(flag: "set", "--set '\(argument)': \(why)")]) }
+        // A path that looks like a secret's is refused later; its value is never repeated in a message.
+        var shown = argument
+        if let separator = argument.firstIndex(of: "="), SecretFieldPolicy.looksSecret(String(argument[..<separator])) {
+            shown = argument[...separator] + "…"
+        }
+        option = "--set \(shown)"
+        let invalid = { (why: String) in ManifestError([Diagnostic(flag: "set", "--set '\(shown)': \(why)")]) }
         guard let equals = argument.firstIndex(of: "=") else {
             throw invalid("expected PATH=VALUE, such as upload.concurrency=4 or files[0].key_prefix=web/")
         }

@@ -2,7 +2,7 @@
 /// looks like one is an error that says where credentials go instead.
 enum SecretFieldPolicy {
     private static let fragments = [
-        "secret", "password", "passwd", "securitytoken", "ststoken", "sessiontoken",
+        "secret", "password", "passwd", "securitytoken", "ststoken", "sessiontoken", "oidctoken", "accesstoken",
         "privatekey", "accesskeysecret",
     ]
 

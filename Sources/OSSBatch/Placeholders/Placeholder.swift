@@ -35,6 +35,14 @@ enum Placeholder: Sendable, Hashable {
                         + "(letters, digits and _), as in {env:BACKUP_HOST}"
                 )
             }
+            // A key is listed by anyone who may list the bucket, and lands in reports, logs and the index: a
+            // credential variable must not be spelled into one by a manifest that itself holds no secret.
+            guard !SecretFieldPolicy.looksSecret(argument) else {
+                throw ValueProblem(
+                    "'{\(body)}' in '\(template)' names a variable that looks like a secret; secrets never go "
+                        + "into object keys (anyone who may list the bucket reads them), nor into reports and logs"
+                )
+            }
             self = .environment(argument)
         default:
             var message = "'{\(body)}' in '\(template)' is not a placeholder"

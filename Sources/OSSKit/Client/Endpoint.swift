@@ -17,22 +17,28 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             scheme = "https"
         }
         guard scheme == "http" || scheme == "https" else {
-            throw EndpointError(message: "endpoint \(text): scheme must be http or https")
+            throw EndpointError(
+                message: "endpoint \(SecretRedaction.hidingUserInfo(text)): scheme must be http or https"
+            )
         }
         while rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.isEmpty, !rest.contains("/") else {
-            throw EndpointError(message: "endpoint \(text): expected [scheme://]host[:port]")
+            throw EndpointError(
+                message: "endpoint \(SecretRedaction.hidingUserInfo(text)): expected [scheme://]host[:port]"
+            )
         }
         // `[::1]:9000` keeps its brackets in `host`; a bare IPv6 address has no port.
         if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
             host = String(rest[...close])
             let after = rest[rest.index(after: close)...]
             port = after.hasPrefix(":") ? Int(after.dropFirst()) : nil
-            if after.hasPrefix(":") && port == nil { throw EndpointError(message: "endpoint \(text): bad port") }
+            if after.hasPrefix(":") && port == nil {
+                throw EndpointError(message: "endpoint \(SecretRedaction.hidingUserInfo(text)): bad port")
+            }
         } else if let colon = rest.lastIndex(of: ":") {
             host = String(rest[..<colon])
             guard let p = Int(rest[rest.index(after: colon)...]), (1...65535).contains(p) else {
-                throw EndpointError(message: "endpoint \(text): bad port")
+                throw EndpointError(message: "endpoint \(SecretRedaction.hidingUserInfo(text)): bad port")
             }
             port = p
         } else {

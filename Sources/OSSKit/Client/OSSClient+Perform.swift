@@ -122,6 +122,7 @@ extension OSSClient {
             // OSS stored the object but the callback receiver failed (`CallbackFailed`); keep its whole answer.
             service.details["body"] = String(decoding: response.body, as: UTF8.self)
         }
+        service = service.redacting([credentials.accessKeySecret, credentials.securityToken ?? ""])
         // Without the server's time a retry would be just as skewed: then the error is final.
         let corrected = service.code != .requestTimeTooSkewed || clock.correct(serverDate: response.header("Date"))
         return (.failure(.service(service, attempts: attempt)), corrected)
