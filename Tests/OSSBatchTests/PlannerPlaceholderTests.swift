@@ -145,6 +145,35 @@ import Testing
         #expect(found.first?.message.hasPrefix("'name' must not end in '.shard-1-of-2'") == true, "\(found)")
     }
 
+    @Test func aFileNameThatReadsAsAShardsStateDirectoryIsAManifestErrorWithoutName() throws {
+        // Without `name:` the batch is named after the file: `web.shard-1-of-2.yaml` would read as shard 1 of
+        // batch `web` in `status`, as the same `name:` would.
+        let fixture = try ManifestFixture(
+            ManifestFixture.target + """
+                files:
+                  - source: data/
+
+                """
+        )
+        defer { fixture.remove() }
+        let renamed = fixture.path("web.shard-1-of-2.yaml")
+        try FileManager.default.moveItem(atPath: fixture.manifestPath, toPath: renamed)
+        do {
+            _ = try Planner.plan(manifestAt: renamed)
+            Issue.record("planned")
+        } catch {
+            #expect(positions(error.diagnostics) == [at(1, 1)])
+            #expect(error.diagnostics.first?.message.contains("the file name makes the batch name") == true)
+        }
+        // With a `name:` of its own, the file may be called anything.
+        try (ManifestFixture.target + "name: web\nfiles:\n  - source: data/\n").write(
+            toFile: renamed,
+            atomically: true,
+            encoding: .utf8
+        )
+        #expect(throws: Never.self) { try Planner.plan(manifestAt: renamed) }
+    }
+
     @Test func aGluedKeyPrefixAndALiteralDollarBraceAreWarnings() throws {
         let fixture = try ManifestFixture(
             ManifestFixture.target + """

@@ -32,6 +32,15 @@ struct ManifestDecoding {
         }
         let name = fields["name"].flatMap { reader.markedString($0.value, "name") }
         if let name, let problem = BatchName.problem(with: name.value) { reader.error(name.mark, problem) }
+        if name == nil, let shard = ShardedBatchStatus.parse(BatchName.derived(fromManifestPath: path)) {
+            // The name comes from the file: the same rule as for `name:`, said at the document's start.
+            reader.error(
+                root,
+                "the file name makes the batch name '\(shard.batch).shard-\(shard.index)-of-\(shard.count)', "
+                    + "which is how the state directory names shard \(shard.index) of batch '\(shard.batch)' "
+                    + "(status would show it as one); add 'name:' with another name, or rename the file"
+            )
+        }
         let timeZone = fields["timezone"].flatMap { reader.markedString($0.value, "timezone") }
         if let timeZone, TimeZone(identifier: timeZone.value) == nil {
             reader.error(

@@ -41,11 +41,13 @@ package enum MergeOutput {
             return "\(out) is the report of shard \(shard.shard) of a batch; a merge is not written over a shard's "
                 + "report: give -o another path; nothing was written"
         }
-        let isMerge = overview.shard == nil && MergedReportRuns(overview.runs) != nil
+        let isMerge = MergedReportRuns(overview.runs) != nil
         if (try? FileStatus.lstat(journal)) != nil || (!isMerge && overview.unfinishedReason != nil) {
             let reason = overview.unfinishedReason ?? "its journal (\(journal)) is beside it"
+            // A merge written before runs named their shard cannot be told from a batch's own report.
             return "\(out) holds an unfinished batch: \(reason). Finish it with 'ossbatch resume \(out)' or give it "
-                + "up with 'ossbatch abort \(out)', or give -o another path; nothing was written"
+                + "up with 'ossbatch abort \(out)', or give -o another path (if it is a merge an older ossbatch "
+                + "wrote, delete it first); nothing was written"
         }
         return nil
     }

@@ -57,7 +57,7 @@ struct ShardedDeployScriptTests {
         let script = Self.repository.appendingPathComponent("deploy/slurm/ossbatch.sbatch").path
         /// Array task `k` of the array job `job` (2 shards), as sbatch starts it; `batch` as an operator
         /// resubmitting it passes `--export=ALL,BATCH_ID=…`.
-        func task(_ k: Int, job: String, batch: String? = nil) async throws -> ProcessResult {
+        func task(_ k: Int, job: String, batch: String? = nil, tasks: Int = 1) async throws -> ProcessResult {
             try await ProcessRunner.run(
                 URL(fileURLWithPath: "/bin/bash"),
                 [script],
@@ -66,6 +66,7 @@ struct ShardedDeployScriptTests {
                     [
                         "MANIFEST": manifest, "REPORTS": reports, "SHARDS": "2", "CREDENTIALS": credentials.path,
                         "SLURM_ARRAY_JOB_ID": job, "SLURM_ARRAY_TASK_ID": "\(k)", "BATCH_ID": batch,
+                        "SLURM_ARRAY_TASK_COUNT": "\(tasks)",
                         "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil,
                     ]
                 )
@@ -99,6 +100,12 @@ struct ShardedDeployScriptTests {
         let merge = try await h.ossbatch(["report", "merge", "-o", merged] + (0..<2).map { shardReport("1002", $0) })
         #expect(merge.exitCode == 0, "\(merge.stderr)")
         #expect(try ReportStore.load(merged).totals.succeeded == (try h.sources()).count)
+
+        // A BATCH_ID left exported in the operator's shell must not make a whole night's array resume an old
+        // batch: the task refuses, and starts nothing.
+        let stale = try await task(0, job: "1004", batch: "1002", tasks: 2)
+        #expect(stale.exitCode == 2 && stale.stderr.contains("unset BATCH_ID"), "\(stale.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(reports)/1004"))
     }
 
     /// The pod's shell command: the `args` block scalar (`- |`) of the container in
