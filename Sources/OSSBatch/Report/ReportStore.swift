@@ -31,12 +31,17 @@ package final class ReportStore: Sendable {
     }
 
     /// Creates the directory the report at `path` goes in, if it is missing (`run` does so before it takes the
-    /// report's lock, whose file is beside the report).
+    /// report's lock, whose file is beside the report), mode 0700 whatever the umask: it holds the batch's
+    /// state files (0600 each), and under `umask 000` it was made writable by every user.
     package static func prepareDirectory(for path: String) throws(StateFileError) {
         let dir = (path as NSString).deletingLastPathComponent
         guard !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) else { return }
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: dir,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
         } catch {
             throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
         }

@@ -197,4 +197,21 @@ struct StateFileLinkTests {
         #expect(Self.mode(h.reportPath + ".journal") == 0o600)
         #expect(Self.mode(h.reportPath) == 0o600)
     }
+
+    @Test func aReportDirectoryMadeUnderUmask000IsTheUsersAlone() async throws {
+        // cron and some service managers run with umask 000: the report's directory, which holds the batch's
+        // state files, must not come out writable by every user.
+        let h = try await EngineHarness.start("umask-000")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10, seed: 1)
+        let manifest = try h.writeManifest()
+        let report = h.dir.path + "/new/reports/r.json"
+        let run = try await h.ossbatchAfterPython(
+            "os.umask(0)",
+            ["run", manifest, "--report", report, "--progress-interval", "3600"]
+        )
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(Self.mode(h.dir.path + "/new/reports") == 0o700)
+        #expect(Self.mode(report) == 0o600)
+    }
 }
