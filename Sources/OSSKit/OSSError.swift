@@ -54,6 +54,24 @@ public enum OSSError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// This error with `secrets` (the request's AccessKey secret and STS token) taken out of everything the
+    /// server said: its error document, and a request id or header text of an answer found wrong
+    /// (`SecretRedaction`). An endpoint or proxy that echoes the request would otherwise put them into logs
+    /// and reports.
+    public func redacting(_ secrets: [String]) -> OSSError {
+        let clean = { (text: String) in SecretRedaction.redacting(text, secrets) }
+        switch self {
+        case .service(let e, let n): return .service(e.redacting(secrets), attempts: n)
+        case .integrity(let expected, let received, let rid, let n):
+            return .integrity(expected: expected, received: received, requestID: clean(rid), attempts: n)
+        case .invalidResponse(let m, let rid, let n):
+            return .invalidResponse(clean(m), requestID: clean(rid), attempts: n)
+        case .missingCRC64(let operation, let rid, let n):
+            return .missingCRC64(operation: operation, requestID: clean(rid), attempts: n)
+        case .transport, .credentials: return self
+        }
+    }
+
     /// The OSS error code, if the server sent one.
     public var code: OSSErrorCode? {
         if case .service(let e, _) = self { return e.code }

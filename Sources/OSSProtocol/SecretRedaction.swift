@@ -3,10 +3,15 @@
 public enum SecretRedaction {
     public static let placeholder = "[redacted]"
 
-    /// `text` with every occurrence of each of `secrets` (empty ones ignored) replaced by `[redacted]`.
+    /// Secrets shorter than this are not looked for: they would match ordinary words and request ids, and
+    /// turn every message into a pattern that spells them out. (An AccessKey secret has 30 characters, an STS
+    /// token hundreds.)
+    public static let minimumLength = 8
+
+    /// `text` with every occurrence of each of `secrets` (shorter ones ignored) replaced by `[redacted]`.
     public static func redacting(_ text: String, _ secrets: [String]) -> String {
         var text = text
-        for secret in secrets where !secret.isEmpty && text.contains(secret) {
+        for secret in secrets where secret.count >= minimumLength && text.contains(secret) {
             text = text.replacing(secret, with: placeholder)
         }
         return text

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OSSBatch
+import OSSProtocol
 
 /// The report a command works on (`resume`, `abort`) and the endpoint override; an unusable report is exit 2.
 struct ReportArguments: ParsableArguments {
@@ -21,7 +22,7 @@ struct ReportArguments: ParsableArguments {
     mutating func validate() throws {
         if let endpoint, TargetOverrides.endpointURL(endpoint) == nil {
             throw ValidationError(
-                "--endpoint '\(endpoint)' is not an endpoint; expected a host name with an optional http:// or https:// scheme and port"
+                "--endpoint '\(SecretRedaction.hidingUserInfo(endpoint))' is not an endpoint; expected a host name with an optional http:// or https:// scheme and port"
             )
         }
     }

@@ -165,6 +165,14 @@ import Glibc
         #expect(try index.entry(key: "k") == nil)
         try index.write([Self.entry("k", crc: 2, report: "nightly")])
         #expect(try index.entry(key: "k")?.crc64 == 2)
+        // A key with no entry (a kill -9 before the flush) replaced by another batch gets a tombstone all the
+        // same: the resume of the report that uploaded it first must not write its entry after all.
+        try index.write([], removing: ["v"])
+        try index.write([Self.entry("v", crc: 1, report: "nightly")], restoring: true)
+        #expect(try index.entry(key: "v") == nil)
+        var live: [String] = []
+        try index.scan { live.append($0.key) }
+        #expect(live == ["k", "m"])
     }
 
     /// `ossbatch index prune`'s two steps: the keys under a prefix confirmed before a moment, then their removal,

@@ -115,4 +115,25 @@ import Testing
         )
         expectClean(client)
     }
+
+    @Test func anAnswerThatEchoesTheRequestKeepsNoSecretInAnyErrorItBecomes() {
+        // An endpoint or proxy that echoes the request: the token as a request id, in a header read as a CRC,
+        // in an error code of its own.
+        let secrets = [Self.secret, Self.token]
+        let errors: [OSSError] = [
+            .integrity(expected: 1, received: 2, requestID: Self.token),
+            .invalidResponse("x-oss-hash-crc64ecma is not a decimal CRC: \(Self.token)", requestID: Self.token),
+            .missingCRC64(operation: "PutObject", requestID: Self.token),
+            .service(
+                OSSServiceError(
+                    httpStatus: 400,
+                    code: OSSErrorCode(rawValue: "Echo" + Self.token),
+                    message: Self.secret,
+                    requestID: Self.token
+                ),
+                attempts: 1
+            ),
+        ]
+        for error in errors { expectNoCopy(error.redacting(secrets)) }
+    }
 }

@@ -26,7 +26,8 @@ package final class IndexWriter: Sendable {
         var entries: [IndexEntry] = []
         /// Keys whose objects this run replaced, or may have replaced, with a version the index does not vouch
         /// for (its ctime had not settled; a batch without `unchanged`; a job that failed or stopped after
-        /// sending): their entries, of another version or batch, are buried (`UploadIndex.tombstoneSQL`).
+        /// sending): their entries, of another version or batch, are buried, and a key without one gets a
+        /// tombstone (`UploadIndex.write(_:removing:restoring:)`).
         var stale: [String] = []
     }
 

@@ -272,7 +272,7 @@ package final class UploadIndex: Sendable {
         if last != nil { bounds.append("key <= ?") }
         let statement = try db.prepare(
             "SELECT key, dir, name, size, mtime_ns, ctime_ns, inode, device, crc64, options_hash, etag "
-                + "FROM objects \(bounds.isEmpty ? "" : "WHERE " + bounds.joined(separator: " AND ")) ORDER BY key"
+                + "FROM objects WHERE \((["size >= 0"] + bounds).joined(separator: " AND ")) ORDER BY key"
         )
         var parameter: Int32 = 1
         for bound in [start, end, last] {
@@ -384,8 +384,9 @@ package final class UploadIndex: Sendable {
 
     // MARK: writing
 
-    /// Writes `entries` in one transaction, each replacing the entry of its key, and makes the entries of the
-    /// keys in `removing` tombstones (`tombstoneSQL`). With `restoring` (a resumed report re-records what it
+    /// Writes `entries` in one transaction, each replacing the entry of its key, and makes the keys in
+    /// `removing` tombstones, whether they have an entry or not (`voidSQL`, `tombstoneSQL`). With `restoring`
+    /// (a resumed report re-records what it
     /// journaled before), an entry another report wrote, or a tombstone, becomes (or stays) a tombstone instead
     /// of being replaced, and this one is not written: the two reports uploaded the key, and which came last is
     /// not known (another batch may have uploaded it before this report's kill -9, or after), so the index
@@ -398,11 +399,24 @@ package final class UploadIndex: Sendable {
         guard !entries.isEmpty || !removing.isEmpty else { return }
         try database.withLock { (c) throws(SQLiteError) in
             try c.db.transaction { () throws(SQLiteError) in
+                let buried = try tombstoneReport(in: c)
+                if !removing.isEmpty {
+                    let void = try c.db.prepare(Self.voidSQL)
+                    for key in removing {
+                        void.reset()
+                        try void.bind(key, at: 1)
+                        try void.bind(Int64(Date().timeIntervalSince1970), at: 2)
+                        try void.bind(buried, at: 3)
+                        _ = try void.step()
+                    }
+                    void.reset()
+                }
                 if !removing.isEmpty {
                     let bury = try c.db.prepare(Self.tombstoneSQL)
                     for key in removing {
                         bury.reset()
-                        try bury.bind(key, at: 1)
+                        try bury.bind(buried, at: 1)
+                        try bury.bind(key, at: 2)
                         _ = try bury.step()
                     }
                     bury.reset()
@@ -419,7 +433,7 @@ package final class UploadIndex: Sendable {
                 let removeOthers: SQLiteStatement?
                 if restoring {
                     removeOthers = try c.db.prepare(
-                        "UPDATE objects SET size = -1 WHERE key = ? AND (report != ? OR size < 0)"
+                        "UPDATE objects SET size = -1, report = ? WHERE key = ? AND (report != ? OR size < 0)"
                     )
                 } else {
                     removeOthers = nil
@@ -428,8 +442,9 @@ package final class UploadIndex: Sendable {
                     let report = try rowID(e.report, table: "reports", cache: \.reportIDs, in: c)
                     if let removeOthers {
                         removeOthers.reset()
-                        try removeOthers.bind(e.key, at: 1)
-                        try removeOthers.bind(report, at: 2)
+                        try removeOthers.bind(buried, at: 1)
+                        try removeOthers.bind(e.key, at: 2)
+                        try removeOthers.bind(report, at: 3)
                         _ = try removeOthers.step()
                         if c.db.changes > 0 { continue }
                     }
@@ -465,13 +480,28 @@ package final class UploadIndex: Sendable {
     /// that uploaded it fills back in (`write(_:removing:restoring:)`) — and, deleted, the entry of a batch
     /// whose object another batch has since replaced came back, and its next night skipped the file over the
     /// other bytes. A tombstone goes when its key is uploaded again, or with its night's entries (`prune`).
-    static let tombstoneSQL = "UPDATE objects SET size = -1 WHERE key = ?"
+    /// It belongs to no batch's report (`tombstoneReport`): a `resume` by an ossbatch that predates tombstones
+    /// then takes it for another report's entry and vouches for neither, instead of writing its own back.
+    static let tombstoneSQL = "UPDATE objects SET size = -1, report = ? WHERE key = ?"
+
+    /// A tombstone for a key that has no entry (`tombstoneSQL` then makes an existing one one): a run that
+    /// replaced, or may have replaced, the object of a key whose entry a kill -9 (or a failed write) kept out
+    /// of the index must leave a trace, or a resume of the report that uploaded it first would write that entry
+    /// after all. Dated now, so `prune` takes it with its night.
+    static let voidSQL =
+        "INSERT OR IGNORE INTO objects(\(columns)) VALUES (?, 0, '', -1, 0, 0, 0, 0, 0, '', 0, ?, ?)"
+
+    /// The report every tombstone belongs to: the empty path, which names no report.
+    private func tombstoneReport(in c: Connection) throws(SQLiteError) -> Int64 {
+        try rowID("", table: "reports", cache: \.reportIDs, in: c)
+    }
 
     /// Buries the entry of `key` (`tombstoneSQL`): its object is gone from the server, or holds other bytes.
     package func bury(key: String) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
             let statement = try c.db.prepare(Self.tombstoneSQL)
-            try statement.bind(key, at: 1)
+            try statement.bind(try tombstoneReport(in: c), at: 1)
+            try statement.bind(key, at: 2)
             _ = try statement.step()
         }
     }

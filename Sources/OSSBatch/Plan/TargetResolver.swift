@@ -1,4 +1,5 @@
 import OSSKit
+import OSSProtocol
 
 /// Resolves `target:` with command-line overrides: checks the bucket name, normalises the endpoint,
 /// derives the region from standard endpoints and picks path addressing for IP and localhost endpoints.
@@ -49,7 +50,8 @@ struct TargetResolver {
         }
         guard ok, let endpoint, let bucket else { return nil }
         guard let parsed = Endpoint(endpoint.value) else {
-            let what = endpoint.mark == nil ? "--endpoint '\(endpoint.value)'" : "'\(endpoint.value)'"
+            let shown = SecretRedaction.hidingUserInfo(endpoint.value)
+            let what = endpoint.mark == nil ? "--endpoint '\(shown)'" : "'\(shown)'"
             diagnostics.append(
                 endpoint.diagnostic(
                     "\(what) is not an endpoint; expected a host name with an optional http:// or https:// scheme and port"

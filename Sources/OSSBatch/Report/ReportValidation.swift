@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import LocalFiles
+import OSSProtocol
 
 /// A report read from a file is input: edited, damaged or forged, it must never crash `resume` or `abort`
 /// nor make them upload something else than the plan said. These checks run on every report loaded, of any
@@ -93,7 +94,9 @@ extension Report {
     private func validateHeader() throws(FormatError) {
         if let problem = BucketName.problem(with: target.bucket) { throw FormatError("target.bucket: \(problem)") }
         guard TargetOverrides.endpointURL(target.endpoint) != nil else {
-            throw FormatError("target.endpoint '\(target.endpoint.prefix(200))' is not an endpoint")
+            throw FormatError(
+                "target.endpoint '\(SecretRedaction.hidingUserInfo(target.endpoint).prefix(200))' is not an endpoint"
+            )
         }
         guard !target.region.isEmpty, target.region.utf8.count <= 64,
             target.region.utf8.allSatisfy({ Self.isRegionByte($0) })

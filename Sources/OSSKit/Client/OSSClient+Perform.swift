@@ -25,7 +25,7 @@ extension OSSClient {
         var replacedCredentials = false
         while true {
             attempt += 1
-            let failure: OSSError
+            var failure: OSSError
             let signing: Credentials
             do throws(CredentialsUnavailable) {
                 signing = try await credentials.credentials()
@@ -48,6 +48,7 @@ extension OSSClient {
             case .failure(let error):
                 failure = error
             }
+            failure = failure.redacting([signing.accessKeySecret, signing.securityToken ?? ""])
             // An expired or revoked token: renewed credentials, once, then the same request again at once.
             if let code = failure.code, code == .securityTokenExpired || code == .invalidSecurityToken,
                 !replacedCredentials, attempt < policy.attempts
@@ -122,7 +123,6 @@ extension OSSClient {
             // OSS stored the object but the callback receiver failed (`CallbackFailed`); keep its whole answer.
             service.details["body"] = String(decoding: response.body, as: UTF8.self)
         }
-        service = service.redacting([credentials.accessKeySecret, credentials.securityToken ?? ""])
         // Without the server's time a retry would be just as skewed: then the error is final.
         let corrected = service.code != .requestTimeTooSkewed || clock.correct(serverDate: response.header("Date"))
         return (.failure(.service(service, attempts: attempt)), corrected)

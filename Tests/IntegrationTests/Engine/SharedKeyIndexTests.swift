@@ -170,4 +170,49 @@ import Testing
         #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == 3)
         for i in 0..<3 { #expect(Self.stored(h, "data/f\(i).bin") == (try Self.file(h, "srcB", "f\(i).bin"))) }
     }
+
+    /// A's night uploaded the keys but wrote no entry (a kill -9 before the flush; here a write lock held past
+    /// SQLite's patience). B, a batch without `unchanged`, then replaced the objects. A's `resume` — the cron
+    /// line resumes last night's report first — fills in entries its report uploaded that the index lacks: it
+    /// must not do so over B's replacement. B's run leaves a tombstone for each key it uploads, entry or not,
+    /// so A's next night uploads its files again. Before, the keys had no row at all, the resume wrote A's
+    /// entries, and A's night skipped every file as unchanged, exit 0, over B's bytes.
+    @Test func aResumeWritesNoEntryForAKeyAnotherBatchReplacedWhileItHadNone() async throws {
+        let h = try await EngineHarness.start("shared-key-void")
+        defer { Task { await h.stop() } }
+        try Self.writeTree(h, "srcA", count: 3, seed: 3)
+        try Self.writeTree(h, "srcB", count: 3, seed: 5)
+        try Self.writeTree(h, "srcC", count: 1, seed: 7)
+        try await h.settle()
+        let a = try Self.manifest(h, "a.yaml", source: "srcA")
+        let c = try Self.manifest(h, "c.yaml", source: "srcC")
+        let b = try h.dir.write(
+            "b.yaml",
+            try String(contentsOfFile: a, encoding: .utf8)
+                .replacingOccurrences(of: "  unchanged: skip\n", with: "")
+                .replacingOccurrences(of: "source: srcA/", with: "source: srcB/")
+        ).path
+        // The index exists (a third tree's night, under its own keys), so that the lock below is on it.
+        let other = try String(contentsOfFile: c, encoding: .utf8).replacingOccurrences(of: "data/", with: "other/")
+        #expect(try await Self.run(h, try h.dir.write("c.yaml", other).path, report: "c.json").exitCode == 0)
+
+        let lock = try await IndexWriteLock(h)
+        let runA = try await Self.run(h, a, report: "a.json")
+        await lock.release()
+        #expect(runA.exitCode == 0, "\(runA.stderr)")
+        #expect(try Self.entries(h).keys.allSatisfy { $0.hasPrefix("other/") }, "A's entries were not written")
+        #expect(try await Self.run(h, b, report: "b.json").exitCode == 0)
+        for i in 0..<3 { #expect(Self.stored(h, "data/f\(i).bin") == (try Self.file(h, "srcB", "f\(i).bin"))) }
+
+        let resumed = try await h.ossbatch(["resume", h.dir.path + "/a.json", "--progress-interval", "3600"])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        let afterResume = try Self.entries(h).keys.sorted()
+        #expect(afterResume.allSatisfy { $0.hasPrefix("other/") }, "\(afterResume)")
+
+        h.server.stats.reset()
+        let nightA = try await Self.run(h, a, report: "a2.json")
+        #expect(nightA.exitCode == 0, "\(nightA.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == 3)
+        for i in 0..<3 { #expect(Self.stored(h, "data/f\(i).bin") == (try Self.file(h, "srcA", "f\(i).bin"))) }
+    }
 }
