@@ -23,16 +23,8 @@ package struct ShardInfo: Sendable, Hashable, Codable {
 
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let index = try c.decode(Int.self, forKey: .index)
-        let count = try c.decode(Int.self, forKey: .count)
-        guard let shard = Shard(index: index, count: count) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .index,
-                in: c,
-                debugDescription: "shard \(index) of \(count) is not a shard"
-            )
-        }
-        self.shard = shard
+        // `index` and `count` beside the other members, read as `Shard` reads them.
+        shard = try Shard(from: decoder)
         split = try c.decodeIfPresent(ShardSplit.self, forKey: .split) ?? .balanced
         partitionID = try c.decode(String.self, forKey: .partitionID)
     }
