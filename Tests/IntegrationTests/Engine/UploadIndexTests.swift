@@ -61,6 +61,21 @@ import Glibc
         try await h.settle()
     }
 
+    /// Another batch on the target of `nightly` (over `src/`, `unchanged: skip`): `other/f0.bin`, other bytes
+    /// than `src/f0.bin`, to the same key; its manifest is `nightly`'s with its `unchanged: skip` line replaced
+    /// by `upload` (lines of the `upload:` section; empty for none). Returns its path, the file settled.
+    static func otherBatch(_ s: Setup, from nightly: String, upload: String) async throws -> String {
+        let other = s.h.dir.url.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try Data(testBytes(1000, seed: 99)).write(to: other.appendingPathComponent("f0.bin"))
+        let text = try String(contentsOfFile: nightly, encoding: .utf8)
+            .replacingOccurrences(of: "  unchanged: skip\n", with: upload)
+            .replacingOccurrences(of: "source: src/", with: "source: other/")
+        let path = try s.h.dir.write("other.yaml", text).path
+        try await s.h.settle()
+        return path
+    }
+
     @Test func anUnchangedRerunSendsNoRequestAndSkipsEveryFileAsUnchanged() async throws {
         let s = try await Self.start("index-rerun")
         defer { Task { await s.h.stop() } }
@@ -93,14 +108,7 @@ import Glibc
         let nightly = try s.h.writeManifest(upload: ["unchanged: skip"])
         #expect(try await s.run(nightly, report: "r1.json").exitCode == 0)
         // Another batch on the same target, without `unchanged`, uploads another file to one of its keys.
-        let other = s.h.dir.url.appendingPathComponent("other")
-        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
-        try Data(testBytes(1000, seed: 99)).write(to: other.appendingPathComponent("f0.bin"))
-        let manual = try String(contentsOfFile: nightly, encoding: .utf8)
-            .replacingOccurrences(of: "  unchanged: skip\n", with: "")
-            .replacingOccurrences(of: "source: src/", with: "source: other/")
-        let overwrite = try s.h.dir.write("other.yaml", manual).path
-        try await s.h.settle()
+        let overwrite = try await Self.otherBatch(s, from: nightly, upload: "")
         #expect(try await s.run(overwrite, report: "r2.json").exitCode == 0)
         // Its key's entry went, and none of its own came: it never prunes an index it does not use.
         let keys = try s.entries().map(\.key)
@@ -127,21 +135,18 @@ import Glibc
         try await Self.writeFiles(s.h, count: 2)
         let nightly = try s.h.writeManifest(upload: ["unchanged: skip"])
         #expect(try await s.run(nightly, report: "r1.json").exitCode == 0)
-        let other = s.h.dir.url.appendingPathComponent("other")
-        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
-        try Data(testBytes(1000, seed: 99)).write(to: other.appendingPathComponent("f0.bin"))
-        let failing = try String(contentsOfFile: nightly, encoding: .utf8)
-            .replacingOccurrences(of: "source: src/", with: "source: other/")
-            .replacingOccurrences(of: "  unchanged: skip\n", with: "  unchanged: skip\n  retries: {attempts: 1}\n")
-        let overwrite = try s.h.dir.write("other.yaml", failing).path
-        try await s.h.settle()
+        let overwrite = try await Self.otherBatch(
+            s,
+            from: nightly,
+            upload: "  unchanged: skip\n  retries: {attempts: 1}\n"
+        )
         s.h.server.faults.add(FaultRule(operation: .putObject, keyContains: "f0.bin", count: nil, action: .wrongCRC))
         let second = try await s.run(overwrite, report: "r2.json")
         #expect(second.exitCode == 1, "\(second.stderr)")
         #expect(s.h.server.objectData(bucket: s.h.bucket, key: "data/f0.bin") == Data(testBytes(1000, seed: 99)))
         #expect(!(try s.entries().map(\.key)).contains("data/f0.bin"))
-        // Resuming the nightly batch's (finished) report must not write its entry back: its run ended, so
-        // its entries were written then, and the other batch's upload came after.
+        // Resuming the nightly batch's report (the nightly cron line does so first) must not write its entry
+        // back: the key's entry is a tombstone now, which a resume keeps.
         s.h.server.faults.removeAll()
         let resumed = try await s.h.ossbatch(
             ["resume", s.h.dir.url.appendingPathComponent("r1.json").path],
