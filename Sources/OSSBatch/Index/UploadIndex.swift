@@ -399,26 +399,26 @@ package final class UploadIndex: Sendable {
         guard !entries.isEmpty || !removing.isEmpty else { return }
         try database.withLock { (c) throws(SQLiteError) in
             try c.db.transaction { () throws(SQLiteError) in
-                let buried = try tombstoneReport(in: c)
+                // Only a write that buries needs the tombstones' report row (plain branches: see below).
+                var buried: Int64 = 0
+                if !removing.isEmpty || restoring { buried = try tombstoneReport(in: c) }
                 if !removing.isEmpty {
                     let void = try c.db.prepare(Self.voidSQL)
+                    let bury = try c.db.prepare(Self.tombstoneSQL)
+                    let now = Int64(Date().timeIntervalSince1970)
                     for key in removing {
                         void.reset()
                         try void.bind(key, at: 1)
-                        try void.bind(Int64(Date().timeIntervalSince1970), at: 2)
+                        try void.bind(now, at: 2)
                         try void.bind(buried, at: 3)
                         _ = try void.step()
-                    }
-                    void.reset()
-                }
-                if !removing.isEmpty {
-                    let bury = try c.db.prepare(Self.tombstoneSQL)
-                    for key in removing {
+                        if c.db.changes > 0 { continue }  // no entry: the tombstone is the new row
                         bury.reset()
                         try bury.bind(buried, at: 1)
                         try bury.bind(key, at: 2)
                         _ = try bury.step()
                     }
+                    void.reset()
                     bury.reset()
                 }
                 guard !entries.isEmpty else { return }
@@ -484,7 +484,7 @@ package final class UploadIndex: Sendable {
     /// then takes it for another report's entry and vouches for neither, instead of writing its own back.
     static let tombstoneSQL = "UPDATE objects SET size = -1, report = ? WHERE key = ?"
 
-    /// A tombstone for a key that has no entry (`tombstoneSQL` then makes an existing one one): a run that
+    /// A tombstone for a key that has no entry (an existing entry is made one by `tombstoneSQL`): a run that
     /// replaced, or may have replaced, the object of a key whose entry a kill -9 (or a failed write) kept out
     /// of the index must leave a trace, or a resume of the report that uploaded it first would write that entry
     /// after all. Dated now, so `prune` takes it with its night.
