@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocalFiles
 import OSSBatch
 
 /// `ossbatch report merge REPORT...`: the N shard reports of one batch as one report.
@@ -14,7 +15,7 @@ struct ReportMergeCommand: AsyncParsableCommand {
             shard's, a shard of another manifest, plan or number of shards, a shard given twice or missing, and \
             a key in two shards are each named on stderr, and nothing is written; so is an --out that is one of \
             the reports merged (the same file, by device and inode), a shard's report, or an unfinished report \
-            (a previous merge's output is replaced). Exits 0 when every job \
+            (a finished report there, such as a previous merge, is kept as PATH.prev). Exits 0 when every job \
             succeeded or was skipped, 1 when the merged batch has failed or unfinished jobs (resume their \
             shards and merge again), 2 when the reports cannot be merged.
             """
@@ -73,6 +74,9 @@ struct ReportMergeCommand: AsyncParsableCommand {
         }
         do {
             if let outPath {
+                // A finished report there (an earlier merge, or a batch's own) is kept as PATH.prev, as
+                // `run --report` keeps one: merging to a reused path must not lose last night's report.
+                if (try? FileStatus.lstat(outPath)) != nil { try ReportReplacement.keepPrevious(outPath) }
                 try ReportStore.writeReport(merged, to: outPath)
             } else {
                 try ReportStore.encode(merged) { Console.write(Data($0)) }

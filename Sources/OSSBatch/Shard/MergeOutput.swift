@@ -5,7 +5,8 @@ import LocalFiles
 /// would be gone and its journal left beside a report that is not its own, and the shards could no longer be
 /// merged. Never over an unfinished report either (running, interrupted, uploads open) or beside a journal,
 /// as `run --report` refuses them, nor over another shard's report. A previous merge's output may be
-/// replaced, unfinished or not: merging again after resuming the shards is how it is finished.
+/// replaced, unfinished or not: merging again after resuming the shards is how it is finished (the command
+/// keeps what it replaces as `PATH.prev`, as `run --report` does).
 package enum MergeOutput {
     /// Why the merged report must not be written to `out` (absolute), or `nil`. `inputs` are the reports merged.
     package static func problem(writing out: String, inputs: [String]) -> String? {

@@ -480,9 +480,12 @@ import Testing
 
         h.server.faults.open(gate: "parts")
         #expect(await first.wait().exitCode == 0)
-        // Merged again over the earlier (unfinished) merge: allowed, and now it succeeded.
+        // Merged again over the earlier (unfinished) merge: allowed, and now it succeeded; the earlier merge
+        // is kept as PATH.prev, as `run --report` keeps the report it replaces.
+        let earlier = try Data(contentsOf: URL(fileURLWithPath: merged))
         let again = try await h.ossbatch(["report", "merge", "-o", merged] + paths)
         #expect(again.exitCode == 0, "\(again.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: merged + ".prev")) == earlier)
         let done = try await StatusCommandTests.statusJSON(h, [merged])
         #expect(done.exit == 0, "\(done.document)")
         let runs = try ReportStore.load(merged).runs
