@@ -374,6 +374,7 @@ struct MultipartUpload {
             )
         }
         let result: CompleteMultipartUploadResult
+        context.buryIndexEntry(before: job)
         do {
             result = try await context.send(tally) {
                 try await client.completeMultipartUpload(

@@ -103,7 +103,8 @@ package final class IndexWriter: Sendable {
     }
 
     /// A resumed report's succeeded jobs, written where the index has no other report's entry of their keys
-    /// and no tombstone (such an entry is buried: `UploadIndex.write(_:removing:restoring:)`).
+    /// and no tombstone but the one this report's upload left (`UploadIndex.buryAhead`); another report's
+    /// entry is buried (`UploadIndex.write(_:removing:restoring:)`).
     package func restore(_ jobs: [(UploadJob, JobOutcome)]) {
         guard vouches else { return }
         let entries = jobs.compactMap { entry(for: $0.0, $0.1) }

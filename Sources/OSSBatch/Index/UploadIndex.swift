@@ -28,6 +28,8 @@ package final class UploadIndex: Sendable {
         var byInode: SQLiteStatement?
         /// The lookup by key, prepared by its first use (`if_exists: skip` asks once per file it does not skip).
         var byKey: SQLiteStatement?
+        /// Whether a key has an entry, asked before every request that may store an object (`buryAhead`).
+        var liveKey: SQLiteStatement?
         lazy var upsert = try? db.prepare(UploadIndex.insertSQL(onConflict: "REPLACE"))
 
         init(_ db: SQLiteDatabase) { self.db = db }
@@ -387,8 +389,8 @@ package final class UploadIndex: Sendable {
     /// Writes `entries` in one transaction, each replacing the entry of its key, and makes the keys in
     /// `removing` tombstones, whether they have an entry or not (`voidSQL`, `tombstoneSQL`). With `restoring`
     /// (a resumed report re-records what it
-    /// journaled before), an entry another report wrote, or a tombstone, becomes (or stays) a tombstone instead
-    /// of being replaced, and this one is not written: the two reports uploaded the key, and which came last is
+    /// journaled before), an entry another report wrote, or a tombstone (but one this report's own upload left,
+    /// `buryAhead`), becomes (or stays) a tombstone instead of being replaced, and this one is not written: the two reports uploaded the key, and which came last is
     /// not known (another batch may have uploaded it before this report's kill -9, or after), so the index
     /// vouches for neither, and the next run of either uploads it.
     package func write(
@@ -429,11 +431,12 @@ package final class UploadIndex: Sendable {
                 } else {
                     statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
                 }
-                // With `restoring`: buries the key's entry if another report wrote it (or it is a tombstone).
+                // With `restoring`: buries the key's entry if another report wrote it, and keeps a tombstone unless
+                // this report's upload made it (`buryAhead`: the entry its kill -9 kept out).
                 let removeOthers: SQLiteStatement?
                 if restoring {
                     removeOthers = try c.db.prepare(
-                        "UPDATE objects SET size = -1, report = ? WHERE key = ? AND (report != ? OR size < 0)"
+                        "UPDATE objects SET size = -1, report = ? WHERE key = ? AND report != ?"
                     )
                 } else {
                     removeOthers = nil
@@ -503,6 +506,28 @@ package final class UploadIndex: Sendable {
             try statement.bind(try tombstoneReport(in: c), at: 1)
             try statement.bind(key, at: 2)
             _ = try statement.step()
+        }
+    }
+
+    /// Buries the entry of `key` if it has one, before a request of `report`'s batch that may store an object
+    /// under it (`BatchContext.buryIndexEntry(before:)`). Read first: a key without an entry, as on a first
+    /// night, costs a lookup and no write. The tombstone is `report`'s, not the shared one: when a kill -9
+    /// comes before the flush that would have written the job's entry, a `resume` of that report writes it
+    /// (`write(_:removing:restoring:)`); any other batch's write of the key replaces it. Returns whether it
+    /// buried one.
+    @discardableResult
+    package func buryAhead(key: String, report: String) throws(SQLiteError) -> Bool {
+        try database.withLock { (c) throws(SQLiteError) -> Bool in
+            let find = try Self.prepared(\.liveKey, "SELECT 1 FROM objects WHERE key = ? AND size >= 0", in: c)
+            defer { find.reset() }
+            try find.bind(key, at: 1)
+            guard try find.step() else { return false }
+            find.reset()
+            let statement = try c.db.prepare(Self.tombstoneSQL)
+            try statement.bind(try rowID(report, table: "reports", cache: \.reportIDs, in: c), at: 1)
+            try statement.bind(key, at: 2)
+            _ = try statement.step()
+            return true
         }
     }
 

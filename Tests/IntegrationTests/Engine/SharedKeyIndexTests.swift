@@ -215,4 +215,36 @@ import Testing
         #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == 3)
         for i in 0..<3 { #expect(Self.stored(h, "data/f\(i).bin") == (try Self.file(h, "srcA", "f\(i).bin"))) }
     }
+
+    /// B, another batch, replaced a key A indexes and was killed (kill -9) after its PutObject had stored the
+    /// object, before its outcome reached the index (the flush, about a second later). A's next night must not
+    /// skip its file over B's bytes: B buries the key's entry before the request that may replace the object.
+    /// Before, A's entry stood until B was resumed, and A's night skipped the file as unchanged, exit 0.
+    @Test func aBatchKilledAfterReplacingAKeyLeavesNoOtherBatchsEntryVouchingForIt() async throws {
+        let h = try await EngineHarness.start("shared-key-killed")
+        defer { Task { await h.stop() } }
+        try Self.writeTree(h, "srcA", count: 2, seed: 3)
+        try Self.writeTree(h, "srcB", count: 1, seed: 5)
+        try await h.settle()
+        let (a, b) = (try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"))
+        #expect(try await Self.run(h, a, report: "a.json").exitCode == 0)
+        #expect(try Self.entries(h)["data/f0.bin"]?.source.hasSuffix("/srcA/f0.bin") == true)
+
+        // B's PutObject stores its bytes, then its answer is held; B is killed meanwhile.
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .hold(gate: "stored")))
+        let runB = try h.start(["run", b, "--report", h.dir.path + "/b.json", "--progress-interval", "3600"])
+        #expect(await h.waitUntil(.seconds(60)) { h.server.faults.held(at: "stored") == 1 })
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcB", "f0.bin")))
+        runB.signal(SIGKILL)
+        _ = await runB.wait()
+        h.server.faults.removeAll()
+        h.server.faults.open(gate: "stored")
+        #expect(try Self.entries(h)["data/f0.bin"] == nil, "B buried A's entry before its PutObject")
+
+        h.server.stats.reset()
+        let nightA = try await Self.run(h, a, report: "a2.json")
+        #expect(nightA.exitCode == 0, "\(nightA.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == 1, "f0 again, f1 unchanged")
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
+    }
 }
