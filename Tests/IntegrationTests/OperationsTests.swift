@@ -5,8 +5,10 @@ import TestSupport
 import Testing
 
 /// docs/operations.md without systemd: the committed unit's command lines, with what systemd fills in
-/// (`%i`, `$STATE_DIRECTORY`, `$CREDENTIALS_DIRECTORY`, the environment file), run night after night against
-/// LocalOSS; the cron line likewise; and the units checked by `systemd-analyze verify` where it exists.
+/// (`%i`, `%S`, `$STATE_DIRECTORY`, `$CREDENTIALS_DIRECTORY`, the environment file), run night after night
+/// against LocalOSS — as root, in a mount namespace where, as under `ProtectSystem=strict`, only the unit's
+/// `StateDirectory=` entries are writable; the cron line likewise; and the units checked by
+/// `systemd-analyze verify` where it exists.
 @Suite(.serialized)
 struct OperationsTests {
     static let repository = URL(fileURLWithPath: #filePath)
@@ -68,10 +70,24 @@ struct OperationsTests {
             try root.write("etc/ossbatch/\(OperationsTests.instance).yaml", text)
         }
 
-        /// Where systemd puts things for the unit, under the temporary root.
+        /// `%S`: systemd's root of state directories (`/var/lib`), under the temporary root.
+        var stateRoot: String { root.path + "/var/lib" }
+        /// The unit's `StateDirectory=` entries, relative to `stateRoot`.
+        var stateDirectories: [String] {
+            value("StateDirectory").split(separator: " ").map {
+                $0.replacingOccurrences(of: "%i", with: OperationsTests.instance)
+            }
+        }
+        /// The batch's own state directory (the entry named for the instance), where its report goes.
         var stateDirectory: String {
-            root.path + "/var/lib/"
-                + value("StateDirectory").replacingOccurrences(of: "%i", with: OperationsTests.instance)
+            stateRoot + "/" + (stateDirectories.last { $0.hasSuffix(OperationsTests.instance) } ?? "")
+        }
+        /// `%i` and `%S` as systemd replaces them.
+        func specifiers(_ text: String) -> String {
+            text.replacingOccurrences(of: "%i", with: OperationsTests.instance).replacingOccurrences(
+                of: "%S",
+                with: stateRoot
+            )
         }
         var credentialsDirectory: String { root.path + "/run/credentials/ossbatch@\(OperationsTests.instance).service" }
 
@@ -86,8 +102,10 @@ struct OperationsTests {
         /// What systemd does before starting the unit: the state directory (0700), the credential copied
         /// from `LoadCredential=` (mode 0400), `Environment=` and then `EnvironmentFile=` read.
         func prepare(environmentFile: String?) throws -> [String: String] {
-            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-            chmod(stateDirectory, 0o700)
+            for directory in stateDirectories.map({ stateRoot + "/" + $0 }) {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                chmod(directory, 0o700)
+            }
             try? FileManager.default.removeItem(atPath: credentialsDirectory)
             try FileManager.default.createDirectory(atPath: credentialsDirectory, withIntermediateDirectories: true)
             for credential in values("LoadCredential") {
@@ -98,11 +116,14 @@ struct OperationsTests {
                 chmod(to, 0o400)
             }
             var environment: [String: String] = [
-                "STATE_DIRECTORY": stateDirectory, "CREDENTIALS_DIRECTORY": credentialsDirectory,
+                "STATE_DIRECTORY": stateDirectories.map { stateRoot + "/" + $0 }.joined(separator: ":"),
+                "CREDENTIALS_DIRECTORY": credentialsDirectory,
+                // Root's default state directory, /var/lib/ossbatch, on this machine (the unit may say it too).
+                StateDirectory.environmentVariable: stateRoot + "/ossbatch",
             ]
             for assignment in values("Environment") {
                 let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                environment[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+                environment[String(parts[0])] = parts.count > 1 ? specifiers(String(parts[1])) : ""
             }
             let file = onMachine(
                 String(value("EnvironmentFile").drop { $0 == "-" }).replacingOccurrences(
@@ -127,7 +148,7 @@ struct OperationsTests {
         func command(_ line: String, environment: [String: String]) -> [String] {
             #expect(!line.contains("\"") && !line.contains("'"), "quotes in \(line)")
             var words: [String] = []
-            for word in line.replacingOccurrences(of: "%i", with: OperationsTests.instance).split(separator: " ") {
+            for word in specifiers(line).split(separator: " ") {
                 if word.hasPrefix("$"), !word.hasPrefix("${") {
                     words += (environment[String(word.dropFirst())] ?? "").split(separator: " ").map(String.init)
                     continue
@@ -140,6 +161,25 @@ struct OperationsTests {
             }
             words[0] = onMachine(words[0])
             return words
+        }
+
+        /// `words` run as under `ProtectSystem=strict`, as far as the state directories go: in a mount namespace
+        /// of their own where `%S` is read-only but for the unit's `StateDirectory=` entries. Only root may make
+        /// one (CI runs as root); others run `words` as they are.
+        func sandboxed(_ words: [String]) -> [String] {
+            guard geteuid() == 0 else { return words }
+            let script = """
+                set -e
+                root=$1; count=$2; shift 2
+                mount --bind "$root" "$root"
+                while [ "$count" -gt 0 ]; do mount --bind "$root/$1" "$root/$1"; shift; count=$((count - 1)); done
+                mount -o remount,bind,ro "$root"
+                exec "$@"
+                """
+            return [
+                "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh", stateRoot,
+            ]
+                + ["\(stateDirectories.count)"] + stateDirectories + words
         }
 
         /// One start of `ossbatch@nightly-backup.service` at `now`: ExecStartPre (its failure ignored, as its
@@ -158,7 +198,7 @@ struct OperationsTests {
             ]
             for (k, v) in environment { processEnvironment[k] = v }
             func run(_ line: String) async throws -> ProcessResult {
-                let words = command(line, environment: environment)
+                let words = sandboxed(command(line, environment: environment))
                 return try await ProcessRunner.run(
                     URL(fileURLWithPath: words[0]),
                     Array(words.dropFirst()),
