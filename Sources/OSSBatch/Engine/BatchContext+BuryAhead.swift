@@ -4,8 +4,19 @@ extension BatchContext {
     /// (about a second after its outcome), but a kill -9 before that flush left it standing over the object
     /// this request stored, and when another batch had written it (two manifests sharing a key), that batch's
     /// next night skipped its file as unchanged over this batch's bytes, exit 0, until this batch was resumed.
-    /// A failed bury is left to the flush, which writes the key too and warns when the index cannot be written.
-    func buryIndexEntry(before job: UploadJob) {
-        _ = try? index?.buryAhead(key: job.key, report: report)
+    ///
+    /// An entry that cannot be buried (another process holding the index's write lock past SQLite's 5 s, a
+    /// full disk) fails the job before its request, `IndexUnwritable`: uploaded, the object would sit under an
+    /// entry that vouches for other bytes. `resume` tries again.
+    func buryIndexEntry(before job: UploadJob) throws(JobError) {
+        guard let index else { return }
+        do { try index.buryAhead(key: job.key, report: report) } catch {
+            throw JobError(
+                code: "IndexUnwritable",
+                message: "cannot take \(job.key) out of the upload index \(index.path) before replacing its object "
+                    + "(\(error)): not uploaded, or the batch that indexed it could skip its file over these bytes; "
+                    + "resume once the index can be written"
+            )
+        }
     }
 }

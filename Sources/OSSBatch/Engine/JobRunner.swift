@@ -163,7 +163,7 @@ struct JobRunner: Sendable {
         if context.settings.ifExists == .fail { options.forbidOverwrite = true }
         let verify = context.settings.verify
         let body = ObjectBody.file(descriptor: file.descriptor, offset: 0, length: job.size)
-        context.buryIndexEntry(before: job)
+        try context.buryIndexEntry(before: job)
         let result = try await context.send(tally) {
             try await client.putObject(
                 bucket: bucket,

@@ -374,7 +374,9 @@ struct MultipartUpload {
             )
         }
         let result: CompleteMultipartUploadResult
-        context.buryIndexEntry(before: job)
+        do { try context.buryIndexEntry(before: job) } catch {
+            throw Failure(error: error, uploadID: uploadID, checkpoint: path)
+        }
         do {
             result = try await context.send(tally) {
                 try await client.completeMultipartUpload(

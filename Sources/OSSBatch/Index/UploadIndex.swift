@@ -514,14 +514,17 @@ package final class UploadIndex: Sendable {
     /// night, costs a lookup and no write. The tombstone is `report`'s, not the shared one: when a kill -9
     /// comes before the flush that would have written the job's entry, a `resume` of that report writes it
     /// (`write(_:removing:restoring:)`); any other batch's write of the key replaces it. Returns whether it
-    /// buried one.
+    /// buried one; throws only when the key has an entry that could not be buried (a lock held past SQLite's
+    /// patience, a full disk). A lookup that fails is taken for no entry: the index is then unreadable to
+    /// every batch, and is rebuilt by the next that opens it.
     @discardableResult
     package func buryAhead(key: String, report: String) throws(SQLiteError) -> Bool {
         try database.withLock { (c) throws(SQLiteError) -> Bool in
-            let find = try Self.prepared(\.liveKey, "SELECT 1 FROM objects WHERE key = ? AND size >= 0", in: c)
+            guard
+                let find = try? Self.prepared(\.liveKey, "SELECT 1 FROM objects WHERE key = ? AND size >= 0", in: c)
+            else { return false }
             defer { find.reset() }
-            try find.bind(key, at: 1)
-            guard try find.step() else { return false }
+            guard (try? find.bind(key, at: 1)) != nil, (try? find.step()) == true else { return false }
             find.reset()
             let statement = try c.db.prepare(Self.tombstoneSQL)
             try statement.bind(try rowID(report, table: "reports", cache: \.reportIDs, in: c), at: 1)

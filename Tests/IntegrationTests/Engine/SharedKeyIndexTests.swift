@@ -95,8 +95,10 @@ import Testing
             try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"),
             try Self.manifest(h, "c.yaml", source: "srcC")
         )
-        // The index exists (a third tree's night), so that the lock below is on it.
-        #expect(try await Self.run(h, c, report: "c.json").exitCode == 0)
+        // The index exists (a third tree's night, under its own keys: a key with an entry could not be
+        // uploaded while the lock is held), so that the lock below is on it.
+        let other = try String(contentsOfFile: c, encoding: .utf8).replacingOccurrences(of: "data/", with: "other/")
+        #expect(try await Self.run(h, try h.dir.write("c.yaml", other).path, report: "c.json").exitCode == 0)
 
         let lock = try await IndexWriteLock(h)
         let runA = try h.start(["run", a, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
@@ -137,10 +139,11 @@ import Testing
     }
 
     /// B's night indexed the keys; A's uploaded them, but its entries were never written (a kill -9 before
-    /// the flush, here a write lock held past SQLite's patience). A's `resume` re-records what it journaled:
-    /// it must not keep B's entries, which vouch for objects A has replaced. It removes them, so B's next night
-    /// uploads its files again. Before, B's entries were kept and B's night skipped every file as unchanged,
-    /// exit 0, over A's bytes.
+    /// the flush, here a write lock taken once A's uploads were stored and held past SQLite's patience). B's
+    /// entries were buried before A's requests, so they vouch for nothing; A's `resume` re-records what it
+    /// journaled over the tombstones its own uploads left, and B's next night uploads its files again. Before
+    /// 2026-12-05 (first fix), B's entries were kept and B's night skipped every file as unchanged, exit 0, over
+    /// A's bytes.
     @Test func aResumedReportLeavesNoOtherBatchsEntryForTheKeysItUploaded() async throws {
         let h = try await EngineHarness.start("shared-key-restore")
         defer { Task { await h.stop() } }
@@ -151,18 +154,28 @@ import Testing
         #expect(try await Self.run(h, b, report: "b.json").exitCode == 0)
         #expect(try Self.entries(h).count == 3)
 
-        let lock = try await IndexWriteLock(h)
+        // A's PutObjects are stored and their answers held; then the lock is taken and the answers let go.
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .hold(gate: "stored")))
         let reportA = h.dir.path + "/a.json"
-        let runA = try await Self.run(h, a, report: "a.json")
+        let started = try h.start(["run", a, "--report", reportA, "--progress-interval", "3600"])
+        #expect(await h.waitUntil(.seconds(60)) { h.server.faults.held(at: "stored") == 3 })
+        let lock = try await IndexWriteLock(h)
+        h.server.faults.removeAll()
+        h.server.faults.open(gate: "stored")
+        let runA = await started.wait()
         await lock.release()
         #expect(runA.exitCode == 0, "\(runA.stderr)")
         #expect(runA.stderr.contains("cannot write the upload index"), "\(runA.stderr)")
         for i in 0..<3 { #expect(Self.stored(h, "data/f\(i).bin") == (try Self.file(h, "srcA", "f\(i).bin"))) }
-        #expect(try Self.entries(h).values.allSatisfy { $0.source.contains("/srcB/") })
+        #expect(try Self.entries(h).isEmpty, "B's entries were buried before A's uploads")
 
         let resumed = try await h.ossbatch(["resume", reportA, "--progress-interval", "3600"])
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
-        #expect(try Self.entries(h).isEmpty, "no entry vouches for B's files or A's")
+        let afterResume = try Self.entries(h)
+        #expect(
+            afterResume.count == 3 && afterResume.values.allSatisfy { $0.source.contains("/srcA/") },
+            "\(afterResume)"
+        )
 
         h.server.stats.reset()
         let nightB = try await Self.run(h, b, report: "b2.json")
@@ -245,6 +258,37 @@ import Testing
         let nightA = try await Self.run(h, a, report: "a2.json")
         #expect(nightA.exitCode == 0, "\(nightA.stderr)")
         #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == 1, "f0 again, f1 unchanged")
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
+    }
+
+    /// B, another batch, is to replace a key A indexes while another process holds the index's write lock past
+    /// SQLite's patience: A's entry cannot be buried, so B does not upload over it (the job fails
+    /// `IndexUnwritable`, exit 1, nothing sent) — uploaded, the object would sit under an entry vouching for
+    /// A's bytes, and A's next night would skip its file over B's. B's resume, the lock gone, uploads it.
+    @Test func anEntryThatCannotBeBuriedKeepsAnotherBatchFromReplacingItsObject() async throws {
+        let h = try await EngineHarness.start("shared-key-unburied")
+        defer { Task { await h.stop() } }
+        try Self.writeTree(h, "srcA", count: 1, seed: 3)
+        try Self.writeTree(h, "srcB", count: 1, seed: 5)
+        try await h.settle()
+        let (a, b) = (try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"))
+        #expect(try await Self.run(h, a, report: "a.json").exitCode == 0)
+
+        let lock = try await IndexWriteLock(h)
+        h.server.stats.reset()
+        let runB = try await Self.run(h, b, report: "b.json")
+        await lock.release()
+        #expect(runB.exitCode == 1, "\(runB.stderr)")
+        #expect(runB.stderr.contains("IndexUnwritable"), "\(runB.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == nil)
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
+
+        let resumed = try await h.ossbatch(["resume", h.dir.path + "/b.json", "--progress-interval", "3600"])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcB", "f0.bin")))
+        h.server.stats.reset()
+        #expect(try await Self.run(h, a, report: "a2.json").exitCode == 0)
+        #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == 1)
         #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
     }
 }
