@@ -223,4 +223,13 @@ import Glibc
         #expect(base.indexHash == ObjectOptions(contentType: "text/plain", metadata: ["a": "1"]).indexHash)
         #expect(Set([base.indexHash, other.indexHash, tagged.indexHash]).count == 3)
     }
+
+    /// `forbid_overwrite` is a condition on the request, not part of the object: turning it on must not make
+    /// every unchanged file look changed (each was then sent again and refused 409, every night, exit 1).
+    @Test func theOptionsHashIgnoresForbidOverwrite() {
+        let base = ObjectOptions(contentType: "text/plain", metadata: ["a": "1"])
+        var forbidding = base
+        forbidding.forbidOverwrite = true
+        #expect(forbidding.indexHash == base.indexHash)
+    }
 }

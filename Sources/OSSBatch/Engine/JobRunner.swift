@@ -189,7 +189,10 @@ struct JobRunner: Sendable {
         return outcome
     }
 
-    /// `if_exists: skip`: HEAD the key; an object of the same size and CRC-64 as the local file is kept.
+    /// `if_exists: skip`: HEAD the key; an object of the same size and CRC-64 as the local file is kept —
+    /// unless the upload index says it was uploaded with other options (metadata, ACL, storage class, …):
+    /// then it is uploaded again, with tonight's. Kept, the object would keep last night's options every night
+    /// (a skip writes no entry, so the next night asks again), where the manifest says changed options upload.
     func skipIfIdentical(_ job: UploadJob, file: SourceFile, tally: JobTally) async throws -> JobOutcome? {
         let client = context.client
         let bucket = context.bucket
@@ -202,6 +205,9 @@ struct JobRunner: Sendable {
         guard head.size == job.size, let remote = head.crc64 else { return nil }
         let local = try indexedCRC(job, file: file) ?? file.crc64(offset: 0, length: job.size)
         guard local == remote else { return nil }
+        if let entry = try? context.index?.entry(key: job.key), entry.optionsHash != job.options.indexHash {
+            return nil
+        }
         return JobOutcome(
             key: job.key,
             status: .skipped,

@@ -267,19 +267,38 @@ import Glibc
         f0.crc64 = CRC64.checksum(other)
         var warnings: [String] = []
         try UploadIndex.open(at: s.indexPath, warnings: &warnings).write([f0])
-        // Other options, so that the plan does not skip the files as unchanged: `if_exists: skip` asks HEAD.
-        let changed = try s.h.writeManifest(
-            "changed.yaml",
-            upload: ["unchanged: skip", "if_exists: skip"],
-            defaults: ["cache_control: no-store"]
-        )
+        // A night that does not skip unchanged files (`unchanged: upload`): `if_exists: skip` asks HEAD.
+        let headed = try s.h.writeManifest("headed.yaml", upload: ["if_exists: skip"])
         s.h.server.stats.reset()
-        let second = try await s.run(changed, report: "r2.json")
+        let second = try await s.run(headed, report: "r2.json")
         #expect(second.exitCode == 0, "\(second.stderr)")
         #expect(s.requests == ["HeadObject": 2], "requests: \(s.requests)")
         let outcomes = try s.report("r2.json").jobs.map(\.outcome)
         #expect(outcomes.allSatisfy { $0.status == .skipped && $0.reason == .identical })
         #expect(outcomes.first { $0.key == "data/f0.bin" }?.crc64 == String(CRC64.checksum(other)))
+    }
+
+    /// Changed options under `if_exists: skip`: the object on the server is identical in bytes, but the index
+    /// says it was uploaded with other options, so it is uploaded again with tonight's. Before, it was skipped
+    /// as `identical`, its old metadata kept, every night (a skip writes no entry).
+    @Test func changedOptionsUploadAgainUnderIfExistsSkip() async throws {
+        let s = try await Self.start("index-options-if-exists")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 2)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "if_exists: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        let changed = try s.h.writeManifest(
+            "changed.yaml",
+            upload: ["unchanged: skip", "if_exists: skip"],
+            defaults: ["cache_control: no-store"]
+        )
+        for night in ["r2.json", "r3.json"] {
+            s.h.server.stats.reset()
+            #expect(try await s.run(changed, report: night).exitCode == 0)
+            let expected = night == "r2.json" ? ["HeadObject": 2, "PutObject": 2] : [:]
+            #expect(s.requests == expected, "\(night): \(s.requests)")
+        }
+        #expect(s.h.server.objectHeaders(bucket: s.h.bucket, key: "data/f0.bin")?["cache-control"] == "no-store")
     }
 
     @Test func changedOptionsUploadAgain() async throws {
