@@ -8,3 +8,7 @@ struct IndexCommand: AsyncParsableCommand {
         subcommands: [IndexPruneCommand.self]
     )
 }
+
+extension IndexCommand: CommandWithExamples {
+    static var examples: [(what: String, command: String)] { IndexPruneCommand.examples }
+}

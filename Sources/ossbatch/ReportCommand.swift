@@ -8,3 +8,7 @@ struct ReportCommand: AsyncParsableCommand {
         subcommands: [ReportMergeCommand.self]
     )
 }
+
+extension ReportCommand: CommandWithExamples {
+    static var examples: [(what: String, command: String)] { ReportMergeCommand.examples }
+}

@@ -90,3 +90,16 @@ struct ReportMergeCommand: AsyncParsableCommand {
         throw ExitCode(done ? ExitStatus.success.rawValue : ExitStatus.jobsFailed.rawValue)
     }
 }
+
+extension ReportMergeCommand: CommandWithExamples {
+    static let examples = [
+        (
+            what: "Merge the reports of a batch run as 8 shards (run --shard K/8 --report /reports/nightly.json):",
+            command: "ossbatch report merge /reports/nightly.shard-*-of-8.json -o /reports/nightly.json"
+        ),
+        (
+            what: "Only the merged totals, nothing written (exit 1 while a shard has failed or unfinished jobs):",
+            command: "ossbatch report merge /reports/nightly.shard-*-of-8.json | jq .totals"
+        ),
+    ]
+}

@@ -11,8 +11,10 @@ struct StatusCommand: AsyncParsableCommand {
             One line per batch (its newest report; the state directory is $OSSBATCH_STATE_DIR, else \
             $XDG_STATE_HOME/ossbatch, else ~/.local/state/ossbatch, /var/lib/ossbatch for root). Status: \
             running (a live process holds the report's lock), crashed (its last run never ended: killed), \
-            interrupted, failed, fatal, succeeded, aborted, or unreadable. Older reports of a batch that are \
-            unfinished are listed under it. Sends nothing, takes no lock, needs no credentials.
+            interrupted, failed, fatal, succeeded, aborted, incomplete (a batch run as shards with a shard \
+            missing or shards of different plans, or a merged report of shards not all done), or unreadable. \
+            Older reports of a batch that are unfinished are listed under it. Sends nothing, takes no lock, \
+            needs no credentials.
 
             Exit codes: 0 when every batch's newest report succeeded or is running (also when there are no \
             batches), 1 when one did not, another report of one is unfinished, or one was written in the \

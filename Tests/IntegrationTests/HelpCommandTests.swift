@@ -28,6 +28,36 @@ import Testing
         }
     }
 
+    /// A subcommand's own subcommands (`index prune`, `report merge`) end with their examples too, however
+    /// the help is asked for; the group's help (`index --help`) shows its subcommand's.
+    @Test(
+        arguments: [
+            (["index", "prune", "--help"], "index prune"), (["help", "index", "prune"], "index prune"),
+            (["index", "prune", "m.yaml", "--older-than-days", "30", "-h"], "index prune"),
+            (["index", "--help"], "index prune"), (["report", "merge", "--help"], "report merge"),
+            (["help", "report", "merge"], "report merge"), (["report", "--help"], "report merge"),
+        ]
+    )
+    func nestedSubcommandHelpEndsWithItsExamples(arguments: [String], command: String) async throws {
+        let result = try await ProcessRunner.run(ossbatch, arguments, environment: ["COLUMNS": "100"])
+        #expect(result.exitCode == 0)
+        let sections = result.stdout.components(separatedBy: "\n\nEXAMPLES:\n")
+        #expect(sections.count == 2, "\(result.stdout)")
+        let examples = sections.last?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
+        #expect(examples.first?.hasPrefix("  # ") == true)
+        let commands = examples.filter { $0.hasPrefix("  ") && !$0.hasPrefix("  # ") }
+        #expect(!commands.isEmpty)
+        for line in commands { #expect(line.hasPrefix("  ossbatch \(command) "), "\(line)") }
+    }
+
+    @Test func statusHelpNamesEveryStatus() async throws {
+        let result = try await ProcessRunner.run(ossbatch, ["status", "--help"], environment: ["COLUMNS": "300"])
+        #expect(result.exitCode == 0)
+        for status in ["running", "crashed", "interrupted", "failed", "fatal", "succeeded", "aborted", "incomplete"] {
+            #expect(result.stdout.contains(status), "\(status)")
+        }
+    }
+
     @Test func usageErrorsStillPrintNoExamples() async throws {
         let result = try await ProcessRunner.run(ossbatch, ["run", "--no-such-flag"])
         #expect(result.exitCode == 2)
