@@ -94,4 +94,108 @@ import Testing
         )
         #expect(uploads.next?.key == "k" && uploads.next?.uploadID == "u")
     }
+
+    /// The message of the `invalidResponse` that `parse` throws; nil when it throws nothing.
+    private func invalidResponse(_ parse: () throws(OSSError) -> Void) -> String? {
+        do throws(OSSError) {
+            try parse()
+            return nil
+        } catch {
+            guard case .invalidResponse(let message, _, _) = error else { return "not invalidResponse: \(error)" }
+            return message
+        }
+    }
+
+    @Test func urlEncodedListingsGiveBackEveryKeyExactly() throws {
+        let objects = try OSSClient.listObjectsPage(
+            response(
+                200,
+                """
+                <ListBucketResult><EncodingType>url</EncodingType><Prefix>d%01/</Prefix><IsTruncated>true</IsTruncated>
+                <NextContinuationToken>ZA%2B%2F%3D</NextContinuationToken>
+                <Contents><Key>d%01/cr%0Dx</Key><Size>1</Size><ETag>"A"</ETag></Contents>
+                <Contents><Key>d%01/cr%0Ax</Key><Size>2</Size><ETag>"B"</ETag></Contents>
+                <Contents><Key>d%01/100%25%20a%2Bb+%C3%BC%EF%BF%BF</Key><Size>3</Size><ETag>"C"</ETag></Contents>
+                </ListBucketResult>
+                """
+            )
+        )
+        let keys = ["d\u{1}/cr\rx", "d\u{1}/cr\nx", "d\u{1}/100% a+b ü\u{FFFF}"]
+        // Bytes, not String ==: a CR LF pair is one Character, and keys differ in single bytes.
+        #expect(objects.objects.map { Array($0.key.utf8) } == keys.map { Array($0.utf8) })
+        #expect(objects.next == "ZA+/=")
+
+        let uploads = try OSSClient.listUploadsPage(
+            response(
+                200,
+                """
+                <ListMultipartUploadsResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>
+                <NextKeyMarker>k%1B%0D</NextKeyMarker><NextUploadIdMarker>u%2B1</NextUploadIdMarker>
+                <Upload><Key>k%1B%0D</Key><UploadId>u%2B1</UploadId><Initiated>2026-11-25T18:50:10.000Z</Initiated></Upload>
+                </ListMultipartUploadsResult>
+                """
+            )
+        )
+        #expect(uploads.uploads.map { Array($0.key.utf8) } == [Array("k\u{1B}\r".utf8)])
+        // An upload id is not among the fields OSS encodes: it stays as sent.
+        #expect(uploads.uploads.first?.uploadID == "u%2B1")
+        #expect(uploads.next.map { Array($0.key.utf8) } == Array("k\u{1B}\r".utf8) && uploads.next?.uploadID == "u%2B1")
+    }
+
+    @Test func aListingWithoutEncodingTypeKeepsItsKeysAsSent() throws {
+        // A server that ignored encoding-type=url: decoding its raw keys would change them.
+        let objects = try OSSClient.listObjectsPage(
+            response(
+                200,
+                """
+                <ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>a+b%2B</NextContinuationToken>
+                <Contents><Key>100%25 a+b</Key><Size>1</Size></Contents></ListBucketResult>
+                """
+            )
+        )
+        #expect(objects.objects.map(\.key) == ["100%25 a+b"] && objects.next == "a+b%2B")
+    }
+
+    @Test func aMalformedEscapeOrAnUnknownEncodingIsAnInvalidResponseNamingTheField() {
+        func objects(_ inner: String, encoding: String = "url") -> HTTPResponse {
+            response(
+                200,
+                "<ListBucketResult><EncodingType>\(encoding)</EncodingType>\(inner)</ListBucketResult>"
+            )
+        }
+        let contents = { (key: String) in
+            "<IsTruncated>false</IsTruncated><Contents><Key>\(key)</Key><Size>1</Size></Contents>"
+        }
+        for key in ["100%", "a%zz", "%C3", "%FF"] {
+            let message = invalidResponse { () throws(OSSError) in
+                _ = try OSSClient.listObjectsPage(objects(contents(key)))
+            }
+            #expect(message?.contains("ListObjectsV2: Key '\(key)'") == true, "\(key): \(message ?? "parsed")")
+        }
+        let token = invalidResponse { () throws(OSSError) in
+            _ = try OSSClient.listObjectsPage(
+                objects(
+                    "<IsTruncated>true</IsTruncated><NextContinuationToken>t%</NextContinuationToken>" + contents("k")
+                )
+            )
+        }
+        #expect(token?.contains("NextContinuationToken 't%'") == true, "\(token ?? "parsed")")
+        let marker = invalidResponse { () throws(OSSError) in
+            _ = try OSSClient.listUploadsPage(
+                response(
+                    200,
+                    """
+                    <ListMultipartUploadsResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>
+                    <NextKeyMarker>%G1</NextKeyMarker><Upload><Key>k</Key><UploadId>u</UploadId></Upload>
+                    </ListMultipartUploadsResult>
+                    """
+                )
+            )
+        }
+        #expect(marker?.contains("ListMultipartUploads: NextKeyMarker '%G1'") == true, "\(marker ?? "parsed")")
+        let unknown = invalidResponse { () throws(OSSError) in
+            _ = try OSSClient.listObjectsPage(objects(contents("k"), encoding: "base64"))
+        }
+        #expect(unknown?.contains("EncodingType 'base64'") == true, "\(unknown ?? "parsed")")
+    }
 }

@@ -19,4 +19,18 @@ import Testing
         #expect(PercentEncoding.decode("%zz%4") == "%zz%4")
         #expect(PercentEncoding.decode("a+b") == "a+b")
     }
+
+    @Test func exactDecodingReadsEveryEscapeAndPlusAsSpaceAndRefusesWhatIsNotEncodedText() {
+        let key = "ctl\u{1}/cr\r lf\n 100% a+b ü \u{FFFF}"
+        #expect(PercentEncoding.decodeExactly(PercentEncoding.encode(key, keepSlash: true)) == key)
+        #expect(PercentEncoding.decodeExactly("a+b%2Bc") == "a b+c")
+        #expect(PercentEncoding.decodeExactly("%c3%BC") == "ü")
+        for malformed in ["100%", "%4", "%zz", "a%G0", "%%41"] {
+            #expect(PercentEncoding.decodeExactly(malformed) == nil, "\(malformed)")
+        }
+        // Escapes that make no UTF-8: a lone continuation byte, a truncated sequence, an overlong form.
+        for notUTF8 in ["%80", "%C3", "%C0%AF", "%FF"] {
+            #expect(PercentEncoding.decodeExactly(notUTF8) == nil, "\(notUTF8)")
+        }
+    }
 }

@@ -47,7 +47,7 @@ extension LocalOSSServer {
         case .abortMultipartUpload:
             store.abort(try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? ""))
             response = OSSResponse(status: .noContent)
-        case .listMultipartUploads: response = listUploads(request, bucket: bucket)
+        case .listMultipartUploads: response = try listUploads(request, bucket: bucket)
         case .listObjectsV2: response = try listObjects(request, bucket: bucket)
         case .copyObject: response = try copyObject(request, bucket: bucket)
         case .uploadPartCopy: response = try uploadPartCopy(request, bucket: bucket)

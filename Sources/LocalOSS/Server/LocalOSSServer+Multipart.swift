@@ -6,6 +6,7 @@ import OSSProtocol
 
 extension LocalOSSServer {
     func initiate(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
+        let encoding = try ResponseKeyEncoding(request)
         if LocalOSSServer.forbidsOverwrite(request) && store.exists(bucket: bucket, key: request.objectKey) {
             throw ObjectStore.fileAlreadyExists(request.objectKey)
         }
@@ -16,8 +17,8 @@ extension LocalOSSServer {
             headers: StoredHeaders.pick(from: request)
         )
         var response = OSSResponse.xml(
-            "<InitiateMultipartUploadResult>" + XMLText.element("Bucket", bucket)
-                + XMLText.element("Key", upload.key) + XMLText.element("UploadId", upload.uploadID)
+            "<InitiateMultipartUploadResult>" + encoding.declaration + XMLText.element("Bucket", bucket)
+                + encoding.element("Key", upload.key) + XMLText.element("UploadId", upload.uploadID)
                 + "</InitiateMultipartUploadResult>"
         )
         response.headers.addEncryption(from: upload.headers)
@@ -48,6 +49,7 @@ extension LocalOSSServer {
     }
 
     func complete(_ request: OSSRequest, bucket: String, body: BodyReader) async throws -> OSSResponse {
+        let encoding = try ResponseKeyEncoding(request)
         let uploadID = request.query["uploadId"] ?? ""
         let upload = try store.upload(bucket: bucket, key: request.objectKey, id: uploadID)
         var document = try await body.collect()
@@ -72,13 +74,10 @@ extension LocalOSSServer {
         let parts = try store.partsToComplete(upload, requested: requested)
         let object = try store.complete(upload, parts: parts, forbidOverwrite: LocalOSSServer.forbidsOverwrite(request))
         // With `encoding-type=url` (the SDKs' default) the key is sent percent-encoded, as OSS does.
-        let urlEncoded = request.query["encoding-type"] == "url"
-        let key = urlEncoded ? PercentEncoding.encode(object.key, keepSlash: true) : object.key
         var response = OSSResponse.xml(
-            "<CompleteMultipartUploadResult>"
-                + (urlEncoded ? XMLText.element("EncodingType", "url") : "")
-                + XMLText.element("Location", "\(endpoint.absoluteString)/\(bucket)/\(key)")
-                + XMLText.element("Bucket", bucket) + XMLText.element("Key", key)
+            "<CompleteMultipartUploadResult>" + encoding.declaration
+                + XMLText.element("Location", "\(endpoint.absoluteString)/\(bucket)/\(encoding.encode(object.key))")
+                + XMLText.element("Bucket", bucket) + encoding.element("Key", object.key)
                 + XMLText.element("ETag", object.etag) + "</CompleteMultipartUploadResult>"
         )
         response.headers.add(name: "ETag", value: object.etag)
@@ -109,6 +108,7 @@ extension LocalOSSServer {
     }
 
     func listParts(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
+        let encoding = try ResponseKeyEncoding(request)
         let upload = try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? "")
         let maxParts = pageSize(request.query["max-parts"], default: 1000)
         let marker = request.query["part-number-marker"].flatMap { Int($0) } ?? 0
@@ -116,7 +116,8 @@ extension LocalOSSServer {
         let page = numbers.prefix(maxParts)
         let truncated = numbers.count > maxParts
         var xml =
-            "<ListPartsResult>" + XMLText.element("Bucket", bucket) + XMLText.element("Key", upload.key)
+            "<ListPartsResult>" + encoding.declaration + XMLText.element("Bucket", bucket)
+            + encoding.element("Key", upload.key)
             + XMLText.element("UploadId", upload.uploadID) + XMLText.element("PartNumberMarker", "\(marker)")
             + XMLText.element("NextPartNumberMarker", "\(page.last ?? marker)")
             + XMLText.element("MaxParts", "\(maxParts)")
@@ -132,7 +133,8 @@ extension LocalOSSServer {
         return .xml(xml + "</ListPartsResult>")
     }
 
-    func listUploads(_ request: OSSRequest, bucket: String) -> OSSResponse {
+    func listUploads(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
+        let encoding = try ResponseKeyEncoding(request)
         let prefix = request.query["prefix"] ?? ""
         let keyMarker = request.query["key-marker"] ?? ""
         let idMarker = request.query["upload-id-marker"] ?? ""
@@ -143,14 +145,15 @@ extension LocalOSSServer {
         }
         let page = all.prefix(maxUploads)
         var xml =
-            "<ListMultipartUploadsResult>" + XMLText.element("Bucket", bucket) + XMLText.element("KeyMarker", keyMarker)
-            + XMLText.element("UploadIdMarker", idMarker) + XMLText.element("NextKeyMarker", page.last?.key ?? "")
-            + XMLText.element("NextUploadIdMarker", page.last?.uploadID ?? "") + XMLText.element("Delimiter", "")
-            + XMLText.element("Prefix", prefix) + XMLText.element("MaxUploads", "\(maxUploads)")
+            "<ListMultipartUploadsResult>" + encoding.declaration + XMLText.element("Bucket", bucket)
+            + encoding.element("KeyMarker", keyMarker) + XMLText.element("UploadIdMarker", idMarker)
+            + encoding.element("NextKeyMarker", page.last?.key ?? "")
+            + XMLText.element("NextUploadIdMarker", page.last?.uploadID ?? "") + encoding.element("Delimiter", "")
+            + encoding.element("Prefix", prefix) + XMLText.element("MaxUploads", "\(maxUploads)")
             + XMLText.element("IsTruncated", all.count > maxUploads ? "true" : "false")
         for u in page {
             xml +=
-                "<Upload>" + XMLText.element("Key", u.key) + XMLText.element("UploadId", u.uploadID)
+                "<Upload>" + encoding.element("Key", u.key) + XMLText.element("UploadId", u.uploadID)
                 // Stamped by the server's clock, as `Date` is (`--clock-offset`).
                 + XMLText.element("Initiated", LocalOSSServer.isoDate(u.initiated + configuration.clockOffset))
                 + "</Upload>"
@@ -159,11 +162,13 @@ extension LocalOSSServer {
     }
 
     func listObjects(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
+        let encoding = try ResponseKeyEncoding(request)
         let prefix = request.query["prefix"] ?? ""
         let maxKeys = pageSize(request.query["max-keys"], default: 100)
         // The continuation token is the last key returned, base64-encoded so it is opaque like OSS's.
         let token = request.query["continuation-token"]
-        var after = request.query["start-after"]
+        let startAfter = request.query["start-after"]
+        var after = startAfter
         if let token, !token.isEmpty {
             guard let data = Data(base64Encoded: token), let key = String(data: data, encoding: .utf8) else {
                 throw OSSRequestError.invalidArgument("The continuation token provided is incorrect.")
@@ -179,21 +184,23 @@ extension LocalOSSServer {
             delimiter: delimiter
         )
         var xml =
-            "<ListBucketResult>" + XMLText.element("Name", bucket) + XMLText.element("Prefix", prefix)
-            + XMLText.element("MaxKeys", "\(maxKeys)") + XMLText.element("Delimiter", delimiter)
+            "<ListBucketResult>" + encoding.declaration + XMLText.element("Name", bucket)
+            + encoding.element("Prefix", prefix) + XMLText.element("MaxKeys", "\(maxKeys)")
+            + encoding.element("Delimiter", delimiter)
             + XMLText.element("IsTruncated", next != nil ? "true" : "false")
             + XMLText.element("KeyCount", "\(objects.count + commonPrefixes.count)")
-        if let token { xml += XMLText.element("ContinuationToken", token) }
-        if let next { xml += XMLText.element("NextContinuationToken", Data(next.utf8).base64EncodedString()) }
+        if let startAfter, !startAfter.isEmpty { xml += encoding.element("StartAfter", startAfter) }
+        if let token { xml += encoding.element("ContinuationToken", token) }
+        if let next { xml += encoding.element("NextContinuationToken", Data(next.utf8).base64EncodedString()) }
         for o in objects {
             xml +=
-                "<Contents>" + XMLText.element("Key", o.key)
+                "<Contents>" + encoding.element("Key", o.key)
                 + XMLText.element("LastModified", LocalOSSServer.isoDate(o.lastModified))
                 + XMLText.element("ETag", o.etag)
                 + XMLText.element("Type", o.isMultipart ? "Multipart" : "Normal") + XMLText.element("Size", "\(o.size)")
                 + XMLText.element("StorageClass", o.headers["x-oss-storage-class"] ?? "Standard") + "</Contents>"
         }
-        for p in commonPrefixes { xml += "<CommonPrefixes>" + XMLText.element("Prefix", p) + "</CommonPrefixes>" }
+        for p in commonPrefixes { xml += "<CommonPrefixes>" + encoding.element("Prefix", p) + "</CommonPrefixes>" }
         return .xml(xml + "</ListBucketResult>")
     }
 }

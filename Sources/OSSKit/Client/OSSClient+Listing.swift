@@ -9,7 +9,10 @@ extension OSSClient {
         var marker: String?
         var progress = ListingProgress(operation: "ListParts")
         repeat {
-            var query: [SignableRequest.QueryItem] = [.init("uploadId", uploadID), .init("max-parts", pageSize)]
+            // The answer holds the key (unread here): raw, a key XML 1.0 cannot carry would make it unreadable.
+            var query: [SignableRequest.QueryItem] = [
+                .init("uploadId", uploadID), .init("max-parts", pageSize), .init("encoding-type", "url"),
+            ]
             if let marker { query.append(.init("part-number-marker", marker)) }
             let operation = OperationSpec(name: "ListParts", method: "GET", bucket: bucket, key: key, query: query)
             let (page, requestID) = try await perform(operation) { (response, _) throws(OSSError) in
@@ -22,13 +25,16 @@ extension OSSClient {
         return parts
     }
 
-    /// Every in-progress upload whose key starts with `prefix` (all pages).
+    /// Every in-progress upload whose key starts with `prefix` (all pages), each key exactly as stored
+    /// (`ListingEncoding`).
     public func listMultipartUploads(bucket: String, prefix: String) async throws -> [MultipartUploadSummary] {
         var uploads: [MultipartUploadSummary] = []
         var markers: (key: String, uploadID: String)?
         var progress = ListingProgress(operation: "ListMultipartUploads")
         repeat {
-            var query: [SignableRequest.QueryItem] = [.init("uploads"), .init("max-uploads", pageSize)]
+            var query: [SignableRequest.QueryItem] = [
+                .init("uploads"), .init("max-uploads", pageSize), .init("encoding-type", "url"),
+            ]
             if !prefix.isEmpty { query.append(.init("prefix", prefix)) }
             if let markers {
                 query.append(.init("key-marker", markers.key))
@@ -55,13 +61,15 @@ extension OSSClient {
         return uploads
     }
 
-    /// Every object whose key starts with `prefix` (all pages).
+    /// Every object whose key starts with `prefix` (all pages), each key exactly as stored (`ListingEncoding`).
     public func listObjectsV2(bucket: String, prefix: String) async throws -> [ObjectSummary] {
         var objects: [ObjectSummary] = []
         var token: String?
         var progress = ListingProgress(operation: "ListObjectsV2")
         repeat {
-            var query: [SignableRequest.QueryItem] = [.init("list-type", "2"), .init("max-keys", pageSize)]
+            var query: [SignableRequest.QueryItem] = [
+                .init("list-type", "2"), .init("max-keys", pageSize), .init("encoding-type", "url"),
+            ]
             if !prefix.isEmpty { query.append(.init("prefix", prefix)) }
             if let token { query.append(.init("continuation-token", token)) }
             let operation = OperationSpec(name: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query)
@@ -101,35 +109,53 @@ extension OSSClient {
         return (parts, next)
     }
 
+    /// One ListMultipartUploads page (keys and the next key marker decoded as `ListingEncoding` says) and
+    /// the markers of the next page (`nil` when this was the last).
     public static func listUploadsPage(
         _ response: HTTPResponse
     ) throws(OSSError)
         -> (uploads: [MultipartUploadSummary], next: (key: String, uploadID: String)?)
     {
         let root = try document(response, root: "ListMultipartUploadsResult")
-        let uploads = root.children("Upload").map {
-            MultipartUploadSummary(
-                key: $0.text(of: "Key") ?? "",
-                uploadID: $0.text(of: "UploadId") ?? "",
-                initiated: $0.text(of: "Initiated") ?? ""
+        let encoding = try ListingEncoding(root, operation: "ListMultipartUploads", requestID: requestID(response))
+        var uploads: [MultipartUploadSummary] = []
+        for node in root.children("Upload") {
+            uploads.append(
+                MultipartUploadSummary(
+                    key: try encoding.decode(node.text(of: "Key") ?? "", field: "Key"),
+                    uploadID: node.text(of: "UploadId") ?? "",
+                    initiated: node.text(of: "Initiated") ?? ""
+                )
             )
         }
         guard let key = try nextMarker(root, response, truncatedBy: "NextKeyMarker") else { return (uploads, nil) }
-        return (uploads, (key, root.text(of: "NextUploadIdMarker") ?? ""))
+        return (uploads, (try encoding.decode(key, field: "NextKeyMarker"), root.text(of: "NextUploadIdMarker") ?? ""))
     }
 
+    /// One ListObjectsV2 page (keys and the continuation token decoded as `ListingEncoding` says) and the
+    /// token of the next page (`nil` when this was the last).
     public static func listObjectsPage(
         _ response: HTTPResponse
     ) throws(OSSError) -> (objects: [ObjectSummary], next: String?) {
         let root = try document(response, root: "ListBucketResult")
+        let encoding = try ListingEncoding(root, operation: "ListObjectsV2", requestID: requestID(response))
         var objects: [ObjectSummary] = []
         for node in root.children("Contents") {
             guard let key = node.text(of: "Key"), let size = node.text(of: "Size").flatMap({ Int64($0) }) else {
                 throw .invalidResponse("ListObjectsV2: Contents without Key or Size", requestID: requestID(response))
             }
-            objects.append(ObjectSummary(key: key, size: size, etag: node.text(of: "ETag") ?? ""))
+            objects.append(
+                ObjectSummary(
+                    key: try encoding.decode(key, field: "Key"),
+                    size: size,
+                    etag: node.text(of: "ETag") ?? ""
+                )
+            )
         }
-        return (objects, try nextMarker(root, response, truncatedBy: "NextContinuationToken"))
+        guard let token = try nextMarker(root, response, truncatedBy: "NextContinuationToken") else {
+            return (objects, nil)
+        }
+        return (objects, try encoding.decode(token, field: "NextContinuationToken"))
     }
 
     private static func document(_ response: HTTPResponse, root name: String) throws(OSSError) -> XMLNode {

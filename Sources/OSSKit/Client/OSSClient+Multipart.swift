@@ -9,13 +9,14 @@ extension OSSClient {
         key: String,
         options: ObjectOptions
     ) async throws -> MultipartInitiation {
-        // The callback belongs to Complete, not here; every other option is fixed now.
+        // The callback belongs to Complete, not here; every other option is fixed now. The answer names the
+        // key: raw, a key XML 1.0 cannot carry (`\u{1}`) would make it unreadable (`ListingEncoding`).
         let operation = OperationSpec(
             name: "InitiateMultipartUpload",
             method: "POST",
             bucket: bucket,
             key: key,
-            query: [.init("uploads")],
+            query: [.init("uploads"), .init("encoding-type", "url")],
             headers: options.headers
         )
         return try await perform(operation) { (response, attempt) throws(OSSError) in
@@ -85,7 +86,8 @@ extension OSSClient {
             method: "POST",
             bucket: bucket,
             key: key,
-            query: [.init("uploadId", uploadID)],
+            // The answer names the key, as Initiate's does.
+            query: [.init("uploadId", uploadID), .init("encoding-type", "url")],
             headers: headers,
             body: .bytes(xml)
         )

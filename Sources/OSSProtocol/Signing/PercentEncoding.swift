@@ -39,6 +39,34 @@ public enum PercentEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Decodes a percent-encoded field of an answer exactly, or `nil`: unlike `decode`, a `%` that does not
+    /// start a `%XX` escape, or escapes that make no UTF-8, mean the answer is broken, and a client must not
+    /// guess a key from it. `+` is a space, as the official OSS SDKs (Go v2, Java) decode listing answers:
+    /// OSS sends a `+` of a key as `%2B`.
+    public static func decodeExactly(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "%"):
+                guard i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) else {
+                    return nil
+                }
+                out.append(hi << 4 | lo)
+                i += 3
+            case UInt8(ascii: "+"):
+                out.append(UInt8(ascii: " "))
+                i += 1
+            default:
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
     static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
