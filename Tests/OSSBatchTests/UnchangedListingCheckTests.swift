@@ -25,6 +25,19 @@ import Testing
         #expect(UnchangedListingCheck.stale(candidates, listed: listed) == [1, 2, 3])
     }
 
+    /// Two keys that Swift's `String` takes for one (a composed and a decomposed "é") are two objects to OSS:
+    /// the listing of one confirms only that one.
+    @Test func keysAreComparedAsBytesNotAsCanonicallyEquivalentText() {
+        let (composed, decomposed) = ("d/caf\u{E9}", "d/cafe\u{301}")
+        #expect(composed == decomposed, "Swift's String equality, which the check must not use")
+        let candidates = [
+            Candidate(index: 0, key: composed, size: 4, etag: "A"),
+            Candidate(index: 1, key: decomposed, size: 4, etag: "A"),
+        ]
+        let listed = [ObjectSummary(key: composed, size: 4, etag: "\"A\"")]
+        #expect(UnchangedListingCheck.stale(candidates, listed: listed) == [1])
+    }
+
     @Test func theCommonPrefixIsCutToWholeCharacters() {
         #expect(UnchangedListingCheck.commonPrefix([]) == "")
         #expect(UnchangedListingCheck.commonPrefix(["web/2026/a", "web/2026/b"]) == "web/2026/")

@@ -20,13 +20,15 @@ package enum UnchangedListingCheck {
     }
 
     /// The positions of the candidates whose object `listed` lacks or shows with another size or ETag (an
-    /// ETag compared without quotes or case; a candidate without one is stale).
+    /// ETag compared without quotes or case; a candidate without one is stale). Keys are compared as bytes, as
+    /// OSS names objects: Swift's `String` equality takes a composed "é" and a decomposed one for one key, and
+    /// the object of either confirmed both.
     package static func stale(_ candidates: [Candidate], listed: [ObjectSummary]) -> [Int] {
-        var objects: [String: ObjectSummary] = [:]
+        var objects: [[UInt8]: ObjectSummary] = [:]
         objects.reserveCapacity(listed.count)
-        for object in listed { objects[object.key] = object }
+        for object in listed { objects[Array(object.key.utf8)] = object }
         return candidates.compactMap { candidate in
-            guard let object = objects[candidate.key], object.size == candidate.size,
+            guard let object = objects[Array(candidate.key.utf8)], object.size == candidate.size,
                 let etag = candidate.etag, ETag.same(etag, object.etag)
             else { return candidate.index }
             return nil
