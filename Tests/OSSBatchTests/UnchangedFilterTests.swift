@@ -124,6 +124,41 @@ import Testing
         #expect(plan.jobs.isEmpty)
     }
 
+    /// A state directory reached through a symbolic link (/var/lib/ossbatch -> /data/ossbatch): the index opens,
+    /// keeps its entries from one open to the next and is read in parts like any other. Before, SQLite's
+    /// refusal of a link anywhere in the path was taken for damage: the index was deleted on every open and
+    /// never vouched for a file.
+    @Test func anIndexUnderALinkedStateDirectoryIsKeptAndRead() throws {
+        let dir = try TemporaryDirectory("unchanged-linked")
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.url.path + "/data", withIntermediateDirectories: true)
+        #expect(symlink(dir.url.path + "/data", dir.url.path + "/state") == 0)
+        let path = dir.url.path + "/state/.index/i.sqlite"
+        let options = ObjectOptions(contentType: "text/plain")
+        let identity = SourceIdentity(size: 10, mtimeNanoseconds: 7, inode: 1, device: 9)
+        var job = UploadJob(source: "/src/f", key: "k/f", identity: identity, options: options, method: .put)
+        job.plannedCtimeNanoseconds = 11
+        let entry = IndexEntry(
+            key: job.key,
+            source: job.source,
+            identity: identity,
+            ctimeNanoseconds: 11,
+            crc64: 5,
+            etag: "\"E\"",
+            optionsHash: options.indexHash,
+            uploadedAt: 1,
+            report: "r"
+        )
+        var warnings: [String] = []
+        try UploadIndex.open(at: path, warnings: &warnings).write([entry])
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        #expect(warnings.isEmpty, "\(warnings)")
+        #expect(try index.entry(key: "k/f") != nil)
+        var plan = ReportStoreTests.plan(jobs: 0, dir: dir.url.path)
+        plan.jobs = JobList(chunks: [[job]])
+        #expect(try UnchangedFilter.apply(to: &plan, index: index).files == 1)
+    }
+
     /// From `minimumToSplit` jobs the index is read in parts at once, cut at jobs' keys: every job the index
     /// vouches for leaves the plan wherever the cuts fall (jobs in chunks of odd sizes, rows for keys the plan
     /// does not have on both sides of each cut), in key order, with its own ETag and CRC-64.

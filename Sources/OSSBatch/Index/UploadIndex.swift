@@ -16,6 +16,8 @@ package final class UploadIndex: Sendable {
     /// Bumped when the table changes; an index of another version is rebuilt.
     static let schemaVersion = 1
     package let path: String
+    /// `path` with the links of its directories resolved: what connections open (`open(at:warnings:checked:)`).
+    private let file: String
     private let database: Mutex<Connection>
 
     /// The connection and its prepared statements, used under the mutex only.
@@ -35,8 +37,9 @@ package final class UploadIndex: Sendable {
         init(_ db: SQLiteDatabase) { self.db = db }
     }
 
-    private init(path: String, db: sending SQLiteDatabase) {
+    private init(path: String, file: String, db: sending SQLiteDatabase) {
         self.path = path
+        self.file = file
         database = Mutex(Connection(db))
     }
 
@@ -58,9 +61,17 @@ package final class UploadIndex: Sendable {
         checked: Bool = true
     ) throws(StateFileError) -> UploadIndex {
         // Mode 0700, never a symbolic link or a directory others can write: the index decides what is skipped.
-        try StateDirectory.prepare((path as NSString).deletingLastPathComponent)
+        let directory = (path as NSString).deletingLastPathComponent
+        try StateDirectory.prepare(directory)
+        // SQLite's `SQLITE_OPEN_NOFOLLOW` refuses a symbolic link in any component of the path, and a state
+        // directory reached through one (/var/lib/ossbatch -> /data/ossbatch) is the operator's choice: it
+        // made every open fail as damage, the index deleted and never usable. The directory is opened by its
+        // own path, links resolved; the index file itself is never a link (`O_NOFOLLOW`, `openOnce`).
+        let file =
+            URL(fileURLWithPath: directory).resolvingSymlinksInPath().path + "/"
+            + (path as NSString).lastPathComponent
         do {
-            return try openOnce(path, checked: checked && !scanned.withLock { $0.contains(path) })
+            return try openOnce(file, named: path, checked: checked && !scanned.withLock { $0.contains(path) })
         } catch let error as SQLiteError where error.isBusy {
             // Another process holds the file past SQLite's 5 s patience: it is in use, not damaged. Rebuilding
             // would delete it under that process (and its entries with it); this run goes on without it.
@@ -78,9 +89,9 @@ package final class UploadIndex: Sendable {
         } catch {
             warnings.append("the upload index \(path) is unusable (\(error)); rebuilding it")
         }
-        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        for suffix in ["", "-wal", "-shm"] { unlink(file + suffix) }
         do {
-            return try openOnce(path, checked: true)
+            return try openOnce(file, named: path, checked: true)
         } catch let error as StateFileError {
             throw error
         } catch {
@@ -89,12 +100,13 @@ package final class UploadIndex: Sendable {
     }
 
     /// Creates the file 0600 itself (SQLite would use 0644 less the umask; its -wal and -shm files take the
-    /// database's mode), never through a symbolic link, then opens it with `SQLITE_OPEN_NOFOLLOW`.
-    private static func openOnce(_ path: String, checked: Bool) throws -> UploadIndex {
+    /// database's mode), never through a symbolic link, then opens it with `SQLITE_OPEN_NOFOLLOW`. `path` has
+    /// no link in it; the index is named `name` (the path the user's state directory gives).
+    private static func openOnce(_ path: String, named name: String, checked: Bool) throws -> UploadIndex {
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             let reason = errno == ELOOP ? "is a symbolic link; not followed" : String(cString: strerror(errno))
-            throw StateFileError(path: path, operation: "open", reason: reason)
+            throw StateFileError(path: name, operation: "open", reason: reason)
         }
         fchmod(fd, 0o600)
         close(fd)
@@ -126,7 +138,7 @@ package final class UploadIndex: Sendable {
         if checked, try db.scalar("PRAGMA quick_check(1)") != "ok" {
             throw SQLiteError(code: 11, message: "quick_check failed")
         }
-        return UploadIndex(path: path, db: db)
+        return UploadIndex(path: name, file: path, db: db)
     }
 
     /// The source is kept as its directory's id (`dirs`) and its name: a tree's path prefix once, not per file.
@@ -224,11 +236,11 @@ package final class UploadIndex: Sendable {
         through last: String? = nil
     ) throws(SQLiteError) -> [Reader] {
         precondition(splits.count == readers.count - 1, "one split between each two readers")
-        let path = path
+        let file = file
         let read = DispatchQueue.concurrentMap(iterations: readers.count) { k in
             Result { () throws(SQLiteError) -> Reader in
                 var reader = readers[k]
-                let db = try SQLiteDatabase(path: path, create: false)
+                let db = try SQLiteDatabase(path: file, create: false)
                 // A scan reads each page once: SQLite's page cache (2 MB a connection by default, one connection
                 // a part) would only hold pages never read again, and it counted in the run's peak memory.
                 try db.execute("PRAGMA cache_size=-128")
