@@ -30,6 +30,20 @@ public final class SQLiteStatement {
         try check(sqlite3_bind_text(statement, index, value, -1, Self.transient))
     }
 
+    /// Binds `bytes` as text, byte for byte (not checked as UTF-8): a value read back from a row, which may
+    /// hold any bytes, compared as it is stored.
+    public func bind(textBytes bytes: [UInt8], at index: Int32) throws(SQLiteError) {
+        // Safe: SQLite reads `bytes.count` bytes from the buffer and copies them before returning (transient).
+        let rc = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    sqlite3_bind_text(statement, index, $0, Int32(buffer.count), Self.transient)
+                }
+            } ?? sqlite3_bind_text(statement, index, "", 0, Self.transient)
+        }
+        try check(rc)
+    }
+
     /// One row is ready (true) or the statement is done (false).
     public func step() throws(SQLiteError) -> Bool {
         let rc = sqlite3_step(statement)

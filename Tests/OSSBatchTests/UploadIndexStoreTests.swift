@@ -175,6 +175,34 @@ import Glibc
         #expect(live == ["k", "m"])
     }
 
+    /// Keys that are not UTF-8 (rows written by hand or by another tool) are paged past as the bytes they are,
+    /// and left alone. Before, the last key of a page was read back as text (U+FFFD for the bad byte), the
+    /// next page began before it again, and `index prune` went round for ever at 100% CPU.
+    @Test func pagingPastKeysThatAreNotUTF8EndsAndLeavesThemAlone() throws {
+        let dir = try TemporaryDirectory("index-prune-bytes")
+        defer { dir.remove() }
+        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        try index.write(["a/ok1", "a/ok2"].map { Self.entry($0) })
+        let db = try SQLiteDatabase(path: path, create: false)
+        try db.execute(
+            "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 5) "
+                + "INSERT INTO objects SELECT CAST(x'612fff' AS TEXT) || printf('%02d', value), dir, name, size, "
+                + "mtime_ns, ctime_ns, inode, device, crc64, etag, options_hash, uploaded_at, report FROM objects, n "
+                + "WHERE key = 'a/ok1'"
+        )
+        var pages = 0
+        var keys: [String] = []
+        try index.forEachPageOfKeys(under: "a/", confirmedBefore: 100, pageSize: 2) { (page) throws(SQLiteError) in
+            pages += 1
+            keys += page
+            guard pages <= 20 else { throw SQLiteError(code: 1, message: "paging does not end") }
+        }
+        #expect(keys == ["a/ok1", "a/ok2"])
+        #expect(pages == 4)
+    }
+
     /// `ossbatch index prune`'s two steps: the keys under a prefix confirmed before a moment, then their removal,
     /// which spares an entry a run confirmed again in between.
     @Test func pruningListsOldKeysUnderAPrefixAndSparesOnesConfirmedSince() throws {

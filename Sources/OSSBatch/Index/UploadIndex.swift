@@ -569,26 +569,30 @@ package final class UploadIndex: Sendable {
         _ body: ([String]) throws(SQLiteError) -> Void
     ) throws(SQLiteError) {
         let wanted = Array(prefix.utf8)
-        var after: String?
+        // The last key read, as its bytes: a key that is not UTF-8 (written by hand or by another tool) read as
+        // a string becomes another (U+FFFD), and the next page began before it again, for ever.
+        var after: [UInt8]?
         while true {
             let (page, last, more) = try database.withLock {
-                (c) throws(SQLiteError) -> ([String], String?, Bool) in
+                (c) throws(SQLiteError) -> ([String], [UInt8]?, Bool) in
                 // From the prefix on, until a key without it: keys compare as bytes (BINARY), as prefixes do.
                 let statement = try c.db.prepare(
                     "SELECT key, uploaded_at FROM objects WHERE key \(after == nil ? ">=" : ">") ? ORDER BY key LIMIT ?"
                 )
-                try statement.bind(after ?? prefix, at: 1)
+                try statement.bind(textBytes: after ?? wanted, at: 1)
                 try statement.bind(Int64(pageSize), at: 2)
                 var bytes: [UInt8] = []
                 var keys: [String] = []
-                var (rows, last): (Int, String?) = (0, nil)
+                var (rows, last): (Int, [UInt8]?) = (0, nil)
                 while try statement.step() {
                     statement.text(0, into: &bytes)
                     guard bytes.starts(with: wanted) else { return (keys, last, false) }
                     rows += 1
-                    let key = String(decoding: bytes, as: UTF8.self)
-                    if statement.int64(1) < cutoff { keys.append(key) }
-                    last = key
+                    // A key that is not UTF-8 is none ossbatch wrote: left alone.
+                    if statement.int64(1) < cutoff, let key = String(validating: bytes, as: UTF8.self) {
+                        keys.append(key)
+                    }
+                    last = bytes
                 }
                 return (keys, last, rows == pageSize)
             }
