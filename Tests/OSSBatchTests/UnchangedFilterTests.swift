@@ -1,7 +1,6 @@
 import Foundation
 import LocalFiles
 import OSSProtocol
-import SQLite
 import TestSupport
 import Testing
 
@@ -70,58 +69,6 @@ import Testing
         #expect(plan.skipped[2].outcome.etag == "\"9DD4E461268C8034F5C8564E155C67A1\"")
         #expect(plan.skipped[2].outcome.crc64 == "101" && plan.skipped[2].outcome.key == "k/f1")
         #expect(warnings.isEmpty)
-    }
-
-    /// An index whose table lost the key's uniqueness (rebuilt by hand or by another tool) may hold two rows of
-    /// one key: each job matches once, and the second row is nothing. Before, it was a second match of the same
-    /// job, and every night's `plan` and `run` stopped with a crash (SIGILL, exit 132, no report).
-    @Test func aKeyRepeatedInTheIndexIsMatchedOnceNotACrash() throws {
-        let dir = try TemporaryDirectory("unchanged-repeated")
-        defer { dir.remove() }
-        let options = ObjectOptions(contentType: "text/plain")
-        var jobs: [UploadJob] = []
-        var entries: [IndexEntry] = []
-        for i in 0..<3 {
-            let identity = SourceIdentity(size: Int64(10 + i), mtimeNanoseconds: 7, inode: UInt64(i + 1), device: 9)
-            var job = UploadJob(
-                source: "/src/f\(i)",
-                key: "k/f\(i)",
-                identity: identity,
-                options: options,
-                method: .put
-            )
-            job.plannedCtimeNanoseconds = 11
-            jobs.append(job)
-            entries.append(
-                IndexEntry(
-                    key: job.key,
-                    source: job.source,
-                    identity: identity,
-                    ctimeNanoseconds: 11,
-                    crc64: UInt64(i),
-                    etag: "\"E\(i)\"",
-                    optionsHash: options.indexHash,
-                    uploadedAt: 1,
-                    report: "r"
-                )
-            )
-        }
-        let path = dir.url.path + "/i.sqlite"
-        var warnings: [String] = []
-        try UploadIndex.open(at: path, warnings: &warnings).write(entries)
-        let db = try SQLiteDatabase(path: path, create: false)
-        try db.execute(
-            "CREATE TABLE loose AS SELECT * FROM objects; DROP TABLE objects; ALTER TABLE loose RENAME TO objects; "
-                + "INSERT INTO objects SELECT * FROM objects WHERE key IN ('k/f0', 'k/f1', 'k/f2')"
-        )
-        var plan = ReportStoreTests.plan(jobs: 0, dir: dir.url.path)
-        plan.jobs = JobList(chunks: [jobs])
-
-        let result = try UnchangedFilter.apply(to: &plan, index: try UploadIndex.open(at: path, warnings: &warnings))
-
-        #expect(result.files == 3)
-        #expect(plan.skipped.map(\.spec.key) == ["k/f0", "k/f1", "k/f2"])
-        #expect(plan.jobs.isEmpty)
     }
 
     /// A state directory reached through a symbolic link (/var/lib/ossbatch -> /data/ossbatch): the index opens,

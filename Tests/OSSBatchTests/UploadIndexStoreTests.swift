@@ -242,6 +242,36 @@ import Glibc
         #expect(try index.entry(key: "a") != nil)
     }
 
+    /// A database of another tool's tables under the index's names (an `objects` of other columns, or ours
+    /// without the key's uniqueness), with or without the index's schema version: rebuilt with a warning,
+    /// then used. Before, `CREATE TABLE IF NOT EXISTS` kept the foreign table and stamped the version on it,
+    /// and every night failed to read and write the index, for good.
+    @Test(arguments: [
+        "CREATE TABLE objects(k, v)",
+        "CREATE TABLE objects(k, v); PRAGMA user_version=1",
+        "CREATE TABLE reports(id INTEGER PRIMARY KEY, path); CREATE TABLE dirs(id INTEGER PRIMARY KEY, path); "
+            + "CREATE TABLE objects(key, dir, name, size, mtime_ns, ctime_ns, inode, device, crc64, etag, "
+            + "options_hash, uploaded_at, report); PRAGMA user_version=1",
+    ])
+    func aDatabaseOfAnotherSchemaIsRebuiltWithAWarning(schema: String) throws {
+        let dir = try TemporaryDirectory("index-foreign")
+        defer { dir.remove() }
+        let path = dir.url.path + "/i.sqlite"
+        try SQLiteDatabase(path: path).execute(schema)
+        chmod(path, 0o600)
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        #expect(warnings.count == 1 && warnings[0].contains("rebuilding"), "\(warnings)")
+        try index.write([Self.entry("a")])
+        try index.write([Self.entry("a", crc: 2)])
+        var rows: [IndexEntry] = []
+        try index.scan { rows.append($0) }
+        #expect(rows.map(\.crc64) == [2])
+        warnings = []
+        _ = try UploadIndex.open(at: path, warnings: &warnings)
+        #expect(warnings.isEmpty, "\(warnings)")
+    }
+
     @Test func theOptionsHashChangesWithAnyOption() {
         let base = ObjectOptions(contentType: "text/plain", metadata: ["a": "1"])
         var other = base

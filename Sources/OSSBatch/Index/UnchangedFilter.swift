@@ -192,35 +192,28 @@ package enum UnchangedFilter {
             guard !atEnd(), order == 0 else { return }
             let current = chunks[chunk]
             let jobs = current.span
-            // The next row starts past the job matched: a second row of its key (an index made without the
-            // key's uniqueness, by hand or by another tool) meets the next job and is nothing, where it was a
-            // second match of this one, which stopped every night with a crash.
-            let matched = Position(chunk: chunk, offset: offset)
-            offset += 1
-            if offset == current.count { (chunk, offset) = (chunk + 1, 0) }
-            let at = matched.offset
-            guard jobs[at].identity == version.identity,
-                ByteOrder.equals(jobs[at].location.name.utf8.span, version.name.span),
-                ByteOrder.equals(jobs[at].location.directory.utf8.span, version.directory.utf8.span)
+            guard jobs[offset].identity == version.identity,
+                ByteOrder.equals(jobs[offset].location.name.utf8.span, version.name.span),
+                ByteOrder.equals(jobs[offset].location.directory.utf8.span, version.directory.utf8.span)
             else { return }
             // The options compared where they are: taken out first, they were retained and released for every
             // row, on every part's core at once, all of them the same shared object.
             let hash: Int64
-            if let hashedOptions, hashedOptions.options == jobs[at].options {
+            if let hashedOptions, hashedOptions.options == jobs[offset].options {
                 hash = hashedOptions.hash
             } else {
-                let options = jobs[at].options
+                let options = jobs[offset].options
                 hash = hashes[options] ?? options.indexHash
                 hashes[options] = hash
                 hashedOptions = (options, hash)
             }
             guard hash == version.optionsHash else { return }
             let here = Found(
-                position: matched,
+                position: Position(chunk: chunk, offset: offset),
                 etag: CompactETag(utf8: etag()),
                 crc64: version.crc64
             )
-            guard let ctime = jobs[at].plannedCtimeNanoseconds else {
+            guard let ctime = jobs[offset].plannedCtimeNanoseconds else {
                 unstated.append(Unstated(found: here, ctimeNanoseconds: version.ctimeNanoseconds))
                 return
             }

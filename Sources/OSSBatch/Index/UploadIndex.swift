@@ -129,6 +129,15 @@ package final class UploadIndex: Sendable {
                 """
             )
         }
+        // `CREATE TABLE IF NOT EXISTS` keeps a table of the same name another tool made: the tables must be
+        // ours (every column read and written, the key unique), or every night failed to read and write the
+        // index, uploading everything, and never rebuilt it.
+        _ = try db.prepare("SELECT \(columns) FROM objects LIMIT 0")
+        _ = try db.prepare("SELECT id, path FROM reports LIMIT 0")
+        _ = try db.prepare("SELECT id, path FROM dirs LIMIT 0")
+        guard try db.scalar("SELECT group_concat(name) FROM pragma_table_info('objects') WHERE pk > 0") == "key" else {
+            throw SQLiteError(code: 11, message: "the objects table is not the upload index's (its key is not unique)")
+        }
         guard try db.scalar("PRAGMA journal_mode=WAL")?.lowercased() == "wal" else {
             throw SQLiteError(code: 1, message: "WAL mode unavailable")
         }
