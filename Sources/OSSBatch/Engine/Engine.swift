@@ -25,6 +25,9 @@ package final class Engine: Sendable {
     private let keyLocks: KeyLocks
     /// Records confirmed objects in the upload index (`upload.unchanged: skip | copy`).
     private let indexWriter: IndexWriter?
+    /// The jobs `--verify-remote list` found missing or different on the server (report positions): their
+    /// report lines say so (the log names only the first few).
+    private let foundStale = Mutex<Set<Int>>([])
     /// The jobs running now (report position → source), for what a stalled run says is stuck.
     private let inFlight = Mutex<[Int: String]>([:])
     /// Times a stop's grace, and ends a run that stalls or cannot be halted (`RunWatchdog`).
@@ -277,6 +280,8 @@ package final class Engine: Sendable {
     /// is missing or differs back into pending jobs, before the run starts. A listing that fails stops the
     /// batch as fatal: the check was asked for, so nothing is skipped unchecked.
     private static let staleKeysLogged = 20
+    static let staleWarning =
+        "the upload index vouched for it, but --verify-remote list found its object missing or different on the server; uploaded again"
 
     private func uploadAgainWhatTheServerLacks() async {
         let candidates: [UnchangedListingCheck.Candidate] = state.withLock { report in
@@ -299,6 +304,7 @@ package final class Engine: Sendable {
             return
         }
         let stale = UnchangedListingCheck.stale(candidates, listed: listed)
+        foundStale.withLock { $0 = Set(stale) }
         let keys: [String] = state.withLock { report in
             let keys = stale.map { report.jobs[$0].outcome.key }
             for (i, key) in zip(stale, keys) { report.jobs[i].outcome = JobOutcome(key: key, status: .pending) }
@@ -428,6 +434,12 @@ package final class Engine: Sendable {
                 "\(outcome.key): \(warning)",
                 metadata: .event("job_warning", job: ran, ["warning": .string(warning)])
             )
+        }
+        // Logged when found (`unchanged_stale`, the first few by name): the report line says it of each.
+        var outcome = outcome
+        if foundStale.withLock({ $0.contains(index) }) {
+            outcome.warnings = [Self.staleWarning] + (outcome.warnings ?? [])
+            state.withLock { $0.jobs[index].outcome = outcome }
         }
         do {
             try store.record(outcome, spec: ran == planned ? nil : ran)
