@@ -106,6 +106,36 @@ import Testing
         #expect(try UnchangedFilter.apply(to: &plan, index: index).files == 1)
     }
 
+    /// Entries written when `forbid_overwrite` was part of the options hash (before 2026-12-05) still vouch
+    /// for files of a batch that forbids overwriting: after the upgrade, every unchanged file was otherwise
+    /// sent again and refused 409, every night.
+    @Test func anEntryHashedWithForbidOverwriteBeforeItLeftTheHashStillCounts() throws {
+        let dir = try TemporaryDirectory("unchanged-forbid")
+        defer { dir.remove() }
+        var options = ObjectOptions(contentType: "text/plain")
+        options.forbidOverwrite = true
+        let identity = SourceIdentity(size: 10, mtimeNanoseconds: 7, inode: 1, device: 9)
+        var job = UploadJob(source: "/src/f", key: "k/f", identity: identity, options: options, method: .put)
+        job.plannedCtimeNanoseconds = 11
+        let entry = IndexEntry(
+            key: job.key,
+            source: job.source,
+            identity: identity,
+            ctimeNanoseconds: 11,
+            crc64: 5,
+            etag: "\"E\"",
+            optionsHash: options.canonicalFormHash,
+            uploadedAt: 1,
+            report: "r"
+        )
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: dir.url.path + "/i.sqlite", warnings: &warnings)
+        try index.write([entry])
+        var plan = ReportStoreTests.plan(jobs: 0, dir: dir.url.path)
+        plan.jobs = JobList(chunks: [[job]])
+        #expect(try UnchangedFilter.apply(to: &plan, index: index).files == 1)
+    }
+
     /// From `minimumToSplit` jobs the index is read in parts at once, cut at jobs' keys: every job the index
     /// vouches for leaves the plan wherever the cuts fall (jobs in chunks of odd sizes, rows for keys the plan
     /// does not have on both sides of each cut), in key order, with its own ETag and CRC-64.

@@ -289,5 +289,11 @@ import Glibc
         var forbidding = base
         forbidding.forbidOverwrite = true
         #expect(forbidding.indexHash == base.indexHash)
+        // Entries written before the flag left the hash: theirs (the flag's canonical form in) still counts,
+        // for options that forbid overwriting only.
+        let before = forbidding.canonicalFormHash
+        #expect(before != base.indexHash && base.canonicalFormHash == base.indexHash)
+        #expect(forbidding.matchesIndexHash(before) && forbidding.matchesIndexHash(base.indexHash))
+        #expect(!base.matchesIndexHash(before))
     }
 }

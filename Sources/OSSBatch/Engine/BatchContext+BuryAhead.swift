@@ -1,4 +1,8 @@
 extension BatchContext {
+    /// How long a job waits for another process's hold on the index's write lock before it fails
+    /// `IndexUnwritable` (SQLite's own patience is 5 s; another batch's resume writes its entries at once).
+    static let buryPatience: Duration = .seconds(10)
+
     /// Before a request that may store an object under `job`'s key (a PutObject, a CopyObject, a Complete):
     /// the key's index entry, if it has one, is buried. The entry is this job's to replace at the next flush
     /// (about a second after its outcome), but a kill -9 before that flush left it standing over the object
@@ -8,20 +12,30 @@ extension BatchContext {
     /// Spared: an entry of another version of this very file (the night it changed), which can never match
     /// the file again, so never vouches for this upload; the flush replaces it.
     ///
-    /// An entry that cannot be buried (another process holding the index's write lock past SQLite's 5 s, a
-    /// full disk) fails the job before its request, `IndexUnwritable`: uploaded, the object would sit under an
-    /// entry that vouches for other bytes. `resume` tries again.
-    func buryIndexEntry(before job: UploadJob) throws(JobError) {
+    /// Another process holding the index's write lock is waited for without holding the connection (a wait
+    /// inside SQLite held every other job's index access with it): tried again every 100 ms for
+    /// `buryPatience`. An entry that cannot be buried then, or on a full disk, fails the job before its
+    /// request, `IndexUnwritable`: uploaded, the object would sit under an entry that vouches for other bytes.
+    /// `resume` tries again. Cancellation (a stop) ends the wait with `CancellationError`.
+    func buryIndexEntry(before job: UploadJob) async throws {
         guard let index else { return }
         let (source, identity) = (job.source, job.identity)
         let otherVersionOfThisFile = { (entry: IndexEntry) in entry.source == source && entry.identity != identity }
-        do { try index.buryAhead(key: job.key, report: report, keeping: otherVersionOfThisFile) } catch {
-            throw JobError(
-                code: "IndexUnwritable",
-                message: "cannot take \(job.key) out of the upload index \(index.path) before replacing its object "
-                    + "(\(error)): not uploaded, or the batch that indexed it could skip its file over these bytes; "
-                    + "resume once the index can be written"
-            )
+        let deadline = ContinuousClock.now + Self.buryPatience
+        while true {
+            do {
+                try index.buryAhead(key: job.key, report: report, keeping: otherVersionOfThisFile)
+                return
+            } catch  where error.isBusy && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            } catch {
+                throw JobError(
+                    code: "IndexUnwritable",
+                    message: "cannot take \(job.key) out of the upload index \(index.path) before replacing its "
+                        + "object (\(error)): not uploaded, or the batch that indexed it could skip its file over "
+                        + "these bytes; resume once the index can be written"
+                )
+            }
         }
     }
 }

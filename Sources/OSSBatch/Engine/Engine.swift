@@ -281,7 +281,7 @@ package final class Engine: Sendable {
     /// batch as fatal: the check was asked for, so nothing is skipped unchecked.
     private static let staleKeysLogged = 20
     static let staleWarning =
-        "the upload index vouched for it, but --verify-remote list found its object missing or different on the server; uploaded again"
+        "the upload index vouched for it, but --verify-remote list found its object missing or different on the server, so it was not skipped as unchanged"
 
     private func uploadAgainWhatTheServerLacks() async {
         let candidates: [UnchangedListingCheck.Candidate] = state.withLock { report in

@@ -163,7 +163,7 @@ struct JobRunner: Sendable {
         if context.settings.ifExists == .fail { options.forbidOverwrite = true }
         let verify = context.settings.verify
         let body = ObjectBody.file(descriptor: file.descriptor, offset: 0, length: job.size)
-        try context.buryIndexEntry(before: job)
+        try await context.buryIndexEntry(before: job)
         let result = try await context.send(tally) {
             try await client.putObject(
                 bucket: bucket,
@@ -205,7 +205,7 @@ struct JobRunner: Sendable {
         guard head.size == job.size, let remote = head.crc64 else { return nil }
         let local = try indexedCRC(job, file: file) ?? file.crc64(offset: 0, length: job.size)
         guard local == remote else { return nil }
-        if let entry = try? context.index?.entry(key: job.key), entry.optionsHash != job.options.indexHash {
+        if let entry = try? context.index?.entry(key: job.key), !job.options.matchesIndexHash(entry.optionsHash) {
             return nil
         }
         return JobOutcome(

@@ -374,8 +374,9 @@ struct MultipartUpload {
             )
         }
         let result: CompleteMultipartUploadResult
-        do { try context.buryIndexEntry(before: job) } catch {
-            throw Failure(error: error, uploadID: uploadID, checkpoint: path)
+        do { try await context.buryIndexEntry(before: job) } catch {
+            if isCancellation(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
+            throw Failure(error: JobError.from(error), uploadID: uploadID, checkpoint: path)
         }
         do {
             result = try await context.send(tally) {

@@ -128,7 +128,7 @@ struct ServerSideCopy {
     private func copyObject(_ options: ObjectOptions) async throws -> Copied {
         let (key, from) = (job.key, source.key)
         let requireCRC = context.settings.verify.requiresCRC64
-        try context.buryIndexEntry(before: job)
+        try await context.buryIndexEntry(before: job)
         let result = try await context.send(tally) {
             try await client.copyObject(
                 bucket: bucket,
@@ -189,7 +189,7 @@ struct ServerSideCopy {
                 first = last + 1
             }
             let completed: CompleteMultipartUploadResult
-            try context.buryIndexEntry(before: job)
+            try await context.buryIndexEntry(before: job)
             do {
                 completed = try await context.send(tally) {
                     try await client.completeMultipartUpload(

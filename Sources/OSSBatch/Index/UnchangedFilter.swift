@@ -207,7 +207,10 @@ package enum UnchangedFilter {
                 hashes[options] = hash
                 hashedOptions = (options, hash)
             }
-            guard hash == version.optionsHash else { return }
+            // An entry made with `forbid_overwrite` before it left the hash counts too (rare: computed then only).
+            guard hash == version.optionsHash || jobs[offset].options.matchesIndexHash(version.optionsHash) else {
+                return
+            }
             let here = Found(
                 position: Position(chunk: chunk, offset: offset),
                 etag: CompactETag(utf8: etag()),

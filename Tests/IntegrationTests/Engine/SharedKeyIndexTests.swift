@@ -291,4 +291,53 @@ import Testing
         #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == 1)
         #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
     }
+
+    /// Runs `manifest` with its PutObjects stored but their answers held until the index's write lock is taken,
+    /// so that its entries cannot be written (as if killed before the flush) though its journal says
+    /// `succeeded`: the run exits 0 with the index's warning.
+    static func runWithoutIndexing(_ h: EngineHarness, _ manifest: String, report: String, files: Int) async throws {
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .hold(gate: report)))
+        let started = try h.start([
+            "run", manifest, "--report", h.dir.path + "/" + report, "--progress-interval", "3600",
+        ])
+        #expect(await h.waitUntil(.seconds(60)) { h.server.faults.held(at: report) == files })
+        let lock = try await IndexWriteLock(h)
+        h.server.faults.removeAll()
+        h.server.faults.open(gate: report)
+        let result = await started.wait()
+        await lock.release()
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot write the upload index"), "\(result.stderr)")
+    }
+
+    /// A's run buried C's entry (its tombstone, A's own, so that A's resume may write A's entry) but could not
+    /// write its own; B then replaced the object, its entry not written either. A's resume must not take the
+    /// tombstone for its own any more: B took it over before its PutObject. Before, B left A's tombstone as it
+    /// was, A's resume wrote A's entry, and A's next night skipped its file, exit 0, over B's bytes.
+    @Test func aTombstoneIsTakenOverByTheBatchThatReplacesTheObjectSoAnotherReportsResumeCannotRestoreIt()
+        async throws
+    {
+        let h = try await EngineHarness.start("shared-key-tombstone")
+        defer { Task { await h.stop() } }
+        for (tree, seed) in [("srcA", 3), ("srcB", 5), ("srcC", 7)] {
+            try Self.writeTree(h, tree, count: 1, seed: UInt64(seed))
+        }
+        try await h.settle()
+        let (a, b, c) = (
+            try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"),
+            try Self.manifest(h, "c.yaml", source: "srcC")
+        )
+        #expect(try await Self.run(h, c, report: "c.json").exitCode == 0)
+        try await Self.runWithoutIndexing(h, a, report: "a.json", files: 1)
+        try await Self.runWithoutIndexing(h, b, report: "b.json", files: 1)
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcB", "f0.bin")))
+
+        let resumed = try await h.ossbatch(["resume", h.dir.path + "/a.json", "--progress-interval", "3600"])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try Self.entries(h)["data/f0.bin"] == nil, "A's resume vouches for nothing under B's bytes")
+        h.server.stats.reset()
+        #expect(try await Self.run(h, a, report: "a2.json").exitCode == 0)
+        #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == 1)
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
+    }
 }
