@@ -20,7 +20,9 @@ extension BatchContext {
     func buryIndexEntry(before job: UploadJob) async throws {
         guard let index else { return }
         let (source, identity) = (job.source, job.identity)
-        let otherVersionOfThisFile = { (entry: IndexEntry) in entry.source == source && entry.identity != identity }
+        let otherVersionOfThisFile = { (indexed: String, version: SourceIdentity) in
+            indexed == source && version != identity
+        }
         let deadline = ContinuousClock.now + Self.buryPatience
         while true {
             do {

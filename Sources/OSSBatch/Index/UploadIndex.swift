@@ -30,8 +30,8 @@ package final class UploadIndex: Sendable {
         var byInode: SQLiteStatement?
         /// The lookup by key, prepared by its first use (`if_exists: skip` asks once per file it does not skip).
         var byKey: SQLiteStatement?
-        /// A key's row and its owner, asked before every request that may store an object (`buryAhead`).
-        var ownerByKey: SQLiteStatement?
+        /// A key's row, asked before every request that may store an object (`buryAhead`).
+        var rowByKey: SQLiteStatement?
         lazy var upsert = try? db.prepare(UploadIndex.insertSQL(onConflict: "REPLACE"))
 
         init(_ db: SQLiteDatabase) { self.db = db }
@@ -552,24 +552,20 @@ package final class UploadIndex: Sendable {
     package func buryAhead(
         key: String,
         report: String,
-        keeping keep: (IndexEntry) -> Bool
+        keeping keep: (_ source: String, _ identity: SourceIdentity) -> Bool
     ) throws(SQLiteError) -> Bool {
         try database.withLock { (c) throws(SQLiteError) -> Bool in
-            guard let owner = try? Self.prepared(\.ownerByKey, Self.ownerByKeySQL, in: c) else { return false }
-            defer { owner.reset() }
-            guard (try? owner.bind(key, at: 1)) != nil, (try? owner.step()) == true else { return false }
-            let live = owner.int64(0) >= 0
-            let ownedHere = owner.text(1) == report
-            owner.reset()
-            if live {
-                guard let find = try? Self.prepared(\.byKey, Self.entryByKeySQL, in: c) else { return false }
-                defer { find.reset() }
-                guard (try? find.bind(key, at: 1)) != nil, (try? find.step()) == true, !keep(Self.entry(find)) else {
-                    return false
-                }
-            } else if ownedHere {
+            // One lookup, no string made for a row that is not there.
+            guard let row = try? Self.prepared(\.rowByKey, Self.rowByKeySQL, in: c) else { return false }
+            defer { row.reset() }
+            guard (try? row.bind(key, at: 1)) != nil, (try? row.step()) == true else { return false }
+            if row.int64(0) >= 0 {
+                let source = (row.text(2) ?? "") + "/" + (row.text(3) ?? "")
+                guard !keep(source, Self.identity(row, size: 0, mtime: 4, inode: 5, device: 6)) else { return false }
+            } else if row.text(1) == report {
                 return false
             }
+            row.reset()
             c.db.setBusyTimeout(milliseconds: 0)
             defer { c.db.setBusyTimeout(milliseconds: 5_000) }
             let statement = try c.db.prepare(Self.tombstoneSQL)
@@ -580,9 +576,10 @@ package final class UploadIndex: Sendable {
         }
     }
 
-    /// A key's row, live or not, and the report that owns it (`buryAhead`).
-    static let ownerByKeySQL =
-        "SELECT o.size, r.path FROM objects o LEFT JOIN reports r ON r.id = o.report WHERE o.key = ?"
+    /// A key's row, live or not: its size, the report that owns it, its source and identity (`buryAhead`).
+    static let rowByKeySQL =
+        "SELECT o.size, r.path, d.path, o.name, o.mtime_ns, o.inode, o.device FROM objects o "
+        + "LEFT JOIN reports r ON r.id = o.report LEFT JOIN dirs d ON d.id = o.dir WHERE o.key = ?"
 
     // MARK: pruning
 
