@@ -52,6 +52,18 @@ import Testing
         #expect(d.first?.message.contains("default, private, public-read, public-read-write") == true)
     }
 
+    /// `x-oss-meta-NAME` headers are case-insensitive: `Team` and `team` would be sent as two headers of one
+    /// name, the object's metadata then whatever the server made of the pair.
+    @Test func metadataNamesThatDifferOnlyInCaseAreOneHeaderAndAnError() throws {
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n    metadata: {Team: a, tier: b, team: c}\n"
+        )
+        defer { f.remove() }
+        let d = f.diagnostics()
+        #expect(positions(d) == [at(8, 34)])
+        #expect(d.first?.message.contains("'Team' and 'team' are one header") == true, "\(d)")
+    }
+
     @Test func partSizeBelow100KiBIsRejected() throws {
         let f = try ManifestFixture(ManifestFixture.target + "upload:\n  part_size: 50KiB\nfiles:\n  - source: data/\n")
         defer { f.remove() }

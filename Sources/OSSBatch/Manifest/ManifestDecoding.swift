@@ -251,7 +251,7 @@ struct ManifestDecoding {
         o.contentType = fields["content_type"].flatMap { reader.string($0.value, "content_type") }
         o.acl = fields["acl"].flatMap { reader.choice($0.value, "acl", ObjectACL.self) }
         o.storageClass = fields["storage_class"].flatMap { reader.choice($0.value, "storage_class", StorageClass.self) }
-        o.metadata = fields["metadata"].flatMap { reader.stringMap($0.value, "metadata") }
+        o.metadata = fields["metadata"].flatMap { reader.stringMap($0.value, "metadata", headerNames: true) }
         o.tags = fields["tags"].flatMap { reader.stringMap($0.value, "tags") }
         o.cacheControl = fields["cache_control"].flatMap { reader.string($0.value, "cache_control") }
         o.contentDisposition = fields["content_disposition"].flatMap { reader.string($0.value, "content_disposition") }

@@ -157,12 +157,16 @@ final class NodeReader {
     }
 
     /// A mapping of strings to strings (metadata, tags, callback variables).
-    func stringMap(_ node: Node, _ field: String) -> [String: String]? {
+    /// A mapping of names to strings. With `headerNames`, two names that differ only in case are an error at
+    /// the second: they name one HTTP header (`x-oss-meta-NAME`), which OSS keeps in lower case, and both
+    /// were sent, the object's metadata then whatever the server made of the pair.
+    func stringMap(_ node: Node, _ field: String, headerNames: Bool = false) -> [String: String]? {
         guard case .mapping(let mapping) = node else {
             error(node, "'\(field)' must be a mapping of names to strings, not \(describe(node))")
             return nil
         }
         var result: [String: String] = [:]
+        var lowercased: [String: String] = [:]
         for (key, value) in mapping {
             guard case .scalar(let k) = key, case .scalar(let v) = value else {
                 error(value, "'\(field)' values must be strings, not \(describe(value))")
@@ -171,6 +175,17 @@ final class NodeReader {
             if SecretFieldPolicy.looksSecret(k.string) {
                 error(key, SecretFieldPolicy.message(for: k.string))
                 continue
+            }
+            if headerNames {
+                if let first = lowercased[k.string.lowercased()] {
+                    error(
+                        key,
+                        "'\(field)' names '\(first)' and '\(k.string)' are one header (x-oss-meta-\(k.string.lowercased())): "
+                            + "metadata names are case-insensitive; keep one"
+                    )
+                    continue
+                }
+                lowercased[k.string.lowercased()] = k.string
             }
             result[k.string] = v.string
         }
