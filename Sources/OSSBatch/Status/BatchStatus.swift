@@ -107,6 +107,7 @@ package struct BatchStatus: Sendable, Encodable {
         // journal has what happened since.
         if status.state == .running || status.state == .crashed, let report = try? ReportStore.load(path) {
             status.totals = report.totals
+            if status.state == .crashed { status.totals?.openUploads = openUploads(of: report, at: path) }
         }
         status.next = nextCommand(status.state, unfinished: status.problem != nil, report: path)
         if status.state == .succeeded, status.problem == nil,
@@ -116,6 +117,27 @@ package struct BatchStatus: Sendable, Encodable {
             status.finishedWithExceptions = true
         }
         return status
+    }
+
+    /// The multipart uploads a crashed batch left open: its job lines that hold one, and the checkpoints that
+    /// name its report for jobs not done — a killed run journals a job only at its end, so an upload it had
+    /// begun is in a checkpoint and in no job line (status said `open_uploads: 0` of a batch whose uploads
+    /// were open and billed).
+    static func openUploads(of report: Report, at path: String) -> Int {
+        let reportPath = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+        var keys: Set<String> = []
+        var done: Set<String> = []
+        for job in report.jobs {
+            if job.holdsOpenUpload { keys.insert(job.spec.key) }
+            if job.status == .succeeded || job.status == .skipped { done.insert(job.spec.key) }
+        }
+        for (_, checkpoint) in CheckpointStore(directory: report.upload.checkpointDir).all()
+        where checkpoint.report == reportPath && checkpoint.bucket == report.target.bucket
+            && !done.contains(checkpoint.key)
+        {
+            keys.insert(checkpoint.key)
+        }
+        return keys.count
     }
 
     /// The status of a report written by `report merge`, its shards' runs read shard by shard. No process

@@ -116,6 +116,12 @@ struct StatusCommandTests {
         #expect(batches["gaveup"]?["status"] as? String == "aborted")
         #expect(batches["gaveup"]?["next"] == nil)
         #expect(batches["killed"]?["status"] as? String == "crashed")
+        // Its multipart upload is open (and billed): in a checkpoint, in no job line (a killed run journals a
+        // job at its end only).
+        #expect(
+            (batches["killed"]?["totals"] as? [String: Any])?["open_uploads"] as? Int == 1,
+            "\(batches["killed"] ?? [:])"
+        )
         #expect((batches["killed"]?["last_run"] as? [String: Any])?["pid"] as? Int == Int(killed.pid))
         #expect((batches["killed"]?["next"] as? String)?.hasPrefix("ossbatch resume ") == true)
         #expect(batches["live"]?["status"] as? String == "running")
