@@ -272,6 +272,27 @@ import Glibc
         #expect(warnings.isEmpty, "\(warnings)")
     }
 
+    /// The index deleted while a run has it open, and made anew by a batch started after: the run's writes and
+    /// burials go to the file now at the path. Before, they went on into the deleted file: what the run buried
+    /// (the new batch's entry of a key it replaced) was lost, and that batch's next night skipped its file.
+    @Test func writesAfterTheIndexWasDeletedGoToTheFileNowAtItsPath() throws {
+        let dir = try TemporaryDirectory("index-deleted")
+        defer { dir.remove() }
+        let path = dir.url.path + "/i.sqlite"
+        var warnings: [String] = []
+        let running = try UploadIndex.open(at: path, warnings: &warnings)
+        try running.write([Self.entry("a")])
+        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        let later = try UploadIndex.open(at: path, warnings: &warnings)
+        try later.write([Self.entry("k", report: "other")])
+
+        try running.write([Self.entry("b")])
+        #expect(try running.buryAhead(key: "k", report: "r1", keeping: { _, _ in false }))
+        var rows: [String] = []
+        try UploadIndex.open(at: path, warnings: &warnings).scan { rows.append($0.key) }
+        #expect(rows == ["b"], "the run's entry in the index at the path, the other batch's entry buried")
+    }
+
     @Test func theOptionsHashChangesWithAnyOption() {
         let base = ObjectOptions(contentType: "text/plain", metadata: ["a": "1"])
         var other = base

@@ -1,6 +1,7 @@
 import Digests
 import Dispatch
 import Foundation
+import LocalFiles
 import SQLite
 import Synchronization
 
@@ -23,6 +24,8 @@ package final class UploadIndex: Sendable {
     /// The connection and its prepared statements, used under the mutex only.
     private final class Connection {
         let db: SQLiteDatabase
+        /// The file it has open (device and inode), to tell when the index's path names another one.
+        let fileID: FileID
         var reportIDs: [String: Int64] = [:]
         var directoryIDs: [String: Int64] = [:]
         /// The lookup by inode and device, prepared once `objects_by_inode` is made (by the first lookup): a
@@ -34,13 +37,39 @@ package final class UploadIndex: Sendable {
         var rowByKey: SQLiteStatement?
         lazy var upsert = try? db.prepare(UploadIndex.insertSQL(onConflict: "REPLACE"))
 
-        init(_ db: SQLiteDatabase) { self.db = db }
+        init(_ db: SQLiteDatabase, fileID: FileID) {
+            self.db = db
+            self.fileID = fileID
+        }
     }
 
-    private init(path: String, file: String, db: sending SQLiteDatabase) {
+    /// A file's device and inode.
+    struct FileID: Equatable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    private init(path: String, file: String, db: sending SQLiteDatabase, fileID: FileID) {
         self.path = path
         self.file = file
-        database = Mutex(Connection(db))
+        database = Mutex(Connection(db, fileID: fileID))
+    }
+
+    /// Opens the file now at the index's path when it is no longer the one `c` has open: the index was
+    /// deleted (or rebuilt by another process) while this one had it open. Writes went on into the deleted
+    /// file, while a batch started after wrote a new one: what this run buried was lost, and that batch's
+    /// next night skipped a file over this run's bytes. Called before each write (a `stat`).
+    private func reopenIfReplaced(_ c: inout Connection) throws(SQLiteError) {
+        let now = try? FileStatus.stat(file)
+        guard now.map({ FileID(device: $0.device, inode: $0.inode) }) != c.fileID else { return }
+        do {
+            let (db, id) = try Self.connect(file, named: path, checked: false)
+            c = Connection(db, fileID: id)
+        } catch let error as SQLiteError {
+            throw error
+        } catch {
+            throw SQLiteError(code: 14, message: "cannot open the upload index again: \(error)")
+        }
     }
 
     /// `STATE/.index/<first 32 hex digits of SHA-256(endpoint NUL bucket)>.sqlite`.
@@ -103,6 +132,16 @@ package final class UploadIndex: Sendable {
     /// database's mode), never through a symbolic link, then opens it with `SQLITE_OPEN_NOFOLLOW`. `path` has
     /// no link in it; the index is named `name` (the path the user's state directory gives).
     private static func openOnce(_ path: String, named name: String, checked: Bool) throws -> UploadIndex {
+        let (db, fileID) = try connect(path, named: name, checked: checked)
+        return UploadIndex(path: name, file: path, db: db, fileID: fileID)
+    }
+
+    /// `openOnce`'s connection, and the file it opened.
+    private static func connect(
+        _ path: String,
+        named name: String,
+        checked: Bool
+    ) throws -> (SQLiteDatabase, FileID) {
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             let reason = errno == ELOOP ? "is a symbolic link; not followed" : String(cString: strerror(errno))
@@ -147,7 +186,8 @@ package final class UploadIndex: Sendable {
         if checked, try db.scalar("PRAGMA quick_check(1)") != "ok" {
             throw SQLiteError(code: 11, message: "quick_check failed")
         }
-        return UploadIndex(path: name, file: path, db: db)
+        let status = try FileStatus.stat(path)
+        return (db, FileID(device: status.device, inode: status.inode))
     }
 
     /// The source is kept as its directory's id (`dirs`) and its name: a tree's path prefix once, not per file.
@@ -424,6 +464,7 @@ package final class UploadIndex: Sendable {
     ) throws(SQLiteError) {
         guard !entries.isEmpty || !removing.isEmpty else { return }
         try database.withLock { (c) throws(SQLiteError) in
+            try reopenIfReplaced(&c)
             try c.db.transaction { () throws(SQLiteError) in
                 // Only a write that buries needs the tombstones' report row (plain branches: see below).
                 var buried: Int64 = 0
@@ -526,6 +567,7 @@ package final class UploadIndex: Sendable {
     /// Buries the entry of `key` (`tombstoneSQL`): its object is gone from the server, or holds other bytes.
     package func bury(key: String) throws(SQLiteError) {
         try database.withLock { (c) throws(SQLiteError) in
+            try reopenIfReplaced(&c)
             let statement = try c.db.prepare(Self.tombstoneSQL)
             try statement.bind(try tombstoneReport(in: c), at: 1)
             try statement.bind(key, at: 2)
@@ -555,6 +597,7 @@ package final class UploadIndex: Sendable {
         keeping keep: (_ source: String, _ identity: SourceIdentity) -> Bool
     ) throws(SQLiteError) -> Bool {
         try database.withLock { (c) throws(SQLiteError) -> Bool in
+            try reopenIfReplaced(&c)
             // One lookup, no string made for a row that is not there.
             guard let row = try? Self.prepared(\.rowByKey, Self.rowByKeySQL, in: c) else { return false }
             defer { row.reset() }
@@ -643,6 +686,7 @@ package final class UploadIndex: Sendable {
     package func remove(keys: [String], confirmedBefore cutoff: Int64) throws(SQLiteError) {
         for start in stride(from: 0, to: keys.count, by: Self.removedPerTransaction) {
             try database.withLock { (c) throws(SQLiteError) in
+                try reopenIfReplaced(&c)
                 try c.db.transaction { () throws(SQLiteError) in
                     let statement = try c.db.prepare("DELETE FROM objects WHERE key = ? AND uploaded_at < ?")
                     for key in keys[start..<min(start + Self.removedPerTransaction, keys.count)] {
@@ -679,6 +723,9 @@ package final class UploadIndex: Sendable {
     /// Folds the write-ahead log into the database and truncates it (at the end of a run), so the index on
     /// disk is one file of its real size.
     package func checkpoint() {
-        database.withLock { c in try? c.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        database.withLock { c in
+            try? reopenIfReplaced(&c)
+            try? c.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
     }
 }
