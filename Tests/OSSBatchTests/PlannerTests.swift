@@ -17,6 +17,31 @@ import Testing
         #expect(plan.jobs.map(\.size) == [1, 2])
     }
 
+    /// Two files whose names differ only in how "é" is written (composed, as Linux tools write it, and
+    /// decomposed, as a Mac does) are two objects to OSS: both are planned, under keys of their own bytes, and
+    /// a report holding both reads back. Before, `String` equality took them for one key: the plan was refused
+    /// ("two files map to the key"), and such a report as corrupt ("'key' appears twice").
+    @Test func namesThatDifferOnlyInUnicodeNormalisationAreTwoKeys() throws {
+        // One tree from a Linux host, one from a Mac, under one prefix: the keys of both entries are checked
+        // against each other.
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "files:\n  - source: linux/\n    key_prefix: k/\n  - source: mac/\n    key_prefix: k/\n",
+            files: [:]
+        )
+        defer { f.remove() }
+        let names = ["caf\u{E9}", "cafe\u{301}"]
+        for (dir, name) in zip(["linux", "mac"], names) {
+            try FileManager.default.createDirectory(atPath: f.path(dir), withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: f.path(dir + "/" + name), contents: Data()))
+        }
+        let plan = try f.plan()
+        #expect(Set(plan.jobs.map { Array($0.key.utf8) }) == Set(names.map { Array(("k/" + $0).utf8) }))
+        let path = f.path("report.json")
+        try ReportStore.create(at: path).write(Report(plan: plan, planID: plan.planID))
+        #expect(try ReportStore.load(path).jobs.count == 2)
+    }
+
     @Test func singleFileUsesItsKeyOrThePrefixPlusItsName() throws {
         let f = try ManifestFixture(
             ManifestFixture.target

@@ -39,6 +39,14 @@ package struct SplitPath: Sendable, Hashable {
         self.name = name
     }
 
+    /// Equal bytes, as OSS names objects and Linux names files: `String`'s equality takes a composed and a
+    /// decomposed "é" for one, and two files named so (one from a Mac) were refused as one key. (The hash
+    /// stays `String`'s: equal bytes are equal strings, so equal values still hash alike.)
+    package static func == (a: SplitPath, b: SplitPath) -> Bool {
+        ByteOrder.equals(a.directory.utf8.span, b.directory.utf8.span)
+            && ByteOrder.equals(a.name.utf8.span, b.name.utf8.span)
+    }
+
     /// The whole path, built.
     package var path: String { directory + name }
 

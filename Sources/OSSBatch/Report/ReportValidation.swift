@@ -11,13 +11,13 @@ extension Report {
     func validate() throws(FormatError) {
         try validateHeader()
         if jobsPassOnAllCores() { return }
-        var keys = Set<String>()
+        var keys = Set<SplitPath>()
         keys.reserveCapacity(jobs.count)
         var bytes: Int64 = 0
         for (i, job) in jobs.enumerated() {
             do throws(FormatError) {
                 try job.validate()
-                guard keys.insert(job.spec.key).inserted else { throw FormatError("'key' appears twice") }
+                guard keys.insert(job.spec.objectKey).inserted else { throw FormatError("'key' appears twice") }
                 let (sum, overflow) = bytes.addingReportingOverflow(job.spec.size)
                 guard !overflow else { throw FormatError("the sizes of the jobs up to this one pass 2^63 bytes") }
                 bytes = sum
@@ -29,8 +29,8 @@ extension Report {
 
     /// Whether every job passes the checks of `validate`, checked on all cores (reports of 1,000,000 jobs are
     /// read at every resume): each job, its size (not negative, and the sum below 2^63), and its key after the
-    /// previous one — keys in rising order (as plans write them) are all different, since `String` order
-    /// agrees with its equality. `false` for anything else, keys out of order included: then the jobs are
+    /// previous one — keys in rising byte order (as plans write them) are all different. (Not `String`'s
+    /// order: it takes a composed and a decomposed "é" for one key, and a report holding both was refused.) `false` for anything else, keys out of order included: then the jobs are
     /// checked again one after another, which names the first problem.
     private func jobsPassOnAllCores() -> Bool {
         let jobs = self.jobs
@@ -43,7 +43,7 @@ extension Report {
                     i > parts[part].lowerBound
                     && jobs[i - 1].spec.location.directory == jobs[i].spec.location.directory
                 guard (try? jobs[i].validate(directoryChecked: sameDirectory)) != nil, jobs[i].spec.size >= 0,
-                    i == 0 || jobs[i - 1].spec.key < jobs[i].spec.key
+                    i == 0 || SplitPath.precedes(jobs[i - 1].spec.objectKey, jobs[i].spec.objectKey)
                 else { return nil }
                 let (sum, overflow) = bytes.addingReportingOverflow(jobs[i].spec.size)
                 guard !overflow else { return nil }

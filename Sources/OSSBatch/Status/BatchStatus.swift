@@ -125,17 +125,17 @@ package struct BatchStatus: Sendable, Encodable {
     /// were open and billed).
     static func openUploads(of report: Report, at path: String) -> Int {
         let reportPath = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
-        var keys: Set<String> = []
-        var done: Set<String> = []
+        var keys: Set<SplitPath> = []
+        var done: Set<SplitPath> = []
         for job in report.jobs {
-            if job.holdsOpenUpload { keys.insert(job.spec.key) }
-            if job.status == .succeeded || job.status == .skipped { done.insert(job.spec.key) }
+            if job.holdsOpenUpload { keys.insert(job.spec.objectKey) }
+            if job.status == .succeeded || job.status == .skipped { done.insert(job.spec.objectKey) }
         }
         for (_, checkpoint) in CheckpointStore(directory: report.upload.checkpointDir).all()
         where checkpoint.report == reportPath && checkpoint.bucket == report.target.bucket
-            && !done.contains(checkpoint.key)
+            && !done.contains(SplitPath(checkpoint.key))
         {
-            keys.insert(checkpoint.key)
+            keys.insert(SplitPath(checkpoint.key))
         }
         return keys.count
     }
