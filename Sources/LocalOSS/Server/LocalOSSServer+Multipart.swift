@@ -1,5 +1,6 @@
 import Digests
 import Foundation
+import LocalFiles
 import NIOCore
 import NIOHTTP1
 import OSSProtocol
@@ -140,8 +141,8 @@ extension LocalOSSServer {
         let idMarker = request.query["upload-id-marker"] ?? ""
         let maxUploads = pageSize(request.query["max-uploads"], default: 1000)
         let all = store.uploads(bucket: bucket, prefix: prefix).filter {
-            keyMarker.isEmpty || $0.key > keyMarker
-                || ($0.key == keyMarker && !idMarker.isEmpty && $0.uploadID > idMarker)
+            keyMarker.isEmpty || ByteOrder.precedes(keyMarker, $0.key)
+                || (ObjectKey($0.key) == ObjectKey(keyMarker) && !idMarker.isEmpty && $0.uploadID > idMarker)
         }
         let page = all.prefix(maxUploads)
         var xml =

@@ -1,5 +1,6 @@
 import Digests
 import Foundation
+import LocalFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +33,8 @@ extension ObjectStore {
 
     /// The upload `id` of `bucket`/`key`, or 404 NoSuchUpload.
     func upload(bucket: String, key: String, id: String) throws(OSSRequestError) -> StoredUpload {
-        guard let u = index.withLockedValue({ $0.uploads[id] }), u.bucket == bucket, u.key == key else {
+        guard let u = index.withLockedValue({ $0.uploads[id] }), u.bucket == bucket, ObjectKey(u.key) == ObjectKey(key)
+        else {
             throw .noSuchUpload(id)
         }
         return u
@@ -65,8 +67,12 @@ extension ObjectStore {
 
     func uploads(bucket: String, prefix: String) -> [StoredUpload] {
         index.withLockedValue { Array($0.uploads.values) }
-            .filter { $0.bucket == bucket && $0.key.hasPrefix(prefix) }
-            .sorted { ($0.key, $0.uploadID) < ($1.key, $1.uploadID) }
+            // Keys compared and ordered as bytes, as OSS does (`String` takes a composed and a decomposed
+            // character for one, and a prefix ending inside a `\r\n` for no prefix of it).
+            .filter { $0.bucket == bucket && $0.key.utf8.starts(with: prefix.utf8) }
+            .sorted {
+                ObjectKey($0.key) == ObjectKey($1.key) ? $0.uploadID < $1.uploadID : ByteOrder.precedes($0.key, $1.key)
+            }
     }
 
     /// Validates the part list against the upload (OSS's rules) and returns the parts in order.

@@ -7,12 +7,12 @@ import Glibc
 
 extension ObjectStore {
     func object(bucket: String, key: String) throws(OSSRequestError) -> StoredObject {
-        guard let o = index.withLockedValue({ $0.objects[bucket]?[key] }) else { throw .noSuchKey(key) }
+        guard let o = index.withLockedValue({ $0.objects[bucket]?[ObjectKey(key)] }) else { throw .noSuchKey(key) }
         return o
     }
 
     func exists(bucket: String, key: String) -> Bool {
-        index.withLockedValue { $0.objects[bucket]?[key] != nil }
+        index.withLockedValue { $0.objects[bucket]?[ObjectKey(key)] != nil }
     }
 
     static func fileAlreadyExists(_ key: String) -> OSSRequestError {
@@ -47,7 +47,7 @@ extension ObjectStore {
         }
         try persist(stored, to: dir.appendingPathComponent(stem + ".json"))
         index.withLockedValue {
-            $0.objects[object.bucket, default: [:]][object.key] = stored
+            $0.objects[object.bucket, default: [:]][ObjectKey(object.key)] = stored
             $0.sortedKeys[object.bucket] = nil
         }
         return stored
@@ -56,7 +56,7 @@ extension ObjectStore {
     func delete(bucket: String, key: String) {
         let removed = index.withLockedValue {
             $0.sortedKeys[bucket] = nil
-            return $0.objects[bucket]?.removeValue(forKey: key)
+            return $0.objects[bucket]?.removeValue(forKey: ObjectKey(key))
         }
         guard removed != nil else { return }
         let stem = objectsDirectory(bucket).appendingPathComponent(ObjectStore.fileStem(forKey: key))
@@ -86,7 +86,7 @@ extension ObjectStore {
         return index.withLockedValue { index in
             let stored = index.objects[bucket] ?? [:]
             // OSS orders keys by their UTF-8 bytes.
-            let keys = index.sortedKeys[bucket] ?? stored.keys.sorted { ByteOrder.precedes($0, $1) }
+            let keys = index.sortedKeys[bucket] ?? stored.keys.map(\.text).sorted { ByteOrder.precedes($0, $1) }
             index.sortedKeys[bucket] = keys
             // The keys under `prefix` are one run in byte order; the page starts at the first one after `after`.
             var i = keys.partitionIndex { ByteOrder.precedes($0, prefix) }
@@ -96,7 +96,7 @@ extension ObjectStore {
                 defer { i += 1 }
                 let key = keys[i]
                 if let skippedPrefix, key.utf8.starts(with: skippedPrefix.utf8) { continue }
-                guard let o = stored[key] else { continue }
+                guard let o = stored[ObjectKey(key)] else { continue }
                 var entry = key
                 if !delimiter.isEmpty {
                     let rest = String(decoding: key.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)

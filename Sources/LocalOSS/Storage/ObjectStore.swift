@@ -7,7 +7,7 @@ import OSSProtocol
 /// (`<bucket>/objects/<sha256(key)>.{data,json}`, `<bucket>/uploads/<id>/{upload.json,<n>.part}`, `tmp/`).
 final class ObjectStore: Sendable {
     struct Index: Sendable {
-        var objects: [String: [String: StoredObject]] = [:]  // bucket → key → object
+        var objects: [String: [ObjectKey: StoredObject]] = [:]  // bucket → key → object
         var uploads: [String: StoredUpload] = [:]  // upload id → upload
         /// A bucket's keys in byte order, made by the first listing after a change: a sync tool's listing of
         /// an unchanged bucket pages through one sorted copy instead of sorting every key for every page.
@@ -33,7 +33,7 @@ final class ObjectStore: Sendable {
             // Reload what an earlier run stored, so a restarted server keeps its state.
             for file in (try? fm.contentsOfDirectory(atPath: objects.path)) ?? [] where file.hasSuffix(".json") {
                 if let o = try? ObjectStore.decode(StoredObject.self, objects.appendingPathComponent(file)) {
-                    loaded.objects[bucket]![o.key] = o
+                    loaded.objects[bucket]![ObjectKey(o.key)] = o
                 }
             }
             for dir in (try? fm.contentsOfDirectory(atPath: uploads.path)) ?? [] {
