@@ -72,9 +72,30 @@ public struct FaultRule: Sendable, Codable, Hashable {
 extension FaultRule {
     private enum CodingKeys: String, CodingKey { case operation, keyContains, skip, count, action }
 
+    /// Any field of a rule, to name one it does not have.
+    private struct AnyField: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     /// JSON defaults match the Swift initialiser: `skip` 0 and `count` 1 when absent; `"count": null` means
     /// every further match.
     public init(from decoder: any Decoder) throws {
+        // A misspelt field (`key` for `keyContains`) read as absent made a rule match every request.
+        let unknown = try decoder.container(keyedBy: AnyField.self).allKeys.map(\.stringValue).filter {
+            CodingKeys(stringValue: $0) == nil
+        }
+        if let field = unknown.first {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "unknown field: \(field) (a rule has operation, keyContains, skip, count, action)"
+                )
+            )
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         operation = try c.decodeIfPresent(OSSOperation.self, forKey: .operation)
         keyContains = try c.decodeIfPresent(String.self, forKey: .keyContains)

@@ -26,11 +26,13 @@ struct AdminEndpoint {
         case ("POST", "faults"):
             let rules: [FaultRule]
             do {
-                // One rule object or an array of them.
-                if let one = try? JSONDecoder().decode(FaultRule.self, from: Data(bytes)) {
-                    rules = [one]
-                } else {
+                // One rule object or an array of them, told by the first character, so that the error is the
+                // rule's own (a rule that failed as one object was tried as an array, and said so).
+                let isArray = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
+                if isArray {
                     rules = try JSONDecoder().decode([FaultRule].self, from: Data(bytes))
+                } else {
+                    rules = [try JSONDecoder().decode(FaultRule.self, from: Data(bytes))]
                 }
             } catch {
                 throw OSSRequestError(400, .invalidArgument, "fault rule JSON not understood: \(error)")
