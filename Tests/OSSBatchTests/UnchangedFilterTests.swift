@@ -71,17 +71,9 @@ import Testing
         #expect(warnings.isEmpty)
     }
 
-    /// A state directory reached through a symbolic link (/var/lib/ossbatch -> /data/ossbatch): the index opens,
-    /// keeps its entries from one open to the next and is read in parts like any other. Before, SQLite's
-    /// refusal of a link anywhere in the path was taken for damage: the index was deleted on every open and
-    /// never vouched for a file.
-    @Test func anIndexUnderALinkedStateDirectoryIsKeptAndRead() throws {
-        let dir = try TemporaryDirectory("unchanged-linked")
-        defer { dir.remove() }
-        try FileManager.default.createDirectory(atPath: dir.url.path + "/data", withIntermediateDirectories: true)
-        #expect(symlink(dir.url.path + "/data", dir.url.path + "/state") == 0)
-        let path = dir.url.path + "/state/.index/i.sqlite"
-        let options = ObjectOptions(contentType: "text/plain")
+    /// One planned file (its ctime from the planner) and the index entry of that very version, made with
+    /// `optionsHash` (the options' index hash unless given).
+    static func oneFile(options: ObjectOptions, optionsHash: Int64? = nil) -> (UploadJob, IndexEntry) {
         let identity = SourceIdentity(size: 10, mtimeNanoseconds: 7, inode: 1, device: 9)
         var job = UploadJob(source: "/src/f", key: "k/f", identity: identity, options: options, method: .put)
         job.plannedCtimeNanoseconds = 11
@@ -92,10 +84,24 @@ import Testing
             ctimeNanoseconds: 11,
             crc64: 5,
             etag: "\"E\"",
-            optionsHash: options.indexHash,
+            optionsHash: optionsHash ?? options.indexHash,
             uploadedAt: 1,
             report: "r"
         )
+        return (job, entry)
+    }
+
+    /// A state directory reached through a symbolic link (/var/lib/ossbatch -> /data/ossbatch): the index opens,
+    /// keeps its entries from one open to the next and is read in parts like any other. Before, SQLite's
+    /// refusal of a link anywhere in the path was taken for damage: the index was deleted on every open and
+    /// never vouched for a file.
+    @Test func anIndexUnderALinkedStateDirectoryIsKeptAndRead() throws {
+        let dir = try TemporaryDirectory("unchanged-linked")
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.url.path + "/data", withIntermediateDirectories: true)
+        #expect(symlink(dir.url.path + "/data", dir.url.path + "/state") == 0)
+        let path = dir.url.path + "/state/.index/i.sqlite"
+        let (job, entry) = Self.oneFile(options: ObjectOptions(contentType: "text/plain"))
         var warnings: [String] = []
         try UploadIndex.open(at: path, warnings: &warnings).write([entry])
         let index = try UploadIndex.open(at: path, warnings: &warnings)
@@ -114,20 +120,7 @@ import Testing
         defer { dir.remove() }
         var options = ObjectOptions(contentType: "text/plain")
         options.forbidOverwrite = true
-        let identity = SourceIdentity(size: 10, mtimeNanoseconds: 7, inode: 1, device: 9)
-        var job = UploadJob(source: "/src/f", key: "k/f", identity: identity, options: options, method: .put)
-        job.plannedCtimeNanoseconds = 11
-        let entry = IndexEntry(
-            key: job.key,
-            source: job.source,
-            identity: identity,
-            ctimeNanoseconds: 11,
-            crc64: 5,
-            etag: "\"E\"",
-            optionsHash: options.canonicalFormHash,
-            uploadedAt: 1,
-            report: "r"
-        )
+        let (job, entry) = Self.oneFile(options: options, optionsHash: options.canonicalFormHash)
         var warnings: [String] = []
         let index = try UploadIndex.open(at: dir.url.path + "/i.sqlite", warnings: &warnings)
         try index.write([entry])
