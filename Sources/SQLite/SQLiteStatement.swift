@@ -33,15 +33,10 @@ public final class SQLiteStatement {
     /// Binds `bytes` as text, byte for byte (not checked as UTF-8): a value read back from a row, which may
     /// hold any bytes, compared as it is stored.
     public func bind(textBytes bytes: [UInt8], at index: Int32) throws(SQLiteError) {
-        // Safe: SQLite reads `bytes.count` bytes from the buffer and copies them before returning (transient).
-        let rc = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    sqlite3_bind_text(statement, index, $0, Int32(buffer.count), Self.transient)
-                }
-            } ?? sqlite3_bind_text(statement, index, "", 0, Self.transient)
-        }
-        try check(rc)
+        // The array is passed as a pointer to its bytes for the call (Swift's implicit conversion); SQLite
+        // reads `count` of them and copies them before returning (transient).
+        let chars = bytes.map { CChar(bitPattern: $0) }
+        try check(sqlite3_bind_text(statement, index, chars, Int32(chars.count), Self.transient))
     }
 
     /// One row is ready (true) or the statement is done (false).
