@@ -203,11 +203,10 @@ struct JobRunner: Sendable {
         }
         tally.addAttempts(1)
         guard head.size == job.size, let remote = head.crc64 else { return nil }
-        let local = try indexedCRC(job, file: file) ?? file.crc64(offset: 0, length: job.size)
+        let keyed = try? context.index?.entry(key: job.key)
+        let local = try indexedCRC(job, file: file, keyed: keyed) ?? file.crc64(offset: 0, length: job.size)
         guard local == remote else { return nil }
-        if let entry = try? context.index?.entry(key: job.key), !job.options.matchesIndexHash(entry.optionsHash) {
-            return nil
-        }
+        if let keyed, !job.options.matchesIndexHash(keyed.optionsHash) { return nil }
         return JobOutcome(
             key: job.key,
             status: .skipped,
@@ -217,13 +216,13 @@ struct JobRunner: Sendable {
         )
     }
 
-    /// The CRC-64 the upload index has for this very version of the file (any key), so that `if_exists: skip`
-    /// need not read it; nil without an index or an entry.
-    private func indexedCRC(_ job: UploadJob, file: SourceFile) throws(JobError) -> UInt64? {
+    /// The CRC-64 the upload index has for this very version of the file (any key; `keyed` is the entry of the
+    /// job's own), so that `if_exists: skip` need not read it; nil without an index or an entry.
+    private func indexedCRC(_ job: UploadJob, file: SourceFile, keyed: IndexEntry?) throws(JobError) -> UInt64? {
         guard let index = context.index else { return nil }
         let ctime = try file.changeTime()
         guard try file.identity(as: job.identity) == job.identity else { return nil }
-        if let entry = try? index.entry(key: job.key), entry.sameVersion(as: job, ctime: ctime) { return entry.crc64 }
+        if let keyed, keyed.sameVersion(as: job, ctime: ctime) { return keyed.crc64 }
         return ServerSideCopy.source(for: job, ctime: ctime, in: index)?.crc64
     }
 
