@@ -8,19 +8,26 @@ import Testing
     let ossbatch = Products.url("ossbatch")
     static let commands = ["plan", "run", "resume", "abort"]
 
+    /// The lines after `EXAMPLES:` in what `ossbatch ARGUMENTS` prints: it exits 0, has one such section, and
+    /// the section begins with a comment line.
+    func examples(_ arguments: [String]) async throws -> [Substring] {
+        let result = try await ProcessRunner.run(ossbatch, arguments, environment: ["COLUMNS": "100"])
+        #expect(result.exitCode == 0)
+        let sections = result.stdout.components(separatedBy: "\n\nEXAMPLES:\n")
+        #expect(sections.count == 2, "\(result.stdout)")
+        let examples = sections.last?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
+        #expect(examples.first?.hasPrefix("  # ") == true)
+        return examples
+    }
+
     @Test(
         arguments: commands.map { [$0, "--help"] } + commands.map { ["help", $0] } + [
             ["--help"], ["help"], ["run", "-h"],
         ]
     )
     func helpEndsWithExamples(arguments: [String]) async throws {
-        let result = try await ProcessRunner.run(ossbatch, arguments, environment: ["COLUMNS": "100"])
-        #expect(result.exitCode == 0)
-        let sections = result.stdout.components(separatedBy: "\n\nEXAMPLES:\n")
-        #expect(sections.count == 2, "\(result.stdout)")
         // Nothing after the examples but the examples: comment lines, command lines, blank lines between.
-        let examples = sections.last?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
-        #expect(examples.first?.hasPrefix("  # ") == true)
+        let examples = try await self.examples(arguments)
         #expect(examples.last == "")
         let named = arguments.first { Self.commands.contains($0) }
         for line in examples where line.hasPrefix("  ") && !line.hasPrefix("  # ") {
@@ -39,12 +46,7 @@ import Testing
         ]
     )
     func nestedSubcommandHelpEndsWithItsExamples(arguments: [String], command: String) async throws {
-        let result = try await ProcessRunner.run(ossbatch, arguments, environment: ["COLUMNS": "100"])
-        #expect(result.exitCode == 0)
-        let sections = result.stdout.components(separatedBy: "\n\nEXAMPLES:\n")
-        #expect(sections.count == 2, "\(result.stdout)")
-        let examples = sections.last?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
-        #expect(examples.first?.hasPrefix("  # ") == true)
+        let examples = try await self.examples(arguments)
         let commands = examples.filter { $0.hasPrefix("  ") && !$0.hasPrefix("  # ") }
         #expect(!commands.isEmpty)
         for line in commands { #expect(line.hasPrefix("  ossbatch \(command) "), "\(line)") }
