@@ -55,7 +55,8 @@ struct ReportMergeCommand: AsyncParsableCommand {
             do {
                 loaded.append((path, try ReportStore.load(path)))
             } catch {
-                console.error("report_unusable", "\(error)", ["report": .string(path)])
+                let absolute = PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+                console.error("report_unusable", "\(error)", ["report": .string(absolute)])
                 unreadable = true
             }
         }
@@ -82,7 +83,11 @@ struct ReportMergeCommand: AsyncParsableCommand {
                 try ReportStore.encode(merged) { Console.write(Data($0)) }
             }
         } catch {
-            console.error("report_write_failed", "cannot write the merged report: \(error)")
+            console.error(
+                "report_write_failed",
+                "cannot write the merged report: \(error)",
+                outPath.map { ["path": .string($0)] } ?? [:]
+            )
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
         let t = merged.totals

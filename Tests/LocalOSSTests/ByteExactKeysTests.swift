@@ -21,6 +21,32 @@ import Testing
         }
     }
 
+    /// A fault rule's `keyContains` is matched as bytes too.
+    @Test func aFaultRuleMatchesTheBytesOfAKey() async throws {
+        try await LocalOSSFixture.anonymous { oss in
+            oss.faults.add(
+                FaultRule(
+                    operation: .putObject,
+                    keyContains: "e\u{301}",
+                    count: nil,
+                    action: .fail(status: 503, code: .serviceUnavailable)
+                )
+            )
+            oss.faults.add(
+                FaultRule(
+                    operation: .putObject,
+                    keyContains: "\r",
+                    count: nil,
+                    action: .fail(status: 500, code: .internalError)
+                )
+            )
+            let composed = try await TestHTTP.send("PUT", oss.url(forKey: "caf\u{E9}"), body: Data("x".utf8))
+            let decomposed = try await TestHTTP.send("PUT", oss.url(forKey: "cafe\u{301}"), body: Data("x".utf8))
+            let crlf = try await TestHTTP.send("PUT", oss.url(forKey: "a\r\nb"), body: Data("x".utf8))
+            #expect(composed.status == 200 && decomposed.status == 503 && crlf.status == 500)
+        }
+    }
+
     @Test func openUploadsAreListedByTheBytesOfTheirPrefix() async throws {
         try await LocalOSSFixture.anonymous { oss in
             _ = try await TestHTTP.send("POST", oss.url(forKey: "k/zz\r\nx", query: "uploads"))

@@ -64,8 +64,11 @@ public struct FaultRule: Sendable, Codable, Hashable {
         )
     }
 
+    /// `keyContains` is matched as bytes, as keys are: `String.contains` takes a decomposed "é" for a
+    /// composed one and finds no `\r` in a `\r\n` (one character to Swift).
     func matches(_ op: OSSOperation, key: String) -> Bool {
-        (operation == nil || operation == op) && (keyContains.map { key.contains($0) } ?? true)
+        (operation == nil || operation == op)
+            && (keyContains.map { Array(key.utf8).firstRange(of: Array($0.utf8)) != nil } ?? true)
     }
 }
 
