@@ -49,7 +49,14 @@ struct LoopMount {
     /// file of nothing, and mounts the images again, outermost first: each comes back on another loop device,
     /// so under another device number, the same file system.
     static func remountThroughOtherLoopDevices(_ mounts: [LoopMount]) async throws {
+        let devices = try mounts.map { try MountCommand.deviceNumber(of: $0.point) }
         for mount in mounts.reversed() { try await MountCommand.run("umount", [mount.point.path]) }
+        // The kernel lets an unmounted loop device go a moment later, not at once: the filler then took a
+        // later device and an image the very one it had (the same `st_dev`, a test with nothing to show).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while devices.contains(where: MountCommand.isAttachedLoopDevice), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let filler = mounts[0].image.deletingLastPathComponent().appendingPathComponent("filler.img")
         _ = FileManager.default.createFile(atPath: filler.path, contents: Data(count: 1 << 20))
         let taken = try await MountCommand.run("losetup", ["--find", "--show", filler.path])
@@ -148,7 +155,15 @@ enum MountCommand {
     }
 
     /// The `st_dev` of what is at `url`.
-    private static func deviceNumber(of url: URL) throws -> UInt64 {
+    /// Whether `device` (an `st_dev`) is a loop device still attached to a file.
+    static func isAttachedLoopDevice(_ device: UInt64) -> Bool {
+        // Linux's dev_t: the major number in bits 8–19 and 32–43, the minor in bits 0–7 and 12–31.
+        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
+        let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+        return FileManager.default.fileExists(atPath: "/sys/dev/block/\(major):\(minor)/loop/backing_file")
+    }
+
+    static func deviceNumber(of url: URL) throws -> UInt64 {
         var st = stat()
         guard stat(url.path, &st) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         return UInt64(st.st_dev)
