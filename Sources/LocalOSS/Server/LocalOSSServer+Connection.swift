@@ -63,7 +63,8 @@ extension LocalOSSServer {
             uploadID: request.query["uploadId"],
             status: 0,
             bytes: 0,
-            requestID: requestID
+            requestID: requestID,
+            arrival: isAdmin ? -1 : log.arrive()
         )
         var response: OSSResponse
         do {

@@ -31,11 +31,13 @@ struct ReportLifecycleTests {
         h.server.faults.removeAll()
         let recorded = EngineResumeTests.recordedParts(in: h.checkpointDir)
         #expect(!recorded.isEmpty)
-        let logStart = h.server.log.all.count
+        // By arrival: the interrupted run's held parts are logged when answered, which may be after this.
+        let arrivedBefore = h.server.log.arrived
         let resumed = try await h.resume()
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
-        let resent = h.server.log.all[logStart...].filter {
-            $0.operation == .uploadPart && recorded.contains("\($0.uploadID ?? "")#\($0.partNumber ?? 0)")
+        let resent = h.server.log.all.filter {
+            $0.arrival >= arrivedBefore && $0.operation == .uploadPart
+                && recorded.contains("\($0.uploadID ?? "")#\($0.partNumber ?? 0)")
         }
         #expect(resent.isEmpty, "the interrupted run's parts were kept")
         #expect(!h.server.log.all.contains { $0.operation == .abortMultipartUpload })
