@@ -178,3 +178,38 @@ extension StateFile {
         }
     }
 }
+
+extension StateFile {
+    /// Creates `path` and every missing directory above it with `mkdir(2)` at mode 0700, then sets each one
+    /// it made to exactly 0700 (a umask may have taken bits the owner needs). Foundation's
+    /// `createDirectory(attributes:)` makes a directory 0777 less the umask and `chmod`s it after: under
+    /// `umask 000` another user could plant a file or a link in it between the two. Directories already
+    /// there are left as they are (the caller checks them: `requirePrivateDirectory`).
+    public static func createPrivateDirectory(_ path: String) throws(FileSystemError) {
+        var missing: [String] = []
+        var current = path
+        while !current.isEmpty, current != "/" {
+            if (try? FileStatus.lstat(current)) != nil { break }
+            missing.append(current)
+            current = parent(of: current)
+        }
+        for directory in missing.reversed() {
+            guard mkdir(directory, 0o700) == 0 else {
+                // Made meanwhile by another process: it is checked as one already there.
+                if errno == EEXIST { continue }
+                throw FileSystemError(operation: "create directory", path: directory, errno: errno)
+            }
+            guard chmod(directory, 0o700) == 0 else {
+                throw FileSystemError(operation: "chmod", path: directory, errno: errno)
+            }
+        }
+    }
+
+    /// The directory `path` is in ("" for a relative path's first component).
+    private static func parent(of path: String) -> String {
+        var bytes = Array(path.utf8)
+        while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return slash == 0 ? "/" : String(decoding: bytes[..<slash], as: UTF8.self)
+    }
+}

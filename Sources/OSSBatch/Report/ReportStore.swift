@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 import Synchronization
 
 /// The report file and its journal on disk.
@@ -36,14 +37,8 @@ package final class ReportStore: Sendable {
     package static func prepareDirectory(for path: String) throws(StateFileError) {
         let dir = (path as NSString).deletingLastPathComponent
         guard !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) else { return }
-        do {
-            try FileManager.default.createDirectory(
-                atPath: dir,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
+        do { try StateFile.createPrivateDirectory(dir) } catch {
+            throw StateFileError(path: error.path, operation: "create directory", reason: error.reason)
         }
     }
 

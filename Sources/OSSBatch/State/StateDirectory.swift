@@ -48,14 +48,8 @@ package struct StateDirectory: Sendable, Hashable {
     /// Creates `dir` (and its parents) with mode 0700 if needed, and checks it is fit for state files (not a
     /// symbolic link, this user's, writable by nobody else). `use` names the directory in the error.
     package static func prepare(_ dir: String, use: String = "use") throws(StateFileError) {
-        do {
-            try FileManager.default.createDirectory(
-                atPath: dir,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            throw StateFileError(path: dir, operation: "create directory", reason: error.localizedDescription)
+        do { try StateFile.createPrivateDirectory(dir) } catch {
+            throw StateFileError(path: error.path, operation: "create directory", reason: error.reason)
         }
         do { try StateFile.requirePrivateDirectory(dir) } catch {
             throw StateFileError(path: dir, operation: use, reason: error.reason)

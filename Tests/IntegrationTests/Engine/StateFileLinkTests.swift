@@ -214,4 +214,34 @@ struct StateFileLinkTests {
         #expect(Self.mode(h.dir.path + "/new/reports") == 0o700)
         #expect(Self.mode(report) == 0o600)
     }
+
+    @Test func stateDirectoriesAreMadeAt0700NotWidenedThenNarrowed() async throws {
+        // Made at 0777 less the umask and `chmod`ed after (Foundation's `createDirectory(attributes:)`), a
+        // state directory stood open to every user for a moment under umask 000: time to plant a file or a
+        // link in it. Every `mkdir` the binary makes must ask for 0700 (strace is the second opinion).
+        let h = try await EngineHarness.start("mkdir-0700")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10, seed: 1)
+        let manifest = try h.writeManifest(upload: ["unchanged: skip"])
+        let report = h.dir.path + "/new/reports/r.json"
+        let trace = h.dir.path + "/mkdir.trace"
+        let run = try await h.ossbatchVia(
+            URL(fileURLWithPath: "/usr/bin/strace"),
+            [
+                "-f", "-qq", "-o", trace, "-e", "trace=mkdir,mkdirat", "/bin/sh", "-c", #"umask 000 && exec "$@""#,
+                "sh", Products.url("ossbatch").path, "run", manifest, "--report", report, "--progress-interval", "3600",
+            ]
+        )
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        let made = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").filter {
+            $0.contains("mkdir") && $0.hasSuffix("= 0")
+        }
+        // The state directory, its `.locks` and `.index`, the report's two, the default checkpoint directory.
+        #expect(made.count >= 5, "\(made)")
+        let wide = made.filter { !$0.contains(", 0700)") }
+        #expect(wide.isEmpty, "directories made wider than 0700: \(wide)")
+        for directory in [h.stateDir, h.stateDir + "/.locks", h.stateDir + "/.index", h.dir.path + "/new/reports"] {
+            #expect(Self.mode(directory) == 0o700, "\(directory)")
+        }
+    }
 }
