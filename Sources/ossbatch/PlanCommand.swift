@@ -30,7 +30,8 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let plan = try target.plan(manifest, shard: try sharding.resolve(), console: console)
+        // A dry run: the upload index is read, never created, rebuilt or deleted.
+        let plan = try target.plan(manifest, shard: try sharding.resolve(), console: console, readingIndexOnly: true)
         if plan.selectsNothing && !plan.allowEmpty {
             console.emit(
                 LogRecord(

@@ -41,6 +41,7 @@ struct TargetOptions: ParsableArguments {
         shard: Shard? = nil,
         console: Console,
         notes: Bool = true,
+        readingIndexOnly: Bool = false,
         onWalkStalled: @escaping @Sendable () -> Void = {}
     ) throws -> Plan {
         try plan(
@@ -49,6 +50,7 @@ struct TargetOptions: ParsableArguments {
             shard: shard,
             console: console,
             notes: notes,
+            readingIndexOnly: readingIndexOnly,
             onWalkStalled: onWalkStalled
         )
     }
@@ -96,7 +98,8 @@ struct TargetOptions: ParsableArguments {
 
     /// Plans a loaded manifest with its keys' placeholders standing for `placeholders`; see `plan(_:shard:…)`.
     /// Without `applyingIndex` the upload index is not read: `index prune` wants only the plan's keys, which
-    /// taking the unchanged files out leaves as they are.
+    /// taking the unchanged files out leaves as they are. `readingIndexOnly`: a dry run, which must leave the
+    /// index as it found it (`Plan.skipUnchanged(readingOnly:)`).
     func plan(
         _ loaded: Manifest,
         placeholders: PlaceholderValues,
@@ -104,6 +107,7 @@ struct TargetOptions: ParsableArguments {
         console: Console,
         notes: Bool = true,
         applyingIndex: Bool = true,
+        readingIndexOnly: Bool = false,
         onWalkStalled: @escaping @Sendable () -> Void = {}
     ) throws -> Plan {
         var plan: Plan
@@ -149,7 +153,7 @@ struct TargetOptions: ParsableArguments {
         }
         if applyingIndex {
             var indexWarnings: [String] = []
-            plan.skipUnchanged(warnings: &indexWarnings)
+            plan.skipUnchanged(readingOnly: readingIndexOnly, warnings: &indexWarnings)
             for warning in indexWarnings { console.warning("index_unusable", warning) }
         }
         return plan

@@ -68,6 +68,30 @@ import Glibc
         #expect(try index.entry(key: "b/a") != nil && index.entry(key: "nope") == nil)
     }
 
+    /// `plan` opens an index in a directory it may not write immutable, through a `file:` URI: a state
+    /// directory whose path has `?`, `#` or `%` in it must still name the file, not a query.
+    @Test func anIndexIsOpenedImmutableUnderAPathWithURISyntaxInIt() throws {
+        let dir = try TemporaryDirectory("index-uri")
+        defer { dir.remove() }
+        let path = UploadIndex.path(
+            endpoint: "http://e",
+            bucket: "b",
+            in: StateDirectory(path: dir.url.path + "/s?a=1#b%41 é")
+        )
+        var warnings: [String] = []
+        do {
+            let index = try UploadIndex.open(at: path, warnings: &warnings)
+            try index.write([Self.entry("a"), Self.entry("b"), Self.entry("c")])
+        }
+        // The last connection closed: the -wal was checkpointed into the file and removed.
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let reader = try SQLiteDatabase(readingOnly: path, immutable: true)
+        #expect(try reader.scalar("SELECT count(*) FROM objects") == "3")
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+        #expect(try UploadIndex.openForReading(at: path).entry(key: "b") != nil)
+        #expect(warnings.isEmpty)
+    }
+
     /// A plan reads only its own stretch of keys, whole or in parts: other prefixes' rows (other hosts, other
     /// nights' dated snapshots) are not read at all.
     @Test func aScanReadsOnlyTheKeysFromItsFirstThroughItsLast() throws {

@@ -128,6 +128,36 @@ package final class UploadIndex: Sendable {
         }
     }
 
+    /// Opens the index at `path` to read only (`ossbatch plan`, a dry run): nothing is created, changed or
+    /// deleted — an index that cannot be read (damaged, of another schema, made by a newer ossbatch) throws and
+    /// is left as it is for the next run to deal with. A state directory that cannot be written (mounted
+    /// read-only) is read too: with no `-wal` file beside the index, nothing is waiting to be checkpointed into
+    /// it and it is opened immutable (SQLite then needs no `-shm` file, which it could not make there).
+    package static func openForReading(at path: String) throws -> UploadIndex {
+        let directory = (path as NSString).deletingLastPathComponent
+        do { try StateFile.requirePrivateDirectory(directory) } catch {
+            throw StateFileError(path: directory, operation: "use", reason: error.reason)
+        }
+        let file =
+            URL(fileURLWithPath: directory).resolvingSymlinksInPath().path + "/"
+            + (path as NSString).lastPathComponent
+        let status = try FileStatus.lstat(file)
+        guard status.kind == .regular else {
+            throw StateFileError(path: path, operation: "open", reason: "is \(status.kind.description), not a file")
+        }
+        let immutable = access(directory, W_OK) != 0 && (try? FileStatus.lstat(file + "-wal")) == nil
+        let db = try SQLiteDatabase(readingOnly: file, immutable: immutable)
+        let version = Int(try db.scalar("PRAGMA user_version") ?? "0") ?? 0
+        guard version == schemaVersion else {
+            throw SQLiteError(
+                code: 26,
+                message: "index schema version \(version), this ossbatch reads \(schemaVersion)"
+            )
+        }
+        try requireOwnTables(db)
+        return UploadIndex(path: path, file: file, db: db, fileID: FileID(device: status.device, inode: status.inode))
+    }
+
     /// Creates the file 0600 itself (SQLite would use 0644 less the umask; its -wal and -shm files take the
     /// database's mode), never through a symbolic link, then opens it with `SQLITE_OPEN_NOFOLLOW`. `path` has
     /// no link in it; the index is named `name` (the path the user's state directory gives).
@@ -169,14 +199,8 @@ package final class UploadIndex: Sendable {
             )
         }
         // `CREATE TABLE IF NOT EXISTS` keeps a table of the same name another tool made: the tables must be
-        // ours (every column read and written, the key unique), or every night failed to read and write the
-        // index, uploading everything, and never rebuilt it.
-        _ = try db.prepare("SELECT \(columns) FROM objects LIMIT 0")
-        _ = try db.prepare("SELECT id, path FROM reports LIMIT 0")
-        _ = try db.prepare("SELECT id, path FROM dirs LIMIT 0")
-        guard try db.scalar("SELECT group_concat(name) FROM pragma_table_info('objects') WHERE pk > 0") == "key" else {
-            throw SQLiteError(code: 11, message: "the objects table is not the upload index's (its key is not unique)")
-        }
+        // ours, or every night failed to read and write the index, uploading everything, and never rebuilt it.
+        try requireOwnTables(db)
         guard try db.scalar("PRAGMA journal_mode=WAL")?.lowercased() == "wal" else {
             throw SQLiteError(code: 1, message: "WAL mode unavailable")
         }
@@ -188,6 +212,16 @@ package final class UploadIndex: Sendable {
         }
         let status = try FileStatus.stat(path)
         return (db, FileID(device: status.device, inode: status.inode))
+    }
+
+    /// Throws unless the tables are the upload index's: every column read and written, the key unique.
+    private static func requireOwnTables(_ db: SQLiteDatabase) throws(SQLiteError) {
+        _ = try db.prepare("SELECT \(columns) FROM objects LIMIT 0")
+        _ = try db.prepare("SELECT id, path FROM reports LIMIT 0")
+        _ = try db.prepare("SELECT id, path FROM dirs LIMIT 0")
+        guard try db.scalar("SELECT group_concat(name) FROM pragma_table_info('objects') WHERE pk > 0") == "key" else {
+            throw SQLiteError(code: 11, message: "the objects table is not the upload index's (its key is not unique)")
+        }
     }
 
     /// The source is kept as its directory's id (`dirs`) and its name: a tree's path prefix once, not per file.
