@@ -96,7 +96,9 @@ struct IndexPruneCommand: AsyncParsableCommand {
             )
         } catch {
             console.error("index_prune_failed", "cannot prune the upload index \(path): \(error)")
-            throw ExitCode(ExitStatus.fatal.rawValue)
+            // Held by another process (a night's run writing it, someone's `sqlite3` shell): busy, as a batch
+            // whose lock is held is, and prune is safe to run again (what it removed stays removed).
+            throw ExitCode(UploadIndex.isBusy(error) ? ExitStatus.busy.rawValue : ExitStatus.fatal.rawValue)
         }
     }
 }

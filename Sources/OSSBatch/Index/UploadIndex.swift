@@ -72,6 +72,11 @@ package final class UploadIndex: Sendable {
         }
     }
 
+    /// Whether `error` (from opening or using an index) says another process holds it: in use, not damaged.
+    package static func isBusy(_ error: any Error) -> Bool {
+        (error as? StateFileError)?.isBusy == true || (error as? SQLiteError)?.isBusy == true
+    }
+
     /// `STATE/.index/<first 32 hex digits of SHA-256(endpoint NUL bucket)>.sqlite`.
     package static func path(endpoint: String, bucket: String, in state: StateDirectory = .resolve()) -> String {
         let digest = SHA256.hash(Array(endpoint.utf8) + [0] + Array(bucket.utf8)).hexString.prefix(32)
@@ -104,11 +109,13 @@ package final class UploadIndex: Sendable {
         } catch let error as SQLiteError where error.isBusy {
             // Another process holds the file past SQLite's 5 s patience: it is in use, not damaged. Rebuilding
             // would delete it under that process (and its entries with it); this run goes on without it.
-            throw StateFileError(
+            var busy = StateFileError(
                 path: path,
                 operation: "open",
                 reason: "it is busy (another process holds its lock): \(error)"
             )
+            busy.isBusy = true
+            throw busy
         } catch let error as SQLiteError {
             warnings.append(
                 "the upload index \(path) is unusable (\(error)); rebuilding it (the next run uploads what it cannot vouch for)"

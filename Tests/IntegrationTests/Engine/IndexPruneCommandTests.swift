@@ -126,6 +126,40 @@ import Testing
         #expect(try s.entries().count == 2)
     }
 
+    /// An index another process is writing (a night's run, someone's `sqlite3` shell) is busy: exit 4, as for
+    /// a batch whose lock is held, not 3 (fatal), and a prune run again later does its work.
+    @Test func anIndexAnotherProcessHoldsMakesThePruneBusyNotFatal() async throws {
+        let s = try await UploadIndexTests.start("prune-busy")
+        defer { Task { await s.h.stop() } }
+        try await UploadIndexTests.writeFiles(s.h, count: 3)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        try FileManager.default.removeItem(at: s.h.dir.url.appendingPathComponent("src/f1.bin"))
+        let holder = try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c",
+                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                    + "c.execute('BEGIN EXCLUSIVE'); print('locked', file=sys.stderr, flush=True); time.sleep(600)",
+                s.indexPath,
+            ]
+        )
+        defer { holder.signal(SIGKILL) }
+        #expect(await holder.waitForStderr(containing: "locked"), "\(holder.stderrSoFar)")
+        let fortyDaysOn = Timestamp.iso8601(Date().addingTimeInterval(40 * 86_400))
+        let busy = try await prune(s, manifest, at: fortyDaysOn, days: 30)
+        #expect(busy.exitCode == 4, "\(busy.stderr)")
+        #expect(
+            busy.stderr.contains("cannot prune the upload index") && busy.stderr.contains("locked"),
+            "\(busy.stderr)"
+        )
+        holder.signal(SIGKILL)
+        _ = await holder.wait()
+        let pruned = try await prune(s, manifest, at: fortyDaysOn, days: 30)
+        #expect(pruned.exitCode == 0, "\(pruned.stderr)")
+        #expect(try s.entries().map(\.key) == ["data/f0.bin", "data/f2.bin"])
+    }
+
     @Test func aTargetWithoutAnIndexHasNothingToPrune() async throws {
         let s = try await UploadIndexTests.start("prune-none")
         defer { Task { await s.h.stop() } }
