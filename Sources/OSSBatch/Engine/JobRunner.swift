@@ -46,7 +46,7 @@ struct JobRunner: Sendable {
             // Whether the object is the version of the file read now (a multipart upload a run killed while
             // completing is settled as the version its parts came from).
             var ofThisVersion = true
-            if let copied = try await copyIfIndexed(job, file: file, ctime: ctime, tally: tally) {
+            if let copied = try await copyIfIndexed(job, file: file, ctime: ctime, tally: tally, warnings: &warnings) {
                 outcome = copied
             } else {
                 switch job.method {
@@ -131,12 +131,15 @@ struct JobRunner: Sendable {
     }
 
     /// `upload.unchanged: copy`: a server-side copy when the index has this file version under another key
-    /// (after `if_exists: skip`'s check, which may find the object there already); nil to upload.
+    /// (after `if_exists: skip`'s check, which may find the object there already); nil to upload. A copy tried
+    /// and given up (its source gone, or not proved) says so in `warnings`: the job's line shows why a file the
+    /// index has was uploaded.
     private func copyIfIndexed(
         _ job: UploadJob,
         file: SourceFile,
         ctime: Int64,
-        tally: JobTally
+        tally: JobTally,
+        warnings: inout [String]
     ) async throws
         -> JobOutcome?
     {
@@ -149,7 +152,13 @@ struct JobRunner: Sendable {
         if context.settings.ifExists == .skip, let skipped = try await skipIfIdentical(job, file: file, tally: tally) {
             return skipped
         }
-        return try await ServerSideCopy(context: context, job: job, source: source, tally: tally).run()
+        switch try await ServerSideCopy(context: context, job: job, source: source, tally: tally).run() {
+        case .copied(let outcome):
+            return outcome
+        case .upload(let why):
+            if let why { warnings.append(why) }
+            return nil
+        }
     }
 
     /// One PutObject, the source stat'ed before and after.

@@ -37,14 +37,21 @@ struct ServerSideCopy {
         var warnings: [String] = []
     }
 
-    /// The outcome of the copy, or nil when the job uploads instead: a file over 1 GiB in a batch whose
-    /// `verify` does not require CRC-64s (not copied at all); the source is gone (404), holds other bytes than
-    /// the index says, or the copy cannot be proved (the source's entry is buried, a copy already made deleted).
-    func run() async throws -> JobOutcome? {
+    /// What became of the copy.
+    enum Result {
+        case copied(JobOutcome)
+        /// The job uploads instead; `why`, for its report line, when a copy was tried (nil when none was).
+        case upload(why: String?)
+    }
+
+    /// The outcome of the copy, or the job uploads instead: a file over 1 GiB in a batch whose `verify` does
+    /// not require CRC-64s (not copied at all); the source is gone (404), holds other bytes than the index
+    /// says, or the copy cannot be proved (the source's entry is buried, a copy already made deleted).
+    func run() async throws -> Result {
         let large = job.size > Self.copyObjectLimit
         // UploadPartCopy's object can only be proved by the CRC-64s the server reports (its ETag is new), which
         // a batch that does not require them may not get: such a file is uploaded.
-        if large && !context.settings.verify.requiresCRC64 { return nil }
+        if large && !context.settings.verify.requiresCRC64 { return .upload(why: nil) }
         var options = job.options
         if context.settings.ifExists == .fail { options.forbidOverwrite = true }
         do {
@@ -65,16 +72,18 @@ struct ServerSideCopy {
                         metadata: .event("copy_not_deleted", job: job, ["error": .string("\(error)")])
                     )
                 }
-                return nil
+                return .upload(why: "not copied from \(source.key): the copy \(problem); uploaded instead")
             }
-            return JobOutcome(
-                key: job.key,
-                status: .succeeded,
-                uploadID: copied.uploadID,
-                etag: copied.etag,
-                crc64: String(source.crc64),
-                warnings: copied.warnings.isEmpty ? nil : copied.warnings,
-                copiedFrom: source.key
+            return .copied(
+                JobOutcome(
+                    key: job.key,
+                    status: .succeeded,
+                    uploadID: copied.uploadID,
+                    etag: copied.etag,
+                    crc64: String(source.crc64),
+                    warnings: copied.warnings.isEmpty ? nil : copied.warnings,
+                    copiedFrom: source.key
+                )
             )
         } catch let error as OSSError where error.code == .noSuchKey {
             context.logger.info(
@@ -82,7 +91,9 @@ struct ServerSideCopy {
                 metadata: .event("copy_source_missing", job: job, ["copied_from": .string(source.key)])
             )
             try? context.index?.bury(key: source.key)
-            return nil
+            return .upload(
+                why: "not copied from \(source.key): it is gone from the bucket (NoSuchKey); uploaded instead"
+            )
         }
     }
 

@@ -513,6 +513,14 @@ import Glibc
             let bytes = try Data(contentsOf: URL(fileURLWithPath: job.spec.source))
             #expect(job.outcome.crc64 == String(CRC64.checksum(bytes)))
         }
+        // Its line says why a file the index has was uploaded.
+        let f4 = try #require(report.jobs.first { $0.spec.key == "2026-12-02/f4.bin" })
+        #expect(
+            f4.outcome.warnings == [
+                "not copied from 2026-12-01/f4.bin: it is gone from the bucket (NoSuchKey); uploaded instead"
+            ],
+            "\(f4.outcome.warnings ?? [])"
+        )
         // Only the one fallback upload sent a body.
         #expect(
             s.h.server.stats.snapshot.bytesReceived
@@ -542,6 +550,11 @@ import Glibc
         let report = try s.report("r2.json")
         let f1 = try #require(report.jobs.first { $0.spec.key == "2026-12-02/f1.bin" })
         #expect(f1.outcome.status == .succeeded && f1.outcome.copiedFrom == nil && f1.outcome.bytesSent == 1010)
+        #expect(
+            f1.outcome.warnings?.contains { $0.hasPrefix("not copied from 2026-12-01/f1.bin: the copy has CRC-64") }
+                == true,
+            "\(f1.outcome.warnings ?? [])"
+        )
         #expect(report.totals.copied == 2)
         try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
         let keys = try s.entries().map(\.key)
