@@ -127,17 +127,18 @@ import Testing
         }
     }
 
-    /// A delayed request is logged when answered, after requests that arrived later; its `arrival` still says
+    /// A held request is logged when answered, after requests that arrived later; its `arrival` still says
     /// it came first, which is what a test asking "what did the client send since" must compare.
-    @Test func aDelayedRequestIsLoggedLateButNumberedByItsArrival() async throws {
+    @Test func aHeldRequestIsLoggedLateButNumberedByItsArrival() async throws {
         try await LocalOSSFixture.anonymous { oss in
-            oss.faults.add(FaultRule(operation: .putObject, keyContains: "slow", action: .delay(milliseconds: 600)))
+            oss.faults.add(FaultRule(operation: .putObject, keyContains: "slow", action: .hold(gate: "slow")))
             let slow = Task { try await TestHTTP.send("PUT", oss.url(forKey: "slow"), body: Data("x".utf8)) }
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + .seconds(60)
             while oss.log.arrived == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             let since = oss.log.arrived
             #expect(since == 1)
             #expect(try await TestHTTP.send("PUT", oss.url(forKey: "fast"), body: Data("y".utf8)).status == 200)
+            oss.faults.open(gate: "slow")
             #expect(try await slow.value.status == 200)
             #expect(oss.log.all.map(\.key) == ["fast", "slow"], "logged in the order answered")
             #expect(oss.log.all.map(\.arrival) == [1, 0])

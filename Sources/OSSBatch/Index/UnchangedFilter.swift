@@ -37,7 +37,7 @@ package enum UnchangedFilter {
 
     /// Below twice this many jobs the index is read whole (another connection and thread cost more than they
     /// save); above, in parts of at least this many jobs.
-    static let minimumToSplit = 4_096
+    package static let minimumToSplit = 4_096
     /// How many parts the index is read in at most: a few per core, so that a part that ends late (its core
     /// taken for a while by something else) is made up for by the others.
     static var maximumParts: Int { 4 * ProcessInfo.processInfo.activeProcessorCount }

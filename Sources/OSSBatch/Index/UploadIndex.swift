@@ -20,6 +20,32 @@ package final class UploadIndex: Sendable {
     /// `path` with the links of its directories resolved: what connections open (`open(at:warnings:checked:)`).
     private let file: String
     private let database: Mutex<Connection>
+    /// How its connections open the file (a scan in parts opens one a part).
+    private let access: Access
+
+    /// Read-write (a run), or to read only (`plan`): immutable where no `-wal` can be made, with what the file
+    /// was when opened, to tell whether it changed under the read (`changedSinceOpened`).
+    private enum Access: Sendable {
+        case readWrite
+        case readOnly
+        case immutable(FileState)
+    }
+
+    /// The index file's and its `-wal`'s size and modification time.
+    private struct FileState: Sendable, Equatable {
+        var file: FileID
+        var size: Int64
+        var mtime: Int64
+        var walSize: Int64?
+
+        init(_ path: String) throws(FileSystemError) {
+            let status = try FileStatus.lstat(path)
+            file = FileID(device: status.device, inode: status.inode)
+            size = status.size
+            mtime = status.mtimeNanoseconds
+            walSize = (try? FileStatus.lstat(path + "-wal"))?.size
+        }
+    }
 
     /// The connection and its prepared statements, used under the mutex only.
     private final class Connection {
@@ -49,10 +75,29 @@ package final class UploadIndex: Sendable {
         var inode: UInt64
     }
 
-    private init(path: String, file: String, db: sending SQLiteDatabase, fileID: FileID) {
+    private init(path: String, file: String, db: sending SQLiteDatabase, fileID: FileID, access: Access = .readWrite) {
         self.path = path
         self.file = file
+        self.access = access
         database = Mutex(Connection(db, fileID: fileID))
+    }
+
+    /// Another connection to the file, opened as this one was.
+    private func connect() throws(SQLiteError) -> SQLiteDatabase {
+        switch access {
+        case .readWrite: return try SQLiteDatabase(path: file, create: false)
+        case .readOnly: return try SQLiteDatabase(readingOnly: file)
+        case .immutable: return try SQLiteDatabase(readingOnly: file, immutable: true)
+        }
+    }
+
+    /// Whether an index opened immutable (`openForReading` in a directory it may not write) changed since:
+    /// SQLite trusts such a file not to, and a `run` that can write there (another mount namespace, a
+    /// container's writable view of the same directory) may have, so what was read may be torn. Other opens
+    /// read through SQLite's locks: false.
+    package var changedSinceOpened: Bool {
+        guard case .immutable(let opened) = access else { return false }
+        return (try? FileState(file)) != opened
     }
 
     /// Opens the file now at the index's path when it is no longer the one `c` has open: the index was
@@ -152,8 +197,17 @@ package final class UploadIndex: Sendable {
         guard status.kind == .regular else {
             throw StateFileError(path: path, operation: "open", reason: "is \(status.kind.description), not a file")
         }
-        let immutable = access(directory, W_OK) != 0 && (try? FileStatus.lstat(file + "-wal")) == nil
-        let db = try SQLiteDatabase(readingOnly: file, immutable: immutable)
+        // Immutable only where SQLite could not make the `-shm` it reads a WAL through, and with nothing in a
+        // `-wal` to be read (none, or an empty one a run left): then the file alone holds every row.
+        let state = try FileState(file)
+        let mode: Access =
+            Glibc.access(directory, W_OK) != 0 && (state.walSize ?? 0) == 0 ? .immutable(state) : .readOnly
+        let db: SQLiteDatabase
+        if case .immutable = mode {
+            db = try SQLiteDatabase(readingOnly: file, immutable: true)
+        } else {
+            db = try SQLiteDatabase(readingOnly: file)
+        }
         let version = Int(try db.scalar("PRAGMA user_version") ?? "0") ?? 0
         guard version == schemaVersion else {
             throw SQLiteError(
@@ -162,7 +216,7 @@ package final class UploadIndex: Sendable {
             )
         }
         try requireOwnTables(db)
-        return UploadIndex(path: path, file: file, db: db, fileID: FileID(device: status.device, inode: status.inode))
+        return UploadIndex(path: path, file: file, db: db, fileID: state.file, access: mode)
     }
 
     /// Creates the file 0600 itself (SQLite would use 0644 less the umask; its -wal and -shm files take the
@@ -326,11 +380,10 @@ package final class UploadIndex: Sendable {
         through last: String? = nil
     ) throws(SQLiteError) -> [Reader] {
         precondition(splits.count == readers.count - 1, "one split between each two readers")
-        let file = file
         let read = DispatchQueue.concurrentMap(iterations: readers.count) { k in
             Result { () throws(SQLiteError) -> Reader in
                 var reader = readers[k]
-                let db = try SQLiteDatabase(path: file, create: false)
+                let db = try connect()
                 // A scan reads each page once: SQLite's page cache (2 MB a connection by default, one connection
                 // a part) would only hold pages never read again, and it counted in the run's peak memory.
                 try db.execute("PRAGMA cache_size=-128")

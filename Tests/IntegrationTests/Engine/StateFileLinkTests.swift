@@ -224,18 +224,23 @@ struct StateFileLinkTests {
         try h.writeFile("a.txt", size: 10, seed: 1)
         let manifest = try h.writeManifest(upload: ["unchanged: skip"])
         let report = h.dir.path + "/new/reports/r.json"
+        // One trace file a thread (`-ff`): a call another thread interrupts is split in two lines otherwise.
+        // `/mkdir` matches mkdir and mkdirat by name, wherever the architecture has either.
         let trace = h.dir.path + "/mkdir.trace"
         let run = try await h.ossbatchVia(
             URL(fileURLWithPath: "/usr/bin/strace"),
             [
-                "-f", "-qq", "-o", trace, "-e", "trace=mkdir,mkdirat", "/bin/sh", "-c", #"umask 000 && exec "$@""#,
+                "-f", "-ff", "-qq", "-o", trace, "-e", "trace=/mkdir", "/bin/sh", "-c", #"umask 000 && exec "$@""#,
                 "sh", Products.url("ossbatch").path, "run", manifest, "--report", report, "--progress-interval", "3600",
             ]
         )
         #expect(run.exitCode == 0, "\(run.stderr)")
-        let made = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").filter {
-            $0.contains("mkdir") && $0.hasSuffix("= 0")
+        let traces = try FileManager.default.contentsOfDirectory(atPath: h.dir.path).filter {
+            $0.hasPrefix("mkdir.trace.")
         }
+        let made = try traces.flatMap {
+            try String(contentsOfFile: h.dir.path + "/" + $0, encoding: .utf8).split(separator: "\n")
+        }.filter { $0.contains("mkdir") && $0.hasSuffix("= 0") }
         // The state directory, its `.locks` and `.index`, the report's two, the default checkpoint directory.
         #expect(made.count >= 5, "\(made)")
         let wide = made.filter { !$0.contains(", 0700)") }
