@@ -199,7 +199,12 @@ extension StateFile {
                 if errno == EEXIST { continue }
                 throw FileSystemError(operation: "create directory", path: directory, errno: errno)
             }
-            guard chmod(directory, 0o700) == 0 else {
+            // Through a descriptor that is this very directory: a path-based `chmod` follows a link, and a
+            // directory swapped for one meanwhile would have given 0700 to whatever it points at.
+            let fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { throw failure("open", directory, errno) }
+            defer { close(fd) }
+            guard fchmod(fd, 0o700) == 0 else {
                 throw FileSystemError(operation: "chmod", path: directory, errno: errno)
             }
         }

@@ -180,6 +180,10 @@ import Testing
     @Test func theECSRoleComesLastNamedOrDiscoveredUnlessDisabled() throws {
         let home = try Home()
         var env = home.env(["ALIBABA_CLOUD_ECS_METADATA": "named-role"])
+        // Disabled is disabled, a role named or not (audit of 72b75db: the named role was fetched regardless).
+        let disabled = message { () throws(CredentialsError) in try resolve(env) }
+        #expect(disabled.contains("the ECS RAM role (ALIBABA_CLOUD_ECS_METADATA_DISABLED=true)"), "\(disabled)")
+        env["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = nil
         guard case .ecsRAMRole(let named, nil) = try resolve(env) else { throw Failure("expected the named role") }
         #expect(named.roleName == "named-role" && named.endpoint == "http://100.100.100.200")
         env = home.env()

@@ -38,6 +38,8 @@ public final class FakeCredentialService: Sendable {
     struct State {
         var issued: [Issued] = []
         var requests: [String] = []
+        /// Answers every request 500, as a service that broke (`failFromNow()`).
+        var failing = false
     }
 
     struct Settings: Sendable {
@@ -101,6 +103,10 @@ public final class FakeCredentialService: Sendable {
     public var requests: [String] { box.state.withLock { $0.requests } }
 
     public func stop() async { try? await channel.close() }
+
+    /// From now on every request is answered 500 (the connections a client keeps open too, which closing
+    /// the listener would leave serving).
+    public func failFromNow() { box.state.withLock { $0.failing = true } }
 }
 
 /// The service's state, shared by its connections' handlers.
@@ -141,7 +147,11 @@ final class StateBox: Sendable {
     func answer(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: String) -> (Int, String) {
         let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
         let hasToken = headers.first(name: "x-aliyun-ecs-metadata-token") == sessionToken
-        state.withLock { $0.requests.append("\(method.rawValue) \(path)" + (hasToken ? " +token" : "")) }
+        let failing = state.withLock {
+            $0.requests.append("\(method.rawValue) \(path)" + (hasToken ? " +token" : ""))
+            return $0.failing
+        }
+        if failing { return (500, "Internal Server Error") }
         let credentialsPath = "/latest/meta-data/ram/security-credentials/"
         switch (method, path) {
         case (.PUT, "/latest/api/token"):

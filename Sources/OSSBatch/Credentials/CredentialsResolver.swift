@@ -95,12 +95,14 @@ package struct CredentialsResolver: Sendable {
         } else {
             tried.append("the aliyun CLI config (HOME is not set)")
         }
-        if let role = environment.nonEmpty(V.ecsRoleName) {
-            return .ecsRAMRole(ECSMetadataCredentials(environment: environment, roleName: role), tried: nil)
-        }
+        // Disabled is disabled, a role named or not (as the Alibaba Cloud credentials SDKs do): a host whose
+        // image sets the role for every process can still keep one tool off the metadata service.
         if environment.isTrue(V.ecsMetadataDisabled) {
             tried.append("the ECS RAM role (\(V.ecsMetadataDisabled)=true)")
             throw Self.noCredentials(tried)
+        }
+        if let role = environment.nonEmpty(V.ecsRoleName) {
+            return .ecsRAMRole(ECSMetadataCredentials(environment: environment, roleName: role), tried: nil)
         }
         return .ecsRAMRole(ECSMetadataCredentials(environment: environment, roleName: nil), tried: tried)
     }

@@ -206,8 +206,13 @@ final class BatchContext: Sendable {
         }
         if stopsAtOnce {
             let jobError = JobError(error)
-            if !isStopping { logger.error("stopping the batch: \(jobError)") }
-            requestStop(.fatal(jobError))
+            if requestStop(.fatal(jobError)) {
+                logger.error("stopping the batch: \(jobError)", metadata: .event("batch_stopping", .error(jobError)))
+            }
+            // Without credentials no request can be signed: the requests in flight are cancelled (their jobs
+            // pending) rather than each waiting out a renewal of its own, one after another (a metadata service
+            // that hangs held a stopped batch 45 s more, audit of 72b75db).
+            if case .credentials = error { halt() }
             return
         }
         guard case .service(let e, _) = error, JobError.batchFatalCodes.contains(e.code) else {
@@ -220,10 +225,12 @@ final class BatchContext: Sendable {
         }
         if trip {
             let jobError = JobError(error)
-            if !isStopping {
+            if requestStop(.fatal(jobError)) {
                 logger.error("stopping the batch: \(jobError)", metadata: .event("batch_stopping", .error(jobError)))
             }
-            requestStop(.fatal(jobError))
+            // Every request would be refused the same way: those in flight and queued are cancelled, their jobs
+            // pending, instead of being sent to be refused.
+            halt()
         }
     }
 }

@@ -71,6 +71,12 @@ extension OSSError {
         return false
     }
 
+    /// No credentials to sign with (none, expired, not renewable): the request was never sent.
+    var isCredentials: Bool {
+        if case .credentials = self { return true }
+        return false
+    }
+
     /// 501 `NotImplemented`: the server does not have this operation (LocalOSS `--no-crc64`, some
     /// OSS-compatible stores for ListParts and ListMultipartUploads).
     var isNotImplemented: Bool {

@@ -94,7 +94,9 @@ struct JobRunner: Sendable {
                 checkpoint: error.checkpoint
             )
         } catch {
-            if isCancellation(error) {
+            // No credentials to sign with: the request never went out, and the batch stops on it (its fatal
+            // error says why): the job is unfinished, for `resume`, not failed.
+            if isCancellation(error) || (error as? OSSError)?.isCredentials == true {
                 outcome = JobOutcome(key: job.objectKey, status: .pending)
             } else {
                 outcome = JobOutcome(key: job.key, status: .failed, error: JobError.from(error))

@@ -123,4 +123,40 @@ struct ExpiringCredentialsTests {
         #expect(fake.requests.allSatisfy { $0 == "POST /" })
         h.expectNoSecrets(in: [result.stdout, result.stderr], others: ["eyJ-pod-token"])
     }
+
+    /// The metadata service broken when the token expires: the batch stops on the first request that cannot be
+    /// signed, the requests in flight and queued are cancelled, and every unfinished job is `pending`, not
+    /// `failed` (audit of 72b75db: jobs caught by the stop were failed with `CredentialsError`, and each job in
+    /// flight waited out a renewal of its own before the run could end). `resume` with credentials ends exact.
+    @Test func aTokenThatCannotBeRenewedStopsTheBatchWithEveryUnfinishedJobPending() async throws {
+        let h = try await EngineHarness.start("unrenewable-ecs")
+        defer { Task { await h.stop() } }
+        let fake = try await FakeCredentialService.start(
+            registry: h.server.temporaryCredentials,
+            lifetime: Self.lifetime
+        )
+        for i in 0..<60 { try h.writeFile("f-\(i).bin", size: 1000, seed: UInt64(i)) }
+        // Four at a time, 400 ms each: about six seconds, twice the token's lifetime.
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 400)))
+        let manifest = try h.writeManifest(upload: ["concurrency: 4", "files_in_flight: 4"])
+        let process = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: Self.environment(fake, home: h.dir.path)
+        )
+        defer { Task { await fake.stop() } }
+        #expect(await h.waitUntil { !fake.issued.isEmpty })
+        fake.failFromNow()
+        let result = await process.wait()
+        #expect(result.exitCode == 3, "\(result.stderr)")
+        let report = try h.report()
+        #expect(report.status == .fatal)
+        #expect(report.fatalError?.code == "CredentialsError", "\(String(describing: report.fatalError))")
+        #expect(report.totals.failed == 0, "\(report.jobs { status, _ in status == .failed }.map(\.outcome))")
+        #expect(report.totals.pending > 0 && report.totals.succeeded + report.totals.pending == 60)
+        #expect(result.stderr.components(separatedBy: "stopping the batch").count == 2, "\(result.stderr)")
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
 }
