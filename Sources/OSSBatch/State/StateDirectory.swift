@@ -54,5 +54,17 @@ package struct StateDirectory: Sendable, Hashable {
         do { try StateFile.requirePrivateDirectory(dir) } catch {
             throw StateFileError(path: dir, operation: use, reason: error.reason)
         }
+        // And the state directory above it, with what lies between: another user who may write there could
+        // rename `.index`, `.locks` or a batch's directory away and put one of theirs in its place (docs:
+        // such a directory is refused; before 2026-12-05 only the subdirectories were checked).
+        let root = resolve().path
+        guard dir.hasPrefix(root + "/") else { return }
+        var ancestor = (dir as NSString).deletingLastPathComponent
+        while ancestor.count >= root.count {
+            do { try StateFile.requirePrivateDirectory(ancestor) } catch {
+                throw StateFileError(path: ancestor, operation: "use the state directory", reason: error.reason)
+            }
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
     }
 }

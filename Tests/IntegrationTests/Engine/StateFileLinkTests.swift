@@ -198,6 +198,25 @@ struct StateFileLinkTests {
         #expect(Self.mode(h.reportPath) == 0o600)
     }
 
+    /// The state directory itself, not only what ossbatch makes in it: one every user may write lets another
+    /// rename `.index` or `.locks` away and put theirs in its place (review of 72b75db: only the
+    /// subdirectories were checked, though the docs say such a directory is refused).
+    @Test func aStateDirectoryOthersMayWriteIsRefusedBeforeAnythingIsSent() async throws {
+        let h = try await EngineHarness.start("state-0777")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10, seed: 1)
+        let manifest = try h.writeManifest(upload: ["unchanged: skip"])
+        try FileManager.default.createDirectory(atPath: h.stateDir, withIntermediateDirectories: true)
+        #expect(chmod(h.stateDir, 0o777) == 0)
+        let run = try await h.run(manifest)
+        #expect(run.exitCode == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("\(h.stateDir): is writable by group or others (mode 777)"), "\(run.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation["PutObject"] == nil)
+        #expect(chmod(h.stateDir, 0o755) == 0)
+        let fixed = try await h.run(manifest)
+        #expect(fixed.exitCode == 0, "\(fixed.stderr)")
+    }
+
     @Test func aReportDirectoryMadeUnderUmask000IsTheUsersAlone() async throws {
         // cron and some service managers run with umask 000: the report's directory, which holds the batch's
         // state files, must not come out writable by every user.
