@@ -40,7 +40,15 @@ enum BatchRunner {
         let keyLocks: KeyLocks
         do { keyLocks = try KeyLocks.forBucket(report.target.bucket, in: state) } catch {
             let problem = JobError(code: "LockError", message: "\(error)")
-            refuse(report, store: store, command: command, problem: problem, console: console, metrics: metrics)
+            refuse(
+                report,
+                store: store,
+                command: command,
+                problem: problem,
+                resume: options.resumeCommand(store.path),
+                console: console,
+                metrics: metrics
+            )
             return .fatal
         }
         let transport = CurlHTTPClient(configuration: CurlHTTPConfiguration(batch: copy report))
@@ -79,12 +87,21 @@ enum BatchRunner {
                     by: signal,
                     store: store,
                     command: command,
+                    resume: options.resumeCommand(store.path),
                     console: console,
                     metrics: metrics
                 )
             }
             let problem = JobError(code: "NoCredentials", message: error.message)
-            refuse(report, store: store, command: command, problem: problem, console: console, metrics: metrics)
+            refuse(
+                report,
+                store: store,
+                command: command,
+                problem: problem,
+                resume: options.resumeCommand(store.path),
+                console: console,
+                metrics: metrics
+            )
             return .fatal
         }
 
@@ -129,6 +146,7 @@ enum BatchRunner {
                 command: command,
                 report: result.report,
                 reportPath: reportPath,
+                resumeCommand: options.resumeCommand(reportPath),
                 exitStatus: result.exitStatus,
                 elapsed: ContinuousClock.now - started,
                 bytesSent: snapshot.bytesSent
@@ -160,6 +178,7 @@ enum BatchRunner {
         store: ReportStore,
         command: String,
         problem: JobError,
+        resume: String,
         console: Console,
         metrics: MetricsReporter?
     ) {
@@ -170,7 +189,7 @@ enum BatchRunner {
         try? store.write(failed)
         let credentials = problem.code == "NoCredentials"
         let advice =
-            "nothing was sent; fix \(credentials ? "the credentials" : "this") and run: ossbatch resume \(store.path)"
+            "nothing was sent; fix \(credentials ? "the credentials" : "this") and run: \(resume)"
         console.emit(
             LogRecord(
                 level: .error,
@@ -178,7 +197,7 @@ enum BatchRunner {
                 message: "\(problem.message) (\(advice))",
                 fields: [
                     "code": .string(problem.code), "report": .string(store.path),
-                    "resume_command": .string("ossbatch resume \(store.path)"),
+                    "resume_command": .string(resume),
                 ],
                 text: "error: \(problem.message)",
                 followingLines: ["report: \(store.path) (\(advice))"]
@@ -194,6 +213,7 @@ enum BatchRunner {
         by signal: StopSignal,
         store: ReportStore,
         command: String,
+        resume: String,
         console: Console,
         metrics: MetricsReporter?
     ) -> ExitStatus {
@@ -208,13 +228,13 @@ enum BatchRunner {
             LogRecord(
                 level: .notice,
                 event: "interrupted",
-                message: "\(reason.message); to continue: ossbatch resume \(store.path)",
+                message: "\(reason.message); to continue: \(resume)",
                 fields: [
                     "signal": .string(signal.rawValue), "report": .string(store.path),
-                    "resume_command": .string("ossbatch resume \(store.path)"),
+                    "resume_command": .string(resume),
                 ],
                 text: "interrupted: \(reason.message)",
-                followingLines: ["report: \(store.path)", "to continue: ossbatch resume \(store.path)"]
+                followingLines: ["report: \(store.path)", "to continue: \(resume)"]
             )
         )
         metrics?.finish(exit: signal.exitStatus, report: stopped)

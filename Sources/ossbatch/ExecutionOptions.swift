@@ -54,6 +54,16 @@ struct ExecutionOptions: ParsableArguments {
     )
     var output: String = "text"
 
+    /// `ossbatch resume REPORT` with the credentials options this command was given, as the advice a stopped
+    /// batch prints: a resume without them looks the credentials up elsewhere (on an ECS host, the instance's
+    /// role: another identity; audit of 72b75db).
+    func resumeCommand(_ report: String) -> String {
+        var words = ["ossbatch", "resume", ShellWord.quoted(report)]
+        if let credentialsFile { words += ["--credentials-file", ShellWord.quoted(credentialsFile)] }
+        if let profile { words += ["--profile", ShellWord.quoted(profile)] }
+        return words.joined(separator: " ")
+    }
+
     mutating func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")

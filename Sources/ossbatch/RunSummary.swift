@@ -8,6 +8,8 @@ struct RunSummary {
     let command: String
     let report: Report
     let reportPath: String
+    /// What continues the batch (`ExecutionOptions.resumeCommand`), said when it did not succeed.
+    let resumeCommand: String
     let exitStatus: ExitStatus
     let elapsed: Duration
     let bytesSent: Int64
@@ -82,8 +84,6 @@ struct RunSummary {
         let parts = [t.unchanged.map { "\($0) unchanged" }, t.copied.map { "\($0) copied" }].compactMap { $0 }
         return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
     }
-
-    private var resumeCommand: String { "ossbatch resume \(reportPath)" }
 
     private var failedJobs: [ReportJob] { report.jobs { status, _ in status == .failed } }
 

@@ -138,6 +138,13 @@ struct EngineOptionsTests {
         #expect(refused.exitCode == 3)
         #expect(refused.stderr.contains("chmod 600"))
         #expect(try h.report().status == .fatal, "a report is left even when nothing could be sent")
+        // The advice carries the credentials options: a resume without them looks the credentials up elsewhere.
+        #expect(
+            refused.stderr.contains(
+                "and run: ossbatch resume \(h.reportPath) --credentials-file \(file.path) --profile batch"
+            ),
+            "\(refused.stderr)"
+        )
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
         let resumed = try await h.ossbatch(
             ["resume", h.reportPath, "--credentials-file", file.path, "--profile", "batch"],
