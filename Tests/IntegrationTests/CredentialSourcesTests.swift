@@ -226,6 +226,28 @@ import Testing
             oss.log.removeAll()
             _ = try await client.headObject(bucket: oss.bucket, key: "k")
             #expect(oss.log.all.map(\.status) == [403, 404])
+
+            // The token revoked while the file is caught half rewritten (its writer not atomic): the error says
+            // what OSS refused, with its request id, before the file's problem (audit of 72b75db: it named the
+            // file alone, which is fine again by morning).
+            registry.revoke(securityToken: "new")
+            registry.register(
+                accessKeyID: "STS.file",
+                secret: "file-secret",
+                securityToken: "newer",
+                expiration: expiry
+            )
+            try dir.write("creds", "")
+            oss.log.removeAll()
+            await #expect {
+                _ = try await client.headObject(bucket: oss.bucket, key: "k")
+            } throws: { error in
+                guard case .credentials(let e)? = error as? OSSError else { return false }
+                let requestID = oss.log.all.first?.requestID ?? "?"
+                return e.message.hasPrefix(
+                    "OSS refused the credentials (InvalidSecurityToken, request id \(requestID)) and they could not be renewed: "
+                ) && e.message.contains("creds")
+            }
         }
     }
 }

@@ -57,7 +57,17 @@ extension OSSClient {
                 do throws(CredentialsUnavailable) {
                     if try await credentials.credentials(replacing: signing) != nil { continue }
                 } catch {
-                    throw Self.credentialsFailure(error, attempt: attempt)
+                    // Said with what OSS refused: the source's problem alone (a credentials file caught half
+                    // rewritten) is gone by morning, and the refusal is what set the night off.
+                    var refused = error
+                    var requestID = ""
+                    if case .service(let e, _) = failure, !e.requestID.isEmpty {
+                        requestID = ", request id \(e.requestID)"
+                    }
+                    refused.message =
+                        "OSS refused the credentials (\(code.rawValue)\(requestID)) and they could not be renewed: "
+                        + error.message
+                    throw Self.credentialsFailure(refused, attempt: attempt)
                 }
             }
             var retryable = mayRetry && policy.isRetryable(failure)
