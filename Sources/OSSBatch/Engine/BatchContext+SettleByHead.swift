@@ -1,13 +1,15 @@
+import Logging
 import OSSKit
 
 extension BatchContext {
     /// The object under `job`'s key as HEAD shows it, when it has the job's size and `crc64`: the upload (or
-    /// copy) `uploadID` whose Complete answer was lost, or that a killed run was completing, made it; logged
-    /// as `settled_by_head`. Nil when HEAD does not prove that.
+    /// copy) `uploadID` whose Complete answer was lost, or that a killed run was completing, made it (or a
+    /// PutObject whose answer was lost: no `uploadID`); logged as `settled_by_head`. Nil when HEAD does not
+    /// prove that.
     func settledByHead(
         _ job: UploadJob,
         crc64: UInt64,
-        uploadID: String,
+        uploadID: String?,
         reason: String,
         tally: JobTally
     ) async throws -> ObjectHead? {
@@ -20,7 +22,9 @@ extension BatchContext {
             metadata: .event(
                 "settled_by_head",
                 job: job,
-                ["upload_id": .string(uploadID), "crc64": .string(String(crc64)), "reason": .string(reason)]
+                ["crc64": .string(String(crc64)), "reason": .string(reason)].merging(
+                    uploadID.map { ["upload_id": Logger.MetadataValue.string($0)] } ?? [:]
+                ) { a, _ in a }
             )
         )
         return head

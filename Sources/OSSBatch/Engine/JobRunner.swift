@@ -175,14 +175,41 @@ struct JobRunner: Sendable {
         let verify = context.settings.verify
         let body = ObjectBody.file(descriptor: file.descriptor, offset: 0, length: job.size)
         try await context.buryIndexEntry(before: job)
-        let result = try await context.send(tally) {
-            try await client.putObject(
-                bucket: bucket,
+        let result: PutObjectResult
+        do {
+            result = try await context.send(tally) {
+                try await client.putObject(
+                    bucket: bucket,
+                    key: job.key,
+                    body: body,
+                    options: options,
+                    contentMD5: verify.sendsContentMD5,
+                    requireCRC64: verify.requiresCRC64
+                )
+            }
+        } catch let refusal as OSSError where refusal.code == .fileAlreadyExists && refusal.attempts > 1 {
+            // `if_exists: fail`, and an earlier attempt of this very request went unanswered: it may have stored
+            // the object the retry is refused for. Settled by HEAD against the file's own CRC-64, or the job
+            // failed FileAlreadyExists on every resume for ever over an exact object (audit of 72b75db).
+            let crc = try file.crc64(offset: 0, length: job.size)
+            guard
+                let head = try await context.settledByHead(
+                    job,
+                    crc64: crc,
+                    uploadID: nil,
+                    reason: "PutObject's answer was lost and its retry refused FileAlreadyExists",
+                    tally: tally
+                )
+            else { throw refusal }
+            try verifyUnchanged(job, file: file, ctime: ctime)
+            return JobOutcome(
                 key: job.key,
-                body: body,
-                options: options,
-                contentMD5: verify.sendsContentMD5,
-                requireCRC64: verify.requiresCRC64
+                status: .succeeded,
+                etag: head.etag,
+                crc64: String(crc),
+                warnings: [
+                    "PutObject's answer was lost and its retry refused FileAlreadyExists; HEAD proved the object this file's bytes"
+                ]
             )
         }
         tally.addAttempts(result.attempts)

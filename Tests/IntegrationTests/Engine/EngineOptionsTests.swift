@@ -115,6 +115,40 @@ struct EngineOptionsTests {
         #expect(try h.report().jobs.first?.outcome.error?.code == "FileAlreadyExists")
     }
 
+    /// `if_exists: fail` and a PutObject whose answer is lost after the object was stored: its retry is refused
+    /// FileAlreadyExists over this very upload. HEAD proves the object the file's bytes and the job succeeds
+    /// (audit of 72b75db: it failed, and failed again on every resume, over an exact object). An object of
+    /// other bytes still fails the job.
+    @Test func ifExistsFailSettlesALostPutObjectAnswerByHead() async throws {
+        let h = try await EngineHarness.start("failexists-lost")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10, seed: 1)
+        try h.writeFile("b.txt", size: 10, seed: 2)
+        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", count: 1, action: .dropResponse))
+        let manifest = try h.writeManifest(upload: ["if_exists: fail", "retries: {attempts: 3, base_delay: 10ms}"])
+        let run = try await h.run(manifest)
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        let a = try #require(try h.report().jobs.first { $0.spec.key == "data/a.txt" })
+        #expect(a.outcome.status == .succeeded)
+        #expect(a.outcome.warnings?.first?.contains("HEAD proved the object this file's bytes") == true)
+        #expect(
+            h.server.log.all.filter { $0.key == "data/a.txt" }.map(\.operation) == [
+                .putObject, .putObject, .headObject,
+            ]
+        )
+        try h.expectAllStoredExactly()
+
+        // The file changed since: the retry after a 503 (nothing stored) is refused over the old object, which
+        // HEAD shows is not this file's bytes: the job fails FileAlreadyExists, as `fail` says.
+        try h.writeFile("b.txt", size: 10, seed: 3)
+        h.server.faults.add(.failNth(1, .putObject, keyContains: "b.txt", status: 503, code: .serviceUnavailable))
+        let second = h.dir.path + "/r2.json"
+        let other = try await h.ossbatch(["run", manifest, "--report", second, "--progress-interval", "3600"])
+        #expect(other.exitCode == 1, "\(other.stderr)")
+        let jobs = try ReportStore.load(second).jobs
+        #expect(jobs.allSatisfy { $0.outcome.error?.code == "FileAlreadyExists" }, "\(jobs.map(\.outcome))")
+    }
+
     @Test func credentialsFileReadableByOthersIsRefusedAndAPrivateOneIsUsed() async throws {
         let h = try await EngineHarness.start("credfile")
         defer { Task { await h.stop() } }
