@@ -68,12 +68,12 @@ extension HTTPTransportError {
         return false
     }
 
-    /// A failure to reach the service at all: no connection, no trusted TLS session, or the connection
-    /// dropped before any answer. A connected transfer that stalled (a slow or overloaded service), local
+    /// A failure to reach the service at all: no connection, no trusted TLS session, a reply that is not HTTP
+    /// (another service on the port), or the connection dropped before any answer. A connected transfer that stalled (a slow or overloaded service), local
     /// read errors, cancellation and unclassified errors are not.
     var isConnectionLevel: Bool {
         switch self {
-        case .connect, .timeout, .reset, .tls, .certificate: return true
+        case .connect, .timeout, .reset, .tls, .certificate, .notHTTP: return true
         case .stalled, .bodyRead, .responseTooLarge, .cancelled, .other: return false
         }
     }

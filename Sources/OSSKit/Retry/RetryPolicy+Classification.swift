@@ -12,7 +12,7 @@ extension RetryPolicy {
         switch error {
         case .transport(let transport, _):
             switch transport {
-            case .connect, .timeout, .stalled, .reset, .tls, .other: return true
+            case .connect, .timeout, .stalled, .reset, .tls, .notHTTP, .other: return true
             case .certificate, .bodyRead, .responseTooLarge, .cancelled: return false
             }
         case .service(let service, _):

@@ -11,6 +11,9 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     case reset(String)
     /// TLS handshake failure (retryable).
     case tls(String)
+    /// Connected, but what came back is not HTTP (another service on that port: an SSH banner, a database's
+    /// greeting): no answer from an OSS endpoint.
+    case notHTTP(String)
     /// The server's certificate was not trusted (not retryable: retrying will not fix it).
     case certificate(String)
     /// Reading the request body from disk failed (errno text).
@@ -30,6 +33,7 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
         case .stalled(let m): return "stalled: \(m)"
         case .reset(let m): return "connection reset: \(m)"
         case .tls(let m): return "TLS handshake failed: \(m)"
+        case .notHTTP(let m): return "the server does not answer in HTTP (another service on that port?): \(m)"
         case .certificate(let m): return "TLS certificate not trusted: \(m)"
         case .bodyRead(let m): return "reading the request body failed: \(m)"
         case .responseTooLarge(let limit):

@@ -10,7 +10,8 @@ import Testing
 @Suite(.serialized)
 struct UnreachableServiceTests {
     /// A loopback TCP port in Python: `closed` prints a port nothing listens on; `reset` accepts every
-    /// connection and resets it at once (SO_LINGER 0), writing its port to the file named by argv[2]; `hole`
+    /// connection and resets it at once (SO_LINGER 0), writing its port to the file named by argv[2]; `banner`
+    /// greets every connection as an SSH server does and closes it (an endpoint on another service's port); `hole`
     /// lets the kernel complete every connection and never reads or answers (a balancer whose backends are
     /// gone, a firewall that swallows).
     static let listener = #"""
@@ -30,7 +31,13 @@ struct UnreachableServiceTests {
             signal.pause()
         while True:
             c, _ = s.accept()
-            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            if sys.argv[1] == 'banner':
+                try:
+                    c.sendall(b'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n')
+                except OSError:
+                    pass
+            else:
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
             c.close()
         """#
 
@@ -99,6 +106,20 @@ struct UnreachableServiceTests {
         defer { Task { await h.stop() } }
         let manifest = try writeBatch(h)
         let (listening, listener) = try await startListener(h, "reset")
+        defer {
+            listener.signal(SIGKILL)
+            Task { _ = await listener.wait() }
+        }
+        try await expectFailsFastThenResumes(h, manifest: manifest, endpoint: "http://127.0.0.1:\(listening)")
+    }
+
+    /// Another service on the endpoint's port (an SSH banner): no HTTP answer is no answer. Before, each file
+    /// failed after all its attempts (about 1,800 requests and 90 s for this batch, exit 1; audit of 72b75db).
+    @Test func aPortAnotherServiceHoldsStopsTheBatchWithinSeconds() async throws {
+        let h = try await EngineHarness.start("not-http")
+        defer { Task { await h.stop() } }
+        let manifest = try writeBatch(h)
+        let (listening, listener) = try await startListener(h, "banner")
         defer {
             listener.signal(SIGKILL)
             Task { _ = await listener.wait() }
