@@ -33,10 +33,13 @@ extension HTTPTransportError {
             self = .reset(message)
         case CURLE_SSL_CONNECT_ERROR:
             self = .tls(message)
-        // A reply curl cannot read as HTTP (CURLE_UNSUPPORTED_PROTOCOL is what it gives for an HTTP/0.9-looking
-        // one, which it does not allow): counted as no answer, so an endpoint on a port another service holds
-        // stops the batch as unreachable instead of failing every file after all its attempts.
-        case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL:
+        // A reply curl cannot read as HTTP (CURLE_UNSUPPORTED_PROTOCOL, "Received HTTP/0.9 when not allowed",
+        // is what it gives for one that looks like HTTP/0.9; the same code for a URL's scheme it does not
+        // speak stays `.other`): counted as no answer, so an endpoint on a port another service holds stops
+        // the batch as unreachable instead of failing every file after all its attempts.
+        case CURLE_WEIRD_SERVER_REPLY:
+            self = .notHTTP(message)
+        case CURLE_UNSUPPORTED_PROTOCOL where detail.contains("HTTP/0.9"):
             self = .notHTTP(message)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_INVALIDCERTSTATUS:
