@@ -24,6 +24,8 @@ final class BatchContext: Sendable {
     let earlierRunWindows: [ClosedRange<Date>]
     /// Parts of one file in flight at once (see `partsInFlight(settings:)`).
     let partsPerFile: Int
+    /// The proxy the environment sends requests through, named when the service cannot be reached.
+    let proxyRoute: ProxyRoute?
     /// At most `concurrency` requests in flight over the whole batch.
     private let requests: AsyncSemaphore
     private let reachability = ServiceReachability()
@@ -82,6 +84,7 @@ final class BatchContext: Sendable {
         self.progress = progress
         requests = AsyncSemaphore(permits: settings.concurrency)
         partsPerFile = Self.partsInFlight(settings: settings)
+        proxyRoute = ProxyRoute.to(client.configuration.endpoint)
     }
 
     /// Parts of one file started at a time. Unlimited bandwidth: `concurrency`, so one large file can use
@@ -180,7 +183,8 @@ final class BatchContext: Sendable {
             ? "\(minutes) min" : "\(Int(settings.stallTimeout)) s"
         let jobError = JobError(
             code: "ServiceUnreachable",
-            message: "no request to \(client.configuration.endpoint) has had an answer but failures for \(span) "
+            message: "no request to \(client.configuration.endpoint)\(proxyRoute.map { " \($0)" } ?? "") has had "
+                + "an answer but failures for \(span) "
                 + "(upload.stall_timeout; last: \(error)); every unfinished job is pending: run resume once the "
                 + "service answers again"
         )
@@ -208,7 +212,7 @@ final class BatchContext: Sendable {
         let jobs = verdict.jobs == 1 ? "1 job" : "\(verdict.jobs) jobs"
         let error = JobError(
             code: "ServiceUnreachable",
-            message: "cannot reach \(client.configuration.endpoint): "
+            message: "cannot reach \(client.configuration.endpoint)\(proxyRoute.map { " \($0)" } ?? ""): "
                 + (verdict.last.isStall
                     ? "a request stalled through every attempt"
                     : "\(verdict.failures) connection failures from \(jobs)")

@@ -89,6 +89,33 @@ struct UnreachableServiceTests {
         try await expectFailsFastThenResumes(h, manifest: manifest, endpoint: "http://127.0.0.1:\(port)")
     }
 
+    /// A dead proxy in the environment: the message names it and the variable (audit of 72b75db: only curl's
+    /// reason had its port, and "proxy" appeared nowhere), never its password.
+    @Test func aDeadProxyIsNamedAsTheWayTheRequestsWent() async throws {
+        let h = try await EngineHarness.start("dead-proxy")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10, seed: 1)
+        let manifest = try h.writeManifest()
+        let closed = try await ProcessRunner.run(Self.python, ["python3", "-c", Self.listener, "closed"])
+        let port = try #require(Int(closed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let result = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: [
+                "http_proxy": "http://user:proxy-pw-1234@127.0.0.1:\(port)", "NO_PROXY": nil, "no_proxy": nil,
+                "ALL_PROXY": nil, "all_proxy": nil,
+            ]
+        )
+        #expect(result.exitCode == 3, "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "cannot reach \(h.endpoint) through the proxy http://127.0.0.1:\(port) (from http_proxy)"
+            ),
+            "\(result.stderr)"
+        )
+        #expect(!result.stderr.contains("proxy-pw-1234") && !result.stdout.contains("proxy-pw-1234"))
+        #expect(h.server.stats.snapshot.requestsTotal == 0)
+    }
+
     /// Starts the listener in `mode`; its port, and the process (killed when the test ends).
     private func startListener(_ h: EngineHarness, _ mode: String) async throws -> (Int, RunningProcess) {
         let portFile = h.dir.url.appendingPathComponent("listener-port").path
