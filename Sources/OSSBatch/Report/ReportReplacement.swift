@@ -33,6 +33,16 @@ package enum ReportReplacement {
                     + "give another --report"
             )
         }
+        if let reason = overview.unfinishedReason, overview.status == .aborted {
+            // Given up already: `resume` refuses an aborted report, so only `abort` again can close its uploads
+            // (audit of 72b75db: the advice named `resume`, which then refused).
+            throw ReportLoadError(
+                path: path,
+                reason: "holds a batch that was given up but still has uploads open: \(reason). Run "
+                    + "'ossbatch abort \(path)' again once the endpoint answers (with --endpoint URL if the "
+                    + "report's is wrong); then run again (or give another --report)"
+            )
+        }
         if let reason = overview.unfinishedReason {
             throw ReportLoadError(
                 path: path,

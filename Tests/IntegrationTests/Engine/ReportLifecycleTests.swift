@@ -44,6 +44,35 @@ struct ReportLifecycleTests {
         try h.expectAllStoredExactly()
     }
 
+    /// An abort that could not close its uploads (the endpoint down) leaves them open: `run` over that report is
+    /// refused, and the advice is to abort again — `resume` refuses an aborted report (audit of 72b75db: the
+    /// advice named `resume`).
+    @Test func runOverAnAbortThatLeftUploadsOpenSaysToAbortAgain() async throws {
+        let h = try await EngineHarness.start("refuse-aborted")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 5)
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB",
+            "retries: {attempts: 2, base_delay: 10ms, max_delay: 20ms}",
+        ])
+        // A part refused for good: the job fails with its upload kept open for `resume` (or `abort`).
+        h.server.faults.add(.failNth(2, .uploadPart, status: 400, code: .invalidArgument))
+        let failed = try await h.run(manifest)
+        #expect(failed.exitCode == 1, "\(failed.stderr)")
+        #expect(try h.report().totals.openUploads == 1)
+        h.server.faults.removeAll()
+        let abort = try await h.ossbatch(["abort", h.reportPath, "--endpoint", "http://127.0.0.1:1"])
+        #expect(abort.exitCode == 1, "\(abort.stderr)")
+        let refused = try await h.run(manifest)
+        #expect(refused.exitCode == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("Run 'ossbatch abort \(h.reportPath)' again"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("ossbatch resume"), "\(refused.stderr)")
+        // The endpoint an `--endpoint` gave is the report's from then on: the right one given back.
+        let again = try await h.ossbatch(["abort", h.reportPath, "--endpoint", h.endpoint])
+        #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try await h.run(manifest).exitCode == 0)
+    }
+
     @Test func aFinishedReportIsReplacedAndKeptAsPrev() async throws {
         let h = try await EngineHarness.start("prev")
         defer { Task { await h.stop() } }
