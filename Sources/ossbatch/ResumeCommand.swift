@@ -14,7 +14,10 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var target: ReportArguments
 
-    @Flag(help: "Resume a batch that 'ossbatch abort' gave up: its unfinished jobs start new uploads.")
+    @Flag(
+        help:
+            "Resume a batch that 'ossbatch abort' gave up: its unfinished jobs are uploaded (continuing any upload the abort could not close)."
+    )
     var force = false
 
     @OptionGroup var execution: ExecutionOptions
@@ -45,8 +48,8 @@ struct ResumeCommand: AsyncParsableCommand {
         if report.status == .aborted && !force {
             let error = JobError(
                 code: "Aborted",
-                message: "the batch was given up by 'ossbatch abort'; resume --force starts new uploads for its "
-                    + "unfinished jobs"
+                message: "the batch was given up by 'ossbatch abort'; resume --force uploads its unfinished jobs "
+                    + "(continuing any upload the abort could not close)"
             )
             report.recordRefusedRun("resume", exitStatus: .invalidInput, error: error)
             try? store.write(report)
