@@ -66,7 +66,7 @@ enum BatchRunner {
                         // Renewals of temporary credentials: when and from where, never the values.
                         switch event {
                         case .refreshFailed: logger.warning("\(event)")
-                        case .obtained, .refreshed: logger.info("\(event)")
+                        case .obtained, .refreshed, .unchanged: logger.info("\(event)")
                         }
                     }
                 )

@@ -164,6 +164,34 @@ import Testing
         #expect(try await eventually(p, gives: "id-2"))
     }
 
+    /// A credentials file re-read before its agent rotated it gives the same credentials back: said as "the
+    /// same ones", not "refreshed" (audit of 72b75db: the log said "refreshed" nine times over a refused token).
+    @Test func aRenewalThatGivesTheSameCredentialsBackIsNotCalledARefresh() async throws {
+        let events = EventLog()
+        let same = Credentials(accessKeyID: "id", accessKeySecret: "secret", securityToken: "token")
+        let fetches = Atomic<Int>(0)
+        let p = RefreshingCredentialsProvider(
+            source: "credentials file f",
+            onEvent: { events.append("\($0)") },
+            fetch: { () async throws(CredentialsUnavailable) in
+                let n = fetches.add(1, ordering: .relaxed).newValue
+                let credentials =
+                    n < 3 ? same : Credentials(accessKeyID: "id-2", accessKeySecret: "s2", securityToken: "t2")
+                return TemporaryCredentials(credentials, expiration: nil, answeredAt: nil)
+            }
+        )
+        _ = try await p.credentials()
+        #expect(try await p.credentials(replacing: same) == nil)
+        #expect(try await p.credentials(replacing: same)?.accessKeyID == "id-2")
+        #expect(
+            events.all == [
+                "credentials from credentials file f", "credentials from credentials file f asked again: the same ones",
+                "credentials from credentials file f refreshed",
+            ],
+            "\(events.all)"
+        )
+    }
+
     @Test func aRejectionRenewsOnceAndARepeatedRejectionOfTheSameCredentialsGetsNothingNew() async throws {
         let source = Source(lifetime: 3600)
         let p = provider(source)

@@ -21,6 +21,8 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
         case obtained(source: String, expiration: Date?)
         /// A renewal.
         case refreshed(source: String, expiration: Date?)
+        /// A renewal that gave back the credentials already held (a credentials file not rotated yet).
+        case unchanged(source: String, expiration: Date?)
         case refreshFailed(source: String, reason: String, keptUntil: Date?)
 
         public var description: String {
@@ -30,6 +32,9 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
                     + (expiration.map { "; valid until \(Self.format($0))" } ?? "")
             case .refreshed(let source, let expiration):
                 return "credentials from \(source) refreshed"
+                    + (expiration.map { "; valid until \(Self.format($0))" } ?? "")
+            case .unchanged(let source, let expiration):
+                return "credentials from \(source) asked again: the same ones"
                     + (expiration.map { "; valid until \(Self.format($0))" } ?? "")
             case .refreshFailed(let source, let reason, let kept):
                 return "could not refresh the credentials from \(source): \(reason)"
@@ -205,6 +210,12 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
             if case .failure(let error) = result, let previous, previousStillValid {
                 onEvent(.refreshFailed(source: source, reason: error.message, keptUntil: previous.expiration))
             }
+            return
+        }
+        // The same credentials back (a file re-read before its agent rotated it) are not a renewal: said as
+        // such, or the log read "refreshed" over a token OSS keeps refusing (audit of 72b75db).
+        if let previous, previous.credentials == renewed.credentials {
+            onEvent(.unchanged(source: source, expiration: renewed.expiration))
             return
         }
         onEvent(
