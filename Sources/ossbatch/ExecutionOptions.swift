@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import OSSBatch
 
@@ -59,7 +60,11 @@ struct ExecutionOptions: ParsableArguments {
     /// role: another identity; audit of 72b75db).
     func resumeCommand(_ report: String) -> String {
         var words = ["ossbatch", "resume", ShellWord.quoted(report)]
-        if let credentialsFile { words += ["--credentials-file", ShellWord.quoted(credentialsFile)] }
+        // Absolute: the advice is followed from wherever the operator is (review of 1e1b6d5).
+        if let credentialsFile {
+            let absolute = PathResolver.absolute(credentialsFile, relativeTo: FileManager.default.currentDirectoryPath)
+            words += ["--credentials-file", ShellWord.quoted(absolute)]
+        }
         if let profile { words += ["--profile", ShellWord.quoted(profile)] }
         return words.joined(separator: " ")
     }

@@ -47,4 +47,29 @@ import Testing
         #expect(route?.description.contains("s3cr3t") == false)
         #expect(ProxyRoute.withoutCredentials("user:pw@proxy:3128") == "proxy:3128")
     }
+
+    /// Lower case first, upper case only when the lower is not set; an empty value is set (no proxy); CIDR
+    /// blocks in `NO_PROXY` (review of 1e1b6d5).
+    @Test func lowerCaseIsReadFirstAnEmptyValueMeansNoneAndBlocksAreMatched() {
+        let http = "http://127.0.0.1:9000"
+        #expect(
+            ProxyRoute.to(http, environment: ["http_proxy": "http://p:1", "NO_PROXY": "127.0.0.1", "no_proxy": "x"])
+                != nil
+        )
+        #expect(
+            ProxyRoute.to(http, environment: ["http_proxy": "http://p:1", "NO_PROXY": "", "no_proxy": "127.0.0.1"])
+                == nil
+        )
+        #expect(ProxyRoute.to(http, environment: ["http_proxy": "http://p:1", "NO_PROXY": "127.0.0.0/8"]) == nil)
+        #expect(ProxyRoute.to(http, environment: ["http_proxy": "http://p:1", "NO_PROXY": "10.0.0.0/8"]) != nil)
+        #expect(ProxyRoute.to("https://h", environment: ["https_proxy": "", "ALL_PROXY": "http://a:1"]) == nil)
+        #expect(
+            ProxyRoute.to("https://h", environment: ["https_proxy": "http://l:1", "HTTPS_PROXY": "http://u:1"])?
+                .variable == "https_proxy"
+        )
+        #expect(
+            ProxyRoute.to(http, environment: ["all_proxy": "http://l:1", "ALL_PROXY": "http://u:1"])?.variable
+                == "all_proxy"
+        )
+    }
 }

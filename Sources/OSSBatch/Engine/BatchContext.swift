@@ -37,9 +37,6 @@ final class BatchContext: Sendable {
     private struct State {
         var stop: StopReason?
         var succeededRequests = 0
-        /// When a request last got a sensible answer (a result, or an error the service meant: not a 5xx or a
-        /// transport failure), on the monotonic clock; the run's start before the first.
-        var lastAnswered = ContinuousClock.now
         var consecutiveFatal = 0
         var strayUploadChecks = true
         /// The task running the jobs, cancelled by `halt()`.
@@ -146,7 +143,6 @@ final class BatchContext: Sendable {
             state.withLock { s in
                 s.succeededRequests += 1
                 s.consecutiveFatal = 0
-                s.lastAnswered = .now
             }
             return result
         } catch let error as OSSError {
@@ -159,39 +155,9 @@ final class BatchContext: Sendable {
             } else {
                 reachability.answered()
             }
-            if case .service(let e, _) = error, e.httpStatus < 500 {
-                state.withLock { $0.lastAnswered = .now }
-            } else if !Task.isCancelled {
-                stopIfNothingAnswers(last: error)
-            }
             if watched { observe(error) }
             throw error
         }
-    }
-
-    /// After a first answer, network trouble is retried, job by job; but an endpoint that has died, gone silent
-    /// or answers only 5xx (a balancer whose backends are gone) would then cost every file all its attempts:
-    /// hours, days for a large batch (17 files against a silent one took 7 minutes, audit of 72b75db), while the
-    /// next night's run finds the batch busy. When no request has had a sensible answer for `stall_timeout`,
-    /// the batch stops as unreachable: exit 3, what is in flight cancelled, unfinished jobs pending.
-    private func stopIfNothingAnswers(last error: OSSError) {
-        let quiet = ContinuousClock.now - state.withLock { $0.lastAnswered }
-        guard quiet >= .seconds(settings.stallTimeout) else { return }
-        let minutes = Int(settings.stallTimeout / 60)
-        let span =
-            minutes >= 1 && settings.stallTimeout.truncatingRemainder(dividingBy: 60) == 0
-            ? "\(minutes) min" : "\(Int(settings.stallTimeout)) s"
-        let jobError = JobError(
-            code: "ServiceUnreachable",
-            message: "no request to \(client.configuration.endpoint)\(proxyRoute.map { " \($0)" } ?? "") has had "
-                + "an answer but failures for \(span) "
-                + "(upload.stall_timeout; last: \(error)); every unfinished job is pending: run resume once the "
-                + "service answers again"
-        )
-        if requestStop(.fatal(jobError)) {
-            logger.error("stopping the batch: \(jobError)", metadata: .event("batch_stopping", .error(jobError)))
-        }
-        halt()
     }
 
     /// One attempt that the client is about to retry (`RequestScope` brings it here from the client's
@@ -200,6 +166,7 @@ final class BatchContext: Sendable {
         noteActivity()
         tally.addRetry()
         if case .transport(let failure, _) = event.error {
+            tally.addUnansweredRetry()
             attemptFailed(failure, tally: tally, gaveUp: false)
         } else {
             reachability.answered()

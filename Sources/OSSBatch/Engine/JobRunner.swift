@@ -187,10 +187,12 @@ struct JobRunner: Sendable {
                     requireCRC64: verify.requiresCRC64
                 )
             }
-        } catch let refusal as OSSError where refusal.code == .fileAlreadyExists && refusal.attempts > 1 {
+        } catch let refusal as OSSError where refusal.code == .fileAlreadyExists && tally.hadUnansweredRetry {
             // `if_exists: fail`, and an earlier attempt of this very request went unanswered: it may have stored
             // the object the retry is refused for. Settled by HEAD against the file's own CRC-64, or the job
-            // failed FileAlreadyExists on every resume for ever over an exact object (audit of 72b75db).
+            // failed FileAlreadyExists on every resume for ever over an exact object (audit of 72b75db). Only
+            // then: after an answered 503 nothing was stored, and the object is someone else's (review).
+            try verifyUnchanged(job, file: file, ctime: ctime)
             let crc = try file.crc64(offset: 0, length: job.size)
             guard
                 let head = try await context.settledByHead(
@@ -201,7 +203,6 @@ struct JobRunner: Sendable {
                     tally: tally
                 )
             else { throw refusal }
-            try verifyUnchanged(job, file: file, ctime: ctime)
             return JobOutcome(
                 key: job.key,
                 status: .succeeded,

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Per-job counters, updated by concurrent part uploads.
 final class JobTally: Sendable {
-    private let state = Mutex((attempts: 0, retries: 0, bytes: Int64(0)))
+    private let state = Mutex((attempts: 0, retries: 0, bytes: Int64(0), unanswered: false))
 
     func addAttempts(_ n: Int) { state.withLock { $0.attempts += n } }
     /// One failed attempt that the client sent again.
@@ -11,4 +11,8 @@ final class JobTally: Sendable {
     var attempts: Int { state.withLock { $0.attempts } }
     var retries: Int { state.withLock { $0.retries } }
     var bytes: Int64 { state.withLock { $0.bytes } }
+    /// An attempt that got no HTTP answer (a lost answer, a reset) and was sent again: what it sent may have
+    /// been done at the server.
+    func addUnansweredRetry() { state.withLock { $0.unanswered = true } }
+    var hadUnansweredRetry: Bool { state.withLock { $0.unanswered } }
 }

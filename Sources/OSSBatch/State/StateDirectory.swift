@@ -57,14 +57,20 @@ package struct StateDirectory: Sendable, Hashable {
         // And the state directory above it, with what lies between: another user who may write there could
         // rename `.index`, `.locks` or a batch's directory away and put one of theirs in its place (docs:
         // such a directory is refused; before 2026-12-05 only the subdirectories were checked).
+        // The root itself by the directory it names: a state directory reached through a symbolic link
+        // (/var/lib/ossbatch -> /data/ossbatch) is the operator's choice (failure-and-resume.md).
         let root = resolve().path
-        guard dir.hasPrefix(root + "/") else { return }
+        guard root != "/", dir.hasPrefix(root + "/") else { return }
         var ancestor = (dir as NSString).deletingLastPathComponent
-        while ancestor.count >= root.count {
+        while ancestor.count > root.count {
             do { try StateFile.requirePrivateDirectory(ancestor) } catch {
                 throw StateFileError(path: ancestor, operation: "use the state directory", reason: error.reason)
             }
             ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        let resolved = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        do { try StateFile.requirePrivateDirectory(resolved) } catch {
+            throw StateFileError(path: root, operation: "use the state directory", reason: error.reason)
         }
     }
 }

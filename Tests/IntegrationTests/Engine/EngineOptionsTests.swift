@@ -138,9 +138,10 @@ struct EngineOptionsTests {
         )
         try h.expectAllStoredExactly()
 
-        // The file changed since: the retry after a 503 (nothing stored) is refused over the old object, which
-        // HEAD shows is not this file's bytes: the job fails FileAlreadyExists, as `fail` says.
-        try h.writeFile("b.txt", size: 10, seed: 3)
+        // An object already there, of these very bytes (the first run's, or another writer's with other
+        // options), and a retry after an *answered* 503 (nothing stored): `fail` refuses it as before — only an
+        // unanswered attempt is settled by HEAD (review: an answered 503 was settled too, over an object this
+        // run did not write).
         h.server.faults.add(.failNth(1, .putObject, keyContains: "b.txt", status: 503, code: .serviceUnavailable))
         let second = h.dir.path + "/r2.json"
         let other = try await h.ossbatch(["run", manifest, "--report", second, "--progress-interval", "3600"])

@@ -215,6 +215,17 @@ struct StateFileLinkTests {
         #expect(chmod(h.stateDir, 0o755) == 0)
         let fixed = try await h.run(manifest)
         #expect(fixed.exitCode == 0, "\(fixed.stderr)")
+
+        // A state directory reached through a symbolic link (moved to a data disk) is checked where it leads,
+        // not refused for the link (review of 1e1b6d5: the first version of the root's check refused it).
+        let moved = h.dir.path + "/data-disk-state"
+        try FileManager.default.moveItem(atPath: h.stateDir, toPath: moved)
+        try FileManager.default.createSymbolicLink(atPath: h.stateDir, withDestinationPath: moved)
+        let linked = try await h.ossbatch(["run", manifest, "--report", h.dir.path + "/r3.json"])
+        #expect(linked.exitCode == 0, "\(linked.stderr)")
+        #expect(chmod(moved, 0o777) == 0)
+        let open = try await h.ossbatch(["run", manifest, "--report", h.dir.path + "/r4.json"])
+        #expect(open.exitCode == 3 && open.stderr.contains("writable by group or others"), "\(open.stderr)")
     }
 
     @Test func aReportDirectoryMadeUnderUmask000IsTheUsersAlone() async throws {

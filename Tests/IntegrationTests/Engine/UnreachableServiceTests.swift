@@ -32,6 +32,14 @@ struct UnreachableServiceTests {
         while True:
             c, _ = s.accept()
             if sys.argv[1] == 'banner':
+                # Read what the client sends first (until it pauses): closing over unread bytes would reset the
+                # connection, which counts as unreachable without the banner.
+                try:
+                    c.settimeout(0.2)
+                    while c.recv(65536):
+                        pass
+                except OSError:
+                    pass
                 try:
                     c.sendall(b'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n')
                 except OSError:
@@ -51,7 +59,12 @@ struct UnreachableServiceTests {
     }
 
     /// Runs the batch against `endpoint` and checks the fail-fast promise; then resumes against LocalOSS.
-    private func expectFailsFastThenResumes(_ h: EngineHarness, manifest: String, endpoint: String) async throws {
+    private func expectFailsFastThenResumes(
+        _ h: EngineHarness,
+        manifest: String,
+        endpoint: String,
+        reason: String? = nil
+    ) async throws {
         let result = try await h.run(manifest, ["--endpoint", endpoint])
         let took = result.ranFor
         #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
@@ -62,6 +75,7 @@ struct UnreachableServiceTests {
         #expect(errors.count == 1, "one clear line: \(result.stderr)")
         #expect(errors.first?.contains("ServiceUnreachable") == true)
         #expect(errors.first?.contains(endpoint) == true)
+        if let reason { #expect(errors.first?.contains(reason) == true, "\(result.stderr)") }
         #expect(result.stderr.split(separator: "\n").count <= 3, "\(result.stderr)")
         #expect(!result.stderr.contains("retrying"), "each retry is logged at debug only")
         #expect(result.stdout.contains("to continue: ossbatch resume"))
@@ -151,7 +165,12 @@ struct UnreachableServiceTests {
             listener.signal(SIGKILL)
             Task { _ = await listener.wait() }
         }
-        try await expectFailsFastThenResumes(h, manifest: manifest, endpoint: "http://127.0.0.1:\(listening)")
+        try await expectFailsFastThenResumes(
+            h,
+            manifest: manifest,
+            endpoint: "http://127.0.0.1:\(listening)",
+            reason: "does not answer in HTTP"
+        )
     }
 
     @Test func anEndpointThatAcceptsAndNeverAnswersStopsTheBatchOnceARequestHasStalledThroughItsRetries()
@@ -176,42 +195,6 @@ struct UnreachableServiceTests {
         #expect(report.fatalError?.code == "ServiceUnreachable")
         #expect(report.totals.pending == 6 && report.totals.failed == 0, "\(report.totals)")
         let resumed = try await h.resume(["--endpoint", h.endpoint])
-        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
-        try h.expectAllStoredExactly()
-    }
-
-    /// After a first answer, a service that answers only 503 (a balancer whose backends are gone) for
-    /// `stall_timeout`: the batch stops as unreachable, what is in flight cancelled, instead of sending every
-    /// file through all its attempts (audit of 72b75db: 300 files took 90 s and 1,802 requests; a silent one
-    /// 7 minutes for 17 files, days for a real batch).
-    @Test func afterAFirstAnswerAServiceThatAnswersNothingButFailuresForTheStallTimeoutStopsTheBatch()
-        async throws
-    {
-        let h = try await EngineHarness.start("dead-after-first")
-        defer { Task { await h.stop() } }
-        for i in 0..<80 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
-        // The first PutObject is answered; every later one waits half a second and is refused 503.
-        h.server.faults.add(
-            FaultRule(operation: .putObject, skip: 1, count: nil, action: .fail(status: 503, code: .serviceUnavailable))
-        )
-        h.server.faults.add(FaultRule(operation: .putObject, skip: 1, count: nil, action: .delay(milliseconds: 500)))
-        let manifest = try h.writeManifest(upload: [
-            "concurrency: 2", "files_in_flight: 2", "stall_timeout: 10s",
-            "retries: {attempts: 3, base_delay: 10ms, max_delay: 100ms}",
-        ])
-        let result = try await h.run(manifest)
-        #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
-        let report = try h.report()
-        #expect(report.status == .fatal)
-        #expect(report.fatalError?.code == "ServiceUnreachable", "\(String(describing: report.fatalError))")
-        #expect(report.fatalError?.message.contains("for 10 s (upload.stall_timeout") == true)
-        // Without the stop all 80 go through their three attempts (about a minute); with it, ten seconds'
-        // worth: a count, not a time, tells the two apart on a loaded machine.
-        let puts = h.server.log.all.filter { $0.operation == .putObject }.count
-        #expect(puts < 3 * 80, "\(puts) PutObject requests")
-        #expect(report.totals.pending > 0, "\(report.totals)")
-        h.server.faults.removeAll()
-        let resumed = try await h.resume()
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
         try h.expectAllStoredExactly()
     }
