@@ -13,7 +13,7 @@ extension BatchContext {
                     try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
                 }
             } catch let error as OSSError where error.code == .noSuchUpload {
-            } catch where isCancellation(error) {
+            } catch  where isCancellation(error) {
                 logger.info("\(key): the abort of upload \(uploadID) was cancelled by the stop; its checkpoint stays")
                 return
             } catch {
