@@ -35,6 +35,10 @@ package final class Engine: Sendable {
     /// Set by whichever ends the run first and writes its report: `run` itself, or the watchdog abandoning a
     /// run stuck in calls that never return. Outcomes that come after are not recorded.
     private let finishing = Atomic<Bool>(false)
+    /// The jobs this run is to do (report positions, in order) and how many of them it has started: a run
+    /// that stops early leaves the rest as they were, and one an earlier run had `failed` is said `pending`
+    /// (`finish`), not listed with an error this run never met.
+    private let todo = Mutex<(positions: [Int32], started: Int)>(([], 0))
     /// What ends the process once the watchdog has abandoned the run (`run(command:onAbandoned:)`).
     private let abandonedHandler = Mutex<(@Sendable (RunResult) -> Void)?>(nil)
 
@@ -205,6 +209,7 @@ package final class Engine: Sendable {
             }
             return (todo, anyMultipart)
         }
+        self.todo.withLock { $0 = (todo, 0) }
         var writeError: StateFileError?
         do {
             // Released before the first outcome (see `report`).
@@ -349,6 +354,7 @@ package final class Engine: Sendable {
                     slots.release()
                     break
                 }
+                self.todo.withLock { $0.started += 1 }
                 group.addTask {
                     self.inFlight.withLock { $0[index] = job.source }
                     let (outcome, ran, retries) = await runner.run(job)
@@ -463,6 +469,18 @@ package final class Engine: Sendable {
 
     private func finish(writeError: StateFileError?) -> RunResult {
         var report = state.withLock { $0 }
+        if context.isStopping {
+            // Never tried by this run: an earlier run's failure is not this run's, and the job is simply still to
+            // do (audit of 72b75db: a resume stopped as unreachable listed "after 6 attempts" errors for jobs it
+            // never tried, where the docs say every unfinished job is pending).
+            let (positions, started) = todo.withLock { $0 }
+            for position in positions.dropFirst(started) {
+                let i = Int(position)
+                if report.jobs[i].status == .failed {
+                    report.jobs[i].outcome = JobOutcome(key: report.jobs[i].spec.objectKey, status: .pending)
+                }
+            }
+        }
         report.recomputeTotals()
         let exit: ExitStatus
         if let writeError {

@@ -199,6 +199,32 @@ struct UnreachableServiceTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A resume that stops as unreachable: the jobs it never tried are `pending`, not left `failed` with the
+    /// earlier run's errors and listed as if it had met them (audit of 72b75db).
+    @Test func aResumeStoppedAsUnreachableLeavesTheJobsItNeverTriedPending() async throws {
+        let h = try await EngineHarness.start("resume-unreachable")
+        defer { Task { await h.stop() } }
+        for i in 0..<40 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(upload: ["retries: {attempts: 1}"])
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 500, code: .internalError))
+        )
+        let failed = try await h.run(manifest)
+        #expect(failed.exitCode == 1, "\(failed.stderr)")
+        #expect(try h.report().totals.failed == 40)
+        let closed = try await ProcessRunner.run(Self.python, ["python3", "-c", Self.listener, "closed"])
+        let port = try #require(Int(closed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let stopped = try await h.resume(["--endpoint", "http://127.0.0.1:\(port)"])
+        #expect(stopped.exitCode == 3, "\(stopped.stderr)")
+        let report = try h.report()
+        #expect(report.totals.failed == 0 && report.totals.pending == 40, "\(report.totals)")
+        #expect(!stopped.stdout.contains("InternalError"), "\(stopped.stdout)")
+        h.server.faults.removeAll()
+        let resumed = try await h.resume(["--endpoint", h.endpoint])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
     @Test func afterAFirstAnswerDroppedConnectionsAreRetriedNotFatal() async throws {
         let h = try await EngineHarness.start("flaky")
         defer { Task { await h.stop() } }
