@@ -78,6 +78,7 @@ struct AbortCommand: AsyncParsableCommand {
         case .text:
             var summary =
                 "aborted \(result.aborted) upload(s), \(result.alreadyGone) already gone, \(result.failed) failed"
+                + (result.failedListings > 0 ? ", \(result.failedListings) key(s) not listed" : "")
             if result.heldByOtherBatches > 0 {
                 summary += ", \(result.heldByOtherBatches) taken over by another batch"
             }
@@ -89,7 +90,8 @@ struct AbortCommand: AsyncParsableCommand {
         case .json:
             var summary: [String: LogValue] = [
                 "aborted": .number(result.aborted), "already_gone": .number(result.alreadyGone),
-                "failed": .number(result.failed), "taken_over": .number(result.heldByOtherBatches),
+                "failed": .number(result.failed), "listings_failed": .number(result.failedListings),
+                "taken_over": .number(result.heldByOtherBatches),
                 "in_use": .number(result.inUse.count), "exit_code": .number(exit.rawValue),
                 "report": .string(target.report),
             ]

@@ -79,8 +79,12 @@ extension Report {
         run.exitCode = result.exitStatus.rawValue
         if let busy = result.inUse.first {
             run.error = JobError(code: "Busy", message: "\(result.inUse.count) key(s) left alone: \(busy)")
-        } else if result.failed > 0 {
-            run.error = JobError(code: "AbortFailed", message: "\(result.failed) upload(s) could not be aborted")
+        } else if result.failed > 0 || result.failedListings > 0 {
+            let listings = result.failedListings > 0 ? "; \(result.failedListings) key(s) could not be listed" : ""
+            run.error = JobError(
+                code: "AbortFailed",
+                message: "\(result.failed) upload(s) could not be aborted\(listings)"
+            )
         }
         runs.append(run)
         updatedAt = now

@@ -63,6 +63,11 @@ struct ReportLifecycleTests {
         h.server.faults.removeAll()
         let abort = try await h.ossbatch(["abort", h.reportPath, "--endpoint", "http://127.0.0.1:1"])
         #expect(abort.exitCode == 1, "\(abort.stderr)")
+        // One upload, and the listing of its key for strays: counted apart (audit: "2 failed" for 1 upload).
+        #expect(
+            abort.stdout.contains("aborted 0 upload(s), 0 already gone, 1 failed, 1 key(s) not listed"),
+            "\(abort.stdout)"
+        )
         let refused = try await h.run(manifest)
         #expect(refused.exitCode == 2, "\(refused.stderr)")
         #expect(refused.stderr.contains("Run 'ossbatch abort \(h.reportPath)' again"), "\(refused.stderr)")
