@@ -86,6 +86,10 @@ struct AbortCommand: AsyncParsableCommand {
             if let signal = result.stoppedBy {
                 summary += "; stopped by \(signal.rawValue) before the end: run 'ossbatch abort \(path)' again"
             }
+            if result.unreachable != nil {
+                summary +=
+                    "; stopped: the endpoint cannot be reached: run 'ossbatch abort \(path)' again once it answers"
+            }
             Console.print(summary + "\n")
         case .json:
             var summary: [String: LogValue] = [
@@ -96,6 +100,7 @@ struct AbortCommand: AsyncParsableCommand {
                 "report": .string(target.report),
             ]
             if let signal = result.stoppedBy { summary["stopped_by"] = .string(signal.rawValue) }
+            if let unreachable = result.unreachable { summary["error"] = .string(unreachable.description) }
             // A dictionary of `LogValue`s always encodes.
             Console.write(Data(((try? StreamingJSONEncoder().encode(summary)) ?? []) + [UInt8(ascii: "\n")]))
         }

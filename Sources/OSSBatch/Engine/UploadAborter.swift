@@ -28,10 +28,33 @@ package struct UploadAborter: Sendable {
         package var cannotListUploads = false
         /// Stopped by this signal before every job was seen: what is above is what was done.
         package var stoppedBy: StopSignal?
+        /// Stopped because the endpoint could not be reached: two requests in a row failed to connect (each
+        /// after its retries) before any answer. Without this an abort against a dead endpoint went through
+        /// every key, minutes each against a silent one, holding each key's lock from the nightly run (audit
+        /// of 72b75db).
+        package var unreachable: JobError?
+        /// Whether the service has answered any request of this abort (an error status included).
+        var answered = false
+        /// Requests that failed to connect (after their retries) before any answer.
+        var connectionFailures = 0
+
+        /// Counts what a request's end says of the endpoint (`nil`: it succeeded).
+        mutating func note(_ error: (any Error)?) {
+            guard let error else {
+                answered = true
+                return
+            }
+            if case .transport(let failure, _)? = error as? OSSError {
+                if failure.isConnectionLevel || failure.isStall { connectionFailures += 1 }
+            } else if error is OSSError {
+                answered = true
+            }
+        }
 
         /// The exit status `abort` ends with: busy when a key was in use, failed when an abort failed.
         package var exitStatus: ExitStatus {
             if let stoppedBy { return stoppedBy.exitStatus }
+            if unreachable != nil { return .fatal }
             if !inUse.isEmpty { return .busy }
             return failed == 0 && failedListings == 0 ? .success : .jobsFailed
         }
@@ -115,6 +138,16 @@ package struct UploadAborter: Sendable {
             if unfinished && multipart {
                 await abortStrays(of: job.spec, within: windows, keeping: keeping, client: client, into: &result)
             }
+            if !result.answered && result.connectionFailures >= 2 {
+                result.unreachable = JobError(
+                    code: "ServiceUnreachable",
+                    message: "cannot reach \(report.target.endpoint): \(result.connectionFailures) requests failed "
+                        + "to connect and not one answer; stopped before the other keys: run abort again once it "
+                        + "answers (with --endpoint URL if the report's is wrong)"
+                )
+                logger.error("stopping: \(result.unreachable!)")
+                break
+            }
         }
         return result
     }
@@ -129,6 +162,7 @@ package struct UploadAborter: Sendable {
     ) async -> Bool {
         do {
             try await client.abortMultipartUpload(bucket: report.target.bucket, key: job.key, uploadID: uploadID)
+            result.note(nil)
             result.aborted += 1
             var fields: Logger.Metadata = ["upload_id": .string(uploadID)]
             if stray { fields["stray"] = .stringConvertible(true) }
@@ -138,9 +172,11 @@ package struct UploadAborter: Sendable {
             )
             return true
         } catch let error as OSSError where error.code == .noSuchUpload {
+            result.note(error)
             result.alreadyGone += 1
             return true
         } catch {
+            result.note(error)
             result.failed += 1
             logger.error(
                 "\(job.key): could not abort upload \(uploadID): \(error)",
@@ -161,7 +197,9 @@ package struct UploadAborter: Sendable {
         let open: [MultipartUploadSummary]
         do {
             open = try await client.listMultipartUploads(bucket: report.target.bucket, prefix: job.key)
+            result.note(nil)
         } catch let error as OSSError where error.isNotImplemented {
+            result.note(error)
             // A server without ListMultipartUploads: uploads no checkpoint holds cannot be found on it.
             result.cannotListUploads = true
             logger.warning(
@@ -169,6 +207,7 @@ package struct UploadAborter: Sendable {
             )
             return
         } catch {
+            result.note(error)
             result.failedListings += 1
             logger.error(
                 "\(job.key): could not list open uploads: \(error)",

@@ -68,7 +68,9 @@ extension Report {
     /// leaves its job's outcome, and the run is added to `runs`.
     package mutating func recordAbort(_ result: UploadAborter.Result, run started: RunRecord) {
         for index in result.released where jobs.indices.contains(index) { jobs[index].outcome.checkpoint = nil }
-        guard result.stoppedBy == nil else { return recordStoppedAbort(result, run: started) }
+        guard result.stoppedBy == nil, result.unreachable == nil else {
+            return recordStoppedAbort(result, run: started)
+        }
         status = .aborted
         fatalError = nil
         recomputeTotals()
@@ -90,9 +92,9 @@ extension Report {
         updatedAt = now
     }
 
-    /// An `abort` stopped by a signal before it saw every job: what it released is recorded, with its `runs`
-    /// entry (`interrupted`, the signal's exit code); the report is not `aborted` — uploads may still be
-    /// open — and the same `abort` finishes the work.
+    /// An `abort` stopped by a signal (or an endpoint it cannot reach) before it saw every job: what it released
+    /// is recorded, with its `runs` entry (`interrupted` and the signal's exit code, or `fatal` and 3); the
+    /// report is not `aborted` — uploads may still be open — and the same `abort` finishes the work.
     private mutating func recordStoppedAbort(_ result: UploadAborter.Result, run started: RunRecord) {
         recomputeTotals()
         // A report a killed run left `running` would read as killed again, by this abort's pid.
@@ -100,13 +102,18 @@ extension Report {
         let now = Timestamp.iso8601()
         var run = started
         run.finishedAt = now
-        run.status = .interrupted
         run.exitCode = result.exitStatus.rawValue
-        run.error = JobError(
-            code: "Interrupted",
-            message: "\(result.stoppedBy?.rawValue ?? "a signal") after \(result.aborted) upload(s) aborted; "
-                + "run abort again to finish"
-        )
+        if let unreachable = result.unreachable {
+            run.status = .fatal
+            run.error = unreachable
+        } else {
+            run.status = .interrupted
+            run.error = JobError(
+                code: "Interrupted",
+                message: "\(result.stoppedBy?.rawValue ?? "a signal") after \(result.aborted) upload(s) aborted; "
+                    + "run abort again to finish"
+            )
+        }
         runs.append(run)
         updatedAt = now
     }

@@ -1,6 +1,7 @@
 import Foundation
 import LocalOSS
 import OSSBatch
+import OSSProtocol
 import TestSupport
 import Testing
 
@@ -44,38 +45,74 @@ struct ReportLifecycleTests {
         try h.expectAllStoredExactly()
     }
 
-    /// An abort that could not close its uploads (the endpoint down) leaves them open: `run` over that report is
-    /// refused, and the advice is to abort again — `resume` refuses an aborted report (audit of 72b75db: the
-    /// advice named `resume`).
+    /// A batch of three multipart files whose parts are refused for good: each job fails with its upload kept
+    /// open for `resume` (or `abort`).
+    private static func failedWithThreeUploadsOpen(_ h: EngineHarness) async throws -> String {
+        for i in 0..<3 { try h.writeFile("big-\(i).bin", size: 1_500_000, seed: UInt64(5 + i)) }
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 2", "files_in_flight: 1", "part_size: 512KiB", "multipart_threshold: 1MiB",
+            "retries: {attempts: 2, base_delay: 10ms, max_delay: 20ms}",
+        ])
+        h.server.faults.add(
+            FaultRule(operation: .uploadPart, skip: 1, count: nil, action: .fail(status: 400, code: .invalidArgument))
+        )
+        let failed = try await h.run(manifest)
+        #expect(failed.exitCode == 1, "\(failed.stderr)")
+        #expect(try h.report().totals.openUploads == 3)
+        h.server.faults.removeAll()
+        return manifest
+    }
+
+    /// An abort whose requests are refused (a RAM policy without AbortMultipartUpload) leaves the uploads open:
+    /// `run` over that report is refused, and the advice is to abort again — `resume` refuses an aborted report
+    /// (audit of 72b75db: the advice named `resume`). A key whose uploads could not be listed is counted apart
+    /// from the uploads (audit: "6 failed" for 3 uploads).
     @Test func runOverAnAbortThatLeftUploadsOpenSaysToAbortAgain() async throws {
         let h = try await EngineHarness.start("refuse-aborted")
         defer { Task { await h.stop() } }
-        try h.writeFile("big.bin", size: 3_000_000, seed: 5)
-        let manifest = try h.writeManifest(upload: [
-            "concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB",
-            "retries: {attempts: 2, base_delay: 10ms, max_delay: 20ms}",
-        ])
-        // A part refused for good: the job fails with its upload kept open for `resume` (or `abort`).
-        h.server.faults.add(.failNth(2, .uploadPart, status: 400, code: .invalidArgument))
-        let failed = try await h.run(manifest)
-        #expect(failed.exitCode == 1, "\(failed.stderr)")
-        #expect(try h.report().totals.openUploads == 1)
-        h.server.faults.removeAll()
-        let abort = try await h.ossbatch(["abort", h.reportPath, "--endpoint", "http://127.0.0.1:1"])
+        let manifest = try await Self.failedWithThreeUploadsOpen(h)
+        for operation in [OSSOperation.abortMultipartUpload, .listMultipartUploads] {
+            h.server.faults.add(
+                FaultRule(operation: operation, count: nil, action: .fail(status: 403, code: .accessDenied))
+            )
+        }
+        let abort = try await h.ossbatch(["abort", h.reportPath])
         #expect(abort.exitCode == 1, "\(abort.stderr)")
-        // One upload, and the listing of its key for strays: counted apart (audit: "2 failed" for 1 upload).
         #expect(
-            abort.stdout.contains("aborted 0 upload(s), 0 already gone, 1 failed, 1 key(s) not listed"),
+            abort.stdout.contains("aborted 0 upload(s), 0 already gone, 3 failed, 3 key(s) not listed"),
             "\(abort.stdout)"
         )
+        #expect(try h.report().status == .aborted)
         let refused = try await h.run(manifest)
         #expect(refused.exitCode == 2, "\(refused.stderr)")
         #expect(refused.stderr.contains("Run 'ossbatch abort \(h.reportPath)' again"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("ossbatch resume"), "\(refused.stderr)")
-        // The endpoint an `--endpoint` gave is the report's from then on: the right one given back.
-        let again = try await h.ossbatch(["abort", h.reportPath, "--endpoint", h.endpoint])
+        h.server.faults.removeAll()
+        let again = try await h.ossbatch(["abort", h.reportPath])
         #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
         #expect(try await h.run(manifest).exitCode == 0)
+    }
+
+    /// `abort` against an endpoint it cannot reach stops after two requests fail to connect, before the other
+    /// keys (audit of 72b75db: it went through every key, minutes each against a silent endpoint, holding each
+    /// key's lock from the nightly run): exit 3, the report not marked aborted, and the same abort, given the
+    /// endpoint back, finishes the work.
+    @Test func anAbortThatCannotReachTheEndpointStopsEarlyAndCanBeRunAgain() async throws {
+        let h = try await EngineHarness.start("abort-unreachable")
+        defer { Task { await h.stop() } }
+        _ = try await Self.failedWithThreeUploadsOpen(h)
+        let abort = try await h.ossbatch(["abort", h.reportPath, "--endpoint", "http://127.0.0.1:1"])
+        #expect(abort.exitCode == 3, "\(abort.stdout)\(abort.stderr)")
+        #expect(
+            abort.stdout.contains("1 failed, 1 key(s) not listed; stopped: the endpoint cannot be reached"),
+            "\(abort.stdout)"
+        )
+        let report = try h.report()
+        #expect(report.status != .aborted && report.totals.openUploads == 3, "\(report.status) \(report.totals)")
+        #expect(report.runs.last?.error?.code == "ServiceUnreachable")
+        let again = try await h.ossbatch(["abort", h.reportPath, "--endpoint", h.endpoint])
+        #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
+        #expect(again.stdout.contains("aborted 3 upload(s)"), "\(again.stdout)")
     }
 
     @Test func aFinishedReportIsReplacedAndKeptAsPrev() async throws {
