@@ -49,6 +49,8 @@ package struct BatchStatus: Sendable, Encodable {
     /// The report says `succeeded` and `problem` is why it still needs a look (`succeededWithExceptions`):
     /// the batch is finished, so an older such report is not one of its unfinished ones.
     package var finishedWithExceptions = false
+    /// When the report was made (its night), for which report is the batch's newest (`batchStatuses`).
+    package var createdAt: String?
 
     package init(batch: String, report: String, state: State) {
         self.batch = batch
@@ -85,6 +87,7 @@ package struct BatchStatus: Sendable, Encodable {
             return status
         }
         status.lastRun = overview.runs.last
+        status.createdAt = overview.createdAt
         status.shardInfo = overview.shard
         status.onlyRefusedAsBusy =
             !overview.runs.isEmpty && overview.runs.allSatisfy { $0.exitCode == ExitStatus.busy.rawValue }

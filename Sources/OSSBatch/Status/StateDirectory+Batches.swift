@@ -35,7 +35,8 @@ extension StateDirectory {
     /// How far past `now` a report's time may be before it counts as written in the future.
     static let futureTolerance: Int64 = 5 * 60 * 1_000_000_000
 
-    /// The status of every batch here, or of the batch named `only`: its newest report's — or, while one of
+    /// The status of every batch here, or of the batch named `only`: its newest report's (the latest night's,
+    /// by when each report was made) — or, while one of
     /// its reports is running, that one's; a report of a run refused as busy (exit 4, `fatal`) only when
     /// there is no other —
     /// with any other report of it that is unfinished (running, killed, interrupted, or with uploads open;
@@ -60,7 +61,16 @@ extension StateDirectory {
         let latest = Int64(Date().timeIntervalSince1970 * 1e9) + Self.futureTolerance
         return names.compactMap { name in
             let files = reportFiles(ofBatch: name)
-            let all = files.map { BatchStatus.of(report: $0.path, batch: name) }
+            // Newest night first: by when each report was made, then by when last written. By the write alone,
+            // an older night resumed today hid the failed night after it (audit of 72b75db: status went green
+            // while last night's snapshot was incomplete).
+            // A report that cannot be read is placed by when it was last written.
+            let written = files.map { BatchStatus.of(report: $0.path, batch: name) }
+            let made = written.indices.map { i in
+                written[i].createdAt ?? Timestamp.iso8601(Date(timeIntervalSince1970: Double(files[i].mtime) / 1e9))
+            }
+            let all = written.indices.sorted { a, b in made[a] != made[b] ? made[a] > made[b] : a < b }
+                .map { written[$0] }
             guard
                 let chosen = all.firstIndex(where: { $0.state == .running })
                     ?? all.firstIndex(where: { !$0.onlyRefusedAsBusy }) ?? all.indices.first
@@ -78,7 +88,11 @@ extension StateDirectory {
                     $0.state == .running || ($0.state != .unreadable && $0.problem != nil && !$0.finishedWithExceptions)
                 }
             if !others.isEmpty { status.otherUnfinished = others }
-            let future = files.filter { $0.mtime > latest }.map(\.path)
+            // Made or last written in the future: either hides the nights after it.
+            let madeLatest = Timestamp.iso8601(Date(timeIntervalSince1970: Double(latest) / 1e9))
+            let writtenLate = Set(files.filter { $0.mtime > latest }.map(\.path))
+            let madeLate = all.filter { ($0.createdAt ?? "") > madeLatest }.map(\.report)
+            let future = files.map(\.path).filter { writtenLate.contains($0) || madeLate.contains($0) }
             if !future.isEmpty { status.futureReports = future }
             return status
         }

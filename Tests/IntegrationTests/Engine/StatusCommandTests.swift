@@ -195,6 +195,44 @@ struct StatusCommandTests {
         )
     }
 
+    /// A night killed, the next night refused by OSS, then the killed night resumed: the batch's newest report
+    /// is the failed night's (by when each was made), not the resumed one written last (audit of 72b75db: status went
+    /// green, exit 0, while last night's snapshot was incomplete).
+    @Test func anOlderNightResumedLastDoesNotHideTheFailedNightAfterIt() async throws {
+        let h = try await EngineHarness.start("status-resumed-older")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 1_500_000, seed: 5)
+        try h.writeFile("small.txt", size: 1000, seed: 6)
+        let state = StateDirectory(path: h.stateDir)
+        let manifest = try Self.batch(h, "nightly")
+        let progress = ["--progress-interval", "3600"]
+        let gate = h.hold(keyContains: "nightly/")
+        let killed = try h.start(["run", manifest] + progress)
+        #expect(await h.waitUntil { Self.partStored(h, under: "nightly/") })
+        killed.signal(SIGKILL)
+        _ = await killed.wait()
+        h.server.faults.open(gate: gate)
+        h.server.faults.removeAll()
+        let first = try #require(state.reports(ofBatch: "nightly").first)
+        try await Task.sleep(for: .milliseconds(20))  // the next night is made after it
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        let fatal = try await h.ossbatch(["run", manifest] + progress)
+        // Fatal (3) when its first request is refused; failed (1) when a part of the upload it continues was
+        // answered first: either way the night did not succeed.
+        #expect(fatal.exitCode == 3 || fatal.exitCode == 1, "\(fatal.stderr)")
+        h.server.faults.removeAll()
+        let last = try #require(state.reports(ofBatch: "nightly").first { $0 != first })
+        let resumed = try await h.ossbatch(["resume", first] + progress)
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        let status = try await Self.statusJSON(h)
+        let nightly = try #require(status.batches["nightly"])
+        #expect(nightly["report"] as? String == last, "\(nightly)")
+        #expect(["fatal", "failed"].contains(nightly["status"] as? String ?? ""), "\(nightly)")
+        #expect(status.exit == 1)
+    }
+
     @Test func aReportWrittenInTheFutureCannotHideTheFatalNightAfterIt() async throws {
         let h = try await EngineHarness.start("status-future")
         defer { Task { await h.stop() } }
