@@ -70,9 +70,15 @@ final class MetricsReporter: Sendable {
         before.count(report)
         let total = (files: report.totals.jobs, bytes: report.totals.bytes)
         let task = Task {
+            // Written at once, then every interval: a night killed before its first interval left the file
+            // saying the night before's, `run_in_progress 0` (audit of 72b75db).
+            var first = true
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                if Task.isCancelled { break }
+                if !first {
+                    try? await Task.sleep(for: interval)
+                    if Task.isCancelled { break }
+                }
+                first = false
                 var metrics = before
                 let snapshot = progress.snapshot
                 metrics.durationSeconds = (ContinuousClock.now - self.started).seconds
@@ -100,7 +106,17 @@ final class MetricsReporter: Sendable {
     /// of this machine's, when the run learnt it (OSS refused a request as signed more than 15 minutes off):
     /// the times written are then OSS's. A clock a year fast wrote a last success a year ahead, and Prometheus's
     /// `time() - ossbatch_last_success_timestamp_seconds` alert stayed silent for that year.
-    func finish(exit: ExitStatus, report: Report?, bytesSent: Int64 = 0, retries: Int = 0, clockOffset: Int64 = 0) {
+    ///
+    /// `stillRunning`: a run refused because another process is running the batch now (busy) says so, rather
+    /// than `run_in_progress 0` over the running night's file until its next write (audit of 72b75db).
+    func finish(
+        exit: ExitStatus,
+        report: Report?,
+        bytesSent: Int64 = 0,
+        retries: Int = 0,
+        clockOffset: Int64 = 0,
+        stillRunning: Bool = false
+    ) {
         state.withLock { $0.task }?.cancel()
         let correction = TimeInterval(clockOffset)
         let now = Date().addingTimeInterval(correction)
@@ -114,7 +130,7 @@ final class MetricsReporter: Sendable {
         }
         var metrics = BatchMetrics(
             batch: batch,
-            inProgress: false,
+            inProgress: stillRunning,
             startedAt: startedAt.addingTimeInterval(correction),
             endedAt: now,
             durationSeconds: (ContinuousClock.now - started).seconds,

@@ -71,7 +71,7 @@ struct ResumeCommand: AsyncParsableCommand {
         } catch {
             report.recordRefusedRun("resume", exitStatus: error.exitStatus, error: error.jobError)
             try? store.write(report)
-            metrics?.finish(exit: error.exitStatus, report: report)
+            metrics?.finish(exit: error.exitStatus, report: report, stillRunning: error.exitStatus == .busy)
             throw StateLocking.exit(for: error, console: console)
         }
         defer { batchLock.release() }

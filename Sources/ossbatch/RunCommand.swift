@@ -165,7 +165,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             initial.recordRefusedRun("run", exitStatus: error.exitStatus, error: error.jobError)
             try? store.write(initial)
-            metrics?.finish(exit: error.exitStatus, report: initial)
+            metrics?.finish(exit: error.exitStatus, report: initial, stillRunning: error.exitStatus == .busy)
             throw StateLocking.exit(for: error, console: console)
         }
         defer { batchLock.release() }

@@ -237,6 +237,44 @@ struct MetricsFileTests {
         #expect(value(samples, "ossbatch_last_success_timestamp_seconds") ?? 0 > firstSuccess)
     }
 
+    /// The file says a run is in progress from its start, not from its first interval: a night killed early
+    /// (kill -9) is seen, `run_in_progress 1` and no exit code, where the file said the night before's. A run
+    /// refused because that night still holds the batch says it is still running too (audit of 72b75db: exit 4
+    /// with `run_in_progress 0` over the running night's file).
+    @Test func aNightKilledEarlyAndARunRefusedBesideItShowTheBatchInProgress() async throws {
+        let h = try await EngineHarness.start("metrics-killed")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 2_000_000, seed: 3)
+        let manifest = try h.writeManifest(upload: ["concurrency: 1", "part_size: 256KiB", "multipart_threshold: 1MiB"])
+        let path = try metricsPath(h)
+        #expect(try await h.run(manifest, ["--metrics-file", path]).exitCode == 0)
+        try h.writeFile("big.bin", size: 2_000_000, seed: 4)
+        let gate = h.hold()
+        let night = try h.start([
+            "run", manifest, "--report", h.dir.path + "/night.json", "--metrics-file", path,
+            "--progress-interval", "3600", "--quiet",
+        ])
+        #expect(await h.waitUntil { h.somePartStored })
+        let during = try await parse(path)
+        #expect(value(during, "ossbatch_run_in_progress") == 1, "\(during.map(\.name))")
+        #expect(value(during, "ossbatch_last_run_exit_code") == nil)
+
+        // The next cron start, while this night still holds the batch: refused (4), the batch still running.
+        let refused = try await h.ossbatch([
+            "run", manifest, "--report", h.dir.path + "/next.json", "--metrics-file", path, "--progress-interval",
+            "3600",
+        ])
+        #expect(refused.exitCode == 4, "\(refused.stderr)")
+        let besides = try await parse(path)
+        #expect(value(besides, "ossbatch_run_in_progress") == 1)
+        #expect(value(besides, "ossbatch_last_run_exit_code") == 4)
+
+        night.signal(SIGKILL)
+        _ = await night.wait()
+        h.server.faults.open(gate: gate)
+        #expect(value(try await parse(path), "ossbatch_run_in_progress") == 1, "a killed night stays in progress")
+    }
+
     @Test func aPreviousFileThatIsNotOursIsIgnoredWithAWarningAndReplaced() async throws {
         let h = try await EngineHarness.start("metrics-corrupt")
         defer { Task { await h.stop() } }
