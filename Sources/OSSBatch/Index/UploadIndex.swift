@@ -38,8 +38,10 @@ package final class UploadIndex: Sendable {
         var mtime: Int64
         var walSize: Int64?
 
-        init(_ path: String) throws(FileSystemError) {
-            let status = try FileStatus.lstat(path)
+        init(_ path: String) throws(FileSystemError) { self.init(path, status: try FileStatus.lstat(path)) }
+
+        /// With `status`, the file's own `lstat` already made.
+        init(_ path: String, status: FileStatus) {
             file = FileID(device: status.device, inode: status.inode)
             size = status.size
             mtime = status.mtimeNanoseconds
@@ -83,12 +85,23 @@ package final class UploadIndex: Sendable {
     }
 
     /// Another connection to the file, opened as this one was.
-    private func connect() throws(SQLiteError) -> SQLiteDatabase {
+    private func connect() throws(SQLiteError) -> SQLiteDatabase { try Self.connection(to: file, access: access) }
+
+    /// A connection to `file` opened for `access`.
+    private static func connection(to file: String, access: Access) throws(SQLiteError) -> SQLiteDatabase {
         switch access {
         case .readWrite: return try SQLiteDatabase(path: file, create: false)
         case .readOnly: return try SQLiteDatabase(readingOnly: file)
         case .immutable: return try SQLiteDatabase(readingOnly: file, immutable: true)
         }
+    }
+
+    /// The index file at `path` under its directory's own path, links resolved: SQLite's `SQLITE_OPEN_NOFOLLOW`
+    /// refuses a symbolic link in any component of the path, and a state directory reached through one
+    /// (/var/lib/ossbatch -> /data/ossbatch) is the operator's choice. The file itself is never a link.
+    private static func resolvedFile(_ path: String) -> String {
+        URL(fileURLWithPath: (path as NSString).deletingLastPathComponent).resolvingSymlinksInPath().path + "/"
+            + (path as NSString).lastPathComponent
     }
 
     /// Whether an index opened immutable (`openForReading` in a directory it may not write) changed since:
@@ -142,13 +155,8 @@ package final class UploadIndex: Sendable {
         // Mode 0700, never a symbolic link or a directory others can write: the index decides what is skipped.
         let directory = (path as NSString).deletingLastPathComponent
         try StateDirectory.prepare(directory)
-        // SQLite's `SQLITE_OPEN_NOFOLLOW` refuses a symbolic link in any component of the path, and a state
-        // directory reached through one (/var/lib/ossbatch -> /data/ossbatch) is the operator's choice: it
-        // made every open fail as damage, the index deleted and never usable. The directory is opened by its
-        // own path, links resolved; the index file itself is never a link (`O_NOFOLLOW`, `openOnce`).
-        let file =
-            URL(fileURLWithPath: directory).resolvingSymlinksInPath().path + "/"
-            + (path as NSString).lastPathComponent
+        // Through a linked state directory every open failed as damage, the index deleted and never usable.
+        let file = resolvedFile(path)
         do {
             return try openOnce(file, named: path, checked: checked && !scanned.withLock { $0.contains(path) })
         } catch let error as SQLiteError where error.isBusy {
@@ -190,24 +198,17 @@ package final class UploadIndex: Sendable {
         do { try StateFile.requirePrivateDirectory(directory) } catch {
             throw StateFileError(path: directory, operation: "use", reason: error.reason)
         }
-        let file =
-            URL(fileURLWithPath: directory).resolvingSymlinksInPath().path + "/"
-            + (path as NSString).lastPathComponent
+        let file = resolvedFile(path)
         let status = try FileStatus.lstat(file)
         guard status.kind == .regular else {
             throw StateFileError(path: path, operation: "open", reason: "is \(status.kind.description), not a file")
         }
         // Immutable only where SQLite could not make the `-shm` it reads a WAL through, and with nothing in a
         // `-wal` to be read (none, or an empty one a run left): then the file alone holds every row.
-        let state = try FileState(file)
+        let state = FileState(file, status: status)
         let mode: Access =
             Glibc.access(directory, W_OK) != 0 && (state.walSize ?? 0) == 0 ? .immutable(state) : .readOnly
-        let db: SQLiteDatabase
-        if case .immutable = mode {
-            db = try SQLiteDatabase(readingOnly: file, immutable: true)
-        } else {
-            db = try SQLiteDatabase(readingOnly: file)
-        }
+        let db = try connection(to: file, access: mode)
         let version = Int(try db.scalar("PRAGMA user_version") ?? "0") ?? 0
         guard version == schemaVersion else {
             throw SQLiteError(
