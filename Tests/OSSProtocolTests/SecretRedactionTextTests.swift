@@ -13,6 +13,28 @@ import Testing
         #expect(SecretRedaction.redacting("The request signature", ["e", "est"]) == "The request signature")
     }
 
+    @Test func aSecretQuotedOnlyInPartIsRedactedToo() {
+        // An OIDC token (a JWT: header.payload.signature) that an STS message quotes cut short, or one
+        // segment of; and an STS token quoted from its middle.
+        let jwt =
+            "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+        let sts = "CAIS8wF1q6Ft5B2yfSjIr5bSEtPyvLJl1IaCbU3VjW0xZdtbhqPDoDz2IHFPeHJrBe0WtPw3lGxR7PsYlqF6T5U="
+        let head = String(jwt.prefix(30))
+        let payload = jwt.split(separator: ".")[1]
+        let middle = sts.dropFirst(20).prefix(25)
+        let said = SecretRedaction.redacting(
+            "OIDC token \(head)... is invalid; subject \(payload) unknown; token \(middle) expired",
+            [jwt, sts]
+        )
+        #expect(said == "OIDC token [redacted]... is invalid; subject [redacted] unknown; token [redacted] expired")
+        // Fewer than `fragmentLength` characters in common are kept: they could be anything.
+        let short = String(jwt.prefix(SecretRedaction.fragmentLength - 1))
+        #expect(SecretRedaction.redacting("starts with \(short)", [jwt]) == "starts with \(short)")
+        #expect(
+            SecretRedaction.redacting("RequestId 5C1B138A109F4E405B2D", [jwt, sts]) == "RequestId 5C1B138A109F4E405B2D"
+        )
+    }
+
     @Test func anErrorThatEchoesTheRequestKeepsNoSecretInAnyField() {
         let echoed = OSSServiceError(
             httpStatus: 403,
