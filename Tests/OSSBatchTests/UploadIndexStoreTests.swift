@@ -266,6 +266,24 @@ import Glibc
         #expect(try index.entry(key: "a") != nil)
     }
 
+    /// A failure that is not the file's damage (here SQLite cannot open the `-wal` file beside it; a full
+    /// disk or an I/O error alike) leaves the index as it is: before, it was deleted as if damaged, and the
+    /// next night uploaded every file again. Once the cause is gone the entries are there.
+    @Test func anIndexThatCannotBeOpenedForAReasonNotItsOwnIsLeftAsItIs() throws {
+        let dir = try TemporaryDirectory("index-transient")
+        defer { dir.remove() }
+        let path = dir.url.path + "/i.sqlite"
+        var warnings: [String] = []
+        do { try UploadIndex.open(at: path, warnings: &warnings).write([Self.entry("a")]) }
+        for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
+        #expect(mkdir(path + "-wal", 0o700) == 0)
+        #expect(throws: StateFileError.self) { try UploadIndex.open(at: path, warnings: &warnings) }
+        #expect(warnings.isEmpty, "\(warnings)")
+        #expect(rmdir(path + "-wal") == 0)
+        #expect(try UploadIndex.open(at: path, warnings: &warnings).entry(key: "a") != nil)
+        #expect(warnings.isEmpty, "\(warnings)")
+    }
+
     /// A database of another tool's tables under the index's names (an `objects` of other columns, or ours
     /// without the key's uniqueness), with or without the index's schema version: rebuilt with a warning,
     /// then used. Before, `CREATE TABLE IF NOT EXISTS` kept the foreign table and stamped the version on it,

@@ -142,8 +142,9 @@ package final class UploadIndex: Sendable {
     }
 
     /// Opens (creating) the index at `path`. A damaged or foreign file is deleted and rebuilt
-    /// (it is a cache), and `warnings` says so. Throws only when no usable index can be had (a symbolic link
-    /// at `path`, a directory that cannot be made): the caller goes on without one.
+    /// (it is a cache), and `warnings` says so. Throws when no usable index can be had (a symbolic link
+    /// at `path`, a directory that cannot be made, a failure that is not the file's damage: a full disk, an
+    /// I/O error; the file is then left as it is): the caller goes on without one.
     ///
     /// `checked: false` skips SQLite's `quick_check` for a caller that reads its rows next (`scanVersions`,
     /// which meets a damaged page as an error); an index this process has scanned is not checked again.
@@ -169,9 +170,17 @@ package final class UploadIndex: Sendable {
             )
             busy.isBusy = true
             throw busy
-        } catch let error as SQLiteError {
+        } catch let error as SQLiteError where error.isCorruption {
             warnings.append(
                 "the upload index \(path) is unusable (\(error)); rebuilding it (the next run uploads what it cannot vouch for)"
+            )
+        } catch let error as SQLiteError {
+            // Not the file's fault (a full disk, an I/O error, no memory, a `-shm` that cannot be made): deleting
+            // it would make the next night upload every file again for what may pass by morning.
+            throw StateFileError(
+                path: path,
+                operation: "open",
+                reason: "\(error); the index is left as it is (it is not damaged)"
             )
         } catch let error as StateFileError {
             throw error
@@ -278,9 +287,14 @@ package final class UploadIndex: Sendable {
 
     /// Throws unless the tables are the upload index's: every column read and written, the key unique.
     private static func requireOwnTables(_ db: SQLiteDatabase) throws(SQLiteError) {
-        _ = try db.prepare("SELECT \(columns) FROM objects LIMIT 0")
-        _ = try db.prepare("SELECT id, path FROM reports LIMIT 0")
-        _ = try db.prepare("SELECT id, path FROM dirs LIMIT 0")
+        do {
+            _ = try db.prepare("SELECT \(columns) FROM objects LIMIT 0")
+            _ = try db.prepare("SELECT id, path FROM reports LIMIT 0")
+            _ = try db.prepare("SELECT id, path FROM dirs LIMIT 0")
+        } catch  where !error.isBusy {
+            // "no such column": another schema, which `open` rebuilds (as SQLite's "not a database" is).
+            throw SQLiteError(code: 26, message: "the tables are not the upload index's: \(error.message)")
+        }
         guard try db.scalar("SELECT group_concat(name) FROM pragma_table_info('objects') WHERE pk > 0") == "key" else {
             throw SQLiteError(code: 11, message: "the objects table is not the upload index's (its key is not unique)")
         }
