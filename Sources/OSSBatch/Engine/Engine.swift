@@ -35,10 +35,13 @@ package final class Engine: Sendable {
     /// Set by whichever ends the run first and writes its report: `run` itself, or the watchdog abandoning a
     /// run stuck in calls that never return. Outcomes that come after are not recorded.
     private let finishing = Atomic<Bool>(false)
-    /// The jobs this run is to do (report positions, in order) and how many of them it has started: a run
-    /// that stops early leaves the rest as they were, and one an earlier run had `failed` is said `pending`
-    /// (`finish`), not listed with an error this run never met.
-    private let todo = Mutex<(positions: [Int32], started: Int)>(([], 0))
+    /// The jobs this run is to do (report positions, in order) and those of them it has started (not in
+    /// order: a job whose key another process held is set aside): a run that stops early leaves the rest as
+    /// they were, and one an earlier run had `failed` is said `pending` (`finish`), not listed with an error
+    /// this run never met.
+    private let todo = Mutex<(positions: [Int32], started: Set<Int32>)>(([], []))
+    /// How many of this run's jobs are running now (started, their outcomes not yet recorded).
+    private let jobsRunning = Atomic<Int>(0)
     /// What ends the process once the watchdog has abandoned the run (`run(command:onAbandoned:)`).
     private let abandonedHandler = Mutex<(@Sendable (RunResult) -> Void)?>(nil)
 
@@ -209,7 +212,7 @@ package final class Engine: Sendable {
             }
             return (todo, anyMultipart)
         }
-        self.todo.withLock { $0 = (todo, 0) }
+        self.todo.withLock { $0 = (todo, []) }
         var writeError: StateFileError?
         do {
             // Released before the first outcome (see `report`).
@@ -338,56 +341,137 @@ package final class Engine: Sendable {
 
     private func runJobs(_ todo: [Int32]) async {
         let runner = JobRunner(context: context)
-        let smallSlots = AsyncSemaphore(permits: context.settings.concurrency)
-        let multipartSlots = AsyncSemaphore(permits: context.settings.filesInFlight)
+        let slots = Slots(
+            small: AsyncSemaphore(permits: context.settings.concurrency),
+            multipart: AsyncSemaphore(permits: context.settings.filesInFlight)
+        )
         // A discarding group frees each finished job at once; a plain task group would keep every child's
         // result until awaited, which grows with the batch (100,000 files → gigabytes).
         await withDiscardingTaskGroup { group in
+            var aside = KeysSetAside()
             for position in todo {
-                if context.isStopping || Task.isCancelled { break }
-                let index = Int(position)
-                let job = state.withLock { $0.jobs[index].spec }
-                let slots: AsyncSemaphore
-                if case .multipart = job.method { slots = multipartSlots } else { slots = smallSlots }
-                do { try await slots.acquire() } catch { break }
-                guard !context.isStopping, await lockKey(job.key) else {
-                    slots.release()
-                    break
+                if context.isStopping || Task.isCancelled { return }
+                switch await dispatch(position, runner: runner, slots: slots, into: &group) {
+                case .started: break
+                case .held(let busy): setAside(position, busy, in: &aside)
+                case .stop: return
                 }
-                self.todo.withLock { $0.started += 1 }
-                group.addTask {
-                    self.inFlight.withLock { $0[index] = job.source }
-                    let (outcome, ran, retries) = await runner.run(job)
-                    slots.release()
-                    // Held on by the index writer until the key's entry is written (`IndexWriter`).
-                    let held = self.record(outcome, retries: retries, index: index, ran: ran, planned: job)
-                    if !held { self.keyLocks.unlock(job.key) }
+                if aside.isDue {
+                    guard await aside.retry({ await self.dispatch($0, runner: runner, slots: slots, into: &group) })
+                    else { return }
                 }
             }
+            await finishSetAside(&aside, runner: runner, slots: slots, into: &group)
         }
     }
 
-    /// How long a job waits for its key while another process holds it: `abort` holds a key for the few
-    /// requests it needs; a batch holding it longer is uploading it, and this batch stops as busy.
+    /// The two limits a job takes a slot of: requests of single-request jobs, and multipart files in flight.
+    private struct Slots {
+        var small: AsyncSemaphore
+        var multipart: AsyncSemaphore
+    }
+
+    /// What became of a job the run tried to start.
+    enum Dispatch {
+        case started
+        /// Another process holds the job's key: the job was not started.
+        case held(BusyError)
+        /// The batch is stopping (or its key lock file cannot be used): start nothing more.
+        case stop
+    }
+
+    /// Starts the job at `position` in `group` once it has a slot and its key: a key another process holds is
+    /// not waited for here (`KeysSetAside`).
+    private func dispatch(
+        _ position: Int32,
+        runner: JobRunner,
+        slots: Slots,
+        into group: inout DiscardingTaskGroup
+    ) async -> Dispatch {
+        let index = Int(position)
+        let job = state.withLock { $0.jobs[index].spec }
+        let slot: AsyncSemaphore
+        if case .multipart = job.method { slot = slots.multipart } else { slot = slots.small }
+        do { try await slot.acquire() } catch { return .stop }
+        guard !context.isStopping else {
+            slot.release()
+            return .stop
+        }
+        let busy: BusyError?
+        do { busy = try keyLocks.lock(job.key) } catch {
+            slot.release()
+            context.requestStop(.fatal(JobError(code: "LockError", message: error.description)))
+            return .stop
+        }
+        if let busy {
+            slot.release()
+            return .held(busy)
+        }
+        todo.withLock { _ = $0.started.insert(position) }
+        jobsRunning.add(1, ordering: .relaxed)
+        group.addTask {
+            self.inFlight.withLock { $0[index] = job.source }
+            let (outcome, ran, retries) = await runner.run(job)
+            slot.release()
+            // Held on by the index writer until the key's entry is written (`IndexWriter`).
+            let held = self.record(outcome, retries: retries, index: index, ran: ran, planned: job)
+            if !held { self.keyLocks.unlock(job.key) }
+            self.jobsRunning.subtract(1, ordering: .relaxed)
+        }
+        return .started
+    }
+
+    /// How many set-aside keys are named in the log, one line each; the rest are counted.
+    private static let setAsideKeysLogged = 20
+
+    private func setAside(_ position: Int32, _ busy: BusyError, in aside: inout KeysSetAside) {
+        aside.add(position, busy)
+        if aside.count <= Self.setAsideKeysLogged {
+            context.logger.warning(
+                "\(busy); set aside, tried again after the other files",
+                metadata: .event(
+                    "key_set_aside",
+                    ["key": .string(state.withLock { $0.jobs[Int(position)].spec.objectKey.path })]
+                )
+            )
+        } else if aside.count == Self.setAsideKeysLogged + 1 {
+            context.logger.warning("… and more keys in use by other processes (counted at the end)")
+        }
+    }
+
+    /// How long a run with nothing else left waits for keys another process holds: `abort` holds a key for
+    /// the few requests it needs; a batch holding it longer is uploading it, and this batch stops as busy.
     static let keyLockPatience: Duration = .seconds(5)
 
-    /// Locks `key` for its job. Returns `false` — with the batch stopping — when another batch keeps it past
-    /// `keyLockPatience`, the lock file cannot be used, or the batch stopped while waiting.
-    private func lockKey(_ key: String) async -> Bool {
-        let deadline = ContinuousClock.now + Self.keyLockPatience
-        while true {
-            let busy: BusyError?
-            do { busy = try keyLocks.lock(key) } catch {
-                context.requestStop(.fatal(JobError(code: "LockError", message: error.description)))
-                return false
-            }
-            guard let busy else { return true }
-            if ContinuousClock.now >= deadline {
-                if context.requestStop(.busy(busy)) { context.logger.error("stopping the batch: \(busy)") }
-                return false
+    /// The jobs set aside, tried again every 100 ms while this run's other jobs run, then for
+    /// `keyLockPatience` once none is left running; keys still held then stop the batch as busy (exit 4),
+    /// their jobs left for `resume`.
+    private func finishSetAside(
+        _ aside: inout KeysSetAside,
+        runner: JobRunner,
+        slots: Slots,
+        into group: inout DiscardingTaskGroup
+    ) async {
+        var idleSince: ContinuousClock.Instant?
+        while !aside.isEmpty {
+            if context.isStopping || Task.isCancelled { return }
+            guard await aside.retry({ await self.dispatch($0, runner: runner, slots: slots, into: &group) })
+            else { return }
+            guard let first = aside.entries.first else { return }
+            if jobsRunning.load(ordering: .relaxed) > 0 {
+                idleSince = nil
+            } else {
+                let since = idleSince ?? ContinuousClock.now
+                idleSince = since
+                if ContinuousClock.now - since >= Self.keyLockPatience {
+                    let more = aside.count > 1 ? " (and \(aside.count - 1) more key(s) in use)" : ""
+                    if context.requestStop(.busy(first.busy)) {
+                        context.logger.error("stopping the batch: \(first.busy)\(more)")
+                    }
+                    return
+                }
             }
             try? await Task.sleep(for: .milliseconds(100))
-            if context.isStopping || Task.isCancelled { return false }
         }
     }
 
@@ -474,7 +558,7 @@ package final class Engine: Sendable {
             // do (audit of 72b75db: a resume stopped as unreachable listed "after 6 attempts" errors for jobs it
             // never tried, where the docs say every unfinished job is pending).
             let (positions, started) = todo.withLock { $0 }
-            for position in positions.dropFirst(started) {
+            for position in positions where !started.contains(position) {
                 let i = Int(position)
                 if report.jobs[i].status == .failed {
                     report.jobs[i].outcome = JobOutcome(key: report.jobs[i].spec.objectKey, status: .pending)

@@ -163,6 +163,38 @@ struct StateLockTests {
         #expect(refused.runs.last?.exitCode == 4)
     }
 
+    /// A key another batch is uploading is set aside, not waited for at the head of the queue: the night
+    /// uploads every other file, then gives the key its patience and stops as busy with only that job left
+    /// for `resume`. Before, the whole batch stopped after 5 s on the first such key, the rest never sent.
+    @Test func aKeyAnotherBatchHoldsIsSetAsideAndEveryOtherFileGoesUp() async throws {
+        let h = try await EngineHarness.start("key-set-aside")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 7)
+        let settings = ["concurrency: 1", "part_size: 128KiB", "multipart_threshold: 1MiB"]
+        let x = try h.writeManifest("x.yaml", upload: settings)
+        let gate = h.hold()
+        let first = try h.start(["run", x, "--report", h.dir.path + "/x.json", "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        // The second batch's plan: big.bin (held by the first, first in key order) and three small files.
+        for name in ["c1.txt", "c2.txt", "c3.txt"] { try h.writeFile(name, size: 1000, seed: 3) }
+        let y = try h.writeManifest("y.yaml", upload: settings)
+        let second = try await h.ossbatch(["run", y, "--report", h.dir.path + "/y.json"])
+        #expect(second.exitCode == 4, "\(second.stderr)")
+        #expect(second.stderr.contains("the key 'data/big.bin' of bucket \(h.bucket) is in use by pid \(first.pid)"))
+        #expect(second.stderr.contains("set aside"), "\(second.stderr)")
+        let refused = try ReportStore.load(h.dir.path + "/y.json")
+        #expect(refused.status == .fatal && refused.fatalError?.code == "Busy")
+        #expect(refused.jobs.map(\.status) == [.pending, .succeeded, .succeeded, .succeeded])
+        for name in ["c1.txt", "c2.txt", "c3.txt"] { #expect(h.storedMD5("data/" + name) != nil, "\(name)") }
+
+        h.server.faults.open(gate: gate)
+        #expect(await first.wait().exitCode == 0)
+        let resumed = try await h.ossbatch(["resume", h.dir.path + "/y.json"])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try ReportStore.load(h.dir.path + "/y.json").status == .succeeded)
+        try h.expectAllStoredExactly()
+    }
+
     @Test func aKilledRunLeavesNoLockBehindAndIsToldApartFromARunningOne() async throws {
         let h = try await EngineHarness.start("killed")
         defer { Task { await h.stop() } }
