@@ -35,6 +35,19 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document (snake_case keys) on stdout instead of the table.")
     var json = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Judge a batch run as shards by the shards with reports here only.",
+            discussion: """
+                For a machine that runs some shards of a batch with a state directory of its own (shard K on \
+                machine K each night): the other shards' reports are on their machines, and without this flag \
+                they count as missing here (the batch incomplete, exit 1, every night). A shard that should \
+                have run here and never did is then not noticed: watch each machine.
+                """
+        )
+    )
+    var shardsHere = false
+
     func run() async throws {
         let console = Console()
         let state = StateDirectory.resolve()
@@ -47,7 +60,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
             batches = [status]
         } else if let name = batchOrReport {
-            batches = state.batchStatuses(only: name)
+            batches = state.batchStatuses(only: name, shardsHere: shardsHere)
             guard !batches.isEmpty else {
                 let known = state.batchNames().joined(separator: ", ")
                 console.error(
@@ -58,7 +71,7 @@ struct StatusCommand: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.invalidInput.rawValue)
             }
         } else {
-            batches = state.batchStatuses()
+            batches = state.batchStatuses(shardsHere: shardsHere)
         }
         let exit: ExitStatus = batches.contains { $0.needsAttention } ? .jobsFailed : .success
         if json {

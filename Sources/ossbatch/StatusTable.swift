@@ -14,6 +14,12 @@ struct StatusTable {
             if let shards = batch.shards, let count = batch.shardCount {
                 // One line a shard under its batch, named K/N; their notes name them so.
                 if let problem = batch.problem { notes.append("\(batch.batch): \(problem)") }
+                if let elsewhere = batch.shardsElsewhere {
+                    notes.append(
+                        "\(batch.batch): \(elsewhere) of its \(count) shards have no report here (--shards-here: "
+                            + "judged on the machines that run them)"
+                    )
+                }
                 for shard in shards {
                     let k = ShardedBatchStatus.parse(shard.batch).map { "\($0.index)/\(count)" } ?? shard.batch
                     var row = Self.row(shard)

@@ -582,7 +582,9 @@ package final class Engine: Sendable {
                 exit = .fatal
             case .busy(let busy)?:
                 report.status = .fatal
-                report.fatalError = JobError(code: "Busy", message: busy.description)
+                // Not `Busy` (a run refused at the start, which ran nothing): this one ran every job but those
+                // whose keys another process held to the end, and `resume` finishes it.
+                report.fatalError = JobError(code: "KeyBusy", message: busy.description)
                 exit = .busy
             case nil:
                 if report.totals.failed > 0 || report.totals.pending > 0 {

@@ -35,6 +35,9 @@ package struct BatchStatus: Sendable, Encodable {
     /// A batch run as shards (`run --shard K/N`): N, and each shard's own status, by K (`ShardedBatchStatus`).
     package var shardCount: Int?
     package var shards: [BatchStatus]?
+    /// `status --shards-here`: how many of the batch's shards have no report here (they run on other
+    /// machines, and are not judged here).
+    package var shardsElsewhere: Int?
     /// The batch's reports last written in the future by this machine's clock (its clock was ahead then, or is
     /// behind now): which report is the newest is then not known for sure.
     package var futureReports: [String]?
@@ -67,6 +70,7 @@ package struct BatchStatus: Sendable, Encodable {
         case otherUnfinished = "other_unfinished"
         case shardCount = "shard_count"
         case shards
+        case shardsElsewhere = "shards_elsewhere"
         case futureReports = "future_reports"
     }
 
@@ -74,7 +78,11 @@ package struct BatchStatus: Sendable, Encodable {
     /// unfinished, or one was written in the future. (`ossbatch status` exits 1 when one does.)
     package var needsAttention: Bool {
         if !(otherUnfinished ?? []).isEmpty || !(futureReports ?? []).isEmpty { return true }
-        if let shards, shards.contains(where: \.needsAttention) || shards.count != shardCount { return true }
+        if let shards,
+            shards.contains(where: \.needsAttention) || shards.count + (shardsElsewhere ?? 0) != shardCount
+        {
+            return true
+        }
         return state != .succeeded && state != .running || state == .succeeded && problem != nil
     }
 
@@ -89,8 +97,10 @@ package struct BatchStatus: Sendable, Encodable {
         status.lastRun = overview.runs.last
         status.createdAt = overview.createdAt
         status.shardInfo = overview.shard
+        // `KeyBusy` ran every job but a held key's: not a refusal.
         status.onlyRefusedAsBusy =
-            !overview.runs.isEmpty && overview.runs.allSatisfy { $0.exitCode == ExitStatus.busy.rawValue }
+            !overview.runs.isEmpty
+            && overview.runs.allSatisfy { $0.exitCode == ExitStatus.busy.rawValue && $0.error?.code != "KeyBusy" }
         status.lastRunAt = overview.runs.last?.startedAt ?? overview.createdAt
         status.totals = overview.totals
         status.problem = overview.unfinishedReason
@@ -113,6 +123,13 @@ package struct BatchStatus: Sendable, Encodable {
             if status.state == .crashed { status.totals?.openUploads = openUploads(of: report, at: path) }
         }
         status.next = nextCommand(status.state, unfinished: status.problem != nil, report: path)
+        if status.onlyRefusedAsBusy, status.state == .fatal {
+            // Refused because another process ran the batch (a night that overran): resuming it would upload
+            // again what that process uploads, under its own report (audit of 7f6ac3f: status said to resume).
+            let why = overview.runs.last?.error?.message ?? "another process held the batch"
+            status.problem = "it never ran: refused because \(why); that process's own report says how it went"
+            status.next = nil
+        }
         if status.state == .succeeded, status.problem == nil,
             let exceptions = succeededWithExceptions(status.totals ?? overview.totals, lastRun: overview.runs.last)
         {

@@ -17,8 +17,10 @@ package enum ShardedBatchStatus {
     /// shard's state (running, then crashed, fatal, aborted, interrupted, failed, unreadable; succeeded only
     /// when every shard did, of one plan, none missing — else incomplete), the shards' totals added up, the
     /// latest run, and each shard in `shards`. A shard with no report yet, and shards of different plans
-    /// (`PlanMismatch`), are a problem: the batch is not done.
-    package static func grouped(_ statuses: [BatchStatus]) -> [BatchStatus] {
+    /// (`PlanMismatch`), are a problem: the batch is not done — unless `shardsHere` (`status --shards-here`,
+    /// on one of several machines that each run some shards with a state directory of their own): then
+    /// the shards with no report here run elsewhere, are counted in `shardsElsewhere`, and judged there.
+    package static func grouped(_ statuses: [BatchStatus], shardsHere: Bool = false) -> [BatchStatus] {
         struct Group: Hashable {
             var batch: String
             var count: Int
@@ -37,7 +39,7 @@ package enum ShardedBatchStatus {
         }
         for group in order {
             let members = groups[group]!.sorted { $0.index < $1.index }
-            result.append(combine(group.batch, count: group.count, members.map(\.status)))
+            result.append(combine(group.batch, count: group.count, members.map(\.status), shardsHere: shardsHere))
         }
         return result.sorted { $0.batch < $1.batch }
     }
@@ -46,15 +48,22 @@ package enum ShardedBatchStatus {
         .running, .crashed, .fatal, .aborted, .interrupted, .failed, .unreadable, .incomplete, .succeeded,
     ]
 
-    private static func combine(_ batch: String, count: Int, _ shards: [BatchStatus]) -> BatchStatus {
+    private static func combine(
+        _ batch: String,
+        count: Int,
+        _ shards: [BatchStatus],
+        shardsHere: Bool
+    ) -> BatchStatus {
         var state = precedence.first { candidate in shards.contains { $0.state == candidate } } ?? .unreadable
         let otherPlans = PlanMismatch(shards)
         // Every shard succeeded, but not every file is known to be uploaded: a shard missing, or shards cut
         // from different plans (which may leave a file to no shard).
-        if state == .succeeded && (shards.count < count || otherPlans != nil) { state = .incomplete }
+        let missing = shardsHere ? 0 : count - shards.count
+        if state == .succeeded && (missing > 0 || otherPlans != nil) { state = .incomplete }
         var status = BatchStatus(batch: batch, report: shards[0].report, state: state)
         status.shardCount = count
         status.shards = shards
+        if shardsHere && shards.count < count { status.shardsElsewhere = count - shards.count }
         let latest = shards.filter { $0.lastRunAt != nil }.max { $0.lastRunAt! < $1.lastRunAt! }
         status.lastRunAt = latest?.lastRunAt
         status.lastRun = latest?.lastRun
@@ -71,8 +80,8 @@ package enum ShardedBatchStatus {
         status.totals = totals
         let running = shards.filter { $0.state == .running }.count
         var problems: [String] = []
-        if shards.count < count {
-            problems.append("\(count - shards.count) of its \(count) shards have no report here")
+        if missing > 0 {
+            problems.append("\(missing) of its \(count) shards have no report here")
         }
         if let otherPlans { problems.append(otherPlans.description) }
         let unfinished = shards.filter { $0.needsAttention }.count

@@ -47,14 +47,14 @@ extension StateDirectory {
     /// A report last written after now (by more than five minutes) makes its batch need attention
     /// (`BatchStatus.futureReports`): the newest report is chosen by when each was written, and a clock that
     /// ran ahead when one was written hides the newer ones behind it (a failed night under a succeeded one).
-    package func batchStatuses(only: String? = nil) -> [BatchStatus] {
+    package func batchStatuses(only: String? = nil, shardsHere: Bool = false) -> [BatchStatus] {
         var names = batchNames()
         if let only, ShardedBatchStatus.parse(only) != nil { return statuses(of: [only]) }
         if let only {
             let shardsOfIt = names.filter { ShardedBatchStatus.parse($0)?.batch == only }
             names = shardsOfIt.isEmpty || names.contains(only) ? [only] + shardsOfIt : shardsOfIt
         }
-        return ShardedBatchStatus.grouped(statuses(of: names))
+        return ShardedBatchStatus.grouped(statuses(of: names), shardsHere: shardsHere)
     }
 
     private func statuses(of names: [String]) -> [BatchStatus] {
@@ -85,7 +85,10 @@ extension StateDirectory {
             var status = all[chosen]
             let others = all.indices.filter { $0 != chosen }.map { all[$0] }
                 .filter {
-                    $0.state == .running || ($0.state != .unreadable && $0.problem != nil && !$0.finishedWithExceptions)
+                    // A night refused as busy never ran: nothing of it is unfinished.
+                    $0.state == .running
+                        || ($0.state != .unreadable && $0.problem != nil && !$0.finishedWithExceptions
+                            && !$0.onlyRefusedAsBusy)
                 }
             if !others.isEmpty { status.otherUnfinished = others }
             // Made or last written in the future: either hides the nights after it.

@@ -401,6 +401,16 @@ import Testing
         )
         let table = try await h.ossbatch(["status", "nightly"])
         #expect(table.stdout.contains(" incomplete "), "\(table.stdout)")
+        // On a machine that runs shard 0 only (shard 1 on another, with its own state directory): judged by
+        // the shard here, succeeded, exit 0; the other shard counted, not missing.
+        let here = try await StatusCommandTests.statusJSON(h, ["nightly", "--shards-here"])
+        #expect(here.exit == 0, "\(here.document)")
+        #expect(here.batches["nightly"]?["status"] as? String == "succeeded", "\(here.document)")
+        #expect(here.batches["nightly"]?["shards_elsewhere"] as? Int == 1)
+        #expect(here.batches["nightly"]?["problem"] == nil)
+        let hereTable = try await h.ossbatch(["status", "--shards-here"])
+        #expect(hereTable.exitCode == 0 && hereTable.stdout.contains(" succeeded "), "\(hereTable.stdout)")
+        #expect(hereTable.stdout.contains("nightly: 1 of its 2 shards have no report here (--shards-here"))
 
         // Shard 1 plans after a file was added: another partition, which may leave a file to no shard.
         try h.writeFile("later.txt", size: 50, seed: 9)

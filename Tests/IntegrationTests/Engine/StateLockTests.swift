@@ -159,7 +159,7 @@ struct StateLockTests {
         #expect(!log.contains { $0.operation == .abortMultipartUpload })
         try h.expectAllStoredExactly()
         let refused = try ReportStore.load(h.dir.path + "/y.json")
-        #expect(refused.status == .fatal && refused.fatalError?.code == "Busy")
+        #expect(refused.status == .fatal && refused.fatalError?.code == "KeyBusy")
         #expect(refused.runs.last?.exitCode == 4)
     }
 
@@ -183,7 +183,7 @@ struct StateLockTests {
         #expect(second.stderr.contains("the key 'data/big.bin' of bucket \(h.bucket) is in use by pid \(first.pid)"))
         #expect(second.stderr.contains("set aside"), "\(second.stderr)")
         let refused = try ReportStore.load(h.dir.path + "/y.json")
-        #expect(refused.status == .fatal && refused.fatalError?.code == "Busy")
+        #expect(refused.status == .fatal && refused.fatalError?.code == "KeyBusy")
         #expect(refused.jobs.map(\.status) == [.pending, .succeeded, .succeeded, .succeeded])
         for name in ["c1.txt", "c2.txt", "c3.txt"] { #expect(h.storedMD5("data/" + name) != nil, "\(name)") }
 

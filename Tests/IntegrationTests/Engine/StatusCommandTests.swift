@@ -101,6 +101,16 @@ struct StatusCommandTests {
         let overlapping = try await h.ossbatch(["run", try Self.batch(h, "live")] + progress)
         #expect(overlapping.exitCode == 4, "\(overlapping.stderr)")
         #expect(state.reports(ofBatch: "live").count == 2)
+        // That refused report alone (as when the running night writes its report elsewhere): fatal, said to
+        // have been refused, and no `resume` advised — it would upload again what the running night uploads.
+        let refusedReport = try #require(
+            state.reports(ofBatch: "live").first { ReportLock.holder(of: $0)?.pid != live.pid }
+        )
+        let (_, _, alone) = try await Self.statusJSON(h, [refusedReport])
+        let refused = try #require(alone.values.first)
+        #expect(refused["status"] as? String == "fatal")
+        #expect(refused["next"] == nil, "\(refused)")
+        #expect((refused["problem"] as? String)?.contains("it never ran: refused because") == true, "\(refused)")
 
         let (exit, document, batches) = try await Self.statusJSON(h)
         #expect(exit == 1, "not every batch succeeded or runs")
