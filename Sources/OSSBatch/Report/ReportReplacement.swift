@@ -53,14 +53,25 @@ package enum ReportReplacement {
         return true
     }
 
-    /// Moves the finished report at `path`, and its journal, to `PATH.prev` (and `PATH.prev.journal`).
+    /// Keeps the finished report at `path` as `PATH.prev`, and its journal as `PATH.prev.journal`. The report
+    /// stays at `path` too (a second link to it) until the new report replaces it atomically: a process killed
+    /// in between leaves last night's report there, not nothing (audit of 7f6ac3f: a kill 15 ms into a run
+    /// left no report at PATH, and the old journal beside none). Where the file system has no hard links, it
+    /// is moved.
     package static func keepPrevious(_ path: String) throws(StateFileError) {
         let previous = previousPath(of: path)
         // An older generation's journal must not end up beside this report.
         unlink(previous + ".journal")
-        for (from, to) in [(path, previous), (path + ".journal", previous + ".journal")] {
-            guard rename(from, to) == 0 || errno == ENOENT else {
-                throw StateFileError(path: from, operation: "keep as \(to)", errno: errno)
+        guard rename(path + ".journal", previous + ".journal") == 0 || errno == ENOENT else {
+            throw StateFileError(path: path + ".journal", operation: "keep as \(previous).journal", errno: errno)
+        }
+        unlink(previous)
+        if link(path, previous) != 0 {
+            guard errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == EMLINK else {
+                throw StateFileError(path: path, operation: "keep as \(previous)", errno: errno)
+            }
+            guard rename(path, previous) == 0 else {
+                throw StateFileError(path: path, operation: "keep as \(previous)", errno: errno)
             }
         }
         AtomicFile.syncDirectory((path as NSString).deletingLastPathComponent)

@@ -129,6 +129,52 @@ struct ReportLifecycleTests {
         #expect(try h.report().runs.count == 1)
     }
 
+    /// A run over last night's finished report killed before it wrote its own (here while its credentials
+    /// were looked up from a service that never answers): last night's report is still at PATH, and the next
+    /// run goes on from there. Before, the report had been moved to `.prev` first: nothing was left at PATH.
+    @Test func aRunKilledBeforeItsFirstReportLeavesLastNightsAtThePath() async throws {
+        let h = try await EngineHarness.start("prev-killed")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 100)
+        let manifest = try h.writeManifest()
+        #expect(try await h.run(manifest).exitCode == 0)
+        let first = try h.report()
+        // Listening, never accepting: the metadata service's answer never comes.
+        let silent = try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c",
+                "import socket, sys, time; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(16); "
+                    + "print(s.getsockname()[1], file=sys.stderr, flush=True); time.sleep(600)",
+            ]
+        )
+        defer { silent.signal(SIGKILL) }
+        #expect(await silent.waitForStderr(containing: "\n"))
+        let port = silent.stderrSoFar.trimmingCharacters(in: .whitespacesAndNewlines)
+        let process = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: [
+                "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil, "HOME": h.dir.path,
+                "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "false",
+                "OSSBATCH_ECS_METADATA_ENDPOINT": "http://127.0.0.1:\(port)",
+            ]
+        )
+        #expect(await process.waitForStderr(containing: "ossbatch: 1 files"))
+        try await Task.sleep(for: .milliseconds(500))
+        process.signal(SIGKILL)
+        _ = await process.wait()
+        #expect(try h.report().createdAt == first.createdAt, "last night's report, still at its path")
+        #expect(
+            try ReportStore.load(ReportReplacement.previousPath(of: h.reportPath)).createdAt == first.createdAt
+        )
+        #expect(try await h.run(manifest).exitCode == 0)
+        #expect(try h.report().createdAt != first.createdAt)
+        #expect(
+            try ReportStore.load(ReportReplacement.previousPath(of: h.reportPath)).createdAt == first.createdAt
+        )
+        try h.expectAllStoredExactly()
+    }
+
     @Test func aReportPathHoldingAnythingButAFinishedReportIsNotOverwritten() async throws {
         let h = try await EngineHarness.start("not-a-report")
         defer { Task { await h.stop() } }
