@@ -33,7 +33,7 @@ struct ReportLinesTests {
         report.recomputeTotals()
         let store = try ReportStore.create(at: path)
         try store.write(report, keepingLines: true)
-        try store.record(JobOutcome(key: "k/5000", status: .succeeded, etag: "\"new\"", attempts: 2))
+        try store.record(JobOutcome(key: "k/5000", status: .succeeded, etag: "\"new\"", crc64: "5", attempts: 2))
         return path
     }
 

@@ -192,7 +192,7 @@ struct ReportStoreTests {
         let store = try ReportStore.create(at: path)
         try store.write(report, keepingLines: true)
         try store.record(JobOutcome(key: "k/1", status: .failed, error: JobError(code: "A", message: "a")))
-        try store.record(JobOutcome(key: "k/1", status: .succeeded, etag: "\"E\""))
+        try store.record(JobOutcome(key: "k/1", status: .succeeded, etag: "\"E\"", crc64: "1"))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: store.journalPath))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("{\"key\":\"k/2\",\"sta".utf8))  // killed mid-write
@@ -225,7 +225,7 @@ struct ReportStoreTests {
         let store = try ReportStore.create(at: path)
         try store.write(report, keepingLines: true)
         let named = [report.jobs[0].spec.key, report.jobs[150].spec.key, report.jobs[299].spec.key]
-        for key in named { try store.record(JobOutcome(key: key, status: .succeeded, etag: "\"E\"")) }
+        for key in named { try store.record(JobOutcome(key: key, status: .succeeded, etag: "\"E\"", crc64: "1")) }
         try store.record(JobOutcome(key: "k/none", status: .succeeded, etag: "\"E\""))
         var warnings: [String] = []
         let loaded = try ReportStore.load(path, warnings: &warnings)
@@ -244,7 +244,7 @@ struct ReportStoreTests {
         var ran = report.jobs[3].spec  // planned multipart
         ran.identity = SourceIdentity(size: 5, mtimeNanoseconds: 9, inode: 8, device: 7)
         ran.method = .put
-        try store.record(JobOutcome(key: "k/3", status: .succeeded), spec: ran)
+        try store.record(JobOutcome(key: "k/3", status: .succeeded, crc64: "1"), spec: ran)
         let loaded = try ReportStore.load(path)
         #expect(loaded.jobs[3].spec == ran)
         // Written again, the new device makes a directory entry of its own.

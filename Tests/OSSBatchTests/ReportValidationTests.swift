@@ -66,6 +66,11 @@ struct ReportValidationTests {
             "'attempts' 2147483648 is out of range"
         ),
         (#""status":"pending"}"#, #""status":"pending","crc64":"abc"}"#, "'crc64' \"abc\" is not a CRC-64"),
+        // A source name or directory that would read another file (the name was split anew at its `/`, and
+        // an edited line uploaded that file under the key).
+        (#""key":"k/1","dir":1,"#, #""key":"k/1","dir":1,"name":"../x/1","#, "'name' '../x/1' is not a file name"),
+        (#""key":"k/1","dir":1,"#, #""key":"k/1","dir":1,"name":"..","#, "'name' '..' is not a file name"),
+        (#"{"path":"/"#, #"{"path":"/tmp/../"#, "is not a normalized path"),
     ])
     func numbersThatDoNotAddUpAreRefusedNamingTheJobAndField(from: String, to: String, expected: String) throws {
         let reason = try Self.refusal(from, to)
@@ -169,6 +174,34 @@ struct ReportValidationTests {
             )
         )
         #expect(warnings[3].contains("line 6: not a journal entry"))
+    }
+
+    /// Journal lines no run could write are ignored with a warning: a success without the CRC-64 every
+    /// upload records, a skip for a reason only the plan gives, `identical` under `if_exists: overwrite`.
+    /// Before, each was believed, and a resume ended `succeeded`, exit 0, with those objects never uploaded.
+    @Test func journalLinesNoRunCouldWriteAreIgnoredWithAWarning() throws {
+        let (dir, path, _) = try Self.written()
+        defer { dir.remove() }
+        let lines = [
+            #"{"format":"ossbatch-journal/2"}"#,
+            #"{"key":"k/1","status":"succeeded"}"#,
+            #"{"key":"k/2","status":"skipped","reason":"identical"}"#,
+            #"{"key":"k/0","status":"skipped","reason":"unchanged"}"#,
+            #"{"key":"k/3","status":"skipped","reason":"unreadable"}"#,
+            #"{"key":"k/2","status":"skipped","reason":"vanished"}"#,  // a run's: kept
+            #"{"key":"k/1","status":"succeeded","etag":"\"E\"","crc64":"7"}"#,  // a run's: kept
+            "",
+        ]
+        try lines.joined(separator: "\n").write(toFile: path + ".journal", atomically: true, encoding: .utf8)
+        var warnings: [String] = []
+        let report = try ReportStore.load(path, warnings: &warnings)
+        #expect(report.jobs.map(\.outcome.status) == [.pending, .succeeded, .skipped, .pending])
+        #expect(report.jobs[2].outcome.reason == .vanished)
+        #expect(warnings.count == 4, "\(warnings)")
+        #expect(warnings[0].contains("line 2: job 'k/1': 'succeeded' without the 'crc64'"), "\(warnings)")
+        #expect(warnings[1].contains("line 3: job 'k/2': skipped as 'identical', but the batch's if_exists"))
+        #expect(warnings[2].contains("line 4: job 'k/0': skipped as 'unchanged', which only a plan records"))
+        #expect(warnings[3].contains("line 5: job 'k/3': skipped as 'unreadable'"))
     }
 
     @Test func totalsOfAReportAtTheLimitsDoNotOverflow() throws {

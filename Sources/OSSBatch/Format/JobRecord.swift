@@ -111,6 +111,12 @@ struct JobRecord: Codable, Sendable {
         guard let dir else { throw FormatError("missing field 'dir'") }
         guard let options else { throw FormatError("missing field 'options'") }
         let directory = try tables.directory(dir)
+        // Checked before it is joined to its directory: `SplitPath` splits a name with a `/` in it anew, and
+        // an edited `"name": "../big/b6.bin"` then passed every later check and uploaded another file under
+        // the key (audit of 7f6ac3f).
+        if let name, name == "." || name == ".." || name.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) {
+            throw FormatError("'name' '\(name.prefix(200))' is not a file name")
+        }
         let identity = try identity(device: directory.device)
         let objectKey = SplitPath(key)
         return UploadJob(

@@ -116,6 +116,8 @@ enum ReportJournal {
                         }
                         do {
                             try job.validate()
+                            // Lines of the format-1 journal an older ossbatch left are read as they were.
+                            if current { try outcome.validateAsJournaled(under: report.upload) }
                             report.jobs[i] = job
                         } catch {
                             ignore("\(place): job '\(outcome.key.prefix(200))': \(error.description); ignored")

@@ -127,7 +127,13 @@ extension ReportJob {
         if let problem = ObjectKey.problem(with: spec.objectKey, namesAnObject: namesAnObject) {
             throw FormatError("'key': \(problem)")
         }
-        if !directoryChecked { try Report.checkAbsolute(spec.location.directory, "dir") }
+        if !directoryChecked {
+            try Report.checkAbsolute(spec.location.directory, "dir")
+            // Plans write sources normalized: a `.` or `..` in one is an edit that would read another file.
+            if spec.location.directory.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) {
+                throw FormatError("'dir' '\(spec.location.directory.prefix(200))' is not a normalized path")
+            }
+        }
         // A directory that could not be listed is a skipped line with no file name.
         let unlistable = outcome.status == .skipped && outcome.reason == .unlistable
         guard
@@ -151,6 +157,30 @@ extension ReportJob {
 }
 
 extension JobOutcome {
+    /// What no run under `upload` writes to a journal (a journal holds outcomes as a run ends each job; the
+    /// plan's skips are in the report's lines only): a `succeeded` without the CRC-64 every success records,
+    /// a skip for a reason only the plan gives, `identical` without `if_exists: skip`. Believed, such a line
+    /// made a file `succeeded` or `skipped` that was never uploaded, exit 0 (audit of 7f6ac3f).
+    func validateAsJournaled(under upload: UploadSettings) throws(FormatError) {
+        switch status {
+        case .succeeded:
+            guard crc64 != nil else { throw FormatError("'succeeded' without the 'crc64' every upload records") }
+        case .skipped:
+            switch reason {
+            case .vanished?:
+                break
+            case .identical?, nil:  // a line without a reason was written before reasons: `identical`
+                guard upload.ifExists == .skip else {
+                    throw FormatError("skipped as 'identical', but the batch's if_exists is not 'skip'")
+                }
+            default:
+                throw FormatError("skipped as '\(reason?.rawValue ?? "")', which only a plan records")
+            }
+        case .failed, .pending:
+            break
+        }
+    }
+
     /// Values no run of `job` can have recorded: negative counters, a CRC-64 that is not one, a checkpoint
     /// for a job sent in one PutObject, more parts reused than it has.
     func validate(for job: UploadJob) throws(FormatError) {
