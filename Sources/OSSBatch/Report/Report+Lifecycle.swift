@@ -23,7 +23,9 @@ extension Report {
     /// process holds the report's lock (`BatchLiveness`), it was killed.
     package static func unendedRun(status: RunStatus, runs: [RunRecord]) -> RunRecord? {
         guard let last = runs.last else { return nil }
-        return status == .running || last.finishedAt == nil ? last : nil
+        // A run refused after the kill (its entry ended) is not the one that never ended.
+        if status == .running { return runs.last { $0.finishedAt == nil } ?? last }
+        return last.finishedAt == nil ? last : nil
     }
 
     /// The run record this process starts for `command`.
@@ -55,7 +57,9 @@ extension Report {
         }
         var run = Report.startingRun(command, at: now)
         run.finishedAt = now
-        run.status = status
+        // The report's status, which the refusal leaves as it was — but not `running` (a killed report): this
+        // run ended, and an entry `running` made it the run that never ended (audit of 7f6ac3f).
+        run.status = status == .running ? newStatus : status
         run.exitCode = exitStatus.rawValue
         run.error = error
         runs.append(run)

@@ -19,7 +19,8 @@ package enum BatchLiveness: Sendable, Hashable {
     /// The liveness of the batch whose report (`status`, `runs`) is at `path`.
     package static func of(status: RunStatus, runs: [RunRecord], reportAt path: String) -> BatchLiveness {
         if let holder = ReportLock.holder(of: path) { return .running(holder) }
-        if status == .running || Report.unendedRun(status: status, runs: runs) != nil { return .crashed(runs.last) }
+        if let unended = Report.unendedRun(status: status, runs: runs) { return .crashed(unended) }
+        if status == .running { return .crashed(runs.last) }
         return .ended(status)
     }
 

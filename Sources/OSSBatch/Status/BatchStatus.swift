@@ -110,9 +110,11 @@ package struct BatchStatus: Sendable, Encodable {
             status.state = .running
             status.holder = holder
             status.problem = nil
-        case .crashed:
+        case .crashed(let killed):
             status.state = .crashed
             status.problem = "its last run never ended: the process was killed (kill -9, a reboot)"
+            // The run that never ended, not a refusal recorded after it (whose pid status would name).
+            if let killed { status.lastRun = killed }
         case .ended(let ended):
             status.state = State(ended)
         }

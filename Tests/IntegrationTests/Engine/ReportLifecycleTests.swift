@@ -175,6 +175,39 @@ struct ReportLifecycleTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A resume refused after a kill -9 (here its batch lock cannot be used: a directory at its path) is
+    /// recorded as ended, `fatal`: status and the next resume still name the killed run as the one that never
+    /// ended. Before, the refusal's entry said `running` and took its place: the killed run was told apart
+    /// by the refused resume's pid, and the lock error was hidden.
+    @Test func aResumeRefusedAfterAKillIsNotTakenForTheRunThatNeverEnded() async throws {
+        let h = try await EngineHarness.start("refused-after-kill")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 5)
+        let manifest = try h.writeManifest(upload: ["part_size: 128KiB", "multipart_threshold: 1MiB"])
+        let gate = h.hold()
+        let killed = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        killed.signal(SIGKILL)
+        _ = await killed.wait()
+        h.server.faults.open(gate: gate)
+
+        let lock = BatchLock.path(manifest: manifest, bucket: h.bucket, in: StateDirectory(path: h.stateDir))
+        unlink(lock)
+        #expect(mkdir(lock, 0o700) == 0)
+        let refused = try await h.resume()
+        #expect(refused.exitCode == 3, "\(refused.stderr)")
+        let afterRefusal = try h.report()
+        #expect(afterRefusal.runs.last?.status == .fatal && afterRefusal.runs.last?.exitCode == 3)
+        #expect(rmdir(lock) == 0)
+
+        let status = try await h.ossbatch(["status", h.reportPath])
+        #expect(status.stdout.contains("crashed (pid \(killed.pid))"), "\(status.stdout)")
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("the last run of this report (pid \(killed.pid) "), "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
     @Test func aReportPathHoldingAnythingButAFinishedReportIsNotOverwritten() async throws {
         let h = try await EngineHarness.start("not-a-report")
         defer { Task { await h.stop() } }
