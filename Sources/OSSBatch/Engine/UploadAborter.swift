@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 import Logging
 import OSSKit
 import OSSProtocol
@@ -96,6 +97,14 @@ package struct UploadAborter: Sendable {
             credentialsProvider: credentials,
             transport: transport
         )
+        // Held to the rule `resume` holds it to (a link, or a directory others may write, is refused): abort
+        // deletes checkpoints in it, and through a link it deleted them in the link's target (audit of
+        // 7f6ac3f). A directory that is not there has no checkpoints to abort.
+        if (try? FileStatus.lstat(report.upload.checkpointDir)) != nil {
+            do { try StateFile.requirePrivateDirectory(report.upload.checkpointDir) } catch {
+                throw StateFileError(path: error.path, operation: "use the checkpoint directory", reason: error.reason)
+            }
+        }
         let store = CheckpointStore(directory: report.upload.checkpointDir)
         let windows = StrayUploads.runWindows(report.runs, createdAt: report.createdAt)
         var result = Result()

@@ -185,6 +185,38 @@ struct StateFileLinkTests {
         try h.expectAllStoredExactly()
     }
 
+    /// `abort` holds the checkpoint directory to `resume`'s rule: a link there is refused (exit 3) and the
+    /// checkpoints in its target are left alone. Before, abort deleted them through the link.
+    @Test func abortRefusesACheckpointDirectoryThatIsALink() async throws {
+        let h = try await EngineHarness.start("links-abort-checkpoints")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 3)
+        let manifest = try h.writeManifest(upload: ["part_size: 128KiB", "multipart_threshold: 1MiB"])
+        let gate = h.hold()
+        let killed = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        killed.signal(SIGKILL)
+        _ = await killed.wait()
+        h.server.faults.open(gate: gate)
+        let real = h.dir.path + "/elsewhere"
+        #expect(rename(h.checkpointDir, real) == 0)
+        Self.plant(h.checkpointDir, to: real)
+        let held = try FileManager.default.contentsOfDirectory(atPath: real)
+        #expect(held.count == 1, "\(held)")
+
+        let linked = try await h.ossbatch(["abort", h.reportPath])
+        #expect(linked.exitCode == 3, "\(linked.stdout)\(linked.stderr)")
+        #expect((linked.stdout + linked.stderr).contains("is a symbolic link"), "\(linked.stdout)\(linked.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: real) == held, "the link's target untouched")
+        #expect(!h.server.log.all.contains { $0.operation == .abortMultipartUpload })
+
+        unlink(h.checkpointDir)
+        #expect(rename(real, h.checkpointDir) == 0)
+        let aborted = try await h.ossbatch(["abort", h.reportPath])
+        #expect(aborted.exitCode == 0, "\(aborted.stdout)\(aborted.stderr)")
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
+    }
+
     @Test func aJournalAndReportThatExistedWithMode0644End0600() async throws {
         let h = try await EngineHarness.start("journal-mode")
         defer { Task { await h.stop() } }
