@@ -60,12 +60,25 @@ extension StateDirectory {
     private func statuses(of names: [String]) -> [BatchStatus] {
         let latest = Int64(Date().timeIntervalSince1970 * 1e9) + Self.futureTolerance
         return names.compactMap { name in
-            let files = reportFiles(ofBatch: name)
+            // Every entry, not only regular files: a link, directory or FIFO put where the newest report was
+            // is that night's report unreadable — skipped, it let the night before pass for the batch (audit of
+            // 7f6ac3f: `succeeded`, exit 0, over a crashed night).
+            let files = reportEntries(ofBatch: name).map {
+                (path: $0.path, mtime: $0.status.mtimeNanoseconds, kind: $0.status.kind)
+            }
+            .sorted { ($0.mtime, $0.path) > ($1.mtime, $1.path) }
             // Newest night first: by when each report was made, then by when last written. By the write alone,
             // an older night resumed today hid the failed night after it (audit of 72b75db: status went green
             // while last night's snapshot was incomplete).
             // A report that cannot be read is placed by when it was last written.
-            let written = files.map { BatchStatus.of(report: $0.path, batch: name) }
+            let written = files.map { file in
+                guard file.kind == .regular else {
+                    var odd = BatchStatus(batch: name, report: file.path, state: .unreadable)
+                    odd.problem = "it is \(file.kind.description), not a report file; nothing was read from it"
+                    return odd
+                }
+                return BatchStatus.of(report: file.path, batch: name)
+            }
             let made = written.indices.map { i in
                 written[i].createdAt ?? Timestamp.iso8601(Date(timeIntervalSince1970: Double(files[i].mtime) / 1e9))
             }
@@ -74,14 +87,7 @@ extension StateDirectory {
             guard
                 let chosen = all.firstIndex(where: { $0.state == .running })
                     ?? all.firstIndex(where: { !$0.onlyRefusedAsBusy }) ?? all.indices.first
-            else {
-                // No report file, but something in a report's place (a link, a directory, a FIFO): the batch is
-                // shown as unreadable, not left out of the list (a monitor would never hear of it).
-                guard let odd = reportEntries(ofBatch: name).min(by: { $0.path < $1.path }) else { return nil }
-                var status = BatchStatus(batch: name, report: odd.path, state: .unreadable)
-                status.problem = "it is \(odd.status.kind.description), not a report file; nothing was read from it"
-                return status
-            }
+            else { return nil }
             var status = all[chosen]
             let others = all.indices.filter { $0 != chosen }.map { all[$0] }
                 .filter {

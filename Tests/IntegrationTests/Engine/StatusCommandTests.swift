@@ -311,4 +311,27 @@ struct StatusCommandTests {
         #expect(json.batches["odd"]?["status"] as? String == "unreadable", "\(json.document)")
         #expect((json.batches["odd"]?["problem"] as? String)?.contains("not a report file") == true)
     }
+
+    /// A link or directory put where the newest night's report was is that night unreadable, not skipped:
+    /// before, status fell back to the night before (`succeeded`, exit 0) over a crashed night.
+    @Test func aNewestReportReplacedByALinkOrADirectoryIsUnreadableNotSkipped() async throws {
+        let h = try await EngineHarness.start("status-odd-newest")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let manifest = try h.writeManifest("nightly.yaml")
+        #expect(try await h.ossbatch(["run", manifest, "--progress-interval", "3600"]).exitCode == 0)
+        let state = StateDirectory(path: h.stateDir)
+        try await Task.sleep(for: .milliseconds(20))
+        let makers: [(String) -> Int32] = [{ symlink("/dev/zero", $0) }, { mkdir($0, 0o700) }]
+        for (i, make) in makers.enumerated() {
+            let path = state.reports(batch: "nightly") + "/ossbatch-report-20991231T00000\(i).000Z.json"
+            #expect(make(path) == 0)
+            let json = try await Self.statusJSON(h, ["nightly"])
+            #expect(json.exit == 1, "\(json.document)")
+            #expect(json.batches["nightly"]?["status"] as? String == "unreadable", "\(json.document)")
+            #expect((json.batches["nightly"]?["report"] as? String) == path)
+            _ = unlink(path) == 0 || rmdir(path) == 0
+        }
+        #expect(try await Self.statusJSON(h, ["nightly"]).exit == 0)
+    }
 }
