@@ -142,7 +142,7 @@ enum BatchRunner {
                 retries: snapshot.retries,
                 clockOffset: session.client.clockOffset
             )
-            let summary = RunSummary(
+            var summary = RunSummary(
                 command: command,
                 report: result.report,
                 reportPath: reportPath,
@@ -151,6 +151,7 @@ enum BatchRunner {
                 elapsed: ContinuousClock.now - started,
                 bytesSent: snapshot.bytesSent
             )
+            summary.reportOnDisk = (try? FileManager.default.attributesOfItem(atPath: reportPath)) != nil
             // With JSON logs the summary is a log record too: log collectors read stderr only.
             let record = summary.record()
             if console.format == .json, record.level >= logLevel { console.emit(record) }

@@ -10,6 +10,9 @@ struct RunSummary {
     let reportPath: String
     /// What continues the batch (`ExecutionOptions.resumeCommand`), said when it did not succeed.
     let resumeCommand: String
+    /// Whether a report is at `reportPath`: a run whose first write failed (a full disk) has none, and its
+    /// resume would be refused (`no such report`; audit of 7f6ac3f): the manifest is run again instead.
+    var reportOnDisk = true
     let exitStatus: ExitStatus
     let elapsed: Duration
     let bytesSent: Int64
@@ -42,8 +45,13 @@ struct RunSummary {
         if left.count > Self.listedFailures {
             lines.append("  … and \(left.count - Self.listedFailures) more skipped (see the report)")
         }
-        lines.append("report: \(reportPath)")
-        if report.status != .succeeded { lines.append("to continue: \(resumeCommand)") }
+        if reportOnDisk {
+            lines.append("report: \(reportPath)")
+            if report.status != .succeeded { lines.append("to continue: \(resumeCommand)") }
+        } else {
+            lines.append("report: \(reportPath) was not written (nothing to resume)")
+            lines.append("to continue: once it can be written, run the manifest again: \(rerunCommand)")
+        }
         if !left.isEmpty {
             lines.append(
                 "\(left.count) skipped \(left.count == 1 ? "file was" : "files were") not uploaded (unreadable, named in bytes that are not UTF-8 or too long for a key, broken symbolic links, or vanished); "
@@ -117,9 +125,17 @@ struct RunSummary {
             return .object(entry)
         }
         if !failed.isEmpty { fields["failed_jobs"] = .array(failed) }
-        if report.status != .succeeded { fields["resume_command"] = .string(resumeCommand) }
+        if !reportOnDisk {
+            fields["report_written"] = .bool(false)
+            fields["rerun_command"] = .string(rerunCommand)
+        } else if report.status != .succeeded {
+            fields["resume_command"] = .string(resumeCommand)
+        }
         return fields
     }
+
+    /// `ossbatch run MANIFEST`, for a run that left no report to resume.
+    private var rerunCommand: String { "ossbatch run \(ShellWord.quoted(report.manifest))" }
 }
 
 extension JobError {

@@ -366,6 +366,44 @@ struct EngineResumeTests {
         #expect(try h.report().runs.count == 2, "the failed resume left no run behind; this one is recorded")
     }
 
+    /// A run whose report cannot be written at all (only the report's own writes fail here, its journal's
+    /// do not) says so and to run the manifest again — not to resume a report that is not there, which
+    /// `resume` refuses (`no such report`). Its JSON summary has `report_written: false` and no
+    /// `resume_command`.
+    @Test func aRunThatCouldNotWriteItsReportSaysToRunAgainNotToResume() async throws {
+        let h = try await EngineHarness.start("report-never-written")
+        defer { Task { await h.stop() } }
+        for i in 0..<3 { try h.writeFile("f\(i).bin", size: 1_000, seed: UInt64(i)) }
+        let manifest = try h.writeManifest()
+        let flag = h.dir.url.appendingPathComponent("full").path
+        #expect(FileManager.default.createFile(atPath: flag, contents: nil))
+        let environment = [
+            "LD_PRELOAD": Products.url("libDiskFullShim.so").path, "DISKFULL_FLAG": flag,
+            "DISKFULL_UNDER": h.dir.path + "/.report.json.tmp-",
+        ]
+        let text = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: environment
+        )
+        #expect(text.exitCode == 3, "\(text.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: h.reportPath))
+        #expect(text.stdout.contains("was not written (nothing to resume)"), "\(text.stdout)")
+        #expect(text.stdout.contains("run the manifest again: ossbatch run \(manifest)"), "\(text.stdout)")
+        #expect(!text.stdout.contains("ossbatch resume"), "\(text.stdout)")
+        let json = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600", "--output", "json"],
+            environment: environment
+        )
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any],
+            "\(json.stdout)"
+        )
+        #expect(summary["report_written"] as? Bool == false && summary["resume_command"] == nil, "\(summary)")
+        try FileManager.default.removeItem(atPath: flag)
+        #expect(try await h.run(manifest).exitCode == 0)
+        try h.expectAllStoredExactly()
+    }
+
     @Test func aDiskThatFillsMidRunStopsWithExit3AndAResumableReportThenResumeFinishes() async throws {
         let h = try await EngineHarness.start("diskfull")
         defer { Task { await h.stop() } }
