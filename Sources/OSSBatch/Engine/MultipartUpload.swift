@@ -282,11 +282,13 @@ struct MultipartUpload {
 
     /// Why `checkpoint` cannot continue this job, if it cannot.
     private func mismatch(_ checkpoint: Checkpoint) -> CheckpointProblem? {
-        if checkpoint.identity != job.identity {
-            return .sourceChanged(job.identity.differences(from: checkpoint.identity))
-        }
+        // Whose checkpoint it is comes first: another file's (a copied or misplaced checkpoint) was reported as
+        // this source having changed (audit of 7f6ac3f).
         if checkpoint.bucket != bucket || checkpoint.key != job.key || checkpoint.source != job.source {
             return .mismatched("oss://\(checkpoint.bucket)/\(checkpoint.key) from \(checkpoint.source)")
+        }
+        if checkpoint.identity != job.identity {
+            return .sourceChanged(job.identity.differences(from: checkpoint.identity))
         }
         if checkpoint.partPlan != partPlan {
             return .mismatched(

@@ -182,6 +182,28 @@ struct EngineResumeTests {
         try h.expectAllStoredExactly()
     }
 
+    /// Another file's checkpoint under this file's name (copied, misplaced) is said to be another upload's,
+    /// naming whose: before, the identity was compared first and the message said this source had changed.
+    @Test func anotherFilesCheckpointIsNamedAsSuchNotAsTheSourceHavingChanged() async throws {
+        let h = try await EngineHarness.start("checkpoint-of-another")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 3_000_000, seed: 2)
+        let other = try h.writeFile("other.bin", size: 2_500_000, seed: 6)
+        try await EngineResumeTests.killMidUpload(h, manifest: try EngineResumeTests.multipartManifest(h))
+        let store = CheckpointStore(directory: h.checkpointDir)
+        let (path, checkpoint) = try #require(store.all().first)
+        let otherKey = checkpoint.key == "data/big.bin" ? "data/other.bin" : "data/big.bin"
+        let otherSource = checkpoint.key == "data/big.bin" ? other.path : h.dir.path + "/src/big.bin"
+        let misplaced = store.path(bucket: h.bucket, key: otherKey, source: otherSource)
+        unlink(misplaced)  // the other file's own, if it had one
+        try FileManager.default.copyItem(atPath: path, toPath: misplaced)
+        let result = try await h.resume()
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("checkpoint is for another upload (oss://\(h.bucket)/\(checkpoint.key) from "))
+        #expect(!result.stderr.contains("source changed since the checkpoint"), "\(result.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
     @Test func truncatedCheckpointIsDiscardedAndTheJobRestarts() async throws {
         let h = try await EngineHarness.start("truncated")
         defer { Task { await h.stop() } }
