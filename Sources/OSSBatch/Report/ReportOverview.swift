@@ -53,6 +53,10 @@ package struct ReportOverview: Sendable {
         guard let file = try StateFile.openForReading(path, maximumSize: StateFileLimits.reportBytes) else {
             return nil
         }
+        // A file cut short (its job lines truncated) is read whole, which says what is wrong with it: from its
+        // first line alone it passed for a resumable report, which `resume` then refused (audit of 7f6ac3f).
+        let tail = try file.read(upToCount: 3, at: max(0, file.size - 3))
+        guard tail.last == UInt8(ascii: "\n"), tail.dropLast().elementsEqual(JobLines.closing) else { return nil }
         let reader = LineReader(file: file, maximumLineLength: StateFileLimits.reportLineBytes)
         guard let line = try reader.next(), line.suffix(JobLines.opening.count).elementsEqual(JobLines.opening) else {
             return nil

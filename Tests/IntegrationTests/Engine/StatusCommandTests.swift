@@ -333,5 +333,15 @@ struct StatusCommandTests {
             _ = unlink(path) == 0 || rmdir(path) == 0
         }
         #expect(try await Self.statusJSON(h, ["nightly"]).exit == 0)
+
+        // A report cut short in its job lines is unreadable too (from its first line alone it passed for a
+        // resumable one, and `resume` then refused it).
+        let report = try #require(state.reports(ofBatch: "nightly").first)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: report))
+        try bytes.prefix(bytes.count - 10).write(to: URL(fileURLWithPath: report))
+        let cut = try await h.ossbatch(["status", report])
+        #expect(cut.exitCode == 2 && cut.stderr.contains(report), "\(cut.stdout)\(cut.stderr)")
+        let batch = try await Self.statusJSON(h, ["nightly"])
+        #expect(batch.batches["nightly"]?["status"] as? String == "unreadable", "\(batch.document)")
     }
 }
