@@ -66,6 +66,15 @@ final class AsyncSemaphore: Sendable {
         }
     }
 
+    /// Takes a permit only if one is free now and nobody waits in line for one; never waits.
+    func tryAcquire() -> Bool {
+        state.withLock { s in
+            guard s.permits > 0 && s.waiters.isEmpty else { return false }
+            s.permits -= 1
+            return true
+        }
+    }
+
     /// Returns a permit: hands it to the longest-waiting task, or puts it back when nobody waits.
     func release() {
         let next = state.withLock { s -> Waiter? in

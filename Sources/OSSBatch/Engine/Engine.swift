@@ -352,13 +352,15 @@ package final class Engine: Sendable {
             for position in todo {
                 if context.isStopping || Task.isCancelled { return }
                 switch await dispatch(position, runner: runner, slots: slots, into: &group) {
-                case .started: break
+                case .started, .noSlot: break
                 case .held(let busy): setAside(position, busy, in: &aside)
                 case .stop: return
                 }
                 if aside.isDue {
-                    guard await aside.retry({ await self.dispatch($0, runner: runner, slots: slots, into: &group) })
-                    else { return }
+                    let retried = await aside.retry {
+                        await self.dispatch($0, runner: runner, slots: slots, waitingForASlot: false, into: &group)
+                    }
+                    guard retried else { return }
                 }
             }
             await finishSetAside(&aside, runner: runner, slots: slots, into: &group)
@@ -378,6 +380,9 @@ package final class Engine: Sendable {
         case held(BusyError)
         /// The batch is stopping (or its key lock file cannot be used): start nothing more.
         case stop
+        /// Not tried: no slot was free, and the caller would not wait for one (a set-aside job tried again
+        /// between others must not hold up their dispatch while its slot kind is full: review of 0529f72).
+        case noSlot
     }
 
     /// Starts the job at `position` in `group` once it has a slot and its key: a key another process holds is
@@ -386,13 +391,18 @@ package final class Engine: Sendable {
         _ position: Int32,
         runner: JobRunner,
         slots: Slots,
+        waitingForASlot: Bool = true,
         into group: inout DiscardingTaskGroup
     ) async -> Dispatch {
         let index = Int(position)
         let job = state.withLock { $0.jobs[index].spec }
         let slot: AsyncSemaphore
         if case .multipart = job.method { slot = slots.multipart } else { slot = slots.small }
-        do { try await slot.acquire() } catch { return .stop }
+        if waitingForASlot {
+            do { try await slot.acquire() } catch { return .stop }
+        } else if !slot.tryAcquire() {
+            return .noSlot
+        }
         guard !context.isStopping else {
             slot.release()
             return .stop
@@ -426,7 +436,9 @@ package final class Engine: Sendable {
 
     private func setAside(_ position: Int32, _ busy: BusyError, in aside: inout KeysSetAside) {
         aside.add(position, busy)
-        if aside.count <= Self.setAsideKeysLogged {
+        // By how many were ever set aside: the number set aside now falls as keys are taken, and a cap on it
+        // logged a line for every key of two batches that overlap all night (review of 0529f72).
+        if aside.everSetAside <= Self.setAsideKeysLogged {
             context.logger.warning(
                 "\(busy); set aside, tried again after the other files",
                 metadata: .event(
@@ -434,7 +446,7 @@ package final class Engine: Sendable {
                     ["key": .string(state.withLock { $0.jobs[Int(position)].spec.objectKey.path })]
                 )
             )
-        } else if aside.count == Self.setAsideKeysLogged + 1 {
+        } else if aside.everSetAside == Self.setAsideKeysLogged + 1 {
             context.logger.warning("… and more keys in use by other processes (counted at the end)")
         }
     }
@@ -455,6 +467,7 @@ package final class Engine: Sendable {
         var idleSince: ContinuousClock.Instant?
         while !aside.isEmpty {
             if context.isStopping || Task.isCancelled { return }
+            // Waiting for a slot is right here: nothing else is left to dispatch.
             guard await aside.retry({ await self.dispatch($0, runner: runner, slots: slots, into: &group) })
             else { return }
             guard let first = aside.entries.first else { return }

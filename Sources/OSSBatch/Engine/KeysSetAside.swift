@@ -9,6 +9,8 @@ struct KeysSetAside {
     }
 
     private(set) var entries: [Entry] = []
+    /// How many jobs were ever set aside (the log names the first few).
+    private(set) var everSetAside = 0
     /// When the jobs set aside were last tried (at most once a `retryInterval` while others are dispatched).
     private var lastTried = ContinuousClock.now
 
@@ -20,6 +22,7 @@ struct KeysSetAside {
 
     mutating func add(_ position: Int32, _ busy: BusyError) {
         entries.append(Entry(position: position, busy: busy))
+        everSetAside += 1
     }
 
     /// Whether the run should try the jobs set aside again now, between dispatching others.
@@ -36,6 +39,8 @@ struct KeysSetAside {
                 continue
             case .held(let busy):
                 kept.append(Entry(position: entry.position, busy: busy))
+            case .noSlot:
+                kept.append(entry)
             case .stop:
                 entries = kept + entries[(i)...]
                 return false

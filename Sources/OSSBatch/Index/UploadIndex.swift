@@ -291,8 +291,9 @@ package final class UploadIndex: Sendable {
             _ = try db.prepare("SELECT \(columns) FROM objects LIMIT 0")
             _ = try db.prepare("SELECT id, path FROM reports LIMIT 0")
             _ = try db.prepare("SELECT id, path FROM dirs LIMIT 0")
-        } catch  where !error.isBusy {
-            // "no such column": another schema, which `open` rebuilds (as SQLite's "not a database" is).
+        } catch  where error.code & 0xFF == 1 {
+            // `SQLITE_ERROR`, "no such table/column": another schema, which `open` rebuilds (as SQLite's "not a
+            // database" is). An I/O error reading the schema is not damage (review of 3f125c9).
             throw SQLiteError(code: 26, message: "the tables are not the upload index's: \(error.message)")
         }
         guard try db.scalar("SELECT group_concat(name) FROM pragma_table_info('objects') WHERE pk > 0") == "key" else {

@@ -53,25 +53,19 @@ package enum ReportReplacement {
         return true
     }
 
-    /// Keeps the finished report at `path` as `PATH.prev`, and its journal as `PATH.prev.journal`. The report
-    /// stays at `path` too (a second link to it) until the new report replaces it atomically: a process killed
-    /// in between leaves last night's report there, not nothing (audit of 7f6ac3f: a kill 15 ms into a run
-    /// left no report at PATH, and the old journal beside none). Where the file system has no hard links, it
-    /// is moved.
+    /// Moves the finished report at `path`, and its journal, to `PATH.prev` (and `PATH.prev.journal`): the
+    /// journal first, so that no kill leaves the old journal beside no report. Until the new report is
+    /// written nothing is at `path`: a run that dies before it (killed, or its first write refused by a full
+    /// disk) leaves no report to pass for that night — `status PATH` fails, and the summary says to run the
+    /// manifest again. (A second link kept last night's report at `path` instead, and a killed night then
+    /// passed for last night's success: review of 0ad530e.)
     package static func keepPrevious(_ path: String) throws(StateFileError) {
         let previous = previousPath(of: path)
         // An older generation's journal must not end up beside this report.
         unlink(previous + ".journal")
-        guard rename(path + ".journal", previous + ".journal") == 0 || errno == ENOENT else {
-            throw StateFileError(path: path + ".journal", operation: "keep as \(previous).journal", errno: errno)
-        }
-        unlink(previous)
-        if link(path, previous) != 0 {
-            guard errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == EMLINK else {
-                throw StateFileError(path: path, operation: "keep as \(previous)", errno: errno)
-            }
-            guard rename(path, previous) == 0 else {
-                throw StateFileError(path: path, operation: "keep as \(previous)", errno: errno)
+        for (from, to) in [(path + ".journal", previous + ".journal"), (path, previous)] {
+            guard rename(from, to) == 0 || errno == ENOENT else {
+                throw StateFileError(path: from, operation: "keep as \(to)", errno: errno)
             }
         }
         AtomicFile.syncDirectory((path as NSString).deletingLastPathComponent)

@@ -64,3 +64,14 @@ package struct RunRecord: Sendable, Codable, Hashable {
         case pid, host, error, shard
     }
 }
+
+extension RunRecord {
+    /// Refused because another process held the report or the batch (exit 4, `Busy`): it ran nothing. Not a
+    /// run stopped on a key held to the end — `KeyBusy` now, `Busy` naming "the key '…'" from an ossbatch
+    /// before 2026-12-05 — nor an `abort` that left keys alone: those did work (review of b1c5f6b: a night of
+    /// the older binary stopped on a key passed for a refusal, and status hid it).
+    package var wasRefusedAsBusy: Bool {
+        guard exitCode == ExitStatus.busy.rawValue, let error, error.code == "Busy" else { return false }
+        return error.message.hasPrefix("the report ") || error.message.contains("the batch of ")
+    }
+}

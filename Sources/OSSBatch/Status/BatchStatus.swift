@@ -97,10 +97,7 @@ package struct BatchStatus: Sendable, Encodable {
         status.lastRun = overview.runs.last
         status.createdAt = overview.createdAt
         status.shardInfo = overview.shard
-        // `KeyBusy` ran every job but a held key's: not a refusal.
-        status.onlyRefusedAsBusy =
-            !overview.runs.isEmpty
-            && overview.runs.allSatisfy { $0.exitCode == ExitStatus.busy.rawValue && $0.error?.code != "KeyBusy" }
+        status.onlyRefusedAsBusy = !overview.runs.isEmpty && overview.runs.allSatisfy(\.wasRefusedAsBusy)
         status.lastRunAt = overview.runs.last?.startedAt ?? overview.createdAt
         status.totals = overview.totals
         status.problem = overview.unfinishedReason

@@ -130,9 +130,10 @@ struct ReportLifecycleTests {
     }
 
     /// A run over last night's finished report killed before it wrote its own (here while its credentials
-    /// were looked up from a service that never answers): last night's report is still at PATH, and the next
-    /// run goes on from there. Before, the report had been moved to `.prev` first: nothing was left at PATH.
-    @Test func aRunKilledBeforeItsFirstReportLeavesLastNightsAtThePath() async throws {
+    /// were looked up from a service that never answers) leaves nothing at PATH — not last night's report,
+    /// which would pass for that night's success (`status` green over a killed night) — and last night's as
+    /// `.prev`; `status PATH` fails. The next run goes on from there.
+    @Test func aRunKilledBeforeItsFirstReportLeavesNoReportToPassForThatNight() async throws {
         let h = try await EngineHarness.start("prev-killed")
         defer { Task { await h.stop() } }
         try h.writeFile("a.txt", size: 100)
@@ -163,10 +164,11 @@ struct ReportLifecycleTests {
         try await Task.sleep(for: .milliseconds(500))
         process.signal(SIGKILL)
         _ = await process.wait()
-        #expect(try h.report().createdAt == first.createdAt, "last night's report, still at its path")
+        #expect(!FileManager.default.fileExists(atPath: h.reportPath), "no report passes for the killed night")
         #expect(
             try ReportStore.load(ReportReplacement.previousPath(of: h.reportPath)).createdAt == first.createdAt
         )
+        #expect(try await h.ossbatch(["status", h.reportPath]).exitCode == 2)
         #expect(try await h.run(manifest).exitCode == 0)
         #expect(try h.report().createdAt != first.createdAt)
         #expect(
