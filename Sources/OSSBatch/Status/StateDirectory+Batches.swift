@@ -63,10 +63,13 @@ extension StateDirectory {
             // Every entry, not only regular files: a link, directory or FIFO put where the newest report was
             // is that night's report unreadable — skipped, it let the night before pass for the batch (audit of
             // 7f6ac3f: `succeeded`, exit 0, over a crashed night).
-            let files = reportEntries(ofBatch: name).map {
-                (path: $0.path, mtime: $0.status.mtimeNanoseconds, kind: $0.status.kind)
-            }
-            .sorted { ($0.mtime, $0.path) > ($1.mtime, $1.path) }
+            let entries = reportEntries(ofBatch: name)
+            // A link to one of the batch's own reports (an operator's `latest.json`) is that report, listed
+            // already: not a night of its own (review of 0b6d0d6).
+            let reports = Set(entries.filter { $0.status.kind == .regular }.map { Self.resolved($0.path) })
+            let files = entries.filter { $0.status.kind != .symlink || !reports.contains(Self.resolved($0.path)) }
+                .map { (path: $0.path, mtime: $0.status.mtimeNanoseconds, kind: $0.status.kind) }
+                .sorted { ($0.mtime, $0.path) > ($1.mtime, $1.path) }
             // Newest night first: by when each report was made, then by when last written. By the write alone,
             // an older night resumed today hid the failed night after it (audit of 72b75db: status went green
             // while last night's snapshot was incomplete).
@@ -105,6 +108,13 @@ extension StateDirectory {
             if !future.isEmpty { status.futureReports = future }
             return status
         }
+    }
+
+    /// `path` with every symbolic link resolved, or itself when it cannot be (a dangling link).
+    private static func resolved(_ path: String) -> String {
+        guard let real = realpath(path, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real)
     }
 
     /// Whether `path` is a directory itself, not a link to one.

@@ -333,6 +333,15 @@ struct StatusCommandTests {
             _ = unlink(path) == 0 || rmdir(path) == 0
         }
         #expect(try await Self.statusJSON(h, ["nightly"]).exit == 0)
+        // A link to the batch's own report (an operator's `latest.json`) is that report, not a night.
+        let latest = state.batch("nightly") + "/latest.json"
+        #expect(symlink(try #require(state.reports(ofBatch: "nightly").first), latest) == 0)
+        let linked = try await Self.statusJSON(h, ["nightly"])
+        #expect(
+            linked.exit == 0 && linked.batches["nightly"]?["status"] as? String == "succeeded",
+            "\(linked.document)"
+        )
+        #expect(unlink(latest) == 0)
 
         // A report cut short in its job lines is unreadable too (from its first line alone it passed for a
         // resumable one, and `resume` then refused it).
