@@ -100,6 +100,13 @@ struct JobRunner: Sendable {
                 outcome = JobOutcome(key: job.objectKey, status: .pending)
             } else {
                 outcome = JobOutcome(key: job.key, status: .failed, error: JobError.from(error))
+                // Failed before its upload was taken up (a source that cannot be opened now): the upload an
+                // earlier run began stays this batch's, in its line — without it, status no longer counted it
+                // open and `uploads --abort` took it for a stray (audit of 5125a01).
+                if let kept = keptUpload(job) {
+                    outcome.uploadID = kept.uploadID
+                    outcome.checkpoint = kept.checkpoint
+                }
                 if case .service(let e, _)? = error as? OSSError, e.code == .callbackFailed {
                     outcome.callback = CallbackResult(status: e.httpStatus, body: e.details["body"] ?? e.message)
                 }
@@ -111,6 +118,14 @@ struct JobRunner: Sendable {
         outcome.bytesSent = tally.bytes
         outcome.durationMilliseconds = (ContinuousClock.now - started).milliseconds
         return (outcome, job, tally.retries)
+    }
+
+    /// The multipart upload this batch's checkpoint holds for `job`, if one does.
+    private func keptUpload(_ job: UploadJob) -> (uploadID: String, checkpoint: String)? {
+        guard case .multipart = job.method else { return nil }
+        let path = context.checkpoints.path(bucket: context.bucket, key: job.key, source: job.source)
+        guard let owned = context.checkpoints.ownedUpload(path), owned.report == context.report else { return nil }
+        return (owned.uploadID, path)
     }
 
     /// A source gone since the plan is `skipped` (reason `vanished`), not `failed`: `resume` could only fail

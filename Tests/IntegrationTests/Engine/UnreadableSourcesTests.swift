@@ -252,6 +252,51 @@ struct UnreadableSourcesTests {
         #expect(run.stderr.contains("error: cannot read source 'src/locked.txt' (\(locked.path)): permission denied"))
         #expect(h.server.stats.snapshot.requestsTotal == 0)
     }
+
+    /// A resume that meets a multipart source it may not read now keeps the upload an earlier run began in
+    /// the job's line: status counts it open, `uploads --abort` leaves it to the batch, and once the file can
+    /// be read the next resume continues it. Before, the failed line dropped it (the upload then looked
+    /// stray, and was aborted by a sweep).
+    @Test func aMultipartSourceUnreadableOnResumeKeepsItsUploadInTheReport() async throws {
+        let h = try await EngineHarness.start("unreadable-multipart")
+        defer { Task { await h.stop() } }
+        let big = try h.writeFile("big.bin", size: 3_000_000, seed: 8)
+        try Unprivileged.handOver(h.dir.url)
+        let manifest = try EngineResumeTests.multipartManifest(h)
+        try Unprivileged.handOver(URL(fileURLWithPath: manifest))
+        let gate = h.holdAfterACheckpoint()
+        let killed = try Unprivileged.start(
+            Products.url("ossbatch"),
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: h.environment
+        )
+        #expect(await h.waitUntil(.seconds(120)) { !EngineResumeTests.recordedParts(in: h.checkpointDir).isEmpty })
+        killed.signal(SIGKILL)
+        _ = await killed.wait()
+        h.server.faults.open(gate: gate)
+        h.server.faults.removeAll()
+
+        #expect(chmod(big.path, 0) == 0)
+        let refused = try await h.unprivileged(["resume", h.reportPath, "--progress-interval", "3600"])
+        #expect(refused.exitCode == 1, "\(refused.stderr)")
+        let report = try h.report()
+        let job = try #require(report.jobs.first)
+        #expect(job.outcome.status == .failed && job.outcome.error?.code == "SourceUnreadable", "\(job.outcome)")
+        #expect(job.outcome.checkpoint != nil && job.outcome.uploadID != nil, "\(job.outcome)")
+        #expect(report.totals.openUploads == 1)
+        let sweep = try await h.unprivileged(["uploads", manifest, "--abort"])
+        #expect(sweep.exitCode == 0, "\(sweep.stdout)\(sweep.stderr)")
+        #expect(
+            !h.server.log.all.contains { $0.operation == .abortMultipartUpload },
+            "the batch's upload is not a stray"
+        )
+
+        #expect(chmod(big.path, 0o644) == 0)
+        let resumed = try await h.unprivileged(["resume", h.reportPath, "--progress-interval", "3600"])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(h.server.log.all.filter { $0.operation == .initiateMultipartUpload }.count == 1, "continued")
+        try h.expectAllStoredExactly()
+    }
 }
 
 extension EngineHarness {
