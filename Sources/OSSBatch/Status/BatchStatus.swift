@@ -122,11 +122,18 @@ package struct BatchStatus: Sendable, Encodable {
             if status.state == .crashed { status.totals?.openUploads = openUploads(of: report, at: path) }
         }
         status.next = nextCommand(status.state, unfinished: status.problem != nil, report: path)
+        if status.state == .aborted, let run = overview.runs.last, run.command == "abort", let error = run.error {
+            // Given up, but not all of it: keys another process held were left alone, or aborts failed. Said
+            // only on that abort's stderr, which nobody reads under cron (audit of 5125a01: status said
+            // `aborted`, no problem, no next).
+            status.problem = "its abort left uploads open (\(error.message)); run the abort again"
+            status.next = "ossbatch abort \(ShellWord.quoted(path))"
+        }
         if status.onlyRefusedAsBusy, status.state == .fatal {
             // Refused because another process ran the batch (a night that overran): resuming it would upload
             // again what that process uploads, under its own report (audit of 7f6ac3f: status said to resume).
             let why = overview.runs.last?.error?.message ?? "another process held the batch"
-            status.problem = "it never ran: refused because \(why); that process's own report says how it went"
+            status.problem = "this report never ran: it was refused because \(why)"
             status.next = nil
         }
         if status.state == .succeeded, status.problem == nil,
