@@ -364,6 +364,11 @@ package final class Engine: Sendable {
                 }
             }
             await finishSetAside(&aside, runner: runner, slots: slots, into: &group)
+            if aside.everSetAside > Self.setAsideKeysLogged {
+                context.logger.warning(
+                    "\(aside.everSetAside) keys in all were held by other processes and set aside (the first \(Self.setAsideKeysLogged) named above)"
+                )
+            }
         }
     }
 
@@ -447,7 +452,7 @@ package final class Engine: Sendable {
                 )
             )
         } else if aside.everSetAside == Self.setAsideKeysLogged + 1 {
-            context.logger.warning("… and more keys in use by other processes (counted at the end)")
+            context.logger.warning("… and more keys in use by other processes (counted when the run ends)")
         }
     }
 

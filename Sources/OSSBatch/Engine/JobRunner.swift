@@ -308,7 +308,10 @@ struct JobRunner: Sendable {
         }
         let ctimeNow = try file.changeTime()
         guard ctimeNow == ctime else {
-            return SourceChange(what: "ctime \(ctime) → \(ctimeNow): rewritten in place", onlyChangeTime: true)
+            return SourceChange(
+                what: "ctime \(ctime) → \(ctimeNow): rewritten in place, or its permissions or owner changed",
+                onlyChangeTime: true
+            )
         }
         return nil
     }

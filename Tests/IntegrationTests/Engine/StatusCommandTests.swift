@@ -110,7 +110,10 @@ struct StatusCommandTests {
         let refused = try #require(alone.values.first)
         #expect(refused["status"] as? String == "fatal")
         #expect(refused["next"] == nil, "\(refused)")
-        #expect((refused["problem"] as? String)?.contains("this report never ran: it was refused because") == true, "\(refused)")
+        #expect(
+            (refused["problem"] as? String)?.contains("this report never ran: it was refused because") == true,
+            "\(refused)"
+        )
 
         let (exit, document, batches) = try await Self.statusJSON(h)
         #expect(exit == 1, "not every batch succeeded or runs")
