@@ -128,7 +128,9 @@ struct EngineResumeTests {
     /// Runs until at least one checkpoint has parts, then kills the process. The rest of the parts are held
     /// until the kill: a run left to go on finished (and deleted its checkpoints) whenever the test's task
     /// waited a second or two for a thread.
-    static func killMidUpload(_ h: EngineHarness, manifest: String) async throws {
+    /// Starts `run`, kills it (SIGKILL) once a checkpoint records a part, and returns its pid.
+    @discardableResult
+    static func killMidUpload(_ h: EngineHarness, manifest: String) async throws -> Int32 {
         let gate = h.holdAfterACheckpoint()
         let process = try h.start(["run", manifest, "--report", h.reportPath])
         #expect(await h.waitUntil(.seconds(120)) { !recordedParts(in: h.checkpointDir).isEmpty })
@@ -137,6 +139,7 @@ struct EngineResumeTests {
         h.server.faults.open(gate: gate)  // its held parts answer no one
         h.server.faults.removeAll()
         #expect(!recordedParts(in: h.checkpointDir).isEmpty, "the run should have checkpointed some parts")
+        return process.pid
     }
 
     static func multipartManifest(_ h: EngineHarness) throws -> String {

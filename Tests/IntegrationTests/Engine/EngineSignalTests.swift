@@ -184,24 +184,11 @@ struct EngineSignalTests {
         try h.writeFile("f.bin", size: 1000)
         let manifest = try h.writeManifest()
         // Listening, never accepting: a connection is made (the kernel's backlog) and no answer ever comes.
-        let silent = try RunningProcess(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            [
-                "python3", "-c",
-                "import socket, sys, time; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(16); "
-                    + "print(s.getsockname()[1], file=sys.stderr, flush=True); time.sleep(600)",
-            ]
-        )
-        defer { silent.signal(SIGKILL) }
-        #expect(await silent.waitForStderr(containing: "\n"))
-        let port = silent.stderrSoFar.trimmingCharacters(in: .whitespacesAndNewlines)
+        let silent = try await SilentListener.start()
+        defer { silent.stop() }
         let process = try h.start(
             ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
-            environment: [
-                "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil, "HOME": h.dir.path,
-                "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "false",
-                "OSSBATCH_ECS_METADATA_ENDPOINT": "http://127.0.0.1:\(port)",
-            ]
+            environment: silent.asMetadataService(home: h.dir.path)
         )
         #expect(await process.waitForStderr(containing: "ossbatch: 1 files"))
         try await Task.sleep(for: .seconds(1))

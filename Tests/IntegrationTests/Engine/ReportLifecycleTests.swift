@@ -141,24 +141,11 @@ struct ReportLifecycleTests {
         #expect(try await h.run(manifest).exitCode == 0)
         let first = try h.report()
         // Listening, never accepting: the metadata service's answer never comes.
-        let silent = try RunningProcess(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            [
-                "python3", "-c",
-                "import socket, sys, time; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(16); "
-                    + "print(s.getsockname()[1], file=sys.stderr, flush=True); time.sleep(600)",
-            ]
-        )
-        defer { silent.signal(SIGKILL) }
-        #expect(await silent.waitForStderr(containing: "\n"))
-        let port = silent.stderrSoFar.trimmingCharacters(in: .whitespacesAndNewlines)
+        let silent = try await SilentListener.start()
+        defer { silent.stop() }
         let process = try h.start(
             ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
-            environment: [
-                "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil, "HOME": h.dir.path,
-                "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "false",
-                "OSSBATCH_ECS_METADATA_ENDPOINT": "http://127.0.0.1:\(port)",
-            ]
+            environment: silent.asMetadataService(home: h.dir.path)
         )
         #expect(await process.waitForStderr(containing: "ossbatch: 1 files"))
         try await Task.sleep(for: .milliseconds(500))
@@ -185,13 +172,8 @@ struct ReportLifecycleTests {
         let h = try await EngineHarness.start("refused-after-kill")
         defer { Task { await h.stop() } }
         try h.writeFile("big.bin", size: 3_000_000, seed: 5)
-        let manifest = try h.writeManifest(upload: ["part_size: 128KiB", "multipart_threshold: 1MiB"])
-        let gate = h.hold()
-        let killed = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
-        #expect(await h.waitUntil { h.somePartStored })
-        killed.signal(SIGKILL)
-        _ = await killed.wait()
-        h.server.faults.open(gate: gate)
+        let manifest = try EngineResumeTests.multipartManifest(h)
+        let killed = try await EngineResumeTests.killMidUpload(h, manifest: manifest)
 
         let lock = BatchLock.path(manifest: manifest, bucket: h.bucket, in: StateDirectory(path: h.stateDir))
         unlink(lock)
@@ -203,10 +185,10 @@ struct ReportLifecycleTests {
         #expect(rmdir(lock) == 0)
 
         let status = try await h.ossbatch(["status", h.reportPath])
-        #expect(status.stdout.contains("crashed (pid \(killed.pid))"), "\(status.stdout)")
+        #expect(status.stdout.contains("crashed (pid \(killed))"), "\(status.stdout)")
         let resumed = try await h.resume()
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
-        #expect(resumed.stderr.contains("the last run of this report (pid \(killed.pid) "), "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("the last run of this report (pid \(killed) "), "\(resumed.stderr)")
         try h.expectAllStoredExactly()
     }
 

@@ -191,13 +191,8 @@ struct StateFileLinkTests {
         let h = try await EngineHarness.start("links-abort-checkpoints")
         defer { Task { await h.stop() } }
         try h.writeFile("big.bin", size: 3_000_000, seed: 3)
-        let manifest = try h.writeManifest(upload: ["part_size: 128KiB", "multipart_threshold: 1MiB"])
-        let gate = h.hold()
-        let killed = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
-        #expect(await h.waitUntil { h.somePartStored })
-        killed.signal(SIGKILL)
-        _ = await killed.wait()
-        h.server.faults.open(gate: gate)
+        let manifest = try EngineResumeTests.multipartManifest(h)
+        try await EngineResumeTests.killMidUpload(h, manifest: manifest)
         let real = h.dir.path + "/elsewhere"
         #expect(rename(h.checkpointDir, real) == 0)
         Self.plant(h.checkpointDir, to: real)
