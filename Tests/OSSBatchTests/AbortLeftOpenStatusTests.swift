@@ -25,10 +25,15 @@ struct AbortLeftOpenStatusTests {
         #expect(status.next == "ossbatch abort \(path)")
         #expect(status.problem?.contains("its abort left uploads open (1 key(s) left alone") == true, "\(status)")
         #expect(status.needsAttention)
-        // An abort that gave everything up has nothing more to do.
+        // `run --report` over it refuses, saying to abort again (an upload left open may be in no job line).
+        let refusal = try #require(throws: ReportLoadError.self) { try ReportReplacement.check(path) }
+        #expect(refusal.reason.contains("holds a batch whose abort left uploads open"), "\(refusal.reason)")
+        #expect(refusal.reason.contains("Run 'ossbatch abort \(path)' again"))
+        // An abort that gave everything up has nothing more to do, and its report is replaced.
         report.runs[0].error = nil
         report.runs[0].exitCode = 0
         try ReportStore.create(at: path).write(report)
         #expect(BatchStatus.of(report: path, batch: "b").next == nil)
+        #expect(try ReportReplacement.check(path))
     }
 }

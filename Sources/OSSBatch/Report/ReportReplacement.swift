@@ -43,6 +43,15 @@ package enum ReportReplacement {
                     + "report's is wrong); then run again (or give another --report)"
             )
         }
+        if overview.status == .aborted, let last = overview.runs.last, last.command == "abort", let error = last.error {
+            // Its abort left keys another process held, or aborts that failed: an upload of it may be open with
+            // no job line naming it (a killed run's checkpoint only), which `open_uploads` does not count.
+            throw ReportLoadError(
+                path: path,
+                reason: "holds a batch whose abort left uploads open (\(error.message)). Run 'ossbatch abort "
+                    + "\(path)' again; then run again (or give another --report)"
+            )
+        }
         if let reason = overview.unfinishedReason {
             throw ReportLoadError(
                 path: path,
