@@ -28,7 +28,8 @@ package final class Engine: Sendable {
     /// The jobs `--verify-remote list` found missing or different on the server (report positions): their
     /// report lines say so (the log names only the first few).
     private let foundStale = Mutex<Set<Int>>([])
-    /// The jobs running now (report position → source), for what a stalled run says is stuck.
+    /// The jobs running now (report position → source), for what a stalled run says is stuck and for whether
+    /// any is left running while keys are set aside.
     private let inFlight = Mutex<[Int: String]>([:])
     /// Times a stop's grace, and ends a run that stalls or cannot be halted (`RunWatchdog`).
     private let watchdog: RunWatchdog
@@ -40,8 +41,6 @@ package final class Engine: Sendable {
     /// they were, and one an earlier run had `failed` is said `pending` (`finish`), not listed with an error
     /// this run never met.
     private let todo = Mutex<(positions: [Int32], started: Set<Int32>)>(([], []))
-    /// How many of this run's jobs are running now (started, their outcomes not yet recorded).
-    private let jobsRunning = Atomic<Int>(0)
     /// What ends the process once the watchdog has abandoned the run (`run(command:onAbandoned:)`).
     private let abandonedHandler = Mutex<(@Sendable (RunResult) -> Void)?>(nil)
 
@@ -423,15 +422,14 @@ package final class Engine: Sendable {
             return .held(busy)
         }
         todo.withLock { _ = $0.started.insert(position) }
-        jobsRunning.add(1, ordering: .relaxed)
+        // Before the task starts: `finishSetAside` reads "none of this run's jobs is running" from it.
+        inFlight.withLock { $0[index] = job.source }
         group.addTask {
-            self.inFlight.withLock { $0[index] = job.source }
             let (outcome, ran, retries) = await runner.run(job)
             slot.release()
             // Held on by the index writer until the key's entry is written (`IndexWriter`).
             let held = self.record(outcome, retries: retries, index: index, ran: ran, planned: job)
             if !held { self.keyLocks.unlock(job.key) }
-            self.jobsRunning.subtract(1, ordering: .relaxed)
         }
         return .started
     }
@@ -476,7 +474,7 @@ package final class Engine: Sendable {
             guard await aside.retry({ await self.dispatch($0, runner: runner, slots: slots, into: &group) })
             else { return }
             guard let first = aside.entries.first else { return }
-            if jobsRunning.load(ordering: .relaxed) > 0 {
+            if !inFlight.withLock({ $0.isEmpty }) {
                 idleSince = nil
             } else {
                 let since = idleSince ?? ContinuousClock.now
