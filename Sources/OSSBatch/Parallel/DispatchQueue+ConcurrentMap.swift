@@ -24,10 +24,14 @@ extension DispatchQueue {
         return results
     }
 
+    /// The cores this process may use, asked once: Foundation reads the cgroup's quota files at every ask (two
+    /// files opened, 50 times as a night's report is written, strace 2026-12-06).
+    static let activeCores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
     /// `0..<count` cut into one contiguous range per core, in order; a single range when `count` is below
     /// `serialBelow` (sharing out a handful of items costs more than it saves).
     static func ranges(splitting count: Int, serialBelow: Int = 256) -> [Range<Int>] {
-        let parts = count < serialBelow ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let parts = count < serialBelow ? 1 : activeCores
         return (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
     }
 }

@@ -78,24 +78,27 @@ struct PlanIDHasher {
     /// 2026-12-03).
     private static func digest(of skipped: [ReportJob], _ range: Range<Int>) -> [UInt8] {
         var bytes: [UInt8] = []
-        var lastOptions: (options: ObjectOptions, form: [UInt8])?
+        // Apart, not as an optional pair: binding the pair to compare it copied it, retaining the options every
+        // job shares, on every core at once (perf, 2026-12-06).
+        var lastOptions = ObjectOptions()
+        var lastForm: [UInt8]?
         for i in range {
             bytes += skippedPrefix
             // Every line the plan skipped has its reason. Read as a stored field: through `skipReason`, a
             // computed property, each line was copied out of the array first (its strings retained).
             bytes += (skipped[i].recorded.reason?.rawValue ?? "").utf8
             bytes.append(0)
-            if lastOptions == nil || lastOptions?.options != skipped[i].spec.options {
+            if lastForm == nil || skipped[i].spec.options != lastOptions {
                 var form: [UInt8] = []
                 skipped[i].spec.options.appendCanonicalForm(to: &form)
-                lastOptions = (skipped[i].spec.options, form)
+                (lastOptions, lastForm) = (skipped[i].spec.options, form)
             }
             UploadJob.appendCanonicalForm(
                 objectKey: skipped[i].spec.objectKey,
                 location: skipped[i].spec.location,
                 identity: skipped[i].spec.identity,
                 method: skipped[i].spec.method,
-                optionsForm: lastOptions?.form ?? [],
+                optionsForm: lastForm ?? [],
                 to: &bytes
             )
         }
@@ -148,6 +151,10 @@ extension UploadJob {
 
     /// The canonical form of a job with these fields (`appendCanonicalForm(to:optionsForm:)`), for a caller
     /// that reads a job's fields where an array keeps it rather than pass the job, which copies it.
+    ///
+    /// The whole form in one reservation, written through an `OutputSpan` (as `JobLineWriter` writes report
+    /// lines): an append a field checked the array's uniqueness and capacity a dozen times a job, two thirds
+    /// of hashing a night of 200,000 unchanged files (perf, 2026-12-06).
     static func appendCanonicalForm(
         objectKey: SplitPath,
         location: SplitPath,
@@ -156,35 +163,48 @@ extension UploadJob {
         optionsForm: [UInt8],
         to bytes: inout [UInt8]
     ) {
-        func field(_ text: String) {
-            bytes.append(contentsOf: text.utf8)
-            bytes.append(0)
+        let strings =
+            objectKey.directory.utf8.count + objectKey.name.utf8.count + location.directory.utf8.count
+            + location.name.utf8.count + optionsForm.count
+        bytes.append(addingCapacity: strings + longestFormBesideStrings) { out in
+            // The same bytes as the joined strings and `String(n)`, each field followed by NUL.
+            put(objectKey.directory.utf8.span, &out)
+            put(objectKey.name.utf8.span, &out)
+            out.append(0)
+            put(location.directory.utf8.span, &out)
+            put(location.name.utf8.span, &out)
+            out.append(0)
+            number(identity.size, &out)
+            number(identity.mtimeNanoseconds, &out)
+            number(identity.inode, &out)
+            number(identity.device, &out)
+            switch method {
+            case .put:
+                put("put".utf8.span, &out)
+                out.append(0)
+            case .multipart(let plan):
+                put("multipart".utf8.span, &out)
+                out.append(0)
+                number(plan.partSize, &out)
+                number(plan.partCount, &out)
+            }
+            put(optionsForm.span, &out)
+            out.append(0x0A)
         }
-        // The same bytes as the joined strings and `String(n)`, without building them.
-        func field(_ path: SplitPath) {
-            bytes.append(contentsOf: path.directory.utf8)
-            bytes.append(contentsOf: path.name.utf8)
-            bytes.append(0)
-        }
-        func field(_ n: some BinaryInteger) {
-            DecimalDigits.append(n, to: &bytes)
-            bytes.append(0)
-        }
-        field(objectKey)
-        field(location)
-        field(identity.size)
-        field(identity.mtimeNanoseconds)
-        field(identity.inode)
-        field(identity.device)
-        switch method {
-        case .put: field("put")
-        case .multipart(let plan):
-            field("multipart")
-            field(plan.partSize)
-            field(plan.partCount)
-        }
-        bytes += optionsForm
-        bytes.append(0x0A)
+    }
+
+    /// The most bytes a canonical form takes beside its strings and options: six NULs, four numbers, the
+    /// method with two numbers and theirs, and the newline.
+    private static let longestFormBesideStrings =
+        6 + 4 * (DecimalDigits.longest + 1) + 10 + 2 * (DecimalDigits.longest + 1) + 1
+
+    private static func put(_ span: Span<UInt8>, _ out: inout OutputSpan<UInt8>) {
+        for i in span.indices { out.append(span[i]) }
+    }
+
+    private static func number(_ n: some BinaryInteger, _ out: inout OutputSpan<UInt8>) {
+        DecimalDigits.append(n, to: &out)
+        out.append(0)
     }
 }
 

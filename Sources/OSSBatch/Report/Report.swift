@@ -73,7 +73,10 @@ package struct Report: Sendable {
         let total = chunks.reduce(lines.count) { $0 + $1.count }
         guard total > lines.count else { return lines }
         lines.reserveCapacity(total)
-        lines.append(contentsOf: repeatElement(ReportJob(pending: .placeholder), count: total - lines.count))
+        // One at a time, as in `UnchangedFilter.apply`: `append(contentsOf: repeatElement(…))` copied each
+        // through the generic iterator.
+        let fill = ReportJob(pending: .placeholder)
+        for _ in lines.count..<total { lines.append(fill) }
         // Skipped line `k` is at `k` until moved: every place behind the line being filled is taken already.
         var k = positions.count - 1
         var c = chunks.count - 1
