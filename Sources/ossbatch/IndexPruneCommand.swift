@@ -20,7 +20,8 @@ struct IndexPruneCommand: AsyncParsableCommand {
             own, which upload.unchanged: copy copies from. An entry without a fixed key prefix is left alone. \
             Safe while runs of the same bucket go on (an entry a run confirms meanwhile is kept). The file does \
             not shrink: SQLite reuses the freed pages for the next nights' entries. Exits 0, or 2 for an invalid \
-            manifest or command line, 3 when the index cannot be read or written.
+            manifest or command line, 3 when the index cannot be read or written, 4 when another process \
+            holds it (after a few seconds' wait).
             """
     )
 

@@ -16,6 +16,23 @@ import Testing
         #expect(d.first?.message.contains("invalid YAML") == true)
     }
 
+    @Test func anUnquotedPlaceholderBeforeMoreTextIsASyntaxErrorThatSaysToQuoteIt() throws {
+        // `key_prefix: {date}/` is a flow mapping followed by text: libyaml's own message says nothing of braces.
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: {date}/\n")
+        defer { f.remove() }
+        let d = f.diagnostics()
+        #expect(d.count == 1)
+        #expect(d.first?.message.contains("invalid YAML") == true)
+        #expect(d.first?.message.contains("line 8 has a value that starts with '{'") == true)
+        #expect(d.first?.message.contains("must be quoted") == true)
+        // A syntax error elsewhere says nothing of braces.
+        let other = try ManifestFixture(
+            "version: 1\ntarget: {endpoint: http://127.0.0.1:9000, bucket: b}\n  region: local: x\n"
+        )
+        defer { other.remove() }
+        #expect(other.diagnostics().first?.message.contains("'{'") == false)
+    }
+
     @Test func tabIndentedLineIsReportedAtTheTab() throws {
         let f = try ManifestFixture("version: 1\ntarget:\n  endpoint: http://127.0.0.1:9000\n  \tbucket: b\n")
         defer { f.remove() }

@@ -7,12 +7,18 @@ enum YAMLErrorDiagnostic {
             return Diagnostic(file: file, line: 1, column: 1, message: "invalid YAML: \(error)")
         }
         switch yaml {
-        case .scanner(let context, let problem, let mark, _),
-            .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
+        case .scanner(let context, let problem, let mark, let text),
+            .parser(let context, let problem, let mark, let text),
+            .composer(let context, let problem, let mark, let text):
             var message = "invalid YAML: \(problem)"
             if let context {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+            }
+            let first = min(context?.mark.line ?? mark.line, mark.line)
+            if let line = unquotedBrace(in: text, lines: first...mark.line) {
+                message +=
+                    "; line \(line) has a value that starts with '{', which YAML reads as a mapping: a placeholder there must be quoted"
+                message += " (key_prefix: \"{date}/\")"
             }
             return Diagnostic(file: file, line: mark.line, column: mark.column, message: message)
         case .duplicatedKeysInMapping(let duplicates, let context):
@@ -34,5 +40,28 @@ enum YAMLErrorDiagnostic {
         default:
             return Diagnostic(file: file, line: 1, column: 1, message: "invalid YAML: \(yaml)")
         }
+    }
+
+    /// The first of `lines` (1-based) whose value, after `field: `, is an unquoted `{…}` with more text after
+    /// it: a placeholder such as `{date}/` left unquoted, which YAML reads as the start of a mapping and then
+    /// fails on (libyaml's message says nothing of it). A whole flow mapping (`target: {bucket: b}`) is not.
+    static func unquotedBrace(in text: String, lines: ClosedRange<Int>) -> Int? {
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            guard number >= lines.lowerBound else { continue }
+            guard number <= lines.upperBound else { return nil }
+            var rest = line.drop { $0 == " " }
+            if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
+            guard let colon = rest.firstIndex(of: ":"), !rest[..<colon].contains(where: { "{}[]\"'#".contains($0) })
+            else { continue }
+            let value = rest[rest.index(after: colon)...]
+            guard value.first == " " else { continue }
+            let braced = value.drop { $0 == " " }
+            guard braced.first == "{", let close = braced.firstIndex(of: "}") else { continue }
+            let after = braced[braced.index(after: close)...].drop { $0 == " " }
+            if !after.isEmpty && after.first != "#" { return number }
+        }
+        return nil
     }
 }
