@@ -175,6 +175,10 @@ package enum UnchangedFilter {
         var lastOptions = ObjectOptions()
         var lastHash: Int64?
         var hashes: [ObjectOptions: Int64] = [:]
+        /// The chunk the merge is in (`chunks[currentChunk]`), kept while it is: taken out of `chunks` for each
+        /// row, it was retained and released twice a row.
+        var current: [UploadJob] = []
+        var currentChunk = -1
 
         init(_ chunks: [[UploadJob]], from start: Position, to end: Position) {
             self.chunks = chunks
@@ -188,15 +192,17 @@ package enum UnchangedFilter {
             func atEnd() -> Bool { chunk > end.chunk || (chunk == end.chunk && offset >= end.offset) }
             var order = 1
             while !atEnd() {
+                if chunk != currentChunk { (current, currentChunk) = (chunks[chunk], chunk) }
                 // Through a span, which lends the job where it is (a subscript copied it, retaining its strings).
-                let current = chunks[chunk]
                 order = current.span[offset].objectKey.order(against: version.key)
                 guard order < 0 else { break }
                 offset += 1
                 if offset == current.count { (chunk, offset) = (chunk + 1, 0) }
             }
             guard !atEnd(), order == 0 else { return }
-            let current = chunks[chunk]
+            // A local copy to lend from (one retain a row): a span of `self.current` would hold `self` while
+            // the options' hashes and the finds are stored.
+            let current = current
             let jobs = current.span
             guard jobs[offset].identity == version.identity,
                 ByteOrder.equals(jobs[offset].location.name.utf8.span, version.name.span),
