@@ -1,3 +1,5 @@
+// sync_file_range is a GNU extension of fcntl.h: defined before any header.
+#define _GNU_SOURCE
 // sys/statfs.h is left out of Swift's Glibc module, so statfs is reached from C (as swift-nio's CNIOLinux does).
 #include <sys/statfs.h>
 // openat2 has no C library wrapper: it is reached through syscall(2), with the kernel's own struct.
@@ -40,4 +42,8 @@ int clocalfiles_open_without_symlinks(const char *path, int flags) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+int clocalfiles_start_writeback(int fd) {
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE);
 }

@@ -18,6 +18,8 @@ struct JobRunner: Sendable {
         var outcome: JobOutcome
         do {
             let file = try SourceFile(path: job.source, planned: job.identity)
+            // Before the ctime is read: writes through a memory mapping must move it from here on.
+            file.startPageWriteback()
             // The clock before the stat: whether the ctime had settled when this version was read.
             let statedAt = SettledChangeTime.now()
             let ctime = try file.changeTime()

@@ -52,6 +52,52 @@ struct InPlaceRewriteTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A program holding `path` mapped (`mmap`, shared): it writes the first bytes at once (the page dirty, the
+    /// file stamped), writes `ready`, waits for `go` to exist, writes the same bytes again (the same page,
+    /// still dirty: no new stamp unless its write-back was started meanwhile), and writes `done`.
+    static func startMappedWriter(_ path: String, ready: String, go: String, done: String) throws -> RunningProcess {
+        let script = """
+            import mmap, os, sys, time
+            f = open(sys.argv[1], 'r+b'); m = mmap.mmap(f.fileno(), 0)
+            m[0:5] = b'AAAAA'; open(sys.argv[2], 'w').close()
+            while not os.path.exists(sys.argv[3]): time.sleep(0.01)
+            m[0:5] = b'BBBBB'; open(sys.argv[4], 'w').close()
+            time.sleep(600)
+            """
+        return try RunningProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, path, ready, go, done])
+    }
+
+    @Test func aFileWrittenThroughAMemoryMapWhileItsPutWasInFlightFailsAsChangedAndIsNeverIndexed() async throws {
+        let h = try await EngineHarness.start("rewrite-mmap")
+        defer { Task { await h.stop() } }
+        let url = try h.writeFile("one.bin", size: 200_000, seed: 1)
+        let (ready, go, done) = (h.dir.path + "/ready", h.dir.path + "/go", h.dir.path + "/done")
+        let writer = try Self.startMappedWriter(url.path, ready: ready, go: go, done: done)
+        defer { writer.signal(SIGKILL) }
+        #expect(await h.waitUntil(.seconds(30)) { FileManager.default.fileExists(atPath: ready) })
+        try await h.settle()  // the first write's stamp has settled: the index would vouch for this version
+        let manifest = try h.writeManifest(upload: ["unchanged: skip"])
+        // The server has taken the whole body (AAAAA) when the writer writes again.
+        let gate = h.hold(.putObject, after: 0)
+        let process = try h.start(["run", manifest, "--report", h.reportPath])
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: gate) == 1 })
+        _ = try h.dir.write("go", "")
+        #expect(await h.waitUntil(.seconds(30)) { FileManager.default.fileExists(atPath: done) })
+        h.server.faults.open(gate: gate)
+        let result = await process.wait(timeout: .seconds(120))
+        // Without the write-back started before the ctime was read, the second write left every stamp as it
+        // was: the job succeeded with AAAAA while the file held BBBBB, and each later night skipped it.
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.status == .failed && job.outcome.error?.code == "SourceChanged", "\(job.outcome)")
+
+        h.server.faults.removeAll()
+        try await h.settle()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
     @Test func aFileRewrittenBetweenAKillAndTheResumeIsNeverStitchedFromBothVersions() async throws {
         let h = try await EngineHarness.start("rewrite-resume")
         defer { Task { await h.stop() } }
