@@ -87,6 +87,7 @@ struct IndexPruneCommand: AsyncParsableCommand {
                     ["entry": .number(position)]
                 )
             }
+            try? index.recordLineage()
             index.checkpoint()
             let before = Timestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(found.cutoff)))
             let under = found.prefixes.map { "'\($0)'" }.joined(separator: ", ")

@@ -99,6 +99,8 @@ package final class IndexWriter: Sendable {
     /// The last flush of a run: what is pending, then the log folded into the database.
     package func close() {
         flush()
+        // Its generation now, so that a copy of the index from before this run is told apart (`IndexLineage`).
+        try? index.recordLineage()
         index.checkpoint()
     }
 

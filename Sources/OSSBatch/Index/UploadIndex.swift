@@ -158,8 +158,13 @@ package final class UploadIndex: Sendable {
         try StateDirectory.prepare(directory)
         // Through a linked state directory every open failed as damage, the index deleted and never usable.
         let file = resolvedFile(path)
+        // An index deleted by hand starts again: the lineage of the one deleted is not this one's.
+        if (try? FileStatus.lstat(file)) == nil { unlink(IndexLineage.path(ofIndex: file)) }
         do {
-            return try openOnce(file, named: path, checked: checked && !scanned.withLock { $0.contains(path) })
+            return try recordingLineage(
+                openOnce(file, named: path, checked: checked && !scanned.withLock { $0.contains(path) }),
+                warnings: &warnings
+            )
         } catch let error as SQLiteError where error.isBusy {
             // Another process holds the file past SQLite's 5 s patience: it is in use, not damaged. Rebuilding
             // would delete it under that process (and its entries with it); this run goes on without it.
@@ -187,14 +192,23 @@ package final class UploadIndex: Sendable {
         } catch {
             warnings.append("the upload index \(path) is unusable (\(error)); rebuilding it")
         }
-        for suffix in ["", "-wal", "-shm"] { unlink(file + suffix) }
+        for suffix in ["", "-wal", "-shm", "-lineage"] { unlink(file + suffix) }
         do {
-            return try openOnce(file, named: path, checked: true)
+            return try recordingLineage(openOnce(file, named: path, checked: true), warnings: &warnings)
         } catch let error as StateFileError {
             throw error
         } catch {
             throw StateFileError(path: path, operation: "open", reason: "cannot rebuild the upload index: \(error)")
         }
+    }
+
+    /// `index` once its lineage is recorded (`recordLineage`); a lineage that cannot be written is a warning
+    /// (the index is used all the same: it is this state directory's).
+    private static func recordingLineage(_ index: UploadIndex, warnings: inout [String]) -> UploadIndex {
+        do { try index.recordLineage() } catch {
+            warnings.append("cannot record the upload index's lineage beside \(index.path): \(error)")
+        }
+        return index
     }
 
     /// Opens the index at `path` to read only (`ossbatch plan`, a dry run): nothing is created, changed or
@@ -226,6 +240,7 @@ package final class UploadIndex: Sendable {
             )
         }
         try requireOwnTables(db)
+        try requireOwnLineage(db, file: file, creating: false)
         return UploadIndex(path: path, file: file, db: db, fileID: state.file, access: mode)
     }
 
@@ -276,6 +291,7 @@ package final class UploadIndex: Sendable {
             throw SQLiteError(code: 1, message: "WAL mode unavailable")
         }
         try db.execute("PRAGMA synchronous=NORMAL")
+        try Self.requireOwnLineage(db, file: path, creating: true)
         // A damaged page is found here rather than halfway through a run (it reads the whole file: a third of
         // a nightly run of an unchanged tree when it was done twice).
         if checked, try db.scalar("PRAGMA quick_check(1)") != "ok" {
@@ -298,6 +314,78 @@ package final class UploadIndex: Sendable {
         }
         guard try db.scalar("SELECT group_concat(name) FROM pragma_table_info('objects') WHERE pk > 0") == "key" else {
             throw SQLiteError(code: 11, message: "the objects table is not the upload index's (its key is not unique)")
+        }
+    }
+
+    /// Throws (as damage: `open` rebuilds, `plan` counts nothing unchanged) unless the index is the one the
+    /// state directory wrote, as far as it wrote it (`IndexLineage`). `creating` (a connection that may write)
+    /// gives an index without a lineage yet (new, or made before lineages were kept) its own.
+    private static func requireOwnLineage(_ db: SQLiteDatabase, file: String, creating: Bool) throws(SQLiteError) {
+        // Written only when missing: a write at every open waited for any other writer (SQLite's 5 s).
+        if creating, try lineage(of: db) == nil {
+            try db.execute("CREATE TABLE IF NOT EXISTS lineage(id TEXT NOT NULL, generation INTEGER NOT NULL)")
+            // One statement: two processes opening a new index at once must not both add a row.
+            let new = IndexLineage.new()
+            let insert = try db.prepare(
+                "INSERT INTO lineage(id, generation) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM lineage)"
+            )
+            try insert.bind(new.id, at: 1)
+            try insert.bind(new.generation, at: 2)
+            _ = try insert.step()
+        }
+        let recorded: IndexLineage?
+        do { recorded = try IndexLineage.read(IndexLineage.path(ofIndex: file)) } catch {
+            throw SQLiteError(code: 26, message: "\(error)")
+        }
+        if let why = IndexLineage.mismatch(own: try lineage(of: db), recorded: recorded) {
+            throw SQLiteError(code: 26, message: why)
+        }
+    }
+
+    /// The index's own lineage; nil for an index without one (made before lineages were kept, and only read).
+    private static func lineage(of db: SQLiteDatabase) throws(SQLiteError) -> IndexLineage? {
+        guard try db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'lineage'") == "1"
+        else { return nil }
+        let statement = try db.prepare("SELECT id, generation FROM lineage LIMIT 2")
+        guard try statement.step() else { return nil }
+        let lineage = IndexLineage(id: statement.text(0) ?? "", generation: statement.int64(1))
+        // Two rows, or a row no ossbatch wrote: not an index this state directory can vouch with.
+        guard try !statement.step() else {
+            throw SQLiteError(code: 26, message: "the lineage table has more than one row")
+        }
+        return lineage
+    }
+
+    /// Advances the index's generation, in the write transaction (or before the statement) that changes it.
+    private static func advanceLineage(_ db: SQLiteDatabase) throws(SQLiteError) {
+        try db.execute("UPDATE lineage SET generation = generation + 1")
+    }
+
+    /// Records the index's lineage as it is now in its lineage file, under the index's write lock (so that two
+    /// processes never put an older generation over a newer one): when a run opens the index and when it is
+    /// done with it. An index put back from a copy made before then is told by its older generation.
+    /// Best effort, without waiting: while another process writes, it records the lineage itself when done,
+    /// and a lineage file a step behind only tells fewer old copies apart.
+    package func recordLineage() throws {
+        try database.withLock { (c) throws in
+            try reopenIfReplaced(&c)
+            c.db.setBusyTimeout(milliseconds: 0)
+            defer { c.db.setBusyTimeout(milliseconds: 5_000) }
+            do {
+                try recordLineage(c)
+            } catch let error as SQLiteError where error.isBusy {
+                return
+            }
+        }
+    }
+
+    /// Writes the lineage file in a write transaction of `c`: the generation read is the newest committed.
+    private func recordLineage(_ c: Connection) throws(SQLiteError) {
+        try c.db.transaction { () throws(SQLiteError) in
+            guard let own = try Self.lineage(of: c.db) else { return }
+            do { try own.write(to: IndexLineage.path(ofIndex: file)) } catch {
+                throw SQLiteError(code: 10, message: "cannot write the index's lineage: \(error)")
+            }
         }
     }
 
@@ -589,6 +677,7 @@ package final class UploadIndex: Sendable {
         try database.withLock { (c) throws(SQLiteError) in
             try reopenIfReplaced(&c)
             try c.db.transaction { () throws(SQLiteError) in
+                try Self.advanceLineage(c.db)
                 // Only a write that buries needs the tombstones' report row (plain branches: see below).
                 var buried: Int64 = 0
                 if !removing.isEmpty || restoring { buried = try tombstoneReport(in: c) }
@@ -737,6 +826,7 @@ package final class UploadIndex: Sendable {
             let statement = try c.db.prepare(Self.tombstoneSQL)
             try statement.bind(try rowID(report, table: "reports", cache: \.reportIDs, in: c), at: 1)
             try statement.bind(key, at: 2)
+            try Self.advanceLineage(c.db)
             _ = try statement.step()
             return true
         }
@@ -811,6 +901,7 @@ package final class UploadIndex: Sendable {
             try database.withLock { (c) throws(SQLiteError) in
                 try reopenIfReplaced(&c)
                 try c.db.transaction { () throws(SQLiteError) in
+                    try Self.advanceLineage(c.db)
                     let statement = try c.db.prepare("DELETE FROM objects WHERE key = ? AND uploaded_at < ?")
                     for key in keys[start..<min(start + Self.removedPerTransaction, keys.count)] {
                         statement.reset()
