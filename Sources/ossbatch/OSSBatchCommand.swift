@@ -31,6 +31,12 @@ struct OSSBatchCommand: AsyncParsableCommand {
         OpenFileLimit.raiseToHardLimit()
         // The process holds the AccessKey secret and the STS token: a crash must not write them to a core file.
         CoreDumps.disable()
+        // Limits below what any command needs are refused here, clearly, before they make it hang or crash.
+        if let problem = ProcessLimits.problem() {
+            let console = Console(format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst())))
+            console.error("process_limits", problem)
+            Foundation.exit(ExitStatus.fatal.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

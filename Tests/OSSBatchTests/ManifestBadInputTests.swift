@@ -151,6 +151,38 @@ import Testing
         }
     }
 
+    @Test func aDirectoryNestedPastTheLongestPathIsLeftOutAndTheRestIsPlanned() throws {
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n")
+        defer {
+            // `rm` walks a tree by descriptors, as deep as it goes.
+            let rm = Process()
+            rm.executableURL = URL(fileURLWithPath: "/bin/rm")
+            rm.arguments = ["-rf", f.path("data")]
+            try? rm.run()
+            rm.waitUntilExit()
+            f.remove()
+        }
+        // 21 directories of 200 characters, each made inside the last through descriptors: no path that long can
+        // be named whole (PATH_MAX, 4,096 bytes).
+        let name = String(repeating: "d", count: 200)
+        var fd = open(f.path("data"), O_RDONLY | O_DIRECTORY)
+        #expect(fd >= 0)
+        for _ in 0..<21 {
+            #expect(mkdirat(fd, name, 0o755) == 0)
+            let next = openat(fd, name, O_RDONLY | O_DIRECTORY)
+            close(fd)
+            fd = next
+        }
+        let file = openat(fd, "deep.txt", O_WRONLY | O_CREAT, 0o644)
+        close(file)
+        close(fd)
+        // Before, the walk's listing failed, the plan was an error (exit 2) and nothing was sent, every night.
+        let plan = try f.plan()
+        #expect(plan.jobs.count == 2)
+        #expect(plan.skipped.count == 1 && plan.skipped.first?.skipReason == .unlistable, "\(plan.skipped)")
+        #expect(plan.warnings.contains { $0.message.contains("File name too long") }, "\(plan.warnings)")
+    }
+
     @Test func fifoNamedAsASourceIsNotARegularFile() throws {
         let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/pipe\n")
         defer { f.remove() }

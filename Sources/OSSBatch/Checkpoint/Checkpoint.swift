@@ -120,12 +120,15 @@ package enum CheckpointProblem: Error, Sendable, Equatable, CustomStringConverti
     case sourceChanged(String)
     /// Another bucket, key, source or part plan than the job's.
     case mismatched(String)
+    /// The file could not be read now (no descriptor left, an I/O error): kept, not judged.
+    case unreadable(String)
 
     package var description: String {
         switch self {
         case .corrupt(let s): return "checkpoint is corrupt (\(s))"
         case .sourceChanged(let s): return "source changed since the checkpoint (\(s))"
         case .mismatched(let s): return "checkpoint is for another upload (\(s))"
+        case .unreadable(let s): return "checkpoint cannot be read now (\(s))"
         }
     }
 }

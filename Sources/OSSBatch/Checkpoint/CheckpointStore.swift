@@ -1,5 +1,6 @@
 import Digests
 import Foundation
+import LocalFiles
 
 /// The checkpoint files of one batch, one per multipart job, in a directory ossbatch owns.
 ///
@@ -59,10 +60,18 @@ package struct CheckpointStore: Sendable {
     package func load(_ path: String) -> Result<Checkpoint, CheckpointProblem>? {
         let bytes: [UInt8]
         do {
-            guard let read = try AtomicFile.read(path, maximumSize: StateFileLimits.checkpointBytes) else { return nil }
-            bytes = read
+            guard let file = try StateFile.openForReading(path, maximumSize: StateFileLimits.checkpointBytes) else {
+                return nil
+            }
+            bytes = try file.readAll()
         } catch {
-            return .failure(.corrupt("\(error)"))
+            // The system refused (no descriptor left, an I/O error, its mode changed): the file may be
+            // sound, and discarding it would leave its upload open and unrecorded (audit of 49872c5, under
+            // `ulimit -n 18`). A link, a directory or an oversized file there is not a checkpoint.
+            if error.detail == nil && error.errno != ELOOP {
+                return .failure(.unreadable("cannot read \(path): \(error.reason)"))
+            }
+            return .failure(.corrupt("cannot read \(path): \(error.reason)"))
         }
         guard let sealed = Self.unseal(bytes) else {
             return .failure(.corrupt("not a checkpoint file as ossbatch writes it"))

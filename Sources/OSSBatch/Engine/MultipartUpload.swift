@@ -161,6 +161,9 @@ struct MultipartUpload {
         guard let loaded = store.load(path) else { return nil }
         var checkpoint: Checkpoint
         switch loaded {
+        case .failure(.unreadable(let why)):
+            // Kept for `resume`, with the upload it names (the report line keeps both: `JobRunner.keptUpload`).
+            throw JobError(code: "CheckpointError", message: "its checkpoint cannot be read now (\(why)); it is kept")
         case .failure(let problem):
             warnings.append("\(problem); discarded, starting over")
             logger.warning(

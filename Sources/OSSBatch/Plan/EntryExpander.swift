@@ -276,7 +276,7 @@ struct EntryExpander {
                 what = "broken symbolic link \(item.source.path): its target cannot be reached; it is left out"
             case (.unlistable, _):
                 what =
-                    "cannot list directory \(item.source.path): permission denied; it is left out with whatever it holds"
+                    "cannot list directory \(item.source.path): \(item.why ?? "permission denied"); it is left out with whatever it holds"
             default:
                 what = "cannot read \(item.source.path): permission denied; it is left out"
             }

@@ -208,7 +208,9 @@ struct FileWalker: Sendable {
                         if let target = child.linkTarget {
                             status = target
                         } else {
-                            status = try FileStatus.lstat(base + child.name)
+                            // From the listed directory, as `visit` does: by its whole path, a directory nested
+                            // past the longest path the system takes could not even be stat'ed.
+                            status = try listed.directory.status(of: child.name, followSymlinks: false)
                         }
                         enter(
                             child,
@@ -333,10 +335,11 @@ struct FileWalker: Sendable {
         } catch {
             if let entered {
                 if error.doesNotExist { return nil }  // removed since its parent was listed
-                if error.isPermissionDenied {
-                    unlistable(entered, into: &result)
-                    return nil
-                }
+                // Below the root, any directory that cannot be listed — not this user's to read, nested past the
+                // system's longest path, an I/O error — is left out with what it holds (a problem under `fail`):
+                // one nested past PATH_MAX stopped every night's batch, exit 2 (audit of 49872c5).
+                unlistable(entered, because: error.isPermissionDenied ? nil : error.reason, into: &result)
+                return nil
             }
             result.problems.append("cannot list directory \(error.path): \(error.reason)")
             return nil
@@ -574,8 +577,13 @@ struct FileWalker: Sendable {
         }
     }
 
-    /// A directory below the root that this process may not list: skipped, or a problem.
-    private func unlistable<Element>(_ entered: Entered, into result: inout Accumulator<Element>) {
+    /// A directory below the root that this process may not list (`why`: for another reason than its
+    /// permissions): skipped, or a problem.
+    private func unlistable<Element>(
+        _ entered: Entered,
+        because why: String? = nil,
+        into result: inout Accumulator<Element>
+    ) {
         // Its line's key is the key prefix of what it holds: the shard owning that records it, alone.
         guard ownership?.owns(directory: entered.relative + entered.name + "/") ?? true else { return }
         let path = entered.base + entered.name
@@ -588,12 +596,13 @@ struct FileWalker: Sendable {
                     source: SplitPath(directory: entered.base, name: entered.name),
                     status: entered.status,
                     device: entered.device,
-                    reason: .unlistable
+                    reason: .unlistable,
+                    why: why
                 )
             )
         case .fail:
             result.problems.append(
-                "cannot list directory \(path): permission denied (upload.on_unreadable: fail; 'skip' leaves it out)"
+                "cannot list directory \(path): \(why ?? "permission denied") (upload.on_unreadable: fail; 'skip' leaves it out)"
             )
         }
     }

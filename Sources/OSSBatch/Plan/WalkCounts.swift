@@ -46,6 +46,9 @@ struct WalkSkip: Sendable {
     /// `unreadable` (a file), `unlistable` (a directory), `unnameable` (either), `brokenLink` (a link) or
     /// `keyTooLong` (a file).
     var reason: SkipReason
+    /// Why an `unlistable` directory could not be listed, when not for its permissions (a path longer than the
+    /// system allows, an I/O error): the plan's warning says so.
+    var why: String?
 
     /// Whether the item is a directory (its line stands for whatever it holds).
     var isDirectory: Bool { status.kind == .directory }

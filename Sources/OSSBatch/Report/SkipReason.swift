@@ -29,6 +29,7 @@ package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
     package var leavesFileBehind: Bool { self != .identical && self != .unchanged }
 
     /// Whether the line's key is only shown, never sent, so that OSS's key rules do not hold for it: a name
-    /// that is not UTF-8 (its bytes escaped) or a key over the length limit.
-    package var keyIsShownOnly: Bool { self == .unnameable || self == .keyTooLong }
+    /// that is not UTF-8 (its bytes escaped), a key over the length limit, or the key prefix of a directory that
+    /// could not be listed (nested deeper than a key may be long, when the listing failed for its depth).
+    package var keyIsShownOnly: Bool { self == .unnameable || self == .keyTooLong || self == .unlistable }
 }

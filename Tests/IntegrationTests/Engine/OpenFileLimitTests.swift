@@ -57,4 +57,36 @@ struct OpenFileLimitTests {
         #expect(try h.report().jobs.allSatisfy { $0.status == .succeeded })
         try h.expectAllStoredExactly()
     }
+
+    /// Below what any command needs, refused before anything is done, with the limit named: under
+    /// `ulimit -n 10` a run crashed making its signal pipe (SIGILL) with no report, under 12 it advised resuming
+    /// a report it never wrote (audit of 49872c5). The hard limit too: the soft one is raised to it first.
+    @Test(arguments: [10, 20, 66])
+    func anOpenFileLimitBelowTheLeastARunNeedsIsRefusedBeforeAnythingIsDone(limit: Int) async throws {
+        let (h, manifest) = try await setUp("nofile-too-low", concurrency: 4)
+        defer { Task { await h.stop() } }
+        let result = try await ossbatch(h, soft: limit, hard: limit, ["run", manifest, "--report", h.reportPath])
+        #expect(result.exitCode == 3 && !result.signaled, "\(result)")
+        #expect(result.stderr.contains("may open \(limit) files (ulimit -n"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: h.reportPath))
+        #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
+        let enough = try await ossbatch(h, soft: 67, hard: 67, ["run", manifest, "--report", h.reportPath])
+        #expect(enough.exitCode == 0, "\(enough.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
+    /// A user at its process limit (`ulimit -u`, threads counted) is refused with the limit named: under
+    /// `ulimit -u 5` a run hung for ever, deaf to SIGTERM, holding its batch's lock (audit of 49872c5). Root is
+    /// not held to the limit: the run is `nobody`'s.
+    @Test func aThreadLimitTooLowToRunIsRefusedInsteadOfHanging() async throws {
+        let h = try await EngineHarness.start("nproc-too-low")
+        defer { Task { await h.stop() } }
+        let manifest = try h.writeManifest()
+        let result = try await h.ossbatchAfterPython(
+            "resource.setrlimit(resource.RLIMIT_NPROC, (2, 2)); os.setgid(65534); os.setuid(65534)",
+            ["plan", manifest]
+        )
+        #expect(result.exitCode == 3 && !result.signaled, "\(result)")
+        #expect(result.stderr.contains("threads it needs (ulimit -u"), "\(result.stderr)")
+    }
 }
