@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 import TestSupport
 import Testing
 
@@ -35,6 +36,39 @@ struct CheckpointStoreTests {
         #expect(text.hasSuffix("\"}\n"))
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    /// A checkpoint the system would not let be read now (no descriptor left, an I/O error, its mode changed) is
+    /// kept (`unreadable`), not discarded as damaged with its upload left open and named by nothing (audit of
+    /// 49872c5); a link, a directory or an oversized file at its path is not a checkpoint (`corrupt`).
+    @Test func aCheckpointTheSystemWouldNotLetBeReadIsKeptNotTakenForDamage() throws {
+        for code in [EMFILE, ENFILE, EIO, ENOMEM, EACCES] {
+            let problem = CheckpointStore.problem(
+                readingFailed: FileSystemError(operation: "open", path: "/c", errno: code)
+            )
+            guard case .unreadable = problem else {
+                Issue.record("errno \(code): \(problem)")
+                continue
+            }
+        }
+        let link = CheckpointStore.problem(readingFailed: FileSystemError(operation: "open", path: "/c", errno: ELOOP))
+        let directory = CheckpointStore.problem(
+            readingFailed: FileSystemError(operation: "open", path: "/c", errno: EISDIR, detail: "is a directory")
+        )
+        for problem in [link, directory] {
+            guard case .corrupt = problem else {
+                Issue.record("\(problem)")
+                continue
+            }
+        }
+        // The real file: a directory where the checkpoint belongs is judged so by `load`.
+        let dir = try TemporaryDirectory("checkpoint-unreadable")
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.path + "/c.json", withIntermediateDirectories: true)
+        guard case .failure(.corrupt)? = CheckpointStore(directory: dir.path).load(dir.path + "/c.json") else {
+            Issue.record("a directory is not a checkpoint")
+            return
+        }
     }
 
     @Test func theChecksumCoversTheStoredBytesNotAReEncoding() throws {

@@ -65,13 +65,7 @@ package struct CheckpointStore: Sendable {
             }
             bytes = try file.readAll()
         } catch {
-            // The system refused (no descriptor left, an I/O error, its mode changed): the file may be
-            // sound, and discarding it would leave its upload open and unrecorded (audit of 49872c5, under
-            // `ulimit -n 18`). A link, a directory or an oversized file there is not a checkpoint.
-            if error.detail == nil && error.errno != ELOOP {
-                return .failure(.unreadable("cannot read \(path): \(error.reason)"))
-            }
-            return .failure(.corrupt("cannot read \(path): \(error.reason)"))
+            return .failure(Self.problem(readingFailed: error))
         }
         guard let sealed = Self.unseal(bytes) else {
             return .failure(.corrupt("not a checkpoint file as ossbatch writes it"))
@@ -91,6 +85,17 @@ package struct CheckpointStore: Sendable {
         } catch {
             return .failure(.corrupt(FormatError.describing(error)))
         }
+    }
+
+    /// What a checkpoint that could not be read is. The system refused (no descriptor left, an I/O error, its
+    /// mode changed): the file may be sound, and discarding it would leave its upload open and unrecorded
+    /// (audit of 49872c5, under `ulimit -n 18`): `unreadable`, kept. A link, a directory or an oversized
+    /// file there is not a checkpoint: `corrupt`.
+    static func problem(readingFailed error: FileSystemError) -> CheckpointProblem {
+        if error.detail == nil && error.errno != ELOOP {
+            return .unreadable("cannot read \(error.path): \(error.reason)")
+        }
+        return .corrupt("cannot read \(error.path): \(error.reason)")
     }
 
     /// The upload id a checkpoint names, read leniently: used to abort the upload of a checkpoint that is
