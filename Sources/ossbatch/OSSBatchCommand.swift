@@ -37,6 +37,14 @@ struct OSSBatchCommand: AsyncParsableCommand {
             console.error("process_limits", problem)
             Foundation.exit(ExitStatus.fatal.rawValue)
         }
+        if FileManager.default.currentDirectoryPath.isEmpty {
+            let console = Console(format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst())))
+            console.warning(
+                "working_directory_gone",
+                "the current directory no longer exists (deleted?): relative paths name nothing there; give absolute "
+                    + "paths, or cd to a directory that exists"
+            )
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

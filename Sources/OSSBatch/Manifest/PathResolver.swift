@@ -9,6 +9,10 @@ package enum PathResolver {
             expanded = home + expanded.dropFirst()
         }
         if expanded.hasPrefix("/") { return normalize(expanded) }
+        // No base: the working directory is gone (deleted: `getcwd` fails, and Foundation says ""). The path
+        // stays relative, so that what is opened or made through it fails there: joined to "/", a report
+        // `--report rep.json` was written as /rep.json (audit of 49872c5).
+        guard !base.isEmpty else { return expanded }
         return normalize((base.hasSuffix("/") ? base : base + "/") + expanded)
     }
 
