@@ -135,13 +135,6 @@ enum BatchRunner {
             transport.shutdown()
 
             let snapshot = engine.progress.snapshot
-            metrics?.finish(
-                exit: result.exitStatus,
-                report: result.report,
-                bytesSent: snapshot.bytesSent,
-                retries: snapshot.retries,
-                clockOffset: session.client.clockOffset
-            )
             var summary = RunSummary(
                 command: command,
                 report: result.report,
@@ -161,6 +154,24 @@ enum BatchRunner {
                 case .json: Console.write(Data(summary.json()))
                 }
             }
+            // A summary stdout could not take makes the exit status 3 (`Console.exitStatus(afterOutput:)`): the
+            // report's run and the metrics say so too (audit of 49872c5: both said 0 while the process exited 3).
+            var report = result.report
+            var recorded = result.exitStatus
+            if Console.standardOutput.failureReason != nil, recorded == .success || recorded == .jobsFailed {
+                recorded = .fatal
+                if !report.runs.isEmpty {
+                    report.runs[report.runs.count - 1].exitCode = recorded.rawValue
+                    try? store.write(report)
+                }
+            }
+            metrics?.finish(
+                exit: recorded,
+                report: report,
+                bytesSent: snapshot.bytesSent,
+                retries: snapshot.retries,
+                clockOffset: session.client.clockOffset
+            )
             return result.exitStatus
         }
         let result = await engine.run(command: command) { abandoned in

@@ -81,7 +81,12 @@ struct UnwatchedOutputTests {
     @Test func aStdoutThatCannotTakeTheSummaryIsExit3AfterTheBatchEnded() async throws {
         let (h, manifest) = try await setUp("full-stdout")
         defer { Task { await h.stop() } }
-        let result = try await ossbatch(h, ["run", manifest, "--report", h.reportPath], redirections: ">/dev/full")
+        let metrics = h.dir.path + "/ossbatch.prom"
+        let result = try await ossbatch(
+            h,
+            ["run", manifest, "--report", h.reportPath, "--metrics-file", metrics],
+            redirections: ">/dev/full"
+        )
         #expect(result.exitCode == 3 && !result.signaled, "\(result)")
         #expect(
             result.stderr.contains(
@@ -90,6 +95,12 @@ struct UnwatchedOutputTests {
             "\(result.stderr)"
         )
         try expectWholeBatch(h)
+        // The report's run says what the process exited with (it said 0: audit of 49872c5); the batch is done.
+        let report = try h.report()
+        #expect(report.runs.last?.exitCode == 3 && report.status == .succeeded, "\(report.runs)")
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("ossbatch_last_run_exit_code{") }
+        #expect(line?.split(separator: " ").last.flatMap { Double($0) } == 3, "\(text)")
     }
 
     @Test func aReaderThatWentAwayIsABrokenPipeNotAKilledRun() async throws {
