@@ -204,6 +204,11 @@ package struct BatchStatus: Sendable, Encodable {
             return "its last \(run.command) exited 1: the report's skipped jobs say which sources could not be "
                 + "read or listed"
         }
+        // Exit 3 with every job done: stdout could not take the summary (a full disk, a reader gone).
+        if let run = lastRun, run.command == "run" || run.command == "resume", run.exitCode == 3 {
+            return "its last \(run.command) exited 3 with every job done: its output could not be written to stdout "
+                + "(whatever keeps its output, a log file or a pipe, is full or gone)"
+        }
         return nil
     }
 

@@ -101,6 +101,9 @@ struct UnwatchedOutputTests {
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         let line = text.split(separator: "\n").first { $0.hasPrefix("ossbatch_last_run_exit_code{") }
         #expect(line?.split(separator: " ").last.flatMap { Double($0) } == 3, "\(text)")
+        // A monitor on `status` hears of it too.
+        let status = try await h.ossbatch(["status", h.reportPath])
+        #expect(status.exitCode == 1 && status.stdout.contains("could not be written to stdout"), "\(status)")
     }
 
     @Test func aReaderThatWentAwayIsABrokenPipeNotAKilledRun() async throws {
