@@ -321,7 +321,7 @@ package final class Engine: Sendable {
         // One line per object, up to a limit: a whole prefix deleted must not flood the log.
         for key in keys.prefix(Self.staleKeysLogged) {
             context.logger.warning(
-                "\(key): the upload index vouched for it, but its object is missing or differs on the server; uploading it again",
+                "\(key): the upload index vouched for it, but its object is missing or differs on the server; its job runs again (under if_exists: skip an object of the same bytes is kept)",
                 metadata: .event("unchanged_stale", ["key": .string(key)])
             )
         }
