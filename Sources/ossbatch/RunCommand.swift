@@ -111,7 +111,12 @@ struct RunCommand: AsyncParsableCommand {
                     in: state,
                     now: Date().addingTimeInterval(TimeInterval(clockOffset))
                 )
-            try ReportStore.prepareDirectory(for: reportPath)
+            if defaultReport {
+                // In the state directory, checked before anything is made in it.
+                try StateDirectory.prepare((reportPath as NSString).deletingLastPathComponent)
+            } else {
+                try ReportStore.prepareDirectory(for: reportPath)
+            }
         } catch {
             console.error(
                 "report_write_failed",

@@ -48,6 +48,15 @@ package struct StateDirectory: Sendable, Hashable {
     /// Creates `dir` (and its parents) with mode 0700 if needed, and checks it is fit for state files (not a
     /// symbolic link, this user's, writable by nobody else). `use` names the directory in the error.
     package static func prepare(_ dir: String, use: String = "use") throws(StateFileError) {
+        // The state directory first, when it is there: nothing is made inside one that is refused (audit of
+        // 49872c5: a run refused a root-owned 1777 directory after making its batch's directories in it).
+        let stateRoot = resolve().path
+        if stateRoot != "/", dir.hasPrefix(stateRoot + "/"), FileManager.default.fileExists(atPath: stateRoot) {
+            let resolved = URL(fileURLWithPath: stateRoot).resolvingSymlinksInPath().path
+            do { try StateFile.requirePrivateDirectory(resolved) } catch {
+                throw StateFileError(path: stateRoot, operation: "use the state directory", reason: error.reason)
+            }
+        }
         do { try StateFile.createPrivateDirectory(dir) } catch {
             throw StateFileError(path: error.path, operation: "create directory", reason: error.reason)
         }

@@ -94,6 +94,28 @@ struct UnreadableSourcesTests {
     /// On a shared machine any user names files in the trees a nightly run of root's reads. A name with an
     /// escape sequence drove the operator's terminal, and one with a newline wrote a line of its own into cron
     /// mail, looking like ossbatch's (`succeeded: …`). Shown escaped on stdout and stderr; exact in the report.
+    /// A state directory another user owns, open to all (a shared 1777 directory): refused (exit 3), with
+    /// nothing made in it first (audit of 49872c5: the batch's report directories were made, then refused).
+    @Test func aStateDirectoryOfAnotherUserIsRefusedBeforeAnythingIsMadeInIt() async throws {
+        let h = try await EngineHarness.start("state-of-another")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let manifest = try h.writeManifest()
+        try Unprivileged.handOver(h.dir.url)
+        let shared = h.dir.url.appendingPathComponent("shared").path
+        #expect(mkdir(shared, 0o755) == 0 && chmod(shared, 0o1777) == 0)  // root's, as the test runs
+        let environment = h.environment.merging(["OSSBATCH_STATE_DIR": shared]) { $1 }
+        let run = try await Unprivileged.start(
+            Products.url("ossbatch"),
+            ["run", manifest, "--progress-interval", "3600"],
+            environment: environment
+        ).wait()
+        #expect(run.exitCode == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("use the state directory"), "\(run.stderr)")
+        #expect((try FileManager.default.contentsOfDirectory(atPath: shared)).isEmpty)
+        #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
+    }
+
     @Test func aHostileFileNameNeitherDrivesTheTerminalNorForgesALine() async throws {
         let h = try await EngineHarness.start("hostile-name")
         defer { Task { await h.stop() } }
