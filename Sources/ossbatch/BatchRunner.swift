@@ -145,6 +145,9 @@ enum BatchRunner {
                 bytesSent: snapshot.bytesSent
             )
             summary.reportOnDisk = (try? FileManager.default.attributesOfItem(atPath: reportPath)) != nil
+            // No report was ever written, so no job ran: its journal holds nothing and would be left beside no
+            // report (audit of 49872c5, under `ulimit -f 1`).
+            if !summary.reportOnDisk { unlink(reportPath + ".journal") }
             // With JSON logs the summary is a log record too: log collectors read stderr only.
             let record = summary.record()
             if console.format == .json, record.level >= logLevel { console.emit(record) }

@@ -412,6 +412,8 @@ struct EngineResumeTests {
         )
         #expect(text.exitCode == 3, "\(text.stderr)")
         #expect(!FileManager.default.fileExists(atPath: h.reportPath))
+        // Nor its journal, which no job wrote to (it was left beside no report: audit of 49872c5).
+        #expect(!FileManager.default.fileExists(atPath: h.reportPath + ".journal"))
         #expect(text.stdout.contains("was not written (nothing to resume)"), "\(text.stdout)")
         #expect(text.stdout.contains("run the manifest again: ossbatch run \(manifest)"), "\(text.stdout)")
         #expect(!text.stdout.contains("ossbatch resume"), "\(text.stdout)")
