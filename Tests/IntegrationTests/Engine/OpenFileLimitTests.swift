@@ -77,13 +77,14 @@ struct OpenFileLimitTests {
 
     /// A user at its process limit (`ulimit -u`, threads counted) is refused with the limit named: under
     /// `ulimit -u 5` a run hung for ever, deaf to SIGTERM, holding its batch's lock (audit of 49872c5). Root is
-    /// not held to the limit: the run is `nobody`'s.
+    /// not held to the limit: the run is a user's no other process has (`nobody`'s are the other tests', whose
+    /// processes count against the limit and made the exec itself fail).
     @Test func aThreadLimitTooLowToRunIsRefusedInsteadOfHanging() async throws {
         let h = try await EngineHarness.start("nproc-too-low")
         defer { Task { await h.stop() } }
         let manifest = try h.writeManifest()
         let result = try await h.ossbatchAfterPython(
-            "resource.setrlimit(resource.RLIMIT_NPROC, (2, 2)); os.setgid(65534); os.setuid(65534)",
+            "resource.setrlimit(resource.RLIMIT_NPROC, (2, 2)); os.setgroups([]); os.setgid(43_210); os.setuid(43_210)",
             ["plan", manifest]
         )
         #expect(result.exitCode == 3 && !result.signaled, "\(result)")
