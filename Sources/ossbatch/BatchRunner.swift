@@ -135,6 +135,18 @@ enum BatchRunner {
             transport.shutdown()
 
             let snapshot = engine.progress.snapshot
+            // Before the summary: a stdout that blocks (a pipe nobody reads) must not hold the metrics back.
+            func writeMetrics(_ exit: ExitStatus, _ report: Report, batchSucceeded: Bool? = nil) {
+                metrics?.finish(
+                    exit: exit,
+                    report: report,
+                    bytesSent: snapshot.bytesSent,
+                    retries: snapshot.retries,
+                    clockOffset: session.client.clockOffset,
+                    batchSucceeded: batchSucceeded
+                )
+            }
+            writeMetrics(result.exitStatus, result.report)
             var summary = RunSummary(
                 command: command,
                 report: result.report,
@@ -157,24 +169,17 @@ enum BatchRunner {
                 case .json: Console.write(Data(summary.json()))
                 }
             }
-            // A summary stdout could not take makes the exit status 3 (`Console.exitStatus(afterOutput:)`): the
-            // report's run and the metrics say so too (audit of 49872c5: both said 0 while the process exited 3).
-            var report = result.report
-            var recorded = result.exitStatus
-            if Console.standardOutput.failureReason != nil, recorded == .success || recorded == .jobsFailed {
-                recorded = .fatal
+            // A summary stdout could not take makes the exit status 3 (`Console.exitStatus(afterOutput:)`): for a
+            // batch that succeeded, the report's run and the metrics say so too (audit of 49872c5: both said 0).
+            // An exit 1 is kept there: what it says (sources that could not be read) is what needs doing.
+            if Console.standardOutput.failureReason != nil, result.exitStatus == .success {
+                var report = result.report
                 if !report.runs.isEmpty {
-                    report.runs[report.runs.count - 1].exitCode = recorded.rawValue
+                    report.runs[report.runs.count - 1].exitCode = ExitStatus.fatal.rawValue
                     try? store.write(report)
                 }
+                writeMetrics(.fatal, report, batchSucceeded: true)
             }
-            metrics?.finish(
-                exit: recorded,
-                report: report,
-                bytesSent: snapshot.bytesSent,
-                retries: snapshot.retries,
-                clockOffset: session.client.clockOffset
-            )
             return result.exitStatus
         }
         let result = await engine.run(command: command) { abandoned in

@@ -109,13 +109,16 @@ final class MetricsReporter: Sendable {
     ///
     /// `stillRunning`: a run refused because another process is running the batch now (busy) says so, rather
     /// than `run_in_progress 0` over the running night's file until its next write (audit of 72b75db).
+    /// `batchSucceeded` says whether the batch did, when the exit status says otherwise for another reason
+    /// (output stdout could not take): the last success is then tonight's all the same.
     func finish(
         exit: ExitStatus,
         report: Report?,
         bytesSent: Int64 = 0,
         retries: Int = 0,
         clockOffset: Int64 = 0,
-        stillRunning: Bool = false
+        stillRunning: Bool = false,
+        batchSucceeded: Bool? = nil
     ) {
         state.withLock { $0.task }?.cancel()
         let correction = TimeInterval(clockOffset)
@@ -138,7 +141,7 @@ final class MetricsReporter: Sendable {
             lastSuccess: BatchMetrics.lastSuccess(
                 previous: previous,
                 report: report,
-                thisRunSucceeded: exit == .success,
+                thisRunSucceeded: batchSucceeded ?? (exit == .success),
                 now: now
             )
         )
@@ -148,10 +151,11 @@ final class MetricsReporter: Sendable {
         write(metrics, final: true)
     }
 
-    /// One write at a time; none after the final one (a periodic write still under way must not replace it).
+    /// One write at a time; none after the final one (a periodic write still under way must not replace it)
+    /// but another final one (`finish` again: a run whose summary stdout could not take exits 3).
     private func write(_ metrics: BatchMetrics, final: Bool) {
         state.withLock { s in
-            guard !s.finished else { return }
+            guard !s.finished || final else { return }
             if final { s.finished = true }
             do throws(StateFileError) {
                 try file.write(metrics)

@@ -1,4 +1,5 @@
 import Foundation
+import LocalFiles
 
 /// Which upload index a state directory wrote last, and how far: the index's own id (made when it was created)
 /// and its generation (advanced by every write), kept beside the index as `<index>-lineage`.
@@ -31,9 +32,12 @@ struct IndexLineage: Codable, Equatable, Sendable {
     }
 
     /// The lineage file at `path`, or nil when there is none. A file that is not one (edited, cut short, another
-    /// format) throws: the index beside it cannot be told to be this state directory's.
+    /// format, a link or a directory there) throws a `FormatError` or a `FileSystemError` with a `detail`: the
+    /// index beside it cannot be told to be this state directory's. One the system would not let be read now
+    /// (no descriptor left, an I/O error) throws the `FileSystemError` as it is: that says nothing of the index.
     static func read(_ path: String) throws -> IndexLineage? {
-        guard let bytes = try AtomicFile.read(path, maximumSize: 4096) else { return nil }
+        guard let file = try StateFile.openForReading(path, maximumSize: 4096) else { return nil }
+        let bytes = try file.readAll()
         let lineage: IndexLineage
         do { lineage = try JSONDecoder().decode(IndexLineage.self, from: Data(bytes)) } catch {
             throw FormatError("its lineage file \(path) is not one: \(error)")

@@ -334,7 +334,13 @@ package final class UploadIndex: Sendable {
             _ = try insert.step()
         }
         let recorded: IndexLineage?
-        do { recorded = try IndexLineage.read(IndexLineage.path(ofIndex: file)) } catch {
+        do {
+            recorded = try IndexLineage.read(IndexLineage.path(ofIndex: file))
+        } catch let error as FileSystemError where error.detail == nil && error.errno != ELOOP {
+            // Not read now (no descriptor left, an I/O error): nothing is known against the index, which is
+            // left as it is (SQLITE_IOERR: `open` rebuilds only what is damaged; review of 033c720).
+            throw SQLiteError(code: 10, message: "cannot read the index's lineage file: \(error.reason)")
+        } catch {
             throw SQLiteError(code: 26, message: "\(error)")
         }
         if let why = IndexLineage.mismatch(own: try lineage(of: db), recorded: recorded) {
@@ -361,9 +367,9 @@ package final class UploadIndex: Sendable {
         try db.execute("UPDATE lineage SET generation = generation + 1")
     }
 
-    /// Records the index's lineage as it is now in its lineage file, under the index's write lock (so that two
-    /// processes never put an older generation over a newer one): when a run opens the index and when it is
-    /// done with it. An index put back from a copy made before then is told by its older generation.
+    /// Records the index's lineage as it is now in its lineage file (`recordLineage(_:)`): when a run opens the
+    /// index and when it is done with it. An index put back from a copy made before then is told by its older
+    /// generation.
     /// Best effort, without waiting: while another process writes, it records the lineage itself when done,
     /// and a lineage file a step behind only tells fewer old copies apart.
     package func recordLineage() throws {
@@ -379,13 +385,21 @@ package final class UploadIndex: Sendable {
         }
     }
 
-    /// Writes the lineage file in a write transaction of `c`: the generation read is the newest committed.
+    /// Writes the lineage file once the generation it records is on disk: the transaction that reads it
+    /// makes a write, committed with the log synced (`synchronous=FULL`), which every commit before it is then
+    /// too. Written before that (under `synchronous=NORMAL` a commit waits for no sync), a power cut could
+    /// leave the index behind its lineage file, and the next night would rebuild it (review of 033c720).
+    /// Written after the lock is let go, two processes may leave the file a step behind, never ahead.
     private func recordLineage(_ c: Connection) throws(SQLiteError) {
-        try c.db.transaction { () throws(SQLiteError) in
-            guard let own = try Self.lineage(of: c.db) else { return }
-            do { try own.write(to: IndexLineage.path(ofIndex: file)) } catch {
-                throw SQLiteError(code: 10, message: "cannot write the index's lineage: \(error)")
-            }
+        try c.db.execute("PRAGMA synchronous=FULL")
+        defer { try? c.db.execute("PRAGMA synchronous=NORMAL") }
+        let own = try c.db.transaction { () throws(SQLiteError) -> IndexLineage? in
+            try c.db.execute("UPDATE lineage SET generation = generation")
+            return try Self.lineage(of: c.db)
+        }
+        guard let own else { return }
+        do { try own.write(to: IndexLineage.path(ofIndex: file)) } catch {
+            throw SQLiteError(code: 10, message: "cannot write the index's lineage: \(error)")
         }
     }
 

@@ -16,17 +16,25 @@ package enum PathResolver {
         return normalize((base.hasSuffix("/") ? base : base + "/") + expanded)
     }
 
-    /// Removes `.` segments, resolves `..` lexically and drops duplicate or trailing slashes.
+    /// Removes `.` segments, resolves `..` lexically and drops duplicate or trailing slashes. A relative path
+    /// (only where the working directory is gone) stays relative, its leading `..` kept: made absolute, a
+    /// manifest read as `../m.yaml` had its sources looked for under `/` (review of 033c720).
     static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
             if part == ".." {
-                if !parts.isEmpty { parts.removeLast() }
+                if let last = parts.last, last != ".." {
+                    parts.removeLast()
+                } else if !absolute {
+                    parts.append(part)
+                }
                 continue
             }
             parts.append(part)
         }
-        return "/" + parts.joined(separator: "/")
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 }

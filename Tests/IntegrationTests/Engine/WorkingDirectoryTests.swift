@@ -27,5 +27,17 @@ struct WorkingDirectoryTests {
         let absolute = try await h.ossbatchAfterPython(leaveIt, ["run", manifest, "--report", h.reportPath])
         #expect(absolute.exitCode == 0, "\(absolute.stderr)")
         try h.expectAllStoredExactly()
+
+        // A manifest named through `..` (which the kernel still resolves from a deleted directory): its own
+        // relative paths (`source: src/`) are its directory's, not `/`'s (review of 033c720: a tree under `/`
+        // with the source's name was uploaded, exit 0).
+        h.server.stats.reset()
+        let parent = try await h.ossbatchAfterPython(
+            leaveIt,
+            ["run", "../manifest.yaml", "--report", h.dir.path + "/parent.json"]
+        )
+        #expect(parent.exitCode == 0, "\(parent.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation == ["PutObject": 1], "\(parent.stderr)")
+        try h.expectAllStoredExactly()
     }
 }
