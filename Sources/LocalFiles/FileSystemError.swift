@@ -21,6 +21,10 @@ public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertibl
 
     public var doesNotExist: Bool { errno == ENOENT || errno == ENOTDIR }
     public var isPermissionDenied: Bool { errno == EACCES || errno == EPERM }
+    /// Whether the system refused the call now (no descriptor left, an I/O error, a mode) rather than found
+    /// something else than a file there (a link, a directory, a file too large: `detail`, or ELOOP): a state
+    /// file that could not be read so may be sound, and is kept, not judged.
+    public var isRefusal: Bool { detail == nil && errno != ELOOP }
 
     public var description: String { "\(operation) \(path): \(reason)" }
 }

@@ -33,13 +33,11 @@ struct OSSBatchCommand: AsyncParsableCommand {
         CoreDumps.disable()
         // Limits below what any command needs are refused here, clearly, before they make it hang or crash.
         if let problem = ProcessLimits.problem() {
-            let console = Console(format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst())))
-            console.error("process_limits", problem)
+            commandLineConsole().error("process_limits", problem)
             Foundation.exit(ExitStatus.fatal.rawValue)
         }
         if FileManager.default.currentDirectoryPath.isEmpty {
-            let console = Console(format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst())))
-            console.warning(
+            commandLineConsole().warning(
                 "working_directory_gone",
                 "the current directory no longer exists (deleted?): relative paths name nothing there; give absolute "
                     + "paths, or cd to a directory that exists"
@@ -67,9 +65,7 @@ struct OSSBatchCommand: AsyncParsableCommand {
             }
             if exitCode(for: error) == .validationFailure {
                 // Written as the command line asks for its logs, even though it could not be parsed.
-                let console = Console(
-                    format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst()))
-                )
+                let console = commandLineConsole()
                 // ArgumentParser's message is several lines (the error, then the usage).
                 let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 console.emit(
@@ -92,8 +88,13 @@ struct OSSBatchCommand: AsyncParsableCommand {
     /// returns when it could.
     private static func exitIfOutputLost(status: Int32) {
         guard Console.standardOutput.failure != nil else { return }
-        let console = Console(format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst())))
-        Foundation.exit(console.exitStatus(afterOutput: status))
+        Foundation.exit(commandLineConsole().exitStatus(afterOutput: status))
+    }
+
+    /// A console writing logs as the command line asks (`--log-format`), for what is said before or without a
+    /// command: parsed or not, its arguments are read for that alone.
+    private static func commandLineConsole() -> Console {
+        Console(format: OutputFormat.logFormat(requestedBy: Array(CommandLine.arguments.dropFirst())))
     }
 }
 

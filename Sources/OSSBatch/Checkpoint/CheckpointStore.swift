@@ -92,7 +92,7 @@ package struct CheckpointStore: Sendable {
     /// (audit of 49872c5, under `ulimit -n 18`): `unreadable`, kept. A link, a directory or an oversized
     /// file there is not a checkpoint: `corrupt`.
     static func problem(readingFailed error: FileSystemError) -> CheckpointProblem {
-        if error.detail == nil && error.errno != ELOOP {
+        if error.isRefusal {
             return .unreadable("cannot read \(error.path): \(error.reason)")
         }
         return .corrupt("cannot read \(error.path): \(error.reason)")

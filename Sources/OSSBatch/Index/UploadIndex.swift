@@ -336,7 +336,7 @@ package final class UploadIndex: Sendable {
         let recorded: IndexLineage?
         do {
             recorded = try IndexLineage.read(IndexLineage.path(ofIndex: file))
-        } catch let error as FileSystemError where error.detail == nil && error.errno != ELOOP {
+        } catch let error as FileSystemError where error.isRefusal {
             // Not read now (no descriptor left, an I/O error): nothing is known against the index, which is
             // left as it is (SQLITE_IOERR: `open` rebuilds only what is damaged; review of 033c720).
             throw SQLiteError(code: 10, message: "cannot read the index's lineage file: \(error.reason)")
