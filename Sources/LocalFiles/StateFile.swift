@@ -5,6 +5,12 @@ import Glibc
 /// regular files (a FIFO or `/dev/zero` would block or never end), created with `O_EXCL` where a new file is
 /// meant, and kept at mode 0600 even when the file already existed with another mode.
 public enum StateFile {
+    /// The whole file at `path` (`openForReading`'s rules), or `nil` when it does not exist. The error is the
+    /// call's, with its `errno`: a caller tells a refusal (`FileSystemError.isRefusal`) from damage.
+    public static func readAll(_ path: String, maximumSize: Int64) throws(FileSystemError) -> [UInt8]? {
+        try openForReading(path, maximumSize: maximumSize)?.readAll()
+    }
+
     /// Opens `path` for reading: `nil` when it does not exist. Refuses a symbolic link, anything but a
     /// regular file, and a file of more than `maximumSize` bytes.
     public static func openForReading(_ path: String, maximumSize: Int64) throws(FileSystemError) -> ReadableFile? {

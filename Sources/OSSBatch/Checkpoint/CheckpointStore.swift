@@ -60,10 +60,10 @@ package struct CheckpointStore: Sendable {
     package func load(_ path: String) -> Result<Checkpoint, CheckpointProblem>? {
         let bytes: [UInt8]
         do {
-            guard let file = try StateFile.openForReading(path, maximumSize: StateFileLimits.checkpointBytes) else {
+            guard let read = try StateFile.readAll(path, maximumSize: StateFileLimits.checkpointBytes) else {
                 return nil
             }
-            bytes = try file.readAll()
+            bytes = read
         } catch {
             return .failure(Self.problem(readingFailed: error))
         }

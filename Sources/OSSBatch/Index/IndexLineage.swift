@@ -36,8 +36,7 @@ struct IndexLineage: Codable, Equatable, Sendable {
     /// index beside it cannot be told to be this state directory's. One the system would not let be read now
     /// (no descriptor left, an I/O error) throws the `FileSystemError` as it is: that says nothing of the index.
     static func read(_ path: String) throws -> IndexLineage? {
-        guard let file = try StateFile.openForReading(path, maximumSize: 4096) else { return nil }
-        let bytes = try file.readAll()
+        guard let bytes = try StateFile.readAll(path, maximumSize: 4096) else { return nil }
         let lineage: IndexLineage
         do { lineage = try JSONDecoder().decode(IndexLineage.self, from: Data(bytes)) } catch {
             throw FormatError("its lineage file \(path) is not one: \(error)")

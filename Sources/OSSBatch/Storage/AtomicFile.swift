@@ -97,7 +97,7 @@ enum AtomicFile {
     /// read through a symbolic link.
     static func read(_ path: String, maximumSize: Int64) throws(StateFileError) -> [UInt8]? {
         do {
-            return try StateFile.openForReading(path, maximumSize: maximumSize)?.readAll()
+            return try StateFile.readAll(path, maximumSize: maximumSize)
         } catch {
             throw StateFileError(path: path, operation: "read", reason: error.reason)
         }
