@@ -1,9 +1,10 @@
 import OSSProtocol
+import Synchronization
 import Testing
 
 @testable import OSSBatch
 
-/// The rule that tells a dead endpoint from a network blip.
+/// The rules that tell a dead or lost endpoint from a network blip.
 @Suite struct ServiceReachabilityTests {
     /// Distinct job identities (the engine uses each job's tally object).
     private final class Job {}
@@ -18,7 +19,8 @@ import Testing
         let verdict = r.failed(.reset("Connection reset by peer"), job: id(0), gaveUp: false)
         #expect(verdict?.failures == 8)
         #expect(verdict?.jobs == 2)
-        #expect(verdict?.last == .reset("Connection reset by peer"))
+        #expect(verdict?.last == .transport(.reset("Connection reset by peer")))
+        #expect(verdict?.lostFor == nil, "never answered")
         #expect(r.leavesJobPending(refused))
         #expect(r.failed(refused, job: id(1), gaveUp: true) == nil, "the verdict is given once")
     }
@@ -58,12 +60,121 @@ import Testing
         let r = ServiceReachability()
         let stall = HTTPTransportError.stalled("Operation too slow. Less than 1024 bytes/sec transferred")
         let verdict = r.failed(stall, job: id(0), gaveUp: true)
-        #expect(verdict?.last == stall)
+        #expect(verdict?.last == .transport(stall))
         #expect(r.leavesJobPending(stall))
         // After an answer the same is a job's failure, not the batch's.
         let answered = ServiceReachability()
         answered.answered()
         #expect(answered.failed(stall, job: id(0), gaveUp: true) == nil)
         #expect(!answered.leavesJobPending(stall))
+    }
+
+    // MARK: - A service lost after it answered
+
+    /// A clock the test moves.
+    private final class Clock: Sendable {
+        private let instant = Mutex(ContinuousClock.now)
+        var now: ContinuousClock.Instant { instant.withLock { $0 } }
+        func advance(_ d: Duration) { instant.withLock { $0 += d } }
+    }
+
+    private let serviceUnavailable = OSSServiceError(
+        httpStatus: 503,
+        code: OSSErrorCode(rawValue: "ServiceUnavailable"),
+        message: "Please reduce your request rate.",
+        requestID: "5C3D9175B6FC201293AD****"
+    )
+
+    /// A reachability check that has seen one answer, on `clock`, lost after 60 s.
+    private func answered(_ clock: Clock) -> ServiceReachability {
+        let r = ServiceReachability(lostAfter: .seconds(60)) { clock.now }
+        r.answered()
+        return r
+    }
+
+    @Test func aServiceThatOnlyFailsForTheWholeWindowAfterAnsweringIsLost() {
+        let clock = Clock()
+        let r = answered(clock)
+        // Refused connections from two jobs, every 5 s: nothing until the window has passed since the first.
+        for n in 0..<12 {
+            #expect(r.failed(refused, job: id(n % 2), gaveUp: n % 3 == 0) == nil, "at \(n * 5) s")
+            clock.advance(.seconds(5))
+        }
+        #expect(!r.leavesJobPending(refused))
+        let verdict = r.failed(.timeout("Connection timed out after 10000 ms"), job: id(0), gaveUp: false)
+        #expect(verdict?.lostFor == .seconds(60))
+        #expect(verdict?.failures == 13 && verdict?.jobs == 2)
+        #expect(verdict?.last == .transport(.timeout("Connection timed out after 10000 ms")))
+        #expect(r.leavesJobPending(refused), "the jobs the stop cuts off stay to resume")
+        #expect(r.failed(refused, job: id(1), gaveUp: true) == nil, "the verdict is given once")
+    }
+
+    @Test func serverErrorsCountAsFailuresBut501AndOtherAnswersShowAWorkingService() {
+        let clock = Clock()
+        let r = answered(clock)
+        for n in 0..<7 {
+            #expect(r.answered(with: serviceUnavailable, job: id(n % 2)) == nil)
+            clock.advance(.seconds(10))
+        }
+        // A 404 (or any answer below 500) is the service working: the window starts again.
+        var notFound = serviceUnavailable
+        notFound.httpStatus = 404
+        notFound.code = OSSErrorCode(rawValue: "NoSuchKey")
+        #expect(r.answered(with: notFound, job: id(2)) == nil)
+        var notImplemented = serviceUnavailable
+        notImplemented.httpStatus = 501
+        for n in 0..<20 {
+            #expect(r.answered(with: notImplemented, job: id(n % 2)) == nil)
+            clock.advance(.seconds(10))
+        }
+        for n in 0..<7 {
+            #expect(r.answered(with: serviceUnavailable, job: id(n % 2)) == nil)
+            clock.advance(.seconds(10))
+        }
+        let verdict = r.answered(with: serviceUnavailable, job: id(0))
+        #expect(verdict?.lostFor == .seconds(70))
+        #expect(verdict?.last.description.contains("HTTP 503 ServiceUnavailable [request id ") == true)
+    }
+
+    @Test func oneJobFailingAloneOrTooFewFailuresNeverMakeTheServiceLost() {
+        let clock = Clock()
+        let r = answered(clock)
+        for _ in 0..<30 {
+            #expect(r.answered(with: serviceUnavailable, job: id(0)) == nil, "one object refused, not the service")
+            clock.advance(.seconds(10))
+        }
+        let few = answered(clock)
+        #expect(few.failed(refused, job: id(0), gaveUp: true) == nil)
+        clock.advance(.seconds(600))
+        #expect(few.failed(refused, job: id(1), gaveUp: true) == nil, "two failures ten minutes apart")
+    }
+
+    @Test func aRequestInFlightLongerThanADeadAttemptShowsAWorkingService() {
+        let clock = Clock()
+        let r = ServiceReachability(lostAfter: .seconds(300)) { clock.now }
+        r.answered()
+        #expect(r.aliveAfter == ServiceReachability.longestDeadAttempt)
+        // A large file sent slowly beside files refused with 503, for longer than the window.
+        let slow = r.began()
+        for n in 0..<100 {
+            #expect(r.answered(with: serviceUnavailable, job: id(n % 3)) == nil, "at \(n * 5) s")
+            clock.advance(.seconds(5))
+        }
+        r.ended(slow)
+        // Requests whose attempts each fail within a dead attempt's time (retried after a delay) show nothing.
+        let a = r.began()
+        let b = r.began()
+        var verdict: ServiceReachability.Verdict?
+        for n in 0..<200 where verdict == nil {
+            clock.advance(.seconds(5))
+            r.retrying(n % 2 == 0 ? a : b, after: .seconds(20))
+            verdict = r.failed(.stalled("Operation too slow"), job: id(n % 2), gaveUp: false)
+        }
+        #expect(verdict?.lostFor == .seconds(300), "lost \(String(describing: verdict))")
+    }
+
+    @Test func aShortWindowTakesHalfOfItAsTheProofOfALiveRequest() {
+        let r = ServiceReachability(lostAfter: .seconds(10))
+        #expect(r.aliveAfter == .seconds(5))
     }
 }

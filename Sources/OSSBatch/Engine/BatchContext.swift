@@ -28,7 +28,7 @@ final class BatchContext: Sendable {
     let proxyRoute: ProxyRoute?
     /// At most `concurrency` requests in flight over the whole batch.
     private let requests: AsyncSemaphore
-    private let reachability = ServiceReachability()
+    private let reachability: ServiceReachability
     private let state = Mutex(State())
     /// Requests ended (answered or failed, retried attempts included) and jobs finished: with the bytes sent,
     /// what `RunWatchdog` reads to tell a run that moves from one that is stuck.
@@ -80,6 +80,7 @@ final class BatchContext: Sendable {
         self.logger = logger
         self.progress = progress
         requests = AsyncSemaphore(permits: settings.concurrency)
+        reachability = ServiceReachability(lostAfter: .seconds(settings.stallTimeout))
         partsPerFile = Self.partsInFlight(settings: settings)
         proxyRoute = ProxyRoute.to(client.configuration.endpoint)
     }
@@ -136,8 +137,14 @@ final class BatchContext: Sendable {
     func send<T: Sendable>(_ tally: JobTally, watched: Bool = true, _ call: () async throws -> T) async throws -> T {
         defer { noteActivity() }
         do {
-            let result = try await RequestScope.$current.withValue(RequestScope(context: self, tally: tally)) {
-                try await requests.withPermit(call)
+            let result = try await requests.withPermit {
+                // Bound inside the permit: a request waiting for its turn is not in flight.
+                let request = reachability.began()
+                defer { reachability.ended(request) }
+                return try await RequestScope.$current.withValue(
+                    RequestScope(context: self, tally: tally, request: request),
+                    operation: call
+                )
             }
             reachability.answered()
             state.withLock { s in
@@ -147,12 +154,18 @@ final class BatchContext: Sendable {
             return result
         } catch let error as OSSError {
             tally.addAttempts(error.attempts)
-            if case .transport(let failure, _) = error {
+            switch error {
+            case .transport(let failure, _):
                 // A cancelled task gives up for that reason, not because the service is unreachable.
-                if !Task.isCancelled { attemptFailed(failure, tally: tally, gaveUp: true) }
-                // Before any answer a connection failure says nothing about this job: it stays to resume.
+                if !Task.isCancelled {
+                    stopIfUnreachable(reachability.failed(failure, job: ObjectIdentifier(tally), gaveUp: true))
+                }
+                // A connection failure says nothing about this job once the batch stopped for want of the
+                // service: it stays to resume.
                 if reachability.leavesJobPending(failure) { throw CancellationError() }
-            } else {
+            case .service(let answer, _):
+                stopIfUnreachable(reachability.answered(with: answer, job: ObjectIdentifier(tally)))
+            default:
                 reachability.answered()
             }
             if watched { observe(error) }
@@ -161,31 +174,43 @@ final class BatchContext: Sendable {
     }
 
     /// One attempt that the client is about to retry (`RequestScope` brings it here from the client's
-    /// retry callback): charged to its job, and watched for an unreachable service.
-    func retrying(_ event: RetryEvent, tally: JobTally) {
+    /// retry callback): charged to its job, and watched for an unreachable or lost service.
+    func retrying(_ event: RetryEvent, tally: JobTally, request: Int) {
         noteActivity()
         tally.addRetry()
-        if case .transport(let failure, _) = event.error {
+        reachability.retrying(request, after: .seconds(event.delay))
+        switch event.error {
+        case .transport(let failure, _):
             tally.addUnansweredRetry()
-            attemptFailed(failure, tally: tally, gaveUp: false)
-        } else {
+            stopIfUnreachable(reachability.failed(failure, job: ObjectIdentifier(tally), gaveUp: false))
+        case .service(let answer, _):
+            stopIfUnreachable(reachability.answered(with: answer, job: ObjectIdentifier(tally)))
+        default:
             reachability.answered()
         }
     }
 
-    /// Stops the batch, and cancels what is in flight, when the service counts as unreachable.
-    private func attemptFailed(_ failure: HTTPTransportError, tally: JobTally, gaveUp: Bool) {
-        guard let verdict = reachability.failed(failure, job: ObjectIdentifier(tally), gaveUp: gaveUp) else { return }
+    /// Stops the batch, and cancels what is in flight, when the service counts as unreachable (`verdict`).
+    private func stopIfUnreachable(_ verdict: ServiceReachability.Verdict?) {
+        guard let verdict else { return }
         let jobs = verdict.jobs == 1 ? "1 job" : "\(verdict.jobs) jobs"
-        let error = JobError(
-            code: "ServiceUnreachable",
-            message: "cannot reach \(client.configuration.endpoint)\(proxyRoute.map { " \($0)" } ?? ""): "
+        let endpoint = "\(client.configuration.endpoint)\(proxyRoute.map { " \($0)" } ?? "")"
+        let message: String
+        if let lostFor = verdict.lostFor {
+            message =
+                "lost \(endpoint): \(verdict.failures) failures from \(jobs) and no sign of a working service "
+                + "for \(DurationText.format(lostFor.seconds)) (last: \(verdict.last)); the jobs not done are "
+                + "pending or failed: run resume once the endpoint answers"
+        } else {
+            message =
+                "cannot reach \(endpoint): "
                 + (verdict.last.isStall
                     ? "a request stalled through every attempt"
                     : "\(verdict.failures) connection failures from \(jobs)")
                 + " and not one answer (last: \(verdict.last)); every unfinished job is pending: run "
                 + "resume once the endpoint is reachable"
-        )
+        }
+        let error = JobError(code: "ServiceUnreachable", message: message)
         if requestStop(.fatal(error)) {
             logger.error(
                 "stopping the batch: \(error)",

@@ -7,10 +7,12 @@ struct RequestScope: Sendable {
 
     let context: BatchContext
     let tally: JobTally
+    /// The request's number in the batch's `ServiceReachability`.
+    let request: Int
 
     /// Hands one retry event of the current request to its batch and job (none outside `send`).
     static func retrying(_ event: RetryEvent) {
         guard let scope = current else { return }
-        scope.context.retrying(event, tally: scope.tally)
+        scope.context.retrying(event, tally: scope.tally, request: scope.request)
     }
 }

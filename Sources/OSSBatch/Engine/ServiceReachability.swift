@@ -2,28 +2,66 @@ import OSSKit
 import OSSProtocol
 import Synchronization
 
-/// Tells an endpoint that cannot be reached from a network that hiccups, so that a batch aimed at a dead
-/// endpoint stops within seconds instead of failing every file after all its retries.
+/// Tells an endpoint that cannot be reached, or that was lost during the run, from a network that hiccups,
+/// so that a batch aimed at a dead endpoint stops instead of failing every file after all its retries.
 ///
-/// Only while the service has not answered a single request of this run: then the batch counts as unreachable
-/// after `threshold` connection-level failures (refused, DNS, TLS, timeout, reset) from at least two jobs, or
-/// as soon as one request has used up its retries on them — or on stalls: an endpoint that accepts
-/// connections and never answers (a balancer whose backends are gone) stalls every request, and its jobs
-/// failed one wave after another for hours. A stall alone does not count (a slow service, an overloaded
-/// machine), only a request that stalled through all its attempts without one answer in the run. Any HTTP
-/// answer, whatever its status, proves the service reachable and turns the check off for the rest of the run:
-/// later network trouble is left to the per-request retries.
+/// **Before the service has answered a single request of this run**, the batch counts as unreachable after
+/// `threshold` connection-level failures (refused, DNS, TLS, timeout, reset) from at least two jobs, or as
+/// soon as one request has used up its retries on them — or on stalls: an endpoint that accepts connections
+/// and never answers (a balancer whose backends are gone) stalls every request. A stall alone does not count
+/// (a slow service, an overloaded machine), only a request that stalled through all its attempts.
+///
+/// **Once it has answered**, network trouble is left to the per-request retries, unless the service is *lost*:
+/// for `lostAfter` (the run's `stall_timeout`) every attempt that ended failed for want of the service — a
+/// connection-level failure, a stall, or a server error (5xx but 501) — at least `threshold` of them from at
+/// least two jobs, with no sign that the service works: no answer below 500 (or 501), and no request in flight
+/// for `aliveAfter` since its attempt began (curl ends an attempt that moves under 1 KiB/s for 30 s, so one
+/// that lasts that long is moving bytes: a large file sent slowly beside files the service refuses with 503
+/// is a working service). Before this, a service that died at 3 a.m. cost every remaining file all its
+/// attempts: days for a large batch, the next night finding it busy.
 final class ServiceReachability: Sendable {
     /// Connection-level failures (with no answer yet) that make a batch unreachable. Half of the default
     /// `concurrency` (16), so the first wave of requests to a dead endpoint is enough; far more than one
-    /// blip (a DNS hiccup, one reset on a reused connection) at the start of a batch.
+    /// blip (a DNS hiccup, one reset on a reused connection) at the start of a batch. Also the fewest
+    /// failures that make a service lost.
     static let threshold = 8
+    /// How long an attempt in flight shows the service working: longer than an attempt against an endpoint
+    /// that accepts and never answers lasts (the connect timeout, 10 s, then curl's 30 s low-speed window).
+    static let longestDeadAttempt: Duration = .seconds(60)
+
+    /// What failed for want of the service.
+    enum Failure: Sendable, Equatable, CustomStringConvertible {
+        case transport(HTTPTransportError)
+        /// An answer with a server error status (5xx but 501).
+        case serverError(OSSServiceError)
+
+        var description: String {
+            switch self {
+            case .transport(let error): return error.description
+            case .serverError(let e): return "HTTP \(e.httpStatus) \(e.code.rawValue) [request id \(e.requestID)]"
+            }
+        }
+
+        var isStall: Bool {
+            if case .transport(let error) = self { return error.isStall }
+            return false
+        }
+    }
 
     /// Why the batch counts as unreachable.
-    struct Verdict: Sendable {
+    struct Verdict: Sendable, Equatable {
         var failures: Int
         var jobs: Int
-        var last: HTTPTransportError
+        var last: Failure
+        /// `nil`: the service never answered this run; else how long it has failed since it last worked.
+        var lostFor: Duration?
+    }
+
+    /// Failures since the service last showed it works.
+    private struct Outage {
+        var since: ContinuousClock.Instant
+        var failures = 0
+        var jobs: Set<ObjectIdentifier> = []
     }
 
     private struct State {
@@ -31,33 +69,130 @@ final class ServiceReachability: Sendable {
         var failures = 0
         var jobs: Set<ObjectIdentifier> = []
         var verdict: Verdict?
+        var outage: Outage?
+        /// When the current attempt of each request in flight began (after its retry's delay).
+        var attemptsInFlight: [Int: ContinuousClock.Instant] = [:]
+        var nextRequest = 0
     }
 
     private let state = Mutex(State())
+    /// How long the service may fail, once it has answered, before it counts as lost.
+    let lostAfter: Duration
+    /// How long an attempt in flight shows the service working: `longestDeadAttempt`, or half of
+    /// `lostAfter` when that is shorter (a short `stall_timeout` then only catches services that refuse).
+    let aliveAfter: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    /// The service answered a request (any HTTP status).
+    init(
+        lostAfter: Duration = .seconds(UploadSettings.defaultStallTimeout),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        self.lostAfter = lostAfter
+        aliveAfter = min(Self.longestDeadAttempt, lostAfter / 2)
+        self.now = now
+    }
+
+    /// A request got its turn and is sent now: returns its number for `retrying` and `ended`.
+    func began() -> Int {
+        let at = now()
+        return state.withLock { s in
+            defer { s.nextRequest += 1 }
+            s.attemptsInFlight[s.nextRequest] = at
+            return s.nextRequest
+        }
+    }
+
+    /// Request `request`'s attempt failed and the next one begins after `delay`.
+    func retrying(_ request: Int, after delay: Duration) {
+        let at = now()
+        state.withLock { s in
+            noteAttemptsAlive(&s, at: at)
+            if s.attemptsInFlight[request] != nil { s.attemptsInFlight[request] = at + delay }
+        }
+    }
+
+    /// Request `request` ended (answered, failed or cancelled).
+    func ended(_ request: Int) {
+        let at = now()
+        state.withLock { s in
+            noteAttemptsAlive(&s, at: at)
+            s.attemptsInFlight[request] = nil
+        }
+    }
+
+    /// The service answered a request with anything but a server error: it works.
     func answered() {
-        state.withLock { $0.answered = true }
+        state.withLock { s in
+            s.answered = true
+            s.outage = nil
+        }
     }
 
     /// One attempt of `job`'s request failed with `error`; `gaveUp` when the client will not retry it.
     /// Returns the verdict the first time the batch counts as unreachable, `nil` otherwise.
     func failed(_ error: HTTPTransportError, job: ObjectIdentifier, gaveUp: Bool) -> Verdict? {
-        guard error.isConnectionLevel || (gaveUp && error.isStall) else { return nil }
+        guard error.isConnectionLevel || error.isStall else { return nil }
+        let at = now()
         return state.withLock { s -> Verdict? in
-            guard !s.answered, s.verdict == nil else { return nil }
-            s.failures += 1
-            s.jobs.insert(job)
-            guard gaveUp || (s.failures >= Self.threshold && s.jobs.count >= 2) else { return nil }
-            s.verdict = Verdict(failures: s.failures, jobs: s.jobs.count, last: error)
-            return s.verdict
+            guard s.verdict == nil else { return nil }
+            guard s.answered else {
+                guard error.isConnectionLevel || gaveUp else { return nil }
+                s.failures += 1
+                s.jobs.insert(job)
+                guard gaveUp || (s.failures >= Self.threshold && s.jobs.count >= 2) else { return nil }
+                s.verdict = Verdict(failures: s.failures, jobs: s.jobs.count, last: .transport(error))
+                return s.verdict
+            }
+            return outageFailure(&s, .transport(error), job: job, at: at)
         }
     }
 
-    /// Whether `error` is a connection-level failure that, before any answer, ends its job `pending` (the
-    /// batch has stopped as unreachable) rather than `failed`.
+    /// The service answered one attempt of `job`'s request with `error`. An answer proves the service there
+    /// (the first rule no longer applies), but a server error (5xx but 501) is a failure for want of it.
+    /// Returns the verdict the first time the batch counts as unreachable, `nil` otherwise.
+    func answered(with error: OSSServiceError, job: ObjectIdentifier) -> Verdict? {
+        guard Self.isServerError(error.httpStatus) else {
+            answered()
+            return nil
+        }
+        let at = now()
+        return state.withLock { s -> Verdict? in
+            s.answered = true
+            guard s.verdict == nil else { return nil }
+            return outageFailure(&s, .serverError(error), job: job, at: at)
+        }
+    }
+
+    /// Whether `error` is a failure that, once the batch has stopped as unreachable, ends its job `pending`
+    /// rather than `failed`: it says nothing about the job.
     func leavesJobPending(_ error: HTTPTransportError) -> Bool {
-        (error.isConnectionLevel || error.isStall) && state.withLock { !$0.answered && $0.verdict != nil }
+        (error.isConnectionLevel || error.isStall) && state.withLock { $0.verdict != nil }
+    }
+
+    /// 5xx but 501 (Not Implemented: the service works, it lacks one operation).
+    static func isServerError(_ status: Int) -> Bool { (500...599).contains(status) && status != 501 }
+
+    /// A request in flight for `aliveAfter` since its attempt began shows the service working.
+    private func noteAttemptsAlive(_ s: inout State, at: ContinuousClock.Instant) {
+        guard s.outage != nil else { return }
+        if s.attemptsInFlight.values.contains(where: { at - $0 >= aliveAfter }) { s.outage = nil }
+    }
+
+    private func outageFailure(
+        _ s: inout State,
+        _ failure: Failure,
+        job: ObjectIdentifier,
+        at: ContinuousClock.Instant
+    ) -> Verdict? {
+        noteAttemptsAlive(&s, at: at)
+        var outage = s.outage ?? Outage(since: at)
+        outage.failures += 1
+        outage.jobs.insert(job)
+        s.outage = outage
+        let lostFor = at - outage.since
+        guard lostFor >= lostAfter, outage.failures >= Self.threshold, outage.jobs.count >= 2 else { return nil }
+        s.verdict = Verdict(failures: outage.failures, jobs: outage.jobs.count, last: failure, lostFor: lostFor)
+        return s.verdict
     }
 }
 

@@ -246,4 +246,89 @@ struct UnreachableServiceTests {
         #expect(retried.first?.contains(" retries, ") == true, "\(result.stderr)")
         #expect(!result.stderr.contains("retrying"), "each attempt is logged at debug only")
     }
+
+    // MARK: - A service lost after it answered
+
+    /// A window of 10 s (`stall_timeout`, which must exceed `retries.max_delay`), retries that end a job in
+    /// about 2.5 s: without the rule the batch below runs every job through all its attempts.
+    private static let lostWindow = ["stall_timeout: 10s", "retries: {attempts: 6, base_delay: 100ms, max_delay: 1s}"]
+
+    /// Stops the service of `h` from answering after its first 20 uploads with `action`, runs 600 small files,
+    /// and checks the batch stops as lost with exit 3, then that `resume` finishes it once the service is back.
+    private func expectLostThenResumes(_ h: EngineHarness, _ action: FaultAction, reason: String) async throws {
+        for i in 0..<600 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(upload: Self.lostWindow)
+        h.server.faults.add(FaultRule(operation: .putObject, skip: 20, count: nil, action: action))
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
+        // Not a speed test: without the rule, 580 jobs through 6 attempts each, 16 at a time, take 90 s;
+        // the bound only has to tell the two apart on a loaded CI machine.
+        #expect(result.ranFor < .seconds(45), "took \(result.ranFor)")
+        // The jobs that failed before the stop each have their line; the stop one, saying why.
+        let stops = result.stderrLines.filter { $0.contains("ServiceUnreachable") }
+        #expect(stops.count == 1, "\(result.stderr)")
+        #expect(stops.first?.contains("ServiceUnreachable: lost \(h.endpoint)") == true, "\(result.stderr)")
+        #expect(stops.first?.contains(reason) == true, "\(result.stderr)")
+        #expect(result.stdout.contains("to continue: ossbatch resume"), "\(result.stdout)")
+        let report = try h.report()
+        #expect(report.status == .fatal)
+        #expect(report.fatalError?.code == "ServiceUnreachable")
+        #expect(report.totals.succeeded >= 20, "\(report.totals)")
+        #expect(report.totals.pending > 300, "the jobs never tried stay pending: \(report.totals)")
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try h.report().status == .succeeded)
+        try h.expectAllStoredExactly()
+        h.expectNoSecrets(in: [result.stdout, result.stderr, resumed.stdout, resumed.stderr])
+    }
+
+    /// The service dies after answering (every connection reset): before, every remaining file went through
+    /// all its attempts, a large batch for days; now the batch stops once nothing but failures came for
+    /// `stall_timeout`.
+    @Test func aServiceThatDiesAfterItsFirstAnswersStopsTheBatchAfterStallTimeoutAndResumeFinishes() async throws {
+        let h = try await EngineHarness.start("lost-reset")
+        defer { Task { await h.stop() } }
+        try await expectLostThenResumes(h, .resetAfterBodyBytes(0), reason: "connection")
+    }
+
+    /// A balancer whose backends are gone answers every request 503: answers, but none from a working service.
+    @Test func aServiceThatAnswersOnly503AfterItsFirstAnswersStopsTheBatchAfterStallTimeout() async throws {
+        let h = try await EngineHarness.start("lost-503")
+        defer { Task { await h.stop() } }
+        try await expectLostThenResumes(
+            h,
+            .fail(status: 503, code: .serviceUnavailable),
+            reason: "HTTP 503 ServiceUnavailable [request id "
+        )
+    }
+
+    /// A large file sent slowly (under a bandwidth cap) beside files the service refuses with 503, for longer
+    /// than `stall_timeout`: the slow upload shows a working service, so the refused files fail (exit 1) and
+    /// the batch goes on. (The first version of the lost-service rule stopped this batch.)
+    @Test func aSlowUploadBesideRefusedFilesShowsAWorkingServiceAndTheBatchGoesOn() async throws {
+        let h = try await EngineHarness.start("slow-beside-503")
+        defer { Task { await h.stop() } }
+        // First in key order, so that it is in flight from the start: about 25 s at 100 KiB/s, while the
+        // refused files fail for about 20 s (24 of them, 3 at a time, 2.5 s each).
+        try h.writeFile("a-slow.bin", size: 2_500_000, seed: 1)
+        for i in 0..<24 { try h.writeFile("b-refused-\(i).txt", size: 100 + i, seed: UInt64(10 + i)) }
+        let manifest = try h.writeManifest(
+            upload: Self.lostWindow + ["concurrency: 4", "bandwidth: 100KiB"]
+        )
+        h.server.faults.add(
+            FaultRule(
+                operation: .putObject,
+                keyContains: "b-refused-",
+                count: nil,
+                action: .fail(status: 503, code: .serviceUnavailable)
+            )
+        )
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 1, "\(result.stdout)\(result.stderr)")
+        #expect(!result.stderr.contains("ServiceUnreachable"), "\(result.stderr)")
+        let report = try h.report()
+        #expect(report.totals.succeeded == 1 && report.totals.failed == 24, "\(report.totals)")
+        #expect(report.jobs.first { $0.spec.objectKey.path.hasSuffix("a-slow.bin") }?.status == .succeeded)
+    }
 }
