@@ -68,11 +68,13 @@ struct RunSummary {
         ((try? StreamingJSONEncoder().encode(fields)) ?? []) + [UInt8(ascii: "\n")]
     }
 
-    /// The `run_finished` record: `notice` when every job is done, `warning` when interrupted, `error` else.
+    /// The `run_finished` record: `notice` when every job is done and the run exits 0, `warning` when
+    /// interrupted or when every job is done but the run exits otherwise (files skipped because they could not
+    /// be read: exit 1), `error` else — so that `--quiet` shows it whenever the exit code is not 0.
     func record() -> LogRecord {
         let level: Logger.Level
         switch report.status {
-        case .succeeded: level = .notice
+        case .succeeded: level = exitStatus == .success ? .notice : .warning
         case .interrupted, .aborted: level = .warning
         case .running, .failed, .fatal: level = .error
         }

@@ -161,6 +161,25 @@ struct JSONLogTests {
         h.expectNoSecrets(in: [result.stdout, result.stderr])
     }
 
+    /// Every job done but files left out (a broken link followed): exit 1, so its end is a warning, which
+    /// `--quiet` shows (it was a notice, as for exit 0).
+    @Test func aRunThatLeftFilesOutEndsWithAWarningRecordNotANotice() async throws {
+        let h = try await EngineHarness.start("json-left-out")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let src = h.dir.url.appendingPathComponent("src").path
+        try FileManager.default.createSymbolicLink(atPath: src + "/gone.txt", withDestinationPath: "old/gone.txt")
+        let manifest = try h.writeManifest(extraEntryLines: ["follow_symlinks: true"])
+        let result = try await h.ossbatch([
+            "run", manifest, "--report", h.reportPath, "--log-format", "json", "--quiet",
+        ])
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        let finished = try #require(events(records(result), "run_finished").last, "\(result.stderr)")
+        #expect(finished["level"] as? String == "warning")
+        #expect(finished["status"] as? String == "succeeded")
+        #expect(finished["exit_code"] as? Int == 1)
+    }
+
     @Test func anInterruptedRunLogsTheSignalAndItsEndAsJSON() async throws {
         let h = try await EngineHarness.start("json-interrupted")
         defer { Task { await h.stop() } }
