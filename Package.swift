@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP", "TestSupport"]),
         .testTarget(
             name: "OSSBatchTests",
-            dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "SQLite", "TestSupport"]
+            dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "SQLite", "CurlHTTP", "TestSupport"]
         ),
         .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles", "TestSupport"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import CurlHTTP
 import OSSProtocol
 import Synchronization
 import Testing
@@ -31,7 +32,7 @@ import Testing
         #expect(r.failed(refused, job: id(0), gaveUp: true)?.jobs == 1)
     }
 
-    @Test func anyAnswerTurnsTheCheckOffForTheRestOfTheRun() {
+    @Test func anyAnswerTurnsTheFirstCheckOffForTheRestOfTheRun() {
         let r = ServiceReachability()
         for _ in 1...5 { _ = r.failed(refused, job: id(0), gaveUp: false) }
         r.answered()
@@ -116,24 +117,40 @@ import Testing
             #expect(r.answered(with: serviceUnavailable, job: id(n % 2)) == nil)
             clock.advance(.seconds(10))
         }
-        // A 404 (or any answer below 500) is the service working: the window starts again.
+        // A 404 (or any answer below 500) is the service working: the 503 right after it, the eighth failure
+        // 70 s after the first, starts a new window instead of ending the batch.
         var notFound = serviceUnavailable
         notFound.httpStatus = 404
         notFound.code = OSSErrorCode(rawValue: "NoSuchKey")
         #expect(r.answered(with: notFound, job: id(2)) == nil)
+        #expect(r.answered(with: serviceUnavailable, job: id(0)) == nil)
+        // So is a 501 (the service lacks one operation).
         var notImplemented = serviceUnavailable
         notImplemented.httpStatus = 501
-        for n in 0..<20 {
-            #expect(r.answered(with: notImplemented, job: id(n % 2)) == nil)
-            clock.advance(.seconds(10))
-        }
+        clock.advance(.seconds(50))
+        #expect(r.answered(with: notImplemented, job: id(1)) == nil)
         for n in 0..<7 {
             #expect(r.answered(with: serviceUnavailable, job: id(n % 2)) == nil)
             clock.advance(.seconds(10))
         }
         let verdict = r.answered(with: serviceUnavailable, job: id(0))
         #expect(verdict?.lostFor == .seconds(70))
-        #expect(verdict?.last.description.contains("HTTP 503 ServiceUnavailable [request id ") == true)
+        #expect(verdict?.onlyServerErrors == true, "the message says the service answers, only with 5xx")
+        #expect(verdict?.last.description.contains("ServiceUnavailable (HTTP 503)") == true)
+        #expect(verdict?.last.description.contains("[request id 5C3D9175B6FC201293AD****]") == true)
+    }
+
+    @Test func aMixOfConnectionFailuresAndServerErrorsIsNotOnlyServerErrors() {
+        let clock = Clock()
+        let r = answered(clock)
+        var verdict: ServiceReachability.Verdict?
+        for n in 0..<20 where verdict == nil {
+            verdict =
+                n == 3
+                ? r.failed(refused, job: id(0), gaveUp: false) : r.answered(with: serviceUnavailable, job: id(n % 2))
+            clock.advance(.seconds(10))
+        }
+        #expect(verdict?.onlyServerErrors == false)
     }
 
     @Test func oneJobFailingAloneOrTooFewFailuresNeverMakeTheServiceLost() {
@@ -143,10 +160,41 @@ import Testing
             #expect(r.answered(with: serviceUnavailable, job: id(0)) == nil, "one object refused, not the service")
             clock.advance(.seconds(10))
         }
+        // Seven failures from two jobs over more than the window: too few; the eighth makes it.
         let few = answered(clock)
-        #expect(few.failed(refused, job: id(0), gaveUp: true) == nil)
-        clock.advance(.seconds(600))
-        #expect(few.failed(refused, job: id(1), gaveUp: true) == nil, "two failures ten minutes apart")
+        for n in 0..<7 {
+            #expect(few.failed(refused, job: id(n % 2), gaveUp: true) == nil)
+            clock.advance(.seconds(20))
+        }
+        #expect(few.failed(refused, job: id(0), gaveUp: true)?.failures == 8)
+    }
+
+    @Test func aLongAttemptThatThenFailsStillShowedAWorkingService() {
+        let clock = Clock()
+        let r = answered(clock)  // lost after 60 s; alive after 30 s
+        let long = r.began()
+        for n in 0..<6 {
+            #expect(r.failed(refused, job: id(n % 2), gaveUp: false) == nil)
+            clock.advance(.seconds(5))
+        }
+        // 35 s in flight (bytes moving), then it ends in a reset: the service worked while it moved.
+        clock.advance(.seconds(10))
+        r.ended(long)
+        #expect(r.failed(.reset("Connection reset by peer"), job: id(2), gaveUp: true) == nil)
+        // The window started again: failures until 70 s after the first (30 s after the long attempt) end
+        // nothing, where the first window would have ended the batch at 60 s.
+        for n in 0..<7 {
+            clock.advance(.seconds(5))
+            #expect(r.failed(refused, job: id(n % 2), gaveUp: false) == nil, "at \(40 + 5 * n) s")
+        }
+    }
+
+    /// An attempt against an endpoint that accepts and never answers lasts the transport's connect timeout
+    /// and its low-speed window at most: shorter than the time that shows a request alive.
+    @Test func aDeadAttemptEndsBeforeItWouldCountAsAlive() {
+        let transport = CurlHTTPConfiguration()
+        let longest = Duration.seconds(transport.connectTimeout) + .seconds(transport.lowSpeedTime)
+        #expect(longest + .seconds(10) < ServiceReachability.longestDeadAttempt)
     }
 
     @Test func aRequestInFlightLongerThanADeadAttemptShowsAWorkingService() {

@@ -141,12 +141,14 @@ final class BatchContext: Sendable {
                 // Bound inside the permit: a request waiting for its turn is not in flight.
                 let request = reachability.began()
                 defer { reachability.ended(request) }
-                return try await RequestScope.$current.withValue(
+                let result = try await RequestScope.$current.withValue(
                     RequestScope(context: self, tally: tally, request: request),
                     operation: call
                 )
+                // Before the request leaves the attempts in flight, so that no moment sees neither.
+                reachability.answered()
+                return result
             }
-            reachability.answered()
             state.withLock { s in
                 s.succeededRequests += 1
                 s.consecutiveFatal = 0
@@ -154,19 +156,13 @@ final class BatchContext: Sendable {
             return result
         } catch let error as OSSError {
             tally.addAttempts(error.attempts)
-            switch error {
-            case .transport(let failure, _):
-                // A cancelled task gives up for that reason, not because the service is unreachable.
-                if !Task.isCancelled {
-                    stopIfUnreachable(reachability.failed(failure, job: ObjectIdentifier(tally), gaveUp: true))
-                }
-                // A connection failure says nothing about this job once the batch stopped for want of the
-                // service: it stays to resume.
-                if reachability.leavesJobPending(failure) { throw CancellationError() }
-            case .service(let answer, _):
-                stopIfUnreachable(reachability.answered(with: answer, job: ObjectIdentifier(tally)))
-            default:
-                reachability.answered()
+            stopIfUnreachable(
+                reachability.observe(error, job: ObjectIdentifier(tally), gaveUp: true, cancelled: Task.isCancelled)
+            )
+            // A connection failure says nothing about this job once the batch stopped for want of the service:
+            // it stays to resume.
+            if case .transport(let failure, _) = error, reachability.leavesJobPending(failure) {
+                throw CancellationError()
             }
             if watched { observe(error) }
             throw error
@@ -179,15 +175,8 @@ final class BatchContext: Sendable {
         noteActivity()
         tally.addRetry()
         reachability.retrying(request, after: .seconds(event.delay))
-        switch event.error {
-        case .transport(let failure, _):
-            tally.addUnansweredRetry()
-            stopIfUnreachable(reachability.failed(failure, job: ObjectIdentifier(tally), gaveUp: false))
-        case .service(let answer, _):
-            stopIfUnreachable(reachability.answered(with: answer, job: ObjectIdentifier(tally)))
-        default:
-            reachability.answered()
-        }
+        if case .transport = event.error { tally.addUnansweredRetry() }
+        stopIfUnreachable(reachability.observe(event.error, job: ObjectIdentifier(tally), gaveUp: false))
     }
 
     /// Stops the batch, and cancels what is in flight, when the service counts as unreachable (`verdict`).
@@ -197,10 +186,15 @@ final class BatchContext: Sendable {
         let endpoint = "\(client.configuration.endpoint)\(proxyRoute.map { " \($0)" } ?? "")"
         let message: String
         if let lostFor = verdict.lostFor {
+            let what =
+                verdict.onlyServerErrors
+                ? "answered only server errors (5xx) for \(DurationText.format(lostFor.seconds)): "
+                    + "\(verdict.failures) from \(jobs)"
+                : "\(verdict.failures) failures from \(jobs) and no sign of a working service for "
+                    + DurationText.format(lostFor.seconds)
             message =
-                "lost \(endpoint): \(verdict.failures) failures from \(jobs) and no sign of a working service "
-                + "for \(DurationText.format(lostFor.seconds)) (last: \(verdict.last)); the jobs not done are "
-                + "pending or failed: run resume once the endpoint answers"
+                "lost \(endpoint): \(what) (last: \(verdict.last)); the jobs not done are pending or failed: run "
+                + "resume once the endpoint answers"
         } else {
             message =
                 "cannot reach \(endpoint): "

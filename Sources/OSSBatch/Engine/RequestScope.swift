@@ -1,7 +1,8 @@
 import OSSKit
 
-/// The batch and job a request is sent for. `BatchContext.send` binds it around each client call, so the
-/// client's retry callback — which runs in the task that sends — can charge each retried attempt to them.
+/// The batch and job a request is sent for. `BatchContext.send` binds it around each client call once the call
+/// has its turn under the request limit, so the client's retry callback — which runs in the task that sends —
+/// can charge each retried attempt to them.
 struct RequestScope: Sendable {
     @TaskLocal static var current: RequestScope?
 

@@ -38,7 +38,7 @@ final class ServiceReachability: Sendable {
         var description: String {
             switch self {
             case .transport(let error): return error.description
-            case .serverError(let e): return "HTTP \(e.httpStatus) \(e.code.rawValue) [request id \(e.requestID)]"
+            case .serverError(let e): return e.description
             }
         }
 
@@ -55,19 +55,36 @@ final class ServiceReachability: Sendable {
         var last: Failure
         /// `nil`: the service never answered this run; else how long it has failed since it last worked.
         var lostFor: Duration?
+        /// Every failure counted was a server error (5xx): the service answers, but only that (a balancer
+        /// without backends, or a service throttling every request), which the message says.
+        var onlyServerErrors = false
+    }
+
+    /// Failures counted, and of how many jobs: one job's failures alone are that job's problem.
+    private struct FailureCount {
+        var failures = 0
+        var jobs: Set<ObjectIdentifier> = []
+
+        mutating func add(_ job: ObjectIdentifier) {
+            failures += 1
+            jobs.insert(job)
+        }
+
+        /// At least `threshold` failures from at least two jobs.
+        var isEnough: Bool { failures >= ServiceReachability.threshold && jobs.count >= 2 }
     }
 
     /// Failures since the service last showed it works.
     private struct Outage {
         var since: ContinuousClock.Instant
-        var failures = 0
-        var jobs: Set<ObjectIdentifier> = []
+        var count = FailureCount()
+        var serverErrorsOnly = true
     }
 
     private struct State {
         var answered = false
-        var failures = 0
-        var jobs: Set<ObjectIdentifier> = []
+        /// Connection-level failures before any answer.
+        var unanswered = FailureCount()
         var verdict: Verdict?
         var outage: Outage?
         /// When the current attempt of each request in flight began (after its retry's delay).
@@ -137,10 +154,13 @@ final class ServiceReachability: Sendable {
             guard s.verdict == nil else { return nil }
             guard s.answered else {
                 guard error.isConnectionLevel || gaveUp else { return nil }
-                s.failures += 1
-                s.jobs.insert(job)
-                guard gaveUp || (s.failures >= Self.threshold && s.jobs.count >= 2) else { return nil }
-                s.verdict = Verdict(failures: s.failures, jobs: s.jobs.count, last: .transport(error))
+                s.unanswered.add(job)
+                guard gaveUp || s.unanswered.isEnough else { return nil }
+                s.verdict = Verdict(
+                    failures: s.unanswered.failures,
+                    jobs: s.unanswered.jobs.count,
+                    last: .transport(error)
+                )
                 return s.verdict
             }
             return outageFailure(&s, .transport(error), job: job, at: at)
@@ -160,6 +180,21 @@ final class ServiceReachability: Sendable {
             s.answered = true
             guard s.verdict == nil else { return nil }
             return outageFailure(&s, .serverError(error), job: job, at: at)
+        }
+    }
+
+    /// What a request's `error` says about the service: a transport failure or a server error counts (`gaveUp`
+    /// when the client will not retry it), any other answer shows it working; an error that no answer made
+    /// (credentials that could not be had: nothing was sent) says nothing. `cancelled`: the task gave up for
+    /// its own reason, which says nothing about the service either.
+    func observe(_ error: OSSError, job: ObjectIdentifier, gaveUp: Bool, cancelled: Bool = false) -> Verdict? {
+        switch error {
+        case .transport(let failure, _): return cancelled ? nil : failed(failure, job: job, gaveUp: gaveUp)
+        case .service(let answer, _): return answered(with: answer, job: job)
+        case .credentials: return nil
+        case .integrity, .invalidResponse, .missingCRC64:
+            answered()
+            return nil
         }
     }
 
@@ -186,12 +221,18 @@ final class ServiceReachability: Sendable {
     ) -> Verdict? {
         noteAttemptsAlive(&s, at: at)
         var outage = s.outage ?? Outage(since: at)
-        outage.failures += 1
-        outage.jobs.insert(job)
+        outage.count.add(job)
+        if case .transport = failure { outage.serverErrorsOnly = false }
         s.outage = outage
         let lostFor = at - outage.since
-        guard lostFor >= lostAfter, outage.failures >= Self.threshold, outage.jobs.count >= 2 else { return nil }
-        s.verdict = Verdict(failures: outage.failures, jobs: outage.jobs.count, last: failure, lostFor: lostFor)
+        guard lostFor >= lostAfter, outage.count.isEnough else { return nil }
+        s.verdict = Verdict(
+            failures: outage.count.failures,
+            jobs: outage.count.jobs.count,
+            last: failure,
+            lostFor: lostFor,
+            onlyServerErrors: outage.serverErrorsOnly
+        )
         return s.verdict
     }
 }

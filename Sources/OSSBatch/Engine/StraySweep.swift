@@ -64,6 +64,8 @@ struct StraySweep {
                     + "may have started are not looked for in this run (grant oss:ListMultipartUploads, or "
                     + "check with ossutil)"
             )
+        } catch is CancellationError {
+            // The batch stopped (a lost service): nothing was learnt, and the job ends pending.
         } catch {
             warnings.append(
                 "could not check for uploads that a lost InitiateMultipartUpload answer may have started: \(error)"
