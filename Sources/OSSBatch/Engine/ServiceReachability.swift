@@ -12,10 +12,10 @@ import Synchronization
 /// (a slow service, an overloaded machine), only a request that stalled through all its attempts.
 ///
 /// **Once it has answered**, network trouble is left to the per-request retries, unless the service is *lost*:
-/// for `lostAfter` (the run's `stall_timeout`) every attempt that ended failed for want of the service — a
-/// connection-level failure, a stall, or a server error (5xx but 501) — at least `threshold` of them from at
+/// for `lostAfter` (the run's `stall_timeout`, at least a minute) the attempts failed for want of the service —
+/// a connection-level failure, a stall, or a server error (5xx but 501) — at least `threshold` of them from at
 /// least two jobs, with no sign that the service works: no answer below 500 (or 501), and no request in flight
-/// for `aliveAfter` since its attempt began (curl ends an attempt that moves under 1 KiB/s for 30 s, so one
+/// for `longestDeadAttempt` since its attempt began (curl ends an attempt that moves under 1 KiB/s for 30 s, so one
 /// that lasts that long is moving bytes: a large file sent slowly beside files the service refuses with 503
 /// is a working service). Before this, a service that died at 3 a.m. cost every remaining file all its
 /// attempts: days for a large batch, the next night finding it busy.
@@ -93,19 +93,18 @@ final class ServiceReachability: Sendable {
     }
 
     private let state = Mutex(State())
-    /// How long the service may fail, once it has answered, before it counts as lost.
+    /// How long the service may fail, once it has answered, before it counts as lost: the window asked for,
+    /// but never shorter than `longestDeadAttempt`, so that a request alive that long can show a working
+    /// service before the window ends (an audit of a first version that halved the proof for short windows
+    /// found every attempt against a silent endpoint counted as alive under `stall_timeout: 60s`).
     let lostAfter: Duration
-    /// How long an attempt in flight shows the service working: `longestDeadAttempt`, or half of
-    /// `lostAfter` when that is shorter (a short `stall_timeout` then only catches services that refuse).
-    let aliveAfter: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
 
     init(
         lostAfter: Duration = .seconds(UploadSettings.defaultStallTimeout),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
-        self.lostAfter = lostAfter
-        aliveAfter = min(Self.longestDeadAttempt, lostAfter / 2)
+        self.lostAfter = max(lostAfter, Self.longestDeadAttempt)
         self.now = now
     }
 
@@ -207,10 +206,10 @@ final class ServiceReachability: Sendable {
     /// 5xx but 501 (Not Implemented: the service works, it lacks one operation).
     static func isServerError(_ status: Int) -> Bool { (500...599).contains(status) && status != 501 }
 
-    /// A request in flight for `aliveAfter` since its attempt began shows the service working.
+    /// A request in flight for `longestDeadAttempt` since its attempt began shows the service working.
     private func noteAttemptsAlive(_ s: inout State, at: ContinuousClock.Instant) {
         guard s.outage != nil else { return }
-        if s.attemptsInFlight.values.contains(where: { at - $0 >= aliveAfter }) { s.outage = nil }
+        if s.attemptsInFlight.values.contains(where: { at - $0 >= Self.longestDeadAttempt }) { s.outage = nil }
     }
 
     private func outageFailure(

@@ -1,0 +1,107 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// A service that answered and then died, went silent or answered only 5xx: the batch stops after
+/// `stall_timeout` (at least a minute) with exit 3, and `resume` finishes it; a working service beside failing
+/// requests — a slow upload in flight — keeps it going. Not serialized: each test waits out a window of its
+/// own against its own LocalOSS, most of it idle.
+@Suite struct LostServiceTests {
+    /// The shortest window (`stall_timeout`, which must exceed `retries.max_delay`, under a minute is a
+    /// minute) and retries that end a job in about 2.5 s: without the rule the batch below runs every job
+    /// through all its attempts.
+    private static let lostWindow = ["stall_timeout: 10s", "retries: {attempts: 6, base_delay: 100ms, max_delay: 1s}"]
+
+    /// Stops the service of `h` from answering after its first 20 uploads with `action`, runs 2,000 small
+    /// files, and checks the batch stops as lost with exit 3 a minute after, then that `resume` finishes it
+    /// once the service is back.
+    private func expectLostThenResumes(_ h: EngineHarness, _ action: FaultAction, reason: String) async throws {
+        for i in 0..<2_000 { try h.writeFile("f\(i).txt", size: 100 + i % 300, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(upload: Self.lostWindow)
+        h.server.faults.add(FaultRule(operation: .putObject, skip: 20, count: nil, action: action))
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
+        // Not a speed test: without the rule, 1,980 jobs through 6 attempts each, 16 at a time, take five
+        // minutes; the bounds only have to tell the two apart, and the stop from one too early.
+        #expect(result.ranFor < .seconds(150), "took \(result.ranFor)")
+        #expect(result.ranFor >= .seconds(60), "not before the window: took \(result.ranFor)")
+        // The jobs that failed before the stop each have their line; the stop one, saying why.
+        let stops = result.stderrLines.filter { $0.contains("ServiceUnreachable") }
+        #expect(stops.count == 1, "\(result.stderr)")
+        #expect(stops.first?.contains("ServiceUnreachable: lost \(h.endpoint)") == true, "\(result.stderr)")
+        #expect(stops.first?.contains(reason) == true, "\(result.stderr)")
+        #expect(result.stdout.contains("to continue: ossbatch resume"), "\(result.stdout)")
+        let report = try h.report()
+        #expect(report.status == .fatal)
+        #expect(report.fatalError?.code == "ServiceUnreachable")
+        #expect(report.totals.succeeded >= 20, "\(report.totals)")
+        #expect(report.totals.pending > 1_000, "the jobs never tried stay pending: \(report.totals)")
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try h.report().status == .succeeded)
+        try h.expectAllStoredExactly()
+        h.expectNoSecrets(in: [result.stdout, result.stderr, resumed.stdout, resumed.stderr])
+    }
+
+    /// The service dies after answering (every connection reset): before, every remaining file went through
+    /// all its attempts, a large batch for days; now the batch stops once nothing but failures came for the
+    /// window.
+    @Test func aServiceThatDiesAfterItsFirstAnswersStopsTheBatchAfterTheWindowAndResumeFinishes() async throws {
+        let h = try await EngineHarness.start("lost-reset")
+        defer { Task { await h.stop() } }
+        try await expectLostThenResumes(h, .resetAfterBodyBytes(0), reason: "(last: connection reset")
+    }
+
+    /// A balancer whose backends are gone answers every request 503: answers, but none from a working service.
+    @Test func aServiceThatAnswersOnly503AfterItsFirstAnswersStopsTheBatchAfterTheWindow() async throws {
+        let h = try await EngineHarness.start("lost-503")
+        defer { Task { await h.stop() } }
+        try await expectLostThenResumes(
+            h,
+            .fail(status: 503, code: .serviceUnavailable),
+            reason: "answered only server errors (5xx) for 1 m"
+        )
+    }
+
+    /// A large file sent slowly (under a bandwidth cap) beside files the service refuses with 503, for longer
+    /// than the window: the slow upload shows a working service once it has been in flight longer than an
+    /// attempt against a dead endpoint lasts, so the refused files fail (exit 1) and the batch goes on. (The
+    /// first version of the lost-service rule stopped this batch.)
+    /// The stamp that starts each stderr line (`2026-12-06T03:16:33.505Z`).
+    private static let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    @Test func aSlowUploadBesideRefusedFilesShowsAWorkingServiceAndTheBatchGoesOn() async throws {
+        let h = try await EngineHarness.start("slow-beside-503")
+        defer { Task { await h.stop() } }
+        // First in key order, so that it is in flight from the start: 80 s or more at 20 KiB/s. The refused
+        // files each take 6 answers a second late (about 6.5 s with the retries' delays), 3 at a time: about
+        // 80 s of failures — past the window, and done well before the slow upload's answer and a new window.
+        try h.writeFile("a-slow.bin", size: 1_600_000, seed: 1)
+        for i in 0..<36 { try h.writeFile("b-refused-\(i).txt", size: 100 + i, seed: UInt64(10 + i)) }
+        let manifest = try h.writeManifest(upload: [
+            "stall_timeout: 10s", "retries: {attempts: 6, base_delay: 100ms, max_delay: 200ms}", "concurrency: 4",
+            "bandwidth: 20KiB",
+        ])
+        for action in [FaultAction.delay(milliseconds: 1_000), .fail(status: 503, code: .serviceUnavailable)] {
+            h.server.faults.add(FaultRule(operation: .putObject, keyContains: "b-refused-", count: nil, action: action))
+        }
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 1, "\(result.stdout)\(result.stderr)")
+        #expect(!result.stderr.contains("ServiceUnreachable"), "\(result.stderr)")
+        // The refused files' failures (each line stamped) spanned more than the window: without the proof of a
+        // live request, this batch stops.
+        let stamps = result.stderr.split(separator: "\n").filter { $0.contains(": failed: ") }.compactMap { line in
+            line.split(separator: " ").first.flatMap { try? Self.timestamp.parse(String($0)) }
+        }
+        #expect(stamps.count == 36, "\(result.stderr)")
+        if let first = stamps.min(), let last = stamps.max() {
+            #expect(last.timeIntervalSince(first) > 65, "failures from \(first) to \(last)")
+        }
+        let report = try h.report()
+        #expect(report.totals.succeeded == 1 && report.totals.failed == 36, "\(report.totals)")
+        #expect(report.jobs.first { $0.spec.objectKey.path.hasSuffix("a-slow.bin") }?.status == .succeeded)
+    }
+}
