@@ -192,10 +192,7 @@ final class CurlDriver: @unchecked Sendable {
     }
 
     private func resumePausedTransfers() {
-        guard !meter.paused.isEmpty, meter.canResume() else { return }
-        let waiting = meter.paused
-        meter.paused.removeAll()
-        for transfer in waiting where transfer.isPaused {
+        for transfer in meter.takeTurn() where transfer.isPaused {
             transfer.isPaused = false
             guard let easy = transfer.easy else { continue }
             curl_easy_pause(easy.raw, CCURL_PAUSE_CONT)

@@ -12,7 +12,7 @@ extension Transfer {
     func readBody(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         let remaining = bodyLength - position
         guard remaining > 0, let base = buffer.baseAddress else { return 0 }
-        let wanted = meter.grant(min(Int64(buffer.count), remaining))
+        let wanted = meter.grant(min(Int64(buffer.count), remaining), to: self)
         guard wanted > 0 else {
             isPaused = true
             meter.paused.append(self)

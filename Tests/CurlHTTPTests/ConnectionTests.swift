@@ -2,6 +2,7 @@ import CurlHTTP
 import Digests
 import Foundation
 import OSSProtocol
+import Synchronization
 import TestSupport
 import Testing
 
@@ -192,5 +193,51 @@ struct ConnectionTests {
             #expect(response.header("x-body-crc64") == String(CRC64.checksum(body)))
             #expect(elapsed >= .milliseconds(1500))
         }
+    }
+
+    /// Under a send-rate cap every transfer gets its turn: a small body started after large ones goes out
+    /// within a few of the cap's rounds, not after them all. Before, every paused transfer was let go at once
+    /// and curl served them in the order they were added, so the earliest took every token and a later one
+    /// waited (an audit's small uploads beside large ones at `bandwidth: 200KiB` stalled: under 1 KiB/s for 30 s,
+    /// failed after their retries on a healthy server).
+    @Test func underASendRateCapALateSmallBodyIsNotStarvedByEarlierLargeOnes() async throws {
+        var configuration = CurlHTTPConfiguration()
+        configuration.maxSendBytesPerSecond = 200 * 1024
+        try await withServer(configuration) { server, client in
+            // 3,000 KiB ahead of it, 15 s at the cap: sharing it, every large body ends near the end.
+            let finished = Ends()
+            let large = (0..<15).map { i in
+                Task {
+                    let body = testBytes(200 * 1024, seed: UInt64(i))
+                    _ = try await client.send(
+                        HTTPRequest(method: "PUT", url: server.url("/large-\(i)"), body: .bytes(body))
+                    )
+                    finished.note("large-\(i)")
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let small = testBytes(2_048, seed: 9)
+            let response = try await client.send(
+                HTTPRequest(method: "PUT", url: server.url("/small"), body: .bytes(small))
+            )
+            let waited = clock.now - start
+            finished.note("small")
+            #expect(response.header("x-body-crc64") == String(CRC64.checksum(small)))
+            for task in large { try await task.value }
+            let rest = clock.now - start
+            // Against the time the large bodies took, not a fixed bound: a loaded machine slows every transfer
+            // alike. Starved, the small body took a quarter to a half of it (3.6 and 8.7 of 14.7 s); taking turns,
+            // one round of the others' turns (1.2 s).
+            #expect(waited < rest / 8, "the small body took \(waited) of \(rest); ends: \(finished.order)")
+        }
+    }
+
+    /// The order transfers ended in, noted from their tasks.
+    private final class Ends: Sendable {
+        private let names = Mutex<[String]>([])
+        func note(_ name: String) { names.withLock { $0.append(name) } }
+        var order: [String] { names.withLock { $0 } }
     }
 }
