@@ -188,6 +188,7 @@ final class CurlDriver: @unchecked Sendable {
             transfer.headerList = nil
         }
         transfer.isPaused = false
+        meter.forget(transfer)
         transfer.resume(with: result)
     }
 

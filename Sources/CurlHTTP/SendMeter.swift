@@ -7,36 +7,39 @@ import Synchronization
 final class SendMeter: @unchecked Sendable {
     let bytesSent = Atomic<Int64>(0)
     private var bucket: TokenBucket?
-    /// Transfers whose read callback returned `CURL_READFUNC_PAUSE` and wait for tokens, the longest waiting
-    /// first: they take turns (`takeTurn()`).
+    /// Transfers whose read callback returned `CURL_READFUNC_PAUSE`: they wait for tokens, or for the next
+    /// round (`takeTurn()`).
     var paused: [Transfer] = []
-    /// The most a transfer let go may send before it waits again, behind the others: a few of curl's read
-    /// callbacks' worth, or a quarter of the bucket at high rates (fewer turns a second).
-    let bytesPerTurn: Int64
-    /// The transfers let go at the last turn, and what each may still send: while others wait, only they may
-    /// take tokens.
-    private var turn: [ObjectIdentifier: Int64] = [:]
+    /// What a transfer may send in one round: a few of curl's read callbacks' worth, or a quarter of the
+    /// bucket at high rates.
+    let bytesPerRound: Int64
+    /// What each transfer may still send in this round (deficit round robin). A transfer that has sent its
+    /// share waits, paused, until every waiting transfer has sent its own; then a new round gives each a share.
+    /// Without rounds every paused transfer was let go at once and curl served them in the order they were
+    /// added: the earliest took every token each time, and a transfer added later waited for all of them to
+    /// end (under a cap, small uploads beside large ones went under curl's low-speed limit and failed as
+    /// stalled on a healthy server).
+    private var shares: [ObjectIdentifier: Int64] = [:]
 
     init(bytesPerSecond: Int64) {
         bucket = bytesPerSecond > 0 ? TokenBucket(bytesPerSecond: bytesPerSecond) : nil
-        bytesPerTurn = max(16 * 1024, (bucket?.capacity ?? 0) / 4)
+        bytesPerRound = max(16 * 1024, (bucket?.capacity ?? 0) / 4)
     }
 
-    /// How many of `wanted` bytes `transfer` may send now; 0 means pause (and wait for a turn). While transfers
-    /// wait, one gets tokens only at its turn and up to `bytesPerTurn`: a transfer that was never paused, or one
-    /// curl kept sending, would otherwise take every token as it came, in curl's order, and the others wait for
-    /// it to end.
+    /// How many of `wanted` bytes `transfer` may send now: within what is left of its share of the round
+    /// (a transfer new to the meter has a whole share) and of the bucket. 0 means pause.
     func grant(_ wanted: Int64, to transfer: Transfer) -> Int64 {
         guard bucket != nil else { return wanted }
         let id = ObjectIdentifier(transfer)
-        guard !paused.isEmpty else { return bucket!.take(upTo: wanted) }
-        let granted = bucket!.take(upTo: min(wanted, turn[id] ?? 0))
-        if granted == 0 {
-            turn[id] = nil
-        } else {
-            turn[id]! -= granted
-        }
+        let share = shares[id] ?? bytesPerRound
+        let granted = share > 0 ? bucket!.take(upTo: min(wanted, share)) : 0
+        shares[id] = share - granted
         return granted
+    }
+
+    /// `transfer` ended: it has no share any more (another transfer may come to have its identifier).
+    func forget(_ transfer: Transfer) {
+        shares[ObjectIdentifier(transfer)] = nil
     }
 
     func record(_ count: Int64) {
@@ -50,18 +53,21 @@ final class SendMeter: @unchecked Sendable {
     }
 
     /// The paused transfers to let go now (taken off `paused`): none until the bucket holds enough to be worth
-    /// it, then the ones that have waited longest, as many as the tokens would serve (at least one). Letting
-    /// every waiting transfer go at once let curl serve them in the order they were added, so the earliest took
-    /// every token each time and a transfer added later waited for all of them to end: under a cap, small
-    /// uploads beside large ones went under curl's low-speed limit and failed as stalled.
-    func takeTurn() -> ArraySlice<Transfer> {
+    /// it; then, once every waiting transfer has sent its share, a new round (a share for every transfer the
+    /// meter knows); and every waiting transfer with something left of its share is let go.
+    func takeTurn() -> [Transfer] {
         paused.removeAll { !$0.isPaused }
         guard !paused.isEmpty, canResume() else { return [] }
-        var count = paused.count
-        if bucket != nil { count = min(count, max(1, Int(bucket!.available() / bytesPerTurn))) }
-        defer { paused.removeFirst(count) }
-        turn = Dictionary(uniqueKeysWithValues: paused.prefix(count).map { (ObjectIdentifier($0), bytesPerTurn) })
-        return paused.prefix(count)
+        guard bucket != nil else {
+            defer { paused.removeAll() }
+            return paused
+        }
+        if paused.allSatisfy({ (shares[ObjectIdentifier($0)] ?? 0) <= 0 }) {
+            for id in shares.keys { shares[id] = bytesPerRound }
+        }
+        let going = paused.filter { (shares[ObjectIdentifier($0)] ?? 0) > 0 }
+        paused.removeAll { (shares[ObjectIdentifier($0)] ?? 0) > 0 }
+        return going
     }
 
     /// How long the driver may sleep before it should look at paused transfers again.

@@ -25,12 +25,6 @@ struct TokenBucket {
         return granted
     }
 
-    /// The bytes that may go out now.
-    mutating func available(now: ContinuousClock.Instant = .now) -> Int64 {
-        refill(now)
-        return tokens
-    }
-
     /// True when enough tokens have accumulated to make unpausing a transfer worthwhile.
     mutating func canResume(now: ContinuousClock.Instant = .now) -> Bool {
         refill(now)

@@ -14,8 +14,10 @@ extension Transfer {
         guard remaining > 0, let base = buffer.baseAddress else { return 0 }
         let wanted = meter.grant(min(Int64(buffer.count), remaining), to: self)
         guard wanted > 0 else {
+            // Queued once: curl does not call a paused transfer's read callback, but a queue that held it twice
+            // would let it go twice.
+            if !isPaused { meter.paused.append(self) }
             isPaused = true
-            meter.paused.append(self)
             return CCURL_READFUNC_PAUSE
         }
         let count: Int
