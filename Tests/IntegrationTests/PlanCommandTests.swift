@@ -64,6 +64,28 @@ import Testing
         )
     }
 
+    /// A cap that leaves each request in flight under twice curl's low-speed limit is a warning (large files
+    /// would stall on a working service); one that leaves enough is silent.
+    @Test func aBandwidthCapTooSmallForTheConcurrencyIsAWarning() async throws {
+        let (dir, manifest) = try makeBatch()
+        defer { dir.remove() }
+        let tight = try await ProcessRunner.run(
+            ossbatch,
+            ["plan", manifest, "--set", "upload.bandwidth=16KiB", "--set", "upload.concurrency=16"]
+        )
+        #expect(tight.exitCode == 0, "\(tight.stderr)")
+        #expect(
+            tight.stderr.contains("warning: upload.bandwidth (16.0 KiB/s) shared by upload.concurrency (16)"),
+            "\(tight.stderr)"
+        )
+        #expect(tight.stderr.contains("give bandwidth at least 32.0 KiB/s"), "\(tight.stderr)")
+        let enough = try await ProcessRunner.run(
+            ossbatch,
+            ["plan", manifest, "--set", "upload.bandwidth=32KiB", "--set", "upload.concurrency=16"]
+        )
+        #expect(enough.exitCode == 0 && enough.stderr == "", "\(enough.stderr)")
+    }
+
     @Test func overridesSwitchTheTargetToLocalOSS() async throws {
         let (dir, manifest) = try makeBatch()
         defer { dir.remove() }

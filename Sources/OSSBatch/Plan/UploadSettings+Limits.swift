@@ -21,3 +21,12 @@ extension UploadSettings {
     /// as never.
     package static let stallTimeoutRange: ClosedRange<Double> = 10...86_400
 }
+
+extension UploadSettings {
+    /// The fewest bytes a second a request should get under a cap when every request in flight is sending:
+    /// twice the transport's low-speed limit (1 KiB/s for 30 s ends a request as stalled).
+    package static let smallestBandwidthShare: Int64 = 2 * 1024
+
+    /// What each request gets when `concurrency` requests share `bandwidth` at once; `nil` without a cap.
+    package var bandwidthShare: Int64? { bandwidth > 0 ? bandwidth / Int64(max(1, concurrency)) : nil }
+}
