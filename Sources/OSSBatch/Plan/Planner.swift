@@ -129,19 +129,17 @@ package struct Planner: Sendable {
         }
         if let share = settings.bandwidthShare, share < UploadSettings.smallestBandwidthShare {
             // Not refused: a batch of small files sends each body in a few seconds, under any share.
-            var warning = Diagnostic(
-                file: manifest.path,
-                line: nil,
-                column: nil,
-                message: "upload.bandwidth (\(ByteSize.format(settings.bandwidth))/s) shared by upload.concurrency "
-                    + "(\(settings.concurrency)) leaves each request \(ByteSize.format(share))/s when all are "
-                    + "sending; one slower than 1 KiB/s for 30 s is ended as stalled, so large files may fail on "
-                    + "a working service: give bandwidth at least "
-                    + "\(ByteSize.format(Int64(settings.concurrency) * UploadSettings.smallestBandwidthShare))/s "
-                    + "or a lower concurrency"
+            warnings.append(
+                .warning(
+                    SourceMark(file: manifest.path),
+                    "upload.bandwidth (\(ByteSize.format(settings.bandwidth))/s) shared by upload.concurrency "
+                        + "(\(settings.concurrency)) leaves each request \(ByteSize.format(share))/s when all are "
+                        + "sending; one slower than 1 KiB/s for 30 s is ended as stalled, so large files may fail on "
+                        + "a working service: give bandwidth at least "
+                        + "\(ByteSize.format(Int64(settings.concurrency) * UploadSettings.smallestBandwidthShare))/s "
+                        + "or a lower concurrency"
+                )
             )
-            warning.severity = .warning
-            warnings.append(warning)
         }
         return Plan(
             manifestPath: manifest.path,
