@@ -4,6 +4,7 @@ import Foundation
 import LocalOSS
 import OSSKit
 import OSSProtocol
+import Synchronization
 import TestSupport
 import Testing
 
@@ -327,6 +328,48 @@ import Testing
             return
         }
         #expect(service.code == .internalError && attempts == 3 && h.retries.map(\.attempt) == [1, 2])
+    }
+
+    /// The caller's gate (`beforeAttempt`) is awaited before every attempt, the first and each retry.
+    @Test func everyAttemptWaitsForTheCallersGate() async throws {
+        let asked = Mutex(0)
+        let h = try await OSSClientHarness.start(beforeAttempt: { asked.withLock { $0 += 1 } })
+        defer { Task { await h.stop() } }
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: 2, action: .fail(status: 503, code: .serviceUnavailable))
+        )
+        let put = try await h.client.putObject(
+            bucket: Self.bucket,
+            key: "gated",
+            body: .bytes(testBytes(1000)),
+            options: ObjectOptions()
+        )
+        #expect(put.attempts == 3)
+        #expect(asked.withLock { $0 } == 3)
+        #expect(h.operations == ["PutObject 503", "PutObject 503", "PutObject 200"])
+    }
+
+    /// An attempt held by the gate when its task is cancelled (a halted run) is not sent.
+    @Test func anAttemptHeldWhenItsTaskIsCancelledIsNotSent() async throws {
+        let h = try await OSSClientHarness.start(beforeAttempt: { try? await Task.sleep(for: .seconds(30)) })
+        defer { Task { await h.stop() } }
+        let put = Task {
+            try await h.client.putObject(
+                bucket: Self.bucket,
+                key: "held",
+                body: .bytes(testBytes(1000)),
+                options: ObjectOptions()
+            )
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        put.cancel()
+        let error = await #expect(throws: OSSError.self) { _ = try await put.value }
+        guard case .transport(.cancelled, let attempts)? = error else {
+            Issue.record("not a cancellation: \(String(describing: error))")
+            return
+        }
+        #expect(attempts == 0)
+        #expect(h.operations.isEmpty, "\(h.operations)")
     }
 
     @Test func aResetMidBodyIsRetriedAndTheObjectIsExact() async throws {

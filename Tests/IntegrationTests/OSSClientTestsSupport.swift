@@ -44,7 +44,8 @@ final class OSSClientHarness: Sendable {
         secret clientSecret: String = secret,
         signature: SignatureVersion = .v4,
         attempts: Int = 4,
-        configure: (inout LocalOSSConfiguration) -> Void = { _ in }
+        configure: (inout LocalOSSConfiguration) -> Void = { _ in },
+        beforeAttempt: (@Sendable () async -> Void)? = nil
     ) async throws -> OSSClientHarness {
         let directory = try TemporaryDirectory("ossclient")
         var serverConfiguration = LocalOSSConfiguration(
@@ -67,6 +68,7 @@ final class OSSClientHarness: Sendable {
             retry: RetryPolicy(attempts: attempts, baseDelay: 0.01, maxDelay: 0.05)
         )
         configuration.onRetry = { event in events.append(event) }
+        configuration.beforeAttempt = beforeAttempt
         let client = OSSClient(
             configuration: configuration,
             credentials: Credentials(accessKeyID: keyID, accessKeySecret: clientSecret),

@@ -226,4 +226,99 @@ import Testing
         #expect(ServiceReachability(lostAfter: .seconds(10)).lostAfter == ServiceReachability.longestDeadAttempt)
         #expect(ServiceReachability(lostAfter: .seconds(90)).lostAfter == .seconds(90))
     }
+
+    // MARK: - Requests held while the service looks lost
+
+    @Test func requestsGoUntilTheServiceLooksLostThenOneAtATimeGoesAsAProbe() {
+        let clock = Clock()
+        let r = ServiceReachability(lostAfter: .seconds(60), probeEvery: .seconds(5)) { clock.now }
+        let requests = (0..<4).map { _ in r.began() }
+        // Before any answer the first rule is the one that applies: nothing is held.
+        for n in 0..<7 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.turn(for: requests[0]) == (.go, nil))
+        r.answered()
+        for n in 0..<7 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.turn(for: requests[0]) == (.go, nil), "7 failures are not enough")
+        _ = r.failed(refused, job: id(0), gaveUp: false)
+        #expect(
+            r.turn(for: requests[0]) == (.probe, .began(failures: 8, jobs: 2, last: .transport(refused))),
+            "the first to ask after the eighth failure is the probe, and holding begins"
+        )
+        #expect(r.turn(for: requests[1]) == (.wait, nil), "one probe at a time")
+        // The probe failed: the next goes only `probeEvery` after it went.
+        r.retrying(requests[0], after: .seconds(1))
+        _ = r.failed(refused, job: id(0), gaveUp: false)
+        clock.advance(.seconds(4))
+        #expect(r.turn(for: requests[1]).0 == .wait)
+        clock.advance(.seconds(1))
+        #expect(r.turn(for: requests[1]).0 == .probe)
+        #expect(r.turn(for: requests[2]).0 == .wait)
+        // A probe that ended (its request gave up, or was cancelled) frees the turn too.
+        r.ended(requests[1])
+        clock.advance(.seconds(5))
+        #expect(r.turn(for: requests[2]).0 == .probe)
+        // An answer below 500: everyone goes, and holding ends with how long it lasted.
+        clock.advance(.seconds(2))
+        r.answered()
+        #expect(r.turn(for: requests[3]) == (.go, .ended(heldFor: .seconds(12))))
+        #expect(r.turn(for: requests[0]) == (.go, nil), "the end is told once")
+    }
+
+    @Test func probesGoRoundTheHeldRequestsInTurn() {
+        let clock = Clock()
+        let r = ServiceReachability(lostAfter: .seconds(600), probeEvery: .seconds(5)) { clock.now }
+        r.answered()
+        let requests = (0..<3).map { _ in r.began() }
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        var probes: [Int] = []
+        /// Each probe fails at once, and its request asks again: back at the end of the line.
+        func ask(_ request: Int) {
+            guard r.turn(for: request).0 == .probe else { return }
+            probes.append(request)
+            r.retrying(request, after: .zero)
+            _ = r.failed(refused, job: id(0), gaveUp: false)
+            #expect(r.turn(for: request).0 == .wait)
+        }
+        for request in requests { ask(request) }
+        for _ in 0..<6 {
+            clock.advance(.seconds(5))
+            // The last in line asks first each time: the probe is still the first in line's.
+            for request in requests.reversed() { ask(request) }
+        }
+        #expect(probes == [requests[0]] + requests + requests, "\(probes)")
+    }
+
+    @Test func aRequestHeldForLongerThanADeadAttemptIsNotTakenForALiveOne() {
+        let clock = Clock()
+        let r = ServiceReachability(lostAfter: .seconds(120), probeEvery: .seconds(5)) { clock.now }
+        r.answered()
+        // 20 requests held in turn, a probe every 5 s that fails at once: each waits 100 s between its probes.
+        let requests = (0..<20).map { _ in r.began() }
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        var verdict: ServiceReachability.Verdict?
+        for _ in 0..<30 where verdict == nil {
+            for request in requests where verdict == nil && r.turn(for: request).0 == .probe {
+                r.retrying(request, after: .zero)
+                verdict = r.failed(refused, job: id(0), gaveUp: false)
+            }
+            clock.advance(.seconds(5))
+        }
+        // Waiting is not an attempt in flight: it never showed a working service, and the window ended.
+        #expect(verdict?.lostFor == .seconds(120), "\(String(describing: verdict))")
+        // After the verdict nothing is held (the halt cancels what is in flight), and no end is told.
+        #expect(r.turn(for: requests[0]) == (.go, nil))
+    }
+
+    @Test func aRequestThatGoesAsAProbeAndLivesLongerThanADeadAttemptEndsTheHolding() {
+        let clock = Clock()
+        let r = ServiceReachability(lostAfter: .seconds(300), probeEvery: .seconds(5)) { clock.now }
+        r.answered()
+        let probe = r.began()
+        let held = r.began()
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.turn(for: probe).0 == .probe)
+        // The probe's upload moves slowly for a minute: the service works.
+        clock.advance(ServiceReachability.longestDeadAttempt)
+        #expect(r.turn(for: held) == (.go, .ended(heldFor: ServiceReachability.longestDeadAttempt)))
+    }
 }

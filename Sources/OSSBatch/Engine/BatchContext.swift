@@ -80,7 +80,11 @@ final class BatchContext: Sendable {
         self.logger = logger
         self.progress = progress
         requests = AsyncSemaphore(permits: settings.concurrency)
-        reachability = ServiceReachability(lostAfter: .seconds(settings.stallTimeout))
+        // A probe at least every quarter of the window: the watchdog counts an attempt's end as movement.
+        reachability = ServiceReachability(
+            lostAfter: .seconds(settings.stallTimeout),
+            probeEvery: min(Self.probeEvery, .seconds(settings.stallTimeout) / 4)
+        )
         partsPerFile = Self.partsInFlight(settings: settings)
         proxyRoute = ProxyRoute.to(client.configuration.endpoint)
     }
@@ -179,11 +183,51 @@ final class BatchContext: Sendable {
         stopIfUnreachable(reachability.observe(event.error, job: ObjectIdentifier(tally), gaveUp: false))
     }
 
+    /// How often a request goes, as a probe, while the service looks lost (`ServiceReachability.turn(for:)`).
+    static let probeEvery: Duration = .seconds(5)
+    /// How often a held request asks again.
+    private static let heldPoll: Duration = .milliseconds(100)
+
+    /// Before each attempt of request `request` (`RequestScope` brings it here from the client): waits while
+    /// the service looks lost, until this request is the probe, the service works again or the batch stops
+    /// (then the halt cancels the wait).
+    func awaitTurn(request: Int) async {
+        while true {
+            let (turn, change) = reachability.turn(for: request)
+            if let change { log(change) }
+            guard turn == .wait, !Task.isCancelled else { return }
+            try? await Task.sleep(for: Self.heldPoll)
+        }
+    }
+
+    /// The endpoint, with the proxy the requests go through, for messages about the service.
+    private var endpointName: String { "\(client.configuration.endpoint)\(proxyRoute.map { " \($0)" } ?? "")" }
+
+    private func log(_ change: ServiceReachability.HoldChange) {
+        switch change {
+        case .began(let failures, let jobs, let last):
+            let message =
+                "\(endpointName) looks lost: \(failures) failures from \(jobs) jobs and no sign of a working "
+                + "service (last: \(last)); requests are held, one sent every "
+                + "\(DurationText.format(reachability.probeEvery.seconds)) to see whether it is back; the batch "
+                + "stops if it is not back within \(DurationText.format(reachability.lostAfter.seconds))"
+            logger.warning(
+                "\(message)",
+                metadata: .event("service_held", ["failures": .number(failures), "jobs": .number(jobs)])
+            )
+        case .ended(let heldFor):
+            logger.notice(
+                "\(endpointName) works again: the requests held for \(DurationText.format(heldFor.seconds)) go on",
+                metadata: .event("service_back", ["held_ms": .number(Int(heldFor.seconds * 1000))])
+            )
+        }
+    }
+
     /// Stops the batch, and cancels what is in flight, when the service counts as unreachable (`verdict`).
     private func stopIfUnreachable(_ verdict: ServiceReachability.Verdict?) {
         guard let verdict else { return }
         let jobs = verdict.jobs == 1 ? "1 job" : "\(verdict.jobs) jobs"
-        let endpoint = "\(client.configuration.endpoint)\(proxyRoute.map { " \($0)" } ?? "")"
+        let endpoint = endpointName
         let message: String
         if let lostFor = verdict.lostFor {
             let what =

@@ -11,6 +11,13 @@ struct RequestScope: Sendable {
     /// The request's number in the batch's `ServiceReachability`.
     let request: Int
 
+    /// Before each attempt of the current request (`OSSClientConfiguration.beforeAttempt`): held while its
+    /// batch's service looks lost.
+    static func beforeAttempt() async {
+        guard let scope = current else { return }
+        await scope.context.awaitTurn(request: scope.request)
+    }
+
     /// Hands one retry event of the current request to its batch and job (none outside `send`).
     static func retrying(_ event: RetryEvent) {
         guard let scope = current else { return }

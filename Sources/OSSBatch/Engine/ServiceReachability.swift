@@ -19,6 +19,13 @@ import Synchronization
 /// that lasts that long is moving bytes: a large file sent slowly beside files the service refuses with 503
 /// is a working service). Before this, a service that died at 3 a.m. cost every remaining file all its
 /// attempts: days for a large batch, the next night finding it busy.
+///
+/// **While the service looks lost** (those failures are enough, the window not yet over) its requests are
+/// *held* (`turn(for:)`): one attempt goes at a time, every `probeEvery` at most, as a probe (it counts
+/// against its request's attempts like any other: `retries.attempts` stays the most any request is tried).
+/// Sent anyway, every job met in the window went through all its attempts and failed, each with its line (an
+/// audit: 1,986 failed jobs in one cron mail before the stop); held, a few use their attempts up on probes and
+/// the rest stay pending for `resume`, and a service back within the window answers a probe and lets them go.
 final class ServiceReachability: Sendable {
     /// Connection-level failures (with no answer yet) that make a batch unreachable. Half of the default
     /// `concurrency` (16), so the first wave of requests to a dead endpoint is enough; far more than one
@@ -60,6 +67,24 @@ final class ServiceReachability: Sendable {
         var onlyServerErrors = false
     }
 
+    /// What a request's next attempt does (`turn(for:)`).
+    enum Turn: Sendable, Equatable {
+        /// Goes, and counts against its attempts.
+        case go
+        /// Goes as the one probe of a service that looks lost.
+        case probe
+        /// Waits: the service looks lost and another request is the probe, or was one a moment ago.
+        case wait
+    }
+
+    /// When requests began or stopped being held, for the log.
+    enum HoldChange: Sendable, Equatable {
+        /// The service looks lost: `failures` from `jobs` jobs since it last worked, the last of them `last`.
+        case began(failures: Int, jobs: Int, last: Failure)
+        /// It works again (it answered, or a request lived long enough), after holding them for this long.
+        case ended(heldFor: Duration)
+    }
+
     /// Failures counted, and of how many jobs: one job's failures alone are that job's problem.
     private struct FailureCount {
         var failures = 0
@@ -79,6 +104,7 @@ final class ServiceReachability: Sendable {
         var since: ContinuousClock.Instant
         var count = FailureCount()
         var serverErrorsOnly = true
+        var last: Failure
     }
 
     private struct State {
@@ -90,6 +116,15 @@ final class ServiceReachability: Sendable {
         /// When the current attempt of each request in flight began (after its retry's delay).
         var attemptsInFlight: [Int: ContinuousClock.Instant] = [:]
         var nextRequest = 0
+        /// Since when requests are held (the service looks lost), the probe in flight, and when the last went.
+        var holdingSince: ContinuousClock.Instant?
+        var probe: Int?
+        var lastProbe: ContinuousClock.Instant?
+        /// The requests held, each with its place in the line: the probe is the first in line, so that probes
+        /// go round the requests (whichever asked first after a probe's time would be a lottery, and a request
+        /// drawn often would use all its attempts up within seconds).
+        var held: [Int: Int] = [:]
+        var nextPlace = 0
     }
 
     private let state = Mutex(State())
@@ -98,13 +133,17 @@ final class ServiceReachability: Sendable {
     /// service before the window ends (an audit of a first version that halved the proof for short windows
     /// found every attempt against a silent endpoint counted as alive under `stall_timeout: 60s`).
     let lostAfter: Duration
+    /// The least time between two probes while requests are held.
+    let probeEvery: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
 
     init(
         lostAfter: Duration = .seconds(UploadSettings.defaultStallTimeout),
+        probeEvery: Duration = .seconds(5),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.lostAfter = max(lostAfter, Self.longestDeadAttempt)
+        self.probeEvery = probeEvery
         self.now = now
     }
 
@@ -124,6 +163,7 @@ final class ServiceReachability: Sendable {
         state.withLock { s in
             noteAttemptsAlive(&s, at: at)
             if s.attemptsInFlight[request] != nil { s.attemptsInFlight[request] = at + delay }
+            if s.probe == request { s.probe = nil }
         }
     }
 
@@ -133,6 +173,50 @@ final class ServiceReachability: Sendable {
         state.withLock { s in
             noteAttemptsAlive(&s, at: at)
             s.attemptsInFlight[request] = nil
+            s.held[request] = nil
+            if s.probe == request { s.probe = nil }
+        }
+    }
+
+    /// Whether request `request`'s next attempt may go now (asked before each attempt), and whether holding
+    /// began or ended with this ask. Requests are held while the service looks lost: it answered this run,
+    /// then failed `threshold` times from two jobs or more with no sign of working since, and no verdict yet.
+    /// The first in line goes as a probe when none is in flight and the last went `probeEvery` ago. A held
+    /// request is not in flight (waiting must not pass for a live attempt); one that goes is, from now.
+    func turn(for request: Int) -> (Turn, HoldChange?) {
+        let at = now()
+        return state.withLock { s in
+            noteAttemptsAlive(&s, at: at)
+            guard s.verdict == nil, s.answered, let outage = s.outage, outage.count.isEnough else {
+                var change: HoldChange?
+                if let since = s.holdingSince {
+                    // A verdict ends the holding too: the stop's own message says why.
+                    if s.verdict == nil { change = .ended(heldFor: at - since) }
+                    (s.holdingSince, s.probe, s.lastProbe) = (nil, nil, nil)
+                    s.held = [:]
+                }
+                s.attemptsInFlight[request] = at
+                return (.go, change)
+            }
+            var change: HoldChange?
+            if s.holdingSince == nil {
+                s.holdingSince = at
+                change = .began(failures: outage.count.failures, jobs: outage.count.jobs.count, last: outage.last)
+            }
+            if s.held[request] == nil {
+                s.held[request] = s.nextPlace
+                s.nextPlace += 1
+            }
+            if s.probe == nil, s.lastProbe.map({ at - $0 >= probeEvery }) ?? true,
+                s.held.min(by: { $0.value < $1.value })?.key == request
+            {
+                (s.probe, s.lastProbe) = (request, at)
+                s.held[request] = nil
+                s.attemptsInFlight[request] = at
+                return (.probe, change)
+            }
+            s.attemptsInFlight[request] = nil
+            return (.wait, change)
         }
     }
 
@@ -219,8 +303,9 @@ final class ServiceReachability: Sendable {
         at: ContinuousClock.Instant
     ) -> Verdict? {
         noteAttemptsAlive(&s, at: at)
-        var outage = s.outage ?? Outage(since: at)
+        var outage = s.outage ?? Outage(since: at, last: failure)
         outage.count.add(job)
+        outage.last = failure
         if case .transport = failure { outage.serverErrorsOnly = false }
         s.outage = outage
         let lostFor = at - outage.since

@@ -25,6 +25,11 @@ extension OSSClient {
         var replacedCredentials = false
         while true {
             attempt += 1
+            if let beforeAttempt = configuration.beforeAttempt {
+                await beforeAttempt()
+                // Held, then cancelled (a halted run): this attempt was not sent.
+                if Task.isCancelled { throw .transport(.cancelled, attempts: attempt - 1) }
+            }
             var failure: OSSError
             let signing: Credentials
             do throws(CredentialsUnavailable) {

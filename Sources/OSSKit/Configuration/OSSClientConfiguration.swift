@@ -9,6 +9,10 @@ public struct OSSClientConfiguration: Sendable {
     public var retry: RetryPolicy
     /// Called before each retry (from the task making the call), e.g. to log it. Never sees secrets.
     public var onRetry: (@Sendable (RetryEvent) -> Void)? = nil
+    /// Awaited before each attempt of a request, the first and every retry (from the task making the call): a
+    /// caller may hold attempts back while its service looks lost, letting one through now and then to see
+    /// whether it is back. Every attempt sent counts against `retry.attempts`, held or not.
+    public var beforeAttempt: (@Sendable () async -> Void)? = nil
     /// Entries per page of ListParts, ListMultipartUploads and ListObjectsV2 (OSS allows 1…1000).
     public var listPageSize: Int = 1000
 
