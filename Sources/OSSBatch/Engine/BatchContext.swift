@@ -282,7 +282,7 @@ final class BatchContext: Sendable {
             if case .credentials = error { halt() }
             return
         }
-        guard case .service(let e, _) = error, JobError.batchFatalCodes.contains(e.code) else {
+        guard case .service(let e, _) = error, JobError.isBatchFatal(e) else {
             state.withLock { $0.consecutiveFatal = 0 }
             return
         }

@@ -62,6 +62,14 @@ extension JobError {
         .invalidAccessKeyId, .signatureDoesNotMatch, .accessDenied, .noSuchBucket, .securityTokenExpired,
         .invalidSecurityToken,
     ]
+
+    /// Whether `error` means every request of the batch will fail the same way: one of `batchFatalCodes`, or
+    /// any error of OSS's signature and authentication category (EC `0002-…`), whatever its code: a signing
+    /// region that is not the bucket's is `InvalidArgument` (400, EC 0002-00000225/226/228), and failed every
+    /// job of a batch one by one, each with its line, before 2026-12-06.
+    static func isBatchFatal(_ error: OSSServiceError) -> Bool {
+        batchFatalCodes.contains(error.code) || error.ec?.hasPrefix("0002-") == true
+    }
 }
 
 extension OSSError {

@@ -188,6 +188,27 @@ struct EngineRunTests {
         #expect(!((try? String(contentsOfFile: h.reportPath, encoding: .utf8)) ?? "").contains(wrong))
     }
 
+    /// A region that is not the bucket's: OSS answers every request `InvalidArgument` with an EC of its
+    /// signature category (0002-…). Before, each of the 100 jobs failed with its own line, exit 1.
+    @Test func aSigningRegionThatIsNotTheBucketsStopsTheBatchAtOnce() async throws {
+        let h = try await EngineHarness.start("region")
+        defer { Task { await h.stop() } }
+        for i in 0..<100 { try h.writeFile("f\(i).txt", size: 100, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(upload: ["concurrency: 4"])
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try text.replacingOccurrences(of: "region: local", with: "region: cn-shanghai")
+            .write(toFile: manifest, atomically: false, encoding: .utf8)
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 3, "\(result.stderr)")
+        #expect(h.server.stats.snapshot.requestsTotal <= 10)
+        let report = try h.report()
+        #expect(report.status == .fatal)
+        let fatal = try #require(report.fatalError)
+        #expect(fatal.code == "InvalidArgument" && fatal.ec == "0002-00000225", "\(fatal)")
+        #expect(report.totals.failed <= 4 && report.totals.pending >= 96, "\(report.totals)")
+        #expect(result.stderrLines.filter { $0.contains("error:") }.count <= 5, "\(result.stderr)")
+    }
+
     @Test func unwritableCheckpointDirectoryIsAClearFatalErrorAndNothingIsClaimedSucceeded() async throws {
         let h = try await EngineHarness.start("rodir")
         defer { Task { await h.stop() } }
