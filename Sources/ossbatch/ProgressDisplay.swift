@@ -53,22 +53,33 @@ final class ProgressDisplay: Sendable {
         }
     }
 
-    /// `12/200 files, 1.2 GiB/4.0 GiB, 110.3 MiB/s, ETA 26 s, 1 failed`.
-    static func describe(_ s: BatchProgress.Snapshot, elapsed: Duration) -> String {
+    /// `12/200 files, 1.2 GiB/4.0 GiB, 110.3 MiB/s, ETA 26 s, 1 failed`; while the requests are held, `…, requests
+    /// held for 1 m 10 s (the service looks lost)` in place of the ETA, which nothing moving would make up.
+    static func describe(_ s: BatchProgress.Snapshot, elapsed: Duration, now: ContinuousClock.Instant = .now) -> String
+    {
         let rate = rate(s, elapsed: elapsed)
         var parts = [
             "\(s.jobsDone)/\(s.jobsTotal) files",
             "\(ByteSize.format(s.bytesDone))/\(ByteSize.format(s.bytesTotal))",
             "\(ByteSize.format(Int64(rate)))/s",
         ]
-        if let eta = eta(s, rate: rate) { parts.append("ETA \(DurationText.format(eta))") }
+        if let held = s.heldSince {
+            parts.append("requests held for \(DurationText.format((now - held).seconds)) (the service looks lost)")
+        } else if let eta = eta(s, rate: rate) {
+            parts.append("ETA \(DurationText.format(eta))")
+        }
         if s.jobsFailed > 0 { parts.append("\(s.jobsFailed) failed") }
         return parts.joined(separator: ", ")
     }
 
     /// The same as fields: `files_done`, `files_total`, `files_failed`, `bytes_done`, `bytes_total`,
-    /// `bytes_sent`, `bytes_per_second`, `eta_seconds` (when there is a rate), `elapsed_ms`.
-    static func fields(_ s: BatchProgress.Snapshot, elapsed: Duration) -> [String: LogValue] {
+    /// `bytes_sent`, `bytes_per_second`, `eta_seconds` (when there is a rate and nothing is held), `held_ms`
+    /// (while the requests are held), `elapsed_ms`.
+    static func fields(
+        _ s: BatchProgress.Snapshot,
+        elapsed: Duration,
+        now: ContinuousClock.Instant = .now
+    ) -> [String: LogValue] {
         let rate = rate(s, elapsed: elapsed)
         var fields: [String: LogValue] = [
             "files_done": .number(s.jobsDone), "files_total": .number(s.jobsTotal),
@@ -77,7 +88,11 @@ final class ProgressDisplay: Sendable {
             "bytes_per_second": .number(Int64(rate)), "retries": .number(s.retries),
             "elapsed_ms": .number(elapsed.milliseconds),
         ]
-        if let eta = eta(s, rate: rate) { fields["eta_seconds"] = .number(Int64(eta.rounded())) }
+        if let held = s.heldSince {
+            fields["held_ms"] = .number((now - held).milliseconds)
+        } else if let eta = eta(s, rate: rate) {
+            fields["eta_seconds"] = .number(Int64(eta.rounded()))
+        }
         return fields
     }
 

@@ -206,6 +206,7 @@ final class BatchContext: Sendable {
     private func log(_ change: ServiceReachability.HoldChange) {
         switch change {
         case .began(let failures, let jobs, let last):
+            progress.setHeld(since: .now)
             let message =
                 "\(endpointName) looks lost: \(failures) failures from \(jobs) jobs and no sign of a working "
                 + "service (last: \(last)); requests are held, one sent every "
@@ -216,6 +217,7 @@ final class BatchContext: Sendable {
                 metadata: .event("service_held", ["failures": .number(failures), "jobs": .number(jobs)])
             )
         case .ended(let heldFor):
+            progress.setHeld(since: nil)
             logger.notice(
                 "\(endpointName) works again: the requests held for \(DurationText.format(heldFor.seconds)) go on",
                 metadata: .event("service_back", ["held_ms": .number(Int(heldFor.seconds * 1000))])

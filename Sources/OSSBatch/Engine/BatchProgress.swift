@@ -16,6 +16,8 @@ package final class BatchProgress: Sendable {
         package var thisRun: [JobStatus: (files: Int, bytes: Int64)] = [:]
         /// Requests this run sent again (the jobs that have ended so far).
         package var retries = 0
+        /// Since when the requests are held because the service looks lost, while they are.
+        package var heldSince: ContinuousClock.Instant?
     }
 
     private let state = Mutex(Snapshot())
@@ -53,4 +55,6 @@ package final class BatchProgress: Sendable {
     }
 
     func setBytesSent(_ n: Int64) { state.withLock { $0.bytesSent = n } }
+
+    func setHeld(since instant: ContinuousClock.Instant?) { state.withLock { $0.heldSince = instant } }
 }

@@ -21,16 +21,20 @@ import Testing
         for i in 0..<2_000 { try h.writeFile("f\(i).txt", size: 100 + i % 300, seed: UInt64(i)) }
         let manifest = try h.writeManifest(upload: Self.lostWindow)
         h.server.faults.add(FaultRule(operation: .putObject, skip: 20, count: nil, action: action))
-        let result = try await h.run(manifest)
+        let result = try await h.run(manifest, ["--progress-interval", "10"])
         #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
         // Not a speed test: without the rule, 1,980 jobs through 6 attempts each, 16 at a time, take five
         // minutes; the bounds only have to tell the two apart, and the stop from one too early.
         #expect(result.ranFor < .seconds(150), "took \(result.ranFor)")
         #expect(result.ranFor >= .seconds(60), "not before the window: took \(result.ranFor)")
         // One line when the requests began to be held, one for the stop, saying why.
-        let held = result.stderrLines.filter { $0.contains("looks lost") }
+        let held = result.stderrLines.filter { $0.contains("looks lost: ") }
         #expect(held.count == 1, "\(result.stderr)")
         #expect(held.first?.contains("requests are held, one sent every 2.5 s") == true, "\(result.stderr)")
+        // The progress lines (every 10 s) say so instead of an ETA nothing moving would make up.
+        let progress = result.stderrLines.filter { $0.hasPrefix("progress: ") }
+        #expect(!progress.isEmpty && progress.allSatisfy { $0.contains("(the service looks lost)") }, "\(progress)")
+        #expect(!progress.contains { $0.contains("ETA") }, "\(progress)")
         let stops = result.stderrLines.filter { $0.contains("ServiceUnreachable") }
         #expect(stops.count == 1, "\(result.stderr)")
         #expect(stops.first?.contains("ServiceUnreachable: lost \(h.endpoint)") == true, "\(result.stderr)")
@@ -94,7 +98,7 @@ import Testing
         let result = try await h.run(manifest)
         try await back.value
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stderrLines.filter { $0.contains("looks lost") }.count == 1, "\(result.stderr)")
+        #expect(result.stderrLines.filter { $0.contains("looks lost: ") }.count == 1, "\(result.stderr)")
         let again = result.stderrLines.filter { $0.contains("works again: the requests held for") }
         #expect(again.count == 1, "\(result.stderr)")
         #expect(!result.stderr.contains("ServiceUnreachable"), "\(result.stderr)")
@@ -129,7 +133,7 @@ import Testing
         #expect(!result.stderr.contains("ServiceUnreachable"), "\(result.stderr)")
         #expect(result.ranFor > .seconds(60), "took \(result.ranFor)")
         // Held after the refused files' first failures; let go once the slow upload had lived a minute.
-        #expect(result.stderrLines.filter { $0.contains("looks lost") }.count >= 1, "\(result.stderr)")
+        #expect(result.stderrLines.filter { $0.contains("looks lost: ") }.count >= 1, "\(result.stderr)")
         #expect(result.stderrLines.contains { $0.contains("works again") }, "\(result.stderr)")
         let report = try h.report()
         #expect(report.totals.succeeded == 1 && report.totals.failed == 16, "\(report.totals)")
