@@ -349,6 +349,30 @@ import Testing
         #expect(h.operations == ["PutObject 503", "PutObject 503", "PutObject 200"])
     }
 
+    /// A listing of several pages is one call and one request number for the batch, but each page is a request
+    /// of its own: the gate is asked before each (a batch holding requests learns from the next page's ask that
+    /// the last was answered).
+    @Test func eachPageOfAListingWaitsForTheCallersGate() async throws {
+        let asked = Mutex(0)
+        let h = try await OSSClientHarness.start(
+            configure: { $0.listPageLimit = 1 },
+            beforeAttempt: { asked.withLock { $0 += 1 } }
+        )
+        defer { Task { await h.stop() } }
+        for key in ["a", "b", "c"] {
+            _ = try await h.client.putObject(
+                bucket: Self.bucket,
+                key: key,
+                body: .bytes(testBytes(10)),
+                options: ObjectOptions()
+            )
+        }
+        asked.withLock { $0 = 0 }
+        let listed = try await h.client.listObjectsV2(bucket: Self.bucket, prefix: "")
+        #expect(listed.map(\.key) == ["a", "b", "c"])
+        #expect(asked.withLock { $0 } == 3)
+    }
+
     /// An attempt held by the gate when its task is cancelled (a halted run) is not sent.
     @Test func anAttemptHeldWhenItsTaskIsCancelledIsNotSent() async throws {
         let h = try await OSSClientHarness.start(beforeAttempt: { try? await Task.sleep(for: .seconds(30)) })

@@ -45,7 +45,7 @@ final class OSSClientHarness: Sendable {
         signature: SignatureVersion = .v4,
         attempts: Int = 4,
         configure: (inout LocalOSSConfiguration) -> Void = { _ in },
-        beforeAttempt: (@Sendable () async -> Void)? = nil
+        beforeAttempt: (@Sendable () async throws -> Void)? = nil
     ) async throws -> OSSClientHarness {
         let directory = try TemporaryDirectory("ossclient")
         var serverConfiguration = LocalOSSConfiguration(

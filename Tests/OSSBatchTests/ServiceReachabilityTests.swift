@@ -236,9 +236,12 @@ import Testing
         // Before any answer the first rule is the one that applies: nothing is held.
         for n in 0..<7 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
         #expect(r.turn(for: requests[0]) == (.go, nil))
+        // Each attempt that went fails: a request asking again after an answer would show the service working.
+        r.retrying(requests[0], after: .zero)
         r.answered()
         for n in 0..<7 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
         #expect(r.turn(for: requests[0]) == (.go, nil), "7 failures are not enough")
+        r.retrying(requests[0], after: .zero)
         _ = r.failed(refused, job: id(0), gaveUp: false)
         #expect(
             r.turn(for: requests[0]) == (.probe, .began(failures: 8, jobs: 2, last: .transport(refused))),
@@ -288,6 +291,49 @@ import Testing
         #expect(probes == [requests[0]] + requests + requests, "\(probes)")
     }
 
+    /// A request asks again without a retry when its attempt was answered: the next page of a listing, or the
+    /// same request sent at once with credentials renewed after the service refused them. The probe doing so
+    /// shows the service working (before, it waited in line behind itself, and every request with it).
+    @Test func aProbeThatAsksAgainWithoutHavingFailedWasAnsweredAndEndsTheHolding() {
+        let clock = Clock()
+        let r = ServiceReachability(lostAfter: .seconds(600), probeEvery: .seconds(5)) { clock.now }
+        r.answered()
+        let probe = r.began()
+        let held = r.began()
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.turn(for: probe).0 == .probe)
+        #expect(r.turn(for: held).0 == .wait)
+        clock.advance(.seconds(1))
+        #expect(r.turn(for: probe) == (.go, .ended(heldFor: .seconds(1))))
+        #expect(r.turn(for: held) == (.go, nil))
+        // Requests that failed and were retried ask again as any other.
+        r.retrying(held, after: .zero)
+        r.retrying(probe, after: .zero)
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.turn(for: held).0 == .probe)
+        #expect(r.turn(for: probe).0 == .wait)
+    }
+
+    /// After a verdict a held request stays held (the halt that follows cancels it): let go, its attempt could
+    /// end its job `failed` on a 5xx between the verdict and the halt.
+    @Test func aHeldRequestStaysHeldAfterTheVerdict() {
+        let clock = Clock()
+        let r = ServiceReachability(lostAfter: .seconds(60), probeEvery: .seconds(5)) { clock.now }
+        r.answered()
+        let probe = r.began()
+        let held = r.began()
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.turn(for: probe).0 == .probe)
+        r.retrying(probe, after: .zero)
+        _ = r.failed(refused, job: id(0), gaveUp: false)
+        #expect(r.turn(for: held).0 == .wait)
+        #expect(r.turn(for: probe).0 == .wait, "back in line, behind the other")
+        clock.advance(.seconds(61))
+        #expect(r.failed(refused, job: id(0), gaveUp: false) != nil)
+        #expect(r.turn(for: held) == (.wait, nil))
+        #expect(r.turn(for: r.began()) == (.go, nil), "a request not held goes (the halt cancels it)")
+    }
+
     @Test func aRequestHeldForLongerThanADeadAttemptIsNotTakenForALiveOne() {
         let clock = Clock()
         let r = ServiceReachability(lostAfter: .seconds(120), probeEvery: .seconds(5)) { clock.now }
@@ -305,8 +351,8 @@ import Testing
         }
         // Waiting is not an attempt in flight: it never showed a working service, and the window ended.
         #expect(verdict?.lostFor == .seconds(120), "\(String(describing: verdict))")
-        // After the verdict nothing is held (the halt cancels what is in flight), and no end is told.
-        #expect(r.turn(for: requests[0]) == (.go, nil))
+        // After the verdict no new request is held (the halt cancels what is in flight), and no end is told.
+        #expect(r.turn(for: r.began()) == (.go, nil))
     }
 
     @Test func aRequestThatGoesAsAProbeAndLivesLongerThanADeadAttemptEndsTheHolding() {

@@ -185,18 +185,29 @@ final class BatchContext: Sendable {
 
     /// How often a request goes, as a probe, while the service looks lost (`ServiceReachability.turn(for:)`).
     static let probeEvery: Duration = .seconds(5)
-    /// How often a held request asks again.
-    private static let heldPoll: Duration = .milliseconds(100)
+    /// How often a held request asks again (a lock and a few set operations: 1,000 held requests cost
+    /// nothing measurable).
+    private static let heldPoll: Duration = .milliseconds(250)
 
     /// Before each attempt of request `request` (`RequestScope` brings it here from the client): waits while
-    /// the service looks lost, until this request is the probe, the service works again or the batch stops
-    /// (then the halt cancels the wait).
-    func awaitTurn(request: Int) async {
+    /// the service looks lost, until this request is the probe or the service works again. A batch that stops
+    /// meanwhile (a signal, a verdict, a fatal error) ends the wait with `CancellationError`: the attempt is not
+    /// sent and its job stays pending (a held request has no grace to finish in).
+    func awaitTurn(request: Int) async throws {
         while true {
             let (turn, change) = reachability.turn(for: request)
             if let change { log(change) }
-            guard turn == .wait, !Task.isCancelled else { return }
-            try? await Task.sleep(for: Self.heldPoll)
+            switch turn {
+            case .go: return
+            case .probe:
+                // Movement for the watchdog: while held, probes are all that goes (one at a time, so a probe that
+                // never ends still leaves the run quiet).
+                noteActivity()
+                return
+            case .wait:
+                guard !isStopping, !Task.isCancelled else { throw CancellationError() }
+                try? await Task.sleep(for: Self.heldPoll)
+            }
         }
     }
 
@@ -211,7 +222,8 @@ final class BatchContext: Sendable {
                 "\(endpointName) looks lost: \(failures) failures from \(jobs) jobs and no sign of a working "
                 + "service (last: \(last)); requests are held, one sent every "
                 + "\(DurationText.format(reachability.probeEvery.seconds)) to see whether it is back; the batch "
-                + "stops if it is not back within \(DurationText.format(reachability.lostAfter.seconds))"
+                + "stops once it has shown no sign of working for "
+                + "\(DurationText.format(reachability.lostAfter.seconds)) since the first of those failures"
             logger.warning(
                 "\(message)",
                 metadata: .event("service_held", ["failures": .number(failures), "jobs": .number(jobs)])

@@ -26,7 +26,7 @@ package struct BatchSession: Sendable {
             logger.debug("retrying: \(event)", metadata: .retry(event))
             RequestScope.retrying(event)
         }
-        clientConfig.beforeAttempt = { await RequestScope.beforeAttempt() }
+        clientConfig.beforeAttempt = { try await RequestScope.beforeAttempt() }
         client = OSSClient(configuration: clientConfig, credentialsProvider: credentials, transport: transport)
         // `run`'s clock check found this machine's clock off: sign by OSS's from the first request.
         if clockOffset != 0 { client.assumeClockOffset(clockOffset) }

@@ -63,12 +63,14 @@ extension JobError {
         .invalidSecurityToken,
     ]
 
-    /// Whether `error` means every request of the batch will fail the same way: one of `batchFatalCodes`, or
-    /// any error of OSS's signature and authentication category (EC `0002-…`), whatever its code: a signing
-    /// region that is not the bucket's is `InvalidArgument` (400, EC 0002-00000225/226/228), and failed every
-    /// job of a batch one by one, each with its line, before 2026-12-06.
+    /// Whether `error` means every request of the batch will fail the same way: one of `batchFatalCodes`, or an
+    /// `InvalidArgument` of OSS's signature category (EC `0002-…`): a malformed signature, a signing region that
+    /// is not the bucket's (400, EC 0002-00000225/226/228), which failed every job of a batch one by one, each
+    /// with its line, before 2026-12-06. OSS says ECs may change: if these do, such a batch fails job by job
+    /// again, as before. Other codes of that category (a clock skew the client could not correct,
+    /// `RequestTimeTooSkewed`) stay a job's failure.
     static func isBatchFatal(_ error: OSSServiceError) -> Bool {
-        batchFatalCodes.contains(error.code) || error.ec?.hasPrefix("0002-") == true
+        batchFatalCodes.contains(error.code) || (error.code == .invalidArgument && error.ec?.hasPrefix("0002-") == true)
     }
 }
 

@@ -12,10 +12,10 @@ struct RequestScope: Sendable {
     let request: Int
 
     /// Before each attempt of the current request (`OSSClientConfiguration.beforeAttempt`): held while its
-    /// batch's service looks lost.
-    static func beforeAttempt() async {
+    /// batch's service looks lost; throws when the batch stops while it is held.
+    static func beforeAttempt() async throws {
         guard let scope = current else { return }
-        await scope.context.awaitTurn(request: scope.request)
+        try await scope.context.awaitTurn(request: scope.request)
     }
 
     /// Hands one retry event of the current request to its batch and job (none outside `send`).

@@ -1,3 +1,4 @@
+import DequeModule
 import OSSKit
 import OSSProtocol
 import Synchronization
@@ -120,11 +121,13 @@ final class ServiceReachability: Sendable {
         var holdingSince: ContinuousClock.Instant?
         var probe: Int?
         var lastProbe: ContinuousClock.Instant?
-        /// The requests held, each with its place in the line: the probe is the first in line, so that probes
-        /// go round the requests (whichever asked first after a probe's time would be a lottery, and a request
-        /// drawn often would use all its attempts up within seconds).
-        var held: [Int: Int] = [:]
-        var nextPlace = 0
+        /// The requests held, and their line: the probe is the first in line, so that probes go round the
+        /// requests (whichever asked first after a probe's time would be a lottery, and a request drawn often
+        /// would use all its attempts up within seconds). The line may still hold requests that ended.
+        var held: Set<Int> = []
+        var line = Deque<Int>()
+        /// Requests whose attempt went (`turn`) and has not failed since: asking again, they were answered.
+        var went: Set<Int> = []
     }
 
     private let state = Mutex(State())
@@ -163,6 +166,7 @@ final class ServiceReachability: Sendable {
         state.withLock { s in
             noteAttemptsAlive(&s, at: at)
             if s.attemptsInFlight[request] != nil { s.attemptsInFlight[request] = at + delay }
+            s.went.remove(request)
             if s.probe == request { s.probe = nil }
         }
     }
@@ -173,7 +177,8 @@ final class ServiceReachability: Sendable {
         state.withLock { s in
             noteAttemptsAlive(&s, at: at)
             s.attemptsInFlight[request] = nil
-            s.held[request] = nil
+            s.held.remove(request)
+            s.went.remove(request)
             if s.probe == request { s.probe = nil }
         }
     }
@@ -183,41 +188,52 @@ final class ServiceReachability: Sendable {
     /// then failed `threshold` times from two jobs or more with no sign of working since, and no verdict yet.
     /// The first in line goes as a probe when none is in flight and the last went `probeEvery` ago. A held
     /// request is not in flight (waiting must not pass for a live attempt); one that goes is, from now.
+    ///
+    /// A request that went and asks again without its attempt having failed (`retrying`) got an answer: a
+    /// page of a listing, or a refusal of its credentials that the client renewed and sends again at once.
+    /// That shows the service working (before, such a probe waited in line behind itself, and every request
+    /// with it). After a verdict, a held request stays held: the halt that follows cancels it.
     func turn(for request: Int) -> (Turn, HoldChange?) {
         let at = now()
         return state.withLock { s in
+            if s.went.contains(request), s.verdict == nil { s.outage = nil }
             noteAttemptsAlive(&s, at: at)
             guard s.verdict == nil, s.answered, let outage = s.outage, outage.count.isEnough else {
+                if s.verdict != nil, s.held.contains(request) { return (.wait, nil) }
                 var change: HoldChange?
                 if let since = s.holdingSince {
                     // A verdict ends the holding too: the stop's own message says why.
                     if s.verdict == nil { change = .ended(heldFor: at - since) }
                     (s.holdingSince, s.probe, s.lastProbe) = (nil, nil, nil)
-                    s.held = [:]
+                    s.held = []
+                    s.line = []
                 }
-                s.attemptsInFlight[request] = at
-                return (.go, change)
+                return (go(&s, request, at: at), change)
             }
             var change: HoldChange?
             if s.holdingSince == nil {
                 s.holdingSince = at
                 change = .began(failures: outage.count.failures, jobs: outage.count.jobs.count, last: outage.last)
             }
-            if s.held[request] == nil {
-                s.held[request] = s.nextPlace
-                s.nextPlace += 1
-            }
-            if s.probe == nil, s.lastProbe.map({ at - $0 >= probeEvery }) ?? true,
-                s.held.min(by: { $0.value < $1.value })?.key == request
-            {
+            if s.held.insert(request).inserted { s.line.append(request) }
+            // The first in line still held (requests that ended while held are dropped from the front here).
+            while let first = s.line.first, !s.held.contains(first) { s.line.removeFirst() }
+            if s.probe == nil, s.lastProbe.map({ at - $0 >= probeEvery }) ?? true, s.line.first == request {
+                s.line.removeFirst()
+                s.held.remove(request)
                 (s.probe, s.lastProbe) = (request, at)
-                s.held[request] = nil
-                s.attemptsInFlight[request] = at
-                return (.probe, change)
+                return (go(&s, request, at: at), change)
             }
             s.attemptsInFlight[request] = nil
             return (.wait, change)
         }
+    }
+
+    /// Request `request`'s attempt goes now: `.probe` when it is the probe.
+    private func go(_ s: inout State, _ request: Int, at: ContinuousClock.Instant) -> Turn {
+        s.attemptsInFlight[request] = at
+        s.went.insert(request)
+        return s.probe == request ? .probe : .go
     }
 
     /// The service answered a request with anything but a server error: it works.

@@ -26,8 +26,8 @@ extension OSSClient {
         while true {
             attempt += 1
             if let beforeAttempt = configuration.beforeAttempt {
-                await beforeAttempt()
-                // Held, then cancelled (a halted run): this attempt was not sent.
+                // Held, then given up or cancelled (a stopped or halted run): this attempt was not sent.
+                do { try await beforeAttempt() } catch { throw .transport(.cancelled, attempts: attempt - 1) }
                 if Task.isCancelled { throw .transport(.cancelled, attempts: attempt - 1) }
             }
             var failure: OSSError

@@ -11,8 +11,9 @@ public struct OSSClientConfiguration: Sendable {
     public var onRetry: (@Sendable (RetryEvent) -> Void)? = nil
     /// Awaited before each attempt of a request, the first and every retry (from the task making the call): a
     /// caller may hold attempts back while its service looks lost, letting one through now and then to see
-    /// whether it is back. Every attempt sent counts against `retry.attempts`, held or not.
-    public var beforeAttempt: (@Sendable () async -> Void)? = nil
+    /// whether it is back. Every attempt sent counts against `retry.attempts`, held or not. Throwing gives the
+    /// attempt up unsent: the request throws `.transport(.cancelled)` (a batch stopping while it was held).
+    public var beforeAttempt: (@Sendable () async throws -> Void)? = nil
     /// Entries per page of ListParts, ListMultipartUploads and ListObjectsV2 (OSS allows 1…1000).
     public var listPageSize: Int = 1000
 

@@ -108,6 +108,40 @@ import Testing
         try h.expectAllStoredExactly()
     }
 
+    /// SIGINT while the requests are held: nothing of theirs is in flight, so they have no grace to finish in —
+    /// the run ends at once (exit 130), their jobs pending, none failed. (Held until the grace ran out, they
+    /// waited the whole 30 s, and could go as probes after the signal.)
+    @Test func anInterruptWhileTheRequestsAreHeldEndsTheRunAtOnceWithTheirJobsPending() async throws {
+        let h = try await EngineHarness.start("held-sigint")
+        defer { Task { await h.stop() } }
+        for i in 0..<300 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(upload: Self.lostWindow)
+        h.server.faults.add(
+            FaultRule(
+                operation: .putObject,
+                skip: 20,
+                count: nil,
+                action: .fail(status: 503, code: .serviceUnavailable)
+            )
+        )
+        let process = try h.start([
+            "run", manifest, "--report", h.reportPath, "--progress-interval", "3600", "--stop-grace", "30",
+        ])
+        #expect(await process.waitForStderr(containing: "looks lost: "))
+        let interrupted = ContinuousClock.now
+        await h.interrupt(process)
+        let result = await process.wait(timeout: .seconds(60))
+        #expect(result.exitCode == 130, "\(result.stderr)")
+        #expect(ContinuousClock.now - interrupted < .seconds(15), "the held requests waited out the grace")
+        let report = try h.report()
+        #expect(report.status == .interrupted)
+        #expect(report.totals.failed == 0 && report.totals.succeeded == 20, "\(report.totals)")
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
     /// A large file sent slowly (under a bandwidth cap) beside files the service refuses with 503: the refused
     /// files' failures hold the requests at first, but the slow upload shows a working service once it has been
     /// in flight longer than an attempt against a dead endpoint lasts; then the refused files fail (exit 1) and
