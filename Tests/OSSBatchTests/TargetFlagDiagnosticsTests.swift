@@ -36,6 +36,28 @@ import Testing
         #expect(f.diagnostics(TargetOverrides(endpoint: "https://storage.example.com", region: "r1")).isEmpty)
     }
 
+    /// OSS refuses every request signed for a region that is not the bucket's: a region other than the one a
+    /// standard endpoint names is a warning at the region (the batch would stop at its first answer).
+    @Test func aRegionOtherThanTheOneTheEndpointNamesIsAWarningAtTheRegion() throws {
+        let f = try ManifestFixture(
+            "version: 1\ntarget:\n  endpoint: https://oss-cn-hangzhou.aliyuncs.com\n  region: cn-shanghai\n"
+                + "  bucket: b-1\nfiles:\n  - source: data/\n"
+        )
+        defer { f.remove() }
+        let d = f.diagnostics()
+        #expect(positions(d) == [at(4, 11)])
+        #expect(d.first?.severity == .warning)
+        #expect(
+            d.first?.message
+                == "region 'cn-shanghai' is not the region endpoint 'oss-cn-hangzhou.aliyuncs.com' names (cn-hangzhou): "
+                + "OSS refuses every request signed for a region that is not the bucket's"
+        )
+        let flag = f.diagnostics(TargetOverrides(region: "cn-beijing"))
+        #expect(flag.map(\.flag) == ["region"] && flag.first?.severity == .warning)
+        #expect(f.diagnostics(TargetOverrides(region: "cn-hangzhou")).isEmpty)
+        #expect(f.diagnostics(TargetOverrides(endpoint: "https://oss-cn-shanghai-internal.aliyuncs.com")).isEmpty)
+    }
+
     @Test func aBadBucketFlagNamesTheFlag() throws {
         let f = try ManifestFixture(manifest)
         defer { f.remove() }

@@ -60,6 +60,18 @@ struct TargetResolver {
             return nil
         }
         let signature = section.signature ?? .v4
+        // A region other than the one a standard endpoint's name says: OSS refuses every request signed for a
+        // region that is not the bucket's (the batch stops at its first answer). A warning, not an error: a
+        // few endpoints' names are not their region's ID (finance and government clouds).
+        if let region, let derived = parsed.derivedRegion, region.value.lowercased() != derived, signature == .v4 {
+            let named = region.mark == nil ? "--region '\(region.value)'" : "region '\(region.value)'"
+            let message =
+                "\(named) is not the region endpoint '\(parsed.host)' names (\(derived)): OSS refuses every request "
+                + "signed for a region that is not the bucket's"
+            var warning = region.diagnostic(message)
+            warning.severity = .warning
+            diagnostics.append(warning)
+        }
         var resolvedRegion = region?.value ?? parsed.derivedRegion
         if resolvedRegion == nil {
             if signature == .v4 {
