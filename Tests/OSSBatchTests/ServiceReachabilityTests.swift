@@ -332,6 +332,18 @@ import Testing
         #expect(r.failed(refused, job: id(0), gaveUp: false) != nil)
         #expect(r.turn(for: held) == (.wait, nil))
         #expect(r.turn(for: r.began()) == (.go, nil), "a request not held goes (the halt cancels it)")
+        #expect(r.turn(for: held) == (.wait, nil), "still held after another request went")
+    }
+
+    /// While the batch stops, no probe is handed out: the held request is given up unsent by its caller.
+    @Test func noProbeGoesWhileTheBatchStops() {
+        let clock = Clock()
+        let r = ServiceReachability(lostAfter: .seconds(600), probeEvery: .seconds(5)) { clock.now }
+        r.answered()
+        let request = r.began()
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.turn(for: request, stopping: true).0 == .wait)
+        #expect(r.turn(for: request).0 == .probe)
     }
 
     @Test func aRequestHeldForLongerThanADeadAttemptIsNotTakenForALiveOne() {

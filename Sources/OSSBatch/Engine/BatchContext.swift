@@ -195,7 +195,7 @@ final class BatchContext: Sendable {
     /// sent and its job stays pending (a held request has no grace to finish in).
     func awaitTurn(request: Int) async throws {
         while true {
-            let (turn, change) = reachability.turn(for: request)
+            let (turn, change) = reachability.turn(for: request, stopping: isStopping)
             if let change { log(change) }
             switch turn {
             case .go: return

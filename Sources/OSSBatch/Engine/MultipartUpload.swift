@@ -326,22 +326,28 @@ struct MultipartUpload {
                 if context.isStopping { break }
                 let range = partPlan.range(ofPart: number, fileSize: job.size)
                 group.addTask {
-                    let result = try await context.send(tally) {
-                        try await client.uploadPart(
-                            bucket: bucket,
-                            key: key,
-                            uploadID: uploadID,
-                            partNumber: number,
-                            body: .file(descriptor: fd, offset: range.offset, length: range.length),
-                            contentMD5: verify.sendsContentMD5,
-                            requireCRC64: verify.requiresCRC64
+                    do {
+                        let result = try await context.send(tally) {
+                            try await client.uploadPart(
+                                bucket: bucket,
+                                key: key,
+                                uploadID: uploadID,
+                                partNumber: number,
+                                body: .file(descriptor: fd, offset: range.offset, length: range.length),
+                                contentMD5: verify.sendsContentMD5,
+                                requireCRC64: verify.requiresCRC64
+                            )
+                        }
+                        tally.addAttempts(result.attempts)
+                        tally.addBytes(range.length)
+                        try writer.record(
+                            Checkpoint.Part(number: number, size: range.length, etag: result.etag, crc64: result.crc64)
                         )
+                    } catch let error where isCancellation(error) && !Task.isCancelled && context.isStopping {
+                        // Held (the service looked lost) when the batch stopped: given up unsent. Thrown, it would
+                        // cancel this file's other parts, which the stop's grace lets finish; the stop makes the
+                        // job pending below.
                     }
-                    tally.addAttempts(result.attempts)
-                    tally.addBytes(range.length)
-                    try writer.record(
-                        Checkpoint.Part(number: number, size: range.length, etag: result.etag, crc64: result.crc64)
-                    )
                 }
                 running += 1
             }

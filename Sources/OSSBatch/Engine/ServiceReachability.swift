@@ -193,17 +193,21 @@ final class ServiceReachability: Sendable {
     /// page of a listing, or a refusal of its credentials that the client renewed and sends again at once.
     /// That shows the service working (before, such a probe waited in line behind itself, and every request
     /// with it). After a verdict, a held request stays held: the halt that follows cancels it.
-    func turn(for request: Int) -> (Turn, HoldChange?) {
+    ///
+    /// `stopping`: the batch stops (the caller gives a held request up); no probe is handed out then.
+    func turn(for request: Int, stopping: Bool = false) -> (Turn, HoldChange?) {
         let at = now()
         return state.withLock { s in
             if s.went.contains(request), s.verdict == nil { s.outage = nil }
             noteAttemptsAlive(&s, at: at)
-            guard s.verdict == nil, s.answered, let outage = s.outage, outage.count.isEnough else {
-                if s.verdict != nil, s.held.contains(request) { return (.wait, nil) }
+            // After a verdict the line is kept as it is: every held request waits for the halt.
+            if s.verdict != nil {
+                return s.held.contains(request) ? (.wait, nil) : (go(&s, request, at: at), nil)
+            }
+            guard s.answered, let outage = s.outage, outage.count.isEnough else {
                 var change: HoldChange?
                 if let since = s.holdingSince {
-                    // A verdict ends the holding too: the stop's own message says why.
-                    if s.verdict == nil { change = .ended(heldFor: at - since) }
+                    change = .ended(heldFor: at - since)
                     (s.holdingSince, s.probe, s.lastProbe) = (nil, nil, nil)
                     s.held = []
                     s.line = []
@@ -216,6 +220,10 @@ final class ServiceReachability: Sendable {
                 change = .began(failures: outage.count.failures, jobs: outage.count.jobs.count, last: outage.last)
             }
             if s.held.insert(request).inserted { s.line.append(request) }
+            guard !stopping else {
+                s.attemptsInFlight[request] = nil
+                return (.wait, change)
+            }
             // The first in line still held (requests that ended while held are dropped from the front here).
             while let first = s.line.first, !s.held.contains(first) { s.line.removeFirst() }
             if s.probe == nil, s.lastProbe.map({ at - $0 >= probeEvery }) ?? true, s.line.first == request {

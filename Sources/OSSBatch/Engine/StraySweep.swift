@@ -64,8 +64,9 @@ struct StraySweep {
                     + "may have started are not looked for in this run (grant oss:ListMultipartUploads, or "
                     + "check with ossutil)"
             )
-        } catch is CancellationError {
-            // The batch stopped (a lost service): nothing was learnt, and the job ends pending.
+        } catch let error where isCancellation(error) {
+            // The batch stopped (a lost service, a signal while the requests were held): nothing was learnt, and
+            // the job ends pending.
         } catch {
             warnings.append(
                 "could not check for uploads that a lost InitiateMultipartUpload answer may have started: \(error)"

@@ -13,6 +13,8 @@ public struct OSSClientConfiguration: Sendable {
     /// caller may hold attempts back while its service looks lost, letting one through now and then to see
     /// whether it is back. Every attempt sent counts against `retry.attempts`, held or not. Throwing gives the
     /// attempt up unsent: the request throws `.transport(.cancelled)` (a batch stopping while it was held).
+    /// A call asks again without `onRetry` in between only when its last attempt was answered (the next page of
+    /// a listing; the same request with credentials renewed after the service refused them).
     public var beforeAttempt: (@Sendable () async throws -> Void)? = nil
     /// Entries per page of ListParts, ListMultipartUploads and ListObjectsV2 (OSS allows 1…1000).
     public var listPageSize: Int = 1000
