@@ -14,6 +14,21 @@ import Testing
     /// through all its attempts.
     private static let lostWindow = ["stall_timeout: 10s", "retries: {attempts: 6, base_delay: 100ms, max_delay: 1s}"]
 
+    /// 300 small files under `lostWindow`, every upload after the first 20 answered 503: the manifest.
+    private static func threeHundredFilesRefusedAfter20(_ h: EngineHarness) throws -> String {
+        for i in 0..<300 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(upload: lostWindow)
+        h.server.faults.add(
+            FaultRule(
+                operation: .putObject,
+                skip: 20,
+                count: nil,
+                action: .fail(status: 503, code: .serviceUnavailable)
+            )
+        )
+        return manifest
+    }
+
     /// The last line saying the requests began or stopped being held.
     private static func lastHoldEvent(_ result: ProcessResult) -> String? {
         result.stderrLines.last { $0.contains("looks lost: ") || $0.contains("works again: ") }
@@ -88,16 +103,7 @@ import Testing
     @Test func aServiceBackWithinTheWindowLetsTheHeldRequestsGoOnAndNoJobFails() async throws {
         let h = try await EngineHarness.start("back-503")
         defer { Task { await h.stop() } }
-        for i in 0..<300 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
-        let manifest = try h.writeManifest(upload: Self.lostWindow)
-        h.server.faults.add(
-            FaultRule(
-                operation: .putObject,
-                skip: 20,
-                count: nil,
-                action: .fail(status: 503, code: .serviceUnavailable)
-            )
-        )
+        let manifest = try Self.threeHundredFilesRefusedAfter20(h)
         let back = Task {
             try await Task.sleep(for: .seconds(20))
             h.server.faults.removeAll()
@@ -120,16 +126,7 @@ import Testing
     @Test func anInterruptWhileTheRequestsAreHeldEndsTheRunAtOnceWithTheirJobsPending() async throws {
         let h = try await EngineHarness.start("held-sigint")
         defer { Task { await h.stop() } }
-        for i in 0..<300 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
-        let manifest = try h.writeManifest(upload: Self.lostWindow)
-        h.server.faults.add(
-            FaultRule(
-                operation: .putObject,
-                skip: 20,
-                count: nil,
-                action: .fail(status: 503, code: .serviceUnavailable)
-            )
-        )
+        let manifest = try Self.threeHundredFilesRefusedAfter20(h)
         let process = try h.start([
             "run", manifest, "--report", h.reportPath, "--progress-interval", "3600", "--stop-grace", "30",
         ])
