@@ -12,6 +12,7 @@ extension Checkpoint: Codable {
         case createdAt = "created_at"
         case report
         case ctimeNs = "ctime_ns"
+        case sweepOwed = "sweep_owed"
         case parts
     }
 
@@ -59,6 +60,7 @@ extension Checkpoint: Codable {
         )
         report = try c.decodeIfPresent(String.self, forKey: .report)
         if c.contains(.ctimeNs) { ctimeNanoseconds = try Self.integer(Int64.self, c, .ctimeNs) }
+        sweepOwed = try c.decodeIfPresent(Bool.self, forKey: .sweepOwed) ?? false
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -78,6 +80,7 @@ extension Checkpoint: Codable {
         try c.encode(createdAt, forKey: .createdAt)
         try c.encodeIfPresent(report, forKey: .report)
         try c.encodeIfPresent(ctimeNanoseconds.map { String($0) }, forKey: .ctimeNs)
+        if sweepOwed { try c.encode(true, forKey: .sweepOwed) }
         var list = c.nestedUnkeyedContainer(forKey: .parts)
         for part in parts {
             var p = list.nestedContainer(keyedBy: PartKeys.self)

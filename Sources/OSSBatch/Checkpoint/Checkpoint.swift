@@ -41,6 +41,9 @@ package struct Checkpoint: Sendable, Hashable {
     /// still moves it, so a resume that finds another ctime proves each part against the file before reusing
     /// it. `nil` in checkpoints written before it was recorded (treated the same way).
     package var ctimeNanoseconds: Int64?
+    /// The sweep for uploads a lost Initiate answer may have started (`StraySweep`) has not run to its end: the
+    /// run was stopped or its listing failed. The run that continues the upload sweeps first.
+    package var sweepOwed = false
 
     package init(
         bucket: String,

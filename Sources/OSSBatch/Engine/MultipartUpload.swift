@@ -62,6 +62,15 @@ struct MultipartUpload {
         if case .continuing(let c, let kept)? = resumed {
             checkpoint = c
             reused = kept
+            // The run that started the upload did not finish its sweep (stopped, or its listing failed): the
+            // strays a lost Initiate answer left are within one of the report's earlier runs.
+            if checkpoint.sweepOwed, context.checksStrayUploads {
+                let now = Date()
+                let sweep = await StraySweep(context: context, job: job, tally: tally)
+                    .run(keeping: checkpoint.uploadID, asked: now, answered: now)
+                warnings += sweep.warnings
+                checkpoint.sweepOwed = !sweep.done
+            }
         } else {
             var options = job.options
             if context.settings.ifExists == .fail { options.forbidOverwrite = true }
@@ -87,6 +96,9 @@ struct MultipartUpload {
                 report: context.report
             )
             checkpoint.ctimeNanoseconds = ctime
+            // Saved as owed until the sweep below has run to its end: a stop that cuts it off leaves it to the
+            // run that continues the upload.
+            checkpoint.sweepOwed = context.checksStrayUploads
             do {
                 try store.save(checkpoint, to: path)
             } catch {
@@ -97,8 +109,11 @@ struct MultipartUpload {
                 throw Failure(error: JobError.from(error), uploadID: nil, checkpoint: nil)
             }
             if context.checksStrayUploads {
-                warnings += await StraySweep(context: context, job: job, tally: tally)
+                let sweep = await StraySweep(context: context, job: job, tally: tally)
                     .run(keeping: uploadID, asked: asked, answered: answered)
+                warnings += sweep.warnings
+                // Written with the first part recorded (`CheckpointWriter`).
+                checkpoint.sweepOwed = !sweep.done
             }
         }
         resumed = nil

@@ -172,7 +172,7 @@ struct ServerSideCopy {
         var warnings: [String] = []
         if context.checksStrayUploads {
             warnings += await StraySweep(context: context, job: job, tally: tally)
-                .run(keeping: uploadID, asked: asked, answered: answered)
+                .run(keeping: uploadID, asked: asked, answered: answered).warnings
         }
         do {
             var parts: [CompletedPart] = []

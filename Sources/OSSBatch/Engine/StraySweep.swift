@@ -18,10 +18,12 @@ struct StraySweep {
     /// Lists the key's open uploads and aborts every other one that this Initiate's attempts could have
     /// started (`StrayUploads.initiateWindow`) or that the report's earlier runs can have left (a run killed
     /// while its Initiate was in flight), never one another batch's checkpoint holds. One request per
-    /// Initiate. Returns warnings for the report (logged with the job's outcome).
-    func run(keeping uploadID: String, asked: Date, answered: Date) async -> [String] {
+    /// Initiate. Returns warnings for the report (logged with the job's outcome), and whether the sweep is done:
+    /// not when it was cut off by a stop or its listing failed (the checkpoint then says it is owed).
+    func run(keeping uploadID: String, asked: Date, answered: Date) async -> (warnings: [String], done: Bool) {
         let key = job.key
         var warnings: [String] = []
+        var done = true
         do {
             // Unwatched: a RAM policy may allow uploads but not ListMultipartUploads; that costs the check, not
             // the batch.
@@ -67,11 +69,13 @@ struct StraySweep {
         } catch let error where isCancellation(error) {
             // The batch stopped (a lost service, a signal while the requests were held): nothing was learnt, and
             // the job ends pending.
+            done = false
         } catch {
+            done = false
             warnings.append(
                 "could not check for uploads that a lost InitiateMultipartUpload answer may have started: \(error)"
             )
         }
-        return warnings
+        return (warnings, done)
     }
 }

@@ -308,6 +308,35 @@ struct EngineResumeTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A sweep that did not run to its end (its listing failed here; a stop can cut it off too) is owed: the
+    /// checkpoint says so, and the resume that continues the upload sweeps first. Before, that resume did no
+    /// Initiate and so no sweep, and the upload the lost answer started stayed open (and billed) for ever.
+    @Test func aSweepThatCouldNotListIsRunByTheResumeThatContinuesTheUpload() async throws {
+        let h = try await EngineHarness.start("sweepowed")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 2_000_000, seed: 9)
+        h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, count: 1, action: .dropResponse))
+        for operation in [OSSOperation.listMultipartUploads, .uploadPart] {
+            h.server.faults.add(
+                FaultRule(operation: operation, count: nil, action: .fail(status: 500, code: .internalError))
+            )
+        }
+        let manifest = try h.writeManifest(upload: [
+            "part_size: 512KiB", "multipart_threshold: 1MiB",
+            "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}",
+        ])
+        let first = try await h.run(manifest)
+        #expect(first.exitCode == 1, "\(first.stderr)")
+        h.server.faults.removeAll()
+        let client = h.makeClient()
+        #expect(try await client.listMultipartUploads(bucket: h.bucket, prefix: "").count == 2, "the stray and ours")
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("aborted upload"), "\(resumed.stderr)")
+        #expect(try await client.listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
+        try h.expectAllStoredExactly()
+    }
+
     @Test func lostInitiateAnswersOnReusedConnectionsLeaveNoUploadOpenEither() async throws {
         let h = try await EngineHarness.start("lostreused")
         defer { Task { await h.stop() } }
