@@ -63,7 +63,9 @@ struct MultipartUpload {
             checkpoint = c
             reused = kept
             // The run that started the upload did not finish its sweep (stopped, or its listing failed): the
-            // strays a lost Initiate answer left are within one of the report's earlier runs.
+            // strays a lost Initiate answer left are within one of the report's earlier runs, and around this
+            // upload's own start, which the listing gives (`StrayUploads.initiateWindow`); no Initiate was timed
+            // by this run, so its window is an instant.
             if checkpoint.sweepOwed, context.checksStrayUploads {
                 let now = Date()
                 let sweep = await StraySweep(context: context, job: job, tally: tally)
