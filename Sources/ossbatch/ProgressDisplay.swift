@@ -36,8 +36,9 @@ final class ProgressDisplay: Sendable {
 
     private func show() {
         let snapshot = progress.snapshot
-        let elapsed = ContinuousClock.now - started
-        let line = ProgressDisplay.describe(snapshot, elapsed: elapsed)
+        let now = ContinuousClock.now
+        let elapsed = now - started
+        let line = ProgressDisplay.describe(snapshot, elapsed: elapsed, now: now)
         if console.showsLiveLine {
             console.showLive(line)
         } else {
@@ -46,7 +47,7 @@ final class ProgressDisplay: Sendable {
                     level: .info,
                     event: "progress",
                     message: line,
-                    fields: ProgressDisplay.fields(snapshot, elapsed: elapsed),
+                    fields: ProgressDisplay.fields(snapshot, elapsed: elapsed, now: now),
                     text: "progress: \(line)"
                 )
             )
@@ -55,8 +56,7 @@ final class ProgressDisplay: Sendable {
 
     /// `12/200 files, 1.2 GiB/4.0 GiB, 110.3 MiB/s, ETA 26 s, 1 failed`; while the requests are held, `…, requests
     /// held for 1 m 10 s (the service looks lost)` in place of the ETA, which nothing moving would make up.
-    static func describe(_ s: BatchProgress.Snapshot, elapsed: Duration, now: ContinuousClock.Instant = .now) -> String
-    {
+    static func describe(_ s: BatchProgress.Snapshot, elapsed: Duration, now: ContinuousClock.Instant) -> String {
         let rate = rate(s, elapsed: elapsed)
         var parts = [
             "\(s.jobsDone)/\(s.jobsTotal) files",
@@ -78,7 +78,7 @@ final class ProgressDisplay: Sendable {
     static func fields(
         _ s: BatchProgress.Snapshot,
         elapsed: Duration,
-        now: ContinuousClock.Instant = .now
+        now: ContinuousClock.Instant
     ) -> [String: LogValue] {
         let rate = rate(s, elapsed: elapsed)
         var fields: [String: LogValue] = [

@@ -83,7 +83,7 @@ final class BatchContext: Sendable {
         // A probe at least every quarter of the window: the watchdog counts an attempt's end as movement.
         reachability = ServiceReachability(
             lostAfter: .seconds(settings.stallTimeout),
-            probeEvery: min(Self.probeEvery, .seconds(settings.stallTimeout) / 4)
+            probeEvery: min(ServiceReachability.defaultProbeEvery, .seconds(settings.stallTimeout) / 4)
         )
         partsPerFile = Self.partsInFlight(settings: settings)
         proxyRoute = ProxyRoute.to(client.configuration.endpoint)
@@ -183,8 +183,6 @@ final class BatchContext: Sendable {
         stopIfUnreachable(reachability.observe(event.error, job: ObjectIdentifier(tally), gaveUp: false))
     }
 
-    /// How often a request goes, as a probe, while the service looks lost (`ServiceReachability.turn(for:)`).
-    static let probeEvery: Duration = .seconds(5)
     /// How often a held request asks again (a lock and a few set operations: 1,000 held requests cost
     /// nothing measurable).
     private static let heldPoll: Duration = .milliseconds(250)
@@ -232,7 +230,7 @@ final class BatchContext: Sendable {
             progress.setHeld(since: nil)
             logger.notice(
                 "\(endpointName) works again: the requests held for \(DurationText.format(heldFor.seconds)) go on",
-                metadata: .event("service_back", ["held_ms": .number(Int(heldFor.seconds * 1000))])
+                metadata: .event("service_back", ["held_ms": .number(heldFor.milliseconds)])
             )
         }
     }

@@ -70,7 +70,7 @@ final class ServiceReachability: Sendable {
 
     /// What a request's next attempt does (`turn(for:)`).
     enum Turn: Sendable, Equatable {
-        /// Goes, and counts against its attempts.
+        /// Goes: the service is not in doubt.
         case go
         /// Goes as the one probe of a service that looks lost.
         case probe
@@ -138,11 +138,14 @@ final class ServiceReachability: Sendable {
     let lostAfter: Duration
     /// The least time between two probes while requests are held.
     let probeEvery: Duration
+    /// `probeEvery` unless the window is short: a request every 5 s tells a service back within seconds, and
+    /// is nothing to a dead one.
+    static let defaultProbeEvery: Duration = .seconds(5)
     private let now: @Sendable () -> ContinuousClock.Instant
 
     init(
         lostAfter: Duration = .seconds(UploadSettings.defaultStallTimeout),
-        probeEvery: Duration = .seconds(5),
+        probeEvery: Duration = defaultProbeEvery,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.lostAfter = max(lostAfter, Self.longestDeadAttempt)
