@@ -1,6 +1,7 @@
 import Digests
 import Foundation
 import LocalOSS
+import OSSProtocol
 import TestSupport
 import Testing
 
@@ -19,6 +20,41 @@ import Testing
             #expect(try await TestHTTP.send("HEAD", oss.url(forKey: "k2")).status == 404)
             // HEADs did not count against the PutObject rule.
             #expect(oss.log.all.filter { $0.operation == .putObject }.map(\.status) == [200, 503, 200])
+        }
+    }
+
+    /// A rate limit: in each second the first `passPerSecond` matches pass, the rest get the action (after
+    /// `skip`, which pass anyway); the next second lets as many through again.
+    @Test func aRuleWithPassPerSecondActsOnlyOnTheMatchesBeyondThatManyInASecond() async throws {
+        try await LocalOSSFixture.anonymous { oss in
+            oss.faults.add(
+                FaultRule(
+                    operation: .putObject,
+                    skip: 1,
+                    count: nil,
+                    passPerSecond: 2,
+                    action: .fail(status: 503, code: OSSErrorCode(rawValue: "TotalQpsLimitExceeded"))
+                )
+            )
+            var statuses: [Int] = []
+            for i in 0..<5 {
+                statuses.append(try await TestHTTP.send("PUT", oss.url(forKey: "k\(i)"), body: Data("x".utf8)).status)
+            }
+            // Five requests well within a second (a loaded machine may take longer: then more pass).
+            #expect(statuses.prefix(3) == [200, 200, 200], "the skipped one, then two a second")
+            #expect(statuses.filter { $0 == 503 }.count <= 2)
+            let refused = oss.log.all.first { $0.status == 503 }
+            #expect(refused?.errorCode == "TotalQpsLimitExceeded")
+            try await Task.sleep(for: .milliseconds(1_100))
+            let next = try await (0..<2).asyncMap { i in
+                try await TestHTTP.send("PUT", oss.url(forKey: "n\(i)"), body: Data("x".utf8)).status
+            }
+            #expect(next == [200, 200], "a new second lets two through again")
+            // Fast enough to fill a second: every request beyond two in it is refused.
+            let burst = try await (0..<6).asyncMap { i in
+                try await TestHTTP.send("PUT", oss.url(forKey: "b\(i)"), body: Data("x".utf8)).status
+            }
+            #expect(burst.contains(503), "\(burst)")
         }
     }
 

@@ -17,5 +17,12 @@ import Testing
         #expect(always.operation == .uploadPart)
         let roundTrip = try JSONDecoder().decode(FaultRule.self, from: JSONEncoder().encode(always))
         #expect(roundTrip == always)
+        #expect(always.passPerSecond == nil)
+        let limit = try JSONDecoder().decode(
+            FaultRule.self,
+            from: Data(#"{"count":null,"passPerSecond":20,"action":{"fail":{"status":503,"code":"SlowDown"}}}"#.utf8)
+        )
+        #expect(limit.passPerSecond == 20)
+        #expect(try JSONDecoder().decode(FaultRule.self, from: JSONEncoder().encode(limit)) == limit)
     }
 }

@@ -38,6 +38,7 @@ import Testing
         (#"{"action":{"respond":{"status":99,"body":""}}}"#, "respond.status must be between 200 and 599, not 99"),
         (#"{"skip":-1,"action":{"dropResponse":{}}}"#, "skip must be 0 or more, not -1"),
         (#"{"count":0,"action":{"wrongCRC":{}}}"#, "count must be 1 or more"),
+        (#"{"passPerSecond":-1,"action":{"wrongCRC":{}}}"#, "passPerSecond must be 0 or more, not -1"),
         // A misspelt field, read as absent, made the rule match every key.
         (#"{"key":"a/","action":{"dropResponse":{}}}"#, "unknown field: key "),
     ])

@@ -72,13 +72,6 @@ import Testing
 
     // MARK: - A service lost after it answered
 
-    /// A clock the test moves.
-    private final class Clock: Sendable {
-        private let instant = Mutex(ContinuousClock.now)
-        var now: ContinuousClock.Instant { instant.withLock { $0 } }
-        func advance(_ d: Duration) { instant.withLock { $0 += d } }
-    }
-
     private let serviceUnavailable = OSSServiceError(
         httpStatus: 503,
         code: OSSErrorCode(rawValue: "ServiceUnavailable"),
@@ -87,14 +80,14 @@ import Testing
     )
 
     /// A reachability check that has seen one answer, on `clock`, lost after 60 s.
-    private func answered(_ clock: Clock) -> ServiceReachability {
+    private func answered(_ clock: TestClock) -> ServiceReachability {
         let r = ServiceReachability(lostAfter: .seconds(60)) { clock.now }
         r.answered()
         return r
     }
 
     @Test func aServiceThatOnlyFailsForTheWholeWindowAfterAnsweringIsLost() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = answered(clock)
         // Refused connections from two jobs, every 5 s: nothing until the window has passed since the first.
         for n in 0..<12 {
@@ -111,7 +104,7 @@ import Testing
     }
 
     @Test func serverErrorsCountAsFailuresBut501AndOtherAnswersShowAWorkingService() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = answered(clock)
         for n in 0..<7 {
             #expect(r.answered(with: serviceUnavailable, job: id(n % 2)) == nil)
@@ -140,8 +133,35 @@ import Testing
         #expect(verdict?.last.description.contains("[request id 5C3D9175B6FC201293AD****]") == true)
     }
 
+    /// A 503 that says the batch came over a limit (`TotalQpsLimitExceeded`) is the service there, pacing the
+    /// batch (`RequestPacer`): it holds no request, however many come, and ends a holding that failures began;
+    /// but it does not show the service working either: a window of nothing else is a verdict, as for 5xx.
+    @Test func refusalsForComingTooFastHoldNoRequestButCountTowardsTheVerdict() {
+        let clock = TestClock()
+        let r = ServiceReachability(lostAfter: .seconds(60), probeEvery: .seconds(5)) { clock.now }
+        r.answered()
+        let request = r.began()
+        var throttled = serviceUnavailable
+        throttled.code = OSSErrorCode(rawValue: "TotalQpsLimitExceeded")
+        for n in 0..<20 { #expect(r.answered(with: throttled, job: id(n % 2)) == nil) }
+        #expect(r.turn(for: request) == (.go, nil), "a throttled service is answering: nothing is held")
+        r.retrying(request, after: .zero)
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.turn(for: request).0 == .probe, "eight failures since the last answer hold the requests")
+        r.retrying(request, after: .zero)
+        _ = r.answered(with: throttled, job: id(0))
+        #expect(r.turn(for: request).1 == .ended(heldFor: .zero), "a refusal is an answer: the holding ends")
+        r.ended(request)
+        // Nothing but refusals for the window since the first failure: the verdict, as for any 5xx.
+        clock.advance(.seconds(60))
+        let verdict = r.answered(with: throttled, job: id(1))
+        #expect(verdict?.lostFor == .seconds(60))
+        #expect(verdict?.failures == 30, "every refusal and failure since the service last worked")
+        #expect(verdict?.onlyServerErrors == false)
+    }
+
     @Test func aMixOfConnectionFailuresAndServerErrorsIsNotOnlyServerErrors() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = answered(clock)
         var verdict: ServiceReachability.Verdict?
         for n in 0..<20 where verdict == nil {
@@ -154,7 +174,7 @@ import Testing
     }
 
     @Test func oneJobFailingAloneOrTooFewFailuresNeverMakeTheServiceLost() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = answered(clock)
         for _ in 0..<30 {
             #expect(r.answered(with: serviceUnavailable, job: id(0)) == nil, "one object refused, not the service")
@@ -170,7 +190,7 @@ import Testing
     }
 
     @Test func aLongAttemptThatThenFailsStillShowedAWorkingService() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = answered(clock)  // lost after 60 s
         let long = r.began()
         for n in 0..<6 {
@@ -198,7 +218,7 @@ import Testing
     }
 
     @Test func aRequestInFlightLongerThanADeadAttemptShowsAWorkingService() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(300)) { clock.now }
         r.answered()
         // A large file sent slowly beside files refused with 503, for longer than the window.
@@ -230,7 +250,7 @@ import Testing
     // MARK: - Requests held while the service looks lost
 
     @Test func requestsGoUntilTheServiceLooksLostThenOneAtATimeGoesAsAProbe() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(60), probeEvery: .seconds(5)) { clock.now }
         let requests = (0..<4).map { _ in r.began() }
         // Before any answer the first rule is the one that applies: nothing is held.
@@ -268,7 +288,7 @@ import Testing
     }
 
     @Test func probesGoRoundTheHeldRequestsInTurn() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(600), probeEvery: .seconds(5)) { clock.now }
         r.answered()
         let requests = (0..<3).map { _ in r.began() }
@@ -295,7 +315,7 @@ import Testing
     /// same request sent at once with credentials renewed after the service refused them. The probe doing so
     /// shows the service working (before, it waited in line behind itself, and every request with it).
     @Test func aProbeThatAsksAgainWithoutHavingFailedWasAnsweredAndEndsTheHolding() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(600), probeEvery: .seconds(5)) { clock.now }
         r.answered()
         let probe = r.began()
@@ -317,7 +337,7 @@ import Testing
     /// After a verdict a held request stays held (the halt that follows cancels it): let go, its attempt could
     /// end its job `failed` on a 5xx between the verdict and the halt.
     @Test func aHeldRequestStaysHeldAfterTheVerdict() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(60), probeEvery: .seconds(5)) { clock.now }
         r.answered()
         let probe = r.began()
@@ -337,7 +357,7 @@ import Testing
 
     /// While the batch stops, no probe is handed out: the held request is given up unsent by its caller.
     @Test func noProbeGoesWhileTheBatchStops() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(600), probeEvery: .seconds(5)) { clock.now }
         r.answered()
         let request = r.began()
@@ -347,7 +367,7 @@ import Testing
     }
 
     @Test func aRequestHeldForLongerThanADeadAttemptIsNotTakenForALiveOne() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(120), probeEvery: .seconds(5)) { clock.now }
         r.answered()
         // 20 requests held in turn, a probe every 5 s that fails at once: each waits 100 s between its probes.
@@ -368,7 +388,7 @@ import Testing
     }
 
     @Test func aRequestThatGoesAsAProbeAndLivesLongerThanADeadAttemptEndsTheHolding() {
-        let clock = Clock()
+        let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(300), probeEvery: .seconds(5)) { clock.now }
         r.answered()
         let probe = r.began()

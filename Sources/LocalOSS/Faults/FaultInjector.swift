@@ -5,6 +5,11 @@ public final class FaultInjector: Sendable {
     private struct Entry: Sendable {
         var rule: FaultRule
         var seen = 0
+        /// Matches the rule acted on (with `passPerSecond`, those past `skip` that were not let through).
+        var acted = 0
+        /// With `passPerSecond`: when the current second began, and how many matches it let through.
+        var second: ContinuousClock.Instant?
+        var passedThisSecond = 0
     }
     private let entries = NIOLockedValueBox<[Entry]>([])
     private let openGates = NIOLockedValueBox<Set<String>>([])
@@ -42,13 +47,24 @@ public final class FaultInjector: Sendable {
 
     /// The actions for one request; counts it against every matching rule.
     func actions(for operation: OSSOperation, key: String) -> [FaultAction] {
-        entries.withLockedValue { entries in
+        let now = ContinuousClock.now
+        return entries.withLockedValue { entries in
             var actions: [FaultAction] = []
             for i in entries.indices where entries[i].rule.matches(operation, key: key) {
                 entries[i].seen += 1
                 let rule = entries[i].rule
-                let ordinal = entries[i].seen - rule.skip  // 1 for the first request the rule acts on
-                if ordinal >= 1 && (rule.count.map { ordinal <= $0 } ?? true) { actions.append(rule.action) }
+                guard entries[i].seen > rule.skip else { continue }
+                if let limit = rule.passPerSecond {
+                    if entries[i].second.map({ now - $0 >= .seconds(1) }) ?? true {
+                        (entries[i].second, entries[i].passedThisSecond) = (now, 0)
+                    }
+                    if entries[i].passedThisSecond < limit {
+                        entries[i].passedThisSecond += 1
+                        continue
+                    }
+                }
+                entries[i].acted += 1  // 1 for the first request the rule acts on
+                if rule.count.map({ entries[i].acted <= $0 }) ?? true { actions.append(rule.action) }
             }
             return actions
         }

@@ -16,6 +16,7 @@ extension FaultRule {
     public var problem: String? {
         if skip < 0 { return "skip must be 0 or more, not \(skip)" }
         if let count, count < 1 { return "count must be 1 or more (or null for every further match), not \(count)" }
+        if let passPerSecond, passPerSecond < 0 { return "passPerSecond must be 0 or more, not \(passPerSecond)" }
         switch action {
         case .fail(let status, let code):
             if !Self.failureStatusRange.contains(status) {

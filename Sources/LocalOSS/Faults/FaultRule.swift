@@ -26,11 +26,14 @@ public enum FaultAction: Sendable, Codable, Hashable {
 
 /// Matches requests by operation (and optionally a key substring) and applies an action to some of them:
 /// the first `skip` matches pass untouched, the next `count` get the action (`count` nil: all further ones).
+/// With `passPerSecond`, a rate limit: in each second the first `passPerSecond` matches (after `skip`) pass
+/// untouched and only those beyond get the action (a service throttling requests over its QPS limit).
 public struct FaultRule: Sendable, Codable, Hashable {
     public var operation: OSSOperation?
     public var keyContains: String?
     public var skip: Int
     public var count: Int?
+    public var passPerSecond: Int?
     public var action: FaultAction
 
     public init(
@@ -38,12 +41,14 @@ public struct FaultRule: Sendable, Codable, Hashable {
         keyContains: String? = nil,
         skip: Int = 0,
         count: Int? = 1,
+        passPerSecond: Int? = nil,
         action: FaultAction
     ) {
         self.operation = operation
         self.keyContains = keyContains
         self.skip = skip
         self.count = count
+        self.passPerSecond = passPerSecond
         self.action = action
     }
 
@@ -73,7 +78,7 @@ public struct FaultRule: Sendable, Codable, Hashable {
 }
 
 extension FaultRule {
-    private enum CodingKeys: String, CodingKey { case operation, keyContains, skip, count, action }
+    private enum CodingKeys: String, CodingKey { case operation, keyContains, skip, count, passPerSecond, action }
 
     /// Any field of a rule, to name one it does not have.
     private struct AnyField: CodingKey {
@@ -95,7 +100,7 @@ extension FaultRule {
                 .init(
                     codingPath: decoder.codingPath,
                     debugDescription:
-                        "unknown field: \(field) (a rule has operation, keyContains, skip, count, action)"
+                        "unknown field: \(field) (a rule has operation, keyContains, skip, count, passPerSecond, action)"
                 )
             )
         }
@@ -104,6 +109,7 @@ extension FaultRule {
         keyContains = try c.decodeIfPresent(String.self, forKey: .keyContains)
         skip = try c.decodeIfPresent(Int.self, forKey: .skip) ?? 0
         count = c.contains(.count) ? try c.decodeIfPresent(Int.self, forKey: .count) : 1
+        passPerSecond = try c.decodeIfPresent(Int.self, forKey: .passPerSecond)
         action = try c.decode(FaultAction.self, forKey: .action)
     }
 
@@ -113,6 +119,7 @@ extension FaultRule {
         try c.encodeIfPresent(keyContains, forKey: .keyContains)
         try c.encode(skip, forKey: .skip)
         try c.encode(count, forKey: .count)  // null when unlimited, so a round trip keeps the meaning
+        try c.encodeIfPresent(passPerSecond, forKey: .passPerSecond)
         try c.encode(action, forKey: .action)
     }
 }

@@ -29,6 +29,7 @@ final class BatchContext: Sendable {
     /// At most `concurrency` requests in flight over the whole batch.
     private let requests: AsyncSemaphore
     private let reachability: ServiceReachability
+    private let pacer = RequestPacer()
     private let state = Mutex(State())
     /// Requests ended (answered or failed, retried attempts included) and jobs finished: with the bytes sent,
     /// what `RunWatchdog` reads to tell a run that moves from one that is stuck.
@@ -144,13 +145,23 @@ final class BatchContext: Sendable {
             let result = try await requests.withPermit {
                 // Bound inside the permit: a request waiting for its turn is not in flight.
                 let request = reachability.began()
-                defer { reachability.ended(request) }
-                let result = try await RequestScope.$current.withValue(
-                    RequestScope(context: self, tally: tally, request: request),
-                    operation: call
-                )
+                defer {
+                    reachability.ended(request)
+                    pacer.ended(request)
+                }
+                let result: T
+                do {
+                    result = try await RequestScope.$current.withValue(
+                        RequestScope(context: self, tally: tally, request: request),
+                        operation: call
+                    )
+                } catch let error as OSSError {
+                    notePacing(error, request: request)
+                    throw error
+                }
                 // Before the request leaves the attempts in flight, so that no moment sees neither.
                 reachability.answered()
+                pacer.answered(request)
                 return result
             }
             state.withLock { s in
@@ -180,18 +191,42 @@ final class BatchContext: Sendable {
         tally.addRetry()
         reachability.retrying(request, after: .seconds(event.delay))
         if case .transport = event.error { tally.addUnansweredRetry() }
+        notePacing(event.error, request: request)
         stopIfUnreachable(reachability.observe(event.error, job: ObjectIdentifier(tally), gaveUp: false))
+    }
+
+    /// A refusal for coming too fast paces the batch's attempts (`RequestPacer`); any other answer is one the
+    /// service let through.
+    private func notePacing(_ error: OSSError, request: Int) {
+        guard case .service(let answer, _) = error else { return }
+        if !answer.isThrottling {
+            pacer.answered(request)
+        } else if let change = pacer.refused(request, with: answer) {
+            log(change)
+        }
     }
 
     /// How often a held request asks again (a lock and a few set operations: 1,000 held requests cost
     /// nothing measurable).
     private static let heldPoll: Duration = .milliseconds(250)
 
-    /// Before each attempt of request `request` (`RequestScope` brings it here from the client): waits while
-    /// the service looks lost, until this request is the probe or the service works again. A batch that stops
-    /// meanwhile (a signal, a verdict, a fatal error) ends the wait with `CancellationError`: the attempt is not
-    /// sent and its job stays pending (a held request has no grace to finish in).
+    /// Before each attempt of request `request` (`RequestScope` brings it here from the client): waits for its
+    /// moment while the service throttles the batch (`RequestPacer`), then while the service looks lost, until
+    /// this request is the probe or the service works again. A batch that stops meanwhile (a signal, a verdict,
+    /// a fatal error) ends the wait with `CancellationError`: the attempt is not sent and its job stays pending
+    /// (a waiting request has no grace to finish in).
     func awaitTurn(request: Int) async throws {
+        let (delay, change) = pacer.wait(for: request)
+        if let change { log(change) }
+        if delay > .zero {
+            // Waiting is not an attempt in flight (it must not pass for the proof of a live upload).
+            reachability.waiting(request)
+            let until = ContinuousClock.now + delay
+            while ContinuousClock.now < until {
+                guard !isStopping, !Task.isCancelled else { throw CancellationError() }
+                try? await Task.sleep(for: min(Self.heldPoll, until - ContinuousClock.now))
+            }
+        }
         while true {
             let (turn, change) = reachability.turn(for: request, stopping: isStopping)
             if let change { log(change) }
@@ -231,6 +266,27 @@ final class BatchContext: Sendable {
             logger.notice(
                 "\(endpointName) works again: the requests held for \(DurationText.format(heldFor.seconds)) go on",
                 metadata: .event("service_back", ["held_ms": .number(heldFor.milliseconds)])
+            )
+        }
+    }
+
+    private func log(_ change: RequestPacer.Change) {
+        switch change {
+        case .began(let rate, let refusal):
+            let message =
+                "\(endpointName) throttles the batch (\(refusal.code), HTTP \(refusal.httpStatus)): attempts are "
+                + "paced, \(RequestPacer.rateText(rate)) to begin with, the pace rising while the service allows it"
+            logger.notice(
+                "\(message)",
+                metadata: .event("requests_paced", ["interval_ms": .number(Int((1000 / rate).rounded()))])
+            )
+        case .ended(let pacedFor):
+            let message =
+                "\(endpointName) has refused no attempt for \(DurationText.format(RequestPacer.quietFor.seconds)): "
+                + "attempts go unpaced again, after \(DurationText.format(pacedFor.seconds)) paced"
+            logger.notice(
+                "\(message)",
+                metadata: .event("requests_unpaced", ["paced_ms": .number(pacedFor.milliseconds)])
             )
         }
     }

@@ -104,6 +104,10 @@ final class ServiceReachability: Sendable {
     private struct Outage {
         var since: ContinuousClock.Instant
         var count = FailureCount()
+        /// Those since the service last answered anything: a refusal for coming too fast (`isThrottling`) is an
+        /// answer that does not show the service working (it counts towards the verdict) but shows it there:
+        /// requests are not held for it (`RequestPacer` slows them down instead).
+        var sinceAnswer = FailureCount()
         var serverErrorsOnly = true
         var last: Failure
     }
@@ -174,6 +178,11 @@ final class ServiceReachability: Sendable {
         }
     }
 
+    /// Request `request` waits before its next attempt (paced): not an attempt in flight meanwhile.
+    func waiting(_ request: Int) {
+        state.withLock { s in _ = s.attemptsInFlight.removeValue(forKey: request) }
+    }
+
     /// Request `request` ended (answered, failed or cancelled).
     func ended(_ request: Int) {
         let at = now()
@@ -207,7 +216,7 @@ final class ServiceReachability: Sendable {
             if s.verdict != nil {
                 return s.held.contains(request) ? (.wait, nil) : (go(&s, request, at: at), nil)
             }
-            guard s.answered, let outage = s.outage, outage.count.isEnough else {
+            guard s.answered, let outage = s.outage, outage.sinceAnswer.isEnough else {
                 var change: HoldChange?
                 if let since = s.holdingSince {
                     change = .ended(heldFor: at - since)
@@ -332,6 +341,11 @@ final class ServiceReachability: Sendable {
         noteAttemptsAlive(&s, at: at)
         var outage = s.outage ?? Outage(since: at, last: failure)
         outage.count.add(job)
+        if case .serverError(let answer) = failure, answer.isThrottling {
+            outage.sinceAnswer = FailureCount()
+        } else {
+            outage.sinceAnswer.add(job)
+        }
         outage.last = failure
         if case .transport = failure { outage.serverErrorsOnly = false }
         s.outage = outage

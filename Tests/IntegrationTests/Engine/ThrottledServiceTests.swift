@@ -1,0 +1,67 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import OSSProtocol
+import TestSupport
+import Testing
+
+/// A service that refuses requests over its limit (OSS's `TotalQpsLimitExceeded`, a 503 with a limit code): the
+/// batch is paced to what the service lets through (`RequestPacer`) instead of spending its files' attempts on
+/// refusals, and is not taken for a lost service.
+@Suite struct ThrottledServiceTests {
+    private static let overTheLimit = FaultAction.fail(
+        status: 503,
+        code: OSSErrorCode(rawValue: "TotalQpsLimitExceeded")
+    )
+
+    /// 300 small files, 16 in flight, against a limit of 30 uploads a second. Unpaced (stop 44), 75 files of 600
+    /// used their 6 attempts up on refusals at 20 a second; held as for a lost service (stop 45), few failed but
+    /// the batch went at a probe every 5 s.
+    @Test func aServiceThrottlingOverItsLimitPacesTheBatchAndNoFileFails() async throws {
+        let h = try await EngineHarness.start("throttled")
+        defer { Task { await h.stop() } }
+        for i in 0..<300 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(upload: ["concurrency: 16"])
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, passPerSecond: 30, action: Self.overTheLimit))
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        let paced = result.stderrLines.filter { $0.contains("throttles the batch (TotalQpsLimitExceeded, HTTP 503)") }
+        #expect(paced.count == 1, "\(result.stderr)")
+        #expect(paced.first?.contains("attempts are paced") == true)
+        #expect(!result.stderr.contains("looks lost"), "a throttling service is not a lost one: \(result.stderr)")
+        let report = try h.report()
+        #expect(report.totals.succeeded == 300 && report.totals.failed == 0, "\(report.totals)")
+        // Paced, few attempts are refused (unpaced, about as many as there were files).
+        let refused = h.server.log.all.filter { $0.status == 503 }.count
+        #expect(refused < 100, "\(refused) refusals")
+        try h.expectAllStoredExactly()
+    }
+
+    /// Every request refused once the first 20 went: paced down to one attempt every 5 s, nothing held, and the
+    /// batch stops as lost once the window has passed without one answered (exit 3), with its message for a
+    /// service that answers only server errors; `resume` finishes it once the limit is lifted.
+    @Test func aServiceThatRefusesEveryRequestStopsTheBatchAfterTheWindow() async throws {
+        let h = try await EngineHarness.start("throttled-all")
+        defer { Task { await h.stop() } }
+        for i in 0..<60 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(upload: [
+            "stall_timeout: 10s", "retries: {attempts: 6, base_delay: 100ms, max_delay: 1s}",
+        ])
+        h.server.faults.add(
+            FaultRule(operation: .putObject, skip: 20, count: nil, passPerSecond: 0, action: Self.overTheLimit)
+        )
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.ranFor >= .seconds(60), "not before the window: took \(result.ranFor)")
+        #expect(!result.stderr.contains("looks lost"), "\(result.stderr)")
+        #expect(result.stderr.contains("answered only server errors (5xx) for"), "\(result.stderr)")
+        let report = try h.report()
+        #expect(report.status == .fatal)
+        // One attempt every 5 s for a minute: a few files use their attempts up, the rest stay pending.
+        #expect(report.totals.succeeded == 20 && report.totals.failed <= 4, "\(report.totals)")
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+}
