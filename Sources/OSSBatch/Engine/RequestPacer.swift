@@ -7,7 +7,7 @@ import Synchronization
 /// account's requests a second, its traffic, ...), so that the batch goes at the pace the service allows
 /// instead of spending its files' attempts on refusals.
 ///
-/// Unpaced, 32 requests in flight against a limit of 20 a second had most attempts refused: 75 files of 600
+/// Unpaced, 16 requests in flight against a limit of 20 a second had most attempts refused: 75 files of 600
 /// used up their attempts and failed (LocalOSS's `passPerSecond`). Holding the requests as for a lost service
 /// (`ServiceReachability`) failed fewer but went at a probe every 5 s: five times slower.
 ///

@@ -27,6 +27,9 @@ import Synchronization
 /// Sent anyway, every job met in the window went through all its attempts and failed, each with its line (an
 /// audit: 1,986 failed jobs in one cron mail before the stop); held, a few use their attempts up on probes and
 /// the rest stay pending for `resume`, and a service back within the window answers a probe and lets them go.
+///
+/// A refusal for coming too fast (`OSSServiceError.isThrottling`) counts towards the verdict like any 5xx but
+/// holds nothing: it is the service there, asking for a slower pace (`RequestPacer` gives it one).
 final class ServiceReachability: Sendable {
     /// Connection-level failures (with no answer yet) that make a batch unreachable. Half of the default
     /// `concurrency` (16), so the first wave of requests to a dead endpoint is enough; far more than one
