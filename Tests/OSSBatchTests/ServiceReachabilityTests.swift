@@ -287,6 +287,24 @@ import Testing
         #expect(r.turn(for: requests[0]) == (.go, nil), "the end is told once")
     }
 
+    /// The probe answered is the batch's last request: no request asks again to end the holding, so the end
+    /// of the batch says it (the cron mail had the "looks lost" warning and no word of the service back).
+    @Test func aHoldingEndedByTheBatchsLastRequestIsToldWhenTheJobsEnd() {
+        let clock = TestClock()
+        let r = ServiceReachability(lostAfter: .seconds(60), probeEvery: .seconds(5)) { clock.now }
+        r.answered()
+        let request = r.began()
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.holdingEndedWithTheLastRequest() == nil, "nothing was held yet")
+        #expect(r.turn(for: request).0 == .probe)
+        clock.advance(.seconds(3))
+        #expect(r.holdingEndedWithTheLastRequest() == nil, "still lost: the holding goes on")
+        r.answered()
+        r.ended(request)
+        #expect(r.holdingEndedWithTheLastRequest() == .ended(heldFor: .seconds(3)))
+        #expect(r.holdingEndedWithTheLastRequest() == nil, "told once")
+    }
+
     @Test func probesGoRoundTheHeldRequestsInTurn() {
         let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(600), probeEvery: .seconds(5)) { clock.now }

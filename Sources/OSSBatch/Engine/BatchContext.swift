@@ -244,6 +244,11 @@ final class BatchContext: Sendable {
         }
     }
 
+    /// Every job has ended: says the service works again if the request that showed it was the batch's last.
+    func jobsEnded() {
+        if let change = reachability.holdingEndedWithTheLastRequest() { log(change) }
+    }
+
     /// The endpoint, with the proxy the requests go through, for messages about the service.
     private var endpointName: String { "\(client.configuration.endpoint)\(proxyRoute.map { " \($0)" } ?? "")" }
 

@@ -270,6 +270,7 @@ package final class Engine: Sendable {
                 }
             }
             await task.value
+            context.jobsEnded()
             watchdog.ended()
             flusher.cancel()
             guard claimTheFinish() else {

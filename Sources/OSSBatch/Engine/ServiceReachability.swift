@@ -252,6 +252,22 @@ final class ServiceReachability: Sendable {
         }
     }
 
+    /// The batch's requests are all done: when requests were held and the service showed it works since (the
+    /// probe answered was the batch's last request, so none asked again to end the holding), that it ended.
+    func holdingEndedWithTheLastRequest() -> HoldChange? {
+        let at = now()
+        return state.withLock { s in
+            noteAttemptsAlive(&s, at: at)
+            guard let since = s.holdingSince, s.verdict == nil, !(s.outage?.sinceAnswer.isEnough ?? false) else {
+                return nil
+            }
+            (s.holdingSince, s.probe, s.lastProbe) = (nil, nil, nil)
+            s.held = []
+            s.line = []
+            return .ended(heldFor: at - since)
+        }
+    }
+
     /// Request `request`'s attempt goes now: `.probe` when it is the probe.
     private func go(_ s: inout State, _ request: Int, at: ContinuousClock.Instant) -> Turn {
         s.attemptsInFlight[request] = at
