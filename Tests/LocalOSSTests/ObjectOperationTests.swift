@@ -187,7 +187,7 @@ import Testing
         }
     }
 
-    @Test func restartedServerKeepsItsObjects() async throws {
+    @Test func aRestartedServerKeepsItsObjectsAndRemovesTemporaryBodiesLeftBehind() async throws {
         let dir = try TemporaryDirectory("localoss-restart")
         defer { dir.remove() }
         let config = LocalOSSConfiguration(dataDirectory: dir.url, buckets: ["b"])
@@ -199,10 +199,14 @@ import Testing
             body: Data("still here".utf8)
         )
         await first.stop()
+        // What a server killed mid-request leaves: a body it was receiving. The next one removes it.
+        let orphan = dir.url.appendingPathComponent("tmp").appendingPathComponent("killed-mid-body")
+        try Data(count: 4096).write(to: orphan)
         let second = try LocalOSSServer(configuration: config)
         let port2 = try await second.start()
         let text = try? await TestHTTP.send("GET", URL(string: "http://127.0.0.1:\(port2)/b/kept")!).text
         await second.stop()
         #expect(text == "still here")
+        #expect(!FileManager.default.fileExists(atPath: orphan.path), "a killed server's temporary body stays")
     }
 }

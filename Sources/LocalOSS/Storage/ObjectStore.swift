@@ -22,7 +22,13 @@ final class ObjectStore: Sendable {
         self.root = root
         self.discard = discard
         let fm = FileManager.default
-        try fm.createDirectory(at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        let temporary = root.appendingPathComponent("tmp")
+        try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
+        // Bodies a server killed mid-request was receiving: nothing refers to them (a body becomes an object or
+        // a part only by a rename), and each restart after a `kill -9` left more behind. One server a directory.
+        for file in (try? fm.contentsOfDirectory(atPath: temporary.path)) ?? [] {
+            try? fm.removeItem(at: temporary.appendingPathComponent(file))
+        }
         var loaded = Index()
         for bucket in buckets {
             let objects = root.appendingPathComponent(bucket).appendingPathComponent("objects")
