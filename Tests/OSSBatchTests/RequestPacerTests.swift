@@ -17,81 +17,166 @@ import Testing
     private func pacer(_ clock: TestClock, answers: Int) -> RequestPacer {
         let p = RequestPacer { clock.now }
         for i in 0..<answers {
-            _ = p.wait(for: 1000 + i)
+            _ = p.turn(for: 1000 + i)
             p.answered(1000 + i)
         }
+        return p
+    }
+
+    /// Asks for `request`'s turn until it goes, moving the clock by each wait: how long it waited.
+    private func waitedFor(_ request: Int, _ p: RequestPacer, _ clock: TestClock) -> Duration {
+        var waited = Duration.zero
+        while case .wait(let d) = p.turn(for: request).0 {
+            clock.advance(d)
+            waited += d
+        }
+        return waited
+    }
+
+    /// Paced after a refusal of request 0 with `answers` answers in the last second.
+    private func paced(_ clock: TestClock, answers: Int) -> RequestPacer {
+        let p = pacer(clock, answers: answers)
+        _ = p.turn(for: 0)
+        clock.advance(.milliseconds(10))
+        _ = p.refused(0, with: refusal)
         return p
     }
 
     @Test func attemptsGoAtOnceUntilTheServiceRefusesOne() {
         let clock = TestClock()
         let p = pacer(clock, answers: 50)
-        for request in 0..<100 { #expect(p.wait(for: request) == (.zero, nil)) }
+        for request in 0..<100 { #expect(p.turn(for: request) == (.go, [])) }
         #expect(p.rate == nil)
     }
 
-    @Test func aRefusalPacesAttemptsAtACutOfWhatTheServiceLetThroughInTheLastSecond() throws {
+    @Test func aRefusalPacesAttemptsAtACutOfWhatTheServiceLetThroughInTheLastSecond() {
         let clock = TestClock()
         let p = pacer(clock, answers: 20)
-        #expect(p.wait(for: 1).0 == .zero)
-        #expect(p.refused(1, with: refusal) == .began(rate: 14, refusal: refusal))
-        // Each attempt its moment, 1/14 s after the one before: the first at once.
-        let waits = (2..<6).map { p.wait(for: $0).0 }
-        #expect(waits.first == .zero)
-        for (k, wait) in waits.enumerated() {
-            #expect(abs((wait - .seconds(Double(k) / 14)).seconds) < 0.001, "attempt \(k): \(wait)")
+        _ = p.turn(for: 1)
+        #expect(p.refused(1, with: refusal) == [.began(rate: 14, refusal: refusal, episode: 1)])
+        // Three requests ask at once: they go in the order they asked, one every 1/14 s.
+        #expect(p.turn(for: 2).0 != .go)
+        #expect(p.turn(for: 3).0 != .go)
+        #expect(p.turn(for: 4).0 != .go)
+        var went: [Int: Duration] = [:]
+        var elapsed = Duration.zero
+        while went.count < 3 {
+            clock.advance(.milliseconds(5))
+            elapsed += .milliseconds(5)
+            for request in [2, 3, 4] where went[request] == nil && p.turn(for: request).0 == .go {
+                went[request] = elapsed
+            }
+        }
+        for (request, k) in [(2, 1.0), (3, 2.0), (4, 3.0)] {
+            #expect(abs((went[request] ?? .zero).seconds - k / 14) < 0.006, "request \(request): \(went)")
         }
     }
 
-    @Test func answersOlderThanASecondDoNotCountAndThePaceIsNeverSlowerThanOneAttemptEvery5s() {
+    @Test func answersOlderThanASecondDoNotCountAndThePaceIsNeverSlowerThanTheSlowest() {
         let clock = TestClock()
         let p = pacer(clock, answers: 20)
         clock.advance(.seconds(2))
-        _ = p.wait(for: 1)
-        #expect(p.refused(1, with: refusal) == .began(rate: RequestPacer.slowest, refusal: refusal))
-        _ = p.wait(for: 2)
-        #expect(p.wait(for: 3).0 == .seconds(5))
+        _ = p.turn(for: 1)
+        #expect(p.refused(1, with: refusal) == [.began(rate: 0.2, refusal: refusal, episode: 1)])
+        // One attempt every 5 s, growing 10 % a second meanwhile: the next goes after about 4.1 s.
+        #expect((3.8...4.5).contains(waitedFor(2, p, clock).seconds))
+    }
+
+    /// The reviewer's case: paced at 14 a second, then 20 s in which no request asked (long uploads), then a
+    /// refusal with 20 answers in the last second. The pace grown meanwhile (94) is cut to 0.7 × 20; a first
+    /// version cut the pace of 20 s before and then grew the cut pace by those 20 s (to 66).
+    @Test func aCutIsNotUndoneByTheGrowthOfTheTimeBeforeIt() throws {
+        let clock = TestClock()
+        let p = paced(clock, answers: 20)
+        #expect(p.rate == 14)
+        clock.advance(.seconds(19))
+        for i in 0..<20 {
+            _ = waitedFor(2000 + i, p, clock)
+            p.answered(2000 + i)
+        }
+        clock.advance(.milliseconds(10))
+        _ = p.refused(2019, with: refusal)
+        #expect(try abs(#require(p.rate) - 14) < 0.01)
+        _ = p.turn(for: 1)
+        #expect(try abs(#require(p.rate) - 14) < 0.01, "the time before the cut is not grown again")
     }
 
     @Test func oneCutASecondAndNoneForAnAttemptLetGoBeforeTheLastCut() throws {
         let clock = TestClock()
         let p = pacer(clock, answers: 20)
-        _ = p.wait(for: 1)
-        _ = p.wait(for: 2)
+        _ = p.turn(for: 1)
+        _ = p.turn(for: 2)
         clock.advance(.milliseconds(10))
         _ = p.refused(1, with: refusal)
         #expect(p.rate == 14)
         // Within the second: no cut, whatever the attempt.
-        clock.advance(.milliseconds(500))
-        _ = p.wait(for: 3)
+        _ = waitedFor(3, p, clock)
+        clock.advance(.milliseconds(400))
         _ = p.refused(3, with: refusal)
-        #expect(try abs(#require(p.rate) - 14 * pow(1.1, 0.5)) < 0.001, "grown, not cut")
+        #expect(try #require(p.rate) > 14, "grown, not cut")
         // A second on: attempt 2 went before the cut, at the old pace: no news.
-        clock.advance(.milliseconds(500))
+        clock.advance(.milliseconds(700))
         _ = p.refused(2, with: refusal)
         let grown = try #require(p.rate)
         #expect(grown > 14, "not cut")
-        // An attempt let go after the cut: cut to 0.7 × the pace (the answers of the last second are fewer).
-        _ = p.wait(for: 4)
-        let before = try #require(p.rate)
-        #expect(before >= grown)
+        // An attempt let go after the cut: cut to 0.7 × the pace or the last second's answers (none here).
+        _ = waitedFor(4, p, clock)
         _ = p.refused(4, with: refusal)
-        #expect(try abs(#require(p.rate) - RequestPacer.slowest) < 0.001, "no answer in the last second")
+        #expect(try abs(#require(p.rate) - 0.2) < 0.001, "no answer in the last second")
     }
 
-    @Test func thePaceGrowsBetweenRefusalsAndEndsAfterHalfAMinuteWithoutOne() throws {
+    /// Nothing is promised ahead: requests waiting behind the slowest pace go at once when pacing ends (a first
+    /// version kept each to the moment it was given, up to 32 × 5 s).
+    @Test func theEndOfPacingLetsTheRequestsAlreadyWaitingGoAtOnce() {
         let clock = TestClock()
-        let p = pacer(clock, answers: 100)
-        _ = p.wait(for: 1)
-        _ = p.refused(1, with: refusal)
+        let p = pacer(clock, answers: 0)
+        _ = p.turn(for: 0)
+        _ = p.refused(0, with: refusal)
+        #expect(p.rate == 0.2)
+        for request in 1...10 { _ = p.turn(for: request) }
+        clock.advance(.seconds(60))
+        let (first, changes) = p.turn(for: 10)
+        #expect(first == .go)
+        #expect(changes == [.ended(pacedFor: .seconds(60))])
+        for request in 1...9 { #expect(p.turn(for: request) == (.go, []), "request \(request)") }
+        #expect(p.rate == nil)
+    }
+
+    @Test func aRequestThatLeavesTheLineDoesNotHoldUpTheOnesBehindIt() {
+        let clock = TestClock()
+        let p = paced(clock, answers: 10)
+        _ = p.turn(for: 1)
+        _ = p.turn(for: 2)
+        p.ended(1)  // a stop: it gave up waiting
+        #expect(abs(waitedFor(2, p, clock).seconds - 1 / 7) < 0.01)
+    }
+
+    @Test func thePaceGrowsBetweenRefusalsStaysFiniteAndEndsAfterAMinuteWithoutOne() throws {
+        let clock = TestClock()
+        let p = paced(clock, answers: 100)
         #expect(p.rate == 70)
         clock.advance(.seconds(10))
-        _ = p.wait(for: 2)
+        _ = p.turn(for: 2)
         #expect(try abs(#require(p.rate) - 70 * pow(1.1, 10)) < 0.01)
-        clock.advance(.seconds(20))
-        #expect(p.wait(for: 3) == (.zero, .ended(pacedFor: .seconds(30))))
+        clock.advance(.seconds(50))
+        #expect(p.turn(for: 3) == (.go, [.ended(pacedFor: .seconds(60))]))
         #expect(p.rate == nil)
-        #expect(p.wait(for: 4) == (.zero, nil), "the end is told once")
+        #expect(p.turn(for: 4) == (.go, []), "the end is told once")
+        // A new episode; then hours of refusals of attempts sent long ago, and no ask: the pace stays finite.
+        _ = p.turn(for: 5)
+        #expect(p.refused(5, with: refusal).first == .began(rate: 0.2, refusal: refusal, episode: 2))
+        clock.advance(.seconds(40))
+        _ = p.turn(for: 6)
+        clock.advance(.seconds(36_000))
+        _ = p.refused(6, with: refusal)
+        #expect(try #require(p.rate).isFinite)
+    }
+
+    @Test func theLogSaysThePaceAsItIs() {
+        #expect(RequestPacer.rateText(14.2) == "14 attempts a second")
+        #expect(RequestPacer.rateText(1.4) == "1.4 attempts a second")
+        #expect(RequestPacer.rateText(0.7) == "one attempt every 1.4 s")
+        #expect(RequestPacer.rateText(0.2) == "one attempt every 5.0 s")
     }
 
     @Test func throttlingIs429Or503WithALimitCode() {

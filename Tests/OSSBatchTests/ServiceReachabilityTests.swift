@@ -134,9 +134,10 @@ import Testing
     }
 
     /// A 503 that says the batch came over a limit (`TotalQpsLimitExceeded`) is the service there, pacing the
-    /// batch (`RequestPacer`): it holds no request, however many come, and ends a holding that failures began;
-    /// but it does not show the service working either: a window of nothing else is a verdict, as for 5xx.
-    @Test func refusalsForComingTooFastHoldNoRequestButCountTowardsTheVerdict() {
+    /// batch (`RequestPacer`): it holds no request, however many come, nor ends a holding that failures began (a
+    /// first version released the held requests at a refusal and said the service worked again); but it does not
+    /// show the service working either: a window of nothing else is a verdict, which says so.
+    @Test func refusalsForComingTooFastNeitherHoldNorReleaseRequestsButCountTowardsTheVerdict() {
         let clock = TestClock()
         let r = ServiceReachability(lostAfter: .seconds(60), probeEvery: .seconds(5)) { clock.now }
         r.answered()
@@ -147,17 +148,33 @@ import Testing
         #expect(r.turn(for: request) == (.go, nil), "a throttled service is answering: nothing is held")
         r.retrying(request, after: .zero)
         for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
-        #expect(r.turn(for: request).0 == .probe, "eight failures since the last answer hold the requests")
+        #expect(r.turn(for: request).0 == .probe, "eight failures hold the requests")
         r.retrying(request, after: .zero)
         _ = r.answered(with: throttled, job: id(0))
-        #expect(r.turn(for: request).1 == .ended(heldFor: .zero), "a refusal is an answer: the holding ends")
+        clock.advance(.seconds(5))
+        #expect(r.turn(for: request) == (.probe, nil), "a refusal is no sign that the service works: still held")
+        r.retrying(request, after: .zero)
         r.ended(request)
-        // Nothing but refusals for the window since the first failure: the verdict, as for any 5xx.
-        clock.advance(.seconds(60))
+        // Nothing but refusals and failures for the window: the verdict, as for any 5xx.
+        clock.advance(.seconds(55))
         let verdict = r.answered(with: throttled, job: id(1))
         #expect(verdict?.lostFor == .seconds(60))
         #expect(verdict?.failures == 30, "every refusal and failure since the service last worked")
-        #expect(verdict?.onlyServerErrors == false)
+        #expect(verdict?.onlyThrottling == false && verdict?.onlyServerErrors == false)
+    }
+
+    @Test func aServiceRefusingEveryRequestForComingTooFastForTheWindowIsAThrottlingVerdict() {
+        let clock = TestClock()
+        let r = answered(clock)
+        var throttled = serviceUnavailable
+        throttled.code = OSSErrorCode(rawValue: "TotalQpsLimitExceeded")
+        for n in 0..<12 {
+            #expect(r.answered(with: throttled, job: id(n % 2)) == nil)
+            clock.advance(.seconds(5))
+        }
+        let verdict = r.answered(with: throttled, job: id(0))
+        #expect(verdict?.onlyThrottling == true && verdict?.onlyServerErrors == true)
+        #expect(verdict?.lostFor == .seconds(60))
     }
 
     @Test func aMixOfConnectionFailuresAndServerErrorsIsNotOnlyServerErrors() {

@@ -29,7 +29,7 @@ final class BatchContext: Sendable {
     /// At most `concurrency` requests in flight over the whole batch.
     private let requests: AsyncSemaphore
     private let reachability: ServiceReachability
-    private let pacer = RequestPacer()
+    private let pacer: RequestPacer
     private let state = Mutex(State())
     /// Requests ended (answered or failed, retried attempts included) and jobs finished: with the bytes sent,
     /// what `RunWatchdog` reads to tell a run that moves from one that is stuck.
@@ -86,6 +86,7 @@ final class BatchContext: Sendable {
             lostAfter: .seconds(settings.stallTimeout),
             probeEvery: min(ServiceReachability.defaultProbeEvery, .seconds(settings.stallTimeout) / 4)
         )
+        pacer = RequestPacer(slowestInterval: reachability.probeEvery)
         partsPerFile = Self.partsInFlight(settings: settings)
         proxyRoute = ProxyRoute.to(client.configuration.endpoint)
     }
@@ -201,8 +202,8 @@ final class BatchContext: Sendable {
         guard case .service(let answer, _) = error else { return }
         if !answer.isThrottling {
             pacer.answered(request)
-        } else if let change = pacer.refused(request, with: answer) {
-            log(change)
+        } else {
+            pacer.refused(request, with: answer).forEach(log)
         }
     }
 
@@ -216,16 +217,17 @@ final class BatchContext: Sendable {
     /// a fatal error) ends the wait with `CancellationError`: the attempt is not sent and its job stays pending
     /// (a waiting request has no grace to finish in).
     func awaitTurn(request: Int) async throws {
-        let (delay, change) = pacer.wait(for: request)
-        if let change { log(change) }
-        if delay > .zero {
+        while true {
+            let (turn, changes) = pacer.turn(for: request)
+            changes.forEach(log)
+            guard case .wait(let delay) = turn else { break }
             // Waiting is not an attempt in flight (it must not pass for the proof of a live upload).
             reachability.waiting(request)
-            let until = ContinuousClock.now + delay
-            while ContinuousClock.now < until {
-                guard !isStopping, !Task.isCancelled else { throw CancellationError() }
-                try? await Task.sleep(for: min(Self.heldPoll, until - ContinuousClock.now))
+            guard !isStopping, !Task.isCancelled else {
+                pacer.ended(request)
+                throw CancellationError()
             }
+            try? await Task.sleep(for: delay)
         }
         while true {
             let (turn, change) = reachability.turn(for: request, stopping: isStopping)
@@ -277,19 +279,25 @@ final class BatchContext: Sendable {
 
     private func log(_ change: RequestPacer.Change) {
         switch change {
-        case .began(let rate, let refusal):
+        case .began(let rate, let refusal, let episode):
             let message =
                 "\(endpointName) throttles the batch (\(refusal.code), HTTP \(refusal.httpStatus)): attempts are "
                 + "paced, \(RequestPacer.rateText(rate)) to begin with, the pace rising while the service allows it"
-            logger.notice(
-                "\(message)",
-                metadata: .event("requests_paced", ["interval_ms": .number(Int((1000 / rate).rounded()))])
+            let metadata = Logger.Metadata.event(
+                "requests_paced",
+                ["interval_ms": .number(Int((1000 / rate).rounded()))]
             )
+            // The first time a run is paced is news; later times (a limit met again and again all night) are not.
+            if episode == 1 {
+                logger.notice("\(message)", metadata: metadata)
+            } else {
+                logger.info("\(message) (again: \(episode) times this run)", metadata: metadata)
+            }
         case .ended(let pacedFor):
             let message =
                 "\(endpointName) has refused no attempt for \(DurationText.format(RequestPacer.quietFor.seconds)): "
                 + "attempts go unpaced again, after \(DurationText.format(pacedFor.seconds)) paced"
-            logger.notice(
+            logger.info(
                 "\(message)",
                 metadata: .event("requests_unpaced", ["paced_ms": .number(pacedFor.milliseconds)])
             )
@@ -302,7 +310,12 @@ final class BatchContext: Sendable {
         let jobs = verdict.jobs == 1 ? "1 job" : "\(verdict.jobs) jobs"
         let endpoint = endpointName
         let message: String
-        if let lostFor = verdict.lostFor {
+        if let lostFor = verdict.lostFor, verdict.onlyThrottling {
+            message =
+                "\(endpoint) refused every request for coming too fast for \(DurationText.format(lostFor.seconds)): "
+                + "\(verdict.failures) from \(jobs) (last: \(verdict.last)); a limit of the account or bucket is used "
+                + "up (other programs may share it); the jobs not done are pending or failed: run resume later"
+        } else if let lostFor = verdict.lostFor {
             let what =
                 verdict.onlyServerErrors
                 ? "answered only server errors (5xx) for \(DurationText.format(lostFor.seconds)): "
@@ -321,7 +334,7 @@ final class BatchContext: Sendable {
                 + " and not one answer (last: \(verdict.last)); every unfinished job is pending: run "
                 + "resume once the endpoint is reachable"
         }
-        let error = JobError(code: "ServiceUnreachable", message: message)
+        let error = JobError(code: verdict.onlyThrottling ? "Throttled" : "ServiceUnreachable", message: message)
         if requestStop(.fatal(error)) {
             logger.error(
                 "stopping the batch: \(error)",

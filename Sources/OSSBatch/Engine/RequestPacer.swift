@@ -16,39 +16,64 @@ import Synchronization
 /// the last second's answers measure the limit. At most one cut a second, and none for the refusal of an attempt
 /// let go before the last cut (sent at the old pace, it says nothing of the new one). Between refusals the pace
 /// grows by `growth` a second, so it finds the limit again, and more when the service allows more; it never
-/// goes under `slowest` (one attempt every 5 s: a lost service's probes). After `quietFor` without a refusal,
-/// attempts go unpaced again. Each attempt is given its moment, `1 / rate` after the one before: the requests
-/// waiting wake one at a time, not all at once to race for it.
+/// goes under one attempt every `slowestInterval` (a lost service's probe interval) nor over `fastest`. After
+/// `quietFor` without a refusal, attempts go unpaced again.
+///
+/// The attempts waiting are let go one at a time, in the order they asked, each when the pace allows it (a
+/// bucket of tokens filled at the pace): nothing is promised ahead, so a cut, the pace's growth and the end of
+/// pacing apply at once to the requests already waiting (a first version gave each a moment in advance: 32
+/// requests behind a pace of one every 5 s waited their 160 s however fast the pace grew meanwhile).
 final class RequestPacer: Sendable {
     /// What the pace becomes at a refusal, as a fraction of the last second's answers (or of the pace).
     static let cut = 0.7
     /// How much the pace grows in a second without a refusal.
     static let growth = 0.1
-    /// The slowest pace, in attempts a second.
-    static let slowest = 0.2
+    /// The fastest pace, in attempts a second: an account's limit (10,000 a second) is below it. A pace grown
+    /// that far is no limit; a refusal then cuts it to what the service answered.
+    static let fastest = 100_000.0
     /// The least time between two cuts.
     static let cutEvery: Duration = .seconds(1)
     /// How long without a refusal before attempts go unpaced again.
-    static let quietFor: Duration = .seconds(30)
+    static let quietFor: Duration = .seconds(60)
+    /// The longest a waiting request sleeps before it asks again (the pace may have changed).
+    static let longestWait: Duration = .milliseconds(250)
+
+    /// What a request's next attempt does (`turn(for:)`).
+    enum Turn: Sendable, Equatable {
+        case go
+        /// Waits this long, then asks again.
+        case wait(Duration)
+    }
 
     /// A change of pacing, for the log.
     enum Change: Sendable, Equatable {
         /// The service refused an attempt for coming too fast (`refusal`): attempts are paced at `rate` a second.
-        case began(rate: Double, refusal: OSSServiceError)
+        /// `episode`: 1 for the first time this run, 2 for the next, ...
+        case began(rate: Double, refusal: OSSServiceError, episode: Int)
         /// No refusal for `quietFor`: attempts go unpaced again, after being paced this long.
         case ended(pacedFor: Duration)
+    }
+
+    private struct Waiting {
+        var request: Int
+        var ticket: Int
     }
 
     private struct State {
         /// Attempts a second while paced; `nil`: not paced.
         var rate: Double?
-        /// When the pace was last grown, last cut, and pacing began; the last refusal.
-        var grown: ContinuousClock.Instant?
+        /// Attempts that may go now (refilled at the pace, up to a tenth of a second's worth, at least one).
+        var tokens = 0.0
+        /// When the pace was last grown and the tokens refilled; last cut; when pacing began; the last refusal.
+        var updated: ContinuousClock.Instant?
         var lastCut: ContinuousClock.Instant?
         var pacedSince: ContinuousClock.Instant?
         var lastRefusal: ContinuousClock.Instant?
-        /// The moment the next attempt may go.
-        var nextSlot: ContinuousClock.Instant?
+        var episodes = 0
+        /// The requests waiting, in the order they asked (the line may still hold requests that left).
+        var line = Deque<Waiting>()
+        var waiting: [Int: Int] = [:]
+        var nextTicket = 0
         /// When each request's attempt was let go (to tell refusals of attempts sent before a cut).
         var letGo: [Int: ContinuousClock.Instant] = [:]
         /// The requests the service answered otherwise in the last second, oldest first.
@@ -57,72 +82,129 @@ final class RequestPacer: Sendable {
 
     private let state = Mutex(State())
     private let now: @Sendable () -> ContinuousClock.Instant
+    /// The slowest pace's interval: at most the watchdog's quarter, as the lost service's probes.
+    let slowestInterval: Duration
 
-    init(now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) { self.now = now }
+    init(
+        slowestInterval: Duration = ServiceReachability.defaultProbeEvery,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        self.slowestInterval = slowestInterval
+        self.now = now
+    }
 
     /// The pace (attempts a second), `nil` when attempts are not paced.
     var rate: Double? { state.withLock { $0.rate } }
 
-    /// Request `request`'s next attempt is about to go: how long it waits first (`.zero`: it goes now), and
-    /// whether pacing ended with this ask. The moment is the request's: it goes when the wait is over.
-    func wait(for request: Int) -> (Duration, Change?) {
+    /// Whether request `request`'s next attempt may go now, or how long it waits before asking again; and
+    /// whether pacing ended with this ask.
+    func turn(for request: Int) -> (Turn, [Change]) {
         let at = now()
         return state.withLock { s in
-            var change: Change?
-            if let last = s.lastRefusal, let since = s.pacedSince, at - last >= Self.quietFor {
-                change = .ended(pacedFor: at - since)
-                (s.rate, s.grown, s.lastCut, s.pacedSince, s.nextSlot) = (nil, nil, nil, nil, nil)
-            }
-            guard var rate = s.rate else {
+            let changes = endIfQuiet(&s, at: at)
+            guard let rate = s.rate else {
+                s.waiting[request] = nil
                 s.letGo[request] = at
-                return (.zero, change)
+                return (.go, changes)
             }
-            if let grown = s.grown { rate *= pow(1 + Self.growth, (at - grown).seconds) }
-            (s.rate, s.grown) = (rate, at)
-            let slot = max(at, s.nextSlot ?? at)
-            s.nextSlot = slot + .seconds(1 / rate)
-            s.letGo[request] = slot
-            return (slot - at, change)
+            advance(&s, at: at)
+            let ticket: Int
+            if let held = s.waiting[request] {
+                ticket = held
+            } else {
+                ticket = s.nextTicket
+                s.nextTicket += 1
+                s.waiting[request] = ticket
+                s.line.append(Waiting(request: request, ticket: ticket))
+            }
+            while let first = s.line.first, s.waiting[first.request] != first.ticket { s.line.removeFirst() }
+            let ahead = Double(ticket - (s.line.first?.ticket ?? ticket))
+            if ahead == 0, s.tokens >= 1 {
+                s.tokens -= 1
+                s.line.removeFirst()
+                s.waiting[request] = nil
+                s.letGo[request] = at
+                return (.go, changes)
+            }
+            // Roughly when its turn comes (the requests ahead that left are counted: it asks again sooner).
+            let due = max(0.001, (ahead + 1 - s.tokens) / rate)
+            return (.wait(min(.seconds(due), Self.longestWait)), changes)
         }
     }
 
-    /// The service answered request `request` with anything but a refusal for coming too fast: it ended.
+    /// The service answered request `request` with anything but a refusal for coming too fast.
     func answered(_ request: Int) {
         let at = now()
         state.withLock { s in
             s.letGo[request] = nil
             s.answered.append(at)
-            while let first = s.answered.first, at - first > .seconds(1) { s.answered.removeFirst() }
+            trimAnswered(&s, at: at)
         }
     }
 
-    /// Request `request` ended without an answer of the service (a transport failure, given up).
+    /// Request `request` ended, or gave up waiting (a stop): it leaves the line.
     func ended(_ request: Int) {
-        _ = state.withLock { $0.letGo.removeValue(forKey: request) }
+        state.withLock { s in
+            s.letGo[request] = nil
+            s.waiting[request] = nil
+        }
     }
 
-    /// Request `request`'s attempt was refused for coming too fast (`error`). Returns the change when pacing
-    /// begins with it.
-    func refused(_ request: Int, with error: OSSServiceError) -> Change? {
+    /// Request `request`'s attempt was refused for coming too fast (`error`). Returns the changes of pacing.
+    func refused(_ request: Int, with error: OSSServiceError) -> [Change] {
         let at = now()
         return state.withLock { s in
+            var changes = endIfQuiet(&s, at: at)
             s.lastRefusal = at
             let sent = s.letGo.removeValue(forKey: request)
-            while let first = s.answered.first, at - first > .seconds(1) { s.answered.removeFirst() }
+            trimAnswered(&s, at: at)
             let allowed = Double(s.answered.count)
             guard let rate = s.rate else {
-                let pace = max(Self.slowest, Self.cut * allowed)
-                (s.rate, s.grown, s.lastCut, s.pacedSince, s.nextSlot) = (pace, at, at, at, at)
-                return .began(rate: pace, refusal: error)
+                let pace = bounded(Self.cut * allowed)
+                s.episodes += 1
+                (s.rate, s.tokens, s.updated, s.lastCut, s.pacedSince) = (pace, 0, at, at, at)
+                changes.append(.began(rate: pace, refusal: error, episode: s.episodes))
+                return changes
             }
-            if let cut = s.lastCut, at - cut < Self.cutEvery || (sent.map { $0 < cut } ?? false) { return nil }
-            (s.rate, s.lastCut) = (max(Self.slowest, Self.cut * min(rate, allowed)), at)
-            return nil
+            // Grown to now first: a cut applies to the pace as it is, and the time before it is not grown later.
+            advance(&s, at: at)
+            if let cut = s.lastCut, at - cut < Self.cutEvery || (sent.map { $0 < cut } ?? false) { return changes }
+            s.rate = bounded(Self.cut * min(s.rate ?? rate, allowed))
+            s.tokens = min(s.tokens, 1)
+            s.lastCut = at
+            return changes
         }
     }
 
     /// `rate` attempts a second, as the log says it.
     static func rateText(_ rate: Double) -> String {
-        rate >= 1 ? "\(Int(rate.rounded())) attempts a second" : "one attempt every \(Int((1 / rate).rounded())) s"
+        if rate >= 10 { return "\(Int(rate.rounded())) attempts a second" }
+        if rate >= 1 { return "\((rate * 10).rounded() / 10) attempts a second" }
+        return "one attempt every \((10 / rate).rounded() / 10) s"
+    }
+
+    private func bounded(_ rate: Double) -> Double {
+        min(Self.fastest, max(1 / slowestInterval.seconds, rate))
+    }
+
+    /// The pace grown, and the tokens refilled, to `at`.
+    private func advance(_ s: inout State, at: ContinuousClock.Instant) {
+        guard let rate = s.rate, let updated = s.updated, at > updated else { return }
+        let elapsed = (at - updated).seconds
+        s.tokens = min(max(1, rate / 10), s.tokens + rate * elapsed)
+        s.rate = min(Self.fastest, rate * pow(1 + Self.growth, elapsed))
+        s.updated = at
+    }
+
+    private func endIfQuiet(_ s: inout State, at: ContinuousClock.Instant) -> [Change] {
+        guard let last = s.lastRefusal, let since = s.pacedSince, at - last >= Self.quietFor else { return [] }
+        (s.rate, s.tokens, s.updated, s.lastCut, s.pacedSince) = (nil, 0, nil, nil, nil)
+        s.line.removeAll()
+        s.waiting.removeAll()
+        return [.ended(pacedFor: at - since)]
+    }
+
+    private func trimAnswered(_ s: inout State, at: ContinuousClock.Instant) {
+        while let first = s.answered.first, at - first > .seconds(1) { s.answered.removeFirst() }
     }
 }

@@ -28,8 +28,9 @@ import Synchronization
 /// audit: 1,986 failed jobs in one cron mail before the stop); held, a few use their attempts up on probes and
 /// the rest stay pending for `resume`, and a service back within the window answers a probe and lets them go.
 ///
-/// A refusal for coming too fast (`OSSServiceError.isThrottling`) counts towards the verdict like any 5xx but
-/// holds nothing: it is the service there, asking for a slower pace (`RequestPacer` gives it one).
+/// A refusal for coming too fast (`OSSServiceError.isThrottling`) counts towards the verdict like any 5xx, but
+/// towards holding neither way: it is the service there, asking for a slower pace (`RequestPacer` gives it
+/// one), not a sign that it works (it must not release requests held for timeouts and say the service is back).
 final class ServiceReachability: Sendable {
     /// Connection-level failures (with no answer yet) that make a batch unreachable. Half of the default
     /// `concurrency` (16), so the first wave of requests to a dead endpoint is enough; far more than one
@@ -69,6 +70,8 @@ final class ServiceReachability: Sendable {
         /// Every failure counted was a server error (5xx): the service answers, but only that (a balancer
         /// without backends, or a service throttling every request), which the message says.
         var onlyServerErrors = false
+        /// Every failure counted was a refusal for coming too fast: the service throttles every request.
+        var onlyThrottling = false
     }
 
     /// What a request's next attempt does (`turn(for:)`).
@@ -107,10 +110,11 @@ final class ServiceReachability: Sendable {
     private struct Outage {
         var since: ContinuousClock.Instant
         var count = FailureCount()
-        /// Those since the service last answered anything: a refusal for coming too fast (`isThrottling`) is an
-        /// answer that does not show the service working (it counts towards the verdict) but shows it there:
-        /// requests are not held for it (`RequestPacer` slows them down instead).
-        var sinceAnswer = FailureCount()
+        /// Those that hold the requests: all but refusals for coming too fast (`isThrottling`), which the pacer
+        /// answers with a slower pace instead.
+        var holding = FailureCount()
+        /// Every failure counted was such a refusal: the verdict says the service throttles, not that it is lost.
+        var throttlingOnly = true
         var serverErrorsOnly = true
         var last: Failure
     }
@@ -219,7 +223,7 @@ final class ServiceReachability: Sendable {
             if s.verdict != nil {
                 return s.held.contains(request) ? (.wait, nil) : (go(&s, request, at: at), nil)
             }
-            guard s.answered, let outage = s.outage, outage.sinceAnswer.isEnough else {
+            guard s.answered, let outage = s.outage, outage.holding.isEnough else {
                 var change: HoldChange?
                 if let since = s.holdingSince {
                     change = .ended(heldFor: at - since)
@@ -258,7 +262,7 @@ final class ServiceReachability: Sendable {
         let at = now()
         return state.withLock { s in
             noteAttemptsAlive(&s, at: at)
-            guard let since = s.holdingSince, s.verdict == nil, !(s.outage?.sinceAnswer.isEnough ?? false) else {
+            guard let since = s.holdingSince, s.verdict == nil, !(s.outage?.holding.isEnough ?? false) else {
                 return nil
             }
             (s.holdingSince, s.probe, s.lastProbe) = (nil, nil, nil)
@@ -361,9 +365,10 @@ final class ServiceReachability: Sendable {
         var outage = s.outage ?? Outage(since: at, last: failure)
         outage.count.add(job)
         if case .serverError(let answer) = failure, answer.isThrottling {
-            outage.sinceAnswer = FailureCount()
+            // Neither a failure that holds the requests nor a sign that the service works.
         } else {
-            outage.sinceAnswer.add(job)
+            outage.holding.add(job)
+            outage.throttlingOnly = false
         }
         outage.last = failure
         if case .transport = failure { outage.serverErrorsOnly = false }
@@ -375,7 +380,8 @@ final class ServiceReachability: Sendable {
             jobs: outage.count.jobs.count,
             last: failure,
             lostFor: lostFor,
-            onlyServerErrors: outage.serverErrorsOnly
+            onlyServerErrors: outage.serverErrorsOnly,
+            onlyThrottling: outage.throttlingOnly
         )
         return s.verdict
     }
