@@ -302,7 +302,13 @@ package final class Engine: Sendable {
         guard !candidates.isEmpty else { return }
         let prefix = UnchangedListingCheck.commonPrefix(candidates.map(\.key))
         let listed: [ObjectSummary]
-        do { listed = try await context.client.listObjectsV2(bucket: context.bucket, prefix: prefix) } catch {
+        do {
+            // Through the batch's limits like every request: each page waits its turn while the service throttles
+            // the batch or looks lost (sent straight, a throttled listing used its attempts up and stopped it).
+            listed = try await context.send(JobTally(), watched: false) {
+                try await context.client.listObjectsV2(bucket: context.bucket, prefix: prefix)
+            }
+        } catch {
             let problem = (error as? OSSError).map(JobError.init) ?? JobError(code: "ListError", message: "\(error)")
             context.logger.error(
                 "cannot verify the unchanged files against the bucket's listing: \(problem)",

@@ -239,7 +239,10 @@ struct ServerSideCopy {
         } catch {
             log(warnings)
             if let error = error as? OSSError, error.code == .noSuchUpload { throw error }
-            _ = try? await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+            // Through the batch's limits like every request (paced, held while the service looks lost).
+            _ = try? await context.send(tally, watched: false) {
+                try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+            }
             throw error
         }
     }
