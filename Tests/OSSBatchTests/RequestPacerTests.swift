@@ -72,14 +72,31 @@ import Testing
         }
     }
 
-    @Test func answersOlderThanASecondDoNotCountAndThePaceIsNeverSlowerThanTheSlowest() {
+    @Test func answersOlderThanTenSecondsDoNotCountAndThePaceIsNeverSlowerThanTheSlowest() {
         let clock = TestClock()
         let p = pacer(clock, answers: 20)
-        clock.advance(.seconds(2))
+        clock.advance(.seconds(11))
         _ = p.turn(for: 1)
         #expect(p.refused(1, with: refusal) == [.began(rate: 0.2, refusal: refusal, episode: 1)])
         // One attempt every 5 s, growing 10 % a second meanwhile: the next goes after about 4.1 s.
         #expect((3.8...4.5).contains(waitedFor(2, p, clock).seconds))
+    }
+
+    /// Under a slow pace (or uploads longer than a second) the last second often holds no answer: the cut then
+    /// measures the last 10 s (a first version fell straight to one attempt every 5 s).
+    @Test func aCutAtASlowPaceMeasuresTheLastTenSecondsAnswers() throws {
+        let clock = TestClock()
+        let p = RequestPacer { clock.now }
+        for i in 0..<10 {
+            _ = p.turn(for: 1000 + i)
+            p.answered(1000 + i)
+            clock.advance(.seconds(1))
+        }
+        clock.advance(.milliseconds(500))
+        _ = p.turn(for: 1)
+        let began = try #require(p.refused(1, with: refusal).first)
+        // Nine answers in the last 10 s: 0.9 a second, cut to 0.63.
+        #expect(began == .began(rate: 0.7 * 0.9, refusal: refusal, episode: 1))
     }
 
     /// The reviewer's case: paced at 14 a second, then 20 s in which no request asked (long uploads), then a
@@ -119,10 +136,11 @@ import Testing
         _ = p.refused(2, with: refusal)
         let grown = try #require(p.rate)
         #expect(grown > 14, "not cut")
-        // An attempt let go after the cut: cut to 0.7 × the pace or the last second's answers (none here).
+        // An attempt let go after the cut: cut to 0.7 × the pace or the answers a second (none in the last
+        // second; 20 in the last 10 s: 2 a second).
         _ = waitedFor(4, p, clock)
         _ = p.refused(4, with: refusal)
-        #expect(try abs(#require(p.rate) - 0.2) < 0.001, "no answer in the last second")
+        #expect(try abs(#require(p.rate) - 1.4) < 0.001)
     }
 
     /// Nothing is promised ahead: requests waiting behind the slowest pace go at once when pacing ends (a first
@@ -175,6 +193,7 @@ import Testing
     @Test func theLogSaysThePaceAsItIs() {
         #expect(RequestPacer.rateText(14.2) == "14 attempts a second")
         #expect(RequestPacer.rateText(1.4) == "1.4 attempts a second")
+        #expect(RequestPacer.rateText(9.96) == "10 attempts a second")
         #expect(RequestPacer.rateText(0.7) == "one attempt every 1.4 s")
         #expect(RequestPacer.rateText(0.2) == "one attempt every 5.0 s")
     }

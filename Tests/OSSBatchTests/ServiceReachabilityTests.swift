@@ -160,7 +160,47 @@ import Testing
         let verdict = r.answered(with: throttled, job: id(1))
         #expect(verdict?.lostFor == .seconds(60))
         #expect(verdict?.failures == 30, "every refusal and failure since the service last worked")
-        #expect(verdict?.onlyThrottling == false && verdict?.onlyServerErrors == false)
+        #expect(verdict?.mostlyThrottling == true, "22 refusals of 30")
+        #expect(verdict?.onlyServerErrors == false)
+    }
+
+    /// A 429 (`QpsLimitExceeded`) is a refusal for coming too fast like a 503 with a limit code: it neither
+    /// releases requests held for timeouts nor shows a working service (a first version took it for an answer:
+    /// it ended the holding, and a service answering only 429 never stopped the batch).
+    @Test func a429IsARefusalForComingTooFastNotASignOfAWorkingService() {
+        let clock = TestClock()
+        let r = ServiceReachability(lostAfter: .seconds(60), probeEvery: .seconds(5)) { clock.now }
+        r.answered()
+        let request = r.began()
+        var tooMany = serviceUnavailable
+        (tooMany.httpStatus, tooMany.code) = (429, OSSErrorCode(rawValue: "QpsLimitExceeded"))
+        for n in 0..<8 { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+        #expect(r.turn(for: request).0 == .probe)
+        r.retrying(request, after: .zero)
+        _ = r.answered(with: tooMany, job: id(0))
+        clock.advance(.seconds(5))
+        #expect(r.turn(for: request) == (.probe, nil), "still held")
+        r.retrying(request, after: .zero)
+        r.ended(request)
+        for n in 0..<20 { _ = r.answered(with: tooMany, job: id(n % 2)) }
+        clock.advance(.seconds(55))
+        let verdict = r.answered(with: tooMany, job: id(1))
+        #expect(verdict?.lostFor == .seconds(60))
+        #expect(verdict?.mostlyThrottling == true)
+    }
+
+    @Test func aVerdictIsThrottlingWhenMostOfItsFailuresWereRefusals() {
+        var throttled = serviceUnavailable
+        throttled.code = OSSErrorCode(rawValue: "TotalQpsLimitExceeded")
+        for (refusals, resets, throttling) in [(39, 1, true), (5, 20, false)] {
+            let clock = TestClock()
+            let r = answered(clock)
+            for n in 0..<resets { _ = r.failed(refused, job: id(n % 2), gaveUp: false) }
+            for n in 0..<refusals { _ = r.answered(with: throttled, job: id(n % 2)) }
+            clock.advance(.seconds(60))
+            let verdict = r.answered(with: throttled, job: id(0))
+            #expect(verdict?.mostlyThrottling == throttling, "\(refusals) refusals, \(resets) resets")
+        }
     }
 
     @Test func aServiceRefusingEveryRequestForComingTooFastForTheWindowIsAThrottlingVerdict() {
@@ -173,7 +213,7 @@ import Testing
             clock.advance(.seconds(5))
         }
         let verdict = r.answered(with: throttled, job: id(0))
-        #expect(verdict?.onlyThrottling == true && verdict?.onlyServerErrors == true)
+        #expect(verdict?.mostlyThrottling == true && verdict?.onlyServerErrors == true)
         #expect(verdict?.lostFor == .seconds(60))
     }
 

@@ -217,33 +217,36 @@ final class BatchContext: Sendable {
     /// a fatal error) ends the wait with `CancellationError`: the attempt is not sent and its job stays pending
     /// (a waiting request has no grace to finish in).
     func awaitTurn(request: Int) async throws {
+        // The hold first: a request the pacer let go and the hold then kept would have spent the pace's turn and
+        // gone, with every other held request, in one burst when the service came back.
+        while true {
+            let (turn, change) = reachability.turn(for: request, stopping: isStopping)
+            if let change { log(change) }
+            if turn == .wait {
+                guard !isStopping, !Task.isCancelled else { throw CancellationError() }
+                try? await Task.sleep(for: Self.heldPoll)
+                continue
+            }
+            // Movement for the watchdog: while held, probes are all that goes (one at a time, so a probe that
+            // never ends still leaves the run quiet).
+            if turn == .probe { noteActivity() }
+            break
+        }
+        var paced = false
         while true {
             let (turn, changes) = pacer.turn(for: request)
             changes.forEach(log)
             guard case .wait(let delay) = turn else { break }
             // Waiting is not an attempt in flight (it must not pass for the proof of a live upload).
             reachability.waiting(request)
+            paced = true
             guard !isStopping, !Task.isCancelled else {
                 pacer.ended(request)
                 throw CancellationError()
             }
             try? await Task.sleep(for: delay)
         }
-        while true {
-            let (turn, change) = reachability.turn(for: request, stopping: isStopping)
-            if let change { log(change) }
-            switch turn {
-            case .go: return
-            case .probe:
-                // Movement for the watchdog: while held, probes are all that goes (one at a time, so a probe that
-                // never ends still leaves the run quiet).
-                noteActivity()
-                return
-            case .wait:
-                guard !isStopping, !Task.isCancelled else { throw CancellationError() }
-                try? await Task.sleep(for: Self.heldPoll)
-            }
-        }
+        if paced { reachability.sending(request) }
     }
 
     /// Every job has ended: says the service works again if the request that showed it was the batch's last.
@@ -310,10 +313,11 @@ final class BatchContext: Sendable {
         let jobs = verdict.jobs == 1 ? "1 job" : "\(verdict.jobs) jobs"
         let endpoint = endpointName
         let message: String
-        if let lostFor = verdict.lostFor, verdict.onlyThrottling {
+        if let lostFor = verdict.lostFor, verdict.mostlyThrottling {
             message =
-                "\(endpoint) refused every request for coming too fast for \(DurationText.format(lostFor.seconds)): "
-                + "\(verdict.failures) from \(jobs) (last: \(verdict.last)); a limit of the account or bucket is used "
+                "\(endpoint) refused the requests for coming too fast for \(DurationText.format(lostFor.seconds)): "
+                + "\(verdict.failures) failures from \(jobs), most of them such refusals, and no request answered "
+                + "otherwise (last: \(verdict.last)); a limit of the account or bucket is used "
                 + "up (other programs may share it); the jobs not done are pending or failed: run resume later"
         } else if let lostFor = verdict.lostFor {
             let what =
@@ -334,7 +338,7 @@ final class BatchContext: Sendable {
                 + " and not one answer (last: \(verdict.last)); every unfinished job is pending: run "
                 + "resume once the endpoint is reachable"
         }
-        let error = JobError(code: verdict.onlyThrottling ? "Throttled" : "ServiceUnreachable", message: message)
+        let error = JobError(code: verdict.mostlyThrottling ? "Throttled" : "ServiceUnreachable", message: message)
         if requestStop(.fatal(error)) {
             logger.error(
                 "stopping the batch: \(error)",

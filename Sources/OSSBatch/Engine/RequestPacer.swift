@@ -13,7 +13,8 @@ import Synchronization
 ///
 /// The pace is a rate of attempts. At a refusal it becomes `cut` × what the service let through in the last
 /// second (the requests it answered otherwise), or × the pace if that is less: OSS's limits are per second, so
-/// the last second's answers measure the limit. At most one cut a second, and none for the refusal of an attempt
+/// the last second's answers measure the limit. (Or the last `answerWindow`'s a second, if more: under a slow
+/// pace, or uploads that take longer than a second, the last second often holds no answer at all.) At most one cut a second, and none for the refusal of an attempt
 /// let go before the last cut (sent at the old pace, it says nothing of the new one). Between refusals the pace
 /// grows by `growth` a second, so it finds the limit again, and more when the service allows more; it never
 /// goes under one attempt every `slowestInterval` (a lost service's probe interval) nor over `fastest`. After
@@ -31,6 +32,8 @@ final class RequestPacer: Sendable {
     /// The fastest pace, in attempts a second: an account's limit (10,000 a second) is below it. A pace grown
     /// that far is no limit; a refusal then cuts it to what the service answered.
     static let fastest = 100_000.0
+    /// How far back answers are kept, for a measure of slow paces.
+    static let answerWindow: Duration = .seconds(10)
     /// The least time between two cuts.
     static let cutEvery: Duration = .seconds(1)
     /// How long without a refusal before attempts go unpaced again.
@@ -76,7 +79,7 @@ final class RequestPacer: Sendable {
         var nextTicket = 0
         /// When each request's attempt was let go (to tell refusals of attempts sent before a cut).
         var letGo: [Int: ContinuousClock.Instant] = [:]
-        /// The requests the service answered otherwise in the last second, oldest first.
+        /// When the service answered requests otherwise in the last `answerWindow`, oldest first.
         var answered = Deque<ContinuousClock.Instant>()
     }
 
@@ -126,7 +129,8 @@ final class RequestPacer: Sendable {
                 s.letGo[request] = at
                 return (.go, changes)
             }
-            // Roughly when its turn comes (the requests ahead that left are counted: it asks again sooner).
+            // Roughly when its turn comes (the requests ahead that left are counted: it asks again later than
+            // needed, at most `longestWait`).
             let due = max(0.001, (ahead + 1 - s.tokens) / rate)
             return (.wait(min(.seconds(due), Self.longestWait)), changes)
         }
@@ -158,7 +162,7 @@ final class RequestPacer: Sendable {
             s.lastRefusal = at
             let sent = s.letGo.removeValue(forKey: request)
             trimAnswered(&s, at: at)
-            let allowed = Double(s.answered.count)
+            let allowed = allowedRate(s, at: at)
             guard let rate = s.rate else {
                 let pace = bounded(Self.cut * allowed)
                 s.episodes += 1
@@ -178,8 +182,9 @@ final class RequestPacer: Sendable {
 
     /// `rate` attempts a second, as the log says it.
     static func rateText(_ rate: Double) -> String {
-        if rate >= 10 { return "\(Int(rate.rounded())) attempts a second" }
-        if rate >= 1 { return "\((rate * 10).rounded() / 10) attempts a second" }
+        let tenths = (rate * 10).rounded() / 10
+        if tenths >= 10 { return "\(Int(rate.rounded())) attempts a second" }
+        if tenths >= 1 { return "\(tenths) attempts a second" }
         return "one attempt every \((10 / rate).rounded() / 10) s"
     }
 
@@ -205,6 +210,17 @@ final class RequestPacer: Sendable {
     }
 
     private func trimAnswered(_ s: inout State, at: ContinuousClock.Instant) {
-        while let first = s.answered.first, at - first > .seconds(1) { s.answered.removeFirst() }
+        while let first = s.answered.first, at - first > Self.answerWindow { s.answered.removeFirst() }
+    }
+
+    /// What the service let through a second: the last second's answers, or the last `answerWindow`'s a second
+    /// if more.
+    private func allowedRate(_ s: State, at: ContinuousClock.Instant) -> Double {
+        var lastSecond = 0
+        for instant in s.answered.reversed() {
+            guard at - instant <= .seconds(1) else { break }
+            lastSecond += 1
+        }
+        return max(Double(lastSecond), Double(s.answered.count) / Self.answerWindow.seconds)
     }
 }

@@ -70,8 +70,9 @@ final class ServiceReachability: Sendable {
         /// Every failure counted was a server error (5xx): the service answers, but only that (a balancer
         /// without backends, or a service throttling every request), which the message says.
         var onlyServerErrors = false
-        /// Every failure counted was a refusal for coming too fast: the service throttles every request.
-        var onlyThrottling = false
+        /// Most failures counted were refusals for coming too fast: the service throttles the batch (one reset
+        /// among 39 refusals does not make it a lost service).
+        var mostlyThrottling = false
     }
 
     /// What a request's next attempt does (`turn(for:)`).
@@ -113,8 +114,9 @@ final class ServiceReachability: Sendable {
         /// Those that hold the requests: all but refusals for coming too fast (`isThrottling`), which the pacer
         /// answers with a slower pace instead.
         var holding = FailureCount()
-        /// Every failure counted was such a refusal: the verdict says the service throttles, not that it is lost.
-        var throttlingOnly = true
+        /// How many of the failures were such refusals: when most were, the verdict says the service throttles
+        /// the batch, not that it is lost.
+        var refusals = 0
         var serverErrorsOnly = true
         var last: Failure
     }
@@ -188,6 +190,12 @@ final class ServiceReachability: Sendable {
     /// Request `request` waits before its next attempt (paced): not an attempt in flight meanwhile.
     func waiting(_ request: Int) {
         state.withLock { s in _ = s.attemptsInFlight.removeValue(forKey: request) }
+    }
+
+    /// Request `request`'s attempt goes now, after waiting (`waiting`): in flight from now.
+    func sending(_ request: Int) {
+        let at = now()
+        state.withLock { s in s.attemptsInFlight[request] = at }
     }
 
     /// Request `request` ended (answered, failed or cancelled).
@@ -313,7 +321,8 @@ final class ServiceReachability: Sendable {
     /// (the first rule no longer applies), but a server error (5xx but 501) is a failure for want of it.
     /// Returns the verdict the first time the batch counts as unreachable, `nil` otherwise.
     func answered(with error: OSSServiceError, job: ObjectIdentifier) -> Verdict? {
-        guard Self.isServerError(error.httpStatus) else {
+        // A 429 is a refusal for coming too fast, like a 503 with a limit code: no sign of a working service.
+        guard Self.isServerError(error.httpStatus) || error.isThrottling else {
             answered()
             return nil
         }
@@ -366,9 +375,9 @@ final class ServiceReachability: Sendable {
         outage.count.add(job)
         if case .serverError(let answer) = failure, answer.isThrottling {
             // Neither a failure that holds the requests nor a sign that the service works.
+            outage.refusals += 1
         } else {
             outage.holding.add(job)
-            outage.throttlingOnly = false
         }
         outage.last = failure
         if case .transport = failure { outage.serverErrorsOnly = false }
@@ -381,7 +390,7 @@ final class ServiceReachability: Sendable {
             last: failure,
             lostFor: lostFor,
             onlyServerErrors: outage.serverErrorsOnly,
-            onlyThrottling: outage.throttlingOnly
+            mostlyThrottling: outage.refusals * 2 > outage.count.failures
         )
         return s.verdict
     }

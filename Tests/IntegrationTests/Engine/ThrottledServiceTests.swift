@@ -55,7 +55,7 @@ import Testing
         #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
         #expect(result.ranFor >= .seconds(60), "not before the window: took \(result.ranFor)")
         #expect(!result.stderr.contains("looks lost"), "\(result.stderr)")
-        #expect(result.stderr.contains("refused every request for coming too fast for"), "\(result.stderr)")
+        #expect(result.stderr.contains("refused the requests for coming too fast for"), "\(result.stderr)")
         #expect(result.stderr.contains("a limit of the account or bucket is used up"), "\(result.stderr)")
         let report = try h.report()
         #expect(report.status == .fatal)
