@@ -17,22 +17,32 @@ import Testing
     /// 300 small files, 16 in flight, against a limit of 30 uploads a second. Unpaced, about 200 attempts are
     /// refused and some files use their 6 attempts up (measured with the pacing off); held as for a lost service
     /// (stop 45), few failed but the batch went at a probe every 5 s.
-    @Test func aServiceThrottlingOverItsLimitPacesTheBatchAndNoFileFails() async throws {
-        let h = try await EngineHarness.start("throttled")
+    /// OSS's two ways of saying it: 503 `TotalQpsLimitExceeded` (the account's requests a second) and 429
+    /// `QpsLimitExceeded`.
+    @Test(arguments: [(503, "TotalQpsLimitExceeded"), (429, "QpsLimitExceeded")])
+    func aServiceThrottlingOverItsLimitPacesTheBatchAndNoFileFails(status: Int, code: String) async throws {
+        let h = try await EngineHarness.start("throttled-\(status)")
         defer { Task { await h.stop() } }
         for i in 0..<300 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
         let manifest = try h.writeManifest(upload: ["concurrency: 16"])
-        h.server.faults.add(FaultRule(operation: .putObject, count: nil, passPerSecond: 30, action: Self.overTheLimit))
+        h.server.faults.add(
+            FaultRule(
+                operation: .putObject,
+                count: nil,
+                passPerSecond: 30,
+                action: .fail(status: status, code: OSSErrorCode(rawValue: code))
+            )
+        )
         let result = try await h.run(manifest)
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
-        let paced = result.stderrLines.filter { $0.contains("throttles the batch (TotalQpsLimitExceeded, HTTP 503)") }
+        let paced = result.stderrLines.filter { $0.contains("throttles the batch (\(code), HTTP \(status))") }
         #expect(paced.count == 1, "\(result.stderr)")
         #expect(paced.first?.contains("attempts are paced") == true)
         #expect(!result.stderr.contains("looks lost"), "a throttling service is not a lost one: \(result.stderr)")
         let report = try h.report()
         #expect(report.totals.succeeded == 300 && report.totals.failed == 0, "\(report.totals)")
         // Paced, few attempts are refused (unpaced, about as many as there were files).
-        let refused = h.server.log.all.filter { $0.status == 503 }.count
+        let refused = h.server.log.all.filter { $0.status == status }.count
         #expect(refused < 100, "\(refused) refusals")
         try h.expectAllStoredExactly()
     }
