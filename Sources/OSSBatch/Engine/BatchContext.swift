@@ -211,11 +211,11 @@ final class BatchContext: Sendable {
     /// nothing measurable).
     private static let heldPoll: Duration = .milliseconds(250)
 
-    /// Before each attempt of request `request` (`RequestScope` brings it here from the client): waits for its
-    /// moment while the service throttles the batch (`RequestPacer`), then while the service looks lost, until
-    /// this request is the probe or the service works again. A batch that stops meanwhile (a signal, a verdict,
-    /// a fatal error) ends the wait with `CancellationError`: the attempt is not sent and its job stays pending
-    /// (a waiting request has no grace to finish in).
+    /// Before each attempt of request `request` (`RequestScope` brings it here from the client): waits while the
+    /// service looks lost, until this request is the probe or the service works again, then for its moment while
+    /// the service throttles the batch (`RequestPacer`). A batch that stops meanwhile (a signal, a verdict, a
+    /// fatal error) ends the wait with `CancellationError`: the attempt is not sent and its job stays pending (a
+    /// waiting request has no grace to finish in; `send` takes it out of the pacer's line).
     func awaitTurn(request: Int) async throws {
         // The hold first: a request the pacer let go and the hold then kept would have spent the pace's turn and
         // gone, with every other held request, in one burst when the service came back.
@@ -240,10 +240,7 @@ final class BatchContext: Sendable {
             // Waiting is not an attempt in flight (it must not pass for the proof of a live upload).
             reachability.waiting(request)
             paced = true
-            guard !isStopping, !Task.isCancelled else {
-                pacer.ended(request)
-                throw CancellationError()
-            }
+            guard !isStopping, !Task.isCancelled else { throw CancellationError() }
             try? await Task.sleep(for: delay)
         }
         if paced { reachability.sending(request) }

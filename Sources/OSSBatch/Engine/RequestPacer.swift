@@ -105,12 +105,13 @@ final class RequestPacer: Sendable {
         let at = now()
         return state.withLock { s in
             let changes = endIfQuiet(&s, at: at)
-            guard let rate = s.rate else {
+            guard s.rate != nil else {
                 s.waiting[request] = nil
                 s.letGo[request] = at
                 return (.go, changes)
             }
             advance(&s, at: at)
+            let rate = s.rate ?? Self.fastest
             let ticket: Int
             if let held = s.waiting[request] {
                 ticket = held

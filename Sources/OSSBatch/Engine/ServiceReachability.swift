@@ -44,7 +44,7 @@ final class ServiceReachability: Sendable {
     /// What failed for want of the service.
     enum Failure: Sendable, Equatable, CustomStringConvertible {
         case transport(HTTPTransportError)
-        /// An answer with a server error status (5xx but 501).
+        /// An answer with a server error status (5xx but 501), or a refusal for coming too fast (429 too).
         case serverError(OSSServiceError)
 
         var description: String {
@@ -232,13 +232,7 @@ final class ServiceReachability: Sendable {
                 return s.held.contains(request) ? (.wait, nil) : (go(&s, request, at: at), nil)
             }
             guard s.answered, let outage = s.outage, outage.holding.isEnough else {
-                var change: HoldChange?
-                if let since = s.holdingSince {
-                    change = .ended(heldFor: at - since)
-                    (s.holdingSince, s.probe, s.lastProbe) = (nil, nil, nil)
-                    s.held = []
-                    s.line = []
-                }
+                let change = endHolding(&s, at: at)
                 return (go(&s, request, at: at), change)
             }
             var change: HoldChange?
@@ -270,14 +264,18 @@ final class ServiceReachability: Sendable {
         let at = now()
         return state.withLock { s in
             noteAttemptsAlive(&s, at: at)
-            guard let since = s.holdingSince, s.verdict == nil, !(s.outage?.holding.isEnough ?? false) else {
-                return nil
-            }
-            (s.holdingSince, s.probe, s.lastProbe) = (nil, nil, nil)
-            s.held = []
-            s.line = []
-            return .ended(heldFor: at - since)
+            guard s.verdict == nil, !(s.outage?.holding.isEnough ?? false) else { return nil }
+            return endHolding(&s, at: at)
         }
+    }
+
+    /// Ends the holding, if requests are held: how long they were.
+    private func endHolding(_ s: inout State, at: ContinuousClock.Instant) -> HoldChange? {
+        guard let since = s.holdingSince else { return nil }
+        (s.holdingSince, s.probe, s.lastProbe) = (nil, nil, nil)
+        s.held = []
+        s.line = []
+        return .ended(heldFor: at - since)
     }
 
     /// Request `request`'s attempt goes now: `.probe` when it is the probe.
@@ -318,7 +316,8 @@ final class ServiceReachability: Sendable {
     }
 
     /// The service answered one attempt of `job`'s request with `error`. An answer proves the service there
-    /// (the first rule no longer applies), but a server error (5xx but 501) is a failure for want of it.
+    /// (the first rule no longer applies), but a server error (5xx but 501) is a failure for want of it, and a
+    /// refusal for coming too fast (a 429 too) is no sign of a working service.
     /// Returns the verdict the first time the batch counts as unreachable, `nil` otherwise.
     func answered(with error: OSSServiceError, job: ObjectIdentifier) -> Verdict? {
         // A 429 is a refusal for coming too fast, like a 503 with a limit code: no sign of a working service.
