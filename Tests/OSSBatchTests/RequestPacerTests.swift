@@ -78,8 +78,8 @@ import Testing
         clock.advance(.seconds(11))
         _ = p.turn(for: 1)
         #expect(p.refused(1, with: refusal) == [.began(rate: 0.2, refusal: refusal, episode: 1)])
-        // One attempt every 5 s, growing 10 % a second meanwhile: the next goes after about 4.1 s.
-        #expect((3.8...4.5).contains(waitedFor(2, p, clock).seconds))
+        // One attempt every 5 s, not grown: nothing was answered meanwhile.
+        #expect(abs(waitedFor(2, p, clock).seconds - 5) < 0.001)
     }
 
     /// Under a slow pace (or uploads longer than a second) the last second often holds no answer: the cut then
@@ -99,23 +99,35 @@ import Testing
         #expect(began == .began(rate: 0.7 * 0.9, refusal: refusal, episode: 1))
     }
 
-    /// The reviewer's case: paced at 14 a second, then 20 s in which no request asked (long uploads), then a
-    /// refusal with 20 answers in the last second. The pace grown meanwhile (94) is cut to 0.7 × 20; a first
-    /// version cut the pace of 20 s before and then grew the cut pace by those 20 s (to 66).
+    /// The reviewer's case: paced at 14 a second, then 19 s in which no request asked (long uploads ending, two
+    /// answers a second), then a refusal. The cut is of the pace as it is then (grown), to 0.7 × the last
+    /// second's 3 answers; a first version cut the pace of 19 s before, then grew the cut pace by those 19 s.
     @Test func aCutIsNotUndoneByTheGrowthOfTheTimeBeforeIt() throws {
         let clock = TestClock()
         let p = paced(clock, answers: 20)
         #expect(p.rate == 14)
-        clock.advance(.seconds(19))
-        for i in 0..<20 {
-            _ = waitedFor(2000 + i, p, clock)
-            p.answered(2000 + i)
+        for k in 0..<38 {
+            clock.advance(.milliseconds(500))
+            p.answered(3000 + k)
         }
-        clock.advance(.milliseconds(10))
-        _ = p.refused(2019, with: refusal)
-        #expect(try abs(#require(p.rate) - 14) < 0.01)
+        _ = p.refused(4242, with: refusal)
+        #expect(try abs(#require(p.rate) - 2.1) < 0.01, "0.7 × the 3 answers of the last second")
         _ = p.turn(for: 1)
-        #expect(try abs(#require(p.rate) - 14) < 0.01, "the time before the cut is not grown again")
+        #expect(try abs(#require(p.rate) - 2.1) < 0.01, "the time before the cut is not grown again")
+    }
+
+    /// Through an outage (nothing answered) the pace stays: grown meanwhile, the held requests went in a burst
+    /// the service refused when it came back (an audit: 45-fold in 40 s).
+    @Test func thePaceDoesNotGrowWhileTheServiceAnswersNothing() throws {
+        let clock = TestClock()
+        let p = paced(clock, answers: 20)
+        clock.advance(.seconds(40))
+        _ = p.turn(for: 1)
+        #expect(p.rate == 14)
+        p.answered(1)
+        clock.advance(.seconds(1))
+        _ = p.turn(for: 2)
+        #expect(try abs(#require(p.rate) - 15.4) < 0.01, "growing again once answered")
     }
 
     @Test func oneCutASecondAndNoneForAnAttemptLetGoBeforeTheLastCut() throws {
@@ -152,7 +164,10 @@ import Testing
         _ = p.refused(0, with: refusal)
         #expect(p.rate == 0.2)
         for request in 1...10 { _ = p.turn(for: request) }
-        clock.advance(.seconds(60))
+        // The service answers (an attempt let go before), and refuses nothing for a minute.
+        clock.advance(.seconds(1))
+        p.answered(42)
+        clock.advance(.seconds(59))
         let (first, changes) = p.turn(for: 10)
         #expect(first == .go)
         #expect(changes == [.ended(pacedFor: .seconds(60))])
@@ -173,7 +188,10 @@ import Testing
         let clock = TestClock()
         let p = paced(clock, answers: 100)
         #expect(p.rate == 70)
-        clock.advance(.seconds(10))
+        for k in 0..<10 {
+            clock.advance(.seconds(1))
+            p.answered(5000 + k)
+        }
         _ = p.turn(for: 2)
         #expect(try abs(#require(p.rate) - 70 * pow(1.1, 10)) < 0.01)
         clock.advance(.seconds(50))

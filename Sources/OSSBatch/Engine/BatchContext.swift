@@ -193,6 +193,7 @@ final class BatchContext: Sendable {
         reachability.retrying(request, after: .seconds(event.delay))
         if case .transport = event.error { tally.addUnansweredRetry() }
         notePacing(event.error, request: request)
+        if case .service(let answer, _) = event.error, answer.isThrottling { tally.addRefusal() }
         stopIfUnreachable(reachability.observe(event.error, job: ObjectIdentifier(tally), gaveUp: false))
     }
 
@@ -313,7 +314,10 @@ final class BatchContext: Sendable {
         if let lostFor = verdict.lostFor, verdict.mostlyThrottling {
             message =
                 "\(endpoint) refused the requests for coming too fast for \(DurationText.format(lostFor.seconds)): "
-                + "\(verdict.failures) failures from \(jobs), most of them such refusals, and no request answered "
+                + "\(verdict.failures) failures from \(jobs), "
+                + (verdict.refusals == verdict.failures
+                    ? "every one such a refusal" : "\(verdict.refusals) of them such refusals")
+                + ", and no request answered "
                 + "otherwise (last: \(verdict.last)); a limit of the account or bucket is used "
                 + "up (other programs may share it); the jobs not done are pending or failed: run resume later"
         } else if let lostFor = verdict.lostFor {

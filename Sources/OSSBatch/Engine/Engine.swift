@@ -432,10 +432,17 @@ package final class Engine: Sendable {
         // Before the task starts: `finishSetAside` reads "none of this run's jobs is running" from it.
         inFlight.withLock { $0[index] = job.source }
         group.addTask {
-            let (outcome, ran, retries) = await runner.run(job)
+            let (outcome, ran, retries, refusals) = await runner.run(job)
             slot.release()
             // Held on by the index writer until the key's entry is written (`IndexWriter`).
-            let held = self.record(outcome, retries: retries, index: index, ran: ran, planned: job)
+            let held = self.record(
+                outcome,
+                retries: retries,
+                refusals: refusals,
+                index: index,
+                ran: ran,
+                planned: job
+            )
             if !held { self.keyLocks.unlock(job.key) }
         }
         return .started
@@ -503,6 +510,7 @@ package final class Engine: Sendable {
     private func record(
         _ outcome: JobOutcome,
         retries: Int,
+        refusals: Int,
         index: Int,
         ran: UploadJob,
         planned: UploadJob
@@ -524,7 +532,9 @@ package final class Engine: Sendable {
                 metadata: .event("job_finished", job: ran, .outcome(outcome, retries: retries))
             )
         case .succeeded, .skipped:
-            if retries > 0 {
+            // Retries that were all refusals for coming too fast are the batch's pace (one notice says it), not
+            // this job's trouble: a line each made a throttled night's mail as long as the batch.
+            if retries > refusals {
                 context.logger.info(
                     "\(outcome.key): \(outcome.status.rawValue)\(retried(retries, of: outcome))",
                     metadata: .event("job_finished", job: ran, .outcome(outcome, retries: retries))

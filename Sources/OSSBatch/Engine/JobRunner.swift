@@ -9,8 +9,9 @@ struct JobRunner: Sendable {
     let context: BatchContext
 
     /// The outcome, the job as actually run (its identity and part plan change when the source changed since
-    /// it was planned), and how many failed attempts the client retried.
-    func run(_ planned: UploadJob) async -> (JobOutcome, UploadJob, retries: Int) {
+    /// it was planned), how many failed attempts the client retried, and how many of those were refusals for
+    /// coming too fast.
+    func run(_ planned: UploadJob) async -> (JobOutcome, UploadJob, retries: Int, refusals: Int) {
         let started = ContinuousClock.now
         let tally = JobTally()
         var warnings: [String] = []
@@ -119,7 +120,7 @@ struct JobRunner: Sendable {
         outcome.attempts = tally.attempts
         outcome.bytesSent = tally.bytes
         outcome.durationMilliseconds = (ContinuousClock.now - started).milliseconds
-        return (outcome, job, tally.retries)
+        return (outcome, job, tally.retries, tally.refusals)
     }
 
     /// The multipart upload this batch's checkpoint holds for `job`, if one does.

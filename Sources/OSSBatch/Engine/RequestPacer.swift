@@ -13,12 +13,13 @@ import Synchronization
 ///
 /// The pace is a rate of attempts. At a refusal it becomes `cut` × what the service let through in the last
 /// second (the requests it answered otherwise), or × the pace if that is less: OSS's limits are per second, so
-/// the last second's answers measure the limit. (Or the last `answerWindow`'s a second, if more: under a slow
-/// pace, or uploads that take longer than a second, the last second often holds no answer at all.) At most one cut a second, and none for the refusal of an attempt
-/// let go before the last cut (sent at the old pace, it says nothing of the new one). Between refusals the pace
-/// grows by `growth` a second, so it finds the limit again, and more when the service allows more; it never
-/// goes under one attempt every `slowestInterval` (a lost service's probe interval) nor over `fastest`. After
-/// `quietFor` without a refusal, attempts go unpaced again.
+/// the last second's answers measure the limit (or the last `answerWindow`'s a second, if more: under a slow
+/// pace, or uploads that take longer than a second, the last second often holds no answer at all). At most one
+/// cut a second, and none for the refusal of an attempt let go before the last cut (sent at the old pace, it says
+/// nothing of the new one). Between refusals the pace grows by `growth` a second while the service answers, so it
+/// finds the limit again, and more when the service allows more; it never goes under one attempt every
+/// `slowestInterval` (a lost service's probe interval) nor over `fastest`. After `quietFor` without a refusal,
+/// the service answering, attempts go unpaced again.
 ///
 /// The attempts waiting are let go one at a time, in the order they asked, each when the pace allows it (a
 /// bucket of tokens filled at the pace): nothing is promised ahead, so a cut, the pace's growth and the end of
@@ -193,17 +194,25 @@ final class RequestPacer: Sendable {
         min(Self.fastest, max(1 / slowestInterval.seconds, rate))
     }
 
-    /// The pace grown, and the tokens refilled, to `at`.
+    /// The pace grown, and the tokens refilled, to `at`. It grows only while the service answers (an answer
+    /// within the last three attempts' time, or second): through an outage it stays, where it grew 45-fold in a
+    /// 40-s one and the held requests then went in a burst that was refused (an audit).
     private func advance(_ s: inout State, at: ContinuousClock.Instant) {
         guard let rate = s.rate, let updated = s.updated, at > updated else { return }
         let elapsed = (at - updated).seconds
         s.tokens = min(max(1, rate / 10), s.tokens + rate * elapsed)
-        s.rate = min(Self.fastest, rate * pow(1 + Self.growth, elapsed))
+        if let answer = s.answered.last, at - answer <= .seconds(max(1, 3 / rate)) {
+            s.rate = min(Self.fastest, rate * pow(1 + Self.growth, elapsed))
+        }
         s.updated = at
     }
 
+    /// Pacing ends after `quietFor` without a refusal, if the service answered since (one that answers nothing
+    /// refuses nothing either: an outage was logged as the end of pacing).
     private func endIfQuiet(_ s: inout State, at: ContinuousClock.Instant) -> [Change] {
-        guard let last = s.lastRefusal, let since = s.pacedSince, at - last >= Self.quietFor else { return [] }
+        guard let last = s.lastRefusal, let since = s.pacedSince, at - last >= Self.quietFor,
+            let answer = s.answered.last, answer > last
+        else { return [] }
         (s.rate, s.tokens, s.updated, s.lastCut, s.pacedSince) = (nil, 0, nil, nil, nil)
         s.line.removeAll()
         s.waiting.removeAll()

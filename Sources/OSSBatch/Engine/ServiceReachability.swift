@@ -70,9 +70,11 @@ final class ServiceReachability: Sendable {
         /// Every failure counted was a server error (5xx): the service answers, but only that (a balancer
         /// without backends, or a service throttling every request), which the message says.
         var onlyServerErrors = false
-        /// Most failures counted were refusals for coming too fast: the service throttles the batch (one reset
-        /// among 39 refusals does not make it a lost service).
-        var mostlyThrottling = false
+        /// How many of the failures were refusals for coming too fast.
+        var refusals = 0
+        /// Most failures counted were such refusals: the service throttles the batch (one reset among 39
+        /// refusals does not make it a lost service).
+        var mostlyThrottling: Bool { refusals * 2 > failures }
     }
 
     /// What a request's next attempt does (`turn(for:)`).
@@ -389,7 +391,7 @@ final class ServiceReachability: Sendable {
             last: failure,
             lostFor: lostFor,
             onlyServerErrors: outage.serverErrorsOnly,
-            mostlyThrottling: outage.refusals * 2 > outage.count.failures
+            refusals: outage.refusals
         )
         return s.verdict
     }

@@ -39,6 +39,8 @@ import Testing
         #expect(paced.count == 1, "\(result.stderr)")
         #expect(paced.first?.contains("attempts are paced") == true)
         #expect(!result.stderr.contains("looks lost"), "a throttling service is not a lost one: \(result.stderr)")
+        // Retries that were all refusals are the batch's pace, said once: no line a job (there were ~25).
+        #expect(!result.stderr.contains(": succeeded (after"), "\(result.stderr)")
         let report = try h.report()
         #expect(report.totals.succeeded == 300 && report.totals.failed == 0, "\(report.totals)")
         // Paced, few attempts are refused (unpaced, about as many as there were files).
