@@ -192,20 +192,21 @@ final class BatchContext: Sendable {
         tally.addRetry()
         reachability.retrying(request, after: .seconds(event.delay))
         if case .transport = event.error { tally.addUnansweredRetry() }
-        notePacing(event.error, request: request)
-        if case .service(let answer, _) = event.error, answer.isThrottling { tally.addRefusal() }
+        if notePacing(event.error, request: request) { tally.addRefusal() }
         stopIfUnreachable(reachability.observe(event.error, job: ObjectIdentifier(tally), gaveUp: false))
     }
 
     /// A refusal for coming too fast paces the batch's attempts (`RequestPacer`); any other answer is one the
-    /// service let through.
-    private func notePacing(_ error: OSSError, request: Int) {
-        guard case .service(let answer, _) = error else { return }
-        if !answer.isThrottling {
+    /// service let through. Returns whether `error` was such a refusal.
+    @discardableResult
+    private func notePacing(_ error: OSSError, request: Int) -> Bool {
+        guard case .service(let answer, _) = error else { return false }
+        guard answer.isThrottling else {
             pacer.answered(request)
-        } else {
-            pacer.refused(request, with: answer).forEach(log)
+            return false
         }
+        pacer.refused(request, with: answer).forEach(log)
+        return true
     }
 
     /// How often a held request asks again (a lock and a few set operations: 1,000 held requests cost
