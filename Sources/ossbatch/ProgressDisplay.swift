@@ -55,7 +55,8 @@ final class ProgressDisplay: Sendable {
     }
 
     /// `12/200 files, 1.2 GiB/4.0 GiB, 110.3 MiB/s, ETA 26 s, 1 failed`; while the requests are held, `…, requests
-    /// held for 1 m 10 s (the service looks lost)` in place of the ETA, which nothing moving would make up.
+    /// held for 1 m 10 s (the service looks lost)` in place of the ETA, which nothing moving would make up; while
+    /// the attempts are paced, `…, paced for 2 m 05 s (the service throttles the batch)` after it.
     static func describe(_ s: BatchProgress.Snapshot, elapsed: Duration, now: ContinuousClock.Instant) -> String {
         let rate = rate(s, elapsed: elapsed)
         var parts = [
@@ -68,13 +69,16 @@ final class ProgressDisplay: Sendable {
         } else if let eta = eta(s, rate: rate) {
             parts.append("ETA \(DurationText.format(eta))")
         }
+        if let paced = s.pacedSince, s.heldSince == nil {
+            parts.append("paced for \(DurationText.format((now - paced).seconds)) (the service throttles the batch)")
+        }
         if s.jobsFailed > 0 { parts.append("\(s.jobsFailed) failed") }
         return parts.joined(separator: ", ")
     }
 
     /// The same as fields: `files_done`, `files_total`, `files_failed`, `bytes_done`, `bytes_total`,
     /// `bytes_sent`, `bytes_per_second`, `eta_seconds` (when there is a rate and nothing is held), `held_ms`
-    /// (while the requests are held), `elapsed_ms`.
+    /// (while the requests are held), `paced_ms` (while the attempts are paced), `elapsed_ms`.
     static func fields(
         _ s: BatchProgress.Snapshot,
         elapsed: Duration,
@@ -93,6 +97,7 @@ final class ProgressDisplay: Sendable {
         } else if let eta = eta(s, rate: rate) {
             fields["eta_seconds"] = .number(Int64(eta.rounded()))
         }
+        if let paced = s.pacedSince { fields["paced_ms"] = .number((now - paced).milliseconds) }
         return fields
     }
 

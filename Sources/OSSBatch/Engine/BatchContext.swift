@@ -282,6 +282,7 @@ final class BatchContext: Sendable {
     private func log(_ change: RequestPacer.Change) {
         switch change {
         case .began(let rate, let refusal, let episode):
+            progress.setPaced(since: .now)
             let message =
                 "\(endpointName) throttles the batch (\(refusal.code), HTTP \(refusal.httpStatus)): attempts are "
                 + "paced, \(RequestPacer.rateText(rate)) to begin with, the pace rising while the service allows it"
@@ -296,6 +297,7 @@ final class BatchContext: Sendable {
                 logger.info("\(message) (again: \(episode) times this run)", metadata: metadata)
             }
         case .ended(let pacedFor):
+            progress.setPaced(since: nil)
             let message =
                 "\(endpointName) has refused no attempt for \(DurationText.format(RequestPacer.quietFor.seconds)): "
                 + "attempts go unpaced again, after \(DurationText.format(pacedFor.seconds)) paced"

@@ -18,6 +18,8 @@ package final class BatchProgress: Sendable {
         package var retries = 0
         /// Since when the requests are held because the service looks lost, while they are.
         package var heldSince: ContinuousClock.Instant?
+        /// Since when the attempts are paced because the service throttles the batch, while they are.
+        package var pacedSince: ContinuousClock.Instant?
     }
 
     private let state = Mutex(Snapshot())
@@ -57,4 +59,6 @@ package final class BatchProgress: Sendable {
     func setBytesSent(_ n: Int64) { state.withLock { $0.bytesSent = n } }
 
     func setHeld(since instant: ContinuousClock.Instant?) { state.withLock { $0.heldSince = instant } }
+
+    func setPaced(since instant: ContinuousClock.Instant?) { state.withLock { $0.pacedSince = instant } }
 }

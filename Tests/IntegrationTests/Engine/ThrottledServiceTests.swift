@@ -63,8 +63,15 @@ import Testing
         h.server.faults.add(
             FaultRule(operation: .putObject, skip: 20, count: nil, passPerSecond: 0, action: Self.overTheLimit)
         )
-        let result = try await h.run(manifest)
+        let result = try await h.run(manifest, ["--progress-interval", "10"])
         #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
+        // The progress lines say why the files go slowly.
+        #expect(
+            result.stderrLines.contains {
+                $0.contains("progress:") && $0.contains("(the service throttles the batch)")
+            },
+            "\(result.stderr)"
+        )
         #expect(result.ranFor >= .seconds(60), "not before the window: took \(result.ranFor)")
         #expect(!result.stderr.contains("looks lost"), "\(result.stderr)")
         #expect(result.stderr.contains("refused the requests for coming too fast for"), "\(result.stderr)")
