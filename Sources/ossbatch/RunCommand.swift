@@ -145,8 +145,11 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.jobsFailed.rawValue)
         }
         let store: ReportStore
+        // The report of two nights ago, replaced by last night's, goes while this run works.
+        var olderReport = BackgroundRemoval.none
+        defer { olderReport.wait() }
         do {
-            if replacing { try ReportReplacement.keepPrevious(reportPath) }
+            if replacing { olderReport = try ReportReplacement.keepPrevious(reportPath) }
             store = try ReportStore.create(at: reportPath)
         } catch {
             console.error(

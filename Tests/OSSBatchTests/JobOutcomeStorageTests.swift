@@ -25,6 +25,29 @@ import Testing
         #expect(CompactETag("\"9dd4e461268c8034f5c8564e155c67a6\"") == .text("\"9dd4e461268c8034f5c8564e155c67a6\""))
     }
 
+    @Test func everyByteAtEveryDigitIsReadAsADigitOnlyWhenItIsAnUpperCaseHexDigit() {
+        // The digits are read eight at a time in a word: each byte value in each place of a word.
+        let hex = Array("0123456789ABCDEF".utf8)
+        for at in 0..<32 {
+            for byte in UInt8.min...UInt8.max {
+                var bytes = [UInt8](repeating: UInt8(ascii: "0"), count: 34)
+                (bytes[0], bytes[33]) = (0x22, 0x22)
+                for i in 0..<32 { bytes[1 + i] = hex[(i * 7 + at) % 16] }
+                bytes[1 + at] = byte
+                let text = String(decoding: bytes, as: UTF8.self)
+                let etag = CompactETag(utf8: bytes)
+                if hex.contains(byte) {
+                    let high = UInt64(String(decoding: bytes[1...16], as: UTF8.self), radix: 16)
+                    let low = UInt64(String(decoding: bytes[17...32], as: UTF8.self), radix: 16)
+                    #expect(etag == .md5(high ?? 0, low ?? 0), "\(byte) at \(at)")
+                    #expect(etag.text == text)
+                } else {
+                    #expect(etag == .text(text), "\(byte) at \(at)")
+                }
+            }
+        }
+    }
+
     @Test func aDigitNextToTheHexRangesKeepsTheETagAsText() {
         // The digits are read without a branch on their kind: every byte just outside "0"..."9" and "A"..."F"
         // (and one with the high bits of a letter) must still fail the whole ETag, wherever it stands.

@@ -68,15 +68,23 @@ package enum ReportReplacement {
     /// disk) leaves no report to pass for that night — `status PATH` fails, and the summary says to run the
     /// manifest again. (A second link kept last night's report at `path` instead, and a killed night then
     /// passed for last night's success: review of 0ad530e.)
-    package static func keepPrevious(_ path: String) throws(StateFileError) {
+    ///
+    /// The older generation's report is removed on another thread (`BackgroundRemoval`): the caller waits for
+    /// the removal it returns before it exits.
+    @discardableResult
+    package static func keepPrevious(_ path: String) throws(StateFileError) -> BackgroundRemoval {
         let previous = previousPath(of: path)
         // An older generation's journal must not end up beside this report.
         unlink(previous + ".journal")
+        let older = BackgroundRemoval.start(removing: previous, asLeftoverOf: path)
         for (from, to) in [(path + ".journal", previous + ".journal"), (path, previous)] {
             guard rename(from, to) == 0 || errno == ENOENT else {
-                throw StateFileError(path: from, operation: "keep as \(to)", errno: errno)
+                let error = StateFileError(path: from, operation: "keep as \(to)", errno: errno)
+                older.wait()
+                throw error
             }
         }
         AtomicFile.syncDirectory((path as NSString).deletingLastPathComponent)
+        return older
     }
 }

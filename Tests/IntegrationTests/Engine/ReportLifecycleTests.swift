@@ -127,6 +127,15 @@ struct ReportLifecycleTests {
         #expect(previous.createdAt == first.createdAt)
         #expect(try h.report().createdAt != first.createdAt)
         #expect(try h.report().runs.count == 1)
+        // A third night: the second's report becomes `.prev` and the first's goes (removed on another thread
+        // while the run works), leaving no temporary file of its own behind.
+        let second = try h.report()
+        #expect(try await h.run(manifest).exitCode == 0)
+        #expect(try ReportStore.load(ReportReplacement.previousPath(of: h.reportPath)).createdAt == second.createdAt)
+        let dir = (h.reportPath as NSString).deletingLastPathComponent
+        let name = (h.reportPath as NSString).lastPathComponent
+        let beside = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(name) }
+        #expect(Set(beside) == [name, name + ".prev", name + ".journal", name + ".prev.journal"], "\(beside)")
     }
 
     /// A run over last night's finished report killed before it wrote its own (here while its credentials
