@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import LocalFiles
 
@@ -217,12 +218,22 @@ package struct Report: Sendable {
     }
 
     /// Counts the jobs again. Byte sums saturate at `Int64.max` rather than trap (a loaded report is checked
-    /// for sums that overflow, `ReportValidation`; a source can still grow while a batch runs).
+    /// for sums that overflow, `ReportValidation`; a source can still grow while a batch runs). A report of
+    /// many jobs is counted in parts on all cores: on one, a night of 200,000 unchanged files counted them
+    /// twice for 5 ms each while the other core waited (perf, 2026-12-06).
     package mutating func recomputeTotals() {
+        let jobs = jobs
+        let parts = DispatchQueue.ranges(splitting: jobs.count, serialBelow: 32_768)
+        let counted = DispatchQueue.concurrentMap(iterations: parts.count) { Self.totals(of: jobs, parts[$0]) }
+        totals = counted.dropFirst().reduce(counted[0]) { $0.adding($1) }
+    }
+
+    /// The totals of `jobs[range]`.
+    private static func totals(of jobs: [ReportJob], _ range: Range<Int>) -> ReportTotals {
         var t = ReportTotals()
         var open = 0
         // Each job read where it is (copying each out retains and releases its strings).
-        for i in jobs.indices {
+        for i in range {
             let size = jobs[i].spec.identity.size
             t.jobs += 1
             t.bytes = t.bytes.saturatingAdd(size)
@@ -241,7 +252,7 @@ package struct Report: Sendable {
             if jobs[i].holdsOpenUpload { open += 1 }
         }
         t.openUploads = open
-        totals = t
+        return t
     }
 }
 
@@ -274,6 +285,25 @@ extension ReportJob {
 
     /// Feeds the outcome but its key (the spec's) to `hasher`, without making the outcome.
     func hashOutcome(into hasher: inout Hasher) { hasher.combine(recorded) }
+}
+
+extension ReportTotals {
+    /// The totals of two parts of a report (sizes are never negative: byte sums only saturate upwards).
+    fileprivate func adding(_ other: ReportTotals) -> ReportTotals {
+        func sum(_ a: Int?, _ b: Int?) -> Int? { a == nil && b == nil ? nil : (a ?? 0) + (b ?? 0) }
+        var t = self
+        t.jobs += other.jobs
+        t.succeeded += other.succeeded
+        t.skipped += other.skipped
+        t.failed += other.failed
+        t.pending += other.pending
+        t.bytes = t.bytes.saturatingAdd(other.bytes)
+        t.bytesDone = t.bytesDone.saturatingAdd(other.bytesDone)
+        t.openUploads = sum(openUploads, other.openUploads)
+        t.unchanged = sum(unchanged, other.unchanged)
+        t.copied = sum(copied, other.copied)
+        return t
+    }
 }
 
 extension Int64 {
