@@ -77,7 +77,11 @@ struct ReportMergeCommand: AsyncParsableCommand {
             if let outPath {
                 // A finished report there (an earlier merge, or a batch's own) is kept as PATH.prev, as
                 // `run --report` keeps one: merging to a reused path must not lose last night's report.
-                if (try? FileStatus.lstat(outPath)) != nil { try ReportReplacement.keepPrevious(outPath) }
+                var olderReport = BackgroundRemoval.none
+                // Waited for before the command exits: a removal cut off by the exit left the older report
+                // under a temporary name, for a later write to clean up.
+                defer { olderReport.wait() }
+                if (try? FileStatus.lstat(outPath)) != nil { olderReport = try ReportReplacement.keepPrevious(outPath) }
                 try ReportStore.writeReport(merged, to: outPath)
             } else {
                 try ReportStore.encode(merged) { Console.write(Data($0)) }

@@ -138,6 +138,42 @@ struct ReportLifecycleTests {
         #expect(Set(beside) == [name, name + ".prev", name + ".journal", name + ".prev.journal"], "\(beside)")
     }
 
+    /// A file size limit under the report's size (`ulimit -f` in a shared machine's cron): the last write of the
+    /// report fails with "File too large" — the process is not killed by SIGXFSZ, which it ignores — and the run
+    /// stops as fatal (exit 3) with the report it started and its journal; `resume` without the limit finishes.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit"))
+    func aFileSizeLimitUnderTheReportStopsTheRunWithItsJournalForResume() async throws {
+        let h = try await EngineHarness.start("fsize")
+        defer { Task { await h.stop() } }
+        for i in 0..<600 { try h.writeFile("f\(i).txt", size: 10 + i % 7, seed: UInt64(i)) }
+        let manifest = try h.writeManifest()
+        // The finished report's size, from a run without the limit: the limit is 90% of it, above the report
+        // the run starts with (its lines have no ETag, CRC-64 or duration yet) and the journal.
+        let measure = h.dir.url.appendingPathComponent("measure.json").path
+        #expect(
+            try await h.ossbatch(["run", manifest, "--report", measure, "--progress-interval", "3600"]).exitCode == 0
+        )
+        let finished = (try FileManager.default.attributesOfItem(atPath: measure)[.size] as? Int) ?? 0
+        let limit = finished * 9 / 10
+        let limited = try await h.ossbatchVia(
+            URL(fileURLWithPath: "/usr/bin/prlimit"),
+            [
+                "--fsize=\(limit):\(limit)", Products.url("ossbatch").path, "run", manifest, "--report", h.reportPath,
+                "--progress-interval", "3600",
+            ]
+        )
+        #expect(limited.exitCode == 3, "\(limited.stderr)")
+        #expect(limited.stderr.contains("File too large"), "\(limited.stderr)")
+        #expect(limited.stdout.contains("ossbatch resume"), "\(limited.stdout)")
+        let stopped = try h.report()
+        #expect(stopped.status == .fatal || stopped.status == .running, "\(stopped.status)")
+        #expect(stopped.totals.failed == 0)
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try h.report().totals.succeeded == 600)
+        try h.expectAllStoredExactly()
+    }
+
     /// A run over last night's finished report killed before it wrote its own (here while its credentials
     /// were looked up from a service that never answers) leaves nothing at PATH — not last night's report,
     /// which would pass for that night's success (`status` green over a killed night) — and last night's as
