@@ -60,4 +60,27 @@ import Testing
         #expect(text.hasSuffix(Self.line(JobLines.batchSize - 1) + ",\n"))
         #expect(!text.contains(Self.line(JobLines.batchSize)) && !text.hasSuffix("]}\n"))
     }
+
+    /// A batch is written while the next is encoded: a write that fails (a full disk) is the error the write
+    /// throws, even when a line of the batch encoded beside it fails too, and nothing is written after it.
+    @Test func aFailedWriteIsTheErrorThrownBeforeALineThatFailsBesideIt() {
+        var writes = 0
+        let failingLine = JobLines.batchSize + 5
+        #expect(throws: Failure(at: -1)) {
+            try JobLines.write(
+                header: Header(),
+                count: Self.count,
+                line: { i, bytes in
+                    if i == failingLine { throw Failure(at: i) }
+                    bytes += Self.line(i).utf8
+                },
+                to: { _ in
+                    writes += 1
+                    // The header goes, then the first batch's write fails (beside the second batch's encoding).
+                    if writes > 1 { throw Failure(at: -1) }
+                }
+            )
+        }
+        #expect(writes == 2)
+    }
 }

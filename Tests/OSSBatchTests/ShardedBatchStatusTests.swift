@@ -37,4 +37,23 @@ import Testing
         let two = grouped.first { $0.shardCount == 2 }!
         #expect(two.state == .incomplete && two.needsAttention, "one of its two shards has no report")
     }
+
+    /// A batch's totals are its shards' summed, the open uploads (billed until resumed or aborted), unchanged
+    /// and copied files too: summed field by field before, those three were left out of a sharded batch's line.
+    @Test func aShardedBatchsTotalsCountItsShardsOpenUploadsUnchangedAndCopiedFiles() {
+        func shard(_ k: Int, open: Int?, unchanged: Int?, copied: Int?) -> BatchStatus {
+            var status = BatchStatus(batch: "n.shard-\(k)-of-3", report: "/s/\(k)/r.json", state: .failed)
+            var totals = ReportTotals()
+            (totals.jobs, totals.openUploads, totals.unchanged, totals.copied) = (10, open, unchanged, copied)
+            status.totals = totals
+            return status
+        }
+        let batch = ShardedBatchStatus.grouped([
+            shard(0, open: 0, unchanged: nil, copied: 2),
+            shard(1, open: 3, unchanged: 7, copied: nil),
+            shard(2, open: nil, unchanged: nil, copied: nil),
+        ])
+        let totals = batch.first?.totals
+        #expect(totals?.jobs == 30 && totals?.openUploads == 3 && totals?.unchanged == 7 && totals?.copied == 2)
+    }
 }

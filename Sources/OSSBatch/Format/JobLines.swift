@@ -12,7 +12,8 @@ import LocalFiles
 ///
 /// The first line holds every member of the document but its jobs.
 enum JobLines {
-    /// Jobs per batch: each batch is shared out among the cores, and memory holds one batch of lines.
+    /// Jobs per batch: each batch is shared out among the cores, and memory holds two batches of lines (one
+    /// being written while the next is encoded).
     static let batchSize = 4096
     /// How the first line ends.
     static let opening = Array("\"jobs\":[".utf8)
@@ -95,12 +96,14 @@ enum JobLines {
                     // lines, perf, 2026-12-03).
                     let lineLength = start == 0 ? 256 : Int(offset - Int64(first.count)) / start + 16
                     let previous = ready
-                    // One more iteration than parts: the batch before, written by whichever core is free first.
-                    let results = try DispatchQueue.concurrentMap(iterations: parts.count + 1) { part -> Piece? in
-                        guard part < parts.count else {
+                    // One more iteration than parts, the first: the batch before, written by whichever core takes it (first,
+                    // so that a failed write is the error thrown, before any of a line).
+                    let results = try DispatchQueue.concurrentMap(iterations: parts.count + 1) { k -> Piece? in
+                        guard k > 0 else {
                             try written.write(previous)
                             return nil
                         }
+                        let part = k - 1
                         var bytes: [UInt8] = []
                         bytes.reserveCapacity(parts[part].count * lineLength)
                         for i in parts[part] {
@@ -137,8 +140,8 @@ enum JobLines {
         }
     }
 
-    /// `write`'s output, called by one iteration of a round at a time (the round's last, or the calling
-    /// thread between rounds): the rounds follow one another, so calls never overlap and keep the file's order.
+    /// `write`'s output, called by one iteration of a round (its first), or by the calling thread between
+    /// rounds: the rounds follow one another, so calls never overlap and keep the file's order.
     private struct PieceWriter: @unchecked Sendable {
         let output: ([UInt8]) throws -> Void
 

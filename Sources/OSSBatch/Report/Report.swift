@@ -287,25 +287,6 @@ extension ReportJob {
     func hashOutcome(into hasher: inout Hasher) { hasher.combine(recorded) }
 }
 
-extension ReportTotals {
-    /// The totals of two parts of a report (sizes are never negative: byte sums only saturate upwards).
-    fileprivate func adding(_ other: ReportTotals) -> ReportTotals {
-        func sum(_ a: Int?, _ b: Int?) -> Int? { a == nil && b == nil ? nil : (a ?? 0) + (b ?? 0) }
-        var t = self
-        t.jobs += other.jobs
-        t.succeeded += other.succeeded
-        t.skipped += other.skipped
-        t.failed += other.failed
-        t.pending += other.pending
-        t.bytes = t.bytes.saturatingAdd(other.bytes)
-        t.bytesDone = t.bytesDone.saturatingAdd(other.bytesDone)
-        t.openUploads = sum(openUploads, other.openUploads)
-        t.unchanged = sum(unchanged, other.unchanged)
-        t.copied = sum(copied, other.copied)
-        return t
-    }
-}
-
 extension Int64 {
     /// `self + other`, or `Int64.max` / `Int64.min` where that overflows.
     func saturatingAdd(_ other: Int64) -> Int64 {

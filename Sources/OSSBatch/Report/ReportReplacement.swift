@@ -69,22 +69,23 @@ package enum ReportReplacement {
     /// manifest again. (A second link kept last night's report at `path` instead, and a killed night then
     /// passed for last night's success: review of 0ad530e.)
     ///
-    /// The older generation's report is removed on another thread (`BackgroundRemoval`): the caller waits for
-    /// the removal it returns before it exits.
-    @discardableResult
+    /// The older generation's report is removed on another thread (`BackgroundRemoval`) once both renames are
+    /// done (should one fail, it is put back): the caller waits for the removal it returns before it exits.
     package static func keepPrevious(_ path: String) throws(StateFileError) -> BackgroundRemoval {
         let previous = previousPath(of: path)
         // An older generation's journal must not end up beside this report.
         unlink(previous + ".journal")
-        let older = BackgroundRemoval.start(removing: previous, asLeftoverOf: path)
+        let older = BackgroundRemoval.SetAside(previous, asLeftoverOf: path)
         for (from, to) in [(path + ".journal", previous + ".journal"), (path, previous)] {
             guard rename(from, to) == 0 || errno == ENOENT else {
                 let error = StateFileError(path: from, operation: "keep as \(to)", errno: errno)
-                older.wait()
+                // The report is still at `path`: the older one goes back to `.prev` as it was (with the journal
+                // renamed, it stands beside last night's journal until the next run's `keepPrevious`).
+                older?.putBack()
                 throw error
             }
         }
         AtomicFile.syncDirectory((path as NSString).deletingLastPathComponent)
-        return older
+        return older?.remove() ?? .none
     }
 }

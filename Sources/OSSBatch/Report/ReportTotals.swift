@@ -25,3 +25,23 @@ package struct ReportTotals: Sendable, Codable, Hashable {
         case unchanged, copied
     }
 }
+
+extension ReportTotals {
+    /// The totals of two parts of a report, or of two reports (sizes are never negative: byte sums only
+    /// saturate upwards). `unchanged`, `copied` and `open_uploads` stay absent only when both lack them.
+    package func adding(_ other: ReportTotals) -> ReportTotals {
+        func sum(_ a: Int?, _ b: Int?) -> Int? { a == nil && b == nil ? nil : (a ?? 0) + (b ?? 0) }
+        var t = self
+        t.jobs += other.jobs
+        t.succeeded += other.succeeded
+        t.skipped += other.skipped
+        t.failed += other.failed
+        t.pending += other.pending
+        t.bytes = t.bytes.saturatingAdd(other.bytes)
+        t.bytesDone = t.bytesDone.saturatingAdd(other.bytesDone)
+        t.openUploads = sum(openUploads, other.openUploads)
+        t.unchanged = sum(unchanged, other.unchanged)
+        t.copied = sum(copied, other.copied)
+        return t
+    }
+}

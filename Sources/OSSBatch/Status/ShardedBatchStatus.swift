@@ -67,17 +67,9 @@ package enum ShardedBatchStatus {
         let latest = shards.filter { $0.lastRunAt != nil }.max { $0.lastRunAt! < $1.lastRunAt! }
         status.lastRunAt = latest?.lastRunAt
         status.lastRun = latest?.lastRun
-        var totals = ReportTotals()
-        for t in shards.compactMap(\.totals) {
-            totals.jobs += t.jobs
-            totals.succeeded += t.succeeded
-            totals.skipped += t.skipped
-            totals.failed += t.failed
-            totals.pending += t.pending
-            totals.bytes = totals.bytes.saturatingAdd(t.bytes)
-            totals.bytesDone = totals.bytesDone.saturatingAdd(t.bytesDone)
-        }
-        status.totals = totals
+        // Every count, the open uploads, unchanged and copied files too (summed apart, those three were left
+        // out: a shard's open uploads did not show in the batch's totals).
+        status.totals = shards.compactMap(\.totals).reduce(ReportTotals()) { $0.adding($1) }
         let running = shards.filter { $0.state == .running }.count
         var problems: [String] = []
         if missing > 0 {

@@ -138,6 +138,33 @@ struct ReportLifecycleTests {
         #expect(Set(beside) == [name, name + ".prev", name + ".journal", name + ".prev.journal"], "\(beside)")
     }
 
+    /// Keeping last night's report fails (here its journal cannot take the name `PATH.prev.journal`: a
+    /// directory is there): the run stops before anything is sent, and the report of two nights ago, set aside
+    /// to be removed, is back at `PATH.prev` — nothing was replaced, so nothing is lost.
+    @Test func aFailedKeepingOfLastNightsReportLeavesTheOlderOneInPlace() async throws {
+        let h = try await EngineHarness.start("prev-kept-failed")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 100)
+        let manifest = try h.writeManifest()
+        #expect(try await h.run(manifest).exitCode == 0)
+        #expect(try await h.run(manifest).exitCode == 0)
+        let second = try h.report()
+        let previous = ReportReplacement.previousPath(of: h.reportPath)
+        let older = try Data(contentsOf: URL(fileURLWithPath: previous))
+        try? FileManager.default.removeItem(atPath: previous + ".journal")
+        try FileManager.default.createDirectory(atPath: previous + ".journal/x", withIntermediateDirectories: true)
+        #expect(FileManager.default.fileExists(atPath: h.reportPath + ".journal"))
+        h.server.stats.reset()
+        let refused = try await h.run(manifest)
+        #expect(refused.exitCode == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("keep as"), "\(refused.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: previous)) == older)
+        #expect(try ReportOverview.read(h.reportPath).createdAt == second.createdAt)
+        let dir = (h.reportPath as NSString).deletingLastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.contains(".tmp-") })
+    }
+
     /// A file size limit under the report's size (`ulimit -f` in a shared machine's cron): the last write of the
     /// report fails with "File too large" — the process is not killed by SIGXFSZ, which it ignores — and the run
     /// stops as fatal (exit 3) with the report it started and its journal; `resume` without the limit finishes.
