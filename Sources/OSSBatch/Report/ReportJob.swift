@@ -28,11 +28,10 @@ package struct ReportJob: Sendable, Hashable {
         recorded = .skipped(reason: reason, etag: etag.map(CompactETag.init), crc64: crc64)
     }
 
-    /// Makes this a file the upload index vouches for (`unchanged`), with the object's ETag and CRC-64 as it
-    /// has them, its job moved in (`job` is left with what this held): built as a new value and stored, the
-    /// job was copied and the new value destroyed.
-    mutating func become(unchanged job: inout UploadJob, etag: CompactETag, crc64: UInt64) {
-        swap(&spec, &job)
+    /// A file the upload index vouches for (`unchanged`), with the object's ETag and CRC-64 as it has them,
+    /// its job moved in (`UnchangedFilter` takes the jobs out of the plan's chunks this way, never copying one).
+    init(unchanged job: consuming UploadJob, etag: CompactETag, crc64: UInt64) {
+        spec = job
         recorded = .skipped(reason: .unchanged, etag: etag, crc64: crc64)
     }
 
