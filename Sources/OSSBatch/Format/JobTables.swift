@@ -1,3 +1,4 @@
+import Dispatch
 import OSSProtocol
 
 /// The tables job lines refer to by index, so that what many jobs share is written once: each source
@@ -29,21 +30,39 @@ struct JobTables: Sendable, Equatable {
     }
 
     /// The tables of a report's jobs, read where they are in the array (copying each job out to read three of
-    /// its fields cost more than the rest; a report may have 1,000,000 jobs).
+    /// its fields cost more than the rest; a report may have 1,000,000 jobs). A report of many jobs is read in
+    /// parts on all cores, the parts' tables then joined in order: the same tables, in the same order of first
+    /// use (on one core, a night of 200,000 unchanged files spent 5 ms here while the other waited, perf
+    /// 2026-12-06).
     static func build(_ jobs: [ReportJob]) -> (JobTables, [Reference]) {
-        var builder = Builder()
-        var references: [Reference] = []
-        references.reserveCapacity(jobs.count)
-        for i in jobs.indices {
-            references.append(
-                builder.add(jobs[i].spec.location.directory, jobs[i].spec.identity.device, jobs[i].spec.options)
-            )
+        let parts = DispatchQueue.ranges(splitting: jobs.count, serialBelow: 65_536)
+        let built = DispatchQueue.concurrentMap(iterations: parts.count) { k in
+            var builder = Builder()
+            var references: [Reference] = []
+            references.reserveCapacity(parts[k].count)
+            for i in parts[k] {
+                references.append(
+                    builder.add(jobs[i].spec.location.directory, jobs[i].spec.identity.device, jobs[i].spec.options)
+                )
+            }
+            return (builder, references)
+        }
+        var (builder, references) = built[0]
+        for (part, partReferences) in built.dropFirst() {
+            // Each entry of the part's tables where it is in the joined ones: already there, or added now, in
+            // the part's order of first use.
+            let directories = part.tables.directories.map { builder.index(of: $0) }
+            let options = part.tables.options.map { builder.index(of: $0) }
+            references.reserveCapacity(references.count + partReferences.count)
+            for r in partReferences {
+                references.append(Reference(directory: directories[Int(r.directory)], options: options[Int(r.options)]))
+            }
         }
         return (builder.tables, references)
     }
 
     /// Adds jobs' entries to tables in order of first use.
-    private struct Builder {
+    private struct Builder: Sendable {
         var tables = JobTables(directories: [], options: [])
         var directoryIndex: [DirectoryRecord: Int32] = [:]
         var optionsIndex: [ObjectOptions: Int32] = [:]
@@ -63,22 +82,28 @@ struct JobTables: Sendable, Equatable {
             }
             let directory = DirectoryRecord(path: path, device: device)
             var reference = Reference(directory: 0, options: 0)
-            if let known = directoryIndex[directory] {
-                reference.directory = known
-            } else {
-                reference.directory = Int32(tables.directories.count)
-                directoryIndex[directory] = reference.directory
-                tables.directories.append(directory)
-            }
-            if let known = optionsIndex[options] {
-                reference.options = known
-            } else {
-                reference.options = Int32(tables.options.count)
-                optionsIndex[options] = reference.options
-                tables.options.append(options)
-            }
+            reference.directory = index(of: directory)
+            reference.options = index(of: options)
             (lastPath, lastDevice, lastOptions, lastReference) = (path, device, options, reference)
             return reference
+        }
+
+        /// Where `directory` is in the tables, added at their end if it is not there yet.
+        mutating func index(of directory: DirectoryRecord) -> Int32 {
+            if let known = directoryIndex[directory] { return known }
+            let index = Int32(tables.directories.count)
+            directoryIndex[directory] = index
+            tables.directories.append(directory)
+            return index
+        }
+
+        /// Where `options` are in the tables, added at their end if they are not there yet.
+        mutating func index(of options: ObjectOptions) -> Int32 {
+            if let known = optionsIndex[options] { return known }
+            let index = Int32(tables.options.count)
+            optionsIndex[options] = index
+            tables.options.append(options)
+            return index
         }
     }
 
