@@ -1,5 +1,6 @@
 import Foundation
 import OSSProtocol
+import TestSupport
 import Testing
 
 @testable import OSSBatch
@@ -33,5 +34,43 @@ import Testing
         #expect(tables == oneByOne)
         #expect(references.map { [$0.directory, $0.options] } == theirReferences.map { [$0.directory, $0.options] })
         #expect(count < 10_000 || tables.options.count == 3)
+    }
+
+    /// Two directories whose names are canonically equivalent but not the same bytes (`café` with `é`, and with
+    /// `e` and a combining accent: two directories on Linux; files copied from macOS have the second) are two
+    /// entries of the table, and a report written and read back names each job's own file. Before, `String`'s
+    /// `==` made them one entry, and the second job came back with the first directory's file (and, its key's
+    /// directory shared by `String` too, the first one's key).
+    @Test func directoriesWhoseNamesAreEquivalentButNotTheSameBytesAreTwoEntries() throws {
+        let dir = try TemporaryDirectory("equivalent-directories")
+        defer { dir.remove() }
+        let composed = "/data/caf\u{E9}/"
+        let decomposed = "/data/cafe\u{301}/"
+        #expect(composed == decomposed, "Swift's strings take them for one")
+        let jobs = [composed, decomposed, composed].enumerated().map { n, directory in
+            ReportJob(
+                pending: UploadJob(
+                    source: directory + "f",
+                    key: "k" + directory.dropFirst("/data".count) + "\(n)",
+                    identity: SourceIdentity(size: 1, mtimeNanoseconds: 1, inode: UInt64(n), device: 1),
+                    options: ObjectOptions(),
+                    method: .put
+                )
+            )
+        }
+        let (tables, references) = JobTables.build(jobs)
+        #expect(tables.directories.map { Array($0.path.utf8) } == [Array(composed.utf8), Array(decomposed.utf8)])
+        #expect(references.map(\.directory) == [0, 1, 0])
+
+        let plan = ReportStoreTests.plan(jobs: 0, dir: "/data")
+        var report = Report(plan: plan, planID: plan.planID, now: Date(timeIntervalSince1970: 1))
+        report.jobs = jobs
+        report.recomputeTotals()
+        let path = dir.url.appendingPathComponent("r.json").path
+        try ReportStore.create(at: path).write(report)
+        let loaded = try ReportStore.load(path)
+        #expect(loaded.jobs.map { Array($0.spec.source.utf8) } == jobs.map { Array($0.spec.source.utf8) })
+        // The keys too (in directories of the same two spellings): each job's own object.
+        #expect(loaded.jobs.map { Array($0.spec.key.utf8) } == jobs.map { Array($0.spec.key.utf8) })
     }
 }

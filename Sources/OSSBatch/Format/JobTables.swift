@@ -77,7 +77,8 @@ struct JobTables: Sendable, Equatable {
 
         /// Where the entries of a job in `directory` on `device` with `options` are.
         mutating func add(_ path: String, _ device: UInt64, _ options: ObjectOptions) -> Reference {
-            if let lastReference, device == lastDevice, path == lastPath, options == lastOptions {
+            // The paths compared as bytes, as `DirectoryRecord` compares them (`ExactString`).
+            if let lastReference, device == lastDevice, options == lastOptions, ExactString.same(path, lastPath) {
                 return lastReference
             }
             let directory = DirectoryRecord(path: path, device: device)

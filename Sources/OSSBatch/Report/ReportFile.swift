@@ -250,7 +250,8 @@ extension Report {
     /// and source directory); share equal ones again, as a fresh plan does (memory).
     mutating func shareRepeatedValues() {
         var distinctOptions: Set<ObjectOptions> = []
-        var directories: Set<String> = []
+        // By their bytes (`ExactString`): canonically equivalent spellings are two directories, two keys.
+        var directories: Set<ExactString> = []
         var lastOptions: ObjectOptions?
         // Neighbouring jobs mostly share their directories (a directory's files): comparing with the previous
         // job's first is cheaper than hashing (equal strings that are one compare by identity).
@@ -266,12 +267,17 @@ extension Report {
             }
             lastOptions = spec.options
             let (location, key) = (spec.location, spec.objectKey)
-            if location.directory != lastLocation {
-                lastLocation = directories.insert(location.directory).memberAfterInsert
+            if !ExactString.same(location.directory, lastLocation) {
+                lastLocation = directories.insert(ExactString(location.directory)).memberAfterInsert.value
             }
-            if key.directory != lastKey { lastKey = directories.insert(key.directory).memberAfterInsert }
+            if !ExactString.same(key.directory, lastKey) {
+                lastKey = directories.insert(ExactString(key.directory)).memberAfterInsert.value
+            }
             spec.location = SplitPath(directory: lastLocation, name: location.name)
-            spec.objectKey = SplitPath(directory: lastKey, name: key.name == location.name ? location.name : key.name)
+            spec.objectKey = SplitPath(
+                directory: lastKey,
+                name: ExactString.same(key.name, location.name) ? location.name : key.name
+            )
             jobs[i].spec = spec
         }
     }

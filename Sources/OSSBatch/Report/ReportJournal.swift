@@ -43,7 +43,7 @@ enum ReportJournal {
         // resume's journal step), else through a map.
         enum Lookup {
             case sorted
-            case map([String: Int])
+            case map([ExactString: Int])
         }
         var lookup: Lookup?
         func position(of key: String) -> Int? {
@@ -54,13 +54,14 @@ enum ReportJournal {
                 if rising {
                     lookup = .sorted
                 } else {
-                    var built: [String: Int] = [:]
+                    // By the keys' bytes: canonically equivalent spellings are two keys on OSS (`ExactString`).
+                    var built: [ExactString: Int] = [:]
                     built.reserveCapacity(report.jobs.count)
-                    for (i, job) in report.jobs.enumerated() { built[job.spec.key] = i }
+                    for (i, job) in report.jobs.enumerated() { built[ExactString(job.spec.key)] = i }
                     lookup = .map(built)
                 }
             }
-            if case .map(let index) = lookup { return index[key] }
+            if case .map(let index) = lookup { return index[ExactString(key)] }
             var (low, high) = (0, report.jobs.count)
             while low < high {
                 let middle = (low + high) / 2

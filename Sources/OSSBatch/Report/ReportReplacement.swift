@@ -76,11 +76,12 @@ package enum ReportReplacement {
         // An older generation's journal must not end up beside this report.
         unlink(previous + ".journal")
         let older = BackgroundRemoval.SetAside(previous, asLeftoverOf: path)
-        for (from, to) in [(path + ".journal", previous + ".journal"), (path, previous)] {
+        for (step, (from, to)) in [(path + ".journal", previous + ".journal"), (path, previous)].enumerated() {
             guard rename(from, to) == 0 || errno == ENOENT else {
                 let error = StateFileError(path: from, operation: "keep as \(to)", errno: errno)
-                // The report is still at `path`: the older one goes back to `.prev` as it was (with the journal
-                // renamed, it stands beside last night's journal until the next run's `keepPrevious`).
+                // The report is still at `path`: its journal goes back beside it (had it moved), and the older
+                // report back to `.prev` as it was — each journal beside its own report (review of f19890a).
+                if step > 0 { rename(previous + ".journal", path + ".journal") }
                 older?.putBack()
                 throw error
             }

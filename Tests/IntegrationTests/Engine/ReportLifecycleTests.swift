@@ -165,6 +165,24 @@ struct ReportLifecycleTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.contains(".tmp-") })
     }
 
+    /// Keeping last night's report fails after its journal moved (here a directory is at `PATH.prev`): the
+    /// journal goes back beside its report, so that no journal stands beside another night's report.
+    @Test func aFailedKeepingAfterTheJournalMovedPutsTheJournalBackBesideItsReport() async throws {
+        let h = try await EngineHarness.start("prev-journal-back")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 100)
+        let manifest = try h.writeManifest()
+        #expect(try await h.run(manifest).exitCode == 0)
+        let journal = try Data(contentsOf: URL(fileURLWithPath: h.reportPath + ".journal"))
+        let previous = ReportReplacement.previousPath(of: h.reportPath)
+        try FileManager.default.createDirectory(atPath: previous + "/x", withIntermediateDirectories: true)
+        let refused = try await h.run(manifest)
+        #expect(refused.exitCode == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("keep as"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: h.reportPath + ".journal")) == journal)
+        #expect(!FileManager.default.fileExists(atPath: previous + ".journal"))
+    }
+
     /// A file size limit under the report's size (`ulimit -f` in a shared machine's cron): the last write of the
     /// report fails with "File too large" — the process is not killed by SIGXFSZ, which it ignores — and the run
     /// stops as fatal (exit 3) with the report it started and its journal; `resume` without the limit finishes.
