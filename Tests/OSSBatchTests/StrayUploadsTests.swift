@@ -33,4 +33,23 @@ import Testing
         let other = Self.upload("other", initiated: Self.runStart.addingTimeInterval(-4 * 3600))
         #expect(StrayUploads.select([other], key: "k", within: windows, keeping: []).isEmpty)
     }
+
+    /// An open upload of a key with a canonically equivalent spelling (`café` with `é`, and with `e` and a
+    /// combining accent) is of another object, another batch's: never taken for the job's own. Compared as
+    /// `String`s they were one key, and `abort` could have ended the other batch's upload.
+    @Test func anUploadOfAnEquivalentlySpelledKeyIsAnotherObjects() {
+        let started = Self.runStart.addingTimeInterval(60)
+        let composed = MultipartUploadSummary(
+            key: "d/caf\u{E9}",
+            uploadID: "mine",
+            initiated: Timestamp.iso8601(started)
+        )
+        let decomposed = MultipartUploadSummary(
+            key: "d/cafe\u{301}",
+            uploadID: "theirs",
+            initiated: Timestamp.iso8601(started)
+        )
+        let found = StrayUploads.select([composed, decomposed], key: "d/caf\u{E9}", within: Self.windows, keeping: [])
+        #expect(found.map(\.uploadID) == ["mine"])
+    }
 }

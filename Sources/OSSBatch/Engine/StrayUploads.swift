@@ -23,7 +23,8 @@ enum StrayUploads {
         keeping: Set<String>
     ) -> [MultipartUploadSummary] {
         open.filter { upload in
-            guard upload.key == key, !keeping.contains(upload.uploadID),
+            // The same bytes: a canonically equivalent key is another object, another batch's upload.
+            guard ExactString.same(upload.key, key), !keeping.contains(upload.uploadID),
                 let started = Timestamp.parse(upload.initiated)
             else { return false }
             return windows.contains { $0.contains(started) }

@@ -12,11 +12,8 @@ struct ExactString: Hashable, Sendable {
 
     static func == (a: ExactString, b: ExactString) -> Bool { same(a.value, b.value) }
 
-    func hash(into hasher: inout Hasher) {
-        let bytes = value.utf8.span
-        hasher.combine(bytes.count)
-        for i in bytes.indices { hasher.combine(bytes[i]) }
-    }
+    /// `String`'s hash, as `SplitPath` keeps it: equal bytes are equal strings, so equal values hash alike.
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 
     /// Whether `a` and `b` are the same bytes.
     static func same(_ a: String, _ b: String) -> Bool { ByteOrder.equals(a.utf8.span, b.utf8.span) }

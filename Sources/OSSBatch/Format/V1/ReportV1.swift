@@ -128,7 +128,7 @@ enum ReportV1 {
         /// is about cannot be told), and is refused rather than read as either.
         func reportJob() throws(FormatError) -> ReportJob {
             let (spec, outcome) = (try spec.uploadJob(), try outcome.jobOutcome())
-            guard outcome.key == spec.key else {
+            guard ExactString.same(outcome.key, spec.key) else {
                 throw FormatError("the outcome's key '\(outcome.key)' is not the job's key '\(spec.key)'")
             }
             return ReportJob(spec: spec, outcome: outcome)
