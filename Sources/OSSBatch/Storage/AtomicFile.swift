@@ -21,8 +21,7 @@ enum AtomicFile {
         _ produce: (ChunkWriter) throws(StateFileError) -> Void
     ) throws(StateFileError) {
         let dir = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        let temp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temp = temporaryPath(for: path)
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw StateFileError(path: path, operation: "create", errno: errno) }
         // Exactly `mode`, whatever the umask: a metrics file (0644) must stay readable by its collector.
@@ -51,6 +50,14 @@ enum AtomicFile {
             throw StateFileError(path: path, operation: "rename into place", errno: code)
         }
         syncDirectory(dir.isEmpty ? "." : dir)
+    }
+
+    /// A new name for a temporary file of `path`, beside it: `.NAME.tmp-PID-N`, what `removeLeftovers(of:)`
+    /// takes once its process is gone.
+    static func temporaryPath(for path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        return (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// How old a temporary file of a write that died must be before `removeLeftovers` takes it: a live write

@@ -31,10 +31,7 @@ package struct BackgroundRemoval: Sendable {
         init?(_ path: String, asLeftoverOf owner: String) {
             // Anything else (a directory, a link) is for the caller's rename to refuse or replace, as before.
             guard let status = try? FileStatus.lstat(path), status.kind == .regular else { return nil }
-            let dir = (owner as NSString).deletingLastPathComponent
-            let name = (owner as NSString).lastPathComponent
-            let temporary =
-                (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let temporary = AtomicFile.temporaryPath(for: owner)
             guard rename(path, temporary) == 0 else { return nil }
             (original, self.temporary) = (path, temporary)
         }
