@@ -74,8 +74,7 @@ package struct Report: Sendable {
         let total = chunks.reduce(lines.count) { $0 + $1.count }
         guard total > lines.count else { return lines }
         lines.reserveCapacity(total)
-        // One at a time, as in `UnchangedFilter.apply`: `append(contentsOf: repeatElement(…))` copied each
-        // through the generic iterator.
+        // One at a time: `append(contentsOf: repeatElement(…))` copied each through the generic iterator.
         let fill = ReportJob(pending: .placeholder)
         for _ in lines.count..<total { lines.append(fill) }
         // Skipped line `k` is at `k` until moved: every place behind the line being filled is taken already.
