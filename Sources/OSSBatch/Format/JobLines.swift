@@ -96,8 +96,8 @@ enum JobLines {
                     // lines, perf, 2026-12-03).
                     let lineLength = start == 0 ? 256 : Int(offset - Int64(first.count)) / start + 16
                     let previous = ready
-                    // One more iteration than parts, the first: the batch before, written by whichever core takes it (first,
-                    // so that a failed write is the error thrown, before any of a line).
+                    // One more iteration than parts, the first: the batch before, written by whichever core
+                    // takes it (first, so that a failed write is the error thrown, before any of a line).
                     let results = try DispatchQueue.concurrentMap(iterations: parts.count + 1) { k -> Piece? in
                         guard k > 0 else {
                             try written.write(previous)

@@ -105,19 +105,24 @@ struct JobTables: Sendable, Equatable {
 
         /// Where `directory` is in the tables, added at their end if it is not there yet.
         mutating func index(of directory: DirectoryRecord) -> Int32 {
-            if let known = directoryIndex[directory] { return known }
-            let index = Int32(tables.directories.count)
-            directoryIndex[directory] = index
-            tables.directories.append(directory)
-            return index
+            Self.index(of: directory, in: &tables.directories, &directoryIndex)
         }
 
         /// Where `options` are in the tables, added at their end if they are not there yet.
         mutating func index(of options: ObjectOptions) -> Int32 {
-            if let known = optionsIndex[options] { return known }
-            let index = Int32(tables.options.count)
-            optionsIndex[options] = index
-            tables.options.append(options)
+            Self.index(of: options, in: &tables.options, &optionsIndex)
+        }
+
+        /// Where `value` is in `table` (`positions` keeps each entry's), added at its end if it is not there.
+        private static func index<Entry: Hashable>(
+            of value: Entry,
+            in table: inout [Entry],
+            _ positions: inout [Entry: Int32]
+        ) -> Int32 {
+            if let known = positions[value] { return known }
+            let index = Int32(table.count)
+            positions[value] = index
+            table.append(value)
             return index
         }
     }
