@@ -204,10 +204,12 @@ package final class Engine: Sendable {
             report.runs.append(Report.startingRun(command))
             var todo: [Int32] = []
             var anyMultipart = false
-            for i in report.jobs.indices
-            where report.jobs[i].status != .succeeded && report.jobs[i].status != .skipped {
+            // Read where the list keeps each job (through a span, stored fields): through the job's computed
+            // `status` each was copied out first, on one core (perf, 2026-12-06).
+            let jobs = report.jobs.span
+            for i in jobs.indices where jobs[i].recorded.status != .succeeded && jobs[i].recorded.status != .skipped {
                 todo.append(Int32(i))
-                if case .multipart = report.jobs[i].spec.method { anyMultipart = true }
+                if case .multipart = jobs[i].spec.method { anyMultipart = true }
             }
             return (todo, anyMultipart)
         }
@@ -221,11 +223,12 @@ package final class Engine: Sendable {
             if let indexWriter {
                 // By index, the outcome made only where there is one to restore: a night of 200,000 skipped
                 // jobs made 200,000 outcomes here for nothing.
-                indexWriter.restore(
-                    initial.jobs.indices.compactMap { i in
-                        initial.jobs[i].recordsCtime ? (initial.jobs[i].spec, initial.jobs[i].outcome) : nil
-                    }
-                )
+                let jobs = initial.jobs.span
+                var restored: [(UploadJob, JobOutcome)] = []
+                for i in jobs.indices where jobs[i].recorded.recordsCtime {
+                    restored.append((jobs[i].spec, jobs[i].outcome))
+                }
+                indexWriter.restore(restored)
             }
             progress.start(
                 jobs: initial.jobs.count,

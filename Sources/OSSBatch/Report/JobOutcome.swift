@@ -251,6 +251,8 @@ extension JobOutcome.Recorded {
     // retained and released) to read its status was a tenth of a nightly run.
     var isCopied: Bool { details?.fields.copiedFrom != nil }
     var hasCheckpoint: Bool { details?.fields.checkpoint != nil }
+    /// Whether the outcome records the source's ctime (a confirmed job of a batch keeping the upload index).
+    var recordsCtime: Bool { details?.fields.ctimeNanoseconds != nil }
 
     /// A job not yet run: what a new report records for every job it uploads.
     static let pending = JobOutcome.Recorded(storedETag: nil, status: .pending, reason: nil, storedCRC64: nil)
