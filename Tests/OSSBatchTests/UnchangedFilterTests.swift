@@ -137,6 +137,26 @@ import Testing
         UnchangedFilter.minimumToSplit * 17 + 5,
     ])
     func aPlanReadInPartsLosesExactlyTheVouchedJobsWhereverThePartsMeet(count: Int) throws {
+        try expectVouchedJobsLeave(count: count, chunkSizes: [1, 999, 17, 2_500, 3], repeating: false)
+    }
+
+    /// The vouched jobs are moved out of the plan's chunks in parts at once, a run of whole chunks each: in
+    /// many chunks of uneven sizes (some of a single job, runs of chunks with no job to move, chunks every job
+    /// of which goes), every vouched job lands in its place in the skipped list and every other job stays,
+    /// in order, however the runs are cut.
+    @Test(arguments: [[1, 2, 3], [700, 1, 1, 1, 64], [5_000, 9], [37]])
+    func jobsMovedInPartsFromManyChunksKeepPlanOrder(chunkSizes: [Int]) throws {
+        try expectVouchedJobsLeave(
+            count: UnchangedFilter.minimumToSplit * 5 + 3,
+            chunkSizes: chunkSizes,
+            repeating: true
+        )
+    }
+
+    /// A plan of `count` jobs in chunks of `chunkSizes` (over and over if `repeating`, else the rest in one
+    /// chunk), an index vouching for some of them: exactly those leave, in key order, with their own ETags,
+    /// CRC-64s and bytes counted.
+    private func expectVouchedJobsLeave(count: Int, chunkSizes: [Int], repeating: Bool) throws {
         let parts = UnchangedFilter.parts(for: count)
         #expect(parts == min(count / UnchangedFilter.minimumToSplit, UnchangedFilter.maximumParts))
         let cuts = (1..<max(parts, 2)).map { count * $0 / max(parts, 2) }
@@ -146,6 +166,7 @@ import Testing
         var jobs: [UploadJob] = []
         var entries: [IndexEntry] = []
         var vouched: [String] = []
+        var vouchedBytes: Int64 = 0
         for i in 0..<count {
             let key = "k/" + String(format: "%08d", i)
             let identity = SourceIdentity(size: Int64(i), mtimeNanoseconds: 7, inode: UInt64(i + 1), device: 9)
@@ -162,7 +183,9 @@ import Testing
             // version of the file. Rows for keys the plan lacks sit between jobs everywhere.
             // The first and last jobs too: the index is read from the plan's first key through its last.
             let nearCut = cuts.contains { abs(i - $0) < 3 } || i == 0 || i == count - 1
-            if nearCut || i % 3 == 0 {
+            // Long runs of jobs with no row, and runs where every job has one.
+            let stretch = (i / 1_500) % 3
+            if stretch != 1 && (nearCut || i % 3 == 0 || stretch == 2) {
                 let changed = i % 7 == 0 && !nearCut
                 entries.append(
                     IndexEntry(
@@ -177,7 +200,10 @@ import Testing
                         report: "r"
                     )
                 )
-                if !changed { vouched.append(key) }
+                if !changed {
+                    vouched.append(key)
+                    vouchedBytes += identity.size
+                }
             }
             if i % 100 == 0 {
                 var gone = entries.last ?? entries[0]
@@ -197,16 +223,21 @@ import Testing
         var plan = ReportStoreTests.plan(jobs: 0, dir: dir.url.path)
         var chunks: [[UploadJob]] = []
         var rest = jobs[...]
-        for size in [1, 999, 17, 2_500, 3] where !rest.isEmpty {
-            chunks.append(Array(rest.prefix(size)))
-            rest = rest.dropFirst(size)
+        var size = 0
+        while !rest.isEmpty {
+            chunks.append(Array(rest.prefix(chunkSizes[size % chunkSizes.count])))
+            rest = rest.dropFirst(chunkSizes[size % chunkSizes.count])
+            size += 1
+            if size == chunkSizes.count && !repeating && !rest.isEmpty {
+                chunks.append(Array(rest))
+                rest = []
+            }
         }
-        if !rest.isEmpty { chunks.append(Array(rest)) }
         plan.jobs = JobList(chunks: chunks)
 
         let result = try UnchangedFilter.apply(to: &plan, index: index)
 
-        #expect(result.files == vouched.count)
+        #expect(result.files == vouched.count && result.bytes == vouchedBytes)
         #expect(plan.skipped.map(\.spec.key) == vouched)
         #expect(
             plan.skipped.allSatisfy {

@@ -3,6 +3,7 @@ import Foundation
 import LocalFiles
 import OSSProtocol
 import SQLite
+import Synchronization
 
 /// `upload.unchanged: skip | copy` before a run (and in `plan`, offline): every job whose file is the very
 /// version the upload index has under its key, sent with the same options, leaves the job list for the
@@ -58,66 +59,138 @@ package enum UnchangedFilter {
     /// holds (`popLast` moves), a chunk at a time, and set in plan order again. Copied, each
     /// job's strings and options were retained and the plan's copies released: objects the walk made on other
     /// cores, scattered in memory, touched twice each (750 ns a job on a night of 200,000 unchanged files,
-    /// perf, 2026-12-03).
+    /// perf, 2026-12-03). The chunks are shared out among the cores, each writing its jobs' lines straight
+    /// into their stretch of the one skipped list (`Array(filledInParts:)`): on one core, those moves and the
+    /// list's first touch of its memory were the run's one busy core (perf, 2026-12-06).
     package static func apply(to plan: inout Plan, index: UploadIndex) throws(SQLiteError) -> Result {
         // Ascending positions, in lists that follow one another.
         let found = try self.found(in: plan.jobs, index: index)
-        var result = Result()
         let total = found.reduce(0) { $0 + $1.count }
-        guard total > 0 else { return result }
-        var chunks = plan.jobs.chunks
+        guard total > 0 else { return Result() }
+        let chunks = plan.jobs.chunks
+        let capacity = plan.skipped.isEmpty ? plan.jobs.count : total
         plan.jobs = []
-        var dropped = [Int](repeating: 0, count: chunks.count)
-        for list in found {
-            for item in list { dropped[item.position.chunk] += 1 }
-        }
-        // The finds in plan order, each job moved to the end of `unchanged` as its chunk is taken apart.
-        var finds = found.lazy.flatMap { $0 }.makeIterator()
-        var next = finds.next()
+        let moves = Moves(found: found, chunkSizes: chunks.map(\.count))
+        // The chunks handed over: each taken by the one part that moves its jobs, alone holding it then.
+        let store = Mutex(chunks)
         // With room for the jobs that stay: the report lays them out among these lines, in this list
         // (`Report(consuming:)`). Pages of the room are touched only if it is used.
-        var unchanged: [ReportJob] = []
-        unchanged.reserveCapacity(plan.skipped.isEmpty ? chunks.reduce(0) { $0 + $1.count } : total)
-        // A chunk's jobs taken off its end (`popLast` moves), so last first: set apart in these two lists,
-        // then taken off their ends in turn, in plan order. Moved, never copied (`reverse()` on the chunk copied
-        // each job it swapped; placeholder lines filled first, each copied in and destroyed, were a third of
-        // this loop on a night of 200,000 unchanged files, on one core: perf 2026-12-06).
-        var foundJobs: [UploadJob] = []
-        var keptJobs: [UploadJob] = []
-        var here: [Found] = []
-        for c in chunks.indices where dropped[c] > 0 {
-            here.removeAll(keepingCapacity: true)
-            while let item = next, item.position.chunk == c {
-                here.append(item)
-                next = finds.next()
-            }
-            var k = here.count - 1
-            var offset = chunks[c].count
-            while let job = chunks[c].popLast() {
-                offset -= 1
-                if k >= 0, here[k].position.offset == offset {
-                    foundJobs.append(consume job)
-                    k -= 1
-                } else {
-                    keptJobs.append(consume job)
-                }
-            }
-            for item in here {
-                guard let job = foundJobs.popLast() else { break }
-                result.files += 1
-                result.bytes += job.size
-                unchanged.append(ReportJob(unchanged: consume job, etag: item.etag, crc64: item.crc64))
-            }
-            var kept: [UploadJob] = []
-            kept.reserveCapacity(keptJobs.count)
-            while let job = keptJobs.popLast() { kept.append(consume job) }
-            chunks[c] = kept
+        let unchanged = [ReportJob](filledInParts: moves.outputs, reservingCapacity: capacity) { k, out in
+            moves.move(part: k, of: store, to: &out)
         }
-        // Every find was placed.
-        precondition(unchanged.count == total && next == nil, "the unchanged finds out of plan order")
-        plan.jobs = JobList(chunks: chunks)
+        let kept = store.withLock { chunks in
+            var taken: [[UploadJob]] = []
+            swap(&taken, &chunks)
+            return taken
+        }
+        plan.jobs = JobList(chunks: kept)
+        var result = Result(files: unchanged.count)
+        let lines = unchanged.span
+        for i in lines.indices { result.bytes += lines[i].spec.identity.size }
         plan.skipped = merge(plan.skipped, unchanged)
         return result
+    }
+
+    /// How the finds' jobs are moved out of the plan's chunks in parts at once: the chunks with finds cut into
+    /// runs of about equal numbers of jobs, one per part, each part writing its finds' lines to its stretch
+    /// of the skipped list, in plan order.
+    private struct Moves: Sendable {
+        /// The finds, ascending, in lists that follow one another (`found(in:index:)`).
+        let found: [[Found]]
+        /// Part `k` moves the finds of the chunks `chunks[k]`...
+        let chunks: [Range<Int>]
+        /// ...beginning with `found[first[k].list][first[k].index]`...
+        let first: [(list: Int, index: Int)]
+        /// ...into the skipped list's stretch `outputs[k]`.
+        let outputs: [Range<Int>]
+
+        init(found: [[Found]], chunkSizes: [Int]) {
+            self.found = found
+            // Each chunk's number of finds, and where its first one is.
+            var finds = [Int](repeating: 0, count: chunkSizes.count)
+            var start = [(list: Int, index: Int)](repeating: (0, 0), count: chunkSizes.count)
+            for list in found.indices.reversed() {
+                for index in found[list].indices.reversed() {
+                    let chunk = found[list][index].position.chunk
+                    finds[chunk] += 1
+                    start[chunk] = (list, index)
+                }
+            }
+            // Runs of whole chunks (a chunk is moved by one part): a few per core, so that a part that ends
+            // late is made up for by the others.
+            let jobs = chunkSizes.reduce(0, +)
+            let parts = max(1, min(jobs / UnchangedFilter.minimumToSplit, UnchangedFilter.maximumParts))
+            var (chunks, first, outputs) = ([Range<Int>](), [(list: Int, index: Int)](), [Range<Int>]())
+            var (chunk, jobsBefore, output) = (0, 0, 0)
+            for k in 0..<parts where chunk < chunkSizes.count {
+                let from = chunk
+                let through = k == parts - 1 ? jobs : jobs * (k + 1) / parts
+                var moved = 0
+                repeat {
+                    jobsBefore += chunkSizes[chunk]
+                    moved += finds[chunk]
+                    chunk += 1
+                } while chunk < chunkSizes.count && jobsBefore < through
+                guard moved > 0 else { continue }
+                let firstFind = (from..<chunk).first { finds[$0] > 0 }.map { start[$0] } ?? (0, 0)
+                chunks.append(from..<chunk)
+                first.append(firstFind)
+                outputs.append(output..<(output + moved))
+                output += moved
+            }
+            (self.chunks, self.first, self.outputs) = (chunks, first, outputs)
+        }
+
+        /// Part `k`'s moves: each of its chunks with finds taken from `store`, its jobs taken off its end
+        /// (`popLast` moves, so last first) and set apart in two lists, then taken off those in turn, in plan
+        /// order: the finds' lines to `out`, the others back into the chunk. Moved, never copied (`reverse()`
+        /// on the chunk copied each job it swapped; placeholder lines filled first, each copied in and
+        /// destroyed, were a third of this on a night of 200,000 unchanged files: perf 2026-12-06).
+        func move(part k: Int, of store: borrowing Mutex<[[UploadJob]]>, to out: inout OutputSpan<ReportJob>) {
+            var (list, index) = first[k]
+            var foundJobs: [UploadJob] = []
+            var keptJobs: [UploadJob] = []
+            var here: [Found] = []
+            for c in chunks[k] {
+                here.removeAll(keepingCapacity: true)
+                while list < found.count {
+                    guard index < found[list].count else {
+                        (list, index) = (list + 1, 0)
+                        continue
+                    }
+                    guard found[list][index].position.chunk == c else { break }
+                    here.append(found[list][index])
+                    index += 1
+                }
+                guard !here.isEmpty else { continue }
+                var jobs = store.withLock { chunks in
+                    var taken: [UploadJob] = []
+                    swap(&taken, &chunks[c])
+                    return taken
+                }
+                var f = here.count - 1
+                var offset = jobs.count
+                while let job = jobs.popLast() {
+                    offset -= 1
+                    if f >= 0, here[f].position.offset == offset {
+                        foundJobs.append(consume job)
+                        f -= 1
+                    } else {
+                        keptJobs.append(consume job)
+                    }
+                }
+                // Every find was a job of this chunk.
+                precondition(f < 0 && foundJobs.count == here.count, "the unchanged finds out of plan order")
+                for item in here {
+                    guard let job = foundJobs.popLast() else { break }
+                    out.append(ReportJob(unchanged: consume job, etag: item.etag, crc64: item.crc64))
+                }
+                var kept: [UploadJob] = []
+                kept.reserveCapacity(keptJobs.count)
+                while let job = keptJobs.popLast() { kept.append(consume job) }
+                store.withLock { $0[c] = kept }
+            }
+        }
     }
 
     /// The positions of the jobs of `jobs` the index vouches for, ascending, with what their skipped lines
