@@ -153,10 +153,31 @@ import Testing
         )
     }
 
+    /// The files the walk skipped (unreadable ones, broken links) are placed among the unchanged ones in key
+    /// order wherever the parts meet: before every job, between jobs, under a vouched job's very key (after
+    /// it), in a stretch with no vouched job, after every job.
+    @Test(arguments: [
+        ["a/0"], ["z/0"], ["k/00000000"], ["k/00004095-", "k/00004096", "k/00004096", "k/00008191"],
+        ["a/0", "k/00000001-", "k/00001600", "k/00002999-", "k/00012287-", "k/00020000", "k/00020482", "z/1", "z/2"],
+    ])
+    func filesTheWalkSkippedFallInPlaceAmongTheUnchangedOnes(earlier: [String]) throws {
+        try expectVouchedJobsLeave(
+            count: UnchangedFilter.minimumToSplit * 5 + 3,
+            chunkSizes: [1, 2_000, 3, 900],
+            repeating: true,
+            earlier: earlier
+        )
+    }
+
     /// A plan of `count` jobs in chunks of `chunkSizes` (over and over if `repeating`, else the rest in one
     /// chunk), an index vouching for some of them: exactly those leave, in key order, with their own ETags,
     /// CRC-64s and bytes counted.
-    private func expectVouchedJobsLeave(count: Int, chunkSizes: [Int], repeating: Bool) throws {
+    private func expectVouchedJobsLeave(
+        count: Int,
+        chunkSizes: [Int],
+        repeating: Bool,
+        earlier: [String] = []
+    ) throws {
         let parts = UnchangedFilter.parts(for: count)
         #expect(parts == min(count / UnchangedFilter.minimumToSplit, UnchangedFilter.maximumParts))
         let cuts = (1..<max(parts, 2)).map { count * $0 / max(parts, 2) }
@@ -234,14 +255,22 @@ import Testing
             }
         }
         plan.jobs = JobList(chunks: chunks)
+        plan.skipped = earlier.map {
+            var line = ReportJob(skipped: jobs[0], reason: .unreadable)
+            line.spec.key = $0
+            return line
+        }
 
         let result = try UnchangedFilter.apply(to: &plan, index: index)
 
         #expect(result.files == vouched.count && result.bytes == vouchedBytes)
-        #expect(plan.skipped.map(\.spec.key) == vouched)
+        // As a merge of the two key-ordered lists, a vouched job first where the keys are the same.
+        let merged = (vouched.map { ($0, 0) } + earlier.map { ($0, 1) }).sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        #expect(plan.skipped.map(\.spec.key) == merged.map(\.0))
+        #expect(plan.skipped.map(\.skipReason) == merged.map { $0.1 == 0 ? .unchanged : .unreadable })
         #expect(
-            plan.skipped.allSatisfy {
-                $0.skipReason == .unchanged && $0.outcome.etag == "\"E\($0.outcome.crc64 ?? "")\""
+            plan.skipped.filter { $0.skipReason == .unchanged }.allSatisfy {
+                $0.outcome.etag == "\"E\($0.outcome.crc64 ?? "")\""
             }
         )
         let skipped = Set(vouched)

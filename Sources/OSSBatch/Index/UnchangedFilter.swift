@@ -68,15 +68,22 @@ package enum UnchangedFilter {
         let total = found.reduce(0) { $0 + $1.count }
         guard total > 0 else { return Result() }
         let chunks = plan.jobs.chunks
-        let capacity = plan.skipped.isEmpty ? plan.jobs.count : total
+        // Room for every line of the report: it lays the jobs that stay out among these lines, in this list
+        // (`Report(consuming:)`). Pages of the room are touched only if it is used.
+        let capacity = plan.jobs.count + plan.skipped.count
+        // The files the walk skipped (unreadable, broken links, ...: few) are copied into their places among
+        // the unchanged ones. Merged afterwards, one such file made all 200,000 lines be copied, one by one
+        // (their strings retained), on one core: 65 ms a night (2026-12-06).
+        let earlier = plan.skipped
+        let moves = Moves(found: found, chunks: chunks, earlier: earlier)
         plan.jobs = []
-        let moves = Moves(found: found, chunkSizes: chunks.map(\.count))
+        plan.skipped = []
         // The chunks handed over: each taken by the one part that moves its jobs, alone holding it then.
         let store = Mutex(chunks)
-        // With room for the jobs that stay: the report lays them out among these lines, in this list
-        // (`Report(consuming:)`). Pages of the room are touched only if it is used.
-        let unchanged = [ReportJob](filledInParts: moves.outputs, reservingCapacity: capacity) { k, out in
-            moves.move(part: k, of: store, to: &out)
+        let bytes = Mutex([Int64](repeating: 0, count: moves.outputs.count))
+        let skipped = [ReportJob](filledInParts: moves.outputs, reservingCapacity: capacity) { k, out in
+            let moved = moves.move(part: k, of: store, earlier: earlier, to: &out)
+            bytes.withLock { $0[k] = moved }
         }
         let kept = store.withLock { chunks in
             var taken: [[UploadJob]] = []
@@ -84,11 +91,8 @@ package enum UnchangedFilter {
             return taken
         }
         plan.jobs = JobList(chunks: kept)
-        var result = Result(files: unchanged.count)
-        let lines = unchanged.span
-        for i in lines.indices { result.bytes += lines[i].spec.identity.size }
-        plan.skipped = merge(plan.skipped, unchanged)
-        return result
+        plan.skipped = skipped
+        return Result(files: total, bytes: bytes.withLock { $0.reduce(0, +) })
     }
 
     /// How the finds' jobs are moved out of the plan's chunks in parts at once: the chunks with finds cut into
@@ -99,16 +103,24 @@ package enum UnchangedFilter {
         let found: [[Found]]
         /// Part `k` moves the finds of the chunks `chunks[k]`...
         let chunks: [Range<Int>]
-        /// ...beginning with `found[first[k].list][first[k].index]`...
+        /// ...beginning with `found[first[k].list][first[k].index]`, the plan's `finds[k]`th find...
         let first: [(list: Int, index: Int)]
+        let finds: [Int]
+        /// ...with the lines the plan skipped before `earlier[k]` (`earlier[k + 1]`, or all: the last part)...
+        let earlier: [Int]
         /// ...into the skipped list's stretch `outputs[k]`.
         let outputs: [Range<Int>]
+        /// Where each line the plan skipped before goes: before the `ranks[j]`th find (the number of finds
+        /// that sort before it).
+        let ranks: [Int]
 
-        init(found: [[Found]], chunkSizes: [Int]) {
+        /// The parts for the finds `found` among `chunks`, and the lines the plan skipped before (`earlier`),
+        /// in key order.
+        init(found: [[Found]], chunks planChunks: [[UploadJob]], earlier lines: [ReportJob]) {
             self.found = found
             // Each chunk's number of finds, and where its first one is.
-            var finds = [Int](repeating: 0, count: chunkSizes.count)
-            var start = [(list: Int, index: Int)](repeating: (0, 0), count: chunkSizes.count)
+            var finds = [Int](repeating: 0, count: planChunks.count)
+            var start = [(list: Int, index: Int)](repeating: (0, 0), count: planChunks.count)
             for list in found.indices.reversed() {
                 for index in found[list].indices.reversed() {
                     let chunk = found[list][index].position.chunk
@@ -118,36 +130,83 @@ package enum UnchangedFilter {
             }
             // Runs of whole chunks (a chunk is moved by one part): a few per core, so that a part that ends
             // late is made up for by the others.
-            let jobs = chunkSizes.reduce(0, +)
+            let jobs = planChunks.reduce(0) { $0 + $1.count }
             let parts = max(1, min(jobs / UnchangedFilter.minimumToSplit, UnchangedFilter.maximumParts))
-            var (chunks, first, outputs) = ([Range<Int>](), [(list: Int, index: Int)](), [Range<Int>]())
-            var (chunk, jobsBefore, output) = (0, 0, 0)
-            for k in 0..<parts where chunk < chunkSizes.count {
+            var (chunks, first, before) = ([Range<Int>](), [(list: Int, index: Int)](), [0])
+            var (chunk, jobsBefore) = (0, 0)
+            for k in 0..<parts where chunk < planChunks.count {
                 let from = chunk
                 let through = k == parts - 1 ? jobs : jobs * (k + 1) / parts
                 var moved = 0
                 repeat {
-                    jobsBefore += chunkSizes[chunk]
+                    jobsBefore += planChunks[chunk].count
                     moved += finds[chunk]
                     chunk += 1
-                } while chunk < chunkSizes.count && jobsBefore < through
+                } while chunk < planChunks.count && jobsBefore < through
                 guard moved > 0 else { continue }
                 let firstFind = (from..<chunk).first { finds[$0] > 0 }.map { start[$0] } ?? (0, 0)
                 chunks.append(from..<chunk)
                 first.append(firstFind)
-                outputs.append(output..<(output + moved))
-                output += moved
+                before.append(before[before.count - 1] + moved)
             }
-            (self.chunks, self.first, self.outputs) = (chunks, first, outputs)
+            // A line skipped before goes after every find whose key sorts before it or is the same (as a merge
+            // of the two lists takes the find first): found by halving, the finds being in key order.
+            let total = before[before.count - 1]
+            var lists = [0]
+            for list in found { lists.append(lists[lists.count - 1] + list.count) }
+            func key(ofFind g: Int) -> SplitPath {
+                var list = 0
+                while lists[list + 1] <= g { list += 1 }
+                let position = found[list][g - lists[list]].position
+                return planChunks[position.chunk][position.offset].objectKey
+            }
+            let ranks = lines.map { line in
+                var (low, high) = (0, total)
+                while low < high {
+                    let middle = (low + high) / 2
+                    if SplitPath.precedes(line.spec.objectKey, key(ofFind: middle)) {
+                        high = middle
+                    } else {
+                        low = middle + 1
+                    }
+                }
+                return low
+            }
+            // Part k takes the lines that go before its finds (after the previous part's), the last part also
+            // those after every find.
+            func firstLine(rankedFrom find: Int) -> Int {
+                var (low, high) = (0, ranks.count)
+                while low < high {
+                    let middle = (low + high) / 2
+                    if ranks[middle] >= find { high = middle } else { low = middle + 1 }
+                }
+                return low
+            }
+            let earlier = (0..<chunks.count).map { k in k == 0 ? 0 : firstLine(rankedFrom: before[k]) }
+            let outputs = chunks.indices.map { k in
+                let end = k == chunks.count - 1 ? total + lines.count : before[k + 1] + earlier[k + 1]
+                return (before[k] + earlier[k])..<end
+            }
+            (self.chunks, self.first, self.finds, self.earlier, self.outputs, self.ranks) =
+                (chunks, first, Array(before.dropLast()), earlier, outputs, ranks)
         }
 
         /// Part `k`'s moves: each of its chunks with finds taken from `store`, its jobs taken off its end
         /// (`popLast` moves, so last first) and set apart in two lists, then taken off those in turn, in plan
         /// order: the finds' lines to `out`, the others back into the chunk. Moved, never copied (`reverse()`
         /// on the chunk copied each job it swapped; placeholder lines filled first, each copied in and
-        /// destroyed, were a third of this on a night of 200,000 unchanged files: perf 2026-12-06).
-        func move(part k: Int, of store: borrowing Mutex<[[UploadJob]]>, to out: inout OutputSpan<ReportJob>) {
+        /// destroyed, were a third of this on a night of 200,000 unchanged files: perf 2026-12-06). The lines
+        /// of `earlier` that go among them are copied in at their places. Returns the bytes of the finds.
+        func move(
+            part k: Int,
+            of store: borrowing Mutex<[[UploadJob]]>,
+            earlier lines: [ReportJob],
+            to out: inout OutputSpan<ReportJob>
+        ) -> Int64 {
             var (list, index) = first[k]
+            var (line, lastLine) = (earlier[k], k == chunks.count - 1 ? lines.count : earlier[k + 1])
+            var find = finds[k]
+            var bytes: Int64 = 0
             var foundJobs: [UploadJob] = []
             var keptJobs: [UploadJob] = []
             var here: [Found] = []
@@ -183,13 +242,24 @@ package enum UnchangedFilter {
                 precondition(f < 0 && foundJobs.count == here.count, "the unchanged finds out of plan order")
                 for item in here {
                     guard let job = foundJobs.popLast() else { break }
+                    while line < lastLine && ranks[line] <= find {
+                        out.append(lines[line])
+                        line += 1
+                    }
+                    bytes += job.size
                     out.append(ReportJob(unchanged: consume job, etag: item.etag, crc64: item.crc64))
+                    find += 1
                 }
                 var kept: [UploadJob] = []
                 kept.reserveCapacity(keptJobs.count)
                 while let job = keptJobs.popLast() { kept.append(consume job) }
                 store.withLock { $0[c] = kept }
             }
+            while line < lastLine {
+                out.append(lines[line])
+                line += 1
+            }
+            return bytes
         }
     }
 
@@ -316,23 +386,5 @@ package enum UnchangedFilter {
             }
             if ctime == version.ctimeNanoseconds { found.append(here) }
         }
-    }
-
-    /// Two key-sorted lists as one.
-    private static func merge(_ a: [ReportJob], _ b: [ReportJob]) -> [ReportJob] {
-        guard !a.isEmpty else { return b }
-        var merged: [ReportJob] = []
-        merged.reserveCapacity(a.count + b.count)
-        var (i, j) = (0, 0)
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && SplitPath.precedes(a[i].spec.objectKey, b[j].spec.objectKey)) {
-                merged.append(a[i])
-                i += 1
-            } else {
-                merged.append(b[j])
-                j += 1
-            }
-        }
-        return merged
     }
 }
