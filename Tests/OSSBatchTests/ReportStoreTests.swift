@@ -211,6 +211,27 @@ struct ReportStoreTests {
         #expect(try ReportStore.load(path).jobs == loaded.jobs)
     }
 
+    /// A journal's first line (its format) is not synced on its own (`ReportStore.restartJournal`): a crash
+    /// may leave the journal empty, or with that line alone. Either way the report reads back as written, with
+    /// nothing ignored, and the next write starts the journal afresh.
+    @Test(arguments: ["", #"{"format":"ossbatch-journal/2"}"# + "\n"])
+    func aJournalLeftEmptyOrWithItsFormatLineAloneAddsNothing(journal: String) throws {
+        let dir = try TemporaryDirectory("journal-empty")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        let report = Report(plan: ReportStoreTests.plan(jobs: 3, dir: dir.path), planID: "id")
+        let store = try ReportStore.create(at: path)
+        try store.write(report)
+        try Data(journal.utf8).write(to: URL(fileURLWithPath: store.journalPath))
+        var warnings: [String] = []
+        let loaded = try ReportStore.load(path, warnings: &warnings)
+        #expect(loaded.jobs == report.jobs && loaded.totals == report.totals && warnings.isEmpty)
+        try store.write(loaded)
+        #expect(
+            try String(contentsOfFile: store.journalPath, encoding: .utf8) == #"{"format":"ossbatch-journal/2"}"# + "\n"
+        )
+    }
+
     @Test(arguments: [true, false])
     func journalEntriesFindTheirJobWhetherTheReportsKeysRiseOrNot(rising: Bool) throws {
         // Keys rise in every report a plan made (found by binary search); a report whose keys do not is still
