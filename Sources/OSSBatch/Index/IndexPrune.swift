@@ -43,8 +43,9 @@ package struct IndexPrune: Sendable {
             let prefix = keys.prefixBeforeTime(of: entry.key?.value ?? entry.keyPrefix?.value ?? "")
             if prefix.isEmpty { result.unprefixedEntries.append(position) } else { prefixes.append(prefix) }
         }
-        // Sorted, a prefix comes before those it covers.
-        for prefix in Set(prefixes).sorted(by: ByteOrder.precedes) {
+        // Sorted, a prefix comes before those it covers. Told apart by their bytes (`ExactString`): two
+        // canonically equivalent spellings are two prefixes on OSS.
+        for prefix in Set(prefixes.map(ExactString.init)).map(\.value).sorted(by: ByteOrder.precedes) {
             if let last = result.prefixes.last, prefix.utf8.starts(with: last.utf8) { continue }
             result.prefixes.append(prefix)
         }
@@ -52,12 +53,14 @@ package struct IndexPrune: Sendable {
         if !placeholders.isFixed, let newest = try index.newestConfirmation() { reference = min(reference, newest) }
         let cutoff = reference - Int64(days) * 86_400
         result.cutoff = cutoff
-        var named = Set<String>()
-        for chunk in plan.jobs.chunks { for job in chunk { named.insert(job.key) } }
-        for line in plan.skipped { named.insert(line.spec.key) }
+        // The plan's keys by their bytes: a `Set<String>` took an entry whose key is another spelling of a
+        // named one (`café` with `é`, or with `e` and a combining accent: two objects) for that key, and kept it.
+        var named = Set<ExactString>()
+        for chunk in plan.jobs.chunks { for job in chunk { named.insert(ExactString(job.key)) } }
+        for line in plan.skipped { named.insert(ExactString(line.spec.key)) }
         for prefix in result.prefixes {
             try index.forEachPageOfKeys(under: prefix, confirmedBefore: cutoff) { (page) throws(SQLiteError) in
-                let stale = page.filter { !named.contains($0) }
+                let stale = page.filter { !named.contains(ExactString($0)) }
                 result.found += stale.count
                 if !dryRun { try index.remove(keys: stale, confirmedBefore: cutoff) }
             }

@@ -126,6 +126,29 @@ import Testing
         #expect(try s.entries().count == 2)
     }
 
+    /// Two files whose names are canonically equivalent but not the same bytes (`café` with `é`, and with `e`
+    /// and a combining accent: two files on Linux, two objects on OSS): when one is deleted, its entry goes and
+    /// the other's stays. Compared as `String`s, the plan's remaining key named both, and the entry stayed.
+    @Test func theEntryOfADeletedFileGoesBesideAnEquivalentlySpelledOneThatStays() async throws {
+        let s = try await UploadIndexTests.start("prune-spellings")
+        defer { Task { await s.h.stop() } }
+        let (composed, decomposed) = ("caf\u{E9}.bin", "cafe\u{301}.bin")
+        _ = try s.h.writeFile(composed, size: 1_000, seed: 1)
+        _ = try s.h.writeFile(decomposed, size: 1_010, seed: 2)
+        try await s.h.settle()
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        let first = try await s.run(manifest, report: "r1.json")
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        #expect(try s.entries().count == 2)
+        try FileManager.default.removeItem(atPath: s.h.dir.url.path + "/src/" + decomposed)
+
+        let fortyDaysOn = Timestamp.iso8601(Date().addingTimeInterval(40 * 86_400))
+        let pruned = try await prune(s, manifest, at: fortyDaysOn, days: 30)
+        #expect(pruned.exitCode == 0, "\(pruned.stderr)")
+        #expect(pruned.stdout.contains(": 1 entry under 'data/'"), "\(pruned.stdout)")
+        #expect(try s.entries().map { Array($0.key.utf8) } == [Array("data/\(composed)".utf8)])
+    }
+
     /// An index another process is writing (a night's run, someone's `sqlite3` shell) is busy: exit 4, as for
     /// a batch whose lock is held, not 3 (fatal), and a prune run again later does its work.
     @Test func anIndexAnotherProcessHoldsMakesThePruneBusyNotFatal() async throws {
