@@ -589,11 +589,11 @@ package final class Engine: Sendable {
 
     private func finish(writeError: StateFileError?) -> RunResult {
         var report = state.withLock { $0 }
+        let (positions, started) = todo.withLock { $0 }
         if context.isStopping {
             // Never tried by this run: an earlier run's failure is not this run's, and the job is simply still to
             // do (audit of 72b75db: a resume stopped as unreachable listed "after 6 attempts" errors for jobs it
             // never tried, where the docs say every unfinished job is pending).
-            let (positions, started) = todo.withLock { $0 }
             for position in positions where !started.contains(position) {
                 let i = Int(position)
                 if report.jobs[i].status == .failed {
@@ -601,7 +601,13 @@ package final class Engine: Sendable {
                 }
             }
         }
-        report.recomputeTotals()
+        if started.isEmpty && !context.isStopping {
+            // No job ran, none changed (the listing check counts its own changes): the totals are the ones the
+            // report was made or read with. Counted again, a night of 200,000 unchanged files spent 3–5 ms here.
+            assert(report.totalsAreCurrent, "a job changed without being started")
+        } else {
+            report.recomputeTotals()
+        }
         let exit: ExitStatus
         if let writeError {
             report.status = .fatal

@@ -232,6 +232,13 @@ package struct Report: Sendable {
         totals = counted.dropFirst().reduce(counted[0]) { $0.adding($1) }
     }
 
+    /// Whether `totals` are what `recomputeTotals` would count (for assertions: it counts every job).
+    var totalsAreCurrent: Bool {
+        var counted = self
+        counted.recomputeTotals()
+        return counted.totals == totals
+    }
+
     /// The totals of `jobs[range]`.
     private static func totals(of jobs: [ReportJob], _ range: Range<Int>) -> ReportTotals {
         var t = ReportTotals()
