@@ -37,9 +37,18 @@ public enum StateFile {
     }
 
     /// Opens `path` for appending (creating it, mode 0600): a regular file, never through a link; an existing
-    /// file's mode is set back to 0600. The caller closes the descriptor.
-    public static func openForAppending(_ path: String) throws(FileSystemError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
+    /// file's mode is set back to 0600. `created`: no file was there (this open made it, empty). The caller
+    /// closes the descriptor.
+    public static func openForAppending(_ path: String) throws(FileSystemError) -> (fd: Int32, created: Bool) {
+        let flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK
+        // Created if it can be (`O_EXCL`), else opened as it is: a file found there may hold lines a crash
+        // left, and only a created one is known to be empty on disk.
+        var created = true
+        var fd = open(path, flags | O_EXCL, 0o600)
+        if fd < 0 && errno == EEXIST {
+            created = false
+            fd = open(path, flags, 0o600)
+        }
         guard fd >= 0 else { throw failure("open", path, errno) }
         do {
             _ = try requireRegular(fd, path: path)
@@ -48,7 +57,7 @@ public enum StateFile {
             close(fd)
             throw error
         }
-        return fd
+        return (fd, created)
     }
 
     /// Creates a new file at `path` with `mode` (`O_EXCL`: fails if anything, a link included, is there).

@@ -265,7 +265,9 @@ import Testing
 
         #expect(result.files == vouched.count && result.bytes == vouchedBytes)
         // As a merge of the two key-ordered lists, a vouched job first where the keys are the same.
-        let merged = (vouched.map { ($0, 0) } + earlier.map { ($0, 1) }).sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        let merged = (vouched.map { ($0, 0) } + earlier.map { ($0, 1) }).sorted {
+            $0.0 == $1.0 ? $0.1 < $1.1 : ByteOrder.precedes($0.0, $1.0)
+        }
         #expect(plan.skipped.map(\.spec.key) == merged.map(\.0))
         #expect(plan.skipped.map(\.skipReason) == merged.map { $0.1 == 0 ? .unchanged : .unreadable })
         #expect(

@@ -78,8 +78,9 @@ package enum UnchangedFilter {
         let moves = Moves(found: found, chunks: chunks, earlier: earlier)
         plan.jobs = []
         plan.skipped = []
-        // The chunks handed over: each taken by the one part that moves its jobs, alone holding it then.
-        let store = Mutex(chunks)
+        // The chunks handed over (consumed: a second reference to them would make the parts copy each chunk
+        // instead of moving its jobs out): each taken by the one part that moves its jobs, alone holding it then.
+        let store = Mutex(consume chunks)
         let bytes = Mutex([Int64](repeating: 0, count: moves.outputs.count))
         let skipped = [ReportJob](filledInParts: moves.outputs, reservingCapacity: capacity) { k, out in
             let moved = moves.move(part: k, of: store, earlier: earlier, to: &out)

@@ -14,12 +14,16 @@ final class AppendLog: @unchecked Sendable {
     private var fd: Int32
     let path: String
     private var dirty = false
+    /// Whether the file is empty on disk, not only in this process's view: this open created it, or this log
+    /// emptied it and synced that. (Empty in `fstat` may be another process's truncation that a crash can undo,
+    /// bringing back lines older than the report.)
+    private var emptyOnDisk: Bool
 
     /// Opens (creating) the log at `path`: never through a symbolic link (a link planted there fails the
     /// open, so its target is never truncated), only a regular file, mode 0600 also when it existed.
     init(path: String) throws(StateFileError) {
         self.path = path
-        do { fd = try StateFile.openForAppending(path) } catch {
+        do { (fd, emptyOnDisk) = try StateFile.openForAppending(path) } catch {
             throw StateFileError(path: path, operation: "open", reason: error.reason)
         }
     }
@@ -34,6 +38,7 @@ final class AppendLog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         try AtomicFile.writeAll(fd, bytes, path: path)
+        emptyOnDisk = false
         if needsSync { dirty = true }
     }
 
@@ -45,17 +50,18 @@ final class AppendLog: @unchecked Sendable {
         dirty = false
     }
 
-    /// Empties the log (after its lines were folded into a durable report). An empty log (new, as at the start
-    /// of a run that kept last night's report aside) is left as it is: its `fsync` made durable nothing of its
-    /// own, and waited for whatever else the file system's journal held — on a night that replaces a report
-    /// kept from two nights ago, the 14 ms unlink of that 50 MB file (strace, 2026-12-06).
+    /// Empties the log (after its lines were folded into a durable report). A log known to be empty on disk (one
+    /// this open created, as at the start of a run that kept last night's report aside) is left as it is: its
+    /// `fsync` made durable nothing of its own, and waited for whatever else the file system's journal held —
+    /// on a night that replaces a report kept from two nights ago, the 14 ms unlink of that 50 MB file (strace,
+    /// 2026-12-06).
     func truncate() throws(StateFileError) {
         lock.lock()
         defer { lock.unlock() }
-        var status = stat()
-        if fstat(fd, &status) == 0, status.st_size == 0 { return }
+        guard !emptyOnDisk else { return }
         guard ftruncate(fd, 0) == 0 else { throw StateFileError(path: path, operation: "truncate", errno: errno) }
-        fsync(fd)
+        guard fsync(fd) == 0 else { throw StateFileError(path: path, operation: "fsync", errno: errno) }
         dirty = false
+        emptyOnDisk = true
     }
 }
