@@ -235,6 +235,13 @@ copied=$(grep -c '"copied_from"' "$work/day2.json" || true)
 
 echo
 echo "$files files (plan of the same tree: median of 2), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+# The walk's speed, and so every ratio to `plan`, depends on the kernel's dentry cache: a million negative
+# entries (names looked up and not found, left by other work on the box) made each stat by name slower and the
+# same plan 0.44 s where it was 0.19 s after `echo 2 > /proc/sys/vm/drop_caches` (2026-12-06).
+if [ -r /proc/sys/fs/dentry-state ]; then
+    read -r dentries _ _ _ negative _ < /proc/sys/fs/dentry-state
+    echo "dentry cache: $dentries entries, $negative negative (/proc/sys/fs/dentry-state)"
+fi
 echo
 echo "| run | wall | peak RSS | requests (total, by operation, body bytes received) |"
 echo "|---|---|---|---|"
