@@ -42,6 +42,21 @@ struct BrokenLinksTests {
         #expect(!plan.selectsNothing)
     }
 
+    /// A second entry whose one file is a broken link leaves the jobs one entry's (their keys are not checked
+    /// against each other then), but the link's key is still checked against the jobs': the same key is a
+    /// clash, as any two files under one key.
+    @Test func aBrokenLinkOfAnotherEntryUnderAJobsKeyIsAClash() throws {
+        let f = try fixture(
+            "files:\n  - source: data/\n    key_prefix: k/\n  - source: more/\n    key_prefix: k/\n"
+                + "    follow_symlinks: true\n"
+        )
+        defer { f.remove() }
+        try FileManager.default.createDirectory(atPath: f.path("more"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: f.path("more/a.txt"), withDestinationPath: "gone.txt")
+        let clashes = f.diagnostics().map(\.message).filter { $0.contains("map to the key 'k/a.txt'") }
+        #expect(clashes.count == 1, "\(f.diagnostics().map(\.message))")
+    }
+
     @Test func onUnreadableFailMakesEachAnError() throws {
         let f = try fixture("upload:\n  on_unreadable: fail\nfiles:\n  - source: data/\n    follow_symlinks: true\n")
         defer { f.remove() }

@@ -60,6 +60,11 @@ struct JobCollector {
     /// keys are unique) and the duplicate check is needed.
     var mixesEntries: Bool { skippedEntries.union(perEntry.keys).count > 1 }
 
+    /// Whether the jobs come from different entries, so that two jobs' keys may collide. A second entry of
+    /// skipped files alone (a broken link, an unreadable file) leaves the jobs one entry's: only the skipped
+    /// files' keys are checked then (a pass over every job's key, 20 ms on one core for 200,000, 2026-12-06).
+    var jobsMixEntries: Bool { perEntry.count > 1 }
+
     /// The jobs so far, in the order they came (sorted after `sortByKey`).
     var jobs: JobList { JobList(chunks: chunks) }
 

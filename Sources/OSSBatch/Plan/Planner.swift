@@ -100,7 +100,9 @@ package struct Planner: Sendable {
         collector.sortByKey()
         if collector.mixesEntries {
             let marks = expanders.map(\.keyMark)
-            reportDuplicates(collector.jobs, origins: collector.origins, marks: marks, into: &diagnostics)
+            if collector.jobsMixEntries {
+                reportDuplicates(collector.jobs, origins: collector.origins, marks: marks, into: &diagnostics)
+            }
             reportSkippedDuplicates(collector, marks: marks, into: &diagnostics)
         }
         let (jobs, skipped) = collector.finish()
