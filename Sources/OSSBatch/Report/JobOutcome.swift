@@ -251,6 +251,8 @@ extension JobOutcome.Recorded {
     // retained and released) to read its status was a tenth of a nightly run.
     var isCopied: Bool { details?.fields.copiedFrom != nil }
     var hasCheckpoint: Bool { details?.fields.checkpoint != nil }
+    /// Whether the job's multipart upload may be open on OSS: it is unfinished and a checkpoint holds it.
+    var holdsOpenUpload: Bool { (status == .pending || status == .failed) && hasCheckpoint }
     /// Whether the outcome records the source's ctime (a confirmed job of a batch keeping the upload index).
     var recordsCtime: Bool { details?.fields.ctimeNanoseconds != nil }
 

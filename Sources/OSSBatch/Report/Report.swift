@@ -263,7 +263,7 @@ package struct Report: Sendable {
             case .failed: t.failed += 1
             case .pending: t.pending += 1
             }
-            if (status == .pending || status == .failed) && jobs[i].recorded.hasCheckpoint { open += 1 }
+            if jobs[i].recorded.holdsOpenUpload { open += 1 }
         }
         t.openUploads = open
         return t
@@ -287,9 +287,7 @@ extension Report {
 
 extension ReportJob {
     /// Whether this job's multipart upload may be open on OSS: it is unfinished and a checkpoint holds it.
-    package var holdsOpenUpload: Bool {
-        recorded.hasCheckpoint && (status == .pending || status == .failed)
-    }
+    package var holdsOpenUpload: Bool { recorded.holdsOpenUpload }
 
     /// The outcome's status, read without making the outcome.
     package var status: JobStatus { recorded.status }
