@@ -57,6 +57,10 @@ extension XMLNode {
             [0x20, 0x09, 0x0D, 0x0A].contains(bytes[start + 5])
         {
             guard let end = bytes[start...].firstRange(of: Array("?>".utf8)) else { return false }
+            // Only what a declaration holds (`version`, `encoding`, `standalone`, their quoted values, blanks):
+            // taken to the first `?>` whatever it held, an unterminated one swallowed a `<?x?>` after it, which
+            // the parser then met (found by `fuzz-request`, 2026-12-06).
+            guard bytes[(start + 5)..<end.lowerBound].allSatisfy(Self.isDeclarationByte) else { return false }
             i = end.upperBound
         }
         let comment = Array("<!--".utf8)
@@ -81,6 +85,22 @@ extension XMLNode {
             i = open + 1
         }
         return true
+    }
+}
+
+extension XMLNode {
+    /// A byte an XML declaration may hold: letters, digits, blanks, `=`, quotes and the characters of an
+    /// encoding's or version's name (`.`, `-`, `_`, `:`).
+    static func isDeclarationByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case 0x20, 0x09, 0x0D, 0x0A, UInt8(ascii: "="), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "."),
+            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ":"):
+            true
+        default: false
+        }
     }
 }
 
