@@ -10,6 +10,7 @@ import Testing
             "<Error><!-- a <? and a <!x inside --><Code>NoSuchKey</Code></Error>",
             "<Error><Code><![CDATA[NoSuchKey]]></Code></Error>",
             "<Error><Code>No&lt;?Such&amp;Key</Code></Error>",
+            "<?xml version='1.0' encoding = 'utf-8' standalone='yes'?><Error><Code>NoSuchKey</Code></Error>",
         ]
         for (i, document) in documents.enumerated() {
             let root = try #require(XMLNode.parse(Array(document.utf8)), "\(i)")
@@ -29,7 +30,15 @@ import Testing
             "<Error><!-- never closed <Code/></Error>", "<Error><![CDATA[ never closed </Error>", "<?xml version",
             // A declaration never closed, up to the end of an instruction after it (fuzz-request's find).
             #"<?xml version="1.0" encoding="UTF<Error><?x-a?><Error/>"#, #"<?xml version="1.0 <?x?>"#,
+            // Another encoding than UTF-8, declared (the scan reads bytes as UTF-8).
+            #"<?xml version="1.0" encoding="UTF-16"?><Error/>"#, #"<?xml version="1.0" encoding="IBM037"?><Error/>"#,
+            #"<?xml version="1.0" encoding="UTF-7"?><Error/>"#, #"<?xml version="1.0" encoding=UTF-8?><Error/>"#,
         ]
+        // UTF-16 with its byte order mark: `<?x?>` there crashed the parser (3C 00 3F 00 …).
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in "<?x?><Error/>".utf16 { utf16 += [UInt8(truncatingIfNeeded: unit), UInt8(unit >> 8)] }
+        #expect(XMLNode.parse(utf16) == nil)
+        #expect(XMLNode.parse(Array("<Error>a\0b</Error>".utf8)) == nil)
         for document in documents {
             #expect(XMLNode.parse(Array(document.utf8)) == nil, "\(document)")
         }

@@ -46,8 +46,13 @@ extension XMLNode {
     /// processing instruction without data (`<?x?>`, anywhere in the document) is a `strlen` of NULL, and
     /// a `NOTATION`, `ATTLIST` or unparsed `ENTITY` declaration crashes too (found by `fuzz-request`; a
     /// proxy's or a broken server's answer is such input). A `<` in text or an attribute is always escaped
-    /// in XML, so a literal `<?` or `<!` outside a comment or a CDATA section is markup.
+    /// in XML, so a literal `<?` or `<!` outside a comment or a CDATA section is markup. That reading of the
+    /// bytes holds for UTF-8 only: a document in another encoding (a UTF-16 byte order mark, a declared
+    /// `encoding` other than UTF-8) is refused too — in UTF-16, `<?x?>` is `3C 00 3F 00 …`, which the scan
+    /// passed and the parser crashed on.
     static func hasOnlyAnswerMarkup(_ bytes: [UInt8]) -> Bool {
+        // No NUL: XML has no U+0000, and UTF-16 and UTF-32 put one beside every ASCII character.
+        guard !bytes.contains(0) else { return false }
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }  // a UTF-8 byte order mark
         // `<?xml` and a blank is the declaration (`<?xml-stylesheet` is an instruction).
@@ -60,7 +65,10 @@ extension XMLNode {
             // Only what a declaration holds (`version`, `encoding`, `standalone`, their quoted values, blanks):
             // taken to the first `?>` whatever it held, an unterminated one swallowed a `<?x?>` after it, which
             // the parser then met (found by `fuzz-request`, 2026-12-06).
-            guard bytes[(start + 5)..<end.lowerBound].allSatisfy(Self.isDeclarationByte) else { return false }
+            let pseudoAttributes = bytes[(start + 5)..<end.lowerBound]
+            guard pseudoAttributes.allSatisfy(Self.isDeclarationByte),
+                Self.declaresUTF8(String(decoding: pseudoAttributes, as: UTF8.self))
+            else { return false }
             i = end.upperBound
         }
         let comment = Array("<!--".utf8)
@@ -89,6 +97,18 @@ extension XMLNode {
 }
 
 extension XMLNode {
+    /// Whether a declaration's pseudo-attributes (`version="1.0" encoding="UTF-8"`) leave the document in
+    /// UTF-8: no `encoding`, or `UTF-8` in any case.
+    static func declaresUTF8(_ pseudoAttributes: String) -> Bool {
+        guard let name = pseudoAttributes.range(of: "encoding") else { return true }
+        let rest = pseudoAttributes[name.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        guard rest.first == "=" else { return false }
+        let value = rest.dropFirst().drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        guard let quote = value.first, quote == "\"" || quote == "'" else { return false }
+        let encoding = value.dropFirst().prefix { $0 != quote }
+        return encoding.lowercased() == "utf-8" && value.dropFirst(encoding.count + 1).first == quote
+    }
+
     /// A byte an XML declaration may hold: letters, digits, blanks, `=`, quotes and the characters of an
     /// encoding's or version's name (`.`, `-`, `_`, `:`).
     static func isDeclarationByte(_ byte: UInt8) -> Bool {
