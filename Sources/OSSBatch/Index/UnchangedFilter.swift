@@ -104,9 +104,8 @@ package enum UnchangedFilter {
         let found: [[Found]]
         /// Part `k` moves the finds of the chunks `chunks[k]`...
         let chunks: [Range<Int>]
-        /// ...beginning with `found[first[k].list][first[k].index]`, the plan's `finds[k]`th find...
+        /// ...beginning with `found[first[k].list][first[k].index]`...
         let first: [(list: Int, index: Int)]
-        let finds: [Int]
         /// ...with the lines the plan skipped before `earlier[k]` (`earlier[k + 1]`, or all: the last part)...
         let earlier: [Int]
         /// ...into the skipped list's stretch `outputs[k]`.
@@ -188,8 +187,8 @@ package enum UnchangedFilter {
                 let end = k == chunks.count - 1 ? total + lines.count : before[k + 1] + earlier[k + 1]
                 return (before[k] + earlier[k])..<end
             }
-            (self.chunks, self.first, self.finds, self.earlier, self.outputs, self.ranks) =
-                (chunks, first, Array(before.dropLast()), earlier, outputs, ranks)
+            (self.chunks, self.first, self.earlier, self.outputs, self.ranks) =
+                (chunks, first, earlier, outputs, ranks)
         }
 
         /// Part `k`'s moves: each of its chunks with finds taken from `store`, its jobs taken off its end
@@ -206,7 +205,9 @@ package enum UnchangedFilter {
         ) -> Int64 {
             var (list, index) = first[k]
             var (line, lastLine) = (earlier[k], k == chunks.count - 1 ? lines.count : earlier[k + 1])
-            var find = finds[k]
+            // The plan's number of this part's first find: its stretch begins after the finds and the earlier
+            // lines of the parts before.
+            var find = outputs[k].lowerBound - earlier[k]
             var bytes: Int64 = 0
             var foundJobs: [UploadJob] = []
             var keptJobs: [UploadJob] = []

@@ -58,16 +58,14 @@ extension XMLNode {
         // `<?xml` and a blank is the declaration (`<?xml-stylesheet` is an instruction).
         let declaration = Array("<?xml".utf8)
         var i = start
-        if bytes[start...].starts(with: declaration), bytes.count > start + 5,
-            [0x20, 0x09, 0x0D, 0x0A].contains(bytes[start + 5])
-        {
+        if bytes[start...].starts(with: declaration), bytes.count > start + 5, Self.isBlank(bytes[start + 5]) {
             guard let end = bytes[start...].firstRange(of: Array("?>".utf8)) else { return false }
             // Only what a declaration holds (`version`, `encoding`, `standalone`, their quoted values, blanks):
             // taken to the first `?>` whatever it held, an unterminated one swallowed a `<?x?>` after it, which
             // the parser then met (found by `fuzz-request`, 2026-12-06).
             let pseudoAttributes = bytes[(start + 5)..<end.lowerBound]
             guard pseudoAttributes.allSatisfy(Self.isDeclarationByte),
-                Self.declaresUTF8(String(decoding: pseudoAttributes, as: UTF8.self))
+                Self.declaresUTF8(pseudoAttributes)
             else { return false }
             i = end.upperBound
         }
@@ -99,15 +97,19 @@ extension XMLNode {
 extension XMLNode {
     /// Whether a declaration's pseudo-attributes (`version="1.0" encoding="UTF-8"`) leave the document in
     /// UTF-8: no `encoding`, or `UTF-8` in any case.
-    static func declaresUTF8(_ pseudoAttributes: String) -> Bool {
-        guard let name = pseudoAttributes.range(of: "encoding") else { return true }
-        let rest = pseudoAttributes[name.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        guard rest.first == "=" else { return false }
-        let value = rest.dropFirst().drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        guard let quote = value.first, quote == "\"" || quote == "'" else { return false }
+    static func declaresUTF8(_ pseudoAttributes: ArraySlice<UInt8>) -> Bool {
+        guard let name = pseudoAttributes.firstRange(of: Array("encoding".utf8)) else { return true }
+        let rest = pseudoAttributes[name.upperBound...].drop(while: isBlank)
+        guard rest.first == UInt8(ascii: "=") else { return false }
+        let value = rest.dropFirst().drop(while: isBlank)
+        guard let quote = value.first, quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return false }
         let encoding = value.dropFirst().prefix { $0 != quote }
-        return encoding.lowercased() == "utf-8" && value.dropFirst(encoding.count + 1).first == quote
+        let lowercased = encoding.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+        return lowercased.elementsEqual("utf-8".utf8) && value.dropFirst(encoding.count + 1).first == quote
     }
+
+    /// An XML blank: space, tab, carriage return or line feed.
+    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
 
     /// A byte an XML declaration may hold: letters, digits, blanks, `=`, quotes and the characters of an
     /// encoding's or version's name (`.`, `-`, `_`, `:`).
@@ -116,10 +118,10 @@ extension XMLNode {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
-        case 0x20, 0x09, 0x0D, 0x0A, UInt8(ascii: "="), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "."),
-            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ":"):
+        case UInt8(ascii: "="), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "."), UInt8(ascii: "-"),
+            UInt8(ascii: "_"), UInt8(ascii: ":"):
             true
-        default: false
+        default: isBlank(byte)
         }
     }
 }
