@@ -78,6 +78,13 @@ struct JobRunner: Sendable {
                     outcome.ctimeNanoseconds = ctime
                 }
             }
+            // An object `if_exists: skip` found identical is indexed too (`IndexWriter.entry(for:_:)`), for the
+            // version whose bytes gave the CRC-64 HEAD matched: settled before, and the same file after.
+            if context.index != nil && context.settings.unchanged != .upload && outcome.reason == .identical
+                && SettledChangeTime.isSettled(ctime, at: statedAt) && isUnchanged(job, file: file, ctime: ctime)
+            {
+                outcome.ctimeNanoseconds = ctime
+            }
         } catch let error as MultipartUpload.Failure {
             outcome = JobOutcome(
                 key: job.key,
@@ -263,7 +270,10 @@ struct JobRunner: Sendable {
         let keyed = try? context.index?.entry(key: job.key)
         let local = try indexedCRC(job, file: file, keyed: keyed) ?? file.crc64(offset: 0, length: job.size)
         guard local == remote else { return nil }
-        if let keyed, !job.options.matchesIndexHash(keyed.optionsHash) { return nil }
+        // An entry of an object ossbatch found (`IndexEntry.optionsUnknown`) says nothing of its options.
+        if let keyed, keyed.optionsHash != IndexEntry.optionsUnknown, !job.options.matchesIndexHash(keyed.optionsHash) {
+            return nil
+        }
         return JobOutcome(
             key: job.key,
             status: .skipped,
@@ -317,6 +327,12 @@ struct JobRunner: Sendable {
             )
         }
         return nil
+    }
+
+    /// Whether the file is still the version the job began with (`change(since:file:ctime:)` finds no change and
+    /// can look).
+    func isUnchanged(_ job: UploadJob, file: SourceFile, ctime: Int64) -> Bool {
+        do { return try change(since: job, file: file, ctime: ctime) == nil } catch { return false }
     }
 
     /// `change(since:file:ctime:)` as an error.

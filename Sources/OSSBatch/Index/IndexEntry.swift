@@ -8,7 +8,7 @@ package struct IndexEntry: Sendable, Hashable {
     package var ctimeNanoseconds: Int64
     package var crc64: UInt64
     package var etag: String
-    /// `ObjectOptions.indexHash` of the options the object was sent with.
+    /// `ObjectOptions.indexHash` of the options the object was sent with, or `optionsUnknown`.
     package var optionsHash: Int64
     /// Seconds since the epoch when the outcome was recorded.
     package var uploadedAt: Int64
@@ -36,6 +36,12 @@ package struct IndexEntry: Sendable, Hashable {
         self.uploadedAt = uploadedAt
         self.report = report
     }
+
+    /// The options hash of an object ossbatch did not send but found identical (`if_exists: skip`: HEAD
+    /// showed the file's size and CRC-64) where the index knew of no options it had been sent with: its options
+    /// are whatever it already had. Such an entry counts as unchanged only under `if_exists: skip`, which keeps
+    /// an identical object whatever its options. (A real hash is this value once in 2^64.)
+    package static let optionsUnknown = Int64.min
 
     /// The same local file version (path, size, mtime, ctime, inode, device), whatever the key.
     package func sameVersion(as job: UploadJob, ctime: Int64) -> Bool {

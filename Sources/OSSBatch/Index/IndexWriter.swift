@@ -49,11 +49,25 @@ package final class IndexWriter: Sendable {
         self.releaseKeys = releaseKeys
     }
 
-    /// The entry for a `succeeded` outcome that carries what an entry needs (its CRC-64 and ctime).
+    /// The entry for a `succeeded` outcome, or a `skipped` one whose object `if_exists: skip` found identical,
+    /// that carries what an entry needs (its CRC-64 and ctime).
+    ///
+    /// An identical object becomes an entry too: without one, a bucket first filled by another tool (or a
+    /// night after the index was deleted) was HEADed, and each file read whole for its CRC-64, every night for
+    /// good. Its options hash is tonight's when the key's entry said the object was sent with these options (a
+    /// `chmod` moved the file's ctime: the object is still the one ossbatch sent), else `optionsUnknown`.
     package func entry(for job: UploadJob, _ outcome: JobOutcome) -> IndexEntry? {
-        guard outcome.status == .succeeded, let ctime = outcome.ctimeNanoseconds,
+        let found = outcome.status == .skipped && outcome.reason == .identical
+        guard outcome.status == .succeeded || found, let ctime = outcome.ctimeNanoseconds,
             let crc = outcome.crc64.flatMap({ UInt64($0) })
         else { return nil }
+        var optionsHash = job.options.indexHash
+        if found {
+            // Read as `skipIfIdentical` read it: the key stays locked until this entry is written.
+            let keyed = try? index.entry(key: job.key)
+            let sentSo = keyed.map { job.options.matchesIndexHash($0.optionsHash) } ?? false
+            if !sentSo { optionsHash = IndexEntry.optionsUnknown }
+        }
         return IndexEntry(
             key: job.key,
             source: job.source,
@@ -61,7 +75,7 @@ package final class IndexWriter: Sendable {
             ctimeNanoseconds: ctime,
             crc64: crc,
             etag: outcome.etag ?? "",
-            optionsHash: job.options.indexHash,
+            optionsHash: optionsHash,
             uploadedAt: Int64(Date().timeIntervalSince1970),
             report: report
         )

@@ -64,7 +64,7 @@ package enum UnchangedFilter {
     /// list's first touch of its memory were the run's one busy core (perf, 2026-12-06).
     package static func apply(to plan: inout Plan, index: UploadIndex) throws(SQLiteError) -> Result {
         // Ascending positions, in lists that follow one another.
-        let found = try self.found(in: plan.jobs, index: index)
+        let found = try self.found(in: plan.jobs, index: index, acceptingFound: plan.upload.ifExists == .skip)
         let total = found.reduce(0) { $0 + $1.count }
         guard total > 0 else { return Result() }
         let chunks = plan.jobs.chunks
@@ -267,7 +267,14 @@ package enum UnchangedFilter {
 
     /// The positions of the jobs of `jobs` the index vouches for, ascending, with what their skipped lines
     /// record, in lists that follow one another (one per part of the index read).
-    private static func found(in jobs: JobList, index: UploadIndex) throws(SQLiteError) -> [[Found]] {
+    ///
+    /// `acceptingFound`: entries of objects ossbatch found identical rather than sent (`IndexEntry.optionsUnknown`)
+    /// count too (under `if_exists: skip`, which keeps such an object whatever its options).
+    private static func found(
+        in jobs: JobList,
+        index: UploadIndex,
+        acceptingFound: Bool
+    ) throws(SQLiteError) -> [[Found]] {
         let chunks = jobs.chunks
         let count = jobs.count
         guard count > 0 else { return [] }
@@ -289,13 +296,15 @@ package enum UnchangedFilter {
                     return Position(chunk: chunk, offset: offset)
                 } + [end]
             merges = try index.scanVersions(
-                in: (0..<parts).map { Merge(chunks, from: bounds[$0], to: bounds[$0 + 1]) },
+                in: (0..<parts).map {
+                    Merge(chunks, from: bounds[$0], to: bounds[$0 + 1], acceptingFound: acceptingFound)
+                },
                 from: first,
                 splits: bounds[1..<parts].map { chunks[$0.chunk][$0.offset].objectKey.path },
                 through: last
             )
         } else {
-            var whole = Merge(chunks, from: start, to: end)
+            var whole = Merge(chunks, from: start, to: end, acceptingFound: acceptingFound)
             try index.scanVersions(from: first, through: last) { whole.read($0, etag: $1) }
             merges = [whole]
         }
@@ -321,6 +330,8 @@ package enum UnchangedFilter {
         /// The next job to compare, and where this stretch ends.
         var position: Position
         let end: Position
+        /// Whether entries of objects ossbatch found rather than sent count (`found(in:index:acceptingFound:)`).
+        let acceptingFound: Bool
         var found: [Found] = []
         var unstated: [Unstated] = []
         /// Jobs share their options value: the last one's hash is almost always the one wanted. Kept apart,
@@ -334,10 +345,11 @@ package enum UnchangedFilter {
         var current: [UploadJob] = []
         var currentChunk = -1
 
-        init(_ chunks: [[UploadJob]], from start: Position, to end: Position) {
+        init(_ chunks: [[UploadJob]], from start: Position, to end: Position, acceptingFound: Bool) {
             self.chunks = chunks
             position = start
             self.end = end
+            self.acceptingFound = acceptingFound
         }
 
         mutating func read(_ version: UploadIndex.Version, etag: () -> [UInt8]) {
@@ -373,10 +385,12 @@ package enum UnchangedFilter {
                 hashes[options] = hash
                 (lastOptions, lastHash) = (options, hash)
             }
-            // An entry made with `forbid_overwrite` before it left the hash counts too (rare: computed then only).
-            guard hash == version.optionsHash || jobs[offset].options.matchesIndexHash(version.optionsHash) else {
-                return
-            }
+            // An entry made with `forbid_overwrite` before it left the hash counts too (rare: computed then only),
+            // and under `if_exists: skip` one of an object ossbatch found identical rather than sent.
+            guard
+                hash == version.optionsHash || jobs[offset].options.matchesIndexHash(version.optionsHash)
+                    || (acceptingFound && version.optionsHash == IndexEntry.optionsUnknown)
+            else { return }
             let here = Found(
                 position: Position(chunk: chunk, offset: offset),
                 etag: CompactETag(utf8: etag()),

@@ -359,6 +359,84 @@ import Glibc
         #expect(s.h.server.objectHeaders(bucket: s.h.bucket, key: "data/f0.bin")?["cache-control"] == "no-store")
     }
 
+    /// A bucket another tool filled (or a night after the index was deleted) under `if_exists: skip`: the first
+    /// night HEADs each file and finds it identical, and those objects become entries, so the next night sends
+    /// nothing. Before, an identical object made no entry, and every night HEADed every file and read it whole.
+    /// The entries say the objects' options are not known: under another `if_exists` they do not count.
+    @Test func objectsFoundIdenticalUnderIfExistsSkipAreIndexedAndNotAskedForAgain() async throws {
+        let s = try await Self.start("index-found-identical")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let client = s.h.makeClient()
+        for i in 0..<3 {
+            let bytes = try Data(contentsOf: s.h.dir.url.appendingPathComponent("src/f\(i).bin"))
+            _ = try await client.putObject(
+                bucket: s.h.bucket,
+                key: "data/f\(i).bin",
+                body: .bytes([UInt8](bytes)),
+                options: ObjectOptions(contentType: "application/x-elsewhere")
+            )
+        }
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "if_exists: skip"])
+        for night in ["r1.json", "r2.json"] {
+            s.h.server.stats.reset()
+            let result = try await s.run(manifest, report: night)
+            #expect(result.exitCode == 0, "\(night): \(result.stderr)")
+            let expected = night == "r1.json" ? ["HeadObject": 3] : [:]
+            #expect(s.requests == expected, "\(night): \(s.requests)")
+            let reason: SkipReason = night == "r1.json" ? .identical : .unchanged
+            #expect(
+                try s.report(night).jobs.allSatisfy { $0.outcome.status == .skipped && $0.outcome.reason == reason }
+            )
+        }
+        let entries = try s.entries()
+        #expect(entries.count == 3 && entries.allSatisfy { $0.optionsHash == IndexEntry.optionsUnknown }, "\(entries)")
+        #expect(entries.allSatisfy { !$0.etag.isEmpty })
+        let plan = try await s.plan(manifest)
+        #expect(plan.stdout.contains("unchanged:") && plan.stdout.contains("3 files"), "\(plan.stdout)")
+
+        // Under `if_exists: overwrite` such an entry does not vouch for the options: the files go up with
+        // tonight's, and their entries are then of what was sent.
+        let overwrite = try s.h.writeManifest("overwrite.yaml", upload: ["unchanged: skip"])
+        s.h.server.stats.reset()
+        #expect(try await s.run(overwrite, report: "r3.json").exitCode == 0)
+        #expect(s.requests == ["PutObject": 3], "\(s.requests)")
+        #expect(
+            s.h.server.objectHeaders(bucket: s.h.bucket, key: "data/f0.bin")?["content-type"]
+                != "application/x-elsewhere"
+        )
+        #expect(try s.entries().allSatisfy { $0.optionsHash != IndexEntry.optionsUnknown })
+    }
+
+    /// A `chmod` moves a file's ctime: the night after, `if_exists: skip` finds its object identical by HEAD. The
+    /// object is still the one ossbatch sent with these options (the key's entry says so), so its new entry
+    /// keeps them: a later change of options still uploads it again, as for the untouched file.
+    @Test func aFileFoundIdenticalAfterAChmodKeepsTheOptionsItWasSentWith() async throws {
+        let s = try await Self.start("index-chmod-identical")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 2)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "if_exists: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        #expect(chmod(s.h.dir.url.appendingPathComponent("src/f0.bin").path, 0o600) == 0)
+        try await s.h.settle()
+        for night in ["r2.json", "r3.json"] {
+            s.h.server.stats.reset()
+            #expect(try await s.run(manifest, report: night).exitCode == 0)
+            let expected = night == "r2.json" ? ["HeadObject": 1] : [:]
+            #expect(s.requests == expected, "\(night): \(s.requests)")
+        }
+        #expect(try s.entries().allSatisfy { $0.optionsHash != IndexEntry.optionsUnknown })
+        let changed = try s.h.writeManifest(
+            "changed.yaml",
+            upload: ["unchanged: skip", "if_exists: skip"],
+            defaults: ["cache_control: no-store"]
+        )
+        s.h.server.stats.reset()
+        #expect(try await s.run(changed, report: "r4.json").exitCode == 0)
+        #expect(s.requests == ["HeadObject": 2, "PutObject": 2], "\(s.requests)")
+        #expect(s.h.server.objectHeaders(bucket: s.h.bucket, key: "data/f0.bin")?["cache-control"] == "no-store")
+    }
+
     @Test func changedOptionsUploadAgain() async throws {
         let s = try await Self.start("index-options")
         defer { Task { await s.h.stop() } }
