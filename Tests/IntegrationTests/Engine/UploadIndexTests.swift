@@ -623,6 +623,53 @@ import Glibc
         #expect(try s.report("r3.json").fatalError?.code == "AccessDenied")
     }
 
+    /// An object another tool sent again with the same bytes, in parts (another ETag): `--verify-remote list`
+    /// finds it stale, HEAD finds it identical under `if_exists: skip`, and its entry takes the ETag HEAD showed,
+    /// so the next night's listing agrees. Before, the entry kept the ETag of ossbatch's upload, and the file
+    /// was found stale (a warning and a HEAD) every night.
+    @Test func anObjectResentInPartsWithTheSameBytesIsFoundStaleOnceNotEveryNight() async throws {
+        let s = try await Self.start("index-verify-same-bytes")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 2)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "if_exists: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        let client = s.h.makeClient()
+        let bytes = try Data(contentsOf: s.h.dir.url.appendingPathComponent("src/f0.bin"))
+        let uploadID = try await client.initiateMultipartUpload(
+            bucket: s.h.bucket,
+            key: "data/f0.bin",
+            options: ObjectOptions()
+        ).uploadID
+        let part = try await client.uploadPart(
+            bucket: s.h.bucket,
+            key: "data/f0.bin",
+            uploadID: uploadID,
+            partNumber: 1,
+            body: .bytes([UInt8](bytes))
+        )
+        let done = try await client.completeMultipartUpload(
+            bucket: s.h.bucket,
+            key: "data/f0.bin",
+            uploadID: uploadID,
+            parts: [CompletedPart(partNumber: 1, etag: part.etag)],
+            callback: nil
+        )
+        #expect(try s.entries().first { $0.key == "data/f0.bin" }.map { !ETag.same($0.etag, done.etag) } == true)
+
+        for night in ["r2.json", "r3.json"] {
+            s.h.server.stats.reset()
+            let result = try await s.run(manifest, report: night, ["--verify-remote", "list"])
+            #expect(result.exitCode == 0, "\(night): \(result.stderr)")
+            let stale = result.stderr.contains("data/f0.bin: the upload index vouched for it")
+            #expect(stale == (night == "r2.json"), "\(night): \(result.stderr)")
+            #expect(s.requests["HeadObject"] == (night == "r2.json" ? 1 : nil), "\(night): \(s.requests)")
+            #expect(s.requests["PutObject"] == nil, "\(night): \(s.requests)")
+            let f0 = try s.report(night).jobs.first { $0.spec.key == "data/f0.bin" }?.outcome
+            #expect(f0?.reason == (night == "r2.json" ? .identical : .unchanged), "\(night)")
+        }
+        #expect(try s.entries().first { $0.key == "data/f0.bin" }.map { ETag.same($0.etag, done.etag) } == true)
+    }
+
     @Test func aDatedPrefixIsCopiedServerSideWithoutSendingABodyByte() async throws {
         let s = try await Self.start("index-copy")
         defer { Task { await s.h.stop() } }
