@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import OSSProtocol
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import OSSBatch
+
+/// The engine's side of the upload index, without a server.
+@Suite struct IndexWriterTests {
+    /// Each pending change holds its key locked (a record lock on one file, which the kernel goes through one by
+    /// one at every lock): once they hold `heldKeysBeforeFlush` keys, they are written and the keys released
+    /// then, not at the engine's next flush.
+    @Test func changesHoldingManyKeysAreWrittenWithoutWaitingForTheEnginesFlush() throws {
+        let dir = try TemporaryDirectory("index-writer")
+        defer { dir.remove() }
+        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        let released = Mutex<[String]>([])
+        let writer = IndexWriter(index: index, report: "/r.json", logger: Logger(label: "test")) { keys in
+            released.withLock { $0 += keys }
+        }
+        func add(_ i: Int) -> Bool {
+            let job = UploadJob(
+                source: "/src/f\(i)",
+                key: "k/f\(i)",
+                identity: SourceIdentity(size: 1, mtimeNanoseconds: 2, inode: UInt64(i), device: 3),
+                options: ObjectOptions(),
+                method: .put
+            )
+            let outcome = JobOutcome(
+                key: job.key,
+                status: .succeeded,
+                etag: "\"E\"",
+                crc64: "1",
+                ctimeNanoseconds: 4
+            )
+            return writer.add(job, outcome)
+        }
+        func entries() throws -> Int {
+            var count = 0
+            try index.scan { _ in count += 1 }
+            return count
+        }
+        let limit = IndexWriter.heldKeysBeforeFlush
+        for i in 0..<(limit - 1) { #expect(add(i)) }
+        #expect(released.withLock { $0.isEmpty })
+        #expect(try entries() == 0)
+        #expect(add(limit - 1))
+        #expect(released.withLock { $0.count } == limit)
+        #expect(try entries() == limit)
+        // The engine's flush then has nothing left to write.
+        #expect(add(limit))
+        writer.flush()
+        #expect(released.withLock { $0.count } == limit + 1)
+    }
+}
