@@ -5,9 +5,10 @@ import Synchronization
 
 /// The engine's side of the upload index: each confirmed object becomes an entry as its outcome is
 /// journaled, kept in memory and written in one transaction per flush (the engine flushes with the journal,
-/// about once a second, and at the end). A kill -9 loses at most the entries since the last flush; their
-/// outcomes carry `ctime_ns`, so `resume` writes them then. A write error is a warning: the index is a
-/// cache, and without it the next run only uploads more.
+/// about once a second, and at the end; the writer itself once the changes hold `heldKeysBeforeFlush` keys).
+/// A kill -9 loses at most the entries since the last flush; their outcomes carry `ctime_ns`, so `resume`
+/// writes them then. A write error is a warning: the index is a cache, and without it the next run only
+/// uploads more.
 ///
 /// A job's key stays locked until its entry is written (`releaseKeys`): another batch that uploads the key
 /// next writes its entry after this one, so the index's last word on a key is the bucket's. Unlocked at the
