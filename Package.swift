@@ -127,6 +127,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Digests",
                 "LocalOSS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

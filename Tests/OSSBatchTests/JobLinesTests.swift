@@ -27,7 +27,10 @@ import Testing
             to: { written += $0 }
         )
         let lines = (0..<Self.count).map(Self.line).joined(separator: ",\n")
-        #expect(String(decoding: written, as: UTF8.self) == "{\"format\":\"test\",\"jobs\":[\n" + lines + "\n]}\n")
+        // The last line closes the list with the CRC-64 of every byte before it.
+        let body = "{\"format\":\"test\",\"jobs\":[\n" + lines + "\n"
+        let closing = "],\"crc64\":\"\(CRC64.checksum(Array(body.utf8)))\"}\n"
+        #expect(String(decoding: written, as: UTF8.self) == body + closing)
         #expect(spans.count == 3)
         var offset = Int64("{\"format\":\"test\",\"jobs\":[\n".utf8.count)
         for (batch, span) in spans.enumerated() {

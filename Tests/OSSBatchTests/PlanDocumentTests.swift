@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import OSSKit
 import OSSProtocol
@@ -69,12 +70,17 @@ import Testing
         let jobs = try #require(document["jobs"] as? [[String: Any]])
         #expect(jobs.compactMap { $0["key"] as? String } == (0..<9000).map { String(format: "k/%05d", $0) })
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.count == 9000 + 3 && lines[9001] == "]}" && lines[9002].isEmpty)
+        // The last line closes the list with the CRC-64 of every byte before it.
+        let before = Array(text.utf8).dropLast(lines[9001].utf8.count + 1)
+        #expect(lines.count == 9000 + 3 && lines[9001] == "],\"crc64\":\"\(CRC64.checksum(before))\"}")
+        #expect(lines[9002].isEmpty)
         // Same plan, same bytes.
         #expect(try Self.text(of: Self.plan(jobs: 9000)).text == text)
         // An empty plan has the same layout.
         let empty = try Self.text(of: Self.plan(jobs: 0)).text
-        #expect(empty.hasSuffix(#","directories":[],"options":[],"jobs":["# + "\n]}\n"))
+        let opened = try #require(empty.split(separator: "\n").first).appending("\n")
+        #expect(opened.hasSuffix(#","directories":[],"options":[],"jobs":["# + "\n"))
+        #expect(empty == opened + "],\"crc64\":\"\(CRC64.checksum(Array(opened.utf8)))\"}\n")
     }
 
     @Test func aPlanHasTheReportsLayoutAndJobLinesWithoutTheOutcomes() throws {

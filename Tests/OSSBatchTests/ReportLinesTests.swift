@@ -97,6 +97,7 @@ struct ReportLinesTests {
         let spaced = text.replacingOccurrences(of: #"{"key":"k/1","#, with: #"{"key": "k/1","#)
         #expect(spaced != text)
         try spaced.write(toFile: path, atomically: false, encoding: .utf8)
+        try ReportSeal.reseal(path)
         var warnings: [String] = []
         let (store, report) = try ReportStore.open(path, warnings: &warnings)
         try store.write(report, keepingLines: true)

@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import LocalFiles
 import OSSProtocol
@@ -103,6 +104,47 @@ struct ReportStoreTests {
         #expect(loaded.credentials == CredentialsSource(ecsRAMRole: "uploader"))
     }
 
+    /// The last line's checksum: a report whose bytes before it changed is refused, naming that line, after
+    /// its other checks; a checksum whose digits are damaged is refused too; a report of before the checksum
+    /// (`]}`) is read unchecked.
+    @Test func aReportWhoseBytesNoLongerMatchItsChecksumIsRefused() throws {
+        let dir = try TemporaryDirectory("report-seal")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        let report = Report(plan: ReportStoreTests.plan(jobs: 5, dir: dir.path), planID: "id")
+        try ReportStore.create(at: path).write(report)
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(try ReportStore.load(path).jobs.count == 5)
+        let lines = original.split(separator: "\n")
+        let closing = String(try #require(lines.last))
+        func load(_ text: String) -> String? {
+            do {
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                _ = try ReportStore.load(path)
+                return nil
+            } catch { return "\(error)" }
+        }
+        // A job line's key changed (its length kept), and the header's manifest path: each passes every other
+        // check.
+        for (from, to) in [("\"key\":\"k/1\"", "\"key\":\"k/7\""), ("/m.yaml", "/n.yaml")] {
+            let edited = original.replacingOccurrences(of: from, with: to)
+            #expect(edited != original, "\(from)")
+            let refused = try #require(load(edited), "\(from)")
+            #expect(refused.contains("line 7: the report's checksum (crc64) does not match"), "\(refused)")
+        }
+        // The checksum's own digits: one changed, one not a digit.
+        let digits = closing.dropFirst(#"],"crc64":""#.count).dropLast(2)
+        let flipped = String(digits.first == "1" ? "2" : "1") + digits.dropFirst()
+        #expect(load(original.replacingOccurrences(of: closing, with: #"],"crc64":""# + flipped + #""}"#)) != nil)
+        #expect(load(original.replacingOccurrences(of: closing, with: #"],"crc64":"12x4"}"#)) != nil)
+        // What the other checks find is said first: an impossible size names the job, not the checksum.
+        let impossible = try #require(load(original.replacingOccurrences(of: "\"size\":2,", with: "\"size\":-1,")))
+        #expect(impossible.contains("'size'") && !impossible.contains("checksum"), "\(impossible)")
+        // Written before the checksum: read as then.
+        #expect(load(original.replacingOccurrences(of: closing, with: "]}")) == nil)
+        #expect(load(original) == nil)
+    }
+
     @Test func theReportIsOneDocumentOfSnakeCaseKeysWithItsSharedValuesWrittenOnce() throws {
         let dir = try TemporaryDirectory("report")
         defer { dir.remove() }
@@ -116,7 +158,8 @@ struct ReportStoreTests {
         #expect(lines.count == 8 + 3)  // header, 8 jobs, closing, and the final newline
         #expect(lines[0].hasPrefix(#"{"format":"ossbatch-report/2","status":"running","plan_id":"id","#))
         #expect(lines[0].hasSuffix(#""jobs":["#))
-        #expect(lines[9] == "]}" && lines[10].isEmpty)
+        let before = Array(text.utf8).dropLast(lines[9].utf8.count + 1)
+        #expect(lines[9] == "],\"crc64\":\"\(CRC64.checksum(before))\"}" && lines[10].isEmpty)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(Self.keys(of: document).allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "_" || $0.isNumber } })
         // Options and directories are tables; a job names its entries by index and its key once.

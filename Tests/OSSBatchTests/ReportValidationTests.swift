@@ -256,6 +256,7 @@ struct ReportValidationTests {
         #expect(try ReportStore.load(path).jobs[0].outcome.checkpoint == checkpoint)
         try text.replacingOccurrences(of: #""bucket":"report-bucket""#, with: #""bucket":"other-bucket""#)
             .write(toFile: path, atomically: true, encoding: .utf8)
+        try ReportSeal.reseal(path)
         let refused = try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }
         #expect(
             refused.reason.contains("job 'k/0': its checkpoint \(checkpoint) was not made for oss://other-bucket/k/0")

@@ -116,19 +116,23 @@ enum ReportFile {
         do {
             let declared: ReportTotals?
             let file = try open(path, maximumSize: StateFileLimits.reportBytes)
-            if let (makeReport, jobs, spans) = try JobLines.read(
+            var seal = JobLines.Seal.none
+            if let (makeReport, jobs, spans, read) = try JobLines.read(
                 file,
                 maximumLineLength: StateFileLimits.reportLineBytes,
                 header: lineDecoders
             ) {
                 let tables: JobTables?
                 (report, declared, tables) = makeReport(jobs)
+                seal = read
                 if keepingLines, let tables { kept = (file, tables, spans) }
             } else {
                 (report, declared) = try readWhole(path)
             }
+            // What is wrong inside first (a line's impossible values say more), then whether anything changed.
             try report.validate()
             if let declared { try report.checkAgainst(declared: declared) }
+            if case .broken(let line) = seal { throw ReportLoadError(path: path, reason: Self.changed(line: line)) }
         } catch let error as ReportLoadError {
             throw error
         } catch let error as FileSystemError {
@@ -153,6 +157,17 @@ enum ReportFile {
             )
         }
         return (report, lines)
+    }
+
+    /// Why a report whose checksum does not match is refused, and the way out: its batch can be neither
+    /// resumed nor aborted through it (what it says of each job may not be so), and a nightly `run` does not
+    /// replace an unfinished one.
+    static func changed(line: Int) -> String {
+        "line \(line): the report's checksum (crc64) does not match what comes before it: the report was edited or "
+            + "damaged since ossbatch wrote it, so what it says of each file cannot be trusted, and it is neither "
+            + "resumed nor aborted. Move it away, then run the manifest again (files already stored go again, or "
+            + "none with if_exists: skip or upload.unchanged: skip); 'ossbatch uploads MANIFEST --abort' aborts the "
+            + "multipart uploads it left open"
     }
 
     /// For a report laid out in lines: from its header, how to make the report and how to decode a job line.

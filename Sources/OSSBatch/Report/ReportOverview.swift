@@ -55,8 +55,13 @@ package struct ReportOverview: Sendable {
         }
         // A file cut short (its job lines truncated) is read whole, which says what is wrong with it: from its
         // first line alone it passed for a resumable report, which `resume` then refused (audit of 7f6ac3f).
-        let tail = try file.read(upToCount: 3, at: max(0, file.size - 3))
-        guard tail.last == UInt8(ascii: "\n"), tail.dropLast().elementsEqual(JobLines.closing) else { return nil }
+        let tail = try file.read(
+            upToCount: JobLines.longestClosing + 2,
+            at: max(0, file.size - Int64(JobLines.longestClosing + 2))
+        )
+        guard tail.last == UInt8(ascii: "\n"), let start = tail.dropLast().lastIndex(of: UInt8(ascii: "\n")),
+            JobLines.closingKind(of: tail[(start + 1)..<(tail.count - 1)]) != nil
+        else { return nil }
         let reader = LineReader(file: file, maximumLineLength: StateFileLimits.reportLineBytes)
         guard let line = try reader.next(), line.suffix(JobLines.opening.count).elementsEqual(JobLines.opening) else {
             return nil

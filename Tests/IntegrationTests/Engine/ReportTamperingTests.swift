@@ -33,6 +33,70 @@ struct ReportTamperingTests {
         try changed.write(toFile: path, atomically: false, encoding: .utf8)
     }
 
+    /// A report edited so that every other check passes — a failed job's line made `succeeded`, the totals
+    /// mended — is refused by `resume` and `abort` (exit 2, the way out named), nothing sent; before the
+    /// checksum, `resume` found nothing to do and the file was never uploaded, the report saying `succeeded`.
+    /// The way out works: moved away, the manifest run again stores every file and aborts nothing it needs.
+    /// A report of before the checksum (`]}`) is read unchecked.
+    @Test func aReportEditedConsistentlyIsRefusedByItsChecksumWithTheWayOut() async throws {
+        let h = try await EngineHarness.start("tamper-consistent")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        try h.writeFile("b.txt", size: 20, seed: 2)
+        h.server.faults.add(
+            FaultRule(
+                operation: .putObject,
+                keyContains: "b.txt",
+                count: nil,
+                action: .fail(status: 400, code: .invalidArgument)
+            )
+        )
+        let manifest = try h.writeManifest()
+        #expect(try await h.run(manifest).exitCode == 1)
+        h.server.faults.removeAll()
+        let original = try String(contentsOfFile: h.reportPath, encoding: .utf8)
+        // The last line holds the CRC-64 of every byte before it.
+        let last = try #require(original.split(separator: "\n").last)
+        let before = Array(original.utf8).dropLast(last.utf8.count + 1)
+        #expect(last == "],\"crc64\":\"\(CRC64.checksum(before))\"}")
+
+        // b.txt's line made `succeeded` and the totals mended: every other check passes.
+        let failedLine = try #require(original.split(separator: "\n").first { $0.contains("\"key\":\"data/b.txt\"") })
+        var succeeded = String(failedLine)
+        let status = try #require(succeeded.range(of: #""status":"failed""#))
+        succeeded.replaceSubrange(
+            status.lowerBound..<succeeded.endIndex,
+            with: #""status":"succeeded","etag":"\"E\"","crc64":"1"}"# + (succeeded.hasSuffix(",") ? "," : "")
+        )
+        try Self.edit(h.reportPath, String(failedLine), succeeded)
+        try Self.edit(h.reportPath, #""succeeded":1,"skipped":0,"failed":1"#, #""succeeded":2,"skipped":0,"failed":0"#)
+        try Self.edit(h.reportPath, #""bytes":30,"bytes_done":10"#, #""bytes":30,"bytes_done":30"#)
+        let requests = h.server.log.all.count
+        for command in ["resume", "abort"] {
+            let refused = try await h.ossbatch([command, h.reportPath])
+            #expect(refused.exitCode == 2, "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains("the report's checksum (crc64) does not match"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("Move it away"), "\(refused.stderr)")
+        }
+        #expect(h.server.log.all.count == requests, "nothing was sent")
+
+        // Resealed, as a forger could: taken at its word (the checksum is not a signature).
+        try ReportSeal.reseal(h.reportPath)
+        #expect(try await h.resume().exitCode == 0)
+        #expect(h.server.objectData(bucket: h.bucket, key: "data/b.txt") == nil)
+
+        // The way out: moved away, the manifest run again.
+        try FileManager.default.moveItem(atPath: h.reportPath, toPath: h.reportPath + ".edited")
+        #expect(try await h.run(manifest).exitCode == 0)
+        try h.expectAllStoredExactly()
+
+        // A report written before the checksum ends with `]}`: read unchecked, as then.
+        let written = try String(contentsOfFile: h.reportPath, encoding: .utf8)
+        let closing = try #require(written.split(separator: "\n").last)
+        try Self.edit(h.reportPath, String(closing), "]}")
+        #expect(try await h.resume().exitCode == 0)
+    }
+
     /// Every job the report calls `succeeded` has, under its key, exactly the file the test wrote for that key.
     /// The true source, not the report's: a mutation may point a job at another directory (even one where
     /// no such file exists), and resume does not re-upload a job already succeeded. A key the test never
@@ -86,6 +150,8 @@ struct ReportTamperingTests {
         )
         try Self.edit(h.reportPath, #""part_size":102400,"part_count":3"#, #""part_size":102400,"part_count":2"#)
         try Self.edit(h.reportPath, #""bytes":300030"#, #""bytes":204830"#)
+        // Resealed: the check behind the report's checksum is the one tried here.
+        try ReportSeal.reseal(h.reportPath)
         let resumed = try await h.resume()
         #expect([0, 1].contains(resumed.exitCode), "\(resumed.stderr)")
         let stored = h.server.objectData(bucket: h.bucket, key: "data/big.bin")
@@ -108,6 +174,8 @@ struct ReportTamperingTests {
         let requests = h.server.log.all.count
         // Before: resume went to the other bucket, and the upload of the first stayed open for ever.
         try Self.edit(h.reportPath, "\"bucket\":\"\(h.bucket)\"", "\"bucket\":\"another-bucket\"")
+        // Resealed: the check tried here is the one behind the report's checksum.
+        try ReportSeal.reseal(h.reportPath)
         for command in ["resume", "abort"] {
             let refused = try await h.ossbatch([command, h.reportPath])
             #expect(refused.exitCode == 2, "\(command): \(refused.stderr)")
@@ -252,8 +320,13 @@ struct ReportTamperingTests {
             )
             let target = random.next() % 3 == 0 ? h.reportPath + ".journal" : h.reportPath
             var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: target)))
-            let what = Self.mutate(&bytes, using: &random)
+            var what = Self.mutate(&bytes, using: &random)
             try Data(bytes).write(to: URL(fileURLWithPath: target))
+            // Every other round the report is resealed, so that its other checks meet the mutation too.
+            if target == h.reportPath && round % 2 == 1 {
+                try ReportSeal.reseal(target)
+                what += ", resealed"
+            }
             let context = "round \(round), \(what) in \((target as NSString).lastPathComponent), \(random)"
             let result = await (try h.start(["resume", h.reportPath])).wait(timeout: .seconds(180))
             print("\(context): exit \(result.exitCode)")

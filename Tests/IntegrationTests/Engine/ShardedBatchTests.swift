@@ -138,6 +138,8 @@ import Testing
                 atomically: true,
                 encoding: .utf8
             )
+            // Forged with a matching checksum: what is tested is the shard check behind it.
+            try ReportSeal.reseal(path)
             return path
         }
 
@@ -246,6 +248,7 @@ import Testing
         let copied = h.dir.url.appendingPathComponent("reports/copied.json").path
         try text0.replacingOccurrences(of: "\"shard\":{\"index\":\(owner),", with: "\"shard\":{\"index\":\(other),")
             .write(toFile: copied, atomically: true, encoding: .utf8)
+        try ReportSeal.reseal(copied)
         var claimed = paths
         claimed[other] = copied
         let twice = try await h.ossbatch(["report", "merge", "-o", out] + claimed)
@@ -469,6 +472,7 @@ import Testing
         let unfinished = h.dir.url.appendingPathComponent("reports/unfinished.json").path
         let text = try String(contentsOfFile: paths[0], encoding: .utf8)
         try text.replacing(/"shard":\{[^}]*\},/, with: "").write(toFile: unfinished, atomically: true, encoding: .utf8)
+        try ReportSeal.reseal(unfinished)
         let unfinishedBefore = try Data(contentsOf: URL(fileURLWithPath: unfinished))
         let overUnfinished = try await h.ossbatch(["report", "merge", "-o", unfinished] + paths)
         #expect(overUnfinished.exitCode == 2, "\(overUnfinished.stderr)")
