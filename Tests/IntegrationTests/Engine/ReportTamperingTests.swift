@@ -26,6 +26,17 @@ struct ReportTamperingTests {
         h.server.faults.removeAll()
     }
 
+    /// `resume` and `abort` of the report both refuse it (exit 2), saying each of `phrases`, and send nothing.
+    static func expectRefusedByResumeAndAbort(_ h: EngineHarness, saying phrases: [String]) async throws {
+        let requests = h.server.log.all.count
+        for command in ["resume", "abort"] {
+            let refused = try await h.ossbatch([command, h.reportPath])
+            #expect(refused.exitCode == 2, "\(command): \(refused.stderr)")
+            for phrase in phrases { #expect(refused.stderr.contains(phrase), "\(command): \(refused.stderr)") }
+        }
+        #expect(h.server.log.all.count == requests, "nothing was sent")
+    }
+
     static func edit(_ path: String, _ from: String, _ to: String) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let changed = text.replacingOccurrences(of: from, with: to)
@@ -71,14 +82,10 @@ struct ReportTamperingTests {
         try Self.edit(h.reportPath, String(failedLine), succeeded)
         try Self.edit(h.reportPath, #""succeeded":1,"skipped":0,"failed":1"#, #""succeeded":2,"skipped":0,"failed":0"#)
         try Self.edit(h.reportPath, #""bytes":30,"bytes_done":10"#, #""bytes":30,"bytes_done":30"#)
-        let requests = h.server.log.all.count
-        for command in ["resume", "abort"] {
-            let refused = try await h.ossbatch([command, h.reportPath])
-            #expect(refused.exitCode == 2, "\(command): \(refused.stderr)")
-            #expect(refused.stderr.contains("the report's checksum (crc64) does not match"), "\(refused.stderr)")
-            #expect(refused.stderr.contains("Move it away"), "\(refused.stderr)")
-        }
-        #expect(h.server.log.all.count == requests, "nothing was sent")
+        try await Self.expectRefusedByResumeAndAbort(
+            h,
+            saying: ["the report's checksum (crc64) does not match", "Move it away"]
+        )
 
         // Resealed, as a forger could: taken at its word (the checksum is not a signature).
         try ReportSeal.reseal(h.reportPath)
@@ -128,17 +135,10 @@ struct ReportTamperingTests {
         defer { Task { await h.stop() } }
         try await Self.unfinishedBatch(h)
         let original = try String(contentsOfFile: h.reportPath, encoding: .utf8)
-        let requests = h.server.log.all.count
 
         // The part count alone: the numbers no longer agree.
         try Self.edit(h.reportPath, #""part_size":102400,"part_count":3"#, #""part_size":102400,"part_count":2"#)
-        for command in ["resume", "abort"] {
-            let refused = try await h.ossbatch([command, h.reportPath])
-            #expect(refused.exitCode == 2, "\(command): \(refused.stderr)")
-            #expect(refused.stderr.contains("job 'data/big.bin'"), "\(refused.stderr)")
-            #expect(refused.stderr.contains("'part_count'"), "\(refused.stderr)")
-        }
-        #expect(h.server.log.all.count == requests, "nothing was sent")
+        try await Self.expectRefusedByResumeAndAbort(h, saying: ["job 'data/big.bin'", "'part_count'"])
 
         // Size and part count edited together, so they agree: the job no longer matches its file, which
         // still has 300,000 bytes. Resume never completes an upload whose parts do not cover the file.
@@ -171,18 +171,14 @@ struct ReportTamperingTests {
         let original = try String(contentsOfFile: h.reportPath, encoding: .utf8)
         let open = h.server.openUploadIDs(bucket: h.bucket)
         #expect(open.count == 1)
-        let requests = h.server.log.all.count
         // Before: resume went to the other bucket, and the upload of the first stayed open for ever.
         try Self.edit(h.reportPath, "\"bucket\":\"\(h.bucket)\"", "\"bucket\":\"another-bucket\"")
         // Resealed: the check tried here is the one behind the report's checksum.
         try ReportSeal.reseal(h.reportPath)
-        for command in ["resume", "abort"] {
-            let refused = try await h.ossbatch([command, h.reportPath])
-            #expect(refused.exitCode == 2, "\(command): \(refused.stderr)")
-            #expect(refused.stderr.contains("job 'data/big.bin': its checkpoint"), "\(refused.stderr)")
-            #expect(refused.stderr.contains("was not made for oss://another-bucket/data/big.bin"))
-        }
-        #expect(h.server.log.all.count == requests, "nothing was sent")
+        try await Self.expectRefusedByResumeAndAbort(
+            h,
+            saying: ["job 'data/big.bin': its checkpoint", "was not made for oss://another-bucket/data/big.bin"]
+        )
 
         // Restored, the report is the batch's again: `abort` gives its upload back.
         try original.write(toFile: h.reportPath, atomically: false, encoding: .utf8)
