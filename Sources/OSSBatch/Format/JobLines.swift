@@ -8,7 +8,7 @@ import LocalFiles
 ///     {"format":"…",…,"directories":[…],"options":[…],"jobs":[
 ///     {"key":"…",…},
 ///     {"key":"…",…}
-///     ]}
+///     ],"crc64":"…"}
 ///
 /// The first line holds every member of the document but its jobs; the last closes the job list with the
 /// CRC-64 of every byte before it (`],"crc64":"…"}`), so that a document edited or damaged since it was written
