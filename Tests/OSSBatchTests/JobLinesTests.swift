@@ -61,7 +61,7 @@ import Testing
         let text = String(decoding: written, as: UTF8.self)
         // The first batch went out whole, nothing of the failed one nor the closing line.
         #expect(text.hasSuffix(Self.line(JobLines.batchSize - 1) + ",\n"))
-        #expect(!text.contains(Self.line(JobLines.batchSize)) && !text.hasSuffix("]}\n"))
+        #expect(!text.contains(Self.line(JobLines.batchSize)) && !text.contains("],\"crc64\""))
     }
 
     /// A batch is written while the next is encoded: a write that fails (a full disk) is the error the write

@@ -255,8 +255,9 @@ struct JobRunner: Sendable {
 
     /// `if_exists: skip`: HEAD the key; an object of the same size and CRC-64 as the local file is kept —
     /// unless the upload index says it was uploaded with other options (metadata, ACL, storage class, …):
-    /// then it is uploaded again, with tonight's. Kept, the object would keep last night's options every night
-    /// (a skip writes no entry, so the next night asks again), where the manifest says changed options upload.
+    /// then it is uploaded again, with tonight's. Kept, the object would keep last night's options for good
+    /// (the skip's entry would vouch for it), where the manifest says changed options upload. An entry of an
+    /// object ossbatch found rather than sent (`IndexEntry.optionsUnknown`) says nothing of its options: kept.
     func skipIfIdentical(_ job: UploadJob, file: SourceFile, tally: JobTally) async throws -> JobOutcome? {
         let client = context.client
         let bucket = context.bucket

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OSSKit
 import SQLite
 import Synchronization
 
@@ -58,8 +59,10 @@ package final class IndexWriter: Sendable {
     ///
     /// An identical object becomes an entry too: without one, a bucket first filled by another tool (or a
     /// night after the index was deleted) was HEADed, and each file read whole for its CRC-64, every night for
-    /// good. Its options hash is tonight's when the key's entry said the object was sent with these options (a
-    /// `chmod` moved the file's ctime: the object is still the one ossbatch sent), else `optionsUnknown`.
+    /// good. Its options hash is tonight's when the key's entry says ossbatch sent this very object (its CRC-64
+    /// and ETag) with these options — a `chmod` moved the file's ctime, the object is untouched — else
+    /// `optionsUnknown`: an object another tool sent again, even with the same bytes, has whatever options that
+    /// tool gave it.
     package func entry(for job: UploadJob, _ outcome: JobOutcome) -> IndexEntry? {
         let found = outcome.status == .skipped && outcome.reason == .identical
         guard outcome.status == .succeeded || found, let ctime = outcome.ctimeNanoseconds,
@@ -69,7 +72,11 @@ package final class IndexWriter: Sendable {
         if found {
             // Read as `skipIfIdentical` read it: the key stays locked until this entry is written.
             let keyed = try? index.entry(key: job.key)
-            let sentSo = keyed.map { job.options.matchesIndexHash($0.optionsHash) } ?? false
+            let sentSo =
+                keyed.map {
+                    job.options.matchesIndexHash($0.optionsHash) && $0.crc64 == crc
+                        && ETag.same($0.etag, outcome.etag ?? "")
+                } ?? false
             if !sentSo { optionsHash = IndexEntry.optionsUnknown }
         }
         return IndexEntry(

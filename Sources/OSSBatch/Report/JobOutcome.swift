@@ -197,9 +197,10 @@ package struct JobOutcome: Sendable, Hashable {
         set { update { $0.warnings = newValue } }
     }
 
-    /// The source's status-change time (ns) read before its bytes were, on a `succeeded` job of a batch that
-    /// keeps the upload index: with the job's identity it is the index entry, so a resumed report can
-    /// write entries its killed run journaled but did not index yet.
+    /// The source's status-change time (ns) read before its bytes were, on a `succeeded` job (or one whose
+    /// object `if_exists: skip` found identical) of a batch that keeps the upload index: with the job's identity
+    /// it is the index entry, so a resumed report can write entries its killed run journaled but did not index
+    /// yet.
     package var ctimeNanoseconds: Int64? {
         get { details?.fields.ctimeNanoseconds }
         set { update { $0.ctimeNanoseconds = newValue } }
