@@ -69,21 +69,21 @@ struct JobRunner: Sendable {
             // With the index kept, the journal line says which version of the file the object is (`ctime_ns`),
             // and the index takes it from there; a version whose ctime had not settled is not vouched for.
             // A batch without `unchanged` only takes its keys out of another batch's index (`IndexWriter.vouches`).
-            if context.index != nil && context.settings.unchanged != .upload && outcome.status == .succeeded
-                && ofThisVersion
-            {
-                if let unsettled = SettledChangeTime.unsettled(ctime, at: statedAt) {
-                    warnings.append(unsettled)
-                } else {
+            // An object `if_exists: skip` found identical is indexed too (`IndexWriter.entry(for:_:)`), for the
+            // version whose bytes gave the CRC-64 HEAD matched: settled before, and the same file after (no
+            // warning when not: nothing was uploaded, the next night asks again).
+            if context.index != nil && context.settings.unchanged != .upload && ofThisVersion {
+                if outcome.status == .succeeded {
+                    if let unsettled = SettledChangeTime.unsettled(ctime, at: statedAt) {
+                        warnings.append(unsettled)
+                    } else {
+                        outcome.ctimeNanoseconds = ctime
+                    }
+                } else if outcome.reason == .identical && SettledChangeTime.isSettled(ctime, at: statedAt)
+                    && isUnchanged(job, file: file, ctime: ctime)
+                {
                     outcome.ctimeNanoseconds = ctime
                 }
-            }
-            // An object `if_exists: skip` found identical is indexed too (`IndexWriter.entry(for:_:)`), for the
-            // version whose bytes gave the CRC-64 HEAD matched: settled before, and the same file after.
-            if context.index != nil && context.settings.unchanged != .upload && outcome.reason == .identical
-                && SettledChangeTime.isSettled(ctime, at: statedAt) && isUnchanged(job, file: file, ctime: ctime)
-            {
-                outcome.ctimeNanoseconds = ctime
             }
         } catch let error as MultipartUpload.Failure {
             outcome = JobOutcome(
