@@ -56,4 +56,51 @@ import Testing
         writer.flush()
         #expect(released.withLock { $0.count } == limit + 1)
     }
+
+    /// Jobs ending on many threads at once add their outcomes while one of them writes the changes that reached
+    /// `heldKeysBeforeFlush`: every entry is written once, and every key released once, after its entry is in
+    /// the index (released sooner, another batch's upload of the key could be indexed before this one).
+    @Test func outcomesAddedOnManyThreadsAroundTheThresholdAreEachWrittenThenReleasedOnce() throws {
+        let dir = try TemporaryDirectory("index-writer-threads")
+        defer { dir.remove() }
+        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        let released = Mutex<[String]>([])
+        let releasedUnwritten = Mutex<[String]>([])
+        let writer = IndexWriter(index: index, report: "/r.json", logger: Logger(label: "test")) { keys in
+            let unwritten = keys.filter { (try? index.entry(key: $0)) == nil }
+            releasedUnwritten.withLock { $0 += unwritten }
+            released.withLock { $0 += keys }
+        }
+        let threads = 4
+        let each = IndexWriter.heldKeysBeforeFlush * 3 / 2 + 7
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for n in 0..<each {
+                let i = t * each + n
+                let job = UploadJob(
+                    source: "/src/f\(i)",
+                    key: "k/f\(i)",
+                    identity: SourceIdentity(size: 1, mtimeNanoseconds: 2, inode: UInt64(i), device: 3),
+                    options: ObjectOptions(),
+                    method: .put
+                )
+                let outcome = JobOutcome(
+                    key: job.key,
+                    status: .succeeded,
+                    etag: "\"E\"",
+                    crc64: "1",
+                    ctimeNanoseconds: 4
+                )
+                #expect(writer.add(job, outcome))
+            }
+        }
+        writer.flush()
+        let all = (0..<(threads * each)).map { "k/f\($0)" }
+        #expect(released.withLock { $0.sorted() } == all.sorted())
+        #expect(releasedUnwritten.withLock { $0.isEmpty })
+        var keys: [String] = []
+        try index.scan { keys.append($0.key) }
+        #expect(keys.sorted() == all.sorted())
+    }
 }

@@ -145,6 +145,28 @@ struct ReportStoreTests {
         #expect(load(original) == nil)
     }
 
+    /// The reader checks a report in batches of 4,096 lines: an edit in a later batch is refused as one in the
+    /// first, the checksum's line numbered by its place in the whole file.
+    @Test func anEditBeyondTheFirstBatchOfLinesIsRefusedAtTheChecksumsLine() throws {
+        let dir = try TemporaryDirectory("report-seal-long")
+        defer { dir.remove() }
+        let path = dir.path + "/report.json"
+        let jobs = 3 * 4_096 + 10
+        try ReportStore.create(at: path).write(
+            Report(plan: ReportStoreTests.plan(jobs: jobs, dir: dir.path), planID: "id")
+        )
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(try ReportStore.load(path).jobs.count == jobs)
+        let edited = original.replacingOccurrences(of: "\"key\":\"k/10001\"", with: "\"key\":\"k/x0001\"")
+        #expect(edited != original)
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            _ = try ReportStore.load(path)
+        } throws: { error in
+            "\(error)".contains("line \(jobs + 2): the report's checksum (crc64) does not match")
+        }
+    }
+
     @Test func theReportIsOneDocumentOfSnakeCaseKeysWithItsSharedValuesWrittenOnce() throws {
         let dir = try TemporaryDirectory("report")
         defer { dir.remove() }

@@ -367,16 +367,7 @@ import Glibc
         let s = try await Self.start("index-found-identical")
         defer { Task { await s.h.stop() } }
         try await Self.writeFiles(s.h, count: 3)
-        let client = s.h.makeClient()
-        for i in 0..<3 {
-            let bytes = try Data(contentsOf: s.h.dir.url.appendingPathComponent("src/f\(i).bin"))
-            _ = try await client.putObject(
-                bucket: s.h.bucket,
-                key: "data/f\(i).bin",
-                body: .bytes([UInt8](bytes)),
-                options: ObjectOptions(contentType: "application/x-elsewhere")
-            )
-        }
+        try await Self.putElsewhere(s, count: 3, options: ObjectOptions(contentType: "application/x-elsewhere"))
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "if_exists: skip"])
         for night in ["r1.json", "r2.json"] {
             s.h.server.stats.reset()
@@ -442,6 +433,115 @@ import Glibc
         #expect(try await s.run(changed, report: "r4.json").exitCode == 0)
         #expect(s.requests == ["HeadObject": 2, "PutObject": 2], "\(s.requests)")
         #expect(s.h.server.objectHeaders(bucket: s.h.bucket, key: "data/f0.bin")?["cache-control"] == "no-store")
+    }
+
+    /// Puts each `src/` file's bytes under its `data/` key with another client, as a bucket another tool filled.
+    static func putElsewhere(_ s: Setup, count: Int, options: ObjectOptions = ObjectOptions()) async throws {
+        let client = s.h.makeClient()
+        for i in 0..<count {
+            let bytes = try Data(contentsOf: s.h.dir.url.appendingPathComponent("src/f\(i).bin"))
+            _ = try await client.putObject(
+                bucket: s.h.bucket,
+                key: "data/f\(i).bin",
+                body: .bytes([UInt8](bytes)),
+                options: options
+            )
+        }
+    }
+
+    /// An object `if_exists: skip` finds identical is indexed as the version whose bytes matched HEAD's CRC-64
+    /// only when that version stood still: f1's ctime had not settled when it was stat'ed (a `chmod` while f0's
+    /// HEAD was held), f2's moved between its stat and the end of its read (a `chmod` while its own HEAD was
+    /// held). Neither makes an entry; the next night asks for those two again, and indexes them then.
+    @Test func anIdenticalObjectWhoseFileMovedAroundItsCheckIsNotIndexed() async throws {
+        let s = try await Self.start("index-identical-moved")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        try await Self.putElsewhere(s, count: 3)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "if_exists: skip", "concurrency: 1"])
+        let first = s.h.hold(.headObject, after: 0, keyContains: "f0.bin")
+        let third = s.h.hold(.headObject, after: 0, keyContains: "f2.bin")
+        s.h.server.stats.reset()
+        let process = try s.h.start(
+            ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("r1.json").path],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(await s.h.waitUntil(.seconds(120)) { s.h.server.stats.snapshot.requestsInFlight > 0 })
+        #expect(chmod(s.h.dir.url.appendingPathComponent("src/f1.bin").path, 0o600) == 0)
+        s.h.server.faults.open(gate: first)
+        #expect(
+            await s.h.waitUntil(.seconds(120)) {
+                let now = s.h.server.stats.snapshot
+                return now.requests(.headObject) == 3 && now.requestsInFlight > 0
+            }
+        )
+        #expect(chmod(s.h.dir.url.appendingPathComponent("src/f2.bin").path, 0o600) == 0)
+        s.h.server.faults.open(gate: third)
+        let night = await process.wait()
+        #expect(night.exitCode == 0, "\(night.stderr)")
+        #expect(s.requests == ["HeadObject": 3], "\(s.requests)")
+        #expect(
+            try s.report("r1.json").jobs.allSatisfy { $0.outcome.status == .skipped && $0.outcome.reason == .identical }
+        )
+        #expect(try s.entries().map(\.key) == ["data/f0.bin"])
+
+        try await s.h.settle()
+        for (report, expected) in [("r2.json", ["HeadObject": 2]), ("r3.json", [:])] {
+            s.h.server.stats.reset()
+            #expect(try await s.run(manifest, report: report).exitCode == 0)
+            #expect(s.requests == expected, "\(report): \(s.requests)")
+        }
+        #expect(try s.entries().count == 3)
+    }
+
+    /// A kill -9 between the journal lines of objects found identical and the index's next flush: `resume`
+    /// writes their entries from the report (the index is left as such a kill leaves it: the found keys' rows
+    /// taken out, as the flush may or may not have come first), so the next night asks for none of them.
+    @Test func objectsFoundIdenticalBeforeAKillNineAreIndexedByTheResume() async throws {
+        let s = try await Self.start("index-identical-kill9")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 6)
+        try await Self.putElsewhere(s, count: 6)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "if_exists: skip", "concurrency: 1"])
+        let reportPath = s.h.dir.url.appendingPathComponent("r1.json").path
+        let gate = s.h.hold(.headObject, after: 0, keyContains: "f5.bin")
+        let process = try s.h.start(
+            ["run", manifest, "--report", reportPath, "--progress-interval", "3600"],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        // Five outcomes journaled (each line is one write: whole once seen), the sixth file's HEAD held.
+        #expect(
+            await s.h.waitUntil(.seconds(120)) {
+                let journal = (try? String(contentsOfFile: reportPath + ".journal", encoding: .utf8)) ?? ""
+                return journal.components(separatedBy: "\"identical\"").count - 1 == 5
+                    && s.h.server.stats.snapshot.requests(.headObject) == 6
+            }
+        )
+        process.signal(SIGKILL)
+        _ = await process.wait()
+        s.h.server.faults.open(gate: gate)  // its held request answers no one
+        // What a kill before the flush leaves: no row for the found keys (python's sqlite3, a second client).
+        let forget = try await PlanReadsTheIndexOnlyTests.sqlite(
+            s.indexPath,
+            "DELETE FROM objects WHERE key LIKE 'data/f%'"
+        )
+        #expect(forget.exitCode == 0, "\(forget.stderr)")
+        #expect(try s.entries().isEmpty)
+
+        s.h.server.stats.reset()
+        let resumed = try await s.h.ossbatch(
+            ["resume", reportPath, "--progress-interval", "3600"],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(s.requests == ["HeadObject": 1], "\(s.requests)")
+        let found = try s.report("r1.json").jobs.filter { $0.outcome.reason == .identical }.map(\.spec.key)
+        #expect(found.count == 6)
+        #expect(try s.entries().map(\.key) == found)
+        #expect(try s.entries().allSatisfy { $0.optionsHash == IndexEntry.optionsUnknown })
+        s.h.server.stats.reset()
+        #expect(try await s.run(manifest, report: "r2.json").exitCode == 0)
+        #expect(s.requests.isEmpty, "\(s.requests)")
     }
 
     @Test func changedOptionsUploadAgain() async throws {
