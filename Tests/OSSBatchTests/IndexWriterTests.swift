@@ -9,34 +9,38 @@ import Testing
 
 /// The engine's side of the upload index, without a server.
 @Suite struct IndexWriterTests {
+    /// A new index in `dir`'s state directory.
+    static func index(in dir: TemporaryDirectory) throws -> UploadIndex {
+        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
+        var warnings: [String] = []
+        return try UploadIndex.open(at: path, warnings: &warnings)
+    }
+
+    /// File `i`'s job (key `k/fI`) and the outcome of its upload, as the engine hands them to the writer.
+    static func succeeded(_ i: Int) -> (UploadJob, JobOutcome) {
+        let job = UploadJob(
+            source: "/src/f\(i)",
+            key: "k/f\(i)",
+            identity: SourceIdentity(size: 1, mtimeNanoseconds: 2, inode: UInt64(i), device: 3),
+            options: ObjectOptions(),
+            method: .put
+        )
+        return (job, JobOutcome(key: job.key, status: .succeeded, etag: "\"E\"", crc64: "1", ctimeNanoseconds: 4))
+    }
+
     /// Each pending change holds its key locked (a record lock on one file, which the kernel goes through one by
     /// one at every lock): once they hold `heldKeysBeforeFlush` keys, they are written and the keys released
     /// then, not at the engine's next flush.
     @Test func changesHoldingManyKeysAreWrittenWithoutWaitingForTheEnginesFlush() throws {
         let dir = try TemporaryDirectory("index-writer")
         defer { dir.remove() }
-        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
-        var warnings: [String] = []
-        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        let index = try Self.index(in: dir)
         let released = Mutex<[String]>([])
         let writer = IndexWriter(index: index, report: "/r.json", logger: Logger(label: "test")) { keys in
             released.withLock { $0 += keys }
         }
         func add(_ i: Int) -> Bool {
-            let job = UploadJob(
-                source: "/src/f\(i)",
-                key: "k/f\(i)",
-                identity: SourceIdentity(size: 1, mtimeNanoseconds: 2, inode: UInt64(i), device: 3),
-                options: ObjectOptions(),
-                method: .put
-            )
-            let outcome = JobOutcome(
-                key: job.key,
-                status: .succeeded,
-                etag: "\"E\"",
-                crc64: "1",
-                ctimeNanoseconds: 4
-            )
+            let (job, outcome) = Self.succeeded(i)
             return writer.add(job, outcome)
         }
         func entries() throws -> Int {
@@ -63,9 +67,7 @@ import Testing
     @Test func outcomesAddedOnManyThreadsAroundTheThresholdAreEachWrittenThenReleasedOnce() throws {
         let dir = try TemporaryDirectory("index-writer-threads")
         defer { dir.remove() }
-        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
-        var warnings: [String] = []
-        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        let index = try Self.index(in: dir)
         let released = Mutex<[String]>([])
         let releasedUnwritten = Mutex<[String]>([])
         let writer = IndexWriter(index: index, report: "/r.json", logger: Logger(label: "test")) { keys in
@@ -77,21 +79,7 @@ import Testing
         let each = IndexWriter.heldKeysBeforeFlush * 3 / 2 + 7
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             for n in 0..<each {
-                let i = t * each + n
-                let job = UploadJob(
-                    source: "/src/f\(i)",
-                    key: "k/f\(i)",
-                    identity: SourceIdentity(size: 1, mtimeNanoseconds: 2, inode: UInt64(i), device: 3),
-                    options: ObjectOptions(),
-                    method: .put
-                )
-                let outcome = JobOutcome(
-                    key: job.key,
-                    status: .succeeded,
-                    etag: "\"E\"",
-                    crc64: "1",
-                    ctimeNanoseconds: 4
-                )
+                let (job, outcome) = Self.succeeded(t * each + n)
                 #expect(writer.add(job, outcome))
             }
         }
