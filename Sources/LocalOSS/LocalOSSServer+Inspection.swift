@@ -4,10 +4,11 @@ extension LocalOSSServer {
     /// The stored bytes of an object (nil if absent, or in discard mode). For tests that prove an upload is
     /// byte-exact.
     public func objectData(bucket: String, key: String) -> Data? {
-        guard let object = try? store.object(bucket: bucket, key: key) else { return nil }
-        if object.size == 0 { return Data() }
-        guard let url = store.dataURL(object) else { return nil }
-        return try? Data(contentsOf: url)
+        guard let opened = try? store.openObject(bucket: bucket, key: key) else { return nil }
+        if opened.object.size == 0 { return Data() }
+        guard let data = opened.data else { return nil }
+        defer { try? data.close() }
+        return try? data.readToEnd() ?? Data()
     }
 
     /// The stored headers of an object (lower-case names: content-type, x-oss-meta-*, …), nil if absent.

@@ -71,6 +71,66 @@ import Testing
         }
     }
 
+    /// A GET answers one version of its key whole, whatever PutObjects and DeleteObjects of the key come while
+    /// it is answered: its body is as long as its Content-Length and has the bytes its ETag names, or it is
+    /// 404. (Its data was opened by path after its metadata was read: a PUT in between sent the new bytes under
+    /// the old length, and the extra bytes were read by a keep-alive client as its next answer.) Python's
+    /// http.client is the client: keep-alive connections, the ETag checked by hashlib's MD5.
+    @Test func getsRacingPutsAndDeletesOfTheirKeyEachAnswerOneVersionWhole() async throws {
+        try await LocalOSSFixture.anonymous { oss in
+            let result = try await TestHTTP.runProcess(
+                "/usr/bin/env",
+                ["python3", "-c", Self.racingClients, "\(oss.port)", oss.bucket]
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            let answer = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                "\(result.stdout) \(result.stderr)"
+            )
+            #expect((answer["whole"] as? Int ?? 0) >= 60, "\(answer)")
+            #expect((answer["bad"] as? [Any])?.isEmpty == true, "\(answer)")
+        }
+    }
+
+    /// Two writers PUT 4 MiB and 256 KiB versions of one key in turn (one of them DELETEs it now and then), three
+    /// readers GET it 60 times each over keep-alive connections; prints how many answers were whole, how many
+    /// 404, and the bad ones.
+    static let racingClients = """
+        import hashlib, http.client, json, os, sys, threading
+        port, bucket = int(sys.argv[1]), sys.argv[2]
+        path = "/" + bucket + "/race.bin"
+        versions = [os.urandom(4 << 20), os.urandom(256 << 10)]
+        def connect(): return http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        def send(c, method, body=None):
+            c.request(method, path, body=body); r = c.getresponse(); return r, r.read()
+        send(connect(), "PUT", versions[0])
+        done = threading.Event(); whole = [0]; missing = [0]; bad = []
+        def writer(w):
+            c, i = connect(), 0
+            while not done.is_set():
+                send(c, "DELETE" if w == 1 and i % 7 == 3 else "PUT", None if w == 1 and i % 7 == 3 else versions[i % 2])
+                i += 1
+        def reader():
+            c = connect()
+            for _ in range(60):
+                try:
+                    r, body = send(c, "GET")
+                    if r.status == 404: missing[0] += 1; continue
+                    etag = '"' + hashlib.md5(body).hexdigest().upper() + '"'
+                    if r.status != 200 or len(body) != int(r.getheader("Content-Length")) or etag != r.getheader("ETag"):
+                        bad.append([r.status, r.getheader("Content-Length"), len(body)])
+                    else: whole[0] += 1
+                except Exception as e:
+                    bad.append(repr(e)[:120]); c.close(); c = connect()
+        writers = [threading.Thread(target=writer, args=(w,)) for w in range(2)]
+        readers = [threading.Thread(target=reader) for _ in range(3)]
+        for t in writers + readers: t.start()
+        for t in readers: t.join()
+        done.set()
+        for t in writers: t.join()
+        print(json.dumps({"whole": whole[0], "missing": missing[0], "bad": bad[:10]}))
+        """
+
     @Test func percentEncodedSlashAddressesTheSameKey() async throws {
         try await LocalOSSFixture.anonymous { oss in
             let url = URL(string: "\(oss.endpoint.absoluteString)/\(oss.bucket)/photos%2F2026%2Fcat%20%C3%BC.jpg")!

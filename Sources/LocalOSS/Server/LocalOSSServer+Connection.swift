@@ -132,10 +132,17 @@ extension LocalOSSServer {
         try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
         switch response.body {
         case .bytes(let b): try await outbound.write(.body(.byteBuffer(b)))
-        case .file(let url, _):
-            let handle = try FileHandle(forReadingFrom: url)
+        case .file(let handle, let length):
             defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            // Never more than the Content-Length sent: a keep-alive client reads what follows as its next answer.
+            var left = length
+            while left > 0 {
+                guard let chunk = try handle.read(upToCount: Int(min(left, 1 << 20))), !chunk.isEmpty else {
+                    // Fewer bytes than announced (the file cut behind the server's back): the connection is
+                    // closed rather than left waiting for the rest.
+                    throw OpenedObject.DataEndedEarly()
+                }
+                left -= UInt64(chunk.count)
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
             }
         case .empty, .lengthOnly: break

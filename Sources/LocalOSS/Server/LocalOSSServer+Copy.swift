@@ -13,8 +13,9 @@ extension LocalOSSServer {
             throw ObjectStore.fileAlreadyExists(key)
         }
         try request.checkEncryption()
-        let source = try copySource(request)
-        let copied = try store.copyData(of: source, range: nil)
+        let opened = try copySource(request)
+        let source = opened.object
+        let copied = try store.copyData(of: opened, range: nil)
         var object = source
         object.bucket = bucket
         object.key = key
@@ -46,7 +47,7 @@ extension LocalOSSServer {
         }
         let upload = try store.upload(bucket: bucket, key: request.objectKey, id: request.query["uploadId"] ?? "")
         let source = try copySource(request)
-        let range = try LocalOSSServer.copyRange(request.header("x-oss-copy-source-range"), size: source.size)
+        let range = try LocalOSSServer.copyRange(request.header("x-oss-copy-source-range"), size: source.object.size)
         let copied = try store.copyData(of: source, range: range)
         guard let md5 = copied.md5 else {
             throw OSSRequestError(501, .notImplemented, "LocalOSS runs with --discard: UploadPartCopy needs the data.")
@@ -70,9 +71,9 @@ extension LocalOSSServer {
         return response
     }
 
-    /// The object `x-oss-copy-source` names: `/bucket/key` with both parts URL-encoded (a `?versionId=` is
-    /// ignored: LocalOSS keeps no versions).
-    private func copySource(_ request: OSSRequest) throws(OSSRequestError) -> StoredObject {
+    /// The object `x-oss-copy-source` names, opened (`OpenedObject`): `/bucket/key` with both parts URL-encoded
+    /// (a `?versionId=` is ignored: LocalOSS keeps no versions).
+    private func copySource(_ request: OSSRequest) throws(OSSRequestError) -> OpenedObject {
         var raw = Substring(request.header("x-oss-copy-source") ?? "")
         if let query = raw.firstIndex(of: "?") { raw = raw[..<query] }
         if raw.hasPrefix("/") { raw = raw.dropFirst() }
@@ -82,7 +83,7 @@ extension LocalOSSServer {
         let sourceBucket = PercentEncoding.decode(String(raw[..<slash]))
         let sourceKey = PercentEncoding.decode(String(raw[raw.index(after: slash)...]))
         guard configuration.buckets.contains(sourceBucket) else { throw OSSRequestError.noSuchBucket(sourceBucket) }
-        return try store.object(bucket: sourceBucket, key: sourceKey)
+        return try store.openObject(bucket: sourceBucket, key: sourceKey)
     }
 
     /// The inclusive range of `bytes=first-last` within an object of `size` bytes; nil (the whole object) when

@@ -37,7 +37,12 @@ extension LocalOSSServer {
 
     /// GET and HEAD: the object's stored headers, ETag, CRC-64; GET streams the data file.
     func getObject(_ request: OSSRequest, bucket: String) throws(OSSRequestError) -> OSSResponse {
-        let object = try store.object(bucket: bucket, key: request.objectKey)
+        // A GET's data opened now, with its metadata: the bytes sent are the ones these headers describe.
+        let opened =
+            request.method == "GET"
+            ? try store.openObject(bucket: bucket, key: request.objectKey)
+            : OpenedObject(object: try store.object(bucket: bucket, key: request.objectKey), data: nil)
+        let object = opened.object
         var response = OSSResponse()
         for (name, value) in object.headers.sorted(by: { $0.key < $1.key }) {
             response.headers.add(name: LocalOSSServer.wireName(name), value: value)
@@ -50,8 +55,8 @@ extension LocalOSSServer {
             response.headers.add(name: "x-oss-storage-class", value: "Standard")
         }
         response.headers.add(name: "Accept-Ranges", value: "bytes")
-        if request.method == "GET", let url = store.dataURL(object) {
-            response.body = .file(url, length: object.size)
+        if request.method == "GET", let data = opened.data {
+            response.body = .file(data, length: object.size)
         } else if request.method == "GET" && object.size > 0 {
             // Discard mode keeps no bytes: a GET cannot be answered truthfully.
             throw OSSRequestError(501, .notImplemented, "LocalOSS runs with --discard: object data is not kept.")

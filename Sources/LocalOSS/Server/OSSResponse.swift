@@ -9,8 +9,9 @@ struct OSSResponse: Sendable {
     enum Body: Sendable {
         case empty
         case bytes(ByteBuffer)
-        /// A stored object's data file, streamed in chunks (never loaded whole).
-        case file(URL, length: UInt64)
+        /// A stored object's data, opened with its metadata (`OpenedObject`), streamed in chunks (never loaded
+        /// whole).
+        case file(FileHandle, length: UInt64)
         /// Content-Length without a body (HEAD, and GET in discard mode where the data is gone).
         case lengthOnly(UInt64)
     }

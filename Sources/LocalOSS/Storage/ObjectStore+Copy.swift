@@ -11,22 +11,22 @@ extension ObjectStore {
         var temporaryFile: URL?
     }
 
-    /// Reads `range` (nil: all) of `source` into a fresh temporary file through a `BodySink`, so a copy is
+    /// Reads `range` (nil: all) of the opened source object into a fresh temporary file through a `BodySink`, so a copy is
     /// hashed exactly like a received body. In discard mode only a whole-object copy is possible (its CRC-64 is
     /// known; its MD5 is not).
-    func copyData(of source: StoredObject, range: ClosedRange<UInt64>?) throws(OSSRequestError) -> CopiedData {
+    func copyData(of opened: OpenedObject, range: ClosedRange<UInt64>?) throws(OSSRequestError) -> CopiedData {
+        let source = opened.object
         let first = range?.lowerBound ?? 0
         let length = range.map { $0.upperBound - $0.lowerBound + 1 } ?? source.size
-        guard let url = dataURL(source) else {
+        guard let input = opened.data else {
             guard source.size == 0 || length == source.size else {
                 throw OSSRequestError(501, .notImplemented, "LocalOSS runs with --discard: a range cannot be copied.")
             }
             return CopiedData(size: source.size, md5: nil, crc64: source.crc64, temporaryFile: nil)
         }
         let sink = try BodySink(file: temporaryFile())
+        defer { try? input.close() }
         do {
-            let input = try FileHandle(forReadingFrom: url)
-            defer { try? input.close() }
             try input.seek(toOffset: first)
             var left = length
             while left > 0 {

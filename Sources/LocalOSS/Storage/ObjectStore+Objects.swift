@@ -11,6 +11,21 @@ extension ObjectStore {
         return o
     }
 
+    /// The object and its data, opened under the lock that `commit` and `delete` change both under
+    /// (`OpenedObject`).
+    func openObject(bucket: String, key: String) throws(OSSRequestError) -> OpenedObject {
+        let opened: Result<OpenedObject, OSSRequestError> = index.withLockedValue { index in
+            guard let object = index.objects[bucket]?[ObjectKey(key)] else { return .failure(.noSuchKey(key)) }
+            guard let url = dataURL(object) else { return .success(OpenedObject(object: object, data: nil)) }
+            do {
+                return .success(OpenedObject(object: object, data: try FileHandle(forReadingFrom: url)))
+            } catch {
+                return .failure(OSSRequestError(500, .internalError, "cannot open the object's data: \(error)"))
+            }
+        }
+        return try opened.get()
+    }
+
     func exists(bucket: String, key: String) -> Bool {
         index.withLockedValue { $0.objects[bucket]?[ObjectKey(key)] != nil }
     }
@@ -38,30 +53,34 @@ extension ObjectStore {
             if let temporaryFile { try? FileManager.default.removeItem(at: temporaryFile) }
             throw ObjectStore.fileAlreadyExists(object.key)
         }
-        if let temporaryFile {
-            stored.dataFile = stem + ".data"
-            // rename(2) replaces the old data atomically: a reader sees the old or the new object, never a mix.
-            guard rename(temporaryFile.path, dir.appendingPathComponent(stem + ".data").path) == 0 else {
-                throw OSSRequestError(500, .internalError, "cannot store object: errno \(errno)")
-            }
-        }
+        if temporaryFile != nil { stored.dataFile = stem + ".data" }
+        // The record first: a new one for data not yet in place is only read by a restart after a crash.
         try persist(stored, to: dir.appendingPathComponent(stem + ".json"))
-        index.withLockedValue {
-            $0.objects[object.bucket, default: [:]][ObjectKey(object.key)] = stored
-            $0.sortedKeys[object.bucket] = nil
+        // The data and the metadata change together under the lock `openObject` reads both under: a reader
+        // gets the old object or the new one, never one's metadata with the other's bytes.
+        let renamed: Int32? = index.withLockedValue { index in
+            // rename(2) replaces the old data atomically; a reader that opened it keeps reading the old bytes.
+            if let temporaryFile, rename(temporaryFile.path, dir.appendingPathComponent(stem + ".data").path) != 0 {
+                return errno
+            }
+            index.objects[object.bucket, default: [:]][ObjectKey(object.key)] = stored
+            index.sortedKeys[object.bucket] = nil
+            return nil
         }
+        if let renamed { throw OSSRequestError(500, .internalError, "cannot store object: errno \(renamed)") }
         return stored
     }
 
     func delete(bucket: String, key: String) {
-        let removed = index.withLockedValue {
-            $0.sortedKeys[bucket] = nil
-            return $0.objects[bucket]?.removeValue(forKey: ObjectKey(key))
-        }
-        guard removed != nil else { return }
         let stem = objectsDirectory(bucket).appendingPathComponent(ObjectStore.fileStem(forKey: key))
-        try? FileManager.default.removeItem(at: stem.appendingPathExtension("data"))
-        try? FileManager.default.removeItem(at: stem.appendingPathExtension("json"))
+        // The files with the entry, under the lock: removed after it, they could be a PutObject's that came
+        // between (its object then listed without data). A reader that opened the data keeps reading it.
+        index.withLockedValue {
+            $0.sortedKeys[bucket] = nil
+            guard $0.objects[bucket]?.removeValue(forKey: ObjectKey(key)) != nil else { return }
+            unlink(stem.appendingPathExtension("data").path)
+            unlink(stem.appendingPathExtension("json").path)
+        }
     }
 
     func dataURL(_ object: StoredObject) -> URL? {
