@@ -71,64 +71,147 @@ import Testing
         }
     }
 
-    /// A GET answers one version of its key whole, whatever PutObjects and DeleteObjects of the key come while
-    /// it is answered: its body is as long as its Content-Length and has the bytes its ETag names, or it is
-    /// 404. (Its data was opened by path after its metadata was read: a PUT in between sent the new bytes under
-    /// the old length, and the extra bytes were read by a keep-alive client as its next answer.) Python's
-    /// http.client is the client: keep-alive connections, the ETag checked by hashlib's MD5.
-    @Test func getsRacingPutsAndDeletesOfTheirKeyEachAnswerOneVersionWhole() async throws {
+    /// A GET, and a CopyObject from the key, answers one version of its key whole, whatever PutObjects and
+    /// DeleteObjects of the key come while it is answered: its body is as long as its Content-Length and has
+    /// the bytes its ETag and Content-Type name, or it is 404. (Its data was opened by path after its metadata
+    /// was read: a PUT in between sent the new bytes under the old length, and the extra bytes were read by a
+    /// keep-alive client as its next answer.) Python's http.client is the client: keep-alive connections, the
+    /// ETag checked by hashlib's MD5.
+    @Test func getsAndCopiesRacingPutsAndDeletesOfTheirKeyEachAnswerOneVersionWhole() async throws {
         try await LocalOSSFixture.anonymous { oss in
-            let result = try await TestHTTP.runProcess(
-                "/usr/bin/env",
-                ["python3", "-c", Self.racingClients, "\(oss.port)", oss.bucket]
-            )
-            #expect(result.status == 0, "\(result.stderr)")
-            let answer = try #require(
-                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
-                "\(result.stdout) \(result.stderr)"
-            )
-            #expect((answer["whole"] as? Int ?? 0) >= 60, "\(answer)")
+            let answer = try await Self.python(Self.racingClients, port: oss.port, bucket: oss.bucket)
             #expect((answer["bad"] as? [Any])?.isEmpty == true, "\(answer)")
+            #expect((answer["whole"] as? Int ?? 0) >= 60, "\(answer)")
+            #expect((answer["copies"] as? Int ?? 0) >= 5, "\(answer)")
+            #expect((answer["writes"] as? Int ?? 0) >= 10, "\(answer)")
+            #expect(answer["versions"] as? [String] == ["application/x-big", "application/x-small"], "\(answer)")
         }
     }
 
-    /// Two writers PUT 4 MiB and 256 KiB versions of one key in turn (one of them DELETEs it now and then), three
-    /// readers GET it 60 times each over keep-alive connections; prints how many answers were whole, how many
-    /// 404, and the bad ones.
+    /// Runs `script` with python3 (its arguments: the server's port and the bucket) and decodes what it prints.
+    static func python(_ script: String, port: Int, bucket: String) async throws -> [String: Any] {
+        let result = try await TestHTTP.runProcess("/usr/bin/env", ["python3", "-c", script, "\(port)", bucket])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            "\(result.stdout) \(result.stderr)"
+        )
+    }
+
+    /// Two writers PUT a 2 MiB and a 256 KiB version of one key in turn, each with a Content-Type of its own (one
+    /// writer DELETEs the key now and then); three readers GET it 60 times each over keep-alive connections,
+    /// every fourth time copying it first and reading the copy. Prints how many answers were whole, how many
+    /// copies, 404s and writes, the versions seen, and the bad answers.
     static let racingClients = """
         import hashlib, http.client, json, os, sys, threading
         port, bucket = int(sys.argv[1]), sys.argv[2]
         path = "/" + bucket + "/race.bin"
-        versions = [os.urandom(4 << 20), os.urandom(256 << 10)]
+        versions = [(os.urandom(2 << 20), "application/x-big"), (os.urandom(256 << 10), "application/x-small")]
         def connect(): return http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        def send(c, method, body=None):
-            c.request(method, path, body=body); r = c.getresponse(); return r, r.read()
-        send(connect(), "PUT", versions[0])
-        done = threading.Event(); whole = [0]; missing = [0]; bad = []
+        def send(c, method, target, body=None, headers={}):
+            c.request(method, target, body=body, headers=headers); r = c.getresponse(); return r, r.read()
+        done = threading.Event(); lock = threading.Lock(); seen = set(); bad = []
+        counts = {"whole": 0, "copies": 0, "missing": 0, "writes": 0}
+        def count(name):
+            with lock: counts[name] += 1
+        def whole(r, body):
+            etag = '"' + hashlib.md5(body).hexdigest().upper() + '"'
+            for data, kind in versions:
+                if body == data and r.getheader("Content-Type") == kind and r.getheader("ETag") == etag \\
+                        and int(r.getheader("Content-Length")) == len(body):
+                    with lock: seen.add(kind)
+                    return True
+            with lock: bad.append([r.status, r.getheader("Content-Type"), r.getheader("Content-Length"), len(body)])
+            return False
         def writer(w):
             c, i = connect(), 0
-            while not done.is_set():
-                send(c, "DELETE" if w == 1 and i % 7 == 3 else "PUT", None if w == 1 and i % 7 == 3 else versions[i % 2])
-                i += 1
-        def reader():
+            try:
+                while not done.is_set():
+                    data, kind = versions[i % 2]
+                    if w == 1 and i % 7 == 3: send(c, "DELETE", path)
+                    else:
+                        r, _ = send(c, "PUT", path, data, {"Content-Type": kind})
+                        if r.status == 200: count("writes")
+                    i += 1
+            except Exception as e:
+                with lock: bad.append("writer: " + repr(e)[:120])
+        def reader(n):
             c = connect()
-            for _ in range(60):
+            for i in range(60):
                 try:
-                    r, body = send(c, "GET")
-                    if r.status == 404: missing[0] += 1; continue
-                    etag = '"' + hashlib.md5(body).hexdigest().upper() + '"'
-                    if r.status != 200 or len(body) != int(r.getheader("Content-Length")) or etag != r.getheader("ETag"):
-                        bad.append([r.status, r.getheader("Content-Length"), len(body)])
-                    else: whole[0] += 1
+                    target = path
+                    if i % 4 == n:
+                        target = "/" + bucket + "/race-copy-%d.bin" % n
+                        r, _ = send(c, "PUT", target, headers={"x-oss-copy-source": path})
+                        if r.status == 404: count("missing"); continue
+                        count("copies")
+                    r, body = send(c, "GET", target)
+                    if r.status == 404: count("missing")
+                    elif whole(r, body): count("whole")
                 except Exception as e:
-                    bad.append(repr(e)[:120]); c.close(); c = connect()
+                    with lock: bad.append("reader: " + repr(e)[:120])
+                    c.close(); c = connect()
+        send(connect(), "PUT", path, versions[0][0], {"Content-Type": versions[0][1]})
         writers = [threading.Thread(target=writer, args=(w,)) for w in range(2)]
-        readers = [threading.Thread(target=reader) for _ in range(3)]
+        readers = [threading.Thread(target=reader, args=(n,)) for n in range(3)]
         for t in writers + readers: t.start()
         for t in readers: t.join()
         done.set()
         for t in writers: t.join()
-        print(json.dumps({"whole": whole[0], "missing": missing[0], "bad": bad[:10]}))
+        print(json.dumps(dict(counts, versions=sorted(seen), bad=bad[:10])))
+        """
+
+    /// A CompleteMultipartUpload joins the bytes of the parts it chose, whatever is sent under their numbers
+    /// before it has read its list: here part 1 is sent again between the completion's head (the server reads
+    /// the upload) and its body (which lists the first part's ETag). The object is the first part's bytes,
+    /// with their ETag. (Parts were files named by number only: the second part's bytes went in under the first
+    /// one's ETag.)
+    @Test func aCompletionJoinsThePartsItChoseThoughOneIsSentAgainMeanwhile() async throws {
+        try await LocalOSSFixture.anonymous { oss in
+            let answer = try await Self.python(Self.completionRacingAPart, port: oss.port, bucket: oss.bucket)
+            #expect(answer["resent"] as? Int == 200 && answer["complete"] as? Int == 200, "\(answer)")
+            #expect(answer["object"] as? String == "first", "\(answer)")
+            #expect(answer["etag"] as? String == answer["etag_of_bytes"] as? String, "\(answer)")
+        }
+    }
+
+    /// Starts an upload with part 1, sends a completion's head listing it, waits until the server has it (the
+    /// admin endpoint's count), sends part 1 again with other bytes, then the completion's body; prints the
+    /// statuses and which bytes the object holds, its ETag and the ETag of its bytes.
+    static let completionRacingAPart = """
+        import hashlib, http.client, json, os, re, socket, sys, time
+        port, bucket = int(sys.argv[1]), sys.argv[2]
+        key = "/" + bucket + "/joined.bin"
+        first, second = os.urandom(200 << 10), os.urandom(200 << 10)
+        def send(method, target, body=None):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            c.request(method, target, body=body); r = c.getresponse(); data = r.read(); c.close(); return r, data
+        def completions():
+            stats = json.loads(send("GET", "/__localoss/stats")[1])
+            return stats["requestsByOperation"].get("CompleteMultipartUpload", 0)
+        upload = re.search(rb"<UploadId>(.*?)</UploadId>", send("POST", key + "?uploads")[1]).group(1).decode()
+        part = key + "?partNumber=1&uploadId=" + upload
+        chosen = send("PUT", part, first)[0].getheader("ETag")
+        document = ("<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + chosen
+                    + "</ETag></Part></CompleteMultipartUpload>").encode()
+        s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        s.sendall(("POST %s?uploadId=%s HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Length: %d\\r\\n\\r\\n"
+                   % (key, upload, len(document))).encode())
+        deadline = time.time() + 60
+        while completions() < 1 and time.time() < deadline: time.sleep(0.01)
+        time.sleep(0.05)
+        resent = send("PUT", part, second)[0].status
+        s.sendall(document)
+        answer = b""
+        while b"\\r\\n\\r\\n" not in answer: answer += s.recv(65536)
+        head, _, rest = answer.partition(b"\\r\\n\\r\\n")
+        length = int(re.search(rb"(?i)content-length: *(\\d+)", head).group(1))
+        while len(rest) < length: rest += s.recv(65536)
+        s.close()
+        r, data = send("GET", key)
+        print(json.dumps({"resent": resent, "complete": int(head.split()[1]), "answer": rest.decode(errors="replace")[:300],
+            "object": "first" if data == first else "second" if data == second else "other", "etag": r.getheader("ETag"),
+            "etag_of_bytes": '"' + hashlib.md5(hashlib.md5(data).digest()).hexdigest().upper() + '-1"'}))
         """
 
     @Test func percentEncodedSlashAddressesTheSameKey() async throws {

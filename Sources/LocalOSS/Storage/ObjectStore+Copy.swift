@@ -11,9 +11,9 @@ extension ObjectStore {
         var temporaryFile: URL?
     }
 
-    /// Reads `range` (nil: all) of the opened source object into a fresh temporary file through a `BodySink`, so a copy is
-    /// hashed exactly like a received body. In discard mode only a whole-object copy is possible (its CRC-64 is
-    /// known; its MD5 is not).
+    /// Reads `range` (nil: all) of the opened source object into a fresh temporary file through a `BodySink`,
+    /// so a copy is hashed exactly like a received body. In discard mode only a whole-object copy is possible
+    /// (its CRC-64 is known; its MD5 is not).
     func copyData(of opened: OpenedObject, range: ClosedRange<UInt64>?) throws(OSSRequestError) -> CopiedData {
         let source = opened.object
         let first = range?.lowerBound ?? 0

@@ -44,15 +44,19 @@ extension ObjectStore {
     {
         var stored = part
         if let temporaryFile {
-            let name = "\(part.number).part"
+            // A file of its own for each part sent: one sent again under its number leaves in place the bytes
+            // a CompleteMultipartUpload that chose the earlier one is joining (it reads them by name). The
+            // upload's directory, with every file in it, goes when the upload ends.
+            let name = "\(part.number).\(UUID().uuidString).part"
             guard rename(temporaryFile.path, uploadDirectory(upload).appendingPathComponent(name).path) == 0 else {
                 throw .noSuchUpload(upload.uploadID)  // the upload was aborted or completed meanwhile
             }
             stored.dataFile = name
         }
+        let record = stored
         let updated: StoredUpload? = index.withLockedValue {
             guard $0.uploads[upload.uploadID] != nil else { return nil }
-            $0.uploads[upload.uploadID]!.parts[part.number] = stored
+            $0.uploads[upload.uploadID]!.parts[part.number] = record
             return $0.uploads[upload.uploadID]!
         }
         guard let updated else { throw .noSuchUpload(upload.uploadID) }

@@ -49,25 +49,31 @@ extension ObjectStore {
         var stored = object
         let stem = ObjectStore.fileStem(forKey: object.key)
         let dir = objectsDirectory(object.bucket)
-        if forbidOverwrite && exists(bucket: object.bucket, key: object.key) {
-            if let temporaryFile { try? FileManager.default.removeItem(at: temporaryFile) }
-            throw ObjectStore.fileAlreadyExists(object.key)
-        }
         if temporaryFile != nil { stored.dataFile = stem + ".data" }
-        // The record first: a new one for data not yet in place is only read by a restart after a crash.
-        try persist(stored, to: dir.appendingPathComponent(stem + ".json"))
-        // The data and the metadata change together under the lock `openObject` reads both under: a reader
-        // gets the old object or the new one, never one's metadata with the other's bytes.
-        let renamed: Int32? = index.withLockedValue { index in
+        let record = stored
+        // Checked, recorded and put in place under the lock `openObject` reads under: a reader gets the old
+        // object or the new one, never one's metadata with the other's bytes; two requests that forbid
+        // overwriting cannot both store; a delete cannot come between the record and the data.
+        let failure: OSSRequestError? = index.withLockedValue { index in
+            if forbidOverwrite && index.objects[object.bucket]?[ObjectKey(object.key)] != nil {
+                return ObjectStore.fileAlreadyExists(object.key)
+            }
+            // The record first: one that names data not yet in place is only read by a restart after a crash.
+            do throws(OSSRequestError) {
+                try persist(record, to: dir.appendingPathComponent(stem + ".json"))
+            } catch { return error }
             // rename(2) replaces the old data atomically; a reader that opened it keeps reading the old bytes.
             if let temporaryFile, rename(temporaryFile.path, dir.appendingPathComponent(stem + ".data").path) != 0 {
-                return errno
+                return OSSRequestError(500, .internalError, "cannot store object: errno \(errno)")
             }
-            index.objects[object.bucket, default: [:]][ObjectKey(object.key)] = stored
+            index.objects[object.bucket, default: [:]][ObjectKey(object.key)] = record
             index.sortedKeys[object.bucket] = nil
             return nil
         }
-        if let renamed { throw OSSRequestError(500, .internalError, "cannot store object: errno \(renamed)") }
+        if let failure {
+            if let temporaryFile { try? FileManager.default.removeItem(at: temporaryFile) }
+            throw failure
+        }
         return stored
     }
 

@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 import OSSProtocol
 
 /// Objects and multipart uploads of every bucket: an in-memory index backed by files under the data directory
-/// (`<bucket>/objects/<sha256(key)>.{data,json}`, `<bucket>/uploads/<id>/{upload.json,<n>.part}`, `tmp/`).
+/// (`<bucket>/objects/<sha256(key)>.{data,json}`, `<bucket>/uploads/<id>/{upload.json,<n>.<uuid>.part}`, `tmp/`).
 final class ObjectStore: Sendable {
     struct Index: Sendable {
         var objects: [String: [ObjectKey: StoredObject]] = [:]  // bucket → key → object
