@@ -144,6 +144,9 @@ import Testing
                         target = "/" + bucket + "/race-copy-%d.bin" % n
                         r, _ = send(c, "PUT", target, headers={"x-oss-copy-source": path})
                         if r.status == 404: count("missing"); continue
+                        if r.status != 200:
+                            with lock: bad.append(["copy", r.status])
+                            continue
                         count("copies")
                     r, body = send(c, "GET", target)
                     if r.status == 404: count("missing")
@@ -176,8 +179,8 @@ import Testing
     }
 
     /// Starts an upload with part 1, sends a completion's head listing it, waits until the server has it (the
-    /// admin endpoint's count), sends part 1 again with other bytes, then the completion's body; prints the
-    /// statuses and which bytes the object holds, its ETag and the ETag of its bytes.
+    /// admin endpoint's count, then 200 ms more), sends part 1 again with other bytes, then the completion's
+    /// body; prints the statuses and which bytes the object holds, its ETag and the ETag of its bytes.
     static let completionRacingAPart = """
         import hashlib, http.client, json, os, re, socket, sys, time
         port, bucket = int(sys.argv[1]), sys.argv[2]
@@ -199,18 +202,24 @@ import Testing
                    % (key, upload, len(document))).encode())
         deadline = time.time() + 60
         while completions() < 1 and time.time() < deadline: time.sleep(0.01)
-        time.sleep(0.05)
+        time.sleep(0.2)
         resent = send("PUT", part, second)[0].status
         s.sendall(document)
         answer = b""
-        while b"\\r\\n\\r\\n" not in answer: answer += s.recv(65536)
+        def more():
+            chunk = s.recv(65536)
+            if not chunk: sys.exit("the server closed the connection: " + repr(answer[:300]))
+            return chunk
+        while b"\\r\\n\\r\\n" not in answer: answer += more()
         head, _, rest = answer.partition(b"\\r\\n\\r\\n")
         length = int(re.search(rb"(?i)content-length: *(\\d+)", head).group(1))
-        while len(rest) < length: rest += s.recv(65536)
+        while len(rest) < length: rest += more()
         s.close()
         r, data = send("GET", key)
-        print(json.dumps({"resent": resent, "complete": int(head.split()[1]), "answer": rest.decode(errors="replace")[:300],
-            "object": "first" if data == first else "second" if data == second else "other", "etag": r.getheader("ETag"),
+        print(json.dumps({
+            "resent": resent, "complete": int(head.split()[1]), "answer": rest.decode(errors="replace")[:300],
+            "object": "first" if data == first else "second" if data == second else "other",
+            "etag": r.getheader("ETag"),
             "etag_of_bytes": '"' + hashlib.md5(hashlib.md5(data).digest()).hexdigest().upper() + '-1"'}))
         """
 

@@ -60,7 +60,7 @@ extension ObjectStore {
         // PUTs, `--discard`: 5.8 → 8.9 s, 2026-12-06).
         let recordFile = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString + ".json")
         do throws(OSSRequestError) {
-            try persist(record, to: recordFile)
+            try persist(record, to: recordFile, atomically: false)
         } catch {
             if let temporaryFile { try? FileManager.default.removeItem(at: temporaryFile) }
             throw error
@@ -78,7 +78,16 @@ extension ObjectStore {
                 return OSSRequestError(500, .internalError, "cannot store the object's metadata: errno \(errno)")
             }
             if let temporaryFile, rename(temporaryFile.path, dir.appendingPathComponent(stem + ".data").path) != 0 {
-                return OSSRequestError(500, .internalError, "cannot store object: errno \(errno)")
+                let failed = errno
+                // The record put back as it was (or taken away), so that a restart does not pair it with the
+                // old data (or bring back a key that has none).
+                let recordPath = dir.appendingPathComponent(stem + ".json")
+                if let old = index.objects[object.bucket]?[ObjectKey(object.key)] {
+                    try? persist(old, to: recordPath)
+                } else {
+                    unlink(recordPath.path)
+                }
+                return OSSRequestError(500, .internalError, "cannot store object: errno \(failed)")
             }
             index.objects[object.bucket, default: [:]][ObjectKey(object.key)] = record
             index.sortedKeys[object.bucket] = nil

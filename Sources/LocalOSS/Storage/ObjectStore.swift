@@ -81,10 +81,11 @@ final class ObjectStore: Sendable {
         return try d.decode(type, from: Data(contentsOf: url))
     }
 
-    /// Writes `value` as JSON atomically (temp file + rename), so a crash never leaves half a record.
-    func persist<T: Encodable>(_ value: T, to url: URL) throws(OSSRequestError) {
+    /// Writes `value` as JSON, atomically (temp file + rename) so that a crash never leaves half a record —
+    /// unless `url` is itself a temporary file that a rename puts in place.
+    func persist<T: Encodable>(_ value: T, to url: URL, atomically: Bool = true) throws(OSSRequestError) {
         do {
-            try ObjectStore.encoder.encode(value).write(to: url, options: .atomic)
+            try ObjectStore.encoder.encode(value).write(to: url, options: atomically ? .atomic : [])
         } catch {
             throw OSSRequestError(500, .internalError, "cannot write metadata: \(error)")
         }
