@@ -24,14 +24,17 @@ import Glibc
         }
 
         func run(_ manifest: String, report: String, _ more: [String] = []) async throws -> ProcessResult {
-            try await h.ossbatch(
-                [
-                    "run", manifest, "--report", h.dir.url.appendingPathComponent(report).path, "--progress-interval",
-                    "3600",
-                ]
-                    + more,
-                environment: ["OSSBATCH_STATE_DIR": state]
-            )
+            try await h.ossbatch(arguments(manifest, report: report, more), environment: ["OSSBATCH_STATE_DIR": state])
+        }
+
+        /// The same run started in the background, for a test that acts while it is in flight.
+        func start(_ manifest: String, report: String, _ more: [String] = []) throws -> RunningProcess {
+            try h.start(arguments(manifest, report: report, more), environment: ["OSSBATCH_STATE_DIR": state])
+        }
+
+        private func arguments(_ manifest: String, report: String, _ more: [String]) -> [String] {
+            ["run", manifest, "--report", h.dir.url.appendingPathComponent(report).path, "--progress-interval", "3600"]
+                + more
         }
 
         func plan(_ manifest: String) async throws -> ProcessResult {
@@ -274,10 +277,7 @@ import Glibc
         try await s.h.settle()
         let gate = s.h.hold(.putObject, after: 0, keyContains: "f0.bin")
         s.h.server.stats.reset()
-        let process = try s.h.start(
-            ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("r2.json").path],
-            environment: ["OSSBATCH_STATE_DIR": s.state]
-        )
+        let process = try s.start(manifest, report: "r2.json")
         #expect(await s.h.waitUntil(.seconds(120)) { s.h.server.stats.snapshot.requestsInFlight > 0 })
         try s.h.writeFile("f1.bin", size: 1010, seed: 99)
         s.h.server.faults.open(gate: gate)
@@ -462,10 +462,7 @@ import Glibc
         let first = s.h.hold(.headObject, after: 0, keyContains: "f0.bin")
         let third = s.h.hold(.headObject, after: 0, keyContains: "f2.bin")
         s.h.server.stats.reset()
-        let process = try s.h.start(
-            ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("r1.json").path],
-            environment: ["OSSBATCH_STATE_DIR": s.state]
-        )
+        let process = try s.start(manifest, report: "r1.json")
         #expect(await s.h.waitUntil(.seconds(120)) { s.h.server.stats.snapshot.requestsInFlight > 0 })
         #expect(chmod(s.h.dir.url.appendingPathComponent("src/f1.bin").path, 0o600) == 0)
         s.h.server.faults.open(gate: first)
@@ -505,10 +502,7 @@ import Glibc
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "if_exists: skip", "concurrency: 1"])
         let reportPath = s.h.dir.url.appendingPathComponent("r1.json").path
         let gate = s.h.hold(.headObject, after: 0, keyContains: "f5.bin")
-        let process = try s.h.start(
-            ["run", manifest, "--report", reportPath, "--progress-interval", "3600"],
-            environment: ["OSSBATCH_STATE_DIR": s.state]
-        )
+        let process = try s.start(manifest, report: "r1.json")
         // Five outcomes journaled (each line is one write: whole once seen), the sixth file's HEAD held.
         #expect(
             await s.h.waitUntil(.seconds(120)) {
@@ -975,10 +969,7 @@ import Glibc
         let gate = s.h.hold(.putObject, after: 40)
         let manifest = try s.h.writeManifest(upload: ["unchanged: skip", "concurrency: 2"])
         let reportPath = s.h.dir.url.appendingPathComponent("r1.json").path
-        let process = try s.h.start(
-            ["run", manifest, "--report", reportPath, "--progress-interval", "3600", "--log-level", "debug"],
-            environment: ["OSSBATCH_STATE_DIR": s.state]
-        )
+        let process = try s.start(manifest, report: "r1.json", ["--log-level", "debug"])
         // Past at least one index flush (once a second, on a timer) while the rest of the batch is held: a
         // late task only waits longer. (Sleeping a fixed time on a running batch, it could kill a finished run.)
         #expect(
