@@ -49,7 +49,9 @@ extension ObjectStore {
         var stored = object
         let stem = ObjectStore.fileStem(forKey: object.key)
         let dir = objectsDirectory(object.bucket)
-        if temporaryFile != nil { stored.dataFile = stem + ".data" }
+        let recordPath = dir.appendingPathComponent(stem + ".json")
+        let dataPath = dir.appendingPathComponent(stem + ".data")
+        if temporaryFile != nil { stored.dataFile = dataPath.lastPathComponent }
         let record = stored
         if forbidOverwrite && exists(bucket: object.bucket, key: object.key) {
             if let temporaryFile { try? FileManager.default.removeItem(at: temporaryFile) }
@@ -58,7 +60,7 @@ extension ObjectStore {
         // The record is written beside, outside the lock, and renamed into place under it with the data: written
         // under the lock, every request waited on every other one's write (8 keep-alive clients, 8,000 small
         // PUTs, `--discard`: 5.8 → 8.9 s, 2026-12-06).
-        let recordFile = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString + ".json")
+        let recordFile = temporaryPath(extension: ".json")
         do throws(OSSRequestError) {
             try persist(record, to: recordFile, atomically: false)
         } catch {
@@ -74,14 +76,13 @@ extension ObjectStore {
             }
             // rename(2) replaces the old files atomically, the record first (a data file that failed to follow
             // leaves readers the old object whole); a reader that opened the data keeps reading the old bytes.
-            if rename(recordFile.path, dir.appendingPathComponent(stem + ".json").path) != 0 {
+            if rename(recordFile.path, recordPath.path) != 0 {
                 return OSSRequestError(500, .internalError, "cannot store the object's metadata: errno \(errno)")
             }
-            if let temporaryFile, rename(temporaryFile.path, dir.appendingPathComponent(stem + ".data").path) != 0 {
+            if let temporaryFile, rename(temporaryFile.path, dataPath.path) != 0 {
                 let failed = errno
                 // The record put back as it was (or taken away), so that a restart does not pair it with the
                 // old data (or bring back a key that has none).
-                let recordPath = dir.appendingPathComponent(stem + ".json")
                 if let old = index.objects[object.bucket]?[ObjectKey(object.key)] {
                     try? persist(old, to: recordPath)
                 } else {
@@ -98,7 +99,7 @@ extension ObjectStore {
             try? FileManager.default.removeItem(at: recordFile)
             throw failure
         }
-        return stored
+        return record
     }
 
     func delete(bucket: String, key: String) {

@@ -64,7 +64,12 @@ final class ObjectStore: Sendable {
 
     /// A fresh temporary file for a body, or nil in discard mode.
     func temporaryFile() -> URL? {
-        discard ? nil : root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
+        discard ? nil : temporaryPath()
+    }
+
+    /// A fresh name in `tmp/` (emptied at start), on the objects' file system so that a rename puts it in place.
+    func temporaryPath(extension suffix: String = "") -> URL {
+        root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString + suffix)
     }
 
     // MARK: JSON
