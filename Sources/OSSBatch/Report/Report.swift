@@ -18,6 +18,8 @@ package struct Report: Sendable {
     package var allowEmpty: Bool
     /// The shard of a batch this report runs (`--shard`), or `nil` for a whole batch.
     package var shard: ShardInfo?
+    /// How the placeholders in the keys were resolved (`Plan.keyResolution`), or `nil` when no key has one.
+    package var keyResolution: KeyResolution?
     package var createdAt: String
     package var updatedAt: String
     package var totals: ReportTotals
@@ -37,6 +39,7 @@ package struct Report: Sendable {
         credentials = plan.credentials
         allowEmpty = plan.allowEmpty
         shard = plan.shard
+        keyResolution = plan.keyResolution
         createdAt = Timestamp.iso8601(now)
         updatedAt = createdAt
         totals = ReportTotals()
@@ -168,6 +171,7 @@ package struct Report: Sendable {
         credentials: CredentialsSource?,
         allowEmpty: Bool,
         shard: ShardInfo? = nil,
+        keyResolution: KeyResolution? = nil,
         createdAt: String,
         updatedAt: String,
         fatalError: JobError?,
@@ -182,6 +186,7 @@ package struct Report: Sendable {
         self.credentials = credentials
         self.allowEmpty = allowEmpty
         self.shard = shard
+        self.keyResolution = keyResolution
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.totals = ReportTotals()
@@ -200,6 +205,7 @@ package struct Report: Sendable {
             credentials: credentials,
             allowEmpty: allowEmpty,
             jobs: JobList(jobs.map(\.spec)),
+            keyResolution: keyResolution,
             shard: shard
         )
     }

@@ -10,6 +10,7 @@ struct ReportHeader: Codable {
     var credentials: CredentialsSource?
     var allowEmpty: Bool
     var shard: ShardInfo?
+    var keyResolution: KeyResolution?
     var createdAt: String
     var updatedAt: String
     var totals: ReportTotals
@@ -24,6 +25,7 @@ struct ReportHeader: Codable {
         case manifest, target, upload, credentials
         case allowEmpty = "allow_empty"
         case shard
+        case keyResolution = "key_resolution"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case totals
@@ -41,6 +43,7 @@ struct ReportHeader: Codable {
         credentials = report.credentials
         allowEmpty = report.allowEmpty
         shard = report.shard
+        keyResolution = report.keyResolution
         createdAt = report.createdAt
         updatedAt = report.updatedAt
         totals = report.totals
@@ -63,6 +66,7 @@ struct ReportHeader: Codable {
             credentials: credentials,
             allowEmpty: allowEmpty,
             shard: shard,
+            keyResolution: keyResolution,
             createdAt: createdAt,
             updatedAt: updatedAt,
             fatalError: fatalError,

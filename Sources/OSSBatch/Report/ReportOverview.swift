@@ -15,6 +15,8 @@ package struct ReportOverview: Sendable {
     package var runs: [RunRecord]
     /// A shard's report: which shard, and the partition it was cut from.
     package var shard: ShardInfo?
+    /// How the placeholders in its keys were resolved (`nil`: no key has one, or an older report without it).
+    package var keyResolution: KeyResolution?
     /// Why the batch is unfinished (`Report.unfinishedReason`), `nil` when it is finished.
     package var unfinishedReason: String?
 
@@ -29,8 +31,12 @@ package struct ReportOverview: Sendable {
         fatalError = report.fatalError
         runs = report.runs
         shard = report.shard
+        keyResolution = report.keyResolution
         unfinishedReason = report.unfinishedReason
     }
+
+    /// Every run on the report was refused because another process held the batch (exit 4): it never ran.
+    package var onlyRefusedAsBusy: Bool { !runs.isEmpty && runs.allSatisfy(\.wasRefusedAsBusy) }
 
     /// The overview of the report at `path`: from its first line when that is a format-2 header whose totals
     /// count open uploads (a report is rewritten whole whenever its status leaves `running`, so those totals

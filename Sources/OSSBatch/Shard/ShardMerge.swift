@@ -96,6 +96,7 @@ package enum ShardMerge {
             credentials: first.credentials,
             allowEmpty: first.allowEmpty,
             shard: nil,
+            keyResolution: first.keyResolution,
             createdAt: reports.map(\.createdAt).min() ?? first.createdAt,
             updatedAt: reports.map(\.updatedAt).max() ?? first.updatedAt,
             fatalError: reports.lazy.compactMap(\.fatalError).first,

@@ -36,18 +36,27 @@ package enum DefaultReports {
     }
 
     /// Removes the oldest finished reports of batch `batch` (with their journals) until at most `keep` are
-    /// left, never an unfinished one, one in use, or one that cannot be read. Returns the paths removed.
+    /// left, never an unfinished one, one in use, one that cannot be read, or one of a night whose snapshot
+    /// stays incomplete (`SnapshotLeftIncomplete`: it is the record of which files that snapshot lacks).
+    /// Returns the paths removed.
     @discardableResult
     package static func prune(batch: String, in state: StateDirectory, keep: Int) -> [String] {
         let dir = state.reports(batch: batch)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
         let reports = names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) }.sorted()
         var excess = reports.count - keep
+        guard excess > 0 else { return [] }
+        // Every report of the batch (a `--report` in its directory too), each header read once.
+        let overviews = Dictionary(
+            state.reports(ofBatch: batch).compactMap { path in (try? ReportOverview.read(path)).map { (path, $0) } },
+            uniquingKeysWith: { first, _ in first }
+        )
         var removed: [String] = []
         for name in reports where excess > 0 {
             let path = dir + "/" + name
             guard !StateLock.isHeld(at: ReportLock.path(of: path)),
-                let overview = try? ReportOverview.read(path), overview.unfinishedReason == nil
+                let overview = overviews[path], overview.unfinishedReason == nil,
+                SnapshotLeftIncomplete.reason(of: overview, among: overviews.values) == nil
             else { continue }
             for file in [path, path + ".journal", ReportLock.path(of: path)] { unlink(file) }
             AtomicFile.removeLeftovers(of: path)

@@ -54,6 +54,11 @@ package struct BatchStatus: Sendable, Encodable {
     package var finishedWithExceptions = false
     /// When the report was made (its night), for which report is the batch's newest (`batchStatuses`).
     package var createdAt: String?
+    /// How the placeholders in the report's keys were resolved: whether a later night planned the same keys
+    /// (`SnapshotLeftIncomplete`). Not printed.
+    package var keyResolution: KeyResolution?
+    /// The report's own status, for `SnapshotLeftIncomplete` (`state` says `crashed` of a report killed).
+    package var reportStatus: RunStatus?
 
     package init(batch: String, report: String, state: State) {
         self.batch = batch
@@ -96,8 +101,10 @@ package struct BatchStatus: Sendable, Encodable {
         }
         status.lastRun = overview.runs.last
         status.createdAt = overview.createdAt
+        status.keyResolution = overview.keyResolution
+        status.reportStatus = overview.status
         status.shardInfo = overview.shard
-        status.onlyRefusedAsBusy = !overview.runs.isEmpty && overview.runs.allSatisfy(\.wasRefusedAsBusy)
+        status.onlyRefusedAsBusy = overview.onlyRefusedAsBusy
         status.lastRunAt = overview.runs.last?.startedAt ?? overview.createdAt
         status.totals = overview.totals
         status.problem = overview.unfinishedReason

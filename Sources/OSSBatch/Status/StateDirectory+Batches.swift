@@ -40,7 +40,8 @@ extension StateDirectory {
     /// its reports is running, that one's; a report of a run refused as busy (exit 4, `fatal`) only when
     /// there is no other —
     /// with any other report of it that is unfinished (running, killed, interrupted, or with uploads open;
-    /// one that merely failed was followed by a newer run and is not listed).
+    /// one that merely failed was followed by a newer run and is not listed — unless its keys were dated and
+    /// no newer run planned them: `SnapshotLeftIncomplete`).
     /// The shards of a batch run with `--shard` (`NAME.shard-K-of-N`) are one line, with each shard's detail
     /// (`ShardedBatchStatus`); `only` may name the batch or one shard. A batch run both ways (with and without
     /// `--shard`) has a line for each: the shards' line once hid the batch's own, a crashed run of it included.
@@ -85,12 +86,26 @@ extension StateDirectory {
             let made = written.indices.map { i in
                 written[i].createdAt ?? Timestamp.iso8601(Date(timeIntervalSince1970: Double(files[i].mtime) / 1e9))
             }
-            let all = written.indices.sorted { a, b in made[a] != made[b] ? made[a] > made[b] : a < b }
+            var all = written.indices.sorted { a, b in made[a] != made[b] ? made[a] > made[b] : a < b }
                 .map { written[$0] }
             guard
                 let chosen = all.firstIndex(where: { $0.state == .running })
                     ?? all.firstIndex(where: { !$0.onlyRefusedAsBusy }) ?? all.indices.first
             else { return nil }
+            // A night that stopped with files not uploaded under dated keys no later night planned: finished
+            // as far as its own report goes, but its snapshot stays incomplete (`SnapshotLeftIncomplete`).
+            // Under a fixed prefix the next night sent those files again, and it is not listed.
+            for i in all.indices where i != chosen && all[i].problem == nil && !all[i].onlyRefusedAsBusy {
+                guard let status = all[i].reportStatus, let totals = all[i].totals else { continue }
+                all[i].problem = SnapshotLeftIncomplete.reason(
+                    status: status,
+                    totals: totals,
+                    keys: all[i].keyResolution,
+                    newer: all[..<i].lazy.filter { $0.state != .unreadable && !$0.onlyRefusedAsBusy }.map(
+                        \.keyResolution
+                    )
+                )
+            }
             var status = all[chosen]
             let others = all.indices.filter { $0 != chosen }.map { all[$0] }
                 .filter {

@@ -1,0 +1,113 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// The real binary, default reports: a night that stopped early under dated keys (`web01/{date}/`) leaves
+/// its snapshot short of files the next night does not send again (it sends them to its own snapshot), so
+/// `status` lists that night until its report is resumed, and `--keep-reports` keeps it. A night whose keys
+/// the next night resolves alike (a fixed prefix, `{hostname}/`) is sent again by it and is not listed.
+@Suite
+struct DatedSnapshotStatusTests {
+    private static let progress = ["--progress-interval", "3600"]
+
+    /// The run of `manifest` at `moment` (`OSSBATCH_NOW`), OSS refusing every PutObject when `refused`.
+    private static func night(
+        _ h: EngineHarness,
+        _ manifest: String,
+        at moment: String,
+        refused: Bool = false,
+        _ more: [String] = []
+    ) async throws -> ProcessResult {
+        if refused {
+            h.server.faults.add(
+                FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+            )
+        }
+        defer { h.server.faults.removeAll() }
+        // A later creation time for each night's report than the last one's.
+        try await Task.sleep(for: .milliseconds(20))
+        return try await h.ossbatch(["run", manifest] + progress + more, environment: ["OSSBATCH_NOW": moment])
+    }
+
+    @Test func aDatedNightThatStoppedEarlyIsListedKeptAndClearedByItsResume() async throws {
+        let h = try await EngineHarness.start("dated-status")
+        defer { Task { await h.stop() } }
+        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
+        try h.writeFile("b.bin", size: 2000, seed: 2)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let state = StateDirectory(path: h.stateDir)
+
+        let first = try await Self.night(h, manifest, at: "2026-10-22T02:00:00Z", refused: true)
+        #expect(first.exitCode == 3, "\(first.stderr)")
+        let stopped = try #require(state.reports(ofBatch: "web").first)
+        // The report keeps how its keys were resolved (its first line ends where its job lines begin).
+        let firstLine = try #require(try String(contentsOfFile: stopped, encoding: .utf8).split(separator: "\n").first)
+        let parsed = try JSONSerialization.jsonObject(with: Data((firstLine + "]}").utf8))
+        let header = try #require(parsed as? [String: Any])
+        let keys = try #require(header["key_resolution"] as? [String: Any], "\(header.keys.sorted())")
+        #expect(keys["time_zone"] as? String == "UTC")
+        let fields = try #require(keys["fields"] as? [[String: String]])
+        #expect(
+            fields == [
+                ["path": "files[0].key_prefix", "written": "web01/{date:%Y-%m-%d}/", "resolved": "web01/2026-10-22/"]
+            ]
+        )
+
+        #expect(try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z").exitCode == 0)
+        let second = try #require(state.reports(ofBatch: "web").first)
+        #expect(h.storedMD5("web01/2026-10-23/a.bin") == (try EngineHarness.md5(of: a)))
+        #expect(h.storedMD5("web01/2026-10-22/a.bin") == nil)
+
+        let status = try await StatusCommandTests.statusJSON(h, ["web"])
+        #expect(status.exit == 1, "\(status.document)")
+        let web = try #require(status.batches["web"])
+        #expect(web["status"] as? String == "succeeded" && web["report"] as? String == second)
+        let listed = try #require(web["other_unfinished"] as? [[String: Any]], "\(web)")
+        #expect(listed.map { $0["report"] as? String } == [stopped])
+        #expect(listed.first?["status"] as? String == "fatal")
+        #expect(listed.first?["next"] as? String == "ossbatch resume \(stopped)")
+        let problem = try #require(listed.first?["problem"] as? String)
+        #expect(problem.contains("2 of its 2 files were never uploaded") && problem.contains("web01/2026-10-22/"))
+        let table = try await h.ossbatch(["status", "web"])
+        #expect(table.exitCode == 1)
+        #expect(
+            table.stdout.contains("web: another report is fatal: \(stopped); next: ossbatch resume \(stopped) (2 of"),
+            "\(table.stdout)"
+        )
+
+        // Pruned to one report a night later: the stopped night's is kept (it says what its snapshot lacks),
+        // the good night's before it goes.
+        #expect(try await Self.night(h, manifest, at: "2026-10-24T02:00:00Z", ["--keep-reports", "1"]).exitCode == 0)
+        let kept = state.reports(ofBatch: "web")
+        #expect(kept.contains(stopped) && !kept.contains(second) && kept.count == 2, "\(kept)")
+
+        // Resumed, the stopped night fills its own snapshot, and the batch is green.
+        let resumed = try await h.ossbatch(["resume", stopped] + Self.progress)
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(h.storedMD5("web01/2026-10-22/a.bin") == (try EngineHarness.md5(of: a)))
+        #expect(h.storedMD5("web01/2026-10-22/b.bin") != nil)
+        let after = try await StatusCommandTests.statusJSON(h, ["web"])
+        #expect(after.exit == 0, "\(after.document)")
+        #expect(after.batches["web"]?["other_unfinished"] == nil)
+    }
+
+    @Test func aStoppedNightWhoseKeysTheNextNightResolvesAlikeIsNotListed() async throws {
+        let h = try await EngineHarness.start("dated-status-alike")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        // A placeholder, but the same keys every night: the next night sends the stopped night's files again.
+        let manifest = try h.writeManifest("host.yaml", prefix: "\"{hostname}/\"")
+        let state = StateDirectory(path: h.stateDir)
+        #expect(try await Self.night(h, manifest, at: "2026-10-22T02:00:00Z", refused: true).exitCode == 3)
+        #expect(try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z").exitCode == 0)
+        #expect(state.reports(ofBatch: "host").count == 2)
+        let status = try await StatusCommandTests.statusJSON(h, ["host"])
+        #expect(status.exit == 0, "\(status.document)")
+        #expect(status.batches["host"]?["other_unfinished"] == nil)
+        // And `--keep-reports` prunes the stopped night as any finished one.
+        #expect(try await Self.night(h, manifest, at: "2026-10-24T02:00:00Z", ["--keep-reports", "1"]).exitCode == 0)
+        #expect(state.reports(ofBatch: "host").count == 1)
+    }
+}
