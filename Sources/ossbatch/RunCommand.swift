@@ -27,7 +27,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Where to write the report. Default: a new file in the state directory, STATE/BATCH/reports/. "
-                + "A finished report already there is kept as PATH.prev; an unfinished one is refused.",
+                + "A finished report already there is kept as PATH.prev (one of a night whose dated snapshot stays "
+                + "incomplete is set aside among the batch's reports); an unfinished one is refused.",
             valueName: "path"
         ),
         completion: .file(extensions: ["json"])
@@ -133,8 +134,8 @@ struct RunCommand: AsyncParsableCommand {
             console: console
         )
         defer { reportLock.release() }
-        let replacing: Bool
-        do { replacing = try ReportReplacement.check(reportPath) } catch {
+        let previous: ReportOverview?
+        do { previous = try ReportReplacement.check(reportPath) } catch {
             console.error("report_unfinished", "\(error)", ["report": .string(reportPath)])
             metrics?.finish(exit: .invalidInput, report: nil)
             throw ExitCode(ExitStatus.invalidInput.rawValue)
@@ -149,7 +150,16 @@ struct RunCommand: AsyncParsableCommand {
         var olderReport = BackgroundRemoval.none
         defer { olderReport.wait() }
         do {
-            if replacing { olderReport = try ReportReplacement.keepPrevious(reportPath) }
+            if let previous {
+                olderReport = try Self.replace(
+                    previous,
+                    at: reportPath,
+                    tonight: initial,
+                    batch: identity.directoryName,
+                    in: state,
+                    console: console
+                )
+            }
             store = try ReportStore.create(at: reportPath)
         } catch {
             console.error(
@@ -190,6 +200,59 @@ struct RunCommand: AsyncParsableCommand {
         )
         if defaultReport { DefaultReports.prune(batch: identity.directoryName, in: state, keep: keepReports) }
         throw ExitCode(status.rawValue)
+    }
+
+    /// Makes way at `path` for tonight's report (`tonight`): the finished report there is kept as `PATH.prev`
+    /// — or, when its night left a dated snapshot incomplete that tonight does not plan again
+    /// (`SnapshotLeftIncomplete`), set aside among the batch's default reports, where `status` lists it and
+    /// `--keep-reports` keeps it (as `PATH.prev` the next night would replace it, and nothing would say its
+    /// snapshot lacks files). Returns the removal of the older `.prev`, if one was replaced.
+    private static func replace(
+        _ previous: ReportOverview,
+        at path: String,
+        tonight: Report,
+        batch: String,
+        in state: StateDirectory,
+        console: Console
+    ) throws(StateFileError) -> BackgroundRemoval {
+        guard
+            let reason = SnapshotLeftIncomplete.reason(
+                of: SnapshotLeftIncomplete.Night(previous),
+                stopped: previous.status == .failed || previous.status == .fatal,
+                totals: previous.totals,
+                among: [
+                    SnapshotLeftIncomplete.Night(createdAt: tonight.createdAt, ran: true, keys: tonight.keyResolution)
+                ]
+            )
+        else { return try ReportReplacement.keepPrevious(path) }
+        let made = Timestamp.parse(previous.createdAt) ?? Date()
+        var aside: String?
+        do {
+            let destination = try DefaultReports.newPath(batch: batch, in: state, now: made)
+            do {
+                try ReportReplacement.setAside(path, to: destination)
+                aside = destination
+            } catch {
+                unlink(ReportLock.path(of: destination))
+                throw error
+            }
+        } catch {
+            console.warning(
+                "report_set_aside_failed",
+                "the report at \(path) is of a night whose snapshot stays incomplete (\(reason)), but it cannot be "
+                    + "moved among the batch's reports (\(error)): it is kept as \(ReportReplacement.previousPath(of: path)) "
+                    + "only, which the next night replaces; resume it from there",
+                ["report": .string(path)]
+            )
+        }
+        guard let aside else { return try ReportReplacement.keepPrevious(path) }
+        console.warning(
+            "report_set_aside",
+            "the report at \(path) is of a night whose snapshot stays incomplete (\(reason)); it is kept as \(aside), "
+                + "where 'ossbatch status' lists it until it is resumed or aborted",
+            ["report": .string(path), "kept_as": .string(aside)]
+        )
+        return .none
     }
 
     /// What the rest of a run needs of its plan, so that the plan itself can go once its report is made.

@@ -43,7 +43,7 @@ struct StatusTable {
         var notes = (batch.otherUnfinished ?? []).map { older in
             var note = "\(name): another report is \(Self.status(older)): \(older.report)"
             if let next = older.next { note += "; next: \(next)" }
-            if let problem = older.problem { note += " (\(problem))" }
+            if let problem = older.problem { note += " — \(problem)" }
             return note
         }
         if let future = batch.futureReports {

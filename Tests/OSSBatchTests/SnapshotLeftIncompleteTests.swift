@@ -2,14 +2,34 @@ import Foundation
 import OSSBatch
 import Testing
 
-/// Which stopped nights leave their snapshot incomplete: files not uploaded, under keys no later night
-/// resolved alike.
+/// Which stopped nights leave their snapshot incomplete: files not uploaded, under keys no other night
+/// planned.
 @Suite struct SnapshotLeftIncompleteTests {
-    private static func keys(_ resolved: String, at time: String = "2026-10-22T02:00:00.000Z") -> KeyResolution {
+    private typealias Night = SnapshotLeftIncomplete.Night
+
+    private static func keys(_ resolved: String...) -> KeyResolution {
         KeyResolution(
-            time: time,
+            time: "2026-10-22T02:00:00.000Z",
             timeZone: "UTC",
-            fields: [.init(path: "files[0].key_prefix", written: "web01/{date}/", resolved: resolved)]
+            fields: resolved.enumerated().map {
+                .init(path: "files[\($0.offset)].key_prefix", written: "web01/{date}/", resolved: $0.element)
+            }
+        )
+    }
+
+    private static func night(_ createdAt: String, ran: Bool = true, _ resolved: String...) -> Night {
+        Night(
+            createdAt: createdAt,
+            ran: ran,
+            keys: resolved.isEmpty
+                ? nil
+                : KeyResolution(
+                    time: createdAt,
+                    timeZone: "UTC",
+                    fields: resolved.enumerated().map {
+                        .init(path: "files[\($0.offset)].key_prefix", written: "x", resolved: $0.element)
+                    }
+                )
         )
     }
 
@@ -20,14 +40,24 @@ import Testing
         return totals
     }
 
+    private static func reason(
+        _ night: Night,
+        stopped: Bool = true,
+        _ totals: ReportTotals,
+        among others: [Night]
+    ) -> String? {
+        SnapshotLeftIncomplete.reason(of: night, stopped: stopped, totals: totals, among: [night] + others)
+    }
+
     @Test func aStoppedNightWhoseDatedKeysNoLaterNightPlannedIsIncomplete() throws {
-        let night = Self.keys("web01/2026-10-22/")
+        let night = Self.night("2026-10-22T02:00:00.000Z", "web01/2026-10-22/")
         let reason = try #require(
-            SnapshotLeftIncomplete.reason(
-                status: .fatal,
-                totals: Self.totals(jobs: 5, pending: 3, failed: 1),
-                keys: night,
-                newer: [Self.keys("web01/2026-10-23/"), nil]
+            Self.reason(
+                night,
+                Self.totals(jobs: 5, pending: 3, failed: 1),
+                among: [
+                    Self.night("2026-10-23T02:00:00.000Z", "web01/2026-10-23/"), Self.night("2026-10-24T02:00:00.000Z"),
+                ]
             )
         )
         #expect(
@@ -35,43 +65,69 @@ import Testing
                 "4 of its 5 files were never uploaded under its keys (files[0].key_prefix web01/2026-10-22/)"
             )
         )
+        let one = try #require(Self.reason(night, Self.totals(jobs: 1, failed: 1), among: []))
+        #expect(one.hasPrefix("1 of its 1 file was never uploaded"))
+        // An earlier night with the same keys does not cover a later one that ran.
         #expect(
-            SnapshotLeftIncomplete.reason(
-                status: .failed,
-                totals: Self.totals(jobs: 1, failed: 1),
-                keys: night,
-                newer: []
-            )
-                != nil
+            Self.reason(
+                night,
+                Self.totals(jobs: 1, failed: 1),
+                among: [Self.night("2026-10-21T02:00:00.000Z", "web01/2026-10-22/")]
+            ) != nil
         )
     }
 
-    @Test func aLaterNightWithTheSameKeysAtAnotherMomentCoversIt() {
-        // `{hostname}/`, or a second run the same day: resolved alike, at another moment.
-        let night = Self.keys("web01/2026-10-22/")
-        let later = Self.keys("web01/2026-10-22/", at: "2026-10-22T09:00:00.000Z")
-        #expect(
-            SnapshotLeftIncomplete.reason(
-                status: .fatal,
-                totals: Self.totals(jobs: 2, pending: 2),
-                keys: night,
-                newer: [later]
-            )
-                == nil
-        )
-    }
-
-    @Test func aNightThatUploadedEverythingOrHadNoPlaceholderOrIsNotStoppedIsNot() {
-        let night = Self.keys("web01/2026-10-22/")
+    @Test func aLaterNightThatPlannedTheSameKeysCoversItWhateverTheEntryOrSpelling() {
+        // `{hostname}/`, or a second run the same day, or the entries reordered: the same resolved keys.
+        let night = Self.night("2026-10-22T02:00:00.000Z", "web01/2026-10-22/", "db/2026-10-22/")
         let pending = Self.totals(jobs: 2, pending: 2)
         #expect(
-            SnapshotLeftIncomplete.reason(status: .fatal, totals: Self.totals(jobs: 2), keys: night, newer: []) == nil
+            Self.reason(
+                night,
+                pending,
+                among: [Self.night("2026-10-22T09:00:00.000Z", "db/2026-10-22/", "web01/2026-10-22/", "more/")]
+            ) == nil
         )
-        #expect(SnapshotLeftIncomplete.reason(status: .fatal, totals: pending, keys: nil, newer: []) == nil)
-        // Interrupted and running reports are unfinished already; aborted ones were given up on purpose.
-        for status in [RunStatus.succeeded, .aborted, .interrupted, .running] {
-            #expect(SnapshotLeftIncomplete.reason(status: status, totals: pending, keys: night, newer: []) == nil)
-        }
+        // Not when it planned only some of them, or never ran (refused as busy).
+        #expect(
+            Self.reason(night, pending, among: [Self.night("2026-10-22T09:00:00.000Z", "web01/2026-10-22/")]) != nil
+        )
+        #expect(
+            Self.reason(
+                night,
+                pending,
+                among: [Self.night("2026-10-22T09:00:00.000Z", ran: false, "web01/2026-10-22/", "db/2026-10-22/")]
+            ) != nil
+        )
+    }
+
+    @Test func aNightRefusedAsBusyIsCoveredByTheNightThatHeldTheBatchWhenItWasTheSameDays() {
+        let refused = Self.night("2026-10-23T02:00:00.000Z", ran: false, "web01/2026-10-23/")
+        let pending = Self.totals(jobs: 2, pending: 2)
+        // The night before, still running: another day's keys.
+        #expect(
+            Self.reason(refused, pending, among: [Self.night("2026-10-22T02:00:00.000Z", "web01/2026-10-22/")]) != nil
+        )
+        // Twice a day, the morning's run still going: the same keys.
+        #expect(
+            Self.reason(refused, pending, among: [Self.night("2026-10-23T01:00:00.000Z", "web01/2026-10-23/")]) == nil
+        )
+    }
+
+    @Test func aNightThatUploadedEverythingOrHadNoPlaceholderOrDidNotStopIsNot() {
+        let night = Self.night("2026-10-22T02:00:00.000Z", "web01/2026-10-22/")
+        let pending = Self.totals(jobs: 2, pending: 2)
+        #expect(Self.reason(night, Self.totals(jobs: 2), among: []) == nil)
+        #expect(Self.reason(Self.night("2026-10-22T02:00:00.000Z"), pending, among: []) == nil)
+        #expect(Self.reason(night, stopped: false, pending, among: []) == nil)
+    }
+
+    @Test func totalsEditedToOverflowAreCountedNotTrapped() throws {
+        var totals = Self.totals(jobs: 2, pending: 1)
+        totals.pending = Int.max
+        totals.failed = 1
+        let night = Self.night("2026-10-22T02:00:00.000Z", "web01/2026-10-22/")
+        #expect(try #require(Self.reason(night, totals, among: [])).hasPrefix("\(Int.max) of its 2 files"))
     }
 
     @Test func keyResolutionIsWrittenInSnakeCase() throws {

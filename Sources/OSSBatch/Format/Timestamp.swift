@@ -8,7 +8,7 @@ package enum Timestamp {
     package static func iso8601(_ date: Date = Date()) -> String { date.formatted(withFraction) }
 
     /// An ISO 8601 time as OSS writes it (`2026-11-25T22:00:00.000Z`), with or without fractional seconds.
-    static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         (try? withFraction.parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 }

@@ -28,8 +28,4 @@ package struct KeyResolution: Sendable, Hashable, Codable {
         case timeZone = "time_zone"
         case fields
     }
-
-    /// Whether a plan resolved like `other` has the same keys for the same files: every field resolved alike
-    /// (the moment may differ: `{host}/` resolves alike every night, `{date}/` does not).
-    package func sameKeys(as other: KeyResolution) -> Bool { fields == other.fields }
 }

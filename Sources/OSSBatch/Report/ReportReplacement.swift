@@ -10,12 +10,13 @@ package enum ReportReplacement {
     /// Where the previous report at `path` is kept.
     package static func previousPath(of path: String) -> String { path + ".prev" }
 
-    /// Checks `path` before `run` writes a new report there (under the report's lock). Returns whether a
-    /// finished report is there, to be kept by `keepPrevious`; throws, with what to do, otherwise.
-    package static func check(_ path: String) throws(ReportLoadError) -> Bool {
+    /// Checks `path` before `run` writes a new report there (under the report's lock). Returns the finished
+    /// report there, to be kept by `keepPrevious` (or `setAside`), `nil` when nothing is there; throws, with
+    /// what to do, otherwise.
+    package static func check(_ path: String) throws(ReportLoadError) -> ReportOverview? {
         let status: FileStatus
         do { status = try FileStatus.lstat(path) } catch {
-            if error.doesNotExist { return false }
+            if error.doesNotExist { return nil }
             throw ReportLoadError(path: path, reason: error.reason)
         }
         guard status.kind == .regular else {
@@ -59,7 +60,25 @@ package enum ReportReplacement {
                     + "up with 'ossbatch abort \(path)'; then run again (or give another --report)"
             )
         }
-        return true
+        return overview
+    }
+
+    /// Moves the finished report at `path` (and its journal, first) to `destination`, a new name among the
+    /// batch's default reports (`DefaultReports.newPath`), instead of `PATH.prev`: a night whose dated snapshot
+    /// stays incomplete (`SnapshotLeftIncomplete`) is where `status` lists it and `--keep-reports` keeps it,
+    /// not in a `.prev` the next night replaces. Throws (nothing moved) when it cannot be renamed there (another
+    /// file system): the caller keeps it as `PATH.prev` then.
+    package static func setAside(_ path: String, to destination: String) throws(StateFileError) {
+        guard rename(path + ".journal", destination + ".journal") == 0 || errno == ENOENT else {
+            throw StateFileError(path: path + ".journal", operation: "move to \(destination).journal", errno: errno)
+        }
+        guard rename(path, destination) == 0 else {
+            let error = StateFileError(path: path, operation: "move to \(destination)", errno: errno)
+            rename(destination + ".journal", path + ".journal")
+            throw error
+        }
+        AtomicFile.syncDirectory((destination as NSString).deletingLastPathComponent)
+        AtomicFile.syncDirectory((path as NSString).deletingLastPathComponent)
     }
 
     /// Moves the finished report at `path`, and its journal, to `PATH.prev` (and `PATH.prev.journal`): the

@@ -36,9 +36,10 @@ package enum DefaultReports {
     }
 
     /// Removes the oldest finished reports of batch `batch` (with their journals) until at most `keep` are
-    /// left, never an unfinished one, one in use, one that cannot be read, or one of a night whose snapshot
-    /// stays incomplete (`SnapshotLeftIncomplete`: it is the record of which files that snapshot lacks).
-    /// Returns the paths removed.
+    /// left, never an unfinished one, one in use, or one that cannot be read. Those of nights whose snapshot
+    /// stays incomplete (`SnapshotLeftIncomplete`: the record of which files that snapshot lacks) go last, only
+    /// when the others are not enough: a dated batch one file of which fails every night keeps `keep` reports
+    /// too. Returns the paths removed.
     @discardableResult
     package static func prune(batch: String, in state: StateDirectory, keep: Int) -> [String] {
         let dir = state.reports(batch: batch)
@@ -51,13 +52,16 @@ package enum DefaultReports {
             state.reports(ofBatch: batch).compactMap { path in (try? ReportOverview.read(path)).map { (path, $0) } },
             uniquingKeysWith: { first, _ in first }
         )
+        let finished = reports.map { dir + "/" + $0 }.filter { overviews[$0]?.unfinishedReason == nil }
+        let incomplete = Set(
+            finished.filter { path in
+                overviews[path].map { SnapshotLeftIncomplete.reason(of: $0, among: overviews.values) != nil } ?? false
+            }
+        )
         var removed: [String] = []
-        for name in reports where excess > 0 {
-            let path = dir + "/" + name
-            guard !StateLock.isHeld(at: ReportLock.path(of: path)),
-                let overview = overviews[path], overview.unfinishedReason == nil,
-                SnapshotLeftIncomplete.reason(of: overview, among: overviews.values) == nil
-            else { continue }
+        for path in finished.filter({ !incomplete.contains($0) }) + finished.filter(incomplete.contains)
+        where excess > 0 {
+            guard overviews[path] != nil, !StateLock.isHeld(at: ReportLock.path(of: path)) else { continue }
             for file in [path, path + ".journal", ReportLock.path(of: path)] { unlink(file) }
             AtomicFile.removeLeftovers(of: path)
             removed.append(path)

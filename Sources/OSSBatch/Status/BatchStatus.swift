@@ -57,8 +57,8 @@ package struct BatchStatus: Sendable, Encodable {
     /// How the placeholders in the report's keys were resolved: whether a later night planned the same keys
     /// (`SnapshotLeftIncomplete`). Not printed.
     package var keyResolution: KeyResolution?
-    /// The report's own status, for `SnapshotLeftIncomplete` (`state` says `crashed` of a report killed).
-    package var reportStatus: RunStatus?
+    /// A report written by `report merge`: no process resumes it (its shards are resumed, then merged again).
+    package var isMerge = false
 
     package init(batch: String, report: String, state: State) {
         self.batch = batch
@@ -102,7 +102,6 @@ package struct BatchStatus: Sendable, Encodable {
         status.lastRun = overview.runs.last
         status.createdAt = overview.createdAt
         status.keyResolution = overview.keyResolution
-        status.reportStatus = overview.status
         status.shardInfo = overview.shard
         status.onlyRefusedAsBusy = overview.onlyRefusedAsBusy
         status.lastRunAt = overview.runs.last?.startedAt ?? overview.createdAt
@@ -182,6 +181,7 @@ package struct BatchStatus: Sendable, Encodable {
         _ runs: MergedReportRuns
     ) -> BatchStatus {
         var status = status
+        status.isMerge = true
         status.state = runs.unended.isEmpty && overview.status != .running ? State(overview.status) : .incomplete
         status.problem = runs.unfinishedReason ?? status.problem
         status.next = nil

@@ -41,7 +41,7 @@ extension StateDirectory {
     /// there is no other —
     /// with any other report of it that is unfinished (running, killed, interrupted, or with uploads open;
     /// one that merely failed was followed by a newer run and is not listed — unless its keys were dated and
-    /// no newer run planned them: `SnapshotLeftIncomplete`).
+    /// no other run planned them: `SnapshotLeftIncomplete`, which lists a night refused as busy too).
     /// The shards of a batch run with `--shard` (`NAME.shard-K-of-N`) are one line, with each shard's detail
     /// (`ShardedBatchStatus`); `only` may name the batch or one shard. A batch run both ways (with and without
     /// `--shard`) has a line for each: the shards' line once hid the batch's own, a crashed run of it included.
@@ -92,28 +92,44 @@ extension StateDirectory {
                 let chosen = all.firstIndex(where: { $0.state == .running })
                     ?? all.firstIndex(where: { !$0.onlyRefusedAsBusy }) ?? all.indices.first
             else { return nil }
-            // A night that stopped with files not uploaded under dated keys no later night planned: finished
-            // as far as its own report goes, but its snapshot stays incomplete (`SnapshotLeftIncomplete`).
-            // Under a fixed prefix the next night sent those files again, and it is not listed.
-            for i in all.indices where i != chosen && all[i].problem == nil && !all[i].onlyRefusedAsBusy {
-                guard let status = all[i].reportStatus, let totals = all[i].totals else { continue }
-                all[i].problem = SnapshotLeftIncomplete.reason(
-                    status: status,
-                    totals: totals,
-                    keys: all[i].keyResolution,
-                    newer: all[..<i].lazy.filter { $0.state != .unreadable && !$0.onlyRefusedAsBusy }.map(
-                        \.keyResolution
+            // A night that stopped with files not uploaded under dated keys no other night planned: finished
+            // as far as its own report goes, but its snapshot stays incomplete (`SnapshotLeftIncomplete`) —
+            // also a night refused because the night before still ran, which never ran at all. Under keys every
+            // night resolves alike the next night sent those files again, and it is not listed.
+            let nights = all.map { report in
+                report.createdAt.map {
+                    SnapshotLeftIncomplete.Night(
+                        createdAt: $0,
+                        ran: !report.onlyRefusedAsBusy,
+                        keys: report.keyResolution
                     )
-                )
+                }
+            }
+            var incomplete: Set<Int> = []
+            for i in all.indices
+            where i != chosen && !all[i].isMerge && (all[i].problem == nil || all[i].onlyRefusedAsBusy) {
+                guard let night = nights[i], let totals = all[i].totals,
+                    let reason = SnapshotLeftIncomplete.reason(
+                        of: night,
+                        stopped: all[i].state == .failed || all[i].state == .fatal,
+                        totals: totals,
+                        among: nights.lazy.compactMap { $0 }
+                    )
+                else { continue }
+                all[i].problem = reason
+                all[i].next = BatchStatus.nextCommand(all[i].state, unfinished: true, report: all[i].report)
+                incomplete.insert(i)
             }
             var status = all[chosen]
-            let others = all.indices.filter { $0 != chosen }.map { all[$0] }
-                .filter {
-                    // A night refused as busy never ran: nothing of it is unfinished.
-                    $0.state == .running
-                        || ($0.state != .unreadable && $0.problem != nil && !$0.finishedWithExceptions
-                            && !$0.onlyRefusedAsBusy)
-                }
+            let others = all.indices.filter { i in
+                // A night refused as busy never ran: nothing of it is unfinished, but for its snapshot.
+                let report = all[i]
+                let unfinished =
+                    report.state != .unreadable && report.problem != nil && !report.finishedWithExceptions
+                    && !report.onlyRefusedAsBusy
+                return i != chosen && (incomplete.contains(i) || report.state == .running || unfinished)
+            }
+            .map { all[$0] }
             if !others.isEmpty { status.otherUnfinished = others }
             // Made or last written in the future: either hides the nights after it.
             let madeLatest = Timestamp.iso8601(Date(timeIntervalSince1970: Double(latest) / 1e9))

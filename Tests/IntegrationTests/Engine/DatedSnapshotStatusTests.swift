@@ -73,13 +73,13 @@ struct DatedSnapshotStatusTests {
         let table = try await h.ossbatch(["status", "web"])
         #expect(table.exitCode == 1)
         #expect(
-            table.stdout.contains("web: another report is fatal: \(stopped); next: ossbatch resume \(stopped) (2 of"),
+            table.stdout.contains("web: another report is fatal: \(stopped); next: ossbatch resume \(stopped) — 2 of"),
             "\(table.stdout)"
         )
 
-        // Pruned to one report a night later: the stopped night's is kept (it says what its snapshot lacks),
-        // the good night's before it goes.
-        #expect(try await Self.night(h, manifest, at: "2026-10-24T02:00:00Z", ["--keep-reports", "1"]).exitCode == 0)
+        // Pruned to two reports a night later: the good night's goes before the stopped night's (which says
+        // what its snapshot lacks).
+        #expect(try await Self.night(h, manifest, at: "2026-10-24T02:00:00Z", ["--keep-reports", "2"]).exitCode == 0)
         let kept = state.reports(ofBatch: "web")
         #expect(kept.contains(stopped) && !kept.contains(second) && kept.count == 2, "\(kept)")
 
@@ -91,6 +91,78 @@ struct DatedSnapshotStatusTests {
         let after = try await StatusCommandTests.statusJSON(h, ["web"])
         #expect(after.exit == 0, "\(after.document)")
         #expect(after.batches["web"]?["other_unfinished"] == nil)
+    }
+
+    /// Night 1 overran; night 2, another day, was refused because night 1 still held the batch: it never ran,
+    /// and its snapshot is empty. Listed (it used to be hidden, as a refusal whose files the running night would
+    /// send), and resumed it fills its own snapshot.
+    @Test func aDatedNightRefusedBecauseTheNightBeforeStillRanIsListedUntilResumed() async throws {
+        let h = try await EngineHarness.start("dated-status-busy")
+        defer { Task { await h.stop() } }
+        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let state = StateDirectory(path: h.stateDir)
+        let gate = h.hold(.putObject, after: 0)
+        let overrun = try h.start(
+            ["run", manifest, "--quiet"] + Self.progress,
+            environment: ["OSSBATCH_NOW": "2026-10-22T02:00:00Z"]
+        )
+        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
+        let refused = try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z")
+        #expect(refused.exitCode == 4, "\(refused.stderr)")
+        let busy = try #require(state.reports(ofBatch: "web").first)
+        h.server.faults.open(gate: gate)
+        #expect(await overrun.wait().exitCode == 0)
+
+        let status = try await StatusCommandTests.statusJSON(h, ["web"])
+        #expect(status.exit == 1, "\(status.document)")
+        let web = try #require(status.batches["web"])
+        #expect(web["status"] as? String == "succeeded" && web["report"] as? String != busy, "\(web)")
+        let listed = try #require(web["other_unfinished"] as? [[String: Any]], "\(web)")
+        #expect(listed.map { $0["report"] as? String } == [busy])
+        #expect(listed.first?["next"] as? String == "ossbatch resume \(busy)")
+        #expect((listed.first?["problem"] as? String)?.contains("web01/2026-10-23/") == true, "\(listed)")
+
+        #expect(try await h.ossbatch(["resume", busy] + Self.progress).exitCode == 0)
+        #expect(h.storedMD5("web01/2026-10-23/a.bin") == (try EngineHarness.md5(of: a)))
+        #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
+    }
+
+    /// The systemd unit's way: one `--report` in the batch's directory every night. The stopped night's report,
+    /// replaced by the next night's, is set aside among the batch's reports (not as `report.json.prev`, which
+    /// the night after would replace), where `status` lists it.
+    @Test func aStoppedDatedNightsReportAtAFixedPathIsSetAsideWhereStatusListsIt() async throws {
+        let h = try await EngineHarness.start("dated-status-fixed-path")
+        defer { Task { await h.stop() } }
+        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let state = StateDirectory(path: h.stateDir)
+        try FileManager.default.createDirectory(atPath: state.batch("web"), withIntermediateDirectories: true)
+        let path = state.batch("web") + "/report.json"
+        let report = ["--report", path]
+        #expect(try await Self.night(h, manifest, at: "2026-10-22T02:00:00Z", refused: true, report).exitCode == 3)
+        let second = try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z", report)
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        let aside = try #require(state.reports(ofBatch: "web").first { $0 != path }, "\(state.reports(ofBatch: "web"))")
+        #expect(aside.hasPrefix(state.reports(batch: "web") + "/"))
+        #expect(
+            second.stderr.contains(
+                "warning: the report at \(path) is of a night whose snapshot stays incomplete (1 of its 1 file was never"
+            ) && second.stderr.contains("it is kept as \(aside), where 'ossbatch status' lists it"),
+            "\(second.stderr)"
+        )
+        #expect(!FileManager.default.fileExists(atPath: path + ".prev"))
+        let status = try await StatusCommandTests.statusJSON(h, ["web"])
+        #expect(status.exit == 1, "\(status.document)")
+        let listed = try #require(status.batches["web"]?["other_unfinished"] as? [[String: Any]])
+        #expect(listed.map { $0["report"] as? String } == [aside])
+        // A third night replaces report.json as any: the second night's goes to report.json.prev.
+        #expect(try await Self.night(h, manifest, at: "2026-10-24T02:00:00Z", report).exitCode == 0)
+        #expect(FileManager.default.fileExists(atPath: path + ".prev"))
+
+        #expect(try await h.ossbatch(["resume", aside] + Self.progress).exitCode == 0)
+        #expect(h.storedMD5("web01/2026-10-22/a.bin") == (try EngineHarness.md5(of: a)))
+        #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
     }
 
     @Test func aStoppedNightWhoseKeysTheNextNightResolvesAlikeIsNotListed() async throws {
