@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "How many reports of this batch to keep in the state directory (default reports only; unfinished "
-                + "ones are never removed).",
+                + "ones are never removed, those of nights whose dated snapshot stays incomplete go last).",
             valueName: "n"
         )
     )
@@ -198,7 +198,16 @@ struct RunCommand: AsyncParsableCommand {
             state: state,
             clockOffset: clockOffset
         )
-        if defaultReport { DefaultReports.prune(batch: identity.directoryName, in: state, keep: keepReports) }
+        // Also after a run with `--report`: it may have set last night's report aside among the default ones.
+        let pruned = DefaultReports.prune(batch: identity.directoryName, in: state, keep: keepReports)
+        for (path, reason) in pruned.incomplete {
+            console.warning(
+                "report_pruned_incomplete",
+                "removed the report \(path) to keep \(keepReports) (--keep-reports), although its night's snapshot "
+                    + "stays incomplete (\(reason)); 'ossbatch status' no longer lists it",
+                ["report": .string(path)]
+            )
+        }
         throw ExitCode(status.rawValue)
     }
 
@@ -215,16 +224,9 @@ struct RunCommand: AsyncParsableCommand {
         in state: StateDirectory,
         console: Console
     ) throws(StateFileError) -> BackgroundRemoval {
-        guard
-            let reason = SnapshotLeftIncomplete.reason(
-                of: SnapshotLeftIncomplete.Night(previous),
-                stopped: previous.status == .failed || previous.status == .fatal,
-                totals: previous.totals,
-                among: [
-                    SnapshotLeftIncomplete.Night(createdAt: tonight.createdAt, ran: true, keys: tonight.keyResolution)
-                ]
-            )
-        else { return try ReportReplacement.keepPrevious(path) }
+        guard let reason = SnapshotLeftIncomplete.reason(of: .init(previous), among: [.init(tonight)]) else {
+            return try ReportReplacement.keepPrevious(path)
+        }
         let made = Timestamp.parse(previous.createdAt) ?? Date()
         var aside: String?
         do {

@@ -21,16 +21,22 @@ import Testing
         Night(
             createdAt: createdAt,
             ran: ran,
-            keys: resolved.isEmpty
-                ? nil
-                : KeyResolution(
-                    time: createdAt,
-                    timeZone: "UTC",
-                    fields: resolved.enumerated().map {
-                        .init(path: "files[\($0.offset)].key_prefix", written: "x", resolved: $0.element)
-                    }
-                )
+            keys: keys(resolved, at: createdAt),
+            stopped: false,
+            totals: ReportTotals()
         )
+    }
+
+    private static func keys(_ resolved: [String], at createdAt: String) -> KeyResolution? {
+        resolved.isEmpty
+            ? nil
+            : KeyResolution(
+                time: createdAt,
+                timeZone: "UTC",
+                fields: resolved.enumerated().map {
+                    .init(path: "files[\($0.offset)].key_prefix", written: "x", resolved: $0.element)
+                }
+            )
     }
 
     private static func totals(jobs: Int, pending: Int = 0, failed: Int = 0) -> ReportTotals {
@@ -46,7 +52,9 @@ import Testing
         _ totals: ReportTotals,
         among others: [Night]
     ) -> String? {
-        SnapshotLeftIncomplete.reason(of: night, stopped: stopped, totals: totals, among: [night] + others)
+        var night = night
+        (night.stopped, night.totals) = (stopped, totals)
+        return SnapshotLeftIncomplete.reason(of: night, among: [night] + others)
     }
 
     @Test func aStoppedNightWhoseDatedKeysNoLaterNightPlannedIsIncomplete() throws {

@@ -35,38 +35,50 @@ package enum DefaultReports {
         throw StateFileError(path: dir, operation: "find a free report name in", reason: "every name tried is taken")
     }
 
+    /// What `prune` removed.
+    package struct Pruned {
+        package var removed: [String] = []
+        /// Of `removed`, reports of nights whose snapshot stays incomplete, with why (`SnapshotLeftIncomplete`):
+        /// removed only because the other reports were not enough to keep `keep`.
+        package var incomplete: [(path: String, reason: String)] = []
+    }
+
     /// Removes the oldest finished reports of batch `batch` (with their journals) until at most `keep` are
-    /// left, never an unfinished one, one in use, or one that cannot be read. Those of nights whose snapshot
-    /// stays incomplete (`SnapshotLeftIncomplete`: the record of which files that snapshot lacks) go last, only
-    /// when the others are not enough: a dated batch one file of which fails every night keeps `keep` reports
-    /// too. Returns the paths removed.
+    /// left, never an unfinished one, one in use, or one that cannot be read. Nights refused as busy whose
+    /// files another night uploaded go first (they never ran, and the night that held the batch must not go
+    /// before them: without it they would look incomplete); nights whose snapshot stays incomplete
+    /// (`SnapshotLeftIncomplete`: the record of which files that snapshot lacks) go last, only when the others
+    /// are not enough: a dated batch one file of which fails every night keeps `keep` reports too.
     @discardableResult
-    package static func prune(batch: String, in state: StateDirectory, keep: Int) -> [String] {
+    package static func prune(batch: String, in state: StateDirectory, keep: Int) -> Pruned {
         let dir = state.reports(batch: batch)
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return Pruned() }
         let reports = names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) }.sorted()
         var excess = reports.count - keep
-        guard excess > 0 else { return [] }
+        guard excess > 0 else { return Pruned() }
         // Every report of the batch (a `--report` in its directory too), each header read once.
         let overviews = Dictionary(
             state.reports(ofBatch: batch).compactMap { path in (try? ReportOverview.read(path)).map { (path, $0) } },
             uniquingKeysWith: { first, _ in first }
         )
-        let finished = reports.map { dir + "/" + $0 }.filter { overviews[$0]?.unfinishedReason == nil }
-        let incomplete = Set(
-            finished.filter { path in
-                overviews[path].map { SnapshotLeftIncomplete.reason(of: $0, among: overviews.values) != nil } ?? false
-            }
-        )
-        var removed: [String] = []
-        for path in finished.filter({ !incomplete.contains($0) }) + finished.filter(incomplete.contains)
-        where excess > 0 {
-            guard overviews[path] != nil, !StateLock.isHeld(at: ReportLock.path(of: path)) else { continue }
+        let nights = overviews.values.map(SnapshotLeftIncomplete.Night.init)
+        // Finished and readable, oldest first; each with why its snapshot stays incomplete, if it does.
+        let finished = reports.map { dir + "/" + $0 }.compactMap { path -> (String, ReportOverview, String?)? in
+            guard let overview = overviews[path], overview.unfinishedReason == nil else { return nil }
+            return (path, overview, SnapshotLeftIncomplete.reason(of: .init(overview), among: nights))
+        }
+        let order =
+            finished.filter { $0.2 == nil && $0.1.onlyRefusedAsBusy }
+            + finished.filter { $0.2 == nil && !$0.1.onlyRefusedAsBusy } + finished.filter { $0.2 != nil }
+        var pruned = Pruned()
+        for (path, _, reason) in order where excess > 0 {
+            guard !StateLock.isHeld(at: ReportLock.path(of: path)) else { continue }
             for file in [path, path + ".journal", ReportLock.path(of: path)] { unlink(file) }
             AtomicFile.removeLeftovers(of: path)
-            removed.append(path)
+            pruned.removed.append(path)
+            if let reason { pruned.incomplete.append((path, reason)) }
             excess -= 1
         }
-        return removed
+        return pruned
     }
 }

@@ -17,16 +17,22 @@ package enum SnapshotLeftIncomplete {
         /// It ran: not every run on it was refused because another process held the batch.
         package var ran: Bool
         package var keys: KeyResolution?
+        /// It ended `failed` or `fatal`: files may be missing.
+        package var stopped: Bool
+        package var totals: ReportTotals
 
-        package init(createdAt: String, ran: Bool, keys: KeyResolution?) {
-            (self.createdAt, self.ran, self.keys) = (createdAt, ran, keys)
+        package init(createdAt: String, ran: Bool, keys: KeyResolution?, stopped: Bool, totals: ReportTotals) {
+            (self.createdAt, self.ran, self.keys, self.stopped, self.totals) = (createdAt, ran, keys, stopped, totals)
         }
+
+        /// Whether a report of `status` ended with files maybe missing.
+        package static func stopped(_ status: RunStatus) -> Bool { status == .failed || status == .fatal }
 
         /// Whether `other` planned this night's keys again: it ran, and every key this night's placeholders
         /// resolved to is one of its own (whichever entry or spelling: `{date}` and `{date:%Y-%m-%d}` alike).
         /// A night that ran is covered only by a later one; a night refused as busy by any that ran (the night
         /// that held the batch, when it was the same day's).
-        func isCovered(by other: Night) -> Bool {
+        package func isCovered(by other: Night) -> Bool {
             guard other.ran, ran ? other.createdAt > createdAt : true, let keys, let theirs = other.keys else {
                 return false
             }
@@ -38,41 +44,57 @@ package enum SnapshotLeftIncomplete {
     /// How many resolved keys a reason names at most.
     static let listedKeys = 5
 
-    /// Why `night` left its snapshot incomplete, or `nil` when it did not: it did not stop (`stopped`: it
-    /// ended `failed` or `fatal`) with files not uploaded (`totals`), its keys hold no placeholder, or one of
-    /// `others` (the batch's other reports) planned them again.
-    package static func reason(
-        of night: Night,
-        stopped: Bool,
-        totals: ReportTotals,
-        among others: some Sequence<Night>
-    ) -> String? {
-        guard stopped, let keys = night.keys, !keys.fields.isEmpty else { return nil }
+    /// Why `night` left its snapshot incomplete, or `nil` when it did not: it did not stop with files not
+    /// uploaded, its keys hold no placeholder, or one of `others` (the batch's other reports; `night` itself
+    /// may be among them) planned them again.
+    package static func reason(of night: Night, among others: some Sequence<Night>) -> String? {
+        guard night.stopped, let keys = night.keys, !keys.fields.isEmpty else { return nil }
         // Saturating: the totals come from a header that may have been edited.
-        let (missing, overflow) = totals.pending.addingReportingOverflow(totals.failed)
+        let (missing, overflow) = night.totals.pending.addingReportingOverflow(night.totals.failed)
         guard overflow || missing > 0, !others.contains(where: night.isCovered(by:)) else { return nil }
         let resolved =
             keys.fields.prefix(listedKeys).map { "\($0.path) \($0.resolved)" }
             + (keys.fields.count > listedKeys ? ["and \(keys.fields.count - listedKeys) more"] : [])
-        let count = overflow ? Int.max : missing
-        return "\(count) of its \(totals.jobs) file\(totals.jobs == 1 ? "" : "s") \(count == 1 ? "was" : "were") never "
-            + "uploaded under its keys (\(resolved.joined(separator: ", "))), and no later night planned those keys: that snapshot "
-            + "stays incomplete until this report is resumed (or given up with abort)"
-    }
-
-    /// `reason(of:stopped:totals:among:)` of the report `report`, among the batch's reports `others`.
-    package static func reason(of report: ReportOverview, among others: some Sequence<ReportOverview>) -> String? {
-        reason(
-            of: Night(report),
-            stopped: report.status == .failed || report.status == .fatal,
-            totals: report.totals,
-            among: others.lazy.map(Night.init)
-        )
+        let (count, jobs) = (overflow ? Int.max : missing, night.totals.jobs)
+        return "\(count) of its \(jobs) file\(jobs == 1 ? "" : "s") \(count == 1 ? "was" : "were") never uploaded "
+            + "under its keys (\(resolved.joined(separator: ", "))), and no \(night.ran ? "later night" : "night that ran") "
+            + "planned those keys: that snapshot stays incomplete until this report is resumed (or given up with abort)"
     }
 }
 
 extension SnapshotLeftIncomplete.Night {
+    /// The night of a report read from its header.
     package init(_ report: ReportOverview) {
-        self.init(createdAt: report.createdAt, ran: !report.onlyRefusedAsBusy, keys: report.keyResolution)
+        self.init(
+            createdAt: report.createdAt,
+            ran: !report.onlyRefusedAsBusy,
+            keys: report.keyResolution,
+            stopped: Self.stopped(report.status),
+            totals: report.totals
+        )
+    }
+
+    /// The night of a report in memory (tonight's, before it runs).
+    package init(_ report: Report) {
+        self.init(
+            createdAt: report.createdAt,
+            ran: true,
+            keys: report.keyResolution,
+            stopped: Self.stopped(report.status),
+            totals: report.totals
+        )
+    }
+
+    /// The night of a report as `status` read it (`nil` when it could not be read). A report that ended
+    /// `failed` or `fatal` has that state (a running or killed one has its own).
+    package init?(_ status: BatchStatus) {
+        guard let createdAt = status.createdAt, let totals = status.totals else { return nil }
+        self.init(
+            createdAt: createdAt,
+            ran: !status.onlyRefusedAsBusy,
+            keys: status.keyResolution,
+            stopped: status.state == .failed || status.state == .fatal,
+            totals: totals
+        )
     }
 }

@@ -96,25 +96,12 @@ extension StateDirectory {
             // as far as its own report goes, but its snapshot stays incomplete (`SnapshotLeftIncomplete`) —
             // also a night refused because the night before still ran, which never ran at all. Under keys every
             // night resolves alike the next night sent those files again, and it is not listed.
-            let nights = all.map { report in
-                report.createdAt.map {
-                    SnapshotLeftIncomplete.Night(
-                        createdAt: $0,
-                        ran: !report.onlyRefusedAsBusy,
-                        keys: report.keyResolution
-                    )
-                }
-            }
+            let nights = all.map(SnapshotLeftIncomplete.Night.init)
             var incomplete: Set<Int> = []
             for i in all.indices
             where i != chosen && !all[i].isMerge && (all[i].problem == nil || all[i].onlyRefusedAsBusy) {
-                guard let night = nights[i], let totals = all[i].totals,
-                    let reason = SnapshotLeftIncomplete.reason(
-                        of: night,
-                        stopped: all[i].state == .failed || all[i].state == .fatal,
-                        totals: totals,
-                        among: nights.lazy.compactMap { $0 }
-                    )
+                guard let night = nights[i],
+                    let reason = SnapshotLeftIncomplete.reason(of: night, among: nights.lazy.compactMap { $0 })
                 else { continue }
                 all[i].problem = reason
                 all[i].next = BatchStatus.nextCommand(all[i].state, unfinished: true, report: all[i].report)

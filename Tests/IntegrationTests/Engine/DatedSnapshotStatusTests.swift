@@ -165,6 +165,56 @@ struct DatedSnapshotStatusTests {
         #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
     }
 
+    /// `--keep-reports` comes down to N even when that takes an incomplete night's report, and says so.
+    @Test func pruningAnIncompleteNightsReportToKeepNWarnsThatStatusNoLongerListsIt() async throws {
+        let h = try await EngineHarness.start("dated-status-pruned")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let state = StateDirectory(path: h.stateDir)
+        #expect(try await Self.night(h, manifest, at: "2026-10-22T02:00:00Z", refused: true).exitCode == 3)
+        let stopped = try #require(state.reports(ofBatch: "web").first)
+        let next = try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z", ["--keep-reports", "1"])
+        #expect(next.exitCode == 0, "\(next.stderr)")
+        #expect(state.reports(ofBatch: "web").count == 1 && !state.reports(ofBatch: "web").contains(stopped))
+        #expect(
+            next.stderr.contains(
+                "warning: removed the report \(stopped) to keep 1 (--keep-reports), although its night's snapshot "
+                    + "stays incomplete (1 of its 1 file was never uploaded"
+            ),
+            "\(next.stderr)"
+        )
+        #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
+    }
+
+    /// Twice a day under `{date}`: the second run, refused because the first still ran, is covered by it (the
+    /// same keys). Pruned, it goes before the run that uploaded its files, which would otherwise leave it
+    /// looking incomplete.
+    @Test func aSameDayRunRefusedAsBusyIsPrunedBeforeTheRunThatUploadedItsFiles() async throws {
+        let h = try await EngineHarness.start("dated-status-same-day")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let state = StateDirectory(path: h.stateDir)
+        let gate = h.hold(.putObject, after: 0)
+        let morning = try h.start(
+            ["run", manifest, "--quiet"] + Self.progress,
+            environment: ["OSSBATCH_NOW": "2026-10-22T02:00:00Z"]
+        )
+        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
+        #expect(try await Self.night(h, manifest, at: "2026-10-22T14:00:00Z").exitCode == 4)
+        let refused = try #require(state.reports(ofBatch: "web").first)
+        h.server.faults.open(gate: gate)
+        #expect(await morning.wait().exitCode == 0)
+        let uploaded = try #require(state.reports(ofBatch: "web").first { $0 != refused })
+        #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
+
+        #expect(try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z", ["--keep-reports", "2"]).exitCode == 0)
+        let kept = state.reports(ofBatch: "web")
+        #expect(kept.contains(uploaded) && !kept.contains(refused), "\(kept)")
+        #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
+    }
+
     @Test func aStoppedNightWhoseKeysTheNextNightResolvesAlikeIsNotListed() async throws {
         let h = try await EngineHarness.start("dated-status-alike")
         defer { Task { await h.stop() } }
