@@ -31,6 +31,28 @@ struct DatedSnapshotStatusTests {
         return try await h.ossbatch(["run", manifest] + progress + more, environment: ["OSSBATCH_NOW": moment])
     }
 
+    /// A run of `manifest` at `first` held by OSS until a second run at `second` has been refused because the
+    /// first still held the batch (exit 4); then the first finishes. Returns the refused run's report and the
+    /// first's.
+    private static func overrun(
+        _ h: EngineHarness,
+        _ manifest: String,
+        at first: String,
+        refusingOneAt second: String
+    ) async throws -> (refused: String, ran: String) {
+        let state = StateDirectory(path: h.stateDir)
+        let batch = ((manifest as NSString).lastPathComponent as NSString).deletingPathExtension
+        let gate = h.hold(.putObject, after: 0)
+        let running = try h.start(["run", manifest, "--quiet"] + progress, environment: ["OSSBATCH_NOW": first])
+        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
+        let refused = try await night(h, manifest, at: second)
+        #expect(refused.exitCode == 4, "\(refused.stderr)")
+        let refusedReport = try #require(state.reports(ofBatch: batch).first)
+        h.server.faults.open(gate: gate)
+        #expect(await running.wait().exitCode == 0)
+        return (refusedReport, try #require(state.reports(ofBatch: batch).first { $0 != refusedReport }))
+    }
+
     @Test func aDatedNightThatStoppedEarlyIsListedKeptAndClearedByItsResume() async throws {
         let h = try await EngineHarness.start("dated-status")
         defer { Task { await h.stop() } }
@@ -101,18 +123,13 @@ struct DatedSnapshotStatusTests {
         defer { Task { await h.stop() } }
         let a = try h.writeFile("a.bin", size: 1000, seed: 1)
         let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let state = StateDirectory(path: h.stateDir)
-        let gate = h.hold(.putObject, after: 0)
-        let overrun = try h.start(
-            ["run", manifest, "--quiet"] + Self.progress,
-            environment: ["OSSBATCH_NOW": "2026-10-22T02:00:00Z"]
+        let busy = try await Self.overrun(
+            h,
+            manifest,
+            at: "2026-10-22T02:00:00Z",
+            refusingOneAt: "2026-10-23T02:00:00Z"
         )
-        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
-        let refused = try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z")
-        #expect(refused.exitCode == 4, "\(refused.stderr)")
-        let busy = try #require(state.reports(ofBatch: "web").first)
-        h.server.faults.open(gate: gate)
-        #expect(await overrun.wait().exitCode == 0)
+        .refused
 
         let status = try await StatusCommandTests.statusJSON(h, ["web"])
         #expect(status.exit == 1, "\(status.document)")
@@ -196,17 +213,12 @@ struct DatedSnapshotStatusTests {
         try h.writeFile("a.bin", size: 1000, seed: 1)
         let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
         let state = StateDirectory(path: h.stateDir)
-        let gate = h.hold(.putObject, after: 0)
-        let morning = try h.start(
-            ["run", manifest, "--quiet"] + Self.progress,
-            environment: ["OSSBATCH_NOW": "2026-10-22T02:00:00Z"]
+        let (refused, uploaded) = try await Self.overrun(
+            h,
+            manifest,
+            at: "2026-10-22T02:00:00Z",
+            refusingOneAt: "2026-10-22T14:00:00Z"
         )
-        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
-        #expect(try await Self.night(h, manifest, at: "2026-10-22T14:00:00Z").exitCode == 4)
-        let refused = try #require(state.reports(ofBatch: "web").first)
-        h.server.faults.open(gate: gate)
-        #expect(await morning.wait().exitCode == 0)
-        let uploaded = try #require(state.reports(ofBatch: "web").first { $0 != refused })
         #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
 
         #expect(try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z", ["--keep-reports", "2"]).exitCode == 0)
