@@ -22,6 +22,8 @@ final class MetricsReporter: Sendable {
     private struct State {
         var finished = false
         var warned = false
+        /// Where the batch's reports are, for the count of its incomplete snapshots at the end.
+        var reports: (state: StateDirectory, batch: String)?
         var task: Task<Void, Never>?
     }
 
@@ -48,6 +50,12 @@ final class MetricsReporter: Sendable {
             "ignoring the previous metrics file \(problem); the last success time starts again from this run",
             ["path": .string(problem.path), "reason": .string(problem.reason)]
         )
+    }
+
+    /// At the end, counts the reports of batch `batch` in `state` whose dated snapshot stays incomplete
+    /// (`ossbatch_incomplete_snapshots`).
+    func countIncompleteSnapshots(ofBatch batch: String, in state: StateDirectory) {
+        self.state.withLock { $0.reports = (state, batch) }
     }
 
     /// Rewrites the file every `interval` until `finish`, from `report` (the batch before this run) and the
@@ -148,6 +156,9 @@ final class MetricsReporter: Sendable {
         if let report { metrics.count(report) }
         metrics.bytesSent = bytesSent
         metrics.retries = retries
+        if !stillRunning, let (state, batch) = state.withLock({ $0.reports }) {
+            metrics.incompleteSnapshots = state.incompleteSnapshots(ofBatch: batch)
+        }
         write(metrics, final: true)
     }
 

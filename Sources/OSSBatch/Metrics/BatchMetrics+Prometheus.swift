@@ -63,6 +63,14 @@ extension BatchMetrics {
             Double(bytesSent)
         )
         gauge("last_run_retries", "Requests the latest run sent again after a failed attempt.", Double(retries))
+        if let incompleteSnapshots {
+            gauge(
+                "incomplete_snapshots",
+                "Other reports of the batch whose dated snapshot stays incomplete (ossbatch status lists them): "
+                    + "resume or abort them.",
+                Double(incompleteSnapshots)
+            )
+        }
         return registry.emitToBuffer()
     }
 }

@@ -24,6 +24,10 @@ package struct BatchMetrics: Sendable, Hashable {
     package var bytesSent: Int64 = 0
     /// Requests the run sent again after a failed attempt.
     package var retries = 0
+    /// The batch's other reports whose night's dated snapshot stays incomplete, as `status` lists them
+    /// (`SnapshotLeftIncomplete`), when the run ended; `nil` when not known (a report outside the state
+    /// directory's batches, or while the run goes on).
+    package var incompleteSnapshots: Int?
 
     package init(
         batch: String,

@@ -105,6 +105,7 @@ extension StateDirectory {
                 else { continue }
                 all[i].problem = reason
                 all[i].next = BatchStatus.nextCommand(all[i].state, unfinished: true, report: all[i].report)
+                all[i].snapshotLeftIncomplete = true
                 incomplete.insert(i)
             }
             var status = all[chosen]
@@ -126,6 +127,23 @@ extension StateDirectory {
             if !future.isEmpty { status.futureReports = future }
             return status
         }
+    }
+
+    /// How many of batch `name`'s reports `status` lists because their night's dated snapshot stays incomplete
+    /// (`SnapshotLeftIncomplete`): `--metrics-file`'s `ossbatch_incomplete_snapshots`.
+    package func incompleteSnapshots(ofBatch name: String) -> Int {
+        statuses(of: [name]).first?.otherUnfinished?.count(where: \.snapshotLeftIncomplete) ?? 0
+    }
+
+    /// The batch whose directory holds the report at `path` (`STATE/BATCH/` or `STATE/BATCH/reports/`), if
+    /// one does.
+    package func batch(holdingReport path: String) -> String? {
+        var dir = (path as NSString).deletingLastPathComponent
+        if (dir as NSString).lastPathComponent == "reports" { dir = (dir as NSString).deletingLastPathComponent }
+        let name = (dir as NSString).lastPathComponent
+        guard !name.hasPrefix("."), (dir as NSString).deletingLastPathComponent == self.path, Self.isDirectory(dir)
+        else { return nil }
+        return name
     }
 
     /// `path` with every symbolic link resolved, or itself when it cannot be (a dangling link).

@@ -316,4 +316,39 @@ struct MetricsFileTests {
         #expect(try String(contentsOf: victim, encoding: .utf8) == "keep me\n")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: path) == victim.path)
     }
+
+    /// A dated night the endpoint refused leaves its snapshot incomplete: the next good night (exit 0) still says
+    /// so in `ossbatch_incomplete_snapshots`, for an alert, until that night's report is resumed.
+    @Test func aDatedNightLeftIncompleteIsCountedByTheNightsAfterItUntilResumed() async throws {
+        let h = try await EngineHarness.start("metrics-incomplete")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let path = try metricsPath(h)
+        let state = StateDirectory(path: h.stateDir)
+        func night(_ day: String) async throws -> ProcessResult {
+            try await Task.sleep(for: .milliseconds(20))
+            return try await h.ossbatch(
+                ["run", manifest, "--metrics-file", path, "--progress-interval", "3600", "--quiet"],
+                environment: ["OSSBATCH_NOW": "2026-10-\(day)T02:00:00Z"]
+            )
+        }
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        #expect(try await night("22").exitCode == 3)
+        h.server.faults.removeAll()
+        // The failed night itself is the batch's line (its exit code says so): none older is incomplete.
+        #expect(value(try await parse(path), "ossbatch_incomplete_snapshots") == 0)
+        let stopped = try #require(state.reports(ofBatch: "web").first)
+
+        #expect(try await night("23").exitCode == 0)
+        let after = try await parse(path)
+        #expect(value(after, "ossbatch_last_run_exit_code") == 0)
+        #expect(value(after, "ossbatch_incomplete_snapshots") == 1, "\(after.map(\.name))")
+
+        let resumed = try await h.ossbatch(["resume", stopped, "--metrics-file", path, "--progress-interval", "3600"])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(value(try await parse(path), "ossbatch_incomplete_snapshots") == 0)
+    }
 }
