@@ -22,8 +22,8 @@ final class MetricsReporter: Sendable {
     private struct State {
         var finished = false
         var warned = false
-        /// Where the batch's reports are, for the count of its incomplete snapshots at the end.
-        var reports: (state: StateDirectory, batch: String)?
+        /// Where the batch's reports are and the run's own, for the count of its incomplete snapshots at the end.
+        var reports: (directory: StateDirectory, batch: String, own: String)?
         var task: Task<Void, Never>?
     }
 
@@ -52,10 +52,10 @@ final class MetricsReporter: Sendable {
         )
     }
 
-    /// At the end, counts the reports of batch `batch` in `state` whose dated snapshot stays incomplete
-    /// (`ossbatch_incomplete_snapshots`).
-    func countIncompleteSnapshots(ofBatch batch: String, in state: StateDirectory) {
-        self.state.withLock { $0.reports = (state, batch) }
+    /// At the end, counts the reports of batch `batch` in `directory` but `report` (the run's own) whose dated
+    /// snapshot stays incomplete (`ossbatch_incomplete_snapshots`).
+    func countIncompleteSnapshots(ofBatch batch: String, in directory: StateDirectory, besides report: String) {
+        state.withLock { $0.reports = (directory, batch, report) }
     }
 
     /// Rewrites the file every `interval` until `finish`, from `report` (the batch before this run) and the
@@ -156,8 +156,8 @@ final class MetricsReporter: Sendable {
         if let report { metrics.count(report) }
         metrics.bytesSent = bytesSent
         metrics.retries = retries
-        if !stillRunning, let (state, batch) = state.withLock({ $0.reports }) {
-            metrics.incompleteSnapshots = state.incompleteSnapshots(ofBatch: batch)
+        if !stillRunning, let (directory, batch, own) = state.withLock({ $0.reports }) {
+            metrics.incompleteSnapshots = directory.incompleteSnapshots(ofBatch: batch, besides: own)
         }
         write(metrics, final: true)
     }

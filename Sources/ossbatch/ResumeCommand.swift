@@ -45,7 +45,9 @@ struct ResumeCommand: AsyncParsableCommand {
         defer { reportLock.release() }
         var (store, report) = try target.open(console: console)
         let metrics = MetricsReporter(options: metrics, batch: report.batchName, console: console)
-        if let batch = state.batch(holdingReport: path) { metrics?.countIncompleteSnapshots(ofBatch: batch, in: state) }
+        if let batch = state.batch(holdingReport: path) {
+            metrics?.countIncompleteSnapshots(ofBatch: batch, in: state, besides: path)
+        }
         if report.status == .aborted && !force {
             let error = JobError(
                 code: "Aborted",

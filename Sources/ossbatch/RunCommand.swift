@@ -127,7 +127,7 @@ struct RunCommand: AsyncParsableCommand {
             metrics?.finish(exit: .fatal, report: nil)
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
-        metrics?.countIncompleteSnapshots(ofBatch: identity.directoryName, in: state)
+        metrics?.countIncompleteSnapshots(ofBatch: identity.directoryName, in: state, besides: reportPath)
         let reportLock = try StateLocking.lockReport(
             reportPath,
             command: "run",

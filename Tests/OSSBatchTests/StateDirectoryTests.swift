@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import OSSBatch
@@ -22,6 +23,29 @@ struct StateDirectoryTests {
         #expect(state.reports(batch: "nightly") == "/s/nightly/reports")
         #expect(state.checkpoints(batch: "nightly") == "/s/nightly/checkpoints")
         #expect(state.locks == "/s/.locks")
+    }
+
+    @Test func aReportsBatchIsTheDirectoryItIsInOrAboveItsReportsDirectory() throws {
+        let dir = try TemporaryDirectory()
+        let state = StateDirectory(path: dir.url.path)
+        for batch in ["web", "reports", ".locks"] {
+            try FileManager.default.createDirectory(
+                atPath: state.reports(batch: batch),
+                withIntermediateDirectories: true
+            )
+        }
+        #expect(state.batch(holdingReport: state.batch("web") + "/report.json") == "web")
+        #expect(state.batch(holdingReport: state.reports(batch: "web") + "/ossbatch-report-1.json") == "web")
+        // A batch named `reports`: its own reports, and those of its default-reports directory.
+        #expect(state.batch(holdingReport: state.batch("reports") + "/x.json") == "reports")
+        #expect(state.batch(holdingReport: state.reports(batch: "reports") + "/x.json") == "reports")
+        // Not a batch's: the state directory itself, a dot directory, a batch that is not there, a deeper
+        // directory, and anywhere else.
+        #expect(state.batch(holdingReport: state.path + "/x.json") == nil)
+        #expect(state.batch(holdingReport: state.locks + "/x.json") == nil)
+        #expect(state.batch(holdingReport: state.batch("gone") + "/x.json") == nil)
+        #expect(state.batch(holdingReport: state.reports(batch: "web") + "/sub/x.json") == nil)
+        #expect(state.batch(holdingReport: "/tmp/web/report.json") == nil)
     }
 
     @Test(arguments: [

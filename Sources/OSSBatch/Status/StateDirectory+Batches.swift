@@ -97,7 +97,6 @@ extension StateDirectory {
             // also a night refused because the night before still ran, which never ran at all. Under keys every
             // night resolves alike the next night sent those files again, and it is not listed.
             let nights = all.map(SnapshotLeftIncomplete.Night.init)
-            var incomplete: Set<Int> = []
             for i in all.indices
             where i != chosen && !all[i].isMerge && (all[i].problem == nil || all[i].onlyRefusedAsBusy) {
                 guard let night = nights[i],
@@ -106,7 +105,6 @@ extension StateDirectory {
                 all[i].problem = reason
                 all[i].next = BatchStatus.nextCommand(all[i].state, unfinished: true, report: all[i].report)
                 all[i].snapshotLeftIncomplete = true
-                incomplete.insert(i)
             }
             var status = all[chosen]
             let others = all.indices.filter { i in
@@ -115,7 +113,7 @@ extension StateDirectory {
                 let unfinished =
                     report.state != .unreadable && report.problem != nil && !report.finishedWithExceptions
                     && !report.onlyRefusedAsBusy
-                return i != chosen && (incomplete.contains(i) || report.state == .running || unfinished)
+                return i != chosen && (report.snapshotLeftIncomplete || report.state == .running || unfinished)
             }
             .map { all[$0] }
             if !others.isEmpty { status.otherUnfinished = others }
@@ -129,20 +127,36 @@ extension StateDirectory {
         }
     }
 
-    /// How many of batch `name`'s reports `status` lists because their night's dated snapshot stays incomplete
-    /// (`SnapshotLeftIncomplete`): `--metrics-file`'s `ossbatch_incomplete_snapshots`.
-    package func incompleteSnapshots(ofBatch name: String) -> Int {
-        statuses(of: [name]).first?.otherUnfinished?.count(where: \.snapshotLeftIncomplete) ?? 0
+    /// How many of batch `name`'s reports, `besides` the one a run just wrote, are of nights whose dated
+    /// snapshot stays incomplete (`SnapshotLeftIncomplete`, as `status` lists them; merged reports and
+    /// unfinished ones, listed for another reason, aside): `--metrics-file`'s `ossbatch_incomplete_snapshots`.
+    /// From the reports' headers alone (a run's own report, still locked by it, would pass for running).
+    package func incompleteSnapshots(ofBatch name: String, besides report: String) -> Int {
+        let overviews = reports(ofBatch: name).compactMap { path in (try? ReportOverview.read(path)).map { (path, $0) }
+        }
+        let nights = overviews.map { SnapshotLeftIncomplete.Night($0.1) }
+        return overviews.count { path, overview in
+            path != report && overview.unfinishedReason == nil && MergedReportRuns(overview.runs) == nil
+                && SnapshotLeftIncomplete.reason(of: .init(overview), among: nights) != nil
+        }
     }
 
     /// The batch whose directory holds the report at `path` (`STATE/BATCH/` or `STATE/BATCH/reports/`), if
     /// one does.
     package func batch(holdingReport path: String) -> String? {
-        var dir = (path as NSString).deletingLastPathComponent
-        if (dir as NSString).lastPathComponent == "reports" { dir = (dir as NSString).deletingLastPathComponent }
-        let name = (dir as NSString).lastPathComponent
-        guard !name.hasPrefix("."), (dir as NSString).deletingLastPathComponent == self.path, Self.isDirectory(dir)
-        else { return nil }
+        let dir = (path as NSString).deletingLastPathComponent
+        let parent = (dir as NSString).deletingLastPathComponent
+        let name: String
+        if parent == self.path {
+            name = (dir as NSString).lastPathComponent
+        } else if (dir as NSString).lastPathComponent == "reports",
+            (parent as NSString).deletingLastPathComponent == self.path
+        {
+            name = (parent as NSString).lastPathComponent
+        } else {
+            return nil
+        }
+        guard !name.hasPrefix("."), Self.isDirectory(batch(name)) else { return nil }
         return name
     }
 

@@ -347,8 +347,50 @@ struct MetricsFileTests {
         #expect(value(after, "ossbatch_last_run_exit_code") == 0)
         #expect(value(after, "ossbatch_incomplete_snapshots") == 1, "\(after.map(\.name))")
 
-        let resumed = try await h.ossbatch(["resume", stopped, "--metrics-file", path, "--progress-interval", "3600"])
+        // Resumed while OSS still refuses: that night stays incomplete, which the resume's own exit code says
+        // (the count is of the batch's other reports); `status` lists it, and the next night counts it again.
+        let resume = ["resume", stopped, "--metrics-file", path, "--progress-interval", "3600"]
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        #expect(try await h.ossbatch(resume).exitCode == 3)
+        h.server.faults.removeAll()
+        let failed = try await parse(path)
+        #expect(value(failed, "ossbatch_last_run_exit_code") == 3)
+        #expect(value(failed, "ossbatch_incomplete_snapshots") == 0)
+        #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 1)
+        let resumed = try await h.ossbatch(resume)
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
         #expect(value(try await parse(path), "ossbatch_incomplete_snapshots") == 0)
+        #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
+    }
+
+    /// A `--report` outside the state directory: the stopped night's report, set aside among the batch's
+    /// default reports by the next night, is counted by that night.
+    @Test func aNightSetAsideFromAReportOutsideTheStateDirectoryIsCounted() async throws {
+        let h = try await EngineHarness.start("metrics-incomplete-outside")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let path = try metricsPath(h)
+        let report = h.dir.url.appendingPathComponent("logs/web.json").path
+        func night(_ day: String) async throws -> ProcessResult {
+            try await Task.sleep(for: .milliseconds(20))
+            return try await h.ossbatch(
+                [
+                    "run", manifest, "--report", report, "--metrics-file", path, "--progress-interval", "3600",
+                    "--quiet",
+                ],
+                environment: ["OSSBATCH_NOW": "2026-10-\(day)T02:00:00Z"]
+            )
+        }
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        #expect(try await night("22").exitCode == 3)
+        h.server.faults.removeAll()
+        let next = try await night("23")
+        #expect(next.exitCode == 0 && next.stderr.contains("where 'ossbatch status' lists it"), "\(next.stderr)")
+        #expect(value(try await parse(path), "ossbatch_incomplete_snapshots") == 1)
     }
 }
