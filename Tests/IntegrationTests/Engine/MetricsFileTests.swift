@@ -317,32 +317,50 @@ struct MetricsFileTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: path) == victim.path)
     }
 
+    /// A dated batch (`web01/{date}/`) of one file with its metrics in the textfile directory: the harness, the
+    /// manifest and the metrics path.
+    private func datedBatch(
+        _ name: String
+    ) async throws -> (h: EngineHarness, manifest: String, metrics: String) {
+        let h = try await EngineHarness.start(name)
+        try h.writeFile("a.bin", size: 1000)
+        return (h, try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\""), try metricsPath(h))
+    }
+
+    /// A night's run of `batch` at `2026-10-DAY` with `more` arguments, OSS refusing every PutObject when
+    /// `refused`.
+    private func night(
+        _ batch: (h: EngineHarness, manifest: String, metrics: String),
+        _ day: String,
+        refused: Bool = false,
+        _ more: [String] = []
+    ) async throws -> ProcessResult {
+        if refused {
+            batch.h.server.faults.add(
+                FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+            )
+        }
+        defer { batch.h.server.faults.removeAll() }
+        try await Task.sleep(for: .milliseconds(20))
+        return try await batch.h.ossbatch(
+            ["run", batch.manifest, "--metrics-file", batch.metrics, "--progress-interval", "3600", "--quiet"] + more,
+            environment: ["OSSBATCH_NOW": "2026-10-\(day)T02:00:00Z"]
+        )
+    }
+
     /// A dated night the endpoint refused leaves its snapshot incomplete: the next good night (exit 0) still says
     /// so in `ossbatch_incomplete_snapshots`, for an alert, until that night's report is resumed.
     @Test func aDatedNightLeftIncompleteIsCountedByTheNightsAfterItUntilResumed() async throws {
-        let h = try await EngineHarness.start("metrics-incomplete")
+        let batch = try await datedBatch("metrics-incomplete")
+        let (h, path) = (batch.h, batch.metrics)
         defer { Task { await h.stop() } }
-        try h.writeFile("a.bin", size: 1000)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let path = try metricsPath(h)
         let state = StateDirectory(path: h.stateDir)
-        func night(_ day: String) async throws -> ProcessResult {
-            try await Task.sleep(for: .milliseconds(20))
-            return try await h.ossbatch(
-                ["run", manifest, "--metrics-file", path, "--progress-interval", "3600", "--quiet"],
-                environment: ["OSSBATCH_NOW": "2026-10-\(day)T02:00:00Z"]
-            )
-        }
-        h.server.faults.add(
-            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
-        )
-        #expect(try await night("22").exitCode == 3)
-        h.server.faults.removeAll()
-        // The failed night itself is the batch's line (its exit code says so): none older is incomplete.
+        #expect(try await night(batch, "22", refused: true).exitCode == 3)
+        // The failed night's own report is left out (its exit code says it failed): no other is incomplete.
         #expect(value(try await parse(path), "ossbatch_incomplete_snapshots") == 0)
         let stopped = try #require(state.reports(ofBatch: "web").first)
 
-        #expect(try await night("23").exitCode == 0)
+        #expect(try await night(batch, "23").exitCode == 0)
         let after = try await parse(path)
         #expect(value(after, "ossbatch_last_run_exit_code") == 0)
         #expect(value(after, "ossbatch_incomplete_snapshots") == 1, "\(after.map(\.name))")
@@ -368,28 +386,12 @@ struct MetricsFileTests {
     /// A `--report` outside the state directory: the stopped night's report, set aside among the batch's
     /// default reports by the next night, is counted by that night.
     @Test func aNightSetAsideFromAReportOutsideTheStateDirectoryIsCounted() async throws {
-        let h = try await EngineHarness.start("metrics-incomplete-outside")
+        let batch = try await datedBatch("metrics-incomplete-outside")
+        let (h, path) = (batch.h, batch.metrics)
         defer { Task { await h.stop() } }
-        try h.writeFile("a.bin", size: 1000)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let path = try metricsPath(h)
-        let report = h.dir.url.appendingPathComponent("logs/web.json").path
-        func night(_ day: String) async throws -> ProcessResult {
-            try await Task.sleep(for: .milliseconds(20))
-            return try await h.ossbatch(
-                [
-                    "run", manifest, "--report", report, "--metrics-file", path, "--progress-interval", "3600",
-                    "--quiet",
-                ],
-                environment: ["OSSBATCH_NOW": "2026-10-\(day)T02:00:00Z"]
-            )
-        }
-        h.server.faults.add(
-            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
-        )
-        #expect(try await night("22").exitCode == 3)
-        h.server.faults.removeAll()
-        let next = try await night("23")
+        let report = ["--report", h.dir.url.appendingPathComponent("logs/web.json").path]
+        #expect(try await night(batch, "22", refused: true, report).exitCode == 3)
+        let next = try await night(batch, "23", report)
         #expect(next.exitCode == 0 && next.stderr.contains("where 'ossbatch status' lists it"), "\(next.stderr)")
         #expect(value(try await parse(path), "ossbatch_incomplete_snapshots") == 1)
     }
