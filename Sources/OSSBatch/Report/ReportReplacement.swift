@@ -2,7 +2,8 @@ import Foundation
 import LocalFiles
 
 /// What `run --report PATH` does with what is already at PATH. A finished batch's report is kept as
-/// `PATH.prev` (one generation; an older `.prev` is replaced) and the new report takes its place. An
+/// `PATH.prev` (one generation; an older `.prev` is replaced) and the new report takes its place — or, when
+/// its night's dated snapshot stays incomplete, set aside among the batch's default reports (`setAside`). An
 /// unfinished batch (running or killed, interrupted, or with multipart uploads open) is never replaced: its
 /// open uploads would be orphaned, billed, and out of reach of `abort`. Nor is anything that is not a
 /// report, or a symbolic link.

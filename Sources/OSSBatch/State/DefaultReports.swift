@@ -3,7 +3,8 @@ import LocalFiles
 
 /// The reports `run` writes when it is given no `--report`: `STATE/BATCH/reports/`, one per run, named by
 /// the time in UTC to the millisecond (`ossbatch-report-20261125T220000.123Z.json`, with `-PID` added when
-/// another run took that name), and pruned to the newest `--keep-reports` — finished ones only.
+/// another run took that name), and pruned to `--keep-reports` — finished ones only, the oldest first but for
+/// the order `prune` gives nights refused as busy and nights whose dated snapshot stays incomplete.
 package enum DefaultReports {
     static let prefix = "ossbatch-report-"
     static let suffix = ".json"
@@ -44,9 +45,9 @@ package enum DefaultReports {
     }
 
     /// Removes the oldest finished reports of batch `batch` (with their journals) until at most `keep` are
-    /// left, never an unfinished one, one in use, or one that cannot be read. Nights refused as busy whose
-    /// files another night uploaded go first (they never ran, and the night that held the batch must not go
-    /// before them: without it they would look incomplete); nights whose snapshot stays incomplete
+    /// left, never an unfinished one, one in use, or one that cannot be read. Nights refused as busy that are
+    /// not incomplete themselves (their keys planned by a night that ran, or not dated) go first (they never
+    /// ran, and the night that held the batch must not go before them: without it they would look incomplete); nights whose snapshot stays incomplete
     /// (`SnapshotLeftIncomplete`: the record of which files that snapshot lacks) go last, only when the others
     /// are not enough: a dated batch one file of which fails every night keeps `keep` reports too.
     @discardableResult

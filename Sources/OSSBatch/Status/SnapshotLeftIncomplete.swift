@@ -1,6 +1,6 @@
 /// A night that ended with files not uploaded (`failed`, or `fatal`: an endpoint that never answered, or
-/// refused because the night before still ran) under keys that hold a placeholder no other night of its
-/// batch planned. Under `web01/{date}/` the next night sends its files to its own snapshot, so that night's
+/// refused because the night before still ran) under keys that hold a placeholder no later night of its
+/// batch planned (for a night refused as busy: no night that ran). Under `web01/{date}/` the next night sends its files to its own snapshot, so that night's
 /// snapshot stays short of those files until its report is resumed (or given up by `abort`); under keys
 /// every night resolves alike (none, or `{hostname}/`) the next night sends them again, and the older night
 /// needs nothing.

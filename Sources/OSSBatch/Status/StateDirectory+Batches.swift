@@ -41,7 +41,7 @@ extension StateDirectory {
     /// there is no other —
     /// with any other report of it that is unfinished (running, killed, interrupted, or with uploads open;
     /// one that merely failed was followed by a newer run and is not listed — unless its keys were dated and
-    /// no other run planned them: `SnapshotLeftIncomplete`, which lists a night refused as busy too).
+    /// no later run planned them: `SnapshotLeftIncomplete`, which lists a night refused as busy too).
     /// The shards of a batch run with `--shard` (`NAME.shard-K-of-N`) are one line, with each shard's detail
     /// (`ShardedBatchStatus`); `only` may name the batch or one shard. A batch run both ways (with and without
     /// `--shard`) has a line for each: the shards' line once hid the batch's own, a crashed run of it included.
