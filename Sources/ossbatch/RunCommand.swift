@@ -128,12 +128,15 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
         metrics?.countIncompleteSnapshots(ofBatch: identity.directoryName, in: state, besides: reportPath)
-        let reportLock = try StateLocking.lockReport(
-            reportPath,
-            command: "run",
-            manifest: identity.manifestPath,
-            console: console
-        )
+        let reportLock: StateLock
+        do {
+            reportLock = try ReportLock.acquire(report: reportPath, command: "run", manifest: identity.manifestPath)
+        } catch {
+            if !defaultReport, case .busy = error {
+                Self.recordRefusal(of: initial, error, batch: identity.directoryName, in: state, console: console)
+            }
+            throw StateLocking.exit(for: error, console: console)
+        }
         defer { reportLock.release() }
         let previous: ReportOverview?
         do { previous = try ReportReplacement.check(reportPath) } catch {
@@ -210,6 +213,40 @@ struct RunCommand: AsyncParsableCommand {
             )
         }
         throw ExitCode(status.rawValue)
+    }
+
+    /// A night refused because another process holds its `--report` (the night before, still running, under
+    /// the same fixed path: the unit's, the cron line's) cannot write that report. Under dated keys its
+    /// snapshot would then be empty with nothing but its exit 4 to say so: its report is written among the
+    /// batch's default reports instead, refused as busy, where `status` lists it (`SnapshotLeftIncomplete`)
+    /// unless the night that held the batch planned the same keys. Under keys without a placeholder the next
+    /// night sends the files again, and nothing is written (as before).
+    private static func recordRefusal(
+        of tonight: Report,
+        _ error: LockError,
+        batch: String,
+        in state: StateDirectory,
+        console: Console
+    ) {
+        guard tonight.keyResolution != nil else { return }
+        var refused = tonight
+        refused.recordRefusedRun("run", exitStatus: error.exitStatus, error: error.jobError)
+        do {
+            let path = try DefaultReports.newPath(batch: batch, in: state)
+            try ReportStore.create(at: path).write(refused)
+            console.warning(
+                "report_refused_kept",
+                "this night's report is kept as \(path), refused: 'ossbatch status' lists it unless the run that "
+                    + "holds the batch plans the same keys; resume it once that run has ended",
+                ["report": .string(path)]
+            )
+        } catch {
+            console.warning(
+                "report_refused_not_kept",
+                "cannot keep this refused night's report among the batch's reports: \(error)",
+                ["error": .string("\(error)")]
+            )
+        }
     }
 
     /// Makes way at `path` for tonight's report (`tonight`): the finished report there is kept as `PATH.prev`

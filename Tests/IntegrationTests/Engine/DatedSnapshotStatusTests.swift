@@ -227,6 +227,41 @@ struct DatedSnapshotStatusTests {
         #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
     }
 
+    /// The unit's way again: both nights write one `--report`, so the refused night meets the running night's
+    /// report lock. Its report is kept among the batch's default reports, refused, where `status` lists it.
+    @Test func aDatedNightRefusedAtASharedReportsLockIsKeptAmongTheBatchsReportsAndListed() async throws {
+        let h = try await EngineHarness.start("dated-status-shared-report")
+        defer { Task { await h.stop() } }
+        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let state = StateDirectory(path: h.stateDir)
+        try FileManager.default.createDirectory(atPath: state.batch("web"), withIntermediateDirectories: true)
+        let report = ["--report", state.batch("web") + "/report.json"]
+        let gate = h.hold(.putObject, after: 0)
+        let running = try h.start(
+            ["run", manifest, "--quiet"] + Self.progress + report,
+            environment: ["OSSBATCH_NOW": "2026-10-22T02:00:00Z"]
+        )
+        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
+        let refused = try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z", report)
+        #expect(refused.exitCode == 4, "\(refused.stderr)")
+        let kept = try #require(state.reports(ofBatch: "web").first { $0.hasPrefix(state.reports(batch: "web")) })
+        #expect(
+            refused.stderr.contains("warning: this night's report is kept as \(kept), refused"),
+            "\(refused.stderr)"
+        )
+        h.server.faults.open(gate: gate)
+        #expect(await running.wait().exitCode == 0)
+
+        let status = try await StatusCommandTests.statusJSON(h, ["web"])
+        #expect(status.exit == 1, "\(status.document)")
+        let listed = try #require(status.batches["web"]?["other_unfinished"] as? [[String: Any]], "\(status.document)")
+        #expect(listed.map { $0["report"] as? String } == [kept])
+        #expect(try await h.ossbatch(["resume", kept] + Self.progress).exitCode == 0)
+        #expect(h.storedMD5("web01/2026-10-23/a.bin") == (try EngineHarness.md5(of: a)))
+        #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
+    }
+
     @Test func aStoppedNightWhoseKeysTheNextNightResolvesAlikeIsNotListed() async throws {
         let h = try await EngineHarness.start("dated-status-alike")
         defer { Task { await h.stop() } }
