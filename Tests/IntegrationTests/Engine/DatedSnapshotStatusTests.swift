@@ -32,25 +32,32 @@ struct DatedSnapshotStatusTests {
     }
 
     /// A run of `manifest` at `first` held by OSS until a second run at `second` has been refused because the
-    /// first still held the batch (exit 4); then the first finishes. Returns the refused run's report and the
-    /// first's.
+    /// first still held the batch (exit 4); then the first finishes. Both runs take `more` arguments (one
+    /// `--report` for both: the unit's way). Returns the report the refused run wrote, the first's, and the
+    /// refused run's stderr.
     private static func overrun(
         _ h: EngineHarness,
         _ manifest: String,
         at first: String,
-        refusingOneAt second: String
-    ) async throws -> (refused: String, ran: String) {
+        refusingOneAt second: String,
+        _ more: [String] = []
+    ) async throws -> (refused: String, ran: String, stderr: String) {
         let state = StateDirectory(path: h.stateDir)
         let batch = ((manifest as NSString).lastPathComponent as NSString).deletingPathExtension
         let gate = h.hold(.putObject, after: 0)
-        let running = try h.start(["run", manifest, "--quiet"] + progress, environment: ["OSSBATCH_NOW": first])
+        let running = try h.start(
+            ["run", manifest, "--quiet"] + progress + more,
+            environment: ["OSSBATCH_NOW": first]
+        )
         #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
-        let refused = try await night(h, manifest, at: second)
+        // The first run's report is made before its first request.
+        let ran = try #require(state.reports(ofBatch: batch).first)
+        let refused = try await night(h, manifest, at: second, more)
         #expect(refused.exitCode == 4, "\(refused.stderr)")
-        let refusedReport = try #require(state.reports(ofBatch: batch).first)
+        let refusedReport = try #require(state.reports(ofBatch: batch).first { $0 != ran }, "\(refused.stderr)")
         h.server.faults.open(gate: gate)
         #expect(await running.wait().exitCode == 0)
-        return (refusedReport, try #require(state.reports(ofBatch: batch).first { $0 != refusedReport }))
+        return (refusedReport, ran, refused.stderr)
     }
 
     @Test func aDatedNightThatStoppedEarlyIsListedKeptAndClearedByItsResume() async throws {
@@ -213,7 +220,7 @@ struct DatedSnapshotStatusTests {
         try h.writeFile("a.bin", size: 1000, seed: 1)
         let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
         let state = StateDirectory(path: h.stateDir)
-        let (refused, uploaded) = try await Self.overrun(
+        let (refused, uploaded, _) = try await Self.overrun(
             h,
             manifest,
             at: "2026-10-22T02:00:00Z",
@@ -237,21 +244,15 @@ struct DatedSnapshotStatusTests {
         let state = StateDirectory(path: h.stateDir)
         try FileManager.default.createDirectory(atPath: state.batch("web"), withIntermediateDirectories: true)
         let report = ["--report", state.batch("web") + "/report.json"]
-        let gate = h.hold(.putObject, after: 0)
-        let running = try h.start(
-            ["run", manifest, "--quiet"] + Self.progress + report,
-            environment: ["OSSBATCH_NOW": "2026-10-22T02:00:00Z"]
+        let (kept, _, stderr) = try await Self.overrun(
+            h,
+            manifest,
+            at: "2026-10-22T02:00:00Z",
+            refusingOneAt: "2026-10-23T02:00:00Z",
+            report
         )
-        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
-        let refused = try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z", report)
-        #expect(refused.exitCode == 4, "\(refused.stderr)")
-        let kept = try #require(state.reports(ofBatch: "web").first { $0.hasPrefix(state.reports(batch: "web")) })
-        #expect(
-            refused.stderr.contains("warning: this night's report is kept as \(kept), refused"),
-            "\(refused.stderr)"
-        )
-        h.server.faults.open(gate: gate)
-        #expect(await running.wait().exitCode == 0)
+        #expect(kept.hasPrefix(state.reports(batch: "web") + "/"), "\(kept)")
+        #expect(stderr.contains("warning: this night's report is kept as \(kept), refused"), "\(stderr)")
 
         let status = try await StatusCommandTests.statusJSON(h, ["web"])
         #expect(status.exit == 1, "\(status.document)")
