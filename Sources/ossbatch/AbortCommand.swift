@@ -14,12 +14,13 @@ struct AbortCommand: AsyncParsableCommand {
             "For a batch given up on: OSS keeps (and bills) the parts of an unfinished upload until it is aborted. Uploads of keys another ossbatch is uploading right now, and uploads another batch took over, are left alone. 'ossbatch resume' refuses an aborted report without --force."
     )
 
-    @OptionGroup var target: ReportArguments
+    @OptionGroup var arguments: ReportArguments
     @OptionGroup var execution: ExecutionOptions
 
     func run() async throws {
         let console = execution.makeConsole()
         let state = StateDirectory.resolve()
+        let target = arguments.target
         let path = target.path
         let reportLock = try target.lock(command: "abort", console: console)
         defer { reportLock.release() }

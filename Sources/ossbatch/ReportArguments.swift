@@ -3,7 +3,7 @@ import Foundation
 import OSSBatch
 import OSSProtocol
 
-/// The report a command works on (`resume`, `abort`) and the endpoint override; an unusable report is exit 2.
+/// The report a command works on (`abort`), and the endpoint override; an unusable report is exit 2.
 struct ReportArguments: ParsableArguments {
     @Argument(
         help: ArgumentHelp("The report of an earlier run (also works after kill -9).", valueName: "report"),
@@ -11,6 +11,14 @@ struct ReportArguments: ParsableArguments {
     )
     var report: String
 
+    @OptionGroup var endpoint: EndpointOverride
+
+    /// The report, to lock and open.
+    var target: ReportTarget { ReportTarget(report, endpoint: endpoint) }
+}
+
+/// `--endpoint URL` of `resume` and `abort`: send to another endpoint than the report's.
+struct EndpointOverride: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Send to this endpoint instead of the report's (e.g. a new LocalOSS port).",
@@ -25,6 +33,25 @@ struct ReportArguments: ParsableArguments {
                 "--endpoint '\(SecretRedaction.hidingUserInfo(endpoint))' is not an endpoint; expected a host name with an optional http:// or https:// scheme and port"
             )
         }
+    }
+
+    /// `report` with the endpoint replaced, when one was given.
+    func applied(to report: Report) -> Report {
+        var report = report
+        if let url = endpoint.flatMap(TargetOverrides.endpointURL) { report.target.endpoint = url }
+        return report
+    }
+}
+
+/// A report a command works on, as given (`report`) and as an absolute path (`path`).
+struct ReportTarget {
+    /// As given on the command line (or listed by `status`).
+    let report: String
+    let endpoint: EndpointOverride
+
+    init(_ report: String, endpoint: EndpointOverride) {
+        self.report = report
+        self.endpoint = endpoint
     }
 
     /// The report's absolute path (`~` is `$HOME`).
@@ -44,13 +71,7 @@ struct ReportArguments: ParsableArguments {
         var warnings: [String] = []
         let (store, report) = try orInvalidInput(console) { try ReportStore.open(path, warnings: &warnings) }
         for warning in warnings { console.warning("journal_line_ignored", warning, ["report": .string(path)]) }
-        return (store, overridden(report))
-    }
-
-    private func overridden(_ report: Report) -> Report {
-        var report = report
-        if let url = endpoint.flatMap(TargetOverrides.endpointURL) { report.target.endpoint = url }
-        return report
+        return (store, endpoint.applied(to: report))
     }
 
     private func orInvalidInput<T>(_ console: Console, _ body: () throws -> T) throws -> T {

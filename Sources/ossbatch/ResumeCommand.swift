@@ -2,17 +2,32 @@ import ArgumentParser
 import Foundation
 import OSSBatch
 
-/// `ossbatch resume REPORT`: finish what a report says is not done.
+/// `ossbatch resume REPORT`: finish what a report says is not done; `resume --batch NAME`: every report of a
+/// batch that `status` says to resume.
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
         abstract:
             "Finish a batch from its report: re-send nothing that succeeded, continue multipart uploads from their checkpoints.",
         discussion:
-            "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report. A report that 'ossbatch abort' gave up is refused without --force. Another process working on the report or its batch: exit 4."
+            "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report. A report that 'ossbatch abort' gave up is refused without --force. Another process working on the report or its batch: exit 4. With --batch NAME instead of a report: each report of the batch that 'ossbatch status NAME' says to resume, its newest night first (exit code: the first that was not 0; a fatal error or a signal stops there)."
     )
 
-    @OptionGroup var target: ReportArguments
+    @Argument(
+        help: ArgumentHelp("The report of an earlier run (also works after kill -9).", valueName: "report"),
+        completion: .file(extensions: ["json"])
+    )
+    var report: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Instead of a report: resume every report of this batch in the state directory that 'ossbatch status' says to resume (a night left unfinished, one whose dated snapshot stays incomplete), newest first.",
+            valueName: "name"
+        )
+    )
+    var batch: String?
+
+    @OptionGroup var endpoint: EndpointOverride
 
     @Flag(
         help:
@@ -35,11 +50,102 @@ struct ResumeCommand: AsyncParsableCommand {
         if let verify, VerifyMode(rawValue: verify) == nil {
             throw ValidationError("--verify must be one of crc64, md5, both, none")
         }
+        switch (report, batch) {
+        case (nil, nil): throw ValidationError("give the report to resume, or --batch NAME")
+        case (.some, .some): throw ValidationError("give the report to resume or --batch NAME, not both")
+        case (nil, .some):
+            // An aborted report was given up on purpose: resumed only when named.
+            if force { throw ValidationError("--force resumes one aborted report: name it instead of --batch") }
+            // The metrics file describes one run of its batch: the resumes of a batch would each replace it,
+            // the last one's exit code standing for all.
+            if metrics.metricsFile != nil {
+                throw ValidationError(
+                    "--metrics-file describes one run: with --batch, give it to the run that follows instead"
+                )
+            }
+        case (.some, nil): break
+        }
     }
 
     func run() async throws {
         let console = execution.makeConsole()
         let state = StateDirectory.resolve()
+        guard let batch else {
+            let status = try await resume(
+                ReportTarget(report ?? "", endpoint: endpoint),
+                console: console,
+                state: state
+            )
+            throw ExitCode(status.rawValue)
+        }
+        guard let listed = state.reportsToResume(ofBatch: batch) else {
+            let names = state.batchNames()
+            console.error(
+                "batch_unknown",
+                "no batch '\(batch)' in the state directory \(state.path) (its batches: "
+                    + (names.isEmpty ? "none" : names.joined(separator: ", ")) + ")",
+                ["batch": .string(batch)]
+            )
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
+        throw ExitCode(try await resume(listed.map(\.report), ofBatch: batch, console: console, state: state))
+    }
+
+    /// Resumes `reports` (of batch `batch`) one after the other; the exit code of the first that did not end
+    /// with 0. A fatal error (credentials, bucket, endpoint: the same for the reports after it) or a signal
+    /// stops there, the reports left named.
+    private func resume(
+        _ reports: [String],
+        ofBatch batch: String,
+        console: Console,
+        state: StateDirectory
+    ) async throws -> Int32 {
+        if !execution.quiet {
+            let message =
+                reports.isEmpty
+                ? "batch \(batch): nothing to resume"
+                : "batch \(batch): resuming \(reports.count) report\(reports.count == 1 ? "" : "s"), newest first: "
+                    + reports.joined(separator: ", ")
+            console.emit(
+                LogRecord(
+                    level: .info,
+                    event: "resume_batch",
+                    message: message,
+                    fields: ["batch": .string(batch), "reports": .number(reports.count)],
+                    text: message
+                )
+            )
+        }
+        var first = ExitStatus.success.rawValue
+        for (i, report) in reports.enumerated() {
+            let code: Int32
+            do {
+                code = try await resume(ReportTarget(report, endpoint: endpoint), console: console, state: state)
+                    .rawValue
+            } catch let exit as ExitCode {
+                // Refused before it ran (busy, unusable): said already.
+                code = exit.rawValue
+            }
+            if first == ExitStatus.success.rawValue { first = code }
+            let stops: [ExitStatus] = [.fatal, .hungUp, .interrupted, .terminated]
+            guard let status = ExitStatus(rawValue: code), stops.contains(status) else { continue }
+            let left = reports[(i + 1)...]
+            if !left.isEmpty {
+                console.warning(
+                    "resume_batch_stopped",
+                    "batch \(batch): stopped after \(report) (exit \(code)); not resumed: "
+                        + left.joined(separator: ", "),
+                    ["batch": .string(batch), "report": .string(report), "not_resumed": .number(left.count)]
+                )
+            }
+            break
+        }
+        return first
+    }
+
+    /// Resumes the report `target`; its exit status (thrown, as `ExitCode`, when it was refused before its run:
+    /// another process holds it, it cannot be read).
+    private func resume(_ target: ReportTarget, console: Console, state: StateDirectory) async throws -> ExitStatus {
         let path = target.path
         let reportLock = try target.lock(command: "resume", console: console)
         defer { reportLock.release() }
@@ -58,7 +164,7 @@ struct ResumeCommand: AsyncParsableCommand {
             try? store.write(report)
             console.error("report_aborted", "\(path): \(error.message)", ["report": .string(path)])
             metrics?.finish(exit: .invalidInput, report: report)
-            throw ExitCode(ExitStatus.invalidInput.rawValue)
+            return .invalidInput
         }
         if let mode = verify.flatMap(VerifyMode.init(rawValue:)) { report.upload.verify = mode }
         let batchLock: StateLock
@@ -86,7 +192,7 @@ struct ResumeCommand: AsyncParsableCommand {
                     + "never ended: it was killed; continuing from what it recorded"
             )
         }
-        let status = await BatchRunner.execute(
+        return await BatchRunner.execute(
             report: consume report,
             store: store,
             command: "resume",
@@ -95,7 +201,6 @@ struct ResumeCommand: AsyncParsableCommand {
             metrics: metrics,
             state: state
         )
-        throw ExitCode(status.rawValue)
     }
 }
 
@@ -108,6 +213,10 @@ extension ResumeCommand: CommandWithExamples {
         (
             what: "The same batch, now that LocalOSS listens on another port:",
             command: "ossbatch resume report.json --endpoint http://127.0.0.1:9100"
+        ),
+        (
+            what: "Every night of a batch that status says to resume (the systemd unit's first step):",
+            command: "ossbatch resume --batch nightly"
         ),
     ]
 }

@@ -190,7 +190,7 @@ struct OperationsTests {
         ) async throws -> (pre: ProcessResult, main: ProcessResult) {
             let environment = try prepare(environmentFile: environmentFile)
             let pre = try #require(values("ExecStartPre").first)
-            #expect(pre.hasPrefix("-"), "a first run has no report to resume")
+            #expect(pre.hasPrefix("-"), "a resume that fails must not keep the night's run from starting")
             let main = value("ExecStart")
             // systemd hands the unit a clean environment: no OSS_* variables, so the credential must do.
             var processEnvironment: [String: String?] = [
@@ -252,7 +252,7 @@ struct OperationsTests {
             at: "2026-12-01T18:30:00Z",
             environmentFile: "OSSBATCH_OPTIONS=--set upload.retries.attempts=1\n"
         )
-        #expect(night1.pre.exitCode == 2, "no report yet: \(night1.pre.stderr)")
+        #expect(night1.pre.exitCode == 0, "no report yet, nothing to resume: \(night1.pre.stderr)")
         #expect(night1.main.exitCode == 1, "\(night1.main.stderr)")
         #expect(try await storedKeys(h) == [prefix1 + "etc/hosts", prefix1 + "var-backups/db.sql.gz"])
         let report = try ReportStore.load(machine.stateDirectory + "/report.json")
@@ -274,6 +274,43 @@ struct OperationsTests {
         )
         #expect(try ReportStore.load(machine.stateDirectory + "/report.json").upload.concurrency == 2)
         h.expectNoSecrets(in: [night1.main.stdout, night1.main.stderr, night2.main.stdout, night2.main.stderr])
+    }
+
+    /// OSS refuses every upload two nights running (an outage, credentials revoked): night 1's report is set
+    /// aside by night 2 (whose own resume of it failed again). Night 3's ExecStartPre resumes both — its
+    /// report.json (night 2) and the one set aside (night 1) — with no one acting, each to its own dated keys.
+    @Test func theUnitFillsEveryNightAnOutageLeftWithoutAnyoneActing() async throws {
+        let h = try await EngineHarness.start("ops-unit-outage")
+        defer { Task { await h.stop() } }
+        let machine = try Machine(h)
+        defer { machine.remove() }
+        let days = ["2026/12/02", "2026/12/03", "2026/12/04"]
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        let night1 = try await machine.start(at: "2026-12-01T18:30:00Z")
+        #expect(night1.main.exitCode == 3, "\(night1.main.stderr)")
+        let night2 = try await machine.start(at: "2026-12-02T18:30:00Z")
+        #expect(night2.pre.exitCode == 3, "\(night2.pre.stderr)")
+        #expect(night2.main.exitCode == 3, "\(night2.main.stderr)")
+        #expect(night2.main.stderr.contains("snapshot stays incomplete"), "\(night2.main.stderr)")
+        #expect(try await storedKeys(h).isEmpty)
+
+        h.server.faults.removeAll()
+        let night3 = try await machine.start(at: "2026-12-03T18:30:00Z")
+        #expect(night3.pre.exitCode == 0, "\(night3.pre.stderr)")
+        #expect(night3.main.exitCode == 0, "\(night3.main.stderr)")
+        let files = ["etc/hosts", "etc/nginx/nginx.conf", "var-backups/db.sql.gz"]
+        #expect(
+            try await storedKeys(h)
+                == Set(days.flatMap { day in files.map { "nightly-backup/\(Self.hostname)/\(day)/\($0)" } })
+        )
+        let status = try await ProcessRunner.run(
+            Products.url("ossbatch"),
+            ["status", "nightly-backup"],
+            environment: [StateDirectory.environmentVariable: machine.stateRoot + "/ossbatch"]
+        )
+        #expect(status.exitCode == 0, "\(status.stdout)")
     }
 
     @Test func theCronLineRunsWithoutFlockAgainstLocalOSS() async throws {

@@ -63,6 +63,15 @@ package struct BatchStatus: Sendable, Encodable {
     /// (`SnapshotLeftIncomplete`). Not printed (its `problem` says so).
     package var snapshotLeftIncomplete = false
 
+    /// Whether `next` is `ossbatch resume REPORT`: what `resume --batch` resumes.
+    package var asksForResume: Bool {
+        guard next != nil else { return false }
+        switch state {
+        case .crashed, .interrupted, .failed, .fatal: return true
+        case .running, .succeeded, .aborted, .unreadable, .incomplete: return false
+        }
+    }
+
     package init(batch: String, report: String, state: State) {
         self.batch = batch
         self.report = report

@@ -127,6 +127,19 @@ extension StateDirectory {
         }
     }
 
+    /// The reports of batch `name` that `status` says to resume (`next`: `ossbatch resume REPORT`), the
+    /// batch's own first (its newest night's), then its other unfinished ones as `status` lists them (newest
+    /// first): what `resume --batch` resumes. `nil` when the state directory has no batch `name` (a directory of
+    /// its own, not a link). Reports of a batch's shards (`NAME.shard-K-of-N`, batches of their own) are not
+    /// among them: each shard is resumed where it runs.
+    package func reportsToResume(ofBatch name: String) -> [BatchStatus]? {
+        guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/"), Self.isDirectory(batch(name)) else {
+            return nil
+        }
+        guard let status = statuses(of: [name]).first else { return [] }
+        return ([status] + (status.otherUnfinished ?? [])).filter(\.asksForResume)
+    }
+
     /// How many of batch `name`'s reports, `besides` the one a run just wrote, are of nights whose dated
     /// snapshot stays incomplete (`SnapshotLeftIncomplete`, as `status` lists them; merged reports and
     /// unfinished ones, listed for another reason, aside): `--metrics-file`'s `ossbatch_incomplete_snapshots`.

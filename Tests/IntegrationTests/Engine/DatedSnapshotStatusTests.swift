@@ -12,8 +12,9 @@ import Testing
 struct DatedSnapshotStatusTests {
     private static let progress = ["--progress-interval", "3600"]
 
-    /// The run of `manifest` at `moment` (`OSSBATCH_NOW`), OSS refusing every PutObject when `refused`.
-    private static func night(
+    /// The run of `manifest` at `moment` (`OSSBATCH_NOW`), OSS refusing every PutObject when `refused` (also
+    /// `ResumeBatchTests`').
+    static func night(
         _ h: EngineHarness,
         _ manifest: String,
         at moment: String,

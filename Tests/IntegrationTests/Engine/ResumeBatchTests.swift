@@ -1,0 +1,144 @@
+import Foundation
+import LocalOSS
+import OSSBatch
+import TestSupport
+import Testing
+
+/// The real binary: `resume --batch NAME` resumes every report of the batch that `status` says to resume —
+/// the systemd unit's first step, so that nights an outage left unfinished are filled without anyone acting
+/// (`resume report.json` alone never came back to a night set aside in `reports/`).
+@Suite
+struct ResumeBatchTests {
+    private static let progress = ["--progress-interval", "3600"]
+
+    /// The unit's way (one `--report` in the batch's directory), dated keys, OSS refusing every upload two
+    /// nights running: the first night's report is set aside by the second, whose own is `report.json`.
+    /// Returns the two reports, the newest first.
+    private static func twoStoppedNights(_ h: EngineHarness, _ manifest: String) async throws -> [String] {
+        let state = StateDirectory(path: h.stateDir)
+        try FileManager.default.createDirectory(atPath: state.batch("web"), withIntermediateDirectories: true)
+        let path = state.batch("web") + "/report.json"
+        let report = ["--report", path]
+        for night in ["2026-10-22T02:00:00Z", "2026-10-23T02:00:00Z"] {
+            let stopped = try await DatedSnapshotStatusTests.night(h, manifest, at: night, refused: true, report)
+            #expect(stopped.exitCode == 3, "\(stopped.stderr)")
+        }
+        let aside = try #require(state.reports(ofBatch: "web").first { $0 != path }, "\(state.reports(ofBatch: "web"))")
+        return [path, aside]
+    }
+
+    @Test func everyNightStatusSaysToResumeIsResumedNewestFirstThenNothingIsLeft() async throws {
+        let h = try await EngineHarness.start("resume-batch")
+        defer { Task { await h.stop() } }
+        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
+        let b = try h.writeFile("b.bin", size: 2000, seed: 2)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let reports = try await Self.twoStoppedNights(h, manifest)
+        let listed = try await StatusCommandTests.statusJSON(h, ["web"])
+        #expect(listed.exit == 1, "\(listed.document)")
+        h.server.stats.reset()
+
+        let resumed = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(
+            resumed.stderr.contains("batch web: resuming 2 reports, newest first: \(reports[0]), \(reports[1])"),
+            "\(resumed.stderr)"
+        )
+        #expect(h.server.stats.snapshot.requestsByOperation == ["PutObject": 4])
+        for day in ["2026-10-22", "2026-10-23"] {
+            #expect(h.storedMD5("web01/\(day)/a.bin") == (try EngineHarness.md5(of: a)))
+            #expect(h.storedMD5("web01/\(day)/b.bin") == (try EngineHarness.md5(of: b)))
+        }
+        let after = try await StatusCommandTests.statusJSON(h, ["web"])
+        #expect(after.exit == 0, "\(after.document)")
+        #expect(after.batches["web"]?["other_unfinished"] == nil)
+
+        // Nothing left: no request, exit 0.
+        h.server.stats.reset()
+        let again = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
+        #expect(again.exitCode == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("batch web: nothing to resume"), "\(again.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
+    }
+
+    /// An error that fails every request (here OSS refusing every upload: exit 3) would stop each report after
+    /// it the same way: the first stops the lot, and the reports left are named.
+    @Test func aFatalErrorStopsTheResumesAndNamesTheReportsLeft() async throws {
+        let h = try await EngineHarness.start("resume-batch-fatal")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let reports = try await Self.twoStoppedNights(h, manifest)
+        let before = try ReportOverview.read(reports[1]).runs.count
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        let stopped = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
+        #expect(stopped.exitCode == 3, "\(stopped.stderr)")
+        #expect(
+            stopped.stderr.contains(
+                "warning: batch web: stopped after \(reports[0]) (exit 3); not resumed: \(reports[1])"
+            ),
+            "\(stopped.stderr)"
+        )
+        #expect(try ReportOverview.read(reports[0]).runs.last?.command == "resume")
+        #expect(try ReportOverview.read(reports[1]).runs.count == before)
+    }
+
+    /// `systemctl stop` during the first resume: it stops as any resume does (143), and the next report is not
+    /// started.
+    @Test func aSignalStopsTheResumesAfterTheReportInHand() async throws {
+        let h = try await EngineHarness.start("resume-batch-signal")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let reports = try await Self.twoStoppedNights(h, manifest)
+        let before = try ReportOverview.read(reports[1]).runs.count
+        let gate = h.hold(.putObject, after: 0)
+        let resuming = try h.start(["resume", "--batch", "web"] + Self.progress)
+        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
+        resuming.signal(SIGTERM)
+        h.server.faults.open(gate: gate)
+        let stopped = await resuming.wait()
+        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("not resumed: \(reports[1])"), "\(stopped.stderr)")
+        #expect(try ReportOverview.read(reports[0]).status == .interrupted)
+        #expect(try ReportOverview.read(reports[1]).runs.count == before)
+    }
+
+    @Test func aBatchTheStateDirectoryDoesNotHaveIsAnErrorNamingTheOnesItHas() async throws {
+        let h = try await EngineHarness.start("resume-batch-unknown")
+        defer { Task { await h.stop() } }
+        try FileManager.default.createDirectory(
+            atPath: StateDirectory(path: h.stateDir).batch("web"),
+            withIntermediateDirectories: true
+        )
+        let unknown = try await h.ossbatch(["resume", "--batch", "wbe"])
+        #expect(unknown.exitCode == 2)
+        #expect(
+            unknown.stderr.contains("error: no batch 'wbe' in the state directory \(h.stateDir) (its batches: web)"),
+            "\(unknown.stderr)"
+        )
+        // A batch with no report yet (the unit's first night) has nothing to resume.
+        let empty = try await h.ossbatch(["resume", "--batch", "web"])
+        #expect(empty.exitCode == 0 && empty.stderr.contains("batch web: nothing to resume"), "\(empty.stderr)")
+    }
+
+    @Test(arguments: [
+        (["resume"], "give the report to resume, or --batch NAME"),
+        (["resume", "r.json", "--batch", "web"], "give the report to resume or --batch NAME, not both"),
+        (["resume", "--batch", "web", "--force"], "--force resumes one aborted report: name it instead of --batch"),
+        (
+            ["resume", "--batch", "web", "--metrics-file", "m.prom"],
+            "--metrics-file describes one run: with --batch, give it to the run that follows instead"
+        ),
+    ])
+    func aResumeThatNamesNeitherOrBothOrMixesBatchWithOneReportsFlagsIsAUsageError(
+        arguments: [String],
+        message: String
+    ) async throws {
+        let result = try await ProcessRunner.run(Products.url("ossbatch"), arguments)
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.hasPrefix("Error: \(message)"), "\(result.stderr)")
+    }
+}
