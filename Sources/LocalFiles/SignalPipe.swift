@@ -61,6 +61,19 @@ public enum SignalPipe {
         callbacks.withLock { for sig in signals { $0[sig] = nil } }
     }
 
+    /// The callbacks of `signals` now (absent: none, the signal ignored once its handler is installed), for
+    /// `restore`.
+    public static func currentCallbacks(of signals: [Int32]) -> [Int32: @Sendable (Int32) -> Void] {
+        callbacks.withLock { all in all.filter { signals.contains($0.key) } }
+    }
+
+    /// Puts back the callbacks of `signals` as `saved` had them (a signal absent from it is ignored): in one
+    /// step, so that a watcher inside another hands its signals back to the outer one with no moment between
+    /// in which a signal is dropped.
+    public static func restore(_ signals: [Int32], to saved: [Int32: @Sendable (Int32) -> Void]) {
+        callbacks.withLock { for sig in signals { $0[sig] = saved[sig] } }
+    }
+
     /// Creates the pipe on first use; returns its read end then, nil later.
     private static func openPipeIfNeeded() -> Int32? {
         started.withLock { started -> Int32? in

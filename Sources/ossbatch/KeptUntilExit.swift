@@ -1,3 +1,4 @@
+import LocalFiles
 import Synchronization
 
 /// What a command keeps alive until the process exits. Freeing a batch's jobs one by one (each job's strings
@@ -9,4 +10,13 @@ enum KeptUntilExit {
 
     /// Keeps `value` (and so everything it holds) until the process ends.
     static func keep(_ value: some Sendable) { values.withLock { $0.append(value) } }
+
+    /// Frees what was kept, for a command that goes on to other work (`resume --batch`, report after report:
+    /// kept, every report it resumed stayed in memory at once).
+    static func freeNow() {
+        var kept: [any Sendable] = []
+        values.withLock { swap(&kept, &$0) }
+        kept = []
+        FreedMemory.release()
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OSSBatch
+import Synchronization
 
 /// `ossbatch resume REPORT`: finish what a report says is not done; `resume --batch NAME`: every report of a
 /// batch that `status` says to resume.
@@ -10,7 +11,7 @@ struct ResumeCommand: AsyncParsableCommand {
         abstract:
             "Finish a batch from its report: re-send nothing that succeeded, continue multipart uploads from their checkpoints.",
         discussion:
-            "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report. A report that 'ossbatch abort' gave up is refused without --force. Another process working on the report or its batch: exit 4. With --batch NAME instead of a report: each report of the batch that 'ossbatch status NAME' says to resume, its newest night first (exit code: the first that was not 0; a fatal error or a signal stops there)."
+            "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report. A report that 'ossbatch abort' gave up is refused without --force. Another process working on the report or its batch: exit 4. With --batch NAME instead of a report: each report of the batch that 'ossbatch status NAME' says to resume, its newest night first, going on to an older one only while each ends with 0 (the exit code is the first that did not); nothing while a report of the batch is running (exit 4)."
     )
 
     @Argument(
@@ -78,7 +79,7 @@ struct ResumeCommand: AsyncParsableCommand {
             )
             throw ExitCode(status.rawValue)
         }
-        guard let listed = state.reportsToResume(ofBatch: batch) else {
+        guard let found = state.reportsToResume(ofBatch: batch) else {
             let names = state.batchNames()
             console.error(
                 "batch_unknown",
@@ -88,12 +89,29 @@ struct ResumeCommand: AsyncParsableCommand {
             )
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
-        throw ExitCode(try await resume(listed.map(\.report), ofBatch: batch, console: console, state: state))
+        if let running = found.running {
+            // Its lock would refuse each report in turn, each refusal written into that report.
+            StateLocking.printBusy(
+                BusyError(what: "the batch \(batch) (its report \(running.report))", holder: running.holder),
+                then: "nothing was resumed",
+                console: console
+            )
+            throw ExitCode(ExitStatus.busy.rawValue)
+        }
+        throw ExitCode(try await resume(found.reports.map(\.report), ofBatch: batch, console: console, state: state))
     }
 
-    /// Resumes `reports` (of batch `batch`) one after the other; the exit code of the first that did not end
-    /// with 0. A fatal error (credentials, bucket, endpoint: the same for the reports after it) or a signal
-    /// stops there, the reports left named.
+    /// A signal that came between two reports of `resume --batch`, found once the next report's locks were
+    /// taken: that report was not started.
+    private struct StoppedBeforeStart: Error {
+        let signal: StopSignal
+    }
+
+    /// Resumes `reports` (of batch `batch`), newest first, going on to the next only while each ends with 0;
+    /// returns the exit code of the one that did not (0 when all did). An older night is resumed once the
+    /// newer ones are done: a file that fails every night, or a bucket gone, would otherwise be tried once for
+    /// every night kept (up to `--keep-reports`) every night, and an outage met by each report in turn, minutes of
+    /// retries each. A signal between two reports stops before the next one.
     private func resume(
         _ reports: [String],
         ofBatch batch: String,
@@ -116,36 +134,60 @@ struct ResumeCommand: AsyncParsableCommand {
                 )
             )
         }
-        var first = ExitStatus.success.rawValue
+        // Signals between reports (each resume's own watcher takes them while it runs, then hands them back):
+        // nothing is in flight then, so a second one ends the process at once.
+        let stop = Mutex<StopSignal?>(nil)
+        let watcher = SignalWatcher { signal, repeated in
+            if repeated { Foundation.exit(signal.exitStatus.rawValue) }
+            stop.withLock { $0 = $0 ?? signal }
+        }
+        defer { watcher.cancel() }
         for (i, report) in reports.enumerated() {
+            // The report before, kept by its run for a quick exit, is freed: they would all be in memory at once.
+            if i > 0 { KeptUntilExit.freeNow() }
             let code: Int32
+            var started = true
             do {
-                code = try await resume(ReportTarget(report, endpoint: endpoint), console: console, state: state)
-                    .rawValue
+                if let signal = stop.withLock({ $0 }) { throw StoppedBeforeStart(signal: signal) }
+                code = try await resume(ReportTarget(report, endpoint: endpoint), console: console, state: state) {
+                    stop.withLock { $0 }
+                }
+                .rawValue
+            } catch let stopped as StoppedBeforeStart {
+                (code, started) = (stopped.signal.exitStatus.rawValue, false)
             } catch let exit as ExitCode {
                 // Refused before it ran (busy, unusable): said already.
                 code = exit.rawValue
             }
-            if first == ExitStatus.success.rawValue { first = code }
-            let stops: [ExitStatus] = [.fatal, .hungUp, .interrupted, .terminated]
-            guard let status = ExitStatus(rawValue: code), stops.contains(status) else { continue }
-            let left = reports[(i + 1)...]
+            guard code != ExitStatus.success.rawValue else { continue }
+            let left = reports[(started ? i + 1 : i)...]
             if !left.isEmpty {
+                let why =
+                    started
+                    ? "stopped after \(report) (exit \(code))"
+                    : "stopped by \(stop.withLock { $0 }?.rawValue ?? "a signal") before \(report)"
                 console.warning(
                     "resume_batch_stopped",
-                    "batch \(batch): stopped after \(report) (exit \(code)); not resumed: "
-                        + left.joined(separator: ", "),
+                    "batch \(batch): \(why); not resumed: " + left.joined(separator: ", "),
                     ["batch": .string(batch), "report": .string(report), "not_resumed": .number(left.count)]
                 )
             }
-            break
+            return code
         }
-        return first
+        return ExitStatus.success.rawValue
     }
 
     /// Resumes the report `target`; its exit status (thrown, as `ExitCode`, when it was refused before its run:
     /// another process holds it, it cannot be read).
-    private func resume(_ target: ReportTarget, console: Console, state: StateDirectory) async throws -> ExitStatus {
+    ///
+    /// `stopped`: a signal that came since the report was chosen (`resume --batch`), checked once its locks are
+    /// taken; then nothing of it is started (`StoppedBeforeStart` is thrown).
+    private func resume(
+        _ target: ReportTarget,
+        console: Console,
+        state: StateDirectory,
+        stopped: () -> StopSignal? = { nil }
+    ) async throws -> ExitStatus {
         let path = target.path
         let reportLock = try target.lock(command: "resume", console: console)
         defer { reportLock.release() }
@@ -184,6 +226,7 @@ struct ResumeCommand: AsyncParsableCommand {
             throw StateLocking.exit(for: error, console: console)
         }
         defer { batchLock.release() }
+        if let signal = stopped() { throw StoppedBeforeStart(signal: signal) }
         // This process holds the report's lock: a run that never ended is not running.
         if let last = Report.unendedRun(status: report.status, runs: report.runs), let pid = last.pid {
             console.warning(

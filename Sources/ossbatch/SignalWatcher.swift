@@ -12,12 +12,18 @@ import Glibc
 /// can save its progress before exiting. SIGHUP (the terminal of an operator's session closed) ended the
 /// process at once, its report left `running` until the next `resume`; it is left alone when the process
 /// started with it ignored (`nohup`): the operator asked for the run to outlive the terminal.
+///
+/// Watchers nest: one made while another watches (a batch's, inside `resume --batch`'s between reports) takes
+/// the signals until it is cancelled, then hands them back to the outer one.
 final class SignalWatcher: Sendable {
     private let count = Mutex(0)
     private let signals: [Int32]
+    /// The callbacks before this watcher's: put back by `cancel`.
+    private let outer: [Int32: @Sendable (Int32) -> Void]
 
     init(onSignal: @escaping @Sendable (_ signal: StopSignal, _ repeated: Bool) -> Void) {
         signals = [SIGINT, SIGTERM] + (SignalPipe.isIgnored(SIGHUP) ? [] : [SIGHUP])
+        outer = SignalPipe.currentCallbacks(of: signals)
         SignalPipe.install(signals) { [self] sig in
             let n = count.withLock {
                 $0 += 1
@@ -27,8 +33,9 @@ final class SignalWatcher: Sendable {
         }
     }
 
-    /// Signals from now on are ignored (the batch has ended; the process is about to exit).
+    /// Signals from now on go to the watcher this one was made inside, or are ignored when there is none (the
+    /// batch has ended; the process is about to exit).
     func cancel() {
-        SignalPipe.ignore(signals)
+        SignalPipe.restore(signals, to: outer)
     }
 }

@@ -38,4 +38,29 @@ struct SignalPipeTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(received.signals.withLock { $0.isEmpty })
     }
+
+    /// An inner watcher's callback, restored away, hands the signal back to the outer one (`resume --batch`
+    /// between its reports), and restoring the outer's state once more leaves the signal ignored.
+    @Test func restoredCallbacksTakeTheSignalsAgainInOneStep() async throws {
+        let outer = Received()
+        let inner = Received()
+        SignalPipe.install([SIGUSR2]) { sig in outer.signals.withLock { $0.append(sig) } }
+        let saved = SignalPipe.currentCallbacks(of: [SIGUSR2])
+        SignalPipe.install([SIGUSR2]) { sig in inner.signals.withLock { $0.append(sig) } }
+        raise(SIGUSR2)
+        SignalPipe.restore([SIGUSR2], to: saved)
+        raise(SIGUSR2)
+        let deadline = ContinuousClock.now + .seconds(30)
+        func delivered() -> Int { inner.signals.withLock { $0.count } + outer.signals.withLock { $0.count } }
+        while delivered() < 2 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        SignalPipe.restore([SIGUSR2], to: [:])
+        raise(SIGUSR2)
+        try await Task.sleep(for: .milliseconds(200))
+        // The pipe's reader may take the first signal after the restore: what matters is that each went to
+        // one callback, that the outer one got the second, and that the third went to none.
+        #expect(delivered() == 2)
+        #expect(outer.signals.withLock { $0.count } >= 1)
+    }
 }

@@ -127,17 +127,19 @@ extension StateDirectory {
         }
     }
 
-    /// The reports of batch `name` that `status` says to resume (`next`: `ossbatch resume REPORT`), the
-    /// batch's own first (its newest night's), then its other unfinished ones as `status` lists them (newest
-    /// first): what `resume --batch` resumes. `nil` when the state directory has no batch `name` (a directory of
-    /// its own, not a link). Reports of a batch's shards (`NAME.shard-K-of-N`, batches of their own) are not
-    /// among them: each shard is resumed where it runs.
-    package func reportsToResume(ofBatch name: String) -> [BatchStatus]? {
+    /// What `resume --batch` resumes: the reports of batch `name` that `status` says to resume (`next`:
+    /// `ossbatch resume REPORT`), the batch's own first (its newest night's), then its other unfinished ones as
+    /// `status` lists them (newest first); and the report of it that a process runs now, if one does (then
+    /// nothing is resumed). `nil` when the state directory has no batch `name` (a directory of its own, not a
+    /// link). Reports of a batch's shards (`NAME.shard-K-of-N`, batches of their own) are not among them: each
+    /// shard is resumed where it runs.
+    package func reportsToResume(ofBatch name: String) -> (running: BatchStatus?, reports: [BatchStatus])? {
         guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/"), Self.isDirectory(batch(name)) else {
             return nil
         }
-        guard let status = statuses(of: [name]).first else { return [] }
-        return ([status] + (status.otherUnfinished ?? [])).filter(\.asksForResume)
+        guard let status = statuses(of: [name]).first else { return (nil, []) }
+        let all = [status] + (status.otherUnfinished ?? [])
+        return (all.first { $0.state == .running }, all.filter(\.asksForResume))
     }
 
     /// How many of batch `name`'s reports, `besides` the one a run just wrote, are of nights whose dated

@@ -14,11 +14,15 @@ struct ResumeBatchTests {
     /// The unit's way (one `--report` in the batch's directory), dated keys, OSS refusing every upload two
     /// nights running: the first night's report is set aside by the second, whose own is `report.json`.
     /// Returns the two reports, the newest first.
-    private static func twoStoppedNights(_ h: EngineHarness, _ manifest: String) async throws -> [String] {
+    private static func twoStoppedNights(
+        _ h: EngineHarness,
+        _ manifest: String,
+        _ more: [String] = []
+    ) async throws -> [String] {
         let state = StateDirectory(path: h.stateDir)
         try FileManager.default.createDirectory(atPath: state.batch("web"), withIntermediateDirectories: true)
         let path = state.batch("web") + "/report.json"
-        let report = ["--report", path]
+        let report = ["--report", path] + more
         for night in ["2026-10-22T02:00:00Z", "2026-10-23T02:00:00Z"] {
             let stopped = try await DatedSnapshotStatusTests.night(h, manifest, at: night, refused: true, report)
             #expect(stopped.exitCode == 3, "\(stopped.stderr)")
@@ -45,6 +49,11 @@ struct ResumeBatchTests {
             "\(resumed.stderr)"
         )
         #expect(h.server.stats.snapshot.requestsByOperation == ["PutObject": 4])
+        // Resumed in that order, one after the other.
+        let newest = try #require(try ReportOverview.read(reports[0]).runs.last)
+        let older = try #require(try ReportOverview.read(reports[1]).runs.last)
+        #expect(newest.command == "resume" && older.command == "resume")
+        #expect(try #require(newest.finishedAt) <= older.startedAt)
         for day in ["2026-10-22", "2026-10-23"] {
             #expect(h.storedMD5("web01/\(day)/a.bin") == (try EngineHarness.md5(of: a)))
             #expect(h.storedMD5("web01/\(day)/b.bin") == (try EngineHarness.md5(of: b)))
@@ -83,6 +92,71 @@ struct ResumeBatchTests {
         )
         #expect(try ReportOverview.read(reports[0]).runs.last?.command == "resume")
         #expect(try ReportOverview.read(reports[1]).runs.count == before)
+    }
+
+    /// A file that fails every night (here: OSS refusing it) would be tried once for every night kept, every
+    /// night: an older night is resumed only once the newer ones end with 0.
+    @Test func anOlderNightIsResumedOnlyOnceTheNewerOnesEndWithZero() async throws {
+        let h = try await EngineHarness.start("resume-batch-failed")
+        defer { Task { await h.stop() } }
+        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
+        try h.writeFile("b.bin", size: 2000, seed: 2)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let reports = try await Self.twoStoppedNights(h, manifest, ["--set", "upload.retries.attempts=1"])
+        let before = try ReportOverview.read(reports[1]).runs.count
+        h.server.faults.add(
+            FaultRule(
+                operation: .putObject,
+                keyContains: "b.bin",
+                count: nil,
+                action: .fail(status: 503, code: .serviceUnavailable)
+            )
+        )
+        let failed = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
+        #expect(failed.exitCode == 1, "\(failed.stderr)")
+        #expect(
+            failed.stderr.contains(
+                "warning: batch web: stopped after \(reports[0]) (exit 1); not resumed: \(reports[1])"
+            ),
+            "\(failed.stderr)"
+        )
+        #expect(h.storedMD5("web01/2026-10-23/a.bin") == (try EngineHarness.md5(of: a)))
+        #expect(h.storedMD5("web01/2026-10-22/a.bin") == nil)
+        #expect(try ReportOverview.read(reports[1]).runs.count == before)
+        // Once the newest night is done, the older one follows in the same command.
+        h.server.faults.removeAll()
+        #expect(try await h.ossbatch(["resume", "--batch", "web"] + Self.progress).exitCode == 0)
+        #expect(h.storedMD5("web01/2026-10-22/a.bin") == (try EngineHarness.md5(of: a)))
+        #expect(try await StatusCommandTests.statusJSON(h, ["web"]).exit == 0)
+    }
+
+    /// A night still running (the one before overran): each report would be refused at the batch's lock, the
+    /// refusal written into it. Nothing is touched, exit 4, as `resume report.json` did at that report's lock.
+    @Test func aBatchRunningNowIsLeftAloneAndNoReportIsTouched() async throws {
+        let h = try await EngineHarness.start("resume-batch-running")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let state = StateDirectory(path: h.stateDir)
+        #expect(
+            try await DatedSnapshotStatusTests.night(h, manifest, at: "2026-10-22T02:00:00Z", refused: true).exitCode
+                == 3
+        )
+        let stopped = try #require(state.reports(ofBatch: "web").first)
+        let written = try Data(contentsOf: URL(fileURLWithPath: stopped))
+        let gate = h.hold(.putObject, after: 0)
+        let running = try h.start(
+            ["run", manifest, "--quiet"] + Self.progress,
+            environment: ["OSSBATCH_NOW": "2026-10-23T02:00:00Z"]
+        )
+        #expect(await h.waitUntil { h.server.stats.snapshot.requestsInFlight > 0 })
+        let busy = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
+        h.server.faults.open(gate: gate)
+        #expect(await running.wait().exitCode == 0)
+        #expect(busy.exitCode == 4, "\(busy.stderr)")
+        #expect(busy.stderr.contains("busy: the batch web (its report "), "\(busy.stderr)")
+        #expect(busy.stderr.contains("nothing was resumed"), "\(busy.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: stopped)) == written)
     }
 
     /// `systemctl stop` during the first resume: it stops as any resume does (143), and the next report is not
