@@ -16,14 +16,32 @@ public enum SignalPipe {
     /// the handler only reads it.
     nonisolated(unsafe) private static var writeEnd: Int32 = -1
     private static let callbacks = Mutex<[Int32: @Sendable (Int32) -> Void]>([:])
+    /// How many signals the reader has taken from the pipe, and the last one's number: counted whether a
+    /// callback took them or they were ignored.
+    private static let taken = Mutex<(count: Int, last: Int32)>((0, 0))
     private static let started = Mutex(false)
+
+    /// How many signals of those ever installed have arrived (taken from the pipe, whether a callback took them
+    /// or they were ignored), and the last one's number (0 before any): a command that runs one watcher after
+    /// another (`resume --batch`) sees by it a signal that came between two, or too late for the one then.
+    public static var signalsTaken: (count: Int, last: Int32) { taken.withLock { $0 } }
 
     /// Installs the handler for `signals` (unblocking them: a parent may have blocked them, and children inherit
     /// masks) and calls `onSignal` with the signal number, once per signal, on the pipe's reader thread.
-    /// A later call for the same signal replaces its callback.
-    public static func install(_ signals: [Int32], onSignal: @escaping @Sendable (Int32) -> Void) {
+    /// A later call for the same signal replaces its callback. Returns `signalsTaken` as the callback took
+    /// over: the signals counted up to it went elsewhere (an earlier callback, or none).
+    @discardableResult
+    public static func install(
+        _ signals: [Int32],
+        onSignal: @escaping @Sendable (Int32) -> Void
+    ) -> (count: Int, last: Int32) {
         let newReadEnd = openPipeIfNeeded()
-        callbacks.withLock { for sig in signals { $0[sig] = onSignal } }
+        // Under the callbacks' lock, as the reader counts and looks up: no signal is counted on one side of
+        // this and handed to the callback on the other.
+        let takenBefore = callbacks.withLock { all in
+            for sig in signals { all[sig] = onSignal }
+            return taken.withLock { $0 }
+        }
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { sig in
             // Async-signal-safe only: write(2) of one byte, errno kept for the interrupted code.
@@ -43,6 +61,7 @@ public enum SignalPipe {
         sigemptyset(&unblock)
         for sig in signals { sigaddset(&unblock, sig) }
         sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        return takenBefore
     }
 
     /// Whether `sig` is ignored, as the process may have inherited it (`nohup` ignores SIGHUP): a signal the
@@ -59,19 +78,6 @@ public enum SignalPipe {
     /// Stops calling the callback of `signals`; the handler stays, and such signals are then ignored.
     public static func ignore(_ signals: [Int32]) {
         callbacks.withLock { for sig in signals { $0[sig] = nil } }
-    }
-
-    /// The callbacks of `signals` now (absent: none, the signal ignored once its handler is installed), for
-    /// `restore`.
-    public static func currentCallbacks(of signals: [Int32]) -> [Int32: @Sendable (Int32) -> Void] {
-        callbacks.withLock { all in all.filter { signals.contains($0.key) } }
-    }
-
-    /// Puts back the callbacks of `signals` as `saved` had them (a signal absent from it is ignored): in one
-    /// step, so that a watcher inside another hands its signals back to the outer one with no moment between
-    /// in which a signal is dropped.
-    public static func restore(_ signals: [Int32], to saved: [Int32: @Sendable (Int32) -> Void]) {
-        callbacks.withLock { for sig in signals { $0[sig] = saved[sig] } }
     }
 
     /// Creates the pipe on first use; returns its read end then, nil later.
@@ -107,7 +113,11 @@ public enum SignalPipe {
                 if n < 0 && errno == EINTR { continue }
                 guard n == 1 else { return }
                 let sig = Int32(byte)
-                callbacks.withLock { $0[sig] }?(sig)
+                let callback = callbacks.withLock { all in
+                    taken.withLock { $0 = ($0.count + 1, sig) }
+                    return all[sig]
+                }
+                callback?(sig)
             }
         }
         reader.name = "ossbatch.signals"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CurlHTTP
 import Foundation
+import LocalFiles
 import Logging
 import OSSBatch
 import OSSKit
@@ -18,7 +19,8 @@ enum BatchRunner {
         console: Console,
         metrics: MetricsReporter?,
         state: StateDirectory,
-        clockOffset: Int64 = 0
+        clockOffset: Int64 = 0,
+        signalsTakenBefore: Int? = nil
     ) async -> ExitStatus {
         let logger = console.logger(level: options.effectiveLogLevel)
         // Signals are caught from here on, before the banner: one sent as soon as the banner shows still
@@ -35,6 +37,17 @@ enum BatchRunner {
             stopper.signal(signal, repeated: repeated)
         }
         defer { watcher.cancel() }
+        // A signal that came since `signalsTakenBefore` and before this watcher (`resume --batch`, between its
+        // check and here: ignored then) stops this batch as one that came now would.
+        let taken = watcher.signalsTakenBefore
+        if let before = signalsTakenBefore, taken.count > before {
+            let signal = StopSignal(number: taken.last)
+            logger.notice(
+                "\(signal.rawValue): stopping",
+                metadata: .event("signal", ["signal": .string(signal.rawValue), "repeated": .stringConvertible(false)])
+            )
+            stopper.signal(signal, repeated: false)
+        }
         if !options.quiet { console.emit(banner(report: report, reportPath: store.path, command: command)) }
 
         let keyLocks: KeyLocks

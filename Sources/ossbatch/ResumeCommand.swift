@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import LocalFiles
 import OSSBatch
-import Synchronization
 
 /// `ossbatch resume REPORT`: finish what a report says is not done; `resume --batch NAME`: every report of a
 /// batch that `status` says to resume.
@@ -11,7 +11,7 @@ struct ResumeCommand: AsyncParsableCommand {
         abstract:
             "Finish a batch from its report: re-send nothing that succeeded, continue multipart uploads from their checkpoints.",
         discussion:
-            "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report. A report that 'ossbatch abort' gave up is refused without --force. Another process working on the report or its batch: exit 4. With --batch NAME instead of a report: each report of the batch that 'ossbatch status NAME' says to resume, its newest night first, going on to an older one only while each ends with 0 (the exit code is the first that did not); nothing while a report of the batch is running (exit 4)."
+            "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report. A report that 'ossbatch abort' gave up is refused without --force. Another process working on the report or its batch: exit 4. With --batch NAME instead of a report: each report of the batch that 'ossbatch status NAME' says to resume, its newest night first (the exit code is the first that was not 0; a fatal error, busy or a signal stops there); nothing while a report of the batch is running (exit 4)."
     )
 
     @Argument(
@@ -101,17 +101,11 @@ struct ResumeCommand: AsyncParsableCommand {
         throw ExitCode(try await resume(found.reports.map(\.report), ofBatch: batch, console: console, state: state))
     }
 
-    /// A signal that came between two reports of `resume --batch`, found once the next report's locks were
-    /// taken: that report was not started.
-    private struct StoppedBeforeStart: Error {
-        let signal: StopSignal
-    }
-
-    /// Resumes `reports` (of batch `batch`), newest first, going on to the next only while each ends with 0;
-    /// returns the exit code of the one that did not (0 when all did). An older night is resumed once the
-    /// newer ones are done: a file that fails every night, or a bucket gone, would otherwise be tried once for
-    /// every night kept (up to `--keep-reports`) every night, and an outage met by each report in turn, minutes of
-    /// retries each. A signal between two reports stops before the next one.
+    /// Resumes `reports` (of batch `batch`), newest first, one after the other; returns the first exit code that
+    /// was not 0. Goes on past a resume that ended with files failed (1) or a report it could not use (2): the
+    /// older nights' snapshots are what `--batch` is for. Stops at one that ended fatal (3: credentials, bucket,
+    /// endpoint — which would stop each report after it the same way, minutes of retries each), busy (4) or by
+    /// a signal, and at a signal that came between two.
     private func resume(
         _ reports: [String],
         ofBatch batch: String,
@@ -134,59 +128,75 @@ struct ResumeCommand: AsyncParsableCommand {
                 )
             )
         }
-        // Signals between reports (each resume's own watcher takes them while it runs, then hands them back):
-        // nothing is in flight then, so a second one ends the process at once.
-        let stop = Mutex<StopSignal?>(nil)
-        let watcher = SignalWatcher { signal, repeated in
-            if repeated { Foundation.exit(signal.exitStatus.rawValue) }
-            stop.withLock { $0 = $0 ?? signal }
+        // Each resume's own watcher takes the signals while it runs. Between two they are ignored but counted
+        // (`SignalPipe.signalsTaken`; before the first resume's watcher, the default action ends the process,
+        // nothing of it begun): one since the start stops before the next report, and one that came after that
+        // check is handed to the next report's run as it starts (`signalsTakenBefore`).
+        let start = SignalPipe.signalsTaken.count
+        func signalled() -> StopSignal? {
+            let taken = SignalPipe.signalsTaken
+            return taken.count > start ? StopSignal(number: taken.last) : nil
         }
-        defer { watcher.cancel() }
+        var first = ExitStatus.success.rawValue
         for (i, report) in reports.enumerated() {
-            // The report before, kept by its run for a quick exit, is freed: they would all be in memory at once.
+            // The report before, kept by its run for a quick exit, is freed: else all would be in memory at once.
             if i > 0 { KeptUntilExit.freeNow() }
+            if let signal = signalled() {
+                Self.warnStopped(batch, "stopped by \(signal.rawValue)", left: reports[i...], console: console)
+                return first == ExitStatus.success.rawValue ? signal.exitStatus.rawValue : first
+            }
             let code: Int32
-            var started = true
             do {
-                if let signal = stop.withLock({ $0 }) { throw StoppedBeforeStart(signal: signal) }
-                code = try await resume(ReportTarget(report, endpoint: endpoint), console: console, state: state) {
-                    stop.withLock { $0 }
-                }
+                code = try await resume(
+                    ReportTarget(report, endpoint: endpoint),
+                    console: console,
+                    state: state,
+                    signalsTakenBefore: start
+                )
                 .rawValue
-            } catch let stopped as StoppedBeforeStart {
-                (code, started) = (stopped.signal.exitStatus.rawValue, false)
             } catch let exit as ExitCode {
                 // Refused before it ran (busy, unusable): said already.
                 code = exit.rawValue
             }
-            guard code != ExitStatus.success.rawValue else { continue }
-            let left = reports[(started ? i + 1 : i)...]
-            if !left.isEmpty {
-                let why =
-                    started
-                    ? "stopped after \(report) (exit \(code))"
-                    : "stopped by \(stop.withLock { $0 }?.rawValue ?? "a signal") before \(report)"
-                console.warning(
-                    "resume_batch_stopped",
-                    "batch \(batch): \(why); not resumed: " + left.joined(separator: ", "),
-                    ["batch": .string(batch), "report": .string(report), "not_resumed": .number(left.count)]
+            if first == ExitStatus.success.rawValue { first = code }
+            let stops: [ExitStatus] = [.fatal, .busy, .hungUp, .interrupted, .terminated]
+            if let status = ExitStatus(rawValue: code), stops.contains(status) {
+                Self.warnStopped(
+                    batch,
+                    "stopped after \(report) (exit \(code))",
+                    left: reports[(i + 1)...],
+                    console: console
                 )
+                return first
             }
-            return code
+            // A signal too late for that report's run (it had ended its work) stops the next.
+            if let signal = signalled() {
+                Self.warnStopped(batch, "stopped by \(signal.rawValue)", left: reports[(i + 1)...], console: console)
+                return first == ExitStatus.success.rawValue ? signal.exitStatus.rawValue : first
+            }
         }
-        return ExitStatus.success.rawValue
+        return first
+    }
+
+    /// Warning `resume_batch_stopped`: why, and the reports `left` (none: nothing to say).
+    private static func warnStopped(_ batch: String, _ why: String, left: ArraySlice<String>, console: Console) {
+        guard !left.isEmpty else { return }
+        console.warning(
+            "resume_batch_stopped",
+            "batch \(batch): \(why); not resumed: " + left.joined(separator: ", "),
+            ["batch": .string(batch), "not_resumed": .number(left.count)]
+        )
     }
 
     /// Resumes the report `target`; its exit status (thrown, as `ExitCode`, when it was refused before its run:
     /// another process holds it, it cannot be read).
     ///
-    /// `stopped`: a signal that came since the report was chosen (`resume --batch`), checked once its locks are
-    /// taken; then nothing of it is started (`StoppedBeforeStart` is thrown).
+    /// `signalsTakenBefore` (`resume --batch`): a signal that came since is handed to the run as it starts.
     private func resume(
         _ target: ReportTarget,
         console: Console,
         state: StateDirectory,
-        stopped: () -> StopSignal? = { nil }
+        signalsTakenBefore: Int? = nil
     ) async throws -> ExitStatus {
         let path = target.path
         let reportLock = try target.lock(command: "resume", console: console)
@@ -226,7 +236,6 @@ struct ResumeCommand: AsyncParsableCommand {
             throw StateLocking.exit(for: error, console: console)
         }
         defer { batchLock.release() }
-        if let signal = stopped() { throw StoppedBeforeStart(signal: signal) }
         // This process holds the report's lock: a run that never ended is not running.
         if let last = Report.unendedRun(status: report.status, runs: report.runs), let pid = last.pid {
             console.warning(
@@ -242,7 +251,8 @@ struct ResumeCommand: AsyncParsableCommand {
             options: execution,
             console: console,
             metrics: metrics,
-            state: state
+            state: state,
+            signalsTakenBefore: signalsTakenBefore
         )
     }
 }

@@ -283,7 +283,9 @@ package final class Engine: Sendable {
             indexWriter?.close()
             progress.setBytesSent(transport.bodyBytesSent)
         }
-
+        // The run was not abandoned: the handler (which holds what holds this engine) goes, so that the engine
+        // and its report can be freed (`resume --batch` runs one engine after another).
+        abandonedHandler.withLock { $0 = nil }
         return finish(writeError: writeError)
     }
 

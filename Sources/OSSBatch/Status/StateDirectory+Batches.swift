@@ -128,8 +128,7 @@ extension StateDirectory {
     }
 
     /// What `resume --batch` resumes: the reports of batch `name` that `status` says to resume (`next`:
-    /// `ossbatch resume REPORT`), the batch's own first (its newest night's), then its other unfinished ones as
-    /// `status` lists them (newest first); and the report of it that a process runs now, if one does (then
+    /// `ossbatch resume REPORT`), its own line's and its other unfinished ones, newest night first; and the report of it that a process runs now, if one does (then
     /// nothing is resumed). `nil` when the state directory has no batch `name` (a directory of its own, not a
     /// link). Reports of a batch's shards (`NAME.shard-K-of-N`, batches of their own) are not among them: each
     /// shard is resumed where it runs.
@@ -139,7 +138,14 @@ extension StateDirectory {
         }
         guard let status = statuses(of: [name]).first else { return (nil, []) }
         let all = [status] + (status.otherUnfinished ?? [])
-        return (all.first { $0.state == .running }, all.filter(\.asksForResume))
+        // By when each night was made, newest first: the batch's own line is its newest night that was not
+        // refused as busy, and a newer night refused so (its whole snapshot missing) goes before it.
+        let listed = all.indices.filter { all[$0].asksForResume }
+            .sorted { a, b in
+                let (x, y) = (all[a].createdAt ?? "", all[b].createdAt ?? "")
+                return x != y ? x > y : a < b
+            }
+        return (all.first { $0.state == .running }, listed.map { all[$0] })
     }
 
     /// How many of batch `name`'s reports, `besides` the one a run just wrote, are of nights whose dated
