@@ -11,7 +11,7 @@ struct ResumeCommand: AsyncParsableCommand {
         abstract:
             "Finish a batch from its report: re-send nothing that succeeded, continue multipart uploads from their checkpoints.",
         discussion:
-            "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report. A report that 'ossbatch abort' gave up is refused without --force. Another process working on the report or its batch: exit 4. With --batch NAME instead of a report: each report of the batch that 'ossbatch status NAME' says to resume, its newest night first (the exit code is the first that was not 0; a fatal error, busy or a signal stops there); nothing while a report of the batch is running (exit 4)."
+            "Needs no manifest: the report holds the plan. Credentials are resolved afresh (an STS token may have been rotated). The outcome is written to the same report. A report that 'ossbatch abort' gave up is refused without --force. Another process working on the report or its batch: exit 4. With --batch NAME instead of a report: each report of the batch that 'ossbatch status NAME' says to resume, its newest night first (a fatal error, busy or a signal stops there, with its exit code; else the exit code is the first that was not 0); nothing while a report of the batch is running (exit 4)."
     )
 
     @Argument(
@@ -101,11 +101,11 @@ struct ResumeCommand: AsyncParsableCommand {
         throw ExitCode(try await resume(found.reports.map(\.report), ofBatch: batch, console: console, state: state))
     }
 
-    /// Resumes `reports` (of batch `batch`), newest first, one after the other; returns the first exit code that
-    /// was not 0. Goes on past a resume that ended with files failed (1) or a report it could not use (2): the
-    /// older nights' snapshots are what `--batch` is for. Stops at one that ended fatal (3: credentials, bucket,
-    /// endpoint — which would stop each report after it the same way, minutes of retries each), busy (4) or by
-    /// a signal, and at a signal that came between two.
+    /// Resumes `reports` (of batch `batch`), newest first, one after the other. Goes on past a resume that ended
+    /// with files failed (1) or a report it could not use (2): the older nights' snapshots are what `--batch` is
+    /// for. Stops at one that ended fatal (3: credentials, bucket, endpoint — which would stop each report after
+    /// it the same way, minutes of retries each), busy (4) or by a signal, and at a signal that came before a
+    /// report started, with that exit code; otherwise returns the first that was not 0.
     private func resume(
         _ reports: [String],
         ofBatch batch: String,
@@ -141,9 +141,11 @@ struct ResumeCommand: AsyncParsableCommand {
         for (i, report) in reports.enumerated() {
             // The report before, kept by its run for a quick exit, is freed: else all would be in memory at once.
             if i > 0 { KeptUntilExit.freeNow() }
+            // A signal since the start (too late for the report before, its work done, or between two): this
+            // report is not started, nor touched.
             if let signal = signalled() {
                 Self.warnStopped(batch, "stopped by \(signal.rawValue)", left: reports[i...], console: console)
-                return first == ExitStatus.success.rawValue ? signal.exitStatus.rawValue : first
+                return signal.exitStatus.rawValue
             }
             let code: Int32
             do {
@@ -154,11 +156,14 @@ struct ResumeCommand: AsyncParsableCommand {
                     signalsTakenBefore: start
                 )
                 .rawValue
+            } catch let stopped as StoppedBeforeStart {
+                // Its locks taken and its report read, a signal had come: released untouched.
+                Self.warnStopped(batch, "stopped by \(stopped.signal.rawValue)", left: reports[i...], console: console)
+                return stopped.signal.exitStatus.rawValue
             } catch let exit as ExitCode {
                 // Refused before it ran (busy, unusable): said already.
                 code = exit.rawValue
             }
-            if first == ExitStatus.success.rawValue { first = code }
             let stops: [ExitStatus] = [.fatal, .busy, .hungUp, .interrupted, .terminated]
             if let status = ExitStatus(rawValue: code), stops.contains(status) {
                 Self.warnStopped(
@@ -167,15 +172,18 @@ struct ResumeCommand: AsyncParsableCommand {
                     left: reports[(i + 1)...],
                     console: console
                 )
-                return first
+                // What stopped it, not an earlier night's files failed: a ^C is 130, an endpoint down 3.
+                return code
             }
-            // A signal too late for that report's run (it had ended its work) stops the next.
-            if let signal = signalled() {
-                Self.warnStopped(batch, "stopped by \(signal.rawValue)", left: reports[(i + 1)...], console: console)
-                return first == ExitStatus.success.rawValue ? signal.exitStatus.rawValue : first
-            }
+            if first == ExitStatus.success.rawValue { first = code }
         }
         return first
+    }
+
+    /// A signal that came before a report's run started (`resume --batch`): found once its locks were taken
+    /// and it was read, it is left as it was.
+    private struct StoppedBeforeStart: Error {
+        let signal: StopSignal
     }
 
     /// Warning `resume_batch_stopped`: why, and the reports `left` (none: nothing to say).
@@ -191,7 +199,9 @@ struct ResumeCommand: AsyncParsableCommand {
     /// Resumes the report `target`; its exit status (thrown, as `ExitCode`, when it was refused before its run:
     /// another process holds it, it cannot be read).
     ///
-    /// `signalsTakenBefore` (`resume --batch`): a signal that came since is handed to the run as it starts.
+    /// `signalsTakenBefore` (`resume --batch`): a signal that came since and before the report's locks were
+    /// taken and it was read leaves it as it was (`StoppedBeforeStart` is thrown); one after, to the run as it
+    /// starts.
     private func resume(
         _ target: ReportTarget,
         console: Console,
@@ -236,6 +246,9 @@ struct ResumeCommand: AsyncParsableCommand {
             throw StateLocking.exit(for: error, console: console)
         }
         defer { batchLock.release() }
+        if let before = signalsTakenBefore, SignalPipe.signalsTaken.count > before {
+            throw StoppedBeforeStart(signal: StopSignal(number: SignalPipe.signalsTaken.last))
+        }
         // This process holds the report's lock: a run that never ended is not running.
         if let last = Report.unendedRun(status: report.status, runs: report.runs), let pid = last.pid {
             console.warning(

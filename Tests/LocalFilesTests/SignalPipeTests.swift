@@ -32,10 +32,14 @@ struct SignalPipeTests {
 
     @Test func ignoredSignalsNoLongerReachTheCallbackAndDoNotKillTheProcess() async throws {
         let received = Received()
-        SignalPipe.install([SIGUSR1]) { sig in received.signals.withLock { $0.append(sig) } }
+        let before = SignalPipe.install([SIGUSR1]) { sig in received.signals.withLock { $0.append(sig) } }
         SignalPipe.ignore([SIGUSR1])
         raise(SIGUSR1)
-        try await Task.sleep(for: .milliseconds(200))
+        // Until the reader has taken it (a late one would reach the next test's callback).
+        let deadline = ContinuousClock.now + .seconds(30)
+        while SignalPipe.signalsTaken.count == before.count && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(received.signals.withLock { $0.isEmpty })
     }
 
