@@ -127,6 +127,7 @@ struct RunCommand: AsyncParsableCommand {
             metrics?.finish(exit: .fatal, report: nil)
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
+        if !defaultReport { Self.warnIfInAnotherBatch(reportPath, batch: identity.directoryName, in: state, console) }
         metrics?.countIncompleteSnapshots(ofBatch: identity.directoryName, in: state, besides: reportPath)
         let reportLock: StateLock
         do {
@@ -247,6 +248,30 @@ struct RunCommand: AsyncParsableCommand {
                 ["error": .string("\(error)")]
             )
         }
+    }
+
+    /// Warning `report_in_another_batch` when `--report PATH` is in the directory of another batch of the state
+    /// directory than this manifest's (a copied manifest whose `name:` was kept, a unit instance named otherwise):
+    /// `status` and `resume --batch` of either name miss some of this batch's nights — the report is listed
+    /// under the one, the nights it sets aside go to the other's `reports/`. A shard's report beside its
+    /// batch's is this batch's.
+    private static func warnIfInAnotherBatch(
+        _ path: String,
+        batch: String,
+        in state: StateDirectory,
+        _ console: Console
+    ) {
+        guard let holder = state.batch(holdingReport: path), holder != batch,
+            holder != ShardedBatchStatus.parse(batch)?.batch
+        else { return }
+        console.warning(
+            "report_in_another_batch",
+            "the report \(path) is in the directory of batch '\(holder)', but this manifest's batch is '\(batch)' "
+                + "(its name:): 'ossbatch status \(holder)' and 'ossbatch resume --batch \(holder)' do not see the nights "
+                + "this batch sets aside in \(state.reports(batch: batch)), nor 'status \(batch)' this report; set "
+                + "name: \(holder) in the manifest, or give the report a path under \(state.batch(batch))",
+            ["report": .string(path), "batch": .string(batch), "directory_of": .string(holder)]
+        )
     }
 
     /// Makes way at `path` for tonight's report (`tonight`): the finished report there is kept as `PATH.prev`

@@ -124,6 +124,37 @@ struct ResumeBatchTests {
         }
     }
 
+    /// Files failed again in the newest night (1), then OSS refuses the older night's uploads (3, as for a
+    /// revoked key): the exit code is what stopped it, not the earlier 1.
+    @Test func aFatalErrorAfterFilesFailedIsTheExitCode() async throws {
+        let h = try await EngineHarness.start("resume-batch-failed-then-fatal")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        try h.writeFile("b.bin", size: 2000, seed: 2)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let reports = try await Self.twoStoppedNights(h, manifest, ["--set", "upload.retries.attempts=1"])
+        h.server.faults.add(
+            FaultRule(
+                operation: .putObject,
+                keyContains: "2026-10-23/b.bin",
+                count: nil,
+                action: .fail(status: 503, code: .serviceUnavailable)
+            )
+        )
+        h.server.faults.add(
+            FaultRule(
+                operation: .putObject,
+                keyContains: "2026-10-22/",
+                count: nil,
+                action: .fail(status: 403, code: .accessDenied)
+            )
+        )
+        let result = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
+        #expect(result.exitCode == 3, "\(result.stderr)")
+        #expect(try ReportOverview.read(reports[0]).runs.last?.exitCode == 1)
+        #expect(try ReportOverview.read(reports[1]).runs.last?.exitCode == 3)
+    }
+
     /// A night still running (the one before overran): each report would be refused at the batch's lock, the
     /// refusal written into it. Nothing is touched, exit 4, as `resume report.json` did at that report's lock.
     @Test func aBatchRunningNowIsLeftAloneAndNoReportIsTouched() async throws {
@@ -174,6 +205,33 @@ struct ResumeBatchTests {
         #expect(stopped.stderr.contains("not resumed: \(reports[1])"), "\(stopped.stderr)")
         #expect(try ReportOverview.read(reports[0]).status == .interrupted)
         #expect(try ReportOverview.read(reports[1]).runs.count == before)
+    }
+
+    /// A manifest copied with its `name:` kept, run by a unit instance of another name: its nights set aside
+    /// would go where `resume --batch INSTANCE` never looks. Said every night, until fixed.
+    @Test func aReportInAnotherBatchsDirectoryIsWarnedAbout() async throws {
+        let h = try await EngineHarness.start("resume-batch-other-dir")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        let state = StateDirectory(path: h.stateDir)
+        for name in ["web", "logs"] {
+            try FileManager.default.createDirectory(atPath: state.batch(name), withIntermediateDirectories: true)
+        }
+        let elsewhere = try await h.ossbatch(["run", manifest, "--report", state.batch("logs") + "/report.json"])
+        #expect(elsewhere.exitCode == 0, "\(elsewhere.stderr)")
+        #expect(
+            elsewhere.stderr.contains(
+                "warning: the report \(state.batch("logs"))/report.json is in the directory of batch 'logs', but this "
+                    + "manifest's batch is 'web' (its name:)"
+            ),
+            "\(elsewhere.stderr)"
+        )
+        let own = try await h.ossbatch(["run", manifest, "--report", state.batch("web") + "/report.json"])
+        #expect(
+            own.exitCode == 0 && !own.stderr.contains("report_in_another_batch")
+                && !own.stderr.contains("directory of batch")
+        )
     }
 
     @Test func aBatchTheStateDirectoryDoesNotHaveIsAnErrorNamingTheOnesItHas() async throws {
