@@ -14,6 +14,14 @@ struct SignalPipeTests {
         let signals = Mutex<[Int32]>([])
     }
 
+    /// Until the pipe's reader has taken a signal more than `count` (at most 30 s).
+    static func waitUntilTaken(after count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while SignalPipe.signalsTaken.count == count && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     @Test func signalsRaisedRightAfterInstallAreEachDeliveredOnce() async throws {
         let received = Received()
         SignalPipe.install([SIGUSR1, SIGUSR2]) { sig in received.signals.withLock { $0.append(sig) } }
@@ -36,10 +44,7 @@ struct SignalPipeTests {
         SignalPipe.ignore([SIGUSR1])
         raise(SIGUSR1)
         // Until the reader has taken it (a late one would reach the next test's callback).
-        let deadline = ContinuousClock.now + .seconds(30)
-        while SignalPipe.signalsTaken.count == before.count && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await Self.waitUntilTaken(after: before.count)
         #expect(received.signals.withLock { $0.isEmpty })
     }
 
@@ -50,10 +55,7 @@ struct SignalPipeTests {
         let before = SignalPipe.install([SIGUSR1]) { sig in received.signals.withLock { $0.append(sig) } }
         SignalPipe.ignore([SIGUSR1])
         raise(SIGUSR1)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while SignalPipe.signalsTaken.count == before.count && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await Self.waitUntilTaken(after: before.count)
         #expect(SignalPipe.signalsTaken.count == before.count + 1)
         #expect(SignalPipe.signalsTaken.last == SIGUSR1)
         let after = SignalPipe.install([SIGUSR1]) { sig in received.signals.withLock { $0.append(sig) } }

@@ -1,6 +1,7 @@
 import Foundation
 import LocalOSS
 import OSSBatch
+import OSSProtocol
 import TestSupport
 import Testing
 
@@ -11,14 +12,18 @@ import Testing
 struct ResumeBatchTests {
     private static let progress = ["--progress-interval", "3600"]
 
-    /// The unit's way (one `--report` in the batch's directory), dated keys, OSS refusing every upload two
-    /// nights running: the first night's report is set aside by the second, whose own is `report.json`.
-    /// Returns the two reports, the newest first.
+    /// A harness with `a.bin` and `b.bin` under `web.yaml` (keys `web01/{date}/`), after two nights the unit's
+    /// way (one `--report` in the batch's directory, `more` arguments) with OSS refusing every upload: the first
+    /// night's report is set aside by the second, whose own is `report.json`. Returns the harness, the two
+    /// files and the two reports, the newest first.
     private static func twoStoppedNights(
-        _ h: EngineHarness,
-        _ manifest: String,
+        _ name: String,
         _ more: [String] = []
-    ) async throws -> [String] {
+    ) async throws -> (h: EngineHarness, a: URL, b: URL, reports: [String]) {
+        let h = try await EngineHarness.start(name)
+        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
+        let b = try h.writeFile("b.bin", size: 2000, seed: 2)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
         let state = StateDirectory(path: h.stateDir)
         try FileManager.default.createDirectory(atPath: state.batch("web"), withIntermediateDirectories: true)
         let path = state.batch("web") + "/report.json"
@@ -28,16 +33,19 @@ struct ResumeBatchTests {
             #expect(stopped.exitCode == 3, "\(stopped.stderr)")
         }
         let aside = try #require(state.reports(ofBatch: "web").first { $0 != path }, "\(state.reports(ofBatch: "web"))")
-        return [path, aside]
+        return (h, a, b, [path, aside])
+    }
+
+    /// OSS refuses every PutObject of a key containing `key` from now on.
+    private static func refuse(_ h: EngineHarness, keysContaining key: String, _ status: Int, _ code: OSSErrorCode) {
+        h.server.faults.add(
+            FaultRule(operation: .putObject, keyContains: key, count: nil, action: .fail(status: status, code: code))
+        )
     }
 
     @Test func everyNightStatusSaysToResumeIsResumedNewestFirstThenNothingIsLeft() async throws {
-        let h = try await EngineHarness.start("resume-batch")
+        let (h, a, b, reports) = try await Self.twoStoppedNights("resume-batch")
         defer { Task { await h.stop() } }
-        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
-        let b = try h.writeFile("b.bin", size: 2000, seed: 2)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let reports = try await Self.twoStoppedNights(h, manifest)
         let listed = try await StatusCommandTests.statusJSON(h, ["web"])
         #expect(listed.exit == 1, "\(listed.document)")
         h.server.stats.reset()
@@ -73,15 +81,10 @@ struct ResumeBatchTests {
     /// An error that fails every request (here OSS refusing every upload: exit 3) would stop each report after
     /// it the same way: the first stops the lot, and the reports left are named.
     @Test func aFatalErrorStopsTheResumesAndNamesTheReportsLeft() async throws {
-        let h = try await EngineHarness.start("resume-batch-fatal")
+        let (h, _, _, reports) = try await Self.twoStoppedNights("resume-batch-fatal")
         defer { Task { await h.stop() } }
-        try h.writeFile("a.bin", size: 1000, seed: 1)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let reports = try await Self.twoStoppedNights(h, manifest)
         let before = try ReportOverview.read(reports[1]).runs.count
-        h.server.faults.add(
-            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
-        )
+        Self.refuse(h, keysContaining: "web01/", 403, .accessDenied)
         let stopped = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
         #expect(stopped.exitCode == 3, "\(stopped.stderr)")
         #expect(
@@ -97,20 +100,12 @@ struct ResumeBatchTests {
     /// A file that fails every night (here: OSS refusing it) fails the newest night's resume again (exit 1):
     /// the older nights are resumed all the same — their snapshots are what `--batch` is for.
     @Test func filesFailingAgainDoNotKeepTheOlderNightsFromBeingResumed() async throws {
-        let h = try await EngineHarness.start("resume-batch-failed")
-        defer { Task { await h.stop() } }
-        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
-        try h.writeFile("b.bin", size: 2000, seed: 2)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let reports = try await Self.twoStoppedNights(h, manifest, ["--set", "upload.retries.attempts=1"])
-        h.server.faults.add(
-            FaultRule(
-                operation: .putObject,
-                keyContains: "b.bin",
-                count: nil,
-                action: .fail(status: 503, code: .serviceUnavailable)
-            )
+        let (h, a, _, reports) = try await Self.twoStoppedNights(
+            "resume-batch-failed",
+            ["--set", "upload.retries.attempts=1"]
         )
+        defer { Task { await h.stop() } }
+        Self.refuse(h, keysContaining: "b.bin", 503, .serviceUnavailable)
         let failed = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
         #expect(failed.exitCode == 1, "\(failed.stderr)")
         #expect(!failed.stderr.contains("resume_batch_stopped") && !failed.stderr.contains("not resumed"))
@@ -127,28 +122,13 @@ struct ResumeBatchTests {
     /// Files failed again in the newest night (1), then OSS refuses the older night's uploads (3, as for a
     /// revoked key): the exit code is what stopped it, not the earlier 1.
     @Test func aFatalErrorAfterFilesFailedIsTheExitCode() async throws {
-        let h = try await EngineHarness.start("resume-batch-failed-then-fatal")
+        let (h, _, _, reports) = try await Self.twoStoppedNights(
+            "resume-batch-failed-then-fatal",
+            ["--set", "upload.retries.attempts=1"]
+        )
         defer { Task { await h.stop() } }
-        try h.writeFile("a.bin", size: 1000, seed: 1)
-        try h.writeFile("b.bin", size: 2000, seed: 2)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let reports = try await Self.twoStoppedNights(h, manifest, ["--set", "upload.retries.attempts=1"])
-        h.server.faults.add(
-            FaultRule(
-                operation: .putObject,
-                keyContains: "2026-10-23/b.bin",
-                count: nil,
-                action: .fail(status: 503, code: .serviceUnavailable)
-            )
-        )
-        h.server.faults.add(
-            FaultRule(
-                operation: .putObject,
-                keyContains: "2026-10-22/",
-                count: nil,
-                action: .fail(status: 403, code: .accessDenied)
-            )
-        )
+        Self.refuse(h, keysContaining: "2026-10-23/b.bin", 503, .serviceUnavailable)
+        Self.refuse(h, keysContaining: "2026-10-22/", 403, .accessDenied)
         let result = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
         #expect(result.exitCode == 3, "\(result.stderr)")
         #expect(try ReportOverview.read(reports[0]).runs.last?.exitCode == 1)
@@ -187,11 +167,8 @@ struct ResumeBatchTests {
     /// `systemctl stop` during the first resume: it stops as any resume does (143), and the next report is not
     /// started.
     @Test func aSignalStopsTheResumesAfterTheReportInHand() async throws {
-        let h = try await EngineHarness.start("resume-batch-signal")
+        let (h, _, _, reports) = try await Self.twoStoppedNights("resume-batch-signal")
         defer { Task { await h.stop() } }
-        try h.writeFile("a.bin", size: 1000, seed: 1)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let reports = try await Self.twoStoppedNights(h, manifest)
         let before = try ReportOverview.read(reports[1]).runs.count
         let gate = h.hold(.putObject, after: 0)
         let resuming = try h.start(["resume", "--batch", "web"] + Self.progress)
