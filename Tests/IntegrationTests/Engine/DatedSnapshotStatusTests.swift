@@ -12,6 +12,17 @@ import Testing
 struct DatedSnapshotStatusTests {
     private static let progress = ["--progress-interval", "3600"]
 
+    /// A harness with `a.bin` (1,000 bytes) and `web.yaml` (keys `web01/{date:%Y-%m-%d}/`: batch `web`), and
+    /// its state directory (also `ResumeBatchTests`').
+    static func datedWeb(
+        _ name: String
+    ) async throws -> (h: EngineHarness, a: URL, manifest: String, state: StateDirectory) {
+        let h = try await EngineHarness.start(name)
+        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
+        return (h, a, manifest, StateDirectory(path: h.stateDir))
+    }
+
     /// The run of `manifest` at `moment` (`OSSBATCH_NOW`), OSS refusing every PutObject when `refused` (also
     /// `ResumeBatchTests`').
     static func night(
@@ -127,10 +138,8 @@ struct DatedSnapshotStatusTests {
     /// and its snapshot is empty. Listed (it used to be hidden, as a refusal whose files the running night would
     /// send), and resumed it fills its own snapshot.
     @Test func aDatedNightRefusedBecauseTheNightBeforeStillRanIsListedUntilResumed() async throws {
-        let h = try await EngineHarness.start("dated-status-busy")
+        let (h, a, manifest, _) = try await Self.datedWeb("dated-status-busy")
         defer { Task { await h.stop() } }
-        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
         let busy = try await Self.overrun(
             h,
             manifest,
@@ -157,11 +166,8 @@ struct DatedSnapshotStatusTests {
     /// replaced by the next night's, is set aside among the batch's reports (not as `report.json.prev`, which
     /// the night after would replace), where `status` lists it.
     @Test func aStoppedDatedNightsReportAtAFixedPathIsSetAsideWhereStatusListsIt() async throws {
-        let h = try await EngineHarness.start("dated-status-fixed-path")
+        let (h, a, manifest, state) = try await Self.datedWeb("dated-status-fixed-path")
         defer { Task { await h.stop() } }
-        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let state = StateDirectory(path: h.stateDir)
         try FileManager.default.createDirectory(atPath: state.batch("web"), withIntermediateDirectories: true)
         let path = state.batch("web") + "/report.json"
         let report = ["--report", path]
@@ -192,11 +198,8 @@ struct DatedSnapshotStatusTests {
 
     /// `--keep-reports` comes down to N even when that takes an incomplete night's report, and says so.
     @Test func pruningAnIncompleteNightsReportToKeepNWarnsThatStatusNoLongerListsIt() async throws {
-        let h = try await EngineHarness.start("dated-status-pruned")
+        let (h, _, manifest, state) = try await Self.datedWeb("dated-status-pruned")
         defer { Task { await h.stop() } }
-        try h.writeFile("a.bin", size: 1000, seed: 1)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let state = StateDirectory(path: h.stateDir)
         #expect(try await Self.night(h, manifest, at: "2026-10-22T02:00:00Z", refused: true).exitCode == 3)
         let stopped = try #require(state.reports(ofBatch: "web").first)
         let next = try await Self.night(h, manifest, at: "2026-10-23T02:00:00Z", ["--keep-reports", "1"])
@@ -216,11 +219,8 @@ struct DatedSnapshotStatusTests {
     /// same keys). Pruned, it goes before the run that uploaded its files, which would otherwise leave it
     /// looking incomplete.
     @Test func aSameDayRunRefusedAsBusyIsPrunedBeforeTheRunThatUploadedItsFiles() async throws {
-        let h = try await EngineHarness.start("dated-status-same-day")
+        let (h, _, manifest, state) = try await Self.datedWeb("dated-status-same-day")
         defer { Task { await h.stop() } }
-        try h.writeFile("a.bin", size: 1000, seed: 1)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let state = StateDirectory(path: h.stateDir)
         let (refused, uploaded, _) = try await Self.overrun(
             h,
             manifest,
@@ -238,11 +238,8 @@ struct DatedSnapshotStatusTests {
     /// The unit's way again: both nights write one `--report`, so the refused night meets the running night's
     /// report lock. Its report is kept among the batch's default reports, refused, where `status` lists it.
     @Test func aDatedNightRefusedAtASharedReportsLockIsKeptAmongTheBatchsReportsAndListed() async throws {
-        let h = try await EngineHarness.start("dated-status-shared-report")
+        let (h, a, manifest, state) = try await Self.datedWeb("dated-status-shared-report")
         defer { Task { await h.stop() } }
-        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let state = StateDirectory(path: h.stateDir)
         try FileManager.default.createDirectory(atPath: state.batch("web"), withIntermediateDirectories: true)
         let report = ["--report", state.batch("web") + "/report.json"]
         let (kept, _, stderr) = try await Self.overrun(

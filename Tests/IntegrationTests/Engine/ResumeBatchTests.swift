@@ -20,11 +20,8 @@ struct ResumeBatchTests {
         _ name: String,
         _ more: [String] = []
     ) async throws -> (h: EngineHarness, a: URL, b: URL, reports: [String]) {
-        let h = try await EngineHarness.start(name)
-        let a = try h.writeFile("a.bin", size: 1000, seed: 1)
+        let (h, a, manifest, state) = try await DatedSnapshotStatusTests.datedWeb(name)
         let b = try h.writeFile("b.bin", size: 2000, seed: 2)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let state = StateDirectory(path: h.stateDir)
         try FileManager.default.createDirectory(atPath: state.batch("web"), withIntermediateDirectories: true)
         let path = state.batch("web") + "/report.json"
         let report = ["--report", path] + more
@@ -138,11 +135,8 @@ struct ResumeBatchTests {
     /// A night still running (the one before overran): each report would be refused at the batch's lock, the
     /// refusal written into it. Nothing is touched, exit 4, as `resume report.json` did at that report's lock.
     @Test func aBatchRunningNowIsLeftAloneAndNoReportIsTouched() async throws {
-        let h = try await EngineHarness.start("resume-batch-running")
+        let (h, _, manifest, state) = try await DatedSnapshotStatusTests.datedWeb("resume-batch-running")
         defer { Task { await h.stop() } }
-        try h.writeFile("a.bin", size: 1000, seed: 1)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let state = StateDirectory(path: h.stateDir)
         #expect(
             try await DatedSnapshotStatusTests.night(h, manifest, at: "2026-10-22T02:00:00Z", refused: true).exitCode
                 == 3
@@ -187,11 +181,8 @@ struct ResumeBatchTests {
     /// A manifest copied with its `name:` kept, run by a unit instance of another name: its nights set aside
     /// would go where `resume --batch INSTANCE` never looks. Said every night, until fixed.
     @Test func aReportInAnotherBatchsDirectoryIsWarnedAbout() async throws {
-        let h = try await EngineHarness.start("resume-batch-other-dir")
+        let (h, _, manifest, state) = try await DatedSnapshotStatusTests.datedWeb("resume-batch-other-dir")
         defer { Task { await h.stop() } }
-        try h.writeFile("a.bin", size: 1000, seed: 1)
-        let manifest = try h.writeManifest("web.yaml", prefix: "\"web01/{date:%Y-%m-%d}/\"")
-        let state = StateDirectory(path: h.stateDir)
         for name in ["web", "logs"] {
             try FileManager.default.createDirectory(atPath: state.batch(name), withIntermediateDirectories: true)
         }
