@@ -26,7 +26,7 @@ enum BatchRunner {
         // Signals are caught from here on, before the banner: one sent as soon as the banner shows still
         // stops the batch with its report.
         let stopper = StopForwarder(grace: options.stopGraceDuration)
-        let watcher = SignalWatcher { signal, repeated in
+        @Sendable func stop(_ signal: StopSignal, repeated: Bool) {
             logger.notice(
                 repeated ? "\(signal.rawValue) again: stopping now" : "\(signal.rawValue): stopping",
                 metadata: .event(
@@ -36,17 +36,13 @@ enum BatchRunner {
             )
             stopper.signal(signal, repeated: repeated)
         }
+        let watcher = SignalWatcher(onSignal: stop)
         defer { watcher.cancel() }
         // A signal that came since `signalsTakenBefore` and before this watcher (`resume --batch`, between its
         // check and here: ignored then) stops this batch as one that came now would.
         let taken = watcher.signalsTakenBefore
         if let before = signalsTakenBefore, taken.count > before {
-            let signal = StopSignal(number: taken.last)
-            logger.notice(
-                "\(signal.rawValue): stopping",
-                metadata: .event("signal", ["signal": .string(signal.rawValue), "repeated": .stringConvertible(false)])
-            )
-            stopper.signal(signal, repeated: false)
+            stop(StopSignal(number: taken.last), repeated: false)
         }
         if !options.quiet { console.emit(banner(report: report, reportPath: store.path, command: command)) }
 
