@@ -20,7 +20,8 @@ enum BatchRunner {
         metrics: MetricsReporter?,
         state: StateDirectory,
         clockOffset: Int64 = 0,
-        signalsTakenBefore: Int? = nil
+        signalsTakenBefore: Int? = nil,
+        beforeAbandonedExit: (@Sendable () -> Void)? = nil
     ) async -> ExitStatus {
         let logger = console.logger(level: options.effectiveLogLevel)
         // Signals are caught from here on, before the banner: one sent as soon as the banner shows still
@@ -195,6 +196,7 @@ enum BatchRunner {
             // Jobs are stuck in calls that never return (`RunWatchdog`): the report is written; this thread ends
             // the process, and the stuck threads with it.
             let status = conclude(abandoned)
+            beforeAbandonedExit?()
             console.endProcess(afterOutput: status.rawValue)
         }
         return conclude(result)

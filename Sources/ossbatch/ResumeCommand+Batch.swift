@@ -82,7 +82,11 @@ extension ResumeCommand {
                     console: console,
                     state: state,
                     signalsTakenBefore: start
-                )
+                ) { [left = reports[(i + 1)...]] in
+                    // Calls that never return (a hung file system): this run's report is written and the
+                    // process ends here, as a fatal error would stop the loop.
+                    Self.warnStopped(batch, "the run of \(report) was abandoned", left: left, console: console)
+                }
                 .rawValue
             } catch let stopped as StoppedBeforeStart {
                 // Its locks taken and its report read, a signal had come: released untouched.

@@ -93,12 +93,13 @@ struct ResumeCommand: AsyncParsableCommand {
     ///
     /// `signalsTakenBefore` (`resume --batch`): a signal that came since and before the report's locks were
     /// taken and it was read leaves it as it was (`StoppedBeforeStart` is thrown); one after, to the run as it
-    /// starts.
+    /// starts. `beforeAbandonedExit`: what to say last when its run is abandoned and ends the process.
     func resume(
         _ target: ReportTarget,
         console: Console,
         state: StateDirectory,
-        signalsTakenBefore: Int? = nil
+        signalsTakenBefore: Int? = nil,
+        beforeAbandonedExit: (@Sendable () -> Void)? = nil
     ) async throws -> ExitStatus {
         let path = target.path
         let reportLock = try target.lock(command: "resume", console: console)
@@ -157,7 +158,8 @@ struct ResumeCommand: AsyncParsableCommand {
             console: console,
             metrics: metrics,
             state: state,
-            signalsTakenBefore: signalsTakenBefore
+            signalsTakenBefore: signalsTakenBefore,
+            beforeAbandonedExit: beforeAbandonedExit
         )
     }
 }

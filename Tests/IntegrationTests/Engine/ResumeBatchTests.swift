@@ -116,6 +116,28 @@ struct ResumeBatchTests {
         }
     }
 
+    /// A run its watchdog abandons (a read that never returns: a hung file system) ends the process, as a
+    /// fatal error stops the loop: the reports left are named before it ends.
+    @Test func anAbandonedRunNamesTheReportsLeftBeforeTheProcessEnds() async throws {
+        let quickStall = ["--set", "upload.stall_timeout=10s", "--set", "upload.retries.max_delay=1s"]
+        let (h, _, _, reports) = try await Self.twoStoppedNights("resume-batch-abandoned", quickStall)
+        defer { Task { await h.stop() } }
+        let before = try ReportOverview.read(reports[1]).runs.count
+        var hanging = StalledRunTests.hanging(h, "HANGING_READ")
+        hanging["HANGING_READ"] = "b.bin"
+        let result = await (try h.start(["resume", "--batch", "web"] + Self.progress, environment: hanging))
+            .wait(timeout: .seconds(120))
+        #expect(!result.signaled && result.exitCode == 3, "exit \(result.exitCode)\n\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "warning: batch web: the run of \(reports[0]) was abandoned; not resumed: \(reports[1])"
+            ),
+            "\(result.stderr)"
+        )
+        #expect(try ReportOverview.read(reports[0]).runs.last?.command == "resume")
+        #expect(try ReportOverview.read(reports[1]).runs.count == before)
+    }
+
     /// Files failed again in the newest night (1), then OSS refuses the older night's uploads (3, as for a
     /// revoked key): the exit code is what stopped it, not the earlier 1.
     @Test func aFatalErrorAfterFilesFailedIsTheExitCode() async throws {
