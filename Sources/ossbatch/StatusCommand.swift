@@ -53,7 +53,7 @@ struct StatusCommand: AsyncParsableCommand {
         let state = StateDirectory.resolve()
         let batches: [BatchStatus]
         if let reportPath = reportArgument(in: state) {
-            let status = BatchStatus.of(report: reportPath, batch: Self.batchName(ofReport: reportPath))
+            let status = BatchStatus.of(report: reportPath, batch: state.batch(holdingReport: reportPath))
             if status.state == .unreadable {
                 console.error("report_unreadable", "\(reportPath): \(status.problem ?? "cannot be read")")
                 throw ExitCode(ExitStatus.invalidInput.rawValue)
@@ -93,14 +93,6 @@ struct StatusCommand: AsyncParsableCommand {
             argument.contains("/")
             || (!state.batchNames().contains(argument) && FileManager.default.fileExists(atPath: argument))
         return isPath ? PathResolver.absolute(argument, relativeTo: FileManager.default.currentDirectoryPath) : nil
-    }
-
-    /// A report's batch: the directory in the state directory it is in, else its file name.
-    static func batchName(ofReport path: String) -> String {
-        let parts = path.split(separator: "/")
-        if parts.count >= 3, parts[parts.count - 2] == "reports" { return String(parts[parts.count - 3]) }
-        let name = parts.last.map(String.init) ?? path
-        return name.hasSuffix(".json") ? String(name.dropLast(5)) : name
     }
 }
 

@@ -6,9 +6,5 @@ extension Report {
     package var batchName: String { Report.batchName(manifestPath: manifest) }
 
     /// The batch name of the manifest at `path`, for a run that has no report yet (an invalid manifest).
-    package static func batchName(manifestPath path: String) -> String {
-        let file = (path as NSString).lastPathComponent
-        let name = (file as NSString).deletingPathExtension
-        return name.isEmpty ? file : name
-    }
+    package static func batchName(manifestPath path: String) -> String { BatchName.derived(fromManifestPath: path) }
 }

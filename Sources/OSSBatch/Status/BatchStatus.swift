@@ -103,14 +103,20 @@ package struct BatchStatus: Sendable, Encodable {
         return state != .succeeded && state != .running || state == .succeeded && problem != nil
     }
 
-    /// The status of the report at `path` (absolute), named `batch`.
-    package static func of(report path: String, batch: String) -> BatchStatus {
-        var status = BatchStatus(batch: batch, report: path, state: .unreadable)
+    /// The status of the report at `path` (absolute), named `batch`: when `nil`, named as logs and metrics name
+    /// its batch (its manifest's file name without the extension), or for its own file when it cannot be read.
+    package static func of(report path: String, batch: String?) -> BatchStatus {
+        var status = BatchStatus(
+            batch: batch ?? Report.batchName(manifestPath: (path as NSString).lastPathComponent),
+            report: path,
+            state: .unreadable
+        )
         let overview: ReportOverview
         do { overview = try ReportOverview.read(path) } catch {
             status.problem = error.reason
             return status
         }
+        if batch == nil { status.batch = Report.batchName(manifestPath: overview.manifest) }
         status.lastRun = overview.runs.last
         status.createdAt = overview.createdAt
         status.keyResolution = overview.keyResolution

@@ -40,6 +40,26 @@ struct StatusCommandTests {
         return (result.exitCode, document, batches)
     }
 
+    /// `status PATH` names the report's batch as the state directory does: the unit's `--report
+    /// STATE/nightly/report.json` is batch `nightly` (it was `report`, for the file), and a report elsewhere is
+    /// named for its manifest, as logs and metrics name it.
+    @Test func aReportGivenByPathIsNamedForItsBatch() async throws {
+        let h = try await EngineHarness.start("status-by-path")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try Self.batch(h, "nightly")
+        let state = StateDirectory(path: h.stateDir)
+        try FileManager.default.createDirectory(atPath: state.batch("nightly"), withIntermediateDirectories: true)
+        let inState = state.batch("nightly") + "/report.json"
+        for path in [inState, h.reportPath] {
+            let run = try await h.ossbatch(["run", manifest, "--report", path, "--progress-interval", "3600"])
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            let status = try await Self.statusJSON(h, [path])
+            #expect(status.exit == 0 && status.batches.keys.sorted() == ["nightly"], "\(status.document)")
+            #expect(status.batches["nightly"]?["report"] as? String == path)
+        }
+    }
+
     @Test func statusTellsRunningCrashedInterruptedAbortedAndSucceededBatchesApart() async throws {
         let h = try await EngineHarness.start("status")
         defer { Task { await h.stop() } }
