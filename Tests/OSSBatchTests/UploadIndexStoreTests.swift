@@ -335,6 +335,26 @@ import Glibc
         #expect(rows == ["b"], "the run's entry in the index at the path, the other batch's entry buried")
     }
 
+    /// The index deleted by hand while a run has it open, and no other batch making it anew: the run's next
+    /// write makes it, as `open` would. Before, the new file's lineage was compared with the deleted one's, still
+    /// on disk, and every write failed for the rest of the night (each upload `IndexUnwritable`, exit 1).
+    @Test func writesAfterTheIndexWasDeletedByHandMakeItAnew() throws {
+        let dir = try TemporaryDirectory("index-deleted-alone")
+        defer { dir.remove() }
+        let path = dir.url.path + "/i.sqlite"
+        var warnings: [String] = []
+        let running = try UploadIndex.open(at: path, warnings: &warnings)
+        try running.write([Self.entry("a")])
+        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+
+        try running.write([Self.entry("b")])
+        #expect(try running.buryAhead(key: "c", report: "r1", keeping: { _, _ in false }) == false)
+        var rows: [String] = []
+        try UploadIndex.open(at: path, warnings: &warnings).scan { rows.append($0.key) }
+        #expect(rows == ["b"], "the run's entry in the index made anew")
+        #expect(warnings.isEmpty, "\(warnings)")
+    }
+
     @Test func theOptionsHashChangesWithAnyOption() {
         let base = ObjectOptions(contentType: "text/plain", metadata: ["a": "1"])
         var other = base

@@ -120,6 +120,9 @@ package final class UploadIndex: Sendable {
     private func reopenIfReplaced(_ c: inout Connection) throws(SQLiteError) {
         let now = try? FileStatus.stat(file)
         guard now.map({ FileID(device: $0.device, inode: $0.inode) }) != c.fileID else { return }
+        // Deleted by hand, and no other batch has made it anew: it starts again, as `open` starts it. The
+        // deleted one's lineage, left on disk, made every write of the night fail (review of b7bf3fd).
+        if now == nil { unlink(IndexLineage.path(ofIndex: file)) }
         do {
             let (db, id) = try Self.connect(file, named: path, checked: false)
             c = Connection(db, fileID: id)
