@@ -355,6 +355,39 @@ import Glibc
         #expect(warnings.isEmpty, "\(warnings)")
     }
 
+    /// A write rolled back (here a trigger refusing one entry, as a full disk refuses a commit) takes back the
+    /// report and directory rows it added; their ids, given again to another batch's rows, must not be used
+    /// for this run's next entries. Before, they were kept: the next entries named the other batch's report and
+    /// directory, and that batch's resume took them for its own.
+    @Test func rowsAWriteRolledBackAddedAreNotUsedAfterIt() throws {
+        let dir = try TemporaryDirectory("index-rollback")
+        defer { dir.remove() }
+        let path = dir.url.path + "/i.sqlite"
+        var warnings: [String] = []
+        let running = try UploadIndex.open(at: path, warnings: &warnings)
+        let other = try UploadIndex.open(at: path, warnings: &warnings)
+        let raw = try SQLiteDatabase(path: path, create: false)
+        try raw.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON objects WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, 'no'); END"
+        )
+        var boom = Self.entry("boom", report: "mine")
+        boom.source = "/mine/boom"
+        #expect(throws: SQLiteError.self) { try running.write([boom]) }
+        try raw.execute("DROP TRIGGER refuse")
+        var theirs = Self.entry("t", report: "theirs")
+        theirs.source = "/theirs/t"
+        try other.write([theirs])
+
+        var mine = Self.entry("k", report: "mine")
+        mine.source = "/mine/k"
+        try running.write([mine])
+        let owner =
+            "SELECT r.path || ' ' || d.path FROM objects o JOIN reports r ON r.id = o.report "
+            + "JOIN dirs d ON d.id = o.dir WHERE o.key = "
+        #expect(try raw.scalar(owner + "'k'") == "mine /mine")
+        #expect(try raw.scalar(owner + "'t'") == "theirs /theirs")
+    }
+
     @Test func theOptionsHashChangesWithAnyOption() {
         let base = ObjectOptions(contentType: "text/plain", metadata: ["a": "1"])
         var other = base

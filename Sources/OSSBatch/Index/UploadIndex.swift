@@ -699,80 +699,96 @@ package final class UploadIndex: Sendable {
         guard !entries.isEmpty || !removing.isEmpty else { return }
         try database.withLock { (c) throws(SQLiteError) in
             try reopenIfReplaced(&c)
-            try c.db.transaction { () throws(SQLiteError) in
-                try Self.advanceLineage(c.db)
-                // Only a write that buries needs the tombstones' report row (plain branches: see below).
-                var buried: Int64 = 0
-                if !removing.isEmpty || restoring { buried = try tombstoneReport(in: c) }
-                if !removing.isEmpty {
-                    let void = try c.db.prepare(Self.voidSQL)
-                    let bury = try c.db.prepare(Self.tombstoneSQL)
-                    let now = Int64(Date().timeIntervalSince1970)
-                    for key in removing {
-                        void.reset()
-                        try void.bind(key, at: 1)
-                        try void.bind(now, at: 2)
-                        try void.bind(buried, at: 3)
-                        _ = try void.step()
-                        if c.db.changes > 0 { continue }  // no entry: the tombstone is the new row
-                        bury.reset()
-                        try bury.bind(buried, at: 1)
-                        try bury.bind(key, at: 2)
-                        _ = try bury.step()
-                    }
-                    void.reset()
-                    bury.reset()
-                }
-                guard !entries.isEmpty else { return }
-                // `??` and `?:` would take typed throws away: plain branches.
-                let statement: SQLiteStatement
-                if let upsert = c.upsert {
-                    statement = upsert
-                } else {
-                    statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
-                }
-                // With `restoring`: buries the key's entry if another report wrote it, and keeps a tombstone unless
-                // this report's upload made it (`buryAhead`: the entry its kill -9 kept out).
-                let removeOthers: SQLiteStatement?
-                if restoring {
-                    removeOthers = try c.db.prepare(
-                        "UPDATE objects SET size = -1, report = ? WHERE key = ? AND report != ?"
-                    )
-                } else {
-                    removeOthers = nil
-                }
-                for e in entries {
-                    let report = try rowID(e.report, table: "reports", cache: \.reportIDs, in: c)
-                    if let removeOthers {
-                        removeOthers.reset()
-                        try removeOthers.bind(buried, at: 1)
-                        try removeOthers.bind(e.key, at: 2)
-                        try removeOthers.bind(report, at: 3)
-                        _ = try removeOthers.step()
-                        if c.db.changes > 0 { continue }
-                    }
-                    let slash = e.source.lastIndex(of: "/") ?? e.source.startIndex
-                    let directory = try rowID(String(e.source[..<slash]), table: "dirs", cache: \.directoryIDs, in: c)
-                    let name = e.source[slash...].drop { $0 == "/" }
-                    statement.reset()
-                    try statement.bind(e.key, at: 1)
-                    try statement.bind(directory, at: 2)
-                    try statement.bind(String(name), at: 3)
-                    try statement.bind(e.identity.size, at: 4)
-                    try statement.bind(e.identity.mtimeNanoseconds, at: 5)
-                    try statement.bind(e.ctimeNanoseconds, at: 6)
-                    try statement.bind(Int64(bitPattern: e.identity.inode), at: 7)
-                    try statement.bind(Int64(bitPattern: e.identity.device), at: 8)
-                    try statement.bind(Int64(bitPattern: e.crc64), at: 9)
-                    try statement.bind(e.etag, at: 10)
-                    try statement.bind(e.optionsHash, at: 11)
-                    try statement.bind(e.uploadedAt, at: 12)
-                    try statement.bind(report, at: 13)
-                    _ = try statement.step()
-                }
-                statement.reset()
-                removeOthers?.reset()
+            // Rolled back, the transaction took back the report and directory rows it added: their ids may be
+            // given to another process's rows next, and must not name this run's (review of b7bf3fd).
+            let (reports, directories) = (c.reportIDs, c.directoryIDs)
+            do throws(SQLiteError) { try write(entries, removing: removing, restoring: restoring, in: c) } catch {
+                (c.reportIDs, c.directoryIDs) = (reports, directories)
+                throw error
             }
+        }
+    }
+
+    /// `write(_:removing:restoring:)` in one transaction on `c`.
+    private func write(
+        _ entries: [IndexEntry],
+        removing: [String],
+        restoring: Bool,
+        in c: Connection
+    ) throws(SQLiteError) {
+        try c.db.transaction { () throws(SQLiteError) in
+            try Self.advanceLineage(c.db)
+            // Only a write that buries needs the tombstones' report row (plain branches: see below).
+            var buried: Int64 = 0
+            if !removing.isEmpty || restoring { buried = try tombstoneReport(in: c) }
+            if !removing.isEmpty {
+                let void = try c.db.prepare(Self.voidSQL)
+                let bury = try c.db.prepare(Self.tombstoneSQL)
+                let now = Int64(Date().timeIntervalSince1970)
+                for key in removing {
+                    void.reset()
+                    try void.bind(key, at: 1)
+                    try void.bind(now, at: 2)
+                    try void.bind(buried, at: 3)
+                    _ = try void.step()
+                    if c.db.changes > 0 { continue }  // no entry: the tombstone is the new row
+                    bury.reset()
+                    try bury.bind(buried, at: 1)
+                    try bury.bind(key, at: 2)
+                    _ = try bury.step()
+                }
+                void.reset()
+                bury.reset()
+            }
+            guard !entries.isEmpty else { return }
+            // `??` and `?:` would take typed throws away: plain branches.
+            let statement: SQLiteStatement
+            if let upsert = c.upsert {
+                statement = upsert
+            } else {
+                statement = try c.db.prepare(Self.insertSQL(onConflict: "REPLACE"))
+            }
+            // With `restoring`: buries the key's entry if another report wrote it, and keeps a tombstone unless
+            // this report's upload made it (`buryAhead`: the entry its kill -9 kept out).
+            let removeOthers: SQLiteStatement?
+            if restoring {
+                removeOthers = try c.db.prepare(
+                    "UPDATE objects SET size = -1, report = ? WHERE key = ? AND report != ?"
+                )
+            } else {
+                removeOthers = nil
+            }
+            for e in entries {
+                let report = try rowID(e.report, table: "reports", cache: \.reportIDs, in: c)
+                if let removeOthers {
+                    removeOthers.reset()
+                    try removeOthers.bind(buried, at: 1)
+                    try removeOthers.bind(e.key, at: 2)
+                    try removeOthers.bind(report, at: 3)
+                    _ = try removeOthers.step()
+                    if c.db.changes > 0 { continue }
+                }
+                let slash = e.source.lastIndex(of: "/") ?? e.source.startIndex
+                let directory = try rowID(String(e.source[..<slash]), table: "dirs", cache: \.directoryIDs, in: c)
+                let name = e.source[slash...].drop { $0 == "/" }
+                statement.reset()
+                try statement.bind(e.key, at: 1)
+                try statement.bind(directory, at: 2)
+                try statement.bind(String(name), at: 3)
+                try statement.bind(e.identity.size, at: 4)
+                try statement.bind(e.identity.mtimeNanoseconds, at: 5)
+                try statement.bind(e.ctimeNanoseconds, at: 6)
+                try statement.bind(Int64(bitPattern: e.identity.inode), at: 7)
+                try statement.bind(Int64(bitPattern: e.identity.device), at: 8)
+                try statement.bind(Int64(bitPattern: e.crc64), at: 9)
+                try statement.bind(e.etag, at: 10)
+                try statement.bind(e.optionsHash, at: 11)
+                try statement.bind(e.uploadedAt, at: 12)
+                try statement.bind(report, at: 13)
+                _ = try statement.step()
+            }
+            statement.reset()
+            removeOthers?.reset()
         }
     }
 
