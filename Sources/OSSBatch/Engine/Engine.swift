@@ -330,6 +330,18 @@ package final class Engine: Sendable {
             report.recomputeTotals()
             return keys
         }
+        // Their entries vouch for nothing now: buried at once, not at each job's request, which a batch stopped
+        // first (a signal, the endpoint lost, a key held elsewhere) never reached, and the next night, without
+        // the flag, skipped the file again, its object still missing (review of b7bf3fd). Each job's own burial
+        // before its request stays: should this fail, it is tried there again.
+        if let index = context.index, !keys.isEmpty {
+            do { try index.write([], removing: keys) } catch {
+                context.logger.warning(
+                    "cannot take the \(keys.count) files found stale out of the upload index now (\(error)); each is taken out before its upload",
+                    metadata: .event("index_write_failed", ["path": .string(index.path), "error": .string("\(error)")])
+                )
+            }
+        }
         // One line per object, up to a limit: a whole prefix deleted must not flood the log.
         for key in keys.prefix(Self.staleKeysLogged) {
             context.logger.warning(

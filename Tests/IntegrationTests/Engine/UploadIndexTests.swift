@@ -724,6 +724,30 @@ import Glibc
         #expect(try s.report("r3.json").fatalError?.code == "AccessDenied")
     }
 
+    /// The listing found an object missing, and the batch stopped before sending it again (here its key held by
+    /// another process past the patience: exit 4): its entry is buried as soon as the listing found it, so the
+    /// next night, without the flag, uploads it. Before, the entry stood until the job's own request, and that night skipped the file
+    /// as unchanged, exit 0, its object still missing.
+    @Test func anObjectTheListingFoundMissingIsNotTrustedAgainAfterABatchThatStoppedFirst() async throws {
+        let s = try await Self.start("index-verify-remote-stopped")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 2)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        try await s.h.makeClient().deleteObject(bucket: s.h.bucket, key: "data/f0.bin")
+        let locks = try KeyLocks.forBucket(s.h.bucket, in: StateDirectory(path: s.state))
+        #expect(try locks.lock("data/f0.bin") == nil)
+        let stopped = try await s.run(manifest, report: "r2.json", ["--verify-remote", "list"])
+        #expect(stopped.exitCode == 4, "\(stopped.stderr)")
+        locks.unlock("data/f0.bin")
+
+        s.h.server.stats.reset()
+        let night = try await s.run(manifest, report: "r3.json")
+        #expect(night.exitCode == 0, "\(night.stderr)")
+        #expect(s.requests == ["PutObject": 1], "\(s.requests)")
+        try s.h.expectAllStoredExactly()
+    }
+
     /// An object another tool sent again with the same bytes, in parts (another ETag): `--verify-remote list`
     /// finds it stale, HEAD finds it identical under `if_exists: skip`, and its entry takes the ETag HEAD showed,
     /// so the next night's listing agrees. Before, the entry kept the ETag of ossbatch's upload, and the file
