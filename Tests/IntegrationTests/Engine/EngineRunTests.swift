@@ -166,6 +166,31 @@ struct EngineRunTests {
         #expect(b.outcome.status == .succeeded, "one failing job must not stall the others")
     }
 
+    /// An object whose CRC-64 the server reports after CompleteMultipartUpload is not the parts' combined one
+    /// fails the job in every `verify` mode, as a PutObject's or an UploadPart's does: under `none` it used to
+    /// succeed, and with `unchanged: skip` its entry vouched for the wrong object every night after.
+    @Test(arguments: ["crc64", "md5", "none"])
+    func aMultipartObjectWhoseCRCDisagreesFailsInEveryVerifyMode(verify: String) async throws {
+        let h = try await EngineHarness.start("crc-complete-\(verify)")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 1_500_000, seed: 1)
+        try await h.settle()
+        h.server.faults.add(FaultRule(operation: .completeMultipartUpload, count: nil, action: .wrongCRC))
+        let manifest = try h.writeManifest(upload: [
+            "verify: \(verify)", "unchanged: skip", "part_size: 128KiB", "multipart_threshold: 1MiB",
+        ])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.status == .failed && job.outcome.error?.code == "IntegrityError", "\(job.outcome)")
+
+        // Nothing vouches for it: the next night uploads it again.
+        h.server.faults.removeAll()
+        h.server.stats.reset()
+        #expect(try await h.run(manifest).exitCode == 0)
+        #expect(h.server.stats.snapshot.requestsByOperation["CompleteMultipartUpload"] == 1)
+    }
+
     @Test func wrongSecretStopsTheBatchWithExitThreeAfterAHandfulOfRequests() async throws {
         let h = try await EngineHarness.start("secret")
         defer { Task { await h.stop() } }
