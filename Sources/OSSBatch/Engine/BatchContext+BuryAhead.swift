@@ -1,3 +1,5 @@
+import LocalFiles
+
 extension BatchContext {
     /// How long a job waits for another process's hold on the index's write lock before it fails
     /// `IndexUnwritable` (SQLite's own patience is 5 s; another batch's resume writes its entries at once).
@@ -18,7 +20,7 @@ extension BatchContext {
     /// request, `IndexUnwritable`: uploaded, the object would sit under an entry that vouches for other bytes.
     /// `resume` tries again. Cancellation (a stop) ends the wait with `CancellationError`.
     func buryIndexEntry(before job: UploadJob) async throws {
-        guard let index else { return }
+        guard let index = index ?? indexMadeSince() else { return }
         let (source, identity) = (job.source, job.identity)
         let otherVersionOfThisFile = { (indexed: String, version: SourceIdentity) in
             indexed == source && version != identity
@@ -39,5 +41,39 @@ extension BatchContext {
                 )
             }
         }
+    }
+
+    /// The target's index made since this run started, for a run that started without one (under `unchanged:
+    /// upload` none existed to take its keys out of): opened unchecked when its file is there (this run only
+    /// buries entries in it), and kept. Without it, this run's uploads left the entries of the same keys that
+    /// the batch which made it wrote standing, and that batch's next night skipped its files as unchanged over
+    /// this batch's bytes, exit 0 (review of b7bf3fd). One that cannot be opened is given up with a warning, as
+    /// at the start of a run (`BatchSession`): the run goes on without it.
+    func indexMadeSince() -> UploadIndex? {
+        guard let indexPath else { return nil }
+        let state = lateIndex.withLock { $0 }
+        guard case .notYet = state else { return state.index }
+        guard (try? FileStatus.lstat(indexPath)) != nil else { return nil }
+        var warnings: [String] = []
+        let opened: LateIndex
+        do {
+            opened = .opened(try UploadIndex.open(at: indexPath, warnings: &warnings, checked: false))
+        } catch {
+            warnings.append(
+                "cannot use the upload index \(indexPath), made since this run started: \(error); going on without it"
+            )
+            opened = .givenUp
+        }
+        let (kept, first) = lateIndex.withLock { kept in
+            guard case .notYet = kept else { return (kept, false) }
+            kept = opened
+            return (kept, true)
+        }
+        if first {
+            for warning in warnings {
+                logger.warning("\(warning)", metadata: .event("index_rebuilt", ["path": .string(indexPath)]))
+            }
+        }
+        return kept.index
     }
 }

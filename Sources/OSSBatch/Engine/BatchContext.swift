@@ -19,6 +19,11 @@ final class BatchContext: Sendable {
     let progress: BatchProgress
     /// The upload index, when `upload.unchanged` keeps one (copy sources, `if_exists: skip` without a read).
     let index: UploadIndex?
+    /// Where the target's upload index will be, for a run that started while there was none
+    /// (`indexMadeSince()`).
+    let indexPath: String?
+    /// What `indexMadeSince()` found.
+    let lateIndex = Mutex(LateIndex.notYet)
     /// When the report's earlier runs went, on this machine's clock (`StrayUploads.earlierRunWindows`): the
     /// sweep after an Initiate also takes an upload of the key one of them started and no checkpoint holds.
     let earlierRunWindows: [ClosedRange<Date>]
@@ -68,10 +73,12 @@ final class BatchContext: Sendable {
         logger: Logger,
         progress: BatchProgress,
         index: UploadIndex? = nil,
+        indexPath: String? = nil,
         earlierRunWindows: [ClosedRange<Date>] = []
     ) {
         self.client = client
         self.index = index
+        self.indexPath = indexPath
         self.earlierRunWindows = earlierRunWindows
         self.bucket = bucket
         self.settings = settings

@@ -31,6 +31,7 @@ package struct BatchSession: Sendable {
         // `run`'s clock check found this machine's clock off: sign by OSS's from the first request.
         if clockOffset != 0 { client.assumeClockOffset(clockOffset) }
         let index: UploadIndex?
+        var indexMadeLater: String?
         if report.upload.unchanged == .upload {
             // Not this batch's cache; but another batch on this target may have one that vouches for keys this
             // one overwrites, and would then skip its file as unchanged over this batch's object. When it exists,
@@ -39,9 +40,13 @@ package struct BatchSession: Sendable {
             // Opened unchecked: this run only removes entries, and a full `quick_check` of another batch's index
             // on every run of this one was start-up work it does not need (a damaged page shows as a write's
             // warning, and that batch's own next run rebuilds the file).
-            index =
-                (try? FileStatus.lstat(path)) == nil
-                ? nil : BatchSession.openIndex(for: report.target, state: state, logger: logger, checked: false)
+            if (try? FileStatus.lstat(path)) == nil {
+                // None yet: another batch's first night may make one while this runs (looked for before each
+                // upload).
+                (index, indexMadeLater) = (nil, path)
+            } else {
+                index = BatchSession.openIndex(for: report.target, state: state, logger: logger, checked: false)
+            }
         } else {
             index = BatchSession.openIndex(for: report.target, state: state, logger: logger)
         }
@@ -52,7 +57,8 @@ package struct BatchSession: Sendable {
             keyLocks: keyLocks,
             state: state,
             logger: logger,
-            index: index
+            index: index,
+            indexMadeLater: indexMadeLater
         )
     }
 

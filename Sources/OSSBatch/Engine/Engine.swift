@@ -46,7 +46,8 @@ package final class Engine: Sendable {
 
     /// `store` is the report's (its path names this batch in its checkpoints); `state` the state directory
     /// whose key locks and other batches' checkpoints the engine respects; `index` the target's upload index
-    /// when the batch keeps one. `report` is taken, not copied: a caller that kept it would make the first
+    /// when the batch keeps one (or takes its keys out of another's); `indexMadeLater` where it will be when
+    /// there was none yet (`BatchContext.indexMadeSince()`). `report` is taken, not copied: a caller that kept it would make the first
     /// outcome copy every job. The report's concurrency and files in flight are lowered for this run (not
     /// in the report) when they would need more descriptors than `openFileLimit`.
     package init(
@@ -57,6 +58,7 @@ package final class Engine: Sendable {
         state: StateDirectory,
         logger: Logger,
         index: UploadIndex? = nil,
+        indexMadeLater: String? = nil,
         openFileLimit: Int = OpenFileLimit.current
     ) {
         self.store = store
@@ -97,6 +99,7 @@ package final class Engine: Sendable {
             logger: logger,
             progress: progress,
             index: index,
+            indexPath: indexMadeLater,
             earlierRunWindows: StrayUploads.earlierRunWindows(report.runs, createdAt: report.createdAt, before: Date())
         )
         self.context = context

@@ -138,6 +138,39 @@ import Testing
         #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
     }
 
+    /// B, a batch without `unchanged`, started before any index existed (none to take its keys out of); A's
+    /// night then made one, indexing `data/f0.bin`, and B uploaded that key after. B's upload takes A's entry
+    /// out of the index made since, and A's next night uploads its file again. Before, B, without an index,
+    /// buried nothing: A's next night skipped its file as unchanged over B's bytes, exit 0.
+    @Test func aBatchStartedBeforeTheIndexExistedTakesItsKeysOutOfTheIndexMadeSince() async throws {
+        let h = try await EngineHarness.start("shared-key-late-index")
+        defer { Task { await h.stop() } }
+        try Self.writeTree(h, "srcA", count: 1, seed: 3)
+        try Self.writeTree(h, "srcB", count: 1, seed: 5)
+        // B's first key, before `data/f0.bin`: stored, and its answer held while A's night runs.
+        try Data(repeating: 1, count: 100).write(to: h.dir.url.appendingPathComponent("srcB/a0.bin"))
+        try await h.settle()
+        let (a, b) = (try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"))
+        let gate = h.hold(.putObject, after: 0, keyContains: "a0.bin")
+        let runB = try h.start([
+            "run", b, "--report", h.dir.path + "/b.json", "--progress-interval", "3600",
+            "--set", "upload.unchanged=upload", "--set", "upload.concurrency=1",
+        ])
+        #expect(await h.waitUntil { Self.stored(h, "data/a0.bin") != nil })
+        #expect(!FileManager.default.fileExists(atPath: Self.indexPath(h)), "B started without an index")
+
+        #expect(try await Self.run(h, a, report: "a1.json").exitCode == 0)
+        #expect(try Self.entries(h)["data/f0.bin"] != nil)
+        h.server.faults.open(gate: gate)
+        let resultB = await runB.wait()
+        #expect(resultB.exitCode == 0, "\(resultB.stderr)")
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcB", "f0.bin")))
+        #expect(try Self.entries(h)["data/f0.bin"] == nil, "A's entry taken out")
+
+        #expect(try await Self.run(h, a, report: "a2.json").exitCode == 0)
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
+    }
+
     /// B's night indexed the keys; A's uploaded them, but its entries were never written (a kill -9 before
     /// the flush, here a write lock taken once A's uploads were stored and held past SQLite's patience). B's
     /// entries were buried before A's requests, so they vouch for nothing; A's `resume` re-records what it
