@@ -254,6 +254,9 @@ enum BatchRunner {
             message: "\(signal.rawValue) while the credentials were looked up; nothing was sent"
         )
         stopped.recordRefusedRun(command, exitStatus: signal.exitStatus, error: reason, status: .interrupted)
+        // The run was interrupted, whatever the report's status stays (a `resume` of a night that ended fatal:
+        // the entry copied `fatal` beside exit 143; review of b7bf3fd).
+        stopped.runs[stopped.runs.count - 1].status = .interrupted
         try? store.write(stopped)
         console.emit(
             LogRecord(

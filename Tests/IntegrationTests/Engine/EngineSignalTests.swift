@@ -206,6 +206,37 @@ struct EngineSignalTests {
         try h.expectAllStoredExactly()
     }
 
+    /// The same during a `resume` of a night that ended `fatal` (OSS refused it): its new `runs` entry says
+    /// `interrupted`, exit 143 (the report's own status stays what the run before left). Before, the entry copied
+    /// the report's `fatal` beside exit 143 and the error `Interrupted`.
+    @Test func aSigtermWhileAResumeLooksUpTheCredentialsRecordsThatRunAsInterrupted() async throws {
+        let h = try await EngineHarness.start("sigterm-credentials-resume")
+        defer { Task { await h.stop() } }
+        try h.writeFile("f.bin", size: 1000)
+        let manifest = try h.writeManifest()
+        h.server.faults.add(
+            FaultRule(operation: .putObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        #expect(try await h.run(manifest).exitCode == 3)
+        h.server.faults.removeAll()
+        let silent = try await SilentListener.start()
+        defer { silent.stop() }
+        let process = try h.start(
+            ["resume", h.reportPath, "--progress-interval", "3600"],
+            environment: silent.asMetadataService(home: h.dir.path)
+        )
+        #expect(await process.waitForStderr(containing: "ossbatch: "))
+        try await Task.sleep(for: .seconds(1))
+        process.signal(SIGTERM)
+        let stopped = await process.wait(timeout: .seconds(120))
+        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("SIGTERM while the credentials were looked up"), "\(stopped.stderr)")
+        let report = try h.report()
+        let last = try #require(report.runs.last)
+        #expect(last.command == "resume" && last.status == .interrupted && last.exitCode == 143, "\(last)")
+        #expect(report.status == .fatal)
+    }
+
     /// Under a cap of 1 MiB/s with 1 MiB parts, one file gets 3 parts in flight (what the cap sends in the
     /// 3 s grace period), not all 16 request slots: an interrupt then keeps most of what was sent.
     @Test func underABandwidthCapOneFileHasFewPartsInFlightAndAnInterruptKeepsMostBytesSent() async throws {
