@@ -92,11 +92,16 @@ extension ResumeCommand {
                 // Its locks taken and its report read, a signal had come: released untouched.
                 Self.warnStopped(batch, "stopped by \(stopped.signal.rawValue)", left: reports[i...], console: console)
                 return stopped.signal.exitStatus.rawValue
+            } catch is BatchBusy {
+                // A run of the batch holds its lock: it would refuse each report after too (said and recorded).
+                Self.warnStopped(batch, "its lock is held (a run of it)", left: reports[(i + 1)...], console: console)
+                return ExitStatus.busy.rawValue
             } catch let exit as ExitCode {
-                // Refused before it ran (busy, unusable): said already.
+                // Refused before it ran (its own lock held, unusable): said already.
                 code = exit.rawValue
             }
-            let stops: [ExitStatus] = [.fatal, .busy, .hungUp, .interrupted, .terminated]
+            // Busy otherwise (keys another batch holds, the report's own lock: an abort of it) is that report's.
+            let stops: [ExitStatus] = [.fatal, .hungUp, .interrupted, .terminated]
             if let status = ExitStatus(rawValue: code), stops.contains(status) {
                 Self.warnStopped(
                     batch,

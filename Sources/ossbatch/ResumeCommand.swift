@@ -72,11 +72,16 @@ struct ResumeCommand: AsyncParsableCommand {
         let console = execution.makeConsole()
         let state = StateDirectory.resolve()
         guard let batch else {
-            let status = try await resume(
-                ReportTarget(report ?? "", endpoint: endpoint),
-                console: console,
-                state: state
-            )
+            let status: ExitStatus
+            do {
+                status = try await resume(
+                    ReportTarget(report ?? "", endpoint: endpoint),
+                    console: console,
+                    state: state
+                )
+            } catch is BatchBusy {
+                status = .busy
+            }
             throw ExitCode(status.rawValue)
         }
         throw ExitCode(try await resume(batch: batch, console: console, state: state))
@@ -87,6 +92,11 @@ struct ResumeCommand: AsyncParsableCommand {
     struct StoppedBeforeStart: Error {
         let signal: StopSignal
     }
+
+    /// The batch's lock was held by another process (a run of the batch, running or starting): said and
+    /// recorded in the report already, exit 4. `resume --batch` stops at it, since it would refuse every report
+    /// after; a report's own lock, or keys another batch holds, concern that report only.
+    struct BatchBusy: Error {}
 
     /// Resumes the report `target`; its exit status (thrown, as `ExitCode`, when it was refused before its run:
     /// another process holds it, it cannot be read).
@@ -136,7 +146,9 @@ struct ResumeCommand: AsyncParsableCommand {
             report.recordRefusedRun("resume", exitStatus: error.exitStatus, error: error.jobError)
             try? store.write(report)
             metrics?.finish(exit: error.exitStatus, report: report, stillRunning: error.exitStatus == .busy)
-            throw StateLocking.exit(for: error, console: console)
+            let exit = StateLocking.exit(for: error, console: console)
+            if error.exitStatus == .busy { throw BatchBusy() }
+            throw exit
         }
         defer { batchLock.release() }
         if let before = signalsTakenBefore, SignalPipe.signalsTaken.count > before {

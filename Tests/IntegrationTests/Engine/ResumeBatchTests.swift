@@ -116,6 +116,51 @@ struct ResumeBatchTests {
         }
     }
 
+    /// Keys of the newest night held by another process (here the test's own lock on one of them) make that
+    /// night's resume busy (exit 4) but are that night's alone: the older night, its keys another day's, is
+    /// resumed all the same, and the exit code stays 4. Before, busy stopped the lot.
+    @Test func keysAnotherProcessHoldsStopOnlyTheNightTheyAreOf() async throws {
+        let (h, a, b, reports) = try await Self.twoStoppedNights("resume-batch-key-busy")
+        defer { Task { await h.stop() } }
+        let locks = try KeyLocks.forBucket(h.bucket, in: StateDirectory(path: h.stateDir))
+        #expect(try locks.lock("web01/2026-10-23/a.bin") == nil)
+        defer { locks.unlock("web01/2026-10-23/a.bin") }
+        let result = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
+        #expect(result.exitCode == 4, "\(result.stderr)")
+        #expect(!result.stderr.contains("not resumed"), "\(result.stderr)")
+        #expect(try ReportOverview.read(reports[0]).runs.last?.exitCode == 4)
+        #expect(try ReportOverview.read(reports[1]).runs.last?.exitCode == 0)
+        #expect(h.storedMD5("web01/2026-10-23/a.bin") == nil)
+        #expect(h.storedMD5("web01/2026-10-23/b.bin") == (try EngineHarness.md5(of: b)))
+        #expect(h.storedMD5("web01/2026-10-22/a.bin") == (try EngineHarness.md5(of: a)))
+        #expect(h.storedMD5("web01/2026-10-22/b.bin") == (try EngineHarness.md5(of: b)))
+    }
+
+    /// The batch's lock taken after the listing (a run of the batch starting; here the test holding it): the
+    /// newest night's resume is refused at it (exit 4, recorded), and so would every other be: the resumes
+    /// stop there, the reports left named and untouched.
+    @Test func theBatchsLockHeldStopsTheResumesAndNamesTheReportsLeft() async throws {
+        let (h, _, _, reports) = try await Self.twoStoppedNights("resume-batch-lock-held")
+        defer { Task { await h.stop() } }
+        let lock = try BatchLock.acquire(
+            manifest: try ReportOverview.read(reports[0]).manifest,
+            bucket: h.bucket,
+            report: reports[0],
+            command: "run",
+            in: StateDirectory(path: h.stateDir)
+        )
+        defer { lock.release() }
+        let before = try ReportOverview.read(reports[1]).runs.count
+        let result = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
+        #expect(result.exitCode == 4, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("warning: batch web: its lock is held (a run of it); not resumed: \(reports[1])"),
+            "\(result.stderr)"
+        )
+        #expect(try ReportOverview.read(reports[0]).runs.last?.exitCode == 4)
+        #expect(try ReportOverview.read(reports[1]).runs.count == before)
+    }
+
     /// A run its watchdog abandons (a read that never returns: a hung file system) ends the process, as a
     /// fatal error stops the loop: the reports left are named before it ends.
     @Test func anAbandonedRunNamesTheReportsLeftBeforeTheProcessEnds() async throws {
