@@ -39,7 +39,8 @@ package struct Checkpoint: Sendable, Hashable {
     package var report: String?
     /// The source's ctime (ns) when its parts were read: a rewrite that keeps size and mtime (`touch -r`)
     /// still moves it, so a resume that finds another ctime proves each part against the file before reusing
-    /// it. `nil` in checkpoints written before it was recorded (treated the same way).
+    /// it. `nil` in checkpoints written before it was recorded, and when it had not settled as the parts were
+    /// read (`SettledChangeTime`: a rewrite within its tick would not have moved it): treated the same way.
     package var ctimeNanoseconds: Int64?
     /// The sweep for uploads a lost Initiate answer may have started (`StraySweep`) has not run to its end: the
     /// run was stopped or its listing failed. The run that continues the upload sweeps first.

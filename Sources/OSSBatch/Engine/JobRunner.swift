@@ -62,6 +62,7 @@ struct JobRunner: Sendable {
                         partPlan: partPlan,
                         file: file,
                         ctime: ctime,
+                        statedAt: statedAt,
                         tally: tally
                     ).run()
                 }

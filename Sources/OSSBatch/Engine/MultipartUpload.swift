@@ -27,12 +27,22 @@ struct MultipartUpload {
     let file: SourceFile
     /// The source's ctime when the job began: the version the parts must all come from.
     let ctime: Int64
+    /// The clock before the stat that gave `ctime` (`SettledChangeTime`): a checkpoint records the ctime its
+    /// parts were read at only when it had settled then.
+    let statedAt: Int64
     let tally: JobTally
 
     private var client: OSSClient { context.client }
     private var bucket: String { context.bucket }
     private var store: CheckpointStore { context.checkpoints }
     private var logger: Logger { context.logger }
+
+    /// `ctime`, for a checkpoint, when it had settled before this job's stat; else `nil`, which a resume takes
+    /// as a ctime it cannot rely on (each part proven against the file's bytes; a completed upload not the file's
+    /// version for the index). Recorded while unsettled, a resume the next night — the ctime settled by then —
+    /// kept parts read before a rewrite within the same tick, and the index vouched for the mixed object
+    /// (review of b7bf3fd).
+    private var settledCtime: Int64? { SettledChangeTime.isSettled(ctime, at: statedAt) ? ctime : nil }
 
     /// The outcome, and whether the object is the version of the file read now (`ctime`): an upload a killed
     /// run was completing is settled as the version its parts came from, which the upload index must not
@@ -97,7 +107,7 @@ struct MultipartUpload {
                 uploadID: uploadID,
                 report: context.report
             )
-            checkpoint.ctimeNanoseconds = ctime
+            checkpoint.ctimeNanoseconds = settledCtime
             // Saved as owed until the sweep below has run to its end: a stop that cuts it off leaves it to the
             // run that continues the upload.
             checkpoint.sweepOwed = context.checksStrayUploads
@@ -261,11 +271,14 @@ struct MultipartUpload {
         // Keep every part the server has whose ETag (recorded parts) or CRC-64 of the local bytes
         // (parts the checkpoint had not yet recorded when the run died) matches — not only a leading run.
         // When the file's ctime is not the one its parts were read at (rewritten in place with size and mtime
-        // restored, or a checkpoint older than the field), every part is proven against the local bytes.
+        // restored), or is not known (a checkpoint older than the field, or one whose ctime had not settled when
+        // its parts were read: `settledCtime`), every part is proven against the local bytes.
         let sameVersion = checkpoint.ctimeNanoseconds == ctime
         if !sameVersion && !checkpoint.parts.isEmpty {
             warnings.append(
-                "the source's ctime is not the one its parts were read at; each part is checked against the file before it is reused"
+                checkpoint.ctimeNanoseconds == nil
+                    ? "the source's ctime when its parts were read is not known (it had not settled, or the checkpoint is older); each part is checked against the file before it is reused"
+                    : "the source's ctime is not the one its parts were read at; each part is checked against the file before it is reused"
             )
         }
         let recorded = Dictionary(checkpoint.parts.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
@@ -283,7 +296,8 @@ struct MultipartUpload {
             }
         }
         checkpoint.parts = kept.sorted { $0.number < $1.number }
-        checkpoint.ctimeNanoseconds = ctime
+        // The parts kept were proven against this version's bytes (or read while its ctime had settled).
+        checkpoint.ctimeNanoseconds = settledCtime
         checkpoint.completing = false
         try? store.save(checkpoint, to: path)
         logger.info(
