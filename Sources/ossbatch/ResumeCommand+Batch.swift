@@ -30,10 +30,11 @@ extension ResumeCommand {
     }
 
     /// Resumes `reports` (of batch `batch`), newest first, one after the other. Goes on past a resume that ended
-    /// with files failed (1) or a report it could not use (2): the older nights' snapshots are what `--batch` is
-    /// for. Stops at one that ended fatal (3: credentials, bucket, endpoint — which would stop each report after
-    /// it the same way, minutes of retries each), busy (4) or by a signal, and at a signal that came before a
-    /// report started, with that exit code; otherwise returns the first that was not 0.
+    /// with files failed (1), a report it could not use (2) or busy for that report alone (4: its keys held by
+    /// another batch, its own lock): the older nights' snapshots are what `--batch` is for. Stops at one that
+    /// ended fatal (3: credentials, bucket, endpoint — which would stop each report after it the same way,
+    /// minutes of retries each), at the batch's lock held (4, `BatchBusy`) or by a signal, and at a signal that
+    /// came before a report started, with that exit code; otherwise returns the first that was not 0.
     func resume(
         _ reports: [String],
         ofBatch batch: String,

@@ -99,7 +99,7 @@ struct ResumeCommand: AsyncParsableCommand {
     struct BatchBusy: Error {}
 
     /// Resumes the report `target`; its exit status (thrown, as `ExitCode`, when it was refused before its run:
-    /// another process holds it, it cannot be read).
+    /// another process holds it, it cannot be read; as `BatchBusy` when another holds the batch's lock).
     ///
     /// `signalsTakenBefore` (`resume --batch`): a signal that came since and before the report's locks were
     /// taken and it was read leaves it as it was (`StoppedBeforeStart` is thrown); one after, to the run as it

@@ -20,6 +20,9 @@ extension BatchContext {
     /// request, `IndexUnwritable`: uploaded, the object would sit under an entry that vouches for other bytes.
     /// `resume` tries again. Cancellation (a stop) ends the wait with `CancellationError`.
     func buryIndexEntry(before job: UploadJob) async throws {
+        // A late index has no writer of this run's to leave a tombstone at its flush for a key without a row:
+        // the burial leaves one then (review of fef0c54).
+        let late = index == nil
         guard let index = index ?? indexMadeSince() else { return }
         let (source, identity) = (job.source, job.identity)
         let otherVersionOfThisFile = { (indexed: String, version: SourceIdentity) in
@@ -28,7 +31,7 @@ extension BatchContext {
         let deadline = ContinuousClock.now + Self.buryPatience
         while true {
             do {
-                try index.buryAhead(key: job.key, report: report, keeping: otherVersionOfThisFile)
+                try index.buryAhead(key: job.key, report: report, evenWithoutRow: late, keeping: otherVersionOfThisFile)
                 return
             } catch  where error.isBusy && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
@@ -48,32 +51,19 @@ extension BatchContext {
     /// buries entries in it), and kept. Without it, this run's uploads left the entries of the same keys that
     /// the batch which made it wrote standing, and that batch's next night skipped its files as unchanged over
     /// this batch's bytes, exit 0 (review of b7bf3fd). One that cannot be opened is given up with a warning, as
-    /// at the start of a run (`BatchSession`): the run goes on without it.
+    /// at the start of a run (`BatchSession.openIndex(at:logger:checked:)`): the run goes on without it.
+    ///
+    /// Looked for and opened under the lock, once: jobs asking at the same moment wait for the one open (each
+    /// opening its own held descriptors beyond the run's budget, and the first result to come back, a failure
+    /// too, was kept: review of fef0c54).
     func indexMadeSince() -> UploadIndex? {
         guard let indexPath else { return nil }
-        let state = lateIndex.withLock { $0 }
-        guard case .notYet = state else { return state.index }
-        guard (try? FileStatus.lstat(indexPath)) != nil else { return nil }
-        var warnings: [String] = []
-        let opened: LateIndex
-        do {
-            opened = .opened(try UploadIndex.open(at: indexPath, warnings: &warnings, checked: false))
-        } catch {
-            warnings.append(
-                "cannot use the upload index \(indexPath), made since this run started: \(error); going on without it"
-            )
-            opened = .givenUp
+        return lateIndex.withLock { (late: inout LateIndex) -> UploadIndex? in
+            guard case .notYet = late else { return late.index }
+            guard (try? FileStatus.lstat(indexPath)) != nil else { return nil }
+            late =
+                BatchSession.openIndex(at: indexPath, logger: logger, checked: false).map(LateIndex.opened) ?? .givenUp
+            return late.index
         }
-        let (kept, first) = lateIndex.withLock { kept in
-            guard case .notYet = kept else { return (kept, false) }
-            kept = opened
-            return (kept, true)
-        }
-        if first {
-            for warning in warnings {
-                logger.warning("\(warning)", metadata: .event("index_rebuilt", ["path": .string(indexPath)]))
-            }
-        }
-        return kept.index
     }
 }

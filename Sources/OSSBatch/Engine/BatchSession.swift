@@ -45,10 +45,11 @@ package struct BatchSession: Sendable {
                 // upload).
                 (index, indexMadeLater) = (nil, path)
             } else {
-                index = BatchSession.openIndex(for: report.target, state: state, logger: logger, checked: false)
+                index = BatchSession.openIndex(at: path, logger: logger, checked: false)
             }
         } else {
-            index = BatchSession.openIndex(for: report.target, state: state, logger: logger)
+            let path = UploadIndex.path(endpoint: report.target.endpoint, bucket: report.target.bucket, in: state)
+            index = BatchSession.openIndex(at: path, logger: logger)
         }
         engine = Engine(
             report: consume report,
@@ -62,14 +63,8 @@ package struct BatchSession: Sendable {
         )
     }
 
-    /// The target's upload index; problems are warnings (it is a cache): without it, files are uploaded.
-    static func openIndex(
-        for target: Target,
-        state: StateDirectory,
-        logger: Logger,
-        checked: Bool = true
-    ) -> UploadIndex? {
-        let path = UploadIndex.path(endpoint: target.endpoint, bucket: target.bucket, in: state)
+    /// The upload index at `path`; problems are warnings (it is a cache): without it, files are uploaded.
+    static func openIndex(at path: String, logger: Logger, checked: Bool = true) -> UploadIndex? {
         var warnings: [String] = []
         defer {
             for warning in warnings {

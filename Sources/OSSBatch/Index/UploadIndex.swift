@@ -841,10 +841,14 @@ package final class UploadIndex: Sendable {
     /// this process): throws busy at once, for the caller to try again later; throws otherwise only when a row
     /// that needs burying could not be written (a full disk). A lookup that fails is taken for no row: the
     /// index is then unreadable to every batch, and is rebuilt by the next that opens it.
+    ///
+    /// `evenWithoutRow`: a key without a row gets a tombstone of `report`'s too (`voidSQL`), for a run whose
+    /// index writer does not leave one at its flush (`BatchContext.indexMadeSince()`): a write each.
     @discardableResult
     package func buryAhead(
         key: String,
         report: String,
+        evenWithoutRow: Bool = false,
         keeping keep: (_ source: String, _ identity: SourceIdentity) -> Bool
     ) throws(SQLiteError) -> Bool {
         try database.withLock { (c) throws(SQLiteError) -> Bool in
@@ -852,21 +856,31 @@ package final class UploadIndex: Sendable {
             // One lookup, no string made for a row that is not there.
             guard let row = try? Self.prepared(\.rowByKey, Self.rowByKeySQL, in: c) else { return false }
             defer { row.reset() }
-            guard (try? row.bind(key, at: 1)) != nil, (try? row.step()) == true else { return false }
-            if row.int64(0) >= 0 {
+            let found = (try? row.bind(key, at: 1)) != nil && (try? row.step()) == true
+            guard found || evenWithoutRow else { return false }
+            if found && row.int64(0) >= 0 {
                 let source = (row.text(2) ?? "") + "/" + (row.text(3) ?? "")
                 guard !keep(source, Self.identity(row, size: 0, mtime: 4, inode: 5, device: 6)) else { return false }
-            } else if row.text(1) == report {
+            } else if found && row.text(1) == report {
                 return false
             }
             row.reset()
             c.db.setBusyTimeout(milliseconds: 0)
             defer { c.db.setBusyTimeout(milliseconds: 5_000) }
-            let statement = try c.db.prepare(Self.tombstoneSQL)
-            try statement.bind(try rowID(report, table: "reports", cache: \.reportIDs, in: c), at: 1)
-            try statement.bind(key, at: 2)
+            let owner = try rowID(report, table: "reports", cache: \.reportIDs, in: c)
             try Self.advanceLineage(c.db)
-            _ = try statement.step()
+            if found {
+                let statement = try c.db.prepare(Self.tombstoneSQL)
+                try statement.bind(owner, at: 1)
+                try statement.bind(key, at: 2)
+                _ = try statement.step()
+            } else {
+                let statement = try c.db.prepare(Self.voidSQL)
+                try statement.bind(key, at: 1)
+                try statement.bind(Int64(Date().timeIntervalSince1970), at: 2)
+                try statement.bind(owner, at: 3)
+                _ = try statement.step()
+            }
             return true
         }
     }

@@ -130,7 +130,7 @@ struct InPlaceRewriteTests {
     /// have moved it), so the resume proves each part against the file before reusing it. Before, it was kept,
     /// and the resume — the ctime settled by then — reused every part unread and indexed the object as this
     /// version, though its parts could come from two. The rewrite is timed by the multipart slot: the job
-    /// starts as soon as the file before it (`a.bin`), held at the server meanwhile, lets the slot go.
+    /// starts as soon as the file before it (`a.bin`), its Complete held at the server meanwhile, lets it go.
     @Test func aCheckpointOfAFileWhoseCtimeHadNotSettledHasEachPartProvenOnResume() async throws {
         let h = try await EngineHarness.start("rewrite-unsettled")
         defer { Task { await h.stop() } }
@@ -141,7 +141,9 @@ struct InPlaceRewriteTests {
             "concurrency: 2", "files_in_flight: 1", "part_size: 128KiB", "multipart_threshold: 1MiB",
             "unchanged: skip",
         ])
-        let first = h.hold(.uploadPart, after: 1, keyContains: "a.bin")
+        // a.bin's Complete held: once let go, its answer ends the job and big.bin's starts (its stat within
+        // milliseconds of the rewrite, however loaded the machine).
+        let first = h.hold(.completeMultipartUpload, after: 0, keyContains: "a.bin")
         // big.bin's parts as `holdAfterACheckpoint` paces them: twelve pass in 1.5 s, past the checkpoint's 1 s.
         h.server.faults.add(
             FaultRule(operation: .uploadPart, keyContains: "big.bin", count: nil, action: .delay(milliseconds: 250))

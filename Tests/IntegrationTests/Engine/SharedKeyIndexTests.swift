@@ -171,6 +171,39 @@ import Testing
         #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
     }
 
+    /// As above, but A's first night could not write its entry (a kill -9 before the flush; here the index's
+    /// write lock held): `data/f0.bin` has no row when B, started before the index existed, uploads it. B's burial
+    /// leaves a tombstone of its own there, so A's `resume` does not write A's entry over B's bytes, and A's next
+    /// night uploads its file again. Before, with no row to bury, B left nothing, A's resume wrote its entry, and
+    /// A's next night skipped its file, exit 0, over B's bytes.
+    @Test func aBatchStartedBeforeTheIndexExistedLeavesATombstoneWhereTheKeyHadNoRow() async throws {
+        let h = try await EngineHarness.start("shared-key-late-tombstone")
+        defer { Task { await h.stop() } }
+        try Self.writeTree(h, "srcA", count: 1, seed: 3)
+        try Self.writeTree(h, "srcB", count: 1, seed: 5)
+        try Data(repeating: 1, count: 100).write(to: h.dir.url.appendingPathComponent("srcB/a0.bin"))
+        try await h.settle()
+        let (a, b) = (try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"))
+        let gate = h.hold(.putObject, after: 0, keyContains: "a0.bin")
+        let runB = try h.start([
+            "run", b, "--report", h.dir.path + "/b.json", "--progress-interval", "3600",
+            "--set", "upload.unchanged=upload", "--set", "upload.concurrency=1",
+        ])
+        #expect(await h.waitUntil { Self.stored(h, "data/a0.bin") != nil })
+        try await Self.runWithoutIndexing(h, a, report: "a.json", files: 1)
+        #expect(try Self.entries(h)["data/f0.bin"] == nil, "A's entry never written")
+        h.server.faults.open(gate: gate)
+        let resultB = await runB.wait()
+        #expect(resultB.exitCode == 0, "\(resultB.stderr)")
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcB", "f0.bin")))
+
+        let resumed = try await h.ossbatch(["resume", h.dir.path + "/a.json", "--progress-interval", "3600"])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try Self.entries(h)["data/f0.bin"] == nil, "A's resume vouches for nothing under B's bytes")
+        #expect(try await Self.run(h, a, report: "a2.json").exitCode == 0)
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
+    }
+
     /// B's night indexed the keys; A's uploaded them, but its entries were never written (a kill -9 before
     /// the flush, here a write lock taken once A's uploads were stored and held past SQLite's patience). B's
     /// entries were buried before A's requests, so they vouch for nothing; A's `resume` re-records what it
