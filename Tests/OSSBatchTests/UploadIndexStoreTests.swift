@@ -314,25 +314,41 @@ import Glibc
         #expect(warnings.isEmpty, "\(warnings)")
     }
 
+    /// An index at `dir/i.sqlite` a run has open, with its entry of "a" written, then deleted by hand (its file,
+    /// `-wal` and `-shm`; the lineage file left, as `rm i.sqlite*` of the index alone leaves it).
+    static func deletedWhileOpen(in dir: TemporaryDirectory) throws -> (path: String, running: UploadIndex) {
+        let path = dir.url.path + "/i.sqlite"
+        var warnings: [String] = []
+        let running = try UploadIndex.open(at: path, warnings: &warnings)
+        try running.write([Self.entry("a")])
+        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        return (path, running)
+    }
+
+    /// The keys of the entries of the index at `path`, opened anew; `warnings` gets what the open says.
+    static func keys(at path: String, warnings: inout [String]) throws -> [String] {
+        var keys: [String] = []
+        try UploadIndex.open(at: path, warnings: &warnings).scan { keys.append($0.key) }
+        return keys
+    }
+
     /// The index deleted while a run has it open, and made anew by a batch started after: the run's writes and
     /// burials go to the file now at the path. Before, they went on into the deleted file: what the run buried
     /// (the new batch's entry of a key it replaced) was lost, and that batch's next night skipped its file.
     @Test func writesAfterTheIndexWasDeletedGoToTheFileNowAtItsPath() throws {
         let dir = try TemporaryDirectory("index-deleted")
         defer { dir.remove() }
-        let path = dir.url.path + "/i.sqlite"
+        let (path, running) = try Self.deletedWhileOpen(in: dir)
         var warnings: [String] = []
-        let running = try UploadIndex.open(at: path, warnings: &warnings)
-        try running.write([Self.entry("a")])
-        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
         let later = try UploadIndex.open(at: path, warnings: &warnings)
         try later.write([Self.entry("k", report: "other")])
 
         try running.write([Self.entry("b")])
         #expect(try running.buryAhead(key: "k", report: "r1", keeping: { _, _ in false }))
-        var rows: [String] = []
-        try UploadIndex.open(at: path, warnings: &warnings).scan { rows.append($0.key) }
-        #expect(rows == ["b"], "the run's entry in the index at the path, the other batch's entry buried")
+        #expect(
+            try Self.keys(at: path, warnings: &warnings) == ["b"],
+            "the run's entry in the index at the path, the other batch's entry buried"
+        )
     }
 
     /// The index deleted by hand while a run has it open, and no other batch making it anew: the run's next
@@ -341,17 +357,12 @@ import Glibc
     @Test func writesAfterTheIndexWasDeletedByHandMakeItAnew() throws {
         let dir = try TemporaryDirectory("index-deleted-alone")
         defer { dir.remove() }
-        let path = dir.url.path + "/i.sqlite"
-        var warnings: [String] = []
-        let running = try UploadIndex.open(at: path, warnings: &warnings)
-        try running.write([Self.entry("a")])
-        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        let (path, running) = try Self.deletedWhileOpen(in: dir)
 
         try running.write([Self.entry("b")])
         #expect(try running.buryAhead(key: "c", report: "r1", keeping: { _, _ in false }) == false)
-        var rows: [String] = []
-        try UploadIndex.open(at: path, warnings: &warnings).scan { rows.append($0.key) }
-        #expect(rows == ["b"], "the run's entry in the index made anew")
+        var warnings: [String] = []
+        #expect(try Self.keys(at: path, warnings: &warnings) == ["b"], "the run's entry in the index made anew")
         #expect(warnings.isEmpty, "\(warnings)")
     }
 

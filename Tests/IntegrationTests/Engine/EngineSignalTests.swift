@@ -174,6 +174,25 @@ struct EngineSignalTests {
         try h.expectAllStoredExactly()
     }
 
+    /// `arguments` run with the credentials to come from a metadata service that takes the connection and
+    /// never answers (listening, never accepting: the kernel's backlog makes the connection), and a SIGTERM a
+    /// second after its start-up line: the lookup is in flight then. Checks that it ended 143 saying so.
+    static func sigtermWhileTheCredentialServiceHangs(_ h: EngineHarness, _ arguments: [String]) async throws {
+        let silent = try await SilentListener.start()
+        defer { silent.stop() }
+        let process = try h.start(
+            arguments + ["--progress-interval", "3600"],
+            environment: silent.asMetadataService(home: h.dir.path)
+        )
+        #expect(await process.waitForStderr(containing: "ossbatch: "))
+        try await Task.sleep(for: .seconds(1))
+        process.signal(SIGTERM)
+        // Not cancelled, the lookup ran its three 30-second tries and the run ended fatal, exit 3.
+        let stopped = await process.wait(timeout: .seconds(120))
+        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("SIGTERM while the credentials were looked up"), "\(stopped.stderr)")
+    }
+
     /// A SIGTERM while the credentials are looked up from a metadata service that takes the connection and
     /// never answers: the lookup is cancelled and the run ends at once, `interrupted`, 143, nothing sent. Before,
     /// the signal waited for the lookup's three 30-second tries (86 s, near systemd's stop timeout), and the run
@@ -183,20 +202,7 @@ struct EngineSignalTests {
         defer { Task { await h.stop() } }
         try h.writeFile("f.bin", size: 1000)
         let manifest = try h.writeManifest()
-        // Listening, never accepting: a connection is made (the kernel's backlog) and no answer ever comes.
-        let silent = try await SilentListener.start()
-        defer { silent.stop() }
-        let process = try h.start(
-            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
-            environment: silent.asMetadataService(home: h.dir.path)
-        )
-        #expect(await process.waitForStderr(containing: "ossbatch: 1 files"))
-        try await Task.sleep(for: .seconds(1))
-        process.signal(SIGTERM)
-        // Not cancelled, the lookup ran its three 30-second tries and the run ended fatal, exit 3.
-        let stopped = await process.wait(timeout: .seconds(120))
-        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
-        #expect(stopped.stderr.contains("SIGTERM while the credentials were looked up"), "\(stopped.stderr)")
+        try await Self.sigtermWhileTheCredentialServiceHangs(h, ["run", manifest, "--report", h.reportPath])
         let report = try h.report()
         #expect(report.status == .interrupted && report.fatalError == nil)
         #expect(report.runs.last?.exitCode == 143)
@@ -219,18 +225,7 @@ struct EngineSignalTests {
         )
         #expect(try await h.run(manifest).exitCode == 3)
         h.server.faults.removeAll()
-        let silent = try await SilentListener.start()
-        defer { silent.stop() }
-        let process = try h.start(
-            ["resume", h.reportPath, "--progress-interval", "3600"],
-            environment: silent.asMetadataService(home: h.dir.path)
-        )
-        #expect(await process.waitForStderr(containing: "ossbatch: "))
-        try await Task.sleep(for: .seconds(1))
-        process.signal(SIGTERM)
-        let stopped = await process.wait(timeout: .seconds(120))
-        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
-        #expect(stopped.stderr.contains("SIGTERM while the credentials were looked up"), "\(stopped.stderr)")
+        try await Self.sigtermWhileTheCredentialServiceHangs(h, ["resume", h.reportPath])
         let report = try h.report()
         let last = try #require(report.runs.last)
         #expect(last.command == "resume" && last.status == .interrupted && last.exitCode == 143, "\(last)")

@@ -138,16 +138,15 @@ import Testing
         #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")))
     }
 
-    /// B, a batch without `unchanged`, started before any index existed (none to take its keys out of); A's
-    /// night then made one, indexing `data/f0.bin`, and B uploaded that key after. B's upload takes A's entry
-    /// out of the index made since, and A's next night uploads its file again. Before, B, without an index,
-    /// buried nothing: A's next night skipped its file as unchanged over B's bytes, exit 0.
-    @Test func aBatchStartedBeforeTheIndexExistedTakesItsKeysOutOfTheIndexMadeSince() async throws {
-        let h = try await EngineHarness.start("shared-key-late-index")
-        defer { Task { await h.stop() } }
+    /// Two trees, `srcA` (`f0.bin`) and `srcB` (`a0.bin`, `f0.bin`), settled; B (`b.yaml`, `unchanged: upload`,
+    /// one request at a time) started while no index exists, its first upload (`data/a0.bin`) stored and its
+    /// answer held at the returned gate, so that B has not reached `data/f0.bin` yet. Returns A's manifest
+    /// (`a.yaml`, `unchanged: skip`), B's process and the gate.
+    static func startBatchBeforeAnyIndex(
+        _ h: EngineHarness
+    ) async throws -> (a: String, b: RunningProcess, gate: String) {
         try Self.writeTree(h, "srcA", count: 1, seed: 3)
         try Self.writeTree(h, "srcB", count: 1, seed: 5)
-        // B's first key, before `data/f0.bin`: stored, and its answer held while A's night runs.
         try Data(repeating: 1, count: 100).write(to: h.dir.url.appendingPathComponent("srcB/a0.bin"))
         try await h.settle()
         let (a, b) = (try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"))
@@ -157,6 +156,17 @@ import Testing
             "--set", "upload.unchanged=upload", "--set", "upload.concurrency=1",
         ])
         #expect(await h.waitUntil { Self.stored(h, "data/a0.bin") != nil })
+        return (a, runB, gate)
+    }
+
+    /// B, a batch without `unchanged`, started before any index existed (none to take its keys out of); A's
+    /// night then made one, indexing `data/f0.bin`, and B uploaded that key after. B's upload takes A's entry
+    /// out of the index made since, and A's next night uploads its file again. Before, B, without an index,
+    /// buried nothing: A's next night skipped its file as unchanged over B's bytes, exit 0.
+    @Test func aBatchStartedBeforeTheIndexExistedTakesItsKeysOutOfTheIndexMadeSince() async throws {
+        let h = try await EngineHarness.start("shared-key-late-index")
+        defer { Task { await h.stop() } }
+        let (a, runB, gate) = try await Self.startBatchBeforeAnyIndex(h)
         #expect(!FileManager.default.fileExists(atPath: Self.indexPath(h)), "B started without an index")
 
         #expect(try await Self.run(h, a, report: "a1.json").exitCode == 0)
@@ -179,17 +189,7 @@ import Testing
     @Test func aBatchStartedBeforeTheIndexExistedLeavesATombstoneWhereTheKeyHadNoRow() async throws {
         let h = try await EngineHarness.start("shared-key-late-tombstone")
         defer { Task { await h.stop() } }
-        try Self.writeTree(h, "srcA", count: 1, seed: 3)
-        try Self.writeTree(h, "srcB", count: 1, seed: 5)
-        try Data(repeating: 1, count: 100).write(to: h.dir.url.appendingPathComponent("srcB/a0.bin"))
-        try await h.settle()
-        let (a, b) = (try Self.manifest(h, "a.yaml", source: "srcA"), try Self.manifest(h, "b.yaml", source: "srcB"))
-        let gate = h.hold(.putObject, after: 0, keyContains: "a0.bin")
-        let runB = try h.start([
-            "run", b, "--report", h.dir.path + "/b.json", "--progress-interval", "3600",
-            "--set", "upload.unchanged=upload", "--set", "upload.concurrency=1",
-        ])
-        #expect(await h.waitUntil { Self.stored(h, "data/a0.bin") != nil })
+        let (a, runB, gate) = try await Self.startBatchBeforeAnyIndex(h)
         try await Self.runWithoutIndexing(h, a, report: "a.json", files: 1)
         #expect(try Self.entries(h)["data/f0.bin"] == nil, "A's entry never written")
         h.server.faults.open(gate: gate)
