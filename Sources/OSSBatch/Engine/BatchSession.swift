@@ -32,11 +32,11 @@ package struct BatchSession: Sendable {
         if clockOffset != 0 { client.assumeClockOffset(clockOffset) }
         let index: UploadIndex?
         var indexMadeLater: String?
+        let path = UploadIndex.path(endpoint: report.target.endpoint, bucket: report.target.bucket, in: state)
         if report.upload.unchanged == .upload {
             // Not this batch's cache; but another batch on this target may have one that vouches for keys this
             // one overwrites, and would then skip its file as unchanged over this batch's object. When it exists,
             // the entries of the keys this batch uploads go (`IndexWriter.vouches`: none are added).
-            let path = UploadIndex.path(endpoint: report.target.endpoint, bucket: report.target.bucket, in: state)
             // Opened unchecked: this run only removes entries, and a full `quick_check` of another batch's index
             // on every run of this one was start-up work it does not need (a damaged page shows as a write's
             // warning, and that batch's own next run rebuilds the file).
@@ -48,7 +48,6 @@ package struct BatchSession: Sendable {
                 index = BatchSession.openIndex(at: path, logger: logger, checked: false)
             }
         } else {
-            let path = UploadIndex.path(endpoint: report.target.endpoint, bucket: report.target.bucket, in: state)
             index = BatchSession.openIndex(at: path, logger: logger)
         }
         engine = Engine(
