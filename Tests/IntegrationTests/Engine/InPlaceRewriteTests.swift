@@ -141,8 +141,9 @@ struct InPlaceRewriteTests {
             "concurrency: 2", "files_in_flight: 1", "part_size: 128KiB", "multipart_threshold: 1MiB",
             "unchanged: skip",
         ])
-        // a.bin's Complete held: once let go, its answer ends the job and big.bin's starts (its stat within
-        // milliseconds of the rewrite, however loaded the machine).
+        // a.bin's Complete held: once let go, its answer ends the job and big.bin's starts, its stat a few
+        // milliseconds after the rewrite (the margin is 1 s: a machine that stalls this test's server or the run
+        // that long between the two would fail it).
         let first = h.hold(.completeMultipartUpload, after: 0, keyContains: "a.bin")
         // big.bin's parts as `holdAfterACheckpoint` paces them: twelve pass in 1.5 s, past the checkpoint's 1 s.
         h.server.faults.add(
