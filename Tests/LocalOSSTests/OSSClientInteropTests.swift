@@ -112,4 +112,35 @@ extension OSSClientInteropTests {
             #expect(oss.log.all.map(\.errorCode) == ["RequestTimeTooSkewed", nil])
         }
     }
+
+    /// A server whose clock says 9500 (a `Date` no clock is corrected to): the client keeps its own, and the
+    /// request fails `RequestTimeTooSkewed` after its attempts. Before, it adopted the offset; one carried past
+    /// 9999-12-31 made a 5-digit year the V4 date cannot hold, and every signing after trapped.
+    @Test func clientDoesNotCorrectItsClockToAServerDateBeyondBelief() async throws {
+        let http = CurlHTTPClient()
+        defer { http.shutdown() }
+        let year9500: TimeInterval = 237_623_846_400
+        let skewed: (inout LocalOSSConfiguration) -> Void = {
+            $0.clockOffset = year9500 - Date().timeIntervalSince1970
+            $0.maxClockSkew = 900
+        }
+        try await LocalOSSFixture.with(configure: skewed) { oss in
+            let client = Self.client(oss, http: http)
+            await #expect(throws: OSSError.self) {
+                try await client.putObject(
+                    bucket: oss.bucket,
+                    key: "skew",
+                    body: .bytes(Array("t".utf8)),
+                    options: ObjectOptions()
+                )
+            }
+            #expect(
+                oss.log.all.allSatisfy { $0.errorCode == "RequestTimeTooSkewed" },
+                "\(oss.log.all.map(\.errorCode))"
+            )
+        }
+        #expect(SigningTime(serverDate: "Fri, 31 Dec 9999 23:59:59 GMT") == nil)
+        #expect(SigningTime(serverDate: "Thu, 01 Jan 1970 00:00:00 GMT") == nil)
+        #expect(SigningTime(serverDate: "Mon, 07 Dec 2026 04:50:00 GMT")?.epochSeconds == 1_796_619_000)
+    }
 }

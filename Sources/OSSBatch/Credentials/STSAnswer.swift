@@ -21,7 +21,7 @@ enum STSAnswer {
         return TemporaryCredentials(
             Credentials(accessKeyID: id, accessKeySecret: secret, securityToken: token),
             expiration: expires,
-            answeredAt: date.flatMap { SigningTime(rfc1123: $0) }.map {
+            answeredAt: date.flatMap { SigningTime(serverDate: $0) }.map {
                 Date(timeIntervalSince1970: TimeInterval($0.epochSeconds))
             }
         )

@@ -70,8 +70,8 @@ package enum ServerClockCheck {
         guard let serverDate = response.header("Date") else {
             return .unchecked(reason: "the answer has no Date header")
         }
-        guard let server = SigningTime(rfc1123: serverDate) else {
-            return .unchecked(reason: "the answer's Date header '\(serverDate)' is not a date")
+        guard let server = SigningTime(serverDate: serverDate) else {
+            return .unchecked(reason: "the answer's Date header '\(serverDate)' is not a date between 2000 and 9000")
         }
         let midpoint = sentAt.timeIntervalSince1970 + receivedAt.timeIntervalSince(sentAt) / 2
         // The server's time was somewhere in the second its header names: its middle is the best guess.

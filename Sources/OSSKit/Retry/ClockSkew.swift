@@ -18,10 +18,11 @@ final class ClockSkew: Sendable {
         set { offsetSeconds.withLock { $0 = newValue } }
     }
 
-    /// Adopts the server's `Date` header; returns false when it is missing or unreadable.
+    /// Adopts the server's `Date` header; returns false when it is missing, unreadable or not believable
+    /// (`SigningTime.believableServerTimes`).
     @discardableResult
     func correct(serverDate: String?) -> Bool {
-        guard let serverDate, let server = SigningTime(rfc1123: serverDate) else { return false }
+        guard let serverDate, let server = SigningTime(serverDate: serverDate) else { return false }
         let local = Int64(Date().timeIntervalSince1970.rounded(.down))
         offsetSeconds.withLock { $0 = server.epochSeconds - local }
         return true

@@ -117,3 +117,19 @@ extension Int64 {
         return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
     }
 }
+
+extension SigningTime {
+    /// The times a server's `Date` may name to be believed: 2000-01-01 up to 9000-01-01 (UTC). A clock
+    /// corrected to one later, carried past 9999-12-31 by the seconds after, made a 5-digit year that the V4
+    /// signature's date cannot hold, and every request after trapped (review of b7bf3fd: a `Date` of
+    /// 9999-12-31T23:59:59 on an answer `RequestTimeTooSkewed`, from anyone on an `http://` path).
+    public static let believableServerTimes: ClosedRange<Int64> = 946_684_800...221_845_392_000
+
+    /// A server's `Date` header (RFC 1123), when it names a time in `believableServerTimes`.
+    public init?(serverDate text: String) {
+        guard let time = SigningTime(rfc1123: text), Self.believableServerTimes.contains(time.epochSeconds) else {
+            return nil
+        }
+        self = time
+    }
+}
