@@ -13,5 +13,8 @@ import Testing
         #expect(BatchContext.partsInFlight(settings: settings) == 1, "at least one")
         settings.bandwidth = 1 << 30
         #expect(BatchContext.partsInFlight(settings: settings) == 16, "at most concurrency")
+        // Bounded before it becomes an integer: a fit past Int.max trapped.
+        (settings.bandwidth, settings.partSize) = (.max, 1)
+        #expect(BatchContext.partsInFlight(settings: settings) == 16)
     }
 }

@@ -59,6 +59,9 @@ struct ReportValidationTests {
             "target.endpoint 'file:///etc' is not an endpoint"
         ),
         (#""concurrency":16"#, #""concurrency":100000000"#, "upload.concurrency must be 1...1024"),
+        // Past the manifest's bounds: a cap near Int64.max over tiny parts trapped the engine's start.
+        (#""bandwidth":0"#, #""bandwidth":9223372036854775807"#, "upload.bandwidth must be 0 (no cap) or 1024..."),
+        (#""retries":{"attempts":"#, #""retries":{"attempts":1000000"#, "upload.retries.attempts must be 1...100"),
         // Counters no run can record.
         (#""status":"pending"}"#, #""status":"pending","attempts":-1}"#, "'attempts' -1 is negative"),
         (

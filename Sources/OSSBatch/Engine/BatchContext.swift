@@ -106,7 +106,8 @@ final class BatchContext: Sendable {
     static func partsInFlight(settings: UploadSettings) -> Int {
         guard settings.bandwidth > 0, settings.partSize > 0 else { return max(1, settings.concurrency) }
         let fit = Double(settings.bandwidth) * Engine.stopGrace.seconds / Double(settings.partSize)
-        return min(max(1, settings.concurrency), max(1, Int(fit)))
+        // Bounded before it becomes an `Int`: a fit past Int.max traps.
+        return max(1, Int(min(fit, Double(max(1, settings.concurrency)))))
     }
 
     var stopReason: StopReason? { state.withLock { $0.stop } }

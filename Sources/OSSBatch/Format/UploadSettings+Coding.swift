@@ -102,10 +102,16 @@ extension UploadSettings {
             "multipart_threshold",
             "must be 0 to \(PartPlanner.maximumPutSize)"
         )
-        try check(retry.attempts >= 1, "retries.attempts", "must be at least 1")
+        // The manifest's bounds: a report edited past them drove the engine into a trap (a bandwidth near
+        // Int64.max over a part of 1 byte overflowed the parts in flight; review of b7bf3fd).
+        try check(Self.attemptsRange.contains(retry.attempts), "retries.attempts", "must be \(Self.attemptsRange)")
         try check(retry.baseDelay.isFinite && retry.baseDelay >= 0, "retries.base_delay_ms", "must not be negative")
         try check(retry.maxDelay.isFinite && retry.maxDelay >= 0, "retries.max_delay_ms", "must not be negative")
-        try check(bandwidth >= 0, "bandwidth", "must not be negative")
+        try check(
+            bandwidth == 0 || Self.bandwidthRange.contains(bandwidth),
+            "bandwidth",
+            "must be 0 (no cap) or \(Self.bandwidthRange)"
+        )
         try check(
             stallTimeout.isFinite && Self.stallTimeoutRange.contains(stallTimeout),
             "stall_timeout_ms",
