@@ -62,4 +62,18 @@ import Testing
         #expect(report.totals == expected)
         #expect((report.totals.copied != nil) == (firstRare < count))
     }
+
+    /// Totals as edited headers may hold them (`status` adds the shards' as read): every sum saturates, none
+    /// traps.
+    @Test func totalsNearTheirLimitsAddUpToTheLimitInsteadOfTrapping() {
+        var edited = ReportTotals()
+        (edited.jobs, edited.succeeded, edited.skipped, edited.failed, edited.pending) = (.max, .max, .max, .max, .max)
+        (edited.bytes, edited.unchanged, edited.copied, edited.openUploads) = (.max, .max, .max, .max)
+        let sum = edited.adding(edited)
+        #expect(sum == edited)
+        var small = ReportTotals()
+        (small.jobs, small.unchanged) = (2, 1)
+        #expect(small.adding(small).jobs == 4 && small.adding(small).unchanged == 2)
+        #expect(small.adding(small).copied == nil)
+    }
 }

@@ -309,9 +309,9 @@ extension ReportJob {
     func hashOutcome(into hasher: inout Hasher) { hasher.combine(recorded) }
 }
 
-extension Int64 {
-    /// `self + other`, or `Int64.max` / `Int64.min` where that overflows.
-    func saturatingAdd(_ other: Int64) -> Int64 {
+extension FixedWidthInteger {
+    /// `self + other`, or `max` / `min` where that overflows.
+    func saturatingAdd(_ other: Self) -> Self {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? (other > 0 ? .max : .min) : sum
     }

@@ -27,16 +27,18 @@ package struct ReportTotals: Sendable, Codable, Hashable {
 }
 
 extension ReportTotals {
-    /// The totals of two parts of a report, or of two reports (sizes are never negative: byte sums only
-    /// saturate upwards). `unchanged`, `copied` and `open_uploads` stay absent only when both lack them.
+    /// The totals of two parts of a report, or of two reports. Every sum saturates: the totals of reports
+    /// `status` reads are their headers' as written, which an edit can set to anything (two shards' `jobs`
+    /// near Int.max trapped `status`; review of b7bf3fd). `unchanged`, `copied` and `open_uploads` stay absent
+    /// only when both lack them.
     package func adding(_ other: ReportTotals) -> ReportTotals {
-        func sum(_ a: Int?, _ b: Int?) -> Int? { a == nil && b == nil ? nil : (a ?? 0) + (b ?? 0) }
+        func sum(_ a: Int?, _ b: Int?) -> Int? { a == nil && b == nil ? nil : (a ?? 0).saturatingAdd(b ?? 0) }
         var t = self
-        t.jobs += other.jobs
-        t.succeeded += other.succeeded
-        t.skipped += other.skipped
-        t.failed += other.failed
-        t.pending += other.pending
+        t.jobs = t.jobs.saturatingAdd(other.jobs)
+        t.succeeded = t.succeeded.saturatingAdd(other.succeeded)
+        t.skipped = t.skipped.saturatingAdd(other.skipped)
+        t.failed = t.failed.saturatingAdd(other.failed)
+        t.pending = t.pending.saturatingAdd(other.pending)
         t.bytes = t.bytes.saturatingAdd(other.bytes)
         t.bytesDone = t.bytesDone.saturatingAdd(other.bytesDone)
         t.openUploads = sum(openUploads, other.openUploads)
