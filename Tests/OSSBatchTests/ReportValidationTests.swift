@@ -265,4 +265,23 @@ struct ReportValidationTests {
             refused.reason.contains("job 'k/0': its checkpoint \(checkpoint) was not made for oss://other-bucket/k/0")
         )
     }
+
+    /// A report whose first 4,096 job lines are blank, before a long tail (here a 4 GiB hole): refused as a
+    /// report, at its first line. Before, room for a job per byte of the file was reserved from those lines
+    /// before any was decoded, and the allocation killed the process.
+    @Test func blankLinesBeforeALongTailAreRefusedNotTakenForTheSizeOfTheReport() throws {
+        let (dir, path, text) = try Self.written()
+        defer { dir.remove() }
+        let header = text.prefix { $0 != "\n" }
+        try (header + "\n" + String(repeating: "\n", count: 4_096)).write(
+            toFile: path,
+            atomically: true,
+            encoding: .utf8
+        )
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try file.truncate(atOffset: 4 << 30)
+        try file.close()
+        let refusal = try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }
+        #expect(refusal.path == path, "\(refusal)")
+    }
 }

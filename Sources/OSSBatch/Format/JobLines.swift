@@ -232,11 +232,6 @@ enum JobLines {
             let count = closed ?? ends.count
             if count > 0 {
                 let bytes = lines[lines.startIndex...ends[count - 1]]  // every job line ends with a newline here
-                if spans.isEmpty, count == batchSize {
-                    // Room for as many jobs as the file has lines like these (growing the list by doubling
-                    // copies it over and over, and holds two copies at the end).
-                    jobs.reserveCapacity(Int(file.size / Int64(bytes.count) + 1) * batchSize)
-                }
                 try decode(
                     lines,
                     starts: starts,
@@ -246,6 +241,13 @@ enum JobLines {
                     with: decodeJob,
                     into: &jobs
                 )
+                if spans.isEmpty, count == batchSize {
+                    // Room for as many jobs as the file has lines like these (growing the list by doubling
+                    // copies it over and over, and holds two copies at the end). Once they decoded: from 4,096
+                    // blank lines before a long tail it reserved room for a job per byte, and the process died
+                    // on the allocation instead of saying what is wrong (review of b7bf3fd).
+                    jobs.reserveCapacity(Int(file.size / Int64(bytes.count) + 1) * batchSize)
+                }
                 var batch = CRC64()
                 batch.update(bytes)
                 spans.append(Span(offset: offset, length: bytes.count, checksum: batch.value))
