@@ -159,4 +159,37 @@ struct ExpiringCredentialsTests {
         #expect(resumed.exitCode == 0, "\(resumed.stderr)")
         try h.expectAllStoredExactly()
     }
+
+    /// The token expires, and cannot be renewed, while the last part of a multipart upload is in flight: its
+    /// Complete cannot be signed, so the job is `pending` with its upload kept, and `resume` completes it.
+    /// Before, the multipart path took the credentials error for a failure of the job (`failed`).
+    @Test func aCompleteThatCannotBeSignedLeavesItsJobPendingWithItsUpload() async throws {
+        let h = try await EngineHarness.start("unrenewable-complete")
+        defer { Task { await h.stop() } }
+        let fake = try await FakeCredentialService.start(
+            registry: h.server.temporaryCredentials,
+            lifetime: Self.lifetime
+        )
+        defer { Task { await fake.stop() } }
+        try h.writeFile("big.bin", size: 1_500_000, seed: 1)
+        let manifest = try h.writeManifest(upload: ["concurrency: 1", "part_size: 128KiB", "multipart_threshold: 1MiB"])
+        let gate = h.hold(.uploadPart, after: 11)  // the twelfth, last part
+        let process = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: Self.environment(fake, home: h.dir.path)
+        )
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: gate) == 1 })
+        fake.failFromNow()
+        try await Task.sleep(for: .seconds(Self.lifetime + 1))  // the token it holds has expired
+        h.server.faults.open(gate: gate)
+        let result = await process.wait(timeout: .seconds(120))
+        #expect(result.exitCode == 3, "\(result.stderr)")
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.status == .pending && job.outcome.uploadID != nil, "\(job.outcome)")
+        #expect(!h.server.log.all.contains { $0.operation == .completeMultipartUpload })
+        h.server.faults.removeAll()
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
 }
