@@ -39,13 +39,13 @@ import Testing
         ["OSSBATCH_ECS_METADATA_ENDPOINT": fake.endpoint, "HOME": "/nonexistent"].merging(more) { a, _ in a }
     }
 
-    static func client(_ oss: LocalOSSFixture, _ provider: any CredentialsProvider) -> OSSClient {
+    static func client(_ oss: LocalOSSFixture, _ provider: any CredentialsProvider, attempts: Int = 3) -> OSSClient {
         OSSClient(
             configuration: OSSClientConfiguration(
                 endpoint: oss.endpoint.absoluteString,
                 region: oss.region,
                 addressing: .path,
-                retry: RetryPolicy(attempts: 3, baseDelay: 0.01, maxDelay: 0.05)
+                retry: RetryPolicy(attempts: attempts, baseDelay: 0.01, maxDelay: 0.05)
             ),
             credentialsProvider: provider,
             transport: http
@@ -198,7 +198,10 @@ import Testing
         }
     }
 
-    @Test func aCredentialsFileWhoseTokenWasRotatedIsReadAgainWhenOSSRefusesTheOldOne() async throws {
+    /// With `retries.attempts: 1` too: the token's replacement is not a retry (before, one attempt allowed
+    /// none, and a rotated token stopped the batch).
+    @Test(arguments: [3, 1])
+    func aCredentialsFileWhoseTokenWasRotatedIsReadAgainWhenOSSRefusesTheOldOne(attempts: Int) async throws {
         try await LocalOSSFixture.with { oss in
             let dir = try TemporaryDirectory("rotated")
             defer { dir.remove() }
@@ -218,7 +221,7 @@ import Testing
                 manifestSource: nil,
                 environment: ["HOME": "/nonexistent"]
             ).provider(transport: Self.http)
-            let client = Self.client(oss, provider)
+            let client = Self.client(oss, provider, attempts: attempts)
             _ = try await client.headObject(bucket: oss.bucket, key: "k")
             // An agent rotates the token in the file; the old one stops working.
             try write("new")

@@ -54,9 +54,11 @@ extension OSSClient {
                 failure = error
             }
             failure = failure.redacting([signing.accessKeySecret, signing.securityToken ?? ""])
-            // An expired or revoked token: renewed credentials, once, then the same request again at once.
+            // An expired or revoked token: renewed credentials, once, then the same request again at once — not
+            // a retry, so under `retries.attempts: 1` too (it allowed none there, and a token rotated in a file
+            // stopped the batch; review of b7bf3fd).
             if let code = failure.code, code == .securityTokenExpired || code == .invalidSecurityToken,
-                !replacedCredentials, attempt < policy.attempts
+                !replacedCredentials
             {
                 replacedCredentials = true
                 do throws(CredentialsUnavailable) {
