@@ -60,7 +60,10 @@ struct ReportValidationTests {
         ),
         (#""concurrency":16"#, #""concurrency":100000000"#, "upload.concurrency must be 1...1024"),
         // Past the manifest's bounds: a cap near Int64.max over tiny parts trapped the engine's start.
-        (#""bandwidth":0"#, #""bandwidth":9223372036854775807"#, "upload.bandwidth must be 0 (no cap) or 1024..."),
+        (
+            #""bandwidth":0"#, #""bandwidth":9223372036854775807"#,
+            "upload.bandwidth must be 0 (no cap) to 1099511627776"
+        ),
         (#""retries":{"attempts":"#, #""retries":{"attempts":1000000"#, "upload.retries.attempts must be 1...100"),
         // Counters no run can record.
         (#""status":"pending"}"#, #""status":"pending","attempts":-1}"#, "'attempts' -1 is negative"),
@@ -283,5 +286,17 @@ struct ReportValidationTests {
         try file.close()
         let refusal = try #require(throws: ReportLoadError.self) { try ReportStore.load(path) }
         #expect(refusal.path == path, "\(refusal)")
+    }
+
+    /// Caps below 1 KiB/s, which manifests of the first release allowed (`bandwidth: 1KB/s`, 1,000 bytes) and
+    /// their format-1 reports hold, are still usable; only caps past the manifest's largest are refused.
+    @Test func aFormatOneCapBelowOneKiBIsStillUsable() throws {
+        var settings = UploadSettings()
+        for (bandwidth, usable) in [
+            (Int64(1_000), true), (0, true), (1 << 40, true), ((1 << 40) + 1, false), (-1, false),
+        ] {
+            settings.bandwidth = bandwidth
+            #expect(((try? settings.checkUsable()) != nil) == usable, "\(bandwidth)")
+        }
     }
 }

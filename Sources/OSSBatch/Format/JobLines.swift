@@ -14,6 +14,10 @@ import LocalFiles
 /// CRC-64 of every byte before it (`],"crc64":"…"}`), so that a document edited or damaged since it was written
 /// is told apart (a file written before 2026-12-06 ends with `]}`: nothing to check).
 enum JobLines {
+    /// The most jobs a report's list is reserved for from its first lines (the 10,000,000-file benchmark's
+    /// reports fit): past it the list grows as it goes.
+    static let reservedJobsAtMost = 1 << 24
+
     /// Jobs per batch: each batch is shared out among the cores, and memory holds two batches of lines (one
     /// being written while the next is encoded).
     static let batchSize = 4096
@@ -246,7 +250,11 @@ enum JobLines {
                     // copies it over and over, and holds two copies at the end). Once they decoded: from 4,096
                     // blank lines before a long tail it reserved room for a job per byte, and the process died
                     // on the allocation instead of saying what is wrong (review of b7bf3fd).
-                    jobs.reserveCapacity(Int(file.size / Int64(bytes.count) + 1) * batchSize)
+                    // At most `reservedJobsAtMost`: a real batch of lines before a hole as long as a report may be
+                    // (64 GiB) still asked for hundreds of millions of jobs.
+                    jobs.reserveCapacity(
+                        min(Int(file.size / Int64(bytes.count) + 1) * batchSize, Self.reservedJobsAtMost)
+                    )
                 }
                 var batch = CRC64()
                 batch.update(bytes)
