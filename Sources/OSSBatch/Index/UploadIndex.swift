@@ -726,16 +726,7 @@ package final class UploadIndex: Sendable {
                 let bury = try c.db.prepare(Self.tombstoneSQL)
                 let now = Int64(Date().timeIntervalSince1970)
                 for key in removing {
-                    void.reset()
-                    try void.bind(key, at: 1)
-                    try void.bind(now, at: 2)
-                    try void.bind(buried, at: 3)
-                    _ = try void.step()
-                    if c.db.changes > 0 { continue }  // no entry: the tombstone is the new row
-                    bury.reset()
-                    try bury.bind(buried, at: 1)
-                    try bury.bind(key, at: 2)
-                    _ = try bury.step()
+                    try Self.layTombstone(key: key, owner: buried, at: now, void: void, bury: bury, in: c.db)
                 }
                 void.reset()
                 bury.reset()
@@ -810,6 +801,28 @@ package final class UploadIndex: Sendable {
     static let voidSQL =
         "INSERT OR IGNORE INTO objects(\(columns)) VALUES (?, 0, '', -1, 0, 0, 0, 0, 0, '', 0, ?, ?)"
 
+    /// Makes `key` a tombstone of `owner` (a `reports` id): a new row dated `now` where it has none (`void`,
+    /// `voidSQL`), else its row made one (`bury`, `tombstoneSQL`).
+    private static func layTombstone(
+        key: String,
+        owner: Int64,
+        at now: Int64,
+        void: SQLiteStatement,
+        bury: SQLiteStatement,
+        in db: SQLiteDatabase
+    ) throws(SQLiteError) {
+        void.reset()
+        try void.bind(key, at: 1)
+        try void.bind(now, at: 2)
+        try void.bind(owner, at: 3)
+        _ = try void.step()
+        if db.changes > 0 { return }  // no row: the tombstone is the new one
+        bury.reset()
+        try bury.bind(owner, at: 1)
+        try bury.bind(key, at: 2)
+        _ = try bury.step()
+    }
+
     /// The report every tombstone belongs to: the empty path, which names no report.
     private func tombstoneReport(in c: Connection) throws(SQLiteError) -> Int64 {
         try rowID("", table: "reports", cache: \.reportIDs, in: c)
@@ -867,24 +880,15 @@ package final class UploadIndex: Sendable {
             row.reset()
             c.db.setBusyTimeout(milliseconds: 0)
             defer { c.db.setBusyTimeout(milliseconds: 5_000) }
-            // One transaction (its report row, the generation and the tombstone): each its own commit, a burial
-            // was two or three (review of 109b8d0). The report row goes in first, on its own: its id is cached,
-            // and a rollback would take back a row the cache still names.
+            // The generation and the tombstone in one transaction (each its own commit, a burial was two: review
+            // of 109b8d0). The report row goes in before it, on its own: its id is cached, and a rollback would
+            // take back a row the cache still names.
             let owner = try rowID(report, table: "reports", cache: \.reportIDs, in: c)
+            let (void, bury) = (try c.db.prepare(Self.voidSQL), try c.db.prepare(Self.tombstoneSQL))
             try c.db.transaction { () throws(SQLiteError) in
                 try Self.advanceLineage(c.db)
-                if found {
-                    let statement = try c.db.prepare(Self.tombstoneSQL)
-                    try statement.bind(owner, at: 1)
-                    try statement.bind(key, at: 2)
-                    _ = try statement.step()
-                } else {
-                    let statement = try c.db.prepare(Self.voidSQL)
-                    try statement.bind(key, at: 1)
-                    try statement.bind(Int64(Date().timeIntervalSince1970), at: 2)
-                    try statement.bind(owner, at: 3)
-                    _ = try statement.step()
-                }
+                let now = Int64(Date().timeIntervalSince1970)
+                try Self.layTombstone(key: key, owner: owner, at: now, void: void, bury: bury, in: c.db)
             }
             return true
         }
