@@ -102,3 +102,11 @@ func isCancellation(_ error: any Error) -> Bool {
     if let e = error as? HTTPTransportError { return e == .cancelled }
     return false
 }
+
+/// Whether `error` stopped a request before it went out: cancelled (a stop), or no credentials to sign it with
+/// (the batch stops on that, its fatal error says why). The job is then `pending` — a single request's
+/// (`JobRunner`) and a multipart upload's ListParts or Complete alike (`MultipartUpload`), its upload kept for
+/// `resume` — not `failed` (review of b7bf3fd).
+func wasNeverSent(_ error: any Error) -> Bool {
+    isCancellation(error) || (error as? OSSError)?.isCredentials == true
+}

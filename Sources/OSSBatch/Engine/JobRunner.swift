@@ -107,7 +107,7 @@ struct JobRunner: Sendable {
         } catch {
             // No credentials to sign with: the request never went out, and the batch stops on it (its fatal
             // error says why): the job is unfinished, for `resume`, not failed.
-            if MultipartUpload.neverSent(error) {
+            if wasNeverSent(error) {
                 outcome = JobOutcome(key: job.objectKey, status: .pending)
             } else {
                 outcome = JobOutcome(key: job.key, status: .failed, error: JobError.from(error))

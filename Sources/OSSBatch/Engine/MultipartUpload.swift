@@ -37,14 +37,6 @@ struct MultipartUpload {
     private var store: CheckpointStore { context.checkpoints }
     private var logger: Logger { context.logger }
 
-    /// Whether `error` stopped a request before it went out: cancelled (a stop), or no credentials to sign it
-    /// with (the batch stops on that, its fatal error says why). The job is then `pending`, its upload kept for
-    /// `resume`, as a single request's is (`JobRunner`): a ListParts or Complete that could not be signed made
-    /// it `failed` (review of b7bf3fd).
-    static func neverSent(_ error: any Error) -> Bool {
-        isCancellation(error) || (error as? OSSError)?.isCredentials == true
-    }
-
     /// `ctime`, for a checkpoint, when it had settled before this job's stat; else `nil`, which a resume takes
     /// as a ctime it cannot rely on (each part proven against the file's bytes; a completed upload not the file's
     /// version for the index). Recorded while unsettled, a resume the next night — the ctime settled by then —
@@ -269,7 +261,7 @@ struct MultipartUpload {
             await discard(path: path, uploadID: uploadID)
             return nil
         } catch {
-            if Self.neverSent(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
+            if wasNeverSent(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
             // Never silently open a second upload: the old one would be orphaned with its parts.
             var jobError = JobError.from(error)
             jobError.message = "cannot list the parts of upload \(uploadID) to resume it: \(jobError.message)"
@@ -457,7 +449,7 @@ struct MultipartUpload {
                 callback: CallbackResult(status: e.httpStatus, body: e.details["body"] ?? e.message)
             )
         } catch {
-            if Self.neverSent(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
+            if wasNeverSent(error) { throw Pending(uploadID: uploadID, checkpoint: path) }
             throw Failure(error: JobError.from(error), uploadID: uploadID, checkpoint: path)
         }
 
