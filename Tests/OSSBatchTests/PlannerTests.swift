@@ -42,6 +42,54 @@ import Testing
         #expect(try ReportStore.load(path).jobs.count == 2)
     }
 
+    /// Sibling directories whose names differ only in how "é" is written are two directories, their files
+    /// keyed each under its own. Walked after a first subdirectory (one walker thread taking both in turn),
+    /// the second's files kept the first's key directory: `String`'s `!=` found the two the same (review of
+    /// ca63f16), giving wrong keys — and two files of one name the same key.
+    @Test func siblingDirectoriesThatDifferOnlyInUnicodeNormalisationKeyTheirOwnFiles() throws {
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: k/\n",
+            files: ["data/a/x.txt": "x"]
+        )
+        defer { f.remove() }
+        let names = ["cafe\u{301}", "caf\u{E9}"]
+        for (n, name) in names.enumerated() {
+            try FileManager.default.createDirectory(atPath: f.path("data/b/" + name), withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: f.path("data/b/\(name)/same.txt"), contents: Data()))
+            #expect(FileManager.default.createFile(atPath: f.path("data/b/\(name)/\(n).txt"), contents: Data()))
+        }
+        let plan = try f.plan()
+        let expected = ["k/a/x.txt"] + names.enumerated().flatMap { ["k/b/\($1)/same.txt", "k/b/\($1)/\($0).txt"] }
+        #expect(Set(plan.jobs.map { Array($0.key.utf8) }) == Set(expected.map { Array($0.utf8) }))
+        // Each key is its own file's path under the prefix.
+        for job in plan.jobs {
+            let relative = Array(job.source.utf8).dropFirst(Array(f.path("data").utf8).count + 1)
+            #expect(Array(job.key.utf8) == Array("k/".utf8) + relative)
+        }
+        let path = f.path("report.json")
+        try ReportStore.create(at: path).write(Report(plan: plan, planID: plan.planID))
+        #expect(try ReportStore.load(path).jobs.count == 5)
+    }
+
+    /// A file entry whose `key:` ends with its name spelled otherwise (a composed "é" typed in the manifest, a
+    /// decomposed one on disk) keeps the file's own name in its report line: left out because `String`'s `!=`
+    /// found the two names the same, the report read back named a file that does not exist (review of ca63f16).
+    @Test func aFileKeyedUnderAnotherSpellingOfItsNameKeepsItsOwnNameInTheReport() throws {
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/cafe\u{301}\n    key: k/caf\u{E9}\n",
+            files: [:]
+        )
+        defer { f.remove() }
+        try FileManager.default.createDirectory(atPath: f.path("data"), withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: f.path("data/cafe\u{301}"), contents: Data("x".utf8)))
+        let plan = try f.plan()
+        let path = f.path("report.json")
+        try ReportStore.create(at: path).write(Report(plan: plan, planID: plan.planID))
+        let jobs = try ReportStore.load(path).jobs
+        #expect(jobs.map { Array($0.spec.key.utf8) } == [Array("k/caf\u{E9}".utf8)])
+        #expect(jobs.map { Array($0.spec.source.utf8) } == [Array(f.path("data/cafe\u{301}").utf8)])
+    }
+
     @Test func singleFileUsesItsKeyOrThePrefixPlusItsName() throws {
         let f = try ManifestFixture(
             ManifestFixture.target

@@ -25,7 +25,7 @@ extension JobLineWriter {
         // (perf, 2026-12-03).
         let key = jobs[i].spec.objectKey
         let name = jobs[i].spec.location.name
-        let nameDiffers = name != key.name
+        let nameDiffers = !ExactString.same(name, key.name)
         let identity = jobs[i].spec.identity
         let method = jobs[i].spec.method
         let recorded = jobs[i].recorded

@@ -63,7 +63,7 @@ struct JobRecord: Codable, Sendable {
         key = job.key
         dir = Int(reference.directory)
         // The file's name is written only when the key does not end with it (the usual case does).
-        if job.location.name != job.objectKey.name { name = job.location.name }
+        if !ExactString.same(job.location.name, job.objectKey.name) { name = job.location.name }
         setVersion(job.identity, job.method)
         options = Int(reference.options)
         if let outcome { setOutcome(outcome) }

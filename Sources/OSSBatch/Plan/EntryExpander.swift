@@ -319,7 +319,9 @@ extension EntryExpander {
             var relativeDirectory: String?
             var keyDirectory = prefix
             return { file -> UploadJob? in
-                if relativeDirectory != file.directory {
+                // By bytes: `String`'s `!=` took a sibling spelled with a combining accent for the one spelled
+                // with `é` (canonically equivalent, two directories), and its files got the other's keys.
+                if relativeDirectory.map({ !ExactString.same($0, file.directory) }) ?? true {
                     relativeDirectory = file.directory
                     keyDirectory = prefix + file.directory
                 }
