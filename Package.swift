@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(name: "OSSKitTests", dependencies: ["OSSKit", "OSSProtocol", "CurlHTTP", "TestSupport"]),
         .testTarget(
             name: "OSSBatchTests",
-            dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "SQLite", "CurlHTTP", "TestSupport"]
+            dependencies: ["OSSBatch", "OSSKit", "OSSProtocol", "SQLite", "CurlHTTP", "LocalFiles", "TestSupport"]
         ),
         .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles", "TestSupport"]),
         .testTarget(

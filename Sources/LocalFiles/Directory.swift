@@ -61,6 +61,13 @@ public final class Directory {
         }
     }
 
+    /// `fstat` of the directory opened: what was listed, whatever its path names by now.
+    public func status() throws(FileSystemError) -> FileStatus {
+        var st = stat()
+        guard fstat(dirfd(stream), &st) == 0 else { throw FileSystemError(operation: "stat", path: path, errno: errno) }
+        return FileStatus(st)
+    }
+
     /// `fstatat` on an entry of this directory; `followSymlinks: false` describes a link itself.
     public func status(of name: [UInt8], followSymlinks: Bool) throws(FileSystemError) -> FileStatus {
         var st = stat()

@@ -70,6 +70,19 @@ struct FileWalker: Sendable {
         var status: FileStatus
         /// Its file system (`StableDevice`).
         var device: UInt64
+        /// The directory that listed it (open while it is walked).
+        var parent: ListedDirectory
+
+        /// Whether `opened`, the directory opened by its path (which follows links), is the one its parent
+        /// lists under its name: as stat'ed when it was entered, or else as stat'ed through the parent now (an
+        /// automount point, which a stat does not mount and the open did; a directory renamed into place).
+        func isListed(_ opened: FileStatus, followSymlinks: Bool) -> Bool {
+            if opened.device == status.device && opened.inode == status.inode { return true }
+            guard let now = try? parent.directory.status(of: name, followSymlinks: followSymlinks),
+                now.kind == .directory
+            else { return false }
+            return now.device == opened.device && now.inode == opened.inode
+        }
     }
 
     /// Makes the function that turns a found file into an element (or drops it, returning `nil`). Each
@@ -214,6 +227,7 @@ struct FileWalker: Sendable {
                         }
                         enter(
                             child,
+                            in: listed,
                             status: status,
                             base: base,
                             relative: relative,
@@ -246,8 +260,9 @@ struct FileWalker: Sendable {
     }
 
     /// A directory whose listing is done, handed to the threads of a split so that they stat its files
-    /// through its descriptor: `Directory.status` is safe from several threads at once (see `Directory`),
-    /// and nothing reads its stream again.
+    /// through its descriptor, and kept by its subdirectories' walks to check what they open (`Entered`):
+    /// `Directory.status` is safe from several threads at once (see `Directory`), and nothing reads its stream
+    /// again.
     private struct ListedDirectory: @unchecked Sendable {
         let directory: Directory
     }
@@ -331,6 +346,12 @@ struct FileWalker: Sendable {
         let entries: [DirectoryEntry]
         do {
             directory = try Directory(path: path)
+            // Opened by its path, which follows links: a directory replaced by a symbolic link between its stat
+            // and this open (by whoever may write its parent) is not the one its parent lists. Left out as a
+            // directory gone since the listing is: walked, a link to `/root` had its files planned under this
+            // tree's keys, and uploaded as planned (review of ca63f16). Its parent was checked the same way, so
+            // every directory walked is one its parent listed.
+            if let entered, !entered.isListed(try directory.status(), followSymlinks: followSymlinks) { return nil }
             entries = try directory.entries()
         } catch {
             if let entered {
@@ -625,10 +646,14 @@ struct FileWalker: Sendable {
             } else {
                 status = try directory.status(of: child.name, followSymlinks: false)
             }
+            // A file replaced since the listing (a symbolic link put in its place): gone, as the listed file.
+            // (A directory is checked where it is entered.)
+            guard child.isDirectory || status.kind == .regular else { return }
             if !child.isDirectory { result.counts.examinedFiles += 1 }
             if child.isDirectory {
                 enter(
                     child,
+                    in: ListedDirectory(directory: directory),
                     status: status,
                     base: base,
                     relative: relative,
@@ -675,6 +700,7 @@ struct FileWalker: Sendable {
     /// `splitting`, its own subdirectories may be walked in parallel (see `split`).
     private func enter<Element>(
         _ child: Child,
+        in parent: ListedDirectory,
         status: FileStatus,
         base: String,
         relative: String,
@@ -685,6 +711,8 @@ struct FileWalker: Sendable {
         splitting: Bool = false
     ) {
         if let maximumDepth, depth >= maximumDepth { return }
+        // Replaced since the listing (a symbolic link put in its place): gone, as the listed directory.
+        guard status.kind == .directory else { return }
         let id = DirectoryID(device: status.device, inode: status.inode)
         guard !ancestors.contains(id) else {
             result.problems.append("symbolic link loop: \(base + child.name) leads back to a directory above it")
@@ -696,7 +724,8 @@ struct FileWalker: Sendable {
             relative: relative,
             name: child.name,
             status: status,
-            device: childDevices.stable
+            device: childDevices.stable,
+            parent: parent
         )
         // The bits say no before opendir would: the same skip, without a failed call.
         guard ProcessIdentity.current.mayList(status) else {
