@@ -45,16 +45,35 @@ struct ServerSideCopy {
     }
 
     /// The outcome of the copy, or the job uploads instead: a file over 1 GiB in a batch whose `verify` does
-    /// not require CRC-64s (not copied at all); the source is gone (404), holds other bytes than the index
-    /// says, or the copy cannot be proved (the source's entry is buried, a copy already made deleted).
+    /// not require CRC-64s, or of an archive storage class (not copied at all); the source is gone (404),
+    /// frozen in an archive storage class, holds other bytes than the index says, or the copy cannot be proved
+    /// (the source's entry is buried, a copy already made deleted).
     func run() async throws -> Result {
         let large = job.size > Self.copyObjectLimit
         // UploadPartCopy's object can only be proved by the CRC-64s the server reports (its ETag is new), which
         // a batch that does not require them may not get: such a file is uploaded.
         if large && !context.settings.verify.requiresCRC64 { return .upload(why: nil) }
+        // The source is an earlier night's object of these options, frozen in its archive class: OSS copies no
+        // such object before it is restored (403 InvalidObjectState), so every unchanged file failed every night.
+        if job.options.storageClass.isArchive { return .upload(why: nil) }
         var options = job.options
         if context.settings.ifExists == .fail { options.forbidOverwrite = true }
         do {
+            // Parts are ranges of the source, which must be the indexed object to cover them: one replaced by a
+            // shorter object failed every part copy past its end, the job failed every night (review of ca63f16).
+            if large {
+                switch try await sourceAsIndexed() {
+                case .indexed: break
+                case .gone: return sourceGone()
+                case .other(let problem):
+                    context.logger.warning(
+                        "\(job.key): \(source.key) \(problem); uploading instead of copying",
+                        metadata: .event("copy_mismatch", job: job, ["copied_from": .string(source.key)])
+                    )
+                    try? context.index?.bury(key: source.key)
+                    return .upload(why: "not copied from \(source.key): it \(problem); uploaded instead")
+                }
+            }
             let copied = large ? try await copyParts(options) : try await copyObject(options)
             if let problem = try await disproof(of: copied) {
                 log(copied.warnings)
@@ -86,15 +105,50 @@ struct ServerSideCopy {
                 )
             )
         } catch let error as OSSError where error.code == .noSuchKey {
-            context.logger.info(
-                "\(job.key): \(source.key) is gone from the bucket; uploading instead of copying",
-                metadata: .event("copy_source_missing", job: job, ["copied_from": .string(source.key)])
+            return sourceGone()
+        } catch let error as OSSError where error.code == .invalidObjectState {
+            // Frozen in an archive class the manifest does not name (the bucket's default, a lifecycle rule):
+            // the object is still the indexed one, so its entry stays; the file is uploaded.
+            context.logger.warning(
+                "\(job.key): \(source.key) is in an archive storage class and not restored (InvalidObjectState); uploading instead of copying",
+                metadata: .event("copy_source_frozen", job: job, ["copied_from": .string(source.key)])
             )
-            try? context.index?.bury(key: source.key)
             return .upload(
-                why: "not copied from \(source.key): it is gone from the bucket (NoSuchKey); uploaded instead"
+                why:
+                    "not copied from \(source.key): OSS copies no archived object before it is restored (InvalidObjectState); uploaded instead"
             )
         }
+    }
+
+    /// The source is gone from the bucket: its entry buried, the file uploaded.
+    private func sourceGone() -> Result {
+        context.logger.info(
+            "\(job.key): \(source.key) is gone from the bucket; uploading instead of copying",
+            metadata: .event("copy_source_missing", job: job, ["copied_from": .string(source.key)])
+        )
+        try? context.index?.bury(key: source.key)
+        return .upload(why: "not copied from \(source.key): it is gone from the bucket (NoSuchKey); uploaded instead")
+    }
+
+    /// The source as HEAD shows it, against the index's entry.
+    private enum SourceState {
+        case indexed
+        case gone
+        /// Another object: why (its size or CRC-64).
+        case other(String)
+    }
+
+    /// Whether the source is the indexed object (its size and CRC-64 as HEAD shows them).
+    private func sourceAsIndexed() async throws -> SourceState {
+        let from = source.key
+        let head = try await context.send(tally) { try await client.headObject(bucket: bucket, key: from) }
+        tally.addAttempts(1)
+        guard let head else { return .gone }
+        if head.size != job.size { return .other("holds \(head.size) bytes, not the \(job.size) the index expects") }
+        if let crc = head.crc64, crc != source.crc64 {
+            return .other("has CRC-64 \(crc), not the \(source.crc64) the index expects")
+        }
+        return .indexed
     }
 
     /// Why the copy is not the version the index names, or nil when it is: its CRC-64 (the answer's, else
@@ -140,14 +194,37 @@ struct ServerSideCopy {
         let (key, from) = (job.key, source.key)
         let requireCRC = context.settings.verify.requiresCRC64
         try await context.buryIndexEntry(before: job)
-        let result = try await context.send(tally) {
-            try await client.copyObject(
-                bucket: bucket,
-                key: key,
-                sourceBucket: bucket,
-                sourceKey: from,
-                options: options,
-                requireCRC64: requireCRC
+        let result: CopyObjectResult
+        do {
+            result = try await context.send(tally) {
+                try await client.copyObject(
+                    bucket: bucket,
+                    key: key,
+                    sourceBucket: bucket,
+                    sourceKey: from,
+                    options: options,
+                    requireCRC64: requireCRC
+                )
+            }
+        } catch let refusal as OSSError where refusal.code == .fileAlreadyExists && tally.hadUnansweredRetry {
+            // `if_exists: fail`, and an earlier attempt went unanswered: it may have made the copy the retry is
+            // refused for. Settled by HEAD against the source's CRC-64, as a PutObject's is: failed, it failed
+            // FileAlreadyExists on every resume over an exact copy (review of ca63f16).
+            guard
+                let head = try await context.settledByHead(
+                    job,
+                    crc64: source.crc64,
+                    uploadID: nil,
+                    reason: "CopyObject's answer was lost and its retry refused FileAlreadyExists",
+                    tally: tally
+                )
+            else { throw refusal }
+            return Copied(
+                etag: head.etag,
+                crc64: head.crc64,
+                warnings: [
+                    "CopyObject's answer was lost and its retry refused FileAlreadyExists; HEAD proved the copy complete"
+                ]
             )
         }
         tally.addAttempts(result.attempts)

@@ -21,6 +21,8 @@ public enum OSSErrorCode: Sendable, Hashable, Codable, CustomStringConvertible, 
     case invalidArgument
     case invalidDigest
     case invalidObjectName
+    /// 403: an Archive, ColdArchive or DeepColdArchive object not restored, read or copied.
+    case invalidObjectState
     case invalidPart
     case invalidPartOrder
     case invalidSecurityToken
@@ -48,7 +50,7 @@ public enum OSSErrorCode: Sendable, Hashable, Codable, CustomStringConvertible, 
     public static let known: [OSSErrorCode] = [
         .accessDenied, .badRequest, .callbackFailed, .conflict, .entityTooLarge, .entityTooSmall,
         .fileAlreadyExists, .incompleteBody, .internalError, .invalidAccessKeyId, .invalidArgument, .invalidDigest,
-        .invalidObjectName,
+        .invalidObjectName, .invalidObjectState,
         .invalidPart, .invalidPartOrder, .invalidSecurityToken, .malformedXML, .methodNotAllowed, .noSuchBucket,
         .noSuchKey, .noSuchUpload, .notFound, .notImplemented, .preconditionFailed, .requestTimeout,
         .requestTimeTooSkewed, .securityTokenExpired, .serviceUnavailable, .signatureDoesNotMatch, .tooManyRequests,
@@ -79,6 +81,7 @@ public enum OSSErrorCode: Sendable, Hashable, Codable, CustomStringConvertible, 
         case .invalidArgument: return "InvalidArgument"
         case .invalidDigest: return "InvalidDigest"
         case .invalidObjectName: return "InvalidObjectName"
+        case .invalidObjectState: return "InvalidObjectState"
         case .invalidPart: return "InvalidPart"
         case .invalidPartOrder: return "InvalidPartOrder"
         case .invalidSecurityToken: return "InvalidSecurityToken"

@@ -5,4 +5,7 @@ public enum StorageClass: String, Sendable, Hashable, Codable, CaseIterable {
     case archive = "Archive"
     case coldArchive = "ColdArchive"
     case deepColdArchive = "DeepColdArchive"
+
+    /// Archive, ColdArchive, DeepColdArchive: an object of these is frozen (read or copied only once restored).
+    public var isArchive: Bool { self == .archive || self == .coldArchive || self == .deepColdArchive }
 }

@@ -951,10 +951,11 @@ import Glibc
         s.h.server.stats.reset()
         let second = try await s.run(day2, report: "r2.json")
         #expect(second.exitCode == 0, "\(second.stderr)")
+        // The source HEADed first: the parts are its ranges.
         #expect(
             s.requests
                 == [
-                    "InitiateMultipartUpload": 1, "ListMultipartUploads": 1, "UploadPartCopy": 17,
+                    "HeadObject": 1, "InitiateMultipartUpload": 1, "ListMultipartUploads": 1, "UploadPartCopy": 17,
                     "CompleteMultipartUpload": 1,
                 ],
             "requests: \(s.requests)"
@@ -981,6 +982,107 @@ import Glibc
         #expect(settled.outcome.status == .succeeded && settled.outcome.copiedFrom != nil)
         #expect(settled.outcome.crc64 == first1.outcome.crc64)
         try s.h.expectAllStoredExactly(prefix: "2026-12-03/")
+
+        // A fourth night whose source (the third night's object, the newest entry) was replaced by a shorter
+        // object: the HEAD before the copy finds it, and the file is uploaded. Copied, the ranges past its end
+        // failed every part copy, and the job failed every night (review of ca63f16).
+        _ = try await s.h.makeClient().putObject(
+            bucket: s.h.bucket,
+            key: "2026-12-03/big.bin",
+            body: .bytes(Array("ten bytes!".utf8)),
+            options: ObjectOptions()
+        )
+        let day4 = try s.h.writeManifest("day4.yaml", upload: upload, prefix: "2026-12-04/")
+        s.h.server.stats.reset()
+        let fourth = try await s.run(day4, report: "r4.json")
+        #expect(fourth.exitCode == 0, "\(fourth.stderr)")
+        #expect(s.requests["UploadPartCopy"] == nil && s.requests["UploadPart"] == 17, "\(s.requests)")
+        let uploaded = try #require(try s.report("r4.json").jobs.first)
+        #expect(uploaded.outcome.copiedFrom == nil && uploaded.outcome.bytesSent == size)
+        #expect(
+            uploaded.outcome.warnings == [
+                "not copied from 2026-12-03/big.bin: it holds 10 bytes, not the \(size) the index expects; uploaded instead"
+            ],
+            "\(uploaded.outcome.warnings ?? [])"
+        )
+        #expect(!(try s.entries().map(\.key).contains("2026-12-03/big.bin")))
+        try s.h.expectAllStoredExactly(prefix: "2026-12-04/")
+    }
+
+    /// A source frozen in an archive storage class the manifest does not name (a lifecycle rule moved last
+    /// night's objects, or it is the bucket's default): OSS refuses the copy (403 InvalidObjectState) and the
+    /// file is uploaded; the source's entry stays (the object is still the indexed one). Before, each such file
+    /// failed, every night (review of ca63f16). Under a manifest's own archive class no copy is tried.
+    @Test func aSourceFrozenInAnArchiveClassIsUploadedInsteadOfCopied() async throws {
+        let s = try await Self.start("index-copy-frozen")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let day1 = try s.h.writeManifest("day1.yaml", upload: ["unchanged: copy"], prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        s.h.server.faults.add(
+            FaultRule(
+                operation: .copyObject,
+                keyContains: "f1.bin",
+                action: .fail(status: 403, code: .invalidObjectState)
+            )
+        )
+        let day2 = try s.h.writeManifest("day2.yaml", upload: ["unchanged: copy"], prefix: "2026-12-02/")
+        s.h.server.stats.reset()
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(s.requests == ["CopyObject": 3, "PutObject": 1], "requests: \(s.requests)")
+        let report = try s.report("r2.json")
+        #expect(report.totals.copied == 2)
+        let f1 = try #require(report.jobs.first { $0.spec.key == "2026-12-02/f1.bin" })
+        #expect(f1.outcome.status == .succeeded && f1.outcome.copiedFrom == nil)
+        #expect(f1.outcome.warnings?.first?.contains("(InvalidObjectState); uploaded instead") == true)
+        #expect(try s.entries().map(\.key).contains("2026-12-01/f1.bin"))
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+
+        // The manifest's own archive class: last night's objects are frozen, so no copy is tried at all.
+        let archived = ["unchanged: copy"]
+        let day3 = try s.h.writeManifest(
+            "day3.yaml",
+            upload: archived,
+            prefix: "2026-12-03/",
+            defaults: ["storage_class: Archive"]
+        )
+        #expect(try await s.run(day3, report: "r3.json").exitCode == 0)
+        let day4 = try s.h.writeManifest(
+            "day4.yaml",
+            upload: archived,
+            prefix: "2026-12-04/",
+            defaults: ["storage_class: Archive"]
+        )
+        s.h.server.stats.reset()
+        let fourth = try await s.run(day4, report: "r4.json")
+        #expect(fourth.exitCode == 0, "\(fourth.stderr)")
+        #expect(s.requests == ["PutObject": 3], "requests: \(s.requests)")
+    }
+
+    /// `if_exists: fail` and a CopyObject whose answer is lost: the retry is refused FileAlreadyExists over the
+    /// copy the first attempt made, which HEAD proves the source's bytes. Before, the job failed, and on every
+    /// resume again (review of ca63f16), as a PutObject's did before 72b75db.
+    @Test func ifExistsFailSettlesALostCopyObjectAnswerByHead() async throws {
+        let s = try await Self.start("index-copy-lost")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let upload = ["unchanged: copy", "if_exists: fail", "retries: {attempts: 3, base_delay: 10ms}"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        s.h.server.faults.add(FaultRule(operation: .copyObject, keyContains: "f1.bin", count: 1, action: .dropResponse))
+        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        let f1 = try #require(try s.report("r2.json").jobs.first { $0.spec.key == "2026-12-02/f1.bin" })
+        #expect(f1.outcome.status == .succeeded && f1.outcome.copiedFrom == "2026-12-01/f1.bin")
+        #expect(f1.outcome.warnings?.first?.contains("HEAD proved the copy complete") == true, "\(f1.outcome)")
+        #expect(
+            s.h.server.log.all.filter { $0.key == "2026-12-02/f1.bin" }.map(\.operation) == [
+                .copyObject, .copyObject, .headObject,
+            ]
+        )
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
     }
 
     @Test func killNineThenResumeLeavesTheIndexAgreeingWithTheReport() async throws {
