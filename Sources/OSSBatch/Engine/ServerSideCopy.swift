@@ -256,6 +256,8 @@ struct ServerSideCopy {
             var combined = CRC64()
             var first: Int64 = 0
             while first < job.size {
+                // A stop starts no other part (those of the grace period too); the upload is aborted below.
+                if context.isStopping { throw CancellationError() }
                 let last = min(first + partSize, job.size) - 1
                 let number = parts.count + 1
                 let range = first...last
@@ -317,9 +319,16 @@ struct ServerSideCopy {
             log(warnings)
             if let error = error as? OSSError, error.code == .noSuchUpload { throw error }
             // Through the batch's limits like every request (paced, held while the service looks lost).
-            _ = try? await context.send(tally, watched: false) {
-                try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
-            }
+            do {
+                try await context.send(tally, watched: false) {
+                    try await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+                }
+            } catch let abort where isCancellation(error) || isCancellation(abort) {
+                // Stopped, and the abort was not made (cut off by the stop, or refused): the upload stays on the
+                // job's line, pending, for `resume` (whose sweep aborts it) or `abort` — and for `status` to
+                // count. Dropped, it stayed open and billed with nothing to find it by (review of ca63f16).
+                throw MultipartUpload.Pending(uploadID: uploadID, checkpoint: nil)
+            } catch {}
             throw error
         }
     }

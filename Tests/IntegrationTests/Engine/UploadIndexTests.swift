@@ -927,14 +927,11 @@ import Glibc
         #expect(f1.outcome.copiedFrom == nil && f1.outcome.bytesSent == 1010)
     }
 
-    @Test func aFileOverCopyObjectsLimitIsCopiedInPartsExactlyWithoutABodyByte() async throws {
-        // Over 1 GiB, CopyObject is not allowed: the engine copies in UploadPartCopy ranges (its part plan) and
-        // proves the object by the parts' CRC-64s combined. The file is sparse (cheap to make and read) with
-        // some bytes written at a few places, so that its CRC-64 is not that of zeros alone.
-        let s = try await Self.start("index-copy-parts")
-        defer { Task { await s.h.stop() } }
-        let size: Int64 = (1 << 30) + 1  // CopyObject's limit, 1 GiB, and a byte
-        let url = try s.h.writeFile("big.bin", size: 0)
+    /// `big.bin`, CopyObject's limit (1 GiB) and a byte, settled: sparse (cheap to make and read) with some bytes
+    /// written at a few places, so that its CRC-64 is not that of zeros alone. Returns its size.
+    static func writeFileOverCopyObjectsLimit(_ h: EngineHarness) async throws -> Int64 {
+        let size: Int64 = (1 << 30) + 1
+        let url = try h.writeFile("big.bin", size: 0)
         let handle = try FileHandle(forWritingTo: url)
         for offset in [0, size / 3, size - 5] {
             try handle.seek(toOffset: UInt64(offset))
@@ -942,7 +939,51 @@ import Glibc
         }
         try handle.truncate(atOffset: UInt64(size))
         try handle.close()
-        try await s.h.settle()
+        try await h.settle()
+        return size
+    }
+
+    /// A SIGTERM while a part copy is in flight: the grace period starts no other part, and the upload the
+    /// halt keeps from being aborted stays on the job's line (pending), where `status` counts it and the
+    /// resume's sweep aborts it. Before, the abort was cut off by the halt and the line named no upload: it
+    /// stayed open, billed, with nothing to find it by (review of ca63f16).
+    @Test func aStopDuringACopyInPartsLeavesNoUploadTheReportDoesNotName() async throws {
+        let s = try await Self.start("index-copy-stop")
+        defer { Task { await s.h.stop() } }
+        _ = try await Self.writeFileOverCopyObjectsLimit(s.h)
+        let upload = ["unchanged: copy", "part_size: 64MiB"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        let first = try await s.run(day1, report: "r1.json")
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        s.h.server.faults.add(FaultRule(operation: .uploadPartCopy, count: nil, action: .hold(gate: "end")))
+        defer { s.h.server.faults.open(gate: "end") }
+        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
+        let process = try s.start(day2, report: "r2.json")
+        #expect(await s.h.waitUntil { s.h.server.stats.snapshot.requestsInFlight >= 1 })
+        process.signal(SIGTERM)
+        let stopped = await process.wait(timeout: .seconds(60))
+        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
+        let job = try #require(try s.report("r2.json").jobs.first)
+        let open = s.h.server.openUploadIDs(bucket: s.h.bucket)
+        #expect(job.outcome.status == .pending)
+        #expect(open.allSatisfy { $0 == job.outcome.uploadID }, "open: \(open), line: \(job.outcome)")
+        s.h.server.faults.open(gate: "end")
+        let resumed = try await s.h.ossbatch(
+            ["resume", s.h.dir.url.appendingPathComponent("r2.json").path, "--progress-interval", "3600"],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(s.h.server.openUploadIDs(bucket: s.h.bucket).isEmpty)
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+    }
+
+    @Test func aFileOverCopyObjectsLimitIsCopiedInPartsExactlyWithoutABodyByte() async throws {
+        // Over 1 GiB, CopyObject is not allowed: the engine copies in UploadPartCopy ranges (its part plan) and
+        // proves the object by the parts' CRC-64s combined. The file is sparse (cheap to make and read) with
+        // some bytes written at a few places, so that its CRC-64 is not that of zeros alone.
+        let s = try await Self.start("index-copy-parts")
+        defer { Task { await s.h.stop() } }
+        let size = try await Self.writeFileOverCopyObjectsLimit(s.h)
         let upload = ["unchanged: copy", "part_size: 64MiB"]
         let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
         let first = try await s.run(day1, report: "r1.json")
