@@ -7,6 +7,10 @@ extension ResumeCommand {
     /// `resume --batch NAME`: its exit code. Nothing while a report of the batch is running (4); an unknown
     /// batch is 2.
     func resume(batch: String, console: Console, state: StateDirectory) async throws -> Int32 {
+        if let problem = state.unlistable() {
+            console.error("state_directory_unreadable", problem + "; nothing was resumed", ["batch": .string(batch)])
+            return ExitStatus.invalidInput.rawValue
+        }
         guard let found = state.reportsToResume(ofBatch: batch) else {
             let names = state.batchNames()
             console.error(

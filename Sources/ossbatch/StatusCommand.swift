@@ -52,7 +52,12 @@ struct StatusCommand: AsyncParsableCommand {
         let console = Console()
         let state = StateDirectory.resolve()
         let batches: [BatchStatus]
-        if let reportPath = reportArgument(in: state) {
+        let reportPath = reportArgument(in: state)
+        if reportPath == nil, let problem = state.unlistable() {
+            console.error("state_directory_unreadable", problem)
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
+        if let reportPath {
             let status = BatchStatus.of(report: reportPath, batch: state.batch(holdingReport: reportPath))
             if status.state == .unreadable {
                 console.error("report_unreadable", "\(reportPath): \(status.problem ?? "cannot be read")")

@@ -118,6 +118,14 @@ struct UploadsCommand: AsyncParsableCommand {
             console.error("no_credentials", error.message, ["code": .string("NoCredentials")])
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
+        // The batches' holds are found in the state directory: unread, every upload would look like a stray.
+        if abort, let problem = state.unlistable() {
+            console.error(
+                "state_directory_unreadable",
+                problem + "; nothing was aborted (the batches' uploads are not known)"
+            )
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
         let olderThanSeconds = olderThan.flatMap(Self.seconds)
         let sweep = OpenUploadsSweep(
             client: client,

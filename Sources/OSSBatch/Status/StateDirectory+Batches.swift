@@ -2,6 +2,19 @@ import Foundation
 import LocalFiles
 
 extension StateDirectory {
+    /// Why this state directory cannot be listed — it is there but not a directory this user may read (another
+    /// user's `0700` directory, a file, an I/O error) — or nil: listable, or not there at all (no batch has
+    /// run with it). Listed as empty, it read as "no batches": `status` green for a monitor run as another user,
+    /// and `uploads --abort` blind to every batch's uploads (review of ca63f16).
+    package func unlistable() -> String? {
+        do {
+            _ = try Directory(path: path).entries()
+            return nil
+        } catch {
+            return error.errno == ENOENT ? nil : "cannot list the state directory \(path): \(error.reason)"
+        }
+    }
+
     /// The batches that have a directory here, by name (dot names — the lock directory — excepted).
     package func batchNames() -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }

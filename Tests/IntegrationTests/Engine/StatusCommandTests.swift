@@ -376,4 +376,38 @@ struct StatusCommandTests {
         let batch = try await Self.statusJSON(h, ["nightly"])
         #expect(batch.batches["nightly"]?["status"] as? String == "unreadable", "\(batch.document)")
     }
+
+    /// A state directory this user may not list (the runs' own, `0700`, and a monitor run as another user) is an
+    /// error, not "no batches": `status` said `{"batches":[],"exit_code":0}` and the documented check printed OK
+    /// every night whatever the batches did; `uploads --abort` found no batch's hold and took every upload for a
+    /// stray (review of ca63f16).
+    @Test(
+        .enabled(
+            if: Unprivileged.isAvailable && geteuid() == 0,
+            "needs root to keep a state directory from another user"
+        )
+    )
+    func aStateDirectoryThisUserMayNotListIsAnErrorNotNoBatches() async throws {
+        let h = try await EngineHarness.start("status-unlistable")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try Self.batch(h, "nightly")
+        let run = try await h.ossbatch(["run", manifest, "--progress-interval", "3600"])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        // The manifest and the rest readable by the other user; the state directory root's alone.
+        try Unprivileged.handOver(h.dir.url)
+        #expect(chown(h.stateDir, 0, 0) == 0 && chmod(h.stateDir, 0o700) == 0)
+        let status = try await h.unprivileged(["status", "--json"])
+        #expect(status.exitCode == 2, "\(status.stdout)\(status.stderr)")
+        #expect(status.stderr.contains("cannot list the state directory \(h.stateDir)"), "\(status.stderr)")
+        let resume = try await h.unprivileged(["resume", "--batch", "nightly"])
+        #expect(resume.exitCode == 2 && resume.stderr.contains("cannot list the state directory"), "\(resume.stderr)")
+        h.server.stats.reset()
+        let sweep = try await h.unprivileged(["uploads", manifest, "--abort"])
+        #expect(sweep.exitCode == 2 && sweep.stderr.contains("nothing was aborted"), "\(sweep.stderr)")
+        #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
+        // Listing alone (no abort) still works: it changes nothing.
+        let listing = try await h.unprivileged(["uploads", manifest])
+        #expect(listing.exitCode == 0, "\(listing.stderr)")
+    }
 }
