@@ -71,6 +71,18 @@ struct ReportTarget {
         var warnings: [String] = []
         let (store, report) = try orInvalidInput(console) { try ReportStore.open(path, warnings: &warnings) }
         for warning in warnings { console.warning("journal_line_ignored", warning, ["report": .string(path)]) }
+        // A merge is a snapshot of the shards' reports, run by none: resumed, it took the whole batch's lock,
+        // not a shard's, ran beside a shard's own resume of the same keys, and its sweep took a shard's open
+        // upload for a stray; aborted, the same (review of ca63f16).
+        if report.isMerge {
+            console.error(
+                "report_is_merge",
+                "\(path) was written by 'ossbatch report merge': it is not run. Resume (or abort) each shard's own "
+                    + "report where that shard ran, then merge them again",
+                ["report": .string(path)]
+            )
+            throw ExitCode(ExitStatus.invalidInput.rawValue)
+        }
         return (store, endpoint.applied(to: report))
     }
 

@@ -49,3 +49,9 @@ package struct MergedReportRuns: Sendable {
         return nil
     }
 }
+
+extension Report {
+    /// Whether `report merge` wrote this report: no shard of its own, and every run names one (a merge written
+    /// before runs named their shard cannot be told from a report of an unsharded batch).
+    package var isMerge: Bool { shard == nil && MergedReportRuns(runs) != nil }
+}

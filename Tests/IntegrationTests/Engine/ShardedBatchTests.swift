@@ -104,6 +104,18 @@ import Testing
         try h.expectAllStoredExactly()
         h.expectNoSecrets(in: [merge.stdout, merge.stderr, try String(contentsOfFile: merged, encoding: .utf8)])
 
+        // The merge is run by no command: resumed, it took the batch's lock rather than a shard's and could
+        // sweep a shard's open upload away as a stray; aborted, the same (review of ca63f16).
+        let before = try Data(contentsOf: URL(fileURLWithPath: merged))
+        h.server.stats.reset()
+        for command in [["resume", merged], ["abort", merged]] {
+            let refused = try await h.ossbatch(command)
+            #expect(refused.exitCode == 2, "\(command[0]): \(refused.stderr)")
+            #expect(refused.stderr.contains("was written by 'ossbatch report merge'"), "\(refused.stderr)")
+        }
+        #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: merged)) == before)
+
         // The plan of shard 1 names it, as its report does.
         let plan = try await h.ossbatch(["plan", manifest, "--shard", "1/4", "--json"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
@@ -504,6 +516,23 @@ import Testing
         #expect(done.exit == 0, "\(done.document)")
         let runs = try ReportStore.load(merged).runs
         #expect(runs.map { $0.shard?.index } == [0, 1], "each run names its shard")
+
+        // A shard killed after its last job's journal line, before its report's last write: every job done,
+        // the report `running`, its run without an end. The merge says so and exits 1 (it exited 0: the
+        // totals alone were looked at, and `merge && archive` took the night for done; review of ca63f16).
+        var killed = try ReportStore.load(paths[1])
+        killed.status = .running
+        killed.runs[killed.runs.count - 1].finishedAt = nil
+        killed.runs[killed.runs.count - 1].exitCode = nil
+        let killedPath = h.dir.url.appendingPathComponent("killed/nightly.shard-1-of-2.json").path
+        try FileManager.default.createDirectory(
+            atPath: (killedPath as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        try ReportStore.writeReport(killed, to: killedPath)
+        let afterKill = try await h.ossbatch(["report", "merge", paths[0], killedPath])
+        #expect(afterKill.exitCode == 1, "\(afterKill.stderr)")
+        #expect(afterKill.stderr.contains("the merged batch is not finished"), "\(afterKill.stderr)")
     }
 
     /// A shard whose run skipped a file it could not read exits 1; once another shard's run started after it,
