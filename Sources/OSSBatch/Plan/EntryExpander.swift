@@ -190,7 +190,22 @@ struct EntryExpander {
         let base = PathResolver.absolute(rootPrefix + fixed.joined(separator: "/"), relativeTo: manifest.directory)
         let pattern = GlobPattern(segments.joined(separator: "/"), anchored: true)
         found.emptyMessage = "glob '\(glob.value)' matches no files (searched \(base))"
-        guard let status = try? FileStatus.stat(base), status.kind == .directory else {
+        let status: FileStatus
+        do {
+            status = try FileStatus.stat(base)
+        } catch {
+            // Only a directory that is not there matches nothing. One this user may not search (a `0700` home
+            // above it), an I/O error or a link loop is an error, as for a `source`: taken for "matches no
+            // files", under `optional: true` it was a warning, the entry left out of the night, exit 0
+            // (review of ca63f16).
+            if error.doesNotExist {
+                found.walked = true  // nothing there to match: the entry selects nothing
+            } else {
+                found.problems.append("cannot use glob '\(glob.value)': \(error.reason) (its directory \(base))")
+            }
+            return
+        }
+        guard status.kind == .directory else {
             found.walked = true  // nothing there to match: the entry selects nothing
             return
         }

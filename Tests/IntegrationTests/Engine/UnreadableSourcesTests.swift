@@ -275,6 +275,39 @@ struct UnreadableSourcesTests {
         #expect(h.server.stats.snapshot.requestsTotal == 0)
     }
 
+    /// A glob whose fixed leading directory this user may not reach (a `0700` directory above it) is an error,
+    /// like a `source` it may not read — also under `optional: true`. It was "matches no files": with
+    /// `optional` a warning, the entry left out of the night, exit 0 (review of ca63f16).
+    @Test func aGlobWhoseDirectoryCannotBeReachedIsAnErrorNotAnEmptyMatch() async throws {
+        let h = try await EngineHarness.start("unreadable-glob")
+        defer { Task { await h.stop() } }
+        let (_, closed) = try makeTree(h)
+        let manifest = try h.dir.write(
+            "glob.yaml",
+            """
+            version: 1
+            target: {endpoint: \(h.endpoint), region: local, bucket: \(h.bucket), addressing: path}
+            files:
+              - source: src/sub/
+                key_prefix: sub/
+              - glob: src/closed/deeper/*.txt
+                key_prefix: deeper/
+                optional: true
+
+            """
+        ).path
+        try Unprivileged.handOver(URL(fileURLWithPath: manifest))
+        let run = try await h.unprivileged(["run", manifest, "--report", h.reportPath])
+        #expect(run.exitCode == 2, "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "cannot use glob 'src/closed/deeper/*.txt': Permission denied (its directory \(closed.path)/deeper)"
+            ),
+            "\(run.stderr)"
+        )
+        #expect(h.server.stats.snapshot.requestsTotal == 0)
+    }
+
     /// A resume that meets a multipart source it may not read now keeps the upload an earlier run began in
     /// the job's line: status counts it open, `uploads --abort` leaves it to the batch, and once the file can
     /// be read the next resume continues it. Before, the failed line dropped it (the upload then looked
