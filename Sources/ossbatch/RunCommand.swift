@@ -95,6 +95,14 @@ struct RunCommand: AsyncParsableCommand {
             initial = Report(consuming: consume plan)
         } catch {
             metrics?.finish(exit: .invalidInput, report: nil)
+            // Named by its file: an invalid manifest may name no batch (`name:`) that can be read.
+            recordFailedStart(
+                batch: Report.batchName(manifestPath: manifest),
+                in: state,
+                exit: (error as? ExitCode).map(\.rawValue) ?? ExitStatus.invalidInput.rawValue,
+                code: "plan_refused",
+                message: "the manifest or its plan was refused ('ossbatch plan \(manifest)' says why)"
+            )
             throw error
         }
         let defaultReport = report == nil
@@ -125,6 +133,13 @@ struct RunCommand: AsyncParsableCommand {
                 ["path": .string(report ?? state.reports(batch: identity.directoryName))]
             )
             metrics?.finish(exit: .fatal, report: nil)
+            recordFailedStart(
+                batch: identity.directoryName,
+                in: state,
+                exit: ExitStatus.fatal.rawValue,
+                code: "report_write_failed",
+                message: "cannot write the report: \(error)"
+            )
             throw ExitCode(ExitStatus.fatal.rawValue)
         }
         if !defaultReport { Self.warnIfInAnotherBatch(reportPath, batch: identity.directoryName, in: state, console) }
@@ -136,6 +151,16 @@ struct RunCommand: AsyncParsableCommand {
             if !defaultReport, case .busy = error {
                 Self.recordRefusal(of: initial, error, batch: identity.directoryName, in: state, console: console)
             }
+            // Busy: the report is its holder's, running (as `status` shows). Unusable: nothing runs it.
+            if case .unusable(let problem) = error {
+                recordFailedStart(
+                    batch: identity.directoryName,
+                    in: state,
+                    exit: error.exitStatus.rawValue,
+                    code: "report_lock_unusable",
+                    message: "\(problem)"
+                )
+            }
             throw StateLocking.exit(for: error, console: console)
         }
         defer { reportLock.release() }
@@ -143,11 +168,25 @@ struct RunCommand: AsyncParsableCommand {
         do { previous = try ReportReplacement.check(reportPath) } catch {
             console.error("report_unfinished", "\(error)", ["report": .string(reportPath)])
             metrics?.finish(exit: .invalidInput, report: nil)
+            recordFailedStart(
+                batch: identity.directoryName,
+                in: state,
+                exit: ExitStatus.invalidInput.rawValue,
+                code: "report_unfinished",
+                message: "\(error)"
+            )
             throw ExitCode(ExitStatus.invalidInput.rawValue)
         }
         if selectsNothing {
             console.error("no_files", "the manifest selects no files (add allow_empty: true if that is fine)")
             metrics?.finish(exit: .jobsFailed, report: initial)
+            recordFailedStart(
+                batch: identity.directoryName,
+                in: state,
+                exit: ExitStatus.jobsFailed.rawValue,
+                code: "no_files",
+                message: "the manifest selects no files (add allow_empty: true if that is fine)"
+            )
             throw ExitCode(ExitStatus.jobsFailed.rawValue)
         }
         let store: ReportStore
@@ -173,7 +212,19 @@ struct RunCommand: AsyncParsableCommand {
                 ["path": .string(error.path), "error": .string(error.reason)]
             )
             metrics?.finish(exit: .fatal, report: initial)
+            recordFailedStart(
+                batch: identity.directoryName,
+                in: state,
+                exit: ExitStatus.fatal.rawValue,
+                code: "report_write_failed",
+                message: "cannot write the report: \(error)"
+            )
             throw ExitCode(ExitStatus.fatal.rawValue)
+        }
+        // Its report is written: an earlier night's start that failed no longer stands for the batch (nor
+        // one recorded under the manifest's file name, when the manifest could not be read for its `name:`).
+        for batch in Set([identity.directoryName, Report.batchName(manifestPath: manifest)]) {
+            FailedStart.clear(batch: batch, in: state)
         }
         let batchLock: StateLock
         do {
@@ -318,6 +369,17 @@ struct RunCommand: AsyncParsableCommand {
             ["report": .string(path), "kept_as": .string(aside)]
         )
         return .none
+    }
+
+    /// Records a run that ends before writing its report (`FailedStart`), so that `status` shows it.
+    private func recordFailedStart(batch: String, in state: StateDirectory, exit: Int32, code: String, message: String)
+    {
+        let manifestPath = PathResolver.absolute(manifest, relativeTo: FileManager.default.currentDirectoryPath)
+        FailedStart.record(
+            FailedStart(command: "run", exitCode: exit, code: code, message: message, manifest: manifestPath),
+            batch: batch,
+            in: state
+        )
     }
 
     /// What the rest of a run needs of its plan, so that the plan itself can go once its report is made.

@@ -68,7 +68,33 @@ extension StateDirectory {
             let shardsOfIt = names.filter { ShardedBatchStatus.parse($0)?.batch == only }
             names = shardsOfIt.isEmpty || names.contains(only) ? [only] + shardsOfIt : shardsOfIt
         }
-        return ShardedBatchStatus.grouped(statuses(of: names), shardsHere: shardsHere)
+        return ShardedBatchStatus.grouped(withFailedStarts(statuses(of: names), of: names), shardsHere: shardsHere)
+    }
+
+    /// `statuses` with each batch's `FailedStart` that is newer than its last run: a run that ended before
+    /// writing a report (an invalid manifest, ...) is the batch's `problem` (it needs attention), and a batch
+    /// with no report at all is listed by it (`fatal`). Not for `resume --batch`: there is nothing to resume.
+    private func withFailedStarts(_ statuses: [BatchStatus], of names: [String]) -> [BatchStatus] {
+        var all = statuses
+        var added = false
+        for name in names {
+            guard let failed = FailedStart.read(batch: name, in: self) else { continue }
+            guard let i = all.firstIndex(where: { $0.batch == name }) else {
+                var status = BatchStatus(batch: name, report: FailedStart.path(batch: name, in: self), state: .fatal)
+                status.problem = failed.problem
+                status.lastRunAt = failed.at
+                all.append(status)
+                added = true
+                continue
+            }
+            let lastRun = all[i].lastRun.flatMap { $0.finishedAt ?? $0.startedAt } ?? all[i].lastRunAt
+            guard let ended = failed.endedNanoseconds,
+                lastRun.flatMap(Timestamp.parse).map({ Int64($0.timeIntervalSince1970 * 1e9) < ended }) ?? true
+            else { continue }
+            all[i].problem = [all[i].problem, failed.problem].compactMap { $0 }.joined(separator: "; ")
+        }
+        if added { all.sort { $0.batch < $1.batch } }
+        return all
     }
 
     private func statuses(of names: [String]) -> [BatchStatus] {

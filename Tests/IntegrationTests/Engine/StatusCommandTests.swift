@@ -410,4 +410,52 @@ struct StatusCommandTests {
         let listing = try await h.unprivileged(["uploads", manifest])
         #expect(listing.exitCode == 0, "\(listing.stderr)")
     }
+
+    /// A run that ends before writing a report (its manifest broken by an edit, selecting no files, its report
+    /// path unusable) is what `status` says of its batch from then on: the last report alone said `succeeded`,
+    /// exit 0, over every such night (review of ca63f16). The next run that writes its report clears it; a
+    /// batch whose first run failed so is listed by it.
+    @Test func aRunThatEndedBeforeWritingAReportIsWhatStatusSaysOfItsBatch() async throws {
+        let h = try await EngineHarness.start("status-failed-start")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.bin", size: 1000, seed: 1)
+        let manifest = try Self.batch(h, "nightly")
+        let good = try String(contentsOfFile: manifest, encoding: .utf8)
+        let run = ["run", manifest, "--progress-interval", "3600"]
+        #expect(try await h.ossbatch(run).exitCode == 0)
+        #expect(try await Self.statusJSON(h).exit == 0)
+
+        try (good + "  bogus: [\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        let broken = try await h.ossbatch(run)
+        #expect(broken.exitCode == 2, "\(broken.stderr)")
+        let after = try await Self.statusJSON(h)
+        #expect(after.exit == 1, "\(after.document)")
+        let line = try #require(after.batches["nightly"])
+        #expect(line["status"] as? String == "succeeded")
+        let problem = try #require(line["problem"] as? String, "\(line)")
+        #expect(problem.contains("ended with exit 2 before writing a report"), "\(problem)")
+        let record = FailedStart.path(batch: "nightly", in: StateDirectory(path: h.stateDir))
+        #expect(try FileStatus.lstat(record).permissions & 0o777 == 0o600)
+
+        try good.write(toFile: manifest, atomically: true, encoding: .utf8)
+        #expect(try await h.ossbatch(run).exitCode == 0)
+        #expect(try await Self.statusJSON(h).exit == 0)
+        #expect(!FileManager.default.fileExists(atPath: record))
+
+        // A batch whose first run fails: listed by its failed start, `fatal`.
+        let other = try h.dir.write(
+            "weekly.yaml",
+            """
+            version: 1
+            target: {endpoint: \(h.endpoint), region: local, bucket: \(h.bucket), addressing: path}
+            files:
+              - source: nothing-here/
+
+            """
+        ).path
+        #expect(try await h.ossbatch(["run", other, "--progress-interval", "3600"]).exitCode == 2)
+        let first = try await Self.statusJSON(h)
+        #expect(first.exit == 1 && first.batches["weekly"]?["status"] as? String == "fatal", "\(first.document)")
+        #expect(first.batches["nightly"]?["status"] as? String == "succeeded")
+    }
 }
