@@ -151,8 +151,10 @@ struct RunCommand: AsyncParsableCommand {
             if !defaultReport, case .busy = error {
                 Self.recordRefusal(of: initial, error, batch: identity.directoryName, in: state, console: console)
             }
-            // Busy: the report is its holder's, running (as `status` shows). Unusable: nothing runs it.
+            // Busy: the report is its holder's, running (as `status` shows), and so are the metrics. Unusable:
+            // nothing runs it; the metrics say so (they kept the night before's exit code, review of ca63f16).
             if case .unusable(let problem) = error {
+                metrics?.finish(exit: error.exitStatus, report: nil)
                 recordFailedStart(
                     batch: identity.directoryName,
                     in: state,

@@ -193,6 +193,29 @@ struct MetricsFileTests {
         #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == success)
     }
 
+    /// A run whose report lock cannot be used (a directory in its place; a read-only directory under
+    /// `ProtectSystem=strict`) records its exit 3: the file kept the night before's exit 0, and
+    /// `OssbatchLastRunFailed` never fired (review of ca63f16).
+    @Test func aRunWhoseReportLockCannotBeUsedRecordsItsExit() async throws {
+        let h = try await EngineHarness.start("metrics-lock-unusable")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 100)
+        let manifest = try h.writeManifest()
+        let path = try metricsPath(h)
+        #expect(try await h.run(manifest, ["--metrics-file", path]).exitCode == 0)
+        let success = try #require(value(try await parse(path), "ossbatch_last_success_timestamp_seconds"))
+        try FileManager.default.createDirectory(
+            atPath: ReportLock.path(of: h.reportPath),
+            withIntermediateDirectories: false
+        )
+        let refused = try await h.ossbatch(["run", manifest, "--report", h.reportPath, "--metrics-file", path])
+        #expect(refused.exitCode == 3, "\(refused.stderr)")
+        let samples = try await parse(path)
+        #expect(value(samples, "ossbatch_last_run_exit_code") == 3)
+        #expect(value(samples, "ossbatch_run_in_progress") == 0)
+        #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == success)
+    }
+
     @Test func duringALongRunTheFileSaysSoAndKeepsTheLastSuccess() async throws {
         let h = try await EngineHarness.start("metrics-progress")
         defer { Task { await h.stop() } }
