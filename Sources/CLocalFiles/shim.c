@@ -44,6 +44,10 @@ int clocalfiles_open_without_symlinks(const char *path, int flags) {
 #endif
 }
 
+int clocalfiles_open_path(const char *path) {
+    return open(path, O_PATH | O_CLOEXEC);
+}
+
 int clocalfiles_start_writeback(int fd) {
     return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE);
 }

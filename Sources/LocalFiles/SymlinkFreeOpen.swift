@@ -28,4 +28,26 @@ public enum SymlinkFreeOpen {
         case let code: return .failed(code)
         }
     }
+
+    /// Opens `path` read-only with `flags` added, following symbolic links, but only once what it leads to is
+    /// a file `accept` takes: nothing else is opened for reading (a link to `/dev/watchdog` or a tape device,
+    /// whose driver acts on an open, is never opened). `path` is first opened with `O_PATH`, its status judged,
+    /// and that very file then opened through `/proc/self/fd`. `.failed(errno)` for a failed open, or
+    /// `.failed(0)` when `accept` refused what it found (its status is `found`).
+    public static func openCheckingFirst(
+        _ path: String,
+        flags: Int32,
+        found: inout FileStatus?,
+        accept: (FileStatus) -> Bool
+    ) -> Outcome {
+        let pathFD = clocalfiles_open_path(path)
+        guard pathFD >= 0 else { return .failed(errno) }
+        defer { close(pathFD) }
+        var st = stat()
+        guard fstat(pathFD, &st) == 0 else { return .failed(errno) }
+        found = FileStatus(st)
+        guard accept(FileStatus(st)) else { return .failed(0) }
+        let fd = Glibc.open("/proc/self/fd/\(pathFD)", O_RDONLY | flags)
+        return fd >= 0 ? .opened(fd) : .failed(errno)
+    }
 }

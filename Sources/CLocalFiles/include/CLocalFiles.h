@@ -16,6 +16,11 @@ int clocalfiles_fstatfs(int fd, uint64_t *type, uint64_t *id);
 /// the descriptor, or -1 with errno (ENOSYS where the kernel or the C library predates it, Linux < 5.6).
 int clocalfiles_open_without_symlinks(const char *path, int flags);
 
+/// `open(path, O_PATH | O_CLOEXEC)`: a descriptor naming what `path` leads to (links followed) without opening
+/// it for reading or writing, so that no device driver's `open` runs. Swift's Glibc module leaves `O_PATH` out.
+/// Returns the descriptor, or -1 with errno.
+int clocalfiles_open_path(const char *path);
+
 /// `sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE)`: every page of the file dirty
 /// now is on its way to the disk when it returns (its dirty bit cleared, a shared mapping of it write-protected
 /// again), without waiting for the disk. Swift's Glibc module leaves `sync_file_range` out. Returns 0, or -1

@@ -114,6 +114,41 @@ struct VanishedSourcesTests {
         #expect(h.storedMD5("data/a.txt") != nil)
     }
 
+    /// A planned file swapped for a link to a device or FIFO is refused before anything is opened for reading:
+    /// the job opened what the link led to first (a device's driver acts on an open: a watchdog arms, a tape
+    /// rewinds), and judged it after (review of ca63f16). Seen here by a writer blocked opening a FIFO: a
+    /// reader's open lets it go.
+    @Test func aFileSwappedForALinkToAFIFOIsRefusedWithoutOpeningIt() async throws {
+        let h = try await EngineHarness.start("swapped-fifo")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let planned = try h.writeFile("z.txt", size: 30, seed: 3)
+        let fifo = h.dir.url.appendingPathComponent("outside.fifo")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let writer = try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-c", "import sys; open(sys.argv[1], 'w'); print('opened', flush=True)", fifo.path]
+        )
+        defer { writer.signal(SIGKILL) }
+        // Blocked in its open (the kernel's `wait_for_partner`, in `fifo_open`), before the run can look.
+        #expect(
+            await h.waitUntil {
+                (try? String(contentsOfFile: "/proc/\(writer.pid)/wchan", encoding: .utf8)) == "wait_for_partner"
+            }
+        )
+        let run = try await runChanging(h) {
+            try? FileManager.default.removeItem(at: planned)
+            symlink(fifo.path, planned.path)
+        }
+        #expect(run.exitCode == 1 && !run.signaled, "\(run)")
+        #expect(
+            run.stderr.contains("data/z.txt: source vanished since it was planned (\(planned.path): it is a FIFO now"),
+            "\(run.stderr)"
+        )
+        #expect(writer.process.isRunning, "the FIFO was opened for reading: its writer was let go")
+        #expect(h.storedMD5("data/a.txt") != nil && h.storedMD5("data/z.txt") == nil)
+    }
+
     /// `follow_symlinks: true` plans a linked file as its target: the job reaches the same file through the
     /// link, and uploads it.
     @Test func aFileReachedThroughALinkThePlanFollowedIsStillUploaded() async throws {
