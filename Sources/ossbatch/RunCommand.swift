@@ -100,8 +100,9 @@ struct RunCommand: AsyncParsableCommand {
                 batch: Report.batchName(manifestPath: manifest),
                 in: state,
                 exit: (error as? ExitCode).map(\.rawValue) ?? ExitStatus.invalidInput.rawValue,
-                code: "plan_refused",
-                message: "the manifest or its plan was refused ('ossbatch plan \(manifest)' says why)"
+                code: "plan_failed",
+                message: "it stopped before its plan was made: the manifest, its files or the clock check "
+                    + "(the run's error output says which; 'ossbatch plan \(manifest)' shows a manifest's errors)"
             )
             throw error
         }
