@@ -106,6 +106,29 @@ struct ShardedDeployScriptTests {
         let stale = try await task(0, job: "1004", batch: "1002", tasks: 2)
         #expect(stale.exitCode == 2 && stale.stderr.contains("unset BATCH_ID"), "\(stale.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(reports)/1004"))
+
+        // Without OSSBATCH_STATE_DIR, the state directory is the node's own (NODE_STATE, else /var/tmp), not
+        // the one under $HOME that every node shares: several nodes writing one SQLite index over NFS can
+        // damage it (review of ca63f16).
+        let home = h.dir.url.appendingPathComponent("shared-home").path
+        let nodeState = h.dir.url.appendingPathComponent("node-state").path
+        let local = try await ProcessRunner.run(
+            URL(fileURLWithPath: "/bin/bash"),
+            [script],
+            environment: Self.engineEnvironment(
+                h,
+                [
+                    "MANIFEST": manifest, "REPORTS": reports, "SHARDS": "2", "CREDENTIALS": credentials.path,
+                    "SLURM_ARRAY_JOB_ID": "1005", "SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "2",
+                    StateDirectory.environmentVariable: nil, "HOME": home, "XDG_STATE_HOME": nil,
+                    "NODE_STATE": nodeState,
+                    "OSS_ACCESS_KEY_ID": nil, "OSS_ACCESS_KEY_SECRET": nil, "OSS_SESSION_TOKEN": nil,
+                ]
+            )
+        )
+        #expect(local.exitCode == 0, "\(local.stderr)")
+        #expect(FileManager.default.fileExists(atPath: nodeState + "/.locks"), "the node's state directory")
+        #expect(!FileManager.default.fileExists(atPath: home + "/.local/state/ossbatch"))
     }
 
     /// The pod's shell command: the `args` block scalar (`- |`) of the container in
