@@ -9,6 +9,8 @@ import Synchronization
 final class MetricsReporter: Sendable {
     private let file: MetricsFile
     private let batch: String
+    /// The `shard` label (`Shard.nameTag`) of a shard's run.
+    private let shard: String?
     private let console: Console
     private let startedAt = Date()
     private let started = ContinuousClock.now
@@ -28,10 +30,11 @@ final class MetricsReporter: Sendable {
     }
 
     /// `nil` without `--metrics-file`.
-    init?(options: MetricsOptions, batch: String, console: Console) {
+    init?(options: MetricsOptions, batch: String, shard: Shard?, console: Console) {
         guard let path = options.metricsFile else { return nil }
         file = MetricsFile(path: PathResolver.absolute(path, relativeTo: FileManager.default.currentDirectoryPath))
         self.batch = batch
+        self.shard = shard?.nameTag
         self.console = console
         switch file.previousLastSuccess() {
         case .success(let time):
@@ -63,6 +66,7 @@ final class MetricsReporter: Sendable {
     func start(report: Report, progress: BatchProgress, interval: Duration) {
         var before = BatchMetrics(
             batch: batch,
+            shard: shard,
             inProgress: true,
             startedAt: startedAt,
             endedAt: nil,
@@ -141,6 +145,7 @@ final class MetricsReporter: Sendable {
         }
         var metrics = BatchMetrics(
             batch: batch,
+            shard: shard,
             inProgress: stillRunning,
             startedAt: startedAt.addingTimeInterval(correction),
             endedAt: now,

@@ -115,7 +115,12 @@ struct ResumeCommand: AsyncParsableCommand {
         let reportLock = try target.lock(command: "resume", console: console)
         defer { reportLock.release() }
         var (store, report) = try target.open(console: console)
-        let metrics = MetricsReporter(options: metrics, batch: report.batchName, console: console)
+        let metrics = MetricsReporter(
+            options: metrics,
+            batch: report.batchName,
+            shard: report.shard?.shard,
+            console: console
+        )
         if let batch = state.batch(holdingReport: path) {
             metrics?.countIncompleteSnapshots(ofBatch: batch, in: state, besides: path)
         }

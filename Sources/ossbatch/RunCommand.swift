@@ -69,6 +69,8 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = MetricsReporter(
             options: metrics,
             batch: Report.batchName(manifestPath: manifest),
+            // A `--shard` that does not read (its error comes with the plan's) labels nothing.
+            shard: try? sharding.resolve(),
             console: console
         )
         // The plan lives only until its report is made: the report holds every job, the plan would be a

@@ -2,10 +2,10 @@ import Prometheus
 
 extension BatchMetrics {
     /// The metrics in the Prometheus text exposition format, as swift-prometheus writes it: gauges named
-    /// `ossbatch_…`, each labelled `batch`, files and bytes also `status`.
+    /// `ossbatch_…`, each labelled `batch` (and `shard`, for a shard's run), files and bytes also `status`.
     package func prometheusText() -> [UInt8] {
         let registry = PrometheusCollectorRegistry()
-        let batch = [("batch", self.batch)]
+        let batch = [("batch", self.batch)] + (shard.map { [("shard", $0)] } ?? [])
         func gauge(_ name: String, unit: String = "", _ help: String, _ value: Double, labels: [(String, String)] = [])
         {
             let descriptor = MetricNameDescriptor(

@@ -5,6 +5,10 @@ import Foundation
 package struct BatchMetrics: Sendable, Hashable {
     /// The `batch` label (`Report.batchName`).
     package var batch: String
+    /// The `shard` label of a shard's run (`shard-K-of-N`): two shards of a batch run on one machine, each
+    /// with its file, wrote the very same series, and node_exporter's textfile collector keeps one of them
+    /// (review of ca63f16).
+    package var shard: String?
     /// True in the files written while the run goes on.
     package var inProgress: Bool
     package var startedAt: Date
@@ -31,6 +35,7 @@ package struct BatchMetrics: Sendable, Hashable {
 
     package init(
         batch: String,
+        shard: String? = nil,
         inProgress: Bool,
         startedAt: Date,
         endedAt: Date?,
@@ -39,6 +44,7 @@ package struct BatchMetrics: Sendable, Hashable {
         lastSuccess: Date?
     ) {
         self.batch = batch
+        self.shard = shard
         self.inProgress = inProgress
         self.startedAt = startedAt
         self.endedAt = endedAt

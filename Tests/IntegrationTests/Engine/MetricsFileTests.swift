@@ -216,6 +216,37 @@ struct MetricsFileTests {
         #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == success)
     }
 
+    /// Two shards of a batch on one machine, each with its file: their series differ by a `shard` label.
+    /// They were the very same (`batch` alone), and node_exporter's textfile collector keeps one of two equal
+    /// series: one shard's failure could not be seen (review of ca63f16). An unsharded run has no such label.
+    @Test func theShardsOfABatchWriteSeriesOfTheirOwn() async throws {
+        let h = try await EngineHarness.start("metrics-shards")
+        defer { Task { await h.stop() } }
+        for i in 0..<4 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i + 1)) }
+        let manifest = try h.writeManifest()
+        let dir = h.dir.url.appendingPathComponent("textfile_collector").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var labels: [[String: String]] = []
+        for k in 0..<2 {
+            let path = dir + "/ossbatch_shard\(k).prom"
+            let run = try await h.ossbatch([
+                "run", manifest, "--shard", "\(k)/2", "--report", h.reportPath, "--metrics-file", path,
+            ])
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            let sample = try #require(try await parse(path).first { $0.name == "ossbatch_last_run_exit_code" })
+            labels.append(sample.labels)
+        }
+        #expect(
+            labels == [
+                ["batch": "manifest", "shard": "shard-0-of-2"], ["batch": "manifest", "shard": "shard-1-of-2"],
+            ]
+        )
+        let whole = dir + "/ossbatch_whole.prom"
+        #expect(try await h.run(manifest, ["--metrics-file", whole]).exitCode == 0)
+        let sample = try #require(try await parse(whole).first { $0.name == "ossbatch_last_run_exit_code" })
+        #expect(sample.labels == ["batch": "manifest"])
+    }
+
     @Test func duringALongRunTheFileSaysSoAndKeepsTheLastSuccess() async throws {
         let h = try await EngineHarness.start("metrics-progress")
         defer { Task { await h.stop() } }
