@@ -54,6 +54,22 @@ struct UnnameableFilesTests {
         #expect(PlanSummary.describe(plan.entries[0]).contains("3 files or directories skipped (name not UTF-8)"))
     }
 
+    /// A file literally named `bad\xff.tmp` beside `bad<0xFF>.tmp`: the job keeps its name, and the skipped
+    /// line of the other shows a name of its own. Both were `k/bad\xff.tmp`: the plan passed, and the report
+    /// was refused when read back ("'key' appears twice"), so neither `status` nor `resume` could use it
+    /// (review of ca63f16).
+    @Test func aLiteralNameLikeAnEscapedOneKeepsItsKeyAndTheLineShowsAnother() throws {
+        let f = try fixture("files:\n  - source: data/\n    key_prefix: k/\n")
+        defer { f.remove() }
+        #expect(FileManager.default.createFile(atPath: f.path("data/bad\\xff.tmp"), contents: Data("lit".utf8)))
+        let plan = try f.plan()
+        #expect(plan.jobs.map(\.key) == ["k/a.txt", "k/b.txt", "k/bad\\xff.tmp", "k/sub/ok.txt"])
+        #expect(plan.skipped.map(\.spec.key) == ["k/bad\\xff.tmp~", "k/dir\\xfe/", "k/sub/café\\xff\\x5c.txt"])
+        let path = f.path("report.json")
+        try ReportStore.create(at: path).write(Report(plan: plan, planID: plan.planID))
+        #expect(try ReportStore.load(path).jobs.count == 7)
+    }
+
     @Test func onUnreadableFailMakesEachAnErrorThatSaysHowToGetPastIt() throws {
         let f = try fixture("upload:\n  on_unreadable: fail\nfiles:\n  - source: data/\n")
         defer { f.remove() }

@@ -371,10 +371,15 @@ struct FileWalker: Sendable {
         children.reserveCapacity(entries.count)
         // What each child sorts by: its name's bytes, and a directory as "name/" (its files' paths go on so).
         var sortKeys = ByteOrder.PackedKeys(count: entries.count)
+        // The names an unnameable entry's line may not show (its siblings'), gathered only in a directory that
+        // has such an entry.
+        var taken: Set<ExactString>?
         for entry in entries {
             guard let name = entry.utf8Name else {
+                if taken == nil { taken = Set(entries.compactMap { $0.utf8Name.map(ExactString.init) }) }
                 unnameable(
                     entry,
+                    taking: &taken!,
                     in: directory,
                     base: base,
                     relative: relative,
@@ -504,6 +509,7 @@ struct FileWalker: Sendable {
     /// says. It is stat'ed only where its kind is not known from the listing, or once it is selected.
     private func unnameable<Element>(
         _ entry: DirectoryEntry,
+        taking taken: inout Set<ExactString>,
         in directory: Directory,
         base: String,
         relative: String,
@@ -513,7 +519,12 @@ struct FileWalker: Sendable {
         into result: inout Accumulator<Element>
     ) {
         let patternPath = relative + String(decoding: entry.name, as: UTF8.self)
-        let shown = PathEscaping.escape(entry.name)
+        // Its bytes escaped, and unlike every other name here: a sibling literally named `bad\xff.tmp` beside
+        // `bad<0xFF>.tmp` gave the job and this line one key, and the report was refused when read back ("'key'
+        // appears twice": no status, no resume; review of ca63f16). A `~` a clash (the line is never uploaded).
+        var shown = PathEscaping.escape(entry.name)
+        while taken.contains(ExactString(shown)) { shown += "~" }
+        taken.insert(ExactString(shown))
         // As the skipped line's source will say (the directory above is UTF-8: the walk got into it).
         let shownPath = base + shown
         var kind = entry.kind
