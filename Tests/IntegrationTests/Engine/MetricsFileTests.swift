@@ -214,6 +214,10 @@ struct MetricsFileTests {
         #expect(value(samples, "ossbatch_last_run_exit_code") == 3)
         #expect(value(samples, "ossbatch_run_in_progress") == 0)
         #expect(value(samples, "ossbatch_last_success_timestamp_seconds") == success)
+        // A resume of that report, its lock as unusable: the same.
+        let resumed = try await h.ossbatch(["resume", h.reportPath, "--metrics-file", path + ".resume"])
+        #expect(resumed.exitCode == 3, "\(resumed.stderr)")
+        #expect(value(try await parse(path + ".resume"), "ossbatch_last_run_exit_code") == 3)
     }
 
     /// Two shards of a batch on one machine, each with its file: their series differ by a `shard` label.
