@@ -135,11 +135,12 @@ struct RunCommand: AsyncParsableCommand {
                 "cannot write the report: \(error)",
                 ["path": .string(report ?? state.reports(batch: identity.directoryName))]
             )
-            metrics?.finish(exit: .fatal, report: nil)
-            recordFailedStart(
+            endBeforeReport(
+                .fatal,
+                report: nil,
                 batch: identity.directoryName,
                 in: state,
-                exit: ExitStatus.fatal.rawValue,
+                metrics: metrics,
                 code: "report_write_failed",
                 message: "cannot write the report: \(error)"
             )
@@ -157,11 +158,12 @@ struct RunCommand: AsyncParsableCommand {
             // Busy: the report is its holder's, running (as `status` shows), and so are the metrics. Unusable:
             // nothing runs it; the metrics say so (they kept the night before's exit code, review of ca63f16).
             if case .unusable(let problem) = error {
-                metrics?.finish(exit: error.exitStatus, report: nil)
-                recordFailedStart(
+                endBeforeReport(
+                    error.exitStatus,
+                    report: nil,
                     batch: identity.directoryName,
                     in: state,
-                    exit: error.exitStatus.rawValue,
+                    metrics: metrics,
                     code: "report_lock_unusable",
                     message: "\(problem)"
                 )
@@ -172,11 +174,12 @@ struct RunCommand: AsyncParsableCommand {
         let previous: ReportOverview?
         do { previous = try ReportReplacement.check(reportPath) } catch {
             console.error("report_unfinished", "\(error)", ["report": .string(reportPath)])
-            metrics?.finish(exit: .invalidInput, report: nil)
-            recordFailedStart(
+            endBeforeReport(
+                .invalidInput,
+                report: nil,
                 batch: identity.directoryName,
                 in: state,
-                exit: ExitStatus.invalidInput.rawValue,
+                metrics: metrics,
                 code: "report_unfinished",
                 message: "\(error)"
             )
@@ -184,11 +187,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         if selectsNothing {
             console.error("no_files", "the manifest selects no files (add allow_empty: true if that is fine)")
-            metrics?.finish(exit: .jobsFailed, report: initial)
-            recordFailedStart(
+            endBeforeReport(
+                .jobsFailed,
+                report: initial,
                 batch: identity.directoryName,
                 in: state,
-                exit: ExitStatus.jobsFailed.rawValue,
+                metrics: metrics,
                 code: "no_files",
                 message: "the manifest selects no files (add allow_empty: true if that is fine)"
             )
@@ -216,11 +220,12 @@ struct RunCommand: AsyncParsableCommand {
                 "cannot write the report: \(error)",
                 ["path": .string(error.path), "error": .string(error.reason)]
             )
-            metrics?.finish(exit: .fatal, report: initial)
-            recordFailedStart(
+            endBeforeReport(
+                .fatal,
+                report: initial,
                 batch: identity.directoryName,
                 in: state,
-                exit: ExitStatus.fatal.rawValue,
+                metrics: metrics,
                 code: "report_write_failed",
                 message: "cannot write the report: \(error)"
             )
@@ -374,6 +379,21 @@ struct RunCommand: AsyncParsableCommand {
             ["report": .string(path), "kept_as": .string(aside)]
         )
         return .none
+    }
+
+    /// A run that ends with `exit` before writing its report: its metrics say so, and its `FailedStart`, for
+    /// `status` (its console error is said by the caller).
+    private func endBeforeReport(
+        _ exit: ExitStatus,
+        report: Report?,
+        batch: String,
+        in state: StateDirectory,
+        metrics: MetricsReporter?,
+        code: String,
+        message: String
+    ) {
+        metrics?.finish(exit: exit, report: report)
+        recordFailedStart(batch: batch, in: state, exit: exit.rawValue, code: code, message: message)
     }
 
     /// Records a run that ends before writing its report (`FailedStart`), so that `status` shows it.

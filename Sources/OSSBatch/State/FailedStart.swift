@@ -76,10 +76,8 @@ package struct FailedStart: Sendable, Codable, Hashable {
         unlink(path(batch: batch, in: state))
     }
 
-    /// When it ended, in nanoseconds since 1970 (`nil` when `at` does not read as a time).
-    var endedNanoseconds: Int64? {
-        Timestamp.parse(at).map { Int64($0.timeIntervalSince1970 * 1e9) }
-    }
+    /// When it ended (`nil` when `at` does not read as a time).
+    var ended: Date? { Timestamp.parse(at) }
 
     /// `status`'s `problem` for it.
     var problem: String {

@@ -88,9 +88,9 @@ extension StateDirectory {
                 continue
             }
             let lastRun = all[i].lastRun.flatMap { $0.finishedAt ?? $0.startedAt } ?? all[i].lastRunAt
-            guard let ended = failed.endedNanoseconds,
-                lastRun.flatMap(Timestamp.parse).map({ Int64($0.timeIntervalSince1970 * 1e9) < ended }) ?? true
-            else { continue }
+            guard let ended = failed.ended, lastRun.flatMap(Timestamp.parse).map({ $0 < ended }) ?? true else {
+                continue
+            }
             all[i].problem = [all[i].problem, failed.problem].compactMap { $0 }.joined(separator: "; ")
         }
         if added { all.sort { $0.batch < $1.batch } }
