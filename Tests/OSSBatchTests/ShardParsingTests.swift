@@ -61,6 +61,20 @@ import Testing
         #expect(throws: ShardError.self) { try Shard.parse("auto/2", environment: ["JOB_COMPLETION_INDEX": "x"]) }
     }
 
+    /// A hostile or broken environment is an error, never a trap: `Int.min` as the array's first ID made the
+    /// rank's subtraction overflow, and as the count the message's `n - 1` did (the process died, exit 132).
+    @Test(arguments: [
+        ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "-9223372036854775808", "SLURM_ARRAY_TASK_COUNT": "8"],
+        ["SLURM_ARRAY_TASK_ID": "9223372036854775807", "SLURM_ARRAY_TASK_MIN": "-1", "SLURM_ARRAY_TASK_COUNT": "8"],
+        ["SLURM_ARRAY_TASK_ID": "-3", "SLURM_ARRAY_TASK_COUNT": "8"],
+        ["JOB_COMPLETION_INDEX": "0", "OSSBATCH_SHARD_COUNT": "-9223372036854775808"],
+        ["AWS_BATCH_JOB_ARRAY_INDEX": "0", "AWS_BATCH_JOB_ARRAY_SIZE": "0"],
+        ["AWS_BATCH_JOB_ARRAY_INDEX": "-1", "AWS_BATCH_JOB_ARRAY_SIZE": "2"],
+    ])
+    func negativeOrOverflowingEngineNumbersAreRefused(environment: [String: String]) {
+        #expect(throws: ShardError.self) { try Shard.parse("auto", environment: environment) }
+    }
+
     @Test func shardFileNamesCarryKAndN() {
         let shard = Shard(index: 2, count: 8)!
         #expect(shard.reportPath(for: "/r/report.json") == "/r/report.shard-2-of-8.json")

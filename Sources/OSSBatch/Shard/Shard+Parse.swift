@@ -47,10 +47,12 @@ extension Shard {
     }
 
     private static func fromEnvironment(_ env: [String: String], count given: Int?) throws(ShardError) -> Shard {
+        // No engine numbers tasks or counts below zero; refused here, a hostile value (`Int.min`) cannot
+        // overflow the rank's arithmetic below (a trap, not an error: exit 132 and no report).
         func number(_ name: String) throws(ShardError) -> Int? {
             guard let text = env[name], !text.isEmpty else { return nil }
-            guard let n = Int(text), text.allSatisfy(\.isASCII) else {
-                throw ShardError("\(name)=\(text) is not a whole number")
+            guard let n = Int(text), n >= 0, text.allSatisfy(\.isASCII) else {
+                throw ShardError("\(name)=\(text) is not a whole number from 0")
             }
             return n
         }
@@ -91,6 +93,9 @@ extension Shard {
             throw ShardError(
                 "--shard auto: \(engine) gives the index but nothing gives the number of shards: use --shard auto/N or set \(Variable.count)"
             )
+        }
+        guard n >= 1, n <= maximumCount else {
+            throw ShardError("--shard auto: \(n) shards; the number of shards must be from 1 to \(maximumCount)")
         }
         guard let shard = Shard(index: index, count: n) else {
             throw ShardError("\(engine) gives shard \(index), outside 0 to \(n - 1) for \(n) shards")
