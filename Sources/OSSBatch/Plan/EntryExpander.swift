@@ -293,7 +293,7 @@ struct EntryExpander {
                 what =
                     "cannot list directory \(item.source.path): \(item.why ?? "permission denied"); it is left out with whatever it holds"
             default:
-                what = "cannot read \(item.source.path): permission denied; it is left out"
+                what = "cannot read \(item.source.path): \(item.why ?? "permission denied"); it is left out"
             }
             warnings.append(
                 Diagnostic(

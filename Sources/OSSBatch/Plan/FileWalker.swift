@@ -238,7 +238,9 @@ struct FileWalker: Sendable {
                         )
                     } catch {
                         // Gone since the listing: not there to upload.
-                        if !error.doesNotExist { part.problems.append("cannot stat \(error.path): \(error.reason)") }
+                        if !error.doesNotExist {
+                            unstatable(child, base: base, relative: relative, devices: devices, error, into: &part)
+                        }
                     }
                 } else {
                     visit(
@@ -446,7 +448,19 @@ struct FileWalker: Sendable {
                 sortKeys.append(kind == .directory ? name + "/" : name)
                 children.append(Child(name: name, isDirectory: kind == .directory, linkTarget: linkTarget))
             } catch {
-                if !error.doesNotExist { result.problems.append("cannot stat \(error.path): \(error.reason)") }
+                // Only an entry whose kind the listing did not give is stat'ed here: taken for a file (what it
+                // is, a directory or not, is what cannot be found out), if this shard owns it and the entry's
+                // patterns select it.
+                if !error.doesNotExist, owned, filter.map({ $0.verdict(file: relative + name) == .selected }) ?? true {
+                    unstatable(
+                        Child(name: name, isDirectory: false, linkTarget: nil),
+                        base: base,
+                        relative: relative,
+                        devices: devices,
+                        error,
+                        into: &result
+                    )
+                }
             }
         }
         let order = sortKeys.sortedPositions()
@@ -703,7 +717,53 @@ struct FileWalker: Sendable {
             }
         } catch {
             // Gone since the listing: not there to upload.
-            if !error.doesNotExist { result.problems.append("cannot stat \(error.path): \(error.reason)") }
+            if !error.doesNotExist {
+                unstatable(child, base: base, relative: relative, devices: devices, error, into: &result)
+            }
+        }
+    }
+
+    /// A listed child that cannot be stat'ed (`EACCES`: a FUSE mount of another user without `allow_other`,
+    /// which refuses root too, or a directory this user may list but not search; `ENOTCONN`: a dead network
+    /// mount; `EIO`): as `upload.on_unreadable` says, a file unreadable and a directory unlistable, its line
+    /// with no identity (it has none to give: size, mtime and inode 0, its parent's device). Before, it was a
+    /// problem whatever `on_unreadable` said: one user's `sshfs` mount in a backed-up home stopped every
+    /// night's batch, exit 2.
+    private func unstatable<Element>(
+        _ child: Child,
+        base: String,
+        relative: String,
+        devices: Devices,
+        _ error: FileSystemError,
+        into result: inout Accumulator<Element>
+    ) {
+        // A directory's line's key is the key prefix of what it holds: the shard owning that records it, alone.
+        if child.isDirectory, !(ownership?.owns(directory: relative + child.name + "/") ?? true) { return }
+        let why = "cannot stat it: \(error.reason)"
+        switch onUnreadable {
+        case .skip:
+            result.skipped.append(
+                WalkSkip(
+                    directory: relative,
+                    name: child.name,
+                    source: SplitPath(directory: base, name: child.name),
+                    status: FileStatus(
+                        kind: child.isDirectory ? .directory : .regular,
+                        size: 0,
+                        mtimeNanoseconds: 0,
+                        inode: 0,
+                        device: devices.raw,
+                        permissions: 0
+                    ),
+                    device: devices.stable,
+                    reason: child.isDirectory ? .unlistable : .unreadable,
+                    why: why
+                )
+            )
+        case .fail:
+            result.problems.append(
+                "cannot stat \(base + child.name): \(error.reason) (upload.on_unreadable: fail; 'skip' leaves it out)"
+            )
         }
     }
 

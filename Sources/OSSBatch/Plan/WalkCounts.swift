@@ -47,7 +47,7 @@ struct WalkSkip: Sendable {
     /// `keyTooLong` (a file).
     var reason: SkipReason
     /// Why an `unlistable` directory could not be listed, when not for its permissions (a path longer than the
-    /// system allows, an I/O error): the plan's warning says so.
+    /// system allows, an I/O error), or why an item could not be stat'ed at all: the plan's warning says so.
     var why: String?
 
     /// Whether the item is a directory (its line stands for whatever it holds).

@@ -1,9 +1,12 @@
 // A file system that stops answering, for end-to-end tests: loaded into the real `ossbatch` with LD_PRELOAD,
 // it makes open(2) (or openat2, which is reached through syscall(2)) of a path that contains $HANGING_OPEN, pread(2) of a file whose path contains
 // $HANGING_READ, or fstatat(2) of a name that contains $HANGING_STAT, wait for ever, as a call to a hung NFS
-// mount does. Everything else passes through to libc.
+// mount does. fstatat(2) of a name that contains $REFUSED_STAT fails at once with errno $REFUSED_STAT_ERRNO
+// (default EACCES), as a FUSE mount of another user without allow_other refuses even root, or a dead sshfs
+// mount says ENOTCONN. Everything else passes through to libc.
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -101,10 +104,19 @@ PREAD(pread64)
 typedef int (*fstatat_fn)(int, const char *, struct stat *, int);
 typedef int (*fstatat64_fn)(int, const char *, struct stat64 *, int);
 
+// Whether a stat of `path` is refused: errno set as $REFUSED_STAT_ERRNO says.
+static int refused(const char *path) {
+    if (!names(path, "REFUSED_STAT")) return 0;
+    const char *number = getenv("REFUSED_STAT_ERRNO");
+    errno = number != NULL && atoi(number) > 0 ? atoi(number) : EACCES;
+    return 1;
+}
+
 int fstatat(int dir, const char *path, struct stat *status, int flags) {
     static fstatat_fn real;
     if (real == NULL) real = (fstatat_fn)dlsym(RTLD_NEXT, "fstatat");
     if (names(path, "HANGING_STAT")) hang();
+    if (refused(path)) return -1;
     return real(dir, path, status, flags);
 }
 
@@ -112,6 +124,7 @@ int fstatat64(int dir, const char *path, struct stat64 *status, int flags) {
     static fstatat64_fn real;
     if (real == NULL) real = (fstatat64_fn)dlsym(RTLD_NEXT, "fstatat64");
     if (names(path, "HANGING_STAT")) hang();
+    if (refused(path)) return -1;
     return real(dir, path, status, flags);
 }
 
