@@ -21,10 +21,37 @@ import Testing
     }
 
     @Test func aValueIsEverythingAfterTheFirstEqualsSignCommentCharactersIncluded() {
-        // Base64 secrets end in "=", and a secret may contain "#" or ";": none of that is cut.
+        // Base64 secrets end in "=", and a value may contain "#" or ";" (not after whitespace): none of that is cut.
         let sections = INI.parse("[p]\nsecret = ab+/cd==\ntoken = x#y;z = w\n")
         #expect(sections["p"]?["secret"] == "ab+/cd==")
         #expect(sections["p"]?["token"] == "x#y;z = w")
+    }
+
+    /// The docs' own example: a token sent as `TOKEN      # optional (STS)` failed every request
+    /// `InvalidSecurityToken`, and a header with a comment was no header, its keys overwriting the section above.
+    @Test func aCommentAfterWhitespaceEndsAValueOrAHeader() {
+        let sections = INI.parse(
+            """
+            [default]
+            access_key_id = LTAIdefault
+            access_key_secret = secretdefault
+            [nightly]  # batch key
+            access_key_id = LTAInightly   ; rotated monthly
+            access_key_secret = secretnightly
+            security_token = CAIS+tok/en==      # optional (STS)
+            """
+        )
+        #expect(sections["default"] == ["access_key_id": "LTAIdefault", "access_key_secret": "secretdefault"])
+        #expect(
+            sections["nightly"] == [
+                "access_key_id": "LTAInightly", "access_key_secret": "secretnightly", "security_token": "CAIS+tok/en==",
+            ]
+        )
+    }
+
+    @Test func aBrokenHeaderEndsTheSectionAboveItInsteadOfAddingToIt() {
+        let sections = INI.parse("[default]\naccess_key_id = A\n[nightly\naccess_key_id = B\n")
+        #expect(sections == ["default": ["access_key_id": "A"]])
     }
 
     @Test func commentsBlankLinesStrayLinesAndKeysOutsideASectionAreIgnored() {
