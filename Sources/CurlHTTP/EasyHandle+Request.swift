@@ -17,6 +17,9 @@ extension EasyHandle {
         // The path goes out exactly as built (and signed): without this curl removes `.` and `..` segments,
         // so the key `a/../b` would be sent as `b` (a signature mismatch, or another object on a lax server).
         set(CURLOPT_PATH_AS_IS, 1)
+        // An empty proxy is none, environment or not (curl's documented meaning); the handle is reset after
+        // each transfer, so the next request honours the environment again.
+        if request.bypassesProxy { set(CURLOPT_PROXY, "") }
         let method = request.method.uppercased()
         let length = transfer.bodyLength
         var streamsBody = false

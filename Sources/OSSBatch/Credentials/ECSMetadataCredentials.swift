@@ -70,7 +70,8 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
         let request = HTTPRequest(
             method: "PUT",
             url: endpoint + "/latest/api/token",
-            headers: [("X-aliyun-ecs-metadata-token-ttl-seconds", String(Self.tokenTTLSeconds))]
+            headers: [("X-aliyun-ecs-metadata-token-ttl-seconds", String(Self.tokenTTLSeconds))],
+            bypassesProxy: true
         )
         let failure: String
         do {
@@ -100,7 +101,7 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
         let response: HTTPResponse
         do {
             response = try await transport.send(
-                HTTPRequest(method: "GET", url: endpoint + path, headers: headers),
+                HTTPRequest(method: "GET", url: endpoint + path, headers: headers, bypassesProxy: true),
                 timeout: Self.timeout
             )
         } catch {

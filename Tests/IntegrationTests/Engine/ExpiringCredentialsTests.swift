@@ -124,6 +124,38 @@ struct ExpiringCredentialsTests {
         h.expectNoSecrets(in: [result.stdout, result.stderr], others: ["eyJ-pod-token"])
     }
 
+    /// The instance's metadata service is asked directly, whatever `http_proxy` says: through a squid on another
+    /// instance it answers with that instance's role, and the whole night was signed as it, the secret and token
+    /// carried in clear through the proxy (review of e4ab55a). Here the proxy is dead and OSS (`127.0.0.1`) is in
+    /// `no_proxy`; the metadata service, reached as `localhost`, went through the proxy: no credentials, exit 3.
+    @Test func theMetadataServiceIsNeverAskedThroughAProxy() async throws {
+        let h = try await EngineHarness.start("metadata-no-proxy")
+        defer { Task { await h.stop() } }
+        let fake = try await FakeCredentialService.start(registry: h.server.temporaryCredentials, lifetime: 3600)
+        defer { Task { await fake.stop() } }
+        try h.writeFile("a.txt", size: 100)
+        let manifest = try h.writeManifest()
+        let closed = try await ProcessRunner.run(
+            UnreachableServiceTests.python,
+            ["python3", "-c", UnreachableServiceTests.listener, "closed"]
+        )
+        let port = try #require(Int(closed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        var env = Self.environment(fake, home: h.dir.path)
+        env["OSSBATCH_ECS_METADATA_ENDPOINT"] = fake.endpoint.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+        env["http_proxy"] = "http://127.0.0.1:\(port)"
+        env["no_proxy"] = "127.0.0.1"
+        for other in ["NO_PROXY", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"] {
+            env[other] = .some(nil)
+        }
+        let result = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: env
+        )
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(fake.issued.count == 1)
+    }
+
     /// The metadata service broken when the token expires: the batch stops on the first request that cannot be
     /// signed, the requests in flight and queued are cancelled, and every unfinished job is `pending`, not
     /// `failed` (audit of 72b75db: jobs caught by the stop were failed with `CredentialsError`, and each job in
