@@ -55,6 +55,9 @@ struct JobRunner: Sendable {
                 switch job.method {
                 case .put:
                     outcome = try await runPut(job, file: file, ctime: ctime, tally: tally)
+                    if case .multipart = planned.method, outcome.status != .failed {
+                        await discardLeftoverUpload(of: job, tally: tally)
+                    }
                 case .multipart(let partPlan):
                     (outcome, ofThisVersion) = try await MultipartUpload(
                         context: context,
@@ -137,6 +140,16 @@ struct JobRunner: Sendable {
         let path = context.checkpoints.path(bucket: context.bucket, key: job.key, source: job.source)
         guard let owned = context.checkpoints.ownedUpload(path), owned.report == context.report else { return nil }
         return (owned.uploadID, path)
+    }
+
+    /// A job planned as a multipart upload that became a PutObject (its file now under the threshold: a log
+    /// `copytruncate`d between a killed run and its resume) has the upload and checkpoint of its earlier version
+    /// given up once the object is there: nothing else read them again, and the upload stayed open (and billed)
+    /// with no line naming it (review of e4ab55a). Its key is this job's, locked: no other run is using it.
+    private func discardLeftoverUpload(of job: UploadJob, tally: JobTally) async {
+        let path = context.checkpoints.path(bucket: context.bucket, key: job.key, source: job.source)
+        guard let uploadID = context.checkpoints.uploadIDForCleanup(path) else { return }
+        await context.discardUpload(key: job.key, checkpoint: path, uploadID: uploadID, tally: tally)
     }
 
     /// A source gone since the plan is `skipped` (reason `vanished`), not `failed`: `resume` could only fail

@@ -163,6 +163,26 @@ struct EngineResumeTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A file truncated under the multipart threshold between the killed run and its resume (`copytruncate`):
+    /// sent by PutObject, and its earlier version's upload aborted and checkpoint removed. Both stayed for good:
+    /// the job succeeded, `status` counted no open upload, and OSS billed the parts (review of e4ab55a).
+    @Test func aFileNowUnderTheThresholdGivesUpItsEarlierVersionsUpload() async throws {
+        let h = try await EngineHarness.start("shrunk-to-put")
+        defer { Task { await h.stop() } }
+        let big = try h.writeFile("big.bin", size: 4_000_000, seed: 1)
+        try await EngineResumeTests.killMidUpload(h, manifest: try EngineResumeTests.multipartManifest(h))
+        let (_, checkpoint) = try #require(CheckpointStore(directory: h.checkpointDir).all().first)
+        #expect(truncate(big.path, 10_000) == 0)
+        let result = try await h.resume()
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
+        #expect(
+            h.server.log.all.contains { $0.operation == .abortMultipartUpload && $0.uploadID == checkpoint.uploadID }
+        )
+        #expect(CheckpointStore(directory: h.checkpointDir).all().isEmpty)
+    }
+
     @Test func corruptCheckpointIsDiscardedWithAWarningItsUploadAbortedAndTheJobRestarts() async throws {
         let h = try await EngineHarness.start("corrupt")
         defer { Task { await h.stop() } }
