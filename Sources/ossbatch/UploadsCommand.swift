@@ -84,7 +84,13 @@ struct UploadsCommand: AsyncParsableCommand {
         let scope: UploadsScope
         do {
             if let manifest {
-                scope = try UploadsScope.manifest(at: manifest, overrides: target.overrides, state: state)
+                scope = try UploadsScope.manifest(
+                    at: manifest,
+                    overrides: target.overrides,
+                    settings: try ManifestSetting.parse(target.settings),
+                    placeholders: try PlaceholderValues.current(),
+                    state: state
+                )
             } else {
                 scope = try UploadsScope.commandLine(target.overrides)
             }

@@ -40,7 +40,7 @@ package struct IndexPrune: Sendable {
         let keys = KeyResolver(manifest: manifest, values: placeholders)
         for (position, entry) in manifest.files.enumerated() {
             // An entry's key is `key`, else `key_prefix` + a path.
-            let prefix = keys.prefixBeforeTime(of: entry.key?.value ?? entry.keyPrefix?.value ?? "")
+            let prefix = keys.folderBeforeTime(of: entry.key?.value ?? entry.keyPrefix?.value ?? "")
             if prefix.isEmpty { result.unprefixedEntries.append(position) } else { prefixes.append(prefix) }
         }
         // Sorted, a prefix comes before those it covers. Told apart by their bytes (`ExactString`): two

@@ -44,6 +44,14 @@ struct KeyTemplate: Sendable, Hashable {
         self.pieces = pieces
     }
 
+    /// Whether a time placeholder (`{date}`, `{time}`) is in it: each night's keys differ from there on.
+    var holdsTime: Bool {
+        pieces.contains {
+            if case .placeholder(.time) = $0 { return true }
+            return false
+        }
+    }
+
     var hasPlaceholders: Bool {
         pieces.contains {
             if case .placeholder = $0 { return true }

@@ -69,6 +69,17 @@ struct KeyResolver {
         (try? KeyTemplate(parsing: written).resolve(context, stoppingAtTime: true)) ?? ""
     }
 
+    /// `prefixBeforeTime(of:)` cut back to a whole folder (through its last `/`) when a time placeholder cut
+    /// it inside a name: `backup-{date}/` makes keys under `backup-2026-12-07/`, and `backup-` would also hold
+    /// another batch's `backup-static/` (`index prune` pruned its entries, `uploads --abort` its uploads; review
+    /// of e4ab55a). Empty when it cannot be resolved.
+    func folderBeforeTime(of written: String) -> String {
+        let before = prefixBeforeTime(of: written)
+        guard (try? KeyTemplate(parsing: written))?.holdsTime == true, !before.hasSuffix("/") else { return before }
+        guard let slash = before.lastIndex(of: "/") else { return "" }
+        return String(before[...slash])
+    }
+
     /// A literal `${` (a shell variable that will not be expanded), and a key prefix that runs into the
     /// paths after it (`web01` + `etc/x` is `web01etc/x`).
     private func warnings(field: String, written: String, resolved: String, at mark: SourceMark) -> [Diagnostic] {

@@ -13,20 +13,28 @@ package struct UploadsScope: Sendable {
     package var checkpointDirectory: String?
     package var retry: RetryPolicy
 
-    /// The scope of the manifest at `path` — its target resolved as `run` would, without walking its files.
+    /// The scope of the manifest at `path` — its target resolved as `run` would (with `settings`, `--set`),
+    /// without walking its files; its keys' placeholders but the time resolved from `placeholders`.
     package static func manifest(
         at path: String,
         overrides: TargetOverrides,
+        settings: [ManifestSetting] = [],
+        placeholders: PlaceholderValues,
         state: StateDirectory
     ) throws(ManifestError) -> UploadsScope {
-        let manifest = try ManifestLoader.load(path: path)
+        // With the command line's `--set`, as `run` reads it: without, `--set upload.checkpoint_dir=…` was
+        // dropped and an unfinished batch checkpointing there lost its hold (review of e4ab55a).
+        let manifest = try ManifestLoader.load(path: path, settings: settings)
+        let keys = KeyResolver(manifest: manifest, values: placeholders)
         var diagnostics: [Diagnostic] = []
         guard let target = TargetResolver(section: manifest.target, overrides: overrides).resolve(into: &diagnostics)
         else { throw ManifestError(diagnostics) }
         let checkpointDir = manifest.upload.checkpointDir
         return UploadsScope(
             target: target,
-            prefix: sharedPrefix(manifest.files.map { $0.keyPrefix?.value ?? $0.key?.value ?? "" }),
+            prefix: sharedPrefix(
+                manifest.files.map { keys.folderBeforeTime(of: $0.keyPrefix?.value ?? $0.key?.value ?? "") }
+            ),
             credentials: manifest.target.credentials.flatMap {
                 CredentialsSource($0, manifestDirectory: manifest.directory)
             },
@@ -51,15 +59,21 @@ package struct UploadsScope: Sendable {
         return UploadsScope(target: target, prefix: "", retry: RetryPolicy())
     }
 
-    /// The longest prefix the entries' key prefixes share, cut before the first `{` (a placeholder resolved
-    /// when a batch is planned: each night's keys differ from there on).
+    /// The longest prefix the entries' resolved key prefixes share (`KeyResolver.folderBeforeTime`), cut back
+    /// to a whole folder when they part inside a name: `logs/app/` and `logs/api/` share `logs/`, not `logs/a`,
+    /// which holds `logs/archive/` too. Compared by bytes: two spellings of `café` are two prefixes on OSS.
     static func sharedPrefix(_ prefixes: [String]) -> String {
-        let cut = prefixes.map { prefix in prefix.firstIndex(of: "{").map { String(prefix[..<$0]) } ?? prefix }
-        guard var shared = cut.first else { return "" }
-        for prefix in cut.dropFirst() {
-            shared = String(zip(shared, prefix).prefix { $0 == $1 }.map(\.0))
+        guard var shared = prefixes.first.map({ Array($0.utf8) }) else { return "" }
+        var parted = false
+        for prefix in prefixes.dropFirst() {
+            let common = zip(shared, prefix.utf8).prefix { $0 == $1 }.count
+            if common < shared.count || common < prefix.utf8.count { parted = true }
+            shared.removeSubrange(common...)
         }
-        return shared
+        if parted, shared.last != UInt8(ascii: "/") {
+            shared.removeSubrange((shared.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0)...)
+        }
+        return String(decoding: shared, as: UTF8.self)
     }
 
     /// How to reach the scope's target: endpoint, region, signature, addressing and the manifest's retry policy.

@@ -126,6 +126,26 @@ import Testing
         #expect(try s.entries().count == 2)
     }
 
+    /// A time placeholder inside a folder's name (`backup-{date}/`) searches no prefix: cut before it,
+    /// `backup-` held another batch's `backup-static/`, whose entries no plan of this one names were pruned,
+    /// and that batch sent every file again the next night (review of e4ab55a).
+    @Test func aDatePartWayIntoAFolderNamePrunesNoOtherBatchsFolder() async throws {
+        let s = try await UploadIndexTests.start("prune-mid-name")
+        defer { Task { await s.h.stop() } }
+        try await UploadIndexTests.writeFiles(s.h, count: 2)
+        let other = try s.h.writeManifest("static.yaml", upload: ["unchanged: skip"], prefix: "backup-static/")
+        #expect(try await s.run(other, report: "static.json").exitCode == 0)
+        let dated = try s.h.writeManifest("dated.yaml", upload: ["unchanged: copy"], prefix: "'backup-{date}/'")
+        #expect(try await s.run(dated, report: "dated.json").exitCode == 0)
+        #expect(try s.entries().count == 4)
+
+        let fortyDaysOn = Timestamp.iso8601(Date().addingTimeInterval(40 * 86_400))
+        let pruned = try await prune(s, dated, at: fortyDaysOn, days: 30)
+        #expect(pruned.exitCode == 0, "\(pruned.stderr)")
+        #expect(pruned.stdout.contains(": 0 entries under no prefix"), "\(pruned.stdout)")
+        #expect(try s.entries().filter { $0.key.hasPrefix("backup-static/") }.count == 2)
+    }
+
     /// Two files whose names are canonically equivalent but not the same bytes (`café` with `é`, and with `e`
     /// and a combining accent: two files on Linux, two objects on OSS): when one is deleted, its entry goes and
     /// the other's stays. Compared as `String`s, the plan's remaining key named both, and the entry stayed.
