@@ -77,6 +77,8 @@ struct ReportValidationTests {
         (#""key":"k/1","dir":1,"#, #""key":"k/1","dir":1,"name":"../x/1","#, "'name' '../x/1' is not a file name"),
         (#""key":"k/1","dir":1,"#, #""key":"k/1","dir":1,"name":"..","#, "'name' '..' is not a file name"),
         (#"{"path":"/"#, #"{"path":"/tmp/../"#, "is not a normalized path"),
+        // A directory without its last `/`: joined to a name, `/data/site` + `a.txt` read `/data/sitea.txt`.
+        (#"/","device""#, #"","device""#, "is not an absolute path ending with '/'"),
     ])
     func numbersThatDoNotAddUpAreRefusedNamingTheJobAndField(from: String, to: String, expected: String) throws {
         let reason = try Self.refusal(from, to)
