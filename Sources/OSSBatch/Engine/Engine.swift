@@ -614,7 +614,13 @@ package final class Engine: Sendable {
             for position in positions where !started.contains(position) {
                 let i = Int(position)
                 if report.jobs[i].status == .failed {
-                    report.jobs[i].outcome = JobOutcome(key: report.jobs[i].spec.objectKey, status: .pending)
+                    // Its open upload stays named: dropped, `open_uploads` said 0, a `fatal` report with no open
+                    // upload counted as finished, and the next `run` replaced it (review of e4ab55a).
+                    let (uploadID, checkpoint) = (report.jobs[i].outcome.uploadID, report.jobs[i].outcome.checkpoint)
+                    var pending = JobOutcome(key: report.jobs[i].spec.objectKey, status: .pending)
+                    if let uploadID { pending.uploadID = uploadID }
+                    if let checkpoint { pending.checkpoint = checkpoint }
+                    report.jobs[i].outcome = pending
                 }
             }
         }

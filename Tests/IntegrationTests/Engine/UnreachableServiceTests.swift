@@ -225,6 +225,41 @@ struct UnreachableServiceTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A failed multipart job the stopped resume never tried keeps its open upload on its pending line: reset
+    /// bare, `open_uploads` said 0, the `fatal` report counted as finished, and the next `run` replaced it, its
+    /// upload open and billed with nothing naming it (review of e4ab55a).
+    @Test func aResumeStoppedAsUnreachableKeepsTheOpenUploadsOfTheJobsItNeverTried() async throws {
+        let h = try await EngineHarness.start("resume-unreachable-multipart")
+        defer { Task { await h.stop() } }
+        // Files before it in plan order, one at a time: the resume stops on the first and never tries the upload.
+        for i in 0..<3 { try h.writeFile("a\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        try h.writeFile("z-big.bin", size: 1_500_000, seed: 3)
+        let manifest = try h.writeManifest(upload: [
+            "retries: {attempts: 1}", "part_size: 256KiB", "multipart_threshold: 1MiB", "concurrency: 1",
+            "files_in_flight: 1",
+        ])
+        for operation in [OSSOperation.uploadPart, .putObject] {
+            h.server.faults.add(
+                FaultRule(operation: operation, count: nil, action: .fail(status: 500, code: .internalError))
+            )
+        }
+        let failed = try await h.run(manifest)
+        #expect(failed.exitCode == 1, "\(failed.stderr)")
+        let uploadID = try #require(try h.report().jobs.last?.outcome.uploadID)
+        let closed = try await ProcessRunner.run(Self.python, ["python3", "-c", Self.listener, "closed"])
+        let port = try #require(Int(closed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let stopped = try await h.resume(["--endpoint", "http://127.0.0.1:\(port)"])
+        #expect(stopped.exitCode == 3, "\(stopped.stderr)")
+        let report = try h.report()
+        #expect(report.status == .fatal && report.totals.pending == 4 && report.totals.openUploads == 1)
+        #expect(report.jobs.last?.outcome.uploadID == uploadID && report.jobs.last?.outcome.checkpoint != nil)
+        h.server.faults.removeAll()
+        let resumed = try await h.resume(["--endpoint", h.endpoint])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
+    }
+
     @Test func afterAFirstAnswerDroppedConnectionsAreRetriedNotFatal() async throws {
         let h = try await EngineHarness.start("flaky")
         defer { Task { await h.stop() } }
