@@ -143,6 +143,31 @@ import Testing
                 let message = (error as? CredentialsError)?.message ?? ""
                 return message.contains("HTTP 400 InvalidParameter.OIDCToken") && !message.contains("not-the-token")
             }
+            #expect(fake.requests == ["POST /", "POST /"], "a refusal is not asked again")
+        }
+    }
+
+    /// STS busy for a moment when the night starts (three 503s, ~3.5 s): the credentials are had once it
+    /// answers. Tried three times in 1.5 s, the whole night failed with no credentials, exit 3 (review of
+    /// e4ab55a). A refusal (the 400 above) is not asked again.
+    @Test func aServiceBusyForAMomentAtTheStartIsWaitedFor() async throws {
+        try await Self.with { oss, fake in
+            let dir = try TemporaryDirectory("oidc-busy")
+            defer { dir.remove() }
+            let tokenFile = try dir.write("token", "eyJ-fake-oidc-token\n")
+            let env = Self.environment(
+                fake,
+                [
+                    "ALIBABA_CLOUD_ROLE_ARN": "acs:ram::1:role/etl",
+                    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN": "acs:ram::1:oidc-provider/ack",
+                    "ALIBABA_CLOUD_OIDC_TOKEN_FILE": tokenFile.path, "OSSBATCH_STS_ENDPOINT": fake.endpoint,
+                ]
+            )
+            fake.failNext(3)
+            let provider = try await Self.provider(env)
+            _ = try await Self.client(oss, provider).headObject(bucket: oss.bucket, key: "none")
+            #expect(fake.requests == Array(repeating: "POST /", count: 4))
+            #expect(fake.issued.count == 1)
         }
     }
 

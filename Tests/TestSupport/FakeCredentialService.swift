@@ -40,6 +40,8 @@ public final class FakeCredentialService: Sendable {
         var requests: [String] = []
         /// Answers every request 500, as a service that broke (`failFromNow()`).
         var failing = false
+        /// Answers this many more requests 503, as a service busy for a moment (`failNext(_:)`).
+        var busyFor = 0
     }
 
     struct Settings: Sendable {
@@ -107,6 +109,9 @@ public final class FakeCredentialService: Sendable {
     /// From now on every request is answered 500 (the connections a client keeps open too, which closing
     /// the listener would leave serving).
     public func failFromNow() { box.state.withLock { $0.failing = true } }
+
+    /// The next `count` requests are answered 503 (a service busy for a moment), then it answers again.
+    public func failNext(_ count: Int) { box.state.withLock { $0.busyFor = count } }
 }
 
 /// The service's state, shared by its connections' handlers.
@@ -147,11 +152,14 @@ final class StateBox: Sendable {
     func answer(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: String) -> (Int, String) {
         let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
         let hasToken = headers.first(name: "x-aliyun-ecs-metadata-token") == sessionToken
-        let failing = state.withLock {
+        let (failing, busy) = state.withLock {
             $0.requests.append("\(method.rawValue) \(path)" + (hasToken ? " +token" : ""))
-            return $0.failing
+            let busy = $0.busyFor > 0
+            if busy { $0.busyFor -= 1 }
+            return ($0.failing, busy)
         }
         if failing { return (500, "Internal Server Error") }
+        if busy { return (503, "Service Unavailable") }
         let credentialsPath = "/latest/meta-data/ram/security-credentials/"
         switch (method, path) {
         case (.PUT, "/latest/api/token"):

@@ -148,10 +148,11 @@ package struct CredentialsResolver: Sendable {
                     try await settings.fetch(over: transport)
                 }
             }
-        case .ecsRAMRole(let settings, _):
+        case .ecsRAMRole(let settings, let tried):
+            let attempts = tried == nil ? Self.attemptsNamed : Self.attemptsDiscovered
             provider = RefreshingCredentialsProvider(source: source, onEvent: onEvent) {
                 () async throws(CredentialsUnavailable) -> TemporaryCredentials in
-                try await Self.withRetries { () async throws(CredentialsUnavailable) in
+                try await Self.withRetries(attempts: attempts) { () async throws(CredentialsUnavailable) in
                     try await settings.fetch(over: transport)
                 }
             }
@@ -174,9 +175,17 @@ package struct CredentialsResolver: Sendable {
         )
     }
 
-    /// A metadata-service or STS request that fails is tried three times (0.5 s, then 1 s apart) before the
-    /// renewal counts as failed.
+    /// How many times a metadata-service or STS request is tried before the lookup (or a renewal) counts as
+    /// failed, 0.5, 1, 2, 4 s … apart. A source the manifest or the environment names is tried over ~15 s: one
+    /// blip of STS (a 503, throttling, DNS not ready while a pod's sidecar starts) at 2 a.m. failed the whole
+    /// night within 1.5 s, exit 3 (review of e4ab55a). The chain's last resort, the metadata service of a
+    /// machine that may be no ECS instance, gives up after three, so that "no credentials" comes in seconds.
+    static let attemptsNamed = 6
+    static let attemptsDiscovered = 3
+
+    /// Runs `fetch` up to `attempts` times, waiting 0.5 s, 1 s, 2 s, … between them.
     static func withRetries(
+        attempts: Int = attemptsNamed,
         _ fetch: () async throws(CredentialsUnavailable) -> TemporaryCredentials
     ) async throws(CredentialsUnavailable) -> TemporaryCredentials {
         var attempt = 0
@@ -185,8 +194,8 @@ package struct CredentialsResolver: Sendable {
             do throws(CredentialsUnavailable) {
                 return try await fetch()
             } catch {
-                guard attempt < 3, !Task.isCancelled else { throw error }
-                try? await Task.sleep(for: .milliseconds(500 * attempt))
+                guard attempt < attempts, !error.isPermanent, !Task.isCancelled else { throw error }
+                try? await Task.sleep(for: .milliseconds(500 << (attempt - 1)))
             }
         }
     }

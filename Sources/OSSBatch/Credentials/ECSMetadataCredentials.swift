@@ -51,7 +51,7 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
                 String(decoding: listed.body, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)?
                 .trimmingCharacters(in: .whitespaces) ?? ""
             guard !role.isEmpty else {
-                throw CredentialsUnavailable("\(name): this instance has no RAM role attached")
+                throw CredentialsUnavailable("\(name): this instance has no RAM role attached", permanent: true)
             }
         }
         let answer = try await get(
@@ -108,7 +108,11 @@ package struct ECSMetadataCredentials: Sendable, Hashable {
             throw CredentialsUnavailable("\(name): cannot get \(what): \(error)")
         }
         guard response.status == 200 else {
-            throw CredentialsUnavailable("\(name): cannot get \(what): HTTP \(response.status)")
+            // 404: no such role on this instance, for good.
+            throw CredentialsUnavailable(
+                "\(name): cannot get \(what): HTTP \(response.status)",
+                permanent: response.status == 404
+            )
         }
         return response
     }

@@ -133,8 +133,11 @@ package struct OIDCRoleCredentials: Sendable, Hashable {
             let code = document?.code.map { " \(said($0).prefix(100))" } ?? ""
             let message = document?.message.map { ": \(said($0).prefix(300))" } ?? ""
             let rid = document?.requestID.map { " [request id \(said($0).prefix(100))]" } ?? ""
+            // A refusal (4xx: a token or role STS does not accept) is for good; throttling and 5xx pass.
+            let throttled = response.status == 429 || document?.code?.hasPrefix("Throttling") == true
             throw CredentialsUnavailable(
-                "\(source): AssumeRoleWithOIDC answered HTTP \(response.status)\(code)\(message)\(rid)"
+                "\(source): AssumeRoleWithOIDC answered HTTP \(response.status)\(code)\(message)\(rid)",
+                permanent: (400..<500).contains(response.status) && !throttled
             )
         }
         return try STSAnswer.credentials(
