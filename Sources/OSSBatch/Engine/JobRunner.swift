@@ -45,6 +45,13 @@ struct JobRunner: Sendable {
                     )
                 }
                 job.method = method
+                // Planned for one PutObject, it now goes in parts: the run made its checkpoint directory only
+                // for a plan with a multipart job (review of e4ab55a: the job failed `CheckpointError`).
+                if case .multipart = method, case .put = planned.method {
+                    do { try context.checkpoints.prepare() } catch {
+                        throw JobError(code: "CheckpointError", message: error.description)
+                    }
+                }
             }
             // Whether the object is the version of the file read now (a multipart upload a run killed while
             // completing is settled as the version its parts came from).

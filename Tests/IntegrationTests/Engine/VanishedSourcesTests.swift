@@ -46,6 +46,31 @@ struct VanishedSourcesTests {
         #expect(h.server.stats.snapshot.requestsTotal == requests)
     }
 
+    /// A file planned for one PutObject that grew past the threshold before its job (a log written all night)
+    /// goes up in parts: its checkpoint directory is made then. It was made only when the plan had a multipart
+    /// job, and the job failed `CheckpointError` for want of it (review of e4ab55a).
+    @Test func aFileGrownPastTheThresholdSinceThePlanGoesUpInPartsItsCheckpointDirectoryMadeThen() async throws {
+        let h = try await EngineHarness.start("grown-to-multipart")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let z = try h.writeFile("z.log", size: 1_000, seed: 3)
+        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "a.txt", action: .hold(gate: "grown")))
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 1", "files_in_flight: 1", "part_size: 256KiB", "multipart_threshold: 1MiB",
+        ])
+        #expect(!FileManager.default.fileExists(atPath: h.checkpointDir))
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        h.onceARequestIsInFlight {
+            try? Data((0..<1_500_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: z)
+            h.server.faults.open(gate: "grown")
+        }
+        let run = await process.wait(timeout: .seconds(120))
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("source changed since it was planned"), "\(run.stderr)")
+        try h.expectAllStoredExactly()
+        #expect(h.server.log.all.contains { $0.operation == .completeMultipartUpload })
+    }
+
     /// A FIFO put where a planned file was (between the plan and its job, hours apart on a long batch): the
     /// planned file is gone, so its job is skipped as vanished, nothing sent, and the night goes on. Opened
     /// blocking, it waited for a writer for ever, and the run with it (the next night's cron start then met its
