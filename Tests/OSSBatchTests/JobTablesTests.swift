@@ -73,4 +73,42 @@ import Testing
         // The keys too (in directories of the same two spellings): each job's own object.
         #expect(loaded.jobs.map { Array($0.spec.key.utf8) } == jobs.map { Array($0.spec.key.utf8) })
     }
+
+    /// Options whose metadata differ only in Unicode normalization (two manifest entries: `café` with `é`,
+    /// and with `e` and a combining accent: two header values on OSS) are two entries of the table, and each
+    /// job's options come back as its own bytes. Before, `ObjectOptions`' `==` made them one entry, and a
+    /// resume sent the first entry's metadata for the second's files (review of e4ab55a).
+    @Test func optionsWhoseValuesAreEquivalentButNotTheSameBytesAreTwoEntries() throws {
+        let dir = try TemporaryDirectory("equivalent-options")
+        defer { dir.remove() }
+        var composed = ObjectOptions()
+        composed.metadata = ["place": "caf\u{E9}"]
+        var decomposed = ObjectOptions()
+        decomposed.metadata = ["place": "cafe\u{301}"]
+        #expect(composed == decomposed, "ObjectOptions' == takes them for one")
+        let jobs = [composed, decomposed, composed].enumerated().map { n, options in
+            ReportJob(
+                pending: UploadJob(
+                    source: "/data/f\(n)",
+                    key: "k/\(n)",
+                    identity: SourceIdentity(size: 1, mtimeNanoseconds: 1, inode: UInt64(n), device: 1),
+                    options: options,
+                    method: .put
+                )
+            )
+        }
+        let (tables, references) = JobTables.build(jobs)
+        #expect(tables.options.count == 2)
+        #expect(references.map(\.options) == [0, 1, 0])
+
+        let plan = ReportStoreTests.plan(jobs: 0, dir: "/data")
+        var report = Report(plan: plan, planID: plan.planID, now: Date(timeIntervalSince1970: 1))
+        report.jobs = jobs
+        report.recomputeTotals()
+        let path = dir.url.appendingPathComponent("r.json").path
+        try ReportStore.create(at: path).write(report)
+        let loaded = try ReportStore.load(path)
+        let places = loaded.jobs.map { Array(($0.spec.options.metadata["place"] ?? "").utf8) }
+        #expect(places == [Array("caf\u{E9}".utf8), Array("cafe\u{301}".utf8), Array("caf\u{E9}".utf8)])
+    }
 }

@@ -46,7 +46,7 @@ struct JobTables: Sendable, Equatable {
                 // keeps them (passed to `add` for that, each path was retained and released: +10 ms a night).
                 if i > parts[k].lowerBound, let last = references.last,
                     jobs[i].spec.identity.device == jobs[i - 1].spec.identity.device,
-                    jobs[i].spec.options == jobs[i - 1].spec.options,
+                    jobs[i].spec.options.sharesStorage(with: jobs[i - 1].spec.options),
                     ByteOrder.equals(
                         jobs[i].spec.location.directory.utf8.span,
                         jobs[i - 1].spec.location.directory.utf8.span
@@ -79,7 +79,7 @@ struct JobTables: Sendable, Equatable {
     private struct Builder: Sendable {
         var tables = JobTables(directories: [], options: [])
         var directoryIndex: [DirectoryRecord: Int32] = [:]
-        var optionsIndex: [ObjectOptions: Int32] = [:]
+        var optionsIndex: [ExactOptions: Int32] = [:]
         // Neighbouring jobs mostly share both (a directory's files, an entry's options): the previous job's
         // are compared first (equal strings and options compare by identity first), and kept only when they
         // change: kept again for every job, they were retained and released 200,000 times a night (perf of an
@@ -92,7 +92,9 @@ struct JobTables: Sendable, Equatable {
         /// Where the entries of a job in `directory` on `device` with `options` are.
         mutating func add(_ path: String, _ device: UInt64, _ options: ObjectOptions) -> Reference {
             // The paths compared as bytes, as `DirectoryRecord` compares them (`ExactString`).
-            if let lastReference, device == lastDevice, options == lastOptions, ExactString.same(path, lastPath) {
+            if let lastReference, device == lastDevice, ExactOptions.same(options, lastOptions),
+                ExactString.same(path, lastPath)
+            {
                 return lastReference
             }
             let directory = DirectoryRecord(path: path, device: device)
@@ -110,7 +112,11 @@ struct JobTables: Sendable, Equatable {
 
         /// Where `options` are in the tables, added at their end if they are not there yet.
         mutating func index(of options: ObjectOptions) -> Int32 {
-            Self.index(of: options, in: &tables.options, &optionsIndex)
+            if let known = optionsIndex[ExactOptions(options)] { return known }
+            let index = Int32(tables.options.count)
+            optionsIndex[ExactOptions(options)] = index
+            tables.options.append(options)
+            return index
         }
 
         /// Where `value` is in `table` (`positions` keeps each entry's), added at its end if it is not there.

@@ -264,7 +264,8 @@ extension Report {
     /// Decoding gave every job its own strings for its key's directory (and, from format 1, its own options
     /// and source directory); share equal ones again, as a fresh plan does (memory).
     mutating func shareRepeatedValues() {
-        var distinctOptions: Set<ObjectOptions> = []
+        // By the bytes they send (`ExactOptions`): canonically equivalent metadata are two options values.
+        var distinctOptions: Set<ExactOptions> = []
         // By their bytes (`ExactString`): canonically equivalent spellings are two directories, two keys.
         var directories: Set<ExactString> = []
         var lastOptions: ObjectOptions?
@@ -275,10 +276,10 @@ extension Report {
         for i in jobs.indices {
             var spec = jobs[i].spec
             // Options from a table are shared already: consecutive jobs then compare by identity.
-            if let lastOptions, spec.options == lastOptions {
+            if let lastOptions, ExactOptions.same(spec.options, lastOptions) {
                 spec.options = lastOptions
             } else {
-                spec.options = distinctOptions.insert(spec.options).memberAfterInsert
+                spec.options = distinctOptions.insert(ExactOptions(spec.options)).memberAfterInsert.value
             }
             lastOptions = spec.options
             let (location, key) = (spec.location, spec.objectKey)

@@ -145,6 +145,12 @@ public struct ObjectOptions: Sendable, Hashable, Codable {
     @usableFromInline
     static func sameFields(_ a: ObjectOptions, _ b: ObjectOptions) -> Bool { a.storage.fields == b.storage.fields }
 
+    /// Whether the two values are one shared value (copies of one another): equal to the byte, at the cost
+    /// of comparing two pointers. (`==` compares strings as `String` does, canonically equivalent spellings
+    /// alike.)
+    @inlinable
+    public func sharesStorage(with other: ObjectOptions) -> Bool { storage === other.storage }
+
     public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
 
     // Encoded as the fields themselves: the storage is invisible in reports and checkpoints.
