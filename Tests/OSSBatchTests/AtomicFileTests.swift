@@ -94,4 +94,31 @@ import Testing
         #expect(!exists(dead))
         #expect(exists(alive) && exists(fresh) && exists(other))
     }
+
+    /// A nightly default report has a new name each night: what a killed first write of one left is removed
+    /// by a later night's pruning of the batch's reports (any name), never a live or fresh write's, nor a file
+    /// that only looks alike. No write of that name came again to remove it, and each was as large as the
+    /// report (review of e4ab55a).
+    @Test func theBatchsPruningRemovesWhatKilledWritesOfAnyNightLeft() throws {
+        let state = try TemporaryDirectory("leftovers-any-night")
+        defer { state.remove() }
+        let dir = StateDirectory(path: state.path).reports(batch: "nightly")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let hourAgo = Date().addingTimeInterval(-AtomicFile.leftoverAge - 60)
+        func file(_ name: String, at date: Date = hourAgo) throws -> String {
+            let path = dir + "/" + name
+            try Data("half a report".utf8).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: path)
+            return path
+        }
+        let dead = try file(".report-2026-12-01T02-00-00Z.json.tmp-\(Int32.max)-7")
+        let alive = try file(".report-2026-12-02T02-00-00Z.json.tmp-\(getpid())-7")
+        let fresh = try file(".report-2026-12-03T02-00-00Z.json.tmp-\(Int32.max)-8", at: Date())
+        let lookalike = try file(".notes.tmp-\(Int32.max)-x")
+        let visible = try file("report.json.tmp-\(Int32.max)-7")
+        DefaultReports.prune(batch: "nightly", in: StateDirectory(path: state.path), keep: 30)
+        let exists = { (p: String) in FileManager.default.fileExists(atPath: p) }
+        #expect(!exists(dead))
+        #expect(exists(alive) && exists(fresh) && exists(lookalike) && exists(visible))
+    }
 }

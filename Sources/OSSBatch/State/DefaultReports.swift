@@ -53,6 +53,8 @@ package enum DefaultReports {
     @discardableResult
     package static func prune(batch: String, in state: StateDirectory, keep: Int) -> Pruned {
         let dir = state.reports(batch: batch)
+        // What writes of reports killed before their rename left, whatever night they were of.
+        AtomicFile.removeLeftovers(inDirectory: dir)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return Pruned() }
         let reports = names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) }.sorted()
         var excess = reports.count - keep

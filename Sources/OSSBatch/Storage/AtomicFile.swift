@@ -71,13 +71,37 @@ enum AtomicFile {
     static func removeLeftovers(of path: String, now: Date = Date()) {
         let dir = (path as NSString).deletingLastPathComponent
         let prefix = ".\((path as NSString).lastPathComponent).tmp-"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
+        removeLeftovers(inDirectory: dir, now: now) { $0.hasPrefix(prefix) ? $0.dropFirst(prefix.count) : nil }
+    }
+
+    /// Removes what writes of any file of `dir` that died left there (`.NAME.tmp-PID-N`), on the same terms
+    /// as `removeLeftovers(of:)`: a nightly report gets a new name each night, so a write of one killed before
+    /// its rename left a temporary file as large as the report that no later write of that name would meet
+    /// (review of e4ab55a).
+    static func removeLeftovers(inDirectory dir: String, now: Date = Date()) {
+        removeLeftovers(inDirectory: dir, now: now) { name in
+            guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards) else { return nil }
+            return name[marker.upperBound...]
+        }
+    }
+
+    /// Removes the files of `dir` for which `pidAndNumber` gives the `PID-N` their name ends with, written by a
+    /// process not alive here, at least `leftoverAge` ago.
+    private static func removeLeftovers(
+        inDirectory dir: String,
+        now: Date,
+        _ pidAndNumber: (String) -> Substring?
+    ) {
+        let dir = dir.isEmpty ? "." : dir
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
         let oldest = Int64((now.timeIntervalSince1970 - leftoverAge) * 1e9)
-        for name in names where name.hasPrefix(prefix) {
-            guard let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap({ pid_t($0) }),
-                pid > 0, kill(pid, 0) == -1, errno == ESRCH
+        for name in names {
+            guard let rest = pidAndNumber(name) else { continue }
+            let parts = rest.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, UInt32(parts[1]) != nil, let pid = pid_t(parts[0]), pid > 0,
+                kill(pid, 0) == -1, errno == ESRCH
             else { continue }
-            let leftover = (dir.isEmpty ? "." : dir) + "/" + name
+            let leftover = dir + "/" + name
             guard let status = try? FileStatus.lstat(leftover), status.kind == .regular,
                 status.mtimeNanoseconds < oldest
             else { continue }
