@@ -58,9 +58,15 @@ package struct IndexPrune: Sendable {
         var named = Set<ExactString>()
         for chunk in plan.jobs.chunks { for job in chunk { named.insert(ExactString(job.key)) } }
         for line in plan.skipped { named.insert(ExactString(line.spec.key)) }
+        // A directory the plan could not list (`reason: unlistable`, its line's key the prefix of what it
+        // holds) names nothing under it, and its files are not gone: their entries stay for the night it can be
+        // listed again. Pruned, that night sent the whole subtree again (review of e4ab55a).
+        let unseen = plan.skipped.filter { $0.outcome.reason == .unlistable }.map { Array($0.spec.key.utf8) }
         for prefix in result.prefixes {
             try index.forEachPageOfKeys(under: prefix, confirmedBefore: cutoff) { (page) throws(SQLiteError) in
-                let stale = page.filter { !named.contains(ExactString($0)) }
+                let stale = page.filter { key in
+                    !named.contains(ExactString(key)) && !unseen.contains { key.utf8.starts(with: $0) }
+                }
                 result.found += stale.count
                 if !dryRun { try index.remove(keys: stale, confirmedBefore: cutoff) }
             }

@@ -169,6 +169,32 @@ import Testing
         #expect(try s.entries().map { Array($0.key.utf8) } == [Array("data/\(composed)".utf8)])
     }
 
+    /// A directory the plan cannot list tonight (its stat refused, as a FUSE mount of another user refuses
+    /// it: `HangingFilesShim`'s `REFUSED_STAT`) keeps its files' entries: they are not gone, and pruned, the night
+    /// it could be listed again sent the whole subtree again (review of e4ab55a).
+    @Test func theEntriesUnderADirectoryThePlanCannotListStay() async throws {
+        let s = try await UploadIndexTests.start("prune-unlistable")
+        defer { Task { await s.h.stop() } }
+        try s.h.writeFile("a.bin", size: 1_000, seed: 1)
+        try s.h.writeFile("mnt/b.bin", size: 1_010, seed: 2)
+        try s.h.writeFile("mnt/c.bin", size: 1_020, seed: 3)
+        try await s.h.settle()
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        #expect(try s.entries().count == 3)
+        let fortyDaysOn = Timestamp.iso8601(Date().addingTimeInterval(40 * 86_400))
+        let pruned = try await s.h.ossbatch(
+            ["index", "prune", manifest, "--older-than-days", "30"],
+            environment: [
+                "OSSBATCH_STATE_DIR": s.state, "OSSBATCH_NOW": fortyDaysOn, "LD_PRELOAD": StalledRunTests.shim,
+                "REFUSED_STAT": "mnt",
+            ]
+        )
+        #expect(pruned.exitCode == 0, "\(pruned.stderr)")
+        #expect(pruned.stderr.contains("cannot list directory"), "\(pruned.stderr)")
+        #expect(try s.entries().map(\.key) == ["data/a.bin", "data/mnt/b.bin", "data/mnt/c.bin"])
+    }
+
     /// An index another process is writing (a night's run, someone's `sqlite3` shell) is busy: exit 4, as for
     /// a batch whose lock is held, not 3 (fatal), and a prune run again later does its work.
     @Test func anIndexAnotherProcessHoldsMakesThePruneBusyNotFatal() async throws {
