@@ -28,7 +28,8 @@ import Testing
             let files = prefixes.map { "  - source: ./src/\n    key_prefix: \"\($0)\"\n" }.joined()
             let manifest = try dir.write(
                 "m.yaml",
-                "version: 1\ntarget:\n  endpoint: http://127.0.0.1:9\n  bucket: bucket-1\n  region: local\nfiles:\n" + files
+                "version: 1\ntarget:\n  endpoint: http://127.0.0.1:9\n  bucket: bucket-1\n  region: local\n"
+                    + "files:\n" + files
             )
             return try UploadsScope.manifest(
                 at: manifest.path,

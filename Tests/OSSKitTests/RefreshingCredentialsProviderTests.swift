@@ -154,6 +154,25 @@ import Testing
         #expect(!events.all.joined().contains("secret-"))
     }
 
+    /// A credentials file broken for the rest of the night (no expiry, re-read every 5 minutes, tried again
+    /// every 10 s after a failure) says its failure once per 10 minutes, not every 10 s (thousands of identical
+    /// warnings a night); a new reason is said at once.
+    @Test func theSameRenewalFailureIsSaidOncePerTenMinutes() async throws {
+        let source = Source(lifetime: nil)
+        let events = EventLog()
+        let p = provider(source, maxAge: 300, events: events)
+        _ = try await p.credentials()
+        source.failing.store(true, ordering: .relaxed)
+        source.advance(300)
+        for _ in 0..<60 {  // ten minutes in steps of 10 s, each starting a background renewal that fails
+            _ = try await p.credentials()
+            try await Task.sleep(for: .milliseconds(5))
+            source.advance(10)
+        }
+        let failures = events.all.filter { $0.contains("could not refresh the credentials from test source") }
+        #expect((1...2).contains(failures.count), "\(failures.count) warnings in ten minutes")
+    }
+
     @Test func credentialsWithoutAnExpiryAreReadAgainAfterMaxAge() async throws {
         let source = Source(lifetime: nil)
         let p = provider(source, maxAge: 300)

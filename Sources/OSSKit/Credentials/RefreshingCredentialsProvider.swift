@@ -68,7 +68,14 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
         var generation = 0
         /// When the last renewal failed, on `clock.elapsed` (background renewals wait `retryAfterFailure`).
         var lastFailure: TimeInterval?
+        /// The last failed renewal said (`Event.refreshFailed`): its reason, and when, on `clock.elapsed`.
+        var lastSaidFailure: (reason: String, at: TimeInterval)?
     }
+
+    /// How long the same failure of renewals is said once only: a credentials file broken for the rest of a
+    /// night (made 0644 by a configuration tool) failed every 10 s, and said so every time, under `--quiet`
+    /// too: thousands of identical warnings in the night's cron mail (review of e4ab55a).
+    public static let repeatedFailureQuiet: TimeInterval = 600
 
     /// How long after a failed background renewal the next one starts (a source that is down is not asked
     /// once per request).
@@ -186,7 +193,14 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
         let now = clock.elapsed()
         // A `Date` header has whole seconds: the source's time was up to a second later than it says.
         let answeredAt = (try? result.get()).map { $0.answeredAt.map { $0 + 1 } ?? clock.wall() }
-        let (previous, previousStillValid) = state.withLock { s in
+        let (previous, previousStillValid, saidAlready) = state.withLock { s in
+            // The same failure said less than `repeatedFailureQuiet` ago is not said again.
+            var saidAlready = false
+            if case .failure(let error) = result, let said = s.lastSaidFailure, said.reason == error.message,
+                now - said.at < Self.repeatedFailureQuiet
+            {
+                saidAlready = true
+            }
             defer {
                 s.renewal = nil
                 switch result {
@@ -198,16 +212,18 @@ public final class RefreshingCredentialsProvider: CredentialsProvider {
                     }
                     s.generation += 1
                     s.lastFailure = nil
-                case .failure:
+                    s.lastSaidFailure = nil
+                case .failure(let error):
                     s.lastFailure = now
+                    if !saidAlready { s.lastSaidFailure = (error.message, now) }
                 }
             }
-            return (s.current, !Self.isExpired(age: now - s.fetchedAt, lifetime: s.lifetime))
+            return (s.current, !Self.isExpired(age: now - s.fetchedAt, lifetime: s.lifetime), saidAlready)
         }
         let first = previous == nil
         guard case .success(let renewed) = result else {
             // A failed first fetch is thrown to its caller; a failed renewal of valid credentials is only said.
-            if case .failure(let error) = result, let previous, previousStillValid {
+            if case .failure(let error) = result, let previous, previousStillValid, !saidAlready {
                 onEvent(.refreshFailed(source: source, reason: error.message, keptUntil: previous.expiration))
             }
             return
