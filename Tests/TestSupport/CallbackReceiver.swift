@@ -27,8 +27,11 @@ public final class CallbackReceiver: Sendable {
                 if not answers:
                     time.sleep(3600)
                     return
-                reply = b'{"Status":"OK","from":"receiver"}' if status == 200 else b'receiver failed'
-                self.send_response(status)
+                now = status
+                if os.path.exists(os.path.join(out, 'status')):
+                    with open(os.path.join(out, 'status')) as f: now = int(f.read())
+                reply = b'{"Status":"OK","from":"receiver"}' if now == 200 else b'receiver failed'
+                self.send_response(now)
                 self.send_header('Content-Type', 'application/json')
                 self.send_header('Content-Length', str(len(reply)))
                 self.end_headers()
@@ -54,6 +57,13 @@ public final class CallbackReceiver: Sendable {
             try await Task.sleep(for: .milliseconds(25))
         }
         port = Int(try String(contentsOf: portFile, encoding: .utf8)) ?? 0
+    }
+
+    /// From now on the receiver answers `status` (a receiver that failed and is fixed).
+    public func answer(_ status: Int) throws {
+        let tmp = directory.url.appendingPathComponent("status.tmp")
+        try Data("\(status)".utf8).write(to: tmp)
+        _ = rename(tmp.path, directory.url.appendingPathComponent("status").path)
     }
 
     /// A URL on the receiver.

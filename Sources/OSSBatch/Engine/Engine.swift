@@ -426,7 +426,10 @@ package final class Engine: Sendable {
         into group: inout DiscardingTaskGroup
     ) async -> Dispatch {
         let index = Int(position)
-        let job = state.withLock { $0.jobs[index].spec }
+        // A job whose callback failed is uploaded again for its receiver to be called (`JobRunner.run`).
+        let (job, redoingCallback) = state.withLock {
+            ($0.jobs[index].spec, $0.jobs[index].outcome.error?.code == OSSErrorCode.callbackFailed.rawValue)
+        }
         let slot: AsyncSemaphore
         if case .multipart = job.method { slot = slots.multipart } else { slot = slots.small }
         if waitingForASlot {
@@ -452,7 +455,7 @@ package final class Engine: Sendable {
         // Before the task starts: `finishSetAside` reads "none of this run's jobs is running" from it.
         inFlight.withLock { $0[index] = job.source }
         group.addTask {
-            let (outcome, ran, retries, refusals) = await runner.run(job)
+            let (outcome, ran, retries, refusals) = await runner.run(job, redoingCallback: redoingCallback)
             slot.release()
             // Held on by the index writer until the key's entry is written (`IndexWriter`).
             let held = self.record(

@@ -11,7 +11,16 @@ struct JobRunner: Sendable {
     /// The outcome, the job as actually run (its identity and part plan change when the source changed since
     /// it was planned), how many failed attempts the client retried, and how many of those were refusals for
     /// coming too fast.
-    func run(_ planned: UploadJob) async -> (JobOutcome, UploadJob, retries: Int, refusals: Int) {
+    ///
+    /// `redoingCallback`: the job failed `CallbackFailed` before (its object stored, its receiver not called):
+    /// it is uploaded again so that OSS calls the receiver again, over its own object whatever `if_exists`
+    /// says (`sendingOver(_:file:tally:)`).
+    func run(
+        _ planned: UploadJob,
+        redoingCallback: Bool = false
+    ) async -> (
+        JobOutcome, UploadJob, retries: Int, refusals: Int
+    ) {
         let started = ContinuousClock.now
         let tally = JobTally()
         var warnings: [String] = []
@@ -56,12 +65,13 @@ struct JobRunner: Sendable {
             // Whether the object is the version of the file read now (a multipart upload a run killed while
             // completing is settled as the version its parts came from).
             var ofThisVersion = true
+            let sendingOver = redoingCallback ? try await self.sendingOver(job, file: file, tally: tally) : false
             if let copied = try await copyIfIndexed(job, file: file, ctime: ctime, tally: tally, warnings: &warnings) {
                 outcome = copied
             } else {
                 switch job.method {
                 case .put:
-                    outcome = try await runPut(job, file: file, ctime: ctime, tally: tally)
+                    outcome = try await runPut(job, file: file, ctime: ctime, sendingOver: sendingOver, tally: tally)
                     if case .multipart = planned.method, outcome.status != .failed {
                         await discardLeftoverUpload(of: job, tally: tally)
                     }
@@ -73,7 +83,8 @@ struct JobRunner: Sendable {
                         file: file,
                         ctime: ctime,
                         statedAt: statedAt,
-                        tally: tally
+                        tally: tally,
+                        sendingOver: sendingOver
                     ).run()
                 }
             }
@@ -209,15 +220,37 @@ struct JobRunner: Sendable {
         }
     }
 
+    /// Whether a job whose callback failed is sent over the object at its key (`MultipartUpload.sendingOver`):
+    /// under `if_exists: skip` it is (the object is the one whose callback failed: skipped as identical, the
+    /// receiver was never called again, exit 0); under `fail` when HEAD finds this file's bytes there (its own
+    /// object: refused `FileAlreadyExists`, the job failed on every resume for ever), else it is someone
+    /// else's and refused as any; under `overwrite` it is sent anyway (review of e4ab55a).
+    private func sendingOver(_ job: UploadJob, file: SourceFile, tally: JobTally) async throws -> Bool {
+        guard job.options.callback != nil else { return false }
+        switch context.settings.ifExists {
+        case .overwrite: return false
+        case .skip: return true
+        case .fail: return try await skipIfIdentical(job, file: file, tally: tally) != nil
+        }
+    }
+
     /// One PutObject, the source stat'ed before and after.
-    private func runPut(_ job: UploadJob, file: SourceFile, ctime: Int64, tally: JobTally) async throws -> JobOutcome {
+    private func runPut(
+        _ job: UploadJob,
+        file: SourceFile,
+        ctime: Int64,
+        sendingOver: Bool,
+        tally: JobTally
+    ) async throws -> JobOutcome {
         let client = context.client
         let bucket = context.bucket
-        if context.settings.ifExists == .skip, let skipped = try await skipIfIdentical(job, file: file, tally: tally) {
+        if context.settings.ifExists == .skip, !sendingOver,
+            let skipped = try await skipIfIdentical(job, file: file, tally: tally)
+        {
             return skipped
         }
         var options = job.options
-        if context.settings.ifExists == .fail { options.forbidOverwrite = true }
+        if context.settings.ifExists == .fail && !sendingOver { options.forbidOverwrite = true }
         let verify = context.settings.verify
         let body = ObjectBody.file(descriptor: file.descriptor, offset: 0, length: job.size)
         try await context.buryIndexEntry(before: job)

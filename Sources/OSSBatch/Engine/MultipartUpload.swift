@@ -31,6 +31,9 @@ struct MultipartUpload {
     /// parts were read at only when it had settled then.
     let statedAt: Int64
     let tally: JobTally
+    /// The object at the key is this job's own, stored by an upload whose callback failed: it is sent again
+    /// over it (so that OSS calls the receiver again), not skipped as identical nor refused as existing.
+    var sendingOver = false
 
     private var client: OSSClient { context.client }
     private var bucket: String { context.bucket }
@@ -51,7 +54,7 @@ struct MultipartUpload {
         let path = store.path(bucket: bucket, key: job.key, source: job.source)
         var warnings: [String] = []
 
-        if context.settings.ifExists == .skip,
+        if context.settings.ifExists == .skip, !sendingOver,
             let skipped = try await JobRunner(context: context).skipIfIdentical(job, file: file, tally: tally)
         {
             // A checkpoint left for this key is no longer needed; its upload (if still open) would be an orphan.
@@ -85,7 +88,7 @@ struct MultipartUpload {
             }
         } else {
             var options = job.options
-            if context.settings.ifExists == .fail { options.forbidOverwrite = true }
+            if context.settings.ifExists == .fail && !sendingOver { options.forbidOverwrite = true }
             let key = job.key
             // How long the Initiate took, by the monotonic clock: a wall clock stepped meanwhile (NTP after a
             // resume) made it look an hour long, and the sweep's window then took in another batch's upload of

@@ -19,6 +19,8 @@ package struct ReportOverview: Sendable {
     package var keyResolution: KeyResolution?
     /// Why the batch is unfinished (`Report.unfinishedReason`), `nil` when it is finished.
     package var unfinishedReason: String?
+    /// Where the batch keeps its multipart checkpoints (`upload.checkpoint_dir`).
+    package var checkpointDirectory: String
 
     init(_ report: Report) {
         status = report.status
@@ -33,6 +35,7 @@ package struct ReportOverview: Sendable {
         shard = report.shard
         keyResolution = report.keyResolution
         unfinishedReason = report.unfinishedReason
+        checkpointDirectory = report.upload.checkpointDir
     }
 
     /// Every run on the report was refused because another process held the batch (exit 4): it never ran.

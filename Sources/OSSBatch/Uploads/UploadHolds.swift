@@ -16,10 +16,21 @@ package struct UploadHolds: Sendable {
         scan(checkpointDirectories(state: state, extra: extraCheckpointDirectories))
     }
 
-    /// Every batch's checkpoint directory in `state`, those of the batches running now, and `extra`.
+    /// Every batch's checkpoint directory in `state`, those of the batches running now, those of the unfinished
+    /// reports in `state` (a manifest's own `checkpoint_dir`, `/reports/checkpoints` on a Kubernetes volume:
+    /// without them a crashed batch held nothing unless its own manifest was given, and `--abort` took its
+    /// upload; review of e4ab55a), and `extra`.
     package static func checkpointDirectories(state: StateDirectory, extra: [String] = []) -> [String] {
         var directories = state.batchNames().map { state.checkpoints(batch: $0) }
         directories += liveBatchReports(in: state).compactMap { (try? ReportStore.load($0))?.upload.checkpointDir }
+        for batch in state.batchNames() {
+            for report in state.reports(ofBatch: batch) {
+                guard let overview = try? ReportOverview.read(report), overview.unfinishedReason != nil else {
+                    continue
+                }
+                directories.append(overview.checkpointDirectory)
+            }
+        }
         directories += extra
         // A shard's checkpoints are in `shard-K-of-N/` under its batch's directory (`Plan.sharded`).
         directories += directories.flatMap(shardDirectories(in:))

@@ -83,6 +83,35 @@ struct EngineOptionsTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A job whose callback failed is uploaded again by `resume` so that OSS calls the receiver again (the
+    /// docs' promise), under `if_exists: skip` and `fail` too: skip settled it as identical (exit 0, the
+    /// receiver never called again), and fail was refused `FileAlreadyExists` over its own object on every
+    /// resume (review of e4ab55a). A small file (PutObject) and a large one (multipart, its callback at Complete).
+    @Test(arguments: ["skip", "fail"])
+    func aFailedCallbackIsSentAgainByResumeWhateverIfExistsSays(ifExists: String) async throws {
+        let h = try await EngineHarness.start("callback-again-\(ifExists)")
+        defer { Task { await h.stop() } }
+        let receiver = try await CallbackReceiver(status: 500)
+        defer { receiver.stop() }
+        try h.writeFile("small.txt", size: 100)
+        try h.writeFile("big.bin", size: 1_500_000, seed: 2)
+        let manifest = try h.writeManifest(
+            upload: ["if_exists: \(ifExists)", "part_size: 512KiB", "multipart_threshold: 1MiB"],
+            extraEntryLines: ["callback: {url: \"\(receiver.url)\", body: \"object=${object}\"}"]
+        )
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 1)
+        #expect(try h.report().jobs.map { $0.outcome.error?.code } == ["CallbackFailed", "CallbackFailed"])
+        #expect(receiver.all.count == 2)
+
+        try receiver.answer(200)
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try h.report().jobs.map(\.outcome.status) == [.succeeded, .succeeded])
+        #expect(receiver.all.count == 4, "each receiver called again")
+        try h.expectAllStoredExactly()
+    }
+
     @Test func ifExistsSkipLeavesIdenticalObjectsAndUploadsChangedOnes() async throws {
         let h = try await EngineHarness.start("skip")
         defer { Task { await h.stop() } }

@@ -180,6 +180,33 @@ struct UploadsCommandTests {
         #expect(try await Self.open(h) == after)
     }
 
+    /// A batch killed mid-upload whose manifest keeps its checkpoints elsewhere than the state directory (a
+    /// Kubernetes volume's `/reports/checkpoints`) holds its upload against an `--abort` given no manifest (or
+    /// another's): its unfinished report in the state directory names its checkpoint directory. It held nothing,
+    /// and its upload was aborted as a stray (review of e4ab55a).
+    @Test func anUnfinishedBatchCheckpointingOutsideTheStateDirectoryHoldsItsUpload() async throws {
+        let h = try await EngineHarness.start("uploads-own-checkpoints")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 4_000_000, seed: 1)
+        let manifest = try h.writeManifest(upload: ["concurrency: 2", "part_size: 128KiB", "multipart_threshold: 1MiB"])
+        let gate = h.holdAfterACheckpoint()
+        let process = try h.start(["run", manifest, "--progress-interval", "3600"])
+        #expect(await h.waitUntil(.seconds(120)) { !EngineResumeTests.recordedParts(in: h.checkpointDir).isEmpty })
+        process.signal(SIGKILL)
+        _ = await process.wait()
+        h.server.faults.open(gate: gate)
+        h.server.faults.removeAll()
+        let id = try #require(try await Self.uploadIDs(h, under: "data/").first)
+        h.server.setInitiated(Date().addingTimeInterval(-3 * 86400), ofUpload: id)
+        let swept = try await h.ossbatch([
+            "uploads", "--endpoint", h.endpoint, "--bucket", h.bucket, "--region", "local", "--prefix", "data/",
+            "--older-than", "24h", "--abort",
+        ])
+        #expect(swept.exitCode == 0, "\(swept.stderr)")
+        #expect(swept.stdout.contains("held by an unfinished batch"), "\(swept.stdout)")
+        #expect(try await Self.uploadIDs(h, under: "data/") == [id])
+    }
+
     @Test func abortOverAWholeBucketNeedsAnExplicitEmptyPrefix() async throws {
         let h = try await EngineHarness.start("uploads-bucket")
         defer { Task { await h.stop() } }
