@@ -72,6 +72,9 @@ struct MultipartUpload {
         }
         var checkpoint: Checkpoint
         var reused = 0
+        // When this run's Initiate was asked and answered (`StrayUploads.initiateWindow`); `nil` when the upload
+        // is an earlier run's.
+        var initiated: (asked: Date, answered: Date)?
         if case .continuing(let c, let kept)? = resumed {
             checkpoint = c
             reused = kept
@@ -100,6 +103,7 @@ struct MultipartUpload {
             let uploadID = initiation.uploadID
             let answered = Date()
             let asked = answered.addingTimeInterval(-(ContinuousClock.now - started).seconds)
+            initiated = (asked, answered)
             tally.addAttempts(initiation.attempts)
             checkpoint = Checkpoint(
                 bucket: bucket,
@@ -165,7 +169,23 @@ struct MultipartUpload {
             throw Failure(error: change.error, uploadID: nil, checkpoint: nil)
         }
 
-        // 4. Complete, then prove the object.
+        // 4. Complete, then prove the object. A sweep still owed (its listing failed while the parts went up)
+        // is tried once more first: completed, the checkpoint goes, and with it what said a sweep was owed — the
+        // upload a lost Initiate answer started stayed open (and billed), the job succeeded (review of e4ab55a).
+        if checkpoint.sweepOwed, context.checksStrayUploads {
+            let now = Date()
+            let window = initiated ?? (now, now)
+            let sweep = await StraySweep(context: context, job: job, tally: tally)
+                .run(keeping: checkpoint.uploadID, asked: window.asked, answered: window.answered)
+            warnings += sweep.warnings
+            checkpoint.sweepOwed = !sweep.done
+            if checkpoint.sweepOwed {
+                warnings.append(
+                    "the search for an upload a lost InitiateMultipartUpload answer may have left open could not run; "
+                        + "`ossbatch uploads` lists such uploads and `--abort` ends them"
+                )
+            }
+        }
         checkpoint.completing = true
         do { try store.save(checkpoint, to: path) } catch {
             throw Failure(error: JobError.from(error), uploadID: checkpoint.uploadID, checkpoint: path)

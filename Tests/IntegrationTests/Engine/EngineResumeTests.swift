@@ -328,6 +328,29 @@ struct EngineResumeTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A sweep whose listing failed once, the parts then going up: it is tried again before Complete, and the
+    /// upload the lost Initiate answer started is aborted. Before, Complete removed the checkpoint that said a
+    /// sweep was owed: the job succeeded, exit 0, and that upload stayed open (and billed) for ever (review of
+    /// e4ab55a).
+    @Test func aSweepThatCouldNotListIsTriedAgainBeforeTheUploadIsCompleted() async throws {
+        let h = try await EngineHarness.start("sweep-again")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 2_000_000, seed: 9)
+        h.server.faults.add(FaultRule(operation: .initiateMultipartUpload, count: 1, action: .dropResponse))
+        h.server.faults.add(
+            FaultRule(operation: .listMultipartUploads, count: 3, action: .fail(status: 500, code: .internalError))
+        )
+        let manifest = try h.writeManifest(upload: [
+            "part_size: 512KiB", "multipart_threshold: 1MiB",
+            "retries: {attempts: 3, base_delay: 10ms, max_delay: 50ms}",
+        ])
+        let result = try await h.run(manifest)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(h.server.log.all.filter { $0.operation == .initiateMultipartUpload && $0.status < 300 }.count == 2)
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
+        try h.expectAllStoredExactly()
+    }
+
     /// A sweep that did not run to its end (its listing failed here; a stop can cut it off too) is owed: the
     /// checkpoint says so, and the resume that continues the upload sweeps first. Before, that resume did no
     /// Initiate and so no sweep, and the upload the lost answer started stayed open (and billed) for ever.
