@@ -147,6 +147,40 @@ import Testing
         }
     }
 
+    /// A key pair rotated in a credentials file, the old key disabled at once (automated rotation): the
+    /// refusal (`InvalidAccessKeyId`) has the file read again and the request sent with the new pair. The file
+    /// was read again only every 5 minutes, and the refusal stopped the night (review of e4ab55a).
+    @Test func aKeyPairRotatedInACredentialsFileIsReadAgainWhenOSSNoLongerKnowsTheOldKey() async throws {
+        try await LocalOSSFixture.with { oss in
+            let dir = try TemporaryDirectory("rotated-key")
+            defer { dir.remove() }
+            let registry = oss.server.temporaryCredentials
+            let expiry = Date().addingTimeInterval(3600)
+            let write = { (id: String, secret: String, token: String) throws in
+                let url = try dir.write(
+                    "creds",
+                    "[default]\naccess_key_id = \(id)\naccess_key_secret = \(secret)\nsecurity_token = \(token)\n"
+                )
+                chmod(url.path, 0o600)
+            }
+            registry.register(accessKeyID: "STS.old", secret: "old-secret", securityToken: "t-old", expiration: expiry)
+            try write("STS.old", "old-secret", "t-old")
+            let provider = try await CredentialsResolver(
+                commandLineFile: dir.path + "/creds",
+                manifestSource: nil,
+                environment: ["HOME": "/nonexistent"]
+            ).provider(transport: Self.http)
+            let client = Self.client(oss, provider, attempts: 1)
+            _ = try await client.headObject(bucket: oss.bucket, key: "k")
+            registry.register(accessKeyID: "STS.new", secret: "new-secret", securityToken: "t-new", expiration: expiry)
+            try write("STS.new", "new-secret", "t-new")
+            registry.revoke(securityToken: "t-old")
+            oss.log.removeAll()
+            _ = try await client.headObject(bucket: oss.bucket, key: "k")
+            #expect(oss.log.all.map(\.status) == [403, 404])
+        }
+    }
+
     /// STS busy for a moment when the night starts (three 503s, ~3.5 s): the credentials are had once it
     /// answers. Tried three times in 1.5 s, the whole night failed with no credentials, exit 3 (review of
     /// e4ab55a). A refusal (the 400 above) is not asked again.

@@ -56,8 +56,13 @@ extension OSSClient {
             failure = failure.redacting([signing.accessKeySecret, signing.securityToken ?? ""])
             // An expired or revoked token: renewed credentials, once, then the same request again at once — not
             // a retry, so under `retries.attempts: 1` too (it allowed none there, and a token rotated in a file
-            // stopped the batch; review of b7bf3fd).
-            if let code = failure.code, code == .securityTokenExpired || code == .invalidSecurityToken,
+            // stopped the batch; review of b7bf3fd). So is a key OSS does not know or whose signature does not
+            // match: a key pair rotated in a credentials file, the old one disabled, stopped the night (the file
+            // is read again only every 5 minutes; review of e4ab55a). The source giving the same ones back
+            // (nothing rotated) leaves the refusal as it was.
+            if let code = failure.code,
+                code == .securityTokenExpired || code == .invalidSecurityToken || code == .invalidAccessKeyId
+                    || code == .signatureDoesNotMatch,
                 !replacedCredentials
             {
                 replacedCredentials = true
