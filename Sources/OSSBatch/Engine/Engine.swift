@@ -426,9 +426,16 @@ package final class Engine: Sendable {
         into group: inout DiscardingTaskGroup
     ) async -> Dispatch {
         let index = Int(position)
-        // A job whose callback failed is uploaded again for its receiver to be called (`JobRunner.run`).
-        let (job, redoingCallback) = state.withLock {
-            ($0.jobs[index].spec, $0.jobs[index].outcome.error?.code == OSSErrorCode.callbackFailed.rawValue)
+        // A job whose callback failed is uploaded again for its receiver to be called, and one an earlier run
+        // left pending or failed may have been stored by it (a kill, a stop or a lost last answer after the
+        // object was made: `JobRunner.run`).
+        let hadEarlierRuns = !context.earlierRunWindows.isEmpty
+        let (job, redoingCallback, mayHaveBeenSent) = state.withLock {
+            (
+                $0.jobs[index].spec, $0.jobs[index].outcome.error?.code == OSSErrorCode.callbackFailed.rawValue,
+                hadEarlierRuns
+                    && ($0.jobs[index].outcome.status == .pending || $0.jobs[index].outcome.status == .failed)
+            )
         }
         let slot: AsyncSemaphore
         if case .multipart = job.method { slot = slots.multipart } else { slot = slots.small }
@@ -455,7 +462,11 @@ package final class Engine: Sendable {
         // Before the task starts: `finishSetAside` reads "none of this run's jobs is running" from it.
         inFlight.withLock { $0[index] = job.source }
         group.addTask {
-            let (outcome, ran, retries, refusals) = await runner.run(job, redoingCallback: redoingCallback)
+            let (outcome, ran, retries, refusals) = await runner.run(
+                job,
+                redoingCallback: redoingCallback,
+                mayHaveBeenSent: mayHaveBeenSent
+            )
             slot.release()
             // Held on by the index writer until the key's entry is written (`IndexWriter`).
             let held = self.record(

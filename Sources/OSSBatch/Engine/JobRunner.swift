@@ -15,9 +15,13 @@ struct JobRunner: Sendable {
     /// `redoingCallback`: the job failed `CallbackFailed` before (its object stored, its receiver not called):
     /// it is uploaded again so that OSS calls the receiver again, over its own object whatever `if_exists`
     /// says (`sendingOver(_:file:tally:)`).
+    ///
+    /// `mayHaveBeenSent`: an earlier run of this report may have stored the object (the job was left pending
+    /// by a run that stopped or died): a `FileAlreadyExists` over this file's own bytes is settled by HEAD.
     func run(
         _ planned: UploadJob,
-        redoingCallback: Bool = false
+        redoingCallback: Bool = false,
+        mayHaveBeenSent: Bool = false
     ) async -> (
         JobOutcome, UploadJob, retries: Int, refusals: Int
     ) {
@@ -71,21 +75,42 @@ struct JobRunner: Sendable {
             } else {
                 switch job.method {
                 case .put:
-                    outcome = try await runPut(job, file: file, ctime: ctime, sendingOver: sendingOver, tally: tally)
+                    outcome = try await runPut(
+                        job,
+                        file: file,
+                        ctime: ctime,
+                        sendingOver: sendingOver,
+                        mayHaveBeenSent: mayHaveBeenSent,
+                        tally: tally
+                    )
                     if case .multipart = planned.method, outcome.status != .failed {
                         await discardLeftoverUpload(of: job, tally: tally)
                     }
                 case .multipart(let partPlan):
-                    (outcome, ofThisVersion) = try await MultipartUpload(
-                        context: context,
-                        job: job,
-                        partPlan: partPlan,
-                        file: file,
-                        ctime: ctime,
-                        statedAt: statedAt,
-                        tally: tally,
-                        sendingOver: sendingOver
-                    ).run()
+                    do {
+                        (outcome, ofThisVersion) = try await MultipartUpload(
+                            context: context,
+                            job: job,
+                            partPlan: partPlan,
+                            file: file,
+                            ctime: ctime,
+                            statedAt: statedAt,
+                            tally: tally,
+                            sendingOver: sendingOver
+                        ).run()
+                    } catch let refusal as OSSError where refusal.code == .fileAlreadyExists && mayHaveBeenSent {
+                        // A new upload's Initiate refused: the earlier run completed the upload and removed its
+                        // checkpoint before its line said so.
+                        outcome = try await settledOverExisting(
+                            job,
+                            file: file,
+                            ctime: ctime,
+                            refusal: refusal,
+                            reason: "an earlier run of this report may have completed it, and "
+                                + "InitiateMultipartUpload was refused FileAlreadyExists",
+                            tally: tally
+                        )
+                    }
                 }
             }
             // With the index kept, the journal line says which version of the file the object is (`ctime_ns`),
@@ -240,6 +265,7 @@ struct JobRunner: Sendable {
         file: SourceFile,
         ctime: Int64,
         sendingOver: Bool,
+        mayHaveBeenSent: Bool,
         tally: JobTally
     ) async throws -> JobOutcome {
         let client = context.client
@@ -266,30 +292,22 @@ struct JobRunner: Sendable {
                     requireCRC64: verify.requiresCRC64
                 )
             }
-        } catch let refusal as OSSError where refusal.code == .fileAlreadyExists && tally.hadUnansweredRetry {
+        } catch let refusal as OSSError
+            where refusal.code == .fileAlreadyExists && (tally.hadUnansweredRetry || mayHaveBeenSent)
+        {
             // `if_exists: fail`, and an earlier attempt of this very request went unanswered: it may have stored
             // the object the retry is refused for. Settled by HEAD against the file's own CRC-64, or the job
             // failed FileAlreadyExists on every resume for ever over an exact object (audit of 72b75db). Only
             // then: after an answered 503 nothing was stored, and the object is someone else's (review).
-            try verifyUnchanged(job, file: file, ctime: ctime)
-            let crc = try file.crc64(offset: 0, length: job.size)
-            guard
-                let head = try await context.settledByHead(
-                    job,
-                    crc64: crc,
-                    uploadID: nil,
-                    reason: "PutObject's answer was lost and its retry refused FileAlreadyExists",
-                    tally: tally
-                )
-            else { throw refusal }
-            return JobOutcome(
-                key: job.key,
-                status: .succeeded,
-                etag: head.etag,
-                crc64: String(crc),
-                warnings: [
-                    "PutObject's answer was lost and its retry refused FileAlreadyExists; HEAD proved the object this file's bytes"
-                ]
+            return try await settledOverExisting(
+                job,
+                file: file,
+                ctime: ctime,
+                refusal: refusal,
+                reason: tally.hadUnansweredRetry
+                    ? "PutObject's answer was lost and its retry refused FileAlreadyExists"
+                    : "an earlier run of this report may have stored it, and PutObject was refused FileAlreadyExists",
+                tally: tally
             )
         }
         tally.addAttempts(result.attempts)
@@ -305,6 +323,32 @@ struct JobRunner: Sendable {
             outcome.callback = CallbackResult(status: result.status, body: result.callbackBody ?? "")
         }
         return outcome
+    }
+
+    /// A job refused `FileAlreadyExists` (`if_exists: fail`) over an object that may be its own — a lost
+    /// answer's, or an earlier run's of this report (stopped or killed after the object was made, before its
+    /// line said so: a resume sent it again and was refused on every resume for ever; review of e4ab55a):
+    /// `succeeded` when HEAD shows this file's bytes, else the refusal.
+    func settledOverExisting(
+        _ job: UploadJob,
+        file: SourceFile,
+        ctime: Int64,
+        refusal: OSSError,
+        reason: String,
+        tally: JobTally
+    ) async throws -> JobOutcome {
+        try verifyUnchanged(job, file: file, ctime: ctime)
+        let crc = try file.crc64(offset: 0, length: job.size)
+        guard
+            let head = try await context.settledByHead(job, crc64: crc, uploadID: nil, reason: reason, tally: tally)
+        else { throw refusal }
+        return JobOutcome(
+            key: job.key,
+            status: .succeeded,
+            etag: head.etag,
+            crc64: String(crc),
+            warnings: ["\(reason); HEAD proved the object this file's bytes"]
+        )
     }
 
     /// `if_exists: skip`: HEAD the key; an object of the same size and CRC-64 as the local file is kept —

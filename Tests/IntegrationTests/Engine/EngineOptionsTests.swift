@@ -1,6 +1,7 @@
 import Foundation
 import LocalOSS
 import OSSBatch
+import OSSProtocol
 import TestSupport
 import Testing
 
@@ -131,6 +132,42 @@ struct EngineOptionsTests {
         let puts = h.server.log.all[logStart...].filter { $0.operation == .putObject || $0.operation == .uploadPart }
         #expect(puts.map { $0.key } == ["data/changes.txt"])
         try h.expectAllStoredExactly()
+    }
+
+    /// `if_exists: fail`, and the object an earlier run made without its line saying so (its only attempt's
+    /// answer lost here; a kill or a stop at the wrong moment does the same): the resume's PutObject is refused
+    /// `FileAlreadyExists` over this file's own bytes, and HEAD settles it. It failed on every resume for ever
+    /// (review of e4ab55a).
+    @Test func ifExistsFailSettlesAnObjectAnEarlierRunMadeByHead() async throws {
+        let h = try await EngineHarness.start("failexists-earlier-run")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        h.server.faults.add(FaultRule(operation: .putObject, count: 1, action: .dropResponse))
+        let manifest = try h.writeManifest(upload: ["if_exists: fail", "retries: {attempts: 1}"])
+        let first = try await h.run(manifest)
+        #expect(first.exitCode == 3, "\(first.stderr)")
+        #expect(try h.report().jobs.first?.outcome.status == .pending)
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        let job = try #require(try h.report().jobs.first)
+        #expect(job.outcome.status == .succeeded)
+        #expect(job.outcome.warnings?.contains { $0.contains("HEAD proved") } == true)
+        try h.expectAllStoredExactly()
+
+        // Someone else's object there is still refused: other bytes under the key.
+        try h.writeFile("b.txt", size: 12, seed: 5)
+        h.server.faults.add(FaultRule(operation: .putObject, keyContains: "b.txt", count: 1, action: .dropResponse))
+        let second = try await h.run(manifest, ["--report", h.dir.path + "/r2.json"])
+        #expect(second.exitCode != 0, "\(second.stderr)")
+        _ = try await h.makeClient().putObject(
+            bucket: h.bucket,
+            key: "data/b.txt",
+            body: .bytes(Array("someone else's".utf8)),
+            options: ObjectOptions()
+        )
+        let refused = try await h.ossbatch(["resume", h.dir.path + "/r2.json"])
+        #expect(refused.exitCode == 1, "\(refused.stderr)")
+        #expect(refused.stdout.contains("FileAlreadyExists"), "\(refused.stdout)")
     }
 
     @Test func ifExistsFailRefusesToOverwriteAnExistingObject() async throws {
