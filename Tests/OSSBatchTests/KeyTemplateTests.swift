@@ -75,6 +75,14 @@ import Testing
         #expect(try TimeFormat(parsing: "%F").format(time) == date)
     }
 
+    /// A format that prints no part of the time (Java's letters, an empty one, only `%%`) is refused: the key
+    /// was the same every night, each night over the last (review of e4ab55a).
+    @Test(arguments: ["YYYY-MM-DD", "", "%%", "yyyyMMdd"])
+    func aTimeFormatThatPrintsNoPartOfTheTimeIsRefused(format: String) {
+        #expect(throws: ValueProblem.self) { try TimeFormat(parsing: format) }
+        #expect(throws: ValueProblem.self) { try KeyTemplate(parsing: "db/{date:\(format)}/") }
+    }
+
     @Test func civilDatesRoundTripOverFourCenturies() {
         var previous = CivilTime.civil(fromDays: CivilTime.days(year: 1900, month: 1, day: 1) - 1)
         for day in CivilTime.days(year: 1900, month: 1, day: 1)...CivilTime.days(year: 2300, month: 12, day: 31) {

@@ -42,9 +42,52 @@ import Testing
         let d = f.diagnostics()
         #expect(positions(d) == [at(8, 18)])
         #expect(
-            d.first?.message.hasPrefix("'stall_timeout' (1m) must be longer than retries.max_delay (1m)") == true,
+            d.first?.message.hasPrefix("'stall_timeout' (1m) must be longer than a retry's longest wait, 1m (") == true,
             "\(d)"
         )
+    }
+
+    /// The planner raises `max_delay` to `base_delay`: `base_delay: 2m` beside `stall_timeout: 1m` passed, and
+    /// the run stopped as stalled in the first retry's wait (review of e4ab55a).
+    @Test func aStallTimeoutWithinTheBaseDelayIsAnErrorToo() throws {
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "upload:\n  retries: {base_delay: 2m}\n  stall_timeout: 1m\nfiles:\n  - source: data/\n"
+        )
+        defer { f.remove() }
+        let d = f.diagnostics()
+        #expect(positions(d) == [at(8, 18)])
+        #expect(d.first?.message.contains("must be longer than a retry's longest wait, 2m (") == true, "\(d)")
+    }
+
+    /// A header value with a line break (a `|` block keeps its last one) is an error at it: it passed the
+    /// plan, and every request failed (curl refuses such a header). The name of a metadata entry too.
+    @Test(arguments: [
+        ("defaults:\n  cache_control: |\n    max-age=60\n", 7, 18),
+        ("defaults:\n  metadata:\n    note: \"nightly\\r\\nbackup\"\n", 8, 11),
+        ("defaults:\n  content_type: \"text/plain\\u0000\"\n", 7, 17),
+    ])
+    func aHeaderValueWithALineBreakIsAnErrorAtIt(yaml: String, line: Int, column: Int) throws {
+        let f = try ManifestFixture(ManifestFixture.target + yaml + "files:\n  - source: data/\n")
+        defer { f.remove() }
+        let d = f.diagnostics()
+        #expect(positions(d) == [at(line, column)], "\(d)")
+        #expect(d.first?.message.contains("which no HTTP header may hold") == true, "\(d)")
+    }
+
+    /// A time zone abbreviation is refused: Foundation takes `CST` for America/Chicago, where a server in China
+    /// means China Standard Time, and a 02:00 run filed tonight under yesterday's `{date}` (review of e4ab55a).
+    @Test(arguments: ["CST", "IST", "BST", "PST"])
+    func aTimeZoneAbbreviationIsAnErrorNamingIANANames(zone: String) throws {
+        let f = try ManifestFixture(ManifestFixture.target + "timezone: \(zone)\nfiles:\n  - source: data/\n")
+        defer { f.remove() }
+        let d = f.diagnostics()
+        #expect(d.first?.message.contains("is an abbreviation") == true, "\(d)")
+        for fine in ["UTC", "GMT", "Asia/Shanghai", "America/Chicago"] {
+            let g = try ManifestFixture(ManifestFixture.target + "timezone: \(fine)\nfiles:\n  - source: data/\n")
+            defer { g.remove() }
+            #expect(g.diagnostics().isEmpty, "\(fine)")
+        }
     }
 
     @Test func aStallTimeoutLeftToItsDefaultOutgrowsTheRetriesLongestWait() throws {

@@ -48,6 +48,13 @@ struct ManifestDecoding {
                 "'\(timeZone.value)' is not a time zone; use a name of the IANA database such as UTC, "
                     + "Asia/Shanghai or Europe/Berlin"
             )
+        } else if let timeZone, Self.isAbbreviation(timeZone.value) {
+            reader.error(
+                timeZone.mark,
+                "'\(timeZone.value)' is an abbreviation, which names different zones in different places (CST is "
+                    + "China, US Central and Cuba); use a name of the IANA database such as Asia/Shanghai or "
+                    + "America/Chicago"
+            )
         }
         let allowEmpty = fields["allow_empty"].flatMap { reader.bool($0.value, "allow_empty") } ?? false
         let target: TargetSection
@@ -206,18 +213,21 @@ struct ManifestDecoding {
             }
         }
         // A retry waits up to `max_delay` with nothing moving: a stall limit within it would stop a healthy run.
-        // Said outright, that is an error; left to its default, the limit grows past such long waits.
+        // Said outright, that is an error; left to its default, the limit grows past such long waits. The wait
+        // is at least `base_delay` (the planner raises `max_delay` to it): `base_delay: 2m` beside
+        // `stall_timeout: 1m` passed, and the run stopped as stalled in the first retry's wait (review of e4ab55a).
+        let longestWait = max(settings.retry.maxDelay, settings.retry.baseDelay)
         if let given = fields["stall_timeout"] {
-            if settings.stallTimeout <= settings.retry.maxDelay {
+            if settings.stallTimeout <= longestWait {
                 reader.error(
                     given.value,
                     "'stall_timeout' (\(DurationText.formatExact(settings.stallTimeout))) must be longer than "
-                        + "retries.max_delay (\(DurationText.formatExact(settings.retry.maxDelay))): a retry's wait "
-                        + "is not a stall"
+                        + "a retry's longest wait, \(DurationText.formatExact(longestWait)) (retries.max_delay, or "
+                        + "base_delay when longer): a retry's wait is not a stall"
                 )
             }
         } else {
-            settings.stallTimeout = max(settings.stallTimeout, 2 * settings.retry.maxDelay)
+            settings.stallTimeout = max(settings.stallTimeout, 2 * longestWait)
         }
         return (settings, (onUnreadable, shardSplit))
     }
@@ -248,21 +258,23 @@ struct ManifestDecoding {
 
     private func options(_ fields: [String: (key: Node, value: Node)]) -> EntryOptions {
         var o = EntryOptions()
-        o.contentType = fields["content_type"].flatMap { reader.string($0.value, "content_type") }
+        o.contentType = fields["content_type"].flatMap { reader.headerString($0.value, "content_type") }
         o.acl = fields["acl"].flatMap { reader.choice($0.value, "acl", ObjectACL.self) }
         o.storageClass = fields["storage_class"].flatMap { reader.choice($0.value, "storage_class", StorageClass.self) }
         o.metadata = fields["metadata"].flatMap { reader.stringMap($0.value, "metadata", headerNames: true) }
         o.tags = fields["tags"].flatMap { reader.stringMap($0.value, "tags") }
-        o.cacheControl = fields["cache_control"].flatMap { reader.string($0.value, "cache_control") }
-        o.contentDisposition = fields["content_disposition"].flatMap { reader.string($0.value, "content_disposition") }
-        o.contentEncoding = fields["content_encoding"].flatMap { reader.string($0.value, "content_encoding") }
+        o.cacheControl = fields["cache_control"].flatMap { reader.headerString($0.value, "cache_control") }
+        o.contentDisposition = fields["content_disposition"].flatMap {
+            reader.headerString($0.value, "content_disposition")
+        }
+        o.contentEncoding = fields["content_encoding"].flatMap { reader.headerString($0.value, "content_encoding") }
         o.forbidOverwrite = fields["forbid_overwrite"].flatMap { reader.bool($0.value, "forbid_overwrite") }
         o.followSymlinks = fields["follow_symlinks"].flatMap { reader.bool($0.value, "follow_symlinks") }
         o.callback = fields["callback"].flatMap { callback($0.value) }
         o.serverSideEncryption = fields["server_side_encryption"].flatMap {
             reader.choice($0.value, "server_side_encryption", ServerSideEncryption.self)
         }
-        o.sseKMSKeyID = fields["sse_kms_key_id"].flatMap { reader.string($0.value, "sse_kms_key_id") }
+        o.sseKMSKeyID = fields["sse_kms_key_id"].flatMap { reader.headerString($0.value, "sse_kms_key_id") }
         o.sseDataEncryption = fields["sse_data_encryption"].flatMap {
             reader.choice($0.value, "sse_data_encryption", SSEDataEncryption.self)
         }
@@ -359,6 +371,14 @@ struct ManifestDecoding {
 }
 
 extension ManifestDecoding {
+    /// Whether `zone` is an abbreviation (`CST`, `IST`, `BST`) rather than a zone of the IANA database:
+    /// Foundation takes `CST` for America/Chicago, and a Beijing server's 02:00 run filed tonight under
+    /// yesterday's `{date}`, over yesterday's snapshot (review of e4ab55a). `UTC` and `GMT` are zones.
+    static func isAbbreviation(_ zone: String) -> Bool {
+        guard zone != "UTC", zone.count <= 5, zone.allSatisfy({ $0.isASCII && $0.isUppercase }) else { return false }
+        return !TimeZone.knownTimeZoneIdentifiers.contains(zone)
+    }
+
     /// A `key` or `key_prefix`, its placeholders checked (they are resolved when the plan is made).
     private func keyTemplate(_ node: Node, _ field: String) -> Marked<String>? {
         // `key: {date}` is a YAML mapping, not text: say how to write it.

@@ -59,6 +59,27 @@ final class NodeReader {
         return scalar.string
     }
 
+    /// A string sent as an HTTP header's value: no control character but tab. A line break (a `|` block
+    /// scalar keeps its last one) passed the plan, and every request then failed: curl refuses such a header,
+    /// a retryable transport error, so every file was retried and failed (review of e4ab55a).
+    func headerString(_ node: Node, _ field: String) -> String? {
+        guard let text = string(node, field) else { return nil }
+        guard Self.isHeaderValue(text) else {
+            error(node, Self.headerValueProblem(field))
+            return nil
+        }
+        return text
+    }
+
+    static func isHeaderValue(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }
+    }
+
+    static func headerValueProblem(_ field: String) -> String {
+        "'\(field)' holds a line break or another control character, which no HTTP header may hold "
+            + "(a YAML '|' block keeps its last line break: write the value on one line, or use '|-')"
+    }
+
     func markedString(_ node: Node, _ field: String) -> Marked<String>? {
         string(node, field).map { Marked($0, at: mark(node)) }
     }
@@ -174,6 +195,10 @@ final class NodeReader {
             }
             if SecretFieldPolicy.looksSecret(k.string) {
                 error(key, SecretFieldPolicy.message(for: k.string))
+                continue
+            }
+            if headerNames, !Self.isHeaderValue(k.string) || !Self.isHeaderValue(v.string) {
+                error(Self.isHeaderValue(k.string) ? value : key, Self.headerValueProblem(field))
                 continue
             }
             if headerNames {

@@ -47,6 +47,14 @@ struct TimeFormat: Sendable, Hashable {
             pieces.append(.conversion(conversion))
         }
         if !literal.isEmpty { pieces.append(.literal(literal)) }
+        // A format that prints no part of the time (`{date:YYYY-MM-DD}`, Java's letters; `{date:}`) makes the
+        // same key every night: each night overwrote the last, with no error (review of e4ab55a).
+        guard pieces.contains(where: { if case .conversion(let c) = $0 { c != "%" } else { false } }) else {
+            throw ValueProblem(
+                "the time format '\(text)' prints no part of the time, so every night would get the same key; "
+                    + "write it with conversions such as %Y-%m-%d"
+            )
+        }
         self.pieces = pieces
     }
 
