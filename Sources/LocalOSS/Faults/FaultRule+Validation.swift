@@ -48,7 +48,7 @@ extension FaultRule {
             if gate.isEmpty || gate.utf8.count > Self.maximumCodeLength {
                 return "hold.gate must be 1 to \(Self.maximumCodeLength) bytes"
             }
-        case .dropResponse, .wrongCRC, .wrongETag:
+        case .dropResponse, .wrongCRC, .wrongETag, .noCRC:
             break
         }
         return nil

@@ -22,6 +22,9 @@ public enum FaultAction: Sendable, Codable, Hashable {
     case wrongCRC
     /// Run the operation but send a wrong `ETag`.
     case wrongETag
+    /// Run the operation but send no `x-oss-hash-crc64ecma`: as real OSS may for a copy (CopyObject,
+    /// UploadPartCopy, and a Complete of part copies: its documentation says such objects may have none).
+    case noCRC
 }
 
 /// Matches requests by operation (and optionally a key substring) and applies an action to some of them:

@@ -62,6 +62,7 @@ extension LocalOSSServer {
             {
                 response.headers.replaceOrAdd(name: "x-oss-hash-crc64ecma", value: "\(crc ^ 0xDEAD_BEEF)")
             }
+            if action == .noCRC { response.headers.remove(name: "x-oss-hash-crc64ecma") }
             if action == .wrongETag, response.headers.first(name: "ETag") != nil {
                 response.headers.replaceOrAdd(name: "ETag", value: "\"00000000000000000000000000000BAD\"")
             }

@@ -893,6 +893,33 @@ import Glibc
         try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
     }
 
+    /// OSS documents that a copy may come without a CRC-64 (CopyObject, UploadPartCopy, their Complete). Such
+    /// an answer is proved by HEAD's CRC-64, else by the ETag OSS keeps on a copy: required of the answer, its
+    /// absence stopped the batch (`MissingCRC64`, exit 3) on every night of `unchanged: copy` (review of
+    /// e4ab55a).
+    @Test func aCopyAnsweredWithoutACRC64IsProvedByHeadOrByItsETag() async throws {
+        let s = try await Self.start("index-copy-answer-without-crc")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let day1 = try s.h.writeManifest("day1.yaml", upload: ["unchanged: copy"], prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        s.h.server.faults.add(FaultRule(operation: .copyObject, count: nil, action: .noCRC))
+        let day2 = try s.h.writeManifest("day2.yaml", upload: ["unchanged: copy"], prefix: "2026-12-02/")
+        s.h.server.stats.reset()
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(s.requests == ["CopyObject": 3, "HeadObject": 3], "requests: \(s.requests)")
+        #expect(try s.report("r2.json").totals.copied == 3)
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+        // HEAD without one either (an object OSS keeps no CRC-64 for): the copy's ETag, the source's, proves it.
+        s.h.server.faults.add(FaultRule(operation: .headObject, count: nil, action: .noCRC))
+        let day3 = try s.h.writeManifest("day3.yaml", upload: ["unchanged: copy"], prefix: "2026-12-03/")
+        let third = try await s.run(day3, report: "r3.json")
+        #expect(third.exitCode == 0, "\(third.stderr)")
+        #expect(try s.report("r3.json").totals.copied == 3)
+        try s.h.expectAllStoredExactly(prefix: "2026-12-03/")
+    }
+
     @Test func aCopyOnAServerWithoutCRC64IsProvedByItsETagOrDeletedAndUploaded() async throws {
         // An OSS-compatible store that reports no CRC-64 (`verify: md5`): a CopyObject is proved by the ETag OSS
         // keeps on a copy. The source of one file was replaced behind ossbatch's back (same size): its copy
