@@ -40,6 +40,10 @@ struct MultipartUpload {
     private var store: CheckpointStore { context.checkpoints }
     private var logger: Logger { context.logger }
 
+    /// Whether the object may not replace one under its key (`if_exists: fail`, but for a job sent again over its
+    /// own object for its callback): said at Initiate and again at Complete, where OSS checks it.
+    private var forbidsOverwrite: Bool { context.settings.ifExists == .fail && !sendingOver }
+
     /// `ctime`, for a checkpoint, when it had settled before this job's stat; else `nil`, which a resume takes
     /// as a ctime it cannot rely on (each part proven against the file's bytes; a completed upload not the file's
     /// version for the index). Recorded while unsettled, a resume the next night — the ctime settled by then —
@@ -91,7 +95,7 @@ struct MultipartUpload {
             }
         } else {
             var options = job.options
-            if context.settings.ifExists == .fail && !sendingOver { options.forbidOverwrite = true }
+            if forbidsOverwrite { options.forbidOverwrite = true }
             let key = job.key
             // How long the Initiate took, by the monotonic clock: a wall clock stepped meanwhile (NTP after a
             // resume) made it look an hour long, and the sweep's window then took in another batch's upload of
@@ -450,10 +454,23 @@ struct MultipartUpload {
                     key: key,
                     uploadID: uploadID,
                     parts: parts,
-                    callback: job.options.callback
+                    callback: job.options.callback,
+                    forbidOverwrite: forbidsOverwrite
                 )
             }
             tally.addAttempts(result.attempts)
+        } catch let error as OSSError where error.code == .fileAlreadyExists {
+            // `if_exists: fail`, and an object appeared under the key since the Initiate (or the earlier run's
+            // Complete made it, its answer lost): this file's bytes there settle it; another object fails the job,
+            // its upload given up (kept, every resume met the same refusal, the parts billed).
+            if var outcome = try await settleByHead(checkpoint, path: path, after: "Complete refused FileAlreadyExists")
+            {
+                await discard(path: path, uploadID: uploadID)
+                outcome.uploadID = nil  // not this upload's object: it is given up
+                return outcome
+            }
+            await discard(path: path, uploadID: uploadID)
+            throw Failure(error: JobError(error), uploadID: nil, checkpoint: nil)
         } catch let error as OSSError where error.code == .noSuchUpload {
             // A Complete retried after a lost response: the first may have succeeded. HEAD decides.
             if let outcome = try await settleByHead(checkpoint, path: path, after: "Complete answered NoSuchUpload") {

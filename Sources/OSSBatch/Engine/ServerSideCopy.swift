@@ -294,7 +294,8 @@ struct ServerSideCopy {
                         key: key,
                         uploadID: uploadID,
                         parts: parts,
-                        callback: nil
+                        callback: nil,
+                        forbidOverwrite: context.settings.ifExists == .fail
                     )
                 }
             } catch let error as OSSError where error.code == .noSuchUpload {

@@ -73,13 +73,18 @@ extension OSSClient {
         key: String,
         uploadID: String,
         parts: [CompletedPart],
-        callback: UploadCallback?
+        callback: UploadCallback?,
+        forbidOverwrite: Bool = false
     ) async throws -> CompleteMultipartUploadResult {
         let xml = Array(Self.completeBody(parts).utf8)
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/xml"),
             ("Content-MD5", MD5.hash(xml).base64String),
         ]
+        // OSS checks `x-oss-forbid-overwrite` when the object is made, at Complete, where the header must be
+        // sent again (its documentation: leave it out of Complete to allow overwriting): sent at Initiate alone,
+        // an object that appeared in between was overwritten under `if_exists: fail`.
+        if forbidOverwrite { headers.append(("x-oss-forbid-overwrite", "true")) }
         headers += callback?.headers ?? []
         let operation = OperationSpec(
             name: "CompleteMultipartUpload",

@@ -170,6 +170,44 @@ struct EngineOptionsTests {
         #expect(refused.stdout.contains("FileAlreadyExists"), "\(refused.stdout)")
     }
 
+    /// `if_exists: fail` and a multipart upload: an object put under the key while the parts go up is not
+    /// overwritten. OSS checks `x-oss-forbid-overwrite` at Complete, and it was sent at Initiate alone: the
+    /// other object was replaced (review of e4ab55a). The job fails `FileAlreadyExists`, its upload given up.
+    @Test func ifExistsFailKeepsAnObjectThatAppearedDuringAMultipartUpload() async throws {
+        let h = try await EngineHarness.start("failexists-multipart")
+        defer { Task { await h.stop() } }
+        try h.writeFile("big.bin", size: 1_500_000, seed: 3)
+        h.server.faults.add(FaultRule(operation: .uploadPart, count: 1, action: .hold(gate: "parts")))
+        let manifest = try h.writeManifest(upload: [
+            "if_exists: fail", "part_size: 512KiB", "multipart_threshold: 1MiB",
+        ])
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        let theirs = Array("someone else's object".utf8)
+        let server = h.server
+        DispatchQueue.global().async {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < deadline,
+                !server.log.all.contains(where: { $0.operation == .initiateMultipartUpload && $0.status == 200 })
+            {
+                usleep(2_000)
+            }
+            Task {
+                _ = try? await h.makeClient().putObject(
+                    bucket: h.bucket,
+                    key: "data/big.bin",
+                    body: .bytes(theirs),
+                    options: ObjectOptions()
+                )
+                h.server.faults.open(gate: "parts")
+            }
+        }
+        let result = await process.wait(timeout: .seconds(120))
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        #expect(try h.report().jobs.first?.outcome.error?.code == "FileAlreadyExists")
+        #expect(h.server.objectData(bucket: h.bucket, key: "data/big.bin") == Data(theirs))
+        #expect(try await h.makeClient().listMultipartUploads(bucket: h.bucket, prefix: "").isEmpty)
+    }
+
     @Test func ifExistsFailRefusesToOverwriteAnExistingObject() async throws {
         let h = try await EngineHarness.start("failexists")
         defer { Task { await h.stop() } }
