@@ -100,6 +100,17 @@ import Testing
         )
     }
 
+    /// A URL's password in a value is not repeated by the messages that name the option (each begins with it):
+    /// the endpoint's own message hid it, and the option before it did not (review of e4ab55a).
+    @Test func aURLsPasswordIsNotRepeatedInTheOptionsMessages() throws {
+        let fixture = try ManifestFixture(Self.manifest)
+        defer { fixture.remove() }
+        let said = problems(fixture, ["target.endpoint=https://AK:pw-4f9e2b@oss-cn-hangzhou.aliyuncs.com:x"])
+        #expect(!said.isEmpty)
+        #expect(said.allSatisfy { !$0.contains("pw-4f9e2b") && !$0.contains("AK:") }, "\(said)")
+        #expect(said.first?.hasPrefix("error: --set target.endpoint=https://…@oss-cn-hangzhou") == true, "\(said)")
+    }
+
     /// Each path docs/manifest.md lists for `--set` exists in the schema: setting it is never "not a field".
     @Test(arguments: ManifestSetting.documentedPaths)
     func everyDocumentedPathIsAField(path: String) throws {

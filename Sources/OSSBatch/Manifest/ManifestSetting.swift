@@ -1,3 +1,5 @@
+import OSSProtocol
+
 /// One `--set PATH=VALUE`: a manifest value replaced for one run. It is applied to the YAML before the
 /// manifest is decoded, so the value is checked exactly as if it were written in the file, and every
 /// problem with it names the option instead of a line.
@@ -37,6 +39,12 @@ package struct ManifestSetting: Sendable, Hashable {
         var shown = argument
         if let separator = argument.firstIndex(of: "="), SecretFieldPolicy.looksSecret(String(argument[..<separator])) {
             shown = argument[...separator] + "…"
+        } else if let separator = argument.firstIndex(of: "="), argument[separator...].contains("://") {
+            // A URL's password (`https://AK:SECRET@host`) is not repeated either: every message about this
+            // value begins with the option, and the value's own message hid it (review of e4ab55a).
+            shown =
+                argument[...separator]
+                + SecretRedaction.hidingUserInfo(String(argument[argument.index(after: separator)...]))
         }
         option = "--set \(shown)"
         let invalid = { (why: String) in ManifestError([Diagnostic(flag: "set", "--set '\(shown)': \(why)")]) }
