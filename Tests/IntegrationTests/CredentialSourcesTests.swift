@@ -39,6 +39,22 @@ import Testing
         ["OSSBATCH_ECS_METADATA_ENDPOINT": fake.endpoint, "HOME": "/nonexistent"].merging(more) { a, _ in a }
     }
 
+    /// The environment of an RRSA pod whose OIDC token (`eyJ-fake-oidc-token`) is a file in `dir`, STS the fake.
+    static func oidcEnvironment(
+        _ fake: FakeCredentialService,
+        tokenIn dir: TemporaryDirectory
+    ) throws -> [String: String] {
+        let tokenFile = try dir.write("token", "eyJ-fake-oidc-token\n")
+        return environment(
+            fake,
+            [
+                "ALIBABA_CLOUD_ROLE_ARN": "acs:ram::1:role/etl",
+                "ALIBABA_CLOUD_OIDC_PROVIDER_ARN": "acs:ram::1:oidc-provider/ack",
+                "ALIBABA_CLOUD_OIDC_TOKEN_FILE": tokenFile.path, "OSSBATCH_STS_ENDPOINT": fake.endpoint,
+            ]
+        )
+    }
+
     static func client(_ oss: LocalOSSFixture, _ provider: any CredentialsProvider, attempts: Int = 3) -> OSSClient {
         OSSClient(
             configuration: OSSClientConfiguration(
@@ -118,15 +134,7 @@ import Testing
         try await Self.with { oss, fake in
             let dir = try TemporaryDirectory("oidc")
             defer { dir.remove() }
-            let tokenFile = try dir.write("token", "eyJ-fake-oidc-token\n")
-            let env = Self.environment(
-                fake,
-                [
-                    "ALIBABA_CLOUD_ROLE_ARN": "acs:ram::1:role/etl",
-                    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN": "acs:ram::1:oidc-provider/ack",
-                    "ALIBABA_CLOUD_OIDC_TOKEN_FILE": tokenFile.path, "OSSBATCH_STS_ENDPOINT": fake.endpoint,
-                ]
-            )
+            let env = try Self.oidcEnvironment(fake, tokenIn: dir)
             let provider = try await Self.provider(env)
             _ = try await Self.client(oss, provider).putObject(
                 bucket: oss.bucket,
@@ -188,15 +196,7 @@ import Testing
         try await Self.with { oss, fake in
             let dir = try TemporaryDirectory("oidc-busy")
             defer { dir.remove() }
-            let tokenFile = try dir.write("token", "eyJ-fake-oidc-token\n")
-            let env = Self.environment(
-                fake,
-                [
-                    "ALIBABA_CLOUD_ROLE_ARN": "acs:ram::1:role/etl",
-                    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN": "acs:ram::1:oidc-provider/ack",
-                    "ALIBABA_CLOUD_OIDC_TOKEN_FILE": tokenFile.path, "OSSBATCH_STS_ENDPOINT": fake.endpoint,
-                ]
-            )
+            let env = try Self.oidcEnvironment(fake, tokenIn: dir)
             fake.failNext(3)
             let provider = try await Self.provider(env)
             _ = try await Self.client(oss, provider).headObject(bucket: oss.bucket, key: "none")

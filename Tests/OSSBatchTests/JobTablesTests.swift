@@ -36,6 +36,17 @@ import Testing
         #expect(count < 10_000 || tables.options.count == 3)
     }
 
+    /// A report of `jobs` written to `dir` and read back.
+    static func writtenAndReadBack(_ jobs: [ReportJob], in dir: TemporaryDirectory) throws -> Report {
+        let plan = ReportStoreTests.plan(jobs: 0, dir: "/data")
+        var report = Report(plan: plan, planID: plan.planID, now: Date(timeIntervalSince1970: 1))
+        report.jobs = jobs
+        report.recomputeTotals()
+        let path = dir.url.appendingPathComponent("r.json").path
+        try ReportStore.create(at: path).write(report)
+        return try ReportStore.load(path)
+    }
+
     /// Two directories whose names are canonically equivalent but not the same bytes (`café` with `é`, and with
     /// `e` and a combining accent: two directories on Linux; files copied from macOS have the second) are two
     /// entries of the table, and a report written and read back names each job's own file. Before, `String`'s
@@ -62,13 +73,7 @@ import Testing
         #expect(tables.directories.map { Array($0.path.utf8) } == [Array(composed.utf8), Array(decomposed.utf8)])
         #expect(references.map(\.directory) == [0, 1, 0])
 
-        let plan = ReportStoreTests.plan(jobs: 0, dir: "/data")
-        var report = Report(plan: plan, planID: plan.planID, now: Date(timeIntervalSince1970: 1))
-        report.jobs = jobs
-        report.recomputeTotals()
-        let path = dir.url.appendingPathComponent("r.json").path
-        try ReportStore.create(at: path).write(report)
-        let loaded = try ReportStore.load(path)
+        let loaded = try Self.writtenAndReadBack(jobs, in: dir)
         #expect(loaded.jobs.map { Array($0.spec.source.utf8) } == jobs.map { Array($0.spec.source.utf8) })
         // The keys too (in directories of the same two spellings): each job's own object.
         #expect(loaded.jobs.map { Array($0.spec.key.utf8) } == jobs.map { Array($0.spec.key.utf8) })
@@ -101,13 +106,7 @@ import Testing
         #expect(tables.options.count == 2)
         #expect(references.map(\.options) == [0, 1, 0])
 
-        let plan = ReportStoreTests.plan(jobs: 0, dir: "/data")
-        var report = Report(plan: plan, planID: plan.planID, now: Date(timeIntervalSince1970: 1))
-        report.jobs = jobs
-        report.recomputeTotals()
-        let path = dir.url.appendingPathComponent("r.json").path
-        try ReportStore.create(at: path).write(report)
-        let loaded = try ReportStore.load(path)
+        let loaded = try Self.writtenAndReadBack(jobs, in: dir)
         let places = loaded.jobs.map { Array(($0.spec.options.metadata["place"] ?? "").utf8) }
         #expect(places == [Array("caf\u{E9}".utf8), Array("cafe\u{301}".utf8), Array("caf\u{E9}".utf8)])
     }
