@@ -16,8 +16,9 @@ struct JobRunner: Sendable {
     /// it is uploaded again so that OSS calls the receiver again, over its own object whatever `if_exists`
     /// says (`sendingOver(_:file:tally:)`).
     ///
-    /// `mayHaveBeenSent`: an earlier run of this report may have stored the object (the job was left pending
-    /// by a run that stopped or died): a `FileAlreadyExists` over this file's own bytes is settled by HEAD.
+    /// `mayHaveBeenSent`: an earlier run of this report may have stored the object (it left the job pending or
+    /// failed: stopped, killed, or its last answer lost): a `FileAlreadyExists` over this file's own bytes is
+    /// settled by HEAD.
     func run(
         _ planned: UploadJob,
         redoingCallback: Bool = false,
