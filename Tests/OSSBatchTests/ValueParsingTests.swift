@@ -5,6 +5,8 @@ import Testing
     @Test(arguments: [
         ("8MiB", Int64(8 << 20)), ("100KB", 100_000), ("512", 512), ("1.5GiB", 1_610_612_736),
         ("0", 0), ("100 KiB", 102_400), ("2TB", 2_000_000_000_000),
+        // Decimal fractions exactly (as `Double`s, 8.2 × 1e6 was 8,199,999.999999999: refused).
+        ("8.2MB", 8_200_000), ("4.1MB", 4_100_000), ("0.1KB", 100), ("1.1GB", 1_100_000_000),
     ])
     func sizesParseBinaryAndDecimalUnits(text: String, bytes: Int64) {
         #expect(ByteSize.parse(text) == bytes)

@@ -83,10 +83,12 @@ private func parseNumber(_ text: String, units: [(String, Double)]) -> Double? {
         break
     }
     let digits = String(number).trimmingSpaces
-    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-        let value = Double(digits)
+    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), Double(digits) != nil,
+        let value = Decimal(string: digits)
     else { return nil }
-    return value * multiplier
+    // In decimal, exactly: as `Double`s, 8.2 × 1,000,000 is 8,199,999.999999999, and `part_size: 8.2MB` was
+    // refused as "not a whole number of bytes" (review of e4ab55a). The unit multipliers are whole numbers.
+    return NSDecimalNumber(decimal: value * Decimal(multiplier)).doubleValue
 }
 
 extension String {
