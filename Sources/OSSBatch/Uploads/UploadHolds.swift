@@ -21,9 +21,12 @@ package struct UploadHolds: Sendable {
     /// without them a crashed batch held nothing unless its own manifest was given, and `--abort` took its
     /// upload; review of e4ab55a), and `extra`.
     package static func checkpointDirectories(state: StateDirectory, extra: [String] = []) -> [String] {
-        var directories = state.batchNames().map { state.checkpoints(batch: $0) }
-        directories += liveBatchReports(in: state).compactMap { (try? ReportStore.load($0))?.upload.checkpointDir }
-        for batch in state.batchNames() {
+        let batches = state.batchNames()
+        var directories = batches.map { state.checkpoints(batch: $0) }
+        // From the reports' first lines (`ReportOverview`): loaded whole, a running report of a million jobs was
+        // decoded for one field.
+        directories += liveBatchReports(in: state).compactMap { (try? ReportOverview.read($0))?.checkpointDirectory }
+        for batch in batches {
             for report in state.reports(ofBatch: batch) {
                 guard let overview = try? ReportOverview.read(report), overview.unfinishedReason != nil else {
                     continue
