@@ -33,6 +33,24 @@ import Testing
         #expect(other.diagnostics().first?.message.contains("'{'") == false)
     }
 
+    @Test func aDuplicateFieldIsReportedWhereItIsWrittenAgain() throws {
+        // A section pasted twice: the error points at the second, naming the first's line.
+        let f = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n    key: x\n    pattern: '*'\n    # again\n"
+                + "\n    key: y\ntarget:\n  bucket: c\n"
+        )
+        defer { f.remove() }
+        let d = f.diagnostics()
+        #expect(d.count == 1)
+        #expect(positions(d) == [at(12, 5)])
+        #expect(d.first?.message == "duplicate field 'key' in one mapping (the first at line 8)")
+        // In a flow mapping the first key's place is said.
+        let flow = try ManifestFixture("version: 1\ntarget: {endpoint: http://127.0.0.1:9000, bucket: b, bucket: c}\n")
+        defer { flow.remove() }
+        #expect(positions(flow.diagnostics()) == [at(2, 43)])
+        #expect(flow.diagnostics().first?.message == "duplicate field 'bucket' in one mapping")
+    }
+
     @Test func tabIndentedLineIsReportedAtTheTab() throws {
         let f = try ManifestFixture("version: 1\ntarget:\n  endpoint: http://127.0.0.1:9000\n  \tbucket: b\n")
         defer { f.remove() }

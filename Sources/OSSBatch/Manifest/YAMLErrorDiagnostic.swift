@@ -22,11 +22,29 @@ enum YAMLErrorDiagnostic {
             }
             return Diagnostic(file: file, line: mark.line, column: mark.column, message: message)
         case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams marks the first of the keys; the mistake is usually the later one (a section pasted twice),
+            // so point there and name where the first is.
+            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            if let name = duplicates.first,
+                let line = repeatedKeyLine(
+                    name,
+                    firstAt: context.mark.line,
+                    column: context.mark.column,
+                    in: context.text
+                )
+            {
+                return Diagnostic(
+                    file: file,
+                    line: line,
+                    column: context.mark.column,
+                    message: "duplicate field \(names) in one mapping (the first at line \(context.mark.line))"
+                )
+            }
             return Diagnostic(
                 file: file,
                 line: context.mark.line,
                 column: context.mark.column,
-                message: "duplicate field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping"
+                message: "duplicate field \(names) in one mapping"
             )
         case .reader(let problem, let offset, _, let yaml):
             // The manifest's text was checked first, so this is rare; still, say where.
@@ -40,6 +58,27 @@ enum YAMLErrorDiagnostic {
         default:
             return Diagnostic(file: file, line: 1, column: 1, message: "invalid YAML: \(yaml)")
         }
+    }
+
+    /// The line (1-based) of the block mapping key `name` written again after its first at `line`:`column`,
+    /// in the same mapping (which ends at the first line written left of `column`); nil when there is none
+    /// (a flow mapping, a quoted or otherwise spelt key), and the first key's place is then said.
+    static func repeatedKeyLine(_ name: String, firstAt line: Int, column: Int, in text: String) -> Int? {
+        guard line >= 1, column >= 1 else { return nil }
+        var number = 0
+        for var content in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            guard number > line else { continue }
+            if content.last == "\r" { content = content.dropLast() }
+            let indent = content.prefix { $0 == " " }.count
+            let rest = content.dropFirst(indent)
+            if rest.isEmpty || rest.first == "#" { continue }
+            guard indent + 1 >= column else { return nil }
+            guard indent + 1 == column, rest.hasPrefix(name) else { continue }
+            let after = rest.dropFirst(name.count).drop { $0 == " " }
+            if after.first == ":", after.dropFirst().first.map({ $0 == " " }) ?? true { return number }
+        }
+        return nil
     }
 
     /// The first of `lines` (1-based) whose value, after `field: `, is an unquoted `{…}` with more text after
