@@ -37,10 +37,10 @@ public enum StateFile {
     }
 
     /// Opens `path` for appending (creating it, mode 0600): a regular file, never through a link; an existing
-    /// file's mode is set back to 0600. `created`: no file was there (this open made it, empty). The caller
-    /// closes the descriptor.
+    /// file's mode is set back to 0600. `created`: no file was there (this open made it, empty). Readable too,
+    /// so that the caller can tell whether the file ends inside a line. The caller closes the descriptor.
     public static func openForAppending(_ path: String) throws(FileSystemError) -> (fd: Int32, created: Bool) {
-        let flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK
+        let flags = O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK
         // Created if it can be (`O_EXCL`), else opened as it is: a file found there may hold lines a crash
         // left, and only a created one is known to be empty on disk.
         var created = true
