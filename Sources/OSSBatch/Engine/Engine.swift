@@ -432,7 +432,7 @@ package final class Engine: Sendable {
         let hadEarlierRuns = !context.earlierRunWindows.isEmpty
         let (job, redoingCallback, mayHaveBeenSent) = state.withLock {
             (
-                $0.jobs[index].spec, $0.jobs[index].outcome.error?.code == OSSErrorCode.callbackFailed.rawValue,
+                $0.jobs[index].spec, $0.jobs[index].outcome.owesCallback,
                 hadEarlierRuns
                     && ($0.jobs[index].outcome.status == .pending || $0.jobs[index].outcome.status == .failed)
             )
@@ -542,7 +542,7 @@ package final class Engine: Sendable {
     /// Journals one outcome and updates the in-memory report. Returns whether the index writer took the
     /// job's key, to release once the key's entry is written.
     private func record(
-        _ outcome: JobOutcome,
+        _ ended: JobOutcome,
         retries: Int,
         refusals: Int,
         index: Int,
@@ -553,10 +553,12 @@ package final class Engine: Sendable {
         context.noteActivity()
         // After an abandoned run's report was written, nothing more goes into it or its journal.
         guard !finishing.load(ordering: .sequentiallyConsistent) else { return false }
-        progress.finished(outcome.status, bytes: ran.size, retries: retries)
-        state.withLock { report in
+        progress.finished(ended.status, bytes: ran.size, retries: retries)
+        var outcome = state.withLock { report in
+            let outcome = ended.keepingOwedCallback(of: report.jobs[index].outcome)
             report.jobs[index].outcome = outcome
             if ran != planned { report.jobs[index].spec = ran }
+            return outcome
         }
         // One `job_finished` event per job; its message and fields are built only when its level is logged.
         switch outcome.status {
@@ -593,7 +595,6 @@ package final class Engine: Sendable {
             )
         }
         // Logged when found (`unchanged_stale`, the first few by name): the report line says it of each.
-        var outcome = outcome
         if foundStale.withLock({ $0.contains(index) }) {
             outcome.warnings = [Self.staleWarning] + (outcome.warnings ?? [])
             state.withLock { $0.jobs[index].outcome = outcome }
@@ -634,7 +635,7 @@ package final class Engine: Sendable {
                     var pending = JobOutcome(key: report.jobs[i].spec.objectKey, status: .pending)
                     if let uploadID { pending.uploadID = uploadID }
                     if let checkpoint { pending.checkpoint = checkpoint }
-                    report.jobs[i].outcome = pending
+                    report.jobs[i].outcome = pending.keepingOwedCallback(of: report.jobs[i].outcome)
                 }
             }
         }

@@ -113,6 +113,36 @@ struct EngineOptionsTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A resume stopped (the service unreachable) before it sent the jobs again keeps their callbacks owed:
+    /// their lines became bare `pending`, and the next resume took the objects it found for done — exit 0, the
+    /// receiver never called (review of 572eea5).
+    @Test(arguments: ["skip", "fail"])
+    func aCallbackStillOwedAfterAStoppedResumeIsSentByTheNextOne(ifExists: String) async throws {
+        let h = try await EngineHarness.start("callback-owed-\(ifExists)")
+        defer { Task { await h.stop() } }
+        let receiver = try await CallbackReceiver(status: 500)
+        defer { receiver.stop() }
+        for i in 0..<6 { try h.writeFile("f\(i).txt", size: 100 + i, seed: UInt64(i)) }
+        let manifest = try h.writeManifest(
+            upload: ["if_exists: \(ifExists)", "concurrency: 2"],
+            extraEntryLines: ["callback: {url: \"\(receiver.url)\", body: \"object=${object}\"}"]
+        )
+        #expect(try await h.run(manifest).exitCode == 1)
+        #expect(try h.report().jobs.allSatisfy { $0.outcome.error?.code == "CallbackFailed" })
+
+        let stopped = try await h.resume(["--endpoint", "http://127.0.0.1:1"])
+        #expect(stopped.exitCode == 3, "\(stopped.stderr)")
+        let owed = try h.report().jobs
+        #expect(owed.allSatisfy { $0.outcome.status == .pending && $0.outcome.error?.code == "CallbackFailed" })
+
+        try receiver.answer(200)
+        let resumed = try await h.resume(["--endpoint", h.endpoint])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try h.report().jobs.allSatisfy { $0.outcome.status == .succeeded })
+        #expect(receiver.all.count == 12, "each receiver called again")
+        try h.expectAllStoredExactly()
+    }
+
     @Test func ifExistsSkipLeavesIdenticalObjectsAndUploadsChangedOnes() async throws {
         let h = try await EngineHarness.start("skip")
         defer { Task { await h.stop() } }
