@@ -332,6 +332,45 @@ import Glibc
         return keys
     }
 
+    /// A tombstone laid over an old entry (another batch's upload of its key, a stale entry `--verify-remote`
+    /// found) is dated when it is laid: kept at the entry's date, `prune` took it with a night long gone, and a
+    /// resume of the killed report that had uploaded the key first wrote its entry back (review of 572eea5).
+    @Test func aTombstoneLaidOverAnOldEntryIsDatedWhenItIsLaid() throws {
+        let dir = try TemporaryDirectory("index-tombstone-date")
+        defer { dir.remove() }
+        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        try index.write(["a", "b", "c"].map { Self.entry($0, report: "other") })  // uploaded_at 1
+        let before = Int64(Date().timeIntervalSince1970)
+        #expect(try index.buryAhead(key: "a", report: "r1", keeping: { _, _ in false }))
+        try index.bury(key: "b")
+        try index.write([Self.entry("c")], removing: [], restoring: true)
+        let db = try SQLiteDatabase(path: path, create: false)
+        for key in ["a", "b", "c"] {
+            let dated = try #require(
+                try db.scalar("SELECT uploaded_at FROM objects WHERE key = '\(key)' AND size = -1")
+            )
+            #expect(Int64(dated).map { $0 >= before } == true, "\(key): \(dated)")
+        }
+    }
+
+    /// A key's lookup that fails (here its statement cannot be prepared: a table renamed under the open index;
+    /// an I/O error or no memory does the same) says nothing of its row: a tombstone is laid, as for an entry.
+    /// Before, the failure was taken for no row and the upload went ahead under whatever entry the key had.
+    @Test func aLookupThatFailsBeforeAnUploadLaysATombstoneAllTheSame() throws {
+        let dir = try TemporaryDirectory("index-lookup-fails")
+        defer { dir.remove() }
+        let path = UploadIndex.path(endpoint: "http://e", bucket: "b", in: StateDirectory(path: dir.url.path))
+        var warnings: [String] = []
+        let index = try UploadIndex.open(at: path, warnings: &warnings)
+        try index.write([Self.entry("a", report: "other")])
+        try SQLiteDatabase(path: path, create: false).execute("ALTER TABLE dirs RENAME TO dirs_elsewhere")
+        #expect(try index.buryAhead(key: "a", report: "r1", keeping: { _, _ in false }), "a write")
+        let db = try SQLiteDatabase(path: path, create: false)
+        #expect(try db.scalar("SELECT size FROM objects WHERE key = 'a'") == "-1")
+    }
+
     /// The index deleted while a run has it open, and made anew by a batch started after: the run's writes and
     /// burials go to the file now at the path. Before, they went on into the deleted file: what the run buried
     /// (the new batch's entry of a key it replaced) was lost, and that batch's next night skipped its file.

@@ -51,7 +51,9 @@ extension BatchContext {
     /// buries entries in it), and kept. Without it, this run's uploads left the entries of the same keys that
     /// the batch which made it wrote standing, and that batch's next night skipped its files as unchanged over
     /// this batch's bytes, exit 0 (review of b7bf3fd). One that cannot be opened is given up with a warning, as
-    /// at the start of a run (`BatchSession.openIndex(at:logger:checked:)`): the run goes on without it.
+    /// at the start of a run (`BatchSession.openIndex(at:logger:checked:)`): the run goes on without it, and
+    /// the index is condemned (`IndexCondemnation`) so that its entries of the keys this run replaces vouch for
+    /// nothing: the next process to open it rebuilds it. So is one found at the start but not opened then.
     ///
     /// Looked for and opened under the lock, once: jobs asking at the same moment wait for the one open (each
     /// opening its own held descriptors beyond the run's budget, and the first result to come back, a failure
@@ -63,7 +65,28 @@ extension BatchContext {
             guard (try? FileStatus.lstat(indexPath)) != nil else { return nil }
             late =
                 BatchSession.openIndex(at: indexPath, logger: logger, checked: false).map(LateIndex.opened) ?? .givenUp
+            if case .givenUp = late { condemnIndex(at: indexPath) }
             return late.index
+        }
+    }
+
+    /// Gives the index at `path` up for every batch (`IndexCondemnation`); if even that fails, says what the
+    /// operator must do.
+    private func condemnIndex(at path: String) {
+        do {
+            try IndexCondemnation.condemn(indexAt: path, because: "a run uploaded over keys it may list")
+            logger.warning(
+                "the upload index \(path) is given up: this run uploads without it, so the next run rebuilds it",
+                metadata: .event("index_condemned", ["path": .string(path)])
+            )
+        } catch {
+            let message =
+                "cannot mark the upload index \(path) given up (\(error)): its entries of the keys this run uploads "
+                + "may vouch for other bytes; delete it before another batch of this bucket runs"
+            logger.error(
+                "\(message)",
+                metadata: .event("index_condemned", ["path": .string(path), "error": .string(error.description)])
+            )
         }
     }
 }

@@ -50,6 +50,9 @@ package struct BatchSession: Sendable {
         } else {
             index = BatchSession.openIndex(at: path, logger: logger)
         }
+        // Found but not opened (held past SQLite's patience, an I/O error): opened again before the first
+        // upload, and given up for good then (`BatchContext.indexMadeSince()`).
+        if index == nil, (try? FileStatus.lstat(path)) != nil { indexMadeLater = path }
         engine = Engine(
             report: consume report,
             store: store,

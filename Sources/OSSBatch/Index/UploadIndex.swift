@@ -99,7 +99,7 @@ package final class UploadIndex: Sendable {
     /// The index file at `path` under its directory's own path, links resolved: SQLite's `SQLITE_OPEN_NOFOLLOW`
     /// refuses a symbolic link in any component of the path, and a state directory reached through one
     /// (/var/lib/ossbatch -> /data/ossbatch) is the operator's choice. The file itself is never a link.
-    private static func resolvedFile(_ path: String) -> String {
+    static func resolvedFile(_ path: String) -> String {
         URL(fileURLWithPath: (path as NSString).deletingLastPathComponent).resolvingSymlinksInPath().path + "/"
             + (path as NSString).lastPathComponent
     }
@@ -163,11 +163,37 @@ package final class UploadIndex: Sendable {
         let file = resolvedFile(path)
         // An index deleted by hand starts again: the lineage of the one deleted is not this one's.
         if (try? FileStatus.lstat(file)) == nil { unlink(IndexLineage.path(ofIndex: file)) }
-        do {
-            return try recordingLineage(
-                openOnce(file, named: path, checked: checked && !scanned.withLock { $0.contains(path) }),
-                warnings: &warnings
+        if IndexCondemnation.isCondemned(file) {
+            warnings.append(
+                "the upload index \(path) was given up by a run that could not open it to take out the entries of "
+                    + "the keys it replaced; rebuilding it (the next run uploads what it cannot vouch for)"
             )
+        } else {
+            do {
+                return try recordingLineage(
+                    openOnce(file, named: path, checked: checked && !scanned.withLock { $0.contains(path) }),
+                    warnings: &warnings
+                )
+            } catch {
+                try failedOpen(error, path: path, warnings: &warnings)
+            }
+        }
+        // The mark last: a run that condemns the new index meanwhile only costs another rebuild.
+        for suffix in ["", "-wal", "-shm", "-lineage", "-condemned"] { unlink(file + suffix) }
+        do {
+            return try recordingLineage(openOnce(file, named: path, checked: true), warnings: &warnings)
+        } catch let error as StateFileError {
+            throw error
+        } catch {
+            throw StateFileError(path: path, operation: "open", reason: "cannot rebuild the upload index: \(error)")
+        }
+    }
+
+    /// Why a first open failed: throws when the index must be left as it is, returns (with a warning) when it is
+    /// damaged or foreign and is to be rebuilt.
+    private static func failedOpen(_ error: any Error, path: String, warnings: inout [String]) throws(StateFileError) {
+        do {
+            throw error
         } catch let error as SQLiteError where error.isBusy {
             // Another process holds the file past SQLite's 5 s patience: it is in use, not damaged. Rebuilding
             // would delete it under that process (and its entries with it); this run goes on without it.
@@ -195,14 +221,6 @@ package final class UploadIndex: Sendable {
         } catch {
             warnings.append("the upload index \(path) is unusable (\(error)); rebuilding it")
         }
-        for suffix in ["", "-wal", "-shm", "-lineage"] { unlink(file + suffix) }
-        do {
-            return try recordingLineage(openOnce(file, named: path, checked: true), warnings: &warnings)
-        } catch let error as StateFileError {
-            throw error
-        } catch {
-            throw StateFileError(path: path, operation: "open", reason: "cannot rebuild the upload index: \(error)")
-        }
     }
 
     /// `index` once its lineage is recorded (`recordLineage`); a lineage that cannot be written is a warning
@@ -225,6 +243,13 @@ package final class UploadIndex: Sendable {
             throw StateFileError(path: directory, operation: "use", reason: error.reason)
         }
         let file = resolvedFile(path)
+        guard !IndexCondemnation.isCondemned(file) else {
+            throw StateFileError(
+                path: path,
+                operation: "read",
+                reason: "a run that could not open it gave it up (the next run rebuilds it)"
+            )
+        }
         let status = try FileStatus.lstat(file)
         guard status.kind == .regular else {
             throw StateFileError(path: path, operation: "open", reason: "is \(status.kind.description), not a file")
@@ -744,7 +769,7 @@ package final class UploadIndex: Sendable {
             let removeOthers: SQLiteStatement?
             if restoring {
                 removeOthers = try c.db.prepare(
-                    "UPDATE objects SET size = -1, report = ? WHERE key = ? AND report != ?"
+                    "UPDATE objects SET size = -1, report = ?, uploaded_at = ? WHERE key = ? AND report != ?"
                 )
             } else {
                 removeOthers = nil
@@ -754,8 +779,9 @@ package final class UploadIndex: Sendable {
                 if let removeOthers {
                     removeOthers.reset()
                     try removeOthers.bind(buried, at: 1)
-                    try removeOthers.bind(e.key, at: 2)
-                    try removeOthers.bind(report, at: 3)
+                    try removeOthers.bind(Int64(Date().timeIntervalSince1970), at: 2)
+                    try removeOthers.bind(e.key, at: 3)
+                    try removeOthers.bind(report, at: 4)
                     _ = try removeOthers.step()
                     if c.db.changes > 0 { continue }
                 }
@@ -792,7 +818,9 @@ package final class UploadIndex: Sendable {
     /// other bytes. A tombstone goes when its key is uploaded again, or with its night's entries (`prune`).
     /// It belongs to no batch's report (`tombstoneReport`): a `resume` by an ossbatch that predates tombstones
     /// then takes it for another report's entry and vouches for neither, instead of writing its own back.
-    static let tombstoneSQL = "UPDATE objects SET size = -1, report = ? WHERE key = ?"
+    /// Dated now, as a new one is (`voidSQL`): kept at its entry's date, `prune` could take a tombstone laid
+    /// today with a night long gone (review of 572eea5).
+    static let tombstoneSQL = "UPDATE objects SET size = -1, report = ?, uploaded_at = ? WHERE key = ?"
 
     /// A tombstone for a key that has no entry (an existing entry is made one by `tombstoneSQL`): a run that
     /// replaced, or may have replaced, the object of a key whose entry a kill -9 (or a failed write) kept out
@@ -819,7 +847,8 @@ package final class UploadIndex: Sendable {
         if db.changes > 0 { return }  // no row: the tombstone is the new one
         bury.reset()
         try bury.bind(owner, at: 1)
-        try bury.bind(key, at: 2)
+        try bury.bind(now, at: 2)
+        try bury.bind(key, at: 3)
         _ = try bury.step()
     }
 
@@ -834,7 +863,8 @@ package final class UploadIndex: Sendable {
             try reopenIfReplaced(&c)
             let statement = try c.db.prepare(Self.tombstoneSQL)
             try statement.bind(try tombstoneReport(in: c), at: 1)
-            try statement.bind(key, at: 2)
+            try statement.bind(Int64(Date().timeIntervalSince1970), at: 2)
+            try statement.bind(key, at: 3)
             _ = try statement.step()
         }
     }
@@ -852,8 +882,8 @@ package final class UploadIndex: Sendable {
     ///
     /// Returns whether it wrote. Never waits for another connection's lock (the connection is everyone's in
     /// this process): throws busy at once, for the caller to try again later; throws otherwise only when a row
-    /// that needs burying could not be written (a full disk). A lookup that fails is taken for no row: the
-    /// index is then unreadable to every batch, and is rebuilt by the next that opens it.
+    /// that needs burying could not be written (a full disk). A lookup that fails is taken for a row that
+    /// needs burying: a tombstone is laid, or the write fails as one would.
     ///
     /// `evenWithoutRow`: a key without a row gets a tombstone of `report`'s too (`voidSQL`), for a run whose
     /// index writer does not leave one at its flush (`BatchContext.indexMadeSince()`): a write each.
@@ -866,18 +896,22 @@ package final class UploadIndex: Sendable {
     ) throws(SQLiteError) -> Bool {
         try database.withLock { (c) throws(SQLiteError) -> Bool in
             try reopenIfReplaced(&c)
-            // One lookup, no string made for a row that is not there.
-            guard let row = try? Self.prepared(\.rowByKey, Self.rowByKeySQL, in: c) else { return false }
-            defer { row.reset() }
-            let found = (try? row.bind(key, at: 1)) != nil && (try? row.step()) == true
-            guard found || evenWithoutRow else { return false }
-            if found && row.int64(0) >= 0 {
+            // One lookup, no string made for a row that is not there. A lookup that fails (an I/O error, no
+            // memory) says nothing of the row: a tombstone is laid as for one, or the write's error fails the job
+            // (taken for no row, the request went ahead under an entry that may vouch for other bytes: review
+            // of 572eea5).
+            let row = try? Self.prepared(\.rowByKey, Self.rowByKeySQL, in: c)
+            defer { row?.reset() }
+            let looked: Bool? = row.flatMap { row in (try? row.bind(key, at: 1)).flatMap { try? row.step() } }
+            let found = looked == true
+            guard found || evenWithoutRow || looked == nil else { return false }
+            if found, let row, row.int64(0) >= 0 {
                 let source = (row.text(2) ?? "") + "/" + (row.text(3) ?? "")
                 guard !keep(source, Self.identity(row, size: 0, mtime: 4, inode: 5, device: 6)) else { return false }
-            } else if found && row.text(1) == report {
+            } else if found, let row, row.text(1) == report {
                 return false
             }
-            row.reset()
+            row?.reset()
             c.db.setBusyTimeout(milliseconds: 0)
             defer { c.db.setBusyTimeout(milliseconds: 5_000) }
             // The generation and the tombstone in one transaction (each its own commit, a burial was two: review

@@ -80,6 +80,57 @@ import Testing
         return all
     }
 
+    /// B finds the index held past SQLite's patience (an exclusive lock: a `sqlite3` shell, a long prune) at its
+    /// start and again at its first upload: it uploads without it, over A's key, and gives the index up, so A's
+    /// next night rebuilds it and uploads its file again. Before, B left A's entry standing and A's next night
+    /// skipped its file as unchanged over B's bytes, exit 0 (review of 572eea5).
+    @Test func aBatchThatCannotOpenTheIndexGivesItUpSoNoEntryVouchesForTheKeysItReplaced() async throws {
+        let h = try await EngineHarness.start("shared-key-index-held")
+        defer { Task { await h.stop() } }
+        try Self.writeTree(h, "srcA", count: 1, seed: 3)
+        try Self.writeTree(h, "srcB", count: 1, seed: 5)
+        let a = try Self.manifest(h, "a.yaml", source: "srcA")
+        let b = try h.dir.write(
+            "b.yaml",
+            try String(contentsOfFile: try Self.manifest(h, "b0.yaml", source: "srcB"), encoding: .utf8)
+                .replacingOccurrences(of: "unchanged: skip", with: "unchanged: upload")
+        ).path
+        try await h.settle()
+        #expect(try await Self.run(h, a, report: "a1.json").exitCode == 0)
+        #expect(try Self.entries(h)["data/f0.bin"] != nil)
+
+        let holder = try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c",
+                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                    + "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE'); "
+                    + "print('locked', file=sys.stderr, flush=True); time.sleep(600)",
+                Self.indexPath(h),
+            ]
+        )
+        defer { holder.signal(SIGKILL) }
+        #expect(await holder.waitForStderr(containing: "locked"), "\(holder.stderrSoFar)")
+        let resultB = try await Self.run(h, b, report: "b1.json")
+        #expect(resultB.exitCode == 0, "\(resultB.stderr)")
+        #expect(resultB.stderr.contains("is given up"), "\(resultB.stderr)")
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcB", "f0.bin")))
+        holder.signal(SIGKILL)
+        _ = await holder.wait()
+
+        let plan = try await h.ossbatch(["plan", a])
+        #expect(plan.stderr.contains("gave it up"), "plan does not read a condemned index: \(plan.stderr)")
+        let secondA = try await Self.run(h, a, report: "a2.json")
+        #expect(secondA.exitCode == 0, "\(secondA.stderr)")
+        #expect(secondA.stderr.contains("rebuilding"), "\(secondA.stderr)")
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")), "A's file uploaded again")
+        #expect(!FileManager.default.fileExists(atPath: Self.indexPath(h) + "-condemned"))
+        #expect(
+            try Self.entries(h)["data/f0.bin"] != nil,
+            "the rebuilt index vouches for A's upload: \(secondA.stderr)"
+        )
+    }
+
     /// A's job ends while its index entry cannot be written yet: A still holds the key, so B, started then,
     /// waits for it, uploads after A's entry is written and writes its own after: the index's last word is B's,
     /// as the bucket's is. Before, A let the key go at its job's end, B could upload at once, and the two
