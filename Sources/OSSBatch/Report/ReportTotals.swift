@@ -24,6 +24,40 @@ package struct ReportTotals: Sendable, Codable, Hashable {
         case openUploads = "open_uploads"
         case unchanged, copied
     }
+
+    /// Decodes totals that some report could have: none negative, the four statuses adding up to `jobs`, no
+    /// part larger than its whole. A header edited to counts near `Int.max` trapped `status` where it added two
+    /// of them (review of 572eea5), and negative ones were shown as they were.
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        jobs = try c.decode(Int.self, forKey: .jobs)
+        succeeded = try c.decode(Int.self, forKey: .succeeded)
+        skipped = try c.decode(Int.self, forKey: .skipped)
+        failed = try c.decode(Int.self, forKey: .failed)
+        pending = try c.decode(Int.self, forKey: .pending)
+        bytes = try c.decode(Int64.self, forKey: .bytes)
+        bytesDone = try c.decode(Int64.self, forKey: .bytesDone)
+        openUploads = try c.decodeIfPresent(Int.self, forKey: .openUploads)
+        unchanged = try c.decodeIfPresent(Int.self, forKey: .unchanged)
+        copied = try c.decodeIfPresent(Int.self, forKey: .copied)
+        if let problem { throw DecodingError.dataCorruptedError(forKey: .jobs, in: c, debugDescription: problem) }
+    }
+
+    /// Why these totals are no report's, if they are not.
+    private var problem: String? {
+        let counts = [jobs, succeeded, skipped, failed, pending, openUploads ?? 0, unchanged ?? 0, copied ?? 0]
+        guard counts.allSatisfy({ $0 >= 0 }), bytes >= 0, bytesDone >= 0 else { return "a count is negative" }
+        // Each is at most `jobs` here, so no sum of four overflows unless `jobs` is near Int.max; then saturating
+        // sums tell it from a true total.
+        let statuses = succeeded.saturatingAdd(skipped).saturatingAdd(failed).saturatingAdd(pending)
+        guard statuses == jobs, jobs < Int.max else {
+            return "succeeded, skipped, failed and pending do not add up to jobs"
+        }
+        guard bytesDone <= bytes, (unchanged ?? 0) <= skipped, (copied ?? 0) <= succeeded,
+            (openUploads ?? 0) <= failed + pending
+        else { return "a part is larger than its whole" }
+        return nil
+    }
 }
 
 extension ReportTotals {

@@ -377,6 +377,40 @@ struct StatusCommandTests {
         #expect(batch.batches["nightly"]?["status"] as? String == "unreadable", "\(batch.document)")
     }
 
+    /// A header edited to counts no report has (near `Int.max`, negative, not adding up) makes its report
+    /// unreadable: the table's sum of two of them trapped `status` (exit 132) for every batch of the state
+    /// directory, and negative ones were shown as they were (review of 572eea5).
+    @Test func aHeaderEditedToImpossibleCountsIsUnreadableNotACrash() async throws {
+        let h = try await EngineHarness.start("status-impossible-totals")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let manifest = try h.writeManifest("nightly.yaml")
+        #expect(try await h.ossbatch(["run", manifest, "--progress-interval", "3600"]).exitCode == 0)
+        let report = try #require(StateDirectory(path: h.stateDir).reports(ofBatch: "nightly").first)
+        let original = try String(contentsOfFile: report, encoding: .utf8)
+        let max = "\(Int.max)"
+        for edits in [[("succeeded", max)], [("succeeded", max), ("skipped", max)], [("pending", "-1")]] {
+            let field = edits.map(\.0).joined(separator: "+")
+            var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for (name, value) in edits {
+                lines[0] = lines[0].replacingOccurrences(
+                    of: #""\#(name)":[0-9]+"#,
+                    with: "\"\(name)\":\(value)",
+                    options: .regularExpression
+                )
+            }
+            #expect(lines[0] != original.split(separator: "\n").first.map(String.init))
+            try lines.joined(separator: "\n").write(toFile: report, atomically: false, encoding: .utf8)
+            let table = try await h.ossbatch(["status"])
+            #expect(table.exitCode == 1, "\(field): \(table.stdout)\(table.stderr)")
+            #expect(table.stdout.contains("unreadable"), "\(field): \(table.stdout)")
+            let json = try await Self.statusJSON(h, ["nightly"])
+            #expect(json.batches["nightly"]?["status"] as? String == "unreadable", "\(field): \(json.document)")
+            let byPath = try await h.ossbatch(["status", report])
+            #expect(byPath.exitCode == 2, "\(field): \(byPath.stdout)\(byPath.stderr)")
+        }
+    }
+
     /// A state directory this user may not list (the runs' own, `0700`, and a monitor run as another user) is an
     /// error, not "no batches": `status` said `{"batches":[],"exit_code":0}` and the documented check printed OK
     /// every night whatever the batches did; `uploads --abort` found no batch's hold and took every upload for a
