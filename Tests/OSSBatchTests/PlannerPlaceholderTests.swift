@@ -64,6 +64,22 @@ import Testing
         #expect(!PlanSummary(plan).text.contains("Keys"))
     }
 
+    /// Under `unchanged: copy` the text plan says the bytes it counts may be copied on the server rather than
+    /// sent (the run decides each file): without it, a dated night's plan showed every byte going over the wire
+    /// and the run sent none (review of 572eea5). Other policies say nothing of copies.
+    @Test func aPlanUnderUnchangedCopySaysItsBytesMayBeCopiedNotSent() throws {
+        let manifest = { (policy: String) in
+            ManifestFixture.target
+                + "upload:\n  unchanged: \(policy)\nfiles:\n  - source: data/\n    key_prefix: \"{date}/\"\n"
+        }
+        let copy = try ManifestFixture(manifest("copy"))
+        defer { copy.remove() }
+        #expect(PlanSummary(try plan(copy, at: "2026-12-02T01:00:00Z")).text.contains("copied on the server"))
+        let skip = try ManifestFixture(manifest("skip"))
+        defer { skip.remove() }
+        #expect(!PlanSummary(try plan(skip, at: "2026-12-02T01:00:00Z")).text.contains("copied on the server"))
+    }
+
     @Test func thePlanIDDependsOnTheResolvedKeysNotOnTheMoment() throws {
         let fixture = try ManifestFixture(
             ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: \"{date}/\"\n"

@@ -61,6 +61,9 @@ import Testing
         defer { dir.remove() }
         try dir.write("etc/hosts", "127.0.0.1 localhost\n")
         try dir.write("etc/shadow", "root:*:1::::::\n")
+        // The environment file operations.md offers instead of a credentials file.
+        try dir.write("etc/ossbatch/nightly-backup.env", "OSS_ACCESS_KEY_SECRET=x\n")
+        try dir.write("etc/ossbatch/nightly-backup.secrets", "OSS_ACCESS_KEY_SECRET=x\n")
         try dir.write("backups/db.sql.gz", "dump")
         let template = Self.manifestsDirectory.appendingPathComponent("templates/nightly-backup.yaml").path
         let moment = try #require(ISO8601DateFormatter().date(from: "2026-12-01T18:30:00Z"))
@@ -82,5 +85,14 @@ import Testing
         #expect(plan.target.region == "cn-hangzhou")
         // The test tree has none of the secrets the excludes keep out: notes, not warnings.
         #expect(plan.warnings.filter { $0.severity != .note }.isEmpty, "\(plan.warnings)")
+
+        // An empty /var/backups (a fresh install) is a warning, not a failed night.
+        try FileManager.default.createDirectory(atPath: dir.path + "/empty", withIntermediateDirectories: true)
+        let empty = try Planner.plan(
+            manifestAt: template,
+            settings: ManifestSetting.parse(["files[0].source=\(dir.path)/etc/", "files[1].source=\(dir.path)/empty/"]),
+            placeholders: PlaceholderValues(now: moment, hostname: "web01", environment: [:])
+        )
+        #expect(empty.jobs.map(\.key) == ["nightly-backup/web01/2026/12/02/etc/hosts"])
     }
 }
