@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocalFiles
 import OSSBatch
 
 /// `ossbatch run MANIFEST`: plan the manifest and upload the batch.
@@ -171,6 +172,32 @@ struct RunCommand: AsyncParsableCommand {
             throw StateLocking.exit(for: error, console: console)
         }
         defer { reportLock.release() }
+        // Before PATH is touched: a run refused as busy must not move the report there to `.prev` (dropping the
+        // older one) and leave its refusal in its place (review of 572eea5).
+        let batchLock: StateLock
+        do {
+            batchLock = try BatchLock.acquire(
+                manifest: identity.manifestPath,
+                bucket: identity.bucket,
+                shard: initial.shard?.shard,
+                report: reportPath,
+                command: "run",
+                in: state
+            )
+        } catch {
+            Self.recordRefusedStart(
+                of: initial,
+                error,
+                at: reportPath,
+                batches: [identity.directoryName, Report.batchName(manifestPath: manifest)],
+                in: state,
+                console
+            )
+            metrics?.finish(exit: error.exitStatus, report: initial, stillRunning: error.exitStatus == .busy)
+            throw StateLocking.exit(for: error, console: console)
+        }
+        defer { batchLock.release() }
+        StateLocking.warnIfCrashed(batchLock, console: console)
         let previous: ReportOverview?
         do { previous = try ReportReplacement.check(reportPath) } catch {
             console.error("report_unfinished", "\(error)", ["report": .string(reportPath)])
@@ -236,24 +263,6 @@ struct RunCommand: AsyncParsableCommand {
         for batch in Set([identity.directoryName, Report.batchName(manifestPath: manifest)]) {
             FailedStart.clear(batch: batch, in: state)
         }
-        let batchLock: StateLock
-        do {
-            batchLock = try BatchLock.acquire(
-                manifest: identity.manifestPath,
-                bucket: identity.bucket,
-                shard: initial.shard?.shard,
-                report: reportPath,
-                command: "run",
-                in: state
-            )
-        } catch {
-            initial.recordRefusedRun("run", exitStatus: error.exitStatus, error: error.jobError)
-            try? store.write(initial)
-            metrics?.finish(exit: error.exitStatus, report: initial, stillRunning: error.exitStatus == .busy)
-            throw StateLocking.exit(for: error, console: console)
-        }
-        defer { batchLock.release() }
-        StateLocking.warnIfCrashed(batchLock, console: console)
         let status = await BatchRunner.execute(
             report: consume initial,
             store: store,
@@ -275,6 +284,28 @@ struct RunCommand: AsyncParsableCommand {
             )
         }
         throw ExitCode(status.rawValue)
+    }
+
+    /// A night refused because another process holds its batch (`batches[0]`; also the manifest file's name):
+    /// its report, refused, goes to PATH when nothing is there (a default report's new name, a first `--report`); where PATH holds an earlier night's report,
+    /// that is left as it is and the refusal is kept among the batch's reports (`recordRefusal`).
+    private static func recordRefusedStart(
+        of tonight: Report,
+        _ error: LockError,
+        at path: String,
+        batches: [String],
+        in state: StateDirectory,
+        _ console: Console
+    ) {
+        guard (try? FileStatus.lstat(path)) == nil else {
+            if case .busy = error { recordRefusal(of: tonight, error, batch: batches[0], in: state, console: console) }
+            return
+        }
+        var refused = tonight
+        refused.recordRefusedRun("run", exitStatus: error.exitStatus, error: error.jobError)
+        guard (try? ReportStore.create(at: path).write(refused)) != nil else { return }
+        // Its report is written: an earlier night's start that failed no longer stands for the batch.
+        for name in Set(batches) { FailedStart.clear(batch: name, in: state) }
     }
 
     /// A night refused because another process holds its `--report` (the night before, still running, under

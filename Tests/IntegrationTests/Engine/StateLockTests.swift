@@ -81,6 +81,28 @@ struct StateLockTests {
         #expect(refused.jobs.allSatisfy { $0.outcome.status == .pending })
     }
 
+    /// A run refused as busy leaves its `--report PATH` and PATH's `.prev` as they were when PATH holds an
+    /// earlier night: before, it moved PATH's report to `.prev` (dropping the one there) and wrote its refusal
+    /// at PATH, so every overlap cost a night's report (review of 572eea5).
+    @Test func aRunRefusedAsBusyLeavesTheReportsAtItsPathAsTheyWere() async throws {
+        let h = try await EngineHarness.start("overlap-keeps-path")
+        defer { Task { await h.stop() } }
+        let manifest = try Self.slowBatch(h)
+        let path = h.dir.path + "/p.json"
+        for _ in 0..<2 { #expect(try await h.ossbatch(["run", manifest, "--report", path]).exitCode == 0) }
+        let before = try [path, path + ".prev"].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+
+        let gate = h.hold()
+        let first = try h.start(["run", manifest, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
+        #expect(await h.waitUntil { h.somePartStored })
+        let refused = try await h.ossbatch(["run", manifest, "--report", path])
+        #expect(refused.exitCode == 4, "\(refused.stderr)")
+        let after = try [path, path + ".prev"].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        #expect(after == before, "the finished nights at PATH and PATH.prev are kept as they were")
+        h.server.faults.open(gate: gate)
+        #expect(await first.wait().exitCode == 0)
+    }
+
     /// The same manifest through a linked directory or a link to the file is the same batch. Before, its
     /// lock was named by the path as typed: the second run went ahead and sent the whole batch again.
     @Test func aManifestReachedThroughASymbolicLinkIsTheSameBatchAndExitsBusy() async throws {
