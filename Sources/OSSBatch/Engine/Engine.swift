@@ -36,6 +36,9 @@ package final class Engine: Sendable {
     /// Set by whichever ends the run first and writes its report: `run` itself, or the watchdog abandoning a
     /// run stuck in calls that never return. Outcomes that come after are not recorded.
     private let finishing = Atomic<Bool>(false)
+    /// Set while `--verify-remote list` lists the bucket, before any job: a stop then ends it at once (it sends
+    /// nothing that needs finishing, and the watchdog that times the grace is not running yet).
+    private let listing = Atomic<Bool>(false)
     /// The jobs this run is to do (report positions, in order) and those of them it has started (not in
     /// order: a job whose key another process held is set aside): a run that stops early leaves the rest as
     /// they were, and one an earlier run had `failed` is said `pending` (`finish`), not listed with an error
@@ -128,7 +131,7 @@ package final class Engine: Sendable {
             return requested
         }
         context.requestStop(.interrupted(signal))
-        if repeated || grace <= .zero {
+        if repeated || grace <= .zero || listing.load(ordering: .sequentiallyConsistent) {
             context.halt()
             watchdog.halt(after: .zero)
             return
@@ -307,15 +310,34 @@ package final class Engine: Sendable {
                 return .init(index: i, key: outcome.key, size: report.jobs[i].spec.size, etag: outcome.etag)
             }
         }
-        guard !candidates.isEmpty else { return }
+        guard !candidates.isEmpty, !context.isStopping else { return }
         let prefix = UnchangedListingCheck.commonPrefix(candidates.map(\.key))
         let listed: [ObjectSummary]
         do {
             // Through the batch's limits like every request: each page waits its turn while the service throttles
             // the batch or looks lost (sent straight, a throttled listing used its attempts up and stopped it).
-            listed = try await context.send(JobTally(), watched: false) {
-                try await context.client.listObjectsV2(bucket: context.bucket, prefix: prefix)
+            // In a task the stop can cancel: a signal waited for the whole listing (minutes over a large prefix;
+            // systemd's kill then left no report: review of 572eea5).
+            let context = context
+            let result = Mutex<Result<[ObjectSummary], any Error>>(.success([]))
+            let task = Task<Void, Never> {
+                do {
+                    let objects = try await context.send(JobTally(), watched: false) {
+                        try await context.client.listObjectsV2(bucket: context.bucket, prefix: prefix)
+                    }
+                    result.withLock { $0 = .success(objects) }
+                } catch {
+                    result.withLock { $0 = .failure(error) }
+                }
             }
+            listing.store(true, ordering: .sequentiallyConsistent)
+            context.adoptRunTask(task)  // cancelled at once if the batch was halted meanwhile
+            if context.isStopping { task.cancel() }  // a first signal before `listing` was set
+            await task.value
+            listing.store(false, ordering: .sequentiallyConsistent)
+            listed = try result.withLock { $0 }.get()
+        } catch  where context.isStopping && isCancellation(error) {
+            return
         } catch {
             let problem = (error as? OSSError).map(JobError.init) ?? JobError(code: "ListError", message: "\(error)")
             context.logger.error(

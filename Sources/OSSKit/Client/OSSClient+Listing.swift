@@ -67,6 +67,7 @@ extension OSSClient {
         var token: String?
         var progress = ListingProgress(operation: "ListObjectsV2")
         repeat {
+            try Task.checkCancellation()  // a stop between pages of a long listing
             var query: [SignableRequest.QueryItem] = [
                 .init("list-type", "2"), .init("max-keys", pageSize), .init("encoding-type", "url"),
             ]

@@ -750,6 +750,28 @@ import Glibc
         try s.h.expectAllStoredExactly()
     }
 
+    /// A signal while `--verify-remote list` lists the bucket stops the run at once, with its report: the listing
+    /// ran to its end first (every page of a large prefix: minutes), neither the grace nor a second signal
+    /// could cut it, and systemd's kill at its stop timeout left no report (review of 572eea5).
+    @Test func aSignalDuringTheVerifyingListingStopsTheRunAtOnceWithItsReport() async throws {
+        let s = try await Self.start("index-verify-remote-signal")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 2)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
+        s.h.server.faults.add(FaultRule(operation: .listObjectsV2, count: nil, action: .delay(milliseconds: 60_000)))
+        let night = try s.start(manifest, report: "r2.json", ["--verify-remote", "list"])
+        #expect(await s.h.waitUntil { s.h.server.stats.snapshot.requestsInFlight > 0 })
+        let signalled = ContinuousClock.now
+        night.signal(SIGTERM)
+        let result = await night.wait()
+        #expect(result.exitCode == 143, "\(result.stderr)")
+        #expect(ContinuousClock.now - signalled < .seconds(20), "stopped within the listing's delay")
+        let report = try ReportStore.load(s.h.dir.path + "/r2.json")
+        #expect(report.status == .interrupted)
+        #expect(!result.stderr.contains("cannot verify"), "\(result.stderr)")
+    }
+
     /// An object another tool sent again with the same bytes, in parts (another ETag): `--verify-remote list`
     /// finds it stale, HEAD finds it identical under `if_exists: skip`, and its entry takes the ETag HEAD showed,
     /// so the next night's listing agrees. Before, the entry kept the ETag of ossbatch's upload, and the file
