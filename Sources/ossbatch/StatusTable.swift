@@ -35,7 +35,8 @@ struct StatusTable {
             if let problem = batch.problem { notes.append("\(batch.batch): \(problem) (\(batch.report))") }
             notes += Self.otherReports(of: batch, named: batch.batch)
         }
-        return TextTable.render(rows) + notes.map { $0 + "\n" }.joined()
+        // One line each, whatever a path in them holds: a name with a line break forged a line of its own.
+        return TextTable.render(rows) + notes.map { TerminalText.line($0) + "\n" }.joined()
     }
 
     /// A note for each other unfinished report of `batch`, and one for the reports written in the future.

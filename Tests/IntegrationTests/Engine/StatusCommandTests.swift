@@ -377,6 +377,25 @@ struct StatusCommandTests {
         #expect(batch.batches["nightly"]?["status"] as? String == "unreadable", "\(batch.document)")
     }
 
+    /// The notes under the table show a path with a line break escaped, on one line: printed raw, a report named
+    /// `x\nnightly: ok.json` forged a line that looked like ossbatch's own (review of 572eea5).
+    @Test func aNoteNamingAReportWithALineBreakStaysOneLine() async throws {
+        let h = try await EngineHarness.start("status-note-newline")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let src = h.dir.url.appendingPathComponent("src").path
+        try FileManager.default.createSymbolicLink(atPath: src + "/gone.txt", withDestinationPath: "nowhere")
+        let manifest = try h.writeManifest("nightly.yaml", extraEntryLines: ["follow_symlinks: true"])
+        let report = h.dir.path + "/x\nnightly: ok, nothing to do.json"
+        #expect(
+            try await h.ossbatch(["run", manifest, "--report", report, "--progress-interval", "3600"]).exitCode == 1
+        )
+        let status = try await h.ossbatch(["status", report])
+        #expect(status.exitCode == 1, "\(status.stdout)\(status.stderr)")
+        #expect(status.stdout.contains("exited 1"), "\(status.stdout)")
+        #expect(!status.stdout.split(separator: "\n").contains { $0.hasPrefix("nightly: ok") }, "\(status.stdout)")
+    }
+
     /// A header edited to counts no report has (near `Int.max`, negative, not adding up) makes its report
     /// unreadable: the table's sum of two of them trapped `status` (exit 132) for every batch of the state
     /// directory, and negative ones were shown as they were (review of 572eea5).
