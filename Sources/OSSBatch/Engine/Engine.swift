@@ -273,7 +273,12 @@ package final class Engine: Sendable {
             let flusher = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
-                    try? store.syncJournal()
+                    do throws(StateFileError) { try store.syncJournal() } catch {
+                        // As a failed write (`record`): the outcomes appended may not survive a crash, so the run
+                        // stops rather than go on unrecorded (review of 572eea5: the error was dropped, and Linux
+                        // reports a write-back error once, so the report's own sync then passed).
+                        self.journalFailed(error)
+                    }
                     indexWriter?.flush()
                     progress.setBytesSent(transport.bodyBytesSent)
                 }
@@ -626,13 +631,19 @@ package final class Engine: Sendable {
             return indexWriter?.add(ran, outcome) ?? false
         } catch {
             // Without the journal a crash could lose what happened; stop rather than go on unrecorded.
-            context.logger.error(
-                "cannot write the journal: \(error)",
-                metadata: .event("journal_write_failed", ["path": .string(error.path), "error": .string(error.reason)])
-            )
-            context.requestStop(.fatal(JobError(code: "ReportError", message: error.description)))
+            journalFailed(error)
             return false
         }
+    }
+
+    /// The journal could not be written or synced: the batch stops (fatal `ReportError`) rather than go on with
+    /// outcomes a crash could lose.
+    private func journalFailed(_ error: StateFileError) {
+        context.logger.error(
+            "cannot write the journal: \(error)",
+            metadata: .event("journal_write_failed", ["path": .string(error.path), "error": .string(error.reason)])
+        )
+        context.requestStop(.fatal(JobError(code: "ReportError", message: error.description)))
     }
 
     /// What a job's log line says about its retries: nothing when none was needed.

@@ -99,7 +99,10 @@ package final class ReportStore: Sendable {
     /// `keepingLines`: another write follows in this process, so the new file's lines are kept for it to copy
     /// from (`ReportLines`); a process's last write (most are) does not fingerprint them for nothing.
     package func write(_ report: Report, keepingLines: Bool = false) throws(StateFileError) {
-        try journal.sync()
+        // Durable first, in case the report's write fails. A journal that cannot be synced does not stop it: the
+        // report written holds every outcome the journal has (and Linux reports a write-back error once, so the
+        // run that met it, stopping on it, must still be able to write its report).
+        try? journal.sync()
         // Held while the file is replaced: the old file stays open (and readable) until the new one is.
         try lines.withLock { (lines: inout ReportLines?) throws(StateFileError) in
             lines = try ReportFile.write(report, to: path, reusing: lines, keepingLines: keepingLines)

@@ -463,6 +463,43 @@ struct EngineResumeTests {
         #expect(try h.report().runs.count == 2, "the failed resume left no run behind; this one is recorded")
     }
 
+    /// The journal's periodic `fsync` fails (an I/O error, a quota on a network file system): the run stops,
+    /// `ReportError`, exit 3, and writes its report with every outcome it has — the journal's lines may not have
+    /// reached the disk. Before, the error was dropped and the run went on with outcomes a crash could lose (and
+    /// Linux reports a write-back error once, so no later sync said so). `resume` finishes the batch.
+    @Test func aJournalThatCannotBeSyncedStopsTheRunWhichStillWritesItsReport() async throws {
+        let h = try await EngineHarness.start("journal-fsync-fails")
+        defer { Task { await h.stop() } }
+        for i in 0..<12 { try h.writeFile("f\(i).bin", size: 1_000, seed: UInt64(i)) }
+        h.server.faults.add(FaultRule(operation: .putObject, count: nil, action: .delay(milliseconds: 400)))
+        let manifest = try h.writeManifest(upload: ["concurrency: 1"])
+        let flag = h.dir.url.appendingPathComponent("fsync-fails").path
+        let journal = h.reportPath + ".journal"
+        let run = try h.start(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: [
+                "LD_PRELOAD": Products.url("libDiskFullShim.so").path, "FSYNCFAIL_FLAG": flag,
+                "DISKFULL_UNDER": journal,
+            ]
+        )
+        #expect(
+            await h.waitUntil {
+                ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"succeeded\"")
+            }
+        )
+        #expect(FileManager.default.createFile(atPath: flag, contents: nil))
+        let result = await run.wait()
+        #expect(result.exitCode == 3, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: flag), "the failing fsync was met")
+        #expect(result.stderr.contains("cannot write the journal"), "\(result.stderr)")
+        let report = try h.report()
+        #expect(report.status == .fatal && report.fatalError?.code == "ReportError")
+        #expect(report.totals.succeeded >= 1 && report.totals.pending >= 1, "\(report.totals)")
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        try h.expectAllStoredExactly()
+    }
+
     /// A run whose report cannot be written at all (only the report's own writes fail here, its journal's
     /// do not) says so and to run the manifest again — not to resume a report that is not there, which
     /// `resume` refuses (`no such report`). Its JSON summary has `report_written: false` and no
