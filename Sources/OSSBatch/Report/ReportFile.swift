@@ -50,6 +50,24 @@ enum ReportFile {
             throw ReportLoadError(path: path, reason: error.reason)
         }
         guard file != nil else { throw ReportLoadError(path: path, reason: "no such report") }
+        try requireOwn(path, FileStatus.lstat)
+    }
+
+    /// Throws when the report at `path` (if any) is another user's: written by this one (a `sudo ossbatch
+    /// resume` of a service user's batch), it became this user's, mode 0600, and every later run of its owner
+    /// was refused it — `resume`, `status`, the nightly `run --report` (review of 572eea5).
+    static func requireOwn(
+        _ path: String,
+        _ lstat: (String) throws(FileSystemError) -> FileStatus
+    ) throws(ReportLoadError) {
+        guard let status = try? lstat(path) else { return }
+        let me = geteuid()
+        guard status.owner != me else { return }
+        throw ReportLoadError(
+            path: path,
+            reason: "belongs to uid \(status.owner), not to this user (uid \(me)): run ossbatch as its owner "
+                + "(sudo -u on that user); written by this one, the report would become unreadable to its owner's runs"
+        )
     }
 
     /// Writes `report` as an `ossbatch-report/2` document, a piece at a time, to `output`; the lines of a

@@ -115,6 +115,31 @@ struct ReportLifecycleTests {
         #expect(again.stdout.contains("aborted 3 upload(s)"), "\(again.stdout)")
     }
 
+    /// Another user's report (a service user's batch, and `sudo ossbatch resume` by root — CI runs as root, the
+    /// report is handed to `nobody` here) is refused before anything is written: `resume`, `abort` and `run
+    /// --report` each exit 2 and leave it its owner's. Before, root's write made it root's, mode 0600, and every
+    /// run of its owner was refused it (review of 572eea5).
+    @Test func anotherUsersReportIsRefusedAndStaysItsOwners() async throws {
+        let h = try await EngineHarness.start("report-other-user")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10)
+        let manifest = try h.writeManifest()
+        #expect(try await h.run(manifest).exitCode == 0)
+        let nobody: uid_t = 65534
+        #expect(chown(h.reportPath, nobody, nobody) == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: h.reportPath))
+        for arguments in [
+            ["resume", h.reportPath], ["abort", h.reportPath], ["run", manifest, "--report", h.reportPath],
+        ] {
+            let refused = try await h.ossbatch(arguments)
+            #expect(refused.exitCode == 2, "\(arguments[0]): \(refused.stderr)")
+            #expect(refused.stderr.contains("belongs to uid 65534"), "\(arguments[0]): \(refused.stderr)")
+            var status = stat()
+            #expect(stat(h.reportPath, &status) == 0 && status.st_uid == nobody, "\(arguments[0])")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: h.reportPath)) == before, "\(arguments[0])")
+        }
+    }
+
     @Test func aFinishedReportIsReplacedAndKeptAsPrev() async throws {
         let h = try await EngineHarness.start("prev")
         defer { Task { await h.stop() } }
