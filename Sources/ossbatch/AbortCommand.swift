@@ -25,11 +25,17 @@ struct AbortCommand: AsyncParsableCommand {
         let reportLock = try target.lock(command: "abort", console: console)
         defer { reportLock.release() }
         // A signal stops the abort between keys, recorded in the report (killed by the default action, it left
-        // no trace); a second one ends it at once, as for `run`.
+        // no trace); a second one cancels what is in flight (the key in hand, a credential lookup that hangs),
+        // and the stop is recorded all the same. It called `exit` from the signal's thread: no record, the
+        // report's lock file left, and the process's exit handlers racing libcurl (review of 572eea5).
         let logger = console.logger(level: execution.effectiveLogLevel)
         let stop = Mutex<StopSignal?>(nil)
+        let work = Mutex<Task<UploadAborter.Result, any Error>?>(nil)
         let watcher = SignalWatcher { signal, repeated in
-            if repeated { Foundation.exit(signal.exitStatus.rawValue) }
+            if repeated {
+                work.withLock { $0 }?.cancel()
+                return
+            }
             stop.withLock { $0 = $0 ?? signal }
             logger.notice(
                 "\(signal.rawValue): stopping after the key in hand",
@@ -43,7 +49,7 @@ struct AbortCommand: AsyncParsableCommand {
         let started = Report.startingRun("abort")
         let result: UploadAborter.Result
         do {
-            result = try await UploadAborter(
+            let aborter = UploadAborter(
                 report: report,
                 reportPath: path,
                 logger: logger,
@@ -54,7 +60,24 @@ struct AbortCommand: AsyncParsableCommand {
                 ),
                 transport: transport,
                 state: state
-            ).abortAll { stop.withLock { $0 } }
+            )
+            let task = Task { try await aborter.abortAll { stop.withLock { $0 } } }
+            work.withLock { $0 = task }
+            result = try await task.value
+        } catch  where work.withLock({ $0?.isCancelled }) == true {
+            // Cancelled by a second signal before the keys were gone through (the credentials looked up, say).
+            let signal = stop.withLock { $0 } ?? .sigint
+            report.recordRefusedRun(
+                "abort",
+                exitStatus: signal.exitStatus,
+                error: JobError(
+                    code: "Interrupted",
+                    message: "stopped by \(signal.rawValue) before any upload was aborted"
+                ),
+                status: .interrupted
+            )
+            try? store.write(report)
+            throw ExitCode(signal.exitStatus.rawValue)
         } catch {
             let credentials = error as? CredentialsError
             let problem =

@@ -91,6 +91,31 @@ struct AbortLifecycleTests {
         #expect(h.server.openUploadIDs(bucket: h.bucket).isEmpty)
     }
 
+    /// A second SIGTERM while the abort's request hangs cancels it and the stop is recorded: exit 143, a `runs`
+    /// entry, no lock file left. Before, the second signal called `exit` on the signal's thread: no entry, the
+    /// report's lock file left naming the abort, and the exit handlers raced libcurl (review of 572eea5).
+    @Test func aSecondSignalDuringAnAbortEndsItRecordedAndLeavesNoLock() async throws {
+        let h = try await EngineHarness.start("abort-second-signal")
+        defer { Task { await h.stop() } }
+        let manifest = try StateLockTests.slowBatch(h)
+        try await Self.interruptedRun(h, manifest: manifest, report: h.reportPath)
+        h.server.faults.removeAll()
+        let runsBefore = try h.report().runs.count
+        h.server.faults.add(FaultRule(operation: .abortMultipartUpload, count: nil, action: .hold(gate: "abort")))
+        let abort = try h.start(["abort", h.reportPath])
+        #expect(await h.waitUntil(.seconds(120)) { h.server.faults.held(at: "abort") == 1 })
+        abort.signal(SIGTERM)
+        #expect(await abort.waitForStderr(containing: "SIGTERM: stopping", timeout: .seconds(30)))
+        abort.signal(SIGTERM)
+        let stopped = await abort.wait(timeout: .seconds(60))
+        h.server.faults.open(gate: "abort")
+        #expect(stopped.exitCode == 143, "\(stopped.stdout)\(stopped.stderr)")
+        let recorded = try h.report()
+        #expect(recorded.runs.count == runsBefore + 1, "the abort's run is recorded")
+        #expect(recorded.runs.last?.command == "abort" && recorded.runs.last?.exitCode == 143)
+        #expect(!FileManager.default.fileExists(atPath: h.reportPath + ".lock"), "no lock file left")
+    }
+
     @Test func abortOfAnOldReportDuringALiveRunOfTheManifestLeavesTheLiveRunUntouched() async throws {
         let h = try await EngineHarness.start("abort-old")
         defer { Task { await h.stop() } }
