@@ -63,12 +63,18 @@ package struct FailedStart: Sendable, Codable, Hashable {
         try? AtomicFile.write(bytes + [UInt8(ascii: "\n")], to: path)
     }
 
-    /// Batch `batch`'s record, if it has one that reads as one (anything else is no record).
-    package static func read(batch: String, in state: StateDirectory) -> FailedStart? {
-        guard let bytes = try? AtomicFile.read(path(batch: batch, in: state), maximumSize: maximumBytes) else {
-            return nil
+    /// Batch `batch`'s record, nil when it has none. A file there that is not one (emptied, edited, too large,
+    /// not a regular file) throws: a start failed and said so, and `status` must not take that for no record
+    /// (it did: `succeeded`, exit 0; review of 572eea5).
+    static func read(batch: String, in state: StateDirectory) throws(FormatError) -> FailedStart? {
+        let bytes: [UInt8]?
+        do { bytes = try AtomicFile.read(path(batch: batch, in: state), maximumSize: maximumBytes) } catch {
+            throw FormatError("its failed-start record cannot be read: \(error.reason)")
         }
-        return try? JSONDecoder().decode(FailedStart.self, from: Data(bytes))
+        guard let bytes else { return nil }
+        do { return try JSONDecoder().decode(FailedStart.self, from: Data(bytes)) } catch {
+            throw FormatError("its failed-start record \(path(batch: batch, in: state)) is not one")
+        }
     }
 
     /// Removes batch `batch`'s record: a run of it wrote its report.

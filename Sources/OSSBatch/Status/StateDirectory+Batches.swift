@@ -78,20 +78,31 @@ extension StateDirectory {
         var all = statuses
         var added = false
         for name in names {
-            guard let failed = FailedStart.read(batch: name, in: self) else { continue }
+            // A record that cannot be read stands, undated: a start failed and said so, and only a look tells
+            // whether a run since made it old.
+            let failed: FailedStart?
+            let problem: String
+            do {
+                guard let read = try FailedStart.read(batch: name, in: self) else { continue }
+                (failed, problem) = (read, read.problem)
+            } catch {
+                (failed, problem) = (nil, "\(error.description); delete it once the batch has been looked at")
+            }
             guard let i = all.firstIndex(where: { $0.batch == name }) else {
                 var status = BatchStatus(batch: name, report: FailedStart.path(batch: name, in: self), state: .fatal)
-                status.problem = failed.problem
-                status.lastRunAt = failed.at
+                status.problem = problem
+                status.lastRunAt = failed?.at
                 all.append(status)
                 added = true
                 continue
             }
-            let lastRun = all[i].lastRun.flatMap { $0.finishedAt ?? $0.startedAt } ?? all[i].lastRunAt
-            guard let ended = failed.ended, lastRun.flatMap(Timestamp.parse).map({ $0 < ended }) ?? true else {
-                continue
+            if let failed {
+                let lastRun = all[i].lastRun.flatMap { $0.finishedAt ?? $0.startedAt } ?? all[i].lastRunAt
+                guard let ended = failed.ended, lastRun.flatMap(Timestamp.parse).map({ $0 < ended }) ?? true else {
+                    continue
+                }
             }
-            all[i].problem = [all[i].problem, failed.problem].compactMap { $0 }.joined(separator: "; ")
+            all[i].problem = [all[i].problem, problem].compactMap { $0 }.joined(separator: "; ")
         }
         if added { all.sort { $0.batch < $1.batch } }
         return all

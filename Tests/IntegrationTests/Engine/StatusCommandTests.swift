@@ -510,5 +510,13 @@ struct StatusCommandTests {
         let first = try await Self.statusJSON(h)
         #expect(first.exit == 1 && first.batches["weekly"]?["status"] as? String == "fatal", "\(first.document)")
         #expect(first.batches["nightly"]?["status"] as? String == "succeeded")
+
+        // A record that cannot be read (emptied here) still needs a look: taken for none, it was `succeeded`,
+        // exit 0 (review of 572eea5).
+        #expect(FileManager.default.createFile(atPath: record, contents: Data()))
+        let emptied = try await Self.statusJSON(h)
+        #expect(emptied.exit == 1, "\(emptied.document)")
+        let said = try #require(emptied.batches["nightly"]?["problem"] as? String, "\(emptied.document)")
+        #expect(said.contains("failed-start record"), "\(said)")
     }
 }
