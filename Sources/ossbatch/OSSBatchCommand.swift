@@ -60,7 +60,16 @@ struct OSSBatchCommand: AsyncParsableCommand {
                 // The help text ends with blank lines of its own; one separates the examples.
                 var help = message
                 while help.hasSuffix("\n") { help.removeLast() }
-                print(help + "\n\n" + examples, terminator: "")
+                Console.write(Data((help + "\n\n" + examples).utf8))
+                exitIfOutputLost(status: ExitStatus.success.rawValue)
+                Foundation.exit(ExitStatus.success.rawValue)
+            }
+            if exitCode(for: error) == .success {
+                // Help, `--version`, a completion script: through the writer that notices a full disk or a closed
+                // pipe (exit 3 then, as for every command's output; ArgumentParser's `print` said 0 over a
+                // truncated completion file: review of 572eea5).
+                if !message.isEmpty { Console.write(Data((message + "\n").utf8)) }
+                exitIfOutputLost(status: ExitStatus.success.rawValue)
                 Foundation.exit(ExitStatus.success.rawValue)
             }
             if exitCode(for: error) == .validationFailure {

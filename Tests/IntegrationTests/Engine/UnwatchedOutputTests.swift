@@ -137,4 +137,18 @@ struct UnwatchedOutputTests {
         #expect(bad.exitCode == 2, "\(bad)")
         #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
     }
+
+    /// Help, the version and a completion script are output like any other: exit 3 when stdout cannot take
+    /// them (the install guide writes completions to a file; a full disk left it cut off, exit 0: review of
+    /// 572eea5).
+    @Test func helpVersionAndCompletionScriptsThatStdoutCannotTakeAreExit3() async throws {
+        let (h, _) = try await setUp("help-output")
+        defer { Task { await h.stop() } }
+        for arguments in [["--version"], ["--help"], ["plan", "--help"], ["--generate-completion-script", "bash"]] {
+            let full = try await ossbatch(h, arguments, redirections: ">/dev/full")
+            #expect(full.exitCode == 3 && !full.signaled, "\(arguments): \(full)")
+            let whole = try await ossbatch(h, arguments, redirections: "")
+            #expect(whole.exitCode == 0 && !whole.stdout.isEmpty, "\(arguments): \(whole)")
+        }
+    }
 }
