@@ -92,9 +92,15 @@ struct StateLockTests {
         for _ in 0..<2 { #expect(try await h.ossbatch(["run", manifest, "--report", path]).exitCode == 0) }
         let before = try [path, path + ".prev"].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
 
+        // A part of this run stored (the nights above stored others): it holds the batch.
+        let logStart = h.server.log.all.count
         let gate = h.hold()
         let first = try h.start(["run", manifest, "--report", h.dir.path + "/a.json", "--progress-interval", "3600"])
-        #expect(await h.waitUntil { h.somePartStored })
+        #expect(
+            await h.waitUntil(.seconds(120)) {
+                h.server.log.all[logStart...].contains { $0.operation == .uploadPart && $0.status == 200 }
+            }
+        )
         let refused = try await h.ossbatch(["run", manifest, "--report", path])
         #expect(refused.exitCode == 4, "\(refused.stderr)")
         let after = try [path, path + ".prev"].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
