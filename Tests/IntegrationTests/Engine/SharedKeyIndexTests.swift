@@ -99,16 +99,7 @@ import Testing
         #expect(try await Self.run(h, a, report: "a1.json").exitCode == 0)
         #expect(try Self.entries(h)["data/f0.bin"] != nil)
 
-        let holder = try RunningProcess(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            [
-                "python3", "-c",
-                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-                    + "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE'); "
-                    + "print('locked', file=sys.stderr, flush=True); time.sleep(600)",
-                Self.indexPath(h),
-            ]
-        )
+        let holder = try UploadIndexTests.holdExclusively(Self.indexPath(h))
         defer { holder.signal(SIGKILL) }
         #expect(await holder.waitForStderr(containing: "locked"), "\(holder.stderrSoFar)")
         let resultB = try await Self.run(h, b, report: "b1.json")

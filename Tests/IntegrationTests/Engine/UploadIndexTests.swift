@@ -61,6 +61,21 @@ import Glibc
         Setup(h: try await EngineHarness.start(label))
     }
 
+    /// A Python sqlite3 connection holding the index at `path` in `locking_mode=EXCLUSIVE` (as a `sqlite3` shell
+    /// at `BEGIN EXCLUSIVE` can), past SQLite's patience, until it is killed; it says `locked` on stderr.
+    static func holdExclusively(_ path: String) throws -> RunningProcess {
+        try RunningProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c",
+                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                    + "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE'); "
+                    + "print('locked', file=sys.stderr, flush=True); time.sleep(600)",
+                path,
+            ]
+        )
+    }
+
     /// Writes `count` files, then waits until their ctimes have settled: a version read sooner after it was
     /// written is uploaded but not indexed (`SettledChangeTime`), and these tests need the index filled.
     static func writeFiles(_ h: EngineHarness, count: Int = 6) async throws {
@@ -591,16 +606,7 @@ import Glibc
         #expect(try await s.run(manifest, report: "r1.json").exitCode == 0)
         var before = stat()
         #expect(stat(s.indexPath, &before) == 0)
-        let holder = try RunningProcess(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            [
-                "python3", "-c",
-                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-                    + "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE'); "
-                    + "print('locked', file=sys.stderr, flush=True); time.sleep(600)",
-                s.indexPath,
-            ]
-        )
+        let holder = try Self.holdExclusively(s.indexPath)
         defer { holder.signal(SIGKILL) }
         #expect(await holder.waitForStderr(containing: "locked"), "\(holder.stderrSoFar)")
         s.h.server.stats.reset()
