@@ -50,17 +50,13 @@ enum ReportFile {
             throw ReportLoadError(path: path, reason: error.reason)
         }
         guard file != nil else { throw ReportLoadError(path: path, reason: "no such report") }
-        try requireOwn(path, FileStatus.lstat)
+        if let status = try? FileStatus.lstat(path) { try requireOwn(path, status) }
     }
 
-    /// Throws when the report at `path` (if any) is another user's: written by this one (a `sudo ossbatch
-    /// resume` of a service user's batch), it became this user's, mode 0600, and every later run of its owner
-    /// was refused it — `resume`, `status`, the nightly `run --report` (review of 572eea5).
-    static func requireOwn(
-        _ path: String,
-        _ lstat: (String) throws(FileSystemError) -> FileStatus
-    ) throws(ReportLoadError) {
-        guard let status = try? lstat(path) else { return }
+    /// Throws when the report at `path`, whose status is `status`, is another user's: written by this one (a
+    /// `sudo ossbatch resume` of a service user's batch), it became this user's, mode 0600, and every later run
+    /// of its owner was refused it — `resume`, `status`, the nightly `run --report` (review of 572eea5).
+    static func requireOwn(_ path: String, _ status: FileStatus) throws(ReportLoadError) {
         let me = geteuid()
         guard status.owner != me else { return }
         throw ReportLoadError(

@@ -27,7 +27,7 @@ package enum ReportReplacement {
                     + "remove it or give another --report"
             )
         }
-        try ReportFile.requireOwn(path) { _ throws(FileSystemError) in status }
+        try ReportFile.requireOwn(path, status)
         let overview: ReportOverview
         do { overview = try ReportOverview.read(path) } catch {
             throw ReportLoadError(
