@@ -341,7 +341,14 @@ struct JobRunner: Sendable {
         try verifyUnchanged(job, file: file, ctime: ctime)
         let crc = try file.crc64(offset: 0, length: job.size)
         guard
-            let head = try await context.settledByHead(job, crc64: crc, uploadID: nil, reason: reason, tally: tally)
+            let head = try await context.settledByHead(
+                job,
+                crc64: crc,
+                uploadID: nil,
+                options: job.options,
+                reason: reason,
+                tally: tally
+            )
         else { throw refusal }
         return JobOutcome(
             key: job.key,

@@ -543,6 +543,7 @@ struct MultipartUpload {
                 job,
                 crc64: expected,
                 uploadID: checkpoint.uploadID,
+                options: nil,
                 reason: reason,
                 tally: tally
             )

@@ -218,6 +218,7 @@ struct ServerSideCopy {
                     job,
                     crc64: source.crc64,
                     uploadID: nil,
+                    options: options,
                     reason: "CopyObject's answer was lost and its retry refused FileAlreadyExists",
                     tally: tally
                 )
@@ -305,6 +306,7 @@ struct ServerSideCopy {
                     job,
                     crc64: source.crc64,
                     uploadID: uploadID,
+                    options: nil,
                     reason: "Complete answered NoSuchUpload",
                     tally: tally
                 ) {

@@ -200,6 +200,39 @@ struct EngineOptionsTests {
         #expect(refused.stdout.contains("FileAlreadyExists"), "\(refused.stdout)")
     }
 
+    /// `if_exists: fail`, two objects an earlier run made without its lines saying so, and before the resume
+    /// another writer puts one key again with the very same bytes but its own metadata. The resume's PutObjects
+    /// are refused `FileAlreadyExists`; HEAD settles the one that shows this job's options and refuses the
+    /// other (review: it was settled `succeeded` and indexed with tonight's options, the other writer's object
+    /// kept and vouched for every night after).
+    @Test func ifExistsFailDoesNotSettleTheSameBytesAnotherWriterPutWithOtherOptions() async throws {
+        let h = try await EngineHarness.start("failexists-other-options")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10, seed: 1)
+        let b = try Data(contentsOf: try h.writeFile("b.txt", size: 10, seed: 2))
+        h.server.faults.add(FaultRule(operation: .putObject, count: 2, action: .dropResponse))
+        let manifest = try h.writeManifest(
+            upload: ["if_exists: fail", "retries: {attempts: 1}", "unchanged: skip"],
+            defaults: ["content_type: application/octet-stream", "metadata: {Team: data}"]
+        )
+        let first = try await h.run(manifest)
+        #expect(first.exitCode == 3, "\(first.stderr)")
+        _ = try await h.makeClient().putObject(
+            bucket: h.bucket,
+            key: "data/b.txt",
+            body: .bytes(Array(b)),
+            options: ObjectOptions(contentType: "application/octet-stream", metadata: ["team": "theirs"])
+        )
+        let resumed = try await h.resume()
+        #expect(resumed.exitCode == 1, "\(resumed.stderr)")
+        let jobs = Dictionary(uniqueKeysWithValues: try h.report().jobs.map { ($0.spec.key, $0.outcome) })
+        #expect(jobs["data/a.txt"]?.status == .succeeded, "\(jobs)")
+        #expect(jobs["data/b.txt"]?.error?.code == "FileAlreadyExists", "\(jobs)")
+        #expect(resumed.stderr.contains("not_settled_by_head") || resumed.stderr.contains("other object options"))
+        #expect(h.server.objectHeaders(bucket: h.bucket, key: "data/b.txt")?["x-oss-meta-team"] == "theirs")
+        #expect(h.server.objectHeaders(bucket: h.bucket, key: "data/a.txt")?["x-oss-meta-team"] == "data")
+    }
+
     /// `if_exists: fail` and a multipart upload: an object put under the key while the parts go up is not
     /// overwritten. OSS checks `x-oss-forbid-overwrite` at Complete, and it was sent at Initiate alone: the
     /// other object was replaced (review of e4ab55a). The job fails `FileAlreadyExists`, its upload given up.
