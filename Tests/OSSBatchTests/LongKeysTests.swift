@@ -74,6 +74,68 @@ struct LongKeysTests {
         )
     }
 
+    /// A followed link that leads nowhere, as deep: its line's key is too long as well. It made the plan fail
+    /// (exit 2, "1 error in the manifest") where the readable file beside it was a skipped line (review).
+    @Test func aBrokenLinkAtAPathTooLongIsASkippedLineLikeTheFileBesideIt() throws {
+        let f = try fixture(
+            "files:\n  - source: data/\n    key_prefix: k/\n    follow_symlinks: true\n"
+        )
+        defer { f.remove() }
+        try FileManager.default.createSymbolicLink(
+            atPath: f.path("data/\(Self.deep)/dangling"),
+            withDestinationPath: "/nonexistent/ossbatch-test"
+        )
+        let plan = try f.plan()
+        #expect(plan.jobs.map(\.key) == ["k/a.txt"])
+        #expect(plan.skipped.map { $0.outcome.reason } == [.brokenLink, .keyTooLong])
+        #expect(plan.skipped.first?.spec.key == "k/\(Self.deep)/dangling")
+        for line in plan.skipped { try line.validate() }
+    }
+
+    /// A name starting with `\` at the top of a source with no key prefix: OSS refuses a key starting with
+    /// `\`, so no object can be named for it. One such file dropped into an upload folder stopped the whole
+    /// batch as "1 error in the manifest", exit 2, nothing sent (review); now it is left out like an unreadable
+    /// file, and under `on_unreadable: fail` the error says what to do.
+    @Test func aNameStartingWithABackslashAtTheTopOfASourceIsLeftOutNotAnError() throws {
+        let files = ["data/a.txt": "alpha\n", "data/\\weird.txt": "w\n", "data/\\dir/in.txt": "in\n"]
+        let f = try ManifestFixture(ManifestFixture.target + "files:\n  - source: data/\n", files: files)
+        defer { f.remove() }
+        let plan = try f.plan()
+        #expect(plan.jobs.map(\.key) == ["a.txt"])
+        #expect(plan.skipped.map(\.spec.key) == ["\\dir/in.txt", "\\weird.txt"])
+        #expect(plan.skipped.allSatisfy { $0.outcome.reason == .unnameable })
+        #expect(
+            plan.warnings.map(\.message).contains(
+                "the object key of \(f.path("data/\\weird.txt")) would start with '\\', which OSS refuses; it is left out (rename it or give the entry a key_prefix) (upload.on_unreadable: skip; the run will exit 1)"
+            )
+        )
+        for line in plan.skipped { try line.validate() }
+        // Under a key prefix the same names make good keys.
+        let prefixed = try ManifestFixture(
+            ManifestFixture.target + "files:\n  - source: data/\n    key_prefix: k/\n",
+            files: files
+        )
+        defer { prefixed.remove() }
+        #expect(try prefixed.plan().jobs.map(\.key) == ["k/\\dir/in.txt", "k/\\weird.txt", "k/a.txt"])
+
+        let failing = try ManifestFixture(
+            ManifestFixture.target + "upload:\n  on_unreadable: fail\nfiles:\n  - source: data/\n",
+            files: files
+        )
+        defer { failing.remove() }
+        let messages = failing.diagnostics().map(\.message)
+        #expect(messages.count == 2, "\(messages)")
+        #expect(
+            messages.allSatisfy {
+                $0.contains("starts with '\\'")
+                    && $0.hasSuffix(
+                        "rename it, give the entry a key_prefix, exclude it, or set upload.on_unreadable: skip to leave it out)"
+                    )
+            },
+            "\(messages)"
+        )
+    }
+
     @Test func anExcludedDeepFileIsNoProblem() throws {
         let f = try fixture("upload:\n  on_unreadable: fail\nfiles:\n  - source: data/\n    exclude: ['deep.txt']\n")
         defer { f.remove() }

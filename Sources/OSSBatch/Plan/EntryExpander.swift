@@ -224,6 +224,10 @@ struct EntryExpander {
         )
     }
 
+    /// The `why` of an `unnameable` file whose key would start with `\` (its name, at the top of a source or
+    /// glob with no key prefix): no object key can name it, as none can a name that is not UTF-8.
+    private static let leadingBackslash = "its key would start with '\\'"
+
     /// How many items a walk skipped, by what they are.
     private struct SkippedCounts {
         /// Files that could not be read.
@@ -278,6 +282,10 @@ struct EntryExpander {
             guard recorded <= Self.problemLimit else { continue }
             let what: String
             switch (item.reason, item.isDirectory) {
+            case (.unnameable, _) where item.why == Self.leadingBackslash:
+                what =
+                    "the object key of \(item.source.path) would start with '\\', which OSS refuses; it is left out "
+                    + "(rename it or give the entry a key_prefix)"
             case (.unnameable, let isDirectory):
                 what =
                     "\(isDirectory ? "directory" : "file") name is not valid UTF-8: \(item.source.path); "
@@ -359,12 +367,17 @@ extension EntryExpander {
         found.counts.add(walk.counts)
         var rejected: [JobFactory.Outcome] = []
         for (outcome, file) in rejections.withLock({ $0 }) {
-            // A key too long for its file's path alone (the prefix leaves room): the file's, not the manifest's
-            // mistake, judged as a file that cannot be read. One deep path must not stop every night's batch.
-            guard case .badKey(let path, let problem) = outcome,
-                prefix.utf8.count + file.directory.utf8.count + file.name.utf8.count > ObjectKey.maximumBytes,
-                prefix.utf8.count < ObjectKey.maximumBytes
-            else {
+            // A key too long for its file's path alone (the prefix leaves room), or starting with the `\` of a
+            // name at the top of a source with no key prefix: the file's, not the manifest's mistake, judged as a
+            // file that cannot be read. One deep path, or one file dropped into an upload folder, must not stop
+            // every night's batch (review: exit 2, nothing sent, "1 error in the manifest").
+            let tooLong =
+                prefix.utf8.count + file.directory.utf8.count + file.name.utf8.count > ObjectKey.maximumBytes
+                && prefix.utf8.count < ObjectKey.maximumBytes
+            let backslash =
+                prefix.isEmpty
+                && (file.directory.isEmpty ? file.name : file.directory).utf8.first == UInt8(ascii: "\\")
+            guard case .badKey(let path, let problem) = outcome, tooLong || backslash else {
                 rejected.append(outcome)
                 continue
             }
@@ -377,15 +390,17 @@ extension EntryExpander {
                         source: file.source,
                         status: file.status,
                         device: file.device,
-                        reason: .keyTooLong
+                        reason: tooLong ? .keyTooLong : .unnameable,
+                        why: tooLong ? nil : Self.leadingBackslash
                     )
                 )
             case .fail:
+                let remedy = tooLong ? "shorten its path" : "rename it, give the entry a key_prefix"
                 rejected.append(
                     .badKey(
                         path: path,
                         problem: problem
-                            + " (\(path): shorten its path, exclude it, or set upload.on_unreadable: skip to leave it out)"
+                            + " (\(path): \(remedy), exclude it, or set upload.on_unreadable: skip to leave it out)"
                     )
                 )
             }

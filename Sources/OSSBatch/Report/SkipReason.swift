@@ -8,7 +8,8 @@ package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
     /// the directory's key prefix, ending with `/`, and stands for whatever files it holds.
     case unlistable
     /// The plan found a file or directory (by a walk or glob, `upload.on_unreadable: skip`) whose name is not
-    /// valid UTF-8, so no object key can name it. The line shows those bytes as `\xNN` in its key and source;
+    /// valid UTF-8, or a file whose key would start with `\` (a name starting with it at the top of a source or
+    /// glob with no key prefix), so no object key can name it. The line shows those bytes as `\xNN` in its key and source;
     /// a directory's key ends with `/`, and the line stands for whatever it holds.
     case unnameable
     /// The plan followed a symbolic link (`follow_symlinks: true`) whose target cannot be reached: gone, a loop
@@ -29,7 +30,14 @@ package enum SkipReason: String, Sendable, Codable, Hashable, CaseIterable {
     package var leavesFileBehind: Bool { self != .identical && self != .unchanged }
 
     /// Whether the line's key is only shown, never sent, so that OSS's key rules do not hold for it: a name
-    /// that is not UTF-8 (its bytes escaped), a key over the length limit, or the key prefix of a directory that
-    /// could not be listed (nested deeper than a key may be long, when the listing failed for its depth).
-    package var keyIsShownOnly: Bool { self == .unnameable || self == .keyTooLong || self == .unlistable }
+    /// that is not UTF-8 (its bytes escaped) or whose key would start with `\`, a key over the length limit,
+    /// the key prefix of a directory that could not be listed (nested deeper than a key may be long, when the
+    /// listing failed for its depth), and a file the walk could not read or a link it could not follow (at
+    /// such a path too: one of them made the plan fail, exit 2, where a readable file beside it was skipped).
+    package var keyIsShownOnly: Bool {
+        switch self {
+        case .unnameable, .keyTooLong, .unlistable, .unreadable, .brokenLink: true
+        case .identical, .vanished, .unchanged: false
+        }
+    }
 }
