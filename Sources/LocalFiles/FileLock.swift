@@ -56,6 +56,15 @@ public final class FileLock: @unchecked Sendable {
         throw FileSystemError(operation: "lock", path: path, errno: errno)
     }
 
+    /// Takes the whole-file lock shared (many descriptors may hold it so, none exclusively meanwhile) if no
+    /// other descriptor holds it exclusively. Returns whether it did.
+    public func tryLockShared() throws(FileSystemError) -> Bool {
+        var lock = Self.flock(type: F_RDLCK, start: 0, length: 0)
+        if fcntl(fd, Self.ofdSetLock, &lock) == 0 { return true }
+        if errno == EAGAIN || errno == EACCES { return false }
+        throw FileSystemError(operation: "lock", path: path, errno: errno)
+    }
+
     /// Releases the whole-file lock.
     public func unlock() {
         var lock = Self.flock(type: F_UNLCK, start: 0, length: 0)

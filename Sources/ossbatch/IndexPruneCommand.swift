@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocalFiles
 import OSSBatch
 
 /// `ossbatch index prune MANIFEST --older-than-days N`: removes the upload index entries a manifest's plan no
@@ -62,7 +63,14 @@ struct IndexPruneCommand: AsyncParsableCommand {
             applyingIndex: false
         )
         let path = UploadIndex.path(endpoint: plan.target.endpoint, bucket: plan.target.bucket)
-        guard FileManager.default.fileExists(atPath: path) else {
+        // Only "not there" is no index: another user's state directory (EACCES) said so too, and a cron'd prune
+        // run as the wrong user never pruned, exit 0 (review of c56b4e6).
+        do {
+            _ = try FileStatus.lstat(path)
+        } catch  where !error.doesNotExist {
+            console.error("index_prune_failed", "cannot prune the upload index \(path): \(error)")
+            throw ExitCode(ExitStatus.fatal.rawValue)
+        } catch {
             Console.print(
                 "no upload index for \(plan.target.endpoint), bucket \(plan.target.bucket) (\(path)): nothing to prune\n"
             )
@@ -70,7 +78,10 @@ struct IndexPruneCommand: AsyncParsableCommand {
         }
         var warnings: [String] = []
         do {
-            let index = try UploadIndex.open(at: path, warnings: &warnings)
+            // A dry run reads only, as `plan` does: opened to write, a damaged or given-up index was rebuilt by
+            // it, empty, under a run that had given it up (review of c56b4e6).
+            let index =
+                dryRun ? try UploadIndex.openForReading(at: path) : try UploadIndex.open(at: path, warnings: &warnings)
             for warning in warnings { console.warning("index_warning", warning) }
             let found = try IndexPrune.prune(
                 index,
@@ -87,8 +98,10 @@ struct IndexPruneCommand: AsyncParsableCommand {
                     ["entry": .number(position)]
                 )
             }
-            try? index.recordLineage()
-            index.checkpoint()
+            if !dryRun {
+                try? index.recordLineage()
+                index.checkpoint()
+            }
             let before = Timestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(found.cutoff)))
             let under = found.prefixes.map { "'\($0)'" }.joined(separator: ", ")
             Console.print(

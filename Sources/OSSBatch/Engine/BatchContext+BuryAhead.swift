@@ -63,22 +63,25 @@ extension BatchContext {
         return lateIndex.withLock { (late: inout LateIndex) -> UploadIndex? in
             guard case .notYet = late else { return late.index }
             guard (try? FileStatus.lstat(indexPath)) != nil else { return nil }
-            late =
-                BatchSession.openIndex(at: indexPath, logger: logger, checked: false).map(LateIndex.opened) ?? .givenUp
-            if case .givenUp = late { condemnIndex(at: indexPath) }
+            if let index = BatchSession.openIndex(at: indexPath, logger: logger, checked: false) {
+                late = .opened(index)
+            } else {
+                late = .givenUp(condemnIndex(at: indexPath))
+            }
             return late.index
         }
     }
 
-    /// Gives the index at `path` up for every batch (`IndexCondemnation`); if even that fails, says what the
-    /// operator must do.
-    private func condemnIndex(at path: String) {
+    /// Gives the index at `path` up for every batch (`IndexCondemnation`), holding the mark while this run goes
+    /// on; if even that fails, says what the operator must do.
+    private func condemnIndex(at path: String) -> IndexCondemnation.Hold? {
         do {
-            try IndexCondemnation.condemn(indexAt: path, because: "a run uploaded over keys it may list")
+            let hold = try IndexCondemnation.condemn(indexAt: path, because: "a run uploaded over keys it may list")
             logger.warning(
-                "the upload index \(path) is given up: this run uploads without it, so the next run rebuilds it",
+                "the upload index \(path) is given up: this run uploads without it, so the first run that opens it after this one (and any other that gave it up) has ended rebuilds it",
                 metadata: .event("index_condemned", ["path": .string(path)])
             )
+            return hold
         } catch {
             let message =
                 "cannot mark the upload index \(path) given up (\(error)): its entries of the keys this run uploads "
@@ -87,6 +90,7 @@ extension BatchContext {
                 "\(message)",
                 metadata: .event("index_condemned", ["path": .string(path), "error": .string(error.description)])
             )
+            return nil
         }
     }
 }

@@ -2,7 +2,8 @@
 enum LateIndex: Sendable {
     case notYet
     case opened(UploadIndex)
-    case givenUp
+    /// Given up (`IndexCondemnation`): the mark held while the run goes on, when it could be made.
+    case givenUp(IndexCondemnation.Hold?)
 
     var index: UploadIndex? {
         guard case .opened(let index) = self else { return nil }

@@ -163,12 +163,8 @@ package final class UploadIndex: Sendable {
         let file = resolvedFile(path)
         // An index deleted by hand starts again: the lineage of the one deleted is not this one's.
         if (try? FileStatus.lstat(file)) == nil { unlink(IndexLineage.path(ofIndex: file)) }
-        if IndexCondemnation.isCondemned(file) {
-            warnings.append(
-                "the upload index \(path) was given up by a run that could not open it to take out the entries of "
-                    + "the keys it replaced; rebuilding it (the next run uploads what it cannot vouch for)"
-            )
-        } else {
+        let condemned = IndexCondemnation.isCondemned(file)
+        if !condemned {
             do {
                 return try recordingLineage(
                     openOnce(file, named: path, checked: checked && !scanned.withLock { $0.contains(path) }),
@@ -178,8 +174,28 @@ package final class UploadIndex: Sendable {
                 try failedOpen(error, path: path, warnings: &warnings)
             }
         }
-        // The mark last: a run that condemns the new index meanwhile only costs another rebuild.
-        for suffix in ["", "-wal", "-shm", "-lineage", "-condemned"] { unlink(file + suffix) }
+        // Not while a run that gave it up still uploads (its mark held): the entries made meanwhile would vouch
+        // for keys that run may still replace. The mark is taken (made, for a damaged index) exclusively and
+        // removed last, while held: a run that condemns the new index meanwhile only costs another rebuild.
+        guard let rebuilding = IndexCondemnation.lockForRebuild(file) else {
+            var held = StateFileError(
+                path: path,
+                operation: "open",
+                reason: "it was given up by a run that could not open it, which still goes on; "
+                    + "it is rebuilt once that run ends"
+            )
+            held.isBusy = true
+            throw held
+        }
+        if condemned {
+            warnings.append(
+                "the upload index \(path) was given up by a run that could not open it to take out the entries of "
+                    + "the keys it replaced; rebuilding it (the next run uploads what it cannot vouch for)"
+            )
+        }
+        withExtendedLifetime(rebuilding) {
+            for suffix in ["", "-wal", "-shm", "-lineage", "-condemned"] { unlink(file + suffix) }
+        }
         do {
             return try recordingLineage(openOnce(file, named: path, checked: true), warnings: &warnings)
         } catch let error as StateFileError {

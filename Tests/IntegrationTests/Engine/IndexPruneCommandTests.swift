@@ -71,6 +71,33 @@ import Testing
         try s.h.expectAllStoredExactly(prefix: "web01/2027-01-04/")
     }
 
+    /// A prune run as a user who may not look into the state directory (cron's line under the wrong account)
+    /// said "no upload index …: nothing to prune", exit 0, every night, the index growing (review of c56b4e6).
+    @Test(.enabled(if: Unprivileged.isAvailable && geteuid() == 0, "needs root's state directory and another user"))
+    func aPruneThatMayNotLookForTheIndexFailsRatherThanFindingNone() async throws {
+        let s = try await UploadIndexTests.start("prune-wrong-user")
+        defer { Task { await s.h.stop() } }
+        try await UploadIndexTests.writeFiles(s.h, count: 1)
+        let manifest = try s.h.writeManifest(upload: ["unchanged: skip"])
+        let night = try await s.h.ossbatch(
+            ["run", manifest, "--report", s.h.dir.url.appendingPathComponent("night.json").path],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(night.exitCode == 0, "\(night.stderr)")
+        // The manifest and its files are the other user's to read; the state directory stays root's, 0700.
+        try Unprivileged.handOver(s.h.dir.url)
+        let chown = try await RunningProcess(URL(fileURLWithPath: "/bin/chown"), ["-R", "0:0", s.state]).wait()
+        #expect(chown.exitCode == 0)
+        let prune = try await Unprivileged.start(
+            Products.url("ossbatch"),
+            ["index", "prune", manifest, "--older-than-days", "30"],
+            environment: s.h.environment.merging(["OSSBATCH_STATE_DIR": s.state]) { $1 }
+        ).wait()
+        #expect(prune.exitCode == 3, "\(prune.stdout)\(prune.stderr)")
+        #expect(!prune.stdout.contains("nothing to prune"), "\(prune.stdout)")
+        #expect(prune.stderr.contains("Permission denied") || prune.stderr.contains("permission denied"))
+    }
+
     @Test func aClockFortyDaysFastPrunesNoEntryItMakesLookOld() async throws {
         let s = try await UploadIndexTests.start("prune-fast-clock")
         defer { Task { await s.h.stop() } }

@@ -122,6 +122,60 @@ import Testing
         )
     }
 
+    /// B gives the index up and is still uploading when A's next night starts: A must not rebuild the index
+    /// then (it goes without it, and gives it up in its turn), or A's new entry of the shared key vouches for
+    /// A's bytes that B is about to replace. Before, the first opener after the mark rebuilt it at once (an
+    /// `index prune --dry-run` did too): A's third night skipped its file as unchanged over B's bytes, exit 0
+    /// (review of c56b4e6). Once both have ended, the next opener rebuilds it.
+    @Test func aGivenUpIndexIsNotRebuiltWhileTheRunThatGaveItUpStillUploads() async throws {
+        let h = try await EngineHarness.start("shared-key-index-condemned-held")
+        defer { Task { await h.stop() } }
+        try Self.writeTree(h, "srcA", count: 1, seed: 3)
+        try Self.writeTree(h, "srcB", count: 1, seed: 5)
+        let a = try Self.manifest(h, "a.yaml", source: "srcA")
+        let b = try h.dir.write(
+            "b.yaml",
+            try String(contentsOfFile: try Self.manifest(h, "b0.yaml", source: "srcB"), encoding: .utf8)
+                .replacingOccurrences(of: "unchanged: skip", with: "unchanged: upload")
+        ).path
+        try await h.settle()
+        #expect(try await Self.run(h, a, report: "a1.json").exitCode == 0)
+
+        // B finds the index held, gives it up before its upload, and its PutObject is then held at the server.
+        let holder = try UploadIndexTests.holdExclusively(Self.indexPath(h))
+        defer { holder.signal(SIGKILL) }
+        #expect(await holder.waitForStderr(containing: "locked"), "\(holder.stderrSoFar)")
+        h.server.faults.add(FaultRule(operation: .putObject, count: 1, action: .hold(gate: "b")))
+        let runB = try h.start(["run", b, "--report", h.dir.path + "/b1.json", "--progress-interval", "3600"])
+        #expect(await runB.waitForStderr(containing: "is given up"), "\(runB.stderrSoFar)")
+        holder.signal(SIGKILL)
+        _ = await holder.wait()
+
+        // A's second night while B goes on: the index is left alone (A's one key is B's to upload now: busy,
+        // exit 4), and so by a dry run of `index prune`, which reads only.
+        let dryRun = try await h.ossbatch(["index", "prune", a, "--older-than-days", "30", "--dry-run"])
+        #expect(dryRun.exitCode == 3, "\(dryRun.stdout)\(dryRun.stderr)")
+        #expect(dryRun.stderr.contains("gave it up"), "\(dryRun.stderr)")
+        let secondA = try await Self.run(h, a, report: "a2.json")
+        #expect(secondA.exitCode == 4, "\(secondA.stderr)")
+        #expect(!secondA.stderr.contains("rebuilding"), "\(secondA.stderr)")
+        #expect(secondA.stderr.contains("still goes on"), "\(secondA.stderr)")
+        #expect(FileManager.default.fileExists(atPath: Self.indexPath(h) + "-condemned"))
+
+        h.server.faults.open(gate: "b")
+        let resultB = await runB.wait(timeout: .seconds(120))
+        #expect(resultB.exitCode == 0, "\(resultB.stderr)")
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcB", "f0.bin")))
+
+        // Both ended: A's third night rebuilds the index and uploads its file again over B's bytes.
+        let thirdA = try await Self.run(h, a, report: "a3.json")
+        #expect(thirdA.exitCode == 0, "\(thirdA.stderr)")
+        #expect(thirdA.stderr.contains("rebuilding"), "\(thirdA.stderr)")
+        #expect(Self.stored(h, "data/f0.bin") == (try Self.file(h, "srcA", "f0.bin")), "A's file uploaded again")
+        #expect(!FileManager.default.fileExists(atPath: Self.indexPath(h) + "-condemned"))
+        #expect(try Self.entries(h)["data/f0.bin"] != nil)
+    }
+
     /// A's job ends while its index entry cannot be written yet: A still holds the key, so B, started then,
     /// waits for it, uploads after A's entry is written and writes its own after: the index's last word is B's,
     /// as the bucket's is. Before, A let the key go at its job's end, B could upload at once, and the two
