@@ -40,9 +40,13 @@ struct MultipartUpload {
     private var store: CheckpointStore { context.checkpoints }
     private var logger: Logger { context.logger }
 
-    /// Whether the object may not replace one under its key (`if_exists: fail`, but for a job sent again over its
-    /// own object for its callback): said at Initiate and again at Complete, where OSS checks it.
-    private var forbidsOverwrite: Bool { context.settings.ifExists == .fail && !sendingOver }
+    /// Whether the object may not replace one under its key (the entry's `forbid_overwrite`, or `if_exists: fail`
+    /// but for a job sent again over its own object for its callback): said at Initiate and again at Complete,
+    /// where OSS checks it (the entry's was said at Initiate alone, and an object put under the key meanwhile was
+    /// replaced: review of c56b4e6).
+    private var forbidsOverwrite: Bool {
+        job.options.forbidOverwrite || (context.settings.ifExists == .fail && !sendingOver)
+    }
 
     /// `ctime`, for a checkpoint, when it had settled before this job's stat; else `nil`, which a resume takes
     /// as a ctime it cannot rely on (each part proven against the file's bytes; a completed upload not the file's

@@ -296,7 +296,8 @@ struct ServerSideCopy {
                         uploadID: uploadID,
                         parts: parts,
                         callback: nil,
-                        forbidOverwrite: context.settings.ifExists == .fail
+                        // Where OSS checks it, the entry's `forbid_overwrite` as `if_exists: fail`'s.
+                        forbidOverwrite: options.forbidOverwrite
                     )
                 }
             } catch let error as OSSError where error.code == .noSuchUpload {

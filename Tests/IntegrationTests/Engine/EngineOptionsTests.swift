@@ -236,14 +236,18 @@ struct EngineOptionsTests {
     /// `if_exists: fail` and a multipart upload: an object put under the key while the parts go up is not
     /// overwritten. OSS checks `x-oss-forbid-overwrite` at Complete, and it was sent at Initiate alone: the
     /// other object was replaced (review of e4ab55a). The job fails `FileAlreadyExists`, its upload given up.
-    @Test func ifExistsFailKeepsAnObjectThatAppearedDuringAMultipartUpload() async throws {
+    /// So under an entry's own `forbid_overwrite: true`, which reached the Initiate alone (review of c56b4e6).
+    @Test(arguments: ["if_exists: fail", "forbid_overwrite: true"])
+    func ifExistsFailKeepsAnObjectThatAppearedDuringAMultipartUpload(forbidding: String) async throws {
         let h = try await EngineHarness.start("failexists-multipart")
         defer { Task { await h.stop() } }
         try h.writeFile("big.bin", size: 1_500_000, seed: 3)
         h.server.faults.add(FaultRule(operation: .uploadPart, count: 1, action: .hold(gate: "parts")))
-        let manifest = try h.writeManifest(upload: [
-            "if_exists: fail", "part_size: 512KiB", "multipart_threshold: 1MiB",
-        ])
+        let byEntry = forbidding.hasPrefix("forbid_overwrite")
+        let manifest = try h.writeManifest(
+            upload: (byEntry ? [] : [forbidding]) + ["part_size: 512KiB", "multipart_threshold: 1MiB"],
+            extraEntryLines: byEntry ? [forbidding] : []
+        )
         let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
         let theirs = Array("someone else's object".utf8)
         let server = h.server

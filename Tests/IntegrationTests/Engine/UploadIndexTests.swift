@@ -1034,6 +1034,41 @@ import Glibc
         try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
     }
 
+    /// An entry's `forbid_overwrite: true` and a copy in parts: an object another writer puts under the key
+    /// while the parts are copied is kept, the job failed `FileAlreadyExists`. OSS checks the header at
+    /// Complete, and only `if_exists: fail` put it there: the other object was replaced (review of c56b4e6).
+    @Test func anEntrysForbidOverwriteKeepsAnObjectThatAppearedDuringACopyInParts() async throws {
+        let s = try await Self.start("index-copy-forbid")
+        defer { Task { await s.h.stop() } }
+        _ = try await Self.writeFileOverCopyObjectsLimit(s.h)
+        let upload = ["unchanged: copy", "part_size: 256MiB"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        s.h.server.faults.add(FaultRule(operation: .uploadPartCopy, count: 1, action: .hold(gate: "parts")))
+        defer { s.h.server.faults.open(gate: "parts") }
+        let day2 = try s.h.writeManifest(
+            "day2.yaml",
+            upload: upload,
+            prefix: "2026-12-02/",
+            extraEntryLines: ["forbid_overwrite: true"]
+        )
+        let process = try s.start(day2, report: "r2.json")
+        #expect(await s.h.waitUntil { s.h.server.stats.snapshot.requestsInFlight >= 1 })
+        let theirs = Array("someone else's object".utf8)
+        _ = try await s.h.makeClient().putObject(
+            bucket: s.h.bucket,
+            key: "2026-12-02/big.bin",
+            body: .bytes(theirs),
+            options: ObjectOptions()
+        )
+        s.h.server.faults.open(gate: "parts")
+        let result = await process.wait(timeout: .seconds(120))
+        #expect(result.exitCode == 1, "\(result.stderr)")
+        #expect(try s.report("r2.json").jobs.first?.outcome.error?.code == "FileAlreadyExists")
+        #expect(s.h.server.objectData(bucket: s.h.bucket, key: "2026-12-02/big.bin") == Data(theirs))
+        #expect(s.h.server.openUploadIDs(bucket: s.h.bucket).isEmpty)
+    }
+
     @Test func aFileOverCopyObjectsLimitIsCopiedInPartsExactlyWithoutABodyByte() async throws {
         // Over 1 GiB, CopyObject is not allowed: the engine copies in UploadPartCopy ranges (its part plan) and
         // proves the object by the parts' CRC-64s combined. The file is sparse (cheap to make and read) with
