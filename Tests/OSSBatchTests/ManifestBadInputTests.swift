@@ -99,6 +99,23 @@ import Testing
         #expect(d.first?.message.contains("'Team' and 'team' are one header") == true, "\(d)")
     }
 
+    /// A metadata name OSS refuses (its error 0011-00000004: only letters, digits and hyphens) is the
+    /// manifest's error where it is written. `dc:creator` passed the plan and then stopped the whole batch:
+    /// sent as the header `x-oss-meta-dc` holding `creator: …`, it failed `SignatureDoesNotMatch` (review).
+    @Test func aMetadataNameOSSRefusesIsAnErrorWhereItIsWritten() throws {
+        let f = try ManifestFixture(
+            ManifestFixture.target
+                + "files:\n  - source: data/\n    metadata: {dc:creator: a, ok-Name-2: b, my_key: c, \"a b\": d}\n"
+        )
+        defer { f.remove() }
+        let d = f.diagnostics()
+        #expect(positions(d) == [at(8, 16), at(8, 45), at(8, 56)], "\(d)")
+        #expect(
+            d.first?.message.contains("'metadata' name 'dc:creator' may hold only letters, digits and hyphens") == true
+        )
+        #expect(d.dropFirst().first?.message.contains("'my_key'") == true)
+    }
+
     @Test func partSizeBelow100KiBIsRejected() throws {
         let f = try ManifestFixture(ManifestFixture.target + "upload:\n  part_size: 50KiB\nfiles:\n  - source: data/\n")
         defer { f.remove() }

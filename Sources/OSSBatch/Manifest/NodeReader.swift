@@ -75,6 +75,23 @@ final class NodeReader {
         !text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }
     }
 
+    /// Why `name` cannot be a user metadata name, or nil. OSS takes letters, digits and hyphens only (its error
+    /// 0011-00000004; not `_`). Others passed the plan and then failed every upload: `dc:creator` went out as
+    /// the header `x-oss-meta-dc` holding `creator: …`, which OSS read otherwise than it was signed —
+    /// `SignatureDoesNotMatch`, the whole batch stopped, exit 3, a message about credentials (review of c56b4e6).
+    static func metadataNameProblem(_ name: String, _ field: String) -> String? {
+        let allowed =
+            !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+            }
+        guard !allowed else { return nil }
+        return "'\(field)' name '\(name)' may hold only letters, digits and hyphens: OSS refuses any other "
+            + "character in a metadata name (x-oss-meta-NAME), '_' too"
+    }
+
     static func headerValueProblem(_ field: String) -> String {
         "'\(field)' holds a line break or another control character, which no HTTP header may hold "
             + "(a YAML '|' block keeps its last line break: write the value on one line, or use '|-')"
@@ -202,6 +219,10 @@ final class NodeReader {
                 continue
             }
             if headerNames {
+                if let problem = Self.metadataNameProblem(k.string, field) {
+                    error(key, problem)
+                    continue
+                }
                 if let first = lowercased[k.string.lowercased()] {
                     error(
                         key,
