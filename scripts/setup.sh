@@ -4,8 +4,8 @@ set -euo pipefail
 need=()
 # e2fsprogs, mount and bindfs (FUSE): tests remount an ext4 image through another loop device and a FUSE file
 # system under another device number, as a reboot may renumber them. strace: a test reads the modes the binary
-# makes its state directories with.
-for pkg in libcurl4-openssl-dev libssl-dev liblzma-dev libsqlite3-dev libxml2 pkg-config curl python3-venv e2fsprogs mount bindfs strace; do
+# makes its state directories with. acl: a test grants reads by setfacl.
+for pkg in libcurl4-openssl-dev libssl-dev liblzma-dev libsqlite3-dev libxml2 pkg-config curl python3-venv e2fsprogs mount bindfs strace acl; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -99,6 +99,13 @@ public final class Directory {
         withCString(name) { faccessat(dirfd(stream), $0, R_OK, AT_EACCESS) } == 0
     }
 
+    /// Whether the kernel lets this process open the entry (a followed link's target) to read it, and with
+    /// `listing` also search it: `faccessat` with the effective ids, which consults ACLs and capabilities. For
+    /// an entry the permission bits refuse (`ProcessIdentity`), so that a walk pays the call only for those.
+    public func mayOpen(_ name: String, listing: Bool) -> Bool {
+        withCString(Array(name.utf8)) { faccessat(dirfd(stream), $0, listing ? R_OK | X_OK : R_OK, AT_EACCESS) } == 0
+    }
+
     /// The entry's path for messages (invalid UTF-8 is repaired here, for display only).
     public func childPath(_ name: [UInt8]) -> String {
         (path.hasSuffix("/") ? path : path + "/") + String(decoding: name, as: UTF8.self)

@@ -688,7 +688,7 @@ struct FileWalker: Sendable {
                     into: &result,
                     splitting: splitting
                 )
-            } else if ProcessIdentity.current.mayRead(status) {
+            } else if ProcessIdentity.current.mayRead(status) || directory.mayOpen(child.name, listing: false) {
                 let file = FoundFile(
                     directory: relative,
                     name: child.name,
@@ -801,8 +801,8 @@ struct FileWalker: Sendable {
             unlistable(entered, because: "symbolic link loop: it leads back to a directory above it", into: &result)
             return
         }
-        // The bits say no before opendir would: the same skip, without a failed call.
-        guard ProcessIdentity.current.mayList(status) else {
+        // The bits say no before opendir would: the same skip, without a failed call — unless an ACL says yes.
+        guard ProcessIdentity.current.mayList(status) || parent.directory.mayOpen(child.name, listing: true) else {
             unlistable(entered, into: &result)
             return
         }

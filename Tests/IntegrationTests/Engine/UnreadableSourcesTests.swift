@@ -88,6 +88,81 @@ struct UnreadableSourcesTests {
         try h.expectAllStoredExactly()
     }
 
+    /// A backup user granted its reads by a POSIX ACL (`setfacl -m u:backup:r`), where the permission bits
+    /// alone say no: the files are read and uploaded. The walk judged the bits alone and skipped them as
+    /// unreadable, exit 1 every night, the files never backed up (review of c56b4e6).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setfacl"), "needs setfacl (acl)"))
+    func filesAndDirectoriesAnACLLetThisUserReadAreUploaded() async throws {
+        let h = try await EngineHarness.start("unreadable-acl")
+        defer { Task { await h.stop() } }
+        let (locked, closed) = try makeTree(h)
+        // Root's, as another user's would be (an owner is judged by the owner's bits, not a named entry).
+        for (path, permissions) in [(locked.path, "r"), (closed.path, "rx")] {
+            #expect(lchown(path, 0, 0) == 0)
+            let setfacl = try await RunningProcess(
+                URL(fileURLWithPath: "/usr/bin/setfacl"),
+                ["-m", "u:\(Unprivileged.user):\(permissions)", path]
+            ).wait()
+            try #require(setfacl.exitCode == 0, "\(setfacl.stderr)")
+        }
+        let manifest = try h.writeManifest()
+        try Unprivileged.handOver(URL(fileURLWithPath: manifest))
+        try await h.settle()
+        let run = try await h.unprivileged(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("permission denied"), "\(run.stderr)")
+        #expect(try h.report().jobs.count == 5)
+        try h.expectAllStoredExactly()
+    }
+
+    /// What the kernel lets the process read decides, not who it is: a user given `CAP_DAC_READ_SEARCH`
+    /// (systemd's `AmbientCapabilities=`) reads the files its bits refuse, and root without it (a bounding set
+    /// taken from it, a rootless container) may not read them. The first had them skipped as unreadable; the
+    /// second had them planned and failed at upload, `SourceUnreadable`, which `resume` retried in vain every
+    /// night (review of c56b4e6).
+    @Test(.enabled(if: geteuid() == 0, "needs root to give and take capabilities"))
+    func capabilitiesDecideWhatTheWalkMayReadNotTheUserId() async throws {
+        let h = try await EngineHarness.start("unreadable-caps")
+        defer { Task { await h.stop() } }
+        let (locked, closed) = try makeTree(h)
+        let manifest = try h.writeManifest()
+        try Unprivileged.handOver(URL(fileURLWithPath: manifest))
+        try await h.settle()
+        let ossbatch = Products.url("ossbatch").path
+        let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
+        let withCapability = try await RunningProcess(
+            setpriv,
+            [
+                "--reuid=\(Unprivileged.user)", "--regid=\(Unprivileged.group)", "--clear-groups",
+                "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search",
+                ossbatch, "run", manifest, "--report", h.reportPath, "--progress-interval", "3600",
+            ],
+            environment: h.environment
+        ).wait()
+        #expect(withCapability.exitCode == 0, "\(withCapability.stderr)")
+        #expect(try h.report().jobs.count == 5)
+        try h.expectAllStoredExactly()
+
+        // Root without its capabilities: the two are left out at the plan, as for any user they are closed to.
+        let rootDirectory = h.dir.path + "/root-reports"  // root's: the test directory is the other user's now
+        #expect(mkdir(rootDirectory, 0o700) == 0)
+        let rootReport = rootDirectory + "/root.json"
+        let withoutCapabilities = try await RunningProcess(
+            setpriv,
+            [
+                "--bounding-set=-dac_override,-dac_read_search", ossbatch, "run", manifest, "--report", rootReport,
+                "--progress-interval", "3600",
+            ],
+            environment: h.environment.merging(["OSSBATCH_STATE_DIR": rootDirectory + "/state"]) { $1 }
+        ).wait()
+        #expect(withoutCapabilities.exitCode == 1, "\(withoutCapabilities.stdout)\(withoutCapabilities.stderr)")
+        let jobs = try ReportStore.load(rootReport).jobs
+        #expect(jobs.map(\.outcome.reason) == [nil, .unlistable, .unreadable, nil], "\(jobs.map(\.outcome))")
+        #expect(!withoutCapabilities.stdout.contains("SourceUnreadable"), "\(withoutCapabilities.stdout)")
+        #expect(withoutCapabilities.stderr.contains("cannot read \(locked.path)"))
+        #expect(withoutCapabilities.stderr.contains("cannot list directory \(closed.path)"))
+    }
+
     /// Under `shard_split: directories` an unreadable file or unlistable directory is the business of the
     /// shard that owns it alone: recorded in its plan (`skip`), or failing its plan (`fail`); the other
     /// shards go on.
