@@ -71,7 +71,14 @@ struct JobRunner: Sendable {
             // completing is settled as the version its parts came from).
             var ofThisVersion = true
             let sendingOver = redoingCallback ? try await self.sendingOver(job, file: file, tally: tally) : false
-            if let copied = try await copyIfIndexed(job, file: file, ctime: ctime, tally: tally, warnings: &warnings) {
+            if let copied = try await copyIfIndexed(
+                job,
+                file: file,
+                ctime: ctime,
+                mayHaveBeenSent: mayHaveBeenSent,
+                tally: tally,
+                warnings: &warnings
+            ) {
                 outcome = copied
             } else {
                 switch job.method {
@@ -223,6 +230,7 @@ struct JobRunner: Sendable {
         _ job: UploadJob,
         file: SourceFile,
         ctime: Int64,
+        mayHaveBeenSent: Bool,
         tally: JobTally,
         warnings: inout [String]
     ) async throws
@@ -237,7 +245,9 @@ struct JobRunner: Sendable {
         if context.settings.ifExists == .skip, let skipped = try await skipIfIdentical(job, file: file, tally: tally) {
             return skipped
         }
-        switch try await ServerSideCopy(context: context, job: job, source: source, tally: tally).run() {
+        var copy = ServerSideCopy(context: context, job: job, source: source, tally: tally)
+        copy.mayHaveBeenSent = mayHaveBeenSent
+        switch try await copy.run() {
         case .copied(let outcome):
             return outcome
         case .upload(let why):

@@ -17,6 +17,9 @@ struct ServerSideCopy {
     let job: UploadJob
     let source: IndexEntry
     let tally: JobTally
+    /// An earlier run of this report may have made the copy (it left the job pending or failed): under
+    /// `if_exists: fail` a refusal `FileAlreadyExists` is then settled by HEAD, as a PutObject's is.
+    var mayHaveBeenSent = false
 
     private var client: OSSClient { context.client }
     private var bucket: String { context.bucket }
@@ -209,7 +212,9 @@ struct ServerSideCopy {
                     requireCRC64: requireCRC
                 )
             }
-        } catch let refusal as OSSError where refusal.code == .fileAlreadyExists && tally.hadUnansweredRetry {
+        } catch let refusal as OSSError
+            where refusal.code == .fileAlreadyExists && (tally.hadUnansweredRetry || mayHaveBeenSent)
+        {
             // `if_exists: fail`, and an earlier attempt went unanswered: it may have made the copy the retry is
             // refused for. Settled by HEAD against the source's CRC-64, as a PutObject's is: failed, it failed
             // FileAlreadyExists on every resume over an exact copy (review of ca63f16).
@@ -219,20 +224,25 @@ struct ServerSideCopy {
                     crc64: source.crc64,
                     uploadID: nil,
                     options: options,
-                    reason: "CopyObject's answer was lost and its retry refused FileAlreadyExists",
+                    reason: refusedReason("CopyObject"),
                     tally: tally
                 )
             else { throw refusal }
             return Copied(
                 etag: head.etag,
                 crc64: head.crc64,
-                warnings: [
-                    "CopyObject's answer was lost and its retry refused FileAlreadyExists; HEAD proved the copy complete"
-                ]
+                warnings: ["\(refusedReason("CopyObject")); HEAD proved the copy complete"]
             )
         }
         tally.addAttempts(result.attempts)
         return Copied(etag: result.etag, crc64: result.crc64)
+    }
+
+    /// Why a refusal `FileAlreadyExists` of `operation` may be over this job's own copy.
+    private func refusedReason(_ operation: String) -> String {
+        tally.hadUnansweredRetry
+            ? "\(operation)'s answer was lost and its retry refused FileAlreadyExists"
+            : "an earlier run of this report may have made the copy, and \(operation) was refused FileAlreadyExists"
     }
 
     /// Initiate, one UploadPartCopy per part of the job's plan (or of the batch's part size), Complete. The
@@ -243,8 +253,29 @@ struct ServerSideCopy {
         let partSize: Int64
         if case .multipart(let plan) = job.method { partSize = plan.partSize } else { partSize = job.size }
         let started = ContinuousClock.now
-        let initiation = try await context.send(tally) {
-            try await client.initiateMultipartUpload(bucket: bucket, key: key, options: options)
+        let initiation: MultipartInitiation
+        do {
+            initiation = try await context.send(tally) {
+                try await client.initiateMultipartUpload(bucket: bucket, key: key, options: options)
+            }
+        } catch let refusal as OSSError where refusal.code == .fileAlreadyExists && mayHaveBeenSent {
+            // The earlier run completed the copy and was stopped or killed before its line said so: every resume
+            // was refused here for ever over an exact copy (review of c56b4e6).
+            guard
+                let head = try await context.settledByHead(
+                    job,
+                    crc64: source.crc64,
+                    uploadID: nil,
+                    options: options,
+                    reason: refusedReason("InitiateMultipartUpload"),
+                    tally: tally
+                )
+            else { throw refusal }
+            return Copied(
+                etag: head.etag,
+                crc64: head.crc64,
+                warnings: ["\(refusedReason("InitiateMultipartUpload")); HEAD proved the copy complete"]
+            )
         }
         let answered = Date()
         let asked = answered.addingTimeInterval(-(ContinuousClock.now - started).seconds)

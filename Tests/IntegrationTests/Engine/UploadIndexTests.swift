@@ -1034,6 +1034,63 @@ import Glibc
         try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
     }
 
+    /// `if_exists: fail` and `unchanged: copy`: a night whose copies were made but whose lines did not say so
+    /// (the answers lost here; a kill or a stop at that moment does the same) is resumed: each CopyObject is
+    /// refused `FileAlreadyExists` over its own copy, and HEAD settles it. It failed on every resume for ever,
+    /// exit 1, as a PutObject's did before 2026-12-07 (review of c56b4e6).
+    @Test func ifExistsFailSettlesTheCopiesAnEarlierRunMadeByHead() async throws {
+        let s = try await Self.start("index-copy-fail-resume")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let upload = ["unchanged: copy", "if_exists: fail", "retries: {attempts: 1}"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        s.h.server.faults.add(FaultRule(operation: .copyObject, count: 3, action: .dropResponse))
+        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 3, "\(second.stderr)")
+        #expect(try s.report("r2.json").jobs.allSatisfy { $0.outcome.status != .succeeded })
+        let resumed = try await s.h.ossbatch(
+            ["resume", s.h.dir.url.appendingPathComponent("r2.json").path, "--progress-interval", "3600"],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        let jobs = try s.report("r2.json").jobs
+        #expect(jobs.allSatisfy { $0.outcome.status == .succeeded }, "\(jobs.map(\.outcome))")
+        #expect(jobs.allSatisfy { $0.outcome.warnings?.contains { $0.contains("HEAD proved") } == true })
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+    }
+
+    /// The same for a copy in parts: the resume's Initiate is refused over the copy the earlier run completed.
+    @Test func ifExistsFailSettlesACopyInPartsAnEarlierRunCompletedByHead() async throws {
+        let s = try await Self.start("index-copy-parts-fail-resume")
+        defer { Task { await s.h.stop() } }
+        _ = try await Self.writeFileOverCopyObjectsLimit(s.h)
+        let upload = ["unchanged: copy", "if_exists: fail", "retries: {attempts: 1}", "part_size: 256MiB"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        // The Complete made the object and its answer is held: the run is killed then.
+        s.h.server.faults.add(FaultRule(operation: .completeMultipartUpload, count: 1, action: .hold(gate: "end")))
+        defer { s.h.server.faults.open(gate: "end") }
+        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
+        let second = try s.start(day2, report: "r2.json")
+        #expect(await s.h.waitUntil { s.h.server.objectHeaders(bucket: s.h.bucket, key: "2026-12-02/big.bin") != nil })
+        second.signal(SIGKILL)
+        _ = await second.wait(timeout: .seconds(60))
+        s.h.server.faults.open(gate: "end")
+        #expect(try s.report("r2.json").jobs.first?.outcome.status != .succeeded)
+        let resumed = try await s.h.ossbatch(
+            ["resume", s.h.dir.url.appendingPathComponent("r2.json").path, "--progress-interval", "3600"],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        let job = try #require(try s.report("r2.json").jobs.first)
+        #expect(job.outcome.status == .succeeded, "\(job.outcome)")
+        #expect(job.outcome.warnings?.contains { $0.contains("InitiateMultipartUpload was refused") } == true)
+        #expect(s.h.server.openUploadIDs(bucket: s.h.bucket).isEmpty)
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+    }
+
     /// An entry's `forbid_overwrite: true` and a copy in parts: an object another writer puts under the key
     /// while the parts are copied is kept, the job failed `FileAlreadyExists`. OSS checks the header at
     /// Complete, and only `if_exists: fail` put it there: the other object was replaced (review of c56b4e6).
