@@ -112,10 +112,7 @@ final class CurlDriver: @unchecked Sendable {
             let shown = Self.breaksLine(name) ? "#\(bad + 1)" : "#\(bad + 1) (\(name))"
             transfer.resume(
                 with: .failure(
-                    HTTPTransportError.other(
-                        code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue),
-                        message: "request header \(shown) contains a line break"
-                    )
+                    HTTPTransportError.unsendable("request header \(shown) contains a line break")
                 )
             )
             return

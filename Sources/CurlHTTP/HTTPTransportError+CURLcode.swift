@@ -44,6 +44,10 @@ extension HTTPTransportError {
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_INVALIDCERTSTATUS:
             self = .certificate(message)
+        // The request as built, not the service: a URL curl cannot parse (an endpoint with a character no host
+        // name has), an option it refuses.
+        case CURLE_URL_MALFORMAT, CURLE_BAD_FUNCTION_ARGUMENT:
+            self = .unsendable(message)
         default:
             self = .other(code: Int(code.rawValue), message: message)
         }

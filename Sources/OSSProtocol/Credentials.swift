@@ -12,6 +12,25 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDe
         self.securityToken = securityToken
     }
 
+    /// Why these cannot sign a request, or nil: a control character in a part — the line break a credentials
+    /// or environment file with CRLF line endings leaves (`OSS_ACCESS_KEY_ID=$'AKID\r'`). In a header it made
+    /// every request unsendable, and in the secret every signature wrong. Names the part, never its value.
+    public var problem: String? {
+        func broken(_ text: String) -> Bool { text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }
+        let part: String
+        if broken(accessKeyID) {
+            part = "the AccessKey ID"
+        } else if broken(accessKeySecret) {
+            part = "the AccessKey secret"
+        } else if let securityToken, broken(securityToken) {
+            part = "the security token"
+        } else {
+            return nil
+        }
+        return "\(part) holds a line break or another control character "
+            + "(written in a file with CRLF line endings, or with a trailing newline?)"
+    }
+
     public var description: String {
         "Credentials(accessKeyID: \(accessKeyID), secret: <redacted>\(securityToken == nil ? "" : ", token: <redacted>"))"
     }

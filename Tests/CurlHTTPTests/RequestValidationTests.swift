@@ -18,8 +18,8 @@ struct RequestValidationTests {
                 Issue.record("a header with CR LF must not be sent")
             } catch let error as HTTPTransportError {
                 #expect(!error.description.contains("S3cr3tV4lue"))
-                guard case .other = error else {
-                    Issue.record("expected .other, got \(error)")
+                guard case .unsendable = error else {
+                    Issue.record("expected .unsendable, got \(error)")
                     return
                 }
             }

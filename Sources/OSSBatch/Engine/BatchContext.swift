@@ -370,7 +370,9 @@ final class BatchContext: Sendable {
     func observe(_ error: OSSError) {
         var stopsAtOnce = false
         switch error {
-        case .missingCRC64, .credentials: stopsAtOnce = true
+        // A request that cannot be sent as built (a line break in a credential, an endpoint curl refuses): every
+        // request of the batch is built the same way.
+        case .missingCRC64, .credentials, .transport(.unsendable, _): stopsAtOnce = true
         default: break
         }
         if stopsAtOnce {

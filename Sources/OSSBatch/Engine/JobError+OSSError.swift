@@ -81,10 +81,13 @@ extension OSSError {
         return false
     }
 
-    /// No credentials to sign with (none, expired, not renewable): the request was never sent.
+    /// No credentials to sign with (none, expired, not renewable), or a request that cannot be sent as built
+    /// (`HTTPTransportError.unsendable`): it was never sent.
     var isCredentials: Bool {
-        if case .credentials = self { return true }
-        return false
+        switch self {
+        case .credentials, .transport(.unsendable, _): return true
+        default: return false
+        }
     }
 
     /// 501 `NotImplemented`: the server does not have this operation (LocalOSS `--no-crc64`, some
@@ -103,8 +106,8 @@ func isCancellation(_ error: any Error) -> Bool {
     return false
 }
 
-/// Whether `error` stopped a request before it went out: cancelled (a stop), or no credentials to sign it with
-/// (the batch stops on that, its fatal error says why). The job is then `pending` — a single request's
+/// Whether `error` stopped a request before it went out: cancelled (a stop), no credentials to sign it with, or
+/// a request that cannot be sent as built (the batch stops on those, its fatal error says why). The job is then `pending` — a single request's
 /// (`JobRunner`) and a multipart upload's ListParts or Complete alike (`MultipartUpload`), its upload kept for
 /// `resume` — not `failed` (review of b7bf3fd).
 func wasNeverSent(_ error: any Error) -> Bool {

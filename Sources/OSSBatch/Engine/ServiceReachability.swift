@@ -410,7 +410,7 @@ extension HTTPTransportError {
     var isConnectionLevel: Bool {
         switch self {
         case .connect, .timeout, .reset, .tls, .certificate, .notHTTP: return true
-        case .stalled, .bodyRead, .responseTooLarge, .cancelled, .other: return false
+        case .stalled, .bodyRead, .responseTooLarge, .cancelled, .unsendable, .other: return false
         }
     }
 }

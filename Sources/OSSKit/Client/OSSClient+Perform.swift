@@ -17,7 +17,7 @@ extension OSSClient {
         let endpoint: Endpoint
         switch self.endpoint {
         case .success(let e): endpoint = e
-        case .failure(let e): throw .transport(.other(code: 3, message: e.message), attempts: 0)
+        case .failure(let e): throw .transport(.unsendable(e.message), attempts: 0)
         }
         let policy = configuration.retry
         var attempt = 0
@@ -36,6 +36,9 @@ extension OSSClient {
                 signing = try await credentials.credentials()
             } catch {
                 throw Self.credentialsFailure(error, attempt: attempt)
+            }
+            if let problem = signing.problem {
+                throw .credentials(CredentialsUnavailable("\(problem); from \(credentials)", permanent: true))
             }
             let (outcome, mayRetry) = await sendOnce(
                 operation,

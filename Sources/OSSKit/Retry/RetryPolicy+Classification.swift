@@ -13,7 +13,7 @@ extension RetryPolicy {
         case .transport(let transport, _):
             switch transport {
             case .connect, .timeout, .stalled, .reset, .tls, .notHTTP, .other: return true
-            case .certificate, .bodyRead, .responseTooLarge, .cancelled: return false
+            case .certificate, .bodyRead, .responseTooLarge, .cancelled, .unsendable: return false
             }
         case .service(let service, _):
             if Self.retryableCodes.contains(service.code) { return true }

@@ -23,6 +23,12 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     case responseTooLarge(limit: Int)
     /// The request was cancelled (task cancellation or client shutdown).
     case cancelled
+    /// The request could not be sent as it was built — a header holding a line break (credentials read from a
+    /// file with CRLF line endings), a URL the transport refuses — so nothing went out, and sending it again
+    /// changes nothing. Not retried; a batch stops on it (every request it makes is built the same way): before,
+    /// each job went through all its attempts and failed, the report saying requests were sent (review of
+    /// c56b4e6).
+    case unsendable(String)
     /// Anything else the transport reports: its code (curl's `CURLcode` for CurlHTTP) and message.
     case other(code: Int, message: String)
 
@@ -39,6 +45,7 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
         case .responseTooLarge(let limit):
             return "the response body went past \(limit) bytes (no OSS answer is that long); transfer aborted"
         case .cancelled: return "cancelled"
+        case .unsendable(let m): return "the request cannot be sent: \(m)"
         case .other(let code, let m): return "transfer failed (curl \(code)): \(m)"
         }
     }
