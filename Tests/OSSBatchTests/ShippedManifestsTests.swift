@@ -64,6 +64,13 @@ import Testing
         // The environment file operations.md offers instead of a credentials file.
         try dir.write("etc/ossbatch/nightly-backup.env", "OSS_ACCESS_KEY_SECRET=x\n")
         try dir.write("etc/ossbatch/nightly-backup.secrets", "OSS_ACCESS_KEY_SECRET=x\n")
+        // Secrets a Debian host keeps in /etc that the first excludes let through (review of c56b4e6).
+        for secret in [
+            "etc/ssl/private/server.key", "etc/security/opasswd", "etc/ppp/chap-secrets",
+            "etc/letsencrypt/live/example.org/privkey.pem", "etc/wireguard/wg0.conf", "etc/mysql/debian.cnf",
+        ] {
+            try dir.write(secret, "secret\n")
+        }
         try dir.write("backups/db.sql.gz", "dump")
         let template = Self.manifestsDirectory.appendingPathComponent("templates/nightly-backup.yaml").path
         let moment = try #require(ISO8601DateFormatter().date(from: "2026-12-01T18:30:00Z"))
