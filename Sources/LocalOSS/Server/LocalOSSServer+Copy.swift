@@ -72,8 +72,29 @@ extension LocalOSSServer {
     }
 
     /// The object `x-oss-copy-source` names, opened (`OpenedObject`): `/bucket/key` with both parts URL-encoded
-    /// (a `?versionId=` is ignored: LocalOSS keeps no versions).
+    /// (a `?versionId=` is ignored: LocalOSS keeps no versions). With `x-oss-copy-source-if-match`, a source of
+    /// another ETag is 412 PreconditionFailed, as OSS answers (the ETags compared without their quotes).
     private func copySource(_ request: OSSRequest) throws(OSSRequestError) -> OpenedObject {
+        let opened = try copySourceObject(request)
+        if let expected = request.header("x-oss-copy-source-if-match"),
+            Self.unquoted(expected) != Self.unquoted(opened.object.etag)
+        {
+            throw OSSRequestError(
+                412,
+                .preconditionFailed,
+                "At least one of the pre-conditions you specified did not hold."
+            )
+        }
+        return opened
+    }
+
+    private static func unquoted(_ etag: String) -> Substring {
+        var s = Substring(etag.trimmingCharacters(in: .whitespaces))
+        if s.hasPrefix("\""), s.hasSuffix("\""), s.count >= 2 { s = s.dropFirst().dropLast() }
+        return s
+    }
+
+    private func copySourceObject(_ request: OSSRequest) throws(OSSRequestError) -> OpenedObject {
         var raw = Substring(request.header("x-oss-copy-source") ?? "")
         if let query = raw.firstIndex(of: "?") { raw = raw[..<query] }
         if raw.hasPrefix("/") { raw = raw.dropFirst() }

@@ -22,6 +22,10 @@ struct ServerSideCopy {
     var mayHaveBeenSent = false
 
     private var client: OSSClient { context.client }
+
+    /// The indexed ETag the source must still have (`x-oss-copy-source-if-match`), so that a source replaced
+    /// since is refused before anything is copied; none when the entry has none.
+    private var sourceETag: String? { source.etag.isEmpty ? nil : source.etag }
     private var bucket: String { context.bucket }
 
     /// The source entry for `job` if the index has one: the same file version under another key.
@@ -109,6 +113,19 @@ struct ServerSideCopy {
             )
         } catch let error as OSSError where error.code == .noSuchKey {
             return sourceGone()
+        } catch let error as OSSError where error.code == .preconditionFailed && sourceETag != nil {
+            // `x-oss-copy-source-if-match`: the source is not the indexed object, and no copy was made (an upload in
+            // parts begun for it is aborted on the way out). Made and only then disproved, a wrong copy stood under
+            // the key wherever its delete was refused, under `if_exists: fail` for good (review of c56b4e6).
+            context.logger.warning(
+                "\(job.key): \(source.key) was replaced since it was indexed (another ETag); uploading instead of copying",
+                metadata: .event("copy_mismatch", job: job, ["copied_from": .string(source.key)])
+            )
+            try? context.index?.bury(key: source.key)
+            return .upload(
+                why:
+                    "not copied from \(source.key): it was replaced since it was indexed (another ETag); uploaded instead"
+            )
         } catch let error as OSSError where error.code == .invalidObjectState {
             // Frozen in an archive class the manifest does not name (the bucket's default, a lifecycle rule):
             // the object is still the indexed one, so its entry stays; the file is uploaded.
@@ -208,6 +225,7 @@ struct ServerSideCopy {
                     key: key,
                     sourceBucket: bucket,
                     sourceKey: from,
+                    sourceETag: sourceETag,
                     options: options,
                     requireCRC64: requireCRC
                 )
@@ -305,6 +323,7 @@ struct ServerSideCopy {
                         partNumber: number,
                         sourceBucket: bucket,
                         sourceKey: from,
+                        sourceETag: sourceETag,
                         range: range,
                         requireCRC64: false
                     )

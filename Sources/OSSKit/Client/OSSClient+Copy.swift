@@ -5,13 +5,15 @@ extension OSSClient {
     /// gets `options` (content type, metadata, ACL, storage class, tags, encryption); under `.copy` the source's
     /// metadata and this call's ACL, storage class and encryption. The answer's CRC-64 is returned for the
     /// caller to compare with what it expects; with `requireCRC64` an answer without one throws
-    /// `OSSError.missingCRC64`. A missing source throws the service's 404 `NoSuchKey`. OSS copies objects up to
-    /// 1 GiB this way; larger ones need `uploadPartCopy`.
+    /// `OSSError.missingCRC64`. A missing source throws the service's 404 `NoSuchKey`. With `sourceETag`
+    /// (`x-oss-copy-source-if-match`), a source of another ETag is refused 412 `PreconditionFailed` and nothing is
+    /// made. OSS copies objects up to 1 GiB this way; larger ones need `uploadPartCopy`.
     public func copyObject(
         bucket: String,
         key: String,
         sourceBucket: String,
         sourceKey: String,
+        sourceETag: String? = nil,
         options: ObjectOptions,
         metadataDirective: MetadataDirective = .replace,
         requireCRC64: Bool = true
@@ -21,6 +23,7 @@ extension OSSClient {
                 ("x-oss-copy-source", Self.copySource(bucket: sourceBucket, key: sourceKey)),
                 ("x-oss-metadata-directive", metadataDirective.rawValue),
             ]
+        if let sourceETag { headers.append(("x-oss-copy-source-if-match", sourceETag)) }
         if metadataDirective == .replace { headers.append(("x-oss-tagging-directive", "Replace")) }
         let operation = OperationSpec(name: "CopyObject", method: "PUT", bucket: bucket, key: key, headers: headers)
         return try await perform(operation) { (response, attempt) throws(OSSError) in
@@ -35,7 +38,7 @@ extension OSSClient {
 
     /// Makes part `partNumber` of an open upload from `range` (inclusive byte offsets) of
     /// `sourceBucket`/`sourceKey`, server-side. The result's `crc64` is the server's CRC-64 of the part
-    /// (`crc64Confirmed` false when it sent none and `requireCRC64` is off).
+    /// (`crc64Confirmed` false when it sent none and `requireCRC64` is off). `sourceETag` as in `copyObject`.
     public func uploadPartCopy(
         bucket: String,
         key: String,
@@ -43,13 +46,15 @@ extension OSSClient {
         partNumber: Int,
         sourceBucket: String,
         sourceKey: String,
+        sourceETag: String? = nil,
         range: ClosedRange<Int64>,
         requireCRC64: Bool = true
     ) async throws -> UploadPartResult {
-        let headers = [
+        var headers = [
             ("x-oss-copy-source", Self.copySource(bucket: sourceBucket, key: sourceKey)),
             ("x-oss-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)"),
         ]
+        if let sourceETag { headers.append(("x-oss-copy-source-if-match", sourceETag)) }
         let operation = OperationSpec(
             name: "UploadPartCopy",
             method: "PUT",

@@ -923,6 +923,39 @@ import Glibc
         try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
     }
 
+    /// Last night's object was replaced by another writer, and this batch may not delete (a backup's RAM policy
+    /// often has no `oss:DeleteObject`), under `if_exists: fail`: the copy is asked only of the indexed object
+    /// (`x-oss-copy-source-if-match`), so the replaced source is refused before anything is made and the file
+    /// is uploaded. Before, the wrong copy was made, its delete refused, and it stood in tonight's snapshot for
+    /// good, the job failing `AccessDenied` and then `FileAlreadyExists` on every resume (review of c56b4e6).
+    @Test func aSourceReplacedSinceItWasIndexedIsNeverCopied() async throws {
+        let s = try await Self.start("index-copy-if-match")
+        defer { Task { await s.h.stop() } }
+        try await Self.writeFiles(s.h, count: 3)
+        let upload = ["unchanged: copy", "if_exists: fail"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        #expect(try await s.run(day1, report: "r1.json").exitCode == 0)
+        let f1 = try #require(try s.report("r1.json").jobs.first { $0.spec.key == "2026-12-01/f1.bin" })
+        _ = try await s.h.makeClient().putObject(
+            bucket: s.h.bucket,
+            key: "2026-12-01/f1.bin",
+            body: .bytes(Array(repeating: UInt8(ascii: "Z"), count: Int(f1.spec.size))),
+            options: ObjectOptions()
+        )
+        s.h.server.faults.add(
+            FaultRule(operation: .deleteObject, count: nil, action: .fail(status: 403, code: .accessDenied))
+        )
+        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
+        s.h.server.stats.reset()
+        let second = try await s.run(day2, report: "r2.json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(s.requests["PutObject"] == 1 && s.requests["DeleteObject"] == nil, "requests: \(s.requests)")
+        let line = try #require(try s.report("r2.json").jobs.first { $0.spec.key == "2026-12-02/f1.bin" })
+        #expect(line.outcome.status == .succeeded && line.outcome.copiedFrom == nil)
+        #expect(line.outcome.warnings?.contains { $0.contains("replaced since it was indexed") } == true)
+        try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
+    }
+
     /// OSS documents that a copy may come without a CRC-64 (CopyObject, UploadPartCopy, their Complete). Such
     /// an answer is proved by HEAD's CRC-64, else by the ETag OSS keeps on a copy: required of the answer, its
     /// absence stopped the batch (`MissingCRC64`, exit 3) on every night of `unchanged: copy` (review of
@@ -952,8 +985,9 @@ import Glibc
 
     @Test func aCopyOnAServerWithoutCRC64IsProvedByItsETagOrDeletedAndUploaded() async throws {
         // An OSS-compatible store that reports no CRC-64 (`verify: md5`): a CopyObject is proved by the ETag OSS
-        // keeps on a copy. The source of one file was replaced behind ossbatch's back (same size): its copy
-        // shows another ETag, is deleted, and the file uploaded; the other two are copied.
+        // keeps on a copy. The source of one file was replaced behind ossbatch's back (same size): its copy is
+        // refused, its source of another ETag than indexed (`x-oss-copy-source-if-match`; before 2026-12-07 it
+        // was made, showed another ETag and was deleted), and the file uploaded; the other two are copied.
         let s = Setup(h: try await EngineHarness.start("index-copy-no-crc") { $0.withoutCRC64 = true })
         defer { Task { await s.h.stop() } }
         try await Self.writeFiles(s.h, count: 3)
@@ -974,7 +1008,7 @@ import Glibc
         let second = try await s.run(day2, report: "r2.json")
         #expect(second.exitCode == 0, "\(second.stderr)")
         #expect(
-            s.requests == ["CopyObject": 3, "HeadObject": 3, "DeleteObject": 1, "PutObject": 1],
+            s.requests == ["CopyObject": 3, "HeadObject": 2, "PutObject": 1],
             "requests: \(s.requests)"
         )
         try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
