@@ -119,17 +119,22 @@ final class MetricsReporter: Sendable {
     /// the times written are then OSS's. A clock a year fast wrote a last success a year ahead, and Prometheus's
     /// `time() - ossbatch_last_success_timestamp_seconds` alert stayed silent for that year.
     ///
-    /// `stillRunning`: a run refused because another process is running the batch now (busy) says so, rather
-    /// than `run_in_progress 0` over the running night's file until its next write (audit of 72b75db).
     /// `batchSucceeded` says whether the batch did, when the exit status says otherwise for another reason
     /// (output stdout could not take): the last success is then tonight's all the same.
+    /// A run refused because another process is running the batch now (busy): the file is that run's (or the
+    /// night before's) and stays as it is. Written over, it said `run_in_progress 0` (audit of 72b75db), then
+    /// `run_in_progress 1` beside the refused run's own exit code 4, end time and start time, firing the
+    /// failed-run alert and hiding the running night's start from the never-ended one (review of c56b4e6).
+    func leaveForTheRunningBatch() {
+        state.withLock { $0.task }?.cancel()
+    }
+
     func finish(
         exit: ExitStatus,
         report: Report?,
         bytesSent: Int64 = 0,
         retries: Int = 0,
         clockOffset: Int64 = 0,
-        stillRunning: Bool = false,
         batchSucceeded: Bool? = nil
     ) {
         state.withLock { $0.task }?.cancel()
@@ -146,7 +151,7 @@ final class MetricsReporter: Sendable {
         var metrics = BatchMetrics(
             batch: batch,
             shard: shard,
-            inProgress: stillRunning,
+            inProgress: false,
             startedAt: startedAt.addingTimeInterval(correction),
             endedAt: now,
             durationSeconds: (ContinuousClock.now - started).seconds,
@@ -161,7 +166,7 @@ final class MetricsReporter: Sendable {
         if let report { metrics.count(report) }
         metrics.bytesSent = bytesSent
         metrics.retries = retries
-        if !stillRunning, let (directory, batch, own) = state.withLock({ $0.reports }) {
+        if let (directory, batch, own) = state.withLock({ $0.reports }) {
             metrics.incompleteSnapshots = directory.incompleteSnapshots(ofBatch: batch, besides: own)
         }
         write(metrics, final: true)

@@ -164,7 +164,11 @@ struct ResumeCommand: AsyncParsableCommand {
         } catch {
             report.recordRefusedRun("resume", exitStatus: error.exitStatus, error: error.jobError)
             try? store.write(report)
-            metrics?.finish(exit: error.exitStatus, report: report, stillRunning: error.exitStatus == .busy)
+            if error.exitStatus == .busy {
+                metrics?.leaveForTheRunningBatch()
+            } else {
+                metrics?.finish(exit: error.exitStatus, report: report)
+            }
             let exit = StateLocking.exit(for: error, console: console)
             if error.exitStatus == .busy { throw BatchBusy() }
             throw exit

@@ -193,7 +193,11 @@ struct RunCommand: AsyncParsableCommand {
                 in: state,
                 console
             )
-            metrics?.finish(exit: error.exitStatus, report: initial, stillRunning: error.exitStatus == .busy)
+            if error.exitStatus == .busy {
+                metrics?.leaveForTheRunningBatch()
+            } else {
+                metrics?.finish(exit: error.exitStatus, report: initial)
+            }
             throw StateLocking.exit(for: error, console: console)
         }
         defer { batchLock.release() }

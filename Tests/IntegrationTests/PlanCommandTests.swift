@@ -207,7 +207,7 @@ import Testing
         let result = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(result.exitCode == 0)
         #expect(result.stdout.contains("  files:          0\n"))
-        #expect(result.stderr.contains("\(manifest):4:13: warning: source 'tree/' selects no files"))
+        #expect(result.stderr.contains("\(manifest):4:13: note: source 'tree/' selects no files"))
         #expect(result.stderr.contains("warning: the manifest selects no files"))
     }
 
@@ -241,16 +241,16 @@ import Testing
         try dir.write("batch.yaml", head + "allow_empty: true\nfiles:\n" + entries)
         let allowed = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(allowed.exitCode == 0, "\(allowed.stderr)")
-        #expect(allowed.stderr.contains("\(manifest):6:13: warning: source 'empty/' selects no files"))
-        #expect(allowed.stderr.contains("\(manifest):7:11: warning: glob 'tree/*.none' matches no files"))
+        #expect(allowed.stderr.contains("\(manifest):6:13: note: source 'empty/' selects no files"))
+        #expect(allowed.stderr.contains("\(manifest):7:11: note: glob 'tree/*.none' matches no files"))
 
         let optional = entries.replacingOccurrences(of: "empty/\n", with: "empty/\n    optional: true\n")
             .replacingOccurrences(of: "none\"\n", with: "none\"\n    optional: true\n")
         try dir.write("batch.yaml", head + "files:\n" + optional)
         let optionalResult = try await ProcessRunner.run(ossbatch, ["plan", manifest])
         #expect(optionalResult.exitCode == 0, "\(optionalResult.stderr)")
-        #expect(optionalResult.stderr.contains("\(manifest):5:13: warning: source 'empty/' selects no files"))
-        #expect(optionalResult.stderr.contains("\(manifest):7:11: warning: glob 'tree/*.none' matches no files"))
+        #expect(optionalResult.stderr.contains("\(manifest):5:13: note: source 'empty/' selects no files"))
+        #expect(optionalResult.stderr.contains("\(manifest):7:11: note: glob 'tree/*.none' matches no files"))
         #expect(optionalResult.stdout.contains("  files:          3\n"))
     }
 

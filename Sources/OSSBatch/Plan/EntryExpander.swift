@@ -63,7 +63,10 @@ struct EntryExpander {
         let selectedAnywhere = found.selected + skippedCount + found.counts.otherShardFiles
         if found.walked && selectedAnywhere == 0 && problems.isEmpty {
             if manifest.allowEmpty || entry.isOptional {
-                warnings.append(Diagnostic(selectorMark, found.emptyMessage, severity: .warning))
+                // A note: the manifest says an empty entry is fine, so a night with nothing there is not one to
+                // mail about (`--quiet` shows no notes; a warning made cron mail root every good night of the
+                // template's `/var/backups` on a fresh install: review of c56b4e6). `plan` shows it.
+                warnings.append(Diagnostic(selectorMark, found.emptyMessage, severity: .note))
             } else {
                 problems.append(
                     found.emptyMessage + "; if that is fine, add 'optional: true' to the entry (or 'allow_empty: true')"

@@ -143,6 +143,13 @@ extension OSSClient {
             return (.failure(.transport(.other(code: -1, message: String(describing: error)), attempts: attempt)), true)
         }
         if operation.accepts(response.status) { return (.success(response), true) }
+        // Only a proxy answers 407 (OSS never does): the service was not reached. A connection failure, so that a
+        // batch stops as unreachable through the proxy (as for an `https://` endpoint, whose CONNECT meets it)
+        // rather than failing every job at once as "HTTP 407" with no proxy named (review of c56b4e6).
+        if response.status == 407 {
+            let refused = HTTPTransportError.connect("the proxy refused the request: 407 Proxy Authentication Required")
+            return (.failure(.transport(refused, attempts: attempt)), true)
+        }
         var service = OSSServiceError(response: response)
         if response.status == 203 {
             // OSS stored the object but the callback receiver failed (`CallbackFailed`); keep its whole answer.

@@ -297,8 +297,9 @@ struct MetricsFileTests {
 
     /// The file says a run is in progress from its start, not from its first interval: a night killed early
     /// (kill -9) is seen, `run_in_progress 1` and no exit code, where the file said the night before's. A run
-    /// refused because that night still holds the batch says it is still running too (audit of 72b75db: exit 4
-    /// with `run_in_progress 0` over the running night's file).
+    /// refused because that night still holds the batch leaves the running night's file as it is (audit of
+    /// 72b75db: exit 4 with `run_in_progress 0` over it; review of c56b4e6: then `run_in_progress 1` beside
+    /// its own exit code 4, end and start times — the failed-run alert fired, the night's start was lost).
     @Test func aNightKilledEarlyAndARunRefusedBesideItShowTheBatchInProgress() async throws {
         let h = try await EngineHarness.start("metrics-killed")
         defer { Task { await h.stop() } }
@@ -317,7 +318,8 @@ struct MetricsFileTests {
         #expect(value(during, "ossbatch_run_in_progress") == 1, "\(during.map(\.name))")
         #expect(value(during, "ossbatch_last_run_exit_code") == nil)
 
-        // The next cron start, while this night still holds the batch: refused (4), the batch still running.
+        // The next cron start, while this night still holds the batch: refused (4), the night's file untouched.
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
         let refused = try await h.ossbatch([
             "run", manifest, "--report", h.dir.path + "/next.json", "--metrics-file", path, "--progress-interval",
             "3600",
@@ -325,7 +327,8 @@ struct MetricsFileTests {
         #expect(refused.exitCode == 4, "\(refused.stderr)")
         let besides = try await parse(path)
         #expect(value(besides, "ossbatch_run_in_progress") == 1)
-        #expect(value(besides, "ossbatch_last_run_exit_code") == 4)
+        #expect(value(besides, "ossbatch_last_run_exit_code") == nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == written)
 
         night.signal(SIGKILL)
         _ = await night.wait()

@@ -31,7 +31,21 @@ struct UnreachableServiceTests {
             signal.pause()
         while True:
             c, _ = s.accept()
-            if sys.argv[1] == 'banner':
+            if sys.argv[1] == 'p407':
+                # A proxy that wants credentials: 407 to every request, after reading it.
+                try:
+                    c.settimeout(2)
+                    data = b''
+                    while b'\r\n\r\n' not in data:
+                        chunk = c.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    c.sendall(b'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="p"\r\n'
+                              b'Content-Length: 0\r\nConnection: close\r\n\r\n')
+                except OSError:
+                    pass
+            elif sys.argv[1] == 'banner':
                 # Read what the client sends first (until it pauses): closing over unread bytes would reset the
                 # connection, which counts as unreachable without the banner.
                 try:
@@ -127,6 +141,35 @@ struct UnreachableServiceTests {
             "\(result.stderr)"
         )
         #expect(!result.stderr.contains("proxy-pw-1234") && !result.stdout.contains("proxy-pw-1234"))
+        #expect(h.server.stats.snapshot.requestsTotal == 0)
+    }
+
+    /// A proxy that asks for credentials (407) in front of an `http://` endpoint: the service was never reached,
+    /// so the batch stops as unreachable through the proxy, its jobs pending, as it does for an `https://`
+    /// endpoint (whose CONNECT meets the 407). Before, every job failed at once as "HTTP407: HTTP 407 without an
+    /// error message", exit 1, no proxy named (review of c56b4e6).
+    @Test func aProxyThatAsksForCredentialsStopsTheBatchAsUnreachableThroughIt() async throws {
+        let h = try await EngineHarness.start("proxy-407")
+        defer { Task { await h.stop() } }
+        try h.writeFile("a.txt", size: 10, seed: 1)
+        try h.writeFile("b.txt", size: 10, seed: 2)
+        let manifest = try h.writeManifest()
+        let (port, proxy) = try await startListener(h, "p407")
+        defer {
+            proxy.signal(SIGKILL)
+            Task { _ = await proxy.wait() }
+        }
+        let result = try await h.ossbatch(
+            ["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"],
+            environment: [
+                "http_proxy": "http://127.0.0.1:\(port)", "NO_PROXY": nil, "no_proxy": nil, "ALL_PROXY": nil,
+                "all_proxy": nil,
+            ]
+        )
+        #expect(result.exitCode == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("through the proxy http://127.0.0.1:\(port)"), "\(result.stderr)")
+        #expect(result.stderr.contains("407"), "\(result.stderr)")
+        #expect(try h.report().jobs.allSatisfy { $0.outcome.status == .pending })
         #expect(h.server.stats.snapshot.requestsTotal == 0)
     }
 

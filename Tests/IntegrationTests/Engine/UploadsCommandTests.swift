@@ -218,8 +218,15 @@ struct UploadsCommandTests {
         #expect(refused.exitCode == 2, "\(refused.stderr)")
         #expect(refused.stderr.contains("give --prefix PREFIX, or --prefix ''"))
         #expect(try await Self.open(h) == ["anywhere.bin \(id)"])
+        // A state directory that holds no batch says nothing of which uploads are running batches' (another
+        // user's, another machine's): refused without --older-than (review of c56b4e6: a running night's
+        // uploads were aborted under it).
+        let blind = try await h.ossbatch(everywhere + ["--abort", "--prefix", ""])
+        #expect(blind.exitCode == 2 && blind.stderr.contains("holds no batch"), "\(blind.stderr)")
+        #expect(try await Self.open(h) == ["anywhere.bin \(id)"])
         let done = try await h.ossbatch([
             "uploads", "--endpoint", h.endpoint, "--bucket", h.bucket, "--region", "local", "--abort", "--prefix", "",
+            "--older-than", "0",
         ])
         #expect(done.exitCode == 0, "\(done.stderr)")
         #expect(done.stdout.contains("anywhere.bin") && done.stdout.contains("aborted"))
@@ -229,7 +236,7 @@ struct UploadsCommandTests {
         h.server.faults.add(
             FaultRule(operation: .abortMultipartUpload, count: nil, action: .fail(status: 403, code: .accessDenied))
         )
-        let denied = try await h.ossbatch(everywhere + ["--abort", "--prefix", ""])
+        let denied = try await h.ossbatch(everywhere + ["--abort", "--prefix", "", "--older-than", "0"])
         #expect(denied.exitCode == 1, "\(denied.stderr)")
         #expect(
             denied.stdout.contains(refusedID) && denied.stdout.contains("failed: ")
