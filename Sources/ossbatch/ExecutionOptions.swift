@@ -63,6 +63,17 @@ struct ExecutionOptions: ParsableArguments {
         // Absolute: the advice is followed from wherever the operator is (review of 1e1b6d5).
         if let credentialsFile {
             let absolute = PathResolver.absolute(credentialsFile, relativeTo: FileManager.default.currentDirectoryPath)
+            // systemd's copy (`LoadCredential=`) is gone once the unit stops: pasted, that advice failed exit 3
+            // and turned the report fatal (review of c56b4e6). The unit's next start resumes it (its
+            // `ExecStartPre`).
+            if let unit = SystemdService.holding(
+                credentials: absolute,
+                directory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"],
+                cgroup: try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)
+            ) {
+                return "systemctl start \(ShellWord.quoted(unit)) (its ExecStartPre resumes this report), or "
+                    + (words + ["--credentials-file", "<the file its LoadCredential= names>"]).joined(separator: " ")
+            }
             words += ["--credentials-file", ShellWord.quoted(absolute)]
         }
         if let profile { words += ["--profile", ShellWord.quoted(profile)] }

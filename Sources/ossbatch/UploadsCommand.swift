@@ -20,7 +20,7 @@ struct UploadsCommand: AsyncParsableCommand {
             REPORT', which also updates its report), or one whose key another process is uploading now — \
             batches of this state directory, so of this user on this machine. Each one left is listed with the \
             reason. Uploads made by other users, machines or tools are not known here: use --older-than to \
-            leave recent ones alone. Without it, --abort is refused where the state directory holds no batch \
+            leave recent ones alone. Without it, --abort is refused where the state directory is empty \
             (run as another user than the batches', or on another machine): --older-than 0 means every upload.
 
             With --quiet, nothing is printed unless an abort failed (for cron).
@@ -137,10 +137,10 @@ struct UploadsCommand: AsyncParsableCommand {
         // Nothing here says which uploads are running batches': run as the wrong user (its own, empty state
         // directory made silently) or on another machine, every upload of another user's running night looked
         // like a stray and was aborted under it, its files failing NoSuchUpload (review of c56b4e6).
-        if abort && olderThan == nil && state.batchNames().isEmpty {
+        if abort && olderThan == nil && state.isEmptyOrMissing() {
             console.error(
                 "usage_error",
-                "--abort: the state directory \(state.path) holds no batch, so nothing says which uploads are "
+                "--abort: the state directory \(state.path) holds nothing, so nothing says which uploads are "
                     + "running batches' (another user's, or another machine's, are not known here); run as the "
                     + "batches' user, or give --older-than AGE to leave recent uploads alone (--older-than 0: all)"
             )

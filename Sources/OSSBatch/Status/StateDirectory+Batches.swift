@@ -15,6 +15,13 @@ extension StateDirectory {
         }
     }
 
+    /// Whether nothing has used this state directory: it is not there, or holds no entry (a run of any batch
+    /// leaves its locks here, wherever its reports and checkpoints are).
+    package func isEmptyOrMissing() -> Bool {
+        guard let entries = try? Directory(path: path).entries() else { return unlistable() == nil }
+        return entries.isEmpty
+    }
+
     /// The batches that have a directory here, by name (dot names — the lock directory — excepted).
     package func batchNames() -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
