@@ -10,6 +10,15 @@ import Testing
         #expect(!GlobPattern("a?c", anchored: true).matches("a/c"))
     }
 
+    /// A name starting with a combining mark (U+0301) makes one grapheme with the `/` before it: split by
+    /// `Character`, the path was not split there, and the file escaped `exclude: ["logs/*.tmp"]` (review).
+    @Test func aNameStartingWithACombiningMarkIsItsOwnSegment() {
+        #expect(GlobPattern("logs/*.tmp", anchored: true).matches("logs/\u{301}b.tmp"))
+        #expect(!GlobPattern("*.tmp", anchored: true).matches("logs/\u{301}b.tmp"))
+        #expect(GlobPattern("logs/**", anchored: true).matchesEverything(below: "logs/\u{301}dir"))
+        #expect(!GlobPattern("logs/*.tmp", anchored: true).mayMatch(below: "\u{301}logs"))
+    }
+
     @Test func doubleStarMatchesAnyNumberOfSegments() {
         let p = GlobPattern("**/tmp/**")
         #expect(p.matches("tmp/a"))

@@ -54,7 +54,7 @@ package struct GlobPattern: Sendable, Hashable {
         if let byteSegments, let parts = subject.byteParts {
             return Self.match(byteSegments, segment: 0, parts[...])
         }
-        let parts = subject.path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0)[...] }
+        let parts = Self.parts(of: subject.path).map { $0[...] }
         return Self.match(segments, segment: 0, parts[...])
     }
 
@@ -75,8 +75,12 @@ package struct GlobPattern: Sendable, Hashable {
         reaches(segment: 0, Self.parts(of: path)[...])
     }
 
+    /// Split at each `/` byte, then read as `Character`s: split by `Character`, a name starting with a
+    /// combining mark made one grapheme with the `/` before it, the path was not split there, and such a file
+    /// escaped an anchored pattern (`logs/*.tmp`; review of c56b4e6).
     private static func parts(of path: String) -> [[Character]] {
-        path.split(separator: "/", omittingEmptySubsequences: true).map(Array.init)
+        path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+            .map { Array(String(decoding: $0, as: UTF8.self)) }
     }
 
     private static let doubleStar: [Character] = ["*", "*"]
