@@ -234,33 +234,33 @@ struct ServerSideCopy {
             where refusal.code == .fileAlreadyExists && (tally.hadUnansweredRetry || mayHaveBeenSent)
         {
             // `if_exists: fail`, and an earlier attempt went unanswered: it may have made the copy the retry is
-            // refused for. Settled by HEAD against the source's CRC-64, as a PutObject's is: failed, it failed
-            // FileAlreadyExists on every resume over an exact copy (review of ca63f16).
-            guard
-                let head = try await context.settledByHead(
-                    job,
-                    crc64: source.crc64,
-                    uploadID: nil,
-                    options: options,
-                    reason: refusedReason("CopyObject"),
-                    tally: tally
-                )
-            else { throw refusal }
-            return Copied(
-                etag: head.etag,
-                crc64: head.crc64,
-                warnings: ["\(refusedReason("CopyObject")); HEAD proved the copy complete"]
-            )
+            // refused for. Failed, it failed FileAlreadyExists on every resume over an exact copy (review of
+            // ca63f16).
+            return try await settled(refusal, of: "CopyObject", options: options)
         }
         tally.addAttempts(result.attempts)
         return Copied(etag: result.etag, crc64: result.crc64)
     }
 
-    /// Why a refusal `FileAlreadyExists` of `operation` may be over this job's own copy.
-    private func refusedReason(_ operation: String) -> String {
-        tally.hadUnansweredRetry
+    /// A refusal `FileAlreadyExists` of `operation` (`if_exists: fail`) where this job may have made the copy
+    /// (a lost answer, an earlier run of this report): settled by HEAD against the source's CRC-64 and
+    /// `options`, as a PutObject's is; else the refusal stands.
+    private func settled(_ refusal: OSSError, of operation: String, options: ObjectOptions) async throws -> Copied {
+        let reason =
+            tally.hadUnansweredRetry
             ? "\(operation)'s answer was lost and its retry refused FileAlreadyExists"
             : "an earlier run of this report may have made the copy, and \(operation) was refused FileAlreadyExists"
+        guard
+            let head = try await context.settledByHead(
+                job,
+                crc64: source.crc64,
+                uploadID: nil,
+                options: options,
+                reason: reason,
+                tally: tally
+            )
+        else { throw refusal }
+        return Copied(etag: head.etag, crc64: head.crc64, warnings: ["\(reason); HEAD proved the copy complete"])
     }
 
     /// Initiate, one UploadPartCopy per part of the job's plan (or of the batch's part size), Complete. The
@@ -279,21 +279,7 @@ struct ServerSideCopy {
         } catch let refusal as OSSError where refusal.code == .fileAlreadyExists && mayHaveBeenSent {
             // The earlier run completed the copy and was stopped or killed before its line said so: every resume
             // was refused here for ever over an exact copy (review of c56b4e6).
-            guard
-                let head = try await context.settledByHead(
-                    job,
-                    crc64: source.crc64,
-                    uploadID: nil,
-                    options: options,
-                    reason: refusedReason("InitiateMultipartUpload"),
-                    tally: tally
-                )
-            else { throw refusal }
-            return Copied(
-                etag: head.etag,
-                crc64: head.crc64,
-                warnings: ["\(refusedReason("InitiateMultipartUpload")); HEAD proved the copy complete"]
-            )
+            return try await settled(refusal, of: "InitiateMultipartUpload", options: options)
         }
         let answered = Date()
         let asked = answered.addingTimeInterval(-(ContinuousClock.now - started).seconds)

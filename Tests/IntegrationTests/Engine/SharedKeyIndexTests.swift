@@ -62,6 +62,22 @@ import Testing
     }
 
     /// Runs `manifest` to its end with its report at `h.dir/report`.
+    /// A (`unchanged: skip`, tree `srcA`) and B (`unchanged: upload`, tree `srcB`), one file each under the same
+    /// key `data/f0.bin`, settled; A's first night run (its entry of the key in the index).
+    static func batchUsingTheIndexAndOneNot(_ h: EngineHarness) async throws -> (a: String, b: String) {
+        try Self.writeTree(h, "srcA", count: 1, seed: 3)
+        try Self.writeTree(h, "srcB", count: 1, seed: 5)
+        let a = try Self.manifest(h, "a.yaml", source: "srcA")
+        let b = try h.dir.write(
+            "b.yaml",
+            try String(contentsOfFile: try Self.manifest(h, "b0.yaml", source: "srcB"), encoding: .utf8)
+                .replacingOccurrences(of: "unchanged: skip", with: "unchanged: upload")
+        ).path
+        try await h.settle()
+        #expect(try await Self.run(h, a, report: "a1.json").exitCode == 0)
+        return (a, b)
+    }
+
     static func run(_ h: EngineHarness, _ manifest: String, report: String) async throws -> ProcessResult {
         try await h.ossbatch(["run", manifest, "--report", h.dir.path + "/" + report, "--progress-interval", "3600"])
     }
@@ -87,16 +103,7 @@ import Testing
     @Test func aBatchThatCannotOpenTheIndexGivesItUpSoNoEntryVouchesForTheKeysItReplaced() async throws {
         let h = try await EngineHarness.start("shared-key-index-held")
         defer { Task { await h.stop() } }
-        try Self.writeTree(h, "srcA", count: 1, seed: 3)
-        try Self.writeTree(h, "srcB", count: 1, seed: 5)
-        let a = try Self.manifest(h, "a.yaml", source: "srcA")
-        let b = try h.dir.write(
-            "b.yaml",
-            try String(contentsOfFile: try Self.manifest(h, "b0.yaml", source: "srcB"), encoding: .utf8)
-                .replacingOccurrences(of: "unchanged: skip", with: "unchanged: upload")
-        ).path
-        try await h.settle()
-        #expect(try await Self.run(h, a, report: "a1.json").exitCode == 0)
+        let (a, b) = try await Self.batchUsingTheIndexAndOneNot(h)
         #expect(try Self.entries(h)["data/f0.bin"] != nil)
 
         let holder = try UploadIndexTests.holdExclusively(Self.indexPath(h))
@@ -130,16 +137,7 @@ import Testing
     @Test func aGivenUpIndexIsNotRebuiltWhileTheRunThatGaveItUpStillUploads() async throws {
         let h = try await EngineHarness.start("shared-key-index-condemned-held")
         defer { Task { await h.stop() } }
-        try Self.writeTree(h, "srcA", count: 1, seed: 3)
-        try Self.writeTree(h, "srcB", count: 1, seed: 5)
-        let a = try Self.manifest(h, "a.yaml", source: "srcA")
-        let b = try h.dir.write(
-            "b.yaml",
-            try String(contentsOfFile: try Self.manifest(h, "b0.yaml", source: "srcB"), encoding: .utf8)
-                .replacingOccurrences(of: "unchanged: skip", with: "unchanged: upload")
-        ).path
-        try await h.settle()
-        #expect(try await Self.run(h, a, report: "a1.json").exitCode == 0)
+        let (a, b) = try await Self.batchUsingTheIndexAndOneNot(h)
 
         // B finds the index held, gives it up before its upload, and its PutObject is then held at the server.
         let holder = try UploadIndexTests.holdExclusively(Self.indexPath(h))
