@@ -49,6 +49,26 @@ import Testing
         #expect(e.details["body"] == "<html>bad gateway</html")
     }
 
+    /// A proxy's or load balancer's page: its first words are in the message (the report's and the console's),
+    /// on one line, so that the operator sees what answered; before, only "HTTP 502 without an error message"
+    /// (review of c56b4e6).
+    @Test func aNonXMLErrorBodyBeginsTheMessageOnOneLine() {
+        let page =
+            "<html>\r\n<head><title>502 Bad Gateway</title></head>\n\t<body>nginx\u{1B}[31m</body>"
+            + String(repeating: "x", count: 500)
+        let e = OSSServiceError(response: response(502, page))
+        #expect(
+            e.message.hasPrefix(
+                "HTTP 502 without an error message (not an OSS answer; it begins: '<html> <head><title>502 Bad Gateway</title></head> <body>nginx [31m</body>xxx"
+            ),
+            "\(e.message)"
+        )
+        #expect(e.message.hasSuffix("…')"))
+        #expect(!e.message.contains("\n") && !e.message.contains("\u{1B}") && e.message.count < 260)
+        #expect(OSSServiceError(response: response(502, "")).message == "HTTP 502 without an error message")
+        #expect(OSSServiceError(response: response(502, " \n\t ")).message == "HTTP 502 without an error message")
+    }
+
     @Test func listPartsPageReadsPartsAndTheNextMarker() throws {
         let body = """
             <ListPartsResult><UploadId>U</UploadId><IsTruncated>true</IsTruncated><NextPartNumberMarker>2</NextPartNumberMarker>

@@ -34,7 +34,13 @@ extension OSSServiceError {
         } else if !response.body.isEmpty {
             details["body"] = String(decoding: response.body.prefix(4096), as: UTF8.self)
         }
-        if message.isEmpty { message = "HTTP \(response.status) without an error message" }
+        if message.isEmpty {
+            message = "HTTP \(response.status) without an error message"
+            // Not OSS's XML: what answered (a proxy's or a load balancer's page) says who, in its first words.
+            if let body = details["body"], let excerpt = Self.excerpt(of: body) {
+                message += " (not an OSS answer; it begins: \(excerpt))"
+            }
+        }
         self.init(
             httpStatus: response.status,
             code: code,
@@ -52,6 +58,28 @@ extension OSSServiceError {
     static let echoedSigningElements: Set<String> = [
         "StringToSign", "StringToSignBytes", "CanonicalRequest", "CanonicalRequestBytes",
     ]
+
+    /// The first words of a body that is not OSS's error document, for a message: at most 160 characters, each
+    /// run of white space or control characters one space (nothing of it can break a log line), quoted; nil
+    /// when nothing is left.
+    static func excerpt(of body: String) -> String? {
+        var out = ""
+        var space = false
+        for scalar in body.unicodeScalars {
+            if scalar.properties.isWhitespace || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                space = !out.isEmpty
+                continue
+            }
+            if space { out.unicodeScalars.append(" ") }
+            space = false
+            out.unicodeScalars.append(scalar)
+            if out.unicodeScalars.count >= 160 {
+                out += "…"
+                break
+            }
+        }
+        return out.isEmpty ? nil : "'\(out)'"
+    }
 
     /// What an error without an error document (HEAD, a callback receiver's reply) most likely was.
     static func fallbackCode(status: Int) -> OSSErrorCode {
