@@ -6,7 +6,7 @@ import Synchronization
 public final class Directory {
     public let path: String
     // Owned: closed (with the descriptor under it) in deinit. `entries()` reads the stream, so listing
-    // belongs to one thread at a time; the `status` and `isReadable` calls only use its descriptor
+    // belongs to one thread at a time; the `status` and `mayOpen` calls only use its descriptor
     // (`fstatat`/`faccessat` are thread-safe), so once the listing is done several threads may use them.
     private let stream: OpaquePointer
     /// `status` calls so far, told to `WalkProgress` a step at a time: a shared count touched by every stat
@@ -92,11 +92,6 @@ public final class Directory {
             )
         }
         return FileStatus(st)
-    }
-
-    /// Whether this process may read the entry (`faccessat` with the effective ids, as `open` would check).
-    public func isReadable(_ name: [UInt8]) -> Bool {
-        withCString(name) { faccessat(dirfd(stream), $0, R_OK, AT_EACCESS) } == 0
     }
 
     /// Whether the kernel lets this process open the entry (a followed link's target) to read it, and with

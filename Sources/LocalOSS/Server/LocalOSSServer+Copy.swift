@@ -73,12 +73,10 @@ extension LocalOSSServer {
 
     /// The object `x-oss-copy-source` names, opened (`OpenedObject`): `/bucket/key` with both parts URL-encoded
     /// (a `?versionId=` is ignored: LocalOSS keeps no versions). With `x-oss-copy-source-if-match`, a source of
-    /// another ETag is 412 PreconditionFailed, as OSS answers (the ETags compared without their quotes).
+    /// another ETag is 412 PreconditionFailed, as OSS answers (`ETag.same`: quotes or not).
     private func copySource(_ request: OSSRequest) throws(OSSRequestError) -> OpenedObject {
         let opened = try copySourceObject(request)
-        if let expected = request.header("x-oss-copy-source-if-match"),
-            Self.unquoted(expected) != Self.unquoted(opened.object.etag)
-        {
+        if let expected = request.header("x-oss-copy-source-if-match"), !ETag.same(expected, opened.object.etag) {
             throw OSSRequestError(
                 412,
                 .preconditionFailed,
@@ -86,12 +84,6 @@ extension LocalOSSServer {
             )
         }
         return opened
-    }
-
-    private static func unquoted(_ etag: String) -> Substring {
-        var s = Substring(etag.trimmingCharacters(in: .whitespaces))
-        if s.hasPrefix("\""), s.hasSuffix("\""), s.count >= 2 { s = s.dropFirst().dropLast() }
-        return s
     }
 
     private func copySourceObject(_ request: OSSRequest) throws(OSSRequestError) -> OpenedObject {

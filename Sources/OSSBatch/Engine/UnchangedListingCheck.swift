@@ -1,5 +1,6 @@
 import Foundation
 import OSSKit
+import OSSProtocol
 
 /// `--verify-remote list`: which jobs skipped as `unchanged` (the index vouched for them) have no object on
 /// the server of their size and ETag, so are uploaded again after all.

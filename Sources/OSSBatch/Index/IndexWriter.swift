@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OSSKit
+import OSSProtocol
 import SQLite
 import Synchronization
 
