@@ -1,3 +1,4 @@
+import Foundation
 import OSSProtocol
 
 extension ObjectHead {
@@ -34,10 +35,5 @@ extension ObjectHead {
     }
 
     /// Without the spaces and tabs HTTP lets either side add around a header value.
-    private static func trimmed(_ value: String) -> String {
-        var s = Substring(value)
-        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
-        return String(s)
-    }
+    private static func trimmed(_ value: String) -> String { value.trimmingCharacters(in: [" ", "\t"]) }
 }
