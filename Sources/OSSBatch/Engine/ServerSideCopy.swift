@@ -376,7 +376,14 @@ struct ServerSideCopy {
                 // job's line, pending, for `resume` (whose sweep aborts it) or `abort` — and for `status` to
                 // count. Dropped, it stayed open and billed with nothing to find it by (review of ca63f16).
                 throw MultipartUpload.Pending(uploadID: uploadID, checkpoint: nil)
-            } catch {}
+            } catch let abort {
+                // As a discarded upload's (`discardUpload`): said, and left to the sweeps of `resume` and `abort`
+                // (and to `uploads`). It was dropped without a word.
+                context.logger.warning(
+                    "\(key): could not abort the copy's upload \(uploadID): \(abort)",
+                    metadata: .event("abort_failed", job: job, JobError.from(abort).logFields(uploadID: uploadID))
+                )
+            }
             throw error
         }
     }

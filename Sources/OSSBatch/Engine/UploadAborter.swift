@@ -5,7 +5,8 @@ import OSSKit
 import OSSProtocol
 
 /// `ossbatch abort`: gives a batch up. For each job, holding its key's lock: aborts the upload its checkpoint
-/// holds — when the checkpoint is this batch's — and deletes the checkpoint; then, for an unfinished
+/// holds — when the checkpoint is this batch's — and deletes the checkpoint, or the upload its pending line
+/// names without a checkpoint (a copy in parts that was stopped); then, for an unfinished
 /// multipart job, any other open upload of its key started while this batch was running (one a run started
 /// but died before checkpointing). A key another process holds now is left alone (that process is using
 /// it), and so is an upload another batch's checkpoint holds.
@@ -118,7 +119,12 @@ package struct UploadAborter: Sendable {
             let unfinished = job.outcome.status == .pending || job.outcome.status == .failed
             let multipart: Bool
             if case .multipart = job.spec.method { multipart = true } else { multipart = false }
-            guard (unfinished && multipart) || FileManager.default.fileExists(atPath: path) else { continue }
+            // A copy in parts stopped before its abort keeps no checkpoint: its pending line names the upload.
+            let lineUpload =
+                job.outcome.status == .pending && job.outcome.checkpoint == nil ? job.outcome.uploadID : nil
+            guard (unfinished && multipart) || lineUpload != nil || FileManager.default.fileExists(atPath: path) else {
+                continue
+            }
             if let busy = try keyLocks.lock(key) {
                 result.inUse.append(busy)
                 logger.warning("\(key): left alone: \(busy)")
@@ -143,6 +149,10 @@ package struct UploadAborter: Sendable {
                 }
             } else if job.outcome.checkpoint != nil {
                 result.released.append(index)  // gone since the report was written
+            } else if let lineUpload, !keeping.contains(lineUpload) {
+                if await abort(lineUpload, of: job.spec, client: client, into: &result) {
+                    result.released.append(index)
+                }
             }
             if unfinished && multipart {
                 await abortStrays(of: job.spec, within: windows, keeping: keeping, client: client, into: &result)

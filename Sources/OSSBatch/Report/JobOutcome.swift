@@ -251,9 +251,19 @@ extension JobOutcome.Recorded {
     // What a report's totals count, read where it is kept: making each job's whole outcome (its key's strings
     // retained and released) to read its status was a tenth of a nightly run.
     var isCopied: Bool { details?.fields.copiedFrom != nil }
-    var hasCheckpoint: Bool { details?.fields.checkpoint != nil }
-    /// Whether the job's multipart upload may be open on OSS: it is unfinished and a checkpoint holds it.
-    var holdsOpenUpload: Bool { (status == .pending || status == .failed) && hasCheckpoint }
+    /// Whether the job's multipart upload may be open on OSS: it is unfinished and a checkpoint holds it, or it
+    /// is pending with an upload id alone — a copy in parts stopped before its abort could be made (it keeps no
+    /// checkpoint). Such a line was not counted: `status` took a fatal night with an upload open, and billed, for
+    /// a finished one. A failed line's upload id without a checkpoint is an upload that was used up (completed,
+    /// or gone), not an open one.
+    var holdsOpenUpload: Bool {
+        guard let fields = details?.fields else { return false }
+        switch status {
+        case .pending: return fields.checkpoint != nil || fields.uploadID != nil
+        case .failed: return fields.checkpoint != nil
+        case .succeeded, .skipped: return false
+        }
+    }
     /// Whether the outcome records the source's ctime (a confirmed job of a batch keeping the upload index).
     var recordsCtime: Bool { details?.fields.ctimeNanoseconds != nil }
 

@@ -71,7 +71,11 @@ extension Report {
     /// Records `ossbatch abort`: the report's status becomes `aborted`, each checkpoint the abort settled
     /// leaves its job's outcome, and the run is added to `runs`.
     package mutating func recordAbort(_ result: UploadAborter.Result, run started: RunRecord) {
-        for index in result.released where jobs.indices.contains(index) { jobs[index].outcome.checkpoint = nil }
+        for index in result.released where jobs.indices.contains(index) {
+            jobs[index].outcome.checkpoint = nil
+            // A pending line's upload id alone says the upload is open (`holdsOpenUpload`): it is not any more.
+            if jobs[index].outcome.status == .pending { jobs[index].outcome.uploadID = nil }
+        }
         guard result.stoppedBy == nil, result.unreachable == nil else {
             return recordStoppedAbort(result, run: started)
         }

@@ -1068,6 +1068,45 @@ import Glibc
         try s.h.expectAllStoredExactly(prefix: "2026-12-02/")
     }
 
+    /// The same stop, given up instead of resumed: the pending line's upload (a copy in parts keeps no checkpoint)
+    /// counts in the report's `open_uploads`, and `abort` aborts it. Before, the report said no upload was open,
+    /// and `abort` passed the line by (it looked for checkpoints): the upload stayed open, billed (review of
+    /// ca63f16's fix, stop 57).
+    @Test func aCopyInPartsStoppedMidwayIsCountedOpenAndAbortGivesItUp() async throws {
+        let s = try await Self.start("index-copy-stop-abort")
+        defer { Task { await s.h.stop() } }
+        _ = try await Self.writeFileOverCopyObjectsLimit(s.h)
+        // The file is planned as one PutObject (under the multipart threshold): only its line can name the upload.
+        let upload = ["unchanged: copy", "part_size: 64MiB", "multipart_threshold: 5GiB"]
+        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
+        let first = try await s.run(day1, report: "r1.json")
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        s.h.server.faults.add(FaultRule(operation: .uploadPartCopy, count: nil, action: .hold(gate: "end")))
+        defer { s.h.server.faults.open(gate: "end") }
+        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
+        let process = try s.start(day2, report: "r2.json")
+        // The part copy is held: the upload is open (before it, a stop found no upload to leave).
+        #expect(await s.h.waitUntil { (s.h.server.stats.snapshot.requestsByOperation["UploadPartCopy"] ?? 0) >= 1 })
+        process.signal(SIGTERM)
+        let stopped = await process.wait(timeout: .seconds(60))
+        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
+        s.h.server.faults.open(gate: "end")
+        let open = s.h.server.openUploadIDs(bucket: s.h.bucket)
+        #expect(open.count == 1)
+        let report = try s.report("r2.json")
+        #expect(report.jobs.first?.outcome.uploadID == open.first)
+        #expect(report.totals.openUploads == 1)
+        let aborted = try await s.h.ossbatch(
+            ["abort", s.h.dir.url.appendingPathComponent("r2.json").path],
+            environment: ["OSSBATCH_STATE_DIR": s.state]
+        )
+        #expect(aborted.exitCode == 0, "\(aborted.stderr)")
+        #expect(s.h.server.openUploadIDs(bucket: s.h.bucket).isEmpty)
+        let given = try s.report("r2.json")
+        #expect(given.status == .aborted && given.totals.openUploads == 0)
+        #expect(given.unfinishedReason == nil)
+    }
+
     /// `if_exists: fail` and `unchanged: copy`: a night whose copies were made but whose lines did not say so
     /// (the answers lost here; a kill or a stop at that moment does the same) is resumed: each CopyObject is
     /// refused `FileAlreadyExists` over its own copy, and HEAD settles it. It failed on every resume for ever,
