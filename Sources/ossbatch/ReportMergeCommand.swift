@@ -98,9 +98,15 @@ struct ReportMergeCommand: AsyncParsableCommand {
         // A shard still running when merged, or killed after its last job's journal line (its jobs all done,
         // its report `running`), is not a finished batch either: exit 0 there let `merge && archive` take the
         // night for done (review of ca63f16).
-        let unfinished = MergedReportRuns(merged.runs)?.unfinishedReason
+        let runs = MergedReportRuns(merged.runs)
+        let unfinished = runs?.unfinishedReason
         if let unfinished { console.warning("merge_unfinished", "the merged batch is not finished: \(unfinished)") }
-        let done = t.failed == 0 && t.pending == 0 && unfinished == nil
+        // A shard whose last run exited 1 (a source skipped as unreadable) exits the merge 1 too, as the same
+        // tree run unsharded would, and as `status` of the merged report does: exit 0 let `merge && archive`
+        // take a night with a file not uploaded for done (review of 486a92e).
+        let exitedOne = unfinished == nil ? runs?.exitedOneReason : nil
+        if let exitedOne { console.warning("merge_exited_one", "the merged batch needs a look: \(exitedOne)") }
+        let done = t.failed == 0 && t.pending == 0 && unfinished == nil && exitedOne == nil
         throw ExitCode(done ? ExitStatus.success.rawValue : ExitStatus.jobsFailed.rawValue)
     }
 }

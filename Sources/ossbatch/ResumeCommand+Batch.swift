@@ -30,7 +30,19 @@ extension ResumeCommand {
             )
             return ExitStatus.busy.rawValue
         }
-        return try await resume(found.reports.map(\.report), ofBatch: batch, console: console, state: state)
+        // A report that cannot be read is not resumed (nothing in it can be trusted), but the batch is not done
+        // beside it: said, and the exit code is not 0 (it was: a night never uploaded passed unseen).
+        for report in found.unreadable {
+            console.error(
+                "report_unreadable",
+                "batch \(batch): \(report.report) cannot be read (\(report.problem ?? "unreadable")); not resumed: "
+                    + "look at it",
+                ["batch": .string(batch), "path": .string(report.report)]
+            )
+        }
+        let code = try await resume(found.reports.map(\.report), ofBatch: batch, console: console, state: state)
+        return code == ExitStatus.success.rawValue && !found.unreadable.isEmpty
+            ? ExitStatus.invalidInput.rawValue : code
     }
 
     /// Resumes `reports` (of batch `batch`), newest first, one after the other. Goes on past a resume that ended

@@ -206,11 +206,8 @@ package struct BatchStatus: Sendable, Encodable {
         guard status.state == .succeeded, status.problem == nil else { return status }
         if let exceptions = succeededWithExceptions(overview.totals, lastRun: nil) {
             status.problem = exceptions
-        } else if !runs.exitedOne.isEmpty {
-            let shards = runs.exitedOne.map { "shard \($0.shard)'s last \($0.run.command)" }
-            status.problem =
-                "\(shards.joined(separator: ", ")) exited 1: the report's skipped jobs say which sources could not "
-                + "be read or listed"
+        } else if let exitedOne = runs.exitedOneReason {
+            status.problem = exitedOne
         }
         status.finishedWithExceptions = status.problem != nil
         return status

@@ -28,6 +28,15 @@ package struct MergedReportRuns: Sendable {
         lastRuns.filter { ($0.run.command == "run" || $0.run.command == "resume") && $0.run.exitCode == 1 }
     }
 
+    /// Why a merged batch whose shards finished still needs a look, or `nil`: a shard's last run exited 1 (its
+    /// sources skipped as unreadable or unlistable), as that run's exit code said.
+    package var exitedOneReason: String? {
+        let shards = exitedOne.map { "shard \($0.shard)'s last \($0.run.command)" }
+        guard !shards.isEmpty else { return nil }
+        return "\(shards.joined(separator: ", ")) exited 1: the report's skipped jobs say which sources could not "
+            + "be read or listed"
+    }
+
     /// Why the merged report does not stand for a finished batch, or `nil`: a shard's last run never ended, or
     /// ended without succeeding. The merge is a snapshot: the cure is in the shards' reports, then a new merge.
     package var unfinishedReason: String? {

@@ -165,11 +165,14 @@ extension StateDirectory {
             }
             var status = all[chosen]
             let others = all.indices.filter { i in
-                // A night refused as busy never ran: nothing of it is unfinished, but for its snapshot.
+                // A night refused as busy never ran: nothing of it is unfinished, but for its snapshot. A report
+                // that cannot be read (made another user's by a `sudo` resume, its first line damaged) may be a
+                // night whose files were never uploaded: listed, it was left out, and the batch went green
+                // (review of 486a92e).
                 let report = all[i]
                 let unfinished =
-                    report.state != .unreadable && report.problem != nil && !report.finishedWithExceptions
-                    && !report.onlyRefusedAsBusy
+                    report.state == .unreadable
+                    || report.problem != nil && !report.finishedWithExceptions && !report.onlyRefusedAsBusy
                 return i != chosen && (report.snapshotLeftIncomplete || report.state == .running || unfinished)
             }
             .map { all[$0] }
@@ -189,11 +192,15 @@ extension StateDirectory {
     /// nothing is resumed). `nil` when the state directory has no batch `name` (a directory of its own, not a
     /// link). Reports of a batch's shards (`NAME.shard-K-of-N`, batches of their own) are not among them: each
     /// shard is resumed where it runs.
-    package func reportsToResume(ofBatch name: String) -> (running: BatchStatus?, reports: [BatchStatus])? {
+    /// `unreadable`: the batch's reports that cannot be read (`status` lists them `unreadable`): not resumed,
+    /// but said, and `resume --batch` does not exit 0 beside them.
+    package func reportsToResume(
+        ofBatch name: String
+    ) -> (running: BatchStatus?, reports: [BatchStatus], unreadable: [BatchStatus])? {
         guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/"), Self.isDirectory(batch(name)) else {
             return nil
         }
-        guard let status = statuses(of: [name]).first else { return (nil, []) }
+        guard let status = statuses(of: [name]).first else { return (nil, [], []) }
         let all = [status] + (status.otherUnfinished ?? [])
         // By when each night was made, newest first: the batch's own line is its newest night that was not
         // refused as busy, and a newer night refused so (its whole snapshot missing) goes before it.
@@ -202,7 +209,7 @@ extension StateDirectory {
                 let (x, y) = (all[a].createdAt ?? "", all[b].createdAt ?? "")
                 return x != y ? x > y : a < b
             }
-        return (all.first { $0.state == .running }, listed.map { all[$0] })
+        return (all.first { $0.state == .running }, listed.map { all[$0] }, all.filter { $0.state == .unreadable })
     }
 
     /// How many of batch `name`'s reports, `besides` the one a run just wrote, are of nights whose dated

@@ -75,6 +75,40 @@ struct ResumeBatchTests {
         #expect(h.server.stats.snapshot.requestsByOperation.isEmpty)
     }
 
+    /// An older night whose report cannot be read (its first line damaged; made another user's by a `sudo`
+    /// resume) is listed by `status` (exit 1), and `resume --batch` resumes the others, names it and exits 2.
+    /// Before, both left it out and exited 0: that night's files, never uploaded, passed unseen (review of
+    /// 486a92e).
+    @Test func anOlderNightsReportThatCannotBeReadIsListedAndKeepsResumeBatchFromExiting0() async throws {
+        let (h, _, _, reports) = try await Self.twoStoppedNights("resume-batch-unreadable")
+        defer { Task { await h.stop() } }
+        // The first line is no longer JSON; the file keeps its time (else it passes for the newest night).
+        let written = try FileManager.default.attributesOfItem(atPath: reports[1])[.modificationDate]
+        let handle = try #require(FileHandle(forWritingAtPath: reports[1]))
+        try handle.write(contentsOf: Data("#".utf8))
+        try handle.close()
+        try FileManager.default.setAttributes([.modificationDate: try #require(written)], ofItemAtPath: reports[1])
+        let listed = try await StatusCommandTests.statusJSON(h, ["web"])
+        #expect(listed.exit == 1, "\(listed.document)")
+        let others = try #require(listed.batches["web"]?["other_unfinished"] as? [[String: Any]], "\(listed.document)")
+        #expect(
+            others.contains { $0["report"] as? String == reports[1] && $0["status"] as? String == "unreadable" },
+            "\(others)"
+        )
+
+        h.server.stats.reset()
+        let resumed = try await h.ossbatch(["resume", "--batch", "web"] + Self.progress)
+        #expect(resumed.exitCode == 2, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("\(reports[1]) cannot be read"), "\(resumed.stderr)")
+        #expect(
+            resumed.stderr.contains("batch web: resuming 1 report, newest first: \(reports[0])"),
+            "\(resumed.stderr)"
+        )
+        #expect(h.server.stats.snapshot.requestsByOperation == ["PutObject": 2])
+        let after = try await StatusCommandTests.statusJSON(h, ["web"])
+        #expect(after.exit == 1, "\(after.document)")
+    }
+
     /// An error that fails every request (here OSS refusing every upload: exit 3) would stop each report after
     /// it the same way: the first stops the lot, and the reports left are named.
     @Test func aFatalErrorStopsTheResumesAndNamesTheReportsLeft() async throws {
