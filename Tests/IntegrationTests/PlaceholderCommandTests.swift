@@ -149,6 +149,22 @@ struct PlaceholderCommandTests {
         let result = try await h.ossbatch(["plan", manifest], environment: ["OSSBATCH_NOW": "yesterday"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("error: OSSBATCH_NOW='yesterday' is not a time; expected ISO 8601"))
+        // A day or a time no calendar has was moved on to a later moment: a past night redone under it went to
+        // the next night's keys (review of b827939).
+        for impossible in [
+            "2026-11-31T03:00:00Z", "2026-02-30T03:00:00Z", "2026-12-02T25:00:00Z", "2026-12-02T03:61:00Z",
+            "2026-12-02T03:00:60Z",
+        ] {
+            let refused = try await h.ossbatch(["plan", manifest], environment: ["OSSBATCH_NOW": impossible])
+            #expect(refused.exitCode == 2, "\(impossible): \(refused.stdout)")
+            #expect(
+                refused.stderr.hasPrefix("error: OSSBATCH_NOW='\(impossible)' names a day or a time no calendar has")
+            )
+        }
+        for possible in ["2028-02-29T03:00:00Z", "2026-12-31T23:59:59.999-05:00", "2026-12-02T03:00:00+0800"] {
+            let planned = try await h.ossbatch(["plan", manifest], environment: ["OSSBATCH_NOW": possible])
+            #expect(planned.exitCode == 0, "\(possible): \(planned.stderr)")
+        }
         let offset = try await h.ossbatch(
             ["plan", manifest, "--set", "files[0].key_prefix={date:%F %H}/", "--json"],
             environment: ["OSSBATCH_NOW": "2026-12-02T11:00:00+08:00"]

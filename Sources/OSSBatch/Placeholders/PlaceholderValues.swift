@@ -29,13 +29,14 @@ package struct PlaceholderValues: Sendable {
     ) throws(ManifestError) -> PlaceholderValues {
         var now = Date()
         if let fixed = environment[nowVariable] {
-            guard let date = Timestamp.parse(fixed) else {
+            guard let date = Timestamp.parseWritten(fixed) else {
+                let example = "expected ISO 8601 such as 2026-12-02T03:00:00Z or 2026-12-02T11:00:00+08:00"
+                // A day or an hour no calendar has: said with the moment it would have been taken for.
+                let why = Timestamp.parse(fixed).map {
+                    "names a day or a time no calendar has (it would have been taken for \(Timestamp.iso8601($0)))"
+                }
                 throw ManifestError([
-                    Diagnostic(
-                        flag: nowVariable,
-                        "\(nowVariable)='\(fixed)' is not a time; expected ISO 8601 such as 2026-12-02T03:00:00Z "
-                            + "or 2026-12-02T11:00:00+08:00"
-                    )
+                    Diagnostic(flag: nowVariable, "\(nowVariable)='\(fixed)' \(why ?? "is not a time"); \(example)")
                 ])
             }
             now = date
