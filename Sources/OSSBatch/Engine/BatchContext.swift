@@ -27,8 +27,7 @@ final class BatchContext: Sendable {
     /// When the report's earlier runs went, on this machine's clock (`StrayUploads.earlierRunWindows`): the
     /// sweep after an Initiate also takes an upload of the key one of them started and no checkpoint holds.
     let earlierRunWindows: [ClosedRange<Date>]
-    /// Parts of one file in flight at once (see `partsInFlight(settings:)`).
-    let partsPerFile: Int
+
     /// The proxy the environment sends requests through, named when the service cannot be reached.
     let proxyRoute: ProxyRoute?
     /// At most `concurrency` requests in flight over the whole batch.
@@ -94,7 +93,6 @@ final class BatchContext: Sendable {
             probeEvery: min(ServiceReachability.defaultProbeEvery, .seconds(settings.stallTimeout) / 4)
         )
         pacer = RequestPacer(slowestInterval: reachability.probeEvery)
-        partsPerFile = Self.partsInFlight(settings: settings)
         proxyRoute = ProxyRoute.to(client.configuration.endpoint)
     }
 
@@ -103,9 +101,12 @@ final class BatchContext: Sendable {
     /// would all be half sent at any moment and an interrupt would throw most sent bytes away: then only
     /// as many parts as the cap sends in the stop grace period (at least one), so the parts in flight finish
     /// one after another and what is stopped is mostly kept.
-    static func partsInFlight(settings: UploadSettings) -> Int {
-        guard settings.bandwidth > 0, settings.partSize > 0 else { return max(1, settings.concurrency) }
-        let fit = Double(settings.bandwidth) * Engine.stopGrace.seconds / Double(settings.partSize)
+    /// `partSize` is the file's own (`PartPlan`): a file too large for 10,000 parts of the manifest's size has
+    /// larger ones, and counted at the manifest's, 16 parts of 1 MiB went at once under a 1 MB/s cap where 2
+    /// fit, and a stop kept nothing of them (review of b827939).
+    static func partsInFlight(settings: UploadSettings, partSize: Int64) -> Int {
+        guard settings.bandwidth > 0, partSize > 0 else { return max(1, settings.concurrency) }
+        let fit = Double(settings.bandwidth) * Engine.stopGrace.seconds / Double(partSize)
         // Bounded before it becomes an `Int`: a fit past Int.max traps.
         return max(1, Int(min(fit, Double(max(1, settings.concurrency)))))
     }

@@ -379,8 +379,9 @@ struct MultipartUpload {
             // under a bandwidth cap); the global request limit inside `send` interleaves them with the parts of
             // other files.
             var running = 0
+            let partsPerFile = BatchContext.partsInFlight(settings: context.settings, partSize: partPlan.partSize)
             for number in numbers {
-                if running >= context.partsPerFile {
+                if running >= partsPerFile {
                     try await group.next()
                     running -= 1
                 }

@@ -264,4 +264,26 @@ struct EngineSignalTests {
         #expect(sent > 1 << 20)
         #expect(Double(kept) >= 0.8 * Double(sent), "sent \(sent) bytes, kept \(kept)")
     }
+
+    /// The same for a file too large for 10,000 parts of the manifest's 100 KiB: its plan's parts are larger
+    /// (1 MiB here), and the parts in flight are counted by them. Counted by the manifest's, 16 parts went at
+    /// once under the cap and an interrupt kept nothing of them (review of b827939).
+    @Test func underABandwidthCapAFileWithEnlargedPartsHasFewPartsInFlight() async throws {
+        let h = try await EngineHarness.start("cap-enlarged")
+        defer { Task { await h.stop() } }
+        // Sparse: 10,000 parts of 100 KiB and a byte.
+        let url = try h.writeFile("big.bin", size: 0)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: 10_000 * (100 << 10) + 1)
+        try handle.close()
+        let manifest = try h.writeManifest(upload: [
+            "concurrency: 16", "part_size: 100KiB", "multipart_threshold: 100KiB", "bandwidth: 1MiB",
+        ])
+        let process = try h.start(["run", manifest, "--report", h.reportPath, "--progress-interval", "3600"])
+        process.signal(SIGINT, after: .zero) { h.server.stats.snapshot.bytesReceived >= 3 << 19 }
+        let stopped = await process.wait(timeout: .seconds(30))
+        #expect(stopped.exitCode == 130, "\(stopped.stderr)")
+        let inFlight = h.server.stats.snapshot.maxRequestsInFlight
+        #expect(inFlight <= 3, "parts of one file in flight under the cap: \(inFlight)")
+    }
 }
