@@ -56,6 +56,16 @@ package enum ShardMerge {
                     + " of \(count)"
             )
         }
+        let members = shards.map {
+            ShardNightMismatch.Member(
+                shard: $0.info.shard.description,
+                createdAt: $0.report.createdAt,
+                keyResolution: $0.report.keyResolution
+            )
+        }
+        if problems.isEmpty, let nights = ShardNightMismatch(members) {
+            problems.append("the shards are not of one night: \(nights)")
+        }
         guard problems.isEmpty else { throw ShardMergeError(problems: problems) }
         let ordered = shards.sorted { $0.info.shard.index < $1.info.shard.index }
         var tagged: [(job: ReportJob, shard: Int)] = []

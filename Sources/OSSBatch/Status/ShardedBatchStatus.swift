@@ -56,10 +56,21 @@ package enum ShardedBatchStatus {
     ) -> BatchStatus {
         var state = precedence.first { candidate in shards.contains { $0.state == candidate } } ?? .unreadable
         let otherPlans = PlanMismatch(shards)
-        // Every shard succeeded, but not every file is known to be uploaded: a shard missing, or shards cut
-        // from different plans (which may leave a file to no shard).
+        let otherNights = ShardNightMismatch(
+            shards.compactMap { status in
+                status.shardInfo.map {
+                    ShardNightMismatch.Member(
+                        shard: $0.shard.description,
+                        createdAt: status.createdAt,
+                        keyResolution: status.keyResolution
+                    )
+                }
+            }
+        )
+        // Every shard succeeded, but not every file is known to be uploaded: a shard missing, shards cut from
+        // different plans (which may leave a file to no shard), or of different nights.
         let missing = shardsHere ? 0 : count - shards.count
-        if state == .succeeded && (missing > 0 || otherPlans != nil) { state = .incomplete }
+        if state == .succeeded && (missing > 0 || otherPlans != nil || otherNights != nil) { state = .incomplete }
         var status = BatchStatus(batch: batch, report: shards[0].report, state: state)
         status.shardCount = count
         status.shards = shards
@@ -76,6 +87,7 @@ package enum ShardedBatchStatus {
             problems.append("\(missing) of its \(count) shards have no report here")
         }
         if let otherPlans { problems.append(otherPlans.description) }
+        if let otherNights { problems.append("its shards are not of one night: \(otherNights)") }
         let unfinished = shards.filter { $0.needsAttention }.count
         if unfinished > 0 { problems.append("\(unfinished) of its \(count) shards need attention (see below)") }
         if state == .running { problems.append("\(running) of its \(count) shards running") }

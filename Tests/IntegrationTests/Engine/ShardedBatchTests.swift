@@ -449,6 +449,64 @@ import Testing
         #expect(merge.exitCode == 2 && merge.stderr.contains("is a shard of another plan"), "\(merge.stderr)")
     }
 
+    /// A shard that did not run tonight leaves last night's report where tonight's would be: under dated keys
+    /// (`shard_split: directories`, whose partition does not depend on the night), `report merge` refuses it and
+    /// `status` says `incomplete`, exit 1, naming the nights. Before, both took the mix for a `succeeded` night,
+    /// exit 0, with that shard's files of tonight never uploaded (review of 486a92e).
+    @Test func shardsOfTwoNightsAreNeitherMergedNorAddedUpIntoASucceededBatch() async throws {
+        let h = try await EngineHarness.start("shard-two-nights")
+        defer { Task { await h.stop() } }
+        for n in 0..<6 { try h.writeFile("d\(n)/f.bin", size: 100 + n, seed: UInt64(n)) }
+        let manifest = try h.writeManifest("nightly.yaml", upload: ["shard_split: directories"], prefix: "snap/{date}/")
+        let report = h.dir.url.appendingPathComponent("reports/nightly.json").path
+        let progress = ["--progress-interval", "3600"]
+        func night(_ at: String, shards: [Int], _ more: [String] = []) async throws {
+            for k in shards {
+                let ran = try await h.ossbatch(
+                    ["run", manifest, "--shard", "\(k)/2"] + more + progress,
+                    environment: ["OSSBATCH_NOW": at]
+                )
+                #expect(ran.exitCode == 0, "\(ran.stderr)")
+            }
+        }
+        try await night("2026-12-01T03:00:00Z", shards: [0, 1], ["--report", report])
+        try await night("2026-12-02T03:00:00Z", shards: [0], ["--report", report])  // shard 1 never starts
+        let merge = try await h.ossbatch(["report", "merge", reportPath2(h, 0), reportPath2(h, 1)])
+        #expect(merge.exitCode == 2, "\(merge.stderr)")
+        #expect(merge.stderr.contains("the shards are not of one night"), "\(merge.stderr)")
+        #expect(merge.stderr.contains("shard 0/2 under snap/2026-12-02/; shard 1/2 under snap/2026-12-01/"))
+
+        // The same in the state directory's reports (no --report): status adds them up into no `succeeded`.
+        try await night("2026-12-01T03:00:00Z", shards: [0, 1])
+        try await night("2026-12-02T03:00:00Z", shards: [0])
+        let status = try await StatusCommandTests.statusJSON(h, ["nightly"])
+        #expect(status.exit == 1, "\(status.document)")
+        #expect(status.batches["nightly"]?["status"] as? String == "incomplete", "\(status.document)")
+        #expect((status.batches["nightly"]?["problem"] as? String)?.contains("not of one night") == true)
+    }
+
+    /// Without placeholders in the keys the nights are told apart by when the shards' plans were made: more than
+    /// 12 hours apart is refused by the merge (the report of shard 1 made a day earlier here).
+    @Test func shardsPlannedADayApartAreNotMerged() async throws {
+        let h = try await EngineHarness.start("shard-day-apart")
+        defer { Task { await h.stop() } }
+        let manifest = try Self.nightlyBatch(h)
+        let report = h.dir.url.appendingPathComponent("reports/nightly.json").path
+        for k in 0..<2 {
+            let ran = try await h.ossbatch(["run", manifest, "--shard", "\(k)/2", "--report", report])
+            #expect(ran.exitCode == 0, "\(ran.stderr)")
+        }
+        let together = try await h.ossbatch(["report", "merge", reportPath2(h, 0), reportPath2(h, 1)])
+        #expect(together.exitCode == 0, "\(together.stderr)")
+        var earlier = try ReportStore.load(reportPath2(h, 1))
+        let made = try #require(Timestamp.parse(earlier.createdAt))
+        earlier.createdAt = Timestamp.iso8601(made.addingTimeInterval(-86_400))
+        try ReportStore.writeReport(earlier, to: reportPath2(h, 1))
+        let apart = try await h.ossbatch(["report", "merge", reportPath2(h, 0), reportPath2(h, 1)])
+        #expect(apart.exitCode == 2, "\(apart.stderr)")
+        #expect(apart.stderr.contains("24 hours apart"), "\(apart.stderr)")
+    }
+
     /// `status` of a merged report reads each shard's own last run: a shard still running when merged makes
     /// it `incomplete` (not `crashed` under the pid of the shard that started last), naming the shard and its
     /// process, with no `resume` of the merge advised; a shard whose last run exited 1 is a problem even when
