@@ -23,6 +23,7 @@ extension OSSClient {
         var attempt = 0
         var integrityFailures = 0
         var replacedCredentials = false
+        var resentAtServerTime = false
         while true {
             attempt += 1
             if let beforeAttempt = configuration.beforeAttempt {
@@ -84,6 +85,13 @@ extension OSSClient {
                         + error.message
                     throw Self.credentialsFailure(refused, attempt: attempt)
                 }
+            }
+            // A clock OSS found skewed, and corrected by its answer's Date: the same request again at once, signed
+            // at OSS's time, once — not a retry, as for a renewed token, so under `retries.attempts: 1` too (there,
+            // every job in flight when the first answer came failed; review of b827939).
+            if failure.code == .requestTimeTooSkewed, mayRetry, !resentAtServerTime {
+                resentAtServerTime = true
+                continue
             }
             var retryable = mayRetry && policy.isRetryable(failure)
             if case .integrity = failure {
