@@ -75,7 +75,9 @@ import Testing
         )
         #expect(tight.exitCode == 0, "\(tight.stderr)")
         #expect(
-            tight.stderr.contains("warning: upload.bandwidth (16.0 KiB/s) shared by upload.concurrency (16)"),
+            tight.stderr.contains(
+                "warning: --set upload.bandwidth=16KiB: upload.bandwidth (16.0 KiB/s) shared by upload.concurrency (16)"
+            ),
             "\(tight.stderr)"
         )
         #expect(tight.stderr.contains("give bandwidth at least 32.0 KiB/s"), "\(tight.stderr)")
@@ -84,6 +86,14 @@ import Testing
             ["plan", manifest, "--set", "upload.bandwidth=32KiB", "--set", "upload.concurrency=16"]
         )
         #expect(enough.exitCode == 0 && enough.stderr == "", "\(enough.stderr)")
+        // Written in the manifest, the cap is pointed at, as every manifest warning points (it named the file).
+        let text = try String(contentsOfFile: manifest, encoding: .utf8).replacingOccurrences(
+            of: "  part_size: 100KiB\n",
+            with: "  part_size: 100KiB\n  bandwidth: 16KiB\n  concurrency: 16\n"
+        )
+        let capped = try dir.write("capped.yaml", text)
+        let pointed = try await ProcessRunner.run(ossbatch, ["plan", capped.path])
+        #expect(pointed.stderr.contains("capped.yaml:7:14: warning: upload.bandwidth"), "\(pointed.stderr)")
     }
 
     @Test func overridesSwitchTheTargetToLocalOSS() async throws {

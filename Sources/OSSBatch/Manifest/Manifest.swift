@@ -18,6 +18,8 @@ package struct Manifest: Sendable, Hashable {
     package var onUnreadable: OnUnreadable
     /// `upload.shard_split`: how `--shard` divides the batch, which decides what a shard's plan walks.
     package var shardSplit: ShardSplit = .balanced
+    /// Where `upload.bandwidth` is written, for the planner's warning about its share.
+    package var bandwidthMark: SourceMark?
     package var target: TargetSection
     /// The `upload:` section over `UploadSettings`' defaults; `checkpointDir` is still as written (the
     /// planner resolves it against the manifest's directory).

@@ -65,7 +65,7 @@ struct ManifestDecoding {
             target = TargetSection(mark: reader.mark(root))
         }
         let (upload, planning) =
-            fields["upload"].map { self.upload($0.value) } ?? (UploadSettings(), (.skip, .balanced))
+            fields["upload"].map { self.upload($0.value) } ?? (UploadSettings(), (.skip, .balanced, nil))
         let defaults =
             fields["defaults"].map { options(of: $0.value, in: "defaults", allowed: Self.optionFields) }
             ?? EntryOptions()
@@ -92,6 +92,7 @@ struct ManifestDecoding {
             allowEmpty: allowEmpty,
             onUnreadable: planning.onUnreadable,
             shardSplit: planning.shardSplit,
+            bandwidthMark: planning.bandwidthMark,
             target: target,
             upload: upload,
             defaults: defaults,
@@ -139,10 +140,12 @@ struct ManifestDecoding {
     /// The `upload:` section over `UploadSettings`' defaults (the one place they are defined); the
     /// checkpoint directory stays as written. `on_unreadable` (default `skip`) and `shard_split` (default
     /// `balanced`) are the planner's, not the engine's, so they come apart.
-    private func upload(_ node: Node) -> (UploadSettings, (onUnreadable: OnUnreadable, shardSplit: ShardSplit)) {
+    private func upload(
+        _ node: Node
+    ) -> (UploadSettings, (onUnreadable: OnUnreadable, shardSplit: ShardSplit, bandwidthMark: SourceMark?)) {
         var settings = UploadSettings()
         guard let fields = reader.fields(of: node, in: "upload", allowed: Self.uploadFields) else {
-            return (settings, (.skip, .balanced))
+            return (settings, (.skip, .balanced, nil))
         }
         var onUnreadable = OnUnreadable.skip
         if let n = fields["on_unreadable"]?.value, let v = reader.choice(n, "on_unreadable", OnUnreadable.self) {
@@ -229,7 +232,7 @@ struct ManifestDecoding {
         } else {
             settings.stallTimeout = max(settings.stallTimeout, 2 * longestWait)
         }
-        return (settings, (onUnreadable, shardSplit))
+        return (settings, (onUnreadable, shardSplit, fields["bandwidth"].map { reader.mark($0.value) }))
     }
 
     private func options(of node: Node, in context: String, allowed: [String]) -> EntryOptions {

@@ -133,7 +133,7 @@ package struct Planner: Sendable {
             // Not refused: a batch of small files sends each body in a few seconds, under any share.
             warnings.append(
                 .warning(
-                    SourceMark(file: manifest.path),
+                    manifest.bandwidthMark ?? SourceMark(file: manifest.path),
                     "upload.bandwidth (\(ByteSize.format(settings.bandwidth))/s) shared by upload.concurrency "
                         + "(\(settings.concurrency)) leaves each request \(ByteSize.format(share))/s when all are "
                         + "sending; one slower than 1 KiB/s for 30 s is ended as stalled, so large files may fail on "
