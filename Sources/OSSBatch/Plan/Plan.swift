@@ -79,7 +79,9 @@ package struct Plan: Sendable, Hashable {
         for chunk in jobs.chunks {
             for i in chunk.indices {
                 t.files += 1
-                t.bytes += chunk[i].identity.size
+                // Saturating, as a report's totals are: files sharing an inode through hard links may add up
+                // past Int64 (172,000 links to one largest object), and `plan` trapped.
+                t.bytes = t.bytes.saturatingAdd(chunk[i].identity.size)
                 switch chunk[i].method {
                 case .put: t.singlePuts += 1
                 case .multipart(let parts):
@@ -92,7 +94,7 @@ package struct Plan: Sendable, Hashable {
             // A stored field: through `skipReason`, a computed property, each line was copied out first.
             if skipped[i].recorded.reason == .unchanged {
                 t.unchanged += 1
-                t.unchangedBytes += skipped[i].spec.size
+                t.unchangedBytes = t.unchangedBytes.saturatingAdd(skipped[i].spec.size)
             } else {
                 t.skipped += 1
             }
