@@ -1034,15 +1034,11 @@ import Glibc
         return size
     }
 
-    /// A SIGTERM while a part copy is in flight: the grace period starts no other part, and the upload the
-    /// halt keeps from being aborted stays on the job's line (pending), where `status` counts it and the
-    /// resume's sweep aborts it. Before, the abort was cut off by the halt and the line named no upload: it
-    /// stayed open, billed, with nothing to find it by (review of ca63f16).
-    @Test func aStopDuringACopyInPartsLeavesNoUploadTheReportDoesNotName() async throws {
-        let s = try await Self.start("index-copy-stop")
-        defer { Task { await s.h.stop() } }
-        _ = try await Self.writeFileOverCopyObjectsLimit(s.h)
-        let upload = ["unchanged: copy", "part_size: 64MiB"]
+    /// A file over CopyObject's limit indexed under `2026-12-01/` by a first night; the second night's copy in
+    /// parts under `2026-12-02/` stopped by SIGTERM (exit 143) while its first part copy is held (so its upload
+    /// is open: a stop before it found no upload to leave); then the hold let go. Reports `r1.json`, `r2.json`.
+    static func stopDuringACopyInParts(_ s: Setup, upload: [String]) async throws {
+        _ = try await writeFileOverCopyObjectsLimit(s.h)
         let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
         let first = try await s.run(day1, report: "r1.json")
         #expect(first.exitCode == 0, "\(first.stderr)")
@@ -1050,15 +1046,24 @@ import Glibc
         defer { s.h.server.faults.open(gate: "end") }
         let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
         let process = try s.start(day2, report: "r2.json")
-        #expect(await s.h.waitUntil { s.h.server.stats.snapshot.requestsInFlight >= 1 })
+        #expect(await s.h.waitUntil { (s.h.server.stats.snapshot.requestsByOperation["UploadPartCopy"] ?? 0) >= 1 })
         process.signal(SIGTERM)
         let stopped = await process.wait(timeout: .seconds(60))
         #expect(stopped.exitCode == 143, "\(stopped.stderr)")
+    }
+
+    /// A SIGTERM while a part copy is in flight: the grace period starts no other part, and the upload the
+    /// halt keeps from being aborted stays on the job's line (pending), where `status` counts it and the
+    /// resume's sweep aborts it. Before, the abort was cut off by the halt and the line named no upload: it
+    /// stayed open, billed, with nothing to find it by (review of ca63f16).
+    @Test func aStopDuringACopyInPartsLeavesNoUploadTheReportDoesNotName() async throws {
+        let s = try await Self.start("index-copy-stop")
+        defer { Task { await s.h.stop() } }
+        try await Self.stopDuringACopyInParts(s, upload: ["unchanged: copy", "part_size: 64MiB"])
         let job = try #require(try s.report("r2.json").jobs.first)
         let open = s.h.server.openUploadIDs(bucket: s.h.bucket)
         #expect(job.outcome.status == .pending)
         #expect(open.allSatisfy { $0 == job.outcome.uploadID }, "open: \(open), line: \(job.outcome)")
-        s.h.server.faults.open(gate: "end")
         let resumed = try await s.h.ossbatch(
             ["resume", s.h.dir.url.appendingPathComponent("r2.json").path, "--progress-interval", "3600"],
             environment: ["OSSBATCH_STATE_DIR": s.state]
@@ -1075,22 +1080,11 @@ import Glibc
     @Test func aCopyInPartsStoppedMidwayIsCountedOpenAndAbortGivesItUp() async throws {
         let s = try await Self.start("index-copy-stop-abort")
         defer { Task { await s.h.stop() } }
-        _ = try await Self.writeFileOverCopyObjectsLimit(s.h)
         // The file is planned as one PutObject (under the multipart threshold): only its line can name the upload.
-        let upload = ["unchanged: copy", "part_size: 64MiB", "multipart_threshold: 5GiB"]
-        let day1 = try s.h.writeManifest("day1.yaml", upload: upload, prefix: "2026-12-01/")
-        let first = try await s.run(day1, report: "r1.json")
-        #expect(first.exitCode == 0, "\(first.stderr)")
-        s.h.server.faults.add(FaultRule(operation: .uploadPartCopy, count: nil, action: .hold(gate: "end")))
-        defer { s.h.server.faults.open(gate: "end") }
-        let day2 = try s.h.writeManifest("day2.yaml", upload: upload, prefix: "2026-12-02/")
-        let process = try s.start(day2, report: "r2.json")
-        // The part copy is held: the upload is open (before it, a stop found no upload to leave).
-        #expect(await s.h.waitUntil { (s.h.server.stats.snapshot.requestsByOperation["UploadPartCopy"] ?? 0) >= 1 })
-        process.signal(SIGTERM)
-        let stopped = await process.wait(timeout: .seconds(60))
-        #expect(stopped.exitCode == 143, "\(stopped.stderr)")
-        s.h.server.faults.open(gate: "end")
+        try await Self.stopDuringACopyInParts(
+            s,
+            upload: ["unchanged: copy", "part_size: 64MiB", "multipart_threshold: 5GiB"]
+        )
         let open = s.h.server.openUploadIDs(bucket: s.h.bucket)
         #expect(open.count == 1)
         let report = try s.report("r2.json")
