@@ -54,13 +54,18 @@ final class EasyHandle {
         set(CURLOPT_ERRORBUFFER, pointer: UnsafeRawPointer(errorBuffer))
     }
 
-    /// Whether the transfer got as far as a connection (TCP, and TLS for https) before it ended.
+    /// Whether the transfer got as far as a connection (TCP, and TLS for https) before it ended. A connection
+    /// kept alive from an earlier transfer has connect times of 0: the time to the transfer's start
+    /// (`PRETRANSFER`, reached only once connected) tells it. Without it, a stall on a reused connection was
+    /// taken for a failure to connect: "timed out", counted towards an unreachable service.
     var connected: Bool {
         var microseconds: curl_off_t = 0
-        _ = ccurl_easy_getinfo_off(raw, CURLINFO_APPCONNECT_TIME_T, &microseconds)
-        if microseconds > 0 { return true }
-        _ = ccurl_easy_getinfo_off(raw, CURLINFO_CONNECT_TIME_T, &microseconds)
-        return microseconds > 0
+        for info in [CURLINFO_APPCONNECT_TIME_T, CURLINFO_CONNECT_TIME_T, CURLINFO_PRETRANSFER_TIME_T] {
+            // Safe: `microseconds` is a live `curl_off_t` the call writes once, as these infos take.
+            _ = ccurl_easy_getinfo_off(raw, info, &microseconds)
+            if microseconds > 0 { return true }
+        }
+        return false
     }
 
     var responseCode: Int {

@@ -104,6 +104,28 @@ struct ConnectionTests {
         }
     }
 
+    /// The same on a connection kept alive from a request before: curl's connect times are 0 for a reused
+    /// connection, and the stall was taken for a failure to connect ("timed out", connection-level: counted
+    /// towards a verdict that the service is unreachable).
+    @Test func aStallOnAReusedConnectionIsAStallNotATimeout() async throws {
+        var configuration = CurlHTTPConfiguration()
+        configuration.lowSpeedLimit = 1024
+        configuration.lowSpeedTime = 1
+        try await withServer(configuration) { server, client in
+            let first = try await client.send(HTTPRequest(method: "PUT", url: server.url("/ok"), body: .bytes([1])))
+            #expect(first.status == 200)
+            do {
+                _ = try await client.send(HTTPRequest(method: "GET", url: server.url("/hang")))
+                Issue.record("a server that never answers must time out")
+            } catch let error as HTTPTransportError {
+                guard case .stalled = error else {
+                    Issue.record("expected .stalled, got \(error)")
+                    return
+                }
+            }
+        }
+    }
+
     /// A body that never ends is cut at the limit: before, it grew in memory until the process was killed.
     @Test func aResponseBodyPastTheLimitEndsTheTransferAsTooLargeAndTheClientGoesOn() async throws {
         var configuration = CurlHTTPConfiguration()
