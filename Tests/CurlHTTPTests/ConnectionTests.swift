@@ -83,46 +83,31 @@ struct ConnectionTests {
         }
     }
 
-    @Test func silentServerStallsUnderLowSpeedLimit() async throws {
+    /// Connected, then nothing: a stall, not a failure to reach the server — on a new connection and on one kept
+    /// alive from a request before (curl's connect times are 0 for a reused connection, and the stall was taken
+    /// for a failure to connect: "timed out", connection-level, counted towards an unreachable service).
+    @Test(arguments: [false, true])
+    func silentServerStallsUnderLowSpeedLimit(onAReusedConnection: Bool) async throws {
         var configuration = CurlHTTPConfiguration()
         configuration.lowSpeedLimit = 1024
         configuration.lowSpeedTime = 1
         try await withServer(configuration) { server, client in
+            if onAReusedConnection {
+                let first = try await client.send(HTTPRequest(method: "PUT", url: server.url("/ok"), body: .bytes([1])))
+                #expect(first.status == 200)
+            }
             let clock = ContinuousClock()
             let start = clock.now
             do {
                 _ = try await client.send(HTTPRequest(method: "GET", url: server.url("/hang")))
                 Issue.record("a server that never answers must time out")
             } catch let error as HTTPTransportError {
-                // Connected, then nothing: a stall, not a failure to reach the server.
                 guard case .stalled = error else {
                     Issue.record("expected .stalled, got \(error)")
                     return
                 }
             }
             #expect(clock.now - start >= .milliseconds(900))
-        }
-    }
-
-    /// The same on a connection kept alive from a request before: curl's connect times are 0 for a reused
-    /// connection, and the stall was taken for a failure to connect ("timed out", connection-level: counted
-    /// towards a verdict that the service is unreachable).
-    @Test func aStallOnAReusedConnectionIsAStallNotATimeout() async throws {
-        var configuration = CurlHTTPConfiguration()
-        configuration.lowSpeedLimit = 1024
-        configuration.lowSpeedTime = 1
-        try await withServer(configuration) { server, client in
-            let first = try await client.send(HTTPRequest(method: "PUT", url: server.url("/ok"), body: .bytes([1])))
-            #expect(first.status == 200)
-            do {
-                _ = try await client.send(HTTPRequest(method: "GET", url: server.url("/hang")))
-                Issue.record("a server that never answers must time out")
-            } catch let error as HTTPTransportError {
-                guard case .stalled = error else {
-                    Issue.record("expected .stalled, got \(error)")
-                    return
-                }
-            }
         }
     }
 
